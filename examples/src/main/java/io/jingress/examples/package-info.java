@@ -1,0 +1,2 @@
+/** Jingress examples. */
+package io.jingress.examples;

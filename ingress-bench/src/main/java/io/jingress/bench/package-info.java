@@ -1,0 +1,2 @@
+/** Jingress ingress-bench. */
+package io.jingress.bench;

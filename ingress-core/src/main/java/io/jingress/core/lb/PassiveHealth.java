@@ -1,0 +1,32 @@
+package io.jingress.core.lb;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Passive health checking (outlier ejection): after {@code consecutiveFailures} failures in a row an
+ * endpoint is ejected for {@code baseEjection} times the number of times it has been ejected, at most
+ * {@code maxEjection}. At most {@code maxEjectionPercent} of a backend's endpoints are ejected at once;
+ * when every endpoint is ejected, traffic goes to all (panic mode).
+ */
+public record PassiveHealth(int consecutiveFailures, Duration baseEjection, Duration maxEjection,
+        int maxEjectionPercent) {
+
+    /** 5 failures in a row, 30 s growing to at most 5 min, at most half of a backend. */
+    public static final PassiveHealth DEFAULT = new PassiveHealth(5, Duration.ofSeconds(30), Duration.ofMinutes(5), 50);
+
+    /** Never eject. */
+    public static final PassiveHealth DISABLED = new PassiveHealth(0, Duration.ZERO, Duration.ZERO, 0);
+
+    public PassiveHealth {
+        Objects.requireNonNull(baseEjection, "baseEjection");
+        Objects.requireNonNull(maxEjection, "maxEjection");
+        if (consecutiveFailures < 0 || maxEjectionPercent < 0 || maxEjectionPercent > 100) {
+            throw new IllegalArgumentException("consecutiveFailures >= 0 and 0 <= maxEjectionPercent <= 100");
+        }
+    }
+
+    public boolean enabled() {
+        return consecutiveFailures > 0;
+    }
+}

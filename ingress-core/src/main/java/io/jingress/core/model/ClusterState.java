@@ -1,0 +1,70 @@
+package io.jingress.core.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a route table is compiled from: the Ingresses of our class (already filtered by
+ * class) and the Services, EndpointSlices, legacy Endpoints and TLS Secrets they refer to.
+ * Immutable. Sources (code, manifest files, API informers) build one and hand it to the compiler.
+ */
+public record ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
+        List<Endpoints> endpoints, List<TlsSecret> secrets) {
+
+    public ClusterState {
+        ingresses = ingresses == null ? List.of() : List.copyOf(ingresses);
+        services = services == null ? List.of() : List.copyOf(services);
+        endpointSlices = endpointSlices == null ? List.of() : List.copyOf(endpointSlices);
+        endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+        secrets = secrets == null ? List.of() : List.copyOf(secrets);
+    }
+
+    public static ClusterState empty() {
+        return new ClusterState(List.of(), List.of(), List.of(), List.of(), List.of());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link ClusterState}. */
+    public static final class Builder {
+        private final List<Ingress> ingresses = new ArrayList<>();
+        private final List<Service> services = new ArrayList<>();
+        private final List<EndpointSlice> endpointSlices = new ArrayList<>();
+        private final List<Endpoints> endpoints = new ArrayList<>();
+        private final List<TlsSecret> secrets = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder ingress(Ingress ingress) {
+            ingresses.add(ingress);
+            return this;
+        }
+
+        public Builder service(Service service) {
+            services.add(service);
+            return this;
+        }
+
+        public Builder endpointSlice(EndpointSlice slice) {
+            endpointSlices.add(slice);
+            return this;
+        }
+
+        public Builder endpoints(Endpoints legacy) {
+            endpoints.add(legacy);
+            return this;
+        }
+
+        public Builder secret(TlsSecret secret) {
+            secrets.add(secret);
+            return this;
+        }
+
+        public ClusterState build() {
+            return new ClusterState(ingresses, services, endpointSlices, endpoints, secrets);
+        }
+    }
+}

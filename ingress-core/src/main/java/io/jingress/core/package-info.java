@@ -1,0 +1,2 @@
+/** Jingress ingress-core. */
+package io.jingress.core;

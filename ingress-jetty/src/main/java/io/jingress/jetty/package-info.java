@@ -1,0 +1,2 @@
+/** Jingress ingress-jetty. */
+package io.jingress.jetty;

@@ -1,0 +1,2 @@
+/** Jingress ingress-k8s-adapter. */
+package io.jingress.k8s;
