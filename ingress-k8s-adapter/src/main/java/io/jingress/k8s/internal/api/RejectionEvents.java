@@ -76,7 +76,7 @@ public final class RejectionEvents {
      * @param ingresses the Ingresses as last seen, by {@code namespace/name}
      * @return whether every write succeeded
      */
-    public boolean publish(Map<String, String> rejected, Map<String, Ingress> ingresses) {
+    public synchronized boolean publish(Map<String, String> rejected, Map<String, Ingress> ingresses) {
         published.keySet().retainAll(rejected.keySet());
         boolean ok = true;
         for (Map.Entry<String, String> e : rejected.entrySet()) {
@@ -98,7 +98,7 @@ public final class RejectionEvents {
     }
 
     /** Forgets what was published, so a new leader reports current rejections once. */
-    public void forgetPublished() {
+    public synchronized void forgetPublished() {
         published.clear();
     }
 
