@@ -182,11 +182,10 @@ public final class IngressValidator {
         if (host.isEmpty()) {
             return "host must not be empty";
         }
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            String before = host.substring(0, host.indexOf(':'));
-            if (!before.contains(":") && isDns1123Subdomain(before.toLowerCase(java.util.Locale.ROOT))) {
-                return quoted + " must not carry a port: use " + quote(before);
-            }
+        int colon = host.indexOf(':');
+        if (colon > 0 && colon == host.lastIndexOf(':') && colon < host.length() - 1
+                && host.substring(colon + 1).chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return quoted + " must not carry a port: use " + quote(host.substring(0, colon));
         }
         if (rejectIp && isIpAddress(host)) {
             return quoted + " must be a DNS name, not an IP address";
