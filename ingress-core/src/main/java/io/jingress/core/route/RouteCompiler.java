@@ -214,13 +214,9 @@ public final class RouteCompiler {
                             + "\" can never match a normalised request path (see RequestPaths); this path is not served"));
                     continue;
                 }
-                Backend backend = backendFor(ingress, path.backend(), field + ".backend");
-                Route route = new Route(ingress.key(), host, normalized, path.pathType(), ruleIndex, p, false,
-                        sslRedirect, backend);
                 PathIndex.Builder<Route> paths = pathsOf(host);
-                Route winner = path.pathType() == PathType.EXACT
-                        ? paths.addExact(normalized, route)
-                        : paths.addPrefix(normalized, route);
+                boolean exact = path.pathType() == PathType.EXACT;
+                Route winner = exact ? paths.findExact(normalized) : paths.findPrefix(normalized);
                 if (winner != null) {
                     problems.add(Problem.warning(KIND, ingress.key(), field, "host " + (host == null ? "(any)" : host)
                             + " path \"" + written + "\" (" + path.pathType().apiName() + ") is already served by "
@@ -229,6 +225,14 @@ public final class RouteCompiler {
                             + " (spec.rules[" + winner.ruleIndex() + "].http.paths[" + winner.pathIndex()
                             + "]); this path is not served"));
                     continue;
+                }
+                Backend backend = backendFor(ingress, path.backend(), field + ".backend");
+                Route route = new Route(ingress.key(), host, normalized, path.pathType(), ruleIndex, p, false,
+                        sslRedirect, backend);
+                if (exact) {
+                    paths.addExact(normalized, route);
+                } else {
+                    paths.addPrefix(normalized, route);
                 }
                 routes.add(route);
             }

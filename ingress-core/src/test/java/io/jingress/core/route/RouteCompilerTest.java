@@ -223,6 +223,25 @@ class RouteCompilerTest {
     }
 
     @Test
+    void aLosingPathsBackendIsNeitherResolvedNorReported() {
+        RouteTable table = compile(
+                ingress("old", 1, rule("example.com", prefix("/app", backend("web")))),
+                ingress("new", 2, rule("example.com", prefix("/app", backend("missing")))));
+        assertEquals(1, table.backends().size());
+        assertEquals(1, table.problems().size());
+    }
+
+    @Test
+    void anImplementationSpecificPathThatCanNeverMatchIsReportedAndSkipped() {
+        RouteTable table = compile(ingress("a", 0, rule("a.com",
+                new HttpIngressPath("/a/../../b", PathType.IMPLEMENTATION_SPECIFIC, backend("web")),
+                new HttpIngressPath("/ok", PathType.IMPLEMENTATION_SPECIFIC, backend("web")))));
+        assertEquals(1, table.routes().size());
+        assertEquals(Problem.Severity.WARNING, table.problems().get(0).severity());
+        assertEquals("spec.rules[0].http.paths[0].path", table.problems().get(0).field());
+    }
+
+    @Test
     void tenThousandIngressesCompileAndMatch() {
         ClusterState.Builder state = ClusterState.builder().service(service("web")).endpointSlice(slice("web", "10.0.0.1"));
         for (int i = 0; i < 10_000; i++) {

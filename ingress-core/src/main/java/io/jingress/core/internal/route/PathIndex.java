@@ -67,6 +67,27 @@ public final class PathIndex<V> {
             return exact.putIfAbsent(path, value);
         }
 
+        /** The value already added for this Exact path, or {@code null}. */
+        public V findExact(String path) {
+            return exact.get(path);
+        }
+
+        /** The value already added for this Prefix path (trailing slash ignored), or {@code null}. */
+        public V findPrefix(String path) {
+            MutableNode<V> node = root;
+            int n = path.length();
+            int i = 1;
+            while (i < n && node != null) {
+                int slash = path.indexOf('/', i);
+                int end = slash < 0 ? n : slash;
+                if (end > i) {
+                    node = node.children.get(path.substring(i, end));
+                }
+                i = end + 1;
+            }
+            return node == null ? null : node.value;
+        }
+
         /** Adds a Prefix path; returns the value already there, or {@code null} when added. */
         public V addPrefix(String path, V value) {
             MutableNode<V> node = root;
