@@ -63,8 +63,8 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    /** What one build decided, for the writer thread. */
-    private record Pass(List<Ingress> ingresses, Set<String> served, Map<String, String> rejected) {
+    /** What one build decided, for the writer thread (which reads the Ingresses' current status itself). */
+    private record Pass(Set<String> served, Map<String, String> rejected) {
     }
 
     private final Settings settings;
@@ -161,7 +161,7 @@ public final class Controller implements AutoCloseable {
                 served.add(ingress.key());
             }
         }
-        Pass pass = new Pass(ingresses, served, rejected);
+        Pass pass = new Pass(served, rejected);
         lastPass = pass;
         if (isLeader()) {
             writer.submit(() -> write(pass));
@@ -181,9 +181,10 @@ public final class Controller implements AutoCloseable {
         if (!isLeader()) {
             return true;
         }
-        boolean ok = status.apply(pass.ingresses(), pass.served(), addresses());
+        List<Ingress> ingresses = informers.ingresses();
+        boolean ok = status.apply(ingresses, pass.served(), addresses());
         Map<String, Ingress> byKey = new HashMap<>();
-        for (Ingress ingress : pass.ingresses()) {
+        for (Ingress ingress : ingresses) {
             byKey.put(ingress.getMetadata().getNamespace() + "/" + ingress.getMetadata().getName(), ingress);
         }
         ok &= events.publish(pass.rejected(), byKey);
