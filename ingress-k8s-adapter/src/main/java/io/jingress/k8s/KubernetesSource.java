@@ -70,6 +70,14 @@ public final class KubernetesSource implements AutoCloseable {
         return controller.isSynced();
     }
 
+    /**
+     * Whether every informer is synced and its watch is open. While not (the API server is gone, a
+     * watch is reconnecting), no new state is delivered and the last one keeps serving.
+     */
+    public boolean isWatching() {
+        return controller.isWatching();
+    }
+
     /** How many states were delivered to the sink so far. */
     public long buildCount() {
         return controller.buildCount();

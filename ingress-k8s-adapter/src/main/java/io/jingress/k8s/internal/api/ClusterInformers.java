@@ -90,8 +90,9 @@ public final class ClusterInformers implements AutoCloseable {
         SharedIndexInformer<T> informer = source.runnableInformer(0);
         informer.addEventHandler(new Handler<>());
         informer.exceptionHandler((isStarted, t) -> {
-            // keep trying: the API server may be starting or briefly gone; fabric8 backs off between tries
-            LOG.warn("watch of {} failed, retrying: {}", informer.getApiTypeClass().getSimpleName(), t.toString());
+            // keep trying: the API server may be starting or briefly gone; fabric8 backs off between
+            // tries and logs each failure itself
+            LOG.debug("watch of {} failed, retrying: {}", informer.getApiTypeClass().getSimpleName(), t.toString());
             return !closing;
         });
         all.add(informer);

@@ -129,6 +129,10 @@ public final class Controller implements AutoCloseable {
         return informers.synced();
     }
 
+    public boolean isWatching() {
+        return informers.whole();
+    }
+
     private boolean ready() {
         return informers.whole();
     }
