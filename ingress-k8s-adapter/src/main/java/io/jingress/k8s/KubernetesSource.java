@@ -85,7 +85,9 @@ public final class KubernetesSource implements AutoCloseable {
 
     /**
      * For the last delivery: the time from the first API event it covers to the sink having taken
-     * the new state (with a {@code RouteUpdater}: compiled and swapped in, so serving).
+     * the new state (with a {@code RouteUpdater}: compiled and swapped in, so serving). Empty
+     * until a change after the first delivery: the first waits for the initial sync, which is
+     * start-up time rather than change latency.
      */
     public Optional<Duration> lastLatency() {
         return Optional.ofNullable(controller.lastLatency());

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jingress.k8s.internal.api.MockApiServer;
+import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,6 +82,26 @@ class KubernetesSourceTest {
 
             kube.network().v1().ingresses().inNamespace("shop").withName("web").delete();
             Await.until("the deleted Ingress is gone", () -> routed.ingressFor("www.example.com") == null);
+        }
+    }
+
+    @Test
+    void aChangeWaitsForTheQuietPeriodThenIsServedByOneBuild() throws Exception {
+        try (RoutedSource routed = new RoutedSource(api, AdapterOptions.defaults(), b -> b.coalescing(
+                Duration.ofMillis(100), Duration.ofSeconds(1)))) {
+            routed.awaitServing();
+            assertTrue(routed.source.lastLatency().isEmpty(), "the initial sync is not counted as change latency");
+            long builds = routed.source.buildCount();
+            long createdAt = System.nanoTime();
+            create(ingress("shop", "web", "jingress", "shop.example.com", "web", 80));
+            Await.until("the Ingress is served", () -> "shop/web".equals(routed.ingressFor("shop.example.com")));
+            long servedAfterMillis = (System.nanoTime() - createdAt) / 1_000_000;
+            Await.until("its build is counted", () -> routed.source.buildCount() > builds);
+            assertEquals(builds + 1, routed.source.buildCount());
+            Duration latency = routed.source.lastLatency().orElseThrow();
+            assertTrue(latency.compareTo(Duration.ofMillis(100)) >= 0, "built before the quiet period ended: " + latency);
+            System.out.printf("one change: the source's event-to-serving latency %d ms; seen served by the test"
+                    + " %d ms after the create returned%n", latency.toMillis(), servedAfterMillis);
         }
     }
 

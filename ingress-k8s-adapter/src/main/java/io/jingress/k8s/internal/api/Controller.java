@@ -17,8 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +73,7 @@ public final class Controller implements AutoCloseable {
     private final StatusWriter status;
     private final RejectionEvents events;
     private final LeaderElection election;
-    private final CountDownLatch firstBuild = new CountDownLatch(1);
+    private final AtomicBoolean built = new AtomicBoolean();
     private volatile Pass lastPass;
 
     public Controller(Settings settings) {
@@ -102,7 +101,7 @@ public final class Controller implements AutoCloseable {
 
     /** Waits until the first table was delivered. */
     public boolean awaitFirstBuild(Duration timeout) throws InterruptedException {
-        return firstBuild.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return loop.awaitFirstBuild(timeout);
     }
 
     public long buildCount() {
@@ -153,9 +152,8 @@ public final class Controller implements AutoCloseable {
         Map<String, String> rejected = RejectionEvents.rejected(rejections);
 
         settings.sink().accept(assembly.state(), assembly.problems());
-        if (firstBuild.getCount() > 0) {
+        if (built.compareAndSet(false, true)) {
             LOG.info("serving routes of {} Ingresses ({} rejected)", assembly.state().ingresses().size(), rejected.size());
-            firstBuild.countDown();
         }
         events.log(rejected);
 

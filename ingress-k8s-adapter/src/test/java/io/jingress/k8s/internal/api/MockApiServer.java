@@ -11,6 +11,8 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * fabric8's mock API server in CRUD mode on 127.0.0.1, which can be stopped and started again on
@@ -18,6 +20,13 @@ import java.util.List;
  * the server).
  */
 public final class MockApiServer implements AutoCloseable {
+
+    // the mock logs every request at INFO through java.util.logging; a burst of a thousand drowns the test's own output
+    private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        MOCK_LOG.setLevel(Level.WARNING);
+    }
 
     private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
     private final List<KubernetesClient> clients = new ArrayList<>();
