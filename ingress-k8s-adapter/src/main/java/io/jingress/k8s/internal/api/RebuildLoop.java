@@ -131,7 +131,9 @@ public final class RebuildLoop implements AutoCloseable {
                 try {
                     build.run();
                 } catch (RuntimeException e) {
-                    LOG.error("route table rebuild failed; the last table keeps serving", e);
+                    LOG.error("route table rebuild failed; the last table keeps serving; retrying in {} ms",
+                            maxDelay.toMillis(), e);
+                    retryLater();
                     continue;
                 }
                 long end = nanoClock.getAsLong();
@@ -150,6 +152,21 @@ public final class RebuildLoop implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Marks the state pending again, due {@code maxDelay} from now (sooner if a signal comes). */
+    private void retryLater() {
+        long now = nanoClock.getAsLong();
+        lock.lock();
+        try {
+            if (!pending) {
+                pending = true;
+                firstPendingNanos = now;
+                lastSignalNanos = now + maxDelay.toNanos() - quietPeriod.toNanos();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
