@@ -142,9 +142,9 @@ class KubernetesSourceTest {
             routed.awaitServing();
             assertFalse(routed.router.current().certificates().containsKey("shop.example.com"));
 
+            long builds = routed.source.buildCount();
             create(opaqueSecret("shop", "shop-tls"));
             create(tlsSecret("shop", "other-tls", "CERT-OTHER", "KEY-OTHER"));
-            long builds = routed.source.buildCount();
             Await.until("the changes were built", () -> routed.source.buildCount() > builds);
             assertFalse(routed.router.current().certificates().containsKey("shop.example.com"),
                     "an Opaque Secret is no certificate");
