@@ -53,6 +53,7 @@ public final class TlsCertificates {
     private final AtomicLong aliasSequence = new AtomicLong();
     private final SslContextFactory.Server sslContextFactory;
     private final ServedCertificate defaultCertificate;
+    private Set<String> reportedProblems = Set.of();
 
     private TlsCertificates(SelfSignedCertificate defaultCertificate) {
         this.defaultCertificate = ServedCertificate.of(DEFAULT_ALIAS, defaultCertificate);
@@ -137,7 +138,13 @@ public final class TlsCertificates {
         for (String secretKey : keptPrevious) {
             problems.computeIfPresent(secretKey, (key, problem) -> problem + " (still serving its previous certificate)");
         }
-        problems.values().forEach(problem -> LOG.warn("{}", problem));
+        // update() runs on every table swap: say each problem once, not once per swap
+        for (String problem : problems.values()) {
+            if (!reportedProblems.contains(problem)) {
+                LOG.warn("{}", problem);
+            }
+        }
+        reportedProblems = Set.copyOf(problems.values());
 
         Map<String, ServedCertificate> byAlias = new HashMap<>();
         byAlias.put(DEFAULT_ALIAS, defaultCertificate);

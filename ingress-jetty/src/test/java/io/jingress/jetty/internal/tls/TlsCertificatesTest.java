@@ -1,7 +1,6 @@
 package io.jingress.jetty.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jingress.core.model.TlsSecret;
 import java.io.BufferedReader;

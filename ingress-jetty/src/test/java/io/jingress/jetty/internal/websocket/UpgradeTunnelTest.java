@@ -3,11 +3,12 @@ package io.jingress.jetty.internal.websocket;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jingress.core.lb.Balancers;
-import io.jingress.core.lb.Endpoint;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,25 +18,19 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,45 +42,24 @@ class UpgradeTunnelTest {
     private WebSocketEchoBackend backend;
     private Server proxy;
     private ServerConnector connector;
-    private volatile Endpoint endpoint;
-    private final BlockingQueue<Boolean> handleResults = new LinkedBlockingQueue<>();
+    private TunnelTestHandler handler;
 
     @BeforeEach
     void start() throws Exception {
         backend = new WebSocketEchoBackend();
-        endpoint = Balancers.create().endpoint("127.0.0.1", backend.port(), null, null, 1);
+        startProxy(Duration.ofSeconds(30));
+    }
+
+    private void startProxy(Duration idleTimeout) throws Exception {
         proxy = new Server();
         connector = new ServerConnector(proxy);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         proxy.addConnector(connector);
-        UpgradeTunnel tunnel = UpgradeTunnel.builder().idleTimeout(Duration.ofSeconds(30)).build();
+        UpgradeTunnel tunnel = UpgradeTunnel.builder().idleTimeout(idleTimeout).build();
         proxy.addBean(tunnel);
-        proxy.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback callback) {
-                if (!UpgradeTunnel.isUpgradeRequest(clientToProxyRequest)) {
-                    proxyToClientResponse.setStatus(418);
-                    callback.succeeded();
-                    return true;
-                }
-                HttpFields.Mutable proxyToServerHeaders = HttpFields.build();
-                for (HttpField field : clientToProxyRequest.getHeaders()) {
-                    if (field.getHeader() != HttpHeader.CONNECTION && field.getHeader() != HttpHeader.UPGRADE) {
-                        proxyToServerHeaders.add(field);
-                    }
-                }
-                proxyToServerHeaders.add("X-Forwarded-For", Request.getRemoteAddr(clientToProxyRequest));
-                boolean handled = tunnel.handle(clientToProxyRequest, proxyToClientResponse, callback, endpoint,
-                        clientToProxyRequest.getHttpURI().getPathQuery(), proxyToServerHeaders);
-                handleResults.add(handled);
-                if (!handled) {
-                    proxyToClientResponse.setStatus(502);
-                    Content.Sink.write(proxyToClientResponse, true, "tunnel could not connect", callback);
-                }
-                return true;
-            }
-        });
+        handler = new TunnelTestHandler(tunnel, Balancers.create().endpoint("127.0.0.1", backend.port(), null, null, 1));
+        proxy.setHandler(handler);
         proxy.start();
     }
 
@@ -182,6 +156,21 @@ class UpgradeTunnelTest {
     }
 
     @Test
+    void idleTunnelIsClosedOnBothSides() throws Exception {
+        proxy.stop();
+        startProxy(Duration.ofMillis(300));
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), connector.getLocalPort())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write(upgradeRequest("/echo").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            assertTrue(WebSocketEchoBackend.readHead(in).startsWith("HTTP/1.1 101 "));
+
+            assertEquals(-1, in.read(), "the proxy closed the idle client connection");
+        }
+        assertTrue(backend.closedByPeer.await(10, TimeUnit.SECONDS), "the proxy closed the idle upstream connection");
+    }
+
+    @Test
     void refusedUpgradeIsRelayedAsAnOrdinaryResponse() throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), connector.getLocalPort())) {
             socket.setSoTimeout((int) WAIT.toMillis());
@@ -191,12 +180,12 @@ class UpgradeTunnelTest {
 
             assertTrue(responseHead.startsWith("HTTP/1.1 403 "), responseHead);
             assertEquals("members only", WebSocketEchoBackend.header(responseHead, "x-reason"));
-            assertEquals(null, WebSocketEchoBackend.header(responseHead, "upgrade"));
+            assertNull(WebSocketEchoBackend.header(responseHead, "upgrade"));
             int length = Integer.parseInt(WebSocketEchoBackend.header(responseHead, "content-length"));
             assertEquals("no entry", new String(in.readNBytes(length), StandardCharsets.US_ASCII));
         }
-        assertEquals(0, endpoint.inFlight());
-        assertEquals(0, endpoint.failures());
+        assertEquals(0, handler.endpoint.inFlight());
+        assertEquals(0, handler.endpoint.failures());
     }
 
     @Test
@@ -206,8 +195,8 @@ class UpgradeTunnelTest {
                 .handle((webSocket, error) -> error).get(10, TimeUnit.SECONDS);
 
         assertNotNull(failure);
-        java.net.http.WebSocketHandshakeException handshake =
-                (java.net.http.WebSocketHandshakeException) failure.getCause();
+        WebSocketHandshakeException handshake =
+                (WebSocketHandshakeException) failure.getCause();
         assertEquals(403, handshake.getResponse().statusCode());
     }
 
@@ -217,7 +206,7 @@ class UpgradeTunnelTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = probe.getLocalPort();
         }
-        endpoint = Balancers.create().endpoint("127.0.0.1", closedPort, null, null, 1);
+        handler.endpoint = Balancers.create().endpoint("127.0.0.1", closedPort, null, null, 1);
 
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), connector.getLocalPort())) {
             socket.setSoTimeout((int) WAIT.toMillis());
@@ -228,23 +217,23 @@ class UpgradeTunnelTest {
             int length = Integer.parseInt(WebSocketEchoBackend.header(responseHead, "content-length"));
             assertEquals("tunnel could not connect", new String(in.readNBytes(length), StandardCharsets.US_ASCII));
         }
-        assertEquals(false, handleResults.poll(10, TimeUnit.SECONDS));
-        assertEquals(1, endpoint.requests());
-        assertEquals(1, endpoint.failures());
-        assertEquals(0, endpoint.inFlight());
+        assertEquals(Boolean.FALSE, handler.handleResults.poll(10, TimeUnit.SECONDS));
+        assertEquals(1, handler.endpoint.requests());
+        assertEquals(1, handler.endpoint.failures());
+        assertEquals(0, handler.endpoint.inFlight());
     }
 
     @Test
     void upstreamHangingUpBeforeAnsweringGives502() throws Exception {
         assertEquals("HTTP/1.1 502 Bad Gateway", statusLineOfUpgradeTo("/hang-up"));
-        assertEquals(1, endpoint.failures());
-        assertEquals(0, endpoint.inFlight());
+        assertEquals(1, handler.endpoint.failures());
+        assertEquals(0, handler.endpoint.inFlight());
     }
 
     @Test
     void upstreamResponseHeadPastTheLimitGives502() throws Exception {
         assertEquals("HTTP/1.1 502 Bad Gateway", statusLineOfUpgradeTo("/huge"));
-        assertEquals(1, endpoint.failures());
+        assertEquals(1, handler.endpoint.failures());
     }
 
     @Test
@@ -255,10 +244,10 @@ class UpgradeTunnelTest {
         webSocket.sendText("ping", true).get(10, TimeUnit.SECONDS);
         assertEquals("text:ping", messages.next());
 
-        assertEquals(1, endpoint.requests());
-        assertEquals(0, endpoint.failures());
-        assertEquals(0, endpoint.inFlight());
-        assertEquals(true, handleResults.poll(10, TimeUnit.SECONDS));
+        assertEquals(1, handler.endpoint.requests());
+        assertEquals(0, handler.endpoint.failures());
+        assertEquals(0, handler.endpoint.inFlight());
+        assertEquals(Boolean.TRUE, handler.handleResults.poll(10, TimeUnit.SECONDS));
     }
 
     @Test
@@ -313,7 +302,7 @@ class UpgradeTunnelTest {
     private static final class Messages implements WebSocket.Listener {
         private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         private final StringBuilder text = new StringBuilder();
-        private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+        private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
@@ -354,7 +343,7 @@ class UpgradeTunnelTest {
         String next() throws InterruptedException {
             Object message = take();
             if (message instanceof byte[] bytes) {
-                List<Integer> unsigned = new java.util.ArrayList<>();
+                List<Integer> unsigned = new ArrayList<>();
                 for (byte b : bytes) {
                     unsigned.add(b & 0xff);
                 }
