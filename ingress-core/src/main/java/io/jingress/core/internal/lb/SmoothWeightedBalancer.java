@@ -76,18 +76,13 @@ final class SmoothWeightedBalancer extends BaseBalancer {
 
     @Override
     protected int choose(PickContext pickContext, boolean[] skip) {
-        int length = cycle.length;
-        int start = (int) Long.remainderUnsigned(position.getAndIncrement(), length);
-        for (int k = 0; k < length; k++) {
-            int slot = start + k;
-            if (slot >= length) {
-                slot -= length;
-            }
-            int i = cycle[slot];
-            if (eligible(i, pickContext, skip)) {
-                return i;
-            }
+        long step = position.getAndIncrement();
+        int i = cycle[(int) Long.remainderUnsigned(step, cycle.length)];
+        if (eligible(i, pickContext, skip)) {
+            return i;
         }
-        return -1;
+        // Hand the turn of an excluded or ejected endpoint to the others in plain rotation, so that
+        // ejecting a heavy endpoint does not pile its share onto its neighbour in the cycle.
+        return firstEligibleFrom((int) Long.remainderUnsigned(step, endpoints.length), pickContext, skip);
     }
 }
