@@ -16,7 +16,8 @@ import java.util.Arrays;
  */
 final class RingHashBalancer extends HashingBalancer {
     static final int POINTS_PER_WEIGHT = 160;
-    static final int MAX_POINTS = 1 << 22;
+    /** At most 2 MB of ring per backend; beyond it, fewer points per unit of weight. */
+    static final int MAX_POINTS = 1 << 18;
     private static final int OWNER_BITS = 20;
     private static final long OWNER_MASK = (1L << OWNER_BITS) - 1;
 
