@@ -1,6 +1,7 @@
 package io.jingress.core.lb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -73,7 +74,7 @@ class EveryStrategyTest {
         bad.onEnd(bad.onStart(), false);
         for (int i = 0; i < 200; i++) {
             Endpoint picked = lb.pick(request(i));
-            assertEquals(true, picked != bad, strategy + " picked the ejected endpoint");
+            assertNotSame(bad, picked, strategy + " picked the ejected endpoint");
         }
         clock.advance(Duration.ofSeconds(30));
         Set<Endpoint> seen = new HashSet<>();
