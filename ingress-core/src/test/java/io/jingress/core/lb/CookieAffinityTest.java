@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -56,7 +57,7 @@ class CookieAffinityTest {
         LoadBalancer lb = balancers.balancer("default/web:80", policy, List.of(a, b, c));
         TestRequest first = TestRequest.create();
         Endpoint assigned = lb.pick(first);
-        List<Endpoint> rest = new java.util.ArrayList<>(List.of(a, b, c));
+        List<Endpoint> rest = new ArrayList<>(List.of(a, b, c));
         rest.remove(assigned);
         LoadBalancer after = balancers.balancer("default/web:80", policy, rest);
         TestRequest returning = TestRequest.create().cookie("route", first.cookieSetValue);
