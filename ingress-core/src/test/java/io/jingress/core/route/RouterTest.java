@@ -77,6 +77,7 @@ class RouterTest {
         router.swap(compile());
         assertTrue(heard.isEmpty());
     }
+
     @Test
     void readersSeeEitherTheOldOrTheNewTableWhileTablesAreSwapped() throws Exception {
         Router router = Router.create();
