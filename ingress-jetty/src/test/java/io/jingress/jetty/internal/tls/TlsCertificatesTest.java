@@ -140,6 +140,21 @@ class TlsCertificatesTest {
     }
 
     @Test
+    void h2IsNegotiatedOverTls12WithRsaAndEcCertificates() throws Exception {
+        certificates.update(Map.of(
+                "pkcs1.example.test", Fixtures.secret("shop", "pkcs1-tls", "pkcs1"),
+                "ec.example.test", Fixtures.secret("blog", "ec-tls", "ec")));
+
+        for (String host : List.of("pkcs1.example.test", "ec.example.test")) {
+            try (SSLSocket socket = server.open(host, List.of("h2", "http/1.1"), "TLSv1.2")) {
+                assertEquals("TLSv1.2", socket.getSession().getProtocol(), host);
+                assertEquals("h2", socket.getApplicationProtocol(), host);
+                assertEquals(Fixtures.leaf(host.substring(0, host.indexOf('.'))), TlsTestServer.leaf(socket), host);
+            }
+        }
+    }
+
+    @Test
     void certificateSwappedLiveIsSeenByNewConnectionsWhileOpenOnesKeepWorking() throws Exception {
         SelfSignedCertificate first = generated("live.example.test");
         SelfSignedCertificate second = generated("live.example.test");

@@ -101,12 +101,20 @@ final class TlsTestServer implements AutoCloseable {
 
     /** A handshaken connection; a fresh client context each time, so no session is resumed. */
     SSLSocket open(String sni, List<String> applicationProtocols) throws IOException {
+        return open(sni, applicationProtocols, null);
+    }
+
+    /** As {@link #open(String, List)}, limited to one TLS version (e.g. "TLSv1.2") when not null. */
+    SSLSocket open(String sni, List<String> applicationProtocols, String tlsVersion) throws IOException {
         SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port());
         SSLParameters parameters = socket.getSSLParameters();
         List<SNIServerName> names = sni == null ? List.of() : List.of(new SNIHostName(sni));
         parameters.setServerNames(names);
         if (!applicationProtocols.isEmpty()) {
             parameters.setApplicationProtocols(applicationProtocols.toArray(new String[0]));
+        }
+        if (tlsVersion != null) {
+            parameters.setProtocols(new String[] {tlsVersion});
         }
         socket.setSSLParameters(parameters);
         socket.setSoTimeout(10_000);

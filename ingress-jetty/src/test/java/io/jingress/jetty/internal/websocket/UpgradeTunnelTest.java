@@ -189,6 +189,21 @@ class UpgradeTunnelTest {
     }
 
     @Test
+    void nonUpgradeAnswerWithALargeChunkedOrCloseDelimitedBodyIsRelayedWhole() throws Exception {
+        for (String path : List.of("/chunked", "/until-close")) {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), connector.getLocalPort())) {
+                socket.setSoTimeout((int) WAIT.toMillis());
+                socket.getOutputStream().write(upgradeRequest(path).getBytes(StandardCharsets.US_ASCII));
+                InputStream in = new BufferedInputStream(socket.getInputStream());
+                String responseHead = WebSocketEchoBackend.readHead(in);
+
+                assertTrue(responseHead.startsWith("HTTP/1.1 200 "), path + ": " + responseHead);
+                assertArrayEquals(WebSocketEchoBackend.refusalBody(), readBody(in, responseHead), path);
+            }
+        }
+    }
+
+    @Test
     void upstreamRefusingTheUpgradeFailsTheJdkClientHandshakeWith403() throws Exception {
         Throwable failure = HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(uri("ws", "/forbidden"), new Messages())
@@ -273,6 +288,41 @@ class UpgradeTunnelTest {
             String head = WebSocketEchoBackend.readHead(new BufferedInputStream(socket.getInputStream()));
             return head.substring(0, head.indexOf("\r\n"));
         }
+    }
+
+    /** The body of a response whose head was just read: by Content-Length, chunked, or up to the end. */
+    private static byte[] readBody(InputStream in, String head) throws IOException {
+        String length = WebSocketEchoBackend.header(head, "content-length");
+        if (length != null) {
+            return in.readNBytes(Integer.parseInt(length));
+        }
+        if (!"chunked".equalsIgnoreCase(WebSocketEchoBackend.header(head, "transfer-encoding"))) {
+            return in.readAllBytes();
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            String sizeLine = readLine(in);
+            int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+            if (size == 0) {
+                readLine(in);
+                return body.toByteArray();
+            }
+            body.writeBytes(in.readNBytes(size));
+            readLine(in);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("end of input inside a line");
+            }
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
     }
 
     private static String upgradeRequest(String path) {

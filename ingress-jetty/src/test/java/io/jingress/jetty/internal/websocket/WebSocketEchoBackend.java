@@ -23,7 +23,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * handshake and echoes every data frame, answers pings, and closes after echoing a close. Paths
  * choose other behaviours: {@code /greet} sends a frame in the same write as its 101,
  * {@code /forbidden} refuses with 403, {@code /huge} sends an oversized head, {@code /hang-up}
- * closes without answering.
+ * closes without answering, {@code /chunked} and {@code /until-close} answer a plain 200 with a
+ * 150,000-byte body, chunked or delimited by closing.
  */
 final class WebSocketEchoBackend implements AutoCloseable {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -77,6 +78,28 @@ final class WebSocketEchoBackend implements AutoCloseable {
             if (path.startsWith("/forbidden")) {
                 out.write(("HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nX-Reason: members only\r\n"
                         + "Content-Length: 8\r\n\r\nno entry").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                return;
+            }
+            if (path.startsWith("/chunked") || path.startsWith("/until-close")) {
+                boolean chunked = path.startsWith("/chunked");
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                        + (chunked ? "Transfer-Encoding: chunked\r\n" : "Connection: close\r\n") + "\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                byte[] body = refusalBody();
+                for (int at = 0; at < body.length; at += 7_000) {
+                    int length = Math.min(7_000, body.length - at);
+                    if (chunked) {
+                        out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    }
+                    out.write(body, at, length);
+                    if (chunked) {
+                        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                }
+                if (chunked) {
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
                 out.flush();
                 return;
             }
@@ -140,6 +163,13 @@ final class WebSocketEchoBackend implements AutoCloseable {
             }
             out.flush();
         }
+    }
+
+    /** The body of the plain 200 answers of {@code /chunked} and {@code /until-close}: 150,000 fixed bytes. */
+    static byte[] refusalBody() {
+        byte[] body = new byte[150_000];
+        new java.util.Random(42).nextBytes(body);
+        return body;
     }
 
     /** An unmasked frame, as a server sends it. */
