@@ -246,6 +246,15 @@ class UpgradeTunnelTest {
     }
 
     @Test
+    void upstreamSilentPastTheIdleTimeoutGives504() throws Exception {
+        proxy.stop();
+        startProxy(Duration.ofMillis(300));
+
+        assertEquals("HTTP/1.1 504 Gateway Timeout", statusLineOfUpgradeTo("/silent"));
+        assertEquals(1, handler.endpoint.failures());
+    }
+
+    @Test
     void upstreamResponseHeadPastTheLimitGives502() throws Exception {
         assertEquals("HTTP/1.1 502 Bad Gateway", statusLineOfUpgradeTo("/huge"));
         assertEquals(1, handler.endpoint.failures());

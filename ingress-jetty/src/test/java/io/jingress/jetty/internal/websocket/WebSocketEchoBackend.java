@@ -21,10 +21,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * A small RFC 6455 server over a plain {@link ServerSocket} on 127.0.0.1:0: it answers the
  * handshake and echoes every data frame, answers pings, and closes after echoing a close. Paths
- * choose other behaviours: {@code /greet} sends a frame in the same write as its 101,
- * {@code /forbidden} refuses with 403, {@code /huge} sends an oversized head, {@code /hang-up}
- * closes without answering, {@code /chunked} and {@code /until-close} answer a plain 200 with a
- * 150,000-byte body, chunked or delimited by closing.
+ * choose other behaviours: {@code /greet} sends a frame in the same write as its 101;
+ * {@code /forbidden} refuses with 403; {@code /huge} sends an oversized head; {@code /hang-up}
+ * closes without answering; {@code /silent} never answers; {@code /chunked} and
+ * {@code /until-close} answer a plain 200 with a 150,000-byte body, chunked or delimited by closing.
  */
 final class WebSocketEchoBackend implements AutoCloseable {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -73,6 +73,12 @@ final class WebSocketEchoBackend implements AutoCloseable {
             requestHeads.add(head);
             String path = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
             if (path.startsWith("/hang-up")) {
+                return;
+            }
+            if (path.startsWith("/silent")) {
+                while (in.read() >= 0) {
+                    // say nothing until the proxy gives up
+                }
                 return;
             }
             if (path.startsWith("/forbidden")) {
