@@ -1,0 +1,129 @@
+package io.jingress.jetty.internal.admin;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.jetty.io.Connection;
+
+/**
+ * The proxy's live counters, read by {@link AdminHandler} for {@code /metrics} and {@code /status}.
+ * Lock-free: every counter is a {@link LongAdder}, and a request of a route seen before allocates
+ * nothing (its label set is looked up by the route's identity).
+ *
+ * <pre>{@code
+ * ProxyMetrics metrics = new ProxyMetrics();
+ * connector.addBean(metrics.connectionListener());
+ * // per request, in the proxy:
+ * metrics.onRequestBegin();
+ * ...
+ * metrics.onRequest(route, request.getMethod(), response.getStatus(), upstreamNanos);
+ * metrics.onRequestEnd();
+ * }</pre>
+ */
+public final class ProxyMetrics {
+    private final ConcurrentMap<String, LatencyHistogram> latencyByService = new ConcurrentHashMap<>();
+    private final ConcurrentMap<LabelKey, RequestCounters> countersByLabels = new ConcurrentHashMap<>();
+    private final RequestCounters unmatched = new RequestCounters("", "", null);
+    private final ConnectionCounter connections = new ConnectionCounter();
+    private final LongAdder clientRequests = new LongAdder();
+    private final LongAdder inProgress = new LongAdder();
+
+    /** Metrics with every counter at zero. */
+    public ProxyMetrics() {
+        countersByLabels.put(new LabelKey("", ""), unmatched);
+    }
+
+    /**
+     * The listener to add to every client-facing connector ({@code connector.addBean(listener)}):
+     * counts accepted and active connections.
+     */
+    public Connection.Listener connectionListener() {
+        return connections;
+    }
+
+    /** A client request starts being processed (it counts as "writing" in {@code /status}). */
+    public void onRequestBegin() {
+        clientRequests.increment();
+        inProgress.increment();
+    }
+
+    /** A request started with {@link #onRequestBegin()} has ended. */
+    public void onRequestEnd() {
+        inProgress.decrement();
+    }
+
+    /** Connections open now. */
+    public long activeConnections() {
+        return connections.active();
+    }
+
+    /** Connections accepted since start. */
+    public long acceptedConnections() {
+        return connections.accepted();
+    }
+
+    /**
+     * Connections handled since start; equal to {@link #acceptedConnections()}, since Jetty refuses
+     * connections past its limit before accepting them (nginx counts those as accepted, not handled).
+     */
+    public long handledConnections() {
+        return connections.accepted();
+    }
+
+    /** Client requests begun since start ({@code requests} in {@code /status}). */
+    public long clientRequests() {
+        return clientRequests.sum();
+    }
+
+    /**
+     * Connections reading a request header: always 0, because Jetty hands a request to handlers only
+     * once its header has been read, so the proxy never sees that phase.
+     */
+    public long readingConnections() {
+        return 0;
+    }
+
+    /** Requests being processed now (begun and not ended). */
+    public long writingConnections() {
+        return Math.max(0, inProgress.sum());
+    }
+
+    /**
+     * Open connections without a request in progress (keep-alive). With HTTP/2 several requests
+     * share a connection, so this is never below zero but may undercount.
+     */
+    public long waitingConnections() {
+        return Math.max(0, activeConnections() - readingConnections() - writingConnections());
+    }
+
+    /** The interned counters of one label pair; the slow path, taken once per route. */
+    RequestCounters counters(String ingress, String service) {
+        return countersByLabels.computeIfAbsent(new LabelKey(ingress, service),
+                key -> new RequestCounters(ingress, service,
+                        latencyByService.computeIfAbsent(service, s -> new LatencyHistogram())));
+    }
+
+    RequestCounters unmatched() {
+        return unmatched;
+    }
+
+    /** Every label pair seen so far, sorted by ingress then service. */
+    List<RequestCounters> requestCounters() {
+        List<RequestCounters> all = new ArrayList<>(countersByLabels.values());
+        all.sort(Comparator.comparing(RequestCounters::ingress).thenComparing(RequestCounters::service));
+        return all;
+    }
+
+    /** Every service's histogram, sorted by service. */
+    Map<String, LatencyHistogram> latencies() {
+        return new TreeMap<>(latencyByService);
+    }
+
+    private record LabelKey(String ingress, String service) {
+    }
+}
