@@ -51,6 +51,10 @@ final class LoopbackServer implements AutoCloseable {
         return loopback;
     }
 
+    Server jetty() {
+        return server;
+    }
+
     int port() {
         return connector.getLocalPort();
     }
