@@ -1,5 +1,6 @@
 package io.jingress.jetty.internal.admin;
 
+import io.jingress.core.route.Route;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -55,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class AccessLog implements RequestLog {
-    /** Request attribute: the matched {@code io.jingress.core.route.Route}; absent when nothing matched. */
+    /** Request attribute: the matched {@link Route}; absent when nothing matched. */
     public static final String ROUTE = "jingress.route";
     /** Request attribute: {@code ip:port} (String) of the last endpoint tried. */
     public static final String UPSTREAM_ADDR = "jingress.upstream.addr";
@@ -167,7 +168,7 @@ public final class AccessLog implements RequestLog {
     }
 
     private static String upstreamName(Request request) {
-        return null;
+        return request.getAttribute(ROUTE) instanceof Route route ? route.backend().key() : null;
     }
 
     private static long requestLength(int requestLineLength, HttpFields headers, Request request) {

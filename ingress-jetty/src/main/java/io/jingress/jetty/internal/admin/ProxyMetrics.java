@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
+import io.jingress.core.route.Route;
 import org.eclipse.jetty.io.Connection;
 
 /**
@@ -26,6 +27,13 @@ import org.eclipse.jetty.io.Connection;
  * }</pre>
  */
 public final class ProxyMetrics {
+    /**
+     * Routes are cached by identity and every table swap brings new instances; past this many the
+     * cache is cleared and refilled from the interned label sets, so old tables do not pile up.
+     */
+    private static final int MAX_CACHED_ROUTES = 10_000;
+
+    private final ConcurrentMap<Route, RequestCounters> countersByRoute = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LatencyHistogram> latencyByService = new ConcurrentHashMap<>();
     private final ConcurrentMap<LabelKey, RequestCounters> countersByLabels = new ConcurrentHashMap<>();
     private final RequestCounters unmatched = new RequestCounters("", "", null);
@@ -36,6 +44,32 @@ public final class ProxyMetrics {
     /** Metrics with every counter at zero. */
     public ProxyMetrics() {
         countersByLabels.put(new LabelKey("", ""), unmatched);
+    }
+
+    /**
+     * Counts one answered request.
+     *
+     * @param route the matched route (a default backend's included), or {@code null} when nothing matched
+     * @param method the request method; methods other than GET, HEAD, POST, PUT, DELETE, PATCH and
+     *     OPTIONS count as {@code other}
+     * @param status the status sent to the client
+     * @param upstreamNanos how long the upstream exchange took, or a negative number when there was none
+     */
+    public void onRequest(Route route, String method, int status, long upstreamNanos) {
+        RequestCounters counters = route == null ? unmatched : countersByRoute.get(route);
+        if (counters == null) {
+            counters = countersOf(route);
+        }
+        counters.record(method, status, upstreamNanos);
+    }
+
+    private RequestCounters countersOf(Route route) {
+        if (countersByRoute.size() >= MAX_CACHED_ROUTES) {
+            countersByRoute.clear();
+        }
+        RequestCounters counters = counters(route.ingress(), route.backend().key());
+        countersByRoute.put(route, counters);
+        return counters;
     }
 
     /**
@@ -102,14 +136,10 @@ public final class ProxyMetrics {
     }
 
     /** The interned counters of one label pair; the slow path, taken once per route. */
-    RequestCounters counters(String ingress, String service) {
+    private RequestCounters counters(String ingress, String service) {
         return countersByLabels.computeIfAbsent(new LabelKey(ingress, service),
                 key -> new RequestCounters(ingress, service,
                         latencyByService.computeIfAbsent(service, s -> new LatencyHistogram())));
-    }
-
-    RequestCounters unmatched() {
-        return unmatched;
     }
 
     /** Every label pair seen so far, sorted by ingress then service. */
