@@ -1,5 +1,7 @@
 package io.jingress.jetty.internal.admin;
 
+import java.math.BigDecimal;
+
 /**
  * Writes the Prometheus text exposition format, version 0.0.4: a {@code # HELP} and a
  * {@code # TYPE} line per metric, then its samples as {@code name{label="value",...} number}.
@@ -35,7 +37,8 @@ final class PrometheusText {
         } else if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             out.append((long) value);
         } else {
-            out.append(value);
+            // plain digits read better than 1.79579230081E9 in a timestamp; both are valid
+            out.append(BigDecimal.valueOf(value).toPlainString());
         }
         out.append('\n');
         return this;

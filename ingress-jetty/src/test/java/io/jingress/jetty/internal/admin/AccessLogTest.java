@@ -51,6 +51,7 @@ class AccessLogTest {
                 + "\r\n"
                 + "{\"qty\": 2}\n";
         String line = logOf(raw, Map.of(
+                AccessLog.ROUTE, SmallTable.route(SmallTable.compile(), "kubia.example.com", "/"),
                 AccessLog.UPSTREAM_ADDR, "10.244.1.7:8080",
                 AccessLog.UPSTREAM_STATUS, 200,
                 AccessLog.UPSTREAM_NANOS, 7_999_999L,
@@ -58,7 +59,7 @@ class AccessLogTest {
 
         assertEquals("127.0.0.1 - - [" + timeLocal() + "] \"POST /orders HTTP/1.1\" 200 5 "
                 + "\"https://shop.example.com/cart\" \"Mozilla/5.0 (X11)\" " + raw.length() + " 0.013 "
-                + "[-] [] 10.244.1.7:8080 5 0.007 200 5f0c6d1e8a", line);
+                + "[default/kubia:80] [] 10.244.1.7:8080 5 0.007 200 5f0c6d1e8a", line);
     }
 
     @Test

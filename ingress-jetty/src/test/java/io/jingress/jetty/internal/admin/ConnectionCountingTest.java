@@ -3,10 +3,12 @@ package io.jingress.jetty.internal.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jingress.core.route.Router;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,9 +92,10 @@ class ConnectionCountingTest {
     }
 
     @Test
-    void aRequestInProgressIsWritingAndNotWaiting() throws Exception {
+    void statusPageOfTheAdminServerShowsARequestInProgressAsWritingAndAnIdleConnectionAsWaiting() throws Exception {
         try (LoopbackServer server = LoopbackServer.start(handler, s -> { },
-                c -> c.addBean(metrics.connectionListener()))) {
+                c -> c.addBean(metrics.connectionListener()));
+                LoopbackServer admin = LoopbackServer.start(new AdminHandler(Router.create(), metrics))) {
             try (Socket idle = server.connect(); Socket busy = server.connect()) {
                 exchange(idle, "/");
                 send(busy, "/hold");
@@ -100,11 +103,15 @@ class ConnectionCountingTest {
                 awaitEquals(2, metrics::activeConnections);
                 assertEquals(1, metrics.writingConnections());
                 assertEquals(1, metrics.waitingConnections());
+                HttpResponse<String> status = admin.get("/status");
+                assertEquals(200, status.statusCode());
                 assertEquals("Active connections: 2 \nserver accepts handled requests\n 2 2 2 \n"
-                        + "Reading: 0 Writing: 1 Waiting: 1 \n", StatusPage.render(metrics));
+                        + "Reading: 0 Writing: 1 Waiting: 1 \n", status.body());
                 release.countDown();
                 readResponse(busy);
                 awaitEquals(0, metrics::writingConnections);
+                assertEquals("Active connections: 2 \nserver accepts handled requests\n 2 2 2 \n"
+                        + "Reading: 0 Writing: 0 Waiting: 2 \n", admin.get("/status").body());
             } finally {
                 release.countDown();
             }
