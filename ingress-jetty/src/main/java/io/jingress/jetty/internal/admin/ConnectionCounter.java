@@ -48,6 +48,9 @@ final class ConnectionCounter implements Connection.Listener {
     }
 
     long active() {
+        // A connection that replaced another one by upgrade may not carry this listener, so the
+        // socket's last close could go unseen; dropping closed sockets here keeps the count honest.
+        open.removeIf(endPoint -> !endPoint.isOpen());
         return open.size();
     }
 }
