@@ -15,6 +15,8 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,14 +50,17 @@ import org.slf4j.LoggerFactory;
  * <p>The upstream fields come from request attributes the proxy sets ({@link #ROUTE},
  * {@link #UPSTREAM_ADDR}, {@link #UPSTREAM_STATUS}, {@link #UPSTREAM_NANOS}, {@link #REQUEST_ID});
  * a field without a value is written as {@code -}. Jetty calls the log once the response is complete,
- * so writing a line adds nothing to the client's wait.
+ * so a line never delays its own response; to keep file I/O off the request threads altogether, give
+ * it Jetty's {@link org.eclipse.jetty.server.AsyncRequestLogWriter}, which this log starts and stops
+ * with the server.
  *
  * <pre>{@code
- * server.setRequestLog(new AccessLog());            // SLF4J logger "jingress.access", level INFO
- * server.setRequestLog(new AccessLog(System.out));  // or any Appendable
+ * server.setRequestLog(new AccessLog());                 // SLF4J logger "jingress.access", level INFO
+ * server.setRequestLog(new AccessLog(System.out));       // any Appendable, one line per request
+ * server.setRequestLog(new AccessLog(new AsyncRequestLogWriter("/var/log/jingress/access.log")));
  * }</pre>
  */
-public final class AccessLog implements RequestLog {
+public final class AccessLog extends ContainerLifeCycle implements RequestLog {
     /** Request attribute: the matched {@link Route}; absent when nothing matched. */
     public static final String ROUTE = "jingress.route";
     /** Request attribute: {@code ip:port} (String) of the last endpoint tried. */
@@ -67,7 +72,7 @@ public final class AccessLog implements RequestLog {
     /** Request attribute: the request id sent upstream as {@code X-Request-ID} (String). */
     public static final String REQUEST_ID = "jingress.request.id";
 
-    /** The SLF4J logger name used when no {@link Appendable} is given. */
+    /** The SLF4J logger name used by {@link #AccessLog()}. */
     public static final String LOGGER_NAME = "jingress.access";
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
@@ -75,7 +80,7 @@ public final class AccessLog implements RequestLog {
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private final Appendable out;
+    private final RequestLog.Writer writer;
     private final Logger logger;
     private final ZoneId zone;
     private final LongSupplier nanoClock;
@@ -84,38 +89,56 @@ public final class AccessLog implements RequestLog {
 
     /** Writes to the SLF4J logger {@value #LOGGER_NAME} at INFO, in the system time zone. */
     public AccessLog() {
-        this(null, LoggerFactory.getLogger(LOGGER_NAME), ZoneId.systemDefault(), System::nanoTime);
+        this(LoggerFactory.getLogger(LOGGER_NAME));
     }
 
-    /** Writes each line, ending in {@code \n}, to {@code out}, in the system time zone. */
+    private AccessLog(Logger logger) {
+        this(logger::info, logger, ZoneId.systemDefault(), System::nanoTime);
+    }
+
+    /** Appends each line, ending in {@code \n}, to {@code out}; lines from many threads never interleave. */
     public AccessLog(Appendable out) {
-        this(Objects.requireNonNull(out, "out"), null, ZoneId.systemDefault(), System::nanoTime);
+        this(appending(Objects.requireNonNull(out, "out")), null, ZoneId.systemDefault(), System::nanoTime);
+    }
+
+    /**
+     * Hands each line to {@code writer} (which ends it), e.g. Jetty's {@code AsyncRequestLogWriter};
+     * a writer that is a {@link LifeCycle} is started and stopped
+     * with this log.
+     */
+    public AccessLog(RequestLog.Writer writer) {
+        this(Objects.requireNonNull(writer, "writer"), null, ZoneId.systemDefault(), System::nanoTime);
     }
 
     /** For tests: a fixed time zone and a clock for the end of the request. */
-    AccessLog(Appendable out, Logger logger, ZoneId zone, LongSupplier nanoClock) {
-        this.out = out;
+    AccessLog(RequestLog.Writer writer, Logger logger, ZoneId zone, LongSupplier nanoClock) {
+        this.writer = writer;
         this.logger = logger;
         this.zone = zone;
         this.nanoClock = nanoClock;
+        if (writer instanceof LifeCycle) {
+            addBean(writer, true);
+        }
+    }
+
+    static RequestLog.Writer appending(Appendable out) {
+        return line -> {
+            synchronized (out) {
+                out.append(line).append('\n');
+            }
+        };
     }
 
     @Override
     public void log(Request request, Response response) {
-        if (out == null) {
-            if (logger.isInfoEnabled()) {
-                logger.info(format(request, response));
-            }
+        if (logger != null && !logger.isInfoEnabled()) {
             return;
         }
-        String line = format(request, response);
         try {
-            synchronized (out) {
-                out.append(line).append('\n');
-            }
-        } catch (IOException e) {
+            writer.write(format(request, response));
+        } catch (IOException | RuntimeException e) {
             if (failureReported.compareAndSet(false, true)) {
-                LOG.warn("access log: cannot write ({}); further failures are not reported", e.toString());
+                LOG.warn("access log: cannot write a line ({}); further failures are not reported", e.toString());
             }
         }
     }

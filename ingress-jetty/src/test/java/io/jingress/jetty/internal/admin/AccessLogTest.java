@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -12,13 +15,16 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.AsyncRequestLogWriter;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AccessLogTest {
     private static final long REQUEST_NANOS = 13_456_789L;
@@ -74,28 +80,50 @@ class AccessLogTest {
         assertTrue(line.contains(" \"evil\\x22agent\\x5Cx\" "), line);
     }
 
+    @Test
+    void anAsyncFileWriterIsStartedWithTheServerAndReceivesTheLines(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("access.log");
+        AccessLog accessLog = new AccessLog(new AsyncRequestLogWriter(file.toString()));
+        try (LoopbackServer server = LoopbackServer.start(handler(Map.of()), s -> s.setRequestLog(accessLog), c -> { })) {
+            server.exchangeRaw("GET /written HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+            String content = "";
+            while (!content.contains("\"GET /written HTTP/1.1\" 200 5") && Instant.now().isBefore(deadline)) {
+                LockSupport.parkNanos(1_000_000);
+                content = Files.exists(file) ? Files.readString(file) : "";
+            }
+            assertTrue(content.startsWith("127.0.0.1 - - ["), content);
+            assertTrue(content.contains("\"GET /written HTTP/1.1\" 200 5 \"-\" \"-\" "), content);
+            assertTrue(content.endsWith(" [-] [] - - - - -" + System.lineSeparator()), content);
+        }
+        assertTrue(accessLog.isStopped());
+    }
+
     private String logOf(String rawRequest, Map<String, Object> attributes) throws Exception {
         Appendable sink = new LineSink(lines);
-        AccessLog accessLog = new AccessLog(sink, null, ZoneOffset.UTC, () -> beginNanos.get() + REQUEST_NANOS);
-        Handler handler = new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) {
-                beginNanos.set(request.getBeginNanoTime());
-                timeStamp.set(Request.getTimeStamp(request));
-                attributes.forEach(request::setAttribute);
-                // read the body so that its length counts, as the proxy does when it forwards it
-                Content.Source.consumeAll(request, Callback.from(
-                        () -> Content.Sink.write(response, true, "hello", callback), callback::failed));
-                return true;
-            }
-        };
-        try (LoopbackServer server = LoopbackServer.start(handler, s -> s.setRequestLog(accessLog), c -> { })) {
+        AccessLog accessLog = new AccessLog(AccessLog.appending(sink), null, ZoneOffset.UTC, () -> beginNanos.get() + REQUEST_NANOS);
+        try (LoopbackServer server = LoopbackServer.start(handler(attributes), s -> s.setRequestLog(accessLog), c -> { })) {
             String response = server.exchangeRaw(rawRequest);
             assertTrue(response.startsWith("HTTP/1.1 200"), response);
             String line = lines.poll(10, TimeUnit.SECONDS);
             assertNotNull(line, "no access log line written");
             return line;
         }
+    }
+
+    /** Answers "hello" after reading the body, having set {@code attributes} as the proxy would. */
+    private Handler handler(Map<String, Object> attributes) {
+        return new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                beginNanos.set(request.getBeginNanoTime());
+                timeStamp.set(Request.getTimeStamp(request));
+                attributes.forEach(request::setAttribute);
+                Content.Source.consumeAll(request, Callback.from(
+                        () -> Content.Sink.write(response, true, "hello", callback), callback::failed));
+                return true;
+            }
+        };
     }
 
     private String timeLocal() {

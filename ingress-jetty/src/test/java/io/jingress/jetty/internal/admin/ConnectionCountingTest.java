@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -200,8 +201,7 @@ class ConnectionCountingTest {
     static void awaitEquals(long expected, LongSupplier actual) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
         while (actual.getAsLong() != expected && Instant.now().isBefore(deadline)) {
-            Thread.onSpinWait();
-            Thread.yield();
+            LockSupport.parkNanos(1_000_000);
         }
         assertEquals(expected, actual.getAsLong());
     }
