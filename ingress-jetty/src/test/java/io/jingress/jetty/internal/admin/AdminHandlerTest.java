@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingress.core.lb.PassiveHealth;
 import io.jingress.core.route.Route;
 import io.jingress.core.route.RouteTable;
 import io.jingress.core.route.Router;
@@ -254,6 +255,27 @@ class AdminHandlerTest {
         assertEquals(2, first.get("requests").asLong());
         assertEquals(1, first.get("inFlight").asInt());
         endpoint.onEnd(held, true);
+    }
+
+    @Test
+    void anEndpointEjectedByPassiveHealthShowsInMetricsAndRoutes() throws Exception {
+        RouteTable table = SmallTable.compile();
+        router.swap(table);
+        var endpoint = SmallTable.route(table, "kubia.example.com", "/").backend().endpoints().get(0);
+        for (int i = 0; i < PassiveHealth.DEFAULT.consecutiveFailures(); i++) {
+            endpoint.onEnd(endpoint.onStart(), false);
+        }
+        assertTrue(endpoint.isEjected(), "passive health did not eject " + endpoint);
+
+        PrometheusParser parsed = PrometheusParser.parse(admin.get("/metrics").body());
+        assertEquals(1, parsed.value("jingress_endpoints_ejected"));
+        assertEquals(1, parsed.value("jingress_backend_endpoints_ejected", "service", "default/kubia:80"));
+        JsonNode first = backend(new ObjectMapper().readTree(admin.get("/routes").body()), "default/kubia:80")
+                .get("endpoints").get(0);
+        assertEquals(endpoint.id(), first.get("id").asText());
+        assertTrue(first.get("ejected").asBoolean());
+        assertEquals(1, first.get("ejections").asInt());
+        assertEquals(PassiveHealth.DEFAULT.consecutiveFailures(), first.get("failures").asInt());
     }
 
     private static JsonNode backend(JsonNode root, String key) {
