@@ -1,7 +1,9 @@
 package io.jingress.jetty.internal.admin;
 
+import io.jingress.core.route.RouteTable;
 import io.jingress.core.route.Router;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -70,11 +72,30 @@ public final class AdminHandler extends Handler.Abstract {
 
     private final Router router;
     private final ProxyMetrics metrics;
+    private final Consumer<RouteTable> onSwap;
 
+    /**
+     * @param router the router whose live table is reported (and whose first table makes
+     *     {@code /healthz} healthy)
+     * @param metrics the counters the proxy feeds
+     */
     public AdminHandler(Router router, ProxyMetrics metrics) {
         super(InvocationType.NON_BLOCKING);
         this.router = Objects.requireNonNull(router, "router");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.onSwap = table -> metrics.forgetRoutes();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        router.addListener(onSwap);
+        super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        router.removeListener(onSwap);
+        super.doStop();
     }
 
     @Override

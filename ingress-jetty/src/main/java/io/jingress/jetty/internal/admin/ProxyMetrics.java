@@ -1,5 +1,6 @@
 package io.jingress.jetty.internal.admin;
 
+import io.jingress.core.route.Route;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
-import io.jingress.core.route.Route;
 import org.eclipse.jetty.io.Connection;
 
 /**
@@ -28,8 +28,9 @@ import org.eclipse.jetty.io.Connection;
  */
 public final class ProxyMetrics {
     /**
-     * Routes are cached by identity and every table swap brings new instances; past this many the
-     * cache is cleared and refilled from the interned label sets, so old tables do not pile up.
+     * Routes are cached by identity and every table swap brings new instances. {@link AdminHandler}
+     * clears the cache on each swap; without one, the cache is cleared past this many routes, so
+     * old tables do not pile up either way. The counters themselves live on in the label sets.
      */
     private static final int MAX_CACHED_ROUTES = 10_000;
 
@@ -70,6 +71,11 @@ public final class ProxyMetrics {
         RequestCounters counters = counters(route.ingress(), route.backend().key());
         countersByRoute.put(route, counters);
         return counters;
+    }
+
+    /** Drops the route cache (not the counts); called when a new table replaces the routes. */
+    void forgetRoutes() {
+        countersByRoute.clear();
     }
 
     /**

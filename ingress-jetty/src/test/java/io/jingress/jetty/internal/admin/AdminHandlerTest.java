@@ -123,15 +123,19 @@ class AdminHandlerTest {
 
     @Test
     void requestsOfTheSameRouteInANewTableAddToTheSameSeries() throws Exception {
-        Route before = SmallTable.route(SmallTable.compile(), "kubia.example.com", "/");
-        Route after = SmallTable.route(SmallTable.compile(), "kubia.example.com", "/");
-
-        metrics.onRequest(before, "GET", 200, 1_000_000);
-        metrics.onRequest(after, "GET", 200, 1_000_000);
+        RouteTable first = SmallTable.compile();
+        router.swap(first);
+        metrics.onRequest(SmallTable.route(first, "kubia.example.com", "/"), "GET", 200, 1_000_000);
+        RouteTable second = SmallTable.compile();
+        router.swap(second);
+        metrics.onRequest(SmallTable.route(second, "kubia.example.com", "/"), "GET", 200, 1_000_000);
+        // a request still in flight from the old table ends after the swap
+        metrics.onRequest(SmallTable.route(first, "kubia.example.com", "/"), "GET", 200, 1_000_000);
 
         PrometheusParser parsed = PrometheusParser.parse(admin.get("/metrics").body());
-        assertEquals(2, parsed.value("jingress_requests_total",
+        assertEquals(3, parsed.value("jingress_requests_total",
                 "ingress", "default/kubia", "service", "default/kubia:80", "method", "GET", "status", "2xx"));
+        assertEquals(3, parsed.value("jingress_upstream_latency_seconds_count", "service", "default/kubia:80"));
     }
 
     @Test
