@@ -151,13 +151,16 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         String remoteAddr = Request.getRemoteAddr(request);
         line.append(remoteAddr == null ? "-" : remoteAddr).append(" - - [")
                 .append(timeLocal(Request.getTimeStamp(request))).append("] \"");
-        int requestLineStart = line.length();
+        String method = request.getMethod();
         String pathQuery = request.getHttpURI().getPathQuery();
+        if (pathQuery == null) {
+            pathQuery = "/";
+        }
         String protocol = request.getConnectionMetaData().getProtocol();
-        line.append(request.getMethod()).append(' ');
-        appendEscaped(line, pathQuery == null ? "/" : pathQuery);
+        line.append(method).append(' ');
+        appendEscaped(line, pathQuery);
         line.append(' ').append(protocol);
-        int requestLineLength = line.length() - requestLineStart;
+        int requestLineLength = method.length() + 1 + pathQuery.length() + 1 + protocol.length();
         long bodyBytesSent = Response.getContentBytesWritten(response);
         line.append("\" ").append(response.getStatus()).append(' ').append(bodyBytesSent).append(" \"");
         appendQuotedValue(line, headers.get(HttpHeader.REFERER));
@@ -178,8 +181,8 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
             line.append(bodyBytesSent);
         }
         line.append(' ');
-        if (request.getAttribute(UPSTREAM_NANOS) instanceof Long nanos) {
-            appendSeconds(line, nanos);
+        if (request.getAttribute(UPSTREAM_NANOS) instanceof Number nanos) {
+            appendSeconds(line, nanos.longValue());
         } else {
             line.append('-');
         }

@@ -70,14 +70,17 @@ class AccessLogTest {
 
     @Test
     void quotesAndBackslashesInHeadersAreEscapedAsNginxDoes() throws Exception {
-        String raw = "GET / HTTP/1.1\r\n"
+        String raw = "GET /q?\"quoted\" HTTP/1.1\r\n"
                 + "Host: a\r\n"
                 + "User-Agent: evil\"agent\\x\r\n"
                 + "Connection: close\r\n"
                 + "\r\n";
         String line = logOf(raw, Map.of());
 
+        assertTrue(line.contains(" \"GET /q?\\x22quoted\\x22 HTTP/1.1\" "), line);
         assertTrue(line.contains(" \"evil\\x22agent\\x5Cx\" "), line);
+        // the escapes do not count: the request length is what the client sent
+        assertTrue(line.contains(" " + raw.length() + " 0.013 "), line);
     }
 
     @Test
