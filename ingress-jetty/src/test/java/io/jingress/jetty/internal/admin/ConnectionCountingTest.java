@@ -99,6 +99,8 @@ class ConnectionCountingTest {
                 LoopbackServer admin = LoopbackServer.start(new AdminHandler(Router.create(), metrics))) {
             try (Socket idle = server.connect(); Socket busy = server.connect()) {
                 exchange(idle, "/");
+                // the handler ends its request just after the client has read the response
+                awaitEquals(0, metrics::writingConnections);
                 send(busy, "/hold");
                 assertTrue(holding.await(10, TimeUnit.SECONDS));
                 awaitEquals(2, metrics::activeConnections);
