@@ -274,6 +274,44 @@ class ManifestSourceTest {
         assertInstanceOf(Route.class, match("second.kubia.com", "/"));
     }
 
+    // What the kubelet does to a mounted ConfigMap: files are links through ..data, which is
+    // swapped by renaming a new link over it; the files themselves never see an event.
+    private Path mountConfigMapVersion(String version, String content) throws IOException {
+        Path versionDir = Files.createDirectory(dir.resolve("..2026_11_27_" + version));
+        Files.writeString(versionDir.resolve("kubia-all.yaml"), content);
+        Path link = dir.resolve("..data_tmp");
+        Files.createSymbolicLink(link, versionDir.getFileName());
+        Files.move(link, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return dir.resolve("kubia-all.yaml");
+    }
+
+    @Test
+    void mountedConfigMapUpdateIsPickedUpInSingleFileMode() throws IOException {
+        mountConfigMapVersion("v1", resource("kubia-all.yaml"));
+        Path file = Files.createSymbolicLink(dir.resolve("kubia-all.yaml"), Path.of("..data", "kubia-all.yaml"));
+        start(file);
+        long before = router.swapCount();
+
+        mountConfigMapVersion("v2", resource("kubia-all.yaml").replace("myapp.kubia.com", "v2.kubia.com"));
+        awaitSwap(before, "the new ConfigMap version served");
+
+        assertEquals(3, endpointsOf("v2.kubia.com", "/").size());
+    }
+
+    @Test
+    void mountedConfigMapUpdateIsPickedUpInDirectoryMode() throws IOException {
+        mountConfigMapVersion("v1", resource("kubia-all.yaml"));
+        Files.createSymbolicLink(dir.resolve("kubia-all.yaml"), Path.of("..data", "kubia-all.yaml"));
+        start(dir);
+        assertEquals(3, endpointsOf("myapp.kubia.com", "/").size(), "the ..data directory itself is not read");
+        long before = router.swapCount();
+
+        mountConfigMapVersion("v2", resource("kubia-all.yaml").replace("myapp.kubia.com", "v2.kubia.com"));
+        awaitSwap(before, "the new ConfigMap version served");
+
+        assertEquals(3, endpointsOf("v2.kubia.com", "/").size());
+    }
+
     @Test
     void missingPathIsRefusedByStart() {
         ManifestSource unstarted = ManifestSource.builder().path(dir.resolve("nope")).router(router).build();
