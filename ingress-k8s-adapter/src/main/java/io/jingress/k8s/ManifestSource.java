@@ -134,7 +134,7 @@ public final class ManifestSource implements AutoCloseable {
             throw new UncheckedIOException("cannot watch " + directory + " for changes to " + path, e);
         }
         reload();
-        LOG.info("serving manifests from {} ({} Ingresses), watching for changes", path, state.ingresses().size());
+        LOG.info("watching {} for changes", manifests.isDirectory() ? path : path + " (in " + directory + ")");
         return this;
     }
 
