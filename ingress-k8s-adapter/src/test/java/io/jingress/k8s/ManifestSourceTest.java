@@ -187,6 +187,26 @@ class ManifestSourceTest {
     }
 
     @Test
+    void burstOfFileWritesIsReadOnceAfterItSettles() throws IOException {
+        copyKubia();
+        // a debounce far longer than writing twenty small files takes
+        source = ManifestSource.builder().path(dir).router(router).debounce(Duration.ofSeconds(1)).build().start();
+        long swaps = router.swapCount();
+        long reloads = source.reloadCount();
+
+        for (int i = 0; i < 20; i++) {
+            Files.writeString(dir.resolve("burst-" + i + ".yaml"), ingress("burst-" + i, "burst-" + i + ".kubia.com", "/"));
+        }
+        awaitSwap(swaps, "the burst served");
+
+        assertEquals(swaps + 1, router.swapCount());
+        assertEquals(reloads + 1, source.reloadCount());
+        for (int i = 0; i < 20; i++) {
+            assertInstanceOf(Route.class, match("burst-" + i + ".kubia.com", "/"));
+        }
+    }
+
+    @Test
     void brokenFileLeavesTheLastGoodRoutesServing() throws IOException {
         copyKubia();
         start(dir);
