@@ -139,7 +139,8 @@ public final class ClusterStateAssembler {
                 .sorted(Comparator.comparing(Endpoints::key)).forEach(state::endpoints);
         List<TlsSecret> tlsSecrets = new ArrayList<>();
         for (Secret secret : secrets) {
-            if (referencedSecrets.contains(KubeTranslator.namespace(secret) + "/" + secret.getMetadata().getName())) {
+            String name = secret.getMetadata() == null ? null : secret.getMetadata().getName();
+            if (referencedSecrets.contains(KubeTranslator.namespace(secret) + "/" + name)) {
                 translate(problems, () -> tlsSecrets.add(KubeTranslator.toTlsSecret(secret)));
             }
         }
