@@ -138,7 +138,12 @@ public final class ManifestSource implements AutoCloseable {
         return this;
     }
 
-    /** Reads the manifests again now, on this thread, and serves them. */
+    /**
+     * Reads the manifests again now, on this thread, and serves them (under the same rules as a
+     * change seen by the watch).
+     *
+     * @throws IllegalStateException when not started
+     */
     public synchronized void reload() {
         if (manifests == null) {
             throw new IllegalStateException("ManifestSource of " + path + " is not started");
