@@ -34,6 +34,10 @@ import java.util.UUID;
  * }
  * }</pre>
  *
+ * <p>Problems (rejected Ingresses, objects that cannot be translated) go to the sink with each
+ * state; a {@link RouteUpdater} logs each once. The leader also writes a {@code Warning} Event with
+ * reason {@code Rejected} on each rejected Ingress, once per distinct set of problems.
+ *
  * <p>The client never uses an HTTP proxy from the environment ({@code HTTPS_PROXY} and the like)
  * unless {@link Builder#useEnvProxy(boolean)} says so.
  */

@@ -3,6 +3,7 @@ package io.jingress.k8s;
 import static io.jingress.k8s.ApiObjects.ingress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -83,6 +84,33 @@ class RejectedIngressEventsTest {
             Await.until("the fixed Ingress is served", () -> "shop/bad".equals(routed.ingressFor("bad.example.com")));
             assertEquals(2, eventsOn("shop", "bad").size());
         }
+    }
+
+    @Test
+    void anEditThatBreaksAWorkingIngressLeavesItsLastGoodVersionServingAndSaysSo() throws Exception {
+        kube.resource(ingress("shop", "web", "jingress", "shop.example.com", "web", 80)).create();
+        AdapterOptions options = AdapterOptions.builder().publishStatusAddresses(List.of("203.0.113.7")).build();
+        try (RoutedSource routed = new RoutedSource(api, options)) {
+            routed.awaitServing();
+            Await.until("status is written", () -> hasStatus("shop", "web"));
+
+            kube.network().v1().ingresses().inNamespace("shop").withName("web").edit(i -> new IngressBuilder(
+                    withPath(i, "foo")).editSpec().editFirstRule().withHost("new.example.com").endRule().endSpec().build());
+            Await.until("an Event is written", () -> eventsOn("shop", "web").size() == 1);
+            String message = eventsOn("shop", "web").get(0).getMessage();
+            assertTrue(message.contains("\"foo\" must start with \"/\""), message);
+            assertTrue(message.contains("still serving its last good version"), message);
+            assertEquals("shop/web", routed.ingressFor("shop.example.com"), "the last good version still routes");
+            assertNull(routed.ingressFor("new.example.com"));
+            assertTrue(hasStatus("shop", "web"), "an Ingress still served keeps its status");
+        }
+    }
+
+    private boolean hasStatus(String ns, String name) {
+        Ingress ingress = kube.network().v1().ingresses().inNamespace(ns).withName(name).get();
+        return ingress.getStatus() != null && ingress.getStatus().getLoadBalancer() != null
+                && ingress.getStatus().getLoadBalancer().getIngress() != null
+                && !ingress.getStatus().getLoadBalancer().getIngress().isEmpty();
     }
 
     @Test

@@ -1,9 +1,7 @@
 package io.jingress.k8s;
 
-import io.jingress.core.lb.Balancers;
 import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.Route;
-import io.jingress.core.route.RouteCompiler;
 import io.jingress.core.route.Router;
 import io.jingress.k8s.internal.api.MockApiServer;
 import java.time.Duration;
@@ -16,9 +14,7 @@ final class RoutedSource implements AutoCloseable {
     final KubernetesSource source;
 
     RoutedSource(MockApiServer api, AdapterOptions options, UnaryOperator<KubernetesSource.Builder> customize) {
-        RouteCompiler compiler = RouteCompiler.create(Balancers.create());
-        RouteSink sink = (state, problems) -> router.swap(compiler.compile(state));
-        KubernetesSource.Builder builder = KubernetesSource.builder(sink)
+        KubernetesSource.Builder builder = KubernetesSource.builder(RouteUpdater.create(router))
                 .config(api.config())
                 .options(options)
                 .coalescing(Duration.ofMillis(20), Duration.ofMillis(500))

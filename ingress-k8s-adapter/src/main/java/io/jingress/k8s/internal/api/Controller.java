@@ -9,6 +9,7 @@ import io.jingress.core.model.Problem;
 import io.jingress.k8s.AdapterOptions;
 import io.jingress.k8s.RouteSink;
 import io.jingress.k8s.internal.translate.ClusterStateAssembler;
+import io.jingress.k8s.internal.translate.LastGoodIngresses;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,6 +75,7 @@ public final class Controller implements AutoCloseable {
     private final RejectionEvents events;
     private final LeaderElection election;
     private final AtomicBoolean built = new AtomicBoolean();
+    private final LastGoodIngresses lastGood = new LastGoodIngresses(); // rebuild thread only
     private volatile Pass lastPass;
 
     public Controller(Settings settings) {
@@ -143,26 +145,28 @@ public final class Controller implements AutoCloseable {
         objects.addAll(informers.services());
         objects.addAll(informers.endpointSlices());
         objects.addAll(informers.tlsSecrets());
-        ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(settings.options(), objects);
+        // as in file mode: an edit that breaks a working Ingress leaves its last good version serving
+        LastGoodIngresses.Result kept = lastGood.apply(settings.options(), objects);
+        ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(settings.options(), kept.objects());
+        List<Problem> sourceProblems = new ArrayList<>(assembly.problems());
+        sourceProblems.addAll(kept.problems());
 
-        List<Problem> rejections = new ArrayList<>(assembly.problems());
-        for (io.jingress.core.model.Ingress ingress : assembly.state().ingresses()) {
-            rejections.addAll(settings.validator().apply(ingress));
-        }
-        Map<String, String> rejected = RejectionEvents.rejected(rejections);
-
-        settings.sink().accept(assembly.state(), assembly.problems());
-        if (built.compareAndSet(false, true)) {
-            LOG.info("serving routes of {} Ingresses ({} rejected)", assembly.state().ingresses().size(), rejected.size());
-        }
-        events.log(rejected);
-
+        List<Problem> all = new ArrayList<>(sourceProblems);
         Set<String> served = new HashSet<>();
         for (io.jingress.core.model.Ingress ingress : assembly.state().ingresses()) {
-            if (!rejected.containsKey(ingress.key())) {
+            List<Problem> problems = settings.validator().apply(ingress);
+            all.addAll(problems);
+            if (problems.stream().noneMatch(p -> p.severity() == Problem.Severity.ERROR)) {
                 served.add(ingress.key());
             }
         }
+        Map<String, String> rejected = RejectionEvents.rejected(all);
+
+        settings.sink().accept(assembly.state(), sourceProblems);
+        if (built.compareAndSet(false, true)) {
+            LOG.info("serving routes of {} Ingresses ({} rejected)", served.size(), rejected.size());
+        }
+
         Pass pass = new Pass(served, rejected);
         lastPass = pass;
         if (isLeader()) {
