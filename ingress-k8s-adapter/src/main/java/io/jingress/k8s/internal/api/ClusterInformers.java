@@ -43,6 +43,7 @@ public final class ClusterInformers implements AutoCloseable {
     private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
     private final List<SharedIndexInformer<EndpointSlice>> endpointSlices = new ArrayList<>();
     private final List<SharedIndexInformer<Secret>> secrets = new ArrayList<>();
+    private volatile boolean closing;
 
     /**
      * @param client the client
@@ -73,17 +74,11 @@ public final class ClusterInformers implements AutoCloseable {
         }
         for (SharedIndexInformer<? extends HasMetadata> informer : all) {
             informer.start().whenComplete((ok, error) -> {
-                if (error != null && !isClosing()) {
+                if (error != null && !closing) {
                     LOG.error("informer on {} ended: {}", informer.getApiTypeClass().getSimpleName(), error.toString());
                 }
             });
         }
-    }
-
-    private volatile boolean closing;
-
-    private boolean isClosing() {
-        return closing;
     }
 
     private <T extends HasMetadata> SharedIndexInformer<T> informer(Informable<T> source) {
