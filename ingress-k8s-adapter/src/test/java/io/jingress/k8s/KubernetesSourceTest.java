@@ -56,6 +56,22 @@ class KubernetesSourceTest {
     }
 
     @Test
+    void nothingIsServedUntilEveryInformerHasSyncedAndAFailingListIsRetried() throws Exception {
+        create(ingress("shop", "web", "jingress", "shop.example.com", "web", 80));
+        api.failLists("/endpointslices");
+        try (RoutedSource routed = new RoutedSource(api, AdapterOptions.defaults())) {
+            Await.until("the EndpointSlice list failed twice", () -> api.failedLists() >= 2);
+            assertFalse(routed.source.isSynced());
+            assertFalse(routed.router.hasTable(), "a table was served before every informer had synced");
+            assertEquals(0, routed.source.buildCount());
+
+            api.healLists();
+            routed.awaitServing();
+            assertEquals("shop/web", routed.ingressFor("shop.example.com"));
+        }
+    }
+
+    @Test
     void anEmptyClusterStillGetsATableSoHealthChecksPass() throws Exception {
         try (RoutedSource routed = new RoutedSource(api, AdapterOptions.defaults())) {
             routed.awaitServing();

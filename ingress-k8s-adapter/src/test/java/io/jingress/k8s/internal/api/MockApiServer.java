@@ -48,6 +48,21 @@ public final class MockApiServer implements AutoCloseable {
                 + "\"message\":\"too old resource version\"}}";
 
         private final Map<String, AtomicInteger> goneWatches = new ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> failingLists = new ConcurrentHashMap<>();
+        private final AtomicInteger failedLists = new AtomicInteger();
+
+        @Override
+        public MockResponse handleGet(String path) {
+            for (Map.Entry<String, AtomicInteger> e : failingLists.entrySet()) {
+                if (path.contains(e.getKey()) && e.getValue().get() != 0) {
+                    failedLists.incrementAndGet();
+                    return new MockResponse().setResponseCode(500).setBody("{\"kind\":\"Status\","
+                            + "\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":500,"
+                            + "\"message\":\"etcd is having a bad day\"}");
+                }
+            }
+            return super.handleGet(path);
+        }
 
         @Override
         public MockResponse handleWatch(String path) {
@@ -96,6 +111,21 @@ public final class MockApiServer implements AutoCloseable {
      */
     public void answerNextWatchWithGone(String pathPart) {
         dispatcher.goneWatches.put(pathPart, new AtomicInteger(1));
+    }
+
+    /** Answers every GET (list) whose path contains {@code pathPart} with 500 until {@link #healLists()}. */
+    public void failLists(String pathPart) {
+        dispatcher.failingLists.put(pathPart, new AtomicInteger(-1));
+    }
+
+    /** Ends {@link #failLists}. */
+    public void healLists() {
+        dispatcher.failingLists.clear();
+    }
+
+    /** How many lists were answered with 500. */
+    public int failedLists() {
+        return dispatcher.failedLists.get();
     }
 
     /** Whether every watch armed by {@link #answerNextWatchWithGone} has been answered so. */
