@@ -134,6 +134,7 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
         private final AtomicInteger requests = new AtomicInteger();
         private final CountDownLatch release = new CountDownLatch(1);
         private final CountDownLatch holding = new CountDownLatch(1);
+        private int port;
 
         private Echo(String name) {
             this.name = name;
@@ -151,6 +152,7 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
         private void start() {
             try {
                 server.start();
+                port = connector.getLocalPort();
             } catch (Exception e) {
                 throw new IllegalStateException("backend " + name + " did not start", e);
             }
@@ -160,8 +162,9 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
             return name;
         }
 
+        /** The port it listens on (or listened on, once killed). */
         public int port() {
-            return connector.getLocalPort();
+            return port;
         }
 
         /** Requests received so far. */

@@ -49,15 +49,16 @@ public final class Proxies implements AfterEachCallback {
 
     @Override
     public synchronized void afterEach(ExtensionContext context) throws Exception {
+        // The client first: its idle keep-alive connections would hold up a graceful stop.
+        if (client != null) {
+            client.stop();
+            client = null;
+        }
         for (IngressServer server : servers) {
             if (server.isRunning()) {
                 server.stop();
             }
         }
         servers.clear();
-        if (client != null) {
-            client.stop();
-            client = null;
-        }
     }
 }
