@@ -15,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import io.jingress.core.route.Router;
+import io.jingress.jetty.testing.Await;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
@@ -32,17 +32,6 @@ class IngressServerTest {
     final Proxies proxies = new Proxies();
     @RegisterExtension
     final Backends backends = new Backends();
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
-    }
 
     private static boolean refusesConnections(int port) {
         try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -70,7 +59,7 @@ class IngressServerTest {
         assertTrue(app.awaitHolding(10, TimeUnit.SECONDS), "the request reached the backend");
 
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(proxy::stop);
-        await(() -> refusesConnections(port), "the proxy stops accepting connections");
+        Await.until(() -> refusesConnections(port), "the proxy stops accepting connections");
         assertFalse(stopping.isDone(), "stop waits for the request in flight");
 
         app.release();
@@ -89,7 +78,7 @@ class IngressServerTest {
             for (int i = 0; i < 2; i++) {
                 held.add(new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort()));
             }
-            await(() -> proxy.openConnections() == 2, "both connections are open");
+            Await.until(() -> proxy.openConnections() == 2, "both connections are open");
 
             try (Socket third = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
                 third.setSoTimeout(10_000);
@@ -105,7 +94,7 @@ class IngressServerTest {
                 socket.close();
             }
         }
-        await(() -> proxy.openConnections() == 0, "the held connections are closed");
+        Await.until(() -> proxy.openConnections() == 0, "the held connections are closed");
         String response = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n");
         assertEquals(200, RawHttp.status(response), response);
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.jingress.core.lb.Endpoint;
 import io.jingress.core.route.Route;
+import io.jingress.jetty.testing.Await;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.TestRoutes;
@@ -111,22 +112,6 @@ class UpstreamFailureTest {
     }
 
     @Test
-    void requestsRotateAcrossEndpoints() throws Exception {
-        Backends.Echo a = backends.start("a");
-        Backends.Echo b = backends.start("b");
-        Backends.Echo c = backends.start("c");
-        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", a.port(), b.port(), c.port());
-        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
-
-        Map<String, Integer> perBackend = new HashMap<>();
-        for (int i = 0; i < 30; i++) {
-            perBackend.merge(send(proxy, HttpMethod.GET, "/").getHeaders().get("X-Backend"), 1, Integer::sum);
-        }
-
-        assertEquals(Map.of("a", 10, "b", 10, "c", 10), perBackend);
-    }
-
-    @Test
     void backendKilledMidRunFailsNoGet() throws Exception {
         Backends.Echo a = backends.start("a");
         Backends.Echo b = backends.start("b");
@@ -168,7 +153,7 @@ class UpstreamFailureTest {
         assertEquals(Map.of(200, clients * perClient), toPlainMap(statuses));
         assertTrue(victim.requests() > 0, "the victim served before it was killed");
         for (Endpoint endpoint : endpointsOf(routes)) {
-            assertEquals(0, endpoint.inFlight(), endpoint + " has requests that never ended");
+            Await.until(() -> endpoint.inFlight() == 0, endpoint + " has no request that never ended");
         }
     }
 

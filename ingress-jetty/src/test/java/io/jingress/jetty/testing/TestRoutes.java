@@ -45,6 +45,15 @@ public final class TestRoutes {
         return apply();
     }
 
+    /** Like {@link #route}, with annotations on the Ingress (e.g. a load-balancing policy). */
+    public TestRoutes route(String host, String path, String service, java.util.Map<String, String> annotations, int... ports) {
+        Ingress.Builder ingress = ingress(host, path, service);
+        annotations.forEach(ingress::annotation);
+        state.ingress(ingress.build());
+        addService(service, ports);
+        return apply();
+    }
+
     /** Like {@link #route}, with {@code host} listed under {@code spec.tls} (so plain HTTP is redirected). */
     public TestRoutes tlsRoute(String host, String path, String service, TlsSecret secret, int... ports) {
         state.ingress(ingress(host, path, service).tls(new IngressTls(List.of(host), secret.name())).build());

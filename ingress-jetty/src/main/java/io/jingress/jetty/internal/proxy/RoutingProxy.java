@@ -175,6 +175,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         Exchange exchange = (Exchange) clientToProxyRequest;
         clientToProxyRequest.setAttribute(AccessLog.UPSTREAM_ADDR, exchange.endpoint.id());
         exchange.upstreamStart = exchange.endpoint.onStart();
+        exchange.upstreamOpen = true;
+        exchange.tryStartNanos = System.nanoTime();
         super.sendProxyToServerRequest(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
     }
 
@@ -276,10 +278,15 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         return false;
     }
 
-    private void endUpstream(Exchange exchange, boolean success) {
+    /** Ends the current upstream try, once: on the upstream's last byte, or on its failure. */
+    private static void endUpstream(Exchange exchange, boolean success) {
+        if (!exchange.upstreamOpen) {
+            return;
+        }
+        exchange.upstreamOpen = false;
         long now = System.nanoTime();
         exchange.endpoint.onEnd(exchange.upstreamStart, success);
-        long spent = Math.max(0, now - exchange.upstreamStart);
+        long spent = Math.max(0, now - exchange.tryStartNanos);
         exchange.upstreamNanos = exchange.upstreamNanos < 0 ? spent : exchange.upstreamNanos + spent;
     }
 
@@ -368,6 +375,15 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             super.onBegin(serverToProxyResponse);
             int status = serverToProxyResponse.getStatus();
             exchange.setAttribute(AccessLog.UPSTREAM_STATUS, status >= 0 && status < STATUS_BOXES.length ? STATUS_BOXES[status] : status);
+        }
+
+        @Override
+        public void onComplete(org.eclipse.jetty.client.Result result) {
+            if (result.isSucceeded()) {
+                // The upstream's part is over; the last write to the client may still be pending.
+                endUpstream(exchange, true);
+            }
+            super.onComplete(result);
         }
 
         @Override
