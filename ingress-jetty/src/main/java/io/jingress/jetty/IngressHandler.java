@@ -72,6 +72,9 @@ public final class IngressHandler extends Handler.Abstract {
     private final RoutingProxy proxy;
 
     private IngressHandler(Builder builder) {
+        // handle() never blocks (a blocking upgrade connect is handed to the thread pool), so Jetty
+        // may run it on the thread that parsed the request instead of dispatching it.
+        super(InvocationType.NON_BLOCKING);
         this.proxy = new RoutingProxy(builder.router, builder.settings(), builder.observer);
         addBean(proxy);
     }
