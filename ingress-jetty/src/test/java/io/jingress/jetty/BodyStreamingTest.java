@@ -116,4 +116,40 @@ class BodyStreamingTest {
         assertNull(app.lastRequest().header("Content-Length"), "the length was unknown, so the body went upstream chunked");
         assertEquals("chunked", app.lastRequest().header("Transfer-Encoding"));
     }
+
+    @Test
+    void uploadExpecting100ContinueArrivesIntact() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app);
+        byte[] body = new byte[256 * 1024];
+        new Random(3).nextBytes(body);
+
+        ContentResponse response = proxies.client().newRequest("127.0.0.1", proxy.httpPort())
+                .method(HttpMethod.POST)
+                .path("/upload")
+                .headers(h -> h.put("Host", "app.test").put("Expect", "100-continue"))
+                .body(new BytesRequestContent("application/octet-stream", body))
+                .timeout(30, TimeUnit.SECONDS)
+                .send();
+
+        assertEquals(200, response.getStatus());
+        assertEquals(HexFormat.of().formatHex(Backends.sha256().digest(body)), response.getHeaders().get("X-Echo-Body-Sha256"));
+    }
+
+    @Test
+    void headRequestGetsHeadersAndNoBody() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app);
+
+        ContentResponse proxied = proxies.client().newRequest("127.0.0.1", proxy.httpPort())
+                .method(HttpMethod.HEAD).path("/download/1000").headers(h -> h.put("Host", "app.test")).send();
+        ContentResponse notFound = proxies.client().newRequest("127.0.0.1", proxy.httpPort())
+                .method(HttpMethod.HEAD).path("/").headers(h -> h.put("Host", "nowhere.test")).send();
+
+        assertEquals(200, proxied.getStatus());
+        assertEquals("HEAD", proxied.getHeaders().get("X-Echo-Method"));
+        assertEquals(0, proxied.getContent().length);
+        assertEquals(404, notFound.getStatus());
+        assertEquals(0, notFound.getContent().length);
+    }
 }
