@@ -51,6 +51,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class Backends implements AfterEachCallback, AutoCloseable {
     private final List<Echo> started = new ArrayList<>();
     private final List<Raw> raws = new ArrayList<>();
+    private final List<WebSocketEcho> webSockets = new ArrayList<>();
 
     /** Starts an echo backend named {@code name}. */
     public synchronized Echo start(String name) {
@@ -65,6 +66,13 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
         Raw raw = new Raw(response);
         raws.add(raw);
         return raw;
+    }
+
+    /** Starts a WebSocket echo backend. */
+    public synchronized WebSocketEcho startWebSocketEcho() {
+        WebSocketEcho echo = new WebSocketEcho();
+        webSockets.add(echo);
+        return echo;
     }
 
     @Override
@@ -82,6 +90,10 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
             raw.close();
         }
         raws.clear();
+        for (WebSocketEcho echo : webSockets) {
+            echo.close();
+        }
+        webSockets.clear();
     }
 
     /** The bytes {@code /download/N} streams: a fixed pseudo-random sequence, seeded by N. */

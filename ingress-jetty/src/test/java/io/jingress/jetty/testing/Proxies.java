@@ -26,7 +26,7 @@ public final class Proxies implements AfterEachCallback {
 
     /** Builds and starts {@code builder} with HTTP on 127.0.0.1:0 and the admin listener on 127.0.0.1:0. */
     public synchronized IngressServer start(IngressServer.Builder builder) {
-        IngressServer server = builder.httpBindAddress("127.0.0.1").httpPort(0).build();
+        IngressServer server = builder.httpBindAddress("127.0.0.1").httpPort(0).adminPort(0).build();
         servers.add(server);
         return server.start();
     }
