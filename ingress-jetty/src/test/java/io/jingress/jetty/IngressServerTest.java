@@ -147,7 +147,7 @@ class IngressServerTest {
     void portInUseFailsStartWithAClearError() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             IngressServer server = IngressServer.builder(Router.create())
-                    .httpBindAddress("127.0.0.1").httpPort(taken.getLocalPort()).build();
+                    .httpBindAddress("127.0.0.1").httpPort(taken.getLocalPort()).disableAdmin().build();
 
             java.io.UncheckedIOException failure = assertThrows(java.io.UncheckedIOException.class, server::start);
 
