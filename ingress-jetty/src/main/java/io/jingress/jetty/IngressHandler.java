@@ -73,9 +73,10 @@ public final class IngressHandler extends Handler.Abstract {
     private final RoutingProxy proxy;
 
     private IngressHandler(Builder builder) {
-        // handle() never blocks (a blocking upgrade connect is handed to the thread pool), so Jetty
-        // may run it on the thread that parsed the request instead of dispatching it.
-        super(InvocationType.NON_BLOCKING);
+        // Declared blocking, as Jetty's ProxyHandler is: handle() itself does not block (the blocking
+        // upgrade connect is handed to the pool), but measured on loopback, running it on the
+        // parsing thread gained nothing over Jetty's dispatch, and a stall there would stop a selector.
+        super(InvocationType.BLOCKING);
         this.proxy = new RoutingProxy(builder.router, builder.settings(), new ProxyMetrics());
         addBean(proxy);
     }
