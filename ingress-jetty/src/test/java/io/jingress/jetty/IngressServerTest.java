@@ -100,6 +100,17 @@ class IngressServerTest {
     }
 
     @Test
+    void silentClientConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        IngressServer proxy = proxies.start(IngressServer.builder(Router.create()).clientIdleTimeout(Duration.ofMillis(200)));
+
+        try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+            silent.setSoTimeout(10_000);
+            assertEquals(-1, silent.getInputStream().read(), "the proxy closes the connection, sending nothing");
+        }
+        Await.until(() -> proxy.openConnections() == 0, "the connection is no longer counted");
+    }
+
+    @Test
     void requestHeadersPastTheLimitGet431() throws Exception {
         Backends.Echo app = backends.start("app");
         TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
