@@ -91,6 +91,7 @@ class UpstreamFailureTest {
             ContentResponse response = send(proxy, HttpMethod.GET, "/r" + i);
             assertEquals(200, response.getStatus(), response.getContentAsString());
             assertEquals("live", response.getHeaders().get("X-Backend"));
+            assertTrue(live.lastRequest().header("X-Request-ID").matches("[0-9a-f]{32}"), "a retried request keeps its id");
         }
         Endpoint dead = endpointsOf(routes).stream().filter(e -> e.port() != live.port()).findFirst().orElseThrow();
         assertTrue(dead.failures() > 0, "the dead endpoint's failures are reported to it");

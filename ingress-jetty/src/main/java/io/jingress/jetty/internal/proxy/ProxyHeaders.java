@@ -173,8 +173,9 @@ final class ProxyHeaders {
         proxyToServerHeaders.put(HttpHeader.X_FORWARDED_PORT, localPort);
         if (exchange.requestId == null) {
             exchange.requestId = newRequestId();
-            proxyToServerHeaders.put(X_REQUEST_ID, exchange.requestId);
         }
+        // Also on a retry, where the id generated for the first try must be sent again.
+        proxyToServerHeaders.put(X_REQUEST_ID, exchange.requestId);
     }
 
     /** 128 random bits as 32 hex digits, like ingress-nginx's {@code $req_id}. */
