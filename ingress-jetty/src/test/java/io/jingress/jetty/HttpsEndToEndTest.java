@@ -172,6 +172,50 @@ class HttpsEndToEndTest {
         }
     }
 
+    @Test
+    void http2UploadReachesAnHttp11BackendIntact() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
+        IngressServer proxy = httpsProxy(routes);
+        byte[] body = new byte[3 * 1024 * 1024];
+        new java.util.Random(5).nextBytes(body);
+        SslContextFactory.Client tls = new SslContextFactory.Client(true);
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
+        HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
+        http2.start();
+        try {
+            ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/upload")
+                    .method("PUT")
+                    .body(new org.eclipse.jetty.client.BytesRequestContent("application/octet-stream", body))
+                    .timeout(30, TimeUnit.SECONDS).send();
+
+            assertEquals(200, response.getStatus());
+            assertEquals(HttpVersion.HTTP_2, response.getVersion());
+            assertEquals(java.util.HexFormat.of().formatHex(Backends.sha256().digest(body)),
+                    response.getHeaders().get("X-Echo-Body-Sha256"));
+        } finally {
+            http2.stop();
+        }
+    }
+
+    @Test
+    void tlsConnectionsPastTheLimitAreClosed() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router())
+                .httpsBindAddress("127.0.0.1").httpsPort(0).maxConnections(1));
+        try (java.net.Socket held = new java.net.Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+            io.jingress.jetty.testing.Await.until(() -> proxy.openConnections() == 1, "the first connection is open");
+
+            Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                    () -> handshake(proxy.httpsPort(), "app.example.test", get("app.example.test")));
+
+            assertTrue(refused instanceof IOException, refused.toString());
+        }
+        assertEquals(0, app.requests());
+    }
+
     /** Tests look at the certificate served; they do not need the JDK to trust it. */
     private static final class TrustEverything implements X509TrustManager {
         @Override
