@@ -1,5 +1,7 @@
 package io.jingress.jetty;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,8 +89,8 @@ class IngressHandlerTest {
                 try {
                     return RawHttp.exchange(adminPort, "GET /metrics HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n")
                             .contains(counted);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             }, "the request is counted");
         } finally {

@@ -1,5 +1,7 @@
 package io.jingress.jetty;
 
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -156,11 +158,11 @@ class IngressServerTest {
 
     @Test
     void portInUseFailsStartWithAClearError() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             IngressServer server = IngressServer.builder(Router.create())
                     .httpBindAddress("127.0.0.1").httpPort(taken.getLocalPort()).disableAdmin().build();
 
-            java.io.UncheckedIOException failure = assertThrows(java.io.UncheckedIOException.class, server::start);
+            UncheckedIOException failure = assertThrows(UncheckedIOException.class, server::start);
 
             assertTrue(failure.getMessage().startsWith("cannot start Jingress"), failure.getMessage());
             assertFalse(server.isRunning());

@@ -1,5 +1,6 @@
 package io.jingress.jetty;
 
+import java.util.Collections;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,7 +125,7 @@ class UpstreamFailureTest {
         int perClient = 150;
         AtomicInteger done = new AtomicInteger();
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Future<?>> futures = new ArrayList<>();

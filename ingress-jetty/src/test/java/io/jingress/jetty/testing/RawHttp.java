@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -41,7 +42,7 @@ public final class RawHttp {
                         received.write(buffer, 0, n);
                     }
                 }
-            } catch (java.net.SocketTimeoutException e) {
+            } catch (SocketTimeoutException e) {
                 throw new IOException("no complete response within 10 s; received so far: "
                         + received.toString(StandardCharsets.ISO_8859_1), e);
             }
