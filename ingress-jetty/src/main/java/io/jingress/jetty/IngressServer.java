@@ -1,0 +1,470 @@
+package io.jingress.jetty;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import io.jingress.core.route.RouteTable;
+import io.jingress.core.route.Router;
+import io.jingress.jetty.internal.admin.AccessLog;
+import io.jingress.jetty.internal.admin.AdminHandler;
+import io.jingress.jetty.internal.admin.ProxyMetrics;
+import io.jingress.jetty.internal.proxy.ConnectionLimit;
+import io.jingress.jetty.internal.tls.TlsCertificates;
+
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A ready-to-run Ingress proxy: an HTTP listener, an optional HTTPS listener, and the admin
+ * listener, serving whatever table its {@link Router} holds. Hand the router a new table at any
+ * time; requests in flight finish on the table they started with.
+ *
+ * <pre>{@code
+ * Balancers balancers = Balancers.create();
+ * Router router = Router.create();
+ * router.swap(RouteCompiler.create(balancers).compile(clusterState));
+ *
+ * try (IngressServer server = IngressServer.builder(router)
+ *         .httpPort(8080)
+ *         .httpsPort(8443)                        // TLS Secrets of the table, chosen by SNI
+ *         .adminPort(10254)                       // 127.0.0.1 by default
+ *         .connectTimeout(Duration.ofSeconds(5))
+ *         .accessLog(true)
+ *         .build()
+ *         .start()) {
+ *     System.out.println("serving on " + server.httpPort() + " and " + server.httpsPort());
+ *     router.swap(compiler.compile(newerClusterState));   // served from the next request on
+ *     ...
+ * } // close() stops gracefully: no new connections, in-flight requests drain until the deadline
+ * }</pre>
+ *
+ * <p>Listeners: HTTP/1.1 on the HTTP port; HTTP/2 (ALPN) and HTTP/1.1 on the HTTPS port, with the
+ * certificates of the served table's TLS Secrets chosen by SNI and a generated self-signed one for
+ * other names, reloaded on every table swap; the admin endpoints ({@code /healthz},
+ * {@code /metrics}, {@code /status}, {@code /routes}) on their own port and thread pool. The
+ * request handling is {@link IngressHandler}'s. Connections past {@link Builder#maxConnections}
+ * are refused at once; request headers past {@link Builder#maxRequestHeaderBytes} get 431; a
+ * silent client connection is closed after {@link Builder#clientIdleTimeout}.
+ */
+public final class IngressServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
+
+    private final String httpHost;
+    private final String httpsHost;
+    private final String adminHost;
+    private final int httpsRedirectPort;
+    private final Server server;
+    private final IngressHandler handler;
+    private final ServerConnector httpConnector;
+    private final ServerConnector httpsConnector;
+    private final TlsCertificates certificates;
+    private final Consumer<RouteTable> certificateUpdater;
+    private final Server adminServer;
+    private final ServerConnector adminConnector;
+    private final ConnectionLimit connectionLimit;
+    private Set<String> reportedTlsProblems = Set.of();
+
+    private IngressServer(Builder config) {
+        this.httpHost = config.httpHost;
+        this.httpsHost = config.httpsHost;
+        this.adminHost = config.adminHost;
+        this.httpsRedirectPort = config.httpsRedirectPort;
+        QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads);
+        threads.setName("jingress");
+        this.server = new Server(threads);
+        server.setStopAtShutdown(false);
+        server.setStopTimeout(config.stopTimeout.toMillis());
+        server.setErrorHandler(plainErrors());
+
+        this.handler = config.handler.httpsRedirectPort(Math.max(0, config.httpsRedirectPort)).build();
+        ProxyMetrics metrics = handler.metrics();
+        this.connectionLimit = new ConnectionLimit(config.maxConnections);
+        HttpConfiguration http = httpConfiguration(config);
+
+        this.httpConnector = new ServerConnector(server, connectionLimit.wrap(new HttpConnectionFactory(http), true));
+        configure(httpConnector, "http", config.httpHost, config.httpPort, config, metrics);
+
+        if (config.httpsPort >= 0) {
+            this.certificates = TlsCertificates.create();
+            HttpConfiguration https = new HttpConfiguration(http);
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            // A request without SNI, or for another name than its SNI, is routed by Host, not refused.
+            secure.setSniHostCheck(false);
+            https.addCustomizer(secure);
+            HttpConnectionFactory http11 = new HttpConnectionFactory(https);
+            HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(https);
+            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+            alpn.setDefaultProtocol(http11.getProtocol());
+            SslConnectionFactory tls = new SslConnectionFactory(certificates.sslContextFactory(), alpn.getProtocol());
+            this.httpsConnector = new ServerConnector(server, connectionLimit.wrap(tls, false), alpn, http2, http11);
+            configure(httpsConnector, "https", config.httpsHost, config.httpsPort, config, metrics);
+            this.certificateUpdater = this::updateCertificates;
+        } else {
+            this.certificates = null;
+            this.httpsConnector = null;
+            this.certificateUpdater = null;
+        }
+
+        server.setHandler(new GracefulHandler(handler));
+        if (config.accessLog) {
+            server.setRequestLog(config.accessLogOut == null ? new AccessLog() : new AccessLog(config.accessLogOut));
+        }
+
+        if (config.adminPort >= 0) {
+            QueuedThreadPool adminThreads = new QueuedThreadPool(8, 2);
+            adminThreads.setName("jingress-admin");
+            this.adminServer = new Server(adminThreads);
+            adminServer.setStopAtShutdown(false);
+            adminServer.setErrorHandler(plainErrors());
+            this.adminConnector = new ServerConnector(adminServer, 1, 1);
+            adminConnector.setName("admin");
+            adminConnector.setHost(config.adminHost);
+            adminConnector.setPort(config.adminPort);
+            adminServer.addConnector(adminConnector);
+            adminServer.setHandler(new AdminHandler(handler.router(), metrics));
+        } else {
+            this.adminServer = null;
+            this.adminConnector = null;
+        }
+    }
+
+    private void configure(ServerConnector connector, String name, String host, int port, Builder config, ProxyMetrics metrics) {
+        connector.setName(name);
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(config.clientIdleTimeout.toMillis());
+        connector.addBean(metrics.connectionListener());
+        server.addConnector(connector);
+    }
+
+    private static ErrorHandler plainErrors() {
+        ErrorHandler errors = new ErrorHandler();
+        errors.setShowStacks(false);
+        errors.setShowCauses(false);
+        errors.setDefaultResponseMimeType("text/plain");
+        return errors;
+    }
+
+    /** Loads the table's certificates; logs each problem once, when it appears. */
+    private synchronized void updateCertificates(RouteTable table) {
+        List<String> problems = certificates.update(table.certificates());
+        Set<String> current = new LinkedHashSet<>(problems);
+        for (String problem : current) {
+            if (!reportedTlsProblems.contains(problem)) {
+                LOG.warn("TLS certificate not served: {}", problem);
+            }
+        }
+        reportedTlsProblems = current;
+    }
+
+    private static HttpConfiguration httpConfiguration(Builder config) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(config.maxRequestHeaderBytes);
+        http.setResponseHeaderSize(Math.max(config.maxRequestHeaderBytes, 32 * 1024));
+        // "//" is merged by RequestPaths (as nginx does); every other ambiguity stays a 400.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("jingress", UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
+        return http;
+    }
+
+    /** A builder for a server serving {@code router}'s tables. */
+    public static Builder builder(Router router) {
+        return new Builder(Objects.requireNonNull(router, "router"));
+    }
+
+    /**
+     * Binds the listeners and starts serving.
+     *
+     * @return this server
+     * @throws UncheckedIOException when a port cannot be bound
+     */
+    public IngressServer start() {
+        try {
+            if (certificates != null) {
+                handler.router().addListener(certificateUpdater);
+                updateCertificates(handler.router().current());
+            }
+            server.start();
+            if (httpsConnector != null && httpsRedirectPort < 0) {
+                handler.httpsRedirectPort(httpsConnector.getLocalPort());
+            }
+            if (adminServer != null) {
+                adminServer.start();
+            }
+        } catch (IOException e) {
+            stopQuietly();
+            throw new UncheckedIOException("cannot start Jingress: " + e.getMessage(), e);
+        } catch (Exception e) {
+            stopQuietly();
+            throw new IllegalStateException("cannot start Jingress: " + e.getMessage(), e);
+        }
+        LOG.info("Jingress serving http on {}:{}{}{}", hostText(httpHost), httpPort(),
+                httpsConnector == null ? "" : ", https on " + hostText(httpsHost) + ":" + httpsPort(),
+                adminConnector == null ? "" : ", admin on " + hostText(adminHost) + ":" + adminPort());
+        return this;
+    }
+
+    /**
+     * Stops gracefully: the listeners stop accepting, requests in flight may finish until the
+     * {@linkplain Builder#stopTimeout(Duration) stop timeout}, then everything is closed. The admin
+     * listener stops last, so health checks see the proxy go.
+     */
+    public void stop() {
+        try {
+            if (certificateUpdater != null) {
+                handler.router().removeListener(certificateUpdater);
+            }
+            server.stop();
+            if (adminServer != null) {
+                adminServer.stop();
+            }
+            LOG.info("Jingress stopped");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop Jingress cleanly: " + e.getMessage(), e);
+        }
+    }
+
+    private void stopQuietly() {
+        try {
+            if (certificateUpdater != null) {
+                handler.router().removeListener(certificateUpdater);
+            }
+            server.stop();
+            if (adminServer != null) {
+                adminServer.stop();
+            }
+        } catch (Exception ignored) {
+            // Already failing to start: the start failure is the one to report.
+        }
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public boolean isRunning() {
+        return server.isRunning();
+    }
+
+    /** The router whose current table is served. */
+    public Router router() {
+        return handler.router();
+    }
+
+    /** The proxy handler this server mounts. */
+    public IngressHandler handler() {
+        return handler;
+    }
+
+    /** The bound HTTP port (the actual one when configured as 0); -1 before start. */
+    public int httpPort() {
+        return httpConnector.getLocalPort();
+    }
+
+    /** The bound HTTPS port; -1 when there is no HTTPS listener or before start. */
+    public int httpsPort() {
+        return httpsConnector == null ? -1 : httpsConnector.getLocalPort();
+    }
+
+    /** The bound admin port; -1 when the admin listener is disabled or before start. */
+    public int adminPort() {
+        return adminConnector == null ? -1 : adminConnector.getLocalPort();
+    }
+
+    /** Open client connections now, across listeners. */
+    public int openConnections() {
+        return connectionLimit.open();
+    }
+
+    private static String hostText(String host) {
+        return host == null ? "0.0.0.0" : host;
+    }
+
+    /** Builds an {@link IngressServer}. Every setting has a default; only the router is required. */
+    public static final class Builder {
+        private final IngressHandler.Builder handler;
+        private String httpHost;
+        private int httpPort = 8080;
+        private String httpsHost;
+        private int httpsPort = -1;
+        private String adminHost = "127.0.0.1";
+        private int adminPort = 10254;
+        private boolean accessLog;
+        private Appendable accessLogOut;
+        private Duration clientIdleTimeout = Duration.ofSeconds(60);
+        private int maxConnections = 10_000;
+        private int maxRequestHeaderBytes = 16 * 1024;
+        private int maxThreads = 200;
+        private Duration stopTimeout = Duration.ofSeconds(30);
+        private int httpsRedirectPort = -1;
+
+        private Builder(Router router) {
+            this.handler = IngressHandler.builder(router);
+        }
+
+        /** The HTTP port; 0 picks a free one (see {@link IngressServer#httpPort()}). Default 8080. */
+        public Builder httpPort(int port) {
+            this.httpPort = port(port, "httpPort");
+            return this;
+        }
+
+        /** The address the HTTP listener binds; default all interfaces. */
+        public Builder httpBindAddress(String address) {
+            this.httpHost = Objects.requireNonNull(address, "httpBindAddress");
+            return this;
+        }
+
+        /**
+         * Adds the HTTPS listener on {@code port} (0 picks a free one): HTTP/2 over ALPN and
+         * HTTP/1.1, certificates of the served tables' TLS Secrets chosen by SNI (swapped with each
+         * table), a generated self-signed certificate for every other name. Default: no HTTPS.
+         */
+        public Builder httpsPort(int port) {
+            this.httpsPort = port(port, "httpsPort");
+            return this;
+        }
+
+        /** The address the HTTPS listener binds; default all interfaces. */
+        public Builder httpsBindAddress(String address) {
+            this.httpsHost = Objects.requireNonNull(address, "httpsBindAddress");
+            return this;
+        }
+
+        /**
+         * The admin listener's port ({@code /healthz}, {@code /metrics}, {@code /status},
+         * {@code /routes}); 0 picks a free one. Default 10254.
+         */
+        public Builder adminPort(int port) {
+            this.adminPort = port(port, "adminPort");
+            return this;
+        }
+
+        /** The address the admin listener binds. Default 127.0.0.1: keep it off public networks. */
+        public Builder adminBindAddress(String address) {
+            this.adminHost = Objects.requireNonNull(address, "adminBindAddress");
+            return this;
+        }
+
+        /** No admin listener. */
+        public Builder disableAdmin() {
+            this.adminPort = -1;
+            return this;
+        }
+
+        /**
+         * Writes an access log line per request, in ingress-nginx's {@code upstreaminfo} format,
+         * through the SLF4J logger {@code jingress.access} at INFO. Default off.
+         */
+        public Builder accessLog(boolean enabled) {
+            this.accessLog = enabled;
+            this.accessLogOut = null;
+            return this;
+        }
+
+        /** Writes the access log to {@code out}, one line per request. */
+        public Builder accessLog(Appendable out) {
+            this.accessLogOut = Objects.requireNonNull(out, "accessLog");
+            this.accessLog = true;
+            return this;
+        }
+
+        /** See {@link IngressHandler.Builder#connectTimeout(Duration)}. Default 5 s. */
+        public Builder connectTimeout(Duration timeout) {
+            handler.connectTimeout(timeout);
+            return this;
+        }
+
+        /** See {@link IngressHandler.Builder#readTimeout(Duration)}. Default 60 s. */
+        public Builder readTimeout(Duration timeout) {
+            handler.readTimeout(timeout);
+            return this;
+        }
+
+        /** See {@link IngressHandler.Builder#maxConnectionsPerEndpoint(int)}. Default 256. */
+        public Builder maxConnectionsPerEndpoint(int max) {
+            handler.maxConnectionsPerEndpoint(max);
+            return this;
+        }
+
+        /** See {@link IngressHandler.Builder#maxTries(int)}. Default 3. */
+        public Builder maxTries(int tries) {
+            handler.maxTries(tries);
+            return this;
+        }
+
+        /**
+         * The port in the 308 redirect of plain-HTTP requests to TLS hosts, when it is not this
+         * server's HTTPS port (a NodePort, or TLS terminated in front); 0 switches the redirect
+         * off. Default: this server's HTTPS port, or no redirect without an HTTPS listener.
+         */
+        public Builder httpsRedirectPort(int port) {
+            this.httpsRedirectPort = port(port, "httpsRedirectPort");
+            return this;
+        }
+
+        /** How long a client connection may stay silent before it is closed. Default 60 s. */
+        public Builder clientIdleTimeout(Duration timeout) {
+            this.clientIdleTimeout = IngressHandler.Builder.positive(timeout, "clientIdleTimeout");
+            return this;
+        }
+
+        /**
+         * The most client connections open at once, across listeners; past it a new connection
+         * is answered {@code 503} (plain HTTP) or closed (TLS) at once. Default 10000.
+         */
+        public Builder maxConnections(int max) {
+            this.maxConnections = IngressHandler.Builder.atLeast(max, 1, "maxConnections");
+            return this;
+        }
+
+        /** The largest request line plus headers, in bytes; past it 431. Default 16 KiB. */
+        public Builder maxRequestHeaderBytes(int bytes) {
+            this.maxRequestHeaderBytes = IngressHandler.Builder.atLeast(bytes, 1024, "maxRequestHeaderBytes");
+            return this;
+        }
+
+        /** The most request threads. Default 200. */
+        public Builder maxThreads(int threads) {
+            this.maxThreads = IngressHandler.Builder.atLeast(threads, 8, "maxThreads");
+            return this;
+        }
+
+        /** How long {@link IngressServer#stop()} lets requests in flight finish. Default 30 s. */
+        public Builder stopTimeout(Duration timeout) {
+            this.stopTimeout = IngressHandler.Builder.positive(timeout, "stopTimeout");
+            return this;
+        }
+
+        public IngressServer build() {
+            return new IngressServer(this);
+        }
+
+        private static int port(int port, String name) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException(name + ": must be 0..65535, got " + port);
+            }
+            return port;
+        }
+    }
+}
