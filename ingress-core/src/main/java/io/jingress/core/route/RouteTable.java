@@ -80,11 +80,13 @@ public final class RouteTable {
         if (host != null) {
             int end = hostEnd(host);
             if (end > 0) {
-                paths = exactHosts.get(host, 0, end);
+                // one pass hashes both the host and the wildcard's key (the host minus its first label)
+                long hashes = HostIndex.hashSuffixes(host, end);
+                paths = exactHosts.get(host, 0, end, (int) hashes);
                 if (paths == null) {
                     int dot = host.indexOf('.');
                     if (dot > 0 && dot < end - 1) {
-                        paths = wildcardHosts.get(host, dot + 1, end);
+                        paths = wildcardHosts.get(host, dot + 1, end, (int) (hashes >>> 32));
                     }
                 }
             }

@@ -1,21 +1,47 @@
 package io.jingress.core.internal.route;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The paths of one host: a map of {@code Exact} paths and a segment trie of {@code Prefix} paths.
- * Immutable once built; {@link #match} walks the request path by index and allocates nothing.
+ * The paths of one host: its {@code Exact} paths and a segment trie of its {@code Prefix} paths,
+ * flattened into one hash table over primitive arrays. Immutable once built; {@link #match} makes
+ * one pass over the request path by index and allocates nothing.
  *
  * @param <V> the value type (a route)
  */
 public final class PathIndex<V> {
-    private final Map<String, V> exact;
-    private final TrieNode<V> root;
+    private static final int NONE = -1;
+    private static final int PREFIX = 0;       // offsets of a node's three values in {@link #values}
+    private static final int EXACT = 1;        // the Exact path without trailing slash ("/a/b")
+    private static final int EXACT_SLASH = 2;  // the Exact path with it ("/a/b/")
 
-    private PathIndex(Map<String, V> exact, TrieNode<V> root) {
-        this.exact = exact;
-        this.root = root;
+    // The segment trie, flattened into one open-addressing table. A node's key is its whole prefix
+    // ("/a/b") for the hash, but only its last segment is stored and compared, with its parent
+    // node, which the walk has just verified. A node holds a Prefix value and the two Exact values
+    // of its path; every ancestor of a path has a node, so the walk stops at the first segment not
+    // found and never hashes the rest of the path. The probes of one walk depend only on the
+    // request path, not on each other, so the CPU overlaps their cache misses.
+    private final long[] slots;     // (mixed hash << 32) | (node + 1); 0 is an empty slot
+    private final byte[] pool;      // each node's last segment
+    private final int[] meta;       // per node: start in pool, end in pool, parent node
+    private final Object[] values;  // per node: Prefix value, Exact value, Exact-with-slash value
+    private final Object rootPrefix;
+    private final Object rootExact; // the Exact path "/"
+    private final int mask;
+    private final int nodes;
+
+    private PathIndex(long[] slots, byte[] pool, int[] meta, Object[] values, Object rootPrefix, Object rootExact) {
+        this.slots = slots;
+        this.pool = pool;
+        this.meta = meta;
+        this.values = values;
+        this.rootPrefix = rootPrefix;
+        this.rootExact = rootExact;
+        this.mask = slots.length - 1;
+        this.nodes = meta.length / 3;
     }
 
     public static <V> Builder<V> builder() {
@@ -28,30 +54,91 @@ public final class PathIndex<V> {
      *
      * @param path a normalised request path (starts with {@code /}, no {@code //}, no dot segments)
      */
+    @SuppressWarnings("unchecked")
     public V match(String path) {
-        V hit = exact.get(path);
-        if (hit != null) {
-            return hit;
-        }
-        TrieNode<V> node = root;
-        V best = node.value;
+        Object best = rootPrefix;
         int n = path.length();
-        int i = 1;
-        while (i < n) {
-            int slash = path.indexOf('/', i);
-            int end = slash < 0 ? n : slash;
-            if (end > i) {
-                node = node.child(path, i, end);
-                if (node == null) {
-                    break;
+        if (nodes == 0) {
+            return (V) (n == 1 && rootExact != null ? rootExact : best);
+        }
+        int h = 0;
+        int segment = 1;      // start of the current segment
+        int node = NONE;      // the node of path[0, segment - 1)
+        for (int i = 0; i < n; i++) {
+            char c = path.charAt(i);
+            if (c == '/') {
+                if (i > segment) {
+                    node = find(h, node, path, segment, i);
+                    if (node == NONE) {
+                        return (V) best;
+                    }
+                    Object prefix = values[node * 3 + PREFIX];
+                    if (prefix != null) {
+                        best = prefix;
+                    }
                 }
-                if (node.value != null) {
-                    best = node.value;
+                segment = i + 1;
+            }
+            h = step(h, c);
+        }
+        Object exact;
+        if (n > segment) {
+            node = find(h, node, path, segment, n);
+            if (node == NONE) {
+                return (V) best;
+            }
+            Object prefix = values[node * 3 + PREFIX];
+            if (prefix != null) {
+                best = prefix;
+            }
+            exact = values[node * 3 + EXACT];
+        } else {
+            exact = node == NONE ? rootExact : values[node * 3 + EXACT_SLASH];
+        }
+        return (V) (exact != null ? exact : best);
+    }
+
+    // the node for path[0, to) whose last segment is path[from, to) and whose parent is parent
+    private int find(int hash, int parent, String path, int from, int to) {
+        int mixed = HostIndex.mix(hash);
+        int slot = mixed & mask;
+        long s;
+        while ((s = slots[slot]) != 0) {
+            if ((int) (s >>> 32) == mixed) {
+                int e = (int) s - 1;
+                int m = e * 3;
+                if (meta[m + 2] == parent && regionEquals(meta[m], meta[m + 1], path, from, to)) {
+                    return e;
                 }
             }
-            i = end + 1;
+            slot = (slot + 1) & mask;
         }
-        return best;
+        return NONE;
+    }
+
+    private boolean regionEquals(int start, int end, String path, int from, int to) {
+        if (end - start != to - from) {
+            return false;
+        }
+        byte[] p = pool;
+        for (int i = from; i < to; i++, start++) {
+            if ((p[start] & 0xFF) != path.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int step(int h, char c) {
+        return Integer.rotateLeft(h, 5) ^ c; // see HostIndex.step
+    }
+
+    private static int hash(String key) {
+        int h = 0;
+        for (int i = 0; i < key.length(); i++) {
+            h = step(h, key.charAt(i));
+        }
+        return h;
     }
 
     /** Builds a {@link PathIndex}; the first value added for a path is kept. */
@@ -85,11 +172,20 @@ public final class PathIndex<V> {
                 }
                 i = end + 1;
             }
-            return node == null ? null : node.value;
+            return node == null ? null : node.prefix;
         }
 
         /** Adds a Prefix path; returns the value already there, or {@code null} when added. */
         public V addPrefix(String path, V value) {
+            MutableNode<V> node = nodeOf(path);
+            if (node.prefix != null) {
+                return node.prefix;
+            }
+            node.prefix = value;
+            return null;
+        }
+
+        private MutableNode<V> nodeOf(String path) {
             MutableNode<V> node = root;
             int n = path.length();
             int i = 1;
@@ -101,82 +197,73 @@ public final class PathIndex<V> {
                 }
                 i = end + 1;
             }
-            if (node.value != null) {
-                return node.value;
-            }
-            node.value = value;
-            return null;
+            return node;
         }
 
         public PathIndex<V> build() {
-            return new PathIndex<>(exact.isEmpty() ? Map.of() : Map.copyOf(exact), root.freeze());
+            exact.forEach((path, value) -> {
+                // a normalised request path has no "//", so an Exact path with one never matches
+                if (!path.contains("//")) {
+                    MutableNode<V> node = nodeOf(path);
+                    if (path.endsWith("/")) {
+                        node.exactSlash = value;
+                    } else {
+                        node.exact = value;
+                    }
+                }
+            });
+            List<String> keys = new ArrayList<>();     // whole prefix, for the hash
+            List<String> segments = new ArrayList<>(); // last segment, the bytes kept
+            List<Integer> parents = new ArrayList<>();
+            List<Object> vals = new ArrayList<>();
+            collect(root, "", NONE, keys, segments, parents, vals);
+            int size = keys.size();
+            int capacity = Integer.highestOneBit(Math.max(2, size * 2 - 1)) << 1;
+            long[] slots = new long[capacity];
+            int total = 0;
+            for (String segment : segments) {
+                total += segment.length();
+            }
+            byte[] pool = new byte[total];
+            int[] meta = new int[size * 3];
+            int at = 0;
+            for (int e = 0; e < size; e++) {
+                meta[e * 3] = at;
+                at = Latin1.copy(segments.get(e), pool, at, "path");
+                meta[e * 3 + 1] = at;
+                meta[e * 3 + 2] = parents.get(e);
+                int mixed = HostIndex.mix(hash(keys.get(e)));
+                int slot = mixed & (capacity - 1);
+                while (slots[slot] != 0) {
+                    slot = (slot + 1) & (capacity - 1);
+                }
+                slots[slot] = ((long) mixed << 32) | (e + 1);
+            }
+            return new PathIndex<>(slots, pool, meta, vals.toArray(), root.prefix, root.exactSlash);
+        }
+
+        // depth first, so a node's data and its children's are near each other
+        private static <V> void collect(MutableNode<V> node, String prefix, int entry, List<String> keys,
+                List<String> segments, List<Integer> parents, List<Object> vals) {
+            for (Map.Entry<String, MutableNode<V>> child : node.children.entrySet()) {
+                String key = prefix + "/" + child.getKey();
+                int e = keys.size();
+                MutableNode<V> childNode = child.getValue();
+                keys.add(key);
+                segments.add(child.getKey());
+                parents.add(entry);
+                vals.add(childNode.prefix);
+                vals.add(childNode.exact);
+                vals.add(childNode.exactSlash);
+                collect(childNode, key, e, keys, segments, parents, vals);
+            }
         }
     }
 
     private static final class MutableNode<V> {
         private final Map<String, MutableNode<V>> children = new HashMap<>();
-        private V value;
-
-        TrieNode<V> freeze() {
-            String[] keys = null;
-            Object[] nodes = null;
-            int mask = 0;
-            if (!children.isEmpty()) {
-                int capacity = Integer.highestOneBit(Math.max(2, children.size() * 2 - 1)) << 1;
-                keys = new String[capacity];
-                nodes = new Object[capacity];
-                mask = capacity - 1;
-                for (Map.Entry<String, MutableNode<V>> child : children.entrySet()) {
-                    String key = child.getKey();
-                    int slot = TrieNode.hash(key, 0, key.length()) & mask;
-                    while (keys[slot] != null) {
-                        slot = (slot + 1) & mask;
-                    }
-                    keys[slot] = key;
-                    nodes[slot] = child.getValue().freeze();
-                }
-            }
-            return new TrieNode<>(value, keys, nodes, mask);
-        }
-    }
-
-    private static final class TrieNode<V> {
-        final V value;
-        private final String[] keys;
-        private final Object[] children;
-        private final int mask;
-
-        TrieNode(V value, String[] keys, Object[] children, int mask) {
-            this.value = value;
-            this.keys = keys;
-            this.children = children;
-            this.mask = mask;
-        }
-
-        @SuppressWarnings("unchecked")
-        TrieNode<V> child(String path, int from, int to) {
-            if (keys == null) {
-                return null;
-            }
-            int slot = hash(path, from, to) & mask;
-            int length = to - from;
-            String key;
-            while ((key = keys[slot]) != null) {
-                if (key.length() == length && key.regionMatches(0, path, from, length)) {
-                    return (TrieNode<V>) children[slot];
-                }
-                slot = (slot + 1) & mask;
-            }
-            return null;
-        }
-
-        static int hash(String text, int from, int to) {
-            int h = 0;
-            for (int i = from; i < to; i++) {
-                h = 31 * h + text.charAt(i);
-            }
-            h *= 0x9E3779B9; // see HostIndex.hash: neighbouring hashes must not share probe runs
-            return h ^ (h >>> 15);
-        }
+        private V prefix;
+        private V exact;
+        private V exactSlash;
     }
 }
