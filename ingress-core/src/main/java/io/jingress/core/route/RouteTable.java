@@ -5,6 +5,7 @@ import io.jingress.core.internal.route.PathIndex;
 import io.jingress.core.model.Problem;
 import io.jingress.core.model.TlsSecret;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,9 +40,12 @@ public final class RouteTable {
     private static final RouteTable EMPTY = new RouteTable(new HostIndex<>(Map.of()), new HostIndex<>(Map.of()),
             null, null, List.of(), List.of(), Map.of(), List.of());
 
-    private final HostIndex<PathIndex<Route>> exactHosts;
-    private final HostIndex<PathIndex<Route>> wildcardHosts;
-    private final PathIndex<Route> anyHost;
+    private final HostIndex<Void> exactHosts;
+    private final HostIndex<Void> wildcardHosts;
+    // Every host's paths in one index: exact host e is host e, wildcard w is exactHosts.size() + w,
+    // the rules without host come last (anyHost, or -1). A match follows no pointer per host.
+    private final PathIndex<Route> paths;
+    private final int anyHost;
     private final Route defaultRoute;
     private final List<Route> routes;
     private final List<Problem> problems;
@@ -51,9 +55,20 @@ public final class RouteTable {
     RouteTable(HostIndex<PathIndex<Route>> exactHosts, HostIndex<PathIndex<Route>> wildcardHosts,
             PathIndex<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
             Map<String, TlsSecret> certificates, List<Backend> backends) {
-        this.exactHosts = exactHosts;
-        this.wildcardHosts = wildcardHosts;
-        this.anyHost = anyHost;
+        this.exactHosts = exactHosts.keysOnly();
+        this.wildcardHosts = wildcardHosts.keysOnly();
+        List<PathIndex<Route>> parts = new ArrayList<>(exactHosts.size() + wildcardHosts.size() + 1);
+        for (int e = 0; e < exactHosts.size(); e++) {
+            parts.add(exactHosts.value(e));
+        }
+        for (int w = 0; w < wildcardHosts.size(); w++) {
+            parts.add(wildcardHosts.value(w));
+        }
+        this.anyHost = anyHost == null ? -1 : parts.size();
+        if (anyHost != null) {
+            parts.add(anyHost);
+        }
+        this.paths = PathIndex.concat(parts);
         this.defaultRoute = defaultRoute;
         this.routes = List.copyOf(routes);
         this.problems = List.copyOf(problems);
@@ -76,29 +91,32 @@ public final class RouteTable {
      */
     public MatchResult match(String host, String normalizedPath) {
         Objects.requireNonNull(normalizedPath, "normalizedPath");
-        PathIndex<Route> paths = null;
+        int hostNumber = -1;
         if (host != null) {
             int end = hostEnd(host);
             if (end > 0) {
                 // one pass hashes both the host and the wildcard's key (the host minus its first label)
                 long hashes = HostIndex.hashSuffixes(host, end);
-                paths = exactHosts.get(host, 0, end, (int) hashes);
-                if (paths == null) {
+                hostNumber = exactHosts.find(host, 0, end, (int) hashes);
+                if (hostNumber < 0) {
                     int dot = host.indexOf('.');
                     if (dot > 0 && dot < end - 1) {
-                        paths = wildcardHosts.get(host, dot + 1, end, (int) (hashes >>> 32));
+                        int w = wildcardHosts.find(host, dot + 1, end, (int) (hashes >>> 32));
+                        if (w >= 0) {
+                            hostNumber = exactHosts.size() + w;
+                        }
                     }
                 }
             }
         }
-        if (paths == null) {
-            paths = anyHost;
+        if (hostNumber < 0) {
+            hostNumber = anyHost;
         }
         NoMatch why;
-        if (paths == null) {
+        if (hostNumber < 0) {
             why = NoMatch.NO_HOST;
         } else {
-            Route route = paths.match(normalizedPath);
+            Route route = paths.match(hostNumber, normalizedPath);
             if (route != null) {
                 return route;
             }

@@ -7,17 +7,17 @@ import java.util.Map;
  * An immutable open-addressing map from lower-case host names to values, looked up by a char
  * range of a request's Host header, ASCII case-insensitively, without allocating.
  *
- * <p>Laid out for few cache misses: a slot is one {@code long} holding the key's full hash and its
- * entry number, so a probe reads one array element and rarely touches a key; keys are Latin-1
- * bytes in one pool. The hash runs right to left, so one pass over a host also yields the hash of
- * every suffix after a dot ({@link #hashSuffixes}), which is the wildcard's key.
+ * <p>Laid out for few cache misses: a slot is two {@code long}s holding the key's full hash, its
+ * entry number and where its Latin-1 bytes are in one pool, so a probe reads one slot, and a hit
+ * one run of the pool, both found from the hash alone. The hash runs right to left, so one pass
+ * over a host also yields the hash of the part after its first dot ({@link #hashSuffixes}), the
+ * wildcard's key.
  *
  * @param <V> the value type
  */
 public final class HostIndex<V> {
-    private final long[] slots;   // (mixed hash << 32) | (entry + 1); 0 is an empty slot
+    private final long[] slots;   // per slot: (mixed hash << 32 | entry + 1; 0 = empty), (pool start << 32 | length)
     private final byte[] pool;    // every key's bytes, entry after entry
-    private final int[] starts;   // entry e is pool[starts[e], starts[e + 1])
     private final Object[] values;
     private final int mask;
     private final int size;
@@ -26,10 +26,10 @@ public final class HostIndex<V> {
     public HostIndex(Map<String, V> entries) {
         size = entries.size();
         int capacity = Integer.highestOneBit(Math.max(4, size * 2 - 1)) << 1;
-        slots = new long[capacity];
+        slots = new long[capacity * 2];
         mask = capacity - 1;
         values = new Object[size];
-        starts = new int[size + 1];
+        int[] starts = new int[size + 1];
         String[] keys = new String[size];
         int e = 0;
         int total = 0;
@@ -45,11 +45,28 @@ public final class HostIndex<V> {
             starts[e + 1] = Latin1.copy(key, pool, starts[e], "host");
             int hash = mix(hash(key, 0, key.length()));
             int slot = hash & mask;
-            while (slots[slot] != 0) {
+            while (slots[slot * 2] != 0) {
                 slot = (slot + 1) & mask;
             }
-            slots[slot] = ((long) hash << 32) | (e + 1);
+            slots[slot * 2] = ((long) hash << 32) | (e + 1);
+            slots[slot * 2 + 1] = ((long) starts[e] << 32) | key.length();
         }
+    }
+
+    private HostIndex(HostIndex<?> keys) {
+        slots = keys.slots;
+        pool = keys.pool;
+        values = new Object[keys.size];
+        mask = keys.mask;
+        size = keys.size;
+    }
+
+    /**
+     * The same hosts with the same entry numbers ({@link #find}) and every value {@code null}, for
+     * a caller that keeps its data by entry number and should not keep the values reachable.
+     */
+    public HostIndex<Void> keysOnly() {
+        return new HostIndex<>(this);
     }
 
     public int size() {
@@ -67,27 +84,41 @@ public final class HostIndex<V> {
      */
     @SuppressWarnings("unchecked")
     public V get(String text, int from, int to, int hash) {
+        int e = find(text, from, to, hash);
+        return e < 0 ? null : (V) values[e];
+    }
+
+    /**
+     * The entry number ({@code 0 <= e < size()}) of the host {@code text[from, to)} whose
+     * {@link #hash} is {@code hash}, or -1.
+     */
+    public int find(String text, int from, int to, int hash) {
         if (size == 0 || from >= to) {
-            return null;
+            return -1;
         }
         int mixed = mix(hash);
         int slot = mixed & mask;
         long s;
-        while ((s = slots[slot]) != 0) {
+        while ((s = slots[slot * 2]) != 0) {
             if ((int) (s >>> 32) == mixed) {
-                int e = (int) s - 1;
-                if (matches(e, text, from, to)) {
-                    return (V) values[e];
+                long where = slots[slot * 2 + 1];
+                if (matches((int) (where >>> 32), (int) where, text, from, to)) {
+                    return (int) s - 1;
                 }
             }
             slot = (slot + 1) & mask;
         }
-        return null;
+        return -1;
     }
 
-    private boolean matches(int e, String text, int from, int to) {
-        int start = starts[e];
-        if (starts[e + 1] - start != to - from) {
+    /** The value of entry {@code e} (see {@link #find}). */
+    @SuppressWarnings("unchecked")
+    public V value(int e) {
+        return (V) values[e];
+    }
+
+    private boolean matches(int start, int length, String text, int from, int to) {
+        if (length != to - from) {
             return false;
         }
         byte[] p = pool;

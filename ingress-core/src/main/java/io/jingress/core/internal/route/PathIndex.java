@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The paths of one host: its {@code Exact} paths and a segment trie of its {@code Prefix} paths,
- * flattened into one hash table over primitive arrays. Immutable once built; {@link #match} makes
- * one pass over the request path by index and allocates nothing.
+ * The paths of one or many hosts: their {@code Exact} paths and segment tries of their
+ * {@code Prefix} paths, flattened into one hash table over primitive arrays. A {@link Builder}
+ * makes the index of one host; {@link #concat} joins many into one, so a router finds a host's
+ * paths from the host's number without a pointer per host to follow. Immutable once built;
+ * {@link #match} makes one pass over the request path by index and allocates nothing.
  *
  * @param <V> the value type (a route)
  */
@@ -18,57 +20,117 @@ public final class PathIndex<V> {
     private static final int EXACT = 1;        // the Exact path without trailing slash ("/a/b")
     private static final int EXACT_SLASH = 2;  // the Exact path with it ("/a/b/")
 
-    // The segment trie, flattened into one open-addressing table. A node's key is its whole prefix
-    // ("/a/b") for the hash, but only its last segment is stored and compared, with its parent
-    // node, which the walk has just verified. A node holds a Prefix value and the two Exact values
-    // of its path; every ancestor of a path has a node, so the walk stops at the first segment not
-    // found and never hashes the rest of the path. The probes of one walk depend only on the
-    // request path, not on each other, so the CPU overlaps their cache misses.
-    private final long[] slots;     // (mixed hash << 32) | (node + 1); 0 is an empty slot
+    // The segment tries, flattened into one open-addressing table whose slots are the nodes. A
+    // node's key is its host's number and its whole prefix ("/a/b") for the hash, but only its last
+    // segment is stored and compared, with its parent's slot, which the walk has just verified (a
+    // first-level node's parent is rootOf(host)). A node holds a Prefix value and the two Exact
+    // values of its path; every ancestor of a path has a node, so the walk stops at the first
+    // segment not found and never hashes the rest of the path. A probe reads one slot (16 bytes:
+    // hash, parent, where the segment is) and, found, the segment bytes and the values, both
+    // addressed by the slot; the probes of one walk depend only on the host and the request path,
+    // not on each other, so the CPU overlaps their cache misses.
+    private final long[] slots;     // per slot: (pool start << 32 | segment length + 1; 0 = empty), (hash << 32 | parent)
     private final byte[] pool;      // each node's last segment
-    private final int[] meta;       // per node: start in pool, end in pool, parent node
-    private final Object[] values;  // per node: Prefix value, Exact value, Exact-with-slash value
-    private final Object rootPrefix;
-    private final Object rootExact; // the Exact path "/"
-    private final int mask;
-    private final int nodes;
+    private final Object[] values;  // per slot: Prefix value, Exact value, Exact-with-slash value
+    private final Object[] roots;   // per host: the Prefix path "/" and the Exact path "/"
+    private final int mask;         // slots - 1
+    private final Nodes nodes;      // this host's nodes, kept by a Builder's index for concat()
 
-    private PathIndex(long[] slots, byte[] pool, int[] meta, Object[] values, Object rootPrefix, Object rootExact) {
+    private PathIndex(long[] slots, byte[] pool, Object[] values, Object[] roots, Nodes nodes) {
         this.slots = slots;
         this.pool = pool;
-        this.meta = meta;
         this.values = values;
-        this.rootPrefix = rootPrefix;
-        this.rootExact = rootExact;
-        this.mask = slots.length - 1;
-        this.nodes = meta.length / 3;
+        this.roots = roots;
+        this.mask = slots.length / 2 - 1;
+        this.nodes = nodes;
     }
 
     public static <V> Builder<V> builder() {
         return new Builder<>();
     }
 
+    /** The number of hosts whose paths this index holds. */
+    public int hosts() {
+        return roots.length / 2;
+    }
+
     /**
-     * The value of the longest matching path: an {@code Exact} path equal to {@code path}, else the
-     * longest {@code Prefix} whose segments are a prefix of the path's segments, else {@code null}.
+     * One index of the paths of {@code parts}, each made by a {@link Builder}; the host of
+     * {@code parts.get(k)} is number {@code k} in {@link #match(int, String)}.
+     */
+    public static <V> PathIndex<V> concat(List<PathIndex<V>> parts) {
+        List<Nodes> all = new ArrayList<>(parts.size());
+        for (PathIndex<V> part : parts) {
+            if (part.nodes == null) {
+                throw new IllegalArgumentException("only an index made by a Builder can be concatenated");
+            }
+            all.add(part.nodes);
+        }
+        return layout(all);
+    }
+
+    private static <V> PathIndex<V> layout(List<Nodes> parts) {
+        int count = 0;
+        int bytes = 0;
+        for (Nodes part : parts) {
+            count += part.segments.length;
+            for (String segment : part.segments) {
+                bytes += segment.length();
+            }
+        }
+        int capacity = Integer.highestOneBit(Math.max(2, count * 2 - 1)) << 1;
+        long[] slots = new long[capacity * 2];
+        byte[] pool = new byte[bytes];
+        Object[] values = new Object[capacity * 3];
+        Object[] roots = new Object[parts.size() * 2];
+        int at = 0;
+        for (int host = 0; host < parts.size(); host++) {
+            Nodes part = parts.get(host);
+            roots[host * 2] = part.rootPrefix;
+            roots[host * 2 + 1] = part.rootExact;
+            int[] slotOf = new int[part.segments.length];
+            for (int e = 0; e < part.segments.length; e++) { // parents come before their children
+                int parent = part.parents[e] == NONE ? rootOf(host) : slotOf[part.parents[e]];
+                int mixed = mixed(part.hashes[e], host);
+                int slot = mixed & (capacity - 1);
+                while (slots[slot * 2] != 0) {
+                    slot = (slot + 1) & (capacity - 1);
+                }
+                slotOf[e] = slot;
+                int start = at;
+                at = Latin1.copy(part.segments[e], pool, at, "path");
+                slots[slot * 2] = ((long) start << 32) | (at - start + 1);
+                slots[slot * 2 + 1] = ((long) mixed << 32) | (parent & 0xFFFFFFFFL);
+                System.arraycopy(part.values, e * 3, values, slot * 3, 3);
+            }
+        }
+        return new PathIndex<>(slots, pool, values, roots, parts.size() == 1 ? parts.get(0) : null);
+    }
+
+    /** {@link #match(int, String)} on host 0, the only one of an index from a {@link Builder}. */
+    public V match(String path) {
+        return match(0, path);
+    }
+
+    /**
+     * The value of host {@code host}'s longest matching path: an {@code Exact} path equal to
+     * {@code path}, else the longest {@code Prefix} whose segments are a prefix of the path's
+     * segments, else {@code null}.
      *
      * @param path a normalised request path (starts with {@code /}, no {@code //}, no dot segments)
      */
     @SuppressWarnings("unchecked")
-    public V match(String path) {
-        Object best = rootPrefix;
+    public V match(int host, String path) {
+        Object best = roots[host * 2];
         int n = path.length();
-        if (nodes == 0) {
-            return (V) (n == 1 && rootExact != null ? rootExact : best);
-        }
         int h = 0;
-        int segment = 1;      // start of the current segment
-        int node = NONE;      // the node of path[0, segment - 1)
+        int segment = 1;            // start of the current segment
+        int node = rootOf(host);    // the slot of path[0, segment - 1)
         for (int i = 0; i < n; i++) {
             char c = path.charAt(i);
             if (c == '/') {
                 if (i > segment) {
-                    node = find(h, node, path, segment, i);
+                    node = find(mixed(h, host), node, path, segment, i);
                     if (node == NONE) {
                         return (V) best;
                     }
@@ -83,7 +145,7 @@ public final class PathIndex<V> {
         }
         Object exact;
         if (n > segment) {
-            node = find(h, node, path, segment, n);
+            node = find(mixed(h, host), node, path, segment, n);
             if (node == NONE) {
                 return (V) best;
             }
@@ -93,31 +155,29 @@ public final class PathIndex<V> {
             }
             exact = values[node * 3 + EXACT];
         } else {
-            exact = node == NONE ? rootExact : values[node * 3 + EXACT_SLASH];
+            exact = node < 0 ? roots[host * 2 + 1] : values[node * 3 + EXACT_SLASH];
         }
         return (V) (exact != null ? exact : best);
     }
 
-    // the node for path[0, to) whose last segment is path[from, to) and whose parent is parent
-    private int find(int hash, int parent, String path, int from, int to) {
-        int mixed = HostIndex.mix(hash);
+    // the slot of the node whose last segment is path[from, to) and whose parent is parent
+    private int find(int mixed, int parent, String path, int from, int to) {
+        long[] table = slots;
         int slot = mixed & mask;
-        long s;
-        while ((s = slots[slot]) != 0) {
-            if ((int) (s >>> 32) == mixed) {
-                int e = (int) s - 1;
-                int m = e * 3;
-                if (meta[m + 2] == parent && regionEquals(meta[m], meta[m + 1], path, from, to)) {
-                    return e;
-                }
+        long where;
+        while ((where = table[slot * 2]) != 0) {
+            long key = table[slot * 2 + 1];
+            if ((int) (key >>> 32) == mixed && (int) key == parent
+                    && regionEquals((int) (where >>> 32), (int) where - 1, path, from, to)) {
+                return slot;
             }
             slot = (slot + 1) & mask;
         }
         return NONE;
     }
 
-    private boolean regionEquals(int start, int end, String path, int from, int to) {
-        if (end - start != to - from) {
+    private boolean regionEquals(int start, int length, String path, int from, int to) {
+        if (length != to - from) {
             return false;
         }
         byte[] p = pool;
@@ -127,6 +187,16 @@ public final class PathIndex<V> {
             }
         }
         return true;
+    }
+
+    // the parent of a host's first-level nodes: negative, unlike a slot, and unlike NONE
+    private static int rootOf(int host) {
+        return -2 - host;
+    }
+
+    // the same prefix under two hosts must land in unrelated slots
+    private static int mixed(int hash, int host) {
+        return HostIndex.mix(hash ^ (host * 0x61C88647));
     }
 
     private static int step(int h, char c) {
@@ -139,6 +209,25 @@ public final class PathIndex<V> {
             h = step(h, key.charAt(i));
         }
         return h;
+    }
+
+    /** One host's trie nodes in depth-first order (a parent before its children). */
+    private static final class Nodes {
+        final String[] segments;
+        final int[] parents;    // node number, or NONE for a first-level node
+        final int[] hashes;     // hash of the node's whole prefix
+        final Object[] values;  // three per node
+        final Object rootPrefix;
+        final Object rootExact;
+
+        Nodes(String[] segments, int[] parents, int[] hashes, Object[] values, Object rootPrefix, Object rootExact) {
+            this.segments = segments;
+            this.parents = parents;
+            this.hashes = hashes;
+            this.values = values;
+            this.rootPrefix = rootPrefix;
+            this.rootExact = rootExact;
+        }
     }
 
     /** Builds a {@link PathIndex}; the first value added for a path is kept. */
@@ -218,28 +307,15 @@ public final class PathIndex<V> {
             List<Object> vals = new ArrayList<>();
             collect(root, "", NONE, keys, segments, parents, vals);
             int size = keys.size();
-            int capacity = Integer.highestOneBit(Math.max(2, size * 2 - 1)) << 1;
-            long[] slots = new long[capacity];
-            int total = 0;
-            for (String segment : segments) {
-                total += segment.length();
-            }
-            byte[] pool = new byte[total];
-            int[] meta = new int[size * 3];
-            int at = 0;
+            int[] parentArray = new int[size];
+            int[] hashes = new int[size];
             for (int e = 0; e < size; e++) {
-                meta[e * 3] = at;
-                at = Latin1.copy(segments.get(e), pool, at, "path");
-                meta[e * 3 + 1] = at;
-                meta[e * 3 + 2] = parents.get(e);
-                int mixed = HostIndex.mix(hash(keys.get(e)));
-                int slot = mixed & (capacity - 1);
-                while (slots[slot] != 0) {
-                    slot = (slot + 1) & (capacity - 1);
-                }
-                slots[slot] = ((long) mixed << 32) | (e + 1);
+                parentArray[e] = parents.get(e);
+                hashes[e] = hash(keys.get(e));
             }
-            return new PathIndex<>(slots, pool, meta, vals.toArray(), root.prefix, root.exactSlash);
+            Nodes nodes = new Nodes(segments.toArray(new String[0]), parentArray, hashes, vals.toArray(),
+                    root.prefix, root.exactSlash);
+            return layout(List.of(nodes));
         }
 
         // depth first, so a node's data and its children's are near each other

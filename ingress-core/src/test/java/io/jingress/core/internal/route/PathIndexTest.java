@@ -74,6 +74,24 @@ class PathIndexTest {
     }
 
     @Test
+    void concatenatedHostsKeepTheirOwnPaths() {
+        PathIndex.Builder<String> first = PathIndex.builder();
+        first.addPrefix("/a", "first-a");
+        first.addExact("/x", "first-x");
+        PathIndex.Builder<String> second = PathIndex.builder();
+        second.addPrefix("/a/b", "second-ab");
+        second.addPrefix("/", "second-root");
+        PathIndex<String> index = PathIndex.concat(List.of(first.build(), second.build()));
+        assertEquals(2, index.hosts());
+        assertEquals("first-a", index.match(0, "/a/b/c"));
+        assertNull(index.match(0, "/b"));
+        assertEquals("first-x", index.match(0, "/x"));
+        assertEquals("second-ab", index.match(1, "/a/b/c"));
+        assertEquals("second-root", index.match(1, "/a"));
+        assertEquals("second-root", index.match(1, "/x"));
+    }
+
+    @Test
     void anIndexWithoutPathsMatchesNothing() {
         PathIndex<String> index = PathIndex.<String>builder().build();
         assertNull(index.match("/"));
