@@ -19,6 +19,7 @@ public final class HostIndex<V> {
     private final long[] slots;   // per slot: (mixed hash << 32 | entry + 1; 0 = empty), (pool start << 32 | length)
     private final byte[] pool;    // every key's bytes, entry after entry
     private final Object[] values;
+    private final int[] hashes;   // per entry: hash(key)
     private final int mask;
     private final int size;
 
@@ -29,6 +30,7 @@ public final class HostIndex<V> {
         slots = new long[capacity * 2];
         mask = capacity - 1;
         values = new Object[size];
+        hashes = new int[size];
         int[] starts = new int[size + 1];
         String[] keys = new String[size];
         int e = 0;
@@ -43,7 +45,8 @@ public final class HostIndex<V> {
         for (e = 0; e < size; e++) {
             String key = keys[e];
             starts[e + 1] = Latin1.copy(key, pool, starts[e], "host");
-            int hash = mix(hash(key, 0, key.length()));
+            hashes[e] = hash(key, 0, key.length());
+            int hash = mix(hashes[e]);
             int slot = hash & mask;
             while (slots[slot * 2] != 0) {
                 slot = (slot + 1) & mask;
@@ -57,6 +60,7 @@ public final class HostIndex<V> {
         slots = keys.slots;
         pool = keys.pool;
         values = new Object[keys.size];
+        hashes = keys.hashes;
         mask = keys.mask;
         size = keys.size;
     }
@@ -109,6 +113,11 @@ public final class HostIndex<V> {
             slot = (slot + 1) & mask;
         }
         return -1;
+    }
+
+    /** The {@link #hash} of entry {@code e}'s key. */
+    public int hash(int e) {
+        return hashes[e];
     }
 
     /** The value of entry {@code e} (see {@link #find}). */

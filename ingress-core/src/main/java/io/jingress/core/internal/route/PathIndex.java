@@ -21,14 +21,14 @@ public final class PathIndex<V> {
     private static final int EXACT_SLASH = 2;  // the Exact path with it ("/a/b/")
 
     // The segment tries, flattened into one open-addressing table whose slots are the nodes. A
-    // node's key is its host's number and its whole prefix ("/a/b") for the hash, but only its last
-    // segment is stored and compared, with its parent's slot, which the walk has just verified (a
-    // first-level node's parent is rootOf(host)). A node holds a Prefix value and the two Exact
+    // node's hash covers its host's seed and its whole prefix ("/a/b"), but only its last segment
+    // is stored and compared, with its parent's slot, which the walk has just verified (a
+    // first-level node's parent is rootOf(host), so hosts whose seeds collide stay apart). A node holds a Prefix value and the two Exact
     // values of its path; every ancestor of a path has a node, so the walk stops at the first
     // segment not found and never hashes the rest of the path. A probe reads one slot (16 bytes:
     // hash, parent, where the segment is) and, found, the segment bytes and the values, both
-    // addressed by the slot; the probes of one walk depend only on the host and the request path,
-    // not on each other, so the CPU overlaps their cache misses.
+    // addressed by the slot; the probes of one walk depend only on the seed and the request path,
+    // not on each other nor on the host lookup, so the CPU overlaps their cache misses.
     private final long[] slots;     // per slot: (pool start << 32 | segment length + 1; 0 = empty), (hash << 32 | parent)
     private final byte[] pool;      // each node's last segment
     private final Object[] values;  // per slot: Prefix value, Exact value, Exact-with-slash value
@@ -56,9 +56,13 @@ public final class PathIndex<V> {
 
     /**
      * One index of the paths of {@code parts}, each made by a {@link Builder}; the host of
-     * {@code parts.get(k)} is number {@code k} in {@link #match(int, String)}.
+     * {@code parts.get(k)} is number {@code k} with seed {@code seeds[k]} in
+     * {@link #match(int, int, String)}.
      */
-    public static <V> PathIndex<V> concat(List<PathIndex<V>> parts) {
+    public static <V> PathIndex<V> concat(List<PathIndex<V>> parts, int[] seeds) {
+        if (seeds.length != parts.size()) {
+            throw new IllegalArgumentException(parts.size() + " parts but " + seeds.length + " seeds");
+        }
         List<Nodes> all = new ArrayList<>(parts.size());
         for (PathIndex<V> part : parts) {
             if (part.nodes == null) {
@@ -66,10 +70,10 @@ public final class PathIndex<V> {
             }
             all.add(part.nodes);
         }
-        return layout(all);
+        return layout(all, seeds);
     }
 
-    private static <V> PathIndex<V> layout(List<Nodes> parts) {
+    private static <V> PathIndex<V> layout(List<Nodes> parts, int[] seeds) {
         int count = 0;
         int bytes = 0;
         for (Nodes part : parts) {
@@ -91,7 +95,7 @@ public final class PathIndex<V> {
             int[] slotOf = new int[part.segments.length];
             for (int e = 0; e < part.segments.length; e++) { // parents come before their children
                 int parent = part.parents[e] == NONE ? rootOf(host) : slotOf[part.parents[e]];
-                int mixed = mixed(part.hashes[e], host);
+                int mixed = mixed(part.hashes[e], seeds[host]);
                 int slot = mixed & (capacity - 1);
                 while (slots[slot * 2] != 0) {
                     slot = (slot + 1) & (capacity - 1);
@@ -107,9 +111,9 @@ public final class PathIndex<V> {
         return new PathIndex<>(slots, pool, values, roots, parts.size() == 1 ? parts.get(0) : null);
     }
 
-    /** {@link #match(int, String)} on host 0, the only one of an index from a {@link Builder}. */
+    /** {@link #match(int, int, String)} on host 0, the only one of an index from a {@link Builder}. */
     public V match(String path) {
-        return match(0, path);
+        return match(0, 0, path);
     }
 
     /**
@@ -117,10 +121,16 @@ public final class PathIndex<V> {
      * {@code path}, else the longest {@code Prefix} whose segments are a prefix of the path's
      * segments, else {@code null}.
      *
+     * <p>The slots probed depend on {@code seed} and the path only, not on {@code host}: a caller
+     * that knows the seed before it has finished looking the host up (its hash, say) lets the CPU
+     * fetch the path's slots while the host's are still on their way.
+     *
+     * @param host the host's number (its place in {@link #concat})
+     * @param seed the seed given to {@link #concat} for that host
      * @param path a normalised request path (starts with {@code /}, no {@code //}, no dot segments)
      */
     @SuppressWarnings("unchecked")
-    public V match(int host, String path) {
+    public V match(int host, int seed, String path) {
         Object best = roots[host * 2];
         int n = path.length();
         int h = 0;
@@ -130,7 +140,7 @@ public final class PathIndex<V> {
             char c = path.charAt(i);
             if (c == '/') {
                 if (i > segment) {
-                    node = find(mixed(h, host), node, path, segment, i);
+                    node = find(mixed(h, seed), node, path, segment, i);
                     if (node == NONE) {
                         return (V) best;
                     }
@@ -145,7 +155,7 @@ public final class PathIndex<V> {
         }
         Object exact;
         if (n > segment) {
-            node = find(mixed(h, host), node, path, segment, n);
+            node = find(mixed(h, seed), node, path, segment, n);
             if (node == NONE) {
                 return (V) best;
             }
@@ -155,7 +165,8 @@ public final class PathIndex<V> {
             }
             exact = values[node * 3 + EXACT];
         } else {
-            exact = node < 0 ? roots[host * 2 + 1] : values[node * 3 + EXACT_SLASH];
+            // at the root the path is "/" (or empty, which is no Exact path)
+            exact = node >= 0 ? values[node * 3 + EXACT_SLASH] : n == 1 ? roots[host * 2 + 1] : null;
         }
         return (V) (exact != null ? exact : best);
     }
@@ -194,9 +205,9 @@ public final class PathIndex<V> {
         return -2 - host;
     }
 
-    // the same prefix under two hosts must land in unrelated slots
-    private static int mixed(int hash, int host) {
-        return HostIndex.mix(hash ^ (host * 0x61C88647));
+    // the same prefix under two hosts (two seeds) must land in unrelated slots
+    private static int mixed(int hash, int seed) {
+        return HostIndex.mix(hash ^ (seed * 0x61C88647));
     }
 
     private static int step(int h, char c) {
@@ -315,7 +326,7 @@ public final class PathIndex<V> {
             }
             Nodes nodes = new Nodes(segments.toArray(new String[0]), parentArray, hashes, vals.toArray(),
                     root.prefix, root.exactSlash);
-            return layout(List.of(nodes));
+            return layout(List.of(nodes), new int[1]);
         }
 
         // depth first, so a node's data and its children's are near each other

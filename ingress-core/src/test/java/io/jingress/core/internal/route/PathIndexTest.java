@@ -71,6 +71,7 @@ class PathIndexTest {
         assertNull(index.match("/a/b/"));
         assertNull(index.match("/a/b/c"));
         assertEquals("root", index.match("/"));
+        assertNull(index.match(""), "an empty path is not the Exact path /");
     }
 
     @Test
@@ -81,14 +82,14 @@ class PathIndexTest {
         PathIndex.Builder<String> second = PathIndex.builder();
         second.addPrefix("/a/b", "second-ab");
         second.addPrefix("/", "second-root");
-        PathIndex<String> index = PathIndex.concat(List.of(first.build(), second.build()));
+        PathIndex<String> index = PathIndex.concat(List.of(first.build(), second.build()), new int[] {11, 22});
         assertEquals(2, index.hosts());
-        assertEquals("first-a", index.match(0, "/a/b/c"));
-        assertNull(index.match(0, "/b"));
-        assertEquals("first-x", index.match(0, "/x"));
-        assertEquals("second-ab", index.match(1, "/a/b/c"));
-        assertEquals("second-root", index.match(1, "/a"));
-        assertEquals("second-root", index.match(1, "/x"));
+        assertEquals("first-a", index.match(0, 11, "/a/b/c"));
+        assertNull(index.match(0, 11, "/b"));
+        assertEquals("first-x", index.match(0, 11, "/x"));
+        assertEquals("second-ab", index.match(1, 22, "/a/b/c"));
+        assertEquals("second-root", index.match(1, 22, "/a"));
+        assertEquals("second-root", index.match(1, 22, "/x"));
     }
 
     @Test
