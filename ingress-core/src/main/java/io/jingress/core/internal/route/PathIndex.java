@@ -25,11 +25,12 @@ public final class PathIndex<V> {
     // is stored and compared, with its parent's slot, which the walk has just verified (a
     // first-level node's parent is rootOf(host), so hosts whose seeds collide stay apart). A node holds a Prefix value and the two Exact
     // values of its path; every ancestor of a path has a node, so the walk stops at the first
-    // segment not found and never hashes the rest of the path. A probe reads one slot (16 bytes:
-    // hash, parent, where the segment is) and, found, the segment bytes and the values, both
-    // addressed by the slot; the probes of one walk depend only on the seed and the request path,
+    // segment not found and never hashes the rest of the path. A probe reads one slot (24 bytes:
+    // hash, parent, where the segment is, its last 8 chars) and, found, the values, addressed by
+    // the slot (and the segment bytes when it is longer than 8); the probes of one walk depend only on the seed and the request path,
     // not on each other nor on the host lookup, so the CPU overlaps their cache misses.
-    private final long[] slots;     // per slot: (pool start << 32 | segment length + 1; 0 = empty), (hash << 32 | parent)
+    private final long[] slots;     // per slot: (pool start << 32 | segment length + 1; 0 = empty),
+                                    // (hash << 32 | parent), the segment's last 8 chars (see match)
     private final byte[] pool;      // each node's last segment
     private final Object[] values;  // per slot: Prefix value, Exact value, Exact-with-slash value
     private final Object[] roots;   // per host: the Prefix path "/" and the Exact path "/"
@@ -41,7 +42,7 @@ public final class PathIndex<V> {
         this.pool = pool;
         this.values = values;
         this.roots = roots;
-        this.mask = slots.length / 2 - 1;
+        this.mask = slots.length / 3 - 1;
         this.nodes = nodes;
     }
 
@@ -83,7 +84,7 @@ public final class PathIndex<V> {
             }
         }
         int capacity = Integer.highestOneBit(Math.max(2, count * 2 - 1)) << 1;
-        long[] slots = new long[capacity * 2];
+        long[] slots = new long[capacity * 3];
         byte[] pool = new byte[bytes];
         Object[] values = new Object[capacity * 3];
         Object[] roots = new Object[parts.size() * 2];
@@ -97,14 +98,15 @@ public final class PathIndex<V> {
                 int parent = part.parents[e] == NONE ? rootOf(host) : slotOf[part.parents[e]];
                 int mixed = mixed(part.hashes[e], seeds[host]);
                 int slot = mixed & (capacity - 1);
-                while (slots[slot * 2] != 0) {
+                while (slots[slot * 3] != 0) {
                     slot = (slot + 1) & (capacity - 1);
                 }
                 slotOf[e] = slot;
                 int start = at;
                 at = Latin1.copy(part.segments[e], pool, at, "path");
-                slots[slot * 2] = ((long) start << 32) | (at - start + 1);
-                slots[slot * 2 + 1] = ((long) mixed << 32) | (parent & 0xFFFFFFFFL);
+                slots[slot * 3] = ((long) start << 32) | (at - start + 1);
+                slots[slot * 3 + 1] = ((long) mixed << 32) | (parent & 0xFFFFFFFFL);
+                slots[slot * 3 + 2] = lastChars(part.segments[e]);
                 System.arraycopy(part.values, e * 3, values, slot * 3, 3);
             }
         }
@@ -136,11 +138,13 @@ public final class PathIndex<V> {
         int h = 0;
         int segment = 1;            // start of the current segment
         int node = rootOf(host);    // the slot of path[0, segment - 1)
+        long word = 0;              // the current segment's last 8 chars, a byte each
+        int wide = 0;               // its chars or-ed: above 0xFF, word is not the segment
         for (int i = 0; i < n; i++) {
             char c = path.charAt(i);
             if (c == '/') {
                 if (i > segment) {
-                    node = find(mixed(h, seed), node, path, segment, i);
+                    node = find(mixed(h, seed), node, word, wide, path, segment, i);
                     if (node == NONE) {
                         return (V) best;
                     }
@@ -150,12 +154,17 @@ public final class PathIndex<V> {
                     }
                 }
                 segment = i + 1;
+                word = 0;
+                wide = 0;
+            } else {
+                word = (word << 8) | c;
+                wide |= c;
             }
             h = step(h, c);
         }
         Object exact;
         if (n > segment) {
-            node = find(mixed(h, seed), node, path, segment, n);
+            node = find(mixed(h, seed), node, word, wide, path, segment, n);
             if (node == NONE) {
                 return (V) best;
             }
@@ -171,15 +180,19 @@ public final class PathIndex<V> {
         return (V) (exact != null ? exact : best);
     }
 
-    // the slot of the node whose last segment is path[from, to) and whose parent is parent
-    private int find(int mixed, int parent, String path, int from, int to) {
+    // The slot of the node whose last segment is path[from, to) (whose last 8 chars are word) and
+    // whose parent is parent. A segment of at most 8 Latin-1 chars is compared as one long, without
+    // reading the pool (most are: "api", "v1", "users").
+    private int find(int mixed, int parent, long word, int wide, String path, int from, int to) {
         long[] table = slots;
+        long key = ((long) mixed << 32) | (parent & 0xFFFFFFFFL);
+        int length = to - from;
+        boolean inline = length <= 8 && wide <= 0xFF;
         int slot = mixed & mask;
         long where;
-        while ((where = table[slot * 2]) != 0) {
-            long key = table[slot * 2 + 1];
-            if ((int) (key >>> 32) == mixed && (int) key == parent
-                    && regionEquals((int) (where >>> 32), (int) where - 1, path, from, to)) {
+        while ((where = table[slot * 3]) != 0) {
+            if (table[slot * 3 + 1] == key && (int) where - 1 == length && table[slot * 3 + 2] == word
+                    && (inline || regionEquals((int) (where >>> 32), path, from, to))) {
                 return slot;
             }
             slot = (slot + 1) & mask;
@@ -187,10 +200,7 @@ public final class PathIndex<V> {
         return NONE;
     }
 
-    private boolean regionEquals(int start, int length, String path, int from, int to) {
-        if (length != to - from) {
-            return false;
-        }
+    private boolean regionEquals(int start, String path, int from, int to) {
         byte[] p = pool;
         for (int i = from; i < to; i++, start++) {
             if ((p[start] & 0xFF) != path.charAt(i)) {
@@ -198,6 +208,15 @@ public final class PathIndex<V> {
             }
         }
         return true;
+    }
+
+    // as match() builds it: a byte per char, the last 8 chars kept
+    private static long lastChars(String segment) {
+        long word = 0;
+        for (int i = 0; i < segment.length(); i++) {
+            word = (word << 8) | segment.charAt(i);
+        }
+        return word;
     }
 
     // the parent of a host's first-level nodes: negative, unlike a slot, and unlike NONE
