@@ -71,10 +71,9 @@ class ApiClientsTest {
         }
     }
 
-    @Test
-    void aKubeconfigContextIsChosenAndItsProxyIsDropped(@TempDir Path dir) throws Exception {
-        Path kubeconfig = dir.resolve("config");
-        Files.writeString(kubeconfig, """
+    /** Two clusters in two contexts; only the second cluster names a proxy. */
+    private static Path kubeconfig(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("config"), """
                 apiVersion: v1
                 kind: Config
                 current-context: one
@@ -96,6 +95,11 @@ class ApiClientsTest {
                 - name: two
                   context: {cluster: two, user: me, namespace: blog}
                 """);
+    }
+
+    @Test
+    void aKubeconfigContextIsChosenAndItsProxyIsDropped(@TempDir Path dir) throws Exception {
+        Path kubeconfig = kubeconfig(dir);
 
         Config current = ApiClients.fromKubeconfig(kubeconfig, null, false);
         assertTrue(current.getMasterUrl().startsWith("https://one.example.net:6443"), current.getMasterUrl());
@@ -112,24 +116,10 @@ class ApiClientsTest {
 
     @Test
     void anUnknownContextIsAClearError(@TempDir Path dir) throws Exception {
-        Path kubeconfig = dir.resolve("config");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                current-context: one
-                clusters:
-                - name: one
-                  cluster: {server: https://one.example.net:6443}
-                users:
-                - name: me
-                  user: {token: abc}
-                contexts:
-                - name: one
-                  context: {cluster: one, user: me}
-                """);
+        Path kubeconfig = kubeconfig(dir);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ApiClients.fromKubeconfig(kubeconfig, "nope", false));
-        assertEquals("--context nope: no such context in " + kubeconfig + " (it has: one)", e.getMessage());
+        assertEquals("--context nope: no such context in " + kubeconfig + " (it has: one, two)", e.getMessage());
     }
 
     @Test
