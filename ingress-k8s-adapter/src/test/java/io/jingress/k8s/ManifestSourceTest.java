@@ -88,11 +88,11 @@ class ManifestSourceTest {
     }
 
     private void awaitSwap(long before, String what) {
-        Eventually.await(() -> router.swapCount() > before, () -> what + "; problems: " + source.problems());
+        Await.until(what, () -> router.swapCount() > before, () -> "problems: " + source.problems());
     }
 
     private void awaitReload(long before) {
-        Eventually.await(() -> source.reloadCount() > before, () -> "a reload");
+        Await.until("a reload", () -> source.reloadCount() > before);
     }
 
     @Test
@@ -216,7 +216,7 @@ class ManifestSourceTest {
         Files.writeString(dir.resolve("ingress.yaml"), ingress("ingress-myapp", "other.kubia.com", "/")
                 + "  tls: [\n");
         awaitReload(reloads);
-        Eventually.await(() -> !source.problems().isEmpty(), () -> "the broken file reported");
+        Await.until("the broken file reported", () -> !source.problems().isEmpty());
 
         assertEquals(swaps, router.swapCount(), "nothing changed, so nothing was swapped");
         assertEquals(3, endpointsOf("myapp.kubia.com", "/").size());
@@ -233,7 +233,7 @@ class ManifestSourceTest {
 
         Files.writeString(dir.resolve("service.yaml"), resource("kubia/service.yaml").replace("port: 80", "port: eighty"));
         awaitReload(reloads);
-        Eventually.await(() -> !source.problems().isEmpty(), () -> "the bad field reported");
+        Await.until("the bad field reported", () -> !source.problems().isEmpty());
 
         String problem = source.problems().get(0);
         assertTrue(problem.startsWith(dir.resolve("service.yaml") + ":2 (document 1): spec.ports[0].port: "), problem);
@@ -248,7 +248,7 @@ class ManifestSourceTest {
 
         Files.writeString(dir.resolve("ingress.yaml"), ingress("ingress-myapp", "myapp.kubia.com", "api"));
         awaitReload(reloads);
-        Eventually.await(() -> !source.problems().isEmpty(), () -> "the invalid Ingress reported");
+        Await.until("the invalid Ingress reported", () -> !source.problems().isEmpty());
 
         assertEquals(3, endpointsOf("myapp.kubia.com", "/").size());
         String problem = source.problems().get(0);
