@@ -8,31 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.jingress.k8s.internal.api.MockApiServer;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RejectedIngressEventsTest {
 
-    private MockApiServer api;
-    private KubernetesClient kube;
-
-    @BeforeEach
-    void startApiServer() {
-        api = MockApiServer.start();
-        kube = api.client();
-    }
-
-    @AfterEach
-    void stopApiServer() {
-        api.close();
-    }
+    @RegisterExtension
+    final FreshApiServer cluster = new FreshApiServer();
 
     private List<Event> eventsOn(String ns, String name) {
-        return kube.v1().events().inNamespace(ns).list().getItems().stream()
+        return cluster.kube().v1().events().inNamespace(ns).list().getItems().stream()
                 .filter(e -> name.equals(e.getInvolvedObject().getName()))
                 .toList();
     }
@@ -44,10 +30,9 @@ class RejectedIngressEventsTest {
 
     @Test
     void aRejectedIngressGetsOneWarningEventPerDistinctProblemAndTheRestIsServed() throws Exception {
-        kube.resource(ingress("shop", "good", "jingress", "good.example.com", "web", 80)).create();
-        Ingress bad = kube.resource(withPath(ingress("shop", "bad", "jingress", "bad.example.com", "web", 80), "foo"))
-                .create();
-        try (RoutedSource routed = new RoutedSource(api, AdapterOptions.defaults())) {
+        cluster.create(ingress("shop", "good", "jingress", "good.example.com", "web", 80));
+        Ingress bad = cluster.create(withPath(ingress("shop", "bad", "jingress", "bad.example.com", "web", 80), "foo"));
+        try (RoutedSource routed = new RoutedSource(cluster.api(), AdapterOptions.defaults())) {
             routed.awaitServing();
             assertEquals("shop/good", routed.ingressFor("good.example.com"));
             assertNull(routed.ingressFor("bad.example.com"));
@@ -65,7 +50,7 @@ class RejectedIngressEventsTest {
             // more rebuilds with the same problem write no more Events
             long builds = routed.source.buildCount();
             for (int i = 0; i < 3; i++) {
-                kube.resource(ingress("shop", "more-" + i, "jingress", "more" + i + ".example.com", "web", 80)).create();
+                cluster.create(ingress("shop", "more-" + i, "jingress", "more" + i + ".example.com", "web", 80));
                 int n = i;
                 Await.until("Ingress more-" + i + " is served",
                         () -> ("shop/more-" + n).equals(routed.ingressFor("more" + n + ".example.com")));
@@ -73,14 +58,14 @@ class RejectedIngressEventsTest {
             Await.until("rebuilds happened", () -> routed.source.buildCount() >= builds + 3);
 
             // a different problem is a new Event
-            kube.network().v1().ingresses().inNamespace("shop").withName("bad").edit(i -> withPath(i, "bar"));
+            cluster.kube().network().v1().ingresses().inNamespace("shop").withName("bad").edit(i -> withPath(i, "bar"));
             Await.until("a second Event for the new problem", () -> eventsOn("shop", "bad").size() == 2);
             assertEquals(1, eventsOn("shop", "bad").stream().filter(e -> e.getMessage().contains("\"bar\"")).count());
             assertEquals(1, eventsOn("shop", "bad").stream().filter(e -> e.getMessage().contains("\"foo\"")).count(),
                     "the first problem was reported once, though the table was rebuilt several times since");
 
             // fixed: served, and no more Events
-            kube.network().v1().ingresses().inNamespace("shop").withName("bad").edit(i -> withPath(i, "/"));
+            cluster.kube().network().v1().ingresses().inNamespace("shop").withName("bad").edit(i -> withPath(i, "/"));
             Await.until("the fixed Ingress is served", () -> "shop/bad".equals(routed.ingressFor("bad.example.com")));
             assertEquals(2, eventsOn("shop", "bad").size());
         }
@@ -88,13 +73,13 @@ class RejectedIngressEventsTest {
 
     @Test
     void anEditThatBreaksAWorkingIngressLeavesItsLastGoodVersionServingAndSaysSo() throws Exception {
-        kube.resource(ingress("shop", "web", "jingress", "shop.example.com", "web", 80)).create();
+        cluster.create(ingress("shop", "web", "jingress", "shop.example.com", "web", 80));
         AdapterOptions options = AdapterOptions.builder().publishStatusAddresses(List.of("203.0.113.7")).build();
-        try (RoutedSource routed = new RoutedSource(api, options)) {
+        try (RoutedSource routed = new RoutedSource(cluster.api(), options)) {
             routed.awaitServing();
             Await.until("status is written", () -> hasStatus("shop", "web"));
 
-            kube.network().v1().ingresses().inNamespace("shop").withName("web").edit(i -> new IngressBuilder(
+            cluster.kube().network().v1().ingresses().inNamespace("shop").withName("web").edit(i -> new IngressBuilder(
                     withPath(i, "foo")).editSpec().editFirstRule().withHost("new.example.com").endRule().endSpec().build());
             Await.until("an Event is written", () -> eventsOn("shop", "web").size() == 1);
             String message = eventsOn("shop", "web").get(0).getMessage();
@@ -107,7 +92,7 @@ class RejectedIngressEventsTest {
     }
 
     private boolean hasStatus(String ns, String name) {
-        Ingress ingress = kube.network().v1().ingresses().inNamespace(ns).withName(name).get();
+        Ingress ingress = cluster.kube().network().v1().ingresses().inNamespace(ns).withName(name).get();
         return ingress.getStatus() != null && ingress.getStatus().getLoadBalancer() != null
                 && ingress.getStatus().getLoadBalancer().getIngress() != null
                 && !ingress.getStatus().getLoadBalancer().getIngress().isEmpty();
@@ -115,9 +100,9 @@ class RejectedIngressEventsTest {
 
     @Test
     void onlyTheLeaderWritesEvents() throws Exception {
-        kube.resource(withPath(ingress("shop", "bad", "jingress", "bad.example.com", "web", 80), "foo")).create();
-        try (RoutedSource a = new RoutedSource(api, AdapterOptions.defaults(), b -> b.identity("replica-a"));
-                RoutedSource b = new RoutedSource(api, AdapterOptions.defaults(), bb -> bb.identity("replica-b"))) {
+        cluster.create(withPath(ingress("shop", "bad", "jingress", "bad.example.com", "web", 80), "foo"));
+        try (RoutedSource a = new RoutedSource(cluster.api(), AdapterOptions.defaults(), b -> b.identity("replica-a"));
+                RoutedSource b = new RoutedSource(cluster.api(), AdapterOptions.defaults(), bb -> bb.identity("replica-b"))) {
             a.awaitServing();
             b.awaitServing();
             Await.until("one replica leads", () -> a.source.isLeader() != b.source.isLeader());
@@ -125,7 +110,7 @@ class RejectedIngressEventsTest {
             String leader = a.source.isLeader() ? "replica-a" : "replica-b";
             // both replicas have built by now; only one Event exists, from the leader
             Await.until("both built", () -> a.source.buildCount() > 0 && b.source.buildCount() > 0);
-            kube.resource(ingress("shop", "poke", "jingress", "poke.example.com", "web", 80)).create();
+            cluster.create(ingress("shop", "poke", "jingress", "poke.example.com", "web", 80));
             Await.until("both replicas rebuilt",
                     () -> "shop/poke".equals(a.ingressFor("poke.example.com"))
                             && "shop/poke".equals(b.ingressFor("poke.example.com")));
