@@ -31,20 +31,17 @@ final class TunnelConnection extends AbstractConnection.NonBlocking implements C
     private final String direction;
     private final Pump pump = new Pump();
     private TunnelConnection peer;
+    /** Bytes already read from this side that the peer must get first (see {@link #onUpgradeTo}), or null. */
     private ByteBuffer initial;
     private boolean startsPeer;
     private long idleTimeoutOnOpen = -1;
 
-    /**
-     * @param direction for logs: "client->upstream" or "upstream->client"
-     * @param initial bytes already read from this side that the peer must get first, or null
-     */
+    /** @param direction for logs: "client->upstream" or "upstream->client" */
     TunnelConnection(EndPoint endPoint, Executor executor, ByteBufferPool bufferPool, int bufferSize,
-            String direction, ByteBuffer initial) {
+            String direction) {
         super(endPoint, executor);
         this.bufferPool = bufferPool;
         this.direction = direction;
-        this.initial = initial;
         setInputBufferSize(bufferSize);
     }
 

@@ -190,9 +190,9 @@ final class UpstreamHandshake extends AbstractConnection.NonBlocking
         }
         EndPoint clientEndPoint = clientToProxyRequest.getTunnelSupport().getEndPoint();
         TunnelConnection clientSide = new TunnelConnection(clientEndPoint, getExecutor(), bufferPool,
-                tunnel.bufferSize(), "client->" + endpoint.id(), null);
+                tunnel.bufferSize(), "client->" + endpoint.id());
         TunnelConnection upstreamSide = new TunnelConnection(getEndPoint(), getExecutor(), bufferPool,
-                tunnel.bufferSize(), endpoint.id() + "->client", null);
+                tunnel.bufferSize(), endpoint.id() + "->client");
         TunnelConnection.pair(clientSide, upstreamSide, tunnel.idleTimeoutMillis());
         // Takes the leftover through onUpgradeFrom; the upstream side waits for clientSide to start it.
         getEndPoint().upgrade(upstreamSide);
