@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jingress.core.lb.Balancers;
 import io.jingress.core.model.TlsSecret;
 import io.jingress.jetty.internal.tls.TlsCertificates;
+import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.WebSocketEcho;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -40,7 +41,7 @@ class UpgradeTunnelOverTlsTest {
         TlsCertificates certificates = TlsCertificates.create();
         assertEquals(List.of(), certificates.update(Map.of("chat.example.test",
                 new TlsSecret("chat", "chat-tls", resource("pkcs8.crt"), resource("pkcs8.key")))));
-        try (WebSocketEchoBackend backend = new WebSocketEchoBackend()) {
+        try (WebSocketEcho backend = new WebSocketEcho()) {
             Server server = new Server();
             try {
                 HttpConfiguration config = new HttpConfiguration();
@@ -76,10 +77,10 @@ class UpgradeTunnelOverTlsTest {
                     out.write(("GET /chat HTTP/1.1\r\nHost: chat.example.test\r\nConnection: Upgrade\r\n"
                             + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
                             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(maskedTextFrame("secure hello"));
+                    out.write(WebSocketEcho.maskedTextFrame("secure hello"));
                     out.flush();
                     InputStream in = new BufferedInputStream(socket.getInputStream());
-                    assertTrue(WebSocketEchoBackend.readHead(in).startsWith("HTTP/1.1 101 "));
+                    assertTrue(RawHttp.readHead(in).startsWith("HTTP/1.1 101 "));
                     assertEquals(0x81, in.read());
                     int length = in.read();
                     assertEquals("secure hello", new String(in.readNBytes(length), StandardCharsets.UTF_8));
@@ -88,17 +89,6 @@ class UpgradeTunnelOverTlsTest {
                 server.stop();
             }
         }
-    }
-
-    private static byte[] maskedTextFrame(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        byte[] mask = {0x0a, 0x0b, 0x0c, 0x0d};
-        ByteBuffer frame = ByteBuffer.allocate(6 + payload.length);
-        frame.put((byte) 0x81).put((byte) (0x80 | payload.length)).put(mask);
-        for (int i = 0; i < payload.length; i++) {
-            frame.put((byte) (payload[i] ^ mask[i % 4]));
-        }
-        return frame.array();
     }
 
     private static String resource(String name) throws IOException {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jingress.core.lb.Balancers;
+import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.WebSocketEcho;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,14 +41,14 @@ import org.junit.jupiter.api.Test;
 class UpgradeTunnelTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private WebSocketEchoBackend backend;
+    private WebSocketEcho backend;
     private Server proxy;
     private ServerConnector connector;
     private TunnelTestHandler handler;
 
     @BeforeEach
     void start() throws Exception {
-        backend = new WebSocketEchoBackend();
+        backend = new WebSocketEcho();
         startProxy(Duration.ofSeconds(30));
     }
 
@@ -102,15 +104,16 @@ class UpgradeTunnelTest {
                 .header("X-Room", "lobby")
                 .buildAsync(uri("ws", "/echo?room=1&x=%20y"), messages).get(10, TimeUnit.SECONDS);
 
-        String head = backend.requestHeads.poll(10, TimeUnit.SECONDS);
-        assertNotNull(head);
+        List<String> heads = backend.heads();
+        assertEquals(1, heads.size(), heads.toString());
+        String head = heads.get(0);
         assertTrue(head.startsWith("GET /echo?room=1&x=%20y HTTP/1.1\r\n"), head);
-        assertEquals("Upgrade", WebSocketEchoBackend.header(head, "connection"));
-        assertEquals("websocket", WebSocketEchoBackend.header(head, "upgrade"));
-        assertEquals("lobby", WebSocketEchoBackend.header(head, "x-room"));
-        assertEquals("127.0.0.1", WebSocketEchoBackend.header(head, "x-forwarded-for"));
-        assertEquals("127.0.0.1:" + connector.getLocalPort(), WebSocketEchoBackend.header(head, "host"));
-        assertNotNull(WebSocketEchoBackend.header(head, "sec-websocket-key"));
+        assertEquals("Upgrade", RawHttp.header(head, "connection"));
+        assertEquals("websocket", RawHttp.header(head, "upgrade"));
+        assertEquals("lobby", RawHttp.header(head, "x-room"));
+        assertEquals("127.0.0.1", RawHttp.header(head, "x-forwarded-for"));
+        assertEquals("127.0.0.1:" + connector.getLocalPort(), RawHttp.header(head, "host"));
+        assertNotNull(RawHttp.header(head, "sec-websocket-key"));
     }
 
     @Test
@@ -130,16 +133,16 @@ class UpgradeTunnelTest {
             socket.setSoTimeout((int) WAIT.toMillis());
             OutputStream out = socket.getOutputStream();
             byte[] head = upgradeRequest("/echo").getBytes(StandardCharsets.US_ASCII);
-            byte[] early = maskedTextFrame("sent before the 101");
+            byte[] early = WebSocketEcho.maskedTextFrame("sent before the 101");
             ByteBuffer both = ByteBuffer.allocate(head.length + early.length).put(head).put(early);
             out.write(both.array());
             out.flush();
 
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            String responseHead = WebSocketEchoBackend.readHead(in);
+            String responseHead = RawHttp.readHead(in);
             assertTrue(responseHead.startsWith("HTTP/1.1 101 "), responseHead);
-            assertEquals(WebSocketEchoBackend.accept("dGhlIHNhbXBsZSBub25jZQ=="),
-                    WebSocketEchoBackend.header(responseHead, "sec-websocket-accept"));
+            assertEquals(WebSocketEcho.accept("dGhlIHNhbXBsZSBub25jZQ=="),
+                    RawHttp.header(responseHead, "sec-websocket-accept"));
             assertEquals("sent before the 101", readTextFrame(in));
         }
     }
@@ -149,10 +152,10 @@ class UpgradeTunnelTest {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), connector.getLocalPort())) {
             socket.setSoTimeout((int) WAIT.toMillis());
             socket.getOutputStream().write(upgradeRequest("/echo").getBytes(StandardCharsets.US_ASCII));
-            String responseHead = WebSocketEchoBackend.readHead(new BufferedInputStream(socket.getInputStream()));
+            String responseHead = RawHttp.readHead(new BufferedInputStream(socket.getInputStream()));
             assertTrue(responseHead.startsWith("HTTP/1.1 101 "), responseHead);
         }
-        assertTrue(backend.closedByPeer.await(10, TimeUnit.SECONDS), "backend saw the end of input");
+        assertTrue(backend.awaitClosedByPeer(10, TimeUnit.SECONDS), "backend saw the end of input");
     }
 
     @Test
@@ -163,11 +166,11 @@ class UpgradeTunnelTest {
             socket.setSoTimeout((int) WAIT.toMillis());
             socket.getOutputStream().write(upgradeRequest("/echo").getBytes(StandardCharsets.US_ASCII));
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            assertTrue(WebSocketEchoBackend.readHead(in).startsWith("HTTP/1.1 101 "));
+            assertTrue(RawHttp.readHead(in).startsWith("HTTP/1.1 101 "));
 
             assertEquals(-1, in.read(), "the proxy closed the idle client connection");
         }
-        assertTrue(backend.closedByPeer.await(10, TimeUnit.SECONDS), "the proxy closed the idle upstream connection");
+        assertTrue(backend.awaitClosedByPeer(10, TimeUnit.SECONDS), "the proxy closed the idle upstream connection");
     }
 
     @Test
@@ -176,12 +179,12 @@ class UpgradeTunnelTest {
             socket.setSoTimeout((int) WAIT.toMillis());
             socket.getOutputStream().write(upgradeRequest("/forbidden").getBytes(StandardCharsets.US_ASCII));
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            String responseHead = WebSocketEchoBackend.readHead(in);
+            String responseHead = RawHttp.readHead(in);
 
             assertTrue(responseHead.startsWith("HTTP/1.1 403 "), responseHead);
-            assertEquals("members only", WebSocketEchoBackend.header(responseHead, "x-reason"));
-            assertNull(WebSocketEchoBackend.header(responseHead, "upgrade"));
-            int length = Integer.parseInt(WebSocketEchoBackend.header(responseHead, "content-length"));
+            assertEquals("members only", RawHttp.header(responseHead, "x-reason"));
+            assertNull(RawHttp.header(responseHead, "upgrade"));
+            int length = Integer.parseInt(RawHttp.header(responseHead, "content-length"));
             assertEquals("no entry", new String(in.readNBytes(length), StandardCharsets.US_ASCII));
         }
         assertEquals(0, handler.endpoint.inFlight());
@@ -195,10 +198,10 @@ class UpgradeTunnelTest {
                 socket.setSoTimeout((int) WAIT.toMillis());
                 socket.getOutputStream().write(upgradeRequest(path).getBytes(StandardCharsets.US_ASCII));
                 InputStream in = new BufferedInputStream(socket.getInputStream());
-                String responseHead = WebSocketEchoBackend.readHead(in);
+                String responseHead = RawHttp.readHead(in);
 
                 assertTrue(responseHead.startsWith("HTTP/1.1 200 "), path + ": " + responseHead);
-                assertArrayEquals(WebSocketEchoBackend.refusalBody(), readBody(in, responseHead), path);
+                assertArrayEquals(WebSocketEcho.refusalBody(), readBody(in, responseHead), path);
             }
         }
     }
@@ -227,9 +230,9 @@ class UpgradeTunnelTest {
             socket.setSoTimeout((int) WAIT.toMillis());
             socket.getOutputStream().write(upgradeRequest("/echo").getBytes(StandardCharsets.US_ASCII));
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            String responseHead = WebSocketEchoBackend.readHead(in);
+            String responseHead = RawHttp.readHead(in);
             assertTrue(responseHead.startsWith("HTTP/1.1 502 "), responseHead);
-            int length = Integer.parseInt(WebSocketEchoBackend.header(responseHead, "content-length"));
+            int length = Integer.parseInt(RawHttp.header(responseHead, "content-length"));
             assertEquals("tunnel could not connect", new String(in.readNBytes(length), StandardCharsets.US_ASCII));
         }
         assertEquals(Boolean.FALSE, handler.handleResults.poll(10, TimeUnit.SECONDS));
@@ -294,18 +297,18 @@ class UpgradeTunnelTest {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), connector.getLocalPort())) {
             socket.setSoTimeout((int) WAIT.toMillis());
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            String head = WebSocketEchoBackend.readHead(new BufferedInputStream(socket.getInputStream()));
+            String head = RawHttp.readHead(new BufferedInputStream(socket.getInputStream()));
             return head.substring(0, head.indexOf("\r\n"));
         }
     }
 
     /** The body of a response whose head was just read: by Content-Length, chunked, or up to the end. */
     private static byte[] readBody(InputStream in, String head) throws IOException {
-        String length = WebSocketEchoBackend.header(head, "content-length");
+        String length = RawHttp.header(head, "content-length");
         if (length != null) {
             return in.readNBytes(Integer.parseInt(length));
         }
-        if (!"chunked".equalsIgnoreCase(WebSocketEchoBackend.header(head, "transfer-encoding"))) {
+        if (!"chunked".equalsIgnoreCase(RawHttp.header(head, "transfer-encoding"))) {
             return in.readAllBytes();
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -339,16 +342,6 @@ class UpgradeTunnelTest {
                 + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
     }
 
-    private static byte[] maskedTextFrame(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        byte[] mask = {0x11, 0x22, 0x33, 0x44};
-        ByteBuffer frame = ByteBuffer.allocate(2 + 4 + payload.length);
-        frame.put((byte) 0x81).put((byte) (0x80 | payload.length)).put(mask);
-        for (int i = 0; i < payload.length; i++) {
-            frame.put((byte) (payload[i] ^ mask[i % 4]));
-        }
-        return frame.array();
-    }
 
     private static String readTextFrame(InputStream in) throws IOException {
         int b0 = in.read();
