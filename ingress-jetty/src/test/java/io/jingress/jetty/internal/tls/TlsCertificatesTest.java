@@ -3,6 +3,7 @@ package io.jingress.jetty.internal.tls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jingress.core.model.TlsSecret;
+import io.jingress.jetty.testing.TlsTestServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;

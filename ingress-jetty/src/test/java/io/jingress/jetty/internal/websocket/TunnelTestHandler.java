@@ -23,9 +23,11 @@ final class TunnelTestHandler extends Handler.Abstract {
     /** What each {@code tunnel.handle} call returned. */
     final BlockingQueue<Boolean> handleResults = new LinkedBlockingQueue<>();
 
+    /** The handler owns {@code tunnel}: it starts and stops with the handler. */
     TunnelTestHandler(UpgradeTunnel tunnel, Endpoint endpoint) {
         this.tunnel = tunnel;
         this.endpoint = endpoint;
+        addBean(tunnel, true);
     }
 
     @Override

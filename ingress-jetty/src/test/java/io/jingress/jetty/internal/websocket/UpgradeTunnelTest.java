@@ -59,7 +59,6 @@ class UpgradeTunnelTest {
         connector.setPort(0);
         proxy.addConnector(connector);
         UpgradeTunnel tunnel = UpgradeTunnel.builder().idleTimeout(idleTimeout).build();
-        proxy.addBean(tunnel);
         handler = new TunnelTestHandler(tunnel, Balancers.create().endpoint("127.0.0.1", backend.port(), null, null, 1));
         proxy.setHandler(handler);
         proxy.start();

@@ -1,4 +1,4 @@
-package io.jingress.jetty.internal.tls;
+package io.jingress.jetty.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,14 +33,27 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * A Jetty HTTPS server on 127.0.0.1:0 wired as the proxy wires its HTTPS connector (TLS, ALPN with
- * h2 and http/1.1, SNI host check off), answering 200 with the Host it saw; and a TLS client that
- * trusts everything and reports what the server presented.
+ * h2 and http/1.1, SNI host check off), by default answering 200 with the Host it saw; and a TLS
+ * client that trusts everything and reports what the server presented.
  */
-final class TlsTestServer implements AutoCloseable {
+public final class TlsTestServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
-    TlsTestServer(SslContextFactory.Server sslContextFactory) throws Exception {
+    /** Serves with {@code sslContextFactory}, answering 200 with {@code host=} and the Host it saw. */
+    public TlsTestServer(SslContextFactory.Server sslContextFactory) throws Exception {
+        this(sslContextFactory, new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                response.setStatus(200);
+                Content.Sink.write(response, true, "host=" + Request.getServerName(request), callback);
+                return true;
+            }
+        });
+    }
+
+    /** Serves with {@code sslContextFactory} through {@code handler}. */
+    public TlsTestServer(SslContextFactory.Server sslContextFactory, Handler handler) throws Exception {
         server = new Server();
         HttpConfiguration config = new HttpConfiguration();
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
@@ -55,18 +68,11 @@ final class TlsTestServer implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        server.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) {
-                response.setStatus(200);
-                Content.Sink.write(response, true, "host=" + Request.getServerName(request), callback);
-                return true;
-            }
-        });
+        server.setHandler(handler);
         server.start();
     }
 
-    int port() {
+    public int port() {
         return connector.getLocalPort();
     }
 
@@ -76,11 +82,11 @@ final class TlsTestServer implements AutoCloseable {
     }
 
     /** What one TLS connection saw: the server's leaf certificate, the ALPN protocol, and an HTTP status line. */
-    record Exchange(X509Certificate certificate, String applicationProtocol, String statusLine) {
+    public record Exchange(X509Certificate certificate, String applicationProtocol, String statusLine) {
     }
 
     /** Connects with {@code sni} (null: no SNI), sends {@code GET /} with {@code host}, reads the status line. */
-    Exchange get(String sni, String host) throws IOException {
+    public Exchange get(String sni, String host) throws IOException {
         try (SSLSocket socket = open(sni, List.of("http/1.1"))) {
             OutputStream out = socket.getOutputStream();
             out.write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
@@ -93,19 +99,19 @@ final class TlsTestServer implements AutoCloseable {
     }
 
     /** The leaf certificate the server presents for {@code sni} (null: no SNI). */
-    X509Certificate certificateFor(String sni) throws IOException {
+    public X509Certificate certificateFor(String sni) throws IOException {
         try (SSLSocket socket = open(sni, List.of())) {
             return leaf(socket);
         }
     }
 
     /** A handshaken connection; a fresh client context each time, so no session is resumed. */
-    SSLSocket open(String sni, List<String> applicationProtocols) throws IOException {
+    public SSLSocket open(String sni, List<String> applicationProtocols) throws IOException {
         return open(sni, applicationProtocols, null);
     }
 
     /** As {@link #open(String, List)}, limited to one TLS version (e.g. "TLSv1.2") when not null. */
-    SSLSocket open(String sni, List<String> applicationProtocols, String tlsVersion) throws IOException {
+    public SSLSocket open(String sni, List<String> applicationProtocols, String tlsVersion) throws IOException {
         SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port());
         SSLParameters parameters = socket.getSSLParameters();
         List<SNIServerName> names = sni == null ? List.of() : List.of(new SNIHostName(sni));
@@ -122,7 +128,7 @@ final class TlsTestServer implements AutoCloseable {
         return socket;
     }
 
-    static X509Certificate leaf(SSLSocket socket) throws IOException {
+    public static X509Certificate leaf(SSLSocket socket) throws IOException {
         return (X509Certificate) socket.getSession().getPeerCertificates()[0];
     }
 
