@@ -92,4 +92,30 @@ final class ApiObjects {
     private static String base64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.US_ASCII));
     }
+
+    /**
+     * The YAML text of an Ingress in the default namespace routing {@code host} + {@code path}
+     * (Prefix) to {@code service}:80, as a manifest file holds it; {@code className} may be null.
+     */
+    static String ingressYaml(String name, String className, String host, String path, String service) {
+        String classLine = className == null ? "" : "  ingressClassName: " + className + "\n";
+        return """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: %s
+                spec:
+                %s  rules:
+                  - host: %s
+                    http:
+                      paths:
+                      - path: %s
+                        pathType: Prefix
+                        backend:
+                          service:
+                            name: %s
+                            port:
+                              number: 80
+                """.formatted(name, classLine, host, path, service);
+    }
 }

@@ -66,25 +66,7 @@ class ManifestSourceTest {
     }
 
     private static String ingress(String name, String host, String path) {
-        return """
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: %s
-                spec:
-                  ingressClassName: jingress
-                  rules:
-                  - host: %s
-                    http:
-                      paths:
-                      - path: %s
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: kubia
-                            port:
-                              number: 80
-                """.formatted(name, host, path);
+        return ApiObjects.ingressYaml(name, "jingress", host, path, "kubia");
     }
 
     private void awaitSwap(long before, String what) {
@@ -275,7 +257,7 @@ class ManifestSourceTest {
     void ingressOfAnotherClassIsNotServed() throws IOException {
         copyKubia();
         Files.writeString(dir.resolve("nginx.yaml"),
-                ingress("theirs", "theirs.kubia.com", "/").replace("ingressClassName: jingress", "ingressClassName: nginx"));
+                ApiObjects.ingressYaml("theirs", "nginx", "theirs.kubia.com", "/", "kubia"));
 
         start(dir);
 

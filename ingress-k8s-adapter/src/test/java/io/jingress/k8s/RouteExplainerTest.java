@@ -124,25 +124,8 @@ class RouteExplainerTest {
 
     @Test
     void ingressOfAnotherClassIsNamedIn404() throws IOException {
-        Files.writeString(dir.resolve("theirs.yaml"), """
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: theirs
-                spec:
-                  ingressClassName: nginx
-                  rules:
-                  - host: theirs.example.com
-                    http:
-                      paths:
-                      - path: /
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: web
-                            port:
-                              number: 80
-                """);
+        Files.writeString(dir.resolve("theirs.yaml"),
+                ApiObjects.ingressYaml("theirs", "nginx", "theirs.example.com", "/", "web"));
 
         RouteExplanation e = RouteExplainer.fromManifests(dir).explain("http://theirs.example.com/");
 
@@ -153,24 +136,7 @@ class RouteExplainerTest {
 
     @Test
     void classlessIngressIsServedWhenTheFilesMarkOurIngressClassDefault() throws IOException {
-        String classless = """
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: ingress-myapp
-                spec:
-                  rules:
-                  - host: myapp.kubia.com
-                    http:
-                      paths:
-                      - path: /
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: kubia
-                            port:
-                              number: 80
-                """;
+        String classless = ApiObjects.ingressYaml("ingress-myapp", null, "myapp.kubia.com", "/", "kubia");
         Files.writeString(dir.resolve("ingress.yaml"), classless);
         assertEquals(404, RouteExplainer.fromManifests(dir).explain("http://myapp.kubia.com/").status(),
                 "without a default class a classless Ingress is not ours");
@@ -192,25 +158,8 @@ class RouteExplainerTest {
 
     @Test
     void rejectedIngressIsNamedIn404() throws IOException {
-        Files.writeString(dir.resolve("bad.yaml"), """
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: bad
-                spec:
-                  ingressClassName: jingress
-                  rules:
-                  - host: bad.example.com
-                    http:
-                      paths:
-                      - path: api
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: web
-                            port:
-                              number: 80
-                """);
+        Files.writeString(dir.resolve("bad.yaml"),
+                ApiObjects.ingressYaml("bad", "jingress", "bad.example.com", "api", "web"));
 
         RouteExplainer explainer = RouteExplainer.fromManifests(dir);
         RouteExplanation e = explainer.explain("http://bad.example.com/api");
