@@ -73,8 +73,13 @@ class ManifestSourceTest {
         Await.until(what, () -> router.swapCount() > before, () -> "problems: " + source.problems());
     }
 
-    private void awaitReload(long before) {
-        Await.until("a reload", () -> source.reloadCount() > before);
+    /** Writes {@code content} to the watched file {@code name} and returns the first problem its reload reports. */
+    private String firstProblemAfterWriting(String name, String content) throws IOException {
+        long reloads = source.reloadCount();
+        Files.writeString(dir.resolve(name), content);
+        Await.until("a reload", () -> source.reloadCount() > reloads);
+        Await.until("a problem with " + name + " reported", () -> !source.problems().isEmpty());
+        return source.problems().get(0);
     }
 
     @Test
@@ -192,17 +197,13 @@ class ManifestSourceTest {
     void brokenFileLeavesTheLastGoodRoutesServing() throws IOException {
         copyKubia();
         start(dir);
-        long reloads = source.reloadCount();
         long swaps = router.swapCount();
 
-        Files.writeString(dir.resolve("ingress.yaml"), ingress("ingress-myapp", "other.kubia.com", "/")
-                + "  tls: [\n");
-        awaitReload(reloads);
-        Await.until("the broken file reported", () -> !source.problems().isEmpty());
+        String problem = firstProblemAfterWriting("ingress.yaml",
+                ingress("ingress-myapp", "other.kubia.com", "/") + "  tls: [\n");
 
         assertEquals(swaps, router.swapCount(), "nothing changed, so nothing was swapped");
         assertEquals(3, endpointsOf("myapp.kubia.com", "/").size());
-        String problem = source.problems().get(0);
         assertTrue(problem.startsWith(dir.resolve("ingress.yaml") + ":1 (document 1): not valid YAML: line "), problem);
         assertTrue(problem.endsWith("keeping the file's last good objects"), problem);
     }
@@ -211,13 +212,10 @@ class ManifestSourceTest {
     void fieldOfTheWrongTypeIsReportedWithFileDocumentAndField() throws IOException {
         copyKubia();
         start(dir);
-        long reloads = source.reloadCount();
 
-        Files.writeString(dir.resolve("service.yaml"), resource("kubia/service.yaml").replace("port: 80", "port: eighty"));
-        awaitReload(reloads);
-        Await.until("the bad field reported", () -> !source.problems().isEmpty());
+        String problem = firstProblemAfterWriting("service.yaml",
+                resource("kubia/service.yaml").replace("port: 80", "port: eighty"));
 
-        String problem = source.problems().get(0);
         assertTrue(problem.startsWith(dir.resolve("service.yaml") + ":2 (document 1): spec.ports[0].port: "), problem);
         assertEquals(3, endpointsOf("myapp.kubia.com", "/").size());
     }
@@ -226,14 +224,10 @@ class ManifestSourceTest {
     void ingressMadeInvalidKeepsServingItsLastGoodVersion() throws IOException {
         copyKubia();
         start(dir);
-        long reloads = source.reloadCount();
 
-        Files.writeString(dir.resolve("ingress.yaml"), ingress("ingress-myapp", "myapp.kubia.com", "api"));
-        awaitReload(reloads);
-        Await.until("the invalid Ingress reported", () -> !source.problems().isEmpty());
+        String problem = firstProblemAfterWriting("ingress.yaml", ingress("ingress-myapp", "myapp.kubia.com", "api"));
 
         assertEquals(3, endpointsOf("myapp.kubia.com", "/").size());
-        String problem = source.problems().get(0);
         assertTrue(problem.startsWith(dir.resolve("ingress.yaml")
                 + ":1 (document 1): Ingress default/ingress-myapp: spec.rules[0].http.paths[0].path: "), problem);
         assertTrue(source.problems().stream().anyMatch(p -> p.contains("still serving its last good version")),
