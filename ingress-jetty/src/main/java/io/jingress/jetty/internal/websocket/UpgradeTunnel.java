@@ -70,7 +70,6 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
     private static final int FAILED_AT_ONCE = 2;
 
     private final ClientConnector connector;
-    private final long idleTimeoutMillis;
     private final int maxResponseHeadBytes;
     private final int bufferSize;
 
@@ -84,7 +83,6 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
             connector.setExecutor(builder.executor);
         }
         addBean(connector, true);
-        idleTimeoutMillis = builder.idleTimeout.toMillis();
         maxResponseHeadBytes = builder.maxResponseHeadBytes;
         bufferSize = builder.bufferSize;
     }
@@ -246,7 +244,7 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
     }
 
     long idleTimeoutMillis() {
-        return idleTimeoutMillis;
+        return connector.getIdleTimeout().toMillis();
     }
 
     /** Settings of an {@link UpgradeTunnel}. */
