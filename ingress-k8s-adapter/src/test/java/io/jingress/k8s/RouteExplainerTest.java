@@ -39,6 +39,12 @@ class RouteExplainerTest {
 
     private static final RouteExplainer KUBIA = RouteExplainer.fromManifests(resourcePath("kubia"));
 
+    /** Ingress default/web, sending http://web.example.com/ to {@code service}:80. */
+    private static Ingress.Builder webIngressTo(String service) {
+        return Ingress.builder("default", "web")
+                .rule(IngressRule.of("web.example.com", HttpIngressPath.prefix("/", IngressBackend.service(service, 80))));
+    }
+
     @Test
     void kubiaRequestIsForwardedToTheThreeReadyPods() {
         RouteExplanation e = KUBIA.explain("GET", "http://myapp.kubia.com/path?x=1");
@@ -79,9 +85,7 @@ class RouteExplainerTest {
     @Test
     void serviceWithoutEndpointsIs503NamingTheBrokenHop() {
         ClusterState state = ClusterState.builder()
-                .ingress(Ingress.builder("default", "web")
-                        .rule(IngressRule.of("web.example.com", HttpIngressPath.prefix("/", IngressBackend.service("web", 80))))
-                        .build())
+                .ingress(webIngressTo("web").build())
                 .service(Service.of("default", "web", Service.Port.of("http", 80, 8080)))
                 .build();
 
@@ -97,9 +101,7 @@ class RouteExplainerTest {
     @Test
     void missingServiceIs503() {
         ClusterState state = ClusterState.builder()
-                .ingress(Ingress.builder("default", "web")
-                        .rule(IngressRule.of("web.example.com", HttpIngressPath.prefix("/", IngressBackend.service("gone", 80))))
-                        .build())
+                .ingress(webIngressTo("gone").build())
                 .build();
 
         RouteExplanation e = RouteExplainer.fromState(state).explain("http://web.example.com/");
@@ -172,10 +174,7 @@ class RouteExplainerTest {
     @Test
     void tlsHostOverPlainHttpIsRedirectedAndOverHttpsForwarded() {
         ClusterState state = ClusterState.builder()
-                .ingress(Ingress.builder("default", "web")
-                        .tls(new IngressTls(List.of("web.example.com"), "web-tls"))
-                        .rule(IngressRule.of("web.example.com", HttpIngressPath.prefix("/", IngressBackend.service("web", 80))))
-                        .build())
+                .ingress(webIngressTo("web").tls(new IngressTls(List.of("web.example.com"), "web-tls")).build())
                 .service(Service.of("default", "web", Service.Port.of(null, 80, 8080)))
                 .endpointSlice(new io.jingress.core.model.EndpointSlice("default", "web-x", "web", "IPv4",
                         List.of(new io.jingress.core.model.EndpointSlice.Port(null, 8080, "TCP")),
