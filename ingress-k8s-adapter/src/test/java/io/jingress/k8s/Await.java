@@ -9,27 +9,27 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /** Polls a condition with a deadline, instead of sleeping for a guessed time. */
-final class Await {
+public final class Await {
 
-    static final Duration DEFAULT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT = Duration.ofSeconds(10);
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private Await() {
     }
 
-    static void until(String what, BooleanSupplier condition) {
+    public static void until(String what, BooleanSupplier condition) {
         until(what, DEFAULT, condition);
     }
 
-    static void until(String what, BooleanSupplier condition, Supplier<String> state) {
+    public static void until(String what, BooleanSupplier condition, Supplier<String> state) {
         until(what, DEFAULT, condition, state);
     }
 
-    static void until(String what, Duration timeout, BooleanSupplier condition) {
+    public static void until(String what, Duration timeout, BooleanSupplier condition) {
         until(what, timeout, condition, () -> "");
     }
 
-    static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state) {
+    public static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

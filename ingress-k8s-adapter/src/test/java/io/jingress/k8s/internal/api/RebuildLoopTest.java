@@ -2,8 +2,8 @@ package io.jingress.k8s.internal.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jingress.k8s.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -37,17 +36,7 @@ class RebuildLoopTest {
         /** Waits until the loop has looked at the clock again (after a change of time). */
         void awaitRead() {
             long before = reads.get();
-            until("the loop reads the clock", () -> reads.get() > before + 1);
-        }
-    }
-
-    private static void until(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within 10 s: " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            Await.until("the loop reads the clock", () -> reads.get() > before + 1);
         }
     }
 
@@ -80,7 +69,7 @@ class RebuildLoopTest {
         loop.start();
         loop.signal(); // t=0: nothing built before, so quiet period alone decides
         clock.setMillis(20);
-        until("the first build", () -> loop.buildCount() == 1);
+        Await.until("the first build", () -> loop.buildCount() == 1);
         // a burst with 50 ms pauses: each pause is longer than the quiet period
         for (long t = 50; t <= 450; t += 50) {
             clock.setMillis(t);
@@ -89,7 +78,7 @@ class RebuildLoopTest {
         }
         assertEquals(1, loop.buildCount(), "no second build within 500 ms of the first");
         clock.setMillis(520);
-        until("the second build", () -> loop.buildCount() == 2);
+        Await.until("the second build", () -> loop.buildCount() == 2);
         assertEquals(List.of(20L, 520L), buildTimes);
     }
 
@@ -100,7 +89,7 @@ class RebuildLoopTest {
             loop.signal();
         }
         clock.setMillis(20);
-        until("a build", () -> loop.buildCount() == 1);
+        Await.until("a build", () -> loop.buildCount() == 1);
         assertEquals(List.of(20L), buildTimes);
     }
 
@@ -115,7 +104,7 @@ class RebuildLoopTest {
         clock.awaitRead();
         assertEquals(0, loop.buildCount(), "built only 10 ms after the last signal");
         clock.setMillis(35);
-        until("a build", () -> loop.buildCount() == 1);
+        Await.until("a build", () -> loop.buildCount() == 1);
         assertEquals(List.of(35L), buildTimes);
     }
 
@@ -128,7 +117,7 @@ class RebuildLoopTest {
             loop.signal(); // a change every 10 ms: never 20 ms of quiet
             clock.awaitRead();
         }
-        until("a build", () -> loop.buildCount() == 1);
+        Await.until("a build", () -> loop.buildCount() == 1);
         assertEquals(List.of(100L), buildTimes, "built when the first change had waited the max delay");
     }
 
@@ -142,10 +131,10 @@ class RebuildLoopTest {
         }, () -> { });
         loop.signal();
         clock.setMillis(500);
-        until("the loop asked twice whether the inputs are whole", () -> asked.get() >= 2);
+        Await.until("the loop asked twice whether the inputs are whole", () -> asked.get() >= 2);
         assertEquals(0, loop.buildCount());
         whole.set(true);
-        until("a build once they are", () -> loop.buildCount() == 1);
+        Await.until("a build once they are", () -> loop.buildCount() == 1);
     }
 
     @Test
@@ -158,10 +147,10 @@ class RebuildLoopTest {
         });
         loop.signal();
         clock.setMillis(20);
-        until("the first attempt", () -> attempts.get() == 1);
+        Await.until("the first attempt", () -> attempts.get() == 1);
         clock.awaitRead(); // the loop has scheduled the retry (at t=20) and is waiting for it
         clock.setMillis(120);
-        until("a build on the retry", () -> loop.buildCount() == 1);
+        Await.until("a build on the retry", () -> loop.buildCount() == 1);
         assertEquals(2, attempts.get());
         assertEquals(List.of(120L), buildTimes, "retried the max delay after the failure");
     }
@@ -173,19 +162,19 @@ class RebuildLoopTest {
         start(20, 100, () -> true, () -> {
             if (buildTimes.isEmpty()) {
                 inFirstBuild.set(true);
-                until("released", release::get);
+                Await.until("released", release::get);
             }
         });
         loop.signal();
         clock.setMillis(20);
-        until("the first build runs", inFirstBuild::get);
+        Await.until("the first build runs", inFirstBuild::get);
         for (int i = 0; i < 100; i++) {
             loop.signal(); // at t=20, during the build
         }
         release.set(true);
-        until("the first build is counted", () -> loop.buildCount() == 1);
+        Await.until("the first build is counted", () -> loop.buildCount() == 1);
         clock.setMillis(40);
-        until("one more build", () -> loop.buildCount() == 2);
+        Await.until("one more build", () -> loop.buildCount() == 2);
         assertEquals(List.of(20L, 40L), buildTimes);
         assertTrue(loop.lastLatency().compareTo(Duration.ofMillis(20)) == 0, "latency " + loop.lastLatency());
     }
