@@ -1,8 +1,10 @@
 package io.jingress.k8s;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jingress.k8s.internal.api.MockApiServer;
+import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -42,5 +44,17 @@ final class FreshApiServer implements BeforeEachCallback, AfterEachCallback {
 
     <T extends HasMetadata> T create(T object) {
         return kube.resource(object).create();
+    }
+
+    /** The Ingress's status addresses as {@code ip} or {@code hostname} strings, in order; empty when it has none. */
+    List<String> statusOf(String ns, String name) {
+        Ingress ingress = kube.network().v1().ingresses().inNamespace(ns).withName(name).get();
+        if (ingress == null || ingress.getStatus() == null || ingress.getStatus().getLoadBalancer() == null
+                || ingress.getStatus().getLoadBalancer().getIngress() == null) {
+            return List.of();
+        }
+        return ingress.getStatus().getLoadBalancer().getIngress().stream()
+                .map(a -> a.getIp() != null ? a.getIp() : a.getHostname())
+                .toList();
     }
 }

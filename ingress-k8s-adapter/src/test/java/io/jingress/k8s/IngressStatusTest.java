@@ -19,18 +19,6 @@ class IngressStatusTest {
     @RegisterExtension
     final FreshApiServer cluster = new FreshApiServer();
 
-    /** The Ingress's status addresses as {@code ip} or {@code hostname} strings, in order. */
-    private List<String> statusOf(String ns, String name) {
-        Ingress ingress = cluster.kube().network().v1().ingresses().inNamespace(ns).withName(name).get();
-        if (ingress == null || ingress.getStatus() == null || ingress.getStatus().getLoadBalancer() == null
-                || ingress.getStatus().getLoadBalancer().getIngress() == null) {
-            return List.of();
-        }
-        return ingress.getStatus().getLoadBalancer().getIngress().stream()
-                .map(a -> a.getIp() != null ? a.getIp() : a.getHostname())
-                .toList();
-    }
-
     @Test
     void theLeaderPublishesTheStatusAddressOnIngressesItServes() throws Exception {
         cluster.create(ingress("shop", "web", "jingress", "shop.example.com", "web", 80));
@@ -38,13 +26,13 @@ class IngressStatusTest {
         AdapterOptions options = AdapterOptions.builder()
                 .publishStatusAddresses(List.of("203.0.113.7,lb.example.com")).build();
         try (RoutedSource routed = new RoutedSource(cluster.api(), options)) {
-            Await.until("status is written", () -> statusOf("shop", "web").equals(List.of("203.0.113.7", "lb.example.com")),
-                    () -> statusOf("shop", "web").toString());
-            assertEquals(List.of(), statusOf("shop", "theirs"), "an Ingress of another class is not touched");
+            Await.until("status is written", () -> cluster.statusOf("shop", "web").equals(List.of("203.0.113.7", "lb.example.com")),
+                    () -> cluster.statusOf("shop", "web").toString());
+            assertEquals(List.of(), cluster.statusOf("shop", "theirs"), "an Ingress of another class is not touched");
 
             cluster.create(ingress("shop", "later", "jingress", "later.example.com", "web", 80));
             Await.until("a new Ingress gets it too",
-                    () -> statusOf("shop", "later").equals(List.of("203.0.113.7", "lb.example.com")));
+                    () -> cluster.statusOf("shop", "later").equals(List.of("203.0.113.7", "lb.example.com")));
             assertTrue(routed.source.isLeader());
         }
     }
@@ -59,13 +47,13 @@ class IngressStatusTest {
                 .endLoadBalancer().endStatus().build());
         AdapterOptions options = AdapterOptions.builder().publishStatusAddresses(List.of("203.0.113.7")).build();
         try (RoutedSource routed = new RoutedSource(cluster.api(), options)) {
-            Await.until("status is written", () -> statusOf("shop", "web").equals(List.of("203.0.113.7")));
+            Await.until("status is written", () -> cluster.statusOf("shop", "web").equals(List.of("203.0.113.7")));
 
             cluster.kube().network().v1().ingresses().inNamespace("shop").withName("web").edit(i -> new IngressBuilder(i)
                     .editSpec().withIngressClassName("nginx").endSpec().build());
             Await.until("status is cleared once the Ingress is another controller's",
-                    () -> statusOf("shop", "web").isEmpty(), () -> statusOf("shop", "web").toString());
-            assertEquals(List.of("198.51.100.1"), statusOf("shop", "theirs"));
+                    () -> cluster.statusOf("shop", "web").isEmpty(), () -> cluster.statusOf("shop", "web").toString());
+            assertEquals(List.of("198.51.100.1"), cluster.statusOf("shop", "theirs"));
             assertNotEquals(null, theirs);
         }
     }
@@ -76,9 +64,9 @@ class IngressStatusTest {
         cluster.create(ingress("shop", "web", "fast", "shop.example.com", "web", 80));
         AdapterOptions options = AdapterOptions.builder().publishStatusAddresses(List.of("203.0.113.7")).build();
         try (RoutedSource routed = new RoutedSource(cluster.api(), options)) {
-            Await.until("status is written", () -> statusOf("shop", "web").equals(List.of("203.0.113.7")));
+            Await.until("status is written", () -> cluster.statusOf("shop", "web").equals(List.of("203.0.113.7")));
             cluster.kube().network().v1().ingressClasses().withName("fast").delete();
-            Await.until("status is cleared with the class gone", () -> statusOf("shop", "web").isEmpty());
+            Await.until("status is cleared with the class gone", () -> cluster.statusOf("shop", "web").isEmpty());
         }
     }
 
@@ -94,15 +82,15 @@ class IngressStatusTest {
                     .withNewStatus().withNewLoadBalancer().addNewIngress().withHostname("lb-1.example.net").endIngress()
                     .endLoadBalancer().endStatus().build());
             Await.until("the load balancer's name is published",
-                    () -> statusOf("shop", "web").equals(List.of("lb-1.example.net")),
-                    () -> statusOf("shop", "web").toString());
+                    () -> cluster.statusOf("shop", "web").equals(List.of("lb-1.example.net")),
+                    () -> cluster.statusOf("shop", "web").toString());
 
             cluster.kube().services().inNamespace("ingress").withName("jingress").editStatus(s -> new ServiceBuilder(s)
                     .withNewStatus().withNewLoadBalancer().addNewIngress().withIp("192.0.2.10").endIngress()
                     .endLoadBalancer().endStatus().build());
             Await.until("a new load balancer address replaces the old one",
-                    () -> statusOf("shop", "web").equals(List.of("192.0.2.10")),
-                    () -> statusOf("shop", "web").toString());
+                    () -> cluster.statusOf("shop", "web").equals(List.of("192.0.2.10")),
+                    () -> cluster.statusOf("shop", "web").toString());
         }
     }
 
@@ -118,7 +106,7 @@ class IngressStatusTest {
             b.awaitServing();
             Await.until("one replica leads", () -> a.source.isLeader() != b.source.isLeader());
             Await.until("every Ingress has status",
-                    () -> java.util.stream.IntStream.range(0, 5).allMatch(i -> !statusOf("shop", "web-" + i).isEmpty()));
+                    () -> java.util.stream.IntStream.range(0, 5).allMatch(i -> !cluster.statusOf("shop", "web-" + i).isEmpty()));
             // the writer counts a write once the API server has answered, so wait for the counters too
             Await.until("five writes are counted", () -> a.source.statusWrites() + b.source.statusWrites() >= 5);
             RoutedSource leader = a.source.isLeader() ? a : b;
@@ -134,7 +122,7 @@ class IngressStatusTest {
             leader.close();
             Await.until("the other replica takes over", follower.source::isLeader);
             cluster.create(ingress("shop", "after", "jingress", "after.example.com", "web", 80));
-            Await.until("the new leader writes status", () -> statusOf("shop", "after").equals(List.of("203.0.113.7"))
+            Await.until("the new leader writes status", () -> cluster.statusOf("shop", "after").equals(List.of("203.0.113.7"))
                     && follower.source.statusWrites() >= 1);
             assertEquals(1, follower.source.statusWrites(), "the new leader rewrote statuses that were already right");
         }
