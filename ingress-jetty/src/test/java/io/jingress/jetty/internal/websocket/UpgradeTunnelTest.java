@@ -148,9 +148,7 @@ class UpgradeTunnelTest {
 
     @Test
     void clientHangingUpClosesTheUpstreamConnection() throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), connector.getLocalPort())) {
-            socket.setSoTimeout((int) WAIT.toMillis());
-            socket.getOutputStream().write(upgradeRequest("/echo").getBytes(StandardCharsets.US_ASCII));
+        try (Socket socket = send(upgradeRequest("/echo"))) {
             String responseHead = RawHttp.readHead(new BufferedInputStream(socket.getInputStream()));
             assertTrue(responseHead.startsWith("HTTP/1.1 101 "), responseHead);
         }
@@ -161,9 +159,7 @@ class UpgradeTunnelTest {
     void idleTunnelIsClosedOnBothSides() throws Exception {
         proxy.stop();
         startProxy(Duration.ofMillis(300));
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), connector.getLocalPort())) {
-            socket.setSoTimeout((int) WAIT.toMillis());
-            socket.getOutputStream().write(upgradeRequest("/echo").getBytes(StandardCharsets.US_ASCII));
+        try (Socket socket = send(upgradeRequest("/echo"))) {
             InputStream in = new BufferedInputStream(socket.getInputStream());
             assertTrue(RawHttp.readHead(in).startsWith("HTTP/1.1 101 "));
 
@@ -174,9 +170,7 @@ class UpgradeTunnelTest {
 
     @Test
     void refusedUpgradeIsRelayedAsAnOrdinaryResponse() throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), connector.getLocalPort())) {
-            socket.setSoTimeout((int) WAIT.toMillis());
-            socket.getOutputStream().write(upgradeRequest("/forbidden").getBytes(StandardCharsets.US_ASCII));
+        try (Socket socket = send(upgradeRequest("/forbidden"))) {
             InputStream in = new BufferedInputStream(socket.getInputStream());
             String responseHead = RawHttp.readHead(in);
 
@@ -193,9 +187,7 @@ class UpgradeTunnelTest {
     @Test
     void nonUpgradeAnswerWithALargeChunkedOrCloseDelimitedBodyIsRelayedWhole() throws Exception {
         for (String path : List.of("/chunked", "/until-close")) {
-            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), connector.getLocalPort())) {
-                socket.setSoTimeout((int) WAIT.toMillis());
-                socket.getOutputStream().write(upgradeRequest(path).getBytes(StandardCharsets.US_ASCII));
+            try (Socket socket = send(upgradeRequest(path))) {
                 InputStream in = new BufferedInputStream(socket.getInputStream());
                 String responseHead = RawHttp.readHead(in);
 
@@ -225,9 +217,7 @@ class UpgradeTunnelTest {
         }
         handler.endpoint = Balancers.create().endpoint("127.0.0.1", closedPort, null, null, 1);
 
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), connector.getLocalPort())) {
-            socket.setSoTimeout((int) WAIT.toMillis());
-            socket.getOutputStream().write(upgradeRequest("/echo").getBytes(StandardCharsets.US_ASCII));
+        try (Socket socket = send(upgradeRequest("/echo"))) {
             InputStream in = new BufferedInputStream(socket.getInputStream());
             String responseHead = RawHttp.readHead(in);
             assertTrue(responseHead.startsWith("HTTP/1.1 502 "), responseHead);
@@ -288,14 +278,25 @@ class UpgradeTunnelTest {
                 "GET /echo HTTP/1.0\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n").substring(0, 13));
     }
 
+    /** A connection to the proxy on which {@code request} has been sent. */
+    private Socket send(String request) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), connector.getLocalPort());
+        try {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
     private String statusLineOfUpgradeTo(String path) throws IOException {
         return statusLineOf(upgradeRequest(path));
     }
 
     private String statusLineOf(String request) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), connector.getLocalPort())) {
-            socket.setSoTimeout((int) WAIT.toMillis());
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        try (Socket socket = send(request)) {
             String head = RawHttp.readHead(new BufferedInputStream(socket.getInputStream()));
             return head.substring(0, head.indexOf("\r\n"));
         }
