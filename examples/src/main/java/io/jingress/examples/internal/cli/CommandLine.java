@@ -78,7 +78,10 @@ public final class CommandLine {
                             Values.statusAddresses("--publish-status-address", v))),
             new Flag("--election-id", "NAME", Options.DEFAULT_ELECTION_ID,
                     "the Lease that elects the one replica writing Ingress status",
-                    false, (d, v) -> d.electionId = Values.dnsSubdomain("--election-id", v)));
+                    false, (d, v) -> d.electionId = Values.dnsSubdomain("--election-id", v)),
+            new Flag("--use-env-proxy", null, "off: the API server is reached directly",
+                    "reach the API server through the proxy of HTTPS_PROXY/HTTP_PROXY (honouring NO_PROXY)",
+                    false, (d, v) -> d.useEnvProxy = Values.bool("--use-env-proxy", v)));
 
     private static final List<Flag> OTHER_FLAGS = List.of(
             new Flag("--help", null, null, "print this help and exit", false, (d, v) -> { }),
@@ -176,7 +179,7 @@ public final class CommandLine {
                 d.ingressClass != null ? d.ingressClass : Options.DEFAULT_INGRESS_CLASS,
                 d.controllerClass != null ? d.controllerClass : Options.DEFAULT_CONTROLLER_CLASS,
                 d.watchIngressWithoutClass, d.watchNamespaces, d.publishStatusAddresses, d.publishService,
-                d.electionId != null ? d.electionId : Options.DEFAULT_ELECTION_ID, d.accessLog);
+                d.electionId != null ? d.electionId : Options.DEFAULT_ELECTION_ID, d.useEnvProxy, d.accessLog);
     }
 
     private static void samePort(String flag, int port, String otherFlag, int otherPort) throws UsageException {

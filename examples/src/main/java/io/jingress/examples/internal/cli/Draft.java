@@ -21,5 +21,6 @@ final class Draft {
     final List<String> publishStatusAddresses = new ArrayList<>();
     String publishService;
     String electionId;
+    boolean useEnvProxy;
     boolean accessLog;
 }

@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param publishStatusAddresses addresses written to Ingress status; empty means not given
  * @param publishService {@code namespace/name} of the Service whose address goes to Ingress status, or {@code null}
  * @param electionId the name of the leader-election Lease
+ * @param useEnvProxy reach the API server through the environment's HTTP proxy
  * @param accessLog log one line per request
  */
 public record Options(
@@ -43,6 +44,7 @@ public record Options(
         List<String> publishStatusAddresses,
         String publishService,
         String electionId,
+        boolean useEnvProxy,
         boolean accessLog) {
 
     /** A listener that is switched off. */
