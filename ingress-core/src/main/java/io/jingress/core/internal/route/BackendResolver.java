@@ -1,0 +1,213 @@
+package io.jingress.core.internal.route;
+
+import io.jingress.core.lb.Balancers;
+import io.jingress.core.lb.Endpoint;
+import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.EndpointSlice;
+import io.jingress.core.model.Endpoints;
+import io.jingress.core.model.PortRef;
+import io.jingress.core.model.Service;
+import io.jingress.core.route.Backend.Status;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Resolves a Service port to ready endpoints: Service port by number or name, then its targetPort
+ * (default: the port number), then the EndpointSlice port with the Service port's name. Only
+ * endpoints whose {@code ready} condition is not false are used. A Service without any
+ * EndpointSlice falls back to its legacy v1 Endpoints; an ExternalName Service resolves to its DNS
+ * name at the backend's port number.
+ */
+public final class BackendResolver {
+    private final Balancers balancers;
+    private final Map<String, Service> services = new HashMap<>();
+    private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
+    private final Map<String, Endpoints> legacyByService = new HashMap<>();
+
+    public BackendResolver(ClusterState state, Balancers balancers) {
+        this.balancers = Objects.requireNonNull(balancers, "balancers");
+        for (Service service : state.services()) {
+            services.put(service.key(), service);
+        }
+        for (EndpointSlice slice : state.endpointSlices()) {
+            if (slice.serviceName() != null) {
+                slicesByService.computeIfAbsent(slice.namespace() + "/" + slice.serviceName(), k -> new ArrayList<>())
+                        .add(slice);
+            }
+        }
+        for (Endpoints legacy : state.endpoints()) {
+            legacyByService.put(legacy.key(), legacy);
+        }
+    }
+
+    /** Resolves {@code namespace/serviceName} at {@code port}. */
+    public Resolution resolve(String namespace, String serviceName, PortRef port) {
+        String serviceKey = namespace + "/" + serviceName;
+        Service service = services.get(serviceKey);
+        if (service == null) {
+            return Resolution.failed(Status.SERVICE_NOT_FOUND, "service " + serviceKey + " not found");
+        }
+        Service.Port servicePort = findPort(service, port);
+        if (service.isExternalName()) {
+            return resolveExternalName(service, port, servicePort);
+        }
+        if (servicePort == null) {
+            return Resolution.failed(Status.PORT_NOT_FOUND, "service " + serviceKey + " has no port " + describe(port)
+                    + " (ports: " + describePorts(service) + ")");
+        }
+        List<EndpointSlice> slices = slicesByService.get(serviceKey);
+        if (slices != null) {
+            return fromSlices(service, servicePort, slices);
+        }
+        Endpoints legacy = legacyByService.get(serviceKey);
+        if (legacy != null) {
+            return fromLegacy(service, servicePort, legacy);
+        }
+        return Resolution.failed(Status.NO_READY_ENDPOINTS,
+                "service " + serviceKey + " has no EndpointSlices or Endpoints (does its selector match any Pod?)");
+    }
+
+    private Resolution resolveExternalName(Service service, PortRef port, Service.Port servicePort) {
+        int number;
+        if (port.isNumber()) {
+            number = port.number();
+        } else if (servicePort != null) {
+            number = servicePort.port();
+        } else {
+            return Resolution.failed(Status.PORT_NOT_FOUND, "ExternalName service " + service.key()
+                    + " has no port named \"" + port.name() + "\"");
+        }
+        if (service.externalName() == null || service.externalName().isEmpty()) {
+            return Resolution.failed(Status.NO_READY_ENDPOINTS,
+                    "ExternalName service " + service.key() + " has no spec.externalName");
+        }
+        Endpoint endpoint = balancers.endpoint(service.externalName(), number, null, null, 1);
+        return new Resolution(Status.READY, "ExternalName " + service.externalName() + ":" + number, List.of(endpoint));
+    }
+
+    private Resolution fromSlices(Service service, Service.Port servicePort, List<EndpointSlice> slices) {
+        PortRef target = servicePort.effectiveTargetPort();
+        Map<String, Endpoint> ready = new LinkedHashMap<>();
+        int notReady = 0;
+        boolean portFound = false;
+        for (EndpointSlice slice : slices) {
+            Integer number = slicePort(slice.ports(), servicePort.name(), target);
+            if (number == null) {
+                continue;
+            }
+            portFound = true;
+            for (EndpointSlice.Endpoint endpoint : slice.endpoints()) {
+                if (endpoint.addresses().isEmpty()) {
+                    continue;
+                }
+                if (!endpoint.receivesTraffic()) {
+                    notReady++;
+                    continue;
+                }
+                Endpoint resolved = balancers.endpoint(endpoint.addresses().get(0), number, endpoint.zone(),
+                        endpoint.targetName(), 1);
+                ready.putIfAbsent(resolved.id(), resolved);
+            }
+        }
+        if (!portFound) {
+            return Resolution.failed(Status.PORT_NOT_FOUND, "service " + service.key() + " port "
+                    + describe(servicePort) + ": targetPort " + describe(target)
+                    + " is not a port of its EndpointSlices");
+        }
+        return readyOrNot(service, servicePort, ready, notReady);
+    }
+
+    private Resolution fromLegacy(Service service, Service.Port servicePort, Endpoints legacy) {
+        PortRef target = servicePort.effectiveTargetPort();
+        Map<String, Endpoint> ready = new LinkedHashMap<>();
+        int notReady = 0;
+        boolean portFound = false;
+        for (Endpoints.Subset subset : legacy.subsets()) {
+            Integer number = slicePort(subset.ports(), servicePort.name(), target);
+            if (number == null) {
+                continue;
+            }
+            portFound = true;
+            notReady += subset.notReadyAddresses().size();
+            for (String address : subset.addresses()) {
+                Endpoint resolved = balancers.endpoint(address, number, null, null, 1);
+                ready.putIfAbsent(resolved.id(), resolved);
+            }
+        }
+        if (!portFound) {
+            return Resolution.failed(Status.PORT_NOT_FOUND, "service " + service.key() + " port "
+                    + describe(servicePort) + ": targetPort " + describe(target) + " is not a port of its Endpoints");
+        }
+        return readyOrNot(service, servicePort, ready, notReady);
+    }
+
+    private static Resolution readyOrNot(Service service, Service.Port servicePort, Map<String, Endpoint> ready,
+            int notReady) {
+        if (ready.isEmpty()) {
+            return Resolution.failed(Status.NO_READY_ENDPOINTS, "service " + service.key() + " port "
+                    + describe(servicePort) + " has no ready endpoints" + (notReady > 0 ? " (" + notReady
+                    + " not ready)" : ""));
+        }
+        return new Resolution(Status.READY, ready.size() + " ready endpoint" + (ready.size() == 1 ? "" : "s")
+                + (notReady > 0 ? ", " + notReady + " not ready" : ""), new ArrayList<>(ready.values()));
+    }
+
+    /**
+     * The endpoint port for a Service port: the slice port with the Service port's name; a slice
+     * without ports uses a numeric targetPort as is. {@code null} when not found.
+     */
+    private static Integer slicePort(List<EndpointSlice.Port> ports, String servicePortName, PortRef target) {
+        if (ports.isEmpty()) {
+            return target.isNumber() ? target.number() : null;
+        }
+        String wanted = servicePortName == null ? "" : servicePortName;
+        for (EndpointSlice.Port port : ports) {
+            String name = port.name() == null ? "" : port.name();
+            if (name.equals(wanted) && port.port() != null) {
+                return port.port();
+            }
+        }
+        // a hand-written slice may name its port after the Pod's port, i.e. the named targetPort
+        if (!target.isNumber()) {
+            for (EndpointSlice.Port port : ports) {
+                if (target.name().equals(port.name()) && port.port() != null) {
+                    return port.port();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Service.Port findPort(Service service, PortRef port) {
+        for (Service.Port candidate : service.ports()) {
+            if (port.isNumber() ? candidate.port() == port.number() : port.name().equals(candidate.name())) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static String describe(PortRef port) {
+        return port.isNumber() ? Integer.toString(port.number()) : "\"" + port.name() + "\"";
+    }
+
+    private static String describe(Service.Port port) {
+        return port.name() == null || port.name().isEmpty() ? Integer.toString(port.port())
+                : port.port() + " (\"" + port.name() + "\")";
+    }
+
+    private static String describePorts(Service service) {
+        if (service.ports().isEmpty()) {
+            return "none";
+        }
+        return service.ports().stream()
+                .map(p -> p.name() == null || p.name().isEmpty() ? Integer.toString(p.port()) : p.name() + ":" + p.port())
+                .collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,99 @@
+package io.jingress.core.route;
+
+import io.jingress.core.lb.Endpoint;
+import io.jingress.core.lb.LoadBalancer;
+import io.jingress.core.model.PortRef;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A resolved Ingress backend: a Service port, its ready endpoints and the {@link LoadBalancer} that
+ * picks among them. A backend that cannot serve says why in {@link #status()} and {@link #reason()}
+ * (the proxy answers 503).
+ */
+public final class Backend {
+
+    /** Whether a backend can serve, and if not, which hop is broken. */
+    public enum Status {
+        /** At least one ready endpoint. */
+        READY,
+        /** The Service does not exist. */
+        SERVICE_NOT_FOUND,
+        /** The Service has no such port, or its targetPort is not found on the endpoints. */
+        PORT_NOT_FOUND,
+        /** The Service exists but no endpoint is ready. */
+        NO_READY_ENDPOINTS,
+        /** A {@code resource} backend, which Jingress does not serve. */
+        UNSUPPORTED
+    }
+
+    private final String namespace;
+    private final String serviceName;
+    private final PortRef port;
+    private final String key;
+    private final Status status;
+    private final String reason;
+    private final List<Endpoint> endpoints;
+    private final LoadBalancer balancer;
+
+    Backend(String namespace, String serviceName, PortRef port, String key, Status status, String reason,
+            List<Endpoint> endpoints, LoadBalancer balancer) {
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
+        this.serviceName = serviceName;
+        this.port = port;
+        this.key = Objects.requireNonNull(key, "key");
+        this.status = Objects.requireNonNull(status, "status");
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.endpoints = List.copyOf(endpoints);
+        this.balancer = Objects.requireNonNull(balancer, "balancer");
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The Service's name; {@code null} for a {@code resource} backend. */
+    public String serviceName() {
+        return serviceName;
+    }
+
+    /** The Service port by number or name; {@code null} for a {@code resource} backend. */
+    public PortRef port() {
+        return port;
+    }
+
+    /** {@code namespace/service:port}, e.g. {@code default/kubia:80}. */
+    public String key() {
+        return key;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** Whether the backend has endpoints to send traffic to. */
+    public boolean isReady() {
+        return status == Status.READY;
+    }
+
+    /** Why the backend is (not) ready, in words. */
+    public String reason() {
+        return reason;
+    }
+
+    /** The ready endpoints (empty unless {@link Status#READY}). */
+    public List<Endpoint> endpoints() {
+        return endpoints;
+    }
+
+    /** The load balancer over {@link #endpoints()}; its {@code pick} returns null when empty. */
+    public LoadBalancer balancer() {
+        return balancer;
+    }
+
+    @Override
+    public String toString() {
+        return "Backend[" + key + " " + status + ": " + reason + "]";
+    }
+}

@@ -1,0 +1,286 @@
+package io.jingress.core.route;
+
+import io.jingress.core.internal.route.BackendResolver;
+import io.jingress.core.internal.route.HostIndex;
+import io.jingress.core.internal.route.PathIndex;
+import io.jingress.core.internal.route.Resolution;
+import io.jingress.core.lb.BalancerPolicy;
+import io.jingress.core.lb.Balancers;
+import io.jingress.core.lb.Endpoint;
+import io.jingress.core.lb.LoadBalancer;
+import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.HttpIngressPath;
+import io.jingress.core.model.Ingress;
+import io.jingress.core.model.IngressBackend;
+import io.jingress.core.model.IngressRule;
+import io.jingress.core.model.IngressTls;
+import io.jingress.core.model.IngressValidator;
+import io.jingress.core.model.PathType;
+import io.jingress.core.model.Problem;
+import io.jingress.core.model.TlsSecret;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Compiles a {@link ClusterState} into an immutable {@link RouteTable}.
+ *
+ * <pre>{@code
+ * Balancers balancers = Balancers.create();
+ * RouteCompiler compiler = RouteCompiler.create(balancers);
+ * RouteTable table = compiler.compile(ClusterState.builder()
+ *     .ingress(ingress).service(service).endpointSlice(slice)
+ *     .build());
+ * table.problems().forEach(System.out::println);
+ * }</pre>
+ *
+ * <p>Ingresses are taken oldest first ({@code creationTimestamp}, then namespace/name). Each is
+ * validated ({@link IngressValidator}); one with an ERROR is left out whole and its problems are
+ * reported. Rules of one host merge across Ingresses; for the same host, path and type the oldest
+ * Ingress wins and the loser is reported as a WARNING ({@code ImplementationSpecific} counts as
+ * {@code Prefix}, and a Prefix path's trailing slash does not make it a different path). Of
+ * several {@code defaultBackend}s the oldest wins. Each backend is resolved to ready endpoints;
+ * one that cannot serve is kept (its requests get 503) and reported as a WARNING. TLS hosts map to
+ * their Secret (oldest Ingress wins); a missing Secret is reported and the host gets the default
+ * certificate. At the end, endpoints in no backend are released from the {@link Balancers}.
+ */
+public final class RouteCompiler {
+    /** ingress-nginx's switch for the HTTP to HTTPS redirect of TLS hosts. */
+    public static final String NGINX_SSL_REDIRECT = "nginx.ingress.kubernetes.io/ssl-redirect";
+    /** Jingress's own spelling of the same switch. */
+    public static final String SSL_REDIRECT = "jingress.io/ssl-redirect";
+
+    private static final String KIND = "Ingress";
+    private static final Comparator<Ingress> OLDEST_FIRST = Comparator.comparing(Ingress::creationTimestamp)
+            .thenComparing(Ingress::namespace).thenComparing(Ingress::name);
+
+    private final Balancers balancers;
+
+    private RouteCompiler(Balancers balancers) {
+        this.balancers = balancers;
+    }
+
+    /** A compiler whose backends get their endpoints and balancers from {@code balancers}. */
+    public static RouteCompiler create(Balancers balancers) {
+        return new RouteCompiler(Objects.requireNonNull(balancers, "balancers"));
+    }
+
+    /** Compiles {@code state}; never throws for bad input, which is reported in {@link RouteTable#problems()}. */
+    public RouteTable compile(ClusterState state) {
+        Objects.requireNonNull(state, "state");
+        return new Compilation(state).run();
+    }
+
+    /**
+     * The balancer policy of one Ingress's backends. Round robin for every Ingress until
+     * {@code BalancerPolicy.fromAnnotations} exists; then this reads the Ingress's annotations.
+     */
+    private static BalancerPolicy balancerPolicyOf(Ingress ingress) {
+        return BalancerPolicy.ROUND_ROBIN;
+    }
+
+    private static boolean sslRedirectSwitchedOff(Ingress ingress) {
+        return "false".equalsIgnoreCase(ingress.annotations().get(NGINX_SSL_REDIRECT))
+                || "false".equalsIgnoreCase(ingress.annotations().get(SSL_REDIRECT));
+    }
+
+    /** The state of one compile run. */
+    private final class Compilation {
+        private final ClusterState state;
+        private final BackendResolver resolver;
+        private final List<Problem> problems = new ArrayList<>();
+        private final Map<String, Backend> backends = new LinkedHashMap<>();
+        private final Map<String, PathIndex.Builder<Route>> exactHosts = new LinkedHashMap<>();
+        private final Map<String, PathIndex.Builder<Route>> wildcardHosts = new LinkedHashMap<>();
+        private PathIndex.Builder<Route> anyHost;
+        private final Set<String> tlsHosts = new HashSet<>();
+        private final Map<String, TlsSecret> certificates = new LinkedHashMap<>();
+        private final List<Route> routes = new ArrayList<>();
+        private Route defaultRoute;
+
+        Compilation(ClusterState state) {
+            this.state = state;
+            this.resolver = new BackendResolver(state, balancers);
+        }
+
+        RouteTable run() {
+            List<Ingress> served = new ArrayList<>();
+            List<Ingress> sorted = new ArrayList<>(state.ingresses());
+            sorted.sort(OLDEST_FIRST);
+            for (Ingress ingress : sorted) {
+                List<Problem> found = IngressValidator.validate(ingress);
+                problems.addAll(found);
+                if (!IngressValidator.isRejected(found)) {
+                    served.add(ingress);
+                }
+            }
+            collectCertificates(served);
+            for (Ingress ingress : served) {
+                addDefaultBackend(ingress);
+                for (int r = 0; r < ingress.rules().size(); r++) {
+                    addRule(ingress, r);
+                }
+            }
+            if (defaultRoute != null) {
+                routes.add(defaultRoute);
+            }
+            Set<Endpoint> live = new LinkedHashSet<>();
+            for (Backend backend : backends.values()) {
+                live.addAll(backend.endpoints());
+            }
+            RouteTable table = new RouteTable(index(exactHosts), index(wildcardHosts),
+                    anyHost == null ? null : anyHost.build(), defaultRoute, routes, problems, certificates,
+                    List.copyOf(backends.values()));
+            balancers.retain(live);
+            return table;
+        }
+
+        private HostIndex<PathIndex<Route>> index(Map<String, PathIndex.Builder<Route>> builders) {
+            Map<String, PathIndex<Route>> built = new HashMap<>();
+            builders.forEach((host, builder) -> built.put(host, builder.build()));
+            return new HostIndex<>(built);
+        }
+
+        private void collectCertificates(List<Ingress> served) {
+            Map<String, TlsSecret> secrets = new HashMap<>();
+            for (TlsSecret secret : state.secrets()) {
+                secrets.put(secret.key(), secret);
+            }
+            for (Ingress ingress : served) {
+                for (int t = 0; t < ingress.tls().size(); t++) {
+                    IngressTls tls = ingress.tls().get(t);
+                    List<String> hosts = new ArrayList<>();
+                    for (String host : tls.hosts()) {
+                        hosts.add(host.toLowerCase(Locale.ROOT));
+                    }
+                    tlsHosts.addAll(hosts);
+                    if (hosts.isEmpty()) {
+                        continue;
+                    }
+                    TlsSecret secret = tls.secretName() == null ? null
+                            : secrets.get(ingress.namespace() + "/" + tls.secretName());
+                    if (secret == null) {
+                        problems.add(Problem.warning(KIND, ingress.key(), "spec.tls[" + t + "].secretName",
+                                (tls.secretName() == null ? "no secretName"
+                                        : "secret " + ingress.namespace() + "/" + tls.secretName() + " not found")
+                                        + "; " + String.join(", ", hosts) + " get the default certificate"));
+                        continue;
+                    }
+                    for (String host : hosts) {
+                        TlsSecret previous = certificates.putIfAbsent(host, secret);
+                        if (previous != null && !previous.equals(secret)) {
+                            problems.add(Problem.warning(KIND, ingress.key(), "spec.tls[" + t + "]",
+                                    "host " + host + " already has the certificate of secret " + previous.key()
+                                            + " from an older Ingress; " + secret.key() + " is not used for it"));
+                        }
+                    }
+                }
+            }
+        }
+
+        private void addDefaultBackend(Ingress ingress) {
+            if (ingress.defaultBackend() == null) {
+                return;
+            }
+            if (defaultRoute != null) {
+                problems.add(Problem.warning(KIND, ingress.key(), "spec.defaultBackend",
+                        "ignored: the older Ingress " + defaultRoute.ingress() + " has the default backend"));
+                return;
+            }
+            Backend backend = backendFor(ingress, ingress.defaultBackend(), "spec.defaultBackend");
+            defaultRoute = new Route(ingress.key(), null, null, null, -1, -1, true, false, backend);
+        }
+
+        private void addRule(Ingress ingress, int ruleIndex) {
+            IngressRule rule = ingress.rules().get(ruleIndex);
+            String host = rule.host() == null || rule.host().isEmpty() ? null : rule.host().toLowerCase(Locale.ROOT);
+            boolean sslRedirect = host != null && coveredByTls(host) && !sslRedirectSwitchedOff(ingress);
+            for (int p = 0; p < rule.paths().size(); p++) {
+                HttpIngressPath path = rule.paths().get(p);
+                String field = "spec.rules[" + ruleIndex + "].http.paths[" + p + "]";
+                String written = path.path() == null || path.path().isEmpty() ? "/" : path.path();
+                String normalized = RequestPaths.normalize(written);
+                if (normalized == null) {
+                    problems.add(Problem.warning(KIND, ingress.key(), field + ".path", "\"" + written
+                            + "\" can never match a normalised request path (see RequestPaths); this path is not served"));
+                    continue;
+                }
+                PathIndex.Builder<Route> paths = pathsOf(host);
+                boolean exact = path.pathType() == PathType.EXACT;
+                Route winner = exact ? paths.findExact(normalized) : paths.findPrefix(normalized);
+                if (winner != null) {
+                    problems.add(Problem.warning(KIND, ingress.key(), field, "host " + (host == null ? "(any)" : host)
+                            + " path \"" + written + "\" (" + path.pathType().apiName() + ") is already served by "
+                            + (winner.ingress().equals(ingress.key()) ? "an earlier path of this Ingress"
+                                    : "the older Ingress " + winner.ingress())
+                            + " (spec.rules[" + winner.ruleIndex() + "].http.paths[" + winner.pathIndex()
+                            + "]); this path is not served"));
+                    continue;
+                }
+                Backend backend = backendFor(ingress, path.backend(), field + ".backend");
+                Route route = new Route(ingress.key(), host, normalized, path.pathType(), ruleIndex, p, false,
+                        sslRedirect, backend);
+                if (exact) {
+                    paths.addExact(normalized, route);
+                } else {
+                    paths.addPrefix(normalized, route);
+                }
+                routes.add(route);
+            }
+        }
+
+        private PathIndex.Builder<Route> pathsOf(String host) {
+            if (host == null) {
+                if (anyHost == null) {
+                    anyHost = PathIndex.builder();
+                }
+                return anyHost;
+            }
+            if (host.startsWith("*.")) {
+                return wildcardHosts.computeIfAbsent(host.substring(2), h -> PathIndex.builder());
+            }
+            return exactHosts.computeIfAbsent(host, h -> PathIndex.builder());
+        }
+
+        private boolean coveredByTls(String host) {
+            if (tlsHosts.contains(host)) {
+                return true;
+            }
+            int dot = host.indexOf('.');
+            return !host.startsWith("*.") && dot > 0 && tlsHosts.contains("*" + host.substring(dot));
+        }
+
+        private Backend backendFor(Ingress ingress, IngressBackend ingressBackend, String field) {
+            String namespace = ingress.namespace();
+            BalancerPolicy policy = balancerPolicyOf(ingress);
+            String key = ingressBackend.isService()
+                    ? namespace + "/" + ingressBackend.serviceName() + ":" + ingressBackend.servicePort()
+                    : namespace + "/resource:" + ingressBackend.resource();
+            String balancerKey = policy.equals(BalancerPolicy.ROUND_ROBIN) ? key : key + "|" + policy;
+            Backend backend = backends.get(balancerKey);
+            if (backend == null) {
+                Resolution resolution = ingressBackend.isService()
+                        ? resolver.resolve(namespace, ingressBackend.serviceName(), ingressBackend.servicePort())
+                        : new Resolution(Backend.Status.UNSUPPORTED, "resource backend " + ingressBackend.resource()
+                                + " is not supported; only service backends are served", List.of());
+                LoadBalancer balancer = balancers.balancer(balancerKey, policy, resolution.endpoints());
+                backend = new Backend(namespace, ingressBackend.serviceName(), ingressBackend.servicePort(), key,
+                        resolution.status(), resolution.reason(), resolution.endpoints(), balancer);
+                backends.put(balancerKey, backend);
+            }
+            if (!backend.isReady()) {
+                problems.add(Problem.warning(KIND, ingress.key(), field, backend.reason()));
+            }
+            return backend;
+        }
+    }
+}

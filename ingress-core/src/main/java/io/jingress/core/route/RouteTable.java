@@ -1,0 +1,159 @@
+package io.jingress.core.route;
+
+import io.jingress.core.internal.route.HostIndex;
+import io.jingress.core.internal.route.PathIndex;
+import io.jingress.core.model.Problem;
+import io.jingress.core.model.TlsSecret;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An immutable, compiled snapshot of every served Ingress rule. Made by {@link RouteCompiler};
+ * published through a {@link Router}.
+ *
+ * <pre>{@code
+ * String path = RequestPaths.normalize(rawPath);
+ * MatchResult result = router.current().match(request.host(), path);
+ * if (result instanceof Route route) {
+ *     Endpoint endpoint = route.backend().balancer().pick(PickContext.NONE);
+ * } else {
+ *     respond(404, ((NoMatch) result).reason());
+ * }
+ * }</pre>
+ *
+ * <p>Matching: the host (any {@code :port} and a trailing dot ignored, ASCII case-insensitive)
+ * is looked up exactly, then as the wildcard {@code *.} + the host minus its first label, then
+ * the rules without host. A host that has rules of its own never falls back to the rules without
+ * host (nor an exact host to a wildcard): when none of its paths matches the result is
+ * {@link NoMatch#NO_PATH}, as with ingress-nginx, where such a host has its own server block.
+ * Within the host an {@code Exact} path equal to the request path wins, else the longest
+ * {@code Prefix} (or {@code ImplementationSpecific}) path by whole segments. When nothing
+ * matches, the oldest Ingress's {@code defaultBackend} is the result if there is one.
+ *
+ * <p>{@link #match} takes no lock, allocates nothing and costs time proportional to the length of
+ * host and path, whatever the number of rules.
+ */
+public final class RouteTable {
+    private static final RouteTable EMPTY = new RouteTable(new HostIndex<>(Map.of()), new HostIndex<>(Map.of()),
+            null, null, List.of(), List.of(), Map.of(), List.of());
+
+    private final HostIndex<PathIndex<Route>> exactHosts;
+    private final HostIndex<PathIndex<Route>> wildcardHosts;
+    private final PathIndex<Route> anyHost;
+    private final Route defaultRoute;
+    private final List<Route> routes;
+    private final List<Problem> problems;
+    private final Map<String, TlsSecret> certificates;
+    private final List<Backend> backends;
+
+    RouteTable(HostIndex<PathIndex<Route>> exactHosts, HostIndex<PathIndex<Route>> wildcardHosts,
+            PathIndex<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
+            Map<String, TlsSecret> certificates, List<Backend> backends) {
+        this.exactHosts = exactHosts;
+        this.wildcardHosts = wildcardHosts;
+        this.anyHost = anyHost;
+        this.defaultRoute = defaultRoute;
+        this.routes = List.copyOf(routes);
+        this.problems = List.copyOf(problems);
+        this.certificates = Map.copyOf(certificates);
+        this.backends = List.copyOf(backends);
+    }
+
+    /** A table without routes: every request gets {@link NoMatch#NO_HOST}. */
+    public static RouteTable empty() {
+        return EMPTY;
+    }
+
+    /**
+     * Matches a request.
+     *
+     * @param host the request's Host header (or authority), may carry {@code :port}; {@code null}
+     *     or empty matches only rules without host
+     * @param normalizedPath the path as returned by {@link RequestPaths#normalize}
+     * @return the matching {@link Route}, the default backend's route, or why nothing matched
+     */
+    public MatchResult match(String host, String normalizedPath) {
+        Objects.requireNonNull(normalizedPath, "normalizedPath");
+        PathIndex<Route> paths = null;
+        if (host != null) {
+            int end = hostEnd(host);
+            if (end > 0) {
+                paths = exactHosts.get(host, 0, end);
+                if (paths == null) {
+                    int dot = host.indexOf('.');
+                    if (dot > 0 && dot < end - 1) {
+                        paths = wildcardHosts.get(host, dot + 1, end);
+                    }
+                }
+            }
+        }
+        if (paths == null) {
+            paths = anyHost;
+        }
+        NoMatch why;
+        if (paths == null) {
+            why = NoMatch.NO_HOST;
+        } else {
+            Route route = paths.match(normalizedPath);
+            if (route != null) {
+                return route;
+            }
+            why = NoMatch.NO_PATH;
+        }
+        return defaultRoute != null ? defaultRoute : why;
+    }
+
+    // the end of the host name: before ":port" (after "]" for an IPv6 literal), without a trailing dot
+    private static int hostEnd(String host) {
+        int end;
+        if (!host.isEmpty() && host.charAt(0) == '[') {
+            int close = host.indexOf(']');
+            end = close < 0 ? host.length() : close + 1;
+        } else {
+            int colon = host.indexOf(':');
+            end = colon < 0 ? host.length() : colon;
+        }
+        if (end > 0 && host.charAt(end - 1) == '.') {
+            end--;
+        }
+        return end;
+    }
+
+    /** Every served route, default backends included, in Ingress age order. */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /** The default backend's route, or {@code null}. */
+    public Route defaultRoute() {
+        return defaultRoute;
+    }
+
+    /** Rejected Ingresses (ERROR), lost conflicts and backends that cannot serve (WARNING). */
+    public List<Problem> problems() {
+        return problems;
+    }
+
+    /** TLS host (exact or {@code *.} wildcard, lower case) to its certificate's Secret. */
+    public Map<String, TlsSecret> certificates() {
+        return certificates;
+    }
+
+    /** Every distinct backend of the served routes. */
+    public List<Backend> backends() {
+        return backends;
+    }
+
+    /** Whether the table serves nothing (no route, no default backend). */
+    public boolean isEmpty() {
+        return routes.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "RouteTable[" + routes.size() + " routes, " + backends.size() + " backends, " + problems.size()
+                + " problems]";
+    }
+}

@@ -1,0 +1,174 @@
+package io.jingress.core.route;
+
+import io.jingress.core.lb.Balancers;
+import io.jingress.core.lb.Endpoint;
+import io.jingress.core.lb.PickContext;
+import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.EndpointSlice;
+import io.jingress.core.model.Endpoints;
+import io.jingress.core.model.IngressBackend;
+import io.jingress.core.model.PortRef;
+import io.jingress.core.model.Problem;
+import io.jingress.core.model.Service;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.jingress.core.model.HttpIngressPath.prefix;
+import static io.jingress.core.route.Fixtures.ingress;
+import static io.jingress.core.route.Fixtures.rule;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BackendResolutionTest {
+
+    private static final Service WEB = new Service("default", "web", "ClusterIP", List.of(
+            new Service.Port("http", 80, PortRef.number(8080), null),
+            new Service.Port("admin", 9000, PortRef.name("admin-port"), null),
+            new Service.Port("metrics", 9100, null, null)), null);
+
+    private static final EndpointSlice SLICE = new EndpointSlice("default", "web-abc", "web", "IPv4",
+            List.of(EndpointSlice.Port.of("http", 8080), EndpointSlice.Port.of("admin", 9999),
+                    EndpointSlice.Port.of("metrics", 9100)),
+            List.of(new EndpointSlice.Endpoint(List.of("10.0.0.1"), true, true, false, "zone-a", "web-1"),
+                    new EndpointSlice.Endpoint(List.of("10.0.0.2"), null, null, null, null, "web-2"),
+                    new EndpointSlice.Endpoint(List.of("10.0.0.3"), false, false, true, null, "web-3")));
+
+    private final Balancers balancers = Balancers.create();
+
+    private Backend resolve(IngressBackend backend, ClusterState.Builder state) {
+        RouteTable table = RouteCompiler.create(balancers).compile(
+                state.ingress(ingress("i", 0, rule("a.com", prefix("/", backend)))).build());
+        return ((Route) table.match("a.com", "/")).backend();
+    }
+
+    private static List<String> ids(Backend backend) {
+        return backend.endpoints().stream().map(Endpoint::id).toList();
+    }
+
+    @Test
+    void aServicePortByNumberResolvesToItsTargetPortOnReadyEndpoints() {
+        Backend backend = resolve(IngressBackend.service("web", 80), ClusterState.builder().service(WEB).endpointSlice(SLICE));
+        assertEquals(Backend.Status.READY, backend.status());
+        assertEquals(List.of("10.0.0.1:8080", "10.0.0.2:8080"), ids(backend));
+        assertEquals("default/web:80", backend.key());
+        assertEquals("zone-a", backend.endpoints().get(0).zone());
+        assertEquals("web-1", backend.endpoints().get(0).targetName());
+    }
+
+    @Test
+    void aServicePortByNameResolvesLikeItsNumber() {
+        Backend backend = resolve(IngressBackend.service("web", "http"), ClusterState.builder().service(WEB).endpointSlice(SLICE));
+        assertEquals(List.of("10.0.0.1:8080", "10.0.0.2:8080"), ids(backend));
+        assertEquals("default/web:http", backend.key());
+    }
+
+    @Test
+    void aNamedTargetPortResolvesThroughTheSlicePortOfTheServicePortsName() {
+        Backend backend = resolve(IngressBackend.service("web", 9000), ClusterState.builder().service(WEB).endpointSlice(SLICE));
+        assertEquals(List.of("10.0.0.1:9999", "10.0.0.2:9999"), ids(backend));
+    }
+
+    @Test
+    void aMissingTargetPortDefaultsToThePort() {
+        Backend backend = resolve(IngressBackend.service("web", "metrics"), ClusterState.builder().service(WEB).endpointSlice(SLICE));
+        assertEquals(List.of("10.0.0.1:9100", "10.0.0.2:9100"), ids(backend));
+    }
+
+    @Test
+    void endpointsThatAreNotReadyGetNoTraffic() {
+        Backend backend = resolve(IngressBackend.service("web", 80), ClusterState.builder().service(WEB).endpointSlice(SLICE));
+        assertTrue(backend.endpoints().stream().noneMatch(e -> e.address().equals("10.0.0.3")));
+        assertEquals("2 ready endpoints, 1 not ready", backend.reason());
+        for (int i = 0; i < 10; i++) {
+            assertTrue(backend.balancer().pick(PickContext.NONE).address().matches("10\\.0\\.0\\.[12]"));
+        }
+    }
+
+    @Test
+    void endpointsFromSeveralSlicesAreUnited() {
+        EndpointSlice second = new EndpointSlice("default", "web-def", "web", "IPv4",
+                List.of(EndpointSlice.Port.of("http", 8080)), List.of(EndpointSlice.Endpoint.ready("10.0.1.1")));
+        Backend backend = resolve(IngressBackend.service("web", 80),
+                ClusterState.builder().service(WEB).endpointSlice(SLICE).endpointSlice(second));
+        assertEquals(List.of("10.0.0.1:8080", "10.0.0.2:8080", "10.0.1.1:8080"), ids(backend));
+    }
+
+    @Test
+    void legacyEndpointsAreUsedWhenTheServiceHasNoEndpointSlice() {
+        Endpoints legacy = new Endpoints("default", "web", List.of(new Endpoints.Subset(
+                List.of("10.1.0.1", "10.1.0.2"), List.of("10.1.0.3"), List.of(EndpointSlice.Port.of("http", 8080)))));
+        Backend backend = resolve(IngressBackend.service("web", 80), ClusterState.builder().service(WEB).endpoints(legacy));
+        assertEquals(List.of("10.1.0.1:8080", "10.1.0.2:8080"), ids(backend));
+    }
+
+    @Test
+    void anExternalNameServiceResolvesToItsDnsNameAtTheBackendPort() {
+        Service external = new Service("default", "ext", "ExternalName", List.of(), "api.example.org");
+        Backend backend = resolve(IngressBackend.service("ext", 443), ClusterState.builder().service(external));
+        assertEquals(Backend.Status.READY, backend.status());
+        assertEquals(List.of("api.example.org:443"), ids(backend));
+    }
+
+    @Test
+    void aMissingServiceIsServiceNotFound() {
+        Backend backend = resolve(IngressBackend.service("nope", 80), ClusterState.builder().service(WEB));
+        assertEquals(Backend.Status.SERVICE_NOT_FOUND, backend.status());
+        assertEquals("service default/nope not found", backend.reason());
+        assertEquals(null, backend.balancer().pick(PickContext.NONE));
+    }
+
+    @Test
+    void aMissingServicePortIsPortNotFound() {
+        Backend backend = resolve(IngressBackend.service("web", 81), ClusterState.builder().service(WEB).endpointSlice(SLICE));
+        assertEquals(Backend.Status.PORT_NOT_FOUND, backend.status());
+        assertEquals("service default/web has no port 81 (ports: http:80, admin:9000, metrics:9100)", backend.reason());
+    }
+
+    @Test
+    void aNamedTargetPortMissingFromTheEndpointsIsPortNotFound() {
+        Service service = Service.of("default", "web", Service.Port.of("grpc", 50051, "grpc-port"));
+        Backend backend = resolve(IngressBackend.service("web", 50051), ClusterState.builder().service(service).endpointSlice(SLICE));
+        assertEquals(Backend.Status.PORT_NOT_FOUND, backend.status());
+    }
+
+    @Test
+    void aServiceWhoseEndpointsAreAllUnreadyHasNoReadyEndpoints() {
+        EndpointSlice unready = new EndpointSlice("default", "web-abc", "web", "IPv4",
+                List.of(EndpointSlice.Port.of("http", 8080)),
+                List.of(new EndpointSlice.Endpoint(List.of("10.0.0.3"), false, false, true, null, null)));
+        Backend backend = resolve(IngressBackend.service("web", 80), ClusterState.builder().service(WEB).endpointSlice(unready));
+        assertEquals(Backend.Status.NO_READY_ENDPOINTS, backend.status());
+        assertEquals("service default/web port 80 (\"http\") has no ready endpoints (1 not ready)", backend.reason());
+    }
+
+    @Test
+    void aServiceWithoutAnyEndpointsHasNoReadyEndpoints() {
+        Backend backend = resolve(IngressBackend.service("web", 80), ClusterState.builder().service(WEB));
+        assertEquals(Backend.Status.NO_READY_ENDPOINTS, backend.status());
+    }
+
+    @Test
+    void brokenBackendsAreReportedAsWarnings() {
+        RouteTable table = RouteCompiler.create(balancers).compile(ClusterState.builder().service(WEB)
+                .ingress(ingress("i", 0, rule("a.com", prefix("/", IngressBackend.service("web", 81))))).build());
+        assertEquals(1, table.problems().size());
+        assertEquals(Problem.Severity.WARNING, table.problems().get(0).severity());
+        assertEquals("spec.rules[0].http.paths[0].backend", table.problems().get(0).field());
+    }
+
+    @Test
+    void endpointsKeepTheirIdentityAcrossCompilesAndGoneOnesAreReleased() {
+        ClusterState.Builder first = ClusterState.builder().service(WEB).endpointSlice(SLICE);
+        Endpoint before = resolve(IngressBackend.service("web", 80), first).endpoints().get(0);
+        Endpoint after = resolve(IngressBackend.service("web", 80), ClusterState.builder().service(WEB).endpointSlice(SLICE))
+                .endpoints().get(0);
+        assertSame(before, after);
+        resolve(IngressBackend.service("web", 80), ClusterState.builder().service(WEB));
+        Endpoint returned = resolve(IngressBackend.service("web", 80), ClusterState.builder().service(WEB).endpointSlice(SLICE))
+                .endpoints().get(0);
+        assertNotSame(before, returned);
+    }
+}

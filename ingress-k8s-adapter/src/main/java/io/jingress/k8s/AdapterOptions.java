@@ -1,0 +1,146 @@
+package io.jingress.k8s;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The options both route sources share (the manifest files and the API server). The names follow
+ * ingress-nginx's flags where one exists:
+ *
+ * <pre>{@code
+ * AdapterOptions options = AdapterOptions.builder()
+ *     .ingressClass("jingress")                 // --ingress-class
+ *     .watchIngressWithoutClass(true)           // --watch-ingress-without-class
+ *     .watchNamespaces(Set.of("shop"))          // --watch-namespace
+ *     .build();
+ * }</pre>
+ *
+ * @param ingressClass {@code --ingress-class}: the name of our IngressClass; Ingresses naming it are
+ *     ours even when no IngressClass object of that name exists (default {@value #DEFAULT_INGRESS_CLASS})
+ * @param controllerClass {@code --controller-class}: the {@code spec.controller} that makes an
+ *     IngressClass ours (default {@value #DEFAULT_CONTROLLER_CLASS})
+ * @param watchIngressWithoutClass {@code --watch-ingress-without-class}: serve Ingresses that name no
+ *     class even when none of our IngressClasses is the cluster default
+ * @param watchNamespaces {@code --watch-namespace}: the namespaces to serve; empty means all
+ * @param publishStatusAddresses {@code --publish-status-address}: the addresses (IPs or host names)
+ *     written into the status of the Ingresses we serve; empty when not given
+ * @param publishService {@code --publish-service}: {@code namespace/name} of the Service whose
+ *     address is written into Ingress status, or {@code null}
+ * @param electionId {@code --election-id}: the name of the Lease that elects the one replica that
+ *     writes status (default {@value #DEFAULT_ELECTION_ID})
+ */
+public record AdapterOptions(
+        String ingressClass,
+        String controllerClass,
+        boolean watchIngressWithoutClass,
+        Set<String> watchNamespaces,
+        List<String> publishStatusAddresses,
+        String publishService,
+        String electionId) {
+
+    /** The default {@code --ingress-class}. */
+    public static final String DEFAULT_INGRESS_CLASS = "jingress";
+    /** The default {@code --controller-class}. */
+    public static final String DEFAULT_CONTROLLER_CLASS = "jingress.io/ingress-controller";
+    /** The default {@code --election-id}. */
+    public static final String DEFAULT_ELECTION_ID = "jingress-leader";
+
+    public AdapterOptions {
+        Objects.requireNonNull(ingressClass, "ingressClass");
+        Objects.requireNonNull(controllerClass, "controllerClass");
+        Objects.requireNonNull(electionId, "electionId");
+        if (ingressClass.isBlank()) {
+            throw new IllegalArgumentException("ingressClass must not be blank");
+        }
+        if (controllerClass.isBlank()) {
+            throw new IllegalArgumentException("controllerClass must not be blank");
+        }
+        watchNamespaces = watchNamespaces == null ? Set.of() : Set.copyOf(watchNamespaces);
+        publishStatusAddresses = publishStatusAddresses == null ? List.of() : List.copyOf(publishStatusAddresses);
+        if (publishService != null && publishService.indexOf('/') <= 0) {
+            throw new IllegalArgumentException("publishService must read namespace/name, got \"" + publishService + "\"");
+        }
+    }
+
+    /** The defaults: class {@code jingress}, controller {@code jingress.io/ingress-controller}, all namespaces. */
+    public static AdapterOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        return new Builder()
+                .ingressClass(ingressClass)
+                .controllerClass(controllerClass)
+                .watchIngressWithoutClass(watchIngressWithoutClass)
+                .watchNamespaces(watchNamespaces)
+                .publishStatusAddresses(publishStatusAddresses)
+                .publishService(publishService)
+                .electionId(electionId);
+    }
+
+    /** Whether objects of this namespace are served. */
+    public boolean watchesNamespace(String namespace) {
+        return watchNamespaces.isEmpty() || watchNamespaces.contains(namespace);
+    }
+
+    /** Builds {@link AdapterOptions}. */
+    public static final class Builder {
+        private String ingressClass = DEFAULT_INGRESS_CLASS;
+        private String controllerClass = DEFAULT_CONTROLLER_CLASS;
+        private boolean watchIngressWithoutClass;
+        private Set<String> watchNamespaces = Set.of();
+        private List<String> publishStatusAddresses = List.of();
+        private String publishService;
+        private String electionId = DEFAULT_ELECTION_ID;
+
+        private Builder() {
+        }
+
+        public Builder ingressClass(String ingressClass) {
+            this.ingressClass = Objects.requireNonNull(ingressClass, "ingressClass");
+            return this;
+        }
+
+        public Builder controllerClass(String controllerClass) {
+            this.controllerClass = Objects.requireNonNull(controllerClass, "controllerClass");
+            return this;
+        }
+
+        public Builder watchIngressWithoutClass(boolean watchIngressWithoutClass) {
+            this.watchIngressWithoutClass = watchIngressWithoutClass;
+            return this;
+        }
+
+        public Builder watchNamespaces(Set<String> watchNamespaces) {
+            this.watchNamespaces = Objects.requireNonNull(watchNamespaces, "watchNamespaces");
+            return this;
+        }
+
+        public Builder publishStatusAddresses(List<String> publishStatusAddresses) {
+            this.publishStatusAddresses = Objects.requireNonNull(publishStatusAddresses, "publishStatusAddresses");
+            return this;
+        }
+
+        /** {@code namespace/name} of the Service whose address goes into Ingress status. */
+        public Builder publishService(String publishService) {
+            this.publishService = publishService;
+            return this;
+        }
+
+        public Builder electionId(String electionId) {
+            this.electionId = Objects.requireNonNull(electionId, "electionId");
+            return this;
+        }
+
+        public AdapterOptions build() {
+            return new AdapterOptions(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces,
+                    publishStatusAddresses, publishService, electionId);
+        }
+    }
+}

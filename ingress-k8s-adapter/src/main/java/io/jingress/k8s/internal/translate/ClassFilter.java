@@ -1,0 +1,104 @@
+package io.jingress.k8s.internal.translate;
+
+import io.jingress.core.model.Ingress;
+import io.jingress.core.model.IngressClass;
+import io.jingress.k8s.AdapterOptions;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which Ingresses are ours, decided from the IngressClasses of the cluster and the options, once
+ * per snapshot of IngressClasses (immutable).
+ *
+ * <ul>
+ *   <li>Our classes: every IngressClass whose {@code spec.controller} is the controller class, plus
+ *       the {@code --ingress-class} name even when no IngressClass of that name exists; but not when
+ *       an IngressClass of that name exists and names another controller (it belongs to someone else).
+ *   <li>An Ingress's class is {@code spec.ingressClassName}, else the deprecated annotation
+ *       {@value #LEGACY_CLASS_ANNOTATION}.
+ *   <li>An Ingress with a class is ours when that class is one of ours. Any other class is ignored.
+ *   <li>An Ingress without a class is ours when one of our IngressClasses is marked the default
+ *       ({@value IngressClass#DEFAULT_CLASS_ANNOTATION}) or when watching Ingresses without class.
+ * </ul>
+ */
+public final class ClassFilter {
+
+    /** The deprecated annotation that named the class before {@code spec.ingressClassName}. */
+    public static final String LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
+
+    private final AdapterOptions options;
+    private final Set<String> ourClasses;
+    private final String defaultClass;
+
+    private ClassFilter(AdapterOptions options, Set<String> ourClasses, String defaultClass) {
+        this.options = options;
+        this.ourClasses = ourClasses;
+        this.defaultClass = defaultClass;
+    }
+
+    /** The filter for these options and the IngressClasses now in the cluster (or the files). */
+    public static ClassFilter of(AdapterOptions options, Collection<IngressClass> classes) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(classes, "classes");
+        Set<String> ours = new TreeSet<>();
+        boolean nameTakenByOther = false;
+        String defaultClass = null;
+        for (IngressClass ingressClass : classes) {
+            if (options.controllerClass().equals(ingressClass.controller())) {
+                ours.add(ingressClass.name());
+                if (ingressClass.isDefault() && (defaultClass == null || ingressClass.name().compareTo(defaultClass) < 0)) {
+                    defaultClass = ingressClass.name();
+                }
+            } else if (ingressClass.name().equals(options.ingressClass())) {
+                nameTakenByOther = true;
+            }
+        }
+        if (!nameTakenByOther) {
+            ours.add(options.ingressClass());
+        }
+        return new ClassFilter(options, Set.copyOf(ours), defaultClass);
+    }
+
+    /** The class an Ingress asks for: {@code spec.ingressClassName}, else the legacy annotation, else {@code null}. */
+    public static String className(Ingress ingress) {
+        if (ingress.ingressClassName() != null && !ingress.ingressClassName().isEmpty()) {
+            return ingress.ingressClassName();
+        }
+        String legacy = ingress.annotations().get(LEGACY_CLASS_ANNOTATION);
+        return legacy == null || legacy.isEmpty() ? null : legacy;
+    }
+
+    /** Whether we serve this Ingress. */
+    public boolean isOurs(Ingress ingress) {
+        String className = className(ingress);
+        return className == null ? servesClassless() : ourClasses.contains(className);
+    }
+
+    /** Whether Ingresses without a class are ours. */
+    public boolean servesClassless() {
+        return options.watchIngressWithoutClass() || defaultClass != null;
+    }
+
+    /** The names of our classes. */
+    public Set<String> ourClasses() {
+        return ourClasses;
+    }
+
+    /** In words, why we serve an Ingress or not (for explanations and debug logs). */
+    public String reason(Ingress ingress) {
+        String className = className(ingress);
+        if (className == null) {
+            if (defaultClass != null) {
+                return "it names no class and our IngressClass " + defaultClass + " is the default";
+            }
+            return options.watchIngressWithoutClass()
+                    ? "it names no class and Ingresses without class are watched"
+                    : "it names no class, none of our IngressClasses is the default and Ingresses without class are not watched";
+        }
+        return ourClasses.contains(className)
+                ? "its class " + className + " is ours"
+                : "its class " + className + " is not ours (ours: " + String.join(", ", ourClasses) + ")";
+    }
+}

@@ -1,0 +1,186 @@
+package io.jingress.k8s.internal.translate;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.EndpointSlice;
+import io.jingress.core.model.Endpoints;
+import io.jingress.core.model.Ingress;
+import io.jingress.core.model.IngressBackend;
+import io.jingress.core.model.IngressClass;
+import io.jingress.core.model.IngressRule;
+import io.jingress.core.model.IngressTls;
+import io.jingress.core.model.HttpIngressPath;
+import io.jingress.core.model.Problem;
+import io.jingress.core.model.Service;
+import io.jingress.core.model.TlsSecret;
+import io.jingress.k8s.AdapterOptions;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Builds the {@link ClusterState} a table is compiled from out of the current Kubernetes objects,
+ * whichever source they come from: our Ingresses (by {@link ClassFilter}), and only the Services,
+ * EndpointSlices, Endpoints and TLS Secrets they refer to, in the watched namespaces. Objects the
+ * translator cannot carry are left out and reported; Ingresses of other classes are neither
+ * served nor reported. The result is sorted by {@code namespace/name}, so the same objects always
+ * give the same state.
+ */
+public final class ClusterStateAssembler {
+
+    private ClusterStateAssembler() {
+    }
+
+    /**
+     * The outcome of one assembly.
+     *
+     * @param state what to compile
+     * @param problems objects left out because they could not be translated
+     * @param ignored Ingresses of other classes, which we do not serve
+     * @param classFilter the class decision used
+     */
+    public record Assembly(ClusterState state, List<Problem> problems, List<Ingress> ignored, ClassFilter classFilter) {
+
+        public Assembly {
+            Objects.requireNonNull(state, "state");
+            problems = List.copyOf(problems);
+            ignored = List.copyOf(ignored);
+            Objects.requireNonNull(classFilter, "classFilter");
+        }
+    }
+
+    /**
+     * Assembles a state from fabric8 objects of any of the kinds Ingress, IngressClass, Service,
+     * EndpointSlice, Endpoints and Secret; objects of other kinds are skipped.
+     */
+    public static Assembly assemble(AdapterOptions options, Collection<? extends HasMetadata> objects) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(objects, "objects");
+        List<Problem> problems = new ArrayList<>();
+        List<IngressClass> classes = new ArrayList<>();
+        List<Ingress> ingresses = new ArrayList<>();
+        List<Service> services = new ArrayList<>();
+        List<EndpointSlice> slices = new ArrayList<>();
+        List<Endpoints> endpoints = new ArrayList<>();
+        List<Secret> secrets = new ArrayList<>();
+        List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> untranslatable = new ArrayList<>();
+        List<Problem> ingressProblems = new ArrayList<>();
+
+        for (HasMetadata object : objects) {
+            if (object instanceof io.fabric8.kubernetes.api.model.networking.v1.IngressClass ic) {
+                translate(problems, () -> classes.add(KubeTranslator.toIngressClass(ic)));
+                continue;
+            }
+            if (!options.watchesNamespace(KubeTranslator.namespace(object))) {
+                continue;
+            }
+            try {
+                if (object instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress) {
+                    try {
+                        ingresses.add(KubeTranslator.toIngress(ingress));
+                    } catch (TranslationException e) {
+                        untranslatable.add(ingress);
+                        ingressProblems.add(e.problem());
+                    }
+                } else if (object instanceof io.fabric8.kubernetes.api.model.Service service) {
+                    services.add(KubeTranslator.toService(service));
+                } else if (object instanceof io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice slice) {
+                    slices.add(KubeTranslator.toEndpointSlice(slice));
+                } else if (object instanceof io.fabric8.kubernetes.api.model.Endpoints legacy) {
+                    endpoints.add(KubeTranslator.toEndpoints(legacy));
+                } else if (object instanceof Secret secret && KubeTranslator.isTlsSecret(secret)) {
+                    secrets.add(secret);
+                }
+            } catch (TranslationException e) {
+                problems.add(e.problem());
+            }
+        }
+
+        ClassFilter filter = ClassFilter.of(options, classes);
+        List<Ingress> ours = new ArrayList<>();
+        List<Ingress> ignored = new ArrayList<>();
+        for (Ingress ingress : ingresses) {
+            (filter.isOurs(ingress) ? ours : ignored).add(ingress);
+        }
+        for (int i = 0; i < untranslatable.size(); i++) {
+            if (isOursUntranslated(filter, untranslatable.get(i))) {
+                problems.add(ingressProblems.get(i));
+            }
+        }
+        ours.sort(Comparator.comparing(Ingress::key));
+        ignored.sort(Comparator.comparing(Ingress::key));
+
+        Set<String> referencedServices = new HashSet<>();
+        Set<String> referencedSecrets = new HashSet<>();
+        for (Ingress ingress : ours) {
+            addService(referencedServices, ingress.namespace(), ingress.defaultBackend());
+            for (IngressRule rule : ingress.rules()) {
+                for (HttpIngressPath path : rule.paths()) {
+                    addService(referencedServices, ingress.namespace(), path.backend());
+                }
+            }
+            for (IngressTls tls : ingress.tls()) {
+                if (tls.secretName() != null) {
+                    referencedSecrets.add(ingress.namespace() + "/" + tls.secretName());
+                }
+            }
+        }
+
+        ClusterState.Builder state = ClusterState.builder();
+        ours.forEach(state::ingress);
+        services.stream().filter(s -> referencedServices.contains(s.key()))
+                .sorted(Comparator.comparing(Service::key)).forEach(state::service);
+        slices.stream().filter(s -> s.serviceName() != null
+                        && referencedServices.contains(s.namespace() + "/" + s.serviceName()))
+                .sorted(Comparator.comparing(EndpointSlice::key)).forEach(state::endpointSlice);
+        endpoints.stream().filter(e -> referencedServices.contains(e.key()))
+                .sorted(Comparator.comparing(Endpoints::key)).forEach(state::endpoints);
+        List<TlsSecret> tlsSecrets = new ArrayList<>();
+        for (Secret secret : secrets) {
+            if (referencedSecrets.contains(KubeTranslator.namespace(secret) + "/" + secret.getMetadata().getName())) {
+                translate(problems, () -> tlsSecrets.add(KubeTranslator.toTlsSecret(secret)));
+            }
+        }
+        tlsSecrets.sort(Comparator.comparing(TlsSecret::key));
+        tlsSecrets.forEach(state::secret);
+        return new Assembly(state.build(), problems, ignored, filter);
+    }
+
+    private static boolean isOursUntranslated(ClassFilter filter,
+            io.fabric8.kubernetes.api.model.networking.v1.Ingress raw) {
+        Ingress.Builder probe = Ingress.builder("-", "-");
+        if (raw.getSpec() != null) {
+            probe.ingressClassName(raw.getSpec().getIngressClassName());
+        }
+        if (raw.getMetadata() != null && raw.getMetadata().getAnnotations() != null) {
+            String legacy = raw.getMetadata().getAnnotations().get(ClassFilter.LEGACY_CLASS_ANNOTATION);
+            if (legacy != null) {
+                probe.annotation(ClassFilter.LEGACY_CLASS_ANNOTATION, legacy);
+            }
+        }
+        return filter.isOurs(probe.build());
+    }
+
+    private static void addService(Set<String> referenced, String namespace, IngressBackend backend) {
+        if (backend != null && backend.serviceName() != null) {
+            referenced.add(namespace + "/" + backend.serviceName());
+        }
+    }
+
+    private interface Translation {
+        void run() throws TranslationException;
+    }
+
+    private static void translate(List<Problem> problems, Translation translation) {
+        try {
+            translation.run();
+        } catch (TranslationException e) {
+            problems.add(e.problem());
+        }
+    }
+}
