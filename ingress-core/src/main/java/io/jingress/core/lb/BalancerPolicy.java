@@ -1,10 +1,18 @@
 package io.jingress.core.lb;
 
+import io.jingress.core.internal.lb.AnnotationPolicy;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * How one backend balances: a {@link Strategy} and, for hashing, a {@link HashKey}; for cookie
  * affinity, the cookie's name.
+ *
+ * <pre>{@code
+ * BalancerPolicy policy = BalancerPolicy.fromAnnotations(ingress.annotations());
+ * List<String> problems = BalancerPolicy.problemsIn(ingress.annotations()); // report these
+ * }</pre>
  *
  * @param strategy the strategy
  * @param hashKey the key for {@link Strategy#RING_HASH} and {@link Strategy#MAGLEV}, else {@code null}
@@ -38,5 +46,36 @@ public record BalancerPolicy(Strategy strategy, HashKey hashKey, String affinity
 
     public static BalancerPolicy cookieAffinity(String cookieName) {
         return new BalancerPolicy(Strategy.COOKIE_AFFINITY, null, cookieName);
+    }
+
+    /**
+     * The policy an Ingress's annotations ask for; round robin when they ask for none or for one not
+     * understood (see {@link #problemsIn}). Read, in this order of precedence:
+     * <ul>
+     * <li>{@code jingress.io/load-balance}: {@code round_robin}, {@code weighted_round_robin},
+     *     {@code random}, {@code least_request}, {@code peak_ewma}, {@code ring_hash}, {@code maglev}
+     *     (both hash by {@code jingress.io/hash-by}, else by ingress-nginx's {@code upstream-hash-by}),
+     *     {@code cookie}; {@code jingress.io/hash-by} alone means ring hash;</li>
+     * <li>{@code nginx.ingress.kubernetes.io/affinity: cookie}, with
+     *     {@code nginx.ingress.kubernetes.io/session-cookie-name} (default {@value #DEFAULT_AFFINITY_COOKIE});</li>
+     * <li>{@code nginx.ingress.kubernetes.io/upstream-hash-by}: ring hash, as ingress-nginx hashes
+     *     consistently;</li>
+     * <li>{@code nginx.ingress.kubernetes.io/load-balance}: {@code round_robin}, {@code ewma} (peak EWMA).</li>
+     * </ul>
+     * A hash key is written as in nginx: {@code $remote_addr}, {@code $binary_remote_addr} (the
+     * client address), {@code $request_uri}, {@code $uri} (the URI), {@code $http_x_user} (header
+     * {@code x-user}), {@code $cookie_NAME}.
+     */
+    public static BalancerPolicy fromAnnotations(Map<String, String> annotations) {
+        return AnnotationPolicy.parse(Objects.requireNonNull(annotations, "annotations")).policy();
+    }
+
+    /**
+     * What {@link #fromAnnotations} could not understand, one readable sentence per problem naming
+     * the annotation and its value, e.g. {@code jingress.io/load-balance: "fastest" is not one of
+     * ...; using round robin}. Empty when all is well.
+     */
+    public static List<String> problemsIn(Map<String, String> annotations) {
+        return AnnotationPolicy.parse(Objects.requireNonNull(annotations, "annotations")).problems();
     }
 }

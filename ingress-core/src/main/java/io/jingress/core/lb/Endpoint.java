@@ -1,9 +1,7 @@
 package io.jingress.core.lb;
 
+import io.jingress.core.internal.lb.EndpointState;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 /**
  * One address and port that receives traffic (a ready Pod endpoint), with the live state the
@@ -11,7 +9,9 @@ import java.util.function.LongSupplier;
  * state survives route table swaps for as long as the endpoint exists.
  *
  * <p>The proxy reports every request: {@code long start = endpoint.onStart();} before forwarding,
- * then {@code endpoint.onEnd(start, success)} when the upstream exchange ends.
+ * then {@code endpoint.onEnd(start, success)} when the upstream exchange ends. That feeds the
+ * in-flight count (least request), the latency average (peak EWMA, on the registry's clock) and
+ * passive health: {@link PassiveHealth#consecutiveFailures()} failures in a row eject the endpoint.
  */
 public final class Endpoint {
     private final String address;
@@ -20,13 +20,9 @@ public final class Endpoint {
     private final String targetName;
     private final int weight;
     private final String id;
-    private final LongSupplier nanoClock;
+    private final EndpointState state;
 
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
-
-    Endpoint(String address, int port, String zone, String targetName, int weight, LongSupplier nanoClock) {
+    Endpoint(String address, int port, String zone, String targetName, int weight, EndpointState state) {
         this.address = Objects.requireNonNull(address, "address");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -36,11 +32,15 @@ public final class Endpoint {
         this.targetName = targetName;
         this.weight = Math.max(1, weight);
         this.id = idOf(address, port);
-        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.state = Objects.requireNonNull(state, "state");
     }
 
     static String idOf(String address, int port) {
         return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
+    }
+
+    EndpointState state() {
+        return state;
     }
 
     /** The IP address (or DNS name, for ExternalName Services). */
@@ -74,32 +74,60 @@ public final class Endpoint {
 
     /** Requests forwarded to this endpoint and not yet ended. */
     public int inFlight() {
-        return inFlight.get();
+        return state.inFlight();
     }
 
     /** Marks the start of a request to this endpoint; returns the start time to pass to {@link #onEnd}. */
     public long onStart() {
-        inFlight.incrementAndGet();
-        requests.incrementAndGet();
-        return nanoClock.getAsLong();
+        return state.onStart();
     }
 
-    /** Marks the end of a request started with {@link #onStart}. */
+    /**
+     * Marks the end of a request started with {@link #onStart}.
+     *
+     * @param success whether a response came back from upstream; a success resets the run of
+     *     consecutive failures and is the only kind of request whose latency is sampled
+     */
     public void onEnd(long startNanos, boolean success) {
-        inFlight.decrementAndGet();
-        if (!success) {
-            failures.incrementAndGet();
-        }
+        state.onEnd(startNanos, success);
     }
 
     /** Total requests started. */
     public long requests() {
-        return requests.get();
+        return state.requests();
     }
 
     /** Total requests that failed. */
     public long failures() {
-        return failures.get();
+        return state.failures();
+    }
+
+    /** Whether passive health has ejected this endpoint now (balancers skip it, within their cap). */
+    public boolean isEjected() {
+        return state.isEjected(state.now());
+    }
+
+    /** A snapshot of this endpoint's live state, for display. */
+    public Stats stats() {
+        long now = state.now();
+        double ewma = state.ewmaNanos(now);
+        return new Stats(state.requests(), state.failures(), state.consecutiveFailures(), state.ejections(),
+                state.isEjected(now), state.inFlight(), ewma < 0 ? Double.NaN : ewma / 1_000_000.0);
+    }
+
+    /**
+     * What an endpoint has seen, for the admin pages.
+     *
+     * @param requests requests started
+     * @param failures requests that failed
+     * @param consecutiveFailures failures since the last success or ejection
+     * @param ejections times passive health has ejected it
+     * @param ejected whether it is ejected now
+     * @param inFlight requests started and not yet ended
+     * @param ewmaMillis the peak EWMA latency now, in milliseconds; {@code NaN} before the first success
+     */
+    public record Stats(long requests, long failures, int consecutiveFailures, int ejections, boolean ejected,
+            int inFlight, double ewmaMillis) {
     }
 
     @Override

@@ -10,8 +10,11 @@ public interface LoadBalancer {
 
     /**
      * Picks an endpoint, or returns {@code null} when there is none to pick (no endpoints, or all
-     * {@linkplain PickContext#excluded excluded}). Ejected endpoints are skipped unless every
-     * endpoint is ejected (panic mode: then all receive traffic).
+     * {@linkplain PickContext#excluded excluded}). Ejected endpoints are skipped, at most
+     * {@link PassiveHealth#maxEjectionPercent()} of this balancer's endpoints (the first ejected
+     * ones in its order; further ejections are ignored here). When every endpoint is ejected, or a
+     * retry has only ejected endpoints left, ejected endpoints are picked (panic mode).
+     * Allocates nothing, takes no lock.
      */
     Endpoint pick(PickContext context);
 

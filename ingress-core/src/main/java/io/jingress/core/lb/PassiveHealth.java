@@ -8,6 +8,17 @@ import java.util.Objects;
  * endpoint is ejected for {@code baseEjection} times the number of times it has been ejected, at most
  * {@code maxEjection}. At most {@code maxEjectionPercent} of a backend's endpoints are ejected at once;
  * when every endpoint is ejected, traffic goes to all (panic mode).
+ *
+ * <p>An ejection belongs to the endpoint (it is shared by every backend that lists it); the cap is
+ * applied by each balancer when it picks: a backend of n endpoints skips at most
+ * {@code floor(n * maxEjectionPercent / 100)} ejected ones and ignores the other ejections. A success
+ * resets the run of failures; an ejection ends when its time has passed on the registry's clock.
+ * The count of ejections, which lengthens the next one, is never reset.
+ *
+ * <pre>{@code
+ * PassiveHealth health = new PassiveHealth(5, Duration.ofSeconds(30), Duration.ofMinutes(5), 50);
+ * Balancers balancers = Balancers.builder().passiveHealth(health).build();
+ * }</pre>
  */
 public record PassiveHealth(int consecutiveFailures, Duration baseEjection, Duration maxEjection,
         int maxEjectionPercent) {

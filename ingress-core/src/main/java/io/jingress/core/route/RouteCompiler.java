@@ -85,7 +85,7 @@ public final class RouteCompiler {
      * {@code BalancerPolicy.fromAnnotations} exists; then this reads the Ingress's annotations.
      */
     private static BalancerPolicy balancerPolicyOf(Ingress ingress) {
-        return BalancerPolicy.ROUND_ROBIN;
+        return BalancerPolicy.fromAnnotations(ingress.annotations());
     }
 
     private static boolean sslRedirectSwitchedOff(Ingress ingress) {
@@ -121,6 +121,9 @@ public final class RouteCompiler {
                 problems.addAll(found);
                 if (!IngressValidator.isRejected(found)) {
                     served.add(ingress);
+                    for (String problem : BalancerPolicy.problemsIn(ingress.annotations())) {
+                        problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations", problem));
+                    }
                 }
             }
             collectCertificates(served);

@@ -258,4 +258,35 @@ class RouteCompilerTest {
                 matched(table, "app-42.example.com", "/api/v42/users"));
         assertEquals("NO_HOST", matched(table, "app-10000.example.com", "/"));
     }
+
+    @Test
+    void theIngressAnnotationsChooseTheBackendsBalancer() {
+        Ingress hashed = Ingress.builder("default", "hashed").creationTimestamp(Instant.ofEpochSecond(1))
+                .annotation("jingress.io/load-balance", "maglev")
+                .annotation("jingress.io/hash-by", "$http_x_user")
+                .rule(rule("a.example.com", prefix("/", backend("web"))))
+                .build();
+        RouteTable table = compile(hashed, ingress("plain", 2, rule("b.example.com", prefix("/", backend("web")))));
+        Route maglev = assertInstanceOf(Route.class, table.match("a.example.com", "/"));
+        Route roundRobin = assertInstanceOf(Route.class, table.match("b.example.com", "/"));
+        assertEquals(io.jingress.core.lb.Strategy.MAGLEV, maglev.backend().balancer().strategy());
+        assertEquals(io.jingress.core.lb.Strategy.ROUND_ROBIN, roundRobin.backend().balancer().strategy());
+        assertTrue(table.problems().isEmpty(), table.problems().toString());
+    }
+
+    @Test
+    void anUnknownBalancerAnnotationIsReportedAndTheIngressServedWithRoundRobin() {
+        Ingress ingress = Ingress.builder("default", "odd").creationTimestamp(Instant.ofEpochSecond(1))
+                .annotation("jingress.io/load-balance", "fastest")
+                .rule(rule("a.example.com", prefix("/", backend("web"))))
+                .build();
+        RouteTable table = compile(ingress);
+        Route route = assertInstanceOf(Route.class, table.match("a.example.com", "/"));
+        assertEquals(io.jingress.core.lb.Strategy.ROUND_ROBIN, route.backend().balancer().strategy());
+        assertEquals(1, table.problems().size(), table.problems().toString());
+        Problem problem = table.problems().get(0);
+        assertEquals(Problem.Severity.WARNING, problem.severity());
+        assertEquals("metadata.annotations", problem.field());
+        assertTrue(problem.message().contains("jingress.io/load-balance"), problem.message());
+    }
 }

@@ -77,4 +77,39 @@ class RouterTest {
         router.swap(compile());
         assertTrue(heard.isEmpty());
     }
+
+    @Test
+    void readersSeeEitherTheOldOrTheNewTableWhileTablesAreSwapped() throws Exception {
+        Router router = Router.create();
+        RouteTable first = compile(ingress("first", 0, rule("a.com", prefix("/", backend("web")))));
+        RouteTable second = compile(ingress("second", 0, rule("a.com", prefix("/", backend("web")))));
+        router.swap(first);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ConcurrentLinkedQueue<String> seen = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(2);
+        List<Thread> readers = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            Thread reader = new Thread(() -> {
+                started.countDown();
+                java.util.Set<String> local = new java.util.HashSet<>();
+                while (!stop.get()) {
+                    MatchResult result = router.current().match("a.com", "/x");
+                    local.add(result instanceof Route route ? route.ingress() : result.toString());
+                }
+                seen.addAll(local);
+            });
+            reader.start();
+            readers.add(reader);
+        }
+        started.await();
+        for (int i = 0; i < 10_000; i++) {
+            router.swap(i % 2 == 0 ? second : first);
+        }
+        stop.set(true);
+        for (Thread reader : readers) {
+            reader.join();
+        }
+        assertTrue(java.util.Set.of("default/first", "default/second").containsAll(seen), seen.toString());
+        assertEquals(10_001, router.swapCount());
+    }
 }

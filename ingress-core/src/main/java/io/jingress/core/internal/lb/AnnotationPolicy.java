@@ -1,0 +1,152 @@
+package io.jingress.core.internal.lb;
+
+import io.jingress.core.lb.BalancerPolicy;
+import io.jingress.core.lb.HashKey;
+import io.jingress.core.lb.Strategy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads a backend's {@link BalancerPolicy} from its Ingress's annotations, with the problems found.
+ * Our {@code jingress.io/*} annotations win over ingress-nginx's; among ingress-nginx's, as in
+ * ingress-nginx, cookie affinity wins over {@code upstream-hash-by}, which wins over
+ * {@code load-balance}. Anything not understood falls back to round robin and is reported.
+ *
+ * @param policy the policy to use
+ * @param problems readable sentences naming each annotation that was not understood
+ */
+public record AnnotationPolicy(BalancerPolicy policy, List<String> problems) {
+    public static final String NGINX_LOAD_BALANCE = "nginx.ingress.kubernetes.io/load-balance";
+    public static final String NGINX_HASH_BY = "nginx.ingress.kubernetes.io/upstream-hash-by";
+    public static final String NGINX_AFFINITY = "nginx.ingress.kubernetes.io/affinity";
+    public static final String NGINX_COOKIE_NAME = "nginx.ingress.kubernetes.io/session-cookie-name";
+    public static final String LOAD_BALANCE = "jingress.io/load-balance";
+    public static final String HASH_BY = "jingress.io/hash-by";
+
+    private static final String OURS = "round_robin, weighted_round_robin, random, least_request, peak_ewma, "
+            + "ring_hash, maglev, cookie";
+    private static final String HASH_SYNTAX = "$remote_addr, $binary_remote_addr, $request_uri, $uri, "
+            + "$http_NAME or $cookie_NAME";
+
+    public AnnotationPolicy {
+        problems = List.copyOf(problems);
+    }
+
+    public static AnnotationPolicy parse(Map<String, String> annotations) {
+        List<String> problems = new ArrayList<>();
+        BalancerPolicy policy = choose(annotations, problems);
+        return new AnnotationPolicy(policy == null ? BalancerPolicy.ROUND_ROBIN : policy, problems);
+    }
+
+    private static BalancerPolicy choose(Map<String, String> annotations, List<String> problems) {
+        String ours = value(annotations, LOAD_BALANCE);
+        if (ours != null) {
+            return ours(annotations, ours, problems);
+        }
+        if (value(annotations, HASH_BY) != null) {
+            HashKey key = hashKey(HASH_BY, value(annotations, HASH_BY), problems);
+            return key == null ? null : BalancerPolicy.hashing(Strategy.RING_HASH, key);
+        }
+        String affinity = value(annotations, NGINX_AFFINITY);
+        if (affinity != null) {
+            if (affinity.equals("cookie")) {
+                return BalancerPolicy.cookieAffinity(cookieName(annotations));
+            }
+            problems.add(NGINX_AFFINITY + ": \"" + affinity + "\" is not supported (only \"cookie\")");
+        }
+        String nginxHash = value(annotations, NGINX_HASH_BY);
+        if (nginxHash != null) {
+            HashKey key = hashKey(NGINX_HASH_BY, nginxHash, problems);
+            if (key != null) {
+                return BalancerPolicy.hashing(Strategy.RING_HASH, key);
+            }
+        }
+        String nginx = value(annotations, NGINX_LOAD_BALANCE);
+        if (nginx != null) {
+            switch (nginx.toLowerCase(Locale.ROOT)) {
+                case "round_robin":
+                    return BalancerPolicy.ROUND_ROBIN;
+                case "ewma":
+                    return BalancerPolicy.of(Strategy.PEAK_EWMA);
+                default:
+                    problems.add(NGINX_LOAD_BALANCE + ": \"" + nginx
+                            + "\" is not one of round_robin, ewma; using round robin");
+            }
+        }
+        return null;
+    }
+
+    private static BalancerPolicy ours(Map<String, String> annotations, String value, List<String> problems) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "round_robin":
+                return BalancerPolicy.ROUND_ROBIN;
+            case "weighted_round_robin":
+                return BalancerPolicy.of(Strategy.WEIGHTED_ROUND_ROBIN);
+            case "random":
+                return BalancerPolicy.of(Strategy.RANDOM);
+            case "least_request":
+                return BalancerPolicy.of(Strategy.LEAST_REQUEST);
+            case "peak_ewma":
+                return BalancerPolicy.of(Strategy.PEAK_EWMA);
+            case "ring_hash":
+                return hashing(annotations, Strategy.RING_HASH, value, problems);
+            case "maglev":
+                return hashing(annotations, Strategy.MAGLEV, value, problems);
+            case "cookie":
+                return BalancerPolicy.cookieAffinity(cookieName(annotations));
+            default:
+                problems.add(LOAD_BALANCE + ": \"" + value + "\" is not one of " + OURS + "; using round robin");
+                return null;
+        }
+    }
+
+    private static BalancerPolicy hashing(Map<String, String> annotations, Strategy strategy, String value,
+            List<String> problems) {
+        String name = value(annotations, HASH_BY) != null ? HASH_BY : NGINX_HASH_BY;
+        String hashBy = value(annotations, name);
+        if (hashBy == null) {
+            problems.add(LOAD_BALANCE + ": \"" + value + "\" needs " + HASH_BY + " (" + HASH_SYNTAX
+                    + "); using round robin");
+            return null;
+        }
+        HashKey key = hashKey(name, hashBy, problems);
+        return key == null ? null : BalancerPolicy.hashing(strategy, key);
+    }
+
+    private static HashKey hashKey(String annotation, String value, List<String> problems) {
+        switch (value) {
+            case "$remote_addr":
+            case "$binary_remote_addr":
+                return HashKey.clientAddress();
+            case "$request_uri":
+            case "$uri":
+                return HashKey.uri();
+            default:
+                break;
+        }
+        if (value.startsWith("$http_") && value.length() > "$http_".length()) {
+            return HashKey.header(value.substring("$http_".length()).replace('_', '-'));
+        }
+        if (value.startsWith("$cookie_") && value.length() > "$cookie_".length()) {
+            return HashKey.cookie(value.substring("$cookie_".length()));
+        }
+        problems.add(annotation + ": \"" + value + "\" is not one of " + HASH_SYNTAX + "; using round robin");
+        return null;
+    }
+
+    private static String cookieName(Map<String, String> annotations) {
+        String name = value(annotations, NGINX_COOKIE_NAME);
+        return name == null ? BalancerPolicy.DEFAULT_AFFINITY_COOKIE : name;
+    }
+
+    private static String value(Map<String, String> annotations, String name) {
+        String value = annotations.get(name);
+        if (value == null) {
+            return null;
+        }
+        value = value.trim();
+        return value.isEmpty() ? null : value;
+    }
+}
