@@ -41,18 +41,20 @@ public final class KubiaCluster {
     }
 
     /**
-     * One slice with the three pods, as Kubernetes writes it; or, when the pods fell back to one
-     * address on different ports, one slice per pod, since a slice's port applies to all its endpoints.
+     * One slice with the three pods, as Kubernetes writes it; or, when the pods listen on
+     * different ports (they fell back to one address), one slice per pod, since a slice's port
+     * applies to all its endpoints.
      */
     static List<EndpointSlice> slices(KubiaPods pods) {
         List<EndpointSlice> slices = new ArrayList<>();
-        if (!pods.fellBack()) {
+        int port = pods.pods().get(0).port();
+        if (pods.pods().stream().allMatch(pod -> pod.port() == port)) {
             List<EndpointSlice.Endpoint> endpoints = new ArrayList<>();
             for (KubiaPod pod : pods.pods()) {
                 endpoints.add(endpoint(pod));
             }
             slices.add(new EndpointSlice(NAMESPACE, SERVICE + "-demo", SERVICE, "IPv4",
-                    List.of(EndpointSlice.Port.of(null, KubiaPods.POD_PORT)), endpoints));
+                    List.of(EndpointSlice.Port.of(null, port)), endpoints));
         } else {
             for (KubiaPod pod : pods.pods()) {
                 slices.add(new EndpointSlice(NAMESPACE, SERVICE + "-" + pod.name().substring(SERVICE.length() + 1),

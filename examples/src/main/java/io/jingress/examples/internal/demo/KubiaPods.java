@@ -41,8 +41,9 @@ public final class KubiaPods implements AutoCloseable {
     }
 
     /**
-     * Starts one pod per address on {@code port}; when any cannot bind, every pod listens on
-     * 127.0.0.1 on a free port instead.
+     * Starts one pod per address on {@code port} (0: a free port of the first address, then the
+     * same port on the others); when any cannot bind, every pod listens on 127.0.0.1 on a free
+     * port instead.
      */
     public static KubiaPods start(List<String> addresses, int port, Random random) throws IOException {
         Objects.requireNonNull(addresses, "addresses");
@@ -56,12 +57,14 @@ public final class KubiaPods implements AutoCloseable {
         }
         List<KubiaPod> pods = new ArrayList<>();
         try {
+            int samePort = port;
             for (int i = 0; i < addresses.size(); i++) {
-                pods.add(KubiaPod.start(names.get(i), addresses.get(i), port));
+                pods.add(KubiaPod.start(names.get(i), addresses.get(i), samePort));
+                samePort = pods.get(0).port();
             }
             return new KubiaPods(pods, false);
         } catch (IOException e) {
-            String failed = addresses.get(pods.size()) + ":" + port;
+            String failed = addresses.get(pods.size()) + ":" + (pods.isEmpty() ? port : pods.get(0).port());
             pods.forEach(KubiaPod::close);
             pods.clear();
             try {

@@ -39,6 +39,7 @@ class KubiaPodsTest {
             for (int i = 0; i < 3; i++) {
                 KubiaPod pod = pods.pods().get(i);
                 assertEquals(KubiaPods.POD_ADDRESSES.get(i), pod.address());
+                assertEquals(pods.pods().get(0).port(), pod.port());
                 assertTrue(pod.name().matches("kubia-[a-z0-9]{5}"), pod.name());
                 assertEquals("You've hit " + pod.name() + "\n", get(pod));
                 names.add(pod.name());
@@ -62,12 +63,13 @@ class KubiaPodsTest {
     }
 
     @Test
-    void theClusterHasOneSliceForThePodsAndTheWalkthroughsIngress() throws Exception {
+    void theClusterListsThePodsAndHasTheWalkthroughsIngress() throws Exception {
         try (KubiaPods pods = KubiaPods.start(KubiaPods.POD_ADDRESSES, 0, new Random(3))) {
             var state = KubiaCluster.state(pods);
-            assertEquals(1, state.endpointSlices().size());
-            assertEquals(List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"), state.endpointSlices().get(0).endpoints()
-                    .stream().map(e -> e.addresses().get(0)).toList());
+            assertEquals(1, state.endpointSlices().size(), "one slice, as the endpoint controller writes it");
+            assertEquals(3, state.endpointSlices().stream().mapToInt(s -> s.endpoints().size()).sum());
+            assertEquals(List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"), state.endpointSlices().stream()
+                    .flatMap(s -> s.endpoints().stream()).map(e -> e.addresses().get(0)).toList());
             assertEquals("myapp.kubia.com", state.ingresses().get(0).rules().get(0).host());
             assertEquals("default/ingress-myapp", state.ingresses().get(0).key());
         }
