@@ -1,0 +1,207 @@
+package io.jingress.jetty;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import io.jingress.core.route.Router;
+import io.jingress.jetty.internal.proxy.ExchangeObserver;
+import io.jingress.jetty.internal.proxy.ProxySettings;
+import io.jingress.jetty.internal.proxy.RoutingProxy;
+
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The Ingress reverse proxy as a Jetty {@link Handler}: routes each request through the
+ * {@link Router}'s current table and forwards it to an endpoint of the matched backend.
+ * {@link IngressServer} mounts one; an application can mount it in its own handler tree instead:
+ *
+ * <pre>{@code
+ * Router router = Router.create();
+ * router.swap(RouteCompiler.create(balancers).compile(clusterState));
+ *
+ * Server server = new Server(8080);
+ * server.setHandler(IngressHandler.builder(router)
+ *     .connectTimeout(Duration.ofSeconds(2))
+ *     .build());
+ * server.start();
+ * }</pre>
+ *
+ * <h2>What a request meets, in order</h2>
+ * <ol>
+ *   <li>{@code CONNECT}: 405 (this is not a forward proxy; the {@code Allow} header lists what is).</li>
+ *   <li>The path is normalised with {@code RequestPaths.normalize}; a path that cannot be
+ *       normalised safely (encoded {@code /}, {@code ..} above the root, ...): 400.</li>
+ *   <li>The host is the Host header's, or, for an absolute-form target
+ *       ({@code GET http://host/path}), the target's authority. It is matched like any other:
+ *       only an endpoint of a matching rule can ever receive the request, so the proxy is not
+ *       open.</li>
+ *   <li>No rule and no default backend: 404. A TLS host reached over plain HTTP (and
+ *       {@code Route.sslRedirect()}): 308 to {@code https://host[:port]/path?query}. A backend
+ *       without ready endpoints: 503.</li>
+ *   <li>The backend's load balancer picks an endpoint; the request is forwarded with the original
+ *       method, Host, the normalised path and the original query, the client's headers without
+ *       hop-by-hop ones, {@code X-Forwarded-For} (appended), {@code X-Real-IP},
+ *       {@code X-Forwarded-Proto/-Host/-Port} and {@code X-Request-ID} (the client's, or 32 random
+ *       hex digits). No {@code Via} or {@code Forwarded} is added. Bodies stream both ways with no
+ *       size limit.</li>
+ *   <li>When the endpoint cannot be reached before any response came back (connection refused,
+ *       reset, connect timeout) and the method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE,
+ *       TRACE) and none of the body was sent, another endpoint is tried, up to
+ *       {@link Builder#maxTries(int)} tries in all. Then: 502, or 504 when the last failure was a
+ *       timeout. A read timeout (an endpoint that accepted the request and went silent) is not
+ *       retried: 504.</li>
+ * </ol>
+ * Every response the proxy makes itself has a one-line plain-text body. Each upstream try is
+ * reported to its endpoint ({@code onStart}/{@code onEnd}) so balancers and passive health learn.
+ *
+ * <h2>Per-request cost</h2>
+ * No lock and no logging on the request path. Matching allocates nothing. Allocated per request:
+ * one {@code Exchange} (the request wrapper, the balancer's {@code PickContext} and the completion
+ * callback in one object, so no attribute lookups and no callback wrappers); the path-and-query
+ * string when there is a query; Jetty's upstream request, its header fields and response
+ * listener (the {@code ProxyHandler} machinery, which needs them); two small header-writing
+ * lambdas; a generated request id when the client sent none; and the boxed upstream latency for
+ * the access log. A header set listed in {@code Connection} is only allocated when such headers
+ * are present.
+ */
+public final class IngressHandler extends Handler.Abstract {
+    private final RoutingProxy proxy;
+
+    private IngressHandler(Builder builder) {
+        this.proxy = new RoutingProxy(builder.router, builder.settings(), builder.observer);
+        addBean(proxy);
+    }
+
+    /** A handler with default settings. */
+    public static IngressHandler create(Router router) {
+        return builder(router).build();
+    }
+
+    /** A builder for a handler serving {@code router}'s tables. */
+    public static Builder builder(Router router) {
+        return new Builder(Objects.requireNonNull(router, "router"));
+    }
+
+    /** The router whose current table this handler serves. */
+    public Router router() {
+        return proxy.router();
+    }
+
+    /** The port plain-HTTP requests to TLS hosts are redirected to; 0 when they are not. */
+    public int httpsRedirectPort() {
+        return proxy.httpsRedirectPort();
+    }
+
+    void httpsRedirectPort(int port) {
+        proxy.httpsRedirectPort(port);
+    }
+
+    @Override
+    public void setServer(Server server) {
+        super.setServer(server);
+        proxy.setServer(server);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        return proxy.handle(request, response, callback);
+    }
+
+    /** Builds an {@link IngressHandler}. Defaults follow ingress-nginx where it has one. */
+    public static final class Builder {
+        private final Router router;
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration readTimeout = Duration.ofSeconds(60);
+        private Duration upstreamKeepAlive = Duration.ofSeconds(60);
+        private int maxConnectionsPerEndpoint = 256;
+        private int maxQueuedPerEndpoint = 4096;
+        private int maxTries = 3;
+        private int httpsRedirectPort = 443;
+        private ExchangeObserver observer = ExchangeObserver.NONE;
+
+        private Builder(Router router) {
+            this.router = router;
+        }
+
+        /** TCP connect timeout to an endpoint, per try. Default 5 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** Longest silence while waiting for or reading an upstream response; then 504. Default 60 s. */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = positive(timeout, "readTimeout");
+            return this;
+        }
+
+        /** How long an idle pooled connection to an endpoint is kept open. Default 60 s. */
+        public Builder upstreamKeepAlive(Duration timeout) {
+            this.upstreamKeepAlive = positive(timeout, "upstreamKeepAlive");
+            return this;
+        }
+
+        /** Pooled keep-alive connections per endpoint. Default 256. */
+        public Builder maxConnectionsPerEndpoint(int max) {
+            this.maxConnectionsPerEndpoint = atLeast(max, 1, "maxConnectionsPerEndpoint");
+            return this;
+        }
+
+        /** Requests that may wait for a pooled connection per endpoint before failing with 502. Default 4096. */
+        public Builder maxQueuedPerEndpoint(int max) {
+            this.maxQueuedPerEndpoint = atLeast(max, 1, "maxQueuedPerEndpoint");
+            return this;
+        }
+
+        /** Tries per request including the first, like ingress-nginx's proxy-next-upstream-tries. Default 3. */
+        public Builder maxTries(int tries) {
+            this.maxTries = atLeast(tries, 1, "maxTries");
+            return this;
+        }
+
+        /**
+         * The port in the 308 redirect of plain-HTTP requests to TLS hosts (443 is left out of the
+         * URL); 0 switches the redirect off. Default 443. {@link IngressServer} sets its HTTPS port.
+         */
+        public Builder httpsRedirectPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("httpsRedirectPort: must be 0..65535, got " + port);
+            }
+            this.httpsRedirectPort = port;
+            return this;
+        }
+
+        Builder observer(ExchangeObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        public IngressHandler build() {
+            return new IngressHandler(this);
+        }
+
+        ProxySettings settings() {
+            return new ProxySettings(connectTimeout.toMillis(), readTimeout.toMillis(), upstreamKeepAlive.toMillis(),
+                    maxConnectionsPerEndpoint, maxQueuedPerEndpoint, maxTries, httpsRedirectPort);
+        }
+
+        static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + ": must be positive, got " + value);
+            }
+            return value;
+        }
+
+        static int atLeast(int value, int min, String name) {
+            if (value < min) {
+                throw new IllegalArgumentException(name + ": must be at least " + min + ", got " + value);
+            }
+            return value;
+        }
+    }
+}

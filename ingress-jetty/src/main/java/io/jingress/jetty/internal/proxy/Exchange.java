@@ -1,0 +1,162 @@
+package io.jingress.jetty.internal.proxy;
+
+import io.jingress.core.lb.Endpoint;
+import io.jingress.core.lb.PickContext;
+import io.jingress.core.route.Route;
+
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Everything one client request needs while it is proxied, in one object: it is the request
+ * ({@link Request.Wrapper}, so every {@code ProxyHandler} callback hands it back to us without an
+ * attribute lookup), the balancer's view of it ({@link PickContext}) and the completion callback
+ * towards the client ({@link Callback}, so the end of every request, whatever its outcome, passes
+ * through {@link #succeeded()} or {@link #failed(Throwable)} once).
+ */
+final class Exchange extends Request.Wrapper implements PickContext, Callback {
+    private final Response proxyToClientResponse;
+    private final Callback proxyToClientCallback;
+    private final ExchangeListener listener;
+
+    Route route;
+    /** The normalised path and the original query: what the backend receives. */
+    String pathAndQuery;
+    String requestId;
+    Endpoint endpoint;
+    long upstreamStart;
+    /** Summed over every try; -1 while no upstream exchange happened. */
+    long upstreamNanos = -1;
+    int tries;
+    /** Set once the first chunk of the client's body was handed upstream: from then on, no retry. */
+    boolean bodyConsumed;
+    private Endpoint[] tried;
+    private String clientAddress;
+    String affinityCookie;
+
+    Exchange(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback,
+            ExchangeListener listener) {
+        super(clientToProxyRequest);
+        this.proxyToClientResponse = proxyToClientResponse;
+        this.proxyToClientCallback = proxyToClientCallback;
+        this.listener = listener;
+    }
+
+    Response proxyToClientResponse() {
+        return proxyToClientResponse;
+    }
+
+    /** Remembers the current endpoint as tried, so {@link #excluded} skips it on the next pick. */
+    void markTried(int maxTries) {
+        if (tried == null) {
+            tried = new Endpoint[maxTries];
+        }
+        if (tries - 1 < tried.length) {
+            tried[tries - 1] = endpoint;
+        }
+    }
+
+    @Override
+    public boolean excluded(Endpoint candidate) {
+        Endpoint[] seen = tried;
+        if (seen == null) {
+            return false;
+        }
+        for (Endpoint e : seen) {
+            if (e == candidate) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String header(String name) {
+        return getHeaders().get(name);
+    }
+
+    @Override
+    public String cookie(String name) {
+        for (HttpField field : getHeaders()) {
+            if (field.getHeader() == HttpHeader.COOKIE) {
+                String value = cookieIn(field.getValue(), name);
+                if (value != null) {
+                    return value;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Finds {@code name=value} in a Cookie header value without splitting it. */
+    static String cookieIn(String header, String name) {
+        if (header == null) {
+            return null;
+        }
+        int n = header.length();
+        int i = 0;
+        while (i < n) {
+            while (i < n && (header.charAt(i) == ' ' || header.charAt(i) == ';')) {
+                i++;
+            }
+            int end = header.indexOf(';', i);
+            if (end < 0) {
+                end = n;
+            }
+            if (header.startsWith(name, i) && i + name.length() < end && header.charAt(i + name.length()) == '=') {
+                String value = header.substring(i + name.length() + 1, end).trim();
+                if (value.length() >= 2 && value.charAt(0) == '"' && value.charAt(value.length() - 1) == '"') {
+                    value = value.substring(1, value.length() - 1);
+                }
+                return value;
+            }
+            i = end + 1;
+        }
+        return null;
+    }
+
+    @Override
+    public String clientAddress() {
+        String address = clientAddress;
+        if (address == null) {
+            address = Request.getRemoteAddr(this);
+            clientAddress = address;
+        }
+        return address;
+    }
+
+    @Override
+    public String uri() {
+        return pathAndQuery;
+    }
+
+    @Override
+    public void setAffinityCookie(String name, String value) {
+        affinityCookie = name + "=" + value + "; Path=/; HttpOnly";
+    }
+
+    @Override
+    public void succeeded() {
+        listener.onExchangeEnd(this, proxyToClientResponse.getStatus());
+        proxyToClientCallback.succeeded();
+    }
+
+    @Override
+    public void failed(Throwable failure) {
+        listener.onExchangeEnd(this, proxyToClientResponse.getStatus());
+        proxyToClientCallback.failed(failure);
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+        return proxyToClientCallback.getInvocationType();
+    }
+
+    /** Told once per request when its response is complete (or failed). */
+    interface ExchangeListener {
+        void onExchangeEnd(Exchange exchange, int status);
+    }
+}

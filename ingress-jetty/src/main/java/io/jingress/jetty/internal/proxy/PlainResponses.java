@@ -1,0 +1,68 @@
+package io.jingress.jetty.internal.proxy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The responses the proxy makes itself: a status and one short line of plain text, never a stack
+ * trace or an HTML error page. Bodies are encoded once, up front.
+ */
+final class PlainResponses {
+    static final Body BAD_REQUEST = new Body(HttpStatus.BAD_REQUEST_400, "400 Bad Request: the request path cannot be routed safely\n");
+    static final Body NOT_FOUND = new Body(HttpStatus.NOT_FOUND_404, "404 Not Found: no route for this host and path\n");
+    static final Body METHOD_NOT_ALLOWED = new Body(HttpStatus.METHOD_NOT_ALLOWED_405, "405 Method Not Allowed: CONNECT is not supported\n");
+    static final Body BAD_GATEWAY = new Body(HttpStatus.BAD_GATEWAY_502, "502 Bad Gateway: the upstream endpoint could not be reached\n");
+    static final Body SERVICE_UNAVAILABLE = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: no ready endpoint for this route\n");
+    static final Body GATEWAY_TIMEOUT = new Body(HttpStatus.GATEWAY_TIMEOUT_504, "504 Gateway Timeout: the upstream endpoint did not answer in time\n");
+    static final Body PERMANENT_REDIRECT = new Body(HttpStatus.PERMANENT_REDIRECT_308, "308 Permanent Redirect\n");
+
+    private static final HttpField TEXT_PLAIN = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+    private static final HttpField ALLOW = new PreEncodedHttpField(HttpHeader.ALLOW,
+            "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH, TRACE");
+
+    private PlainResponses() {
+    }
+
+    /** One pre-encoded response: status, Content-Length and body. */
+    record Body(int status, byte[] bytes, HttpField contentLength) {
+        Body(int status, String text) {
+            this(status, text.getBytes(StandardCharsets.UTF_8), null);
+        }
+
+        Body {
+            contentLength = new PreEncodedHttpField(HttpHeader.CONTENT_LENGTH, Integer.toString(bytes.length));
+        }
+    }
+
+    /** Writes {@code body} on a response nothing was written to yet. */
+    static void write(Response response, Callback callback, Body body) {
+        send(response, callback, body);
+    }
+
+    /** Writes a 308 to {@code location}. */
+    static void redirect(Response response, Callback callback, String location) {
+        response.reset();
+        response.getHeaders().put(HttpHeader.LOCATION, location);
+        send(response, callback, PERMANENT_REDIRECT);
+    }
+
+    private static void send(Response response, Callback callback, Body body) {
+        response.setStatus(body.status());
+        response.getHeaders().put(TEXT_PLAIN);
+        response.getHeaders().put(body.contentLength());
+        if (body.status() == HttpStatus.METHOD_NOT_ALLOWED_405) {
+            response.getHeaders().put(ALLOW);
+            // After CONNECT a client may already be sending tunnel bytes: never read them as HTTP.
+            response.getHeaders().put(HttpFields.CONNECTION_CLOSE);
+        }
+        response.write(true, ByteBuffer.wrap(body.bytes()), callback);
+    }
+}

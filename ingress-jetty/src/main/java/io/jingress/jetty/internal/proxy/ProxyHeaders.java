@@ -1,0 +1,218 @@
+package io.jingress.jetty.internal.proxy;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * The headers the proxy sends either way.
+ *
+ * <p>Upstream, the backend receives the client's headers without the hop-by-hop ones (RFC 9110
+ * section 7.6.1: {@code Connection}, {@code Keep-Alive}, {@code Proxy-Connection}, {@code TE},
+ * {@code Trailer}, {@code Transfer-Encoding}, {@code Upgrade}, {@code Proxy-Authorization},
+ * {@code Proxy-Authenticate}, and every header named in {@code Connection}), plus what
+ * ingress-nginx sends: {@code X-Forwarded-For} (the client's value, if any, with the client's
+ * address appended), {@code X-Real-IP}, {@code X-Forwarded-Proto}, {@code X-Forwarded-Host},
+ * {@code X-Forwarded-Port} (these four replace whatever the client sent, which nobody vouched
+ * for) and {@code X-Request-ID} (kept when the client sent one, else 32 random hex digits).
+ * We do not add {@code Via} or {@code Forwarded}: ingress-nginx does not, backends behind an
+ * Ingress read {@code X-Forwarded-*}, and a second, differently formatted copy of the same facts
+ * invites disagreement; client-sent {@code Via}/{@code Forwarded} pass through untouched.
+ *
+ * <p>Downstream, the client receives the backend's headers without the same hop-by-hop ones.
+ */
+final class ProxyHeaders {
+    static final String X_REAL_IP = "X-Real-IP";
+    static final String X_REQUEST_ID = "X-Request-ID";
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private ProxyHeaders() {
+    }
+
+    /** Whether a header is hop-by-hop by definition (regardless of {@code Connection}). */
+    static boolean isHopByHop(HttpField field) {
+        HttpHeader header = field.getHeader();
+        if (header == null) {
+            return false;
+        }
+        switch (header) {
+            case CONNECTION, KEEP_ALIVE, PROXY_CONNECTION, TE, TRAILER, TRANSFER_ENCODING, UPGRADE,
+                    PROXY_AUTHORIZATION, PROXY_AUTHENTICATE:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * The header names listed in {@code Connection} (lower case), or {@code null} when it lists
+     * none beyond {@code close}, {@code keep-alive} and {@code upgrade}, which is nearly always: so
+     * the common case allocates nothing.
+     */
+    static String[] connectionNamed(HttpFields fields) {
+        String[] named = null;
+        int count = 0;
+        for (HttpField field : fields) {
+            if (field.getHeader() != HttpHeader.CONNECTION) {
+                continue;
+            }
+            String value = field.getValue();
+            int n = value.length();
+            int start = 0;
+            while (start < n) {
+                int comma = value.indexOf(',', start);
+                int end = comma < 0 ? n : comma;
+                String token = value.substring(start, end).trim();
+                if (!token.isEmpty() && !token.equalsIgnoreCase("close") && !token.equalsIgnoreCase("keep-alive")
+                        && !token.equalsIgnoreCase("upgrade")) {
+                    if (named == null) {
+                        named = new String[4];
+                    } else if (count == named.length) {
+                        named = java.util.Arrays.copyOf(named, count * 2);
+                    }
+                    named[count++] = token;
+                }
+                start = end + 1;
+            }
+        }
+        return named == null ? null : java.util.Arrays.copyOf(named, count);
+    }
+
+    static boolean isNamedIn(String[] connectionNamed, HttpField field) {
+        if (connectionNamed == null) {
+            return false;
+        }
+        String name = field.getName();
+        for (String named : connectionNamed) {
+            if (named.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Copies the client's headers to the upstream request, leaving out hop-by-hop headers and the
+     * ones this proxy sets itself, and appends the client's address to {@code X-Forwarded-For}.
+     */
+    static void copyClientHeaders(Exchange exchange, HttpFields clientToProxyHeaders, HttpFields.Mutable proxyToServerHeaders) {
+        String[] named = connectionNamed(clientToProxyHeaders);
+        String forwardedFor = null;
+        boolean hasHost = false;
+        for (HttpField field : clientToProxyHeaders) {
+            if (isHopByHop(field) || isNamedIn(named, field)) {
+                continue;
+            }
+            HttpHeader header = field.getHeader();
+            if (header != null) {
+                switch (header) {
+                    case HOST:
+                        hasHost = true;
+                        proxyToServerHeaders.add(hostFor(exchange, field));
+                        continue;
+                    case X_FORWARDED_FOR:
+                        forwardedFor = forwardedFor == null ? field.getValue() : forwardedFor + ", " + field.getValue();
+                        continue;
+                    case X_FORWARDED_PROTO, X_FORWARDED_HOST, X_FORWARDED_PORT, X_FORWARDED_SERVER:
+                        continue;
+                    default:
+                        break;
+                }
+            } else if (field.is(X_REAL_IP)) {
+                continue;
+            } else if (field.is(X_REQUEST_ID)) {
+                String id = field.getValue();
+                if (id == null || id.isBlank()) {
+                    continue;
+                }
+                exchange.requestId = id;
+            }
+            proxyToServerHeaders.add(field);
+        }
+        if (!hasHost) {
+            // HTTP/2 carries the host in :authority, which Jetty exposes through the URI only.
+            String authority = exchange.getHttpURI().getAuthority();
+            if (authority != null) {
+                proxyToServerHeaders.put(HttpHeader.HOST, authority);
+            }
+        }
+        String clientAddress = exchange.clientAddress();
+        proxyToServerHeaders.put(HttpHeader.X_FORWARDED_FOR,
+                forwardedFor == null ? clientAddress : forwardedFor + ", " + clientAddress);
+    }
+
+    /**
+     * The Host the backend sees: the client's, unless an absolute-form target named another
+     * authority, which is what the request was routed by (RFC 9112 section 3.2.2).
+     */
+    private static HttpField hostFor(Exchange exchange, HttpField clientHost) {
+        String routedHost = exchange.getHttpURI().getHost();
+        String value = clientHost.getValue();
+        if (routedHost == null || value == null) {
+            return clientHost;
+        }
+        if (value.regionMatches(true, 0, routedHost, 0, routedHost.length())
+                && (value.length() == routedHost.length() || value.charAt(routedHost.length()) == ':')) {
+            return clientHost;
+        }
+        return new HttpField(HttpHeader.HOST, exchange.getHttpURI().getAuthority());
+    }
+
+    /** Adds the headers this proxy vouches for. */
+    static void addForwardedHeaders(Exchange exchange, HttpFields.Mutable proxyToServerHeaders, String localPort) {
+        proxyToServerHeaders.put(X_REAL_IP, exchange.clientAddress());
+        proxyToServerHeaders.put(HttpHeader.X_FORWARDED_PROTO, exchange.isSecure() ? "https" : "http");
+        String host = proxyToServerHeaders.get(HttpHeader.HOST);
+        if (host != null) {
+            proxyToServerHeaders.put(HttpHeader.X_FORWARDED_HOST, host);
+        }
+        proxyToServerHeaders.put(HttpHeader.X_FORWARDED_PORT, localPort);
+        if (exchange.requestId == null) {
+            exchange.requestId = newRequestId();
+            proxyToServerHeaders.put(X_REQUEST_ID, exchange.requestId);
+        }
+    }
+
+    /** 128 random bits as 32 hex digits, like ingress-nginx's {@code $req_id}. */
+    static String newRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        char[] id = new char[32];
+        long bits = random.nextLong();
+        for (int i = 0; i < 16; i++) {
+            id[i] = HEX[(int) (bits >>> (60 - 4 * i)) & 0xF];
+        }
+        bits = random.nextLong();
+        for (int i = 0; i < 16; i++) {
+            id[16 + i] = HEX[(int) (bits >>> (60 - 4 * i)) & 0xF];
+        }
+        return new String(id);
+    }
+
+    /** The port the client connected to, as text, without allocating for the usual ports. */
+    static String localPort(Request request) {
+        int port = Request.getLocalPort(request);
+        return PortText.of(port);
+    }
+
+    /** Caches the text of the few ports a proxy listens on. */
+    private static final class PortText {
+        private static volatile Entry last = new Entry(-1, "");
+
+        private record Entry(int port, String text) {
+        }
+
+        static String of(int port) {
+            Entry entry = last;
+            if (entry.port == port) {
+                return entry.text;
+            }
+            entry = new Entry(port, Integer.toString(port));
+            last = entry;
+            return entry.text;
+        }
+    }
+}

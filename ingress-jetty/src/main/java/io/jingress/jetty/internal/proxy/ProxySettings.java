@@ -1,0 +1,16 @@
+package io.jingress.jetty.internal.proxy;
+
+/**
+ * How the proxy talks to upstream endpoints; validated by the public builders.
+ *
+ * @param connectTimeoutMillis TCP connect timeout per try
+ * @param readTimeoutMillis longest silence while waiting for or reading an upstream response
+ * @param upstreamKeepAliveMillis how long an idle pooled upstream connection is kept
+ * @param maxConnectionsPerEndpoint pooled connections per endpoint
+ * @param maxQueuedPerEndpoint requests waiting for a pooled connection per endpoint
+ * @param maxTries tries per request, counting the first (ingress-nginx's proxy-next-upstream-tries)
+ * @param httpsRedirectPort where plain-HTTP requests to TLS hosts are redirected; 0 = never
+ */
+public record ProxySettings(long connectTimeoutMillis, long readTimeoutMillis, long upstreamKeepAliveMillis,
+        int maxConnectionsPerEndpoint, int maxQueuedPerEndpoint, int maxTries, int httpsRedirectPort) {
+}

@@ -1,0 +1,395 @@
+package io.jingress.jetty.internal.proxy;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.jingress.core.lb.Endpoint;
+import io.jingress.core.lb.LoadBalancer;
+import io.jingress.core.route.Backend;
+import io.jingress.core.route.MatchResult;
+import io.jingress.core.route.RequestPaths;
+import io.jingress.core.route.Route;
+import io.jingress.core.route.Router;
+import io.jingress.jetty.internal.admin.AccessLog;
+
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.proxy.ProxyHandler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The request path: route, pick, forward with Jetty's {@link ProxyHandler}, retry, report.
+ * {@code IngressHandler} is its public face; see its Javadoc for the behaviour and for what is
+ * allocated per request.
+ */
+public final class RoutingProxy extends ProxyHandler implements Exchange.ExchangeListener {
+    private static final Integer[] STATUS_BOXES = new Integer[600];
+
+    static {
+        for (int i = 0; i < STATUS_BOXES.length; i++) {
+            STATUS_BOXES[i] = i;
+        }
+    }
+
+    private final Router router;
+    private final ProxySettings settings;
+    private final ExchangeObserver observer;
+    private volatile int httpsRedirectPort;
+
+    public RoutingProxy(Router router, ProxySettings settings, ExchangeObserver observer) {
+        this.router = Objects.requireNonNull(router, "router");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.observer = Objects.requireNonNull(observer, "observer");
+        this.httpsRedirectPort = settings.httpsRedirectPort();
+    }
+
+    /** The HTTPS port plain-HTTP requests to TLS hosts are redirected to; 0 = no redirect. */
+    public void httpsRedirectPort(int port) {
+        this.httpsRedirectPort = port;
+    }
+
+    public int httpsRedirectPort() {
+        return httpsRedirectPort;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    @Override
+    public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback) {
+        Exchange exchange = new Exchange(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, this);
+        observer.onBegin();
+        String method = clientToProxyRequest.getMethod();
+        if (HttpMethod.CONNECT.is(method)) {
+            PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.METHOD_NOT_ALLOWED);
+            return true;
+        }
+        HttpURI uri = clientToProxyRequest.getHttpURI();
+        String path = RequestPaths.normalize(uri.getPath());
+        if (path == null) {
+            PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.BAD_REQUEST);
+            return true;
+        }
+        // The URI's host is the absolute-form target's authority when there is one, else the Host
+        // header's: either way the only thing that can choose an upstream is the route table.
+        String host = uri.getHost();
+        MatchResult match = router.current().match(host == null ? "" : host, path);
+        if (!(match instanceof Route route)) {
+            PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.NOT_FOUND);
+            return true;
+        }
+        exchange.route = route;
+        clientToProxyRequest.setAttribute(AccessLog.ROUTE, route);
+        String query = uri.getQuery();
+        exchange.pathAndQuery = query == null ? path : path + '?' + query;
+
+        int redirectPort = httpsRedirectPort;
+        if (route.sslRedirect() && redirectPort > 0 && !clientToProxyRequest.isSecure()) {
+            PlainResponses.redirect(proxyToClientResponse, exchange, httpsLocation(host, redirectPort, exchange.pathAndQuery));
+            return true;
+        }
+        Backend backend = route.backend();
+        Endpoint endpoint = backend.status() == Backend.Status.READY ? backend.balancer().pick(exchange) : null;
+        if (endpoint == null) {
+            PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.SERVICE_UNAVAILABLE);
+            return true;
+        }
+        exchange.endpoint = endpoint;
+        exchange.tries = 1;
+        return super.handle(exchange, proxyToClientResponse, exchange);
+    }
+
+    static String httpsLocation(String host, int port, String pathAndQuery) {
+        StringBuilder location = new StringBuilder(16 + host.length() + pathAndQuery.length());
+        location.append("https://").append(host);
+        if (port != 443) {
+            location.append(':').append(port);
+        }
+        return location.append(pathAndQuery).toString();
+    }
+
+    @Override
+    protected HttpURI rewriteHttpURI(Request clientToProxyRequest) {
+        Exchange exchange = (Exchange) clientToProxyRequest;
+        return HttpURI.from("http", uriHost(exchange.endpoint), exchange.endpoint.port(), exchange.pathAndQuery);
+    }
+
+    private static String uriHost(Endpoint endpoint) {
+        String address = endpoint.address();
+        return address.indexOf(':') >= 0 ? "[" + address + "]" : address;
+    }
+
+    @Override
+    protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request clientToProxyRequest, HttpURI newHttpURI) {
+        // Built from parts: HttpClient.newRequest(URI) would format and re-parse the URI.
+        return getHttpClient().newRequest(newHttpURI.getHost(), newHttpURI.getPort())
+                .path(newHttpURI.getPathQuery())
+                .method(clientToProxyRequest.getMethod())
+                .idleTimeout(settings.readTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void copyRequestHeaders(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
+        Exchange exchange = (Exchange) clientToProxyRequest;
+        HttpFields clientToProxyHeaders = clientToProxyRequest.getHeaders();
+        proxyToServerRequest.headers(proxyToServerHeaders ->
+                ProxyHeaders.copyClientHeaders(exchange, clientToProxyHeaders, proxyToServerHeaders));
+    }
+
+    @Override
+    protected void addProxyHeaders(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
+        Exchange exchange = (Exchange) clientToProxyRequest;
+        String localPort = ProxyHeaders.localPort(clientToProxyRequest);
+        proxyToServerRequest.headers(proxyToServerHeaders ->
+                ProxyHeaders.addForwardedHeaders(exchange, proxyToServerHeaders, localPort));
+        if (exchange.tries == 1) {
+            clientToProxyRequest.setAttribute(AccessLog.REQUEST_ID, exchange.requestId);
+        }
+    }
+
+    @Override
+    protected org.eclipse.jetty.client.Request.Content newProxyToServerRequestContent(Request clientToProxyRequest,
+            Response proxyToClientResponse, org.eclipse.jetty.client.Request proxyToServerRequest) {
+        return new ReplayGuardedContent((Exchange) clientToProxyRequest);
+    }
+
+    @Override
+    protected void sendProxyToServerRequest(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
+            Response proxyToClientResponse, Callback proxyToClientCallback) {
+        Exchange exchange = (Exchange) clientToProxyRequest;
+        clientToProxyRequest.setAttribute(AccessLog.UPSTREAM_ADDR, exchange.endpoint.id());
+        exchange.upstreamStart = exchange.endpoint.onStart();
+        super.sendProxyToServerRequest(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
+    }
+
+    @Override
+    protected org.eclipse.jetty.client.Response.CompleteListener newServerToProxyResponseListener(Request clientToProxyRequest,
+            org.eclipse.jetty.client.Request proxyToServerRequest, Response proxyToClientResponse, Callback proxyToClientCallback) {
+        return new UpstreamResponseListener((Exchange) clientToProxyRequest, proxyToServerRequest, proxyToClientResponse,
+                proxyToClientCallback);
+    }
+
+    @Override
+    protected void onProxyToClientResponseComplete(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
+            org.eclipse.jetty.client.Response serverToProxyResponse, Response proxyToClientResponse, Callback proxyToClientCallback) {
+        endUpstream((Exchange) clientToProxyRequest, true);
+        proxyToClientCallback.succeeded();
+    }
+
+    @Override
+    protected void onProxyToClientResponseFailure(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
+            org.eclipse.jetty.client.Response serverToProxyResponse, Response proxyToClientResponse, Callback proxyToClientCallback,
+            Throwable failure) {
+        // The upstream answered; it is the client that went away.
+        endUpstream((Exchange) clientToProxyRequest, true);
+        proxyToClientCallback.failed(failure);
+    }
+
+    @Override
+    protected void onServerToProxyResponseFailure(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
+            org.eclipse.jetty.client.Response serverToProxyResponse, Response proxyToClientResponse, Callback proxyToClientCallback,
+            Throwable failure) {
+        Exchange exchange = (Exchange) clientToProxyRequest;
+        endUpstream(exchange, false);
+        if (proxyToClientResponse.isCommitted()) {
+            proxyToClientCallback.failed(failure);
+            return;
+        }
+        boolean responseBegan = serverToProxyResponse != null && serverToProxyResponse.getStatus() > 0;
+        if (!responseBegan && mayRetry(exchange, failure)) {
+            exchange.markTried(settings.maxTries());
+            Endpoint next = pickUntried(exchange);
+            if (next != null) {
+                exchange.endpoint = next;
+                exchange.tries++;
+                proxyToClientResponse.reset();
+                super.handle(exchange, proxyToClientResponse, proxyToClientCallback);
+                return;
+            }
+        }
+        proxyToClientResponse.reset();
+        PlainResponses.write(proxyToClientResponse, proxyToClientCallback,
+                isTimeout(failure) ? PlainResponses.GATEWAY_TIMEOUT : PlainResponses.BAD_GATEWAY);
+    }
+
+    /** An endpoint this request has not tried yet, or null. */
+    private static Endpoint pickUntried(Exchange exchange) {
+        LoadBalancer balancer = exchange.route.backend().balancer();
+        // A balancer honours PickContext.excluded; the loop guards against one that does not.
+        for (int i = balancer.endpoints().size(); i > 0; i--) {
+            Endpoint candidate = balancer.pick(exchange);
+            if (candidate == null) {
+                return null;
+            }
+            if (!exchange.excluded(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Another endpoint may be tried when nothing of the client's body went upstream, the method is
+     * idempotent, tries are left, and the failure is not a read timeout (the request reached an
+     * endpoint that is slow: sending it again elsewhere doubles the load and rarely helps).
+     */
+    private boolean mayRetry(Exchange exchange, Throwable failure) {
+        if (exchange.bodyConsumed || exchange.tries >= settings.maxTries()) {
+            return false;
+        }
+        if (!isIdempotent(exchange.getMethod())) {
+            return false;
+        }
+        return !(failure instanceof TimeoutException);
+    }
+
+    static boolean isIdempotent(String method) {
+        return HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method) || HttpMethod.OPTIONS.is(method)
+                || HttpMethod.PUT.is(method) || HttpMethod.DELETE.is(method) || HttpMethod.TRACE.is(method);
+    }
+
+    static boolean isTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+                return true;
+            }
+            if (t instanceof ConnectException) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private void endUpstream(Exchange exchange, boolean success) {
+        long now = System.nanoTime();
+        exchange.endpoint.onEnd(exchange.upstreamStart, success);
+        long spent = Math.max(0, now - exchange.upstreamStart);
+        exchange.upstreamNanos = exchange.upstreamNanos < 0 ? spent : exchange.upstreamNanos + spent;
+    }
+
+    @Override
+    public void onExchangeEnd(Exchange exchange, int status) {
+        if (exchange.upstreamNanos >= 0) {
+            exchange.setAttribute(AccessLog.UPSTREAM_NANOS, exchange.upstreamNanos);
+        }
+        observer.onEnd(exchange.route, exchange.getMethod(), status, exchange.upstreamNanos);
+    }
+
+    @Override
+    protected HttpClient newHttpClient() {
+        ClientConnector clientConnector = new ClientConnector();
+        Server server = getServer();
+        Executor executor = server == null ? null : server.getThreadPool();
+        if (executor == null) {
+            QueuedThreadPool upstreamThreads = new QueuedThreadPool();
+            upstreamThreads.setName("jingress-upstream");
+            executor = upstreamThreads;
+        }
+        // Sharing the server's pool saves a thread hop per response chunk, as nginx shares a worker.
+        clientConnector.setExecutor(executor);
+        return new HttpClient(new HttpClientTransportOverHTTP(clientConnector));
+    }
+
+    @Override
+    protected void configureHttpClient(HttpClient httpClient) {
+        super.configureHttpClient(httpClient);
+        httpClient.setUserAgentField(null);
+        httpClient.setConnectTimeout(settings.connectTimeoutMillis());
+        httpClient.setIdleTimeout(settings.upstreamKeepAliveMillis());
+        httpClient.setMaxConnectionsPerDestination(settings.maxConnectionsPerEndpoint());
+        httpClient.setMaxRequestsQueuedPerDestination(settings.maxQueuedPerEndpoint());
+        // Endpoints come and go with Pods: forget the pool of one that has been unused for a while.
+        httpClient.setDestinationIdleTimeout(settings.upstreamKeepAliveMillis() * 5);
+    }
+
+    /**
+     * Streams the client's body upstream and remembers whether any of it was touched: once it was,
+     * the request cannot be replayed on another endpoint.
+     */
+    private static final class ReplayGuardedContent extends ProxyRequestContent {
+        private final Exchange exchange;
+
+        ReplayGuardedContent(Exchange exchange) {
+            super(exchange);
+            this.exchange = exchange;
+        }
+
+        @Override
+        public Content.Chunk read() {
+            exchange.bodyConsumed = true;
+            return super.read();
+        }
+
+        @Override
+        public void demand(Runnable demandCallback) {
+            exchange.bodyConsumed = true;
+            super.demand(demandCallback);
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            // An untouched body stays readable for a retry on another endpoint.
+            if (exchange.bodyConsumed) {
+                super.fail(failure);
+            }
+        }
+    }
+
+    /** Copies the upstream response, leaving out hop-by-hop headers both by definition and by name. */
+    private final class UpstreamResponseListener extends ProxyResponseListener {
+        private final Exchange exchange;
+        private final Response proxyToClientResponse;
+
+        UpstreamResponseListener(Exchange exchange, org.eclipse.jetty.client.Request proxyToServerRequest,
+                Response proxyToClientResponse, Callback proxyToClientCallback) {
+            super(exchange, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
+            this.exchange = exchange;
+            this.proxyToClientResponse = proxyToClientResponse;
+        }
+
+        @Override
+        public void onBegin(org.eclipse.jetty.client.Response serverToProxyResponse) {
+            super.onBegin(serverToProxyResponse);
+            int status = serverToProxyResponse.getStatus();
+            exchange.setAttribute(AccessLog.UPSTREAM_STATUS, status >= 0 && status < STATUS_BOXES.length ? STATUS_BOXES[status] : status);
+        }
+
+        @Override
+        public void onHeaders(org.eclipse.jetty.client.Response serverToProxyResponse) {
+            HttpFields serverToProxyHeaders = serverToProxyResponse.getHeaders();
+            String[] connectionNamed = ProxyHeaders.connectionNamed(serverToProxyHeaders);
+            HttpFields.Mutable proxyToClientHeaders = proxyToClientResponse.getHeaders();
+            for (HttpField field : serverToProxyHeaders) {
+                if (ProxyHeaders.isHopByHop(field) || ProxyHeaders.isNamedIn(connectionNamed, field)) {
+                    continue;
+                }
+                HttpHeader header = field.getHeader();
+                if (header == HttpHeader.DATE || header == HttpHeader.SERVER) {
+                    // The server may have set its own already; one of each.
+                    proxyToClientHeaders.put(field);
+                } else {
+                    proxyToClientHeaders.add(field);
+                }
+            }
+            if (exchange.affinityCookie != null) {
+                proxyToClientHeaders.add(HttpHeader.SET_COOKIE, exchange.affinityCookie);
+            }
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package io.jingress.jetty.testing;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Real Jetty backend servers on 127.0.0.1, port 0, for every proxy integration test; registered as
+ * a JUnit extension they are all stopped after each test:
+ *
+ * <pre>{@code
+ * @RegisterExtension final Backends backends = new Backends();
+ *
+ * Backends.Echo a = backends.start("a");
+ * ... send through the proxy ...
+ * assertEquals("GET", a.lastRequest().method());
+ * }</pre>
+ *
+ * <p>An {@link Echo} backend answers every request with 200, headers {@code X-Backend} (its name),
+ * {@code X-Echo-Method}, {@code X-Echo-Path-Query}, {@code X-Echo-Body-Length} and
+ * {@code X-Echo-Body-Sha256}, and the request body as its body, and records what it received.
+ * Special paths: {@code /download/N} streams N pseudo-random bytes (see {@link #pattern});
+ * {@code /upload...} answers without echoing the body; {@code /hold...} waits until
+ * {@link Echo#release()} (or the backend stops) before answering.
+ *
+ * <p>A {@link Raw} backend answers every connection with one canned response, byte for byte, for
+ * tests about exactly what a backend sends.
+ */
+public final class Backends implements AfterEachCallback, AutoCloseable {
+    private final List<Echo> started = new ArrayList<>();
+    private final List<Raw> raws = new ArrayList<>();
+
+    /** Starts an echo backend named {@code name}. */
+    public synchronized Echo start(String name) {
+        Echo echo = new Echo(name);
+        started.add(echo);
+        echo.start();
+        return echo;
+    }
+
+    /** Starts a raw backend answering every request with {@code response} (CRLF line ends) and closing. */
+    public synchronized Raw startRaw(String response) {
+        Raw raw = new Raw(response);
+        raws.add(raw);
+        return raw;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Echo echo : started) {
+            echo.kill();
+        }
+        started.clear();
+        for (Raw raw : raws) {
+            raw.close();
+        }
+        raws.clear();
+    }
+
+    /** The bytes {@code /download/N} streams: a fixed pseudo-random sequence, seeded by N. */
+    public static void pattern(long length, PatternSink sink) throws Exception {
+        Random random = new Random(length);
+        byte[] chunk = new byte[64 * 1024];
+        long left = length;
+        while (left > 0) {
+            random.nextBytes(chunk);
+            int n = (int) Math.min(chunk.length, left);
+            sink.accept(chunk, n);
+            left -= n;
+        }
+    }
+
+    /** SHA-256 of {@link #pattern}{@code (length)}, as hex. */
+    public static String patternSha256(long length) throws Exception {
+        MessageDigest digest = sha256();
+        pattern(length, (bytes, n) -> digest.update(bytes, 0, n));
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Receives a chunk of {@link #pattern}. */
+    @FunctionalInterface
+    public interface PatternSink {
+        void accept(byte[] bytes, int length) throws Exception;
+    }
+
+    /** What a backend received. */
+    public record Seen(String method, String pathQuery, HttpFields headers, long bodyLength) {
+        public String header(String name) {
+            return headers.get(name);
+        }
+    }
+
+    /** One echo backend server. */
+    public static final class Echo {
+        private final String name;
+        private final Server server;
+        private final ServerConnector connector;
+        private final ConcurrentLinkedDeque<Seen> seen = new ConcurrentLinkedDeque<>();
+        private final AtomicInteger requests = new AtomicInteger();
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final CountDownLatch holding = new CountDownLatch(1);
+
+        private Echo(String name) {
+            this.name = name;
+            QueuedThreadPool threads = new QueuedThreadPool(32, 4);
+            threads.setName("backend-" + name);
+            this.server = new Server(threads);
+            this.connector = new ServerConnector(server, 1, 1);
+            connector.setHost("127.0.0.1");
+            connector.setPort(0);
+            server.addConnector(connector);
+            server.setHandler(new EchoHandler());
+            server.setStopTimeout(0);
+        }
+
+        private void start() {
+            try {
+                server.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("backend " + name + " did not start", e);
+            }
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public int port() {
+            return connector.getLocalPort();
+        }
+
+        /** Requests received so far. */
+        public int requests() {
+            return requests.get();
+        }
+
+        /** The last request received, or null. */
+        public Seen lastRequest() {
+            return seen.peekLast();
+        }
+
+        /** Lets the requests waiting on {@code /hold} answer. */
+        public void release() {
+            release.countDown();
+        }
+
+        /** Waits until a request is held on {@code /hold}. */
+        public boolean awaitHolding(long timeout, TimeUnit unit) throws InterruptedException {
+            return holding.await(timeout, unit);
+        }
+
+        /** Stops the server at once: open connections are closed, the port refuses connections. */
+        public void kill() {
+            release.countDown();
+            try {
+                server.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("backend " + name + " did not stop", e);
+            }
+        }
+
+        private final class EchoHandler extends Handler.Abstract {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                requests.incrementAndGet();
+                String pathQuery = request.getHttpURI().getPathQuery();
+                MessageDigest digest = sha256();
+                byte[] body;
+                try (InputStream in = Content.Source.asInputStream(request)) {
+                    body = in.readAllBytes();
+                }
+                digest.update(body);
+                seen.add(new Seen(request.getMethod(), pathQuery, HttpFields.build(request.getHeaders()).asImmutable(), body.length));
+
+                if (request.getHttpURI().getPath().startsWith("/hold")) {
+                    holding.countDown();
+                    release.await(30, TimeUnit.SECONDS);
+                }
+                HttpFields.Mutable headers = response.getHeaders();
+                headers.put("X-Backend", name);
+                headers.put("X-Echo-Method", request.getMethod());
+                headers.put("X-Echo-Path-Query", pathQuery);
+                headers.put("X-Echo-Body-Length", Integer.toString(body.length));
+                headers.put("X-Echo-Body-Sha256", HexFormat.of().formatHex(digest.digest()));
+
+                String path = request.getHttpURI().getPath();
+                if (path.startsWith("/download/")) {
+                    long length = Long.parseLong(path.substring("/download/".length()));
+                    headers.put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+                    try (OutputStream out = Content.Sink.asOutputStream(response)) {
+                        pattern(length, (bytes, n) -> out.write(bytes, 0, n));
+                    }
+                    callback.succeeded();
+                    return true;
+                }
+                if (path.startsWith("/upload")) {
+                    body = new byte[0];
+                }
+                headers.put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+                headers.put(HttpHeader.CONTENT_LENGTH, body.length);
+                response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+                return true;
+            }
+        }
+    }
+
+    /** A backend that reads a request head and writes a canned response, then closes. */
+    public static final class Raw implements AutoCloseable {
+        private final java.net.ServerSocket socket;
+        private final Thread acceptor;
+        private final ConcurrentLinkedDeque<String> heads = new ConcurrentLinkedDeque<>();
+
+        private Raw(String response) {
+            try {
+                socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            byte[] bytes = response.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            acceptor = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (java.net.Socket client = socket.accept()) {
+                        heads.add(RawHttp.readHead(client.getInputStream()));
+                        client.getOutputStream().write(bytes);
+                        client.getOutputStream().flush();
+                    } catch (java.io.IOException e) {
+                        // closed by close(), or a client gone: either way, next connection
+                    }
+                }
+            }, "raw-backend");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        public int port() {
+            return socket.getLocalPort();
+        }
+
+        /** The request heads received (request line and headers). */
+        public List<String> heads() {
+            return List.copyOf(heads);
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+                acceptor.join(5_000);
+            } catch (java.io.IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.jingress.jetty.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A raw socket HTTP/1.1 client, for requests no well-behaved client library sends (absolute-form
+ * targets, CONNECT, hand-written hop-by-hop headers) and for reading exactly what came back.
+ */
+public final class RawHttp {
+    private RawHttp() {
+    }
+
+    /**
+     * Sends {@code request} (CRLF line ends; should carry {@code Connection: close}) to
+     * 127.0.0.1:{@code port} and returns everything read until the server closes.
+     */
+    public static String exchange(int port, String request) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                InputStream in = socket.getInputStream();
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    received.write(buffer, 0, n);
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                throw new IOException("no close within 10 s; received so far: " + received.toString(StandardCharsets.ISO_8859_1), e);
+            }
+            return received.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** Reads a request or response head, up to and including the blank line. */
+    public static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int state = 0;
+        while (state < 4) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The status code of a raw response. */
+    public static int status(String response) {
+        if (!response.startsWith("HTTP/1.")) {
+            throw new IllegalArgumentException("not an HTTP response: " + response);
+        }
+        return Integer.parseInt(response.substring(9, 12));
+    }
+
+    /** The value of the first header {@code name} in a raw head, or null. */
+    public static String header(String head, String name) {
+        for (String line : head.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return null;
+    }
+}

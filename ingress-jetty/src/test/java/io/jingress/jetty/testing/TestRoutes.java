@@ -1,0 +1,88 @@
+package io.jingress.jetty.testing;
+
+import java.util.List;
+
+import io.jingress.core.lb.Balancers;
+import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.EndpointSlice;
+import io.jingress.core.model.HttpIngressPath;
+import io.jingress.core.model.Ingress;
+import io.jingress.core.model.IngressBackend;
+import io.jingress.core.model.IngressRule;
+import io.jingress.core.model.IngressTls;
+import io.jingress.core.model.Service;
+import io.jingress.core.model.TlsSecret;
+import io.jingress.core.route.RouteCompiler;
+import io.jingress.core.route.Router;
+
+/**
+ * Route tables for proxy tests, compiled by the real {@link RouteCompiler} from Kubernetes-shaped
+ * objects: each {@link #route} is an Ingress with one Prefix rule, a Service and one EndpointSlice per
+ * backend port (backends on loopback listen on different ports).
+ *
+ * <pre>{@code
+ * TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", a.port(), b.port());
+ * IngressServer proxy = IngressServer.builder(routes.router()).httpPort(0).build().start();
+ * }</pre>
+ */
+public final class TestRoutes {
+    private final Balancers balancers = Balancers.create();
+    private final Router router = Router.create();
+    private final ClusterState.Builder state = ClusterState.builder();
+    private int ingresses;
+
+    private TestRoutes() {
+    }
+
+    public static TestRoutes create() {
+        return new TestRoutes();
+    }
+
+    /** Routes {@code host} + Prefix {@code path} to Service {@code service} with endpoints 127.0.0.1:{@code ports}. */
+    public TestRoutes route(String host, String path, String service, int... ports) {
+        state.ingress(ingress(host, path, service).build());
+        addService(service, ports);
+        return apply();
+    }
+
+    /** Like {@link #route}, with {@code host} listed under {@code spec.tls} (so plain HTTP is redirected). */
+    public TestRoutes tlsRoute(String host, String path, String service, TlsSecret secret, int... ports) {
+        state.ingress(ingress(host, path, service).tls(new IngressTls(List.of(host), secret.name())).build());
+        state.secret(secret);
+        addService(service, ports);
+        return apply();
+    }
+
+    /** Routes to a Service that does not exist (the proxy answers 503). */
+    public TestRoutes routeToMissingService(String host, String path, String service) {
+        state.ingress(ingress(host, path, service).build());
+        return apply();
+    }
+
+    private Ingress.Builder ingress(String host, String path, String service) {
+        return Ingress.builder("default", "ingress-" + (++ingresses))
+                .rule(IngressRule.of(host, HttpIngressPath.prefix(path, IngressBackend.service(service, 80))));
+    }
+
+    private void addService(String service, int... ports) {
+        state.service(Service.of("default", service, Service.Port.of("http", 80, "http")));
+        for (int port : ports) {
+            state.endpointSlice(new EndpointSlice("default", service + "-" + port, service, "IPv4",
+                    List.of(EndpointSlice.Port.of("http", port)), List.of(EndpointSlice.Endpoint.ready("127.0.0.1"))));
+        }
+    }
+
+    /** Compiles what was added so far and swaps it into the router. */
+    public TestRoutes apply() {
+        router.swap(RouteCompiler.create(balancers).compile(state.build()));
+        return this;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public Balancers balancers() {
+        return balancers;
+    }
+}
