@@ -69,8 +69,11 @@ public final class HostIndex<V> {
         for (int i = from; i < to; i++) {
             h = 31 * h + toLower(text.charAt(i));
         }
-        // spread the bits, as HashMap does, so that the low bits used as the slot vary
-        return h ^ (h >>> 16);
+        // Names differ in a few characters (svc1.example.com, svc2.example.com), so 31-based hashes
+        // land in neighbouring slots and linear probing degrades into long runs: scramble them
+        // (Fibonacci hashing) before the low bits are used as the slot.
+        h *= 0x9E3779B9;
+        return h ^ (h >>> 15);
     }
 
     private static char toLower(char c) {

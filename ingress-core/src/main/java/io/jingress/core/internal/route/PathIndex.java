@@ -175,7 +175,8 @@ public final class PathIndex<V> {
             for (int i = from; i < to; i++) {
                 h = 31 * h + text.charAt(i);
             }
-            return h ^ (h >>> 16);
+            h *= 0x9E3779B9; // see HostIndex.hash: neighbouring hashes must not share probe runs
+            return h ^ (h >>> 15);
         }
     }
 }

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Load comparison on one machine: nginx as the backend, then nginx (as ingress-nginx configures it:
+# keep-alive upstream) and jingress.jar (file mode) as reverse proxies in front of that same backend.
+# wrk drives the backend directly and the two proxies in alternation, after a warm-up, and the
+# script prints requests/s and p50/p99 latency of each, with the ratio jingress/nginx.
+#
+# Traffic goes to 127.0.0.1 only. Every process started here is stopped on exit.
+#
+#   bash ingress-bench/load/compare-nginx.sh [--duration 15] [--rounds 3] [--connections 50] [--threads 2]
+set -euo pipefail
+
+duration=15
+rounds=3
+connections=50
+threads=2
+warmup=5
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --threads) threads=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "compare-nginx.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+jar="$repo/examples/target/jingress.jar"
+backend_port=18080
+nginx_port=18081
+jingress_port=18082
+jingress_admin=18083
+host=bench.jingress.local
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need nginx || ! need wrk; then
+  echo "installing nginx and wrk with apt-get"
+  apt-get update -qq && apt-get install -y -qq nginx wrk >/dev/null
+fi
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+if [ ! -f "$jar" ]; then
+  echo "building $jar"
+  (cd "$repo" && mvn -B -q -DskipTests package)
+fi
+
+work=$(mktemp -d /tmp/jingress-load.XXXXXX)
+pids=()
+cleanup() {
+  for conf in backend proxy; do
+    if [ -f "$work/$conf.pid" ]; then kill "$(cat "$work/$conf.pid")" 2>/dev/null || true; fi
+  done
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+mkdir -p "$work/logs"
+# The backend: a fixed small body, as a stand-in for a fast Pod.
+cat > "$work/backend.conf" <<CONF
+worker_processes 1;
+pid $work/backend.pid;
+error_log $work/logs/backend-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000;
+  server {
+    listen 127.0.0.1:$backend_port;
+    location / { default_type text/plain; return 200 "You've hit kubia-bench0\n"; }
+  }
+}
+CONF
+# nginx as an ingress: keep-alive upstream, HTTP/1.1 to the backend, as ingress-nginx configures it.
+cat > "$work/proxy.conf" <<CONF
+worker_processes 1;
+pid $work/proxy.pid;
+error_log $work/logs/proxy-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000;
+  upstream kubia { server 127.0.0.1:$backend_port; keepalive 320; keepalive_requests 100000; }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    server_name $host;
+    location / {
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Real-IP \$remote_addr;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_pass http://kubia;
+    }
+  }
+}
+CONF
+cat > "$work/routes.yaml" <<YAML
+apiVersion: v1
+kind: Service
+metadata: {name: kubia, namespace: default}
+spec:
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: kubia, namespace: default}
+subsets:
+- addresses: [{ip: 127.0.0.1}]
+  ports: [{port: $backend_port}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: bench, namespace: default}
+spec:
+  rules:
+  - host: $host
+    http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: kubia, port: {number: 80}}}}
+YAML
+
+"$nginx_bin" -p "$work" -c "$work/backend.conf"
+"$nginx_bin" -p "$work" -c "$work/proxy.conf"
+java ${JINGRESS_JAVA_OPTS:-} -jar "$jar" --manifests "$work/routes.yaml" --http-port "$jingress_port" \
+  --https-port 0 --admin-port "$jingress_admin" > "$work/logs/jingress.log" 2>&1 &
+pids+=($!)
+
+wait_for() { # url host
+  for _ in $(seq 1 200); do
+    if curl -s -o /dev/null -H "Host: $2" "$1"; then return 0; fi
+    sleep 0.1
+  done
+  echo "compare-nginx.sh: $1 did not answer; logs in $work/logs" >&2
+  cat "$work/logs/"*.log >&2 || true
+  exit 1
+}
+wait_for "http://127.0.0.1:$backend_port/" "$host"
+wait_for "http://127.0.0.1:$nginx_port/" "$host"
+wait_for "http://127.0.0.1:$jingress_port/" "$host"
+for port in $backend_port $nginx_port $jingress_port; do
+  body=$(curl -s -H "Host: $host" "http://127.0.0.1:$port/")
+  [ "$body" = "You've hit kubia-bench0" ] || { echo "unexpected body from port $port: $body" >&2; exit 1; }
+done
+
+# run_wrk NAME PORT SECONDS -> appends "name rps p50ms p99ms errors" to $work/results
+run_wrk() {
+  local out
+  out=$(wrk -t"$threads" -c"$connections" -d"$3"s --latency -H "Host: $host" "http://127.0.0.1:$2/")
+  local rps p50 p99 errors non2xx
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errors=$(awk '/Socket errors:/ {gsub(",", ""); s=0; for (i=4;i<=NF;i+=2) s+=$i; print s}' <<<"$out")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out")
+  echo "$1 $rps $(to_ms "$p50") $(to_ms "$p99") $(( ${errors:-0} + ${non2xx:-0} ))" >> "$work/results"
+}
+to_ms() { # wrk prints 1.23ms, 456.00us, 1.02s
+  awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.2f", n }'
+}
+
+echo "warm-up: ${warmup}s each"
+for port in $backend_port $nginx_port $jingress_port; do
+  wrk -t"$threads" -c"$connections" -d"$warmup"s -H "Host: $host" "http://127.0.0.1:$port/" > /dev/null
+done
+: > "$work/results"
+for round in $(seq 1 "$rounds"); do
+  echo "round $round of $rounds: ${duration}s each, wrk -t$threads -c$connections"
+  run_wrk backend $backend_port "$duration"
+  run_wrk nginx $nginx_port "$duration"
+  run_wrk jingress $jingress_port "$duration"
+done
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+printf '\n%-9s %12s %10s %10s %8s\n' target "req/s (med)" "p50 ms" "p99 ms" errors
+for name in backend nginx jingress; do
+  rps=$(awk -v n=$name '$1==n {print $2}' "$work/results" | median)
+  p50=$(awk -v n=$name '$1==n {print $3}' "$work/results" | median)
+  p99=$(awk -v n=$name '$1==n {print $4}' "$work/results" | median)
+  err=$(awk -v n=$name '$1==n {s+=$5} END {print s+0}' "$work/results")
+  printf '%-9s %12s %10s %10s %8s\n' "$name" "$rps" "$p50" "$p99" "$err"
+  eval "rps_$name=$rps"
+done
+awk -v j="$rps_jingress" -v n="$rps_nginx" 'BEGIN { printf "\njingress/nginx requests/s: %.2f\n", j/n }'
+echo "per-round figures:"; cat "$work/results"

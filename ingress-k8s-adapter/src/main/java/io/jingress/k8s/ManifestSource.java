@@ -1,0 +1,274 @@
+package io.jingress.k8s;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.Problem;
+import io.jingress.core.route.RouteCompiler;
+import io.jingress.core.route.Router;
+import io.jingress.k8s.internal.files.DebouncedWatcher;
+import io.jingress.k8s.internal.files.ManifestObject;
+import io.jingress.k8s.internal.files.ManifestSet;
+import io.jingress.k8s.internal.files.Origin;
+import io.jingress.k8s.internal.translate.ClusterStateAssembler;
+import io.jingress.k8s.internal.translate.LastGoodIngresses;
+import io.jingress.k8s.internal.translate.ProblemLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes from manifest files ({@code --manifests PATH}): a YAML or JSON file, or a directory of
+ * them, holding Ingresses, IngressClasses, Services, EndpointSlices, Endpoints and TLS Secrets, the
+ * way {@code kubectl get -o yaml} writes them (multi-document YAML and {@code kind: List} included).
+ * They are translated exactly as objects from the API server are, and served live:
+ *
+ * <pre>{@code
+ * Router router = Router.create();
+ * try (ManifestSource source = ManifestSource.builder()
+ *         .path(Path.of("/etc/jingress/routes"))
+ *         .router(router)
+ *         .build()
+ *         .start()) {
+ *     // router serves the manifests, and follows every change to them
+ * }
+ * }</pre>
+ *
+ * <h2>What is read</h2>
+ * A directory is read non-recursively, like {@code kubectl apply -f DIR}: its {@code .yaml},
+ * {@code .yml} and {@code .json} files in name order, skipping names that start with {@code .}.
+ * Other kinds (Deployments and the like) are skipped. An object without a namespace is in
+ * {@code default}. Only the Ingresses of our class are served (see {@link AdapterOptions}).
+ *
+ * <h2>Live reload</h2>
+ * The directory (or, for a single file, the directory holding it) is watched; the files are read
+ * again once nothing has changed for the debounce time (300 ms by default). This catches a file
+ * edited in place, added, removed, replaced by an atomic rename, and a mounted ConfigMap's update.
+ * A configuration equal to the one served is not compiled again.
+ *
+ * <h2>Bad input: the last good configuration keeps serving</h2>
+ * <ul>
+ *   <li>A file that cannot be read, or with any document that does not parse, keeps its last good
+ *       objects (none if it never parsed); each broken document is reported with its file, line,
+ *       document number, field and reason.
+ *   <li>An Ingress of ours that is invalid (the validator or the translator rejects it) is replaced by
+ *       its last good version when it had one, else rejected alone; the rest is served.
+ *   <li>A file removed from the directory takes its objects with it; a single file given as the path
+ *       that goes missing keeps its last good objects.
+ * </ul>
+ * Each problem is logged once, when it appears, as one line naming the file and document, e.g.
+ * {@code routes/web.yaml:12 (document 2): Ingress shop/web: spec.rules[0].http.paths[0].path: "api" must start with "/"};
+ * {@link #problems()} lists those current. The first load does not fail on bad content: it serves
+ * what is valid and reports the rest. Only a path that does not exist is refused, by {@link #start()}.
+ */
+public final class ManifestSource implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManifestSource.class);
+
+    /** The default quiet time between the last file event and the reload. */
+    public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(300);
+
+    private final Path path;
+    private final AdapterOptions options;
+    private final Duration debounce;
+    private final RouteUpdater updater;
+    private final LastGoodIngresses lastGood = new LastGoodIngresses();
+    private final ProblemLog fileProblemLog = new ProblemLog();
+    private ManifestSet manifests;
+    private DebouncedWatcher watcher;
+    private volatile Map<String, Origin> origins = Map.of();
+    private volatile List<String> problems = List.of();
+    private volatile ClusterState state = ClusterState.empty();
+    private volatile long reloads;
+    private volatile boolean closed;
+
+    private ManifestSource(Builder builder) {
+        this.path = Objects.requireNonNull(builder.path, "path");
+        this.options = builder.options;
+        this.debounce = builder.debounce;
+        RouteUpdater.Builder updaterBuilder = RouteUpdater.builder()
+                .router(Objects.requireNonNull(builder.router, "router"))
+                .describer(this::describe);
+        if (builder.compiler != null) {
+            updaterBuilder.compiler(builder.compiler);
+        }
+        this.updater = updaterBuilder.build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Loads the manifests (on this thread: the router serves them when this returns), then watches
+     * them for changes.
+     *
+     * @return this source
+     * @throws IllegalArgumentException when the path does not exist
+     * @throws UncheckedIOException when the path cannot be watched
+     * @throws IllegalStateException when already started or closed
+     */
+    public synchronized ManifestSource start() {
+        if (manifests != null || closed) {
+            throw new IllegalStateException("ManifestSource of " + path + " is already started or closed");
+        }
+        manifests = new ManifestSet(path);
+        Path directory = manifests.isDirectory() ? path : parentOf(path);
+        String fileName = path.getFileName().toString();
+        try {
+            // watch first, so that no change between the first load and the watch is missed
+            watcher = DebouncedWatcher.start(directory,
+                    manifests.isDirectory()
+                            ? name -> true
+                            // ..data and friends: the atomic writer behind mounted ConfigMaps and Secrets
+                            : name -> name.equals(fileName) || name.startsWith(".."),
+                    debounce, this::reloadIfOpen);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot watch " + directory + " for changes to " + path, e);
+        }
+        reload();
+        LOG.info("serving manifests from {} ({} Ingresses), watching for changes", path, state.ingresses().size());
+        return this;
+    }
+
+    /** Reads the manifests again now, on this thread, and serves them. */
+    public synchronized void reload() {
+        if (manifests == null) {
+            throw new IllegalStateException("ManifestSource of " + path + " is not started");
+        }
+        ManifestSet.Scan scan = manifests.scan();
+        Map<String, Origin> byObject = new HashMap<>();
+        for (ManifestObject object : scan.objects()) {
+            byObject.put(object.describe(), object.origin());
+        }
+        origins = Map.copyOf(byObject);
+        for (String line : fileProblemLog.update(scan.problems())) {
+            LOG.warn("{}", line);
+        }
+
+        List<HasMetadata> objects = scan.kubernetesObjects();
+        LastGoodIngresses.Result kept = lastGood.apply(options, objects);
+        ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(options, kept.objects());
+        List<Problem> sourceProblems = new ArrayList<>(assembly.problems());
+        sourceProblems.addAll(kept.problems());
+        long buildsBefore = updater.builds();
+        updater.update(assembly.state(), sourceProblems);
+        state = assembly.state();
+
+        List<String> current = new ArrayList<>(scan.problems());
+        updater.problems().forEach(problem -> current.add(describe(problem)));
+        problems = List.copyOf(current);
+        reloads++;
+        if (updater.builds() != buildsBefore) {
+            LOG.info("manifests {}: serving {} Ingresses, {} problems", path, state.ingresses().size(), current.size());
+        }
+    }
+
+    private void reloadIfOpen() {
+        if (!closed) {
+            reload();
+        }
+    }
+
+    /** The problems of the configuration now served, one readable line each, naming file and document where known. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    /** How many times the manifests were read (the first load included), whether or not anything changed. */
+    public long reloadCount() {
+        return reloads;
+    }
+
+    /** The state served now: our Ingresses and the objects they refer to. */
+    public ClusterState state() {
+        return state;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Stops watching; the router keeps the last table. */
+    @Override
+    public void close() {
+        closed = true;
+        DebouncedWatcher w;
+        synchronized (this) {
+            w = watcher;
+            watcher = null;
+        }
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    private String describe(Problem problem) {
+        Origin origin = origins.get(problem.kind() + " " + problem.object());
+        return origin == null ? problem.toString() : origin + ": " + problem;
+    }
+
+    private static Path parentOf(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent != null ? parent : file.toAbsolutePath();
+    }
+
+    /** Builds a {@link ManifestSource}. */
+    public static final class Builder {
+        private Path path;
+        private AdapterOptions options = AdapterOptions.defaults();
+        private Router router;
+        private RouteCompiler compiler;
+        private Duration debounce = DEFAULT_DEBOUNCE;
+
+        private Builder() {
+        }
+
+        /** A manifest file, or a directory of them (required). */
+        public Builder path(Path path) {
+            this.path = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /** The class and namespace options; {@link AdapterOptions#defaults()} when not given. */
+        public Builder options(AdapterOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** The router to serve the manifests through (required). */
+        public Builder router(Router router) {
+            this.router = Objects.requireNonNull(router, "router");
+            return this;
+        }
+
+        /** The compiler, e.g. to share a {@code Balancers}; by default one of its own. */
+        public Builder compiler(RouteCompiler compiler) {
+            this.compiler = Objects.requireNonNull(compiler, "compiler");
+            return this;
+        }
+
+        /** The quiet time after the last change before reading again (default 300 ms). */
+        public Builder debounce(Duration debounce) {
+            Objects.requireNonNull(debounce, "debounce");
+            if (debounce.isNegative()) {
+                throw new IllegalArgumentException("debounce must not be negative: " + debounce);
+            }
+            this.debounce = debounce;
+            return this;
+        }
+
+        public ManifestSource build() {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(router, "router");
+            return new ManifestSource(this);
+        }
+    }
+}

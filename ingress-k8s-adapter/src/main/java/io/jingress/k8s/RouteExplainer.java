@@ -1,0 +1,248 @@
+package io.jingress.k8s;
+
+import io.jingress.core.lb.Balancers;
+import io.jingress.core.lb.Endpoint;
+import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.Ingress;
+import io.jingress.core.model.IngressRule;
+import io.jingress.core.model.PortRef;
+import io.jingress.core.model.Problem;
+import io.jingress.core.model.Service;
+import io.jingress.core.route.Backend;
+import io.jingress.core.route.MatchResult;
+import io.jingress.core.route.NoMatch;
+import io.jingress.core.route.RequestPaths;
+import io.jingress.core.route.Route;
+import io.jingress.core.route.RouteCompiler;
+import io.jingress.core.route.RouteTable;
+import io.jingress.k8s.internal.files.ManifestSet;
+import io.jingress.k8s.internal.translate.ClassFilter;
+import io.jingress.k8s.internal.translate.ClusterStateAssembler;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Answers "where does {@code GET http://host/path} go, and why" from manifests or a state, without
+ * a cluster or a server: the decision the proxy makes (CONNECT 405, unsafe path 400, no rule 404,
+ * TLS host over plain HTTP 308, Service without ready endpoints 503, else forwarded), with the
+ * Ingress, rule, Service, port and endpoints involved. For unit tests of Ingress YAML:
+ *
+ * <pre>{@code
+ * RouteExplainer explainer = RouteExplainer.fromManifests(Path.of("k8s/"));
+ * RouteExplanation e = explainer.explain("GET", "http://myapp.kubia.com/path");
+ * assertEquals(200, e.status(), e.toString());
+ * assertEquals("default/ingress-myapp", e.ingress());
+ * }</pre>
+ *
+ * Manifests are read as {@link ManifestSource} reads them, but strictly: a file that does not
+ * parse makes {@link #fromManifests} throw. An invalid Ingress is rejected alone, as in the proxy;
+ * {@link #problems()} says why, and a 404's reason points at it. Immutable and thread-safe.
+ */
+public final class RouteExplainer {
+
+    private final ClusterState state;
+    private final RouteTable table;
+    private final List<Problem> problems;
+    private final List<Ingress> ignored;
+    private final ClassFilter classFilter;
+
+    private RouteExplainer(ClusterState state, List<Problem> sourceProblems, List<Ingress> ignored,
+            ClassFilter classFilter) {
+        this.state = state;
+        this.table = RouteCompiler.create(Balancers.create()).compile(state);
+        List<Problem> all = new ArrayList<>(sourceProblems);
+        all.addAll(table.problems());
+        this.problems = List.copyOf(all);
+        this.ignored = List.copyOf(ignored);
+        this.classFilter = classFilter;
+    }
+
+    /** An explainer of the manifests under {@code path} (a file or a directory), with the default options. */
+    public static RouteExplainer fromManifests(Path path) {
+        return fromManifests(path, AdapterOptions.defaults());
+    }
+
+    /**
+     * An explainer of the manifests under {@code path} (a file or a directory).
+     *
+     * @throws IllegalArgumentException when the path does not exist or a file does not parse, naming
+     *     each file, document, field and reason
+     */
+    public static RouteExplainer fromManifests(Path path, AdapterOptions options) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
+        ManifestSet.Scan scan = new ManifestSet(path).scan();
+        if (!scan.problems().isEmpty()) {
+            throw new IllegalArgumentException("the manifests under " + path + " cannot be read:\n  "
+                    + String.join("\n  ", scan.problems()));
+        }
+        ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(options, scan.kubernetesObjects());
+        return new RouteExplainer(assembly.state(), assembly.problems(), assembly.ignored(), assembly.classFilter());
+    }
+
+    /** An explainer of a state (its Ingresses are taken to be ours). */
+    public static RouteExplainer fromState(ClusterState state) {
+        Objects.requireNonNull(state, "state");
+        return new RouteExplainer(state, List.of(), List.of(), null);
+    }
+
+    /** {@link #explain(String, String)} for a GET. */
+    public RouteExplanation explain(String url) {
+        return explain("GET", url);
+    }
+
+    /**
+     * Where a request goes, and why.
+     *
+     * @param method the method, e.g. {@code GET}
+     * @param url an absolute {@code http} or {@code https} URL, e.g. {@code http://myapp.kubia.com/path?q=1}
+     * @throws IllegalArgumentException when {@code url} is not an absolute http(s) URL
+     */
+    public RouteExplanation explain(String method, String url) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(url, "url");
+        Target target = Target.parse(url);
+        RouteExplanation.Builder result = new RouteExplanation.Builder(method, url, target.host);
+        if ("CONNECT".equalsIgnoreCase(method)) {
+            return result.status(405, "CONNECT is not supported: Jingress is not a forward proxy").build();
+        }
+        String path = RequestPaths.normalize(target.rawPath);
+        if (path == null) {
+            return result.status(400, "the path " + target.rawPath
+                    + " cannot be routed safely (an encoded slash, or dot segments above the root)").build();
+        }
+        result.path(path);
+        MatchResult match = table.match(target.host, path);
+        if (match instanceof NoMatch noMatch) {
+            return result.status(404, noMatch.reason() + hints(target.host)).build();
+        }
+        Route route = (Route) match;
+        Backend backend = route.backend();
+        result.route(route, targetPort(backend), backend.endpoints().stream().map(Endpoint::id).toList());
+        if (route.sslRedirect() && target.scheme.equals("http")) {
+            String location = "https://" + target.host + path + (target.query == null ? "" : "?" + target.query);
+            return result.redirect(location, "the host has a TLS certificate: plain HTTP is redirected to HTTPS").build();
+        }
+        if (backend.status() != Backend.Status.READY) {
+            return result.status(503, backend.reason()).build();
+        }
+        return result.status(200, backend.reason()).build();
+    }
+
+    /** What was rejected or is wrong: objects the translator left out, then the table's problems. */
+    public List<Problem> problems() {
+        return problems;
+    }
+
+    /** The compiled table the explanations come from. */
+    public RouteTable table() {
+        return table;
+    }
+
+    /** The state the table was compiled from. */
+    public ClusterState state() {
+        return state;
+    }
+
+    private PortRef targetPort(Backend backend) {
+        if (backend.serviceName() == null || backend.port() == null) {
+            return null;
+        }
+        String key = backend.namespace() + "/" + backend.serviceName();
+        for (Service service : state.services()) {
+            if (!service.key().equals(key)) {
+                continue;
+            }
+            for (Service.Port port : service.ports()) {
+                boolean same = backend.port().isNumber()
+                        ? port.port() == backend.port().number()
+                        : backend.port().name().equals(port.name());
+                if (same) {
+                    return port.effectiveTargetPort();
+                }
+            }
+        }
+        return null;
+    }
+
+    // Ingresses that mention the host but are not served: the usual cause of a surprising 404.
+    private String hints(String host) {
+        StringBuilder hints = new StringBuilder();
+        for (Ingress ingress : ignored) {
+            if (mentionsHost(ingress, host)) {
+                hints.append("; Ingress ").append(ingress.key()).append(" has a rule for this host but is not served: ")
+                        .append(classFilter.reason(ingress));
+            }
+        }
+        for (Ingress ingress : state.ingresses()) {
+            if (!mentionsHost(ingress, host)) {
+                continue;
+            }
+            for (Problem problem : problems) {
+                if (problem.severity() == Problem.Severity.ERROR && problem.kind().equals("Ingress")
+                        && problem.object().equals(ingress.key())) {
+                    hints.append("; Ingress ").append(ingress.key()).append(" is rejected: ")
+                            .append(problem.field().isEmpty() ? "" : problem.field() + ": ").append(problem.message());
+                }
+            }
+        }
+        return hints.toString();
+    }
+
+    private static boolean mentionsHost(Ingress ingress, String host) {
+        for (IngressRule rule : ingress.rules()) {
+            String ruleHost = rule.host();
+            if (ruleHost == null || ruleHost.isEmpty() || ruleHost.equalsIgnoreCase(host)) {
+                return true;
+            }
+            int dot = host.indexOf('.');
+            if (ruleHost.startsWith("*.") && dot > 0 && host.substring(dot + 1).equalsIgnoreCase(ruleHost.substring(2))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The parts of an absolute URL the proxy looks at. */
+    private record Target(String scheme, String host, String rawPath, String query) {
+
+        static Target parse(String url) {
+            int schemeEnd = url.indexOf("://");
+            String scheme = schemeEnd < 0 ? "" : url.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new IllegalArgumentException("not an absolute http or https URL: " + url);
+            }
+            String rest = url.substring(schemeEnd + 3);
+            int fragment = rest.indexOf('#');
+            if (fragment >= 0) {
+                rest = rest.substring(0, fragment);
+            }
+            int authorityEnd = indexOfAny(rest, '/', '?');
+            String authority = authorityEnd < 0 ? rest : rest.substring(0, authorityEnd);
+            String pathAndQuery = authorityEnd < 0 ? "" : rest.substring(authorityEnd);
+            String host = authority.substring(authority.lastIndexOf('@') + 1);
+            if (host.startsWith("[")) {
+                int close = host.indexOf(']');
+                host = close < 0 ? host : host.substring(0, close + 1);
+            } else if (host.indexOf(':') >= 0) {
+                host = host.substring(0, host.indexOf(':'));
+            }
+            if (host.isEmpty()) {
+                throw new IllegalArgumentException("no host in URL: " + url);
+            }
+            int queryStart = pathAndQuery.indexOf('?');
+            String rawPath = queryStart < 0 ? pathAndQuery : pathAndQuery.substring(0, queryStart);
+            String query = queryStart < 0 ? null : pathAndQuery.substring(queryStart + 1);
+            return new Target(scheme, host, rawPath.isEmpty() ? "/" : rawPath, query);
+        }
+
+        private static int indexOfAny(String s, char a, char b) {
+            int i = s.indexOf(a);
+            int j = s.indexOf(b);
+            return i < 0 ? j : j < 0 ? i : Math.min(i, j);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.jingress.k8s;
+
+import io.jingress.core.model.PathType;
+import io.jingress.core.model.PortRef;
+import io.jingress.core.route.Backend;
+import io.jingress.core.route.Route;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where one request goes and why, as {@link RouteExplainer} found it: the same decision the proxy
+ * makes. Immutable. {@link #toString()} explains it in a few lines for a person, e.g.
+ *
+ * <pre>
+ * GET http://myapp.kubia.com/path -> 200 forwarded
+ *   Ingress default/ingress-myapp, rule 0, path 0: / (Prefix)
+ *   Service default/kubia, port 80 -> targetPort 8080
+ *   ready endpoints: 10.244.1.5:8080, 10.244.2.7:8080, 10.244.3.9:8080
+ * </pre>
+ *
+ * @param method the request method
+ * @param url the request URL as given
+ * @param host the host matched (the URL's, without port)
+ * @param path the normalised path, or {@code null} when the path cannot be routed safely (400)
+ * @param status what the proxy answers: 200 (forwarded to an endpoint), 308 (to HTTPS), 400, 404,
+ *     405 (CONNECT) or 503
+ * @param ingress the matched Ingress's {@code namespace/name}, or {@code null}
+ * @param ruleIndex the index of the matched rule in the Ingress, or -1 (no match, or the default backend)
+ * @param pathIndex the index of the matched path in the rule, or -1
+ * @param rulePath the matched path as written in the Ingress, or {@code null}
+ * @param pathType the matched path's type, or {@code null}
+ * @param defaultBackend whether the request fell through to a {@code defaultBackend}
+ * @param service the backend Service's {@code namespace/name}, or {@code null}
+ * @param servicePort the backend's Service port as the Ingress names it, or {@code null}
+ * @param targetPort the Service port's {@code targetPort} by number or name, or {@code null} when the
+ *     Service or its port is not found
+ * @param endpoints the ready endpoints ({@code ip:port}) that would receive the request
+ * @param location the {@code Location} of a 308, else {@code null}
+ * @param reason why, in words: which hop is broken when the request is not forwarded
+ */
+public record RouteExplanation(
+        String method,
+        String url,
+        String host,
+        String path,
+        int status,
+        String ingress,
+        int ruleIndex,
+        int pathIndex,
+        String rulePath,
+        PathType pathType,
+        boolean defaultBackend,
+        String service,
+        PortRef servicePort,
+        PortRef targetPort,
+        List<String> endpoints,
+        String location,
+        String reason) {
+
+    public RouteExplanation {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(url, "url");
+        endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    /** Whether a route (or the default backend) matched. */
+    public boolean matched() {
+        return ingress != null;
+    }
+
+    /** Whether the proxy would forward the request to one of {@link #endpoints()}. */
+    public boolean forwarded() {
+        return status == 200;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder();
+        text.append(method).append(' ').append(url).append(" -> ").append(status).append(' ')
+                .append(forwarded() ? "forwarded" : reason);
+        if (ingress != null) {
+            text.append("\n  Ingress ").append(ingress);
+            if (defaultBackend) {
+                text.append(", defaultBackend (no rule matched)");
+            } else {
+                text.append(", rule ").append(ruleIndex).append(", path ").append(pathIndex).append(": ")
+                        .append(rulePath).append(" (").append(pathType == null ? "?" : pathType.apiName()).append(')');
+            }
+        }
+        if (service != null) {
+            text.append("\n  Service ").append(service).append(", port ").append(servicePort);
+            if (targetPort != null) {
+                text.append(" -> targetPort ").append(targetPort);
+            }
+        }
+        if (ingress != null) {
+            text.append(endpoints.isEmpty() ? "\n  no ready endpoints" : "\n  ready endpoints: " + String.join(", ", endpoints));
+        }
+        if (location != null) {
+            text.append("\n  Location: ").append(location);
+        }
+        if (forwarded()) {
+            text.append("\n  ").append(reason);
+        }
+        return text.toString();
+    }
+    /** Collects an explanation as the explainer walks the hops. */
+    static final class Builder {
+        private final String method;
+        private final String url;
+        private final String host;
+        private String path;
+        private int status;
+        private String reason;
+        private Route route;
+        private PortRef targetPort;
+        private List<String> endpoints = List.of();
+        private String location;
+
+        Builder(String method, String url, String host) {
+            this.method = method;
+            this.url = url;
+            this.host = host;
+        }
+
+        Builder path(String path) {
+            this.path = path;
+            return this;
+        }
+
+        Builder route(Route route, PortRef targetPort, List<String> endpoints) {
+            this.route = route;
+            this.targetPort = targetPort;
+            this.endpoints = endpoints;
+            return this;
+        }
+
+        Builder status(int status, String reason) {
+            this.status = status;
+            this.reason = reason;
+            return this;
+        }
+
+        Builder redirect(String location, String reason) {
+            this.location = location;
+            return status(308, reason);
+        }
+
+        RouteExplanation build() {
+            if (route == null) {
+                return new RouteExplanation(method, url, host, path, status, null, -1, -1, null, null, false,
+                        null, null, null, List.of(), location, reason);
+            }
+            Backend backend = route.backend();
+            String service = backend.serviceName() == null ? null : backend.namespace() + "/" + backend.serviceName();
+            boolean fallback = route.isDefaultBackend();
+            return new RouteExplanation(method, url, host, path, status, route.ingress(),
+                    fallback ? -1 : route.ruleIndex(), fallback ? -1 : route.pathIndex(),
+                    fallback ? null : route.path(), fallback ? null : route.pathType(), fallback,
+                    service, backend.port(), targetPort, endpoints, location, reason);
+        }
+    }
+}

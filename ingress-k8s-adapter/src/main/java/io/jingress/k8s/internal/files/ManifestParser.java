@@ -1,0 +1,206 @@
+package io.jingress.k8s.internal.files;
+
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.jingress.k8s.internal.translate.KubeTranslator;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+
+/**
+ * Reads the Kubernetes objects of one manifest file: YAML with any number of documents, or JSON;
+ * each document an object or a list ({@code kind: List}, or any {@code ...List} kind) of objects.
+ * Only Ingress, IngressClass (networking.k8s.io/v1), Service, Endpoints, Secret (v1) and
+ * EndpointSlice (discovery.k8s.io/v1) are kept; other kinds (Deployments and the like) are skipped.
+ *
+ * <p>Documents are split here rather than by fabric8, so that a problem names the document and the
+ * line it starts on. A separator is a line {@code ---} (optionally followed by a comment) or an end
+ * marker {@code ...} at column 0.
+ */
+public final class ManifestParser {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManifestParser.class);
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    private static final Pattern SEPARATOR = Pattern.compile("^(---(\\s.*)?|\\.\\.\\.\\s*)$");
+    private static final Pattern JAVA_NAMES = Pattern.compile("`|(java\\.lang\\.|java\\.util\\.|io\\.fabric8\\.kubernetes\\.api\\.model\\.([a-z0-9]+\\.)*)");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Set<String> OUR_KINDS = Set.of("Ingress", "IngressClass", "Service", "EndpointSlice",
+            "Endpoints", "Secret");
+
+    private ManifestParser() {
+    }
+
+    /** Parses {@code content}, read from {@code file}. */
+    public static ParsedFile parse(Path file, String content) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(content, "content");
+        List<ManifestObject> objects = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int document = 0;
+        for (Chunk chunk : split(file, content)) {
+            int contentLine = chunk.contentLine();
+            if (contentLine < 0) {
+                continue;
+            }
+            document++;
+            Origin origin = new Origin(file, document, contentLine);
+            Object parsed;
+            try {
+                parsed = SERIALIZATION.unmarshal(chunk.text);
+            } catch (RuntimeException e) {
+                problems.add(origin + ": " + describe(e, chunk.startLine()));
+                continue;
+            }
+            if (parsed instanceof KubernetesResourceList<?> list) {
+                List<? extends HasMetadata> items = list.getItems() == null ? List.of() : list.getItems();
+                for (int i = 0; i < items.size(); i++) {
+                    accept(items.get(i), origin, "items[" + i + "]", objects, problems);
+                }
+            } else if (parsed != null) {
+                accept(parsed, origin, "", objects, problems);
+            }
+        }
+        return new ParsedFile(file, objects, problems);
+    }
+
+    private static void accept(Object parsed, Origin origin, String field, List<ManifestObject> objects,
+            List<String> problems) {
+        if (!(parsed instanceof HasMetadata object) || object.getKind() == null || object.getApiVersion() == null) {
+            problems.add(origin + ": " + (field.isEmpty() ? "" : field + ": ")
+                    + "not a Kubernetes object: apiVersion and kind are required");
+            return;
+        }
+        if (object instanceof GenericKubernetesResource generic) {
+            if (OUR_KINDS.contains(generic.getKind())) {
+                // e.g. extensions/v1beta1 Ingress: long gone from the API server, easy to miss in old files
+                LOG.warn("{}: {} {} is skipped: only {} is read", origin, generic.getApiVersion(), generic.getKind(),
+                        expectedApiVersion(generic.getKind()));
+            }
+            return;
+        }
+        if (!isOurKind(object)) {
+            return;
+        }
+        if (!(object instanceof IngressClass)) {
+            if (object.getMetadata() == null) {
+                object.setMetadata(new ObjectMeta());
+            }
+            if (object.getMetadata().getNamespace() == null || object.getMetadata().getNamespace().isEmpty()) {
+                object.getMetadata().setNamespace(KubeTranslator.DEFAULT_NAMESPACE);
+            }
+        }
+        objects.add(new ManifestObject(object, origin));
+    }
+
+    private static boolean isOurKind(HasMetadata object) {
+        return object instanceof Ingress || object instanceof IngressClass || object instanceof Service
+                || object instanceof EndpointSlice || object instanceof Endpoints || object instanceof Secret;
+    }
+
+    private static String expectedApiVersion(String kind) {
+        return switch (kind) {
+            case "Ingress", "IngressClass" -> "networking.k8s.io/v1";
+            case "EndpointSlice" -> "discovery.k8s.io/v1";
+            default -> "v1";
+        };
+    }
+
+    /** {@code field: reason} for a document that did not parse, in one line. */
+    static String describe(RuntimeException e, int firstLine) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYamlEngineException yaml) {
+                String where = yaml.getProblemMark()
+                        .map(mark -> "line " + (firstLine + mark.getLine()) + ", column " + (mark.getColumn() + 1) + ": ")
+                        .orElse("");
+                String problem = yaml.getProblem() == null ? yaml.getMessage() : yaml.getProblem();
+                String context = yaml.getContext() == null ? "" : yaml.getContext() + ": ";
+                return "not valid YAML: " + where + oneLine(context + problem);
+            }
+            if (t instanceof JacksonException jackson) {
+                String field = fieldPath(jackson.getPath());
+                TokenStreamLocation location = jackson.getLocation();
+                String where = location != null && location.getLineNr() > 0
+                        ? "line " + (firstLine + location.getLineNr() - 1) + ", column " + location.getColumnNr() + ": "
+                        : "";
+                return (field.isEmpty() ? "" : field + ": ") + where + oneLine(jackson.getOriginalMessage());
+            }
+        }
+        return oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+
+    private static String fieldPath(List<JacksonException.Reference> path) {
+        StringBuilder field = new StringBuilder();
+        for (JacksonException.Reference reference : path) {
+            if (reference.getPropertyName() != null) {
+                if (field.length() > 0) {
+                    field.append('.');
+                }
+                field.append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                field.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return field.toString();
+    }
+
+    private static String oneLine(String message) {
+        String simpler = JAVA_NAMES.matcher(message == null ? "" : message).replaceAll("");
+        return WHITESPACE.matcher(simpler).replaceAll(" ").trim();
+    }
+
+    /** A document's text; {@code startLine} is the file line of its first text line. */
+    private record Chunk(String text, int startLine) {
+
+        /** The line of its first content (skipping blank and comment lines), or -1 when it has none. */
+        int contentLine() {
+            String[] lines = text.split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                String trimmed = lines[i].strip();
+                if (!trimmed.isEmpty() && !trimmed.startsWith("#") && !trimmed.startsWith("%")) {
+                    return startLine + i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    private static List<Chunk> split(Path file, String content) {
+        String text = content.startsWith("\uFEFF") ? content.substring(1) : content;
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
+            return List.of(new Chunk(text, 1));
+        }
+        List<Chunk> chunks = new ArrayList<>();
+        String[] lines = text.split("\r?\n", -1);
+        StringBuilder current = new StringBuilder();
+        int startLine = 1;
+        for (int i = 0; i < lines.length; i++) {
+            if (SEPARATOR.matcher(lines[i]).matches()) {
+                chunks.add(new Chunk(current.toString(), startLine));
+                current.setLength(0);
+                startLine = i + 2;
+            } else {
+                current.append(lines[i]).append('\n');
+            }
+        }
+        chunks.add(new Chunk(current.toString(), startLine));
+        return chunks;
+    }
+}

@@ -1,0 +1,163 @@
+package io.jingress.k8s.internal.files;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * The manifests under one path, read again on every {@link #scan()}, each file keeping its last
+ * good objects. Not thread-safe: one thread scans.
+ *
+ * <p>The rules:
+ * <ul>
+ *   <li>A directory is read non-recursively (like {@code kubectl apply -f DIR}): its files ending in
+ *       {@code .yaml}, {@code .yml} or {@code .json}, in name order, skipping names that start with
+ *       {@code .} (editor swap files, and the {@code ..data} links of a mounted ConfigMap).
+ *   <li>A file that cannot be read, or with any document that does not parse, keeps the objects of its
+ *       last good version (none if it never had one); each broken document is reported.
+ *   <li>A file removed from a directory takes its objects with it. A single file given as the path
+ *       that goes missing keeps its last good objects, and is reported.
+ *   <li>An object defined twice (same kind, namespace and name) is taken from its first definition
+ *       (files in name order, then documents in order); the others are reported.
+ * </ul>
+ */
+public final class ManifestSet {
+
+    private final Path path;
+    private final boolean directory;
+    private final Map<Path, FileState> files = new HashMap<>();
+
+    private record FileState(String content, ParsedFile lastParse, List<ManifestObject> lastGood) {
+    }
+
+    /**
+     * The outcome of a scan.
+     *
+     * @param objects the objects to serve, in file and document order
+     * @param problems one readable line per problem, naming file and document
+     */
+    public record Scan(List<ManifestObject> objects, List<String> problems) {
+
+        public Scan {
+            objects = List.copyOf(objects);
+            problems = List.copyOf(problems);
+        }
+
+        /** The objects alone. */
+        public List<HasMetadata> kubernetesObjects() {
+            return objects.stream().map(ManifestObject::object).toList();
+        }
+    }
+
+    /**
+     * @param path a manifest file or a directory of them; must exist
+     * @throws IllegalArgumentException when the path does not exist
+     */
+    public ManifestSet(Path path) {
+        this.path = Objects.requireNonNull(path, "path");
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException("manifests path " + path + " does not exist");
+        }
+        this.directory = Files.isDirectory(path);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public boolean isDirectory() {
+        return directory;
+    }
+
+    /** Whether a file name is one a directory scan reads. */
+    public static boolean isManifestName(String fileName) {
+        String name = fileName.toLowerCase(Locale.ROOT);
+        return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json"));
+    }
+
+    /** Reads the files again (re-parsing only those whose content changed). */
+    public Scan scan() {
+        List<String> problems = new ArrayList<>();
+        List<Path> paths;
+        if (directory) {
+            try (Stream<Path> listing = Files.list(path)) {
+                paths = listing.filter(p -> isManifestName(p.getFileName().toString()) && Files.isRegularFile(p))
+                        .sorted().toList();
+            } catch (IOException e) {
+                problems.add(path + ": cannot list the directory (" + e + "); keeping the last good objects");
+                paths = List.copyOf(files.keySet()).stream().sorted().toList();
+            }
+            files.keySet().retainAll(paths);
+        } else {
+            paths = List.of(path);
+        }
+
+        List<ManifestObject> objects = new ArrayList<>();
+        for (Path file : paths) {
+            FileState state = read(file, files.get(file), problems);
+            if (state != null) {
+                files.put(file, state);
+                objects.addAll(state.lastGood());
+            }
+        }
+        return new Scan(withoutDuplicates(objects, problems), problems);
+    }
+
+    private static FileState read(Path file, FileState previous, List<String> problems) {
+        String content;
+        try {
+            content = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            problems.add(file + ": not found" + keeping(previous));
+            return previous;
+        } catch (CharacterCodingException e) {
+            problems.add(file + ": not UTF-8 text" + keeping(previous));
+            return previous;
+        } catch (IOException e) {
+            problems.add(file + ": cannot read (" + e + ")" + keeping(previous));
+            return previous;
+        }
+        ParsedFile parsed = previous != null && previous.content().equals(content)
+                ? previous.lastParse()
+                : ManifestParser.parse(file, content);
+        if (parsed.isValid()) {
+            return new FileState(content, parsed, parsed.objects());
+        }
+        String suffix = keeping(previous);
+        for (String problem : parsed.problems()) {
+            problems.add(problem + suffix);
+        }
+        return new FileState(content, parsed, previous == null ? List.of() : previous.lastGood());
+    }
+
+    private static String keeping(FileState previous) {
+        return previous == null || previous.lastGood().isEmpty()
+                ? "; nothing is taken from this file"
+                : "; keeping the file's last good objects";
+    }
+
+    private static List<ManifestObject> withoutDuplicates(List<ManifestObject> objects, List<String> problems) {
+        Map<String, ManifestObject> first = new LinkedHashMap<>();
+        for (ManifestObject object : objects) {
+            String key = object.describe();
+            ManifestObject earlier = first.putIfAbsent(key, object);
+            if (earlier != null) {
+                problems.add(object.origin() + ": " + key + " is defined again; using its first definition at "
+                        + earlier.origin());
+            }
+        }
+        return List.copyOf(first.values());
+    }
+}

@@ -1,0 +1,285 @@
+package io.jingress.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jingress.core.route.MatchResult;
+import io.jingress.core.route.NoMatch;
+import io.jingress.core.route.Route;
+import io.jingress.core.route.Router;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestSourceTest {
+
+    @TempDir
+    Path dir;
+
+    private final Router router = Router.create();
+    private ManifestSource source;
+
+    @AfterEach
+    void closeSource() {
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    static String resource(String name) throws IOException {
+        try (InputStream in = ManifestSourceTest.class.getResourceAsStream("/manifests/" + name)) {
+            if (in == null) {
+                throw new IOException("no test resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private void copyKubia() throws IOException {
+        for (String name : List.of("service.yaml", "ingress.yaml", "endpointslice.yaml")) {
+            Files.writeString(dir.resolve(name), resource("kubia/" + name));
+        }
+    }
+
+    private ManifestSource start(Path path) {
+        source = ManifestSource.builder().path(path).router(router).debounce(Duration.ofMillis(50)).build().start();
+        return source;
+    }
+
+    private MatchResult match(String host, String path) {
+        return router.current().match(host, path);
+    }
+
+    private List<String> endpointsOf(String host, String path) {
+        Route route = assertInstanceOf(Route.class, match(host, path));
+        return route.backend().endpoints().stream().map(e -> e.id()).toList();
+    }
+
+    private static String ingress(String name, String host, String path) {
+        return """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: %s
+                spec:
+                  ingressClassName: jingress
+                  rules:
+                  - host: %s
+                    http:
+                      paths:
+                      - path: %s
+                        pathType: Prefix
+                        backend:
+                          service:
+                            name: kubia
+                            port:
+                              number: 80
+                """.formatted(name, host, path);
+    }
+
+    private void awaitSwap(long before, String what) {
+        Eventually.await(() -> router.swapCount() > before, () -> what + "; problems: " + source.problems());
+    }
+
+    private void awaitReload(long before) {
+        Eventually.await(() -> source.reloadCount() > before, () -> "a reload");
+    }
+
+    @Test
+    void kubiaWalkthroughDirectoryIsServedWhenStartReturns() throws IOException {
+        copyKubia();
+
+        start(dir);
+
+        assertEquals(List.of("10.244.1.5:8080", "10.244.2.7:8080", "10.244.3.9:8080"),
+                endpointsOf("myapp.kubia.com", "/path"));
+        assertEquals(List.of(), source.problems());
+        assertEquals(1, source.reloadCount());
+    }
+
+    @Test
+    void singleMultiDocumentFileIsServed() throws IOException {
+        Path file = dir.resolve("kubia-all.yaml");
+        Files.writeString(file, resource("kubia-all.yaml"));
+
+        start(file);
+
+        assertEquals(3, endpointsOf("myapp.kubia.com", "/").size());
+    }
+
+    @Test
+    void jsonListWithNamedPortAndLegacyEndpointsIsServed() throws IOException {
+        Files.writeString(dir.resolve("kubia-list.json"), resource("kubia-list.json"));
+
+        start(dir);
+
+        assertEquals(List.of("10.244.1.5:8080", "10.244.2.7:8080"), endpointsOf("shop.kubia.com", "/"),
+                "the not-ready address gets no traffic");
+    }
+
+    @Test
+    void fileEditedInPlaceIsPickedUp() throws IOException {
+        copyKubia();
+        start(dir);
+        long before = router.swapCount();
+
+        Files.writeString(dir.resolve("ingress.yaml"), ingress("ingress-myapp", "other.kubia.com", "/"));
+        awaitSwap(before, "the edited host served");
+
+        assertInstanceOf(Route.class, match("other.kubia.com", "/"));
+        assertEquals(NoMatch.NO_HOST, match("myapp.kubia.com", "/"));
+    }
+
+    @Test
+    void fileReplacedByAtomicRenameIsPickedUp() throws IOException {
+        copyKubia();
+        start(dir);
+        long before = router.swapCount();
+
+        Path temp = dir.resolve(".ingress.yaml.tmp");
+        Files.writeString(temp, ingress("ingress-myapp", "renamed.kubia.com", "/"));
+        Files.move(temp, dir.resolve("ingress.yaml"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        awaitSwap(before, "the renamed-in file served");
+
+        assertInstanceOf(Route.class, match("renamed.kubia.com", "/"));
+    }
+
+    @Test
+    void singleFileReplacedByAtomicRenameIsPickedUp() throws IOException {
+        Path file = dir.resolve("kubia-all.yaml");
+        Files.writeString(file, resource("kubia-all.yaml"));
+        start(file);
+        long before = router.swapCount();
+
+        Path temp = dir.resolve("kubia-all.yaml.new");
+        Files.writeString(temp, resource("kubia-all.yaml").replace("myapp.kubia.com", "moved.kubia.com"));
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        awaitSwap(before, "the replaced file served");
+
+        assertEquals(3, endpointsOf("moved.kubia.com", "/").size());
+    }
+
+    @Test
+    void addedFileIsServedAndRemovedFileIsNot() throws IOException {
+        copyKubia();
+        start(dir);
+        long before = router.swapCount();
+
+        Files.writeString(dir.resolve("second.yaml"), ingress("second", "second.kubia.com", "/"));
+        awaitSwap(before, "the added file served");
+        assertEquals(3, endpointsOf("second.kubia.com", "/").size());
+
+        long afterAdd = router.swapCount();
+        Files.delete(dir.resolve("second.yaml"));
+        awaitSwap(afterAdd, "the removed file's routes gone");
+        assertEquals(NoMatch.NO_HOST, match("second.kubia.com", "/"));
+        assertInstanceOf(Route.class, match("myapp.kubia.com", "/"));
+    }
+
+    @Test
+    void brokenFileLeavesTheLastGoodRoutesServing() throws IOException {
+        copyKubia();
+        start(dir);
+        long reloads = source.reloadCount();
+        long swaps = router.swapCount();
+
+        Files.writeString(dir.resolve("ingress.yaml"), ingress("ingress-myapp", "other.kubia.com", "/")
+                + "  tls: [\n");
+        awaitReload(reloads);
+        Eventually.await(() -> !source.problems().isEmpty(), () -> "the broken file reported");
+
+        assertEquals(swaps, router.swapCount(), "nothing changed, so nothing was swapped");
+        assertEquals(3, endpointsOf("myapp.kubia.com", "/").size());
+        String problem = source.problems().get(0);
+        assertTrue(problem.startsWith(dir.resolve("ingress.yaml") + ":1 (document 1): not valid YAML: line "), problem);
+        assertTrue(problem.endsWith("keeping the file's last good objects"), problem);
+    }
+
+    @Test
+    void fieldOfTheWrongTypeIsReportedWithFileDocumentAndField() throws IOException {
+        copyKubia();
+        start(dir);
+        long reloads = source.reloadCount();
+
+        Files.writeString(dir.resolve("service.yaml"), resource("kubia/service.yaml").replace("port: 80", "port: eighty"));
+        awaitReload(reloads);
+        Eventually.await(() -> !source.problems().isEmpty(), () -> "the bad field reported");
+
+        String problem = source.problems().get(0);
+        assertTrue(problem.startsWith(dir.resolve("service.yaml") + ":2 (document 1): spec.ports[0].port: "), problem);
+        assertEquals(3, endpointsOf("myapp.kubia.com", "/").size());
+    }
+
+    @Test
+    void ingressMadeInvalidKeepsServingItsLastGoodVersion() throws IOException {
+        copyKubia();
+        start(dir);
+        long reloads = source.reloadCount();
+
+        Files.writeString(dir.resolve("ingress.yaml"), ingress("ingress-myapp", "myapp.kubia.com", "api"));
+        awaitReload(reloads);
+        Eventually.await(() -> !source.problems().isEmpty(), () -> "the invalid Ingress reported");
+
+        assertEquals(3, endpointsOf("myapp.kubia.com", "/").size());
+        String problem = source.problems().get(0);
+        assertTrue(problem.startsWith(dir.resolve("ingress.yaml")
+                + ":1 (document 1): Ingress default/ingress-myapp: spec.rules[0].http.paths[0].path: "), problem);
+        assertTrue(source.problems().stream().anyMatch(p -> p.contains("still serving its last good version")),
+                source.problems().toString());
+    }
+
+    @Test
+    void newInvalidIngressIsRejectedAloneAndTheRestServes() throws IOException {
+        copyKubia();
+        Files.writeString(dir.resolve("bad.yaml"), ingress("bad", "bad.kubia.com", "api"));
+
+        start(dir);
+
+        assertEquals(3, endpointsOf("myapp.kubia.com", "/").size());
+        assertEquals(NoMatch.NO_HOST, match("bad.kubia.com", "/api"));
+        assertTrue(source.problems().stream().anyMatch(p -> p.startsWith(dir.resolve("bad.yaml")
+                + ":1 (document 1): Ingress default/bad: spec.rules[0].http.paths[0].path: ")), source.problems().toString());
+    }
+
+    @Test
+    void ingressOfAnotherClassIsNotServed() throws IOException {
+        copyKubia();
+        Files.writeString(dir.resolve("nginx.yaml"),
+                ingress("theirs", "theirs.kubia.com", "/").replace("ingressClassName: jingress", "ingressClassName: nginx"));
+
+        start(dir);
+
+        assertEquals(NoMatch.NO_HOST, match("theirs.kubia.com", "/"));
+        assertEquals(List.of(), source.problems());
+    }
+
+    @Test
+    void manualReloadPicksUpChangesAtOnce() throws IOException {
+        copyKubia();
+        start(dir);
+
+        Files.writeString(dir.resolve("second.yaml"), ingress("second", "second.kubia.com", "/"));
+        source.reload();
+
+        assertInstanceOf(Route.class, match("second.kubia.com", "/"));
+    }
+
+    @Test
+    void missingPathIsRefusedByStart() {
+        ManifestSource unstarted = ManifestSource.builder().path(dir.resolve("nope")).router(router).build();
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, unstarted::start);
+
+        assertTrue(e.getMessage().contains(dir.resolve("nope").toString()), e.getMessage());
+    }
+}

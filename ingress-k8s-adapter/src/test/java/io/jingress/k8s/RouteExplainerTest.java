@@ -1,0 +1,233 @@
+package io.jingress.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.HttpIngressPath;
+import io.jingress.core.model.Ingress;
+import io.jingress.core.model.IngressBackend;
+import io.jingress.core.model.IngressRule;
+import io.jingress.core.model.IngressTls;
+import io.jingress.core.model.PathType;
+import io.jingress.core.model.PortRef;
+import io.jingress.core.model.Service;
+import io.jingress.core.model.TlsSecret;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RouteExplainerTest {
+
+    @TempDir
+    Path dir;
+
+    private static Path resourcePath(String name) {
+        try {
+            return Path.of(RouteExplainerTest.class.getResource("/manifests/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final RouteExplainer KUBIA = RouteExplainer.fromManifests(resourcePath("kubia"));
+
+    @Test
+    void kubiaRequestIsForwardedToTheThreeReadyPods() {
+        RouteExplanation e = KUBIA.explain("GET", "http://myapp.kubia.com/path?x=1");
+
+        assertEquals(200, e.status(), e.toString());
+        assertTrue(e.forwarded());
+        assertEquals("default/ingress-myapp", e.ingress());
+        assertEquals(0, e.ruleIndex());
+        assertEquals(0, e.pathIndex());
+        assertEquals("/", e.rulePath());
+        assertEquals(PathType.PREFIX, e.pathType());
+        assertEquals("default/kubia", e.service());
+        assertEquals(PortRef.number(80), e.servicePort());
+        assertEquals(PortRef.number(8080), e.targetPort());
+        assertEquals(List.of("10.244.1.5:8080", "10.244.2.7:8080", "10.244.3.9:8080"), e.endpoints());
+        assertEquals("/path", e.path());
+        assertTrue(e.toString().startsWith("GET http://myapp.kubia.com/path?x=1 -> 200 forwarded\n"
+                + "  Ingress default/ingress-myapp, rule 0, path 0: / (Prefix)\n"
+                + "  Service default/kubia, port 80 -> targetPort 8080\n"
+                + "  ready endpoints: 10.244.1.5:8080, 10.244.2.7:8080, 10.244.3.9:8080"), e.toString());
+    }
+
+    @Test
+    void unknownHostIs404WithTheReason() {
+        RouteExplanation e = KUBIA.explain("http://nobody.kubia.com/");
+
+        assertEquals(404, e.status());
+        assertFalse(e.matched());
+        assertEquals("no rule matches this host", e.reason());
+        assertTrue(e.toString().contains("-> 404 no rule matches this host"), e.toString());
+    }
+
+    @Test
+    void hostInTheUrlIsMatchedWithoutItsPortAndCaseInsensitively() {
+        assertEquals(200, KUBIA.explain("http://MyApp.Kubia.com:8080/").status());
+    }
+
+    @Test
+    void serviceWithoutEndpointsIs503NamingTheBrokenHop() {
+        ClusterState state = ClusterState.builder()
+                .ingress(Ingress.builder("default", "web")
+                        .rule(IngressRule.of("web.example.com", HttpIngressPath.prefix("/", IngressBackend.service("web", 80))))
+                        .build())
+                .service(Service.of("default", "web", Service.Port.of("http", 80, 8080)))
+                .build();
+
+        RouteExplanation e = RouteExplainer.fromState(state).explain("http://web.example.com/");
+
+        assertEquals(503, e.status());
+        assertEquals("default/web", e.ingress());
+        assertEquals(List.of(), e.endpoints());
+        assertTrue(e.reason().contains("default/web"), e.reason());
+        assertTrue(e.toString().contains("no ready endpoints"), e.toString());
+    }
+
+    @Test
+    void missingServiceIs503() {
+        ClusterState state = ClusterState.builder()
+                .ingress(Ingress.builder("default", "web")
+                        .rule(IngressRule.of("web.example.com", HttpIngressPath.prefix("/", IngressBackend.service("gone", 80))))
+                        .build())
+                .build();
+
+        RouteExplanation e = RouteExplainer.fromState(state).explain("http://web.example.com/");
+
+        assertEquals(503, e.status());
+        assertNull(e.targetPort());
+        assertTrue(e.reason().contains("not found"), e.reason());
+    }
+
+    @Test
+    void namedServicePortResolvesToItsTargetPortAndReadyEndpoints() {
+        RouteExplainer explainer = RouteExplainer.fromManifests(resourcePath("kubia-list.json"));
+
+        RouteExplanation e = explainer.explain("http://shop.kubia.com/cart");
+
+        assertEquals(200, e.status(), e.toString());
+        assertEquals("shop/kubia", e.service());
+        assertEquals(PortRef.name("http"), e.servicePort());
+        assertEquals(PortRef.name("web"), e.targetPort());
+        assertEquals(List.of("10.244.1.5:8080", "10.244.2.7:8080"), e.endpoints());
+    }
+
+    @Test
+    void ingressOfAnotherClassIsNamedIn404() throws IOException {
+        Files.writeString(dir.resolve("theirs.yaml"), """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: theirs
+                spec:
+                  ingressClassName: nginx
+                  rules:
+                  - host: theirs.example.com
+                    http:
+                      paths:
+                      - path: /
+                        pathType: Prefix
+                        backend:
+                          service:
+                            name: web
+                            port:
+                              number: 80
+                """);
+
+        RouteExplanation e = RouteExplainer.fromManifests(dir).explain("http://theirs.example.com/");
+
+        assertEquals(404, e.status());
+        assertTrue(e.reason().contains("Ingress default/theirs has a rule for this host but is not served: "
+                + "its class nginx is not ours"), e.reason());
+    }
+
+    @Test
+    void rejectedIngressIsNamedIn404() throws IOException {
+        Files.writeString(dir.resolve("bad.yaml"), """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: bad
+                spec:
+                  ingressClassName: jingress
+                  rules:
+                  - host: bad.example.com
+                    http:
+                      paths:
+                      - path: api
+                        pathType: Prefix
+                        backend:
+                          service:
+                            name: web
+                            port:
+                              number: 80
+                """);
+
+        RouteExplainer explainer = RouteExplainer.fromManifests(dir);
+        RouteExplanation e = explainer.explain("http://bad.example.com/api");
+
+        assertEquals(404, e.status());
+        assertTrue(e.reason().contains("Ingress default/bad is rejected: spec.rules[0].http.paths[0].path"), e.reason());
+        assertFalse(explainer.problems().isEmpty());
+    }
+
+    @Test
+    void tlsHostOverPlainHttpIsRedirectedAndOverHttpsForwarded() {
+        ClusterState state = ClusterState.builder()
+                .ingress(Ingress.builder("default", "web")
+                        .tls(new IngressTls(List.of("web.example.com"), "web-tls"))
+                        .rule(IngressRule.of("web.example.com", HttpIngressPath.prefix("/", IngressBackend.service("web", 80))))
+                        .build())
+                .service(Service.of("default", "web", Service.Port.of(null, 80, 8080)))
+                .endpointSlice(new io.jingress.core.model.EndpointSlice("default", "web-x", "web", "IPv4",
+                        List.of(new io.jingress.core.model.EndpointSlice.Port(null, 8080, "TCP")),
+                        List.of(io.jingress.core.model.EndpointSlice.Endpoint.ready("10.0.0.1"))))
+                .secret(new TlsSecret("default", "web-tls", "CERT", "KEY"))
+                .build();
+        RouteExplainer explainer = RouteExplainer.fromState(state);
+
+        RouteExplanation plain = explainer.explain("http://web.example.com/a?b=c");
+        RouteExplanation secure = explainer.explain("https://web.example.com/a?b=c");
+
+        assertEquals(308, plain.status(), plain.toString());
+        assertEquals("https://web.example.com/a?b=c", plain.location());
+        assertEquals(200, secure.status(), secure.toString());
+    }
+
+    @Test
+    void unsafePathIs400() {
+        RouteExplanation e = KUBIA.explain("http://myapp.kubia.com/a/%2e%2e/%2e%2e/etc");
+
+        assertEquals(400, e.status(), e.toString());
+        assertNull(e.path());
+    }
+
+    @Test
+    void connectIs405() {
+        assertEquals(405, KUBIA.explain("CONNECT", "http://myapp.kubia.com/").status());
+    }
+
+    @Test
+    void relativeUrlIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> KUBIA.explain("/path"));
+    }
+
+    @Test
+    void manifestThatDoesNotParseIsRefusedNamingTheFile() throws IOException {
+        Files.writeString(dir.resolve("broken.yaml"), "kind: [\n");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RouteExplainer.fromManifests(dir));
+
+        assertTrue(e.getMessage().contains(dir.resolve("broken.yaml") + ":1 (document 1): not valid YAML"), e.getMessage());
+    }
+}

@@ -1,0 +1,27 @@
+package io.jingress.k8s.internal.translate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProblemLogTest {
+
+    @Test
+    void onlyProblemsThatAppearAreReturned() {
+        ProblemLog log = new ProblemLog();
+
+        assertEquals(List.of("a", "b"), log.update(List.of("a", "b")));
+        assertEquals(List.of(), log.update(List.of("b", "a")));
+        assertEquals(List.of("c"), log.update(List.of("a", "c")));
+    }
+
+    @Test
+    void problemThatGoesAwayAndComesBackIsReturnedAgain() {
+        ProblemLog log = new ProblemLog();
+        log.update(List.of("a"));
+        log.update(List.of());
+
+        assertEquals(List.of("a"), log.update(List.of("a")));
+    }
+}
