@@ -10,8 +10,12 @@ import io.jingress.examples.internal.demo.KubiaPods;
 import io.jingress.jetty.IngressServer;
 import io.jingress.k8s.AdapterOptions;
 import io.jingress.k8s.KubernetesSource;
+import io.jingress.k8s.ManifestSource;
+import io.jingress.k8s.RouteSink;
+import io.jingress.k8s.RouteUpdater;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -50,13 +54,15 @@ public final class Launcher {
             if (options.mode() == io.jingress.examples.internal.cli.Mode.DEMO) {
                 pods = KubiaPods.start();
                 feeders.add(pods);
-                new CompilingSink(compiler, router).accept(KubiaCluster.state(pods), List.of());
+                RouteUpdater.builder().router(router).compiler(compiler).build()
+                        .accept(KubiaCluster.state(pods), List.of());
             }
             server = startServer(options, router);
             switch (options.mode()) {
                 case DEMO -> console.print(DemoBanner.text(pods, server.httpPort(), null, -1));
-                case FILES -> throw new StartException("file mode is not available yet", 1, null);
-                case CLUSTER -> feeders.add(startCluster(options, new CompilingSink(compiler, router)));
+                case FILES -> feeders.add(startFiles(options, router, compiler));
+                case CLUSTER -> feeders.add(startCluster(options,
+                        RouteUpdater.builder().router(router).compiler(compiler).build()));
                 default -> throw new IllegalStateException(options.mode().toString());
             }
             return new Running(server, router, feeders);
@@ -84,7 +90,22 @@ public final class Launcher {
         return builder.build().start();
     }
 
-    private static KubernetesSource startCluster(Options options, CompilingSink sink)
+    private static ManifestSource startFiles(Options options, Router router, RouteCompiler compiler)
+            throws StartException {
+        try {
+            return ManifestSource.builder()
+                    .path(options.manifests())
+                    .options(adapterOptions(options))
+                    .router(router)
+                    .compiler(compiler)
+                    .build()
+                    .start();
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new StartException("--manifests " + options.manifests() + ": " + e.getMessage(), 1, e);
+        }
+    }
+
+    private static KubernetesSource startCluster(Options options, RouteSink sink)
             throws StartException, InterruptedException {
         KubernetesSource.Builder builder = KubernetesSource.builder(sink)
                 .options(adapterOptions(options))
