@@ -3,6 +3,7 @@ package io.jingress.examples;
 import io.jingress.examples.internal.cli.Command;
 import io.jingress.examples.internal.cli.CommandLine;
 import io.jingress.examples.internal.cli.UsageException;
+import io.jingress.examples.internal.run.Explain;
 import io.jingress.examples.internal.run.Launcher;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +39,10 @@ public final class Main {
             }
             if (command instanceof Command.Version) {
                 System.out.println("jingress " + version());
+                return;
+            }
+            if (command instanceof Command.Explain explain) {
+                System.out.print(Explain.text(explain.options(), explain.url()));
                 return;
             }
             jingress = start(System.out, args);
@@ -80,7 +85,8 @@ public final class Main {
             throw new StartException(e.getMessage(), UsageException.EXIT_CODE, e);
         }
         if (!(command instanceof Command.Run run)) {
-            throw new StartException("--help and --version do not start anything", UsageException.EXIT_CODE, null);
+            throw new StartException("--help, --version and --explain do not start anything",
+                    UsageException.EXIT_CODE, null);
         }
         return new Jingress(Launcher.launch(run.options(), console));
     }

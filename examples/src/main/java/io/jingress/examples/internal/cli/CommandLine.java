@@ -32,6 +32,10 @@ public final class CommandLine {
             new Flag("--in-cluster", null, null,
                     "cluster mode: watch the Kubernetes API with the Pod's service account",
                     false, (d, v) -> d.inCluster = Values.bool("--in-cluster", v)),
+            new Flag("--explain", "URL", null,
+                    "with --manifests: print where a GET of URL goes and why (Ingress, rule, Service, port,"
+                            + " endpoints, or the broken hop), then exit",
+                    false, (d, v) -> d.explain = Values.httpUrl("--explain", v)),
             new Flag("--context", "NAME", "the kubeconfig's current context",
                     "the kubeconfig context to use (with --kubeconfig)",
                     false, (d, v) -> d.context = nonEmpty("--context", v)));
@@ -135,7 +139,14 @@ public final class CommandLine {
         if (given.contains("--version")) {
             return new Command.Version();
         }
-        return new Command.Run(check(draft, given));
+        Options options = check(draft, given);
+        if (draft.explain != null) {
+            if (options.mode() != Mode.FILES) {
+                throw new UsageException("--explain needs --manifests");
+            }
+            return new Command.Explain(options, draft.explain);
+        }
+        return new Command.Run(options);
     }
 
     private static Options check(Draft d, Set<String> given) throws UsageException {

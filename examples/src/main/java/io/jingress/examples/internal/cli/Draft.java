@@ -23,4 +23,5 @@ final class Draft {
     String electionId;
     boolean useEnvProxy;
     boolean accessLog;
+    String explain;
 }

@@ -106,6 +106,20 @@ final class Values {
         return value;
     }
 
+    /** An absolute http or https URL with a host. */
+    static String httpUrl(String flag, String value) throws UsageException {
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null) {
+                return value;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below, with the flag
+        }
+        throw bad(flag, value, "is not an absolute http(s) URL (such as http://myapp.kubia.com/path)");
+    }
+
     static boolean bool(String flag, String value) throws UsageException {
         return switch (value) {
             case "true" -> true;
