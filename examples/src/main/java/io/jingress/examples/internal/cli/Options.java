@@ -1,5 +1,6 @@
 package io.jingress.examples.internal.cli;
 
+import io.jingress.k8s.AdapterOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -55,9 +56,9 @@ public record Options(
     public static final int DEFAULT_HTTPS_PORT = 8443;
     public static final int DEFAULT_ADMIN_PORT = 10254;
     public static final String DEFAULT_ADMIN_ADDRESS = "127.0.0.1";
-    public static final String DEFAULT_INGRESS_CLASS = "jingress";
-    public static final String DEFAULT_CONTROLLER_CLASS = "jingress.io/ingress-controller";
-    public static final String DEFAULT_ELECTION_ID = "jingress-leader";
+    public static final String DEFAULT_INGRESS_CLASS = AdapterOptions.DEFAULT_INGRESS_CLASS;
+    public static final String DEFAULT_CONTROLLER_CLASS = AdapterOptions.DEFAULT_CONTROLLER_CLASS;
+    public static final String DEFAULT_ELECTION_ID = AdapterOptions.DEFAULT_ELECTION_ID;
 
     public Options {
         Objects.requireNonNull(mode, "mode");
