@@ -134,11 +134,16 @@ public final class ManifestSource implements AutoCloseable {
             throw new UncheckedIOException("cannot watch " + directory + " for changes to " + path, e);
         }
         reload();
-        LOG.info("serving manifests from {} ({} Ingresses), watching for changes", path, state.ingresses().size());
+        LOG.info("watching {} for changes", manifests.isDirectory() ? path : path + " (in " + directory + ")");
         return this;
     }
 
-    /** Reads the manifests again now, on this thread, and serves them. */
+    /**
+     * Reads the manifests again now, on this thread, and serves them (under the same rules as a
+     * change seen by the watch).
+     *
+     * @throws IllegalStateException when not started
+     */
     public synchronized void reload() {
         if (manifests == null) {
             throw new IllegalStateException("ManifestSource of " + path + " is not started");

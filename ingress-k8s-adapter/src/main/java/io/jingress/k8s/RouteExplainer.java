@@ -129,7 +129,8 @@ public final class RouteExplainer {
         if (backend.status() != Backend.Status.READY) {
             return result.status(503, backend.reason()).build();
         }
-        return result.status(200, backend.reason()).build();
+        return result.status(200, backend.reason() + "; the endpoint is picked by "
+                + backend.balancer().strategy().name().toLowerCase(Locale.ROOT)).build();
     }
 
     /** What was rejected or is wrong: objects the translator left out, then the table's problems. */

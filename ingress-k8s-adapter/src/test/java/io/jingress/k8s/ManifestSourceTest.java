@@ -187,6 +187,26 @@ class ManifestSourceTest {
     }
 
     @Test
+    void burstOfFileWritesIsReadOnceAfterItSettles() throws IOException {
+        copyKubia();
+        // a debounce far longer than writing twenty small files takes
+        source = ManifestSource.builder().path(dir).router(router).debounce(Duration.ofSeconds(1)).build().start();
+        long swaps = router.swapCount();
+        long reloads = source.reloadCount();
+
+        for (int i = 0; i < 20; i++) {
+            Files.writeString(dir.resolve("burst-" + i + ".yaml"), ingress("burst-" + i, "burst-" + i + ".kubia.com", "/"));
+        }
+        awaitSwap(swaps, "the burst served");
+
+        assertEquals(swaps + 1, router.swapCount());
+        assertEquals(reloads + 1, source.reloadCount());
+        for (int i = 0; i < 20; i++) {
+            assertInstanceOf(Route.class, match("burst-" + i + ".kubia.com", "/"));
+        }
+    }
+
+    @Test
     void brokenFileLeavesTheLastGoodRoutesServing() throws IOException {
         copyKubia();
         start(dir);
@@ -272,6 +292,44 @@ class ManifestSourceTest {
         source.reload();
 
         assertInstanceOf(Route.class, match("second.kubia.com", "/"));
+    }
+
+    // What the kubelet does to a mounted ConfigMap: files are links through ..data, which is
+    // swapped by renaming a new link over it; the files themselves never see an event.
+    private Path mountConfigMapVersion(String version, String content) throws IOException {
+        Path versionDir = Files.createDirectory(dir.resolve("..2026_11_27_" + version));
+        Files.writeString(versionDir.resolve("kubia-all.yaml"), content);
+        Path link = dir.resolve("..data_tmp");
+        Files.createSymbolicLink(link, versionDir.getFileName());
+        Files.move(link, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return dir.resolve("kubia-all.yaml");
+    }
+
+    @Test
+    void mountedConfigMapUpdateIsPickedUpInSingleFileMode() throws IOException {
+        mountConfigMapVersion("v1", resource("kubia-all.yaml"));
+        Path file = Files.createSymbolicLink(dir.resolve("kubia-all.yaml"), Path.of("..data", "kubia-all.yaml"));
+        start(file);
+        long before = router.swapCount();
+
+        mountConfigMapVersion("v2", resource("kubia-all.yaml").replace("myapp.kubia.com", "v2.kubia.com"));
+        awaitSwap(before, "the new ConfigMap version served");
+
+        assertEquals(3, endpointsOf("v2.kubia.com", "/").size());
+    }
+
+    @Test
+    void mountedConfigMapUpdateIsPickedUpInDirectoryMode() throws IOException {
+        mountConfigMapVersion("v1", resource("kubia-all.yaml"));
+        Files.createSymbolicLink(dir.resolve("kubia-all.yaml"), Path.of("..data", "kubia-all.yaml"));
+        start(dir);
+        assertEquals(3, endpointsOf("myapp.kubia.com", "/").size(), "the ..data directory itself is not read");
+        long before = router.swapCount();
+
+        mountConfigMapVersion("v2", resource("kubia-all.yaml").replace("myapp.kubia.com", "v2.kubia.com"));
+        awaitSwap(before, "the new ConfigMap version served");
+
+        assertEquals(3, endpointsOf("v2.kubia.com", "/").size());
     }
 
     @Test

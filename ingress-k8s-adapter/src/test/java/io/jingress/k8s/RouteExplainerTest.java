@@ -152,6 +152,45 @@ class RouteExplainerTest {
     }
 
     @Test
+    void classlessIngressIsServedWhenTheFilesMarkOurIngressClassDefault() throws IOException {
+        String classless = """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: ingress-myapp
+                spec:
+                  rules:
+                  - host: myapp.kubia.com
+                    http:
+                      paths:
+                      - path: /
+                        pathType: Prefix
+                        backend:
+                          service:
+                            name: kubia
+                            port:
+                              number: 80
+                """;
+        Files.writeString(dir.resolve("ingress.yaml"), classless);
+        assertEquals(404, RouteExplainer.fromManifests(dir).explain("http://myapp.kubia.com/").status(),
+                "without a default class a classless Ingress is not ours");
+
+        Files.writeString(dir.resolve("class.yaml"), """
+                apiVersion: networking.k8s.io/v1
+                kind: IngressClass
+                metadata:
+                  name: jingress
+                  annotations:
+                    ingressclass.kubernetes.io/is-default-class: "true"
+                spec:
+                  controller: jingress.io/ingress-controller
+                """);
+
+        RouteExplanation e = RouteExplainer.fromManifests(dir).explain("http://myapp.kubia.com/");
+        assertEquals("default/ingress-myapp", e.ingress(), e.toString());
+    }
+
+    @Test
     void rejectedIngressIsNamedIn404() throws IOException {
         Files.writeString(dir.resolve("bad.yaml"), """
                 apiVersion: networking.k8s.io/v1

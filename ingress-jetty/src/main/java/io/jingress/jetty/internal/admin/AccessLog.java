@@ -1,21 +1,264 @@
 package io.jingress.jetty.internal.admin;
 
+import io.jingress.core.route.Route;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.RequestLog;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
- * Names of the request attributes the proxy sets for the access log (see CONTRACTS.md). The ops
- * branch's {@code AccessLog} request log replaces this class with the same constants.
+ * The access log, one line per request in ingress-nginx's {@code upstreaminfo} format:
+ *
+ * <pre>
+ * $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id
+ * </pre>
+ *
+ * for example
+ *
+ * <pre>
+ * 10.0.0.9 - - [27/Nov/2026:15:04:16 +0000] "GET /kubia?x=1 HTTP/1.1" 200 42 "-" "curl/8.5.0" 78 0.013 [default/kubia:80] [] 10.244.1.7:8080 42 0.012 200 5f0c...
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@code $remote_user} is always {@code -}: the proxy does no authentication.</li>
+ *   <li>{@code $time_local} is the time the request began, in the log's time zone.</li>
+ *   <li>{@code $request} is {@code METHOD path?query PROTOCOL}; in quoted fields {@code "}, {@code \}
+ *       and control characters are written as {@code \xHH}, as nginx does.</li>
+ *   <li>{@code $request_length} is the request line, header and body in HTTP/1.1 form, counted from
+ *       the parsed request.</li>
+ *   <li>{@code $request_time} and {@code $upstream_response_time} are seconds with millisecond
+ *       precision ({@code 0.012}).</li>
+ *   <li>{@code $proxy_upstream_name} is the backend's {@code ns/svc:port}; the empty brackets stand
+ *       for nginx's alternative (canary) upstream, which Jingress does not have yet.</li>
+ *   <li>{@code $upstream_response_length} is the body length relayed from the upstream.</li>
+ * </ul>
+ *
+ * <p>The upstream fields come from request attributes the proxy sets ({@link #ROUTE},
+ * {@link #UPSTREAM_ADDR}, {@link #UPSTREAM_STATUS}, {@link #UPSTREAM_NANOS}, {@link #REQUEST_ID});
+ * a field without a value is written as {@code -}. Jetty calls the log once the response is complete,
+ * so a line never delays its own response; to keep file I/O off the request threads altogether, give
+ * it Jetty's {@link org.eclipse.jetty.server.AsyncRequestLogWriter}, which this log starts and stops
+ * with the server.
+ *
+ * <pre>{@code
+ * server.setRequestLog(new AccessLog());                 // SLF4J logger "jingress.access", level INFO
+ * server.setRequestLog(new AccessLog(System.out));       // any Appendable, one line per request
+ * server.setRequestLog(new AccessLog(new AsyncRequestLogWriter("/var/log/jingress/access.log")));
+ * }</pre>
  */
-public final class AccessLog {
-    /** The matched {@code Route}; absent when nothing matched. */
+public final class AccessLog extends ContainerLifeCycle implements RequestLog {
+    /** Request attribute: the matched {@link Route}; absent when nothing matched. */
     public static final String ROUTE = "jingress.route";
-    /** {@code ip:port} of the last endpoint tried (String). */
+    /** Request attribute: {@code ip:port} (String) of the last endpoint tried. */
     public static final String UPSTREAM_ADDR = "jingress.upstream.addr";
-    /** The upstream response status (Integer). */
+    /** Request attribute: the upstream's response status (Integer). */
     public static final String UPSTREAM_STATUS = "jingress.upstream.status";
-    /** Nanoseconds spent on the upstream exchange (Long). */
+    /** Request attribute: the upstream exchange's duration in nanoseconds (Long). */
     public static final String UPSTREAM_NANOS = "jingress.upstream.nanos";
-    /** The request id sent upstream as {@code X-Request-ID} (String). */
+    /** Request attribute: the request id sent upstream as {@code X-Request-ID} (String). */
     public static final String REQUEST_ID = "jingress.request.id";
 
-    private AccessLog() {
+    /** The SLF4J logger name used by {@link #AccessLog()}. */
+    public static final String LOGGER_NAME = "jingress.access";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
+    private static final DateTimeFormatter TIME_LOCAL =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private final RequestLog.Writer writer;
+    private final Logger logger;
+    private final ZoneId zone;
+    private final LongSupplier nanoClock;
+    private final AtomicBoolean failureReported = new AtomicBoolean();
+    private volatile FormattedSecond lastSecond = new FormattedSecond(Long.MIN_VALUE, "");
+
+    /** Writes to the SLF4J logger {@value #LOGGER_NAME} at INFO, in the system time zone. */
+    public AccessLog() {
+        this(LoggerFactory.getLogger(LOGGER_NAME));
+    }
+
+    private AccessLog(Logger logger) {
+        this(logger::info, logger, ZoneId.systemDefault(), System::nanoTime);
+    }
+
+    /** Appends each line, ending in {@code \n}, to {@code out}; lines from many threads never interleave. */
+    public AccessLog(Appendable out) {
+        this(appending(Objects.requireNonNull(out, "out")), null, ZoneId.systemDefault(), System::nanoTime);
+    }
+
+    /**
+     * Hands each line to {@code writer} (which ends it), e.g. Jetty's {@code AsyncRequestLogWriter};
+     * a writer that is a {@link LifeCycle} is started and stopped
+     * with this log.
+     */
+    public AccessLog(RequestLog.Writer writer) {
+        this(Objects.requireNonNull(writer, "writer"), null, ZoneId.systemDefault(), System::nanoTime);
+    }
+
+    /** For tests: a fixed time zone and a clock for the end of the request. */
+    AccessLog(RequestLog.Writer writer, Logger logger, ZoneId zone, LongSupplier nanoClock) {
+        this.writer = writer;
+        this.logger = logger;
+        this.zone = zone;
+        this.nanoClock = nanoClock;
+        if (writer instanceof LifeCycle) {
+            addBean(writer, true);
+        }
+    }
+
+    static RequestLog.Writer appending(Appendable out) {
+        return line -> {
+            synchronized (out) {
+                out.append(line).append('\n');
+            }
+        };
+    }
+
+    @Override
+    public void log(Request request, Response response) {
+        if (logger != null && !logger.isInfoEnabled()) {
+            return;
+        }
+        try {
+            writer.write(format(request, response));
+        } catch (IOException | RuntimeException e) {
+            if (failureReported.compareAndSet(false, true)) {
+                LOG.warn("access log: cannot write a line ({}); further failures are not reported", e.toString());
+            }
+        }
+    }
+
+    /** One line, without its line end. */
+    String format(Request request, Response response) {
+        long endNanos = nanoClock.getAsLong();
+        StringBuilder line = new StringBuilder(256);
+        HttpFields headers = request.getHeaders();
+        String remoteAddr = Request.getRemoteAddr(request);
+        line.append(remoteAddr == null ? "-" : remoteAddr).append(" - - [")
+                .append(timeLocal(Request.getTimeStamp(request))).append("] \"");
+        String method = request.getMethod();
+        String pathQuery = request.getHttpURI().getPathQuery();
+        if (pathQuery == null) {
+            pathQuery = "/";
+        }
+        String protocol = request.getConnectionMetaData().getProtocol();
+        line.append(method).append(' ');
+        appendEscaped(line, pathQuery);
+        line.append(' ').append(protocol);
+        int requestLineLength = method.length() + 1 + pathQuery.length() + 1 + protocol.length();
+        long bodyBytesSent = Response.getContentBytesWritten(response);
+        line.append("\" ").append(response.getStatus()).append(' ').append(bodyBytesSent).append(" \"");
+        appendQuotedValue(line, headers.get(HttpHeader.REFERER));
+        line.append("\" \"");
+        appendQuotedValue(line, headers.get(HttpHeader.USER_AGENT));
+        line.append("\" ").append(requestLength(requestLineLength, headers, request)).append(' ');
+        appendSeconds(line, endNanos - request.getBeginNanoTime());
+
+        line.append(" [");
+        appendValue(line, upstreamName(request));
+        line.append("] [] ");
+        appendValue(line, request.getAttribute(UPSTREAM_ADDR));
+        Object upstreamStatus = request.getAttribute(UPSTREAM_STATUS);
+        line.append(' ');
+        if (upstreamStatus == null) {
+            line.append('-');
+        } else {
+            line.append(bodyBytesSent);
+        }
+        line.append(' ');
+        if (request.getAttribute(UPSTREAM_NANOS) instanceof Number nanos) {
+            appendSeconds(line, nanos.longValue());
+        } else {
+            line.append('-');
+        }
+        line.append(' ');
+        appendValue(line, upstreamStatus);
+        line.append(' ');
+        appendValue(line, request.getAttribute(REQUEST_ID));
+        return line.toString();
+    }
+
+    private static String upstreamName(Request request) {
+        return request.getAttribute(ROUTE) instanceof Route route ? route.backend().key() : null;
+    }
+
+    private static long requestLength(int requestLineLength, HttpFields headers, Request request) {
+        long length = requestLineLength + 2L; // CRLF
+        for (int i = 0; i < headers.size(); i++) {
+            HttpField field = headers.getField(i);
+            String value = field.getValue();
+            length += field.getName().length() + 2L + (value == null ? 0 : value.length()) + 2L;
+        }
+        return length + 2L + Math.max(0, Request.getContentBytesRead(request));
+    }
+
+    private String timeLocal(long epochMillis) {
+        long second = Math.floorDiv(epochMillis, 1000L);
+        FormattedSecond cached = lastSecond;
+        if (cached.epochSecond != second) {
+            cached = new FormattedSecond(second, TIME_LOCAL.format(Instant.ofEpochSecond(second).atZone(zone)));
+            lastSecond = cached;
+        }
+        return cached.text;
+    }
+
+    private static void appendSeconds(StringBuilder line, long nanos) {
+        long millis = Math.max(0, nanos) / 1_000_000L;
+        long fraction = millis % 1000;
+        line.append(millis / 1000).append('.');
+        if (fraction < 100) {
+            line.append('0');
+        }
+        if (fraction < 10) {
+            line.append('0');
+        }
+        line.append(fraction);
+    }
+
+    private static void appendValue(StringBuilder line, Object value) {
+        if (value == null) {
+            line.append('-');
+        } else {
+            appendEscaped(line, value.toString());
+        }
+    }
+
+    private static void appendQuotedValue(StringBuilder line, String value) {
+        if (value == null || value.isEmpty()) {
+            line.append('-');
+        } else {
+            appendEscaped(line, value);
+        }
+    }
+
+    /** nginx's default log escaping: {@code "}, {@code \}, control characters and DEL as {@code \xHH}. */
+    private static void appendEscaped(StringBuilder line, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f) {
+                line.append("\\x").append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+            } else {
+                line.append(c);
+            }
+        }
+    }
+
+    /** {@code $time_local} changes once a second; formatting it once per second keeps lines cheap. */
+    private record FormattedSecond(long epochSecond, String text) {
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -52,6 +53,7 @@ public final class DebouncedWatcher implements Closeable {
             return thread;
         });
         executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.scheduler = executor;
         this.watchThread = new Thread(this::watch, "jingress-manifests-watch");
         this.watchThread.setDaemon(true);
@@ -109,7 +111,7 @@ public final class DebouncedWatcher implements Closeable {
         }
         try {
             pending = scheduler.schedule(this::runAction, debounceNanos, TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // closing
         }
     }
@@ -129,7 +131,8 @@ public final class DebouncedWatcher implements Closeable {
         } catch (IOException e) {
             LOG.debug("closing the watch service of {}", directory, e);
         }
-        scheduler.shutdownNow();
+        // not shutdownNow: interrupting a reload mid-read would report the files as unreadable
+        scheduler.shutdown();
         try {
             watchThread.join(TimeUnit.SECONDS.toMillis(5));
             scheduler.awaitTermination(5, TimeUnit.SECONDS);

@@ -79,25 +79,22 @@ public final class ClusterStateAssembler {
             if (!options.watchesNamespace(KubeTranslator.namespace(object))) {
                 continue;
             }
-            try {
-                if (object instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress) {
-                    try {
-                        ingresses.add(KubeTranslator.toIngress(ingress));
-                    } catch (TranslationException e) {
-                        untranslatable.add(ingress);
-                        ingressProblems.add(e.problem());
-                    }
-                } else if (object instanceof io.fabric8.kubernetes.api.model.Service service) {
-                    services.add(KubeTranslator.toService(service));
-                } else if (object instanceof io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice slice) {
-                    slices.add(KubeTranslator.toEndpointSlice(slice));
-                } else if (object instanceof io.fabric8.kubernetes.api.model.Endpoints legacy) {
-                    endpoints.add(KubeTranslator.toEndpoints(legacy));
-                } else if (object instanceof Secret secret && KubeTranslator.isTlsSecret(secret)) {
-                    secrets.add(secret);
+            if (object instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress) {
+                // whether its problem is ours to report depends on its class, known once all classes are read
+                try {
+                    ingresses.add(KubeTranslator.toIngress(ingress));
+                } catch (TranslationException e) {
+                    untranslatable.add(ingress);
+                    ingressProblems.add(e.problem());
                 }
-            } catch (TranslationException e) {
-                problems.add(e.problem());
+            } else if (object instanceof io.fabric8.kubernetes.api.model.Service service) {
+                translate(problems, () -> services.add(KubeTranslator.toService(service)));
+            } else if (object instanceof io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice slice) {
+                translate(problems, () -> slices.add(KubeTranslator.toEndpointSlice(slice)));
+            } else if (object instanceof io.fabric8.kubernetes.api.model.Endpoints legacy) {
+                translate(problems, () -> endpoints.add(KubeTranslator.toEndpoints(legacy)));
+            } else if (object instanceof Secret secret && KubeTranslator.isTlsSecret(secret)) {
+                secrets.add(secret);
             }
         }
 
@@ -142,7 +139,8 @@ public final class ClusterStateAssembler {
                 .sorted(Comparator.comparing(Endpoints::key)).forEach(state::endpoints);
         List<TlsSecret> tlsSecrets = new ArrayList<>();
         for (Secret secret : secrets) {
-            if (referencedSecrets.contains(KubeTranslator.namespace(secret) + "/" + secret.getMetadata().getName())) {
+            String name = secret.getMetadata() == null ? null : secret.getMetadata().getName();
+            if (referencedSecrets.contains(KubeTranslator.namespace(secret) + "/" + name)) {
                 translate(problems, () -> tlsSecrets.add(KubeTranslator.toTlsSecret(secret)));
             }
         }

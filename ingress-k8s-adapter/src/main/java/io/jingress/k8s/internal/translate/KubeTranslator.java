@@ -45,6 +45,8 @@ import java.util.regex.Pattern;
  * throws {@link TranslationException} only for what the core model cannot hold at all (no name,
  * a port number below 1, both a port number and name, a timestamp or base64 that does not parse).
  * An object without a namespace is taken to be in {@value #DEFAULT_NAMESPACE}, as kubectl does.
+ * A {@code resource} backend is described as {@code apiGroup/Kind/name} ({@code Kind/name} for the
+ * core group), for the router to report as unsupported.
  */
 public final class KubeTranslator {
 

@@ -1,0 +1,165 @@
+package io.jingress.jetty.internal.admin;
+
+import io.jingress.core.route.Route;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.jetty.io.Connection;
+
+/**
+ * The proxy's live counters, read by {@link AdminHandler} for {@code /metrics} and {@code /status}.
+ * Lock-free: every counter is a {@link LongAdder}, and a request of a route seen before allocates
+ * nothing (its label set is looked up by the route's identity).
+ *
+ * <pre>{@code
+ * ProxyMetrics metrics = new ProxyMetrics();
+ * connector.addBean(metrics.connectionListener());
+ * // per request, in the proxy:
+ * metrics.onRequestBegin();
+ * ...
+ * metrics.onRequest(route, request.getMethod(), response.getStatus(), upstreamNanos);
+ * metrics.onRequestEnd();
+ * }</pre>
+ */
+public final class ProxyMetrics {
+    /**
+     * Routes are cached by identity and every table swap brings new instances. {@link AdminHandler}
+     * clears the cache on each swap; without one, the cache is cleared past this many routes, so
+     * old tables do not pile up either way. The counters themselves live on in the label sets.
+     */
+    private static final int MAX_CACHED_ROUTES = 10_000;
+
+    private final ConcurrentMap<Route, RequestCounters> countersByRoute = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, LatencyHistogram> latencyByService = new ConcurrentHashMap<>();
+    private final ConcurrentMap<LabelKey, RequestCounters> countersByLabels = new ConcurrentHashMap<>();
+    private final RequestCounters unmatched = new RequestCounters("", "", null);
+    private final ConnectionCounter connections = new ConnectionCounter();
+    private final LongAdder clientRequests = new LongAdder();
+    private final LongAdder inProgress = new LongAdder();
+
+    /** Metrics with every counter at zero. */
+    public ProxyMetrics() {
+        countersByLabels.put(new LabelKey("", ""), unmatched);
+    }
+
+    /**
+     * Counts one answered request.
+     *
+     * @param route the matched route (a default backend's included), or {@code null} when nothing matched
+     * @param method the request method; methods other than GET, HEAD, POST, PUT, DELETE, PATCH and
+     *     OPTIONS count as {@code other}
+     * @param status the status sent to the client
+     * @param upstreamNanos how long the upstream exchange took, or a negative number when there was none
+     */
+    public void onRequest(Route route, String method, int status, long upstreamNanos) {
+        RequestCounters counters = route == null ? unmatched : countersByRoute.get(route);
+        if (counters == null) {
+            counters = countersOf(route);
+        }
+        counters.record(method, status, upstreamNanos);
+    }
+
+    private RequestCounters countersOf(Route route) {
+        if (countersByRoute.size() >= MAX_CACHED_ROUTES) {
+            countersByRoute.clear();
+        }
+        RequestCounters counters = counters(route.ingress(), route.backend().key());
+        countersByRoute.put(route, counters);
+        return counters;
+    }
+
+    /** Drops the route cache (not the counts); called when a new table replaces the routes. */
+    void forgetRoutes() {
+        countersByRoute.clear();
+    }
+
+    /**
+     * The listener to add to every client-facing connector ({@code connector.addBean(listener)}):
+     * counts accepted and active connections.
+     */
+    public Connection.Listener connectionListener() {
+        return connections;
+    }
+
+    /** A client request starts being processed (it counts as "writing" in {@code /status}). */
+    public void onRequestBegin() {
+        clientRequests.increment();
+        inProgress.increment();
+    }
+
+    /** A request started with {@link #onRequestBegin()} has ended. */
+    public void onRequestEnd() {
+        inProgress.decrement();
+    }
+
+    /** Connections open now. */
+    public long activeConnections() {
+        return connections.active();
+    }
+
+    /** Connections accepted since start. */
+    public long acceptedConnections() {
+        return connections.accepted();
+    }
+
+    /**
+     * Connections handled since start; equal to {@link #acceptedConnections()}, since Jetty refuses
+     * connections past its limit before accepting them (nginx counts those as accepted, not handled).
+     */
+    public long handledConnections() {
+        return connections.accepted();
+    }
+
+    /** Client requests begun since start ({@code requests} in {@code /status}). */
+    public long clientRequests() {
+        return clientRequests.sum();
+    }
+
+    /**
+     * Connections reading a request header: always 0, because Jetty hands a request to handlers only
+     * once its header has been read, so the proxy never sees that phase.
+     */
+    public long readingConnections() {
+        return 0;
+    }
+
+    /** Requests being processed now (begun and not ended). */
+    public long writingConnections() {
+        return Math.max(0, inProgress.sum());
+    }
+
+    /**
+     * Open connections without a request in progress (keep-alive). With HTTP/2 several requests
+     * share a connection, so this is never below zero but may undercount.
+     */
+    public long waitingConnections() {
+        return Math.max(0, activeConnections() - readingConnections() - writingConnections());
+    }
+
+    /** The interned counters of one label pair; the slow path, taken once per route. */
+    private RequestCounters counters(String ingress, String service) {
+        return countersByLabels.computeIfAbsent(new LabelKey(ingress, service),
+                key -> new RequestCounters(ingress, service,
+                        latencyByService.computeIfAbsent(service, s -> new LatencyHistogram())));
+    }
+
+    /** Every label pair seen so far, sorted by ingress then service. */
+    List<RequestCounters> requestCounters() {
+        List<RequestCounters> all = new ArrayList<>(countersByLabels.values());
+        all.sort(Comparator.comparing(RequestCounters::ingress).thenComparing(RequestCounters::service));
+        return all;
+    }
+
+    /** Every service's histogram, sorted by service. */
+    Map<String, LatencyHistogram> latencies() {
+        return new TreeMap<>(latencyByService);
+    }
+
+    private record LabelKey(String ingress, String service) {
+    }
+}

@@ -1,0 +1,164 @@
+package io.jingress.jetty.internal.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingress.core.lb.Endpoint;
+import io.jingress.core.model.Problem;
+import io.jingress.core.model.TlsSecret;
+import io.jingress.core.route.Backend;
+import io.jingress.core.route.Route;
+import io.jingress.core.route.RouteTable;
+import io.jingress.core.route.Router;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code /routes}: the live table as JSON, for a person asking "where does this host go?".
+ *
+ * <pre>{@code
+ * {
+ *   "loaded": true, "swapCount": 3, "lastSwap": "2026-11-27T15:04:16.123Z",
+ *   "hosts": [ { "host": "kubia.example.com", "paths": [
+ *       { "path": "/", "pathType": "Prefix", "ingress": "default/kubia",
+ *         "backend": "default/kubia:80", "status": "READY", "reason": "2 ready endpoints" } ] } ],
+ *   "defaultBackend": null,
+ *   "backends": [ { "key": "default/kubia:80", "status": "READY", "reason": "...", "strategy": "ROUND_ROBIN",
+ *       "endpoints": [ { "id": "10.244.1.7:8080", "zone": null, "pod": "kubia-4mcp9", "weight": 1,
+ *                        "requests": 12, "failures": 0, "consecutiveFailures": 0, "ejections": 0,
+ *                        "ejected": false, "inFlight": 0, "ewmaMillis": 1.3 } ] } ],
+ *   "tls": [ { "host": "kubia.example.com", "secret": "default/kubia-tls" } ],
+ *   "problems": [ { "kind": "Ingress", "object": "default/bad", "field": "...", "message": "...",
+ *                   "severity": "ERROR", "text": "Ingress default/bad: ..." } ]
+ * }
+ * }</pre>
+ *
+ * A rule without host is listed under host {@code "*"}. TLS entries name the Secret only: no
+ * certificate or key material is ever written.
+ */
+final class RoutesJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String ANY_HOST = "*";
+
+    private RoutesJson() {
+    }
+
+    static String render(Router router) {
+        RouteTable table = router.current();
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("loaded", router.hasTable());
+        root.put("swapCount", router.swapCount());
+        Instant lastSwap = router.lastSwap();
+        root.put("lastSwap", lastSwap == null ? null : lastSwap.toString());
+
+        Map<String, ArrayNode> pathsByHost = new LinkedHashMap<>();
+        for (Route route : table.routes()) {
+            if (route.isDefaultBackend()) {
+                continue;
+            }
+            String host = route.host() == null ? ANY_HOST : route.host();
+            pathsByHost.computeIfAbsent(host, h -> MAPPER.createArrayNode()).add(route(route));
+        }
+        ArrayNode hosts = root.putArray("hosts");
+        pathsByHost.forEach((host, paths) -> {
+            ObjectNode node = hosts.addObject();
+            node.put("host", host);
+            node.set("paths", paths);
+        });
+
+        Route defaultRoute = table.defaultRoute();
+        if (defaultRoute == null) {
+            root.putNull("defaultBackend");
+        } else {
+            root.set("defaultBackend", route(defaultRoute));
+        }
+
+        ArrayNode backends = root.putArray("backends");
+        for (Backend backend : table.backends()) {
+            backends.add(backend(backend));
+        }
+
+        ArrayNode tls = root.putArray("tls");
+        for (Map.Entry<String, TlsSecret> entry : new TreeMap<>(table.certificates()).entrySet()) {
+            ObjectNode node = tls.addObject();
+            node.put("host", entry.getKey());
+            node.put("secret", entry.getValue().key());
+        }
+
+        ArrayNode problems = root.putArray("problems");
+        for (Problem problem : table.problems()) {
+            ObjectNode node = problems.addObject();
+            node.put("kind", problem.kind());
+            node.put("object", problem.object());
+            node.put("field", problem.field());
+            node.put("message", problem.message());
+            node.put("severity", problem.severity().name());
+            node.put("text", problem.toString());
+        }
+        try {
+            return MAPPER.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            // a tree of strings and numbers always serialises; this would be a bug in this class
+            throw new IllegalStateException("cannot write /routes", e);
+        }
+    }
+
+    private static ObjectNode route(Route route) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("host", route.host() == null ? ANY_HOST : route.host());
+        node.put("path", route.path());
+        node.put("pathType", route.pathType() == null ? null : route.pathType().apiName());
+        node.put("ingress", route.ingress());
+        if (!route.isDefaultBackend()) {
+            node.put("rule", route.ruleIndex());
+            node.put("pathIndex", route.pathIndex());
+        }
+        node.put("sslRedirect", route.sslRedirect());
+        Backend backend = route.backend();
+        node.put("backend", backend.key());
+        node.put("status", backend.status().name());
+        node.put("reason", backend.reason());
+        return node;
+    }
+
+    private static ObjectNode backend(Backend backend) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("key", backend.key());
+        node.put("namespace", backend.namespace());
+        node.put("service", backend.serviceName());
+        node.put("port", backend.port() == null ? null : backend.port().toString());
+        node.put("status", backend.status().name());
+        node.put("reason", backend.reason());
+        node.put("strategy", backend.balancer().strategy().name());
+        ArrayNode endpoints = node.putArray("endpoints");
+        List<Endpoint> list = backend.endpoints();
+        for (Endpoint endpoint : list) {
+            Endpoint.Stats stats = endpoint.stats();
+            ObjectNode e = endpoints.addObject();
+            e.put("id", endpoint.id());
+            e.put("address", endpoint.address());
+            e.put("port", endpoint.port());
+            e.put("zone", endpoint.zone());
+            e.put("pod", endpoint.targetName());
+            e.put("weight", endpoint.weight());
+            e.put("requests", stats.requests());
+            e.put("failures", stats.failures());
+            e.put("consecutiveFailures", stats.consecutiveFailures());
+            e.put("ejections", stats.ejections());
+            e.put("ejected", stats.ejected());
+            e.put("inFlight", stats.inFlight());
+            double ewma = stats.ewmaMillis();
+            if (Double.isFinite(ewma)) {
+                e.put("ewmaMillis", ewma);
+            } else {
+                e.putNull("ewmaMillis");
+            }
+        }
+        return node;
+    }
+}

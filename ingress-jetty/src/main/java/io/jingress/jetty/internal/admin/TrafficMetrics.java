@@ -1,0 +1,64 @@
+package io.jingress.jetty.internal.admin;
+
+import java.util.Map;
+
+/** The {@code /metrics} families read from {@link ProxyMetrics}: requests, latency, connections. */
+final class TrafficMetrics {
+    private TrafficMetrics() {
+    }
+
+    static void append(PrometheusText text, ProxyMetrics metrics) {
+        text.metric("jingress_requests_total", "counter",
+                "Requests answered by the proxy, by Ingress (namespace/name, empty when no rule matched), "
+                        + "backend service (namespace/service:port), method and status class.");
+        for (RequestCounters counters : metrics.requestCounters()) {
+            for (int m = 0; m < RequestCounters.METHODS.length; m++) {
+                for (int s = 0; s < RequestCounters.STATUS_CLASSES.length; s++) {
+                    long count = counters.count(m, s);
+                    if (count > 0) {
+                        text.sample("jingress_requests_total", count,
+                                "ingress", counters.ingress(), "service", counters.service(),
+                                "method", RequestCounters.METHODS[m], "status", RequestCounters.STATUS_CLASSES[s]);
+                    }
+                }
+            }
+        }
+
+        text.metric("jingress_upstream_latency_seconds", "histogram",
+                "Time from sending a request upstream to the end of the upstream response, by backend service.");
+        for (Map.Entry<String, LatencyHistogram> entry : metrics.latencies().entrySet()) {
+            LatencyHistogram.Snapshot snapshot = entry.getValue().snapshot();
+            if (snapshot.count() == 0) {
+                continue;
+            }
+            String service = entry.getKey();
+            long[] cumulative = snapshot.cumulativeCounts();
+            for (int i = 0; i < cumulative.length; i++) {
+                text.sample("jingress_upstream_latency_seconds_bucket", cumulative[i],
+                        "service", service, "le", LatencyHistogram.BUCKET_LABELS[i]);
+            }
+            text.sample("jingress_upstream_latency_seconds_sum", snapshot.sumSeconds(), "service", service);
+            text.sample("jingress_upstream_latency_seconds_count", snapshot.count(), "service", service);
+        }
+
+        long active = metrics.activeConnections();
+        long reading = metrics.readingConnections();
+        long writing = metrics.writingConnections();
+        text.metric("jingress_connections_active", "gauge", "Client connections open now.")
+                .sample("jingress_connections_active", active);
+        text.metric("jingress_connections_reading", "gauge",
+                        "Connections reading a request header (always 0: Jetty does not expose that phase).")
+                .sample("jingress_connections_reading", reading);
+        text.metric("jingress_connections_writing", "gauge", "Requests being processed now.")
+                .sample("jingress_connections_writing", writing);
+        text.metric("jingress_connections_waiting", "gauge", "Open client connections without a request in progress.")
+                .sample("jingress_connections_waiting", Math.max(0, active - reading - writing));
+        text.metric("jingress_connections_accepted_total", "counter", "Client connections accepted.")
+                .sample("jingress_connections_accepted_total", metrics.acceptedConnections());
+        text.metric("jingress_connections_handled_total", "counter", "Client connections handled.")
+                .sample("jingress_connections_handled_total", metrics.handledConnections());
+        text.metric("jingress_client_requests_total", "counter",
+                        "Client requests received, including those answered before routing.")
+                .sample("jingress_client_requests_total", metrics.clientRequests());
+    }
+}

@@ -1,0 +1,182 @@
+package io.jingress.jetty.internal.tls;
+
+import io.jingress.core.model.TlsSecret;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The certificates of the HTTPS listener: those of the Ingresses' TLS Secrets, chosen by SNI, and a
+ * generated self-signed default certificate for every other name and for clients without SNI.
+ *
+ * <p>{@link #update} swaps in a new set at any time: the next TLS handshake sees it, open
+ * connections keep theirs, and nothing is restarted or reloaded. A Secret that cannot be served is
+ * reported by name and field and changes nothing else; a host whose Secret breaks keeps the
+ * certificate it had, if it had one.
+ *
+ * <pre>{@code
+ * TlsCertificates certificates = TlsCertificates.create();
+ * ServerConnector https = new ServerConnector(server, certificates.sslContextFactory(), ...);
+ * List<String> problems = certificates.update(routeTable.certificates());
+ * }</pre>
+ *
+ * <p>Selection: the exact SNI host, else the wildcard {@code *.} of its parent domain, else the
+ * default certificate; a name is never refused at the TLS level, so requests whose Host differs from
+ * their SNI reach the router (the connector's {@code SecureRequestCustomizer} must have
+ * {@code setSniHostCheck(false)}). The SSL context keeps the JDK's default protocols and cipher
+ * suites (TLS 1.3 and ECDHE AEAD suites first), which HTTP/2 over ALPN accepts.
+ *
+ * <p>TLS session resumption (within the session timeout) continues a session with the certificate it
+ * was established with, as with any TLS server that rotates certificates without new session keys.
+ */
+public final class TlsCertificates {
+    private static final Logger LOG = LoggerFactory.getLogger(TlsCertificates.class);
+    private static final String DEFAULT_ALIAS = "jingress-default";
+
+    private final AtomicReference<CertificateTable> current;
+    private volatile CertificateTable previous;
+    private final AtomicLong aliasSequence = new AtomicLong();
+    private final SslContextFactory.Server sslContextFactory;
+    private final ServedCertificate defaultCertificate;
+    private Set<String> reportedProblems = Set.of();
+
+    private TlsCertificates(SelfSignedCertificate defaultCertificate) {
+        this.defaultCertificate = ServedCertificate.of(DEFAULT_ALIAS, defaultCertificate);
+        this.current = new AtomicReference<>(new CertificateTable(
+                Map.of(), Map.of(DEFAULT_ALIAS, this.defaultCertificate), this.defaultCertificate));
+        SniKeyManager keyManager = new SniKeyManager(current, () -> previous);
+        SSLContext sslContext;
+        try {
+            sslContext = SSLContext.getInstance("TLS");
+            sslContext.init(new KeyManager[] {keyManager}, null, null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no usable TLS implementation", e);
+        }
+        SslContextFactory.Server factory = new SslContextFactory.Server();
+        factory.setSslContext(sslContext);
+        // The key manager chooses and never refuses; Jetty must not insist on an SNI match either.
+        factory.setSniRequired(false);
+        this.sslContextFactory = factory;
+    }
+
+    /** Generates the default certificate (RSA 2048) and serves only it until the first {@link #update}. */
+    public static TlsCertificates create() {
+        return new TlsCertificates(SelfSignedCertificate.createDefault());
+    }
+
+    /**
+     * The factory for the HTTPS connector (put it in a {@code SslConnectionFactory}, ahead of ALPN
+     * with {@code h2} and {@code http/1.1}). The same instance serves every later update.
+     */
+    public SslContextFactory.Server sslContextFactory() {
+        return sslContextFactory;
+    }
+
+    /** The self-signed certificate served to names without a certificate of their own. */
+    public X509Certificate defaultCertificate() {
+        return defaultCertificate.chain()[0];
+    }
+
+    /**
+     * Serves exactly these certificates from the next handshake on: host (exact, or {@code *.domain})
+     * to its TLS Secret, as {@code RouteTable.certificates()} gives them. Hosts not in the map fall
+     * back to the default certificate.
+     *
+     * @return one readable line per Secret that cannot be served, e.g. {@code Secret default/tls:
+     *     tls.key: not a PKCS#1, PKCS#8 or EC private key}; empty when all are fine
+     */
+    public synchronized List<String> update(Map<String, TlsSecret> certificatesByHost) {
+        Objects.requireNonNull(certificatesByHost, "certificatesByHost");
+        CertificateTable before = current.get();
+
+        Map<String, ServedCertificate> servedBySecret = new HashMap<>();
+        for (ServedCertificate served : before.byHost().values()) {
+            servedBySecret.put(served.source(), served);
+        }
+        // Parse each Secret once, however many hosts share it, and reuse unchanged ones as they are.
+        Map<String, ServedCertificate> loaded = new HashMap<>();
+        Map<String, String> problems = new TreeMap<>();
+        Set<String> keptPrevious = new HashSet<>();
+        Map<String, ServedCertificate> byHost = new LinkedHashMap<>();
+        for (Map.Entry<String, TlsSecret> entry : new TreeMap<>(certificatesByHost).entrySet()) {
+            String host = CertificateTable.normalize(Objects.requireNonNull(entry.getKey(), "host"));
+            TlsSecret secret = Objects.requireNonNull(entry.getValue(), "secret for " + host);
+            ServedCertificate certificate = loaded.get(secret.key());
+            if (certificate == null && !problems.containsKey(secret.key())) {
+                certificate = load(secret, servedBySecret.get(secret.key()), problems);
+                if (certificate != null) {
+                    loaded.put(secret.key(), certificate);
+                }
+            }
+            if (certificate == null) {
+                // A host whose Secret is now broken keeps the certificate it had from that same Secret.
+                ServedCertificate had = before.byHost().get(host);
+                if (had != null && had.source().equals(secret.key())) {
+                    certificate = had;
+                    keptPrevious.add(secret.key());
+                }
+            }
+            if (certificate != null) {
+                byHost.put(host, certificate);
+            }
+        }
+        for (String secretKey : keptPrevious) {
+            problems.computeIfPresent(secretKey, (key, problem) -> problem + " (still serving its previous certificate)");
+        }
+        // update() runs on every table swap: say each problem once, not once per swap
+        for (String problem : problems.values()) {
+            if (!reportedProblems.contains(problem)) {
+                LOG.warn("{}", problem);
+            }
+        }
+        reportedProblems = Set.copyOf(problems.values());
+
+        Map<String, ServedCertificate> byAlias = new HashMap<>();
+        byAlias.put(DEFAULT_ALIAS, defaultCertificate);
+        for (ServedCertificate certificate : byHost.values()) {
+            byAlias.put(certificate.alias(), certificate);
+        }
+        previous = before;
+        current.set(new CertificateTable(Map.copyOf(byHost), Map.copyOf(byAlias), defaultCertificate));
+        if (!byHost.keySet().equals(before.byHost().keySet()) || !byAlias.keySet().equals(before.byAlias().keySet())) {
+            LOG.info("Serving TLS certificates for {} host(s) from {} Secret(s)", byHost.size(), byAlias.size() - 1);
+        }
+        return List.copyOf(problems.values());
+    }
+
+    private ServedCertificate load(TlsSecret secret, ServedCertificate served, Map<String, String> problems) {
+        if (served != null && served.sameSource(secret)) {
+            return served;
+        }
+        try {
+            ServedCertificate certificate = ServedCertificate.load(secret,
+                    secret.key() + "#" + aliasSequence.incrementAndGet());
+            LOG.info("Loaded TLS certificate of Secret {}: {}", secret.key(),
+                    certificate.chain()[0].getSubjectX500Principal().getName());
+            return certificate;
+        } catch (BadSecretException e) {
+            problems.put(secret.key(), "Secret " + secret.key() + ": " + e.field() + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The names served with a certificate of their own, for display. */
+    public List<String> hosts() {
+        return new ArrayList<>(new TreeMap<>(current.get().byHost()).keySet());
+    }
+}
