@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 import io.jingress.core.route.Router;
-import io.jingress.jetty.internal.proxy.ExchangeObserver;
+import io.jingress.jetty.internal.admin.AdminHandler;
+import io.jingress.jetty.internal.admin.ProxyMetrics;
 import io.jingress.jetty.internal.proxy.ProxySettings;
 import io.jingress.jetty.internal.proxy.RoutingProxy;
 
@@ -72,7 +73,10 @@ public final class IngressHandler extends Handler.Abstract {
     private final RoutingProxy proxy;
 
     private IngressHandler(Builder builder) {
-        this.proxy = new RoutingProxy(builder.router, builder.settings(), builder.observer);
+        // handle() never blocks (a blocking upgrade connect is handed to the thread pool), so Jetty
+        // may run it on the thread that parsed the request instead of dispatching it.
+        super(InvocationType.NON_BLOCKING);
+        this.proxy = new RoutingProxy(builder.router, builder.settings(), new ProxyMetrics());
         addBean(proxy);
     }
 
@@ -100,6 +104,20 @@ public final class IngressHandler extends Handler.Abstract {
         proxy.httpsRedirectPort(port);
     }
 
+    ProxyMetrics metrics() {
+        return proxy.metrics();
+    }
+
+    /**
+     * The admin endpoints over this handler's router and traffic ({@code /healthz},
+     * {@code /metrics}, {@code /status}, {@code /routes}), for an application that mounts this
+     * handler itself and wants them on a port of its choosing (keep it off the public network).
+     * {@link IngressServer} serves them on its admin port.
+     */
+    public Handler adminHandler() {
+        return new AdminHandler(proxy.router(), proxy.metrics());
+    }
+
     @Override
     public void setServer(Server server) {
         super.setServer(server);
@@ -121,7 +139,6 @@ public final class IngressHandler extends Handler.Abstract {
         private int maxQueuedPerEndpoint = 4096;
         private int maxTries = 3;
         private int httpsRedirectPort = 443;
-        private ExchangeObserver observer = ExchangeObserver.NONE;
 
         private Builder(Router router) {
             this.router = router;
@@ -172,11 +189,6 @@ public final class IngressHandler extends Handler.Abstract {
                 throw new IllegalArgumentException("httpsRedirectPort: must be 0..65535, got " + port);
             }
             this.httpsRedirectPort = port;
-            return this;
-        }
-
-        Builder observer(ExchangeObserver observer) {
-            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

@@ -3,16 +3,30 @@ package io.jingress.jetty;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
 
+import io.jingress.core.route.RouteTable;
 import io.jingress.core.route.Router;
+import io.jingress.jetty.internal.admin.AccessLog;
+import io.jingress.jetty.internal.admin.AdminHandler;
+import io.jingress.jetty.internal.admin.ProxyMetrics;
 import io.jingress.jetty.internal.proxy.ConnectionLimit;
+import io.jingress.jetty.internal.tls.TlsCertificates;
 
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.RequestLog;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -47,7 +61,13 @@ public final class IngressServer implements AutoCloseable {
     private final Server server;
     private final IngressHandler handler;
     private final ServerConnector httpConnector;
+    private final ServerConnector httpsConnector;
+    private final TlsCertificates certificates;
+    private final Consumer<RouteTable> certificateUpdater;
+    private final Server adminServer;
+    private final ServerConnector adminConnector;
     private final ConnectionLimit connectionLimit;
+    private Set<String> reportedTlsProblems = Set.of();
 
     private IngressServer(Builder config) {
         this.config = config;
@@ -56,25 +76,87 @@ public final class IngressServer implements AutoCloseable {
         this.server = new Server(threads);
         server.setStopAtShutdown(false);
         server.setStopTimeout(config.stopTimeout.toMillis());
+        server.setErrorHandler(plainErrors());
 
+        this.handler = config.handler.httpsRedirectPort(Math.max(0, config.httpsRedirectPort)).build();
+        ProxyMetrics metrics = handler.metrics();
+        this.connectionLimit = new ConnectionLimit(config.maxConnections);
+        HttpConfiguration http = httpConfiguration(config);
+
+        this.httpConnector = new ServerConnector(server, connectionLimit.wrap(new HttpConnectionFactory(http), true));
+        configure(httpConnector, "http", config.httpHost, config.httpPort, config, metrics);
+
+        if (config.httpsPort >= 0) {
+            this.certificates = TlsCertificates.create();
+            HttpConfiguration https = new HttpConfiguration(http);
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            // A request without SNI, or for another name than its SNI, is routed by Host, not refused.
+            secure.setSniHostCheck(false);
+            https.addCustomizer(secure);
+            HttpConnectionFactory http11 = new HttpConnectionFactory(https);
+            HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(https);
+            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+            alpn.setDefaultProtocol(http11.getProtocol());
+            SslConnectionFactory tls = new SslConnectionFactory(certificates.sslContextFactory(), alpn.getProtocol());
+            this.httpsConnector = new ServerConnector(server, connectionLimit.wrap(tls, false), alpn, http2, http11);
+            configure(httpsConnector, "https", config.httpsHost, config.httpsPort, config, metrics);
+            this.certificateUpdater = this::updateCertificates;
+        } else {
+            this.certificates = null;
+            this.httpsConnector = null;
+            this.certificateUpdater = null;
+        }
+
+        server.setHandler(new GracefulHandler(handler));
+        if (config.accessLog != null) {
+            server.setRequestLog(config.accessLog);
+        }
+
+        if (config.adminPort >= 0) {
+            QueuedThreadPool adminThreads = new QueuedThreadPool(8, 2);
+            adminThreads.setName("jingress-admin");
+            this.adminServer = new Server(adminThreads);
+            adminServer.setStopAtShutdown(false);
+            adminServer.setErrorHandler(plainErrors());
+            this.adminConnector = new ServerConnector(adminServer, 1, 1);
+            adminConnector.setName("admin");
+            adminConnector.setHost(config.adminHost);
+            adminConnector.setPort(config.adminPort);
+            adminServer.addConnector(adminConnector);
+            adminServer.setHandler(new AdminHandler(handler.router(), metrics));
+        } else {
+            this.adminServer = null;
+            this.adminConnector = null;
+        }
+    }
+
+    private void configure(ServerConnector connector, String name, String host, int port, Builder config, ProxyMetrics metrics) {
+        connector.setName(name);
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(config.clientIdleTimeout.toMillis());
+        connector.addBean(metrics.connectionListener());
+        server.addConnector(connector);
+    }
+
+    private static ErrorHandler plainErrors() {
         ErrorHandler errors = new ErrorHandler();
         errors.setShowStacks(false);
         errors.setShowCauses(false);
         errors.setDefaultResponseMimeType("text/plain");
-        server.setErrorHandler(errors);
+        return errors;
+    }
 
-        this.connectionLimit = new ConnectionLimit(config.maxConnections);
-        HttpConfiguration http = httpConfiguration(config);
-        this.httpConnector = new ServerConnector(server,
-                connectionLimit.wrap(new HttpConnectionFactory(http), true));
-        httpConnector.setName("http");
-        httpConnector.setHost(config.httpHost);
-        httpConnector.setPort(config.httpPort);
-        httpConnector.setIdleTimeout(config.clientIdleTimeout.toMillis());
-        server.addConnector(httpConnector);
-
-        this.handler = config.handler.httpsRedirectPort(Math.max(0, config.httpsRedirectPort)).build();
-        server.setHandler(new GracefulHandler(handler));
+    /** Loads the table's certificates; logs each problem once, when it appears. */
+    private synchronized void updateCertificates(RouteTable table) {
+        List<String> problems = certificates.update(table.certificates());
+        Set<String> current = new LinkedHashSet<>(problems);
+        for (String problem : current) {
+            if (!reportedTlsProblems.contains(problem)) {
+                LOG.warn("TLS certificate not served: {}", problem);
+            }
+        }
+        reportedTlsProblems = current;
     }
 
     private static HttpConfiguration httpConfiguration(Builder config) {
@@ -101,7 +183,17 @@ public final class IngressServer implements AutoCloseable {
      */
     public IngressServer start() {
         try {
+            if (certificates != null) {
+                handler.router().addListener(certificateUpdater);
+                updateCertificates(handler.router().current());
+            }
             server.start();
+            if (httpsConnector != null && config.httpsRedirectPort < 0) {
+                handler.httpsRedirectPort(httpsConnector.getLocalPort());
+            }
+            if (adminServer != null) {
+                adminServer.start();
+            }
         } catch (IOException e) {
             stopQuietly();
             throw new UncheckedIOException("cannot start Jingress: " + e.getMessage(), e);
@@ -109,17 +201,26 @@ public final class IngressServer implements AutoCloseable {
             stopQuietly();
             throw new IllegalStateException("cannot start Jingress: " + e.getMessage(), e);
         }
-        LOG.info("Jingress serving http on {}:{}", hostText(config.httpHost), httpPort());
+        LOG.info("Jingress serving http on {}:{}{}{}", hostText(config.httpHost), httpPort(),
+                httpsConnector == null ? "" : ", https on " + hostText(config.httpsHost) + ":" + httpsPort(),
+                adminConnector == null ? "" : ", admin on " + hostText(config.adminHost) + ":" + adminPort());
         return this;
     }
 
     /**
      * Stops gracefully: the listeners stop accepting, requests in flight may finish until the
-     * {@linkplain Builder#stopTimeout(Duration) stop timeout}, then everything is closed.
+     * {@linkplain Builder#stopTimeout(Duration) stop timeout}, then everything is closed. The admin
+     * listener stops last, so health checks see the proxy go.
      */
     public void stop() {
         try {
+            if (certificateUpdater != null) {
+                handler.router().removeListener(certificateUpdater);
+            }
             server.stop();
+            if (adminServer != null) {
+                adminServer.stop();
+            }
             LOG.info("Jingress stopped");
         } catch (Exception e) {
             throw new IllegalStateException("cannot stop Jingress cleanly: " + e.getMessage(), e);
@@ -128,7 +229,13 @@ public final class IngressServer implements AutoCloseable {
 
     private void stopQuietly() {
         try {
+            if (certificateUpdater != null) {
+                handler.router().removeListener(certificateUpdater);
+            }
             server.stop();
+            if (adminServer != null) {
+                adminServer.stop();
+            }
         } catch (Exception ignored) {
             // Already failing to start: the start failure is the one to report.
         }
@@ -159,6 +266,16 @@ public final class IngressServer implements AutoCloseable {
         return httpConnector.getLocalPort();
     }
 
+    /** The bound HTTPS port; -1 when there is no HTTPS listener or before start. */
+    public int httpsPort() {
+        return httpsConnector == null ? -1 : httpsConnector.getLocalPort();
+    }
+
+    /** The bound admin port; -1 when the admin listener is disabled or before start. */
+    public int adminPort() {
+        return adminConnector == null ? -1 : adminConnector.getLocalPort();
+    }
+
     /** Open client connections now, across listeners. */
     public int openConnections() {
         return connectionLimit.open();
@@ -173,6 +290,11 @@ public final class IngressServer implements AutoCloseable {
         private final IngressHandler.Builder handler;
         private String httpHost;
         private int httpPort = 8080;
+        private String httpsHost;
+        private int httpsPort = -1;
+        private String adminHost = "127.0.0.1";
+        private int adminPort = 10254;
+        private RequestLog accessLog;
         private Duration clientIdleTimeout = Duration.ofSeconds(60);
         private int maxConnections = 10_000;
         private int maxRequestHeaderBytes = 16 * 1024;
@@ -193,6 +315,58 @@ public final class IngressServer implements AutoCloseable {
         /** The address the HTTP listener binds; default all interfaces. */
         public Builder httpBindAddress(String address) {
             this.httpHost = Objects.requireNonNull(address, "httpBindAddress");
+            return this;
+        }
+
+        /**
+         * Adds the HTTPS listener on {@code port} (0 picks a free one): HTTP/2 over ALPN and
+         * HTTP/1.1, certificates of the served tables' TLS Secrets chosen by SNI (swapped with each
+         * table), a generated self-signed certificate for every other name. Default: no HTTPS.
+         */
+        public Builder httpsPort(int port) {
+            this.httpsPort = port(port, "httpsPort");
+            return this;
+        }
+
+        /** The address the HTTPS listener binds; default all interfaces. */
+        public Builder httpsBindAddress(String address) {
+            this.httpsHost = Objects.requireNonNull(address, "httpsBindAddress");
+            return this;
+        }
+
+        /**
+         * The admin listener's port ({@code /healthz}, {@code /metrics}, {@code /status},
+         * {@code /routes}); 0 picks a free one. Default 10254.
+         */
+        public Builder adminPort(int port) {
+            this.adminPort = port(port, "adminPort");
+            return this;
+        }
+
+        /** The address the admin listener binds. Default 127.0.0.1: keep it off public networks. */
+        public Builder adminBindAddress(String address) {
+            this.adminHost = Objects.requireNonNull(address, "adminBindAddress");
+            return this;
+        }
+
+        /** No admin listener. */
+        public Builder disableAdmin() {
+            this.adminPort = -1;
+            return this;
+        }
+
+        /**
+         * Writes an access log line per request, in ingress-nginx's {@code upstreaminfo} format,
+         * through the SLF4J logger {@code jingress.access} at INFO. Default off.
+         */
+        public Builder accessLog(boolean enabled) {
+            this.accessLog = enabled ? new AccessLog() : null;
+            return this;
+        }
+
+        /** Writes the access log to {@code out}, one line per request. */
+        public Builder accessLog(Appendable out) {
+            this.accessLog = new AccessLog(Objects.requireNonNull(out, "accessLog"));
             return this;
         }
 

@@ -51,6 +51,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class Backends implements AfterEachCallback, AutoCloseable {
     private final List<Echo> started = new ArrayList<>();
     private final List<Raw> raws = new ArrayList<>();
+    private final List<WebSocketEcho> webSockets = new ArrayList<>();
 
     /** Starts an echo backend named {@code name}. */
     public synchronized Echo start(String name) {
@@ -65,6 +66,13 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
         Raw raw = new Raw(response);
         raws.add(raw);
         return raw;
+    }
+
+    /** Starts a WebSocket echo backend. */
+    public synchronized WebSocketEcho startWebSocketEcho() {
+        WebSocketEcho echo = new WebSocketEcho();
+        webSockets.add(echo);
+        return echo;
     }
 
     @Override
@@ -82,6 +90,10 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
             raw.close();
         }
         raws.clear();
+        for (WebSocketEcho echo : webSockets) {
+            echo.close();
+        }
+        webSockets.clear();
     }
 
     /** The bytes {@code /download/N} streams: a fixed pseudo-random sequence, seeded by N. */
@@ -134,6 +146,7 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
         private final AtomicInteger requests = new AtomicInteger();
         private final CountDownLatch release = new CountDownLatch(1);
         private final CountDownLatch holding = new CountDownLatch(1);
+        private int port;
 
         private Echo(String name) {
             this.name = name;
@@ -151,6 +164,7 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
         private void start() {
             try {
                 server.start();
+                port = connector.getLocalPort();
             } catch (Exception e) {
                 throw new IllegalStateException("backend " + name + " did not start", e);
             }
@@ -160,8 +174,9 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
             return name;
         }
 
+        /** The port it listens on (or listened on, once killed). */
         public int port() {
-            return connector.getLocalPort();
+            return port;
         }
 
         /** Requests received so far. */

@@ -26,7 +26,7 @@ public final class Proxies implements AfterEachCallback {
 
     /** Builds and starts {@code builder} with HTTP on 127.0.0.1:0 and the admin listener on 127.0.0.1:0. */
     public synchronized IngressServer start(IngressServer.Builder builder) {
-        IngressServer server = builder.httpBindAddress("127.0.0.1").httpPort(0).build();
+        IngressServer server = builder.httpBindAddress("127.0.0.1").httpPort(0).adminPort(0).build();
         servers.add(server);
         return server.start();
     }
@@ -49,15 +49,16 @@ public final class Proxies implements AfterEachCallback {
 
     @Override
     public synchronized void afterEach(ExtensionContext context) throws Exception {
+        // The client first: its idle keep-alive connections would hold up a graceful stop.
+        if (client != null) {
+            client.stop();
+            client = null;
+        }
         for (IngressServer server : servers) {
             if (server.isRunning()) {
                 server.stop();
             }
         }
         servers.clear();
-        if (client != null) {
-            client.stop();
-            client = null;
-        }
     }
 }

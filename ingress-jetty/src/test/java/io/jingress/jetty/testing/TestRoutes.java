@@ -1,6 +1,9 @@
 package io.jingress.jetty.testing;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.jingress.core.lb.Balancers;
 import io.jingress.core.model.ClusterState;
@@ -28,7 +31,10 @@ import io.jingress.core.route.Router;
 public final class TestRoutes {
     private final Balancers balancers = Balancers.create();
     private final Router router = Router.create();
-    private final ClusterState.Builder state = ClusterState.builder();
+    private final List<Ingress> ingressList = new ArrayList<>();
+    private final List<Service> services = new ArrayList<>();
+    private final List<EndpointSlice> slices = new ArrayList<>();
+    private final Map<String, TlsSecret> secrets = new LinkedHashMap<>();
     private int ingresses;
 
     private TestRoutes() {
@@ -40,22 +46,31 @@ public final class TestRoutes {
 
     /** Routes {@code host} + Prefix {@code path} to Service {@code service} with endpoints 127.0.0.1:{@code ports}. */
     public TestRoutes route(String host, String path, String service, int... ports) {
-        state.ingress(ingress(host, path, service).build());
+        ingressList.add(ingress(host, path, service).build());
+        addService(service, ports);
+        return apply();
+    }
+
+    /** Like {@link #route}, with annotations on the Ingress (e.g. a load-balancing policy). */
+    public TestRoutes route(String host, String path, String service, Map<String, String> annotations, int... ports) {
+        Ingress.Builder ingress = ingress(host, path, service);
+        annotations.forEach(ingress::annotation);
+        ingressList.add(ingress.build());
         addService(service, ports);
         return apply();
     }
 
     /** Like {@link #route}, with {@code host} listed under {@code spec.tls} (so plain HTTP is redirected). */
     public TestRoutes tlsRoute(String host, String path, String service, TlsSecret secret, int... ports) {
-        state.ingress(ingress(host, path, service).tls(new IngressTls(List.of(host), secret.name())).build());
-        state.secret(secret);
+        ingressList.add(ingress(host, path, service).tls(new IngressTls(List.of(host), secret.name())).build());
+        secrets.put(secret.name(), secret);
         addService(service, ports);
         return apply();
     }
 
     /** Routes to a Service that does not exist (the proxy answers 503). */
     public TestRoutes routeToMissingService(String host, String path, String service) {
-        state.ingress(ingress(host, path, service).build());
+        ingressList.add(ingress(host, path, service).build());
         return apply();
     }
 
@@ -65,16 +80,23 @@ public final class TestRoutes {
     }
 
     private void addService(String service, int... ports) {
-        state.service(Service.of("default", service, Service.Port.of("http", 80, "http")));
+        services.add(Service.of("default", service, Service.Port.of("http", 80, "http")));
         for (int port : ports) {
-            state.endpointSlice(new EndpointSlice("default", service + "-" + port, service, "IPv4",
+            slices.add(new EndpointSlice("default", service + "-" + port, service, "IPv4",
                     List.of(EndpointSlice.Port.of("http", port)), List.of(EndpointSlice.Endpoint.ready("127.0.0.1"))));
         }
     }
 
+    /** Replaces the TLS Secret of the same name (a certificate rotated in the cluster). */
+    public TestRoutes replaceSecret(TlsSecret secret) {
+        secrets.put(secret.name(), secret);
+        return apply();
+    }
+
     /** Compiles what was added so far and swaps it into the router. */
     public TestRoutes apply() {
-        router.swap(RouteCompiler.create(balancers).compile(state.build()));
+        ClusterState state = new ClusterState(ingressList, services, slices, List.of(), List.copyOf(secrets.values()));
+        router.swap(RouteCompiler.create(balancers).compile(state));
         return this;
     }
 

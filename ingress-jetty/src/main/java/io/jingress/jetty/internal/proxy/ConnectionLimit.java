@@ -64,7 +64,7 @@ public final class ConnectionLimit {
         return new Limited(Objects.requireNonNull(first, "first"), plainHttp);
     }
 
-    private final class Limited extends ContainerLifeCycle implements ConnectionFactory {
+    private final class Limited extends ContainerLifeCycle implements ConnectionFactory, ConnectionFactory.Configuring {
         private final ConnectionFactory delegate;
         private final boolean plainHttp;
 
@@ -82,6 +82,13 @@ public final class ConnectionLimit {
         @Override
         public List<String> getProtocols() {
             return delegate.getProtocols();
+        }
+
+        @Override
+        public void configure(Connector connector) {
+            if (delegate instanceof ConnectionFactory.Configuring configuring) {
+                configuring.configure(connector);
+            }
         }
 
         @Override

@@ -27,7 +27,12 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback {
     String pathAndQuery;
     String requestId;
     Endpoint endpoint;
+    /** What {@code endpoint.onStart()} returned, on the balancers' clock. */
     long upstreamStart;
+    /** When the current try began, on {@link System#nanoTime()}, for the access log and metrics. */
+    long tryStartNanos;
+    /** Whether {@code endpoint.onStart()} was called for the current try and onEnd not yet. */
+    boolean upstreamOpen;
     /** Summed over every try; -1 while no upstream exchange happened. */
     long upstreamNanos = -1;
     int tries;

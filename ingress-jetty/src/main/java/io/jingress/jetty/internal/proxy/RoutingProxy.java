@@ -2,6 +2,7 @@ package io.jingress.jetty.internal.proxy;
 
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,8 @@ import io.jingress.core.route.RequestPaths;
 import io.jingress.core.route.Route;
 import io.jingress.core.route.Router;
 import io.jingress.jetty.internal.admin.AccessLog;
+import io.jingress.jetty.internal.admin.ProxyMetrics;
+import io.jingress.jetty.internal.websocket.UpgradeTunnel;
 
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
@@ -48,14 +51,24 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     private final Router router;
     private final ProxySettings settings;
-    private final ExchangeObserver observer;
+    private final ProxyMetrics metrics;
+    private final UpgradeTunnel tunnel;
     private volatile int httpsRedirectPort;
 
-    public RoutingProxy(Router router, ProxySettings settings, ExchangeObserver observer) {
+    public RoutingProxy(Router router, ProxySettings settings, ProxyMetrics metrics) {
         this.router = Objects.requireNonNull(router, "router");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.observer = Objects.requireNonNull(observer, "observer");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.httpsRedirectPort = settings.httpsRedirectPort();
+        this.tunnel = UpgradeTunnel.builder()
+                .connectTimeout(Duration.ofMillis(settings.connectTimeoutMillis()))
+                .idleTimeout(Duration.ofMillis(settings.readTimeoutMillis()))
+                .build();
+        addBean(tunnel);
+    }
+
+    public ProxyMetrics metrics() {
+        return metrics;
     }
 
     /** The HTTPS port plain-HTTP requests to TLS hosts are redirected to; 0 = no redirect. */
@@ -74,7 +87,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     @Override
     public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback) {
         Exchange exchange = new Exchange(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, this);
-        observer.onBegin();
+        metrics.onRequestBegin();
         String method = clientToProxyRequest.getMethod();
         if (HttpMethod.CONNECT.is(method)) {
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.METHOD_NOT_ALLOWED);
@@ -112,7 +125,45 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         exchange.endpoint = endpoint;
         exchange.tries = 1;
+        if (clientToProxyRequest.getHeaders().contains(HttpHeader.UPGRADE) && UpgradeTunnel.isUpgradeRequest(clientToProxyRequest)) {
+            // The tunnel connects on the calling thread, which must not be the one parsing requests.
+            getServer().getThreadPool().execute(() -> tunnel(exchange));
+            return true;
+        }
         return super.handle(exchange, proxyToClientResponse, exchange);
+    }
+
+    /**
+     * WebSocket and other HTTP/1.1 upgrades, which {@link ProxyHandler} cannot carry: the same
+     * headers as any proxied request, then {@link UpgradeTunnel}; an endpoint that cannot be
+     * connected to is replaced by another, as for any idempotent request.
+     */
+    private void tunnel(Exchange exchange) {
+        HttpFields.Mutable proxyToServerHeaders = HttpFields.build();
+        ProxyHeaders.copyClientHeaders(exchange, exchange.getHeaders(), proxyToServerHeaders);
+        ProxyHeaders.addForwardedHeaders(exchange, proxyToServerHeaders, ProxyHeaders.localPort(exchange));
+        exchange.setAttribute(AccessLog.REQUEST_ID, exchange.requestId);
+        Response proxyToClientResponse = exchange.proxyToClientResponse();
+        while (true) {
+            exchange.setAttribute(AccessLog.UPSTREAM_ADDR, exchange.endpoint.id());
+            if (tunnel.handle(exchange, proxyToClientResponse, exchange, exchange.endpoint, exchange.pathAndQuery,
+                    proxyToServerHeaders)) {
+                return;
+            }
+            Endpoint next = exchange.tries < settings.maxTries() ? nextUntried(exchange) : null;
+            if (next == null) {
+                PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.BAD_GATEWAY);
+                return;
+            }
+            exchange.endpoint = next;
+            exchange.tries++;
+        }
+    }
+
+    /** Marks the current endpoint tried and picks another, or returns null. */
+    private Endpoint nextUntried(Exchange exchange) {
+        exchange.markTried(settings.maxTries());
+        return pickUntried(exchange);
     }
 
     static String httpsLocation(String host, int port, String pathAndQuery) {
@@ -175,6 +226,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         Exchange exchange = (Exchange) clientToProxyRequest;
         clientToProxyRequest.setAttribute(AccessLog.UPSTREAM_ADDR, exchange.endpoint.id());
         exchange.upstreamStart = exchange.endpoint.onStart();
+        exchange.upstreamOpen = true;
+        exchange.tryStartNanos = System.nanoTime();
         super.sendProxyToServerRequest(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
     }
 
@@ -213,8 +266,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         boolean responseBegan = serverToProxyResponse != null && serverToProxyResponse.getStatus() > 0;
         if (!responseBegan && mayRetry(exchange, failure)) {
-            exchange.markTried(settings.maxTries());
-            Endpoint next = pickUntried(exchange);
+            Endpoint next = nextUntried(exchange);
             if (next != null) {
                 exchange.endpoint = next;
                 exchange.tries++;
@@ -276,10 +328,15 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         return false;
     }
 
-    private void endUpstream(Exchange exchange, boolean success) {
+    /** Ends the current upstream try, once: on the upstream's last byte, or on its failure. */
+    private static void endUpstream(Exchange exchange, boolean success) {
+        if (!exchange.upstreamOpen) {
+            return;
+        }
+        exchange.upstreamOpen = false;
         long now = System.nanoTime();
         exchange.endpoint.onEnd(exchange.upstreamStart, success);
-        long spent = Math.max(0, now - exchange.upstreamStart);
+        long spent = Math.max(0, now - exchange.tryStartNanos);
         exchange.upstreamNanos = exchange.upstreamNanos < 0 ? spent : exchange.upstreamNanos + spent;
     }
 
@@ -288,7 +345,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         if (exchange.upstreamNanos >= 0) {
             exchange.setAttribute(AccessLog.UPSTREAM_NANOS, exchange.upstreamNanos);
         }
-        observer.onEnd(exchange.route, exchange.getMethod(), status, exchange.upstreamNanos);
+        metrics.onRequest(exchange.route, exchange.getMethod(), status, exchange.upstreamNanos);
+        metrics.onRequestEnd();
     }
 
     @Override
@@ -368,6 +426,15 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             super.onBegin(serverToProxyResponse);
             int status = serverToProxyResponse.getStatus();
             exchange.setAttribute(AccessLog.UPSTREAM_STATUS, status >= 0 && status < STATUS_BOXES.length ? STATUS_BOXES[status] : status);
+        }
+
+        @Override
+        public void onComplete(org.eclipse.jetty.client.Result result) {
+            if (result.isSucceeded()) {
+                // The upstream's part is over; the last write to the client may still be pending.
+                endUpstream(exchange, true);
+            }
+            super.onComplete(result);
         }
 
         @Override

@@ -1,0 +1,190 @@
+package io.jingress.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+import io.jingress.core.model.TlsSecret;
+import io.jingress.jetty.testing.Backends;
+import io.jingress.jetty.testing.Proxies;
+import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.TestRoutes;
+
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** HTTPS through {@link IngressServer}: certificates of TLS Secrets by SNI, live swaps, HTTP/2. */
+class HttpsEndToEndTest {
+    @RegisterExtension
+    final Proxies proxies = new Proxies();
+    @RegisterExtension
+    final Backends backends = new Backends();
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = HttpsEndToEndTest.class.getResourceAsStream("/tls/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static TlsSecret secret(String name, String files) throws IOException {
+        return new TlsSecret("default", name, resource(files + ".crt"), resource(files + ".key"));
+    }
+
+    private static X509Certificate certificate(TlsSecret secret) throws Exception {
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(secret.certificateChainPem().getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private IngressServer httpsProxy(TestRoutes routes) {
+        return proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+    }
+
+    /** What a TLS client saying {@code sni} sees: the server's certificate and the response to {@code request}. */
+    private record Handshake(X509Certificate certificate, String response) {
+    }
+
+    private static Handshake handshake(int port, String sni, String request) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new TrustEverything()}, null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(List.of(new SNIHostName(sni)));
+            parameters.setApplicationProtocols(new String[] {"http/1.1"});
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            return new Handshake(served, response);
+        }
+    }
+
+    private static String get(String host) {
+        return "GET /hello HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
+    }
+
+    @Test
+    void httpsServesTheSecretsCertificateChosenBySni() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TlsSecret secret = secret("pkcs8-tls", "pkcs8");
+        TestRoutes routes = TestRoutes.create().tlsRoute("pkcs8.example.test", "/", "app", secret, app.port());
+        IngressServer proxy = httpsProxy(routes);
+
+        Handshake handshake = handshake(proxy.httpsPort(), "pkcs8.example.test", get("pkcs8.example.test"));
+
+        assertEquals(certificate(secret), handshake.certificate());
+        assertEquals(200, RawHttp.status(handshake.response()), handshake.response());
+        assertEquals("https", app.lastRequest().header("X-Forwarded-Proto"));
+        assertEquals(Integer.toString(proxy.httpsPort()), app.lastRequest().header("X-Forwarded-Port"));
+    }
+
+    @Test
+    void unknownNameGetsTheDefaultCertificateAndIsRoutedByHost() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TlsSecret secret = secret("pkcs8-tls", "pkcs8");
+        TestRoutes routes = TestRoutes.create().tlsRoute("pkcs8.example.test", "/", "app", secret, app.port());
+        IngressServer proxy = httpsProxy(routes);
+
+        Handshake handshake = handshake(proxy.httpsPort(), "unknown.example.test", get("pkcs8.example.test"));
+
+        assertNotEquals(certificate(secret), handshake.certificate());
+        assertEquals(handshake.certificate().getSubjectX500Principal(), handshake.certificate().getIssuerX500Principal(),
+                "the default certificate is self-signed");
+        assertEquals(200, RawHttp.status(handshake.response()), "an SNI that differs from Host is not refused");
+    }
+
+    @Test
+    void certificateSwappedLiveIsServedToTheNextHandshake() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TlsSecret before = secret("app-tls", "pkcs8");
+        TestRoutes routes = TestRoutes.create().tlsRoute("pkcs8.example.test", "/", "app", before, app.port());
+        IngressServer proxy = httpsProxy(routes);
+        assertEquals(certificate(before), handshake(proxy.httpsPort(), "pkcs8.example.test", get("pkcs8.example.test")).certificate());
+
+        TlsSecret after = secret("app-tls", "pkcs1");
+        routes.replaceSecret(after);
+
+        Handshake handshake = handshake(proxy.httpsPort(), "pkcs8.example.test", get("pkcs8.example.test"));
+        assertEquals(certificate(after), handshake.certificate());
+        assertEquals(200, RawHttp.status(handshake.response()));
+    }
+
+    @Test
+    void plainHttpIsRedirectedToTheHttpsListener() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().tlsRoute("pkcs8.example.test", "/", "app", secret("pkcs8-tls", "pkcs8"), app.port());
+        IngressServer proxy = httpsProxy(routes);
+
+        String response = RawHttp.exchange(proxy.httpPort(), get("pkcs8.example.test"));
+
+        assertEquals(308, RawHttp.status(response));
+        assertEquals("https://pkcs8.example.test:" + proxy.httpsPort() + "/hello", RawHttp.header(response, "Location"));
+        assertEquals(0, app.requests());
+    }
+
+    @Test
+    void http2ClientIsServedOverAlpn() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
+        IngressServer proxy = httpsProxy(routes);
+        SslContextFactory.Client tls = new SslContextFactory.Client(true);
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
+        HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
+        http2.start();
+        try {
+            ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/h2?x=1")
+                    .timeout(10, TimeUnit.SECONDS).send();
+
+            assertEquals(200, response.getStatus());
+            assertEquals(HttpVersion.HTTP_2, response.getVersion());
+            assertEquals("/h2?x=1", app.lastRequest().pathQuery());
+            assertEquals("127.0.0.1:" + proxy.httpsPort(), app.lastRequest().header("Host"), "the :authority becomes Host");
+            assertTrue(app.lastRequest().header("X-Request-ID").matches("[0-9a-f]{32}"));
+        } finally {
+            http2.stop();
+        }
+    }
+
+    /** Tests look at the certificate served; they do not need the JDK to trust it. */
+    private static final class TrustEverything implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

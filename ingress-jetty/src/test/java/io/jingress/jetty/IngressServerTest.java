@@ -1,0 +1,158 @@
+package io.jingress.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.jingress.core.route.Router;
+import io.jingress.jetty.testing.Await;
+import io.jingress.jetty.testing.Backends;
+import io.jingress.jetty.testing.Proxies;
+import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.TestRoutes;
+
+import org.eclipse.jetty.client.ContentResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class IngressServerTest {
+    @RegisterExtension
+    final Proxies proxies = new Proxies();
+    @RegisterExtension
+    final Backends backends = new Backends();
+
+    private static boolean refusesConnections(int port) {
+        try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void gracefulStopLetsARequestInFlightFinish() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).stopTimeout(Duration.ofSeconds(20)));
+        int port = proxy.httpPort();
+
+        CompletableFuture<ContentResponse> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return proxies.client().newRequest("127.0.0.1", port).path("/hold")
+                        .headers(h -> h.put("Host", "app.test")).timeout(30, TimeUnit.SECONDS).send();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(app.awaitHolding(10, TimeUnit.SECONDS), "the request reached the backend");
+
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(proxy::stop);
+        Await.until(() -> refusesConnections(port), "the proxy stops accepting connections");
+        assertFalse(stopping.isDone(), "stop waits for the request in flight");
+
+        app.release();
+        assertEquals(200, inFlight.get(10, TimeUnit.SECONDS).getStatus());
+        stopping.get(10, TimeUnit.SECONDS);
+        assertFalse(proxy.isRunning());
+    }
+
+    @Test
+    void connectionsPastTheLimitAreRefusedWith503() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).maxConnections(2));
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                held.add(new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort()));
+            }
+            Await.until(() -> proxy.openConnections() == 2, "both connections are open");
+
+            try (Socket third = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+                third.setSoTimeout(10_000);
+                third.getOutputStream().write("GET / HTTP/1.1\r\nHost: app.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                InputStream in = third.getInputStream();
+                String refusal = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertEquals(503, RawHttp.status(refusal), refusal);
+                assertEquals("close", RawHttp.header(refusal, "Connection"));
+            }
+            assertEquals(0, app.requests());
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+        Await.until(() -> proxy.openConnections() == 0, "the held connections are closed");
+        String response = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n");
+        assertEquals(200, RawHttp.status(response), response);
+    }
+
+    @Test
+    void requestHeadersPastTheLimitGet431() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).maxRequestHeaderBytes(4096));
+
+        String response = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: app.test\r\nX-Big: " + "x".repeat(8192)
+                + "\r\nConnection: close\r\n\r\n");
+
+        assertEquals(431, RawHttp.status(response), response);
+        assertEquals(0, app.requests());
+    }
+
+    @Test
+    void ephemeralPortIsReportedOnceStarted() {
+        IngressServer proxy = proxies.start(IngressServer.builder(Router.create()));
+
+        assertTrue(proxy.httpPort() > 0);
+        assertTrue(proxy.isRunning());
+    }
+
+    @Test
+    void serverWithoutATableAnswers404() throws Exception {
+        IngressServer proxy = proxies.start(IngressServer.builder(Router.create()));
+
+        String response = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n");
+
+        assertEquals(404, RawHttp.status(response), response);
+    }
+
+    @Test
+    void builderRejectsBadSettingsNamingTheField() {
+        IngressServer.Builder builder = IngressServer.builder(Router.create());
+
+        IllegalArgumentException timeout = assertThrows(IllegalArgumentException.class,
+                () -> builder.connectTimeout(Duration.ofSeconds(-1)));
+        assertTrue(timeout.getMessage().startsWith("connectTimeout"), timeout.getMessage());
+        IllegalArgumentException port = assertThrows(IllegalArgumentException.class, () -> builder.httpPort(70_000));
+        assertTrue(port.getMessage().startsWith("httpPort"), port.getMessage());
+        IllegalArgumentException max = assertThrows(IllegalArgumentException.class, () -> builder.maxConnections(0));
+        assertTrue(max.getMessage().startsWith("maxConnections"), max.getMessage());
+        assertThrows(NullPointerException.class, () -> IngressServer.builder(null));
+    }
+
+    @Test
+    void portInUseFailsStartWithAClearError() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            IngressServer server = IngressServer.builder(Router.create())
+                    .httpBindAddress("127.0.0.1").httpPort(taken.getLocalPort()).build();
+
+            java.io.UncheckedIOException failure = assertThrows(java.io.UncheckedIOException.class, server::start);
+
+            assertTrue(failure.getMessage().startsWith("cannot start Jingress"), failure.getMessage());
+            assertFalse(server.isRunning());
+        }
+    }
+}

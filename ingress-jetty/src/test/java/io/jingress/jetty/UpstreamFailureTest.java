@@ -1,0 +1,165 @@
+package io.jingress.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.jingress.core.lb.Endpoint;
+import io.jingress.core.route.Route;
+import io.jingress.jetty.testing.Await;
+import io.jingress.jetty.testing.Backends;
+import io.jingress.jetty.testing.Proxies;
+import io.jingress.jetty.testing.TestRoutes;
+
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.http.HttpMethod;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class UpstreamFailureTest {
+    @RegisterExtension
+    final Proxies proxies = new Proxies();
+    @RegisterExtension
+    final Backends backends = new Backends();
+
+    private ContentResponse send(IngressServer proxy, HttpMethod method, String path) throws Exception {
+        return proxies.client().newRequest("127.0.0.1", proxy.httpPort())
+                .method(method)
+                .path(path)
+                .headers(h -> h.put("Host", "app.test"))
+                .timeout(20, TimeUnit.SECONDS)
+                .send();
+    }
+
+    /** A port where nothing listens: a backend that was started and killed. */
+    private int deadPort() {
+        Backends.Echo dead = backends.start("dead");
+        dead.kill();
+        return dead.port();
+    }
+
+    private static List<Endpoint> endpointsOf(TestRoutes routes) {
+        Route route = (Route) routes.router().current().match("app.test", "/");
+        return route.backend().endpoints();
+    }
+
+    @Test
+    void unreachableEndpointGets502WithAPlainBody() throws Exception {
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", deadPort());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        ContentResponse response = send(proxy, HttpMethod.GET, "/");
+
+        assertEquals(502, response.getStatus());
+        assertTrue(response.getHeaders().get("Content-Type").startsWith("text/plain"));
+        String body = response.getContentAsString();
+        assertTrue(body.startsWith("502 Bad Gateway"), body);
+        assertTrue(body.length() < 200 && !body.contains("Exception") && !body.contains("\tat "), body);
+    }
+
+    @Test
+    void endpointThatDoesNotAnswerInTimeGets504() throws Exception {
+        Backends.Echo slow = backends.start("slow");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", slow.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).readTimeout(Duration.ofMillis(300)));
+
+        ContentResponse response = send(proxy, HttpMethod.GET, "/hold");
+
+        assertEquals(504, response.getStatus());
+        assertTrue(response.getContentAsString().startsWith("504 Gateway Timeout"), response.getContentAsString());
+        assertEquals(1, slow.requests(), "a read timeout is not retried");
+    }
+
+    @Test
+    void refusedConnectionIsRetriedOnAnotherEndpoint() throws Exception {
+        Backends.Echo live = backends.start("live");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", deadPort(), live.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        for (int i = 0; i < 10; i++) {
+            ContentResponse response = send(proxy, HttpMethod.GET, "/r" + i);
+            assertEquals(200, response.getStatus(), response.getContentAsString());
+            assertEquals("live", response.getHeaders().get("X-Backend"));
+        }
+        Endpoint dead = endpointsOf(routes).stream().filter(e -> e.port() != live.port()).findFirst().orElseThrow();
+        assertTrue(dead.failures() > 0, "the dead endpoint's failures are reported to it");
+    }
+
+    @Test
+    void postIsNotRetriedOnAnotherEndpoint() throws Exception {
+        Backends.Echo live = backends.start("live");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", deadPort(), live.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        Map<Integer, Integer> statuses = new HashMap<>();
+        for (int i = 0; i < 2; i++) {
+            statuses.merge(send(proxy, HttpMethod.POST, "/order").getStatus(), 1, Integer::sum);
+        }
+
+        assertEquals(Map.of(200, 1, 502, 1), statuses, "round robin over a dead and a live endpoint");
+        assertEquals(1, live.requests());
+    }
+
+    @Test
+    void backendKilledMidRunFailsNoGet() throws Exception {
+        Backends.Echo a = backends.start("a");
+        Backends.Echo b = backends.start("b");
+        Backends.Echo victim = backends.start("victim");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", a.port(), b.port(), victim.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        int clients = 4;
+        int perClient = 150;
+        AtomicInteger done = new AtomicInteger();
+        Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perClient; i++) {
+                        try {
+                            int status = send(proxy, HttpMethod.GET, "/item/" + i).getStatus();
+                            statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+                        } catch (Exception e) {
+                            errors.add(e);
+                        }
+                        if (done.incrementAndGet() == clients * perClient / 3) {
+                            victim.kill();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertEquals(List.of(), errors);
+        assertEquals(Map.of(200, clients * perClient), toPlainMap(statuses));
+        assertTrue(victim.requests() > 0, "the victim served before it was killed");
+        for (Endpoint endpoint : endpointsOf(routes)) {
+            Await.until(() -> endpoint.inFlight() == 0, endpoint + " has no request that never ended");
+        }
+    }
+
+    private static Map<Integer, Integer> toPlainMap(Map<Integer, AtomicInteger> counts) {
+        Map<Integer, Integer> plain = new HashMap<>();
+        counts.forEach((k, v) -> plain.put(k, v.get()));
+        return plain;
+    }
+}
