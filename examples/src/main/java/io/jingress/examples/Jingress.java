@@ -29,6 +29,16 @@ public final class Jingress implements AutoCloseable {
         return running.server().httpPort();
     }
 
+    /** The HTTPS port, or -1 when HTTPS is off. */
+    public int httpsPort() {
+        return running.server().httpsPort();
+    }
+
+    /** The admin port ({@code /healthz}, {@code /metrics}, {@code /status}, {@code /routes}), or -1 when off. */
+    public int adminPort() {
+        return running.server().adminPort();
+    }
+
     /** The router whose table is served; {@link Router#hasTable()} once the first configuration is in. */
     public Router router() {
         return running.router();

@@ -60,6 +60,36 @@ class MainTest {
     }
 
     @Test
+    void theDemosAdminEndpointsAnswerOnLoopback() throws Exception {
+        try (Jingress demo = start("--http-port", "0", "--admin-port", "0")) {
+            assertTrue(console.toString(StandardCharsets.UTF_8)
+                    .contains("curl localhost:" + demo.adminPort() + "/healthz"));
+            assertEquals(new Http.Response(200, "ok"), Http.get(demo.adminPort(), "localhost", "/healthz"));
+            assertEquals(200, Http.get(demo.httpPort(), "myapp.kubia.com", "/").status());
+
+            // The proxy counts a request when its exchange ends, which may be just after the client has it.
+            Http.Response metrics;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (true) {
+                metrics = Http.get(demo.adminPort(), "localhost", "/metrics");
+                assertEquals(200, metrics.status());
+                if (metrics.body().contains("ingress=\"default/ingress-myapp\"") || System.nanoTime() > deadline) {
+                    break;
+                }
+                java.util.concurrent.TimeUnit.MILLISECONDS.sleep(20);
+            }
+            assertTrue(metrics.body().lines().anyMatch(l -> l.startsWith("jingress_requests_total{")
+                    && l.contains("default/ingress-myapp")), metrics.body());
+            assertTrue(metrics.body().contains("jingress_route_table_loaded 1"), metrics.body());
+
+            Http.Response routes = Http.get(demo.adminPort(), "localhost", "/routes");
+            assertEquals(200, routes.status());
+            assertTrue(routes.body().contains("myapp.kubia.com"), routes.body());
+            assertEquals(200, Http.get(demo.adminPort(), "localhost", "/status").status());
+        }
+    }
+
+    @Test
     void aPortInUseIsNamedWithItsFlag() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
             int port = taken.getLocalPort();

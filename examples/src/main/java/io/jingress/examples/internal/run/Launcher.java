@@ -4,6 +4,7 @@ import io.jingress.core.lb.Balancers;
 import io.jingress.core.route.RouteCompiler;
 import io.jingress.core.route.Router;
 import io.jingress.examples.StartException;
+import io.jingress.examples.internal.cli.Mode;
 import io.jingress.examples.internal.cli.Options;
 import io.jingress.examples.internal.demo.KubiaCluster;
 import io.jingress.examples.internal.demo.KubiaPods;
@@ -51,19 +52,26 @@ public final class Launcher {
         IngressServer server = null;
         try {
             KubiaPods pods = null;
-            if (options.mode() == io.jingress.examples.internal.cli.Mode.DEMO) {
-                pods = KubiaPods.start();
-                feeders.add(pods);
-                RouteUpdater.builder().router(router).compiler(compiler).build()
-                        .accept(KubiaCluster.state(pods), List.of());
+            // The demo and file mode load their routes before listening, so no request meets an
+            // empty table; cluster mode listens first, so /healthz can say 503 while the API syncs.
+            switch (options.mode()) {
+                case DEMO -> {
+                    pods = KubiaPods.start();
+                    feeders.add(pods);
+                    RouteUpdater.builder().router(router).compiler(compiler).build()
+                            .accept(KubiaCluster.state(pods), List.of());
+                }
+                case FILES -> feeders.add(startFiles(options, router, compiler));
+                case CLUSTER -> { }
+                default -> throw new IllegalStateException(options.mode().toString());
             }
             server = startServer(options, router);
-            switch (options.mode()) {
-                case DEMO -> console.print(DemoBanner.text(pods, server.httpPort(), null, -1));
-                case FILES -> feeders.add(startFiles(options, router, compiler));
-                case CLUSTER -> feeders.add(startCluster(options,
-                        RouteUpdater.builder().router(router).compiler(compiler).build()));
-                default -> throw new IllegalStateException(options.mode().toString());
+            if (options.mode() == Mode.CLUSTER) {
+                feeders.add(startCluster(options, RouteUpdater.builder().router(router).compiler(compiler).build()));
+            }
+            if (pods != null) {
+                console.print(DemoBanner.text(pods, server.httpPort(),
+                        server.adminPort() < 0 ? null : options.adminAddress(), server.adminPort()));
             }
             return new Running(server, router, feeders);
         } catch (StartException | RuntimeException | IOException | InterruptedException e) {
@@ -86,7 +94,16 @@ public final class Launcher {
 
     private static IngressServer startServer(Options options, Router router) {
         IngressServer.Builder builder = IngressServer.builder(router)
-                .httpPort(options.httpPort());
+                .httpPort(options.httpPort())
+                .accessLog(options.accessLog());
+        if (options.httpsPort() != Options.OFF) {
+            builder.httpsPort(options.httpsPort());
+        }
+        if (options.adminPort() == Options.OFF) {
+            builder.disableAdmin();
+        } else {
+            builder.adminPort(options.adminPort()).adminBindAddress(options.adminAddress());
+        }
         return builder.build().start();
     }
 
