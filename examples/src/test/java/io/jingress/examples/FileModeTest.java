@@ -2,6 +2,7 @@ package io.jingress.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jingress.examples.internal.demo.KubiaPod;
 import io.jingress.examples.internal.demo.KubiaPods;
@@ -124,6 +125,18 @@ class FileModeTest {
 
             Files.delete(file);
             awaitStatus(jingress.httpPort(), "shop.kubia.com", 404);
+        }
+    }
+
+    @Test
+    void httpsServesTheSameRoutesWithTheDefaultCertificate() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "0",
+                "--admin-port", "off")) {
+            Http.Response response = Http.getTls(jingress.httpsPort(), "myapp.kubia.com", "/");
+            assertEquals(200, response.status());
+            assertTrue(response.body().startsWith("You've hit kubia-"), response.body());
+            assertEquals(404, Http.getTls(jingress.httpsPort(), "unknown.kubia.com", "/").status());
         }
     }
 
