@@ -69,8 +69,8 @@ class MainProcessTest {
     }
 
     @Test
-    void theDemoServesUntilSigtermThenExits0() throws Exception {
-        Process process = java("--http-port", "0", "--admin-port", "off");
+    void theDemoServesAndLogsRequestsUntilSigtermThenExits0() throws Exception {
+        Process process = java("--http-port", "0", "--admin-port", "off", "--access-log");
         try {
             BufferedReader out = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -89,6 +89,12 @@ class MainProcessTest {
             assertTrue(lines.stream().anyMatch(l -> l.matches("\\S+ INFO \\S+ - .*")),
                     () -> "log lines carry time, level and logger: " + lines);
             assertEquals(200, Http.get(port, "myapp.kubia.com", "/").status());
+            String accessLine;
+            while ((accessLine = out.readLine()) != null && !accessLine.contains("\"GET / HTTP/1.1\" 200")) {
+                lines.add(accessLine);
+            }
+            assertTrue(accessLine != null && accessLine.contains(" INFO access - 127.0.0.1 - "),
+                    () -> "--access-log writes one line per request: " + lines);
 
             process.toHandle().destroy(); // SIGTERM, keeping our end of its stdout open
             assertEquals(0, exit(process));
