@@ -84,6 +84,55 @@ class ExplainTest {
     }
 
     @Test
+    void aKubectlDumpListIsExplainedLikeSeparateDocuments() throws Exception {
+        // kubectl get ingressclasses,ingresses,services,endpointslices -A -o yaml
+        Path dump = Files.writeString(dir.resolve("cluster.yaml"), """
+                apiVersion: v1
+                kind: List
+                metadata: {resourceVersion: ""}
+                items:
+                  - apiVersion: networking.k8s.io/v1
+                    kind: IngressClass
+                    metadata:
+                      name: jingress
+                      annotations: {ingressclass.kubernetes.io/is-default-class: "true"}
+                    spec: {controller: jingress.io/ingress-controller}
+                  - apiVersion: networking.k8s.io/v1
+                    kind: Ingress
+                    metadata: {name: ingress-myapp, namespace: default, uid: 1b2c, resourceVersion: "42"}
+                    spec:
+                      rules:
+                        - host: myapp.kubia.com
+                          http:
+                            paths:
+                              - {path: /, pathType: Prefix, backend: {service: {name: kubia, port: {number: 80}}}}
+                    status: {loadBalancer: {ingress: [{ip: 10.104.151.10}]}}
+                  - apiVersion: v1
+                    kind: Service
+                    metadata: {name: kubia, namespace: default}
+                    spec: {clusterIP: 10.107.59.127, ports: [{port: 80, protocol: TCP, targetPort: 8080}]}
+                  - apiVersion: discovery.k8s.io/v1
+                    kind: EndpointSlice
+                    metadata:
+                      name: kubia-x7k2p
+                      namespace: default
+                      labels: {kubernetes.io/service-name: kubia}
+                    addressType: IPv4
+                    ports: [{name: "", port: 8080, protocol: TCP}]
+                    endpoints:
+                      - addresses: ["10.244.1.32"]
+                        conditions: {ready: true}
+                      - addresses: ["10.244.2.31"]
+                        conditions: {ready: false}
+                """);
+        Command.Explain explain = assertInstanceOf(Command.Explain.class,
+                CommandLine.parse("--manifests", dump.toString(), "--explain", "http://myapp.kubia.com/"));
+        String text = Explain.text(explain.options(), explain.url());
+        assertTrue(text.startsWith("GET http://myapp.kubia.com/ -> 200 forwarded"), text);
+        assertTrue(text.contains("ready endpoints: 10.244.1.32:8080\n"), text);
+    }
+
+    @Test
     void explainNeedsManifests() {
         assertEquals("--explain needs --manifests", assertThrows(UsageException.class,
                 () -> CommandLine.parse("--explain", "http://myapp.kubia.com/")).getMessage());
