@@ -177,20 +177,11 @@ public final class CommandLine {
                 }
             }
         }
-        int httpPort = d.httpPort != null ? d.httpPort
-                : mode == Mode.DEMO ? Options.DEMO_HTTP_PORT : Options.DEFAULT_HTTP_PORT;
-        int httpsPort = d.httpsPort != null ? d.httpsPort
-                : mode == Mode.DEMO ? Options.OFF : Options.DEFAULT_HTTPS_PORT;
-        int adminPort = d.adminPort != null ? d.adminPort : Options.DEFAULT_ADMIN_PORT;
-        samePort("--http-port", httpPort, "--https-port", httpsPort);
-        samePort("--http-port", httpPort, "--admin-port", adminPort);
-        samePort("--https-port", httpsPort, "--admin-port", adminPort);
-        return new Options(mode, d.manifests, d.kubeconfig, d.inCluster, d.context, httpPort, httpsPort, adminPort,
-                d.adminAddress != null ? d.adminAddress : Options.DEFAULT_ADMIN_ADDRESS,
-                d.ingressClass != null ? d.ingressClass : Options.DEFAULT_INGRESS_CLASS,
-                d.controllerClass != null ? d.controllerClass : Options.DEFAULT_CONTROLLER_CLASS,
-                d.watchIngressWithoutClass, d.watchNamespaces, d.publishStatusAddresses, d.publishService,
-                d.electionId != null ? d.electionId : Options.DEFAULT_ELECTION_ID, d.useEnvProxy, d.accessLog);
+        Options options = new Options(d, mode);
+        samePort("--http-port", options.httpPort(), "--https-port", options.httpsPort());
+        samePort("--http-port", options.httpPort(), "--admin-port", options.adminPort());
+        samePort("--https-port", options.httpsPort(), "--admin-port", options.adminPort());
+        return options;
     }
 
     private static void samePort(String flag, int port, String otherFlag, int otherPort) throws UsageException {

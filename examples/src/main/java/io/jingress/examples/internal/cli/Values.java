@@ -1,5 +1,9 @@
 package io.jingress.examples.internal.cli;
 
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -49,9 +53,9 @@ final class Values {
         }
         try {
             // A string with ':' is parsed as an IPv6 literal, never looked up in DNS.
-            java.net.InetAddress.getByName(value);
+            InetAddress.getByName(value);
             return true;
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return false;
         }
     }
@@ -109,12 +113,12 @@ final class Values {
     /** An absolute http or https URL with a host. */
     static String httpUrl(String flag, String value) throws UsageException {
         try {
-            java.net.URI uri = new java.net.URI(value);
+            URI uri = new URI(value);
             if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
                     && uri.getHost() != null) {
                 return value;
             }
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             // reported below, with the flag
         }
         throw bad(flag, value, "is not an absolute http(s) URL (such as http://myapp.kubia.com/path)");

@@ -2,6 +2,7 @@ package io.jingress.examples.internal.run;
 
 import io.jingress.examples.internal.cli.Options;
 import java.net.BindException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,7 +40,7 @@ final class BindFailures {
                     : port == options.httpsPort() ? "--https-port"
                     : port == options.adminPort() ? "--admin-port" : null;
         }
-        String reason = bind.getMessage() == null ? "cannot bind" : bind.getMessage().toLowerCase(java.util.Locale.ROOT);
+        String reason = bind.getMessage() == null ? "cannot bind" : bind.getMessage().toLowerCase(Locale.ROOT);
         if (reason.contains("cannot assign requested address") && "--admin-port".equals(flag)) {
             return "--admin-address " + options.adminAddress() + ": not an address of this machine";
         }

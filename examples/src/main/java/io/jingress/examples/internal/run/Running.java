@@ -3,6 +3,7 @@ package io.jingress.examples.internal.run;
 import io.jingress.core.route.Router;
 import io.jingress.jetty.IngressServer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -52,7 +53,7 @@ public final class Running {
             log.warn("the server did not stop cleanly: {}", e.getMessage());
         } finally {
             List<AutoCloseable> reversed = new ArrayList<>(feeders);
-            java.util.Collections.reverse(reversed);
+            Collections.reverse(reversed);
             for (AutoCloseable feeder : reversed) {
                 try {
                     feeder.close();
