@@ -1,0 +1,200 @@
+package io.jingress.k8s.internal.api;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The informers on the five kinds routes are built from, in all namespaces or in the given ones.
+ * Their handlers only call {@code onChange}; the caches are read by the one rebuild thread.
+ *
+ * <p>Faults are fabric8's to heal: a closed watch is re-opened with exponential backoff
+ * ({@code Config.watchReconnectInterval}, doubling up to 32 times that), a {@code 410 Gone} leads
+ * to a re-list, and with the exception handler here a failing initial list is retried forever
+ * instead of ending the informer.
+ */
+public final class ClusterInformers implements AutoCloseable {
+
+    /** The only Secret type routes need. */
+    public static final String TLS_SECRET_TYPE = "kubernetes.io/tls";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterInformers.class);
+
+    private final KubernetesClient client;
+    private final Set<String> namespaces;
+    private final Runnable onChange;
+    private final List<SharedIndexInformer<? extends HasMetadata>> all = new ArrayList<>();
+    private final List<SharedIndexInformer<Ingress>> ingresses = new ArrayList<>();
+    private final List<SharedIndexInformer<IngressClass>> ingressClasses = new ArrayList<>();
+    private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
+    private final List<SharedIndexInformer<EndpointSlice>> endpointSlices = new ArrayList<>();
+    private final List<SharedIndexInformer<Secret>> secrets = new ArrayList<>();
+
+    /**
+     * @param client the client
+     * @param namespaces the namespaces to watch; empty for all
+     * @param onChange called on every add, update and delete (from informer threads: keep it short)
+     */
+    public ClusterInformers(KubernetesClient client, Set<String> namespaces, Runnable onChange) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.namespaces = Set.copyOf(Objects.requireNonNull(namespaces, "namespaces"));
+        this.onChange = Objects.requireNonNull(onChange, "onChange");
+    }
+
+    /** Creates and starts the informers; returns at once (the initial lists run in the background). */
+    public void start() {
+        ingressClasses.add(informer(client.network().v1().ingressClasses()));
+        if (namespaces.isEmpty()) {
+            ingresses.add(informer(client.network().v1().ingresses().inAnyNamespace()));
+            services.add(informer(client.services().inAnyNamespace()));
+            endpointSlices.add(informer(client.discovery().v1().endpointSlices().inAnyNamespace()));
+            secrets.add(informer(client.secrets().inAnyNamespace().withField("type", TLS_SECRET_TYPE)));
+        } else {
+            for (String ns : namespaces) {
+                ingresses.add(informer(client.network().v1().ingresses().inNamespace(ns)));
+                services.add(informer(client.services().inNamespace(ns)));
+                endpointSlices.add(informer(client.discovery().v1().endpointSlices().inNamespace(ns)));
+                secrets.add(informer(client.secrets().inNamespace(ns).withField("type", TLS_SECRET_TYPE)));
+            }
+        }
+        for (SharedIndexInformer<? extends HasMetadata> informer : all) {
+            informer.start().whenComplete((ok, error) -> {
+                if (error != null && !isClosing()) {
+                    LOG.error("informer on {} ended: {}", informer.getApiTypeClass().getSimpleName(), error.toString());
+                }
+            });
+        }
+    }
+
+    private volatile boolean closing;
+
+    private boolean isClosing() {
+        return closing;
+    }
+
+    private <T extends HasMetadata> SharedIndexInformer<T> informer(Informable<T> source) {
+        SharedIndexInformer<T> informer = source.runnableInformer(0);
+        informer.addEventHandler(new Handler<>());
+        informer.exceptionHandler((isStarted, t) -> {
+            // keep trying: the API server may be starting or briefly gone; fabric8 backs off between tries
+            LOG.warn("watch of {} failed, retrying: {}", informer.getApiTypeClass().getSimpleName(), t.toString());
+            return !closing;
+        });
+        all.add(informer);
+        return informer;
+    }
+
+    /** Whether every informer has finished its first list. */
+    public boolean synced() {
+        return !all.isEmpty() && all.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    /** Whether every informer is synced and its watch is open: only then do the caches reflect the API server. */
+    public boolean whole() {
+        return synced() && all.stream().allMatch(SharedIndexInformer::isWatching);
+    }
+
+    public List<Ingress> ingresses() {
+        return items(ingresses, Function.identity());
+    }
+
+    public List<IngressClass> ingressClasses() {
+        return items(ingressClasses, Function.identity());
+    }
+
+    public List<Service> services() {
+        return items(services, Function.identity());
+    }
+
+    public List<EndpointSlice> endpointSlices() {
+        return items(endpointSlices, Function.identity());
+    }
+
+    /** The TLS Secrets (the field selector already asks for them; the filter guards servers that ignore it). */
+    public List<Secret> tlsSecrets() {
+        List<Secret> list = items(secrets, Function.identity());
+        list.removeIf(s -> !TLS_SECRET_TYPE.equals(s.getType()));
+        return list;
+    }
+
+    /** A Service from the cache, or null when it is not there (or its namespace is not watched). */
+    public Service service(String namespace, String name) {
+        for (SharedIndexInformer<Service> informer : services) {
+            Service s = informer.getStore().getByKey(namespace + "/" + name);
+            if (s != null) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static <T, R> List<R> items(List<SharedIndexInformer<T>> informers, Function<T, R> f) {
+        List<R> out = new ArrayList<>();
+        for (SharedIndexInformer<T> informer : informers) {
+            for (T item : informer.getStore().list()) {
+                out.add(f.apply(item));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        for (SharedIndexInformer<? extends HasMetadata> informer : all) {
+            informer.stop();
+        }
+    }
+
+    /**
+     * Whether an update can change routes. Our own status writes come back as Ingress updates; they
+     * (and resyncs) must not cause rebuilds.
+     */
+    static boolean routeRelevantChange(Object oldObj, Object newObj) {
+        if (oldObj instanceof HasMetadata o && newObj instanceof HasMetadata n
+                && o.getMetadata() != null && n.getMetadata() != null
+                && o.getMetadata().getResourceVersion() != null
+                && o.getMetadata().getResourceVersion().equals(n.getMetadata().getResourceVersion())) {
+            return false;
+        }
+        if (oldObj instanceof Ingress o && newObj instanceof Ingress n) {
+            return !Objects.equals(o.getSpec(), n.getSpec())
+                    || !Objects.equals(o.getMetadata().getAnnotations(), n.getMetadata().getAnnotations());
+        }
+        return true;
+    }
+
+    private final class Handler<T> implements ResourceEventHandler<T> {
+        @Override
+        public void onAdd(T obj) {
+            onChange.run();
+        }
+
+        @Override
+        public void onUpdate(T oldObj, T newObj) {
+            if (!routeRelevantChange(oldObj, newObj)) {
+                return;
+            }
+            onChange.run();
+        }
+
+        @Override
+        public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+            onChange.run();
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.jingress.k8s.internal.api;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jingress.core.model.Problem;
+import io.jingress.k8s.AdapterOptions;
+import io.jingress.k8s.RouteSink;
+import io.jingress.k8s.internal.translate.ClusterStateAssembler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API-server source at work: informers feed one {@link RebuildLoop}, which assembles the
+ * state from the caches and hands it to the sink; the leader then brings Ingress status and
+ * Events in line on a writer thread.
+ */
+public final class Controller implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+
+    /**
+     * Everything the controller needs.
+     *
+     * @param client the client (not closed by the controller)
+     * @param options the shared options
+     * @param sink where each new state goes
+     * @param validator every ERROR problem of one Ingress (the core's validation)
+     * @param quietPeriod the rebuild quiet period
+     * @param maxDelay the longest a change waits under continuous change
+     * @param election the Lease timings, or {@code null} to write status without electing (one replica)
+     * @param electionNamespace the Lease's namespace
+     * @param identity this replica's name
+     * @param writeRetry how long to wait before retrying failed status or Event writes
+     */
+    public record Settings(KubernetesClient client, AdapterOptions options, RouteSink sink,
+            Function<io.jingress.core.model.Ingress, List<Problem>> validator, Duration quietPeriod, Duration maxDelay,
+            LeaderElection.Timings election, String electionNamespace, String identity, Duration writeRetry) {
+
+        public Settings {
+            Objects.requireNonNull(client, "client");
+            Objects.requireNonNull(options, "options");
+            Objects.requireNonNull(sink, "sink");
+            Objects.requireNonNull(validator, "validator");
+            Objects.requireNonNull(quietPeriod, "quietPeriod");
+            Objects.requireNonNull(maxDelay, "maxDelay");
+            Objects.requireNonNull(electionNamespace, "electionNamespace");
+            Objects.requireNonNull(identity, "identity");
+            Objects.requireNonNull(writeRetry, "writeRetry");
+        }
+    }
+
+    /** What one build decided, for the writer thread. */
+    private record Pass(List<Ingress> ingresses, Set<String> served, Map<String, String> rejected) {
+    }
+
+    private final Settings settings;
+    private final ClusterInformers informers;
+    private final RebuildLoop loop;
+    private final LatestTaskRunner writer;
+    private final StatusWriter status;
+    private final RejectionEvents events;
+    private final LeaderElection election;
+    private final CountDownLatch firstBuild = new CountDownLatch(1);
+    private volatile Pass lastPass;
+
+    public Controller(Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.loop = new RebuildLoop("jingress-rebuild", settings.quietPeriod(), settings.maxDelay(), this::ready,
+                this::rebuild, System::nanoTime);
+        this.informers = new ClusterInformers(settings.client(), settings.options().watchNamespaces(), loop::signal);
+        this.writer = new LatestTaskRunner("jingress-status", settings.writeRetry());
+        this.status = new StatusWriter(settings.client());
+        this.events = new RejectionEvents(settings.client(), settings.identity());
+        this.election = settings.election() == null ? null
+                : new LeaderElection(settings.client(), settings.electionNamespace(), settings.options().electionId(),
+                        settings.identity(), settings.election(), this::onStartLeading, () -> { });
+    }
+
+    public void start() {
+        loop.start();
+        informers.start();
+        // an empty cluster sends no events: build once the informers have synced anyway
+        loop.signal();
+        if (election != null) {
+            election.start();
+        }
+    }
+
+    /** Waits until the first table was delivered. */
+    public boolean awaitFirstBuild(Duration timeout) throws InterruptedException {
+        return firstBuild.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public long buildCount() {
+        return loop.buildCount();
+    }
+
+    public Duration lastLatency() {
+        return loop.lastLatency();
+    }
+
+    public Duration maxLatency() {
+        return loop.maxLatency();
+    }
+
+    public boolean isLeader() {
+        return election == null || election.isLeader();
+    }
+
+    public long statusWriteCount() {
+        return status.writeCount();
+    }
+
+    public boolean isSynced() {
+        return informers.synced();
+    }
+
+    private boolean ready() {
+        return informers.whole();
+    }
+
+    private void rebuild() {
+        List<Ingress> ingresses = informers.ingresses();
+        List<HasMetadata> objects = new ArrayList<>(ingresses);
+        objects.addAll(informers.ingressClasses());
+        objects.addAll(informers.services());
+        objects.addAll(informers.endpointSlices());
+        objects.addAll(informers.tlsSecrets());
+        ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(settings.options(), objects);
+
+        List<Problem> rejections = new ArrayList<>(assembly.problems());
+        for (io.jingress.core.model.Ingress ingress : assembly.state().ingresses()) {
+            rejections.addAll(settings.validator().apply(ingress));
+        }
+        Map<String, String> rejected = RejectionEvents.rejected(rejections);
+
+        settings.sink().accept(assembly.state(), assembly.problems());
+        if (firstBuild.getCount() > 0) {
+            LOG.info("serving routes of {} Ingresses ({} rejected)", assembly.state().ingresses().size(), rejected.size());
+            firstBuild.countDown();
+        }
+        events.log(rejected);
+
+        Set<String> served = new HashSet<>();
+        for (io.jingress.core.model.Ingress ingress : assembly.state().ingresses()) {
+            if (!rejected.containsKey(ingress.key())) {
+                served.add(ingress.key());
+            }
+        }
+        Pass pass = new Pass(ingresses, served, rejected);
+        lastPass = pass;
+        if (isLeader()) {
+            writer.submit(() -> write(pass));
+        }
+    }
+
+    private void onStartLeading() {
+        events.forgetPublished();
+        Pass pass = lastPass;
+        if (pass != null) {
+            writer.submit(() -> write(pass));
+        }
+    }
+
+    /** The leader's writes for one pass; blocking, on the writer thread. */
+    private boolean write(Pass pass) {
+        if (!isLeader()) {
+            return true;
+        }
+        boolean ok = status.apply(pass.ingresses(), pass.served(), addresses());
+        Map<String, Ingress> byKey = new HashMap<>();
+        for (Ingress ingress : pass.ingresses()) {
+            byKey.put(ingress.getMetadata().getNamespace() + "/" + ingress.getMetadata().getName(), ingress);
+        }
+        ok &= events.publish(pass.rejected(), byKey);
+        return ok;
+    }
+
+    private List<IngressLoadBalancerIngress> addresses() {
+        AdapterOptions options = settings.options();
+        if (!options.publishStatusAddresses().isEmpty()) {
+            return PublishAddresses.parse(String.join(",", options.publishStatusAddresses()));
+        }
+        if (options.publishService() == null) {
+            return List.of();
+        }
+        String[] nsName = options.publishService().split("/", 2);
+        io.fabric8.kubernetes.api.model.Service service = informers.service(nsName[0], nsName[1]);
+        if (service == null && !options.watchesNamespace(nsName[0])) {
+            try {
+                service = settings.client().services().inNamespace(nsName[0]).withName(nsName[1]).get();
+            } catch (KubernetesClientException e) {
+                LOG.warn("--publish-service {}: cannot read it ({}): {}", options.publishService(), e.getCode(),
+                        e.getMessage());
+            }
+        }
+        if (service == null) {
+            LOG.debug("--publish-service {}: no such Service; status left as it is", options.publishService());
+        }
+        return PublishAddresses.fromService(service);
+    }
+
+    @Override
+    public void close() {
+        if (election != null) {
+            election.close();
+        }
+        loop.close();
+        informers.close();
+        writer.close();
+    }
+}
