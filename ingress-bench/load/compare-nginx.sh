@@ -26,6 +26,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+java_opts=${JINGRESS_JAVA_OPTS-}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 jar="$repo/examples/target/jingress.jar"
 backend_port=18080
@@ -98,7 +99,14 @@ http {
   }
 }
 CONF
+# The IngressClass makes the Ingress ours: without it (or --watch-ingress-without-class) the
+# Ingress is ignored and every request gets 404.
 cat > "$work/routes.yaml" <<YAML
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: jingress}
+spec: {controller: jingress.io/ingress-controller}
+---
 apiVersion: v1
 kind: Service
 metadata: {name: kubia, namespace: default}
@@ -116,6 +124,7 @@ apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: bench, namespace: default}
 spec:
+  ingressClassName: jingress
   rules:
   - host: $host
     http:
@@ -125,8 +134,8 @@ YAML
 
 "$nginx_bin" -p "$work" -c "$work/backend.conf"
 "$nginx_bin" -p "$work" -c "$work/proxy.conf"
-java ${JINGRESS_JAVA_OPTS:-} -jar "$jar" --manifests "$work/routes.yaml" --http-port "$jingress_port" \
-  --https-port 0 --admin-port "$jingress_admin" > "$work/logs/jingress.log" 2>&1 &
+java $java_opts -jar "$jar" --manifests "$work/routes.yaml" --http-port "$jingress_port" \
+  --https-port off --admin-port "$jingress_admin" > "$work/logs/jingress.log" 2>&1 &
 pids+=($!)
 
 wait_for() { # url host
@@ -162,6 +171,9 @@ to_ms() { # wrk prints 1.23ms, 456.00us, 1.02s
   awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.2f", n }'
 }
 
+echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); $("$nginx_bin" -v 2>&1)"
+echo "jingress JVM options: ${java_opts:-(none)}"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "warm-up: ${warmup}s each"
 for port in $backend_port $nginx_port $jingress_port; do
   wrk -t"$threads" -c"$connections" -d"$warmup"s -H "Host: $host" "http://127.0.0.1:$port/" > /dev/null
@@ -185,4 +197,5 @@ for name in backend nginx jingress; do
   eval "rps_$name=$rps"
 done
 awk -v j="$rps_jingress" -v n="$rps_nginx" 'BEGIN { printf "\njingress/nginx requests/s: %.2f\n", j/n }'
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "per-round figures:"; cat "$work/results"
