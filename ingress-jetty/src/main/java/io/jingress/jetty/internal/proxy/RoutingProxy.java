@@ -53,6 +53,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final ProxySettings settings;
     private final ProxyMetrics metrics;
     private final UpgradeTunnel tunnel;
+    private final UpstreamOrigins origins = new UpstreamOrigins();
     private volatile int httpsRedirectPort;
 
     public RoutingProxy(Router router, ProxySettings settings, ProxyMetrics metrics) {
@@ -189,15 +190,17 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         return HttpURI.from("http", uriHost(exchange.endpoint), exchange.endpoint.port(), exchange.pathAndQuery);
     }
 
-    private static String uriHost(Endpoint endpoint) {
+    static String uriHost(Endpoint endpoint) {
         String address = endpoint.address();
         return address.indexOf(':') >= 0 ? "[" + address + "]" : address;
     }
 
     @Override
     protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request clientToProxyRequest, HttpURI newHttpURI) {
-        // Built from parts: HttpClient.newRequest(URI) would format and re-parse the URI.
-        return getHttpClient().newRequest(newHttpURI.getHost(), newHttpURI.getPort())
+        // From the endpoint's parsed origin: HttpClient.newRequest(host, port) formats and parses
+        // "http://host:port" again for every request.
+        Exchange exchange = (Exchange) clientToProxyRequest;
+        return getHttpClient().newRequest(origins.of(exchange.endpoint))
                 .path(newHttpURI.getPathQuery())
                 .method(clientToProxyRequest.getMethod())
                 .idleTimeout(settings.readTimeoutMillis(), TimeUnit.MILLISECONDS);
