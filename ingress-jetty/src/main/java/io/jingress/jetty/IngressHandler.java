@@ -39,7 +39,8 @@ import org.eclipse.jetty.util.Callback;
  *   <li>The host is the Host header's, or, for an absolute-form target
  *       ({@code GET http://host/path}), the target's authority. It is matched like any other:
  *       only an endpoint of a matching rule can ever receive the request, so the proxy is not
- *       open.</li>
+ *       open. (An absolute-form target whose authority differs from the Host header is refused
+ *       with 400 by Jetty before it gets here.)</li>
  *   <li>No rule and no default backend: 404. A TLS host reached over plain HTTP (and
  *       {@code Route.sslRedirect()}): 308 to {@code https://host[:port]/path?query}. A backend
  *       without ready endpoints: 503.</li>
@@ -55,9 +56,16 @@ import org.eclipse.jetty.util.Callback;
  *       {@link Builder#maxTries(int)} tries in all. Then: 502, or 504 when the last failure was a
  *       timeout. A read timeout (an endpoint that accepted the request and went silent) is not
  *       retried: 504.</li>
+ *   <li>An HTTP/1.1 request with {@code Connection: upgrade} and {@code Upgrade} (WebSocket and the
+ *       like), once routed and picked like any other, is tunnelled: the same upstream headers, the
+ *       endpoint's {@code 101} relayed, then bytes copied both ways until either side closes (or
+ *       stays silent for the read timeout). An endpoint that refuses the connection is replaced by
+ *       another, up to the same number of tries; then 502.</li>
  * </ol>
  * Every response the proxy makes itself has a one-line plain-text body. Each upstream try is
- * reported to its endpoint ({@code onStart}/{@code onEnd}) so balancers and passive health learn.
+ * reported to its endpoint ({@code onStart}/{@code onEnd}) so balancers and passive health learn;
+ * each request is counted for {@link #adminHandler()}'s metrics, and the request attributes an
+ * access log reads (route, upstream address, status and time, request id) are set.
  *
  * <h2>Per-request cost</h2>
  * No lock and no logging on the request path. Matching allocates nothing. Allocated per request:
@@ -65,17 +73,19 @@ import org.eclipse.jetty.util.Callback;
  * callback in one object, so no attribute lookups and no callback wrappers); the path-and-query
  * string when there is a query; Jetty's upstream request, its header fields and response
  * listener (the {@code ProxyHandler} machinery, which needs them); two small header-writing
- * lambdas; a generated request id when the client sent none; and the boxed upstream latency for
- * the access log. A header set listed in {@code Connection} is only allocated when such headers
- * are present.
+ * lambdas; a generated request id when the client sent none; the map Jetty keeps request
+ * attributes in, and the boxed upstream latency, for the access log. Metrics count on
+ * pre-allocated counters. The list of headers named in {@code Connection} is only allocated when
+ * a {@code Connection} header names any.
  */
 public final class IngressHandler extends Handler.Abstract {
     private final RoutingProxy proxy;
 
     private IngressHandler(Builder builder) {
-        // handle() never blocks (a blocking upgrade connect is handed to the thread pool), so Jetty
-        // may run it on the thread that parsed the request instead of dispatching it.
-        super(InvocationType.NON_BLOCKING);
+        // Declared blocking, as Jetty's ProxyHandler is: handle() itself does not block (the blocking
+        // upgrade connect is handed to the pool), but measured on loopback, running it on the
+        // parsing thread gained nothing over Jetty's dispatch, and a stall there would stop a selector.
+        super(InvocationType.BLOCKING);
         this.proxy = new RoutingProxy(builder.router, builder.settings(), new ProxyMetrics());
         addBean(proxy);
     }

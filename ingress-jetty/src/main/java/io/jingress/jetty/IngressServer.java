@@ -22,7 +22,6 @@ import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -45,19 +44,33 @@ import org.slf4j.LoggerFactory;
  *
  * try (IngressServer server = IngressServer.builder(router)
  *         .httpPort(8080)
- *         .adminPort(10254)
+ *         .httpsPort(8443)                        // TLS Secrets of the table, chosen by SNI
+ *         .adminPort(10254)                       // 127.0.0.1 by default
  *         .connectTimeout(Duration.ofSeconds(5))
+ *         .accessLog(true)
  *         .build()
  *         .start()) {
- *     System.out.println("serving on " + server.httpPort());
+ *     System.out.println("serving on " + server.httpPort() + " and " + server.httpsPort());
+ *     router.swap(compiler.compile(newerClusterState));   // served from the next request on
  *     ...
  * } // close() stops gracefully: no new connections, in-flight requests drain until the deadline
  * }</pre>
+ *
+ * <p>Listeners: HTTP/1.1 on the HTTP port; HTTP/2 (ALPN) and HTTP/1.1 on the HTTPS port, with the
+ * certificates of the served table's TLS Secrets chosen by SNI and a generated self-signed one for
+ * other names, reloaded on every table swap; the admin endpoints ({@code /healthz},
+ * {@code /metrics}, {@code /status}, {@code /routes}) on their own port and thread pool. The
+ * request handling is {@link IngressHandler}'s. Connections past {@link Builder#maxConnections}
+ * are refused at once; request headers past {@link Builder#maxRequestHeaderBytes} get 431; a
+ * silent client connection is closed after {@link Builder#clientIdleTimeout}.
  */
 public final class IngressServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
 
-    private final Builder config;
+    private final String httpHost;
+    private final String httpsHost;
+    private final String adminHost;
+    private final int httpsRedirectPort;
     private final Server server;
     private final IngressHandler handler;
     private final ServerConnector httpConnector;
@@ -70,7 +83,10 @@ public final class IngressServer implements AutoCloseable {
     private Set<String> reportedTlsProblems = Set.of();
 
     private IngressServer(Builder config) {
-        this.config = config;
+        this.httpHost = config.httpHost;
+        this.httpsHost = config.httpsHost;
+        this.adminHost = config.adminHost;
+        this.httpsRedirectPort = config.httpsRedirectPort;
         QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads);
         threads.setName("jingress");
         this.server = new Server(threads);
@@ -108,8 +124,8 @@ public final class IngressServer implements AutoCloseable {
         }
 
         server.setHandler(new GracefulHandler(handler));
-        if (config.accessLog != null) {
-            server.setRequestLog(config.accessLog);
+        if (config.accessLog) {
+            server.setRequestLog(config.accessLogOut == null ? new AccessLog() : new AccessLog(config.accessLogOut));
         }
 
         if (config.adminPort >= 0) {
@@ -188,7 +204,7 @@ public final class IngressServer implements AutoCloseable {
                 updateCertificates(handler.router().current());
             }
             server.start();
-            if (httpsConnector != null && config.httpsRedirectPort < 0) {
+            if (httpsConnector != null && httpsRedirectPort < 0) {
                 handler.httpsRedirectPort(httpsConnector.getLocalPort());
             }
             if (adminServer != null) {
@@ -201,9 +217,9 @@ public final class IngressServer implements AutoCloseable {
             stopQuietly();
             throw new IllegalStateException("cannot start Jingress: " + e.getMessage(), e);
         }
-        LOG.info("Jingress serving http on {}:{}{}{}", hostText(config.httpHost), httpPort(),
-                httpsConnector == null ? "" : ", https on " + hostText(config.httpsHost) + ":" + httpsPort(),
-                adminConnector == null ? "" : ", admin on " + hostText(config.adminHost) + ":" + adminPort());
+        LOG.info("Jingress serving http on {}:{}{}{}", hostText(httpHost), httpPort(),
+                httpsConnector == null ? "" : ", https on " + hostText(httpsHost) + ":" + httpsPort(),
+                adminConnector == null ? "" : ", admin on " + hostText(adminHost) + ":" + adminPort());
         return this;
     }
 
@@ -294,7 +310,8 @@ public final class IngressServer implements AutoCloseable {
         private int httpsPort = -1;
         private String adminHost = "127.0.0.1";
         private int adminPort = 10254;
-        private RequestLog accessLog;
+        private boolean accessLog;
+        private Appendable accessLogOut;
         private Duration clientIdleTimeout = Duration.ofSeconds(60);
         private int maxConnections = 10_000;
         private int maxRequestHeaderBytes = 16 * 1024;
@@ -360,13 +377,15 @@ public final class IngressServer implements AutoCloseable {
          * through the SLF4J logger {@code jingress.access} at INFO. Default off.
          */
         public Builder accessLog(boolean enabled) {
-            this.accessLog = enabled ? new AccessLog() : null;
+            this.accessLog = enabled;
+            this.accessLogOut = null;
             return this;
         }
 
         /** Writes the access log to {@code out}, one line per request. */
         public Builder accessLog(Appendable out) {
-            this.accessLog = new AccessLog(Objects.requireNonNull(out, "accessLog"));
+            this.accessLogOut = Objects.requireNonNull(out, "accessLog");
+            this.accessLog = true;
             return this;
         }
 

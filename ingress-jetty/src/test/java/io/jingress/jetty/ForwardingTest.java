@@ -51,6 +51,7 @@ class ForwardingTest {
         assertEquals("DELETE", seen.method());
         assertEquals("/a/b/c/~user?x=1&y=%20z", seen.pathQuery());
         assertEquals("App.Test:" + proxy.httpPort(), seen.header("Host"));
+        assertEquals(1, response.getHeaders().getValuesList("Date").size(), "one Date header, not the backend's and ours");
     }
 
     @Test

@@ -2,16 +2,20 @@ package io.jingress.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SNIHostName;
@@ -22,11 +26,13 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 import io.jingress.core.model.TlsSecret;
+import io.jingress.jetty.testing.Await;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
 import io.jingress.jetty.testing.TestRoutes;
 
+import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
@@ -170,6 +176,50 @@ class HttpsEndToEndTest {
         } finally {
             http2.stop();
         }
+    }
+
+    @Test
+    void http2UploadReachesAnHttp11BackendIntact() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
+        IngressServer proxy = httpsProxy(routes);
+        byte[] body = new byte[3 * 1024 * 1024];
+        new Random(5).nextBytes(body);
+        SslContextFactory.Client tls = new SslContextFactory.Client(true);
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
+        HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
+        http2.start();
+        try {
+            ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/upload")
+                    .method("PUT")
+                    .body(new BytesRequestContent("application/octet-stream", body))
+                    .timeout(30, TimeUnit.SECONDS).send();
+
+            assertEquals(200, response.getStatus());
+            assertEquals(HttpVersion.HTTP_2, response.getVersion());
+            assertEquals(HexFormat.of().formatHex(Backends.sha256().digest(body)),
+                    response.getHeaders().get("X-Echo-Body-Sha256"));
+        } finally {
+            http2.stop();
+        }
+    }
+
+    @Test
+    void tlsConnectionsPastTheLimitAreClosed() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router())
+                .httpsBindAddress("127.0.0.1").httpsPort(0).maxConnections(1));
+        try (Socket held = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+            Await.until(() -> proxy.openConnections() == 1, "the first connection is open");
+
+            Exception refused = assertThrows(Exception.class,
+                    () -> handshake(proxy.httpsPort(), "app.example.test", get("app.example.test")));
+
+            assertTrue(refused instanceof IOException, refused.toString());
+        }
+        assertEquals(0, app.requests());
     }
 
     /** Tests look at the certificate served; they do not need the JDK to trust it. */

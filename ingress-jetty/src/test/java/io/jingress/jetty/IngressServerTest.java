@@ -1,5 +1,7 @@
 package io.jingress.jetty;
 
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -100,6 +102,17 @@ class IngressServerTest {
     }
 
     @Test
+    void silentClientConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        IngressServer proxy = proxies.start(IngressServer.builder(Router.create()).clientIdleTimeout(Duration.ofMillis(200)));
+
+        try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+            silent.setSoTimeout(10_000);
+            assertEquals(-1, silent.getInputStream().read(), "the proxy closes the connection, sending nothing");
+        }
+        Await.until(() -> proxy.openConnections() == 0, "the connection is no longer counted");
+    }
+
+    @Test
     void requestHeadersPastTheLimitGet431() throws Exception {
         Backends.Echo app = backends.start("app");
         TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
@@ -145,11 +158,11 @@ class IngressServerTest {
 
     @Test
     void portInUseFailsStartWithAClearError() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             IngressServer server = IngressServer.builder(Router.create())
-                    .httpBindAddress("127.0.0.1").httpPort(taken.getLocalPort()).build();
+                    .httpBindAddress("127.0.0.1").httpPort(taken.getLocalPort()).disableAdmin().build();
 
-            java.io.UncheckedIOException failure = assertThrows(java.io.UncheckedIOException.class, server::start);
+            UncheckedIOException failure = assertThrows(UncheckedIOException.class, server::start);
 
             assertTrue(failure.getMessage().startsWith("cannot start Jingress"), failure.getMessage());
             assertFalse(server.isRunning());

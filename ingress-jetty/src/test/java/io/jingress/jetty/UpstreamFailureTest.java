@@ -1,5 +1,6 @@
 package io.jingress.jetty;
 
+import java.util.Collections;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,6 +92,7 @@ class UpstreamFailureTest {
             ContentResponse response = send(proxy, HttpMethod.GET, "/r" + i);
             assertEquals(200, response.getStatus(), response.getContentAsString());
             assertEquals("live", response.getHeaders().get("X-Backend"));
+            assertTrue(live.lastRequest().header("X-Request-ID").matches("[0-9a-f]{32}"), "a retried request keeps its id");
         }
         Endpoint dead = endpointsOf(routes).stream().filter(e -> e.port() != live.port()).findFirst().orElseThrow();
         assertTrue(dead.failures() > 0, "the dead endpoint's failures are reported to it");
@@ -123,7 +125,7 @@ class UpstreamFailureTest {
         int perClient = 150;
         AtomicInteger done = new AtomicInteger();
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Future<?>> futures = new ArrayList<>();

@@ -1,7 +1,14 @@
 package io.jingress.jetty.testing;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -248,7 +255,7 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
                 }
                 headers.put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
                 headers.put(HttpHeader.CONTENT_LENGTH, body.length);
-                response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+                response.write(true, ByteBuffer.wrap(body), callback);
                 return true;
             }
         }
@@ -256,24 +263,24 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
 
     /** A backend that reads a request head and writes a canned response, then closes. */
     public static final class Raw implements AutoCloseable {
-        private final java.net.ServerSocket socket;
+        private final ServerSocket socket;
         private final Thread acceptor;
         private final ConcurrentLinkedDeque<String> heads = new ConcurrentLinkedDeque<>();
 
         private Raw(String response) {
             try {
-                socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            byte[] bytes = response.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            byte[] bytes = response.getBytes(StandardCharsets.ISO_8859_1);
             acceptor = new Thread(() -> {
                 while (!socket.isClosed()) {
-                    try (java.net.Socket client = socket.accept()) {
+                    try (Socket client = socket.accept()) {
                         heads.add(RawHttp.readHead(client.getInputStream()));
                         client.getOutputStream().write(bytes);
                         client.getOutputStream().flush();
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         // closed by close(), or a client gone: either way, next connection
                     }
                 }
@@ -296,7 +303,7 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
             try {
                 socket.close();
                 acceptor.join(5_000);
-            } catch (java.io.IOException | InterruptedException e) {
+            } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         }

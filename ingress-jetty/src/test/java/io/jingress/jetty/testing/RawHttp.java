@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,8 +18,9 @@ public final class RawHttp {
     }
 
     /**
-     * Sends {@code request} (CRLF line ends; should carry {@code Connection: close}) to
-     * 127.0.0.1:{@code port} and returns everything read until the server closes.
+     * Sends {@code request} (CRLF line ends) to 127.0.0.1:{@code port} and returns the response: its
+     * head and its Content-Length body, or everything until the server closes when there is no
+     * Content-Length.
      */
     public static String exchange(int port, String request) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -26,15 +28,23 @@ public final class RawHttp {
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
+            InputStream in = socket.getInputStream();
             ByteArrayOutputStream received = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
             try {
-                InputStream in = socket.getInputStream();
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                    received.write(buffer, 0, n);
+                String head = readHead(in);
+                received.writeBytes(head.getBytes(StandardCharsets.ISO_8859_1));
+                String length = header(head, "Content-Length");
+                if (length != null) {
+                    received.writeBytes(in.readNBytes(Integer.parseInt(length)));
+                } else {
+                    byte[] buffer = new byte[8192];
+                    for (int n; (n = in.read(buffer)) >= 0; ) {
+                        received.write(buffer, 0, n);
+                    }
                 }
-            } catch (java.net.SocketTimeoutException e) {
-                throw new IOException("no close within 10 s; received so far: " + received.toString(StandardCharsets.ISO_8859_1), e);
+            } catch (SocketTimeoutException e) {
+                throw new IOException("no complete response within 10 s; received so far: "
+                        + received.toString(StandardCharsets.ISO_8859_1), e);
             }
             return received.toString(StandardCharsets.ISO_8859_1);
         }

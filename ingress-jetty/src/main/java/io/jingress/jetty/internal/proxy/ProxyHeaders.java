@@ -1,5 +1,6 @@
 package io.jingress.jetty.internal.proxy;
 
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.eclipse.jetty.http.HttpField;
@@ -72,14 +73,14 @@ final class ProxyHeaders {
                     if (named == null) {
                         named = new String[4];
                     } else if (count == named.length) {
-                        named = java.util.Arrays.copyOf(named, count * 2);
+                        named = Arrays.copyOf(named, count * 2);
                     }
                     named[count++] = token;
                 }
                 start = end + 1;
             }
         }
-        return named == null ? null : java.util.Arrays.copyOf(named, count);
+        return named == null ? null : Arrays.copyOf(named, count);
     }
 
     static boolean isNamedIn(String[] connectionNamed, HttpField field) {
@@ -173,8 +174,9 @@ final class ProxyHeaders {
         proxyToServerHeaders.put(HttpHeader.X_FORWARDED_PORT, localPort);
         if (exchange.requestId == null) {
             exchange.requestId = newRequestId();
-            proxyToServerHeaders.put(X_REQUEST_ID, exchange.requestId);
         }
+        // Also on a retry, where the id generated for the first try must be sent again.
+        proxyToServerHeaders.put(X_REQUEST_ID, exchange.requestId);
     }
 
     /** 128 random bits as 32 hex digits, like ingress-nginx's {@code $req_id}. */

@@ -1,0 +1,96 @@
+package io.jingress.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.jingress.core.route.RouteTable;
+import io.jingress.core.route.Router;
+import io.jingress.jetty.testing.Await;
+import io.jingress.jetty.testing.Backends;
+import io.jingress.jetty.testing.Proxies;
+import io.jingress.jetty.testing.TestRoutes;
+
+import org.eclipse.jetty.client.ContentResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The admin listener and the access log of a running {@link IngressServer}, moved by real traffic. */
+class AdminEndToEndTest {
+    @RegisterExtension
+    final Proxies proxies = new Proxies();
+    @RegisterExtension
+    final Backends backends = new Backends();
+
+    private ContentResponse admin(IngressServer proxy, String path) throws Exception {
+        return proxies.client().newRequest("127.0.0.1", proxy.adminPort()).path(path).send();
+    }
+
+    private ContentResponse get(IngressServer proxy, String host) throws Exception {
+        return proxies.client().newRequest("127.0.0.1", proxy.httpPort()).path("/x").headers(h -> h.put("Host", host)).send();
+    }
+
+    private static long sample(String metrics, String line) {
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(line) + " ([0-9.eE+]+)$").matcher(metrics);
+        return matcher.find() ? (long) Double.parseDouble(matcher.group(1)) : 0;
+    }
+
+    @Test
+    void healthzIsUnavailableUntilATableIsServed() throws Exception {
+        Router router = Router.create();
+        IngressServer proxy = proxies.start(IngressServer.builder(router));
+        assertEquals(503, admin(proxy, "/healthz").getStatus());
+
+        router.swap(RouteTable.empty());
+
+        assertEquals(200, admin(proxy, "/healthz").getStatus());
+    }
+
+    @Test
+    void requestCountersMoveWithTraffic() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+        String ok = "jingress_requests_total{ingress=\"default/ingress-1\",service=\"default/app:80\",method=\"GET\",status=\"2xx\"}";
+        String notFound = "jingress_requests_total{ingress=\"\",service=\"\",method=\"GET\",status=\"4xx\"}";
+        String before = admin(proxy, "/metrics").getContentAsString();
+
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, get(proxy, "app.test").getStatus());
+        }
+        assertEquals(404, get(proxy, "nowhere.test").getStatus());
+
+        Await.until(() -> {
+            try {
+                String after = admin(proxy, "/metrics").getContentAsString();
+                return sample(after, ok) - sample(before, ok) == 3 && sample(after, notFound) - sample(before, notFound) == 1;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "the counters count 3 proxied and 1 unrouted request");
+        String status = admin(proxy, "/status").getContentAsString();
+        assertTrue(status.startsWith("Active connections: "), status);
+        Matcher requests = Pattern.compile("\\n (\\d+) (\\d+) (\\d+) \\n").matcher(status);
+        assertTrue(requests.find(), status);
+        assertTrue(Long.parseLong(requests.group(3)) >= 4, status);
+    }
+
+    @Test
+    void accessLogHasALinePerRequestWithTheUpstream() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        StringBuffer log = new StringBuffer();
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).accessLog(log));
+
+        proxies.client().newRequest("127.0.0.1", proxy.httpPort()).path("/x?y=1")
+                .headers(h -> h.put("Host", "app.test").put("X-Request-ID", "req-77")).send();
+
+        Await.until(() -> log.indexOf("req-77") >= 0, "the request is logged");
+        String line = log.toString().lines().filter(l -> l.contains("req-77")).findFirst().orElseThrow();
+        assertTrue(line.contains("\"GET /x?y=1 HTTP/1.1\" 200 "), line);
+        assertTrue(line.contains("[default/app:80] [] 127.0.0.1:" + app.port() + " "), line);
+        assertTrue(line.endsWith(" 200 req-77"), line);
+    }
+}
