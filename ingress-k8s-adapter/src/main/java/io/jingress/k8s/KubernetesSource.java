@@ -34,6 +34,10 @@ import java.util.UUID;
  * }
  * }</pre>
  *
+ * <p>Problems (rejected Ingresses, objects that cannot be translated) go to the sink with each
+ * state; a {@link RouteUpdater} logs each once. The leader also writes a {@code Warning} Event with
+ * reason {@code Rejected} on each rejected Ingress, once per distinct set of problems.
+ *
  * <p>The client never uses an HTTP proxy from the environment ({@code HTTPS_PROXY} and the like)
  * unless {@link Builder#useEnvProxy(boolean)} says so.
  */
@@ -70,6 +74,14 @@ public final class KubernetesSource implements AutoCloseable {
         return controller.isSynced();
     }
 
+    /**
+     * Whether every informer is synced and its watch is open. While not (the API server is gone, a
+     * watch is reconnecting), no new state is delivered and the last one keeps serving.
+     */
+    public boolean isWatching() {
+        return controller.isWatching();
+    }
+
     /** How many states were delivered to the sink so far. */
     public long buildCount() {
         return controller.buildCount();
@@ -77,7 +89,9 @@ public final class KubernetesSource implements AutoCloseable {
 
     /**
      * For the last delivery: the time from the first API event it covers to the sink having taken
-     * the new state (with a {@code RouteUpdater}: compiled and swapped in, so serving).
+     * the new state (with a {@code RouteUpdater}: compiled and swapped in, so serving). Empty
+     * until a change after the first delivery: the first waits for the initial sync, which is
+     * start-up time rather than change latency.
      */
     public Optional<Duration> lastLatency() {
         return Optional.ofNullable(controller.lastLatency());

@@ -2,6 +2,7 @@ package io.jingress.k8s.internal.api;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -40,6 +41,7 @@ public final class RebuildLoop implements AutoCloseable {
     private boolean closed;
 
     private final AtomicLong builds = new AtomicLong();
+    private final CountDownLatch firstBuild = new CountDownLatch(1);
     private final AtomicLong lastLatencyNanos = new AtomicLong(-1);
     private final AtomicLong maxLatencyNanos = new AtomicLong(-1);
 
@@ -93,18 +95,26 @@ public final class RebuildLoop implements AutoCloseable {
         }
     }
 
+    /** Waits until the first build has run and been counted; false on timeout. */
+    public boolean awaitFirstBuild(Duration timeout) throws InterruptedException {
+        return firstBuild.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     /** How many builds ran. */
     public long buildCount() {
         return builds.get();
     }
 
-    /** Time from the first signal a build covered to the end of that build, for the last build; null before one. */
+    /**
+     * Time from the first signal a build covered to the end of that build, for the last build; null
+     * before the second build (the first one's wait for the initial sync is not counted).
+     */
     public Duration lastLatency() {
         long n = lastLatencyNanos.get();
         return n < 0 ? null : Duration.ofNanos(n);
     }
 
-    /** The longest such latency seen; null before the first build. */
+    /** The longest such latency seen; null before the second build. */
     public Duration maxLatency() {
         long n = maxLatencyNanos.get();
         return n < 0 ? null : Duration.ofNanos(n);
@@ -117,19 +127,46 @@ public final class RebuildLoop implements AutoCloseable {
                 if (since < 0) {
                     return;
                 }
+                long start = nanoClock.getAsLong();
                 try {
                     build.run();
                 } catch (RuntimeException e) {
-                    LOG.error("route table rebuild failed; the last table keeps serving", e);
+                    LOG.error("route table rebuild failed; the last table keeps serving; retrying in {} ms",
+                            maxDelay.toMillis(), e);
+                    retryLater();
                     continue;
                 }
-                long latency = nanoClock.getAsLong() - since;
-                builds.incrementAndGet();
-                lastLatencyNanos.set(latency);
-                maxLatencyNanos.accumulateAndGet(latency, Math::max);
+                long end = nanoClock.getAsLong();
+                long latency = end - since;
+                long n = builds.get() + 1;
+                LOG.debug("build {} took {} ms, {} ms after the first change it covers", n, (end - start) / 1_000_000,
+                        latency / 1_000_000);
+                if (n > 1) {
+                    // the first build waits for the initial lists: that is start-up time, not change latency
+                    lastLatencyNanos.set(latency);
+                    maxLatencyNanos.accumulateAndGet(latency, Math::max);
+                }
+                // counted last, so a reader that sees the count also sees the latency
+                builds.set(n);
+                firstBuild.countDown();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Marks the state pending again, due {@code maxDelay} from now (sooner if a signal comes). */
+    private void retryLater() {
+        long now = nanoClock.getAsLong();
+        lock.lock();
+        try {
+            if (!pending) {
+                pending = true;
+                firstPendingNanos = now;
+                lastSignalNanos = now + maxDelay.toNanos() - quietPeriod.toNanos();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
