@@ -82,8 +82,8 @@ public final class Launcher {
             if (server != null) {
                 server.stop();
             }
-            for (AutoCloseable feeder : feeders) {
-                closeQuietly(feeder);
+            for (int i = feeders.size() - 1; i >= 0; i--) {
+                closeQuietly(feeders.get(i));
             }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
