@@ -141,6 +141,28 @@ class FileModeTest {
     }
 
     @Test
+    void watchNamespaceLeavesTheOtherNamespacesOut() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
+        try (Jingress jingress = start("--manifests", dir.toString(), "--watch-namespace", "shop",
+                "--http-port", "0", "--https-port", "off", "--admin-port", "off")) {
+            assertEquals(404, Http.get(jingress.httpPort(), "myapp.kubia.com", "/").status());
+        }
+        try (Jingress jingress = start("--manifests", dir.toString(), "--watch-namespace", "shop,default",
+                "--http-port", "0", "--https-port", "off", "--admin-port", "off")) {
+            assertEquals(200, Http.get(jingress.httpPort(), "myapp.kubia.com", "/").status());
+        }
+    }
+
+    @Test
+    void anIngressOfAnotherClassIsNotServed() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
+        try (Jingress jingress = start("--manifests", dir.toString(), "--ingress-class", "edge",
+                "--http-port", "0", "--https-port", "off", "--admin-port", "off")) {
+            assertEquals(404, Http.get(jingress.httpPort(), "myapp.kubia.com", "/").status());
+        }
+    }
+
+    @Test
     void aMissingManifestPathIsABadCommandLine() {
         StartException e = assertThrows(StartException.class,
                 () -> start("--manifests", dir.resolve("nope").toString(), "--http-port", "0"));
