@@ -111,6 +111,28 @@ class ApiClientsTest {
     }
 
     @Test
+    void anUnknownContextIsAClearError(@TempDir Path dir) throws Exception {
+        Path kubeconfig = dir.resolve("config");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                current-context: one
+                clusters:
+                - name: one
+                  cluster: {server: https://one.example.net:6443}
+                users:
+                - name: me
+                  user: {token: abc}
+                contexts:
+                - name: one
+                  context: {cluster: one, user: me}
+                """);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ApiClients.fromKubeconfig(kubeconfig, "nope", false));
+        assertEquals("--context nope: no such context in " + kubeconfig + " (it has: one)", e.getMessage());
+    }
+
+    @Test
     void aMissingKubeconfigIsAClearError(@TempDir Path dir) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ApiClients.fromKubeconfig(dir.resolve("nope"), null, false));
