@@ -141,9 +141,12 @@ public final class Launcher {
                 options.inCluster() ? "in cluster" : "kubeconfig " + options.kubeconfig());
         if (!source.awaitServing(API_TIMEOUT)) {
             source.close();
-            throw new StartException("no complete answer from the API server within " + API_TIMEOUT.toSeconds()
-                    + " s (" + (options.inCluster() ? "--in-cluster" : "--kubeconfig " + options.kubeconfig())
-                    + "; see the log above)", 1, null);
+            String url = ApiServerProbe.url(options);
+            throw new StartException("no complete answer from the API server" + (url == null ? "" : " at " + url)
+                    + " within " + API_TIMEOUT.toSeconds() + " s"
+                    + (url == null ? "" : ": " + ApiServerProbe.reachability(url))
+                    + " (" + (options.inCluster() ? "--in-cluster" : "--kubeconfig " + options.kubeconfig()) + ")",
+                    1, null);
         }
         return source;
     }
