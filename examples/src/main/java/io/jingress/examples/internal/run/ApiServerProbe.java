@@ -29,7 +29,7 @@ final class ApiServerProbe {
             if (host == null) {
                 return null;
             }
-            return "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + (port == null ? "443" : port);
+            return "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + (port == null ? "443" : port) + "/";
         }
         try {
             return Config.fromKubeconfig(options.context(), options.kubeconfig().toFile()).getMasterUrl();
