@@ -94,7 +94,8 @@ class FileModeTest {
     void manifestsAreServedWithRotationAcrossThePods() throws Exception {
         Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
         try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "off",
-                "--admin-port", "off")) {
+                "--admin-port", "0")) {
+            assertEquals(new Http.Response(200, "ok"), Http.get(jingress.adminPort(), "localhost", "/healthz"));
             Set<String> answers = new HashSet<>();
             for (int i = 0; i < 3; i++) {
                 Http.Response response = Http.get(jingress.httpPort(), "myapp.kubia.com", "/");
