@@ -138,6 +138,7 @@ public final class KubernetesSource implements AutoCloseable {
         private boolean useEnvProxy;
         private Duration quietPeriod = Duration.ofMillis(100);
         private Duration maxDelay = Duration.ofSeconds(1);
+        private Duration minInterval = Duration.ofSeconds(1);
         private boolean leaderElection = true;
         private LeaderElection.Timings leaseTimings = LeaderElection.Timings.DEFAULT;
         private String electionNamespace;
@@ -191,11 +192,24 @@ public final class KubernetesSource implements AutoCloseable {
 
         /**
          * How changes coalesce: a rebuild runs once no change came for {@code quietPeriod}, and at
-         * the latest {@code maxDelay} after the first change (defaults 100 ms and 1 s).
+         * the latest {@code maxDelay} after the first change (defaults 100 ms and 1 s), with no
+         * least interval between rebuilds.
          */
         public Builder coalescing(Duration quietPeriod, Duration maxDelay) {
+            return coalescing(quietPeriod, maxDelay, Duration.ZERO);
+        }
+
+        /**
+         * How changes coalesce: a rebuild runs once no change came for {@code quietPeriod}, at the
+         * latest {@code maxDelay} after the first change, and never sooner than {@code minInterval}
+         * after the previous rebuild started (defaults 100 ms, 1 s and 1 s: a single change is served
+         * in about 100 ms; a burst of changes arriving over several seconds gives about one rebuild
+         * a second).
+         */
+        public Builder coalescing(Duration quietPeriod, Duration maxDelay, Duration minInterval) {
             this.quietPeriod = Objects.requireNonNull(quietPeriod, "quietPeriod");
             this.maxDelay = Objects.requireNonNull(maxDelay, "maxDelay");
+            this.minInterval = Objects.requireNonNull(minInterval, "minInterval");
             return this;
         }
 
@@ -257,7 +271,7 @@ public final class KubernetesSource implements AutoCloseable {
             String id = identity != null ? identity : defaultIdentity();
             String leaseNamespace = electionNamespace != null ? electionNamespace : defaultNamespace(use);
             Controller controller = new Controller(new Controller.Settings(use, options, sink,
-                    IngressValidator::validate, quietPeriod, maxDelay, leaderElection ? leaseTimings : null,
+                    IngressValidator::validate, quietPeriod, maxDelay, minInterval, leaderElection ? leaseTimings : null,
                     leaseNamespace, id, writeRetry));
             return new KubernetesSource(controller, owned, id);
         }

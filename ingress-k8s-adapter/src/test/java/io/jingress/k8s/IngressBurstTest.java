@@ -22,16 +22,16 @@ class IngressBurstTest {
     /**
      * The mock API server takes several seconds to accept a thousand creates (6 to 16 s on a busy
      * 2-core machine, with pauses when the machine is busy), so the informers see a stream rather
-     * than one instant. The quiet period and the longest delay are raised to 300 ms and 3 s here so
-     * that the bound below holds even on such a machine; the defaults (100 ms, 1 s) give about one
-     * build per second of such a stream.
+     * than one instant. The quiet period and the longest delay are raised to 300 ms and 3 s here, with
+     * the default least interval of 1 s between builds, so that the bound below holds even on such a
+     * machine; the defaults (100 ms, 1 s, 1 s) give about one build per second of such a stream.
      */
     @Test
     void aThousandIngressesCreatedAtOnceLeadToAHandfulOfBuildsAndTheLastHasThemAll() throws Exception {
         try (MockApiServer api = MockApiServer.start()) {
             KubernetesClient kube = api.client();
             try (RoutedSource routed = new RoutedSource(api, AdapterOptions.defaults(),
-                    b -> b.coalescing(Duration.ofMillis(300), Duration.ofSeconds(3)))) {
+                    b -> b.coalescing(Duration.ofMillis(300), Duration.ofSeconds(3), Duration.ofSeconds(1)))) {
                 routed.awaitServing();
                 long buildsBefore = routed.source.buildCount();
 

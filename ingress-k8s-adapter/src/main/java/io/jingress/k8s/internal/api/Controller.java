@@ -41,6 +41,7 @@ public final class Controller implements AutoCloseable {
      * @param validator every ERROR problem of one Ingress (the core's validation)
      * @param quietPeriod the rebuild quiet period
      * @param maxDelay the longest a change waits under continuous change
+     * @param minInterval the least time between the starts of two rebuilds
      * @param election the Lease timings, or {@code null} to write status without electing (one replica)
      * @param electionNamespace the Lease's namespace
      * @param identity this replica's name
@@ -48,7 +49,7 @@ public final class Controller implements AutoCloseable {
      */
     public record Settings(KubernetesClient client, AdapterOptions options, RouteSink sink,
             Function<io.jingress.core.model.Ingress, List<Problem>> validator, Duration quietPeriod, Duration maxDelay,
-            LeaderElection.Timings election, String electionNamespace, String identity, Duration writeRetry) {
+            Duration minInterval, LeaderElection.Timings election, String electionNamespace, String identity, Duration writeRetry) {
 
         public Settings {
             Objects.requireNonNull(client, "client");
@@ -57,6 +58,7 @@ public final class Controller implements AutoCloseable {
             Objects.requireNonNull(validator, "validator");
             Objects.requireNonNull(quietPeriod, "quietPeriod");
             Objects.requireNonNull(maxDelay, "maxDelay");
+            Objects.requireNonNull(minInterval, "minInterval");
             Objects.requireNonNull(electionNamespace, "electionNamespace");
             Objects.requireNonNull(identity, "identity");
             Objects.requireNonNull(writeRetry, "writeRetry");
@@ -80,7 +82,8 @@ public final class Controller implements AutoCloseable {
 
     public Controller(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.loop = new RebuildLoop("jingress-rebuild", settings.quietPeriod(), settings.maxDelay(), this::ready,
+        this.loop = new RebuildLoop("jingress-rebuild", settings.quietPeriod(), settings.maxDelay(),
+                settings.minInterval(), this::ready,
                 this::rebuild, System::nanoTime);
         this.informers = new ClusterInformers(settings.client(), settings.options().watchNamespaces(), loop::signal);
         this.writer = new LatestTaskRunner("jingress-status", settings.writeRetry());

@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
  * One thread that turns many change signals into few rebuilds.
  *
  * <p>After a signal it waits until no signal came for {@code quietPeriod}, but never longer than
- * {@code maxDelay} after the first unprocessed signal, then runs the build once. It builds only
+ * {@code maxDelay} after the first unprocessed signal, and never sooner than {@code minInterval}
+ * after the previous build started (so a long burst of changes arriving with pauses still gives
+ * about one build per {@code minInterval}, as ingress-nginx's sync rate limit does), then runs the
+ * build once. It builds only
  * while {@code ready} says the inputs are whole (informers synced and watching); otherwise it
  * looks again every quiet period, and whatever was built last keeps serving. Signals that arrive
  * during a build lead to one more build.
@@ -27,6 +30,7 @@ public final class RebuildLoop implements AutoCloseable {
 
     private final Duration quietPeriod;
     private final Duration maxDelay;
+    private final Duration minInterval;
     private final BooleanSupplier ready;
     private final Runnable build;
     private final LongSupplier nanoClock;
@@ -39,6 +43,8 @@ public final class RebuildLoop implements AutoCloseable {
     private long lastSignalNanos;
     private boolean pending;
     private boolean closed;
+    private long lastBuildStartNanos;
+    private boolean builtBefore;
 
     private final AtomicLong builds = new AtomicLong();
     private final CountDownLatch firstBuild = new CountDownLatch(1);
@@ -55,6 +61,24 @@ public final class RebuildLoop implements AutoCloseable {
      */
     public RebuildLoop(String name, Duration quietPeriod, Duration maxDelay, BooleanSupplier ready, Runnable build,
             LongSupplier nanoClock) {
+        this(name, quietPeriod, maxDelay, Duration.ZERO, ready, build, nanoClock);
+    }
+
+    /**
+     * @param name the thread's name
+     * @param quietPeriod how long no signal must come before a build
+     * @param maxDelay the longest a signal waits under continuous change (unless held by {@code minInterval})
+     * @param minInterval the least time between the starts of two builds ({@link Duration#ZERO} for none)
+     * @param ready whether the inputs are whole enough to build from
+     * @param build the build; exceptions are logged and the loop goes on
+     * @param nanoClock the time source for delays and latency ({@code System::nanoTime})
+     */
+    public RebuildLoop(String name, Duration quietPeriod, Duration maxDelay, Duration minInterval,
+            BooleanSupplier ready, Runnable build, LongSupplier nanoClock) {
+        this.minInterval = Objects.requireNonNull(minInterval, "minInterval");
+        if (minInterval.isNegative()) {
+            throw new IllegalArgumentException("minInterval must not be negative, got " + minInterval);
+        }
         this.quietPeriod = positive(quietPeriod, "quietPeriod");
         this.maxDelay = positive(maxDelay, "maxDelay");
         if (maxDelay.compareTo(quietPeriod) < 0) {
@@ -184,6 +208,9 @@ public final class RebuildLoop implements AutoCloseable {
                 }
                 long now = nanoClock.getAsLong();
                 long due = Math.min(lastSignalNanos + quietPeriod.toNanos(), firstPendingNanos + maxDelay.toNanos());
+                if (builtBefore) {
+                    due = Math.max(due, lastBuildStartNanos + minInterval.toNanos());
+                }
                 if (now < due) {
                     changed.awaitNanos(due - now);
                     continue;
@@ -194,6 +221,8 @@ public final class RebuildLoop implements AutoCloseable {
                     continue;
                 }
                 pending = false;
+                builtBefore = true;
+                lastBuildStartNanos = now;
                 return firstPendingNanos;
             }
         } finally {

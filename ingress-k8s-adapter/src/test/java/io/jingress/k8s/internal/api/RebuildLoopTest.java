@@ -74,6 +74,26 @@ class RebuildLoopTest {
     }
 
     @Test
+    void signalsComingWithPausesAreBuiltAtMostOncePerMinInterval() {
+        loop = new RebuildLoop("test-rebuild", Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofMillis(500),
+                () -> true, () -> buildTimes.add(TimeUnit.NANOSECONDS.toMillis(clock.nanos.get())), clock);
+        loop.start();
+        loop.signal(); // t=0: nothing built before, so quiet period alone decides
+        clock.setMillis(20);
+        until("the first build", () -> loop.buildCount() == 1);
+        // a burst with 50 ms pauses: each pause is longer than the quiet period
+        for (long t = 50; t <= 450; t += 50) {
+            clock.setMillis(t);
+            loop.signal();
+            clock.awaitRead();
+        }
+        assertEquals(1, loop.buildCount(), "no second build within 500 ms of the first");
+        clock.setMillis(520);
+        until("the second build", () -> loop.buildCount() == 2);
+        assertEquals(List.of(20L, 520L), buildTimes);
+    }
+
+    @Test
     void aThousandSignalsInsideTheQuietPeriodLeadToOneBuild() {
         start(20, 1000, () -> true, () -> { });
         for (int i = 0; i < 1000; i++) {
