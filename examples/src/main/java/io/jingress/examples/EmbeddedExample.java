@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * An application embedding Jingress with routes built in code, no Kubernetes: it sends
- * {@code shop.example.com} to the backends named on its command line, in turn.
+ * {@code shop.example.com} to the backends named on its command line, in turn, and answers
+ * {@code /healthz}, {@code /metrics}, {@code /status} and {@code /routes} on 127.0.0.1:10254.
  *
  * <pre>
  * java -cp examples/target/jingress.jar io.jingress.examples.EmbeddedExample 8080 127.0.0.1:8081 127.0.0.1:8082
@@ -28,13 +29,16 @@ public final class EmbeddedExample {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        IngressServer server = start(Integer.parseInt(args[0]), List.of(args).subList(1, args.length));
+        IngressServer server = start(Integer.parseInt(args[0]), 10254, List.of(args).subList(1, args.length));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         Thread.currentThread().join();
     }
 
-    /** Serves shop.example.com on {@code port} (0: any free port) from {@code backends} ("ip:port"). */
-    public static IngressServer start(int port, List<String> backends) {
+    /**
+     * Serves shop.example.com on {@code port} from {@code backends} ("ip:port"), with the admin
+     * endpoints on 127.0.0.1:{@code adminPort} (0: any free port, for either).
+     */
+    public static IngressServer start(int port, int adminPort, List<String> backends) {
         // What a cluster would hold: a Service whose port 80 targets the Pods' port named "http",
         // the EndpointSlices listing the Pods, and an Ingress sending shop.example.com to the Service.
         ClusterState.Builder state = ClusterState.builder()
@@ -54,6 +58,6 @@ public final class EmbeddedExample {
         // with. Keep one Balancers for all compiles: it carries round-robin positions and endpoint health.
         Router router = Router.create();
         router.swap(RouteCompiler.create(Balancers.create()).compile(state.build()));
-        return IngressServer.builder(router).httpPort(port).build().start();
+        return IngressServer.builder(router).httpPort(port).adminPort(adminPort).build().start();
     }
 }

@@ -1,6 +1,9 @@
 package io.jingress.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -104,6 +107,17 @@ class ClusterModeTest {
                 .addNewPath().withPath("/").withPathType("Prefix").withNewBackend().withNewService()
                 .withName("kubia").withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
                 .endHttp().endRule().endSpec().build();
+    }
+
+    @Test
+    void anUnknownContextIsOneLineAndExit1() throws Exception {
+        StartException e = assertThrows(StartException.class, () -> Main.start(
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                "--kubeconfig", kubeconfig().toString(), "--context", "nope",
+                "--http-port", "0", "--https-port", "off", "--admin-port", "off"));
+        assertEquals(1, e.exitCode());
+        assertTrue(e.getMessage().contains("nope") && e.getMessage().contains("mock"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 
     @Test

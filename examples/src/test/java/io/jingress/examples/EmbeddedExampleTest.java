@@ -33,7 +33,7 @@ class EmbeddedExampleTest {
     void theExampleRoutesItsHostToTheBackendsInTurn() throws Exception {
         try (KubiaPod one = KubiaPod.start("backend-one", "127.0.0.1", 0);
                 KubiaPod two = KubiaPod.start("backend-two", "127.0.0.1", 0);
-                IngressServer server = EmbeddedExample.start(0, List.of("127.0.0.1:" + one.port(),
+                IngressServer server = EmbeddedExample.start(0, 0, List.of("127.0.0.1:" + one.port(),
                         "127.0.0.1:" + two.port()))) {
             List<String> answers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -45,6 +45,7 @@ class EmbeddedExampleTest {
                     answers.subList(0, 2).stream().sorted().toList());
             assertEquals(answers.subList(0, 2), answers.subList(2, 4));
             assertEquals(404, Http.get(server.httpPort(), "www.example.com", "/").status());
+            assertEquals(new Http.Response(200, "ok"), Http.get(server.adminPort(), "localhost", "/healthz"));
         }
     }
 }

@@ -94,7 +94,8 @@ class FileModeTest {
     void manifestsAreServedWithRotationAcrossThePods() throws Exception {
         Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
         try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "off",
-                "--admin-port", "off")) {
+                "--admin-port", "0")) {
+            assertEquals(new Http.Response(200, "ok"), Http.get(jingress.adminPort(), "localhost", "/healthz"));
             Set<String> answers = new HashSet<>();
             for (int i = 0; i < 3; i++) {
                 Http.Response response = Http.get(jingress.httpPort(), "myapp.kubia.com", "/");
@@ -137,6 +138,28 @@ class FileModeTest {
             assertEquals(200, response.status());
             assertTrue(response.body().startsWith("You've hit kubia-"), response.body());
             assertEquals(404, Http.getTls(jingress.httpsPort(), "unknown.kubia.com", "/").status());
+        }
+    }
+
+    @Test
+    void watchNamespaceLeavesTheOtherNamespacesOut() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
+        try (Jingress jingress = start("--manifests", dir.toString(), "--watch-namespace", "shop",
+                "--http-port", "0", "--https-port", "off", "--admin-port", "off")) {
+            assertEquals(404, Http.get(jingress.httpPort(), "myapp.kubia.com", "/").status());
+        }
+        try (Jingress jingress = start("--manifests", dir.toString(), "--watch-namespace", "shop,default",
+                "--http-port", "0", "--https-port", "off", "--admin-port", "off")) {
+            assertEquals(200, Http.get(jingress.httpPort(), "myapp.kubia.com", "/").status());
+        }
+    }
+
+    @Test
+    void anIngressOfAnotherClassIsNotServed() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
+        try (Jingress jingress = start("--manifests", dir.toString(), "--ingress-class", "edge",
+                "--http-port", "0", "--https-port", "off", "--admin-port", "off")) {
+            assertEquals(404, Http.get(jingress.httpPort(), "myapp.kubia.com", "/").status());
         }
     }
 

@@ -3,6 +3,7 @@ package io.jingress.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jingress.examples.testing.Http;
 import java.io.ByteArrayOutputStream;
@@ -98,6 +99,15 @@ class MainTest {
             assertEquals("--http-port " + port + ": address already in use", e.getMessage());
             assertEquals(1, e.exitCode());
         }
+    }
+
+    @Test
+    void inClusterOutsideAPodSaysSo() {
+        assumeTrue(System.getenv("KUBERNETES_SERVICE_HOST") == null, "this test runs outside a Pod");
+        StartException e = assertThrows(StartException.class,
+                () -> start("--in-cluster", "--http-port", "0", "--https-port", "off", "--admin-port", "off"));
+        assertTrue(e.getMessage().startsWith("--in-cluster: not running in a Pod"), e.getMessage());
+        assertEquals(1, e.exitCode());
     }
 
     @Test

@@ -64,6 +64,18 @@ class ReadmeTest {
     }
 
     @Test
+    void everyRelativeLinkLeadsToAFile() throws Exception {
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("\\]\\(([^)#:]+)\\)").matcher(readme());
+        int links = 0;
+        while (link.find()) {
+            Path target = README.resolveSibling(link.group(1));
+            assertTrue(Files.exists(target), () -> "README.md links to " + link.group(1) + ", which does not exist");
+            links++;
+        }
+        assertTrue(links >= 4, "README.md links to docs/routing.md, docs/core-api.md and more");
+    }
+
+    @Test
     void theDeployTableNamesEveryFileInDeploy() throws Exception {
         String readme = readme();
         for (String file : List.of("deploy/jingress.yaml", "deploy/service-nodeport.yaml", "deploy/kubia/kubia.yaml")) {

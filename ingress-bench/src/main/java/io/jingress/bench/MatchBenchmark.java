@@ -25,6 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * every request and must agree, so a broken router cannot post a good number.
  *
  * <pre>java -jar ingress-bench/target/benchmarks.jar MatchBenchmark -prof gc</pre>
+ *
+ * <p>On a machine busy with other work, wall-clock ns/op includes the time the thread waits for
+ * a CPU; add {@code -prof io.jingress.bench.CpuTimeProfiler} for CPU ns/op, which stays comparable.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -34,6 +34,10 @@ import java.util.UUID;
  * }
  * }</pre>
  *
+ * <p>Problems (rejected Ingresses, objects that cannot be translated) go to the sink with each
+ * state; a {@link RouteUpdater} logs each once. The leader also writes a {@code Warning} Event with
+ * reason {@code Rejected} on each rejected Ingress, once per distinct set of problems.
+ *
  * <p>The client never uses an HTTP proxy from the environment ({@code HTTPS_PROXY} and the like)
  * unless {@link Builder#useEnvProxy(boolean)} says so.
  */
@@ -70,6 +74,14 @@ public final class KubernetesSource implements AutoCloseable {
         return controller.isSynced();
     }
 
+    /**
+     * Whether every informer is synced and its watch is open. While not (the API server is gone, a
+     * watch is reconnecting), no new state is delivered and the last one keeps serving.
+     */
+    public boolean isWatching() {
+        return controller.isWatching();
+    }
+
     /** How many states were delivered to the sink so far. */
     public long buildCount() {
         return controller.buildCount();
@@ -77,7 +89,9 @@ public final class KubernetesSource implements AutoCloseable {
 
     /**
      * For the last delivery: the time from the first API event it covers to the sink having taken
-     * the new state (with a {@code RouteUpdater}: compiled and swapped in, so serving).
+     * the new state (with a {@code RouteUpdater}: compiled and swapped in, so serving). Empty
+     * until a change after the first delivery: the first waits for the initial sync, which is
+     * start-up time rather than change latency.
      */
     public Optional<Duration> lastLatency() {
         return Optional.ofNullable(controller.lastLatency());
@@ -124,6 +138,7 @@ public final class KubernetesSource implements AutoCloseable {
         private boolean useEnvProxy;
         private Duration quietPeriod = Duration.ofMillis(100);
         private Duration maxDelay = Duration.ofSeconds(1);
+        private Duration minInterval = Duration.ofSeconds(1);
         private boolean leaderElection = true;
         private LeaderElection.Timings leaseTimings = LeaderElection.Timings.DEFAULT;
         private String electionNamespace;
@@ -177,11 +192,24 @@ public final class KubernetesSource implements AutoCloseable {
 
         /**
          * How changes coalesce: a rebuild runs once no change came for {@code quietPeriod}, and at
-         * the latest {@code maxDelay} after the first change (defaults 100 ms and 1 s).
+         * the latest {@code maxDelay} after the first change (defaults 100 ms and 1 s), with no
+         * least interval between rebuilds.
          */
         public Builder coalescing(Duration quietPeriod, Duration maxDelay) {
+            return coalescing(quietPeriod, maxDelay, Duration.ZERO);
+        }
+
+        /**
+         * How changes coalesce: a rebuild runs once no change came for {@code quietPeriod}, at the
+         * latest {@code maxDelay} after the first change, and never sooner than {@code minInterval}
+         * after the previous rebuild started (defaults 100 ms, 1 s and 1 s: a single change is served
+         * in about 100 ms; a burst of changes arriving over several seconds gives about one rebuild
+         * a second).
+         */
+        public Builder coalescing(Duration quietPeriod, Duration maxDelay, Duration minInterval) {
             this.quietPeriod = Objects.requireNonNull(quietPeriod, "quietPeriod");
             this.maxDelay = Objects.requireNonNull(maxDelay, "maxDelay");
+            this.minInterval = Objects.requireNonNull(minInterval, "minInterval");
             return this;
         }
 
@@ -243,7 +271,7 @@ public final class KubernetesSource implements AutoCloseable {
             String id = identity != null ? identity : defaultIdentity();
             String leaseNamespace = electionNamespace != null ? electionNamespace : defaultNamespace(use);
             Controller controller = new Controller(new Controller.Settings(use, options, sink,
-                    IngressValidator::validate, quietPeriod, maxDelay, leaderElection ? leaseTimings : null,
+                    IngressValidator::validate, quietPeriod, maxDelay, minInterval, leaderElection ? leaseTimings : null,
                     leaseNamespace, id, writeRetry));
             return new KubernetesSource(controller, owned, id);
         }

@@ -3,6 +3,7 @@ package io.jingress.examples.internal.cli;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,7 +74,7 @@ public final class CommandLine {
 
     private static final List<Flag> CLUSTER_FLAGS = List.of(
             new Flag("--publish-service", "NS/NAME", null,
-                    "write this Service's addresses (its NodePort's node addresses, or its load balancer)"
+                    "write this Service's load-balancer addresses or external IPs (else its cluster IP)"
                             + " into Ingress status",
                     false, (d, v) -> d.publishService = Values.namespacedName("--publish-service", v)),
             new Flag("--publish-status-address", "ADDR[,ADDR]", null,
@@ -208,18 +209,46 @@ public final class CommandLine {
         return out.toString();
     }
 
+    private static final int HELP_COLUMN = 34;
+    private static final int HELP_WIDTH = 100;
+
     private static void section(StringBuilder out, String title, List<Flag> flags) {
         out.append('\n').append(title).append(":\n");
         for (Flag flag : flags) {
             String left = "  " + flag.synopsis();
-            out.append(left);
-            out.append(" ".repeat(Math.max(1, 34 - left.length())));
-            out.append(flag.help());
+            List<String> words = new ArrayList<>(List.of(flag.help().split(" ")));
             if (flag.defaultText() != null) {
-                out.append(" (default: ").append(flag.defaultText()).append(')');
+                words.add("(default: " + flag.defaultText() + ")"); // never split across lines
             }
-            out.append('\n');
+            out.append(left);
+            if (left.length() >= HELP_COLUMN - 1) {
+                out.append('\n').append(" ".repeat(HELP_COLUMN));
+            } else {
+                out.append(" ".repeat(HELP_COLUMN - left.length()));
+            }
+            wrap(out, words);
         }
+    }
+
+    /** Appends {@code words} from the help column on, wrapped at {@link #HELP_WIDTH} with a hanging indent. */
+    private static void wrap(StringBuilder out, List<String> words) {
+        int column = HELP_COLUMN;
+        boolean first = true;
+        for (String word : words) {
+            if (!first && column + 1 + word.length() > HELP_WIDTH) {
+                out.append('\n').append(" ".repeat(HELP_COLUMN));
+                column = HELP_COLUMN;
+                first = true;
+            }
+            if (!first) {
+                out.append(' ');
+                column++;
+            }
+            out.append(word);
+            column += word.length();
+            first = false;
+        }
+        out.append('\n');
     }
 
     /** Every flag name the command line accepts. */

@@ -6,7 +6,7 @@ import io.jingress.core.route.Router;
 import io.jingress.examples.StartException;
 import io.jingress.examples.internal.cli.Mode;
 import io.jingress.examples.internal.cli.Options;
-import io.jingress.examples.internal.demo.KubiaCluster;
+import io.jingress.examples.internal.demo.KubiaManifest;
 import io.jingress.examples.internal.demo.KubiaPods;
 import io.jingress.jetty.IngressServer;
 import io.jingress.k8s.AdapterOptions;
@@ -17,6 +17,7 @@ import io.jingress.k8s.RouteUpdater;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -52,16 +53,19 @@ public final class Launcher {
         IngressServer server = null;
         try {
             KubiaPods pods = null;
+            Path manifest = null;
             // The demo and file mode load their routes before listening, so no request meets an
             // empty table; cluster mode listens first, so /healthz can say 503 while the API syncs.
             switch (options.mode()) {
                 case DEMO -> {
                     pods = KubiaPods.start();
                     feeders.add(pods);
-                    RouteUpdater.builder().router(router).compiler(compiler).build()
-                            .accept(KubiaCluster.state(pods), List.of());
+                    TempDirectory dir = TempDirectory.create("jingress-demo-");
+                    feeders.add(dir);
+                    manifest = KubiaManifest.write(pods, dir.path());
+                    feeders.add(startFiles(manifest, options, router, compiler));
                 }
-                case FILES -> feeders.add(startFiles(options, router, compiler));
+                case FILES -> feeders.add(startFiles(options.manifests(), options, router, compiler));
                 case CLUSTER -> { }
                 default -> throw new IllegalStateException(options.mode().toString());
             }
@@ -70,7 +74,7 @@ public final class Launcher {
                 feeders.add(startCluster(options, RouteUpdater.builder().router(router).compiler(compiler).build()));
             }
             if (pods != null) {
-                console.print(DemoBanner.text(pods, server.httpPort(),
+                console.print(DemoBanner.text(pods, manifest, server.httpPort(),
                         server.adminPort() < 0 ? null : options.adminAddress(), server.adminPort()));
             }
             return new Running(server, router, feeders);
@@ -78,8 +82,8 @@ public final class Launcher {
             if (server != null) {
                 server.stop();
             }
-            for (AutoCloseable feeder : feeders) {
-                closeQuietly(feeder);
+            for (int i = feeders.size() - 1; i >= 0; i--) {
+                closeQuietly(feeders.get(i));
             }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -107,18 +111,18 @@ public final class Launcher {
         return builder.build().start();
     }
 
-    private static ManifestSource startFiles(Options options, Router router, RouteCompiler compiler)
+    private static ManifestSource startFiles(Path path, Options options, Router router, RouteCompiler compiler)
             throws StartException {
         try {
             return ManifestSource.builder()
-                    .path(options.manifests())
+                    .path(path)
                     .options(adapterOptions(options))
                     .router(router)
                     .compiler(compiler)
                     .build()
                     .start();
         } catch (IllegalArgumentException | UncheckedIOException e) {
-            throw new StartException("--manifests " + options.manifests() + ": " + e.getMessage(), 1, e);
+            throw new StartException("--manifests " + path + ": " + e.getMessage(), 1, e);
         }
     }
 
@@ -137,9 +141,12 @@ public final class Launcher {
                 options.inCluster() ? "in cluster" : "kubeconfig " + options.kubeconfig());
         if (!source.awaitServing(API_TIMEOUT)) {
             source.close();
-            throw new StartException("no complete answer from the API server within " + API_TIMEOUT.toSeconds()
-                    + " s (" + (options.inCluster() ? "--in-cluster" : "--kubeconfig " + options.kubeconfig())
-                    + "; see the log above)", 1, null);
+            String url = ApiServerProbe.url(options);
+            throw new StartException("no complete answer from the API server" + (url == null ? "" : " at " + url)
+                    + " within " + API_TIMEOUT.toSeconds() + " s"
+                    + (url == null ? "" : ": " + ApiServerProbe.reachability(url))
+                    + " (" + (options.inCluster() ? "--in-cluster" : "--kubeconfig " + options.kubeconfig()) + ")",
+                    1, null);
         }
         return source;
     }

@@ -61,17 +61,4 @@ class KubiaPodsTest {
             assertNotEquals(pods.pods().get(0).port(), pods.pods().get(1).port());
         }
     }
-
-    @Test
-    void theClusterListsThePodsAndHasTheWalkthroughsIngress() throws Exception {
-        try (KubiaPods pods = KubiaPods.start(KubiaPods.POD_ADDRESSES, 0, new Random(3))) {
-            var state = KubiaCluster.state(pods);
-            assertEquals(1, state.endpointSlices().size(), "one slice, as the endpoint controller writes it");
-            assertEquals(3, state.endpointSlices().stream().mapToInt(s -> s.endpoints().size()).sum());
-            assertEquals(List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"), state.endpointSlices().stream()
-                    .flatMap(s -> s.endpoints().stream()).map(e -> e.addresses().get(0)).toList());
-            assertEquals("myapp.kubia.com", state.ingresses().get(0).rules().get(0).host());
-            assertEquals("default/ingress-myapp", state.ingresses().get(0).key());
-        }
-    }
 }

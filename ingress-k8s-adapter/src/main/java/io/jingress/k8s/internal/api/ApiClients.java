@@ -1,5 +1,6 @@
 package io.jingress.k8s.internal.api;
 
+import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,6 +9,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Builds the client to the API server from a kubeconfig or the in-cluster service account.
@@ -40,6 +42,13 @@ public final class ApiClients {
         }
         File file = kubeconfig.toFile();
         Config config = Config.fromKubeconfig(context, file);
+        if (context != null && (config.getCurrentContext() == null
+                || !context.equals(config.getCurrentContext().getName()))) {
+            String known = config.getContexts() == null ? ""
+                    : config.getContexts().stream().map(NamedContext::getName).sorted().collect(Collectors.joining(", "));
+            throw new IllegalArgumentException(
+                    "--context " + context + ": no such context in " + kubeconfig + " (it has: " + known + ")");
+        }
         return proxyPolicy(config, useEnvProxy);
     }
 

@@ -43,6 +43,7 @@ public final class ClusterInformers implements AutoCloseable {
     private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
     private final List<SharedIndexInformer<EndpointSlice>> endpointSlices = new ArrayList<>();
     private final List<SharedIndexInformer<Secret>> secrets = new ArrayList<>();
+    private volatile boolean closing;
 
     /**
      * @param client the client
@@ -73,25 +74,20 @@ public final class ClusterInformers implements AutoCloseable {
         }
         for (SharedIndexInformer<? extends HasMetadata> informer : all) {
             informer.start().whenComplete((ok, error) -> {
-                if (error != null && !isClosing()) {
+                if (error != null && !closing) {
                     LOG.error("informer on {} ended: {}", informer.getApiTypeClass().getSimpleName(), error.toString());
                 }
             });
         }
     }
 
-    private volatile boolean closing;
-
-    private boolean isClosing() {
-        return closing;
-    }
-
     private <T extends HasMetadata> SharedIndexInformer<T> informer(Informable<T> source) {
         SharedIndexInformer<T> informer = source.runnableInformer(0);
         informer.addEventHandler(new Handler<>());
         informer.exceptionHandler((isStarted, t) -> {
-            // keep trying: the API server may be starting or briefly gone; fabric8 backs off between tries
-            LOG.warn("watch of {} failed, retrying: {}", informer.getApiTypeClass().getSimpleName(), t.toString());
+            // keep trying: the API server may be starting or briefly gone; fabric8 backs off between
+            // tries and logs each failure itself
+            LOG.debug("watch of {} failed, retrying: {}", informer.getApiTypeClass().getSimpleName(), t.toString());
             return !closing;
         });
         all.add(informer);

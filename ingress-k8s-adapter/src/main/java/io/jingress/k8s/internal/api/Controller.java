@@ -9,6 +9,7 @@ import io.jingress.core.model.Problem;
 import io.jingress.k8s.AdapterOptions;
 import io.jingress.k8s.RouteSink;
 import io.jingress.k8s.internal.translate.ClusterStateAssembler;
+import io.jingress.k8s.internal.translate.LastGoodIngresses;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,8 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +41,7 @@ public final class Controller implements AutoCloseable {
      * @param validator every ERROR problem of one Ingress (the core's validation)
      * @param quietPeriod the rebuild quiet period
      * @param maxDelay the longest a change waits under continuous change
+     * @param minInterval the least time between the starts of two rebuilds
      * @param election the Lease timings, or {@code null} to write status without electing (one replica)
      * @param electionNamespace the Lease's namespace
      * @param identity this replica's name
@@ -48,7 +49,7 @@ public final class Controller implements AutoCloseable {
      */
     public record Settings(KubernetesClient client, AdapterOptions options, RouteSink sink,
             Function<io.jingress.core.model.Ingress, List<Problem>> validator, Duration quietPeriod, Duration maxDelay,
-            LeaderElection.Timings election, String electionNamespace, String identity, Duration writeRetry) {
+            Duration minInterval, LeaderElection.Timings election, String electionNamespace, String identity, Duration writeRetry) {
 
         public Settings {
             Objects.requireNonNull(client, "client");
@@ -57,14 +58,15 @@ public final class Controller implements AutoCloseable {
             Objects.requireNonNull(validator, "validator");
             Objects.requireNonNull(quietPeriod, "quietPeriod");
             Objects.requireNonNull(maxDelay, "maxDelay");
+            Objects.requireNonNull(minInterval, "minInterval");
             Objects.requireNonNull(electionNamespace, "electionNamespace");
             Objects.requireNonNull(identity, "identity");
             Objects.requireNonNull(writeRetry, "writeRetry");
         }
     }
 
-    /** What one build decided, for the writer thread. */
-    private record Pass(List<Ingress> ingresses, Set<String> served, Map<String, String> rejected) {
+    /** What one build decided, for the writer thread (which reads the Ingresses' current status itself). */
+    private record Pass(Set<String> served, Map<String, String> rejected) {
     }
 
     private final Settings settings;
@@ -74,12 +76,14 @@ public final class Controller implements AutoCloseable {
     private final StatusWriter status;
     private final RejectionEvents events;
     private final LeaderElection election;
-    private final CountDownLatch firstBuild = new CountDownLatch(1);
+    private final AtomicBoolean built = new AtomicBoolean();
+    private final LastGoodIngresses lastGood = new LastGoodIngresses(); // rebuild thread only
     private volatile Pass lastPass;
 
     public Controller(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.loop = new RebuildLoop("jingress-rebuild", settings.quietPeriod(), settings.maxDelay(), this::ready,
+        this.loop = new RebuildLoop("jingress-rebuild", settings.quietPeriod(), settings.maxDelay(),
+                settings.minInterval(), this::ready,
                 this::rebuild, System::nanoTime);
         this.informers = new ClusterInformers(settings.client(), settings.options().watchNamespaces(), loop::signal);
         this.writer = new LatestTaskRunner("jingress-status", settings.writeRetry());
@@ -102,7 +106,7 @@ public final class Controller implements AutoCloseable {
 
     /** Waits until the first table was delivered. */
     public boolean awaitFirstBuild(Duration timeout) throws InterruptedException {
-        return firstBuild.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return loop.awaitFirstBuild(timeout);
     }
 
     public long buildCount() {
@@ -129,6 +133,10 @@ public final class Controller implements AutoCloseable {
         return informers.synced();
     }
 
+    public boolean isWatching() {
+        return informers.whole();
+    }
+
     private boolean ready() {
         return informers.whole();
     }
@@ -140,28 +148,29 @@ public final class Controller implements AutoCloseable {
         objects.addAll(informers.services());
         objects.addAll(informers.endpointSlices());
         objects.addAll(informers.tlsSecrets());
-        ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(settings.options(), objects);
+        // as in file mode: an edit that breaks a working Ingress leaves its last good version serving
+        LastGoodIngresses.Result kept = lastGood.apply(settings.options(), objects);
+        ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(settings.options(), kept.objects());
+        List<Problem> sourceProblems = new ArrayList<>(assembly.problems());
+        sourceProblems.addAll(kept.problems());
 
-        List<Problem> rejections = new ArrayList<>(assembly.problems());
-        for (io.jingress.core.model.Ingress ingress : assembly.state().ingresses()) {
-            rejections.addAll(settings.validator().apply(ingress));
-        }
-        Map<String, String> rejected = RejectionEvents.rejected(rejections);
-
-        settings.sink().accept(assembly.state(), assembly.problems());
-        if (firstBuild.getCount() > 0) {
-            LOG.info("serving routes of {} Ingresses ({} rejected)", assembly.state().ingresses().size(), rejected.size());
-            firstBuild.countDown();
-        }
-        events.log(rejected);
-
+        List<Problem> all = new ArrayList<>(sourceProblems);
         Set<String> served = new HashSet<>();
         for (io.jingress.core.model.Ingress ingress : assembly.state().ingresses()) {
-            if (!rejected.containsKey(ingress.key())) {
+            List<Problem> problems = settings.validator().apply(ingress);
+            all.addAll(problems);
+            if (problems.stream().noneMatch(p -> p.severity() == Problem.Severity.ERROR)) {
                 served.add(ingress.key());
             }
         }
-        Pass pass = new Pass(ingresses, served, rejected);
+        Map<String, String> rejected = RejectionEvents.rejected(all);
+
+        settings.sink().accept(assembly.state(), sourceProblems);
+        if (built.compareAndSet(false, true)) {
+            LOG.info("serving routes of {} Ingresses ({} rejected)", served.size(), rejected.size());
+        }
+
+        Pass pass = new Pass(served, rejected);
         lastPass = pass;
         if (isLeader()) {
             writer.submit(() -> write(pass));
@@ -181,9 +190,10 @@ public final class Controller implements AutoCloseable {
         if (!isLeader()) {
             return true;
         }
-        boolean ok = status.apply(pass.ingresses(), pass.served(), addresses());
+        List<Ingress> ingresses = informers.ingresses();
+        boolean ok = status.apply(ingresses, pass.served(), addresses());
         Map<String, Ingress> byKey = new HashMap<>();
-        for (Ingress ingress : pass.ingresses()) {
+        for (Ingress ingress : ingresses) {
             byKey.put(ingress.getMetadata().getNamespace() + "/" + ingress.getMetadata().getName(), ingress);
         }
         ok &= events.publish(pass.rejected(), byKey);

@@ -2,6 +2,7 @@ package io.jingress.k8s.internal.api;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -15,7 +16,10 @@ import org.slf4j.LoggerFactory;
  * One thread that turns many change signals into few rebuilds.
  *
  * <p>After a signal it waits until no signal came for {@code quietPeriod}, but never longer than
- * {@code maxDelay} after the first unprocessed signal, then runs the build once. It builds only
+ * {@code maxDelay} after the first unprocessed signal, and never sooner than {@code minInterval}
+ * after the previous build started (so a long burst of changes arriving with pauses still gives
+ * about one build per {@code minInterval}, as ingress-nginx's sync rate limit does), then runs the
+ * build once. It builds only
  * while {@code ready} says the inputs are whole (informers synced and watching); otherwise it
  * looks again every quiet period, and whatever was built last keeps serving. Signals that arrive
  * during a build lead to one more build.
@@ -26,6 +30,7 @@ public final class RebuildLoop implements AutoCloseable {
 
     private final Duration quietPeriod;
     private final Duration maxDelay;
+    private final Duration minInterval;
     private final BooleanSupplier ready;
     private final Runnable build;
     private final LongSupplier nanoClock;
@@ -38,8 +43,11 @@ public final class RebuildLoop implements AutoCloseable {
     private long lastSignalNanos;
     private boolean pending;
     private boolean closed;
+    private long lastBuildStartNanos;
+    private boolean builtBefore;
 
     private final AtomicLong builds = new AtomicLong();
+    private final CountDownLatch firstBuild = new CountDownLatch(1);
     private final AtomicLong lastLatencyNanos = new AtomicLong(-1);
     private final AtomicLong maxLatencyNanos = new AtomicLong(-1);
 
@@ -53,6 +61,24 @@ public final class RebuildLoop implements AutoCloseable {
      */
     public RebuildLoop(String name, Duration quietPeriod, Duration maxDelay, BooleanSupplier ready, Runnable build,
             LongSupplier nanoClock) {
+        this(name, quietPeriod, maxDelay, Duration.ZERO, ready, build, nanoClock);
+    }
+
+    /**
+     * @param name the thread's name
+     * @param quietPeriod how long no signal must come before a build
+     * @param maxDelay the longest a signal waits under continuous change (unless held by {@code minInterval})
+     * @param minInterval the least time between the starts of two builds ({@link Duration#ZERO} for none)
+     * @param ready whether the inputs are whole enough to build from
+     * @param build the build; exceptions are logged and the loop goes on
+     * @param nanoClock the time source for delays and latency ({@code System::nanoTime})
+     */
+    public RebuildLoop(String name, Duration quietPeriod, Duration maxDelay, Duration minInterval,
+            BooleanSupplier ready, Runnable build, LongSupplier nanoClock) {
+        this.minInterval = Objects.requireNonNull(minInterval, "minInterval");
+        if (minInterval.isNegative()) {
+            throw new IllegalArgumentException("minInterval must not be negative, got " + minInterval);
+        }
         this.quietPeriod = positive(quietPeriod, "quietPeriod");
         this.maxDelay = positive(maxDelay, "maxDelay");
         if (maxDelay.compareTo(quietPeriod) < 0) {
@@ -93,18 +119,26 @@ public final class RebuildLoop implements AutoCloseable {
         }
     }
 
+    /** Waits until the first build has run and been counted; false on timeout. */
+    public boolean awaitFirstBuild(Duration timeout) throws InterruptedException {
+        return firstBuild.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     /** How many builds ran. */
     public long buildCount() {
         return builds.get();
     }
 
-    /** Time from the first signal a build covered to the end of that build, for the last build; null before one. */
+    /**
+     * Time from the first signal a build covered to the end of that build, for the last build; null
+     * before the second build (the first one's wait for the initial sync is not counted).
+     */
     public Duration lastLatency() {
         long n = lastLatencyNanos.get();
         return n < 0 ? null : Duration.ofNanos(n);
     }
 
-    /** The longest such latency seen; null before the first build. */
+    /** The longest such latency seen; null before the second build. */
     public Duration maxLatency() {
         long n = maxLatencyNanos.get();
         return n < 0 ? null : Duration.ofNanos(n);
@@ -117,19 +151,46 @@ public final class RebuildLoop implements AutoCloseable {
                 if (since < 0) {
                     return;
                 }
+                long start = nanoClock.getAsLong();
                 try {
                     build.run();
                 } catch (RuntimeException e) {
-                    LOG.error("route table rebuild failed; the last table keeps serving", e);
+                    LOG.error("route table rebuild failed; the last table keeps serving; retrying in {} ms",
+                            maxDelay.toMillis(), e);
+                    retryLater();
                     continue;
                 }
-                long latency = nanoClock.getAsLong() - since;
-                builds.incrementAndGet();
-                lastLatencyNanos.set(latency);
-                maxLatencyNanos.accumulateAndGet(latency, Math::max);
+                long end = nanoClock.getAsLong();
+                long latency = end - since;
+                long n = builds.get() + 1;
+                LOG.debug("build {} took {} ms, {} ms after the first change it covers", n, (end - start) / 1_000_000,
+                        latency / 1_000_000);
+                if (n > 1) {
+                    // the first build waits for the initial lists: that is start-up time, not change latency
+                    lastLatencyNanos.set(latency);
+                    maxLatencyNanos.accumulateAndGet(latency, Math::max);
+                }
+                // counted last, so a reader that sees the count also sees the latency
+                builds.set(n);
+                firstBuild.countDown();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Marks the state pending again, due {@code maxDelay} from now (sooner if a signal comes). */
+    private void retryLater() {
+        long now = nanoClock.getAsLong();
+        lock.lock();
+        try {
+            if (!pending) {
+                pending = true;
+                firstPendingNanos = now;
+                lastSignalNanos = now + maxDelay.toNanos() - quietPeriod.toNanos();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -147,6 +208,9 @@ public final class RebuildLoop implements AutoCloseable {
                 }
                 long now = nanoClock.getAsLong();
                 long due = Math.min(lastSignalNanos + quietPeriod.toNanos(), firstPendingNanos + maxDelay.toNanos());
+                if (builtBefore) {
+                    due = Math.max(due, lastBuildStartNanos + minInterval.toNanos());
+                }
                 if (now < due) {
                     changed.awaitNanos(due - now);
                     continue;
@@ -157,6 +221,8 @@ public final class RebuildLoop implements AutoCloseable {
                     continue;
                 }
                 pending = false;
+                builtBefore = true;
+                lastBuildStartNanos = now;
                 return firstPendingNanos;
             }
         } finally {

@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jingress.core.model.Problem;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,12 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reports rejected Ingresses: a log line and a core v1 Event ({@code Warning}, reason
- * {@code Rejected}, the problems as the message) on the Ingress, once per distinct set of
- * problems. An Ingress that is fixed and later broken again is reported again.
- *
- * <p>Log lines are written by {@link #log}, on every replica; Events by {@link #publish}, by the
- * leader only, so N replicas do not write N Events.
+ * Reports rejected Ingresses as a core v1 Event ({@code Warning}, reason {@code Rejected}, the
+ * problems as the message) on the Ingress, once per distinct set of problems. An Ingress that is
+ * fixed and later broken again is reported again. Only the leader publishes, so N replicas do not
+ * write N Events; the log line is the sink's ({@code RouteUpdater} logs each problem once).
  */
 public final class RejectionEvents {
 
@@ -37,8 +38,7 @@ public final class RejectionEvents {
 
     private final KubernetesClient client;
     private final String host;
-    // both touched by one thread each (log: rebuild thread; published: writer thread)
-    private final Map<String, String> logged = new HashMap<>();
+    // guarded by this
     private final Map<String, String> published = new HashMap<>();
 
     public RejectionEvents(KubernetesClient client, String host) {
@@ -46,27 +46,28 @@ public final class RejectionEvents {
         this.host = host;
     }
 
-    /** The rejected Ingresses of a build: {@code namespace/name} to the message (problems joined), sorted. */
+    /**
+     * The rejected Ingresses of a build: {@code namespace/name} to the message, every problem of
+     * that Ingress (errors and the notes that go with them) sorted and joined.
+     */
     public static Map<String, String> rejected(List<Problem> problems) {
         Map<String, List<String>> byIngress = new TreeMap<>();
+        Set<String> withError = new HashSet<>();
         for (Problem p : problems) {
-            if (p.severity() == Problem.Severity.ERROR && "Ingress".equals(p.kind())) {
-                byIngress.computeIfAbsent(p.object(), k -> new java.util.ArrayList<>()).add(p.toString());
+            if ("Ingress".equals(p.kind())) {
+                byIngress.computeIfAbsent(p.object(), k -> new ArrayList<>()).add(p.toString());
+                if (p.severity() == Problem.Severity.ERROR) {
+                    withError.add(p.object());
+                }
             }
         }
         Map<String, String> out = new TreeMap<>();
-        byIngress.forEach((k, v) -> out.put(k, v.stream().distinct().sorted().collect(Collectors.joining("; "))));
-        return out;
-    }
-
-    /** Logs each rejection once per distinct message; called after each build. */
-    public void log(Map<String, String> rejected) {
-        logged.keySet().retainAll(rejected.keySet());
-        rejected.forEach((key, message) -> {
-            if (!message.equals(logged.put(key, message))) {
-                LOG.warn("Ingress {} rejected: {}", key, message);
+        byIngress.forEach((k, v) -> {
+            if (withError.contains(k)) {
+                out.put(k, v.stream().distinct().sorted().collect(Collectors.joining("; ")));
             }
         });
+        return out;
     }
 
     /**

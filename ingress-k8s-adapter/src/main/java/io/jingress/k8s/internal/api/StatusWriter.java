@@ -5,7 +5,10 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +30,12 @@ public final class StatusWriter {
 
     private final KubernetesClient client;
     private final AtomicLong writes = new AtomicLong();
+    // namespace/name -> what we last wrote and on top of which resourceVersion: while the cache still
+    // shows that version, our write has not come back through the watch yet and must not be repeated
+    private final Map<String, Written> lastWritten = new HashMap<>();
+
+    private record Written(String resourceVersionBefore, Set<String> addresses) {
+    }
 
     public StatusWriter(KubernetesClient client) {
         this.client = Objects.requireNonNull(client, "client");
@@ -46,9 +55,15 @@ public final class StatusWriter {
         }
         Set<String> ours = PublishAddresses.keys(addresses);
         boolean ok = true;
+        Set<String> seen = new HashSet<>();
         for (Ingress ingress : ingresses) {
             String key = ingress.getMetadata().getNamespace() + "/" + ingress.getMetadata().getName();
+            seen.add(key);
             Set<String> current = PublishAddresses.keys(current(ingress));
+            Written pending = lastWritten.get(key);
+            if (pending != null && pending.resourceVersionBefore().equals(ingress.getMetadata().getResourceVersion())) {
+                current = pending.addresses();
+            }
             if (served.contains(key)) {
                 if (!current.equals(ours)) {
                     ok &= write(ingress, addresses, "published " + String.join(",", ours));
@@ -57,6 +72,7 @@ public final class StatusWriter {
                 ok &= write(ingress, List.of(), "cleared (no longer served)");
             }
         }
+        lastWritten.keySet().retainAll(seen);
         return ok;
     }
 
@@ -85,6 +101,8 @@ public final class StatusWriter {
                     .endStatus()
                     .build());
             writes.incrementAndGet();
+            lastWritten.put(ns + "/" + name, new Written(String.valueOf(ingress.getMetadata().getResourceVersion()),
+                    PublishAddresses.keys(addresses)));
             LOG.info("Ingress {}/{}: status {}", ns, name, what);
             return true;
         } catch (KubernetesClientException e) {

@@ -7,10 +7,19 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * fabric8's mock API server in CRUD mode on 127.0.0.1, which can be stopped and started again on
@@ -19,12 +28,69 @@ import java.util.List;
  */
 public final class MockApiServer implements AutoCloseable {
 
-    private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
+    // the mock logs every request at INFO through java.util.logging; a burst of a thousand drowns the test's own output
+    private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        MOCK_LOG.setLevel(Level.WARNING);
+    }
+
+    private final GoneDispatcher dispatcher;
+
+    /**
+     * The CRUD dispatcher, able to answer the next watch of a path the way a real API server
+     * answers a watch from a resourceVersion it no longer has: the watch opens, then carries one
+     * {@code ERROR} event with a {@code 410 Expired} Status, and closes.
+     */
+    private static final class GoneDispatcher extends KubernetesCrudDispatcher {
+        private static final String EXPIRED = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\","
+                + "\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Expired\",\"code\":410,"
+                + "\"message\":\"too old resource version\"}}";
+
+        private final Map<String, AtomicInteger> goneWatches = new ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> failingLists = new ConcurrentHashMap<>();
+        private final AtomicInteger failedLists = new AtomicInteger();
+
+        @Override
+        public MockResponse handleGet(String path) {
+            for (Map.Entry<String, AtomicInteger> e : failingLists.entrySet()) {
+                if (path.contains(e.getKey()) && e.getValue().get() != 0) {
+                    failedLists.incrementAndGet();
+                    return new MockResponse().setResponseCode(500).setBody("{\"kind\":\"Status\","
+                            + "\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":500,"
+                            + "\"message\":\"etcd is having a bad day\"}");
+                }
+            }
+            return super.handleGet(path);
+        }
+
+        @Override
+        public MockResponse handleWatch(String path) {
+            for (Map.Entry<String, AtomicInteger> e : goneWatches.entrySet()) {
+                if (path.contains(e.getKey()) && e.getValue().getAndDecrement() > 0) {
+                    return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+                        @Override
+                        public void onOpen(WebSocket webSocket, Response response) {
+                            webSocket.send(EXPIRED);
+                            webSocket.close(1000, "expired");
+                        }
+                    });
+                }
+            }
+            return super.handleWatch(path);
+        }
+    }
+
     private final List<KubernetesClient> clients = new ArrayList<>();
     private KubernetesMockServer server;
     private int port;
 
     private MockApiServer() {
+        this(new GoneDispatcher());
+    }
+
+    private MockApiServer(GoneDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
     }
 
     public static MockApiServer start() {
@@ -39,6 +105,34 @@ public final class MockApiServer implements AutoCloseable {
         port = server.getPort();
     }
 
+    /**
+     * Answers the next watch request whose path contains {@code pathPart} with a {@code 410}
+     * (Expired) watch event, as a real API server does when the resourceVersion is too old.
+     */
+    public void answerNextWatchWithGone(String pathPart) {
+        dispatcher.goneWatches.put(pathPart, new AtomicInteger(1));
+    }
+
+    /** Answers every GET (list) whose path contains {@code pathPart} with 500 until {@link #healLists()}. */
+    public void failLists(String pathPart) {
+        dispatcher.failingLists.put(pathPart, new AtomicInteger(-1));
+    }
+
+    /** Ends {@link #failLists}. */
+    public void healLists() {
+        dispatcher.failingLists.clear();
+    }
+
+    /** How many lists were answered with 500. */
+    public int failedLists() {
+        return dispatcher.failedLists.get();
+    }
+
+    /** Whether every watch armed by {@link #answerNextWatchWithGone} has been answered so. */
+    public boolean goneAnswered() {
+        return dispatcher.goneWatches.values().stream().allMatch(n -> n.get() <= 0);
+    }
+
     /** Stops serving; stored objects are kept. */
     public void stop() {
         server.destroy();
@@ -47,6 +141,16 @@ public final class MockApiServer implements AutoCloseable {
     /** Serves again on the same port, with the objects stored before {@link #stop()}. */
     public void restart() {
         startOn(port);
+    }
+
+    /**
+     * A second server on another port over the same objects: while this one is stopped, changes
+     * made through it reach the store without any watch of this one seeing them.
+     */
+    public MockApiServer sibling() {
+        MockApiServer sibling = new MockApiServer(dispatcher);
+        sibling.startOn(0);
+        return sibling;
     }
 
     public int port() {

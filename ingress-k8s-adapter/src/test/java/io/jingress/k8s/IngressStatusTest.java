@@ -1,0 +1,162 @@
+package io.jingress.k8s;
+
+import static io.jingress.k8s.ApiObjects.ingress;
+import static io.jingress.k8s.ApiObjects.ingressClass;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jingress.k8s.internal.api.MockApiServer;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class IngressStatusTest {
+
+    private MockApiServer api;
+    private KubernetesClient kube;
+
+    @BeforeEach
+    void startApiServer() {
+        api = MockApiServer.start();
+        kube = api.client();
+    }
+
+    @AfterEach
+    void stopApiServer() {
+        api.close();
+    }
+
+    private <T extends HasMetadata> T create(T object) {
+        return kube.resource(object).create();
+    }
+
+    /** The Ingress's status addresses as {@code ip} or {@code hostname} strings, in order. */
+    private List<String> statusOf(String ns, String name) {
+        Ingress ingress = kube.network().v1().ingresses().inNamespace(ns).withName(name).get();
+        if (ingress == null || ingress.getStatus() == null || ingress.getStatus().getLoadBalancer() == null
+                || ingress.getStatus().getLoadBalancer().getIngress() == null) {
+            return List.of();
+        }
+        return ingress.getStatus().getLoadBalancer().getIngress().stream()
+                .map(a -> a.getIp() != null ? a.getIp() : a.getHostname())
+                .toList();
+    }
+
+    @Test
+    void theLeaderPublishesTheStatusAddressOnIngressesItServes() throws Exception {
+        create(ingress("shop", "web", "jingress", "shop.example.com", "web", 80));
+        create(ingress("shop", "theirs", "nginx", "theirs.example.com", "web", 80));
+        AdapterOptions options = AdapterOptions.builder()
+                .publishStatusAddresses(List.of("203.0.113.7,lb.example.com")).build();
+        try (RoutedSource routed = new RoutedSource(api, options)) {
+            Await.until("status is written", () -> statusOf("shop", "web").equals(List.of("203.0.113.7", "lb.example.com")),
+                    () -> statusOf("shop", "web").toString());
+            assertEquals(List.of(), statusOf("shop", "theirs"), "an Ingress of another class is not touched");
+
+            create(ingress("shop", "later", "jingress", "later.example.com", "web", 80));
+            Await.until("a new Ingress gets it too",
+                    () -> statusOf("shop", "later").equals(List.of("203.0.113.7", "lb.example.com")));
+            assertTrue(routed.source.isLeader());
+        }
+    }
+
+    @Test
+    void statusIsClearedWhenAnIngressLeavesOurClassButNeverOnOtherControllersIngresses() throws Exception {
+        create(ingressClass("nginx", "k8s.io/ingress-nginx", false));
+        create(ingress("shop", "web", "jingress", "shop.example.com", "web", 80));
+        Ingress theirs = create(ingress("shop", "theirs", "nginx", "theirs.example.com", "web", 80));
+        kube.network().v1().ingresses().inNamespace("shop").withName("theirs").editStatus(i -> new IngressBuilder(i)
+                .withNewStatus().withNewLoadBalancer().addNewIngress().withIp("198.51.100.1").endIngress()
+                .endLoadBalancer().endStatus().build());
+        AdapterOptions options = AdapterOptions.builder().publishStatusAddresses(List.of("203.0.113.7")).build();
+        try (RoutedSource routed = new RoutedSource(api, options)) {
+            Await.until("status is written", () -> statusOf("shop", "web").equals(List.of("203.0.113.7")));
+
+            kube.network().v1().ingresses().inNamespace("shop").withName("web").edit(i -> new IngressBuilder(i)
+                    .editSpec().withIngressClassName("nginx").endSpec().build());
+            Await.until("status is cleared once the Ingress is another controller's",
+                    () -> statusOf("shop", "web").isEmpty(), () -> statusOf("shop", "web").toString());
+            assertEquals(List.of("198.51.100.1"), statusOf("shop", "theirs"));
+            assertNotEquals(null, theirs);
+        }
+    }
+
+    @Test
+    void statusIsClearedWhenOurIngressClassIsDeleted() throws Exception {
+        create(ingressClass("fast", AdapterOptions.DEFAULT_CONTROLLER_CLASS, false));
+        create(ingress("shop", "web", "fast", "shop.example.com", "web", 80));
+        AdapterOptions options = AdapterOptions.builder().publishStatusAddresses(List.of("203.0.113.7")).build();
+        try (RoutedSource routed = new RoutedSource(api, options)) {
+            Await.until("status is written", () -> statusOf("shop", "web").equals(List.of("203.0.113.7")));
+            kube.network().v1().ingressClasses().withName("fast").delete();
+            Await.until("status is cleared with the class gone", () -> statusOf("shop", "web").isEmpty());
+        }
+    }
+
+    @Test
+    void thePublishServiceGivesTheAddressAndItsChangesFollow() throws Exception {
+        create(new ServiceBuilder(ApiObjects.service("ingress", "jingress", 80, 8080))
+                .editSpec().withType("LoadBalancer").endSpec().build());
+        create(ingress("shop", "web", "jingress", "shop.example.com", "web", 80));
+        AdapterOptions options = AdapterOptions.builder().publishService("ingress/jingress").build();
+        try (RoutedSource routed = new RoutedSource(api, options)) {
+            routed.awaitServing();
+            kube.services().inNamespace("ingress").withName("jingress").editStatus(s -> new ServiceBuilder(s)
+                    .withNewStatus().withNewLoadBalancer().addNewIngress().withHostname("lb-1.example.net").endIngress()
+                    .endLoadBalancer().endStatus().build());
+            Await.until("the load balancer's name is published",
+                    () -> statusOf("shop", "web").equals(List.of("lb-1.example.net")),
+                    () -> statusOf("shop", "web").toString());
+
+            kube.services().inNamespace("ingress").withName("jingress").editStatus(s -> new ServiceBuilder(s)
+                    .withNewStatus().withNewLoadBalancer().addNewIngress().withIp("192.0.2.10").endIngress()
+                    .endLoadBalancer().endStatus().build());
+            Await.until("a new load balancer address replaces the old one",
+                    () -> statusOf("shop", "web").equals(List.of("192.0.2.10")),
+                    () -> statusOf("shop", "web").toString());
+        }
+    }
+
+    @Test
+    void twoReplicasShareOneLeaseAndOnlyTheLeaderWritesStatus() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            create(ingress("shop", "web-" + i, "jingress", "web" + i + ".example.com", "web", 80));
+        }
+        AdapterOptions options = AdapterOptions.builder().publishStatusAddresses(List.of("203.0.113.7")).build();
+        try (RoutedSource a = new RoutedSource(api, options, b -> b.identity("replica-a"));
+                RoutedSource b = new RoutedSource(api, options, bb -> bb.identity("replica-b"))) {
+            a.awaitServing();
+            b.awaitServing();
+            Await.until("one replica leads", () -> a.source.isLeader() != b.source.isLeader());
+            Await.until("every Ingress has status",
+                    () -> java.util.stream.IntStream.range(0, 5).allMatch(i -> !statusOf("shop", "web-" + i).isEmpty()));
+            // the writer counts a write once the API server has answered, so wait for the counters too
+            Await.until("five writes are counted", () -> a.source.statusWrites() + b.source.statusWrites() >= 5);
+            RoutedSource leader = a.source.isLeader() ? a : b;
+            RoutedSource follower = leader == a ? b : a;
+            assertEquals(5, leader.source.statusWrites());
+            assertEquals(0, follower.source.statusWrites());
+            assertEquals("shop/web-0", follower.ingressFor("web0.example.com"), "the follower routes too");
+            assertEquals("shop/web-0", leader.ingressFor("web0.example.com"));
+            Lease lease = kube.leases().inNamespace("default").withName(AdapterOptions.DEFAULT_ELECTION_ID).get();
+            assertEquals(leader.source.identity(), lease.getSpec().getHolderIdentity());
+
+            // the leader goes away: the other takes over and keeps status up to date
+            leader.close();
+            Await.until("the other replica takes over", follower.source::isLeader);
+            create(ingress("shop", "after", "jingress", "after.example.com", "web", 80));
+            Await.until("the new leader writes status", () -> statusOf("shop", "after").equals(List.of("203.0.113.7"))
+                    && follower.source.statusWrites() >= 1);
+            assertEquals(1, follower.source.statusWrites(), "the new leader rewrote statuses that were already right");
+        }
+    }
+
+}
