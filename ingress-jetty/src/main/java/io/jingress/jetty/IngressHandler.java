@@ -64,8 +64,9 @@ import org.eclipse.jetty.util.Callback;
  * </ol>
  * Every response the proxy makes itself has a one-line plain-text body. Each upstream try is
  * reported to its endpoint ({@code onStart}/{@code onEnd}) so balancers and passive health learn;
- * each request is counted for {@link #adminHandler()}'s metrics, and the request attributes an
- * access log reads (route, upstream address, status and time, request id) are set.
+ * each request is counted for {@link #adminHandler()}'s metrics, and, when the server has a
+ * {@link org.eclipse.jetty.server.RequestLog}, the request attributes an access log reads (route,
+ * upstream address, status and time, request id) are set.
  *
  * <h2>Per-request cost</h2>
  * No lock and no logging on the request path. Matching allocates nothing. Allocated per request:
@@ -73,8 +74,8 @@ import org.eclipse.jetty.util.Callback;
  * callback in one object, so no attribute lookups and no callback wrappers); the path-and-query
  * string when there is a query; Jetty's upstream request, its header fields and response
  * listener (the {@code ProxyHandler} machinery, which needs them); two small header-writing
- * lambdas; a generated request id when the client sent none; the map Jetty keeps request
- * attributes in, and the boxed upstream latency, for the access log. Metrics count on
+ * lambdas; a generated request id when the client sent none; and only with a request log, the
+ * map Jetty keeps request attributes in and the boxed upstream latency. Metrics count on
  * pre-allocated counters. The list of headers named in {@code Connection} is only allocated when
  * a {@code Connection} header names any.
  */

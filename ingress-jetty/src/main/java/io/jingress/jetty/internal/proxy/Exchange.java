@@ -36,6 +36,11 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback {
     /** Summed over every try; -1 while no upstream exchange happened. */
     long upstreamNanos = -1;
     int tries;
+    /**
+     * Whether the server keeps a request log: only then are the request attributes it reads set,
+     * since Jetty keeps them in a map allocated per request.
+     */
+    boolean logged;
     /** Set once the first chunk of the client's body was handed upstream: from then on, no retry. */
     boolean bodyConsumed;
     private Endpoint[] tried;

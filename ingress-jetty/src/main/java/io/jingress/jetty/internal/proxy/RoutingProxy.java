@@ -53,6 +53,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final ProxySettings settings;
     private final ProxyMetrics metrics;
     private final UpgradeTunnel tunnel;
+    private final UpstreamOrigins origins = new UpstreamOrigins();
     private volatile int httpsRedirectPort;
 
     public RoutingProxy(Router router, ProxySettings settings, ProxyMetrics metrics) {
@@ -87,6 +88,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     @Override
     public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback) {
         Exchange exchange = new Exchange(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, this);
+        Server server = getServer();
+        exchange.logged = server != null && server.getRequestLog() != null;
         metrics.onRequestBegin();
         String method = clientToProxyRequest.getMethod();
         if (HttpMethod.CONNECT.is(method)) {
@@ -108,7 +111,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return true;
         }
         exchange.route = route;
-        clientToProxyRequest.setAttribute(AccessLog.ROUTE, route);
+        if (exchange.logged) {
+            clientToProxyRequest.setAttribute(AccessLog.ROUTE, route);
+        }
         String query = uri.getQuery();
         exchange.pathAndQuery = query == null ? path : path + '?' + query;
 
@@ -142,10 +147,14 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         HttpFields.Mutable proxyToServerHeaders = HttpFields.build();
         ProxyHeaders.copyClientHeaders(exchange, exchange.getHeaders(), proxyToServerHeaders);
         ProxyHeaders.addForwardedHeaders(exchange, proxyToServerHeaders, ProxyHeaders.localPort(exchange));
-        exchange.setAttribute(AccessLog.REQUEST_ID, exchange.requestId);
+        if (exchange.logged) {
+            exchange.setAttribute(AccessLog.REQUEST_ID, exchange.requestId);
+        }
         Response proxyToClientResponse = exchange.proxyToClientResponse();
         while (true) {
-            exchange.setAttribute(AccessLog.UPSTREAM_ADDR, exchange.endpoint.id());
+            if (exchange.logged) {
+                exchange.setAttribute(AccessLog.UPSTREAM_ADDR, exchange.endpoint.id());
+            }
             if (tunnel.handle(exchange, proxyToClientResponse, exchange, exchange.endpoint, exchange.pathAndQuery,
                     proxyToServerHeaders)) {
                 return;
@@ -181,15 +190,17 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         return HttpURI.from("http", uriHost(exchange.endpoint), exchange.endpoint.port(), exchange.pathAndQuery);
     }
 
-    private static String uriHost(Endpoint endpoint) {
+    static String uriHost(Endpoint endpoint) {
         String address = endpoint.address();
         return address.indexOf(':') >= 0 ? "[" + address + "]" : address;
     }
 
     @Override
     protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request clientToProxyRequest, HttpURI newHttpURI) {
-        // Built from parts: HttpClient.newRequest(URI) would format and re-parse the URI.
-        return getHttpClient().newRequest(newHttpURI.getHost(), newHttpURI.getPort())
+        // From the endpoint's parsed origin: HttpClient.newRequest(host, port) formats and parses
+        // "http://host:port" again for every request.
+        Exchange exchange = (Exchange) clientToProxyRequest;
+        return getHttpClient().newRequest(origins.of(exchange.endpoint))
                 .path(newHttpURI.getPathQuery())
                 .method(clientToProxyRequest.getMethod())
                 .idleTimeout(settings.readTimeoutMillis(), TimeUnit.MILLISECONDS);
@@ -209,7 +220,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         String localPort = ProxyHeaders.localPort(clientToProxyRequest);
         proxyToServerRequest.headers(proxyToServerHeaders ->
                 ProxyHeaders.addForwardedHeaders(exchange, proxyToServerHeaders, localPort));
-        if (exchange.tries == 1) {
+        if (exchange.logged && exchange.tries == 1) {
             clientToProxyRequest.setAttribute(AccessLog.REQUEST_ID, exchange.requestId);
         }
     }
@@ -224,7 +235,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     protected void sendProxyToServerRequest(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
             Response proxyToClientResponse, Callback proxyToClientCallback) {
         Exchange exchange = (Exchange) clientToProxyRequest;
-        clientToProxyRequest.setAttribute(AccessLog.UPSTREAM_ADDR, exchange.endpoint.id());
+        if (exchange.logged) {
+            clientToProxyRequest.setAttribute(AccessLog.UPSTREAM_ADDR, exchange.endpoint.id());
+        }
         exchange.upstreamStart = exchange.endpoint.onStart();
         exchange.upstreamOpen = true;
         exchange.tryStartNanos = System.nanoTime();
@@ -342,7 +355,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     @Override
     public void onExchangeEnd(Exchange exchange, int status) {
-        if (exchange.upstreamNanos >= 0) {
+        if (exchange.logged && exchange.upstreamNanos >= 0) {
             exchange.setAttribute(AccessLog.UPSTREAM_NANOS, exchange.upstreamNanos);
         }
         metrics.onRequest(exchange.route, exchange.getMethod(), status, exchange.upstreamNanos);
@@ -425,7 +438,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         public void onBegin(org.eclipse.jetty.client.Response serverToProxyResponse) {
             super.onBegin(serverToProxyResponse);
             int status = serverToProxyResponse.getStatus();
-            exchange.setAttribute(AccessLog.UPSTREAM_STATUS, status >= 0 && status < STATUS_BOXES.length ? STATUS_BOXES[status] : status);
+            if (exchange.logged) {
+                exchange.setAttribute(AccessLog.UPSTREAM_STATUS, status >= 0 && status < STATUS_BOXES.length ? STATUS_BOXES[status] : status);
+            }
         }
 
         @Override

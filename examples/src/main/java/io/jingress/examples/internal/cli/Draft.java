@@ -1,0 +1,27 @@
+package io.jingress.examples.internal.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The options as the flags set them, before the checks that look at several flags at once. */
+final class Draft {
+    Path manifests;
+    Path kubeconfig;
+    boolean inCluster;
+    String context;
+    Integer httpPort;
+    Integer httpsPort;
+    Integer adminPort;
+    String adminAddress;
+    String ingressClass;
+    String controllerClass;
+    boolean watchIngressWithoutClass;
+    final List<String> watchNamespaces = new ArrayList<>();
+    final List<String> publishStatusAddresses = new ArrayList<>();
+    String publishService;
+    String electionId;
+    boolean useEnvProxy;
+    boolean accessLog;
+    String explain;
+}

@@ -1,0 +1,150 @@
+package io.jingress.examples.internal.cli;
+
+import io.jingress.k8s.AdapterOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A parsed, checked command line: what {@link CommandLine#parse(String...)} returns inside a
+ * {@link Command.Run}. Ports are {@code 0} for "any free port" and {@link #OFF} for a listener that
+ * is switched off; every other value has its default filled in.
+ */
+public final class Options {
+
+    /** A listener that is switched off. */
+    public static final int OFF = -1;
+
+    public static final int DEMO_HTTP_PORT = 30880;
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_HTTPS_PORT = 8443;
+    public static final int DEFAULT_ADMIN_PORT = 10254;
+    public static final String DEFAULT_ADMIN_ADDRESS = "127.0.0.1";
+    public static final String DEFAULT_INGRESS_CLASS = AdapterOptions.DEFAULT_INGRESS_CLASS;
+    public static final String DEFAULT_CONTROLLER_CLASS = AdapterOptions.DEFAULT_CONTROLLER_CLASS;
+    public static final String DEFAULT_ELECTION_ID = AdapterOptions.DEFAULT_ELECTION_ID;
+
+    private final Mode mode;
+    private final Path manifests;
+    private final Path kubeconfig;
+    private final boolean inCluster;
+    private final String context;
+    private final int httpPort;
+    private final int httpsPort;
+    private final int adminPort;
+    private final String adminAddress;
+    private final String ingressClass;
+    private final String controllerClass;
+    private final boolean watchIngressWithoutClass;
+    private final List<String> watchNamespaces;
+    private final List<String> publishStatusAddresses;
+    private final String publishService;
+    private final String electionId;
+    private final boolean useEnvProxy;
+    private final boolean accessLog;
+
+    /** The draft's values, with the defaults of {@code mode} for what the flags left unset. */
+    Options(Draft draft, Mode mode) {
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.manifests = draft.manifests;
+        this.kubeconfig = draft.kubeconfig;
+        this.inCluster = draft.inCluster;
+        this.context = draft.context;
+        this.httpPort = draft.httpPort != null ? draft.httpPort
+                : mode == Mode.DEMO ? DEMO_HTTP_PORT : DEFAULT_HTTP_PORT;
+        this.httpsPort = draft.httpsPort != null ? draft.httpsPort : mode == Mode.DEMO ? OFF : DEFAULT_HTTPS_PORT;
+        this.adminPort = draft.adminPort != null ? draft.adminPort : DEFAULT_ADMIN_PORT;
+        this.adminAddress = draft.adminAddress != null ? draft.adminAddress : DEFAULT_ADMIN_ADDRESS;
+        this.ingressClass = draft.ingressClass != null ? draft.ingressClass : DEFAULT_INGRESS_CLASS;
+        this.controllerClass = draft.controllerClass != null ? draft.controllerClass : DEFAULT_CONTROLLER_CLASS;
+        this.watchIngressWithoutClass = draft.watchIngressWithoutClass;
+        this.watchNamespaces = List.copyOf(draft.watchNamespaces);
+        this.publishStatusAddresses = List.copyOf(draft.publishStatusAddresses);
+        this.publishService = draft.publishService;
+        this.electionId = draft.electionId != null ? draft.electionId : DEFAULT_ELECTION_ID;
+        this.useEnvProxy = draft.useEnvProxy;
+        this.accessLog = draft.accessLog;
+    }
+
+    /** Where routes come from. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The file or directory of {@code --manifests}, or {@code null}. */
+    public Path manifests() {
+        return manifests;
+    }
+
+    /** The file of {@code --kubeconfig}, or {@code null}. */
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public boolean inCluster() {
+        return inCluster;
+    }
+
+    /** The kubeconfig context, or {@code null} for the file's current one. */
+    public String context() {
+        return context;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** The HTTPS port, or {@link #OFF}. */
+    public int httpsPort() {
+        return httpsPort;
+    }
+
+    /** The admin port, or {@link #OFF}. */
+    public int adminPort() {
+        return adminPort;
+    }
+
+    public String adminAddress() {
+        return adminAddress;
+    }
+
+    public String ingressClass() {
+        return ingressClass;
+    }
+
+    public String controllerClass() {
+        return controllerClass;
+    }
+
+    public boolean watchIngressWithoutClass() {
+        return watchIngressWithoutClass;
+    }
+
+    /** The namespaces to watch; empty means all. */
+    public List<String> watchNamespaces() {
+        return watchNamespaces;
+    }
+
+    /** Addresses for Ingress status; empty when not given. */
+    public List<String> publishStatusAddresses() {
+        return publishStatusAddresses;
+    }
+
+    /** {@code namespace/name} of the Service whose addresses go to Ingress status, or {@code null}. */
+    public String publishService() {
+        return publishService;
+    }
+
+    public String electionId() {
+        return electionId;
+    }
+
+    /** Whether the API server is reached through the environment's HTTP proxy. */
+    public boolean useEnvProxy() {
+        return useEnvProxy;
+    }
+
+    public boolean accessLog() {
+        return accessLog;
+    }
+}

@@ -1,0 +1,38 @@
+package io.jingress.examples.internal.run;
+
+import io.jingress.core.model.Problem;
+import io.jingress.examples.StartException;
+import io.jingress.examples.internal.cli.Options;
+import io.jingress.k8s.RouteExplainer;
+import io.jingress.k8s.RouteExplanation;
+
+/** {@code --manifests PATH --explain URL}: where a request goes and why, without starting a server. */
+public final class Explain {
+
+    private Explain() {
+    }
+
+    /**
+     * The explanation as lines for a person: the decision and the hops, then the problems of the
+     * configuration, if any.
+     *
+     * @throws StartException (exit code 1) when the manifests cannot be read
+     */
+    public static String text(Options options, String url) throws StartException {
+        RouteExplainer explainer;
+        try {
+            explainer = RouteExplainer.fromManifests(options.manifests(), Launcher.adapterOptions(options));
+        } catch (IllegalArgumentException e) {
+            throw new StartException("--manifests " + options.manifests() + ": " + e.getMessage(), 1, e);
+        }
+        RouteExplanation explanation = explainer.explain("GET", url);
+        StringBuilder text = new StringBuilder(explanation.toString()).append('\n');
+        if (!explainer.problems().isEmpty()) {
+            text.append("problems in ").append(options.manifests()).append(":\n");
+            for (Problem problem : explainer.problems()) {
+                text.append("  ").append(problem).append('\n');
+            }
+        }
+        return text.toString();
+    }
+}

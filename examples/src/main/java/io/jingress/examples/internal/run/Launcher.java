@@ -1,0 +1,173 @@
+package io.jingress.examples.internal.run;
+
+import io.jingress.core.lb.Balancers;
+import io.jingress.core.route.RouteCompiler;
+import io.jingress.core.route.Router;
+import io.jingress.examples.StartException;
+import io.jingress.examples.internal.cli.Mode;
+import io.jingress.examples.internal.cli.Options;
+import io.jingress.examples.internal.demo.KubiaManifest;
+import io.jingress.examples.internal.demo.KubiaPods;
+import io.jingress.jetty.IngressServer;
+import io.jingress.k8s.AdapterOptions;
+import io.jingress.k8s.KubernetesSource;
+import io.jingress.k8s.ManifestSource;
+import io.jingress.k8s.RouteSink;
+import io.jingress.k8s.RouteUpdater;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts what the options ask for: the server, and the demo's pods, the manifest files or the API as its source. */
+public final class Launcher {
+
+    /** How long cluster mode waits for the API server's first complete answer before giving up. */
+    static final Duration API_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Logger log = LoggerFactory.getLogger("io.jingress.examples.Main");
+
+    private Launcher() {
+    }
+
+    /**
+     * Starts serving; returns once the listeners are bound and the first configuration is served.
+     *
+     * @param console where the demo prints what it started and what to try
+     * @throws StartException with exit code 1 and one line saying what failed
+     */
+    public static Running launch(Options options, PrintStream console) throws StartException {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(console, "console");
+        Balancers balancers = Balancers.create();
+        RouteCompiler compiler = RouteCompiler.create(balancers);
+        Router router = Router.create();
+        List<AutoCloseable> feeders = new ArrayList<>();
+        IngressServer server = null;
+        try {
+            KubiaPods pods = null;
+            Path manifest = null;
+            // The demo and file mode load their routes before listening, so no request meets an
+            // empty table; cluster mode listens first, so /healthz can say 503 while the API syncs.
+            switch (options.mode()) {
+                case DEMO -> {
+                    pods = KubiaPods.start();
+                    feeders.add(pods);
+                    TempDirectory dir = TempDirectory.create("jingress-demo-");
+                    feeders.add(dir);
+                    manifest = KubiaManifest.write(pods, dir.path());
+                    feeders.add(startFiles(manifest, options, router, compiler));
+                }
+                case FILES -> feeders.add(startFiles(options.manifests(), options, router, compiler));
+                case CLUSTER -> { }
+                default -> throw new IllegalStateException(options.mode().toString());
+            }
+            server = startServer(options, router);
+            if (options.mode() == Mode.CLUSTER) {
+                feeders.add(startCluster(options, RouteUpdater.builder().router(router).compiler(compiler).build()));
+            }
+            if (pods != null) {
+                console.print(DemoBanner.text(pods, manifest, server.httpPort(),
+                        server.adminPort() < 0 ? null : options.adminAddress(), server.adminPort()));
+            }
+            return new Running(server, router, feeders);
+        } catch (StartException | RuntimeException | IOException | InterruptedException e) {
+            if (server != null) {
+                server.stop();
+            }
+            for (int i = feeders.size() - 1; i >= 0; i--) {
+                closeQuietly(feeders.get(i));
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            if (e instanceof StartException start) {
+                throw start;
+            }
+            String bind = BindFailures.describe(e, options);
+            throw new StartException(bind != null ? bind : e.getMessage(), 1, e);
+        }
+    }
+
+    private static IngressServer startServer(Options options, Router router) {
+        IngressServer.Builder builder = IngressServer.builder(router)
+                .httpPort(options.httpPort())
+                .accessLog(options.accessLog());
+        if (options.httpsPort() != Options.OFF) {
+            builder.httpsPort(options.httpsPort());
+        }
+        if (options.adminPort() == Options.OFF) {
+            builder.disableAdmin();
+        } else {
+            builder.adminPort(options.adminPort()).adminBindAddress(options.adminAddress());
+        }
+        return builder.build().start();
+    }
+
+    private static ManifestSource startFiles(Path path, Options options, Router router, RouteCompiler compiler)
+            throws StartException {
+        try {
+            return ManifestSource.builder()
+                    .path(path)
+                    .options(adapterOptions(options))
+                    .router(router)
+                    .compiler(compiler)
+                    .build()
+                    .start();
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new StartException("--manifests " + path + ": " + e.getMessage(), 1, e);
+        }
+    }
+
+    private static KubernetesSource startCluster(Options options, RouteSink sink)
+            throws StartException, InterruptedException {
+        KubernetesSource.Builder builder = KubernetesSource.builder(sink)
+                .options(adapterOptions(options))
+                .useEnvProxy(options.useEnvProxy());
+        if (options.inCluster()) {
+            builder.inCluster();
+        } else {
+            builder.kubeconfig(options.kubeconfig()).context(options.context());
+        }
+        KubernetesSource source = builder.build().start();
+        log.info("cluster mode: waiting for the API server ({})",
+                options.inCluster() ? "in cluster" : "kubeconfig " + options.kubeconfig());
+        if (!source.awaitServing(API_TIMEOUT)) {
+            source.close();
+            String url = ApiServerProbe.url(options);
+            throw new StartException("no complete answer from the API server" + (url == null ? "" : " at " + url)
+                    + " within " + API_TIMEOUT.toSeconds() + " s"
+                    + (url == null ? "" : ": " + ApiServerProbe.reachability(url))
+                    + " (" + (options.inCluster() ? "--in-cluster" : "--kubeconfig " + options.kubeconfig()) + ")",
+                    1, null);
+        }
+        return source;
+    }
+
+    static AdapterOptions adapterOptions(Options options) {
+        return AdapterOptions.builder()
+                .ingressClass(options.ingressClass())
+                .controllerClass(options.controllerClass())
+                .watchIngressWithoutClass(options.watchIngressWithoutClass())
+                .watchNamespaces(new LinkedHashSet<>(options.watchNamespaces()))
+                .publishStatusAddresses(options.publishStatusAddresses())
+                .publishService(options.publishService())
+                .electionId(options.electionId())
+                .build();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.debug("while giving up on starting: {}", e.toString());
+        }
+    }
+}

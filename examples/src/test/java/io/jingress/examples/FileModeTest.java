@@ -1,0 +1,172 @@
+package io.jingress.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jingress.examples.internal.demo.KubiaPod;
+import io.jingress.examples.internal.demo.KubiaPods;
+import io.jingress.examples.testing.Http;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileModeTest {
+
+    @TempDir
+    Path dir;
+
+    private KubiaPods pods;
+
+    @BeforeEach
+    void startPods() throws IOException {
+        pods = KubiaPods.start(KubiaPods.POD_ADDRESSES, 0, new Random(7));
+    }
+
+    @AfterEach
+    void stopPods() {
+        pods.close();
+    }
+
+    /** The walkthrough's Service, its EndpointSlice for the running pods, and an Ingress for {@code host}. */
+    private String manifest(String host) {
+        StringBuilder slices = new StringBuilder();
+        for (KubiaPod pod : pods.pods()) {
+            slices.append("---\n")
+                    .append("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n")
+                    .append("metadata:\n  name: ").append(pod.name()).append("\n  namespace: default\n")
+                    .append("  labels: {kubernetes.io/service-name: kubia}\n")
+                    .append("addressType: IPv4\nports: [{port: ").append(pod.port()).append("}]\n")
+                    .append("endpoints:\n  - addresses: [\"").append(pod.address()).append("\"]\n")
+                    .append("    targetRef: {kind: Pod, name: ").append(pod.name()).append("}\n");
+        }
+        return """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: kubia, namespace: default}
+                spec:
+                  ports: [{port: 80, targetPort: 8080}]
+                """ + slices + """
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: ingress-myapp, namespace: default}
+                spec:
+                  ingressClassName: jingress
+                  rules:
+                    - host: HOST
+                      http:
+                        paths:
+                          - path: /
+                            pathType: Prefix
+                            backend: {service: {name: kubia, port: {number: 80}}}
+                """.replace("HOST", host);
+    }
+
+    private Jingress start(String... args) throws StartException {
+        return Main.start(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), args);
+    }
+
+    private static void awaitStatus(int port, String host, int status) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        int last;
+        while ((last = Http.get(port, host, "/").status()) != status) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(host + " answers " + last + ", expected " + status);
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    @Test
+    void manifestsAreServedWithRotationAcrossThePods() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "off",
+                "--admin-port", "0")) {
+            assertEquals(new Http.Response(200, "ok"), Http.get(jingress.adminPort(), "localhost", "/healthz"));
+            Set<String> answers = new HashSet<>();
+            for (int i = 0; i < 3; i++) {
+                Http.Response response = Http.get(jingress.httpPort(), "myapp.kubia.com", "/");
+                assertEquals(200, response.status());
+                answers.add(response.body());
+            }
+            Set<String> expected = new HashSet<>();
+            pods.pods().forEach(pod -> expected.add("You've hit " + pod.name() + "\n"));
+            assertEquals(expected, answers);
+            assertEquals(404, Http.get(jingress.httpPort(), "unknown.kubia.com", "/").status());
+        }
+    }
+
+    @Test
+    void aManifestChangeIsPickedUpLive() throws Exception {
+        Path file = dir.resolve("kubia.yaml");
+        Files.writeString(file, manifest("myapp.kubia.com"));
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "off",
+                "--admin-port", "off")) {
+            assertEquals(200, Http.get(jingress.httpPort(), "myapp.kubia.com", "/").status());
+
+            // As an editor saves: write aside, then rename over the file.
+            Path edited = dir.resolve(".kubia.yaml.swp");
+            Files.writeString(edited, manifest("shop.kubia.com"));
+            Files.move(edited, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            awaitStatus(jingress.httpPort(), "shop.kubia.com", 200);
+            assertEquals(404, Http.get(jingress.httpPort(), "myapp.kubia.com", "/").status());
+
+            Files.delete(file);
+            awaitStatus(jingress.httpPort(), "shop.kubia.com", 404);
+        }
+    }
+
+    @Test
+    void httpsServesTheSameRoutesWithTheDefaultCertificate() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "0",
+                "--admin-port", "off")) {
+            Http.Response response = Http.getTls(jingress.httpsPort(), "myapp.kubia.com", "/");
+            assertEquals(200, response.status());
+            assertTrue(response.body().startsWith("You've hit kubia-"), response.body());
+            assertEquals(404, Http.getTls(jingress.httpsPort(), "unknown.kubia.com", "/").status());
+        }
+    }
+
+    @Test
+    void watchNamespaceLeavesTheOtherNamespacesOut() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
+        try (Jingress jingress = start("--manifests", dir.toString(), "--watch-namespace", "shop",
+                "--http-port", "0", "--https-port", "off", "--admin-port", "off")) {
+            assertEquals(404, Http.get(jingress.httpPort(), "myapp.kubia.com", "/").status());
+        }
+        try (Jingress jingress = start("--manifests", dir.toString(), "--watch-namespace", "shop,default",
+                "--http-port", "0", "--https-port", "off", "--admin-port", "off")) {
+            assertEquals(200, Http.get(jingress.httpPort(), "myapp.kubia.com", "/").status());
+        }
+    }
+
+    @Test
+    void anIngressOfAnotherClassIsNotServed() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
+        try (Jingress jingress = start("--manifests", dir.toString(), "--ingress-class", "edge",
+                "--http-port", "0", "--https-port", "off", "--admin-port", "off")) {
+            assertEquals(404, Http.get(jingress.httpPort(), "myapp.kubia.com", "/").status());
+        }
+    }
+
+    @Test
+    void aMissingManifestPathIsABadCommandLine() {
+        StartException e = assertThrows(StartException.class,
+                () -> start("--manifests", dir.resolve("nope").toString(), "--http-port", "0"));
+        assertEquals(2, e.exitCode());
+    }
+}

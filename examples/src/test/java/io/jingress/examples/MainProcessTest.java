@@ -1,0 +1,107 @@
+package io.jingress.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jingress.examples.testing.Http;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The command line as a user meets it: a separate JVM, its output, its exit code, SIGTERM. */
+class MainProcessTest {
+
+    private static Process java(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(false).start();
+    }
+
+    private static String stderr(Process process) throws IOException {
+        return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private static int exit(Process process) throws InterruptedException {
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the process did not exit");
+        }
+        return process.exitValue();
+    }
+
+    @Test
+    void aBadValueExits2WithOneLine() throws Exception {
+        Process process = java("--http-port", "abc");
+        String err = stderr(process);
+        assertEquals(2, exit(process));
+        assertEquals("jingress: --http-port: \"abc\" is not a port number (1-65535, or 0 for any free port)\n", err);
+    }
+
+    @Test
+    void aPortInUseExits1NamingTheFlag() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
+            Process process = java("--http-port", Integer.toString(taken.getLocalPort()), "--admin-port", "off");
+            String err = stderr(process);
+            assertEquals(1, exit(process));
+            assertEquals("jingress: --http-port " + taken.getLocalPort() + ": address already in use\n", err);
+        }
+    }
+
+    @Test
+    void helpListsTheFlagsAndExits0() throws Exception {
+        Process process = java("--help");
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, exit(process));
+        assertTrue(out.startsWith("Usage: java -jar jingress.jar"), out);
+        assertTrue(out.contains("--http-port N"), out);
+    }
+
+    @Test
+    void theDemoServesAndLogsRequestsUntilSigtermThenExits0() throws Exception {
+        Process process = java("--http-port", "0", "--admin-port", "off", "--access-log");
+        try {
+            BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            Pattern listens = Pattern.compile("listens {2}http :(\\d+)");
+            int port = -1;
+            List<String> lines = new ArrayList<>();
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("Ctrl-C stops it.")) {
+                lines.add(line);
+                Matcher m = listens.matcher(line);
+                if (m.find()) {
+                    port = Integer.parseInt(m.group(1));
+                }
+            }
+            assertTrue(port > 0, () -> "no port in the banner: " + lines);
+            assertTrue(lines.stream().anyMatch(l -> l.matches("\\S+ INFO \\S+ - .*")),
+                    () -> "log lines carry time, level and logger: " + lines);
+            assertEquals(200, Http.get(port, "myapp.kubia.com", "/").status());
+            String accessLine;
+            while ((accessLine = out.readLine()) != null && !accessLine.contains("\"GET / HTTP/1.1\" 200")) {
+                lines.add(accessLine);
+            }
+            assertTrue(accessLine != null && accessLine.contains(" INFO access - 127.0.0.1 - "),
+                    () -> "--access-log writes one line per request: " + lines);
+
+            process.toHandle().destroy(); // SIGTERM, keeping our end of its stdout open
+            assertEquals(0, exit(process));
+            List<String> rest = out.lines().toList();
+            assertTrue(rest.stream().anyMatch(l -> l.endsWith("INFO Main - stopped")), rest::toString);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+}

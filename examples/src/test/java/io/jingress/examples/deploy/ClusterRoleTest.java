@@ -1,0 +1,234 @@
+package io.jingress.examples.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.jingress.examples.internal.cli.Command;
+import io.jingress.examples.internal.cli.CommandLine;
+import io.jingress.examples.internal.cli.Options;
+import io.jingress.k8s.AdapterOptions;
+import io.jingress.k8s.KubernetesSource;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the controller's API source, configured from the Deployment's own arguments, against a
+ * mock API server, records every request it makes, and checks each against the ClusterRole and
+ * the Role in {@code deploy/jingress.yaml} as the API server's RBAC authorizer would.
+ */
+class ClusterRoleTest {
+
+    private static final String TEST_AGENT = "deploy-test";
+
+    private final List<HasMetadata> objects = DeployFiles.controllerObjects();
+    private final ClusterRole clusterRole = DeployFiles.find(objects, ClusterRole.class, "jingress");
+    private final Role role = DeployFiles.find(objects, Role.class, "jingress-leader-election");
+    private final String controllerNamespace =
+            DeployFiles.find(objects, Deployment.class, "jingress").getMetadata().getNamespace();
+
+    private KubernetesMockServer server;
+    private KubernetesClient seed;
+
+    @BeforeEach
+    void startApiServer() {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        seed = new KubernetesClientBuilder().withConfig(config(TEST_AGENT)).build();
+    }
+
+    @AfterEach
+    void stopApiServer() {
+        seed.close();
+        server.destroy();
+    }
+
+    private Config config(String userAgent) {
+        return new ConfigBuilder(Config.empty())
+                .withMasterUrl("http://127.0.0.1:" + server.getPort())
+                .withNamespace(controllerNamespace)
+                .withUserAgent(userAgent)
+                .withRequestRetryBackoffLimit(0)
+                .build();
+    }
+
+    @Test
+    void theRolesGrantEveryRequestTheControllerMakes() throws Exception {
+        seedTheWalkthrough();
+        Options options = assertDeploymentOptions();
+        try (KubernetesSource source = KubernetesSource.builder((state, problems) -> { })
+                .config(config("jingress"))
+                .options(AdapterOptions.builder()
+                        .ingressClass(options.ingressClass())
+                        .controllerClass(options.controllerClass())
+                        .publishService(options.publishService())
+                        .electionId(options.electionId())
+                        .build())
+                .electionNamespace(controllerNamespace)
+                .leaseTimings(Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(200))
+                .coalescing(Duration.ofMillis(10), Duration.ofMillis(100))
+                .writeRetry(Duration.ofMillis(100))
+                .build()
+                .start()) {
+            assertTrue(source.awaitServing(Duration.ofSeconds(20)), "the source never served");
+            await("this replica leads", source::isLeader);
+            await("the Ingress's status is written", () -> source.statusWrites() > 0);
+            await("an Event names the rejected Ingress", () -> !seed.v1().events().inNamespace("default").list()
+                    .getItems().isEmpty());
+            await("the Lease is renewed", () -> {
+                var lease = seed.leases().inNamespace(controllerNamespace).withName(options.electionId()).get();
+                return lease != null && lease.getSpec().getRenewTime() != null
+                        && lease.getSpec().getRenewTime().toInstant()
+                                .isAfter(lease.getSpec().getAcquireTime().toInstant());
+            });
+        }
+
+        Set<ApiRequest> made = new LinkedHashSet<>();
+        RecordedRequest request;
+        while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+            if (!TEST_AGENT.equals(request.getHeader("User-Agent"))) {
+                ApiRequest api = ApiRequest.of(request.getMethod(), request.getPath());
+                if (api != null) {
+                    made.add(api);
+                }
+            }
+        }
+        List<ApiRequest> denied = new ArrayList<>();
+        for (ApiRequest api : made) {
+            if (!allowed(api)) {
+                denied.add(api);
+            }
+        }
+        assertEquals(List.of(), denied, "requests the roles do not grant; the controller made " + made);
+        assertEquals(List.of(), unused(made), "grants the controller never used; it made " + made);
+        // The run covered what the controller does: watch, write status, write an Event, hold the Lease.
+        for (String expected : List.of("watch networking.k8s.io/ingresses", "watch networking.k8s.io/ingressclasses",
+                "watch services", "watch discovery.k8s.io/endpointslices", "watch secrets",
+                "create events in default", "create coordination.k8s.io/leases in " + controllerNamespace)) {
+            assertTrue(made.stream().anyMatch(r -> r.toString().equals(expected)),
+                    () -> "no \"" + expected + "\" among " + made);
+        }
+        assertTrue(made.stream().anyMatch(r -> r.resource().equals("ingresses/status")), () -> made.toString());
+    }
+
+    private Options assertDeploymentOptions() throws Exception {
+        Deployment deployment = DeployFiles.find(objects, Deployment.class, "jingress");
+        List<String> args = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+        Command command = CommandLine.parse(args.toArray(String[]::new));
+        return ((Command.Run) command).options();
+    }
+
+    /** Each (group, resource, verb) the roles grant but no request used: "only the verbs it uses". */
+    private List<String> unused(Set<ApiRequest> made) {
+        List<String> unused = new ArrayList<>();
+        for (List<PolicyRule> rules : List.of(clusterRole.getRules(), role.getRules())) {
+            for (PolicyRule rule : rules) {
+                for (String group : rule.getApiGroups()) {
+                    for (String resource : rule.getResources()) {
+                        for (String verb : rule.getVerbs()) {
+                            if (made.stream().noneMatch(r -> r.group().equals(group) && r.resource().equals(resource)
+                                    && r.verb().equals(verb))) {
+                                unused.add(verb + " " + (group.isEmpty() ? "" : group + "/") + resource);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return unused;
+    }
+
+    private boolean allowed(ApiRequest api) {
+        if (grants(clusterRole.getRules(), api)) {
+            return true;
+        }
+        return controllerNamespace.equals(api.namespace()) && grants(role.getRules(), api);
+    }
+
+    private static boolean grants(List<PolicyRule> rules, ApiRequest api) {
+        return rules.stream().anyMatch(rule -> rule.getApiGroups().contains(api.group())
+                && rule.getResources().contains(api.resource()) && rule.getVerbs().contains(api.verb())
+                && (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()));
+    }
+
+    private void seedTheWalkthrough() {
+        seed.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(controllerNamespace)
+                .endMetadata().build()).create();
+        seed.resource(DeployFiles.find(objects, IngressClass.class, "jingress")).create();
+        seed.services().inNamespace(controllerNamespace).resource(new ServiceBuilder()
+                .withNewMetadata().withName("jingress").withNamespace(controllerNamespace).endMetadata()
+                .withNewSpec().withType("NodePort").withClusterIP("10.104.151.10")
+                .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString(8080)).endPort()
+                .endSpec().build()).create();
+        seed.services().inNamespace("default").resource(new ServiceBuilder()
+                .withNewMetadata().withName("kubia").withNamespace("default").endMetadata()
+                .withNewSpec().withClusterIP("10.107.59.127")
+                .addNewPort().withPort(80).withTargetPort(new IntOrString(8080)).endPort()
+                .endSpec().build()).create();
+        seed.discovery().v1().endpointSlices().inNamespace("default").resource(new EndpointSliceBuilder()
+                .withNewMetadata().withName("kubia-abcde").withNamespace("default")
+                .addToLabels("kubernetes.io/service-name", "kubia").endMetadata()
+                .withAddressType("IPv4")
+                .addNewPort().withPort(8080).endPort()
+                .addNewEndpoint().withAddresses("10.244.1.32").withNewConditions().withReady(true).endConditions()
+                .endEndpoint()
+                .build()).create();
+        seed.network().v1().ingresses().inNamespace("default").resource(ingress("ingress-myapp", "/")).create();
+        seed.network().v1().ingresses().inNamespace("default").resource(ingress("ingress-broken", "no-slash"))
+                .create();
+    }
+
+    private static Ingress ingress(String name, String path) {
+        return new IngressBuilder()
+                .withNewMetadata().withName(name).withNamespace("default")
+                .withCreationTimestamp(Instant.parse("2019-10-07T00:00:00Z").toString()).endMetadata()
+                .withNewSpec().withIngressClassName("jingress")
+                .addNewRule().withHost("myapp.kubia.com").withNewHttp()
+                .addNewPath().withPath(path).withPathType("Prefix").withNewBackend().withNewService()
+                .withName("kubia").withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
+                .endHttp().endRule()
+                .endSpec().build();
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+}

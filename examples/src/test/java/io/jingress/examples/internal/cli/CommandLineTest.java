@@ -1,0 +1,194 @@
+package io.jingress.examples.internal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandLineTest {
+
+    @TempDir
+    Path dir;
+
+    private static Options run(String... args) throws UsageException {
+        return assertInstanceOf(Command.Run.class, CommandLine.parse(args)).options();
+    }
+
+    private static String error(String... args) {
+        return assertThrows(UsageException.class, () -> CommandLine.parse(args)).getMessage();
+    }
+
+    @Test
+    void noArgumentsRunTheDemoOnTheWalkthroughsNodePort() throws UsageException {
+        Options options = run();
+        assertEquals(Mode.DEMO, options.mode());
+        assertEquals(30880, options.httpPort());
+        assertEquals(Options.OFF, options.httpsPort());
+        assertEquals(10254, options.adminPort());
+        assertEquals("127.0.0.1", options.adminAddress());
+        assertFalse(options.accessLog());
+    }
+
+    @Test
+    void manifestsSelectFileModeWithUnprivilegedDefaults() throws UsageException, IOException {
+        Path file = Files.writeString(dir.resolve("app.yaml"), "kind: List\n");
+        Options options = run("--manifests", file.toString());
+        assertEquals(Mode.FILES, options.mode());
+        assertEquals(file, options.manifests());
+        assertEquals(8080, options.httpPort());
+        assertEquals(8443, options.httpsPort());
+        assertEquals("jingress", options.ingressClass());
+        assertEquals("jingress.io/ingress-controller", options.controllerClass());
+        assertEquals(List.of(), options.watchNamespaces());
+    }
+
+    @Test
+    void flagsTakeTheirValueAfterASpaceOrAnEqualsSign() throws UsageException {
+        Options options = run("--http-port=9000", "--admin-port", "9001", "--https-port=off", "--access-log");
+        assertEquals(9000, options.httpPort());
+        assertEquals(9001, options.adminPort());
+        assertEquals(Options.OFF, options.httpsPort());
+        assertTrue(options.accessLog());
+    }
+
+    @Test
+    void portZeroMeansAnyFreePort() throws UsageException {
+        Options options = run("--http-port", "0", "--admin-port", "0");
+        assertEquals(0, options.httpPort());
+        assertEquals(0, options.adminPort());
+    }
+
+    @Test
+    void inClusterTakesEveryClusterFlag() throws UsageException {
+        Options options = run("--in-cluster", "--publish-service=jingress/jingress", "--election-id=jingress-leader",
+                "--watch-namespace", "default,shop", "--watch-namespace=kube-public", "--ingress-class", "edge",
+                "--controller-class", "example.com/edge", "--watch-ingress-without-class=true",
+                "--publish-status-address", "192.0.2.10,lb.example.com", "--admin-address", "0.0.0.0");
+        assertEquals(Mode.CLUSTER, options.mode());
+        assertTrue(options.inCluster());
+        assertEquals("jingress/jingress", options.publishService());
+        assertEquals("jingress-leader", options.electionId());
+        assertEquals(List.of("default", "shop", "kube-public"), options.watchNamespaces());
+        assertEquals("edge", options.ingressClass());
+        assertEquals("example.com/edge", options.controllerClass());
+        assertTrue(options.watchIngressWithoutClass());
+        assertEquals(List.of("192.0.2.10", "lb.example.com"), options.publishStatusAddresses());
+        assertEquals("0.0.0.0", options.adminAddress());
+    }
+
+    @Test
+    void kubeconfigTakesAContext() throws UsageException, IOException {
+        Path kubeconfig = Files.writeString(dir.resolve("config"), "apiVersion: v1\n");
+        Options options = run("--kubeconfig", kubeconfig.toString(), "--context", "kind-kind");
+        assertEquals(Mode.CLUSTER, options.mode());
+        assertEquals(kubeconfig, options.kubeconfig());
+        assertEquals("kind-kind", options.context());
+    }
+
+    @Test
+    void aPortThatIsNotANumberIsRejectedWithTheFlagAndTheValue() {
+        assertEquals("--http-port: \"abc\" is not a port number (1-65535, or 0 for any free port)",
+                error("--http-port", "abc"));
+        assertEquals("--http-port: \"65536\" is not a port number (1-65535, or 0 for any free port)",
+                error("--http-port=65536"));
+        assertEquals("--https-port: \"-1\" is not a port number (1-65535, 0 for any free port, or off)",
+                error("--https-port", "-1"));
+    }
+
+    @Test
+    void anUnknownFlagSuggestsTheNearestOne() {
+        assertEquals("unknown flag --htp-port (did you mean --http-port?)", error("--htp-port", "1"));
+        assertEquals("unknown flag --frobnicate (see --help)", error("--frobnicate"));
+    }
+
+    @Test
+    void aMissingValueIsNamed() {
+        assertEquals("--manifests needs a value (PATH)", error("--manifests"));
+        assertEquals("--http-port needs a value (N)", error("--http-port", "--access-log"));
+    }
+
+    @Test
+    void aMissingManifestPathIsRejectedBeforeStarting() {
+        String missing = dir.resolve("nope.yaml").toString();
+        assertEquals("--manifests: \"" + missing + "\" does not exist", error("--manifests", missing));
+    }
+
+    @Test
+    void twoModesAreRejected() throws IOException {
+        Path file = Files.writeString(dir.resolve("app.yaml"), "kind: List\n");
+        assertEquals("--manifests and --in-cluster are different modes: give one",
+                error("--manifests", file.toString(), "--in-cluster"));
+        assertEquals("--kubeconfig and --in-cluster are two ways to reach the API: give one",
+                error("--kubeconfig", file.toString(), "--in-cluster"));
+    }
+
+    @Test
+    void clusterFlagsOutsideClusterModeAreRejected() {
+        assertEquals("--publish-service only applies in cluster mode (--kubeconfig or --in-cluster)",
+                error("--publish-service", "jingress/jingress"));
+        assertEquals("--context needs --kubeconfig", error("--in-cluster", "--context", "x"));
+    }
+
+    @Test
+    void classFlagsDoNotApplyToTheDemo() {
+        assertEquals("--ingress-class does not apply to the demo: use it with --manifests, --kubeconfig or"
+                + " --in-cluster", error("--ingress-class", "nginx"));
+    }
+
+    @Test
+    void badNamesAndAddressesAreRejected() {
+        assertEquals("--publish-service: \"jingress\" is not namespace/name (such as jingress/jingress)",
+                error("--in-cluster", "--publish-service", "jingress"));
+        assertEquals("--watch-namespace: \"Default\" is not a namespace name (lower-case letters, digits and '-',"
+                + " at most 63)", error("--in-cluster", "--watch-namespace", "Default"));
+        assertEquals("--admin-address: \"example.com\" is not an IP address (such as 127.0.0.1, 0.0.0.0 or ::)",
+                error("--admin-address", "example.com"));
+        assertEquals("--watch-ingress-without-class: \"yes\" is not true or false",
+                error("--in-cluster", "--watch-ingress-without-class=yes"));
+    }
+
+    @Test
+    void aFlagGivenTwiceIsRejectedUnlessRepeatable() {
+        assertEquals("--http-port is given twice", error("--http-port", "1", "--http-port", "2"));
+    }
+
+    @Test
+    void twoListenersOnOnePortAreRejected() {
+        assertEquals("--http-port and --admin-port are both 9000: give them different ports",
+                error("--http-port", "9000", "--admin-port", "9000"));
+    }
+
+    @Test
+    void aBareWordIsRejected() {
+        assertEquals("unexpected argument \"demo\" (flags start with --; see --help)", error("demo"));
+    }
+
+    @Test
+    void helpAndVersionWinOverEverythingElse() throws UsageException {
+        assertInstanceOf(Command.Help.class, CommandLine.parse("--http-port", "1", "--help"));
+        assertInstanceOf(Command.Help.class, CommandLine.parse("-h"));
+        assertInstanceOf(Command.Version.class, CommandLine.parse("--version"));
+    }
+
+    @Test
+    void helpListsEveryFlagWithItsDefault() {
+        String usage = CommandLine.usage();
+        for (String flag : CommandLine.flagNames()) {
+            assertTrue(usage.contains("  " + flag), () -> flag + " is missing from the help:\n" + usage);
+        }
+        for (String expected : List.of("(default: 8080; 30880 in the demo)", "(default: 8443; off in the demo)",
+                "(default: 10254)", "(default: 127.0.0.1)", "(default: jingress)",
+                "(default: jingress.io/ingress-controller)", "(default: jingress-leader)",
+                "(default: all namespaces)")) {
+            assertTrue(usage.contains(expected), () -> expected + " is missing from the help:\n" + usage);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.jingress.examples.internal.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jingress.examples.internal.cli.Command;
+import io.jingress.examples.internal.cli.CommandLine;
+import io.jingress.examples.internal.cli.UsageException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExplainTest {
+
+    private static final String WALKTHROUGH = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: kubia, namespace: default}
+            spec:
+              ports: [{port: 80, targetPort: 8080}]
+            ---
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata:
+              name: kubia-abcde
+              namespace: default
+              labels: {kubernetes.io/service-name: kubia}
+            addressType: IPv4
+            ports: [{port: 8080}]
+            endpoints:
+              - addresses: ["10.244.1.32"]
+              - addresses: ["10.244.2.31"]
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: ingress-myapp, namespace: default}
+            spec:
+              ingressClassName: jingress
+              rules:
+                - host: myapp.kubia.com
+                  http:
+                    paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: kubia, port: {number: 80}}}}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: broken, namespace: default}
+            spec:
+              ingressClassName: jingress
+              rules:
+                - host: broken.kubia.com
+                  http:
+                    paths:
+                      - {path: api, pathType: Prefix, backend: {service: {name: kubia, port: {number: 80}}}}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private String explain(String url) throws Exception {
+        Path file = Files.writeString(dir.resolve("kubia.yaml"), WALKTHROUGH);
+        Command.Explain explain = assertInstanceOf(Command.Explain.class,
+                CommandLine.parse("--manifests", file.toString(), "--explain", url));
+        return Explain.text(explain.options(), explain.url());
+    }
+
+    @Test
+    void aRoutedRequestNamesEveryHop() throws Exception {
+        String text = explain("http://myapp.kubia.com/any/path");
+        assertTrue(text.startsWith("GET http://myapp.kubia.com/any/path -> 200 forwarded\n"), text);
+        assertTrue(text.contains("Ingress default/ingress-myapp, rule 0, path 0: / (Prefix)"), text);
+        assertTrue(text.contains("Service default/kubia, port 80 -> targetPort 8080"), text);
+        assertTrue(text.contains("ready endpoints: 10.244.1.32:8080, 10.244.2.31:8080"), text);
+    }
+
+    @Test
+    void aRejectedIngressIsListedWithItsField() throws Exception {
+        String text = explain("http://broken.kubia.com/api");
+        assertTrue(text.startsWith("GET http://broken.kubia.com/api -> 404"), text);
+        assertTrue(text.contains("Ingress default/broken: spec.rules[0].http.paths[0].path"), text);
+    }
+
+    @Test
+    void aKubectlDumpListIsExplainedLikeSeparateDocuments() throws Exception {
+        // kubectl get ingressclasses,ingresses,services,endpointslices -A -o yaml
+        Path dump = Files.writeString(dir.resolve("cluster.yaml"), """
+                apiVersion: v1
+                kind: List
+                metadata: {resourceVersion: ""}
+                items:
+                  - apiVersion: networking.k8s.io/v1
+                    kind: IngressClass
+                    metadata:
+                      name: jingress
+                      annotations: {ingressclass.kubernetes.io/is-default-class: "true"}
+                    spec: {controller: jingress.io/ingress-controller}
+                  - apiVersion: networking.k8s.io/v1
+                    kind: Ingress
+                    metadata: {name: ingress-myapp, namespace: default, uid: 1b2c, resourceVersion: "42"}
+                    spec:
+                      rules:
+                        - host: myapp.kubia.com
+                          http:
+                            paths:
+                              - {path: /, pathType: Prefix, backend: {service: {name: kubia, port: {number: 80}}}}
+                    status: {loadBalancer: {ingress: [{ip: 10.104.151.10}]}}
+                  - apiVersion: v1
+                    kind: Service
+                    metadata: {name: kubia, namespace: default}
+                    spec: {clusterIP: 10.107.59.127, ports: [{port: 80, protocol: TCP, targetPort: 8080}]}
+                  - apiVersion: discovery.k8s.io/v1
+                    kind: EndpointSlice
+                    metadata:
+                      name: kubia-x7k2p
+                      namespace: default
+                      labels: {kubernetes.io/service-name: kubia}
+                    addressType: IPv4
+                    ports: [{name: "", port: 8080, protocol: TCP}]
+                    endpoints:
+                      - addresses: ["10.244.1.32"]
+                        conditions: {ready: true}
+                      - addresses: ["10.244.2.31"]
+                        conditions: {ready: false}
+                """);
+        Command.Explain explain = assertInstanceOf(Command.Explain.class,
+                CommandLine.parse("--manifests", dump.toString(), "--explain", "http://myapp.kubia.com/"));
+        String text = Explain.text(explain.options(), explain.url());
+        assertTrue(text.startsWith("GET http://myapp.kubia.com/ -> 200 forwarded"), text);
+        assertTrue(text.contains("ready endpoints: 10.244.1.32:8080\n"), text);
+    }
+
+    @Test
+    void explainNeedsManifests() {
+        assertEquals("--explain needs --manifests", assertThrows(UsageException.class,
+                () -> CommandLine.parse("--explain", "http://myapp.kubia.com/")).getMessage());
+    }
+}
