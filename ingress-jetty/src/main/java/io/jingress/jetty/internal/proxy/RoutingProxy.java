@@ -374,7 +374,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         // Sharing the server's pool saves a thread hop per response chunk, as nginx shares a worker.
         clientConnector.setExecutor(executor);
-        return new HttpClient(new HttpClientTransportOverHTTP(clientConnector));
+        return new UpstreamClient(new HttpClientTransportOverHTTP(clientConnector));
     }
 
     @Override
