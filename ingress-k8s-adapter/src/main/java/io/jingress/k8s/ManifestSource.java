@@ -172,7 +172,8 @@ public final class ManifestSource implements AutoCloseable {
         problems = List.copyOf(current);
         reloads++;
         if (updater.builds() != buildsBefore) {
-            LOG.info("manifests {}: serving {} Ingresses, {} problems", path, state.ingresses().size(), current.size());
+            LOG.info("manifests {}: serving {} Ingress{}, {} problem{}", path, state.ingresses().size(),
+                    state.ingresses().size() == 1 ? "" : "es", current.size(), current.size() == 1 ? "" : "s");
         }
     }
 
