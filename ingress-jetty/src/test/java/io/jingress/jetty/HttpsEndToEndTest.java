@@ -19,11 +19,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import io.jingress.core.model.TlsSecret;
 import io.jingress.jetty.testing.Await;
@@ -31,6 +28,7 @@ import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
 import io.jingress.jetty.testing.TestRoutes;
+import io.jingress.jetty.testing.TlsTestServer;
 
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
@@ -74,9 +72,7 @@ class HttpsEndToEndTest {
     }
 
     private static Handshake handshake(int port, String sni, String request) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustEverything()}, null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
+        try (SSLSocket socket = (SSLSocket) TlsTestServer.trustAll().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(10_000);
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setServerNames(List.of(new SNIHostName(sni)));
@@ -220,21 +216,5 @@ class HttpsEndToEndTest {
             assertTrue(refused instanceof IOException, refused.toString());
         }
         assertEquals(0, app.requests());
-    }
-
-    /** Tests look at the certificate served; they do not need the JDK to trust it. */
-    private static final class TrustEverything implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }
