@@ -1,8 +1,7 @@
 package io.jingress.core.route;
 
 import io.jingress.core.internal.route.BackendResolver;
-import io.jingress.core.internal.route.HostIndex;
-import io.jingress.core.internal.route.PathIndex;
+import io.jingress.core.internal.route.PathTrie;
 import io.jingress.core.internal.route.Resolution;
 import io.jingress.core.lb.BalancerPolicy;
 import io.jingress.core.lb.Balancers;
@@ -99,9 +98,9 @@ public final class RouteCompiler {
         private final BackendResolver resolver;
         private final List<Problem> problems = new ArrayList<>();
         private final Map<String, Backend> backends = new LinkedHashMap<>();
-        private final Map<String, PathIndex.Builder<Route>> exactHosts = new LinkedHashMap<>();
-        private final Map<String, PathIndex.Builder<Route>> wildcardHosts = new LinkedHashMap<>();
-        private PathIndex.Builder<Route> anyHost;
+        private final Map<String, PathTrie<Route>> exactHosts = new LinkedHashMap<>();
+        private final Map<String, PathTrie<Route>> wildcardHosts = new LinkedHashMap<>();
+        private PathTrie<Route> anyHost;
         private final Set<String> tlsHosts = new HashSet<>();
         private final Map<String, TlsSecret> certificates = new LinkedHashMap<>();
         private final List<Route> routes = new ArrayList<>();
@@ -140,17 +139,10 @@ public final class RouteCompiler {
             for (Backend backend : backends.values()) {
                 live.addAll(backend.endpoints());
             }
-            RouteTable table = new RouteTable(index(exactHosts), index(wildcardHosts),
-                    anyHost == null ? null : anyHost.build(), defaultRoute, routes, problems, certificates,
+            RouteTable table = new RouteTable(exactHosts, wildcardHosts, anyHost, defaultRoute, routes, problems, certificates,
                     List.copyOf(backends.values()));
             balancers.retain(live);
             return table;
-        }
-
-        private HostIndex<PathIndex<Route>> index(Map<String, PathIndex.Builder<Route>> builders) {
-            Map<String, PathIndex<Route>> built = new HashMap<>();
-            builders.forEach((host, builder) -> built.put(host, builder.build()));
-            return new HostIndex<>(built);
         }
 
         private void collectCertificates(List<Ingress> served) {
@@ -217,7 +209,7 @@ public final class RouteCompiler {
                             + "\" can never match a normalised request path (see RequestPaths); this path is not served"));
                     continue;
                 }
-                PathIndex.Builder<Route> paths = pathsOf(host);
+                PathTrie<Route> paths = pathsOf(host);
                 boolean exact = path.pathType() == PathType.EXACT;
                 Route winner = exact ? paths.findExact(normalized) : paths.findPrefix(normalized);
                 if (winner != null) {
@@ -241,17 +233,17 @@ public final class RouteCompiler {
             }
         }
 
-        private PathIndex.Builder<Route> pathsOf(String host) {
+        private PathTrie<Route> pathsOf(String host) {
             if (host == null) {
                 if (anyHost == null) {
-                    anyHost = PathIndex.builder();
+                    anyHost = new PathTrie<>();
                 }
                 return anyHost;
             }
             if (host.startsWith("*.")) {
-                return wildcardHosts.computeIfAbsent(host.substring(2), h -> PathIndex.builder());
+                return wildcardHosts.computeIfAbsent(host.substring(2), h -> new PathTrie<>());
             }
-            return exactHosts.computeIfAbsent(host, h -> PathIndex.builder());
+            return exactHosts.computeIfAbsent(host, h -> new PathTrie<>());
         }
 
         private boolean coveredByTls(String host) {

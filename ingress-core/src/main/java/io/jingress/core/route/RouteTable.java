@@ -1,11 +1,10 @@
 package io.jingress.core.route;
 
-import io.jingress.core.internal.route.HostIndex;
-import io.jingress.core.internal.route.PathIndex;
+import io.jingress.core.internal.route.PathTrie;
+import io.jingress.core.internal.route.RouteIndex;
 import io.jingress.core.model.Problem;
 import io.jingress.core.model.TlsSecret;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,47 +36,20 @@ import java.util.Objects;
  * host and path, whatever the number of rules.
  */
 public final class RouteTable {
-    private static final RouteTable EMPTY = new RouteTable(new HostIndex<>(Map.of()), new HostIndex<>(Map.of()),
-            null, null, List.of(), List.of(), Map.of(), List.of());
+    private static final RouteTable EMPTY = new RouteTable(Map.of(), Map.of(), null, null, List.of(), List.of(),
+            Map.of(), List.of());
 
-    private final HostIndex<Void> exactHosts;
-    private final HostIndex<Void> wildcardHosts;
-    // Every host's paths in one index: exact host e is host e, wildcard w is exactHosts.size() + w,
-    // the rules without host come last (anyHost, or -1). A match follows no pointer per host.
-    // A host's paths are hashed with a seed the request's host gives before the host lookup ends
-    // (its hash), so the path's slots are fetched while the host's slot still is.
-    private static final int WILDCARD_SEED = 0x2545F491;
-    private static final int ANY_HOST_SEED = 0x6A09E667;
-    private final PathIndex<Route> paths;
-    private final int anyHost;
+    private final RouteIndex<Route> index;
     private final Route defaultRoute;
     private final List<Route> routes;
     private final List<Problem> problems;
     private final Map<String, TlsSecret> certificates;
     private final List<Backend> backends;
 
-    RouteTable(HostIndex<PathIndex<Route>> exactHosts, HostIndex<PathIndex<Route>> wildcardHosts,
-            PathIndex<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
+    RouteTable(Map<String, PathTrie<Route>> exactHosts, Map<String, PathTrie<Route>> wildcardHosts,
+            PathTrie<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
             Map<String, TlsSecret> certificates, List<Backend> backends) {
-        this.exactHosts = exactHosts.keysOnly();
-        this.wildcardHosts = wildcardHosts.keysOnly();
-        int hosts = exactHosts.size() + wildcardHosts.size() + (anyHost == null ? 0 : 1);
-        List<PathIndex<Route>> parts = new ArrayList<>(hosts);
-        int[] seeds = new int[hosts];
-        for (int e = 0; e < exactHosts.size(); e++) {
-            seeds[parts.size()] = exactHosts.hash(e);
-            parts.add(exactHosts.value(e));
-        }
-        for (int w = 0; w < wildcardHosts.size(); w++) {
-            seeds[parts.size()] = wildcardHosts.hash(w) ^ WILDCARD_SEED;
-            parts.add(wildcardHosts.value(w));
-        }
-        this.anyHost = anyHost == null ? -1 : parts.size();
-        if (anyHost != null) {
-            seeds[parts.size()] = ANY_HOST_SEED;
-            parts.add(anyHost);
-        }
-        this.paths = PathIndex.concat(parts, seeds);
+        this.index = RouteIndex.of(exactHosts, wildcardHosts, anyHost);
         this.defaultRoute = defaultRoute;
         this.routes = List.copyOf(routes);
         this.problems = List.copyOf(problems);
@@ -100,36 +72,12 @@ public final class RouteTable {
      */
     public MatchResult match(String host, String normalizedPath) {
         Objects.requireNonNull(normalizedPath, "normalizedPath");
-        int hostNumber = -1;
-        int seed = ANY_HOST_SEED;
-        if (host != null) {
-            int end = hostEnd(host);
-            if (end > 0) {
-                // one pass hashes both the host and the wildcard's key (the host minus its first label)
-                long hashes = HostIndex.hashSuffixes(host, end);
-                hostNumber = exactHosts.find(host, 0, end, (int) hashes);
-                if (hostNumber >= 0) {
-                    seed = (int) hashes;
-                } else {
-                    int dot = host.indexOf('.');
-                    if (dot > 0 && dot < end - 1) {
-                        int w = wildcardHosts.find(host, dot + 1, end, (int) (hashes >>> 32));
-                        if (w >= 0) {
-                            hostNumber = exactHosts.size() + w;
-                            seed = (int) (hashes >>> 32) ^ WILDCARD_SEED;
-                        }
-                    }
-                }
-            }
-        }
-        if (hostNumber < 0) {
-            hostNumber = anyHost;
-        }
+        int region = host == null ? index.anyHost() : index.region(host, hostEnd(host));
         NoMatch why;
-        if (hostNumber < 0) {
+        if (region < 0) {
             why = NoMatch.NO_HOST;
         } else {
-            Route route = paths.match(hostNumber, seed, normalizedPath);
+            Route route = index.match(region, normalizedPath);
             if (route != null) {
                 return route;
             }

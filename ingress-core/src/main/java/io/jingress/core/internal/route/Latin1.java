@@ -1,24 +1,38 @@
 package io.jingress.core.internal.route;
 
-/** Copies keys into the byte pools of {@link HostIndex} and {@link PathIndex}. */
+/** Packs keys into the {@code long}s of a {@link RouteIndex}. */
 final class Latin1 {
     private Latin1() {
     }
 
     /**
-     * Copies {@code key} into {@code pool} at {@code at} and returns the index after it.
+     * Writes {@code key}'s chars into {@code into} from {@code at}, 8 to a long, the first in the
+     * low byte, and returns the number of longs written.
      *
      * @throws IllegalArgumentException if a char is outside Latin-1 (validated hosts and paths are
      *     ASCII, so this names a bug, not bad input)
      */
-    static int copy(String key, byte[] pool, int at, String what) {
+    static int pack(String key, long[] into, int at, String what) {
         for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (c > 0xFF) {
-                throw new IllegalArgumentException(what + " \"" + key + "\" has a char outside Latin-1");
-            }
-            pool[at++] = (byte) c;
+            into[at + (i >>> 3)] |= (long) check(key, i, what) << ((i & 7) << 3);
         }
-        return at;
+        return (key.length() + 7) >>> 3;
+    }
+
+    /** The chars of a segment of at most 8, a byte each, the last in the low byte, as a match reads them. */
+    static long word(String segment, String what) {
+        long word = 0;
+        for (int i = 0; i < segment.length(); i++) {
+            word = (word << 8) | check(segment, i, what);
+        }
+        return word;
+    }
+
+    private static char check(String key, int i, String what) {
+        char c = key.charAt(i);
+        if (c > 0xFF) {
+            throw new IllegalArgumentException(what + " \"" + key + "\" has a char outside Latin-1");
+        }
+        return c;
     }
 }

@@ -11,14 +11,24 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-class PathIndexTest {
+class RouteIndexPathTest {
+
+    // the paths of the rules without host: one region, as every host has
+    private static Paths paths(PathTrie<String> trie) {
+        RouteIndex<String> index = RouteIndex.of(Map.of(), Map.of(), trie);
+        return path -> index.match(index.anyHost(), path);
+    }
+
+    private interface Paths {
+        String match(String path);
+    }
 
     @Test
     void anExactPathBeatsThePrefixOfTheSameText() {
-        PathIndex.Builder<String> builder = PathIndex.builder();
+        PathTrie<String> builder = new PathTrie<>();
         builder.addPrefix("/foo", "prefix");
         builder.addExact("/foo", "exact");
-        PathIndex<String> index = builder.build();
+        Paths index = paths(builder);
         assertEquals("exact", index.match("/foo"));
         assertEquals("prefix", index.match("/foo/"));
         assertEquals("prefix", index.match("/foo/bar"));
@@ -26,9 +36,9 @@ class PathIndexTest {
 
     @Test
     void aSegmentOnTheWayToALongerPrefixIsNoMatchOfItsOwn() {
-        PathIndex.Builder<String> builder = PathIndex.builder();
+        PathTrie<String> builder = new PathTrie<>();
         builder.addPrefix("/a/b/c", "abc");
-        PathIndex<String> index = builder.build();
+        Paths index = paths(builder);
         assertNull(index.match("/a/b"));
         assertNull(index.match("/a/b/"));
         assertEquals("abc", index.match("/a/b/c/d"));
@@ -37,10 +47,10 @@ class PathIndexTest {
 
     @Test
     void theSameSegmentUnderAnotherParentIsAnotherNode() {
-        PathIndex.Builder<String> builder = PathIndex.builder();
+        PathTrie<String> builder = new PathTrie<>();
         builder.addPrefix("/a/x", "ax");
         builder.addPrefix("/b", "b");
-        PathIndex<String> index = builder.build();
+        Paths index = paths(builder);
         assertEquals("ax", index.match("/a/x/1"));
         assertEquals("b", index.match("/b/x/1"));
         assertNull(index.match("/c/x"));
@@ -48,10 +58,10 @@ class PathIndexTest {
 
     @Test
     void theRootPrefixMatchesWhatNothingLongerDoes() {
-        PathIndex.Builder<String> builder = PathIndex.builder();
+        PathTrie<String> builder = new PathTrie<>();
         builder.addPrefix("/", "root");
         builder.addExact("/only", "only");
-        PathIndex<String> index = builder.build();
+        Paths index = paths(builder);
         assertEquals("root", index.match("/"));
         assertEquals("root", index.match("/other/path"));
         assertEquals("only", index.match("/only"));
@@ -60,11 +70,11 @@ class PathIndexTest {
 
     @Test
     void anExactPathWithATrailingSlashIsAnotherPath() {
-        PathIndex.Builder<String> builder = PathIndex.builder();
+        PathTrie<String> builder = new PathTrie<>();
         builder.addExact("/a/", "a-slash");
         builder.addExact("/a/b", "ab");
         builder.addExact("/", "root");
-        PathIndex<String> index = builder.build();
+        Paths index = paths(builder);
         assertEquals("a-slash", index.match("/a/"));
         assertNull(index.match("/a"));
         assertEquals("ab", index.match("/a/b"));
@@ -75,26 +85,54 @@ class PathIndexTest {
     }
 
     @Test
-    void concatenatedHostsKeepTheirOwnPaths() {
-        PathIndex.Builder<String> first = PathIndex.builder();
+    void hostsKeepTheirOwnPaths() {
+        PathTrie<String> first = new PathTrie<>();
         first.addPrefix("/a", "first-a");
         first.addExact("/x", "first-x");
-        PathIndex.Builder<String> second = PathIndex.builder();
+        PathTrie<String> second = new PathTrie<>();
         second.addPrefix("/a/b", "second-ab");
         second.addPrefix("/", "second-root");
-        PathIndex<String> index = PathIndex.concat(List.of(first.build(), second.build()), new int[] {11, 22});
-        assertEquals(2, index.hosts());
-        assertEquals("first-a", index.match(0, 11, "/a/b/c"));
-        assertNull(index.match(0, 11, "/b"));
-        assertEquals("first-x", index.match(0, 11, "/x"));
-        assertEquals("second-ab", index.match(1, 22, "/a/b/c"));
-        assertEquals("second-root", index.match(1, 22, "/a"));
-        assertEquals("second-root", index.match(1, 22, "/x"));
+        RouteIndex<String> index = RouteIndex.of(Map.of("first.com", first, "second.com", second), Map.of(), null);
+        int one = index.region("first.com", 9);
+        int two = index.region("second.com", 10);
+        assertEquals("first-a", index.match(one, "/a/b/c"));
+        assertNull(index.match(one, "/b"));
+        assertEquals("first-x", index.match(one, "/x"));
+        assertEquals("second-ab", index.match(two, "/a/b/c"));
+        assertEquals("second-root", index.match(two, "/a"));
+        assertEquals("second-root", index.match(two, "/x"));
+    }
+
+    @Test
+    void segmentsLongerThanEightCharsAreComparedInFull() {
+        PathTrie<String> builder = new PathTrie<>();
+        builder.addPrefix("/reports-2024/quarterly", "q");
+        builder.addExact("/reports-2025", "exact");
+        Paths index = paths(builder);
+        assertEquals("q", index.match("/reports-2024/quarterly/3"));
+        assertNull(index.match("/reports-2024/quarterlx"));
+        assertNull(index.match("/reports-2023/quarterly"));
+        assertNull(index.match("/xeports-2024/quarterly"));
+        assertEquals("exact", index.match("/reports-2025"));
+        assertNull(index.match("/reports-2025/"));
+    }
+
+    @Test
+    void aSegmentWithACharOutsideLatin1MatchesNothing() {
+        PathTrie<String> builder = new PathTrie<>();
+        builder.addPrefix("/", "root");
+        builder.addPrefix("/aa", "aa");
+        builder.addPrefix("/aaaaaaaaa", "nine");
+        Paths index = paths(builder);
+        // packed a byte a char, U+0161 then U+0060 would read as "aa"
+        assertEquals("root", index.match("/\u0161\u0060"));
+        assertEquals("root", index.match("/aaaaaaaa\u0161"));
+        assertEquals("aa", index.match("/aa/\u0161"));
     }
 
     @Test
     void anIndexWithoutPathsMatchesNothing() {
-        PathIndex<String> index = PathIndex.<String>builder().build();
+        Paths index = paths(new PathTrie<>());
         assertNull(index.match("/"));
         assertNull(index.match("/a/b"));
     }
@@ -103,7 +141,7 @@ class PathIndexTest {
     void agreesWithAPlainLongestMatchOnRandomPaths() {
         String[] words = {"a", "b", "api", "v1", "users", "x"};
         Random random = new Random(7);
-        PathIndex.Builder<String> builder = PathIndex.builder();
+        PathTrie<String> builder = new PathTrie<>();
         Map<String, String> exact = new HashMap<>();
         Map<String, String> prefixes = new HashMap<>();
         for (int i = 0; i < 300; i++) {
@@ -116,7 +154,7 @@ class PathIndexTest {
                 prefixes.put(path, "p" + i);
             }
         }
-        PathIndex<String> index = builder.build();
+        Paths index = paths(builder);
         for (int i = 0; i < 5000; i++) {
             String path = randomPath(random, words) + (random.nextInt(4) == 0 ? "/" : "");
             assertEquals(longestMatch(exact, prefixes, path), index.match(path), path);

@@ -1,0 +1,60 @@
+package io.jingress.core.internal.route;
+
+/** The hashes of host names and path segments that {@link RouteIndex} is keyed by. */
+final class HostHash {
+    private HostHash() {
+    }
+
+    /** The hash of the host {@code text[from, to)}, ignoring ASCII case. */
+    static int hash(String text, int from, int to) {
+        int h = 0;
+        for (int i = to - 1; i >= from; i--) {
+            h = step(h, toLower(text.charAt(i)));
+        }
+        return h;
+    }
+
+    /**
+     * Hashes {@code text[0, to)} in one pass, right to left: the whole name's hash in the low 32
+     * bits, the hash of the part after its first dot (the caller finds that dot) in the high 32
+     * bits, both equal to what {@link #hash} gives for those ranges.
+     */
+    static long hashSuffixes(String text, int to) {
+        int h = 0;
+        int suffix = 0;
+        for (int i = to - 1; i >= 0; i--) {
+            char c = text.charAt(i);
+            if (c == '.') {
+                suffix = h;
+            }
+            h = step(h, toLower(c));
+        }
+        return ((long) suffix << 32) | (h & 0xFFFFFFFFL);
+    }
+
+    /** The hash of a path segment, as {@link RouteIndex#match} builds it char by char. */
+    static int segment(String segment) {
+        int h = 0;
+        for (int i = 0; i < segment.length(); i++) {
+            h = step(h, segment.charAt(i));
+        }
+        return h;
+    }
+
+    // One rotate and one xor per char: a short dependency chain (the hash of a 30-char host is on
+    // every request's critical path); mix() spreads the bits before a slot is chosen.
+    static int step(int h, int c) {
+        return Integer.rotateLeft(h, 5) ^ c;
+    }
+
+    // Names differ in a few characters (svc1.example.com, svc2.example.com): scramble the hash
+    // (Fibonacci hashing) so they do not land in neighbouring slots and form long probe runs.
+    static int mix(int h) {
+        h *= 0x9E3779B9;
+        return h ^ (h >>> 15);
+    }
+
+    static int toLower(int c) {
+        return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    }
+}

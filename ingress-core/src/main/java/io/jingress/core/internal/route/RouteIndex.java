@@ -1,0 +1,252 @@
+package io.jingress.core.internal.route;
+
+import java.util.Map;
+
+/**
+ * Every host of a route table and its paths, laid out for matching: immutable, looked up by char
+ * ranges of a request's host and path without allocating, in time proportional to their length.
+ *
+ * <p>Laid out for few cache lines and pages per match, as a table of 100,000 rules is tens of
+ * thousands of hosts and a miss in the TLB of a virtual machine costs more than the rest of the
+ * match. A host table of 8-byte slots (the key's hash and where its region is) leads to the host's
+ * <em>region</em> of one {@code long[]}: a header, the host name's bytes, then a small hash table of
+ * the host's path-segment trie nodes (16 bytes a node) and the bytes of its segments longer than
+ * 8 chars. A match reads one host slot and one region, a few hundred bytes on one or two pages,
+ * then one value; the values of a host lie together in one array.
+ *
+ * <p>A region, from {@code r} (longs):
+ * <pre>
+ * r + 0   key length &lt;&lt; 33 | wildcard &lt;&lt; 32 | node table capacity
+ * r + 1   first value's index &lt;&lt; 32 | 1 if the first value is the Prefix path "/"
+ * r + 2   the key's Latin-1 bytes, 8 to a long, the first in the low byte; padded to an even count
+ * t       per node slot: word, meta (word: a segment of up to 8 chars, a byte each, the last in the
+ *         low byte; a longer one's hash in the low 32 bits, where its bytes are in the high 32)
+ * </pre>
+ * A node's meta holds its parent's slot + 1 (0: the root), its segment's length, whether it has a
+ * Prefix and an Exact value and its first value's place after the region's first value; meta 0
+ * is an empty slot.
+ *
+ * @param <V> the value type (a route)
+ */
+public final class RouteIndex<V> {
+    static final int WILDCARD_SEED = 0x2545F491;
+
+    static final int PARENT_BITS = 20;
+    static final int LENGTH_BITS = 20;
+    static final long KEY_MASK = (1L << (PARENT_BITS + LENGTH_BITS)) - 1;  // parent and length
+    static final long PREFIX = 1L << 40;
+    static final long EXACT = 1L << 41;
+    static final int VALUE_SHIFT = 42;
+
+    private final long[] hosts;     // per slot: mixed hash << 32 | region + 1; 0 = empty
+    private final int hostMask;
+    private final long[] data;      // the regions
+    private final Object[] values;  // each host's values together
+    private final int anyHost;      // the region of the rules without host, or -1
+
+    RouteIndex(long[] hosts, long[] data, Object[] values, int anyHost) {
+        this.hosts = hosts;
+        this.hostMask = hosts.length - 1;
+        this.data = data;
+        this.values = values;
+        this.anyHost = anyHost;
+    }
+
+    /**
+     * An index of exact hosts, wildcard hosts (keyed by the name after {@code *.}) and the paths
+     * of the rules without host ({@code null}: none). Host keys are lower case.
+     */
+    public static <V> RouteIndex<V> of(Map<String, PathTrie<V>> exactHosts, Map<String, PathTrie<V>> wildcardHosts,
+            PathTrie<V> anyHost) {
+        return new RouteIndexLayout<V>(exactHosts, wildcardHosts, anyHost).build();
+    }
+
+    /**
+     * The region of the host {@code host[0, end)} (compared ignoring ASCII case): its own if it has
+     * rules, else its wildcard's ({@code *.} and the name after its first label), else the rules
+     * without host's; -1 if none of them has rules.
+     */
+    public int region(String host, int end) {
+        if (end > 0) {
+            // one pass hashes both the host and the wildcard's key (the host minus its first label)
+            long hashes = HostHash.hashSuffixes(host, end);
+            int region = find(host, 0, end, (int) hashes, 0);
+            if (region >= 0) {
+                return region;
+            }
+            int dot = host.indexOf('.');
+            if (dot > 0 && dot < end - 1) {
+                region = find(host, dot + 1, end, (int) (hashes >>> 32), 1);
+                if (region >= 0) {
+                    return region;
+                }
+            }
+        }
+        return anyHost;
+    }
+
+    /** The region of the rules without host, or -1. */
+    public int anyHost() {
+        return anyHost;
+    }
+
+    // A wildcard key's hash is seeded, so "*.example.com" and "example.com" sit in different slots
+    // and the header's wildcard bit tells them apart when the names are the same.
+    private int find(String text, int from, int to, int hash, int wildcard) {
+        int mixed = HostHash.mix(hash ^ (wildcard * WILDCARD_SEED));
+        int slot = mixed & hostMask;
+        long s;
+        while ((s = hosts[slot]) != 0) {
+            if ((int) (s >>> 32) == mixed) {
+                int region = (int) s - 1;
+                if (keyEquals(region, wildcard, text, from, to)) {
+                    return region;
+                }
+            }
+            slot = (slot + 1) & hostMask;
+        }
+        return -1;
+    }
+
+    private boolean keyEquals(int region, int wildcard, String text, int from, int to) {
+        long[] d = data;
+        if ((d[region] >>> 32) != (((long) (to - from) << 1) | wildcard)) {
+            return false;
+        }
+        int at = region + 2;
+        long word = 0;
+        int wide = 0;
+        int shift = 0;
+        for (int i = from; i < to; i++) {
+            int c = HostHash.toLower(text.charAt(i));
+            wide |= c;
+            word |= (long) c << shift;
+            shift += 8;
+            if (shift == 64) {
+                if (word != d[at++]) {
+                    return false;
+                }
+                word = 0;
+                shift = 0;
+            }
+        }
+        // a char above 0xFF would spill into its neighbour's byte; no key has one
+        return wide <= 0xFF && (shift == 0 || word == d[at]);
+    }
+
+    /**
+     * The value of the longest matching path of region {@code region} ({@link #region}): an
+     * {@code Exact} path equal to {@code path}, else the longest {@code Prefix} whose segments are a
+     * prefix of the path's segments, else {@code null}.
+     *
+     * @param path a normalised request path (starts with {@code /}, no {@code //}, no dot segments)
+     */
+    @SuppressWarnings("unchecked")
+    public V match(int region, String path) {
+        long[] d = data;
+        long head = d[region];
+        int capacity = (int) head;
+        int table = region + 2 + keyLongs((int) (head >>> 33));
+        long first = d[region + 1];
+        int base = (int) (first >>> 32);
+        int best = (first & 1) != 0 ? base : -1;   // the value of the longest Prefix so far
+        int parent = 0;                            // the slot + 1 of path[0, segment - 1)'s node
+        int n = path.length();
+        int segment = 1;                           // where the current segment starts
+        long word = 0;                             // its last 8 chars, a byte each
+        int wide = 0;                              // its chars or-ed: above 0xFF, word is not the segment
+        int h = 0;                                 // its hash
+        for (int i = 0; i < n; i++) {
+            char c = path.charAt(i);
+            if (c == '/') {
+                if (i > segment) {
+                    int slot = find(d, table, capacity, parent, h, word, wide, path, segment, i);
+                    if (slot < 0) {
+                        return best < 0 ? null : (V) values[best];
+                    }
+                    long meta = d[table + 2 * slot + 1];
+                    if ((meta & PREFIX) != 0) {
+                        best = base + (int) (meta >>> VALUE_SHIFT);
+                    }
+                    parent = slot + 1;
+                }
+                segment = i + 1;
+                word = 0;
+                wide = 0;
+                h = 0;
+            } else {
+                word = (word << 8) | c;
+                wide |= c;
+                h = HostHash.step(h, c);
+            }
+        }
+        // the last segment, or after a trailing slash the empty one that holds the Exact path "/a/"
+        if (n >= segment) {
+            int slot = find(d, table, capacity, parent, h, word, wide, path, segment, n);
+            if (slot >= 0) {
+                long meta = d[table + 2 * slot + 1];
+                int value = base + (int) (meta >>> VALUE_SHIFT);
+                if ((meta & PREFIX) != 0) {
+                    best = value++;
+                }
+                if ((meta & EXACT) != 0) {
+                    best = value;
+                }
+            }
+        }
+        return best < 0 ? null : (V) values[best];
+    }
+
+    // The slot of the node whose segment is path[from, to) (hash h, last 8 chars word) under the
+    // node in slot parent - 1, or -1. A segment of up to 8 chars is compared as one long without
+    // reading its bytes; most are ("api", "v1", "users").
+    private static int find(long[] d, int table, int capacity, int parent, int h, long word, int wide,
+            String path, int from, int to) {
+        int length = to - from;
+        boolean inline = length <= 8;
+        if (inline && wide > 0xFF) {
+            return -1;
+        }
+        long key = ((long) length << PARENT_BITS) | parent;
+        long mask = inline ? -1L : 0xFFFFFFFFL;
+        long expected = inline ? word : h & 0xFFFFFFFFL;
+        int slot = slotOf(h, parent, capacity);
+        long meta;
+        while ((meta = d[table + 2 * slot + 1]) != 0) {
+            long stored = d[table + 2 * slot];
+            if ((meta & KEY_MASK) == key && (stored & mask) == expected
+                    && (inline || bytesEqual(d, (int) (stored >>> 32), path, from, to))) {
+                return slot;
+            }
+            if (++slot == capacity) {
+                slot = 0;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean bytesEqual(long[] d, int at, String path, int from, int to) {
+        for (int i = from, k = 0; i < to; i++, k++) {
+            if (((d[at + (k >>> 3)] >>> ((k & 7) << 3)) & 0xFF) != path.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Where a node's probe starts: any capacity, not only powers of two, so a table has no slack to round up to. */
+    static int slotOf(int segmentHash, int parent, int capacity) {
+        int mixed = HostHash.mix(segmentHash ^ (parent * 0x61C88647));
+        return (int) (((mixed & 0xFFFFFFFFL) * capacity) >>> 32);
+    }
+
+    /** The longs a key of {@code length} bytes takes, an even number so node slots are 16-byte aligned. */
+    static int keyLongs(int length) {
+        return ((length + 15) >>> 4) << 1;
+    }
+
+    /** Bytes held by the index's arrays (not the values themselves), for tests and benchmarks. */
+    public long footprint() {
+        return 8L * hosts.length + 8L * data.length + 4L * values.length;
+    }
+}

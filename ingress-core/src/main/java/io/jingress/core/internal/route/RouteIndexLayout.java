@@ -1,0 +1,150 @@
+package io.jingress.core.internal.route;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Lays out the arrays of a {@link RouteIndex}; see there for the layout. */
+final class RouteIndexLayout<V> {
+    private static final int MAX_SLOTS = (1 << RouteIndex.PARENT_BITS) - 1;  // parent + 1 must fit
+    private static final int MAX_SEGMENT = (1 << RouteIndex.LENGTH_BITS) - 1;
+    private static final int MAX_VALUES = 1 << (64 - RouteIndex.VALUE_SHIFT);
+
+    private final List<Host<V>> hosts = new ArrayList<>();
+    private final Host<V> anyHost;
+
+    RouteIndexLayout(Map<String, PathTrie<V>> exactHosts, Map<String, PathTrie<V>> wildcardHosts, PathTrie<V> anyHost) {
+        exactHosts.forEach((key, trie) -> hosts.add(new Host<>(key.toLowerCase(Locale.ROOT), 0, trie)));
+        wildcardHosts.forEach((key, trie) -> hosts.add(new Host<>(key.toLowerCase(Locale.ROOT), 1, trie)));
+        this.anyHost = anyHost == null ? null : new Host<>("", 0, anyHost);
+    }
+
+    RouteIndex<V> build() {
+        List<Host<V>> all = new ArrayList<>(hosts);
+        if (anyHost != null) {
+            all.add(anyHost);
+        }
+        int longs = 0;
+        int valueCount = 0;
+        for (Host<V> host : all) {
+            host.region = longs;
+            longs += host.longs();
+            valueCount += host.valueCount();
+        }
+        long[] data = new long[longs];
+        Object[] values = new Object[valueCount];
+        int next = 0;
+        for (Host<V> host : all) {
+            next = host.write(data, values, next);
+        }
+        int capacity = Integer.highestOneBit(Math.max(1, hosts.size() + hosts.size() / 2)) << 1;
+        long[] slots = new long[capacity];
+        for (Host<V> host : hosts) {
+            int mixed = HostHash.mix(HostHash.hash(host.key, 0, host.key.length())
+                    ^ (host.wildcard * RouteIndex.WILDCARD_SEED));
+            int slot = mixed & (capacity - 1);
+            while (slots[slot] != 0) {
+                slot = (slot + 1) & (capacity - 1);
+            }
+            slots[slot] = ((long) mixed << 32) | (host.region + 1);
+        }
+        return new RouteIndex<>(slots, data, values, anyHost == null ? -1 : anyHost.region);
+    }
+
+    private static final class Host<V> {
+        final String key;
+        final int wildcard;
+        final V rootPrefix;
+        final List<PathTrie.Flat<V>> nodes;
+        final int capacity;
+        int region;
+
+        Host(String key, int wildcard, PathTrie<V> trie) {
+            this.key = key;
+            this.wildcard = wildcard;
+            this.rootPrefix = trie.rootPrefix();
+            this.nodes = trie.flatten();
+            // a load of at most 2/3 keeps a miss (a path this host does not serve) to a few probes
+            this.capacity = nodes.size() + nodes.size() / 2 + 1;
+            if (capacity > MAX_SLOTS) {
+                throw new IllegalArgumentException("host " + describe() + " has " + nodes.size()
+                        + " path segments; at most " + (MAX_SLOTS * 2 / 3) + " are supported");
+            }
+        }
+
+        String describe() {
+            return key.isEmpty() ? "(any)" : wildcard == 1 ? "*." + key : key;
+        }
+
+        int longs() {
+            int pool = 0;
+            for (PathTrie.Flat<V> node : nodes) {
+                int length = node.segment().length();
+                if (length > MAX_SEGMENT) {
+                    throw new IllegalArgumentException("host " + describe() + ": a path segment of " + length
+                            + " chars is longer than the " + MAX_SEGMENT + " supported");
+                }
+                pool += length > 8 ? (length + 7) >>> 3 : 0;
+            }
+            return 2 + RouteIndex.keyLongs(key.length()) + 2 * capacity + pool + (pool & 1);
+        }
+
+        int valueCount() {
+            int count = rootPrefix != null ? 1 : 0;
+            for (PathTrie.Flat<V> node : nodes) {
+                count += (node.prefix() != null ? 1 : 0) + (node.exact() != null ? 1 : 0);
+            }
+            if (count > MAX_VALUES) {
+                throw new IllegalArgumentException("host " + describe() + " has " + count + " paths; at most "
+                        + MAX_VALUES + " are supported");
+            }
+            return count;
+        }
+
+        // writes the region and the host's values from values[next]; returns the next free value
+        int write(long[] data, Object[] values, int next) {
+            int base = next;
+            data[region] = ((long) key.length() << 33) | ((long) wildcard << 32) | capacity;
+            if (rootPrefix != null) {
+                values[next++] = rootPrefix;
+            }
+            data[region + 1] = ((long) base << 32) | (rootPrefix != null ? 1 : 0);
+            Latin1.pack(key, data, region + 2, "host");
+            int table = region + 2 + RouteIndex.keyLongs(key.length());
+            int pool = table + 2 * capacity;
+            int[] slotOf = new int[nodes.size()];
+            for (int e = 0; e < nodes.size(); e++) { // a parent comes before its children
+                PathTrie.Flat<V> node = nodes.get(e);
+                String segment = node.segment();
+                int parent = node.parent() < 0 ? 0 : slotOf[node.parent()] + 1;
+                int hash = HostHash.segment(segment);
+                int slot = RouteIndex.slotOf(hash, parent, capacity);
+                while (data[table + 2 * slot + 1] != 0) {
+                    slot = slot + 1 == capacity ? 0 : slot + 1;
+                }
+                slotOf[e] = slot;
+                long word;
+                if (segment.length() <= 8) {
+                    word = Latin1.word(segment, "path segment");
+                } else {
+                    word = ((long) pool << 32) | (hash & 0xFFFFFFFFL);
+                    pool += Latin1.pack(segment, data, pool, "path segment");
+                }
+                long meta = ((long) (next - base) << RouteIndex.VALUE_SHIFT)
+                        | ((long) segment.length() << RouteIndex.PARENT_BITS) | parent;
+                if (node.prefix() != null) {
+                    meta |= RouteIndex.PREFIX;
+                    values[next++] = node.prefix();
+                }
+                if (node.exact() != null) {
+                    meta |= RouteIndex.EXACT;
+                    values[next++] = node.exact();
+                }
+                data[table + 2 * slot] = word;
+                data[table + 2 * slot + 1] = meta;
+            }
+            return next;
+        }
+    }
+}
