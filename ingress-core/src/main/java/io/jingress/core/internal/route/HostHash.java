@@ -1,6 +1,6 @@
 package io.jingress.core.internal.route;
 
-/** The hashes of host names and path segments that {@link RouteIndex} is keyed by. */
+/** The hashes of host names and paths that {@link RouteIndex} is keyed by. */
 final class HostHash {
     private HostHash() {
     }
@@ -32,8 +32,8 @@ final class HostHash {
         return ((long) suffix << 32) | (h & 0xFFFFFFFFL);
     }
 
-    /** The hash of a path segment, as {@link RouteIndex#match} builds it char by char. */
-    static int segment(String segment) {
+    /** The hash of a path, as {@link RouteIndex#match} builds it char by char. */
+    static int path(String segment) {
         int h = 0;
         for (int i = 0; i < segment.length(); i++) {
             h = step(h, segment.charAt(i));

@@ -114,12 +114,15 @@ final class RouteIndexLayout<V> {
             int table = region + 2 + RouteIndex.keyLongs(key.length());
             int pool = table + 2 * capacity;
             int[] slotOf = new int[nodes.size()];
+            String[] prefixes = new String[nodes.size()];
             for (int e = 0; e < nodes.size(); e++) { // a parent comes before its children
                 PathTrie.Flat<V> node = nodes.get(e);
                 String segment = node.segment();
                 int parent = node.parent() < 0 ? 0 : slotOf[node.parent()] + 1;
-                int hash = HostHash.segment(segment);
-                int slot = RouteIndex.slotOf(hash, parent, capacity);
+                // "/a/b" for a node b under a; "/a/" for the empty child that holds the Exact path "/a/"
+                prefixes[e] = (node.parent() < 0 ? "" : prefixes[node.parent()]) + "/" + segment;
+                int hash = HostHash.path(prefixes[e]);
+                int slot = RouteIndex.slotOf(hash, capacity);
                 while (data[table + 2 * slot + 1] != 0) {
                     slot = slot + 1 == capacity ? 0 : slot + 1;
                 }
