@@ -72,12 +72,12 @@ public final class RouteTable {
      */
     public MatchResult match(String host, String normalizedPath) {
         Objects.requireNonNull(normalizedPath, "normalizedPath");
-        int region = host == null ? index.anyHost() : index.region(host, hostEnd(host));
+        int found = host == null ? index.anyHost() : index.host(host, hostEnd(host));
         NoMatch why;
-        if (region < 0) {
+        if (found < 0) {
             why = NoMatch.NO_HOST;
         } else {
-            Route route = index.match(region, normalizedPath);
+            Route route = index.match(found, normalizedPath);
             if (route != null) {
                 return route;
             }

@@ -6,26 +6,26 @@ import java.util.Map;
  * Every host of a route table and its paths, laid out for matching: immutable, looked up by char
  * ranges of a request's host and path without allocating, in time proportional to their length.
  *
- * <p>Laid out for few cache lines and pages per match, as a table of 100,000 rules is tens of
- * thousands of hosts and a miss in the TLB of a virtual machine costs more than the rest of the
- * match. A host table of 8-byte slots (the key's hash and where its region is) leads to the host's
- * <em>region</em> of one {@code long[]}: a header, the host name's bytes, then a small hash table of
- * the host's path-segment trie nodes (16 bytes a node) and the bytes of its segments longer than
- * 8 chars. A match reads one host slot and one region, a few hundred bytes on one or two pages,
- * then one value; the values of a host lie together in one array.
+ * <p>Laid out for few cache lines and dependent loads per match: at 100,000 rules the index is
+ * megabytes, more than a core's cache, so each line a match touches is a miss and each miss that
+ * waits on another adds its latency. A host table of 16-byte slots (the key's hash, where its
+ * node table is, its length, the node table's size, where its values are) leads to the host's
+ * <em>region</em> of one {@code long[]}: the host name's bytes, then right after them a small hash
+ * table of the host's path-segment trie nodes (16 bytes a node), then the bytes of its segments
+ * longer than 8 chars. Once the host's slot is read, the name's bytes and the path's nodes are
+ * fetched at once, a few lines on one or two pages; then one value, a host's values lying
+ * together in one array.
  *
- * <p>A region, from {@code r} (longs):
- * <pre>
- * r + 0   key length &lt;&lt; 33 | wildcard &lt;&lt; 32 | node table capacity
- * r + 1   first value's index &lt;&lt; 32 | 1 if the first value is the Prefix path "/"
- * r + 2   the key's Latin-1 bytes, 8 to a long, the first in the low byte; padded to an even count
- * t       per node slot: word, meta (word: a segment of up to 8 chars, a byte each, the last in the
- *         low byte; for a longer one the hash of its whole prefix path in the low 32 bits, where
- *         the segment's bytes are in the high 32)
- * </pre>
- * A node's meta holds its parent's slot + 1 (0: the root), its segment's length, whether it has a
- * Prefix and an Exact value and its first value's place after the region's first value; meta 0
- * is an empty slot.
+ * <p>Host slot {@code k} is {@code hosts[2k]}: the key's mixed hash &lt;&lt; 32 | its node table's
+ * index in {@code data}; {@code hosts[2k + 1]}: its first value's index &lt;&lt; 32 | (key length
+ * &lt;&lt; 1 | wildcard) &lt;&lt; 23 | 1 &lt;&lt; 22 if the first value is the Prefix path "/" |
+ * node table capacity; 0 for an empty slot. The rules without host have the slot after the last.
+ * The key is the {@link #keyLongs} longs before the node table, Latin-1, 8 chars to a long, the
+ * first in the low byte. A node slot is two longs: a segment of up to 8 chars, a byte each, the
+ * last in the low byte (for a longer one the hash of its whole prefix path in the low 32 bits,
+ * where its bytes are in the high 32); and its meta: its parent's slot + 1 (0: the root), its
+ * segment's length, whether it has a Prefix and an Exact value and its first value's place after
+ * the host's first value. Meta 0 is an empty slot.
  *
  * @param <V> the value type (a route)
  */
@@ -39,18 +39,23 @@ public final class RouteIndex<V> {
     static final long EXACT = 1L << 41;
     static final int VALUE_SHIFT = 42;
 
-    private final long[] hosts;     // per slot: mixed hash << 32 | region + 1; 0 = empty
+    static final int CAPACITY_BITS = 22;
+    static final long ROOT_PREFIX = 1L << 22;
+    static final int KEY_SHIFT = 23;
+    static final int MAX_KEY = 255;  // host names are at most 253 chars
+
+    private final long[] hosts;     // two longs a slot, see above
     private final int hostMask;
     private final long[] data;      // the regions
     private final Object[] values;  // each host's values together
-    private final int anyHost;      // the region of the rules without host, or -1
+    private final int anyHost;      // the slot of the rules without host, or -1
 
-    RouteIndex(long[] hosts, long[] data, Object[] values, int anyHost) {
+    RouteIndex(long[] hosts, long[] data, Object[] values, boolean anyHost) {
         this.hosts = hosts;
-        this.hostMask = hosts.length - 1;
+        this.hostMask = hosts.length / 2 - 2;
         this.data = data;
         this.values = values;
-        this.anyHost = anyHost;
+        this.anyHost = anyHost ? hosts.length / 2 - 1 : -1;
     }
 
     /**
@@ -63,58 +68,54 @@ public final class RouteIndex<V> {
     }
 
     /**
-     * The region of the host {@code host[0, end)} (compared ignoring ASCII case): its own if it has
-     * rules, else its wildcard's ({@code *.} and the name after its first label), else the rules
-     * without host's; -1 if none of them has rules.
+     * The host of the host name {@code name[0, end)} (compared ignoring ASCII case) for
+     * {@link #match}: its own if it has rules, else its wildcard's ({@code *.} and the name after
+     * its first label), else the rules without host ({@link #anyHost()}); -1 if none has rules.
      */
-    public int region(String host, int end) {
+    public int host(String name, int end) {
         if (end > 0) {
             // one pass hashes both the host and the wildcard's key (the host minus its first label)
-            long hashes = HostHash.hashSuffixes(host, end);
-            int region = find(host, 0, end, (int) hashes, 0);
-            if (region >= 0) {
-                return region;
+            long hashes = HostHash.hashSuffixes(name, end);
+            int slot = find(name, 0, end, (int) hashes, 0);
+            if (slot >= 0) {
+                return slot;
             }
-            int dot = host.indexOf('.');
+            int dot = name.indexOf('.');
             if (dot > 0 && dot < end - 1) {
-                region = find(host, dot + 1, end, (int) (hashes >>> 32), 1);
-                if (region >= 0) {
-                    return region;
+                slot = find(name, dot + 1, end, (int) (hashes >>> 32), 1);
+                if (slot >= 0) {
+                    return slot;
                 }
             }
         }
         return anyHost;
     }
 
-    /** The region of the rules without host, or -1. */
+    /** The host of the rules without host, or -1. */
     public int anyHost() {
         return anyHost;
     }
 
     // A wildcard key's hash is seeded, so "*.example.com" and "example.com" sit in different slots
-    // and the header's wildcard bit tells them apart when the names are the same.
+    // and the slot's wildcard bit tells them apart when the names are the same.
     private int find(String text, int from, int to, int hash, int wildcard) {
+        long[] h = hosts;
         int mixed = HostHash.mix(hash ^ (wildcard * WILDCARD_SEED));
         int slot = mixed & hostMask;
-        long s;
-        while ((s = hosts[slot]) != 0) {
-            if ((int) (s >>> 32) == mixed) {
-                int region = (int) s - 1;
-                if (keyEquals(region, wildcard, text, from, to)) {
-                    return region;
-                }
+        long info;
+        while ((info = h[2 * slot + 1]) != 0) {
+            long where = h[2 * slot];
+            if ((int) (where >>> 32) == mixed && ((info >>> KEY_SHIFT) & 0x1FF) == (((to - from) << 1) | wildcard)
+                    && keyEquals((int) where - keyLongs(to - from), text, from, to)) {
+                return slot;
             }
             slot = (slot + 1) & hostMask;
         }
         return -1;
     }
 
-    private boolean keyEquals(int region, int wildcard, String text, int from, int to) {
+    private boolean keyEquals(int at, String text, int from, int to) {
         long[] d = data;
-        if ((d[region] >>> 32) != (((long) (to - from) << 1) | wildcard)) {
-            return false;
-        }
-        int at = region + 2;
         long word = 0;
         int wide = 0;
         int shift = 0;
@@ -136,21 +137,20 @@ public final class RouteIndex<V> {
     }
 
     /**
-     * The value of the longest matching path of region {@code region} ({@link #region}): an
+     * The value of the longest matching path of host {@code host} ({@link #host}): an
      * {@code Exact} path equal to {@code path}, else the longest {@code Prefix} whose segments are a
      * prefix of the path's segments, else {@code null}.
      *
      * @param path a normalised request path (starts with {@code /}, no {@code //}, no dot segments)
      */
     @SuppressWarnings("unchecked")
-    public V match(int region, String path) {
+    public V match(int host, String path) {
         long[] d = data;
-        long head = d[region];
-        int capacity = (int) head;
-        int table = region + 2 + keyLongs((int) (head >>> 33));
-        long first = d[region + 1];
-        int base = (int) (first >>> 32);
-        int best = (first & 1) != 0 ? base : -1;   // the value of the longest Prefix so far
+        int table = (int) hosts[2 * host];
+        long info = hosts[2 * host + 1];
+        int capacity = (int) info & ((1 << CAPACITY_BITS) - 1);
+        int base = (int) (info >>> 32);
+        int best = (info & ROOT_PREFIX) != 0 ? base : -1;  // the value of the longest Prefix so far
         int parent = 0;                            // the slot + 1 of path[0, segment - 1)'s node
         int n = path.length();
         int segment = 1;                           // where the current segment starts

@@ -28,7 +28,7 @@ final class RouteIndexLayout<V> {
         int longs = 0;
         int valueCount = 0;
         for (Host<V> host : all) {
-            host.region = longs;
+            host.table = longs + RouteIndex.keyLongs(host.key.length());
             longs += host.longs();
             valueCount += host.valueCount();
         }
@@ -39,17 +39,22 @@ final class RouteIndexLayout<V> {
             next = host.write(data, values, next);
         }
         int capacity = Integer.highestOneBit(Math.max(1, hosts.size() + hosts.size() / 2)) << 1;
-        long[] slots = new long[capacity];
+        long[] slots = new long[2 * (capacity + 1)];  // the last slot is the rules without host's
         for (Host<V> host : hosts) {
             int mixed = HostHash.mix(HostHash.hash(host.key, 0, host.key.length())
                     ^ (host.wildcard * RouteIndex.WILDCARD_SEED));
             int slot = mixed & (capacity - 1);
-            while (slots[slot] != 0) {
+            while (slots[2 * slot + 1] != 0) {
                 slot = (slot + 1) & (capacity - 1);
             }
-            slots[slot] = ((long) mixed << 32) | (host.region + 1);
+            slots[2 * slot] = ((long) mixed << 32) | host.table;
+            slots[2 * slot + 1] = host.info;
         }
-        return new RouteIndex<>(slots, data, values, anyHost == null ? -1 : anyHost.region);
+        if (anyHost != null) {
+            slots[2 * capacity] = anyHost.table;
+            slots[2 * capacity + 1] = anyHost.info;
+        }
+        return new RouteIndex<>(slots, data, values, anyHost != null);
     }
 
     private static final class Host<V> {
@@ -58,7 +63,8 @@ final class RouteIndexLayout<V> {
         final V rootPrefix;
         final List<PathTrie.Flat<V>> nodes;
         final int capacity;
-        int region;
+        int table;  // where the node table starts in data, the key right before it
+        long info;  // the second long of the host slot
 
         Host(String key, int wildcard, PathTrie<V> trie) {
             this.key = key;
@@ -67,6 +73,10 @@ final class RouteIndexLayout<V> {
             this.nodes = trie.flatten();
             // a load of at most 2/3 keeps a miss (a path this host does not serve) to a few probes
             this.capacity = nodes.size() + nodes.size() / 2 + 1;
+            if (key.length() > RouteIndex.MAX_KEY) {
+                throw new IllegalArgumentException("host " + describe() + " is longer than " + RouteIndex.MAX_KEY
+                        + " chars");
+            }
             if (capacity > MAX_SLOTS) {
                 throw new IllegalArgumentException("host " + describe() + " has " + nodes.size()
                         + " path segments; at most " + (MAX_SLOTS * 2 / 3) + " are supported");
@@ -87,7 +97,7 @@ final class RouteIndexLayout<V> {
                 }
                 pool += length > 8 ? (length + 7) >>> 3 : 0;
             }
-            return 2 + RouteIndex.keyLongs(key.length()) + 2 * capacity + pool + (pool & 1);
+            return RouteIndex.keyLongs(key.length()) + 2 * capacity + pool + (pool & 1);
         }
 
         int valueCount() {
@@ -105,13 +115,12 @@ final class RouteIndexLayout<V> {
         // writes the region and the host's values from values[next]; returns the next free value
         int write(long[] data, Object[] values, int next) {
             int base = next;
-            data[region] = ((long) key.length() << 33) | ((long) wildcard << 32) | capacity;
             if (rootPrefix != null) {
                 values[next++] = rootPrefix;
             }
-            data[region + 1] = ((long) base << 32) | (rootPrefix != null ? 1 : 0);
-            Latin1.pack(key, data, region + 2, "host");
-            int table = region + 2 + RouteIndex.keyLongs(key.length());
+            info = ((long) base << 32) | ((long) ((key.length() << 1) | wildcard) << RouteIndex.KEY_SHIFT)
+                    | (rootPrefix != null ? RouteIndex.ROOT_PREFIX : 0) | capacity;
+            Latin1.pack(key, data, table - RouteIndex.keyLongs(key.length()), "host");
             int pool = table + 2 * capacity;
             int[] slotOf = new int[nodes.size()];
             String[] prefixes = new String[nodes.size()];

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 class RouteIndexHostTest {
 
-    // a host's region, found by the value of its path "/"
+    // a host is told by the value of its path "/"
     private static RouteIndex<String> index(Map<String, String> exact, Map<String, String> wildcard, String any) {
         return RouteIndex.of(tries(exact), tries(wildcard), any == null ? null : trie(any));
     }
@@ -27,9 +27,9 @@ class RouteIndexHostTest {
         return trie;
     }
 
-    private static String find(RouteIndex<String> index, String host, int end) {
-        int region = index.region(host, end);
-        return region < 0 ? null : index.match(region, "/");
+    private static String find(RouteIndex<String> index, String name, int end) {
+        int host = index.host(name, end);
+        return host < 0 ? null : index.match(host, "/");
     }
 
     @Test

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 class RouteIndexPathTest {
 
-    // the paths of the rules without host: one region, as every host has
+    // the paths of the rules without host, laid out as every host's are
     private static Paths paths(PathTrie<String> trie) {
         RouteIndex<String> index = RouteIndex.of(Map.of(), Map.of(), trie);
         return path -> index.match(index.anyHost(), path);
@@ -93,8 +93,8 @@ class RouteIndexPathTest {
         second.addPrefix("/a/b", "second-ab");
         second.addPrefix("/", "second-root");
         RouteIndex<String> index = RouteIndex.of(Map.of("first.com", first, "second.com", second), Map.of(), null);
-        int one = index.region("first.com", 9);
-        int two = index.region("second.com", 10);
+        int one = index.host("first.com", 9);
+        int two = index.host("second.com", 10);
         assertEquals("first-a", index.match(one, "/a/b/c"));
         assertNull(index.match(one, "/b"));
         assertEquals("first-x", index.match(one, "/x"));
