@@ -5,11 +5,11 @@ final class HostHash {
     private HostHash() {
     }
 
-    /** The hash of the host {@code text[from, to)}, ignoring ASCII case. */
+    /** The hash of the host {@code text[from, to)}, ignoring ASCII case ({@link #fold}). */
     static int hash(String text, int from, int to) {
         int h = 0;
         for (int i = to - 1; i >= from; i--) {
-            h = step(h, toLower(text.charAt(i)));
+            h = step(h, fold(text.charAt(i)));
         }
         return h;
     }
@@ -27,7 +27,7 @@ final class HostHash {
             if (c == '.') {
                 suffix = h;
             }
-            h = step(h, toLower(c));
+            h = step(h, fold(c));
         }
         return ((long) suffix << 32) | (h & 0xFFFFFFFFL);
     }
@@ -54,7 +54,13 @@ final class HostHash {
         return h ^ (h >>> 15);
     }
 
-    static int toLower(int c) {
-        return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    /**
+     * Folds ASCII capitals to lower case, without a branch: a host name's other chars (lower case
+     * letters, digits, '-', '.') have the 0x20 bit set already. Other chars fold onto chars no key
+     * has (which RouteIndexLayout checks), except control chars, which a key compare rejects
+     * (see RouteIndex.keyEquals).
+     */
+    static int fold(int c) {
+        return c | 0x20;
     }
 }

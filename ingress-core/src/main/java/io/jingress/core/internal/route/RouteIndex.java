@@ -117,12 +117,12 @@ public final class RouteIndex<V> {
     private boolean keyEquals(int at, String text, int from, int to) {
         long[] d = data;
         long word = 0;
-        int wide = 0;
+        int outside = 0;  // its sign bit: a char below 0x20 or above 0xFF
         int shift = 0;
         for (int i = from; i < to; i++) {
-            int c = HostHash.toLower(text.charAt(i));
-            wide |= c;
-            word |= (long) c << shift;
+            int c = text.charAt(i);
+            outside |= (c - 0x20) | (0xFF - c);
+            word |= (long) HostHash.fold(c) << shift;
             shift += 8;
             if (shift == 64) {
                 if (word != d[at++]) {
@@ -132,8 +132,9 @@ public final class RouteIndex<V> {
                 shift = 0;
             }
         }
-        // a char above 0xFF would spill into its neighbour's byte; no key has one
-        return wide <= 0xFF && (shift == 0 || word == d[at]);
+        // a char above 0xFF would spill into its neighbour's byte, a control char would fold onto a
+        // digit, '-' or '.'; no key has either
+        return outside >= 0 && (shift == 0 || word == d[at]);
     }
 
     /**

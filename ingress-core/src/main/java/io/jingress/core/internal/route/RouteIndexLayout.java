@@ -73,6 +73,13 @@ final class RouteIndexLayout<V> {
             this.nodes = trie.flatten();
             // a load of at most 2/3 keeps a miss (a path this host does not serve) to a few probes
             this.capacity = nodes.size() + nodes.size() / 2 + 1;
+            for (int i = 0; i < key.length(); i++) {
+                char c = key.charAt(i);
+                // HostHash.fold is exact on these alone; validated hosts are DNS-1123 names
+                if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.')) {
+                    throw new IllegalArgumentException("host " + describe() + " is not a DNS-1123 name");
+                }
+            }
             if (key.length() > RouteIndex.MAX_KEY) {
                 throw new IllegalArgumentException("host " + describe() + " is longer than " + RouteIndex.MAX_KEY
                         + " chars");

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class RouteIndexHostTest {
 
@@ -75,6 +76,20 @@ class RouteIndexHostTest {
         // packed a byte a char, U+0161 then U+0060 would read as "aa"
         assertNull(find(index, "\u0161\u0060.com", 6));
         assertEquals("aa", find(index, "AA.com", 6));
+    }
+
+    @Test
+    void aControlCharIsNoCapitalOfADigitDashOrDot() {
+        RouteIndex<String> index = index(Map.of("a-0.com", "a"), Map.of(), null);
+        // folded as capitals are (| 0x20), CR would read as '-' and 0x10 as '0'
+        assertNull(find(index, "a\r0.com", 7));
+        assertNull(find(index, "a-\u0010.com", 7));
+        assertEquals("a", find(index, "A-0.COM", 7));
+    }
+
+    @Test
+    void aHostKeyOutsideDns1123IsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> index(Map.of("a_b.com", "a"), Map.of(), null));
     }
 
     @Test
