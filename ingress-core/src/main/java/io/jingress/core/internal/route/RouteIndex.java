@@ -24,8 +24,8 @@ import java.util.Map;
  * first in the low byte. A node slot is two longs: a segment of up to 8 chars, a byte each, the
  * last in the low byte (for a longer one the hash of its whole prefix path in the low 32 bits,
  * where its bytes are in the high 32); and its meta: its parent's slot + 1 (0: the root), its
- * segment's length, whether it has a Prefix and an Exact value and its first value's place after
- * the host's first value. Meta 0 is an empty slot.
+ * segment's length, whether it has a Prefix value, an Exact value and children, and its first
+ * value's place after the host's first value. Meta 0 is an empty slot.
  *
  * @param <V> the value type (a route)
  */
@@ -37,7 +37,8 @@ public final class RouteIndex<V> {
     static final long KEY_MASK = (1L << (PARENT_BITS + LENGTH_BITS)) - 1;  // parent and length
     static final long PREFIX = 1L << 40;
     static final long EXACT = 1L << 41;
-    static final int VALUE_SHIFT = 42;
+    static final long CHILDREN = 1L << 42;
+    static final int VALUE_SHIFT = 43;
 
     static final int CAPACITY_BITS = 22;
     static final long ROOT_PREFIX = 1L << 22;
@@ -153,6 +154,7 @@ public final class RouteIndex<V> {
         int base = (int) (info >>> 32);
         int best = (info & ROOT_PREFIX) != 0 ? base : -1;  // the value of the longest Prefix so far
         int parent = 0;                            // the slot + 1 of path[0, segment - 1)'s node
+        boolean children = true;                   // whether that node has any
         int n = path.length();
         int segment = 1;                           // where the current segment starts
         long word = 0;                             // its last 8 chars, a byte each
@@ -162,7 +164,8 @@ public final class RouteIndex<V> {
             char c = path.charAt(i);
             if (c == '/') {
                 if (i > segment) {
-                    int slot = find(d, table, capacity, parent, h, word, wide, path, segment, i);
+                    // past a leaf no probe is needed: a prefix hit ("/api" for "/api/users/7") ends there
+                    int slot = children ? find(d, table, capacity, parent, h, word, wide, path, segment, i) : -1;
                     if (slot < 0) {
                         return best < 0 ? null : (V) values[best];
                     }
@@ -171,6 +174,7 @@ public final class RouteIndex<V> {
                         best = base + (int) (meta >>> VALUE_SHIFT);
                     }
                     parent = slot + 1;
+                    children = (meta & CHILDREN) != 0;
                 }
                 segment = i + 1;
                 word = 0;
@@ -182,7 +186,7 @@ public final class RouteIndex<V> {
             h = HostHash.step(h, c);
         }
         // the last segment, or after a trailing slash the empty one that holds the Exact path "/a/"
-        if (n >= segment) {
+        if (n >= segment && children) {
             int slot = find(d, table, capacity, parent, h, word, wide, path, segment, n);
             if (slot >= 0) {
                 long meta = d[table + 2 * slot + 1];

@@ -131,6 +131,12 @@ final class RouteIndexLayout<V> {
             int pool = table + 2 * capacity;
             int[] slotOf = new int[nodes.size()];
             String[] prefixes = new String[nodes.size()];
+            boolean[] hasChildren = new boolean[nodes.size()];
+            for (PathTrie.Flat<V> node : nodes) {
+                if (node.parent() >= 0) {
+                    hasChildren[node.parent()] = true;
+                }
+            }
             for (int e = 0; e < nodes.size(); e++) { // a parent comes before its children
                 PathTrie.Flat<V> node = nodes.get(e);
                 String segment = node.segment();
@@ -159,6 +165,9 @@ final class RouteIndexLayout<V> {
                 if (node.exact() != null) {
                     meta |= RouteIndex.EXACT;
                     values[next++] = node.exact();
+                }
+                if (hasChildren[e]) {
+                    meta |= RouteIndex.CHILDREN;
                 }
                 data[table + 2 * slot] = word;
                 data[table + 2 * slot + 1] = meta;
