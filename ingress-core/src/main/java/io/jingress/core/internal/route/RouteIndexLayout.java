@@ -129,33 +129,57 @@ final class RouteIndexLayout<V> {
                     | (rootPrefix != null ? RouteIndex.ROOT_PREFIX : 0) | capacity;
             Latin1.pack(key, data, table - RouteIndex.keyLongs(key.length()), "host");
             int pool = table + 2 * capacity;
-            int[] slotOf = new int[nodes.size()];
-            String[] prefixes = new String[nodes.size()];
-            boolean[] hasChildren = new boolean[nodes.size()];
-            for (PathTrie.Flat<V> node : nodes) {
+            int count = nodes.size();
+            int[] slotOf = new int[count];
+            String[] prefixes = new String[count];
+            int[] hashes = new int[count];
+            int[] childCount = new int[count];
+            for (int e = 0; e < count; e++) {
+                PathTrie.Flat<V> node = nodes.get(e);
                 if (node.parent() >= 0) {
-                    hasChildren[node.parent()] = true;
+                    childCount[node.parent()]++;
+                }
+                // "/a/b" for a node b under a; "/a/" for the empty child that holds the Exact path "/a/"
+                prefixes[e] = (node.parent() < 0 ? "" : prefixes[node.parent()]) + "/" + node.segment();
+                hashes[e] = HostHash.path(prefixes[e]);
+            }
+            // Hashed nodes first, then each only child in the slot after its parent if that is free
+            // (a parent comes before its children, so a chain fills a run of slots), else hashed.
+            boolean[] taken = new boolean[capacity];
+            boolean[] nextSlot = new boolean[count];
+            for (int pass = 0; pass < 2; pass++) {
+                for (int e = 0; e < count; e++) {
+                    int parent = nodes.get(e).parent();
+                    boolean only = parent >= 0 && childCount[parent] == 1;
+                    if (only != (pass == 1)) {
+                        continue;
+                    }
+                    int slot;
+                    int after = only ? (slotOf[parent] + 1 == capacity ? 0 : slotOf[parent] + 1) : -1;
+                    if (only && !taken[after]) {
+                        slot = after;
+                        nextSlot[parent] = true;
+                    } else {
+                        slot = RouteIndex.slotOf(hashes[e], capacity);
+                        while (taken[slot]) {
+                            slot = slot + 1 == capacity ? 0 : slot + 1;
+                        }
+                    }
+                    taken[slot] = true;
+                    slotOf[e] = slot;
                 }
             }
-            for (int e = 0; e < nodes.size(); e++) { // a parent comes before its children
+            for (int e = 0; e < count; e++) {
                 PathTrie.Flat<V> node = nodes.get(e);
                 String segment = node.segment();
-                int parent = node.parent() < 0 ? 0 : slotOf[node.parent()] + 1;
-                // "/a/b" for a node b under a; "/a/" for the empty child that holds the Exact path "/a/"
-                prefixes[e] = (node.parent() < 0 ? "" : prefixes[node.parent()]) + "/" + segment;
-                int hash = HostHash.path(prefixes[e]);
-                int slot = RouteIndex.slotOf(hash, capacity);
-                while (data[table + 2 * slot + 1] != 0) {
-                    slot = slot + 1 == capacity ? 0 : slot + 1;
-                }
-                slotOf[e] = slot;
                 long word;
                 if (segment.length() <= 8) {
                     word = Latin1.word(segment, "path segment");
                 } else {
-                    word = ((long) pool << 32) | (hash & 0xFFFFFFFFL);
+                    word = ((long) pool << 32) | (hashes[e] & 0xFFFFFFFFL);
                     pool += Latin1.pack(segment, data, pool, "path segment");
                 }
+                int parent = node.parent() < 0 ? 0 : slotOf[node.parent()] + 1;
                 long meta = ((long) (next - base) << RouteIndex.VALUE_SHIFT)
                         | ((long) segment.length() << RouteIndex.PARENT_BITS) | parent;
                 if (node.prefix() != null) {
@@ -166,11 +190,14 @@ final class RouteIndexLayout<V> {
                     meta |= RouteIndex.EXACT;
                     values[next++] = node.exact();
                 }
-                if (hasChildren[e]) {
+                if (childCount[e] > 0) {
                     meta |= RouteIndex.CHILDREN;
                 }
-                data[table + 2 * slot] = word;
-                data[table + 2 * slot + 1] = meta;
+                if (nextSlot[e]) {
+                    meta |= RouteIndex.NEXT;
+                }
+                data[table + 2 * slotOf[e]] = word;
+                data[table + 2 * slotOf[e] + 1] = meta;
             }
             return next;
         }

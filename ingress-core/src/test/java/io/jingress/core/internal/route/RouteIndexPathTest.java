@@ -104,6 +104,26 @@ class RouteIndexPathTest {
     }
 
     @Test
+    void everyChainOfSingleSegmentsIsFoundWhereverItsSlotsFellAndNothingBeside() {
+        // thousands of chains fill the table, so some only children sit after their parent and
+        // some had to be hashed elsewhere
+        PathTrie<String> builder = new PathTrie<>();
+        for (int i = 0; i < 3000; i++) {
+            builder.addPrefix("/c" + i + "/x/y", "c" + i);
+            builder.addExact("/e" + i + "/x", "e" + i);
+        }
+        Paths index = paths(builder);
+        for (int i = 0; i < 3000; i++) {
+            assertEquals("c" + i, index.match("/c" + i + "/x/y/z"), "/c" + i);
+            assertNull(index.match("/c" + i + "/x/z"));
+            assertNull(index.match("/c" + i + "/y/y"));
+            assertEquals("e" + i, index.match("/e" + i + "/x"));
+            assertNull(index.match("/e" + i + "/y"));
+            assertNull(index.match("/e" + i + "/x/"));
+        }
+    }
+
+    @Test
     void segmentsLongerThanEightCharsAreComparedInFull() {
         PathTrie<String> builder = new PathTrie<>();
         builder.addPrefix("/reports-2024/quarterly", "q");
