@@ -51,10 +51,13 @@ class RouteIndexHostTest {
 
     @Test
     void theSuffixHashIsTheHashOfTheNameAfterTheFirstDot() {
+        // odd and even lengths, dots in either char of a two-char step
+        for (String name : new String[] {"Pod7.W4.Example.NET", "Pod7.W4.Example.NETS", "Po.d.e.f.gh"}) {
+            long both = HostHash.hashSuffixes(name, name.length());
+            assertEquals(HostHash.hash(name, 0, name.length()), (int) both, name);
+            assertEquals(HostHash.hash(name, name.indexOf('.') + 1, name.length()), (int) (both >>> 32), name);
+        }
         String host = "Pod7.W4.Example.NET";
-        long hashes = HostHash.hashSuffixes(host, host.length());
-        assertEquals(HostHash.hash(host, 0, host.length()), (int) hashes);
-        assertEquals(HostHash.hash(host, 5, host.length()), (int) (hashes >>> 32));
         RouteIndex<String> wildcards = index(Map.of(), Map.of("w4.example.net", "wildcard"), null);
         assertEquals("wildcard", find(wildcards, host, host.length()));
     }
