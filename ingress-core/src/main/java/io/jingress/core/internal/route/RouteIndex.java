@@ -263,9 +263,4 @@ public final class RouteIndex<V> {
     static int keyLongs(int length) {
         return ((length + 15) >>> 4) << 1;
     }
-
-    /** Bytes held by the index's arrays (not the values themselves), for tests and benchmarks. */
-    public long footprint() {
-        return 8L * hosts.length + 8L * data.length + 4L * values.length;
-    }
 }
