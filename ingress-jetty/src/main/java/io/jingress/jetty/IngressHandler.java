@@ -83,10 +83,10 @@ public final class IngressHandler extends Handler.Abstract {
     private final RoutingProxy proxy;
 
     private IngressHandler(Builder builder) {
-        // Declared blocking, as Jetty's ProxyHandler is: handle() itself does not block (the blocking
-        // upgrade connect is handed to the pool), but measured on loopback, running it on the
-        // parsing thread gained nothing over Jetty's dispatch, and a stall there would stop a selector.
-        super(InvocationType.BLOCKING);
+        // handle() never blocks (the blocking upgrade connect is handed to the pool, the access
+        // log is written from the pool), so Jetty runs it on the thread that parsed the request:
+        // on loopback a hand-off to another thread cost as much as the proxying itself.
+        super(InvocationType.NON_BLOCKING);
         this.proxy = new RoutingProxy(builder.router, builder.settings(), new ProxyMetrics());
         addBean(proxy);
     }

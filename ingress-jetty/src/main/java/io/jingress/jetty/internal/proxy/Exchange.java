@@ -43,6 +43,10 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback {
     boolean logged;
     /** Set once the first chunk of the client's body was handed upstream: from then on, no retry. */
     boolean bodyConsumed;
+    /** Whether a stale pooled connection was already replaced by a new one for this request. */
+    boolean staleRetried;
+    /** The upstream connection carrying this request on the fast path, while it does. */
+    volatile UpstreamConnection upstream;
     private Endpoint[] tried;
     private String clientAddress;
     String affinityCookie;
@@ -151,13 +155,22 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback {
     @Override
     public void succeeded() {
         listener.onExchangeEnd(this, proxyToClientResponse.getStatus());
-        proxyToClientCallback.succeeded();
+        if (logged) {
+            // Jetty writes the access log line in this call: never on a selector thread.
+            listener.executor().execute(proxyToClientCallback::succeeded);
+        } else {
+            proxyToClientCallback.succeeded();
+        }
     }
 
     @Override
     public void failed(Throwable failure) {
         listener.onExchangeEnd(this, proxyToClientResponse.getStatus());
-        proxyToClientCallback.failed(failure);
+        if (logged) {
+            listener.executor().execute(() -> proxyToClientCallback.failed(failure));
+        } else {
+            proxyToClientCallback.failed(failure);
+        }
     }
 
     @Override
@@ -168,5 +181,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback {
     /** Told once per request when its response is complete (or failed). */
     interface ExchangeListener {
         void onExchangeEnd(Exchange exchange, int status);
+
+        /** Where a completion that may block (the access log's) runs. */
+        java.util.concurrent.Executor executor();
     }
 }

@@ -26,6 +26,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.proxy.ProxyHandler;
@@ -33,6 +34,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -40,7 +42,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * {@code IngressHandler} is its public face; see its Javadoc for the behaviour and for what is
  * allocated per request.
  */
-public final class RoutingProxy extends ProxyHandler implements Exchange.ExchangeListener {
+public final class RoutingProxy extends ProxyHandler implements Exchange.ExchangeListener, UpstreamRelay {
     private static final Integer[] STATUS_BOXES = new Integer[600];
 
     static {
@@ -54,6 +56,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final ProxyMetrics metrics;
     private final UpgradeTunnel tunnel;
     private final UpstreamOrigins origins = new UpstreamOrigins();
+    private final UpstreamPool pool;
     private volatile int httpsRedirectPort;
 
     public RoutingProxy(Router router, ProxySettings settings, ProxyMetrics metrics) {
@@ -66,6 +69,17 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 .idleTimeout(Duration.ofMillis(settings.readTimeoutMillis()))
                 .build();
         addBean(tunnel);
+        this.pool = new UpstreamPool(settings);
+        addBean(pool);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        Server server = getServer();
+        if (server != null) {
+            pool.executor(server.getThreadPool());
+        }
+        super.doStart();
     }
 
     public ProxyMetrics metrics() {
@@ -135,7 +149,129 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             getServer().getThreadPool().execute(() -> tunnel(exchange));
             return true;
         }
+        if (fitsUpstreamConnection(clientToProxyRequest)) {
+            exchange.addFailureListener(failure -> {
+                UpstreamConnection connection = exchange.upstream;
+                if (connection != null) {
+                    connection.abort(exchange, failure);
+                }
+            });
+            forward(exchange, false);
+            return true;
+        }
         return super.handle(exchange, proxyToClientResponse, exchange);
+    }
+
+    /**
+     * Whether the request goes out on an {@link UpstreamConnection}: an HTTP/1.x request without a
+     * body, which is most of them. The rest (bodies, HTTP/2 clients) take Jetty's {@link ProxyHandler}.
+     */
+    static boolean fitsUpstreamConnection(Request request) {
+        HttpVersion version = request.getConnectionMetaData().getHttpVersion();
+        if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
+            return false;
+        }
+        HttpFields headers = request.getHeaders();
+        return !headers.contains(HttpHeader.TRANSFER_ENCODING) && headers.getLongField(HttpHeader.CONTENT_LENGTH) <= 0
+                && !headers.contains(HttpHeader.EXPECT);
+    }
+
+    /** Sends the exchange to its endpoint on a pooled connection, or on a new one ({@code fresh}: always new). */
+    private void forward(Exchange exchange, boolean fresh) {
+        Endpoint endpoint = exchange.endpoint;
+        if (exchange.logged) {
+            exchange.setAttribute(AccessLog.UPSTREAM_ADDR, endpoint.id());
+        }
+        exchange.upstreamStart = endpoint.onStart();
+        exchange.upstreamOpen = true;
+        exchange.tryStartNanos = System.nanoTime();
+        UpstreamConnection pooled = fresh ? null : pool.take(endpoint);
+        if (pooled != null) {
+            exchange.upstream = pooled;
+            pooled.send(exchange, this);
+            return;
+        }
+        pool.connect(endpoint, new Promise<>() {
+            @Override
+            public void succeeded(UpstreamConnection connection) {
+                exchange.upstream = connection;
+                connection.send(exchange, RoutingProxy.this);
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                onUpstreamFailure(exchange, failure, false, false);
+            }
+        });
+    }
+
+    @Override
+    public void onResponseHead(Exchange exchange, int status, HttpFields serverToProxyHeaders) {
+        if (exchange.logged) {
+            exchange.setAttribute(AccessLog.UPSTREAM_STATUS, status >= 0 && status < STATUS_BOXES.length ? STATUS_BOXES[status] : status);
+        }
+        Response proxyToClientResponse = exchange.proxyToClientResponse();
+        proxyToClientResponse.setStatus(status);
+        copyServerHeaders(exchange, serverToProxyHeaders, proxyToClientResponse.getHeaders());
+    }
+
+    @Override
+    public void onUpstreamComplete(Exchange exchange) {
+        endUpstream(exchange, true);
+    }
+
+    @Override
+    public void onExchangeComplete(Exchange exchange) {
+        exchange.upstream = null;
+        exchange.succeeded();
+    }
+
+    @Override
+    public void onUpstreamFailure(Exchange exchange, Throwable failure, boolean responseBegun, boolean stale) {
+        exchange.upstream = null;
+        if (stale && !exchange.staleRetried && isIdempotent(exchange.getMethod())) {
+            // The upstream closed a pooled connection as we reused it: not the endpoint's fault,
+            // and nothing reached it; once per request, on a new connection.
+            exchange.staleRetried = true;
+            endUpstream(exchange, true);
+            forward(exchange, true);
+            return;
+        }
+        endUpstream(exchange, false);
+        Response proxyToClientResponse = exchange.proxyToClientResponse();
+        if (proxyToClientResponse.isCommitted()) {
+            exchange.failed(failure);
+            return;
+        }
+        if (!responseBegun && retryElsewhere(exchange, failure)) {
+            proxyToClientResponse.reset();
+            forward(exchange, false);
+            return;
+        }
+        proxyToClientResponse.reset();
+        PlainResponses.write(proxyToClientResponse, exchange, isTimeout(failure) ? PlainResponses.GATEWAY_TIMEOUT : PlainResponses.BAD_GATEWAY);
+    }
+
+    @Override
+    public void onClientFailure(Exchange exchange, Throwable failure) {
+        exchange.upstream = null;
+        // The upstream answered (or was about to); it is the client that went away.
+        endUpstream(exchange, true);
+        exchange.failed(failure);
+    }
+
+    /** Picks another endpoint when the failed try may be repeated (see {@link #mayRetry}); false when none. */
+    private boolean retryElsewhere(Exchange exchange, Throwable failure) {
+        if (!mayRetry(exchange, failure)) {
+            return false;
+        }
+        Endpoint next = nextUntried(exchange);
+        if (next == null) {
+            return false;
+        }
+        exchange.endpoint = next;
+        exchange.tries++;
+        return true;
     }
 
     /**
@@ -278,15 +414,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return;
         }
         boolean responseBegan = serverToProxyResponse != null && serverToProxyResponse.getStatus() > 0;
-        if (!responseBegan && mayRetry(exchange, failure)) {
-            Endpoint next = nextUntried(exchange);
-            if (next != null) {
-                exchange.endpoint = next;
-                exchange.tries++;
-                proxyToClientResponse.reset();
-                super.handle(exchange, proxyToClientResponse, proxyToClientCallback);
-                return;
-            }
+        if (!responseBegan && retryElsewhere(exchange, failure)) {
+            proxyToClientResponse.reset();
+            super.handle(exchange, proxyToClientResponse, proxyToClientCallback);
+            return;
         }
         proxyToClientResponse.reset();
         PlainResponses.write(proxyToClientResponse, proxyToClientCallback,
@@ -353,8 +484,38 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         exchange.upstreamNanos = exchange.upstreamNanos < 0 ? spent : exchange.upstreamNanos + spent;
     }
 
+    /** Copies the upstream's response headers, leaving out hop-by-hop ones both by definition and by name. */
+    private static void copyServerHeaders(Exchange exchange, HttpFields serverToProxyHeaders, HttpFields.Mutable proxyToClientHeaders) {
+        String[] connectionNamed = ProxyHeaders.connectionNamed(serverToProxyHeaders);
+        for (HttpField field : serverToProxyHeaders) {
+            if (ProxyHeaders.isHopByHop(field) || ProxyHeaders.isNamedIn(connectionNamed, field)) {
+                continue;
+            }
+            HttpHeader header = field.getHeader();
+            if (header == HttpHeader.DATE || header == HttpHeader.SERVER) {
+                // The server may have set its own already; one of each.
+                proxyToClientHeaders.put(field);
+            } else {
+                proxyToClientHeaders.add(field);
+            }
+        }
+        if (exchange.affinityCookie != null) {
+            proxyToClientHeaders.add(HttpHeader.SET_COOKIE, exchange.affinityCookie);
+        }
+    }
+
+    @Override
+    public Executor executor() {
+        Server server = getServer();
+        Executor executor = server == null ? null : server.getThreadPool();
+        return executor == null ? Runnable::run : executor;
+    }
+
     @Override
     public void onExchangeEnd(Exchange exchange, int status) {
+        if (exchange.logged && exchange.requestId != null) {
+            exchange.setAttribute(AccessLog.REQUEST_ID, exchange.requestId);
+        }
         if (exchange.logged && exchange.upstreamNanos >= 0) {
             exchange.setAttribute(AccessLog.UPSTREAM_NANOS, exchange.upstreamNanos);
         }
@@ -422,7 +583,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
     }
 
-    /** Copies the upstream response, leaving out hop-by-hop headers both by definition and by name. */
+    /** Copies the upstream response to the client. */
     private final class UpstreamResponseListener extends ProxyResponseListener {
         private final Exchange exchange;
         private final Response proxyToClientResponse;
@@ -454,24 +615,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
         @Override
         public void onHeaders(org.eclipse.jetty.client.Response serverToProxyResponse) {
-            HttpFields serverToProxyHeaders = serverToProxyResponse.getHeaders();
-            String[] connectionNamed = ProxyHeaders.connectionNamed(serverToProxyHeaders);
-            HttpFields.Mutable proxyToClientHeaders = proxyToClientResponse.getHeaders();
-            for (HttpField field : serverToProxyHeaders) {
-                if (ProxyHeaders.isHopByHop(field) || ProxyHeaders.isNamedIn(connectionNamed, field)) {
-                    continue;
-                }
-                HttpHeader header = field.getHeader();
-                if (header == HttpHeader.DATE || header == HttpHeader.SERVER) {
-                    // The server may have set its own already; one of each.
-                    proxyToClientHeaders.put(field);
-                } else {
-                    proxyToClientHeaders.add(field);
-                }
-            }
-            if (exchange.affinityCookie != null) {
-                proxyToClientHeaders.add(HttpHeader.SET_COOKIE, exchange.affinityCookie);
-            }
+            copyServerHeaders(exchange, serverToProxyResponse.getHeaders(), proxyToClientResponse.getHeaders());
         }
     }
 }
