@@ -115,6 +115,11 @@ public final class IngressHandler extends Handler.Abstract {
         proxy.httpsRedirectPort(port);
     }
 
+    /** Idle keep-alive connections to endpoints kept now (for tests). */
+    int idleUpstreamConnections() {
+        return proxy.idleUpstreamConnections();
+    }
+
     ProxyMetrics metrics() {
         return proxy.metrics();
     }

@@ -17,7 +17,7 @@ import org.eclipse.jetty.util.Callback;
  * towards the client ({@link Callback}, so the end of every request, whatever its outcome, passes
  * through {@link #succeeded()} or {@link #failed(Throwable)} once).
  */
-final class Exchange extends Request.Wrapper implements PickContext, Callback {
+final class Exchange extends Request.Wrapper implements PickContext, Callback, Runnable {
     private final Response proxyToClientResponse;
     private final Callback proxyToClientCallback;
     private final ExchangeListener listener;
@@ -45,8 +45,6 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback {
     boolean bodyConsumed;
     /** Whether a stale pooled connection was already replaced by a new one for this request. */
     boolean staleRetried;
-    /** The upstream connection carrying this request on the fast path, while it does. */
-    volatile UpstreamConnection upstream;
     private Endpoint[] tried;
     private String clientAddress;
     String affinityCookie;
@@ -150,6 +148,12 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback {
     @Override
     public void setAffinityCookie(String name, String value) {
         affinityCookie = name + "=" + value + "; Path=/; HttpOnly";
+    }
+
+    /** Succeeds: the exchange as a task, for {@link ResumingExecutor#completeHere}. */
+    @Override
+    public void run() {
+        succeeded();
     }
 
     @Override

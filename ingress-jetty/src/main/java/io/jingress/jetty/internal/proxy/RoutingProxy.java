@@ -99,6 +99,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         return router;
     }
 
+    /** Idle keep-alive connections to endpoints kept now, over all endpoints. */
+    public int idleUpstreamConnections() {
+        return pool.idleConnections();
+    }
+
     @Override
     public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback) {
         Exchange exchange = new Exchange(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, this);
@@ -150,12 +155,6 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return true;
         }
         if (fitsUpstreamConnection(clientToProxyRequest)) {
-            exchange.addFailureListener(failure -> {
-                UpstreamConnection connection = exchange.upstream;
-                if (connection != null) {
-                    connection.abort(exchange, failure);
-                }
-            });
             forward(exchange, false);
             return true;
         }
@@ -187,14 +186,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         exchange.tryStartNanos = System.nanoTime();
         UpstreamConnection pooled = fresh ? null : pool.take(endpoint);
         if (pooled != null) {
-            exchange.upstream = pooled;
             pooled.send(exchange, this);
             return;
         }
         pool.connect(endpoint, new Promise<>() {
             @Override
             public void succeeded(UpstreamConnection connection) {
-                exchange.upstream = connection;
                 connection.send(exchange, RoutingProxy.this);
             }
 
@@ -222,13 +219,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     @Override
     public void onExchangeComplete(Exchange exchange) {
-        exchange.upstream = null;
-        exchange.succeeded();
+        ResumingExecutor.completeHere(exchange);
     }
 
     @Override
     public void onUpstreamFailure(Exchange exchange, Throwable failure, boolean responseBegun, boolean stale) {
-        exchange.upstream = null;
         if (stale && !exchange.staleRetried && isIdempotent(exchange.getMethod())) {
             // The upstream closed a pooled connection as we reused it: not the endpoint's fault,
             // and nothing reached it; once per request, on a new connection.
@@ -254,7 +249,6 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     @Override
     public void onClientFailure(Exchange exchange, Throwable failure) {
-        exchange.upstream = null;
         // The upstream answered (or was about to); it is the client that went away.
         endUpstream(exchange, true);
         exchange.failed(failure);

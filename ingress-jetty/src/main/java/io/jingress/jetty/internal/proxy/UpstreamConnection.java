@@ -122,15 +122,6 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         getEndPoint().write(this, bytes);
     }
 
-    /** The client went away: closes this connection and ends the exchange, if it is still this one's. */
-    void abort(Exchange aborted, Throwable cause) {
-        if (exchange == aborted) {
-            // A racy read, settled in step(): only the step holding the counter acts on it.
-            failure = new ClientAbort(cause);
-            resume();
-        }
-    }
-
     @Override
     public void onFillable() {
         resume();
@@ -406,7 +397,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         parseFailure = new IOException("bad response from upstream " + exchange.endpoint.id() + ": " + cause.getReason());
     }
 
-    /** Marks a failure of the client side (a write to it, or its connection closing). */
+    /** Marks a failure of a write to the client. */
     private static final class ClientAbort extends IOException {
         ClientAbort(Throwable cause) {
             super(cause);

@@ -132,6 +132,15 @@ final class UpstreamPool extends ContainerLifeCycle {
         home.connections.offerFirst(connection);
     }
 
+    /** Idle connections kept now, over all endpoints. */
+    int idleConnections() {
+        int idleNow = 0;
+        for (Idle home : idle.values()) {
+            idleNow += home.size.get();
+        }
+        return idleNow;
+    }
+
     /** Forgets a connection that expired or closed while idle. */
     void remove(UpstreamConnection connection) {
         Idle home = connection.home();
