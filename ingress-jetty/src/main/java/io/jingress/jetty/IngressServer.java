@@ -15,6 +15,7 @@ import io.jingress.jetty.internal.admin.AccessLog;
 import io.jingress.jetty.internal.admin.AdminHandler;
 import io.jingress.jetty.internal.admin.ProxyMetrics;
 import io.jingress.jetty.internal.proxy.ConnectionLimit;
+import io.jingress.jetty.internal.proxy.ProxyConnector;
 import io.jingress.jetty.internal.proxy.ResumingExecutor;
 import io.jingress.jetty.internal.tls.TlsCertificates;
 
@@ -103,8 +104,7 @@ public final class IngressServer implements AutoCloseable {
         // Client connections resumed by the end of a proxied exchange read their next request on
         // the completing thread (see ResumingExecutor), not on another thread of the pool.
         ResumingExecutor executor = new ResumingExecutor(threads);
-        this.httpConnector = new ServerConnector(server, executor, null, null, -1, -1,
-                connectionLimit.wrap(new HttpConnectionFactory(http), true));
+        this.httpConnector = new ProxyConnector(server, executor, connectionLimit.wrap(new HttpConnectionFactory(http), true));
         configure(httpConnector, "http", config.httpHost, config.httpPort, config, metrics);
 
         if (config.httpsPort >= 0) {
@@ -119,8 +119,7 @@ public final class IngressServer implements AutoCloseable {
             ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
             alpn.setDefaultProtocol(http11.getProtocol());
             SslConnectionFactory tls = new SslConnectionFactory(certificates.sslContextFactory(), alpn.getProtocol());
-            this.httpsConnector = new ServerConnector(server, executor, null, null, -1, -1,
-                    connectionLimit.wrap(tls, false), alpn, http2, http11);
+            this.httpsConnector = new ProxyConnector(server, executor, connectionLimit.wrap(tls, false), alpn, http2, http11);
             configure(httpsConnector, "https", config.httpsHost, config.httpsPort, config, metrics);
             this.certificateUpdater = this::updateCertificates;
         } else {

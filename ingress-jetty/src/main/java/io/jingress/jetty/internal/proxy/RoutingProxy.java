@@ -189,7 +189,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             pooled.send(exchange, this);
             return;
         }
-        pool.connect(endpoint, new Promise<>() {
+        pool.connect(endpoint, exchange.getConnectionMetaData().getConnector(), new Promise<>() {
             @Override
             public void succeeded(UpstreamConnection connection) {
                 connection.send(exchange, RoutingProxy.this);

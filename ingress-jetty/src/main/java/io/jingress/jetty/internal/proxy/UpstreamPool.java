@@ -15,6 +15,7 @@ import io.jingress.core.lb.Endpoint;
 import org.eclipse.jetty.io.ClientConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.Transport;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
@@ -34,11 +35,13 @@ final class UpstreamPool extends ContainerLifeCycle {
     private final int maxIdlePerEndpoint;
     private final long readTimeoutMillis;
     private final long keepAliveMillis;
+    private final long connectTimeoutMillis;
 
     UpstreamPool(ProxySettings settings) {
         this.maxIdlePerEndpoint = settings.maxConnectionsPerEndpoint();
         this.readTimeoutMillis = settings.readTimeoutMillis();
         this.keepAliveMillis = settings.upstreamKeepAliveMillis();
+        this.connectTimeoutMillis = settings.connectTimeoutMillis();
         connector = new ClientConnector();
         connector.setSelectors(1);
         connector.setConnectTimeout(Duration.ofMillis(settings.connectTimeoutMillis()));
@@ -81,8 +84,12 @@ final class UpstreamPool extends ContainerLifeCycle {
         return null;
     }
 
-    /** Connects to {@code endpoint} without blocking; the promise completes on the connector's thread. */
-    void connect(Endpoint endpoint, Promise<UpstreamConnection> promise) {
+    /**
+     * Connects to {@code endpoint} without blocking, on {@code via}'s selector when the request came
+     * in on a {@link ProxyConnector}, else on this pool's own connector; the promise completes on
+     * the selector thread.
+     */
+    void connect(Endpoint endpoint, Object via, Promise<UpstreamConnection> promise) {
         Idle home = idle.get(endpoint.id());
         if (home == null) {
             InetSocketAddress address;
@@ -98,23 +105,51 @@ final class UpstreamPool extends ContainerLifeCycle {
                 home = fresh;
             }
         }
-        Idle target = home;
+        Connect connect = new Connect(home, promise);
+        if (via instanceof ProxyConnector proxyConnector && proxyConnector.isRunning()) {
+            proxyConnector.connect(home.address, connect, connectTimeoutMillis);
+            return;
+        }
         Map<String, Object> context = new HashMap<>(4);
         context.put(Transport.CONTEXT_KEY, Transport.TCP_IP);
-        context.put(ClientConnectionFactory.CONTEXT_KEY, (ClientConnectionFactory) (endPoint, ignored) ->
-                new UpstreamConnection(endPoint, connector.getExecutor(), this, target, BUFFER_SIZE, MAX_RESPONSE_HEAD_BYTES));
+        context.put(ClientConnectionFactory.CONTEXT_KEY, (ClientConnectionFactory) (endPoint, ignored) -> connect.newConnection(endPoint));
         context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, new Promise<Connection>() {
             @Override
             public void succeeded(Connection connection) {
-                promise.succeeded((UpstreamConnection) connection);
+                connect.succeeded((UpstreamConnection) connection);
             }
 
             @Override
             public void failed(Throwable failure) {
-                promise.failed(failure);
+                connect.failed(failure);
             }
         });
-        connector.connect(target.address, context);
+        connector.connect(home.address, context);
+    }
+
+    /** One connect in progress: makes the connection once the socket is connected, and tells the requester. */
+    final class Connect {
+        private final Idle home;
+        private final Promise<UpstreamConnection> promise;
+
+        Connect(Idle home, Promise<UpstreamConnection> promise) {
+            this.home = home;
+            this.promise = promise;
+        }
+
+        UpstreamConnection newConnection(EndPoint endPoint) {
+            endPoint.setIdleTimeout(readTimeoutMillis);
+            return new UpstreamConnection(endPoint, connector.getExecutor(), UpstreamPool.this, home, BUFFER_SIZE,
+                    MAX_RESPONSE_HEAD_BYTES);
+        }
+
+        void succeeded(UpstreamConnection connection) {
+            promise.succeeded(connection);
+        }
+
+        void failed(Throwable failure) {
+            promise.failed(failure);
+        }
     }
 
     /** Keeps a connection whose exchange ended cleanly, or closes it when enough are kept. */
