@@ -64,10 +64,11 @@ final class RequestHead {
         ensure(n);
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff || (token && (c == ' ' || c == '\t'))) {
+            if ((c < 0x20 && c != '\t') || c == 0x7f || (token && (c == ' ' || c == '\t'))) {
                 throw new IllegalArgumentException("request text not allowed in an HTTP/1.1 head");
             }
-            bytes[length++] = (byte) c;
+            // beyond ISO-8859-1, as Jetty's own generator does
+            bytes[length++] = c > 0xff ? (byte) '?' : (byte) c;
         }
     }
 

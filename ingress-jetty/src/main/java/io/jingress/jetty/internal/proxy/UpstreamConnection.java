@@ -75,6 +75,8 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         this.pool = pool;
         this.home = home;
         this.parser = new HttpParser(this, maxHeadBytes);
+        // An endpoint answers with the same header lines again and again: parsed once per connection.
+        parser.setHeaderCacheSize(1024);
         this.buffer = BufferUtil.allocateDirect(bufferSize);
     }
 
@@ -140,9 +142,9 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
             getEndPoint().close();
             return false;
         }
-        // Active: a pending read fails with the timeout (504); a client that is slow to take the
-        // response is the client connection's idle timeout's business.
-        return phase == Phase.READ;
+        // Active: a pending read, or a request head the upstream does not take, fails with the
+        // timeout (504); a client slow to take the response is its own connection's business.
+        return phase == Phase.READ || phase == Phase.WRITE_HEAD;
     }
 
     @Override
