@@ -16,7 +16,10 @@ import org.eclipse.jetty.util.thread.TryExecutor;
  * either, so the next request can be read and forwarded right there, as nginx does it.
  */
 public final class ResumingExecutor implements TryExecutor {
-    private static final ThreadLocal<boolean[]> COMPLETING = ThreadLocal.withInitial(() -> new boolean[1]);
+    /** How many resumed connections may nest on one stack before the pool takes over. */
+    private static final int MAX_DEPTH = 4;
+    /** [0]: inside a completion (1) or not (0); [1]: connections resumed on this stack now. */
+    private static final ThreadLocal<int[]> STATE = ThreadLocal.withInitial(() -> new int[2]);
 
     private final TryExecutor threads;
 
@@ -26,25 +29,29 @@ public final class ResumingExecutor implements TryExecutor {
 
     /** Runs {@code completion} so that a connection it resumes is resumed on this thread. */
     static void completeHere(Runnable completion) {
-        boolean[] completing = COMPLETING.get();
-        completing[0] = true;
+        int[] state = STATE.get();
+        int outer = state[0];
+        state[0] = 1;
         try {
             completion.run();
         } finally {
-            completing[0] = false;
+            state[0] = outer;
         }
     }
 
     @Override
     public void execute(Runnable task) {
         if (task instanceof Connection) {
-            boolean[] completing = COMPLETING.get();
-            if (completing[0]) {
-                completing[0] = false;
+            int[] state = STATE.get();
+            // A resumed connection may complete another exchange at once, and so on: bounded.
+            if (state[0] == 1 && state[1] < MAX_DEPTH) {
+                state[0] = 0;
+                state[1]++;
                 try {
                     task.run();
                 } finally {
-                    completing[0] = true;
+                    state[1]--;
+                    state[0] = 1;
                 }
                 return;
             }

@@ -26,7 +26,6 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpURI;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.proxy.ProxyHandler;
@@ -34,15 +33,17 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The request path: route, pick, forward with Jetty's {@link ProxyHandler}, retry, report.
+ * The request path: route, pick, forward, retry, report. Body-less HTTP/1.x requests go out on the
+ * proxy's own keep-alive connections ({@link UpstreamForwarder}); the rest (bodies, HTTP/2) with
+ * Jetty's {@link ProxyHandler}, whose hooks this class implements; upgrades through
+ * {@link UpgradeTunnel}. The decisions both paths share are here: retries, headers, accounting.
  * {@code IngressHandler} is its public face; see its Javadoc for the behaviour and for what is
  * allocated per request.
  */
-public final class RoutingProxy extends ProxyHandler implements Exchange.ExchangeListener, UpstreamRelay {
+public final class RoutingProxy extends ProxyHandler implements Exchange.ExchangeListener {
     private static final Integer[] STATUS_BOXES = new Integer[600];
 
     static {
@@ -57,6 +58,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final UpgradeTunnel tunnel;
     private final UpstreamOrigins origins = new UpstreamOrigins();
     private final UpstreamPool pool;
+    private final UpstreamForwarder forwarder;
     private volatile int httpsRedirectPort;
 
     public RoutingProxy(Router router, ProxySettings settings, ProxyMetrics metrics) {
@@ -71,6 +73,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         addBean(tunnel);
         this.pool = new UpstreamPool(settings);
         addBean(pool);
+        this.forwarder = new UpstreamForwarder(this, pool);
     }
 
     @Override
@@ -154,108 +157,15 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             getServer().getThreadPool().execute(() -> tunnel(exchange));
             return true;
         }
-        if (fitsUpstreamConnection(clientToProxyRequest)) {
-            forward(exchange, false);
+        if (UpstreamForwarder.fits(clientToProxyRequest)) {
+            forwarder.forward(exchange, false);
             return true;
         }
         return super.handle(exchange, proxyToClientResponse, exchange);
     }
 
-    /**
-     * Whether the request goes out on an {@link UpstreamConnection}: an HTTP/1.x request without a
-     * body, which is most of them. The rest (bodies, HTTP/2 clients) take Jetty's {@link ProxyHandler}.
-     */
-    static boolean fitsUpstreamConnection(Request request) {
-        HttpVersion version = request.getConnectionMetaData().getHttpVersion();
-        if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
-            return false;
-        }
-        HttpFields headers = request.getHeaders();
-        return !headers.contains(HttpHeader.TRANSFER_ENCODING) && headers.getLongField(HttpHeader.CONTENT_LENGTH) <= 0
-                && !headers.contains(HttpHeader.EXPECT);
-    }
-
-    /** Sends the exchange to its endpoint on a pooled connection, or on a new one ({@code fresh}: always new). */
-    private void forward(Exchange exchange, boolean fresh) {
-        Endpoint endpoint = exchange.endpoint;
-        if (exchange.logged) {
-            exchange.setAttribute(AccessLog.UPSTREAM_ADDR, endpoint.id());
-        }
-        exchange.upstreamStart = endpoint.onStart();
-        exchange.upstreamOpen = true;
-        exchange.tryStartNanos = System.nanoTime();
-        UpstreamConnection pooled = fresh ? null : pool.take(endpoint);
-        if (pooled != null) {
-            pooled.send(exchange, this);
-            return;
-        }
-        pool.connect(endpoint, exchange.getConnectionMetaData().getConnector(), new Promise<>() {
-            @Override
-            public void succeeded(UpstreamConnection connection) {
-                connection.send(exchange, RoutingProxy.this);
-            }
-
-            @Override
-            public void failed(Throwable failure) {
-                onUpstreamFailure(exchange, failure, false, false);
-            }
-        });
-    }
-
-    @Override
-    public void onResponseHead(Exchange exchange, int status, HttpFields serverToProxyHeaders) {
-        if (exchange.logged) {
-            exchange.setAttribute(AccessLog.UPSTREAM_STATUS, status >= 0 && status < STATUS_BOXES.length ? STATUS_BOXES[status] : status);
-        }
-        Response proxyToClientResponse = exchange.proxyToClientResponse();
-        proxyToClientResponse.setStatus(status);
-        copyServerHeaders(exchange, serverToProxyHeaders, proxyToClientResponse.getHeaders());
-    }
-
-    @Override
-    public void onUpstreamComplete(Exchange exchange) {
-        endUpstream(exchange, true);
-    }
-
-    @Override
-    public void onExchangeComplete(Exchange exchange) {
-        ResumingExecutor.completeHere(exchange);
-    }
-
-    @Override
-    public void onUpstreamFailure(Exchange exchange, Throwable failure, boolean responseBegun, boolean stale) {
-        if (stale && !exchange.staleRetried && isIdempotent(exchange.getMethod())) {
-            // The upstream closed a pooled connection as we reused it: not the endpoint's fault,
-            // and nothing reached it; once per request, on a new connection.
-            exchange.staleRetried = true;
-            endUpstream(exchange, true);
-            forward(exchange, true);
-            return;
-        }
-        endUpstream(exchange, false);
-        Response proxyToClientResponse = exchange.proxyToClientResponse();
-        if (proxyToClientResponse.isCommitted()) {
-            exchange.failed(failure);
-            return;
-        }
-        if (!responseBegun && retryElsewhere(exchange, failure)) {
-            proxyToClientResponse.reset();
-            forward(exchange, false);
-            return;
-        }
-        proxyToClientResponse.reset();
-        PlainResponses.write(proxyToClientResponse, exchange, isTimeout(failure) ? PlainResponses.GATEWAY_TIMEOUT : PlainResponses.BAD_GATEWAY);
-    }
-
-    @Override
-    public void onClientFailure(Exchange exchange, Throwable failure) {
-        // The upstream answered (or was about to); it is the client that went away.
-        endUpstream(exchange, true);
-        exchange.failed(failure);
-    }
-
     /** Picks another endpoint when the failed try may be repeated (see {@link #mayRetry}); false when none. */
-    private boolean retryElsewhere(Exchange exchange, Throwable failure) {
+    boolean retryElsewhere(Exchange exchange, Throwable failure) {
         if (!mayRetry(exchange, failure)) {
             return false;
         }
@@ -467,7 +377,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     }
 
     /** Ends the current upstream try, once: on the upstream's last byte, or on its failure. */
-    private static void endUpstream(Exchange exchange, boolean success) {
+    static void endUpstream(Exchange exchange, boolean success) {
         if (!exchange.upstreamOpen) {
             return;
         }
@@ -479,7 +389,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     }
 
     /** Copies the upstream's response headers, leaving out hop-by-hop ones both by definition and by name. */
-    private static void copyServerHeaders(Exchange exchange, HttpFields serverToProxyHeaders, HttpFields.Mutable proxyToClientHeaders) {
+    static void copyServerHeaders(Exchange exchange, HttpFields serverToProxyHeaders, HttpFields.Mutable proxyToClientHeaders) {
         String[] connectionNamed = ProxyHeaders.connectionNamed(serverToProxyHeaders);
         for (HttpField field : serverToProxyHeaders) {
             if (ProxyHeaders.isHopByHop(field) || ProxyHeaders.isNamedIn(connectionNamed, field)) {
@@ -496,6 +406,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         if (exchange.affinityCookie != null) {
             proxyToClientHeaders.add(HttpHeader.SET_COOKIE, exchange.affinityCookie);
         }
+    }
+
+    /** The boxed status for a request attribute, without allocating for the usual ones. */
+    static Integer statusBox(int status) {
+        return status >= 0 && status < STATUS_BOXES.length ? STATUS_BOXES[status] : status;
     }
 
     @Override
@@ -594,7 +509,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             super.onBegin(serverToProxyResponse);
             int status = serverToProxyResponse.getStatus();
             if (exchange.logged) {
-                exchange.setAttribute(AccessLog.UPSTREAM_STATUS, status >= 0 && status < STATUS_BOXES.length ? STATUS_BOXES[status] : status);
+                exchange.setAttribute(AccessLog.UPSTREAM_STATUS, statusBox(status));
             }
         }
 
