@@ -406,6 +406,12 @@ public final class IngressServer implements AutoCloseable {
             return this;
         }
 
+        /** See {@link IngressHandler.Builder#upstreamKeepAlive(Duration)}. Default 60 s. */
+        public Builder upstreamKeepAlive(Duration timeout) {
+            handler.upstreamKeepAlive(timeout);
+            return this;
+        }
+
         /** See {@link IngressHandler.Builder#maxConnectionsPerEndpoint(int)}. Default 256. */
         public Builder maxConnectionsPerEndpoint(int max) {
             handler.maxConnectionsPerEndpoint(max);

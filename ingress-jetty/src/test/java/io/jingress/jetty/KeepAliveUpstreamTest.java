@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -74,6 +75,18 @@ class KeepAliveUpstreamTest {
 
         assertEquals(1, backend.connections());
         assertEquals(List.of("1/1", "1/2", "1/3"), served);
+    }
+
+    @Test
+    void idleUpstreamConnectionIsClosedAfterTheKeepAliveTime() throws Exception {
+        ScriptedBackend backend = backend((connection, request, head) -> Answer.thenHoldUntilPeerCloses(OK));
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", backend.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).upstreamKeepAlive(Duration.ofMillis(200)));
+
+        assertEquals("ok", get(proxy, "/").getContentAsString());
+
+        assertTrue(backend.awaitPeerClosedWhileHeld(10, TimeUnit.SECONDS), "the proxy closed the idle connection");
+        Await.until(() -> proxy.handler().idleUpstreamConnections() == 0, "the pool forgot it");
     }
 
     @Test
