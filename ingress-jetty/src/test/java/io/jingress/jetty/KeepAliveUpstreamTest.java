@@ -90,6 +90,20 @@ class KeepAliveUpstreamTest {
     }
 
     @Test
+    void endpointNamedByDnsIsReachedWithoutItsOwnConnectionPool() throws Exception {
+        // An ExternalName Service: its name is looked up off the selector threads, by Jetty's client.
+        ScriptedBackend backend = backend((connection, request, head) -> Answer.keepOpen(OK));
+        TestRoutes routes = TestRoutes.create().routeToExternalName("app.test", "/", "external", "localhost", backend.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        ContentResponse response = get(proxy, "/");
+
+        assertEquals(200, response.getStatus());
+        assertEquals("ok", response.getContentAsString());
+        assertEquals(0, proxy.handler().idleUpstreamConnections());
+    }
+
+    @Test
     void upstreamConnectionThatSaidCloseIsNotReused() throws Exception {
         // The backend keeps reading after "Connection: close": a proxy that reused the connection
         // would show up as a second request on connection 1.

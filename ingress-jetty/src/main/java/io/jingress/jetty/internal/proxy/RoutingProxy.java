@@ -157,7 +157,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             getServer().getThreadPool().execute(() -> tunnel(exchange));
             return true;
         }
-        if (UpstreamForwarder.fits(clientToProxyRequest)) {
+        if (UpstreamForwarder.fits(clientToProxyRequest, endpoint)) {
             forwarder.forward(exchange, false);
             return true;
         }

@@ -28,16 +28,35 @@ final class UpstreamForwarder implements UpstreamRelay {
 
     /**
      * Whether the request goes out on an {@link UpstreamConnection}: an HTTP/1.x request without a
-     * body, which is most of them. The rest (bodies, HTTP/2 clients) take Jetty's {@code ProxyHandler}.
+     * body, which is most of them, to an endpoint given by IP address. The rest (bodies, HTTP/2
+     * clients, ExternalName Services, whose DNS names must not be resolved on a selector thread)
+     * take Jetty's {@code ProxyHandler}.
      */
-    static boolean fits(Request request) {
+    static boolean fits(Request request, Endpoint endpoint) {
         HttpVersion version = request.getConnectionMetaData().getHttpVersion();
         if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
             return false;
         }
         HttpFields headers = request.getHeaders();
         return !headers.contains(HttpHeader.TRANSFER_ENCODING) && headers.getLongField(HttpHeader.CONTENT_LENGTH) <= 0
-                && !headers.contains(HttpHeader.EXPECT);
+                && !headers.contains(HttpHeader.EXPECT) && isIpLiteral(endpoint.address());
+    }
+
+    /** Whether an address is an IPv4 or IPv6 literal, which needs no name lookup. */
+    static boolean isIpLiteral(String address) {
+        if (address.isEmpty()) {
+            return false;
+        }
+        if (address.indexOf(':') >= 0) {
+            return true;
+        }
+        for (int i = 0; i < address.length(); i++) {
+            char c = address.charAt(i);
+            if (c != '.' && (c < '0' || c > '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Sends the exchange to its endpoint on a pooled connection, or on a new one ({@code fresh}: always new). */

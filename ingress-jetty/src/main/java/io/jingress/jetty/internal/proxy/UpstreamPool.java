@@ -1,6 +1,7 @@
 package io.jingress.jetty.internal.proxy;
 
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -92,6 +93,11 @@ final class UpstreamPool extends ContainerLifeCycle {
     void connect(Endpoint endpoint, Object via, Promise<UpstreamConnection> promise) {
         Idle home = idle.get(endpoint.id());
         if (home == null) {
+            if (!UpstreamForwarder.isIpLiteral(endpoint.address())) {
+                // a name lookup would block the selector thread this runs on
+                promise.failed(new UnknownHostException("not an IP address: " + endpoint.address()));
+                return;
+            }
             InetSocketAddress address;
             try {
                 address = new InetSocketAddress(endpoint.address(), endpoint.port());
