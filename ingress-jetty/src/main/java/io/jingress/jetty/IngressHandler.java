@@ -70,8 +70,8 @@ import org.eclipse.jetty.util.Callback;
  *
  * <h2>How requests travel</h2>
  * The handler is non-blocking: Jetty calls it on the thread that parsed the request. A body-less
- * HTTP/1.x request (most of them) goes out on the proxy's own HTTP/1.1 keep-alive connection to
- * the endpoint: the request head in one write, the response parsed as it arrives and each piece
+ * HTTP/1.x request (most of them) to an endpoint given by IP address goes out on the proxy's own
+ * HTTP/1.1 keep-alive connection to the endpoint: the request head in one write, the response parsed as it arrives and each piece
  * written to the client before the next read (flow control), no thread hand-off. Idle connections
  * are kept per endpoint (up to {@link Builder#maxConnectionsPerEndpoint}, the most recently used
  * first) for {@link Builder#upstreamKeepAlive}; a connection is not reused after
@@ -80,7 +80,8 @@ import org.eclipse.jetty.util.Callback;
  * connection once, for idempotent requests, without counting as a try. Under
  * {@link IngressServer}, these connections live on the client connector's own selector, and the
  * next request of a client connection is read on the thread that finished the previous one, as an
- * nginx worker does. Requests with a body, and HTTP/2 clients, are forwarded by Jetty's
+ * nginx worker does. Requests with a body, HTTP/2 clients and ExternalName Services (a DNS name,
+ * looked up off the selector threads) are forwarded by Jetty's
  * {@code ProxyHandler} and {@code HttpClient} (same headers, retries and accounting), whose
  * connection pool {@link Builder#maxConnectionsPerEndpoint} and {@link Builder#maxQueuedPerEndpoint}
  * bound. With a request log, the end of each request is handed to the thread pool, so that
