@@ -11,6 +11,7 @@
 # JINGRESS_JAVA_OPTS replaces the JVM options of jingress (default below: the parallel collector
 # and a fixed 1 GiB heap, which took 10-15% less CPU per request than the default G1 here);
 # JINGRESS_JAR runs another build of jingress.jar (to compare two builds in the same conditions).
+# BENCH_PORT_BASE moves the four loopback ports (default 18080..18083) off ports already taken.
 set -euo pipefail
 
 duration=15
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
     --connections) connections=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "compare-nginx.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -33,10 +34,11 @@ done
 java_opts=${JINGRESS_JAVA_OPTS--XX:+UseParallelGC -Xms1g -Xmx1g}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 jar=${JINGRESS_JAR:-$repo/examples/target/jingress.jar}
-backend_port=18080
-nginx_port=18081
-jingress_port=18082
-jingress_admin=18083
+port_base=${BENCH_PORT_BASE:-18080}
+backend_port=$port_base
+nginx_port=$((port_base + 1))
+jingress_port=$((port_base + 2))
+jingress_admin=$((port_base + 3))
 host=bench.jingress.local
 
 need() { command -v "$1" >/dev/null 2>&1; }

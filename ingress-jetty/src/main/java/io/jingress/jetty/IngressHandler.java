@@ -68,25 +68,46 @@ import org.eclipse.jetty.util.Callback;
  * {@link org.eclipse.jetty.server.RequestLog}, the request attributes an access log reads (route,
  * upstream address, status and time, request id) are set.
  *
+ * <h2>How requests travel</h2>
+ * The handler is non-blocking: Jetty calls it on the thread that parsed the request. A body-less
+ * HTTP/1.x request (most of them) to an endpoint given by IP address goes out on the proxy's own
+ * HTTP/1.1 keep-alive connection to the endpoint: the request head in one write, the response parsed as it arrives and each piece
+ * written to the client before the next read (flow control), no thread hand-off. Idle connections
+ * are kept per endpoint (up to {@link Builder#maxConnectionsPerEndpoint}, the most recently used
+ * first) for {@link Builder#upstreamKeepAlive}; a connection is not reused after
+ * {@code Connection: close}, an HTTP/1.0 answer, a body delimited by the close, or any exchange
+ * that did not end cleanly; one the endpoint closed while it sat idle is replaced by a new
+ * connection once, for idempotent requests, without counting as a try. Under
+ * {@link IngressServer}, these connections live on the client connector's own selector, and the
+ * next request of a client connection is read on the thread that finished the previous one, as an
+ * nginx worker does. Requests with a body, HTTP/2 clients and ExternalName Services (a DNS name,
+ * looked up off the selector threads) are forwarded by Jetty's
+ * {@code ProxyHandler} and {@code HttpClient} (same headers, retries and accounting), whose
+ * connection pool {@link Builder#maxConnectionsPerEndpoint} and {@link Builder#maxQueuedPerEndpoint}
+ * bound. With a request log, the end of each request is handed to the thread pool, so that
+ * writing the line never stalls a selector.
+ *
  * <h2>Per-request cost</h2>
- * No lock and no logging on the request path. Matching allocates nothing. Allocated per request:
- * one {@code Exchange} (the request wrapper, the balancer's {@code PickContext} and the completion
- * callback in one object, so no attribute lookups and no callback wrappers); the path-and-query
- * string when there is a query; Jetty's upstream request, its header fields and response
- * listener (the {@code ProxyHandler} machinery, which needs them); two small header-writing
- * lambdas; a generated request id when the client sent none; and only with a request log, the
- * map Jetty keeps request attributes in and the boxed upstream latency. Metrics count on
- * pre-allocated counters. The list of headers named in {@code Connection} is only allocated when
- * a {@code Connection} header names any.
+ * No lock and no logging on the request path. Matching allocates nothing. Allocated per request on
+ * the own-connection path: one {@code Exchange} (the request wrapper, the balancer's
+ * {@code PickContext} and the completion callback in one object, so no attribute lookups and no
+ * callback wrappers); the path-and-query string when there is a query; the few header fields the
+ * proxy adds (the request head itself is encoded into a buffer the connection keeps); a
+ * generated request id when the client sent none; and only with a request log, the map Jetty keeps
+ * request attributes in and the boxed upstream latency. Jetty's request and response objects come
+ * on top. The {@code ProxyHandler} path also allocates Jetty's upstream request, its header fields
+ * and response listener, and two small header-writing lambdas. Metrics count on pre-allocated
+ * counters. The list of headers named in {@code Connection} is only allocated when a
+ * {@code Connection} header names any.
  */
 public final class IngressHandler extends Handler.Abstract {
     private final RoutingProxy proxy;
 
     private IngressHandler(Builder builder) {
-        // Declared blocking, as Jetty's ProxyHandler is: handle() itself does not block (the blocking
-        // upgrade connect is handed to the pool), but measured on loopback, running it on the
-        // parsing thread gained nothing over Jetty's dispatch, and a stall there would stop a selector.
-        super(InvocationType.BLOCKING);
+        // handle() never blocks (the blocking upgrade connect is handed to the pool, the access
+        // log is written from the pool), so Jetty runs it on the thread that parsed the request:
+        // on loopback a hand-off to another thread cost as much as the proxying itself.
+        super(InvocationType.NON_BLOCKING);
         this.proxy = new RoutingProxy(builder.router, builder.settings(), new ProxyMetrics());
         addBean(proxy);
     }
@@ -113,6 +134,11 @@ public final class IngressHandler extends Handler.Abstract {
 
     void httpsRedirectPort(int port) {
         proxy.httpsRedirectPort(port);
+    }
+
+    /** Idle keep-alive connections to endpoints kept now (for tests). */
+    int idleUpstreamConnections() {
+        return proxy.idleUpstreamConnections();
     }
 
     ProxyMetrics metrics() {
@@ -173,13 +199,19 @@ public final class IngressHandler extends Handler.Abstract {
             return this;
         }
 
-        /** Pooled keep-alive connections per endpoint. Default 256. */
+        /**
+         * Idle keep-alive connections kept per endpoint (like nginx's {@code keepalive}); for
+         * requests with a body, the most connections per endpoint. Default 256.
+         */
         public Builder maxConnectionsPerEndpoint(int max) {
             this.maxConnectionsPerEndpoint = atLeast(max, 1, "maxConnectionsPerEndpoint");
             return this;
         }
 
-        /** Requests that may wait for a pooled connection per endpoint before failing with 502. Default 4096. */
+        /**
+         * Requests with a body that may wait for a connection per endpoint before failing with 502.
+         * Default 4096.
+         */
         public Builder maxQueuedPerEndpoint(int max) {
             this.maxQueuedPerEndpoint = atLeast(max, 1, "maxQueuedPerEndpoint");
             return this;

@@ -15,6 +15,8 @@ import io.jingress.jetty.internal.admin.AccessLog;
 import io.jingress.jetty.internal.admin.AdminHandler;
 import io.jingress.jetty.internal.admin.ProxyMetrics;
 import io.jingress.jetty.internal.proxy.ConnectionLimit;
+import io.jingress.jetty.internal.proxy.ProxyConnector;
+import io.jingress.jetty.internal.proxy.ResumingExecutor;
 import io.jingress.jetty.internal.tls.TlsCertificates;
 
 import org.eclipse.jetty.http.UriCompliance;
@@ -99,7 +101,10 @@ public final class IngressServer implements AutoCloseable {
         this.connectionLimit = new ConnectionLimit(config.maxConnections);
         HttpConfiguration http = httpConfiguration(config);
 
-        this.httpConnector = new ServerConnector(server, connectionLimit.wrap(new HttpConnectionFactory(http), true));
+        // Client connections resumed by the end of a proxied exchange read their next request on
+        // the completing thread (see ResumingExecutor), not on another thread of the pool.
+        ResumingExecutor executor = new ResumingExecutor(threads);
+        this.httpConnector = new ProxyConnector(server, executor, connectionLimit.wrap(new HttpConnectionFactory(http), true));
         configure(httpConnector, "http", config.httpHost, config.httpPort, config, metrics);
 
         if (config.httpsPort >= 0) {
@@ -114,7 +119,7 @@ public final class IngressServer implements AutoCloseable {
             ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
             alpn.setDefaultProtocol(http11.getProtocol());
             SslConnectionFactory tls = new SslConnectionFactory(certificates.sslContextFactory(), alpn.getProtocol());
-            this.httpsConnector = new ServerConnector(server, connectionLimit.wrap(tls, false), alpn, http2, http11);
+            this.httpsConnector = new ProxyConnector(server, executor, connectionLimit.wrap(tls, false), alpn, http2, http11);
             configure(httpsConnector, "https", config.httpsHost, config.httpsPort, config, metrics);
             this.certificateUpdater = this::updateCertificates;
         } else {
@@ -398,6 +403,12 @@ public final class IngressServer implements AutoCloseable {
         /** See {@link IngressHandler.Builder#readTimeout(Duration)}. Default 60 s. */
         public Builder readTimeout(Duration timeout) {
             handler.readTimeout(timeout);
+            return this;
+        }
+
+        /** See {@link IngressHandler.Builder#upstreamKeepAlive(Duration)}. Default 60 s. */
+        public Builder upstreamKeepAlive(Duration timeout) {
+            handler.upstreamKeepAlive(timeout);
             return this;
         }
 

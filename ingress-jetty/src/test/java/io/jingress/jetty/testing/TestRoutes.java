@@ -68,6 +68,14 @@ public final class TestRoutes {
         return apply();
     }
 
+    /** Routes to an ExternalName Service: the endpoint is {@code externalName}:{@code port}, a DNS name. */
+    public TestRoutes routeToExternalName(String host, String path, String service, String externalName, int port) {
+        ingressList.add(Ingress.builder("default", "ingress-" + (++ingresses))
+                .rule(IngressRule.of(host, HttpIngressPath.prefix(path, IngressBackend.service(service, port)))).build());
+        services.add(new Service("default", service, "ExternalName", List.of(Service.Port.of("http", port, port)), externalName));
+        return apply();
+    }
+
     /** Routes to a Service that does not exist (the proxy answers 503). */
     public TestRoutes routeToMissingService(String host, String path, String service) {
         ingressList.add(ingress(host, path, service).build());

@@ -17,7 +17,7 @@ import org.eclipse.jetty.util.Callback;
  * towards the client ({@link Callback}, so the end of every request, whatever its outcome, passes
  * through {@link #succeeded()} or {@link #failed(Throwable)} once).
  */
-final class Exchange extends Request.Wrapper implements PickContext, Callback {
+final class Exchange extends Request.Wrapper implements PickContext, Callback, Runnable {
     private final Response proxyToClientResponse;
     private final Callback proxyToClientCallback;
     private final ExchangeListener listener;
@@ -43,6 +43,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback {
     boolean logged;
     /** Set once the first chunk of the client's body was handed upstream: from then on, no retry. */
     boolean bodyConsumed;
+    /** Whether a stale pooled connection was already replaced by a new one for this request. */
+    boolean staleRetried;
     private Endpoint[] tried;
     private String clientAddress;
     String affinityCookie;
@@ -148,16 +150,31 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback {
         affinityCookie = name + "=" + value + "; Path=/; HttpOnly";
     }
 
+    /** Succeeds: the exchange as a task, for {@link ResumingExecutor#completeHere}. */
+    @Override
+    public void run() {
+        succeeded();
+    }
+
     @Override
     public void succeeded() {
         listener.onExchangeEnd(this, proxyToClientResponse.getStatus());
-        proxyToClientCallback.succeeded();
+        if (logged) {
+            // Jetty writes the access log line in this call: never on a selector thread.
+            listener.executor().execute(proxyToClientCallback::succeeded);
+        } else {
+            proxyToClientCallback.succeeded();
+        }
     }
 
     @Override
     public void failed(Throwable failure) {
         listener.onExchangeEnd(this, proxyToClientResponse.getStatus());
-        proxyToClientCallback.failed(failure);
+        if (logged) {
+            listener.executor().execute(() -> proxyToClientCallback.failed(failure));
+        } else {
+            proxyToClientCallback.failed(failure);
+        }
     }
 
     @Override
@@ -168,5 +185,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback {
     /** Told once per request when its response is complete (or failed). */
     interface ExchangeListener {
         void onExchangeEnd(Exchange exchange, int status);
+
+        /** Where a completion that may block (the access log's) runs. */
+        java.util.concurrent.Executor executor();
     }
 }

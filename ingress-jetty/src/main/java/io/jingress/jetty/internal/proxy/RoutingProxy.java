@@ -36,7 +36,10 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The request path: route, pick, forward with Jetty's {@link ProxyHandler}, retry, report.
+ * The request path: route, pick, forward, retry, report. Body-less HTTP/1.x requests go out on the
+ * proxy's own keep-alive connections ({@link UpstreamForwarder}); the rest (bodies, HTTP/2) with
+ * Jetty's {@link ProxyHandler}, whose hooks this class implements; upgrades through
+ * {@link UpgradeTunnel}. The decisions both paths share are here: retries, headers, accounting.
  * {@code IngressHandler} is its public face; see its Javadoc for the behaviour and for what is
  * allocated per request.
  */
@@ -54,6 +57,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final ProxyMetrics metrics;
     private final UpgradeTunnel tunnel;
     private final UpstreamOrigins origins = new UpstreamOrigins();
+    private final UpstreamPool pool;
+    private final UpstreamForwarder forwarder;
     private volatile int httpsRedirectPort;
 
     public RoutingProxy(Router router, ProxySettings settings, ProxyMetrics metrics) {
@@ -66,6 +71,18 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 .idleTimeout(Duration.ofMillis(settings.readTimeoutMillis()))
                 .build();
         addBean(tunnel);
+        this.pool = new UpstreamPool(settings);
+        addBean(pool);
+        this.forwarder = new UpstreamForwarder(this, pool);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        Server server = getServer();
+        if (server != null) {
+            pool.executor(server.getThreadPool());
+        }
+        super.doStart();
     }
 
     public ProxyMetrics metrics() {
@@ -83,6 +100,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     public Router router() {
         return router;
+    }
+
+    /** Idle keep-alive connections to endpoints kept now, over all endpoints. */
+    public int idleUpstreamConnections() {
+        return pool.idleConnections();
     }
 
     @Override
@@ -135,7 +157,25 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             getServer().getThreadPool().execute(() -> tunnel(exchange));
             return true;
         }
+        if (UpstreamForwarder.fits(clientToProxyRequest, endpoint)) {
+            forwarder.forward(exchange, false);
+            return true;
+        }
         return super.handle(exchange, proxyToClientResponse, exchange);
+    }
+
+    /** Picks another endpoint when the failed try may be repeated (see {@link #mayRetry}); false when none. */
+    boolean retryElsewhere(Exchange exchange, Throwable failure) {
+        if (!mayRetry(exchange, failure)) {
+            return false;
+        }
+        Endpoint next = nextUntried(exchange);
+        if (next == null) {
+            return false;
+        }
+        exchange.endpoint = next;
+        exchange.tries++;
+        return true;
     }
 
     /**
@@ -278,15 +318,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return;
         }
         boolean responseBegan = serverToProxyResponse != null && serverToProxyResponse.getStatus() > 0;
-        if (!responseBegan && mayRetry(exchange, failure)) {
-            Endpoint next = nextUntried(exchange);
-            if (next != null) {
-                exchange.endpoint = next;
-                exchange.tries++;
-                proxyToClientResponse.reset();
-                super.handle(exchange, proxyToClientResponse, proxyToClientCallback);
-                return;
-            }
+        if (!responseBegan && retryElsewhere(exchange, failure)) {
+            proxyToClientResponse.reset();
+            super.handle(exchange, proxyToClientResponse, proxyToClientCallback);
+            return;
         }
         proxyToClientResponse.reset();
         PlainResponses.write(proxyToClientResponse, proxyToClientCallback,
@@ -342,7 +377,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     }
 
     /** Ends the current upstream try, once: on the upstream's last byte, or on its failure. */
-    private static void endUpstream(Exchange exchange, boolean success) {
+    static void endUpstream(Exchange exchange, boolean success) {
         if (!exchange.upstreamOpen) {
             return;
         }
@@ -353,8 +388,43 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         exchange.upstreamNanos = exchange.upstreamNanos < 0 ? spent : exchange.upstreamNanos + spent;
     }
 
+    /** Copies the upstream's response headers, leaving out hop-by-hop ones both by definition and by name. */
+    static void copyServerHeaders(Exchange exchange, HttpFields serverToProxyHeaders, HttpFields.Mutable proxyToClientHeaders) {
+        String[] connectionNamed = ProxyHeaders.connectionNamed(serverToProxyHeaders);
+        for (HttpField field : serverToProxyHeaders) {
+            if (ProxyHeaders.isHopByHop(field) || ProxyHeaders.isNamedIn(connectionNamed, field)) {
+                continue;
+            }
+            HttpHeader header = field.getHeader();
+            if (header == HttpHeader.DATE || header == HttpHeader.SERVER) {
+                // The server may have set its own already; one of each.
+                proxyToClientHeaders.put(field);
+            } else {
+                proxyToClientHeaders.add(field);
+            }
+        }
+        if (exchange.affinityCookie != null) {
+            proxyToClientHeaders.add(HttpHeader.SET_COOKIE, exchange.affinityCookie);
+        }
+    }
+
+    /** The boxed status for a request attribute, without allocating for the usual ones. */
+    static Integer statusBox(int status) {
+        return status >= 0 && status < STATUS_BOXES.length ? STATUS_BOXES[status] : status;
+    }
+
+    @Override
+    public Executor executor() {
+        Server server = getServer();
+        Executor executor = server == null ? null : server.getThreadPool();
+        return executor == null ? Runnable::run : executor;
+    }
+
     @Override
     public void onExchangeEnd(Exchange exchange, int status) {
+        if (exchange.logged && exchange.requestId != null) {
+            exchange.setAttribute(AccessLog.REQUEST_ID, exchange.requestId);
+        }
         if (exchange.logged && exchange.upstreamNanos >= 0) {
             exchange.setAttribute(AccessLog.UPSTREAM_NANOS, exchange.upstreamNanos);
         }
@@ -422,7 +492,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
     }
 
-    /** Copies the upstream response, leaving out hop-by-hop headers both by definition and by name. */
+    /** Copies the upstream response to the client. */
     private final class UpstreamResponseListener extends ProxyResponseListener {
         private final Exchange exchange;
         private final Response proxyToClientResponse;
@@ -439,7 +509,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             super.onBegin(serverToProxyResponse);
             int status = serverToProxyResponse.getStatus();
             if (exchange.logged) {
-                exchange.setAttribute(AccessLog.UPSTREAM_STATUS, status >= 0 && status < STATUS_BOXES.length ? STATUS_BOXES[status] : status);
+                exchange.setAttribute(AccessLog.UPSTREAM_STATUS, statusBox(status));
             }
         }
 
@@ -454,24 +524,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
         @Override
         public void onHeaders(org.eclipse.jetty.client.Response serverToProxyResponse) {
-            HttpFields serverToProxyHeaders = serverToProxyResponse.getHeaders();
-            String[] connectionNamed = ProxyHeaders.connectionNamed(serverToProxyHeaders);
-            HttpFields.Mutable proxyToClientHeaders = proxyToClientResponse.getHeaders();
-            for (HttpField field : serverToProxyHeaders) {
-                if (ProxyHeaders.isHopByHop(field) || ProxyHeaders.isNamedIn(connectionNamed, field)) {
-                    continue;
-                }
-                HttpHeader header = field.getHeader();
-                if (header == HttpHeader.DATE || header == HttpHeader.SERVER) {
-                    // The server may have set its own already; one of each.
-                    proxyToClientHeaders.put(field);
-                } else {
-                    proxyToClientHeaders.add(field);
-                }
-            }
-            if (exchange.affinityCookie != null) {
-                proxyToClientHeaders.add(HttpHeader.SET_COOKIE, exchange.affinityCookie);
-            }
+            copyServerHeaders(exchange, serverToProxyResponse.getHeaders(), proxyToClientResponse.getHeaders());
         }
     }
 }

@@ -1,0 +1,122 @@
+package io.jingress.jetty.internal.proxy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
+
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * A {@link ServerConnector} whose selector also carries the proxy's connections to endpoints, as
+ * an nginx worker does: a client's request and its upstream exchange are then served by one
+ * selector thread, with no wakeup of another thread each time either side waits for input.
+ * {@link UpstreamPool} connects through it when the request came in on one.
+ *
+ * <p>Upstream connections are not the connector's: they are left out of its connection tracking
+ * (so a graceful stop does not wait for idle keep-alive connections) and get none of its
+ * connection listeners (so client connection metrics stay client connections).
+ */
+public final class ProxyConnector extends ServerConnector {
+    public ProxyConnector(Server server, Executor executor, ConnectionFactory... factories) {
+        super(server, executor, null, null, -1, -1, factories);
+    }
+
+    @Override
+    protected SelectorManager newSelectorManager(Executor executor, Scheduler scheduler, int selectors) {
+        return new Manager(executor, scheduler, selectors);
+    }
+
+    /** Connects to {@code address} without blocking; {@code connect} hears how it went, on the selector thread. */
+    void connect(InetSocketAddress address, UpstreamPool.Connect connect, long connectTimeoutMillis) {
+        SelectorManager manager = getSelectorManager();
+        if (manager.getConnectTimeout() != connectTimeoutMillis) {
+            manager.setConnectTimeout(connectTimeoutMillis);
+        }
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (channel.connect(address)) {
+                manager.accept(channel, connect);
+            } else {
+                manager.connect(channel, connect);
+            }
+        } catch (IOException | RuntimeException x) {
+            closeQuietly(channel);
+            connect.failed(x);
+        }
+    }
+
+    private static void closeQuietly(SelectableChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing more to do with a channel that failed to connect
+            }
+        }
+    }
+
+    /** Whether an endpoint of this connector's selector is an upstream connection, not an accepted one. */
+    private boolean isUpstream(EndPoint endPoint) {
+        SocketAddress local = endPoint.getLocalSocketAddress();
+        return local instanceof InetSocketAddress inet && inet.getPort() != getLocalPort();
+    }
+
+    private final class Manager extends ServerConnectorManager {
+        Manager(Executor executor, Scheduler scheduler, int selectors) {
+            super(executor, scheduler, selectors);
+        }
+
+        @Override
+        public Connection newConnection(SelectableChannel channel, EndPoint endPoint, Object attachment) throws IOException {
+            if (attachment instanceof UpstreamPool.Connect connect) {
+                return connect.newConnection(endPoint);
+            }
+            return super.newConnection(channel, endPoint, attachment);
+        }
+
+        @Override
+        public void connectionOpened(Connection connection, Object context) {
+            super.connectionOpened(connection, context);
+            if (context instanceof UpstreamPool.Connect connect) {
+                connect.succeeded((UpstreamConnection) connection);
+            }
+        }
+
+        @Override
+        protected void connectionFailed(SelectableChannel channel, Throwable failure, Object attachment) {
+            if (attachment instanceof UpstreamPool.Connect connect) {
+                closeQuietly(channel);
+                connect.failed(failure);
+                return;
+            }
+            super.connectionFailed(channel, failure, attachment);
+        }
+
+        @Override
+        protected void endPointOpened(EndPoint endPoint) {
+            if (!isUpstream(endPoint)) {
+                super.endPointOpened(endPoint);
+            }
+        }
+
+        @Override
+        protected void endPointClosed(EndPoint endPoint) {
+            if (!isUpstream(endPoint)) {
+                super.endPointClosed(endPoint);
+            }
+        }
+    }
+}

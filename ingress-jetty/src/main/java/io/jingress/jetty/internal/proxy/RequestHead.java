@@ -1,0 +1,80 @@
+package io.jingress.jetty.internal.proxy;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+
+/**
+ * Encodes the HTTP/1.1 request head sent upstream, into a buffer its connection keeps: the
+ * method, the normalised path and query, the client's end-to-end headers and the forwarded ones
+ * ({@link ProxyHeaders}). Keep-alive is HTTP/1.1's default, so no {@code Connection} header.
+ * Not thread-safe: one per connection, which carries one request at a time.
+ */
+final class RequestHead {
+    private final HttpFields.Mutable proxyToServerHeaders = HttpFields.build(32);
+    private byte[] bytes = new byte[1024];
+    private int length;
+
+    /** The head for {@code exchange}, valid until the next call. */
+    ByteBuffer encode(Exchange exchange) {
+        HttpFields.Mutable headers = proxyToServerHeaders;
+        headers.clear();
+        ProxyHeaders.copyClientHeaders(exchange, exchange.getHeaders(), headers);
+        ProxyHeaders.addForwardedHeaders(exchange, headers, ProxyHeaders.localPort(exchange));
+        length = 0;
+        append(exchange.getMethod());
+        append(' ');
+        appendChecked(exchange.pathAndQuery, true);
+        append(" HTTP/1.1\r\n");
+        for (HttpField field : headers) {
+            appendChecked(field.getName(), true);
+            append(": ");
+            String value = field.getValue();
+            if (value != null) {
+                appendChecked(value, false);
+            }
+            append("\r\n");
+        }
+        append("\r\n");
+        return ByteBuffer.wrap(bytes, 0, length);
+    }
+
+    private void append(char c) {
+        ensure(1);
+        bytes[length++] = (byte) c;
+    }
+
+    private void append(String text) {
+        int n = text.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            bytes[length++] = (byte) text.charAt(i);
+        }
+    }
+
+    /**
+     * Appends text that came from the client, refusing control characters (and, in a token or the
+     * target, spaces): a line break would let one request smuggle another past this proxy.
+     * Jetty's parsers never let such text through; this makes sure of it where bytes are written.
+     */
+    private void appendChecked(String text, boolean token) {
+        int n = text.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f || (token && (c == ' ' || c == '\t'))) {
+                throw new IllegalArgumentException("request text not allowed in an HTTP/1.1 head");
+            }
+            // beyond ISO-8859-1, as Jetty's own generator does
+            bytes[length++] = c > 0xff ? (byte) '?' : (byte) c;
+        }
+    }
+
+    private void ensure(int more) {
+        if (length + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+        }
+    }
+}

@@ -1,0 +1,408 @@
+package io.jingress.jetty.internal.proxy;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * One HTTP/1.1 keep-alive connection to an endpoint, carrying one body-less request at a time
+ * without a thread of its own: the request head goes out in one write, the response is parsed
+ * with Jetty's {@link HttpParser} as it is read and every piece is written to the client as soon
+ * as it is parsed; the next read waits until the client took the previous piece (flow control).
+ * Every step runs on whichever thread completed the previous one (the upstream selector for
+ * reads, the client's writer for writes), never blocking, so a small response goes from the
+ * upstream socket to the client socket on one selector thread.
+ *
+ * <p>Steps are serialised by a work-in-progress counter: an I/O completion that arrives while a
+ * step still runs (on the same thread or another) is taken over by the running one.
+ */
+final class UpstreamConnection extends AbstractConnection.NonBlocking implements Callback, HttpParser.ResponseHandler {
+    private static final int ACTIVE = 0;
+    private static final int IDLE = 1;
+    private static final int CLOSED = 2;
+
+    private enum Phase { NONE, WRITE_HEAD, READ, WRITE_CLIENT }
+
+    private final UpstreamPool pool;
+    private final UpstreamPool.Idle home;
+    private final HttpParser parser;
+    private final ByteBuffer buffer;
+    private final AtomicInteger state = new AtomicInteger(ACTIVE);
+    private final AtomicInteger wip = new AtomicInteger();
+    private final HttpFields.Mutable serverToProxyHeaders = HttpFields.build();
+    private final RequestHead head = new RequestHead();
+    /** Exchanges this connection completed: a failure on a reused connection may be a stale one. */
+    private int served;
+
+    // The exchange in progress, touched only by the step that holds the wip counter.
+    private Exchange exchange;
+    private UpstreamRelay relay;
+    private Phase phase = Phase.NONE;
+    private Throwable failure;
+    private boolean headResponse;
+    private int status;
+    private boolean keepAlive;
+    private boolean framed;
+    private boolean headComplete;
+    private boolean responseBegun;
+    private boolean messageComplete;
+    private boolean bytesSeen;
+    private ByteBuffer chunk;
+    private ByteBuffer nextChunk;
+    private boolean lastWritten;
+    private boolean interimComplete;
+    private Throwable parseFailure;
+
+    UpstreamConnection(EndPoint endPoint, Executor executor, UpstreamPool pool, UpstreamPool.Idle home, int bufferSize,
+            int maxHeadBytes) {
+        super(endPoint, executor);
+        this.pool = pool;
+        this.home = home;
+        this.parser = new HttpParser(this, maxHeadBytes);
+        // An endpoint answers with the same header lines again and again: parsed once per connection.
+        parser.setHeaderCacheSize(1024);
+        this.buffer = BufferUtil.allocateDirect(bufferSize);
+    }
+
+    UpstreamPool.Idle home() {
+        return home;
+    }
+
+    /** Whether this connection completed exchanges before: then a failure may only mean it went stale. */
+    boolean reused() {
+        return served > 0;
+    }
+
+    /** Claims an idle pooled connection; false when it expired meanwhile. */
+    boolean activate() {
+        return state.compareAndSet(IDLE, ACTIVE);
+    }
+
+    /** Marks this connection idle, ready to be pooled. */
+    void idle() {
+        state.set(IDLE);
+    }
+
+    /** Claims an idle connection for closing; false when an exchange took it. */
+    private boolean retire() {
+        return state.compareAndSet(IDLE, CLOSED);
+    }
+
+    /**
+     * Sends {@code exchange}'s request on this (active) connection and relays the response.
+     * {@code relay} hears about the outcome.
+     */
+    void send(Exchange exchange, UpstreamRelay relay) {
+        this.exchange = exchange;
+        this.relay = relay;
+        this.headResponse = "HEAD".equals(exchange.getMethod());
+        parser.setHeadResponse(headResponse);
+        phase = Phase.WRITE_HEAD;
+        ByteBuffer bytes;
+        try {
+            bytes = head.encode(exchange);
+        } catch (IllegalArgumentException x) {
+            failed(x);
+            return;
+        }
+        getEndPoint().write(this, bytes);
+    }
+
+    @Override
+    public void onFillable() {
+        resume();
+    }
+
+    @Override
+    public void onFillInterestedFailed(Throwable cause) {
+        failure = cause;
+        resume();
+    }
+
+    @Override
+    public boolean onIdleExpired(TimeoutException timeout) {
+        if (retire()) {
+            pool.remove(this);
+            getEndPoint().close();
+            return false;
+        }
+        // Active: a pending read, or a request head the upstream does not take, fails with the
+        // timeout (504); a client slow to take the response is its own connection's business.
+        return phase == Phase.READ || phase == Phase.WRITE_HEAD;
+    }
+
+    @Override
+    public void onClose(Throwable cause) {
+        super.onClose(cause);
+        if (state.getAndSet(CLOSED) == IDLE) {
+            pool.remove(this);
+        }
+    }
+
+    // Callback: completion of the head write upstream or of a write to the client.
+
+    @Override
+    public void succeeded() {
+        resume();
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+        failure = phase == Phase.WRITE_CLIENT ? new ClientAbort(cause) : cause;
+        resume();
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+    }
+
+    private void resume() {
+        if (wip.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            step();
+        } while (wip.decrementAndGet() != 0);
+    }
+
+    /** Does what can be done now and returns once an I/O operation is pending or the exchange ended. */
+    private void step() {
+        if (exchange == null) {
+            // a late completion of an exchange that already ended
+            failure = null;
+            return;
+        }
+        Throwable cause = failure;
+        if (cause != null) {
+            failure = null;
+            fail(cause);
+            return;
+        }
+        try {
+            switch (phase) {
+                case WRITE_HEAD -> phase = Phase.READ;
+                case WRITE_CLIENT -> {
+                    if (lastWritten) {
+                        complete();
+                        return;
+                    }
+                    phase = Phase.READ;
+                }
+                default -> {
+                }
+            }
+            read();
+        } catch (Throwable x) {
+            fail(x);
+        }
+    }
+
+    private void read() throws IOException {
+        while (true) {
+            if (nextChunk != null) {
+                chunk = nextChunk;
+                nextChunk = null;
+            } else if (buffer.hasRemaining() || parser.isAtEOF()) {
+                parse();
+            }
+            if (chunk != null || messageComplete) {
+                if (chunk != null && !messageComplete && nextChunk == null) {
+                    // One more parse tells whether this piece is the last, so it goes with the end.
+                    parse();
+                }
+                writeToClient();
+                return;
+            }
+            if (parser.isAtEOF()) {
+                throw new EOFException("upstream " + exchange.endpoint.id() + " closed the connection early");
+            }
+            if (buffer.hasRemaining()) {
+                continue;
+            }
+            BufferUtil.clear(buffer);
+            int filled = getEndPoint().fill(buffer);
+            if (filled > 0) {
+                bytesSeen = true;
+            } else if (filled == 0) {
+                fillInterested();
+                return;
+            } else {
+                parser.atEOF();
+            }
+        }
+    }
+
+    private void parse() throws IOException {
+        parser.parseNext(buffer);
+        if (interimComplete) {
+            interimComplete = false;
+            parser.reset();
+        }
+        if (parseFailure != null) {
+            Throwable x = parseFailure;
+            parseFailure = null;
+            throw x instanceof IOException io ? io : new IOException(x);
+        }
+        if (headComplete && !responseBegun) {
+            responseBegun = true;
+            relay.onResponseHead(exchange, status, serverToProxyHeaders);
+        }
+    }
+
+    private void writeToClient() {
+        if (messageComplete && !lastWritten && nextChunk == null) {
+            // The upstream's part is over; the last write to the client may still be pending.
+            relay.onUpstreamComplete(exchange);
+            lastWritten = true;
+        }
+        ByteBuffer piece = chunk == null ? BufferUtil.EMPTY_BUFFER : chunk;
+        chunk = null;
+        phase = Phase.WRITE_CLIENT;
+        exchange.proxyToClientResponse().write(lastWritten, piece, this);
+    }
+
+    private void complete() {
+        Exchange done = exchange;
+        boolean reusable = keepAlive && !buffer.hasRemaining() && getEndPoint().isOpen();
+        served++;
+        resetExchange();
+        if (reusable) {
+            pool.release(this);
+        } else {
+            state.set(CLOSED);
+            getEndPoint().close();
+        }
+        relay.onExchangeComplete(done);
+    }
+
+    private void fail(Throwable cause) {
+        Exchange failed = exchange;
+        boolean began = responseBegun;
+        boolean stale = !bytesSeen && reused() && !(cause instanceof ClientAbort) && !(cause instanceof TimeoutException);
+        resetExchange();
+        state.set(CLOSED);
+        getEndPoint().close(cause instanceof ClientAbort ? null : cause);
+        if (cause instanceof ClientAbort abort) {
+            relay.onClientFailure(failed, abort.getCause());
+        } else {
+            relay.onUpstreamFailure(failed, cause, began, stale);
+        }
+    }
+
+    private void resetExchange() {
+        exchange = null;
+        phase = Phase.NONE;
+        serverToProxyHeaders.clear();
+        parser.reset();
+        status = 0;
+        keepAlive = false;
+        framed = false;
+        headComplete = false;
+        responseBegun = false;
+        messageComplete = false;
+        bytesSeen = false;
+        chunk = null;
+        nextChunk = null;
+        lastWritten = false;
+        interimComplete = false;
+        parseFailure = null;
+    }
+
+    // HttpParser.ResponseHandler: called from parser.parseNext, inside a step
+
+    @Override
+    public void startResponse(HttpVersion version, int status, String reason) {
+        this.status = status;
+        this.keepAlive = version == HttpVersion.HTTP_1_1;
+    }
+
+    @Override
+    public void parsedHeader(HttpField field) {
+        HttpHeader header = field.getHeader();
+        if (header == HttpHeader.CONNECTION) {
+            if (field.contains(HttpHeaderValue.CLOSE.asString())) {
+                keepAlive = false;
+            } else if (field.contains(HttpHeaderValue.KEEP_ALIVE.asString())) {
+                keepAlive = true;
+            }
+        } else if (header == HttpHeader.CONTENT_LENGTH || header == HttpHeader.TRANSFER_ENCODING) {
+            framed = true;
+        }
+        serverToProxyHeaders.add(field);
+    }
+
+    @Override
+    public boolean headerComplete() {
+        if (HttpStatus.isInformational(status)) {
+            // a 100 or 103 ahead of the real answer: not for this client
+            serverToProxyHeaders.clear();
+            return false;
+        }
+        if (!framed && !headResponse && status != HttpStatus.NO_CONTENT_204 && status != HttpStatus.NOT_MODIFIED_304) {
+            // the body ends when the upstream closes: nothing can follow it on this connection
+            keepAlive = false;
+        }
+        headComplete = true;
+        return false;
+    }
+
+    @Override
+    public boolean content(ByteBuffer item) {
+        if (chunk == null) {
+            chunk = item;
+        } else {
+            nextChunk = item;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean contentComplete() {
+        return false;
+    }
+
+    @Override
+    public boolean messageComplete() {
+        if (!headComplete) {
+            // the end of an interim response: parse the real one next
+            interimComplete = true;
+            return true;
+        }
+        messageComplete = true;
+        return true;
+    }
+
+    @Override
+    public void earlyEOF() {
+        parseFailure = new EOFException("upstream " + exchange.endpoint.id() + " closed the connection early");
+    }
+
+    @Override
+    public void badMessage(HttpException cause) {
+        parseFailure = new IOException("bad response from upstream " + exchange.endpoint.id() + ": " + cause.getReason());
+    }
+
+    /** Marks a failure of a write to the client. */
+    private static final class ClientAbort extends IOException {
+        ClientAbort(Throwable cause) {
+            super(cause);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.jingress.jetty.internal.proxy;
+
+import io.jingress.core.lb.Endpoint;
+import io.jingress.jetty.internal.admin.AccessLog;
+
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Promise;
+
+/**
+ * Forwards body-less HTTP/1.x requests on the proxy's own keep-alive connections
+ * ({@link UpstreamConnection}, pooled per endpoint by {@link UpstreamPool}) and turns what they
+ * report into the client's response: the same headers, accounting and retry decisions as
+ * {@link RoutingProxy}'s Jetty {@code ProxyHandler} path, which it takes from there. Nothing here
+ * blocks: it runs on selector threads.
+ */
+final class UpstreamForwarder implements UpstreamRelay {
+    private final RoutingProxy proxy;
+    private final UpstreamPool pool;
+
+    UpstreamForwarder(RoutingProxy proxy, UpstreamPool pool) {
+        this.proxy = proxy;
+        this.pool = pool;
+    }
+
+    /**
+     * Whether the request goes out on an {@link UpstreamConnection}: an HTTP/1.x request without a
+     * body, which is most of them, to an endpoint given by IP address. The rest (bodies, HTTP/2
+     * clients, ExternalName Services, whose DNS names must not be resolved on a selector thread)
+     * take Jetty's {@code ProxyHandler}.
+     */
+    static boolean fits(Request request, Endpoint endpoint) {
+        HttpVersion version = request.getConnectionMetaData().getHttpVersion();
+        if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
+            return false;
+        }
+        HttpFields headers = request.getHeaders();
+        return !headers.contains(HttpHeader.TRANSFER_ENCODING) && headers.getLongField(HttpHeader.CONTENT_LENGTH) <= 0
+                && !headers.contains(HttpHeader.EXPECT) && isIpLiteral(endpoint.address());
+    }
+
+    /** Whether an address is an IPv4 or IPv6 literal, which needs no name lookup. */
+    static boolean isIpLiteral(String address) {
+        if (address.isEmpty()) {
+            return false;
+        }
+        if (address.indexOf(':') >= 0) {
+            return true;
+        }
+        for (int i = 0; i < address.length(); i++) {
+            char c = address.charAt(i);
+            if (c != '.' && (c < '0' || c > '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Sends the exchange to its endpoint on a pooled connection, or on a new one ({@code fresh}: always new). */
+    void forward(Exchange exchange, boolean fresh) {
+        Endpoint endpoint = exchange.endpoint;
+        if (exchange.logged) {
+            exchange.setAttribute(AccessLog.UPSTREAM_ADDR, endpoint.id());
+        }
+        exchange.upstreamStart = endpoint.onStart();
+        exchange.upstreamOpen = true;
+        exchange.tryStartNanos = System.nanoTime();
+        UpstreamConnection pooled = fresh ? null : pool.take(endpoint);
+        if (pooled != null) {
+            pooled.send(exchange, this);
+            return;
+        }
+        pool.connect(endpoint, exchange.getConnectionMetaData().getConnector(), new Promise<>() {
+            @Override
+            public void succeeded(UpstreamConnection connection) {
+                connection.send(exchange, UpstreamForwarder.this);
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                onUpstreamFailure(exchange, failure, false, false);
+            }
+        });
+    }
+
+    @Override
+    public void onResponseHead(Exchange exchange, int status, HttpFields serverToProxyHeaders) {
+        if (exchange.logged) {
+            exchange.setAttribute(AccessLog.UPSTREAM_STATUS, RoutingProxy.statusBox(status));
+        }
+        Response proxyToClientResponse = exchange.proxyToClientResponse();
+        proxyToClientResponse.setStatus(status);
+        RoutingProxy.copyServerHeaders(exchange, serverToProxyHeaders, proxyToClientResponse.getHeaders());
+    }
+
+    @Override
+    public void onUpstreamComplete(Exchange exchange) {
+        RoutingProxy.endUpstream(exchange, true);
+    }
+
+    @Override
+    public void onExchangeComplete(Exchange exchange) {
+        ResumingExecutor.completeHere(exchange);
+    }
+
+    @Override
+    public void onUpstreamFailure(Exchange exchange, Throwable failure, boolean responseBegun, boolean stale) {
+        if (stale && !exchange.staleRetried && RoutingProxy.isIdempotent(exchange.getMethod())) {
+            // The upstream closed a pooled connection as we reused it: not the endpoint's fault,
+            // and nothing reached it; once per request, on a new connection.
+            exchange.staleRetried = true;
+            RoutingProxy.endUpstream(exchange, true);
+            forward(exchange, true);
+            return;
+        }
+        RoutingProxy.endUpstream(exchange, false);
+        Response proxyToClientResponse = exchange.proxyToClientResponse();
+        if (proxyToClientResponse.isCommitted()) {
+            exchange.failed(failure);
+            return;
+        }
+        if (!responseBegun && proxy.retryElsewhere(exchange, failure)) {
+            proxyToClientResponse.reset();
+            forward(exchange, false);
+            return;
+        }
+        proxyToClientResponse.reset();
+        PlainResponses.write(proxyToClientResponse, exchange, RoutingProxy.isTimeout(failure) ? PlainResponses.GATEWAY_TIMEOUT : PlainResponses.BAD_GATEWAY);
+    }
+
+    @Override
+    public void onClientFailure(Exchange exchange, Throwable failure) {
+        // The upstream answered (or was about to); it is the client that went away.
+        RoutingProxy.endUpstream(exchange, true);
+        exchange.failed(failure);
+    }
+}

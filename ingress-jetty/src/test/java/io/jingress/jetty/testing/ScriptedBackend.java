@@ -1,0 +1,155 @@
+package io.jingress.jetty.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A raw-socket HTTP/1.1 backend that keeps connections open and answers each request with what a
+ * {@link Script} says: exact bytes, then either keep reading requests on the connection or close
+ * it. For framings and failures a well-behaved server does not produce on demand.
+ *
+ * <pre>{@code
+ * ScriptedBackend backend = ScriptedBackend.start((connection, request, head) ->
+ *     ScriptedBackend.Answer.keepOpen("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+ * }</pre>
+ */
+public final class ScriptedBackend implements AutoCloseable {
+    /** What to answer to the {@code request}-th request (from 1) on the {@code connection}-th connection (from 1). */
+    @FunctionalInterface
+    public interface Script {
+        Answer answer(int connection, int request, String head);
+    }
+
+    /** Bytes to write, then whether to close the connection, or to hold it until the peer closes it. */
+    public record Answer(String bytes, boolean close, boolean hold) {
+        public static Answer keepOpen(String bytes) {
+            return new Answer(bytes, false, false);
+        }
+
+        public static Answer thenClose(String bytes) {
+            return new Answer(bytes, true, false);
+        }
+
+        /** Writes {@code bytes}, then reads nothing more and waits until the peer closes the connection. */
+        public static Answer thenHoldUntilPeerCloses(String bytes) {
+            return new Answer(bytes, false, true);
+        }
+    }
+
+    private final ServerSocket socket;
+    private final Script script;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final ConcurrentLinkedDeque<String> heads = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<Socket> open = new ConcurrentLinkedDeque<>();
+    private final CountDownLatch peerClosedWhileHeld = new CountDownLatch(1);
+
+    private ScriptedBackend(Script script) {
+        this.script = script;
+        try {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Thread acceptor = new Thread(this::accept, "scripted-backend");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public static ScriptedBackend start(Script script) {
+        return new ScriptedBackend(script);
+    }
+
+    private void accept() {
+        while (!socket.isClosed()) {
+            Socket client;
+            try {
+                client = socket.accept();
+            } catch (IOException e) {
+                return;
+            }
+            open.add(client);
+            int number = connections.incrementAndGet();
+            Thread serving = new Thread(() -> serve(client, number), "scripted-backend-" + number);
+            serving.setDaemon(true);
+            serving.start();
+        }
+    }
+
+    private void serve(Socket client, int connection) {
+        try (client) {
+            InputStream in = client.getInputStream();
+            for (int request = 1; ; request++) {
+                String head = RawHttp.readHead(in);
+                if (!head.endsWith("\r\n\r\n")) {
+                    return;
+                }
+                heads.add(head);
+                Answer answer = script.answer(connection, request, head);
+                try {
+                    client.getOutputStream().write(answer.bytes().getBytes(StandardCharsets.ISO_8859_1));
+                    client.getOutputStream().flush();
+                } catch (IOException e) {
+                    if (answer.hold()) {
+                        // the peer closed while the answer was still being written
+                        peerClosedWhileHeld.countDown();
+                    }
+                    return;
+                }
+                if (answer.hold()) {
+                    if (in.read() < 0) {
+                        peerClosedWhileHeld.countDown();
+                    }
+                    return;
+                }
+                if (answer.close()) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // the proxy closed the connection, or close() did
+        } finally {
+            open.remove(client);
+        }
+    }
+
+    public int port() {
+        return socket.getLocalPort();
+    }
+
+    /** Connections accepted so far. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** The request heads received, in order. */
+    public List<String> heads() {
+        return List.copyOf(heads);
+    }
+
+    /** Waits until a peer closed a connection on which a request was being held. */
+    public boolean awaitPeerClosedWhileHeld(long timeout, TimeUnit unit) throws InterruptedException {
+        return peerClosedWhileHeld.await(timeout, unit);
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+            for (Socket client : open) {
+                client.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
