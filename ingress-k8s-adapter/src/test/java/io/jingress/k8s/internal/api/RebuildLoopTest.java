@@ -114,8 +114,12 @@ class RebuildLoopTest {
         loop.signal();
         for (long t = 10; t <= 100 && loop.buildCount() == 0; t += 10) {
             clock.setMillis(t);
+            long before = clock.reads.get();
             loop.signal(); // a change every 10 ms: never 20 ms of quiet
-            clock.awaitRead();
+            // The signal reads the clock once; one more read is the loop's look at the new time.
+            // Once it has built it stops looking until the next signal, so a build ends the wait too
+            // (the loop may look and build before this thread gets here on a busy machine).
+            Await.until("the loop reads the clock or builds", () -> clock.reads.get() > before + 1 || loop.buildCount() > 0);
         }
         Await.until("a build", () -> loop.buildCount() == 1);
         assertEquals(List.of(100L), buildTimes, "built when the first change had waited the max delay");
