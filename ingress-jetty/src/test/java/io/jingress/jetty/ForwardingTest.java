@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import io.jingress.core.model.TlsSecret;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
@@ -14,6 +16,7 @@ import io.jingress.jetty.testing.TestRoutes;
 
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.http.HttpMethod;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -97,6 +100,16 @@ class ForwardingTest {
         get(proxy, "app.test", "/");
         String second = app.lastRequest().header("X-Request-ID");
         assertFalse(first.equals(second), "request ids repeat: " + first);
+    }
+
+    @Test
+    void aRequestIdSentTwiceReachesTheBackendOnceWithTheLastValue() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app);
+
+        proxies.client().newRequest("127.0.0.1", proxy.httpPort()).path("/")
+                .headers(h -> h.put("Host", "app.test").add("X-Request-ID", "trace-1").add("X-Request-ID", "trace-2")).send();
+        assertEquals(List.of("trace-2"), app.lastRequest().headers().getValuesList("X-Request-ID"));
     }
 
     @Test

@@ -163,7 +163,7 @@ final class ProxyHeaders {
         return new HttpField(HttpHeader.HOST, exchange.getHttpURI().getAuthority());
     }
 
-    /** Adds the headers this proxy vouches for. */
+    /** Adds the headers this proxy vouches for ({@link RequestHead} writes the same ones itself). */
     static void addForwardedHeaders(Exchange exchange, HttpFields.Mutable proxyToServerHeaders, String localPort) {
         proxyToServerHeaders.put(X_REAL_IP, exchange.clientAddress());
         proxyToServerHeaders.put(HttpHeader.X_FORWARDED_PROTO, exchange.isSecure() ? "https" : "http");

@@ -74,9 +74,9 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         super(endPoint, executor);
         this.pool = pool;
         this.home = home;
+        // Jetty's parser caches only request headers (Host, Accept, ...), so a response's header
+        // lines are parsed each time, whatever its header cache size.
         this.parser = new HttpParser(this, maxHeadBytes);
-        // An endpoint answers with the same header lines again and again: parsed once per connection.
-        parser.setHeaderCacheSize(1024);
         this.buffer = BufferUtil.allocateDirect(bufferSize);
     }
 
