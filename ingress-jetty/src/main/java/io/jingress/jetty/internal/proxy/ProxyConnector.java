@@ -2,7 +2,6 @@ package io.jingress.jetty.internal.proxy;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
@@ -68,10 +67,13 @@ public final class ProxyConnector extends ServerConnector {
         }
     }
 
-    /** Whether an endpoint of this connector's selector is an upstream connection, not an accepted one. */
-    private boolean isUpstream(EndPoint endPoint) {
-        SocketAddress local = endPoint.getLocalSocketAddress();
-        return local instanceof InetSocketAddress inet && inet.getPort() != getLocalPort();
+    /**
+     * Whether an endpoint of this connector's selector is an upstream connection, not an accepted
+     * one: known by its connection, which the selector sets before it reports the endpoint opened
+     * and keeps after it closed (a closed channel no longer has a local address to tell by).
+     */
+    private static boolean isUpstream(EndPoint endPoint) {
+        return endPoint.getConnection() instanceof UpstreamConnection;
     }
 
     private final class Manager extends ServerConnectorManager {
