@@ -163,15 +163,28 @@ final class ProxyHeaders {
         return new HttpField(HttpHeader.HOST, exchange.getHttpURI().getAuthority());
     }
 
-    /** Adds the headers this proxy vouches for ({@link RequestHead} writes the same ones itself). */
-    static void addForwardedHeaders(Exchange exchange, HttpFields.Mutable proxyToServerHeaders, String localPort) {
-        proxyToServerHeaders.put(X_REAL_IP, exchange.clientAddress());
-        proxyToServerHeaders.put(HttpHeader.X_FORWARDED_PROTO, exchange.isSecure() ? "https" : "http");
-        String host = proxyToServerHeaders.get(HttpHeader.HOST);
+    /** Where {@link #forwardedHeaders} puts the headers: the upstream request's fields, or a head being encoded. */
+    interface HeaderSink {
+        void header(String name, String value);
+    }
+
+    /**
+     * The headers this proxy vouches for about the client's connection, in the order they are
+     * sent (the client's own were left out by {@link #copyClientHeaders}); {@code host} is the
+     * Host sent upstream, or null. {@code X-Request-ID} goes with them: see its callers.
+     */
+    static void forwardedHeaders(Exchange exchange, String host, String localPort, HeaderSink sink) {
+        sink.header(X_REAL_IP, exchange.clientAddress());
+        sink.header(HttpHeader.X_FORWARDED_PROTO.asString(), exchange.isSecure() ? "https" : "http");
         if (host != null) {
-            proxyToServerHeaders.put(HttpHeader.X_FORWARDED_HOST, host);
+            sink.header(HttpHeader.X_FORWARDED_HOST.asString(), host);
         }
-        proxyToServerHeaders.put(HttpHeader.X_FORWARDED_PORT, localPort);
+        sink.header(HttpHeader.X_FORWARDED_PORT.asString(), localPort);
+    }
+
+    /** Adds the {@link #forwardedHeaders} and the request id to the upstream request's fields. */
+    static void addForwardedHeaders(Exchange exchange, HttpFields.Mutable proxyToServerHeaders, String localPort) {
+        forwardedHeaders(exchange, proxyToServerHeaders.get(HttpHeader.HOST), localPort, proxyToServerHeaders::put);
         if (exchange.requestId == null) {
             exchange.requestId = newRequestId();
         }

@@ -13,7 +13,7 @@ import org.eclipse.jetty.http.HttpHeader;
  * ({@link ProxyHeaders}). Keep-alive is HTTP/1.1's default, so no {@code Connection} header.
  * Not thread-safe: one per connection, which carries one request at a time.
  */
-final class RequestHead {
+final class RequestHead implements ProxyHeaders.HeaderSink {
     private final HttpFields.Mutable proxyToServerHeaders = HttpFields.build(32);
     private byte[] bytes = new byte[1024];
     private int length;
@@ -31,8 +31,9 @@ final class RequestHead {
         append(' ');
         appendChecked(exchange.pathAndQuery, true);
         append(" HTTP/1.1\r\n");
-        // The headers ProxyHeaders.addForwardedHeaders sets, in the same order and places, written
-        // straight into the head: putting them into the fields first cost a scan and an HttpField each.
+        // The forwarded headers and the request id, in the places ProxyHeaders.addForwardedHeaders
+        // gives them, are written straight into the head: putting them into the fields first cost a
+        // scan and an HttpField each.
         String host = null;
         boolean requestIdWritten = false;
         for (HttpField field : headers) {
@@ -50,17 +51,17 @@ final class RequestHead {
             }
             appendField(field.getName(), field.getValue());
         }
-        appendField(ProxyHeaders.X_REAL_IP, exchange.clientAddress());
-        appendField(HttpHeader.X_FORWARDED_PROTO.asString(), exchange.isSecure() ? "https" : "http");
-        if (host != null) {
-            appendField(HttpHeader.X_FORWARDED_HOST.asString(), host);
-        }
-        appendField(HttpHeader.X_FORWARDED_PORT.asString(), ProxyHeaders.localPort(exchange));
+        ProxyHeaders.forwardedHeaders(exchange, host, ProxyHeaders.localPort(exchange), this);
         if (!requestIdWritten) {
             appendField(ProxyHeaders.X_REQUEST_ID, exchange.requestId);
         }
         append("\r\n");
         return ByteBuffer.wrap(bytes, 0, length);
+    }
+
+    @Override
+    public void header(String name, String value) {
+        appendField(name, value);
     }
 
     private void appendField(String name, String value) {
