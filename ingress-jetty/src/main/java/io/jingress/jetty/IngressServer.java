@@ -14,6 +14,7 @@ import io.jingress.core.route.Router;
 import io.jingress.jetty.internal.admin.AccessLog;
 import io.jingress.jetty.internal.admin.AdminHandler;
 import io.jingress.jetty.internal.admin.ProxyMetrics;
+import io.jingress.jetty.internal.http1.LeanConnectionFactory;
 import io.jingress.jetty.internal.proxy.ConnectionLimit;
 import io.jingress.jetty.internal.proxy.ProxyConnector;
 import io.jingress.jetty.internal.proxy.ResumingExecutor;
@@ -104,7 +105,7 @@ public final class IngressServer implements AutoCloseable {
         // Client connections resumed by the end of a proxied exchange read their next request on
         // the completing thread (see ResumingExecutor), not on another thread of the pool.
         ResumingExecutor executor = new ResumingExecutor(threads);
-        this.httpConnector = new ProxyConnector(server, executor, connectionLimit.wrap(new HttpConnectionFactory(http), true));
+        this.httpConnector = new ProxyConnector(server, executor, connectionLimit.wrap(new LeanConnectionFactory(new HttpConnectionFactory(http)), true));
         configure(httpConnector, "http", config.httpHost, config.httpPort, config, metrics);
 
         if (config.httpsPort >= 0) {

@@ -1,0 +1,423 @@
+package io.jingress.jetty.internal.http1;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EventListener;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.server.ConnectionMetaData;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.Attributes;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
+
+/**
+ * An HTTP/1 server connection that serves plain body-less requests (what
+ * {@link RequestHeadParser} takes: nearly every GET) with the server's handler, through
+ * {@link LeanRequest} and {@link LeanResponse}, and hands itself over to Jetty's
+ * {@link HttpConnection}, with the bytes not yet consumed, at the first request it does not take.
+ * From then on Jetty serves the connection as it would have from the start; a client never sees
+ * a difference in what is accepted or refused.
+ *
+ * <p>Why: for a small proxied request Jetty's general HTTP/1 machinery (its parser, channel state,
+ * stream and generator) cost more CPU than the rest of the proxy together; here a request head is
+ * one scan of the bytes, the response head one encoding written with the body in one gathering
+ * write, and header lines repeated from the previous request on the connection are not parsed
+ * again.
+ *
+ * <p>One request at a time: the next one is read once the response is complete (a pipelined one
+ * is already in the buffer). Steps are serialised by a work-in-progress counter, so a response
+ * completing on another thread while a step runs is taken over by the running step.
+ */
+final class LeanConnection extends AbstractConnection.NonBlocking implements ConnectionMetaData, Connection.UpgradeFrom {
+    private static final int IDLE = 0;      // reading the next request head
+    private static final int HANDLING = 1;  // a request is being answered
+    private static final int CLOSING = 2;   // output shut after a last response: draining until the client closes
+    private static final int GONE = 3;      // closed or handed over to Jetty
+
+    private static final byte[] TOO_LARGE_BODY = "431 Request Header Fields Too Large: the request head is longer than allowed\n"
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TOO_LARGE = ("HTTP/1.1 431 Request Header Fields Too Large\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\n"
+            + "Content-Length: " + TOO_LARGE_BODY.length + "\r\n"
+            + "Connection: close\r\n\r\n"
+            + new String(TOO_LARGE_BODY, StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+
+    private final LeanConnectionFactory factory;
+    private final Connector connector;
+    private final Server server;
+    private final HttpConfiguration configuration;
+    private final ByteBufferPool bufferPool;
+    private final boolean handleInline;
+    private final int maxHead;
+    private final int bufferSize;
+    private final RequestHeadParser parser = new RequestHeadParser();
+    private final ResponseHead responseHead = new ResponseHead();
+    private final LeanRequest.UriMemo uris = new LeanRequest.UriMemo();
+    private final AtomicInteger wip = new AtomicInteger();
+    private final List<EventListener> listeners = new ArrayList<>(4);
+    private final Attributes attributes = new Attributes.Lazy();
+    private final String id;
+
+    private RetainableByteBuffer buffer;
+    private int state = IDLE;
+    private long requests;
+    private LeanRequest request;
+    private ByteBuffer handedOver;
+    // set by a completing response before it calls process(), read by the step it runs
+    private volatile boolean keepOpen;
+
+    LeanConnection(LeanConnectionFactory factory, Connector connector, EndPoint endPoint) {
+        super(endPoint, connector.getExecutor());
+        this.factory = factory;
+        this.connector = connector;
+        this.server = connector.getServer();
+        this.configuration = factory.getHttpConfiguration();
+        this.bufferPool = connector.getByteBufferPool();
+        this.handleInline = server.getInvocationType() == Invocable.InvocationType.NON_BLOCKING;
+        this.maxHead = configuration.getRequestHeaderSize();
+        // a whole head must fit, so that the limit is told apart from a long head
+        this.bufferSize = Math.max(factory.getInputBufferSize(), maxHead + 1);
+        this.id = Integer.toHexString(System.identityHashCode(this));
+    }
+
+    @Override
+    public void onOpen() {
+        super.onOpen();
+        fillInterested();
+    }
+
+    @Override
+    public void onFillable() {
+        process();
+    }
+
+    @Override
+    public void addEventListener(EventListener listener) {
+        listeners.add(listener);
+        super.addEventListener(listener);
+    }
+
+    @Override
+    public void removeEventListener(EventListener listener) {
+        listeners.remove(listener);
+        super.removeEventListener(listener);
+    }
+
+    /** Called by the response once it is complete: {@code open} whether the connection carries another request. */
+    void responseComplete(boolean open) {
+        keepOpen = open;
+        process();
+    }
+
+    /** Called by a response that failed after it was committed: the client cannot be told more. */
+    void abort(Throwable cause) {
+        getEndPoint().close(cause);
+    }
+
+    private void process() {
+        if (wip.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            try {
+                step();
+            } catch (Throwable x) {
+                state = GONE;
+                getEndPoint().close(x);
+            }
+        } while (wip.decrementAndGet() != 0);
+    }
+
+    private void step() throws IOException {
+        switch (state) {
+            case HANDLING -> {
+                LeanRequest current = request;
+                if (current == null || !current.response().isDone()) {
+                    return;  // a read event while the response is under way: nothing is read meanwhile
+                }
+                request = null;
+                if (!keepOpen) {
+                    state = CLOSING;
+                    getEndPoint().shutdownOutput();
+                    drain();
+                    return;
+                }
+                state = IDLE;
+                readRequests();
+            }
+            case IDLE -> readRequests();
+            case CLOSING -> drain();
+            default -> {
+            }
+        }
+    }
+
+    /** Reads and serves requests until one is under way, more bytes are needed, or the connection went to Jetty. */
+    private void readRequests() throws IOException {
+        while (state == IDLE) {
+            RetainableByteBuffer held = buffer;
+            if (held != null && held.hasRemaining()) {
+                ByteBuffer bytes = held.getByteBuffer();
+                int at = bytes.arrayOffset() + bytes.position();
+                int head = parser.parse(bytes.array(), at, bytes.arrayOffset() + bytes.limit(), maxHead);
+                if (head == RequestHeadParser.NOT_MINE) {
+                    handOver();
+                    return;
+                }
+                if (head == RequestHeadParser.TOO_LARGE) {
+                    refuseTooLarge();
+                    return;
+                }
+                if (head > 0) {
+                    bytes.position(bytes.position() + head);
+                    serve();
+                    return;
+                }
+            }
+            if (held == null) {
+                held = bufferPool.acquire(bufferSize, false);
+                buffer = held;
+            }
+            ByteBuffer bytes = held.getByteBuffer();
+            if (bytes.limit() == bytes.capacity()) {
+                BufferUtil.compact(bytes);
+            }
+            int filled = getEndPoint().fill(bytes);
+            if (filled < 0) {
+                state = GONE;
+                releaseBuffer();
+                getEndPoint().close();
+                return;
+            }
+            if (filled == 0) {
+                if (!held.hasRemaining()) {
+                    releaseBuffer();
+                }
+                fillInterested();
+                return;
+            }
+        }
+    }
+
+    private void serve() {
+        state = HANDLING;
+        requests++;
+        LeanRequest current = new LeanRequest(this, parser, uris, requests);
+        request = current;
+        LeanResponse response = current.response();
+        if (!handleInline) {
+            getExecutor().execute(() -> handle(current, response));
+            return;
+        }
+        handle(current, response);
+    }
+
+    private void handle(LeanRequest current, LeanResponse response) {
+        try {
+            if (!server.handle(current, response, response)) {
+                Response.writeError(current, response, response, 404);
+            }
+        } catch (Throwable x) {
+            response.failed(x);
+        }
+    }
+
+    /**
+     * Answers a head longer than the configured limit with 431, as Jetty would, and closes: what
+     * follows cannot be told apart from the rest of that head.
+     */
+    private void refuseTooLarge() {
+        state = CLOSING;
+        releaseBuffer();
+        getEndPoint().write(Callback.from(() -> {
+            getEndPoint().shutdownOutput();
+            process();
+        }, this::abort), ByteBuffer.wrap(TOO_LARGE));
+    }
+
+    /** After the last response: reads until the client closes, so unread bytes do not reset the connection. */
+    private void drain() throws IOException {
+        RetainableByteBuffer held = buffer;
+        if (held == null) {
+            held = bufferPool.acquire(bufferSize, false);
+            buffer = held;
+        }
+        ByteBuffer bytes = held.getByteBuffer();
+        while (true) {
+            BufferUtil.clear(bytes);
+            int filled = getEndPoint().fill(bytes);
+            if (filled < 0) {
+                state = GONE;
+                releaseBuffer();
+                getEndPoint().close();
+                return;
+            }
+            if (filled == 0) {
+                fillInterested();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Hands the connection to Jetty's HTTP/1 connection with the bytes not consumed yet; the
+     * listeners (connection counts, the connection limit) move across without hearing a close and
+     * an open, since to the client it is the same connection.
+     */
+    private void handOver() {
+        state = GONE;
+        ByteBuffer pending = buffer == null ? BufferUtil.EMPTY_BUFFER : buffer.getByteBuffer();
+        handedOver = BufferUtil.allocate(pending.remaining());
+        BufferUtil.append(handedOver, pending);
+        releaseBuffer();
+        HttpConnection jetty = factory.jettyConnection(connector, getEndPoint(), handedOver.remaining());
+        List<EventListener> moving = new ArrayList<>(listeners);
+        for (EventListener listener : moving) {
+            super.removeEventListener(listener);
+        }
+        getEndPoint().upgrade(jetty);
+        for (EventListener listener : moving) {
+            jetty.addEventListener(listener);
+        }
+    }
+
+    @Override
+    public ByteBuffer onUpgradeFrom() {
+        ByteBuffer bytes = handedOver;
+        handedOver = null;
+        return bytes == null || !bytes.hasRemaining() ? null : bytes;
+    }
+
+    @Override
+    public boolean onIdleExpired(TimeoutException timeout) {
+        // Between requests the endpoint then fails the read interest and the connection closes;
+        // during one it fails a write the client does not take. A request waiting on its upstream
+        // is not failed here: the proxy's read timeout owns that wait.
+        return true;
+    }
+
+    @Override
+    public void onClose(Throwable cause) {
+        LeanRequest current = request;
+        if (state == HANDLING && current != null) {
+            current.connectionFailed(cause == null ? new IOException("client connection closed") : cause);
+        }
+        if (state != GONE) {
+            state = GONE;
+        }
+        releaseBuffer();
+        super.onClose(cause);
+    }
+
+    private void releaseBuffer() {
+        RetainableByteBuffer held = buffer;
+        if (held != null) {
+            buffer = null;
+            held.release();
+        }
+    }
+
+    Server server() {
+        return server;
+    }
+
+    ResponseHead responseHead() {
+        return responseHead;
+    }
+
+    /** Whether the connector is shutting down: then every response closes its connection. */
+    boolean shuttingDown() {
+        return connector.isShutdown();
+    }
+
+    // ConnectionMetaData: this connection's, as Jetty's HttpConnection gives it.
+
+    @Override
+    public String getId() {
+        return id;
+    }
+
+    @Override
+    public HttpConfiguration getHttpConfiguration() {
+        return configuration;
+    }
+
+    @Override
+    public HttpVersion getHttpVersion() {
+        LeanRequest current = request;
+        return current == null ? HttpVersion.HTTP_1_1 : current.version();
+    }
+
+    @Override
+    public String getProtocol() {
+        return getHttpVersion().asString();
+    }
+
+    @Override
+    public Connection getConnection() {
+        return this;
+    }
+
+    @Override
+    public Connector getConnector() {
+        return connector;
+    }
+
+    @Override
+    public boolean isPersistent() {
+        LeanRequest current = request;
+        return current == null || current.persistent();
+    }
+
+    @Override
+    public boolean isSecure() {
+        return false;  // plain-HTTP connectors only: TLS connections are Jetty's
+    }
+
+    @Override
+    public SocketAddress getRemoteSocketAddress() {
+        return getEndPoint().getRemoteSocketAddress();
+    }
+
+    @Override
+    public SocketAddress getLocalSocketAddress() {
+        return getEndPoint().getLocalSocketAddress();
+    }
+
+    @Override
+    public Object removeAttribute(String name) {
+        return attributes.removeAttribute(name);
+    }
+
+    @Override
+    public Object setAttribute(String name, Object attribute) {
+        return attributes.setAttribute(name, attribute);
+    }
+
+    @Override
+    public Object getAttribute(String name) {
+        return attributes.getAttribute(name);
+    }
+
+    @Override
+    public java.util.Set<String> getAttributeNameSet() {
+        return attributes.getAttributeNameSet();
+    }
+}

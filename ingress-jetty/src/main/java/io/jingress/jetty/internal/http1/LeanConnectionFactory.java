@@ -1,0 +1,59 @@
+package io.jingress.jetty.internal.http1;
+
+import java.util.Objects;
+
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.AbstractConnectionFactory;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.internal.HttpConnection;
+
+/**
+ * Makes the connections of a plain-HTTP connector: a {@link LeanConnection}, which serves plain
+ * body-less HTTP/1.x requests itself and hands the connection to Jetty's HTTP/1 connection (made
+ * by {@code http}, the factory this one stands in for) at the first request it does not take.
+ *
+ * <p>When the server keeps a request log every connection is Jetty's from the start: Jetty writes
+ * that log from its own request state, which the lean connection does not have.
+ */
+public final class LeanConnectionFactory extends AbstractConnectionFactory implements HttpConfiguration.ConnectionFactory {
+    private final HttpConnectionFactory http;
+
+    public LeanConnectionFactory(HttpConnectionFactory http) {
+        super(Objects.requireNonNull(http, "http").getProtocol());
+        this.http = http;
+        addBean(http);
+        setInputBufferSize(http.getInputBufferSize());
+    }
+
+    @Override
+    public HttpConfiguration getHttpConfiguration() {
+        return http.getHttpConfiguration();
+    }
+
+    @Override
+    public Connection newConnection(Connector connector, EndPoint endPoint) {
+        if (connector.getServer().getRequestLog() != null) {
+            return http.newConnection(connector, endPoint);
+        }
+        return configure(new LeanConnection(this, connector, endPoint), connector, endPoint);
+    }
+
+    /**
+     * Jetty's HTTP/1 connection for an endpoint a lean connection hands over, configured as
+     * {@code http} would configure it, but without the connector's listeners: the connection they
+     * heard open is still the same one to them, and the lean connection moves them across. Its
+     * input buffer holds at least {@code pending} bytes: Jetty copies the bytes handed over into
+     * it and would silently drop what does not fit.
+     */
+    HttpConnection jettyConnection(Connector connector, EndPoint endPoint, int pending) {
+        HttpConnection connection = new HttpConnection(http.getHttpConfiguration(), connector, endPoint);
+        connection.setUseInputDirectByteBuffers(http.isUseInputDirectByteBuffers());
+        connection.setUseOutputDirectByteBuffers(http.isUseOutputDirectByteBuffers());
+        connection.setTransferEncodingChunkMaxLength(http.getTransferEncodingChunkMaxLength());
+        connection.setInputBufferSize(Math.max(http.getInputBufferSize(), pending));
+        return connection;
+    }
+}

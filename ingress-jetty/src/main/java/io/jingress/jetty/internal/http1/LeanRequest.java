@@ -1,0 +1,266 @@
+package io.jingress.jetty.internal.http1;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpScheme;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Components;
+import org.eclipse.jetty.server.ConnectionMetaData;
+import org.eclipse.jetty.server.Context;
+import org.eclipse.jetty.server.HttpStream;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Session;
+import org.eclipse.jetty.server.TunnelSupport;
+import org.eclipse.jetty.util.Attributes;
+import org.eclipse.jetty.util.HostPort;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.util.thread.ThreadPool;
+
+/**
+ * A request read by a {@link LeanConnection}: its head as {@link RequestHeadParser} parsed it and
+ * no body (a body-less request's content is at its end from the start). Its URI is built as
+ * Jetty builds an origin-form request's: scheme {@code http}, host and port from {@code Host}.
+ */
+final class LeanRequest implements Request {
+    private final LeanConnection connection;
+    private final String method;
+    private final HttpVersion version;
+    private final HttpURI uri;
+    private final HttpFields headers;
+    private final boolean persistent;
+    private final long beginNanos;
+    private final long number;
+    private final LeanResponse response;
+    private Attributes attributes;
+    private List<Consumer<Throwable>> failureListeners;
+
+    LeanRequest(LeanConnection connection, RequestHeadParser head, UriMemo memo, long number) {
+        this.connection = connection;
+        this.beginNanos = System.nanoTime();
+        this.method = head.method();
+        this.version = head.version();
+        this.headers = head.fields();
+        this.persistent = head.persistent();
+        this.number = number;
+        this.uri = memo.uri(head.host(), head.target(), head.queryStart());
+        this.response = new LeanResponse(connection, this);
+    }
+
+    LeanResponse response() {
+        return response;
+    }
+
+    HttpVersion version() {
+        return version;
+    }
+
+    boolean persistent() {
+        return persistent;
+    }
+
+    boolean isHead() {
+        return method.length() == 4 && method.charAt(0) == 'H';
+    }
+
+    /** Tells the failure listeners that the client connection failed while this request was under way. */
+    void connectionFailed(Throwable cause) {
+        List<Consumer<Throwable>> listeners = failureListeners;
+        if (listeners != null) {
+            for (Consumer<Throwable> listener : listeners) {
+                listener.accept(cause);
+            }
+        }
+    }
+
+    @Override
+    public String getId() {
+        return connection.getId() + "#" + number;
+    }
+
+    @Override
+    public Components getComponents() {
+        return new Components() {
+            @Override
+            public org.eclipse.jetty.io.ByteBufferPool getByteBufferPool() {
+                return connection.getConnector().getByteBufferPool();
+            }
+
+            @Override
+            public Scheduler getScheduler() {
+                return connection.getConnector().getScheduler();
+            }
+
+            @Override
+            public ThreadPool getThreadPool() {
+                return connection.server().getThreadPool();
+            }
+
+            @Override
+            public Attributes getCache() {
+                return connection;
+            }
+        };
+    }
+
+    @Override
+    public ConnectionMetaData getConnectionMetaData() {
+        return connection;
+    }
+
+    @Override
+    public String getMethod() {
+        return method;
+    }
+
+    @Override
+    public HttpURI getHttpURI() {
+        return uri;
+    }
+
+    @Override
+    public Context getContext() {
+        return connection.server().getContext();
+    }
+
+    @Override
+    public HttpFields getHeaders() {
+        return headers;
+    }
+
+    @Override
+    public void demand(Runnable demandCallback) {
+        // no body: the end of the content is readable at once
+        demandCallback.run();
+    }
+
+    @Override
+    public HttpFields getTrailers() {
+        return null;
+    }
+
+    @Override
+    public long getBeginNanoTime() {
+        return beginNanos;
+    }
+
+    @Override
+    public long getHeadersNanoTime() {
+        return beginNanos;
+    }
+
+    @Override
+    public boolean isSecure() {
+        return false;
+    }
+
+    @Override
+    public Content.Chunk read() {
+        return Content.Chunk.EOF;
+    }
+
+    @Override
+    public boolean consumeAvailable() {
+        return true;
+    }
+
+    @Override
+    public void fail(Throwable failure) {
+        // nothing to read, nothing to fail
+    }
+
+    @Override
+    public void addIdleTimeoutListener(Predicate<TimeoutException> onIdleTimeout) {
+        // the connection's idle timeout fails a pending write itself (see LeanConnection.onIdleExpired)
+    }
+
+    @Override
+    public void addFailureListener(Consumer<Throwable> onFailure) {
+        if (failureListeners == null) {
+            failureListeners = new ArrayList<>(2);
+        }
+        failureListeners.add(onFailure);
+    }
+
+    @Override
+    public TunnelSupport getTunnelSupport() {
+        return null;  // upgrade requests are never taken by the lean connection
+    }
+
+    @Override
+    public void addHttpStreamWrapper(Function<HttpStream, HttpStream> wrapper) {
+        throw new IllegalStateException("the lean HTTP/1 connection has no HttpStream to wrap");
+    }
+
+    @Override
+    public Session getSession(boolean create) {
+        return null;
+    }
+
+    @Override
+    public Object removeAttribute(String name) {
+        return attributes == null ? null : attributes.removeAttribute(name);
+    }
+
+    @Override
+    public Object setAttribute(String name, Object attribute) {
+        if (attributes == null) {
+            attributes = new Attributes.Mapped();
+        }
+        return attributes.setAttribute(name, attribute);
+    }
+
+    @Override
+    public Object getAttribute(String name) {
+        return attributes == null ? null : attributes.getAttribute(name);
+    }
+
+    @Override
+    public Set<String> getAttributeNameSet() {
+        return attributes == null ? Set.of() : attributes.getAttributeNameSet();
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + uri + " " + version;
+    }
+
+    /**
+     * The URI of a connection's previous request, reused when its target and Host repeat (the
+     * parser then hands back the same string and field).
+     */
+    static final class UriMemo {
+        private HttpField host;
+        private String target;
+        private HttpURI uri;
+
+        HttpURI uri(HttpField hostField, String requestTarget, int queryStart) {
+            if (hostField == host && requestTarget == target) {
+                return uri;
+            }
+            HostPort authority = new HostPort(hostField.getValue());
+            HttpURI.Mutable built = HttpURI.build().scheme(HttpScheme.HTTP).host(authority.getHost());
+            if (authority.hasPort()) {
+                built.port(authority.getPort());
+            }
+            if (queryStart < 0) {
+                built.path(requestTarget);
+            } else {
+                built.path(requestTarget.substring(0, queryStart)).query(requestTarget.substring(queryStart + 1));
+            }
+            host = hostField;
+            target = requestTarget;
+            uri = built.asImmutable();
+            return uri;
+        }
+    }
+}

@@ -1,0 +1,448 @@
+package io.jingress.jetty.internal.http1;
+
+import java.nio.charset.StandardCharsets;
+
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpVersion;
+
+/**
+ * Parses the head of a body-less HTTP/1.x request in its plainest form, and refuses everything
+ * else: {@link #parse} then says {@link #NOT_MINE} and the request goes to Jetty's own HTTP/1
+ * parser, which answers it (or rejects it) as it always did. What is taken is a strict subset of
+ * what Jetty accepts, so a request cannot mean one thing here and another to Jetty or to the
+ * backend (request smuggling):
+ *
+ * <ul>
+ *   <li>the methods {@code GET}, {@code HEAD}, {@code DELETE} and {@code OPTIONS};
+ *   <li>an origin-form target: a path of letters, digits and {@code -._~!$&'()*+,=:@/} without
+ *       {@code //}, dot segments, {@code ;} or percent escapes (so the path Jingress routes by is
+ *       the path the backend receives, character for character), then optionally {@code ?} and a
+ *       query of the same characters, {@code ?}, {@code /} and well-formed percent escapes;
+ *   <li>{@code HTTP/1.1} or {@code HTTP/1.0};
+ *   <li>header lines {@code name: value} ended by CRLF: a token name, the colon right after it,
+ *       visible ASCII and inner spaces or tabs in the value; no line folding, no bare LF or CR,
+ *       no control or non-ASCII bytes;
+ *   <li>exactly one {@code Host} of host name, IPv4 or bracketed IPv6 characters and an optional
+ *       port; no {@code Transfer-Encoding}, {@code Upgrade}, {@code Expect} or
+ *       {@code HTTP2-Settings}; no {@code Content-Length} other than a single {@code 0};
+ *   <li>at most {@link #MAX_FIELDS} header lines, and a head no longer than the limit given.
+ * </ul>
+ *
+ * <p>A connection keeps one parser. Header lines equal to the ones of the previous request on the
+ * connection (a client repeats most of them) reuse its {@link HttpField}s instead of new strings.
+ * Not thread-safe.
+ */
+final class RequestHeadParser {
+    /** The head is not complete yet: read more. */
+    static final int INCOMPLETE = 0;
+    /** Not a request this parser takes: Jetty's parser gets it. */
+    static final int NOT_MINE = -1;
+    /** No end of the head within the limit (Jetty answers that with 431 too). */
+    static final int TOO_LARGE = -2;
+
+    static final int MAX_FIELDS = 100;
+
+    private static final String[] METHODS = {"GET ", "HEAD ", "DELETE ", "OPTIONS "};
+    private static final byte[] HTTP_1_1 = "HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HTTP_1_0 = "HTTP/1.0".getBytes(StandardCharsets.US_ASCII);
+
+    // Character classes, a bit each.
+    private static final byte TCHAR = 1;       // header name (RFC 9110 token)
+    private static final byte PATH = 2;        // path characters taken (see the class comment)
+    private static final byte QUERY = 4;       // query characters taken, '%' checked apart
+    private static final byte HOST = 8;        // Host header value
+    private static final byte[] CLASSES = new byte[256];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            byte classes = 0;
+            if (alnum || "!#$%&'*+-.^_`|~".indexOf(c) >= 0) {
+                classes |= TCHAR;
+            }
+            if (alnum || "-._~!$&'()*+,=:@/".indexOf(c) >= 0) {
+                classes |= PATH | QUERY;
+            }
+            if (c == '?' || c == '%') {
+                classes |= QUERY;
+            }
+            if (alnum || "-.:[]".indexOf(c) >= 0) {
+                classes |= HOST;
+            }
+            CLASSES[c] = classes;
+        }
+    }
+
+    // What the last successful parse found.
+    private String method;
+    private HttpVersion version;
+    private String target;
+    private int queryStart;
+    private HttpFields.Mutable fields;
+    private HttpField hostField;
+    private boolean closeRequested;
+    private boolean keepAliveRequested;
+
+    // The previous request's target and header lines, to reuse their strings.
+    private byte[] lastTarget = new byte[0];
+    private final byte[][] lastLines = new byte[MAX_FIELDS][];
+    private final HttpField[] lastFields = new HttpField[MAX_FIELDS];
+
+    /**
+     * Parses the head at {@code bytes[from, to)}: returns the head's length (through its empty
+     * line) when it is complete and taken, {@link #INCOMPLETE} when more bytes may make it so, or
+     * {@link #NOT_MINE}, or {@link #TOO_LARGE} when {@code maxHead} bytes hold no complete head.
+     */
+    int parse(byte[] bytes, int from, int to, int maxHead) {
+        int end = headEnd(bytes, from, Math.min(to, from + maxHead));
+        if (end == NOT_MINE) {
+            return NOT_MINE;
+        }
+        if (end == INCOMPLETE) {
+            if (!plausibleStart(bytes, from, to)) {
+                return NOT_MINE;
+            }
+            return to - from >= maxHead ? TOO_LARGE : INCOMPLETE;
+        }
+        return parseHead(bytes, from, end) ? end - from : NOT_MINE;
+    }
+
+    /**
+     * Where the head's empty line ends, {@link #INCOMPLETE} if not within {@code [from, to)}, or
+     * {@link #NOT_MINE} at the first byte that this parser never takes in a head: a control byte
+     * other than CR, LF and tab, DEL, a non-ASCII byte, or a CR and LF not in a pair.
+     */
+    private static int headEnd(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int b = bytes[i];
+            if (b >= 0x20 && b != 0x7f) {
+                continue;
+            }
+            if (b == '\t') {
+                continue;
+            }
+            if (b != '\r') {
+                return NOT_MINE;  // bare LF, a control byte, DEL or a byte above 0x7F (negative)
+            }
+            // CR: it must be followed by LF; CRLF CRLF ends the head
+            if (i + 1 >= to) {
+                return INCOMPLETE;
+            }
+            if (bytes[i + 1] != '\n') {
+                return NOT_MINE;
+            }
+            if (i + 2 < to && bytes[i + 2] == '\r') {
+                if (i + 3 >= to) {
+                    return INCOMPLETE;
+                }
+                if (bytes[i + 3] != '\n') {
+                    return NOT_MINE;
+                }
+                return i + 4;
+            }
+            i++;
+        }
+        return INCOMPLETE;
+    }
+
+    /** Whether an incomplete head starts with a method this parser takes (else Jetty gets it now). */
+    private static boolean plausibleStart(byte[] bytes, int from, int to) {
+        int n = Math.min(to - from, 8);
+        for (String candidate : METHODS) {
+            int m = Math.min(n, candidate.length());
+            boolean same = true;
+            for (int i = 0; i < m && same; i++) {
+                same = bytes[from + i] == candidate.charAt(i);
+            }
+            if (same) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean parseHead(byte[] bytes, int from, int end) {
+        // the request line
+        int i = from;
+        String m;
+        if (startsWith(bytes, i, "GET ")) {
+            m = HttpMethod.GET.asString();
+        } else if (startsWith(bytes, i, "HEAD ")) {
+            m = HttpMethod.HEAD.asString();
+        } else if (startsWith(bytes, i, "DELETE ")) {
+            m = HttpMethod.DELETE.asString();
+        } else if (startsWith(bytes, i, "OPTIONS ")) {
+            m = HttpMethod.OPTIONS.asString();
+        } else {
+            return false;
+        }
+        i += m.length() + 1;
+        int targetStart = i;
+        int query = -1;
+        if (bytes[i] != '/') {
+            return false;
+        }
+        int segmentStart = i + 1;
+        for (; bytes[i] != ' '; i++) {
+            int c = bytes[i] & 0xff;
+            if (query < 0) {
+                if (c == '?') {
+                    if (!segmentOk(bytes, segmentStart, i)) {
+                        return false;
+                    }
+                    query = i;
+                } else if ((CLASSES[c] & PATH) == 0) {
+                    return false;
+                } else if (c == '/') {
+                    if (!segmentOk(bytes, segmentStart, i) || bytes[i - 1] == '/') {
+                        return false;
+                    }
+                    segmentStart = i + 1;
+                }
+            } else if ((CLASSES[c] & QUERY) == 0) {
+                return false;
+            } else if (c == '%' && !(isHex(bytes[i + 1]) && isHex(bytes[i + 2]))) {
+                return false;
+            }
+        }
+        if (query < 0 && !segmentOk(bytes, segmentStart, i)) {
+            return false;
+        }
+        int targetEnd = i;
+        i++;
+        HttpVersion v;
+        if (regionEquals(bytes, i, HTTP_1_1)) {
+            v = HttpVersion.HTTP_1_1;
+        } else if (regionEquals(bytes, i, HTTP_1_0)) {
+            v = HttpVersion.HTTP_1_0;
+        } else {
+            return false;
+        }
+        i += 8;
+        if (bytes[i] != '\r') {
+            return false;
+        }
+        i += 2;
+
+        // the header lines
+        HttpFields.Mutable parsed = HttpFields.build(16);
+        HttpField host = null;
+        boolean close = false;
+        boolean keepAlive = false;
+        int line = 0;
+        while (i < end - 2) {
+            if (line == MAX_FIELDS) {
+                return false;
+            }
+            int lineEnd = i;
+            while (bytes[lineEnd] != '\r') {
+                lineEnd++;
+            }
+            HttpField field = field(bytes, i, lineEnd, line);
+            if (field == null) {
+                return false;
+            }
+            HttpHeader header = field.getHeader();
+            if (header != null) {
+                switch (header) {
+                    case HOST -> {
+                        if (host != null || !validHost(field.getValue())) {
+                            return false;
+                        }
+                        host = field;
+                    }
+                    case TRANSFER_ENCODING, UPGRADE, EXPECT, HTTP2_SETTINGS -> {
+                        return false;
+                    }
+                    case CONTENT_LENGTH -> {
+                        if (!"0".equals(field.getValue()) || parsed.contains(HttpHeader.CONTENT_LENGTH)) {
+                            return false;
+                        }
+                    }
+                    case CONNECTION -> {
+                        close |= field.contains("close");
+                        keepAlive |= field.contains("keep-alive");
+                    }
+                    default -> {
+                    }
+                }
+            }
+            parsed.add(field);
+            line++;
+            i = lineEnd + 2;
+        }
+        if (host == null) {
+            return false;
+        }
+        method = m;
+        version = v;
+        target = target(bytes, targetStart, targetEnd);
+        queryStart = query < 0 ? -1 : query - targetStart;
+        fields = parsed;
+        hostField = host;
+        closeRequested = close;
+        keepAliveRequested = keepAlive;
+        return true;
+    }
+
+    /** A path segment other than "." and ".." (the empty one only as the last, as in "/a/"). */
+    private static boolean segmentOk(byte[] bytes, int from, int to) {
+        int n = to - from;
+        return !(n == 1 && bytes[from] == '.') && !(n == 2 && bytes[from] == '.' && bytes[from + 1] == '.');
+    }
+
+    private String target(byte[] bytes, int from, int to) {
+        int n = to - from;
+        byte[] last = lastTarget;
+        if (last.length == n && regionEquals(bytes, from, last)) {
+            return target;
+        }
+        byte[] copy = new byte[n];
+        System.arraycopy(bytes, from, copy, 0, n);
+        lastTarget = copy;
+        return new String(copy, StandardCharsets.US_ASCII);
+    }
+
+    /** The header line {@code bytes[from, to)} as a field, the previous request's when equal; null if not taken. */
+    private HttpField field(byte[] bytes, int from, int to, int index) {
+        byte[] last = lastLines[index];
+        if (last != null && last.length == to - from && regionEquals(bytes, from, last)) {
+            return lastFields[index];
+        }
+        int colon = from;
+        while (colon < to && (CLASSES[bytes[colon] & 0xff] & TCHAR) != 0) {
+            colon++;
+        }
+        if (colon == from || colon == to || bytes[colon] != ':') {
+            return null;
+        }
+        int valueStart = colon + 1;
+        while (valueStart < to && (bytes[valueStart] == ' ' || bytes[valueStart] == '\t')) {
+            valueStart++;
+        }
+        int valueEnd = to;
+        while (valueEnd > valueStart && (bytes[valueEnd - 1] == ' ' || bytes[valueEnd - 1] == '\t')) {
+            valueEnd--;
+        }
+        HttpHeader header = HttpHeader.CACHE.getBest(bytes, from, colon - from);
+        if (header != null && header.asString().length() != colon - from) {
+            header = null;  // a longer name that starts like a known one
+        }
+        String name = header != null && exactly(bytes, from, header.asString())
+                ? header.asString()
+                : new String(bytes, from, colon - from, StandardCharsets.US_ASCII);
+        String value = new String(bytes, valueStart, valueEnd - valueStart, StandardCharsets.US_ASCII);
+        HttpField field = header != null ? new HttpField(header, name, value) : new HttpField(name, value);
+        byte[] line = new byte[to - from];
+        System.arraycopy(bytes, from, line, 0, line.length);
+        lastLines[index] = line;
+        lastFields[index] = field;
+        return field;
+    }
+
+    /** Host name, IPv4 or [IPv6] characters, and at most one port of 1 to 5 digits. */
+    private static boolean validHost(String value) {
+        int n = value.length();
+        if (n == 0) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (c > 0x7f || (CLASSES[c] & HOST) == 0) {
+                return false;
+            }
+        }
+        int close = value.lastIndexOf(']');
+        if (value.charAt(0) == '[') {
+            if (close < 0) {
+                return false;
+            }
+            for (int i = 1; i < close; i++) {
+                char c = value.charAt(i);
+                if (c != ':' && c != '.' && Character.digit(c, 16) < 0) {
+                    return false;
+                }
+            }
+        } else if (value.indexOf('[') >= 0 || close >= 0) {
+            return false;
+        }
+        int colon = value.indexOf(':', Math.max(close, 0));
+        if (colon < 0) {
+            return value.charAt(0) != '[' || close == n - 1;
+        }
+        if (value.charAt(0) == '[' && colon != close + 1) {
+            return false;
+        }
+        int digits = n - colon - 1;
+        if (digits < 1 || digits > 5) {
+            return false;
+        }
+        for (int i = colon + 1; i < n; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return colon > 0 && Integer.parseInt(value, colon + 1, n, 10) <= 65535;
+    }
+
+    private static boolean isHex(byte b) {
+        return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+    }
+
+    private static boolean startsWith(byte[] bytes, int at, String text) {
+        return exactly(bytes, at, text);
+    }
+
+    private static boolean exactly(byte[] bytes, int at, String text) {
+        int n = text.length();
+        if (at + n > bytes.length) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (bytes[at + i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean regionEquals(byte[] bytes, int at, byte[] expected) {
+        return java.util.Arrays.equals(bytes, at, at + expected.length, expected, 0, expected.length);
+    }
+
+    String method() {
+        return method;
+    }
+
+    HttpVersion version() {
+        return version;
+    }
+
+    /** The request target as received: the path, then the query after {@code ?} if any. */
+    String target() {
+        return target;
+    }
+
+    /** Where the query's {@code ?} is in {@link #target()}, or -1. */
+    int queryStart() {
+        return queryStart;
+    }
+
+    /** The header lines, in order; a new list per request. */
+    HttpFields.Mutable fields() {
+        return fields;
+    }
+
+    HttpField host() {
+        return hostField;
+    }
+
+    /** Whether the connection stays open after this request's response (HTTP/1.1 unless close; 1.0 with keep-alive). */
+    boolean persistent() {
+        return version == HttpVersion.HTTP_1_1 ? !closeRequested : keepAliveRequested && !closeRequested;
+    }
+}
