@@ -239,6 +239,32 @@ class ClientWireStrictnessTest {
                 + "X-Big: " + "b".repeat(20 * 1024) + "\r\n\r\n", 431);
     }
 
+    // 7
+    @Test
+    void requestLineBeyondTheLimitGets414() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+
+        assertRejectedAndNothingForwarded(proxy, app, get("/" + "u".repeat(20 * 1024)), 414);
+    }
+
+    // A Host that is not host[:port] could route one way and be read another way behind the proxy.
+    @Test
+    void hostWithAPathIsRejected() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+
+        assertRejectedAndNothingForwarded(proxy, app, "GET / HTTP/1.1\r\nHost: " + HOST + "/evil\r\n\r\n", 400);
+    }
+
+    @Test
+    void hostWithUserInfoIsRejected() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+
+        assertRejectedAndNothingForwarded(proxy, app, "GET / HTTP/1.1\r\nHost: user@" + HOST + "\r\n\r\n", 400);
+    }
+
     // 8: UNSAFE today, left failing on purpose. Jetty's Request.isSecure() is true for an
     // absolute-form "https://" target even on the plain-HTTP listener, so a client can make the
     // proxy tell the backend "X-Forwarded-Proto: https" for a request that came over plain TCP.

@@ -59,9 +59,24 @@ public final class WireClient implements AutoCloseable {
         return this;
     }
 
-    /** Reads the next response to a request other than HEAD. */
+    /** Shuts down the sending side (a TCP half-close): the server reads end of stream, and can still answer. */
+    public WireClient shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+        return this;
+    }
+
+    /** Reads the next final response (interim 1xx ones are skipped) to a request other than HEAD. */
     public Response read() throws IOException {
         return read(false);
+    }
+
+    /** Reads the very next response, an interim (1xx) one included, to a request other than HEAD. */
+    public Response readInterimOrFinal() throws IOException {
+        try {
+            return readOne(false);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no complete response within 10 s", e);
+        }
     }
 
     /** Reads the next response to a HEAD request: never a body, whatever its headers say. */
