@@ -175,7 +175,8 @@ final class ProxyHeaders {
      */
     static void forwardedHeaders(Exchange exchange, String host, String localPort, HeaderSink sink) {
         sink.header(X_REAL_IP, exchange.clientAddress());
-        sink.header(HttpHeader.X_FORWARDED_PROTO.asString(), exchange.isSecure() ? "https" : "http");
+        // the connection's, not Request.isSecure(), which believes an absolute-form "https://" target
+        sink.header(HttpHeader.X_FORWARDED_PROTO.asString(), exchange.getConnectionMetaData().isSecure() ? "https" : "http");
         if (host != null) {
             sink.header(HttpHeader.X_FORWARDED_HOST.asString(), host);
         }

@@ -140,7 +140,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         exchange.pathAndQuery = query == null ? path : path + '?' + query;
 
         int redirectPort = httpsRedirectPort;
-        if (route.sslRedirect() && redirectPort > 0 && !clientToProxyRequest.isSecure()) {
+        // The connection's security, not Request.isSecure(): Jetty answers that from the target's
+        // scheme too, and an absolute-form "https://" target over plain TCP must not skip the redirect.
+        if (route.sslRedirect() && redirectPort > 0 && !clientToProxyRequest.getConnectionMetaData().isSecure()) {
             PlainResponses.redirect(proxyToClientResponse, exchange, httpsLocation(host, redirectPort, exchange.pathAndQuery));
             return true;
         }

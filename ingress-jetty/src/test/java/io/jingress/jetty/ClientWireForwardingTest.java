@@ -1,0 +1,288 @@
+package io.jingress.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.jingress.jetty.testing.Backends;
+import io.jingress.jetty.testing.Proxies;
+import io.jingress.jetty.testing.ScriptedBackend;
+import io.jingress.jetty.testing.ScriptedBackend.Answer;
+import io.jingress.jetty.testing.TestRoutes;
+import io.jingress.jetty.testing.WireClient;
+import io.jingress.jetty.testing.WireClient.Framing;
+import io.jingress.jetty.testing.WireClient.Response;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What crosses the proxy between a raw-socket client and the backend, on the plain-HTTP listener:
+ * target forms and paths as the backend receives them, hop-by-hop headers held back both ways,
+ * forwarded headers, many headers, and how HEAD, 204, 304, chunked and close-delimited responses
+ * are framed for the client. Black-box: these hold whichever HTTP/1 connection implementation serves
+ * the listener. (The numbers in comments are the cases of the brief these tests were written from.)
+ */
+class ClientWireForwardingTest {
+    private static final String HOST = "app.test";
+
+    @RegisterExtension
+    final Proxies proxies = new Proxies();
+    @RegisterExtension
+    final Backends backends = new Backends();
+    private final List<ScriptedBackend> scripted = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stopScriptedBackends() {
+        scripted.forEach(ScriptedBackend::close);
+    }
+
+    private IngressServer proxyTo(int backendPort) {
+        TestRoutes routes = TestRoutes.create().route(HOST, "/", "app", backendPort);
+        return proxies.start(IngressServer.builder(routes.router()));
+    }
+
+    private ScriptedBackend scripted(ScriptedBackend.Script script) {
+        ScriptedBackend backend = ScriptedBackend.start(script);
+        scripted.add(backend);
+        return backend;
+    }
+
+    private static String get(String pathQuery) {
+        return "GET " + pathQuery + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
+    }
+
+    private static Response exchange(WireClient client, String request) throws Exception {
+        return client.send(request).read();
+    }
+
+    // 8
+    @Test
+    void absoluteFormTargetIsRoutedByItsHostAndTheBackendGetsThePath() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            Response response = exchange(client, "GET http://" + HOST + "/abs/path?q=1 HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+            assertEquals(200, response.status(), response.toString());
+            assertEquals("/abs/path?q=1", response.header("X-Echo-Path-Query"));
+            assertEquals(HOST, app.lastRequest().header("Host"));
+
+            assertEquals("/next", exchange(client, get("/next")).header("X-Echo-Path-Query"));
+        }
+    }
+
+    // 9
+    @Test
+    void hopByHopRequestHeadersStayAtTheProxyAndEndToEndOnesArrive() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            Response response = exchange(client, "GET /hop HTTP/1.1\r\nHost: " + HOST + "\r\n"
+                    + "Connection: X-Secret, keep-alive\r\n"
+                    + "X-Secret: 1\r\n"
+                    + "Keep-Alive: timeout=5\r\n"
+                    + "TE: trailers\r\n"
+                    + "Proxy-Authorization: x\r\n"
+                    + "X-Custom: a\r\n"
+                    + "Accept: text/html\r\n"
+                    + "Accept: application/json\r\n"
+                    + "\r\n");
+            assertEquals(200, response.status(), response.toString());
+            Backends.Seen seen = app.lastRequest();
+            for (String hop : new String[] {"X-Secret", "Keep-Alive", "TE", "Proxy-Authorization"}) {
+                assertNull(seen.header(hop), hop + " reached the backend");
+            }
+            String connection = seen.header("Connection");
+            assertTrue(connection == null || !connection.toLowerCase(Locale.ROOT).contains("x-secret"), connection);
+            assertEquals("a", seen.header("X-Custom"));
+            assertEquals(List.of("text/html", "application/json"), seen.headers().getValuesList("Accept"));
+
+            assertEquals("/next", exchange(client, get("/next")).header("X-Echo-Path-Query"), "the connection stays open");
+        }
+        assertEquals(2, app.requests());
+    }
+
+    // 9
+    @Test
+    void backendHopByHopResponseHeadersStayAtTheProxy() throws Exception {
+        ScriptedBackend backend = scripted((connection, request, head) -> Answer.keepOpen("HTTP/1.1 200 OK\r\n"
+                + "Connection: X-Back\r\n"
+                + "X-Back: 1\r\n"
+                + "Keep-Alive: timeout=9\r\n"
+                + "X-Kept: yes\r\n"
+                + "Content-Length: 2\r\n"
+                + "\r\n"
+                + "ok"));
+        IngressServer proxy = proxyTo(backend.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            for (int i = 0; i < 2; i++) {
+                Response response = exchange(client, get("/hop/" + i));
+                assertEquals(200, response.status(), response.toString());
+                assertEquals("ok", response.bodyText());
+                assertEquals("yes", response.header("X-Kept"));
+                assertNull(response.header("X-Back"), response.toString());
+                assertNull(response.header("Keep-Alive"), response.toString());
+                assertFalse(response.connectionHas("x-back"), response.toString());
+            }
+        }
+    }
+
+    // 10
+    @Test
+    void encodedUnreservedCharactersAreDecodedAndTheQueryIsKeptAsSent() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            Response response = exchange(client, get("/a%2Db/c?x=1&y=%20"));
+            assertEquals(200, response.status(), response.toString());
+        }
+        assertEquals("/a-b/c?x=1&y=%20", app.lastRequest().pathQuery());
+    }
+
+    // 11
+    @Test
+    void headIsAnsweredWithTheHeadersOfGetAndNoBodyAndTheConnectionGoesOn() throws Exception {
+        ScriptedBackend backend = scripted((connection, request, head) -> Answer.keepOpen(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\n"
+                        + (head.startsWith("HEAD ") ? "" : "hello world")));
+        IngressServer proxy = proxyTo(backend.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            Response get = exchange(client, get("/doc"));
+            assertEquals(200, get.status(), get.toString());
+            assertEquals("11", get.header("Content-Length"));
+            assertEquals("hello world", get.bodyText());
+
+            Response head = client.send("HEAD /doc HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n").readHeadResponse();
+            assertEquals(200, head.status(), head.toString());
+            assertEquals("11", head.header("Content-Length"));
+            assertEquals("text/plain", head.header("Content-Type"));
+
+            // a body sent after the HEAD response would be read here as the next status line
+            Response again = exchange(client, get("/doc"));
+            assertEquals(200, again.status(), again.toString());
+            assertEquals("hello world", again.bodyText());
+        }
+        assertTrue(backend.heads().get(1).startsWith("HEAD /doc HTTP/1.1\r\n"), backend.heads().get(1));
+    }
+
+    // 12
+    @Test
+    void bodylessChunkedAndCloseDelimitedResponsesAreFramedForTheClient() throws Exception {
+        ScriptedBackend backend = scripted((connection, request, head) -> {
+            String target = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
+            return switch (target) {
+                case "/no-content" -> Answer.keepOpen("HTTP/1.1 204 No Content\r\nX-Kind: 204\r\n\r\n");
+                case "/not-modified" -> Answer.keepOpen("HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n");
+                case "/chunked" -> Answer.keepOpen("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+                case "/until-close" -> Answer.thenClose("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nbody until close");
+                default -> Answer.thenClose("HTTP/1.1 500 Unexpected\r\nContent-Length: 0\r\n\r\n");
+            };
+        });
+        IngressServer proxy = proxyTo(backend.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            Response noContent = exchange(client, get("/no-content"));
+            assertEquals(204, noContent.status(), noContent.toString());
+            assertEquals("204", noContent.header("X-Kind"));
+
+            Response notModified = exchange(client, get("/not-modified"));
+            assertEquals(304, notModified.status(), notModified.toString());
+            assertEquals("\"v1\"", notModified.header("ETag"));
+
+            Response chunked = exchange(client, get("/chunked"));
+            assertEquals(200, chunked.status(), chunked.toString());
+            assertEquals("hello world", chunked.bodyText());
+
+            Response untilClose = exchange(client, get("/until-close"));
+            assertEquals(200, untilClose.status(), untilClose.toString());
+            assertEquals("body until close", untilClose.bodyText());
+            // Today the proxy re-frames it for an HTTP/1.1 client (chunked) and keeps the client connection.
+            assertEquals(Framing.CHUNKED, untilClose.framing(), untilClose.toString());
+            Response after = exchange(client, get("/chunked"));
+            assertEquals("hello world", after.bodyText());
+        }
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            assertEquals("hello world", exchange(client, get("/chunked")).bodyText());
+        }
+    }
+
+    // 15
+    @Test
+    void sixtyHeadersAreAllForwarded() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+        StringBuilder request = new StringBuilder("GET /many HTTP/1.1\r\nHost: " + HOST + "\r\n");
+        for (int i = 0; i < 60; i++) {
+            request.append(String.format("X-Many-%02d: %s\r\n", i, value(i)));
+        }
+        request.append("\r\n");
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            Response response = exchange(client, request.toString());
+            assertEquals(200, response.status(), response.toString());
+        }
+        Backends.Seen seen = app.lastRequest();
+        for (int i = 0; i < 60; i++) {
+            assertEquals(value(i), seen.header(String.format("X-Many-%02d", i)));
+        }
+    }
+
+    // Optional whitespace around a header value is not part of it; an empty value is still a header.
+    @Test
+    void whitespaceAroundHeaderValuesIsTrimmedAndEmptyValuesArrive() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            Response response = exchange(client, "GET /ows HTTP/1.1\r\nHost:\t" + HOST + " \r\n"
+                    + "X-Spaced:   inner  space \t\r\nX-Empty:\r\nX-Blank:   \r\n\r\n");
+            assertEquals(200, response.status(), response.toString());
+        }
+        Backends.Seen seen = app.lastRequest();
+        assertEquals(HOST, seen.header("Host"));
+        assertEquals("inner  space", seen.header("X-Spaced"));
+        assertEquals("", seen.header("X-Empty"));
+        assertEquals("", seen.header("X-Blank"));
+    }
+
+    // 16
+    @Test
+    void forwardedHeadersAreAppendedAndSetFromTheClientConnection() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            Response response = exchange(client, "GET /fwd HTTP/1.1\r\nHost: " + HOST + "\r\nX-Forwarded-For: 1.2.3.4\r\n\r\n");
+            assertEquals(200, response.status(), response.toString());
+            Backends.Seen seen = app.lastRequest();
+            assertEquals("1.2.3.4, 127.0.0.1", seen.header("X-Forwarded-For"));
+            assertEquals("127.0.0.1", seen.header("X-Real-IP"));
+            assertEquals("http", seen.header("X-Forwarded-Proto"));
+            assertEquals(HOST, seen.header("X-Forwarded-Host"));
+            assertEquals(Integer.toString(proxy.httpPort()), seen.header("X-Forwarded-Port"));
+            assertTrue(seen.header("X-Request-ID").matches("[0-9a-f]{32}"), seen.header("X-Request-ID"));
+
+            exchange(client, "GET /fwd HTTP/1.1\r\nHost: " + HOST + "\r\nX-Request-ID: client-trace-7\r\n\r\n");
+            assertEquals(List.of("client-trace-7"), app.lastRequest().headers().getValuesList("X-Request-ID"));
+
+            exchange(client, "GET /fwd HTTP/1.1\r\nHost: " + HOST + "\r\nX-Forwarded-For: 1.2.3.4\r\nX-Forwarded-For: 5.6.7.8\r\n\r\n");
+            assertEquals(List.of("1.2.3.4, 5.6.7.8, 127.0.0.1"), app.lastRequest().headers().getValuesList("X-Forwarded-For"));
+        }
+    }
+
+    private static String value(int i) {
+        return "v" + i + "-" + "y".repeat(40);
+    }
+}
