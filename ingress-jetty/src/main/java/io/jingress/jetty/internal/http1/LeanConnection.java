@@ -51,13 +51,8 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
     private static final int CLOSING = 2;   // output shut after a last response: draining until the client closes
     private static final int GONE = 3;      // closed or handed over to Jetty
 
-    private static final byte[] TOO_LARGE_BODY = "431 Request Header Fields Too Large: the request head is longer than allowed\n"
-            .getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] TOO_LARGE = ("HTTP/1.1 431 Request Header Fields Too Large\r\n"
-            + "Content-Type: text/plain; charset=utf-8\r\n"
-            + "Content-Length: " + TOO_LARGE_BODY.length + "\r\n"
-            + "Connection: close\r\n\r\n"
-            + new String(TOO_LARGE_BODY, StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TOO_LARGE = refusal(431, "Request Header Fields Too Large", "the request head is longer than allowed");
+    private static final byte[] LINE_TOO_LONG = refusal(414, "URI Too Long", "the request line is longer than allowed");
 
     private final LeanConnectionFactory factory;
     private final Connector connector;
@@ -95,6 +90,15 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
         // a whole head must fit, so that the limit is told apart from a long head
         this.bufferSize = Math.max(factory.getInputBufferSize(), maxHead + 1);
         this.id = Integer.toHexString(System.identityHashCode(this));
+    }
+
+    private static byte[] refusal(int status, String reason, String why) {
+        String body = status + " " + reason + ": " + why + "\n";
+        return ("HTTP/1.1 " + status + " " + reason + "\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: " + body.length() + "\r\n"
+                + "Connection: close\r\n\r\n"
+                + body).getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override
@@ -181,8 +185,8 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
                     handOver();
                     return;
                 }
-                if (head == RequestHeadParser.TOO_LARGE) {
-                    refuseTooLarge();
+                if (head == RequestHeadParser.TOO_LARGE || head == RequestHeadParser.LINE_TOO_LONG) {
+                    refuse(head == RequestHeadParser.TOO_LARGE ? TOO_LARGE : LINE_TOO_LONG);
                     return;
                 }
                 if (head > 0) {
@@ -240,16 +244,16 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
     }
 
     /**
-     * Answers a head longer than the configured limit with 431, as Jetty would, and closes: what
-     * follows cannot be told apart from the rest of that head.
+     * Answers a head longer than the configured limit with 431 (414 when even its request line
+     * is), as Jetty would, and closes: what follows cannot be told apart from the rest of it.
      */
-    private void refuseTooLarge() {
+    private void refuse(byte[] response) {
         state = CLOSING;
         releaseBuffer();
         getEndPoint().write(Callback.from(() -> {
             getEndPoint().shutdownOutput();
             process();
-        }, this::abort), ByteBuffer.wrap(TOO_LARGE));
+        }, this::abort), ByteBuffer.wrap(response));
     }
 
     /** After the last response: reads until the client closes, so unread bytes do not reset the connection. */

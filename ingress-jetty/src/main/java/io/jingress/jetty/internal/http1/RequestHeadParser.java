@@ -42,6 +42,8 @@ final class RequestHeadParser {
     static final int NOT_MINE = -1;
     /** No end of the head within the limit (Jetty answers that with 431 too). */
     static final int TOO_LARGE = -2;
+    /** No end of the request line within the limit (Jetty answers that with 414). */
+    static final int LINE_TOO_LONG = -3;
 
     static final int MAX_FIELDS = 100;
 
@@ -94,7 +96,8 @@ final class RequestHeadParser {
     /**
      * Parses the head at {@code bytes[from, to)}: returns the head's length (through its empty
      * line) when it is complete and taken, {@link #INCOMPLETE} when more bytes may make it so, or
-     * {@link #NOT_MINE}, or {@link #TOO_LARGE} when {@code maxHead} bytes hold no complete head.
+     * {@link #NOT_MINE}, or when {@code maxHead} bytes hold no complete head {@link #TOO_LARGE}
+     * ({@link #LINE_TOO_LONG} if they hold not even the request line).
      */
     int parse(byte[] bytes, int from, int to, int maxHead) {
         int end = headEnd(bytes, from, Math.min(to, from + maxHead));
@@ -105,7 +108,15 @@ final class RequestHeadParser {
             if (!plausibleStart(bytes, from, to)) {
                 return NOT_MINE;
             }
-            return to - from >= maxHead ? TOO_LARGE : INCOMPLETE;
+            if (to - from < maxHead) {
+                return INCOMPLETE;
+            }
+            for (int i = from; i < from + maxHead; i++) {
+                if (bytes[i] == '\r') {
+                    return TOO_LARGE;
+                }
+            }
+            return LINE_TOO_LONG;
         }
         return parseHead(bytes, from, end) ? end - from : NOT_MINE;
     }
