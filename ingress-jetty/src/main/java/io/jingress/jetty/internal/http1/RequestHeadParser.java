@@ -52,7 +52,6 @@ final class RequestHeadParser {
     private static final byte[] HTTP_1_0 = "HTTP/1.0".getBytes(StandardCharsets.US_ASCII);
 
     // Character classes, a bit each.
-    private static final byte TCHAR = 1;       // header name (RFC 9110 token)
     private static final byte PATH = 2;        // path characters taken (see the class comment)
     private static final byte QUERY = 4;       // query characters taken, '%' checked apart
     private static final byte HOST = 8;        // Host header value
@@ -62,9 +61,6 @@ final class RequestHeadParser {
         for (int c = 0; c < 128; c++) {
             boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
             byte classes = 0;
-            if (alnum || "!#$%&'*+-.^_`|~".indexOf(c) >= 0) {
-                classes |= TCHAR;
-            }
             if (alnum || "-._~!$&'()*+,=:@/".indexOf(c) >= 0) {
                 classes |= PATH | QUERY;
             }
@@ -90,8 +86,7 @@ final class RequestHeadParser {
 
     // The previous request's target and header lines, to reuse their strings.
     private byte[] lastTarget = new byte[0];
-    private final byte[][] lastLines = new byte[MAX_FIELDS][];
-    private final HttpField[] lastFields = new HttpField[MAX_FIELDS];
+    private final HeaderLines lines = new HeaderLines(MAX_FIELDS);
 
     /**
      * Parses the head at {@code bytes[from, to)}: returns the head's length (through its empty
@@ -100,11 +95,11 @@ final class RequestHeadParser {
      * ({@link #LINE_TOO_LONG} if they hold not even the request line).
      */
     int parse(byte[] bytes, int from, int to, int maxHead) {
-        int end = headEnd(bytes, from, Math.min(to, from + maxHead));
-        if (end == NOT_MINE) {
+        int end = HeaderLines.headEnd(bytes, from, Math.min(to, from + maxHead));
+        if (end == HeaderLines.BAD) {
             return NOT_MINE;
         }
-        if (end == INCOMPLETE) {
+        if (end == HeaderLines.INCOMPLETE) {
             if (!plausibleStart(bytes, from, to)) {
                 return NOT_MINE;
             }
@@ -121,43 +116,6 @@ final class RequestHeadParser {
         return parseHead(bytes, from, end) ? end - from : NOT_MINE;
     }
 
-    /**
-     * Where the head's empty line ends, {@link #INCOMPLETE} if not within {@code [from, to)}, or
-     * {@link #NOT_MINE} at the first byte that this parser never takes in a head: a control byte
-     * other than CR, LF and tab, DEL, a non-ASCII byte, or a CR and LF not in a pair.
-     */
-    private static int headEnd(byte[] bytes, int from, int to) {
-        for (int i = from; i < to; i++) {
-            int b = bytes[i];
-            if (b >= 0x20 && b != 0x7f) {
-                continue;
-            }
-            if (b == '\t') {
-                continue;
-            }
-            if (b != '\r') {
-                return NOT_MINE;  // bare LF, a control byte, DEL or a byte above 0x7F (negative)
-            }
-            // CR: it must be followed by LF; CRLF CRLF ends the head
-            if (i + 1 >= to) {
-                return INCOMPLETE;
-            }
-            if (bytes[i + 1] != '\n') {
-                return NOT_MINE;
-            }
-            if (i + 2 < to && bytes[i + 2] == '\r') {
-                if (i + 3 >= to) {
-                    return INCOMPLETE;
-                }
-                if (bytes[i + 3] != '\n') {
-                    return NOT_MINE;
-                }
-                return i + 4;
-            }
-            i++;
-        }
-        return INCOMPLETE;
-    }
 
     /** Whether an incomplete head starts with a method this parser takes (else Jetty gets it now). */
     private static boolean plausibleStart(byte[] bytes, int from, int to) {
@@ -225,9 +183,9 @@ final class RequestHeadParser {
         int targetEnd = i;
         i++;
         HttpVersion v;
-        if (regionEquals(bytes, i, HTTP_1_1)) {
+        if (HeaderLines.regionEquals(bytes, i, HTTP_1_1)) {
             v = HttpVersion.HTTP_1_1;
-        } else if (regionEquals(bytes, i, HTTP_1_0)) {
+        } else if (HeaderLines.regionEquals(bytes, i, HTTP_1_0)) {
             v = HttpVersion.HTTP_1_0;
         } else {
             return false;
@@ -252,7 +210,7 @@ final class RequestHeadParser {
             while (bytes[lineEnd] != '\r') {
                 lineEnd++;
             }
-            HttpField field = field(bytes, i, lineEnd, line);
+            HttpField field = lines.field(bytes, i, lineEnd, line);
             if (field == null) {
                 return false;
             }
@@ -308,7 +266,7 @@ final class RequestHeadParser {
     private String target(byte[] bytes, int from, int to) {
         int n = to - from;
         byte[] last = lastTarget;
-        if (last.length == n && regionEquals(bytes, from, last)) {
+        if (last.length == n && HeaderLines.regionEquals(bytes, from, last)) {
             return target;
         }
         byte[] copy = new byte[n];
@@ -317,42 +275,6 @@ final class RequestHeadParser {
         return new String(copy, StandardCharsets.US_ASCII);
     }
 
-    /** The header line {@code bytes[from, to)} as a field, the previous request's when equal; null if not taken. */
-    private HttpField field(byte[] bytes, int from, int to, int index) {
-        byte[] last = lastLines[index];
-        if (last != null && last.length == to - from && regionEquals(bytes, from, last)) {
-            return lastFields[index];
-        }
-        int colon = from;
-        while (colon < to && (CLASSES[bytes[colon] & 0xff] & TCHAR) != 0) {
-            colon++;
-        }
-        if (colon == from || colon == to || bytes[colon] != ':') {
-            return null;
-        }
-        int valueStart = colon + 1;
-        while (valueStart < to && (bytes[valueStart] == ' ' || bytes[valueStart] == '\t')) {
-            valueStart++;
-        }
-        int valueEnd = to;
-        while (valueEnd > valueStart && (bytes[valueEnd - 1] == ' ' || bytes[valueEnd - 1] == '\t')) {
-            valueEnd--;
-        }
-        HttpHeader header = HttpHeader.CACHE.getBest(bytes, from, colon - from);
-        if (header != null && header.asString().length() != colon - from) {
-            header = null;  // a longer name that starts like a known one
-        }
-        String name = header != null && exactly(bytes, from, header.asString())
-                ? header.asString()
-                : new String(bytes, from, colon - from, StandardCharsets.US_ASCII);
-        String value = new String(bytes, valueStart, valueEnd - valueStart, StandardCharsets.US_ASCII);
-        HttpField field = header != null ? new HttpField(header, name, value) : new HttpField(name, value);
-        byte[] line = new byte[to - from];
-        System.arraycopy(bytes, from, line, 0, line.length);
-        lastLines[index] = line;
-        lastFields[index] = field;
-        return field;
-    }
 
     /** Host name, IPv4 or [IPv6] characters, and at most one port of 1 to 5 digits. */
     private static boolean validHost(String value) {
@@ -405,25 +327,10 @@ final class RequestHeadParser {
     }
 
     private static boolean startsWith(byte[] bytes, int at, String text) {
-        return exactly(bytes, at, text);
+        return HeaderLines.exactly(bytes, at, text);
     }
 
-    private static boolean exactly(byte[] bytes, int at, String text) {
-        int n = text.length();
-        if (at + n > bytes.length) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (bytes[at + i] != text.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
 
-    private static boolean regionEquals(byte[] bytes, int at, byte[] expected) {
-        return java.util.Arrays.equals(bytes, at, at + expected.length, expected, 0, expected.length);
-    }
 
     String method() {
         return method;

@@ -7,6 +7,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.jingress.jetty.internal.http1.ResponseHeadParser;
+
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -42,6 +44,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private final UpstreamPool pool;
     private final UpstreamPool.Idle home;
     private final HttpParser parser;
+    private final ResponseHeadParser leanParser = new ResponseHeadParser();
     private final ByteBuffer buffer;
     private final AtomicInteger state = new AtomicInteger(ACTIVE);
     private final AtomicInteger wip = new AtomicInteger();
@@ -68,6 +71,10 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private boolean lastWritten;
     private boolean interimComplete;
     private Throwable parseFailure;
+    /** Body bytes still to come of a response whose head the lean parser took; -1: none such. */
+    private long leanRemaining = -1;
+    /** Whether Jetty's parser has started on this exchange's response (then it parses to the end). */
+    private boolean jettyParsing;
 
     UpstreamConnection(EndPoint endPoint, Executor executor, UpstreamPool pool, UpstreamPool.Idle home, int bufferSize,
             int maxHeadBytes) {
@@ -77,7 +84,8 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         // Jetty's parser caches only request headers (Host, Accept, ...), so a response's header
         // lines are parsed each time, whatever its header cache size.
         this.parser = new HttpParser(this, maxHeadBytes);
-        this.buffer = BufferUtil.allocateDirect(bufferSize);
+        // on the heap, for the lean head parser (a socket read copies through the JDK's own direct buffer)
+        this.buffer = BufferUtil.allocate(bufferSize);
     }
 
     UpstreamPool.Idle home() {
@@ -250,6 +258,14 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     }
 
     private void parse() throws IOException {
+        if (leanRemaining >= 0) {
+            leanContent();
+            return;
+        }
+        if (!jettyParsing && parseLeanHead()) {
+            return;
+        }
+        jettyParsing = true;
         parser.parseNext(buffer);
         if (interimComplete) {
             interimComplete = false;
@@ -263,6 +279,44 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         if (headComplete && !responseBegun) {
             responseBegun = true;
             relay.onResponseHead(exchange, status, serverToProxyHeaders);
+        }
+    }
+
+    /**
+     * Takes a plain response head with a known body length ({@link ResponseHeadParser}) without
+     * Jetty's parser, which costs more than the rest of relaying a small answer; false (nothing
+     * consumed) for any other, which Jetty's parser then reads from its first byte.
+     */
+    private boolean parseLeanHead() {
+        int head = leanParser.parse(buffer, headResponse, serverToProxyHeaders);
+        if (head == ResponseHeadParser.NOT_MINE) {
+            return false;
+        }
+        buffer.position(buffer.position() + head);
+        status = leanParser.status();
+        keepAlive = leanParser.keepAlive();
+        framed = true;
+        headComplete = true;
+        responseBegun = true;
+        relay.onResponseHead(exchange, status, serverToProxyHeaders);
+        leanRemaining = leanParser.bodyLength();
+        leanContent();
+        return true;
+    }
+
+    /** The next piece of a lean-parsed response's body, up to its length. */
+    private void leanContent() {
+        int n = (int) Math.min(buffer.remaining(), leanRemaining);
+        if (n > 0) {
+            ByteBuffer piece = buffer.slice();
+            piece.limit(n);
+            buffer.position(buffer.position() + n);
+            leanRemaining -= n;
+            content(piece);
+        }
+        if (leanRemaining == 0) {
+            leanRemaining = -1;
+            messageComplete = true;
         }
     }
 
@@ -323,6 +377,8 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         lastWritten = false;
         interimComplete = false;
         parseFailure = null;
+        leanRemaining = -1;
+        jettyParsing = false;
     }
 
     // HttpParser.ResponseHandler: called from parser.parseNext, inside a step
