@@ -16,6 +16,7 @@ import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.server.Components;
 import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -26,6 +27,8 @@ import org.eclipse.jetty.util.Attributes;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.util.thread.ThreadPool;
 
 /**
  * An HTTP/1 server connection that serves plain body-less requests (what
@@ -70,6 +73,7 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
     private final Attributes attributes = new Attributes.Lazy();
     private final String id;
 
+    private Components components;
     private RetainableByteBuffer buffer;
     private int state = IDLE;
     private long requests;
@@ -340,6 +344,36 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
 
     Server server() {
         return server;
+    }
+
+    /** The server's components, as Jetty's connections give them to their requests. */
+    Components components() {
+        Components made = components;
+        if (made == null) {
+            made = new Components() {
+                @Override
+                public ByteBufferPool getByteBufferPool() {
+                    return bufferPool;
+                }
+
+                @Override
+                public Scheduler getScheduler() {
+                    return connector.getScheduler();
+                }
+
+                @Override
+                public ThreadPool getThreadPool() {
+                    return server.getThreadPool();
+                }
+
+                @Override
+                public Attributes getCache() {
+                    return attributes;
+                }
+            };
+            components = made;
+        }
+        return made;
     }
 
     ResponseHead responseHead() {

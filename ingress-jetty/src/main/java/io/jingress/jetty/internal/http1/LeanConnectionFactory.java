@@ -15,8 +15,9 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  * body-less HTTP/1.x requests itself and hands the connection to Jetty's HTTP/1 connection (made
  * by {@code http}, the factory this one stands in for) at the first request it does not take.
  *
- * <p>When the server keeps a request log every connection is Jetty's from the start: Jetty writes
- * that log from its own request state, which the lean connection does not have.
+ * <p>Every connection is Jetty's from the start when the lean one could not give the same result:
+ * when the server keeps a request log (Jetty writes it from its own request state), or the HTTP
+ * configuration has request customizers or sends {@code Server} or {@code X-Powered-By} headers.
  */
 public final class LeanConnectionFactory extends AbstractConnectionFactory implements HttpConfiguration.ConnectionFactory {
     private final HttpConnectionFactory http;
@@ -35,7 +36,9 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
-        if (connector.getServer().getRequestLog() != null) {
+        HttpConfiguration configuration = http.getHttpConfiguration();
+        if (connector.getServer().getRequestLog() != null || !configuration.getCustomizers().isEmpty()
+                || configuration.getSendServerVersion() || configuration.getSendXPoweredBy()) {
             return http.newConnection(connector, endPoint);
         }
         return configure(new LeanConnection(this, connector, endPoint), connector, endPoint);

@@ -23,8 +23,6 @@ import org.eclipse.jetty.server.Session;
 import org.eclipse.jetty.server.TunnelSupport;
 import org.eclipse.jetty.util.Attributes;
 import org.eclipse.jetty.util.HostPort;
-import org.eclipse.jetty.util.thread.Scheduler;
-import org.eclipse.jetty.util.thread.ThreadPool;
 
 /**
  * A request read by a {@link LeanConnection}: its head as {@link RequestHeadParser} parsed it and
@@ -89,27 +87,7 @@ final class LeanRequest implements Request {
 
     @Override
     public Components getComponents() {
-        return new Components() {
-            @Override
-            public org.eclipse.jetty.io.ByteBufferPool getByteBufferPool() {
-                return connection.getConnector().getByteBufferPool();
-            }
-
-            @Override
-            public Scheduler getScheduler() {
-                return connection.getConnector().getScheduler();
-            }
-
-            @Override
-            public ThreadPool getThreadPool() {
-                return connection.server().getThreadPool();
-            }
-
-            @Override
-            public Attributes getCache() {
-                return connection;
-            }
-        };
+        return connection.components();
     }
 
     @Override
