@@ -17,7 +17,7 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  *
  * <p>Every connection is Jetty's from the start when the lean one could not give the same result:
  * when the server keeps a request log (Jetty writes it from its own request state), or the HTTP
- * configuration has request customizers or sends {@code Server} or {@code X-Powered-By} headers.
+ * configuration has request customizers (they work on Jetty's requests).
  */
 public final class LeanConnectionFactory extends AbstractConnectionFactory implements HttpConfiguration.ConnectionFactory {
     private final HttpConnectionFactory http;
@@ -37,8 +37,7 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
         HttpConfiguration configuration = http.getHttpConfiguration();
-        if (connector.getServer().getRequestLog() != null || !configuration.getCustomizers().isEmpty()
-                || configuration.getSendServerVersion() || configuration.getSendXPoweredBy()) {
+        if (connector.getServer().getRequestLog() != null || !configuration.getCustomizers().isEmpty()) {
             return http.newConnection(connector, endPoint);
         }
         return configure(new LeanConnection(this, connector, endPoint), connector, endPoint);

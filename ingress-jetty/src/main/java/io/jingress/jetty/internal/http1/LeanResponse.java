@@ -35,6 +35,8 @@ final class LeanResponse implements Response, Callback {
     private static final HttpField CLOSE = new PreEncodedHttpField(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
     private static final HttpField KEEP_ALIVE = new PreEncodedHttpField(HttpHeader.CONNECTION, HttpHeaderValue.KEEP_ALIVE.asString());
     private static final HttpField CHUNKED = new PreEncodedHttpField(HttpHeader.TRANSFER_ENCODING, HttpHeaderValue.CHUNKED.asString());
+    private static final HttpField SERVER = new PreEncodedHttpField(HttpHeader.SERVER, HttpConfiguration.SERVER_VERSION);
+    private static final HttpField POWERED_BY = new PreEncodedHttpField(HttpHeader.X_POWERED_BY, HttpConfiguration.SERVER_VERSION);
     private static final byte[] ERROR_BODY = "500 Internal Server Error\n".getBytes(StandardCharsets.UTF_8);
 
     private final LeanConnection connection;
@@ -225,15 +227,18 @@ final class LeanResponse implements Response, Callback {
         } else {
             persistent = false;  // an HTTP/1.0 body of unknown length ends with the connection
         }
+        // what Jetty's generator adds, when the configuration asks for it and the handler did not set it
         HttpField date = configuration.getSendDateHeader() && !headers.contains(HttpHeader.DATE)
                 ? connection.server().getDateField() : null;
+        HttpField server = configuration.getSendServerVersion() && !headers.contains(HttpHeader.SERVER) ? SERVER : null;
+        HttpField poweredBy = configuration.getSendXPoweredBy() ? POWERED_BY : null;
         HttpField persistence = null;
         if (!persistent && (version == HttpVersion.HTTP_1_1 || request.persistent())) {
             persistence = CLOSE;
         } else if (persistent && version == HttpVersion.HTTP_1_0) {
             persistence = KEEP_ALIVE;
         }
-        return connection.responseHead().encode(status, headers, date, framing, persistence);
+        return connection.responseHead().encode(status, headers, server, poweredBy, date, framing, persistence);
     }
 
     // Callback: the handler's, for the whole exchange.

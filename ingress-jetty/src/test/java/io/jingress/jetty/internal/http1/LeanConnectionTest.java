@@ -17,6 +17,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -107,6 +108,7 @@ class LeanConnectionTest {
             assertEquals(Integer.toString(response.body().length), response.header("Content-Length"));
             assertEquals(null, response.header("Connection"));
             assertTrue(response.header("Date") != null, "a Date header, as Jetty sends");
+            assertEquals(HttpConfiguration.SERVER_VERSION, response.header("Server"), "the Server header this configuration asks for");
         }
     }
 
