@@ -141,6 +141,17 @@ public final class ScriptedBackend implements AutoCloseable {
         return peerClosedWhileHeld.await(timeout, unit);
     }
 
+    /** Closes every connection accepted so far, as an upstream's keep-alive timeout does; keeps listening. */
+    public void closeConnections() {
+        try {
+            for (Socket client : open) {
+                client.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -158,7 +158,10 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
             case HANDLING -> {
                 LeanRequest current = request;
                 if (current == null || !current.response().isDone()) {
-                    return;  // a read event while the response is under way: nothing is read meanwhile
+                    // Readable while a request is answered: a pipelined request or the client's close,
+                    // read once the response is complete. The interest is not renewed meanwhile: the
+                    // unread bytes would report the connection readable again and again.
+                    return;
                 }
                 request = null;
                 if (!keepOpen) {
@@ -168,6 +171,10 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
                     return;
                 }
                 state = IDLE;
+                RetainableByteBuffer held = buffer;
+                if ((held == null || !held.hasRemaining()) && isFillInterested()) {
+                    return;  // the usual case: waiting for the next request, as registered when this one began
+                }
                 readRequests();
             }
             case IDLE -> readRequests();
@@ -218,7 +225,9 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
                 if (!held.hasRemaining()) {
                     releaseBuffer();
                 }
-                fillInterested();
+                if (!isFillInterested()) {
+                    fillInterested();
+                }
                 return;
             }
         }
@@ -227,6 +236,13 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
     private void serve() {
         state = HANDLING;
         requests++;
+        if (!buffer.hasRemaining()) {
+            // Ask for the next request now: the selector keeps the interest it has instead of
+            // dropping it now and adding it back when the response is done (two epoll_ctl calls
+            // per request), and no read is tried that would find nothing yet.
+            releaseBuffer();
+            fillInterested();
+        }
         LeanRequest current = new LeanRequest(this, parser, uris, requests);
         request = current;
         LeanResponse response = current.response();
@@ -278,7 +294,9 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
                 return;
             }
             if (filled == 0) {
-                fillInterested();
+                if (!isFillInterested()) {
+                    fillInterested();
+                }
                 return;
             }
         }
@@ -311,6 +329,14 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
         ByteBuffer bytes = handedOver;
         handedOver = null;
         return bytes == null || !bytes.hasRemaining() ? null : bytes;
+    }
+
+    @Override
+    public void onFillInterestedFailed(Throwable cause) {
+        if (state == HANDLING && cause instanceof TimeoutException) {
+            return;  // idle while the upstream answers: the proxy's read timeout owns that wait
+        }
+        super.onFillInterestedFailed(cause);
     }
 
     @Override

@@ -71,6 +71,10 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private boolean lastWritten;
     private boolean interimComplete;
     private Throwable parseFailure;
+    /** Set by a read event, cleared by the step that reads. */
+    private volatile boolean readable;
+    /** Set by the completion of a write, cleared by the step that goes on from it. */
+    private volatile boolean written;
     /** Body bytes still to come of a response whose head the lean parser took; -1: none such. */
     private long leanRemaining = -1;
     /** Whether Jetty's parser has started on this exchange's response (then it parses to the end). */
@@ -134,6 +138,13 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
 
     @Override
     public void onFillable() {
+        if (state.get() == IDLE && retire()) {
+            // pooled and idle: the upstream closed it (or sent what nobody asked for)
+            pool.remove(this);
+            getEndPoint().close();
+            return;
+        }
+        readable = true;
         resume();
     }
 
@@ -167,6 +178,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
 
     @Override
     public void succeeded() {
+        written = true;
         resume();
     }
 
@@ -205,8 +217,26 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         }
         try {
             switch (phase) {
-                case WRITE_HEAD -> phase = Phase.READ;
+                case WRITE_HEAD -> {
+                    if (!written) {
+                        return;  // readable before the head went out: read once it did
+                    }
+                    written = false;
+                    phase = Phase.READ;
+                    if (!readable) {
+                        // Nothing to read yet: wait for the answer without trying a read first.
+                        // Kept from the connection's idle time, the interest costs no epoll_ctl.
+                        if (!isFillInterested()) {
+                            fillInterested();
+                        }
+                        return;
+                    }
+                }
                 case WRITE_CLIENT -> {
+                    if (!written) {
+                        return;
+                    }
+                    written = false;
                     if (lastWritten) {
                         complete();
                         return;
@@ -216,6 +246,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
                 default -> {
                 }
             }
+            readable = false;
             read();
         } catch (Throwable x) {
             fail(x);
@@ -338,6 +369,11 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         served++;
         resetExchange();
         if (reusable) {
+            // Read interest while pooled: an upstream that closes the idle connection is noticed
+            // at once, and the next exchange finds the interest in place.
+            if (!isFillInterested()) {
+                fillInterested();
+            }
             pool.release(this);
         } else {
             state.set(CLOSED);
@@ -379,6 +415,8 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         parseFailure = null;
         leanRemaining = -1;
         jettyParsing = false;
+        readable = false;
+        written = false;
     }
 
     // HttpParser.ResponseHandler: called from parser.parseNext, inside a step
