@@ -96,7 +96,8 @@ class RequestHeadParserTest {
                 Arguments.of(head("GET / HTTP/1.1", "host:app.test"), "GET", "/", -1, "app.test"),
                 Arguments.of(head("GET / HTTP/1.1", "Host: app.test", "Content-Length: 0"), "GET", "/", -1, "app.test"),
                 Arguments.of(head("GET / HTTP/1.1", "Host: app.test", "Content-Length:\t 0 \t"), "GET", "/", -1, "app.test"),
-                Arguments.of(head("GET / HTTP/1.1", "Host: app.test", "Connection: Upgrade"), "GET", "/", -1, "app.test"));
+                Arguments.of(head("GET / HTTP/1.1", "Host: app.test", "Connection: Upgrade"), "GET", "/", -1, "app.test"),
+                Arguments.of(get("/", "X-!#$%&'*+.^_`|~: !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"), "GET", "/", -1, "app.test"));
     }
 
     @ParameterizedTest
