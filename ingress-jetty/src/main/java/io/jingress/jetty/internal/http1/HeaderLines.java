@@ -123,6 +123,9 @@ final class HeaderLines {
         return true;
     }
     static boolean regionEquals(byte[] bytes, int at, byte[] expected) {
+        if (at + expected.length > bytes.length) {
+            return false;
+        }
         return Arrays.equals(bytes, at, at + expected.length, expected, 0, expected.length);
     }
 }

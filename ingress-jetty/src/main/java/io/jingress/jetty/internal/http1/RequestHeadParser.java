@@ -25,8 +25,8 @@ import org.eclipse.jetty.http.HttpVersion;
  *   <li>header lines {@code name: value} ended by CRLF: a token name, the colon right after it,
  *       visible ASCII and inner spaces or tabs in the value; no line folding, no bare LF or CR,
  *       no control or non-ASCII bytes;
- *   <li>exactly one {@code Host} of host name, IPv4 or bracketed IPv6 characters and an optional
- *       port; no {@code Transfer-Encoding}, {@code Upgrade}, {@code Expect} or
+ *   <li>exactly one {@code Host}: a host name or IPv4 address and an optional port from 1 to
+ *       65535; no {@code Transfer-Encoding}, {@code Upgrade}, {@code Expect} or
  *       {@code HTTP2-Settings}; no {@code Content-Length} other than a single {@code 0};
  *   <li>at most {@link #MAX_FIELDS} header lines, and a head no longer than the limit given.
  * </ul>
@@ -67,7 +67,7 @@ final class RequestHeadParser {
             if (c == '?' || c == '%') {
                 classes |= QUERY;
             }
-            if (alnum || "-.:[]".indexOf(c) >= 0) {
+            if (alnum || c == '-' || c == '.') {
                 classes |= HOST;
             }
             CLASSES[c] = classes;
@@ -276,50 +276,40 @@ final class RequestHeadParser {
     }
 
 
-    /** Host name, IPv4 or [IPv6] characters, and at most one port of 1 to 5 digits. */
+    /**
+     * A host name or IPv4 address of letters, digits, {@code -} and {@code .}, and optionally a
+     * port from 1 to 65535 ({@code :0} is refused by Jetty). Bracketed IPv6 literals are left to
+     * Jetty, which checks them as addresses.
+     */
     private static boolean validHost(String value) {
         int n = value.length();
-        if (n == 0) {
+        int colon = value.indexOf(':');
+        int nameEnd = colon < 0 ? n : colon;
+        if (nameEnd == 0) {
             return false;
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < nameEnd; i++) {
             char c = value.charAt(i);
             if (c > 0x7f || (CLASSES[c] & HOST) == 0) {
                 return false;
             }
         }
-        int close = value.lastIndexOf(']');
-        if (value.charAt(0) == '[') {
-            if (close < 0) {
-                return false;
-            }
-            for (int i = 1; i < close; i++) {
-                char c = value.charAt(i);
-                if (c != ':' && c != '.' && Character.digit(c, 16) < 0) {
-                    return false;
-                }
-            }
-        } else if (value.indexOf('[') >= 0 || close >= 0) {
-            return false;
-        }
-        int colon = value.indexOf(':', Math.max(close, 0));
         if (colon < 0) {
-            return value.charAt(0) != '[' || close == n - 1;
-        }
-        if (value.charAt(0) == '[' && colon != close + 1) {
-            return false;
+            return true;
         }
         int digits = n - colon - 1;
         if (digits < 1 || digits > 5) {
             return false;
         }
+        int port = 0;
         for (int i = colon + 1; i < n; i++) {
             char c = value.charAt(i);
             if (c < '0' || c > '9') {
                 return false;
             }
+            port = port * 10 + (c - '0');
         }
-        return colon > 0 && Integer.parseInt(value, colon + 1, n, 10) <= 65535;
+        return port >= 1 && port <= 65535;
     }
 
     private static boolean isHex(byte b) {
