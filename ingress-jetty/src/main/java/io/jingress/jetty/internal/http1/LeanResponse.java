@@ -3,6 +3,7 @@ package io.jingress.jetty.internal.http1;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ListIterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -204,16 +205,32 @@ final class LeanResponse implements Response, Callback {
         persistent = request.persistent() && !connection.shuttingDown();
         noBody = request.isHead() || HttpStatus.isInformational(status) || status == HttpStatus.NO_CONTENT_204
                 || status == HttpStatus.NOT_MODIFIED_304;
-        HttpField connectionField = headers.getField(HttpHeader.CONNECTION);
-        if (connectionField != null) {
-            if (connectionField.contains(HttpHeaderValue.CLOSE.asString())) {
-                persistent = false;
+        // one pass over what the handler set: the connection decides framing and persistence
+        long announced = -1;
+        boolean hasDate = false;
+        boolean hasServer = false;
+        for (ListIterator<HttpField> fields = headers.listIterator(); fields.hasNext(); ) {
+            HttpField field = fields.next();
+            HttpHeader header = field.getHeader();
+            if (header == null) {
+                continue;
             }
-            headers.remove(HttpHeader.CONNECTION);
+            switch (header) {
+                case CONNECTION -> {
+                    if (field.contains(HttpHeaderValue.CLOSE.asString())) {
+                        persistent = false;
+                    }
+                    fields.remove();
+                }
+                case TRANSFER_ENCODING -> fields.remove();
+                case CONTENT_LENGTH -> announced = field.getLongValue();
+                case DATE -> hasDate = true;
+                case SERVER -> hasServer = true;
+                default -> {
+                }
+            }
         }
-        headers.remove(HttpHeader.TRANSFER_ENCODING);
         HttpField framing = null;
-        long announced = headers.getLongField(HttpHeader.CONTENT_LENGTH);
         if (noBody) {
             contentLength = -1;
         } else if (announced >= 0) {
@@ -228,9 +245,8 @@ final class LeanResponse implements Response, Callback {
             persistent = false;  // an HTTP/1.0 body of unknown length ends with the connection
         }
         // what Jetty's generator adds, when the configuration asks for it and the handler did not set it
-        HttpField date = configuration.getSendDateHeader() && !headers.contains(HttpHeader.DATE)
-                ? connection.server().getDateField() : null;
-        HttpField server = configuration.getSendServerVersion() && !headers.contains(HttpHeader.SERVER) ? SERVER : null;
+        HttpField date = configuration.getSendDateHeader() && !hasDate ? connection.server().getDateField() : null;
+        HttpField server = configuration.getSendServerVersion() && !hasServer ? SERVER : null;
         HttpField poweredBy = configuration.getSendXPoweredBy() ? POWERED_BY : null;
         HttpField persistence = null;
         if (!persistent && (version == HttpVersion.HTTP_1_1 || request.persistent())) {

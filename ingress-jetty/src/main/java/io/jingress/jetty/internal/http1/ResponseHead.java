@@ -29,22 +29,35 @@ final class ResponseHead {
 
     private byte[] bytes = new byte[512];
     private int length;
+    /** A view of {@code bytes} handed out again once its previous response was written. */
+    private ByteBuffer headView;
     private final byte[] chunkLine = new byte[20];
 
-    /** The head for {@code status} and {@code headers}, then {@code extra} header lines (may be null). */
-    ByteBuffer encode(int status, HttpFields headers, HttpField... extra) {
+    /**
+     * The head for {@code status} and {@code headers}, then the header lines the connection adds
+     * ({@code server}, {@code poweredBy}, {@code date}, {@code framing}, {@code persistence}; each
+     * may be null).
+     */
+    ByteBuffer encode(int status, HttpFields headers, HttpField server, HttpField poweredBy, HttpField date,
+            HttpField framing, HttpField persistence) {
         length = 0;
         append(statusLine(status));
         for (HttpField field : headers) {
             appendField(field);
         }
-        for (HttpField field : extra) {
-            if (field != null) {
-                appendField(field);
-            }
-        }
+        appendField(server);
+        appendField(poweredBy);
+        appendField(date);
+        appendField(framing);
+        appendField(persistence);
         append(CRLF);
-        return ByteBuffer.wrap(bytes, 0, length);
+        ByteBuffer view = headView;
+        if (view == null || view.array() != bytes) {
+            view = ByteBuffer.wrap(bytes);
+            headView = view;
+        }
+        view.limit(length).position(0);
+        return view;
     }
 
     /** The size line of a chunk of {@code size} bytes; after the previous chunk's data when {@code afterChunk}. */
@@ -84,6 +97,9 @@ final class ResponseHead {
     }
 
     private void appendField(HttpField field) {
+        if (field == null) {
+            return;
+        }
         appendText(field.getName());
         ensure(2);
         bytes[length++] = ':';

@@ -1,5 +1,6 @@
 package io.jingress.jetty.internal.proxy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -29,7 +30,7 @@ final class ProxyHeaders {
     static final String X_REAL_IP = "X-Real-IP";
     static final String X_REQUEST_ID = "X-Request-ID";
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private ProxyHeaders() {
     }
@@ -196,7 +197,7 @@ final class ProxyHeaders {
     /** 128 random bits as 32 hex digits, like ingress-nginx's {@code $req_id}. */
     static String newRequestId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        char[] id = new char[32];
+        byte[] id = new byte[32];
         long bits = random.nextLong();
         for (int i = 0; i < 16; i++) {
             id[i] = HEX[(int) (bits >>> (60 - 4 * i)) & 0xF];
@@ -205,7 +206,7 @@ final class ProxyHeaders {
         for (int i = 0; i < 16; i++) {
             id[16 + i] = HEX[(int) (bits >>> (60 - 4 * i)) & 0xF];
         }
-        return new String(id);
+        return new String(id, StandardCharsets.ISO_8859_1);
     }
 
     /** The port the client connected to, as text, without allocating for the usual ports. */

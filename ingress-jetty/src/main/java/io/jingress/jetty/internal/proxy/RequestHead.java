@@ -17,6 +17,8 @@ final class RequestHead implements ProxyHeaders.HeaderSink {
     private final HttpFields.Mutable proxyToServerHeaders = HttpFields.build(32);
     private byte[] bytes = new byte[1024];
     private int length;
+    /** A view of {@code bytes}, handed out again once the previous head was written. */
+    private ByteBuffer headView;
 
     /** The head for {@code exchange}, valid until the next call. */
     ByteBuffer encode(Exchange exchange) {
@@ -56,7 +58,13 @@ final class RequestHead implements ProxyHeaders.HeaderSink {
             appendField(ProxyHeaders.X_REQUEST_ID, exchange.requestId);
         }
         append("\r\n");
-        return ByteBuffer.wrap(bytes, 0, length);
+        ByteBuffer view = headView;
+        if (view == null || view.array() != bytes) {
+            view = ByteBuffer.wrap(bytes);
+            headView = view;
+        }
+        view.limit(length).position(0);
+        return view;
     }
 
     @Override
