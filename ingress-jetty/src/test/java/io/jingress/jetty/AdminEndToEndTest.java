@@ -84,12 +84,13 @@ class AdminEndToEndTest {
         StringBuffer log = new StringBuffer();
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).accessLog(log));
 
-        proxies.client().newRequest("127.0.0.1", proxy.httpPort()).path("/x?y=1")
-                .headers(h -> h.put("Host", "app.test").put("X-Request-ID", "req-77")).send();
+        int bodyLength = proxies.client().newRequest("127.0.0.1", proxy.httpPort()).path("/download/1234?y=1")
+                .headers(h -> h.put("Host", "app.test").put("X-Request-ID", "req-77")).send().getContent().length;
 
         Await.until(() -> log.indexOf("req-77") >= 0, "the request is logged");
         String line = log.toString().lines().filter(l -> l.contains("req-77")).findFirst().orElseThrow();
-        assertTrue(line.contains("\"GET /x?y=1 HTTP/1.1\" 200 "), line);
+        assertEquals(1234, bodyLength);
+        assertTrue(line.contains("\"GET /download/1234?y=1 HTTP/1.1\" 200 1234 \""), line);
         assertTrue(line.contains("[default/app:80] [] 127.0.0.1:" + app.port() + " "), line);
         assertTrue(line.endsWith(" 200 req-77"), line);
     }

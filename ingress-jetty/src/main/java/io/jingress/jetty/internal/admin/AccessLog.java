@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.HttpField;
+import io.jingress.jetty.internal.http1.LeanResponses;
+
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -161,7 +163,7 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         appendEscaped(line, pathQuery);
         line.append(' ').append(protocol);
         int requestLineLength = method.length() + 1 + pathQuery.length() + 1 + protocol.length();
-        long bodyBytesSent = Response.getContentBytesWritten(response);
+        long bodyBytesSent = LeanResponses.contentBytesWritten(response);
         line.append("\" ").append(response.getStatus()).append(' ').append(bodyBytesSent).append(" \"");
         appendQuotedValue(line, headers.get(HttpHeader.REFERER));
         line.append("\" \"");

@@ -15,9 +15,8 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  * body-less HTTP/1.x requests itself and hands the connection to Jetty's HTTP/1 connection (made
  * by {@code http}, the factory this one stands in for) at the first request it does not take.
  *
- * <p>Every connection is Jetty's from the start when the lean one could not give the same result:
- * when the server keeps a request log (Jetty writes it from its own request state), or the HTTP
- * configuration has request customizers (they work on Jetty's requests).
+ * <p>Every connection is Jetty's from the start when the HTTP configuration has request
+ * customizers: they work on Jetty's own requests.
  */
 public final class LeanConnectionFactory extends AbstractConnectionFactory implements HttpConfiguration.ConnectionFactory {
     private final HttpConnectionFactory http;
@@ -37,7 +36,7 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
         HttpConfiguration configuration = http.getHttpConfiguration();
-        if (connector.getServer().getRequestLog() != null || !configuration.getCustomizers().isEmpty()) {
+        if (!configuration.getCustomizers().isEmpty()) {
             return http.newConnection(connector, endPoint);
         }
         return configure(new LeanConnection(this, connector, endPoint), connector, endPoint);

@@ -17,6 +17,7 @@ import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
@@ -295,13 +296,35 @@ final class LeanResponse implements Response, Callback {
 
     private void finish() {
         succeeded = true;
+        RequestLog log = connection.server().getRequestLog();
+        if (log != null) {
+            // a log line may block on its output: never on a selector thread
+            connection.server().getThreadPool().execute(() -> {
+                log.log(request, this);
+                complete();
+            });
+            return;
+        }
+        complete();
+    }
+
+    private void complete() {
         boolean open = persistent;
         done = true;
         connection.responseComplete(open);
     }
 
+    /** The body bytes written, for the request log. */
+    long contentBytesWritten() {
+        return written;
+    }
+
     private void abort(Throwable failure) {
         done = true;
+        RequestLog log = connection.server().getRequestLog();
+        if (log != null) {
+            connection.server().getThreadPool().execute(() -> log.log(request, this));
+        }
         connection.abort(failure);
     }
 
