@@ -142,6 +142,26 @@ class ForwardingTest {
     }
 
     @Test
+    void anH2cUpgradeIsNotTunnelledButSentOnAsAPlainRequest() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app);
+
+        String response = RawHttp.exchange(proxy.httpPort(), "GET /internal HTTP/1.1\r\n"
+                + "Host: app.test\r\n"
+                + "Connection: Upgrade, HTTP2-Settings, close\r\n"
+                + "Upgrade: h2c\r\n"
+                + "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n"
+                + "\r\n");
+
+        assertEquals(200, RawHttp.status(response), response);
+        Backends.Seen seen = app.lastRequest();
+        assertEquals("/internal", seen.pathQuery());
+        for (String hop : new String[] {"Upgrade", "HTTP2-Settings"}) {
+            assertNull(seen.header(hop), hop + " reached the backend");
+        }
+    }
+
+    @Test
     void hopByHopResponseHeadersAreNotReturned() throws Exception {
         Backends.Raw raw = backends.startRaw("HTTP/1.1 200 OK\r\n"
                 + "Content-Length: 2\r\n"

@@ -22,6 +22,7 @@ final class PlainResponses {
     static final Body BAD_GATEWAY = new Body(HttpStatus.BAD_GATEWAY_502, "502 Bad Gateway: the upstream endpoint could not be reached\n");
     static final Body SERVICE_UNAVAILABLE = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: no ready endpoint for this route\n");
     static final Body GATEWAY_TIMEOUT = new Body(HttpStatus.GATEWAY_TIMEOUT_504, "504 Gateway Timeout: the upstream endpoint did not answer in time\n");
+    static final Body NOT_IMPLEMENTED = new Body(HttpStatus.NOT_IMPLEMENTED_501, "501 Not Implemented: a transfer coding other than chunked\n");
     static final Body PERMANENT_REDIRECT = new Body(HttpStatus.PERMANENT_REDIRECT_308, "308 Permanent Redirect\n");
 
     private static final HttpField TEXT_PLAIN = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -58,6 +59,10 @@ final class PlainResponses {
         response.setStatus(body.status());
         response.getHeaders().put(TEXT_PLAIN);
         response.getHeaders().put(body.contentLength());
+        if (body.status() == HttpStatus.NOT_IMPLEMENTED_501) {
+            // the body was not read: whatever follows on the connection cannot be trusted as a request
+            response.getHeaders().put(HttpFields.CONNECTION_CLOSE);
+        }
         if (body.status() == HttpStatus.METHOD_NOT_ALLOWED_405) {
             response.getHeaders().put(ALLOW);
             // After CONNECT a client may already be sending tunnel bytes: never read them as HTTP.

@@ -24,6 +24,7 @@ import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.ClientConnector;
@@ -118,6 +119,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.METHOD_NOT_ALLOWED);
             return true;
         }
+        if (hasCodingOtherThanChunked(clientToProxyRequest.getHeaders())) {
+            // Jetty removes the chunked framing; a gzip (or other) coding under it would reach the
+            // backend as a plain body with no word of its coding. nginx answers 501 too.
+            PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.NOT_IMPLEMENTED);
+            return true;
+        }
         HttpURI uri = clientToProxyRequest.getHttpURI();
         String path = RequestPaths.normalize(uri.getPath());
         if (path == null) {
@@ -164,6 +171,21 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return true;
         }
         return super.handle(exchange, proxyToClientResponse, exchange);
+    }
+
+    /** Whether a Transfer-Encoding names any coding but {@code chunked}. */
+    static boolean hasCodingOtherThanChunked(HttpFields headers) {
+        for (HttpField field : headers) {
+            if (field.getHeader() != HttpHeader.TRANSFER_ENCODING) {
+                continue;
+            }
+            for (String coding : field.getValues()) {
+                if (!coding.isBlank() && !HttpHeaderValue.CHUNKED.is(coding.trim())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Picks another endpoint when the failed try may be repeated (see {@link #mayRetry}); false when none. */

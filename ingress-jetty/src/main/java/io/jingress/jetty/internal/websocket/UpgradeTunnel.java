@@ -112,6 +112,12 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
         if (upgrade == null || upgrade.isBlank() || headers.contains(HttpHeader.TRANSFER_ENCODING)) {
             return false;
         }
+        if (headers.contains(HttpHeader.UPGRADE, "h2c") || headers.contains(HttpHeader.UPGRADE, "h2")) {
+            // Never tunnelled ("h2c smuggling"): a backend that took it would speak HTTP/2 to the
+            // client on a connection the route table no longer sees, reaching any path behind it.
+            // Sent on as a plain request, without the hop-by-hop Upgrade and HTTP2-Settings.
+            return false;
+        }
         long length = headers.getLongField(HttpHeader.CONTENT_LENGTH);
         return length <= 0;
     }
