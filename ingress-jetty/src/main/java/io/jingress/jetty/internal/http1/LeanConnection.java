@@ -75,7 +75,7 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
 
     private Components components;
     private RetainableByteBuffer buffer;
-    private int state = IDLE;
+    private volatile int state = IDLE;
     private long requests;
     private LeanRequest request;
     private ByteBuffer handedOver;
