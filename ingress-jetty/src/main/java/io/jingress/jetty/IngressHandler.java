@@ -34,6 +34,8 @@ import org.eclipse.jetty.util.Callback;
  * <h2>What a request meets, in order</h2>
  * <ol>
  *   <li>{@code CONNECT}: 405 (this is not a forward proxy; the {@code Allow} header lists what is).</li>
+ *   <li>A {@code Transfer-Encoding} naming a coding besides {@code chunked}: 501, and the
+ *       connection closes (as nginx answers; the backend would get the coded body as a plain one).</li>
  *   <li>The path is normalised with {@code RequestPaths.normalize}; a path that cannot be
  *       normalised safely (encoded {@code /}, {@code ..} above the root, ...): 400.</li>
  *   <li>The host is the Host header's, or, for an absolute-form target
@@ -60,7 +62,10 @@ import org.eclipse.jetty.util.Callback;
  *       like), once routed and picked like any other, is tunnelled: the same upstream headers, the
  *       endpoint's {@code 101} relayed, then bytes copied both ways until either side closes (or
  *       stays silent for the read timeout). An endpoint that refuses the connection is replaced by
- *       another, up to the same number of tries; then 502.</li>
+ *       another, up to the same number of tries; then 502. {@code Upgrade: h2c} (or {@code h2}) is
+ *       never tunnelled: such a request goes on as a plain one without its hop-by-hop
+ *       {@code Upgrade} and {@code HTTP2-Settings} (a tunnelled h2c connection would reach any path
+ *       behind the backend, unrouted).</li>
  * </ol>
  * Every response the proxy makes itself has a one-line plain-text body. Each upstream try is
  * reported to its endpoint ({@code onStart}/{@code onEnd}) so balancers and passive health learn;
@@ -76,11 +81,15 @@ import org.eclipse.jetty.util.Callback;
  * are kept per endpoint (up to {@link Builder#maxConnectionsPerEndpoint}, the most recently used
  * first) for {@link Builder#upstreamKeepAlive}; a connection is not reused after
  * {@code Connection: close}, an HTTP/1.0 answer, a body delimited by the close, or any exchange
- * that did not end cleanly; one the endpoint closed while it sat idle is replaced by a new
- * connection once, for idempotent requests, without counting as a try. Under
- * {@link IngressServer}, these connections live on the client connector's own selector, and the
- * next request of a client connection is read on the thread that finished the previous one, as an
- * nginx worker does. Requests with a body, HTTP/2 clients and ExternalName Services (a DNS name,
+ * that did not end cleanly; one the endpoint closes while it sits idle is dropped at once, and
+ * one that fails as it is reused, before any byte of answer, is replaced by a new connection once,
+ * for idempotent requests, without counting as a try. A plain answer with a known length is read
+ * by a lean head parser, the rest by Jetty's {@code HttpParser}. Under {@link IngressServer},
+ * these connections live on the client connector's own selector, the plain-HTTP listener reads
+ * plain body-less requests with a lean HTTP/1 connection of its own (strictly: anything else,
+ * from a body to odd syntax, hands the connection to Jetty's HTTP/1 connection with the bytes
+ * already read), and the next request of a client connection is read on the thread that
+ * finished the previous one, as an nginx worker does. Requests with a body, HTTP/2 clients and ExternalName Services (a DNS name,
  * looked up off the selector threads) are forwarded by Jetty's
  * {@code ProxyHandler} and {@code HttpClient} (same headers, retries and accounting), whose
  * connection pool {@link Builder#maxConnectionsPerEndpoint} and {@link Builder#maxQueuedPerEndpoint}
@@ -93,9 +102,11 @@ import org.eclipse.jetty.util.Callback;
  * {@code PickContext} and the completion callback in one object, so no attribute lookups and no
  * callback wrappers); the path-and-query string when there is a query; the few header fields the
  * proxy adds (the request head itself is encoded into a buffer the connection keeps); a
- * generated request id when the client sent none; and only with a request log, the map Jetty keeps
- * request attributes in and the boxed upstream latency. Jetty's request and response objects come
- * on top. The {@code ProxyHandler} path also allocates Jetty's upstream request, its header fields
+ * generated request id when the client sent none; and only with a request log, the map the
+ * request attributes are kept in and the boxed upstream latency. The request and response objects
+ * come on top: under {@link IngressServer}'s lean connection one of each, the request's header
+ * list and its URI only when its target or Host changed on the connection, header fields only
+ * for lines that differ from the previous request's. The {@code ProxyHandler} path also allocates Jetty's upstream request, its header fields
  * and response listener, and two small header-writing lambdas. Metrics count on pre-allocated
  * counters. The list of headers named in {@code Connection} is only allocated when a
  * {@code Connection} header names any.
