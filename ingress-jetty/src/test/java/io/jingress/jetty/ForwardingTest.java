@@ -13,6 +13,7 @@ import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
 import io.jingress.jetty.testing.TestRoutes;
+import io.jingress.jetty.testing.WireClient;
 
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.http.HttpMethod;
@@ -158,6 +159,24 @@ class ForwardingTest {
         assertEquals("/internal", seen.pathQuery());
         for (String hop : new String[] {"Upgrade", "HTTP2-Settings"}) {
             assertNull(seen.header(hop), hop + " reached the backend");
+        }
+    }
+
+    @Test
+    void aHeadAnswerWithoutALengthReachesTheClientWithContentLengthZero() throws Exception {
+        // As Jetty's generator sends it: a client that frames the answer by its length (wrk does)
+        // would otherwise wait for the next bytes and never send its next request.
+        Backends.Raw raw = backends.startRaw("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", raw.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            for (int i = 0; i < 2; i++) {
+                client.send("HEAD /h HTTP/1.1\r\nHost: app.test\r\n\r\n");
+                WireClient.Response response = client.readHeadResponse();
+                assertEquals(200, response.status());
+                assertEquals("0", response.header("Content-Length"));
+            }
         }
     }
 

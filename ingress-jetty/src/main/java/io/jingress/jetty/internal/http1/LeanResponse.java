@@ -234,6 +234,12 @@ final class LeanResponse implements Response, Callback {
         HttpField framing = null;
         if (noBody) {
             contentLength = -1;
+            if (announced < 0 && last && request.isHead() && !HttpStatus.isInformational(status)
+                    && status != HttpStatus.NO_CONTENT_204 && status != HttpStatus.NOT_MODIFIED_304) {
+                // as Jetty's generator does: clients that frame a HEAD answer by its length (wrk
+                // does) would otherwise wait for a body that never comes
+                framing = new HttpField(HttpHeader.CONTENT_LENGTH, Integer.toString(firstLength));
+            }
         } else if (announced >= 0) {
             contentLength = announced;
         } else if (last) {

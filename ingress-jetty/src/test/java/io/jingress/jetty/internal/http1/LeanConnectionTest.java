@@ -137,6 +137,8 @@ class LeanConnectionTest {
             WireClient.Response head = client.readHeadResponse();
             assertEquals(200, head.status());
             assertEquals(0, head.body().length);
+            assertEquals(Integer.toString("LeanConnection /echo null a.test null".length()), head.header("Content-Length"),
+                    "the length a GET would have had, as Jetty sends it");
             client.send("GET /204 HTTP/1.1\r\nHost: a.test\r\n\r\n");
             WireClient.Response noContent = client.read();
             assertEquals(204, noContent.status());
