@@ -280,7 +280,10 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
             if (filled > 0) {
                 bytesSeen = true;
             } else if (filled == 0) {
-                fillInterested();
+                // the interest may be in place already: kept from the idle time or the head's write
+                if (!isFillInterested()) {
+                    fillInterested();
+                }
                 return;
             } else {
                 parser.atEOF();
