@@ -85,6 +85,27 @@ class ClientWireTest {
         assertEquals(4, app.requests());
     }
 
+    @Test
+    void pipelinedGetHeadGetRoundsAreAllAnsweredInOrder() throws Exception {
+        // wrk's pipelining example, many times over on one connection: each HEAD answer in between
+        // must end where its head ends, and the upstream connection carry on after it.
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+        String head = "HEAD /h HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            for (int round = 0; round < 20; round++) {
+                client.send(get("/a" + round) + head + get("/b" + round));
+                assertEquals("/a" + round, client.read().header("X-Echo-Path-Query"));
+                Response headResponse = client.readHeadResponse();
+                assertEquals(200, headResponse.status());
+                assertEquals("/h", headResponse.header("X-Echo-Path-Query"));
+                assertEquals("/b" + round, client.read().header("X-Echo-Path-Query"));
+            }
+        }
+        assertEquals(60, app.requests());
+    }
+
     // 3
     @Test
     void postWithContentLengthBetweenTwoGetsReachesTheBackendIntact() throws Exception {

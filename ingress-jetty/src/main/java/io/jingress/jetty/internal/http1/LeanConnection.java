@@ -241,7 +241,9 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
             // dropping it now and adding it back when the response is done (two epoll_ctl calls
             // per request), and no read is tried that would find nothing yet.
             releaseBuffer();
-            fillInterested();
+            if (!isFillInterested()) {
+                fillInterested();
+            }
         }
         LeanRequest current = new LeanRequest(this, parser, uris, requests);
         request = current;
