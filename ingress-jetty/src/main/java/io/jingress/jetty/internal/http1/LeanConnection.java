@@ -206,28 +206,11 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
                     return;
                 }
             }
-            if (held == null) {
-                held = bufferPool.acquire(bufferSize, false);
-                buffer = held;
-            }
-            ByteBuffer bytes = held.getByteBuffer();
+            ByteBuffer bytes = heldBuffer().getByteBuffer();
             if (bytes.limit() == bytes.capacity()) {
                 BufferUtil.compact(bytes);
             }
-            int filled = getEndPoint().fill(bytes);
-            if (filled < 0) {
-                state = GONE;
-                releaseBuffer();
-                getEndPoint().close();
-                return;
-            }
-            if (filled == 0) {
-                if (!held.hasRemaining()) {
-                    releaseBuffer();
-                }
-                if (!isFillInterested()) {
-                    fillInterested();
-                }
+            if (fill(bytes) <= 0) {
                 return;
             }
         }
@@ -280,28 +263,41 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
 
     /** After the last response: reads until the client closes, so unread bytes do not reset the connection. */
     private void drain() throws IOException {
+        ByteBuffer bytes = heldBuffer().getByteBuffer();
+        do {
+            BufferUtil.clear(bytes);
+        } while (fill(bytes) > 0);
+    }
+
+    private RetainableByteBuffer heldBuffer() {
         RetainableByteBuffer held = buffer;
         if (held == null) {
             held = bufferPool.acquire(bufferSize, false);
             buffer = held;
         }
-        ByteBuffer bytes = held.getByteBuffer();
-        while (true) {
-            BufferUtil.clear(bytes);
-            int filled = getEndPoint().fill(bytes);
-            if (filled < 0) {
-                state = GONE;
+        return held;
+    }
+
+    /**
+     * Reads into {@code bytes}: what was read; at the end of the input the connection is closed
+     * (-1), and when nothing is there yet the buffer goes back to the pool if empty and the next
+     * read waits for the selector (0).
+     */
+    private int fill(ByteBuffer bytes) throws IOException {
+        int filled = getEndPoint().fill(bytes);
+        if (filled < 0) {
+            state = GONE;
+            releaseBuffer();
+            getEndPoint().close();
+        } else if (filled == 0) {
+            if (!bytes.hasRemaining()) {
                 releaseBuffer();
-                getEndPoint().close();
-                return;
             }
-            if (filled == 0) {
-                if (!isFillInterested()) {
-                    fillInterested();
-                }
-                return;
+            if (!isFillInterested()) {
+                fillInterested();
             }
         }
+        return filled;
     }
 
     /**
