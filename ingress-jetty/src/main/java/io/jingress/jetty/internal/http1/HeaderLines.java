@@ -29,8 +29,12 @@ final class HeaderLines {
         }
     }
 
+    /** The most bytes of header lines kept for the next head, per connection. */
+    static final int MAX_CACHED_BYTES = 4096;
+
     private final byte[][] lastLines;
     private final HttpField[] lastFields;
+    private int cachedBytes;
 
     HeaderLines(int maxLines) {
         lastLines = new byte[maxLines][];
@@ -104,10 +108,20 @@ final class HeaderLines {
                 : new String(bytes, from, colon - from, StandardCharsets.US_ASCII);
         String value = new String(bytes, valueStart, valueEnd - valueStart, StandardCharsets.US_ASCII);
         HttpField field = header != null ? new HttpField(header, name, value) : new HttpField(name, value);
-        byte[] line = new byte[to - from];
-        System.arraycopy(bytes, from, line, 0, line.length);
-        lastLines[index] = line;
-        lastFields[index] = field;
+        // Kept for the next head up to a bound, so that a connection sitting idle between requests
+        // holds little more than Jetty's own would (which gives its buffers back).
+        int freed = last == null ? 0 : last.length;
+        if (cachedBytes - freed + (to - from) <= MAX_CACHED_BYTES) {
+            byte[] line = new byte[to - from];
+            System.arraycopy(bytes, from, line, 0, line.length);
+            lastLines[index] = line;
+            lastFields[index] = field;
+            cachedBytes += line.length - freed;
+        } else if (last != null) {
+            lastLines[index] = null;
+            lastFields[index] = null;
+            cachedBytes -= freed;
+        }
         return field;
     }
     static boolean exactly(byte[] bytes, int at, String text) {

@@ -324,6 +324,32 @@ class RequestHeadParserTest {
     // ---- the line cache ----
 
     @Test
+    void theLinesKeptForTheNextHeadAreBoundedPerConnection() {
+        // Ten lines of 1,000 bytes: only what fits in HeaderLines.MAX_CACHED_BYTES is kept, the
+        // rest is parsed anew each time, with the same values.
+        String[] lines = new String[10];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = "X-Long-" + i + ": " + "v".repeat(990);
+        }
+        RequestHeadParser parser = new RequestHeadParser();
+        parse(parser, get("/", lines), 16384);
+        List<HttpField> first = parser.fields().stream().toList();
+        parse(parser, get("/", lines), 16384);
+        List<HttpField> second = parser.fields().stream().toList();
+
+        int kept = 0;
+        for (int i = 0; i < first.size(); i++) {
+            assertEquals(first.get(i).getValue(), second.get(i).getValue());
+            if (first.get(i) == second.get(i)) {
+                kept++;
+            }
+        }
+        int lineBytes = ("X-Long-0: " + "v".repeat(990)).length();
+        assertEquals(1 + (HeaderLines.MAX_CACHED_BYTES - "Host: app.test".length()) / lineBytes, kept,
+                "the Host line and as many long lines as the bound holds");
+    }
+
+    @Test
     void repeatedLinesGiveBackTheSameFieldsAndAChangedLineANewOne() {
         RequestHeadParser parser = new RequestHeadParser();
         parse(parser, get("/a?x=1", "X-A: 1", "Accept: */*"));
