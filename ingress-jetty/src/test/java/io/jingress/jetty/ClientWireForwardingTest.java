@@ -55,11 +55,7 @@ class ClientWireForwardingTest {
     }
 
     private static String get(String pathQuery) {
-        return "GET " + pathQuery + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
-    }
-
-    private static Response exchange(WireClient client, String request) throws Exception {
-        return client.send(request).read();
+        return WireClient.get(HOST, pathQuery);
     }
 
     // 8
@@ -69,12 +65,12 @@ class ClientWireForwardingTest {
         IngressServer proxy = proxyTo(app.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response response = exchange(client, "GET http://" + HOST + "/abs/path?q=1 HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+            Response response = client.exchange("GET http://" + HOST + "/abs/path?q=1 HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
             assertEquals(200, response.status(), response.toString());
             assertEquals("/abs/path?q=1", response.header("X-Echo-Path-Query"));
             assertEquals(HOST, app.lastRequest().header("Host"));
 
-            assertEquals("/next", exchange(client, get("/next")).header("X-Echo-Path-Query"));
+            assertEquals("/next", client.exchange(get("/next")).header("X-Echo-Path-Query"));
         }
     }
 
@@ -85,7 +81,7 @@ class ClientWireForwardingTest {
         IngressServer proxy = proxyTo(app.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response response = exchange(client, "GET /hop HTTP/1.1\r\nHost: " + HOST + "\r\n"
+            Response response = client.exchange("GET /hop HTTP/1.1\r\nHost: " + HOST + "\r\n"
                     + "Connection: X-Secret, keep-alive\r\n"
                     + "X-Secret: 1\r\n"
                     + "Keep-Alive: timeout=5\r\n"
@@ -105,7 +101,7 @@ class ClientWireForwardingTest {
             assertEquals("a", seen.header("X-Custom"));
             assertEquals(List.of("text/html", "application/json"), seen.headers().getValuesList("Accept"));
 
-            assertEquals("/next", exchange(client, get("/next")).header("X-Echo-Path-Query"), "the connection stays open");
+            assertEquals("/next", client.exchange(get("/next")).header("X-Echo-Path-Query"), "the connection stays open");
         }
         assertEquals(2, app.requests());
     }
@@ -125,7 +121,7 @@ class ClientWireForwardingTest {
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
             for (int i = 0; i < 2; i++) {
-                Response response = exchange(client, get("/hop/" + i));
+                Response response = client.exchange(get("/hop/" + i));
                 assertEquals(200, response.status(), response.toString());
                 assertEquals("ok", response.bodyText());
                 assertEquals("yes", response.header("X-Kept"));
@@ -143,7 +139,7 @@ class ClientWireForwardingTest {
         IngressServer proxy = proxyTo(app.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response response = exchange(client, get("/a%2Db/c?x=1&y=%20"));
+            Response response = client.exchange(get("/a%2Db/c?x=1&y=%20"));
             assertEquals(200, response.status(), response.toString());
         }
         assertEquals("/a-b/c?x=1&y=%20", app.lastRequest().pathQuery());
@@ -158,7 +154,7 @@ class ClientWireForwardingTest {
         IngressServer proxy = proxyTo(backend.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response get = exchange(client, get("/doc"));
+            Response get = client.exchange(get("/doc"));
             assertEquals(200, get.status(), get.toString());
             assertEquals("11", get.header("Content-Length"));
             assertEquals("hello world", get.bodyText());
@@ -169,7 +165,7 @@ class ClientWireForwardingTest {
             assertEquals("text/plain", head.header("Content-Type"));
 
             // a body sent after the HEAD response would be read here as the next status line
-            Response again = exchange(client, get("/doc"));
+            Response again = client.exchange(get("/doc"));
             assertEquals(200, again.status(), again.toString());
             assertEquals("hello world", again.bodyText());
         }
@@ -193,28 +189,28 @@ class ClientWireForwardingTest {
         IngressServer proxy = proxyTo(backend.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response noContent = exchange(client, get("/no-content"));
+            Response noContent = client.exchange(get("/no-content"));
             assertEquals(204, noContent.status(), noContent.toString());
             assertEquals("204", noContent.header("X-Kind"));
 
-            Response notModified = exchange(client, get("/not-modified"));
+            Response notModified = client.exchange(get("/not-modified"));
             assertEquals(304, notModified.status(), notModified.toString());
             assertEquals("\"v1\"", notModified.header("ETag"));
 
-            Response chunked = exchange(client, get("/chunked"));
+            Response chunked = client.exchange(get("/chunked"));
             assertEquals(200, chunked.status(), chunked.toString());
             assertEquals("hello world", chunked.bodyText());
 
-            Response untilClose = exchange(client, get("/until-close"));
+            Response untilClose = client.exchange(get("/until-close"));
             assertEquals(200, untilClose.status(), untilClose.toString());
             assertEquals("body until close", untilClose.bodyText());
             // Today the proxy re-frames it for an HTTP/1.1 client (chunked) and keeps the client connection.
             assertEquals(Framing.CHUNKED, untilClose.framing(), untilClose.toString());
-            Response after = exchange(client, get("/chunked"));
+            Response after = client.exchange(get("/chunked"));
             assertEquals("hello world", after.bodyText());
         }
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            assertEquals("hello world", exchange(client, get("/chunked")).bodyText());
+            assertEquals("hello world", client.exchange(get("/chunked")).bodyText());
         }
     }
 
@@ -230,7 +226,7 @@ class ClientWireForwardingTest {
         request.append("\r\n");
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response response = exchange(client, request.toString());
+            Response response = client.exchange(request.toString());
             assertEquals(200, response.status(), response.toString());
         }
         Backends.Seen seen = app.lastRequest();
@@ -246,7 +242,7 @@ class ClientWireForwardingTest {
         IngressServer proxy = proxyTo(app.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response response = exchange(client, "GET /ows HTTP/1.1\r\nHost:\t" + HOST + " \r\n"
+            Response response = client.exchange("GET /ows HTTP/1.1\r\nHost:\t" + HOST + " \r\n"
                     + "X-Spaced:   inner  space \t\r\nX-Empty:\r\nX-Blank:   \r\n\r\n");
             assertEquals(200, response.status(), response.toString());
         }
@@ -264,7 +260,7 @@ class ClientWireForwardingTest {
         IngressServer proxy = proxyTo(app.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response response = exchange(client, "GET /fwd HTTP/1.1\r\nHost: " + HOST + "\r\nX-Forwarded-For: 1.2.3.4\r\n\r\n");
+            Response response = client.exchange("GET /fwd HTTP/1.1\r\nHost: " + HOST + "\r\nX-Forwarded-For: 1.2.3.4\r\n\r\n");
             assertEquals(200, response.status(), response.toString());
             Backends.Seen seen = app.lastRequest();
             assertEquals("1.2.3.4, 127.0.0.1", seen.header("X-Forwarded-For"));
@@ -274,10 +270,10 @@ class ClientWireForwardingTest {
             assertEquals(Integer.toString(proxy.httpPort()), seen.header("X-Forwarded-Port"));
             assertTrue(seen.header("X-Request-ID").matches("[0-9a-f]{32}"), seen.header("X-Request-ID"));
 
-            exchange(client, "GET /fwd HTTP/1.1\r\nHost: " + HOST + "\r\nX-Request-ID: client-trace-7\r\n\r\n");
+            client.exchange("GET /fwd HTTP/1.1\r\nHost: " + HOST + "\r\nX-Request-ID: client-trace-7\r\n\r\n");
             assertEquals(List.of("client-trace-7"), app.lastRequest().headers().getValuesList("X-Request-ID"));
 
-            exchange(client, "GET /fwd HTTP/1.1\r\nHost: " + HOST + "\r\nX-Forwarded-For: 1.2.3.4\r\nX-Forwarded-For: 5.6.7.8\r\n\r\n");
+            client.exchange("GET /fwd HTTP/1.1\r\nHost: " + HOST + "\r\nX-Forwarded-For: 1.2.3.4\r\nX-Forwarded-For: 5.6.7.8\r\n\r\n");
             assertEquals(List.of("1.2.3.4, 5.6.7.8, 127.0.0.1"), app.lastRequest().headers().getValuesList("X-Forwarded-For"));
         }
     }

@@ -34,11 +34,7 @@ class ClientWireStrictnessTest {
     }
 
     private static String get(String pathQuery) {
-        return "GET " + pathQuery + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
-    }
-
-    private static Response exchange(WireClient client, String request) throws Exception {
-        return client.send(request).read();
+        return WireClient.get(HOST, pathQuery);
     }
 
     /**
@@ -50,13 +46,13 @@ class ClientWireStrictnessTest {
             throws Exception {
         Response response;
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            response = exchange(client, request);
+            response = client.exchange(request);
             assertEquals(status, response.status(), response.toString());
             String after = client.readUntilClosed();
             assertEquals("", after, "nothing after the rejection, in particular no answer to a smuggled request");
         }
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response marker = exchange(client, get("/marker"));
+            Response marker = client.exchange(get("/marker"));
             assertEquals(200, marker.status(), marker.toString());
         }
         assertEquals(1, app.requests(), "the backend received only the marker request");
@@ -130,12 +126,12 @@ class ClientWireStrictnessTest {
         IngressServer proxy = proxyTo(app.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response response = exchange(client, "GET /lf HTTP/1.1\nHost: " + HOST + "\nX-A: 1\n\n");
+            Response response = client.exchange("GET /lf HTTP/1.1\nHost: " + HOST + "\nX-A: 1\n\n");
             assertEquals(200, response.status(), response.toString());
             assertEquals("/lf", response.header("X-Echo-Path-Query"));
             assertEquals("1", app.lastRequest().header("X-A"));
 
-            assertEquals("/next", exchange(client, get("/next")).header("X-Echo-Path-Query"), "the connection stays usable");
+            assertEquals("/next", client.exchange(get("/next")).header("X-Echo-Path-Query"), "the connection stays usable");
         }
         assertEquals(2, app.requests());
     }
@@ -286,7 +282,7 @@ class ClientWireStrictnessTest {
         IngressServer proxy = proxyTo(app.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response response = exchange(client, "GET https://" + HOST + "/claims-tls HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+            Response response = client.exchange("GET https://" + HOST + "/claims-tls HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
             if (response.status() == 400) {
                 assertEquals(0, app.requests(), "refused, and nothing forwarded");
             } else {
@@ -308,11 +304,11 @@ class ClientWireStrictnessTest {
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsRedirectPort(8443));
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response plain = exchange(client, "GET /pay HTTP/1.1\r\nHost: secure.test\r\n\r\n");
+            Response plain = client.exchange("GET /pay HTTP/1.1\r\nHost: secure.test\r\n\r\n");
             assertEquals(308, plain.status(), plain.toString());
             assertEquals("https://secure.test:8443/pay", plain.header("Location"));
 
-            Response absolute = exchange(client, "GET https://secure.test/pay HTTP/1.1\r\nHost: secure.test\r\n\r\n");
+            Response absolute = client.exchange("GET https://secure.test/pay HTTP/1.1\r\nHost: secure.test\r\n\r\n");
             assertTrue(absolute.status() == 308 || absolute.status() == 400, absolute.toString());
         }
         assertEquals(0, app.requests(), "nothing forwarded over plain HTTP to a TLS host");
@@ -337,11 +333,11 @@ class ClientWireStrictnessTest {
         IngressServer proxy = proxyTo(app.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response response = exchange(client, get("/a/%2e%2e/b"));
+            Response response = client.exchange(get("/a/%2e%2e/b"));
             assertEquals(400, response.status(), response.toString());
             assertEquals(0, app.requests());
 
-            Response next = exchange(client, get("/next"));
+            Response next = client.exchange(get("/next"));
             assertEquals(200, next.status(), next.toString());
         }
         assertEquals(1, app.requests());

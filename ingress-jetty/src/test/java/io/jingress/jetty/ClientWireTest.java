@@ -39,11 +39,7 @@ class ClientWireTest {
     }
 
     private static String get(String pathQuery) {
-        return "GET " + pathQuery + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
-    }
-
-    private static Response exchange(WireClient client, String request) throws Exception {
-        return client.send(request).read();
+        return WireClient.get(HOST, pathQuery);
     }
 
     // 1
@@ -54,7 +50,7 @@ class ClientWireTest {
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
             for (int i = 1; i <= 3; i++) {
-                Response response = exchange(client, get("/turn/" + i));
+                Response response = client.exchange(get("/turn/" + i));
                 assertEquals(200, response.status(), response.toString());
                 assertEquals("/turn/" + i, response.header("X-Echo-Path-Query"));
                 assertFalse(response.connectionHas("close"), response.toString());
@@ -79,7 +75,7 @@ class ClientWireTest {
                 assertEquals(length, response.body().length);
                 assertEquals(Backends.patternSha256(length), sha256(response.body()));
             }
-            Response after = exchange(client, get("/after"));
+            Response after = client.exchange(get("/after"));
             assertEquals("/after", after.header("X-Echo-Path-Query"));
         }
         assertEquals(4, app.requests());
@@ -114,9 +110,9 @@ class ClientWireTest {
         String body = "name=value&other=" + "x".repeat(3000);
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            assertEquals("/one", exchange(client, get("/one")).header("X-Echo-Path-Query"));
+            assertEquals("/one", client.exchange(get("/one")).header("X-Echo-Path-Query"));
 
-            Response post = exchange(client, "POST /form HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Type: text/plain\r\n"
+            Response post = client.exchange("POST /form HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Type: text/plain\r\n"
                     + "Content-Length: " + body.length() + "\r\n\r\n" + body);
             assertEquals(200, post.status(), post.toString());
             assertEquals("POST", post.header("X-Echo-Method"));
@@ -125,7 +121,7 @@ class ClientWireTest {
             assertEquals(sha256(body.getBytes(StandardCharsets.ISO_8859_1)), post.header("X-Echo-Body-Sha256"));
             assertEquals(body.length(), app.lastRequest().bodyLength());
 
-            Response third = exchange(client, get("/three"));
+            Response third = client.exchange(get("/three"));
             assertEquals(200, third.status());
             assertEquals("GET", third.header("X-Echo-Method"));
             assertEquals("/three", third.header("X-Echo-Path-Query"));
@@ -141,9 +137,9 @@ class ClientWireTest {
         IngressServer proxy = proxyTo(app.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            assertEquals("/one", exchange(client, get("/one")).header("X-Echo-Path-Query"));
+            assertEquals("/one", client.exchange(get("/one")).header("X-Echo-Path-Query"));
 
-            Response post = exchange(client, "POST /chunks HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+            Response post = client.exchange("POST /chunks HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n");
             assertEquals(200, post.status(), post.toString());
             assertEquals("POST", post.header("X-Echo-Method"));
@@ -151,7 +147,7 @@ class ClientWireTest {
             assertEquals("hello world", post.bodyText());
             assertEquals(11, app.lastRequest().bodyLength());
 
-            Response third = exchange(client, get("/three"));
+            Response third = client.exchange(get("/three"));
             assertEquals(200, third.status());
             assertEquals("/three", third.header("X-Echo-Path-Query"));
         }
@@ -196,11 +192,11 @@ class ClientWireTest {
             pace();
             client.send("hello");
             pace();
-            Response response = exchange(client, " world");
+            Response response = client.exchange(" world");
             assertEquals(200, response.status(), response.toString());
             assertEquals("hello world", response.bodyText());
 
-            assertEquals("/next", exchange(client, get("/next")).header("X-Echo-Path-Query"));
+            assertEquals("/next", client.exchange(get("/next")).header("X-Echo-Path-Query"));
         }
         assertEquals(2, app.requests());
     }
@@ -212,7 +208,7 @@ class ClientWireTest {
         IngressServer proxy = proxyTo(app.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response response = exchange(client, "\r\n" + get("/after-blank"));
+            Response response = client.exchange("\r\n" + get("/after-blank"));
             assertEquals(200, response.status(), response.toString());
             assertEquals("/after-blank", response.header("X-Echo-Path-Query"));
         }
@@ -226,7 +222,7 @@ class ClientWireTest {
         IngressServer proxy = proxyTo(app.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response response = exchange(client, "GET /old HTTP/1.0\r\nHost: " + HOST + "\r\n\r\n");
+            Response response = client.exchange("GET /old HTTP/1.0\r\nHost: " + HOST + "\r\n\r\n");
             assertEquals(200, response.status(), response.toString());
             assertTrue(response.statusLine().startsWith("HTTP/1."), response.statusLine());
             assertEquals("/old", response.header("X-Echo-Path-Query"));
@@ -242,12 +238,12 @@ class ClientWireTest {
         IngressServer proxy = proxyTo(app.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response first = exchange(client, "GET /old/1 HTTP/1.0\r\nHost: " + HOST + "\r\nConnection: keep-alive\r\n\r\n");
+            Response first = client.exchange("GET /old/1 HTTP/1.0\r\nHost: " + HOST + "\r\nConnection: keep-alive\r\n\r\n");
             assertEquals(200, first.status(), first.toString());
             assertTrue(first.connectionHas("keep-alive"), first.toString());
             assertEquals(Framing.LENGTH, first.framing());
 
-            Response second = exchange(client, "GET /old/2 HTTP/1.0\r\nHost: " + HOST + "\r\n\r\n");
+            Response second = client.exchange("GET /old/2 HTTP/1.0\r\nHost: " + HOST + "\r\n\r\n");
             assertEquals(200, second.status(), second.toString());
             assertEquals("/old/2", second.header("X-Echo-Path-Query"));
             client.assertClosedByServer();
@@ -262,7 +258,7 @@ class ClientWireTest {
         IngressServer proxy = proxyTo(app.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response response = exchange(client, "GET /bye HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n");
+            Response response = client.exchange("GET /bye HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n");
             assertEquals(200, response.status(), response.toString());
             assertTrue(response.connectionHas("close"), response.toString());
             client.assertClosedByServer();
@@ -312,7 +308,7 @@ class ClientWireTest {
         IngressServer proxy = proxyTo(app.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response response = exchange(client, "GET /case HTTP/1.1\r\nhOsT: " + HOST + "\r\nconnection: CLOSE\r\n\r\n");
+            Response response = client.exchange("GET /case HTTP/1.1\r\nhOsT: " + HOST + "\r\nconnection: CLOSE\r\n\r\n");
             assertEquals(200, response.status(), response.toString());
             assertTrue(response.connectionHas("close"), response.toString());
             client.assertClosedByServer();
@@ -363,12 +359,12 @@ class ClientWireTest {
         IngressServer proxy = proxyTo(app.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            Response unknown = exchange(client, "GET / HTTP/1.1\r\nHost: unknown.test\r\n\r\n");
+            Response unknown = client.exchange("GET / HTTP/1.1\r\nHost: unknown.test\r\n\r\n");
             assertEquals(404, unknown.status(), unknown.toString());
             assertTrue(unknown.bodyText().startsWith("404 Not Found"), unknown.bodyText());
             assertFalse(unknown.connectionHas("close"), unknown.toString());
 
-            Response known = exchange(client, get("/known"));
+            Response known = client.exchange(get("/known"));
             assertEquals(200, known.status(), known.toString());
             assertEquals("/known", known.header("X-Echo-Path-Query"));
         }
@@ -386,7 +382,7 @@ class ClientWireTest {
             pace();
             client.send(".test\r\nX-Paced: yes\r");
             pace();
-            Response response = exchange(client, "\n\r\n");
+            Response response = client.exchange("\n\r\n");
             assertEquals(200, response.status(), response.toString());
             assertEquals("/paced", response.header("X-Echo-Path-Query"));
         }

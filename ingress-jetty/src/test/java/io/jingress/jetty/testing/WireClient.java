@@ -65,6 +65,16 @@ public final class WireClient implements AutoCloseable {
         return this;
     }
 
+    /** Sends {@code request} and reads one response. */
+    public Response exchange(String request) throws IOException {
+        return send(request).read();
+    }
+
+    /** A body-less GET of {@code pathQuery} for {@code host}. */
+    public static String get(String host, String pathQuery) {
+        return "GET " + pathQuery + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n";
+    }
+
     /** Reads the next final response (interim 1xx ones are skipped) to a request other than HEAD. */
     public Response read() throws IOException {
         return read(false);
