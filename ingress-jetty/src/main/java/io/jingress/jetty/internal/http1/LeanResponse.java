@@ -186,10 +186,17 @@ final class LeanResponse implements Response, Callback {
         int n = (a == null ? 0 : 1) + (b == null ? 0 : 1) + (c == null ? 0 : 1) + (d == null ? 0 : 1);
         ByteBuffer[] buffers = new ByteBuffer[n];
         int i = 0;
-        for (ByteBuffer buffer : new ByteBuffer[] {a, b, c, d}) {
-            if (buffer != null) {
-                buffers[i++] = buffer;
-            }
+        if (a != null) {
+            buffers[i++] = a;
+        }
+        if (b != null) {
+            buffers[i++] = b;
+        }
+        if (c != null) {
+            buffers[i++] = c;
+        }
+        if (d != null) {
+            buffers[i] = d;
         }
         return buffers;
     }
