@@ -12,6 +12,7 @@ import io.jingress.jetty.testing.Await;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.TestRoutes;
+import io.jingress.jetty.testing.WireClient;
 
 import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,41 @@ class AdminEndToEndTest {
         Matcher requests = Pattern.compile("\\n (\\d+) (\\d+) (\\d+) \\n").matcher(status);
         assertTrue(requests.find(), status);
         assertTrue(Long.parseLong(requests.group(3)) >= 4, status);
+    }
+
+    private void awaitReading(IngressServer proxy, int reading) {
+        Await.until(() -> {
+            try {
+                return admin(proxy, "/status").getContentAsString().contains("\nReading: " + reading + " ");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "/status reads Reading: " + reading);
+    }
+
+    @Test
+    void statusCountsAConnectionWithPartOfARequestHeadAsReadingOnEitherHttp1Path() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+        try (WireClient idle = WireClient.connect(proxy.httpPort());
+                WireClient get = WireClient.connect(proxy.httpPort());
+                WireClient post = WireClient.connect(proxy.httpPort())) {
+            assertEquals(200, idle.exchange(WireClient.get("app.test", "/x")).status());
+            awaitReading(proxy, 0);
+
+            get.send("GET /x HTTP/1.1\r\nHost: app.te");  // a GET is read by the lean connection
+            awaitReading(proxy, 1);
+            post.send("POST /x HTTP/1.1\r\nHost: app.test\r\nContent-Le");  // a POST by Jetty's
+            awaitReading(proxy, 2);
+            assertTrue(admin(proxy, "/status").getContentAsString().contains("Active connections: 3 \n"));
+
+            get.send("st\r\n\r\n");
+            assertEquals(200, get.read().status());
+            post.send("ngth: 2\r\n\r\nhi");
+            assertEquals(200, post.read().status());
+            awaitReading(proxy, 0);
+        }
     }
 
     @Test

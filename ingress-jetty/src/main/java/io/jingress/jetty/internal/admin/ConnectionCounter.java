@@ -3,11 +3,13 @@ package io.jingress.jetty.internal.admin;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import io.jingress.jetty.internal.http1.RequestHeads;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 
 /**
- * Counts client connections for {@code /status} and {@code /metrics}: accepted and currently open.
+ * Counts client connections for {@code /status} and {@code /metrics}: accepted, currently open, and
+ * of those the ones part way through a request head.
  *
  * <p>Jetty notifies a connector's listeners for every {@link Connection} it creates, and one TCP
  * connection can carry several: TLS stacks an {@code SslConnection} under the HTTP connection, ALPN
@@ -52,5 +54,15 @@ final class ConnectionCounter implements Connection.Listener {
         // socket's last close could go unseen; dropping closed sockets here keeps the count honest.
         open.removeIf(endPoint -> !endPoint.isOpen());
         return open.size();
+    }
+
+    long reading() {
+        long reading = 0;
+        for (EndPoint endPoint : open) {
+            if (endPoint.isOpen() && RequestHeads.beingRead(endPoint.getConnection())) {
+                reading++;
+            }
+        }
+        return reading;
     }
 }

@@ -121,11 +121,12 @@ public final class ProxyMetrics {
     }
 
     /**
-     * Connections reading a request header: always 0, because Jetty hands a request to handlers only
-     * once its header has been read, so the proxy never sees that phase.
+     * Connections that have received part of a request head and wait for the rest (nginx's
+     * "Reading"): HTTP/1 connections, over TLS too; a slow or stalled client shows here. Counted
+     * when asked, by looking at each open connection.
      */
     public long readingConnections() {
-        return 0;
+        return connections.reading();
     }
 
     /** Requests being processed now (begun and not ended). */

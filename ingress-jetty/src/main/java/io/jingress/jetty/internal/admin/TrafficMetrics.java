@@ -47,7 +47,7 @@ final class TrafficMetrics {
         text.metric("jingress_connections_active", "gauge", "Client connections open now.")
                 .sample("jingress_connections_active", active);
         text.metric("jingress_connections_reading", "gauge",
-                        "Connections reading a request header (always 0: Jetty does not expose that phase).")
+                        "Connections that have received part of a request head and wait for the rest.")
                 .sample("jingress_connections_reading", reading);
         text.metric("jingress_connections_writing", "gauge", "Requests being processed now.")
                 .sample("jingress_connections_writing", writing);

@@ -81,6 +81,8 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
     private ByteBuffer handedOver;
     // set by a completing response before it calls process(), read by the step it runs
     private volatile boolean keepOpen;
+    // whether the bytes held are the start of a request head; read by other threads for a gauge
+    private boolean partialHead;
 
     LeanConnection(LeanConnectionFactory factory, Connector connector, EndPoint endPoint) {
         super(endPoint, connector.getExecutor());
@@ -126,6 +128,11 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
     public void removeEventListener(EventListener listener) {
         listeners.remove(listener);
         super.removeEventListener(listener);
+    }
+
+    /** Whether part of a request head has arrived and the rest is awaited (see {@link RequestHeads}). */
+    boolean readingRequestHead() {
+        return partialHead && state == IDLE;
     }
 
     /** Called by the response once it is complete: {@code open} whether the connection carries another request. */
@@ -202,9 +209,11 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
                 }
                 if (head > 0) {
                     bytes.position(bytes.position() + head);
+                    partialHead = false;
                     serve();
                     return;
                 }
+                partialHead = true;
             }
             ByteBuffer bytes = heldBuffer().getByteBuffer();
             if (bytes.limit() == bytes.capacity()) {

@@ -122,6 +122,30 @@ class ConnectionCountingTest {
     }
 
     @Test
+    void aConnectionWithPartOfARequestHeadIsReadingAndAnIdleOneIsNot() throws Exception {
+        try (LoopbackServer server = LoopbackServer.start(handler, s -> { },
+                c -> c.addBean(metrics.connectionListener()))) {
+            try (Socket idle = server.connect(); Socket slow = server.connect()) {
+                exchange(idle, "/");
+                awaitEquals(2, metrics::activeConnections);
+                assertEquals(0, metrics.readingConnections());
+
+                write(slow, "GET / HTTP/1.1\r\nHo");
+                awaitEquals(1, metrics::readingConnections);
+                write(slow, "st: test\r\n");
+                assertEquals(1, metrics.readingConnections());
+                assertEquals(0, metrics.writingConnections());
+                awaitEquals(1, metrics::waitingConnections);
+
+                write(slow, "\r\n");
+                readResponse(slow);
+                awaitEquals(0, metrics::readingConnections);
+                awaitEquals(2, metrics::waitingConnections);
+            }
+        }
+    }
+
+    @Test
     void aTlsConnectionCountsOnceThoughJettyStacksTwoConnectionsOnIt(@TempDir Path dir) throws Exception {
         Path keyStore = dir.resolve("server.p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
@@ -151,6 +175,13 @@ class ConnectionCountingTest {
                 awaitEquals(1, metrics::activeConnections);
                 assertEquals(1, metrics.acceptedConnections());
                 assertEquals(2, metrics.clientRequests());
+                assertEquals(0, metrics.readingConnections());
+                // over TLS the HTTP connection inside is the one reading
+                write(socket, "GET / HTTP/1.1\r\nHost: te");
+                awaitEquals(1, metrics::readingConnections);
+                write(socket, "st\r\n\r\n");
+                readResponse(socket);
+                awaitEquals(0, metrics::readingConnections);
             }
             awaitEquals(0, metrics::activeConnections);
             assertEquals(1, metrics.acceptedConnections());
@@ -172,6 +203,12 @@ class ConnectionCountingTest {
     private static void exchange(Socket socket, String path) throws IOException {
         send(socket, path);
         readResponse(socket);
+    }
+
+    private static void write(Socket socket, String bytes) throws IOException {
+        OutputStream output = socket.getOutputStream();
+        output.write(bytes.getBytes(StandardCharsets.US_ASCII));
+        output.flush();
     }
 
     private static void send(Socket socket, String path) throws IOException {
