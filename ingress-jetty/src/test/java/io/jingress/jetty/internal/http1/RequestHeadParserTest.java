@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.eclipse.jetty.http.HttpCompliance;
-import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpURI;
@@ -281,7 +278,7 @@ class RequestHeadParserTest {
     @ValueSource(strings = {"app.test:0", "app.test:00000", "[::1]:0", "[:]", "[1::2::3]", "[1.2.3.4]", "[12345::1]"})
     void aHostJettyRefusesIsNotTaken(String host) {
         String text = head("GET / HTTP/1.1", "Host: " + host);
-        assertTrue(jettyReading(text).failure() != null, "Jetty refuses Host: " + host);
+        assertTrue(JettyHeads.request(text).failure() != null, "Jetty refuses Host: " + host);
         assertEquals(RequestHeadParser.NOT_MINE, parse(text), "Host: " + host);
     }
 
@@ -404,69 +401,9 @@ class RequestHeadParserTest {
 
     // ---- Jetty's reading of the same bytes ----
 
-    /** What Jetty's request parser makes of a head: its request line and fields, or its failure. */
-    private record JettyReading(String method, String uri, String version, List<HttpField> fields, HttpException failure) {
-    }
-
-    private static JettyReading jettyReading(String text) {
-        List<HttpField> fields = new ArrayList<>();
-        String[] line = new String[3];
-        HttpException[] failure = new HttpException[1];
-        boolean[] complete = new boolean[1];
-        HttpParser jetty = new HttpParser(new HttpParser.RequestHandler() {
-            @Override
-            public void startRequest(String method, String uri, HttpVersion version) {
-                line[0] = method;
-                line[1] = uri;
-                line[2] = version.asString();
-            }
-
-            @Override
-            public void parsedHeader(HttpField field) {
-                fields.add(field);
-            }
-
-            @Override
-            public boolean headerComplete() {
-                complete[0] = true;
-                return true;
-            }
-
-            @Override
-            public boolean content(ByteBuffer item) {
-                return false;
-            }
-
-            @Override
-            public boolean contentComplete() {
-                return false;
-            }
-
-            @Override
-            public boolean messageComplete() {
-                return true;
-            }
-
-            @Override
-            public void earlyEOF() {
-            }
-
-            @Override
-            public void badMessage(HttpException bad) {
-                failure[0] = bad;
-            }
-        }, HttpCompliance.RFC9110);
-        ByteBuffer buffer = ByteBuffer.wrap(ascii(text));
-        while (buffer.hasRemaining() && !complete[0] && failure[0] == null) {
-            jetty.parseNext(buffer);
-        }
-        assertTrue(complete[0] || failure[0] != null, () -> "Jetty neither took nor refused " + text);
-        return new JettyReading(line[0], line[1], line[2], fields, failure[0]);
-    }
-
     /** Asserts Jetty's request parser accepts {@code text} with the lean parser's meaning. */
     private static void assertJettyReadsTheSame(RequestHeadParser lean, String text) {
-        JettyReading jetty = jettyReading(text);
+        JettyHeads.Reading jetty = JettyHeads.request(text);
         assertNull(jetty.failure(), () -> "Jetty refuses a head the lean parser takes: " + text + jetty.failure());
         assertEquals(lean.method(), jetty.method());
         assertEquals(lean.target(), jetty.uri());
