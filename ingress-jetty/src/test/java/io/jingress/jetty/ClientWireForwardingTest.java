@@ -10,17 +10,14 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.jingress.jetty.testing.Backends;
-import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.ScriptedBackend;
 import io.jingress.jetty.testing.ScriptedBackend.Answer;
-import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.WireClient;
 import io.jingress.jetty.testing.WireClient.Framing;
 import io.jingress.jetty.testing.WireClient.Response;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What crosses the proxy between a raw-socket client and the backend, on the plain-HTTP listener:
@@ -29,13 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * are framed for the client. Black-box: these hold whichever HTTP/1 connection implementation serves
  * the listener. (The numbers in comments are the cases of the brief these tests were written from.)
  */
-class ClientWireForwardingTest {
-    private static final String HOST = "app.test";
-
-    @RegisterExtension
-    final Proxies proxies = new Proxies();
-    @RegisterExtension
-    final Backends backends = new Backends();
+class ClientWireForwardingTest extends ClientWireFixture {
     private final List<ScriptedBackend> scripted = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -43,19 +34,10 @@ class ClientWireForwardingTest {
         scripted.forEach(ScriptedBackend::close);
     }
 
-    private IngressServer proxyTo(int backendPort) {
-        TestRoutes routes = TestRoutes.create().route(HOST, "/", "app", backendPort);
-        return proxies.start(IngressServer.builder(routes.router()));
-    }
-
     private ScriptedBackend scripted(ScriptedBackend.Script script) {
         ScriptedBackend backend = ScriptedBackend.start(script);
         scripted.add(backend);
         return backend;
-    }
-
-    private static String get(String pathQuery) {
-        return WireClient.get(HOST, pathQuery);
     }
 
     // 8

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jingress.core.model.TlsSecret;
 import io.jingress.jetty.testing.Backends;
-import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.WireClient;
 import io.jingress.jetty.testing.WireClient.Response;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the plain-HTTP listener refuses, or will not take at face value, seen from raw sockets:
@@ -20,23 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * sent after it. Black-box: these hold whichever HTTP/1 connection implementation serves the listener.
  * (The numbers in comments are the cases of the brief these tests were written from.)
  */
-class ClientWireStrictnessTest {
-    private static final String HOST = "app.test";
-
-    @RegisterExtension
-    final Proxies proxies = new Proxies();
-    @RegisterExtension
-    final Backends backends = new Backends();
-
-    private IngressServer proxyTo(int backendPort) {
-        TestRoutes routes = TestRoutes.create().route(HOST, "/", "app", backendPort);
-        return proxies.start(IngressServer.builder(routes.router()));
-    }
-
-    private static String get(String pathQuery) {
-        return WireClient.get(HOST, pathQuery);
-    }
-
+class ClientWireStrictnessTest extends ClientWireFixture {
     /**
      * Sends {@code request} on a connection of its own, expects one response with {@code status}
      * and then the connection closed, with nothing else sent; then proves with a marker request on a

@@ -8,14 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 import io.jingress.jetty.testing.Backends;
-import io.jingress.jetty.testing.Proxies;
-import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.WireClient;
 import io.jingress.jetty.testing.WireClient.Framing;
 import io.jingress.jetty.testing.WireClient.Response;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The life of a client connection on the plain-HTTP listener, seen from raw sockets: keep-alive,
@@ -25,23 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * connection implementation serves the listener. (The numbers in comments are the cases of the
  * brief these tests were written from.)
  */
-class ClientWireTest {
-    private static final String HOST = "app.test";
-
-    @RegisterExtension
-    final Proxies proxies = new Proxies();
-    @RegisterExtension
-    final Backends backends = new Backends();
-
-    private IngressServer proxyTo(int backendPort) {
-        TestRoutes routes = TestRoutes.create().route(HOST, "/", "app", backendPort);
-        return proxies.start(IngressServer.builder(routes.router()));
-    }
-
-    private static String get(String pathQuery) {
-        return WireClient.get(HOST, pathQuery);
-    }
-
+class ClientWireTest extends ClientWireFixture {
     // 1
     @Test
     void threeRequestsInTurnOnOneConnectionAreAllAnswered() throws Exception {
