@@ -7,6 +7,12 @@
 # Traffic goes to 127.0.0.1 only. Every process started here is stopped on exit.
 #
 #   bash ingress-bench/load/compare-nginx.sh [--duration 15] [--rounds 3] [--connections 50] [--threads 2]
+#                                            [--body-bytes N] [--nginx-buffering off|on]
+#
+# The backend answers a 24-byte text, or with --body-bytes a file of N bytes (larger answers
+# measure streaming through the proxy rather than per-request overhead). nginx proxies without
+# buffering responses, ingress-nginx's default (proxy-buffering: off); --nginx-buffering on gives
+# it plain nginx's default instead (buffers of 8 x 4 KB, then a temporary file).
 #
 # JINGRESS_JAVA_OPTS replaces the JVM options of jingress (default below: the parallel collector
 # and a fixed 1 GiB heap, which took 10-15% less CPU per request than the default G1 here);
@@ -19,6 +25,8 @@ rounds=3
 connections=50
 threads=2
 warmup=5
+body_bytes=
+nginx_buffering=off
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
@@ -26,7 +34,9 @@ while [ $# -gt 0 ]; do
     --connections) connections=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --body-bytes) body_bytes=$2; shift 2 ;;
+    --nginx-buffering) nginx_buffering=$2; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "compare-nginx.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -64,8 +74,17 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-mkdir -p "$work/logs"
-# The backend: a fixed small body, as a stand-in for a fast Pod.
+mkdir -p "$work/logs" "$work/www"
+# The backend: a fixed small body, as a stand-in for a fast Pod; or a file of --body-bytes bytes.
+if [ -n "$body_bytes" ]; then
+  head -c "$body_bytes" /dev/urandom > "$work/www/body"
+  chmod a+rx "$work" "$work/www" && chmod a+r "$work/www/body"  # nginx's workers run as another user
+  answer="default_type application/octet-stream; root $work/www; try_files /body =404;"
+  expected_size=$body_bytes
+else
+  answer="default_type text/plain; return 200 \"You've hit kubia-bench0\\n\";"
+  expected_size=24
+fi
 cat > "$work/backend.conf" <<CONF
 worker_processes 1;
 pid $work/backend.pid;
@@ -76,11 +95,12 @@ http {
   keepalive_requests 100000;
   server {
     listen 127.0.0.1:$backend_port;
-    location / { default_type text/plain; return 200 "You've hit kubia-bench0\n"; }
+    location = / { $answer }
   }
 }
 CONF
-# nginx as an ingress: keep-alive upstream, HTTP/1.1 to the backend, as ingress-nginx configures it.
+# nginx as an ingress: keep-alive upstream, HTTP/1.1 to the backend, responses not buffered
+# (ingress-nginx's default proxy-buffering: off), as ingress-nginx configures it.
 cat > "$work/proxy.conf" <<CONF
 worker_processes 1;
 pid $work/proxy.pid;
@@ -95,6 +115,7 @@ http {
     server_name $host;
     location / {
       proxy_http_version 1.1;
+      proxy_buffering $nginx_buffering;
       proxy_set_header Connection "";
       proxy_set_header Host \$host;
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
@@ -158,8 +179,8 @@ wait_for "http://127.0.0.1:$backend_port/" "$host"
 wait_for "http://127.0.0.1:$nginx_port/" "$host"
 wait_for "http://127.0.0.1:$jingress_port/" "$host"
 for port in $backend_port $nginx_port $jingress_port; do
-  body=$(curl -s -H "Host: $host" "http://127.0.0.1:$port/")
-  [ "$body" = "You've hit kubia-bench0" ] || { echo "unexpected body from port $port: $body" >&2; exit 1; }
+  size=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' -H "Host: $host" "http://127.0.0.1:$port/")
+  [ "$size" = "200 $expected_size" ] || { echo "unexpected answer from port $port: $size" >&2; exit 1; }
 done
 
 # CPU time (user + system, in clock ticks) used so far by the processes in the arguments.
@@ -191,6 +212,7 @@ to_ms() { # wrk prints 1.23ms, 456.00us, 1.02s
 
 echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); $("$nginx_bin" -v 2>&1)"
 echo "jingress JVM options: ${java_opts:-(none)}"
+echo "response body: $expected_size bytes; nginx proxy_buffering $nginx_buffering"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 backend_workers=$(pgrep -P "$(cat "$work/backend.pid")" | tr '\n' ' ')
 proxy_workers=$(pgrep -P "$(cat "$work/proxy.pid")" | tr '\n' ' ')
