@@ -152,6 +152,11 @@ public final class IngressHandler extends Handler.Abstract {
         return proxy.idleUpstreamConnections();
     }
 
+    /** Upstream read buffers held now (for tests): one per exchange in progress. */
+    long upstreamBuffersHeld() {
+        return proxy.upstreamBuffersHeld();
+    }
+
     ProxyMetrics metrics() {
         return proxy.metrics();
     }

@@ -64,6 +64,41 @@ class KeepAliveUpstreamTest {
     }
 
     @Test
+    void anIdlePooledConnectionHoldsNoReadBuffer() throws Exception {
+        ScriptedBackend backend = backend((connection, request, head) -> Answer.keepOpen(OK));
+        IngressServer proxy = proxyTo(backend);
+
+        assertEquals("ok", get(proxy, "/").getContentAsString());
+        Await.until(() -> proxy.handler().idleUpstreamConnections() == 1, "the connection is back in the pool");
+
+        assertEquals(0, proxy.handler().upstreamBuffersHeld());
+        assertEquals("ok", get(proxy, "/again").getContentAsString());
+        assertEquals(1, backend.connections());
+    }
+
+    @Test
+    void aClientLeavingInTheMiddleOfALargeBodyGivesTheReadBufferBack() throws Exception {
+        int size = 8 * 1024 * 1024;
+        String body = "x".repeat(size);
+        ScriptedBackend backend = backend((connection, request, head) -> Answer.keepOpen(head.contains("GET /big ")
+                ? "HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n" + body : OK));
+        IngressServer proxy = proxyTo(backend);
+
+        try (Socket client = new Socket()) {
+            client.setReceiveBufferSize(4096);  // so the body cannot all fit in the sockets' buffers
+            client.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.httpPort()));
+            client.getOutputStream().write("GET /big HTTP/1.1\r\nHost: app.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(client.getInputStream().readNBytes(1024).length == 1024);
+            // the proxy is now writing a body the client no longer reads
+            Await.until(() -> proxy.handler().upstreamBuffersHeld() == 1, "the exchange holds its buffer");
+        }
+
+        Await.until(() -> proxy.handler().upstreamBuffersHeld() == 0, "the failed exchange gave its buffer back");
+        assertEquals("ok", get(proxy, "/after").getContentAsString());
+        Await.until(() -> proxy.handler().upstreamBuffersHeld() == 0, "and so did the next");
+    }
+
+    @Test
     void sequentialRequestsShareOneUpstreamConnection() throws Exception {
         ScriptedBackend backend = backend((connection, request, head) -> Answer.keepOpen(OK));
         IngressServer proxy = proxyTo(backend);
@@ -236,7 +271,9 @@ class KeepAliveUpstreamTest {
         });
         IngressServer proxy = proxyTo(backend);
 
-        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+        try (Socket client = new Socket()) {
+            client.setReceiveBufferSize(4096);  // so the body cannot all fit in the sockets' buffers
+            client.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.httpPort()));
             client.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: app.test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             Await.until(() -> backend.heads().size() == 1, "the request reached the backend");
         }

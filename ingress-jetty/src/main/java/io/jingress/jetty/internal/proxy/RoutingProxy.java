@@ -108,6 +108,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         return pool.idleConnections();
     }
 
+    /** Upstream read buffers held now: one per exchange in progress. */
+    public long upstreamBuffersHeld() {
+        return pool.buffersHeld();
+    }
+
     @Override
     public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback) {
         Exchange exchange = new Exchange(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, this);

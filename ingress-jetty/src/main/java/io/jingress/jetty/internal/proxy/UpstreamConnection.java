@@ -19,6 +19,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
@@ -45,7 +46,6 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private final UpstreamPool.Idle home;
     private final HttpParser parser;
     private final ResponseHeadParser leanParser = new ResponseHeadParser();
-    private final ByteBuffer buffer;
     private final AtomicInteger state = new AtomicInteger(ACTIVE);
     private final AtomicInteger wip = new AtomicInteger();
     private final HttpFields.Mutable serverToProxyHeaders = HttpFields.build();
@@ -55,6 +55,13 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
 
     // The exchange in progress, touched only by the step that holds the wip counter.
     private Exchange exchange;
+    /**
+     * The exchange's read buffer (on the heap, for the lean head parser), from the pool: an idle
+     * connection holds none. Kept past a failed exchange while its last piece is still being
+     * written to the client, and given back when that write completes.
+     */
+    private RetainableByteBuffer held;
+    private ByteBuffer buffer;
     private UpstreamRelay relay;
     private Phase phase = Phase.NONE;
     private Throwable failure;
@@ -80,7 +87,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     /** Whether Jetty's parser has started on this exchange's response (then it parses to the end). */
     private boolean jettyParsing;
 
-    UpstreamConnection(EndPoint endPoint, Executor executor, UpstreamPool pool, UpstreamPool.Idle home, int bufferSize,
+    UpstreamConnection(EndPoint endPoint, Executor executor, UpstreamPool pool, UpstreamPool.Idle home,
             int maxHeadBytes) {
         super(endPoint, executor);
         this.pool = pool;
@@ -88,8 +95,6 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         // Jetty's parser caches only request headers (Host, Accept, ...), so a response's header
         // lines are parsed each time, whatever its header cache size.
         this.parser = new HttpParser(this, maxHeadBytes);
-        // on the heap, for the lean head parser (a socket read copies through the JDK's own direct buffer)
-        this.buffer = BufferUtil.allocate(bufferSize);
     }
 
     UpstreamPool.Idle home() {
@@ -123,6 +128,10 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     void send(Exchange exchange, UpstreamRelay relay) {
         this.exchange = exchange;
         this.relay = relay;
+        // on the heap, for the lean head parser (a socket read copies through the JDK's own direct buffer)
+        held = pool.acquireBuffer();
+        buffer = held.getByteBuffer();
+        BufferUtil.clear(buffer);
         this.headResponse = "HEAD".equals(exchange.getMethod());
         parser.setHeadResponse(headResponse);
         phase = Phase.WRITE_HEAD;
@@ -205,8 +214,9 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     /** Does what can be done now and returns once an I/O operation is pending or the exchange ended. */
     private void step() {
         if (exchange == null) {
-            // a late completion of an exchange that already ended
+            // a late completion of an exchange that already ended: its last write is done now
             failure = null;
+            releaseBuffer();
             return;
         }
         Throwable cause = failure;
@@ -371,6 +381,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         boolean reusable = keepAlive && !buffer.hasRemaining() && getEndPoint().isOpen();
         served++;
         resetExchange();
+        releaseBuffer();
         if (reusable) {
             // Read interest while pooled: an upstream that closes the idle connection is noticed
             // at once, and the next exchange finds the interest in place.
@@ -389,13 +400,27 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         Exchange failed = exchange;
         boolean began = responseBegun;
         boolean stale = !bytesSeen && reused() && !(cause instanceof ClientAbort) && !(cause instanceof TimeoutException);
+        // a piece of the buffer may still be on its way to the client: then the write's completion frees it
+        boolean writing = phase == Phase.WRITE_CLIENT && !written && !(cause instanceof ClientAbort);
         resetExchange();
+        if (!writing) {
+            releaseBuffer();
+        }
         state.set(CLOSED);
         getEndPoint().close(cause instanceof ClientAbort ? null : cause);
         if (cause instanceof ClientAbort abort) {
             relay.onClientFailure(failed, abort.getCause());
         } else {
             relay.onUpstreamFailure(failed, cause, began, stale);
+        }
+    }
+
+    private void releaseBuffer() {
+        RetainableByteBuffer released = held;
+        held = null;
+        buffer = null;
+        if (released != null) {
+            pool.releaseBuffer(released);
         }
     }
 
