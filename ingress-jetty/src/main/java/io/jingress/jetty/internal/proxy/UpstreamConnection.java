@@ -56,7 +56,8 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     // The exchange in progress, touched only by the step that holds the wip counter.
     private Exchange exchange;
     /**
-     * The exchange's read buffer (on the heap, for the lean head parser), from the pool: an idle
+     * The exchange's read buffer (on the heap, for the lean head parser; a socket read copies
+     * through the JDK's own direct buffer), from the pool from the first read on: an idle
      * connection holds none. Kept past a failed exchange while its last piece is still being
      * written to the client, and given back when that write completes.
      */
@@ -128,10 +129,6 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     void send(Exchange exchange, UpstreamRelay relay) {
         this.exchange = exchange;
         this.relay = relay;
-        // on the heap, for the lean head parser (a socket read copies through the JDK's own direct buffer)
-        held = pool.acquireBuffer();
-        buffer = held.getByteBuffer();
-        BufferUtil.clear(buffer);
         this.headResponse = "HEAD".equals(exchange.getMethod());
         parser.setHeadResponse(headResponse);
         phase = Phase.WRITE_HEAD;
@@ -264,6 +261,14 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     }
 
     private void read() throws IOException {
+        if (held == null) {
+            // Taken here, inside a step, not in send(): a step may run while send() is under way
+            // (an upstream closing the connection just as it is taken from the pool), and only
+            // steps, one at a time, touch the buffer.
+            held = pool.acquireBuffer();
+            buffer = held.getByteBuffer();
+            BufferUtil.clear(buffer);
+        }
         while (true) {
             if (nextChunk != null) {
                 chunk = nextChunk;
@@ -378,7 +383,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
 
     private void complete() {
         Exchange done = exchange;
-        boolean reusable = keepAlive && !buffer.hasRemaining() && getEndPoint().isOpen();
+        boolean reusable = keepAlive && (buffer == null || !buffer.hasRemaining()) && getEndPoint().isOpen();
         served++;
         resetExchange();
         releaseBuffer();
