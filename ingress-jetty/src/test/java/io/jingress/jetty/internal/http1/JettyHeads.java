@@ -26,6 +26,20 @@ final class JettyHeads {
             HttpParser parser) {
     }
 
+    /** A head: its first line (request or status line), the header lines, and the empty line. */
+    static String head(String firstLine, String... lines) {
+        StringBuilder head = new StringBuilder(firstLine).append("\r\n");
+        for (String line : lines) {
+            head.append(line).append("\r\n");
+        }
+        return head.append("\r\n").toString();
+    }
+
+    /** {@code text} a byte a char, as it arrives on the wire. */
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     /** Jetty's request parser over {@code text}. */
     static Reading request(String text) {
         Collector collector = new Collector();
@@ -50,7 +64,7 @@ final class JettyHeads {
         private boolean complete;
 
         Reading read(HttpParser parser, String text) {
-            ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
+            ByteBuffer buffer = ByteBuffer.wrap(bytes(text));
             while (buffer.hasRemaining() && !complete && failure == null) {
                 parser.parseNext(buffer);
             }

@@ -1,5 +1,7 @@
 package io.jingress.jetty.internal.http1;
 
+import static io.jingress.jetty.internal.http1.JettyHeads.bytes;
+import static io.jingress.jetty.internal.http1.JettyHeads.head;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -7,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,19 +35,6 @@ class RequestHeadParserTest {
     private static final int MAX_HEAD = 8192;
     private static final String NEXT = "GET /next HTTP/1.1\r\nHost: other.test\r\n\r\n";
 
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    /** A head with the given request line and header lines. */
-    private static String head(String requestLine, String... lines) {
-        StringBuilder head = new StringBuilder(requestLine).append("\r\n");
-        for (String line : lines) {
-            head.append(line).append("\r\n");
-        }
-        return head.append("\r\n").toString();
-    }
-
     private static String get(String target, String... lines) {
         String[] withHost = new String[lines.length + 1];
         withHost[0] = "Host: app.test";
@@ -60,7 +48,7 @@ class RequestHeadParserTest {
     }
 
     private static int parse(RequestHeadParser parser, String text, int maxHead) {
-        byte[] raw = ascii(text);
+        byte[] raw = bytes(text);
         byte[] bytes = new byte[raw.length + 7 + 64];
         Arrays.fill(bytes, (byte) 'x');
         System.arraycopy(raw, 0, bytes, 7, raw.length);
@@ -111,7 +99,7 @@ class RequestHeadParserTest {
     @ParameterizedTest
     @MethodSource("takenHeads")
     void noProperPrefixOfATakenHeadIsTakenOrHandedToJetty(String text) {
-        byte[] bytes = ascii(text + NEXT);
+        byte[] bytes = bytes(text + NEXT);
         RequestHeadParser parser = new RequestHeadParser();
         for (int n = 0; n < text.length(); n++) {
             assertEquals(RequestHeadParser.INCOMPLETE, parser.parse(bytes, 0, n, MAX_HEAD), "prefix of " + n + " bytes");
@@ -263,7 +251,7 @@ class RequestHeadParserTest {
     @ParameterizedTest
     @MethodSource("notMine")
     void anythingButThePlainestHeadIsLeftToJettyEvenWhenTheArrayEndsWithIt(String text) {
-        byte[] bytes = ascii(text);
+        byte[] bytes = bytes(text);
         assertEquals(RequestHeadParser.NOT_MINE, new RequestHeadParser().parse(bytes, 0, bytes.length, MAX_HEAD), text);
     }
 
@@ -285,7 +273,7 @@ class RequestHeadParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"GET / H\r\n\r\n", "GET /a HT\r\n\r\n", "GET / HTTP/1\r\n\r\n"})
     void aShortRequestLineAtTheEndOfTheArrayIsLeftToJettyWithoutAnException(String text) {
-        byte[] bytes = ascii(text);
+        byte[] bytes = bytes(text);
         assertEquals(RequestHeadParser.NOT_MINE, new RequestHeadParser().parse(bytes, 0, bytes.length, MAX_HEAD), text);
     }
 

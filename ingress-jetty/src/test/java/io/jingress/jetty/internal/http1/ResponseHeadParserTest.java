@@ -1,5 +1,7 @@
 package io.jingress.jetty.internal.http1;
 
+import static io.jingress.jetty.internal.http1.JettyHeads.bytes;
+import static io.jingress.jetty.internal.http1.JettyHeads.head;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -30,20 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ResponseHeadParserTest {
     private static final String BODY = "0123456789";
 
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static String response(String statusLine, String... lines) {
-        StringBuilder head = new StringBuilder(statusLine).append("\r\n");
-        for (String line : lines) {
-            head.append(line).append("\r\n");
-        }
-        return head.append("\r\n").toString();
-    }
-
     private static int parse(ResponseHeadParser parser, String text, boolean headRequest, HttpFields.Mutable fields) {
-        return parser.parse(ByteBuffer.wrap(ascii(text)), headRequest, fields);
+        return parser.parse(ByteBuffer.wrap(bytes(text)), headRequest, fields);
     }
 
     private static int parse(String text) {
@@ -59,30 +49,30 @@ class ResponseHeadParserTest {
 
     static Stream<Arguments> takenHeads() {
         return Stream.of(
-                Arguments.of(response("HTTP/1.1 200 OK", "Content-Length: 10"), false, 200, 10L, true),
-                Arguments.of(response("HTTP/1.1 404 Not Found", "content-length:\t0 "), false, 404, 0L, true),
-                Arguments.of(response("HTTP/1.1 599 Odd", "Content-Length: 007"), false, 599, 7L, true),
-                Arguments.of(response("HTTP/1.1 200 OK", "Content-Length: 999999999999999999"), false, 200, 999999999999999999L, true),
-                Arguments.of(response("HTTP/1.1 204 No Content"), false, 204, 0L, true),
-                Arguments.of(response("HTTP/1.1 204 No Content", "Content-Length: 10"), false, 204, 0L, true),
-                Arguments.of(response("HTTP/1.1 304 Not Modified", "ETag: \"x\""), false, 304, 0L, true),
-                Arguments.of(response("HTTP/1.1 200 OK", "Content-Length: 1000"), true, 200, 0L, true),
-                Arguments.of(response("HTTP/1.1 200 OK"), true, 200, 0L, true),
-                Arguments.of(response("HTTP/1.0 200 OK", "Content-Length: 10"), false, 200, 10L, false),
-                Arguments.of(response("HTTP/1.0 200 OK", "Content-Length: 10", "Connection: keep-alive"), false, 200, 10L, true),
-                Arguments.of(response("HTTP/1.0 200 OK", "Content-Length: 10", "Connection: Keep-Alive, close"), false, 200, 10L, false),
-                Arguments.of(response("HTTP/1.1 200 OK", "Content-Length: 10", "Connection: close"), false, 200, 10L, false),
-                Arguments.of(response("HTTP/1.1 200 OK", "Connection: foo, CLOSE", "Content-Length: 10"), false, 200, 10L, false),
-                Arguments.of(response("HTTP/1.1 200 ", "Content-Length: 10"), false, 200, 10L, true),
-                Arguments.of(response("HTTP/1.1 200", "Content-Length: 10"), false, 200, 10L, true),
-                Arguments.of(response("HTTP/1.1 200 A reason, with: anything\tvisible", "Content-Length: 10"), false, 200, 10L, true));
+                Arguments.of(head("HTTP/1.1 200 OK", "Content-Length: 10"), false, 200, 10L, true),
+                Arguments.of(head("HTTP/1.1 404 Not Found", "content-length:\t0 "), false, 404, 0L, true),
+                Arguments.of(head("HTTP/1.1 599 Odd", "Content-Length: 007"), false, 599, 7L, true),
+                Arguments.of(head("HTTP/1.1 200 OK", "Content-Length: 999999999999999999"), false, 200, 999999999999999999L, true),
+                Arguments.of(head("HTTP/1.1 204 No Content"), false, 204, 0L, true),
+                Arguments.of(head("HTTP/1.1 204 No Content", "Content-Length: 10"), false, 204, 0L, true),
+                Arguments.of(head("HTTP/1.1 304 Not Modified", "ETag: \"x\""), false, 304, 0L, true),
+                Arguments.of(head("HTTP/1.1 200 OK", "Content-Length: 1000"), true, 200, 0L, true),
+                Arguments.of(head("HTTP/1.1 200 OK"), true, 200, 0L, true),
+                Arguments.of(head("HTTP/1.0 200 OK", "Content-Length: 10"), false, 200, 10L, false),
+                Arguments.of(head("HTTP/1.0 200 OK", "Content-Length: 10", "Connection: keep-alive"), false, 200, 10L, true),
+                Arguments.of(head("HTTP/1.0 200 OK", "Content-Length: 10", "Connection: Keep-Alive, close"), false, 200, 10L, false),
+                Arguments.of(head("HTTP/1.1 200 OK", "Content-Length: 10", "Connection: close"), false, 200, 10L, false),
+                Arguments.of(head("HTTP/1.1 200 OK", "Connection: foo, CLOSE", "Content-Length: 10"), false, 200, 10L, false),
+                Arguments.of(head("HTTP/1.1 200 ", "Content-Length: 10"), false, 200, 10L, true),
+                Arguments.of(head("HTTP/1.1 200", "Content-Length: 10"), false, 200, 10L, true),
+                Arguments.of(head("HTTP/1.1 200 A reason, with: anything\tvisible", "Content-Length: 10"), false, 200, 10L, true));
     }
 
     @ParameterizedTest
     @MethodSource("takenHeads")
     void plainHeadsWithAKnownBodyLengthAreTaken(String head, boolean headRequest, int status, long bodyLength, boolean keepAlive) {
         ResponseHeadParser parser = new ResponseHeadParser();
-        ByteBuffer buffer = ByteBuffer.wrap(ascii(head + BODY));
+        ByteBuffer buffer = ByteBuffer.wrap(bytes(head + BODY));
         HttpFields.Mutable fields = HttpFields.build();
         assertEquals(head.length(), parser.parse(buffer, headRequest, fields));
         assertEquals(0, buffer.position(), "nothing consumed");
@@ -97,7 +87,7 @@ class ResponseHeadParserTest {
     @MethodSource("takenHeads")
     void noProperPrefixOfATakenHeadIsTaken(String head, boolean headRequest) {
         ResponseHeadParser parser = new ResponseHeadParser();
-        byte[] bytes = ascii(head + BODY);
+        byte[] bytes = bytes(head + BODY);
         for (int n = 0; n < head.length(); n++) {
             HttpFields.Mutable fields = HttpFields.build();
             assertEquals(ResponseHeadParser.NOT_MINE, parser.parse(ByteBuffer.wrap(bytes, 0, n), headRequest, fields), "prefix of " + n);
@@ -110,7 +100,7 @@ class ResponseHeadParserTest {
     void fieldsAreFilledInOrderAfterClearingTheListGiven() {
         ResponseHeadParser parser = new ResponseHeadParser();
         HttpFields.Mutable fields = HttpFields.build().add("X-Stale", "1");
-        String head = response("HTTP/1.1 200 OK", "Content-Type: text/plain", "x-a:  one ", "Content-Length: 10", "X-B: two\tthree");
+        String head = head("HTTP/1.1 200 OK", "Content-Type: text/plain", "x-a:  one ", "Content-Length: 10", "X-B: two\tthree");
         assertEquals(head.length(), parse(parser, head, false, fields));
         List<String> seen = new ArrayList<>();
         for (HttpField field : fields) {
@@ -121,8 +111,8 @@ class ResponseHeadParserTest {
 
     @Test
     void aSlicedBufferIsParsedFromItsPositionAndLeftAsItWas() {
-        String head = response("HTTP/1.1 200 OK", "Content-Length: 10");
-        byte[] bytes = ascii("junk" + "ab" + head + BODY + "after");
+        String head = head("HTTP/1.1 200 OK", "Content-Length: 10");
+        byte[] bytes = bytes("junk" + "ab" + head + BODY + "after");
         ByteBuffer slice = ByteBuffer.wrap(bytes, 4, bytes.length - 4 - 5).slice();
         slice.position(2);
         assertEquals(4, slice.arrayOffset());
@@ -139,15 +129,15 @@ class ResponseHeadParserTest {
 
     @Test
     void aBufferLimitedBeforeTheHeadEndsIsNotTakenWhateverFollowsInTheArray() {
-        String head = response("HTTP/1.1 200 OK", "Content-Length: 10");
-        ByteBuffer buffer = ByteBuffer.wrap(ascii(head + BODY));
+        String head = head("HTTP/1.1 200 OK", "Content-Length: 10");
+        ByteBuffer buffer = ByteBuffer.wrap(bytes(head + BODY));
         buffer.limit(head.length() - 1);
         assertEquals(ResponseHeadParser.NOT_MINE, new ResponseHeadParser().parse(buffer, false, HttpFields.build()));
     }
 
     @Test
     void aDirectBufferIsLeftToJetty() {
-        byte[] head = ascii(response("HTTP/1.1 200 OK", "Content-Length: 10"));
+        byte[] head = bytes(head("HTTP/1.1 200 OK", "Content-Length: 10"));
         ByteBuffer direct = ByteBuffer.allocateDirect(head.length).put(head).flip();
         HttpFields.Mutable fields = HttpFields.build().add("X-Stale", "1");
         assertEquals(ResponseHeadParser.NOT_MINE, new ResponseHeadParser().parse(direct, false, fields));
@@ -160,43 +150,43 @@ class ResponseHeadParserTest {
     static Stream<String> notMine() {
         return Stream.of(
                 // interim and odd statuses
-                response("HTTP/1.1 100 Continue"), response("HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", "Connection: Upgrade"),
-                response("HTTP/1.1 103 Early Hints", "Link: </a.css>; rel=preload", "Content-Length: 0"),
-                response("HTTP/1.1 199 X", "Content-Length: 0"), response("HTTP/1.1 600 X", "Content-Length: 0"),
-                response("HTTP/1.1 999 X", "Content-Length: 0"), response("HTTP/1.1 20 OK", "Content-Length: 0"),
-                response("HTTP/1.1 2000 OK", "Content-Length: 0"), response("HTTP/1.1 20x OK", "Content-Length: 0"),
-                response("HTTP/1.1 -20 OK", "Content-Length: 0"), response("HTTP/1.1  200 OK", "Content-Length: 0"),
-                response("HTTP/1.1 200OK", "Content-Length: 0"), response("HTTP/1.1", "Content-Length: 0"),
+                head("HTTP/1.1 100 Continue"), head("HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", "Connection: Upgrade"),
+                head("HTTP/1.1 103 Early Hints", "Link: </a.css>; rel=preload", "Content-Length: 0"),
+                head("HTTP/1.1 199 X", "Content-Length: 0"), head("HTTP/1.1 600 X", "Content-Length: 0"),
+                head("HTTP/1.1 999 X", "Content-Length: 0"), head("HTTP/1.1 20 OK", "Content-Length: 0"),
+                head("HTTP/1.1 2000 OK", "Content-Length: 0"), head("HTTP/1.1 20x OK", "Content-Length: 0"),
+                head("HTTP/1.1 -20 OK", "Content-Length: 0"), head("HTTP/1.1  200 OK", "Content-Length: 0"),
+                head("HTTP/1.1 200OK", "Content-Length: 0"), head("HTTP/1.1", "Content-Length: 0"),
                 // versions
-                response("HTTP/2 200 OK", "Content-Length: 0"), response("HTTP/2.0 200 OK", "Content-Length: 0"),
-                response("HTTP/1.2 200 OK", "Content-Length: 0"), response("http/1.1 200 OK", "Content-Length: 0"),
-                response("HTTP/1.10 200 OK", "Content-Length: 0"), "\r\n" + response("HTTP/1.1 200 OK", "Content-Length: 0"),
+                head("HTTP/2 200 OK", "Content-Length: 0"), head("HTTP/2.0 200 OK", "Content-Length: 0"),
+                head("HTTP/1.2 200 OK", "Content-Length: 0"), head("http/1.1 200 OK", "Content-Length: 0"),
+                head("HTTP/1.10 200 OK", "Content-Length: 0"), "\r\n" + head("HTTP/1.1 200 OK", "Content-Length: 0"),
                 // body length unknown or ambiguous
-                response("HTTP/1.1 200 OK"), response("HTTP/1.1 404 Not Found"), response("HTTP/1.0 200 OK"),
-                response("HTTP/1.1 200 OK", "Transfer-Encoding: chunked"), response("HTTP/1.1 200 OK", "transfer-encoding: identity"),
-                response("HTTP/1.1 200 OK", "Transfer-Encoding: chunked", "Content-Length: 10"),
-                response("HTTP/1.1 200 OK", "Content-Length: 10", "Transfer-Encoding: gzip, chunked"),
-                response("HTTP/1.1 204 No Content", "Transfer-Encoding: chunked"),
-                response("HTTP/1.1 200 OK", "Content-Length: 10", "Content-Length: 10"),
-                response("HTTP/1.1 200 OK", "Content-Length: 10", "content-length: 11"),
-                response("HTTP/1.1 200 OK", "Content-Length: 10, 10"), response("HTTP/1.1 200 OK", "Content-Length: abc"),
-                response("HTTP/1.1 200 OK", "Content-Length: -1"), response("HTTP/1.1 200 OK", "Content-Length: +1"),
-                response("HTTP/1.1 200 OK", "Content-Length: 1 0"), response("HTTP/1.1 200 OK", "Content-Length:"),
-                response("HTTP/1.1 200 OK", "Content-Length: 0x10"),
-                response("HTTP/1.1 200 OK", "Content-Length: 1234567890123456789"),
-                response("HTTP/1.1 200 OK", "Content-Length: 99999999999999999999"),
+                head("HTTP/1.1 200 OK"), head("HTTP/1.1 404 Not Found"), head("HTTP/1.0 200 OK"),
+                head("HTTP/1.1 200 OK", "Transfer-Encoding: chunked"), head("HTTP/1.1 200 OK", "transfer-encoding: identity"),
+                head("HTTP/1.1 200 OK", "Transfer-Encoding: chunked", "Content-Length: 10"),
+                head("HTTP/1.1 200 OK", "Content-Length: 10", "Transfer-Encoding: gzip, chunked"),
+                head("HTTP/1.1 204 No Content", "Transfer-Encoding: chunked"),
+                head("HTTP/1.1 200 OK", "Content-Length: 10", "Content-Length: 10"),
+                head("HTTP/1.1 200 OK", "Content-Length: 10", "content-length: 11"),
+                head("HTTP/1.1 200 OK", "Content-Length: 10, 10"), head("HTTP/1.1 200 OK", "Content-Length: abc"),
+                head("HTTP/1.1 200 OK", "Content-Length: -1"), head("HTTP/1.1 200 OK", "Content-Length: +1"),
+                head("HTTP/1.1 200 OK", "Content-Length: 1 0"), head("HTTP/1.1 200 OK", "Content-Length:"),
+                head("HTTP/1.1 200 OK", "Content-Length: 0x10"),
+                head("HTTP/1.1 200 OK", "Content-Length: 1234567890123456789"),
+                head("HTTP/1.1 200 OK", "Content-Length: 99999999999999999999"),
                 // syntax
                 "HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 0\n\r\n",
                 "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\n", "HTTP/1.1 200 OK\rContent-Length: 0\r\n\r\n",
                 "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-A: 1\r2\r\n\r\n",
-                response("HTTP/1.1 200 OK", "Content-Length: 0", "X-A: 1", " folded"),
-                response("HTTP/1.1 200 OK", "Content-Length: 0", "X-A: 1", "\tfolded"),
-                response("HTTP/1.1 200 OK", "Content-Length : 0"), response("HTTP/1.1 200 OK", "Content-Length: 0", ": x"),
-                response("HTTP/1.1 200 OK", "Content-Length: 0", "X A: 1"), response("HTTP/1.1 200 OK", "Content-Length: 0", "X-A"),
-                response("HTTP/1.1 200 OK", "Content-Length: 0", "X-A: caf\u00e9"),
-                response("HTTP/1.1 200 OK", "Content-Length: 0", "X-A: a\u0000b"),
-                response("HTTP/1.1 200 OK", "Content-Length: 0", "X-A: a\u007fb"),
-                response("HTTP/1.1 200 \u00c9t\u00e9", "Content-Length: 0"), response("HTTP/1.1 200 O\u0001K", "Content-Length: 0"));
+                head("HTTP/1.1 200 OK", "Content-Length: 0", "X-A: 1", " folded"),
+                head("HTTP/1.1 200 OK", "Content-Length: 0", "X-A: 1", "\tfolded"),
+                head("HTTP/1.1 200 OK", "Content-Length : 0"), head("HTTP/1.1 200 OK", "Content-Length: 0", ": x"),
+                head("HTTP/1.1 200 OK", "Content-Length: 0", "X A: 1"), head("HTTP/1.1 200 OK", "Content-Length: 0", "X-A"),
+                head("HTTP/1.1 200 OK", "Content-Length: 0", "X-A: caf\u00e9"),
+                head("HTTP/1.1 200 OK", "Content-Length: 0", "X-A: a\u0000b"),
+                head("HTTP/1.1 200 OK", "Content-Length: 0", "X-A: a\u007fb"),
+                head("HTTP/1.1 200 \u00c9t\u00e9", "Content-Length: 0"), head("HTTP/1.1 200 O\u0001K", "Content-Length: 0"));
     }
 
     @ParameterizedTest
@@ -222,11 +212,11 @@ class ResponseHeadParserTest {
         for (int i = 1; i < lines.length; i++) {
             lines[i] = "X-Field-" + i + ": " + i;
         }
-        String full = response("HTTP/1.1 200 OK", lines);
+        String full = head("HTTP/1.1 200 OK", lines);
         assertEquals(full.length(), parse(full));
         String[] more = Arrays.copyOf(lines, lines.length + 1);
         more[lines.length] = "X-One-More: 1";
-        assertEquals(ResponseHeadParser.NOT_MINE, parse(response("HTTP/1.1 200 OK", more)));
+        assertEquals(ResponseHeadParser.NOT_MINE, parse(head("HTTP/1.1 200 OK", more)));
     }
 
     // ---- the line cache ----
@@ -235,9 +225,9 @@ class ResponseHeadParserTest {
     void repeatedLinesGiveBackTheSameFieldsAndAChangedLineANewOne() {
         ResponseHeadParser parser = new ResponseHeadParser();
         HttpFields.Mutable first = HttpFields.build();
-        parse(parser, response("HTTP/1.1 200 OK", "Server: up", "Content-Length: 10", "Date: Mon"), false, first);
+        parse(parser, head("HTTP/1.1 200 OK", "Server: up", "Content-Length: 10", "Date: Mon"), false, first);
         HttpFields.Mutable second = HttpFields.build();
-        String head = response("HTTP/1.1 404 Not Found", "Server: up", "Content-Length: 10", "Date: Tue");
+        String head = head("HTTP/1.1 404 Not Found", "Server: up", "Content-Length: 10", "Date: Tue");
         assertEquals(head.length(), parse(parser, head, false, second));
         assertSame(first.getField(0), second.getField(0));
         assertSame(first.getField(1), second.getField(1));
@@ -250,10 +240,10 @@ class ResponseHeadParserTest {
     @ValueSource(strings = {"Transfer-Encoding: chunked", "Content-Length: 11", "Content-Length : 10", "X-A: caf\u00e9"})
     void aLineChangedIntoARefusedOneIsStillRefused(String refused) {
         ResponseHeadParser parser = new ResponseHeadParser();
-        String taken = response("HTTP/1.1 200 OK", "Content-Length: 10", "X-A: 1");
+        String taken = head("HTTP/1.1 200 OK", "Content-Length: 10", "X-A: 1");
         assertEquals(taken.length(), parse(parser, taken, false, HttpFields.build()));
         HttpFields.Mutable fields = HttpFields.build();
-        assertEquals(ResponseHeadParser.NOT_MINE, parse(parser, response("HTTP/1.1 200 OK", "Content-Length: 10", refused), false, fields));
+        assertEquals(ResponseHeadParser.NOT_MINE, parse(parser, head("HTTP/1.1 200 OK", "Content-Length: 10", refused), false, fields));
         assertEquals(0, fields.size());
         assertEquals(taken.length(), parse(parser, taken, false, HttpFields.build()));
         assertEquals(10, parser.bodyLength());
@@ -262,10 +252,10 @@ class ResponseHeadParserTest {
     @Test
     void aRepeatedContentLengthLineIsStillCountedOncePerHead() {
         ResponseHeadParser parser = new ResponseHeadParser();
-        String twice = response("HTTP/1.1 200 OK", "Content-Length: 10", "Content-Length: 10");
+        String twice = head("HTTP/1.1 200 OK", "Content-Length: 10", "Content-Length: 10");
         assertEquals(ResponseHeadParser.NOT_MINE, parse(parser, twice, false, HttpFields.build()));
         assertEquals(ResponseHeadParser.NOT_MINE, parse(parser, twice, false, HttpFields.build()));
-        String once = response("HTTP/1.1 200 OK", "Content-Length: 10");
+        String once = head("HTTP/1.1 200 OK", "Content-Length: 10");
         assertEquals(once.length(), parse(parser, once, false, HttpFields.build()));
     }
 
