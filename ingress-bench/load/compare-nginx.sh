@@ -183,28 +183,42 @@ for port in $backend_port $nginx_port $jingress_port; do
   [ "$size" = "200 $expected_size" ] || { echo "unexpected answer from port $port: $size" >&2; exit 1; }
 done
 
-# CPU time (user + system, in clock ticks) used so far by the processes in the arguments.
-cpu_ticks() { local t=0 pid; for pid in "$@"; do t=$(( t + $(awk '{print $14 + $15}' "/proc/$pid/stat") )); done; echo $t; }
+# CPU time in clock ticks (user, then system) and context switches, so far, of the processes in the
+# arguments, all their threads. Switches of threads that ended meanwhile are not counted (a
+# proxy's threads live as long as it does).
+counters() {
+  local user=0 system=0 switches=0 pid u s
+  for pid in "$@"; do
+    read -r u s < <(awk '{print $14, $15}' "/proc/$pid/stat")
+    user=$((user + u)); system=$((system + s))
+    switches=$((switches + $(cat /proc/"$pid"/task/*/status 2>/dev/null \
+      | awk '/^(non)?voluntary_ctxt_switches:/ {n += $2} END {print n + 0}')))
+  done
+  echo "$user $system $switches"
+}
 tick=$(getconf CLK_TCK)
 
-# run_wrk NAME PORT SECONDS PID... -> appends "name rps p50ms p99ms errors cpu_us_per_request" to
-# $work/results. The CPU the target's processes spent per request moves far less than requests/s
-# when other work shares the machine, so it is the steadier measure of a proxy's own cost.
+# run_wrk NAME PORT SECONDS PID... -> appends "name rps p50ms p99ms errors cpu_us user_us sys_us
+# switches" (the last four per request) to $work/results. The CPU the target's processes spent per
+# request moves far less than requests/s when other work shares the machine, so it is the steadier
+# measure of a proxy's own cost; user, system and context switches say where that CPU goes.
 run_wrk() {
   local name=$1 port=$2 seconds=$3; shift 3
-  local out cpu0 cpu1
-  cpu0=$(cpu_ticks "$@")
+  local out before after
+  before=$(counters "$@")
   out=$(wrk -t"$threads" -c"$connections" -d"$seconds"s --latency -H "Host: $host" "http://127.0.0.1:$port/")
-  cpu1=$(cpu_ticks "$@")
-  local rps p50 p99 errors non2xx total cpu_us
+  after=$(counters "$@")
+  local rps p50 p99 errors non2xx total per_request
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errors=$(awk '/Socket errors:/ {gsub(",", ""); s=0; for (i=4;i<=NF;i+=2) s+=$i; print s}' <<<"$out")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out")
   total=$(awk '/requests in/ {print $1}' <<<"$out")
-  cpu_us=$(awk -v a="$cpu0" -v b="$cpu1" -v t="$tick" -v n="$total" 'BEGIN { printf "%.1f", (b - a) / t * 1e6 / n }')
-  echo "$name $rps $(to_ms "$p50") $(to_ms "$p99") $(( ${errors:-0} + ${non2xx:-0} )) $cpu_us" >> "$work/results"
+  per_request=$(awk -v t="$tick" -v n="$total" -v a="$before" -v b="$after" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); us = 1e6 / t / n
+    printf "%.1f %.1f %.1f %.2f", (y[1] - x[1] + y[2] - x[2]) * us, (y[1] - x[1]) * us, (y[2] - x[2]) * us, (y[3] - x[3]) / n }')
+  echo "$name $rps $(to_ms "$p50") $(to_ms "$p99") $(( ${errors:-0} + ${non2xx:-0} )) $per_request" >> "$work/results"
 }
 to_ms() { # wrk prints 1.23ms, 456.00us, 1.02s
   awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.2f", n }'
@@ -229,19 +243,21 @@ for round in $(seq 1 "$rounds"); do
 done
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-printf '\n%-9s %12s %10s %10s %8s %16s\n' target "req/s (med)" "p50 ms" "p99 ms" errors "CPU us/req (med)"
+printf '\n%-9s %12s %8s %8s %7s %11s %8s %8s %10s\n' target "req/s (med)" "p50 ms" "p99 ms" errors \
+  "CPU us/req" "user us" "sys us" "switches"
+column() { awk -v n="$name" -v c="$1" '$1==n {print $c}' "$work/results" | median; }  # of target $name
 for name in backend nginx jingress; do
-  rps=$(awk -v n=$name '$1==n {print $2}' "$work/results" | median)
-  p50=$(awk -v n=$name '$1==n {print $3}' "$work/results" | median)
-  p99=$(awk -v n=$name '$1==n {print $4}' "$work/results" | median)
+  rps=$(column 2)
   err=$(awk -v n=$name '$1==n {s+=$5} END {print s+0}' "$work/results")
-  cpu=$(awk -v n=$name '$1==n {print $6}' "$work/results" | median)
-  printf '%-9s %12s %10s %10s %8s %16s\n' "$name" "$rps" "$p50" "$p99" "$err" "$cpu"
+  cpu=$(column 6)
+  printf '%-9s %12s %8s %8s %7s %11s %8s %8s %10s\n' "$name" "$rps" "$(column 3)" "$(column 4)" "$err" "$cpu" \
+    "$(column 7)" "$(column 8)" "$(column 9)"
   eval "rps_$name=$rps"
   eval "cpu_$name=$cpu"
 done
+echo "(medians of the rounds; CPU, user and sys in microseconds, and context switches, per request)"
 awk -v j="$rps_jingress" -v n="$rps_nginx" 'BEGIN { printf "\njingress/nginx requests/s: %.2f\n", j/n }'
 awk -v j="$cpu_jingress" -v n="$cpu_nginx" 'BEGIN { printf "jingress/nginx CPU per request: %.1f\n", j/n }'
 awk -v n="$rps_nginx" 'BEGIN { printf "per-round ratios:" } $1=="nginx" {ng=$2} $1=="jingress" {printf " %.2f", $2/ng} END {print ""}' "$work/results"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "per-round figures (target req/s p50 p99 errors cpu_us/req):"; cat "$work/results"
+echo "per-round figures (target req/s p50 p99 errors cpu_us user_us sys_us switches, the last four per request):"; cat "$work/results"
