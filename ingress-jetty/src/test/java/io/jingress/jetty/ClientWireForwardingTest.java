@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -257,6 +258,25 @@ class ClientWireForwardingTest extends ClientWireFixture {
 
             client.exchange("GET /fwd HTTP/1.1\r\nHost: " + HOST + "\r\nX-Forwarded-For: 1.2.3.4\r\nX-Forwarded-For: 5.6.7.8\r\n\r\n");
             assertEquals(List.of("1.2.3.4, 5.6.7.8, 127.0.0.1"), app.lastRequest().headers().getValuesList("X-Forwarded-For"));
+        }
+    }
+
+    @Test
+    void eachConnectionForwardsItsOwnClientAddress() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+        InetAddress second = InetAddress.getByName("127.0.0.2");
+
+        try (WireClient one = WireClient.connect(proxy.httpPort());
+                WireClient two = WireClient.connectFrom(second, proxy.httpPort())) {
+            for (int round = 0; round < 2; round++) {  // the second round on the same connections
+                one.exchange("GET /fwd HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+                assertEquals("127.0.0.1", app.lastRequest().header("X-Real-IP"));
+                assertEquals("127.0.0.1", app.lastRequest().header("X-Forwarded-For"));
+                two.exchange("GET /fwd HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+                assertEquals("127.0.0.2", app.lastRequest().header("X-Real-IP"));
+                assertEquals("127.0.0.2", app.lastRequest().header("X-Forwarded-For"));
+            }
         }
     }
 

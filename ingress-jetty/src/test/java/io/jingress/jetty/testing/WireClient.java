@@ -41,7 +41,12 @@ public final class WireClient implements AutoCloseable {
 
     /** Connects to 127.0.0.1:{@code port} with a ten-second read timeout. */
     public static WireClient connect(int port) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        return connectFrom(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** Connects to 127.0.0.1:{@code port} from {@code local} (on Linux, any 127.x.y.z). */
+    public static WireClient connectFrom(InetAddress local, int port) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port, local, 0);
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
         return new WireClient(socket);

@@ -20,6 +20,7 @@ import org.eclipse.jetty.server.Components;
 import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.internal.HttpConnection;
@@ -48,7 +49,8 @@ import org.eclipse.jetty.util.thread.ThreadPool;
  * is already in the buffer). Steps are serialised by a work-in-progress counter, so a response
  * completing on another thread while a step runs is taken over by the running step.
  */
-final class LeanConnection extends AbstractConnection.NonBlocking implements ConnectionMetaData, Connection.UpgradeFrom {
+final class LeanConnection extends AbstractConnection.NonBlocking
+        implements ConnectionMetaData, Connection.UpgradeFrom, RemoteAddressText {
     private static final int IDLE = 0;      // reading the next request head
     private static final int HANDLING = 1;  // a request is being answered
     private static final int CLOSING = 2;   // output shut after a last response: draining until the client closes
@@ -83,6 +85,8 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
     private volatile boolean keepOpen;
     // whether the bytes held are the start of a request head; read by other threads for a gauge
     private boolean partialHead;
+    // the client's address as text, formatted at the first request that asks
+    private String remoteAddr;
 
     LeanConnection(LeanConnectionFactory factory, Connector connector, EndPoint endPoint) {
         super(endPoint, connector.getExecutor());
@@ -465,6 +469,16 @@ final class LeanConnection extends AbstractConnection.NonBlocking implements Con
     @Override
     public SocketAddress getRemoteSocketAddress() {
         return getEndPoint().getRemoteSocketAddress();
+    }
+
+    @Override
+    public String remoteAddr(Request request) {
+        String text = remoteAddr;
+        if (text == null) {
+            text = Request.getRemoteAddr(request);
+            remoteAddr = text;
+        }
+        return text;
     }
 
     @Override

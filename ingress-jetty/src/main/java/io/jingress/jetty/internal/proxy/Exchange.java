@@ -3,6 +3,7 @@ package io.jingress.jetty.internal.proxy;
 import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.PickContext;
 import io.jingress.core.route.Route;
+import io.jingress.jetty.internal.http1.RemoteAddressText;
 
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -134,7 +135,9 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     public String clientAddress() {
         String address = clientAddress;
         if (address == null) {
-            address = Request.getRemoteAddr(this);
+            // a lean connection formats it once; a connection's address does not change
+            address = getConnectionMetaData() instanceof RemoteAddressText connection
+                    ? connection.remoteAddr(this) : Request.getRemoteAddr(this);
             clientAddress = address;
         }
         return address;
