@@ -1,5 +1,8 @@
 package io.jingress.jetty.internal.proxy;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,7 +33,7 @@ final class ProxyHeaders {
     static final String X_REAL_IP = "X-Real-IP";
     static final String X_REQUEST_ID = "X-Request-ID";
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private ProxyHeaders() {
     }
@@ -198,15 +201,25 @@ final class ProxyHeaders {
     static String newRequestId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         byte[] id = new byte[32];
-        long bits = random.nextLong();
-        for (int i = 0; i < 16; i++) {
-            id[i] = HEX[(int) (bits >>> (60 - 4 * i)) & 0xF];
-        }
-        bits = random.nextLong();
-        for (int i = 0; i < 16; i++) {
-            id[16 + i] = HEX[(int) (bits >>> (60 - 4 * i)) & 0xF];
-        }
+        long high = random.nextLong();
+        long low = random.nextLong();
+        LONGS.set(id, 0, hexDigits(high >>> 32));
+        LONGS.set(id, 8, hexDigits(high));
+        LONGS.set(id, 16, hexDigits(low >>> 32));
+        LONGS.set(id, 24, hexDigits(low));
         return new String(id, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The low 32 bits of {@code bits} as 8 lower-case hex digits, a byte each, the first in the high byte. */
+    static long hexDigits(long bits) {
+        // spread the 8 nibbles over the 8 bytes, the most significant into the high byte
+        long x = bits & 0xFFFFFFFFL;
+        x = (x | x << 16) & 0x0000FFFF0000FFFFL;
+        x = (x | x << 8) & 0x00FF00FF00FF00FFL;
+        x = (x | x << 4) & 0x0F0F0F0F0F0F0F0FL;
+        // a byte of 10 or more carries into its high nibble when 6 is added: those get 'a' - '0' - 10 more
+        long letters = ((x + 0x0606060606060606L) >>> 4) & 0x0101010101010101L;
+        return x + 0x3030303030303030L + letters * ('a' - '0' - 10);
     }
 
     /** The port the client connected to, as text, without allocating for the usual ports. */
