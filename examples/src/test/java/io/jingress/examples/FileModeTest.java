@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -160,6 +162,43 @@ class FileModeTest {
         try (Jingress jingress = start("--manifests", dir.toString(), "--ingress-class", "edge",
                 "--http-port", "0", "--https-port", "off", "--admin-port", "off")) {
             assertEquals(404, Http.get(jingress.httpPort(), "myapp.kubia.com", "/").status());
+        }
+    }
+
+    @Test
+    void plainHttpToATlsHostIsRedirectedToTheHttpsPortClientsReach() throws Exception {
+        // the Secret is missing: the host still redirects, served with the default certificate
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com").replace("  rules:\n",
+                "  tls: [{hosts: [myapp.kubia.com], secretName: kubia-tls}]\n  rules:\n"));
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "0",
+                "--admin-port", "off")) {
+            Http.Full redirect = Http.getFull(jingress.httpPort(), "myapp.kubia.com", "/a?b=1");
+            assertEquals(308, redirect.response().status(), redirect.head());
+            assertEquals("https://myapp.kubia.com:" + jingress.httpsPort() + "/a?b=1", redirect.header("Location"));
+            assertEquals(200, Http.getTls(jingress.httpsPort(), "myapp.kubia.com", "/a").status());
+        }
+        // behind a NodePort (30443 -> the container's 8443), clients reach HTTPS on another port
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "0",
+                "--https-redirect-port", "30443", "--admin-port", "off")) {
+            Http.Full redirect = Http.getFull(jingress.httpPort(), "myapp.kubia.com", "/a");
+            assertEquals(308, redirect.response().status(), redirect.head());
+            assertEquals("https://myapp.kubia.com:30443/a", redirect.header("Location"));
+        }
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "0",
+                "--https-redirect-port", "443", "--admin-port", "off")) {
+            assertEquals("https://myapp.kubia.com/a",
+                    Http.getFull(jingress.httpPort(), "myapp.kubia.com", "/a").header("Location"));
+        }
+        for (String[] noRedirect : new String[][] {
+                {"--https-port", "0", "--https-redirect-port", "off"}, {"--https-port", "off"}}) {
+            List<String> args = new ArrayList<>(List.of("--manifests", dir.toString(), "--http-port", "0",
+                    "--admin-port", "off"));
+            args.addAll(List.of(noRedirect));
+            try (Jingress jingress = start(args.toArray(String[]::new))) {
+                Http.Response response = Http.get(jingress.httpPort(), "myapp.kubia.com", "/a");
+                assertEquals(200, response.status(), String.join(" ", noRedirect));
+                assertTrue(response.body().startsWith("You've hit kubia-"), response.body());
+            }
         }
     }
 

@@ -48,6 +48,7 @@ public final class RouteExplainer {
     private final List<Problem> problems;
     private final List<Ingress> ignored;
     private final ClassFilter classFilter;
+    private final int httpsRedirectPort;
 
     private RouteExplainer(ClusterState state, List<Problem> sourceProblems, List<Ingress> ignored,
             ClassFilter classFilter) {
@@ -58,6 +59,16 @@ public final class RouteExplainer {
         this.problems = List.copyOf(all);
         this.ignored = List.copyOf(ignored);
         this.classFilter = classFilter;
+        this.httpsRedirectPort = 443;
+    }
+
+    private RouteExplainer(RouteExplainer explainer, int httpsRedirectPort) {
+        this.state = explainer.state;
+        this.table = explainer.table;
+        this.problems = explainer.problems;
+        this.ignored = explainer.ignored;
+        this.classFilter = explainer.classFilter;
+        this.httpsRedirectPort = httpsRedirectPort;
     }
 
     /** An explainer of the manifests under {@code path} (a file or a directory), with the default options. */
@@ -87,6 +98,19 @@ public final class RouteExplainer {
     public static RouteExplainer fromState(ClusterState state) {
         Objects.requireNonNull(state, "state");
         return new RouteExplainer(state, List.of(), List.of(), null);
+    }
+
+    /**
+     * This explainer for a server whose 308 to HTTPS names {@code port}, as
+     * {@code IngressServer.Builder.httpsRedirectPort} sets it (default 443, which the
+     * {@code Location} leaves out); 0 for a server that redirects nothing (no HTTPS listener), where
+     * a TLS host's plain-HTTP request is forwarded like any other.
+     */
+    public RouteExplainer httpsRedirectPort(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("httpsRedirectPort: must be 0..65535, got " + port);
+        }
+        return new RouteExplainer(this, port);
     }
 
     /** {@link #explain(String, String)} for a GET. */
@@ -122,9 +146,11 @@ public final class RouteExplainer {
         Route route = (Route) match;
         Backend backend = route.backend();
         result.route(route, targetPort(backend), backend.endpoints().stream().map(Endpoint::id).toList());
-        if (route.sslRedirect() && target.scheme.equals("http")) {
-            String location = "https://" + target.host + path + (target.query == null ? "" : "?" + target.query);
-            return result.redirect(location, "the host has a TLS certificate: plain HTTP is redirected to HTTPS").build();
+        if (route.sslRedirect() && target.scheme.equals("http") && httpsRedirectPort != 0) {
+            String location = "https://" + target.host + (httpsRedirectPort == 443 ? "" : ":" + httpsRedirectPort)
+                    + path + (target.query == null ? "" : "?" + target.query);
+            return result.redirect(location, "the host is listed in an Ingress's spec.tls: plain HTTP is redirected"
+                    + " to HTTPS").build();
         }
         if (backend.status() != Backend.Status.READY) {
             return result.status(503, backend.reason()).build();

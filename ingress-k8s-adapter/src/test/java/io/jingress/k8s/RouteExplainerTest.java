@@ -189,6 +189,17 @@ class RouteExplainerTest {
         assertEquals(308, plain.status(), plain.toString());
         assertEquals("https://web.example.com/a?b=c", plain.location());
         assertEquals(200, secure.status(), secure.toString());
+
+        // the port a server redirects to (a NodePort), and a server that redirects nothing
+        RouteExplanation nodePort = explainer.httpsRedirectPort(30443).explain("http://web.example.com/a?b=c");
+        assertEquals(308, nodePort.status(), nodePort.toString());
+        assertEquals("https://web.example.com:30443/a?b=c", nodePort.location());
+        RouteExplanation noRedirect = explainer.httpsRedirectPort(0).explain("http://web.example.com/a?b=c");
+        assertEquals(200, noRedirect.status(), noRedirect.toString());
+        assertNull(noRedirect.location());
+        assertEquals("https://web.example.com/a?b=c", explainer.explain("http://web.example.com/a?b=c").location(),
+                "the explainer it came from is unchanged");
+        assertThrows(IllegalArgumentException.class, () -> explainer.httpsRedirectPort(65536));
     }
 
     @Test

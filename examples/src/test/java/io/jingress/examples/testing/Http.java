@@ -24,10 +24,29 @@ public final class Http {
     public record Response(int status, String body) {
     }
 
+    /** A response with its head, for the headers: the status line and header lines, without the empty line. */
+    public record Full(Response response, String head) {
+        /** The first value of header {@code name} (any case), or {@code null}. */
+        public String header(String name) {
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
+            return null;
+        }
+    }
+
     private Http() {
     }
 
     public static Response get(int port, String host, String path) throws IOException {
+        return getFull(port, host, path).response();
+    }
+
+    /** {@link #get} with the response's head. */
+    public static Full getFull(int port, String host, String path) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             return exchange(socket, host, path);
@@ -43,7 +62,7 @@ public final class Http {
             plain.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             try (SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket(plain, host, port, true)) {
                 socket.startHandshake();
-                return exchange(socket, host, path);
+                return exchange(socket, host, path).response();
             }
         }
     }
@@ -71,7 +90,7 @@ public final class Http {
         }
     }
 
-    private static Response exchange(Socket socket, String host, String path) throws IOException {
+    private static Full exchange(Socket socket, String host, String path) throws IOException {
         socket.setSoTimeout(10_000);
         OutputStream out = socket.getOutputStream();
         out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
@@ -91,7 +110,7 @@ public final class Http {
         if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
             body = unchunk(body);
         }
-        return new Response(status, body);
+        return new Full(new Response(status, body), head);
     }
 
     private static String unchunk(String chunked) {

@@ -48,6 +48,10 @@ public final class CommandLine {
             new Flag("--https-port", "N|off", Options.DEFAULT_HTTPS_PORT + "; off in the demo",
                     "HTTPS port, on all addresses, certificates from the Ingresses' TLS Secrets by SNI",
                     false, (d, v) -> d.httpsPort = Values.port("--https-port", v, true)),
+            new Flag("--https-redirect-port", "N|off", "the HTTPS port; off without one",
+                    "port in the 308 that sends plain HTTP for TLS hosts to HTTPS, where clients reach"
+                            + " HTTPS on another port (a NodePort, a load balancer's 443); off: no redirect",
+                    false, (d, v) -> d.httpsRedirectPort = Values.redirectPort("--https-redirect-port", v)),
             new Flag("--admin-port", "N|off", Integer.toString(Options.DEFAULT_ADMIN_PORT),
                     "admin port: /healthz, /metrics, /status, /routes",
                     false, (d, v) -> d.adminPort = Values.port("--admin-port", v, true)),

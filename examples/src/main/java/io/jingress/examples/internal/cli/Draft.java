@@ -12,6 +12,7 @@ final class Draft {
     String context;
     Integer httpPort;
     Integer httpsPort;
+    Integer httpsRedirectPort;
     Integer adminPort;
     String adminAddress;
     String ingressClass;

@@ -14,6 +14,8 @@ public final class Options {
 
     /** A listener that is switched off. */
     public static final int OFF = -1;
+    /** {@link #httpsRedirectPort()}: the HTTPS listener's port. */
+    public static final int SAME_PORT = 0;
 
     public static final int DEMO_HTTP_PORT = 30880;
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -31,6 +33,7 @@ public final class Options {
     private final String context;
     private final int httpPort;
     private final int httpsPort;
+    private final int httpsRedirectPort;
     private final int adminPort;
     private final String adminAddress;
     private final String ingressClass;
@@ -53,6 +56,7 @@ public final class Options {
         this.httpPort = draft.httpPort != null ? draft.httpPort
                 : mode == Mode.DEMO ? DEMO_HTTP_PORT : DEFAULT_HTTP_PORT;
         this.httpsPort = draft.httpsPort != null ? draft.httpsPort : mode == Mode.DEMO ? OFF : DEFAULT_HTTPS_PORT;
+        this.httpsRedirectPort = draft.httpsRedirectPort != null ? draft.httpsRedirectPort : SAME_PORT;
         this.adminPort = draft.adminPort != null ? draft.adminPort : DEFAULT_ADMIN_PORT;
         this.adminAddress = draft.adminAddress != null ? draft.adminAddress : DEFAULT_ADMIN_ADDRESS;
         this.ingressClass = draft.ingressClass != null ? draft.ingressClass : DEFAULT_INGRESS_CLASS;
@@ -97,6 +101,14 @@ public final class Options {
     /** The HTTPS port, or {@link #OFF}. */
     public int httpsPort() {
         return httpsPort;
+    }
+
+    /**
+     * The port the 308 of plain-HTTP requests to TLS hosts names: {@link #SAME_PORT} for the HTTPS
+     * listener's own (no redirect without one), {@link #OFF} for no redirect, else the port.
+     */
+    public int httpsRedirectPort() {
+        return httpsRedirectPort;
     }
 
     /** The admin port, or {@link #OFF}. */

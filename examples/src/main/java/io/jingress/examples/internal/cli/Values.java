@@ -40,6 +40,18 @@ final class Values {
         return port;
     }
 
+    /** A port a redirect names (1-65535), or {@link Options#OFF}; not 0, "any free port", which names none. */
+    static int redirectPort(String flag, String value) throws UsageException {
+        if ("off".equals(value)) {
+            return Options.OFF;
+        }
+        if (value.isEmpty() || value.length() > 5 || !value.chars().allMatch(c -> c >= '0' && c <= '9')
+                || Integer.parseInt(value) < 1 || Integer.parseInt(value) > 65535) {
+            throw bad(flag, value, "is not a port number (1-65535, or off)");
+        }
+        return Integer.parseInt(value);
+    }
+
     static String ipAddress(String flag, String value) throws UsageException {
         if ("localhost".equals(value) || IPV4.matcher(value).matches() || isIpv6(value)) {
             return value;

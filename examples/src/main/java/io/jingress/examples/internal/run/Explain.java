@@ -25,7 +25,7 @@ public final class Explain {
         } catch (IllegalArgumentException e) {
             throw new StartException("--manifests " + options.manifests() + ": " + e.getMessage(), 1, e);
         }
-        RouteExplanation explanation = explainer.explain("GET", url);
+        RouteExplanation explanation = explainer.httpsRedirectPort(redirectPort(options)).explain("GET", url);
         StringBuilder text = new StringBuilder(explanation.toString()).append('\n');
         if (!explainer.problems().isEmpty()) {
             text.append("problems in ").append(options.manifests()).append(":\n");
@@ -34,5 +34,19 @@ public final class Explain {
             }
         }
         return text.toString();
+    }
+
+    // the port the server these options start would redirect to: 0 for none, 443 when the HTTPS
+    // port is "any free port" (not known before it binds)
+    private static int redirectPort(Options options) {
+        int redirect = options.httpsRedirectPort();
+        if (redirect == Options.OFF) {
+            return 0;
+        }
+        if (redirect != Options.SAME_PORT) {
+            return redirect;
+        }
+        int https = options.httpsPort();
+        return https == Options.OFF ? 0 : https == 0 ? 443 : https;
     }
 }

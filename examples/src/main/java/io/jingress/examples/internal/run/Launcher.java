@@ -103,6 +103,9 @@ public final class Launcher {
         if (options.httpsPort() != Options.OFF) {
             builder.httpsPort(options.httpsPort());
         }
+        if (options.httpsRedirectPort() != Options.SAME_PORT) {
+            builder.httpsRedirectPort(options.httpsRedirectPort() == Options.OFF ? 0 : options.httpsRedirectPort());
+        }
         if (options.adminPort() == Options.OFF) {
             builder.disableAdmin();
         } else {

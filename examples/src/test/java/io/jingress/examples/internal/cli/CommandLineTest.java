@@ -101,6 +101,18 @@ class CommandLineTest {
                 error("--http-port=65536"));
         assertEquals("--https-port: \"-1\" is not a port number (1-65535, 0 for any free port, or off)",
                 error("--https-port", "-1"));
+        assertEquals("--https-redirect-port: \"0\" is not a port number (1-65535, or off)",
+                error("--https-redirect-port", "0"));
+        assertEquals("--https-redirect-port: \"x\" is not a port number (1-65535, or off)",
+                error("--https-redirect-port=x"));
+    }
+
+    @Test
+    void theRedirectPortIsTheHttpsListenersUnlessGiven() throws UsageException {
+        assertEquals(Options.SAME_PORT, run().httpsRedirectPort());
+        assertEquals(30443, run("--https-redirect-port", "30443").httpsRedirectPort());
+        assertEquals(443, run("--https-redirect-port=443").httpsRedirectPort());
+        assertEquals(Options.OFF, run("--https-redirect-port", "off").httpsRedirectPort());
     }
 
     @Test
@@ -187,7 +199,7 @@ class CommandLineTest {
         for (String expected : List.of("(default: 8080; 30880 in the demo)", "(default: 8443; off in the demo)",
                 "(default: 10254)", "(default: 127.0.0.1)", "(default: jingress)",
                 "(default: jingress.io/ingress-controller)", "(default: jingress-leader)",
-                "(default: all namespaces)")) {
+                "(default: all namespaces)", "(default: the HTTPS port; off without one)")) {
             assertTrue(usage.contains(expected), () -> expected + " is missing from the help:\n" + usage);
         }
     }

@@ -10,6 +10,8 @@ import io.jingress.examples.internal.cli.CommandLine;
 import io.jingress.examples.internal.cli.UsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,15 +57,28 @@ class ExplainTest {
                   http:
                     paths:
                       - {path: api, pathType: Prefix, backend: {service: {name: kubia, port: {number: 80}}}}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: secure, namespace: default}
+            spec:
+              ingressClassName: jingress
+              tls: [{hosts: [secure.kubia.com], secretName: secure-tls}]
+              rules:
+                - host: secure.kubia.com
+                  http:
+                    paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: kubia, port: {number: 80}}}}
             """;
 
     @TempDir
     Path dir;
 
-    private String explain(String url) throws Exception {
+    private String explain(String url, String... flags) throws Exception {
         Path file = Files.writeString(dir.resolve("kubia.yaml"), WALKTHROUGH);
-        Command.Explain explain = assertInstanceOf(Command.Explain.class,
-                CommandLine.parse("--manifests", file.toString(), "--explain", url));
+        List<String> args = new ArrayList<>(List.of("--manifests", file.toString(), "--explain", url));
+        args.addAll(List.of(flags));
+        Command.Explain explain = assertInstanceOf(Command.Explain.class, CommandLine.parse(args.toArray(String[]::new)));
         return Explain.text(explain.options(), explain.url());
     }
 
@@ -74,6 +89,25 @@ class ExplainTest {
         assertTrue(text.contains("Ingress default/ingress-myapp, rule 0, path 0: / (Prefix)"), text);
         assertTrue(text.contains("Service default/kubia, port 80 -> targetPort 8080"), text);
         assertTrue(text.contains("ready endpoints: 10.244.1.32:8080, 10.244.2.31:8080"), text);
+    }
+
+    @Test
+    void theRedirectOfATlsHostNamesThePortTheServerWould() throws Exception {
+        String tls = "http://secure.kubia.com/a?b=1";
+        String redirect = "GET " + tls + " -> 308 the host is listed in an Ingress's spec.tls";
+        String text = explain(tls);
+        assertTrue(text.startsWith(redirect) && text.contains("\n  Location: https://secure.kubia.com:8443/a?b=1"),
+                text);
+        text = explain(tls, "--https-redirect-port", "30443");
+        assertTrue(text.startsWith(redirect) && text.contains("\n  Location: https://secure.kubia.com:30443/a?b=1"),
+                text);
+        text = explain(tls, "--https-redirect-port", "443");
+        assertTrue(text.startsWith(redirect) && text.contains("\n  Location: https://secure.kubia.com/a?b=1"), text);
+        // no redirect: forwarded over plain HTTP, as the server would
+        text = explain(tls, "--https-port", "off");
+        assertTrue(text.startsWith("GET " + tls + " -> 200 forwarded") && !text.contains("Location"), text);
+        text = explain(tls, "--https-redirect-port", "off");
+        assertTrue(text.startsWith("GET " + tls + " -> 200 forwarded") && !text.contains("Location"), text);
     }
 
     @Test
