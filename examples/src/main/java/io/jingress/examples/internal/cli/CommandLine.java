@@ -209,7 +209,8 @@ public final class CommandLine {
         section(out, "Cluster mode", CLUSTER_FLAGS);
         section(out, "Other", OTHER_FLAGS);
         out.append("\nExit codes: 0 stopped by SIGTERM or Ctrl-C after draining requests; 1 could not start or run\n")
-                .append("(a port in use, unreadable manifests, no API server); 2 a bad command line.\n");
+                .append("(a port in use, no API server, manifests --explain cannot parse); 2 a bad command line\n")
+                .append("(including a --manifests or --kubeconfig path that does not exist or cannot be read).\n");
         return out.toString();
     }
 
