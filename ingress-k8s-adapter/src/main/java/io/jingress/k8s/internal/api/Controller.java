@@ -211,8 +211,13 @@ public final class Controller implements AutoCloseable {
         String[] nsName = options.publishService().split("/", 2);
         io.fabric8.kubernetes.api.model.Service service = informers.service(nsName[0], nsName[1]);
         if (service == null && !options.watchesNamespace(nsName[0])) {
+            // Listed, not read by name: the ClusterRole grants list and watch on Services, not get
+            // (deploy/jingress.yaml), and the informers only cover the watched namespaces.
             try {
-                service = settings.client().services().inNamespace(nsName[0]).withName(nsName[1]).get();
+                service = settings.client().services().inNamespace(nsName[0])
+                        .withField("metadata.name", nsName[1]).list().getItems().stream()
+                        .filter(s -> nsName[1].equals(s.getMetadata().getName()))
+                        .findFirst().orElse(null);
             } catch (KubernetesClientException e) {
                 LOG.warn("--publish-service {}: cannot read it ({}): {}", options.publishService(), e.getCode(),
                         e.getMessage());
