@@ -5,9 +5,11 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Utils;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -33,10 +35,17 @@ public final class ApiClients {
      *
      * @param kubeconfig the file
      * @param context the context to use, or {@code null} for the file's current context
-     * @param useEnvProxy whether to keep proxy settings taken from the environment or the file
+     * @param useEnvProxy whether to use the file's {@code proxy-url} and the proxy settings of the
+     *     environment ({@code HTTPS_PROXY}, {@code HTTP_PROXY}, {@code NO_PROXY}, ...), or none
      */
     public static Config fromKubeconfig(Path kubeconfig, String context, boolean useEnvProxy) {
+        return fromKubeconfig(kubeconfig, context, useEnvProxy, System.getenv());
+    }
+
+    /** {@link #fromKubeconfig(Path, String, boolean)} with the environment variables given. */
+    static Config fromKubeconfig(Path kubeconfig, String context, boolean useEnvProxy, Map<String, String> env) {
         Objects.requireNonNull(kubeconfig, "kubeconfig");
+        Objects.requireNonNull(env, "env");
         if (!Files.isReadable(kubeconfig)) {
             throw new IllegalArgumentException("--kubeconfig " + kubeconfig + ": no such readable file");
         }
@@ -49,7 +58,52 @@ public final class ApiClients {
             throw new IllegalArgumentException(
                     "--context " + context + ": no such context in " + kubeconfig + " (it has: " + known + ")");
         }
+        if (useEnvProxy) {
+            applyEnvironmentProxy(config, env);
+        }
         return proxyPolicy(config, useEnvProxy);
+    }
+
+    /**
+     * Does to a configuration read from a kubeconfig what fabric8's auto-configuration
+     * ({@code Config.configFromSysPropsOrEnvVars}, run by {@code Config.autoConfigure} and so by
+     * {@link #inCluster}) does to its proxy settings: {@code Config.fromKubeconfig} starts from
+     * {@code Config.empty()} and never runs it. Like fabric8 8.0.0, a proxy the kubeconfig's
+     * {@code proxy-url} set is kept (it only fills the HTTP or the HTTPS proxy, and the other is
+     * still taken from the environment), {@code ALL_PROXY} stands in for a missing
+     * {@code HTTP_PROXY}/{@code HTTPS_PROXY}, and {@code NO_PROXY} replaces the list. The
+     * configuration is set in place, as fabric8 does: it was just read and nothing else holds it.
+     */
+    private static void applyEnvironmentProxy(Config config, Map<String, String> env) {
+        if (Utils.isNullOrEmpty(config.getHttpProxy())) {
+            String all = setting(Config.KUBERNETES_ALL_PROXY, env, config.getHttpProxy());
+            config.setHttpProxy(setting(Config.KUBERNETES_HTTP_PROXY, env, all));
+        }
+        if (Utils.isNullOrEmpty(config.getHttpsProxy())) {
+            String all = setting(Config.KUBERNETES_ALL_PROXY, env, config.getHttpsProxy());
+            config.setHttpsProxy(setting(Config.KUBERNETES_HTTPS_PROXY, env, all));
+        }
+        config.setProxyUsername(setting(Config.KUBERNETES_PROXY_USERNAME, env, config.getProxyUsername()));
+        config.setProxyPassword(setting(Config.KUBERNETES_PROXY_PASSWORD, env, config.getProxyPassword()));
+        String noProxy = setting(Config.KUBERNETES_NO_PROXY, env, null);
+        if (noProxy != null) {
+            config.setNoProxy(noProxy.split(","));
+        }
+    }
+
+    /**
+     * fabric8's {@code Utils.getSystemPropertyOrEnvVar} with the environment given: the system
+     * property (say {@code https.proxy}), else the variable of its upper-cased name with dots as
+     * underscores ({@code HTTPS_PROXY}; the lower-case {@code https_proxy} of curl is not read),
+     * else the fallback; an empty value counts as unset.
+     */
+    private static String setting(String property, Map<String, String> env, String fallback) {
+        String fromProperty = System.getProperty(property);
+        if (Utils.isNotNullOrEmpty(fromProperty)) {
+            return fromProperty;
+        }
+        String fromEnv = env.get(Utils.convertSystemPropertyNameToEnvVar(property));
+        return Utils.isNotNullOrEmpty(fromEnv) ? fromEnv : fallback;
     }
 
     /**
