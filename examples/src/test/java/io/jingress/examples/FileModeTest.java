@@ -203,6 +203,29 @@ class FileModeTest {
     }
 
     @Test
+    void aFileThatDoesNotParseIsReportedOnTheAdminPortWhileTheOthersServe() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
+        Files.writeString(dir.resolve("broken.yaml"), "kind: Ingress\nspec: [\n");
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "off",
+                "--admin-port", "0")) {
+            assertEquals(200, Http.get(jingress.httpPort(), "myapp.kubia.com", "/").status());
+            String routes = Http.get(jingress.adminPort(), "localhost", "/routes").body();
+            assertTrue(routes.contains("File " + dir.resolve("broken.yaml") + ":1 (document 1): not valid YAML"), routes);
+            String metrics = Http.get(jingress.adminPort(), "localhost", "/metrics").body();
+            assertTrue(metrics.contains("jingress_route_table_problems{severity=\"error\"} 1"), metrics);
+
+            Files.delete(dir.resolve("broken.yaml"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (Http.get(jingress.adminPort(), "localhost", "/routes").body().contains("broken.yaml")) {
+                assertTrue(System.nanoTime() < deadline, "the mended directory is still reported");
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            assertTrue(Http.get(jingress.adminPort(), "localhost", "/metrics").body()
+                    .contains("jingress_route_table_problems{severity=\"error\"} 0"));
+        }
+    }
+
+    @Test
     void aMissingManifestPathIsABadCommandLine() {
         StartException e = assertThrows(StartException.class,
                 () -> start("--manifests", dir.resolve("nope").toString(), "--http-port", "0"));

@@ -11,7 +11,6 @@ import io.jingress.k8s.internal.files.ManifestSet;
 import io.jingress.k8s.internal.files.Origin;
 import io.jingress.k8s.internal.translate.ClusterStateAssembler;
 import io.jingress.k8s.internal.translate.LastGoodIngresses;
-import io.jingress.k8s.internal.translate.ProblemLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -71,6 +70,8 @@ import org.slf4j.LoggerFactory;
 public final class ManifestSource implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManifestSource.class);
+    /** The {@link Problem#kind()} of a manifest file that cannot be read or parsed. */
+    static final String FILE = "File";
 
     /** The default quiet time between the last file event and the reload. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(300);
@@ -80,7 +81,6 @@ public final class ManifestSource implements AutoCloseable {
     private final Duration debounce;
     private final RouteUpdater updater;
     private final LastGoodIngresses lastGood = new LastGoodIngresses();
-    private final ProblemLog fileProblemLog = new ProblemLog();
     private ManifestSet manifests;
     private DebouncedWatcher watcher;
     private volatile Map<String, Origin> origins = Map.of();
@@ -154,21 +154,26 @@ public final class ManifestSource implements AutoCloseable {
             byObject.put(object.describe(), object.origin());
         }
         origins = Map.copyOf(byObject);
-        for (String line : fileProblemLog.update(scan.problems())) {
-            LOG.warn("{}", line);
-        }
 
         List<HasMetadata> objects = scan.kubernetesObjects();
         LastGoodIngresses.Result kept = lastGood.apply(options, objects);
         ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(options, kept.objects());
-        List<Problem> sourceProblems = new ArrayList<>(assembly.problems());
+        // The files' problems go with the others to the served table (the admin port's /routes and
+        // problem metric), which logs each once when it appears.
+        List<Problem> sourceProblems = new ArrayList<>();
+        scan.problems().forEach(line -> sourceProblems.add(fileProblem(line)));
+        sourceProblems.addAll(assembly.problems());
         sourceProblems.addAll(kept.problems());
         long buildsBefore = updater.builds();
         updater.update(assembly.state(), sourceProblems);
         state = assembly.state();
 
         List<String> current = new ArrayList<>(scan.problems());
-        updater.problems().forEach(problem -> current.add(describe(problem)));
+        for (Problem problem : updater.problems()) {
+            if (!FILE.equals(problem.kind())) {
+                current.add(describe(problem));
+            }
+        }
         problems = List.copyOf(current);
         reloads++;
         if (updater.builds() != buildsBefore) {
@@ -214,6 +219,13 @@ public final class ManifestSource implements AutoCloseable {
         if (w != null) {
             w.close();
         }
+    }
+
+    // "PATH: what": a file that cannot be read or parsed, its objects left out or kept as they were
+    private static Problem fileProblem(String line) {
+        int colon = line.indexOf(": ");
+        return colon < 0 ? Problem.error(FILE, "", "", line)
+                : Problem.error(FILE, line.substring(0, colon), "", line.substring(colon + 2));
     }
 
     private String describe(Problem problem) {

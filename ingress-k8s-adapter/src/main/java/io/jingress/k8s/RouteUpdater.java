@@ -38,7 +38,9 @@ public final class RouteUpdater implements RouteSink {
     private final Function<Problem, String> describer;
     private final ProblemLog problemLog = new ProblemLog();
     private ClusterState lastState;
+    private RouteTable compiled;   // the table compiled from lastState, without the source's problems
     private List<Problem> sourceProblems = List.of();
+    private RouteTable served;
     private long builds;
 
     private RouteUpdater(Builder builder) {
@@ -71,25 +73,27 @@ public final class RouteUpdater implements RouteSink {
     public synchronized RouteTable update(ClusterState state, List<Problem> problems) {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(problems, "problems");
-        sourceProblems = List.copyOf(problems);
-        RouteTable table;
-        if (state.equals(lastState) && router.hasTable()) {
-            table = router.current();
-        } else {
-            table = compiler.compile(state);
-            router.swap(table);
+        List<Problem> fromSource = List.copyOf(problems);
+        boolean compile = !state.equals(lastState) || served == null;
+        if (compile) {
+            compiled = compiler.compile(state);
             lastState = state;
             builds++;
         }
-        log(sourceProblems, table.problems());
-        return table;
+        // The same routes with other source problems (a file broke, the last good version still
+        // served) are swapped in too, so that what the admin port reports stays true.
+        if (compile || !fromSource.equals(sourceProblems)) {
+            served = compiled.withSourceProblems(fromSource);
+            router.swap(served);
+        }
+        sourceProblems = fromSource;
+        log(sourceProblems, compiled.problems());
+        return served;
     }
 
-    /** The current problems: the source's, then the table's. */
+    /** The current problems: the source's, then the table's; what the served table lists. */
     public synchronized List<Problem> problems() {
-        List<Problem> all = new ArrayList<>(sourceProblems);
-        all.addAll(router.current().problems());
-        return List.copyOf(all);
+        return served == null ? List.of() : served.problems();
     }
 
     /** How many tables this updater compiled and swapped in. */

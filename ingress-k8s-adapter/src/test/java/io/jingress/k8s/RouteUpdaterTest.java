@@ -79,5 +79,30 @@ class RouteUpdaterTest {
         assertEquals(fromSource, problems.get(0));
         assertTrue(problems.stream().anyMatch(p -> p.object().equals("default/bad")
                 && p.field().equals("spec.rules[0].http.paths[0].path")), problems.toString());
+        assertEquals(problems, router.current().problems(), "the served table lists them, for the admin port");
+    }
+
+    @Test
+    void newSourceProblemsAloneSwapInTheSameRoutesWithThem() {
+        Router router = Router.create();
+        RouteUpdater updater = RouteUpdater.create(router);
+        Problem broken = Problem.error("File", "/etc/jingress/app.yaml:3 (document 1)", "", "not valid YAML");
+
+        RouteTable first = updater.update(kubia("/"), List.of());
+        RouteTable second = updater.update(kubia("/"), List.of(broken));
+
+        assertEquals(2, router.swapCount());
+        assertEquals(1, updater.builds(), "compiled once");
+        assertSame(second, router.current());
+        assertEquals(first.routes(), second.routes());
+        assertSame(first.routes().get(0), second.routes().get(0), "the same routes, balancers and all");
+        assertEquals(List.of(broken), second.problems());
+        assertInstanceOf(Route.class, second.match("myapp.kubia.com", "/x"));
+
+        updater.update(kubia("/"), List.of(broken));
+        assertEquals(2, router.swapCount(), "nothing new, nothing swapped");
+        updater.update(kubia("/"), List.of());
+        assertEquals(3, router.swapCount());
+        assertEquals(List.of(), router.current().problems(), "the file was mended");
     }
 }

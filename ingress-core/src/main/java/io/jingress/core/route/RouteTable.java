@@ -5,6 +5,7 @@ import io.jingress.core.internal.route.RouteIndex;
 import io.jingress.core.model.Problem;
 import io.jingress.core.model.TlsSecret;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,6 +56,31 @@ public final class RouteTable {
         this.problems = List.copyOf(problems);
         this.certificates = Map.copyOf(certificates);
         this.backends = List.copyOf(backends);
+    }
+
+    private RouteTable(RouteTable table, List<Problem> problems) {
+        this.index = table.index;
+        this.defaultRoute = table.defaultRoute;
+        this.routes = table.routes;
+        this.problems = problems;
+        this.certificates = table.certificates;
+        this.backends = table.backends;
+    }
+
+    /**
+     * This table, serving the same routes, with the problems of the source it was compiled from
+     * listed first in {@link #problems()}: objects the source could not turn into a state (an
+     * Ingress it could not read, a manifest file that does not parse, an edit rejected while the
+     * last good version is served). The admin endpoints report what the served table lists.
+     */
+    public RouteTable withSourceProblems(List<Problem> sourceProblems) {
+        Objects.requireNonNull(sourceProblems, "sourceProblems");
+        if (sourceProblems.isEmpty()) {
+            return this;
+        }
+        List<Problem> all = new ArrayList<>(sourceProblems);
+        all.addAll(problems);
+        return new RouteTable(this, List.copyOf(all));
     }
 
     /** A table without routes: every request gets {@link NoMatch#NO_HOST}. */
@@ -112,7 +138,10 @@ public final class RouteTable {
         return defaultRoute;
     }
 
-    /** Rejected Ingresses (ERROR), lost conflicts and backends that cannot serve (WARNING). */
+    /**
+     * Rejected Ingresses (ERROR), lost conflicts and backends that cannot serve (WARNING); after
+     * {@link #withSourceProblems}, the source's problems first.
+     */
     public List<Problem> problems() {
         return problems;
     }

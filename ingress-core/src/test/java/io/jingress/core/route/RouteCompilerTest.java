@@ -43,6 +43,22 @@ class RouteCompilerTest {
     }
 
     @Test
+    void sourceProblemsComeFirstOnATableServingTheSameRoutes() {
+        RouteTable table = compile(
+                ingress("young", 200, rule("example.com", prefix("/app", backend("web")))),
+                ingress("old", 100, rule("example.com", prefix("/app", backend("web")))));
+        Problem unread = Problem.error("File", "/srv/app.yaml", "", "not UTF-8 text");
+
+        RouteTable reported = table.withSourceProblems(List.of(unread));
+
+        assertEquals(List.of(unread, table.problems().get(0)), reported.problems());
+        assertEquals(1, table.problems().size(), "the table it came from is unchanged");
+        assertSame(table.routes(), reported.routes());
+        assertSame(table.match("example.com", "/app"), reported.match("example.com", "/app"));
+        assertSame(table, table.withSourceProblems(List.of()));
+    }
+
+    @Test
     void theOldestIngressWinsAConflictAndTheLoserIsReported() {
         RouteTable table = compile(
                 ingress("young", 200, rule("example.com", prefix("/app", backend("web")))),

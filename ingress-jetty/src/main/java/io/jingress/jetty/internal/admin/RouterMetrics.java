@@ -41,8 +41,8 @@ final class RouterMetrics {
             }
         }
         text.metric("jingress_route_table_problems", "gauge",
-                        "Problems of the live table: rejected objects (error), lost conflicts and backends "
-                                + "that cannot serve (warning). /routes lists them.")
+                        "Problems of the live table: rejected objects and unreadable manifest files (error), "
+                                + "lost conflicts and backends that cannot serve (warning). /routes lists them.")
                 .sample("jingress_route_table_problems", errors, "severity", "error")
                 .sample("jingress_route_table_problems", warnings, "severity", "warning");
 
