@@ -10,6 +10,9 @@ import io.jingress.examples.testing.Http;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -222,6 +225,27 @@ class FileModeTest {
             }
             assertTrue(Http.get(jingress.adminPort(), "localhost", "/metrics").body()
                     .contains("jingress_route_table_problems{severity=\"error\"} 0"));
+        }
+    }
+
+    @Test
+    void theAdminPortListensOnLoopbackOnlyUnlessAskedOtherwise() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
+        // Linux routes all of 127/8 to the loopback interface: 127.0.0.2 is another address of this
+        // machine, one a listener on 127.0.0.1 does not take
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "off",
+                "--admin-port", "0")) {
+            assertEquals(new Http.Response(200, "ok"), Http.get(jingress.adminPort(), "localhost", "/healthz"));
+            InetSocketAddress other = new InetSocketAddress("127.0.0.2", jingress.adminPort());
+            try (Socket socket = new Socket()) {
+                assertThrows(ConnectException.class, () -> socket.connect(other, 5_000));
+            }
+        }
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "off",
+                "--admin-port", "0", "--admin-address", "0.0.0.0")) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.2", jingress.adminPort()), 5_000);
+            }
         }
     }
 
