@@ -4,6 +4,11 @@ import java.util.Collections;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,6 +85,60 @@ class UpstreamFailureTest {
         assertEquals(504, response.getStatus());
         assertTrue(response.getContentAsString().startsWith("504 Gateway Timeout"), response.getContentAsString());
         assertEquals(1, slow.requests(), "a read timeout is not retried");
+    }
+
+    /**
+     * A listener whose accept queue is full: the kernel drops further SYNs, so a connect to it
+     * neither succeeds nor is refused until the connector's timeout, as with a Pod that stopped
+     * answering or a firewall that drops. Closed after the test.
+     */
+    private int silentPort(List<AutoCloseable> held) throws Exception {
+        ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());  // never accepts
+        held.add(listener);
+        for (int i = 0; i < 16; i++) {
+            Socket filler = new Socket();
+            held.add(filler);
+            try {
+                filler.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), 300);
+            } catch (SocketTimeoutException full) {
+                return listener.getLocalPort();
+            }
+        }
+        throw new IllegalStateException("the accept queue of port " + listener.getLocalPort() + " never filled");
+    }
+
+    @Test
+    void anEndpointThatDoesNotAnswerTheConnectIsLeftAfterTheConnectTimeout() throws Exception {
+        List<AutoCloseable> held = new ArrayList<>();
+        try {
+            int silent = silentPort(held);
+            Backends.Echo live = backends.start("live");
+            TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", silent, live.port());
+            IngressServer proxy = proxies.start(IngressServer.builder(routes.router())
+                    .connectTimeout(Duration.ofMillis(300)));
+
+            // round robin sends every other request to the silent endpoint first: a connect that
+            // times out never reached it, so the request is tried on the live one
+            for (int i = 0; i < 4; i++) {
+                ContentResponse response = send(proxy, HttpMethod.GET, "/c" + i);
+                assertEquals(200, response.getStatus(), response.getContentAsString());
+                assertEquals("live", response.getHeaders().get("X-Backend"));
+            }
+            assertEquals(4, live.requests());
+            Endpoint dead = endpointsOf(routes).stream().filter(e -> e.port() == silent).findFirst().orElseThrow();
+            assertTrue(dead.failures() > 0, "the silent endpoint's failures are reported to it");
+
+            TestRoutes alone = TestRoutes.create().route("app.test", "/", "app", silent);
+            IngressServer onlySilent = proxies.start(IngressServer.builder(alone.router())
+                    .connectTimeout(Duration.ofMillis(300)));
+            ContentResponse response = send(onlySilent, HttpMethod.GET, "/");
+            assertEquals(504, response.getStatus());
+            assertTrue(response.getContentAsString().startsWith("504 Gateway Timeout"), response.getContentAsString());
+        } finally {
+            for (AutoCloseable closeable : held) {
+                closeable.close();
+            }
+        }
     }
 
     @Test
