@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -90,6 +91,25 @@ class IngressStatusTest {
                     .endLoadBalancer().endStatus().build());
             Await.until("a new load balancer address replaces the old one",
                     () -> cluster.statusOf("shop", "web").equals(List.of("192.0.2.10")),
+                    () -> cluster.statusOf("shop", "web").toString());
+        }
+    }
+
+    @Test
+    void aPublishServiceOutsideTheWatchedNamespacesIsFollowedToo() throws Exception {
+        cluster.create(new ServiceBuilder(ApiObjects.service("ingress", "jingress", 80, 8080))
+                .editSpec().withType("LoadBalancer").endSpec().build());
+        cluster.create(ingress("shop", "web", "jingress", "shop.example.com", "web", 80));
+        AdapterOptions options = AdapterOptions.builder().publishService("ingress/jingress")
+                .watchNamespaces(Set.of("shop")).build();
+        try (RoutedSource routed = new RoutedSource(cluster.api(), options)) {
+            routed.awaitServing();
+            // the load balancer's address comes after the start, and nothing in "shop" changes
+            cluster.kube().services().inNamespace("ingress").withName("jingress").editStatus(s -> new ServiceBuilder(s)
+                    .withNewStatus().withNewLoadBalancer().addNewIngress().withIp("192.0.2.20").endIngress()
+                    .endLoadBalancer().endStatus().build());
+            Await.until("the load balancer's address is published",
+                    () -> cluster.statusOf("shop", "web").equals(List.of("192.0.2.20")),
                     () -> cluster.statusOf("shop", "web").toString());
         }
     }

@@ -43,6 +43,8 @@ public final class ClusterInformers implements AutoCloseable {
     private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
     private final List<SharedIndexInformer<EndpointSlice>> endpointSlices = new ArrayList<>();
     private final List<SharedIndexInformer<Secret>> secrets = new ArrayList<>();
+    private String[] publishedService;                 // namespace, name; or null
+    private SharedIndexInformer<Service> published;    // that Service alone, outside the watched namespaces
     private volatile boolean closing;
 
     /**
@@ -54,6 +56,17 @@ public final class ClusterInformers implements AutoCloseable {
         this.client = Objects.requireNonNull(client, "client");
         this.namespaces = Set.copyOf(Objects.requireNonNull(namespaces, "namespaces"));
         this.onChange = Objects.requireNonNull(onChange, "onChange");
+    }
+
+    /**
+     * Also watches the Service {@code namespace/name} (the {@code --publish-service}, whose
+     * addresses go into Ingress status) when its namespace is not among those watched: a load
+     * balancer may give it an address long after the start, and the status must follow. It is
+     * listed and watched alone, by name, and is not among {@link #services()}. Call before
+     * {@link #start()}.
+     */
+    public void alsoWatchService(String namespace, String name) {
+        publishedService = new String[] {Objects.requireNonNull(namespace, "namespace"), Objects.requireNonNull(name, "name")};
     }
 
     /** Creates and starts the informers; returns at once (the initial lists run in the background). */
@@ -71,6 +84,10 @@ public final class ClusterInformers implements AutoCloseable {
                 endpointSlices.add(informer(client.discovery().v1().endpointSlices().inNamespace(ns)));
                 secrets.add(informer(client.secrets().inNamespace(ns).withField("type", TLS_SECRET_TYPE)));
             }
+        }
+        if (publishedService != null && !namespaces.isEmpty() && !namespaces.contains(publishedService[0])) {
+            published = informer(client.services().inNamespace(publishedService[0])
+                    .withField("metadata.name", publishedService[1]));
         }
         for (SharedIndexInformer<? extends HasMetadata> informer : all) {
             informer.start().whenComplete((ok, error) -> {
@@ -127,15 +144,19 @@ public final class ClusterInformers implements AutoCloseable {
         return list;
     }
 
-    /** A Service from the cache, or null when it is not there (or its namespace is not watched). */
+    /**
+     * A Service from the cache, or null when it is not there (or its namespace is not watched and
+     * it is not the one of {@link #alsoWatchService}).
+     */
     public Service service(String namespace, String name) {
+        String key = namespace + "/" + name;
         for (SharedIndexInformer<Service> informer : services) {
-            Service s = informer.getStore().getByKey(namespace + "/" + name);
+            Service s = informer.getStore().getByKey(key);
             if (s != null) {
                 return s;
             }
         }
-        return null;
+        return published == null ? null : published.getStore().getByKey(key);
     }
 
     private static <T, R> List<R> items(List<SharedIndexInformer<T>> informers, Function<T, R> f) {

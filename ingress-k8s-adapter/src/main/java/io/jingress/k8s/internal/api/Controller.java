@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jingress.core.model.Problem;
 import io.jingress.k8s.AdapterOptions;
 import io.jingress.k8s.RouteSink;
@@ -86,6 +85,11 @@ public final class Controller implements AutoCloseable {
                 settings.minInterval(), this::ready,
                 this::rebuild, System::nanoTime);
         this.informers = new ClusterInformers(settings.client(), settings.options().watchNamespaces(), loop::signal);
+        String publishService = settings.options().publishService();
+        if (publishService != null) {
+            String[] nsName = publishService.split("/", 2);
+            informers.alsoWatchService(nsName[0], nsName[1]);
+        }
         this.writer = new LatestTaskRunner("jingress-status", settings.writeRetry());
         this.status = new StatusWriter(settings.client());
         this.events = new RejectionEvents(settings.client(), settings.identity());
@@ -210,19 +214,6 @@ public final class Controller implements AutoCloseable {
         }
         String[] nsName = options.publishService().split("/", 2);
         io.fabric8.kubernetes.api.model.Service service = informers.service(nsName[0], nsName[1]);
-        if (service == null && !options.watchesNamespace(nsName[0])) {
-            // Listed, not read by name: the ClusterRole grants list and watch on Services, not get
-            // (deploy/jingress.yaml), and the informers only cover the watched namespaces.
-            try {
-                service = settings.client().services().inNamespace(nsName[0])
-                        .withField("metadata.name", nsName[1]).list().getItems().stream()
-                        .filter(s -> nsName[1].equals(s.getMetadata().getName()))
-                        .findFirst().orElse(null);
-            } catch (KubernetesClientException e) {
-                LOG.warn("--publish-service {}: cannot read it ({}): {}", options.publishService(), e.getCode(),
-                        e.getMessage());
-            }
-        }
         if (service == null) {
             LOG.debug("--publish-service {}: no such Service; status left as it is", options.publishService());
         }
