@@ -44,6 +44,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     boolean logged;
     /** Set once the first chunk of the client's body was handed upstream: from then on, no retry. */
     boolean bodyConsumed;
+    /** The request's body, read whole before it went upstream (see UpstreamForwarder); null: none. */
+    byte[] body;
     /** Whether a stale pooled connection was already replaced by a new one for this request. */
     boolean staleRetried;
     private Endpoint[] tried;

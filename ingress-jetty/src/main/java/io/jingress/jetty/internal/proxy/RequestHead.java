@@ -39,6 +39,9 @@ final class RequestHead implements ProxyHeaders.HeaderSink {
         String host = null;
         boolean requestIdWritten = false;
         for (HttpField field : headers) {
+            if (field.getHeader() == HttpHeader.CONTENT_LENGTH) {
+                continue;  // written below, from the body sent
+            }
             if (field.getHeader() == HttpHeader.HOST) {
                 if (host == null) {
                     host = field.getValue();
@@ -52,6 +55,14 @@ final class RequestHead implements ProxyHeaders.HeaderSink {
                 continue;
             }
             appendField(field.getName(), field.getValue());
+        }
+        // The length of the body read, whatever the client's header said or a Connection header
+        // named: the upstream must frame the request as this proxy does. A client's explicit 0 is
+        // kept (some servers want one on a POST).
+        if (exchange.body != null) {
+            appendField("Content-Length", Integer.toString(exchange.body.length));
+        } else if (exchange.getHeaders().contains(HttpHeader.CONTENT_LENGTH)) {
+            appendField("Content-Length", "0");
         }
         ProxyHeaders.forwardedHeaders(exchange, host, ProxyHeaders.localPort(exchange), this);
         if (!requestIdWritten) {

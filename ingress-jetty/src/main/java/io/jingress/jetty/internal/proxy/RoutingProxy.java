@@ -172,7 +172,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return true;
         }
         if (UpstreamForwarder.fits(clientToProxyRequest, endpoint)) {
-            forwarder.forward(exchange, false);
+            forwarder.start(exchange);
             return true;
         }
         return super.handle(exchange, proxyToClientResponse, exchange);

@@ -139,7 +139,12 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
             failed(x);
             return;
         }
-        getEndPoint().write(this, bytes);
+        byte[] body = exchange.body;
+        if (body == null) {
+            getEndPoint().write(this, bytes);
+        } else {
+            getEndPoint().write(this, bytes, ByteBuffer.wrap(body));  // a view of its own for each try
+        }
     }
 
     @Override

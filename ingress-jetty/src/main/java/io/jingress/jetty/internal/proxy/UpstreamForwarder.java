@@ -3,15 +3,20 @@ package io.jingress.jetty.internal.proxy;
 import io.jingress.core.lb.Endpoint;
 import io.jingress.jetty.internal.admin.AccessLog;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Promise;
 
 /**
- * Forwards body-less HTTP/1.x requests on the proxy's own keep-alive connections
+ * Forwards HTTP/1.x requests without a body, or with a small one read whole first, on the proxy's
+ * own keep-alive connections
  * ({@link UpstreamConnection}, pooled per endpoint by {@link UpstreamPool}) and turns what they
  * report into the client's response: the same headers, accounting and retry decisions as
  * {@link RoutingProxy}'s Jetty {@code ProxyHandler} path, which it takes from there. Nothing here
@@ -27,10 +32,19 @@ final class UpstreamForwarder implements UpstreamRelay {
     }
 
     /**
+     * The largest request body read whole before the request goes upstream, as nginx buffers
+     * request bodies (ingress-nginx's {@code client-body-buffer-size} is 8 KB, nginx's own 16 KB).
+     * The request then goes out as one write, and an endpoint never sees a request whose client
+     * gave up halfway through its body.
+     */
+    static final int MAX_BUFFERED_BODY = 16 * 1024;
+
+    /**
      * Whether the request goes out on an {@link UpstreamConnection}: an HTTP/1.x request without a
-     * body, which is most of them, to an endpoint given by IP address. The rest (bodies, HTTP/2
-     * clients, ExternalName Services, whose DNS names must not be resolved on a selector thread)
-     * take Jetty's {@code ProxyHandler}.
+     * body or with a {@code Content-Length} of at most {@link #MAX_BUFFERED_BODY}, which is most
+     * of them, to an endpoint given by IP address. The rest (larger or chunked bodies, {@code
+     * Expect: 100-continue}, HTTP/2 clients, ExternalName Services, whose DNS names must not be
+     * resolved on a selector thread) take Jetty's {@code ProxyHandler}, which streams the body.
      */
     static boolean fits(Request request, Endpoint endpoint) {
         HttpVersion version = request.getConnectionMetaData().getHttpVersion();
@@ -38,8 +52,76 @@ final class UpstreamForwarder implements UpstreamRelay {
             return false;
         }
         HttpFields headers = request.getHeaders();
-        return !headers.contains(HttpHeader.TRANSFER_ENCODING) && headers.getLongField(HttpHeader.CONTENT_LENGTH) <= 0
+        return !headers.contains(HttpHeader.TRANSFER_ENCODING)
+                && headers.getLongField(HttpHeader.CONTENT_LENGTH) <= MAX_BUFFERED_BODY
                 && !headers.contains(HttpHeader.EXPECT) && isIpLiteral(endpoint.address());
+    }
+
+    /** Reads the request's body, if it has one, then sends the request to its endpoint (see {@link #fits}). */
+    void start(Exchange exchange) {
+        long length = exchange.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        if (length <= 0) {
+            forward(exchange, false);
+            return;
+        }
+        new BodyReader(exchange, (int) length).run();
+    }
+
+    /**
+     * Reads a body of a known length into one array, as its chunks arrive, without blocking: when
+     * none is there it asks to be run again when one is.
+     */
+    private final class BodyReader implements Runnable {
+        private final Exchange exchange;
+        private final byte[] body;
+        private int filled;
+
+        BodyReader(Exchange exchange, int length) {
+            this.exchange = exchange;
+            this.body = new byte[length];
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = exchange.read();
+                if (chunk == null) {
+                    exchange.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    // the client went away or stalled (idle timeout) before its body was whole:
+                    // nothing was sent upstream
+                    exchange.failed(chunk.getFailure());
+                    return;
+                }
+                ByteBuffer bytes = chunk.getByteBuffer();
+                int n = bytes.remaining();
+                boolean fits = n <= body.length - filled;
+                if (fits) {
+                    bytes.get(body, filled, n);
+                    filled += n;
+                }
+                boolean last = chunk.isLast();
+                chunk.release();
+                // Jetty frames the body by its Content-Length, so neither happens; if it did, the
+                // body sent would not be the one announced
+                if (!fits) {
+                    exchange.failed(new IOException("request body longer than its Content-Length " + body.length));
+                    return;
+                }
+                if (last && filled < body.length) {
+                    exchange.failed(new IOException("request body ended after " + filled + " of the "
+                            + body.length + " bytes of its Content-Length"));
+                    return;
+                }
+                if (last || filled == body.length) {
+                    exchange.body = body;
+                    forward(exchange, false);
+                    return;
+                }
+            }
+        }
     }
 
     /** Whether an address is an IPv4 or IPv6 literal, which needs no name lookup. */
