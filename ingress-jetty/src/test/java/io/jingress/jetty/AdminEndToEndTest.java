@@ -130,4 +130,22 @@ class AdminEndToEndTest {
         assertTrue(line.contains("[default/app:80] [] 127.0.0.1:" + app.port() + " "), line);
         assertTrue(line.endsWith(" 200 req-77"), line);
     }
+
+    @Test
+    void theRequestLengthLoggedCountsABodyReadWithItsHead() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        StringBuffer log = new StringBuffer();
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).accessLog(log));
+        String raw = "POST /p HTTP/1.1\r\nHost: app.test\r\nX-Request-ID: req-88\r\nContent-Length: 5\r\n\r\nhello";
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            assertEquals(200, client.exchange(raw).status());
+        }
+
+        Await.until(() -> log.indexOf("req-88") >= 0, "the request is logged");
+        String line = log.toString().lines().filter(l -> l.contains("req-88")).findFirst().orElseThrow();
+        // nginx's $request_length: request line, headers and body
+        assertTrue(line.contains("\"POST /p HTTP/1.1\" 200 5 \"-\" \"-\" " + raw.length() + " "), line);
+    }
 }

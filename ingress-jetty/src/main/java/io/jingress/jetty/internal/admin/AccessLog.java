@@ -206,7 +206,7 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
             String value = field.getValue();
             length += field.getName().length() + 2L + (value == null ? 0 : value.length()) + 2L;
         }
-        return length + 2L + Math.max(0, Request.getContentBytesRead(request));
+        return length + 2L + Math.max(0, LeanResponses.contentBytesRead(request));
     }
 
     private String timeLocal(long epochMillis) {

@@ -212,10 +212,24 @@ final class LeanConnection extends AbstractConnection.NonBlocking
                     return;
                 }
                 if (head > 0) {
-                    bytes.position(bytes.position() + head);
-                    partialHead = false;
-                    serve();
-                    return;
+                    int length = parser.contentLength();
+                    if (head + length <= bytes.remaining()) {
+                        byte[] body = null;
+                        if (length > 0) {
+                            // its own copy: the buffer is given back or refilled while the body may be unread
+                            body = new byte[length];
+                            System.arraycopy(bytes.array(), at + head, body, 0, length);
+                        }
+                        bytes.position(bytes.position() + head + length);
+                        partialHead = false;
+                        serve(body);
+                        return;
+                    }
+                    if (head + length > bytes.capacity()) {
+                        handOver();  // a body longer than the buffer streams through Jetty's connection
+                        return;
+                    }
+                    // the body is still on its way: read on (the head is parsed again then)
                 }
                 partialHead = true;
             }
@@ -229,7 +243,7 @@ final class LeanConnection extends AbstractConnection.NonBlocking
         }
     }
 
-    private void serve() {
+    private void serve(byte[] body) {
         state = HANDLING;
         requests++;
         if (!buffer.hasRemaining()) {
@@ -241,7 +255,7 @@ final class LeanConnection extends AbstractConnection.NonBlocking
                 fillInterested();
             }
         }
-        LeanRequest current = new LeanRequest(this, parser, uris, requests);
+        LeanRequest current = new LeanRequest(this, parser, uris, requests, body);
         request = current;
         LeanResponse response = current.response();
         if (!handleInline) {

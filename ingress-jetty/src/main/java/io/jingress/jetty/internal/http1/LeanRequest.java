@@ -1,5 +1,6 @@
 package io.jingress.jetty.internal.http1;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -39,11 +40,14 @@ final class LeanRequest implements Request {
     private final long beginNanos;
     private final long number;
     private final LeanResponse response;
+    private final byte[] body;         // read by the connection with the head; null: none
+    private volatile boolean bodyRead;
     private Attributes attributes;
     private List<Consumer<Throwable>> failureListeners;
 
-    LeanRequest(LeanConnection connection, RequestHeadParser head, UriMemo memo, long number) {
+    LeanRequest(LeanConnection connection, RequestHeadParser head, UriMemo memo, long number, byte[] body) {
         this.connection = connection;
+        this.body = body;
         this.beginNanos = System.nanoTime();
         this.method = head.method();
         this.version = head.version();
@@ -117,7 +121,7 @@ final class LeanRequest implements Request {
 
     @Override
     public void demand(Runnable demandCallback) {
-        // no body: the end of the content is readable at once
+        // the body, if any, was read with the head: what is left is readable at once
         demandCallback.run();
     }
 
@@ -143,17 +147,27 @@ final class LeanRequest implements Request {
 
     @Override
     public Content.Chunk read() {
+        if (body != null && !bodyRead) {
+            bodyRead = true;
+            return Content.Chunk.from(ByteBuffer.wrap(body), true);
+        }
         return Content.Chunk.EOF;
     }
 
     @Override
     public boolean consumeAvailable() {
+        bodyRead = true;
         return true;
+    }
+
+    /** The body bytes the handler read, as Jetty's {@code Request.getContentBytesRead} counts them. */
+    long contentBytesRead() {
+        return body != null && bodyRead ? body.length : 0;
     }
 
     @Override
     public void fail(Throwable failure) {
-        // nothing to read, nothing to fail
+        // the body is in memory already: nothing to fail
     }
 
     @Override

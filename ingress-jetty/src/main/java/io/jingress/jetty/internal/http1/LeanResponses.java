@@ -1,10 +1,23 @@
 package io.jingress.jetty.internal.http1;
 
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 
-/** What a request log reads of a response the lean connection wrote, where Jetty's statics know only their own. */
+/** What a request log reads of an exchange the lean connection served, where Jetty's statics know only their own. */
 public final class LeanResponses {
     private LeanResponses() {
+    }
+
+    /**
+     * The body bytes read of {@code request} (or of the request it wraps) when the lean connection
+     * read it, else {@link Request#getContentBytesRead}'s answer.
+     */
+    public static long contentBytesRead(Request request) {
+        Request original = Request.unWrap(request);
+        if (original instanceof LeanRequest lean) {
+            return lean.contentBytesRead();
+        }
+        return Request.getContentBytesRead(request);
     }
 
     /**

@@ -9,14 +9,15 @@ import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
 
 /**
- * Parses the head of a body-less HTTP/1.x request in its plainest form, and refuses everything
- * else: {@link #parse} then says {@link #NOT_MINE} and the request goes to Jetty's own HTTP/1
+ * Parses the head of an HTTP/1.x request in its plainest form, without a body or with a short one
+ * of known length, and refuses everything else: {@link #parse} then says {@link #NOT_MINE} and the request goes to Jetty's own HTTP/1
  * parser, which answers it (or rejects it) as it always did. What is taken is a strict subset of
  * what Jetty accepts, so a request cannot mean one thing here and another to Jetty or to the
  * backend (request smuggling):
  *
  * <ul>
- *   <li>the methods {@code GET}, {@code HEAD}, {@code DELETE} and {@code OPTIONS};
+ *   <li>the methods {@code GET}, {@code HEAD}, {@code DELETE}, {@code OPTIONS}, {@code POST},
+ *       {@code PUT} and {@code PATCH};
  *   <li>an origin-form target: a path of letters, digits and {@code -._~!$&'()*+,=:@/} without
  *       {@code //}, dot segments, {@code ;} or percent escapes (so the path Jingress routes by is
  *       the path the backend receives, character for character), then optionally {@code ?} and a
@@ -27,7 +28,9 @@ import org.eclipse.jetty.http.HttpVersion;
  *       no control or non-ASCII bytes;
  *   <li>exactly one {@code Host}: a host name or IPv4 address and an optional port from 1 to
  *       65535; no {@code Transfer-Encoding}, {@code Upgrade}, {@code Expect} or
- *       {@code HTTP2-Settings}; no {@code Content-Length} other than a single {@code 0};
+ *       {@code HTTP2-Settings}; at most one {@code Content-Length}, of plain digits without
+ *       leading zeros, up to {@link #MAX_BODY} (the body is the connection's to read, see
+ *       {@link #contentLength()});
  *   <li>at most {@link #MAX_FIELDS} header lines, and a head no longer than the limit given.
  * </ul>
  *
@@ -46,8 +49,15 @@ final class RequestHeadParser {
     static final int LINE_TOO_LONG = -3;
 
     static final int MAX_FIELDS = 100;
+    /**
+     * The longest body taken: as much as the proxy reads whole before it sends a request upstream
+     * (UpstreamForwarder). The connection also needs the head and the body to fit its read buffer,
+     * which holds the longest head allowed (16 KB in IngressServer): longer ones stream through
+     * Jetty's connection.
+     */
+    static final int MAX_BODY = 16 * 1024;
 
-    private static final String[] METHODS = {"GET ", "HEAD ", "DELETE ", "OPTIONS "};
+    private static final String[] METHODS = {"GET ", "HEAD ", "DELETE ", "OPTIONS ", "POST ", "PUT ", "PATCH "};
     private static final byte[] HTTP_1_1 = "HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HTTP_1_0 = "HTTP/1.0".getBytes(StandardCharsets.US_ASCII);
 
@@ -83,6 +93,7 @@ final class RequestHeadParser {
     private HttpField hostField;
     private boolean closeRequested;
     private boolean keepAliveRequested;
+    private int contentLength;
 
     // The previous request's target and header lines, to reuse their strings.
     private byte[] lastTarget = new byte[0];
@@ -145,6 +156,12 @@ final class RequestHeadParser {
             m = HttpMethod.DELETE.asString();
         } else if (startsWith(bytes, i, "OPTIONS ")) {
             m = HttpMethod.OPTIONS.asString();
+        } else if (startsWith(bytes, i, "POST ")) {
+            m = HttpMethod.POST.asString();
+        } else if (startsWith(bytes, i, "PUT ")) {
+            m = HttpMethod.PUT.asString();
+        } else if (startsWith(bytes, i, "PATCH ")) {
+            m = HttpMethod.PATCH.asString();
         } else {
             return false;
         }
@@ -201,6 +218,7 @@ final class RequestHeadParser {
         HttpField host = null;
         boolean close = false;
         boolean keepAlive = false;
+        int length = -1;
         int line = 0;
         while (i < end - 2) {
             if (line == MAX_FIELDS) {
@@ -227,7 +245,7 @@ final class RequestHeadParser {
                         return false;
                     }
                     case CONTENT_LENGTH -> {
-                        if (!"0".equals(field.getValue()) || parsed.contains(HttpHeader.CONTENT_LENGTH)) {
+                        if (length >= 0 || (length = length(field.getValue())) < 0) {
                             return false;
                         }
                     }
@@ -254,7 +272,25 @@ final class RequestHeadParser {
         hostField = host;
         closeRequested = close;
         keepAliveRequested = keepAlive;
+        contentLength = Math.max(0, length);
         return true;
+    }
+
+    /** A Content-Length value of plain digits, no leading zero, at most {@link #MAX_BODY}; else -1. */
+    private static int length(String value) {
+        int n = value.length();
+        if (n == 0 || n > 5 || (n > 1 && value.charAt(0) == '0')) {
+            return -1;
+        }
+        int length = 0;
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            length = length * 10 + (c - '0');
+        }
+        return length <= MAX_BODY ? length : -1;
     }
 
     /** A path segment other than "." and ".." (the empty one only as the last, as in "/a/"). */
@@ -347,6 +383,14 @@ final class RequestHeadParser {
 
     HttpField host() {
         return hostField;
+    }
+
+    /**
+     * The length of the body that follows the head (0: none), which the connection reads before
+     * it serves the request: bytes {@code [head, head + contentLength())} after the parsed head.
+     */
+    int contentLength() {
+        return contentLength;
     }
 
     /** Whether the connection stays open after this request's response (HTTP/1.1 unless close; 1.0 with keep-alive). */

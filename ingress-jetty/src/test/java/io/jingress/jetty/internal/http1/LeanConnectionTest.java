@@ -86,6 +86,31 @@ class LeanConnectionTest {
     }
 
     @Test
+    void aShortBodyIsReadWithItsHeadAndServedByTheLeanConnection() throws Exception {
+        String body = "y".repeat(4000);
+        try (WireClient client = WireClient.connect(port())) {
+            client.send("POST /upload HTTP/1.1\r\nHost: a.test\r\nContent-Length: 5\r\n\r\nhello"
+                    + "PUT /upload HTTP/1.1\r\nHost: a.test\r\nContent-Length: " + body.length() + "\r\n\r\n" + body
+                    + "GET /echo HTTP/1.1\r\nHost: a.test\r\n\r\n");
+            assertEquals("LeanConnection 5", client.read().bodyText());
+            assertEquals("LeanConnection " + body.length(), client.read().bodyText());
+            assertEquals("LeanConnection /echo null a.test null", client.read().bodyText());
+
+            // a body that arrives after its head is waited for; the head is not taken for a body-less one
+            client.send("PATCH /upload HTTP/1.1\r\nHost: a.test\r\nContent-Length: 10\r\n\r\n01234");
+            client.send("56789GET /echo HTTP/1.1\r\nHost: a.test\r\n\r\n");
+            assertEquals("LeanConnection 10", client.read().bodyText());
+            assertEquals("LeanConnection /echo null a.test null", client.read().bodyText());
+
+            // one the parser would take but the connection's buffer cannot hold with its head streams through Jetty
+            String longer = "z".repeat(RequestHeadParser.MAX_BODY);
+            client.send("POST /upload HTTP/1.1\r\nHost: a.test\r\nContent-Length: " + longer.length() + "\r\n\r\n" + longer);
+            assertEquals("HttpConnection " + longer.length(), client.read().bodyText());
+        }
+        assertEquals(1, opened.get());
+    }
+
+    @Test
     void aRequestWithABodyHandsTheConnectionToJettyWithTheBytesAlreadyRead() throws Exception {
         String body = "x".repeat(20_000);
         try (WireClient client = WireClient.connect(port())) {
