@@ -7,12 +7,14 @@
 # Traffic goes to 127.0.0.1 only. Every process started here is stopped on exit.
 #
 #   bash ingress-bench/load/compare-nginx.sh [--duration 15] [--rounds 3] [--connections 50] [--threads 2]
-#                                            [--body-bytes N] [--nginx-buffering off|on]
+#                                            [--body-bytes N] [--nginx-buffering off|on] [--post-bytes N]
 #
 # The backend answers a 24-byte text, or with --body-bytes a file of N bytes (larger answers
 # measure streaming through the proxy rather than per-request overhead). nginx proxies without
 # buffering responses, ingress-nginx's default (proxy-buffering: off); --nginx-buffering on gives
-# it plain nginx's default instead (buffers of 8 x 4 KB, then a temporary file).
+# it plain nginx's default instead (buffers of 8 x 4 KB, then a temporary file). --post-bytes N
+# sends every request as a POST with a body of N bytes (with the fixed answer only: nginx refuses
+# a POST to a file).
 #
 # JINGRESS_JAVA_OPTS replaces the JVM options of jingress (default below: the parallel collector
 # and a fixed 1 GiB heap, which took 10-15% less CPU per request than the default G1 here);
@@ -26,6 +28,7 @@ connections=50
 threads=2
 warmup=5
 body_bytes=
+post_bytes=
 nginx_buffering=off
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,10 +39,16 @@ while [ $# -gt 0 ]; do
     --warmup) warmup=$2; shift 2 ;;
     --body-bytes) body_bytes=$2; shift 2 ;;
     --nginx-buffering) nginx_buffering=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --post-bytes) post_bytes=$2; shift 2 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "compare-nginx.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
+
+if [ -n "$post_bytes" ] && [ -n "$body_bytes" ]; then
+  echo "compare-nginx.sh: --post-bytes works with the fixed answer only, not with --body-bytes" >&2
+  exit 2
+fi
 
 java_opts=${JINGRESS_JAVA_OPTS--XX:+UseParallelGC -Xms1g -Xmx1g}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -75,6 +84,13 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 mkdir -p "$work/logs" "$work/www"
+# wrk sends GETs, or with --post-bytes POSTs of that many bytes (a Lua script sets method and body)
+wrk_script=()
+if [ -n "$post_bytes" ]; then
+  printf 'wrk.method = "POST"\nwrk.body = string.rep("x", %d)\nwrk.headers["Content-Type"] = "application/octet-stream"\n' \
+    "$post_bytes" > "$work/post.lua"
+  wrk_script=(-s "$work/post.lua")
+fi
 # The backend: a fixed small body, as a stand-in for a fast Pod; or a file of --body-bytes bytes.
 if [ -n "$body_bytes" ]; then
   head -c "$body_bytes" /dev/urandom > "$work/www/body"
@@ -206,7 +222,8 @@ run_wrk() {
   local name=$1 port=$2 seconds=$3; shift 3
   local out before after
   before=$(counters "$@")
-  out=$(wrk -t"$threads" -c"$connections" -d"$seconds"s --latency -H "Host: $host" "http://127.0.0.1:$port/")
+  out=$(wrk -t"$threads" -c"$connections" -d"$seconds"s --latency "${wrk_script[@]}" -H "Host: $host" \
+    "http://127.0.0.1:$port/")
   after=$(counters "$@")
   local rps p50 p99 errors non2xx total per_request
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
@@ -227,12 +244,14 @@ to_ms() { # wrk prints 1.23ms, 456.00us, 1.02s
 echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); $("$nginx_bin" -v 2>&1)"
 echo "jingress JVM options: ${java_opts:-(none)}"
 echo "response body: $expected_size bytes; nginx proxy_buffering $nginx_buffering"
+if [ -n "$post_bytes" ]; then echo "requests: POST with a body of $post_bytes bytes"; fi
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 backend_workers=$(pgrep -P "$(cat "$work/backend.pid")" | tr '\n' ' ')
 proxy_workers=$(pgrep -P "$(cat "$work/proxy.pid")" | tr '\n' ' ')
 echo "warm-up: ${warmup}s each"
 for port in $backend_port $nginx_port $jingress_port; do
-  wrk -t"$threads" -c"$connections" -d"$warmup"s -H "Host: $host" "http://127.0.0.1:$port/" > /dev/null
+  wrk -t"$threads" -c"$connections" -d"$warmup"s "${wrk_script[@]}" -H "Host: $host" "http://127.0.0.1:$port/" \
+    > /dev/null
 done
 : > "$work/results"
 for round in $(seq 1 "$rounds"); do
