@@ -74,9 +74,10 @@ import org.eclipse.jetty.util.Callback;
  * upstream address, status and time, request id) are set.
  *
  * <h2>How requests travel</h2>
- * The handler is non-blocking: Jetty calls it on the thread that parsed the request. A body-less
- * HTTP/1.x request (most of them) to an endpoint given by IP address goes out on the proxy's own
- * HTTP/1.1 keep-alive connection to the endpoint: the request head in one write, the response parsed as it arrives and each piece
+ * The handler is non-blocking: Jetty calls it on the thread that parsed the request. An HTTP/1.x
+ * request without a body or with one of known length up to 16 KB (most of them; the body is read
+ * whole first, as nginx buffers request bodies) to an endpoint given by IP address goes out on the
+ * proxy's own HTTP/1.1 keep-alive connection to the endpoint: the request head and body in one write, the response parsed as it arrives and each piece
  * written to the client before the next read (flow control), no thread hand-off. Idle connections
  * are kept per endpoint (up to {@link Builder#maxConnectionsPerEndpoint}, the most recently used
  * first) for {@link Builder#upstreamKeepAlive}; a connection is not reused after
@@ -86,10 +87,11 @@ import org.eclipse.jetty.util.Callback;
  * for idempotent requests, without counting as a try. A plain answer with a known length is read
  * by a lean head parser, the rest by Jetty's {@code HttpParser}. Under {@link IngressServer},
  * these connections live on the client connector's own selector, the plain-HTTP listener reads
- * plain body-less requests with a lean HTTP/1 connection of its own (strictly: anything else,
- * from a body to odd syntax, hands the connection to Jetty's HTTP/1 connection with the bytes
- * already read), and the next request of a client connection is read on the thread that
- * finished the previous one, as an nginx worker does. Requests with a body, HTTP/2 clients and ExternalName Services (a DNS name,
+ * plain requests, and bodies of known length that arrive with their head, with a lean HTTP/1
+ * connection of its own (strictly: anything else, from a chunked body to odd syntax, hands the
+ * connection to Jetty's HTTP/1 connection with the bytes already read), and the next request of
+ * a client connection is read on the thread that finished the previous one, as an nginx worker
+ * does. Longer or chunked bodies, HTTP/2 clients and ExternalName Services (a DNS name,
  * looked up off the selector threads) are forwarded by Jetty's
  * {@code ProxyHandler} and {@code HttpClient} (same headers, retries and accounting), whose
  * connection pool {@link Builder#maxConnectionsPerEndpoint} and {@link Builder#maxQueuedPerEndpoint}

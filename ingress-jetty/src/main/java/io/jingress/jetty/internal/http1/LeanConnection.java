@@ -32,8 +32,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.util.thread.ThreadPool;
 
 /**
- * An HTTP/1 server connection that serves plain body-less requests (what
- * {@link RequestHeadParser} takes: nearly every GET) with the server's handler, through
+ * An HTTP/1 server connection that serves plain requests (what {@link RequestHeadParser} takes:
+ * nearly every GET, and a POST, PUT or PATCH whose short body arrives with its head, read here
+ * with it) with the server's handler, through
  * {@link LeanRequest} and {@link LeanResponse}, and hands itself over to Jetty's
  * {@link HttpConnection}, with the bytes not yet consumed, at the first request it does not take.
  * From then on Jetty serves the connection as it would have from the start; a client never sees

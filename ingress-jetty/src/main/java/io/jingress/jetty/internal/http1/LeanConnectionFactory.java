@@ -12,7 +12,7 @@ import org.eclipse.jetty.server.internal.HttpConnection;
 
 /**
  * Makes the connections of a plain-HTTP connector: a {@link LeanConnection}, which serves plain
- * body-less HTTP/1.x requests itself and hands the connection to Jetty's HTTP/1 connection (made
+ * HTTP/1.x requests (without a body, or with a short one that arrives with the head) itself and hands the connection to Jetty's HTTP/1 connection (made
  * by {@code http}, the factory this one stands in for) at the first request it does not take.
  *
  * <p>Every connection is Jetty's from the start when the HTTP configuration has request

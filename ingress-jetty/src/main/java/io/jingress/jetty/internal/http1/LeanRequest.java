@@ -27,7 +27,7 @@ import org.eclipse.jetty.util.HostPort;
 
 /**
  * A request read by a {@link LeanConnection}: its head as {@link RequestHeadParser} parsed it and
- * no body (a body-less request's content is at its end from the start). Its URI is built as
+ * its body, if any, already read whole by the connection (so its content is readable at once). Its URI is built as
  * Jetty builds an origin-form request's: scheme {@code http}, host and port from {@code Host}.
  */
 final class LeanRequest implements Request {

@@ -99,7 +99,7 @@ final class LeanResponse implements Response, Callback {
     @Override
     public void setTrailersSupplier(Supplier<HttpFields> trailers) {
         // Trailers need a chunked body; the lean connection does not send them (nor does the
-        // proxy set any: body-less requests get their responses' trailers dropped, as before).
+        // proxy set any: the requests it forwards itself get their responses' trailers dropped).
         this.trailers = trailers;
     }
 

@@ -1,6 +1,6 @@
 /**
- * A lean HTTP/1 server connection for the proxy's plain-HTTP connector: plain body-less requests
- * are parsed and answered here with less machinery than Jetty's, everything else is handed to
+ * A lean HTTP/1 server connection for the proxy's plain-HTTP connector: plain requests, without a
+ * body or with a short one of known length, are parsed and answered here with less machinery than Jetty's, everything else is handed to
  * Jetty's own HTTP/1 connection. Internal: not part of the API.
  */
 package io.jingress.jetty.internal.http1;
