@@ -85,11 +85,18 @@ class FileModeTest {
     }
 
     private static void awaitStatus(int port, String host, int status) throws Exception {
+        await(host + " answers " + status, () -> Http.get(port, host, "/").status() == status);
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(String what, Check check) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        int last;
-        while ((last = Http.get(port, host, "/").status()) != status) {
+        while (!check.holds()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(host + " answers " + last + ", expected " + status);
+                throw new AssertionError("timed out waiting until " + what);
             }
             TimeUnit.MILLISECONDS.sleep(50);
         }
@@ -218,11 +225,8 @@ class FileModeTest {
             assertTrue(metrics.contains("jingress_route_table_problems{severity=\"error\"} 1"), metrics);
 
             Files.delete(dir.resolve("broken.yaml"));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (Http.get(jingress.adminPort(), "localhost", "/routes").body().contains("broken.yaml")) {
-                assertTrue(System.nanoTime() < deadline, "the mended directory is still reported");
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
+            await("the mended directory is no longer reported",
+                    () -> !Http.get(jingress.adminPort(), "localhost", "/routes").body().contains("broken.yaml"));
             assertTrue(Http.get(jingress.adminPort(), "localhost", "/metrics").body()
                     .contains("jingress_route_table_problems{severity=\"error\"} 0"));
         }
