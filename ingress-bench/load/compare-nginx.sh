@@ -7,14 +7,16 @@
 # Traffic goes to 127.0.0.1 only. Every process started here is stopped on exit.
 #
 #   bash ingress-bench/load/compare-nginx.sh [--duration 15] [--rounds 3] [--connections 50] [--threads 2]
-#                                            [--body-bytes N] [--nginx-buffering off|on] [--post-bytes N]
+#                                            [--body-bytes N] [--nginx-buffering off|on] [--post-bytes N] [--tls]
 #
 # The backend answers a 24-byte text, or with --body-bytes a file of N bytes (larger answers
 # measure streaming through the proxy rather than per-request overhead). nginx proxies without
 # buffering responses, ingress-nginx's default (proxy-buffering: off); --nginx-buffering on gives
 # it plain nginx's default instead (buffers of 8 x 4 KB, then a temporary file). --post-bytes N
 # sends every request as a POST with a body of N bytes (with the fixed answer only: nginx refuses
-# a POST to a file).
+# a POST to a file). --tls puts both proxies behind TLS (a self-signed P-256 certificate for
+# nginx, with ingress-nginx's protocols TLSv1.2 TLSv1.3; Jingress's default certificate; HTTP/1.1):
+# wrk keeps its connections, so this measures encryption per request, not handshakes.
 #
 # JINGRESS_JAVA_OPTS replaces the JVM options of jingress (default below: the parallel collector
 # and a fixed 1 GiB heap, which took 10-15% less CPU per request than the default G1 here);
@@ -29,6 +31,7 @@ threads=2
 warmup=5
 body_bytes=
 post_bytes=
+tls=
 nginx_buffering=off
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -40,7 +43,8 @@ while [ $# -gt 0 ]; do
     --body-bytes) body_bytes=$2; shift 2 ;;
     --nginx-buffering) nginx_buffering=$2; shift 2 ;;
     --post-bytes) post_bytes=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    --tls) tls=1; shift ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "compare-nginx.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -91,6 +95,17 @@ if [ -n "$post_bytes" ]; then
     "$post_bytes" > "$work/post.lua"
   wrk_script=(-s "$work/post.lua")
 fi
+# --tls: the proxies' URLs are https; nginx gets a self-signed certificate
+nginx_listen_tls=
+if [ -n "$tls" ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=$host" \
+    -keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null
+  # ingress-nginx's default protocols; nginx 1.22's own default leaves TLS 1.3 out
+  nginx_listen_tls=" ssl; ssl_certificate $work/tls.crt; ssl_certificate_key $work/tls.key; ssl_protocols TLSv1.2 TLSv1.3"
+fi
+url_of() { # PORT -> the URL wrk and curl use for it
+  if [ -n "$tls" ] && [ "$1" != "$backend_port" ]; then echo "https://127.0.0.1:$1/"; else echo "http://127.0.0.1:$1/"; fi
+}
 # The backend: a fixed small body, as a stand-in for a fast Pod; or a file of --body-bytes bytes.
 if [ -n "$body_bytes" ]; then
   head -c "$body_bytes" /dev/urandom > "$work/www/body"
@@ -127,7 +142,7 @@ http {
   keepalive_requests 100000;
   upstream kubia { server 127.0.0.1:$backend_port; keepalive 320; keepalive_requests 100000; }
   server {
-    listen 127.0.0.1:$nginx_port;
+    listen 127.0.0.1:$nginx_port$nginx_listen_tls;
     server_name $host;
     location / {
       proxy_http_version 1.1;
@@ -177,14 +192,19 @@ YAML
 
 "$nginx_bin" -p "$work" -c "$work/backend.conf"
 "$nginx_bin" -p "$work" -c "$work/proxy.conf"
-java $java_opts -jar "$jar" --manifests "$work/routes.yaml" --http-port "$jingress_port" \
-  --https-port off --admin-port "$jingress_admin" > "$work/logs/jingress.log" 2>&1 &
+if [ -n "$tls" ]; then
+  jingress_listeners=(--http-port 0 --https-port "$jingress_port")
+else
+  jingress_listeners=(--http-port "$jingress_port" --https-port off)
+fi
+java $java_opts -jar "$jar" --manifests "$work/routes.yaml" "${jingress_listeners[@]}" \
+  --admin-port "$jingress_admin" > "$work/logs/jingress.log" 2>&1 &
 jingress_pid=$!
 pids+=($jingress_pid)
 
 wait_for() { # url host
   for _ in $(seq 1 200); do
-    if curl -s -o /dev/null -H "Host: $2" "$1"; then return 0; fi
+    if curl -s -k -o /dev/null -H "Host: $2" "$1"; then return 0; fi
     sleep 0.1
   done
   echo "compare-nginx.sh: $1 did not answer; logs in $work/logs" >&2
@@ -192,10 +212,10 @@ wait_for() { # url host
   exit 1
 }
 wait_for "http://127.0.0.1:$backend_port/" "$host"
-wait_for "http://127.0.0.1:$nginx_port/" "$host"
-wait_for "http://127.0.0.1:$jingress_port/" "$host"
+wait_for "$(url_of "$nginx_port")" "$host"
+wait_for "$(url_of "$jingress_port")" "$host"
 for port in $backend_port $nginx_port $jingress_port; do
-  size=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' -H "Host: $host" "http://127.0.0.1:$port/")
+  size=$(curl -s -k -o /dev/null -w '%{http_code} %{size_download}' -H "Host: $host" "$(url_of "$port")")
   [ "$size" = "200 $expected_size" ] || { echo "unexpected answer from port $port: $size" >&2; exit 1; }
 done
 
@@ -223,7 +243,7 @@ run_wrk() {
   local out before after
   before=$(counters "$@")
   out=$(wrk -t"$threads" -c"$connections" -d"$seconds"s --latency "${wrk_script[@]}" -H "Host: $host" \
-    "http://127.0.0.1:$port/")
+    "$(url_of "$port")")
   after=$(counters "$@")
   local rps p50 p99 errors non2xx total per_request
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
@@ -245,12 +265,13 @@ echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); $("$nginx_bin" -
 echo "jingress JVM options: ${java_opts:-(none)}"
 echo "response body: $expected_size bytes; nginx proxy_buffering $nginx_buffering"
 if [ -n "$post_bytes" ]; then echo "requests: POST with a body of $post_bytes bytes"; fi
+if [ -n "$tls" ]; then echo "proxies behind TLS (the backend is reached in plain HTTP)"; fi
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 backend_workers=$(pgrep -P "$(cat "$work/backend.pid")" | tr '\n' ' ')
 proxy_workers=$(pgrep -P "$(cat "$work/proxy.pid")" | tr '\n' ' ')
 echo "warm-up: ${warmup}s each"
 for port in $backend_port $nginx_port $jingress_port; do
-  wrk -t"$threads" -c"$connections" -d"$warmup"s "${wrk_script[@]}" -H "Host: $host" "http://127.0.0.1:$port/" \
+  wrk -t"$threads" -c"$connections" -d"$warmup"s "${wrk_script[@]}" -H "Host: $host" "$(url_of "$port")" \
     > /dev/null
 done
 : > "$work/results"
