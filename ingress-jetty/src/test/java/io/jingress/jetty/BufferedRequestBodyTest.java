@@ -114,6 +114,26 @@ class BufferedRequestBodyTest {
     }
 
     @Test
+    void aClientThatWaitsFor100ContinueGetsItAndTheEndpointGetsTheBodyWithoutTheExpectation() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+        String body = "b".repeat(2000);
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            client.send("POST /curl HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: 100-continue\r\nContent-Length: "
+                    + body.length() + "\r\n\r\n");
+            WireClient.Response interim = client.readInterimOrFinal();
+            assertEquals(100, interim.status(), interim.toString());
+            client.send(body);
+            WireClient.Response response = client.read();
+            assertEquals(200, response.status(), response.toString());
+            assertEquals(sha256(body), response.header("X-Echo-Body-Sha256"));
+        }
+        assertEquals(null, app.lastRequest().header("Expect"), "the proxy met the expectation itself");
+        assertEquals(Integer.toString(body.length()), app.lastRequest().header("Content-Length"));
+    }
+
+    @Test
     void anIdempotentRequestIsRetriedElsewhereWithItsBody() throws Exception {
         Backends.Echo live = backends.start("live");
         Backends.Echo dead = backends.start("dead");

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.ByteBufferPool;
@@ -59,6 +60,7 @@ final class LeanConnection extends AbstractConnection.NonBlocking
 
     private static final byte[] TOO_LARGE = refusal(431, "Request Header Fields Too Large", "the request head is longer than allowed");
     private static final byte[] LINE_TOO_LONG = refusal(414, "URI Too Long", "the request line is longer than allowed");
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final LeanConnectionFactory factory;
     private final Connector connector;
@@ -86,6 +88,8 @@ final class LeanConnection extends AbstractConnection.NonBlocking
     private volatile boolean keepOpen;
     // whether the bytes held are the start of a request head; read by other threads for a gauge
     private boolean partialHead;
+    // whether the 100 Continue for the head being read was written
+    private boolean continued;
     // the client's address as text, formatted at the first request that asks
     private String remoteAddr;
 
@@ -231,6 +235,9 @@ final class LeanConnection extends AbstractConnection.NonBlocking
                         return;
                     }
                     // the body is still on its way: read on (the head is parsed again then)
+                    if (parser.expectsContinue() && !continued && !writeContinue()) {
+                        return;
+                    }
                 }
                 partialHead = true;
             }
@@ -247,6 +254,13 @@ final class LeanConnection extends AbstractConnection.NonBlocking
     private void serve(byte[] body) {
         state = HANDLING;
         requests++;
+        if (parser.expectsContinue()) {
+            // met here, whether the body came after a 100 Continue or with the head: the request
+            // goes on with its body and without the expectation (nginx, which also buffers
+            // bodies, does not pass it on either)
+            parser.fields().remove(HttpHeader.EXPECT);
+        }
+        continued = false;
         if (!buffer.hasRemaining()) {
             // Ask for the next request now: the selector keeps the interest it has instead of
             // dropping it now and adding it back when the response is done (two epoll_ctl calls
@@ -274,6 +288,20 @@ final class LeanConnection extends AbstractConnection.NonBlocking
         } catch (Throwable x) {
             response.failed(x);
         }
+    }
+
+    /**
+     * Tells a client that waits for it to send its body (RFC 9110 section 10.1.1): 25 bytes on a
+     * connection with nothing else to write, so they leave at once; if they do not, the
+     * connection is closed rather than a response written behind them. Returns whether to read on.
+     */
+    private boolean writeContinue() throws IOException {
+        continued = true;
+        if (getEndPoint().flush(ByteBuffer.wrap(CONTINUE))) {
+            return true;
+        }
+        abort(new IOException("the 100 Continue could not be written at once"));
+        return false;
     }
 
     /**

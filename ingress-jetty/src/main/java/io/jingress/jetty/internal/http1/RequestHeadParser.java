@@ -30,7 +30,8 @@ import org.eclipse.jetty.http.HttpVersion;
  *       65535; no {@code Transfer-Encoding}, {@code Upgrade}, {@code Expect} or
  *       {@code HTTP2-Settings}; at most one {@code Content-Length}, of plain digits without
  *       leading zeros, up to {@link #MAX_BODY} (the body is the connection's to read, see
- *       {@link #contentLength()});
+ *       {@link #contentLength()}); {@code Expect} only as one {@code 100-continue} on an HTTP/1.1
+ *       request with a body (see {@link #expectsContinue()});
  *   <li>at most {@link #MAX_FIELDS} header lines, and a head no longer than the limit given.
  * </ul>
  *
@@ -94,6 +95,7 @@ final class RequestHeadParser {
     private boolean closeRequested;
     private boolean keepAliveRequested;
     private int contentLength;
+    private boolean expectsContinue;
 
     // The previous request's target and header lines, to reuse their strings.
     private byte[] lastTarget = new byte[0];
@@ -219,6 +221,7 @@ final class RequestHeadParser {
         boolean close = false;
         boolean keepAlive = false;
         int length = -1;
+        boolean expect = false;
         int line = 0;
         while (i < end - 2) {
             if (line == MAX_FIELDS) {
@@ -241,8 +244,15 @@ final class RequestHeadParser {
                         }
                         host = field;
                     }
-                    case TRANSFER_ENCODING, UPGRADE, EXPECT, HTTP2_SETTINGS -> {
+                    case TRANSFER_ENCODING, UPGRADE, HTTP2_SETTINGS -> {
                         return false;
+                    }
+                    case EXPECT -> {
+                        // HTTP/1.0 has no 100 Continue; any other expectation gets Jetty's 417
+                        if (expect || v != HttpVersion.HTTP_1_1 || !"100-continue".equalsIgnoreCase(field.getValue())) {
+                            return false;
+                        }
+                        expect = true;
                     }
                     case CONTENT_LENGTH -> {
                         if (length >= 0 || (length = length(field.getValue())) < 0) {
@@ -261,7 +271,7 @@ final class RequestHeadParser {
             line++;
             i = lineEnd + 2;
         }
-        if (host == null) {
+        if (host == null || (expect && length <= 0)) {
             return false;
         }
         method = m;
@@ -273,6 +283,7 @@ final class RequestHeadParser {
         closeRequested = close;
         keepAliveRequested = keepAlive;
         contentLength = Math.max(0, length);
+        expectsContinue = expect;
         return true;
     }
 
@@ -391,6 +402,14 @@ final class RequestHeadParser {
      */
     int contentLength() {
         return contentLength;
+    }
+
+    /**
+     * Whether the client sent {@code Expect: 100-continue}: it may wait for an interim
+     * {@code 100 Continue} before it sends the body, which the connection then writes.
+     */
+    boolean expectsContinue() {
+        return expectsContinue;
     }
 
     /** Whether the connection stays open after this request's response (HTTP/1.1 unless close; 1.0 with keep-alive). */

@@ -102,6 +102,18 @@ class LeanConnectionTest {
             assertEquals("LeanConnection 10", client.read().bodyText());
             assertEquals("LeanConnection /echo null a.test null", client.read().bodyText());
 
+            // a client that waits for 100 Continue gets it, then the final answer; the handler sees no
+            // Expect; one that sends its body at once gets no 100
+            client.send("POST /upload-expect HTTP/1.1\r\nHost: a.test\r\nExpect: 100-continue\r\nContent-Length: 6\r\n\r\n");
+            WireClient.Response interim = client.readInterimOrFinal();
+            assertEquals(100, interim.status(), interim.toString());
+            client.send("waited");
+            assertEquals("LeanConnection 6 expect=null", client.read().bodyText());
+            client.send("POST /upload-expect HTTP/1.1\r\nHost: a.test\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\nsent");
+            WireClient.Response direct = client.readInterimOrFinal();
+            assertEquals(200, direct.status(), direct.toString());
+            assertEquals("LeanConnection 4 expect=null", direct.bodyText());
+
             // one the parser would take but the connection's buffer cannot hold with its head streams through Jetty
             String longer = "z".repeat(RequestHeadParser.MAX_BODY);
             client.send("POST /upload HTTP/1.1\r\nHost: a.test\r\nContent-Length: " + longer.length() + "\r\n\r\n" + longer);
@@ -267,11 +279,12 @@ class LeanConnectionTest {
                             + request.getHttpURI().getHost() + " " + request.getHeaders().get("X-Test");
                     Content.Sink.write(response, true, text, callback);
                 }
-                case "/upload" -> Content.Source.asStringAsync(request, StandardCharsets.UTF_8).whenComplete((text, failure) -> {
+                case "/upload", "/upload-expect" -> Content.Source.asStringAsync(request, StandardCharsets.UTF_8).whenComplete((text, failure) -> {
                     if (failure != null) {
                         callback.failed(failure);
                     } else {
-                        Content.Sink.write(response, true, connection + " " + text.length(), callback);
+                        String expect = path.equals("/upload-expect") ? " expect=" + request.getHeaders().get("Expect") : "";
+                        Content.Sink.write(response, true, connection + " " + text.length() + expect, callback);
                     }
                 });
                 case "/two" -> response.write(false, ByteBuffer.wrap("ab".getBytes(StandardCharsets.US_ASCII)),

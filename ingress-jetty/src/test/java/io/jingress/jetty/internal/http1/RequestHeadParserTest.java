@@ -86,6 +86,10 @@ class RequestHeadParserTest {
                 Arguments.of(head("PATCH /a?v=1 HTTP/1.1", "Host: app.test", "Content-Length: 0"), "PATCH", "/a?v=1", 2, "app.test"),
                 Arguments.of(head("POST / HTTP/1.0", "Host: app.test"), "POST", "/", -1, "app.test"),
                 Arguments.of(head("DELETE /a HTTP/1.1", "content-length: 1", "Host: app.test"), "DELETE", "/a", -1, "app.test"),
+                Arguments.of(head("POST /up HTTP/1.1", "Host: app.test", "Expect: 100-continue", "Content-Length: 10"),
+                        "POST", "/up", -1, "app.test"),
+                Arguments.of(head("PUT /up HTTP/1.1", "Content-Length: 1", "expect: 100-Continue", "Host: app.test"),
+                        "PUT", "/up", -1, "app.test"),
                 Arguments.of(get("/", "X-!#$%&'*+.^_`|~: !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"), "GET", "/", -1, "app.test"));
     }
 
@@ -246,6 +250,10 @@ class RequestHeadParserTest {
                 get("/", "Content-Length: 1 2"), get("/", "Content-Length: 5", "Content-Length: 5"), get("/", "Content-Length: 0x5"),
                 get("/", "Content-Length: 00"), get("/", "Content-Length: 0, 0"),
                 get("/", "Content-Length: 0", "Content-Length: 0"), get("/", "Content-Length: 0", "content-length: 0"),
+                head("POST / HTTP/1.0", "Host: app.test", "Expect: 100-continue", "Content-Length: 1"),
+                head("POST / HTTP/1.1", "Host: app.test", "Expect: 100-continue", "Content-Length: 0"),
+                head("POST / HTTP/1.1", "Host: app.test", "Expect: 100-continue, x", "Content-Length: 1"),
+                head("POST / HTTP/1.1", "Host: app.test", "Expect: 100-continue", "Expect: 100-continue", "Content-Length: 1"),
                 get("/", "Content-Length:"), get("/", "Content-Length: -0"), get("/", "Content-Length: +0"),
                 get("/", "content-length: 1", "Transfer-Encoding: chunked"));
     }
@@ -405,6 +413,7 @@ class RequestHeadParserTest {
         assertEquals(lean.target(), jetty.uri());
         assertEquals(lean.version().asString(), jetty.version());
         assertEquals(Math.max(0, jetty.parser().getContentLength()), lean.contentLength(), "the body's length");
+        assertEquals(text.toLowerCase(java.util.Locale.ROOT).contains("expect: 100-continue"), lean.expectsContinue());
         HttpURI uri = HttpURI.build(jetty.uri());
         assertFalse(uri.hasViolations(), () -> "URI violations " + uri.getViolations() + " in " + text);
         assertEquals(lean.fields().size(), jetty.fields().size());
