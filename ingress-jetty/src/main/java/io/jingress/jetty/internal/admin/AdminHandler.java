@@ -28,7 +28,8 @@ import org.eclipse.jetty.util.Callback;
  * Reading: 0 Writing: 1 Waiting: 1
  *       </pre>
  *       (each line but the second ends in a space, as in nginx). Reading counts HTTP/1 connections
- *       that have received part of a request head and wait for the rest.</li>
+ *       that have received part of a request head and wait for the rest (or for the short body
+ *       the lean connection reads with its head).</li>
  *   <li>{@code /routes}: the live table as JSON (see {@link RoutesJson}): hosts and paths with their
  *       Ingress and backend, backends with status, reason, strategy and endpoints with their live
  *       statistics, the default backend, TLS hosts with their Secret's name, and the table's problems.</li>

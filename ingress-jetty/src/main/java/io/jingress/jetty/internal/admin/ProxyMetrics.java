@@ -122,7 +122,8 @@ public final class ProxyMetrics {
 
     /**
      * Connections that have received part of a request head and wait for the rest (nginx's
-     * "Reading"): HTTP/1 connections, over TLS too; a slow or stalled client shows here. Counted
+     * "Reading"; also a lean connection waiting for the short body it reads with the head): HTTP/1
+     * connections, over TLS too; a slow or stalled client shows here. Counted
      * when asked, by looking at each open connection.
      */
     public long readingConnections() {

@@ -47,7 +47,7 @@ final class TrafficMetrics {
         text.metric("jingress_connections_active", "gauge", "Client connections open now.")
                 .sample("jingress_connections_active", active);
         text.metric("jingress_connections_reading", "gauge",
-                        "Connections that have received part of a request head and wait for the rest.")
+                        "Connections that have received part of a request head (or of a short body read with it) and wait for the rest.")
                 .sample("jingress_connections_reading", reading);
         text.metric("jingress_connections_writing", "gauge", "Requests being processed now.")
                 .sample("jingress_connections_writing", writing);

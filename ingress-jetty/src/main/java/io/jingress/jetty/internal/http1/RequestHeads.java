@@ -13,7 +13,7 @@ public final class RequestHeads {
     /**
      * Whether {@code connection} (a socket's first connection; over TLS the HTTP one inside is
      * looked at) has received part of a request head and waits for the rest, as nginx counts
-     * "Reading". HTTP/2 connections never are: their requests' heads arrive whole, in frames. Read
+     * "Reading" (the lean connection also while the short body it reads with a head is on its way). HTTP/2 connections never are: their requests' heads arrive whole, in frames. Read
      * without locking, so a gauge: a connection changing state meanwhile may be counted either way.
      */
     public static boolean beingRead(Connection connection) {
