@@ -120,7 +120,9 @@ public final class IngressServer implements AutoCloseable {
             ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
             alpn.setDefaultProtocol(http11.getProtocol());
             SslConnectionFactory tls = new SslConnectionFactory(certificates.sslContextFactory(), alpn.getProtocol());
-            this.httpsConnector = new ProxyConnector(server, executor, connectionLimit.wrap(tls, false), alpn, http2, http11);
+            // HTTP/1.1 over TLS is read by the lean connection too (it does what `secure` would)
+            this.httpsConnector = new ProxyConnector(server, executor, connectionLimit.wrap(tls, false), alpn, http2,
+                    new LeanConnectionFactory(http11));
             configure(httpsConnector, "https", config.httpsHost, config.httpsPort, config, metrics);
             this.certificateUpdater = this::updateCertificates;
         } else {

@@ -17,6 +17,7 @@ import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.Components;
 import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Connector;
@@ -72,7 +73,8 @@ final class LeanConnection extends AbstractConnection.NonBlocking
     private final int bufferSize;
     private final RequestHeadParser parser = new RequestHeadParser();
     private final ResponseHead responseHead = new ResponseHead();
-    private final LeanRequest.UriMemo uris = new LeanRequest.UriMemo();
+    private final boolean secure;
+    private final LeanRequest.UriMemo uris;
     private final AtomicInteger wip = new AtomicInteger();
     private final List<EventListener> listeners = new ArrayList<>(4);
     private final Attributes attributes = new Attributes.Lazy();
@@ -105,6 +107,8 @@ final class LeanConnection extends AbstractConnection.NonBlocking
         // a whole head must fit, so that the limit is told apart from a long head
         this.bufferSize = Math.max(factory.getInputBufferSize(), maxHead + 1);
         this.id = Integer.toHexString(System.identityHashCode(this));
+        this.secure = endPoint instanceof SslConnection.SslEndPoint;
+        this.uris = new LeanRequest.UriMemo(secure);
     }
 
     private static byte[] refusal(int status, String reason, String why) {
@@ -504,9 +508,14 @@ final class LeanConnection extends AbstractConnection.NonBlocking
         return current == null || current.persistent();
     }
 
+    /**
+     * Whether the connection runs over TLS: then its requests are what Jetty's
+     * {@code SecureRequestCustomizer} makes of them, secure and of scheme {@code https} (see
+     * {@link LeanConnectionFactory} for the settings it takes).
+     */
     @Override
     public boolean isSecure() {
-        return false;  // plain-HTTP connectors only: TLS connections are Jetty's
+        return secure;
     }
 
     @Override

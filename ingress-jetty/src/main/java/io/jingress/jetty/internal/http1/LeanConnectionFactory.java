@@ -1,13 +1,16 @@
 package io.jingress.jetty.internal.http1;
 
+import java.util.List;
 import java.util.Objects;
 
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.AbstractConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.internal.HttpConnection;
 
 /**
@@ -16,7 +19,11 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  * by {@code http}, the factory this one stands in for) at the first request it does not take.
  *
  * <p>Every connection is Jetty's from the start when the HTTP configuration has request
- * customizers: they work on Jetty's own requests.
+ * customizers, which work on Jetty's own requests, except for one: over TLS, a
+ * {@link SecureRequestCustomizer} that neither checks nor requires SNI and sends no
+ * {@code Strict-Transport-Security}. What it does then, a secure request of scheme {@code https},
+ * the lean connection does itself (its TLS session details, which only servlets read, are not
+ * offered).
  */
 public final class LeanConnectionFactory extends AbstractConnectionFactory implements HttpConfiguration.ConnectionFactory {
     private final HttpConnectionFactory http;
@@ -35,11 +42,21 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
-        HttpConfiguration configuration = http.getHttpConfiguration();
-        if (!configuration.getCustomizers().isEmpty()) {
+        if (!leanServes(http.getHttpConfiguration(), endPoint instanceof SslConnection.SslEndPoint)) {
             return http.newConnection(connector, endPoint);
         }
         return configure(new LeanConnection(this, connector, endPoint), connector, endPoint);
+    }
+
+    // whether the lean connection does all the customizers would do
+    static boolean leanServes(HttpConfiguration configuration, boolean tls) {
+        List<HttpConfiguration.Customizer> customizers = configuration.getCustomizers();
+        if (customizers.isEmpty()) {
+            return true;
+        }
+        return tls && customizers.size() == 1 && customizers.get(0) instanceof SecureRequestCustomizer secure
+                && secure.getClass() == SecureRequestCustomizer.class && !secure.isSniHostCheck()
+                && !secure.isSniRequired() && secure.getStsMaxAge() < 0;
     }
 
     /**

@@ -142,7 +142,7 @@ final class LeanRequest implements Request {
 
     @Override
     public boolean isSecure() {
-        return false;
+        return connection.isSecure();
     }
 
     @Override
@@ -231,16 +231,22 @@ final class LeanRequest implements Request {
      * parser then hands back the same string and field).
      */
     static final class UriMemo {
+        private final HttpScheme scheme;
         private HttpField host;
         private String target;
         private HttpURI uri;
+
+        /** For a connection over TLS ({@code https}) or not. */
+        UriMemo(boolean secure) {
+            this.scheme = secure ? HttpScheme.HTTPS : HttpScheme.HTTP;
+        }
 
         HttpURI uri(HttpField hostField, String requestTarget, int queryStart) {
             if (hostField == host && requestTarget == target) {
                 return uri;
             }
             HostPort authority = new HostPort(hostField.getValue());
-            HttpURI.Mutable built = HttpURI.build().scheme(HttpScheme.HTTP).host(authority.getHost());
+            HttpURI.Mutable built = HttpURI.build().scheme(scheme).host(authority.getHost());
             if (authority.hasPort()) {
                 built.port(authority.getPort());
             }
