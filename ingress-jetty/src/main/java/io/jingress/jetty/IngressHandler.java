@@ -86,10 +86,11 @@ import org.eclipse.jetty.util.Callback;
  * one that fails as it is reused, before any byte of answer, is replaced by a new connection once,
  * for idempotent requests, without counting as a try. A plain answer with a known length is read
  * by a lean head parser, the rest by Jetty's {@code HttpParser}. Under {@link IngressServer},
- * these connections live on the client connector's own selector, the plain-HTTP listener reads
- * plain requests, and bodies of known length that arrive with their head, with a lean HTTP/1
- * connection of its own (strictly: anything else, from a chunked body to odd syntax, hands the
- * connection to Jetty's HTTP/1 connection with the bytes already read), and the next request of
+ * these connections live on the client connector's own selector, the plain-HTTP listener (and
+ * the HTTPS one, for HTTP/1.1) reads plain requests, and bodies of known length that arrive with
+ * their head, with a lean HTTP/1 connection of its own (strictly: anything else, from a chunked
+ * body to odd syntax, hands the connection to Jetty's HTTP/1 connection with the bytes already
+ * read), and the next request of
  * a client connection is read on the thread that finished the previous one, as an nginx worker
  * does. Longer or chunked bodies, HTTP/2 clients and ExternalName Services (a DNS name,
  * looked up off the selector threads) are forwarded by Jetty's

@@ -14,9 +14,10 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.internal.HttpConnection;
 
 /**
- * Makes the connections of a plain-HTTP connector: a {@link LeanConnection}, which serves plain
- * HTTP/1.x requests (without a body, or with a short one that arrives with the head) itself and hands the connection to Jetty's HTTP/1 connection (made
- * by {@code http}, the factory this one stands in for) at the first request it does not take.
+ * Makes the HTTP/1 connections of a connector (plain, or behind TLS): a {@link LeanConnection},
+ * which serves plain HTTP/1.x requests (without a body, or with a short one that arrives with the
+ * head) itself and hands the connection to Jetty's HTTP/1 connection (made by {@code http}, the
+ * factory this one stands in for) at the first request it does not take.
  *
  * <p>Every connection is Jetty's from the start when the HTTP configuration has request
  * customizers, which work on Jetty's own requests, except for one: over TLS, a
