@@ -16,8 +16,8 @@ import org.eclipse.jetty.util.Promise;
 
 /**
  * Forwards HTTP/1.x requests without a body, or with a small one read whole first, on the proxy's
- * own keep-alive connections
- * ({@link UpstreamConnection}, pooled per endpoint by {@link UpstreamPool}) and turns what they
+ * own keep-alive connections ({@link UpstreamConnection}, pooled per endpoint by
+ * {@link UpstreamPool}) and turns what they
  * report into the client's response: the same headers, accounting and retry decisions as
  * {@link RoutingProxy}'s Jetty {@code ProxyHandler} path, which it takes from there. Nothing here
  * blocks: it runs on selector threads.
