@@ -26,8 +26,9 @@ import org.eclipse.jetty.util.Callback;
 /**
  * One HTTP/1.1 keep-alive connection to an endpoint, carrying one request at a time (without a
  * body, or with one read whole before) without a thread of its own: the request goes out in one
- * write, the response is parsed with Jetty's {@link HttpParser} as it is read and every piece is written to the client as soon
- * as it is parsed; the next read waits until the client took the previous piece (flow control).
+ * write, the response is parsed with Jetty's {@link HttpParser} as it is read and every piece is
+ * written to the client as soon as it is parsed; the next read waits until the client took the
+ * previous piece (flow control).
  * Every step runs on whichever thread completed the previous one (the upstream selector for
  * reads, the client's writer for writes), never blocking, so a small response goes from the
  * upstream socket to the client socket on one selector thread.
