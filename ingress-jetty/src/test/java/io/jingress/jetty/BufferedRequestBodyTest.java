@@ -113,14 +113,16 @@ class BufferedRequestBodyTest {
         assertEquals("/after", app.lastRequest().pathQuery());
     }
 
-    @Test
-    void aClientThatWaitsFor100ContinueGetsItAndTheEndpointGetsTheBodyWithoutTheExpectation() throws Exception {
+    @ParameterizedTest
+    @MethodSource("targets")
+    void aClientThatWaitsFor100ContinueGetsItAndTheEndpointGetsTheBodyWithoutTheExpectation(String target)
+            throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = proxyTo(app.port());
         String body = "b".repeat(2000);
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            client.send("POST /curl HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: 100-continue\r\nContent-Length: "
+            client.send("POST " + target + " HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: 100-continue\r\nContent-Length: "
                     + body.length() + "\r\n\r\n");
             WireClient.Response interim = client.readInterimOrFinal();
             assertEquals(100, interim.status(), interim.toString());

@@ -42,6 +42,9 @@ final class RequestHead implements ProxyHeaders.HeaderSink {
             if (field.getHeader() == HttpHeader.CONTENT_LENGTH) {
                 continue;  // written below, from the body sent
             }
+            if (field.getHeader() == HttpHeader.EXPECT) {
+                continue;  // met on the client's side: the body goes out with the head
+            }
             if (field.getHeader() == HttpHeader.HOST) {
                 if (host == null) {
                     host = field.getValue();

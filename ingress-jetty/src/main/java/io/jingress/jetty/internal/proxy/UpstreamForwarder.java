@@ -42,9 +42,11 @@ final class UpstreamForwarder implements UpstreamRelay {
     /**
      * Whether the request goes out on an {@link UpstreamConnection}: an HTTP/1.x request without a
      * body or with a {@code Content-Length} of at most {@link #MAX_BUFFERED_BODY}, which is most
-     * of them, to an endpoint given by IP address. The rest (larger or chunked bodies, {@code
-     * Expect: 100-continue}, HTTP/2 clients, ExternalName Services, whose DNS names must not be
-     * resolved on a selector thread) take Jetty's {@code ProxyHandler}, which streams the body.
+     * of them, to an endpoint given by IP address. An {@code Expect: 100-continue} is met by the
+     * client's connection when the body is read (Jetty's sends the 100 Continue then; the lean one
+     * has met it already) and is not passed on. The rest (larger or chunked bodies, HTTP/2
+     * clients, ExternalName Services, whose DNS names must not be resolved on a selector thread)
+     * take Jetty's {@code ProxyHandler}, which streams the body.
      */
     static boolean fits(Request request, Endpoint endpoint) {
         HttpVersion version = request.getConnectionMetaData().getHttpVersion();
@@ -54,7 +56,7 @@ final class UpstreamForwarder implements UpstreamRelay {
         HttpFields headers = request.getHeaders();
         return !headers.contains(HttpHeader.TRANSFER_ENCODING)
                 && headers.getLongField(HttpHeader.CONTENT_LENGTH) <= MAX_BUFFERED_BODY
-                && !headers.contains(HttpHeader.EXPECT) && isIpLiteral(endpoint.address());
+                && isIpLiteral(endpoint.address());
     }
 
     /** Reads the request's body, if it has one, then sends the request to its endpoint (see {@link #fits}). */
