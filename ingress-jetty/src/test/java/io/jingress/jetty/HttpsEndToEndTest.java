@@ -1,5 +1,10 @@
 package io.jingress.jetty;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
+import org.eclipse.jetty.util.Callback;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.AsyncRequestContent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -196,6 +201,42 @@ class HttpsEndToEndTest {
             assertEquals(HttpVersion.HTTP_2, response.getVersion());
             assertEquals(HexFormat.of().formatHex(Backends.sha256().digest(body)),
                     response.getHeaders().get("X-Echo-Body-Sha256"));
+        } finally {
+            http2.stop();
+        }
+    }
+
+    @Test
+    void anHttp2BodyWithoutContentLengthReachesTheEndpointEvenAfterOtherRequestsOnTheConnection() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
+        IngressServer proxy = httpsProxy(routes);
+        SslContextFactory.Client tls = new SslContextFactory.Client(true);
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
+        HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
+        http2.start();
+        String base = "https://127.0.0.1:" + proxy.httpsPort();
+        try {
+            assertEquals(200, http2.newRequest(base + "/first").timeout(10, TimeUnit.SECONDS).send().getStatus());
+
+            // HTTP/2 frames this body without a Content-Length; Jetty's ProxyHandler dropped it,
+            // and the endpoint got an empty POST
+            AsyncRequestContent streamed = new AsyncRequestContent();
+            var response = new CompletableResponseListener(
+                    http2.newRequest(base + "/streamed").method("POST").body(streamed).timeout(10, TimeUnit.SECONDS)).send();
+            streamed.write(ByteBuffer.wrap("part one, ".getBytes(StandardCharsets.US_ASCII)), Callback.NOOP);
+            streamed.write(ByteBuffer.wrap("part two".getBytes(StandardCharsets.US_ASCII)), Callback.NOOP);
+            streamed.close();
+            ContentResponse post = response.get(10, TimeUnit.SECONDS);
+            assertEquals(200, post.getStatus());
+            assertEquals("18", post.getHeaders().get("X-Echo-Body-Length"), app.lastRequest().headers().toString());
+
+            // a POST whose stream ends with its headers has no body, and gets none upstream
+            ContentResponse empty = http2.newRequest(base + "/empty").method("POST").timeout(10, TimeUnit.SECONDS).send();
+            assertEquals(200, empty.getStatus());
+            assertEquals("0", empty.getHeaders().get("X-Echo-Body-Length"));
+            assertNull(app.lastRequest().header("Transfer-Encoding"), app.lastRequest().headers().toString());
         } finally {
             http2.stop();
         }

@@ -6,7 +6,9 @@ import io.jingress.core.route.Route;
 import io.jingress.jetty.internal.http1.RemoteAddressText;
 
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -46,6 +48,10 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     boolean bodyConsumed;
     /** The request's body, read whole before it went upstream (see UpstreamForwarder); null: none. */
     byte[] body;
+    /** A chunk read to look at and handed back: {@link #read()} gives it first. */
+    private Content.Chunk unread;
+    /** The client's headers with a {@code Transfer-Encoding: chunked} added (see {@link #announceFramedBody}), or null. */
+    private HttpFields announced;
     /** Whether a stale pooled connection was already replaced by a new one for this request. */
     boolean staleRetried;
     private Endpoint[] tried;
@@ -62,6 +68,55 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
 
     Response proxyToClientResponse() {
         return proxyToClientResponse;
+    }
+
+    /**
+     * Before Jetty's {@code ProxyHandler} takes the request: a body that HTTP/2 (or HTTP/3) frames
+     * without a {@code Content-Length} is made visible to it. ProxyHandler forwards a body only
+     * when the length is known or a {@code Transfer-Encoding} is present, which HTTP/2 forbids, so
+     * such a body was dropped and the endpoint got an empty request. A request whose stream ended
+     * with its headers has no body, and its content is at its end already; any other gets a
+     * {@code Transfer-Encoding: chunked} among its headers, which the proxy does not copy upstream
+     * (hop-by-hop), so ProxyHandler streams the body. The chunk read to tell is handed back.
+     */
+    void announceFramedBody() {
+        HttpFields headers = super.getHeaders();
+        if (getConnectionMetaData().getHttpVersion().getVersion() < 20 || headers.contains(HttpHeader.CONTENT_LENGTH)
+                || headers.contains(HttpHeader.TRANSFER_ENCODING)) {
+            return;
+        }
+        Content.Chunk chunk = super.read();
+        if (chunk != null && chunk.isLast() && !chunk.hasRemaining() && !Content.Chunk.isFailure(chunk)) {
+            chunk.release();
+            return;
+        }
+        unread = chunk;
+        announced = HttpFields.build(headers).add(HttpHeader.TRANSFER_ENCODING, "chunked").asImmutable();
+    }
+
+    @Override
+    public HttpFields getHeaders() {
+        HttpFields headers = announced;
+        return headers != null ? headers : super.getHeaders();
+    }
+
+    @Override
+    public Content.Chunk read() {
+        Content.Chunk chunk = unread;
+        if (chunk != null) {
+            unread = null;
+            return chunk;
+        }
+        return super.read();
+    }
+
+    @Override
+    public void demand(Runnable demandCallback) {
+        if (unread != null) {
+            demandCallback.run();  // what was handed back is readable now
+            return;
+        }
+        super.demand(demandCallback);
     }
 
     /** Remembers the current endpoint as tried, so {@link #excluded} skips it on the next pick. */

@@ -175,6 +175,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             forwarder.start(exchange);
             return true;
         }
+        exchange.announceFramedBody();
         return super.handle(exchange, proxyToClientResponse, exchange);
     }
 
