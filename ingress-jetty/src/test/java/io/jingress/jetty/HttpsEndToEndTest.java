@@ -155,16 +155,21 @@ class HttpsEndToEndTest {
         assertEquals(0, app.requests());
     }
 
+    /** A started HTTP/2 client over TLS that accepts any certificate; the caller stops it. */
+    private static HttpClient http2Client() throws Exception {
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(new SslContextFactory.Client(true));
+        HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
+        http2.start();
+        return http2;
+    }
+
     @Test
     void http2ClientIsServedOverAlpn() throws Exception {
         Backends.Echo app = backends.start("app");
         TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
         IngressServer proxy = httpsProxy(routes);
-        SslContextFactory.Client tls = new SslContextFactory.Client(true);
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(tls);
-        HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        http2.start();
+        HttpClient http2 = http2Client();
         try {
             ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/h2?x=1")
                     .timeout(10, TimeUnit.SECONDS).send();
@@ -186,11 +191,7 @@ class HttpsEndToEndTest {
         IngressServer proxy = httpsProxy(routes);
         byte[] body = new byte[3 * 1024 * 1024];
         new Random(5).nextBytes(body);
-        SslContextFactory.Client tls = new SslContextFactory.Client(true);
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(tls);
-        HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        http2.start();
+        HttpClient http2 = http2Client();
         try {
             ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/upload")
                     .method("PUT")
@@ -211,11 +212,7 @@ class HttpsEndToEndTest {
         Backends.Echo app = backends.start("app");
         TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
         IngressServer proxy = httpsProxy(routes);
-        SslContextFactory.Client tls = new SslContextFactory.Client(true);
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(tls);
-        HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        http2.start();
+        HttpClient http2 = http2Client();
         String base = "https://127.0.0.1:" + proxy.httpsPort();
         try {
             assertEquals(200, http2.newRequest(base + "/first").timeout(10, TimeUnit.SECONDS).send().getStatus());
