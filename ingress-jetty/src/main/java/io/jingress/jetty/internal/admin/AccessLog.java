@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.HttpField;
-import io.jingress.jetty.internal.http1.LeanResponses;
+import io.jingress.jetty.internal.http1.LeanExchanges;
 
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -163,7 +163,7 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         appendEscaped(line, pathQuery);
         line.append(' ').append(protocol);
         int requestLineLength = method.length() + 1 + pathQuery.length() + 1 + protocol.length();
-        long bodyBytesSent = LeanResponses.contentBytesWritten(response);
+        long bodyBytesSent = LeanExchanges.contentBytesWritten(response);
         line.append("\" ").append(response.getStatus()).append(' ').append(bodyBytesSent).append(" \"");
         appendQuotedValue(line, headers.get(HttpHeader.REFERER));
         line.append("\" \"");
@@ -206,7 +206,7 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
             String value = field.getValue();
             length += field.getName().length() + 2L + (value == null ? 0 : value.length()) + 2L;
         }
-        return length + 2L + Math.max(0, LeanResponses.contentBytesRead(request));
+        return length + 2L + Math.max(0, LeanExchanges.contentBytesRead(request));
     }
 
     private String timeLocal(long epochMillis) {

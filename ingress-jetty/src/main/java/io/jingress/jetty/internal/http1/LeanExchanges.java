@@ -4,8 +4,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 
 /** What a request log reads of an exchange the lean connection served, where Jetty's statics know only their own. */
-public final class LeanResponses {
-    private LeanResponses() {
+public final class LeanExchanges {
+    private LeanExchanges() {
     }
 
     /**
