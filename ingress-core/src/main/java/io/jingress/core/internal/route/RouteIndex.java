@@ -1,6 +1,7 @@
 package io.jingress.core.internal.route;
 
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Every host of a route table and its paths, laid out for matching: immutable, looked up by char
@@ -143,14 +144,34 @@ public final class RouteIndex<V> {
     }
 
     /**
-     * The value of the longest matching path of host {@code host} ({@link #host}): an
-     * {@code Exact} path equal to {@code path}, else the longest {@code Prefix} whose segments are a
-     * prefix of the path's segments, else {@code null}.
-     *
-     * @param path a normalised request path (starts with {@code /}, no {@code //}, no dot segments)
+     * The value of the longest matching path of host {@code host} ({@link #host}), or
+     * {@code null}; see {@link #valueIndex}.
      */
     @SuppressWarnings("unchecked")
     public V match(int host, String path) {
+        int value = valueIndex(host, path);
+        return value < 0 ? null : (V) values[value];
+    }
+
+    /**
+     * The values in the order {@link #valueIndex} numbers them, in an array made by
+     * {@code newArray}: a caller that looks its values up in an array of their own type reads
+     * nothing of the value itself, not even its class, to match.
+     */
+    public V[] values(IntFunction<V[]> newArray) {
+        V[] typed = newArray.apply(values.length);
+        System.arraycopy(values, 0, typed, 0, values.length);
+        return typed;
+    }
+
+    /**
+     * Where in {@link #values} the value of the longest matching path of host {@code host}
+     * ({@link #host}) is: an {@code Exact} path equal to {@code path}, else the longest
+     * {@code Prefix} whose segments are a prefix of the path's segments; -1 if none matches.
+     *
+     * @param path a normalised request path (starts with {@code /}, no {@code //}, no dot segments)
+     */
+    public int valueIndex(int host, String path) {
         long[] d = data;
         int table = (int) hosts[2 * host];
         long info = hosts[2 * host + 1];
@@ -172,7 +193,7 @@ public final class RouteIndex<V> {
                     // past a leaf no probe is needed: a prefix hit ("/api" for "/api/users/7") ends there
                     int slot = children ? find(d, table, capacity, parent, next, h, word, wide, path, segment, i) : -1;
                     if (slot < 0) {
-                        return best < 0 ? null : (V) values[best];
+                        return best;
                     }
                     long meta = d[table + 2 * slot + 1];
                     if ((meta & PREFIX) != 0) {
@@ -205,7 +226,7 @@ public final class RouteIndex<V> {
                 }
             }
         }
-        return best < 0 ? null : (V) values[best];
+        return best;
     }
 
     // The slot of the node whose segment is path[from, to) (last 8 chars: word) under the node in
