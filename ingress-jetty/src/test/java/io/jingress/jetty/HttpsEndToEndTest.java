@@ -1,12 +1,9 @@
 package io.jingress.jetty;
 
-import static org.junit.jupiter.api.Assertions.assertNull;
-import org.eclipse.jetty.util.Callback;
-import java.nio.ByteBuffer;
-import org.eclipse.jetty.client.CompletableResponseListener;
-import org.eclipse.jetty.client.AsyncRequestContent;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,12 +12,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SNIHostName;
@@ -35,13 +35,16 @@ import io.jingress.jetty.testing.RawHttp;
 import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.TlsTestServer;
 
+import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -234,6 +237,65 @@ class HttpsEndToEndTest {
             assertEquals(200, empty.getStatus());
             assertEquals("0", empty.getHeaders().get("X-Echo-Body-Length"));
             assertNull(app.lastRequest().header("Transfer-Encoding"), app.lastRequest().headers().toString());
+        } finally {
+            http2.stop();
+        }
+    }
+
+    @Test
+    void concurrentHttp2StreamsOnOneConnectionEachGetTheirOwnAnswer() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
+        IngressServer proxy = httpsProxy(routes);
+        HttpClient http2 = http2Client();
+        Random random = new Random(11);
+        try {
+            // bodies with a Content-Length up to 16 KB and none at all: the proxy reads them whole and
+            // sends each request on a connection of its own upstream, answering on the client's streams
+            String base = "https://127.0.0.1:" + proxy.httpsPort();
+            assertEquals(200, http2.newRequest(base + "/first").timeout(10, TimeUnit.SECONDS).send().getStatus());
+            List<byte[]> bodies = new ArrayList<>();
+            List<CompletableFuture<ContentResponse>> answers = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                byte[] body = new byte[i % 4 == 0 ? 0 : random.nextInt(16 * 1024)];
+                random.nextBytes(body);
+                bodies.add(body);
+                var request = http2.newRequest(base + "/stream/" + i + "?n=" + i)
+                        .timeout(20, TimeUnit.SECONDS);
+                if (body.length > 0) {
+                    request.method("POST").body(new BytesRequestContent("application/octet-stream", body));
+                }
+                answers.add(new CompletableResponseListener(request, 32 * 1024).send());
+            }
+            for (int i = 0; i < answers.size(); i++) {
+                ContentResponse answer = answers.get(i).get(20, TimeUnit.SECONDS);
+                assertEquals(200, answer.getStatus());
+                assertEquals(HttpVersion.HTTP_2, answer.getVersion());
+                assertEquals("/stream/" + i + "?n=" + i, answer.getHeaders().get("X-Echo-Path-Query"));
+                assertArrayEquals(bodies.get(i), answer.getContent(), "the body of stream " + i);
+            }
+            assertEquals(61, app.requests());
+            assertEquals(1, proxy.openConnections(), "all streams on one connection");
+        } finally {
+            http2.stop();
+        }
+    }
+
+    @Test
+    void anHttp2RequestsCookieCrumbsReachAnHttp11EndpointAsOneHeader() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
+        IngressServer proxy = httpsProxy(routes);
+        HttpClient http2 = http2Client();
+        try {
+            // HTTP/2 lets a client split its cookies into several fields; HTTP/1.1 allows one
+            // (RFC 9113 section 8.2.3)
+            ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/c")
+                    .headers(headers -> headers.add("Cookie", "a=1").add("Cookie", "b=2"))
+                    .timeout(10, TimeUnit.SECONDS).send();
+
+            assertEquals(200, response.getStatus());
+            assertEquals(List.of("a=1; b=2"), app.lastRequest().headers().getValuesList("Cookie"));
         } finally {
             http2.stop();
         }

@@ -107,6 +107,8 @@ final class ProxyHeaders {
     static void copyClientHeaders(Exchange exchange, HttpFields clientToProxyHeaders, HttpFields.Mutable proxyToServerHeaders) {
         String[] named = connectionNamed(clientToProxyHeaders);
         String forwardedFor = null;
+        String cookies = null;  // the values of the Cookie fields so far, joined
+        int cookieFields = 0;
         boolean hasHost = false;
         for (HttpField field : clientToProxyHeaders) {
             if (isHopByHop(field) || isNamedIn(named, field)) {
@@ -124,6 +126,10 @@ final class ProxyHeaders {
                         continue;
                     case X_FORWARDED_PROTO, X_FORWARDED_HOST, X_FORWARDED_PORT, X_FORWARDED_SERVER:
                         continue;
+                    case COOKIE:
+                        cookieFields++;
+                        cookies = cookies == null ? field.getValue() : cookies + "; " + field.getValue();
+                        break;
                     default:
                         break;
                 }
@@ -137,6 +143,11 @@ final class ProxyHeaders {
                 exchange.requestId = id;
             }
             proxyToServerHeaders.add(field);
+        }
+        if (cookieFields > 1 && exchange.getConnectionMetaData().getHttpVersion().getVersion() >= 20) {
+            // HTTP/2 lets a client split its cookies into fields of their own, which go to an
+            // HTTP/1.1 endpoint as one (RFC 9113, section 8.2.3), in the place of the first
+            proxyToServerHeaders.put(HttpHeader.COOKIE, cookies);
         }
         if (!hasHost) {
             // HTTP/2 carries the host in :authority, which Jetty exposes through the URI only.
