@@ -171,11 +171,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             getServer().getThreadPool().execute(() -> tunnel(exchange));
             return true;
         }
-        if (UpstreamForwarder.fits(clientToProxyRequest, endpoint)) {
+        // an HTTP/2 body without a Content-Length shows as Transfer-Encoding: chunked from here on
+        exchange.announceFramedBody();
+        if (UpstreamForwarder.fits(exchange, endpoint)) {
             forwarder.start(exchange);
             return true;
         }
-        exchange.announceFramedBody();
         return super.handle(exchange, proxyToClientResponse, exchange);
     }
 

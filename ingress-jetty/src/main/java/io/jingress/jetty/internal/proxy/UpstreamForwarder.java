@@ -40,20 +40,21 @@ final class UpstreamForwarder implements UpstreamRelay {
     static final int MAX_BUFFERED_BODY = 16 * 1024;
 
     /**
-     * Whether the request goes out on an {@link UpstreamConnection}: an HTTP/1.x request without a
-     * body or with a {@code Content-Length} of at most {@link #MAX_BUFFERED_BODY}, which is most
-     * of them, to an endpoint given by IP address. An {@code Expect: 100-continue} is met by the
-     * client's connection when the body is read (Jetty's sends the 100 Continue then; the lean one
-     * has met it already) and is not passed on. The rest (larger or chunked bodies, HTTP/2
-     * clients, ExternalName Services, whose DNS names must not be resolved on a selector thread)
+     * Whether the request goes out on an {@link UpstreamConnection}: an HTTP/1.x or HTTP/2 request
+     * without a body or with a {@code Content-Length} of at most {@link #MAX_BUFFERED_BODY}, which
+     * is most of them, to an endpoint given by IP address. An {@code Expect: 100-continue} is met
+     * by the client's connection when the body is read (Jetty's sends the 100 Continue then; the
+     * lean one has met it already) and is not passed on. The rest (larger or chunked bodies, an
+     * HTTP/2 body without a length, which {@link Exchange#announceFramedBody} has marked chunked
+     * by then, ExternalName Services, whose DNS names must not be resolved on a selector thread)
      * take Jetty's {@code ProxyHandler}, which streams the body.
      */
-    static boolean fits(Request request, Endpoint endpoint) {
-        HttpVersion version = request.getConnectionMetaData().getHttpVersion();
-        if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
+    static boolean fits(Exchange exchange, Endpoint endpoint) {
+        HttpVersion version = exchange.getConnectionMetaData().getHttpVersion();
+        if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0 && version != HttpVersion.HTTP_2) {
             return false;
         }
-        HttpFields headers = request.getHeaders();
+        HttpFields headers = exchange.getHeaders();
         return !headers.contains(HttpHeader.TRANSFER_ENCODING)
                 && headers.getLongField(HttpHeader.CONTENT_LENGTH) <= MAX_BUFFERED_BODY
                 && isIpLiteral(endpoint.address());
