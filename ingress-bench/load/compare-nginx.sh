@@ -8,6 +8,7 @@
 #
 #   bash ingress-bench/load/compare-nginx.sh [--duration 15] [--rounds 3] [--connections 50] [--threads 2]
 #                                            [--body-bytes N] [--nginx-buffering off|on] [--post-bytes N] [--tls]
+#                                            [--h2 [--streams N]]
 #
 # The backend answers a 24-byte text, or with --body-bytes a file of N bytes (larger answers
 # measure streaming through the proxy rather than per-request overhead). nginx proxies without
@@ -16,7 +17,11 @@
 # sends every request as a POST with a body of N bytes (with the fixed answer only: nginx refuses
 # a POST to a file). --tls puts both proxies behind TLS (a self-signed P-256 certificate for
 # nginx, with ingress-nginx's protocols TLSv1.2 TLSv1.3; Jingress's default certificate; HTTP/1.1):
-# wrk keeps its connections, so this measures encryption per request, not handshakes.
+# wrk keeps its connections, so this measures encryption per request, not handshakes. --h2 is
+# --tls with HTTP/2 to the proxies (nginx's listen gets http2, Jingress offers h2 by ALPN as it
+# always does): h2load drives them instead of wrk, --streams N concurrent streams on each of the
+# connections (default 1), and p50/p99 come from its per-request log. The backend is still driven
+# by wrk over HTTP/1.1, and both proxies still speak HTTP/1.1 to it.
 #
 # JINGRESS_JAVA_OPTS replaces the JVM options of jingress (default below: the parallel collector
 # and a fixed 1 GiB heap, which took 10-15% less CPU per request than the default G1 here);
@@ -32,6 +37,8 @@ warmup=5
 body_bytes=
 post_bytes=
 tls=
+h2=
+streams=1
 nginx_buffering=off
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -44,11 +51,17 @@ while [ $# -gt 0 ]; do
     --nginx-buffering) nginx_buffering=$2; shift 2 ;;
     --post-bytes) post_bytes=$2; shift 2 ;;
     --tls) tls=1; shift ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    --h2) h2=1; tls=1; shift ;;
+    --streams) streams=$2; shift 2 ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "compare-nginx.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 
+if [ -n "$h2" ] && [ -n "$post_bytes" ]; then
+  echo "compare-nginx.sh: --post-bytes is sent by wrk, which does not speak HTTP/2" >&2
+  exit 2
+fi
 if [ -n "$post_bytes" ] && [ -n "$body_bytes" ]; then
   echo "compare-nginx.sh: --post-bytes works with the fixed answer only, not with --body-bytes" >&2
   exit 2
@@ -68,6 +81,10 @@ need() { command -v "$1" >/dev/null 2>&1; }
 if ! need nginx || ! need wrk; then
   echo "installing nginx and wrk with apt-get"
   apt-get update -qq && apt-get install -y -qq nginx wrk >/dev/null
+fi
+if [ -n "$h2" ] && ! need h2load; then
+  echo "installing h2load (nghttp2-client) with apt-get"
+  apt-get update -qq && apt-get install -y -qq nghttp2-client >/dev/null
 fi
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 if [ ! -f "$jar" ]; then
@@ -101,7 +118,7 @@ if [ -n "$tls" ]; then
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=$host" \
     -keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null
   # ingress-nginx's default protocols; nginx 1.22's own default leaves TLS 1.3 out
-  nginx_listen_tls=" ssl; ssl_certificate $work/tls.crt; ssl_certificate_key $work/tls.key; ssl_protocols TLSv1.2 TLSv1.3"
+  nginx_listen_tls=" ssl${h2:+ http2}; ssl_certificate $work/tls.crt; ssl_certificate_key $work/tls.key; ssl_protocols TLSv1.2 TLSv1.3"
 fi
 url_of() { # PORT -> the URL wrk and curl use for it
   if [ -n "$tls" ] && [ "$1" != "$backend_port" ]; then echo "https://127.0.0.1:$1/"; else echo "http://127.0.0.1:$1/"; fi
@@ -257,6 +274,31 @@ run_wrk() {
     printf "%.1f %.1f %.1f %.2f", (y[1] - x[1] + y[2] - x[2]) * us, (y[1] - x[1]) * us, (y[2] - x[2]) * us, (y[3] - x[3]) / n }')
   echo "$name $rps $(to_ms "$p50") $(to_ms "$p99") $(( ${errors:-0} + ${non2xx:-0} )) $per_request" >> "$work/results"
 }
+# run_h2load NAME PORT SECONDS PID...: as run_wrk, with h2load over HTTP/2; p50 and p99 from the
+# per-request log (its third column: the request's time in microseconds).
+run_h2load() {
+  local name=$1 port=$2 seconds=$3; shift 3
+  local out before after
+  before=$(counters "$@")
+  out=$(h2load -D "$seconds" -c "$connections" -m "$streams" -t "$threads" -H ":authority: $host" \
+    --log-file "$work/h2load.log" "$(url_of "$port")")
+  after=$(counters "$@")
+  local rps p50 p99 errors total per_request
+  rps=$(awk '/^finished in/ {print $4}' <<<"$out")
+  total=$(awk '/^requests:/ {print $2}' <<<"$out")
+  errors=$(awk '/^requests:/ {print $10 + $12 + $14} /^status codes:/ {print $5 + $7 + $9}' <<<"$out" \
+    | awk '{s += $1} END {print s + 0}')
+  read -r p50 p99 < <(sort -n -k3,3 "$work/h2load.log" | awk '{d[NR]=$3} END {
+    printf "%.2f %.2f\n", d[int(NR*0.5)+1]/1000, d[int(NR*0.99)+1]/1000 }')
+  per_request=$(awk -v t="$tick" -v n="$total" -v a="$before" -v b="$after" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); us = 1e6 / t / n
+    printf "%.1f %.1f %.1f %.2f", (y[1] - x[1] + y[2] - x[2]) * us, (y[1] - x[1]) * us, (y[2] - x[2]) * us, (y[3] - x[3]) / n }')
+  echo "$name ${rps%.*} $p50 $p99 $errors $per_request" >> "$work/results"
+}
+# the proxies' load: wrk, or h2load with --h2
+run_proxy() {
+  if [ -n "$h2" ]; then run_h2load "$@"; else run_wrk "$@"; fi
+}
 to_ms() { # wrk prints 1.23ms, 456.00us, 1.02s
   awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.2f", n }'
 }
@@ -266,20 +308,26 @@ echo "jingress JVM options: ${java_opts:-(none)}"
 echo "response body: $expected_size bytes; nginx proxy_buffering $nginx_buffering"
 if [ -n "$post_bytes" ]; then echo "requests: POST with a body of $post_bytes bytes"; fi
 if [ -n "$tls" ]; then echo "proxies behind TLS (the backend is reached in plain HTTP)"; fi
+if [ -n "$h2" ]; then echo "proxies driven over HTTP/2 by h2load: $connections connections, $streams streams each"; fi
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 backend_workers=$(pgrep -P "$(cat "$work/backend.pid")" | tr '\n' ' ')
 proxy_workers=$(pgrep -P "$(cat "$work/proxy.pid")" | tr '\n' ' ')
 echo "warm-up: ${warmup}s each"
 for port in $backend_port $nginx_port $jingress_port; do
-  wrk -t"$threads" -c"$connections" -d"$warmup"s "${wrk_script[@]}" -H "Host: $host" "$(url_of "$port")" \
-    > /dev/null
+  if [ -n "$h2" ] && [ "$port" != "$backend_port" ]; then
+    h2load -D "$warmup" -c "$connections" -m "$streams" -t "$threads" -H ":authority: $host" "$(url_of "$port")" \
+      > /dev/null
+  else
+    wrk -t"$threads" -c"$connections" -d"$warmup"s "${wrk_script[@]}" -H "Host: $host" "$(url_of "$port")" \
+      > /dev/null
+  fi
 done
 : > "$work/results"
 for round in $(seq 1 "$rounds"); do
-  echo "round $round of $rounds: ${duration}s each, wrk -t$threads -c$connections"
+  echo "round $round of $rounds: ${duration}s each, ${h2:+h2load -m$streams for the proxies, }wrk -t$threads -c$connections"
   run_wrk backend $backend_port "$duration" $backend_workers
-  run_wrk nginx $nginx_port "$duration" $proxy_workers
-  run_wrk jingress $jingress_port "$duration" $jingress_pid
+  run_proxy nginx $nginx_port "$duration" $proxy_workers
+  run_proxy jingress $jingress_port "$duration" $jingress_pid
 done
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
