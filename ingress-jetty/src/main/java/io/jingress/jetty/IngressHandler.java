@@ -92,8 +92,9 @@ import org.eclipse.jetty.util.Callback;
  * body to odd syntax, hands the connection to Jetty's HTTP/1 connection with the bytes already
  * read), and the next request of
  * a client connection is read on the thread that finished the previous one, as an nginx worker
- * does. Longer or chunked bodies, HTTP/2 clients and ExternalName Services (a DNS name,
- * looked up off the selector threads) are forwarded by Jetty's
+ * does. HTTP/2 requests without a body or with a short one of known length go upstream on the
+ * same own connections. Longer or chunked bodies (on HTTP/2: without a length) and ExternalName
+ * Services (a DNS name, looked up off the selector threads) are forwarded by Jetty's
  * {@code ProxyHandler} and {@code HttpClient} (same headers, retries and accounting), whose
  * connection pool {@link Builder#maxConnectionsPerEndpoint} and {@link Builder#maxQueuedPerEndpoint}
  * bound. With a request log, the end of each request is handed to the thread pool, so that

@@ -37,9 +37,9 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The request path: route, pick, forward, retry, report. Body-less HTTP/1.x requests go out on the
- * proxy's own keep-alive connections ({@link UpstreamForwarder}); the rest (bodies, HTTP/2) with
- * Jetty's {@link ProxyHandler}, whose hooks this class implements; upgrades through
+ * The request path: route, pick, forward, retry, report. Requests without a body or with a short
+ * one of known length go out on the proxy's own keep-alive connections ({@link UpstreamForwarder});
+ * the rest (longer or chunked bodies, ExternalName Services) with Jetty's {@link ProxyHandler}, whose hooks this class implements; upgrades through
  * {@link UpgradeTunnel}. The decisions both paths share are here: retries, headers, accounting.
  * {@code IngressHandler} is its public face; see its Javadoc for the behaviour and for what is
  * allocated per request.
