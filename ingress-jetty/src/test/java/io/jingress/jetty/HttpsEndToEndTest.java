@@ -302,6 +302,51 @@ class HttpsEndToEndTest {
     }
 
     @Test
+    void aChunkedHttp11AnswerReachesAnHttp2ClientWithoutItsConnectionHeaders() throws Exception {
+        Backends.Raw app = backends.startRaw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n"
+                + "Keep-Alive: timeout=5\r\nX-App: raw\r\n\r\n5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n");
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
+        IngressServer proxy = httpsProxy(routes);
+        HttpClient http2 = http2Client();
+        try {
+            ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/chunked")
+                    .timeout(10, TimeUnit.SECONDS).send();
+
+            assertEquals(200, response.getStatus());
+            assertEquals(HttpVersion.HTTP_2, response.getVersion());
+            assertEquals("hello, world", response.getContentAsString());
+            assertEquals("raw", response.getHeaders().get("X-App"));
+            // connection-specific fields are malformed in HTTP/2 (RFC 9113 section 8.2.2)
+            assertNull(response.getHeaders().get("Transfer-Encoding"));
+            assertNull(response.getHeaders().get("Connection"));
+            assertNull(response.getHeaders().get("Keep-Alive"));
+        } finally {
+            http2.stop();
+        }
+    }
+
+    @Test
+    void anHttp2HeadGetsTheHeadersAndNoBody() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
+        IngressServer proxy = httpsProxy(routes);
+        HttpClient http2 = http2Client();
+        try {
+            ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/head")
+                    .method("HEAD").timeout(10, TimeUnit.SECONDS).send();
+
+            assertEquals(200, response.getStatus());
+            assertEquals("HEAD", response.getHeaders().get("X-Echo-Method"));
+            assertEquals(0, response.getContent().length);
+            // and the connection goes on serving
+            assertEquals(200, http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/after")
+                    .timeout(10, TimeUnit.SECONDS).send().getStatus());
+        } finally {
+            http2.stop();
+        }
+    }
+
+    @Test
     void tlsConnectionsPastTheLimitAreClosed() throws Exception {
         Backends.Echo app = backends.start("app");
         TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
