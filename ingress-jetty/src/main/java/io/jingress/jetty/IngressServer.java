@@ -117,6 +117,9 @@ public final class IngressServer implements AutoCloseable {
             https.addCustomizer(secure);
             HttpConnectionFactory http11 = new HttpConnectionFactory(https);
             HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(https);
+            // No WebSockets over HTTP/2 streams (RFC 8441): the proxy tunnels HTTP/1.1 upgrades
+            // only, so a browser must not be told it may send extended CONNECTs
+            http2.setConnectProtocolEnabled(false);
             ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
             alpn.setDefaultProtocol(http11.getProtocol());
             SslConnectionFactory tls = new SslConnectionFactory(certificates.sslContextFactory(), alpn.getProtocol());

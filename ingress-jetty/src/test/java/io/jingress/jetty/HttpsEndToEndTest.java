@@ -11,6 +11,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +43,9 @@ import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.frames.SettingsFrame;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Callback;
@@ -343,6 +347,35 @@ class HttpsEndToEndTest {
                     .timeout(10, TimeUnit.SECONDS).send().getStatus());
         } finally {
             http2.stop();
+        }
+    }
+
+    @Test
+    void http2DoesNotOfferWebSocketsOverItsStreams() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
+        IngressServer proxy = httpsProxy(routes);
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(new SslContextFactory.Client(true));
+        HTTP2Client client = new HTTP2Client(connector);
+        client.start();
+        try {
+            CompletableFuture<Map<Integer, Integer>> settings = new CompletableFuture<>();
+            client.connect(connector.getSslContextFactory(), new InetSocketAddress("127.0.0.1", proxy.httpsPort()),
+                    new Session.Listener() {
+                        @Override
+                        public void onSettings(Session session, SettingsFrame frame) {
+                            settings.complete(frame.getSettings());
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+
+            // Offered (RFC 8441, Jetty's default), a browser opens its WebSockets as extended CONNECTs
+            // on the HTTP/2 connection, which the proxy answered 405: it tunnels HTTP/1.1 upgrades
+            // only. Not offered, the browser opens them over HTTP/1.1 (nginx has no RFC 8441 either)
+            Integer enabled = settings.get(10, TimeUnit.SECONDS).get(SettingsFrame.ENABLE_CONNECT_PROTOCOL);
+            assertTrue(enabled == null || enabled == 0, "SETTINGS_ENABLE_CONNECT_PROTOCOL = " + enabled);
+        } finally {
+            client.stop();
         }
     }
 
