@@ -15,6 +15,7 @@ import io.jingress.jetty.internal.admin.AccessLog;
 import io.jingress.jetty.internal.admin.AdminHandler;
 import io.jingress.jetty.internal.admin.ProxyMetrics;
 import io.jingress.jetty.internal.http1.LeanConnectionFactory;
+import io.jingress.jetty.internal.http2.Http2ConnectionFactory;
 import io.jingress.jetty.internal.proxy.ConnectionLimit;
 import io.jingress.jetty.internal.proxy.ProxyConnector;
 import io.jingress.jetty.internal.proxy.ResumingExecutor;
@@ -22,7 +23,6 @@ import io.jingress.jetty.internal.tls.TlsCertificates;
 
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
-import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -116,7 +116,7 @@ public final class IngressServer implements AutoCloseable {
             secure.setSniHostCheck(false);
             https.addCustomizer(secure);
             HttpConnectionFactory http11 = new HttpConnectionFactory(https);
-            HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(https);
+            Http2ConnectionFactory http2 = new Http2ConnectionFactory(https);
             // No WebSockets over HTTP/2 streams (RFC 8441): the proxy tunnels HTTP/1.1 upgrades
             // only, so a browser must not be told it may send extended CONNECTs
             http2.setConnectProtocolEnabled(false);
