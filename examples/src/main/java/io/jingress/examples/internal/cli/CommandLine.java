@@ -46,7 +46,7 @@ public final class CommandLine {
                     "plain-HTTP port, on all addresses (0 = any free port)",
                     false, (d, v) -> d.httpPort = Values.port("--http-port", v, false)),
             new Flag("--https-port", "N|off", Options.DEFAULT_HTTPS_PORT + "; off in the demo",
-                    "HTTPS port, on all addresses, certificates from the Ingresses' TLS Secrets by SNI",
+                    "HTTPS port (HTTP/2 and HTTP/1.1 by ALPN), on all addresses, certificates from the Ingresses' TLS Secrets by SNI",
                     false, (d, v) -> d.httpsPort = Values.port("--https-port", v, true)),
             new Flag("--https-redirect-port", "N|off", "the HTTPS port; off without one",
                     "port in the 308 that sends plain HTTP for TLS hosts to HTTPS, where clients reach"
