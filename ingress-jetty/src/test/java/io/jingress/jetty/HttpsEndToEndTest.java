@@ -61,6 +61,7 @@ import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,6 +73,8 @@ class HttpsEndToEndTest {
     final Proxies proxies = new Proxies();
     @RegisterExtension
     final Backends backends = new Backends();
+    /** The HTTP/2 clients a test started, stopped after it (before the proxies). */
+    private final List<HttpClient> clients = new ArrayList<>();
 
     private static String resource(String name) throws IOException {
         try (InputStream in = HttpsEndToEndTest.class.getResourceAsStream("/tls/" + name)) {
@@ -175,11 +178,19 @@ class HttpsEndToEndTest {
         assertEquals(0, app.requests());
     }
 
-    /** A started HTTP/2 client over TLS that accepts any certificate; the caller stops it. */
-    private static HttpClient http2Client() throws Exception {
+    @AfterEach
+    void stopClients() throws Exception {
+        for (HttpClient client : clients) {
+            client.stop();
+        }
+    }
+
+    /** A started HTTP/2 client over TLS that accepts any certificate, stopped after the test. */
+    private HttpClient http2Client() throws Exception {
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(new SslContextFactory.Client(true));
         HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
+        clients.add(http2);
         http2.start();
         return http2;
     }
@@ -190,18 +201,14 @@ class HttpsEndToEndTest {
         TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
         IngressServer proxy = httpsProxy(routes);
         HttpClient http2 = http2Client();
-        try {
-            ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/h2?x=1")
-                    .timeout(10, TimeUnit.SECONDS).send();
+        ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/h2?x=1")
+                .timeout(10, TimeUnit.SECONDS).send();
 
-            assertEquals(200, response.getStatus());
-            assertEquals(HttpVersion.HTTP_2, response.getVersion());
-            assertEquals("/h2?x=1", app.lastRequest().pathQuery());
-            assertEquals("127.0.0.1:" + proxy.httpsPort(), app.lastRequest().header("Host"), "the :authority becomes Host");
-            assertTrue(app.lastRequest().header("X-Request-ID").matches("[0-9a-f]{32}"));
-        } finally {
-            http2.stop();
-        }
+        assertEquals(200, response.getStatus());
+        assertEquals(HttpVersion.HTTP_2, response.getVersion());
+        assertEquals("/h2?x=1", app.lastRequest().pathQuery());
+        assertEquals("127.0.0.1:" + proxy.httpsPort(), app.lastRequest().header("Host"), "the :authority becomes Host");
+        assertTrue(app.lastRequest().header("X-Request-ID").matches("[0-9a-f]{32}"));
     }
 
     @Test
@@ -212,19 +219,15 @@ class HttpsEndToEndTest {
         byte[] body = new byte[3 * 1024 * 1024];
         new Random(5).nextBytes(body);
         HttpClient http2 = http2Client();
-        try {
-            ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/upload")
-                    .method("PUT")
-                    .body(new BytesRequestContent("application/octet-stream", body))
-                    .timeout(30, TimeUnit.SECONDS).send();
+        ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/upload")
+                .method("PUT")
+                .body(new BytesRequestContent("application/octet-stream", body))
+                .timeout(30, TimeUnit.SECONDS).send();
 
-            assertEquals(200, response.getStatus());
-            assertEquals(HttpVersion.HTTP_2, response.getVersion());
-            assertEquals(HexFormat.of().formatHex(Backends.sha256().digest(body)),
-                    response.getHeaders().get("X-Echo-Body-Sha256"));
-        } finally {
-            http2.stop();
-        }
+        assertEquals(200, response.getStatus());
+        assertEquals(HttpVersion.HTTP_2, response.getVersion());
+        assertEquals(HexFormat.of().formatHex(Backends.sha256().digest(body)),
+                response.getHeaders().get("X-Echo-Body-Sha256"));
     }
 
     @Test
@@ -234,29 +237,25 @@ class HttpsEndToEndTest {
         IngressServer proxy = httpsProxy(routes);
         HttpClient http2 = http2Client();
         String base = "https://127.0.0.1:" + proxy.httpsPort();
-        try {
-            assertEquals(200, http2.newRequest(base + "/first").timeout(10, TimeUnit.SECONDS).send().getStatus());
+        assertEquals(200, http2.newRequest(base + "/first").timeout(10, TimeUnit.SECONDS).send().getStatus());
 
-            // HTTP/2 frames this body without a Content-Length; Jetty's ProxyHandler dropped it,
-            // and the endpoint got an empty POST
-            AsyncRequestContent streamed = new AsyncRequestContent();
-            var response = new CompletableResponseListener(
-                    http2.newRequest(base + "/streamed").method("POST").body(streamed).timeout(10, TimeUnit.SECONDS)).send();
-            streamed.write(ByteBuffer.wrap("part one, ".getBytes(StandardCharsets.US_ASCII)), Callback.NOOP);
-            streamed.write(ByteBuffer.wrap("part two".getBytes(StandardCharsets.US_ASCII)), Callback.NOOP);
-            streamed.close();
-            ContentResponse post = response.get(10, TimeUnit.SECONDS);
-            assertEquals(200, post.getStatus());
-            assertEquals("18", post.getHeaders().get("X-Echo-Body-Length"), app.lastRequest().headers().toString());
+        // HTTP/2 frames this body without a Content-Length; Jetty's ProxyHandler dropped it,
+        // and the endpoint got an empty POST
+        AsyncRequestContent streamed = new AsyncRequestContent();
+        var response = new CompletableResponseListener(
+                http2.newRequest(base + "/streamed").method("POST").body(streamed).timeout(10, TimeUnit.SECONDS)).send();
+        streamed.write(ByteBuffer.wrap("part one, ".getBytes(StandardCharsets.US_ASCII)), Callback.NOOP);
+        streamed.write(ByteBuffer.wrap("part two".getBytes(StandardCharsets.US_ASCII)), Callback.NOOP);
+        streamed.close();
+        ContentResponse post = response.get(10, TimeUnit.SECONDS);
+        assertEquals(200, post.getStatus());
+        assertEquals("18", post.getHeaders().get("X-Echo-Body-Length"), app.lastRequest().headers().toString());
 
-            // a POST whose stream ends with its headers has no body, and gets none upstream
-            ContentResponse empty = http2.newRequest(base + "/empty").method("POST").timeout(10, TimeUnit.SECONDS).send();
-            assertEquals(200, empty.getStatus());
-            assertEquals("0", empty.getHeaders().get("X-Echo-Body-Length"));
-            assertNull(app.lastRequest().header("Transfer-Encoding"), app.lastRequest().headers().toString());
-        } finally {
-            http2.stop();
-        }
+        // a POST whose stream ends with its headers has no body, and gets none upstream
+        ContentResponse empty = http2.newRequest(base + "/empty").method("POST").timeout(10, TimeUnit.SECONDS).send();
+        assertEquals(200, empty.getStatus());
+        assertEquals("0", empty.getHeaders().get("X-Echo-Body-Length"));
+        assertNull(app.lastRequest().header("Transfer-Encoding"), app.lastRequest().headers().toString());
     }
 
     @Test
@@ -266,36 +265,32 @@ class HttpsEndToEndTest {
         IngressServer proxy = httpsProxy(routes);
         HttpClient http2 = http2Client();
         Random random = new Random(11);
-        try {
-            // bodies with a Content-Length up to 16 KB and none at all: the proxy reads them whole and
-            // sends each request on a connection of its own upstream, answering on the client's streams
-            String base = "https://127.0.0.1:" + proxy.httpsPort();
-            assertEquals(200, http2.newRequest(base + "/first").timeout(10, TimeUnit.SECONDS).send().getStatus());
-            List<byte[]> bodies = new ArrayList<>();
-            List<CompletableFuture<ContentResponse>> answers = new ArrayList<>();
-            for (int i = 0; i < 60; i++) {
-                byte[] body = new byte[i % 4 == 0 ? 0 : random.nextInt(16 * 1024)];
-                random.nextBytes(body);
-                bodies.add(body);
-                var request = http2.newRequest(base + "/stream/" + i + "?n=" + i)
-                        .timeout(20, TimeUnit.SECONDS);
-                if (body.length > 0) {
-                    request.method("POST").body(new BytesRequestContent("application/octet-stream", body));
-                }
-                answers.add(new CompletableResponseListener(request, 32 * 1024).send());
+        // bodies with a Content-Length up to 16 KB and none at all: the proxy reads them whole and
+        // sends each request on a connection of its own upstream, answering on the client's streams
+        String base = "https://127.0.0.1:" + proxy.httpsPort();
+        assertEquals(200, http2.newRequest(base + "/first").timeout(10, TimeUnit.SECONDS).send().getStatus());
+        List<byte[]> bodies = new ArrayList<>();
+        List<CompletableFuture<ContentResponse>> answers = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            byte[] body = new byte[i % 4 == 0 ? 0 : random.nextInt(16 * 1024)];
+            random.nextBytes(body);
+            bodies.add(body);
+            var request = http2.newRequest(base + "/stream/" + i + "?n=" + i)
+                    .timeout(20, TimeUnit.SECONDS);
+            if (body.length > 0) {
+                request.method("POST").body(new BytesRequestContent("application/octet-stream", body));
             }
-            for (int i = 0; i < answers.size(); i++) {
-                ContentResponse answer = answers.get(i).get(20, TimeUnit.SECONDS);
-                assertEquals(200, answer.getStatus());
-                assertEquals(HttpVersion.HTTP_2, answer.getVersion());
-                assertEquals("/stream/" + i + "?n=" + i, answer.getHeaders().get("X-Echo-Path-Query"));
-                assertArrayEquals(bodies.get(i), answer.getContent(), "the body of stream " + i);
-            }
-            assertEquals(61, app.requests());
-            assertEquals(1, proxy.openConnections(), "all streams on one connection");
-        } finally {
-            http2.stop();
+            answers.add(new CompletableResponseListener(request, 32 * 1024).send());
         }
+        for (int i = 0; i < answers.size(); i++) {
+            ContentResponse answer = answers.get(i).get(20, TimeUnit.SECONDS);
+            assertEquals(200, answer.getStatus());
+            assertEquals(HttpVersion.HTTP_2, answer.getVersion());
+            assertEquals("/stream/" + i + "?n=" + i, answer.getHeaders().get("X-Echo-Path-Query"));
+            assertArrayEquals(bodies.get(i), answer.getContent(), "the body of stream " + i);
+        }
+        assertEquals(61, app.requests());
+        assertEquals(1, proxy.openConnections(), "all streams on one connection");
     }
 
     @Test
@@ -304,18 +299,14 @@ class HttpsEndToEndTest {
         TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
         IngressServer proxy = httpsProxy(routes);
         HttpClient http2 = http2Client();
-        try {
-            // HTTP/2 lets a client split its cookies into several fields; HTTP/1.1 allows one
-            // (RFC 9113 section 8.2.3)
-            ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/c")
-                    .headers(headers -> headers.add("Cookie", "a=1").add("Cookie", "b=2"))
-                    .timeout(10, TimeUnit.SECONDS).send();
+        // HTTP/2 lets a client split its cookies into several fields; HTTP/1.1 allows one
+        // (RFC 9113 section 8.2.3)
+        ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/c")
+                .headers(headers -> headers.add("Cookie", "a=1").add("Cookie", "b=2"))
+                .timeout(10, TimeUnit.SECONDS).send();
 
-            assertEquals(200, response.getStatus());
-            assertEquals(List.of("a=1; b=2"), app.lastRequest().headers().getValuesList("Cookie"));
-        } finally {
-            http2.stop();
-        }
+        assertEquals(200, response.getStatus());
+        assertEquals(List.of("a=1; b=2"), app.lastRequest().headers().getValuesList("Cookie"));
     }
 
     @Test
@@ -325,21 +316,17 @@ class HttpsEndToEndTest {
         TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
         IngressServer proxy = httpsProxy(routes);
         HttpClient http2 = http2Client();
-        try {
-            ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/chunked")
-                    .timeout(10, TimeUnit.SECONDS).send();
+        ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/chunked")
+                .timeout(10, TimeUnit.SECONDS).send();
 
-            assertEquals(200, response.getStatus());
-            assertEquals(HttpVersion.HTTP_2, response.getVersion());
-            assertEquals("hello, world", response.getContentAsString());
-            assertEquals("raw", response.getHeaders().get("X-App"));
-            // connection-specific fields are malformed in HTTP/2 (RFC 9113 section 8.2.2)
-            assertNull(response.getHeaders().get("Transfer-Encoding"));
-            assertNull(response.getHeaders().get("Connection"));
-            assertNull(response.getHeaders().get("Keep-Alive"));
-        } finally {
-            http2.stop();
-        }
+        assertEquals(200, response.getStatus());
+        assertEquals(HttpVersion.HTTP_2, response.getVersion());
+        assertEquals("hello, world", response.getContentAsString());
+        assertEquals("raw", response.getHeaders().get("X-App"));
+        // connection-specific fields are malformed in HTTP/2 (RFC 9113 section 8.2.2)
+        assertNull(response.getHeaders().get("Transfer-Encoding"));
+        assertNull(response.getHeaders().get("Connection"));
+        assertNull(response.getHeaders().get("Keep-Alive"));
     }
 
     @Test
@@ -348,19 +335,15 @@ class HttpsEndToEndTest {
         TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
         IngressServer proxy = httpsProxy(routes);
         HttpClient http2 = http2Client();
-        try {
-            ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/head")
-                    .method("HEAD").timeout(10, TimeUnit.SECONDS).send();
+        ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/head")
+                .method("HEAD").timeout(10, TimeUnit.SECONDS).send();
 
-            assertEquals(200, response.getStatus());
-            assertEquals("HEAD", response.getHeaders().get("X-Echo-Method"));
-            assertEquals(0, response.getContent().length);
-            // and the connection goes on serving
-            assertEquals(200, http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/after")
-                    .timeout(10, TimeUnit.SECONDS).send().getStatus());
-        } finally {
-            http2.stop();
-        }
+        assertEquals(200, response.getStatus());
+        assertEquals("HEAD", response.getHeaders().get("X-Echo-Method"));
+        assertEquals(0, response.getContent().length);
+        // and the connection goes on serving
+        assertEquals(200, http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/after")
+                .timeout(10, TimeUnit.SECONDS).send().getStatus());
     }
 
     @Test
