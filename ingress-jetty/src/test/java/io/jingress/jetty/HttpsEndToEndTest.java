@@ -60,6 +60,7 @@ import org.eclipse.jetty.http2.frames.SettingsFrame;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -187,9 +188,17 @@ class HttpsEndToEndTest {
 
     /** A started HTTP/2 client over TLS that accepts any certificate, stopped after the test. */
     private HttpClient http2Client() throws Exception {
+        return http2Client(null);
+    }
+
+    /** As {@link #http2Client()}, resolving names with {@code resolver} (null: the system's). */
+    private HttpClient http2Client(SocketAddressResolver resolver) throws Exception {
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(new SslContextFactory.Client(true));
         HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
+        if (resolver != null) {
+            http2.setSocketAddressResolver(resolver);
+        }
         clients.add(http2);
         http2.start();
         return http2;
@@ -456,6 +465,41 @@ class HttpsEndToEndTest {
         // otherwise held up the graceful stop until its timeout
         h2.stopBoth();
         assertEquals(0, app.requests());
+    }
+
+    @Test
+    void http2RequestsAreRetriedAndGetTheProxysOwnErrors() throws Exception {
+        Backends.Echo live = backends.start("live");
+        Backends.Echo slow = backends.start("slow");
+        Backends.Echo dead = backends.start("dead");
+        dead.kill();
+        TestRoutes routes = TestRoutes.create()
+                .route("retry.test", "/", "retry", dead.port(), live.port())
+                .route("dead.test", "/", "dead", dead.port())
+                .route("slow.test", "/", "slow", slow.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router())
+                .httpsBindAddress("127.0.0.1").httpsPort(0).readTimeout(Duration.ofMillis(300)));
+        // every name is this machine: the authority (HTTP/2's Host) is what routes
+        HttpClient http2 = http2Client((host, port, context, promise) ->
+                promise.succeeded(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))));
+        int port = proxy.httpsPort();
+
+        for (int i = 0; i < 4; i++) {
+            ContentResponse retried = http2.newRequest("https://retry.test:" + port + "/r" + i)
+                    .timeout(10, TimeUnit.SECONDS).send();
+            assertEquals(200, retried.getStatus(), "a refused connection is tried on the other endpoint");
+            assertEquals("live", retried.getHeaders().get("X-Backend"));
+        }
+        ContentResponse refused = http2.newRequest("https://dead.test:" + port + "/").timeout(10, TimeUnit.SECONDS).send();
+        assertEquals(502, refused.getStatus());
+        assertTrue(refused.getContentAsString().startsWith("502 Bad Gateway"), refused.getContentAsString());
+        ContentResponse late = http2.newRequest("https://slow.test:" + port + "/hold").timeout(10, TimeUnit.SECONDS).send();
+        assertEquals(504, late.getStatus());
+        assertEquals(HttpVersion.HTTP_2, late.getVersion());
+        assertEquals(1, slow.requests(), "a read timeout is not retried");
+        // the connection outlives the errors
+        assertEquals(200, http2.newRequest("https://retry.test:" + port + "/after").timeout(10, TimeUnit.SECONDS).send()
+                .getStatus());
     }
 
     @Test
