@@ -503,6 +503,29 @@ class HttpsEndToEndTest {
     }
 
     @Test
+    void anAnswerBeforeTheEndOfAnHttp2UploadReachesTheClientAndTheConnectionGoesOn() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
+        IngressServer proxy = httpsProxy(routes);
+        HttpClient http2 = http2Client();
+        String base = "https://127.0.0.1:" + proxy.httpsPort();
+        AsyncRequestContent upload = new AsyncRequestContent();
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        StringBuilder content = new StringBuilder();
+        // the endpoint refuses the upload after its head, without reading the body
+        http2.newRequest(base + "/refuse").method("PUT").body(upload).timeout(10, TimeUnit.SECONDS)
+                .onResponseContent((response, bytes) -> content.append(StandardCharsets.US_ASCII.decode(bytes)))
+                .onResponseSuccess(response -> answer.complete(response.getStatus() + " " + content))
+                .onResponseFailure((response, failure) -> answer.complete("failed: " + failure))
+                .send(result -> { });
+        upload.write(ByteBuffer.wrap(new byte[64 * 1024]), Callback.NOOP);
+
+        assertEquals("413 too large", answer.get(10, TimeUnit.SECONDS));
+        upload.close();
+        assertEquals(200, http2.newRequest(base + "/echo").timeout(10, TimeUnit.SECONDS).send().getStatus());
+    }
+
+    @Test
     void tlsConnectionsPastTheLimitAreClosed() throws Exception {
         Backends.Echo app = backends.start("app");
         TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());

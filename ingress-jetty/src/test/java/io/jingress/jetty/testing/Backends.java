@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -220,6 +221,12 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 requests.incrementAndGet();
+                if (request.getHttpURI().getPath().startsWith("/refuse")) {
+                    // answered before the body is read, as a server refusing an upload does
+                    response.setStatus(HttpStatus.PAYLOAD_TOO_LARGE_413);
+                    response.write(true, ByteBuffer.wrap("too large".getBytes(StandardCharsets.US_ASCII)), callback);
+                    return true;
+                }
                 String pathQuery = request.getHttpURI().getPathQuery();
                 MessageDigest digest = sha256();
                 byte[] body;
