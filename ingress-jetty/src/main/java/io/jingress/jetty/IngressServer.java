@@ -18,6 +18,7 @@ import io.jingress.jetty.internal.http1.LeanConnectionFactory;
 import io.jingress.jetty.internal.http2.Http2ConnectionFactory;
 import io.jingress.jetty.internal.proxy.ConnectionLimit;
 import io.jingress.jetty.internal.proxy.ProxyConnector;
+import io.jingress.jetty.internal.proxy.RequiredProxyProtocol;
 import io.jingress.jetty.internal.proxy.ResumingExecutor;
 import io.jingress.jetty.internal.tls.TlsCertificates;
 
@@ -105,7 +106,10 @@ public final class IngressServer implements AutoCloseable {
         // Client connections resumed by the end of a proxied exchange read their next request on
         // the completing thread (see ResumingExecutor), not on another thread of the pool.
         ResumingExecutor executor = new ResumingExecutor(threads);
-        this.httpConnector = new ProxyConnector(server, executor, connectionLimit.wrap(new LeanConnectionFactory(new HttpConnectionFactory(http)), true));
+        LeanConnectionFactory lean = new LeanConnectionFactory(new HttpConnectionFactory(http));
+        this.httpConnector = config.proxyProtocol
+                ? new ProxyConnector(server, executor, connectionLimit.wrap(new RequiredProxyProtocol(lean.getProtocol()), true), lean)
+                : new ProxyConnector(server, executor, connectionLimit.wrap(lean, true));
         configure(httpConnector, "http", config.httpHost, config.httpPort, config, metrics);
 
         if (config.httpsPort >= 0) {
@@ -124,8 +128,11 @@ public final class IngressServer implements AutoCloseable {
             alpn.setDefaultProtocol(http11.getProtocol());
             SslConnectionFactory tls = new SslConnectionFactory(certificates.sslContextFactory(), alpn.getProtocol());
             // HTTP/1.1 over TLS is read by the lean connection too (it does what `secure` would)
-            this.httpsConnector = new ProxyConnector(server, executor, connectionLimit.wrap(tls, false), alpn, http2,
-                    new LeanConnectionFactory(http11));
+            LeanConnectionFactory leanOverTls = new LeanConnectionFactory(http11);
+            this.httpsConnector = config.proxyProtocol
+                    ? new ProxyConnector(server, executor, connectionLimit.wrap(new RequiredProxyProtocol(tls.getProtocol()), false),
+                            tls, alpn, http2, leanOverTls)
+                    : new ProxyConnector(server, executor, connectionLimit.wrap(tls, false), alpn, http2, leanOverTls);
             configure(httpsConnector, "https", config.httpsHost, config.httpsPort, config, metrics);
             this.certificateUpdater = this::updateCertificates;
         } else {
@@ -323,6 +330,7 @@ public final class IngressServer implements AutoCloseable {
         private int adminPort = 10254;
         private boolean accessLog;
         private Appendable accessLogOut;
+        private boolean proxyProtocol;
         private Duration clientIdleTimeout = Duration.ofSeconds(60);
         private int maxConnections = 10_000;
         private int maxRequestHeaderBytes = 16 * 1024;
@@ -380,6 +388,17 @@ public final class IngressServer implements AutoCloseable {
         /** No admin listener. */
         public Builder disableAdmin() {
             this.adminPort = -1;
+            return this;
+        }
+
+        /**
+         * Whether both listeners require the PROXY protocol (v1 or v2), as behind a load balancer in
+         * TCP mode that sends it (off by default). The client address, in the forwarded headers and
+         * the access log, is then the one in the header; a connection that does not start with
+         * one is closed.
+         */
+        public Builder proxyProtocol(boolean required) {
+            this.proxyProtocol = required;
             return this;
         }
 

@@ -60,7 +60,11 @@ public final class CommandLine {
                     false, (d, v) -> d.adminAddress = Values.ipAddress("--admin-address", v)),
             new Flag("--access-log", null, "off",
                     "log one line per request on stdout (nginx's upstreaminfo format)",
-                    false, (d, v) -> d.accessLog = Values.bool("--access-log", v)));
+                    false, (d, v) -> d.accessLog = Values.bool("--access-log", v)),
+            new Flag("--proxy-protocol", null, "off",
+                    "require the PROXY protocol (v1 or v2) on both listeners, as sent by a load balancer in TCP "
+                            + "mode: the client address is the one in its header; connections without one are closed",
+                    false, (d, v) -> d.proxyProtocol = Values.bool("--proxy-protocol", v)));
 
     private static final List<Flag> CLASS_FLAGS = List.of(
             new Flag("--ingress-class", "NAME", Options.DEFAULT_INGRESS_CLASS,

@@ -24,5 +24,6 @@ final class Draft {
     String electionId;
     boolean useEnvProxy;
     boolean accessLog;
+    boolean proxyProtocol;
     String explain;
 }

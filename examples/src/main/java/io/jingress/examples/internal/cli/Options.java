@@ -45,6 +45,7 @@ public final class Options {
     private final String electionId;
     private final boolean useEnvProxy;
     private final boolean accessLog;
+    private final boolean proxyProtocol;
 
     /** The draft's values, with the defaults of {@code mode} for what the flags left unset. */
     Options(Draft draft, Mode mode) {
@@ -68,6 +69,7 @@ public final class Options {
         this.electionId = draft.electionId != null ? draft.electionId : DEFAULT_ELECTION_ID;
         this.useEnvProxy = draft.useEnvProxy;
         this.accessLog = draft.accessLog;
+        this.proxyProtocol = draft.proxyProtocol;
     }
 
     /** Where routes come from. */
@@ -158,5 +160,9 @@ public final class Options {
 
     public boolean accessLog() {
         return accessLog;
+    }
+
+    public boolean proxyProtocol() {
+        return proxyProtocol;
     }
 }

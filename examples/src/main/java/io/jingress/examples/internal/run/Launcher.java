@@ -99,7 +99,8 @@ public final class Launcher {
     private static IngressServer startServer(Options options, Router router) {
         IngressServer.Builder builder = IngressServer.builder(router)
                 .httpPort(options.httpPort())
-                .accessLog(options.accessLog());
+                .accessLog(options.accessLog())
+                .proxyProtocol(options.proxyProtocol());
         if (options.httpsPort() != Options.OFF) {
             builder.httpsPort(options.httpsPort());
         }

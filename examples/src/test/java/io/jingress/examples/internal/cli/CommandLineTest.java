@@ -52,11 +52,13 @@ class CommandLineTest {
 
     @Test
     void flagsTakeTheirValueAfterASpaceOrAnEqualsSign() throws UsageException {
-        Options options = run("--http-port=9000", "--admin-port", "9001", "--https-port=off", "--access-log");
+        Options options = run("--http-port=9000", "--admin-port", "9001", "--https-port=off", "--access-log",
+                "--proxy-protocol");
         assertEquals(9000, options.httpPort());
         assertEquals(9001, options.adminPort());
         assertEquals(Options.OFF, options.httpsPort());
         assertTrue(options.accessLog());
+        assertTrue(options.proxyProtocol());
     }
 
     @Test

@@ -53,7 +53,7 @@ import org.eclipse.jetty.util.thread.ThreadPool;
  * completing on another thread while a step runs is taken over by the running step.
  */
 final class LeanConnection extends AbstractConnection.NonBlocking
-        implements ConnectionMetaData, Connection.UpgradeFrom, RemoteAddressText {
+        implements ConnectionMetaData, Connection.UpgradeFrom, Connection.UpgradeTo, RemoteAddressText {
     private static final int IDLE = 0;      // reading the next request head
     private static final int HANDLING = 1;  // a request is being answered
     private static final int CLOSING = 2;   // output shut after a last response: draining until the client closes
@@ -123,7 +123,25 @@ final class LeanConnection extends AbstractConnection.NonBlocking
     @Override
     public void onOpen() {
         super.onOpen();
-        fillInterested();
+        RetainableByteBuffer held = buffer;
+        if (held != null && held.hasRemaining()) {
+            process();  // bytes read before this connection took over (after a PROXY header)
+        } else {
+            fillInterested();
+        }
+    }
+
+    /** Takes the bytes the connection before it read past its part (a PROXY protocol header). */
+    @Override
+    public void onUpgradeTo(ByteBuffer prefilled) {
+        if (prefilled == null || !prefilled.hasRemaining()) {
+            return;
+        }
+        ByteBuffer bytes = heldBuffer().getByteBuffer();
+        BufferUtil.append(bytes, prefilled);
+        if (prefilled.hasRemaining()) {
+            throw new IllegalStateException("cannot take " + prefilled.remaining() + " more bytes read ahead");
+        }
     }
 
     @Override

@@ -1,0 +1,116 @@
+package io.jingress.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import javax.net.ssl.SSLSocket;
+
+import io.jingress.jetty.testing.Backends;
+import io.jingress.jetty.testing.Proxies;
+import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.TestRoutes;
+import io.jingress.jetty.testing.TlsTestServer;
+import io.jingress.jetty.testing.WireClient;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The PROXY protocol in front of both listeners ({@link IngressServer.Builder#proxyProtocol}). */
+class ProxyProtocolTest {
+    private static final String V1 = "PROXY TCP4 203.0.113.7 192.0.2.1 40123 80\r\n";
+
+    @RegisterExtension
+    final Proxies proxies = new Proxies();
+    @RegisterExtension
+    final Backends backends = new Backends();
+
+    private Backends.Echo app;
+
+    private IngressServer proxy(boolean proxyProtocol) {
+        app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        return proxies.start(IngressServer.builder(routes.router()).proxyProtocol(proxyProtocol)
+                .httpsBindAddress("127.0.0.1").httpsPort(0));
+    }
+
+    /** A PROXY v2 header for a TCP over IPv4 connection from 203.0.113.8:40124 to 192.0.2.1:80. */
+    private static byte[] v2() {
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        header.writeBytes(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
+        header.write(0x21);  // version 2, PROXY
+        header.write(0x11);  // TCP over IPv4
+        header.writeBytes(new byte[] {0, 12});
+        header.writeBytes(new byte[] {(byte) 203, 0, 113, 8, (byte) 192, 0, 2, 1});
+        header.writeBytes(new byte[] {(byte) (40124 >> 8), (byte) (40124 & 0xFF), 0, 80});
+        return header.toByteArray();
+    }
+
+    @Test
+    void theClientAddressIsTheOneInTheHeaderForEveryRequestOfTheConnection() throws Exception {
+        IngressServer proxy = proxy(true);
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            client.send(V1);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(200, client.exchange(WireClient.get("app.test", "/r" + i)).status());
+                assertEquals("203.0.113.7", app.lastRequest().header("X-Real-IP"));
+                assertEquals("203.0.113.7", app.lastRequest().header("X-Forwarded-For"));
+            }
+        }
+    }
+
+    @Test
+    void versionTwoHeadersAreReadToo() throws Exception {
+        IngressServer proxy = proxy(true);
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            client.send(v2());
+            assertEquals(200, client.exchange(WireClient.get("app.test", "/v2")).status());
+            assertEquals("203.0.113.8", app.lastRequest().header("X-Real-IP"));
+        }
+    }
+
+    @Test
+    void aConnectionWithoutTheHeaderIsClosedUnserved() throws Exception {
+        IngressServer proxy = proxy(true);
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            client.send(WireClient.get("app.test", "/direct"));
+            client.assertClosedByServer();
+        }
+        assertEquals(0, app.requests());
+    }
+
+    @Test
+    void theHttpsListenerReadsTheHeaderBeforeTheHandshake() throws Exception {
+        IngressServer proxy = proxy(true);
+        try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), proxy.httpsPort())) {
+            plain.getOutputStream().write(V1.getBytes(StandardCharsets.US_ASCII));
+            plain.getOutputStream().flush();
+            try (SSLSocket tls = (SSLSocket) TlsTestServer.trustAll().getSocketFactory()
+                    .createSocket(plain, "app.test", proxy.httpsPort(), true)) {
+                tls.setSoTimeout(10_000);
+                OutputStream out = tls.getOutputStream();
+                out.write("GET /tls HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = tls.getInputStream();
+                assertEquals(200, RawHttp.status(RawHttp.readHead(in)));
+            }
+        }
+        assertEquals("203.0.113.7", app.lastRequest().header("X-Real-IP"));
+        assertEquals("https", app.lastRequest().header("X-Forwarded-Proto"));
+    }
+
+    @Test
+    void withoutTheOptionAHeaderIsNotBelieved() throws Exception {
+        IngressServer proxy = proxy(false);
+        String response = RawHttp.exchange(proxy.httpPort(), V1 + WireClient.get("app.test", "/spoof"));
+
+        assertNotEquals(200, RawHttp.status(response));
+        assertEquals(0, app.requests());
+    }
+}
