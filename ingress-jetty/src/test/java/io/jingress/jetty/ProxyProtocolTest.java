@@ -76,6 +76,21 @@ class ProxyProtocolTest {
     }
 
     @Test
+    void aRequestInTheSameWriteAsTheHeaderIsServed() throws Exception {
+        IngressServer proxy = proxy(true);
+        ByteArrayOutputStream both = new ByteArrayOutputStream();
+        both.writeBytes(v2());
+        both.writeBytes(WireClient.get("app.test", "/together").getBytes(StandardCharsets.US_ASCII));
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            // what the PROXY header's reader read past it goes to the connection after it
+            client.send(both.toByteArray());
+            assertEquals(200, client.read().status());
+            assertEquals("/together", app.lastRequest().pathQuery());
+            assertEquals("203.0.113.8", app.lastRequest().header("X-Real-IP"));
+        }
+    }
+
+    @Test
     void aConnectionWithoutTheHeaderIsClosedUnserved() throws Exception {
         IngressServer proxy = proxy(true);
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
