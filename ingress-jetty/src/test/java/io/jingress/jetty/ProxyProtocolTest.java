@@ -61,6 +61,8 @@ class ProxyProtocolTest {
                 assertEquals(200, client.exchange(WireClient.get("app.test", "/r" + i)).status());
                 assertEquals("203.0.113.7", app.lastRequest().header("X-Real-IP"));
                 assertEquals("203.0.113.7", app.lastRequest().header("X-Forwarded-For"));
+                // the port the client reached at the load balancer, as ingress-nginx passes it
+                assertEquals("80", app.lastRequest().header("X-Forwarded-Port"));
             }
         }
     }
