@@ -53,7 +53,7 @@ while [ $# -gt 0 ]; do
     --tls) tls=1; shift ;;
     --h2) h2=1; tls=1; shift ;;
     --streams) streams=$2; shift 2 ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "compare-nginx.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -251,6 +251,13 @@ counters() {
 }
 tick=$(getconf CLK_TCK)
 
+# per_request TOTAL BEFORE AFTER -> "cpu_us user_us sys_us switches" per request, from two counters
+per_request() {
+  awk -v t="$tick" -v n="$1" -v a="$2" -v b="$3" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); us = 1e6 / t / n
+    printf "%.1f %.1f %.1f %.2f", (y[1] - x[1] + y[2] - x[2]) * us, (y[1] - x[1]) * us, (y[2] - x[2]) * us, (y[3] - x[3]) / n }'
+}
+
 # run_wrk NAME PORT SECONDS PID... -> appends "name rps p50ms p99ms errors cpu_us user_us sys_us
 # switches" (the last four per request) to $work/results. The CPU the target's processes spent per
 # request moves far less than requests/s when other work shares the machine, so it is the steadier
@@ -269,9 +276,7 @@ run_wrk() {
   errors=$(awk '/Socket errors:/ {gsub(",", ""); s=0; for (i=4;i<=NF;i+=2) s+=$i; print s}' <<<"$out")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out")
   total=$(awk '/requests in/ {print $1}' <<<"$out")
-  per_request=$(awk -v t="$tick" -v n="$total" -v a="$before" -v b="$after" 'BEGIN {
-    split(a, x, " "); split(b, y, " "); us = 1e6 / t / n
-    printf "%.1f %.1f %.1f %.2f", (y[1] - x[1] + y[2] - x[2]) * us, (y[1] - x[1]) * us, (y[2] - x[2]) * us, (y[3] - x[3]) / n }')
+  per_request=$(per_request "$total" "$before" "$after")
   echo "$name $rps $(to_ms "$p50") $(to_ms "$p99") $(( ${errors:-0} + ${non2xx:-0} )) $per_request" >> "$work/results"
 }
 # run_h2load NAME PORT SECONDS PID...: as run_wrk, with h2load over HTTP/2; p50 and p99 from the
@@ -290,9 +295,7 @@ run_h2load() {
     | awk '{s += $1} END {print s + 0}')
   read -r p50 p99 < <(sort -n -k3,3 "$work/h2load.log" | awk '{d[NR]=$3} END {
     printf "%.2f %.2f\n", d[int(NR*0.5)+1]/1000, d[int(NR*0.99)+1]/1000 }')
-  per_request=$(awk -v t="$tick" -v n="$total" -v a="$before" -v b="$after" 'BEGIN {
-    split(a, x, " "); split(b, y, " "); us = 1e6 / t / n
-    printf "%.1f %.1f %.1f %.2f", (y[1] - x[1] + y[2] - x[2]) * us, (y[1] - x[1]) * us, (y[2] - x[2]) * us, (y[3] - x[3]) / n }')
+  per_request=$(per_request "$total" "$before" "$after")
   echo "$name ${rps%.*} $p50 $p99 $errors $per_request" >> "$work/results"
 }
 # the proxies' load: wrk, or h2load with --h2
