@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -523,6 +524,35 @@ class HttpsEndToEndTest {
         assertEquals("413 too large", answer.get(10, TimeUnit.SECONDS));
         upload.close();
         assertEquals(200, http2.newRequest(base + "/echo").timeout(10, TimeUnit.SECONDS).send().getStatus());
+    }
+
+    @Test
+    void largeHttp2DownloadsOnConcurrentStreamsArriveIntact() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
+        IngressServer proxy = httpsProxy(routes);
+        HttpClient http2 = http2Client();
+        // more than HTTP/2's flow-control windows: the relay must wait for the client's window updates
+        long length = 8L * 1024 * 1024;
+        List<CompletableFuture<String>> digests = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            CompletableFuture<String> digest = new CompletableFuture<>();
+            MessageDigest sha = Backends.sha256();
+            long[] received = {0};
+            http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/download/" + length)
+                    .timeout(60, TimeUnit.SECONDS)
+                    .onResponseContent((response, bytes) -> {
+                        received[0] += bytes.remaining();
+                        sha.update(bytes);
+                    })
+                    .send(result -> digest.complete(result.isSucceeded() && received[0] == length
+                            ? HexFormat.of().formatHex(sha.digest()) : "failed: " + received[0] + " bytes, " + result));
+            digests.add(digest);
+        }
+        String expected = Backends.patternSha256(length);
+        for (CompletableFuture<String> digest : digests) {
+            assertEquals(expected, digest.get(60, TimeUnit.SECONDS));
+        }
     }
 
     @Test
