@@ -63,8 +63,9 @@ import org.slf4j.LoggerFactory;
  * <p>Listeners: HTTP/1.1 on the HTTP port; HTTP/2 (ALPN) and HTTP/1.1 on the HTTPS port, with the
  * certificates of the served table's TLS Secrets chosen by SNI and a generated self-signed one for
  * other names, reloaded on every table swap; the admin endpoints ({@code /healthz},
- * {@code /metrics}, {@code /status}, {@code /routes}) on their own port and thread pool. The
- * request handling is {@link IngressHandler}'s. Connections past {@link Builder#maxConnections}
+ * {@code /metrics}, {@code /status}, {@code /routes}) on their own port and thread pool. With
+ * {@link Builder#proxyProtocol} both proxy listeners require a PROXY protocol header first, and
+ * take the client's address from it. The request handling is {@link IngressHandler}'s. Connections past {@link Builder#maxConnections}
  * are refused at once; request headers past {@link Builder#maxRequestHeaderBytes} get 431; a
  * silent client connection is closed after {@link Builder#clientIdleTimeout}.
  */
