@@ -138,9 +138,7 @@ class BufferedRequestBodyTest {
     @Test
     void anIdempotentRequestIsRetriedElsewhereWithItsBody() throws Exception {
         Backends.Echo live = backends.start("live");
-        Backends.Echo dead = backends.start("dead");
-        dead.kill();
-        IngressServer proxy = proxyTo(dead.port(), live.port());
+        IngressServer proxy = proxyTo(backends.deadPort(), live.port());
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
             for (int i = 0; i < 4; i++) {  // round robin: every other try starts at the dead endpoint

@@ -472,11 +472,10 @@ class HttpsEndToEndTest {
     void http2RequestsAreRetriedAndGetTheProxysOwnErrors() throws Exception {
         Backends.Echo live = backends.start("live");
         Backends.Echo slow = backends.start("slow");
-        Backends.Echo dead = backends.start("dead");
-        dead.kill();
+        int dead = backends.deadPort();
         TestRoutes routes = TestRoutes.create()
-                .route("retry.test", "/", "retry", dead.port(), live.port())
-                .route("dead.test", "/", "dead", dead.port())
+                .route("retry.test", "/", "retry", dead, live.port())
+                .route("dead.test", "/", "dead", dead)
                 .route("slow.test", "/", "slow", slow.port());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router())
                 .httpsBindAddress("127.0.0.1").httpsPort(0).readTimeout(Duration.ofMillis(300)));

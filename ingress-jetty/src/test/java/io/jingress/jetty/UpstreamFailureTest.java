@@ -48,13 +48,6 @@ class UpstreamFailureTest {
                 .send();
     }
 
-    /** A port where nothing listens: a backend that was started and killed. */
-    private int deadPort() {
-        Backends.Echo dead = backends.start("dead");
-        dead.kill();
-        return dead.port();
-    }
-
     private static List<Endpoint> endpointsOf(TestRoutes routes) {
         Route route = (Route) routes.router().current().match("app.test", "/");
         return route.backend().endpoints();
@@ -62,7 +55,7 @@ class UpstreamFailureTest {
 
     @Test
     void unreachableEndpointGets502WithAPlainBody() throws Exception {
-        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", deadPort());
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", backends.deadPort());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
 
         ContentResponse response = send(proxy, HttpMethod.GET, "/");
@@ -144,7 +137,7 @@ class UpstreamFailureTest {
     @Test
     void refusedConnectionIsRetriedOnAnotherEndpoint() throws Exception {
         Backends.Echo live = backends.start("live");
-        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", deadPort(), live.port());
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", backends.deadPort(), live.port());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
 
         for (int i = 0; i < 10; i++) {
@@ -160,7 +153,7 @@ class UpstreamFailureTest {
     @Test
     void postIsNotRetriedOnAnotherEndpoint() throws Exception {
         Backends.Echo live = backends.start("live");
-        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", deadPort(), live.port());
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", backends.deadPort(), live.port());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
 
         Map<Integer, Integer> statuses = new HashMap<>();

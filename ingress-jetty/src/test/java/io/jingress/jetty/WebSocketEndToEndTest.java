@@ -95,9 +95,7 @@ class WebSocketEndToEndTest {
 
     @Test
     void upgradeToAnUnreachableEndpointGets502() throws Exception {
-        Backends.Echo dead = backends.start("dead");
-        dead.kill();
-        TestRoutes routes = TestRoutes.create().route("chat.test", "/", "chat", dead.port());
+        TestRoutes routes = TestRoutes.create().route("chat.test", "/", "chat", backends.deadPort());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
 
         String response = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: chat.test\r\n"

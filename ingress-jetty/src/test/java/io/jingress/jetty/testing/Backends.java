@@ -69,6 +69,13 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
         return echo;
     }
 
+    /** A port where nothing listens: a backend that was started and killed. */
+    public int deadPort() {
+        Echo dead = start("dead");
+        dead.kill();
+        return dead.port();
+    }
+
     /** Starts a raw backend answering every request with {@code response} (CRLF line ends) and closing. */
     public synchronized Raw startRaw(String response) {
         Raw raw = new Raw(response);
