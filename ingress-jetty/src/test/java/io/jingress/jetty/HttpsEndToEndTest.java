@@ -93,6 +93,15 @@ class HttpsEndToEndTest {
                 .generateCertificate(new ByteArrayInputStream(secret.certificateChainPem().getBytes(StandardCharsets.US_ASCII)));
     }
 
+    /** The echo backend of {@link #httpsProxyToEcho}. */
+    private Backends.Echo echo;
+
+    /** An HTTPS proxy that sends every host and path to {@link #echo}, a new echo backend "app". */
+    private IngressServer httpsProxyToEcho() {
+        echo = backends.start("app");
+        return httpsProxy(TestRoutes.create().route(null, "/", "app", echo.port()));
+    }
+
     private IngressServer httpsProxy(TestRoutes routes) {
         return proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
     }
@@ -207,25 +216,21 @@ class HttpsEndToEndTest {
 
     @Test
     void http2ClientIsServedOverAlpn() throws Exception {
-        Backends.Echo app = backends.start("app");
-        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
-        IngressServer proxy = httpsProxy(routes);
+        IngressServer proxy = httpsProxyToEcho();
         HttpClient http2 = http2Client();
         ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/h2?x=1")
                 .timeout(10, TimeUnit.SECONDS).send();
 
         assertEquals(200, response.getStatus());
         assertEquals(HttpVersion.HTTP_2, response.getVersion());
-        assertEquals("/h2?x=1", app.lastRequest().pathQuery());
-        assertEquals("127.0.0.1:" + proxy.httpsPort(), app.lastRequest().header("Host"), "the :authority becomes Host");
-        assertTrue(app.lastRequest().header("X-Request-ID").matches("[0-9a-f]{32}"));
+        assertEquals("/h2?x=1", echo.lastRequest().pathQuery());
+        assertEquals("127.0.0.1:" + proxy.httpsPort(), echo.lastRequest().header("Host"), "the :authority becomes Host");
+        assertTrue(echo.lastRequest().header("X-Request-ID").matches("[0-9a-f]{32}"));
     }
 
     @Test
     void http2UploadReachesAnHttp11BackendIntact() throws Exception {
-        Backends.Echo app = backends.start("app");
-        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
-        IngressServer proxy = httpsProxy(routes);
+        IngressServer proxy = httpsProxyToEcho();
         byte[] body = new byte[3 * 1024 * 1024];
         new Random(5).nextBytes(body);
         HttpClient http2 = http2Client();
@@ -242,9 +247,7 @@ class HttpsEndToEndTest {
 
     @Test
     void anHttp2BodyWithoutContentLengthReachesTheEndpointEvenAfterOtherRequestsOnTheConnection() throws Exception {
-        Backends.Echo app = backends.start("app");
-        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
-        IngressServer proxy = httpsProxy(routes);
+        IngressServer proxy = httpsProxyToEcho();
         HttpClient http2 = http2Client();
         String base = "https://127.0.0.1:" + proxy.httpsPort();
         assertEquals(200, http2.newRequest(base + "/first").timeout(10, TimeUnit.SECONDS).send().getStatus());
@@ -259,20 +262,18 @@ class HttpsEndToEndTest {
         streamed.close();
         ContentResponse post = response.get(10, TimeUnit.SECONDS);
         assertEquals(200, post.getStatus());
-        assertEquals("18", post.getHeaders().get("X-Echo-Body-Length"), app.lastRequest().headers().toString());
+        assertEquals("18", post.getHeaders().get("X-Echo-Body-Length"), echo.lastRequest().headers().toString());
 
         // a POST whose stream ends with its headers has no body, and gets none upstream
         ContentResponse empty = http2.newRequest(base + "/empty").method("POST").timeout(10, TimeUnit.SECONDS).send();
         assertEquals(200, empty.getStatus());
         assertEquals("0", empty.getHeaders().get("X-Echo-Body-Length"));
-        assertNull(app.lastRequest().header("Transfer-Encoding"), app.lastRequest().headers().toString());
+        assertNull(echo.lastRequest().header("Transfer-Encoding"), echo.lastRequest().headers().toString());
     }
 
     @Test
     void concurrentHttp2StreamsOnOneConnectionEachGetTheirOwnAnswer() throws Exception {
-        Backends.Echo app = backends.start("app");
-        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
-        IngressServer proxy = httpsProxy(routes);
+        IngressServer proxy = httpsProxyToEcho();
         HttpClient http2 = http2Client();
         Random random = new Random(11);
         // bodies with a Content-Length up to 16 KB and none at all: the proxy reads them whole and
@@ -299,15 +300,13 @@ class HttpsEndToEndTest {
             assertEquals("/stream/" + i + "?n=" + i, answer.getHeaders().get("X-Echo-Path-Query"));
             assertArrayEquals(bodies.get(i), answer.getContent(), "the body of stream " + i);
         }
-        assertEquals(61, app.requests());
+        assertEquals(61, echo.requests());
         assertEquals(1, proxy.openConnections(), "all streams on one connection");
     }
 
     @Test
     void anHttp2RequestsCookieCrumbsReachAnHttp11EndpointAsOneHeader() throws Exception {
-        Backends.Echo app = backends.start("app");
-        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
-        IngressServer proxy = httpsProxy(routes);
+        IngressServer proxy = httpsProxyToEcho();
         HttpClient http2 = http2Client();
         // HTTP/2 lets a client split its cookies into several fields; HTTP/1.1 allows one
         // (RFC 9113 section 8.2.3)
@@ -316,7 +315,7 @@ class HttpsEndToEndTest {
                 .timeout(10, TimeUnit.SECONDS).send();
 
         assertEquals(200, response.getStatus());
-        assertEquals(List.of("a=1; b=2"), app.lastRequest().headers().getValuesList("Cookie"));
+        assertEquals(List.of("a=1; b=2"), echo.lastRequest().headers().getValuesList("Cookie"));
     }
 
     @Test
@@ -341,9 +340,7 @@ class HttpsEndToEndTest {
 
     @Test
     void anHttp2HeadGetsTheHeadersAndNoBody() throws Exception {
-        Backends.Echo app = backends.start("app");
-        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
-        IngressServer proxy = httpsProxy(routes);
+        IngressServer proxy = httpsProxyToEcho();
         HttpClient http2 = http2Client();
         ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/head")
                 .method("HEAD").timeout(10, TimeUnit.SECONDS).send();
@@ -504,9 +501,7 @@ class HttpsEndToEndTest {
 
     @Test
     void anAnswerBeforeTheEndOfAnHttp2UploadReachesTheClientAndTheConnectionGoesOn() throws Exception {
-        Backends.Echo app = backends.start("app");
-        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
-        IngressServer proxy = httpsProxy(routes);
+        IngressServer proxy = httpsProxyToEcho();
         HttpClient http2 = http2Client();
         String base = "https://127.0.0.1:" + proxy.httpsPort();
         AsyncRequestContent upload = new AsyncRequestContent();
@@ -527,9 +522,7 @@ class HttpsEndToEndTest {
 
     @Test
     void largeHttp2DownloadsOnConcurrentStreamsArriveIntact() throws Exception {
-        Backends.Echo app = backends.start("app");
-        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
-        IngressServer proxy = httpsProxy(routes);
+        IngressServer proxy = httpsProxyToEcho();
         HttpClient http2 = http2Client();
         // more than HTTP/2's flow-control windows: the relay must wait for the client's window updates
         long length = 8L * 1024 * 1024;
