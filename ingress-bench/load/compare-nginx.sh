@@ -279,14 +279,15 @@ run_wrk() {
   per_request=$(per_request "$total" "$before" "$after")
   echo "$name $rps $(to_ms "$p50") $(to_ms "$p99") $(( ${errors:-0} + ${non2xx:-0} )) $per_request" >> "$work/results"
 }
+# h2load's connections, streams, threads and host, for the warm-up and the rounds alike
+h2load_load=(-c "$connections" -m "$streams" -t "$threads" -H ":authority: $host")
 # run_h2load NAME PORT SECONDS PID...: as run_wrk, with h2load over HTTP/2; p50 and p99 from the
 # per-request log (its third column: the request's time in microseconds).
 run_h2load() {
   local name=$1 port=$2 seconds=$3; shift 3
   local out before after
   before=$(counters "$@")
-  out=$(h2load -D "$seconds" -c "$connections" -m "$streams" -t "$threads" -H ":authority: $host" \
-    --log-file "$work/h2load.log" "$(url_of "$port")")
+  out=$(h2load -D "$seconds" "${h2load_load[@]}" --log-file "$work/h2load.log" "$(url_of "$port")")
   after=$(counters "$@")
   local rps p50 p99 errors total per_request
   rps=$(awk '/^finished in/ {print $4}' <<<"$out")
@@ -318,8 +319,7 @@ proxy_workers=$(pgrep -P "$(cat "$work/proxy.pid")" | tr '\n' ' ')
 echo "warm-up: ${warmup}s each"
 for port in $backend_port $nginx_port $jingress_port; do
   if [ -n "$h2" ] && [ "$port" != "$backend_port" ]; then
-    h2load -D "$warmup" -c "$connections" -m "$streams" -t "$threads" -H ":authority: $host" "$(url_of "$port")" \
-      > /dev/null
+    h2load -D "$warmup" "${h2load_load[@]}" "$(url_of "$port")" > /dev/null
   else
     wrk -t"$threads" -c"$connections" -d"$warmup"s "${wrk_script[@]}" -H "Host: $host" "$(url_of "$port")" \
       > /dev/null
