@@ -129,6 +129,8 @@ class ConnectionCountingTest {
                 exchange(idle, "/");
                 awaitEquals(2, metrics::activeConnections);
                 assertEquals(0, metrics.readingConnections());
+                // the handler ends its request just after the client has read the response
+                awaitEquals(0, metrics::writingConnections);
 
                 write(slow, "GET / HTTP/1.1\r\nHo");
                 awaitEquals(1, metrics::readingConnections);
