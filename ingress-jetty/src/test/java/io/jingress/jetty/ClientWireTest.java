@@ -297,6 +297,24 @@ class ClientWireTest extends ClientWireFixture {
         assertEquals("/case", app.lastRequest().pathQuery());
     }
 
+    // An endpoint that answers an upload before reading it (a 413) ends the exchange: the client
+    // gets the answer and the connection is closed, as the rest of the body is not read; it used
+    // to be forwarded to the endpoint for as long as the client kept sending.
+    @Test
+    void anAnswerBeforeTheEndOfAChunkedUploadReachesTheClientAndEndsTheConnection() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            client.send("POST /refuse HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\n4000\r\n"
+                    + "x".repeat(0x4000) + "\r\n");
+            Response response = client.read();
+            assertEquals(413, response.status(), response.toString());
+            assertEquals("too large", response.bodyText());
+            client.assertClosedByServer();
+        }
+    }
+
     // A client that shuts down its sending side after the request (as "nc -N" or a one-shot script
     // does) still gets the answer.
     @Test

@@ -21,6 +21,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -447,6 +448,59 @@ class HttpsEndToEndTest {
         // may have gone); the stream's end is noticed, so the proxy stops without waiting on it
         h2.stopBoth();
         assertTrue(app.requests() <= (declared <= 16 * 1024 ? 0 : 1), app.requests() + " requests upstream");
+    }
+
+    @Test
+    void anAnswerBeforeTheEndOfAnHttp2UploadEndsTheStreamWithoutWaitingForTheRestOfTheBody() throws Exception {
+        Backends.Echo app = backends.start("app");
+        RawHttp2 h2 = rawHttp2(TestRoutes.create().route(null, "/", "app", app.port()));
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        Stream.Listener listener = new Stream.Listener() {
+            @Override
+            public void onHeaders(Stream stream, HeadersFrame frame) {
+                events.add("status " + ((MetaData.Response) frame.getMetaData()).getStatus());
+                stream.demand();
+            }
+
+            @Override
+            public void onDataAvailable(Stream stream) {
+                Stream.Data data = stream.readData();
+                if (data != null) {
+                    events.add(StandardCharsets.US_ASCII.decode(data.frame().getByteBuffer()) + (data.frame().isEndStream() ? " END" : ""));
+                    data.release();
+                    if (data.frame().isEndStream()) {
+                        return;
+                    }
+                }
+                stream.demand();
+            }
+
+            @Override
+            public void onClosed(Stream stream) {
+                closed.complete(null);
+            }
+        };
+        // an upload of unknown length (it streams upstream); the endpoint refuses it after its head
+        MetaData.Request head = new MetaData.Request("POST", HttpURI.from("https://127.0.0.1:" + h2.proxy().httpsPort() + "/refuse"),
+                HttpVersion.HTTP_2, HttpFields.EMPTY, -1);
+        Stream stream = h2.session().newStream(new HeadersFrame(head, null, false), listener).get(10, TimeUnit.SECONDS);
+        // not waited for: once the answer has ended the stream, the DATA not yet sent are dropped
+        stream.data(new DataFrame(stream.getId(), ByteBuffer.wrap(new byte[16 * 1024]), false));
+
+        // the client never ends its body: the answer ends the exchange all the same (it used to
+        // keep the stream, and the endpoint's connection, open for the rest of the body)
+        closed.get(10, TimeUnit.SECONDS);
+        assertEquals("status 413", events.get(0), events.toString());
+        assertEquals("too large", String.join("", events.subList(1, events.size())).replace(" END", ""), events.toString());
+        assertTrue(events.get(events.size() - 1).endsWith(" END"), "the answer ends before the stream: " + events);
+        // the connection goes on
+        CompletableFuture<String> next = new CompletableFuture<>();
+        h2.session().newStream(new HeadersFrame(new MetaData.Request("GET",
+                HttpURI.from("https://127.0.0.1:" + h2.proxy().httpsPort() + "/next"), HttpVersion.HTTP_2, HttpFields.EMPTY),
+                null, true), outcome(next));
+        assertEquals("status 200", next.get(10, TimeUnit.SECONDS));
+        h2.stopBoth();
     }
 
     @Test

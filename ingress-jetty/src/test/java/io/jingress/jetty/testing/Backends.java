@@ -229,9 +229,13 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 requests.incrementAndGet();
                 if (request.getHttpURI().getPath().startsWith("/refuse")) {
-                    // answered before the body is read, as a server refusing an upload does
+                    // answered before the body is read, as a server refusing an upload does; then
+                    // the body is read and dropped until it ends or the peer closes, as a server
+                    // that closes only after a lingering read does: closing with bytes unread
+                    // would send a TCP reset, which can destroy the answer before the peer reads it
                     response.setStatus(HttpStatus.PAYLOAD_TOO_LARGE_413);
-                    response.write(true, ByteBuffer.wrap("too large".getBytes(StandardCharsets.US_ASCII)), callback);
+                    response.write(true, ByteBuffer.wrap("too large".getBytes(StandardCharsets.US_ASCII)),
+                            Callback.from(() -> Content.Source.consumeAll(request, callback), callback::failed));
                     return true;
                 }
                 String pathQuery = request.getHttpURI().getPathQuery();

@@ -46,6 +46,17 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     boolean logged;
     /** Set once the first chunk of the client's body was handed upstream: from then on, no retry. */
     boolean bodyConsumed;
+    /**
+     * Set once the last chunk of the client's body was handed upstream (streamed bodies, see
+     * RoutingProxy). Written by the thread that sends upstream, read by the one that receives.
+     */
+    volatile boolean bodyEnded;
+    /**
+     * Set once the upstream's whole answer has arrived: the rest of the client's body, if any, is
+     * not sent, and the upload's failure then is not the client's (see RoutingProxy). Written on
+     * the upstream connection's thread, read on the one that fails the upload.
+     */
+    volatile boolean answered;
     /** The request's body, read whole before it went upstream (see UpstreamForwarder); null: none. */
     byte[] body;
     /** A chunk read to look at and handed back: {@link #read()} gives it first. */

@@ -505,7 +505,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         @Override
         public Content.Chunk read() {
             exchange.bodyConsumed = true;
-            return super.read();
+            Content.Chunk chunk = super.read();
+            if (chunk != null && chunk.isLast()) {
+                exchange.bodyEnded = true;
+            }
+            return chunk;
         }
 
         @Override
@@ -516,22 +520,43 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
         @Override
         public void fail(Throwable failure) {
-            // An untouched body stays readable for a retry on another endpoint.
-            if (exchange.bodyConsumed) {
-                super.fail(failure);
+            fail(failure, true);
+        }
+
+        @Override
+        public void fail(Throwable failure, boolean last) {
+            // An untouched body stays readable for a retry on another endpoint. Once the upstream
+            // has answered, the upload's end is not the client's failure: failing the client's
+            // request would reset its stream and lose the answer.
+            if (exchange.bodyConsumed && !exchange.answered) {
+                super.fail(failure, last);
             }
+        }
+    }
+
+    /**
+     * Why the rest of a request's body was not sent: the upstream had answered already. One shared
+     * instance: no stack trace, no suppressed exceptions, so nothing in it changes.
+     */
+    private static final class EarlyAnswer extends Exception {
+        static final EarlyAnswer INSTANCE = new EarlyAnswer();
+
+        private EarlyAnswer() {
+            super("the endpoint answered before the request's body ended", null, false, false);
         }
     }
 
     /** Copies the upstream response to the client. */
     private final class UpstreamResponseListener extends ProxyResponseListener {
         private final Exchange exchange;
+        private final org.eclipse.jetty.client.Request proxyToServerRequest;
         private final Response proxyToClientResponse;
 
         UpstreamResponseListener(Exchange exchange, org.eclipse.jetty.client.Request proxyToServerRequest,
                 Response proxyToClientResponse, Callback proxyToClientCallback) {
             super(exchange, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
             this.exchange = exchange;
+            this.proxyToServerRequest = proxyToServerRequest;
             this.proxyToClientResponse = proxyToClientResponse;
         }
 
@@ -544,11 +569,33 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             }
         }
 
+        /**
+         * The upstream's answer is whole. An endpoint may answer before the request's body has
+         * ended (a 413 for an upload, an early redirect): then, as nginx does, the rest of the body
+         * is not sent upstream (that connection closes, as it cannot carry another request) and the
+         * answer is the exchange's outcome. The client's unread body is Jetty's to discard: over
+         * HTTP/1.1 it reads or closes, over HTTP/2 it resets the stream once the response is
+         * complete (RFC 9113 section 8.1; Jetty says CANCEL where the RFC suggests NO_ERROR).
+         */
+        @Override
+        public void onSuccess(org.eclipse.jetty.client.Response serverToProxyResponse) {
+            exchange.answered = true;
+            super.onSuccess(serverToProxyResponse);
+            // Only a body still coming from the client: a request whose last bytes are being
+            // written may not be marked complete yet, and aborting it would close a connection
+            // that can carry the next request.
+            if (exchange.bodyConsumed && !exchange.bodyEnded) {
+                proxyToServerRequest.abort(EarlyAnswer.INSTANCE);
+            }
+        }
+
         @Override
         public void onComplete(org.eclipse.jetty.client.Result result) {
-            if (result.isSucceeded()) {
-                // The upstream's part is over; the last write to the client may still be pending.
+            if (result.getResponseFailure() == null && result.getResponse() != null && exchange.answered) {
+                // The upstream's part is over, even if the upload was cut short after its answer;
+                // the last write to the client may still be pending.
                 endUpstream(exchange, true);
+                result = new org.eclipse.jetty.client.Result(result.getRequest(), result.getResponse());
             }
             super.onComplete(result);
         }
