@@ -26,6 +26,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
@@ -571,11 +572,16 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
         /**
          * The upstream's answer is whole. An endpoint may answer before the request's body has
-         * ended (a 413 for an upload, an early redirect): then, as nginx does, the rest of the body
-         * is not sent upstream (that connection closes, as it cannot carry another request) and the
-         * answer is the exchange's outcome. The client's unread body is Jetty's to discard: over
-         * HTTP/1.1 it reads or closes, over HTTP/2 it resets the stream once the response is
-         * complete (RFC 9113 section 8.1; Jetty says CANCEL where the RFC suggests NO_ERROR).
+         * ended (a 413 for an upload, an early redirect); the answer is then the exchange's
+         * outcome, even if the upload fails after it.
+         *
+         * <p>Over HTTP/2 the rest of the body is not sent upstream either (that connection closes,
+         * as it cannot carry another request): Jetty resets the client's stream once the response
+         * is complete, which tells the client to stop (RFC 9113 section 8.1; Jetty says CANCEL where
+         * the RFC suggests NO_ERROR). Over HTTP/1.x the body goes on to the endpoint until it ends:
+         * the only way to stop an HTTP/1 client is to close its connection, and a client that
+         * writes its whole body before it reads (most libraries) then fails on a broken pipe and
+         * never reads the answer. (nginx reads and drops the rest instead; not done here.)
          */
         @Override
         public void onSuccess(org.eclipse.jetty.client.Response serverToProxyResponse) {
@@ -584,7 +590,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             // Only a body still coming from the client: a request whose last bytes are being
             // written may not be marked complete yet, and aborting it would close a connection
             // that can carry the next request.
-            if (exchange.bodyConsumed && !exchange.bodyEnded) {
+            if (exchange.bodyConsumed && !exchange.bodyEnded
+                    && exchange.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_2) {
                 proxyToServerRequest.abort(EarlyAnswer.INSTANCE);
             }
         }
