@@ -63,7 +63,9 @@ public class MatchBenchmark {
         if (hits < REQUESTS / 2) {
             throw new IllegalStateException("request mix has too few hits: " + hits + " of " + REQUESTS);
         }
-        freshRequestStrings();
+        String[][] fresh = freshRequestStrings(hosts, paths);
+        hosts = fresh[0];
+        paths = fresh[1];
     }
 
     /**
@@ -71,23 +73,22 @@ public class MatchBenchmark {
      * path next to each other in the thread's allocation buffer. The generated ones were made
      * among the Ingresses, so at 100,000 rules they lie scattered over tens of MB of heap and
      * reading them cost more than the match. Copied last, they lie as a server's do; the same
-     * characters, so the requests are unchanged.
+     * characters, so the requests are unchanged. Returns the hosts' copies, then the paths'.
      */
-    private void freshRequestStrings() {
-        char[][] hostChars = new char[REQUESTS][];
-        char[][] pathChars = new char[REQUESTS][];
-        for (int i = 0; i < REQUESTS; i++) {
+    static String[][] freshRequestStrings(String[] hosts, String[] paths) {
+        char[][] hostChars = new char[hosts.length][];
+        char[][] pathChars = new char[paths.length][];
+        for (int i = 0; i < hosts.length; i++) {
             hostChars[i] = hosts[i].toCharArray();
             pathChars[i] = paths[i].toCharArray();
         }
-        String[] freshHosts = new String[REQUESTS];
-        String[] freshPaths = new String[REQUESTS];
-        for (int i = 0; i < REQUESTS; i++) {
+        String[] freshHosts = new String[hosts.length];
+        String[] freshPaths = new String[paths.length];
+        for (int i = 0; i < hosts.length; i++) {
             freshHosts[i] = new String(hostChars[i]);
             freshPaths[i] = new String(pathChars[i]);
         }
-        hosts = freshHosts;
-        paths = freshPaths;
+        return new String[][] {freshHosts, freshPaths};
     }
 
     /** Checks that both routers give the same answer to every request; returns the number of hits. */

@@ -65,17 +65,9 @@ public class MatchFloorBenchmark {
         for (int i = 0; i < data.length; i++) {
             data[i] = random.nextInt(8);
         }
-        requestHosts = fresh(set.requestHosts());
-        requestPaths = fresh(set.requestPaths());
-    }
-
-    // as MatchBenchmark: strings allocated last, as a proxy's freshly parsed ones lie
-    private static String[] fresh(String[] strings) {
-        String[] copies = new String[strings.length];
-        for (int i = 0; i < strings.length; i++) {
-            copies[i] = new String(strings[i].toCharArray());
-        }
-        return copies;
+        String[][] fresh = MatchBenchmark.freshRequestStrings(set.requestHosts(), set.requestPaths());
+        requestHosts = fresh[0];
+        requestPaths = fresh[1];
     }
 
     private static int hash(String s) {
