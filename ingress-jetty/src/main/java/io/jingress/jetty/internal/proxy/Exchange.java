@@ -52,9 +52,9 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
      */
     volatile boolean bodyEnded;
     /**
-     * Set once the upstream's whole answer has arrived: the rest of the client's body, if any, is
-     * not sent, and the upload's failure then is not the client's (see RoutingProxy). Written on
-     * the upstream connection's thread, read on the one that fails the upload.
+     * Set once the upstream's whole answer has arrived: an upload failing after it is not the
+     * client's failure, and over HTTP/2 the rest of the body is not sent (see RoutingProxy).
+     * Written on the upstream connection's thread, read on the one that fails the upload.
      */
     volatile boolean answered;
     /** The request's body, read whole before it went upstream (see UpstreamForwarder); null: none. */
