@@ -2,6 +2,7 @@ package io.jingress.jetty;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,16 +23,20 @@ import io.jingress.jetty.internal.proxy.RequiredProxyProtocol;
 import io.jingress.jetty.internal.proxy.ResumingExecutor;
 import io.jingress.jetty.internal.tls.TlsCertificates;
 
+import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,8 +179,21 @@ public final class IngressServer implements AutoCloseable {
         server.addConnector(connector);
     }
 
+    /**
+     * Jetty's own error answers (a request it refuses before the handler sees it) in plain text,
+     * as the proxy's own are, whatever the client accepts: Jetty would pick HTML for a browser
+     * or for curl's {@code Accept: *}{@code /*}.
+     */
     private static ErrorHandler plainErrors() {
-        ErrorHandler errors = new ErrorHandler();
+        ErrorHandler errors = new ErrorHandler() {
+            @Override
+            protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
+                    String contentType, List<Charset> charsets, int code, String message, Throwable cause)
+                    throws IOException {
+                return super.generateAcceptableResponse(request, response, callback, MimeTypes.Type.TEXT_PLAIN.asString(),
+                        charsets, code, message, cause);
+            }
+        };
         errors.setShowStacks(false);
         errors.setShowCauses(false);
         errors.setDefaultResponseMimeType("text/plain");

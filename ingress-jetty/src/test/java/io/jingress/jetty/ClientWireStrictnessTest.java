@@ -70,6 +70,23 @@ class ClientWireStrictnessTest extends ClientWireFixture {
                 + "Transfer-Encoding: chunked\r\nContent-Length: " + body.length() + "\r\n\r\n" + body, 400);
     }
 
+    // A request Jetty refuses itself gets a plain-text answer, as the proxy's own errors are,
+    // whatever the client accepts (a browser or curl asks for HTML or anything)
+    @Test
+    void anAbsoluteFormTargetWhoseAuthorityIsNotTheHostIsRefusedInPlainText() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            Response response = client.exchange("GET http://" + HOST + "/ HTTP/1.1\r\nHost: other.test\r\n"
+                    + "Accept: text/html,*/*\r\nConnection: close\r\n\r\n");
+            assertEquals(400, response.status(), response.toString());
+            assertTrue(response.header("Content-Type").startsWith("text/plain"), response.toString());
+            assertTrue(response.bodyText().contains("Authority!=Host"), response.bodyText());
+        }
+        assertEquals(0, app.requests());
+    }
+
     // 6
     @Test
     void twoDifferentContentLengthsAreRejected() throws Exception {
