@@ -19,13 +19,11 @@ final class Latin1 {
         return (key.length() + 7) >>> 3;
     }
 
-    /** The chars of a segment of at most 8, a byte each, the last in the low byte, as a match reads them. */
+    /** The chars of a segment of at most 8, a byte each, the first in the low byte, as a match reads them. */
     static long word(String segment, String what) {
-        long word = 0;
-        for (int i = 0; i < segment.length(); i++) {
-            word = (word << 8) | check(segment, i, what);
-        }
-        return word;
+        long[] word = new long[1];
+        pack(segment, word, 0, what);
+        return word[0];
     }
 
     private static char check(String key, int i, String what) {

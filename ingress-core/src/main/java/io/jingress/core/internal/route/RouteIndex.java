@@ -23,13 +23,17 @@ import java.util.function.IntFunction;
  * node table capacity; 0 for an empty slot. The rules without host have the slot after the last.
  * The key is the {@link #keyLongs} longs before the node table, Latin-1, 8 chars to a long, the
  * first in the low byte. A node slot is two longs: a segment of up to 8 chars, a byte each, the
- * last in the low byte (for a longer one the hash of its whole prefix path in the low 32 bits,
+ * first in the low byte (for a longer one the hash of the segment in the low 32 bits,
  * where its bytes are in the high 32); and its meta: its parent's slot + 1 (0: the root), its
  * segment's length, whether it has a Prefix value, an Exact value, children, and its only child in
  * the next slot, and its first value's place after the host's first value. Meta 0 is an empty
  * slot. A node whose only child is in the next slot keeps a path's chain of single segments
  * ("/api/v1/users") in adjacent slots, so a walk down it reads one or two cache lines, not one
  * per segment; its child is looked up in that slot alone.
+ *
+ * <p>A request's host and path are read from a copy of their bytes 8 at a time ({@link Swar}):
+ * hashed, folded to lower case, compared with a key and split at {@code '/'} a word at a time. A
+ * probe starts where the hash of the host, or of the whole prefix path, says.
  *
  * @param <V> the value type (a route)
  */
@@ -80,18 +84,17 @@ public final class RouteIndex<V> {
      */
     public int host(String name, int end) {
         if (end > 0) {
-            // one pass hashes both the host and the wildcard's key (the host minus its first label)
-            long hashes = HostHash.hashSuffixes(name, end);
-            int slot = find(name, 0, end, (int) hashes, 0);
-            if (slot >= 0) {
-                return slot;
-            }
-            int dot = name.indexOf('.');
-            if (dot > 0 && dot < end - 1) {
-                slot = find(name, dot + 1, end, (int) (hashes >>> 32), 1);
-                if (slot >= 0) {
-                    return slot;
+            byte[] bytes = Swar.copy(name, end);
+            int slot = find(bytes, 0, end, 0);
+            if (slot < 0) {
+                int dot = name.indexOf('.');
+                if (dot > 0 && dot < end - 1) {
+                    slot = find(bytes, dot + 1, end, 1);
                 }
+            }
+            // a char outside Latin-1 was copied as its low byte: such a name is no key's
+            if (slot >= 0 && Swar.latin1End(name, end) == end) {
+                return slot;
             }
         }
         return anyHost;
@@ -104,15 +107,15 @@ public final class RouteIndex<V> {
 
     // A wildcard key's hash is seeded, so "*.example.com" and "example.com" sit in different slots
     // and the slot's wildcard bit tells them apart when the names are the same.
-    private int find(String text, int from, int to, int hash, int wildcard) {
+    private int find(byte[] bytes, int from, int to, int wildcard) {
         long[] h = hosts;
-        int mixed = HostHash.mix(hash ^ (wildcard * WILDCARD_SEED));
+        int mixed = (int) (Swar.hostHash(bytes, from, to, wildcard * WILDCARD_SEED) >>> 32);
         int slot = mixed & hostMask;
         long info;
         while ((info = h[2 * slot + 1]) != 0) {
             long where = h[2 * slot];
             if ((int) (where >>> 32) == mixed && ((info >>> KEY_SHIFT) & 0x1FF) == (((to - from) << 1) | wildcard)
-                    && keyEquals((int) where - keyLongs(to - from), text, from, to)) {
+                    && keyEquals((int) where - keyLongs(to - from), bytes, from, to)) {
                 return slot;
             }
             slot = (slot + 1) & hostMask;
@@ -120,27 +123,16 @@ public final class RouteIndex<V> {
         return -1;
     }
 
-    private boolean keyEquals(int at, String text, int from, int to) {
+    // the key's bytes are lower case: a control char or a byte above 0x7F equals none of them
+    private boolean keyEquals(int at, byte[] bytes, int from, int to) {
         long[] d = data;
-        long word = 0;
-        int outside = 0;  // its sign bit: a char below 0x20 or above 0xFF
-        int shift = 0;
-        for (int i = from; i < to; i++) {
-            int c = text.charAt(i);
-            outside |= (c - 0x20) | (0xFF - c);
-            word |= (long) HostHash.fold(c) << shift;
-            shift += 8;
-            if (shift == 64) {
-                if (word != d[at++]) {
-                    return false;
-                }
-                word = 0;
-                shift = 0;
+        for (int i = from; i < to; i += 8, at++) {
+            long word = Swar.lower(Swar.read(bytes, i)) & Swar.mask(to - i);
+            if (word != d[at]) {
+                return false;
             }
         }
-        // a char above 0xFF would spill into its neighbour's byte, a control char would fold onto a
-        // digit, '-' or '.'; no key has either
-        return outside >= 0 && (shift == 0 || word == d[at]);
+        return true;
     }
 
     /**
@@ -178,78 +170,79 @@ public final class RouteIndex<V> {
         int capacity = (int) info & ((1 << CAPACITY_BITS) - 1);
         int base = (int) (info >>> 32);
         int best = (info & ROOT_PREFIX) != 0 ? base : -1;  // the value of the longest Prefix so far
-        int parent = 0;                            // the slot + 1 of path[0, segment - 1)'s node
-        boolean children = true;                   // whether that node has any
-        boolean next = false;                      // whether its only child is in the next slot
         int n = path.length();
-        int segment = 1;                           // where the current segment starts
-        long word = 0;                             // its last 8 chars, a byte each
-        int wide = 0;                              // its chars or-ed: above 0xFF, word is not the segment
-        int h = 0;                                 // the hash of path[0, i)
-        for (int i = 0; i < n; i++) {
-            char c = path.charAt(i);
-            if (c == '/') {
-                if (i > segment) {
-                    // past a leaf no probe is needed: a prefix hit ("/api" for "/api/users/7") ends there
-                    int slot = children ? find(d, table, capacity, parent, next, h, word, wide, path, segment, i) : -1;
-                    if (slot < 0) {
-                        return best;
-                    }
-                    long meta = d[table + 2 * slot + 1];
-                    if ((meta & PREFIX) != 0) {
-                        best = base + (int) (meta >>> VALUE_SHIFT);
-                    }
-                    parent = slot + 1;
-                    children = (meta & CHILDREN) != 0;
-                    next = (meta & NEXT) != 0;
-                }
-                segment = i + 1;
-                word = 0;
-                wide = 0;
-            } else {
-                word = (word << 8) | c;
-                wide |= c;
-            }
-            h = HostHash.step(h, c);
+        if (n == 0) {
+            return best;
         }
-        // the last segment, or after a trailing slash the empty one that holds the Exact path "/a/"
-        if (n >= segment && children) {
-            int slot = find(d, table, capacity, parent, next, h, word, wide, path, segment, n);
-            if (slot >= 0) {
-                long meta = d[table + 2 * slot + 1];
-                int value = base + (int) (meta >>> VALUE_SHIFT);
-                if ((meta & PREFIX) != 0) {
-                    best = value++;
-                }
-                if ((meta & EXACT) != 0) {
-                    best = value;
-                }
+        byte[] bytes = Swar.copy(path, n);              // a '/' at n ends the last segment
+        int latin1 = Swar.latin1End(path, n);          // no node has a segment from there on
+        int parent = 0;                                // the slot + 1 of the node of the path so far
+        boolean children = true;                       // whether that node has any
+        boolean next = false;                          // whether its only child is in the next slot
+        long hash = 0;                                 // the hash of the path so far
+        int from = 1;                                  // where the current segment starts
+        while (children) {
+            long first = Swar.read(bytes, from);
+            int to = from + Swar.slash(first);
+            if (to - from == 8) {
+                to = slash(bytes, to);
             }
+            if (to == from && to < n) {
+                from++;  // "//" in a path that is not normal: the empty segment is no segment
+                continue;
+            }
+            int length = to - from;
+            long segment = length <= 8 ? first & Swar.mask(length) : Swar.segmentHash(bytes, from, to);
+            hash = Swar.step(hash, segment);
+            int slot = to > latin1 ? -1 : find(d, table, capacity, parent, next, hash, segment, bytes, from, to);
+            if (slot < 0) {
+                return best;
+            }
+            long meta = d[table + 2 * slot + 1];
+            int value = base + (int) (meta >>> VALUE_SHIFT);
+            if ((meta & PREFIX) != 0) {
+                best = value++;
+            }
+            if (to == n) {
+                // the last segment, or after a trailing slash the empty one that holds the Exact path "/a/"
+                return (meta & EXACT) != 0 ? value : best;
+            }
+            parent = slot + 1;
+            children = (meta & CHILDREN) != 0;
+            next = (meta & NEXT) != 0;
+            from = to + 1;
         }
+        // past a leaf no probe is needed: a prefix hit ("/api" for "/api/users/7") ends there
         return best;
     }
 
-    // The slot of the node whose segment is path[from, to) (last 8 chars: word) under the node in
-    // slot parent - 1, or -1. The probe starts where the hash of the whole prefix path[0, to) says,
-    // not the parent: the probes of one path depend on the path alone, not on each other, so the
-    // CPU fetches their cache lines at once. A segment of up to 8 chars is compared as one long
-    // without reading its bytes; most are ("api", "v1", "users").
-    private static int find(long[] d, int table, int capacity, int parent, boolean next, int h, long word,
-            int wide, String path, int from, int to) {
+    // the first '/' from at, which is past a segment's first 8 bytes; the copy's sentinel ends the search
+    private static int slash(byte[] bytes, int at) {
+        int found;
+        while ((found = Swar.slash(Swar.read(bytes, at))) == 8) {
+            at += 8;
+        }
+        return at + found;
+    }
+
+    // The slot of the node whose segment is bytes[from, to) (value: its bytes if up to 8, else its
+    // hash) under the node in slot parent - 1, or -1. The probe starts where the hash of the whole
+    // prefix path says, not the parent: the probes of one path depend on the path alone, not on
+    // each other, so the CPU fetches their cache lines at once. A segment of up to 8 chars is
+    // compared as one long; most are ("api", "v1", "users").
+    private static int find(long[] d, int table, int capacity, int parent, boolean next, long hash, long segment,
+            byte[] bytes, int from, int to) {
         int length = to - from;
         boolean inline = length <= 8;
-        if (inline && wide > 0xFF) {
-            return -1;
-        }
         long key = ((long) length << PARENT_BITS) | parent;
         long mask = inline ? -1L : 0xFFFFFFFFL;
-        long expected = inline ? word : h & 0xFFFFFFFFL;
-        int slot = next ? (parent == capacity ? 0 : parent) : slotOf(h, capacity);
+        long expected = segment & mask;
+        int slot = next ? (parent == capacity ? 0 : parent) : slotOf(hash, capacity);
         long meta;
         while ((meta = d[table + 2 * slot + 1]) != 0) {
             long stored = d[table + 2 * slot];
             if ((meta & KEY_MASK) == key && (stored & mask) == expected
-                    && (inline || bytesEqual(d, (int) (stored >>> 32), path, from, to))) {
+                    && (inline || bytesEqual(d, (int) (stored >>> 32), bytes, from, to))) {
                 return slot;
             }
             if (next) {
@@ -262,9 +255,9 @@ public final class RouteIndex<V> {
         return -1;
     }
 
-    private static boolean bytesEqual(long[] d, int at, String path, int from, int to) {
-        for (int i = from, k = 0; i < to; i++, k++) {
-            if (((d[at + (k >>> 3)] >>> ((k & 7) << 3)) & 0xFF) != path.charAt(i)) {
+    private static boolean bytesEqual(long[] d, int at, byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i += 8, at++) {
+            if ((Swar.read(bytes, i) & Swar.mask(to - i)) != d[at]) {
                 return false;
             }
         }
@@ -272,12 +265,11 @@ public final class RouteIndex<V> {
     }
 
     /**
-     * Where the probe for the node of a prefix path ({@code /a/b}, hash {@code prefixHash}) starts:
-     * any capacity, not only powers of two, so a table has no slack to round up to.
+     * Where the probe for the node of a prefix path (hash {@code prefixHash}, {@link Swar#step})
+     * starts: any capacity, not only powers of two, so a table has no slack to round up to.
      */
-    static int slotOf(int prefixHash, int capacity) {
-        int mixed = HostHash.mix(prefixHash);
-        return (int) (((mixed & 0xFFFFFFFFL) * capacity) >>> 32);
+    static int slotOf(long prefixHash, int capacity) {
+        return (int) (((prefixHash >>> 32) * capacity) >>> 32);
     }
 
     /** The longs a key of {@code length} bytes takes, an even number so node slots are 16-byte aligned. */

@@ -41,8 +41,8 @@ final class RouteIndexLayout<V> {
         int capacity = Integer.highestOneBit(Math.max(1, hosts.size() + hosts.size() / 2)) << 1;
         long[] slots = new long[2 * (capacity + 1)];  // the last slot is the rules without host's
         for (Host<V> host : hosts) {
-            int mixed = HostHash.mix(HostHash.hash(host.key, 0, host.key.length())
-                    ^ (host.wildcard * RouteIndex.WILDCARD_SEED));
+            int mixed = (int) (Swar.hostHash(Swar.bytesOf(host.key), 0, host.key.length(),
+                    host.wildcard * RouteIndex.WILDCARD_SEED) >>> 32);
             int slot = mixed & (capacity - 1);
             while (slots[2 * slot + 1] != 0) {
                 slot = (slot + 1) & (capacity - 1);
@@ -75,7 +75,7 @@ final class RouteIndexLayout<V> {
             this.capacity = nodes.size() + nodes.size() / 2 + 1;
             for (int i = 0; i < key.length(); i++) {
                 char c = key.charAt(i);
-                // HostHash.fold is exact on these alone; validated hosts are DNS-1123 names
+                // a request's name is compared in lower case (Swar.lower); validated hosts are DNS-1123 names
                 if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.')) {
                     throw new IllegalArgumentException("host " + describe() + " is not a DNS-1123 name");
                 }
@@ -131,8 +131,8 @@ final class RouteIndexLayout<V> {
             int pool = table + 2 * capacity;
             int count = nodes.size();
             int[] slotOf = new int[count];
-            String[] prefixes = new String[count];
-            int[] hashes = new int[count];
+            long[] segments = new long[count];  // a segment's bytes (up to 8) or its hash
+            long[] hashes = new long[count];    // the hash of the node's prefix path
             int[] childCount = new int[count];
             for (int e = 0; e < count; e++) {
                 PathTrie.Flat<V> node = nodes.get(e);
@@ -140,8 +140,10 @@ final class RouteIndexLayout<V> {
                     childCount[node.parent()]++;
                 }
                 // "/a/b" for a node b under a; "/a/" for the empty child that holds the Exact path "/a/"
-                prefixes[e] = (node.parent() < 0 ? "" : prefixes[node.parent()]) + "/" + node.segment();
-                hashes[e] = HostHash.path(prefixes[e]);
+                String segment = node.segment();
+                segments[e] = segment.length() <= 8 ? Latin1.word(segment, "path segment")
+                        : Swar.segmentHash(Swar.bytesOf(segment), 0, segment.length());
+                hashes[e] = Swar.step(node.parent() < 0 ? 0 : hashes[node.parent()], segments[e]);
             }
             // Hashed nodes first, then each only child in the slot after its parent if that is free
             // (a parent comes before its children, so a chain fills a run of slots), else hashed.
@@ -174,9 +176,9 @@ final class RouteIndexLayout<V> {
                 String segment = node.segment();
                 long word;
                 if (segment.length() <= 8) {
-                    word = Latin1.word(segment, "path segment");
+                    word = segments[e];
                 } else {
-                    word = ((long) pool << 32) | (hashes[e] & 0xFFFFFFFFL);
+                    word = ((long) pool << 32) | (segments[e] & 0xFFFFFFFFL);
                     pool += Latin1.pack(segment, data, pool, "path segment");
                 }
                 int parent = node.parent() < 0 ? 0 : slotOf[node.parent()] + 1;
