@@ -159,8 +159,19 @@ class RouteIndexPathTest {
 
     @Test
     void agreesWithAPlainLongestMatchOnRandomPaths() {
-        String[] words = {"a", "b", "api", "v1", "users", "x"};
-        Random random = new Random(7);
+        agreesWithAPlainLongestMatch(new String[] {"a", "b", "api", "v1", "users", "x"}, 7);
+    }
+
+    @Test
+    void agreesWithAPlainLongestMatchOnSegmentsAroundAWordsEightChars() {
+        // read 8 bytes at a time: segments that end at, just before and just after a word's end,
+        // alike but for their last char
+        agreesWithAPlainLongestMatch(new String[] {"abcdefg", "abcdefgh", "abcdefgi", "abcdefghi", "abcdefghj",
+            "abcdefghijklmnop", "abcdefghijklmnoq", "abcdefghijklmnopq", "b"}, 11);
+    }
+
+    private static void agreesWithAPlainLongestMatch(String[] words, long seed) {
+        Random random = new Random(seed);
         PathTrie<String> builder = new PathTrie<>();
         Map<String, String> exact = new HashMap<>();
         Map<String, String> prefixes = new HashMap<>();
