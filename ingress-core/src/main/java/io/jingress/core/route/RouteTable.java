@@ -35,8 +35,8 @@ import java.util.Objects;
  *
  * <p>{@link #match} takes no lock, allocates nothing and costs time proportional to the length of
  * host and path, whatever the number of rules. (It reads them from a copy of their bytes in a
- * buffer of the calling thread: a thread's first match allocates it, 256 bytes or twice the
- * longest host or path it has seen, and the thread keeps it. On virtual threads, which are
+ * buffer of the calling thread: a thread's first match allocates it, 256 bytes, grown when a
+ * longer host or path comes, and the thread keeps it. On virtual threads, which are
  * created for a task each, that is an allocation per thread.)
  */
 public final class RouteTable {
