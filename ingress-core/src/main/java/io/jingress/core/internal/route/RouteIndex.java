@@ -225,7 +225,7 @@ public final class RouteIndex<V> {
         return at + found;
     }
 
-    // The slot of the node whose segment is bytes[from, to) (value: its bytes if up to 8, else its
+    // The slot of the node whose segment is bytes[from, to) (segment: its bytes if up to 8, else its
     // hash) under the node in slot parent - 1, or -1. The probe starts where the hash of the whole
     // prefix path says, not the parent: the probes of one path depend on the path alone, not on
     // each other, so the CPU fetches their cache lines at once. A segment of up to 8 chars is

@@ -84,26 +84,25 @@ final class Swar {
 
     /** The hash of the host name {@code bytes[from, to)}, ASCII case ignored, seeded. */
     static long hostHash(byte[] bytes, int from, int to, long seed) {
-        long h = seed ^ (to - from);
-        int at = from;
-        for (; to - at >= 8; at += 8) {
-            h = (h ^ lower(read(bytes, at))) * GOLDEN;
-        }
-        if (at < to) {
-            h = (h ^ (lower(read(bytes, at)) & mask(to - at))) * GOLDEN;
-        }
-        return h ^ (h >>> 29);
+        return hash(bytes, from, to, seed, true);
     }
 
     /** The hash of a path segment {@code bytes[from, to)} longer than 8 bytes. */
     static long segmentHash(byte[] bytes, int from, int to) {
-        long h = to - from;
+        return hash(bytes, from, to, 0, false);
+    }
+
+    // a multiply a word; the callers' constant `lower` is folded away where this is inlined
+    private static long hash(byte[] bytes, int from, int to, long seed, boolean lower) {
+        long h = seed ^ (to - from);
         int at = from;
         for (; to - at >= 8; at += 8) {
-            h = (h ^ read(bytes, at)) * GOLDEN;
+            long word = read(bytes, at);
+            h = (h ^ (lower ? lower(word) : word)) * GOLDEN;
         }
         if (at < to) {
-            h = (h ^ (read(bytes, at) & mask(to - at))) * GOLDEN;
+            long word = read(bytes, at);
+            h = (h ^ ((lower ? lower(word) : word) & mask(to - at))) * GOLDEN;
         }
         return h ^ (h >>> 29);
     }
