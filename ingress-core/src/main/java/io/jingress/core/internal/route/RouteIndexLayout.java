@@ -139,7 +139,8 @@ final class RouteIndexLayout<V> {
                 if (node.parent() >= 0) {
                     childCount[node.parent()]++;
                 }
-                // "/a/b" for a node b under a; "/a/" for the empty child that holds the Exact path "/a/"
+                // the hash of the node's prefix path ("/a/b" for b under a; "/a/" for the empty child
+                // that holds the Exact path "/a/"), built segment by segment as a match builds it
                 String segment = node.segment();
                 segments[e] = segment.length() <= 8 ? Latin1.word(segment, "path segment")
                         : Swar.segmentHash(Swar.bytesOf(segment), 0, segment.length());
