@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line as a user meets it: a separate JVM, its output, its exit code, SIGTERM. */
 class MainProcessTest {
@@ -100,6 +102,51 @@ class MainProcessTest {
             assertEquals(0, exit(process));
             List<String> rest = out.lines().toList();
             assertTrue(rest.stream().anyMatch(l -> l.endsWith("INFO Main - stopped")), rest::toString);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void fileModeLogsHowManyIngressesItServesAndRejects(@TempDir Path dir) throws Exception {
+        Path manifests = dir.resolve("ingresses.yaml");
+        Files.writeString(manifests, """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: good, namespace: default}
+                spec:
+                  ingressClassName: jingress
+                  rules:
+                  - host: good.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: bad, namespace: default}
+                spec:
+                  ingressClassName: jingress
+                  rules:
+                  - host: bad.example.com
+                    http:
+                      paths:
+                      - {path: nope, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+                """);
+        Process process = java("--manifests", manifests.toString(), "--http-port", "0", "--https-port", "off",
+                "--admin-port", "off");
+        try {
+            BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            List<String> lines = new ArrayList<>();
+            String line;
+            while ((line = out.readLine()) != null && !line.contains("Jingress serving")) {
+                lines.add(line);
+            }
+            assertTrue(lines.stream().anyMatch(l -> l.contains("Ingress default/bad: spec.rules[0].http.paths[0].path")),
+                    lines::toString);
+            assertTrue(lines.stream().anyMatch(l -> l.endsWith("ingresses.yaml: serving 1 Ingress (1 rejected), 2 problems")),
+                    lines::toString);
         } finally {
             process.destroyForcibly();
         }

@@ -5,6 +5,7 @@ import io.jingress.core.model.ClusterState;
 import io.jingress.core.model.Problem;
 import io.jingress.core.route.RouteCompiler;
 import io.jingress.core.route.Router;
+import io.jingress.k8s.internal.api.RejectionEvents;
 import io.jingress.k8s.internal.files.DebouncedWatcher;
 import io.jingress.k8s.internal.files.ManifestObject;
 import io.jingress.k8s.internal.files.ManifestSet;
@@ -177,8 +178,11 @@ public final class ManifestSource implements AutoCloseable {
         problems = List.copyOf(current);
         reloads++;
         if (updater.builds() != buildsBefore) {
-            LOG.info("manifests {}: serving {} Ingress{}, {} problem{}", path, state.ingresses().size(),
-                    state.ingresses().size() == 1 ? "" : "es", current.size(), current.size() == 1 ? "" : "s");
+            // as cluster mode counts them: an Ingress with an error serves none of its rules
+            int rejected = RejectionEvents.rejected(updater.problems()).size();
+            int served = state.ingresses().size() - rejected;
+            LOG.info("manifests {}: serving {} Ingress{} ({} rejected), {} problem{}", path, served,
+                    served == 1 ? "" : "es", rejected, current.size(), current.size() == 1 ? "" : "s");
         }
     }
 
