@@ -231,7 +231,31 @@ class ForwardingTest {
         ContentResponse response = get(proxy, "app.test", "/");
 
         assertEquals(503, response.getStatus());
-        assertTrue(response.getContentAsString().startsWith("503 Service Unavailable"), response.getContentAsString());
+        assertEquals("503 Service Unavailable: the route's Service does not exist\n", response.getContentAsString());
+    }
+
+    @Test
+    void serviceWithoutSuchPortGets503SayingSo() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().routeToMissingPort("app.test", "/", "app", 81, app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        ContentResponse response = get(proxy, "app.test", "/");
+
+        assertEquals(503, response.getStatus());
+        assertEquals("503 Service Unavailable: the route's Service has no such port\n", response.getContentAsString());
+        assertEquals(0, app.requests());
+    }
+
+    @Test
+    void serviceWithoutEndpointsGets503SayingSo() throws Exception {
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "idle");
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        ContentResponse response = get(proxy, "app.test", "/");
+
+        assertEquals(503, response.getStatus());
+        assertEquals("503 Service Unavailable: no ready endpoint for this route\n", response.getContentAsString());
     }
 
     @Test

@@ -82,6 +82,17 @@ public final class TestRoutes {
         return apply();
     }
 
+    /**
+     * Routes to port {@code servicePort} of a Service that has only port 80 (its endpoints on
+     * 127.0.0.1:{@code ports}): the proxy answers 503.
+     */
+    public TestRoutes routeToMissingPort(String host, String path, String service, int servicePort, int... ports) {
+        ingressList.add(Ingress.builder("default", "ingress-" + (++ingresses))
+                .rule(IngressRule.of(host, HttpIngressPath.prefix(path, IngressBackend.service(service, servicePort)))).build());
+        addService(service, ports);
+        return apply();
+    }
+
     private Ingress.Builder ingress(String host, String path, String service) {
         return Ingress.builder("default", "ingress-" + (++ingresses))
                 .rule(IngressRule.of(host, HttpIngressPath.prefix(path, IngressBackend.service(service, 80))));

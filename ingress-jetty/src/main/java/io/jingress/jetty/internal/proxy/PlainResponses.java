@@ -1,5 +1,6 @@
 package io.jingress.jetty.internal.proxy;
 
+import io.jingress.core.route.Backend;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -21,6 +22,9 @@ final class PlainResponses {
     static final Body METHOD_NOT_ALLOWED = new Body(HttpStatus.METHOD_NOT_ALLOWED_405, "405 Method Not Allowed: CONNECT is not supported\n");
     static final Body BAD_GATEWAY = new Body(HttpStatus.BAD_GATEWAY_502, "502 Bad Gateway: the upstream endpoint could not be reached\n");
     static final Body SERVICE_UNAVAILABLE = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: no ready endpoint for this route\n");
+    static final Body SERVICE_NOT_FOUND = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: the route's Service does not exist\n");
+    static final Body PORT_NOT_FOUND = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: the route's Service has no such port\n");
+    static final Body UNSUPPORTED_BACKEND = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: the route's backend is not a Service\n");
     static final Body GATEWAY_TIMEOUT = new Body(HttpStatus.GATEWAY_TIMEOUT_504, "504 Gateway Timeout: the upstream endpoint did not answer in time\n");
     static final Body NOT_IMPLEMENTED = new Body(HttpStatus.NOT_IMPLEMENTED_501, "501 Not Implemented: a transfer coding other than chunked\n");
     static final Body PERMANENT_REDIRECT = new Body(HttpStatus.PERMANENT_REDIRECT_308, "308 Permanent Redirect\n");
@@ -41,6 +45,19 @@ final class PlainResponses {
         Body {
             contentLength = new PreEncodedHttpField(HttpHeader.CONTENT_LENGTH, Integer.toString(bytes.length));
         }
+    }
+
+    /**
+     * The 503 for a route whose backend has no endpoint to give: which hop is broken, as the
+     * backend's status says, in words that name no object (those are on the admin port's /routes).
+     */
+    static Body unavailable(Backend.Status status) {
+        return switch (status) {
+            case SERVICE_NOT_FOUND -> SERVICE_NOT_FOUND;
+            case PORT_NOT_FOUND -> PORT_NOT_FOUND;
+            case UNSUPPORTED -> UNSUPPORTED_BACKEND;
+            case READY, NO_READY_ENDPOINTS -> SERVICE_UNAVAILABLE;  // ready, yet every endpoint ejected: none ready now
+        };
     }
 
     /** Writes {@code body} on a response nothing was written to yet. */

@@ -162,7 +162,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         Backend backend = route.backend();
         Endpoint endpoint = backend.status() == Backend.Status.READY ? backend.balancer().pick(exchange) : null;
         if (endpoint == null) {
-            PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.SERVICE_UNAVAILABLE);
+            PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.unavailable(backend.status()));
             return true;
         }
         exchange.endpoint = endpoint;
