@@ -147,6 +147,20 @@ class MainProcessTest {
                     lines::toString);
             assertTrue(lines.stream().anyMatch(l -> l.endsWith("ingresses.yaml: serving 1 Ingress (1 rejected), 2 problems")),
                     lines::toString);
+
+            // mended: the log says so, as it said what was wrong
+            Files.writeString(manifests, Files.readString(manifests).replace("path: nope", "path: /nope"));
+            String cleared = "INFO RouteUpdater - cleared: " + manifests + ":12 (document 2): Ingress default/bad: "
+                    + "spec.rules[0].http.paths[0].path: \"nope\" must start with \"/\"";
+            while ((line = out.readLine()) != null && !line.endsWith(cleared)) {
+                lines.add(line);
+            }
+            assertTrue(line != null, lines::toString);
+            while ((line = out.readLine()) != null && !line.contains("ingresses.yaml: serving")) {
+                lines.add(line);
+            }
+            String served = line;
+            assertTrue(served != null && served.endsWith("serving 2 Ingresses (0 rejected), 2 problems"), () -> lines + "\n" + served);
         } finally {
             process.destroyForcibly();
         }

@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A file removed from the directory takes its objects with it; a single file given as the path
  *       that goes missing keeps its last good objects.
  * </ul>
- * Each problem is logged once, when it appears, as one line naming the file and document, e.g.
+ * Each problem is logged once when it appears, and once more when it is gone, as one line naming
+ * the file and document, e.g.
  * {@code routes/web.yaml:12 (document 2): Ingress shop/web: spec.rules[0].http.paths[0].path: "api" must start with "/"};
  * {@link #problems()} lists those current. The first load does not fail on bad content: it serves
  * what is valid and reports the rest. Only a path that does not exist is refused, by {@link #start()}.

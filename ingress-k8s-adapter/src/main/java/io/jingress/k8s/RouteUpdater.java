@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The usual {@link RouteSink}: compiles each state with a {@link RouteCompiler} and swaps the table
- * into a {@link Router}. It logs each problem (the source's and the table's) once, when it appears,
- * not on every rebuild; and it neither compiles nor swaps a state equal to the last one.
+ * into a {@link Router}. It logs each problem (the source's and the table's) once, when it appears
+ * (a WARN line, {@code rejected: } first when it is an ERROR), and once when it is gone (an INFO line,
+ * {@code cleared: } and the same text), not on every rebuild; and it neither compiles nor swaps a
+ * state equal to the last one.
  *
  * <pre>{@code
  * Router router = Router.create();
@@ -115,12 +117,17 @@ public final class RouteUpdater implements RouteSink {
             lines.add(line);
             byLine.putIfAbsent(line, problem);
         }
-        for (String line : problemLog.update(lines)) {
+        ProblemLog.Changes changes = problemLog.update(lines);
+        for (String line : changes.added()) {
             if (byLine.get(line).severity() == Problem.Severity.ERROR) {
                 LOG.warn("rejected: {}", line);
             } else {
                 LOG.warn("{}", line);
             }
+        }
+        // so that a fix shows in the log as its problem did (an object deleted clears its problems too)
+        for (String line : changes.cleared()) {
+            LOG.info("cleared: {}", line);
         }
     }
 

@@ -8,14 +8,19 @@ import java.util.Set;
 
 /**
  * Remembers which problem lines are current, so each is logged once when it appears rather than on
- * every rebuild; a problem that goes away and comes back is logged again. Not thread-safe.
+ * every rebuild, and once when it is gone; a problem that goes away and comes back is logged again.
+ * Not thread-safe.
  */
 public final class ProblemLog {
 
     private Set<String> current = Set.of();
 
-    /** Makes {@code lines} the current problems and returns those that were not current before. */
-    public List<String> update(Collection<String> lines) {
+    /** The lines that appeared ({@code added}) and went away ({@code cleared}) with an update, each in its order. */
+    public record Changes(List<String> added, List<String> cleared) {
+    }
+
+    /** Makes {@code lines} the current problems and returns what changed. */
+    public Changes update(Collection<String> lines) {
         Set<String> next = new LinkedHashSet<>(lines);
         List<String> added = new ArrayList<>();
         for (String line : next) {
@@ -23,7 +28,13 @@ public final class ProblemLog {
                 added.add(line);
             }
         }
+        List<String> cleared = new ArrayList<>();
+        for (String line : current) {
+            if (!next.contains(line)) {
+                cleared.add(line);
+            }
+        }
         current = next;
-        return added;
+        return new Changes(List.copyOf(added), List.copyOf(cleared));
     }
 }

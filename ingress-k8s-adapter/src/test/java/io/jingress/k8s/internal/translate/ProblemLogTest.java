@@ -11,9 +11,9 @@ class ProblemLogTest {
     void onlyProblemsThatAppearAreReturned() {
         ProblemLog log = new ProblemLog();
 
-        assertEquals(List.of("a", "b"), log.update(List.of("a", "b")));
-        assertEquals(List.of(), log.update(List.of("b", "a")));
-        assertEquals(List.of("c"), log.update(List.of("a", "c")));
+        assertEquals(List.of("a", "b"), log.update(List.of("a", "b")).added());
+        assertEquals(List.of(), log.update(List.of("b", "a")).added());
+        assertEquals(List.of("c"), log.update(List.of("a", "c")).added());
     }
 
     @Test
@@ -22,6 +22,18 @@ class ProblemLogTest {
         log.update(List.of("a"));
         log.update(List.of());
 
-        assertEquals(List.of("a"), log.update(List.of("a")));
+        assertEquals(List.of("a"), log.update(List.of("a")).added());
+    }
+
+    @Test
+    void problemsThatGoAwayAreReturnedAsClearedOnce() {
+        ProblemLog log = new ProblemLog();
+        log.update(List.of("a", "b", "c"));
+
+        ProblemLog.Changes changes = log.update(List.of("b"));
+        assertEquals(List.of("a", "c"), changes.cleared());
+        assertEquals(List.of(), changes.added());
+        assertEquals(List.of(), log.update(List.of("b")).cleared());
+        assertEquals(List.of("b"), log.update(List.of()).cleared());
     }
 }
