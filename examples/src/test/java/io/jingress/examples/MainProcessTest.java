@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,6 +162,42 @@ class MainProcessTest {
             }
             String served = line;
             assertTrue(served != null && served.endsWith("serving 2 Ingresses (0 rejected), 2 problems"), () -> lines + "\n" + served);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void malformedRequestsAreAnswered400WithoutAWarningEach() throws Exception {
+        Process process = java("--http-port", "0", "--admin-port", "off", "--access-log");
+        try {
+            BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            Pattern listens = Pattern.compile("listens {2}http :(\\d+)");
+            int port = -1;
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("Ctrl-C stops it.")) {
+                Matcher m = listens.matcher(line);
+                if (m.find()) {
+                    port = Integer.parseInt(m.group(1));
+                }
+            }
+            for (String head : List.of("Host: a\r\nHost: b", "Host: [::1", "Host: a b", "Host: a:99999")) {
+                try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    socket.getOutputStream().write(("GET / HTTP/1.1\r\n" + head + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                    assertTrue(answer.startsWith("HTTP/1.1 400 "), head + ": " + answer);
+                }
+            }
+            // a good request after them: its access line comes after anything they logged
+            assertEquals(200, Http.get(port, "myapp.kubia.com", "/").status());
+            List<String> lines = new ArrayList<>();
+            while ((line = out.readLine()) != null && !line.contains("\"GET / HTTP/1.1\" 200")) {
+                lines.add(line);
+            }
+            assertTrue(line != null, lines::toString);
+            assertTrue(lines.stream().noneMatch(l -> l.contains(" WARN ")), lines::toString);
         } finally {
             process.destroyForcibly();
         }
