@@ -71,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * {@code /metrics}, {@code /status}, {@code /routes}) on their own port and thread pool. With
  * {@link Builder#proxyProtocol} both proxy listeners require a PROXY protocol header first, and
  * take the client's address from it. The request handling is {@link IngressHandler}'s. Connections past {@link Builder#maxConnections}
- * are refused at once; request headers past {@link Builder#maxRequestHeaderBytes} get 431; a
+ * (client sockets, however many protocols take turns on one) are refused at once; request headers past {@link Builder#maxRequestHeaderBytes} get 431; a
  * silent client connection is closed after {@link Builder#clientIdleTimeout}.
  */
 public final class IngressServer implements AutoCloseable {
@@ -114,8 +114,9 @@ public final class IngressServer implements AutoCloseable {
         ResumingExecutor executor = new ResumingExecutor(threads);
         LeanConnectionFactory lean = new LeanConnectionFactory(new HttpConnectionFactory(http));
         this.httpConnector = config.proxyProtocol
-                ? new ProxyConnector(server, executor, connectionLimit.wrap(new RequiredProxyProtocol(lean.getProtocol()), true), lean)
-                : new ProxyConnector(server, executor, connectionLimit.wrap(lean, true));
+                ? new ProxyConnector(server, executor, connectionLimit,
+                        connectionLimit.wrap(new RequiredProxyProtocol(lean.getProtocol()), true), lean)
+                : new ProxyConnector(server, executor, connectionLimit, connectionLimit.wrap(lean, true));
         configure(httpConnector, "http", config.httpHost, config.httpPort, config, metrics);
 
         if (config.httpsPort >= 0) {
@@ -136,9 +137,9 @@ public final class IngressServer implements AutoCloseable {
             // HTTP/1.1 over TLS is read by the lean connection too (it does what `secure` would)
             LeanConnectionFactory leanOverTls = new LeanConnectionFactory(http11);
             this.httpsConnector = config.proxyProtocol
-                    ? new ProxyConnector(server, executor, connectionLimit.wrap(new RequiredProxyProtocol(tls.getProtocol()), false),
-                            tls, alpn, http2, leanOverTls)
-                    : new ProxyConnector(server, executor, connectionLimit.wrap(tls, false), alpn, http2, leanOverTls);
+                    ? new ProxyConnector(server, executor, connectionLimit,
+                            connectionLimit.wrap(new RequiredProxyProtocol(tls.getProtocol()), false), tls, alpn, http2, leanOverTls)
+                    : new ProxyConnector(server, executor, connectionLimit, connectionLimit.wrap(tls, false), alpn, http2, leanOverTls);
             configure(httpsConnector, "https", config.httpsHost, config.httpsPort, config, metrics);
             this.certificateUpdater = this::updateCertificates;
         } else {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 
 import javax.net.ssl.SSLSocket;
 
+import io.jingress.jetty.testing.Await;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
@@ -50,6 +51,30 @@ class ProxyProtocolTest {
         header.writeBytes(new byte[] {(byte) 203, 0, 113, 8, (byte) 192, 0, 2, 1});
         header.writeBytes(new byte[] {(byte) (40124 >> 8), (byte) (40124 & 0xFF), 0, 80});
         return header.toByteArray();
+    }
+
+    @Test
+    void connectionsPastTheHeaderStillCountAgainstTheLimit() throws Exception {
+        app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).proxyProtocol(true).maxConnections(2));
+        try (WireClient first = WireClient.connect(proxy.httpPort());
+                WireClient second = WireClient.connect(proxy.httpPort())) {
+            for (WireClient client : new WireClient[] {first, second}) {
+                client.send(V1);
+                assertEquals(200, client.exchange(WireClient.get("app.test", "/")).status());
+            }
+            assertEquals(2, proxy.openConnections());
+
+            try (Socket third = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+                third.setSoTimeout(10_000);
+                third.getOutputStream().write((V1 + "GET / HTTP/1.1\r\nHost: app.test\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                String refusal = new String(third.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertEquals(503, RawHttp.status(refusal), refusal);
+            }
+            assertEquals(2, app.requests());
+        }
+        Await.until(() -> proxy.openConnections() == 0, "the connections are no longer counted");
     }
 
     @Test

@@ -1,18 +1,14 @@
 package io.jingress.jetty.internal.proxy;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.util.BufferUtil;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 
 /**
@@ -31,13 +27,9 @@ public final class ConnectionLimit {
             + REFUSAL_BODY).getBytes(StandardCharsets.US_ASCII);
 
     private final int max;
+    // Client sockets, counted by the connectors' selectors as they open and close: a socket keeps
+    // its place however many connections replace one another on it (a PROXY header read, then TLS).
     private final AtomicInteger open = new AtomicInteger();
-    private final Connection.Listener closeCounter = new Connection.Listener() {
-        @Override
-        public void onClosed(Connection connection) {
-            open.decrementAndGet();
-        }
-    };
 
     public ConnectionLimit(int max) {
         if (max < 1) {
@@ -51,12 +43,23 @@ public final class ConnectionLimit {
         return open.get();
     }
 
+    /** A client socket of a connector it wraps was opened ({@link ProxyConnector} tells). */
+    void opened() {
+        open.incrementAndGet();
+    }
+
+    /** A client socket of a connector it wraps was closed. */
+    void closed() {
+        open.decrementAndGet();
+    }
+
     public int max() {
         return max;
     }
 
     /**
-     * Wraps the first connection factory of a connector (the one that receives the raw socket).
+     * Wraps the first connection factory of a {@link ProxyConnector} given this limit (the factory
+     * that receives the raw socket).
      *
      * @param plainHttp whether that factory speaks plain HTTP/1.x, so a refusal can be written
      */
@@ -93,59 +96,12 @@ public final class ConnectionLimit {
 
         @Override
         public Connection newConnection(Connector connector, EndPoint endPoint) {
-            Connection connection = open.incrementAndGet() > max
-                    ? new Refusal(endPoint, connector, plainHttp)
-                    : delegate.newConnection(connector, endPoint);
-            connection.addEventListener(closeCounter);
-            return connection;
-        }
-    }
-
-    /** Says 503 (when it can), stops writing, and drains what the client sent until it closes. */
-    private static final class Refusal extends AbstractConnection {
-        private final boolean plainHttp;
-
-        Refusal(EndPoint endPoint, Connector connector, boolean plainHttp) {
-            super(endPoint, connector.getExecutor());
-            this.plainHttp = plainHttp;
-        }
-
-        @Override
-        public void onOpen() {
-            super.onOpen();
-            EndPoint endPoint = getEndPoint();
-            if (!plainHttp) {
-                endPoint.close();
-                return;
+            // called before the selector counts this socket as opened
+            if (open.get() < max) {
+                return delegate.newConnection(connector, endPoint);
             }
-            endPoint.setIdleTimeout(5_000);
-            endPoint.write(Callback.from(() -> {
-                // Closing with unread request bytes would reset the connection and could destroy
-                // the 503 before the client reads it: half-close and drain instead.
-                endPoint.shutdownOutput();
-                fillInterested();
-            }, failure -> endPoint.close()), ByteBuffer.wrap(REFUSAL));
-        }
-
-        @Override
-        public void onFillable() {
-            ByteBuffer scratch = BufferUtil.allocate(1024);
-            try {
-                while (true) {
-                    BufferUtil.clear(scratch);
-                    int read = getEndPoint().fill(scratch);
-                    if (read < 0) {
-                        getEndPoint().close();
-                        return;
-                    }
-                    if (read == 0) {
-                        fillInterested();
-                        return;
-                    }
-                }
-            } catch (Exception x) {
-                getEndPoint().close(x);
-            }
+            // past the limit; a TLS client can be told nothing readable before a handshake
+            return new Refusal(endPoint, connector, plainHttp ? REFUSAL : null);
         }
     }
 }

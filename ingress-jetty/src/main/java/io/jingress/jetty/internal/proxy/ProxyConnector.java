@@ -26,8 +26,12 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * connection listeners (so client connection metrics stay client connections).
  */
 public final class ProxyConnector extends ServerConnector {
-    public ProxyConnector(Server server, Executor executor, ConnectionFactory... factories) {
+    private final ConnectionLimit limit;
+
+    /** @param limit counts this connector's client sockets; its first factory is {@link ConnectionLimit#wrap wrapped} by it */
+    public ProxyConnector(Server server, Executor executor, ConnectionLimit limit, ConnectionFactory... factories) {
         super(server, executor, null, null, -1, -1, factories);
+        this.limit = limit;
     }
 
     @Override
@@ -110,6 +114,7 @@ public final class ProxyConnector extends ServerConnector {
         @Override
         protected void endPointOpened(EndPoint endPoint) {
             if (!isUpstream(endPoint)) {
+                limit.opened();
                 super.endPointOpened(endPoint);
             }
         }
@@ -117,6 +122,7 @@ public final class ProxyConnector extends ServerConnector {
         @Override
         protected void endPointClosed(EndPoint endPoint) {
             if (!isUpstream(endPoint)) {
+                limit.closed();
                 super.endPointClosed(endPoint);
             }
         }
