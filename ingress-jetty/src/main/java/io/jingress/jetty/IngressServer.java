@@ -21,6 +21,7 @@ import io.jingress.jetty.internal.proxy.ConnectionLimit;
 import io.jingress.jetty.internal.proxy.ProxyConnector;
 import io.jingress.jetty.internal.proxy.RequiredProxyProtocol;
 import io.jingress.jetty.internal.proxy.ResumingExecutor;
+import io.jingress.jetty.internal.proxy.TlsOnly;
 import io.jingress.jetty.internal.tls.TlsCertificates;
 
 import org.eclipse.jetty.http.MimeTypes;
@@ -67,7 +68,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Listeners: HTTP/1.1 on the HTTP port; HTTP/2 (ALPN) and HTTP/1.1 on the HTTPS port, with the
  * certificates of the served table's TLS Secrets chosen by SNI and a generated self-signed one for
- * other names, reloaded on every table swap; the admin endpoints ({@code /healthz},
+ * other names, reloaded on every table swap (plain HTTP sent to the HTTPS port is answered 400,
+ * in plain text saying so); the admin endpoints ({@code /healthz},
  * {@code /metrics}, {@code /status}, {@code /routes}) on their own port and thread pool. With
  * {@link Builder#proxyProtocol} both proxy listeners require a PROXY protocol header first, and
  * take the client's address from it. The request handling is {@link IngressHandler}'s. Connections past {@link Builder#maxConnections}
@@ -136,10 +138,14 @@ public final class IngressServer implements AutoCloseable {
             SslConnectionFactory tls = new SslConnectionFactory(certificates.sslContextFactory(), alpn.getProtocol());
             // HTTP/1.1 over TLS is read by the lean connection too (it does what `secure` would)
             LeanConnectionFactory leanOverTls = new LeanConnectionFactory(http11);
+            // plain HTTP sent to this port is answered 400 in plain text, not with a TLS alert
+            TlsOnly tlsOnly = new TlsOnly(tls);
             this.httpsConnector = config.proxyProtocol
                     ? new ProxyConnector(server, executor, connectionLimit,
-                            connectionLimit.wrap(new RequiredProxyProtocol(tls.getProtocol()), false), tls, alpn, http2, leanOverTls)
-                    : new ProxyConnector(server, executor, connectionLimit, connectionLimit.wrap(tls, false), alpn, http2, leanOverTls);
+                            connectionLimit.wrap(new RequiredProxyProtocol(tlsOnly.getProtocol()), false), tlsOnly, tls, alpn,
+                            http2, leanOverTls)
+                    : new ProxyConnector(server, executor, connectionLimit, connectionLimit.wrap(tlsOnly, false), tls, alpn,
+                            http2, leanOverTls);
             configure(httpsConnector, "https", config.httpsHost, config.httpsPort, config, metrics);
             this.certificateUpdater = this::updateCertificates;
         } else {

@@ -132,6 +132,22 @@ class HttpsEndToEndTest {
     }
 
     @Test
+    void plainHttpSentToTheHttpsPortIsAnswered400InPlainText() throws Exception {
+        IngressServer proxy = httpsProxyToEcho();
+
+        String response = RawHttp.exchange(proxy.httpsPort(), "GET / HTTP/1.1\r\nHost: app.test\r\n\r\n");
+
+        assertEquals(400, RawHttp.status(response), response);
+        assertTrue(response.endsWith("\r\n\r\n400 Bad Request: plain HTTP was sent to the HTTPS port\n"), response);
+        assertEquals("close", RawHttp.header(response, "Connection"));
+        assertEquals(0, echo.requests());
+        // and TLS on the same port goes on as before
+        assertTrue(handshake(proxy.httpsPort(), "app.test", "GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n")
+                .response().startsWith("HTTP/1.1 200 "));
+        Await.until(() -> proxy.openConnections() == 0, "both connections are no longer counted");
+    }
+
+    @Test
     void httpsServesTheSecretsCertificateChosenBySni() throws Exception {
         Backends.Echo app = backends.start("app");
         TlsSecret secret = secret("pkcs8-tls", "pkcs8");
