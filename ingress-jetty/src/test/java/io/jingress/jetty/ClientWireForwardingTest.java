@@ -236,6 +236,21 @@ class ClientWireForwardingTest extends ClientWireFixture {
         assertEquals("", seen.header("X-Blank"));
     }
 
+    @Test
+    void aProxyHeaderIsNotForwardedSoNoBackendTakesItForItsOwnProxy() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            // httpoxy: a CGI-style backend would read "Proxy" as its HTTP_PROXY setting
+            Response response = client.exchange("GET /p HTTP/1.1\r\nHost: " + HOST + "\r\nProxy: http://attacker.test:8080\r\n"
+                    + "X-Proxy-Kept: yes\r\n\r\n");
+            assertEquals(200, response.status(), response.toString());
+            assertNull(app.lastRequest().header("Proxy"));
+            assertEquals("yes", app.lastRequest().header("X-Proxy-Kept"));
+        }
+    }
+
     // 16
     @Test
     void forwardedHeadersAreAppendedAndSetFromTheClientConnection() throws Exception {

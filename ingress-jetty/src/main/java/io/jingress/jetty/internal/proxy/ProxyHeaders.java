@@ -18,11 +18,15 @@ import org.eclipse.jetty.server.Request;
  * <p>Upstream, the backend receives the client's headers without the hop-by-hop ones (RFC 9110
  * section 7.6.1: {@code Connection}, {@code Keep-Alive}, {@code Proxy-Connection}, {@code TE},
  * {@code Trailer}, {@code Transfer-Encoding}, {@code Upgrade}, {@code Proxy-Authorization},
- * {@code Proxy-Authenticate}, and every header named in {@code Connection}), plus what
- * ingress-nginx sends: {@code X-Forwarded-For} (the client's value, if any, with the client's
- * address appended), {@code X-Real-IP}, {@code X-Forwarded-Proto}, {@code X-Forwarded-Host},
+ * {@code Proxy-Authenticate}, and every header named in {@code Connection}) and
+ * {@code Proxy}, which no HTTP client needs to send and CGI-style backends take for their proxy
+ * setting ("httpoxy"; ingress-nginx clears it too), plus {@code X-Forwarded-For} (the client's
+ * value, if any, with the client's address appended: its last entry is the one this proxy vouches
+ * for, the ones before it are what the client claims; ingress-nginx by default sends the address
+ * alone), {@code X-Real-IP}, {@code X-Forwarded-Proto}, {@code X-Forwarded-Host},
  * {@code X-Forwarded-Port} (these four replace whatever the client sent, which nobody vouched
- * for) and {@code X-Request-ID} (kept when the client sent one, else 32 random hex digits).
+ * for, as ingress-nginx does) and {@code X-Request-ID} (kept when the client sent one, else 32
+ * random hex digits).
  * We do not add {@code Via} or {@code Forwarded}: ingress-nginx does not, backends behind an
  * Ingress read {@code X-Forwarded-*}, and a second, differently formatted copy of the same facts
  * invites disagreement; client-sent {@code Via}/{@code Forwarded} pass through untouched.
@@ -32,6 +36,8 @@ import org.eclipse.jetty.server.Request;
 final class ProxyHeaders {
     static final String X_REAL_IP = "X-Real-IP";
     static final String X_REQUEST_ID = "X-Request-ID";
+    // no header of HTTP, but CGI-style backends read it as their HTTP_PROXY setting ("httpoxy")
+    private static final String PROXY = "Proxy";
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
@@ -133,7 +139,7 @@ final class ProxyHeaders {
                     default:
                         break;
                 }
-            } else if (field.is(X_REAL_IP)) {
+            } else if (field.is(X_REAL_IP) || field.is(PROXY)) {
                 continue;
             } else if (field.is(X_REQUEST_ID)) {
                 String id = field.getValue();
