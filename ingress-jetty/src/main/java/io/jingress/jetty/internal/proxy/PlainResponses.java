@@ -21,6 +21,8 @@ final class PlainResponses {
     static final Body NOT_FOUND = new Body(HttpStatus.NOT_FOUND_404, "404 Not Found: no route for this host and path\n");
     static final Body METHOD_NOT_ALLOWED = new Body(HttpStatus.METHOD_NOT_ALLOWED_405, "405 Method Not Allowed: CONNECT is not supported\n");
     static final Body BAD_GATEWAY = new Body(HttpStatus.BAD_GATEWAY_502, "502 Bad Gateway: the upstream endpoint could not be reached\n");
+    static final Body BAD_ANSWER = new Body(HttpStatus.BAD_GATEWAY_502,
+            "502 Bad Gateway: the upstream endpoint's answer is not HTTP/1.1 that can be read\n");
     static final Body SERVICE_UNAVAILABLE = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: no ready endpoint for this route\n");
     static final Body SERVICE_NOT_FOUND = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: the route's Service does not exist\n");
     static final Body PORT_NOT_FOUND = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: the route's Service has no such port\n");

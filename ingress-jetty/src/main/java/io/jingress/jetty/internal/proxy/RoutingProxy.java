@@ -20,7 +20,9 @@ import io.jingress.jetty.internal.admin.ProxyMetrics;
 import io.jingress.jetty.internal.websocket.UpgradeTunnel;
 
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -356,8 +358,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return;
         }
         proxyToClientResponse.reset();
-        PlainResponses.write(proxyToClientResponse, proxyToClientCallback,
-                isTimeout(failure) ? PlainResponses.GATEWAY_TIMEOUT : PlainResponses.BAD_GATEWAY);
+        PlainResponses.write(proxyToClientResponse, proxyToClientCallback, failureAnswer(failure));
     }
 
     /** An endpoint this request has not tried yet, or null. */
@@ -394,6 +395,23 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     static boolean isIdempotent(String method) {
         return HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method) || HttpMethod.OPTIONS.is(method)
                 || HttpMethod.PUT.is(method) || HttpMethod.DELETE.is(method) || HttpMethod.TRACE.is(method);
+    }
+
+    /**
+     * The answer to a client whose request failed upstream with {@code failure}: 504 when the
+     * endpoint did not answer in time, a 502 saying so when its answer could not be read (a port
+     * that speaks TLS or another protocol), else a 502 saying it could not be reached.
+     */
+    static PlainResponses.Body failureAnswer(Throwable failure) {
+        if (isTimeout(failure)) {
+            return PlainResponses.GATEWAY_TIMEOUT;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof UpstreamConnection.BadAnswer || t instanceof HttpResponseException || t instanceof HttpException) {
+                return PlainResponses.BAD_ANSWER;
+            }
+        }
+        return PlainResponses.BAD_GATEWAY;
     }
 
     static boolean isTimeout(Throwable failure) {

@@ -529,7 +529,14 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
 
     @Override
     public void badMessage(HttpException cause) {
-        parseFailure = new IOException("bad response from upstream " + exchange.endpoint.id() + ": " + cause.getReason());
+        parseFailure = new BadAnswer("bad response from upstream " + exchange.endpoint.id() + ": " + cause.getReason());
+    }
+
+    /** An answer that is not HTTP/1.1 this proxy can read (not HTTP at all, a head too large, a bad length). */
+    static final class BadAnswer extends IOException {
+        BadAnswer(String message) {
+            super(message);
+        }
     }
 
     /** Marks a failure of a write to the client. */

@@ -213,7 +213,7 @@ final class UpstreamForwarder implements UpstreamRelay {
             return;
         }
         proxyToClientResponse.reset();
-        PlainResponses.write(proxyToClientResponse, exchange, RoutingProxy.isTimeout(failure) ? PlainResponses.GATEWAY_TIMEOUT : PlainResponses.BAD_GATEWAY);
+        PlainResponses.write(proxyToClientResponse, exchange, RoutingProxy.failureAnswer(failure));
     }
 
     @Override
