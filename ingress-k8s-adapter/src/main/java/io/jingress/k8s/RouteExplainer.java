@@ -195,13 +195,31 @@ public final class RouteExplainer {
         return null;
     }
 
-    // Ingresses that mention the host but are not served: the usual cause of a surprising 404.
+    // Ingresses that mention the host but are not served, and wildcards that look as if they covered
+    // it but do not: the usual causes of a surprising 404.
     private String hints(String host) {
         StringBuilder hints = new StringBuilder();
         for (Ingress ingress : ignored) {
             if (mentionsHost(ingress, host)) {
                 hints.append("; Ingress ").append(ingress.key()).append(" has a rule for this host but is not served: ")
                         .append(classFilter.reason(ingress));
+            }
+        }
+        String name = host.toLowerCase(Locale.ROOT);
+        for (Ingress ingress : state.ingresses()) {
+            for (IngressRule rule : ingress.rules()) {
+                String wildcard = rule.host();
+                if (wildcard == null || !wildcard.startsWith("*.")) {
+                    continue;
+                }
+                String suffix = wildcard.substring(1).toLowerCase(Locale.ROOT);  // ".example.com"
+                if (name.equals(suffix.substring(1))) {
+                    hints.append("; ").append(wildcard).append(" (Ingress ").append(ingress.key())
+                            .append(") does not cover ").append(host).append(" itself, only names one label longer");
+                } else if (name.endsWith(suffix) && name.lastIndexOf('.', name.length() - suffix.length() - 1) >= 0) {
+                    hints.append("; ").append(wildcard).append(" (Ingress ").append(ingress.key())
+                            .append(") covers exactly one label in place of *, and ").append(host).append(" has more");
+                }
             }
         }
         for (Ingress ingress : state.ingresses()) {

@@ -159,6 +159,32 @@ class RouteExplainerTest {
     }
 
     @Test
+    void wildcardThatLooksAsIfItCoveredTheHostIsNamedIn404() {
+        ClusterState state = ClusterState.builder()
+                .ingress(Ingress.builder("shop", "wild")
+                        .rule(IngressRule.of("*.example.com", HttpIngressPath.prefix("/", IngressBackend.service("web", 80))))
+                        .build())
+                .service(Service.of("shop", "web", Service.Port.of("http", 80, 8080)))
+                .build();
+        RouteExplainer explainer = RouteExplainer.fromState(state);
+
+        RouteExplanation deeper = explainer.explain("http://api.eu.example.com/");
+        assertEquals(404, deeper.status());
+        assertTrue(deeper.reason().endsWith("; *.example.com (Ingress shop/wild) covers exactly one label in place of *,"
+                + " and api.eu.example.com has more"), deeper.reason());
+
+        RouteExplanation bare = explainer.explain("http://Example.com/");
+        assertEquals(404, bare.status());
+        assertTrue(bare.reason().endsWith("; *.example.com (Ingress shop/wild) does not cover Example.com itself,"
+                + " only names one label longer"), bare.reason());
+
+        RouteExplanation elsewhere = explainer.explain("http://example.org/");
+        assertEquals(404, elsewhere.status());
+        assertFalse(elsewhere.reason().contains("*.example.com"), elsewhere.reason());
+        assertEquals(503, explainer.explain("http://eu.example.com/").status(), "covered: a Service without endpoints");
+    }
+
+    @Test
     void rejectedIngressIsNamedIn404() throws IOException {
         Files.writeString(dir.resolve("bad.yaml"),
                 ApiObjects.ingressYaml("bad", "jingress", "bad.example.com", "api", "web"));
