@@ -33,7 +33,9 @@ import org.eclipse.jetty.util.Callback;
  *
  * <h2>What a request meets, in order</h2>
  * <ol>
- *   <li>{@code CONNECT}: 405 (this is not a forward proxy; the {@code Allow} header lists what is).</li>
+ *   <li>{@code CONNECT}: 405 (this is not a forward proxy; the {@code Allow} header lists what is).
+ *       {@code TRACE}: 405, as nginx answers it (an echo of the request would show its cookies and
+ *       credentials to a script).</li>
  *   <li>A {@code Transfer-Encoding} naming a coding besides {@code chunked}: 501, and the
  *       connection closes (as nginx answers; the backend would get the coded body as a plain one).</li>
  *   <li>The path is normalised with {@code RequestPaths.normalize}; a path that cannot be
@@ -53,8 +55,8 @@ import org.eclipse.jetty.util.Callback;
  *       hex digits). No {@code Via} or {@code Forwarded} is added. Bodies stream both ways with no
  *       size limit.</li>
  *   <li>When the endpoint cannot be reached before any response came back (connection refused,
- *       reset, connect timeout) and the method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE,
- *       TRACE) and none of the body was sent, another endpoint is tried, up to
+ *       reset, connect timeout) and the method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE)
+ *       and none of the body was sent, another endpoint is tried, up to
  *       {@link Builder#maxTries(int)} tries in all. Then: 502, or 504 when the last failure was a
  *       timeout. A read timeout (an endpoint that accepted the request and went silent) is not
  *       retried: 504.</li>

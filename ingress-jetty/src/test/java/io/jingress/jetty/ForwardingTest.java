@@ -274,6 +274,21 @@ class ForwardingTest {
     }
 
     @Test
+    void traceIsAnswered405AndReachesNoEndpoint() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app);
+
+        String response = RawHttp.exchange(proxy.httpPort(),
+                "TRACE / HTTP/1.1\r\nHost: app.test\r\nCookie: session=s3cret\r\n\r\n");
+
+        assertEquals(405, RawHttp.status(response), response);
+        assertEquals("GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH", RawHttp.header(response, "Allow"));
+        assertTrue(response.endsWith("\r\n\r\n405 Method Not Allowed: TRACE is not supported\n"), response);
+        assertFalse(response.contains("s3cret"), response);
+        assertEquals(0, app.requests());
+    }
+
+    @Test
     void connectIsRefused() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = proxyTo(app);

@@ -133,6 +133,9 @@ public final class RouteExplainer {
         if ("CONNECT".equalsIgnoreCase(method)) {
             return result.status(405, "CONNECT is not supported: Jingress is not a forward proxy").build();
         }
+        if ("TRACE".equalsIgnoreCase(method)) {
+            return result.status(405, "TRACE is not supported, as with nginx").build();
+        }
         String path = RequestPaths.normalize(target.rawPath);
         if (path == null) {
             return result.status(400, "the path " + target.rawPath

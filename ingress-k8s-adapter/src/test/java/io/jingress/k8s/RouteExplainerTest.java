@@ -242,6 +242,11 @@ class RouteExplainerTest {
     }
 
     @Test
+    void traceIs405() {
+        assertEquals(405, KUBIA.explain("TRACE", "http://myapp.kubia.com/").status());
+    }
+
+    @Test
     void relativeUrlIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> KUBIA.explain("/path"));
     }

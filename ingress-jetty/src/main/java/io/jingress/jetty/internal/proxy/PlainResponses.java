@@ -20,6 +20,7 @@ final class PlainResponses {
     static final Body BAD_REQUEST = new Body(HttpStatus.BAD_REQUEST_400, "400 Bad Request: the request path cannot be routed safely\n");
     static final Body NOT_FOUND = new Body(HttpStatus.NOT_FOUND_404, "404 Not Found: no route for this host and path\n");
     static final Body METHOD_NOT_ALLOWED = new Body(HttpStatus.METHOD_NOT_ALLOWED_405, "405 Method Not Allowed: CONNECT is not supported\n");
+    static final Body TRACE_NOT_ALLOWED = new Body(HttpStatus.METHOD_NOT_ALLOWED_405, "405 Method Not Allowed: TRACE is not supported\n");
     static final Body BAD_GATEWAY = new Body(HttpStatus.BAD_GATEWAY_502, "502 Bad Gateway: the upstream endpoint could not be reached\n");
     static final Body BAD_ANSWER = new Body(HttpStatus.BAD_GATEWAY_502,
             "502 Bad Gateway: the upstream endpoint's answer is not HTTP/1.1 that can be read\n");
@@ -33,7 +34,7 @@ final class PlainResponses {
 
     private static final HttpField TEXT_PLAIN = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
     private static final HttpField ALLOW = new PreEncodedHttpField(HttpHeader.ALLOW,
-            "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH, TRACE");
+            "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH");
 
     private PlainResponses() {
     }
@@ -84,7 +85,8 @@ final class PlainResponses {
         }
         if (body.status() == HttpStatus.METHOD_NOT_ALLOWED_405) {
             response.getHeaders().put(ALLOW);
-            // After CONNECT a client may already be sending tunnel bytes: never read them as HTTP.
+            // After CONNECT a client may already be sending tunnel bytes (and a TRACE, against the
+            // rules, a body): never read them as HTTP.
             response.getHeaders().put(HttpFields.CONNECTION_CLOSE);
         }
         response.write(true, ByteBuffer.wrap(body.bytes()), callback);

@@ -127,6 +127,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.METHOD_NOT_ALLOWED);
             return true;
         }
+        if (HttpMethod.TRACE.is(method)) {
+            // As nginx answers it: an endpoint echoing a request back would show the client's
+            // cookies and credentials to a script ("cross-site tracing").
+            PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.TRACE_NOT_ALLOWED);
+            return true;
+        }
         if (hasCodingOtherThanChunked(clientToProxyRequest.getHeaders())) {
             // Jetty removes the chunked framing; a gzip (or other) coding under it would reach the
             // backend as a plain body with no word of its coding. nginx answers 501 too.
@@ -394,7 +400,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     static boolean isIdempotent(String method) {
         return HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method) || HttpMethod.OPTIONS.is(method)
-                || HttpMethod.PUT.is(method) || HttpMethod.DELETE.is(method) || HttpMethod.TRACE.is(method);
+                || HttpMethod.PUT.is(method) || HttpMethod.DELETE.is(method);
     }
 
     /**
