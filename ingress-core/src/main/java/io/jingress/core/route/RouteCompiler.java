@@ -1,5 +1,6 @@
 package io.jingress.core.route;
 
+import io.jingress.core.internal.lb.AnnotationPolicy;
 import io.jingress.core.internal.route.BackendResolver;
 import io.jingress.core.internal.route.PathTrie;
 import io.jingress.core.internal.route.Resolution;
@@ -29,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Compiles a {@link ClusterState} into an immutable {@link RouteTable}.
@@ -59,6 +61,14 @@ public final class RouteCompiler {
     public static final String SSL_REDIRECT = "jingress.io/ssl-redirect";
 
     private static final String KIND = "Ingress";
+    private static final String NGINX_PREFIX = "nginx.ingress.kubernetes.io/";
+    private static final String OUR_PREFIX = "jingress.io/";
+    // The annotations of these two prefixes that are read; any other of them is reported, not
+    // ignored in silence: an Ingress written for ingress-nginx (a rewrite-target, regex paths)
+    // would otherwise be served as if the annotation were not there, with no word of why.
+    private static final Set<String> READ_ANNOTATIONS = Set.of(NGINX_SSL_REDIRECT, SSL_REDIRECT,
+            AnnotationPolicy.NGINX_LOAD_BALANCE, AnnotationPolicy.NGINX_HASH_BY, AnnotationPolicy.NGINX_AFFINITY,
+            AnnotationPolicy.NGINX_COOKIE_NAME, AnnotationPolicy.LOAD_BALANCE, AnnotationPolicy.HASH_BY);
     private static final Comparator<Ingress> OLDEST_FIRST = Comparator.comparing(Ingress::creationTimestamp)
             .thenComparing(Ingress::namespace).thenComparing(Ingress::name);
 
@@ -122,6 +132,15 @@ public final class RouteCompiler {
                     served.add(ingress);
                     for (String problem : BalancerPolicy.problemsIn(ingress.annotations())) {
                         problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations", problem));
+                    }
+                    for (String name : new TreeSet<>(ingress.annotations().keySet())) {
+                        if (name.startsWith(NGINX_PREFIX) && !READ_ANNOTATIONS.contains(name)) {
+                            problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations",
+                                    name + " is not implemented by Jingress: it has no effect"));
+                        } else if (name.startsWith(OUR_PREFIX) && !READ_ANNOTATIONS.contains(name)) {
+                            problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations",
+                                    name + " is no annotation of Jingress: it has no effect"));
+                        }
                     }
                 }
             }

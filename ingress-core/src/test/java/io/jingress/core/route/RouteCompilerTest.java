@@ -305,4 +305,30 @@ class RouteCompilerTest {
         assertEquals("metadata.annotations", problem.field());
         assertTrue(problem.message().contains("jingress.io/load-balance"), problem.message());
     }
+
+    @Test
+    void annotationsOfIngressNginxThatAreNotImplementedAreReportedAndTheIngressServed() {
+        Ingress ingress = Ingress.builder("default", "migrated").creationTimestamp(Instant.ofEpochSecond(1))
+                .annotation("nginx.ingress.kubernetes.io/rewrite-target", "/$2")
+                .annotation("nginx.ingress.kubernetes.io/use-regex", "true")
+                .annotation("nginx.ingress.kubernetes.io/ssl-redirect", "false")
+                .annotation("nginx.ingress.kubernetes.io/load-balance", "ewma")
+                .annotation("jingress.io/load-balanse", "random")
+                .annotation("kubernetes.io/ingress.class", "jingress")
+                .annotation("example.com/owner", "team-a")
+                .rule(rule("a.example.com", prefix("/", backend("web"))))
+                .build();
+
+        RouteTable table = compile(ingress);
+
+        assertInstanceOf(Route.class, table.match("a.example.com", "/"));
+        List<String> warnings = table.problems().stream()
+                .filter(p -> p.severity() == Problem.Severity.WARNING && p.field().equals("metadata.annotations"))
+                .map(Problem::message)
+                .toList();
+        assertEquals(List.of(
+                "jingress.io/load-balanse is no annotation of Jingress: it has no effect",
+                "nginx.ingress.kubernetes.io/rewrite-target is not implemented by Jingress: it has no effect",
+                "nginx.ingress.kubernetes.io/use-regex is not implemented by Jingress: it has no effect"), warnings);
+    }
 }
