@@ -133,14 +133,8 @@ public final class RouteCompiler {
                     for (String problem : BalancerPolicy.problemsIn(ingress.annotations())) {
                         problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations", problem));
                     }
-                    for (String name : new TreeSet<>(ingress.annotations().keySet())) {
-                        if (name.startsWith(NGINX_PREFIX) && !READ_ANNOTATIONS.contains(name)) {
-                            problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations",
-                                    name + " is not implemented by Jingress: it has no effect"));
-                        } else if (name.startsWith(OUR_PREFIX) && !READ_ANNOTATIONS.contains(name)) {
-                            problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations",
-                                    name + " is no annotation of Jingress: it has no effect"));
-                        }
+                    if (!ingress.annotations().isEmpty()) {
+                        reportAnnotationsNotRead(ingress);
                     }
                 }
             }
@@ -162,6 +156,21 @@ public final class RouteCompiler {
                     List.copyOf(backends.values()));
             balancers.retain(live);
             return table;
+        }
+
+        private void reportAnnotationsNotRead(Ingress ingress) {
+            for (String name : new TreeSet<>(ingress.annotations().keySet())) {
+                if (READ_ANNOTATIONS.contains(name)) {
+                    continue;
+                }
+                if (name.startsWith(NGINX_PREFIX)) {
+                    problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations",
+                            name + " is not implemented by Jingress: it has no effect"));
+                } else if (name.startsWith(OUR_PREFIX)) {
+                    problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations",
+                            name + " is no annotation of Jingress: it has no effect"));
+                }
+            }
         }
 
         private void collectCertificates(List<Ingress> served) {
