@@ -72,9 +72,11 @@ import org.slf4j.LoggerFactory;
  * in plain text saying so); the admin endpoints ({@code /healthz},
  * {@code /metrics}, {@code /status}, {@code /routes}) on their own port and thread pool. With
  * {@link Builder#proxyProtocol} both proxy listeners require a PROXY protocol header first, and
- * take the client's address from it. The request handling is {@link IngressHandler}'s. Connections past {@link Builder#maxConnections}
- * (client sockets, however many protocols take turns on one) are refused at once; request headers past {@link Builder#maxRequestHeaderBytes} get 431; a
- * silent client connection is closed after {@link Builder#clientIdleTimeout}.
+ * take the client's address from it. The request handling is {@link IngressHandler}'s.
+ * Connections past {@link Builder#maxConnections} (client sockets, however many protocols take
+ * turns on one) are refused at once; request headers past {@link Builder#maxRequestHeaderBytes}
+ * get 431; a silent client connection is closed after {@link Builder#clientIdleTimeout}, and one
+ * whose request head has not arrived whole after {@link Builder#requestHeadTimeout}.
  */
 public final class IngressServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
@@ -115,6 +117,7 @@ public final class IngressServer implements AutoCloseable {
         // the completing thread (see ResumingExecutor), not on another thread of the pool.
         ResumingExecutor executor = new ResumingExecutor(threads);
         LeanConnectionFactory lean = new LeanConnectionFactory(new HttpConnectionFactory(http));
+        lean.setRequestHeadTimeout(config.requestHeadTimeout);
         this.httpConnector = config.proxyProtocol
                 ? new ProxyConnector(server, executor, connectionLimit,
                         connectionLimit.wrap(new RequiredProxyProtocol(lean.getProtocol()), true), lean)
@@ -138,6 +141,7 @@ public final class IngressServer implements AutoCloseable {
             SslConnectionFactory tls = new SslConnectionFactory(certificates.sslContextFactory(), alpn.getProtocol());
             // HTTP/1.1 over TLS is read by the lean connection too (it does what `secure` would)
             LeanConnectionFactory leanOverTls = new LeanConnectionFactory(http11);
+            leanOverTls.setRequestHeadTimeout(config.requestHeadTimeout);
             // plain HTTP sent to this port is answered 400 in plain text, not with a TLS alert
             TlsOnly tlsOnly = new TlsOnly(tls);
             this.httpsConnector = config.proxyProtocol
@@ -358,6 +362,7 @@ public final class IngressServer implements AutoCloseable {
         private Appendable accessLogOut;
         private boolean proxyProtocol;
         private Duration clientIdleTimeout = Duration.ofSeconds(60);
+        private Duration requestHeadTimeout = Duration.ofSeconds(60);
         private int maxConnections = 10_000;
         private int maxRequestHeaderBytes = 16 * 1024;
         private int maxThreads = 200;
@@ -488,6 +493,16 @@ public final class IngressServer implements AutoCloseable {
         /** How long a client connection may stay silent before it is closed. Default 60 s. */
         public Builder clientIdleTimeout(Duration timeout) {
             this.clientIdleTimeout = IngressHandler.Builder.positive(timeout, "clientIdleTimeout");
+            return this;
+        }
+
+        /**
+         * How long an HTTP/1 request head may take to arrive whole, from its first bytes; then the
+         * connection is closed (as nginx's {@code client_header_timeout}). The idle timeout alone
+         * does not end a head sent a byte at a time ("slowloris"). Default 60 s.
+         */
+        public Builder requestHeadTimeout(Duration timeout) {
+            this.requestHeadTimeout = IngressHandler.Builder.positive(timeout, "requestHeadTimeout");
             return this;
         }
 

@@ -28,6 +28,8 @@ import io.jingress.jetty.testing.TestRoutes;
 import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class IngressServerTest {
     @RegisterExtension
@@ -99,6 +101,57 @@ class IngressServerTest {
         Await.until(() -> proxy.openConnections() == 0, "the held connections are closed");
         String response = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n");
         assertEquals(200, RawHttp.status(response), response);
+    }
+
+    /**
+     * Sends {@code head} a byte every 100 ms (each byte keeps the idle timeout from expiring) until
+     * the proxy closes the connection; whether it did within 30 s.
+     */
+    private static boolean closedWhileTrickling(int port, String head) throws IOException {
+        try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            slow.setSoTimeout(100);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            byte[] bytes = head.getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; System.nanoTime() < deadline; i = Math.min(i + 1, bytes.length - 1)) {
+                try {
+                    slow.getOutputStream().write(bytes[i]);
+                    if (slow.getInputStream().read() < 0) {
+                        return true;
+                    }
+                    throw new AssertionError("an answer to a head not sent whole");
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // nothing to read yet: the next byte
+                } catch (IOException reset) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET / HTTP/1.1\r\nHost: app.test\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        // an absolute-form target: served by Jetty's own HTTP/1 connection
+        "GET http://app.test/ HTTP/1.1\r\nHost: app.test\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+    void aRequestHeadThatTricklesInIsCutOffAtTheRequestHeadTimeout(String head) throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router())
+                .requestHeadTimeout(Duration.ofSeconds(1)).clientIdleTimeout(Duration.ofSeconds(60)));
+
+        assertTrue(closedWhileTrickling(proxy.httpPort(), head), "the connection is still open after 30 s");
+        Await.until(() -> proxy.openConnections() == 0, "the connection is no longer counted");
+        assertEquals(0, app.requests());
+
+        // a head that comes in parts within the timeout is served
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+            client.setSoTimeout(10_000);
+            client.getOutputStream().write("GET / HTTP/1.1\r\nHost: app".getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(100);
+            client.getOutputStream().write(".test\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String response = new String(client.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertEquals(200, RawHttp.status(response), response);
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EventListener;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -61,6 +62,7 @@ final class LeanConnection extends AbstractConnection.NonBlocking
 
     private static final byte[] TOO_LARGE = refusal(431, "Request Header Fields Too Large", "the request head is longer than allowed");
     private static final byte[] LINE_TOO_LONG = refusal(414, "URI Too Long", "the request line is longer than allowed");
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final LeanConnectionFactory factory;
@@ -94,6 +96,8 @@ final class LeanConnection extends AbstractConnection.NonBlocking
     private boolean continued;
     // the client's address as text, formatted at the first request that asks
     private String remoteAddr;
+    private long headStarted;   // System.nanoTime() when the first bytes of the head being read came
+    private long closingSince;  // when the lingering close began (drain), 0 before
 
     LeanConnection(LeanConnectionFactory factory, Connector connector, EndPoint endPoint) {
         super(endPoint, connector.getExecutor());
@@ -260,6 +264,15 @@ final class LeanConnection extends AbstractConnection.NonBlocking
                     if (parser.expectsContinue() && !continued && !writeContinue()) {
                         return;
                     }
+                } else if (partialHead && System.nanoTime() - headStarted > factory.requestHeadTimeoutNanos()) {
+                    // a head that trickles in keeps the idle timeout from ever expiring (slowloris):
+                    // as nginx's client_header_timeout, the whole head has a deadline, then the connection closes
+                    state = GONE;
+                    getEndPoint().close(new TimeoutException("request head not complete within the request head timeout"));
+                    return;
+                }
+                if (!partialHead) {
+                    headStarted = System.nanoTime();
                 }
                 partialHead = true;
             }
@@ -339,8 +352,20 @@ final class LeanConnection extends AbstractConnection.NonBlocking
         }, this::abort), ByteBuffer.wrap(response));
     }
 
-    /** After the last response: reads until the client closes, so unread bytes do not reset the connection. */
+    /**
+     * After the last response: reads until the client closes, so unread bytes do not reset the
+     * connection; for {@link #LINGER_NANOS} at most, as nginx's {@code lingering_time}, so a client
+     * that keeps sending cannot hold the connection.
+     */
     private void drain() throws IOException {
+        long now = System.nanoTime();
+        if (closingSince == 0) {
+            closingSince = now;
+        } else if (now - closingSince > LINGER_NANOS) {
+            state = GONE;
+            getEndPoint().close();
+            return;
+        }
         ByteBuffer bytes = heldBuffer().getByteBuffer();
         do {
             BufferUtil.clear(bytes);
@@ -389,7 +414,8 @@ final class LeanConnection extends AbstractConnection.NonBlocking
         handedOver = BufferUtil.allocate(pending.remaining());
         BufferUtil.append(handedOver, pending);
         releaseBuffer();
-        HttpConnection jetty = factory.jettyConnection(connector, getEndPoint(), handedOver.remaining());
+        HttpConnection jetty = factory.jettyConnection(connector, getEndPoint(), handedOver.remaining(),
+                partialHead ? headStarted : System.nanoTime());
         List<EventListener> moving = new ArrayList<>(listeners);
         for (EventListener listener : moving) {
             super.removeEventListener(listener);

@@ -1,8 +1,12 @@
 package io.jingress.jetty.internal.http1;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ssl.SslConnection;
@@ -28,12 +32,29 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  */
 public final class LeanConnectionFactory extends AbstractConnectionFactory implements HttpConfiguration.ConnectionFactory {
     private final HttpConnectionFactory http;
+    private volatile long requestHeadTimeoutNanos = TimeUnit.SECONDS.toNanos(60);
 
     public LeanConnectionFactory(HttpConnectionFactory http) {
         super(Objects.requireNonNull(http, "http").getProtocol());
         this.http = http;
         addBean(http);
         setInputBufferSize(http.getInputBufferSize());
+    }
+
+    /**
+     * How long a request head may take to arrive whole, from its first bytes (default 60 s, as
+     * nginx's {@code client_header_timeout}); then the connection is closed. The idle timeout
+     * alone would not end a head sent a byte at a time.
+     */
+    public void setRequestHeadTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("requestHeadTimeout: must be positive, got " + timeout);
+        }
+        requestHeadTimeoutNanos = timeout.toNanos();
+    }
+
+    long requestHeadTimeoutNanos() {
+        return requestHeadTimeoutNanos;
     }
 
     @Override
@@ -65,14 +86,51 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
      * {@code http} would configure it, but without the connector's listeners: the connection they
      * heard open is still the same one to them, and the lean connection moves them across. Its
      * input buffer holds at least {@code pending} bytes: Jetty copies the bytes handed over into
-     * it and would silently drop what does not fit.
+     * it and would silently drop what does not fit. The head being read, begun at {@code headStarted}
+     * ({@link System#nanoTime()}), and every later one keep the {@linkplain #setRequestHeadTimeout
+     * request head timeout}.
      */
-    HttpConnection jettyConnection(Connector connector, EndPoint endPoint, int pending) {
-        HttpConnection connection = new HttpConnection(http.getHttpConfiguration(), connector, endPoint);
+    HttpConnection jettyConnection(Connector connector, EndPoint endPoint, int pending, long headStarted) {
+        HttpConnection connection = new HeadTimedConnection(http.getHttpConfiguration(), connector, endPoint,
+                requestHeadTimeoutNanos, headStarted);
         connection.setUseInputDirectByteBuffers(http.isUseInputDirectByteBuffers());
         connection.setUseOutputDirectByteBuffers(http.isUseOutputDirectByteBuffers());
         connection.setTransferEncodingChunkMaxLength(http.getTransferEncodingChunkMaxLength());
         connection.setInputBufferSize(Math.max(http.getInputBufferSize(), pending));
         return connection;
+    }
+
+    /** Jetty's HTTP/1 connection, with a deadline for each request head as the lean connection keeps it. */
+    private static final class HeadTimedConnection extends HttpConnection {
+        private final long timeoutNanos;
+        private long headStarted;
+        private boolean inHead = true;  // handed over part way through a head, or at its start
+
+        HeadTimedConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint, long timeoutNanos,
+                long headStarted) {
+            super(configuration, connector, endPoint);
+            this.timeoutNanos = timeoutNanos;
+            this.headStarted = headStarted;
+        }
+
+        @Override
+        public void onFillable() {
+            super.onFillable();
+            // Read after the parse of what arrived: a head still part way through is timed from the
+            // read that began it. (The parser's state is read without a lock, as for /status: a
+            // head must look unfinished at every read for the whole timeout to be cut short.)
+            HttpParser parser = getParser();
+            if (parser.inHeaderState() && !parser.isStart()) {
+                long now = System.nanoTime();
+                if (!inHead) {
+                    inHead = true;
+                    headStarted = now;
+                } else if (now - headStarted > timeoutNanos) {
+                    getEndPoint().close(new TimeoutException("request head not complete within the request head timeout"));
+                }
+            } else {
+                inHead = false;
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.jingress.jetty.internal.proxy;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Connection;
@@ -11,10 +12,13 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * A client connection that is not served: it writes one fixed answer (or nothing), stops writing,
- * and drains what the client sent until the client closes or 5 s pass.
+ * and drains what the client sent until the client closes, 5 s pass without a byte, or 30 s pass.
  */
 final class Refusal extends AbstractConnection implements Connection.UpgradeTo {
+    // as nginx's lingering_time: a client that keeps sending cannot hold the connection longer
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(30);
     private final byte[] answer;
+    private final long opened = System.nanoTime();
 
     /** @param answer the whole answer, head and body; {@code null}: close at once, saying nothing */
     Refusal(EndPoint endPoint, Connector connector, byte[] answer) {
@@ -46,6 +50,10 @@ final class Refusal extends AbstractConnection implements Connection.UpgradeTo {
 
     @Override
     public void onFillable() {
+        if (System.nanoTime() - opened > LINGER_NANOS) {
+            getEndPoint().close();
+            return;
+        }
         ByteBuffer scratch = BufferUtil.allocate(1024);
         try {
             while (true) {
