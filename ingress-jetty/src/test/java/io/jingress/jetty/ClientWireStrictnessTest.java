@@ -194,15 +194,16 @@ class ClientWireStrictnessTest extends ClientWireFixture {
         assertEquals("/good", app.lastRequest().pathQuery());
     }
 
-    // 502 "upstream endpoint could not be reached" (the error surfaces while the body is being
-    // forwarded), where 400 would be right. Nothing reaches the backend; the connection is closed.
+    // 400, though the error surfaces while the body is being forwarded (it was a 502 that blamed the
+    // endpoint). Nothing reaches the backend; the connection is closed.
     @Test
-    void malformedChunkSizeInTheRequestBodyGets502AndNothingIsForwarded() throws Exception {
+    void malformedChunkSizeInTheRequestBodyGets400AndNothingIsForwarded() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = proxyTo(app.port());
 
-        assertRejectedAndNothingForwarded(proxy, app, "POST /bad-chunk HTTP/1.1\r\nHost: " + HOST + "\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n" + get("/smuggled"), 502);
+        Response response = assertRejectedAndNothingForwarded(proxy, app, "POST /bad-chunk HTTP/1.1\r\nHost: " + HOST
+                + "\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n" + get("/smuggled"), 400);
+        assertEquals("400 Bad Request: the request body's framing is malformed\n", response.bodyText());
     }
 
     // 6: a Transfer-Encoding whose last coding is not chunked cannot be framed: 400.

@@ -406,15 +406,20 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     /**
      * The answer to a client whose request failed upstream with {@code failure}: 504 when the
      * endpoint did not answer in time, a 502 saying so when its answer could not be read (a port
-     * that speaks TLS or another protocol), else a 502 saying it could not be reached.
+     * that speaks TLS or another protocol), a 400 when the client's own body was malformed (a bad
+     * chunk), else a 502 saying the endpoint could not be reached.
      */
     static PlainResponses.Body failureAnswer(Throwable failure) {
         if (isTimeout(failure)) {
             return PlainResponses.GATEWAY_TIMEOUT;
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof UpstreamConnection.BadAnswer || t instanceof HttpResponseException || t instanceof HttpException) {
+            if (t instanceof UpstreamConnection.BadAnswer || t instanceof HttpResponseException) {
                 return PlainResponses.BAD_ANSWER;
+            }
+            if (t instanceof HttpException) {
+                // not under a response's failure: the client's body, streamed on, broke its framing
+                return PlainResponses.BAD_REQUEST_BODY;
             }
         }
         return PlainResponses.BAD_GATEWAY;
