@@ -1,6 +1,7 @@
 package io.jingress.jetty;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import io.jingress.jetty.internal.proxy.ResumingExecutor;
 import io.jingress.jetty.internal.proxy.TlsOnly;
 import io.jingress.jetty.internal.tls.TlsCertificates;
 
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
@@ -203,6 +205,16 @@ public final class IngressServer implements AutoCloseable {
                     throws IOException {
                 return super.generateAcceptableResponse(request, response, callback, MimeTypes.Type.TEXT_PLAIN.asString(),
                         charsets, code, message, cause);
+            }
+
+            // One line, as the proxy's own answers: "400 Bad Request: Duplicate Host Header". Jetty's
+            // has four, echoes the URI, and escapes the message for HTML even in plain text.
+            @Override
+            protected void writeErrorPlain(Request request, PrintWriter writer, int code, String message, Throwable cause) {
+                String reason = HttpStatus.getMessage(code);
+                String detail = message == null ? "" : message.replace("&apos;", "'").replace("&quot;", "\"")
+                        .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+                writer.write(code + " " + reason + (detail.isEmpty() || detail.equals(reason) ? "" : ": " + detail) + "\n");
             }
         };
         errors.setShowStacks(false);
