@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,35 @@ class MainProcessTest {
             throw new AssertionError("the process did not exit");
         }
         return process.exitValue();
+    }
+
+    private static BufferedReader stdout(Process process) {
+        return new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** Reads lines up to the first that {@code stop} accepts, which it returns; the others go to {@code seen}. */
+    private static String readUntil(BufferedReader out, Predicate<String> stop, List<String> seen) throws IOException {
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (stop.test(line)) {
+                return line;
+            }
+            seen.add(line);
+        }
+        throw new AssertionError("the output ended before the line looked for: " + seen);
+    }
+
+    /** Reads the demo's banner; returns the HTTP port it names. */
+    private static int demoPort(BufferedReader out, List<String> seen) throws IOException {
+        readUntil(out, "Ctrl-C stops it."::equals, seen);
+        Pattern listens = Pattern.compile("listens {2}http :(\\d+)");
+        for (String line : seen) {
+            Matcher m = listens.matcher(line);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        throw new AssertionError("no port in the banner: " + seen);
     }
 
     @Test
@@ -75,28 +105,14 @@ class MainProcessTest {
     void theDemoServesAndLogsRequestsUntilSigtermThenExits0() throws Exception {
         Process process = java("--http-port", "0", "--admin-port", "off", "--access-log");
         try {
-            BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            Pattern listens = Pattern.compile("listens {2}http :(\\d+)");
-            int port = -1;
+            BufferedReader out = stdout(process);
             List<String> lines = new ArrayList<>();
-            String line;
-            while ((line = out.readLine()) != null && !line.equals("Ctrl-C stops it.")) {
-                lines.add(line);
-                Matcher m = listens.matcher(line);
-                if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                }
-            }
-            assertTrue(port > 0, () -> "no port in the banner: " + lines);
+            int port = demoPort(out, lines);
             assertTrue(lines.stream().anyMatch(l -> l.matches("\\S+ INFO \\S+ - .*")),
                     () -> "log lines carry time, level and logger: " + lines);
             assertEquals(200, Http.get(port, "myapp.kubia.com", "/").status());
-            String accessLine;
-            while ((accessLine = out.readLine()) != null && !accessLine.contains("\"GET / HTTP/1.1\" 200")) {
-                lines.add(accessLine);
-            }
-            assertTrue(accessLine != null && accessLine.contains(" INFO access - 127.0.0.1 - "),
+            String accessLine = readUntil(out, l -> l.contains("\"GET / HTTP/1.1\" 200"), lines);
+            assertTrue(accessLine.contains(" INFO access - 127.0.0.1 - "),
                     () -> "--access-log writes one line per request: " + lines);
 
             process.toHandle().destroy(); // SIGTERM, keeping our end of its stdout open
@@ -137,13 +153,9 @@ class MainProcessTest {
         Process process = java("--manifests", manifests.toString(), "--http-port", "0", "--https-port", "off",
                 "--admin-port", "off");
         try {
-            BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out = stdout(process);
             List<String> lines = new ArrayList<>();
-            String line;
-            while ((line = out.readLine()) != null && !line.contains("Jingress serving")) {
-                lines.add(line);
-            }
+            readUntil(out, l -> l.contains("Jingress serving"), lines);
             assertTrue(lines.stream().anyMatch(l -> l.contains("Ingress default/bad: spec.rules[0].http.paths[0].path")),
                     lines::toString);
             assertTrue(lines.stream().anyMatch(l -> l.endsWith("ingresses.yaml: serving 1 Ingress (1 rejected), 2 problems")),
@@ -153,15 +165,9 @@ class MainProcessTest {
             Files.writeString(manifests, Files.readString(manifests).replace("path: nope", "path: /nope"));
             String cleared = "INFO RouteUpdater - cleared: " + manifests + ":12 (document 2): Ingress default/bad: "
                     + "spec.rules[0].http.paths[0].path: \"nope\" must start with \"/\"";
-            while ((line = out.readLine()) != null && !line.endsWith(cleared)) {
-                lines.add(line);
-            }
-            assertTrue(line != null, lines::toString);
-            while ((line = out.readLine()) != null && !line.contains("ingresses.yaml: serving")) {
-                lines.add(line);
-            }
-            String served = line;
-            assertTrue(served != null && served.endsWith("serving 2 Ingresses (0 rejected), 2 problems"), () -> lines + "\n" + served);
+            readUntil(out, l -> l.endsWith(cleared), lines);
+            String served = readUntil(out, l -> l.contains("ingresses.yaml: serving"), lines);
+            assertTrue(served.endsWith("serving 2 Ingresses (0 rejected), 2 problems"), served);
         } finally {
             process.destroyForcibly();
         }
@@ -171,17 +177,8 @@ class MainProcessTest {
     void malformedRequestsAreAnswered400WithoutAWarningEach() throws Exception {
         Process process = java("--http-port", "0", "--admin-port", "off", "--access-log");
         try {
-            BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            Pattern listens = Pattern.compile("listens {2}http :(\\d+)");
-            int port = -1;
-            String line;
-            while ((line = out.readLine()) != null && !line.equals("Ctrl-C stops it.")) {
-                Matcher m = listens.matcher(line);
-                if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                }
-            }
+            BufferedReader out = stdout(process);
+            int port = demoPort(out, new ArrayList<>());
             for (String head : List.of("Host: a\r\nHost: b", "Host: [::1", "Host: a b", "Host: a:99999")) {
                 try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
                     socket.getOutputStream().write(("GET / HTTP/1.1\r\n" + head + "\r\nConnection: close\r\n\r\n")
@@ -193,10 +190,7 @@ class MainProcessTest {
             // a good request after them: its access line comes after anything they logged
             assertEquals(200, Http.get(port, "myapp.kubia.com", "/").status());
             List<String> lines = new ArrayList<>();
-            while ((line = out.readLine()) != null && !line.contains("\"GET / HTTP/1.1\" 200")) {
-                lines.add(line);
-            }
-            assertTrue(line != null, lines::toString);
+            readUntil(out, l -> l.contains("\"GET / HTTP/1.1\" 200"), lines);
             assertTrue(lines.stream().noneMatch(l -> l.contains(" WARN ")), lines::toString);
         } finally {
             process.destroyForcibly();

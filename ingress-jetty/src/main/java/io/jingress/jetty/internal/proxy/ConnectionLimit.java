@@ -1,6 +1,5 @@
 package io.jingress.jetty.internal.proxy;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,13 +17,8 @@ import org.eclipse.jetty.util.component.ContainerLifeCycle;
  * which nothing readable can be said before a handshake, sees the connection closed.
  */
 public final class ConnectionLimit {
-    private static final String REFUSAL_BODY = "503 Service Unavailable: too many connections, retry later\n";
-    private static final byte[] REFUSAL = ("HTTP/1.1 503 Service Unavailable\r\n"
-            + "Content-Type: text/plain; charset=utf-8\r\n"
-            + "Content-Length: " + REFUSAL_BODY.length() + "\r\n"
-            + "Connection: close\r\n"
-            + "\r\n"
-            + REFUSAL_BODY).getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REFUSAL = Refusal.plainAnswer(503, "Service Unavailable",
+            "503 Service Unavailable: too many connections, retry later\n");
 
     private final int max;
     // Client sockets, counted by the connectors' selectors as they open and close: a socket keeps

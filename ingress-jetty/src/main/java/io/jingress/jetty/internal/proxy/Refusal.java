@@ -1,6 +1,7 @@
 package io.jingress.jetty.internal.proxy;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.io.AbstractConnection;
@@ -19,6 +20,16 @@ final class Refusal extends AbstractConnection implements Connection.UpgradeTo {
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(30);
     private final byte[] answer;
     private final long opened = System.nanoTime();
+
+    /** A whole plain-text answer that closes the connection: {@code status reason}, then {@code text} as its body. */
+    static byte[] plainAnswer(int status, String reason, String text) {
+        return ("HTTP/1.1 " + status + " " + reason + "\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: " + text.length() + "\r\n"
+                + "Connection: close\r\n"
+                + "\r\n"
+                + text).getBytes(StandardCharsets.US_ASCII);
+    }
 
     /** @param answer the whole answer, head and body; {@code null}: close at once, saying nothing */
     Refusal(EndPoint endPoint, Connector connector, byte[] answer) {

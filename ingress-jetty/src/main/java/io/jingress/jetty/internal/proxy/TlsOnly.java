@@ -1,7 +1,6 @@
 package io.jingress.jetty.internal.proxy;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
@@ -15,13 +14,8 @@ import org.eclipse.jetty.server.SslConnectionFactory;
  * TLS alert no HTTP client can show.
  */
 public final class TlsOnly extends DetectorConnectionFactory {
-    private static final String BODY = "400 Bad Request: plain HTTP was sent to the HTTPS port\n";
-    private static final byte[] ANSWER = ("HTTP/1.1 400 Bad Request\r\n"
-            + "Content-Type: text/plain; charset=utf-8\r\n"
-            + "Content-Length: " + BODY.length() + "\r\n"
-            + "Connection: close\r\n"
-            + "\r\n"
-            + BODY).getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ANSWER = Refusal.plainAnswer(400, "Bad Request",
+            "400 Bad Request: plain HTTP was sent to the HTTPS port\n");
 
     public TlsOnly(SslConnectionFactory tls) {
         super(tls);
