@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -214,7 +215,9 @@ public final class IngressServer implements AutoCloseable {
                 String reason = HttpStatus.getMessage(code);
                 String detail = message == null ? "" : message.replace("&apos;", "'").replace("&quot;", "\"")
                         .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
-                writer.write(code + " " + reason + (detail.isEmpty() || detail.equals(reason) ? "" : ": " + detail) + "\n");
+                String line = code + " " + reason + (detail.isEmpty() || detail.equals(reason) ? "" : ": " + detail) + "\n";
+                writer.write(line);
+                request.setAttribute(AccessLog.ERROR_BODY_BYTES, (long) line.getBytes(StandardCharsets.UTF_8).length);
             }
         };
         errors.setShowStacks(false);

@@ -11,6 +11,7 @@ import io.jingress.core.route.Router;
 import io.jingress.jetty.testing.Await;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
+import io.jingress.jetty.testing.RawHttp;
 import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.WireClient;
 
@@ -147,5 +148,21 @@ class AdminEndToEndTest {
         String line = log.toString().lines().filter(l -> l.contains("req-88")).findFirst().orElseThrow();
         // nginx's $request_length: request line, headers and body
         assertTrue(line.contains("\"POST /p HTTP/1.1\" 200 5 \"-\" \"-\" " + raw.length() + " "), line);
+    }
+
+    @Test
+    void anAnswerJettyMakesItselfIsLoggedWithItsBodyLength() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        StringBuffer log = new StringBuffer();
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).accessLog(log));
+
+        String answer = RawHttp.exchange(proxy.httpPort(), "GET /dup HTTP/1.1\r\nHost: app.test\r\nHost: other.test\r\n\r\n");
+        String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+
+        assertEquals("400 Bad Request: Duplicate Host Header\n", body);
+        Await.until(() -> log.indexOf("\" 400 ") >= 0, "the request is logged");
+        String line = log.toString().lines().filter(l -> l.contains("\" 400 ")).findFirst().orElseThrow();
+        assertTrue(line.contains("\" 400 " + body.length() + " \""), line);
     }
 }

@@ -73,6 +73,11 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
     public static final String UPSTREAM_NANOS = "jingress.upstream.nanos";
     /** Request attribute: the request id sent upstream as {@code X-Request-ID} (String). */
     public static final String REQUEST_ID = "jingress.request.id";
+    /**
+     * The body length of an error answer Jetty wrote itself (a request it refused), which it
+     * writes past the response the log is given: set by the server's error handler.
+     */
+    public static final String ERROR_BODY_BYTES = "jingress.error.bytes";
 
     /** The SLF4J logger name used by {@link #AccessLog()}. */
     public static final String LOGGER_NAME = "jingress.access";
@@ -164,6 +169,9 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         line.append(' ').append(protocol);
         int requestLineLength = method.length() + 1 + pathQuery.length() + 1 + protocol.length();
         long bodyBytesSent = LeanExchanges.contentBytesWritten(response);
+        if (bodyBytesSent == 0 && request.getAttribute(ERROR_BODY_BYTES) instanceof Long errorBytes) {
+            bodyBytesSent = errorBytes;
+        }
         line.append("\" ").append(response.getStatus()).append(' ').append(bodyBytesSent).append(" \"");
         appendQuotedValue(line, headers.get(HttpHeader.REFERER));
         line.append("\" \"");
