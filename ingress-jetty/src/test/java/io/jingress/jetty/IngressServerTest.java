@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.jingress.core.route.Router;
 import io.jingress.jetty.testing.Await;
@@ -129,6 +131,17 @@ class IngressServerTest {
         }
     }
 
+    /** The connections part way through a request head, by the admin port's {@code /status}. */
+    private static int readingConnections(IngressServer proxy) {
+        try {
+            String status = RawHttp.exchange(proxy.adminPort(), "GET /status HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n");
+            Matcher reading = Pattern.compile("\nReading: (\\d+) ").matcher(status);
+            return reading.find() ? Integer.parseInt(reading.group(1)) : -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"GET / HTTP/1.1\r\nHost: app.test\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         // an absolute-form target: served by Jetty's own HTTP/1 connection
@@ -147,7 +160,7 @@ class IngressServerTest {
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
             client.setSoTimeout(10_000);
             client.getOutputStream().write("GET / HTTP/1.1\r\nHost: app".getBytes(StandardCharsets.US_ASCII));
-            Thread.sleep(100);
+            Await.until(() -> readingConnections(proxy) == 1, "the first part of the head has been read");
             client.getOutputStream().write(".test\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String response = new String(client.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             assertEquals(200, RawHttp.status(response), response);
