@@ -66,13 +66,18 @@ public final class RouteCompiler {
     // The annotations of these two prefixes that are read; any other of them is reported, not
     // ignored in silence: an Ingress written for ingress-nginx (a rewrite-target, regex paths)
     // would otherwise be served as if the annotation were not there, with no word of why.
-    private static final Set<String> READ_ANNOTATIONS = Set.of(NGINX_SSL_REDIRECT, SSL_REDIRECT,
-            AnnotationPolicy.NGINX_LOAD_BALANCE, AnnotationPolicy.NGINX_HASH_BY, AnnotationPolicy.NGINX_AFFINITY,
-            AnnotationPolicy.NGINX_COOKIE_NAME, AnnotationPolicy.LOAD_BALANCE, AnnotationPolicy.HASH_BY);
+    private static final Set<String> READ_ANNOTATIONS = readAnnotations();
     private static final Comparator<Ingress> OLDEST_FIRST = Comparator.comparing(Ingress::creationTimestamp)
             .thenComparing(Ingress::namespace).thenComparing(Ingress::name);
 
     private final Balancers balancers;
+
+    private static Set<String> readAnnotations() {
+        Set<String> read = new HashSet<>(AnnotationPolicy.READ);
+        read.add(NGINX_SSL_REDIRECT);
+        read.add(SSL_REDIRECT);
+        return Set.copyOf(read);
+    }
 
     private RouteCompiler(Balancers balancers) {
         this.balancers = balancers;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a backend's {@link BalancerPolicy} from its Ingress's annotations, with the problems found.
@@ -24,6 +25,9 @@ public record AnnotationPolicy(BalancerPolicy policy, List<String> problems) {
     public static final String NGINX_COOKIE_NAME = "nginx.ingress.kubernetes.io/session-cookie-name";
     public static final String LOAD_BALANCE = "jingress.io/load-balance";
     public static final String HASH_BY = "jingress.io/hash-by";
+    /** Every annotation this policy reads. */
+    public static final Set<String> READ = Set.of(NGINX_LOAD_BALANCE, NGINX_HASH_BY, NGINX_AFFINITY, NGINX_COOKIE_NAME,
+            LOAD_BALANCE, HASH_BY);
 
     private static final String OURS = "round_robin, weighted_round_robin, random, least_request, peak_ewma, "
             + "ring_hash, maglev, cookie";
