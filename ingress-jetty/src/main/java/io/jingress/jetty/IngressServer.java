@@ -114,6 +114,7 @@ public final class IngressServer implements AutoCloseable {
         this.handler = config.handler.httpsRedirectPort(Math.max(0, config.httpsRedirectPort)).build();
         ProxyMetrics metrics = handler.metrics();
         this.connectionLimit = new ConnectionLimit(config.maxConnections);
+        metrics.refusedConnectionsFrom(connectionLimit::refused);
         HttpConfiguration http = httpConfiguration(config);
 
         // Client connections resumed by the end of a proxied exchange read their next request on

@@ -95,6 +95,9 @@ class IngressServerTest {
                 assertEquals("close", RawHttp.header(refusal, "Connection"));
             }
             assertEquals(0, app.requests());
+            // as nginx's stub_status counts a connection dropped at its limit: accepted, not handled
+            String status = RawHttp.exchange(proxy.adminPort(), "GET /status HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n");
+            assertTrue(status.contains("server accepts handled requests\n 3 2 0 \n"), status);
         } finally {
             for (Socket socket : held) {
                 socket.close();

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import org.eclipse.jetty.io.Connection;
 
 /**
@@ -41,6 +42,7 @@ public final class ProxyMetrics {
     private final ConnectionCounter connections = new ConnectionCounter();
     private final LongAdder clientRequests = new LongAdder();
     private final LongAdder inProgress = new LongAdder();
+    private volatile LongSupplier refusedConnections = () -> 0;
 
     /** Metrics with every counter at zero. */
     public ProxyMetrics() {
@@ -102,14 +104,19 @@ public final class ProxyMetrics {
         return connections.active();
     }
 
-    /** Connections accepted since start. */
+    /** Where the connections refused at the server's connection limit are counted (none by default). */
+    public void refusedConnectionsFrom(LongSupplier refused) {
+        this.refusedConnections = refused;
+    }
+
+    /** Connections accepted since start, those then refused at the connection limit included. */
     public long acceptedConnections() {
-        return connections.accepted();
+        return connections.accepted() + refusedConnections.getAsLong();
     }
 
     /**
-     * Connections handled since start; equal to {@link #acceptedConnections()}, since Jetty refuses
-     * connections past its limit before accepting them (nginx counts those as accepted, not handled).
+     * Connections handled since start: the accepted ones but those refused at the connection limit,
+     * as nginx counts them.
      */
     public long handledConnections() {
         return connections.accepted();

@@ -3,6 +3,7 @@ package io.jingress.jetty.internal.proxy;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -24,6 +25,7 @@ public final class ConnectionLimit {
     // Client sockets, counted by the connectors' selectors as they open and close: a socket keeps
     // its place however many connections replace one another on it (a PROXY header read, then TLS).
     private final AtomicInteger open = new AtomicInteger();
+    private final LongAdder refused = new LongAdder();
 
     public ConnectionLimit(int max) {
         if (max < 1) {
@@ -45,6 +47,11 @@ public final class ConnectionLimit {
     /** A client socket of a connector it wraps was closed. */
     void closed() {
         open.decrementAndGet();
+    }
+
+    /** Connections refused since start, for being past the limit. */
+    public long refused() {
+        return refused.sum();
     }
 
     public int max() {
@@ -95,6 +102,7 @@ public final class ConnectionLimit {
                 return delegate.newConnection(connector, endPoint);
             }
             // past the limit; a TLS client can be told nothing readable before a handshake
+            refused.increment();
             return new Refusal(endPoint, connector, plainHttp ? REFUSAL : null);
         }
     }
