@@ -405,7 +405,7 @@ final class LeanConnection extends AbstractConnection.NonBlocking
 
     /**
      * Hands the connection to Jetty's HTTP/1 connection with the bytes not consumed yet; the
-     * listeners (connection counts, the connection limit) move across without hearing a close and
+     * listeners (the connection counts of /status and /metrics) move across without hearing a close and
      * an open, since to the client it is the same connection.
      */
     private void handOver() {
