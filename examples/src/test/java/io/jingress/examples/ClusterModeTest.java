@@ -24,8 +24,10 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +120,24 @@ class ClusterModeTest {
         assertEquals(1, e.exitCode());
         assertTrue(e.getMessage().contains("nope") && e.getMessage().contains("mock"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void theFirstLoadLineCountsTheIngressesLeftAloneForTheirClass() throws Exception {
+        applyTheWalkthrough();
+        kubectl.network().v1().ingresses().inNamespace("default").resource(new IngressBuilder(ingress("a.kubia.com"))
+                .editMetadata().withName("classless").endMetadata()
+                .editSpec().withIngressClassName(null).endSpec().build()).create();
+        Process process = MainProcessTest.java("--kubeconfig", kubeconfig().toString(), "--context", "mock",
+                "--http-port", "0", "--https-port", "off", "--admin-port", "off");
+        try {
+            List<String> lines = new ArrayList<>();
+            String served = MainProcessTest.readUntil(MainProcessTest.stdout(process),
+                    l -> l.contains("serving routes of"), lines);
+            assertTrue(served.endsWith("serving routes of 1 Ingress (0 rejected, 1 ignored for their class)"), served);
+        } finally {
+            process.destroyForcibly();
+        }
     }
 
     @Test

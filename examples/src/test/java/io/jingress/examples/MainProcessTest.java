@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command line as a user meets it: a separate JVM, its output, its exit code, SIGTERM. */
 class MainProcessTest {
 
-    private static Process java(String... args) throws IOException {
+    static Process java(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
@@ -45,12 +45,12 @@ class MainProcessTest {
         return process.exitValue();
     }
 
-    private static BufferedReader stdout(Process process) {
+    static BufferedReader stdout(Process process) {
         return new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
     /** Reads lines up to the first that {@code stop} accepts, which it returns; the others go to {@code seen}. */
-    private static String readUntil(BufferedReader out, Predicate<String> stop, List<String> seen) throws IOException {
+    static String readUntil(BufferedReader out, Predicate<String> stop, List<String> seen) throws IOException {
         String line;
         while ((line = out.readLine()) != null) {
             if (stop.test(line)) {
@@ -168,6 +168,57 @@ class MainProcessTest {
             readUntil(out, l -> l.endsWith(cleared), lines);
             String served = readUntil(out, l -> l.contains("ingresses.yaml: serving"), lines);
             assertTrue(served.endsWith("serving 2 Ingresses (0 rejected), 2 problems"), served);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void fileModeSaysWhichIngressesItLeavesAloneForTheirClass(@TempDir Path dir) throws Exception {
+        Path manifests = dir.resolve("ingresses.yaml");
+        String ingresses = """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: classless, namespace: default}
+                spec:
+                  rules:
+                  - host: a.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: theirs, namespace: default}
+                spec:
+                  ingressClassName: nginx
+                  rules:
+                  - host: b.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+                """;
+        Files.writeString(manifests, ingresses);
+        Process process = java("--manifests", manifests.toString(), "--http-port", "0", "--https-port", "off",
+                "--admin-port", "off");
+        try {
+            BufferedReader out = stdout(process);
+            List<String> lines = new ArrayList<>();
+            readUntil(out, l -> l.contains("Jingress serving"), lines);
+            assertTrue(lines.stream().anyMatch(l -> l.endsWith(manifests + ":1 (document 1): Ingress default/classless is "
+                    + "not served: it names no class, none of our IngressClasses is the default and Ingresses without "
+                    + "class are not watched; to serve it, give it spec.ingressClassName: jingress")), lines::toString);
+            assertTrue(lines.stream().anyMatch(l -> l.endsWith(manifests + ":11 (document 2): Ingress default/theirs is "
+                    + "not served: its class nginx is not ours (ours: jingress)")), lines::toString);
+            assertTrue(lines.stream().anyMatch(l -> l.endsWith("ingresses.yaml: serving 0 Ingresses (0 rejected, 2 ignored for their class), 0 problems")),
+                    lines::toString);
+
+            // given the class, it is served, and the line on it is not repeated for the other
+            Files.writeString(manifests, ingresses.replaceFirst("spec:\n", "spec:\n  ingressClassName: jingress\n"));
+            String served = readUntil(out, l -> l.contains("ingresses.yaml: serving"), lines);
+            assertTrue(served.endsWith("serving 1 Ingress (0 rejected, 1 ignored for their class), 1 problem"), served);
+            assertEquals(1, lines.stream().filter(l -> l.contains("Ingress default/theirs is not served")).count(),
+                    lines::toString);
         } finally {
             process.destroyForcibly();
         }

@@ -2,6 +2,7 @@ package io.jingress.k8s;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.Ingress;
 import io.jingress.core.model.Problem;
 import io.jingress.core.route.RouteCompiler;
 import io.jingress.core.route.Router;
@@ -10,6 +11,7 @@ import io.jingress.k8s.internal.files.DebouncedWatcher;
 import io.jingress.k8s.internal.files.ManifestObject;
 import io.jingress.k8s.internal.files.ManifestSet;
 import io.jingress.k8s.internal.files.Origin;
+import io.jingress.k8s.internal.translate.ClassFilter;
 import io.jingress.k8s.internal.translate.ClusterStateAssembler;
 import io.jingress.k8s.internal.translate.LastGoodIngresses;
 import java.io.IOException;
@@ -18,9 +20,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +91,7 @@ public final class ManifestSource implements AutoCloseable {
     private DebouncedWatcher watcher;
     private volatile Map<String, Origin> origins = Map.of();
     private volatile List<String> problems = List.of();
+    private Set<String> ignoredLogged = Set.of();  // why each Ingress not served for its class is not, as last logged
     private volatile ClusterState state = ClusterState.empty();
     private volatile long reloads;
     private volatile boolean closed;
@@ -178,13 +183,36 @@ public final class ManifestSource implements AutoCloseable {
         }
         problems = List.copyOf(current);
         reloads++;
+        logIgnored(assembly);
         if (updater.builds() != buildsBefore) {
             // as cluster mode counts them: an Ingress with an error serves none of its rules
             int rejected = RejectionEvents.rejected(updater.problems()).size();
             int served = state.ingresses().size() - rejected;
-            LOG.info("manifests {}: serving {} Ingress{} ({} rejected), {} problem{}", path, served,
-                    served == 1 ? "" : "es", rejected, current.size(), current.size() == 1 ? "" : "s");
+            int ignored = assembly.ignored().size();
+            LOG.info("manifests {}: serving {} Ingress{} ({} rejected{}), {} problem{}", path, served,
+                    served == 1 ? "" : "es", rejected, ignored == 0 ? "" : ", " + ignored + " ignored for their class",
+                    current.size(), current.size() == 1 ? "" : "s");
         }
+    }
+
+    /**
+     * Says once which Ingresses of the files are not served for their class, and why: in a file
+     * the user gave, an Ingress without {@code ingressClassName} served by nothing is most likely a
+     * mistake. Not problems: one file may hold Ingresses of several controllers.
+     */
+    private void logIgnored(ClusterStateAssembler.Assembly assembly) {
+        Set<String> lines = new LinkedHashSet<>();
+        for (Ingress ingress : assembly.ignored()) {
+            String hint = ClassFilter.className(ingress) == null
+                    ? "; to serve it, give it spec.ingressClassName: " + options.ingressClass() : "";
+            String line = "Ingress " + ingress.key() + " is not served: " + assembly.classFilter().reason(ingress) + hint;
+            lines.add(line);
+            if (!ignoredLogged.contains(line)) {  // not again when only its place in the file moved
+                Origin origin = origins.get("Ingress " + ingress.key());
+                LOG.info("{}{}", origin == null ? "" : origin + ": ", line);
+            }
+        }
+        ignoredLogged = lines;
     }
 
     private void reloadIfOpen() {

@@ -171,7 +171,9 @@ public final class Controller implements AutoCloseable {
 
         settings.sink().accept(assembly.state(), sourceProblems);
         if (built.compareAndSet(false, true)) {
-            LOG.info("serving routes of {} Ingresses ({} rejected)", served.size(), rejected.size());
+            int ignored = assembly.ignored().size();  // of other classes, or without one when that is not ours
+            LOG.info("serving routes of {} Ingress{} ({} rejected{})", served.size(), served.size() == 1 ? "" : "es",
+                    rejected.size(), ignored == 0 ? "" : ", " + ignored + " ignored for their class");
         }
 
         Pass pass = new Pass(served, rejected);
