@@ -58,8 +58,8 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private Exchange exchange;
     /**
      * The exchange's read buffer (on the heap, for the lean head parser; a socket read copies
-     * through the JDK's own direct buffer), from the pool from the first read on: an idle
-     * connection holds none. Kept past a failed exchange while its last piece is still being
+     * through the JDK's own direct buffer), from the pool while there are bytes to read: an idle
+     * connection holds none, nor does one waiting for more of its answer. Kept past a failed exchange while its last piece is still being
      * written to the client, and given back when that write completes.
      */
     private RetainableByteBuffer held;
@@ -301,6 +301,10 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
             if (filled > 0) {
                 bytesSeen = true;
             } else if (filled == 0) {
+                // Empty while the upstream has nothing more yet: back to the pool, so a stream that
+                // waits (server-sent events, a long poll's body) holds no buffer, as an idle
+                // connection holds none. The parser keeps what it needs of a part-read head.
+                releaseBuffer();
                 // the interest may be in place already: kept from the idle time or the head's write
                 if (!isFillInterested()) {
                     fillInterested();
