@@ -91,7 +91,7 @@ public final class ManifestSource implements AutoCloseable {
     private DebouncedWatcher watcher;
     private volatile Map<String, Origin> origins = Map.of();
     private volatile List<String> problems = List.of();
-    private Set<String> ignoredLogged = Set.of();  // why each Ingress not served for its class is not, as last logged
+    private Set<String> ignoredLogged = Set.of();  // the lines on Ingresses left alone for their class, as last logged (without their place)
     private volatile ClusterState state = ClusterState.empty();
     private volatile long reloads;
     private volatile boolean closed;
