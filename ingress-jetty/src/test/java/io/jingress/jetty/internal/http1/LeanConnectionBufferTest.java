@@ -127,6 +127,22 @@ class LeanConnectionBufferTest {
     }
 
     @Test
+    void pipelinedRequestsAcrossTheFirstBuffersEndAreEachServedInOrder() throws Exception {
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            // heads of 60 to 5,000 bytes: some end past the first buffer, some do not fit it at all
+            requests.append("GET /a HTTP/1.1\r\nHost: a.test\r\nX-Long: ").append("v".repeat(i * 25)).append("\r\n\r\n");
+        }
+        try (WireClient client = WireClient.connect(connector.getLocalPort())) {
+            client.send(requests.toString());
+            for (int i = 0; i < 200; i++) {
+                assertEquals("LeanConnection " + i * 25 + " 0", client.read().bodyText(), "request " + i);
+            }
+        }
+        Await.until(() -> heldBuffers().isEmpty(), "a closed connection holds no buffer");
+    }
+
+    @Test
     void aHeadAndAShortBodyLongerThanTheFirstBufferAreReadTogether() throws Exception {
         String body = "b".repeat(10_000);
         try (WireClient client = WireClient.connect(connector.getLocalPort())) {
