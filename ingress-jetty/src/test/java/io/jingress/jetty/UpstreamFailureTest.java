@@ -73,9 +73,11 @@ class UpstreamFailureTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 20_000})  // read whole with the request, or streamed through Jetty's client
     void anAnswerThatIsNotHttpGets502SayingSo(int bodyBytes) throws Exception {
-        // a Service whose targetPort is the Pod's TLS or gRPC port, say
+        // a Service whose targetPort is the Pod's TLS or gRPC port, say. It takes the whole request
+        // before it closes: closing with the body unread would reset the connection, and the proxy
+        // might then see the reset before the answer.
         try (ScriptedBackend backend = ScriptedBackend.start((connection, request, head) ->
-                ScriptedBackend.Answer.thenClose("\u0015\u0003\u0003\u0000\u0002\u0002\u0032 not http\r\n\r\n"))) {
+                ScriptedBackend.Answer.thenHoldUntilPeerCloses("\u0015\u0003\u0003\u0000\u0002\u0002\u0032 not http\r\n\r\n"))) {
             TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", backend.port());
             IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
 
