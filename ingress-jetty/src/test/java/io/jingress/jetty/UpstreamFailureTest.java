@@ -95,6 +95,23 @@ class UpstreamFailureTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "POST"})
+    void anEndpointThatClosesWithoutAnsweringGets502SayingSo(String method) throws Exception {
+        // an app that crashes on this request: reached, then gone (a refused connection is another 502, above)
+        try (ScriptedBackend backend = ScriptedBackend.start((connection, request, head) ->
+                ScriptedBackend.Answer.thenClose(""))) {
+            TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", backend.port());
+            IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+            ContentResponse response = send(proxy, HttpMethod.fromString(method), "/order");
+
+            assertEquals(502, response.getStatus());
+            assertEquals("502 Bad Gateway: the upstream endpoint closed the connection before its answer was complete\n",
+                    response.getContentAsString());
+        }
+    }
+
     @Test
     void endpointThatDoesNotAnswerInTimeGets504() throws Exception {
         Backends.Echo slow = backends.start("slow");

@@ -23,6 +23,8 @@ final class PlainResponses {
     static final Body METHOD_NOT_ALLOWED = new Body(HttpStatus.METHOD_NOT_ALLOWED_405, "405 Method Not Allowed: CONNECT is not supported\n");
     static final Body TRACE_NOT_ALLOWED = new Body(HttpStatus.METHOD_NOT_ALLOWED_405, "405 Method Not Allowed: TRACE is not supported\n");
     static final Body BAD_GATEWAY = new Body(HttpStatus.BAD_GATEWAY_502, "502 Bad Gateway: the upstream endpoint could not be reached\n");
+    static final Body UPSTREAM_CLOSED = new Body(HttpStatus.BAD_GATEWAY_502,
+            "502 Bad Gateway: the upstream endpoint closed the connection before its answer was complete\n");
     static final Body BAD_ANSWER = new Body(HttpStatus.BAD_GATEWAY_502,
             "502 Bad Gateway: the upstream endpoint's answer is not HTTP/1.1 that can be read\n");
     static final Body SERVICE_UNAVAILABLE = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: no ready endpoint for this route\n");

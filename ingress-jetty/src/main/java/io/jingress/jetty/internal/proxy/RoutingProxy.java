@@ -1,6 +1,8 @@
 package io.jingress.jetty.internal.proxy;
 
+import java.io.IOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
@@ -407,12 +409,15 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      * The answer to a client whose request failed upstream with {@code failure}: 504 when the
      * endpoint did not answer in time, a 502 saying so when its answer could not be read (a port
      * that speaks TLS or another protocol), a 400 when the client's own body was malformed (a bad
-     * chunk), else a 502 saying the endpoint could not be reached.
+     * chunk), a 502 saying the endpoint closed the connection when it was reached but the
+     * connection broke (reset, closed before the answer ended: a crashing app), else a 502 saying
+     * the endpoint could not be reached (connection refused, no route).
      */
     static PlainResponses.Body failureAnswer(Throwable failure) {
         if (isTimeout(failure)) {
             return PlainResponses.GATEWAY_TIMEOUT;
         }
+        boolean broken = false;
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof UpstreamConnection.BadAnswer || t instanceof HttpResponseException) {
                 return PlainResponses.BAD_ANSWER;
@@ -421,8 +426,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 // not under a response's failure: the client's body, streamed on, broke its framing
                 return PlainResponses.BAD_REQUEST_BODY;
             }
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+                return PlainResponses.BAD_GATEWAY;
+            }
+            broken |= t instanceof IOException;
         }
-        return PlainResponses.BAD_GATEWAY;
+        return broken ? PlainResponses.UPSTREAM_CLOSED : PlainResponses.BAD_GATEWAY;
     }
 
     static boolean isTimeout(Throwable failure) {
