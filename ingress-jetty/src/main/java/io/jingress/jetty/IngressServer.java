@@ -24,6 +24,7 @@ import io.jingress.jetty.internal.proxy.ProxyConnector;
 import io.jingress.jetty.internal.proxy.RequiredProxyProtocol;
 import io.jingress.jetty.internal.proxy.ResumingExecutor;
 import io.jingress.jetty.internal.proxy.TlsOnly;
+import io.jingress.jetty.internal.tls.TimedSslConnectionFactory;
 import io.jingress.jetty.internal.tls.TlsCertificates;
 
 import org.eclipse.jetty.http.HttpStatus;
@@ -142,7 +143,9 @@ public final class IngressServer implements AutoCloseable {
             http2.setConnectProtocolEnabled(false);
             ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
             alpn.setDefaultProtocol(http11.getProtocol());
-            SslConnectionFactory tls = new SslConnectionFactory(certificates.sslContextFactory(), alpn.getProtocol());
+            // the TLS handshake, and HTTP/2 request heads, have the request head deadline too
+            SslConnectionFactory tls = new TimedSslConnectionFactory(certificates.sslContextFactory(), alpn.getProtocol(),
+                    config.requestHeadTimeout);
             // HTTP/1.1 over TLS is read by the lean connection too (it does what `secure` would)
             LeanConnectionFactory leanOverTls = new LeanConnectionFactory(http11);
             leanOverTls.setRequestHeadTimeout(config.requestHeadTimeout);
@@ -513,9 +516,11 @@ public final class IngressServer implements AutoCloseable {
         }
 
         /**
-         * How long an HTTP/1 request head may take to arrive whole, from its first bytes; then the
+         * How long a request head may take to arrive whole, from its first bytes; then the
          * connection is closed (as nginx's {@code client_header_timeout}). The idle timeout alone
-         * does not end a head sent a byte at a time ("slowloris"). Default 60 s.
+         * does not end a head sent a byte at a time ("slowloris"). It holds for HTTP/1 heads, for
+         * HTTP/2 heads (a {@code HEADERS} frame and its {@code CONTINUATION} frames, and the
+         * connection preface) and, from the connection's start, for the TLS handshake. Default 60 s.
          */
         public Builder requestHeadTimeout(Duration timeout) {
             this.requestHeadTimeout = IngressHandler.Builder.positive(timeout, "requestHeadTimeout");

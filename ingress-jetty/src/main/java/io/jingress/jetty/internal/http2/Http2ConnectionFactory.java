@@ -4,19 +4,23 @@ import java.io.EOFException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.jingress.jetty.internal.tls.TimedSslConnectionFactory;
+
 import org.eclipse.jetty.http2.ErrorCode;
 import org.eclipse.jetty.http2.api.Stream;
 import org.eclipse.jetty.http2.api.server.ServerSessionListener;
 import org.eclipse.jetty.http2.frames.ResetFrame;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Jetty's HTTP/2 server connections, with one fix: a request whose stream Jetty itself resets is
- * failed, as one whose stream the client resets is.
+ * Jetty's HTTP/2 server connections, with two fixes: a request whose stream Jetty itself resets is
+ * failed, as one whose stream the client resets is; and over a {@link TimedSslConnectionFactory}
+ * the request heads have a deadline, as HTTP/1 heads do.
  *
  * <p>Jetty resets a stream whose DATA run past its {@code Content-Length} (a malformed request,
  * RFC 9113 section 8.1.1), but does not tell the request: a handler waiting for the rest of the
@@ -29,6 +33,12 @@ import org.eclipse.jetty.util.Callback;
 public final class Http2ConnectionFactory extends HTTP2ServerConnectionFactory {
     public Http2ConnectionFactory(HttpConfiguration configuration) {
         super(configuration);
+    }
+
+    @Override
+    public Connection newConnection(Connector connector, EndPoint endPoint) {
+        TimedSslConnectionFactory.timeHttp2Heads(endPoint);
+        return super.newConnection(connector, endPoint);
     }
 
     @Override

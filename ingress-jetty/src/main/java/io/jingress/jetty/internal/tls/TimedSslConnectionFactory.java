@@ -1,0 +1,115 @@
+package io.jingress.jetty.internal.tls;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLEngine;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * Jetty's TLS connections, with the request head deadline (nginx's {@code client_header_timeout})
+ * kept where the protocols above cannot keep it: the TLS handshake must be done within it from
+ * the connection's start, and on an HTTP/2 connection ({@link #timeHttp2Heads}) the preface and
+ * every request head (a {@code HEADERS} frame and its {@code CONTINUATION}s) within it from their
+ * first byte. Past it the connection is closed. HTTP/1 heads over TLS are timed by their own
+ * connection.
+ *
+ * <p>Without it a client sending a handshake or an HTTP/2 header block a byte or a frame at a
+ * time kept its connection open for as long as it went on, since each arrival restarts the idle
+ * timeout ("slowloris"). The deadline is checked whenever bytes arrive; a client that stops
+ * sending is closed by the idle timeout.
+ */
+public final class TimedSslConnectionFactory extends SslConnectionFactory {
+    private final long deadlineNanos;
+
+    public TimedSslConnectionFactory(SslContextFactory.Server sslContextFactory, String nextProtocol, Duration deadline) {
+        super(sslContextFactory, nextProtocol);
+        if (deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("requestHeadTimeout: must be positive, got " + deadline);
+        }
+        this.deadlineNanos = deadline.toNanos();
+    }
+
+    /**
+     * Times the HTTP/2 request heads on {@code endPoint} from now on, if it is the decrypted side
+     * of a connection of this factory; to be called as the HTTP/2 connection is made, before it
+     * reads.
+     */
+    public static void timeHttp2Heads(EndPoint endPoint) {
+        if (endPoint instanceof TimedSslConnection.TimedEndPoint timed) {
+            timed.timeHttp2Heads();
+        }
+    }
+
+    @Override
+    protected SslConnection newSslConnection(Connector connector, EndPoint endPoint, SSLEngine engine) {
+        return new TimedSslConnection(connector, getSslContextFactory(), endPoint, engine, isDirectBuffersForEncryption(),
+                isDirectBuffersForDecryption(), deadlineNanos);
+    }
+
+    private static final class TimedSslConnection extends SslConnection implements SslHandshakeListener {
+        private final long deadlineNanos;
+        private final long opened = System.nanoTime();
+        private volatile boolean handshaken;
+
+        TimedSslConnection(Connector connector, SslContextFactory sslContextFactory, EndPoint endPoint, SSLEngine engine,
+                boolean directEncryption, boolean directDecryption, long deadlineNanos) {
+            super(connector.getByteBufferPool(), connector.getExecutor(), sslContextFactory, endPoint, engine,
+                    directEncryption, directDecryption);
+            this.deadlineNanos = deadlineNanos;
+            addHandshakeListener(this);
+        }
+
+        @Override
+        protected SslEndPoint newSslEndPoint() {
+            // called by the constructor: the end point reads this connection's fields only later
+            return new TimedEndPoint();
+        }
+
+        @Override
+        public void handshakeSucceeded(Event event) {
+            handshaken = true;
+        }
+
+        final class TimedEndPoint extends SslEndPoint {
+            private Http2Heads heads;  // null until the connection is HTTP/2
+
+            void timeHttp2Heads() {
+                heads = new Http2Heads();
+            }
+
+            @Override
+            public int fill(ByteBuffer buffer) throws IOException {
+                Http2Heads h2 = heads;
+                if (h2 == null && handshaken) {
+                    return super.fill(buffer);
+                }
+                int filled = super.fill(buffer);
+                long now = System.nanoTime();
+                String late = null;
+                if (!handshaken) {
+                    late = now - opened > deadlineNanos ? "TLS handshake not complete within the request head timeout" : null;
+                } else if (h2 != null) {  // null: the handshake ended in this fill
+                    if (filled > 0) {
+                        // fill appends: what came now is the last bytes before the limit
+                        h2.read(buffer, buffer.limit() - filled, buffer.limit(), now);
+                    }
+                    long started = h2.headStarted();
+                    late = started != Http2Heads.NONE && now - started > deadlineNanos
+                            ? "HTTP/2 request head not complete within the request head timeout" : null;
+                }
+                if (late != null) {
+                    close(new TimeoutException(late));
+                    return -1;
+                }
+                return filled;
+            }
+        }
+    }
+}

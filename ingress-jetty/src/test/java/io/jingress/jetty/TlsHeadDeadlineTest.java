@@ -1,0 +1,294 @@
+package io.jingress.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jingress.jetty.testing.Backends;
+import io.jingress.jetty.testing.Proxies;
+import io.jingress.jetty.testing.TestRoutes;
+import io.jingress.jetty.testing.TlsTestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The request head deadline on the HTTPS listener: a TLS handshake, or an HTTP/2 request head,
+ * that trickles in is cut off as an HTTP/1 head is, and nothing else is.
+ */
+class TlsHeadDeadlineTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(1);
+    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int DATA = 0x0;
+    private static final int HEADERS = 0x1;
+    private static final int SETTINGS = 0x4;
+    private static final int CONTINUATION = 0x9;
+    private static final int END_STREAM = 0x1;
+    private static final int END_HEADERS = 0x4;
+    // HPACK, static table: :method GET, :method POST, :scheme https, :path /
+    private static final int GET = 0x82;
+    private static final int POST = 0x83;
+    private static final int HTTPS = 0x87;
+    private static final int ROOT = 0x84;
+    private static final int STATUS_200 = 0x88;
+    // :authority app.test, a literal without indexing
+    private static final int[] AUTHORITY = {0x01, 8, 'a', 'p', 'p', '.', 't', 'e', 's', 't'};
+
+    @RegisterExtension
+    final Proxies proxies = new Proxies();
+    @RegisterExtension
+    final Backends backends = new Backends();
+
+    private Backends.Echo app;
+
+    /** An HTTPS proxy to a new echo backend, with a 1 s head deadline and a 30 s idle timeout. */
+    private IngressServer proxy() {
+        app = backends.start("app");
+        return proxies.start(IngressServer.builder(TestRoutes.create().route(null, "/", "app", app.port()).router())
+                .httpsBindAddress("127.0.0.1").httpsPort(0)
+                .requestHeadTimeout(DEADLINE).clientIdleTimeout(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void aTlsHandshakeThatTricklesInIsCutOffAtTheRequestHeadTimeout() throws Exception {
+        IngressServer proxy = proxy();
+        byte[] clientHello = clientHello();
+        try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), proxy.httpsPort())) {
+            slow.setSoTimeout(100);
+            long start = System.nanoTime();
+            int sent = 0;
+            boolean closed = false;
+            // a byte every 100 ms: the whole ClientHello would take half a minute or more
+            while (!closed && sent < clientHello.length && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20)) {
+                closed = !send(slow, clientHello, sent++, 1) || closedWithin(slow);
+            }
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(closed, "still open after " + sent + " of " + clientHello.length + " bytes of the ClientHello");
+            assertTrue(sent < clientHello.length, "closed only after the whole ClientHello");
+            assertTrue(seconds < 20, "closed after " + seconds + " s");
+        }
+        // the listener goes on: a prompt handshake and request are served
+        try (SSLSocket socket = h2Socket(proxy.httpsPort())) {
+            H2 h2 = new H2(socket);
+            h2.headers(1, END_HEADERS | END_STREAM, GET, HTTPS, ROOT, AUTHORITY);
+            assertEquals(STATUS_200, h2.answerTo(1));
+        }
+    }
+
+    @Test
+    void anHttp2HeaderBlockSentAFrameAtATimeIsCutOffAtTheRequestHeadTimeout() throws Exception {
+        IngressServer proxy = proxy();
+        try (SSLSocket socket = h2Socket(proxy.httpsPort())) {
+            H2 h2 = new H2(socket);
+            h2.headers(1, END_STREAM, GET, HTTPS, ROOT, AUTHORITY);  // no END_HEADERS: the block goes on
+            socket.setSoTimeout(100);
+            long start = System.nanoTime();
+            boolean closed = false;
+            int frames = 0;
+            while (!closed && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20)) {
+                // a literal header field, a byte a frame, ten frames a second
+                closed = !h2.tryFrame(CONTINUATION, 0, 1, new byte[] {(byte) 0x40}) || h2.closedWithin();
+                frames++;
+            }
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(closed, "still open after " + frames + " CONTINUATION frames");
+            assertTrue(seconds < 20, "closed after " + seconds + " s");
+        }
+        assertEquals(0, app.requests());
+    }
+
+    @Test
+    void anHttp2ConnectionServesHeadsInSeveralFramesSlowBodiesAndRequestsAfterAPause() throws Exception {
+        IngressServer proxy = proxy();
+        try (SSLSocket socket = h2Socket(proxy.httpsPort())) {
+            H2 h2 = new H2(socket);
+            // a head in two frames, sent at once
+            h2.headers(1, END_STREAM, GET, HTTPS);
+            h2.headerBlock(CONTINUATION, END_HEADERS, 1, ROOT, AUTHORITY);
+            assertEquals(STATUS_200, h2.answerTo(1));
+
+            // an idle connection is not a head part way in: a request after a pause longer than the deadline
+            Thread.sleep(DEADLINE.toMillis() + 500);
+            h2.headers(3, END_HEADERS | END_STREAM, GET, HTTPS, ROOT, AUTHORITY);
+            assertEquals(STATUS_200, h2.answerTo(3));
+
+            // nor is a body: 15 bytes over 1.5 s
+            h2.headers(5, END_HEADERS, POST, HTTPS, ROOT, AUTHORITY);
+            for (int i = 0; i < 15; i++) {
+                h2.frame(DATA, i == 14 ? END_STREAM : 0, 5, new byte[] {'x'});
+                Thread.sleep(100);
+            }
+            assertEquals(STATUS_200, h2.answerTo(5));
+            assertEquals(15, app.lastRequest().bodyLength());
+        }
+        assertEquals(3, app.requests());
+    }
+
+    /** A TLS connection to the proxy, handshaken for "app.test" with h2 chosen by ALPN. */
+    private static SSLSocket h2Socket(int port) throws IOException {
+        SSLSocket socket = (SSLSocket) TlsTestServer.trustAll().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setServerNames(List.of(new SNIHostName("app.test")));
+        parameters.setApplicationProtocols(new String[] {"h2"});
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout(10_000);
+        socket.startHandshake();
+        return socket;
+    }
+
+    /** A ClientHello for "app.test" offering h2, as a client's TLS engine writes it. */
+    private static byte[] clientHello() throws Exception {
+        SSLEngine engine = TlsTestServer.trustAll().createSSLEngine("app.test", 443);
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setServerNames(List.of(new SNIHostName("app.test")));
+        parameters.setApplicationProtocols(new String[] {"h2"});
+        engine.setSSLParameters(parameters);
+        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(ByteBuffer.allocate(0), out);
+        out.flip();
+        byte[] bytes = new byte[out.remaining()];
+        out.get(bytes);
+        return bytes;
+    }
+
+    /** Whether {@code bytes[from, from + length)} could be written (false: the proxy closed). */
+    private static boolean send(Socket socket, byte[] bytes, int from, int length) {
+        try {
+            OutputStream out = socket.getOutputStream();
+            out.write(bytes, from, length);
+            out.flush();
+            return true;
+        } catch (IOException closed) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the proxy closed the connection (a TLS alert, then the end), found by a read that
+     * waits up to the socket's timeout.
+     */
+    private static boolean closedWithin(Socket socket) {
+        try {
+            int first = socket.getInputStream().read();
+            if (first < 0) {
+                return true;
+            }
+            assertEquals(0x15, first, "a TLS record other than an alert to a client part way through its ClientHello");
+            socket.getInputStream().readAllBytes();
+            return true;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    /** A bare HTTP/2 client connection: the preface and an empty SETTINGS sent, frames written and read raw. */
+    private static final class H2 {
+        private final SSLSocket socket;
+        private final DataInputStream in;
+
+        H2(SSLSocket socket) throws IOException {
+            assertEquals("h2", socket.getApplicationProtocol());
+            this.socket = socket;
+            this.in = new DataInputStream(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            out.write(PREFACE);
+            out.flush();
+            frame(SETTINGS, 0, 0, new byte[0]);
+        }
+
+        /** A HEADERS frame of the fields {@code fields}: each an int (one byte) or an int[] (its bytes). */
+        void headers(int stream, int flags, Object... fields) throws IOException {
+            headerBlock(HEADERS, flags, stream, fields);
+        }
+
+        void headerBlock(int type, int flags, int stream, Object... fields) throws IOException {
+            ByteArrayOutputStream block = new ByteArrayOutputStream();
+            for (Object field : fields) {
+                for (int b : field instanceof int[] bytes ? bytes : new int[] {(Integer) field}) {
+                    block.write(b);
+                }
+            }
+            frame(type, flags, stream, block.toByteArray());
+        }
+
+        void frame(int type, int flags, int stream, byte[] payload) throws IOException {
+            ByteArrayOutputStream frame = new ByteArrayOutputStream();
+            frame.write(payload.length >>> 16);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length);
+            frame.write(type);
+            frame.write(flags);
+            frame.write(ByteBuffer.allocate(4).putInt(stream).array());
+            frame.write(payload);
+            socket.getOutputStream().write(frame.toByteArray());
+            socket.getOutputStream().flush();
+        }
+
+        boolean tryFrame(int type, int flags, int stream, byte[] payload) {
+            try {
+                frame(type, flags, stream, payload);
+                return true;
+            } catch (IOException closed) {
+                return false;
+            }
+        }
+
+        /** Whether the proxy closed the connection; reads (and drops) the frames it sends meanwhile. */
+        boolean closedWithin() {
+            try {
+                byte[] header = new byte[9];
+                in.readFully(header);
+                in.skipNBytes(((header[0] & 0xFF) << 16) | ((header[1] & 0xFF) << 8) | (header[2] & 0xFF));
+                return false;
+            } catch (SocketTimeoutException stillOpen) {
+                return false;
+            } catch (IOException closed) {
+                return true;
+            }
+        }
+
+        /** The first field of the header block answering {@code stream}: 0x88 for status 200. */
+        int answerTo(int stream) throws IOException {
+            while (true) {
+                int length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
+                int type = in.readUnsignedByte();
+                in.readUnsignedByte();
+                int id = in.readInt() & 0x7FFFFFFF;
+                byte[] payload = in.readNBytes(length);
+                if (payload.length < length) {
+                    throw new EOFException("connection closed part way through a frame");
+                }
+                if (type == HEADERS && id == stream) {
+                    int at = 0;
+                    while ((payload[at] & 0xE0) == 0x20) {
+                        // a dynamic table size update (the first block of a connection has one): skipped
+                        if ((payload[at++] & 0x1F) == 0x1F) {
+                            while ((payload[at++] & 0x80) != 0) {
+                                // the integer's next byte
+                            }
+                        }
+                    }
+                    return payload[at] & 0xFF;
+                }
+            }
+        }
+    }
+}
