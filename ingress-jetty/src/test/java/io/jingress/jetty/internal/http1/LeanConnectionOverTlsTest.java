@@ -13,6 +13,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -41,6 +42,11 @@ class LeanConnectionOverTlsTest {
     }
 
     private int start(boolean sniHostCheck) throws Exception {
+        return start(sniHostCheck, false);
+    }
+
+    /** With {@code http2}, an HTTP/2 factory shares the HTTP configuration, as on an HTTPS listener offering both. */
+    private int start(boolean sniHostCheck, boolean http2) throws Exception {
         server = new Server();
         HttpConfiguration https = new HttpConfiguration();
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
@@ -48,7 +54,9 @@ class LeanConnectionOverTlsTest {
         https.addCustomizer(secure);
         LeanConnectionFactory lean = new LeanConnectionFactory(new HttpConnectionFactory(https));
         SslConnectionFactory tls = new SslConnectionFactory(TlsCertificates.create().sslContextFactory(), lean.getProtocol());
-        ServerConnector connector = new ServerConnector(server, 1, 1, tls, lean);
+        ServerConnector connector = http2
+                ? new ServerConnector(server, 1, 1, tls, lean, new HTTP2ServerConnectionFactory(https))
+                : new ServerConnector(server, 1, 1, tls, lean);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -86,6 +94,12 @@ class LeanConnectionOverTlsTest {
     @Test
     void requestsOverTlsAreSecureHttpsRequestsOfTheLeanConnection() throws Exception {
         assertEquals("LeanConnection true true https a.test", get(start(false)));
+    }
+
+    @Test
+    void anHttp2FactorySharingTheConfigurationLeavesHttp1RequestsToTheLeanConnection() throws Exception {
+        // Jetty's HTTP/2 factory adds its Alt-Svc customizer, which acts on HTTP/2 requests only
+        assertEquals("LeanConnection true true https a.test", get(start(false, true)));
     }
 
     @Test
