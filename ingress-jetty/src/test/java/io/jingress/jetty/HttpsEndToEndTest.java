@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -243,6 +245,67 @@ class HttpsEndToEndTest {
         assertEquals("/h2?x=1", echo.lastRequest().pathQuery());
         assertEquals("127.0.0.1:" + proxy.httpsPort(), echo.lastRequest().header("Host"), "the :authority becomes Host");
         assertTrue(echo.lastRequest().header("X-Request-ID").matches("[0-9a-f]{32}"));
+    }
+
+    @Test
+    void http11UploadsOfEverySizeOverTlsReachTheEndpointIntactOnOneConnection() throws Exception {
+        IngressServer proxy = httpsProxyToEcho();
+        try (SSLSocket socket = (SSLSocket) TlsTestServer.trustAll().getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), proxy.httpsPort())) {
+            socket.setSoTimeout(10_000);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"http/1.1"});
+            socket.setSSLParameters(parameters);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            // with the head in one read, past the first 4 KB buffer, past the head limit, past a TLS record
+            for (int size : new int[] {0, 100, 3_000, 10_000, 20_000, 1_000_000}) {
+                byte[] body = new byte[size];
+                new Random(size).nextBytes(body);
+                out.write(("PUT /upload HTTP/1.1\r\nHost: a.test\r\nContent-Length: " + size + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                String head = RawHttp.readHead(in);
+                assertEquals(200, RawHttp.status(head), head);
+                assertEquals(HexFormat.of().formatHex(Backends.sha256().digest(body)), RawHttp.header(head, "X-Echo-Body-Sha256"),
+                        size + " bytes");
+                in.readNBytes(Integer.parseInt(RawHttp.header(head, "Content-Length")));
+            }
+            out.write("GET /after HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEquals(200, RawHttp.status(RawHttp.readHead(in)));
+        }
+        assertEquals("https", echo.lastRequest().header("X-Forwarded-Proto"));
+        assertEquals(7, echo.requests());
+    }
+
+    @Test
+    void pipelinedRequestsAndExpectContinueOverTlsAreServedInOrder() throws Exception {
+        IngressServer proxy = httpsProxyToEcho();
+        try (SSLSocket socket = (SSLSocket) TlsTestServer.trustAll().getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), proxy.httpsPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            out.write(("GET /one HTTP/1.1\r\nHost: a.test\r\n\r\nGET /two HTTP/1.1\r\nHost: a.test\r\n\r\n"
+                    + "GET /three HTTP/1.1\r\nHost: a.test\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            for (String path : new String[] {"/one", "/two", "/three"}) {
+                String head = RawHttp.readHead(in);
+                assertEquals(path, RawHttp.header(head, "X-Echo-Path-Query"), head);
+                in.readNBytes(Integer.parseInt(RawHttp.header(head, "Content-Length")));
+            }
+            out.write("PUT /upload HTTP/1.1\r\nHost: a.test\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertTrue(RawHttp.readHead(in).startsWith("HTTP/1.1 100 "));
+            out.write("hello".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String head = RawHttp.readHead(in);
+            assertEquals(200, RawHttp.status(head), head);
+            assertEquals("5", RawHttp.header(head, "X-Echo-Body-Length"));
+        }
     }
 
     @Test

@@ -4,18 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
 import io.jingress.jetty.testing.TestRoutes;
+import io.jingress.jetty.testing.TlsTestServer;
 import io.jingress.jetty.testing.WebSocketEcho;
 
 import org.junit.jupiter.api.Test;
@@ -77,6 +85,35 @@ class WebSocketEndToEndTest {
         assertEquals("websocket", RawHttp.header(head, "Upgrade").toLowerCase());
         assertEquals("127.0.0.1", RawHttp.header(head, "X-Forwarded-For"));
         assertEquals("ws-1", RawHttp.header(head, "X-Request-ID"));
+    }
+
+    @Test
+    void webSocketOverTheHttpsListenerIsTunnelledAsHttps() throws Exception {
+        WebSocketEcho echo = backends.startWebSocketEcho();
+        TestRoutes routes = TestRoutes.create().route("chat.test", "/chat", "chat", echo.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+        try (SSLSocket socket = (SSLSocket) TlsTestServer.trustAll().getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), proxy.httpsPort())) {
+            socket.setSoTimeout(10_000);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"http/1.1"});
+            socket.setSSLParameters(parameters);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /chat HTTP/1.1\r\nHost: chat.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(WebSocketEcho.maskedTextFrame("secure hello"));
+            out.flush();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            String answer = RawHttp.readHead(in);
+            assertTrue(answer.startsWith("HTTP/1.1 101 "), answer);
+            assertEquals(0x81, in.read());
+            int length = in.read();
+            assertEquals("secure hello", new String(in.readNBytes(length), StandardCharsets.UTF_8));
+        }
+        String head = echo.heads().get(0);
+        assertTrue(head.startsWith("GET /chat HTTP/1.1\r\n"), head);
+        assertEquals("https", RawHttp.header(head, "X-Forwarded-Proto"));
     }
 
     @Test
