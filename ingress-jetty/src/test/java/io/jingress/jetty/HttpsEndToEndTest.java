@@ -31,8 +31,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 import io.jingress.core.model.TlsSecret;
@@ -114,13 +112,7 @@ class HttpsEndToEndTest {
     }
 
     private static Handshake handshake(int port, String sni, String request) throws Exception {
-        try (SSLSocket socket = (SSLSocket) TlsTestServer.trustAll().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(10_000);
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setServerNames(List.of(new SNIHostName(sni)));
-            parameters.setApplicationProtocols(new String[] {"http/1.1"});
-            socket.setSSLParameters(parameters);
-            socket.startHandshake();
+        try (SSLSocket socket = TlsTestServer.connect(port, sni, List.of("http/1.1"))) {
             X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
@@ -250,12 +242,7 @@ class HttpsEndToEndTest {
     @Test
     void http11UploadsOfEverySizeOverTlsReachTheEndpointIntactOnOneConnection() throws Exception {
         IngressServer proxy = httpsProxyToEcho();
-        try (SSLSocket socket = (SSLSocket) TlsTestServer.trustAll().getSocketFactory()
-                .createSocket(InetAddress.getLoopbackAddress(), proxy.httpsPort())) {
-            socket.setSoTimeout(10_000);
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setApplicationProtocols(new String[] {"http/1.1"});
-            socket.setSSLParameters(parameters);
+        try (SSLSocket socket = TlsTestServer.connect(proxy.httpsPort(), "a.test", List.of("http/1.1"))) {
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream());
             // with the head in one read, past the first 4 KB buffer, past the head limit, past a TLS record
@@ -283,9 +270,7 @@ class HttpsEndToEndTest {
     @Test
     void pipelinedRequestsAndExpectContinueOverTlsAreServedInOrder() throws Exception {
         IngressServer proxy = httpsProxyToEcho();
-        try (SSLSocket socket = (SSLSocket) TlsTestServer.trustAll().getSocketFactory()
-                .createSocket(InetAddress.getLoopbackAddress(), proxy.httpsPort())) {
-            socket.setSoTimeout(10_000);
+        try (SSLSocket socket = TlsTestServer.connect(proxy.httpsPort(), "a.test", List.of())) {
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream());
             out.write(("GET /one HTTP/1.1\r\nHost: a.test\r\n\r\nGET /two HTTP/1.1\r\nHost: a.test\r\n\r\n"

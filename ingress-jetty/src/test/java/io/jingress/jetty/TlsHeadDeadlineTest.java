@@ -116,7 +116,7 @@ class TlsHeadDeadlineTest {
     void anHttp11HeadOverTlsThatTricklesInIsCutOffAtTheRequestHeadTimeout() throws Exception {
         IngressServer proxy = proxy();
         byte[] head = ("GET / HTTP/1.1\r\nHost: app.test\r\nX-Slow: " + "a".repeat(400)).getBytes(StandardCharsets.US_ASCII);
-        try (SSLSocket socket = tlsSocket(proxy.httpsPort(), "http/1.1")) {
+        try (SSLSocket socket = TlsTestServer.connect(proxy.httpsPort(), "app.test", List.of("http/1.1"))) {
             socket.setSoTimeout(100);
             long start = System.nanoTime();
             int sent = 0;
@@ -158,19 +158,7 @@ class TlsHeadDeadlineTest {
 
     /** A TLS connection to the proxy, handshaken for "app.test" with h2 chosen by ALPN. */
     private static SSLSocket h2Socket(int port) throws IOException {
-        return tlsSocket(port, "h2");
-    }
-
-    /** A TLS connection to the proxy, handshaken for "app.test" offering {@code protocol} by ALPN. */
-    private static SSLSocket tlsSocket(int port, String protocol) throws IOException {
-        SSLSocket socket = (SSLSocket) TlsTestServer.trustAll().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setServerNames(List.of(new SNIHostName("app.test")));
-        parameters.setApplicationProtocols(new String[] {protocol});
-        socket.setSSLParameters(parameters);
-        socket.setSoTimeout(10_000);
-        socket.startHandshake();
-        return socket;
+        return TlsTestServer.connect(port, "app.test", List.of("h2"));
     }
 
     /** A ClientHello for "app.test" offering h2, as a client's TLS engine writes it. */

@@ -7,16 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 import io.jingress.jetty.testing.Backends;
@@ -92,12 +91,7 @@ class WebSocketEndToEndTest {
         WebSocketEcho echo = backends.startWebSocketEcho();
         TestRoutes routes = TestRoutes.create().route("chat.test", "/chat", "chat", echo.port());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
-        try (SSLSocket socket = (SSLSocket) TlsTestServer.trustAll().getSocketFactory()
-                .createSocket(InetAddress.getLoopbackAddress(), proxy.httpsPort())) {
-            socket.setSoTimeout(10_000);
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setApplicationProtocols(new String[] {"http/1.1"});
-            socket.setSSLParameters(parameters);
+        try (SSLSocket socket = TlsTestServer.connect(proxy.httpsPort(), "chat.test", List.of("http/1.1"))) {
             OutputStream out = socket.getOutputStream();
             out.write(("GET /chat HTTP/1.1\r\nHost: chat.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
                     + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")

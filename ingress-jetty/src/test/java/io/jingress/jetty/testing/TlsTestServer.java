@@ -112,7 +112,21 @@ public final class TlsTestServer implements AutoCloseable {
 
     /** As {@link #open(String, List)}, limited to one TLS version (e.g. "TLSv1.2") when not null. */
     public SSLSocket open(String sni, List<String> applicationProtocols, String tlsVersion) throws IOException {
-        SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port());
+        return connect(port(), sni, applicationProtocols, tlsVersion);
+    }
+
+    /**
+     * A handshaken connection to any TLS listener on 127.0.0.1 {@code port} (a proxy's HTTPS port),
+     * saying {@code sni} (null: none) and offering {@code applicationProtocols} by ALPN (empty: no
+     * ALPN); reads time out after 10 s.
+     */
+    public static SSLSocket connect(int port, String sni, List<String> applicationProtocols) throws IOException {
+        return connect(port, sni, applicationProtocols, null);
+    }
+
+    private static SSLSocket connect(int port, String sni, List<String> applicationProtocols, String tlsVersion)
+            throws IOException {
+        SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port);
         SSLParameters parameters = socket.getSSLParameters();
         List<SNIServerName> names = sni == null ? List.of() : List.of(new SNIHostName(sni));
         parameters.setServerNames(names);
