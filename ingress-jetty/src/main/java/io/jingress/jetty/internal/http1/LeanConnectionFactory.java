@@ -79,9 +79,10 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
             if (customizer.getClass() == HTTP2ServerConnectionFactory.AltSvcCustomizer.class) {
                 continue;
             }
-            if (!(tls && customizer instanceof SecureRequestCustomizer secure
+            boolean standsIn = tls && customizer instanceof SecureRequestCustomizer secure
                     && secure.getClass() == SecureRequestCustomizer.class && !secure.isSniHostCheck()
-                    && !secure.isSniRequired() && secure.getStsMaxAge() < 0) || ++secureOnes > 1) {
+                    && !secure.isSniRequired() && secure.getStsMaxAge() < 0;
+            if (!standsIn || ++secureOnes > 1) {
                 return false;
             }
         }
