@@ -33,6 +33,13 @@ import org.eclipse.jetty.util.Callback;
 public final class Http2ConnectionFactory extends HTTP2ServerConnectionFactory {
     public Http2ConnectionFactory(HttpConfiguration configuration) {
         super(configuration);
+        // Jetty's factory adds a customizer advertising an HTTP/3 listener (Alt-Svc) to every HTTP/2
+        // answer; there is none here, and it would look for one on each request, in a configuration
+        // an HTTPS listener shares with HTTP/1.1
+        HttpConfiguration.Customizer altSvc = configuration.getCustomizer(AltSvcCustomizer.class);
+        if (altSvc != null) {
+            configuration.removeCustomizer(altSvc);
+        }
     }
 
     @Override
