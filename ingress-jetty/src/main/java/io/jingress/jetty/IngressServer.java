@@ -91,8 +91,8 @@ public final class IngressServer implements AutoCloseable {
     private final int httpsRedirectPort;
     private final Server server;
     private final IngressHandler handler;
-    private final ServerConnector httpConnector;
-    private final ServerConnector httpsConnector;
+    private final ProxyConnector httpConnector;
+    private final ProxyConnector httpsConnector;
     private final TlsCertificates certificates;
     private final Consumer<RouteTable> certificateUpdater;
     private final Server adminServer;
@@ -128,6 +128,9 @@ public final class IngressServer implements AutoCloseable {
                         connectionLimit.wrap(new RequiredProxyProtocol(lean.getProtocol()), true), lean)
                 : new ProxyConnector(server, executor, connectionLimit, connectionLimit.wrap(lean, true));
         configure(httpConnector, "http", config.httpHost, config.httpPort, config, metrics);
+        if (config.proxyProtocol) {
+            httpConnector.setProxyHeaderDeadline(config.requestHeadTimeout);
+        }
 
         if (config.httpsPort >= 0) {
             this.certificates = TlsCertificates.create();
@@ -158,6 +161,9 @@ public final class IngressServer implements AutoCloseable {
                     : new ProxyConnector(server, executor, connectionLimit, connectionLimit.wrap(tlsOnly, false), tls, alpn,
                             http2, leanOverTls);
             configure(httpsConnector, "https", config.httpsHost, config.httpsPort, config, metrics);
+            if (config.proxyProtocol) {
+                httpsConnector.setProxyHeaderDeadline(config.requestHeadTimeout);
+            }
             this.certificateUpdater = this::updateCertificates;
         } else {
             this.certificates = null;
@@ -445,7 +451,8 @@ public final class IngressServer implements AutoCloseable {
          * Whether both listeners require the PROXY protocol (v1 or v2), as behind a load balancer in
          * TCP mode that sends it (off by default). The client address, in the forwarded headers and
          * the access log, is then the one in the header; a connection that does not start with
-         * one is closed.
+         * one, or whose header has not arrived whole within the {@link #requestHeadTimeout}, is
+         * closed.
          */
         public Builder proxyProtocol(boolean required) {
             this.proxyProtocol = required;
@@ -520,7 +527,8 @@ public final class IngressServer implements AutoCloseable {
          * connection is closed (as nginx's {@code client_header_timeout}). The idle timeout alone
          * does not end a head sent a byte at a time ("slowloris"). It holds for HTTP/1 heads, for
          * HTTP/2 heads (a {@code HEADERS} frame and its {@code CONTINUATION} frames, and the
-         * connection preface) and, from the connection's start, for the TLS handshake. Default 60 s.
+         * connection preface) and, from the connection's start, for the TLS handshake and a
+         * {@linkplain #proxyProtocol PROXY protocol} header. Default 60 s.
          */
         public Builder requestHeadTimeout(Duration timeout) {
             this.requestHeadTimeout = IngressHandler.Builder.positive(timeout, "requestHeadTimeout");

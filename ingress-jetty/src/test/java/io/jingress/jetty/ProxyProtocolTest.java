@@ -2,13 +2,18 @@ package io.jingress.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLSocket;
 
@@ -22,6 +27,8 @@ import io.jingress.jetty.testing.WireClient;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The PROXY protocol in front of both listeners ({@link IngressServer.Builder#proxyProtocol}). */
 class ProxyProtocolTest {
@@ -145,6 +152,78 @@ class ProxyProtocolTest {
         }
         assertEquals("203.0.113.7", app.lastRequest().header("X-Real-IP"));
         assertEquals("https", app.lastRequest().header("X-Forwarded-Proto"));
+    }
+
+    /** A proxy requiring the header on both listeners, with a request head timeout of 1 s. */
+    private IngressServer proxyWithOneSecondForAHead() {
+        app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        return proxies.start(IngressServer.builder(routes.router()).proxyProtocol(true)
+                .httpsBindAddress("127.0.0.1").httpsPort(0)
+                .requestHeadTimeout(Duration.ofSeconds(1)).clientIdleTimeout(Duration.ofSeconds(30)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aHeaderThatTricklesInIsCutOffAtTheRequestHeadTimeout(boolean https) throws Exception {
+        IngressServer proxy = proxyWithOneSecondForAHead();
+        byte[] header = V1.getBytes(StandardCharsets.US_ASCII);
+        try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), https ? proxy.httpsPort() : proxy.httpPort())) {
+            slow.setSoTimeout(100);
+            long start = System.nanoTime();
+            int sent = 0;
+            boolean closed = false;
+            // a byte every 100 ms: the whole header would take 4.3 s
+            while (!closed && sent < header.length && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20)) {
+                try {
+                    slow.getOutputStream().write(header[sent++]);
+                    closed = slow.getInputStream().read() < 0;
+                } catch (SocketTimeoutException stillOpen) {
+                    // nothing to read: the next byte
+                } catch (IOException reset) {
+                    closed = true;
+                }
+            }
+            assertTrue(closed, "still open after " + sent + " of " + header.length + " bytes of the header");
+            assertTrue(sent < header.length, "closed only after the whole header");
+        }
+        assertEquals(0, app.requests());
+    }
+
+    @Test
+    void aConnectionPastItsHeaderHasNoDeadlineLeft() throws Exception {
+        IngressServer proxy = proxyWithOneSecondForAHead();
+        try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+            plain.setSoTimeout(10_000);
+            plain.getOutputStream().write(V1.getBytes(StandardCharsets.US_ASCII));
+            plain.getOutputStream().flush();
+            Thread.sleep(1_500);  // longer than the deadline, shorter than the idle timeout
+            plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: app.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            plain.getOutputStream().flush();
+            assertEquals(200, RawHttp.status(RawHttp.readHead(plain.getInputStream())));
+            Thread.sleep(1_500);  // and between requests
+            plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            plain.getOutputStream().flush();
+            assertEquals(200, RawHttp.status(RawHttp.readHead(plain.getInputStream())));
+        }
+        try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), proxy.httpsPort())) {
+            plain.getOutputStream().write(V1.getBytes(StandardCharsets.US_ASCII));
+            plain.getOutputStream().flush();
+            Thread.sleep(1_500);
+            try (SSLSocket tls = (SSLSocket) TlsTestServer.trustAll().getSocketFactory()
+                    .createSocket(plain, "app.test", proxy.httpsPort(), true)) {
+                tls.setSoTimeout(10_000);
+                tls.startHandshake();
+                Thread.sleep(1_500);
+                tls.getOutputStream().write("GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                tls.getOutputStream().flush();
+                assertEquals(200, RawHttp.status(RawHttp.readHead(tls.getInputStream())));
+            }
+        }
+        assertEquals(3, app.requests());
+        assertEquals("203.0.113.7", app.lastRequest().header("X-Real-IP"));
     }
 
     @Test

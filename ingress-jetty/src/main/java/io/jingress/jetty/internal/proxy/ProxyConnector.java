@@ -3,13 +3,19 @@ package io.jingress.jetty.internal.proxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -27,11 +33,25 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 public final class ProxyConnector extends ServerConnector {
     private final ConnectionLimit limit;
+    private volatile long proxyHeaderDeadlineNanos;  // 0: none
 
     /** @param limit counts this connector's client sockets; its first factory is {@link ConnectionLimit#wrap wrapped} by it */
     public ProxyConnector(Server server, Executor executor, ConnectionLimit limit, ConnectionFactory... factories) {
         super(server, executor, null, null, -1, -1, factories);
         this.limit = limit;
+    }
+
+    /**
+     * With a required PROXY protocol header ({@link RequiredProxyProtocol}): the header must have
+     * arrived whole within {@code deadline} of the connection's start, else the connection is
+     * closed, as a request head is (nginx reads the header under its {@code client_header_timeout}).
+     * The idle timeout alone would not end a header sent a byte at a time.
+     */
+    public void setProxyHeaderDeadline(Duration deadline) {
+        if (deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("requestHeadTimeout: must be positive, got " + deadline);
+        }
+        proxyHeaderDeadlineNanos = deadline.toNanos();
     }
 
     @Override
@@ -80,9 +100,54 @@ public final class ProxyConnector extends ServerConnector {
         return endPoint.getConnection() instanceof UpstreamConnection;
     }
 
+    /**
+     * An accepted connection whose PROXY protocol header has a deadline. The header is read once the
+     * connection on this end point works on another: the {@code ProxyEndPoint} that carries the
+     * header's addresses, around this one.
+     */
+    private static final class HeaderTimedEndPoint extends SocketChannelEndPoint {
+        private final long opened = System.nanoTime();
+        private final long deadlineNanos;
+        private boolean headerRead;  // read and written by the thread that fills, one at a time
+
+        HeaderTimedEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
+                long deadlineNanos) {
+            super(channel, selector, key, scheduler);
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        @Override
+        public int fill(ByteBuffer buffer) throws IOException {
+            int filled = super.fill(buffer);
+            if (!headerRead) {
+                Connection connection = getConnection();
+                if (connection != null && connection.getEndPoint() != this) {
+                    headerRead = true;
+                } else if (System.nanoTime() - opened > deadlineNanos) {
+                    close(new TimeoutException("PROXY protocol header not complete within the request head timeout"));
+                    return -1;
+                }
+            }
+            return filled;
+        }
+    }
+
     private final class Manager extends ServerConnectorManager {
         Manager(Executor executor, Scheduler scheduler, int selectors) {
             super(executor, scheduler, selectors);
+        }
+
+        @Override
+        protected SocketChannelEndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key)
+                throws IOException {
+            long deadline = proxyHeaderDeadlineNanos;
+            if (deadline == 0 || key.attachment() instanceof UpstreamPool.Connect) {
+                return super.newEndPoint(channel, selector, key);
+            }
+            SocketChannelEndPoint endPoint = new HeaderTimedEndPoint((SocketChannel) channel, selector, key, getScheduler(),
+                    deadline);
+            endPoint.setIdleTimeout(getIdleTimeout());
+            return endPoint;
         }
 
         @Override
