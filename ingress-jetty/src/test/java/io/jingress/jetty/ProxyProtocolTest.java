@@ -201,7 +201,6 @@ class ProxyProtocolTest {
             plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: app.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             plain.getOutputStream().flush();
             assertEquals(200, RawHttp.status(RawHttp.readHead(plain.getInputStream())));
-            Thread.sleep(1_500);  // and between requests
             plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             plain.getOutputStream().flush();
@@ -210,12 +209,11 @@ class ProxyProtocolTest {
         try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), proxy.httpsPort())) {
             plain.getOutputStream().write(V1.getBytes(StandardCharsets.US_ASCII));
             plain.getOutputStream().flush();
-            Thread.sleep(1_500);
+            Thread.sleep(1_500);  // the TLS handshake comes later than the deadline from the start
             try (SSLSocket tls = (SSLSocket) TlsTestServer.trustAll().getSocketFactory()
                     .createSocket(plain, "app.test", proxy.httpsPort(), true)) {
                 tls.setSoTimeout(10_000);
                 tls.startHandshake();
-                Thread.sleep(1_500);
                 tls.getOutputStream().write("GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n"
                         .getBytes(StandardCharsets.US_ASCII));
                 tls.getOutputStream().flush();

@@ -1,12 +1,12 @@
 package io.jingress.jetty.internal.http1;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.eclipse.jetty.http.HttpParser;
-import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ssl.SslConnection;
@@ -24,11 +24,11 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  * factory this one stands in for) at the first request it does not take.
  *
  * <p>Every connection is Jetty's from the start when the HTTP configuration has request
- * customizers, which work on Jetty's own requests, except for two: over TLS, a
+ * customizers, which work on Jetty's own requests, except for one: over TLS, a
  * {@link SecureRequestCustomizer} that neither checks nor requires SNI and sends no
- * {@code Strict-Transport-Security}; and Jetty's HTTP/2 {@code Alt-Svc} customizer, which touches
- * HTTP/2 requests only. What the first does, a secure request of scheme {@code https}, the lean
- * connection does itself (its TLS session details, which only servlets read, are not offered).
+ * {@code Strict-Transport-Security}. What it does then, a secure request of scheme {@code https},
+ * the lean connection does itself (its TLS session details, which only servlets read, are not
+ * offered).
  */
 public final class LeanConnectionFactory extends AbstractConnectionFactory implements HttpConfiguration.ConnectionFactory {
     private final HttpConnectionFactory http;
@@ -70,23 +70,17 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
         return configure(new LeanConnection(this, connector, endPoint), connector, endPoint);
     }
 
-    // Whether the lean connection does all the customizers would do to an HTTP/1 request. Jetty's
-    // HTTP/2 factory adds its Alt-Svc customizer to the configuration it is given, which an HTTPS
-    // listener shares with HTTP/1.1: it acts on HTTP/2 requests only, so it does nothing here.
+    // Whether the lean connection does all the customizers would do. (Jetty's HTTP/2 factory adds
+    // an Alt-Svc customizer to the configuration an HTTPS listener shares with HTTP/1.1; ours,
+    // Http2ConnectionFactory, removes it.)
     static boolean leanServes(HttpConfiguration configuration, boolean tls) {
-        int secureOnes = 0;
-        for (HttpConfiguration.Customizer customizer : configuration.getCustomizers()) {
-            if (customizer.getClass() == HTTP2ServerConnectionFactory.AltSvcCustomizer.class) {
-                continue;
-            }
-            boolean standsIn = tls && customizer instanceof SecureRequestCustomizer secure
-                    && secure.getClass() == SecureRequestCustomizer.class && !secure.isSniHostCheck()
-                    && !secure.isSniRequired() && secure.getStsMaxAge() < 0;
-            if (!standsIn || ++secureOnes > 1) {
-                return false;
-            }
+        List<HttpConfiguration.Customizer> customizers = configuration.getCustomizers();
+        if (customizers.isEmpty()) {
+            return true;
         }
-        return true;
+        return tls && customizers.size() == 1 && customizers.get(0) instanceof SecureRequestCustomizer secure
+                && secure.getClass() == SecureRequestCustomizer.class && !secure.isSniHostCheck()
+                && !secure.isSniRequired() && secure.getStsMaxAge() < 0;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.jingress.jetty.internal.http1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.jingress.jetty.internal.http2.Http2ConnectionFactory;
 import io.jingress.jetty.internal.tls.TlsCertificates;
 import io.jingress.jetty.testing.TlsTestServer;
 import java.io.BufferedReader;
@@ -13,7 +14,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -45,7 +45,7 @@ class LeanConnectionOverTlsTest {
         return start(sniHostCheck, false);
     }
 
-    /** With {@code http2}, an HTTP/2 factory shares the HTTP configuration, as on an HTTPS listener offering both. */
+    /** With {@code http2}, the HTTP/2 factory shares the HTTP configuration, as on an HTTPS listener offering both. */
     private int start(boolean sniHostCheck, boolean http2) throws Exception {
         server = new Server();
         HttpConfiguration https = new HttpConfiguration();
@@ -55,7 +55,7 @@ class LeanConnectionOverTlsTest {
         LeanConnectionFactory lean = new LeanConnectionFactory(new HttpConnectionFactory(https));
         SslConnectionFactory tls = new SslConnectionFactory(TlsCertificates.create().sslContextFactory(), lean.getProtocol());
         ServerConnector connector = http2
-                ? new ServerConnector(server, 1, 1, tls, lean, new HTTP2ServerConnectionFactory(https))
+                ? new ServerConnector(server, 1, 1, tls, lean, new Http2ConnectionFactory(https))
                 : new ServerConnector(server, 1, 1, tls, lean);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
@@ -98,7 +98,7 @@ class LeanConnectionOverTlsTest {
 
     @Test
     void anHttp2FactorySharingTheConfigurationLeavesHttp1RequestsToTheLeanConnection() throws Exception {
-        // Jetty's HTTP/2 factory adds its Alt-Svc customizer, which acts on HTTP/2 requests only
+        // Jetty's HTTP/2 factory adds its Alt-Svc customizer to the configuration; ours takes it out
         assertEquals("LeanConnection true true https a.test", get(start(false, true)));
     }
 
