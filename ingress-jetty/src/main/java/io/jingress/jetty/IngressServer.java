@@ -370,6 +370,11 @@ public final class IngressServer implements AutoCloseable {
         return connectionLimit.open();
     }
 
+    /** The Jetty server of the HTTP and HTTPS listeners: for tests that look at its connections. */
+    Server jettyServer() {
+        return server;
+    }
+
     private static String hostText(String host) {
         return host == null ? "0.0.0.0" : host;
     }
