@@ -165,4 +165,59 @@ class AdminEndToEndTest {
         String line = log.toString().lines().filter(l -> l.contains("\" 400 ")).findFirst().orElseThrow();
         assertTrue(line.contains("\" 400 " + body.length() + " \""), line);
     }
+
+    /** The line of the one request logged with {@code status}, once it is written. */
+    private static String loggedLine(StringBuffer log, int status) {
+        Await.until(() -> log.indexOf("\" " + status + " ") >= 0, "the request is logged");
+        return log.toString().lines().filter(l -> l.contains("\" " + status + " ")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aRequestJettyRefusesIsLoggedAsTheClientSentIt() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        StringBuffer log = new StringBuffer();
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).accessLog(log));
+        // Jetty refuses these before it has header fields to give the request, the first before
+        // it has a request line: it would log "BAD /badMessage HTTP/1.0" and a length of 28
+        String badTarget = "GET /%zz?q=\"1\" HTTP/1.1\r\nHost: app.test\r\nUser-Agent: probe\r\n\r\n";
+        String twoHosts = "GET /dup HTTP/1.1\r\nHost: app.test\r\nHost: other.test\r\n\r\n";
+
+        assertEquals(400, RawHttp.status(RawHttp.exchange(proxy.httpPort(), badTarget)));
+        String line = loggedLine(log, 400);
+        assertTrue(line.contains("] \"GET /%zz?q=\\x221\\x22 HTTP/1.1\" 400 "), line);
+        assertTrue(line.contains(" \"-\" \"-\" " + badTarget.length() + " "), line);
+
+        log.setLength(0);
+        assertEquals(400, RawHttp.status(RawHttp.exchange(proxy.httpPort(), twoHosts)));
+        line = loggedLine(log, 400);
+        assertTrue(line.contains("] \"GET /dup HTTP/1.1\" 400 "), line);
+        assertTrue(line.contains(" \"-\" \"-\" " + twoHosts.length() + " "), line);
+        assertEquals(0, app.requests());
+    }
+
+    @Test
+    void anAbsoluteFormTargetIsLoggedAsSentAndTheNextRequestAsParsed() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        StringBuffer log = new StringBuffer();
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).accessLog(log));
+        // the lean connection hands the connection to Jetty's at an absolute-form target
+        String absolute = "GET http://app.test/abs?q=1 HTTP/1.1\r\nHost: app.test\r\nX-Request-ID: req-abs\r\n\r\n";
+        String next = "GET /next HTTP/1.1\r\nHost: app.test\r\nX-Request-ID: req-next\r\n\r\n";
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            assertEquals(200, client.exchange(absolute).status());
+            assertEquals(200, client.exchange(next).status());
+        }
+
+        Await.until(() -> log.indexOf("req-next") >= 0, "both requests are logged");
+        String first = log.toString().lines().filter(l -> l.contains("req-abs")).findFirst().orElseThrow();
+        String second = log.toString().lines().filter(l -> l.contains("req-next")).findFirst().orElseThrow();
+        assertTrue(first.contains("] \"GET http://app.test/abs?q=1 HTTP/1.1\" 200 "), first);
+        assertTrue(first.contains(" \"-\" \"-\" " + absolute.length() + " "), first);
+        assertTrue(second.contains("] \"GET /next HTTP/1.1\" 200 "), second);
+        assertTrue(second.contains(" \"-\" \"-\" " + next.length() + " "), second);
+        assertEquals(2, app.requests());
+    }
 }

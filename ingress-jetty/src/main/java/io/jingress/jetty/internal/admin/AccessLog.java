@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.HttpField;
+import io.jingress.jetty.internal.http1.HandedHead;
 import io.jingress.jetty.internal.http1.LeanExchanges;
 
 import org.eclipse.jetty.http.HttpFields;
@@ -38,10 +39,14 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code $remote_user} is always {@code -}: the proxy does no authentication.</li>
  *   <li>{@code $time_local} is the time the request began, in the log's time zone.</li>
- *   <li>{@code $request} is {@code METHOD path?query PROTOCOL}; in quoted fields {@code "}, {@code \}
- *       and control characters are written as {@code \xHH}, as nginx does.</li>
+ *   <li>{@code $request} is {@code METHOD path?query PROTOCOL}; for the request at which the lean
+ *       HTTP/1 connection handed its connection to Jetty's (an absolute-form target, a target or
+ *       head Jetty refuses, odd syntax) it is the request line as the client sent it, as nginx
+ *       logs it (Jetty keeps only the path of an absolute-form target, and a request line it
+ *       refuses becomes {@code BAD /badMessage HTTP/1.0}). In quoted fields {@code "}, {@code \},
+ *       control characters and bytes above 0x7E are written as {@code \xHH}, as nginx does.</li>
  *   <li>{@code $request_length} is the request line, header and body in HTTP/1.1 form, counted from
- *       the parsed request.</li>
+ *       the parsed request; for the request just named, the head as it came, and its body.</li>
  *   <li>{@code $request_time} and {@code $upstream_response_time} are seconds with millisecond
  *       precision ({@code 0.012}).</li>
  *   <li>{@code $proxy_upstream_name} is the backend's {@code ns/svc:port}; the empty brackets stand
@@ -158,16 +163,25 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         String remoteAddr = Request.getRemoteAddr(request);
         line.append(remoteAddr == null ? "-" : remoteAddr).append(" - - [")
                 .append(timeLocal(Request.getTimeStamp(request))).append("] \"");
-        String method = request.getMethod();
-        String pathQuery = request.getHttpURI().getPathQuery();
-        if (pathQuery == null) {
-            pathQuery = "/";
+        // the request line as the client sent it where Jetty's parse of it differs (see HandedHead),
+        // else from the parsed request: METHOD path?query PROTOCOL
+        HandedHead handed = LeanExchanges.handedHead(request);
+        int requestLineLength;
+        if (handed != null) {
+            appendEscaped(line, handed.requestLine());
+            requestLineLength = handed.requestLine().length();
+        } else {
+            String method = request.getMethod();
+            String pathQuery = request.getHttpURI().getPathQuery();
+            if (pathQuery == null) {
+                pathQuery = "/";
+            }
+            String protocol = request.getConnectionMetaData().getProtocol();
+            line.append(method).append(' ');
+            appendEscaped(line, pathQuery);
+            line.append(' ').append(protocol);
+            requestLineLength = method.length() + 1 + pathQuery.length() + 1 + protocol.length();
         }
-        String protocol = request.getConnectionMetaData().getProtocol();
-        line.append(method).append(' ');
-        appendEscaped(line, pathQuery);
-        line.append(' ').append(protocol);
-        int requestLineLength = method.length() + 1 + pathQuery.length() + 1 + protocol.length();
         long bodyBytesSent = LeanExchanges.contentBytesWritten(response);
         if (bodyBytesSent == 0 && request.getAttribute(ERROR_BODY_BYTES) instanceof Long errorBytes) {
             bodyBytesSent = errorBytes;
@@ -176,7 +190,8 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         appendQuotedValue(line, headers.get(HttpHeader.REFERER));
         line.append("\" \"");
         appendQuotedValue(line, headers.get(HttpHeader.USER_AGENT));
-        line.append("\" ").append(requestLength(requestLineLength, headers, request)).append(' ');
+        long headLength = handed != null && handed.length() >= 0 ? handed.length() : headLength(requestLineLength, headers);
+        line.append("\" ").append(headLength + Math.max(0, LeanExchanges.contentBytesRead(request))).append(' ');
         appendSeconds(line, endNanos - request.getBeginNanoTime());
 
         line.append(" [");
@@ -207,14 +222,15 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         return request.getAttribute(ROUTE) instanceof Route route ? route.backend().key() : null;
     }
 
-    private static long requestLength(int requestLineLength, HttpFields headers, Request request) {
+    // the head in HTTP/1.1 form, from the parsed request
+    private static long headLength(int requestLineLength, HttpFields headers) {
         long length = requestLineLength + 2L; // CRLF
         for (int i = 0; i < headers.size(); i++) {
             HttpField field = headers.getField(i);
             String value = field.getValue();
             length += field.getName().length() + 2L + (value == null ? 0 : value.length()) + 2L;
         }
-        return length + 2L + Math.max(0, LeanExchanges.contentBytesRead(request));
+        return length + 2L;
     }
 
     private String timeLocal(long epochMillis) {
@@ -256,16 +272,38 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         }
     }
 
-    /** nginx's default log escaping: {@code "}, {@code \}, control characters and DEL as {@code \xHH}. */
+    /**
+     * nginx's default log escaping: {@code "}, {@code \}, and bytes below 0x20 or above 0x7E as
+     * {@code \xHH}, so a line is ASCII whatever a client sent. A char up to 0xFF is taken for the
+     * byte it was decoded from; one above, for its UTF-8 bytes.
+     */
     private static void appendEscaped(StringBuilder line, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f) {
-                line.append("\\x").append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
-            } else {
+            if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') {
                 line.append(c);
+            } else if (c <= 0xff) {
+                appendByte(line, c);
+            } else {
+                int codePoint = value.codePointAt(i);
+                i += Character.charCount(codePoint) - 1;
+                if (codePoint < 0x800) {
+                    appendByte(line, 0xc0 | codePoint >> 6);
+                } else if (codePoint < 0x10000) {
+                    appendByte(line, 0xe0 | codePoint >> 12);
+                    appendByte(line, 0x80 | (codePoint >> 6) & 0x3f);
+                } else {
+                    appendByte(line, 0xf0 | codePoint >> 18);
+                    appendByte(line, 0x80 | (codePoint >> 12) & 0x3f);
+                    appendByte(line, 0x80 | (codePoint >> 6) & 0x3f);
+                }
+                appendByte(line, 0x80 | codePoint & 0x3f);
             }
         }
+    }
+
+    private static void appendByte(StringBuilder line, int b) {
+        line.append("\\x").append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
     }
 
     /** {@code $time_local} changes once a second; formatting it once per second keeps lines cheap. */

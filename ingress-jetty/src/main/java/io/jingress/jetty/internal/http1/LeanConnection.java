@@ -448,7 +448,7 @@ final class LeanConnection extends AbstractConnection.NonBlocking
         handedOver = BufferUtil.allocate(pending.remaining());
         BufferUtil.append(handedOver, pending);
         releaseBuffer();
-        HttpConnection jetty = factory.jettyConnection(connector, getEndPoint(), handedOver.remaining(),
+        HttpConnection jetty = factory.jettyConnection(connector, getEndPoint(), handedOver,
                 partialHead ? headStarted : System.nanoTime());
         List<EventListener> moving = new ArrayList<>(listeners);
         for (EventListener listener : moving) {

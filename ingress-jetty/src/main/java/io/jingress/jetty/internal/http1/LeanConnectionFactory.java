@@ -1,5 +1,6 @@
 package io.jingress.jetty.internal.http1;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -7,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ssl.SslConnection;
@@ -87,32 +89,55 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
      * Jetty's HTTP/1 connection for an endpoint a lean connection hands over, configured as
      * {@code http} would configure it, but without the connector's listeners: the connection they
      * heard open is still the same one to them, and the lean connection moves them across. Its
-     * input buffer holds at least {@code pending} bytes: Jetty copies the bytes handed over into
-     * it and would silently drop what does not fit. The head being read, begun at {@code headStarted}
-     * ({@link System#nanoTime()}), and every later one keep the {@linkplain #setRequestHeadTimeout
-     * request head timeout}.
+     * input buffer holds at least the {@code pending} bytes: Jetty copies the bytes handed over
+     * into it and would silently drop what does not fit. The head being read, begun at
+     * {@code headStarted} ({@link System#nanoTime()}), and every later one keep the
+     * {@linkplain #setRequestHeadTimeout request head timeout}.
      */
-    HttpConnection jettyConnection(Connector connector, EndPoint endPoint, int pending, long headStarted) {
+    HttpConnection jettyConnection(Connector connector, EndPoint endPoint, ByteBuffer pending, long headStarted) {
         HttpConnection connection = new HeadTimedConnection(http.getHttpConfiguration(), connector, endPoint,
-                requestHeadTimeoutNanos, headStarted);
+                requestHeadTimeoutNanos, headStarted, HandedHead.of(pending));
         connection.setUseInputDirectByteBuffers(http.isUseInputDirectByteBuffers());
         connection.setUseOutputDirectByteBuffers(http.isUseOutputDirectByteBuffers());
         connection.setTransferEncodingChunkMaxLength(http.getTransferEncodingChunkMaxLength());
-        connection.setInputBufferSize(Math.max(http.getInputBufferSize(), pending));
+        connection.setInputBufferSize(Math.max(http.getInputBufferSize(), pending.remaining()));
         return connection;
     }
 
-    /** Jetty's HTTP/1 connection, with a deadline for each request head as the lean connection keeps it. */
-    private static final class HeadTimedConnection extends HttpConnection {
+    /**
+     * Jetty's HTTP/1 connection, with a deadline for each request head as the lean connection
+     * keeps it, and the head it was handed for its first request.
+     */
+    static final class HeadTimedConnection extends HttpConnection {
         private final long timeoutNanos;
+        private final HandedHead handed;
         private long headStarted;
         private boolean inHead = true;  // handed over part way through a head, or at its start
+        private volatile int requests;  // the requests Jetty began, a refused one included
 
         HeadTimedConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint, long timeoutNanos,
-                long headStarted) {
+                long headStarted, HandedHead handed) {
             super(configuration, connector, endPoint);
             this.timeoutNanos = timeoutNanos;
             this.headStarted = headStarted;
+            this.handed = handed;
+        }
+
+        /**
+         * The head the lean connection handed over, while Jetty serves the request it began (its
+         * first, or the one it refused in its place); null for later ones, or if the head's first
+         * line had not come whole.
+         */
+        HandedHead firstHead() {
+            return requests == 1 ? handed : null;
+        }
+
+        @Override
+        protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
+            // a target Jetty cannot take throws here, and the request refused in its place comes next
+            HttpStreamOverHTTP1 stream = super.newHttpStream(method, uri, version);
+            requests++;
+            return stream;
         }
 
         @Override

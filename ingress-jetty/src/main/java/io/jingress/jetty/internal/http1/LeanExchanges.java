@@ -1,5 +1,6 @@
 package io.jingress.jetty.internal.http1;
 
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 
@@ -30,5 +31,15 @@ public final class LeanExchanges {
             return lean.contentBytesWritten();
         }
         return Response.getContentBytesWritten(response);
+    }
+
+    /**
+     * The head of {@code request} as its client sent it, when Jetty's connection serves it as the
+     * first request of a connection the lean connection handed over (or refuses it): that is the
+     * request the lean connection did not take, so the one most likely to be odd. Otherwise null.
+     */
+    public static HandedHead handedHead(Request request) {
+        Connection connection = request.getConnectionMetaData().getConnection();
+        return connection instanceof LeanConnectionFactory.HeadTimedConnection jetty ? jetty.firstHead() : null;
     }
 }

@@ -84,6 +84,20 @@ class AccessLogTest {
     }
 
     @Test
+    void bytesAboveAsciiAreEscapedAsNginxDoes() throws Exception {
+        // "é" and "€" in UTF-8, sent as the bytes they are
+        String raw = "GET /x HTTP/1.1\r\n"
+                + "Host: a\r\n"
+                + "User-Agent: caf\u00c3\u00a9 \u00e2\u0082\u00ac\r\n"
+                + "Connection: close\r\n"
+                + "\r\n";
+        String line = logOf(raw, Map.of());
+
+        assertTrue(line.contains(" \"caf\\xC3\\xA9 \\xE2\\x82\\xAC\" "), line);
+        assertTrue(line.chars().allMatch(c -> c >= 0x20 && c < 0x7f), line);
+    }
+
+    @Test
     void anAsyncFileWriterIsStartedWithTheServerAndReceivesTheLines(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("access.log");
         AccessLog accessLog = new AccessLog(new AsyncRequestLogWriter(file.toString()));
