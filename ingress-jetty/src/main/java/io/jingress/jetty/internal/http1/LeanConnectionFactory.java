@@ -113,7 +113,7 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
         private final HandedHead handed;
         private long headStarted;
         private boolean inHead = true;  // handed over part way through a head, or at its start
-        private volatile int requests;  // the requests Jetty began, a refused one included
+        private volatile int requests;  // the requests Jetty began, a refused one included; written by the parse only
 
         HeadTimedConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint, long timeoutNanos,
                 long headStarted, HandedHead handed) {
