@@ -34,6 +34,21 @@ class AdminEndToEndTest {
         return proxies.client().newRequest("127.0.0.1", proxy.httpPort()).path("/x").headers(h -> h.put("Host", host)).send();
     }
 
+    /** The lines of the access log of {@link #loggingProxyTo}. */
+    private final StringBuffer log = new StringBuffer();
+
+    /** A proxy that sends host app.test to {@code app} and writes its access log to {@link #log}. */
+    private IngressServer loggingProxyTo(Backends.Echo app) {
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        return proxies.start(IngressServer.builder(routes.router()).accessLog(log));
+    }
+
+    /** The first line of {@link #log} that contains {@code text}, once one is written. */
+    private String loggedLine(String text) {
+        Await.until(() -> log.indexOf(text) >= 0, "the request is logged");
+        return log.toString().lines().filter(l -> l.contains(text)).findFirst().orElseThrow();
+    }
+
     private static long sample(String metrics, String line) {
         Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(line) + " ([0-9.eE+]+)$").matcher(metrics);
         return matcher.find() ? (long) Double.parseDouble(matcher.group(1)) : 0;
@@ -117,15 +132,12 @@ class AdminEndToEndTest {
     @Test
     void accessLogHasALinePerRequestWithTheUpstream() throws Exception {
         Backends.Echo app = backends.start("app");
-        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
-        StringBuffer log = new StringBuffer();
-        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).accessLog(log));
+        IngressServer proxy = loggingProxyTo(app);
 
         int bodyLength = proxies.client().newRequest("127.0.0.1", proxy.httpPort()).path("/download/1234?y=1")
                 .headers(h -> h.put("Host", "app.test").put("X-Request-ID", "req-77")).send().getContent().length;
 
-        Await.until(() -> log.indexOf("req-77") >= 0, "the request is logged");
-        String line = log.toString().lines().filter(l -> l.contains("req-77")).findFirst().orElseThrow();
+        String line = loggedLine("req-77");
         assertEquals(1234, bodyLength);
         assertTrue(line.contains("\"GET /download/1234?y=1 HTTP/1.1\" 200 1234 \""), line);
         assertTrue(line.contains("[default/app:80] [] 127.0.0.1:" + app.port() + " "), line);
@@ -135,73 +147,55 @@ class AdminEndToEndTest {
     @Test
     void theRequestLengthLoggedCountsABodyReadWithItsHead() throws Exception {
         Backends.Echo app = backends.start("app");
-        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
-        StringBuffer log = new StringBuffer();
-        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).accessLog(log));
+        IngressServer proxy = loggingProxyTo(app);
         String raw = "POST /p HTTP/1.1\r\nHost: app.test\r\nX-Request-ID: req-88\r\nContent-Length: 5\r\n\r\nhello";
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
             assertEquals(200, client.exchange(raw).status());
         }
 
-        Await.until(() -> log.indexOf("req-88") >= 0, "the request is logged");
-        String line = log.toString().lines().filter(l -> l.contains("req-88")).findFirst().orElseThrow();
+        String line = loggedLine("req-88");
         // nginx's $request_length: request line, headers and body
         assertTrue(line.contains("\"POST /p HTTP/1.1\" 200 5 \"-\" \"-\" " + raw.length() + " "), line);
     }
 
     @Test
-    void anAnswerJettyMakesItselfIsLoggedWithItsBodyLength() throws Exception {
+    void anAnswerJettyMakesItselfIsLoggedWithItsBodyLengthAndTheHeadAsSent() throws Exception {
         Backends.Echo app = backends.start("app");
-        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
-        StringBuffer log = new StringBuffer();
-        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).accessLog(log));
+        IngressServer proxy = loggingProxyTo(app);
+        String twoHosts = "GET /dup HTTP/1.1\r\nHost: app.test\r\nHost: other.test\r\n\r\n";
 
-        String answer = RawHttp.exchange(proxy.httpPort(), "GET /dup HTTP/1.1\r\nHost: app.test\r\nHost: other.test\r\n\r\n");
+        String answer = RawHttp.exchange(proxy.httpPort(), twoHosts);
         String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
 
         assertEquals("400 Bad Request: Duplicate Host Header\n", body);
-        Await.until(() -> log.indexOf("\" 400 ") >= 0, "the request is logged");
-        String line = log.toString().lines().filter(l -> l.contains("\" 400 ")).findFirst().orElseThrow();
+        String line = loggedLine("\" 400 ");
         assertTrue(line.contains("\" 400 " + body.length() + " \""), line);
-    }
-
-    /** The line of the one request logged with {@code status}, once it is written. */
-    private static String loggedLine(StringBuffer log, int status) {
-        Await.until(() -> log.indexOf("\" " + status + " ") >= 0, "the request is logged");
-        return log.toString().lines().filter(l -> l.contains("\" " + status + " ")).findFirst().orElseThrow();
-    }
-
-    @Test
-    void aRequestJettyRefusesIsLoggedAsTheClientSentIt() throws Exception {
-        Backends.Echo app = backends.start("app");
-        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
-        StringBuffer log = new StringBuffer();
-        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).accessLog(log));
-        // Jetty refuses these before it has header fields to give the request, the first before
-        // it has a request line: it would log "BAD /badMessage HTTP/1.0" and a length of 28
-        String badTarget = "GET /%zz?q=\"1\" HTTP/1.1\r\nHost: app.test\r\nUser-Agent: probe\r\n\r\n";
-        String twoHosts = "GET /dup HTTP/1.1\r\nHost: app.test\r\nHost: other.test\r\n\r\n";
-
-        assertEquals(400, RawHttp.status(RawHttp.exchange(proxy.httpPort(), badTarget)));
-        String line = loggedLine(log, 400);
-        assertTrue(line.contains("] \"GET /%zz?q=\\x221\\x22 HTTP/1.1\" 400 "), line);
-        assertTrue(line.contains(" \"-\" \"-\" " + badTarget.length() + " "), line);
-
-        log.setLength(0);
-        assertEquals(400, RawHttp.status(RawHttp.exchange(proxy.httpPort(), twoHosts)));
-        line = loggedLine(log, 400);
+        // Jetty gives the refused request no header fields: the length is the head that came
         assertTrue(line.contains("] \"GET /dup HTTP/1.1\" 400 "), line);
         assertTrue(line.contains(" \"-\" \"-\" " + twoHosts.length() + " "), line);
         assertEquals(0, app.requests());
     }
 
     @Test
+    void aTargetJettyRefusesIsLoggedAsTheClientSentIt() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = loggingProxyTo(app);
+        // Jetty refuses it before it has a request line to give the request (nor its header
+        // fields, so no User-Agent): it would log "BAD /badMessage HTTP/1.0" and a length of 28
+        String badTarget = "GET /%zz?q=\"1\" HTTP/1.1\r\nHost: app.test\r\nUser-Agent: probe\r\n\r\n";
+
+        assertEquals(400, RawHttp.status(RawHttp.exchange(proxy.httpPort(), badTarget)));
+        String line = loggedLine("\" 400 ");
+        assertTrue(line.contains("] \"GET /%zz?q=\\x221\\x22 HTTP/1.1\" 400 "), line);
+        assertTrue(line.contains(" \"-\" \"-\" " + badTarget.length() + " "), line);
+        assertEquals(0, app.requests());
+    }
+
+    @Test
     void anAbsoluteFormTargetIsLoggedAsSentAndTheNextRequestAsParsed() throws Exception {
         Backends.Echo app = backends.start("app");
-        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
-        StringBuffer log = new StringBuffer();
-        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).accessLog(log));
+        IngressServer proxy = loggingProxyTo(app);
         // the lean connection hands the connection to Jetty's at an absolute-form target
         String absolute = "GET http://app.test/abs?q=1 HTTP/1.1\r\nHost: app.test\r\nX-Request-ID: req-abs\r\n\r\n";
         String next = "GET /next HTTP/1.1\r\nHost: app.test\r\nX-Request-ID: req-next\r\n\r\n";
@@ -211,9 +205,8 @@ class AdminEndToEndTest {
             assertEquals(200, client.exchange(next).status());
         }
 
-        Await.until(() -> log.indexOf("req-next") >= 0, "both requests are logged");
-        String first = log.toString().lines().filter(l -> l.contains("req-abs")).findFirst().orElseThrow();
-        String second = log.toString().lines().filter(l -> l.contains("req-next")).findFirst().orElseThrow();
+        String first = loggedLine("req-abs");
+        String second = loggedLine("req-next");
         assertTrue(first.contains("] \"GET http://app.test/abs?q=1 HTTP/1.1\" 200 "), first);
         assertTrue(first.contains(" \"-\" \"-\" " + absolute.length() + " "), first);
         assertTrue(second.contains("] \"GET /next HTTP/1.1\" 200 "), second);
