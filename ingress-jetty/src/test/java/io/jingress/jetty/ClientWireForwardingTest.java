@@ -117,6 +117,30 @@ class ClientWireForwardingTest extends ClientWireFixture {
 
     // 10
     @Test
+    void aQueryWithBytesBeyondAsciiGoesUpstreamAsTheSameBytesEscapedAndOneNotUtf8IsRefused() throws Exception {
+        ScriptedBackend backend = scripted((connection, request, head) -> Answer.keepOpen(
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        IngressServer proxy = proxyTo(backend.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            // "caf\u00e9" and "\u65e5" in UTF-8, unescaped, as some clients send them (nginx takes
+            // them): they went upstream as "caf\xE9" and "?"
+            Response response = client.exchange("GET /q?q=caf\u00c3\u00a9&j=\u00e6\u0097\u00a5 HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+            assertEquals(200, response.status(), response.toString());
+        }
+        String head = backend.heads().get(0);
+        assertTrue(head.startsWith("GET /q?q=caf%C3%A9&j=%E6%97%A5 HTTP/1.1\r\n"), head);
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            // ISO-8859-1's "\u00e9": not UTF-8, so Jetty's decoding has already lost the byte
+            Response response = client.exchange("GET /q?q=caf\u00e9 HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+            assertEquals(400, response.status(), response.toString());
+            assertEquals("400 Bad Request: the query is not UTF-8; percent-encode its bytes\n", response.bodyText());
+        }
+        assertEquals(1, backend.heads().size());
+    }
+
+    @Test
     void encodedUnreservedCharactersAreDecodedAndTheQueryIsKeptAsSent() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = proxyTo(app.port());

@@ -18,6 +18,8 @@ import org.eclipse.jetty.util.Callback;
  */
 final class PlainResponses {
     static final Body BAD_REQUEST = new Body(HttpStatus.BAD_REQUEST_400, "400 Bad Request: the request path cannot be routed safely\n");
+    static final Body BAD_QUERY = new Body(HttpStatus.BAD_REQUEST_400,
+            "400 Bad Request: the query is not UTF-8; percent-encode its bytes\n");
     static final Body BAD_REQUEST_BODY = new Body(HttpStatus.BAD_REQUEST_400, "400 Bad Request: the request body's framing is malformed\n");
     static final Body NOT_FOUND = new Body(HttpStatus.NOT_FOUND_404, "404 Not Found: no route for this host and path\n");
     static final Body METHOD_NOT_ALLOWED = new Body(HttpStatus.METHOD_NOT_ALLOWED_405, "405 Method Not Allowed: CONNECT is not supported\n");

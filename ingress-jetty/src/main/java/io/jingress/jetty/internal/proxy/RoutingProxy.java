@@ -160,6 +160,14 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             clientToProxyRequest.setAttribute(AccessLog.ROUTE, route);
         }
         String query = uri.getQuery();
+        if (query != null) {
+            // HTTP/1 request lines are decoded as UTF-8 (LeanRequest's are ASCII), HTTP/2's a char a byte
+            query = UpstreamQuery.of(query, clientToProxyRequest.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2);
+            if (query == null) {
+                PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.BAD_QUERY);
+                return true;
+            }
+        }
         exchange.pathAndQuery = query == null ? path : path + '?' + query;
 
         int redirectPort = httpsRedirectPort;
