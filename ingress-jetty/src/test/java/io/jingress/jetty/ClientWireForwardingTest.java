@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.ScriptedBackend;
 import io.jingress.jetty.testing.ScriptedBackend.Answer;
+import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.WireClient;
 import io.jingress.jetty.testing.WireClient.Framing;
 import io.jingress.jetty.testing.WireClient.Response;
@@ -117,27 +118,37 @@ class ClientWireForwardingTest extends ClientWireFixture {
 
     // 10
     @Test
-    void aQueryWithBytesBeyondAsciiGoesUpstreamAsTheSameBytesEscapedAndOneNotUtf8IsRefused() throws Exception {
-        ScriptedBackend backend = scripted((connection, request, head) -> Answer.keepOpen(
-                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
-        IngressServer proxy = proxyTo(backend.port());
+    void aTargetWithBytesBeyondAsciiGoesUpstreamAsTheSameBytesEscapedAndOneNotUtf8IsRefused() throws Exception {
+        ScriptedBackend shop = scripted((connection, request, head) -> Answer.keepOpen(
+                "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nshop"));
+        ScriptedBackend other = scripted((connection, request, head) -> Answer.keepOpen(
+                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nother"));
+        // an Ingress path holds such chars escaped
+        TestRoutes routes = TestRoutes.create().route(HOST, "/", "other", other.port())
+                .route(HOST, "/caf%C3%A9", "shop", shop.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            // "caf\u00e9" and "\u65e5" in UTF-8, unescaped, as some clients send them (nginx takes
-            // them): they went upstream as "caf\xE9" and "?"
-            Response response = client.exchange("GET /q?q=caf\u00c3\u00a9&j=\u00e6\u0097\u00a5 HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
-            assertEquals(200, response.status(), response.toString());
+            // "caf\u00e9" and "\u65e5" in UTF-8, unescaped, and chars a URI may not hold raw, as some
+            // clients send them (nginx takes them): Jetty refused the path ("Illegal Path
+            // Character"), and the query went upstream as "caf\xE9" and "?"
+            Response response = client.exchange("GET /caf\u00c3\u00a9/<1>{2}?q=caf\u00c3\u00a9&j=\u00e6\u0097\u00a5&f={\"a\"} HTTP/1.1\r\n"
+                    + "Host: " + HOST + "\r\n\r\n");
+            assertEquals("shop", response.bodyText(), response.toString());
         }
-        String head = backend.heads().get(0);
-        assertTrue(head.startsWith("GET /q?q=caf%C3%A9&j=%E6%97%A5 HTTP/1.1\r\n"), head);
+        String head = shop.heads().get(0);
+        assertTrue(head.startsWith("GET /caf%C3%A9/%3C1%3E%7B2%7D?q=caf%C3%A9&j=%E6%97%A5&f={\"a\"} HTTP/1.1\r\n"), head);
 
-        try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            // ISO-8859-1's "\u00e9": not UTF-8, so Jetty's decoding has already lost the byte
-            Response response = client.exchange("GET /q?q=caf\u00e9 HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
-            assertEquals(400, response.status(), response.toString());
-            assertEquals("400 Bad Request: the query is not UTF-8; percent-encode its bytes\n", response.bodyText());
+        for (String target : new String[] {"/caf\u00e9", "/?q=caf\u00e9"}) {
+            try (WireClient client = WireClient.connect(proxy.httpPort())) {
+                // ISO-8859-1's "\u00e9": not UTF-8, so Jetty's decoding has already lost the byte
+                Response response = client.exchange(get(target));
+                assertEquals(400, response.status(), response.toString());
+                assertTrue(response.bodyText().startsWith("400 Bad Request: the "), response.bodyText());
+            }
         }
-        assertEquals(1, backend.heads().size());
+        assertEquals(1, shop.heads().size());
+        assertEquals(0, other.heads().size());
     }
 
     @Test

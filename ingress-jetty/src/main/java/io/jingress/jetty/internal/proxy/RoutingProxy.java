@@ -142,7 +142,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return true;
         }
         HttpURI uri = clientToProxyRequest.getHttpURI();
-        String path = RequestPaths.normalize(uri.getPath());
+        // HTTP/1 request lines are decoded as UTF-8 (LeanRequest's are ASCII), HTTP/2's a char a byte
+        boolean utf8 = clientToProxyRequest.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2;
+        String rawPath = uri.getPath() == null ? null : UpstreamTarget.path(uri.getPath(), utf8);
+        String path = rawPath == null ? null : RequestPaths.normalize(rawPath);
         if (path == null) {
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.BAD_REQUEST);
             return true;
@@ -161,8 +164,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         String query = uri.getQuery();
         if (query != null) {
-            // HTTP/1 request lines are decoded as UTF-8 (LeanRequest's are ASCII), HTTP/2's a char a byte
-            query = UpstreamQuery.of(query, clientToProxyRequest.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2);
+            query = UpstreamTarget.query(query, utf8);
             if (query == null) {
                 PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.BAD_QUERY);
                 return true;
