@@ -20,7 +20,13 @@ import java.nio.charset.StandardCharsets;
 final class UpstreamTarget {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
     /** The printable ASCII chars escaped in a path: not RFC 3986 path chars. ({@code \} is refused.) */
-    private static final String NOT_IN_PATH = "\"<>[]^`{|}";
+    private static final boolean[] NOT_IN_PATH = new boolean[0x80];
+
+    static {
+        for (char c : "\"<>[]^`{|}".toCharArray()) {
+            NOT_IN_PATH[c] = true;
+        }
+    }
 
     private UpstreamTarget() {
     }
@@ -45,7 +51,7 @@ final class UpstreamTarget {
     }
 
     private static boolean escaped(char c, boolean path) {
-        return c >= 0x80 || path && NOT_IN_PATH.indexOf(c) >= 0;
+        return c >= 0x80 || path && NOT_IN_PATH[c];
     }
 
     private static String escape(String text, boolean utf8, boolean path) {
