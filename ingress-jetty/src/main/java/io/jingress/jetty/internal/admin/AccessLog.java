@@ -15,6 +15,7 @@ import io.jingress.jetty.internal.http1.LeanExchanges;
 
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
@@ -178,9 +179,11 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
             }
             String protocol = request.getConnectionMetaData().getProtocol();
             line.append(method).append(' ');
-            appendEscaped(line, pathQuery);
+            // Jetty decodes an HTTP/1 target from UTF-8, an HTTP/2 one a char a byte
+            boolean utf8 = request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2;
+            appendEscaped(line, pathQuery, utf8);
             line.append(' ').append(protocol);
-            requestLineLength = method.length() + 1 + pathQuery.length() + 1 + protocol.length();
+            requestLineLength = method.length() + 1 + byteLength(pathQuery, utf8) + 1 + protocol.length();
         }
         long bodyBytesSent = LeanExchanges.contentBytesWritten(response);
         if (bodyBytesSent == 0 && request.getAttribute(ERROR_BODY_BYTES) instanceof Long errorBytes) {
@@ -272,17 +275,35 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         }
     }
 
+    private static void appendEscaped(StringBuilder line, String value) {
+        appendEscaped(line, value, false);
+    }
+
+    // the bytes value was decoded from (see appendEscaped)
+    private static int byteLength(String value, boolean utf8) {
+        int length = value.length();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= 0x80 && (utf8 || c > 0xff)) {
+                // 2 bytes up to U+07FF, 3 above, 4 for a surrogate pair (its 2 chars)
+                length += c < 0x800 ? 1 : Character.isSurrogate(c) ? 1 : 2;
+            }
+        }
+        return length;
+    }
+
     /**
      * nginx's default log escaping: {@code "}, {@code \}, and bytes below 0x20 or above 0x7E as
-     * {@code \xHH}, so a line is ASCII whatever a client sent. A char up to 0xFF is taken for the
-     * byte it was decoded from; one above, for its UTF-8 bytes.
+     * {@code \xHH}, so a line is ASCII whatever a client sent. A char beyond ASCII is taken for
+     * the bytes it was decoded from: its UTF-8 bytes if {@code utf8}, else (header values, which
+     * Jetty decodes a char a byte) the byte of a char up to 0xFF, the UTF-8 bytes of one above.
      */
-    private static void appendEscaped(StringBuilder line, String value) {
+    private static void appendEscaped(StringBuilder line, String value, boolean utf8) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') {
                 line.append(c);
-            } else if (c <= 0xff) {
+            } else if (c < 0x80 || !utf8 && c <= 0xff) {
                 appendByte(line, c);
             } else {
                 int codePoint = value.codePointAt(i);

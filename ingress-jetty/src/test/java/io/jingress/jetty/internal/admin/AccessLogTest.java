@@ -98,6 +98,19 @@ class AccessLogTest {
     }
 
     @Test
+    void aTargetBeyondAsciiIsLoggedAsTheBytesSent() throws Exception {
+        // "caf\u00e9" in UTF-8, unescaped: Jetty decodes the target from UTF-8, header values not
+        String raw = "GET /?q=caf\u00c3\u00a9 HTTP/1.1\r\n"
+                + "Host: a\r\n"
+                + "Connection: close\r\n"
+                + "\r\n";
+        String line = logOf(raw, Map.of());
+
+        assertTrue(line.contains(" \"GET /?q=caf\\xC3\\xA9 HTTP/1.1\" "), line);
+        assertTrue(line.contains(" " + raw.length() + " 0.013 "), line);
+    }
+
+    @Test
     void anAsyncFileWriterIsStartedWithTheServerAndReceivesTheLines(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("access.log");
         AccessLog accessLog = new AccessLog(new AsyncRequestLogWriter(file.toString()));
