@@ -136,10 +136,17 @@ public final class RouteExplainer {
         if ("TRACE".equalsIgnoreCase(method)) {
             return result.status(405, "TRACE is not supported, as with nginx").build();
         }
-        String path = RequestPaths.normalize(target.rawPath);
+        // as the proxy takes a path sent with chars a URI may not hold raw (the URL's chars are
+        // Unicode, as an HTTP/1 request line decoded from UTF-8)
+        String escaped = RequestPaths.escapePath(target.rawPath, true);
+        String path = escaped == null ? null : RequestPaths.normalize(escaped);
         if (path == null) {
             return result.status(400, "the path " + target.rawPath
                     + " cannot be routed safely (an encoded slash, or dot segments above the root)").build();
+        }
+        String query = target.query == null ? null : RequestPaths.escapeQuery(target.query, true);
+        if (target.query != null && query == null) {
+            return result.status(400, "the query is not UTF-8: percent-encode its bytes").build();
         }
         result.path(path);
         MatchResult match = table.match(target.host, path);
@@ -151,7 +158,7 @@ public final class RouteExplainer {
         result.route(route, targetPort(backend), backend.endpoints().stream().map(Endpoint::id).toList());
         if (route.sslRedirect() && target.scheme.equals("http") && httpsRedirectPort != 0) {
             String location = "https://" + target.host + (httpsRedirectPort == 443 ? "" : ":" + httpsRedirectPort)
-                    + path + (target.query == null ? "" : "?" + target.query);
+                    + path + (query == null ? "" : "?" + query);
             return result.redirect(location, "the host is listed in an Ingress's spec.tls: plain HTTP is redirected"
                     + " to HTTPS").build();
         }

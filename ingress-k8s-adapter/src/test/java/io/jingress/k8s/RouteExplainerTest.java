@@ -68,6 +68,16 @@ class RouteExplainerTest {
     }
 
     @Test
+    void charsAUriMayNotHoldRawAreEscapedAsTheProxyEscapesThem() {
+        RouteExplanation e = KUBIA.explain("http://myapp.kubia.com/wiki/\u65e5\u672c/<1>?q=caf\u00e9");
+
+        assertEquals(200, e.status(), e.toString());
+        assertEquals("/wiki/%E6%97%A5%E6%9C%AC/%3C1%3E", e.path());
+        assertEquals(400, KUBIA.explain("http://myapp.kubia.com/wiki/\ufffd").status());
+        assertEquals(400, KUBIA.explain("http://myapp.kubia.com/?q=\ufffd").status());
+    }
+
+    @Test
     void unknownHostIs404WithTheReason() {
         RouteExplanation e = KUBIA.explain("http://nobody.kubia.com/");
 

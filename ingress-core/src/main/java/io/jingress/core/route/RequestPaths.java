@@ -1,5 +1,6 @@
 package io.jingress.core.route;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,7 +39,83 @@ import java.util.List;
  */
 public final class RequestPaths {
 
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    /** The printable ASCII chars {@link #escapePath} escapes: not RFC 3986 path chars ({@code \} is refused). */
+    private static final boolean[] NOT_IN_PATH = new boolean[0x80];
+
+    static {
+        for (char c : "\"<>[]^`{|}".toCharArray()) {
+            NOT_IN_PATH[c] = true;
+        }
+    }
+
     private RequestPaths() {
+    }
+
+    /**
+     * A path as a client sent it, with what a URI may not hold raw escaped as the same bytes:
+     * chars beyond ASCII, and the printable ASCII chars RFC 3986 does not allow in a path
+     * ({@code " < > [ ] ^ ` { | }}). Some clients send them unescaped, and nginx takes them; an
+     * Ingress path holds them escaped ({@code /caf%C3%A9}). Call it before {@link #normalize}, so
+     * the path matched is the path forwarded.
+     *
+     * @param rawPath the path, decoded from the request's bytes
+     * @param utf8 whether {@code rawPath} was decoded from UTF-8 (as Jetty decodes an HTTP/1
+     *     request line), else a char a byte (ISO-8859-1, as HPACK strings are)
+     * @return {@code rawPath} itself when it holds nothing to escape; else a new string; or
+     *     {@code null} when it was decoded from UTF-8 and holds U+FFFD, the char of bytes that
+     *     were not UTF-8 (their values are lost)
+     */
+    public static String escapePath(String rawPath, boolean utf8) {
+        return escape(rawPath, utf8, true);
+    }
+
+    /**
+     * A query as a client sent it, with its chars beyond ASCII escaped as the same bytes
+     * ({@code q=caf\u00e9} from UTF-8 becomes {@code q=caf%C3%A9}); its ASCII stays as it is. A
+     * proxy writes a target a char a byte, so a char beyond ASCII would reach the backend as
+     * another byte. Parameters and result as for {@link #escapePath}.
+     */
+    public static String escapeQuery(String rawQuery, boolean utf8) {
+        return escape(rawQuery, utf8, false);
+    }
+
+    private static boolean escaped(char c, boolean path) {
+        return c >= 0x80 || path && NOT_IN_PATH[c];
+    }
+
+    private static String escape(String text, boolean utf8, boolean path) {
+        int n = text.length();
+        int i = 0;
+        while (i < n && !escaped(text.charAt(i), path)) {
+            i++;
+        }
+        if (i == n) {
+            return text;
+        }
+        if (utf8 && text.indexOf('\uFFFD', i) >= 0) {
+            return null;
+        }
+        StringBuilder encoded = new StringBuilder(n + 16).append(text, 0, i);
+        for (; i < n; i++) {
+            char c = text.charAt(i);
+            if (!escaped(c, path)) {
+                encoded.append(c);
+            } else if (c < 0x80 || !utf8 && c <= 0xFF) {
+                appendEscaped(encoded, c);
+            } else {
+                int codePoint = text.codePointAt(i);
+                i += Character.charCount(codePoint) - 1;
+                for (byte b : new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8)) {
+                    appendEscaped(encoded, b & 0xFF);
+                }
+            }
+        }
+        return encoded.toString();
+    }
+
+    private static void appendEscaped(StringBuilder encoded, int b) {
+        encoded.append('%').append(HEX[b >> 4]).append(HEX[b & 0xF]);
     }
 
     /**

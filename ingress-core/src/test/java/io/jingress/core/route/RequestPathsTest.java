@@ -72,4 +72,42 @@ class RequestPathsTest {
         assertSame(once, RequestPaths.normalize(once));
         assertFalse(RequestPaths.isNormal(raw));
     }
+
+    @Test
+    void anAsciiQueryIsSentAsItIs() {
+        String query = "a=1&b=%C3%A9&c=\"x\"";
+        assertSame(query, RequestPaths.escapeQuery(query, true));
+        assertSame(query, RequestPaths.escapeQuery(query, false));
+    }
+
+    @Test
+    void aQueryDecodedFromUtf8GoesBackToItsBytesEscaped() {
+        assertEquals("q=caf%C3%A9&j=%E6%97%A5&e=%F0%9F%99%82", RequestPaths.escapeQuery("q=caf\u00e9&j=\u65e5&e=\ud83d\ude42", true));
+    }
+
+    @Test
+    void aQueryDecodedACharAByteGoesBackToThoseBytesEscaped() {
+        assertEquals("q=caf%C3%A9&l=%E9", RequestPaths.escapeQuery("q=caf\u00c3\u00a9&l=\u00e9", false));
+    }
+
+    @Test
+    void aReplacementCharFromUtf8DecodingMayHideLostBytesSoTheQueryIsRefused() {
+        assertNull(RequestPaths.escapeQuery("q=caf\ufffd", true));
+        assertEquals("q=%EF%BF%BD", RequestPaths.escapeQuery("q=\ufffd", false));
+    }
+
+    @Test
+    void aPathAlsoHasTheAsciiCharsItMayNotHoldEscaped() {
+        assertEquals("/caf%C3%A9/%3Cx%3E%7By%7D%7C%5E%60%22%5B0%5D", RequestPaths.escapePath("/caf\u00e9/<x>{y}|^`\"[0]", true));
+        assertEquals("/caf%C3%A9", RequestPaths.escapePath("/caf\u00c3\u00a9", false));
+        String normal = "/a-b/c_d~e/f;g=h/%41@:!$&'()*+,";
+        assertSame(normal, RequestPaths.escapePath(normal, true));
+        assertNull(RequestPaths.escapePath("/caf\ufffd", true));
+    }
+
+    @Test
+    void aQueryKeepsItsAsciiCharsAsSent() {
+        String query = "filter={\"a\":[1,2]}|x^y`z<>";
+        assertSame(query, RequestPaths.escapeQuery(query, true));
+    }
 }

@@ -142,9 +142,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return true;
         }
         HttpURI uri = clientToProxyRequest.getHttpURI();
-        // HTTP/1 request lines are decoded as UTF-8 (LeanRequest's are ASCII), HTTP/2's a char a byte
+        // What a URI may not hold raw is escaped as the bytes sent: every writer of the upstream
+        // target (our request line, Jetty's client, the WebSocket handshake, a Location) writes a
+        // char a byte. Jetty decodes an HTTP/1 request line from UTF-8 (LeanRequest's is ASCII),
+        // HTTP/2's HPACK strings a char a byte.
         boolean utf8 = clientToProxyRequest.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2;
-        String rawPath = uri.getPath() == null ? null : UpstreamTarget.path(uri.getPath(), utf8);
+        String rawPath = uri.getPath() == null ? null : RequestPaths.escapePath(uri.getPath(), utf8);
         String path = rawPath == null ? null : RequestPaths.normalize(rawPath);
         if (path == null) {
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.BAD_REQUEST);
@@ -164,7 +167,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         String query = uri.getQuery();
         if (query != null) {
-            query = UpstreamTarget.query(query, utf8);
+            query = RequestPaths.escapeQuery(query, utf8);
             if (query == null) {
                 PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.BAD_QUERY);
                 return true;
