@@ -256,7 +256,7 @@ public final class IngressServer implements AutoCloseable {
         http.setResponseHeaderSize(Math.max(config.maxRequestHeaderBytes, 32 * 1024));
         // "//" is merged by RequestPaths (as nginx does); every other ambiguity stays a 400. Chars
         // a path may not hold raw (beyond ASCII, "<", "{"...) are taken, as nginx takes them, and
-        // go on escaped (RequestPaths.escapePath).
+        // go on escaped (RequestPaths.normalize(rawPath, utf8)).
         http.setUriCompliance(UriCompliance.DEFAULT.with("jingress", UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
                 UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS));
         return http;

@@ -138,8 +138,7 @@ public final class RouteExplainer {
         }
         // as the proxy takes a path sent with chars a URI may not hold raw (the URL's chars are
         // Unicode, as an HTTP/1 request line decoded from UTF-8)
-        String escaped = RequestPaths.escapePath(target.rawPath, true);
-        String path = escaped == null ? null : RequestPaths.normalize(escaped);
+        String path = RequestPaths.normalize(target.rawPath, true);
         if (path == null) {
             return result.status(400, "the path " + target.rawPath
                     + " cannot be routed safely (an encoded slash, or dot segments above the root)").build();

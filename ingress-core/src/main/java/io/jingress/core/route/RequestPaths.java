@@ -40,7 +40,7 @@ import java.util.List;
 public final class RequestPaths {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-    /** The printable ASCII chars {@link #escapePath} escapes: not RFC 3986 path chars ({@code \} is refused). */
+    /** The printable ASCII chars a path's escaping escapes: not RFC 3986 path chars ({@code \} is refused). */
     private static final boolean[] NOT_IN_PATH = new boolean[0x80];
 
     static {
@@ -53,20 +53,25 @@ public final class RequestPaths {
     }
 
     /**
-     * A path as a client sent it, with what a URI may not hold raw escaped as the same bytes:
-     * chars beyond ASCII, and the printable ASCII chars RFC 3986 does not allow in a path
-     * ({@code " < > [ ] ^ ` { | }}). Some clients send them unescaped, and nginx takes them; an
-     * Ingress path holds them escaped ({@code /caf%C3%A9}). Call it before {@link #normalize}, so
-     * the path matched is the path forwarded.
+     * Normalises a path as a client sent it, decoded from the request's bytes, which may hold what
+     * a URI may not hold raw: chars beyond ASCII, and the printable ASCII chars RFC 3986 does not
+     * allow in a path ({@code " < > [ ] ^ ` { | }}). Some clients send them unescaped, and nginx
+     * takes them. They are escaped first, as the same bytes ({@code /caf\u00e9} from UTF-8 becomes
+     * {@code /caf%C3%A9}, as an Ingress path must write it), then the path is normalised as by
+     * {@link #normalize(String)}: the path matched is the path forwarded.
      *
      * @param rawPath the path, decoded from the request's bytes
      * @param utf8 whether {@code rawPath} was decoded from UTF-8 (as Jetty decodes an HTTP/1
      *     request line), else a char a byte (ISO-8859-1, as HPACK strings are)
-     * @return {@code rawPath} itself when it holds nothing to escape; else a new string; or
-     *     {@code null} when it was decoded from UTF-8 and holds U+FFFD, the char of bytes that
-     *     were not UTF-8 (their values are lost)
+     * @return as {@link #normalize(String)}; also {@code null} when {@code rawPath} was decoded from
+     *     UTF-8 and holds U+FFFD, the char of bytes that were not UTF-8 (their values are lost)
      */
-    public static String escapePath(String rawPath, boolean utf8) {
+    public static String normalize(String rawPath, boolean utf8) {
+        return rawPath == null ? null : normalize(escapePath(rawPath, utf8));
+    }
+
+    // rawPath with what a URI may not hold raw escaped (see normalize(String, boolean)); null for a U+FFFD from UTF-8
+    static String escapePath(String rawPath, boolean utf8) {
         return escape(rawPath, utf8, true);
     }
 
@@ -74,7 +79,12 @@ public final class RequestPaths {
      * A query as a client sent it, with its chars beyond ASCII escaped as the same bytes
      * ({@code q=caf\u00e9} from UTF-8 becomes {@code q=caf%C3%A9}); its ASCII stays as it is. A
      * proxy writes a target a char a byte, so a char beyond ASCII would reach the backend as
-     * another byte. Parameters and result as for {@link #escapePath}.
+     * another byte.
+     *
+     * @param rawQuery the query, decoded from the request's bytes
+     * @param utf8 as for {@link #normalize(String, boolean)}
+     * @return {@code rawQuery} itself when it is ASCII; else a new string; or {@code null} when it
+     *     was decoded from UTF-8 and holds U+FFFD
      */
     public static String escapeQuery(String rawQuery, boolean utf8) {
         return escape(rawQuery, utf8, false);

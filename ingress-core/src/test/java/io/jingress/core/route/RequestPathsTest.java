@@ -103,6 +103,10 @@ class RequestPathsTest {
         String normal = "/a-b/c_d~e/f;g=h/%41@:!$&'()*+,";
         assertSame(normal, RequestPaths.escapePath(normal, true));
         assertNull(RequestPaths.escapePath("/caf\ufffd", true));
+        // escaped, then normalised: the escapes of unreserved chars are decoded, the others kept
+        assertEquals("/caf%C3%A9/~x/%3C1%3E/", RequestPaths.normalize("/caf\u00e9/%7ex/y/../<1>//", true));
+        assertNull(RequestPaths.normalize("/caf\ufffd", true));
+        assertNull(RequestPaths.normalize(null, true));
     }
 
     @Test

@@ -147,8 +147,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // char a byte. Jetty decodes an HTTP/1 request line from UTF-8 (LeanRequest's is ASCII),
         // HTTP/2's HPACK strings a char a byte.
         boolean utf8 = clientToProxyRequest.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2;
-        String rawPath = uri.getPath() == null ? null : RequestPaths.escapePath(uri.getPath(), utf8);
-        String path = rawPath == null ? null : RequestPaths.normalize(rawPath);
+        String path = RequestPaths.normalize(uri.getPath(), utf8);
         if (path == null) {
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.BAD_REQUEST);
             return true;
