@@ -17,6 +17,7 @@ import io.jingress.core.route.Router;
 import io.jingress.jetty.internal.admin.AccessLog;
 import io.jingress.jetty.internal.admin.AdminHandler;
 import io.jingress.jetty.internal.admin.ProxyMetrics;
+import io.jingress.jetty.internal.http1.IdleConnections;
 import io.jingress.jetty.internal.http1.LeanConnectionFactory;
 import io.jingress.jetty.internal.http2.Http2ConnectionFactory;
 import io.jingress.jetty.internal.proxy.ConnectionLimit;
@@ -172,6 +173,8 @@ public final class IngressServer implements AutoCloseable {
         }
 
         server.setHandler(new GracefulHandler(handler));
+        server.addBean(new IdleConnections(httpsConnector == null ? List.of(httpConnector)
+                : List.of(httpConnector, httpsConnector)));
         if (config.accessLog) {
             server.setRequestLog(config.accessLogOut == null ? new AccessLog() : new AccessLog(config.accessLogOut));
         }
@@ -199,6 +202,9 @@ public final class IngressServer implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(config.clientIdleTimeout.toMillis());
+        // Requests in flight keep their client's idle timeout until the stop deadline (Jetty's
+        // default cuts them after 1 s); connections with none are closed (IdleConnections).
+        connector.setShutdownIdleTimeout(config.stopTimeout.toMillis());
         connector.addBean(metrics.connectionListener());
         server.addConnector(connector);
     }

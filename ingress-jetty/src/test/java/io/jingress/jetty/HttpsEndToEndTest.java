@@ -2,6 +2,7 @@ package io.jingress.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -265,6 +266,33 @@ class HttpsEndToEndTest {
         assertEquals("/h2?x=1", echo.lastRequest().pathQuery());
         assertEquals("127.0.0.1:" + proxy.httpsPort(), echo.lastRequest().header("Host"), "the :authority becomes Host");
         assertTrue(echo.lastRequest().header("X-Request-ID").matches("[0-9a-f]{32}"));
+    }
+
+    @Test
+    void gracefulStopLetsAnHttp2RequestInFlightFinish() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1")
+                .httpsPort(0).stopTimeout(Duration.ofSeconds(20)));
+        HttpClient http2 = http2Client();
+        CompletableFuture<ContentResponse> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/hold").timeout(30, TimeUnit.SECONDS).send();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(app.awaitHolding(10, TimeUnit.SECONDS), "the request reached the backend");
+
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(proxy::stop);
+        Thread.sleep(2_500);  // longer than Jetty's default shutdown idle timeout, 1 s
+        assertFalse(stopping.isDone(), "stop waits for the request in flight");
+
+        app.release();
+        ContentResponse response = inFlight.get(10, TimeUnit.SECONDS);
+        assertEquals(200, response.getStatus());
+        assertEquals(HttpVersion.HTTP_2, response.getVersion());
+        stopping.get(10, TimeUnit.SECONDS);
     }
 
     @Test

@@ -67,11 +67,62 @@ class IngressServerTest {
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(proxy::stop);
         Await.until(() -> refusesConnections(port), "the proxy stops accepting connections");
         assertFalse(stopping.isDone(), "stop waits for the request in flight");
+        Thread.sleep(2_500);  // longer than Jetty's default shutdown idle timeout, 1 s
+        assertFalse(stopping.isDone(), "stop still waits for the request in flight");
 
         app.release();
         assertEquals(200, inFlight.get(10, TimeUnit.SECONDS).getStatus());
         stopping.get(10, TimeUnit.SECONDS);
         assertFalse(proxy.isRunning());
+    }
+
+    @Test
+    void gracefulStopLetsARequestServedByJettysConnectionFinish() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).stopTimeout(Duration.ofSeconds(20)));
+        int port = proxy.httpPort();
+        // an absolute-form target: the lean connection hands the request over to Jetty's
+        CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return RawHttp.exchange(port, "GET http://app.test/hold HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        assertTrue(app.awaitHolding(10, TimeUnit.SECONDS), "the request reached the backend");
+
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(proxy::stop);
+        Await.until(() -> refusesConnections(port), "the proxy stops accepting connections");
+        Thread.sleep(2_500);  // longer than Jetty's default shutdown idle timeout, 1 s
+        assertFalse(stopping.isDone(), "stop waits for the request in flight");
+
+        app.release();
+        String response = inFlight.get(10, TimeUnit.SECONDS);
+        assertEquals(200, RawHttp.status(response), response);
+        stopping.get(10, TimeUnit.SECONDS);
+    }
+
+    // the second target is absolute-form: the lean connection hands the connection over to Jetty's
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "http://app.test/"})
+    void gracefulStopClosesAnIdleKeepAliveConnectionWithoutWaitingForTheDeadline(String target) throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).stopTimeout(Duration.ofSeconds(60)));
+        try (Socket idle = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+            idle.setSoTimeout(30_000);
+            idle.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: app.test\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = idle.getInputStream();
+            String head = RawHttp.readHead(in);
+            assertEquals(200, RawHttp.status(head), head);
+            in.readNBytes(Integer.parseInt(RawHttp.header(head, "Content-Length")));
+
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(proxy::stop);
+            assertEquals(-1, in.read(), "the idle connection is closed");
+            // the deadline is a minute: a stop that waited for the idle connection would take it
+            stopping.get(20, TimeUnit.SECONDS);
+        }
     }
 
     @Test

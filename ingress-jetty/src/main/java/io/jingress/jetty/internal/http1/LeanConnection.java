@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.AbstractEndPoint;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -180,6 +181,12 @@ final class LeanConnection extends AbstractConnection.NonBlocking
     /** Whether part of a request head has arrived and the rest is awaited (see {@link RequestHeads}). */
     boolean readingRequestHead() {
         return partialHead && state == IDLE;
+    }
+
+    /** Whether the connection waits for a next request, no byte of which has come (read by other threads). */
+    boolean waitsForARequest() {
+        RetainableByteBuffer held = buffer;
+        return state == IDLE && !partialHead && (held == null || !held.hasRemaining());
     }
 
     /** Called by the response once it is complete: {@code open} whether the connection carries another request. */
@@ -479,8 +486,14 @@ final class LeanConnection extends AbstractConnection.NonBlocking
     public boolean onIdleExpired(TimeoutException timeout) {
         // Between requests the endpoint then fails the read interest and the connection closes;
         // during one it fails a write the client does not take. A request waiting on its upstream
-        // is not failed here: the proxy's read timeout owns that wait.
-        return true;
+        // is not failed here: the proxy's read timeout owns that wait. (Given the expiry, an
+        // endpoint with neither a read nor a write pending closes itself: so would the connection
+        // of that request, after 1 s once a graceful stop has shortened every idle timeout.)
+        return state != HANDLING || writePending();
+    }
+
+    private boolean writePending() {
+        return getEndPoint() instanceof AbstractEndPoint endPoint && endPoint.getWriteFlusher().isPending();
     }
 
     @Override
