@@ -1,15 +1,23 @@
 package io.jingress.jetty;
 
+import static io.jingress.jetty.testing.BareHttp2.AUTHORITY;
+import static io.jingress.jetty.testing.BareHttp2.CONTINUATION;
+import static io.jingress.jetty.testing.BareHttp2.DATA;
+import static io.jingress.jetty.testing.BareHttp2.END_HEADERS;
+import static io.jingress.jetty.testing.BareHttp2.END_STREAM;
+import static io.jingress.jetty.testing.BareHttp2.GET;
+import static io.jingress.jetty.testing.BareHttp2.HTTPS;
+import static io.jingress.jetty.testing.BareHttp2.POST;
+import static io.jingress.jetty.testing.BareHttp2.ROOT;
+import static io.jingress.jetty.testing.BareHttp2.STATUS_200;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jingress.jetty.testing.Backends;
+import io.jingress.jetty.testing.BareHttp2;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.TlsTestServer;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -33,22 +41,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class TlsHeadDeadlineTest {
     private static final Duration DEADLINE = Duration.ofSeconds(1);
-    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int DATA = 0x0;
-    private static final int HEADERS = 0x1;
-    private static final int SETTINGS = 0x4;
-    private static final int CONTINUATION = 0x9;
-    private static final int END_STREAM = 0x1;
-    private static final int END_HEADERS = 0x4;
-    // HPACK, static table: :method GET, :method POST, :scheme https, :path /
-    private static final int GET = 0x82;
-    private static final int POST = 0x83;
-    private static final int HTTPS = 0x87;
-    private static final int ROOT = 0x84;
-    private static final int STATUS_200 = 0x88;
-    // :authority app.test, a literal without indexing
-    private static final int[] AUTHORITY = {0x01, 8, 'a', 'p', 'p', '.', 't', 'e', 's', 't'};
-
     @RegisterExtension
     final Proxies proxies = new Proxies();
     @RegisterExtension
@@ -84,7 +76,7 @@ class TlsHeadDeadlineTest {
         }
         // the listener goes on: a prompt handshake and request are served
         try (SSLSocket socket = h2Socket(proxy.httpsPort())) {
-            H2 h2 = new H2(socket);
+            BareHttp2 h2 = new BareHttp2(socket);
             h2.headers(1, END_HEADERS | END_STREAM, GET, HTTPS, ROOT, AUTHORITY);
             assertEquals(STATUS_200, h2.answerTo(1));
         }
@@ -94,7 +86,7 @@ class TlsHeadDeadlineTest {
     void anHttp2HeaderBlockSentAFrameAtATimeIsCutOffAtTheRequestHeadTimeout() throws Exception {
         IngressServer proxy = proxy();
         try (SSLSocket socket = h2Socket(proxy.httpsPort())) {
-            H2 h2 = new H2(socket);
+            BareHttp2 h2 = new BareHttp2(socket);
             h2.headers(1, END_STREAM, GET, HTTPS, ROOT, AUTHORITY);  // no END_HEADERS: the block goes on
             socket.setSoTimeout(100);
             long start = System.nanoTime();
@@ -133,7 +125,7 @@ class TlsHeadDeadlineTest {
     void anHttp2ConnectionServesHeadsInSeveralFramesSlowBodiesAndRequestsAfterAPause() throws Exception {
         IngressServer proxy = proxy();
         try (SSLSocket socket = h2Socket(proxy.httpsPort())) {
-            H2 h2 = new H2(socket);
+            BareHttp2 h2 = new BareHttp2(socket);
             // a head in two frames, sent at once
             h2.headers(1, END_STREAM, GET, HTTPS);
             h2.headerBlock(CONTINUATION, END_HEADERS, 1, ROOT, AUTHORITY);
@@ -207,99 +199,6 @@ class TlsHeadDeadlineTest {
             return false;
         } catch (IOException reset) {
             return true;
-        }
-    }
-
-    /** A bare HTTP/2 client connection: the preface and an empty SETTINGS sent, frames written and read raw. */
-    private static final class H2 {
-        private final SSLSocket socket;
-        private final DataInputStream in;
-
-        H2(SSLSocket socket) throws IOException {
-            assertEquals("h2", socket.getApplicationProtocol());
-            this.socket = socket;
-            this.in = new DataInputStream(socket.getInputStream());
-            OutputStream out = socket.getOutputStream();
-            out.write(PREFACE);
-            out.flush();
-            frame(SETTINGS, 0, 0, new byte[0]);
-        }
-
-        /** A HEADERS frame of the fields {@code fields}: each an int (one byte) or an int[] (its bytes). */
-        void headers(int stream, int flags, Object... fields) throws IOException {
-            headerBlock(HEADERS, flags, stream, fields);
-        }
-
-        void headerBlock(int type, int flags, int stream, Object... fields) throws IOException {
-            ByteArrayOutputStream block = new ByteArrayOutputStream();
-            for (Object field : fields) {
-                for (int b : field instanceof int[] bytes ? bytes : new int[] {(Integer) field}) {
-                    block.write(b);
-                }
-            }
-            frame(type, flags, stream, block.toByteArray());
-        }
-
-        void frame(int type, int flags, int stream, byte[] payload) throws IOException {
-            ByteArrayOutputStream frame = new ByteArrayOutputStream();
-            frame.write(payload.length >>> 16);
-            frame.write(payload.length >>> 8);
-            frame.write(payload.length);
-            frame.write(type);
-            frame.write(flags);
-            frame.write(ByteBuffer.allocate(4).putInt(stream).array());
-            frame.write(payload);
-            socket.getOutputStream().write(frame.toByteArray());
-            socket.getOutputStream().flush();
-        }
-
-        boolean tryFrame(int type, int flags, int stream, byte[] payload) {
-            try {
-                frame(type, flags, stream, payload);
-                return true;
-            } catch (IOException closed) {
-                return false;
-            }
-        }
-
-        /** Whether the proxy closed the connection; reads (and drops) the frames it sends meanwhile. */
-        boolean closedWithin() {
-            try {
-                byte[] header = new byte[9];
-                in.readFully(header);
-                in.skipNBytes(((header[0] & 0xFF) << 16) | ((header[1] & 0xFF) << 8) | (header[2] & 0xFF));
-                return false;
-            } catch (SocketTimeoutException stillOpen) {
-                return false;
-            } catch (IOException closed) {
-                return true;
-            }
-        }
-
-        /** The first field of the header block answering {@code stream}: 0x88 for status 200. */
-        int answerTo(int stream) throws IOException {
-            while (true) {
-                int length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
-                int type = in.readUnsignedByte();
-                in.readUnsignedByte();
-                int id = in.readInt() & 0x7FFFFFFF;
-                byte[] payload = in.readNBytes(length);
-                if (payload.length < length) {
-                    throw new EOFException("connection closed part way through a frame");
-                }
-                if (type == HEADERS && id == stream) {
-                    int at = 0;
-                    while ((payload[at] & 0xE0) == 0x20) {
-                        // a dynamic table size update (the first block of a connection has one): skipped
-                        if ((payload[at++] & 0x1F) == 0x1F) {
-                            while ((payload[at++] & 0x80) != 0) {
-                                // the integer's next byte
-                            }
-                        }
-                    }
-                    return payload[at] & 0xFF;
-                }
-            }
         }
     }
 }

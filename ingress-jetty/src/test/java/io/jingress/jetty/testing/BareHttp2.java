@@ -1,0 +1,122 @@
+package io.jingress.jetty.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLSocket;
+
+/** A bare HTTP/2 client connection: the preface and an empty SETTINGS sent, frames written and read raw. */
+public final class BareHttp2 {
+    public static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    public static final int DATA = 0x0;
+    public static final int HEADERS = 0x1;
+    public static final int SETTINGS = 0x4;
+    public static final int CONTINUATION = 0x9;
+    public static final int END_STREAM = 0x1;
+    public static final int END_HEADERS = 0x4;
+    // HPACK, static table: :method GET, :method POST, :scheme https, :path /
+    public static final int GET = 0x82;
+    public static final int POST = 0x83;
+    public static final int HTTPS = 0x87;
+    public static final int ROOT = 0x84;
+    public static final int STATUS_200 = 0x88;
+    // :authority app.test, a literal without indexing
+    public static final int[] AUTHORITY = {0x01, 8, 'a', 'p', 'p', '.', 't', 'e', 's', 't'};
+
+    private final SSLSocket socket;
+    private final DataInputStream in;
+
+    public BareHttp2(SSLSocket socket) throws IOException {
+        assertEquals("h2", socket.getApplicationProtocol());
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+        OutputStream out = socket.getOutputStream();
+        out.write(PREFACE);
+        out.flush();
+        frame(SETTINGS, 0, 0, new byte[0]);
+    }
+
+    /** A HEADERS frame of the fields {@code fields}: each an int (one byte) or an int[] (its bytes). */
+    public void headers(int stream, int flags, Object... fields) throws IOException {
+        headerBlock(HEADERS, flags, stream, fields);
+    }
+
+    public void headerBlock(int type, int flags, int stream, Object... fields) throws IOException {
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        for (Object field : fields) {
+            for (int b : field instanceof int[] bytes ? bytes : new int[] {(Integer) field}) {
+                block.write(b);
+            }
+        }
+        frame(type, flags, stream, block.toByteArray());
+    }
+
+    public void frame(int type, int flags, int stream, byte[] payload) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(payload.length >>> 16);
+        frame.write(payload.length >>> 8);
+        frame.write(payload.length);
+        frame.write(type);
+        frame.write(flags);
+        frame.write(ByteBuffer.allocate(4).putInt(stream).array());
+        frame.write(payload);
+        socket.getOutputStream().write(frame.toByteArray());
+        socket.getOutputStream().flush();
+    }
+
+    public boolean tryFrame(int type, int flags, int stream, byte[] payload) {
+        try {
+            frame(type, flags, stream, payload);
+            return true;
+        } catch (IOException closed) {
+            return false;
+        }
+    }
+
+    /** Whether the proxy closed the connection; reads (and drops) the frames it sends meanwhile. */
+    public boolean closedWithin() {
+        try {
+            byte[] header = new byte[9];
+            in.readFully(header);
+            in.skipNBytes(((header[0] & 0xFF) << 16) | ((header[1] & 0xFF) << 8) | (header[2] & 0xFF));
+            return false;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException closed) {
+            return true;
+        }
+    }
+
+    /** The first field of the header block answering {@code stream}: 0x88 for status 200. */
+    public int answerTo(int stream) throws IOException {
+        while (true) {
+            int length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
+            int type = in.readUnsignedByte();
+            in.readUnsignedByte();
+            int id = in.readInt() & 0x7FFFFFFF;
+            byte[] payload = in.readNBytes(length);
+            if (payload.length < length) {
+                throw new EOFException("connection closed part way through a frame");
+            }
+            if (type == HEADERS && id == stream) {
+                int at = 0;
+                while ((payload[at] & 0xE0) == 0x20) {
+                    // a dynamic table size update (the first block of a connection has one): skipped
+                    if ((payload[at++] & 0x1F) == 0x1F) {
+                        while ((payload[at++] & 0x80) != 0) {
+                            // the integer's next byte
+                        }
+                    }
+                }
+                return payload[at] & 0xFF;
+            }
+        }
+    }
+}
