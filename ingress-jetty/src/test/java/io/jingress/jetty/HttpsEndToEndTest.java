@@ -38,6 +38,7 @@ import javax.net.ssl.SSLSocket;
 import io.jingress.core.model.TlsSecret;
 import io.jingress.jetty.testing.Await;
 import io.jingress.jetty.testing.Backends;
+import io.jingress.jetty.testing.BareHttp2;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
 import io.jingress.jetty.testing.TestRoutes;
@@ -637,6 +638,24 @@ class HttpsEndToEndTest {
         assertEquals("status 200", outcome.get(10, TimeUnit.SECONDS));
         assertEquals("/caf%C3%A9/%3C1%3E?q=caf%C3%A9", app.lastRequest().pathQuery());
         h2.stopBoth();
+    }
+
+    @Test
+    void anHttp2RequestNamingItsHostInAHostFieldInsteadOfAuthorityIsRoutedByIt() throws Exception {
+        Backends.Echo app = backends.start("app");
+        Backends.Echo anyHost = backends.start("any-host");
+        IngressServer proxy = httpsProxy(TestRoutes.create().route("app.test", "/", "app", app.port())
+                .route(null, "/", "any-host", anyHost.port()));
+        try (SSLSocket socket = TlsTestServer.connect(proxy.httpsPort(), "app.test", List.of("h2"))) {
+            BareHttp2 h2 = new BareHttp2(socket);
+            // RFC 9113 8.3.1: a request may name its host in a Host field in place of :authority
+            int[] host = {0x00, 4, 'h', 'o', 's', 't', 8, 'a', 'p', 'p', '.', 't', 'e', 's', 't'};
+            h2.headers(1, BareHttp2.END_HEADERS | BareHttp2.END_STREAM, BareHttp2.GET, BareHttp2.HTTPS, BareHttp2.ROOT, host);
+            assertEquals(BareHttp2.STATUS_200, h2.answerTo(1));
+        }
+        assertEquals(1, app.requests(), "routed by the Host field, which is the Host forwarded");
+        assertEquals("app.test", app.lastRequest().header("Host"));
+        assertEquals(0, anyHost.requests());
     }
 
     @Test

@@ -155,6 +155,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // The URI's host is the absolute-form target's authority when there is one, else the Host
         // header's: either way the only thing that can choose an upstream is the route table.
         String host = uri.getHost();
+        if (host == null) {
+            // an HTTP/2 request may name its host in a Host field in place of :authority (RFC 9113
+            // 8.3.1): it is routed by the Host it is forwarded with (ProxyHeaders.hostFor)
+            host = clientToProxyRequest.getHeaders().get(HttpHeader.HOST);
+        }
         MatchResult match = router.current().match(host == null ? "" : host, path);
         if (!(match instanceof Route route)) {
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.NOT_FOUND);
