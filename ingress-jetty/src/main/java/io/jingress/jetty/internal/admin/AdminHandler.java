@@ -108,8 +108,9 @@ public final class AdminHandler extends Handler.Abstract {
         };
         if (!known) {
             respond(response, callback, HttpStatus.NOT_FOUND_404, TEXT, "not found\n");
-        } else if (!HttpMethod.GET.is(request.getMethod())) {
-            response.getHeaders().put(HttpHeader.ALLOW, HttpMethod.GET.asString());
+        } else if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
+            // HEAD too, as every server must (RFC 9110 9.1): uptime checks and `curl -I` send it
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
             respond(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, TEXT, "method not allowed\n");
         } else {
             switch (path) {

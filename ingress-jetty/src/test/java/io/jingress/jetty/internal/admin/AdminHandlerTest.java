@@ -58,12 +58,25 @@ class AdminHandlerTest {
     }
 
     @Test
-    void onlyGetIsAllowed() throws Exception {
+    void onlyGetAndHeadAreAllowed() throws Exception {
         for (String path : List.of("/healthz", "/metrics", "/status", "/routes")) {
             HttpResponse<String> response = admin.send(HttpRequest.newBuilder(admin.uri(path))
                     .POST(HttpRequest.BodyPublishers.ofString("x")).build());
             assertEquals(405, response.statusCode(), path);
-            assertEquals("GET", response.headers().firstValue("Allow").orElse(""), path);
+            assertEquals("GET, HEAD", response.headers().firstValue("Allow").orElse(""), path);
+        }
+    }
+
+    @Test
+    void headGetsTheHeadOfWhatGetWouldAnswer() throws Exception {
+        router.swap(SmallTable.compile());
+        for (String path : List.of("/healthz", "/metrics", "/status", "/routes")) {
+            HttpResponse<String> get = admin.get(path);
+            HttpResponse<String> head = admin.send(HttpRequest.newBuilder(admin.uri(path))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(200, head.statusCode(), path);
+            assertEquals("", head.body(), path);
+            assertEquals(get.headers().firstValue("Content-Type"), head.headers().firstValue("Content-Type"), path);
         }
     }
 
