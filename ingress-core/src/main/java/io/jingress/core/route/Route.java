@@ -37,7 +37,10 @@ public final class Route implements MatchResult {
         return ingress;
     }
 
-    /** The rule's host (lower case, may be {@code *.foo.com}), or {@code null} for any host. */
+    /**
+     * The rule's host (lower case, may be {@code *.foo.com}), or {@code null} for any host; for a
+     * default backend, the host it is the fallback of ({@code null}: the rules without host, or the catch-all).
+     */
     public String host() {
         return host;
     }
@@ -62,7 +65,11 @@ public final class Route implements MatchResult {
         return pathIndex;
     }
 
-    /** Whether this is an Ingress's {@code spec.defaultBackend}, used when no rule matched. */
+    /**
+     * Whether this is an Ingress's {@code spec.defaultBackend}: the fallback of its {@link #host()}
+     * when none of the host's paths matched, or (host {@code null}, {@link RouteTable#defaultRoute()})
+     * the catch-all for hosts without rules.
+     */
     public boolean isDefaultBackend() {
         return defaultBackend;
     }

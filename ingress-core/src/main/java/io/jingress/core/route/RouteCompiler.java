@@ -48,8 +48,13 @@ import java.util.TreeSet;
  * validated ({@link IngressValidator}); one with an ERROR is left out whole and its problems are
  * reported. Rules of one host merge across Ingresses; for the same host, path and type the oldest
  * Ingress wins and the loser is reported as a WARNING ({@code ImplementationSpecific} counts as
- * {@code Prefix}, and a Prefix path's trailing slash does not make it a different path). Of
- * several {@code defaultBackend}s the oldest wins. Each backend is resolved to ready endpoints;
+ * {@code Prefix}, and a Prefix path's trailing slash does not make it a different path). An
+ * Ingress's {@code defaultBackend} serves the requests to the hosts of its own rules that no path
+ * matches (the rules without host count as one host): per host the oldest such Ingress wins, and a
+ * younger one with another backend is reported as a WARNING. Only the {@code defaultBackend} of an
+ * Ingress without rules is the catch-all for hosts without rules (the oldest wins). This is
+ * ingress-nginx's behaviour, and keeps one tenant's Ingress from taking the unmatched traffic of
+ * every other tenant's hosts; see {@link RouteTable}. Each backend is resolved to ready endpoints;
  * one that cannot serve is kept (its requests get 503) and reported as a WARNING. TLS hosts map to
  * their Secret (oldest Ingress wins); a missing Secret is reported and the host gets the default
  * certificate. At the end, endpoints in no backend are released from the {@link Balancers}.
@@ -61,6 +66,7 @@ public final class RouteCompiler {
     public static final String SSL_REDIRECT = "jingress.io/ssl-redirect";
 
     private static final String KIND = "Ingress";
+    private static final String ANY_HOST = "*";  // no host name is "*"
     private static final String NGINX_PREFIX = "nginx.ingress.kubernetes.io/";
     private static final String OUR_PREFIX = "jingress.io/";
     // The annotations of these two prefixes that are read; any other of them is reported, not
@@ -107,6 +113,18 @@ public final class RouteCompiler {
                 || "false".equalsIgnoreCase(ingress.annotations().get(SSL_REDIRECT));
     }
 
+    // a rule's host, lower case; null for a rule without host
+    private static String hostOf(IngressRule rule) {
+        return rule.host() == null || rule.host().isEmpty() ? null : rule.host().toLowerCase(Locale.ROOT);
+    }
+
+    // namespace/service:port (or namespace/resource:...), the key of Backend
+    private static String backendKey(Ingress ingress, IngressBackend ingressBackend) {
+        return ingressBackend.isService()
+                ? ingress.namespace() + "/" + ingressBackend.serviceName() + ":" + ingressBackend.servicePort()
+                : ingress.namespace() + "/resource:" + ingressBackend.resource();
+    }
+
     /** The state of one compile run. */
     private final class Compilation {
         private final ClusterState state;
@@ -119,7 +137,9 @@ public final class RouteCompiler {
         private final Set<String> tlsHosts = new HashSet<>();
         private final Map<String, TlsSecret> certificates = new LinkedHashMap<>();
         private final List<Route> routes = new ArrayList<>();
-        private Route defaultRoute;
+        // host (ANY_HOST for the rules without host) to the oldest Ingress with a rule for it and a defaultBackend
+        private final Map<String, Ingress> hostDefaults = new LinkedHashMap<>();
+        private Route defaultRoute;  // the catch-all: the defaultBackend of the oldest Ingress without rules
 
         Compilation(ClusterState state) {
             this.state = state;
@@ -150,6 +170,7 @@ public final class RouteCompiler {
                     addRule(ingress, r);
                 }
             }
+            addHostDefaults();
             if (defaultRoute != null) {
                 routes.add(defaultRoute);
             }
@@ -215,23 +236,69 @@ public final class RouteCompiler {
             }
         }
 
+        // An Ingress's defaultBackend is the fallback of the hosts of its own rules, as in ingress-nginx:
+        // serving it for every host would let any tenant take the unmatched traffic of all others.
+        // Only an Ingress without rules sets the catch-all, for the hosts no rule has.
         private void addDefaultBackend(Ingress ingress) {
             if (ingress.defaultBackend() == null) {
                 return;
             }
-            if (defaultRoute != null) {
-                problems.add(Problem.warning(KIND, ingress.key(), "spec.defaultBackend",
-                        "ignored: the older Ingress " + defaultRoute.ingress() + " has the default backend"));
+            if (ingress.rules().isEmpty()) {
+                if (defaultRoute != null) {
+                    problems.add(Problem.warning(KIND, ingress.key(), "spec.defaultBackend",
+                            "ignored: the older Ingress " + defaultRoute.ingress() + " has the default backend"));
+                    return;
+                }
+                Backend backend = backendFor(ingress, ingress.defaultBackend(), "spec.defaultBackend");
+                defaultRoute = new Route(ingress.key(), null, null, null, -1, -1, true, false, backend);
                 return;
             }
-            Backend backend = backendFor(ingress, ingress.defaultBackend(), "spec.defaultBackend");
-            defaultRoute = new Route(ingress.key(), null, null, null, -1, -1, true, false, backend);
+            Set<String> seen = new HashSet<>();
+            for (IngressRule rule : ingress.rules()) {
+                String host = hostOf(rule);
+                String key = host == null ? ANY_HOST : host;
+                if (!seen.add(key)) {
+                    continue;
+                }
+                Ingress older = hostDefaults.putIfAbsent(key, ingress);
+                if (older != null && !backendKey(older, older.defaultBackend())
+                        .equals(backendKey(ingress, ingress.defaultBackend()))) {
+                    problems.add(Problem.warning(KIND, ingress.key(), "spec.defaultBackend", "host "
+                            + (host == null ? "(any)" : host) + " already has the defaultBackend of the older Ingress "
+                            + older.key() + " (" + backendKey(older, older.defaultBackend())
+                            + "); this defaultBackend is not used for it"));
+                }
+            }
+        }
+
+        // Each host's fallback is the lowest-priority value of its paths, the Prefix "/": a Prefix
+        // "/" of a rule beats it, and matching needs no extra step. A host whose own Prefix "/"
+        // takes every path has no fallback, and its defaultBackend is not resolved.
+        private void addHostDefaults() {
+            Map<String, Backend> resolved = new HashMap<>();
+            for (Map.Entry<String, Ingress> entry : hostDefaults.entrySet()) {
+                String host = entry.getKey().equals(ANY_HOST) ? null : entry.getKey();
+                Ingress ingress = entry.getValue();
+                PathTrie<Route> paths = pathsOf(host);
+                if (paths.findPrefix("/") != null) {
+                    continue;
+                }
+                Backend backend = resolved.get(ingress.key());
+                if (backend == null) {
+                    backend = backendFor(ingress, ingress.defaultBackend(), "spec.defaultBackend");
+                    resolved.put(ingress.key(), backend);
+                }
+                Route route = new Route(ingress.key(), host, null, null, -1, -1, true, sslRedirect(ingress, host),
+                        backend);
+                paths.addPrefix("/", route);
+                routes.add(route);
+            }
         }
 
         private void addRule(Ingress ingress, int ruleIndex) {
             IngressRule rule = ingress.rules().get(ruleIndex);
-            String host = rule.host() == null || rule.host().isEmpty() ? null : rule.host().toLowerCase(Locale.ROOT);
-            boolean sslRedirect = host != null && coveredByTls(host) && !sslRedirectSwitchedOff(ingress);
+            String host = hostOf(rule);
+            boolean sslRedirect = sslRedirect(ingress, host);
             for (int p = 0; p < rule.paths().size(); p++) {
                 HttpIngressPath path = rule.paths().get(p);
                 String field = "spec.rules[" + ruleIndex + "].http.paths[" + p + "]";
@@ -279,6 +346,10 @@ public final class RouteCompiler {
             return exactHosts.computeIfAbsent(host, h -> new PathTrie<>());
         }
 
+        private boolean sslRedirect(Ingress ingress, String host) {
+            return host != null && coveredByTls(host) && !sslRedirectSwitchedOff(ingress);
+        }
+
         private boolean coveredByTls(String host) {
             if (tlsHosts.contains(host)) {
                 return true;
@@ -290,9 +361,7 @@ public final class RouteCompiler {
         private Backend backendFor(Ingress ingress, IngressBackend ingressBackend, String field) {
             String namespace = ingress.namespace();
             BalancerPolicy policy = balancerPolicyOf(ingress);
-            String key = ingressBackend.isService()
-                    ? namespace + "/" + ingressBackend.serviceName() + ":" + ingressBackend.servicePort()
-                    : namespace + "/resource:" + ingressBackend.resource();
+            String key = backendKey(ingress, ingressBackend);
             String balancerKey = policy.equals(BalancerPolicy.ROUND_ROBIN) ? key : key + "|" + policy;
             Backend backend = backends.get(balancerKey);
             if (backend == null) {

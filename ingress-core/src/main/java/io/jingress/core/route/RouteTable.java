@@ -30,8 +30,17 @@ import java.util.Objects;
  * host (nor an exact host to a wildcard): when none of its paths matches the result is
  * {@link NoMatch#NO_PATH}, as with ingress-nginx, where such a host has its own server block.
  * Within the host an {@code Exact} path equal to the request path wins, else the longest
- * {@code Prefix} (or {@code ImplementationSpecific}) path by whole segments. When nothing
- * matches, the oldest Ingress's {@code defaultBackend} is the result if there is one.
+ * {@code Prefix} (or {@code ImplementationSpecific}) path by whole segments.
+ *
+ * <p>Default backends, as ingress-nginx serves them: an Ingress's {@code defaultBackend} is the
+ * fallback of the hosts of its own rules, not of every host, so that no tenant can take over the
+ * unmatched traffic of another's hosts. When none of a host's paths matches, the result is the
+ * {@code defaultBackend} of the oldest Ingress with a rule for that host and a
+ * {@code defaultBackend} ({@link #hostDefaultRoutes()}; a {@code Prefix /} path of the host beats
+ * it), else {@link NoMatch#NO_PATH}. The rules without host count as one host. A request that
+ * only the rules without host could match, and they do not (or there are none), goes to the
+ * catch-all, the {@code defaultBackend} of the oldest Ingress without rules ({@link #defaultRoute()}),
+ * else gets {@link NoMatch#NO_PATH} (or {@link NoMatch#NO_HOST} without rules without host).
  *
  * <p>{@link #match} takes no lock, allocates nothing and costs time proportional to the length of
  * host and path, whatever the number of rules. (It reads them from a copy of their bytes in a
@@ -47,6 +56,7 @@ public final class RouteTable {
     private final Route[] indexed;  // the index's values
     private final Route defaultRoute;
     private final List<Route> routes;
+    private final List<Route> hostDefaultRoutes;
     private final List<Problem> problems;
     private final Map<String, TlsSecret> certificates;
     private final List<Backend> backends;
@@ -58,6 +68,7 @@ public final class RouteTable {
         this.indexed = index.values(Route[]::new);
         this.defaultRoute = defaultRoute;
         this.routes = List.copyOf(routes);
+        this.hostDefaultRoutes = routes.stream().filter(r -> r.isDefaultBackend() && r != defaultRoute).toList();
         this.problems = List.copyOf(problems);
         this.certificates = Map.copyOf(certificates);
         this.backends = List.copyOf(backends);
@@ -68,6 +79,7 @@ public final class RouteTable {
         this.indexed = table.indexed;
         this.defaultRoute = table.defaultRoute;
         this.routes = table.routes;
+        this.hostDefaultRoutes = table.hostDefaultRoutes;
         this.problems = problems;
         this.certificates = table.certificates;
         this.backends = table.backends;
@@ -115,6 +127,10 @@ public final class RouteTable {
             if (value >= 0) {
                 return indexed[value];
             }
+            if (found != index.anyHost()) {
+                // a host with rules of its own: its defaultBackend, if any, was among its paths
+                return NoMatch.NO_PATH;
+            }
             why = NoMatch.NO_PATH;
         }
         return defaultRoute != null ? defaultRoute : why;
@@ -141,9 +157,24 @@ public final class RouteTable {
         return routes;
     }
 
-    /** The default backend's route, or {@code null}. */
+    /**
+     * The catch-all: the route of the {@code defaultBackend} of the oldest Ingress that has no
+     * rules, or {@code null}. It serves only requests to hosts that have no rules of their own
+     * (and that the rules without host do not match); the fallback of a host with rules is in
+     * {@link #hostDefaultRoutes()}.
+     */
     public Route defaultRoute() {
         return defaultRoute;
+    }
+
+    /**
+     * The per-host fallbacks, in the order of {@link #routes()}: for each host with rules (exact,
+     * wildcard, or {@code null} for the rules without host) the route of the {@code defaultBackend}
+     * of the oldest Ingress with a rule for that host and a {@code defaultBackend}. It serves the
+     * host's requests that none of its paths matches; a host with a {@code Prefix /} path has none.
+     */
+    public List<Route> hostDefaultRoutes() {
+        return hostDefaultRoutes;
     }
 
     /**

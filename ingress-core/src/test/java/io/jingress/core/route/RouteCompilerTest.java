@@ -110,11 +110,11 @@ class RouteCompilerTest {
     }
 
     @Test
-    void theDefaultBackendServesWhatNoRuleMatches() {
+    void theDefaultBackendOfAnIngressWithoutRulesServesTheHostsWithoutRules() {
         Ingress withDefault = Ingress.builder("default", "fallback").defaultBackend(backend("web")).build();
         RouteTable table = compile(withDefault, ingress("api", 5, rule("api.com", prefix("/v1", backend("web")))));
         assertEquals("default-backend default/fallback", matched(table, "other.com", "/"));
-        assertEquals("default-backend default/fallback", matched(table, "api.com", "/v2"));
+        assertEquals("NO_PATH", matched(table, "api.com", "/v2"), "api.com has rules: not the catch-all's");
         assertEquals("default/api api.com /v1 Prefix", matched(table, "api.com", "/v1"));
         Route route = (Route) table.match("other.com", "/");
         assertTrue(route.isDefaultBackend());
