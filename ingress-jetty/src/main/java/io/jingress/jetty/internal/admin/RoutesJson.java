@@ -26,7 +26,8 @@ import java.util.TreeMap;
  *   "loaded": true, "swapCount": 3, "lastSwap": "2026-11-27T15:04:16.123Z",
  *   "hosts": [ { "host": "kubia.example.com", "paths": [
  *       { "path": "/", "pathType": "Prefix", "ingress": "default/kubia",
- *         "backend": "default/kubia:80", "status": "READY", "reason": "2 ready endpoints" } ] } ],
+ *         "backend": "default/kubia:80", "status": "READY", "reason": "2 ready endpoints" } ],
+ *     "defaultBackend": { "host": "kubia.example.com", "path": null, "ingress": "default/kubia", ... } } ],
  *   "defaultBackend": null,
  *   "backends": [ { "key": "default/kubia:80", "status": "READY", "reason": "...", "strategy": "ROUND_ROBIN",
  *       "endpoints": [ { "id": "10.244.1.7:8080", "zone": null, "pod": "kubia-4mcp9", "weight": 1,
@@ -38,7 +39,10 @@ import java.util.TreeMap;
  * }
  * }</pre>
  *
- * A rule without host is listed under host {@code "*"}. TLS entries name the Secret only: no
+ * A rule without host is listed under host {@code "*"}. A host's own {@code defaultBackend} (the
+ * fallback of its unmatched paths, {@code RouteTable.hostDefaultRoutes()}) is in its entry, absent
+ * when it has none; the top-level {@code defaultBackend} is the catch-all for hosts without rules
+ * ({@code RouteTable.defaultRoute()}). TLS entries name the Secret only: no
  * certificate or key material is ever written.
  */
 final class RoutesJson {
@@ -57,18 +61,28 @@ final class RoutesJson {
         root.put("lastSwap", lastSwap == null ? null : lastSwap.toString());
 
         Map<String, ArrayNode> pathsByHost = new LinkedHashMap<>();
+        Map<String, Route> defaultByHost = new LinkedHashMap<>();
         for (Route route : table.routes()) {
-            if (route.isDefaultBackend()) {
+            String host = route.host() == null ? ANY_HOST : route.host();
+            if (route == table.defaultRoute()) {
                 continue;
             }
-            String host = route.host() == null ? ANY_HOST : route.host();
-            pathsByHost.computeIfAbsent(host, h -> MAPPER.createArrayNode()).add(route(route));
+            ArrayNode paths = pathsByHost.computeIfAbsent(host, h -> MAPPER.createArrayNode());
+            if (route.isDefaultBackend()) {
+                defaultByHost.put(host, route);
+            } else {
+                paths.add(route(route));
+            }
         }
         ArrayNode hosts = root.putArray("hosts");
         pathsByHost.forEach((host, paths) -> {
             ObjectNode node = hosts.addObject();
             node.put("host", host);
             node.set("paths", paths);
+            Route defaultRoute = defaultByHost.get(host);
+            if (defaultRoute != null) {
+                node.set("defaultBackend", route(defaultRoute));
+            }
         });
 
         Route defaultRoute = table.defaultRoute();

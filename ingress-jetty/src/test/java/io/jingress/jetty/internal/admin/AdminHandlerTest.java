@@ -6,8 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingress.core.lb.Balancers;
 import io.jingress.core.lb.PassiveHealth;
+import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.HttpIngressPath;
+import io.jingress.core.model.Ingress;
+import io.jingress.core.model.IngressBackend;
+import io.jingress.core.model.IngressRule;
 import io.jingress.core.route.Route;
+import io.jingress.core.route.RouteCompiler;
 import io.jingress.core.route.RouteTable;
 import io.jingress.core.route.Router;
 import java.net.http.HttpRequest;
@@ -293,6 +300,31 @@ class AdminHandlerTest {
         assertTrue(first.get("ejected").asBoolean());
         assertEquals(1, first.get("ejections").asInt());
         assertEquals(PassiveHealth.DEFAULT.consecutiveFailures(), first.get("failures").asInt());
+    }
+
+    @Test
+    void routesShowAHostsOwnDefaultBackendInItsEntryAndTheCatchAllApart() throws Exception {
+        Ingress teamA = Ingress.builder("team-a", "a").creationTimestamp(Instant.ofEpochSecond(1))
+                .defaultBackend(IngressBackend.service("svc1", 80))
+                .rule(IngressRule.of("a.com", HttpIngressPath.prefix("/app", IngressBackend.service("app", 80))))
+                .build();
+        Ingress b = Ingress.builder("default", "b").creationTimestamp(Instant.ofEpochSecond(2))
+                .rule(IngressRule.of("b.com", HttpIngressPath.prefix("/b", IngressBackend.service("web", 80))))
+                .build();
+        router.swap(RouteCompiler.create(Balancers.create())
+                .compile(ClusterState.builder().ingress(teamA).ingress(b).build()));
+
+        JsonNode root = new ObjectMapper().readTree(admin.get("/routes").body());
+
+        JsonNode hosts = root.get("hosts");
+        assertEquals("a.com", hosts.get(0).get("host").asText());
+        JsonNode aDefault = hosts.get(0).get("defaultBackend");
+        assertEquals("team-a/a", aDefault.get("ingress").asText());
+        assertEquals("team-a/svc1:80", aDefault.get("backend").asText());
+        assertEquals(1, hosts.get(0).get("paths").size(), hosts.get(0).toString());
+        assertEquals("b.com", hosts.get(1).get("host").asText());
+        assertFalse(hosts.get(1).has("defaultBackend"), hosts.get(1).toString());
+        assertTrue(root.get("defaultBackend").isNull(), "team-a's defaultBackend is no catch-all");
     }
 
     private static JsonNode backend(JsonNode root, String key) {
