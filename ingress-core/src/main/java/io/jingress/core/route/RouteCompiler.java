@@ -2,6 +2,7 @@ package io.jingress.core.route;
 
 import io.jingress.core.internal.lb.AnnotationPolicy;
 import io.jingress.core.internal.route.BackendResolver;
+import io.jingress.core.internal.route.CertificateNames;
 import io.jingress.core.internal.route.PathTrie;
 import io.jingress.core.internal.route.Resolution;
 import io.jingress.core.lb.BalancerPolicy;
@@ -57,7 +58,11 @@ import java.util.TreeSet;
  * every other tenant's hosts; see {@link RouteTable}. Each backend is resolved to ready endpoints;
  * one that cannot serve is kept (its requests get 503) and reported as a WARNING. TLS hosts map to
  * their Secret (oldest Ingress wins); a missing Secret is reported and the host gets the default
- * certificate. At the end, endpoints in no backend are released from the {@link Balancers}.
+ * certificate. A rule host that none of its Ingress's {@code spec.tls} entries lists is served with
+ * the first of that Ingress's TLS Secrets whose certificate covers it (its DNS names, else its
+ * CN), as ingress-nginx does: this is how an entry without {@code hosts} is served. An entry
+ * without hosts that covers none of them, or whose Secret is missing or holds no certificate, is
+ * reported as a WARNING. At the end, endpoints in no backend are released from the {@link Balancers}.
  */
 public final class RouteCompiler {
     /** ingress-nginx's switch for the HTTP to HTTPS redirect of TLS hosts. */
@@ -232,6 +237,74 @@ public final class RouteCompiler {
                                             + " from an older Ingress; " + secret.key() + " is not used for it"));
                         }
                     }
+                }
+                coverUnlistedHosts(ingress, secrets);
+            }
+        }
+
+        // As ingress-nginx (extractTLSSecretName): a rule host that no spec.tls entry of its Ingress
+        // lists is served with the first of the Ingress's TLS Secrets whose certificate covers it.
+        // This is what makes an entry without hosts work: the API says its hosts default to the
+        // controller's wildcard host setting.
+        private void coverUnlistedHosts(Ingress ingress, Map<String, TlsSecret> secrets) {
+            if (ingress.tls().isEmpty()) {
+                return;
+            }
+            Set<String> listed = new HashSet<>();
+            for (IngressTls tls : ingress.tls()) {
+                for (String host : tls.hosts()) {
+                    listed.add(host.toLowerCase(Locale.ROOT));
+                }
+            }
+            Set<String> unlisted = new LinkedHashSet<>();
+            for (IngressRule rule : ingress.rules()) {
+                String host = hostOf(rule);
+                if (host != null && !listed.contains(host)) {
+                    unlisted.add(host);
+                }
+            }
+            Set<String> covered = new HashSet<>();
+            for (int t = 0; t < ingress.tls().size(); t++) {
+                IngressTls tls = ingress.tls().get(t);
+                boolean hostless = tls.hosts().isEmpty();
+                String field = "spec.tls[" + t + "]";
+                TlsSecret secret = tls.secretName() == null ? null
+                        : secrets.get(ingress.namespace() + "/" + tls.secretName());
+                if (secret == null) {
+                    if (hostless) {
+                        problems.add(Problem.warning(KIND, ingress.key(), field + ".secretName", "this entry has no hosts"
+                                + (tls.secretName() == null ? " and no secretName"
+                                        : " and its Secret " + ingress.namespace() + "/" + tls.secretName() + " is missing")
+                                + ": it serves no host"));
+                    }
+                    continue;
+                }
+                List<String> names = CertificateNames.of(secret.certificateChainPem());
+                if (names == null) {
+                    // an entry with hosts and an unreadable tls.crt is reported where the proxy loads it
+                    if (hostless) {
+                        problems.add(Problem.warning(KIND, ingress.key(), field, "this entry has no hosts and the tls.crt"
+                                + " of secret " + secret.key() + " is not a PEM certificate, so no rule host can be"
+                                + " matched to it: it serves no host"));
+                    }
+                    continue;
+                }
+                boolean coversAny = false;
+                for (String host : unlisted) {
+                    if (!CertificateNames.covers(names, host)) {
+                        continue;
+                    }
+                    coversAny = true;
+                    if (covered.add(host)) {
+                        tlsHosts.add(host);
+                        certificates.putIfAbsent(host, secret);
+                    }
+                }
+                if (hostless && !coversAny) {
+                    problems.add(Problem.warning(KIND, ingress.key(), field, "this entry has no hosts and the certificate"
+                            + " of secret " + secret.key() + " (" + String.join(", ", names) + ") covers none of the"
+                            + " Ingress's rule hosts that spec.tls does not list"
+                            + (unlisted.isEmpty() ? "" : " (" + String.join(", ", unlisted) + ")") + ": it serves no host"));
                 }
             }
         }
