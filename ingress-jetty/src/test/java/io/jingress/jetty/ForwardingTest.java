@@ -224,6 +224,24 @@ class ForwardingTest {
     }
 
     @Test
+    void aTenantsDefaultBackendGetsTheUnmatchedRequestsOfItsOwnHostOnly() throws Exception {
+        Backends.Echo appA = backends.start("app-a");
+        Backends.Echo fallbackA = backends.start("fallback-a");
+        Backends.Echo appB = backends.start("app-b");
+        TestRoutes routes = TestRoutes.create()
+                .routeWithDefaultBackend("team-a", "a.test", "/app", "app-a", appA.port(), "fallback-a", fallbackA.port())
+                .route("b.test", "/b", "app-b", appB.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        assertEquals(200, get(proxy, "a.test", "/other").getStatus());
+        assertEquals("/other", fallbackA.lastRequest().pathQuery());
+        assertEquals(404, get(proxy, "b.test", "/other").getStatus());
+        assertEquals(404, get(proxy, "unknown.test", "/").getStatus());
+        assertEquals(1, fallbackA.requests(), "team-a's defaultBackend saw only its own host's request");
+        assertEquals(0, appA.requests() + appB.requests());
+    }
+
+    @Test
     void backendWithoutServiceGets503() throws Exception {
         TestRoutes routes = TestRoutes.create().routeToMissingService("app.test", "/", "gone");
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));

@@ -230,6 +230,24 @@ class HttpsEndToEndTest {
         assertEquals(0, app.requests());
     }
 
+    @Test
+    void aTlsEntryWithoutHostsServesItsCertificateToTheRuleHostsItCoversAndRedirectsPlainHttp() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TlsSecret wildcard = secret("wild-tls", "wildcard");
+        TestRoutes routes = TestRoutes.create()
+                .tlsRouteWithoutTlsHosts("shop.wild.example.test", "/", "app", wildcard, app.port());
+        IngressServer proxy = httpsProxy(routes);
+
+        Handshake handshake = handshake(proxy.httpsPort(), "shop.wild.example.test", get("shop.wild.example.test"));
+        String plain = RawHttp.exchange(proxy.httpPort(), get("shop.wild.example.test"));
+
+        assertEquals(certificate(wildcard), handshake.certificate());
+        assertEquals(200, RawHttp.status(handshake.response()), handshake.response());
+        assertEquals(308, RawHttp.status(plain), plain);
+        assertEquals("https://shop.wild.example.test:" + proxy.httpsPort() + "/hello", RawHttp.header(plain, "Location"));
+        assertEquals(1, app.requests());
+    }
+
     @AfterEach
     void stopClients() throws Exception {
         for (HttpClient client : clients) {

@@ -68,6 +68,32 @@ public final class TestRoutes {
         return apply();
     }
 
+    /**
+     * Like {@link #tlsRoute}, with a {@code spec.tls} entry that lists no hosts: {@code host} is served
+     * with the Secret's certificate if it covers the host.
+     */
+    public TestRoutes tlsRouteWithoutTlsHosts(String host, String path, String service, TlsSecret secret, int... ports) {
+        ingressList.add(ingress(host, path, service).tls(new IngressTls(List.of(), secret.name())).build());
+        secrets.put(secret.name(), secret);
+        addService(service, ports);
+        return apply();
+    }
+
+    /**
+     * Like {@link #route}, with {@code spec.defaultBackend} Service {@code defaultService} (endpoint
+     * 127.0.0.1:{@code defaultPort}) on the same Ingress, in namespace {@code namespace}.
+     */
+    public TestRoutes routeWithDefaultBackend(String namespace, String host, String path, String service, int port,
+            String defaultService, int defaultPort) {
+        ingressList.add(Ingress.builder(namespace, "ingress-" + (++ingresses))
+                .creationTimestamp(java.time.Instant.ofEpochSecond(ingresses))
+                .rule(IngressRule.of(host, HttpIngressPath.prefix(path, IngressBackend.service(service, 80))))
+                .defaultBackend(IngressBackend.service(defaultService, 80)).build());
+        addService(namespace, service, port);
+        addService(namespace, defaultService, defaultPort);
+        return apply();
+    }
+
     /** Routes to an ExternalName Service: the endpoint is {@code externalName}:{@code port}, a DNS name. */
     public TestRoutes routeToExternalName(String host, String path, String service, String externalName, int port) {
         ingressList.add(Ingress.builder("default", "ingress-" + (++ingresses))
@@ -99,9 +125,13 @@ public final class TestRoutes {
     }
 
     private void addService(String service, int... ports) {
-        services.add(Service.of("default", service, Service.Port.of("http", 80, "http")));
+        addService("default", service, ports);
+    }
+
+    private void addService(String namespace, String service, int... ports) {
+        services.add(Service.of(namespace, service, Service.Port.of("http", 80, "http")));
         for (int port : ports) {
-            slices.add(new EndpointSlice("default", service + "-" + port, service, "IPv4",
+            slices.add(new EndpointSlice(namespace, service + "-" + port, service, "IPv4",
                     List.of(EndpointSlice.Port.of("http", port)), List.of(EndpointSlice.Endpoint.ready("127.0.0.1"))));
         }
     }
