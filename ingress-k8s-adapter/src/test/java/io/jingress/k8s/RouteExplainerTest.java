@@ -88,6 +88,30 @@ class RouteExplainerTest {
     }
 
     @Test
+    void anIngressesDefaultBackendIsExplainedForItsOwnHostAndNotForAnotherTenantsHost() {
+        ClusterState state = ClusterState.builder()
+                .ingress(Ingress.builder("team-a", "a")
+                        .rule(IngressRule.of("a.com", HttpIngressPath.prefix("/app", IngressBackend.service("app", 80))))
+                        .defaultBackend(IngressBackend.service("svc1", 80)).build())
+                .ingress(Ingress.builder("default", "b")
+                        .rule(IngressRule.of("b.com", HttpIngressPath.prefix("/b", IngressBackend.service("web", 80))))
+                        .build())
+                .build();
+        RouteExplainer explainer = RouteExplainer.fromState(state);
+
+        RouteExplanation own = explainer.explain("http://a.com/other");
+        assertEquals("team-a/a", own.ingress());
+        assertTrue(own.defaultBackend());
+        assertEquals("team-a/svc1", own.service());
+        assertTrue(own.toString().contains("Ingress team-a/a, defaultBackend"), own.toString());
+
+        RouteExplanation other = explainer.explain("http://b.com/other");
+        assertEquals(404, other.status(), other.toString());
+        assertFalse(other.matched());
+        assertEquals(404, explainer.explain("http://unknown.com/").status());
+    }
+
+    @Test
     void hostInTheUrlIsMatchedWithoutItsPortAndCaseInsensitively() {
         assertEquals(200, KUBIA.explain("http://MyApp.Kubia.com:8080/").status());
     }
