@@ -141,6 +141,7 @@ public final class RouteCompiler {
         private PathTrie<Route> anyHost;
         private final Set<String> tlsHosts = new HashSet<>();
         private final Map<String, TlsSecret> certificates = new LinkedHashMap<>();
+        private final Map<String, List<String>> certificateNames = new HashMap<>();  // Secret to its names, or null
         private final List<Route> routes = new ArrayList<>();
         // host (ANY_HOST for the rules without host) to the oldest Ingress with a rule for it and a defaultBackend
         private final Map<String, Ingress> hostDefaults = new LinkedHashMap<>();
@@ -267,6 +268,9 @@ public final class RouteCompiler {
             for (int t = 0; t < ingress.tls().size(); t++) {
                 IngressTls tls = ingress.tls().get(t);
                 boolean hostless = tls.hosts().isEmpty();
+                if (!hostless && unlisted.isEmpty()) {
+                    continue;
+                }
                 String field = "spec.tls[" + t + "]";
                 TlsSecret secret = tls.secretName() == null ? null
                         : secrets.get(ingress.namespace() + "/" + tls.secretName());
@@ -279,7 +283,10 @@ public final class RouteCompiler {
                     }
                     continue;
                 }
-                List<String> names = CertificateNames.of(secret.certificateChainPem());
+                if (!certificateNames.containsKey(secret.key())) {
+                    certificateNames.put(secret.key(), CertificateNames.of(secret.certificateChainPem()));
+                }
+                List<String> names = certificateNames.get(secret.key());
                 if (names == null) {
                     // an entry with hosts and an unreadable tls.crt is reported where the proxy loads it
                     if (hostless) {
