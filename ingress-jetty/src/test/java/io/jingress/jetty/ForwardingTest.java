@@ -266,6 +266,26 @@ class ForwardingTest {
     }
 
     @Test
+    void externalNameServiceNamingTheLocalHostGets503AndOtherRoutesStillServe() throws Exception {
+        // "admin" stands for what listens on the controller's loopback, e.g. its admin port
+        Backends.Echo app = backends.start("app");
+        Backends.Echo admin = backends.start("admin");
+        TestRoutes routes = TestRoutes.create()
+                .route("app.test", "/", "app", app.port())
+                .routeToExternalName("app.test", "/admin", "admin", "localhost", admin.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        ContentResponse refused = get(proxy, "app.test", "/admin/routes");
+        ContentResponse served = get(proxy, "app.test", "/");
+
+        assertEquals(503, refused.getStatus());
+        assertEquals("503 Service Unavailable: no ready endpoint for this route\n", refused.getContentAsString());
+        assertEquals(0, admin.requests());
+        assertEquals(200, served.getStatus());
+        assertEquals(1, app.requests());
+    }
+
+    @Test
     void serviceWithoutEndpointsGets503SayingSo() throws Exception {
         TestRoutes routes = TestRoutes.create().route("app.test", "/", "idle");
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));

@@ -148,9 +148,10 @@ class KeepAliveUpstreamTest {
 
     @Test
     void endpointNamedByDnsIsReachedWithoutItsOwnConnectionPool() throws Exception {
-        // An ExternalName Service: its name is looked up off the selector threads, by Jetty's client.
+        // An endpoint given by DNS name: it is looked up off the selector threads, by Jetty's client.
+        // (An ExternalName Service may not name the local host, an EndpointSlice of type FQDN may.)
         ScriptedBackend backend = backend((connection, request, head) -> Answer.keepOpen(OK));
-        TestRoutes routes = TestRoutes.create().routeToExternalName("app.test", "/", "external", "localhost", backend.port());
+        TestRoutes routes = TestRoutes.create().routeToDnsEndpoint("app.test", "/", "external", "localhost", backend.port());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
 
         ContentResponse response = get(proxy, "/");

@@ -11,6 +11,9 @@ import io.jingress.core.model.PortRef;
 import io.jingress.core.model.Problem;
 import io.jingress.core.model.Service;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 
@@ -110,6 +113,69 @@ class BackendResolutionTest {
         Backend backend = resolve(IngressBackend.service("ext", 443), ClusterState.builder().service(external));
         assertEquals(Backend.Status.READY, backend.status());
         assertEquals(List.of("api.example.org:443"), ids(backend));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"api.example.org", "API.Example.org.", "my-svc.other-ns.svc.cluster.local", "10.0.0.7",
+        "8.8.8.8", "169.253.0.1", "128.0.0.1", "localhost.example.org", "xn--bcher-kva.example"})
+    void anExternalNameServiceMayNameAnyOtherHost(String externalName) {
+        Service external = new Service("default", "ext", "ExternalName", List.of(), externalName);
+        Backend backend = resolve(IngressBackend.service("ext", 443), ClusterState.builder().service(external));
+        assertEquals(Backend.Status.READY, backend.status(), backend.reason());
+        assertEquals(List.of(externalName + ":443"), ids(backend));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "localhost|names the local host",
+        "LocalHost.|names the local host",
+        "app.localhost|names the local host",
+        "127.0.0.1|is a loopback address (127.0.0.0/8)",
+        "127.255.3.4|is a loopback address (127.0.0.0/8)",
+        "0.0.0.0|is in 0.0.0.0/8, which connects to the local host",
+        "169.254.169.254|is a link-local address (169.254.0.0/16)",
+        "::1|is an IPv6 address",
+        "[::1]|is an IPv6 address",
+        "::ffff:127.0.0.1|is an IPv6 address",
+        "fe80::1|is an IPv6 address",
+        "127.1|is neither a DNS name nor an IPv4 address",
+        "2130706433|is neither a DNS name nor an IPv4 address",
+        "0x7f.1|is neither a DNS name nor an IPv4 address",
+        "0x7f000001|is neither a DNS name nor an IPv4 address",
+        "0177.0.0.1|is neither a DNS name nor an IPv4 address",
+        "127.0.0.01|is neither a DNS name nor an IPv4 address",
+        "example.0x10|is neither a DNS name nor an IPv4 address",
+        "foo_bar.example.org|must be a DNS name",
+        "-foo.example.org|must be a DNS name",
+        "foo..example.org|must be a DNS name",
+        "a b.example.org|must be a DNS name"})
+    void anExternalNameServiceNamingTheLocalHostOrNoValidHostIsRefused(String externalName, String why) {
+        Service external = new Service("default", "ext", "ExternalName", List.of(Service.Port.of("http", 80, 80)),
+                externalName);
+        Backend backend = resolve(IngressBackend.service("ext", 80), ClusterState.builder().service(external));
+        assertEquals(Backend.Status.NO_READY_ENDPOINTS, backend.status());
+        assertEquals(List.of(), backend.endpoints());
+        assertEquals(null, backend.balancer().pick(PickContext.NONE));
+        assertTrue(backend.reason().startsWith("ExternalName service default/ext: spec.externalName \""
+                + externalName + "\" " + why), backend.reason());
+    }
+
+    @Test
+    void aRefusedExternalNameSaysWhyAndLeavesOtherBackendsServing() {
+        Service external = new Service("default", "admin", "ExternalName", List.of(), "localhost");
+        RouteTable table = RouteCompiler.create(balancers).compile(ClusterState.builder()
+                .service(WEB).endpointSlice(SLICE).service(external)
+                .ingress(ingress("i", 0, rule("a.com", prefix("/", IngressBackend.service("web", 80)),
+                        prefix("/admin", IngressBackend.service("admin", 9901))))).build());
+        Backend refused = ((Route) table.match("a.com", "/admin/routes")).backend();
+        assertEquals(Backend.Status.NO_READY_ENDPOINTS, refused.status());
+        assertEquals("ExternalName service default/admin: spec.externalName \"localhost\" names the local host"
+                + " (RFC 6761): it would route to the controller's own ports", refused.reason());
+        assertEquals(Backend.Status.READY, ((Route) table.match("a.com", "/")).backend().status());
+        assertEquals(1, table.problems().size());
+        assertEquals(Problem.Severity.WARNING, table.problems().get(0).severity());
+        assertTrue(table.problems().get(0).toString().contains("spec.externalName \"localhost\""),
+                table.problems().get(0).toString());
     }
 
     @Test

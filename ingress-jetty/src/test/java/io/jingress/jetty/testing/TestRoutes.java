@@ -102,6 +102,18 @@ public final class TestRoutes {
         return apply();
     }
 
+    /**
+     * Routes to a Service whose one endpoint is the DNS name {@code address} (an FQDN EndpointSlice),
+     * at {@code port}. Unlike an ExternalName Service, it may name the local host.
+     */
+    public TestRoutes routeToDnsEndpoint(String host, String path, String service, String address, int port) {
+        ingressList.add(ingress(host, path, service).build());
+        services.add(Service.of("default", service, Service.Port.of("http", 80, "http")));
+        slices.add(new EndpointSlice("default", service + "-" + port, service, "FQDN",
+                List.of(EndpointSlice.Port.of("http", port)), List.of(EndpointSlice.Endpoint.ready(address))));
+        return apply();
+    }
+
     /** Routes to a Service that does not exist (the proxy answers 503). */
     public TestRoutes routeToMissingService(String host, String path, String service) {
         ingressList.add(ingress(host, path, service).build());

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * (default: the port number), then the EndpointSlice port with the Service port's name. Only
  * endpoints whose {@code ready} condition is not false are used. A Service without any
  * EndpointSlice falls back to its legacy v1 Endpoints; an ExternalName Service resolves to its DNS
- * name at the backend's port number.
+ * name at the backend's port number, unless {@link ExternalNames} refuses the name (the local host,
+ * a loopback or link-local address).
  */
 public final class BackendResolver {
     private final Balancers balancers;
@@ -74,6 +75,16 @@ public final class BackendResolver {
     }
 
     private Resolution resolveExternalName(Service service, PortRef port, Service.Port servicePort) {
+        String externalName = service.externalName();
+        if (externalName == null || externalName.isEmpty()) {
+            return Resolution.failed(Status.NO_READY_ENDPOINTS,
+                    "ExternalName service " + service.key() + " has no spec.externalName");
+        }
+        String refusal = ExternalNames.refusal(externalName);
+        if (refusal != null) {
+            return Resolution.failed(Status.NO_READY_ENDPOINTS, "ExternalName service " + service.key()
+                    + ": spec.externalName \"" + externalName + "\" " + refusal);
+        }
         int number;
         if (port.isNumber()) {
             number = port.number();
@@ -83,12 +94,8 @@ public final class BackendResolver {
             return Resolution.failed(Status.PORT_NOT_FOUND, "ExternalName service " + service.key()
                     + " has no port named \"" + port.name() + "\"");
         }
-        if (service.externalName() == null || service.externalName().isEmpty()) {
-            return Resolution.failed(Status.NO_READY_ENDPOINTS,
-                    "ExternalName service " + service.key() + " has no spec.externalName");
-        }
-        Endpoint endpoint = balancers.endpoint(service.externalName(), number, null, null, 1);
-        return new Resolution(Status.READY, "ExternalName " + service.externalName() + ":" + number, List.of(endpoint));
+        Endpoint endpoint = balancers.endpoint(externalName, number, null, null, 1);
+        return new Resolution(Status.READY, "ExternalName " + externalName + ":" + number, List.of(endpoint));
     }
 
     private Resolution fromSlices(Service service, Service.Port servicePort, List<EndpointSlice> slices) {

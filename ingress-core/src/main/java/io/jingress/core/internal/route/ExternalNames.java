@@ -1,0 +1,99 @@
+package io.jingress.core.internal.route;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Which {@code spec.externalName} values an ExternalName Service may route to. Refused, as
+ * ingress-nginx refuses them: names of the local host and addresses that reach it, which would let
+ * an Ingress send internet traffic to the controller's own ports (its admin port among them), and
+ * link-local addresses, where clouds serve instance metadata. Decided from the text alone: no DNS
+ * lookup, so a DNS name that resolves to a loopback address is not caught here.
+ */
+final class ExternalNames {
+    /** Kubernetes' DNS-1123 subdomain, on the lower-cased name; lengths are checked apart. */
+    private static final Pattern DNS_1123_SUBDOMAIN =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern NUMERIC_LABEL = Pattern.compile("[0-9]+|0x[0-9a-f]*");
+
+    private ExternalNames() {
+    }
+
+    /**
+     * Why {@code externalName} (not empty) is refused, worded to follow it (e.g. {@code "is a
+     * loopback address ..."}); {@code null} when it may be routed to.
+     */
+    static String refusal(String externalName) {
+        String name = externalName.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        if (name.indexOf(':') >= 0 || name.startsWith("[")) {
+            return "is an IPv6 address: it must be a DNS name (a DNS-1123 subdomain) or an IPv4 address";
+        }
+        // Resolvers read a name whose last label is a number as an IPv4 address in any of the old
+        // forms ("127.1", "2130706433", "0x7f.1"): only the canonical dotted quad is accepted, and checked.
+        if (NUMERIC_LABEL.matcher(name.substring(name.lastIndexOf('.') + 1)).matches()) {
+            int[] address = dottedQuad(name);
+            if (address == null) {
+                return "is neither a DNS name nor an IPv4 address: a name whose last label is a number is read as"
+                        + " an address, so an address must be four decimal numbers 0..255 without leading zeros";
+            }
+            return addressRefusal(address);
+        }
+        if (!isDns1123Subdomain(name)) {
+            return "must be a DNS name (a DNS-1123 subdomain: letters, digits, '-' and '.', each label starting"
+                    + " and ending with a letter or digit, at most 63 characters, 253 in all) or an IPv4 address";
+        }
+        if (name.equals("localhost") || name.endsWith(".localhost")) {
+            return "names the local host (RFC 6761): it would route to the controller's own ports";
+        }
+        return null;
+    }
+
+    private static String addressRefusal(int[] address) {
+        if (address[0] == 127) {
+            return "is a loopback address (127.0.0.0/8): it would route to the controller's own ports";
+        }
+        if (address[0] == 0) {
+            return "is in 0.0.0.0/8, which connects to the local host: it would route to the controller's own ports";
+        }
+        if (address[0] == 169 && address[1] == 254) {
+            return "is a link-local address (169.254.0.0/16), where clouds serve instance metadata";
+        }
+        return null;
+    }
+
+    /** The four numbers of a canonical dotted quad, or {@code null} when {@code name} is not one. */
+    private static int[] dottedQuad(String name) {
+        String[] parts = name.split("\\.", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        int[] address = new int[4];
+        for (int i = 0; i < 4; i++) {
+            String part = parts[i];
+            if (part.isEmpty() || part.length() > 3 || (part.length() > 1 && part.charAt(0) == '0')
+                    || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return null;
+            }
+            address[i] = Integer.parseInt(part);
+            if (address[i] > 255) {
+                return null;
+            }
+        }
+        return address;
+    }
+
+    private static boolean isDns1123Subdomain(String name) {
+        if (name.length() > 253 || !DNS_1123_SUBDOMAIN.matcher(name).matches()) {
+            return false;
+        }
+        for (String label : name.split("\\.")) {
+            if (label.length() > 63) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
