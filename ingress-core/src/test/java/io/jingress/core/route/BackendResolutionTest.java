@@ -115,6 +115,24 @@ class BackendResolutionTest {
         assertEquals(List.of("api.example.org:443"), ids(backend));
     }
 
+    @Test
+    void anExternalNameServiceIsReachedAtANumericTargetPortElseAtThePortItself() {
+        Service external = new Service("default", "ext", "ExternalName", List.of(
+                new Service.Port("http", 80, PortRef.number(8080), null),
+                new Service.Port("plain", 81, null, null),
+                new Service.Port("https", 443, PortRef.name("https-port"), null)), "api.example.org");
+        Backend byNumber = resolve(IngressBackend.service("ext", 80), ClusterState.builder().service(external));
+        assertEquals(List.of("api.example.org:8080"), ids(byNumber));
+        assertEquals("ExternalName api.example.org:8080", byNumber.reason());
+        assertEquals(List.of("api.example.org:8080"),
+                ids(resolve(IngressBackend.service("ext", "http"), ClusterState.builder().service(external))));
+        // no targetPort defaults to the port; a named one names a Pod's port, and there are no Pods
+        assertEquals(List.of("api.example.org:81"),
+                ids(resolve(IngressBackend.service("ext", "plain"), ClusterState.builder().service(external))));
+        assertEquals(List.of("api.example.org:443"),
+                ids(resolve(IngressBackend.service("ext", 443), ClusterState.builder().service(external))));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"api.example.org", "API.Example.org.", "my-svc.other-ns.svc.cluster.local", "10.0.0.7",
         "8.8.8.8", "169.253.0.1", "128.0.0.1", "localhost.example.org", "xn--bcher-kva.example"})

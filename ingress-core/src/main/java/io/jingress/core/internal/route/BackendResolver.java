@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * (default: the port number), then the EndpointSlice port with the Service port's name. Only
  * endpoints whose {@code ready} condition is not false are used. A Service without any
  * EndpointSlice falls back to its legacy v1 Endpoints; an ExternalName Service resolves to its DNS
- * name at the backend's port number, unless {@link ExternalNames} refuses the name (the local host,
+ * name at the Service port's numeric targetPort (else the port; the backend's port number when the
+ * Service lists no such port), unless {@link ExternalNames} refuses the name (the local host,
  * a loopback or link-local address).
  */
 public final class BackendResolver {
@@ -86,10 +87,13 @@ public final class BackendResolver {
                     + ": spec.externalName \"" + externalName + "\" " + refusal);
         }
         int number;
-        if (port.isNumber()) {
+        if (servicePort != null) {
+            // a numeric targetPort, as ingress-nginx uses; a named one names a port of a Pod, and an
+            // ExternalName Service has none, so then the Service port itself
+            PortRef target = servicePort.effectiveTargetPort();
+            number = target.isNumber() ? target.number() : servicePort.port();
+        } else if (port.isNumber()) {
             number = port.number();
-        } else if (servicePort != null) {
-            number = servicePort.port();
         } else {
             return Resolution.failed(Status.PORT_NOT_FOUND, "ExternalName service " + service.key()
                     + " has no port named \"" + port.name() + "\"");
