@@ -115,6 +115,64 @@ class BackendResolutionTest {
         assertEquals(List.of("api.example.org:443"), ids(backend));
     }
 
+    private static final Service DNS = new Service("default", "dns", "ClusterIP", List.of(
+            new Service.Port("dns-udp", 80, PortRef.number(5353), "UDP"),
+            new Service.Port("dns-tcp", 80, PortRef.number(8053), null),
+            new Service.Port("sig", 9000, null, "SCTP")), null);
+
+    private static final EndpointSlice DNS_SLICE = new EndpointSlice("default", "dns-abc", "dns", "IPv4",
+            List.of(new EndpointSlice.Port("dns-udp", 5353, "UDP"), EndpointSlice.Port.of("dns-tcp", 8053),
+                    new EndpointSlice.Port("sig", 9000, "SCTP")),
+            List.of(EndpointSlice.Endpoint.ready("10.0.0.1")));
+
+    @Test
+    void aBackendPortByNumberIsTheServicesTcpPortNotAUdpPortOfTheSameNumber() {
+        Backend backend = resolve(IngressBackend.service("dns", 80), ClusterState.builder().service(DNS).endpointSlice(DNS_SLICE));
+        assertEquals(Backend.Status.READY, backend.status());
+        assertEquals(List.of("10.0.0.1:8053"), ids(backend));
+    }
+
+    @Test
+    void aServicePortThatIsNotTcpIsRefusedSayingItsProtocol() {
+        ClusterState.Builder state = ClusterState.builder().service(DNS).endpointSlice(DNS_SLICE);
+        Backend udp = resolve(IngressBackend.service("dns", "dns-udp"), state);
+        assertEquals(Backend.Status.PORT_NOT_FOUND, udp.status());
+        assertEquals(List.of(), udp.endpoints());
+        assertEquals("service default/dns port 80 (\"dns-udp\") is UDP: an Ingress routes TCP only", udp.reason());
+        Backend sctp = resolve(IngressBackend.service("dns", 9000), ClusterState.builder().service(DNS).endpointSlice(DNS_SLICE));
+        assertEquals(Backend.Status.PORT_NOT_FOUND, sctp.status());
+        assertEquals("service default/dns port 9000 (\"sig\") is SCTP: an Ingress routes TCP only", sctp.reason());
+        Backend missing = resolve(IngressBackend.service("dns", 81), ClusterState.builder().service(DNS).endpointSlice(DNS_SLICE));
+        assertEquals("service default/dns has no port 81 (ports: dns-udp:80/UDP, dns-tcp:80, sig:9000/SCTP)",
+                missing.reason());
+    }
+
+    @Test
+    void anEndpointPortThatIsNotTcpIsNeverTheTarget() {
+        // hand-written objects: one unnamed Service port, endpoints with an unnamed UDP and TCP port each
+        Service service = Service.of("default", "web", new Service.Port(null, 80, PortRef.number(8080), null));
+        List<EndpointSlice.Port> ports = List.of(new EndpointSlice.Port(null, 5353, "UDP"),
+                new EndpointSlice.Port(null, 8080, "TCP"));
+        EndpointSlice slice = new EndpointSlice("default", "web-abc", "web", "IPv4", ports,
+                List.of(EndpointSlice.Endpoint.ready("10.0.0.1")));
+        Endpoints legacy = new Endpoints("default", "web", List.of(new Endpoints.Subset(List.of("10.1.0.1"), List.of(), ports)));
+        assertEquals(List.of("10.0.0.1:8080"),
+                ids(resolve(IngressBackend.service("web", 80), ClusterState.builder().service(service).endpointSlice(slice))));
+        assertEquals(List.of("10.1.0.1:8080"),
+                ids(resolve(IngressBackend.service("web", 80), ClusterState.builder().service(service).endpoints(legacy))));
+    }
+
+    @Test
+    void aNamedTargetPortOnlyAUdpEndpointPortCarriesIsPortNotFound() {
+        Service service = Service.of("default", "dns", Service.Port.of("dns", 53, "dns-port"));
+        EndpointSlice slice = new EndpointSlice("default", "dns-abc", "dns", "IPv4",
+                List.of(new EndpointSlice.Port("dns-port", 5353, "UDP")), List.of(EndpointSlice.Endpoint.ready("10.0.0.1")));
+        Backend backend = resolve(IngressBackend.service("dns", 53), ClusterState.builder().service(service).endpointSlice(slice));
+        assertEquals(Backend.Status.PORT_NOT_FOUND, backend.status());
+        assertEquals("service default/dns port 53 (\"dns\"): targetPort \"dns-port\" is not a port of its EndpointSlices",
+                backend.reason());
+    }
+
     @Test
     void anExternalNameServiceIsReachedAtANumericTargetPortElseAtThePortItself() {
         Service external = new Service("default", "ext", "ExternalName", List.of(

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 
 /**
  * Resolves a Service port to ready endpoints: Service port by number or name, then its targetPort
- * (default: the port number), then the EndpointSlice port with the Service port's name. Only
+ * (default: the port number), then the EndpointSlice port with the Service port's name. Only TCP
+ * ports count, of the Service and of its EndpointSlices: Ingress traffic is TCP. Only
  * endpoints whose {@code ready} condition is not false are used. A Service without any
  * EndpointSlice falls back to its legacy v1 Endpoints; an ExternalName Service resolves to its DNS
  * name at the Service port's numeric targetPort (else the port; the backend's port number when the
@@ -56,6 +57,10 @@ public final class BackendResolver {
             return Resolution.failed(Status.SERVICE_NOT_FOUND, "service " + serviceKey + " not found");
         }
         Service.Port servicePort = findPort(service, port);
+        if (servicePort != null && !isTcp(servicePort.protocol())) {
+            return Resolution.failed(Status.PORT_NOT_FOUND, "service " + serviceKey + " port " + describe(servicePort)
+                    + " is " + servicePort.protocol() + ": an Ingress routes TCP only");
+        }
         if (service.isExternalName()) {
             return resolveExternalName(service, port, servicePort);
         }
@@ -170,7 +175,7 @@ public final class BackendResolver {
     }
 
     /**
-     * The endpoint port for a Service port: the slice port with the Service port's name; a slice
+     * The endpoint port for a Service port: the TCP slice port with the Service port's name; a slice
      * without ports uses a numeric targetPort as is. {@code null} when not found.
      */
     private static Integer slicePort(List<EndpointSlice.Port> ports, String servicePortName, PortRef target) {
@@ -180,14 +185,14 @@ public final class BackendResolver {
         String wanted = servicePortName == null ? "" : servicePortName;
         for (EndpointSlice.Port port : ports) {
             String name = port.name() == null ? "" : port.name();
-            if (name.equals(wanted) && port.port() != null) {
+            if (name.equals(wanted) && port.port() != null && isTcp(port.protocol())) {
                 return port.port();
             }
         }
         // a hand-written slice may name its port after the Pod's port, i.e. the named targetPort
         if (!target.isNumber()) {
             for (EndpointSlice.Port port : ports) {
-                if (target.name().equals(port.name()) && port.port() != null) {
+                if (target.name().equals(port.name()) && port.port() != null && isTcp(port.protocol())) {
                     return port.port();
                 }
             }
@@ -195,13 +200,26 @@ public final class BackendResolver {
         return null;
     }
 
+    /**
+     * The Service port asked for: a TCP one if any (a number may be both a UDP and a TCP port),
+     * else one of another protocol, for the caller to refuse; {@code null} when none.
+     */
     private static Service.Port findPort(Service service, PortRef port) {
+        Service.Port notTcp = null;
         for (Service.Port candidate : service.ports()) {
             if (port.isNumber() ? candidate.port() == port.number() : port.name().equals(candidate.name())) {
-                return candidate;
+                if (isTcp(candidate.protocol())) {
+                    return candidate;
+                }
+                notTcp = notTcp == null ? candidate : notTcp;
             }
         }
-        return null;
+        return notTcp;
+    }
+
+    /** Ingress traffic is TCP: UDP and SCTP ports are never its target. */
+    private static boolean isTcp(String protocol) {
+        return protocol == null || protocol.equalsIgnoreCase("TCP");
     }
 
     private static String describe(PortRef port) {
@@ -218,7 +236,8 @@ public final class BackendResolver {
             return "none";
         }
         return service.ports().stream()
-                .map(p -> p.name() == null || p.name().isEmpty() ? Integer.toString(p.port()) : p.name() + ":" + p.port())
+                .map(p -> (p.name() == null || p.name().isEmpty() ? Integer.toString(p.port()) : p.name() + ":" + p.port())
+                        + (isTcp(p.protocol()) ? "" : "/" + p.protocol()))
                 .collect(Collectors.joining(", "));
     }
 }
