@@ -19,7 +19,8 @@ import java.util.Objects;
  *   <li>the Ingress has a {@code defaultBackend} or at least one rule;</li>
  *   <li>a host is a lower-case DNS-1123 subdomain, or {@code *.} followed by one; never an IP
  *       address, never with a {@code :port}; a rule without host matches any host;</li>
- *   <li>every path has a {@code pathType}; a path starts with {@code /} (an
+ *   <li>every path has a {@code pathType}, one of {@code Exact}, {@code Prefix} and
+ *       {@code ImplementationSpecific}; a path starts with {@code /} (an
  *       {@code ImplementationSpecific} path may be empty, meaning {@code /});</li>
  *   <li>an {@code Exact} or {@code Prefix} path is literal: like the API server, it must not
  *       contain {@code //}, {@code /./}, {@code /../}, {@code %2f} or {@code %2F}, nor end with
@@ -87,7 +88,10 @@ public final class IngressValidator {
 
     private static void validatePath(HttpIngressPath path, String object, String field, List<Problem> problems) {
         String value = path.path();
-        if (path.pathType() == null) {
+        if (path.unsupportedPathType() != null) {
+            problems.add(Problem.error(KIND, object, field + ".pathType", quote(path.unsupportedPathType())
+                    + " is not supported: pathType must be Exact, Prefix or ImplementationSpecific"));
+        } else if (path.pathType() == null) {
             problems.add(Problem.error(KIND, object, field + ".pathType",
                     "pathType must be specified (Exact, Prefix or ImplementationSpecific)"));
         }

@@ -83,6 +83,20 @@ class IngressValidatorTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"Regex", "prefix", "EXACT", ""})
+    void anUnsupportedPathTypeIsNamedWithTheSupportedOnes(String pathType) {
+        assertEquals(List.of("Ingress default/web: spec.rules[0].http.paths[0].pathType: \"" + pathType
+                + "\" is not supported: pathType must be Exact, Prefix or ImplementationSpecific"),
+                problems(withRule("a.com", HttpIngressPath.of("/", pathType, WEB))));
+    }
+
+    @Test
+    void aPathTypeSpeltAsTheApiSpellsItIsValid() {
+        assertEquals(List.of(), problems(withRule("a.com", HttpIngressPath.of("/", "ImplementationSpecific", WEB))));
+        assertEquals(HttpIngressPath.prefix("/", WEB), HttpIngressPath.of("/", "Prefix", WEB));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"Foo.com", "foo_bar.com", "-foo.com", "foo-.com", "foo..com", "foo.com.", "*", "*.", "*.*.foo.com",
         "foo.*.com", "f*o.com", "**.foo.com", "a b.com"})
     void aHostMustBeALowerCaseDnsSubdomainOrOneWildcardLabel(String host) {

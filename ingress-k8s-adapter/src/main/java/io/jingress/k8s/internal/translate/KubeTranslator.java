@@ -22,7 +22,6 @@ import io.jingress.core.model.IngressBackend;
 import io.jingress.core.model.IngressClass;
 import io.jingress.core.model.IngressRule;
 import io.jingress.core.model.IngressTls;
-import io.jingress.core.model.PathType;
 import io.jingress.core.model.PortRef;
 import io.jingress.core.model.Service;
 import io.jingress.core.model.TlsSecret;
@@ -41,7 +40,7 @@ import java.util.regex.Pattern;
  * and the manifest files, so a manifest routes the same way in both modes.
  *
  * <p>It carries everything over as written, even what is invalid (a path without {@code /}, an
- * unknown {@code pathType} becomes {@code null}): judging an Ingress is the validator's job. It
+ * unknown {@code pathType} is kept as written): judging an Ingress is the validator's job. It
  * throws {@link TranslationException} only for what the core model cannot hold at all (no name,
  * a port number below 1, both a port number and name, a timestamp or base64 that does not parse).
  * An object without a namespace is taken to be in {@value #DEFAULT_NAMESPACE}, as kubectl does.
@@ -96,7 +95,7 @@ public final class KubeTranslator {
                 HTTPIngressPath path = sourcePaths.get(p);
                 String field = "spec.rules[" + r + "].http.paths[" + p + "].backend";
                 IngressBackend backend = path.getBackend() == null ? null : backend(key, field, path.getBackend());
-                paths.add(new HttpIngressPath(path.getPath(), PathType.fromApiName(path.getPathType()), backend));
+                paths.add(HttpIngressPath.of(path.getPath(), path.getPathType(), backend));
             }
             builder.rule(new IngressRule(rule.getHost(), paths));
         }

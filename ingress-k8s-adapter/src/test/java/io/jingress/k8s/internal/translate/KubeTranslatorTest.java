@@ -20,8 +20,10 @@ import io.jingress.core.model.Ingress;
 import io.jingress.core.model.IngressBackend;
 import io.jingress.core.model.IngressClass;
 import io.jingress.core.model.IngressTls;
+import io.jingress.core.model.IngressValidator;
 import io.jingress.core.model.PathType;
 import io.jingress.core.model.PortRef;
+import io.jingress.core.model.Problem;
 import io.jingress.core.model.Service;
 import io.jingress.core.model.TlsSecret;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +72,7 @@ class KubeTranslatorTest {
     }
 
     @Test
-    void unknownPathTypeBecomesNullForValidationToReport() throws Exception {
+    void unknownPathTypeIsKeptForValidationToReport() throws Exception {
         var source = new IngressBuilder().withNewMetadata().withName("web").endMetadata()
                 .withNewSpec().addNewRule().withNewHttp()
                     .addNewPath().withPath("/").withPathType("Regex")
@@ -81,6 +83,10 @@ class KubeTranslatorTest {
         Ingress ingress = KubeTranslator.toIngress(source);
 
         assertNull(ingress.rules().get(0).paths().get(0).pathType());
+        assertEquals("Regex", ingress.rules().get(0).paths().get(0).unsupportedPathType());
+        assertEquals(List.of("Ingress default/web: spec.rules[0].http.paths[0].pathType: \"Regex\" is not supported:"
+                + " pathType must be Exact, Prefix or ImplementationSpecific"),
+                IngressValidator.validate(ingress).stream().map(Problem::toString).toList());
         assertEquals("default", ingress.namespace(), "an object without namespace is in default");
         assertEquals(Instant.EPOCH, ingress.creationTimestamp());
     }
