@@ -24,8 +24,8 @@ import java.util.stream.Collectors;
  * endpoints whose {@code ready} condition is not false are used. A Service without any
  * EndpointSlice falls back to its legacy v1 Endpoints; an ExternalName Service resolves to its DNS
  * name at the Service port's numeric targetPort (else the port; the backend's port number when the
- * Service lists no such port), unless {@link ExternalNames} refuses the name (the local host,
- * a loopback or link-local address).
+ * Service lists no such port), unless {@link ExternalNames} refuses the name (the local host, a
+ * loopback or link-local address, or what is neither a DNS name nor a dotted-quad IPv4 address).
  */
 public final class BackendResolver {
     private final Balancers balancers;
