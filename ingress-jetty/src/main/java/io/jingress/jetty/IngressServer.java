@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import io.jingress.core.route.RouteTable;
@@ -274,12 +275,16 @@ public final class IngressServer implements AutoCloseable {
     }
 
     /**
-     * Binds the listeners and starts serving.
+     * Binds the listeners and starts serving. A stopped server may be started again.
      *
      * @return this server
      * @throws UncheckedIOException when a port cannot be bound
+     * @throws IllegalStateException when it is running already
      */
     public IngressServer start() {
+        if (server.isRunning()) {
+            throw new IllegalStateException("Jingress is running already: stop it before starting it again");
+        }
         try {
             if (certificates != null) {
                 handler.router().addListener(certificateUpdater);
@@ -308,21 +313,56 @@ public final class IngressServer implements AutoCloseable {
     /**
      * Stops gracefully: the listeners stop accepting, requests in flight may finish until the
      * {@linkplain Builder#stopTimeout(Duration) stop timeout}, then everything is closed. The admin
-     * listener stops last, so health checks see the proxy go.
+     * listener stops last, so health checks see the proxy go. Requests still in flight at the
+     * timeout are cut, and a warning says so: that is not an error.
+     *
+     * @throws IllegalStateException when a listener cannot be stopped (the others are stopped)
      */
     public void stop() {
+        if (certificateUpdater != null) {
+            handler.router().removeListener(certificateUpdater);
+        }
+        Exception failure = null;
         try {
-            if (certificateUpdater != null) {
-                handler.router().removeListener(certificateUpdater);
-            }
             server.stop();
+        } catch (Exception e) {
+            // Jetty closes everything, then reports the graceful stop that ran out of time
+            if (isTimeout(e)) {
+                LOG.warn("Jingress stop: requests still in flight after the stop timeout ({} ms) were cut",
+                        server.getStopTimeout());
+            } else {
+                failure = e;
+            }
+        }
+        try {
             if (adminServer != null) {
                 adminServer.stop();
             }
-            LOG.info("Jingress stopped");
         } catch (Exception e) {
-            throw new IllegalStateException("cannot stop Jingress cleanly: " + e.getMessage(), e);
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
         }
+        if (failure != null) {
+            throw new IllegalStateException("cannot stop Jingress cleanly: " + failure, failure);
+        }
+        LOG.info("Jingress stopped");
+    }
+
+    private static boolean isTimeout(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TimeoutException) {
+                return true;
+            }
+            for (Throwable suppressed : cause.getSuppressed()) {
+                if (isTimeout(suppressed)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void stopQuietly() {

@@ -103,6 +103,45 @@ class IngressServerTest {
         stopping.get(10, TimeUnit.SECONDS);
     }
 
+    @Test
+    void aStopPastItsTimeoutCutsTheRequestInFlightAndStillStopsEveryListener() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).stopTimeout(Duration.ofSeconds(1)));
+        int port = proxy.httpPort();
+        int adminPort = proxy.adminPort();
+        CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return RawHttp.exchange(port, "GET /hold HTTP/1.1\r\nHost: app.test\r\n\r\n");
+            } catch (IOException e) {
+                return "failed: " + e;
+            }
+        });
+        assertTrue(app.awaitHolding(10, TimeUnit.SECONDS), "the request reached the backend");
+        try {
+            proxy.stop();  // no exception: running out of time is what the timeout is for
+
+            assertFalse(proxy.isRunning());
+            assertTrue(refusesConnections(port), "the proxy listener is closed");
+            assertTrue(refusesConnections(adminPort), "the admin listener is closed: health checks see the proxy go");
+            assertFalse(inFlight.get(10, TimeUnit.SECONDS).startsWith("HTTP/1.1 200"), "the request in flight was cut");
+        } finally {
+            app.release();
+        }
+    }
+
+    @Test
+    void startingARunningServerIsRefusedAndItGoesOnServing() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class, proxy::start);
+        assertEquals("Jingress is running already: stop it before starting it again", refused.getMessage());
+        String response = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n");
+        assertEquals(200, RawHttp.status(response), response);
+    }
+
     // the second target is absolute-form: the lean connection hands the connection over to Jetty's
     @ParameterizedTest
     @ValueSource(strings = {"/", "http://app.test/"})
