@@ -6,13 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import io.jingress.core.model.Problem;
 import io.jingress.core.route.RouteTable;
 import io.jingress.core.route.Router;
 import io.jingress.jetty.internal.admin.AccessLog;
@@ -100,7 +99,7 @@ public final class IngressServer implements AutoCloseable {
     private final Server adminServer;
     private final ServerConnector adminConnector;
     private final ConnectionLimit connectionLimit;
-    private Set<String> reportedTlsProblems = Set.of();
+    private volatile List<Problem> tlsProblems = List.of();
 
     private IngressServer(Builder config) {
         this.httpHost = config.httpHost;
@@ -191,7 +190,7 @@ public final class IngressServer implements AutoCloseable {
             adminConnector.setHost(config.adminHost);
             adminConnector.setPort(config.adminPort);
             adminServer.addConnector(adminConnector);
-            adminServer.setHandler(new AdminHandler(handler.router(), metrics));
+            adminServer.setHandler(new AdminHandler(handler.router(), metrics, this::tlsProblems));
         } else {
             this.adminServer = null;
             this.adminConnector = null;
@@ -243,16 +242,28 @@ public final class IngressServer implements AutoCloseable {
         return errors;
     }
 
-    /** Loads the table's certificates; logs each problem once, when it appears. */
+    /**
+     * Loads the table's certificates; logs each problem once, when it appears, and once more when
+     * it is gone. The admin port lists the problems with the table's.
+     */
     private synchronized void updateCertificates(RouteTable table) {
-        List<String> problems = certificates.update(table.certificates());
-        Set<String> current = new LinkedHashSet<>(problems);
-        for (String problem : current) {
-            if (!reportedTlsProblems.contains(problem)) {
+        List<Problem> problems = certificates.update(table.certificates());
+        for (Problem problem : problems) {
+            if (!tlsProblems.contains(problem)) {
                 LOG.warn("TLS certificate not served: {}", problem);
             }
         }
-        reportedTlsProblems = current;
+        for (Problem problem : tlsProblems) {
+            if (!problems.contains(problem)) {
+                LOG.info("cleared: TLS certificate not served: {}", problem);
+            }
+        }
+        tlsProblems = List.copyOf(problems);
+    }
+
+    /** The TLS Secrets of the live table that cannot be served, as warnings. */
+    List<Problem> tlsProblems() {
+        return tlsProblems;
     }
 
     private static HttpConfiguration httpConfiguration(Builder config) {

@@ -35,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLSocket;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingress.core.model.TlsSecret;
 import io.jingress.jetty.testing.Await;
 import io.jingress.jetty.testing.Backends;
@@ -215,6 +217,32 @@ class HttpsEndToEndTest {
         Handshake handshake = handshake(proxy.httpsPort(), "pkcs8.example.test", get("pkcs8.example.test"));
         assertEquals(certificate(after), handshake.certificate());
         assertEquals(200, RawHttp.status(handshake.response()));
+    }
+
+    @Test
+    void aSecretThatCannotBeServedIsAProblemOnTheAdminPortUntilItIsFixed() throws Exception {
+        Backends.Echo app = backends.start("app");
+        // the certificate of one key pair with the key of another
+        TlsSecret mismatched = new TlsSecret("default", "app-tls", resource("pkcs1.crt"), resource("pkcs8.key"));
+        TestRoutes routes = TestRoutes.create().tlsRoute("pkcs8.example.test", "/", "app", mismatched, app.port());
+        IngressServer proxy = httpsProxy(routes);
+
+        String json = RawHttp.exchange(proxy.adminPort(), "GET /routes HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n");
+        JsonNode problems = new ObjectMapper().readTree(json.substring(json.indexOf("\r\n\r\n") + 4)).get("problems");
+        assertEquals(1, problems.size(), json);
+        assertEquals("Secret", problems.get(0).get("kind").asText());
+        assertEquals("default/app-tls", problems.get(0).get("object").asText());
+        assertEquals("WARNING", problems.get(0).get("severity").asText());
+        assertTrue(json.contains("\"secret\" : \"default/app-tls\",\n    \"problem\" : \"Secret default/app-tls: "), json);
+        String metrics = RawHttp.exchange(proxy.adminPort(), "GET /metrics HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n");
+        assertTrue(metrics.contains("jingress_route_table_problems{severity=\"warning\"} 1\n"), metrics);
+
+        routes.replaceSecret(secret("app-tls", "pkcs8"));
+
+        json = RawHttp.exchange(proxy.adminPort(), "GET /routes HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n");
+        assertTrue(json.contains("\"problems\" : [ ]"), json);
+        metrics = RawHttp.exchange(proxy.adminPort(), "GET /metrics HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n");
+        assertTrue(metrics.contains("jingress_route_table_problems{severity=\"warning\"} 0\n"), metrics);
     }
 
     @Test

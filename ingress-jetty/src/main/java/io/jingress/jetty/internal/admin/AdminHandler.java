@@ -1,9 +1,12 @@
 package io.jingress.jetty.internal.admin;
 
+import io.jingress.core.model.Problem;
 import io.jingress.core.route.RouteTable;
 import io.jingress.core.route.Router;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -14,8 +17,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The admin endpoints, served on their own port (default {@code 127.0.0.1:10254}). GET only (405
- * otherwise); any other path is 404.
+ * The admin endpoints, served on their own port (default {@code 127.0.0.1:10254}). GET and HEAD
+ * only (405 otherwise); any other path is 404.
  *
  * <ul>
  *   <li>{@code /healthz}: 200 {@code ok} once the router has a table, else 503.</li>
@@ -32,7 +35,8 @@ import org.eclipse.jetty.util.Callback;
  *       the lean connection reads with its head).</li>
  *   <li>{@code /routes}: the live table as JSON (see {@link RoutesJson}): hosts and paths with their
  *       Ingress and backend, backends with status, reason, strategy and endpoints with their live
- *       statistics, the default backend, TLS hosts with their Secret's name, and the table's problems.</li>
+ *       statistics, the default backend, TLS hosts with their Secret's name, and the table's problems
+ *       with the server's (TLS Secrets whose certificate or key does not load).</li>
  * </ul>
  *
  * <p>Metrics, all prefixed {@code jingress_}:
@@ -73,6 +77,7 @@ public final class AdminHandler extends Handler.Abstract {
 
     private final Router router;
     private final ProxyMetrics metrics;
+    private final Supplier<List<Problem>> servingProblems;
     private final Consumer<RouteTable> onSwap;
 
     /**
@@ -81,9 +86,21 @@ public final class AdminHandler extends Handler.Abstract {
      * @param metrics the counters the proxy feeds
      */
     public AdminHandler(Router router, ProxyMetrics metrics) {
+        this(router, metrics, List::of);
+    }
+
+    /**
+     * @param router the router whose live table is reported (and whose first table makes
+     *     {@code /healthz} healthy)
+     * @param metrics the counters the proxy feeds
+     * @param servingProblems what the server cannot serve of the live table (its TLS Secrets that
+     *     do not load), reported with the table's problems
+     */
+    public AdminHandler(Router router, ProxyMetrics metrics, Supplier<List<Problem>> servingProblems) {
         super(InvocationType.NON_BLOCKING);
         this.router = Objects.requireNonNull(router, "router");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.servingProblems = Objects.requireNonNull(servingProblems, "servingProblems");
         this.onSwap = table -> metrics.forgetRoutes();
     }
 
@@ -117,7 +134,7 @@ public final class AdminHandler extends Handler.Abstract {
                 case "/healthz" -> healthz(response, callback);
                 case "/metrics" -> respond(response, callback, HttpStatus.OK_200, PrometheusText.CONTENT_TYPE, metrics());
                 case "/status" -> respond(response, callback, HttpStatus.OK_200, TEXT, StatusPage.render(metrics));
-                default -> respond(response, callback, HttpStatus.OK_200, JSON, RoutesJson.render(router));
+                default -> respond(response, callback, HttpStatus.OK_200, JSON, RoutesJson.render(router, servingProblems.get()));
             }
         }
         return true;
@@ -134,7 +151,7 @@ public final class AdminHandler extends Handler.Abstract {
     private String metrics() {
         PrometheusText text = new PrometheusText();
         TrafficMetrics.append(text, metrics);
-        RouterMetrics.append(text, router);
+        RouterMetrics.append(text, router, servingProblems.get());
         return text.toString();
     }
 

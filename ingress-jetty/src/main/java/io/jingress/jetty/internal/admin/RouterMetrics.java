@@ -15,7 +15,7 @@ final class RouterMetrics {
     private RouterMetrics() {
     }
 
-    static void append(PrometheusText text, Router router) {
+    static void append(PrometheusText text, Router router, List<Problem> servingProblems) {
         RouteTable table = router.current();
         text.metric("jingress_route_table_loaded", "gauge",
                         "1 once a route table has been loaded and is being served, else 0.")
@@ -33,7 +33,7 @@ final class RouterMetrics {
 
         long errors = 0;
         long warnings = 0;
-        for (Problem problem : table.problems()) {
+        for (Problem problem : RoutesJson.problems(table, servingProblems)) {
             if (problem.severity() == Problem.Severity.ERROR) {
                 errors++;
             } else {
@@ -42,7 +42,7 @@ final class RouterMetrics {
         }
         text.metric("jingress_route_table_problems", "gauge",
                         "Problems of the live table: rejected objects and unreadable manifest files (error), "
-                                + "lost conflicts and backends that cannot serve (warning). /routes lists them.")
+                                + "lost conflicts, backends and TLS Secrets that cannot serve (warning). /routes lists them.")
                 .sample("jingress_route_table_problems", errors, "severity", "error")
                 .sample("jingress_route_table_problems", warnings, "severity", "warning");
 

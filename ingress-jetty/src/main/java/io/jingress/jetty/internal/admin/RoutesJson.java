@@ -13,6 +13,7 @@ import io.jingress.core.route.Route;
 import io.jingress.core.route.RouteTable;
 import io.jingress.core.route.Router;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,9 @@ import java.util.TreeMap;
  * fallback of its unmatched paths, {@code RouteTable.hostDefaultRoutes()}) is in its entry, absent
  * when it has none; the top-level {@code defaultBackend} is the catch-all for hosts without rules
  * ({@code RouteTable.defaultRoute()}). TLS entries name the Secret only: no
- * certificate or key material is ever written.
+ * certificate or key material is ever written. A TLS entry whose Secret does not load has a
+ * {@code "problem"} (the host gets the default certificate, or the one it had from that Secret),
+ * and the problem is listed with the table's.
  */
 final class RoutesJson {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -52,7 +55,7 @@ final class RoutesJson {
     private RoutesJson() {
     }
 
-    static String render(Router router) {
+    static String render(Router router, List<Problem> servingProblems) {
         RouteTable table = router.current();
         ObjectNode root = MAPPER.createObjectNode();
         root.put("loaded", router.hasTable());
@@ -97,15 +100,21 @@ final class RoutesJson {
             backends.add(backend(backend));
         }
 
+        List<Problem> allProblems = problems(table, servingProblems);
         ArrayNode tls = root.putArray("tls");
         for (Map.Entry<String, TlsSecret> entry : new TreeMap<>(table.certificates()).entrySet()) {
             ObjectNode node = tls.addObject();
             node.put("host", entry.getKey());
             node.put("secret", entry.getValue().key());
+            for (Problem problem : servingProblems) {
+                if (problem.kind().equals("Secret") && problem.object().equals(entry.getValue().key())) {
+                    node.put("problem", problem.toString());
+                }
+            }
         }
 
         ArrayNode problems = root.putArray("problems");
-        for (Problem problem : table.problems()) {
+        for (Problem problem : allProblems) {
             ObjectNode node = problems.addObject();
             node.put("kind", problem.kind());
             node.put("object", problem.object());
@@ -120,6 +129,16 @@ final class RoutesJson {
             // a tree of strings and numbers always serialises; this would be a bug in this class
             throw new IllegalStateException("cannot write /routes", e);
         }
+    }
+
+    /** The table's problems, then what the server cannot serve of it. */
+    static List<Problem> problems(RouteTable table, List<Problem> servingProblems) {
+        if (servingProblems.isEmpty()) {
+            return table.problems();
+        }
+        List<Problem> all = new ArrayList<>(table.problems());
+        all.addAll(servingProblems);
+        return all;
     }
 
     private static ObjectNode route(Route route) {

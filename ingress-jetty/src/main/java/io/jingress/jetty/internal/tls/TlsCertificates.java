@@ -1,5 +1,6 @@
 package io.jingress.jetty.internal.tls;
 
+import io.jingress.core.model.Problem;
 import io.jingress.core.model.TlsSecret;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * TlsCertificates certificates = TlsCertificates.create();
  * ServerConnector https = new ServerConnector(server, certificates.sslContextFactory(), ...);
- * List<String> problems = certificates.update(routeTable.certificates());
+ * List<Problem> problems = certificates.update(routeTable.certificates());
  * }</pre>
  *
  * <p>Selection: the exact SNI host, else the wildcard {@code *.} of its parent domain, else the
@@ -53,7 +54,6 @@ public final class TlsCertificates {
     private final AtomicLong aliasSequence = new AtomicLong();
     private final SslContextFactory.Server sslContextFactory;
     private final ServedCertificate defaultCertificate;
-    private Set<String> reportedProblems = Set.of();
 
     private TlsCertificates(SelfSignedCertificate defaultCertificate) {
         this.defaultCertificate = ServedCertificate.of(DEFAULT_ALIAS, defaultCertificate);
@@ -97,10 +97,10 @@ public final class TlsCertificates {
      * to its TLS Secret, as {@code RouteTable.certificates()} gives them. Hosts not in the map fall
      * back to the default certificate.
      *
-     * @return one readable line per Secret that cannot be served, e.g. {@code Secret default/tls:
-     *     tls.key: not a PKCS#1, PKCS#8 or EC private key}; empty when all are fine
+     * @return a warning per Secret that cannot be served, e.g. {@code Secret default/tls: tls.key:
+     *     not a PKCS#1, PKCS#8 or EC private key}; empty when all are fine
      */
-    public synchronized List<String> update(Map<String, TlsSecret> certificatesByHost) {
+    public synchronized List<Problem> update(Map<String, TlsSecret> certificatesByHost) {
         Objects.requireNonNull(certificatesByHost, "certificatesByHost");
         CertificateTable before = current.get();
 
@@ -110,7 +110,7 @@ public final class TlsCertificates {
         }
         // Parse each Secret once, however many hosts share it, and reuse unchanged ones as they are.
         Map<String, ServedCertificate> loaded = new HashMap<>();
-        Map<String, String> problems = new TreeMap<>();
+        Map<String, Problem> problems = new TreeMap<>();
         Set<String> keptPrevious = new HashSet<>();
         Map<String, ServedCertificate> byHost = new LinkedHashMap<>();
         for (Map.Entry<String, TlsSecret> entry : new TreeMap<>(certificatesByHost).entrySet()) {
@@ -136,15 +136,9 @@ public final class TlsCertificates {
             }
         }
         for (String secretKey : keptPrevious) {
-            problems.computeIfPresent(secretKey, (key, problem) -> problem + " (still serving its previous certificate)");
+            problems.computeIfPresent(secretKey, (key, problem) -> Problem.warning(problem.kind(), problem.object(),
+                    problem.field(), problem.message() + " (still serving its previous certificate)"));
         }
-        // update() runs on every table swap: say each problem once, not once per swap
-        for (String problem : problems.values()) {
-            if (!reportedProblems.contains(problem)) {
-                LOG.warn("{}", problem);
-            }
-        }
-        reportedProblems = Set.copyOf(problems.values());
 
         Map<String, ServedCertificate> byAlias = new HashMap<>();
         byAlias.put(DEFAULT_ALIAS, defaultCertificate);
@@ -159,7 +153,7 @@ public final class TlsCertificates {
         return List.copyOf(problems.values());
     }
 
-    private ServedCertificate load(TlsSecret secret, ServedCertificate served, Map<String, String> problems) {
+    private ServedCertificate load(TlsSecret secret, ServedCertificate served, Map<String, Problem> problems) {
         if (served != null && served.sameSource(secret)) {
             return served;
         }
@@ -170,7 +164,7 @@ public final class TlsCertificates {
                     certificate.chain()[0].getSubjectX500Principal().getName());
             return certificate;
         } catch (BadSecretException e) {
-            problems.put(secret.key(), "Secret " + secret.key() + ": " + e.field() + ": " + e.getMessage());
+            problems.put(secret.key(), Problem.warning("Secret", secret.key(), e.field(), e.getMessage()));
             return null;
         }
     }

@@ -2,6 +2,7 @@ package io.jingress.jetty.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.jingress.core.model.Problem;
 import io.jingress.core.model.TlsSecret;
 import io.jingress.jetty.testing.TlsTestServer;
 import java.io.BufferedReader;
@@ -41,11 +42,11 @@ class TlsCertificatesTest {
 
     @Test
     void eachSniNameGetsTheCertificateOfItsSecret() throws Exception {
-        List<String> problems = certificates.update(Map.of(
+        List<String> problems = texts(certificates.update(Map.of(
                 "pkcs1.example.test", Fixtures.secret("shop", "pkcs1-tls", "pkcs1"),
                 "pkcs8.example.test", Fixtures.secret("shop", "pkcs8-tls", "pkcs8"),
                 "ec.example.test", Fixtures.secret("blog", "ec-tls", "ec"),
-                "ec8.example.test", Fixtures.secret("blog", "ec8-tls", "ec-pkcs8")));
+                "ec8.example.test", Fixtures.secret("blog", "ec8-tls", "ec-pkcs8"))));
 
         assertEquals(List.of(), problems);
         for (String fixture : List.of("pkcs1", "pkcs8", "ec", "ec-pkcs8")) {
@@ -186,9 +187,9 @@ class TlsCertificatesTest {
     void brokenSecretIsReportedByNameAndFieldWhileTheOthersServe() throws Exception {
         TlsSecret broken = new TlsSecret("default", "tls", Fixtures.text("pkcs8.crt"), Fixtures.text("pkcs8.crt"));
 
-        List<String> problems = certificates.update(Map.of(
+        List<String> problems = texts(certificates.update(Map.of(
                 "broken.example.test", broken,
-                "pkcs1.example.test", Fixtures.secret("shop", "pkcs1-tls", "pkcs1")));
+                "pkcs1.example.test", Fixtures.secret("shop", "pkcs1-tls", "pkcs1"))));
 
         assertEquals(List.of("Secret default/tls: tls.key: not a PKCS#1, PKCS#8 or EC private key"), problems);
         assertEquals(Fixtures.leaf("pkcs1"), server.certificateFor("pkcs1.example.test"));
@@ -197,10 +198,10 @@ class TlsCertificatesTest {
 
     @Test
     void secretsWithAnEncryptedKeyOrAMismatchedKeyAreRefusedOneLineEach() {
-        List<String> problems = certificates.update(Map.of(
+        List<String> problems = texts(certificates.update(Map.of(
                 "a.example.test", new TlsSecret("shop", "encrypted", Fixtures.text("pkcs8.crt"), Fixtures.text("encrypted-pkcs8.key")),
                 "b.example.test", new TlsSecret("shop", "mismatch", Fixtures.text("pkcs1.crt"), Fixtures.text("pkcs8.key")),
-                "c.example.test", new TlsSecret("shop", "empty", null, null)));
+                "c.example.test", new TlsSecret("shop", "empty", null, null))));
 
         assertEquals(List.of(
                 "Secret shop/empty: tls.crt: missing",
@@ -214,8 +215,8 @@ class TlsCertificatesTest {
     void secretThatBreaksKeepsServingItsPreviousCertificate() throws Exception {
         certificates.update(Map.of("pkcs1.example.test", Fixtures.secret("shop", "pkcs1-tls", "pkcs1")));
 
-        List<String> problems = certificates.update(Map.of("pkcs1.example.test",
-                new TlsSecret("shop", "pkcs1-tls", Fixtures.text("pkcs1.crt"), "garbage")));
+        List<String> problems = texts(certificates.update(Map.of("pkcs1.example.test",
+                new TlsSecret("shop", "pkcs1-tls", Fixtures.text("pkcs1.crt"), "garbage"))));
 
         assertEquals(List.of("Secret shop/pkcs1-tls: tls.key: not PEM (no -----BEGIN ...----- block)"
                 + " (still serving its previous certificate)"), problems);
@@ -243,5 +244,9 @@ class TlsCertificatesTest {
         out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
         return in.readLine();
+    }
+
+    private static List<String> texts(List<Problem> problems) {
+        return problems.stream().map(Problem::toString).toList();
     }
 }
