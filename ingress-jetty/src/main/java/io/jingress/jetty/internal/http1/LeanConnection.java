@@ -61,8 +61,8 @@ final class LeanConnection extends AbstractConnection.NonBlocking
     private static final int CLOSING = 2;   // output shut after a last response: draining until the client closes
     private static final int GONE = 3;      // closed or handed over to Jetty
 
-    private static final byte[] TOO_LARGE = refusal(431, "Request Header Fields Too Large", "the request head is longer than allowed");
-    private static final byte[] LINE_TOO_LONG = refusal(414, "URI Too Long", "the request line is longer than allowed");
+    private static final HeadRefusal TOO_LARGE = new HeadRefusal(431, "Request Header Fields Too Large", "the request head is longer than allowed");
+    private static final HeadRefusal LINE_TOO_LONG = new HeadRefusal(414, "URI Too Long", "the request line is longer than allowed");
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(30);
     /**
      * The bytes a connection reads a request head into first. Most heads fit (nginx starts with 1
@@ -125,13 +125,19 @@ final class LeanConnection extends AbstractConnection.NonBlocking
         this.uris = new LeanRequest.UriMemo(secure);
     }
 
-    private static byte[] refusal(int status, String reason, String why) {
-        String body = status + " " + reason + ": " + why + "\n";
-        return ("HTTP/1.1 " + status + " " + reason + "\r\n"
-                + "Content-Type: text/plain; charset=utf-8\r\n"
-                + "Content-Length: " + body.length() + "\r\n"
-                + "Connection: close\r\n\r\n"
-                + body).getBytes(StandardCharsets.US_ASCII);
+    /** A refusal's bytes but its {@code Date} line, which goes between the status line and the rest. */
+    private record HeadRefusal(byte[] statusLine, byte[] rest) {
+        HeadRefusal(int status, String reason, String why) {
+            this(("HTTP/1.1 " + status + " " + reason + "\r\n").getBytes(StandardCharsets.US_ASCII),
+                    rest(status + " " + reason + ": " + why + "\n"));
+        }
+
+        private static byte[] rest(String body) {
+            return ("Content-Type: text/plain; charset=utf-8\r\n"
+                    + "Content-Length: " + body.length() + "\r\n"
+                    + "Connection: close\r\n\r\n"
+                    + body).getBytes(StandardCharsets.US_ASCII);
+        }
     }
 
     @Override
@@ -365,13 +371,17 @@ final class LeanConnection extends AbstractConnection.NonBlocking
      * Answers a head longer than the configured limit with 431 (414 when even its request line
      * is), as Jetty would, and closes: what follows cannot be told apart from the rest of it.
      */
-    private void refuse(byte[] response) {
+    private void refuse(HeadRefusal refusal) {
         state = CLOSING;
         releaseBuffer();
+        // with a Date, as every response the connection writes (the server's field, made once a second)
+        ByteBuffer date = configuration.getSendDateHeader()
+                ? ByteBuffer.wrap(("Date: " + server.getDateField().getValue() + "\r\n").getBytes(StandardCharsets.US_ASCII))
+                : BufferUtil.EMPTY_BUFFER;
         getEndPoint().write(Callback.from(() -> {
             getEndPoint().shutdownOutput();
             process();
-        }, this::abort), ByteBuffer.wrap(response));
+        }, this::abort), ByteBuffer.wrap(refusal.statusLine()), date, ByteBuffer.wrap(refusal.rest()));
     }
 
     /**

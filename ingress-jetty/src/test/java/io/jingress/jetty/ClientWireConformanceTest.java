@@ -1,0 +1,61 @@
+package io.jingress.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.jingress.jetty.testing.Backends;
+import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.ScriptedBackend;
+import io.jingress.jetty.testing.ScriptedBackend.Answer;
+import io.jingress.jetty.testing.TestRoutes;
+import io.jingress.jetty.testing.WireClient;
+import io.jingress.jetty.testing.WireClient.Response;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where the HTTP/1 wire must follow RFC 9110 and RFC 9112 as nginx does: expectations met by the
+ * proxy, faulty HTTP/1.0 framing, HEAD answers of unknown length, request headers the proxy must
+ * not invent, absolute-form targets naming another authority than Host, and the head of refusals.
+ * Each holds on the lean connection and on Jetty's, which serves what the lean one hands over.
+ */
+class ClientWireConformanceTest extends ClientWireFixture {
+    /** More than UpstreamForwarder reads whole: the body streams through Jetty's ProxyHandler. */
+    private static final int STREAMED = 20_000;
+
+    private final List<ScriptedBackend> scripted = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stopScriptedBackends() {
+        scripted.forEach(ScriptedBackend::close);
+    }
+
+    private ScriptedBackend track(ScriptedBackend backend) {
+        scripted.add(backend);
+        return backend;
+    }
+
+    @Test
+    void leanRefusalsOfLongHeadsCarryADate() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            Response response = client.send("GET /big HTTP/1.1\r\nHost: " + HOST + "\r\n"
+                    + "X-Big: " + "b".repeat(20 * 1024) + "\r\n\r\n").read();
+            assertEquals(431, response.status(), response.toString());
+            assertNotNull(response.header("Date"), response.toString());
+        }
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            Response response = client.send(get("/" + "u".repeat(20 * 1024))).read();
+            assertEquals(414, response.status(), response.toString());
+            assertNotNull(response.header("Date"), response.toString());
+        }
+    }
+}
