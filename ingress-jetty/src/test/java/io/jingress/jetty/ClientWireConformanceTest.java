@@ -42,6 +42,33 @@ class ClientWireConformanceTest extends ClientWireFixture {
     }
 
     @Test
+    void bodiesWithoutContentTypeReachTheBackendWithoutOne() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            Response small = client.exchange("POST /small HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 5\r\n\r\nhello");
+            assertEquals(200, small.status(), small.toString());
+            assertNull(app.lastRequest().header("Content-Type"), "small body");
+
+            Response large = client.exchange("POST /large HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: " + STREAMED
+                    + "\r\n\r\n" + "x".repeat(STREAMED));
+            assertEquals(200, large.status(), large.toString());
+            assertEquals(Integer.toString(STREAMED), large.header("X-Echo-Body-Length"));
+            assertNull(app.lastRequest().header("Content-Type"), "streamed body");
+
+            Response chunked = client.exchange("POST /chunked HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\n0\r\n\r\n");
+            assertEquals(200, chunked.status(), chunked.toString());
+            assertNull(app.lastRequest().header("Content-Type"), "chunked body");
+
+            client.exchange("POST /typed HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Type: text/csv\r\nContent-Length: " + STREAMED
+                    + "\r\n\r\n" + "x".repeat(STREAMED));
+            assertEquals("text/csv", app.lastRequest().header("Content-Type"), "a client's own type goes on");
+        }
+    }
+
+    @Test
     void leanRefusalsOfLongHeadsCarryADate() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = proxyTo(app.port());

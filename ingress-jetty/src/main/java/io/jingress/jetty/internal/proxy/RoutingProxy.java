@@ -538,6 +538,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     protected void configureHttpClient(HttpClient httpClient) {
         super.configureHttpClient(httpClient);
         httpClient.setUserAgentField(null);
+        // A body without a Content-Type goes on without one, as a short body does (and nginx):
+        // not with HttpClient's invented application/octet-stream.
+        httpClient.setDefaultRequestContentType(null);
         httpClient.setConnectTimeout(settings.connectTimeoutMillis());
         httpClient.setIdleTimeout(settings.upstreamKeepAliveMillis());
         httpClient.setMaxConnectionsPerDestination(settings.maxConnectionsPerEndpoint());
