@@ -43,8 +43,9 @@ import org.eclipse.jetty.util.Callback;
  *   <li>The host is the Host header's, or, for an absolute-form target
  *       ({@code GET http://host/path}), the target's authority. It is matched like any other:
  *       only an endpoint of a matching rule can ever receive the request, so the proxy is not
- *       open. (An absolute-form target whose authority differs from the Host header is refused
- *       with 400 by Jetty before it gets here.)</li>
+ *       open. An absolute-form target whose authority differs from the Host header is routed by
+ *       its authority, which the backend then receives as its Host (RFC 9112 section 3.2.2, as
+ *       nginx does): the host routed by is the host forwarded.</li>
  *   <li>No rule and no default backend: 404. A TLS host reached over plain HTTP (and
  *       {@code Route.sslRedirect()}): 308 to {@code https://host[:port]/path?query}. A backend
  *       without ready endpoints: 503.</li>

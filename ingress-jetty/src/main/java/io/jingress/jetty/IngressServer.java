@@ -28,6 +28,7 @@ import io.jingress.jetty.internal.proxy.TlsOnly;
 import io.jingress.jetty.internal.tls.TimedSslConnectionFactory;
 import io.jingress.jetty.internal.tls.TlsCertificates;
 
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.http.UriCompliance;
@@ -277,6 +278,9 @@ public final class IngressServer implements AutoCloseable {
         // go on escaped (RequestPaths.normalize(rawPath, utf8)).
         http.setUriCompliance(UriCompliance.DEFAULT.with("jingress", UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
                 UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS));
+        // An absolute-form target's authority overrides Host (RFC 9112 section 3.2.2), as nginx
+        // takes it: routed by the target, forwarded with its host (ProxyHeaders.hostFor).
+        http.setHttpCompliance(HttpCompliance.RFC9110.with("jingress", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
         return http;
     }
 

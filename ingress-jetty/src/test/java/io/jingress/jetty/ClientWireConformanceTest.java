@@ -69,6 +69,31 @@ class ClientWireConformanceTest extends ClientWireFixture {
     }
 
     @Test
+    void absoluteFormTargetNamingAnotherAuthorityThanHostIsRoutedAndForwardedByTheTarget() throws Exception {
+        Backends.Echo app = backends.start("app");
+        Backends.Echo other = backends.start("other");
+        TestRoutes routes = TestRoutes.create()
+                .route(HOST, "/", "app", app.port())
+                .route("other.test", "/", "other", other.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            Response response = client.exchange("GET http://" + HOST + "/a HTTP/1.1\r\nHost: other.test\r\n\r\n");
+            assertEquals(200, response.status(), response.toString());
+            assertEquals("app", response.header("X-Backend"));
+            assertEquals(HOST, app.lastRequest().header("Host"));
+            assertEquals(HOST, app.lastRequest().header("X-Forwarded-Host"));
+
+            response = client.exchange("GET http://" + HOST + ":8080/b HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+            assertEquals(200, response.status(), response.toString());
+            assertEquals("app", response.header("X-Backend"));
+            assertEquals("/b", app.lastRequest().pathQuery());
+            assertEquals(HOST, app.lastRequest().header("Host"), "the host routed by, and the client's Host");
+        }
+        assertEquals(0, other.requests(), "the Host header chose nothing");
+    }
+
+    @Test
     void leanRefusalsOfLongHeadsCarryADate() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = proxyTo(app.port());
