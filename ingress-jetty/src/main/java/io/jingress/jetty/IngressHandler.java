@@ -37,7 +37,9 @@ import org.eclipse.jetty.util.Callback;
  *       {@code TRACE}: 405, as nginx answers it (an echo of the request would show its cookies and
  *       credentials to a script).</li>
  *   <li>A {@code Transfer-Encoding} naming a coding besides {@code chunked}: 501, and the
- *       connection closes (as nginx answers; the backend would get the coded body as a plain one).</li>
+ *       connection closes (as nginx answers; the backend would get the coded body as a plain one).
+ *       Any {@code Transfer-Encoding} in an HTTP/1.0 request: 400, and the connection closes
+ *       (faulty framing, RFC 9112 section 6.1; nginx answers 400 too).</li>
  *   <li>The path is normalised with {@code RequestPaths.normalize}; a path that cannot be
  *       normalised safely (encoded {@code /}, {@code ..} above the root, ...): 400.</li>
  *   <li>The host is the Host header's, or, for an absolute-form target

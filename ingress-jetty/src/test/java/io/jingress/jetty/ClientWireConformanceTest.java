@@ -42,6 +42,28 @@ class ClientWireConformanceTest extends ClientWireFixture {
     }
 
     @Test
+    void transferEncodingInAnHttp10RequestIsAnswered400AndTheConnectionCloses() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app.port());
+        String faulty = "POST /a HTTP/1.0\r\nHost: " + HOST + "\r\nConnection: keep-alive\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            Response response = client.send(faulty + get("/pipelined")).read();
+            assertEquals(400, response.status(), response.toString());
+            client.assertClosedByServer();
+        }
+        // the same on a connection the lean one handed to Jetty's (a percent escape in the path)
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            assertEquals(200, client.exchange(get("/handed%2Dover")).status());
+            Response response = client.send(faulty + get("/pipelined")).read();
+            assertEquals(400, response.status(), response.toString());
+            client.assertClosedByServer();
+        }
+        assertEquals(1, app.requests(), "only the request before the faulty one reached the backend");
+    }
+
+    @Test
     void bodiesWithoutContentTypeReachTheBackendWithoutOne() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = proxyTo(app.port());

@@ -135,6 +135,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.TRACE_NOT_ALLOWED);
             return true;
         }
+        if (clientToProxyRequest.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_0
+                && clientToProxyRequest.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+            // RFC 9112 section 6.1: faulty framing, which Jetty's parser takes; nginx answers 400 too
+            PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.HTTP_1_0_TRANSFER_ENCODING);
+            return true;
+        }
         if (hasCodingOtherThanChunked(clientToProxyRequest.getHeaders())) {
             // Jetty removes the chunked framing; a gzip (or other) coding under it would reach the
             // backend as a plain body with no word of its coding. nginx answers 501 too.
