@@ -56,7 +56,9 @@ import org.eclipse.jetty.util.Callback;
  *       hop-by-hop ones, {@code X-Forwarded-For} (appended), {@code X-Real-IP},
  *       {@code X-Forwarded-Proto/-Host/-Port} and {@code X-Request-ID} (the client's, or 32 random
  *       hex digits). No {@code Via} or {@code Forwarded} is added, nor a {@code Content-Type} the
- *       client did not send. Bodies stream both ways with no size limit.</li>
+ *       client did not send. {@code Expect: 100-continue} is met here and not passed on: the
+ *       client gets its 100 Continue when its body is read. Bodies stream both ways with no
+ *       size limit.</li>
  *   <li>When the endpoint cannot be reached before any response came back (connection refused,
  *       reset, connect timeout) and the method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE)
  *       and none of the body was sent, another endpoint is tried, up to

@@ -42,6 +42,29 @@ class ClientWireConformanceTest extends ClientWireFixture {
     }
 
     @Test
+    void expectContinueOnAStreamedBodyIsMetByTheProxyAndNotPassedToABackendThatNeverSends100() throws Exception {
+        // an HTTP/1.0 server (Python's BaseHTTPRequestHandler): reads the body, never says 100
+        ScriptedBackend backend = track(ScriptedBackend.startReadingBodies((connection, request, head) ->
+                Answer.thenClose("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok")));
+        IngressServer proxy = proxyTo(backend.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            client.send("POST /upload HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: " + STREAMED + "\r\n\r\n");
+            Response interim = client.readInterimOrFinal();
+            assertEquals(100, interim.status(), interim.toString());
+
+            client.send("x".repeat(STREAMED));
+            Response response = client.read();
+            assertEquals(200, response.status(), response.toString());
+            assertEquals("ok", response.bodyText());
+        }
+        String upstreamHead = backend.heads().get(0);
+        assertNull(RawHttp.header(upstreamHead, "Expect"), upstreamHead);
+        assertEquals(List.of(STREAMED), backend.bodyLengths());
+    }
+
+    @Test
     void transferEncodingInAnHttp10RequestIsAnswered400AndTheConnectionCloses() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = proxyTo(app.port());

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A raw-socket HTTP/1.1 backend that keeps connections open and answers each request with what a
  * {@link Script} says: exact bytes, then either keep reading requests on the connection or close
- * it. For framings and failures a well-behaved server does not produce on demand.
+ * it. For framings and failures a well-behaved server does not produce on demand. Started with
+ * {@link #startReadingBodies}, it first reads each request's Content-Length body, as an HTTP/1.0
+ * server does: without ever sending {@code 100 Continue}.
  *
  * <pre>{@code
  * ScriptedBackend backend = ScriptedBackend.start((connection, request, head) ->
@@ -52,9 +54,12 @@ public final class ScriptedBackend implements AutoCloseable {
     private final ConcurrentLinkedDeque<String> heads = new ConcurrentLinkedDeque<>();
     private final ConcurrentLinkedDeque<Socket> open = new ConcurrentLinkedDeque<>();
     private final CountDownLatch peerClosedWhileHeld = new CountDownLatch(1);
+    private final boolean readBodies;
+    private final ConcurrentLinkedDeque<Integer> bodyLengths = new ConcurrentLinkedDeque<>();
 
-    private ScriptedBackend(Script script) {
+    private ScriptedBackend(Script script, boolean readBodies) {
         this.script = script;
+        this.readBodies = readBodies;
         try {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -66,7 +71,12 @@ public final class ScriptedBackend implements AutoCloseable {
     }
 
     public static ScriptedBackend start(Script script) {
-        return new ScriptedBackend(script);
+        return new ScriptedBackend(script, false);
+    }
+
+    /** A backend that reads each request's {@code Content-Length} body before it answers (see {@link #bodyLengths}). */
+    public static ScriptedBackend startReadingBodies(Script script) {
+        return new ScriptedBackend(script, true);
     }
 
     private void accept() {
@@ -94,6 +104,11 @@ public final class ScriptedBackend implements AutoCloseable {
                     return;
                 }
                 heads.add(head);
+                if (readBodies) {
+                    String length = RawHttp.header(head, "Content-Length");
+                    int expected = length == null ? 0 : Integer.parseInt(length.trim());
+                    bodyLengths.add(in.readNBytes(expected).length);
+                }
                 Answer answer = script.answer(connection, request, head);
                 try {
                     client.getOutputStream().write(answer.bytes().getBytes(StandardCharsets.ISO_8859_1));
@@ -137,6 +152,11 @@ public final class ScriptedBackend implements AutoCloseable {
     /** The request heads received, in order. */
     public List<String> heads() {
         return List.copyOf(heads);
+    }
+
+    /** The lengths of the request bodies read, in order (only when started with {@link #startReadingBodies}). */
+    public List<Integer> bodyLengths() {
+        return List.copyOf(bodyLengths);
     }
 
     /** Waits until a peer closed a connection on which a request was being held. */

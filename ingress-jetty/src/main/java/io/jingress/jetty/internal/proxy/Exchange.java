@@ -61,7 +61,10 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     byte[] body;
     /** A chunk read to look at and handed back: {@link #read()} gives it first. */
     private Content.Chunk unread;
-    /** The client's headers with a {@code Transfer-Encoding: chunked} added (see {@link #announceFramedBody}), or null. */
+    /**
+     * The client's headers with a {@code Transfer-Encoding: chunked} added (see
+     * {@link #announceFramedBody}) or {@code Expect} removed (see {@link #meetExpectation}), or null.
+     */
     private HttpFields announced;
     /** Whether a stale pooled connection was already replaced by a new one for this request. */
     boolean staleRetried;
@@ -103,6 +106,20 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
         }
         unread = chunk;
         announced = HttpFields.build(headers).add(HttpHeader.TRANSFER_ENCODING, "chunked").asImmutable();
+    }
+
+    /**
+     * Before Jetty's {@code ProxyHandler} takes the request: an {@code Expect: 100-continue} is met
+     * by the client's connection, which sends its 100 Continue when the body is first read (as the
+     * body is streamed upstream), and is not passed on. ProxyHandler would forward it and hold the
+     * body until the endpoint sent a 100 itself, which an HTTP/1.0 server never does; nginx does
+     * not pass it on either.
+     */
+    void meetExpectation() {
+        HttpFields headers = getHeaders();
+        if (headers.contains(HttpHeader.EXPECT)) {
+            announced = HttpFields.build(headers).remove(HttpHeader.EXPECT).asImmutable();
+        }
     }
 
     @Override

@@ -211,6 +211,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             forwarder.start(exchange);
             return true;
         }
+        exchange.meetExpectation();
         return super.handle(exchange, proxyToClientResponse, exchange);
     }
 

@@ -47,7 +47,8 @@ final class UpstreamForwarder implements UpstreamRelay {
      * lean one has met it already) and is not passed on. The rest (larger or chunked bodies, an
      * HTTP/2 body without a length, which {@link Exchange#announceFramedBody} has marked chunked
      * by then, ExternalName Services, whose DNS names must not be resolved on a selector thread)
-     * take Jetty's {@code ProxyHandler}, which streams the body.
+     * take Jetty's {@code ProxyHandler}, which streams the body (an expectation met the same way:
+     * {@link Exchange#meetExpectation}).
      */
     static boolean fits(Exchange exchange, Endpoint endpoint) {
         HttpVersion version = exchange.getConnectionMetaData().getHttpVersion();
