@@ -58,7 +58,8 @@ import org.eclipse.jetty.util.Callback;
  *       hex digits). No {@code Via} or {@code Forwarded} is added, nor a {@code Content-Type} the
  *       client did not send. {@code Expect: 100-continue} is met here and not passed on: the
  *       client gets its 100 Continue when its body is read. Bodies stream both ways with no
- *       size limit.</li>
+ *       size limit. A HEAD answer carries no {@code Content-Length} when the endpoint's had
+ *       none.</li>
  *   <li>When the endpoint cannot be reached before any response came back (connection refused,
  *       reset, connect timeout) and the method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE)
  *       and none of the body was sent, another endpoint is tried, up to

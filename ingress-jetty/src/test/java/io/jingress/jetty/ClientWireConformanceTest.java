@@ -87,6 +87,56 @@ class ClientWireConformanceTest extends ClientWireFixture {
     }
 
     @Test
+    void headAnswerOfUnknownLengthGetsNoContentLengthAndTheConnectionGoesOn() throws Exception {
+        ScriptedBackend backend = track(ScriptedBackend.start((connection, request, head) -> {
+            boolean isHead = head.startsWith("HEAD ");
+            if (head.contains("/closed ")) {
+                return Answer.thenClose("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"
+                        + (isHead ? "" : "hello"));
+            }
+            return Answer.keepOpen("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + (isHead ? "" : "5\r\nhello\r\n0\r\n\r\n"));
+        }));
+        IngressServer proxy = proxyTo(backend.port());
+
+        // origin-form (the lean connection) and absolute-form (Jetty's) targets
+        for (String prefix : new String[] {"", "http://" + HOST}) {
+            for (String path : new String[] {"/chunked", "/closed"}) {
+                try (WireClient client = WireClient.connect(proxy.httpPort())) {
+                    Response head = client.send("HEAD " + prefix + path + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                            .readHeadResponse();
+                    assertEquals(200, head.status(), head.toString());
+                    assertNull(head.header("Content-Length"), prefix + path + ": " + head);
+                    // what a GET would be sent (RFC 9110 section 9.3.2): Jetty's connection says chunked
+                    String transferEncoding = head.header("Transfer-Encoding");
+                    assertTrue(transferEncoding == null || transferEncoding.equals("chunked"), prefix + path + ": " + head);
+                    assertEquals("text/plain", head.header("Content-Type"), head.toString());
+
+                    // a body sent after the HEAD response would be read here as the next status line
+                    Response next = client.exchange(get("/chunked"));
+                    assertEquals(200, next.status(), next.toString());
+                    assertEquals("hello", next.bodyText());
+                }
+                try (WireClient client = WireClient.connect(proxy.httpPort())) {
+                    Response head = client.send("HEAD " + prefix + path + " HTTP/1.0\r\nHost: " + HOST
+                            + "\r\nConnection: keep-alive\r\n\r\n").readHeadResponse();
+                    assertEquals(200, head.status(), head.toString());
+                    assertNull(head.header("Content-Length"), "HTTP/1.0 " + prefix + path + ": " + head);
+                    assertNull(head.header("Transfer-Encoding"), "HTTP/1.0 " + prefix + path + ": " + head);
+                    if (prefix.isEmpty() || head.connectionHas("keep-alive")) {
+                        assertTrue(head.connectionHas("keep-alive"), "HTTP/1.0 " + prefix + path + ": " + head);
+                        assertEquals("hello", client.exchange(get("/chunked")).bodyText());
+                    } else {
+                        // Jetty's connection ends an HTTP/1.0 answer of unknown length with the
+                        // connection, even a HEAD's: no byte may come before the close
+                        client.assertClosedByServer();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void bodiesWithoutContentTypeReachTheBackendWithoutOne() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = proxyTo(app.port());

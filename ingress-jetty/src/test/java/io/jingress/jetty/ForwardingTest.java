@@ -163,9 +163,10 @@ class ForwardingTest {
     }
 
     @Test
-    void aHeadAnswerWithoutALengthReachesTheClientWithContentLengthZero() throws Exception {
-        // As Jetty's generator sends it: a client that frames the answer by its length (wrk does)
-        // would otherwise wait for the next bytes and never send its next request.
+    void aHeadAnswerWithoutALengthReachesTheClientWithoutOne() throws Exception {
+        // RFC 9110 sections 9.3.2 and 8.6: a HEAD answer may carry a Content-Length only if it is
+        // what a GET would be sent, which is not known here; nginx sends none either. The answer
+        // has no body whatever its headers say, so the connection goes on.
         Backends.Raw raw = backends.startRaw("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n");
         TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", raw.port());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
@@ -175,7 +176,7 @@ class ForwardingTest {
                 client.send("HEAD /h HTTP/1.1\r\nHost: app.test\r\n\r\n");
                 WireClient.Response response = client.readHeadResponse();
                 assertEquals(200, response.status());
-                assertEquals("0", response.header("Content-Length"));
+                assertNull(response.header("Content-Length"), response.toString());
             }
         }
     }

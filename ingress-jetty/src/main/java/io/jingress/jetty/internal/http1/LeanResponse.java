@@ -243,8 +243,8 @@ final class LeanResponse implements Response, Callback {
             contentLength = -1;
             if (announced < 0 && last && request.isHead() && !HttpStatus.isInformational(status)
                     && status != HttpStatus.NO_CONTENT_204 && status != HttpStatus.NOT_MODIFIED_304) {
-                // as Jetty's generator does: clients that frame a HEAD answer by its length (wrk
-                // does) would otherwise wait for a body that never comes
+                // as Jetty does for a response written whole at once (the proxy, which may not know
+                // the length a GET would get, commits a HEAD answer first instead: HeadResponse)
                 framing = new HttpField(HttpHeader.CONTENT_LENGTH, Integer.toString(firstLength));
             }
         } else if (announced >= 0) {

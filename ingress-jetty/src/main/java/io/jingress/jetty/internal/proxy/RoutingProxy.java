@@ -120,6 +120,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     @Override
     public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback) {
+        if (HttpMethod.HEAD.is(clientToProxyRequest.getMethod())) {
+            proxyToClientResponse = new HeadResponse(clientToProxyRequest, proxyToClientResponse);
+        }
         Exchange exchange = new Exchange(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, this);
         Server server = getServer();
         exchange.logged = server != null && server.getRequestLog() != null;
