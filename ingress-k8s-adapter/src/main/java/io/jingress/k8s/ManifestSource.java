@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * <h2>What is read</h2>
  * A directory is read non-recursively, like {@code kubectl apply -f DIR}: its {@code .yaml},
  * {@code .yml} and {@code .json} files in name order, skipping names that start with {@code .}.
- * Other kinds (Deployments and the like) are skipped. An object without a namespace is in
+ * Other kinds (Deployments and the like) are skipped; one of the kinds above in an API version not
+ * read (an {@code extensions/v1beta1} or {@code networking.k8s.io/v1beta1} Ingress) is skipped with a
+ * warning naming file, document and object. An object without a namespace is in
  * {@code default}. Only the Ingresses of our class are served (see {@link AdapterOptions}).
  *
  * <h2>Live reload</h2>
@@ -76,8 +78,8 @@ import org.slf4j.LoggerFactory;
 public final class ManifestSource implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManifestSource.class);
-    /** The {@link Problem#kind()} of a manifest file that cannot be read or parsed. */
-    static final String FILE = "File";
+    /** The {@link Problem#kind()} of a manifest file that cannot be read or parsed, or of an object skipped in it. */
+    static final String FILE = ManifestSet.FILE_KIND;
 
     /** The default quiet time between the last file event and the reload. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(300);
@@ -167,8 +169,7 @@ public final class ManifestSource implements AutoCloseable {
         ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(options, kept.objects());
         // The files' problems go with the others to the served table (the admin port's /routes and
         // problem metric), which logs each once when it appears.
-        List<Problem> sourceProblems = new ArrayList<>();
-        scan.problems().forEach(line -> sourceProblems.add(fileProblem(line)));
+        List<Problem> sourceProblems = new ArrayList<>(scan.asProblems());
         sourceProblems.addAll(assembly.problems());
         sourceProblems.addAll(kept.problems());
         long buildsBefore = updater.builds();
@@ -176,6 +177,7 @@ public final class ManifestSource implements AutoCloseable {
         state = assembly.state();
 
         List<String> current = new ArrayList<>(scan.problems());
+        current.addAll(scan.skipped());
         for (Problem problem : updater.problems()) {
             if (!FILE.equals(problem.kind())) {
                 current.add(describe(problem));
@@ -252,13 +254,6 @@ public final class ManifestSource implements AutoCloseable {
         if (w != null) {
             w.close();
         }
-    }
-
-    // "PATH: what": a file that cannot be read or parsed, its objects left out or kept as they were
-    private static Problem fileProblem(String line) {
-        int colon = line.indexOf(": ");
-        return colon < 0 ? Problem.error(FILE, "", "", line)
-                : Problem.error(FILE, line.substring(0, colon), "", line.substring(colon + 2));
     }
 
     private String describe(Problem problem) {

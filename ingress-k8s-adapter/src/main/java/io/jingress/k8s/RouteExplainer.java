@@ -39,7 +39,9 @@ import java.util.Objects;
  *
  * Manifests are read as {@link ManifestSource} reads them, but strictly: a file that does not
  * parse makes {@link #fromManifests} throw. An invalid Ingress is rejected alone, as in the proxy;
- * {@link #problems()} says why, and a 404's reason points at it. Immutable and thread-safe.
+ * {@link #problems()} says why, and a 404's reason points at it. An object skipped for its API
+ * version (an {@code extensions/v1beta1} Ingress) is among {@link #problems()} as a {@code File}
+ * warning. Immutable and thread-safe.
  */
 public final class RouteExplainer {
 
@@ -91,7 +93,9 @@ public final class RouteExplainer {
                     + String.join("\n  ", scan.problems()));
         }
         ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(options, scan.kubernetesObjects());
-        return new RouteExplainer(assembly.state(), assembly.problems(), assembly.ignored(), assembly.classFilter());
+        List<Problem> sourceProblems = new ArrayList<>(scan.asProblems());  // warnings alone: objects skipped
+        sourceProblems.addAll(assembly.problems());
+        return new RouteExplainer(assembly.state(), sourceProblems, assembly.ignored(), assembly.classFilter());
     }
 
     /** An explainer of a state (its Ingresses are taken to be ours). */

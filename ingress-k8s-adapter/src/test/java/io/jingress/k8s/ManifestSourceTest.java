@@ -255,6 +255,68 @@ class ManifestSourceTest {
     }
 
     @Test
+    void ingressOfAnOldApiVersionIsSkippedWithAWarningNamingFileObjectAndTheVersionToUse() throws IOException {
+        copyKubia();
+        Path old = dir.resolve("old.yaml");
+        Files.writeString(old, """
+                apiVersion: extensions/v1beta1
+                kind: Ingress
+                metadata:
+                  name: legacy
+                  namespace: shop
+                  annotations:
+                    kubernetes.io/ingress.class: jingress
+                spec:
+                  rules:
+                  - host: legacy.kubia.com
+                    http:
+                      paths:
+                      - path: /
+                        backend:
+                          serviceName: kubia
+                          servicePort: 80
+                ---
+                apiVersion: networking.k8s.io/v1beta1
+                kind: Ingress
+                metadata:
+                  name: beta
+                spec:
+                  rules:
+                  - host: beta.kubia.com
+                    http:
+                      paths:
+                      - path: /
+                        backend:
+                          serviceName: kubia
+                          servicePort: 80
+                """);
+
+        List<String> loadLines;
+        List<String> warnings;
+        try (CapturedLog log = CapturedLog.start()) {
+            start(dir);
+            loadLines = log.linesWith("serving");
+            warnings = log.linesWith("is not read");
+        }
+
+        String legacy = old + ":1 (document 1): Ingress shop/legacy: apiVersion: extensions/v1beta1 is not read,"
+                + " so it is skipped; use networking.k8s.io/v1";
+        String beta = old + ":18 (document 2): Ingress default/beta: apiVersion: networking.k8s.io/v1beta1 is not read,"
+                + " so it is skipped; use networking.k8s.io/v1";
+        assertEquals(List.of(legacy, beta), source.problems());
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).endsWith(legacy), warnings.toString());
+        assertTrue(loadLines.stream().anyMatch(l -> l.endsWith("serving 1 Ingress (0 rejected), 2 problems")),
+                loadLines.toString());
+        Problem listed = router.current().problems().get(0);
+        assertEquals("File", listed.kind());
+        assertEquals(Problem.Severity.WARNING, listed.severity(), "the rest of the file is served");
+        assertEquals(old + ":1 (document 1)", listed.object());
+        assertEquals(NoMatch.NO_HOST, match("legacy.kubia.com", "/"));
+        assertEquals(3, endpointsOf("myapp.kubia.com", "/").size());
+    }
+
+    @Test
     void ingressOfAnotherClassIsNotServed() throws IOException {
         copyKubia();
         Files.writeString(dir.resolve("nginx.yaml"),

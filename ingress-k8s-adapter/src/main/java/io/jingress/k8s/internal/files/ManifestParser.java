@@ -1,7 +1,6 @@
 package io.jingress.k8s.internal.files;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -19,8 +18,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
@@ -30,6 +27,8 @@ import tools.jackson.core.TokenStreamLocation;
  * each document an object or a list ({@code kind: List}, or any {@code ...List} kind) of objects.
  * Only Ingress, IngressClass (networking.k8s.io/v1), Service, Endpoints, Secret (v1) and
  * EndpointSlice (discovery.k8s.io/v1) are kept; other kinds (Deployments and the like) are skipped.
+ * One of those kinds in another API version (an {@code extensions/v1beta1} Ingress) is skipped and
+ * reported in {@link ParsedFile#skipped()}: it is easy to miss in old files, and never served.
  *
  * <p>Documents are split here rather than by fabric8, so that a problem names the document and the
  * line it starts on. A separator is a line {@code ---} (optionally followed by a comment) or an end
@@ -37,7 +36,6 @@ import tools.jackson.core.TokenStreamLocation;
  */
 public final class ManifestParser {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ManifestParser.class);
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     private static final Pattern SEPARATOR = Pattern.compile("^(---(\\s.*)?|\\.\\.\\.\\s*)$");
     private static final Pattern JAVA_NAMES = Pattern.compile("`|(java\\.lang\\.|java\\.util\\.|io\\.fabric8\\.kubernetes\\.api\\.model\\.([a-z0-9]+\\.)*)");
@@ -54,6 +52,7 @@ public final class ManifestParser {
         Objects.requireNonNull(content, "content");
         List<ManifestObject> objects = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         int document = 0;
         for (Chunk chunk : split(file, content)) {
             int contentLine = chunk.contentLine();
@@ -72,31 +71,30 @@ public final class ManifestParser {
             if (parsed instanceof KubernetesResourceList<?> list) {
                 List<? extends HasMetadata> items = list.getItems() == null ? List.of() : list.getItems();
                 for (int i = 0; i < items.size(); i++) {
-                    accept(items.get(i), origin, "items[" + i + "]", objects, problems);
+                    accept(items.get(i), origin, "items[" + i + "]", objects, problems, skipped);
                 }
             } else if (parsed != null) {
-                accept(parsed, origin, "", objects, problems);
+                accept(parsed, origin, "", objects, problems, skipped);
             }
         }
-        return new ParsedFile(file, objects, problems);
+        return new ParsedFile(file, objects, problems, skipped);
     }
 
     private static void accept(Object parsed, Origin origin, String field, List<ManifestObject> objects,
-            List<String> problems) {
+            List<String> problems, List<String> skipped) {
         if (!(parsed instanceof HasMetadata object) || object.getKind() == null || object.getApiVersion() == null) {
             problems.add(origin + ": " + (field.isEmpty() ? "" : field + ": ")
                     + "not a Kubernetes object: apiVersion and kind are required");
             return;
         }
-        if (object instanceof GenericKubernetesResource generic) {
-            if (OUR_KINDS.contains(generic.getKind())) {
-                // e.g. extensions/v1beta1 Ingress: long gone from the API server, easy to miss in old files
-                LOG.warn("{}: {} {} is skipped: only {} is read", origin, generic.getApiVersion(), generic.getKind(),
-                        expectedApiVersion(generic.getKind()));
-            }
-            return;
-        }
         if (!isOurKind(object)) {
+            // fabric8 has typed classes for some old versions (extensions/v1beta1 and networking.k8s.io/v1beta1
+            // Ingress) and reads others as GenericKubernetesResource: either way, not ours to read
+            if (OUR_KINDS.contains(object.getKind())) {
+                skipped.add(origin + ": " + (field.isEmpty() ? "" : field + ": ") + describe(object) + ": apiVersion: "
+                        + object.getApiVersion() + " is not read, so it is skipped; use "
+                        + expectedApiVersion(object.getKind()));
+            }
             return;
         }
         if (!(object instanceof IngressClass)) {
@@ -113,6 +111,14 @@ public final class ManifestParser {
     private static boolean isOurKind(HasMetadata object) {
         return object instanceof Ingress || object instanceof IngressClass || object instanceof Service
                 || object instanceof EndpointSlice || object instanceof Endpoints || object instanceof Secret;
+    }
+
+    /** {@code Kind namespace/name}, as {@link ManifestObject#describe()} names an object kept. */
+    private static String describe(HasMetadata object) {
+        ObjectMeta meta = object.getMetadata();
+        String name = meta == null || meta.getName() == null ? "(unnamed)" : meta.getName();
+        return "IngressClass".equals(object.getKind()) ? object.getKind() + " " + name
+                : object.getKind() + " " + KubeTranslator.namespace(object) + "/" + name;
     }
 
     private static String expectedApiVersion(String kind) {

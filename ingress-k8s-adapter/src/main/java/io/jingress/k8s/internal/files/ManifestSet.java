@@ -1,6 +1,7 @@
 package io.jingress.k8s.internal.files;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.jingress.core.model.Problem;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -31,9 +32,14 @@ import java.util.stream.Stream;
  *       that goes missing keeps its last good objects, and is reported.
  *   <li>An object defined twice (same kind, namespace and name) is taken from its first definition
  *       (files in name order, then documents in order); the others are reported.
+ *   <li>An object of a kind we read in an API version we do not (an {@code extensions/v1beta1}
+ *       Ingress) is skipped and reported; the rest of its file is taken.
  * </ul>
  */
 public final class ManifestSet {
+
+    /** The {@link Problem#kind()} of a problem of a file rather than of an object in it. */
+    public static final String FILE_KIND = "File";
 
     private final Path path;
     private final boolean directory;
@@ -46,18 +52,39 @@ public final class ManifestSet {
      * The outcome of a scan.
      *
      * @param objects the objects to serve, in file and document order
-     * @param problems one readable line per problem, naming file and document
+     * @param problems one readable line per problem, naming file and document: what could not be
+     *     read, and objects defined twice
+     * @param skipped one readable line per object skipped for its API version, naming file, document and object
      */
-    public record Scan(List<ManifestObject> objects, List<String> problems) {
+    public record Scan(List<ManifestObject> objects, List<String> problems, List<String> skipped) {
 
         public Scan {
             objects = List.copyOf(objects);
             problems = List.copyOf(problems);
+            skipped = List.copyOf(skipped);
         }
 
         /** The objects alone. */
         public List<HasMetadata> kubernetesObjects() {
             return objects.stream().map(ManifestObject::object).toList();
+        }
+
+        /**
+         * Both lists as problems of kind {@value #FILE_KIND} whose object is the file and document:
+         * {@link #problems()} as errors, then {@link #skipped()} as warnings (the file is served without them).
+         */
+        public List<Problem> asProblems() {
+            List<Problem> out = new ArrayList<>();
+            problems.forEach(line -> out.add(fileProblem(line, Problem.Severity.ERROR)));
+            skipped.forEach(line -> out.add(fileProblem(line, Problem.Severity.WARNING)));
+            return out;
+        }
+
+        // "PATH:LINE (document N): what"
+        private static Problem fileProblem(String line, Problem.Severity severity) {
+            int colon = line.indexOf(": ");
+            return colon < 0 ? new Problem(FILE_KIND, "", "", line, severity)
+                    : new Problem(FILE_KIND, line.substring(0, colon), "", line.substring(colon + 2), severity);
         }
     }
 
@@ -105,14 +132,16 @@ public final class ManifestSet {
         }
 
         List<ManifestObject> objects = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         for (Path file : paths) {
             FileState state = read(file, files.get(file), problems);
             if (state != null) {
                 files.put(file, state);
                 objects.addAll(state.lastGood());
+                skipped.addAll(state.lastParse().skipped());  // of the file as it is now, taken or not
             }
         }
-        return new Scan(withoutDuplicates(objects, problems), problems);
+        return new Scan(withoutDuplicates(objects, problems), problems, skipped);
     }
 
     private static FileState read(Path file, FileState previous, List<String> problems) {
