@@ -3,10 +3,11 @@ package io.jingress.k8s;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.jingress.core.model.ClusterState;
 import io.jingress.core.model.Ingress;
+import io.jingress.core.model.IngressValidator;
 import io.jingress.core.model.Problem;
 import io.jingress.core.route.RouteCompiler;
 import io.jingress.core.route.Router;
-import io.jingress.k8s.internal.api.RejectionEvents;
+import io.jingress.k8s.internal.api.IngressCounts;
 import io.jingress.k8s.internal.files.DebouncedWatcher;
 import io.jingress.k8s.internal.files.ManifestObject;
 import io.jingress.k8s.internal.files.ManifestSet;
@@ -187,12 +188,9 @@ public final class ManifestSource implements AutoCloseable {
         reloads++;
         logIgnored(assembly);
         if (updater.builds() != buildsBefore) {
-            // as cluster mode counts them: an Ingress with an error serves none of its rules
-            int rejected = RejectionEvents.rejected(updater.problems()).size();
-            int served = state.ingresses().size() - rejected;
-            int ignored = assembly.ignored().size();
-            LOG.info("manifests {}: serving {} Ingress{} ({} rejected{}), {} problem{}", path, served,
-                    served == 1 ? "" : "es", rejected, ignored == 0 ? "" : ", " + ignored + " ignored for their class",
+            // as cluster mode counts them: an Ingress that failed translation is rejected though not in the state
+            IngressCounts counts = IngressCounts.of(state, sourceProblems, IngressValidator::validate);
+            LOG.info("manifests {}: serving {}, {} problem{}", path, counts.describe(assembly.ignored().size()),
                     current.size(), current.size() == 1 ? "" : "s");
         }
     }

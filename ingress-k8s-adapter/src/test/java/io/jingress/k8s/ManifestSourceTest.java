@@ -317,6 +317,37 @@ class ManifestSourceTest {
     }
 
     @Test
+    void loadLineCountsIngressesTheTranslatorCannotCarryAsRejectedNotAsServed() throws IOException {
+        copyKubia();  // one valid Ingress
+        StringBuilder yaml = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            yaml.append(ingress("valid-" + i, "valid-" + i + ".kubia.com", "/")).append("---\n");
+        }
+        for (int i = 0; i < 16; i++) {
+            yaml.append(ingress("invalid-" + i, "invalid-" + i + ".kubia.com", "api")).append("---\n");
+        }
+        yaml.append(ingress("both-port-fields", "a.kubia.com", "/").replace("number: 80", "{number: 80, name: http}"))
+                .append("---\n");
+        yaml.append(ingress("port-zero", "b.kubia.com", "/").replace("number: 80", "number: 0")).append("---\n");
+        yaml.append(ingress("bad-time", "c.kubia.com", "/")
+                .replace("  name: bad-time", "  name: bad-time\n  creationTimestamp: yesterday"));
+        Files.writeString(dir.resolve("many.yaml"), yaml.toString());
+
+        List<String> loadLines;
+        try (CapturedLog log = CapturedLog.start()) {
+            start(dir);
+            loadLines = log.linesWith("serving");
+        }
+
+        assertEquals(4, router.current().routes().size(), "4 Ingresses served");
+        assertEquals(1, loadLines.size(), loadLines.toString());
+        assertTrue(loadLines.get(0).endsWith("serving 4 Ingresses (19 rejected), " + source.problems().size() + " problems"),
+                loadLines.get(0));
+        assertTrue(source.problems().stream().anyMatch(p -> p.contains("Ingress default/bad-time: metadata.creationTimestamp:")),
+                source.problems().toString());
+    }
+
+    @Test
     void ingressOfAnotherClassIsNotServed() throws IOException {
         copyKubia();
         Files.writeString(dir.resolve("nginx.yaml"),

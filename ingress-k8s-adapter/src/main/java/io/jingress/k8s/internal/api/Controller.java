@@ -12,7 +12,6 @@ import io.jingress.k8s.internal.translate.LastGoodIngresses;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -158,25 +157,15 @@ public final class Controller implements AutoCloseable {
         List<Problem> sourceProblems = new ArrayList<>(assembly.problems());
         sourceProblems.addAll(kept.problems());
 
-        List<Problem> all = new ArrayList<>(sourceProblems);
-        Set<String> served = new HashSet<>();
-        for (io.jingress.core.model.Ingress ingress : assembly.state().ingresses()) {
-            List<Problem> problems = settings.validator().apply(ingress);
-            all.addAll(problems);
-            if (problems.stream().noneMatch(p -> p.severity() == Problem.Severity.ERROR)) {
-                served.add(ingress.key());
-            }
-        }
-        Map<String, String> rejected = RejectionEvents.rejected(all);
+        IngressCounts counts = IngressCounts.of(assembly.state(), sourceProblems, settings.validator());
 
         settings.sink().accept(assembly.state(), sourceProblems);
         if (built.compareAndSet(false, true)) {
-            int ignored = assembly.ignored().size();  // of other classes, or without one when that is not ours
-            LOG.info("serving routes of {} Ingress{} ({} rejected{})", served.size(), served.size() == 1 ? "" : "es",
-                    rejected.size(), ignored == 0 ? "" : ", " + ignored + " ignored for their class");
+            // ignored: of other classes, or without one when that is not ours
+            LOG.info("serving routes of {}", counts.describe(assembly.ignored().size()));
         }
 
-        Pass pass = new Pass(served, rejected);
+        Pass pass = new Pass(counts.served(), counts.rejected());
         lastPass = pass;
         if (isLeader()) {
             writer.submit(() -> write(pass));
