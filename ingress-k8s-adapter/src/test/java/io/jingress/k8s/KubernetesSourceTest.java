@@ -146,6 +146,10 @@ class KubernetesSourceTest {
             Await.until("the changes were built", () -> routed.source.buildCount() > builds);
             assertFalse(routed.router.current().certificates().containsKey("shop.example.com"),
                     "an Opaque Secret is no certificate");
+            assertTrue(routed.router.current().problems().stream().map(Object::toString).anyMatch(p -> p.equals(
+                    "Ingress shop/web: spec.tls[0].secretName: no secret shop/shop-tls of type kubernetes.io/tls;"
+                            + " shop.example.com get the default certificate")),
+                    routed.router.current().problems().toString());
 
             cluster.kube().secrets().inNamespace("shop").withName("shop-tls").delete();
             Await.until("the Opaque Secret is deleted",

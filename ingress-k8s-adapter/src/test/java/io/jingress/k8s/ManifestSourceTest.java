@@ -348,6 +348,34 @@ class ManifestSourceTest {
     }
 
     @Test
+    void opaqueSecretNamedForTlsIsReportedAsOfTheWrongTypeNotAsMissing() throws IOException {
+        copyKubia();
+        Files.writeString(dir.resolve("ingress.yaml"), resource("kubia/ingress.yaml")
+                .replace("  rules:", "  tls:\n  - hosts: [myapp.kubia.com]\n    secretName: opaque-tls\n  rules:"));
+        Path secret = dir.resolve("secret.yaml");
+        Files.writeString(secret, """
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: opaque-tls
+                type: Opaque
+                stringData:
+                  tls.crt: CERT
+                  tls.key: KEY
+                """);
+
+        start(dir);
+
+        assertEquals(List.of(secret + ":1 (document 1): Secret default/opaque-tls: type: is \"Opaque\", not kubernetes.io/tls:"
+                        + " a certificate is read only from a Secret of that type",
+                dir.resolve("ingress.yaml") + ":1 (document 1): Ingress default/ingress-myapp: spec.tls[0].secretName:"
+                        + " no secret default/opaque-tls of type kubernetes.io/tls; myapp.kubia.com get the default certificate"),
+                source.problems());
+        assertTrue(router.current().certificates().isEmpty());
+        assertEquals(3, endpointsOf("myapp.kubia.com", "/").size(), "the Ingress serves, over the default certificate");
+    }
+
+    @Test
     void ingressOfAnotherClassIsNotServed() throws IOException {
         copyKubia();
         Files.writeString(dir.resolve("nginx.yaml"),

@@ -226,7 +226,8 @@ public final class RouteCompiler {
                     if (secret == null) {
                         problems.add(Problem.warning(KIND, ingress.key(), "spec.tls[" + t + "].secretName",
                                 (tls.secretName() == null ? "no secretName"
-                                        : "secret " + ingress.namespace() + "/" + tls.secretName() + " not found")
+                                        : "no secret " + ingress.namespace() + "/" + tls.secretName()
+                                                + " of type kubernetes.io/tls")
                                         + "; " + String.join(", ", hosts) + " get the default certificate"));
                         continue;
                     }

@@ -220,7 +220,7 @@ class RouteCompilerTest {
                 .tls(new IngressTls(List.of("secure.com"), "gone")).build();
         RouteTable table = compile(ingress);
         assertNull(table.certificates().get("secure.com"));
-        assertEquals("Ingress default/tls: spec.tls[0].secretName: secret default/gone not found;"
+        assertEquals("Ingress default/tls: spec.tls[0].secretName: no secret default/gone of type kubernetes.io/tls;"
                 + " secure.com get the default certificate", table.problems().get(0).toString());
         assertTrue(((Route) table.match("secure.com", "/")).sslRedirect());
     }

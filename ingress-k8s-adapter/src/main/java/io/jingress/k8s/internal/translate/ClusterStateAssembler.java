@@ -27,9 +27,12 @@ import java.util.Set;
  * Builds the {@link ClusterState} a table is compiled from out of the current Kubernetes objects,
  * whichever source they come from: our Ingresses (by {@link ClassFilter}), and only the Services,
  * EndpointSlices, Endpoints and TLS Secrets they refer to, in the watched namespaces. Objects the
- * translator cannot carry are left out and reported; Ingresses of other classes are neither
- * served nor reported. The result is sorted by {@code namespace/name}, so the same objects always
- * give the same state.
+ * translator cannot carry are left out and reported, and so is a Secret an Ingress of ours names
+ * for TLS that is not of type {@code kubernetes.io/tls}: ingress-nginx would read its
+ * {@code tls.crt} and {@code tls.key}, but cluster mode watches only that type (to cache no other
+ * Secret), and a manifest must route as it would in the cluster. Ingresses of other classes are
+ * neither served nor reported. The result is sorted by {@code namespace/name}, so the same objects
+ * always give the same state.
  */
 public final class ClusterStateAssembler {
 
@@ -93,8 +96,8 @@ public final class ClusterStateAssembler {
                 translate(problems, () -> slices.add(KubeTranslator.toEndpointSlice(slice)));
             } else if (object instanceof io.fabric8.kubernetes.api.model.Endpoints legacy) {
                 translate(problems, () -> endpoints.add(KubeTranslator.toEndpoints(legacy)));
-            } else if (object instanceof Secret secret && KubeTranslator.isTlsSecret(secret)) {
-                secrets.add(secret);
+            } else if (object instanceof Secret secret) {
+                secrets.add(secret);  // one of another type that an Ingress names is reported below
             }
         }
 

@@ -191,7 +191,8 @@ public final class KubeTranslator {
         String key = namespace + "/" + name;
         if (!isTlsSecret(source)) {
             throw TranslationException.of("Secret", key, "type",
-                    "must be " + TLS_SECRET_TYPE + " to serve TLS, got " + quote(source.getType()));
+                    (source.getType() == null ? "not given, so Opaque" : "is " + quote(source.getType()))
+                            + ", not " + TLS_SECRET_TYPE + ": a certificate is read only from a Secret of that type");
         }
         return new TlsSecret(namespace, name, secretValue(key, source, TLS_CRT), secretValue(key, source, TLS_KEY));
     }

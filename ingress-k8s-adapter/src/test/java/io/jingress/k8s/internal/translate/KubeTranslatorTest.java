@@ -248,7 +248,8 @@ class KubeTranslatorTest {
 
         assertFalse(KubeTranslator.isTlsSecret(source));
         TranslationException e = assertThrows(TranslationException.class, () -> KubeTranslator.toTlsSecret(source));
-        assertEquals("type", e.problem().field());
+        assertEquals("Secret default/creds: type: is \"Opaque\", not kubernetes.io/tls:"
+                + " a certificate is read only from a Secret of that type", e.problem().toString());
     }
 
     @Test
