@@ -439,8 +439,12 @@ public final class IngressServer implements AutoCloseable {
         return server;
     }
 
+    // an IPv6 address in brackets, so that "[::1]:10254" reads as an address and a port
     private static String hostText(String host) {
-        return host == null ? "0.0.0.0" : host;
+        if (host == null) {
+            return "0.0.0.0";
+        }
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     /** Builds an {@link IngressServer}. Every setting has a default; only the router is required. */

@@ -148,7 +148,7 @@ class KubernetesSourceTest {
                     "an Opaque Secret is no certificate");
             assertTrue(routed.router.current().problems().stream().map(Object::toString).anyMatch(p -> p.equals(
                     "Ingress shop/web: spec.tls[0].secretName: no secret shop/shop-tls of type kubernetes.io/tls;"
-                            + " shop.example.com get the default certificate")),
+                            + " shop.example.com gets the default certificate")),
                     routed.router.current().problems().toString());
 
             cluster.kube().secrets().inNamespace("shop").withName("shop-tls").delete();

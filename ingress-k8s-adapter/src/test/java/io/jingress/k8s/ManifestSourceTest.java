@@ -369,7 +369,7 @@ class ManifestSourceTest {
         assertEquals(List.of(secret + ":1 (document 1): Secret default/opaque-tls: type: is \"Opaque\", not kubernetes.io/tls:"
                         + " a certificate is read only from a Secret of that type",
                 dir.resolve("ingress.yaml") + ":1 (document 1): Ingress default/ingress-myapp: spec.tls[0].secretName:"
-                        + " no secret default/opaque-tls of type kubernetes.io/tls; myapp.kubia.com get the default certificate"),
+                        + " no secret default/opaque-tls of type kubernetes.io/tls; myapp.kubia.com gets the default certificate"),
                 source.problems());
         assertTrue(router.current().certificates().isEmpty());
         assertEquals(3, endpointsOf("myapp.kubia.com", "/").size(), "the Ingress serves, over the default certificate");

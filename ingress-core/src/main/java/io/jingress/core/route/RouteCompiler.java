@@ -228,7 +228,8 @@ public final class RouteCompiler {
                                 (tls.secretName() == null ? "no secretName"
                                         : "no secret " + ingress.namespace() + "/" + tls.secretName()
                                                 + " of type kubernetes.io/tls")
-                                        + "; " + String.join(", ", hosts) + " get the default certificate"));
+                                        + "; " + String.join(", ", hosts) + (hosts.size() == 1 ? " gets" : " get")
+                                        + " the default certificate"));
                         continue;
                     }
                     for (String host : hosts) {

@@ -221,7 +221,7 @@ class RouteCompilerTest {
         RouteTable table = compile(ingress);
         assertNull(table.certificates().get("secure.com"));
         assertEquals("Ingress default/tls: spec.tls[0].secretName: no secret default/gone of type kubernetes.io/tls;"
-                + " secure.com get the default certificate", table.problems().get(0).toString());
+                + " secure.com gets the default certificate", table.problems().get(0).toString());
         assertTrue(((Route) table.match("secure.com", "/")).sslRedirect());
     }
 

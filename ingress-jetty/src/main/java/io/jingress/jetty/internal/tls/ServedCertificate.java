@@ -55,7 +55,7 @@ record ServedCertificate(String alias, String source, PrivateKey privateKey, X50
     static void checkKeyMatches(PrivateKey key, X509Certificate leaf) throws BadSecretException {
         PublicKey publicKey = leaf.getPublicKey();
         if (!publicKey.getAlgorithm().equals(key.getAlgorithm())) {
-            throw new BadSecretException(KEY_FIELD, "a " + key.getAlgorithm()
+            throw new BadSecretException(KEY_FIELD, "the " + key.getAlgorithm()
                     + " key does not match the certificate's " + publicKey.getAlgorithm() + " public key");
         }
         boolean matches;
