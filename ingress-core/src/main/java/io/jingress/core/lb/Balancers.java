@@ -69,9 +69,15 @@ public final class Balancers {
      * The endpoint at {@code address:port}, the same instance for as long as it is retained. When
      * its zone, Pod name or weight changed, a new instance is returned that keeps the old one's live
      * state (counters, latency, ejection).
+     *
+     * @throws IllegalArgumentException when {@code port} is not 1 to 65535 (the route compiler
+     *     reports and skips such a port of a Service, EndpointSlice or Endpoints before it gets here)
      */
     public Endpoint endpoint(String address, int port, String zone, String targetName, int weight) {
         Objects.requireNonNull(address, "address");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be 1 to 65535, got " + port);
+        }
         String id = Endpoint.idOf(address, port);
         return endpoints.compute(id, (key, existing) -> {
             if (existing == null) {

@@ -23,6 +23,10 @@ public record Service(String namespace, String name, String type, List<Port> por
 
     /** A ClusterIP Service with the given ports. */
     public static Service of(String namespace, String name, Port... ports) {
+        Objects.requireNonNull(ports, "ports");
+        for (int i = 0; i < ports.length; i++) {
+            Objects.requireNonNull(ports[i], "ports[" + i + "]");
+        }
         return new Service(namespace, name, "ClusterIP", List.of(ports), null);
     }
 
@@ -37,6 +41,9 @@ public record Service(String namespace, String name, String type, List<Port> por
     /**
      * One Service port.
      *
+     * <p>Numbers are carried as written: a {@code port} or numeric {@code targetPort} outside 1 to
+     * 65535 is reported by the route compiler, naming the Service and field, and that port is not served.
+     *
      * @param name the port's name, or {@code null} (allowed when the Service has one port)
      * @param port the Service port
      * @param targetPort the Pod port by number or name; {@code null} means the same number as {@code port}
@@ -48,17 +55,18 @@ public record Service(String namespace, String name, String type, List<Port> por
             protocol = protocol == null ? "TCP" : protocol;
         }
 
+        /** A TCP port; a {@code targetPort} of 0 means the same as {@code port}, as the API server defaults it. */
         public static Port of(String name, int port, int targetPort) {
-            return new Port(name, port, PortRef.number(targetPort), "TCP");
+            return new Port(name, port, targetPort == 0 ? null : PortRef.number(targetPort), "TCP");
         }
 
         public static Port of(String name, int port, String targetPortName) {
-            return new Port(name, port, PortRef.name(targetPortName), "TCP");
+            return new Port(name, port, PortRef.name(Objects.requireNonNull(targetPortName, "targetPortName")), "TCP");
         }
 
-        /** The target port, defaulting to {@link #port()} as the API server does. */
+        /** The target port, defaulting to {@link #port()} as the API server does; {@code null} when both are unset (port 0). */
         public PortRef effectiveTargetPort() {
-            return targetPort != null ? targetPort : PortRef.number(port);
+            return targetPort != null ? targetPort : port == 0 ? null : PortRef.number(port);
         }
     }
 }

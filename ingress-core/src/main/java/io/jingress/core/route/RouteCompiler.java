@@ -62,7 +62,9 @@ import java.util.TreeSet;
  * the first of that Ingress's TLS Secrets whose certificate covers it (its DNS names, else its
  * CN), as ingress-nginx does: this is how an entry without {@code hosts} is served. An entry
  * without hosts that covers none of them, or whose Secret is missing or holds no certificate, is
- * reported as a WARNING. At the end, endpoints in no backend are released from the {@link Balancers}.
+ * reported as a WARNING. A port number outside 1 to 65535 in a Service, EndpointSlice or Endpoints
+ * is reported as a WARNING naming the object, field and value, and only that port is left out.
+ * At the end, endpoints in no backend are released from the {@link Balancers}.
  */
 public final class RouteCompiler {
     /** ingress-nginx's switch for the HTTP to HTTPS redirect of TLS hosts. */
@@ -180,6 +182,7 @@ public final class RouteCompiler {
             if (defaultRoute != null) {
                 routes.add(defaultRoute);
             }
+            problems.addAll(resolver.problems());
             Set<Endpoint> live = new LinkedHashSet<>();
             for (Backend backend : backends.values()) {
                 live.addAll(backend.endpoints());

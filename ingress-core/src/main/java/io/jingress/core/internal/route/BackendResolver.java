@@ -6,6 +6,7 @@ import io.jingress.core.model.ClusterState;
 import io.jingress.core.model.EndpointSlice;
 import io.jingress.core.model.Endpoints;
 import io.jingress.core.model.PortRef;
+import io.jingress.core.model.Problem;
 import io.jingress.core.model.Service;
 import io.jingress.core.route.Backend.Status;
 
@@ -26,19 +27,26 @@ import java.util.stream.Collectors;
  * name at the Service port's numeric targetPort (else the port; the backend's port number when the
  * Service lists no such port), unless {@link ExternalNames} refuses the name (the local host, a
  * loopback or link-local address, or what is neither a DNS name nor a dotted-quad IPv4 address).
+ *
+ * <p>A port number outside 1 to 65535 (a Service's {@code port} or numeric {@code targetPort}, an
+ * EndpointSlice's or Endpoints' {@code port}) is one of {@link #problems()}, naming the object, the
+ * field and the value, and that port is skipped: the rest of the object serves.
  */
 public final class BackendResolver {
     private final Balancers balancers;
     private final Map<String, Service> services = new HashMap<>();
     private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
     private final Map<String, Endpoints> legacyByService = new HashMap<>();
+    private final List<Problem> problems = new ArrayList<>();
 
     public BackendResolver(ClusterState state, Balancers balancers) {
         this.balancers = Objects.requireNonNull(balancers, "balancers");
         for (Service service : state.services()) {
             services.put(service.key(), service);
+            checkPorts(service);
         }
         for (EndpointSlice slice : state.endpointSlices()) {
+            checkPorts("EndpointSlice", slice.key(), "", slice.ports());
             if (slice.serviceName() != null) {
                 slicesByService.computeIfAbsent(slice.namespace() + "/" + slice.serviceName(), k -> new ArrayList<>())
                         .add(slice);
@@ -46,7 +54,46 @@ public final class BackendResolver {
         }
         for (Endpoints legacy : state.endpoints()) {
             legacyByService.put(legacy.key(), legacy);
+            for (int s = 0; s < legacy.subsets().size(); s++) {
+                checkPorts("Endpoints", legacy.key(), "subsets[" + s + "].", legacy.subsets().get(s).ports());
+            }
         }
+    }
+
+    /** The ports out of range in the state, one WARNING each; their objects serve without them. */
+    public List<Problem> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** Whether {@code number} is a TCP port number, 1 to 65535. */
+    static boolean isPortNumber(int number) {
+        return number >= 1 && number <= 65535;
+    }
+
+    private void checkPorts(Service service) {
+        for (int i = 0; i < service.ports().size(); i++) {
+            Service.Port port = service.ports().get(i);
+            String field = "spec.ports[" + i + "]";
+            if (!isPortNumber(port.port())) {
+                reportBadPort("Service", service.key(), field + ".port", port.port());
+            } else if (!isUsable(port)) {
+                reportBadPort("Service", service.key(), field + ".targetPort", port.targetPort().number());
+            }
+        }
+    }
+
+    private void checkPorts(String kind, String key, String prefix, List<EndpointSlice.Port> ports) {
+        for (int i = 0; i < ports.size(); i++) {
+            EndpointSlice.Port port = ports.get(i);
+            if (port.port() != null && !isPortNumber(port.port())) {
+                reportBadPort(kind, key, prefix + "ports[" + i + "].port", port.port());
+            }
+        }
+    }
+
+    private void reportBadPort(String kind, String key, String field, int value) {
+        problems.add(Problem.warning(kind, key, field, value + " is not a port number (1 to 65535): this port is"
+                + " not served"));
     }
 
     /** Resolves {@code namespace/serviceName} at {@code port}. */
@@ -102,6 +149,10 @@ public final class BackendResolver {
         } else {
             return Resolution.failed(Status.PORT_NOT_FOUND, "ExternalName service " + service.key()
                     + " has no port named \"" + port.name() + "\"");
+        }
+        if (!isPortNumber(number)) {  // the validator refuses such an Ingress port; never let it throw here
+            return Resolution.failed(Status.PORT_NOT_FOUND, "ExternalName service " + service.key() + ": " + number
+                    + " is not a port number (1 to 65535)");
         }
         Endpoint endpoint = balancers.endpoint(externalName, number, null, null, 1);
         return new Resolution(Status.READY, "ExternalName " + externalName + ":" + number, List.of(endpoint));
@@ -185,19 +236,29 @@ public final class BackendResolver {
         String wanted = servicePortName == null ? "" : servicePortName;
         for (EndpointSlice.Port port : ports) {
             String name = port.name() == null ? "" : port.name();
-            if (name.equals(wanted) && port.port() != null && isTcp(port.protocol())) {
+            if (name.equals(wanted) && usable(port)) {
                 return port.port();
             }
         }
         // a hand-written slice may name its port after the Pod's port, i.e. the named targetPort
         if (!target.isNumber()) {
             for (EndpointSlice.Port port : ports) {
-                if (target.name().equals(port.name()) && port.port() != null && isTcp(port.protocol())) {
+                if (target.name().equals(port.name()) && usable(port)) {
                     return port.port();
                 }
             }
         }
         return null;
+    }
+
+    private static boolean usable(EndpointSlice.Port port) {
+        return port.port() != null && isPortNumber(port.port()) && isTcp(port.protocol());
+    }
+
+    /** A Service port whose port and numeric targetPort are port numbers. */
+    private static boolean isUsable(Service.Port port) {
+        PortRef target = port.targetPort();
+        return isPortNumber(port.port()) && (target == null || !target.isNumber() || isPortNumber(target.number()));
     }
 
     /**
@@ -207,6 +268,9 @@ public final class BackendResolver {
     private static Service.Port findPort(Service service, PortRef port) {
         Service.Port notTcp = null;
         for (Service.Port candidate : service.ports()) {
+            if (!isUsable(candidate)) {
+                continue;
+            }
             if (port.isNumber() ? candidate.port() == port.number() : port.name().equals(candidate.name())) {
                 if (isTcp(candidate.protocol())) {
                     return candidate;
@@ -232,12 +296,11 @@ public final class BackendResolver {
     }
 
     private static String describePorts(Service service) {
-        if (service.ports().isEmpty()) {
-            return "none";
-        }
-        return service.ports().stream()
+        String ports = service.ports().stream()
+                .filter(BackendResolver::isUsable)
                 .map(p -> (p.name() == null || p.name().isEmpty() ? Integer.toString(p.port()) : p.name() + ":" + p.port())
                         + (isTcp(p.protocol()) ? "" : "/" + p.protocol()))
                 .collect(Collectors.joining(", "));
+        return ports.isEmpty() ? "none" : ports;
     }
 }
