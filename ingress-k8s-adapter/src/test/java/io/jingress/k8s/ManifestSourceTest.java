@@ -216,6 +216,38 @@ class ManifestSourceTest {
     }
 
     @Test
+    void endpointSlicePortOutOfRangeWhileRunningIsReportedTheRestServesAndALaterGoodEditIsPickedUp()
+            throws IOException {
+        copyKubia();
+        Files.writeString(dir.resolve("shop.yaml"), ApiObjects.ingressYaml("shop", "jingress", "shop.kubia.com", "/", "shop")
+                + "---\n" + resource("kubia/service.yaml").replace("kubia", "shop")
+                + "---\n" + resource("kubia/endpointslice.yaml").replace("kubia", "shop"));
+        start(dir);
+        assertEquals(3, endpointsOf("shop.kubia.com", "/").size());
+        String slice = resource("kubia/endpointslice.yaml");
+        long before = router.swapCount();
+
+        Files.writeString(dir.resolve("endpointslice.yaml"), slice.replace("port: 8080", "port: 70000"));
+        awaitSwap(before, "the out-of-range port reloaded");
+
+        Problem expected = Problem.warning("EndpointSlice", "default/kubia-7xk2p", "ports[0].port",
+                "70000 is not a port number (1 to 65535): this port is not served");
+        assertTrue(router.current().problems().contains(expected), router.current().problems().toString());
+        assertTrue(source.problems().stream().anyMatch(p -> p.contains(expected.toString())), source.problems().toString());
+        Route kubia = assertInstanceOf(Route.class, match("myapp.kubia.com", "/"));
+        assertEquals(List.of(), kubia.backend().endpoints(), "the bad port is not served");
+        assertEquals(List.of("10.244.1.5:8080", "10.244.2.7:8080", "10.244.3.9:8080"), endpointsOf("shop.kubia.com", "/"),
+                "the other routes keep serving");
+
+        long afterBad = router.swapCount();
+        Files.writeString(dir.resolve("endpointslice.yaml"), slice.replace("port: 8080", "port: 8081"));
+        awaitSwap(afterBad, "the good edit picked up");
+
+        assertEquals(List.of("10.244.1.5:8081", "10.244.2.7:8081", "10.244.3.9:8081"), endpointsOf("myapp.kubia.com", "/"));
+        assertEquals(List.of(), source.problems());
+    }
+
+    @Test
     void fieldOfTheWrongTypeIsReportedWithFileDocumentAndField() throws IOException {
         copyKubia();
         start(dir);

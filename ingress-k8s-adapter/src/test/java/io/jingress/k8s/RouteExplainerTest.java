@@ -159,6 +159,20 @@ class RouteExplainerTest {
     }
 
     @Test
+    void manifestWithAPortOutOfRangeIsExplainedWithTheProblemNotThrown() throws IOException {
+        Files.writeString(dir.resolve("kubia.yaml"), ManifestSourceTest.resource("kubia-all.yaml")
+                .replace("port: 8080", "port: 70000"));
+
+        RouteExplainer explainer = RouteExplainer.fromManifests(dir);
+        RouteExplanation e = explainer.explain("http://myapp.kubia.com/");
+
+        assertEquals(503, e.status());
+        assertTrue(explainer.problems().stream().anyMatch(p -> p.kind().equals("EndpointSlice")
+                && p.field().equals("ports[0].port") && p.message().startsWith("70000 is not a port number")),
+                explainer.problems().toString());
+    }
+
+    @Test
     void ingressOfAnotherClassIsNamedIn404() throws IOException {
         Files.writeString(dir.resolve("theirs.yaml"),
                 ApiObjects.ingressYaml("theirs", "nginx", "theirs.example.com", "/", "web"));

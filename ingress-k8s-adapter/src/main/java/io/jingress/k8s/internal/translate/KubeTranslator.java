@@ -40,9 +40,12 @@ import java.util.regex.Pattern;
  * and the manifest files, so a manifest routes the same way in both modes.
  *
  * <p>It carries everything over as written, even what is invalid (a path without {@code /}, an
- * unknown {@code pathType} is kept as written): judging an Ingress is the validator's job. It
- * throws {@link TranslationException} only for what the core model cannot hold at all (no name,
- * a port number below 1, both a port number and name, a timestamp or base64 that does not parse).
+ * unknown {@code pathType} is kept as written): judging an Ingress is the validator's job. Port
+ * numbers of Services, EndpointSlices and Endpoints are carried as written too: the route compiler
+ * reports one outside 1 to 65535, naming the object and field, and serves the object without that
+ * port. It throws {@link TranslationException} only for what the core model cannot hold at all (no
+ * name, an Ingress backend port number below 1, both a port number and name, a timestamp or base64
+ * that does not parse).
  * An object without a namespace is taken to be in {@value #DEFAULT_NAMESPACE}, as kubectl does.
  * A {@code resource} backend is described as {@code apiGroup/Kind/name} ({@code Kind/name} for the
  * core group), for the router to report as unsupported.
@@ -272,8 +275,10 @@ public final class KubeTranslator {
         if (target == null) {
             return null;
         }
+        // 0 and "" mean the port itself, as the API server defaults them; any other number is carried
+        // as written, for the route compiler to report when it is no port number
         if (target.getIntVal() != null) {
-            return target.getIntVal() > 0 ? PortRef.number(target.getIntVal()) : null;
+            return target.getIntVal() != 0 ? PortRef.number(target.getIntVal()) : null;
         }
         String text = emptyToNull(target.getStrVal());
         if (text == null) {
@@ -282,7 +287,7 @@ public final class KubeTranslator {
         // Hand-written YAML often quotes a number ("8080"); a real port name always has a letter.
         if (text.chars().allMatch(Character::isDigit) && text.length() <= 5) {
             int number = Integer.parseInt(text);
-            return number > 0 ? PortRef.number(number) : null;
+            return number != 0 ? PortRef.number(number) : null;
         }
         return PortRef.name(text);
     }

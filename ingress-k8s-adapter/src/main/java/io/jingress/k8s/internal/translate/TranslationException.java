@@ -4,7 +4,7 @@ import io.jingress.core.model.Problem;
 import java.util.Objects;
 
 /**
- * A Kubernetes object that the core model cannot carry (no name, a port out of range, bad base64):
+ * A Kubernetes object that the core model cannot carry (no name, an Ingress backend port below 1, bad base64):
  * the object is left out as a whole and {@link #problem()} says which field and why.
  */
 public final class TranslationException extends Exception {

@@ -178,6 +178,29 @@ class KubeTranslatorTest {
     }
 
     @Test
+    void portNumbersOutOfRangeAreCarriedAsWrittenForTheCompilerToReportAndZeroTargetPortMeansThePort()
+            throws Exception {
+        var service = new ServiceBuilder().withNewMetadata().withName("kubia").endMetadata()
+                .withNewSpec()
+                    .addNewPort().withName("zero").withPort(80).withTargetPort(new IntOrString(0)).endPort()
+                    .addNewPort().withName("negative").withPort(81).withTargetPort(new IntOrString(-1)).endPort()
+                    .addNewPort().withName("high").withPort(70000).withTargetPort(new IntOrString("99999")).endPort()
+                .endSpec().build();
+        var slice = new EndpointSliceBuilder().withNewMetadata().withName("kubia-abc").endMetadata()
+                .addNewPort().withName("http").withPort(70000).endPort().build();
+        var legacy = new EndpointsBuilder().withNewMetadata().withName("kubia").endMetadata()
+                .addNewSubset().addNewPort().withName("http").withPort(-5).endPort().endSubset().build();
+
+        assertEquals(List.of(
+                new Service.Port("zero", 80, null, "TCP"),
+                new Service.Port("negative", 81, PortRef.number(-1), "TCP"),
+                new Service.Port("high", 70000, PortRef.number(99999), "TCP")), KubeTranslator.toService(service).ports());
+        assertEquals(List.of(new EndpointSlice.Port("http", 70000, "TCP")), KubeTranslator.toEndpointSlice(slice).ports());
+        assertEquals(List.of(new EndpointSlice.Port("http", -5, "TCP")),
+                KubeTranslator.toEndpoints(legacy).subsets().get(0).ports());
+    }
+
+    @Test
     void endpointSliceTakesServiceFromLabelAndCarriesConditionsZoneAndTarget() throws Exception {
         var source = new EndpointSliceBuilder().withNewMetadata().withNamespace("shop").withName("kubia-abc")
                 .addToLabels("kubernetes.io/service-name", "kubia").endMetadata()
