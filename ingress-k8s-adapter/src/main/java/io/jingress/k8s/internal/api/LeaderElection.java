@@ -16,11 +16,22 @@ import org.slf4j.LoggerFactory;
  * Leader election on a {@code coordination.k8s.io/v1} Lease, with fabric8's {@code LeaderElector}.
  * Every replica routes traffic; only the leader writes status and Events. A replica that loses
  * the lease (say, the API server was unreachable past the renew deadline) stands for election
- * again; on close it releases the lease so another replica takes over at once.
+ * again; on close the leader releases the lease so another replica takes over at once.
+ *
+ * <p>{@link #close()} returns within {@link #RELEASE_WAIT} whatever the API server does: fabric8
+ * stops an elector on the thread that cancels it, and its {@code stopLeading} first waits for the
+ * elector's lock, which a candidate holds while it retries an unreachable API server (about 16 s
+ * with the client's default retries), then releases the Lease over the network. So the elector is
+ * cancelled on a thread of its own; a replica that never led has nothing to release and does not
+ * wait, a leader waits for its release at most {@link #RELEASE_WAIT}, after which the Lease
+ * expires on its own after the lease duration.
  */
 public final class LeaderElection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
+
+    /** How long {@link #close()} waits for a leader to release its Lease. */
+    public static final Duration RELEASE_WAIT = Duration.ofSeconds(2);
 
     /**
      * The Lease timings.
@@ -107,6 +118,10 @@ public final class LeaderElection implements AutoCloseable {
                 .build()
                 .start();
         running = future;
+        if (closed) {  // closed while this was starting: close() may have cancelled the previous one
+            cancelAsync(future);
+            return;
+        }
         future.whenComplete((ok, error) -> {
             if (leader.getAndSet(false)) {
                 onStopLeading.run();
@@ -128,12 +143,34 @@ public final class LeaderElection implements AutoCloseable {
         return identity;
     }
 
+    /** Stops standing for election; a leader releases the Lease, waiting for it at most {@link #RELEASE_WAIT}. */
     @Override
     public void close() {
         closed = true;
         CompletableFuture<?> future = running;
-        if (future != null) {
-            future.cancel(true);
+        if (future == null) {
+            return;
         }
+        boolean wasLeader = leader.get();
+        Thread canceller = cancelAsync(future);
+        if (!wasLeader) {
+            return;
+        }
+        try {
+            canceller.join(RELEASE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (canceller.isAlive()) {
+            LOG.warn("leader election: {} could not release Lease {}/{} within {}; it expires after {}", identity,
+                    namespace, leaseName, RELEASE_WAIT, timings.leaseDuration());
+        }
+    }
+
+    private Thread cancelAsync(CompletableFuture<?> future) {
+        Thread canceller = new Thread(() -> future.cancel(true), "jingress-lease-release");
+        canceller.setDaemon(true);
+        canceller.start();
+        return canceller;
     }
 }
