@@ -26,13 +26,26 @@ public record BalancerPolicy(Strategy strategy, HashKey hashKey, String affinity
     /** The cookie name ingress-nginx uses for affinity when none is given. */
     public static final String DEFAULT_AFFINITY_COOKIE = "INGRESSCOOKIE";
 
+    /**
+     * @throws IllegalArgumentException when a hashing strategy has no {@code hashKey}, another has
+     *     one, or a strategy other than {@link Strategy#COOKIE_AFFINITY} has an {@code affinityCookie}
+     */
     public BalancerPolicy {
         Objects.requireNonNull(strategy, "strategy");
-        if ((strategy == Strategy.RING_HASH || strategy == Strategy.MAGLEV) && hashKey == null) {
+        boolean hashing = strategy == Strategy.RING_HASH || strategy == Strategy.MAGLEV;
+        if (hashing && hashKey == null) {
             throw new IllegalArgumentException(strategy + " needs a hash key");
+        }
+        if (!hashing && hashKey != null) {
+            throw new IllegalArgumentException("hashKey is only for RING_HASH and MAGLEV; " + strategy
+                    + " would ignore it");
         }
         if (strategy == Strategy.COOKIE_AFFINITY && affinityCookie == null) {
             affinityCookie = DEFAULT_AFFINITY_COOKIE;
+        }
+        if (strategy != Strategy.COOKIE_AFFINITY && affinityCookie != null) {
+            throw new IllegalArgumentException("affinityCookie is only for COOKIE_AFFINITY; " + strategy
+                    + " would ignore it");
         }
     }
 
@@ -40,7 +53,19 @@ public record BalancerPolicy(Strategy strategy, HashKey hashKey, String affinity
         return new BalancerPolicy(strategy, null, null);
     }
 
+    /**
+     * A consistent-hashing policy.
+     *
+     * @param strategy {@link Strategy#RING_HASH} or {@link Strategy#MAGLEV}
+     * @param key what to hash
+     * @throws IllegalArgumentException when {@code strategy} is not a hashing one
+     */
     public static BalancerPolicy hashing(Strategy strategy, HashKey key) {
+        Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(key, "key");
+        if (strategy != Strategy.RING_HASH && strategy != Strategy.MAGLEV) {
+            throw new IllegalArgumentException("strategy must be RING_HASH or MAGLEV to hash, got " + strategy);
+        }
         return new BalancerPolicy(strategy, key, null);
     }
 

@@ -29,11 +29,27 @@ public record PassiveHealth(int consecutiveFailures, Duration baseEjection, Dura
     /** Never eject. */
     public static final PassiveHealth DISABLED = new PassiveHealth(0, Duration.ZERO, Duration.ZERO, 0);
 
+    /**
+     * @throws IllegalArgumentException when {@code consecutiveFailures} is negative,
+     *     {@code baseEjection} is negative, {@code maxEjection} is shorter than {@code baseEjection},
+     *     or {@code maxEjectionPercent} is not 0 to 100
+     */
     public PassiveHealth {
         Objects.requireNonNull(baseEjection, "baseEjection");
         Objects.requireNonNull(maxEjection, "maxEjection");
-        if (consecutiveFailures < 0 || maxEjectionPercent < 0 || maxEjectionPercent > 100) {
-            throw new IllegalArgumentException("consecutiveFailures >= 0 and 0 <= maxEjectionPercent <= 100");
+        if (consecutiveFailures < 0) {
+            throw new IllegalArgumentException("consecutiveFailures must be 0 (never eject) or more, got "
+                    + consecutiveFailures);
+        }
+        if (baseEjection.isNegative()) {
+            throw new IllegalArgumentException("baseEjection must be zero or more, got " + baseEjection);
+        }
+        if (maxEjection.compareTo(baseEjection) < 0) {
+            throw new IllegalArgumentException("maxEjection must be at least baseEjection (" + baseEjection
+                    + "), got " + maxEjection);
+        }
+        if (maxEjectionPercent < 0 || maxEjectionPercent > 100) {
+            throw new IllegalArgumentException("maxEjectionPercent must be 0 to 100, got " + maxEjectionPercent);
         }
     }
 
