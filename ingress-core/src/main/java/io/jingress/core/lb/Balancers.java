@@ -99,7 +99,11 @@ public final class Balancers {
     public LoadBalancer balancer(String backendKey, BalancerPolicy policy, List<Endpoint> endpoints) {
         Objects.requireNonNull(backendKey, "backendKey");
         Objects.requireNonNull(policy, "policy");
-        List<Endpoint> copy = List.copyOf(Objects.requireNonNull(endpoints, "endpoints"));
+        Objects.requireNonNull(endpoints, "endpoints");
+        for (int i = 0; i < endpoints.size(); i++) {
+            Objects.requireNonNull(endpoints.get(i), "endpoints[" + i + "]");
+        }
+        List<Endpoint> copy = List.copyOf(endpoints);
         return backends.compute(backendKey, (key, previous) -> {
             if (previous != null && previous.policy.equals(policy) && previous.endpoints.equals(copy)) {
                 return previous;
@@ -120,6 +124,7 @@ public final class Balancers {
      * an endpoint now forgotten or replaced; call after a table swap.
      */
     public void retain(Collection<Endpoint> live) {
+        Objects.requireNonNull(live, "live");
         Set<String> keep = new HashSet<>();
         for (Endpoint endpoint : live) {
             keep.add(endpoint.id());

@@ -15,6 +15,9 @@ public interface LoadBalancer {
      * ones in its order; further ejections are ignored here). When every endpoint is ejected, or a
      * retry has only ejected endpoints left, ejected endpoints are picked (panic mode).
      * Allocates nothing, takes no lock.
+     *
+     * @param context the request's view for hashing, affinity and exclusion; {@link PickContext#NONE}
+     *     when there is no request to consult; never {@code null}
      */
     Endpoint pick(PickContext context);
 

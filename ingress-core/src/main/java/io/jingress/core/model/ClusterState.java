@@ -2,6 +2,7 @@ package io.jingress.core.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything a route table is compiled from: the Ingresses of our class (already filtered by
@@ -39,27 +40,27 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
         }
 
         public Builder ingress(Ingress ingress) {
-            ingresses.add(ingress);
+            ingresses.add(Objects.requireNonNull(ingress, "ingress"));
             return this;
         }
 
         public Builder service(Service service) {
-            services.add(service);
+            services.add(Objects.requireNonNull(service, "service"));
             return this;
         }
 
         public Builder endpointSlice(EndpointSlice slice) {
-            endpointSlices.add(slice);
+            endpointSlices.add(Objects.requireNonNull(slice, "slice"));
             return this;
         }
 
         public Builder endpoints(Endpoints legacy) {
-            endpoints.add(legacy);
+            endpoints.add(Objects.requireNonNull(legacy, "legacy"));
             return this;
         }
 
         public Builder secret(TlsSecret secret) {
-            secrets.add(secret);
+            secrets.add(Objects.requireNonNull(secret, "secret"));
             return this;
         }
 

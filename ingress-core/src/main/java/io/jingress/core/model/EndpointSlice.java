@@ -67,7 +67,7 @@ public record EndpointSlice(String namespace, String name, String serviceName, S
         }
 
         public static Endpoint ready(String address) {
-            return new Endpoint(List.of(address), true, true, false, null, null);
+            return new Endpoint(List.of(Objects.requireNonNull(address, "address")), true, true, false, null, null);
         }
 
         /** Only endpoints whose {@code ready} condition is not false receive traffic. */

@@ -104,7 +104,7 @@ public record Ingress(
         }
 
         public Builder annotation(String key, String value) {
-            annotations.put(key, value);
+            annotations.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
@@ -114,12 +114,12 @@ public record Ingress(
         }
 
         public Builder tls(IngressTls entry) {
-            tls.add(entry);
+            tls.add(Objects.requireNonNull(entry, "entry"));
             return this;
         }
 
         public Builder rule(IngressRule rule) {
-            rules.add(rule);
+            rules.add(Objects.requireNonNull(rule, "rule"));
             return this;
         }
 

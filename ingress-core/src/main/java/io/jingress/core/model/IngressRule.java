@@ -1,6 +1,7 @@
 package io.jingress.core.model;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One rule of an Ingress: an optional host and its HTTP paths.
@@ -15,6 +16,10 @@ public record IngressRule(String host, List<HttpIngressPath> paths) {
     }
 
     public static IngressRule of(String host, HttpIngressPath... paths) {
+        Objects.requireNonNull(paths, "paths");
+        for (int i = 0; i < paths.length; i++) {
+            Objects.requireNonNull(paths[i], "paths[" + i + "]");
+        }
         return new IngressRule(host, List.of(paths));
     }
 }

@@ -78,6 +78,7 @@ public final class IngressValidator {
 
     /** Whether {@code problems} contains an ERROR, i.e. the object is rejected. */
     public static boolean isRejected(List<Problem> problems) {
+        Objects.requireNonNull(problems, "problems");
         for (Problem problem : problems) {
             if (problem.severity() == Problem.Severity.ERROR) {
                 return true;

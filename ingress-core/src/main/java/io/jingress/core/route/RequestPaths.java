@@ -3,6 +3,7 @@ package io.jingress.core.route;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The one normalisation of a request path, shared by the matcher and the proxy, so that the rule
@@ -87,6 +88,7 @@ public final class RequestPaths {
      *     was decoded from UTF-8 and holds U+FFFD
      */
     public static String escapeQuery(String rawQuery, boolean utf8) {
+        Objects.requireNonNull(rawQuery, "rawQuery");
         return escape(rawQuery, utf8, false);
     }
 

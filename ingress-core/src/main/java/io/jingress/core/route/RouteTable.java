@@ -93,6 +93,9 @@ public final class RouteTable {
      */
     public RouteTable withSourceProblems(List<Problem> sourceProblems) {
         Objects.requireNonNull(sourceProblems, "sourceProblems");
+        for (int i = 0; i < sourceProblems.size(); i++) {
+            Objects.requireNonNull(sourceProblems.get(i), "sourceProblems[" + i + "]");
+        }
         if (sourceProblems.isEmpty()) {
             return this;
         }

@@ -5,6 +5,7 @@ import io.jingress.core.lb.LoadBalancer;
 import io.jingress.core.lb.PickContext;
 import io.jingress.core.lb.Strategy;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What every strategy shares: the endpoint arrays, skipping ejected and excluded endpoints, and the
@@ -28,6 +29,7 @@ abstract class BaseBalancer implements LoadBalancer {
 
     @Override
     public final Endpoint pick(PickContext pickContext) {
+        Objects.requireNonNull(pickContext, "context");  // as LoadBalancer#pick names it
         if (endpoints.length == 0) {
             return null;
         }

@@ -76,7 +76,8 @@ public final class KubeTranslator {
                 .uid(meta.getUid())
                 .creationTimestamp(creationTimestamp(kind, key, meta));
         if (meta.getAnnotations() != null) {
-            meta.getAnnotations().forEach(builder::annotation);
+            // an annotation written without a value (`key:` in YAML) is the empty string, as the API server stores it
+            meta.getAnnotations().forEach((annotation, value) -> builder.annotation(annotation, value == null ? "" : value));
         }
         IngressSpec spec = source.getSpec();
         if (spec == null) {

@@ -72,6 +72,16 @@ class KubeTranslatorTest {
     }
 
     @Test
+    void anAnnotationWithoutAValueIsTheEmptyString() throws Exception {
+        Map<String, String> annotations = new java.util.HashMap<>();
+        annotations.put("jingress.io/ssl-redirect", null);  // as YAML `jingress.io/ssl-redirect:` is read
+        var source = new IngressBuilder().withNewMetadata().withName("web").endMetadata().build();
+        source.getMetadata().setAnnotations(annotations);
+
+        assertEquals(Map.of("jingress.io/ssl-redirect", ""), KubeTranslator.toIngress(source).annotations());
+    }
+
+    @Test
     void unknownPathTypeIsKeptForValidationToReport() throws Exception {
         var source = new IngressBuilder().withNewMetadata().withName("web").endMetadata()
                 .withNewSpec().addNewRule().withNewHttp()
