@@ -76,7 +76,7 @@ public final class ClusterStateAssembler {
 
         for (HasMetadata object : objects) {
             if (object instanceof io.fabric8.kubernetes.api.model.networking.v1.IngressClass ic) {
-                translate(problems, () -> classes.add(KubeTranslator.toIngressClass(ic)));
+                translate(problems, ic, () -> classes.add(KubeTranslator.toIngressClass(ic)));
                 continue;
             }
             if (!options.watchesNamespace(KubeTranslator.namespace(object))) {
@@ -89,13 +89,16 @@ public final class ClusterStateAssembler {
                 } catch (TranslationException e) {
                     untranslatable.add(ingress);
                     ingressProblems.add(e.problem());
+                } catch (RuntimeException e) {
+                    untranslatable.add(ingress);
+                    ingressProblems.add(unreadable(ingress, e));
                 }
             } else if (object instanceof io.fabric8.kubernetes.api.model.Service service) {
-                translate(problems, () -> services.add(KubeTranslator.toService(service)));
+                translate(problems, service, () -> services.add(KubeTranslator.toService(service)));
             } else if (object instanceof io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice slice) {
-                translate(problems, () -> slices.add(KubeTranslator.toEndpointSlice(slice)));
+                translate(problems, slice, () -> slices.add(KubeTranslator.toEndpointSlice(slice)));
             } else if (object instanceof io.fabric8.kubernetes.api.model.Endpoints legacy) {
-                translate(problems, () -> endpoints.add(KubeTranslator.toEndpoints(legacy)));
+                translate(problems, legacy, () -> endpoints.add(KubeTranslator.toEndpoints(legacy)));
             } else if (object instanceof Secret secret) {
                 secrets.add(secret);  // one of another type that an Ingress names is reported below
             }
@@ -144,7 +147,7 @@ public final class ClusterStateAssembler {
         for (Secret secret : secrets) {
             String name = secret.getMetadata() == null ? null : secret.getMetadata().getName();
             if (referencedSecrets.contains(KubeTranslator.namespace(secret) + "/" + name)) {
-                translate(problems, () -> tlsSecrets.add(KubeTranslator.toTlsSecret(secret)));
+                translate(problems, secret, () -> tlsSecrets.add(KubeTranslator.toTlsSecret(secret)));
             }
         }
         tlsSecrets.sort(Comparator.comparing(TlsSecret::key));
@@ -177,11 +180,21 @@ public final class ClusterStateAssembler {
         void run() throws TranslationException;
     }
 
-    private static void translate(List<Problem> problems, Translation translation) {
+    private static void translate(List<Problem> problems, HasMetadata object, Translation translation) {
         try {
             translation.run();
         } catch (TranslationException e) {
             problems.add(e.problem());
+        } catch (RuntimeException e) {
+            problems.add(unreadable(object, e));
         }
+    }
+
+    // A value the translator does not expect, such as a null in a list ("addresses: [~]"): the
+    // object is left out and the rest is assembled, as for any object that does not translate.
+    private static Problem unreadable(HasMetadata object, RuntimeException e) {
+        String kind = object.getKind() != null ? object.getKind() : object.getClass().getSimpleName();
+        String name = object.getMetadata() == null ? null : object.getMetadata().getName();
+        return Problem.error(kind, KubeTranslator.namespace(object) + "/" + name, "", "cannot be read: " + e);
     }
 }

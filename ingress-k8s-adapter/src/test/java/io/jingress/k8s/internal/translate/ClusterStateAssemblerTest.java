@@ -70,6 +70,29 @@ class ClusterStateAssemblerTest {
     }
 
     @Test
+    void anObjectHoldingANullWhereTheTranslatorExpectsAValueIsReportedAndTheRestAssembled() {
+        // as YAML writes it: "addresses: [~]" in a slice, "hosts: [~]" in an Ingress's tls
+        HasMetadata nullAddress = new EndpointSliceBuilder().withNewMetadata().withNamespace("shop").withName("kubia-y")
+                .addToLabels("kubernetes.io/service-name", "kubia").endMetadata()
+                .withAddressType("IPv4").addNewPort().withPort(8080).endPort()
+                .addNewEndpoint().withAddresses((String) null).endEndpoint().build();
+        Ingress nullTlsHost = ingress("shop", "odd", "jingress", "kubia", 80);
+        nullTlsHost.getSpec().getTls().get(0).getHosts().set(0, null);
+        List<HasMetadata> objects = List.of(ingress("shop", "web", "jingress", "kubia", 80), nullTlsHost,
+                service("shop", "kubia"), slice("shop", "kubia"), nullAddress);
+
+        ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(AdapterOptions.defaults(), objects);
+
+        assertEquals(List.of("shop/web"), assembly.state().ingresses().stream().map(i -> i.key()).toList());
+        assertEquals(List.of("shop/kubia-x"), assembly.state().endpointSlices().stream()
+                .map(e -> e.namespace() + "/" + e.name()).toList());
+        assertEquals(List.of("EndpointSlice shop/kubia-y", "Ingress shop/odd"), assembly.problems().stream()
+                .map(p -> p.kind() + " " + p.object()).sorted().toList());
+        assertTrue(assembly.problems().stream().allMatch(p -> p.message().startsWith("cannot be read: ")),
+                assembly.problems().toString());
+    }
+
+    @Test
     void objectsOutsideTheWatchedNamespacesAreLeftOut() {
         List<HasMetadata> objects = List.of(
                 ingress("shop", "web", "jingress", "kubia", 80), service("shop", "kubia"),
