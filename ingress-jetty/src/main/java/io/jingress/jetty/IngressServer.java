@@ -186,7 +186,10 @@ public final class IngressServer implements AutoCloseable {
             this.adminServer = new Server(adminThreads);
             adminServer.setStopAtShutdown(false);
             adminServer.setErrorHandler(plainErrors());
-            this.adminConnector = new ServerConnector(adminServer, 1, 1);
+            HttpConfiguration admin = new HttpConfiguration();
+            admin.setSendServerVersion(false);  // as the proxy's listeners: no "Server: Jetty(12...)"
+            admin.setSendXPoweredBy(false);
+            this.adminConnector = new ServerConnector(adminServer, 1, 1, new HttpConnectionFactory(admin));
             adminConnector.setName("admin");
             adminConnector.setHost(config.adminHost);
             adminConnector.setPort(config.adminPort);

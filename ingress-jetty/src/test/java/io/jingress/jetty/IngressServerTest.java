@@ -131,6 +131,22 @@ class IngressServerTest {
     }
 
     @Test
+    void noListenerNamesTheServersSoftwareOrVersion() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        // the proxy's own answer (an endpoint's passes on the endpoint's Server field, if any)
+        String own = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: unknown.test\r\nConnection: close\r\n\r\n");
+        String admin = RawHttp.exchange(proxy.adminPort(), "GET /healthz HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n");
+
+        assertEquals(404, RawHttp.status(own), own);
+        assertEquals(null, RawHttp.header(own, "Server"), own);
+        assertEquals(200, RawHttp.status(admin), admin);
+        assertEquals(null, RawHttp.header(admin, "Server"), admin);
+    }
+
+    @Test
     void startingARunningServerIsRefusedAndItGoesOnServing() throws Exception {
         Backends.Echo app = backends.start("app");
         TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
