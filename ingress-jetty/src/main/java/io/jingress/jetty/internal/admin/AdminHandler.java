@@ -36,7 +36,8 @@ import org.eclipse.jetty.util.Callback;
  *   <li>{@code /routes}: the live table as JSON (see {@link RoutesJson}): hosts and paths with their
  *       Ingress and backend, backends with status, reason, strategy and endpoints with their live
  *       statistics, the default backend, TLS hosts with their Secret's name, and the table's problems
- *       with the server's (TLS Secrets whose certificate or key does not load).</li>
+ *       with the server's (TLS Secrets whose certificate or key does not load, or whose certificate
+ *       has expired).</li>
  * </ul>
  *
  * <p>Metrics, all prefixed {@code jingress_}:

@@ -4,7 +4,9 @@ import io.jingress.core.model.Problem;
 import io.jingress.core.model.TlsSecret;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -54,8 +56,10 @@ public final class TlsCertificates {
     private final AtomicLong aliasSequence = new AtomicLong();
     private final SslContextFactory.Server sslContextFactory;
     private final ServedCertificate defaultCertificate;
+    private final Clock clock;
 
-    private TlsCertificates(SelfSignedCertificate defaultCertificate) {
+    private TlsCertificates(SelfSignedCertificate defaultCertificate, Clock clock) {
+        this.clock = clock;
         this.defaultCertificate = ServedCertificate.of(DEFAULT_ALIAS, defaultCertificate);
         this.current = new AtomicReference<>(new CertificateTable(
                 Map.of(), Map.of(DEFAULT_ALIAS, this.defaultCertificate), this.defaultCertificate));
@@ -76,7 +80,12 @@ public final class TlsCertificates {
 
     /** Generates the default certificate (RSA 2048) and serves only it until the first {@link #update}. */
     public static TlsCertificates create() {
-        return new TlsCertificates(SelfSignedCertificate.createDefault());
+        return create(Clock.systemUTC());
+    }
+
+    /** As {@link #create()}, telling the expired certificates by {@code clock}. */
+    static TlsCertificates create(Clock clock) {
+        return new TlsCertificates(SelfSignedCertificate.createDefault(), clock);
     }
 
     /**
@@ -133,6 +142,12 @@ public final class TlsCertificates {
             }
             if (certificate != null) {
                 byHost.put(host, certificate);
+                Date expiry = certificate.chain()[0].getNotAfter();
+                if (expiry.toInstant().isBefore(clock.instant())) {
+                    // served all the same, as nginx serves it: a client that checks refuses it
+                    problems.putIfAbsent(secret.key(), Problem.warning("Secret", secret.key(), "tls.crt",
+                            "the certificate expired on " + expiry.toInstant() + "; it is served, and clients refuse it"));
+                }
             }
         }
         for (String secretKey : keptPrevious) {

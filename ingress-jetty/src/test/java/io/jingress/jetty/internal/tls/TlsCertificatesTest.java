@@ -10,6 +10,8 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,23 @@ class TlsCertificatesTest {
     @BeforeEach
     void serveNothingButTheDefault() {
         certificates.update(Map.of());
+    }
+
+    @Test
+    void anExpiredCertificateIsServedAndReportedOnce() throws Exception {
+        X509Certificate leaf = Fixtures.leaf("pkcs1");
+        Clock afterExpiry = Clock.fixed(leaf.getNotAfter().toInstant().plusSeconds(60), ZoneOffset.UTC);
+        TlsCertificates expiring = TlsCertificates.create(afterExpiry);
+
+        List<String> problems = texts(expiring.update(Map.of(
+                "pkcs1.example.test", Fixtures.secret("shop", "pkcs1-tls", "pkcs1"),
+                "other.example.test", Fixtures.secret("shop", "pkcs1-tls", "pkcs1"))));
+
+        assertEquals(List.of("Secret shop/pkcs1-tls: tls.crt: the certificate expired on " + leaf.getNotAfter().toInstant()
+                + "; it is served, and clients refuse it"), problems);
+        assertEquals(List.of("other.example.test", "pkcs1.example.test"), expiring.hosts());
+        assertEquals(List.of(), texts(certificates.update(Map.of(
+                "pkcs1.example.test", Fixtures.secret("shop", "pkcs1-tls", "pkcs1")))), "not expired by the system clock");
     }
 
     @Test
