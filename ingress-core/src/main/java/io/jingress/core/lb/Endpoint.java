@@ -92,6 +92,16 @@ public final class Endpoint {
         state.onEnd(startNanos, success);
     }
 
+    /**
+     * Marks the end of a request started with {@link #onStart} that the client gave up on before
+     * the endpoint answered (it closed its connection, reset its stream, or stalled sending its
+     * body): neither a success nor a failure, so passive health and the latency average are left
+     * as they were.
+     */
+    public void onCancel() {
+        state.onCancel();
+    }
+
     /** Total requests started. */
     public long requests() {
         return state.requests();

@@ -160,4 +160,20 @@ class PassiveHealthTest {
         assertFalse(endpoint.isEjected());
         assertEquals(100, endpoint.stats().consecutiveFailures());
     }
+
+    @Test
+    void aRequestTheClientGaveUpOnNeitherFailsNorClearsTheRunOfFailures() {
+        Endpoint endpoint = endpoints(balancers(100), 1).get(0);
+        fail(endpoint, 2);
+
+        endpoint.onStart();
+        endpoint.onCancel();
+
+        assertEquals(0, endpoint.inFlight());
+        assertEquals(2, endpoint.failures());
+        assertEquals(2, endpoint.stats().consecutiveFailures(), "a cancel is not a success either");
+        assertTrue(Double.isNaN(endpoint.stats().ewmaMillis()), "nor a latency sample");
+        fail(endpoint, 1);
+        assertTrue(endpoint.isEjected(), "the third failure in a row ejects it");
+    }
 }

@@ -70,6 +70,11 @@ public final class EndpointState {
         }
     }
 
+    /** A request the client gave up on: only no longer in flight. */
+    public void onCancel() {
+        inFlight.decrementAndGet();
+    }
+
     private void eject(long now) {
         long until = ejectedUntil.get();
         if (isEjectedAt(until, now)) {
