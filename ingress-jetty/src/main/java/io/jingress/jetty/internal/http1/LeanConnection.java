@@ -1,5 +1,6 @@
 package io.jingress.jetty.internal.http1;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -214,7 +215,10 @@ final class LeanConnection extends AbstractConnection.NonBlocking
             try {
                 step();
             } catch (Throwable x) {
-                state = GONE;
+                if (state != HANDLING) {
+                    state = GONE;
+                }
+                // a request under way hears of it (onClose)
                 getEndPoint().close(x);
             }
         } while (wip.decrementAndGet() != 0);
@@ -225,9 +229,7 @@ final class LeanConnection extends AbstractConnection.NonBlocking
             case HANDLING -> {
                 LeanRequest current = request;
                 if (current == null || !current.response().isDone()) {
-                    // Readable while a request is answered: a pipelined request or the client's close,
-                    // read once the response is complete. The interest is not renewed meanwhile: the
-                    // unread bytes would report the connection readable again and again.
+                    readWhileHandling();
                     return;
                 }
                 request = null;
@@ -247,6 +249,41 @@ final class LeanConnection extends AbstractConnection.NonBlocking
             case IDLE -> readRequests();
             case CLOSING -> drain();
             default -> {
+            }
+        }
+    }
+
+    /**
+     * Readable while a request is answered: a pipelined request, kept for when the response is
+     * complete, or the client's close. A close (or a half-close: it cannot be told apart before a
+     * write) fails the request, so the proxy stops its upstream try at once and logs 499, as nginx
+     * does ({@code proxy_ignore_client_abort off}). Once the buffer is full the interest is not
+     * renewed: the unread bytes would report the connection readable again and again.
+     */
+    private void readWhileHandling() throws IOException {
+        while (true) {
+            ByteBuffer bytes = heldBuffer().getByteBuffer();
+            if (bytes.limit() == bytes.capacity()) {
+                BufferUtil.compact(bytes);
+                if (bytes.limit() == bytes.capacity()) {
+                    return;
+                }
+            }
+            int filled = getEndPoint().fill(bytes);
+            if (filled < 0) {
+                releaseBuffer();
+                // still HANDLING: onClose tells the request's failure listeners
+                getEndPoint().close(new EOFException("the client closed its connection before the response was complete"));
+                return;
+            }
+            if (filled == 0) {
+                if (!bytes.hasRemaining()) {
+                    releaseBuffer();
+                }
+                if (!isFillInterested()) {
+                    fillInterested();
+                }
+                return;
             }
         }
     }

@@ -18,6 +18,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Makes the HTTP/1 connections of a connector (plain, or behind TLS): a {@link LeanConnection},
@@ -114,6 +115,13 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
         private long headStarted;
         private boolean inHead = true;  // handed over part way through a head, or at its start
         private volatile int requests;  // the requests Jetty began, a refused one included; written by the parse only
+        private final CloseWatch closeWatch = new CloseWatch(this, (callback, tryOnly) -> {
+            if (tryOnly) {
+                super.tryFillInterested(callback);
+            } else {
+                super.fillInterested(callback);
+            }
+        });
 
         HeadTimedConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint, long timeoutNanos,
                 long headStarted, HandedHead handed) {
@@ -138,6 +146,27 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
             HttpStreamOverHTTP1 stream = super.newHttpStream(method, uri, version);
             requests++;
             return stream;
+        }
+
+        /** Watches for the client's close while the request, its body all read, is answered (see {@link CloseWatch}). */
+        void watchForClose() {
+            closeWatch.start();
+        }
+
+        @Override
+        public void fillInterested(Callback callback) {
+            closeWatch.fillInterested(callback, false);
+        }
+
+        @Override
+        public void tryFillInterested(Callback callback) {
+            closeWatch.fillInterested(callback, true);
+        }
+
+        @Override
+        public boolean isFillInterested() {
+            Boolean asked = closeWatch.isFillInterested();
+            return asked != null ? asked : super.isFillInterested();
         }
 
         @Override

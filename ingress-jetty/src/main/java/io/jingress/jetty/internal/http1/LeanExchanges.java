@@ -34,6 +34,19 @@ public final class LeanExchanges {
     }
 
     /**
+     * Called once the body of {@code request} is all read (or it has none) and its answer awaited:
+     * a client that closes its connection from now on fails the request at once, whatever
+     * connection serves it. The lean connection and HTTP/2 notice that themselves; Jetty's HTTP/1
+     * connection (one a lean connection handed over) reads nothing while a request is answered,
+     * and is given a {@link CloseWatch}.
+     */
+    public static void watchForClose(Request request) {
+        if (request.getConnectionMetaData().getConnection() instanceof LeanConnectionFactory.HeadTimedConnection jetty) {
+            jetty.watchForClose();
+        }
+    }
+
+    /**
      * The head of {@code request} as its client sent it, when Jetty's connection serves it as the
      * first request of a connection the lean connection handed over (or refuses it): that is the
      * request the lean connection did not take, so the one most likely to be odd. Otherwise null.

@@ -44,6 +44,7 @@ final class LeanRequest implements Request {
     private volatile boolean bodyRead;
     private Attributes attributes;
     private List<Consumer<Throwable>> failureListeners;
+    private volatile boolean connectionFailed;
 
     LeanRequest(LeanConnection connection, RequestHeadParser head, UriMemo memo, long number, byte[] body) {
         this.connection = connection;
@@ -76,12 +77,18 @@ final class LeanRequest implements Request {
 
     /** Tells the failure listeners that the client connection failed while this request was under way. */
     void connectionFailed(Throwable cause) {
+        connectionFailed = true;
         List<Consumer<Throwable>> listeners = failureListeners;
         if (listeners != null) {
             for (Consumer<Throwable> listener : listeners) {
                 listener.accept(cause);
             }
         }
+    }
+
+    /** Whether the client connection failed (closed) while this request was under way. */
+    boolean connectionFailed() {
+        return connectionFailed;
     }
 
     @Override

@@ -40,6 +40,8 @@ final class LeanResponse implements Response, Callback {
     private static final HttpField SERVER = new PreEncodedHttpField(HttpHeader.SERVER, HttpConfiguration.SERVER_VERSION);
     private static final HttpField POWERED_BY = new PreEncodedHttpField(HttpHeader.X_POWERED_BY, HttpConfiguration.SERVER_VERSION);
     private static final byte[] ERROR_BODY = "500 Internal Server Error\n".getBytes(StandardCharsets.UTF_8);
+    /** nginx's status for a request whose client closed its connection before the answer. */
+    private static final int CLIENT_CLOSED_REQUEST = 499;
 
     private final LeanConnection connection;
     private final LeanRequest request;
@@ -291,6 +293,12 @@ final class LeanResponse implements Response, Callback {
             return;
         }
         if (committed) {
+            abort(failure);
+            return;
+        }
+        if (request.connectionFailed()) {
+            // The client went away before it was answered: nginx's "client closed request".
+            status = CLIENT_CLOSED_REQUEST;
             abort(failure);
             return;
         }

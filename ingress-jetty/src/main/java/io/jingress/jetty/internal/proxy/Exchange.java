@@ -5,9 +5,12 @@ import io.jingress.core.lb.PickContext;
 import io.jingress.core.route.Route;
 import io.jingress.jetty.internal.http1.RemoteAddressText;
 
+import java.util.concurrent.TimeoutException;
+
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -21,6 +24,9 @@ import org.eclipse.jetty.util.Callback;
  * through {@link #succeeded()} or {@link #failed(Throwable)} once).
  */
 final class Exchange extends Request.Wrapper implements PickContext, Callback, Runnable {
+    /** nginx's status for a request whose client closed the connection before the answer. */
+    static final int CLIENT_CLOSED_REQUEST = 499;
+
     private final Response proxyToClientResponse;
     private final Callback proxyToClientCallback;
     private final ExchangeListener listener;
@@ -66,6 +72,16 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
      * {@link #announceFramedBody}) or {@code Expect} removed (see {@link #meetExpectation}), or null.
      */
     private HttpFields announced;
+    /**
+     * Why the client gave up on this request: it closed its connection, reset its stream, or its
+     * body stopped coming (a {@link TimeoutException}); null while it has not. Set by the thread
+     * that noticed, read by the upstream's.
+     */
+    private volatile Throwable clientFailure;
+    /** How to stop the upstream try under way, or null before the first. */
+    private volatile UpstreamAbort upstreamAbort;
+    /** Whether the last upstream try was ended because the client gave up (see {@link RoutingProxy#cancelUpstream}). */
+    boolean upstreamCancelled;
     /** Whether a stale pooled connection was already replaced by a new one for this request. */
     boolean staleRetried;
     private Endpoint[] tried;
@@ -145,6 +161,62 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
             return;
         }
         super.demand(demandCallback);
+    }
+
+    /**
+     * The client gave up on this request (a failure listener of the client's request, or a read of
+     * its body that failed): the upstream try under way, if any, is stopped at once, as nginx
+     * closes the upstream connection of a client that closed its own ({@code proxy_ignore_client_abort off}).
+     */
+    void clientFailed(Throwable cause) {
+        if (clientFailure == null) {
+            clientFailure = cause;
+        }
+        UpstreamAbort abort = upstreamAbort;
+        if (abort != null) {
+            abort.abort(this, cause);
+        }
+    }
+
+    /** Why the client gave up on this request, or null (see {@link #clientFailed(Throwable)}). */
+    Throwable clientFailure() {
+        return clientFailure;
+    }
+
+    /**
+     * An upstream try begins: {@code abort} stops it if the client gives up, at once when it gave
+     * up already. {@code abort} may then be called twice; it stops only the try it was given for.
+     */
+    void upstreamBegins(UpstreamAbort abort) {
+        upstreamAbort = abort;
+        Throwable cause = clientFailure;
+        if (cause != null) {
+            abort.abort(this, cause);
+        }
+    }
+
+    /**
+     * The status the exchange ends with, for the access log and the metrics: the response's, or,
+     * when the client gave up before anything was sent to it, nginx's 499 "client closed request"
+     * (408 when its body stopped coming and nothing could be said).
+     */
+    private int outcome() {
+        Throwable failure = clientFailure;
+        if (failure != null && !proxyToClientResponse.isCommitted()) {
+            int status = isTimeout(failure) ? HttpStatus.REQUEST_TIMEOUT_408 : CLIENT_CLOSED_REQUEST;
+            proxyToClientResponse.setStatus(status);
+            return status;
+        }
+        return proxyToClientResponse.getStatus();
+    }
+
+    static boolean isTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Remembers the current endpoint as tried, so {@link #excluded} skips it on the next pick. */
@@ -246,7 +318,7 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
 
     @Override
     public void succeeded() {
-        listener.onExchangeEnd(this, proxyToClientResponse.getStatus());
+        listener.onExchangeEnd(this, outcome());
         if (logged) {
             // Jetty writes the access log line in this call: never on a selector thread.
             listener.executor().execute(proxyToClientCallback::succeeded);
@@ -257,7 +329,18 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
 
     @Override
     public void failed(Throwable failure) {
-        listener.onExchangeEnd(this, proxyToClientResponse.getStatus());
+        int status = outcome();
+        listener.onExchangeEnd(this, status);
+        if (clientFailure != null && !proxyToClientResponse.isCommitted()) {
+            // The client is gone and nothing was sent: the exchange ends with the status set
+            // (499). A failed callback would have Jetty write its error page, as a 500, and log that.
+            if (logged) {
+                listener.executor().execute(proxyToClientCallback::succeeded);
+            } else {
+                proxyToClientCallback.succeeded();
+            }
+            return;
+        }
         if (logged) {
             listener.executor().execute(() -> proxyToClientCallback.failed(failure));
         } else {
@@ -268,6 +351,11 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     @Override
     public InvocationType getInvocationType() {
         return proxyToClientCallback.getInvocationType();
+    }
+
+    /** Stops an upstream try when the client gives up; only the try of {@code exchange}, if it is still under way. */
+    interface UpstreamAbort {
+        void abort(Exchange exchange, Throwable cause);
     }
 
     /** Told once per request when its response is complete (or failed). */

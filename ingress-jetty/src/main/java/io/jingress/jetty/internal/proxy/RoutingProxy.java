@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.LoadBalancer;
@@ -19,6 +20,7 @@ import io.jingress.core.route.Route;
 import io.jingress.core.route.Router;
 import io.jingress.jetty.internal.admin.AccessLog;
 import io.jingress.jetty.internal.admin.ProxyMetrics;
+import io.jingress.jetty.internal.http1.LeanExchanges;
 import io.jingress.jetty.internal.websocket.UpgradeTunnel;
 
 import org.eclipse.jetty.client.HttpClient;
@@ -57,6 +59,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             STATUS_BOXES[i] = i;
         }
     }
+
+    private static final Predicate<TimeoutException> NOT_WHILE_ANSWERED = timeout -> false;
 
     private final Router router;
     private final ProxySettings settings;
@@ -127,6 +131,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         Server server = getServer();
         exchange.logged = server != null && server.getRequestLog() != null;
         metrics.onRequestBegin();
+        // the client closing its connection or resetting its stream stops the upstream try at once
+        clientToProxyRequest.addFailureListener(exchange::clientFailed);
+        // A client idle while its answer is awaited is not failed: the read timeout owns that wait
+        // (as the lean connection's idle timeout leaves it). A body that stops coming fails its read.
+        clientToProxyRequest.addIdleTimeoutListener(NOT_WHILE_ANSWERED);
         String method = clientToProxyRequest.getMethod();
         if (HttpMethod.CONNECT.is(method)) {
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.METHOD_NOT_ALLOWED);
@@ -350,6 +359,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         exchange.upstreamStart = exchange.endpoint.onStart();
         exchange.upstreamOpen = true;
         exchange.tryStartNanos = System.nanoTime();
+        exchange.upstreamBegins((aborted, cause) -> proxyToServerRequest.abort(cause));
+        HttpFields headers = clientToProxyRequest.getHeaders();
+        if (!headers.contains(HttpHeader.TRANSFER_ENCODING) && headers.getLongField(HttpHeader.CONTENT_LENGTH) <= 0) {
+            LeanExchanges.watchForClose(clientToProxyRequest);  // no body to read: the answer is awaited
+        }
         super.sendProxyToServerRequest(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
     }
 
@@ -381,6 +395,13 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             org.eclipse.jetty.client.Response serverToProxyResponse, Response proxyToClientResponse, Callback proxyToClientCallback,
             Throwable failure) {
         Exchange exchange = (Exchange) clientToProxyRequest;
+        Throwable clientFailure = exchange.clientFailure();
+        if (clientFailure != null) {
+            // the client's doing (gone, or its body stopped or broke), not the endpoint's
+            cancelUpstream(exchange);
+            answerClientFailure(proxyToClientResponse, proxyToClientCallback, clientFailure);
+            return;
+        }
         endUpstream(exchange, false);
         if (proxyToClientResponse.isCommitted()) {
             proxyToClientCallback.failed(failure);
@@ -433,6 +454,28 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     }
 
     /**
+     * Ends an exchange whose client gave up ({@link Exchange#clientFailed}): a 408 when its body
+     * stopped coming and nothing was sent to it yet, a 400 when the body's framing broke, else
+     * nothing more can be said (the exchange ends as 499, see {@code Exchange}; a response under
+     * way is cut short).
+     */
+    static void answerClientFailure(Response proxyToClientResponse, Callback proxyToClientCallback, Throwable clientFailure) {
+        if (!proxyToClientResponse.isCommitted()) {
+            if (Exchange.isTimeout(clientFailure)) {
+                proxyToClientResponse.reset();
+                PlainResponses.write(proxyToClientResponse, proxyToClientCallback, PlainResponses.REQUEST_TIMEOUT);
+                return;
+            }
+            if (clientFailure instanceof HttpException) {
+                proxyToClientResponse.reset();
+                PlainResponses.write(proxyToClientResponse, proxyToClientCallback, PlainResponses.BAD_REQUEST_BODY);
+                return;
+            }
+        }
+        proxyToClientCallback.failed(clientFailure);
+    }
+
+    /**
      * The answer to a client whose request failed upstream with {@code failure}: 504 when the
      * endpoint did not answer in time, a 502 saying so when its answer could not be read (a port
      * that speaks TLS or another protocol), a 400 when the client's own body was malformed (a bad
@@ -481,6 +524,25 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         exchange.upstreamOpen = false;
         long now = System.nanoTime();
         exchange.endpoint.onEnd(exchange.upstreamStart, success);
+        addUpstreamTime(exchange, now);
+    }
+
+    /**
+     * Ends the current upstream try, once, because the client gave up on it: the endpoint is
+     * neither failed (passive health) nor timed (its latency average); the access log still shows
+     * how long the try lasted, as nginx's {@code $upstream_response_time} of a 499.
+     */
+    static void cancelUpstream(Exchange exchange) {
+        if (!exchange.upstreamOpen) {
+            return;
+        }
+        exchange.upstreamOpen = false;
+        exchange.upstreamCancelled = true;
+        exchange.endpoint.onCancel();
+        addUpstreamTime(exchange, System.nanoTime());
+    }
+
+    private static void addUpstreamTime(Exchange exchange, long now) {
         long spent = Math.max(0, now - exchange.tryStartNanos);
         exchange.upstreamNanos = exchange.upstreamNanos < 0 ? spent : exchange.upstreamNanos + spent;
     }
@@ -525,7 +587,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         if (exchange.logged && exchange.upstreamNanos >= 0) {
             exchange.setAttribute(AccessLog.UPSTREAM_NANOS, exchange.upstreamNanos);
         }
-        metrics.onRequest(exchange.route, exchange.getMethod(), status, exchange.upstreamNanos);
+        // a try the client cut short says nothing of how fast the endpoint answers
+        metrics.onRequest(exchange.route, exchange.getMethod(), status, exchange.upstreamCancelled ? -1 : exchange.upstreamNanos);
         metrics.onRequestEnd();
     }
 
@@ -575,8 +638,13 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         public Content.Chunk read() {
             exchange.bodyConsumed = true;
             Content.Chunk chunk = super.read();
-            if (chunk != null && chunk.isLast()) {
+            if (Content.Chunk.isFailure(chunk)) {
+                // the client's body stopped (idle timeout), broke, or its client went away: the
+                // upstream try fails with it, and that is the client's doing
+                exchange.clientFailed(chunk.getFailure());
+            } else if (chunk != null && chunk.isLast()) {
                 exchange.bodyEnded = true;
+                LeanExchanges.watchForClose(exchange);
             }
             return chunk;
         }

@@ -36,7 +36,8 @@ import org.eclipse.jetty.util.Callback;
  * <p>Steps are serialised by a work-in-progress counter: an I/O completion that arrives while a
  * step still runs (on the same thread or another) is taken over by the running one.
  */
-final class UpstreamConnection extends AbstractConnection.NonBlocking implements Callback, HttpParser.ResponseHandler {
+final class UpstreamConnection extends AbstractConnection.NonBlocking
+        implements Callback, HttpParser.ResponseHandler, Exchange.UpstreamAbort {
     private static final int ACTIVE = 0;
     private static final int IDLE = 1;
     private static final int CLOSED = 2;
@@ -80,6 +81,9 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private boolean lastWritten;
     private boolean interimComplete;
     private Throwable parseFailure;
+    /** The exchange whose client gave up (see {@link #abort}), cleared by the step that ends it. */
+    private volatile Exchange aborted;
+    private volatile Throwable abortCause;
     /** Set by a read event, cleared by the step that reads. */
     private volatile boolean readable;
     /** Set by the completion of a write, cleared by the step that goes on from it. */
@@ -146,6 +150,20 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         } else {
             getEndPoint().write(this, bytes, ByteBuffer.wrap(body));  // a view of its own for each try
         }
+        // after the write: an abort ends the exchange, which must not be under way in here then
+        exchange.upstreamBegins(this);
+    }
+
+    /**
+     * The client of {@code which} gave up: if that exchange is still this connection's, it ends
+     * and the connection closes (the upstream is part way through a request or an answer that
+     * nobody will read). Any thread.
+     */
+    @Override
+    public void abort(Exchange which, Throwable cause) {
+        abortCause = cause;
+        aborted = which;
+        resume();
     }
 
     @Override
@@ -196,7 +214,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
 
     @Override
     public void failed(Throwable cause) {
-        failure = phase == Phase.WRITE_CLIENT ? new ClientAbort(cause) : cause;
+        failure = phase == Phase.WRITE_CLIENT ? new ClientAbort(cause, true) : cause;
         resume();
     }
 
@@ -216,6 +234,13 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
 
     /** Does what can be done now and returns once an I/O operation is pending or the exchange ended. */
     private void step() {
+        Exchange abortedExchange = aborted;
+        if (abortedExchange != null) {
+            aborted = null;
+            if (abortedExchange == exchange && failure == null) {
+                failure = new ClientAbort(abortCause, false);
+            }
+        }
         if (exchange == null) {
             // a late completion of an exchange that already ended: its last write is done now
             failure = null;
@@ -416,15 +441,15 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         boolean began = responseBegun;
         boolean stale = !bytesSeen && reused() && !(cause instanceof ClientAbort) && !(cause instanceof TimeoutException);
         // a piece of the buffer may still be on its way to the client: then the write's completion frees it
-        boolean writing = phase == Phase.WRITE_CLIENT && !written && !(cause instanceof ClientAbort);
+        boolean writing = phase == Phase.WRITE_CLIENT && !written && !(cause instanceof ClientAbort abort && abort.writeFailed);
         resetExchange();
         if (!writing) {
             releaseBuffer();
         }
         state.set(CLOSED);
         getEndPoint().close(cause instanceof ClientAbort ? null : cause);
-        if (cause instanceof ClientAbort abort) {
-            relay.onClientFailure(failed, abort.getCause());
+        if (cause instanceof ClientAbort clientAbort) {
+            relay.onClientFailure(failed, clientAbort.getCause());
         } else {
             relay.onUpstreamFailure(failed, cause, began, stale);
         }
@@ -543,10 +568,14 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         }
     }
 
-    /** Marks a failure of a write to the client. */
+    /** Marks a failure on the client's side: a write to the client failed, or the client gave up. */
     private static final class ClientAbort extends IOException {
-        ClientAbort(Throwable cause) {
+        /** Whether a write to the client failed (it is over); else the client gave up (see {@link #abort}). */
+        final boolean writeFailed;
+
+        ClientAbort(Throwable cause, boolean writeFailed) {
             super(cause);
+            this.writeFailed = writeFailed;
         }
     }
 }

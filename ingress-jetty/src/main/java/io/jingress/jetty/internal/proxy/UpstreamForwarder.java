@@ -2,6 +2,7 @@ package io.jingress.jetty.internal.proxy;
 
 import io.jingress.core.lb.Endpoint;
 import io.jingress.jetty.internal.admin.AccessLog;
+import io.jingress.jetty.internal.http1.LeanExchanges;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -95,8 +96,10 @@ final class UpstreamForwarder implements UpstreamRelay {
                 }
                 if (Content.Chunk.isFailure(chunk)) {
                     // the client went away or stalled (idle timeout) before its body was whole:
-                    // nothing was sent upstream
-                    exchange.failed(chunk.getFailure());
+                    // nothing was sent upstream; a 408 for a stall, else the exchange ends as 499
+                    Throwable failure = chunk.getFailure();
+                    exchange.clientFailed(failure);
+                    RoutingProxy.answerClientFailure(exchange.proxyToClientResponse(), exchange, failure);
                     return;
                 }
                 ByteBuffer bytes = chunk.getByteBuffer();
@@ -154,6 +157,7 @@ final class UpstreamForwarder implements UpstreamRelay {
         exchange.upstreamStart = endpoint.onStart();
         exchange.upstreamOpen = true;
         exchange.tryStartNanos = System.nanoTime();
+        LeanExchanges.watchForClose(exchange);  // the body, if any, is read whole
         UpstreamConnection pooled = fresh ? null : pool.take(endpoint);
         if (pooled != null) {
             pooled.send(exchange, this);
@@ -204,6 +208,12 @@ final class UpstreamForwarder implements UpstreamRelay {
         }
         RoutingProxy.endUpstream(exchange, false);
         Response proxyToClientResponse = exchange.proxyToClientResponse();
+        Throwable clientFailure = exchange.clientFailure();
+        if (clientFailure != null) {
+            // nobody to answer, nor to try another endpoint for
+            RoutingProxy.answerClientFailure(proxyToClientResponse, exchange, clientFailure);
+            return;
+        }
         if (proxyToClientResponse.isCommitted()) {
             exchange.failed(failure);
             return;
@@ -219,8 +229,9 @@ final class UpstreamForwarder implements UpstreamRelay {
 
     @Override
     public void onClientFailure(Exchange exchange, Throwable failure) {
-        // The upstream answered (or was about to); it is the client that went away.
-        RoutingProxy.endUpstream(exchange, true);
+        // The client went away (or its connection failed a write): not the endpoint's doing. A
+        // try whose answer was all read has ended already.
+        RoutingProxy.cancelUpstream(exchange);
         exchange.failed(failure);
     }
 }
