@@ -1,12 +1,15 @@
 package io.jingress.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -193,6 +196,53 @@ class ClientAbortTest {
             assertCountedAs4xx(proxy, "GET");
             assertEndpointNotBlamed();
         }
+    }
+
+    @Test
+    void http2StreamsResetAtOnceAreLoggedAs499AndCountedAs4xx() throws Exception {
+        IngressServer proxy = httpsProxy();
+        int streams = 20;
+        try (SSLSocket socket = TlsTestServer.connect(proxy.httpsPort(), "app.test", List.of("h2"))) {
+            new BareHttp2(socket);
+            // every stream's HEADERS and RST_STREAM in one write, as a rapid-reset burst comes: most
+            // are reset before they are routed
+            ByteArrayOutputStream burst = new ByteArrayOutputStream();
+            byte[] block = {(byte) BareHttp2.GET, (byte) BareHttp2.HTTPS, (byte) BareHttp2.ROOT, 0x01, 8,
+                'a', 'p', 'p', '.', 't', 'e', 's', 't'};
+            for (int i = 0; i < streams; i++) {
+                int stream = 1 + 2 * i;
+                frame(burst, 0x1, BareHttp2.END_STREAM | BareHttp2.END_HEADERS, stream, block);
+                frame(burst, RST_STREAM, 0, stream, CANCEL);
+            }
+            socket.getOutputStream().write(burst.toByteArray());
+            socket.getOutputStream().flush();
+            Await.until(() -> log.toString().lines().count() == streams, "every stream is logged");
+        }
+
+        List<String> lines = log.toString().lines().toList();
+        assertTrue(lines.stream().allMatch(l -> l.contains("\"GET / HTTP/2.0\" 499 0 ")), String.join("\n", lines));
+        Await.until(() -> {
+            try {
+                String metrics = metrics(proxy);
+                // a stream reset before it was routed counts without an ingress; one routed, with its own
+                return sample(metrics, requests("GET", "4xx"))
+                        + sample(metrics, "jingress_requests_total{ingress=\"\",service=\"\",method=\"GET\",status=\"4xx\"}")
+                        == streams;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "every stream is counted as 4xx");
+        assertFalse(metrics(proxy).contains("status=\"5xx\""), metrics(proxy));
+    }
+
+    private static void frame(ByteArrayOutputStream out, int type, int flags, int stream, byte[] payload) {
+        out.write(payload.length >>> 16);
+        out.write(payload.length >>> 8);
+        out.write(payload.length);
+        out.write(type);
+        out.write(flags);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(stream).array());
+        out.writeBytes(payload);
     }
 
     @Test

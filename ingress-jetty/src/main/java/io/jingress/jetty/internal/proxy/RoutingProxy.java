@@ -40,6 +40,7 @@ import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -91,6 +92,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         Server server = getServer();
         if (server != null) {
             pool.executor(server.getThreadPool());
+            Request.Handler errors = server.getErrorHandler();
+            if (!(errors instanceof ClientClosedErrors)) {
+                server.setErrorHandler(new ClientClosedErrors(errors == null ? new ErrorHandler() : errors, metrics));
+            }
         }
         super.doStart();
     }
