@@ -66,6 +66,13 @@ import org.eclipse.jetty.util.Callback;
  *       {@link Builder#maxTries(int)} tries in all. Then: 502, or 504 when the last failure was a
  *       timeout. A read timeout (an endpoint that accepted the request and went silent) is not
  *       retried: 504.</li>
+ *   <li>A client that goes away before its answer is complete (it closes or half-closes its
+ *       HTTP/1 connection, or resets its HTTP/2 stream) stops the upstream try at once: its
+ *       upstream connection is closed, never pooled half-read. A client whose streamed body stops
+ *       coming for the server's client idle timeout gets 408 if nothing was sent to it yet (else its
+ *       connection closes), and its upstream try is stopped the same way. Either way the request
+ *       is the client's doing: the endpoint is not counted as failed (passive health) nor timed,
+ *       and the request ends as 499 ("client closed request", as nginx logs it) or 408.</li>
  *   <li>An HTTP/1.1 request with {@code Connection: upgrade} and {@code Upgrade} (WebSocket and the
  *       like), once routed and picked like any other, is tunnelled: the same upstream headers, the
  *       endpoint's {@code 101} relayed, then bytes copied both ways until either side closes (or
@@ -76,7 +83,8 @@ import org.eclipse.jetty.util.Callback;
  *       behind the backend, unrouted).</li>
  * </ol>
  * Every response the proxy makes itself has a one-line plain-text body. Each upstream try is
- * reported to its endpoint ({@code onStart}/{@code onEnd}) so balancers and passive health learn;
+ * reported to its endpoint ({@code onStart}/{@code onEnd}, or {@code onCancel} when the client
+ * gave up on it) so balancers and passive health learn;
  * each request is counted for {@link #adminHandler()}'s metrics, and, when the server has a
  * {@link org.eclipse.jetty.server.RequestLog}, the request attributes an access log reads (route,
  * upstream address, status and time, request id) are set.

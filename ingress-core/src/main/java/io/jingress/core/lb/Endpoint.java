@@ -9,7 +9,8 @@ import java.util.Objects;
  * state survives route table swaps for as long as the endpoint exists.
  *
  * <p>The proxy reports every request: {@code long start = endpoint.onStart();} before forwarding,
- * then {@code endpoint.onEnd(start, success)} when the upstream exchange ends. That feeds the
+ * then {@code endpoint.onEnd(start, success)} when the upstream exchange ends (or
+ * {@code endpoint.onCancel()} when the client gave up on it first). That feeds the
  * in-flight count (least request), the latency average (peak EWMA, on the registry's clock) and
  * passive health: {@link PassiveHealth#consecutiveFailures()} failures in a row eject the endpoint.
  */

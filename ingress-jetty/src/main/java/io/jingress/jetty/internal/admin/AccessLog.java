@@ -46,6 +46,12 @@ import org.slf4j.LoggerFactory;
  *       logs it (Jetty keeps only the path of an absolute-form target, and a request line it
  *       refuses becomes {@code BAD /badMessage HTTP/1.0}). In quoted fields {@code "}, {@code \},
  *       control characters and bytes above 0x7E are written as {@code \xHH}, as nginx does.</li>
+ *   <li>{@code $status} is 499 ("client closed request", as nginx) for a request whose client
+ *       went away before anything was sent to it (an HTTP/1 connection closed, an HTTP/2 stream
+ *       reset, before or after it was routed), and 408 for one whose body stopped coming; the
+ *       upstream fields of such a request show the endpoint and how long its try lasted, without
+ *       a status. A client gone part way through its answer keeps the endpoint's status, with the
+ *       bytes sent.</li>
  *   <li>{@code $request_length} is the request line, header and body in HTTP/1.1 form, counted from
  *       the parsed request; for the request just named, the head as it came, and its body.</li>
  *   <li>{@code $request_time} and {@code $upstream_response_time} are seconds with millisecond
