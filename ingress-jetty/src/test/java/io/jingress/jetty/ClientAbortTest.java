@@ -199,6 +199,26 @@ class ClientAbortTest {
     }
 
     @Test
+    void anHttp2StreamWithAStreamedBodyResetBeforeTheAnswerStopsTheUpstreamRequestAndIsLoggedAs499() throws Exception {
+        IngressServer proxy = httpsProxy();
+        try (SSLSocket socket = TlsTestServer.connect(proxy.httpsPort(), "app.test", List.of("h2"))) {
+            BareHttp2 h2 = new BareHttp2(socket);
+            // a body without a length: Jetty's ProxyHandler streams it upstream
+            h2.headers(1, BareHttp2.END_HEADERS, BareHttp2.POST, BareHttp2.HTTPS, BareHttp2.ROOT, BareHttp2.AUTHORITY);
+            h2.frame(BareHttp2.DATA, 0, 1, new byte[16384]);
+            h2.frame(BareHttp2.DATA, BareHttp2.END_STREAM, 1, new byte[3616]);
+            awaitBackendHolding(1);
+            h2.frame(RST_STREAM, 0, 1, CANCEL);
+
+            assertUpstreamClosedPromptly();
+            String line = loggedLine("\"POST / HTTP/2.0\"");
+            assertTrue(line.contains("\"POST / HTTP/2.0\" 499 0 "), line);
+            assertCountedAs4xx(proxy, "POST");
+            assertEndpointNotBlamed();
+        }
+    }
+
+    @Test
     void http2StreamsResetAtOnceAreLoggedAs499AndCountedAs4xx() throws Exception {
         IngressServer proxy = httpsProxy();
         int streams = 20;
