@@ -43,6 +43,8 @@ final class LeanRequest implements Request {
     private final byte[] body;         // read by the connection with the head; null: none
     private volatile boolean bodyRead;
     private Attributes attributes;
+    // the proxy adds one to every request: a list only for more; added on the handling thread, read on the selector's
+    private volatile Consumer<Throwable> failureListener;
     private List<Consumer<Throwable>> failureListeners;
     private volatile boolean connectionFailed;
 
@@ -78,6 +80,10 @@ final class LeanRequest implements Request {
     /** Tells the failure listeners that the client connection failed while this request was under way. */
     void connectionFailed(Throwable cause) {
         connectionFailed = true;
+        Consumer<Throwable> first = failureListener;
+        if (first != null) {
+            first.accept(cause);
+        }
         List<Consumer<Throwable>> listeners = failureListeners;
         if (listeners != null) {
             for (Consumer<Throwable> listener : listeners) {
@@ -184,6 +190,10 @@ final class LeanRequest implements Request {
 
     @Override
     public void addFailureListener(Consumer<Throwable> onFailure) {
+        if (failureListener == null) {
+            failureListener = onFailure;
+            return;
+        }
         if (failureListeners == null) {
             failureListeners = new ArrayList<>(2);
         }
