@@ -292,6 +292,28 @@ class ClientAbortTest {
     }
 
     @Test
+    void anHttp2StreamWhoseBodyStallsGets408AndTheUpstreamRequestIsStopped() throws Exception {
+        routes = TestRoutes.create().route("app.test", "/", "app", backend.port());
+        IngressServer proxy = proxy(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0)
+                .clientIdleTimeout(Duration.ofSeconds(1))
+                .readTimeout(Duration.ofSeconds(20)));
+        try (SSLSocket socket = TlsTestServer.connect(proxy.httpsPort(), "app.test", List.of("h2"))) {
+            BareHttp2 h2 = new BareHttp2(socket);
+            h2.headers(1, BareHttp2.END_HEADERS, BareHttp2.POST, BareHttp2.HTTPS, BareHttp2.ROOT, BareHttp2.AUTHORITY);
+            h2.frame(BareHttp2.DATA, 0, 1, new byte[5]);
+            awaitBackendHolding(1);
+
+            // :status as a literal (408 is not in HPACK's static table; 200, 400, 500 are)
+            assertEquals(0x48, h2.answerTo(1));
+        }
+        assertUpstreamClosedPromptly();
+        String line = loggedLine("\"POST / HTTP/2.0\"");
+        assertTrue(line.contains("\"POST / HTTP/2.0\" 408 "), line);
+        assertCountedAs4xx(proxy, "POST");
+        assertEndpointNotBlamed();
+    }
+
+    @Test
     void anUpstreamSlowerThanTheClientIdleTimeoutIsStillRelayedOnEveryHttp1Path() throws Exception {
         try (ScriptedBackend slow = ScriptedBackend.start((connection, request, head) -> {
             try {
