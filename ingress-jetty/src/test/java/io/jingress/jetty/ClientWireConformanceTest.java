@@ -157,8 +157,9 @@ class ClientWireConformanceTest extends ClientWireFixture {
             assertEquals(200, chunked.status(), chunked.toString());
             assertNull(app.lastRequest().header("Content-Type"), "chunked body");
 
-            client.exchange("POST /typed HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Type: text/csv\r\nContent-Length: " + STREAMED
+            Response typed = client.exchange("POST /typed HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Type: text/csv\r\nContent-Length: " + STREAMED
                     + "\r\n\r\n" + "x".repeat(STREAMED));
+            assertEquals(200, typed.status(), typed.toString());
             assertEquals("text/csv", app.lastRequest().header("Content-Type"), "a client's own type goes on");
         }
     }

@@ -2,6 +2,7 @@ package io.jingress.jetty.internal.http1;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeoutException;
 
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.internal.HttpConnection;
@@ -12,14 +13,17 @@ import org.eclipse.jetty.util.Callback;
  * Notices that the client of a Jetty HTTP/1 connection closed it while a request whose body was
  * all read is being answered (the proxy waits for its upstream). Jetty's connection reads nothing
  * then, so a client that went away was seen only at the first write of the answer; nginx closes
- * the upstream connection at once ({@code proxy_ignore_client_abort off}). The watch holds the
- * endpoint's read interest meanwhile: at the end of the input it closes the connection, which
- * fails the request (its failure listeners stop the upstream try); bytes that come (a pipelined
- * request) are kept and handed to Jetty's parser when the connection asks to read again. The
- * connection asks through {@link #fillInterested}, {@link #tryFillInterested} and
- * {@link #isFillInterested}: while the watch holds the interest, its request waits and is served
- * when the watch fires. A client that only half-closes cannot be told apart before a write: it
- * is taken as gone too, as nginx takes it.
+ * the upstream connection at once ({@code proxy_ignore_client_abort off}).
+ *
+ * <p>From {@link #start} (the body is read) to {@link #stop} (the exchange ends, before Jetty's
+ * connection goes on to the next request; a late start for the same request is ignored) the watch holds the endpoint's read interest and reads
+ * when it fires: at the end of the input it closes the connection, which fails the request (its
+ * failure listeners stop the upstream try); bytes that come (a pipelined request) are kept and
+ * handed to Jetty's request buffer at {@link #stop}, and the watch reads no more. Only the watch
+ * reads in that window, and never outside it, so the two never read at once. The connection asks
+ * for read interest through {@link #fillInterested} and {@link #isFillInterested}: while the
+ * watch's interest is registered, a request to read waits for it to fire. A client that only
+ * half-closes cannot be told apart before a write: it is taken as gone too, as nginx takes it.
  */
 final class CloseWatch implements Callback {
     /** What the watch reads at most while a request is answered: a pipelined request's head, or nothing. */
@@ -28,9 +32,11 @@ final class CloseWatch implements Callback {
     private final HttpConnection connection;
     private final Interest jetty;
     // guarded by this
-    private boolean watching;
-    private Callback waiting;
-    private ByteBuffer early;
+    private boolean registered;  // this callback holds the endpoint's read interest
+    private boolean watching;    // between start and stop: reads when the interest fires
+    private Callback waiting;    // the connection asked to read while the interest was held
+    private ByteBuffer early;    // read by the watch, for the connection's parser
+    private Object stoppedFor;   // the request whose exchange ended: it is not watched again
 
     /** The connection's own way to ask the endpoint for read interest. */
     interface Interest {
@@ -42,119 +48,130 @@ final class CloseWatch implements Callback {
         this.jetty = jetty;
     }
 
-    /** Starts watching, unless the connection reads already (or will: bytes are kept for it). Any thread. */
-    void start() {
+    /** The body of {@code request} is read and its answer awaited: watch. Any thread. */
+    void start(Object request) {
         synchronized (this) {
-            if (watching || early != null) {
+            if (watching || early != null || stoppedFor == request) {
                 return;
             }
             watching = true;
+            if (registered) {
+                return;
+            }
+            registered = true;
         }
         if (!connection.getEndPoint().tryFillInterested(this)) {
             Callback asked;
             synchronized (this) {
+                registered = false;
                 watching = false;
                 asked = waiting;
                 waiting = null;
             }
             if (asked != null) {
-                fillInterested(asked, false);
+                jetty.fillInterested(asked, false);
             }
         }
     }
 
-    /** The connection asks to read: now, or when the watch fires. */
-    void fillInterested(Callback callback, boolean tryOnly) {
+    /**
+     * The exchange ends, before Jetty's connection reads again: no more reads here (one under way
+     * ends first), and what was read goes to the connection's request buffer.
+     */
+    void stop(Object request) {
         ByteBuffer bytes;
         synchronized (this) {
-            if (watching) {
-                waiting = callback;
+            stoppedFor = request;
+            if (!watching && early == null) {
                 return;
             }
+            watching = false;
             bytes = early;
             early = null;
         }
         if (bytes != null) {
-            connection.onUpgradeTo(bytes);  // appended to its request buffer
-            connection.getConnector().getExecutor().execute(callback::succeeded);
-            return;
+            connection.onUpgradeTo(bytes);
+        }
+    }
+
+    /** The connection asks to read: now, or when the watch's interest fires. */
+    void fillInterested(Callback callback, boolean tryOnly) {
+        synchronized (this) {
+            if (registered) {
+                waiting = callback;
+                return;
+            }
         }
         jetty.fillInterested(callback, tryOnly);
     }
 
-    /** Whether the connection itself has asked to read (the watch's own interest is not its). */
+    /** Whether the connection itself asked to read while the watch holds the interest; null when it does not. */
     Boolean isFillInterested() {
         synchronized (this) {
-            return watching ? waiting != null : null;
+            return registered ? waiting != null : null;
         }
     }
 
-    /** Readable while a request is answered. */
+    /** The interest fired: readable. */
     @Override
     public void succeeded() {
-        if (handOver()) {
-            return;
-        }
         EndPoint endPoint = connection.getEndPoint();
-        ByteBuffer bytes = BufferUtil.allocate(READ_AHEAD);
-        int filled;
-        try {
-            filled = endPoint.fill(bytes);
-        } catch (IOException closed) {
-            filled = -1;
-        }
-        if (filled < 0) {
-            if (!handOver()) {
-                // runs the request's failure listeners, then closes the endpoint
-                connection.close();
-            }
-            return;
-        }
-        if (filled == 0) {
-            if (!handOver()) {
-                endPoint.fillInterested(this);
-            }
-            return;
-        }
         Callback asked;
+        boolean again = false;
+        boolean closed = false;
         synchronized (this) {
-            watching = false;
-            early = bytes;
             asked = waiting;
-            waiting = null;
+            if (asked == null && watching) {
+                ByteBuffer bytes = BufferUtil.allocate(READ_AHEAD);
+                int filled;
+                try {
+                    filled = endPoint.fill(bytes);
+                } catch (IOException failed) {
+                    filled = -1;
+                }
+                if (filled == 0) {
+                    again = true;
+                } else if (filled > 0) {
+                    early = bytes;  // kept for the parser, which reads on from there
+                    watching = false;
+                } else {
+                    watching = false;
+                    closed = true;
+                }
+            }
+            if (!again) {
+                registered = false;
+                waiting = null;
+            }
         }
-        if (asked != null) {
-            fillInterested(asked, false);
+        if (again) {
+            endPoint.fillInterested(this);
+        } else if (asked != null) {
+            asked.succeeded();
+        } else if (closed) {
+            connection.close();  // runs the request's failure listeners, then closes the endpoint
         }
     }
 
-    /** The read interest failed (an idle timeout, a close): the connection hears of it if it asked. */
+    /** The interest failed: the connection's close, or an idle timeout (the read timeout owns that wait). */
     @Override
     public void failed(Throwable cause) {
         Callback asked;
+        boolean again;
         synchronized (this) {
-            watching = false;
             asked = waiting;
-            waiting = null;
+            again = asked == null && watching && cause instanceof TimeoutException && connection.getEndPoint().isOpen();
+            if (!again) {
+                registered = false;
+                waiting = null;
+                watching = false;
+            }
         }
-        if (asked != null) {
+        if (again) {
+            connection.getEndPoint().fillInterested(this);
+        } else if (asked != null) {
             asked.failed(cause);
         }
-    }
-
-    /** Stops watching and hands the event to the connection if it asked to read meanwhile. */
-    private boolean handOver() {
-        Callback asked;
-        synchronized (this) {
-            asked = waiting;
-            if (asked == null) {
-                return false;
-            }
-            watching = false;
-            waiting = null;
-        }
-        asked.succeeded();
-        return true;
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.AbstractConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.Callback;
@@ -149,8 +150,13 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
         }
 
         /** Watches for the client's close while the request, its body all read, is answered (see {@link CloseWatch}). */
-        void watchForClose() {
-            closeWatch.start();
+        void watchForClose(Request request) {
+            closeWatch.start(request);
+        }
+
+        /** The exchange ends: the watch reads no more (see {@link CloseWatch#stop}). */
+        void stopWatching(Request request) {
+            closeWatch.stop(request);
         }
 
         @Override

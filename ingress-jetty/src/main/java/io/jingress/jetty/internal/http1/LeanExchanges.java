@@ -42,7 +42,18 @@ public final class LeanExchanges {
      */
     public static void watchForClose(Request request) {
         if (request.getConnectionMetaData().getConnection() instanceof LeanConnectionFactory.HeadTimedConnection jetty) {
-            jetty.watchForClose();
+            jetty.watchForClose(Request.unWrap(request));
+        }
+    }
+
+    /**
+     * Called when the exchange of {@code request} ends, before its completion is reported to the
+     * connection: a watch begun by {@link #watchForClose} reads no more, so it never reads where
+     * the connection does.
+     */
+    public static void stopWatching(Request request) {
+        if (request.getConnectionMetaData().getConnection() instanceof LeanConnectionFactory.HeadTimedConnection jetty) {
+            jetty.stopWatching(Request.unWrap(request));
         }
     }
 

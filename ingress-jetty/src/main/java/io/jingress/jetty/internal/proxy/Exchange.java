@@ -3,6 +3,7 @@ package io.jingress.jetty.internal.proxy;
 import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.PickContext;
 import io.jingress.core.route.Route;
+import io.jingress.jetty.internal.http1.LeanExchanges;
 import io.jingress.jetty.internal.http1.RemoteAddressText;
 
 import java.util.concurrent.TimeoutException;
@@ -318,6 +319,7 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
 
     @Override
     public void succeeded() {
+        LeanExchanges.stopWatching(this);
         listener.onExchangeEnd(this, outcome());
         if (logged) {
             // Jetty writes the access log line in this call: never on a selector thread.
@@ -329,6 +331,7 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
 
     @Override
     public void failed(Throwable failure) {
+        LeanExchanges.stopWatching(this);
         int status = outcome();
         listener.onExchangeEnd(this, status);
         if (clientFailure != null && !proxyToClientResponse.isCommitted()) {
