@@ -10,14 +10,20 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import javax.net.ssl.SSLSocket;
+
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http2.hpack.HpackDecoder;
 
 /** A bare HTTP/2 client connection: the preface and an empty SETTINGS sent, frames written and read raw. */
 public final class BareHttp2 {
     public static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     public static final int DATA = 0x0;
     public static final int HEADERS = 0x1;
+    public static final int RST_STREAM = 0x3;
     public static final int SETTINGS = 0x4;
+    public static final int GOAWAY = 0x7;
     public static final int CONTINUATION = 0x9;
     public static final int END_STREAM = 0x1;
     public static final int END_HEADERS = 0x4;
@@ -32,6 +38,8 @@ public final class BareHttp2 {
 
     private final SSLSocket socket;
     private final DataInputStream in;
+    /** Decodes the answers' header blocks, in the order they come (see {@link #statusOf}). */
+    private final HpackDecoder decoder = new HpackDecoder(64 * 1024, System::nanoTime);
 
     public BareHttp2(SSLSocket socket) throws IOException {
         assertEquals("h2", socket.getApplicationProtocol());
@@ -69,6 +77,95 @@ public final class BareHttp2 {
         frame.write(payload);
         socket.getOutputStream().write(frame.toByteArray());
         socket.getOutputStream().flush();
+    }
+
+    /** A field {@code name: value} as an HPACK literal without indexing, with a new name. */
+    public static int[] literal(String name, String value) {
+        ByteArrayOutputStream field = new ByteArrayOutputStream();
+        field.write(0x00);
+        string(field, name);
+        string(field, value);
+        return unsigned(field.toByteArray());
+    }
+
+    private static void string(ByteArrayOutputStream out, String text) {
+        // not Huffman-coded: a 7-bit prefix integer (RFC 7541 section 5.1), then the octets
+        int length = text.length();
+        if (length < 127) {
+            out.write(length);
+        } else {
+            out.write(127);
+            for (length -= 127; length >= 128; length >>>= 7) {
+                out.write((length & 0x7F) | 0x80);
+            }
+            out.write(length);
+        }
+        out.writeBytes(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static int[] unsigned(byte[] bytes) {
+        int[] values = new int[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            values[i] = bytes[i] & 0xFF;
+        }
+        return values;
+    }
+
+    /**
+     * A header block of {@code fields} (as {@link #headers}) sent as a HEADERS frame and as many
+     * CONTINUATION frames as frames of 16 KB need; {@code flags} may hold END_STREAM.
+     */
+    public void longHeaders(int stream, int flags, Object... fields) throws IOException {
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        for (Object field : fields) {
+            for (int b : field instanceof int[] bytes ? bytes : new int[] {(Integer) field}) {
+                block.write(b);
+            }
+        }
+        byte[] bytes = block.toByteArray();
+        int max = 16 * 1024;
+        for (int at = 0; at < bytes.length || at == 0; at += max) {
+            int end = Math.min(bytes.length, at + max);
+            int endHeaders = end == bytes.length ? END_HEADERS : 0;
+            frame(at == 0 ? HEADERS : CONTINUATION, at == 0 ? (flags & END_STREAM) | endHeaders : endHeaders, stream,
+                    Arrays.copyOfRange(bytes, at, end));
+        }
+    }
+
+    /**
+     * The status answering {@code stream}, or -1 if the stream is reset, or the connection ends
+     * (GOAWAY or closed) before. It decodes the answers' header blocks with one HPACK decoder, so
+     * on one connection use this, not {@link #answerTo}; frames of other streams are dropped.
+     */
+    public int statusOf(int stream) throws IOException {
+        while (true) {
+            int length;
+            try {
+                length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
+            } catch (EOFException closed) {
+                return -1;
+            }
+            int type = in.readUnsignedByte();
+            in.readUnsignedByte();
+            int id = in.readInt() & 0x7FFFFFFF;
+            byte[] payload = in.readNBytes(length);
+            if (payload.length < length) {
+                return -1;
+            }
+            if (type == GOAWAY || (type == RST_STREAM && id == stream)) {
+                return -1;
+            }
+            if (type == HEADERS) {
+                try {
+                    MetaData answer = decoder.decode(ByteBuffer.wrap(payload));
+                    if (id == stream && answer instanceof MetaData.Response response) {
+                        return response.getStatus();
+                    }
+                } catch (Exception e) {
+                    throw new IOException("an answer's header block does not decode", e);
+                }
+            }
+        }
     }
 
     public boolean tryFrame(int type, int flags, int stream, byte[] payload) {
