@@ -2,11 +2,15 @@ package io.jingress.jetty.internal.http1;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Connection;
@@ -143,8 +147,9 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
 
         @Override
         protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
-            // a target Jetty cannot take throws here, and the request refused in its place comes next
-            HttpStreamOverHTTP1 stream = super.newHttpStream(method, uri, version);
+            // a target Jetty cannot take throws here (as in super.newHttpStream), and the request
+            // refused in its place comes next
+            HttpStreamOverHTTP1 stream = new UpgradeOnlyWhenNamed(method, uri, version);
             requests++;
             return stream;
         }
@@ -173,6 +178,47 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
         public boolean isFillInterested() {
             Boolean asked = closeWatch.isFillInterested();
             return asked != null ? asked : super.isFillInterested();
+        }
+
+        /**
+         * A request whose {@code Upgrade} header {@code Connection} does not name is no upgrade
+         * request (RFC 9110 section 7.8): it is served as a plain one, without that hop-by-hop
+         * header, as nginx serves it. Jetty's stream takes any {@code Upgrade} for an upgrade
+         * attempt, and without {@code Connection: upgrade} refuses it: "400 Invalid h2c upgrade
+         * headers" and a close. So the field is held back until the head is whole, and passed on
+         * only when {@code Connection} names {@code upgrade} (then the proxy tunnels it, or strips
+         * an h2c one, as before).
+         */
+        private final class UpgradeOnlyWhenNamed extends HttpStreamOverHTTP1 {
+            private List<HttpField> upgrades;
+            private boolean connectionUpgrade;
+
+            UpgradeOnlyWhenNamed(String method, String uri, HttpVersion version) {
+                super(method, uri, version);
+            }
+
+            @Override
+            public void parsedHeader(HttpField field) {
+                if (field.getHeader() == HttpHeader.UPGRADE) {
+                    if (upgrades == null) {
+                        upgrades = new ArrayList<>(1);
+                    }
+                    upgrades.add(field);
+                    return;
+                }
+                if (field.getHeader() == HttpHeader.CONNECTION && field.contains(HttpHeaderValue.UPGRADE.asString())) {
+                    connectionUpgrade = true;
+                }
+                super.parsedHeader(field);
+            }
+
+            @Override
+            public Runnable headerComplete() {
+                if (upgrades != null && connectionUpgrade) {
+                    upgrades.forEach(super::parsedHeader);
+                }
+                return super.headerComplete();
+            }
         }
 
         @Override
