@@ -8,10 +8,12 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -149,7 +151,7 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
         protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
             // a target Jetty cannot take throws here (as in super.newHttpStream), and the request
             // refused in its place comes next
-            HttpStreamOverHTTP1 stream = new UpgradeOnlyWhenNamed(method, uri, version);
+            HttpStreamOverHTTP1 stream = new AdjustedStream(method, uri, version);
             requests++;
             return stream;
         }
@@ -181,20 +183,30 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
         }
 
         /**
-         * A request whose {@code Upgrade} header {@code Connection} does not name is no upgrade
+         * Jetty's stream, with two changes to what it makes of a request head.
+         *
+         * <p>A request whose {@code Upgrade} header {@code Connection} does not name is no upgrade
          * request (RFC 9110 section 7.8): it is served as a plain one, without that hop-by-hop
          * header, as nginx serves it. Jetty's stream takes any {@code Upgrade} for an upgrade
          * attempt, and without {@code Connection: upgrade} refuses it: "400 Invalid h2c upgrade
          * headers" and a close. So the field is held back until the head is whole, and passed on
          * only when {@code Connection} names {@code upgrade} (then the proxy tunnels it, or strips
          * an h2c one, as before).
+         *
+         * <p>A request line of version HTTP/2.0 ({@code GET / HTTP/2.0}, or the h2c preface
+         * {@code PRI * HTTP/2.0} on a port without h2c) is answered 505 HTTP Version Not Supported,
+         * as nginx answers it, and the connection closed. Jetty answered 426 Upgrade Required
+         * without the {@code Upgrade} header a 426 must carry (RFC 9110 section 15.5.22), and there
+         * is no HTTP/1.x upgrade to HTTP/2 to offer: HTTP/2 is served by ALPN over TLS only.
          */
-        private final class UpgradeOnlyWhenNamed extends HttpStreamOverHTTP1 {
+        private final class AdjustedStream extends HttpStreamOverHTTP1 {
+            private final HttpVersion version;
             private List<HttpField> upgrades;
             private boolean connectionUpgrade;
 
-            UpgradeOnlyWhenNamed(String method, String uri, HttpVersion version) {
+            AdjustedStream(String method, String uri, HttpVersion version) {
                 super(method, uri, version);
+                this.version = version;
             }
 
             @Override
@@ -214,6 +226,11 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
 
             @Override
             public Runnable headerComplete() {
+                if (version == HttpVersion.HTTP_2) {
+                    // as Jetty's stream refuses it (with 426): nothing more of this connection is read
+                    getParser().close();
+                    throw new HttpException.RuntimeException(HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505);
+                }
                 if (upgrades != null && connectionUpgrade) {
                     upgrades.forEach(super::parsedHeader);
                 }
