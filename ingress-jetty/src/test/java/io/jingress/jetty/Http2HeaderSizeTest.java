@@ -53,6 +53,24 @@ class Http2HeaderSizeTest {
     }
 
     @Test
+    void anOversizedPostGets431AndTheBodyItSendsAfterDoesNotUpsetTheConnection() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create().route(null, "/", "app", app.port()).router())
+                .httpsBindAddress("127.0.0.1").httpsPort(0));
+        try (SSLSocket socket = TlsTestServer.connect(proxy.httpsPort(), "app.test", List.of("h2"))) {
+            BareHttp2 h2 = new BareHttp2(socket);
+            h2.longHeaders(1, 0, POST, HTTPS, ROOT, AUTHORITY, BareHttp2.literal("cookie", "c".repeat(20_000)));
+            h2.frame(DATA, 0, 1, "hel".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(431, h2.statusOf(1));
+            // the rest of the body, after the answer (the stream may be reset by then: DATA on it is ignored)
+            h2.frame(DATA, END_STREAM, 1, "lo".getBytes(StandardCharsets.US_ASCII));
+            h2.headers(3, END_HEADERS | END_STREAM, GET, HTTPS, ROOT, AUTHORITY);
+            assertEquals(200, h2.statusOf(3), "the connection goes on");
+        }
+        assertEquals(1, app.requests());
+    }
+
+    @Test
     void aHeaderBlockPastFourTimesTheLimitStillEndsTheConnection() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create().route(null, "/", "app", app.port()).router())
