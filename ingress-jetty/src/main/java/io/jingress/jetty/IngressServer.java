@@ -620,7 +620,12 @@ public final class IngressServer implements AutoCloseable {
             return this;
         }
 
-        /** The largest request line plus headers, in bytes; past it 431. Default 16 KiB. */
+        /**
+         * The largest request line plus headers, in bytes; past it 431. Default 16 KiB. Over HTTP/2
+         * the headers are counted as RFC 9113 counts them (32 bytes more a field) and the 431 ends
+         * that stream alone; a header block past four times this (64 KiB at least, the
+         * {@code SETTINGS_MAX_HEADER_LIST_SIZE} advertised) ends the connection.
+         */
         public Builder maxRequestHeaderBytes(int bytes) {
             this.maxRequestHeaderBytes = IngressHandler.Builder.atLeast(bytes, 1024, "maxRequestHeaderBytes");
             return this;
