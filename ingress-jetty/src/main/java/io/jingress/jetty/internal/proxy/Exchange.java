@@ -204,20 +204,11 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     private int outcome() {
         Throwable failure = clientFailure;
         if (failure != null && !proxyToClientResponse.isCommitted()) {
-            int status = isTimeout(failure) ? HttpStatus.REQUEST_TIMEOUT_408 : CLIENT_CLOSED_REQUEST;
+            int status = RoutingProxy.isTimeout(failure) ? HttpStatus.REQUEST_TIMEOUT_408 : CLIENT_CLOSED_REQUEST;
             proxyToClientResponse.setStatus(status);
             return status;
         }
         return proxyToClientResponse.getStatus();
-    }
-
-    static boolean isTimeout(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Remembers the current endpoint as tried, so {@link #excluded} skips it on the next pick. */

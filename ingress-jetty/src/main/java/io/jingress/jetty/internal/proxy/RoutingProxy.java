@@ -466,7 +466,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      */
     static void answerClientFailure(Response proxyToClientResponse, Callback proxyToClientCallback, Throwable clientFailure) {
         if (!proxyToClientResponse.isCommitted()) {
-            if (Exchange.isTimeout(clientFailure)) {
+            if (isTimeout(clientFailure)) {
                 proxyToClientResponse.reset();
                 PlainResponses.write(proxyToClientResponse, proxyToClientCallback, PlainResponses.REQUEST_TIMEOUT);
                 return;
