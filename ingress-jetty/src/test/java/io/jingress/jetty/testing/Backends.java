@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -156,7 +159,7 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
     public static final class Echo {
         private final String name;
         private final Server server;
-        private final ServerConnector connector;
+        private final KillableConnector connector;
         private final ConcurrentLinkedDeque<Seen> seen = new ConcurrentLinkedDeque<>();
         private final AtomicInteger requests = new AtomicInteger();
         private final CountDownLatch release = new CountDownLatch(1);
@@ -168,7 +171,7 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
             QueuedThreadPool threads = new QueuedThreadPool(32, 4);
             threads.setName("backend-" + name);
             this.server = new Server(threads);
-            this.connector = new ServerConnector(server, 1, 1);
+            this.connector = new KillableConnector(server);
             connector.setHost("127.0.0.1");
             connector.setPort(0);
             server.addConnector(connector);
@@ -214,13 +217,66 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
             return holding.await(timeout, unit);
         }
 
-        /** Stops the server at once: open connections are closed, the port refuses connections. */
+        /**
+         * Dies as a killed process does: the port refuses connections and every open connection is
+         * closed (reset when a request was left unread) with no answer, before the server stops.
+         * A stopping Jetty server alone does not: it may answer a request it is reading as the
+         * connector stops with a 500 error page, and it may leave a connection accepted as it
+         * stopped open, never read nor closed.
+         */
         public void kill() {
+            connector.kill();
             release.countDown();
             try {
                 server.stop();
             } catch (Exception e) {
                 throw new IllegalStateException("backend " + name + " did not stop", e);
+            }
+        }
+
+        /**
+         * A connector that keeps the connections it accepted, so that {@link #kill()} can close them
+         * all as the kernel closes the sockets of a process that died.
+         */
+        private static final class KillableConnector extends ServerConnector {
+            private final Set<SocketChannel> accepted = ConcurrentHashMap.newKeySet();
+            private volatile boolean killed;
+
+            KillableConnector(Server server) {
+                super(server, 1, 1);
+            }
+
+            @Override
+            protected void configure(Socket socket) {
+                super.configure(socket);
+                accepted.removeIf(channel -> !channel.isOpen());
+                SocketChannel channel = socket.getChannel();
+                accepted.add(channel);
+                if (killed) {
+                    // accepted as kill() closed the listening socket: kill() may not have seen it
+                    closeQuietly(channel);
+                }
+            }
+
+            /**
+             * Closes the listening socket, then every accepted connection. Through {@code shutdown()},
+             * which also ends the acceptor's loop: after {@code close()} alone it spins until the
+             * server stops, and may trip over the stopping connector.
+             */
+            void kill() {
+                killed = true;
+                shutdown();
+                for (SocketChannel channel : accepted) {
+                    closeQuietly(channel);
+                }
+            }
+
+            private static void closeQuietly(SocketChannel channel) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // closed it is, as far as anyone can tell
+                }
             }
         }
 
