@@ -207,6 +207,11 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
             return seen.peekLast();
         }
 
+        /** Connections accepted and not closed yet. */
+        public int openConnections() {
+            return connector.getConnectedEndPoints().size();
+        }
+
         /** Lets the requests waiting on {@code /hold} answer. */
         public void release() {
             release.countDown();
