@@ -193,7 +193,8 @@ class BackendResolutionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"api.example.org", "API.Example.org.", "my-svc.other-ns.svc.cluster.local", "10.0.0.7",
-        "8.8.8.8", "169.253.0.1", "128.0.0.1", "localhost.example.org", "xn--bcher-kva.example"})
+        "8.8.8.8", "169.253.0.1", "128.0.0.1", "localhost.example.org", "xn--bcher-kva.example",
+        "100.100.100.201", "100.64.0.1", "223.255.255.255", "240.0.0.1", "255.255.255.254", "192.168.1.1"})
     void anExternalNameServiceMayNameAnyOtherHost(String externalName) {
         Service external = new Service("default", "ext", "ExternalName", List.of(), externalName);
         Backend backend = resolve(IngressBackend.service("ext", 443), ClusterState.builder().service(external));
@@ -210,6 +211,10 @@ class BackendResolutionTest {
         "127.255.3.4|is a loopback address (127.0.0.0/8)",
         "0.0.0.0|is in 0.0.0.0/8, which connects to the local host",
         "169.254.169.254|is a link-local address (169.254.0.0/16)",
+        "100.100.100.200|is the address where Alibaba Cloud serves instance metadata (100.100.100.200)",
+        "224.0.0.1|is a multicast address (224.0.0.0/4)",
+        "239.255.255.250|is a multicast address (224.0.0.0/4)",
+        "255.255.255.255|is the broadcast address (255.255.255.255)",
         "::1|is an IPv6 address",
         "[::1]|is an IPv6 address",
         "::ffff:127.0.0.1|is an IPv6 address",

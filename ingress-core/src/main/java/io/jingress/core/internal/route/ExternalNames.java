@@ -7,8 +7,10 @@ import java.util.regex.Pattern;
  * Which {@code spec.externalName} values an ExternalName Service may route to. Refused, as
  * ingress-nginx refuses them: names of the local host and addresses that reach it, which would let
  * an Ingress send internet traffic to the controller's own ports (its admin port among them), and
- * link-local addresses, where clouds serve instance metadata. Decided from the text alone: no DNS
- * lookup, so a DNS name that resolves to a loopback address is not caught here.
+ * link-local addresses, where clouds serve instance metadata (and Alibaba Cloud's metadata address,
+ * which is not link-local); multicast and broadcast addresses, which name no one host. Private ranges
+ * are legitimate targets. Decided from the text alone: no DNS lookup, so a DNS name that resolves to
+ * a loopback address is not caught here (the proxy refuses it when it connects).
  */
 final class ExternalNames {
     /** Kubernetes' DNS-1123 subdomain, on the lower-cased name; lengths are checked apart. */
@@ -60,6 +62,15 @@ final class ExternalNames {
         }
         if (address[0] == 169 && address[1] == 254) {
             return "is a link-local address (169.254.0.0/16), where clouds serve instance metadata";
+        }
+        if (address[0] == 100 && address[1] == 100 && address[2] == 100 && address[3] == 200) {
+            return "is the address where Alibaba Cloud serves instance metadata (100.100.100.200)";
+        }
+        if (address[0] >= 224 && address[0] <= 239) {
+            return "is a multicast address (224.0.0.0/4): it names no one host to connect to";
+        }
+        if (address[0] == 255 && address[1] == 255 && address[2] == 255 && address[3] == 255) {
+            return "is the broadcast address (255.255.255.255): it names no one host to connect to";
         }
         return null;
     }
