@@ -70,6 +70,18 @@ class UpstreamFailureTest {
         assertEquals("502 Bad Gateway: the upstream endpoint could not be reached\n", body);
     }
 
+    @Test
+    void endpointNameThatDoesNotResolveGets502SayingItCouldNotBeReached() throws Exception {
+        // ".invalid" never resolves (RFC 6761); it is not an endpoint that closed the connection
+        TestRoutes routes = TestRoutes.create().routeToDnsEndpoint("app.test", "/", "app", "backend.invalid", 80);
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        ContentResponse response = send(proxy, HttpMethod.GET, "/");
+
+        assertEquals(502, response.getStatus());
+        assertEquals("502 Bad Gateway: the upstream endpoint could not be reached\n", response.getContentAsString());
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 20_000})  // read whole with the request, or streamed through Jetty's client
     void anAnswerThatIsNotHttpGets502SayingSo(int bodyBytes) throws Exception {

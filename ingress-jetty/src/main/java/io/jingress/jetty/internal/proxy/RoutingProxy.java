@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -486,7 +487,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      * that speaks TLS or another protocol), a 400 when the client's own body was malformed (a bad
      * chunk), a 502 saying the endpoint closed the connection when it was reached but the
      * connection broke (reset, closed before the answer ended: a crashing app), else a 502 saying
-     * the endpoint could not be reached (connection refused, no route).
+     * the endpoint could not be reached (connection refused, no route, a name that does not resolve).
      */
     static PlainResponses.Body failureAnswer(Throwable failure) {
         if (isTimeout(failure)) {
@@ -501,7 +502,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 // not under a response's failure: the client's body, streamed on, broke its framing
                 return PlainResponses.BAD_REQUEST_BODY;
             }
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
                 return PlainResponses.BAD_GATEWAY;
             }
             broken |= t instanceof IOException;
