@@ -65,7 +65,9 @@ import org.eclipse.jetty.util.Callback;
  *       and none of the body was sent, another endpoint is tried, up to
  *       {@link Builder#maxTries(int)} tries in all. Then: 502, or 504 when the last failure was a
  *       timeout. A read timeout (an endpoint that accepted the request and went silent) is not
- *       retried: 504.</li>
+ *       retried: 504. A DNS name that does not resolve, or resolves only to loopback, any-local
+ *       or link-local addresses (see {@link Builder#localBackendNames}), is an endpoint that
+ *       cannot be reached.</li>
  *   <li>A client that goes away before its answer is complete (it closes or half-closes its
  *       HTTP/1 connection, or resets its HTTP/2 stream) stops the upstream try at once: its
  *       upstream connection is closed, never pooled half-read. A client whose streamed body stops
@@ -212,6 +214,7 @@ public final class IngressHandler extends Handler.Abstract {
         private int maxQueuedPerEndpoint = 4096;
         private int maxTries = 3;
         private int httpsRedirectPort = 443;
+        private boolean localBackendNames;
 
         private Builder(Router router) {
             this.router = router;
@@ -271,13 +274,44 @@ public final class IngressHandler extends Handler.Abstract {
             return this;
         }
 
+        /**
+         * Whether a backend given by DNS name (an ExternalName Service's {@code spec.externalName},
+         * an address of an EndpointSlice of type FQDN) may be connected to at a loopback
+         * ({@code 127.0.0.0/8}, {@code ::1}), any-local ({@code 0.0.0.0}, {@code ::}) or link-local
+         * ({@code 169.254.0.0/16}, {@code fe80::/10}) address it resolves to. Default false.
+         *
+         * <p>Why: an Ingress author chooses the name, and any name can be made to resolve to
+         * 127.0.0.1 ({@code localtest.me}, {@code 127.0.0.1.nip.io}, a line in {@code /etc/hosts}).
+         * Routed, it would send internet traffic to the proxy's own host: its admin port
+         * ({@code /routes}, {@code /metrics}, on 127.0.0.1 by default) and anything else listening on
+         * loopback, or a cloud's instance metadata service on 169.254.169.254. The text of an
+         * ExternalName is checked when the table is compiled ({@code localhost} is refused there);
+         * this is the check of what the name resolves to, made when the proxy connects. A name's
+         * local addresses are dropped and its others used; a name with no other address fails the
+         * connect, and the request gets the 502 of a name that does not resolve ({@code 502 Bad
+         * Gateway: the upstream endpoint could not be reached}), another endpoint being tried first
+         * as for any failed connect, and a WARNING names the host and its addresses. Endpoints given
+         * as IP addresses are never checked: the API server refuses loopback and link-local
+         * EndpointSlice addresses, and manifest files may point at 127.0.0.1 on purpose.
+         *
+         * <p>Set true where names of the local host are meant, e.g. a test or a laptop routing to
+         * {@code localhost} through an FQDN EndpointSlice:
+         * <pre>{@code
+         * IngressHandler.builder(router).localBackendNames(true).build();
+         * }</pre>
+         */
+        public Builder localBackendNames(boolean allowed) {
+            this.localBackendNames = allowed;
+            return this;
+        }
+
         public IngressHandler build() {
             return new IngressHandler(this);
         }
 
         ProxySettings settings() {
             return new ProxySettings(connectTimeout.toMillis(), readTimeout.toMillis(), upstreamKeepAlive.toMillis(),
-                    maxConnectionsPerEndpoint, maxQueuedPerEndpoint, maxTries, httpsRedirectPort);
+                    maxConnectionsPerEndpoint, maxQueuedPerEndpoint, maxTries, httpsRedirectPort, localBackendNames);
         }
 
         static Duration positive(Duration value, String name) {

@@ -583,6 +583,25 @@ public final class IngressServer implements AutoCloseable {
         }
 
         /**
+         * Whether a backend given by DNS name (ExternalName Service, FQDN EndpointSlice) may be
+         * connected to at a loopback, any-local or link-local address it resolves to. Default false:
+         * an Ingress author picks the name, and a name that resolves to 127.0.0.1 (such as
+         * {@code localtest.me}) would otherwise reach this server's own admin port and whatever else
+         * listens on loopback (169.254.169.254: the cloud's metadata). Such a name's request gets 502,
+         * as a name that does not resolve; IP addresses are not checked. Set true in a test or on a
+         * laptop that routes to {@code localhost} by name. See
+         * {@link IngressHandler.Builder#localBackendNames(boolean)}.
+         *
+         * <pre>{@code
+         * IngressServer.builder(router).localBackendNames(true)   // FQDN endpoint "localhost" in a test
+         * }</pre>
+         */
+        public Builder localBackendNames(boolean allowed) {
+            handler.localBackendNames(allowed);
+            return this;
+        }
+
+        /**
          * The port in the 308 redirect of plain-HTTP requests to TLS hosts, when it is not this
          * server's HTTPS port (a NodePort, or TLS terminated in front); 0 switches the redirect
          * off. Default: this server's HTTPS port, or no redirect without an HTTPS listener.

@@ -149,10 +149,11 @@ class KeepAliveUpstreamTest {
     @Test
     void endpointNamedByDnsIsReachedWithoutItsOwnConnectionPool() throws Exception {
         // An endpoint given by DNS name: it is looked up off the selector threads, by Jetty's client.
-        // (An ExternalName Service may not name the local host, an EndpointSlice of type FQDN may.)
+        // (An ExternalName Service may not name the local host, an EndpointSlice of type FQDN may, and
+        // the proxy connects to a name's loopback address only when told to.)
         ScriptedBackend backend = backend((connection, request, head) -> Answer.keepOpen(OK));
         TestRoutes routes = TestRoutes.create().routeToDnsEndpoint("app.test", "/", "external", "localhost", backend.port());
-        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).localBackendNames(true));
 
         ContentResponse response = get(proxy, "/");
 

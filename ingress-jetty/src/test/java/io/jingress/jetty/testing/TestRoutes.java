@@ -104,7 +104,8 @@ public final class TestRoutes {
 
     /**
      * Routes to a Service whose one endpoint is the DNS name {@code address} (an FQDN EndpointSlice),
-     * at {@code port}. Unlike an ExternalName Service, it may name the local host.
+     * at {@code port}. Unlike an ExternalName Service, it may name the local host; the proxy then
+     * connects to it only with {@code localBackendNames(true)}.
      */
     public TestRoutes routeToDnsEndpoint(String host, String path, String service, String address, int port) {
         ingressList.add(ingress(host, path, service).build());

@@ -10,7 +10,10 @@ package io.jingress.jetty.internal.proxy;
  * @param maxQueuedPerEndpoint requests waiting for a pooled connection per endpoint
  * @param maxTries tries per request, counting the first (ingress-nginx's proxy-next-upstream-tries)
  * @param httpsRedirectPort where plain-HTTP requests to TLS hosts are redirected; 0 = never
+ * @param localBackendNames whether a backend's DNS name may resolve to loopback, any-local or
+ *     link-local addresses (see {@code BackendAddresses})
  */
 public record ProxySettings(long connectTimeoutMillis, long readTimeoutMillis, long upstreamKeepAliveMillis,
-        int maxConnectionsPerEndpoint, int maxQueuedPerEndpoint, int maxTries, int httpsRedirectPort) {
+        int maxConnectionsPerEndpoint, int maxQueuedPerEndpoint, int maxTries, int httpsRedirectPort,
+        boolean localBackendNames) {
 }

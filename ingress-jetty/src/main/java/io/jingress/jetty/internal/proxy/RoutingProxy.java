@@ -22,6 +22,7 @@ import io.jingress.core.route.Router;
 import io.jingress.jetty.internal.admin.AccessLog;
 import io.jingress.jetty.internal.admin.ProxyMetrics;
 import io.jingress.jetty.internal.http1.LeanExchanges;
+import io.jingress.jetty.internal.net.LocalAddressFilter;
 import io.jingress.jetty.internal.websocket.UpgradeTunnel;
 
 import org.eclipse.jetty.client.HttpClient;
@@ -81,6 +82,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         this.tunnel = UpgradeTunnel.builder()
                 .connectTimeout(Duration.ofMillis(settings.connectTimeoutMillis()))
                 .idleTimeout(Duration.ofMillis(settings.readTimeoutMillis()))
+                .localBackendNames(settings.localBackendNames())
                 .build();
         addBean(tunnel);
         this.pool = new UpstreamPool(settings);
@@ -487,7 +489,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      * that speaks TLS or another protocol), a 400 when the client's own body was malformed (a bad
      * chunk), a 502 saying the endpoint closed the connection when it was reached but the
      * connection broke (reset, closed before the answer ended: a crashing app), else a 502 saying
-     * the endpoint could not be reached (connection refused, no route, a name that does not resolve).
+     * the endpoint could not be reached (connection refused, no route, a name that does not resolve
+     * or resolves only to local addresses).
      */
     static PlainResponses.Body failureAnswer(Throwable failure) {
         if (isTimeout(failure)) {
@@ -503,6 +506,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 return PlainResponses.BAD_REQUEST_BODY;
             }
             if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
+                // an UnknownHostException is also a name that resolves only to local addresses
                 return PlainResponses.BAD_GATEWAY;
             }
             broken |= t instanceof IOException;
@@ -626,6 +630,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         httpClient.setMaxRequestsQueuedPerDestination(settings.maxQueuedPerEndpoint());
         // Endpoints come and go with Pods: forget the pool of one that has been unused for a while.
         httpClient.setDestinationIdleTimeout(settings.upstreamKeepAliveMillis() * 5);
+        if (!settings.localBackendNames()) {
+            // DNS names (ExternalName, FQDN endpoints) come this way only: the own connections take IP literals
+            httpClient.setSocketAddressResolver(new LocalAddressFilter(httpClient));
+        }
     }
 
     /**

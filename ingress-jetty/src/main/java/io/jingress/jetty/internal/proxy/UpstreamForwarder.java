@@ -3,6 +3,7 @@ package io.jingress.jetty.internal.proxy;
 import io.jingress.core.lb.Endpoint;
 import io.jingress.jetty.internal.admin.AccessLog;
 import io.jingress.jetty.internal.http1.LeanExchanges;
+import io.jingress.jetty.internal.net.BackendAddresses;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -131,21 +132,14 @@ final class UpstreamForwarder implements UpstreamRelay {
         }
     }
 
-    /** Whether an address is an IPv4 or IPv6 literal, which needs no name lookup. */
+    /**
+     * Whether an address goes out on the own connections, which look no name up: an IPv6 literal,
+     * or digits and dots. The pool connects to a canonical dotted quad only and refuses any other
+     * number ({@code 127.1}, see {@link BackendAddresses#isIpLiteral}), which Jetty's client would
+     * not take as a host either.
+     */
     static boolean isIpLiteral(String address) {
-        if (address.isEmpty()) {
-            return false;
-        }
-        if (address.indexOf(':') >= 0) {
-            return true;
-        }
-        for (int i = 0; i < address.length(); i++) {
-            char c = address.charAt(i);
-            if (c != '.' && (c < '0' || c > '9')) {
-                return false;
-            }
-        }
-        return true;
+        return address.indexOf(':') >= 0 || BackendAddresses.isNumeric(address);
     }
 
     /** Sends the exchange to its endpoint on a pooled connection, or on a new one ({@code fresh}: always new). */

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.jingress.core.lb.Endpoint;
+import io.jingress.jetty.internal.net.BackendAddresses;
 
 import org.eclipse.jetty.io.ClientConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
@@ -101,8 +102,9 @@ final class UpstreamPool extends ContainerLifeCycle {
     void connect(Endpoint endpoint, Object via, Promise<UpstreamConnection> promise) {
         Idle home = idle.get(endpoint.id());
         if (home == null) {
-            if (!UpstreamForwarder.isIpLiteral(endpoint.address())) {
-                // a name lookup would block the selector thread this runs on
+            if (!BackendAddresses.isIpLiteral(endpoint.address())) {
+                // a name lookup would block the selector thread this runs on; a number in another
+                // form than four decimals ("127.1", "2130706433") is an address of the resolver's choosing
                 promise.failed(new UnknownHostException("not an IP address: " + endpoint.address()));
                 return;
             }

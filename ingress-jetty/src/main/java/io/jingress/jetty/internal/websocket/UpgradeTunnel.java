@@ -1,7 +1,9 @@
 package io.jingress.jetty.internal.websocket;
 
 import io.jingress.core.lb.Endpoint;
+import io.jingress.jetty.internal.net.BackendAddresses;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -72,6 +74,7 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
     private final ClientConnector connector;
     private final int maxResponseHeadBytes;
     private final int bufferSize;
+    private final boolean localBackendNames;
 
     private UpgradeTunnel(Builder builder) {
         connector = new ClientConnector();
@@ -85,6 +88,7 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
         addBean(connector, true);
         maxResponseHeadBytes = builder.maxResponseHeadBytes;
         bufferSize = builder.bufferSize;
+        localBackendNames = builder.localBackendNames;
     }
 
     /** A tunnel with the defaults: connect timeout 5 s, idle timeout 60 s, response head up to 8 KiB. */
@@ -134,8 +138,10 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
      * @param proxyToServerHeaders the headers to send (Host, X-Forwarded-*, hop-by-hop removed); any
      *     {@code Connection} and {@code Upgrade} among them are replaced by the tunnel's own
      * @return false only when the connection to the endpoint could not be made (refused, unreachable,
-     *     connect timeout): nothing was written and the callback is untouched, so the caller may try
-     *     another endpoint or answer 502; true when the tunnel took over the exchange
+     *     connect timeout, a name that does not resolve or resolves only to local addresses, see
+     *     {@link Builder#localBackendNames}): nothing was written and the callback is untouched, so
+     *     the caller may try another endpoint or answer 502; true when the tunnel took over the
+     *     exchange
      */
     public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback callback,
             Endpoint endpoint, String pathAndQuery, HttpFields proxyToServerHeaders) {
@@ -173,8 +179,8 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
         });
         InetSocketAddress address;
         try {
-            address = new InetSocketAddress(endpoint.address(), endpoint.port());
-        } catch (RuntimeException e) {
+            address = BackendAddresses.resolve(endpoint.address(), endpoint.port(), localBackendNames);
+        } catch (UnknownHostException | RuntimeException e) {
             endpoint.onEnd(start, false);
             return false;
         }
@@ -260,6 +266,7 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
         private int maxResponseHeadBytes = 8 * 1024;
         private int bufferSize = 8 * 1024;
         private Executor executor;
+        private boolean localBackendNames;
 
         private Builder() {
         }
@@ -301,6 +308,16 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
         /** The threads for upstream I/O, e.g. the server's thread pool; by default the connector makes its own. */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Whether an endpoint given by DNS name may be connected to at a loopback, any-local or
+         * link-local address it resolves to (see {@link BackendAddresses}); default false: such a
+         * name's other addresses are used, and a name with none fails the connect.
+         */
+        public Builder localBackendNames(boolean allowed) {
+            this.localBackendNames = allowed;
             return this;
         }
 
