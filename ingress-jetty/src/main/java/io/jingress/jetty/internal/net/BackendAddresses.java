@@ -167,7 +167,8 @@ public final class BackendAddresses {
 
         LocalAddressRefused(String host, List<String> addresses) {
             super("backend name " + host + " resolves only to loopback, any-local or link-local addresses "
-                    + addresses + ": not connecting to the proxy's own host (see localBackendNames)");
+                    + addresses + ": not connecting to the proxy's own host by a name (an endpoint given as an IP"
+                    + " address is not checked)");
         }
     }
 }

@@ -71,8 +71,8 @@ class BackendAddressesTest {
                 () -> BackendAddresses.withoutLocal("localtest.me", resolved));
 
         assertEquals("backend name localtest.me resolves only to loopback, any-local or link-local addresses"
-                + " [127.0.0.1, 0:0:0:0:0:0:0:1, 169.254.169.254]: not connecting to the proxy's own host"
-                + " (see localBackendNames)", refused.getMessage());
+                + " [127.0.0.1, 0:0:0:0:0:0:0:1, 169.254.169.254]: not connecting to the proxy's own host by a"
+                + " name (an endpoint given as an IP address is not checked)", refused.getMessage());
     }
 
     @Test
