@@ -41,8 +41,16 @@ import org.slf4j.LoggerFactory;
  * <p>Selection: the exact SNI host, else the wildcard {@code *.} of its parent domain, else the
  * default certificate; a name is never refused at the TLS level, so requests whose Host differs from
  * their SNI reach the router (the connector's {@code SecureRequestCustomizer} must have
- * {@code setSniHostCheck(false)}). The SSL context keeps the JDK's default protocols and cipher
- * suites (TLS 1.3 and ECDHE AEAD suites first), which HTTP/2 over ALPN accepts.
+ * {@code setSniHostCheck(false)}).
+ *
+ * <p>Protocols and cipher suites are ingress-nginx's defaults ({@code ssl-protocols},
+ * {@code ssl-ciphers}): TLS 1.3 and TLS 1.2 only, whatever the JDK's {@code java.security} allows (an
+ * application that embeds us may re-enable TLS 1.0 for a client of its own); TLS 1.3's three suites;
+ * for TLS 1.2 only forward-secret AEAD suites, ECDHE with AES-GCM or ChaCha20-Poly1305, in
+ * ingress-nginx's order, the server's choice first. Left out: CBC suites (padding-oracle attacks such
+ * as Lucky Thirteen), RSA key exchange (no forward secrecy), and DHE, which ingress-nginx lists but
+ * nginx does not use without {@code ssl_dhparam}, unset by default (and a DHE handshake costs the
+ * server several times an ECDHE one). HTTP/2 over ALPN accepts every one of them (RFC 9113 appendix A).
  *
  * <p>TLS session resumption (within the session timeout) continues a session with the certificate it
  * was established with, as with any TLS server that rotates certificates without new session keys.
@@ -50,6 +58,19 @@ import org.slf4j.LoggerFactory;
 public final class TlsCertificates {
     private static final Logger LOG = LoggerFactory.getLogger(TlsCertificates.class);
     private static final String DEFAULT_ALIAS = "jingress-default";
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /** TLS 1.3's suites in OpenSSL's order, then ingress-nginx's {@code ssl-ciphers} but DHE, by their JSSE names. */
+    static final String[] CIPHER_SUITES = {
+        "TLS_AES_256_GCM_SHA384",
+        "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_AES_128_GCM_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+    };
 
     private final AtomicReference<CertificateTable> current;
     private volatile CertificateTable previous;
@@ -75,6 +96,9 @@ public final class TlsCertificates {
         factory.setSslContext(sslContext);
         // The key manager chooses and never refuses; Jetty must not insist on an SNI match either.
         factory.setSniRequired(false);
+        factory.setIncludeProtocols(PROTOCOLS);
+        factory.setIncludeCipherSuites(CIPHER_SUITES);
+        factory.setUseCipherSuitesOrder(true);
         this.sslContextFactory = factory;
     }
 

@@ -1,6 +1,8 @@
 package io.jingress.jetty.internal.tls;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jingress.core.model.Problem;
 import io.jingress.core.model.TlsSecret;
@@ -15,6 +17,9 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,6 +181,38 @@ class TlsCertificatesTest {
     }
 
     @Test
+    void tls12OffersOnlyForwardSecretAeadSuitesAndTls13AllOfItsOwn() throws Exception {
+        certificates.update(Map.of(
+                "pkcs1.example.test", Fixtures.secret("shop", "pkcs1-tls", "pkcs1"),
+                "ec.example.test", Fixtures.secret("blog", "ec-tls", "ec")));
+
+        for (String suite : List.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256")) {
+            assertEquals(suite, negotiated("pkcs1.example.test", "TLSv1.2", suite));
+        }
+        for (String suite : List.of("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256")) {
+            assertEquals(suite, negotiated("ec.example.test", "TLSv1.2", suite));
+        }
+        for (String suite : List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256")) {
+            assertEquals(suite, negotiated("pkcs1.example.test", "TLSv1.3", suite));
+        }
+        for (String suite : List.of("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+                "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+                "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256")) {
+            assertThrows(SSLHandshakeException.class, () -> negotiated("pkcs1.example.test", "TLSv1.2", suite), suite);
+        }
+        assertThrows(SSLHandshakeException.class,
+                () -> negotiated("ec.example.test", "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"));
+        // a client that prefers a CBC suite but offers a GCM one too is served, with the GCM one
+        assertEquals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", negotiated("pkcs1.example.test", "TLSv1.2",
+                "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+        // TLS 1.0 and 1.1 are off by the server's own list, not only by the JDK's java.security
+        assertArrayEquals(new String[] {"TLSv1.3", "TLSv1.2"}, certificates.sslContextFactory().getIncludeProtocols());
+        assertArrayEquals(new String[] {"TLSv1.3", "TLSv1.2"}, certificates.sslContextFactory().getSelectedProtocols());
+    }
+
+    @Test
     void certificateSwappedLiveIsSeenByNewConnectionsWhileOpenOnesKeepWorking() throws Exception {
         SelfSignedCertificate first = generated("live.example.test");
         SelfSignedCertificate second = generated("live.example.test");
@@ -250,6 +287,21 @@ class TlsCertificatesTest {
         assertEquals(Fixtures.leaf("pkcs8"), server.certificateFor("one.example.test"));
         assertEquals(Fixtures.leaf("pkcs8"), server.certificateFor("two.example.test"));
         assertEquals(List.of("one.example.test", "two.example.test"), certificates.hosts());
+    }
+
+    /** The suite a fresh TLS connection agrees on when the client offers only {@code protocol} and {@code suites}. */
+    private static String negotiated(String sni, String protocol, String... suites) throws Exception {
+        try (SSLSocket socket = (SSLSocket) TlsTestServer.trustAll().getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(List.of(new SNIHostName(sni)));
+            parameters.setProtocols(new String[] {protocol});
+            parameters.setCipherSuites(suites);
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            assertEquals(protocol, socket.getSession().getProtocol());
+            return socket.getSession().getCipherSuite();
+        }
     }
 
     private static SelfSignedCertificate generated(String host) {
