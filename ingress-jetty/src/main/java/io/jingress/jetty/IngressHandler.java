@@ -84,7 +84,9 @@ import org.eclipse.jetty.util.Callback;
  *       {@code Upgrade} and {@code HTTP2-Settings} (a tunnelled h2c connection would reach any path
  *       behind the backend, unrouted).</li>
  * </ol>
- * Every response the proxy makes itself has a one-line plain-text body. Each upstream try is
+ * Every response the proxy makes itself has a one-line plain-text body. Every answer over TLS, the
+ * endpoint's (unless it sent its own) and the proxy's, carries {@code Strict-Transport-Security}
+ * ({@link Builder#hsts}; by default as ingress-nginx sends it). Each upstream try is
  * reported to its endpoint ({@code onStart}/{@code onEnd}, or {@code onCancel} when the client
  * gave up on it) so balancers and passive health learn;
  * each request is counted for {@link #adminHandler()}'s metrics, and, when the server has a
@@ -206,6 +208,9 @@ public final class IngressHandler extends Handler.Abstract {
 
     /** Builds an {@link IngressHandler}. Defaults follow ingress-nginx where it has one. */
     public static final class Builder {
+        /** ingress-nginx's {@code hsts-max-age}: one year. */
+        static final Duration DEFAULT_HSTS_MAX_AGE = Duration.ofSeconds(31_536_000);
+
         private final Router router;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration readTimeout = Duration.ofSeconds(60);
@@ -215,6 +220,8 @@ public final class IngressHandler extends Handler.Abstract {
         private int maxTries = 3;
         private int httpsRedirectPort = 443;
         private boolean localBackendNames;
+        private Duration hstsMaxAge = DEFAULT_HSTS_MAX_AGE;
+        private boolean hstsIncludeSubDomains = true;
 
         private Builder(Router router) {
             this.router = router;
@@ -305,13 +312,64 @@ public final class IngressHandler extends Handler.Abstract {
             return this;
         }
 
+        /**
+         * The {@code Strict-Transport-Security} header (HSTS, RFC 6797) on every answer sent over
+         * TLS: a browser that has seen it goes to the host over HTTPS only, for {@code maxAge}, and
+         * so never sends a request in the clear that someone on the path could answer instead
+         * ("SSL stripping"), nor lets its user click through a bad certificate. With
+         * {@code includeSubDomains} the rule covers every name under the host too. Default: one
+         * year and {@code includeSubDomains}, as ingress-nginx sends it (its ConfigMap keys
+         * {@code hsts}, {@code hsts-max-age}, {@code hsts-include-subdomains}).
+         *
+         * <p>It goes on the endpoint's answers and on the proxy's own (404, 502, 503...), over
+         * HTTP/1.1 and HTTP/2, only on connections that are TLS to this server: never over plain
+         * HTTP (RFC 6797 section 7.2), so not on the 308 to HTTPS either. An endpoint's own
+         * {@code Strict-Transport-Security} is passed on as it is, and none is added to it.
+         * {@link Duration#ZERO} sends {@code max-age=0}, which tells browsers to forget the rule.
+         *
+         * <pre>{@code
+         * builder.hsts(Duration.ofDays(180), false);   // Strict-Transport-Security: max-age=15552000
+         * }</pre>
+         *
+         * @param maxAge how long a browser keeps the rule, in whole seconds; not negative
+         * @param includeSubDomains whether the rule covers the host's subdomains
+         */
+        public Builder hsts(Duration maxAge, boolean includeSubDomains) {
+            Objects.requireNonNull(maxAge, "hsts maxAge");
+            if (maxAge.isNegative()) {
+                throw new IllegalArgumentException("hsts maxAge: must not be negative, got " + maxAge);
+            }
+            this.hstsMaxAge = maxAge;
+            this.hstsIncludeSubDomains = includeSubDomains;
+            return this;
+        }
+
+        /**
+         * No {@code Strict-Transport-Security} from the proxy (an endpoint's own still passes).
+         * For hosts, or subdomains of them, that must stay reachable over plain HTTP: once a
+         * browser has the rule it refuses plain HTTP to them until {@code max-age} runs out.
+         */
+        public Builder disableHsts() {
+            this.hstsMaxAge = null;
+            return this;
+        }
+
         public IngressHandler build() {
             return new IngressHandler(this);
         }
 
         ProxySettings settings() {
             return new ProxySettings(connectTimeout.toMillis(), readTimeout.toMillis(), upstreamKeepAlive.toMillis(),
-                    maxConnectionsPerEndpoint, maxQueuedPerEndpoint, maxTries, httpsRedirectPort, localBackendNames);
+                    maxConnectionsPerEndpoint, maxQueuedPerEndpoint, maxTries, httpsRedirectPort, localBackendNames,
+                    strictTransportSecurity());
+        }
+
+        /** The header's value, such as {@code max-age=31536000; includeSubDomains}; null when disabled. */
+        String strictTransportSecurity() {
+            if (hstsMaxAge == null) {
+                return null;
+            }
+            return "max-age=" + hstsMaxAge.getSeconds() + (hstsIncludeSubDomains ? "; includeSubDomains" : "");
         }
 
         static Duration positive(Duration value, String name) {

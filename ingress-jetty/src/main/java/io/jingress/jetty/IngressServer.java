@@ -75,7 +75,8 @@ import org.slf4j.LoggerFactory;
  * <p>Listeners: HTTP/1.1 on the HTTP port; HTTP/2 (ALPN) and HTTP/1.1 on the HTTPS port, with the
  * certificates of the served table's TLS Secrets chosen by SNI and a generated self-signed one for
  * other names, reloaded on every table swap (plain HTTP sent to the HTTPS port is answered 400,
- * in plain text saying so); the admin endpoints ({@code /healthz},
+ * in plain text saying so; answers over TLS carry {@code Strict-Transport-Security}, see
+ * {@link Builder#hsts}); the admin endpoints ({@code /healthz},
  * {@code /metrics}, {@code /status}, {@code /routes}) on their own port and thread pool. With
  * {@link Builder#proxyProtocol} both proxy listeners require a PROXY protocol header first, and
  * take the client's address from it. The request handling is {@link IngressHandler}'s.
@@ -573,6 +574,22 @@ public final class IngressServer implements AutoCloseable {
         /** See {@link IngressHandler.Builder#maxConnectionsPerEndpoint(int)}. Default 256. */
         public Builder maxConnectionsPerEndpoint(int max) {
             handler.maxConnectionsPerEndpoint(max);
+            return this;
+        }
+
+        /**
+         * See {@link IngressHandler.Builder#hsts(Duration, boolean)}: the {@code Strict-Transport-Security}
+         * header on the HTTPS listener's answers. Default one year and {@code includeSubDomains}, as
+         * ingress-nginx sends it.
+         */
+        public Builder hsts(Duration maxAge, boolean includeSubDomains) {
+            handler.hsts(maxAge, includeSubDomains);
+            return this;
+        }
+
+        /** See {@link IngressHandler.Builder#disableHsts()}: no {@code Strict-Transport-Security} from the proxy. */
+        public Builder disableHsts() {
+            handler.disableHsts();
             return this;
         }
 

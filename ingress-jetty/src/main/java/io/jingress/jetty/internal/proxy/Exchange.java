@@ -88,6 +88,11 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     private Endpoint[] tried;
     private String clientAddress;
     String affinityCookie;
+    /**
+     * The {@code Strict-Transport-Security} field for the answer, endpoint's or proxy's: set when
+     * the client's connection is TLS and the header is on, else null.
+     */
+    HttpField strictTransportSecurity;
 
     Exchange(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback,
             ExchangeListener listener) {

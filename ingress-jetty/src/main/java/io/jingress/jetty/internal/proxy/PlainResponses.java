@@ -14,7 +14,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The responses the proxy makes itself: a status and one short line of plain text, never a stack
- * trace or an HTML error page. Bodies are encoded once, up front.
+ * trace or an HTML error page. Bodies are encoded once, up front. Over TLS they carry the
+ * exchange's {@code Strict-Transport-Security}, as the endpoints' answers do.
  */
 final class PlainResponses {
     static final Body BAD_REQUEST = new Body(HttpStatus.BAD_REQUEST_400, "400 Bad Request: the request path cannot be routed safely\n");
@@ -72,12 +73,23 @@ final class PlainResponses {
         };
     }
 
-    /** Writes {@code body} on a response nothing was written to yet. */
-    static void write(Response response, Callback callback, Body body) {
+    /** Writes {@code body} on a response nothing was written to yet, completing {@code exchange}. */
+    static void write(Response response, Exchange exchange, Body body) {
+        write(response, exchange, body, exchange.strictTransportSecurity);
+    }
+
+    /**
+     * Writes {@code body} on a response nothing was written to yet, with {@code strictTransportSecurity}
+     * when not null (see {@link Exchange#strictTransportSecurity}).
+     */
+    static void write(Response response, Callback callback, Body body, HttpField strictTransportSecurity) {
+        if (strictTransportSecurity != null) {
+            response.getHeaders().put(strictTransportSecurity);
+        }
         send(response, callback, body);
     }
 
-    /** Writes a 308 to {@code location}. */
+    /** Writes a 308 to {@code location}: over plain HTTP only, so without {@code Strict-Transport-Security}. */
     static void redirect(Response response, Callback callback, String location) {
         response.reset();
         response.getHeaders().put(HttpHeader.LOCATION, location);

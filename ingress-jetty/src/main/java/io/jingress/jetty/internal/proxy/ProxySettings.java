@@ -12,8 +12,10 @@ package io.jingress.jetty.internal.proxy;
  * @param httpsRedirectPort where plain-HTTP requests to TLS hosts are redirected; 0 = never
  * @param localBackendNames whether a backend's DNS name may resolve to loopback, any-local or
  *     link-local addresses (see {@code BackendAddresses})
+ * @param strictTransportSecurity the {@code Strict-Transport-Security} value of answers over TLS
+ *     (such as {@code max-age=31536000; includeSubDomains}); null: none
  */
 public record ProxySettings(long connectTimeoutMillis, long readTimeoutMillis, long upstreamKeepAliveMillis,
         int maxConnectionsPerEndpoint, int maxQueuedPerEndpoint, int maxTries, int httpsRedirectPort,
-        boolean localBackendNames) {
+        boolean localBackendNames, String strictTransportSecurity) {
 }

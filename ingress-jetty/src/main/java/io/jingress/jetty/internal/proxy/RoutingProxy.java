@@ -36,6 +36,7 @@ import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.proxy.ProxyHandler;
@@ -72,6 +73,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final UpstreamOrigins origins = new UpstreamOrigins();
     private final UpstreamPool pool;
     private final UpstreamForwarder forwarder;
+    /** The header of answers over TLS, or null when it is off. */
+    private final HttpField strictTransportSecurity;
     private volatile int httpsRedirectPort;
 
     public RoutingProxy(Router router, ProxySettings settings, ProxyMetrics metrics) {
@@ -88,6 +91,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         this.pool = new UpstreamPool(settings);
         addBean(pool);
         this.forwarder = new UpstreamForwarder(this, pool);
+        String hsts = settings.strictTransportSecurity();
+        this.strictTransportSecurity = hsts == null ? null : new PreEncodedHttpField(HttpHeader.STRICT_TRANSPORT_SECURITY, hsts);
     }
 
     @Override
@@ -136,6 +141,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             proxyToClientResponse = new HeadResponse(clientToProxyRequest, proxyToClientResponse);
         }
         Exchange exchange = new Exchange(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, this);
+        if (strictTransportSecurity != null && clientToProxyRequest.getConnectionMetaData().isSecure()) {
+            // the connection's security, as for the redirect below: never on an answer over plain HTTP
+            exchange.strictTransportSecurity = strictTransportSecurity;
+        }
         Server server = getServer();
         exchange.logged = server != null && server.getRequestLog() != null;
         metrics.onRequestBegin();
@@ -407,7 +416,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         if (clientFailure != null) {
             // the client's doing (gone, or its body stopped or broke), not the endpoint's
             cancelUpstream(exchange);
-            answerClientFailure(proxyToClientResponse, proxyToClientCallback, clientFailure);
+            answerClientFailure(proxyToClientResponse, proxyToClientCallback, clientFailure, exchange.strictTransportSecurity);
             return;
         }
         endUpstream(exchange, false);
@@ -422,7 +431,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return;
         }
         proxyToClientResponse.reset();
-        PlainResponses.write(proxyToClientResponse, proxyToClientCallback, failureAnswer(failure));
+        PlainResponses.write(proxyToClientResponse, proxyToClientCallback, failureAnswer(failure), exchange.strictTransportSecurity);
     }
 
     /** An endpoint this request has not tried yet, or null. */
@@ -465,18 +474,21 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      * Ends an exchange whose client gave up ({@link Exchange#clientFailed}): a 408 when its body
      * stopped coming and nothing was sent to it yet, a 400 when the body's framing broke, else
      * nothing more can be said (the exchange ends as 499, see {@code Exchange}; a response under
-     * way is cut short).
+     * way is cut short). Over TLS the answer carries {@code strictTransportSecurity} (null: none).
      */
-    static void answerClientFailure(Response proxyToClientResponse, Callback proxyToClientCallback, Throwable clientFailure) {
+    static void answerClientFailure(Response proxyToClientResponse, Callback proxyToClientCallback, Throwable clientFailure,
+            HttpField strictTransportSecurity) {
         if (!proxyToClientResponse.isCommitted()) {
             if (isTimeout(clientFailure)) {
                 proxyToClientResponse.reset();
-                PlainResponses.write(proxyToClientResponse, proxyToClientCallback, PlainResponses.REQUEST_TIMEOUT);
+                PlainResponses.write(proxyToClientResponse, proxyToClientCallback, PlainResponses.REQUEST_TIMEOUT,
+                        strictTransportSecurity);
                 return;
             }
             if (clientFailure instanceof HttpException) {
                 proxyToClientResponse.reset();
-                PlainResponses.write(proxyToClientResponse, proxyToClientCallback, PlainResponses.BAD_REQUEST_BODY);
+                PlainResponses.write(proxyToClientResponse, proxyToClientCallback, PlainResponses.BAD_REQUEST_BODY,
+                        strictTransportSecurity);
                 return;
             }
         }
@@ -557,7 +569,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         exchange.upstreamNanos = exchange.upstreamNanos < 0 ? spent : exchange.upstreamNanos + spent;
     }
 
-    /** Copies the upstream's response headers, leaving out hop-by-hop ones both by definition and by name. */
+    /**
+     * Copies the upstream's response headers, leaving out hop-by-hop ones both by definition and by
+     * name, and adds the exchange's {@code Strict-Transport-Security} unless the upstream sent its own.
+     */
     static void copyServerHeaders(Exchange exchange, HttpFields serverToProxyHeaders, HttpFields.Mutable proxyToClientHeaders) {
         String[] connectionNamed = ProxyHeaders.connectionNamed(serverToProxyHeaders);
         for (HttpField field : serverToProxyHeaders) {
@@ -574,6 +589,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         if (exchange.affinityCookie != null) {
             proxyToClientHeaders.add(HttpHeader.SET_COOKIE, exchange.affinityCookie);
+        }
+        // over TLS only: a plain-HTTP answer pays one null check
+        HttpField hsts = exchange.strictTransportSecurity;
+        if (hsts != null && !proxyToClientHeaders.contains(HttpHeader.STRICT_TRANSPORT_SECURITY)) {
+            proxyToClientHeaders.add(hsts);
         }
     }
 

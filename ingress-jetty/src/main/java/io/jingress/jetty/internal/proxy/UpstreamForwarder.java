@@ -100,7 +100,8 @@ final class UpstreamForwarder implements UpstreamRelay {
                     // nothing was sent upstream; a 408 for a stall, else the exchange ends as 499
                     Throwable failure = chunk.getFailure();
                     exchange.clientFailed(failure);
-                    RoutingProxy.answerClientFailure(exchange.proxyToClientResponse(), exchange, failure);
+                    RoutingProxy.answerClientFailure(exchange.proxyToClientResponse(), exchange, failure,
+                            exchange.strictTransportSecurity);
                     return;
                 }
                 ByteBuffer bytes = chunk.getByteBuffer();
@@ -205,7 +206,7 @@ final class UpstreamForwarder implements UpstreamRelay {
         Throwable clientFailure = exchange.clientFailure();
         if (clientFailure != null) {
             // nobody to answer, nor to try another endpoint for
-            RoutingProxy.answerClientFailure(proxyToClientResponse, exchange, clientFailure);
+            RoutingProxy.answerClientFailure(proxyToClientResponse, exchange, clientFailure, exchange.strictTransportSecurity);
             return;
         }
         if (proxyToClientResponse.isCommitted()) {
