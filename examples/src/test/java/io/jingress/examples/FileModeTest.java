@@ -1,6 +1,7 @@
 package io.jingress.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -209,6 +210,31 @@ class FileModeTest {
                 assertEquals(200, response.status(), String.join(" ", noRedirect));
                 assertTrue(response.body().startsWith("You've hit kubia-"), response.body());
             }
+        }
+    }
+
+    @Test
+    void httpsAnswersCarryIngressNginxsHstsUnlessTheFlagSaysOtherwise() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "0",
+                "--admin-port", "off")) {
+            Http.Full https = Http.getTlsFull(jingress.httpsPort(), "myapp.kubia.com", "/");
+            assertEquals(200, https.response().status(), https.head());
+            assertEquals("max-age=31536000; includeSubDomains", https.header("Strict-Transport-Security"));
+            Http.Full plain = Http.getFull(jingress.httpPort(), "myapp.kubia.com", "/");
+            assertEquals(200, plain.response().status(), plain.head());
+            assertNull(plain.header("Strict-Transport-Security"), "never over plain HTTP");
+        }
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "0",
+                "--hsts-max-age", "600", "--admin-port", "off")) {
+            assertEquals("max-age=600; includeSubDomains",
+                    Http.getTlsFull(jingress.httpsPort(), "myapp.kubia.com", "/").header("Strict-Transport-Security"));
+        }
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "0",
+                "--hsts-max-age", "off", "--admin-port", "off")) {
+            Http.Full https = Http.getTlsFull(jingress.httpsPort(), "myapp.kubia.com", "/");
+            assertEquals(200, https.response().status(), https.head());
+            assertNull(https.header("Strict-Transport-Security"), https.head());
         }
     }
 

@@ -58,11 +58,16 @@ public final class Http {
      * listener's default one is self-signed).
      */
     public static Response getTls(int port, String host, String path) throws IOException {
+        return getTlsFull(port, host, path).response();
+    }
+
+    /** {@link #getTls} with the response's head. */
+    public static Full getTlsFull(int port, String host, String path) throws IOException {
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             try (SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket(plain, host, port, true)) {
                 socket.startHandshake();
-                return exchange(socket, host, path).response();
+                return exchange(socket, host, path);
             }
         }
     }

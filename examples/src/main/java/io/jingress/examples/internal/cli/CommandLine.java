@@ -52,6 +52,11 @@ public final class CommandLine {
                     "port in the 308 that sends plain HTTP for TLS hosts to HTTPS, where clients reach"
                             + " HTTPS on another port (a NodePort, a load balancer's 443); off: no redirect",
                     false, (d, v) -> d.httpsRedirectPort = Values.redirectPort("--https-redirect-port", v)),
+            new Flag("--hsts-max-age", "SECONDS|off", Options.DEFAULT_HSTS_MAX_AGE + " (a year)",
+                    "max-age of the Strict-Transport-Security header (with includeSubDomains) on every HTTPS"
+                            + " answer, as ingress-nginx sends it; 0 tells browsers to forget it; off: no header,"
+                            + " for hosts or subdomains that must stay reachable over plain HTTP",
+                    false, (d, v) -> d.hstsMaxAge = Values.seconds("--hsts-max-age", v)),
             new Flag("--admin-port", "N|off", Integer.toString(Options.DEFAULT_ADMIN_PORT),
                     "admin port: /healthz, /metrics, /status, /routes",
                     false, (d, v) -> d.adminPort = Values.port("--admin-port", v, true)),

@@ -13,6 +13,7 @@ final class Draft {
     Integer httpPort;
     Integer httpsPort;
     Integer httpsRedirectPort;
+    Long hstsMaxAge;
     Integer adminPort;
     String adminAddress;
     String ingressClass;

@@ -21,6 +21,8 @@ public final class Options {
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_HTTPS_PORT = 8443;
     public static final int DEFAULT_ADMIN_PORT = 10254;
+    /** ingress-nginx's {@code hsts-max-age}, in seconds: a year. */
+    public static final long DEFAULT_HSTS_MAX_AGE = 31_536_000;
     public static final String DEFAULT_ADMIN_ADDRESS = "127.0.0.1";
     public static final String DEFAULT_INGRESS_CLASS = AdapterOptions.DEFAULT_INGRESS_CLASS;
     public static final String DEFAULT_CONTROLLER_CLASS = AdapterOptions.DEFAULT_CONTROLLER_CLASS;
@@ -34,6 +36,7 @@ public final class Options {
     private final int httpPort;
     private final int httpsPort;
     private final int httpsRedirectPort;
+    private final long hstsMaxAge;
     private final int adminPort;
     private final String adminAddress;
     private final String ingressClass;
@@ -58,6 +61,7 @@ public final class Options {
                 : mode == Mode.DEMO ? DEMO_HTTP_PORT : DEFAULT_HTTP_PORT;
         this.httpsPort = draft.httpsPort != null ? draft.httpsPort : mode == Mode.DEMO ? OFF : DEFAULT_HTTPS_PORT;
         this.httpsRedirectPort = draft.httpsRedirectPort != null ? draft.httpsRedirectPort : SAME_PORT;
+        this.hstsMaxAge = draft.hstsMaxAge != null ? draft.hstsMaxAge : DEFAULT_HSTS_MAX_AGE;
         this.adminPort = draft.adminPort != null ? draft.adminPort : DEFAULT_ADMIN_PORT;
         this.adminAddress = draft.adminAddress != null ? draft.adminAddress : DEFAULT_ADMIN_ADDRESS;
         this.ingressClass = draft.ingressClass != null ? draft.ingressClass : DEFAULT_INGRESS_CLASS;
@@ -111,6 +115,11 @@ public final class Options {
      */
     public int httpsRedirectPort() {
         return httpsRedirectPort;
+    }
+
+    /** The {@code Strict-Transport-Security} max-age of HTTPS answers in seconds, or {@link #OFF} for none. */
+    public long hstsMaxAge() {
+        return hstsMaxAge;
     }
 
     /** The admin port, or {@link #OFF}. */

@@ -52,6 +52,17 @@ final class Values {
         return Integer.parseInt(value);
     }
 
+    /** A whole number of seconds (at most ten digits), or {@link Options#OFF}. */
+    static long seconds(String flag, String value) throws UsageException {
+        if ("off".equals(value)) {
+            return Options.OFF;
+        }
+        if (value.isEmpty() || value.length() > 10 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw bad(flag, value, "is not a number of seconds (such as 31536000), or off");
+        }
+        return Long.parseLong(value);
+    }
+
     static String ipAddress(String flag, String value) throws UsageException {
         if ("localhost".equals(value) || IPV4.matcher(value).matches() || isIpv6(value)) {
             return value;

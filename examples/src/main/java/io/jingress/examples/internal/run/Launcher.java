@@ -104,6 +104,11 @@ public final class Launcher {
         if (options.httpsPort() != Options.OFF) {
             builder.httpsPort(options.httpsPort());
         }
+        if (options.hstsMaxAge() == Options.OFF) {
+            builder.disableHsts();
+        } else {
+            builder.hsts(Duration.ofSeconds(options.hstsMaxAge()), true);
+        }
         if (options.httpsRedirectPort() != Options.SAME_PORT) {
             builder.httpsRedirectPort(options.httpsRedirectPort() == Options.OFF ? 0 : options.httpsRedirectPort());
         }

@@ -118,6 +118,18 @@ class CommandLineTest {
     }
 
     @Test
+    void hstsIsIngressNginxsYearUnlessGivenOrOff() throws UsageException {
+        assertEquals(31_536_000L, run().hstsMaxAge());
+        assertEquals(600L, run("--hsts-max-age", "600").hstsMaxAge());
+        assertEquals(0L, run("--hsts-max-age=0").hstsMaxAge());
+        assertEquals(Options.OFF, run("--hsts-max-age", "off").hstsMaxAge());
+        assertEquals("--hsts-max-age: \"-1\" is not a number of seconds (such as 31536000), or off",
+                error("--hsts-max-age=-1"));
+        assertEquals("--hsts-max-age: \"1y\" is not a number of seconds (such as 31536000), or off",
+                error("--hsts-max-age", "1y"));
+    }
+
+    @Test
     void anUnknownFlagSuggestsTheNearestOne() {
         assertEquals("unknown flag --htp-port (did you mean --http-port?)", error("--htp-port", "1"));
         assertEquals("unknown flag --frobnicate (see --help)", error("--frobnicate"));
@@ -201,7 +213,8 @@ class CommandLineTest {
         for (String expected : List.of("(default: 8080; 30880 in the demo)", "(default: 8443; off in the demo)",
                 "(default: 10254)", "(default: 127.0.0.1)", "(default: jingress)",
                 "(default: jingress.io/ingress-controller)", "(default: jingress-leader)",
-                "(default: all namespaces)", "(default: the HTTPS port; off without one)")) {
+                "(default: all namespaces)", "(default: the HTTPS port; off without one)",
+                "(default: 31536000 (a year))")) {
             assertTrue(usage.contains(expected), () -> expected + " is missing from the help:\n" + usage);
         }
     }
