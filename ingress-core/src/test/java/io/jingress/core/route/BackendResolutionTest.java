@@ -260,6 +260,39 @@ class BackendResolutionTest {
     }
 
     @Test
+    void anFqdnEndpointThatIsALoopbackNumberGetsNoTrafficAndIsReportedWhileItsNamedNeighboursServe() {
+        Service db = new Service("default", "db", "ClusterIP", List.of(new Service.Port("http", 80, PortRef.number(8080), null)), null);
+        EndpointSlice fqdn = new EndpointSlice("default", "db-fqdn", "db", "FQDN", List.of(EndpointSlice.Port.of("http", 8080)),
+                List.of(EndpointSlice.Endpoint.ready("127.0.0.1"), EndpointSlice.Endpoint.ready("db.example.com"),
+                        EndpointSlice.Endpoint.ready("127.1"), EndpointSlice.Endpoint.ready("localhost"),
+                        EndpointSlice.Endpoint.ready("10.1.2.3")));
+        RouteTable table = RouteCompiler.create(balancers).compile(ClusterState.builder().service(db).endpointSlice(fqdn)
+                .ingress(ingress("i", 0, rule("a.com", prefix("/", IngressBackend.service("db", 80))))).build());
+
+        Backend backend = ((Route) table.match("a.com", "/")).backend();
+        assertEquals(Backend.Status.READY, backend.status());
+        // a DNS name, localhost too, is checked by what it resolves to when the proxy connects
+        assertEquals(List.of("db.example.com:8080", "localhost:8080", "10.1.2.3:8080"), ids(backend));
+        assertEquals(List.of("endpoints[0].addresses[0]", "endpoints[2].addresses[0]"),
+                table.problems().stream().map(Problem::field).toList());
+        Problem loopback = table.problems().get(0);
+        assertEquals(Problem.Severity.WARNING, loopback.severity());
+        assertEquals("default/db-fqdn", loopback.object());
+        assertTrue(loopback.toString().contains("\"127.0.0.1\" is a loopback address (127.0.0.0/8): it would route to"
+                + " the controller's own ports: this endpoint gets no traffic"), loopback.toString());
+        assertTrue(table.problems().get(1).toString().contains("\"127.1\" is neither a DNS name nor an IPv4 address"),
+                table.problems().get(1).toString());
+    }
+
+    @Test
+    void anIpv4SliceMayPointAtLoopbackAsAManifestForThisMachineDoes() {
+        EndpointSlice local = new EndpointSlice("default", "web-local", "web", "IPv4", List.of(EndpointSlice.Port.of("http", 8080)),
+                List.of(EndpointSlice.Endpoint.ready("127.0.0.1")));
+        Backend backend = resolve(IngressBackend.service("web", 80), ClusterState.builder().service(WEB).endpointSlice(local));
+        assertEquals(List.of("127.0.0.1:8080"), ids(backend));
+    }
+
+    @Test
     void aMissingServiceIsServiceNotFound() {
         Backend backend = resolve(IngressBackend.service("nope", 80), ClusterState.builder().service(WEB));
         assertEquals(Backend.Status.SERVICE_NOT_FOUND, backend.status());

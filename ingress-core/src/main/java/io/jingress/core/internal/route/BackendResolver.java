@@ -30,7 +30,10 @@ import java.util.stream.Collectors;
  *
  * <p>A port number outside 1 to 65535 (a Service's {@code port} or numeric {@code targetPort}, an
  * EndpointSlice's or Endpoints' {@code port}) is one of {@link #problems()}, naming the object, the
- * field and the value, and that port is skipped: the rest of the object serves.
+ * field and the value, and that port is skipped: the rest of the object serves. So is an address
+ * of an EndpointSlice of type FQDN that is a number an ExternalName may not be
+ * ({@link ExternalNames#fqdnAddressRefusal}, {@code 127.0.0.1} or {@code 127.1}): that endpoint
+ * gets no traffic.
  */
 public final class BackendResolver {
     private final Balancers balancers;
@@ -47,6 +50,7 @@ public final class BackendResolver {
         }
         for (EndpointSlice slice : state.endpointSlices()) {
             checkPorts("EndpointSlice", slice.key(), "", slice.ports());
+            checkFqdnAddresses(slice);
             if (slice.serviceName() != null) {
                 slicesByService.computeIfAbsent(slice.namespace() + "/" + slice.serviceName(), k -> new ArrayList<>())
                         .add(slice);
@@ -60,7 +64,10 @@ public final class BackendResolver {
         }
     }
 
-    /** The ports out of range in the state, one WARNING each; their objects serve without them. */
+    /**
+     * The ports out of range and the refused FQDN addresses in the state, one WARNING each; their
+     * objects serve without them.
+     */
     public List<Problem> problems() {
         return List.copyOf(problems);
     }
@@ -89,6 +96,27 @@ public final class BackendResolver {
                 reportBadPort(kind, key, prefix + "ports[" + i + "].port", port.port());
             }
         }
+    }
+
+    // an address of an FQDN slice that is a number in disguise: reported once here, skipped in fromSlices
+    private void checkFqdnAddresses(EndpointSlice slice) {
+        if (!isFqdn(slice)) {
+            return;
+        }
+        for (int i = 0; i < slice.endpoints().size(); i++) {
+            List<String> addresses = slice.endpoints().get(i).addresses();
+            if (!addresses.isEmpty()) {
+                String refusal = ExternalNames.fqdnAddressRefusal(addresses.get(0));
+                if (refusal != null) {
+                    problems.add(Problem.warning("EndpointSlice", slice.key(), "endpoints[" + i + "].addresses[0]",
+                            "\"" + addresses.get(0) + "\" " + refusal + ": this endpoint gets no traffic"));
+                }
+            }
+        }
+    }
+
+    private static boolean isFqdn(EndpointSlice slice) {
+        return "FQDN".equals(slice.addressType());
     }
 
     private void reportBadPort(String kind, String key, String field, int value) {
@@ -176,6 +204,9 @@ public final class BackendResolver {
                 if (!endpoint.receivesTraffic()) {
                     notReady++;
                     continue;
+                }
+                if (isFqdn(slice) && ExternalNames.fqdnAddressRefusal(endpoint.addresses().get(0)) != null) {
+                    continue;  // reported as a problem of the slice
                 }
                 Endpoint resolved = balancers.endpoint(endpoint.addresses().get(0), number, endpoint.zone(),
                         endpoint.targetName(), 1);

@@ -53,6 +53,25 @@ final class ExternalNames {
         return null;
     }
 
+    /**
+     * Why the address of an EndpointSlice of type FQDN is refused, worded as {@link #refusal}'s;
+     * {@code null} when it may be connected to. The API server takes any DNS-1123 subdomain as an
+     * FQDN address, {@code 127.0.0.1} among them, and a name made of numbers is connected to as an
+     * address with no lookup: so such a name is held to what an ExternalName address is. A DNS
+     * name ({@code localhost} too) is checked by what it resolves to, when the proxy connects.
+     */
+    static String fqdnAddressRefusal(String address) {
+        String name = address.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        if (name.indexOf(':') >= 0 || name.startsWith("[")
+                || NUMERIC_LABEL.matcher(name.substring(name.lastIndexOf('.') + 1)).matches()) {
+            return refusal(address);
+        }
+        return null;
+    }
+
     private static String addressRefusal(int[] address) {
         if (address[0] == 127) {
             return "is a loopback address (127.0.0.0/8): it would route to the controller's own ports";
