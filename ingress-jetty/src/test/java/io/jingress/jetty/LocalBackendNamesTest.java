@@ -83,16 +83,18 @@ class LocalBackendNamesTest {
     }
 
     @Test
-    void aNumberThatIsNotADottedQuadIsANameAndIsCheckedLikeOne() throws Exception {
-        // "127.1" is read as 127.0.0.1 by resolvers: only a canonical dotted quad goes unchecked
+    void anFqdnEndpointThatIsALoopbackNumberIsNeverConnectedToEvenWithLocalNamesAllowed() throws Exception {
+        // "127.1" is read as 127.0.0.1 by resolvers; the route table drops it, as an ExternalName of it
         Backends.Echo loopbackOnly = backends.start("loopback-only");
         TestRoutes routes = TestRoutes.create().routeToDnsEndpoint("named.test", "/", "named", "127.1", loopbackOnly.port());
-        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).localBackendNames(true));
 
         ContentResponse response = get(proxy, "named.test", "/");
 
-        assertEquals(502, response.getStatus());
+        assertEquals(503, response.getStatus());
         assertEquals(0, loopbackOnly.requests());
+        assertTrue(routes.router().current().problems().toString().contains("\"127.1\" is neither a DNS name nor an IPv4 address"),
+                routes.router().current().problems().toString());
     }
 
     @Test
