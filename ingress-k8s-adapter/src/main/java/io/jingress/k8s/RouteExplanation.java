@@ -30,6 +30,10 @@ import java.util.Objects;
  * @param rulePath the matched path as written in the Ingress, or {@code null}
  * @param pathType the matched path's type, or {@code null}
  * @param defaultBackend whether the request fell through to a {@code defaultBackend}
+ * @param defaultBackendHost the host (as its rules write it, e.g. {@code *.example.com}) whose
+ *     Ingress's {@code defaultBackend} took the request because none of the host's paths matched;
+ *     {@code null} when the request took no defaultBackend or took one for any host (the catch-all
+ *     of an Ingress without rules, or of one whose rules have no host)
  * @param service the backend Service's {@code namespace/name}, or {@code null}
  * @param servicePort the backend's Service port as the Ingress names it, or {@code null}
  * @param targetPort the Service port's {@code targetPort} by number or name, or {@code null} when the
@@ -50,6 +54,7 @@ public record RouteExplanation(
         String rulePath,
         PathType pathType,
         boolean defaultBackend,
+        String defaultBackendHost,
         String service,
         PortRef servicePort,
         PortRef targetPort,
@@ -81,7 +86,9 @@ public record RouteExplanation(
                 .append(forwarded() ? "forwarded" : reason);
         if (ingress != null) {
             text.append("\n  Ingress ").append(ingress);
-            if (defaultBackend) {
+            if (defaultBackendHost != null) {
+                text.append(", defaultBackend of host ").append(defaultBackendHost).append(" (none of its paths matched)");
+            } else if (defaultBackend) {
                 text.append(", defaultBackend (no rule matched)");
             } else {
                 text.append(", rule ").append(ruleIndex).append(", path ").append(pathIndex).append(": ")
@@ -150,7 +157,7 @@ public record RouteExplanation(
         RouteExplanation build() {
             if (route == null) {
                 return new RouteExplanation(method, url, host, path, status, null, -1, -1, null, null, false,
-                        null, null, null, List.of(), location, reason);
+                        null, null, null, null, List.of(), location, reason);
             }
             Backend backend = route.backend();
             String service = backend.serviceName() == null ? null : backend.namespace() + "/" + backend.serviceName();
@@ -158,7 +165,7 @@ public record RouteExplanation(
             return new RouteExplanation(method, url, host, path, status, route.ingress(),
                     fallback ? -1 : route.ruleIndex(), fallback ? -1 : route.pathIndex(),
                     fallback ? null : route.path(), fallback ? null : route.pathType(), fallback,
-                    service, backend.port(), targetPort, endpoints, location, reason);
+                    fallback ? route.host() : null, service, backend.port(), targetPort, endpoints, location, reason);
         }
     }
 }

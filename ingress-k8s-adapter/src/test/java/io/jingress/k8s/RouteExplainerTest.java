@@ -103,12 +103,31 @@ class RouteExplainerTest {
         assertEquals("team-a/a", own.ingress());
         assertTrue(own.defaultBackend());
         assertEquals("team-a/svc1", own.service());
-        assertTrue(own.toString().contains("Ingress team-a/a, defaultBackend"), own.toString());
+        assertEquals("a.com", own.defaultBackendHost());
+        assertTrue(own.toString().contains("Ingress team-a/a, defaultBackend of host a.com (none of its paths matched)"),
+                own.toString());
 
         RouteExplanation other = explainer.explain("http://b.com/other");
         assertEquals(404, other.status(), other.toString());
         assertFalse(other.matched());
         assertEquals(404, explainer.explain("http://unknown.com/").status());
+    }
+
+    @Test
+    void theCatchAllDefaultBackendOfAnIngressWithoutRulesIsExplainedAsTakingAnyHost() {
+        ClusterState state = ClusterState.builder()
+                .ingress(Ingress.builder("default", "fallback").defaultBackend(IngressBackend.service("svc1", 80)).build())
+                .ingress(Ingress.builder("default", "b")
+                        .rule(IngressRule.of("b.com", HttpIngressPath.prefix("/b", IngressBackend.service("web", 80))))
+                        .build())
+                .build();
+
+        RouteExplanation e = RouteExplainer.fromState(state).explain("http://unknown.com/x");
+
+        assertEquals("default/fallback", e.ingress());
+        assertTrue(e.defaultBackend());
+        assertNull(e.defaultBackendHost());
+        assertTrue(e.toString().contains("Ingress default/fallback, defaultBackend (no rule matched)"), e.toString());
     }
 
     @Test
