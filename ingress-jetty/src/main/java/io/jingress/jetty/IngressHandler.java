@@ -84,6 +84,10 @@ import org.eclipse.jetty.util.Callback;
  *       {@code Upgrade} and {@code HTTP2-Settings} (a tunnelled h2c connection would reach any path
  *       behind the backend, unrouted).</li>
  * </ol>
+ * The endpoint's answer reaches the client without its hop-by-hop headers nor {@code Server} (which
+ * names its software; nginx drops it too); its {@code Date} is kept. A {@code Server} field, on the
+ * endpoint's answers and the proxy's own, is then the server's, as its {@code HttpConfiguration}
+ * says ({@link IngressServer}'s sends none).
  * Every response the proxy makes itself has a one-line plain-text body. Every answer over TLS, the
  * endpoint's (unless it sent its own) and the proxy's, carries {@code Strict-Transport-Security}
  * ({@link Builder#hsts}; by default as ingress-nginx sends it). Each upstream try is

@@ -136,7 +136,7 @@ class IngressServerTest {
         TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
 
-        // the proxy's own answer (an endpoint's passes on the endpoint's Server field, if any)
+        // the proxy's own answer (an endpoint's loses the endpoint's Server field: ServerHeaderTest)
         String own = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: unknown.test\r\nConnection: close\r\n\r\n");
         String admin = RawHttp.exchange(proxy.adminPort(), "GET /healthz HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n");
 

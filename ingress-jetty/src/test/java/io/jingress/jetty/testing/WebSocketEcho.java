@@ -22,9 +22,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A minimal RFC 6455 server on 127.0.0.1:0 over plain sockets: answers the handshake with 101,
- * echoes text and binary frames, answers pings, and echoes a close before closing. It records
- * every handshake head it receives. Obtain one from {@link Backends#startWebSocketEcho()}, or
+ * A minimal RFC 6455 server on 127.0.0.1:0 over plain sockets: answers the handshake with 101
+ * (naming itself in {@code Server}, as servers do), echoes text and binary frames, answers pings,
+ * and echoes a close before closing. It records every handshake head it receives. Obtain one from {@link Backends#startWebSocketEcho()}, or
  * construct one and close it.
  *
  * <p>Paths choose other behaviours, for tests of how a proxy copes with an upstream: {@code /greet}
@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  * with {@link #refusalBody()}, chunked or delimited by closing.
  */
 public final class WebSocketEcho implements AutoCloseable {
+    /** The {@code Server} field of its 101. */
+    public static final String SERVER = "ws-echo/0.1";
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private final ServerSocket serverSocket;
@@ -124,7 +126,7 @@ public final class WebSocketEcho implements AutoCloseable {
             }
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             answer.writeBytes(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + accept(RawHttp.header(head, "Sec-WebSocket-Key")) + "\r\n\r\n")
+                    + "Server: " + SERVER + "\r\nSec-WebSocket-Accept: " + accept(RawHttp.header(head, "Sec-WebSocket-Key")) + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             if (path.startsWith("/greet")) {
                 answer.writeBytes(frame(0x81, "welcome".getBytes(StandardCharsets.UTF_8)));

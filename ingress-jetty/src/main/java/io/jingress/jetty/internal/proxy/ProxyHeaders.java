@@ -31,7 +31,8 @@ import org.eclipse.jetty.server.Request;
  * Ingress read {@code X-Forwarded-*}, and a second, differently formatted copy of the same facts
  * invites disagreement; client-sent {@code Via}/{@code Forwarded} pass through untouched.
  *
- * <p>Downstream, the client receives the backend's headers without the same hop-by-hop ones.
+ * <p>Downstream, the client receives the backend's headers without the same hop-by-hop ones, nor
+ * {@code Server} ({@code RoutingProxy.copyServerHeaders}).
  */
 final class ProxyHeaders {
     static final String X_REAL_IP = "X-Real-IP";

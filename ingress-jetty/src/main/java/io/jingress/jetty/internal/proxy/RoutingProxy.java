@@ -571,7 +571,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     /**
      * Copies the upstream's response headers, leaving out hop-by-hop ones both by definition and by
-     * name, and adds the exchange's {@code Strict-Transport-Security} unless the upstream sent its own.
+     * name and {@code Server}, and adds the exchange's {@code Strict-Transport-Security} unless the
+     * upstream sent its own.
      */
     static void copyServerHeaders(Exchange exchange, HttpFields serverToProxyHeaders, HttpFields.Mutable proxyToClientHeaders) {
         String[] connectionNamed = ProxyHeaders.connectionNamed(serverToProxyHeaders);
@@ -580,8 +581,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 continue;
             }
             HttpHeader header = field.getHeader();
-            if (header == HttpHeader.DATE || header == HttpHeader.SERVER) {
-                // The server may have set its own already; one of each.
+            if (header == HttpHeader.SERVER) {
+                // names the endpoint's software and version to anyone who asks; nginx drops it too
+                continue;
+            }
+            if (header == HttpHeader.DATE) {
+                // The server may have set its own already: one, the endpoint's (when it was made).
                 proxyToClientHeaders.put(field);
             } else {
                 proxyToClientHeaders.add(field);

@@ -221,7 +221,10 @@ final class UpstreamHandshake extends AbstractConnection.NonBlocking
             if (HOP_BY_HOP.contains(name) || named.contains(name)) {
                 continue;
             }
-            if (field.getHeader() == HttpHeader.DATE || field.getHeader() == HttpHeader.SERVER) {
+            if (field.getHeader() == HttpHeader.SERVER) {
+                continue;  // as with any proxied response (RoutingProxy.copyServerHeaders)
+            }
+            if (field.getHeader() == HttpHeader.DATE) {
                 // Jetty may have added its own; the upstream's wins, as with any proxied response
                 clientHeaders.put(field);
             } else {
