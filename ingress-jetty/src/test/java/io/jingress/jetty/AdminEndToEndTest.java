@@ -213,4 +213,37 @@ class AdminEndToEndTest {
         assertTrue(second.contains(" \"-\" \"-\" " + next.length() + " "), second);
         assertEquals(2, app.requests());
     }
+
+    @Test
+    void everyAbsoluteFormTargetOnAKeepAliveConnectionIsLoggedAsSent() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = loggingProxyTo(app);
+        // the lean connection serves the first, hands the connection over at the second; Jetty's
+        // connection serves the rest, and keeps only the path of an absolute-form target
+        String lean = "GET /lean HTTP/1.1\r\nHost: app.test\r\nX-Request-ID: req-lean\r\n\r\n";
+        String handed = "GET http://app.test/handed HTTP/1.1\r\nHost: app.test\r\nX-Request-ID: req-handed\r\n\r\n";
+        String later = "GET http://app.test/later?q=1 HTTP/1.1\r\nHost: app.test\r\nX-Request-ID: req-later\r\n\r\n";
+        String origin = "GET /origin HTTP/1.1\r\nHost: app.test\r\nX-Request-ID: req-origin\r\n\r\n";
+        String[] ids = {"req-lean", "req-handed", "req-later", "req-origin"};
+        String[] requests = {lean, handed, later, origin};
+        String[] lines = new String[requests.length];
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            for (int i = 0; i < requests.length; i++) {
+                assertEquals(200, client.exchange(requests[i]).status());
+                // each exchange logged, so over, before the next is sent: a request that comes
+                // while Jetty's connection completes a logged exchange may find the connection
+                // closed (seen 3 to 7 times in 20; a known flaw, not what this test is about)
+                lines[i] = loggedLine(ids[i]);
+            }
+        }
+
+        assertTrue(lines[0].contains("] \"GET /lean HTTP/1.1\" 200 "), lines[0]);
+        assertTrue(lines[1].contains("] \"GET http://app.test/handed HTTP/1.1\" 200 "), lines[1]);
+        assertTrue(lines[2].contains("] \"GET http://app.test/later?q=1 HTTP/1.1\" 200 "), lines[2]);
+        assertTrue(lines[2].contains(" \"-\" \"-\" " + later.length() + " "), lines[2]);
+        assertTrue(lines[3].contains("] \"GET /origin HTTP/1.1\" 200 "), lines[3]);
+        assertTrue(lines[3].contains(" \"-\" \"-\" " + origin.length() + " "), lines[3]);
+        assertEquals(4, app.requests());
+    }
 }

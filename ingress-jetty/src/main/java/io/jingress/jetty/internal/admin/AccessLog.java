@@ -40,11 +40,13 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code $remote_user} is always {@code -}: the proxy does no authentication.</li>
  *   <li>{@code $time_local} is the time the request began, in the log's time zone.</li>
- *   <li>{@code $request} is {@code METHOD path?query PROTOCOL}; for the request at which the lean
- *       HTTP/1 connection handed its connection to Jetty's (an absolute-form target, a target or
- *       head Jetty refuses, odd syntax) it is the request line as the client sent it, as nginx
- *       logs it (Jetty keeps only the path of an absolute-form target, and a request line it
- *       refuses becomes {@code BAD /badMessage HTTP/1.0}). In quoted fields {@code "}, {@code \},
+ *   <li>{@code $request} is {@code METHOD path?query PROTOCOL}, with an HTTP/1 target that is not
+ *       in origin form (absolute-form {@code http://host/path?query}) as the client sent it, on
+ *       any request of a connection; for the request at which the lean HTTP/1 connection handed
+ *       its connection to Jetty's (an absolute-form target, a target or head Jetty refuses, odd
+ *       syntax) it is the request line as the client sent it, as nginx logs it (Jetty keeps only
+ *       the path of an absolute-form target, and a request line it refuses becomes
+ *       {@code BAD /badMessage HTTP/1.0}). In quoted fields {@code "}, {@code \},
  *       control characters and bytes above 0x7E are written as {@code \xHH}, as nginx does.</li>
  *   <li>{@code $status} is 499 ("client closed request", as nginx) for a request whose client
  *       went away before anything was sent to it (an HTTP/1 connection closed, an HTTP/2 stream
@@ -179,7 +181,11 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
             requestLineLength = handed.requestLine().length();
         } else {
             String method = request.getMethod();
-            String pathQuery = request.getHttpURI().getPathQuery();
+            // an absolute-form target whole, as sent, on every request of a connection (see targetNotOrigin)
+            String pathQuery = LeanExchanges.targetNotOrigin(request);
+            if (pathQuery == null) {
+                pathQuery = request.getHttpURI().getPathQuery();
+            }
             if (pathQuery == null) {
                 pathQuery = "/";
             }

@@ -122,6 +122,7 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
         private long headStarted;
         private boolean inHead = true;  // handed over part way through a head, or at its start
         private volatile int requests;  // the requests Jetty began, a refused one included; written by the parse only
+        private volatile String targetNotOrigin;  // the target of the request Jetty serves, if not in origin form
         private final CloseWatch closeWatch = new CloseWatch(this, (callback, tryOnly) -> {
             if (tryOnly) {
                 super.tryFillInterested(callback);
@@ -147,11 +148,25 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
             return requests == 1 ? handed : null;
         }
 
+        /**
+         * The target of the request Jetty serves as the client sent it, when that is not in origin
+         * form ({@code http://host/path}, {@code host:port}, {@code *}): Jetty's request keeps
+         * only its path. Null for an origin-form target, and for a request refused in place of one.
+         * (Jetty logs a request before it reads the next head, so this is the logged request's.)
+         */
+        String targetNotOrigin() {
+            return targetNotOrigin;
+        }
+
         @Override
         protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
+            targetNotOrigin = null;
             // a target Jetty cannot take throws here (as in super.newHttpStream), and the request
             // refused in its place comes next
             HttpStreamOverHTTP1 stream = new AdjustedStream(method, uri, version);
+            if (!uri.startsWith("/")) {
+                targetNotOrigin = uri;
+            }
             requests++;
             return stream;
         }

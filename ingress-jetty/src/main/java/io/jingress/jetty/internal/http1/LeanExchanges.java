@@ -58,6 +58,17 @@ public final class LeanExchanges {
     }
 
     /**
+     * The target of {@code request} as its client sent it, when Jetty's connection serves it (a
+     * connection the lean connection handed over) and it is not in origin form: an absolute-form
+     * {@code http://host/path?query}, of which Jetty's request keeps the path and query. Otherwise
+     * null.
+     */
+    public static String targetNotOrigin(Request request) {
+        Connection connection = request.getConnectionMetaData().getConnection();
+        return connection instanceof LeanConnectionFactory.HeadTimedConnection jetty ? jetty.targetNotOrigin() : null;
+    }
+
+    /**
      * The head of {@code request} as its client sent it, when Jetty's connection serves it as the
      * first request of a connection the lean connection handed over (or refuses it): that is the
      * request the lean connection did not take, so the one most likely to be odd. Otherwise null.
