@@ -163,7 +163,7 @@ class AdminEndToEndTest {
     void anAnswerJettyMakesItselfIsLoggedWithItsBodyLengthAndTheHeadAsSent() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = loggingProxyTo(app);
-        String twoHosts = "GET /dup HTTP/1.1\r\nHost: app.test\r\nHost: other.test\r\n\r\n";
+        String twoHosts = "GET /dup HTTP/1.1\r\nHost: app.test\r\nHost: other.test\r\nUser-Agent: dup/1.0\r\n\r\n";
 
         String answer = RawHttp.exchange(proxy.httpPort(), twoHosts);
         String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
@@ -171,9 +171,10 @@ class AdminEndToEndTest {
         assertEquals("400 Bad Request: Duplicate Host Header\n", body);
         String line = loggedLine("\" 400 ");
         assertTrue(line.contains("\" 400 " + body.length() + " \""), line);
-        // Jetty gives the refused request no header fields: the length is the head that came
+        // Jetty gives the refused request no header fields: the length is the head that came,
+        // and the User-Agent is read from it
         assertTrue(line.contains("] \"GET /dup HTTP/1.1\" 400 "), line);
-        assertTrue(line.contains(" \"-\" \"-\" " + twoHosts.length() + " "), line);
+        assertTrue(line.contains(" \"-\" \"dup/1.0\" " + twoHosts.length() + " "), line);
         assertEquals(0, app.requests());
     }
 
@@ -181,14 +182,28 @@ class AdminEndToEndTest {
     void aTargetJettyRefusesIsLoggedAsTheClientSentIt() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = loggingProxyTo(app);
-        // Jetty refuses it before it has a request line to give the request (nor its header
-        // fields, so no User-Agent): it would log "BAD /badMessage HTTP/1.0" and a length of 28
-        String badTarget = "GET /%zz?q=\"1\" HTTP/1.1\r\nHost: app.test\r\nUser-Agent: probe\r\n\r\n";
+        // Jetty refuses it before it has a request line to give the request, nor its header
+        // fields: it would log "BAD /badMessage HTTP/1.0", a length of 28 and no User-Agent
+        String badTarget = "GET /%zz?q=\"1\" HTTP/1.1\r\nHost: app.test\r\nUser-Agent: probe\r\n"
+                + "Referer: http://app.test/from\r\n\r\n";
 
         assertEquals(400, RawHttp.status(RawHttp.exchange(proxy.httpPort(), badTarget)));
         String line = loggedLine("\" 400 ");
         assertTrue(line.contains("] \"GET /%zz?q=\\x221\\x22 HTTP/1.1\" 400 "), line);
-        assertTrue(line.contains(" \"-\" \"-\" " + badTarget.length() + " "), line);
+        assertTrue(line.contains(" \"http://app.test/from\" \"probe\" " + badTarget.length() + " "), line);
+        assertEquals(0, app.requests());
+    }
+
+    @Test
+    void aPathJettyRefusesIsLoggedWithTheUserAgentSent() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = loggingProxyTo(app);
+        String aboveRoot = "GET /a/../../etc/passwd HTTP/1.1\r\nHost: app.test\r\nUser-Agent: scanner/2.0\r\n\r\n";
+
+        assertEquals(400, RawHttp.status(RawHttp.exchange(proxy.httpPort(), aboveRoot)));
+        String line = loggedLine("\" 400 ");
+        assertTrue(line.contains("] \"GET /a/../../etc/passwd HTTP/1.1\" 400 "), line);
+        assertTrue(line.contains(" \"-\" \"scanner/2.0\" " + aboveRoot.length() + " "), line);
         assertEquals(0, app.requests());
     }
 

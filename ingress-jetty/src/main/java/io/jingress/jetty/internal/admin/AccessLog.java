@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
  *       the path of an absolute-form target, and a request line it refuses becomes
  *       {@code BAD /badMessage HTTP/1.0}). In quoted fields {@code "}, {@code \},
  *       control characters and bytes above 0x7E are written as {@code \xHH}, as nginx does.</li>
+ *   <li>{@code $http_referer} and {@code $http_user_agent} of a request Jetty refused before it
+ *       gave it its header fields (a target it cannot take, two Host fields: a 400) are read from
+ *       the head as it came, for the request the lean connection handed over.</li>
  *   <li>{@code $status} is 499 ("client closed request", as nginx) for a request whose client
  *       went away before anything was sent to it (an HTTP/1 connection closed, an HTTP/2 stream
  *       reset, before or after it was routed), and 408 for one whose body stopped coming; the
@@ -202,9 +205,16 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
             bodyBytesSent = errorBytes;
         }
         line.append("\" ").append(response.getStatus()).append(' ').append(bodyBytesSent).append(" \"");
-        appendQuotedValue(line, headers.get(HttpHeader.REFERER));
+        String referer = headers.get(HttpHeader.REFERER);
+        String userAgent = headers.get(HttpHeader.USER_AGENT);
+        if (handed != null && headers.size() == 0) {
+            // Jetty refused the request without giving it its header fields: as they came
+            referer = handed.referer();
+            userAgent = handed.userAgent();
+        }
+        appendQuotedValue(line, referer);
         line.append("\" \"");
-        appendQuotedValue(line, headers.get(HttpHeader.USER_AGENT));
+        appendQuotedValue(line, userAgent);
         long headLength = handed != null && handed.length() >= 0 ? handed.length() : headLength(requestLineLength, headers);
         line.append("\" ").append(headLength + Math.max(0, LeanExchanges.contentBytesRead(request))).append(' ');
         appendSeconds(line, endNanos - request.getBeginNanoTime());

@@ -40,6 +40,19 @@ class HandedHeadTest {
     }
 
     @Test
+    void itsFirstUserAgentAndRefererAreReadFromTheLinesThatCameWhole() {
+        HandedHead head = of("GET /%zz HTTP/1.1\r\nHost: a\r\nuser-AGENT:  curl/8.5.0 \t\r\nReferer:http://r/\r\n"
+                + "User-Agent: second\r\n\r\nUser-Agent: body");
+        assertEquals("curl/8.5.0", head.userAgent());
+        assertEquals("http://r/", head.referer());
+        assertEquals(new HandedHead("GET / HTTP/1.1", -1, "ua", null), of("GET / HTTP/1.1\nUser-Agent: ua\nReferer: not-whole"));
+        String lookAlikes = "GET / HTTP/1.1\r\nX-User-Agent: no\r\nReferer2: no\r\n\r\n";
+        assertEquals(new HandedHead("GET / HTTP/1.1", lookAlikes.length()), of(lookAlikes));
+        String empty = "GET / HTTP/1.1\r\nUser-Agent:\r\n\r\n";
+        assertEquals(new HandedHead("GET / HTTP/1.1", empty.length(), "", null), of(empty));
+    }
+
+    @Test
     void bytesAboveAsciiAreKeptAsCharsOfTheSameValue() {
         assertEquals("GET /caf\u00c3\u00a9 HTTP/1.1", of("GET /caf\u00c3\u00a9 HTTP/1.1\r\n\r\n").requestLine());
     }
