@@ -321,7 +321,8 @@ class ForwardingTest {
                 "TRACE / HTTP/1.1\r\nHost: app.test\r\nCookie: session=s3cret\r\n\r\n");
 
         assertEquals(405, RawHttp.status(response), response);
-        assertEquals("GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH", RawHttp.header(response, "Allow"));
+        // no Allow: which methods the resource takes is its endpoint's to say (see PlainResponses)
+        assertNull(RawHttp.header(response, "Allow"), response);
         assertTrue(response.endsWith("\r\n\r\n405 Method Not Allowed: TRACE is not supported\n"), response);
         assertFalse(response.contains("s3cret"), response);
         assertEquals(0, app.requests());
@@ -337,6 +338,7 @@ class ForwardingTest {
 
         int status = RawHttp.status(response);
         assertTrue(status == 405 || status == 400, response);
+        assertNull(RawHttp.header(response, "Allow"), response);
         assertEquals(0, app.requests());
     }
 

@@ -43,8 +43,6 @@ final class PlainResponses {
     static final Body PERMANENT_REDIRECT = new Body(HttpStatus.PERMANENT_REDIRECT_308, "308 Permanent Redirect\n");
 
     private static final HttpField TEXT_PLAIN = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-    private static final HttpField ALLOW = new PreEncodedHttpField(HttpHeader.ALLOW,
-            "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH");
 
     private PlainResponses() {
     }
@@ -106,7 +104,9 @@ final class PlainResponses {
             response.getHeaders().put(HttpFields.CONNECTION_CLOSE);
         }
         if (body.status() == HttpStatus.METHOD_NOT_ALLOWED_405) {
-            response.getHeaders().put(ALLOW);
+            // No Allow: it would list the target's methods, which only its endpoint knows; the
+            // proxy forwards every method but these two, which no finite list says (nginx sends
+            // none either).
             // After CONNECT a client may already be sending tunnel bytes (and a TRACE, against the
             // rules, a body): never read them as HTTP.
             response.getHeaders().put(HttpFields.CONNECTION_CLOSE);
