@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jingress.jetty.internal.http2.Http2ConnectionFactory;
+import io.jingress.jetty.testing.Await;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.BareHttp2;
 import io.jingress.jetty.testing.Proxies;
@@ -50,6 +51,27 @@ class Http2HeaderSizeTest {
             assertEquals(200, h2.statusOf(5), "the connection goes on");
         }
         assertEquals(2, app.requests(), "the oversized request does not reach the endpoint");
+    }
+
+    @Test
+    void anOversizedRequestIsLoggedAsItWasDecodedNotAsJettysStandIn() throws Exception {
+        Backends.Echo app = backends.start("app");
+        StringBuffer log = new StringBuffer();
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create().route(null, "/", "app", app.port()).router())
+                .httpsBindAddress("127.0.0.1").httpsPort(0).accessLog(log));
+        try (SSLSocket socket = TlsTestServer.connect(proxy.httpsPort(), "app.test", List.of("h2"))) {
+            BareHttp2 h2 = new BareHttp2(socket);
+            h2.longHeaders(1, END_STREAM, GET, HTTPS, BareHttp2.literal(":path", "/big?x=1"), AUTHORITY,
+                    BareHttp2.literal("user-agent", "h2-client/1.0"), BareHttp2.literal("x-big", "b".repeat(17_000)));
+            assertEquals(431, h2.statusOf(1));
+        }
+
+        Await.until(() -> log.indexOf(" 431 ") >= 0, "the refused request is logged");
+        String line = log.toString().lines().filter(l -> l.contains(" 431 ")).findFirst().orElseThrow();
+        // Jetty's own line would say "GET /badRequest HTTP/2.0" and "-"
+        assertTrue(line.contains("] \"GET /big?x=1 HTTP/2.0\" 431 "), line);
+        assertTrue(line.contains(" \"-\" \"h2-client/1.0\" "), line);
+        assertEquals(0, app.requests());
     }
 
     @Test

@@ -12,10 +12,13 @@ import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.HttpField;
 import io.jingress.jetty.internal.http1.HandedHead;
 import io.jingress.jetty.internal.http1.LeanExchanges;
+import io.jingress.jetty.internal.http2.Http2ConnectionFactory;
 
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
@@ -51,6 +54,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code $http_referer} and {@code $http_user_agent} of a request Jetty refused before it
  *       gave it its header fields (a target it cannot take, two Host fields: a 400) are read from
  *       the head as it came, for the request the lean connection handed over.</li>
+ *   <li>An HTTP/2 request answered 431 (its headers past the limit) is logged as it was decoded,
+ *       its method, path, {@code Referer} and {@code User-Agent}, not as Jetty's stand-in
+ *       {@code GET /badRequest} (see {@link Http2ConnectionFactory#refusedRequest}).</li>
  *   <li>{@code $status} is 499 ("client closed request", as nginx) for a request whose client
  *       went away before anything was sent to it (an HTTP/1 connection closed, an HTTP/2 stream
  *       reset, before or after it was routed), and 408 for one whose body stopped coming; the
@@ -172,6 +178,17 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         long endNanos = nanoClock.getAsLong();
         StringBuilder line = new StringBuilder(256);
         HttpFields headers = request.getHeaders();
+        String method = request.getMethod();
+        String refusedPathQuery = null;
+        if (response.getStatus() == HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431) {
+            // an HTTP/2 request refused for its headers: the request as decoded, not Jetty's stand-in
+            MetaData.Request refused = Http2ConnectionFactory.refusedRequest(request);
+            if (refused != null) {
+                method = refused.getMethod();
+                refusedPathQuery = refused.getHttpURI().getPathQuery();
+                headers = refused.getHttpFields();
+            }
+        }
         String remoteAddr = Request.getRemoteAddr(request);
         line.append(remoteAddr == null ? "-" : remoteAddr).append(" - - [")
                 .append(timeLocal(Request.getTimeStamp(request))).append("] \"");
@@ -183,9 +200,8 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
             appendEscaped(line, handed.requestLine());
             requestLineLength = handed.requestLine().length();
         } else {
-            String method = request.getMethod();
             // an absolute-form target whole, as sent, on every request of a connection (see targetNotOrigin)
-            String pathQuery = LeanExchanges.targetNotOrigin(request);
+            String pathQuery = refusedPathQuery != null ? refusedPathQuery : LeanExchanges.targetNotOrigin(request);
             if (pathQuery == null) {
                 pathQuery = request.getHttpURI().getPathQuery();
             }

@@ -9,6 +9,7 @@ import io.jingress.jetty.internal.tls.TimedSslConnectionFactory;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http2.ErrorCode;
 import org.eclipse.jetty.http2.api.Stream;
@@ -18,8 +19,10 @@ import org.eclipse.jetty.http2.frames.ResetFrame;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -56,6 +59,9 @@ import org.eclipse.jetty.util.Callback;
  * client learns of the request header size from the 431, as over HTTP/1.
  */
 public final class Http2ConnectionFactory extends HTTP2ServerConnectionFactory {
+    /** Connection attribute: the last request refused with 431 on the connection, for the request log. */
+    private static final String REFUSED = "jingress.http2.refused";
+
     /** The header list size past which a request is answered 431: the configuration's request header size. */
     private final int maxHeaderListSize;
 
@@ -105,6 +111,26 @@ public final class Http2ConnectionFactory extends HTTP2ServerConnectionFactory {
         return size;
     }
 
+    /**
+     * The request, decoded, that a {@code request} of Jetty's stands in for (its
+     * {@code GET /badRequest}) when its headers were refused with 431 here; else null. Only the
+     * connection's latest such request is kept, and only while the server has a request log: one
+     * logged while another refusal on the same connection awaits its line gets null.
+     */
+    public static MetaData.Request refusedRequest(Request request) {
+        ConnectionMetaData connection = request.getConnectionMetaData();
+        if (connection.getHttpVersion() != HttpVersion.HTTP_2
+                || !(connection.getAttribute(REFUSED) instanceof Refused refused) || !refused.streamId().equals(request.getId())) {
+            return null;
+        }
+        connection.removeAttribute(REFUSED);
+        return refused.request();
+    }
+
+    /** A refused request and the id (its stream's) of the request Jetty makes in its place. */
+    private record Refused(String streamId, MetaData.Request request) {
+    }
+
     private static long field(String name, String value) {
         return name.length() + (value == null ? 0 : value.length()) + 32;
     }
@@ -117,20 +143,28 @@ public final class Http2ConnectionFactory extends HTTP2ServerConnectionFactory {
 
     @Override
     protected ServerSessionListener newSessionListener(Connector connector, EndPoint endPoint) {
-        return new ResetFailingListener(endPoint);
+        return new ResetFailingListener(connector, endPoint);
     }
 
     private final class ResetFailingListener extends HTTPServerSessionListener {
         /** Streams whose request was told of their failure already (a client's reset, a failure frame). */
         private final Set<Integer> failed = ConcurrentHashMap.newKeySet();
+        private final Connector connector;
+        private final EndPoint endPoint;
 
-        ResetFailingListener(EndPoint endPoint) {
+        ResetFailingListener(Connector connector, EndPoint endPoint) {
             super(endPoint);
+            this.connector = connector;
+            this.endPoint = endPoint;
         }
 
         @Override
         public Stream.Listener onNewStream(Stream stream, HeadersFrame frame) {
             if (frame.getMetaData() instanceof MetaData.Request request && headerListSize(request) > maxHeaderListSize) {
+                if (connector.getServer().getRequestLog() != null && endPoint.getConnection() instanceof ConnectionMetaData connection) {
+                    // Jetty logs the request it makes in this one's place as "GET /badRequest"
+                    connection.setAttribute(REFUSED, new Refused(String.valueOf(stream.getId()), request));
+                }
                 // as Jetty answers a request head its decoder fails (with 400): a failure of the
                 // stream, which its error handler answers with the failure's status, on this stream alone
                 onFailure(stream, ErrorCode.PROTOCOL_ERROR.code, "request_header_fields_too_large",
