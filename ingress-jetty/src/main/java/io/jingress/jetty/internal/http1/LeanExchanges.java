@@ -22,6 +22,15 @@ public final class LeanExchanges {
     }
 
     /**
+     * The body of {@code request} (or of the request it wraps) when the lean connection read it
+     * whole with its head, which then counts as read; else null, and the body, if any, is read as
+     * any request's. The array is the request's own, not a copy: it must not be written to.
+     */
+    public static byte[] takeBufferedBody(Request request) {
+        return Request.unWrap(request) instanceof LeanRequest lean ? lean.takeBody() : null;
+    }
+
+    /**
      * The body bytes written of {@code response} (or of the response it wraps) when the lean
      * connection wrote it, else {@link Response#getContentBytesWritten}'s answer.
      */

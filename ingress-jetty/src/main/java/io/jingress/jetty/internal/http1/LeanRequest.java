@@ -173,6 +173,19 @@ final class LeanRequest implements Request {
         return true;
     }
 
+    /**
+     * The body read with the head, whole, as a read of it would give it (it counts as read), or
+     * null when there is none or it was read already. The array itself, not a copy: the request
+     * owns it and nothing writes to it.
+     */
+    byte[] takeBody() {
+        if (body == null || bodyRead) {
+            return null;
+        }
+        bodyRead = true;
+        return body;
+    }
+
     /** The body bytes the handler read, as Jetty's {@code Request.getContentBytesRead} counts them. */
     long contentBytesRead() {
         return body != null && bodyRead ? body.length : 0;

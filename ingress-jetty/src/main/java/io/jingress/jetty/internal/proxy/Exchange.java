@@ -64,7 +64,10 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
      * Written on the upstream connection's thread, read on the one that fails the upload.
      */
     volatile boolean answered;
-    /** The request's body, read whole before it went upstream (see UpstreamForwarder); null: none. */
+    /**
+     * The request's body, read whole before it went upstream (see UpstreamForwarder), sent whole by
+     * every try and never written to (it may be the lean connection's array); null: none.
+     */
     byte[] body;
     /** A chunk read to look at and handed back: {@link #read()} gives it first. */
     private Content.Chunk unread;

@@ -70,6 +70,13 @@ final class UpstreamForwarder implements UpstreamRelay {
             forward(exchange, false);
             return;
         }
+        // read with its head by the lean connection, which made it an array of its own: used as it is
+        byte[] buffered = LeanExchanges.takeBufferedBody(exchange);
+        if (buffered != null) {
+            exchange.body = buffered;
+            forward(exchange, false);
+            return;
+        }
         new BodyReader(exchange, (int) length).run();
     }
 
