@@ -14,13 +14,25 @@ import org.eclipse.jetty.http.HttpHeader;
  * Not thread-safe: one per connection, which carries one request at a time.
  */
 final class RequestHead implements ProxyHeaders.HeaderSink {
+    /**
+     * The most bytes a head and its body take when the body is put after the head, in the same
+     * array: the request then goes out as one buffer, which the JDK copies to one temporary direct
+     * buffer for a {@code write}, where two buffers took two, and a {@code writev}. A longer body
+     * is written as a buffer of its own, so a connection keeps no array the size of its largest body.
+     */
+    static final int MAX_WITH_BODY = 4096;
+
     private final HttpFields.Mutable proxyToServerHeaders = HttpFields.build(32);
     private byte[] bytes = new byte[1024];
     private int length;
+    private boolean withBody;
     /** A view of {@code bytes}, handed out again once the previous head was written. */
     private ByteBuffer headView;
 
-    /** The head for {@code exchange}, valid until the next call. */
+    /**
+     * The head for {@code exchange}, followed by its body when both fit in {@link #MAX_WITH_BODY}
+     * ({@link #withBody()}), valid until the next call.
+     */
     ByteBuffer encode(Exchange exchange) {
         HttpFields.Mutable headers = proxyToServerHeaders;
         headers.clear();
@@ -62,8 +74,11 @@ final class RequestHead implements ProxyHeaders.HeaderSink {
         // The length of the body read, whatever the client's header said or a Connection header
         // named: the upstream must frame the request as this proxy does. A client's explicit 0 is
         // kept (some servers want one on a POST).
-        if (exchange.body != null) {
-            appendField("Content-Length", Integer.toString(exchange.body.length));
+        byte[] body = exchange.body;
+        if (body != null) {
+            append("Content-Length: ");
+            appendDecimal(body.length);
+            append("\r\n");
         } else if (exchange.getHeaders().contains(HttpHeader.CONTENT_LENGTH)) {
             appendField("Content-Length", "0");
         }
@@ -72,6 +87,13 @@ final class RequestHead implements ProxyHeaders.HeaderSink {
             appendField(ProxyHeaders.X_REQUEST_ID, exchange.requestId);
         }
         append("\r\n");
+        withBody = body != null && length + body.length <= MAX_WITH_BODY;
+        if (withBody) {
+            // copied for each try, so a retry sends the body whole
+            ensure(body.length);
+            System.arraycopy(body, 0, bytes, length, body.length);
+            length += body.length;
+        }
         ByteBuffer view = headView;
         if (view == null || view.array() != bytes) {
             view = ByteBuffer.wrap(bytes);
@@ -79,6 +101,11 @@ final class RequestHead implements ProxyHeaders.HeaderSink {
         }
         view.limit(length).position(0);
         return view;
+    }
+
+    /** Whether the buffer {@link #encode} returned last holds the body after the head. */
+    boolean withBody() {
+        return withBody;
     }
 
     @Override
@@ -98,6 +125,23 @@ final class RequestHead implements ProxyHeaders.HeaderSink {
     private void append(char c) {
         ensure(1);
         bytes[length++] = (byte) c;
+    }
+
+    private void appendDecimal(int value) {
+        ensure(10);
+        if (value == 0) {
+            bytes[length++] = '0';
+            return;
+        }
+        int digits = 0;
+        for (int v = value; v > 0; v /= 10) {
+            digits++;
+        }
+        for (int i = length + digits - 1; i >= length; i--) {
+            bytes[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        length += digits;
     }
 
     private void append(String text) {

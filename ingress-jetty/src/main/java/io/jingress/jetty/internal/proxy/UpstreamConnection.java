@@ -145,7 +145,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
             return;
         }
         byte[] body = exchange.body;
-        if (body == null) {
+        if (body == null || head.withBody()) {
             getEndPoint().write(this, bytes);
         } else {
             getEndPoint().write(this, bytes, ByteBuffer.wrap(body));  // a view of its own for each try
