@@ -22,9 +22,12 @@ import io.jingress.jetty.testing.ScriptedBackend.Answer;
 import io.jingress.jetty.testing.TestRoutes;
 
 import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.StringRequestContent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The proxy's own keep-alive connections to endpoints: reuse, the framings, and the ways they end. */
 class KeepAliveUpstreamTest {
@@ -281,6 +284,40 @@ class KeepAliveUpstreamTest {
         assertEquals(200, second.getStatus());
         assertEquals("ok", second.getContentAsString());
         assertEquals(List.of("1/1", "1/2", "2/1"), served);
+    }
+
+    /**
+     * A body that goes out in the head's buffer (512 bytes) and one written as a buffer of its own
+     * (10,000): either is sent whole again on the new connection.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {512, 10_000})
+    void aPutWhosePooledConnectionFailsAsItIsReusedGoesAgainWithItsWholeBody(int size) throws Exception {
+        ScriptedBackend backend = ScriptedBackend.startReadingBodies((connection, request, head) ->
+                connection == 1 && request == 2 ? Answer.thenClose("") : Answer.keepOpen(OK));
+        backends.add(backend);
+        IngressServer proxy = proxyTo(backend);
+        String body = "b".repeat(size);
+
+        assertEquals("ok", put(proxy, "/a", body).getContentAsString());
+        Await.until(() -> proxy.handler().idleUpstreamConnections() == 1, "the connection is back in the pool");
+        ContentResponse second = put(proxy, "/b", body);
+
+        assertEquals(200, second.getStatus());
+        assertEquals("ok", second.getContentAsString());
+        assertEquals(List.of(size, size, size), backend.bodyLengths(), "each try carried the whole body");
+        assertEquals(3, backend.heads().size());
+        assertTrue(backend.heads().get(2).contains("Content-Length: " + size + "\r\n"), backend.heads().get(2));
+    }
+
+    private ContentResponse put(IngressServer proxy, String path, String body) throws Exception {
+        return proxies.client().newRequest("127.0.0.1", proxy.httpPort())
+                .method("PUT")
+                .path(path)
+                .headers(h -> h.put("Host", "app.test"))
+                .body(new StringRequestContent(body))
+                .timeout(20, TimeUnit.SECONDS)
+                .send();
     }
 
     @Test
