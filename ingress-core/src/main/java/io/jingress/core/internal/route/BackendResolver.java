@@ -11,11 +11,14 @@ import io.jingress.core.model.Service;
 import io.jingress.core.route.Backend.Status;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -41,6 +44,8 @@ public final class BackendResolver {
     private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
     private final Map<String, Endpoints> legacyByService = new HashMap<>();
     private final List<Problem> problems = new ArrayList<>();
+    /** The endpoints of FQDN slices whose address is refused (see checkFqdnAddresses), by identity. */
+    private final Set<EndpointSlice.Endpoint> refusedEndpoints = Collections.newSetFromMap(new IdentityHashMap<>());
 
     public BackendResolver(ClusterState state, Balancers balancers) {
         this.balancers = Objects.requireNonNull(balancers, "balancers");
@@ -100,23 +105,21 @@ public final class BackendResolver {
 
     // an address of an FQDN slice that is a number in disguise: reported once here, skipped in fromSlices
     private void checkFqdnAddresses(EndpointSlice slice) {
-        if (!isFqdn(slice)) {
+        if (!"FQDN".equals(slice.addressType())) {
             return;
         }
         for (int i = 0; i < slice.endpoints().size(); i++) {
-            List<String> addresses = slice.endpoints().get(i).addresses();
+            EndpointSlice.Endpoint endpoint = slice.endpoints().get(i);
+            List<String> addresses = endpoint.addresses();
             if (!addresses.isEmpty()) {
                 String refusal = ExternalNames.fqdnAddressRefusal(addresses.get(0));
                 if (refusal != null) {
+                    refusedEndpoints.add(endpoint);
                     problems.add(Problem.warning("EndpointSlice", slice.key(), "endpoints[" + i + "].addresses[0]",
                             "\"" + addresses.get(0) + "\" " + refusal + ": this endpoint gets no traffic"));
                 }
             }
         }
-    }
-
-    private static boolean isFqdn(EndpointSlice slice) {
-        return "FQDN".equals(slice.addressType());
     }
 
     private void reportBadPort(String kind, String key, String field, int value) {
@@ -205,7 +208,7 @@ public final class BackendResolver {
                     notReady++;
                     continue;
                 }
-                if (isFqdn(slice) && ExternalNames.fqdnAddressRefusal(endpoint.addresses().get(0)) != null) {
+                if (refusedEndpoints.contains(endpoint)) {
                     continue;  // reported as a problem of the slice
                 }
                 Endpoint resolved = balancers.endpoint(endpoint.addresses().get(0), number, endpoint.zone(),

@@ -26,16 +26,13 @@ final class ExternalNames {
      * loopback address ..."}); {@code null} when it may be routed to.
      */
     static String refusal(String externalName) {
-        String name = externalName.toLowerCase(Locale.ROOT);
-        if (name.endsWith(".")) {
-            name = name.substring(0, name.length() - 1);
-        }
-        if (name.indexOf(':') >= 0 || name.startsWith("[")) {
+        String name = bare(externalName);
+        if (isIpv6(name)) {
             return "is an IPv6 address: it must be a DNS name (a DNS-1123 subdomain) or an IPv4 address";
         }
         // Resolvers read a name whose last label is a number as an IPv4 address in any of the old
         // forms ("127.1", "2130706433", "0x7f.1"): only the canonical dotted quad is accepted, and checked.
-        if (NUMERIC_LABEL.matcher(name.substring(name.lastIndexOf('.') + 1)).matches()) {
+        if (endsInNumber(name)) {
             int[] address = dottedQuad(name);
             if (address == null) {
                 return "is neither a DNS name nor an IPv4 address: a name whose last label is a number is read as"
@@ -61,15 +58,22 @@ final class ExternalNames {
      * name ({@code localhost} too) is checked by what it resolves to, when the proxy connects.
      */
     static String fqdnAddressRefusal(String address) {
-        String name = address.toLowerCase(Locale.ROOT);
-        if (name.endsWith(".")) {
-            name = name.substring(0, name.length() - 1);
-        }
-        if (name.indexOf(':') >= 0 || name.startsWith("[")
-                || NUMERIC_LABEL.matcher(name.substring(name.lastIndexOf('.') + 1)).matches()) {
-            return refusal(address);
-        }
-        return null;
+        String name = bare(address);
+        return isIpv6(name) || endsInNumber(name) ? refusal(address) : null;
+    }
+
+    // lower case, without the one trailing dot a DNS name may have
+    private static String bare(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+    }
+
+    private static boolean isIpv6(String bareName) {
+        return bareName.indexOf(':') >= 0 || bareName.startsWith("[");
+    }
+
+    private static boolean endsInNumber(String bareName) {
+        return NUMERIC_LABEL.matcher(bareName.substring(bareName.lastIndexOf('.') + 1)).matches();
     }
 
     private static String addressRefusal(int[] address) {

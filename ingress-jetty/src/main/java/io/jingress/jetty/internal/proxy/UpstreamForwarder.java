@@ -60,7 +60,7 @@ final class UpstreamForwarder implements UpstreamRelay {
         HttpFields headers = exchange.getHeaders();
         return !headers.contains(HttpHeader.TRANSFER_ENCODING)
                 && headers.getLongField(HttpHeader.CONTENT_LENGTH) <= MAX_BUFFERED_BODY
-                && isIpLiteral(endpoint.address());
+                && needsNoLookup(endpoint.address());
     }
 
     /** Reads the request's body, if it has one, then sends the request to its endpoint (see {@link #fits}). */
@@ -146,7 +146,7 @@ final class UpstreamForwarder implements UpstreamRelay {
      * number ({@code 127.1}, see {@link BackendAddresses#isIpLiteral}), which Jetty's client would
      * not take as a host either.
      */
-    static boolean isIpLiteral(String address) {
+    static boolean needsNoLookup(String address) {
         return address.indexOf(':') >= 0 || BackendAddresses.isNumeric(address);
     }
 
