@@ -39,6 +39,8 @@ import java.util.Objects;
  * @param targetPort the Service port's {@code targetPort} by number or name, or {@code null} when the
  *     Service or its port is not found
  * @param endpoints the ready endpoints ({@code ip:port}) that would receive the request
+ * @param policy what the matched Ingress's annotations ask of the request, a phrase a setting
+ *     ({@link io.jingress.core.route.RoutePolicy#describe()}); empty when nothing or no match
  * @param location the {@code Location} of a 308, else {@code null}
  * @param reason why, in words: which hop is broken when the request is not forwarded
  */
@@ -59,6 +61,7 @@ public record RouteExplanation(
         PortRef servicePort,
         PortRef targetPort,
         List<String> endpoints,
+        List<String> policy,
         String location,
         String reason) {
 
@@ -66,6 +69,7 @@ public record RouteExplanation(
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(url, "url");
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+        policy = policy == null ? List.of() : List.copyOf(policy);
         Objects.requireNonNull(reason, "reason");
     }
 
@@ -94,6 +98,9 @@ public record RouteExplanation(
                 text.append(", rule ").append(ruleIndex).append(", path ").append(pathIndex).append(": ")
                         .append(rulePath).append(" (").append(pathType == null ? "?" : pathType.apiName()).append(')');
             }
+        }
+        if (!policy.isEmpty()) {
+            text.append("\n  annotations: ").append(String.join("; ", policy));
         }
         if (service != null) {
             text.append("\n  Service ").append(service).append(", port ").append(servicePort);
@@ -157,7 +164,7 @@ public record RouteExplanation(
         RouteExplanation build() {
             if (route == null) {
                 return new RouteExplanation(method, url, host, path, status, null, -1, -1, null, null, false,
-                        null, null, null, null, List.of(), location, reason);
+                        null, null, null, null, List.of(), List.of(), location, reason);
             }
             Backend backend = route.backend();
             String service = backend.serviceName() == null ? null : backend.namespace() + "/" + backend.serviceName();
@@ -165,7 +172,8 @@ public record RouteExplanation(
             return new RouteExplanation(method, url, host, path, status, route.ingress(),
                     fallback ? -1 : route.ruleIndex(), fallback ? -1 : route.pathIndex(),
                     fallback ? null : route.path(), fallback ? null : route.pathType(), fallback,
-                    fallback ? route.host() : null, service, backend.port(), targetPort, endpoints, location, reason);
+                    fallback ? route.host() : null, service, backend.port(), targetPort, endpoints,
+                    route.policy().describe(), location, reason);
         }
     }
 }

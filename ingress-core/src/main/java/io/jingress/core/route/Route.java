@@ -17,10 +17,11 @@ public final class Route implements MatchResult {
     private final int pathIndex;
     private final boolean defaultBackend;
     private final boolean sslRedirect;
+    private final RoutePolicy policy;
     private final Backend backend;
 
     Route(String ingress, String host, String path, PathType pathType, int ruleIndex, int pathIndex,
-            boolean defaultBackend, boolean sslRedirect, Backend backend) {
+            boolean defaultBackend, boolean sslRedirect, RoutePolicy policy, Backend backend) {
         this.ingress = Objects.requireNonNull(ingress, "ingress");
         this.host = host;
         this.path = path;
@@ -29,6 +30,7 @@ public final class Route implements MatchResult {
         this.pathIndex = pathIndex;
         this.defaultBackend = defaultBackend;
         this.sslRedirect = sslRedirect;
+        this.policy = Objects.requireNonNull(policy, "policy");
         this.backend = Objects.requireNonNull(backend, "backend");
     }
 
@@ -81,6 +83,11 @@ public final class Route implements MatchResult {
      */
     public boolean sslRedirect() {
         return sslRedirect;
+    }
+
+    /** What the Ingress's annotations ask of each request this route takes; {@link RoutePolicy#NONE} if nothing. */
+    public RoutePolicy policy() {
+        return policy;
     }
 
     /** Where matching requests go. */

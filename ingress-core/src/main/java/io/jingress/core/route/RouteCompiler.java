@@ -74,8 +74,8 @@ public final class RouteCompiler {
 
     private static final String KIND = "Ingress";
     private static final String ANY_HOST = "*";  // no host name is "*"
-    private static final String NGINX_PREFIX = "nginx.ingress.kubernetes.io/";
-    private static final String OUR_PREFIX = "jingress.io/";
+    private static final String NGINX_PREFIX = RouteAnnotations.NGINX_PREFIX;
+    private static final String OUR_PREFIX = RouteAnnotations.OUR_PREFIX;
     // The annotations of these two prefixes that are read; any other of them is reported, not
     // ignored in silence: an Ingress written for ingress-nginx (a rewrite-target, regex paths)
     // would otherwise be served as if the annotation were not there, with no word of why.
@@ -89,6 +89,7 @@ public final class RouteCompiler {
         Set<String> read = new HashSet<>(AnnotationPolicy.READ);
         read.add(NGINX_SSL_REDIRECT);
         read.add(SSL_REDIRECT);
+        read.addAll(RouteAnnotations.READ);
         return Set.copyOf(read);
     }
 
@@ -138,6 +139,7 @@ public final class RouteCompiler {
         private final BackendResolver resolver;
         private final List<Problem> problems = new ArrayList<>();
         private final Map<String, Backend> backends = new LinkedHashMap<>();
+        private final Map<String, RoutePolicy> policies = new HashMap<>();  // by Ingress key
         private final Map<String, PathTrie<Route>> exactHosts = new LinkedHashMap<>();
         private final Map<String, PathTrie<Route>> wildcardHosts = new LinkedHashMap<>();
         private PathTrie<Route> anyHost;
@@ -168,6 +170,7 @@ public final class RouteCompiler {
                     }
                     if (!ingress.annotations().isEmpty()) {
                         reportAnnotationsNotRead(ingress);
+                        readPolicy(ingress);
                     }
                 }
             }
@@ -191,6 +194,20 @@ public final class RouteCompiler {
                     List.copyOf(backends.values()));
             balancers.retain(live);
             return table;
+        }
+
+        private void readPolicy(Ingress ingress) {
+            RouteAnnotations.Parsed parsed = RouteAnnotations.parse(ingress.annotations());
+            for (String problem : parsed.problems()) {
+                problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations", problem));
+            }
+            if (!parsed.policy().isNone()) {
+                policies.put(ingress.key(), parsed.policy());
+            }
+        }
+
+        private RoutePolicy policyOf(Ingress ingress) {
+            return policies.getOrDefault(ingress.key(), RoutePolicy.NONE);
         }
 
         private void reportAnnotationsNotRead(Ingress ingress) {
@@ -335,7 +352,8 @@ public final class RouteCompiler {
                     return;
                 }
                 Backend backend = backendFor(ingress, ingress.defaultBackend(), "spec.defaultBackend");
-                defaultRoute = new Route(ingress.key(), null, null, null, -1, -1, true, false, backend);
+                defaultRoute = new Route(ingress.key(), null, null, null, -1, -1, true, false, policyOf(ingress),
+                        backend);
                 return;
             }
             Set<String> seen = new HashSet<>();
@@ -374,7 +392,7 @@ public final class RouteCompiler {
                     resolved.put(ingress.key(), backend);
                 }
                 Route route = new Route(ingress.key(), host, null, null, -1, -1, true, sslRedirect(ingress, host),
-                        backend);
+                        policyOf(ingress), backend);
                 paths.addPrefix("/", route);
                 routes.add(route);
             }
@@ -408,7 +426,7 @@ public final class RouteCompiler {
                 }
                 Backend backend = backendFor(ingress, path.backend(), field + ".backend");
                 Route route = new Route(ingress.key(), host, normalized, path.pathType(), ruleIndex, p, false,
-                        sslRedirect, backend);
+                        sslRedirect, policyOf(ingress), backend);
                 if (exact) {
                     paths.addExact(normalized, route);
                 } else {

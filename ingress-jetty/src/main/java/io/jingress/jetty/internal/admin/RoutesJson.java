@@ -152,6 +152,10 @@ final class RoutesJson {
             node.put("pathIndex", route.pathIndex());
         }
         node.put("sslRedirect", route.sslRedirect());
+        if (!route.policy().isNone()) {
+            ArrayNode policy = node.putArray("policy");
+            route.policy().describe().forEach(policy::add);
+        }
         Backend backend = route.backend();
         node.put("backend", backend.key());
         node.put("status", backend.status().name());

@@ -18,6 +18,7 @@ import io.jingress.core.route.Backend;
 import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.RequestPaths;
 import io.jingress.core.route.Route;
+import io.jingress.core.route.RoutePolicy;
 import io.jingress.core.route.Router;
 import io.jingress.jetty.internal.admin.AccessLog;
 import io.jingress.jetty.internal.admin.ProxyMetrics;
@@ -221,6 +222,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             PlainResponses.redirect(proxyToClientResponse, exchange, httpsLocation(host, redirectPort, exchange.pathAndQuery));
             return true;
         }
+        if (!route.policy().isNone() && answeredByPolicy(exchange, route.policy(), proxyToClientResponse)) {
+            return true;
+        }
         Backend backend = route.backend();
         Endpoint endpoint = backend.status() == Backend.Status.READY ? backend.balancer().pick(exchange) : null;
         if (endpoint == null) {
@@ -242,6 +246,14 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         exchange.meetExpectation();
         return super.handle(exchange, proxyToClientResponse, exchange);
+    }
+
+    /**
+     * Applies what the route's Ingress asks by its annotations before an endpoint is picked; true
+     * when that answered the request itself.
+     */
+    private boolean answeredByPolicy(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
+        return false;
     }
 
     /** Whether a Transfer-Encoding names any coding but {@code chunked}. */

@@ -1,0 +1,71 @@
+package io.jingress.core.route;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads an Ingress's {@link RoutePolicy} from its annotations. ingress-nginx's
+ * {@code nginx.ingress.kubernetes.io/NAME} and our {@code jingress.io/NAME} are read alike, ours
+ * winning when both are there; a value that is not understood gives a problem sentence naming the
+ * annotation and its value, and that setting is left as the sentence says.
+ */
+final class RouteAnnotations {
+    static final String NGINX_PREFIX = "nginx.ingress.kubernetes.io/";
+    static final String OUR_PREFIX = "jingress.io/";
+
+    // the names read, without prefix: each setting of RoutePolicy adds its own
+    private static final List<String> NAMES = List.of();
+    /** Every annotation read here, in both spellings. */
+    static final Set<String> READ = read();
+
+    private RouteAnnotations() {
+    }
+
+    /**
+     * The policy and the problems found.
+     *
+     * @param policy what the Ingress's routes do
+     * @param problems readable sentences, each naming the annotation and its value
+     */
+    record Parsed(RoutePolicy policy, List<String> problems) {
+        Parsed {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    static Parsed parse(Map<String, String> annotations) {
+        List<String> problems = new ArrayList<>();
+        RoutePolicy.Builder builder = new RoutePolicy.Builder();
+        return new Parsed(builder.build(), problems);
+    }
+
+    /** The annotation {@code name} (without prefix) as set, ours first, and its full name; null if neither is. */
+    static Named value(Map<String, String> annotations, String name) {
+        String ours = annotations.get(OUR_PREFIX + name);
+        if (ours != null) {
+            return new Named(OUR_PREFIX + name, ours.trim());
+        }
+        String nginx = annotations.get(NGINX_PREFIX + name);
+        return nginx == null ? null : new Named(NGINX_PREFIX + name, nginx.trim());
+    }
+
+    /** An annotation's full name and its value, trimmed. */
+    record Named(String name, String value) {
+        /** {@code name: "value"}, the way problems quote an annotation. */
+        String quoted() {
+            return name + ": \"" + value + "\"";
+        }
+    }
+
+    private static Set<String> read() {
+        Set<String> read = new HashSet<>();
+        for (String name : NAMES) {
+            read.add(NGINX_PREFIX + name);
+            read.add(OUR_PREFIX + name);
+        }
+        return Set.copyOf(read);
+    }
+}
