@@ -17,7 +17,7 @@ final class RouteAnnotations {
     static final String OUR_PREFIX = "jingress.io/";
 
     // the names read, without prefix: each setting of RoutePolicy adds its own
-    private static final List<String> NAMES = List.of();
+    private static final List<String> NAMES = List.of(RedirectAnnotations.NAMES).stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
 
@@ -39,6 +39,7 @@ final class RouteAnnotations {
     static Parsed parse(Map<String, String> annotations) {
         List<String> problems = new ArrayList<>();
         RoutePolicy.Builder builder = new RoutePolicy.Builder();
+        RedirectAnnotations.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

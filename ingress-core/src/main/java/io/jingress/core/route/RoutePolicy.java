@@ -17,7 +17,12 @@ public final class RoutePolicy {
     /** The policy of an Ingress without any of the annotations read here. */
     public static final RoutePolicy NONE = new RoutePolicy(new Builder());
 
+    private final RouteRedirect redirect;
+    private final RouteRedirect appRoot;
+
     private RoutePolicy(Builder builder) {
+        this.redirect = builder.redirect;
+        this.appRoot = builder.appRoot;
     }
 
     /** Whether this policy asks nothing: {@link #NONE}. */
@@ -25,9 +30,36 @@ public final class RoutePolicy {
         return this == NONE;
     }
 
+    /**
+     * The redirect of {@code permanent-redirect} or {@code temporal-redirect}, which answers every
+     * request of the routes; null when neither is set (or its URL was refused).
+     */
+    public RouteRedirect redirect() {
+        return redirect;
+    }
+
+    /** The redirect of {@code app-root}, which answers a request for exactly {@code /}; null when not set. */
+    public RouteRedirect appRoot() {
+        return appRoot;
+    }
+
+    /**
+     * The redirect that answers a request for the normalised {@code path}, as ingress-nginx orders
+     * them (app-root in the server block, then the location's redirect); null: none, it is proxied.
+     */
+    public RouteRedirect redirectFor(String path) {
+        return appRoot != null && path.equals("/") ? appRoot : redirect;
+    }
+
     /** One phrase per setting that differs from {@link #NONE}, for {@code /routes} and explain. */
     public List<String> describe() {
         List<String> phrases = new ArrayList<>();
+        if (redirect != null) {
+            phrases.add(redirect.describe());
+        }
+        if (appRoot != null) {
+            phrases.add(appRoot.describe());
+        }
         return List.copyOf(phrases);
     }
 
@@ -39,6 +71,18 @@ public final class RoutePolicy {
     /** Collects the settings read from one Ingress's annotations (see {@link RouteAnnotations}). */
     static final class Builder {
         private boolean changed;
+        private RouteRedirect redirect;
+        private RouteRedirect appRoot;
+
+        Builder redirect(RouteRedirect redirect) {
+            this.redirect = redirect;
+            return set();
+        }
+
+        Builder appRoot(RouteRedirect appRoot) {
+            this.appRoot = appRoot;
+            return set();
+        }
 
         /** The policy, or {@link #NONE} when nothing was set. */
         RoutePolicy build() {

@@ -68,6 +68,17 @@ public final class TestRoutes {
         return apply();
     }
 
+    /** Like {@link #tlsRoute}, with annotations on the Ingress. */
+    public TestRoutes tlsRoute(String host, String path, String service, TlsSecret secret, Map<String, String> annotations,
+            int... ports) {
+        Ingress.Builder ingress = ingress(host, path, service).tls(new IngressTls(List.of(host), secret.name()));
+        annotations.forEach(ingress::annotation);
+        ingressList.add(ingress.build());
+        secrets.put(secret.name(), secret);
+        addService(service, ports);
+        return apply();
+    }
+
     /**
      * Like {@link #tlsRoute}, with a {@code spec.tls} entry that lists no hosts: {@code host} is served
      * with the Secret's certificate if it covers the host.

@@ -214,6 +214,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             }
         }
         exchange.pathAndQuery = query == null ? path : path + '?' + query;
+        if (!route.policy().isNone() && redirectedByPolicy(exchange, route.policy(), host, path, proxyToClientResponse)) {
+            return true;
+        }
 
         int redirectPort = httpsRedirectPort;
         // The connection's security, not Request.isSecure(): Jetty answers that from the target's
@@ -246,6 +249,15 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         exchange.meetExpectation();
         return super.handle(exchange, proxyToClientResponse, exchange);
+    }
+
+    /**
+     * The redirects the route's Ingress asks the proxy to answer itself, before the redirect to
+     * HTTPS (as ingress-nginx's {@code return} runs before its Lua one); true when one answered.
+     */
+    private boolean redirectedByPolicy(Exchange exchange, RoutePolicy policy, String host, String path,
+            Response proxyToClientResponse) {
+        return PolicyRedirects.answered(exchange, policy, host, path, proxyToClientResponse);
     }
 
     /**
