@@ -14,6 +14,7 @@ import io.jingress.core.route.NoMatch;
 import io.jingress.core.route.RequestPaths;
 import io.jingress.core.route.Route;
 import io.jingress.core.route.RouteCompiler;
+import io.jingress.core.route.RouteRedirect;
 import io.jingress.core.route.RouteTable;
 import io.jingress.k8s.internal.files.ManifestSet;
 import io.jingress.k8s.internal.translate.ClassFilter;
@@ -27,8 +28,8 @@ import java.util.Objects;
 /**
  * Answers "where does {@code GET http://host/path} go, and why" from manifests or a state, without
  * a cluster or a server: the decision the proxy makes (CONNECT 405, unsafe path 400, no rule 404,
- * TLS host over plain HTTP 308, Service without ready endpoints 503, else forwarded), with the
- * Ingress, rule, Service, port and endpoints involved. For unit tests of Ingress YAML:
+ * redirect by annotation, TLS host over plain HTTP 308, Service without ready endpoints 503, else
+ * forwarded), with the Ingress, rule, Service, port and endpoints involved. For unit tests of Ingress YAML:
  *
  * <pre>{@code
  * RouteExplainer explainer = RouteExplainer.fromManifests(Path.of("k8s/"));
@@ -159,10 +160,22 @@ public final class RouteExplainer {
         Route route = (Route) match;
         Backend backend = route.backend();
         result.route(route, targetPort(backend), backend.endpoints().stream().map(Endpoint::id).toList());
+        RouteRedirect redirect = route.policy().redirectFor(path);
+        if (redirect != null) {
+            // before the redirect to HTTPS, as in the proxy (and in ingress-nginx)
+            String location = redirect.locationFor(target.scheme, target.host.toLowerCase(Locale.ROOT), target.authority,
+                    path, query == null ? path : path + "?" + query);
+            if (location == null) {
+                return result.status(400, "the request's host cannot be put in the redirect of annotation "
+                        + redirect.annotation()).build();
+            }
+            return result.redirect(redirect.status(), location, "the Ingress's annotation " + redirect.annotation()
+                    + (redirect.rootOnly() ? " redirects a request for /" : " redirects every request of its routes")).build();
+        }
         if (route.sslRedirect() && target.scheme.equals("http") && httpsRedirectPort != 0) {
             String location = "https://" + target.host + (httpsRedirectPort == 443 ? "" : ":" + httpsRedirectPort)
                     + path + (query == null ? "" : "?" + query);
-            return result.redirect(location, "the host is listed in an Ingress's spec.tls: plain HTTP is redirected"
+            return result.redirect(308, location, "the host is listed in an Ingress's spec.tls: plain HTTP is redirected"
                     + " to HTTPS").build();
         }
         if (backend.status() != Backend.Status.READY) {
@@ -265,7 +278,7 @@ public final class RouteExplainer {
     }
 
     /** The parts of an absolute URL the proxy looks at. */
-    private record Target(String scheme, String host, String rawPath, String query) {
+    private record Target(String scheme, String host, String authority, String rawPath, String query) {
 
         static Target parse(String url) {
             int schemeEnd = url.indexOf("://");
@@ -281,7 +294,8 @@ public final class RouteExplainer {
             int authorityEnd = indexOfAny(rest, '/', '?');
             String authority = authorityEnd < 0 ? rest : rest.substring(0, authorityEnd);
             String pathAndQuery = authorityEnd < 0 ? "" : rest.substring(authorityEnd);
-            String host = authority.substring(authority.lastIndexOf('@') + 1);
+            String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+            String host = hostAndPort;
             if (host.startsWith("[")) {
                 int close = host.indexOf(']');
                 host = close < 0 ? host : host.substring(0, close + 1);
@@ -294,7 +308,7 @@ public final class RouteExplainer {
             int queryStart = pathAndQuery.indexOf('?');
             String rawPath = queryStart < 0 ? pathAndQuery : pathAndQuery.substring(0, queryStart);
             String query = queryStart < 0 ? null : pathAndQuery.substring(queryStart + 1);
-            return new Target(scheme, host, rawPath.isEmpty() ? "/" : rawPath, query);
+            return new Target(scheme, host, hostAndPort, rawPath.isEmpty() ? "/" : rawPath, query);
         }
 
         private static int indexOfAny(String s, char a, char b) {

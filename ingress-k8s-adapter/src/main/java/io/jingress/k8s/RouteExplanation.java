@@ -41,7 +41,8 @@ import java.util.Objects;
  * @param endpoints the ready endpoints ({@code ip:port}) that would receive the request
  * @param policy what the matched Ingress's annotations ask of the request, a phrase a setting
  *     ({@link io.jingress.core.route.RoutePolicy#describe()}); empty when nothing or no match
- * @param location the {@code Location} of a 308, else {@code null}
+ * @param location the {@code Location} of a redirect (the 308 to HTTPS, or one an annotation asks),
+ *     else {@code null}
  * @param reason why, in words: which hop is broken when the request is not forwarded
  */
 public record RouteExplanation(
@@ -156,9 +157,9 @@ public record RouteExplanation(
             return this;
         }
 
-        Builder redirect(String location, String reason) {
+        Builder redirect(int status, String location, String reason) {
             this.location = location;
-            return status(308, reason);
+            return status(status, reason);
         }
 
         RouteExplanation build() {
