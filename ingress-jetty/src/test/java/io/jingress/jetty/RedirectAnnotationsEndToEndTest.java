@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,29 @@ class RedirectAnnotationsEndToEndTest {
                 + "Connection: close\r\n\r\nhello");
         assertEquals(301, RawHttp.status(post), post);
         assertEquals(0, app.requests());
+    }
+
+    @Test
+    void theBodyOfARedirectedRequestIsNotReadAsTheNextRequestOnItsConnection() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .route("old.test", "/", "app", Map.of(NGINX + "permanent-redirect", "https://new.example.com/"), app.port())
+                .route("app.test", "/", "app", app.port())
+                .router()));
+
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+            socket.setSoTimeout(10_000);
+            String smuggled = "GET /smuggled HTTP/1.1\r\nHost: app.test\r\n\r\n";
+            socket.getOutputStream().write(("POST /form HTTP/1.1\r\nHost: old.test\r\nContent-Length: " + smuggled.length()
+                    + "\r\n\r\n" + smuggled + "GET /next HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertEquals(301, RawHttp.status(answers), answers);
+            // the body is read and dropped, and the connection goes on with the next request
+            assertEquals(200, RawHttp.status(answers.substring(answers.indexOf("HTTP/1.1", 1))), answers);
+        }
+        assertEquals(1, app.requests());
+        assertEquals("/next", app.lastRequest().pathQuery());
     }
 
     @Test
