@@ -162,6 +162,24 @@ class RedirectAnnotationsEndToEndTest {
     }
 
     @Test
+    void aHostNoHeaderMayCarryIsAnswered400AndNeverPutInALocation() throws Exception {
+        Backends.Echo app = backends.start("app");
+        // a rule without host takes any Host
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .route(null, "/", "app", Map.of(NGINX + "permanent-redirect", "https://$host.moved.test/"), app.port())
+                .router()));
+
+        String plain = RawHttp.exchange(proxy.httpPort(), get("old.test", "/"));
+        assertEquals("https://old.test.moved.test/", RawHttp.header(plain, "Location"), plain);
+        String hostile = RawHttp.exchange(proxy.httpPort(), get("caf\u00c3\u00a9.test", "/"));
+        // Jetty's parser refuses such a Host before the proxy sees it; PolicyRedirects would answer
+        // 400 too (RouteRedirect.locationFor gives no location for it: RedirectAnnotationsTest)
+        assertEquals(400, RawHttp.status(hostile), hostile);
+        assertNull(RawHttp.header(hostile, "Location"), hostile);
+        assertEquals(0, app.requests());
+    }
+
+    @Test
     void appRootRedirectsOnlySlashAndOtherPathsAreProxied() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
