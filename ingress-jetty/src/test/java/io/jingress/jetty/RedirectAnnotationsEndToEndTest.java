@@ -198,6 +198,19 @@ class RedirectAnnotationsEndToEndTest {
     }
 
     @Test
+    void appRootKeepsAnIpv6HostAndItsPortAsTheClientSentThem() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .route(null, "/", "app", Map.of(NGINX + "app-root", "/dashboard"), app.port())
+                .router()));
+
+        String v6 = RawHttp.exchange(proxy.httpPort(), get("[::1]:8080", "/"));
+        assertEquals("http://[::1]:8080/dashboard", RawHttp.header(v6, "Location"), v6);
+        String v6WithoutPort = RawHttp.exchange(proxy.httpPort(), get("[::1]", "/"));
+        assertEquals("http://[::1]/dashboard", RawHttp.header(v6WithoutPort, "Location"), v6WithoutPort);
+    }
+
+    @Test
     void theRedirectComesBeforeTheRedirectToHttpsOfATlsHost() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()

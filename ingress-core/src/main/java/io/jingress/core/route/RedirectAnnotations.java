@@ -1,7 +1,9 @@
 package io.jingress.core.route;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -157,7 +159,7 @@ final class RedirectAnnotations {
 
     /** Why {@code url} is not an absolute http(s) URL with a host, or null when it is. */
     private static String absolute(String url) {
-        String lower = url.toLowerCase(java.util.Locale.ROOT);
+        String lower = url.toLowerCase(Locale.ROOT);
         int authority;
         if (lower.startsWith("http://")) {
             authority = 7;
@@ -205,6 +207,6 @@ final class RedirectAnnotations {
         return new RouteRedirect(302, "$scheme://$http_host" + path, APP_ROOT, true,
                 List.of(RouteRedirect.Part.SCHEME, RouteRedirect.Part.TEXT, RouteRedirect.Part.HTTP_HOST,
                         RouteRedirect.Part.TEXT),
-                java.util.Arrays.asList(null, "://", null, path));
+                Arrays.asList(null, "://", null, path));
     }
 }

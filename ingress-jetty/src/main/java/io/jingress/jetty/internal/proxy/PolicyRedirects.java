@@ -51,7 +51,7 @@ final class PolicyRedirects {
             }
             boolean secure = exchange.getConnectionMetaData().isSecure();
             HttpURI uri = exchange.getHttpURI();
-            String httpHost = host;
+            String httpHost = host;  // Jetty gives an IPv6 host in brackets, as a URL writes it
             if (uri.getHost() != null && uri.getPort() > 0) {
                 httpHost = host + ':' + uri.getPort();
             }
