@@ -17,7 +17,9 @@ final class RouteAnnotations {
     static final String OUR_PREFIX = "jingress.io/";
 
     // the names read, without prefix: each setting of RoutePolicy adds its own
-    private static final List<String> NAMES = List.of(RedirectAnnotations.NAMES).stream().flatMap(List::stream).toList();
+    private static final List<String> NAMES = List.of(RedirectAnnotations.NAMES,
+            List.of(SourceRangeAnnotations.ALLOWLIST, SourceRangeAnnotations.WHITELIST, SourceRangeAnnotations.DENYLIST))
+            .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
 
@@ -40,6 +42,10 @@ final class RouteAnnotations {
         List<String> problems = new ArrayList<>();
         RoutePolicy.Builder builder = new RoutePolicy.Builder();
         RedirectAnnotations.read(annotations, builder, problems);
+        ClientAccess access = SourceRangeAnnotations.parse(annotations, problems);
+        if (!access.isAny()) {
+            builder.clientAccess(access);
+        }
         return new Parsed(builder.build(), problems);
     }
 

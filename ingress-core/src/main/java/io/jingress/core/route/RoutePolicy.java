@@ -2,6 +2,7 @@ package io.jingress.core.route;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What an Ingress's annotations ask of every request its routes take, beyond which endpoint
@@ -19,10 +20,12 @@ public final class RoutePolicy {
 
     private final RouteRedirect redirect;
     private final RouteRedirect appRoot;
+    private final ClientAccess clientAccess;
 
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
         this.appRoot = builder.appRoot;
+        this.clientAccess = builder.clientAccess;
     }
 
     /** Whether this policy asks nothing: {@link #NONE}. */
@@ -51,6 +54,14 @@ public final class RoutePolicy {
         return appRoot != null && path.equals("/") ? appRoot : redirect;
     }
 
+    /**
+     * Which clients, by address, are served ({@code allowlist-source-range},
+     * {@code denylist-source-range}); {@link ClientAccess#ANY} when the Ingress names no range.
+     */
+    public ClientAccess clientAccess() {
+        return clientAccess;
+    }
+
     /** One phrase per setting that differs from {@link #NONE}, for {@code /routes} and explain. */
     public List<String> describe() {
         List<String> phrases = new ArrayList<>();
@@ -60,6 +71,7 @@ public final class RoutePolicy {
         if (appRoot != null) {
             phrases.add(appRoot.describe());
         }
+        phrases.addAll(clientAccess.phrases());
         return List.copyOf(phrases);
     }
 
@@ -73,6 +85,7 @@ public final class RoutePolicy {
         private boolean changed;
         private RouteRedirect redirect;
         private RouteRedirect appRoot;
+        private ClientAccess clientAccess = ClientAccess.ANY;
 
         Builder redirect(RouteRedirect redirect) {
             this.redirect = redirect;
@@ -87,6 +100,11 @@ public final class RoutePolicy {
         /** The policy, or {@link #NONE} when nothing was set. */
         RoutePolicy build() {
             return changed ? new RoutePolicy(this) : NONE;
+        }
+
+        Builder clientAccess(ClientAccess access) {
+            this.clientAccess = Objects.requireNonNull(access, "access");
+            return set();
         }
 
         /** Every setter calls this, so a builder with nothing set gives {@link #NONE}. */
