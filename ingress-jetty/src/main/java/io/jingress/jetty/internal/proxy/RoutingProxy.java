@@ -265,6 +265,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      * when that answered the request itself.
      */
     private boolean answeredByPolicy(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
+        if (ClientAccessCheck.refused(exchange, policy, proxyToClientResponse)) {
+            return true;
+        }
         return false;
     }
 
