@@ -251,7 +251,7 @@ final class AddressRanges {
                     return -1;
                 }
                 for (int k = i; k < end; k++) {
-                    if (Character.digit(s.charAt(k), 16) < 0) {
+                    if (hexDigit(s.charAt(k)) < 0) {
                         return -1;
                     }
                 }
@@ -315,7 +315,7 @@ final class AddressRanges {
             } else {
                 int group = 0;
                 for (int k = i; k < end; k++) {
-                    group = group << 4 | Character.digit(s.charAt(k), 16);
+                    group = group << 4 | hexDigit(s.charAt(k));
                 }
                 hi = hi << 16 | lo >>> 48;
                 lo = lo << 16 | group;
@@ -323,6 +323,20 @@ final class AddressRanges {
             i = end;
         }
         return high ? hi : lo;
+    }
+
+    /** An ASCII hex digit's value, -1 for any other char (Character.digit takes other scripts' digits too). */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     static int indexOf(CharSequence s, char c, int from, int to) {

@@ -65,8 +65,8 @@ final class SourceRangeAnnotations {
                 }
             } else if (!bad.isEmpty()) {
                 problems.add(allowing.quoted() + ": " + quoted(bad) + (bad.size() == 1 ? " is" : " are")
-                        + " no IP address or CIDR range and left out; only " + String.join(", ", allowed.text())
-                        + " are allowed");
+                        + " no IP address or CIDR range and left out; only clients from "
+                        + String.join(", ", allowed.text()) + " are allowed");
             }
         }
         if (refusal != null) {

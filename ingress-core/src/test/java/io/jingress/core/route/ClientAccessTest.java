@@ -161,7 +161,7 @@ class ClientAccessTest {
         assertFalse(read.access.admits("192.168.1.1"));
         assertEquals(List.of(NGINX + "allowlist-source-range: \"10.0.0.0/8, example.com, 10.0.0.256, 192.168.1.0/33, ,\": "
                 + "\"example.com\", \"10.0.0.256\", \"192.168.1.0/33\" are no IP address or CIDR range and left out; "
-                + "only 10.0.0.0/8 are allowed"), read.problems);
+                + "only clients from 10.0.0.0/8 are allowed"), read.problems);
     }
 
     @Test
@@ -215,7 +215,7 @@ class ClientAccessTest {
     void onlyStrictAddressTextIsARange() {
         for (String bad : List.of("1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.4/", "1.2.3.4/-1", "1.2.3.4/8/8", "1..2.3",
                 "::1/129", "1:2:3:4:5:6:7:8:9", "1::2::3", ":1::", "1:2:3:4:5:6:7::8", "12345::", "fe80::1%eth0",
-                "[::1]", "::ffff:1.2.3", "1.2.3.4::", "g::1", "1:2:3:4:5:6:7:", " ")) {
+                "[::1]", "::ffff:1.2.3", "1.2.3.4::", "g::1", "1:2:3:4:5:6:7:", " ", "\u0663::1", "\u0661.2.3.4")) {
             assertEquals(null, AddressRanges.Range.parse(bad), bad);
         }
         for (String good : List.of("1.2.3.4", "0.0.0.0/0", "255.255.255.255/32", "::", "::/0", "1:2:3:4:5:6:7:8",
