@@ -28,8 +28,9 @@ import java.util.Objects;
 /**
  * Answers "where does {@code GET http://host/path} go, and why" from manifests or a state, without
  * a cluster or a server: the decision the proxy makes (CONNECT 405, unsafe path 400, no rule 404,
- * redirect by annotation, TLS host over plain HTTP 308, Service without ready endpoints 503, else
- * forwarded), with the Ingress, rule, Service, port and endpoints involved. For unit tests of Ingress YAML:
+ * redirect by annotation, TLS host over plain HTTP 308, source ranges that refuse every client
+ * 403, Service without ready endpoints 503, else forwarded), with the Ingress, rule, Service, port
+ * and endpoints involved. For unit tests of Ingress YAML:
  *
  * <pre>{@code
  * RouteExplainer explainer = RouteExplainer.fromManifests(Path.of("k8s/"));
@@ -177,6 +178,11 @@ public final class RouteExplainer {
                     + path + (query == null ? "" : "?" + query);
             return result.redirect(308, location, "the host is listed in an Ingress's spec.tls: plain HTTP is redirected"
                     + " to HTTPS").build();
+        }
+        if (route.policy().clientAccess().refusesEveryClient()) {
+            // the one answer of the source ranges that needs no client address to tell
+            return result.status(403, "the Ingress's source ranges refuse every client until its annotation is mended")
+                    .build();
         }
         if (backend.status() != Backend.Status.READY) {
             return result.status(503, backend.reason()).build();

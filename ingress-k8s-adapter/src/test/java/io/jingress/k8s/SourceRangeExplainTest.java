@@ -36,4 +36,22 @@ class SourceRangeExplainTest {
                 && p.field().equals("metadata.annotations") && p.message().contains("\"office\" is no IP address")),
                 explainer.problems().toString());
     }
+
+    @Test
+    void anIngressWhoseRangesRefuseEveryClientIsExplainedAs403() {
+        ClusterState state = ClusterState.builder()
+                .ingress(Ingress.builder("shop", "admin")
+                        .annotation("nginx.ingress.kubernetes.io/denylist-source-range", "10.66.0.0/16, 10.66.0.0/99")
+                        .rule(IngressRule.of("admin.example.com", HttpIngressPath.prefix("/", IngressBackend.service("web", 80))))
+                        .build())
+                .service(Service.of("shop", "web", Service.Port.of("http", 80, 8080)))
+                .build();
+
+        RouteExplanation e = RouteExplainer.fromState(state).explain("http://admin.example.com/");
+
+        assertEquals(403, e.status(), e.toString());
+        assertEquals("shop/admin", e.ingress());
+        assertEquals(List.of("every client refused: denylist-source-range has an entry that is no address (\"10.66.0.0/99\")"),
+                e.policy());
+    }
 }

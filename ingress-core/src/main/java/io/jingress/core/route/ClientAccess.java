@@ -57,6 +57,14 @@ public final class ClientAccess {
     }
 
     /**
+     * Whether no client at all is served, whatever its address: a denylist entry that is no
+     * address, or an allowlist with no valid entry (see {@code docs/routing.md}).
+     */
+    public boolean refusesEveryClient() {
+        return refusal != null;
+    }
+
+    /**
      * Whether the client at {@code clientAddress} is served: the address as a proxy has it from its
      * connection, {@code 10.1.2.3}, {@code 2001:db8::7}, {@code [0:0:0:0:0:0:0:1]} (brackets and a
      * {@code %zone} are ignored). Text that is no address is refused, unless this is {@link #ANY}.

@@ -122,6 +122,7 @@ class ClientAccessTest {
         assertTrue(read.problems.isEmpty(), read.problems.toString());
         ClientAccess access = read.access;
 
+        assertFalse(access.refusesEveryClient());
         assertTrue(access.admits("10.2.0.1"));
         assertFalse(access.admits("10.1.0.1"));  // in both: refused, as ingress-nginx checks the denylist first
         assertFalse(access.admits("11.0.0.1"));
@@ -169,6 +170,7 @@ class ClientAccessTest {
         for (String value : List.of("", "everyone", "10.0.0.0/8x, *", " , ")) {
             Read read = new Read("allowlist-source-range", value);
             assertFalse(read.access.isAny(), value);
+            assertTrue(read.access.refusesEveryClient(), value);
             assertFalse(read.access.admits("10.0.0.1"), value);
             assertFalse(read.access.admits("127.0.0.1"), value);
             assertEquals(List.of("every client refused: allowlist-source-range has no valid entry"), read.access.phrases());
@@ -183,6 +185,7 @@ class ClientAccessTest {
     void aDenylistEntryThatIsNoAddressRefusesEveryClient() {
         Read read = new Read("denylist-source-range", "203.0.113.0/24, 203.0.113.300", "allowlist-source-range", "10.0.0.0/8");
 
+        assertTrue(read.access.refusesEveryClient());
         assertFalse(read.access.admits("10.0.0.1"));
         assertFalse(read.access.admits("127.0.0.1"));
         assertEquals(List.of("every client refused: denylist-source-range has an entry that is no address (\"203.0.113.300\")"),
