@@ -21,11 +21,15 @@ public final class RoutePolicy {
     private final RouteRedirect redirect;
     private final RouteRedirect appRoot;
     private final ClientAccess clientAccess;
+    private final long connectTimeoutMillis;
+    private final long readTimeoutMillis;
 
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
         this.appRoot = builder.appRoot;
         this.clientAccess = builder.clientAccess;
+        this.connectTimeoutMillis = builder.connectTimeoutMillis;
+        this.readTimeoutMillis = builder.readTimeoutMillis;
     }
 
     /** Whether this policy asks nothing: {@link #NONE}. */
@@ -62,6 +66,24 @@ public final class RoutePolicy {
         return clientAccess;
     }
 
+    /**
+     * How long a connect to an endpoint may take before the try fails (504, or the next endpoint),
+     * in milliseconds ({@code proxy-connect-timeout}); 0 when the server's {@code connectTimeout}
+     * applies.
+     */
+    public long connectTimeoutMillis() {
+        return connectTimeoutMillis;
+    }
+
+    /**
+     * How long an endpoint may stay silent while its answer is awaited or read, and how long an
+     * upgraded connection (WebSocket) may carry nothing, in milliseconds ({@code proxy-read-timeout});
+     * 0 when the server's {@code readTimeout} applies.
+     */
+    public long readTimeoutMillis() {
+        return readTimeoutMillis;
+    }
+
     /** One phrase per setting that differs from {@link #NONE}, for {@code /routes} and explain. */
     public List<String> describe() {
         List<String> phrases = new ArrayList<>();
@@ -72,6 +94,7 @@ public final class RoutePolicy {
             phrases.add(appRoot.describe());
         }
         phrases.addAll(clientAccess.phrases());
+        UpstreamTimeoutAnnotations.describe(connectTimeoutMillis, readTimeoutMillis, phrases);
         return List.copyOf(phrases);
     }
 
@@ -86,6 +109,20 @@ public final class RoutePolicy {
         private RouteRedirect redirect;
         private RouteRedirect appRoot;
         private ClientAccess clientAccess = ClientAccess.ANY;
+        private long connectTimeoutMillis;
+        private long readTimeoutMillis;
+
+        /** {@code proxy-connect-timeout}, in milliseconds; positive. */
+        Builder connectTimeoutMillis(long millis) {
+            this.connectTimeoutMillis = millis;
+            return set();
+        }
+
+        /** {@code proxy-read-timeout}, in milliseconds; positive. */
+        Builder readTimeoutMillis(long millis) {
+            this.readTimeoutMillis = millis;
+            return set();
+        }
 
         Builder redirect(RouteRedirect redirect) {
             this.redirect = redirect;
