@@ -231,13 +231,20 @@ public final class IngressHandler extends Handler.Abstract {
             this.router = router;
         }
 
-        /** TCP connect timeout to an endpoint, per try. Default 5 s. */
+        /**
+         * TCP connect timeout to an endpoint, per try. Default 5 s. An Ingress's
+         * {@code proxy-connect-timeout} replaces it for its routes.
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
         }
 
-        /** Longest silence while waiting for or reading an upstream response; then 504. Default 60 s. */
+        /**
+         * Longest silence while waiting for or reading an upstream response; then 504. Also how long
+         * a WebSocket (any upgraded connection) may carry nothing. Default 60 s. An Ingress's
+         * {@code proxy-read-timeout} replaces it for its routes.
+         */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = positive(timeout, "readTimeout");
             return this;

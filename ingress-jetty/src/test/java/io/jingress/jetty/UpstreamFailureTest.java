@@ -4,11 +4,6 @@ import java.util.Collections;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +22,7 @@ import io.jingress.jetty.testing.Await;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.ScriptedBackend;
+import io.jingress.jetty.testing.SilentPort;
 import io.jingress.jetty.testing.TestRoutes;
 
 import org.eclipse.jetty.client.ContentResponse;
@@ -137,31 +133,11 @@ class UpstreamFailureTest {
         assertEquals(1, slow.requests(), "a read timeout is not retried");
     }
 
-    /**
-     * A listener whose accept queue is full: the kernel drops further SYNs, so a connect to it
-     * neither succeeds nor is refused until the connector's timeout, as with a Pod that stopped
-     * answering or a firewall that drops. Closed after the test.
-     */
-    private int silentPort(List<AutoCloseable> held) throws Exception {
-        ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());  // never accepts
-        held.add(listener);
-        for (int i = 0; i < 16; i++) {
-            Socket filler = new Socket();
-            held.add(filler);
-            try {
-                filler.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), 300);
-            } catch (SocketTimeoutException full) {
-                return listener.getLocalPort();
-            }
-        }
-        throw new IllegalStateException("the accept queue of port " + listener.getLocalPort() + " never filled");
-    }
-
     @Test
     void anEndpointThatDoesNotAnswerTheConnectIsLeftAfterTheConnectTimeout() throws Exception {
-        List<AutoCloseable> held = new ArrayList<>();
-        try {
-            int silent = silentPort(held);
+        // a connect that neither succeeds nor is refused, as to a Pod that stopped answering
+        try (SilentPort silentPort = new SilentPort()) {
+            int silent = silentPort.port();
             Backends.Echo live = backends.start("live");
             TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", silent, live.port());
             IngressServer proxy = proxies.start(IngressServer.builder(routes.router())
@@ -184,10 +160,6 @@ class UpstreamFailureTest {
             ContentResponse response = send(onlySilent, HttpMethod.GET, "/");
             assertEquals(504, response.getStatus());
             assertTrue(response.getContentAsString().startsWith("504 Gateway Timeout"), response.getContentAsString());
-        } finally {
-            for (AutoCloseable closeable : held) {
-                closeable.close();
-            }
         }
     }
 

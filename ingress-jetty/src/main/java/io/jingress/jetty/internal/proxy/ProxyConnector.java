@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 
+import io.jingress.jetty.internal.net.ConnectTimeouts;
+
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
@@ -62,9 +64,6 @@ public final class ProxyConnector extends ServerConnector {
     /** Connects to {@code address} without blocking; {@code connect} hears how it went, on the selector thread. */
     void connect(InetSocketAddress address, UpstreamPool.Connect connect, long connectTimeoutMillis) {
         SelectorManager manager = getSelectorManager();
-        if (manager.getConnectTimeout() != connectTimeoutMillis) {
-            manager.setConnectTimeout(connectTimeoutMillis);
-        }
         SocketChannel channel = null;
         try {
             channel = SocketChannel.open();
@@ -73,7 +72,12 @@ public final class ProxyConnector extends ServerConnector {
             if (channel.connect(address)) {
                 manager.accept(channel, connect);
             } else {
-                manager.connect(channel, connect);
+                long previous = ConnectTimeouts.enter(connectTimeoutMillis);  // read by Manager.getConnectTimeout
+                try {
+                    manager.connect(channel, connect);
+                } finally {
+                    ConnectTimeouts.exit(previous);
+                }
             }
         } catch (IOException | RuntimeException x) {
             closeQuietly(channel);
@@ -135,6 +139,12 @@ public final class ProxyConnector extends ServerConnector {
     private final class Manager extends ServerConnectorManager {
         Manager(Executor executor, Scheduler scheduler, int selectors) {
             super(executor, scheduler, selectors);
+        }
+
+        /** Only upstream connects ask: each its own timeout (see {@link ConnectTimeouts}). */
+        @Override
+        public long getConnectTimeout() {
+            return ConnectTimeouts.inForce(super.getConnectTimeout());
         }
 
         @Override

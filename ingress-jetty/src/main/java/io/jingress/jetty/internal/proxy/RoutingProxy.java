@@ -313,12 +313,15 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             exchange.setAttribute(AccessLog.REQUEST_ID, exchange.requestId);
         }
         Response proxyToClientResponse = exchange.proxyToClientResponse();
+        RoutePolicy policy = exchange.route.policy();
+        long connectTimeout = UpstreamTimeouts.connectMillis(policy, settings.connectTimeoutMillis());
+        long idleTimeout = UpstreamTimeouts.readMillis(policy, settings.readTimeoutMillis());
         while (true) {
             if (exchange.logged) {
                 exchange.setAttribute(AccessLog.UPSTREAM_ADDR, exchange.endpoint.id());
             }
             if (tunnel.handle(exchange, proxyToClientResponse, exchange, exchange.endpoint, exchange.pathAndQuery,
-                    proxyToServerHeaders)) {
+                    proxyToServerHeaders, connectTimeout, idleTimeout)) {
                 return;
             }
             Endpoint next = exchange.tries < settings.maxTries() ? nextUntried(exchange) : null;
@@ -362,10 +365,15 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // From the endpoint's parsed origin: HttpClient.newRequest(host, port) formats and parses
         // "http://host:port" again for every request.
         Exchange exchange = (Exchange) clientToProxyRequest;
-        return getHttpClient().newRequest(origins.of(exchange.endpoint))
+        RoutePolicy policy = exchange.route.policy();
+        org.eclipse.jetty.client.Request proxyToServerRequest = getHttpClient().newRequest(origins.of(exchange.endpoint))
                 .path(newHttpURI.getPathQuery())
                 .method(clientToProxyRequest.getMethod())
-                .idleTimeout(settings.readTimeoutMillis(), TimeUnit.MILLISECONDS);
+                .idleTimeout(UpstreamTimeouts.readMillis(policy, settings.readTimeoutMillis()), TimeUnit.MILLISECONDS);
+        if (!policy.isNone() && policy.connectTimeoutMillis() > 0) {
+            proxyToServerRequest.tag(new UpstreamTimeouts.ConnectTag(policy.connectTimeoutMillis()));
+        }
+        return proxyToServerRequest;
     }
 
     @Override
@@ -656,7 +664,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     @Override
     protected HttpClient newHttpClient() {
-        ClientConnector clientConnector = new ClientConnector();
+        ClientConnector clientConnector = new UpstreamTimeouts.Connector();
         Server server = getServer();
         Executor executor = server == null ? null : server.getThreadPool();
         if (executor == null) {

@@ -1,6 +1,7 @@
 package io.jingress.jetty.internal.proxy;
 
 import io.jingress.core.lb.Endpoint;
+import io.jingress.core.route.RoutePolicy;
 import io.jingress.jetty.internal.admin.AccessLog;
 import io.jingress.jetty.internal.http1.LeanExchanges;
 import io.jingress.jetty.internal.net.BackendAddresses;
@@ -160,12 +161,15 @@ final class UpstreamForwarder implements UpstreamRelay {
         exchange.upstreamOpen = true;
         exchange.tryStartNanos = System.nanoTime();
         LeanExchanges.watchForClose(exchange);  // the body, if any, is read whole
-        UpstreamConnection pooled = fresh ? null : pool.take(endpoint);
+        RoutePolicy policy = exchange.route.policy();
+        long readTimeout = UpstreamTimeouts.readMillis(policy, pool.readTimeoutMillis());
+        UpstreamConnection pooled = fresh ? null : pool.take(endpoint, readTimeout);
         if (pooled != null) {
             pooled.send(exchange, this);
             return;
         }
-        pool.connect(endpoint, exchange.getConnectionMetaData().getConnector(), new Promise<>() {
+        long connectTimeout = UpstreamTimeouts.connectMillis(policy, pool.connectTimeoutMillis());
+        pool.connect(endpoint, exchange.getConnectionMetaData().getConnector(), connectTimeout, readTimeout, new Promise<>() {
             @Override
             public void succeeded(UpstreamConnection connection) {
                 connection.send(exchange, UpstreamForwarder.this);

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.jingress.core.lb.Endpoint;
 import io.jingress.jetty.internal.net.BackendAddresses;
+import io.jingress.jetty.internal.net.ConnectTimeouts;
 
 import org.eclipse.jetty.io.ClientConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
@@ -52,7 +53,7 @@ final class UpstreamPool extends ContainerLifeCycle {
         this.readTimeoutMillis = settings.readTimeoutMillis();
         this.keepAliveMillis = settings.upstreamKeepAliveMillis();
         this.connectTimeoutMillis = settings.connectTimeoutMillis();
-        connector = new ClientConnector();
+        connector = new ConnectTimeouts.Connector();
         connector.setSelectors(1);
         connector.setConnectTimeout(Duration.ofMillis(settings.connectTimeoutMillis()));
         connector.setIdleTimeout(Duration.ofMillis(readTimeoutMillis));
@@ -75,8 +76,21 @@ final class UpstreamPool extends ContainerLifeCycle {
         }
     }
 
-    /** An idle connection to {@code endpoint}, now active, or null when there is none. */
-    UpstreamConnection take(Endpoint endpoint) {
+    /** The server's read timeout, in milliseconds: a route's own replaces it ({@link UpstreamTimeouts}). */
+    long readTimeoutMillis() {
+        return readTimeoutMillis;
+    }
+
+    /** The server's connect timeout, in milliseconds. */
+    long connectTimeoutMillis() {
+        return connectTimeoutMillis;
+    }
+
+    /**
+     * An idle connection to {@code endpoint}, now active with {@code readTimeoutMillis} as its idle
+     * timeout, or null when there is none.
+     */
+    UpstreamConnection take(Endpoint endpoint, long readTimeoutMillis) {
         Idle home = idle.get(endpoint.id());
         if (home == null) {
             return null;
@@ -85,8 +99,9 @@ final class UpstreamPool extends ContainerLifeCycle {
         while ((connection = home.connections.pollFirst()) != null) {
             home.size.decrementAndGet();
             if (connection.activate()) {
-                if (keepAliveMillis != readTimeoutMillis) {
-                    connection.getEndPoint().setIdleTimeout(readTimeoutMillis);
+                EndPoint endPoint = connection.getEndPoint();
+                if (endPoint.getIdleTimeout() != readTimeoutMillis) {
+                    endPoint.setIdleTimeout(readTimeoutMillis);
                 }
                 return connection;
             }
@@ -97,9 +112,11 @@ final class UpstreamPool extends ContainerLifeCycle {
     /**
      * Connects to {@code endpoint} without blocking, on {@code via}'s selector when the request came
      * in on a {@link ProxyConnector}, else on this pool's own connector; the promise completes on
-     * the selector thread.
+     * the selector thread. The connect is given up after {@code connectTimeoutMillis}; the
+     * connection's idle timeout is {@code readTimeoutMillis} while its first exchange is under way.
      */
-    void connect(Endpoint endpoint, Object via, Promise<UpstreamConnection> promise) {
+    void connect(Endpoint endpoint, Object via, long connectTimeoutMillis, long readTimeoutMillis,
+            Promise<UpstreamConnection> promise) {
         Idle home = idle.get(endpoint.id());
         if (home == null) {
             if (!BackendAddresses.isIpLiteral(endpoint.address())) {
@@ -121,13 +138,14 @@ final class UpstreamPool extends ContainerLifeCycle {
                 home = fresh;
             }
         }
-        Connect connect = new Connect(home, promise);
+        Connect connect = new Connect(home, readTimeoutMillis, promise);
         if (via instanceof ProxyConnector proxyConnector && proxyConnector.isRunning()) {
             proxyConnector.connect(home.address, connect, connectTimeoutMillis);
             return;
         }
-        Map<String, Object> context = new HashMap<>(4);
+        Map<String, Object> context = new HashMap<>(8);
         context.put(Transport.CONTEXT_KEY, Transport.TCP_IP);
+        context.put(ConnectTimeouts.CONTEXT_KEY, connectTimeoutMillis);
         context.put(ClientConnectionFactory.CONTEXT_KEY, (ClientConnectionFactory) (endPoint, ignored) -> connect.newConnection(endPoint));
         context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, new Promise<Connection>() {
             @Override
@@ -146,10 +164,12 @@ final class UpstreamPool extends ContainerLifeCycle {
     /** One connect in progress: makes the connection once the socket is connected, and tells the requester. */
     final class Connect {
         private final Idle home;
+        private final long readTimeoutMillis;
         private final Promise<UpstreamConnection> promise;
 
-        Connect(Idle home, Promise<UpstreamConnection> promise) {
+        Connect(Idle home, long readTimeoutMillis, Promise<UpstreamConnection> promise) {
             this.home = home;
+            this.readTimeoutMillis = readTimeoutMillis;
             this.promise = promise;
         }
 
@@ -176,8 +196,10 @@ final class UpstreamPool extends ContainerLifeCycle {
             connection.getEndPoint().close();
             return;
         }
-        if (keepAliveMillis != readTimeoutMillis) {
-            connection.getEndPoint().setIdleTimeout(keepAliveMillis);
+        // the exchange's read timeout (the server's or its route's) gives way to the keep-alive time
+        EndPoint endPoint = connection.getEndPoint();
+        if (endPoint.getIdleTimeout() != keepAliveMillis) {
+            endPoint.setIdleTimeout(keepAliveMillis);
         }
         connection.idle();
         home.connections.offerFirst(connection);

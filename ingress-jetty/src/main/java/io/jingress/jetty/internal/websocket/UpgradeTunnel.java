@@ -2,6 +2,7 @@ package io.jingress.jetty.internal.websocket;
 
 import io.jingress.core.lb.Endpoint;
 import io.jingress.jetty.internal.net.BackendAddresses;
+import io.jingress.jetty.internal.net.ConnectTimeouts;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -77,7 +78,7 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
     private final boolean localBackendNames;
 
     private UpgradeTunnel(Builder builder) {
-        connector = new ClientConnector();
+        connector = new ConnectTimeouts.Connector();
         connector.setConnectTimeout(builder.connectTimeout);
         connector.setIdleTimeout(builder.idleTimeout);
         // A blocking connect tells handle()'s caller at once that the endpoint is down (see class doc).
@@ -145,6 +146,22 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
      */
     public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback callback,
             Endpoint endpoint, String pathAndQuery, HttpFields proxyToServerHeaders) {
+        return handle(clientToProxyRequest, proxyToClientResponse, callback, endpoint, pathAndQuery, proxyToServerHeaders,
+                connector.getConnectTimeout().toMillis(), idleTimeoutMillis());
+    }
+
+    /**
+     * Tunnels one upgrade request as {@link #handle(Request, Response, Callback, Endpoint, String, HttpFields)}
+     * does, with timeouts of its own in place of the builder's (a route's {@code proxy-connect-timeout}
+     * and {@code proxy-read-timeout}).
+     *
+     * @param connectTimeoutMillis how long the connect to the endpoint may take
+     * @param idleTimeoutMillis how long the endpoint may stay silent before its response head, and
+     *     how long the tunnel may carry no bytes either way
+     */
+    public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback callback,
+            Endpoint endpoint, String pathAndQuery, HttpFields proxyToServerHeaders, long connectTimeoutMillis,
+            long idleTimeoutMillis) {
         Objects.requireNonNull(clientToProxyRequest, "clientToProxyRequest");
         Objects.requireNonNull(proxyToClientResponse, "proxyToClientResponse");
         Objects.requireNonNull(callback, "callback");
@@ -164,9 +181,12 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
         AtomicInteger state = new AtomicInteger(CONNECTING);
         Map<String, Object> context = new HashMap<>();
         context.put(Transport.CONTEXT_KEY, Transport.TCP_IP);
-        context.put(ClientConnectionFactory.CONTEXT_KEY, (ClientConnectionFactory) (endPoint, ignored) ->
-                new UpstreamHandshake(endPoint, connector.getExecutor(), connector.getByteBufferPool(), this,
-                        clientToProxyRequest, proxyToClientResponse, callback, endpoint, start, head));
+        context.put(ConnectTimeouts.CONTEXT_KEY, connectTimeoutMillis);
+        context.put(ClientConnectionFactory.CONTEXT_KEY, (ClientConnectionFactory) (endPoint, ignored) -> {
+            endPoint.setIdleTimeout(idleTimeoutMillis);
+            return new UpstreamHandshake(endPoint, connector.getExecutor(), connector.getByteBufferPool(), this,
+                    clientToProxyRequest, proxyToClientResponse, callback, endpoint, start, head, idleTimeoutMillis);
+        });
         context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, new Promise<Connection>() {
             @Override
             public void failed(Throwable failure) {

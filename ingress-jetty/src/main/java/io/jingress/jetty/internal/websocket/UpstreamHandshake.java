@@ -51,6 +51,7 @@ final class UpstreamHandshake extends AbstractConnection.NonBlocking
     private final Endpoint endpoint;
     private final long startNanos;
     private final ByteBuffer proxyToServerHead;
+    private final long idleTimeoutMillis;
     private final ByteBufferPool bufferPool;
     private final HttpParser parser;
     private final Relay relay = new Relay();
@@ -70,7 +71,7 @@ final class UpstreamHandshake extends AbstractConnection.NonBlocking
 
     UpstreamHandshake(EndPoint endPoint, Executor executor, ByteBufferPool bufferPool, UpgradeTunnel tunnel,
             Request clientToProxyRequest, Response proxyToClientResponse, Callback callback, Endpoint endpoint,
-            long startNanos, ByteBuffer proxyToServerHead) {
+            long startNanos, ByteBuffer proxyToServerHead, long idleTimeoutMillis) {
         super(endPoint, executor);
         this.tunnel = tunnel;
         this.clientToProxyRequest = clientToProxyRequest;
@@ -79,6 +80,7 @@ final class UpstreamHandshake extends AbstractConnection.NonBlocking
         this.endpoint = endpoint;
         this.startNanos = startNanos;
         this.proxyToServerHead = proxyToServerHead;
+        this.idleTimeoutMillis = idleTimeoutMillis;
         this.bufferPool = bufferPool;
         this.parser = new HttpParser(this, tunnel.maxResponseHeadBytes());
     }
@@ -193,7 +195,7 @@ final class UpstreamHandshake extends AbstractConnection.NonBlocking
                 tunnel.bufferSize(), "client->" + endpoint.id());
         TunnelConnection upstreamSide = new TunnelConnection(getEndPoint(), getExecutor(), bufferPool,
                 tunnel.bufferSize(), endpoint.id() + "->client");
-        TunnelConnection.pair(clientSide, upstreamSide, tunnel.idleTimeoutMillis());
+        TunnelConnection.pair(clientSide, upstreamSide, idleTimeoutMillis);
         // Takes the leftover through onUpgradeFrom; the upstream side waits for clientSide to start it.
         getEndPoint().upgrade(upstreamSide);
 
