@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,10 +24,16 @@ import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.WebSocketEcho;
 
 import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +42,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code proxy-read-timeout} and {@code proxy-connect-timeout} on an Ingress, through a real proxy
  * to real backends. Parameterised by body size: a GET without body goes out on the proxy's own
- * HTTP/1 connections, a POST of 20,000 bytes (past the 16 KB read whole first) with Jetty's client.
+ * HTTP/1 connections, a POST of 20,000 bytes (past the 16 KB read whole first) with Jetty's client;
+ * the same over HTTP/2 and TLS.
  */
 class UpstreamTimeoutAnnotationsTest {
     private static final String NGINX = "nginx.ingress.kubernetes.io/";
@@ -91,6 +99,55 @@ class UpstreamTimeoutAnnotationsTest {
         assertEquals(200, answered.status(), answered.response().getContentAsString());
         assertEquals(Integer.toString(bodyBytes), answered.response().getHeaders().get("X-Echo-Body-Length"));
         assertEquals(2, slow.requests(), "a read timeout is not retried");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 20_000})
+    void overHttp2TheAnnotatedReadTimeoutAppliesToItsIngressAlone(int bodyBytes) throws Exception {
+        Backends.Echo slow = backends.start("slow");
+        TestRoutes routes = TestRoutes.create()
+                .route("quick.test", "/", "quick", Map.of(NGINX + "proxy-read-timeout", "1"), slow.port())
+                .route("plain.test", "/", "plain", slow.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).readTimeout(Duration.ofSeconds(10))
+                .httpsBindAddress("127.0.0.1").httpsPort(0));
+        HttpClient http2 = http2Client();
+        try {
+            CompletableFuture<Timed> plain = send(http2, "https://plain.test:" + proxy.httpsPort() + "/hold", bodyBytes);
+            Timed quick = await(send(http2, "https://quick.test:" + proxy.httpsPort() + "/hold", bodyBytes));
+
+            assertEquals(HttpVersion.HTTP_2, quick.response().getVersion());
+            assertEquals(504, quick.status(), quick.response().getContentAsString());
+            assertTrue(quick.millis() >= 900 && quick.millis() < 5_000, "after the Ingress's 1 s: " + quick.millis() + " ms");
+            slow.release();
+            Timed answered = await(plain);
+            assertEquals(200, answered.status(), answered.response().getContentAsString());
+            assertEquals(Integer.toString(bodyBytes), answered.response().getHeaders().get("X-Echo-Body-Length"));
+        } finally {
+            http2.stop();
+        }
+    }
+
+    /** A started HTTP/2 client over TLS that trusts any certificate and finds every name at 127.0.0.1. */
+    private static HttpClient http2Client() throws Exception {
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(new SslContextFactory.Client(true));
+        HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
+        http2.setSocketAddressResolver((host, port, context, promise) ->
+                promise.succeeded(List.of(new InetSocketAddress("127.0.0.1", port))));
+        http2.start();
+        return http2;
+    }
+
+    private static CompletableFuture<Timed> send(HttpClient client, String uri, int bodyBytes) {
+        Request request = client.newRequest(uri)
+                .method(bodyBytes == 0 ? HttpMethod.GET : HttpMethod.POST)
+                .timeout(20, TimeUnit.SECONDS);
+        if (bodyBytes > 0) {
+            request.body(new BytesRequestContent(new byte[bodyBytes]));
+        }
+        long start = System.nanoTime();
+        return new CompletableResponseListener(request).send()
+                .thenApply(response -> new Timed(response, (System.nanoTime() - start) / 1_000_000));
     }
 
     @ParameterizedTest
