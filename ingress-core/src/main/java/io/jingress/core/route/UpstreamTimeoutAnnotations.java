@@ -11,12 +11,13 @@ import java.util.Map;
  * <p>ingress-nginx reads them with Go's {@code strconv.Atoi} and writes {@code NNNs} into nginx's
  * configuration, so a unit ({@code "30s"}) or a fraction is not a value there either: it falls
  * back to the default, as it does here (with a problem saying so). Zero and negative numbers, which
- * ingress-nginx passes on to nginx, are refused too: a timeout of nothing would fail every request.
+ * ingress-nginx passes on to nginx, are refused too: a timeout of no time cannot be what was meant.
  * ingress-nginx sets no upper bound, nor does this (a number of seconds whose milliseconds do not
  * fit a {@code long}, past 292 million years, is refused as not a number).
  *
- * <p>{@code proxy-send-timeout} is not read (see docs/routing.md): a write to the endpoint that
- * stalls is ended by the read timeout, which times the upstream connection's silence either way.
+ * <p>{@code proxy-send-timeout} is not read, so it is reported as not implemented (see
+ * docs/routing.md): a write to the endpoint that stalls is ended by the read timeout, which times
+ * the upstream connection's silence either way.
  */
 final class UpstreamTimeoutAnnotations {
     static final String CONNECT = "proxy-connect-timeout";
