@@ -145,6 +145,26 @@ class AdminEndToEndTest {
     }
 
     @Test
+    void theClientAddressIsLoggedThoughTheConnectionClosedWithTheAnswer() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = loggingProxyTo(app);
+
+        for (int i = 0; i < 30; i++) {
+            String host = i % 2 == 0 ? "app.test" : "unknown.test";
+            // every third a chunked upload, which Jetty's own connection reads
+            RawHttp.exchange(proxy.httpPort(), i % 3 == 0
+                    ? "POST /closed-" + i + " HTTP/1.1\r\nHost: " + host
+                            + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n1\r\nx\r\n0\r\n\r\n"
+                    : "GET /closed-" + i + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+        }
+
+        for (int i = 0; i < 30; i++) {
+            String line = loggedLine("/closed-" + i + " ");
+            assertTrue(line.startsWith("127.0.0.1 - - ["), line);
+        }
+    }
+
+    @Test
     void theRequestLengthLoggedCountsABodyReadWithItsHead() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = loggingProxyTo(app);

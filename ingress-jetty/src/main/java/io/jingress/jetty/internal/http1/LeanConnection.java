@@ -106,6 +106,9 @@ final class LeanConnection extends AbstractConnection.NonBlocking
     private boolean continued;
     // the client's address as text, formatted at the first request that asks
     private String remoteAddr;
+    // The client's address, taken as the connection opens: once the socket is closed the channel
+    // no longer tells it, and an access log line written after the client closed would say "-".
+    private final SocketAddress remoteSocketAddress;
     private long headStarted;   // System.nanoTime() when the first bytes of the head being read came
     private long closingSince;  // when the lingering close began (drain), 0 before
 
@@ -123,6 +126,7 @@ final class LeanConnection extends AbstractConnection.NonBlocking
         this.firstBufferSize = Math.min(FIRST_BUFFER, bufferSize);
         this.id = Integer.toHexString(System.identityHashCode(this));
         this.secure = endPoint instanceof SslConnection.SslEndPoint;
+        this.remoteSocketAddress = endPoint.getRemoteSocketAddress();
         this.uris = new LeanRequest.UriMemo(secure);
     }
 
@@ -658,7 +662,7 @@ final class LeanConnection extends AbstractConnection.NonBlocking
 
     @Override
     public SocketAddress getRemoteSocketAddress() {
-        return getEndPoint().getRemoteSocketAddress();
+        return remoteSocketAddress != null ? remoteSocketAddress : getEndPoint().getRemoteSocketAddress();
     }
 
     @Override
