@@ -19,7 +19,8 @@ final class RouteAnnotations {
     // the names read, without prefix: each setting of RoutePolicy adds its own
     private static final List<String> NAMES = List.of(RedirectAnnotations.NAMES,
             List.of(SourceRangeAnnotations.ALLOWLIST, SourceRangeAnnotations.WHITELIST, SourceRangeAnnotations.DENYLIST),
-            List.of(UpstreamTimeoutAnnotations.CONNECT, UpstreamTimeoutAnnotations.READ))
+            List.of(UpstreamTimeoutAnnotations.CONNECT, UpstreamTimeoutAnnotations.READ),
+            List.of(BodySizeAnnotation.NAME))
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -48,6 +49,7 @@ final class RouteAnnotations {
             builder.clientAccess(access);
         }
         UpstreamTimeoutAnnotations.read(annotations, builder, problems);
+        BodySizeAnnotation.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

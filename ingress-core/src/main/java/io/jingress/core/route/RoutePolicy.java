@@ -23,6 +23,7 @@ public final class RoutePolicy {
     private final ClientAccess clientAccess;
     private final long connectTimeoutMillis;
     private final long readTimeoutMillis;
+    private final long maxRequestBodyBytes;
 
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
@@ -30,6 +31,7 @@ public final class RoutePolicy {
         this.clientAccess = builder.clientAccess;
         this.connectTimeoutMillis = builder.connectTimeoutMillis;
         this.readTimeoutMillis = builder.readTimeoutMillis;
+        this.maxRequestBodyBytes = builder.maxRequestBodyBytes;
     }
 
     /** Whether this policy asks nothing: {@link #NONE}. */
@@ -84,6 +86,15 @@ public final class RoutePolicy {
         return readTimeoutMillis;
     }
 
+    /**
+     * The largest request body the routes take, in bytes ({@code proxy-body-size}); 0: no limit;
+     * -1 when the Ingress does not say, and the server's limit applies. A longer body is answered
+     * 413 and never reaches an endpoint whole.
+     */
+    public long maxRequestBodyBytes() {
+        return maxRequestBodyBytes;
+    }
+
     /** One phrase per setting that differs from {@link #NONE}, for {@code /routes} and explain. */
     public List<String> describe() {
         List<String> phrases = new ArrayList<>();
@@ -95,6 +106,11 @@ public final class RoutePolicy {
         }
         phrases.addAll(clientAccess.phrases());
         UpstreamTimeoutAnnotations.describe(connectTimeoutMillis, readTimeoutMillis, phrases);
+        if (maxRequestBodyBytes == 0) {
+            phrases.add("request bodies of any size (proxy-body-size)");
+        } else if (maxRequestBodyBytes > 0) {
+            phrases.add("request bodies up to " + BodySizeAnnotation.describe(maxRequestBodyBytes) + " (proxy-body-size)");
+        }
         return List.copyOf(phrases);
     }
 
@@ -111,10 +127,17 @@ public final class RoutePolicy {
         private ClientAccess clientAccess = ClientAccess.ANY;
         private long connectTimeoutMillis;
         private long readTimeoutMillis;
+        private long maxRequestBodyBytes = -1;
 
         /** {@code proxy-connect-timeout}, in milliseconds; positive. */
         Builder connectTimeoutMillis(long millis) {
             this.connectTimeoutMillis = millis;
+            return set();
+        }
+
+        /** See {@link RoutePolicy#maxRequestBodyBytes()}: 0 or more. */
+        Builder maxRequestBodyBytes(long bytes) {
+            this.maxRequestBodyBytes = bytes;
             return set();
         }
 
