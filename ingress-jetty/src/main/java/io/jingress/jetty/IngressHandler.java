@@ -57,8 +57,10 @@ import org.eclipse.jetty.util.Callback;
  *       {@code X-Forwarded-Proto/-Host/-Port} and {@code X-Request-ID} (the client's, or 32 random
  *       hex digits). No {@code Via} or {@code Forwarded} is added, nor a {@code Content-Type} the
  *       client did not send. {@code Expect: 100-continue} is met here and not passed on: the
- *       client gets its 100 Continue when its body is read. Bodies stream both ways with no
- *       size limit. A HEAD answer carries no {@code Content-Length} when the endpoint's had
+ *       client gets its 100 Continue when its body is read. Bodies stream both ways; a request
+ *       body longer than the route's limit ({@code proxy-body-size}, else
+ *       {@link Builder#maxRequestBodyBytes}; none by default) is answered 413 and never reaches
+ *       the endpoint whole. A HEAD answer carries no {@code Content-Length} when the endpoint's had
  *       none.</li>
  *   <li>When the endpoint cannot be reached before any response came back (connection refused,
  *       reset, connect timeout) and the method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE)
@@ -185,6 +187,11 @@ public final class IngressHandler extends Handler.Abstract {
         return proxy.upstreamBuffersHeld();
     }
 
+    /** The smallest request body limit in force on any route, {@link Long#MAX_VALUE} when none. */
+    long smallestBodyLimit() {
+        return proxy.smallestBodyLimit();
+    }
+
     ProxyMetrics metrics() {
         return proxy.metrics();
     }
@@ -226,6 +233,7 @@ public final class IngressHandler extends Handler.Abstract {
         private boolean localBackendNames;
         private Duration hstsMaxAge = DEFAULT_HSTS_MAX_AGE;
         private boolean hstsIncludeSubDomains = true;
+        private long maxRequestBodyBytes;
 
         private Builder(Router router) {
             this.router = router;
@@ -365,6 +373,33 @@ public final class IngressHandler extends Handler.Abstract {
             return this;
         }
 
+        /**
+         * The largest request body, in bytes, of a route whose Ingress does not say otherwise with
+         * {@code proxy-body-size} (nginx's {@code client_max_body_size}; ingress-nginx's ConfigMap
+         * key of that name); 0, the default, is no limit. A request whose {@code Content-Length}
+         * is larger is answered {@code 413} at once, no endpoint contacted, and (HTTP/1) its
+         * connection closed; a body without a length (chunked, or HTTP/2 without
+         * {@code content-length}) that grows past it is cut off upstream, its endpoint connection
+         * closed so the endpoint never takes the part as the whole, and the client gets 413 (its
+         * connection or stream closed when the endpoint's answer had begun). A body of exactly the
+         * limit passes.
+         *
+         * <p>Why no limit by default, where ingress-nginx has 1 MB: the proxy streams bodies to
+         * the endpoint and holds none of them, so it needs no limit for itself, and one set now
+         * would refuse the uploads of applications that work today.
+         *
+         * <pre>{@code
+         * builder.maxRequestBodyBytes(8L << 20);   // 8 MiB, as proxy-body-size: 8m
+         * }</pre>
+         */
+        public Builder maxRequestBodyBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxRequestBodyBytes: must not be negative (0 is no limit), got " + bytes);
+            }
+            this.maxRequestBodyBytes = bytes;
+            return this;
+        }
+
         public IngressHandler build() {
             return new IngressHandler(this);
         }
@@ -372,7 +407,7 @@ public final class IngressHandler extends Handler.Abstract {
         ProxySettings settings() {
             return new ProxySettings(connectTimeout.toMillis(), readTimeout.toMillis(), upstreamKeepAlive.toMillis(),
                     maxConnectionsPerEndpoint, maxQueuedPerEndpoint, maxTries, httpsRedirectPort, localBackendNames,
-                    strictTransportSecurity());
+                    strictTransportSecurity(), maxRequestBodyBytes);
         }
 
         /** The header's value, such as {@code max-age=31536000; includeSubDomains}; null when disabled. */

@@ -126,6 +126,7 @@ public final class IngressServer implements AutoCloseable {
         ResumingExecutor executor = new ResumingExecutor(threads);
         LeanConnectionFactory lean = new LeanConnectionFactory(new HttpConnectionFactory(http));
         lean.setRequestHeadTimeout(config.requestHeadTimeout);
+        lean.setContinueUpTo(handler::smallestBodyLimit);
         this.httpConnector = config.proxyProtocol
                 ? new ProxyConnector(server, executor, connectionLimit,
                         connectionLimit.wrap(new RequiredProxyProtocol(lean.getProtocol()), true), lean)
@@ -155,6 +156,7 @@ public final class IngressServer implements AutoCloseable {
             // HTTP/1.1 over TLS is read by the lean connection too (it does what `secure` would)
             LeanConnectionFactory leanOverTls = new LeanConnectionFactory(http11);
             leanOverTls.setRequestHeadTimeout(config.requestHeadTimeout);
+            leanOverTls.setContinueUpTo(handler::smallestBodyLimit);
             // plain HTTP sent to this port is answered 400 in plain text, not with a TLS alert
             TlsOnly tlsOnly = new TlsOnly(tls);
             this.httpsConnector = config.proxyProtocol
@@ -590,6 +592,15 @@ public final class IngressServer implements AutoCloseable {
         /** See {@link IngressHandler.Builder#disableHsts()}: no {@code Strict-Transport-Security} from the proxy. */
         public Builder disableHsts() {
             handler.disableHsts();
+            return this;
+        }
+
+        /**
+         * See {@link IngressHandler.Builder#maxRequestBodyBytes(long)}: the largest request body of
+         * a route whose Ingress sets no {@code proxy-body-size}. Default 0, no limit.
+         */
+        public Builder maxRequestBodyBytes(long bytes) {
+            handler.maxRequestBodyBytes(bytes);
             return this;
         }
 

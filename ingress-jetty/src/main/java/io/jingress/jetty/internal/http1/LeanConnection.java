@@ -327,8 +327,15 @@ final class LeanConnection extends AbstractConnection.NonBlocking
                         return;
                     }
                     // the body is still on its way: read on (the head is parsed again then)
-                    if (parser.expectsContinue() && !continued && !writeContinue()) {
-                        return;
+                    if (parser.expectsContinue() && !continued) {
+                        if (length > factory.continueUpTo()) {
+                            // it may be refused for its size, which its route tells: no 100 before that
+                            handOver();
+                            return;
+                        }
+                        if (!writeContinue()) {
+                            return;
+                        }
                     }
                 } else if (partialHead && System.nanoTime() - headStarted > factory.requestHeadTimeoutNanos()) {
                     // a head that trickles in keeps the idle timeout from ever expiring (slowloris):

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
@@ -43,6 +44,7 @@ import org.eclipse.jetty.util.Callback;
 public final class LeanConnectionFactory extends AbstractConnectionFactory implements HttpConfiguration.ConnectionFactory {
     private final HttpConnectionFactory http;
     private volatile long requestHeadTimeoutNanos = TimeUnit.SECONDS.toNanos(60);
+    private volatile LongSupplier continueUpTo = () -> Long.MAX_VALUE;
 
     public LeanConnectionFactory(HttpConnectionFactory http) {
         super(Objects.requireNonNull(http, "http").getProtocol());
@@ -61,6 +63,20 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
             throw new IllegalArgumentException("requestHeadTimeout: must be positive, got " + timeout);
         }
         requestHeadTimeoutNanos = timeout.toNanos();
+    }
+
+    /**
+     * The longest body (its {@code Content-Length}) the connection writes a {@code 100 Continue}
+     * for before the request is routed, asked at each such request (default: any). A longer
+     * one may be over its route's body limit, to be answered 413 without a 100: its connection
+     * goes to Jetty's HTTP/1 connection, which writes the 100 only when the body is read.
+     */
+    public void setContinueUpTo(LongSupplier bytes) {
+        continueUpTo = Objects.requireNonNull(bytes, "bytes");
+    }
+
+    long continueUpTo() {
+        return continueUpTo.getAsLong();
     }
 
     long requestHeadTimeoutNanos() {

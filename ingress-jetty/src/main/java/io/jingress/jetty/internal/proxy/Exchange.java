@@ -69,6 +69,13 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
      * every try and never written to (it may be the lean connection's array); null: none.
      */
     byte[] body;
+    /**
+     * The most body bytes a streamed body of unknown length may have (see {@link RequestBodyLimit});
+     * 0: not counted.
+     */
+    long bodyLimit;
+    /** The body bytes handed upstream so far, counted only when {@link #bodyLimit} is set. */
+    long bodyBytes;
     /** A chunk read to look at and handed back: {@link #read()} gives it first. */
     private Content.Chunk unread;
     /**

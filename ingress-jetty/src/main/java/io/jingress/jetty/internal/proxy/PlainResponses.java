@@ -26,6 +26,8 @@ final class PlainResponses {
             "400 Bad Request: Transfer-Encoding in an HTTP/1.0 request\n");
     static final Body REQUEST_TIMEOUT = new Body(HttpStatus.REQUEST_TIMEOUT_408,
             "408 Request Timeout: the request body did not arrive in time\n");
+    static final Body CONTENT_TOO_LARGE = new Body(HttpStatus.PAYLOAD_TOO_LARGE_413,
+            "413 Content Too Large: the request body is larger than this route takes\n");
     static final Body NOT_FOUND = new Body(HttpStatus.NOT_FOUND_404, "404 Not Found: no route for this host and path\n");
     static final Body METHOD_NOT_ALLOWED = new Body(HttpStatus.METHOD_NOT_ALLOWED_405, "405 Method Not Allowed: CONNECT is not supported\n");
     static final Body TRACE_NOT_ALLOWED = new Body(HttpStatus.METHOD_NOT_ALLOWED_405, "405 Method Not Allowed: TRACE is not supported\n");
@@ -98,9 +100,11 @@ final class PlainResponses {
         response.setStatus(body.status());
         response.getHeaders().put(TEXT_PLAIN);
         response.getHeaders().put(body.contentLength());
-        if (body.status() == HttpStatus.NOT_IMPLEMENTED_501 || body == HTTP_1_0_TRANSFER_ENCODING || body == REQUEST_TIMEOUT) {
+        if (body.status() == HttpStatus.NOT_IMPLEMENTED_501 || body == HTTP_1_0_TRANSFER_ENCODING || body == REQUEST_TIMEOUT
+                || body == CONTENT_TOO_LARGE) {
             // the body was not read (or its framing is faulty, RFC 9112 section 6.1, or it stopped
-            // part way): whatever follows on the connection cannot be trusted as a request
+            // part way, or it is too large: nginx closes after its 413 too): whatever follows on
+            // the connection cannot be trusted as a request
             response.getHeaders().put(HttpFields.CONNECTION_CLOSE);
         }
         if (body.status() == HttpStatus.METHOD_NOT_ALLOWED_405) {

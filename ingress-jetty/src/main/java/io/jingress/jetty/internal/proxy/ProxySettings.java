@@ -14,8 +14,10 @@ package io.jingress.jetty.internal.proxy;
  *     link-local addresses (see {@code BackendAddresses})
  * @param strictTransportSecurity the {@code Strict-Transport-Security} value of answers over TLS
  *     (such as {@code max-age=31536000; includeSubDomains}); null: none
+ * @param maxRequestBodyBytes the largest request body of a route whose Ingress does not set
+ *     {@code proxy-body-size}; 0: no limit
  */
 public record ProxySettings(long connectTimeoutMillis, long readTimeoutMillis, long upstreamKeepAliveMillis,
         int maxConnectionsPerEndpoint, int maxQueuedPerEndpoint, int maxTries, int httpsRedirectPort,
-        boolean localBackendNames, String strictTransportSecurity) {
+        boolean localBackendNames, String strictTransportSecurity, long maxRequestBodyBytes) {
 }

@@ -19,6 +19,7 @@ import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.RequestPaths;
 import io.jingress.core.route.Route;
 import io.jingress.core.route.RoutePolicy;
+import io.jingress.core.route.RouteTable;
 import io.jingress.core.route.Router;
 import io.jingress.jetty.internal.admin.AccessLog;
 import io.jingress.jetty.internal.admin.ProxyMetrics;
@@ -76,6 +77,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final UpstreamForwarder forwarder;
     /** The header of answers over TLS, or null when it is off. */
     private final HttpField strictTransportSecurity;
+    /** The largest request body of a route whose Ingress sets none; 0: no limit. */
+    private final long maxRequestBodyBytes;
+    /** The smallest body limit in force, by the table it was found in (see {@link #smallestBodyLimit}). */
+    private volatile SmallestLimit smallestLimit;
     private volatile int httpsRedirectPort;
 
     public RoutingProxy(Router router, ProxySettings settings, ProxyMetrics metrics) {
@@ -94,6 +99,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         this.forwarder = new UpstreamForwarder(this, pool);
         String hsts = settings.strictTransportSecurity();
         this.strictTransportSecurity = hsts == null ? null : new PreEncodedHttpField(HttpHeader.STRICT_TRANSPORT_SECURITY, hsts);
+        this.maxRequestBodyBytes = settings.maxRequestBodyBytes();
     }
 
     @Override
@@ -228,6 +234,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         if (!route.policy().isNone() && answeredByPolicy(exchange, route.policy(), proxyToClientResponse)) {
             return true;
         }
+        // the server's body limit, for routes whose Ingress asks nothing (answeredByPolicy: the rest)
+        if (maxRequestBodyBytes > 0 && route.policy().isNone()
+                && RequestBodyLimit.answered(exchange, maxRequestBodyBytes, proxyToClientResponse)) {
+            return true;
+        }
         Backend backend = route.backend();
         Endpoint endpoint = backend.status() == Backend.Status.READY ? backend.balancer().pick(exchange) : null;
         if (endpoint == null) {
@@ -268,7 +279,28 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         if (ClientAccessCheck.refused(exchange, policy, proxyToClientResponse)) {
             return true;
         }
+        if (RequestBodyLimit.answered(exchange, RequestBodyLimit.of(policy, maxRequestBodyBytes), proxyToClientResponse)) {
+            return true;
+        }
         return false;
+    }
+
+    /**
+     * The smallest request body limit of the current table's routes and the server; {@link Long#MAX_VALUE}
+     * when there is none: a connection that meets {@code Expect: 100-continue} before the request
+     * is routed may do so only for a body no longer (see {@code LeanConnectionFactory}).
+     */
+    public long smallestBodyLimit() {
+        RouteTable table = router.current();
+        SmallestLimit known = smallestLimit;
+        if (known == null || known.table() != table) {
+            known = new SmallestLimit(table, RequestBodyLimit.smallest(table, maxRequestBodyBytes));
+            smallestLimit = known;
+        }
+        return known.bytes();
+    }
+
+    private record SmallestLimit(RouteTable table, long bytes) {
     }
 
     /** Whether a Transfer-Encoding names any coding but {@code chunked}. */
@@ -507,13 +539,20 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     /**
      * Ends an exchange whose client gave up ({@link Exchange#clientFailed}): a 408 when its body
-     * stopped coming and nothing was sent to it yet, a 400 when the body's framing broke, else
+     * stopped coming and nothing was sent to it yet, a 400 when the body's framing broke, a 413
+     * when it grew past the route's limit ({@link RequestBodyLimit}), else
      * nothing more can be said (the exchange ends as 499, see {@code Exchange}; a response under
      * way is cut short). Over TLS the answer carries {@code strictTransportSecurity} (null: none).
      */
     static void answerClientFailure(Response proxyToClientResponse, Callback proxyToClientCallback, Throwable clientFailure,
             HttpField strictTransportSecurity) {
         if (!proxyToClientResponse.isCommitted()) {
+            if (clientFailure instanceof RequestBodyLimit.TooLarge) {
+                proxyToClientResponse.reset();
+                PlainResponses.write(proxyToClientResponse, proxyToClientCallback, PlainResponses.CONTENT_TOO_LARGE,
+                        strictTransportSecurity);
+                return;
+            }
             if (isTimeout(clientFailure)) {
                 proxyToClientResponse.reset();
                 PlainResponses.write(proxyToClientResponse, proxyToClientCallback, PlainResponses.REQUEST_TIMEOUT,
@@ -712,6 +751,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         public Content.Chunk read() {
             exchange.bodyConsumed = true;
             Content.Chunk chunk = super.read();
+            if (exchange.bodyLimit > 0 && chunk != null && !Content.Chunk.isFailure(chunk)) {
+                Content.Chunk tooLarge = RequestBodyLimit.overflowed(exchange, chunk);
+                if (tooLarge != null) {
+                    return tooLarge;
+                }
+            }
             if (Content.Chunk.isFailure(chunk)) {
                 // the client's body stopped (idle timeout), broke, or its client went away: the
                 // upstream try fails with it, and that is the client's doing
@@ -739,7 +784,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             // An untouched body stays readable for a retry on another endpoint. Once the upstream
             // has answered, the upload's end is not the client's failure: failing the client's
             // request would reset its stream and lose the answer.
-            if (exchange.bodyConsumed && !exchange.answered) {
+            // Nor is a body cut off for its size (RequestBodyLimit): the client is answered 413.
+            if (exchange.bodyConsumed && !exchange.answered && !(failure instanceof RequestBodyLimit.TooLarge)) {
                 super.fail(failure, last);
             }
         }
