@@ -95,6 +95,19 @@ public final class RoutePolicy {
         return maxRequestBodyBytes;
     }
 
+    /**
+     * The bytes of a body size as nginx (and {@code proxy-body-size}) writes one: digits, optionally
+     * followed by {@code k}/{@code K}, {@code m}/{@code M} or {@code g}/{@code G} (1024, 1024², 1024³);
+     * {@code 0} is no limit. -1 when {@code text} is no such size.
+     *
+     * <pre>{@code
+     * RoutePolicy.parseBodySize("8m");   // 8388608
+     * }</pre>
+     */
+    public static long parseBodySize(String text) {
+        return BodySizeAnnotation.parseSize(text);
+    }
+
     /** One phrase per setting that differs from {@link #NONE}, for {@code /routes} and explain. */
     public List<String> describe() {
         List<String> phrases = new ArrayList<>();

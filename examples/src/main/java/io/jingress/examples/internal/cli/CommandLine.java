@@ -57,6 +57,11 @@ public final class CommandLine {
                             + " answer, as ingress-nginx sends it; 0 tells browsers to forget it; off: no header,"
                             + " for hosts or subdomains that must stay reachable over plain HTTP",
                     false, (d, v) -> d.hstsMaxAge = Values.seconds("--hsts-max-age", v)),
+            new Flag("--proxy-body-size", "SIZE", "0 (no limit)",
+                    "largest request body (bytes, or with k, m or g: 8m) of a route whose Ingress sets no"
+                            + " proxy-body-size annotation; longer ones get 413. ingress-nginx's is 1m; here none by"
+                            + " default, as bodies are streamed, not buffered",
+                    false, (d, v) -> d.proxyBodySize = Values.bodySize("--proxy-body-size", v)),
             new Flag("--admin-port", "N|off", Integer.toString(Options.DEFAULT_ADMIN_PORT),
                     "admin port: /healthz, /metrics, /status, /routes",
                     false, (d, v) -> d.adminPort = Values.port("--admin-port", v, true)),

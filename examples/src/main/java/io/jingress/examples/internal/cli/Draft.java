@@ -14,6 +14,7 @@ final class Draft {
     Integer httpsPort;
     Integer httpsRedirectPort;
     Long hstsMaxAge;
+    Long proxyBodySize;
     Integer adminPort;
     String adminAddress;
     String ingressClass;

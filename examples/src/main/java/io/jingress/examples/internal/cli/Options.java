@@ -37,6 +37,7 @@ public final class Options {
     private final int httpsPort;
     private final int httpsRedirectPort;
     private final long hstsMaxAge;
+    private final long proxyBodySize;
     private final int adminPort;
     private final String adminAddress;
     private final String ingressClass;
@@ -62,6 +63,7 @@ public final class Options {
         this.httpsPort = draft.httpsPort != null ? draft.httpsPort : mode == Mode.DEMO ? OFF : DEFAULT_HTTPS_PORT;
         this.httpsRedirectPort = draft.httpsRedirectPort != null ? draft.httpsRedirectPort : SAME_PORT;
         this.hstsMaxAge = draft.hstsMaxAge != null ? draft.hstsMaxAge : DEFAULT_HSTS_MAX_AGE;
+        this.proxyBodySize = draft.proxyBodySize != null ? draft.proxyBodySize : 0;
         this.adminPort = draft.adminPort != null ? draft.adminPort : DEFAULT_ADMIN_PORT;
         this.adminAddress = draft.adminAddress != null ? draft.adminAddress : DEFAULT_ADMIN_ADDRESS;
         this.ingressClass = draft.ingressClass != null ? draft.ingressClass : DEFAULT_INGRESS_CLASS;
@@ -120,6 +122,11 @@ public final class Options {
     /** The {@code Strict-Transport-Security} max-age of HTTPS answers in seconds, or {@link #OFF} for none. */
     public long hstsMaxAge() {
         return hstsMaxAge;
+    }
+
+    /** The largest request body of a route whose Ingress sets no {@code proxy-body-size}, in bytes; 0: no limit. */
+    public long proxyBodySize() {
+        return proxyBodySize;
     }
 
     /** The admin port, or {@link #OFF}. */

@@ -1,5 +1,7 @@
 package io.jingress.examples.internal.cli;
 
+import io.jingress.core.route.RoutePolicy;
+
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -61,6 +63,15 @@ final class Values {
             throw bad(flag, value, "is not a number of seconds (such as 31536000), or off");
         }
         return Long.parseLong(value);
+    }
+
+    /** A body size as nginx writes one (bytes, or with k, m or g: 1024s); 0 for no limit. */
+    static long bodySize(String flag, String value) throws UsageException {
+        long bytes = RoutePolicy.parseBodySize(value);
+        if (bytes < 0) {
+            throw bad(flag, value, "is not a size (bytes, or a number with k, m or g, such as 8m; 0 for no limit)");
+        }
+        return bytes;
     }
 
     static String ipAddress(String flag, String value) throws UsageException {

@@ -100,7 +100,8 @@ public final class Launcher {
         IngressServer.Builder builder = IngressServer.builder(router)
                 .httpPort(options.httpPort())
                 .accessLog(options.accessLog())
-                .proxyProtocol(options.proxyProtocol());
+                .proxyProtocol(options.proxyProtocol())
+                .maxRequestBodyBytes(options.proxyBodySize());
         if (options.httpsPort() != Options.OFF) {
             builder.httpsPort(options.httpsPort());
         }

@@ -130,6 +130,19 @@ class CommandLineTest {
     }
 
     @Test
+    void theServersBodyLimitIsNoneUnlessGivenAsNginxWritesSizes() throws UsageException {
+        assertEquals(0L, run().proxyBodySize());
+        assertEquals(8L << 20, run("--proxy-body-size", "8m").proxyBodySize());
+        assertEquals(1500L, run("--proxy-body-size=1500").proxyBodySize());
+        assertEquals(1L << 30, run("--proxy-body-size", "1G").proxyBodySize());
+        assertEquals(0L, run("--proxy-body-size", "0").proxyBodySize());
+        assertEquals("--proxy-body-size: \"8mb\" is not a size (bytes, or a number with k, m or g, such as 8m;"
+                + " 0 for no limit)", error("--proxy-body-size", "8mb"));
+        assertEquals("--proxy-body-size: \"-1\" is not a size (bytes, or a number with k, m or g, such as 8m;"
+                + " 0 for no limit)", error("--proxy-body-size=-1"));
+    }
+
+    @Test
     void anUnknownFlagSuggestsTheNearestOne() {
         assertEquals("unknown flag --htp-port (did you mean --http-port?)", error("--htp-port", "1"));
         assertEquals("unknown flag --frobnicate (see --help)", error("--frobnicate"));
