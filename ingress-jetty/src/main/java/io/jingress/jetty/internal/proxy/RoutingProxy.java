@@ -547,10 +547,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     static void answerClientFailure(Response proxyToClientResponse, Callback proxyToClientCallback, Throwable clientFailure,
             HttpField strictTransportSecurity) {
         if (!proxyToClientResponse.isCommitted()) {
-            if (clientFailure instanceof RequestBodyLimit.TooLarge) {
+            if (clientFailure instanceof RequestBodyLimit.TooLarge && proxyToClientCallback instanceof Exchange exchange) {
                 proxyToClientResponse.reset();
-                PlainResponses.write(proxyToClientResponse, proxyToClientCallback, PlainResponses.CONTENT_TOO_LARGE,
-                        strictTransportSecurity);
+                RequestBodyLimit.refuse(exchange, proxyToClientResponse);
                 return;
             }
             if (isTimeout(clientFailure)) {
