@@ -28,6 +28,7 @@ import io.jingress.jetty.testing.Await;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.BareHttp2;
 import io.jingress.jetty.testing.Proxies;
+import io.jingress.jetty.testing.ScriptedBackend;
 import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.TlsTestServer;
 import io.jingress.jetty.testing.WireClient;
@@ -186,6 +187,47 @@ class RequestBodyLimitTest {
         Await.until(() -> endpoint.inFlight() == 0, "the upstream try has ended");
         assertEquals(0, endpoint.failures(), "the endpoint is not blamed");
         assertTrue(loggedLine("chunked-upload").contains("\"POST /chunked HTTP/1.1\" 413 "), log.toString());
+    }
+
+    @Test
+    void aBodyThatGrowsPastTheLimitAfterTheAnswerBeganClosesTheConnectionAndSparesTheEndpoint() throws Exception {
+        // answers as soon as it has the head, and holds the rest of its answer
+        try (ScriptedBackend early = ScriptedBackend.start((connection, request, head) ->
+                ScriptedBackend.Answer.thenHoldUntilPeerCloses("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab"))) {
+            TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", Map.of(NGINX, "1k"), early.port());
+            IngressServer proxy = proxy(IngressServer.builder(routes.router()));
+
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+                client.setSoTimeout(10_000);
+                client.getOutputStream().write(("POST /early HTTP/1.1\r\nHost: app.test\r\nUser-Agent: early-answer\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n" + chunk(1000)).getBytes(StandardCharsets.ISO_8859_1));
+                InputStream in = client.getInputStream();
+                ByteArrayOutputStream answer = new ByteArrayOutputStream();
+                while (!answer.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\nab")) {
+                    int b = in.read();
+                    assertTrue(b >= 0, "the proxy relays the endpoint's answer as it comes: " + answer);
+                    answer.write(b);
+                }
+                assertTrue(answer.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200 OK\r\n"), answer.toString());
+
+                client.getOutputStream().write(chunk(100).getBytes(StandardCharsets.ISO_8859_1));
+
+                // no 413 can follow a 200 under way: the connection closes, the answer cut short
+                byte[] rest = new byte[64];
+                int n;
+                try {
+                    n = in.read(rest);
+                } catch (java.net.SocketException reset) {
+                    n = -1;
+                }
+                assertEquals(-1, n, () -> "more of the answer: " + new String(rest, StandardCharsets.ISO_8859_1));
+            }
+            assertTrue(early.awaitPeerClosedWhileHeld(5, TimeUnit.SECONDS), "the upstream connection was closed");
+            Route route = (Route) routes.router().current().match("app.test", "/");
+            Endpoint endpoint = route.backend().balancer().endpoints().get(0);
+            Await.until(() -> endpoint.inFlight() == 0, "the upstream try has ended");
+            assertEquals(0, endpoint.failures(), "the endpoint is not blamed");
+        }
     }
 
     @Test
