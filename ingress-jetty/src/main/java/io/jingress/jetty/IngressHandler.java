@@ -377,8 +377,9 @@ public final class IngressHandler extends Handler.Abstract {
          * The largest request body, in bytes, of a route whose Ingress does not say otherwise with
          * {@code proxy-body-size} (nginx's {@code client_max_body_size}; ingress-nginx's ConfigMap
          * key of that name); 0, the default, is no limit. A request whose {@code Content-Length}
-         * is larger is answered {@code 413} at once, no endpoint contacted, and (HTTP/1) its
-         * connection closed; a body without a length (chunked, or HTTP/2 without
+         * is larger is answered {@code 413} at once (no {@code 100 Continue} first), no endpoint
+         * contacted, and (HTTP/1) its connection closed once what the client still sends of the
+         * body was read and dropped (30 s at most, as nginx's {@code lingering_time}); a body without a length (chunked, or HTTP/2 without
          * {@code content-length}) that grows past it is cut off upstream, its endpoint connection
          * closed so the endpoint never takes the part as the whole, and the client gets 413 (its
          * connection or stream closed when the endpoint's answer had begun). A body of exactly the

@@ -783,7 +783,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             // An untouched body stays readable for a retry on another endpoint. Once the upstream
             // has answered, the upload's end is not the client's failure: failing the client's
             // request would reset its stream and lose the answer.
-            // Nor is a body cut off for its size (RequestBodyLimit): the client is answered 413.
+            // Nor is a body cut off for its size: the client is answered 413, and what it still
+            // sends is read and dropped (RequestBodyLimit.refuse), which a failed request could not.
             if (exchange.bodyConsumed && !exchange.answered && !(failure instanceof RequestBodyLimit.TooLarge)) {
                 super.fail(failure, last);
             }
