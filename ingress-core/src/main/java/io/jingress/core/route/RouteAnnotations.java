@@ -20,7 +20,8 @@ final class RouteAnnotations {
     private static final List<String> NAMES = List.of(RedirectAnnotations.NAMES,
             List.of(SourceRangeAnnotations.ALLOWLIST, SourceRangeAnnotations.WHITELIST, SourceRangeAnnotations.DENYLIST),
             List.of(UpstreamTimeoutAnnotations.CONNECT, UpstreamTimeoutAnnotations.READ),
-            List.of(BodySizeAnnotation.NAME))
+            List.of(BodySizeAnnotation.NAME),
+            CorsAnnotations.NAMES)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -50,6 +51,7 @@ final class RouteAnnotations {
         }
         UpstreamTimeoutAnnotations.read(annotations, builder, problems);
         BodySizeAnnotation.read(annotations, builder, problems);
+        CorsAnnotations.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

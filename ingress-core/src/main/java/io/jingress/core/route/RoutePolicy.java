@@ -20,6 +20,7 @@ public final class RoutePolicy {
 
     private final RouteRedirect redirect;
     private final RouteRedirect appRoot;
+    private final RouteCors cors;
     private final ClientAccess clientAccess;
     private final long connectTimeoutMillis;
     private final long readTimeoutMillis;
@@ -28,6 +29,7 @@ public final class RoutePolicy {
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
         this.appRoot = builder.appRoot;
+        this.cors = builder.cors;
         this.clientAccess = builder.clientAccess;
         this.connectTimeoutMillis = builder.connectTimeoutMillis;
         this.readTimeoutMillis = builder.readTimeoutMillis;
@@ -50,6 +52,15 @@ public final class RoutePolicy {
     /** The redirect of {@code app-root}, which answers a request for exactly {@code /}; null when not set. */
     public RouteRedirect appRoot() {
         return appRoot;
+    }
+
+    /**
+     * Cross-origin resource sharing ({@code enable-cors} and the {@code cors-*} annotations): the
+     * preflights the proxy answers and the {@code Access-Control-*} headers of every answer; null
+     * when {@code enable-cors} is not {@code "true"}.
+     */
+    public RouteCors cors() {
+        return cors;
     }
 
     /**
@@ -117,6 +128,9 @@ public final class RoutePolicy {
         if (appRoot != null) {
             phrases.add(appRoot.describe());
         }
+        if (cors != null) {
+            phrases.add(cors.describe());
+        }
         phrases.addAll(clientAccess.phrases());
         UpstreamTimeoutAnnotations.describe(connectTimeoutMillis, readTimeoutMillis, phrases);
         if (maxRequestBodyBytes == 0) {
@@ -137,6 +151,7 @@ public final class RoutePolicy {
         private boolean changed;
         private RouteRedirect redirect;
         private RouteRedirect appRoot;
+        private RouteCors cors;
         private ClientAccess clientAccess = ClientAccess.ANY;
         private long connectTimeoutMillis;
         private long readTimeoutMillis;
@@ -167,6 +182,11 @@ public final class RoutePolicy {
 
         Builder appRoot(RouteRedirect appRoot) {
             this.appRoot = appRoot;
+            return set();
+        }
+
+        Builder cors(RouteCors cors) {
+            this.cors = cors;
             return set();
         }
 
