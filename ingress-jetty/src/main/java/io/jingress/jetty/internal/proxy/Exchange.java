@@ -103,6 +103,12 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
      * the client's connection is TLS and the header is on, else null.
      */
     HttpField strictTransportSecurity;
+    /**
+     * The route's CORS header fields when its Ingress asks for CORS (see {@link PolicyCors}), else
+     * null; with {@link #corsOrigin}, the request's {@code Origin} when it is one the route allows.
+     */
+    PolicyCors.Fields cors;
+    String corsOrigin;
 
     Exchange(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback,
             ExchangeListener listener) {

@@ -15,7 +15,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The responses the proxy makes itself: a status and one short line of plain text, never a stack
  * trace or an HTML error page. Bodies are encoded once, up front. Over TLS they carry the
- * exchange's {@code Strict-Transport-Security}, as the endpoints' answers do.
+ * exchange's {@code Strict-Transport-Security}, as the endpoints' answers do; on a route with CORS,
+ * its {@code Access-Control-*} headers ({@link PolicyCors}).
  */
 final class PlainResponses {
     static final Body BAD_REQUEST = new Body(HttpStatus.BAD_REQUEST_400, "400 Bad Request: the request path cannot be routed safely\n");
@@ -97,6 +98,10 @@ final class PlainResponses {
     }
 
     private static void send(Response response, Callback callback, Body body) {
+        if (callback instanceof Exchange exchange && exchange.cors != null) {
+            // a route's CORS headers go on the proxy's own answers too, as ingress-nginx's more_set_headers
+            exchange.cors.addTo(response.getHeaders(), exchange.corsOrigin);
+        }
         response.setStatus(body.status());
         response.getHeaders().put(TEXT_PLAIN);
         response.getHeaders().put(body.contentLength());

@@ -18,6 +18,7 @@ import io.jingress.core.route.Backend;
 import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.RequestPaths;
 import io.jingress.core.route.Route;
+import io.jingress.core.route.RouteCors;
 import io.jingress.core.route.RoutePolicy;
 import io.jingress.core.route.RouteTable;
 import io.jingress.core.route.Router;
@@ -282,7 +283,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         if (RequestBodyLimit.answered(exchange, RequestBodyLimit.of(policy, maxRequestBodyBytes), proxyToClientResponse)) {
             return true;
         }
-        return false;
+        // CORS last: a preflight is answered only for a request the checks above let through
+        RouteCors cors = policy.cors();
+        return cors != null && PolicyCors.answered(exchange, cors, proxyToClientResponse);
     }
 
     /**
@@ -645,10 +648,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     /**
      * Copies the upstream's response headers, leaving out hop-by-hop ones both by definition and by
      * name and {@code Server}, and adds the exchange's {@code Strict-Transport-Security} unless the
-     * upstream sent its own.
+     * upstream sent its own. On a route with CORS, the route's {@code Access-Control-*} headers
+     * replace the endpoint's ({@link PolicyCors}).
      */
     static void copyServerHeaders(Exchange exchange, HttpFields serverToProxyHeaders, HttpFields.Mutable proxyToClientHeaders) {
         String[] connectionNamed = ProxyHeaders.connectionNamed(serverToProxyHeaders);
+        PolicyCors.Fields cors = exchange.cors;
         for (HttpField field : serverToProxyHeaders) {
             if (ProxyHeaders.isHopByHop(field) || ProxyHeaders.isNamedIn(connectionNamed, field)) {
                 continue;
@@ -656,6 +661,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             HttpHeader header = field.getHeader();
             if (header == HttpHeader.SERVER) {
                 // names the endpoint's software and version to anyone who asks; nginx drops it too
+                continue;
+            }
+            if (cors != null && PolicyCors.isReplaced(header)) {
                 continue;
             }
             if (header == HttpHeader.DATE) {
@@ -667,6 +675,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         if (exchange.affinityCookie != null) {
             proxyToClientHeaders.add(HttpHeader.SET_COOKIE, exchange.affinityCookie);
+        }
+        if (cors != null) {
+            cors.addTo(proxyToClientHeaders, exchange.corsOrigin);
         }
         // over TLS only: a plain-HTTP answer pays one null check
         HttpField hsts = exchange.strictTransportSecurity;
