@@ -57,7 +57,8 @@ final class CorsAnnotations {
             }
             if (!unused.isEmpty()) {
                 problems.add(String.join(", ", unused) + (unused.size() == 1 ? " has" : " have")
-                        + " no effect without " + RouteAnnotations.NGINX_PREFIX + ENABLE + ": \"true\"");
+                        + " no effect without " + (enable != null ? enable.name() : RouteAnnotations.NGINX_PREFIX + ENABLE)
+                        + ": \"true\"");
             }
             return;
         }

@@ -61,6 +61,14 @@ class CorsAnnotationsTest {
     }
 
     @Test
+    void theWarningNamesEnableCorsInTheSpellingUsed() {
+        RouteAnnotations.Parsed parsed = parse(OURS + "enable-cors", "false", OURS + "cors-allow-origin", "https://a.example.com");
+
+        assertEquals(List.of(OURS + "cors-allow-origin has no effect without " + OURS + "enable-cors: \"true\""),
+                parsed.problems());
+    }
+
+    @Test
     void enableCorsFalseIsOffAndAnythingElseIsAProblemAndOff() {
         assertSame(RoutePolicy.NONE, parse(NGINX + "enable-cors", "false").policy());
         assertEquals(List.of(), parse(NGINX + "enable-cors", "false").problems());
