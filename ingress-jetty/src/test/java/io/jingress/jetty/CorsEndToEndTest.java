@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,6 +135,28 @@ class CorsEndToEndTest {
         assertEquals(204, RawHttp.status(wildcard), wildcard);
         assertEquals("https://shop.example.org", RawHttp.header(wildcard, "Access-Control-Allow-Origin"));
         assertEquals(0, app.requests());
+    }
+
+    @Test
+    void theConnectionGoesOnAfterAPreflightsAnswer() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .route("api.test", "/", "app", LISTED, app.port())
+                .router()));
+
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+            socket.setSoTimeout(10_000);
+            String keptAlive = preflight("api.test", ALLOWED).replace("Connection: close\r\n", "");
+            socket.getOutputStream().write((keptAlive + request("PUT", "api.test", "/api/items", "Origin: " + ALLOWED,
+                    "Content-Length: 0")).getBytes(StandardCharsets.ISO_8859_1));
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertEquals(204, RawHttp.status(answers), answers);
+            String second = answers.substring(answers.indexOf("HTTP/1.1", 1));
+            assertEquals(200, RawHttp.status(second), answers);
+            assertEquals("PUT", RawHttp.header(second, "X-Echo-Method"));
+            assertEquals(List.of(ALLOWED), all(second, "Access-Control-Allow-Origin"));
+        }
+        assertEquals(1, app.requests());
     }
 
     @Test
