@@ -3,6 +3,7 @@ package io.jingress.core.route;
 import io.jingress.core.model.PathType;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One served path of one Ingress rule (or an Ingress's default backend), as compiled into a
@@ -19,9 +20,18 @@ public final class Route implements MatchResult {
     private final boolean sslRedirect;
     private final RoutePolicy policy;
     private final Backend backend;
+    private final Pattern pathPattern;
+    private final RegexPaths regexPaths;  // only in the marker of a regex host, which is never a match
 
     Route(String ingress, String host, String path, PathType pathType, int ruleIndex, int pathIndex,
             boolean defaultBackend, boolean sslRedirect, RoutePolicy policy, Backend backend) {
+        this(ingress, host, path, pathType, ruleIndex, pathIndex, defaultBackend, sslRedirect, policy, backend, null);
+    }
+
+    Route(String ingress, String host, String path, PathType pathType, int ruleIndex, int pathIndex,
+            boolean defaultBackend, boolean sslRedirect, RoutePolicy policy, Backend backend, Pattern pathPattern) {
+        this.pathPattern = pathPattern;
+        this.regexPaths = null;
         this.ingress = Objects.requireNonNull(ingress, "ingress");
         this.host = host;
         this.path = path;
@@ -32,6 +42,31 @@ public final class Route implements MatchResult {
         this.sslRedirect = sslRedirect;
         this.policy = Objects.requireNonNull(policy, "policy");
         this.backend = Objects.requireNonNull(backend, "backend");
+    }
+
+    // the value a regex host's Prefix "/" holds in the index: it sends the match to the host's regexes
+    private Route(RegexPaths regexPaths) {
+        this.ingress = "";
+        this.host = null;
+        this.path = null;
+        this.pathType = null;
+        this.ruleIndex = -1;
+        this.pathIndex = -1;
+        this.defaultBackend = false;
+        this.sslRedirect = false;
+        this.policy = RoutePolicy.NONE;
+        this.backend = null;
+        this.pathPattern = null;
+        this.regexPaths = regexPaths;
+    }
+
+    static Route marker(RegexPaths regexPaths) {
+        return new Route(Objects.requireNonNull(regexPaths, "regexPaths"));
+    }
+
+    /** The regexes of the host this marker stands for; null for every route a match returns. */
+    RegexPaths regexPaths() {
+        return regexPaths;
     }
 
     /** The Ingress this route comes from, as {@code namespace/name}. */
@@ -47,7 +82,10 @@ public final class Route implements MatchResult {
         return host;
     }
 
-    /** The path as compiled (normalised); {@code null} for the default backend. */
+    /**
+     * The path as compiled: normalised, or for a regex path ({@link #pathPattern()}) the regex as
+     * written; {@code null} for the default backend.
+     */
     public String path() {
         return path;
     }
@@ -90,6 +128,16 @@ public final class Route implements MatchResult {
         return policy;
     }
 
+    /**
+     * The regex this route's path matches by, when its host's paths are regexes ({@code use-regex}
+     * or {@code rewrite-target} on any Ingress of the host): {@code ^} and the path as written,
+     * case-insensitive, which {@link java.util.regex.Matcher#find()} tries on the normalised request path. Null for
+     * a path matched as {@code Exact} or {@code Prefix}, and for the default backend.
+     */
+    public Pattern pathPattern() {
+        return pathPattern;
+    }
+
     /** Where matching requests go. */
     public Backend backend() {
         return backend;
@@ -100,7 +148,10 @@ public final class Route implements MatchResult {
         if (defaultBackend) {
             return "Route[" + ingress + " defaultBackend -> " + backend.key() + "]";
         }
+        if (regexPaths != null) {
+            return "Route[regex host]";
+        }
         return "Route[" + ingress + " " + (host == null ? "*" : host) + " " + path + " (" + pathType.apiName()
-                + ") -> " + backend.key() + "]";
+                + (pathPattern != null ? ", regex" : "") + ") -> " + backend.key() + "]";
     }
 }

@@ -21,7 +21,8 @@ final class RouteAnnotations {
             List.of(SourceRangeAnnotations.ALLOWLIST, SourceRangeAnnotations.WHITELIST, SourceRangeAnnotations.DENYLIST),
             List.of(UpstreamTimeoutAnnotations.CONNECT, UpstreamTimeoutAnnotations.READ),
             List.of(BodySizeAnnotation.NAME),
-            CorsAnnotations.NAMES)
+            CorsAnnotations.NAMES,
+            RegexAnnotations.NAMES)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -52,6 +53,7 @@ final class RouteAnnotations {
         UpstreamTimeoutAnnotations.read(annotations, builder, problems);
         BodySizeAnnotation.read(annotations, builder, problems);
         CorsAnnotations.read(annotations, builder, problems);
+        RegexAnnotations.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

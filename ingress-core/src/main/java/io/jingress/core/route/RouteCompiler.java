@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Compiles a {@link ClusterState} into an immutable {@link RouteTable}.
@@ -126,6 +127,11 @@ public final class RouteCompiler {
         return rule.host() == null || rule.host().isEmpty() ? null : rule.host().toLowerCase(Locale.ROOT);
     }
 
+    // the key of a host in maps of hosts: the rule's host, or ANY_HOST for the rules without host
+    private static String hostKey(String host) {
+        return host == null ? ANY_HOST : host;
+    }
+
     // namespace/service:port (or namespace/resource:...), the key of Backend
     private static String backendKey(Ingress ingress, IngressBackend ingressBackend) {
         return ingressBackend.isService()
@@ -150,6 +156,7 @@ public final class RouteCompiler {
         // host (ANY_HOST for the rules without host) to the oldest Ingress with a rule for it and a defaultBackend
         private final Map<String, Ingress> hostDefaults = new LinkedHashMap<>();
         private Route defaultRoute;  // the catch-all: the defaultBackend of the oldest Ingress without rules
+        private final RegexHosts regexHosts = new RegexHosts();
 
         Compilation(ClusterState state) {
             this.state = state;
@@ -176,12 +183,20 @@ public final class RouteCompiler {
             }
             collectCertificates(served);
             for (Ingress ingress : served) {
+                if (policyOf(ingress).regexPaths()) {
+                    for (IngressRule rule : ingress.rules()) {
+                        regexHosts.add(hostKey(hostOf(rule)));
+                    }
+                }
+            }
+            for (Ingress ingress : served) {
                 addDefaultBackend(ingress);
                 for (int r = 0; r < ingress.rules().size(); r++) {
                     addRule(ingress, r);
                 }
             }
             addHostDefaults();
+            regexHosts.addMarkers(key -> pathsOf(key.equals(ANY_HOST) ? null : key));
             if (defaultRoute != null) {
                 routes.add(defaultRoute);
             }
@@ -383,7 +398,8 @@ public final class RouteCompiler {
                 String host = entry.getKey().equals(ANY_HOST) ? null : entry.getKey();
                 Ingress ingress = entry.getValue();
                 PathTrie<Route> paths = pathsOf(host);
-                if (paths.findPrefix("/") != null) {
+                boolean regex = regexHosts.contains(entry.getKey());
+                if (regex ? regexHosts.takesAll(entry.getKey()) : paths.findPrefix("/") != null) {
                     continue;
                 }
                 Backend backend = resolved.get(ingress.key());
@@ -393,7 +409,11 @@ public final class RouteCompiler {
                 }
                 Route route = new Route(ingress.key(), host, null, null, -1, -1, true, sslRedirect(ingress, host),
                         policyOf(ingress), backend);
-                paths.addPrefix("/", route);
+                if (regex) {
+                    regexHosts.fallback(entry.getKey(), route);
+                } else {
+                    paths.addPrefix("/", route);
+                }
                 routes.add(route);
             }
         }
@@ -406,6 +426,10 @@ public final class RouteCompiler {
                 HttpIngressPath path = rule.paths().get(p);
                 String field = "spec.rules[" + ruleIndex + "].http.paths[" + p + "]";
                 String written = path.path() == null || path.path().isEmpty() ? "/" : path.path();
+                if (path.pathType() != PathType.EXACT && regexHosts.contains(hostKey(host))) {
+                    addRegexPath(ingress, ruleIndex, p, path, host, written, sslRedirect);
+                    continue;
+                }
                 String normalized = RequestPaths.normalize(written);
                 if (normalized == null) {
                     problems.add(Problem.warning(KIND, ingress.key(), field + ".path", "\"" + written
@@ -416,12 +440,7 @@ public final class RouteCompiler {
                 boolean exact = path.pathType() == PathType.EXACT;
                 Route winner = exact ? paths.findExact(normalized) : paths.findPrefix(normalized);
                 if (winner != null) {
-                    problems.add(Problem.warning(KIND, ingress.key(), field, "host " + (host == null ? "(any)" : host)
-                            + " path \"" + written + "\" (" + path.pathType().apiName() + ") is already served by "
-                            + (winner.ingress().equals(ingress.key()) ? "an earlier path of this Ingress"
-                                    : "the older Ingress " + winner.ingress())
-                            + " (spec.rules[" + winner.ruleIndex() + "].http.paths[" + winner.pathIndex()
-                            + "]); this path is not served"));
+                    reportTaken(ingress, field, host, written, path, winner);
                     continue;
                 }
                 Backend backend = backendFor(ingress, path.backend(), field + ".backend");
@@ -434,6 +453,41 @@ public final class RouteCompiler {
                 }
                 routes.add(route);
             }
+        }
+
+        private void reportTaken(Ingress ingress, String field, String host, String written, HttpIngressPath path,
+                Route winner) {
+            problems.add(Problem.warning(KIND, ingress.key(), field, "host " + (host == null ? "(any)" : host)
+                    + " path \"" + written + "\" (" + path.pathType().apiName() + ") is already served by "
+                    + (winner.ingress().equals(ingress.key()) ? "an earlier path of this Ingress"
+                            : "the older Ingress " + winner.ingress())
+                    + " (spec.rules[" + winner.ruleIndex() + "].http.paths[" + winner.pathIndex()
+                    + "]); this path is not served"));
+        }
+
+        // A Prefix or ImplementationSpecific path of a host whose paths are regexes: the path as written is
+        // the regex; it is not normalised (it is no path), and only ever matched against a normalised path.
+        private void addRegexPath(Ingress ingress, int ruleIndex, int p, HttpIngressPath path, String host, String written,
+                boolean sslRedirect) {
+            String field = "spec.rules[" + ruleIndex + "].http.paths[" + p + "]";
+            StringBuilder problem = new StringBuilder();
+            Pattern pattern = RegexHosts.compile(written, problem);
+            if (pattern == null) {
+                problems.add(Problem.warning(KIND, ingress.key(), field + ".path", problem
+                        + " (the paths of host " + (host == null ? "(any)" : host) + " are regular expressions: use-regex"
+                        + " or rewrite-target is set on one of its Ingresses); this path is not served"));
+                return;
+            }
+            Route winner = regexHosts.find(hostKey(host), written);
+            if (winner != null) {
+                reportTaken(ingress, field, host, written, path, winner);
+                return;
+            }
+            Backend backend = backendFor(ingress, path.backend(), field + ".backend");
+            Route route = new Route(ingress.key(), host, written, path.pathType(), ruleIndex, p, false, sslRedirect,
+                    policyOf(ingress), backend, pattern);
+            regexHosts.add(hostKey(host), route);
+            routes.add(route);
         }
 
         private PathTrie<Route> pathsOf(String host) {

@@ -21,6 +21,8 @@ public final class RoutePolicy {
     private final RouteRedirect redirect;
     private final RouteRedirect appRoot;
     private final RouteCors cors;
+    private final boolean regexPaths;
+    private final PathRewrite rewrite;
     private final ClientAccess clientAccess;
     private final long connectTimeoutMillis;
     private final long readTimeoutMillis;
@@ -30,6 +32,8 @@ public final class RoutePolicy {
         this.redirect = builder.redirect;
         this.appRoot = builder.appRoot;
         this.cors = builder.cors;
+        this.regexPaths = builder.regexPaths;
+        this.rewrite = builder.rewrite;
         this.clientAccess = builder.clientAccess;
         this.connectTimeoutMillis = builder.connectTimeoutMillis;
         this.readTimeoutMillis = builder.readTimeoutMillis;
@@ -61,6 +65,20 @@ public final class RoutePolicy {
      */
     public RouteCors cors() {
         return cors;
+    }
+
+    /**
+     * Whether the Ingress's paths are case-insensitive regular expressions: {@code use-regex} is
+     * true or {@code rewrite-target} is set. This makes every non-{@code Exact} path of its hosts,
+     * whatever Ingress it is on, a regex ({@link Route#pathPattern()}).
+     */
+    public boolean regexPaths() {
+        return regexPaths;
+    }
+
+    /** The rewrite of {@code rewrite-target}; null when not set (or its target was refused). */
+    public PathRewrite rewrite() {
+        return rewrite;
     }
 
     /**
@@ -131,6 +149,12 @@ public final class RoutePolicy {
         if (cors != null) {
             phrases.add(cors.describe());
         }
+        if (regexPaths && rewrite == null) {
+            phrases.add("paths are case-insensitive regular expressions");
+        }
+        if (rewrite != null) {
+            phrases.add(rewrite.describe());
+        }
         phrases.addAll(clientAccess.phrases());
         UpstreamTimeoutAnnotations.describe(connectTimeoutMillis, readTimeoutMillis, phrases);
         if (maxRequestBodyBytes == 0) {
@@ -152,6 +176,18 @@ public final class RoutePolicy {
         private RouteRedirect redirect;
         private RouteRedirect appRoot;
         private RouteCors cors;
+        private boolean regexPaths;
+        private PathRewrite rewrite;
+
+        Builder regexPaths(boolean regexPaths) {
+            this.regexPaths = regexPaths;
+            return set();
+        }
+
+        Builder rewrite(PathRewrite rewrite) {
+            this.rewrite = rewrite;
+            return set();
+        }
         private ClientAccess clientAccess = ClientAccess.ANY;
         private long connectTimeoutMillis;
         private long readTimeoutMillis;

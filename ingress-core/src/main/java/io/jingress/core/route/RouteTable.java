@@ -30,7 +30,10 @@ import java.util.Objects;
  * host (nor an exact host to a wildcard): when none of its paths matches the result is
  * {@link NoMatch#NO_PATH}, as with ingress-nginx, where such a host has its own server block.
  * Within the host an {@code Exact} path equal to the request path wins, else the longest
- * {@code Prefix} (or {@code ImplementationSpecific}) path by whole segments.
+ * {@code Prefix} (or {@code ImplementationSpecific}) path by whole segments. In a host whose
+ * paths are regexes ({@code use-regex} or {@code rewrite-target} on any of its Ingresses) an
+ * {@code Exact} path equal to the request path wins, else the first of its other paths, in
+ * ingress-nginx's order, whose regex ({@link Route#pathPattern()}) finds a match.
  *
  * <p>Default backends, as ingress-nginx serves them: an Ingress's {@code defaultBackend} is the
  * fallback of the hosts of its own rules, not of every host, so that no tenant can take over the
@@ -43,7 +46,8 @@ import java.util.Objects;
  * else gets {@link NoMatch#NO_PATH} (or {@link NoMatch#NO_HOST} without rules without host).
  *
  * <p>{@link #match} takes no lock, allocates nothing and costs time proportional to the length of
- * host and path, whatever the number of rules. (It reads them from a copy of their bytes in a
+ * host and path, whatever the number of rules. (A host whose paths are regexes is the exception:
+ * its regexes are tried one by one, each with a {@link java.util.regex.Matcher} of its own.) (It reads them from a copy of their bytes in a
  * buffer of the calling thread: a thread's first match allocates it, 256 bytes, grown when a
  * longer host or path comes, and the thread keeps it. On virtual threads, which are
  * created for a task each, that is an allocation per thread.)
@@ -54,6 +58,7 @@ public final class RouteTable {
 
     private final RouteIndex<Route> index;
     private final Route[] indexed;  // the index's values
+    private final int regexBase;    // the values of regex hosts are from here on (see RegexPaths)
     private final Route defaultRoute;
     private final List<Route> routes;
     private final List<Route> hostDefaultRoutes;
@@ -64,8 +69,9 @@ public final class RouteTable {
     RouteTable(Map<String, PathTrie<Route>> exactHosts, Map<String, PathTrie<Route>> wildcardHosts,
             PathTrie<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
             Map<String, TlsSecret> certificates, List<Backend> backends) {
-        this.index = RouteIndex.of(exactHosts, wildcardHosts, anyHost);
+        this.index = RouteIndex.of(exactHosts, wildcardHosts, anyHost, route -> route.regexPaths() != null);
         this.indexed = index.values(Route[]::new);
+        this.regexBase = index.lastBase();
         this.defaultRoute = defaultRoute;
         this.routes = List.copyOf(routes);
         this.hostDefaultRoutes = routes.stream().filter(r -> r.isDefaultBackend() && r != defaultRoute).toList();
@@ -77,6 +83,7 @@ public final class RouteTable {
     private RouteTable(RouteTable table, List<Problem> problems) {
         this.index = table.index;
         this.indexed = table.indexed;
+        this.regexBase = table.regexBase;
         this.defaultRoute = table.defaultRoute;
         this.routes = table.routes;
         this.hostDefaultRoutes = table.hostDefaultRoutes;
@@ -128,7 +135,19 @@ public final class RouteTable {
             // 100,000 rules that is a cache miss, which the caller pays only if it uses the route
             int value = index.valueIndex(found, normalizedPath);
             if (value >= 0) {
-                return indexed[value];
+                if (value < regexBase) {
+                    return indexed[value];
+                }
+                // a host whose paths are regexes: its Exact paths are in the index, the rest is tried in order
+                Route route = indexed[value];
+                RegexPaths regexes = route.regexPaths();
+                if (regexes == null) {
+                    return route;
+                }
+                route = regexes.match(normalizedPath);
+                if (route != null) {
+                    return route;
+                }
             }
             if (found != index.anyHost()) {
                 // a host with rules of its own: its defaultBackend, if any, was among its paths

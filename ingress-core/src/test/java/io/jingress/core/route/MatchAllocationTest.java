@@ -2,6 +2,9 @@ package io.jingress.core.route;
 
 import org.junit.jupiter.api.Test;
 
+import io.jingress.core.model.HttpIngressPath;
+import io.jingress.core.model.Ingress;
+
 import java.lang.management.ManagementFactory;
 
 import static io.jingress.core.model.HttpIngressPath.exact;
@@ -18,10 +21,25 @@ class MatchAllocationTest {
 
     @Test
     void matchingAllocatesNothing() {
-        RouteTable table = compile(
+        assertMatchingAllocatesNothing(compile(
                 ingress("a", 0, rule("foo.example.com", prefix("/api/v1", backend("web")), exact("/exact/path", backend("web")))),
                 ingress("b", 0, rule("*.example.com", prefix("/", backend("web")))),
-                ingress("c", 0, rule(null, prefix("/static", backend("web")))));
+                ingress("c", 0, rule(null, prefix("/static", backend("web"))))));
+    }
+
+    @Test
+    void matchingThePlainHostsOfATableWithARegexHostAllocatesNothing() {
+        Ingress regex = Ingress.builder("default", "regex").creationTimestamp(java.time.Instant.EPOCH)
+                .annotation("nginx.ingress.kubernetes.io/use-regex", "true")
+                .rule(rule("regex.example.com", HttpIngressPath.of("/a(.*)", "ImplementationSpecific", backend("web"))))
+                .build();
+        assertMatchingAllocatesNothing(compile(regex,
+                ingress("a", 0, rule("foo.example.com", prefix("/api/v1", backend("web")), exact("/exact/path", backend("web")))),
+                ingress("b", 0, rule("*.example.com", prefix("/", backend("web")))),
+                ingress("c", 0, rule(null, prefix("/static", backend("web"))))));
+    }
+
+    private static void assertMatchingAllocatesNothing(RouteTable table) {
         String[][] requests = {
             {"FOO.example.com:8443", "/api/v1/users/42"},
             {"foo.example.com.", "/exact/path"},

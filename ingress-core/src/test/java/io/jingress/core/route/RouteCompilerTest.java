@@ -309,8 +309,8 @@ class RouteCompilerTest {
     @Test
     void annotationsOfIngressNginxThatAreNotImplementedAreReportedAndTheIngressServed() {
         Ingress ingress = Ingress.builder("default", "migrated").creationTimestamp(Instant.ofEpochSecond(1))
-                .annotation("nginx.ingress.kubernetes.io/rewrite-target", "/$2")
-                .annotation("nginx.ingress.kubernetes.io/use-regex", "true")
+                .annotation("nginx.ingress.kubernetes.io/configuration-snippet", "more_set_headers \"X: y\";")
+                .annotation("nginx.ingress.kubernetes.io/server-snippet", "listen 8080;")
                 .annotation("nginx.ingress.kubernetes.io/ssl-redirect", "false")
                 .annotation("nginx.ingress.kubernetes.io/load-balance", "ewma")
                 .annotation("jingress.io/load-balanse", "random")
@@ -328,7 +328,7 @@ class RouteCompilerTest {
                 .toList();
         assertEquals(List.of(
                 "jingress.io/load-balanse is no annotation of Jingress: it has no effect",
-                "nginx.ingress.kubernetes.io/rewrite-target is not implemented by Jingress: it has no effect",
-                "nginx.ingress.kubernetes.io/use-regex is not implemented by Jingress: it has no effect"), warnings);
+                "nginx.ingress.kubernetes.io/configuration-snippet is not implemented by Jingress: it has no effect",
+                "nginx.ingress.kubernetes.io/server-snippet is not implemented by Jingress: it has no effect"), warnings);
     }
 }

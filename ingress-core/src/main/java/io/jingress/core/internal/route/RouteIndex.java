@@ -2,6 +2,7 @@ package io.jingress.core.internal.route;
 
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
 /**
  * Every host of a route table and its paths, laid out for matching: immutable, looked up by char
@@ -59,8 +60,10 @@ public final class RouteIndex<V> {
     private final long[] data;      // the regions
     private final Object[] values;  // each host's values together
     private final int anyHost;      // the slot of the rules without host, or -1
+    private final int lastBase;     // the first value of the hosts laid out last, or values.length
 
-    RouteIndex(long[] hosts, long[] data, Object[] values, boolean anyHost) {
+    RouteIndex(long[] hosts, long[] data, Object[] values, boolean anyHost, int lastBase) {
+        this.lastBase = lastBase;
         this.hosts = hosts;
         this.hostMask = hosts.length / 2 - 2;
         this.data = data;
@@ -74,7 +77,25 @@ public final class RouteIndex<V> {
      */
     public static <V> RouteIndex<V> of(Map<String, PathTrie<V>> exactHosts, Map<String, PathTrie<V>> wildcardHosts,
             PathTrie<V> anyHost) {
-        return new RouteIndexLayout<V>(exactHosts, wildcardHosts, anyHost).build();
+        return of(exactHosts, wildcardHosts, anyHost, value -> false);
+    }
+
+    /**
+     * As {@link #of(Map, Map, PathTrie)}, with the values of the hosts whose Prefix path "/" has a
+     * value that {@code last} accepts numbered after all others, from {@link #lastBase()} on: a
+     * caller tells any of their values from the others by one comparison.
+     */
+    public static <V> RouteIndex<V> of(Map<String, PathTrie<V>> exactHosts, Map<String, PathTrie<V>> wildcardHosts,
+            PathTrie<V> anyHost, Predicate<? super V> last) {
+        return new RouteIndexLayout<V>(exactHosts, wildcardHosts, anyHost, last).build();
+    }
+
+    /**
+     * The first {@link #valueIndex} of the hosts laid out last (see {@link #of(Map, Map, PathTrie,
+     * Predicate)}): every value from here on is theirs; the number of values when there are none.
+     */
+    public int lastBase() {
+        return lastBase;
     }
 
     /**

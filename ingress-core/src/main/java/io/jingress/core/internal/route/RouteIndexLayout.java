@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** Lays out the arrays of a {@link RouteIndex}; see there for the layout. */
 final class RouteIndexLayout<V> {
@@ -13,8 +14,11 @@ final class RouteIndexLayout<V> {
 
     private final List<Host<V>> hosts = new ArrayList<>();
     private final Host<V> anyHost;
+    private final Predicate<? super V> last;
 
-    RouteIndexLayout(Map<String, PathTrie<V>> exactHosts, Map<String, PathTrie<V>> wildcardHosts, PathTrie<V> anyHost) {
+    RouteIndexLayout(Map<String, PathTrie<V>> exactHosts, Map<String, PathTrie<V>> wildcardHosts, PathTrie<V> anyHost,
+            Predicate<? super V> last) {
+        this.last = last;
         exactHosts.forEach((key, trie) -> hosts.add(new Host<>(key.toLowerCase(Locale.ROOT), 0, trie)));
         wildcardHosts.forEach((key, trie) -> hosts.add(new Host<>(key.toLowerCase(Locale.ROOT), 1, trie)));
         this.anyHost = anyHost == null ? null : new Host<>("", 0, anyHost);
@@ -25,6 +29,10 @@ final class RouteIndexLayout<V> {
         if (anyHost != null) {
             all.add(anyHost);
         }
+        // the hosts whose Prefix "/" value is marked go last, so their values are numbered from lastBase on
+        List<Host<V>> marked = new ArrayList<>();
+        all.removeIf(host -> host.rootPrefix != null && last.test(host.rootPrefix) && marked.add(host));
+        all.addAll(marked);
         int longs = 0;
         int valueCount = 0;
         for (Host<V> host : all) {
@@ -35,6 +43,10 @@ final class RouteIndexLayout<V> {
         long[] data = new long[longs];
         Object[] values = new Object[valueCount];
         int next = 0;
+        int lastBase = valueCount;
+        for (Host<V> host : marked) {
+            lastBase -= host.valueCount();
+        }
         for (Host<V> host : all) {
             next = host.write(data, values, next);
         }
@@ -54,7 +66,7 @@ final class RouteIndexLayout<V> {
             slots[2 * capacity] = anyHost.table;
             slots[2 * capacity + 1] = anyHost.info;
         }
-        return new RouteIndex<>(slots, data, values, anyHost != null);
+        return new RouteIndex<>(slots, data, values, anyHost != null, lastBase);
     }
 
     private static final class Host<V> {
