@@ -60,6 +60,20 @@ public final class TestRoutes {
         return apply();
     }
 
+    /**
+     * Like {@link #route(String, String, String, Map, int...)}, with an {@code ImplementationSpecific}
+     * path (a regex where {@code use-regex} or {@code rewrite-target} is on).
+     */
+    public TestRoutes implementationSpecificRoute(String host, String path, String service, Map<String, String> annotations,
+            int... ports) {
+        Ingress.Builder ingress = Ingress.builder("default", "ingress-" + (++ingresses))
+                .rule(IngressRule.of(host, HttpIngressPath.of(path, "ImplementationSpecific", IngressBackend.service(service, 80))));
+        annotations.forEach(ingress::annotation);
+        ingressList.add(ingress.build());
+        addService(service, ports);
+        return apply();
+    }
+
     /** Like {@link #route}, with {@code host} listed under {@code spec.tls} (so plain HTTP is redirected). */
     public TestRoutes tlsRoute(String host, String path, String service, TlsSecret secret, int... ports) {
         ingressList.add(ingress(host, path, service).tls(new IngressTls(List.of(host), secret.name())).build());

@@ -146,6 +146,9 @@ final class RoutesJson {
         node.put("host", route.host() == null ? ANY_HOST : route.host());
         node.put("path", route.path());
         node.put("pathType", route.pathType() == null ? null : route.pathType().apiName());
+        if (route.pathPattern() != null) {
+            node.put("regex", route.pathPattern().pattern());  // its host's paths are regexes (use-regex, rewrite-target)
+        }
         node.put("ingress", route.ingress());
         if (!route.isDefaultBackend()) {
             node.put("rule", route.ruleIndex());

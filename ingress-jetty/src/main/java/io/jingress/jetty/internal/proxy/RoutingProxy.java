@@ -283,9 +283,13 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         if (RequestBodyLimit.answered(exchange, RequestBodyLimit.of(policy, maxRequestBodyBytes), proxyToClientResponse)) {
             return true;
         }
-        // CORS last: a preflight is answered only for a request the checks above let through
+        // CORS after the checks above: a preflight is answered only for a request they let through
         RouteCors cors = policy.cors();
-        return cors != null && PolicyCors.answered(exchange, cors, proxyToClientResponse);
+        if (cors != null && PolicyCors.answered(exchange, cors, proxyToClientResponse)) {
+            return true;
+        }
+        // last, for a request that goes upstream: its path as the endpoint is to receive it
+        return PathRewrites.answered(exchange, policy, proxyToClientResponse);
     }
 
     /**

@@ -1,0 +1,53 @@
+package io.jingress.jetty.internal.proxy;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.jingress.core.route.PathRewrite;
+import io.jingress.core.route.Route;
+import io.jingress.core.route.RoutePolicy;
+
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Response;
+
+/**
+ * The rewrite of {@code rewrite-target} ({@link PathRewrite}): the path and query the backend
+ * receives ({@code exchange.pathAndQuery}, which the lean forwarder, Jetty's client and the
+ * WebSocket tunnel all send) is replaced after the route's regex is run again on the normalised
+ * path for its captures. It runs after the redirects, which name the path the client asked for, as
+ * nginx's {@code rewrite ... break} runs in the location. A target that gives no valid request
+ * target for this request (a capture cut an escape in two) is answered 500, never forwarded. A
+ * default backend's route is forwarded unchanged.
+ */
+final class PathRewrites {
+    static final PlainResponses.Body NO_VALID_PATH = new PlainResponses.Body(HttpStatus.INTERNAL_SERVER_ERROR_500,
+            "500 Internal Server Error: the route's rewrite-target gives no valid path for this request\n");
+
+    private PathRewrites() {
+    }
+
+    /** Rewrites the exchange's path and query if {@code policy} has a rewrite; true when it answered 500 instead. */
+    static boolean answered(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
+        PathRewrite rewrite = policy.rewrite();
+        Route route = exchange.route;
+        if (rewrite == null || route.isDefaultBackend()) {
+            return false;
+        }
+        String pathAndQuery = exchange.pathAndQuery;
+        int question = pathAndQuery.indexOf('?');  // a normalised path has none: the first starts the query
+        String path = question < 0 ? pathAndQuery : pathAndQuery.substring(0, question);
+        String query = question < 0 ? null : pathAndQuery.substring(question + 1);
+        Pattern pattern = route.pathPattern();
+        Matcher matched = pattern == null ? null : pattern.matcher(path);
+        if (matched != null && !matched.find()) {
+            matched = null;  // cannot be: the route was matched by this regex on this path
+        }
+        String rewritten = rewrite.apply(matched, query);
+        if (rewritten == null) {
+            PlainResponses.write(proxyToClientResponse, exchange, NO_VALID_PATH);
+            return true;
+        }
+        exchange.pathAndQuery = rewritten;
+        return false;
+    }
+}

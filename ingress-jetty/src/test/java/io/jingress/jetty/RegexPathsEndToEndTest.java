@@ -1,0 +1,155 @@
+package io.jingress.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.jingress.core.model.TlsSecret;
+import io.jingress.jetty.testing.Backends;
+import io.jingress.jetty.testing.Proxies;
+import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.TestRoutes;
+
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code use-regex} and {@code rewrite-target} through {@link IngressServer}: a real backend
+ * receives the rewritten path with the query kept, over the lean HTTP/1.1 path, Jetty's (a chunked
+ * body) and HTTP/2.
+ */
+class RegexPathsEndToEndTest {
+    private static final String NGINX = "nginx.ingress.kubernetes.io/";
+    private static final Map<String, String> REWRITE = Map.of(NGINX + "rewrite-target", "/$2");
+
+    @RegisterExtension
+    final Proxies proxies = new Proxies();
+    @RegisterExtension
+    final Backends backends = new Backends();
+    private HttpClient http2;
+
+    @AfterEach
+    void stopClient() throws Exception {
+        if (http2 != null) {
+            http2.stop();
+        }
+    }
+
+    private static String get(String host, String target) {
+        return "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
+    }
+
+    @Test
+    void theWalkthroughRewriteSendsTheSecondCaptureToTheBackendWithTheQueryKept() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .implementationSpecificRoute("rewrite.test", "/something(/|$)(.*)", "app", REWRITE, app.port())
+                .router()));
+
+        String response = RawHttp.exchange(proxy.httpPort(), get("rewrite.test", "/something/new/page?x=1&y=2"));
+        assertEquals(200, RawHttp.status(response), response);
+        assertEquals("/new/page?x=1&y=2", app.lastRequest().pathQuery());
+
+        assertEquals(200, RawHttp.status(RawHttp.exchange(proxy.httpPort(), get("rewrite.test", "/something"))));
+        assertEquals("/", app.lastRequest().pathQuery());
+        // case-insensitive, as nginx's ~*
+        assertEquals(200, RawHttp.status(RawHttp.exchange(proxy.httpPort(), get("rewrite.test", "/SOMETHING/a"))));
+        assertEquals("/a", app.lastRequest().pathQuery());
+        // "/somethingelse" does not match (/|$) right after "something"
+        assertEquals(404, RawHttp.status(RawHttp.exchange(proxy.httpPort(), get("rewrite.test", "/somethingelse"))));
+        assertEquals(3, app.requests());
+    }
+
+    @Test
+    void aChunkedBodyGoesThroughJettysProxyWithTheRewrittenPath() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .implementationSpecificRoute("rewrite.test", "/something(/|$)(.*)", "app", REWRITE, app.port())
+                .router()));
+
+        String response = RawHttp.exchange(proxy.httpPort(), "POST /something/upload?id=7 HTTP/1.1\r\nHost: rewrite.test\r\n"
+                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+
+        assertEquals(200, RawHttp.status(response), response);
+        assertEquals("/upload?id=7", app.lastRequest().pathQuery());
+        assertEquals(5, app.lastRequest().bodyLength());
+    }
+
+    @Test
+    void useRegexWithoutRewriteMatchesByTheRegexAndForwardsThePathUnchanged() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .implementationSpecificRoute("regex.test", "/api/v[0-9]+/.*", "app", Map.of(NGINX + "use-regex", "true"),
+                        app.port())
+                .router()));
+
+        String response = RawHttp.exchange(proxy.httpPort(), get("regex.test", "/api/v2/users?page=3"));
+        assertEquals(200, RawHttp.status(response), response);
+        assertEquals("/api/v2/users?page=3", app.lastRequest().pathQuery());
+        assertEquals(404, RawHttp.status(RawHttp.exchange(proxy.httpPort(), get("regex.test", "/api/vx/users"))));
+        assertEquals(1, app.requests());
+    }
+
+    @Test
+    void aRewriteThatGivesNoValidPathIsAnswered500AndNothingIsForwarded() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .implementationSpecificRoute("rewrite.test", "/a(.)", "app", Map.of(NGINX + "rewrite-target", "/b/$1"), app.port())
+                .router()));
+
+        // the one char captured is the '%' of an escape: "/b/%" is no path
+        String response = RawHttp.exchange(proxy.httpPort(), get("rewrite.test", "/a%C3%A9"));
+
+        assertEquals(500, RawHttp.status(response), response);
+        assertEquals("500 Internal Server Error: the route's rewrite-target gives no valid path for this request\n",
+                response.substring(response.indexOf("\r\n\r\n") + 4));
+        assertEquals(0, app.requests());
+        assertEquals(200, RawHttp.status(RawHttp.exchange(proxy.httpPort(), get("rewrite.test", "/ax"))));
+        assertEquals("/b/x", app.lastRequest().pathQuery());
+    }
+
+    @Test
+    void overHttp2TheBackendReceivesTheRewrittenPath() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .tlsRoute("rewrite.test", "/tls", "tls", secret(), app.port())
+                .implementationSpecificRoute("rewrite.test", "/something(/|$)(.*)", "app", REWRITE, app.port())
+                .router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(new SslContextFactory.Client(true));
+        http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
+        http2.setSocketAddressResolver((host, port, context, promise) ->
+                promise.succeeded(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))));
+        http2.start();
+
+        ContentResponse response = http2.newRequest("https://rewrite.test:" + proxy.httpsPort() + "/something/h2/page?q=1")
+                .timeout(10, TimeUnit.SECONDS).send();
+
+        assertEquals(HttpVersion.HTTP_2, response.getVersion());
+        assertEquals(200, response.getStatus(), response.getContentAsString());
+        assertEquals("/h2/page?q=1", app.lastRequest().pathQuery());
+    }
+
+    private static TlsSecret secret() throws IOException {
+        try (InputStream crt = RegexPathsEndToEndTest.class.getResourceAsStream("/tls/pkcs8.crt");
+                InputStream key = RegexPathsEndToEndTest.class.getResourceAsStream("/tls/pkcs8.key")) {
+            return new TlsSecret("default", "pkcs8-tls", new String(crt.readAllBytes(), StandardCharsets.US_ASCII),
+                    new String(key.readAllBytes(), StandardCharsets.US_ASCII));
+        }
+    }
+}
