@@ -29,8 +29,9 @@ import java.util.Objects;
  * Answers "where does {@code GET http://host/path} go, and why" from manifests or a state, without
  * a cluster or a server: the decision the proxy makes (CONNECT 405, unsafe path 400, no rule 404,
  * redirect by annotation, TLS host over plain HTTP 308, source ranges that refuse every client
- * 403, Service without ready endpoints 503, else forwarded), with the Ingress, rule, Service, port
- * and endpoints involved. For unit tests of Ingress YAML:
+ * 403, a rewrite-target that gives no valid path 500, Service without ready endpoints 503, else
+ * forwarded, with the path the endpoint receives when a rewrite-target changes it), with the
+ * Ingress, rule, Service, port and endpoints involved. For unit tests of Ingress YAML:
  *
  * <pre>{@code
  * RouteExplainer explainer = RouteExplainer.fromManifests(Path.of("k8s/"));
@@ -184,11 +185,17 @@ public final class RouteExplainer {
             return result.status(403, "the Ingress's source ranges refuse every client until its annotation is mended")
                     .build();
         }
+        String rewritten = Rewrites.upstreamTarget(route, path, query);
+        if (rewritten == null) {
+            return result.status(500, "the Ingress's annotation " + route.policy().rewrite().annotation() + ": \""
+                    + route.policy().rewrite().target() + "\" gives no valid path for this request").build();
+        }
         if (backend.status() != Backend.Status.READY) {
             return result.status(503, backend.reason()).build();
         }
         return result.status(200, backend.reason() + "; the endpoint is picked by "
-                + backend.balancer().strategy().name().toLowerCase(Locale.ROOT)).build();
+                + backend.balancer().strategy().name().toLowerCase(Locale.ROOT)
+                + Rewrites.phrase(route, rewritten)).build();
     }
 
     /** What was rejected or is wrong: objects the translator left out, then the table's problems. */

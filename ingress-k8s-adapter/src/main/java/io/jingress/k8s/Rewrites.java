@@ -1,0 +1,37 @@
+package io.jingress.k8s;
+
+import io.jingress.core.route.PathRewrite;
+import io.jingress.core.route.Route;
+import java.util.regex.Matcher;
+
+/** The path the endpoint receives when the route's Ingress has a {@code rewrite-target}, as the proxy builds it. */
+final class Rewrites {
+    private Rewrites() {
+    }
+
+    /**
+     * The path and query forwarded for the normalised {@code path} and escaped {@code query} (null:
+     * none): as asked when there is no rewrite (or the route is a default backend); null when the
+     * rewrite gives no valid path (the proxy answers 500).
+     */
+    static String upstreamTarget(Route route, String path, String query) {
+        PathRewrite rewrite = route.policy().rewrite();
+        if (rewrite == null || route.isDefaultBackend()) {
+            return query == null ? path : path + "?" + query;
+        }
+        Matcher matched = route.pathPattern() == null ? null : route.pathPattern().matcher(path);
+        if (matched != null && !matched.find()) {
+            matched = null;
+        }
+        return rewrite.apply(matched, query);
+    }
+
+    /** "; the path is rewritten to ... (annotation)" for a rewritten request, else nothing. */
+    static String phrase(Route route, String rewritten) {
+        PathRewrite rewrite = route.policy().rewrite();
+        if (rewrite == null || route.isDefaultBackend()) {
+            return "";
+        }
+        return "; the endpoint receives " + rewritten + " (" + rewrite.annotation() + ": \"" + rewrite.target() + "\")";
+    }
+}
