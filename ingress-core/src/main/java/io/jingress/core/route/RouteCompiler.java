@@ -66,6 +66,12 @@ import java.util.regex.Pattern;
  * reported as a WARNING. A port number outside 1 to 65535 in a Service, EndpointSlice or Endpoints
  * is reported as a WARNING naming the object, field and value, and only that port is left out.
  * At the end, endpoints in no backend are released from the {@link Balancers}.
+ *
+ * <p>A host where {@code use-regex} or {@code rewrite-target} is on for any of its Ingresses has
+ * its {@code Prefix} and {@code ImplementationSpecific} paths, of every Ingress, compiled as
+ * case-insensitive regexes ({@link Route#pathPattern()}), as ingress-nginx does; its {@code Exact}
+ * paths stay exact. A path that is not a valid (Java) regex is a WARNING on its {@code .path}, and
+ * only that path is not served.
  */
 public final class RouteCompiler {
     /** ingress-nginx's switch for the HTTP to HTTPS redirect of TLS hosts. */
