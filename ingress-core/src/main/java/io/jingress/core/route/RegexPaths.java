@@ -30,11 +30,19 @@ final class RegexPaths {
         return new RegexPaths(routes, fallback);
     }
 
-    /** The first route whose regex finds a match in {@code path}, else the fallback (may be null). */
+    /**
+     * The first route whose regex finds a match in {@code path}, else the fallback (may be null). A
+     * regex that overflows the stack on this path (java.util.regex recurses once per repetition of
+     * a group such as {@code (a|b)*}) counts as not matching it, rather than failing the request.
+     */
     Route match(String path) {
         for (Route route : routes) {
-            if (route.pathPattern().matcher(path).find()) {
-                return route;
+            try {
+                if (route.pathPattern().matcher(path).find()) {
+                    return route;
+                }
+            } catch (StackOverflowError tooDeep) {
+                // not this route; the next may match
             }
         }
         return fallback;

@@ -177,6 +177,24 @@ class RegexPathsTest {
     }
 
     @Test
+    void aWildcardHostCanBeARegexHost() {
+        RouteTable table = compile(ingress("a", 0, NGINX + "use-regex", "true", rule("*.r.test", regex("/[a-z]+/[0-9]+", "web"))));
+
+        assertEquals("default/a *.r.test /[a-z]+/[0-9]+ ImplementationSpecific", matched(table, "x.r.test", "/Items/7"));
+        assertEquals("NO_PATH", matched(table, "x.r.test", "/items"));
+        assertEquals("NO_HOST", matched(table, "r.test", "/items/7"));
+    }
+
+    @Test
+    void aRegexThatOverflowsTheStackOnALongPathCountsAsNotMatchingIt() {
+        RouteTable table = compile(ingress("a", 0, NGINX + "use-regex", "true", rule("r.test",
+                regex("/(a|b)*$", "web"), regex("/", "web"))));
+
+        assertEquals("default/a r.test /(a|b)*$ ImplementationSpecific", matched(table, "r.test", "/abab"));
+        assertEquals("default/a r.test / ImplementationSpecific", matched(table, "r.test", "/" + "ab".repeat(100_000)));
+    }
+
+    @Test
     void aHostWithoutRegexIsMatchedAsBeforeBesideARegexHost() {
         RouteTable table = compile(
                 ingress("plain", 0, null, null, rule("p.test", HttpIngressPath.prefix("/foo", backend("web")),
