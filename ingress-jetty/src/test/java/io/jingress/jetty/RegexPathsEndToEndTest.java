@@ -1,11 +1,13 @@
 package io.jingress.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
 import io.jingress.jetty.testing.TestRoutes;
+import io.jingress.jetty.testing.WebSocketEcho;
 
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
@@ -143,6 +146,25 @@ class RegexPathsEndToEndTest {
         assertEquals(HttpVersion.HTTP_2, response.getVersion());
         assertEquals(200, response.getStatus(), response.getContentAsString());
         assertEquals("/h2/page?q=1", app.lastRequest().pathQuery());
+    }
+
+    @Test
+    void aWebSocketUpgradeIsTunnelledWithTheRewrittenPath() throws Exception {
+        WebSocketEcho echo = backends.startWebSocketEcho();
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .implementationSpecificRoute("chat.test", "/ws(/|$)(.*)", "chat", REWRITE, echo.port())
+                .router()));
+
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /ws/room?id=7 HTTP/1.1\r\nHost: chat.test\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String answer = RawHttp.readHead(socket.getInputStream());
+            assertEquals(101, RawHttp.status(answer), answer);
+        }
+        String head = echo.heads().get(0);
+        assertTrue(head.startsWith("GET /room?id=7 HTTP/1.1\r\n"), head);
     }
 
     private static TlsSecret secret() throws IOException {
