@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingress.core.model.TlsSecret;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
@@ -165,6 +167,22 @@ class RegexPathsEndToEndTest {
         }
         String head = echo.heads().get(0);
         assertTrue(head.startsWith("GET /room?id=7 HTTP/1.1\r\n"), head);
+    }
+
+    @Test
+    void routesShowsARegexRouteWithItsRegexAndItsRewrite() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .implementationSpecificRoute("rewrite.test", "/something(/|$)(.*)", "app", REWRITE, app.port())
+                .router()));
+
+        String routes = proxies.client().newRequest("127.0.0.1", proxy.adminPort()).path("/routes").send().getContentAsString();
+
+        JsonNode route = new ObjectMapper().readTree(routes).findValue("paths").get(0);
+        assertEquals("/something(/|$)(.*)", route.get("path").asText(), routes);
+        assertEquals("ImplementationSpecific", route.get("pathType").asText(), routes);
+        assertEquals("^/something(/|$)(.*)", route.get("regex").asText(), routes);
+        assertEquals("rewrite to /$2 (rewrite-target)", route.get("policy").get(0).asText(), routes);
     }
 
     private static TlsSecret secret() throws IOException {
