@@ -104,6 +104,38 @@ class RouteIndexPathTest {
     }
 
     @Test
+    void theValuesOfHostsWhoseRootValueIsMarkedAreNumberedAfterAllOthers() {
+        Map<String, PathTrie<String>> hosts = new HashMap<>();
+        for (int i = 0; i < 50; i++) {
+            PathTrie<String> trie = new PathTrie<>();
+            trie.addPrefix("/", i % 5 == 0 ? "marked-" + i : "root-" + i);
+            trie.addExact("/x", "x-" + i);
+            trie.addPrefix("/a/b", "ab-" + i);
+            hosts.put("h" + i + ".com", trie);
+        }
+        PathTrie<String> any = new PathTrie<>();
+        any.addPrefix("/", "marked-any");
+        RouteIndex<String> index = RouteIndex.of(hosts, Map.of(), any, value -> value.startsWith("marked-"));
+
+        assertEquals(151 - 31, index.lastBase());  // 10 marked hosts of 3 values, and the rules without host
+        String[] values = index.values(String[]::new);
+        for (int i = 0; i < 50; i++) {
+            String name = "h" + i + ".com";
+            int host = index.host(name, name.length());
+            boolean marked = i % 5 == 0;
+            for (String path : new String[] {"/", "/x", "/a/b/c"}) {
+                int value = index.valueIndex(host, path);
+                assertEquals(marked, value >= index.lastBase(), name + path);
+                assertEquals(path.equals("/x") ? "x-" + i : path.equals("/") ? (marked ? "marked-" : "root-") + i : "ab-" + i,
+                        values[value], name + path);
+            }
+        }
+        assertEquals("marked-any", values[index.valueIndex(index.anyHost(), "/y")]);
+        RouteIndex<String> unmarked = RouteIndex.of(hosts, Map.of(), any);
+        assertEquals(151, unmarked.lastBase());
+    }
+
+    @Test
     void everyChainOfSingleSegmentsIsFoundWhereverItsSlotsFellAndNothingBeside() {
         // thousands of chains fill the table, so some only children sit after their parent and
         // some had to be hashed elsewhere
