@@ -81,6 +81,19 @@ class RegexPathsEndToEndTest {
     }
 
     @Test
+    void rewriteTargetSlashOnPathSlashForwardsEveryPathUnchangedAsInIngressNginx() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .route("root.test", "/", "app", Map.of(NGINX + "rewrite-target", "/"), app.port())
+                .router()));
+
+        String response = RawHttp.exchange(proxy.httpPort(), get("root.test", "/some/page?x=1"));
+
+        assertEquals(200, RawHttp.status(response), response);
+        assertEquals("/some/page?x=1", app.lastRequest().pathQuery());
+    }
+
+    @Test
     void aChunkedBodyGoesThroughJettysProxyWithTheRewrittenPath() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()

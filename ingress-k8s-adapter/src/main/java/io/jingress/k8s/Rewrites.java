@@ -16,7 +16,7 @@ final class Rewrites {
      */
     static String upstreamTarget(Route route, String path, String query) {
         PathRewrite rewrite = route.policy().rewrite();
-        if (rewrite == null || route.isDefaultBackend()) {
+        if (rewrite == null || !rewrite.appliesTo(route)) {
             return query == null ? path : path + "?" + query;
         }
         Matcher matched = route.pathPattern() == null ? null : route.pathPattern().matcher(path);
@@ -29,7 +29,7 @@ final class Rewrites {
     /** "; the path is rewritten to ... (annotation)" for a rewritten request, else nothing. */
     static String phrase(Route route, String rewritten) {
         PathRewrite rewrite = route.policy().rewrite();
-        if (rewrite == null || route.isDefaultBackend()) {
+        if (rewrite == null || !rewrite.appliesTo(route)) {
             return "";
         }
         return "; the endpoint receives " + rewritten + " (" + rewrite.annotation() + ": \"" + rewrite.target() + "\")";

@@ -99,6 +99,15 @@ public final class PathRewrite {
     }
 
     /**
+     * Whether this rewrite changes the requests of {@code route}: not for a default backend, nor
+     * for a path that is the target itself (ingress-nginx's {@code needsRewrite}: a
+     * {@code rewrite-target: /} on a path {@code /} forwards every path unchanged).
+     */
+    public boolean appliesTo(Route route) {
+        return !route.isDefaultBackend() && !target.equals(route.path());
+    }
+
+    /**
      * The path and query the request is forwarded with.
      *
      * @param matched the route's path regex after it found its match in the normalised request path,

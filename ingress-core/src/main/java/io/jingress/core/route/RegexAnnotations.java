@@ -27,7 +27,7 @@ final class RegexAnnotations {
         if (useRegex != null) {
             // Go's strconv.ParseBool, which ingress-nginx reads it with, ignoring case
             switch (useRegex.value().toLowerCase(Locale.ROOT)) {
-                case "true", "t", "1" -> builder.regexPaths(true);
+                case "true", "t", "1" -> builder.useRegex();
                 case "false", "f", "0" -> { }
                 default -> problems.add(useRegex.quoted() + " is neither true nor false: the paths are matched as if"
                         + " it were false");

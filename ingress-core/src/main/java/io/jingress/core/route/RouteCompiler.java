@@ -189,9 +189,12 @@ public final class RouteCompiler {
             }
             collectCertificates(served);
             for (Ingress ingress : served) {
-                if (policyOf(ingress).regexPaths()) {
+                RoutePolicy policy = policyOf(ingress);
+                if (policy.regexPaths()) {
                     for (IngressRule rule : ingress.rules()) {
-                        regexHosts.add(hostKey(hostOf(rule)));
+                        if (makesRegexHost(policy, rule)) {
+                            regexHosts.add(hostKey(hostOf(rule)));
+                        }
                     }
                 }
             }
@@ -215,6 +218,21 @@ public final class RouteCompiler {
                     List.copyOf(backends.values()));
             balancers.retain(live);
             return table;
+        }
+
+        // ingress-nginx's enforceRegexModifier: use-regex, or a rewrite-target that is not the path itself
+        // (a rewrite-target "/" on a path "/" changes nothing, and makes no host a regex host)
+        private boolean makesRegexHost(RoutePolicy policy, IngressRule rule) {
+            if (policy.useRegex() || policy.rewrite() == null) {
+                return true;  // use-regex, or a refused rewrite-target: its paths were written as regexes
+            }
+            for (HttpIngressPath path : rule.paths()) {
+                String written = path.path() == null || path.path().isEmpty() ? "/" : path.path();
+                if (!written.equals(policy.rewrite().target())) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private void readPolicy(Ingress ingress) {

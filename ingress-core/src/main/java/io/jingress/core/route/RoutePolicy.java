@@ -22,6 +22,7 @@ public final class RoutePolicy {
     private final RouteRedirect appRoot;
     private final RouteCors cors;
     private final boolean regexPaths;
+    private final boolean useRegex;
     private final PathRewrite rewrite;
     private final ClientAccess clientAccess;
     private final long connectTimeoutMillis;
@@ -33,6 +34,7 @@ public final class RoutePolicy {
         this.appRoot = builder.appRoot;
         this.cors = builder.cors;
         this.regexPaths = builder.regexPaths;
+        this.useRegex = builder.useRegex;
         this.rewrite = builder.rewrite;
         this.clientAccess = builder.clientAccess;
         this.connectTimeoutMillis = builder.connectTimeoutMillis;
@@ -70,10 +72,17 @@ public final class RoutePolicy {
     /**
      * Whether the Ingress's paths are case-insensitive regular expressions: {@code use-regex} is
      * true or {@code rewrite-target} is set. This makes every non-{@code Exact} path of its hosts,
-     * whatever Ingress it is on, a regex ({@link Route#pathPattern()}).
+     * whatever Ingress it is on, a regex ({@link Route#pathPattern()}); a {@code rewrite-target}
+     * alone does so only for the hosts where a path of the Ingress is not the target itself, as
+     * in ingress-nginx ({@code rewrite-target: /} on a path {@code /} changes nothing).
      */
     public boolean regexPaths() {
         return regexPaths;
+    }
+
+    /** Whether {@code use-regex} itself is true (regexPaths may come from rewrite-target alone). */
+    boolean useRegex() {
+        return useRegex;
     }
 
     /** The rewrite of {@code rewrite-target}; null when not set (or its target was refused). */
@@ -177,11 +186,17 @@ public final class RoutePolicy {
         private RouteRedirect appRoot;
         private RouteCors cors;
         private boolean regexPaths;
+        private boolean useRegex;
         private PathRewrite rewrite;
 
         Builder regexPaths(boolean regexPaths) {
             this.regexPaths = regexPaths;
             return set();
+        }
+
+        Builder useRegex() {
+            this.useRegex = true;
+            return regexPaths(true);
         }
 
         Builder rewrite(PathRewrite rewrite) {

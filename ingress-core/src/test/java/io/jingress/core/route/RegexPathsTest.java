@@ -277,6 +277,26 @@ class RegexPathsTest {
     }
 
     @Test
+    void aRewriteTargetThatIsThePathItselfRewritesNothingAndMakesNoRegexHostAsInIngressNginx() {
+        // the common "rewrite-target: /" on "path: /", which ingress-nginx's needsRewrite leaves alone
+        RouteTable table = compile(
+                ingress("same", 0, NGINX + "rewrite-target", "/", rule("same.test", HttpIngressPath.prefix("/", backend("web")))),
+                ingress("other", 1, NGINX + "rewrite-target", "/", rule("other.test", HttpIngressPath.prefix("/", backend("web")),
+                        HttpIngressPath.prefix("/app", backend("web")))));
+
+        Route same = (Route) table.match("same.test", "/foo/bar");
+        assertNull(same.pathPattern());
+        assertTrue(!same.policy().rewrite().appliesTo(same));
+        // a path that is not the target makes the host a regex host: "/app" is rewritten, "/" is not
+        Route app = (Route) table.match("other.test", "/application");
+        assertEquals("/app", app.path());
+        assertTrue(app.policy().rewrite().appliesTo(app));
+        Route root = (Route) table.match("other.test", "/x");
+        assertEquals("^/", root.pathPattern().pattern());
+        assertTrue(!root.policy().rewrite().appliesTo(root));
+    }
+
+    @Test
     void rewriteTargetAndUseRegexCountAsRead() {
         RouteTable table = compile(ingress("a", 0, NGINX + "rewrite-target", "/", rule("r.test", regex("/a", "web"))));
 

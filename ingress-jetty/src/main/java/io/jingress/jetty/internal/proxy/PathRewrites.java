@@ -17,7 +17,8 @@ import org.eclipse.jetty.server.Response;
  * path for its captures. It runs after the redirects, which name the path the client asked for, as
  * nginx's {@code rewrite ... break} runs in the location. A target that gives no valid request
  * target for this request (a capture cut an escape in two) is answered 500, never forwarded. A
- * default backend's route is forwarded unchanged.
+ * default backend's route, and a path that is the target itself, are forwarded unchanged
+ * ({@link PathRewrite#appliesTo}).
  */
 final class PathRewrites {
     static final PlainResponses.Body NO_VALID_PATH = new PlainResponses.Body(HttpStatus.INTERNAL_SERVER_ERROR_500,
@@ -30,7 +31,7 @@ final class PathRewrites {
     static boolean answered(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
         PathRewrite rewrite = policy.rewrite();
         Route route = exchange.route;
-        if (rewrite == null || route.isDefaultBackend()) {
+        if (rewrite == null || !rewrite.appliesTo(route)) {
             return false;
         }
         String pathAndQuery = exchange.pathAndQuery;
