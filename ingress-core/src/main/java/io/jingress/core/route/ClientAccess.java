@@ -128,6 +128,11 @@ public final class ClientAccess {
         return phrases;
     }
 
+    /** The allowlist's ranges as {@code network/prefix}; empty when there is none. */
+    List<String> allowedRanges() {
+        return allowed == null ? List.of() : allowed.text();
+    }
+
     @Override
     public String toString() {
         return isAny() ? "ClientAccess[any]" : "ClientAccess" + phrases();

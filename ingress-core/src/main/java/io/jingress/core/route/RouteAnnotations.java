@@ -22,7 +22,8 @@ final class RouteAnnotations {
             List.of(UpstreamTimeoutAnnotations.CONNECT, UpstreamTimeoutAnnotations.READ),
             List.of(BodySizeAnnotation.NAME),
             CorsAnnotations.NAMES,
-            RegexAnnotations.NAMES)
+            RegexAnnotations.NAMES,
+            RateLimitAnnotations.NAMES)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -54,6 +55,7 @@ final class RouteAnnotations {
         BodySizeAnnotation.read(annotations, builder, problems);
         CorsAnnotations.read(annotations, builder, problems);
         RegexAnnotations.read(annotations, builder, problems);
+        RateLimitAnnotations.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

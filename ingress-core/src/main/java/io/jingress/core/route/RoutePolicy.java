@@ -28,6 +28,7 @@ public final class RoutePolicy {
     private final long connectTimeoutMillis;
     private final long readTimeoutMillis;
     private final long maxRequestBodyBytes;
+    private final RateLimit rateLimit;
 
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
@@ -40,6 +41,7 @@ public final class RoutePolicy {
         this.connectTimeoutMillis = builder.connectTimeoutMillis;
         this.readTimeoutMillis = builder.readTimeoutMillis;
         this.maxRequestBodyBytes = builder.maxRequestBodyBytes;
+        this.rateLimit = builder.rateLimit;
     }
 
     /** Whether this policy asks nothing: {@link #NONE}. */
@@ -134,6 +136,16 @@ public final class RoutePolicy {
     }
 
     /**
+     * How many requests one client may make, and have in progress at once ({@code limit-rps},
+     * {@code limit-rpm}, {@code limit-connections}, {@code limit-burst-multiplier},
+     * {@code limit-allowlist}); {@link RateLimit#NONE} when the Ingress sets no limit. A client over
+     * a limit is answered 503 and no endpoint is contacted.
+     */
+    public RateLimit rateLimit() {
+        return rateLimit;
+    }
+
+    /**
      * The bytes of a body size as nginx (and {@code proxy-body-size}) writes one: digits, optionally
      * followed by {@code k}/{@code K}, {@code m}/{@code M} or {@code g}/{@code G} (1024, 1024², 1024³);
      * {@code 0} is no limit. -1 when {@code text} is no such size.
@@ -171,6 +183,7 @@ public final class RoutePolicy {
         } else if (maxRequestBodyBytes > 0) {
             phrases.add("request bodies up to " + BodySizeAnnotation.describe(maxRequestBodyBytes) + " (proxy-body-size)");
         }
+        phrases.addAll(rateLimit.phrases());
         return List.copyOf(phrases);
     }
 
@@ -207,6 +220,7 @@ public final class RoutePolicy {
         private long connectTimeoutMillis;
         private long readTimeoutMillis;
         private long maxRequestBodyBytes = -1;
+        private RateLimit rateLimit = RateLimit.NONE;
 
         /** {@code proxy-connect-timeout}, in milliseconds; positive. */
         Builder connectTimeoutMillis(long millis) {
@@ -217,6 +231,15 @@ public final class RoutePolicy {
         /** See {@link RoutePolicy#maxRequestBodyBytes()}: 0 or more. */
         Builder maxRequestBodyBytes(long bytes) {
             this.maxRequestBodyBytes = bytes;
+            return set();
+        }
+
+        /** See {@link RoutePolicy#rateLimit()}; {@link RateLimit#NONE} sets nothing. */
+        Builder rateLimit(RateLimit limit) {
+            if (limit.isNone()) {
+                return this;
+            }
+            this.rateLimit = limit;
             return set();
         }
 

@@ -80,7 +80,7 @@ final class SourceRangeAnnotations {
      * (a trailing comma) are skipped, and an entry with address bits past its prefix is read as its
      * network, with a problem saying so.
      */
-    private static AddressRanges ranges(RouteAnnotations.Named annotation, List<String> bad, List<String> problems) {
+    static AddressRanges ranges(RouteAnnotations.Named annotation, List<String> bad, List<String> problems) {
         List<AddressRanges.Range> ranges = new ArrayList<>();
         for (String part : annotation.value().split(",")) {
             String entry = part.strip();

@@ -97,6 +97,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     boolean staleRetried;
     private Endpoint[] tried;
     private String clientAddress;
+    /** The limit-connections counts this request is in progress in, until it ends (see {@link ClientLimitCheck#release}). */
+    ClientLimits heldLimits;
     String affinityCookie;
     /**
      * The {@code Strict-Transport-Security} field for the answer, endpoint's or proxy's: set when

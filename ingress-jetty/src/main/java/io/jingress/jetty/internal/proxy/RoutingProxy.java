@@ -83,6 +83,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     /** The smallest body limit in force, by the table it was found in (see {@link #smallestBodyLimit}). */
     private volatile SmallestLimit smallestLimit;
     private volatile int httpsRedirectPort;
+    /** Per-client counts of the Ingresses that set limit-rps, limit-rpm or limit-connections. */
+    private final ClientLimitCheck clientLimits;
 
     public RoutingProxy(Router router, ProxySettings settings, ProxyMetrics metrics) {
         this.router = Objects.requireNonNull(router, "router");
@@ -101,6 +103,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         String hsts = settings.strictTransportSecurity();
         this.strictTransportSecurity = hsts == null ? null : new PreEncodedHttpField(HttpHeader.STRICT_TRANSPORT_SECURITY, hsts);
         this.maxRequestBodyBytes = settings.maxRequestBodyBytes();
+        this.clientLimits = new ClientLimitCheck(router, System::nanoTime, ClientLimits.CAPACITY);
     }
 
     @Override
@@ -277,6 +280,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      * when that answered the request itself.
      */
     private boolean answeredByPolicy(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
+        // first, as nginx's limit_req and limit_conn (preaccess) come before allow/deny (access)
+        if (clientLimits.refused(exchange, policy, proxyToClientResponse)) {
+            return true;
+        }
         if (ClientAccessCheck.refused(exchange, policy, proxyToClientResponse)) {
             return true;
         }
@@ -704,6 +711,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     @Override
     public void onExchangeEnd(Exchange exchange, int status) {
+        ClientLimitCheck.release(exchange, status);
         if (exchange.logged && exchange.requestId != null) {
             exchange.setAttribute(AccessLog.REQUEST_ID, exchange.requestId);
         }
