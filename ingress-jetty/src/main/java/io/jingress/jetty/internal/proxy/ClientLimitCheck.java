@@ -83,8 +83,11 @@ final class ClientLimitCheck {
         }
         exchange.heldLimits = null;
         String client = exchange.clientAddress();
+        // The tunnel takes over the client's connection after this; a 101 whose write failed closed
+        // that connection, and its tunnel will never open (nor close): released now.
         if (status == HttpStatus.SWITCHING_PROTOCOLS_101
-                && exchange.getAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE) instanceof Connection tunnel) {
+                && exchange.getAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE) instanceof Connection tunnel
+                && exchange.getConnectionMetaData().getConnection().getEndPoint().isOpen()) {
             tunnel.addEventListener(new Connection.Listener() {
                 @Override
                 public void onClosed(Connection connection) {
