@@ -22,14 +22,16 @@ public final class Route implements MatchResult {
     private final Backend backend;
     private final Pattern pathPattern;
     private final RegexPaths regexPaths;  // only in the marker of a regex host, which is never a match
+    private final Canary canary;
 
     Route(String ingress, String host, String path, PathType pathType, int ruleIndex, int pathIndex,
             boolean defaultBackend, boolean sslRedirect, RoutePolicy policy, Backend backend) {
-        this(ingress, host, path, pathType, ruleIndex, pathIndex, defaultBackend, sslRedirect, policy, backend, null);
+        this(ingress, host, path, pathType, ruleIndex, pathIndex, defaultBackend, sslRedirect, policy, backend, null, null);
     }
 
     Route(String ingress, String host, String path, PathType pathType, int ruleIndex, int pathIndex,
-            boolean defaultBackend, boolean sslRedirect, RoutePolicy policy, Backend backend, Pattern pathPattern) {
+            boolean defaultBackend, boolean sslRedirect, RoutePolicy policy, Backend backend, Pattern pathPattern,
+            Canary canary) {
         this.pathPattern = pathPattern;
         this.regexPaths = null;
         this.ingress = Objects.requireNonNull(ingress, "ingress");
@@ -42,6 +44,7 @@ public final class Route implements MatchResult {
         this.sslRedirect = sslRedirect;
         this.policy = Objects.requireNonNull(policy, "policy");
         this.backend = Objects.requireNonNull(backend, "backend");
+        this.canary = canary;
     }
 
     // the value a regex host's Prefix "/" holds in the index: it sends the match to the host's regexes
@@ -58,6 +61,7 @@ public final class Route implements MatchResult {
         this.backend = null;
         this.pathPattern = null;
         this.regexPaths = regexPaths;
+        this.canary = null;
     }
 
     static Route marker(RegexPaths regexPaths) {
@@ -138,9 +142,17 @@ public final class Route implements MatchResult {
         return pathPattern;
     }
 
-    /** Where matching requests go. */
+    /** Where matching requests go (those its {@link #canary()} takes aside). */
     public Backend backend() {
         return backend;
+    }
+
+    /**
+     * The canary Ingress's backend that takes a share of this route's requests, and the rule that
+     * chooses them; null when no canary Ingress ({@code canary: "true"}) names this host and path.
+     */
+    public Canary canary() {
+        return canary;
     }
 
     @Override

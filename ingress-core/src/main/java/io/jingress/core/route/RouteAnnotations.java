@@ -23,7 +23,8 @@ final class RouteAnnotations {
             List.of(BodySizeAnnotation.NAME),
             CorsAnnotations.NAMES,
             RegexAnnotations.NAMES,
-            RateLimitAnnotations.NAMES)
+            RateLimitAnnotations.NAMES,
+            CanaryAnnotations.NAMES)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();

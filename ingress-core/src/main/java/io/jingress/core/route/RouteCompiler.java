@@ -50,7 +50,10 @@ import java.util.regex.Pattern;
  * validated ({@link IngressValidator}); one with an ERROR is left out whole and its problems are
  * reported. Rules of one host merge across Ingresses; for the same host, path and type the oldest
  * Ingress wins and the loser is reported as a WARNING ({@code ImplementationSpecific} counts as
- * {@code Prefix}, and a Prefix path's trailing slash does not make it a different path). An
+ * {@code Prefix}, and a Prefix path's trailing slash does not make it a different path). A canary
+ * Ingress ({@code nginx.ingress.kubernetes.io/canary: "true"}) is no such loser: its paths become the
+ * {@link Route#canary()} of the main routes of the same host, path and type (see {@link Canary}),
+ * and a canary path without a main route is not served and is reported as a WARNING. An
  * Ingress's {@code defaultBackend} serves the requests to the hosts of its own rules that no path
  * matches (the rules without host count as one host): per host the oldest such Ingress wins, and a
  * younger one with another backend is reported as a WARNING. Only the {@code defaultBackend} of an
@@ -163,10 +166,12 @@ public final class RouteCompiler {
         private final Map<String, Ingress> hostDefaults = new LinkedHashMap<>();
         private Route defaultRoute;  // the catch-all: the defaultBackend of the oldest Ingress without rules
         private final RegexHosts regexHosts = new RegexHosts();
+        private final CanaryRoutes canaries;
 
         Compilation(ClusterState state) {
             this.state = state;
             this.resolver = new BackendResolver(state, balancers);
+            this.canaries = new CanaryRoutes(this::backendFor, problems);
         }
 
         RouteTable run() {
@@ -177,14 +182,17 @@ public final class RouteCompiler {
                 List<Problem> found = IngressValidator.validate(ingress);
                 problems.addAll(found);
                 if (!IngressValidator.isRejected(found)) {
-                    served.add(ingress);
                     for (String problem : BalancerPolicy.problemsIn(ingress.annotations())) {
                         problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations", problem));
                     }
                     if (!ingress.annotations().isEmpty()) {
                         reportAnnotationsNotRead(ingress);
+                        if (canaries.add(ingress)) {
+                            continue;  // its paths join main routes (CanaryRoutes)
+                        }
                         readPolicy(ingress);
                     }
+                    served.add(ingress);
                 }
             }
             collectCertificates(served);
@@ -206,6 +214,7 @@ public final class RouteCompiler {
             }
             addHostDefaults();
             regexHosts.addMarkers(key -> pathsOf(key.equals(ANY_HOST) ? null : key));
+            canaries.reportUnmerged();
             if (defaultRoute != null) {
                 routes.add(defaultRoute);
             }
@@ -432,7 +441,7 @@ public final class RouteCompiler {
                     resolved.put(ingress.key(), backend);
                 }
                 Route route = new Route(ingress.key(), host, null, null, -1, -1, true, sslRedirect(ingress, host),
-                        policyOf(ingress), backend);
+                        policyOf(ingress), backend, null, regex ? null : canaries.take(host, "/", false, backend));
                 if (regex) {
                     regexHosts.fallback(entry.getKey(), route);
                 } else {
@@ -469,7 +478,7 @@ public final class RouteCompiler {
                 }
                 Backend backend = backendFor(ingress, path.backend(), field + ".backend");
                 Route route = new Route(ingress.key(), host, normalized, path.pathType(), ruleIndex, p, false,
-                        sslRedirect, policyOf(ingress), backend);
+                        sslRedirect, policyOf(ingress), backend, null, canaries.take(host, normalized, exact, backend));
                 if (exact) {
                     paths.addExact(normalized, route);
                 } else {
@@ -509,7 +518,7 @@ public final class RouteCompiler {
             }
             Backend backend = backendFor(ingress, path.backend(), field + ".backend");
             Route route = new Route(ingress.key(), host, written, path.pathType(), ruleIndex, p, false, sslRedirect,
-                    policyOf(ingress), backend, pattern);
+                    policyOf(ingress), backend, pattern, canaries.take(host, written, false, backend));
             regexHosts.add(hostKey(host), route);
             routes.add(route);
         }
