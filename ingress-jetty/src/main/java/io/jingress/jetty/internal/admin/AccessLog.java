@@ -1,5 +1,6 @@
 package io.jingress.jetty.internal.admin;
 
+import io.jingress.core.route.Backend;
 import io.jingress.core.route.Route;
 import java.io.IOException;
 import java.time.Instant;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * The access log, one line per request in ingress-nginx's {@code upstreaminfo} format:
  *
  * <pre>
- * $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id
+ * $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id
  * </pre>
  *
  * for example
@@ -67,8 +68,10 @@ import org.slf4j.LoggerFactory;
  *       the parsed request; for the request just named, the head as it came, and its body.</li>
  *   <li>{@code $request_time} and {@code $upstream_response_time} are seconds with millisecond
  *       precision ({@code 0.012}).</li>
- *   <li>{@code $proxy_upstream_name} is the backend's {@code ns/svc:port}; the empty brackets stand
- *       for nginx's alternative (canary) upstream, which Jingress does not have yet.</li>
+ *   <li>{@code $proxy_upstream_name} is the route's backend's {@code ns/svc:port}, and
+ *       {@code $proxy_alternative_upstream_name} the canary's backend's when the request went to the
+ *       route's canary (empty brackets otherwise), as in ingress-nginx: such a request's line
+ *       names both, its upstream fields being the canary endpoint's.</li>
  *   <li>{@code $upstream_response_length} is the body length relayed from the upstream.</li>
  * </ul>
  *
@@ -88,6 +91,8 @@ import org.slf4j.LoggerFactory;
 public final class AccessLog extends ContainerLifeCycle implements RequestLog {
     /** Request attribute: the matched {@link Route}; absent when nothing matched. */
     public static final String ROUTE = "jingress.route";
+    /** Request attribute: the canary's {@code Backend} when the request went to it; absent otherwise. */
+    public static final String CANARY_BACKEND = "jingress.canary.backend";
     /** Request attribute: {@code ip:port} (String) of the last endpoint tried. */
     public static final String UPSTREAM_ADDR = "jingress.upstream.addr";
     /** Request attribute: the upstream's response status (Integer). */
@@ -237,7 +242,11 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
 
         line.append(" [");
         appendValue(line, upstreamName(request));
-        line.append("] [] ");
+        line.append("] [");
+        if (request.getAttribute(CANARY_BACKEND) instanceof Backend canary) {
+            line.append(canary.key());
+        }
+        line.append("] ");
         appendValue(line, request.getAttribute(UPSTREAM_ADDR));
         Object upstreamStatus = request.getAttribute(UPSTREAM_STATUS);
         line.append(' ');

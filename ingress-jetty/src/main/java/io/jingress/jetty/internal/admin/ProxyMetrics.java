@@ -1,5 +1,6 @@
 package io.jingress.jetty.internal.admin;
 
+import io.jingress.core.route.Backend;
 import io.jingress.core.route.Route;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,6 +37,8 @@ public final class ProxyMetrics {
     private static final int MAX_CACHED_ROUTES = 10_000;
 
     private final ConcurrentMap<Route, RequestCounters> countersByRoute = new ConcurrentHashMap<>();
+    /** The counters of the requests a route's canary took, by route (a route has one canary). */
+    private final ConcurrentMap<Route, RequestCounters> canaryCountersByRoute = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LatencyHistogram> latencyByService = new ConcurrentHashMap<>();
     private final ConcurrentMap<LabelKey, RequestCounters> countersByLabels = new ConcurrentHashMap<>();
     private final RequestCounters unmatched = new RequestCounters("", "", null);
@@ -66,6 +69,28 @@ public final class ProxyMetrics {
         counters.record(method, status, upstreamNanos);
     }
 
+    /**
+     * Counts one answered request of {@code route} that went to {@code backend}: its service label
+     * is the backend's, the canary's for a request the route's canary took.
+     *
+     * @param backend the backend used, or {@code null} (none was chosen): the route's
+     */
+    public void onRequest(Route route, Backend backend, String method, int status, long upstreamNanos) {
+        if (route == null || backend == null || backend == route.backend()) {
+            onRequest(route, method, status, upstreamNanos);
+            return;
+        }
+        RequestCounters counters = canaryCountersByRoute.get(route);
+        if (counters == null) {
+            if (canaryCountersByRoute.size() >= MAX_CACHED_ROUTES) {
+                canaryCountersByRoute.clear();
+            }
+            counters = counters(route.ingress(), backend.key());
+            canaryCountersByRoute.put(route, counters);
+        }
+        counters.record(method, status, upstreamNanos);
+    }
+
     private RequestCounters countersOf(Route route) {
         if (countersByRoute.size() >= MAX_CACHED_ROUTES) {
             countersByRoute.clear();
@@ -78,6 +103,7 @@ public final class ProxyMetrics {
     /** Drops the route cache (not the counts); called when a new table replaces the routes. */
     void forgetRoutes() {
         countersByRoute.clear();
+        canaryCountersByRoute.clear();
     }
 
     /**

@@ -9,6 +9,7 @@ import io.jingress.core.lb.Endpoint;
 import io.jingress.core.model.Problem;
 import io.jingress.core.model.TlsSecret;
 import io.jingress.core.route.Backend;
+import io.jingress.core.route.Canary;
 import io.jingress.core.route.Route;
 import io.jingress.core.route.RouteTable;
 import io.jingress.core.route.Router;
@@ -47,6 +48,12 @@ import java.util.TreeMap;
  * certificate or key material is ever written. A TLS entry whose Secret does not load has a
  * {@code "problem"} (the host gets the default certificate, or the one it had from that Secret),
  * and the problem is listed with the table's.
+ *
+ * <p>A path with a canary ({@code Route.canary()}) has a {@code "canary"} object: the canary
+ * Ingress and its {@code rule}/{@code pathIndex}, its rule in words ({@code "split"}) and its
+ * backend's key, status and reason, e.g. {@code "canary": { "ingress": "default/kubia-canary",
+ * "rule": 0, "pathIndex": 0, "split": ["20 of 100 other requests go to the canary"],
+ * "backend": "default/kubia-v2:80", "status": "READY", "reason": "1 ready endpoint" }}.
  */
 final class RoutesJson {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -163,7 +170,21 @@ final class RoutesJson {
         node.put("backend", backend.key());
         node.put("status", backend.status().name());
         node.put("reason", backend.reason());
+        if (route.canary() != null) {
+            canary(route.canary(), node.putObject("canary"));
+        }
         return node;
+    }
+
+    private static void canary(Canary canary, ObjectNode node) {
+        node.put("ingress", canary.ingress());
+        node.put("rule", canary.ruleIndex());
+        node.put("pathIndex", canary.pathIndex());
+        ArrayNode split = node.putArray("split");
+        canary.describe().forEach(split::add);
+        node.put("backend", canary.backend().key());
+        node.put("status", canary.backend().status().name());
+        node.put("reason", canary.backend().reason());
     }
 
     private static ObjectNode backend(Backend backend) {

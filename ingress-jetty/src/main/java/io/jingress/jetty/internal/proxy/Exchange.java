@@ -2,6 +2,7 @@ package io.jingress.jetty.internal.proxy;
 
 import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.PickContext;
+import io.jingress.core.route.Backend;
 import io.jingress.core.route.Route;
 import io.jingress.jetty.internal.http1.LeanExchanges;
 import io.jingress.jetty.internal.http1.RemoteAddressText;
@@ -33,6 +34,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     private final ExchangeListener listener;
 
     Route route;
+    /** The backend the request goes to: the route's, or its canary's; null until chosen. */
+    Backend backend;
     /** The normalised path and the original query: what the backend receives. */
     String pathAndQuery;
     String requestId;

@@ -243,7 +243,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 && RequestBodyLimit.answered(exchange, maxRequestBodyBytes, proxyToClientResponse)) {
             return true;
         }
-        Backend backend = route.backend();
+        Backend backend = route.canary() == null ? route.backend() : canaryOrMain(exchange, route);
+        exchange.backend = backend;
         Endpoint endpoint = backend.status() == Backend.Status.READY ? backend.balancer().pick(exchange) : null;
         if (endpoint == null) {
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.unavailable(backend.status()));
@@ -264,6 +265,15 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         exchange.meetExpectation();
         return super.handle(exchange, proxyToClientResponse, exchange);
+    }
+
+    /** The backend of a route with a canary that this request goes to (see {@link CanarySplit}). */
+    private static Backend canaryOrMain(Exchange exchange, Route route) {
+        Backend backend = CanarySplit.backendFor(route, exchange.getHeaders());
+        if (exchange.logged && backend != route.backend()) {
+            exchange.setAttribute(AccessLog.CANARY_BACKEND, backend);
+        }
+        return backend;
     }
 
     /**
@@ -517,7 +527,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     /** An endpoint this request has not tried yet, or null. */
     private static Endpoint pickUntried(Exchange exchange) {
-        LoadBalancer balancer = exchange.route.backend().balancer();
+        LoadBalancer balancer = exchange.backend.balancer();
         // A balancer honours PickContext.excluded; the loop guards against one that does not.
         for (int i = balancer.endpoints().size(); i > 0; i--) {
             Endpoint candidate = balancer.pick(exchange);
@@ -719,7 +729,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             exchange.setAttribute(AccessLog.UPSTREAM_NANOS, exchange.upstreamNanos);
         }
         // a try the client cut short says nothing of how fast the endpoint answers
-        metrics.onRequest(exchange.route, exchange.getMethod(), status, exchange.upstreamCancelled ? -1 : exchange.upstreamNanos);
+        metrics.onRequest(exchange.route, exchange.backend, exchange.getMethod(), status, exchange.upstreamCancelled ? -1 : exchange.upstreamNanos);
         metrics.onRequestEnd();
     }
 
