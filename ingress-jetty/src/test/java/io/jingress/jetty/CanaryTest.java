@@ -194,6 +194,20 @@ class CanaryTest {
     }
 
     @Test
+    void aFailedTryIsRetriedOnAnotherEndpointOfTheCanaryNotOfTheMainBackend() throws Exception {
+        main = backends.start("main");
+        canary = backends.start("canary");
+        TestRoutes routes = TestRoutes.create()
+                .route("app.test", "/", "main", main.port())
+                .route("app.test", "/", "canary", Map.of(NGINX + "canary", "true", NGINX + "canary-by-header", "X-Canary"),
+                        backends.deadPort(), canary.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        assertEquals(4, canaryShareOf(proxy, 4, "X-Canary: always"));
+        assertEquals(0, main.requests());
+    }
+
+    @Test
     void theAccessLogNamesTheCanarysServiceBesideTheMainOne() throws Exception {
         StringBuffer log = new StringBuffer();
         IngressServer proxy = proxyWithCanary(Map.of(NGINX + "canary-by-header", "X-Canary"), log);
