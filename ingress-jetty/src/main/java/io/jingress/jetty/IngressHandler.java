@@ -51,6 +51,8 @@ import org.eclipse.jetty.util.Callback;
  *   <li>No rule and no default backend: 404. A TLS host reached over plain HTTP (and
  *       {@code Route.sslRedirect()}): 308 to {@code https://host[:port]/path?query}. A backend
  *       without ready endpoints: 503.</li>
+ *   <li>A route with a canary ({@code Route.canary()}) sends the request to the canary's backend
+ *       when its rule chooses it (header, then cookie, then weight) and that backend is ready.</li>
  *   <li>The backend's load balancer picks an endpoint; the request is forwarded with the original
  *       method, Host, the normalised path and the original query, the client's headers without
  *       hop-by-hop ones, {@code X-Forwarded-For} (appended), {@code X-Real-IP},
