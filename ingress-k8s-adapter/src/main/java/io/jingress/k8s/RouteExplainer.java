@@ -9,6 +9,7 @@ import io.jingress.core.model.PortRef;
 import io.jingress.core.model.Problem;
 import io.jingress.core.model.Service;
 import io.jingress.core.route.Backend;
+import io.jingress.core.route.Canary;
 import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.NoMatch;
 import io.jingress.core.route.RequestPaths;
@@ -191,11 +192,22 @@ public final class RouteExplainer {
                     + route.policy().rewrite().target() + "\" gives no valid path for this request").build();
         }
         if (backend.status() != Backend.Status.READY) {
-            return result.status(503, backend.reason()).build();
+            return result.status(503, backend.reason() + canaryNote(route.canary())).build();
         }
         return result.status(200, backend.reason() + "; the endpoint is picked by "
-                + backend.balancer().strategy().name().toLowerCase(Locale.ROOT)
+                + backend.balancer().strategy().name().toLowerCase(Locale.ROOT) + canaryNote(route.canary())
                 + Rewrites.phrase(route, rewritten)).build();
+    }
+
+    // An explanation has no headers, cookies or dice to decide with: it states the canary's rule.
+    private static String canaryNote(Canary canary) {
+        if (canary == null) {
+            return "";
+        }
+        Backend backend = canary.backend();
+        return "; the canary Ingress " + canary.ingress() + " sends to " + backend.key() + " the requests its rule"
+                + " chooses (" + String.join("; ", canary.describe()) + ")"
+                + (backend.isReady() ? "" : ", but it takes none while " + backend.reason());
     }
 
     /** What was rejected or is wrong: objects the translator left out, then the table's problems. */
