@@ -247,6 +247,19 @@ class CanaryTest {
     }
 
     @Test
+    void aCanaryWithoutReadyEndpointsTakesNoRequests() throws Exception {
+        main = backends.start("main");
+        TestRoutes routes = TestRoutes.create()
+                .route("app.test", "/", "main", main.port())
+                .route("app.test", "/", "canary", Map.of(NGINX + "canary", "true", NGINX + "canary-weight", "100"));
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        assertEquals(200, get(proxy));
+        assertEquals(200, get(proxy));
+        assertEquals(2, main.requests());
+    }
+
+    @Test
     void theAccessLogNamesTheCanarysServiceBesideTheMainOne() throws Exception {
         StringBuffer log = new StringBuffer();
         IngressServer proxy = proxyWithCanary(Map.of(NGINX + "canary-by-header", "X-Canary"), log);
