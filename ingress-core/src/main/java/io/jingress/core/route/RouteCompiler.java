@@ -2,7 +2,6 @@ package io.jingress.core.route;
 
 import io.jingress.core.internal.lb.AnnotationPolicy;
 import io.jingress.core.internal.route.BackendResolver;
-import io.jingress.core.internal.route.CertificateNames;
 import io.jingress.core.internal.route.PathTrie;
 import io.jingress.core.internal.route.Resolution;
 import io.jingress.core.lb.BalancerPolicy;
@@ -14,11 +13,9 @@ import io.jingress.core.model.HttpIngressPath;
 import io.jingress.core.model.Ingress;
 import io.jingress.core.model.IngressBackend;
 import io.jingress.core.model.IngressRule;
-import io.jingress.core.model.IngressTls;
 import io.jingress.core.model.IngressValidator;
 import io.jingress.core.model.PathType;
 import io.jingress.core.model.Problem;
-import io.jingress.core.model.TlsSecret;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -132,7 +129,7 @@ public final class RouteCompiler {
     }
 
     // a rule's host, lower case; null for a rule without host
-    private static String hostOf(IngressRule rule) {
+    static String hostOf(IngressRule rule) {
         return rule.host() == null || rule.host().isEmpty() ? null : rule.host().toLowerCase(Locale.ROOT);
     }
 
@@ -158,9 +155,7 @@ public final class RouteCompiler {
         private final Map<String, PathTrie<Route>> exactHosts = new LinkedHashMap<>();
         private final Map<String, PathTrie<Route>> wildcardHosts = new LinkedHashMap<>();
         private PathTrie<Route> anyHost;
-        private final Set<String> tlsHosts = new HashSet<>();
-        private final Map<String, TlsSecret> certificates = new LinkedHashMap<>();
-        private final Map<String, List<String>> certificateNames = new HashMap<>();  // Secret to its names, or null
+        private final TlsHosts tls;
         private final List<Route> routes = new ArrayList<>();
         // host (ANY_HOST for the rules without host) to the oldest Ingress with a rule for it and a defaultBackend
         private final Map<String, Ingress> hostDefaults = new LinkedHashMap<>();
@@ -171,6 +166,7 @@ public final class RouteCompiler {
         Compilation(ClusterState state) {
             this.state = state;
             this.resolver = new BackendResolver(state, balancers);
+            this.tls = new TlsHosts(problems);
             this.canaries = new CanaryRoutes(this::backendFor, problems);
         }
 
@@ -195,7 +191,7 @@ public final class RouteCompiler {
                     served.add(ingress);
                 }
             }
-            collectCertificates(served);
+            tls.collect(state.secrets(), served);
             for (Ingress ingress : served) {
                 RoutePolicy policy = policyOf(ingress);
                 if (policy.regexPaths()) {
@@ -223,7 +219,7 @@ public final class RouteCompiler {
             for (Backend backend : backends.values()) {
                 live.addAll(backend.endpoints());
             }
-            RouteTable table = new RouteTable(exactHosts, wildcardHosts, anyHost, defaultRoute, routes, problems, certificates,
+            RouteTable table = new RouteTable(exactHosts, wildcardHosts, anyHost, defaultRoute, routes, problems, tls.certificates(),
                     List.copyOf(backends.values()));
             balancers.retain(live);
             return table;
@@ -269,119 +265,6 @@ public final class RouteCompiler {
                 } else if (name.startsWith(OUR_PREFIX)) {
                     problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations",
                             name + " is no annotation of Jingress: it has no effect"));
-                }
-            }
-        }
-
-        private void collectCertificates(List<Ingress> served) {
-            Map<String, TlsSecret> secrets = new HashMap<>();
-            for (TlsSecret secret : state.secrets()) {
-                secrets.put(secret.key(), secret);
-            }
-            for (Ingress ingress : served) {
-                for (int t = 0; t < ingress.tls().size(); t++) {
-                    IngressTls tls = ingress.tls().get(t);
-                    List<String> hosts = new ArrayList<>();
-                    for (String host : tls.hosts()) {
-                        hosts.add(host.toLowerCase(Locale.ROOT));
-                    }
-                    tlsHosts.addAll(hosts);
-                    if (hosts.isEmpty()) {
-                        continue;
-                    }
-                    TlsSecret secret = tls.secretName() == null ? null
-                            : secrets.get(ingress.namespace() + "/" + tls.secretName());
-                    if (secret == null) {
-                        problems.add(Problem.warning(KIND, ingress.key(), "spec.tls[" + t + "].secretName",
-                                (tls.secretName() == null ? "no secretName"
-                                        : "no secret " + ingress.namespace() + "/" + tls.secretName()
-                                                + " of type kubernetes.io/tls")
-                                        + "; " + String.join(", ", hosts) + (hosts.size() == 1 ? " gets" : " get")
-                                        + " the default certificate"));
-                        continue;
-                    }
-                    for (String host : hosts) {
-                        TlsSecret previous = certificates.putIfAbsent(host, secret);
-                        if (previous != null && !previous.equals(secret)) {
-                            problems.add(Problem.warning(KIND, ingress.key(), "spec.tls[" + t + "]",
-                                    "host " + host + " already has the certificate of secret " + previous.key()
-                                            + " from an older Ingress; " + secret.key() + " is not used for it"));
-                        }
-                    }
-                }
-                coverUnlistedHosts(ingress, secrets);
-            }
-        }
-
-        // As ingress-nginx (extractTLSSecretName): a rule host that no spec.tls entry of its Ingress
-        // lists is served with the first of the Ingress's TLS Secrets whose certificate covers it.
-        // This is what makes an entry without hosts work: the API says its hosts default to the
-        // controller's wildcard host setting.
-        private void coverUnlistedHosts(Ingress ingress, Map<String, TlsSecret> secrets) {
-            if (ingress.tls().isEmpty()) {
-                return;
-            }
-            Set<String> listed = new HashSet<>();
-            for (IngressTls tls : ingress.tls()) {
-                for (String host : tls.hosts()) {
-                    listed.add(host.toLowerCase(Locale.ROOT));
-                }
-            }
-            Set<String> unlisted = new LinkedHashSet<>();
-            for (IngressRule rule : ingress.rules()) {
-                String host = hostOf(rule);
-                if (host != null && !listed.contains(host)) {
-                    unlisted.add(host);
-                }
-            }
-            Set<String> covered = new HashSet<>();
-            for (int t = 0; t < ingress.tls().size(); t++) {
-                IngressTls tls = ingress.tls().get(t);
-                boolean hostless = tls.hosts().isEmpty();
-                if (!hostless && unlisted.isEmpty()) {
-                    continue;
-                }
-                String field = "spec.tls[" + t + "]";
-                TlsSecret secret = tls.secretName() == null ? null
-                        : secrets.get(ingress.namespace() + "/" + tls.secretName());
-                if (secret == null) {
-                    if (hostless) {
-                        problems.add(Problem.warning(KIND, ingress.key(), field + ".secretName", "this entry has no hosts"
-                                + (tls.secretName() == null ? " and no secretName"
-                                        : " and its Secret " + ingress.namespace() + "/" + tls.secretName() + " is missing")
-                                + ": it serves no host"));
-                    }
-                    continue;
-                }
-                if (!certificateNames.containsKey(secret.key())) {
-                    certificateNames.put(secret.key(), CertificateNames.of(secret.certificateChainPem()));
-                }
-                List<String> names = certificateNames.get(secret.key());
-                if (names == null) {
-                    // an entry with hosts and an unreadable tls.crt is reported where the proxy loads it
-                    if (hostless) {
-                        problems.add(Problem.warning(KIND, ingress.key(), field, "this entry has no hosts and the tls.crt"
-                                + " of secret " + secret.key() + " is not a PEM certificate, so no rule host can be"
-                                + " matched to it: it serves no host"));
-                    }
-                    continue;
-                }
-                boolean coversAny = false;
-                for (String host : unlisted) {
-                    if (!CertificateNames.covers(names, host)) {
-                        continue;
-                    }
-                    coversAny = true;
-                    if (covered.add(host)) {
-                        tlsHosts.add(host);
-                        certificates.putIfAbsent(host, secret);
-                    }
-                }
-                if (hostless && !coversAny) {
-                    problems.add(Problem.warning(KIND, ingress.key(), field, "this entry has no hosts and the certificate"
-                            + " of secret " + secret.key() + " (" + String.join(", ", names) + ") covers none of the"
-                            + " Ingress's rule hosts that spec.tls does not list"
-                            + (unlisted.isEmpty() ? "" : " (" + String.join(", ", unlisted) + ")") + ": it serves no host"));
                 }
             }
         }
@@ -537,15 +420,7 @@ public final class RouteCompiler {
         }
 
         private boolean sslRedirect(Ingress ingress, String host) {
-            return host != null && coveredByTls(host) && !sslRedirectSwitchedOff(ingress);
-        }
-
-        private boolean coveredByTls(String host) {
-            if (tlsHosts.contains(host)) {
-                return true;
-            }
-            int dot = host.indexOf('.');
-            return !host.startsWith("*.") && dot > 0 && tlsHosts.contains("*" + host.substring(dot));
+            return host != null && tls.covers(host) && !sslRedirectSwitchedOff(ingress);
         }
 
         private Backend backendFor(Ingress ingress, IngressBackend ingressBackend, String field) {
