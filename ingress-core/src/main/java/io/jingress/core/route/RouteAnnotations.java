@@ -24,7 +24,8 @@ final class RouteAnnotations {
             CorsAnnotations.NAMES,
             RegexAnnotations.NAMES,
             RateLimitAnnotations.NAMES,
-            CanaryAnnotations.NAMES)
+            CanaryAnnotations.NAMES,
+            HeaderAnnotations.NAMES)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -57,6 +58,7 @@ final class RouteAnnotations {
         CorsAnnotations.read(annotations, builder, problems);
         RegexAnnotations.read(annotations, builder, problems);
         RateLimitAnnotations.read(annotations, builder, problems);
+        HeaderAnnotations.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

@@ -29,6 +29,10 @@ public final class RoutePolicy {
     private final long readTimeoutMillis;
     private final long maxRequestBodyBytes;
     private final RateLimit rateLimit;
+    private final String upstreamHost;
+    private final String forwardedPrefix;
+    private final boolean accessLog;
+    private final ProxyRedirect proxyRedirect;
 
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
@@ -42,6 +46,10 @@ public final class RoutePolicy {
         this.readTimeoutMillis = builder.readTimeoutMillis;
         this.maxRequestBodyBytes = builder.maxRequestBodyBytes;
         this.rateLimit = builder.rateLimit;
+        this.upstreamHost = builder.upstreamHost;
+        this.forwardedPrefix = builder.forwardedPrefix;
+        this.accessLog = builder.accessLog;
+        this.proxyRedirect = builder.proxyRedirect;
     }
 
     /** Whether this policy asks nothing: {@link #NONE}. */
@@ -146,6 +154,37 @@ public final class RoutePolicy {
     }
 
     /**
+     * The {@code Host} sent to the endpoints instead of the client's ({@code upstream-vhost}): a host
+     * name or address, optionally with {@code :port}; null when the client's is sent.
+     * {@code X-Forwarded-Host} still names the client's.
+     */
+    public String upstreamHost() {
+        return upstreamHost;
+    }
+
+    /**
+     * The {@code X-Forwarded-Prefix} sent with a request whose path {@link #rewrite()} changes
+     * ({@code x-forwarded-prefix}, which ingress-nginx also sends only with a rewrite); null when none
+     * is sent. A client's own {@code X-Forwarded-Prefix} is never passed on.
+     */
+    public String forwardedPrefix() {
+        return forwardedPrefix;
+    }
+
+    /** Whether the routes' requests are written to the access log ({@code enable-access-log}); true unless it is false. */
+    public boolean accessLog() {
+        return accessLog;
+    }
+
+    /**
+     * The rewrite of the endpoints' {@code Location} and {@code Refresh} headers
+     * ({@code proxy-redirect-from}, {@code proxy-redirect-to}); null when they are passed unchanged.
+     */
+    public ProxyRedirect proxyRedirect() {
+        return proxyRedirect;
+    }
+
+    /**
      * The bytes of a body size as nginx (and {@code proxy-body-size}) writes one: digits, optionally
      * followed by {@code k}/{@code K}, {@code m}/{@code M} or {@code g}/{@code G} (1024, 1024², 1024³);
      * {@code 0} is no limit. -1 when {@code text} is no such size.
@@ -184,6 +223,18 @@ public final class RoutePolicy {
             phrases.add("request bodies up to " + BodySizeAnnotation.describe(maxRequestBodyBytes) + " (proxy-body-size)");
         }
         phrases.addAll(rateLimit.phrases());
+        if (upstreamHost != null) {
+            phrases.add("Host sent upstream: " + upstreamHost + " (upstream-vhost)");
+        }
+        if (forwardedPrefix != null) {
+            phrases.add("X-Forwarded-Prefix: " + forwardedPrefix + " (x-forwarded-prefix)");
+        }
+        if (!accessLog) {
+            phrases.add("not in the access log (enable-access-log)");
+        }
+        if (proxyRedirect != null) {
+            phrases.add(proxyRedirect.describe());
+        }
         return List.copyOf(phrases);
     }
 
@@ -221,6 +272,34 @@ public final class RoutePolicy {
         private long readTimeoutMillis;
         private long maxRequestBodyBytes = -1;
         private RateLimit rateLimit = RateLimit.NONE;
+        private String upstreamHost;
+        private String forwardedPrefix;
+        private boolean accessLog = true;
+        private ProxyRedirect proxyRedirect;
+
+        /** See {@link RoutePolicy#upstreamHost()}. */
+        Builder upstreamHost(String host) {
+            this.upstreamHost = Objects.requireNonNull(host, "host");
+            return set();
+        }
+
+        /** See {@link RoutePolicy#forwardedPrefix()}. */
+        Builder forwardedPrefix(String prefix) {
+            this.forwardedPrefix = Objects.requireNonNull(prefix, "prefix");
+            return set();
+        }
+
+        /** {@code enable-access-log: "false"}. */
+        Builder accessLogOff() {
+            this.accessLog = false;
+            return set();
+        }
+
+        /** See {@link RoutePolicy#proxyRedirect()}. */
+        Builder proxyRedirect(ProxyRedirect redirect) {
+            this.proxyRedirect = Objects.requireNonNull(redirect, "redirect");
+            return set();
+        }
 
         /** {@code proxy-connect-timeout}, in milliseconds; positive. */
         Builder connectTimeoutMillis(long millis) {
