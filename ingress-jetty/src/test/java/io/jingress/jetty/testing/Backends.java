@@ -54,7 +54,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code X-Echo-Body-Sha256}, and the request body as its body, and records what it received.
  * Special paths: {@code /download/N} streams N pseudo-random bytes (see {@link #pattern});
  * {@code /upload...} answers without echoing the body; {@code /hold...} waits until
- * {@link Echo#release()} (or the backend stops) before answering.
+ * {@link Echo#release()} (or the backend stops) before answering. A request with
+ * {@code X-Echo-Location} is answered 302 with that {@code Location}; one with {@code X-Echo-Refresh}
+ * gets that {@code Refresh} header.
  *
  * <p>A {@link Raw} backend answers every connection with one canned response, byte for byte, for
  * tests about exactly what a backend sends.
@@ -318,6 +320,16 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
                 headers.put("X-Echo-Path-Query", pathQuery);
                 headers.put("X-Echo-Body-Length", Integer.toString(body.length));
                 headers.put("X-Echo-Body-Sha256", HexFormat.of().formatHex(digest.digest()));
+                // a redirect as the request asks for it, for tests of what the proxy does with one
+                String location = request.getHeaders().get("X-Echo-Location");
+                if (location != null) {
+                    response.setStatus(HttpStatus.FOUND_302);
+                    headers.put(HttpHeader.LOCATION, location);
+                }
+                String refresh = request.getHeaders().get("X-Echo-Refresh");
+                if (refresh != null) {
+                    headers.put("Refresh", refresh);
+                }
 
                 String path = request.getHttpURI().getPath();
                 if (path.startsWith("/download/")) {

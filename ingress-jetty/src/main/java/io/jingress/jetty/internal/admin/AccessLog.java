@@ -169,8 +169,12 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         if (logger != null && !logger.isInfoEnabled()) {
             return;
         }
+        Route route = request.getAttribute(ROUTE) instanceof Route routed ? routed : null;
+        if (route != null && !route.policy().accessLog()) {
+            return;  // enable-access-log: "false", nginx's access_log off in the Ingress's locations
+        }
         try {
-            writer.write(format(request, response));
+            writer.write(format(request, response, route));
         } catch (IOException | RuntimeException e) {
             if (failureReported.compareAndSet(false, true)) {
                 LOG.warn("access log: cannot write a line ({}); further failures are not reported", e.toString());
@@ -178,8 +182,8 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         }
     }
 
-    /** One line, without its line end. */
-    String format(Request request, Response response) {
+    /** One line, without its line end, for a request the proxy routed to {@code route} (or null). */
+    String format(Request request, Response response, Route route) {
         long endNanos = nanoClock.getAsLong();
         StringBuilder line = new StringBuilder(256);
         HttpFields headers = request.getHeaders();
@@ -241,7 +245,7 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         appendSeconds(line, endNanos - request.getBeginNanoTime());
 
         line.append(" [");
-        appendValue(line, upstreamName(request));
+        appendValue(line, route == null ? null : route.backend().key());
         line.append("] [");
         if (request.getAttribute(CANARY_BACKEND) instanceof Backend canary) {
             line.append(canary.key());
@@ -268,9 +272,6 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         return line.toString();
     }
 
-    private static String upstreamName(Request request) {
-        return request.getAttribute(ROUTE) instanceof Route route ? route.backend().key() : null;
-    }
 
     // the head in HTTP/1.1 form, from the parsed request
     private static long headLength(int requestLineLength, HttpFields headers) {

@@ -3,6 +3,7 @@ package io.jingress.jetty.internal.proxy;
 import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.PickContext;
 import io.jingress.core.route.Backend;
+import io.jingress.core.route.ProxyRedirect;
 import io.jingress.core.route.Route;
 import io.jingress.jetty.internal.http1.LeanExchanges;
 import io.jingress.jetty.internal.http1.RemoteAddressText;
@@ -114,6 +115,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
      */
     PolicyCors.Fields cors;
     String corsOrigin;
+    /** The route's rewrite of the endpoint's {@code Location} ({@code proxy-redirect-from/-to}), else null. */
+    ProxyRedirect proxyRedirect;
 
     Exchange(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback,
             ExchangeListener listener) {

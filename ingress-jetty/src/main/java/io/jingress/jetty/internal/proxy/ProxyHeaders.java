@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.jingress.core.route.RoutePolicy;
+
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -25,7 +27,8 @@ import org.eclipse.jetty.server.Request;
  * for, the ones before it are what the client claims; ingress-nginx by default sends the address
  * alone), {@code X-Real-IP}, {@code X-Forwarded-Proto}, {@code X-Forwarded-Host},
  * {@code X-Forwarded-Port} (these four replace whatever the client sent, which nobody vouched
- * for, as ingress-nginx does) and {@code X-Request-ID} (kept when the client sent one, else 32
+ * for, as ingress-nginx does; a client's {@code X-Forwarded-Prefix} is dropped too, and the
+ * route's own sent instead when its Ingress asks for one: {@link PolicyHeaders}) and {@code X-Request-ID} (kept when the client sent one, else 32
  * random hex digits).
  * We do not add {@code Via} or {@code Forwarded}: ingress-nginx does not, backends behind an
  * Ingress read {@code X-Forwarded-*}, and a second, differently formatted copy of the same facts
@@ -140,7 +143,7 @@ final class ProxyHeaders {
                     default:
                         break;
                 }
-            } else if (field.is(X_REAL_IP) || field.is(PROXY)) {
+            } else if (field.is(X_REAL_IP) || field.is(PROXY) || field.is(PolicyHeaders.X_FORWARDED_PREFIX)) {
                 continue;
             } else if (field.is(X_REQUEST_ID)) {
                 String id = field.getValue();
@@ -213,6 +216,10 @@ final class ProxyHeaders {
         }
         // Also on a retry, where the id generated for the first try must be sent again.
         proxyToServerHeaders.put(X_REQUEST_ID, exchange.requestId);
+        RoutePolicy policy = exchange.route.policy();
+        if (!policy.isNone()) {
+            PolicyHeaders.addTo(exchange, policy, proxyToServerHeaders);
+        }
     }
 
     /** 128 random bits as 32 hex digits, like ingress-nginx's {@code $req_id}. */

@@ -3,6 +3,8 @@ package io.jingress.jetty.internal.proxy;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
+import io.jingress.core.route.RoutePolicy;
+
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -50,6 +52,8 @@ final class RequestHead implements ProxyHeaders.HeaderSink {
         // scan and an HttpField each.
         String host = null;
         boolean requestIdWritten = false;
+        RoutePolicy policy = exchange.route.policy();
+        String upstreamHost = policy.isNone() ? null : policy.upstreamHost();
         for (HttpField field : headers) {
             if (field.getHeader() == HttpHeader.CONTENT_LENGTH) {
                 continue;  // written below, from the body sent
@@ -60,6 +64,11 @@ final class RequestHead implements ProxyHeaders.HeaderSink {
             if (field.getHeader() == HttpHeader.HOST) {
                 if (host == null) {
                     host = field.getValue();
+                }
+                if (upstreamHost != null) {
+                    // upstream-vhost; X-Forwarded-Host below still names the client's
+                    appendField("Host", upstreamHost);
+                    continue;
                 }
             } else if (field.getHeader() == null && field.is(ProxyHeaders.X_REQUEST_ID)) {
                 // the client's id, sent once, where the client put it
@@ -85,6 +94,12 @@ final class RequestHead implements ProxyHeaders.HeaderSink {
         ProxyHeaders.forwardedHeaders(exchange, host, ProxyHeaders.localPort(exchange), this);
         if (!requestIdWritten) {
             appendField(ProxyHeaders.X_REQUEST_ID, exchange.requestId);
+        }
+        if (!policy.isNone()) {
+            String prefix = PolicyHeaders.forwardedPrefix(exchange, policy);
+            if (prefix != null) {
+                appendField(PolicyHeaders.X_FORWARDED_PREFIX, prefix);
+            }
         }
         append("\r\n");
         withBody = body != null && length + body.length <= MAX_WITH_BODY;

@@ -290,6 +290,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      * when that answered the request itself.
      */
     private boolean answeredByPolicy(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
+        exchange.proxyRedirect = policy.proxyRedirect();
         // first, as nginx's limit_req and limit_conn (preaccess) come before allow/deny (access)
         if (clientLimits.refused(exchange, policy, proxyToClientResponse)) {
             return true;
@@ -686,6 +687,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             }
             if (cors != null && PolicyCors.isReplaced(header)) {
                 continue;
+            }
+            if (exchange.proxyRedirect != null) {
+                field = PolicyHeaders.redirected(exchange.proxyRedirect, field);
             }
             if (header == HttpHeader.DATE) {
                 // The server may have set its own already: one, the endpoint's (when it was made).
