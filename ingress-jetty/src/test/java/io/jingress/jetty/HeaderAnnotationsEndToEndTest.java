@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -95,17 +96,23 @@ class HeaderAnnotationsEndToEndTest {
     }
 
     @Test
-    void overHttp2UpstreamVhostIsTheHostTheBackendGets() throws Exception {
+    void overHttp2UpstreamVhostIsTheHostTheBackendGetsAndItsLocationIsRewritten() throws Exception {
         Backends.Echo app = backends.start("app");
+        Map<String, String> annotations = new HashMap<>(VHOST);
+        annotations.putAll(REDIRECT);
         IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
-                .tlsRoute("vhost.test", "/", "app", secret(), VHOST, app.port())
+                .tlsRoute("vhost.test", "/", "app", secret(), annotations, app.port())
                 .router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+        HttpClient client = http2Client();
+        client.setFollowRedirects(false);
 
-        ContentResponse response = http2Client().newRequest("https://vhost.test:" + proxy.httpsPort() + "/h2")
+        ContentResponse response = client.newRequest("https://vhost.test:" + proxy.httpsPort() + "/h2")
+                .headers(h -> h.put("X-Echo-Location", "http://internal/next"))
                 .timeout(10, TimeUnit.SECONDS).send();
 
         assertEquals(HttpVersion.HTTP_2, response.getVersion());
-        assertEquals(200, response.getStatus(), response.getContentAsString());
+        assertEquals(302, response.getStatus(), response.getContentAsString());
+        assertEquals("https://public.test/next", response.getHeaders().get("Location"));
         assertEquals(List.of("internal.example:8080"), app.lastRequest().headers().getValuesList("Host"));
         assertEquals("vhost.test:" + proxy.httpsPort(), app.lastRequest().header("X-Forwarded-Host"));
     }
