@@ -16,6 +16,7 @@ import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.LoadBalancer;
 import io.jingress.core.route.Backend;
 import io.jingress.core.route.MatchResult;
+import io.jingress.core.route.ProxyRedirect;
 import io.jingress.core.route.RequestPaths;
 import io.jingress.core.route.Route;
 import io.jingress.core.route.RouteCors;
@@ -671,11 +672,13 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      * Copies the upstream's response headers, leaving out hop-by-hop ones both by definition and by
      * name and {@code Server}, and adds the exchange's {@code Strict-Transport-Security} unless the
      * upstream sent its own. On a route with CORS, the route's {@code Access-Control-*} headers
-     * replace the endpoint's ({@link PolicyCors}).
+     * replace the endpoint's ({@link PolicyCors}); its {@code proxy-redirect-from/-to} rewrite
+     * {@code Location} and {@code Refresh} ({@link PolicyHeaders}).
      */
     static void copyServerHeaders(Exchange exchange, HttpFields serverToProxyHeaders, HttpFields.Mutable proxyToClientHeaders) {
         String[] connectionNamed = ProxyHeaders.connectionNamed(serverToProxyHeaders);
         PolicyCors.Fields cors = exchange.cors;
+        ProxyRedirect proxyRedirect = exchange.proxyRedirect;
         for (HttpField field : serverToProxyHeaders) {
             if (ProxyHeaders.isHopByHop(field) || ProxyHeaders.isNamedIn(connectionNamed, field)) {
                 continue;
@@ -688,8 +691,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             if (cors != null && PolicyCors.isReplaced(header)) {
                 continue;
             }
-            if (exchange.proxyRedirect != null) {
-                field = PolicyHeaders.redirected(exchange.proxyRedirect, field);
+            if (proxyRedirect != null) {
+                field = PolicyHeaders.redirected(proxyRedirect, field);
             }
             if (header == HttpHeader.DATE) {
                 // The server may have set its own already: one, the endpoint's (when it was made).
