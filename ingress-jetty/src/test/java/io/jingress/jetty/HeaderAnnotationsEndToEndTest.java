@@ -96,6 +96,22 @@ class HeaderAnnotationsEndToEndTest {
     }
 
     @Test
+    void anHttp10RequestWithoutHostIsSentWithTheUpstreamVhostOnEitherPath() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .route(null, "/", "app", VHOST, app.port())
+                .router()));
+
+        String lean = RawHttp.exchange(proxy.httpPort(), "GET /old HTTP/1.0\r\n\r\n");
+        assertEquals(200, RawHttp.status(lean), lean);
+        assertEquals(List.of("internal.example:8080"), app.lastRequest().headers().getValuesList("Host"));
+
+        String jettys = RawHttp.exchange(proxy.httpPort(), "POST /old HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello");
+        assertEquals(200, RawHttp.status(jettys), jettys);
+        assertEquals(List.of("internal.example:8080"), app.lastRequest().headers().getValuesList("Host"));
+    }
+
+    @Test
     void overHttp2UpstreamVhostIsTheHostTheBackendGetsAndItsLocationIsRewritten() throws Exception {
         Backends.Echo app = backends.start("app");
         Map<String, String> annotations = new HashMap<>(VHOST);
