@@ -272,7 +272,6 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         return line.toString();
     }
 
-
     // the head in HTTP/1.1 form, from the parsed request
     private static long headLength(int requestLineLength, HttpFields headers) {
         long length = requestLineLength + 2L; // CRLF

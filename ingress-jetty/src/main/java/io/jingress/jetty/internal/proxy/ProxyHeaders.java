@@ -28,8 +28,8 @@ import org.eclipse.jetty.server.Request;
  * alone), {@code X-Real-IP}, {@code X-Forwarded-Proto}, {@code X-Forwarded-Host},
  * {@code X-Forwarded-Port} (these four replace whatever the client sent, which nobody vouched
  * for, as ingress-nginx does; a client's {@code X-Forwarded-Prefix} is dropped too, and the
- * route's own sent instead when its Ingress asks for one: {@link PolicyHeaders}) and {@code X-Request-ID} (kept when the client sent one, else 32
- * random hex digits).
+ * route's own sent instead when its Ingress asks for one: {@link PolicyHeaders}) and
+ * {@code X-Request-ID} (kept when the client sent one, else 32 random hex digits).
  * We do not add {@code Via} or {@code Forwarded}: ingress-nginx does not, backends behind an
  * Ingress read {@code X-Forwarded-*}, and a second, differently formatted copy of the same facts
  * invites disagreement; client-sent {@code Via}/{@code Forwarded} pass through untouched.
