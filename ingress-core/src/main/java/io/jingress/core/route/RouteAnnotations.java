@@ -25,7 +25,8 @@ final class RouteAnnotations {
             RegexAnnotations.NAMES,
             RateLimitAnnotations.NAMES,
             CanaryAnnotations.NAMES,
-            HeaderAnnotations.NAMES)
+            HeaderAnnotations.NAMES,
+            List.of(BackendProtocolAnnotation.NAME))
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -59,6 +60,7 @@ final class RouteAnnotations {
         RegexAnnotations.read(annotations, builder, problems);
         RateLimitAnnotations.read(annotations, builder, problems);
         HeaderAnnotations.read(annotations, builder, problems);
+        BackendProtocolAnnotation.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

@@ -29,6 +29,7 @@ public final class RoutePolicy {
     private final long readTimeoutMillis;
     private final long maxRequestBodyBytes;
     private final RateLimit rateLimit;
+    private final BackendProtocol backendProtocol;
     private final String upstreamHost;
     private final String forwardedPrefix;
     private final boolean accessLog;
@@ -46,6 +47,7 @@ public final class RoutePolicy {
         this.readTimeoutMillis = builder.readTimeoutMillis;
         this.maxRequestBodyBytes = builder.maxRequestBodyBytes;
         this.rateLimit = builder.rateLimit;
+        this.backendProtocol = builder.backendProtocol;
         this.upstreamHost = builder.upstreamHost;
         this.forwardedPrefix = builder.forwardedPrefix;
         this.accessLog = builder.accessLog;
@@ -144,6 +146,15 @@ public final class RoutePolicy {
     }
 
     /**
+     * How the routes' endpoints are spoken to ({@code backend-protocol}); {@link BackendProtocol#HTTP}
+     * when the Ingress does not say (or its value was refused). Over TLS, endpoint certificates are
+     * not verified, as ingress-nginx does not by default.
+     */
+    public BackendProtocol backendProtocol() {
+        return backendProtocol;
+    }
+
+    /**
      * How many requests one client may make, and have in progress at once ({@code limit-rps},
      * {@code limit-rpm}, {@code limit-connections}, {@code limit-burst-multiplier},
      * {@code limit-allowlist}); {@link RateLimit#NONE} when the Ingress sets no limit. A client over
@@ -223,6 +234,10 @@ public final class RoutePolicy {
             phrases.add("request bodies up to " + BodySizeAnnotation.describe(maxRequestBodyBytes) + " (proxy-body-size)");
         }
         phrases.addAll(rateLimit.phrases());
+        String protocol = BackendProtocolAnnotation.describe(backendProtocol);
+        if (protocol != null) {
+            phrases.add(protocol);
+        }
         if (upstreamHost != null) {
             phrases.add("Host sent upstream: " + upstreamHost + " (upstream-vhost)");
         }
@@ -272,6 +287,13 @@ public final class RoutePolicy {
         private long readTimeoutMillis;
         private long maxRequestBodyBytes = -1;
         private RateLimit rateLimit = RateLimit.NONE;
+        private BackendProtocol backendProtocol = BackendProtocol.HTTP;
+
+        /** See {@link RoutePolicy#backendProtocol()}. */
+        Builder backendProtocol(BackendProtocol protocol) {
+            this.backendProtocol = Objects.requireNonNull(protocol, "protocol");
+            return set();
+        }
         private String upstreamHost;
         private String forwardedPrefix;
         private boolean accessLog = true;
