@@ -113,6 +113,22 @@ class LocalBackendNamesTest {
     }
 
     @Test
+    void aShortBodyReadWithItsHeadReachesABackendNameWhole() throws Exception {
+        // an endpoint by name takes Jetty's client, which once sent the head of a body the lean
+        // connection had read with it, and not the body
+        Backends.Echo named = backends.start("named");
+        TestRoutes routes = TestRoutes.create().routeToDnsEndpoint("named.test", "/", "named", "localhost", named.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).localBackendNames(true));
+
+        ContentResponse response = proxies.client().newRequest("127.0.0.1", proxy.httpPort()).method(HttpMethod.POST)
+                .path("/upload").headers(h -> h.put("Host", "named.test"))
+                .body(new StringRequestContent("x".repeat(1000))).timeout(20, java.util.concurrent.TimeUnit.SECONDS).send();
+
+        assertEquals(200, response.getStatus(), response.getContentAsString());
+        assertEquals("1000", response.getHeaders().get("X-Echo-Body-Length"));
+    }
+
+    @Test
     void anUpgradeToABackendNameOfTheLocalHostGets502AndIsTunnelledWhenAllowed() throws Exception {
         WebSocketEcho echo = backends.startWebSocketEcho();
         TestRoutes routes = TestRoutes.create().routeToDnsEndpoint("chat.test", "/", "chat", "localhost", echo.port());

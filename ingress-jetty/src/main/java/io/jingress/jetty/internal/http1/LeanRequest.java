@@ -167,6 +167,16 @@ final class LeanRequest implements Request {
         return Content.Chunk.EOF;
     }
 
+    /**
+     * The body's length, known whole: Jetty's {@code ProxyHandler} attaches a body only to a request
+     * whose length is not -1 (the default) or that is chunked, so without this the body of a
+     * request that takes Jetty's client (an endpoint by DNS name, or over TLS) was left behind.
+     */
+    @Override
+    public long getLength() {
+        return body == null ? 0 : body.length;
+    }
+
     @Override
     public boolean consumeAvailable() {
         bodyRead = true;
