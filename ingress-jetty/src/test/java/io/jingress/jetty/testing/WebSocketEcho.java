@@ -43,14 +43,23 @@ public final class WebSocketEcho implements AutoCloseable {
     private final CountDownLatch closedByPeer = new CountDownLatch(1);
 
     public WebSocketEcho() {
-        try {
-            serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this(loopbackServerSocket());
+    }
+
+    /** Serves on {@code serverSocket}, bound already: an {@code SSLServerSocket} makes a wss backend. */
+    public WebSocketEcho(ServerSocket serverSocket) {
+        this.serverSocket = serverSocket;
         Thread acceptor = new Thread(this::accept, "ws-echo");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    private static ServerSocket loopbackServerSocket() {
+        try {
+            return new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public int port() {

@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLException;
 
 import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.LoadBalancer;
@@ -74,7 +75,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final ProxySettings settings;
     private final ProxyMetrics metrics;
     private final UpgradeTunnel tunnel;
-    private final UpstreamOrigins origins = new UpstreamOrigins();
+    private final UpstreamOrigins origins = new UpstreamOrigins("http");
+    private final UpstreamOrigins tlsOrigins = new UpstreamOrigins("https");
     private final UpstreamPool pool;
     private final UpstreamForwarder forwarder;
     /** The header of answers over TLS, or null when it is off. */
@@ -96,6 +98,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 .connectTimeout(Duration.ofMillis(settings.connectTimeoutMillis()))
                 .idleTimeout(Duration.ofMillis(settings.readTimeoutMillis()))
                 .localBackendNames(settings.localBackendNames())
+                .upstreamTls(UpstreamTls.clientSide())
                 .build();
         addBean(tunnel);
         this.pool = new UpstreamPool(settings);
@@ -299,6 +302,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         if (ClientAccessCheck.refused(exchange, policy, proxyToClientResponse)) {
             return true;
         }
+        if (UpstreamTls.refused(exchange, policy, proxyToClientResponse)) {
+            return true;
+        }
         if (RequestBodyLimit.answered(exchange, RequestBodyLimit.of(policy, maxRequestBodyBytes), proxyToClientResponse)) {
             return true;
         }
@@ -379,7 +385,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 exchange.setAttribute(AccessLog.UPSTREAM_ADDR, exchange.endpoint.id());
             }
             if (tunnel.handle(exchange, proxyToClientResponse, exchange, exchange.endpoint, exchange.pathAndQuery,
-                    proxyToServerHeaders, connectTimeout, idleTimeout)) {
+                    proxyToServerHeaders, connectTimeout, idleTimeout, UpstreamTls.wanted(exchange))) {
                 return;
             }
             Endpoint next = exchange.tries < settings.maxTries() ? nextUntried(exchange) : null;
@@ -410,7 +416,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     @Override
     protected HttpURI rewriteHttpURI(Request clientToProxyRequest) {
         Exchange exchange = (Exchange) clientToProxyRequest;
-        return HttpURI.from("http", uriHost(exchange.endpoint), exchange.endpoint.port(), exchange.pathAndQuery);
+        String scheme = UpstreamTls.wanted(exchange) ? "https" : "http";
+        return HttpURI.from(scheme, uriHost(exchange.endpoint), exchange.endpoint.port(), exchange.pathAndQuery);
     }
 
     static String uriHost(Endpoint endpoint) {
@@ -424,7 +431,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // "http://host:port" again for every request.
         Exchange exchange = (Exchange) clientToProxyRequest;
         RoutePolicy policy = exchange.route.policy();
-        org.eclipse.jetty.client.Request proxyToServerRequest = getHttpClient().newRequest(origins.of(exchange.endpoint))
+        UpstreamOrigins byScheme = UpstreamTls.wanted(exchange) ? tlsOrigins : origins;
+        org.eclipse.jetty.client.Request proxyToServerRequest = getHttpClient().newRequest(byScheme.of(exchange.endpoint))
                 .path(newHttpURI.getPathQuery())
                 .method(clientToProxyRequest.getMethod())
                 .idleTimeout(UpstreamTimeouts.readMillis(policy, settings.readTimeoutMillis()), TimeUnit.MILLISECONDS);
@@ -616,6 +624,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 // not under a response's failure: the client's body, streamed on, broke its framing
                 return PlainResponses.BAD_REQUEST_BODY;
             }
+            if (t instanceof SSLException) {
+                return UpstreamTls.HANDSHAKE_FAILED;
+            }
             if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
                 // an UnknownHostException is also a name that resolves only to local addresses
                 return PlainResponses.BAD_GATEWAY;
@@ -752,6 +763,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         // Sharing the server's pool saves a thread hop per response chunk, as nginx shares a worker.
         clientConnector.setExecutor(executor);
+        // for endpoints whose route asks for backend-protocol HTTPS (or AUTO_HTTP, from a TLS client)
+        clientConnector.setSslContextFactory(UpstreamTls.clientSide());
         return new UpstreamClient(new HttpClientTransportOverHTTP(clientConnector));
     }
 

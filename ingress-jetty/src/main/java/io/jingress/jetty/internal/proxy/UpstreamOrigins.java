@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentMap;
 import io.jingress.core.lb.Endpoint;
 
 /**
- * The {@code http://address:port} origin of each endpoint, parsed once: building it per request
+ * The {@code http://address:port} (or {@code https://}) origin of each endpoint, parsed once: building it per request
  * (format, then parse) was a measurable part of sending a request upstream.
  */
 final class UpstreamOrigins {
@@ -18,6 +18,12 @@ final class UpstreamOrigins {
     private static final int MAX_CACHED = 4096;
 
     private final ConcurrentMap<Endpoint, URI> byEndpoint = new ConcurrentHashMap<>();
+    private final String schemeAndSlashes;
+
+    /** The origins of one scheme, {@code http} or {@code https}. */
+    UpstreamOrigins(String scheme) {
+        this.schemeAndSlashes = scheme + "://";
+    }
 
     URI of(Endpoint endpoint) {
         URI origin = byEndpoint.get(endpoint);
@@ -25,7 +31,7 @@ final class UpstreamOrigins {
             if (byEndpoint.size() >= MAX_CACHED) {
                 byEndpoint.clear();
             }
-            origin = URI.create("http://" + RoutingProxy.uriHost(endpoint) + ":" + endpoint.port());
+            origin = URI.create(schemeAndSlashes + RoutingProxy.uriHost(endpoint) + ":" + endpoint.port());
             byEndpoint.put(endpoint, origin);
         }
         return origin;

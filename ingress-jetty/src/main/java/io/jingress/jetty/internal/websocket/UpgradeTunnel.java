@@ -28,6 +28,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * Proxies an HTTP/1.1 {@code Upgrade} request (WebSocket, or any other protocol) end to end, which
@@ -85,6 +86,9 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
         connector.setConnectBlocking(true);
         if (builder.executor != null) {
             connector.setExecutor(builder.executor);
+        }
+        if (builder.upstreamTls != null) {
+            connector.setSslContextFactory(builder.upstreamTls);
         }
         addBean(connector, true);
         maxResponseHeadBytes = builder.maxResponseHeadBytes;
@@ -162,6 +166,19 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
     public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback callback,
             Endpoint endpoint, String pathAndQuery, HttpFields proxyToServerHeaders, long connectTimeoutMillis,
             long idleTimeoutMillis) {
+        return handle(clientToProxyRequest, proxyToClientResponse, callback, endpoint, pathAndQuery, proxyToServerHeaders,
+                connectTimeoutMillis, idleTimeoutMillis, false);
+    }
+
+    /**
+     * Tunnels one upgrade request as {@link #handle(Request, Response, Callback, Endpoint, String, HttpFields, long, long)}
+     * does, over TLS to the endpoint when {@code tls} (a route's {@code backend-protocol: HTTPS}),
+     * with the client side given to {@link Builder#upstreamTls}. A handshake that fails is answered
+     * 502, as a connection that breaks before the upstream's answer is.
+     */
+    public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback callback,
+            Endpoint endpoint, String pathAndQuery, HttpFields proxyToServerHeaders, long connectTimeoutMillis,
+            long idleTimeoutMillis, boolean tls) {
         Objects.requireNonNull(clientToProxyRequest, "clientToProxyRequest");
         Objects.requireNonNull(proxyToClientResponse, "proxyToClientResponse");
         Objects.requireNonNull(callback, "callback");
@@ -182,11 +199,20 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
         Map<String, Object> context = new HashMap<>();
         context.put(Transport.CONTEXT_KEY, Transport.TCP_IP);
         context.put(ConnectTimeouts.CONTEXT_KEY, connectTimeoutMillis);
-        context.put(ClientConnectionFactory.CONTEXT_KEY, (ClientConnectionFactory) (endPoint, ignored) -> {
+        ClientConnectionFactory handshake = (endPoint, ignored) -> {
             endPoint.setIdleTimeout(idleTimeoutMillis);
             return new UpstreamHandshake(endPoint, connector.getExecutor(), connector.getByteBufferPool(), this,
                     clientToProxyRequest, proxyToClientResponse, callback, endpoint, start, head, idleTimeoutMillis);
-        });
+        };
+        if (tls) {
+            if (connector.getSslContextFactory() == null) {
+                throw new IllegalStateException("UpgradeTunnel has no TLS client side: see Builder.upstreamTls");
+            }
+            // the handshake's bytes then go through TLS, to the address connected to (Jetty takes the
+            // peer from the connect's context); the client side's SNI provider decides the SNI
+            handshake = connector.newSslClientConnectionFactory(connector.getSslContextFactory(), handshake);
+        }
+        context.put(ClientConnectionFactory.CONTEXT_KEY, handshake);
         context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, new Promise<Connection>() {
             @Override
             public void failed(Throwable failure) {
@@ -287,8 +313,18 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
         private int bufferSize = 8 * 1024;
         private Executor executor;
         private boolean localBackendNames;
+        private SslContextFactory.Client upstreamTls;
 
         private Builder() {
+        }
+
+        /**
+         * The TLS client side for endpoints spoken to over TLS (see {@link UpgradeTunnel#handle(Request,
+         * Response, Callback, Endpoint, String, HttpFields, long, long, boolean)}); none by default.
+         */
+        public Builder upstreamTls(SslContextFactory.Client tls) {
+            this.upstreamTls = Objects.requireNonNull(tls, "tls");
+            return this;
         }
 
         /** How long to wait for the TCP connection to the endpoint; default 5 s. */

@@ -1,0 +1,92 @@
+package io.jingress.jetty.internal.proxy;
+
+import io.jingress.core.route.BackendProtocol;
+import io.jingress.core.route.RoutePolicy;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Map;
+import javax.net.ssl.SSLException;
+
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * A route's {@code backend-protocol}: whether its endpoints are spoken to over TLS, and the 502 of
+ * a protocol that is not spoken (gRPC, FastCGI).
+ *
+ * <p>An exchange that goes over TLS takes Jetty's {@code HttpClient} (the lean forwarder speaks
+ * plain HTTP/1.1 only), whose destinations are keyed by scheme, host and port: TLS connections are
+ * pooled and kept alive apart from plain ones to the same endpoint.
+ *
+ * <p>As ingress-nginx by default ({@code proxy_ssl_verify off}, {@code proxy_ssl_server_name off}):
+ * the endpoint's certificate is not verified (endpoints are Pod IPs, which certificates seldom
+ * name) and no SNI is sent. The traffic is encrypted, not authenticated: whoever can take an
+ * endpoint's address can read it.
+ */
+final class UpstreamTls {
+    static final PlainResponses.Body HANDSHAKE_FAILED = new PlainResponses.Body(HttpStatus.BAD_GATEWAY_502,
+            "502 Bad Gateway: the upstream endpoint did not complete a TLS handshake (this route's Ingress asks for"
+                    + " backend-protocol HTTPS; is the endpoint's port plain HTTP?)\n");
+    private static final Map<BackendProtocol, PlainResponses.Body> NOT_SPOKEN = notSpoken();
+
+    private UpstreamTls() {
+    }
+
+    /** Whether the exchange's endpoint is spoken to over TLS; its route must be set. */
+    static boolean wanted(Exchange exchange) {
+        RoutePolicy policy = exchange.route.policy();
+        return !policy.isNone()
+                && policy.backendProtocol().upstreamTls(exchange.getConnectionMetaData().isSecure());
+    }
+
+    /**
+     * Whether the route's protocol is one the proxy does not speak; if so the 502 saying so is
+     * written and the exchange completed.
+     */
+    static boolean refused(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
+        PlainResponses.Body body = NOT_SPOKEN.get(policy.backendProtocol());
+        if (body == null) {
+            return false;
+        }
+        PlainResponses.write(proxyToClientResponse, exchange, body);
+        return true;
+    }
+
+    /** Whether a failed try failed in (or for want of) the TLS handshake with the endpoint. */
+    static boolean handshakeFailed(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The TLS client side for endpoints: trusts any certificate, checks no host name, sends no SNI
+     * (see the class doc).
+     */
+    static SslContextFactory.Client clientSide() {
+        SslContextFactory.Client tls = new SslContextFactory.Client(true);
+        tls.setEndpointIdentificationAlgorithm(null);
+        // A new list, not the one passed: Jetty applies only a list other than the engine's own, and an
+        // empty one leaves SNI out (the JDK would send a DNS name's, as for an ExternalName Service).
+        tls.setSNIProvider((engine, serverNames) -> new ArrayList<>());
+        return tls;
+    }
+
+    private static Map<BackendProtocol, PlainResponses.Body> notSpoken() {
+        Map<BackendProtocol, PlainResponses.Body> bodies = new EnumMap<>(BackendProtocol.class);
+        for (BackendProtocol protocol : BackendProtocol.values()) {
+            if (!protocol.spoken()) {
+                String what = protocol == BackendProtocol.FCGI ? "FastCGI" : "gRPC";
+                bodies.put(protocol, new PlainResponses.Body(HttpStatus.BAD_GATEWAY_502,
+                        "502 Bad Gateway: this route's Ingress asks for backend-protocol " + protocol
+                                + ", and Jingress does not speak " + what + " to endpoints\n"));
+            }
+        }
+        return bodies;
+    }
+}
