@@ -9,6 +9,7 @@ import io.jingress.core.model.PortRef;
 import io.jingress.core.model.Problem;
 import io.jingress.core.model.Service;
 import io.jingress.core.route.Backend;
+import io.jingress.core.route.BackendProtocol;
 import io.jingress.core.route.Canary;
 import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.NoMatch;
@@ -191,11 +192,18 @@ public final class RouteExplainer {
             return result.status(500, "the Ingress's annotation " + route.policy().rewrite().annotation() + ": \""
                     + route.policy().rewrite().target() + "\" gives no valid path for this request").build();
         }
+        BackendProtocol protocol = route.policy().backendProtocol();
+        if (!protocol.spoken()) {
+            return result.status(502, "the Ingress's backend-protocol " + protocol + " is not supported by Jingress:"
+                    + " its routes answer 502").build();
+        }
         if (backend.status() != Backend.Status.READY) {
             return result.status(503, backend.reason() + canaryNote(route.canary())).build();
         }
+        String scheme = protocol.upstreamTls(target.scheme.equals("https"))
+                ? "; spoken to in HTTPS (backend-protocol " + protocol + ", certificate not verified)" : "";
         return result.status(200, backend.reason() + "; the endpoint is picked by "
-                + backend.balancer().strategy().name().toLowerCase(Locale.ROOT) + canaryNote(route.canary())
+                + backend.balancer().strategy().name().toLowerCase(Locale.ROOT) + scheme + canaryNote(route.canary())
                 + Rewrites.phrase(route, rewritten)).build();
     }
 

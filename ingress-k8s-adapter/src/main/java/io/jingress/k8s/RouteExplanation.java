@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param host the host matched (the URL's, without port)
  * @param path the normalised path, or {@code null} when the path cannot be routed safely (400)
  * @param status what the proxy answers: 200 (forwarded to an endpoint), 308 (to HTTPS), 400, 404,
- *     405 (CONNECT), 500 (a rewrite-target that gives no valid path) or 503
+ *     405 (CONNECT), 500 (a rewrite-target that gives no valid path), 502 (a backend-protocol not
+ *     spoken) or 503
  * @param ingress the matched Ingress's {@code namespace/name}, or {@code null}
  * @param ruleIndex the index of the matched rule in the Ingress, or -1 (no match, or the default backend)
  * @param pathIndex the index of the matched path in the rule, or -1
