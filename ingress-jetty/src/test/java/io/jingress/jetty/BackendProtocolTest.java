@@ -169,11 +169,13 @@ class BackendProtocolTest {
             assertEquals(200, get.getStatus(), get.getContentAsString());
             assertEquals("https", get.getHeaders().get("X-Seen-Scheme"));
 
-            ContentResponse post = http2.newRequest("https://dash.test:" + proxy.httpsPort() + "/app")
-                    .method(HttpMethod.POST).body(new BytesRequestContent(new byte[50_000]))
-                    .timeout(20, TimeUnit.SECONDS).send();
-            assertEquals(200, post.getStatus(), post.getContentAsString());
-            assertEquals("50000", post.getHeaders().get("X-Seen-Body-Length"));
+            for (int length : new int[] {1000, 50_000}) {
+                ContentResponse post = http2.newRequest("https://dash.test:" + proxy.httpsPort() + "/app")
+                        .method(HttpMethod.POST).body(new BytesRequestContent(new byte[length]))
+                        .timeout(20, TimeUnit.SECONDS).send();
+                assertEquals(200, post.getStatus(), post.getContentAsString());
+                assertEquals(Integer.toString(length), post.getHeaders().get("X-Seen-Body-Length"));
+            }
         } finally {
             http2.stop();
         }
@@ -292,6 +294,50 @@ class BackendProtocolTest {
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
         assertTrue(answer.startsWith("HTTP/1.1 502 "), answer);
         assertEquals(0, plain.requests());
+    }
+
+    @Test
+    void anEndpointThatAcceptsAndSaysNothingIsTimedByTheReadTimeoutDuringTheTlsHandshake() throws Exception {
+        try (ServerSocket mute = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                List<Socket> held = new java.util.ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(mute.accept());  // never answers the ClientHello
+                    }
+                } catch (java.io.IOException closed) {
+                    held.forEach(socket -> {
+                        try {
+                            socket.close();
+                        } catch (java.io.IOException ignored) {
+                            // closing
+                        }
+                    });
+                }
+            }, "mute-tls-peer");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            TestRoutes routes = TestRoutes.create().route("slow.test", "/", "slow",
+                    Map.of(PROTOCOL, "HTTPS", "nginx.ingress.kubernetes.io/proxy-read-timeout", "1"), mute.getLocalPort());
+            IngressServer proxy = proxies.start(IngressServer.builder(routes.router())
+                    .readTimeout(java.time.Duration.ofSeconds(30)));
+
+            for (Request.Content body : new Request.Content[] {null, new BytesRequestContent(new byte[100_000])}) {
+                long start = System.nanoTime();
+                ContentResponse answer = send(proxy, "slow.test", body == null ? HttpMethod.GET : HttpMethod.POST, body);
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(504, answer.getStatus(), answer.getContentAsString());
+                assertTrue(millis >= 900 && millis < 10_000, "after the Ingress's 1 s: " + millis + " ms");
+            }
+            // a WebSocket's TLS handshake alike
+            long start = System.nanoTime();
+            String upgrade = RawHttp.exchange(proxy.httpPort(), "GET /chat HTTP/1.1\r\nHost: slow.test\r\n"
+                    + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(upgrade.startsWith("HTTP/1.1 504 "), upgrade);
+            assertTrue(millis >= 900 && millis < 10_000, "after the Ingress's 1 s: " + millis + " ms");
+        }
     }
 
     @Test

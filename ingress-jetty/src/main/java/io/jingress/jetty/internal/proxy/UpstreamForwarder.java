@@ -49,7 +49,8 @@ final class UpstreamForwarder implements UpstreamRelay {
      * by the client's connection when the body is read (Jetty's sends the 100 Continue then; the
      * lean one has met it already) and is not passed on. The rest (larger or chunked bodies, an
      * HTTP/2 body without a length, which {@link Exchange#announceFramedBody} has marked chunked
-     * by then, ExternalName Services, whose DNS names must not be resolved on a selector thread)
+     * by then, ExternalName Services, whose DNS names must not be resolved on a selector thread,
+     * and endpoints spoken to over TLS, see {@link UpstreamTls})
      * take Jetty's {@code ProxyHandler}, which streams the body (an expectation met the same way:
      * {@link Exchange#meetExpectation}).
      */
