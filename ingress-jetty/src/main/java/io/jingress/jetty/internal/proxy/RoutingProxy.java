@@ -514,7 +514,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             Throwable failure) {
         Exchange exchange = (Exchange) clientToProxyRequest;
         Throwable clientFailure = exchange.clientFailure();
-        if (clientFailure != null) {
+        // Not when it is the try's own failure, handed to the client's body while it was being sent
+        // (ReplayGuardedContent.fail) and so to the client's request: a read timeout, a TLS handshake
+        // the endpoint refused, are the endpoint's doing.
+        if (clientFailure != null && !(proxyToServerRequest.getBody() instanceof ReplayGuardedContent content
+                && content.isUpstreamFailure(clientFailure))) {
             // the client's doing (gone, or its body stopped or broke), not the endpoint's
             cancelUpstream(exchange);
             answerClientFailure(proxyToClientResponse, proxyToClientCallback, clientFailure, exchange.strictTransportSecurity);
@@ -532,6 +536,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return;
         }
         proxyToClientResponse.reset();
+        if (exchange.bodyConsumed && !exchange.bodyEnded && exchange.getConnectionMetaData().getHttpVersion().getVersion() < 20) {
+            // the try failed part way through the client's body (a TLS handshake refused after the
+            // body began to go): the rest of it, unread, must never be taken for its next request
+            proxyToClientResponse.getHeaders().put(HttpFields.CONNECTION_CLOSE);
+        }
         PlainResponses.write(proxyToClientResponse, proxyToClientCallback, failureAnswer(failure), exchange.strictTransportSecurity);
     }
 
@@ -793,6 +802,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      */
     private static final class ReplayGuardedContent extends ProxyRequestContent {
         private final Exchange exchange;
+        /** The upstream try's failure handed to the client's body (see {@link #fail(Throwable, boolean)}), or null. */
+        private volatile Throwable upstreamFailure;
 
         ReplayGuardedContent(Exchange exchange) {
             super(exchange);
@@ -809,7 +820,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                     return tooLarge;
                 }
             }
-            if (Content.Chunk.isFailure(chunk)) {
+            if (Content.Chunk.isFailure(chunk) && !isUpstreamFailure(chunk.getFailure())) {
                 // the client's body stopped (idle timeout), broke, or its client went away: the
                 // upstream try fails with it, and that is the client's doing
                 exchange.clientFailed(chunk.getFailure());
@@ -839,8 +850,27 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             // Nor is a body cut off for its size: the client is answered 413, and what it still
             // sends is read and dropped (RequestBodyLimit.refuse), which a failed request could not.
             if (exchange.bodyConsumed && !exchange.answered && !(failure instanceof RequestBodyLimit.TooLarge)) {
+                if (exchange.clientFailure() == null) {
+                    upstreamFailure = failure;  // the try's own, not the client's handed back to it
+                }
                 super.fail(failure, last);
             }
+        }
+
+        /**
+         * Whether a failed read of the client's body gives back the upstream try's own failure (its
+         * read timeout, a TLS handshake the endpoint refused), handed to the body by {@link #fail}
+         * while the body was being sent: that is the endpoint's doing, answered 504 or 502, not
+         * the client's (a 408, or a 499).
+         */
+        boolean isUpstreamFailure(Throwable failure) {
+            Throwable upstream = upstreamFailure;
+            for (Throwable t = failure; upstream != null && t != null; t = t.getCause()) {
+                if (t == upstream) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
