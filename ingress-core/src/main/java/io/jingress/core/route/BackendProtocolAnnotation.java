@@ -17,16 +17,17 @@ final class BackendProtocolAnnotation {
     private BackendProtocolAnnotation() {
     }
 
-    static void read(Map<String, String> annotations, RoutePolicy.Builder builder, List<String> problems) {
+    /** Reads the annotation into {@code builder}; the protocol the endpoints are spoken to in. */
+    static BackendProtocol read(Map<String, String> annotations, RoutePolicy.Builder builder, List<String> problems) {
         RouteAnnotations.Named named = RouteAnnotations.value(annotations, NAME);
         if (named == null) {
-            return;
+            return BackendProtocol.HTTP;
         }
         BackendProtocol protocol = parse(named.value());
         if (protocol == null) {
             problems.add(named.quoted() + " is not a backend protocol (HTTP, HTTPS, AUTO_HTTP, GRPC, GRPCS or FCGI):"
                     + " the Ingress's endpoints are spoken to in HTTP");
-            return;
+            return BackendProtocol.HTTP;
         }
         if (!protocol.spoken()) {
             problems.add(named.quoted() + " is not supported by Jingress, which speaks HTTP/1.1 and HTTPS to endpoints"
@@ -37,6 +38,7 @@ final class BackendProtocolAnnotation {
         if (protocol != BackendProtocol.HTTP) {
             builder.backendProtocol(protocol);
         }
+        return protocol;
     }
 
     /** The protocol named by {@code text}, trimmed, in any case; null when it names none. */

@@ -26,7 +26,8 @@ final class RouteAnnotations {
             RateLimitAnnotations.NAMES,
             CanaryAnnotations.NAMES,
             HeaderAnnotations.NAMES,
-            List.of(BackendProtocolAnnotation.NAME))
+            List.of(BackendProtocolAnnotation.NAME),
+            List.of(ProxySslVerifyAnnotation.NAME))
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -60,7 +61,8 @@ final class RouteAnnotations {
         RegexAnnotations.read(annotations, builder, problems);
         RateLimitAnnotations.read(annotations, builder, problems);
         HeaderAnnotations.read(annotations, builder, problems);
-        BackendProtocolAnnotation.read(annotations, builder, problems);
+        BackendProtocol protocol = BackendProtocolAnnotation.read(annotations, builder, problems);
+        ProxySslVerifyAnnotation.read(annotations, protocol, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

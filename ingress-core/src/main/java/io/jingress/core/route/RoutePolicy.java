@@ -30,6 +30,7 @@ public final class RoutePolicy {
     private final long maxRequestBodyBytes;
     private final RateLimit rateLimit;
     private final BackendProtocol backendProtocol;
+    private final boolean proxySslVerify;
     private final String upstreamHost;
     private final String forwardedPrefix;
     private final boolean accessLog;
@@ -48,6 +49,7 @@ public final class RoutePolicy {
         this.maxRequestBodyBytes = builder.maxRequestBodyBytes;
         this.rateLimit = builder.rateLimit;
         this.backendProtocol = builder.backendProtocol;
+        this.proxySslVerify = builder.proxySslVerify;
         this.upstreamHost = builder.upstreamHost;
         this.forwardedPrefix = builder.forwardedPrefix;
         this.accessLog = builder.accessLog;
@@ -155,6 +157,18 @@ public final class RoutePolicy {
     }
 
     /**
+     * Whether the Ingress asks that endpoint certificates be verified ({@code proxy-ssl-verify: "on"},
+     * or a value that is neither on nor off) while its {@link #backendProtocol()} is
+     * {@link BackendProtocol#HTTPS} or {@link BackendProtocol#AUTO_HTTP}. Jingress does not verify
+     * them, so a request that would go to its endpoint over TLS
+     * ({@code backendProtocol().upstreamTls(clientOverTls)}) is answered 502 and nothing is sent;
+     * false otherwise (the annotation off or absent, or plain HTTP to the endpoints).
+     */
+    public boolean proxySslVerify() {
+        return proxySslVerify;
+    }
+
+    /**
      * How many requests one client may make, and have in progress at once ({@code limit-rps},
      * {@code limit-rpm}, {@code limit-connections}, {@code limit-burst-multiplier},
      * {@code limit-allowlist}); {@link RateLimit#NONE} when the Ingress sets no limit. A client over
@@ -238,6 +252,9 @@ public final class RoutePolicy {
         if (protocol != null) {
             phrases.add(protocol);
         }
+        if (proxySslVerify) {
+            phrases.add(ProxySslVerifyAnnotation.describe(backendProtocol));
+        }
         if (upstreamHost != null) {
             phrases.add("Host sent upstream: " + upstreamHost + " (upstream-vhost)");
         }
@@ -292,6 +309,13 @@ public final class RoutePolicy {
         /** See {@link RoutePolicy#backendProtocol()}. */
         Builder backendProtocol(BackendProtocol protocol) {
             this.backendProtocol = Objects.requireNonNull(protocol, "protocol");
+            return set();
+        }
+        private boolean proxySslVerify;
+
+        /** See {@link RoutePolicy#proxySslVerify()}. */
+        Builder proxySslVerify() {
+            this.proxySslVerify = true;
             return set();
         }
         private String upstreamHost;

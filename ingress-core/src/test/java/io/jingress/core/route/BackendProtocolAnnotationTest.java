@@ -108,22 +108,6 @@ class BackendProtocolAnnotationTest {
         assertEquals(1, parsed.problems().size());
     }
 
-    @Test
-    void proxySslVerifyIsReportedAsNotImplementedSoTheIngressIsToldItsEndpointsAreNotVerified() {
-        Ingress verifying = Ingress.builder("default", "keycloak").creationTimestamp(Instant.ofEpochSecond(1))
-                .annotation(NGINX, "HTTPS")
-                .annotation("nginx.ingress.kubernetes.io/proxy-ssl-verify", "on")
-                .rule(rule("a.example.com", HttpIngressPath.prefix("/", backend("web"))))
-                .build();
-
-        RouteTable table = compile(verifying);
-
-        assertEquals(BackendProtocol.HTTPS, assertInstanceOf(Route.class, table.match("a.example.com", "/")).policy()
-                .backendProtocol());
-        assertEquals(List.of("nginx.ingress.kubernetes.io/proxy-ssl-verify is not implemented by Jingress: it has no effect"),
-                table.problems().stream().map(Problem::message).toList());
-    }
-
     private static RoutePolicy policyOf(Map<String, String> annotations) {
         RouteAnnotations.Parsed parsed = RouteAnnotations.parse(annotations);
         assertTrue(parsed.problems().isEmpty(), parsed.problems().toString());
