@@ -197,6 +197,11 @@ public final class RouteExplainer {
             return result.status(502, "the Ingress's backend-protocol " + protocol + " is not supported by Jingress:"
                     + " its routes answer 502").build();
         }
+        if (route.policy().proxySslVerify() && protocol.upstreamTls(target.scheme.equals("https"))) {
+            return result.status(502, "the Ingress asks proxy-ssl-verify: on, and Jingress does not verify endpoint"
+                    + " certificates: a request that would go to its endpoint over TLS (backend-protocol " + protocol
+                    + ") is answered 502, and nothing is sent unverified").build();
+        }
         if (backend.status() != Backend.Status.READY) {
             return result.status(503, backend.reason() + canaryNote(route.canary())).build();
         }

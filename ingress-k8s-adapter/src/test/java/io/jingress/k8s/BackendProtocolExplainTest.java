@@ -17,9 +17,14 @@ import org.junit.jupiter.api.Test;
 /** {@code --explain} of a route whose Ingress sets {@code backend-protocol}: the scheme the endpoint is spoken to in. */
 class BackendProtocolExplainTest {
     private static RouteExplainer explainer(String protocol) {
+        return explainer(protocol, "off");
+    }
+
+    private static RouteExplainer explainer(String protocol, String verify) {
         ClusterState state = ClusterState.builder()
                 .ingress(Ingress.builder("argocd", "server")
                         .annotation("nginx.ingress.kubernetes.io/backend-protocol", protocol)
+                        .annotation("nginx.ingress.kubernetes.io/proxy-ssl-verify", verify)
                         .rule(IngressRule.of("argocd.example.com", HttpIngressPath.prefix("/", IngressBackend.service("web", 443))))
                         .build())
                 .service(Service.of("argocd", "web", Service.Port.of("https", 443, 8443)))
@@ -56,5 +61,34 @@ class BackendProtocolExplainTest {
         assertTrue(e.reason().contains("backend-protocol GRPC is not supported"), e.reason());
         assertTrue(explainer.problems().stream().anyMatch(p -> p.object().equals("argocd/server")
                 && p.message().contains("the Ingress's routes answer 502")), explainer.problems().toString());
+    }
+
+    @Test
+    void proxySslVerifyOnIsExplainedAsThe502WhenTheUpstreamIsTls() {
+        RouteExplanation https = explainer("HTTPS", "on").explain("http://argocd.example.com/");
+
+        assertEquals(502, https.status(), https.toString());
+        assertEquals("the Ingress asks proxy-ssl-verify: on, and Jingress does not verify endpoint certificates: a request"
+                + " that would go to its endpoint over TLS (backend-protocol HTTPS) is answered 502, and nothing is sent"
+                + " unverified", https.reason());
+        assertTrue(https.policy().contains("answered 502: proxy-ssl-verify is on and endpoint certificates are not verified"),
+                https.policy().toString());
+    }
+
+    @Test
+    void proxySslVerifyOnWithAutoHttpIsThe502OnlyForAnHttpsUrl() {
+        RouteExplainer explainer = explainer("AUTO_HTTP", "on");
+
+        assertEquals(502, explainer.explain("https://argocd.example.com/").status());
+        RouteExplanation plain = explainer.explain("http://argocd.example.com/");
+        assertEquals(200, plain.status(), plain.toString());
+        assertFalse(plain.reason().contains("spoken to in HTTPS"), plain.reason());
+    }
+
+    @Test
+    void proxySslVerifyOnWithoutHttpsIsExplainedAsProxied() {
+        RouteExplanation e = explainer("HTTP", "on").explain("https://argocd.example.com/");
+
+        assertEquals(200, e.status(), e.toString());
     }
 }

@@ -29,6 +29,9 @@ final class UpstreamTls {
     static final PlainResponses.Body HANDSHAKE_FAILED = new PlainResponses.Body(HttpStatus.BAD_GATEWAY_502,
             "502 Bad Gateway: the upstream endpoint did not complete a TLS handshake (this route's Ingress asks for"
                     + " backend-protocol HTTPS; is the endpoint's port plain HTTP?)\n");
+    static final PlainResponses.Body NOT_VERIFIED = new PlainResponses.Body(HttpStatus.BAD_GATEWAY_502,
+            "502 Bad Gateway: this route's Ingress asks proxy-ssl-verify: on, and Jingress does not verify endpoint"
+                    + " certificates; nothing is sent unverified\n");
     private static final Map<BackendProtocol, PlainResponses.Body> NOT_SPOKEN = notSpoken();
 
     private UpstreamTls() {
@@ -42,11 +45,16 @@ final class UpstreamTls {
     }
 
     /**
-     * Whether the route's protocol is one the proxy does not speak; if so the 502 saying so is
-     * written and the exchange completed.
+     * Whether the route's protocol is one the proxy does not speak, or its Ingress asks that
+     * endpoint certificates be verified ({@code proxy-ssl-verify}) and this request would go over
+     * TLS; if so the 502 saying so is written and the exchange completed, no endpoint contacted.
      */
     static boolean refused(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
         PlainResponses.Body body = NOT_SPOKEN.get(policy.backendProtocol());
+        if (body == null && policy.proxySslVerify()
+                && policy.backendProtocol().upstreamTls(exchange.getConnectionMetaData().isSecure())) {
+            body = NOT_VERIFIED;
+        }
         if (body == null) {
             return false;
         }
