@@ -150,7 +150,8 @@ public final class RoutePolicy {
     /**
      * How the routes' endpoints are spoken to ({@code backend-protocol}); {@link BackendProtocol#HTTP}
      * when the Ingress does not say (or its value was refused). Over TLS, endpoint certificates are
-     * not verified, as ingress-nginx does not by default.
+     * not verified, as ingress-nginx does not by default; an Ingress that asks for it is refused
+     * instead ({@link #proxySslVerify()}).
      */
     public BackendProtocol backendProtocol() {
         return backendProtocol;
