@@ -187,11 +187,6 @@ public final class RouteExplainer {
             return result.status(403, "the Ingress's source ranges refuse every client until its annotation is mended")
                     .build();
         }
-        String rewritten = Rewrites.upstreamTarget(route, path, query);
-        if (rewritten == null) {
-            return result.status(500, "the Ingress's annotation " + route.policy().rewrite().annotation() + ": \""
-                    + route.policy().rewrite().target() + "\" gives no valid path for this request").build();
-        }
         BackendProtocol protocol = route.policy().backendProtocol();
         if (!protocol.spoken()) {
             return result.status(502, "the Ingress's backend-protocol " + protocol + " is not supported by Jingress:"
@@ -201,6 +196,12 @@ public final class RouteExplainer {
             return result.status(502, "the Ingress asks proxy-ssl-verify: on, and Jingress does not verify endpoint"
                     + " certificates: a request that would go to its endpoint over TLS (backend-protocol " + protocol
                     + ") is answered 502, and nothing is sent unverified").build();
+        }
+        // the proxy's order: the rewrite is the last thing done before an endpoint is picked
+        String rewritten = Rewrites.upstreamTarget(route, path, query);
+        if (rewritten == null) {
+            return result.status(500, "the Ingress's annotation " + route.policy().rewrite().annotation() + ": \""
+                    + route.policy().rewrite().target() + "\" gives no valid path for this request").build();
         }
         if (backend.status() != Backend.Status.READY) {
             return result.status(503, backend.reason() + canaryNote(route.canary())).build();
