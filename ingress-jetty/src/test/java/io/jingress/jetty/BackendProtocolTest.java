@@ -33,9 +33,6 @@ import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
@@ -161,23 +158,19 @@ class BackendProtocolTest {
         TlsTestServer backend = startTlsBackend();
         TestRoutes routes = TestRoutes.create().route("dash.test", "/", "dash", Map.of(PROTOCOL, "HTTPS"), backend.port());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
-        HttpClient http2 = http2Client();
-        try {
-            ContentResponse get = http2.newRequest("https://dash.test:" + proxy.httpsPort() + "/app")
-                    .timeout(20, TimeUnit.SECONDS).send();
-            assertEquals(HttpVersion.HTTP_2, get.getVersion());
-            assertEquals(200, get.getStatus(), get.getContentAsString());
-            assertEquals("https", get.getHeaders().get("X-Seen-Scheme"));
+        HttpClient http2 = proxies.http2Client();
+        ContentResponse get = http2.newRequest("https://dash.test:" + proxy.httpsPort() + "/app")
+                .timeout(20, TimeUnit.SECONDS).send();
+        assertEquals(HttpVersion.HTTP_2, get.getVersion());
+        assertEquals(200, get.getStatus(), get.getContentAsString());
+        assertEquals("https", get.getHeaders().get("X-Seen-Scheme"));
 
-            for (int length : new int[] {1000, 50_000}) {
-                ContentResponse post = http2.newRequest("https://dash.test:" + proxy.httpsPort() + "/app")
-                        .method(HttpMethod.POST).body(new BytesRequestContent(new byte[length]))
-                        .timeout(20, TimeUnit.SECONDS).send();
-                assertEquals(200, post.getStatus(), post.getContentAsString());
-                assertEquals(Integer.toString(length), post.getHeaders().get("X-Seen-Body-Length"));
-            }
-        } finally {
-            http2.stop();
+        for (int length : new int[] {1000, 50_000}) {
+            ContentResponse post = http2.newRequest("https://dash.test:" + proxy.httpsPort() + "/app")
+                    .method(HttpMethod.POST).body(new BytesRequestContent(new byte[length]))
+                    .timeout(20, TimeUnit.SECONDS).send();
+            assertEquals(200, post.getStatus(), post.getContentAsString());
+            assertEquals(Integer.toString(length), post.getHeaders().get("X-Seen-Body-Length"));
         }
     }
 
@@ -220,15 +213,11 @@ class BackendProtocolTest {
         TlsTestServer backend = startTlsBackend();
         TestRoutes routes = TestRoutes.create().route("auto.test", "/", "auto", Map.of(PROTOCOL, "AUTO_HTTP"), backend.port());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
-        HttpClient http2 = http2Client();
-        try {
-            ContentResponse overTls = http2.newRequest("https://auto.test:" + proxy.httpsPort() + "/app")
-                    .timeout(20, TimeUnit.SECONDS).send();
-            assertEquals(200, overTls.getStatus(), overTls.getContentAsString());
-            assertEquals("https", overTls.getHeaders().get("X-Seen-Scheme"));
-        } finally {
-            http2.stop();
-        }
+        HttpClient http2 = proxies.http2Client();
+        ContentResponse overTls = http2.newRequest("https://auto.test:" + proxy.httpsPort() + "/app")
+                .timeout(20, TimeUnit.SECONDS).send();
+        assertEquals(200, overTls.getStatus(), overTls.getContentAsString());
+        assertEquals("https", overTls.getHeaders().get("X-Seen-Scheme"));
         // plain HTTP from the client: plain HTTP to the endpoint, which speaks only TLS
         ContentResponse plain = send(proxy, "auto.test", HttpMethod.GET, null);
         assertEquals(502, plain.getStatus(), plain.getContentAsString());
@@ -346,16 +335,5 @@ class BackendProtocolTest {
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
         String json = proxies.client().newRequest("127.0.0.1", proxy.adminPort()).path("/routes").send().getContentAsString();
         assertTrue(json.contains("endpoints spoken to in HTTPS, certificates not verified (backend-protocol)"), json);
-    }
-
-    /** A started HTTP/2 client over TLS that trusts any certificate and finds every name at 127.0.0.1. */
-    private static HttpClient http2Client() throws Exception {
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new SslContextFactory.Client(true));
-        HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        http2.setSocketAddressResolver((host, port, context, promise) ->
-                promise.succeeded(List.of(new InetSocketAddress("127.0.0.1", port))));
-        http2.start();
-        return http2;
     }
 }

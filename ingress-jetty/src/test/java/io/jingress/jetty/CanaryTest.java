@@ -19,10 +19,6 @@ import io.jingress.jetty.testing.WireClient;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -225,25 +221,18 @@ class CanaryTest {
                         NGINX + "canary-by-cookie", "beta"), canary.port());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router())
                 .httpsBindAddress("127.0.0.1").httpsPort(0));
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new SslContextFactory.Client(true));
-        HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        http2.start();
-        try {
-            String url = "https://127.0.0.1:" + proxy.httpsPort() + "/h2";
-            ContentResponse toCanary = http2.newRequest(url).headers(h -> h.put("X-Canary", "always"))
-                    .timeout(10, TimeUnit.SECONDS).send();
-            assertEquals(200, toCanary.getStatus());
-            assertEquals(HttpVersion.HTTP_2, toCanary.getVersion());
-            assertEquals(1, canary.requests());
-            ContentResponse toMain = http2.newRequest(url).headers(h -> h.put("Cookie", "beta=never"))
-                    .timeout(10, TimeUnit.SECONDS).send();
-            assertEquals(200, toMain.getStatus());
-            assertEquals(1, main.requests());
-            assertEquals(1, canary.requests());
-        } finally {
-            http2.stop();
-        }
+        HttpClient http2 = proxies.http2Client();
+        String url = "https://127.0.0.1:" + proxy.httpsPort() + "/h2";
+        ContentResponse toCanary = http2.newRequest(url).headers(h -> h.put("X-Canary", "always"))
+                .timeout(10, TimeUnit.SECONDS).send();
+        assertEquals(200, toCanary.getStatus());
+        assertEquals(HttpVersion.HTTP_2, toCanary.getVersion());
+        assertEquals(1, canary.requests());
+        ContentResponse toMain = http2.newRequest(url).headers(h -> h.put("Cookie", "beta=never"))
+                .timeout(10, TimeUnit.SECONDS).send();
+        assertEquals(200, toMain.getStatus());
+        assertEquals(1, main.requests());
+        assertEquals(1, canary.requests());
     }
 
     @Test

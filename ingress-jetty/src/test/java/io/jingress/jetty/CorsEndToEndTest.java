@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,11 +29,6 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,14 +47,6 @@ class CorsEndToEndTest {
     final Proxies proxies = new Proxies();
     @RegisterExtension
     final Backends backends = new Backends();
-    private HttpClient http2;
-
-    @AfterEach
-    void stopClient() throws Exception {
-        if (http2 != null) {
-            http2.stop();
-        }
-    }
 
     private static String request(String method, String host, String target, String... headers) {
         StringBuilder request = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\n");
@@ -343,12 +329,7 @@ class CorsEndToEndTest {
         IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
                 .tlsRoute("api.test", "/", "app", secret(), LISTED, app.port())
                 .router()).httpsBindAddress("127.0.0.1").httpsPort(0));
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new SslContextFactory.Client(true));
-        http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        http2.setSocketAddressResolver((host, port, context, promise) ->
-                promise.succeeded(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))));
-        http2.start();
+        HttpClient http2 = proxies.http2Client();
         String url = "https://api.test:" + proxy.httpsPort() + "/api/items";
 
         ContentResponse preflight = http2.newRequest(url).method(HttpMethod.OPTIONS)

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -29,11 +28,6 @@ import io.jingress.jetty.testing.WebSocketEcho;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -52,14 +46,6 @@ class HeaderAnnotationsEndToEndTest {
     final Proxies proxies = new Proxies();
     @RegisterExtension
     final Backends backends = new Backends();
-    private HttpClient http2;
-
-    @AfterEach
-    void stopClient() throws Exception {
-        if (http2 != null) {
-            http2.stop();
-        }
-    }
 
     private static String get(String host, String target, String... headers) {
         return "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n" + String.join("", headers) + "Connection: close\r\n\r\n";
@@ -119,8 +105,7 @@ class HeaderAnnotationsEndToEndTest {
         IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
                 .tlsRoute("vhost.test", "/", "app", secret(), annotations, app.port())
                 .router()).httpsBindAddress("127.0.0.1").httpsPort(0));
-        HttpClient client = http2Client();
-        client.setFollowRedirects(false);
+        HttpClient client = proxies.http2Client();
 
         ContentResponse response = client.newRequest("https://vhost.test:" + proxy.httpsPort() + "/h2")
                 .headers(h -> h.put("X-Echo-Location", "http://internal/next"))
@@ -271,16 +256,6 @@ class HeaderAnnotationsEndToEndTest {
     private static long sample(String metrics, String line) {
         Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(line) + " ([0-9.eE+]+)$").matcher(metrics);
         return matcher.find() ? (long) Double.parseDouble(matcher.group(1)) : 0;
-    }
-
-    private HttpClient http2Client() throws Exception {
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new SslContextFactory.Client(true));
-        http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        http2.setSocketAddressResolver((host, port, context, promise) ->
-                promise.succeeded(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))));
-        http2.start();
-        return http2;
     }
 
     private static TlsSecret secret() throws IOException {

@@ -64,15 +64,12 @@ import org.eclipse.jetty.http2.frames.DataFrame;
 import org.eclipse.jetty.http2.frames.HeadersFrame;
 import org.eclipse.jetty.http2.frames.ResetFrame;
 import org.eclipse.jetty.http2.frames.SettingsFrame;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,8 +81,6 @@ class HttpsEndToEndTest {
     final Proxies proxies = new Proxies();
     @RegisterExtension
     final Backends backends = new Backends();
-    /** The HTTP/2 clients a test started, stopped after it (before the proxies). */
-    private final List<HttpClient> clients = new ArrayList<>();
 
     private static String resource(String name) throws IOException {
         try (InputStream in = HttpsEndToEndTest.class.getResourceAsStream("/tls/" + name)) {
@@ -276,35 +271,10 @@ class HttpsEndToEndTest {
         assertEquals(1, app.requests());
     }
 
-    @AfterEach
-    void stopClients() throws Exception {
-        for (HttpClient client : clients) {
-            client.stop();
-        }
-    }
-
-    /** A started HTTP/2 client over TLS that accepts any certificate, stopped after the test. */
-    private HttpClient http2Client() throws Exception {
-        return http2Client(null);
-    }
-
-    /** As {@link #http2Client()}, resolving names with {@code resolver} (null: the system's). */
-    private HttpClient http2Client(SocketAddressResolver resolver) throws Exception {
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new SslContextFactory.Client(true));
-        HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        if (resolver != null) {
-            http2.setSocketAddressResolver(resolver);
-        }
-        clients.add(http2);
-        http2.start();
-        return http2;
-    }
-
     @Test
     void http2ClientIsServedOverAlpn() throws Exception {
         IngressServer proxy = httpsProxyToEcho();
-        HttpClient http2 = http2Client();
+        HttpClient http2 = proxies.http2Client();
         ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/h2?x=1")
                 .timeout(10, TimeUnit.SECONDS).send();
 
@@ -321,7 +291,7 @@ class HttpsEndToEndTest {
         TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1")
                 .httpsPort(0).stopTimeout(Duration.ofSeconds(20)));
-        HttpClient http2 = http2Client();
+        HttpClient http2 = proxies.http2Client();
         CompletableFuture<ContentResponse> inFlight = CompletableFuture.supplyAsync(() -> {
             try {
                 return http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/hold").timeout(30, TimeUnit.SECONDS).send();
@@ -401,7 +371,7 @@ class HttpsEndToEndTest {
         IngressServer proxy = httpsProxyToEcho();
         byte[] body = new byte[3 * 1024 * 1024];
         new Random(5).nextBytes(body);
-        HttpClient http2 = http2Client();
+        HttpClient http2 = proxies.http2Client();
         ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/upload")
                 .method("PUT")
                 .body(new BytesRequestContent("application/octet-stream", body))
@@ -416,7 +386,7 @@ class HttpsEndToEndTest {
     @Test
     void anHttp2BodyWithoutContentLengthReachesTheEndpointEvenAfterOtherRequestsOnTheConnection() throws Exception {
         IngressServer proxy = httpsProxyToEcho();
-        HttpClient http2 = http2Client();
+        HttpClient http2 = proxies.http2Client();
         String base = "https://127.0.0.1:" + proxy.httpsPort();
         assertEquals(200, http2.newRequest(base + "/first").timeout(10, TimeUnit.SECONDS).send().getStatus());
 
@@ -442,7 +412,7 @@ class HttpsEndToEndTest {
     @Test
     void concurrentHttp2StreamsOnOneConnectionEachGetTheirOwnAnswer() throws Exception {
         IngressServer proxy = httpsProxyToEcho();
-        HttpClient http2 = http2Client();
+        HttpClient http2 = proxies.http2Client();
         Random random = new Random(11);
         // bodies with a Content-Length up to 16 KB and none at all: the proxy reads them whole and
         // sends each request on a connection of its own upstream, answering on the client's streams
@@ -475,7 +445,7 @@ class HttpsEndToEndTest {
     @Test
     void anHttp2RequestsCookieCrumbsReachAnHttp11EndpointAsOneHeader() throws Exception {
         IngressServer proxy = httpsProxyToEcho();
-        HttpClient http2 = http2Client();
+        HttpClient http2 = proxies.http2Client();
         // HTTP/2 lets a client split its cookies into several fields; HTTP/1.1 allows one
         // (RFC 9113 section 8.2.3)
         ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/c")
@@ -492,7 +462,7 @@ class HttpsEndToEndTest {
                 + "Keep-Alive: timeout=5\r\nX-App: raw\r\n\r\n5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n");
         TestRoutes routes = TestRoutes.create().route(null, "/", "app", app.port());
         IngressServer proxy = httpsProxy(routes);
-        HttpClient http2 = http2Client();
+        HttpClient http2 = proxies.http2Client();
         ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/chunked")
                 .timeout(10, TimeUnit.SECONDS).send();
 
@@ -509,7 +479,7 @@ class HttpsEndToEndTest {
     @Test
     void anHttp2HeadGetsTheHeadersAndNoBody() throws Exception {
         IngressServer proxy = httpsProxyToEcho();
-        HttpClient http2 = http2Client();
+        HttpClient http2 = proxies.http2Client();
         ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/head")
                 .method("HEAD").timeout(10, TimeUnit.SECONDS).send();
 
@@ -732,8 +702,7 @@ class HttpsEndToEndTest {
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router())
                 .httpsBindAddress("127.0.0.1").httpsPort(0).readTimeout(Duration.ofMillis(300)));
         // every name is this machine: the authority (HTTP/2's Host) is what routes
-        HttpClient http2 = http2Client((host, port, context, promise) ->
-                promise.succeeded(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))));
+        HttpClient http2 = proxies.http2Client();
         int port = proxy.httpsPort();
 
         for (int i = 0; i < 4; i++) {
@@ -757,7 +726,7 @@ class HttpsEndToEndTest {
     @Test
     void anAnswerBeforeTheEndOfAnHttp2UploadReachesTheClientAndTheConnectionGoesOn() throws Exception {
         IngressServer proxy = httpsProxyToEcho();
-        HttpClient http2 = http2Client();
+        HttpClient http2 = proxies.http2Client();
         String base = "https://127.0.0.1:" + proxy.httpsPort();
         AsyncRequestContent upload = new AsyncRequestContent();
         CompletableFuture<String> answer = new CompletableFuture<>();
@@ -778,7 +747,7 @@ class HttpsEndToEndTest {
     @Test
     void largeHttp2DownloadsOnConcurrentStreamsArriveIntact() throws Exception {
         IngressServer proxy = httpsProxyToEcho();
-        HttpClient http2 = http2Client();
+        HttpClient http2 = proxies.http2Client();
         // more than HTTP/2's flow-control windows: the relay must wait for the client's window updates
         long length = 8L * 1024 * 1024;
         List<CompletableFuture<String>> digests = new ArrayList<>();

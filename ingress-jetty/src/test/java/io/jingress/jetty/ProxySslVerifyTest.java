@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +23,6 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -139,18 +135,14 @@ class ProxySslVerifyTest {
         TestRoutes routes = TestRoutes.create()
                 .route("vault.test", "/", "vault", Map.of(PROTOCOL, "HTTPS", VERIFY, "on"), backend.port());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
-        HttpClient http2 = http2Client();
-        try {
-            ContentResponse get = http2.newRequest("https://vault.test:" + proxy.httpsPort() + "/app")
-                    .timeout(20, TimeUnit.SECONDS).send();
+        HttpClient http2 = proxies.http2Client();
+        ContentResponse get = http2.newRequest("https://vault.test:" + proxy.httpsPort() + "/app")
+                .timeout(20, TimeUnit.SECONDS).send();
 
-            assertEquals(HttpVersion.HTTP_2, get.getVersion());
-            assertEquals(502, get.getStatus());
-            assertEquals(REFUSAL, get.getContentAsString());
-            assertEquals(0, tlsRequests.get());
-        } finally {
-            http2.stop();
-        }
+        assertEquals(HttpVersion.HTTP_2, get.getVersion());
+        assertEquals(502, get.getStatus());
+        assertEquals(REFUSAL, get.getContentAsString());
+        assertEquals(0, tlsRequests.get());
     }
 
     @Test
@@ -186,15 +178,11 @@ class ProxySslVerifyTest {
         assertEquals(200, overPlainHttp.getStatus(), overPlainHttp.getContentAsString());
         assertEquals(1, plain.requests());
 
-        HttpClient http2 = http2Client();
-        try {
-            ContentResponse overTls = http2.newRequest("https://auto.test:" + proxy.httpsPort() + "/app")
-                    .timeout(20, TimeUnit.SECONDS).send();
-            assertEquals(502, overTls.getStatus());
-            assertEquals(REFUSAL, overTls.getContentAsString());
-        } finally {
-            http2.stop();
-        }
+        HttpClient http2 = proxies.http2Client();
+        ContentResponse overTls = http2.newRequest("https://auto.test:" + proxy.httpsPort() + "/app")
+                .timeout(20, TimeUnit.SECONDS).send();
+        assertEquals(502, overTls.getStatus());
+        assertEquals(REFUSAL, overTls.getContentAsString());
         assertEquals(1, plain.requests(), "the client over TLS reached no endpoint");
     }
 
@@ -205,16 +193,5 @@ class ProxySslVerifyTest {
         String json = proxies.client().newRequest("127.0.0.1", proxy.adminPort()).path("/routes").send()
                 .getContentAsString();
         assertTrue(json.contains("answered 502: proxy-ssl-verify is on and endpoint certificates are not verified"), json);
-    }
-
-    /** A started HTTP/2 client over TLS that trusts any certificate and finds every name at 127.0.0.1. */
-    private static HttpClient http2Client() throws Exception {
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new SslContextFactory.Client(true));
-        HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        http2.setSocketAddressResolver((host, port, context, promise) ->
-                promise.succeeded(List.of(new InetSocketAddress("127.0.0.1", port))));
-        http2.start();
-        return http2;
     }
 }

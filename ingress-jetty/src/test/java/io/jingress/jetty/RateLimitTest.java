@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,11 +24,6 @@ import io.jingress.jetty.testing.WireClient;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,14 +43,6 @@ class RateLimitTest {
     final Proxies proxies = new Proxies();
     @RegisterExtension
     final Backends backends = new Backends();
-    private HttpClient http2;
-
-    @AfterEach
-    void stopClient() throws Exception {
-        if (http2 != null) {
-            http2.stop();
-        }
-    }
 
     private static final Map<String, String> ONE_PER_SECOND = Map.of(NGINX + "limit-rps", "1", NGINX + "limit-burst-multiplier", "1");
 
@@ -209,7 +195,7 @@ class RateLimitTest {
                 .route("app.test", "/", "app", Map.of(NGINX + "limit-rps", "1", NGINX + "limit-burst-multiplier", "0"), app.port())
                 .route("open.test", "/", "open", open.port());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
-        HttpClient client = http2Client();
+        HttpClient client = proxies.http2Client();
 
         List<ContentResponse> responses = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -265,15 +251,5 @@ class RateLimitTest {
         String json = RawHttp.exchange(proxy.adminPort(), "GET /routes HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n");
 
         assertTrue(json.contains("\"10 requests/s per client, burst 50 (limit-rps)\""), json);
-    }
-
-    private HttpClient http2Client() throws Exception {
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new SslContextFactory.Client(true));
-        http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        http2.setSocketAddressResolver((host, port, context, promise) ->
-                promise.succeeded(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))));
-        http2.start();
-        return http2;
     }
 }

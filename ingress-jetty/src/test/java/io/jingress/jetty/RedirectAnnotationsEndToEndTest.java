@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -30,11 +29,6 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -50,14 +44,6 @@ class RedirectAnnotationsEndToEndTest {
     final Proxies proxies = new Proxies();
     @RegisterExtension
     final Backends backends = new Backends();
-    private HttpClient http2;
-
-    @AfterEach
-    void stopClient() throws Exception {
-        if (http2 != null) {
-            http2.stop();
-        }
-    }
 
     private static TlsSecret secret() throws IOException {
         try (InputStream crt = RedirectAnnotationsEndToEndTest.class.getResourceAsStream("/tls/pkcs8.crt");
@@ -241,13 +227,7 @@ class RedirectAnnotationsEndToEndTest {
                 .tlsRoute("old.test", "/", "app", secret(), Map.of(NGINX + "temporal-redirect", "$scheme://new.example.com$request_uri"),
                         app.port())
                 .router()).httpsBindAddress("127.0.0.1").httpsPort(0));
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new SslContextFactory.Client(true));
-        http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        http2.setFollowRedirects(false);
-        http2.setSocketAddressResolver((host, port, context, promise) ->
-                promise.succeeded(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))));
-        http2.start();
+        HttpClient http2 = proxies.http2Client();
 
         ContentResponse response = http2.newRequest("https://old.test:" + proxy.httpsPort() + "/a/b?c=d")
                 .timeout(10, TimeUnit.SECONDS).send();

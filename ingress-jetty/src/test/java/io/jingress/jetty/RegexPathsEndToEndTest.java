@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -25,11 +23,6 @@ import io.jingress.jetty.testing.WebSocketEcho;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,14 +39,6 @@ class RegexPathsEndToEndTest {
     final Proxies proxies = new Proxies();
     @RegisterExtension
     final Backends backends = new Backends();
-    private HttpClient http2;
-
-    @AfterEach
-    void stopClient() throws Exception {
-        if (http2 != null) {
-            http2.stop();
-        }
-    }
 
     private static String get(String host, String target) {
         return "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
@@ -148,12 +133,7 @@ class RegexPathsEndToEndTest {
                 .tlsRoute("rewrite.test", "/tls", "tls", secret(), app.port())
                 .implementationSpecificRoute("rewrite.test", "/something(/|$)(.*)", "app", REWRITE, app.port())
                 .router()).httpsBindAddress("127.0.0.1").httpsPort(0));
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new SslContextFactory.Client(true));
-        http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        http2.setSocketAddressResolver((host, port, context, promise) ->
-                promise.succeeded(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))));
-        http2.start();
+        HttpClient http2 = proxies.http2Client();
 
         ContentResponse response = http2.newRequest("https://rewrite.test:" + proxy.httpsPort() + "/something/h2/page?q=1")
                 .timeout(10, TimeUnit.SECONDS).send();

@@ -8,7 +8,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -27,11 +26,6 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,14 +39,6 @@ class ServerHeaderTest {
     final Proxies proxies = new Proxies();
     @RegisterExtension
     final Backends backends = new Backends();
-    private HttpClient http2;
-
-    @AfterEach
-    void stopClient() throws Exception {
-        if (http2 != null) {
-            http2.stop();
-        }
-    }
 
     /** The whole response to {@code request} (with {@code Connection: close}) over TLS and HTTP/1.1. */
     private static String overTls(IngressServer proxy, String request) throws IOException {
@@ -100,12 +86,7 @@ class ServerHeaderTest {
         IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
                 .route("app.test", "/", "app", app.port()).router())
                 .httpsBindAddress("127.0.0.1").httpsPort(0));
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new SslContextFactory.Client(true));
-        http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        http2.setSocketAddressResolver((host, port, context, promise) ->
-                promise.succeeded(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))));
-        http2.start();
+        HttpClient http2 = proxies.http2Client();
 
         ContentResponse response = http2.newRequest("https://app.test:" + proxy.httpsPort() + "/hello")
                 .timeout(10, TimeUnit.SECONDS).send();

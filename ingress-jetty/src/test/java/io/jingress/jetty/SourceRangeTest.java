@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedInputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -27,11 +26,6 @@ import io.jingress.jetty.testing.WireClient;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,14 +43,6 @@ class SourceRangeTest {
     final Proxies proxies = new Proxies();
     @RegisterExtension
     final Backends backends = new Backends();
-    private HttpClient http2;
-
-    @AfterEach
-    void stopClient() throws Exception {
-        if (http2 != null) {
-            http2.stop();
-        }
-    }
 
     /** The request's answer from a connection made from {@code local} (any 127.x.y.z on Linux). */
     private static WireClient.Response getFrom(String local, IngressServer proxy, String host) throws Exception {
@@ -250,7 +236,7 @@ class SourceRangeTest {
             assertEquals(403, RawHttp.status(answer), answer);
             assertTrue(answer.endsWith(FORBIDDEN), answer);
         }
-        HttpClient client = http2Client();
+        HttpClient client = proxies.http2Client();
         ContentResponse refused = client.newRequest("https://app.test:" + proxy.httpsPort() + "/h2")
                 .timeout(10, TimeUnit.SECONDS).send();
         assertEquals(HttpVersion.HTTP_2, refused.getVersion());
@@ -293,15 +279,5 @@ class SourceRangeTest {
 
         assertTrue(json.contains("\"clients only from 10.0.0.0/8, 192.168.1.7/32, 2001:db8::/32 (allowlist-source-range)\""),
                 json);
-    }
-
-    private HttpClient http2Client() throws Exception {
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new SslContextFactory.Client(true));
-        http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        http2.setSocketAddressResolver((host, port, context, promise) ->
-                promise.succeeded(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))));
-        http2.start();
-        return http2;
     }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,11 +23,6 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,14 +38,6 @@ class StrictTransportSecurityTest {
     final Proxies proxies = new Proxies();
     @RegisterExtension
     final Backends backends = new Backends();
-    private HttpClient http2;
-
-    @AfterEach
-    void stopClient() throws Exception {
-        if (http2 != null) {
-            http2.stop();
-        }
-    }
 
     private static TlsSecret secret() throws IOException {
         try (InputStream crt = StrictTransportSecurityTest.class.getResourceAsStream("/tls/pkcs8.crt");
@@ -107,17 +92,6 @@ class StrictTransportSecurityTest {
         return values;
     }
 
-    private HttpClient http2Client() throws Exception {
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new SslContextFactory.Client(true));
-        http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        // every name is this machine: the authority (HTTP/2's Host) is what routes
-        http2.setSocketAddressResolver((host, port, context, promise) ->
-                promise.succeeded(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))));
-        http2.start();
-        return http2;
-    }
-
     @Test
     void everyAnswerOverTlsCarriesIngressNginxsDefaultHsts() throws Exception {
         IngressServer proxy = proxy(IngressServer.builder(routes().router()));
@@ -144,7 +118,7 @@ class StrictTransportSecurityTest {
     @Test
     void http2AnswersCarryHstsToo() throws Exception {
         IngressServer proxy = proxy(IngressServer.builder(routes().router()));
-        HttpClient client = http2Client();
+        HttpClient client = proxies.http2Client();
 
         for (String host : List.of("app.test", "nobody.test", "down.test")) {
             ContentResponse response = client.newRequest("https://" + host + ":" + proxy.httpsPort() + "/hello")
@@ -182,7 +156,7 @@ class StrictTransportSecurityTest {
         String ownAnswer = overTls(proxy, get("own.test"));
         assertEquals(200, RawHttp.status(ownAnswer), ownAnswer);
         assertEquals(List.of("max-age=600; preload"), hsts(ownAnswer));
-        ContentResponse overHttp2 = http2Client().newRequest("https://own.test:" + proxy.httpsPort() + "/hello")
+        ContentResponse overHttp2 = proxies.http2Client().newRequest("https://own.test:" + proxy.httpsPort() + "/hello")
                 .timeout(10, TimeUnit.SECONDS).send();
         assertEquals(List.of("max-age=600; preload"), overHttp2.getHeaders().getValuesList(HttpHeader.STRICT_TRANSPORT_SECURITY));
         // while an endpoint that sends none gets the proxy's

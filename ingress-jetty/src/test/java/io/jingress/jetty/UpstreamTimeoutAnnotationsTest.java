@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,10 +29,6 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -110,32 +105,17 @@ class UpstreamTimeoutAnnotationsTest {
                 .route("plain.test", "/", "plain", slow.port());
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).readTimeout(Duration.ofSeconds(10))
                 .httpsBindAddress("127.0.0.1").httpsPort(0));
-        HttpClient http2 = http2Client();
-        try {
-            CompletableFuture<Timed> plain = send(http2, "https://plain.test:" + proxy.httpsPort() + "/hold", bodyBytes);
-            Timed quick = await(send(http2, "https://quick.test:" + proxy.httpsPort() + "/hold", bodyBytes));
+        HttpClient http2 = proxies.http2Client();
+        CompletableFuture<Timed> plain = send(http2, "https://plain.test:" + proxy.httpsPort() + "/hold", bodyBytes);
+        Timed quick = await(send(http2, "https://quick.test:" + proxy.httpsPort() + "/hold", bodyBytes));
 
-            assertEquals(HttpVersion.HTTP_2, quick.response().getVersion());
-            assertEquals(504, quick.status(), quick.response().getContentAsString());
-            assertTrue(quick.millis() >= 900 && quick.millis() < 5_000, "after the Ingress's 1 s: " + quick.millis() + " ms");
-            slow.release();
-            Timed answered = await(plain);
-            assertEquals(200, answered.status(), answered.response().getContentAsString());
-            assertEquals(Integer.toString(bodyBytes), answered.response().getHeaders().get("X-Echo-Body-Length"));
-        } finally {
-            http2.stop();
-        }
-    }
-
-    /** A started HTTP/2 client over TLS that trusts any certificate and finds every name at 127.0.0.1. */
-    private static HttpClient http2Client() throws Exception {
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new SslContextFactory.Client(true));
-        HttpClient http2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
-        http2.setSocketAddressResolver((host, port, context, promise) ->
-                promise.succeeded(List.of(new InetSocketAddress("127.0.0.1", port))));
-        http2.start();
-        return http2;
+        assertEquals(HttpVersion.HTTP_2, quick.response().getVersion());
+        assertEquals(504, quick.status(), quick.response().getContentAsString());
+        assertTrue(quick.millis() >= 900 && quick.millis() < 5_000, "after the Ingress's 1 s: " + quick.millis() + " ms");
+        slow.release();
+        Timed answered = await(plain);
+        assertEquals(200, answered.status(), answered.response().getContentAsString());
+        assertEquals(Integer.toString(bodyBytes), answered.response().getHeaders().get("X-Echo-Body-Length"));
     }
 
     private static CompletableFuture<Timed> send(HttpClient client, String uri, int bodyBytes) {
