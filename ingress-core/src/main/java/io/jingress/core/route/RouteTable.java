@@ -46,11 +46,12 @@ import java.util.Objects;
  * else gets {@link NoMatch#NO_PATH} (or {@link NoMatch#NO_HOST} without rules without host).
  *
  * <p>{@link #match} takes no lock, allocates nothing and costs time proportional to the length of
- * host and path, whatever the number of rules. (A host whose paths are regexes is the exception:
- * its regexes are tried one by one, each with a {@link java.util.regex.Matcher} of its own.) (It reads them from a copy of their bytes in a
+ * host and path, whatever the number of rules. It reads them from a copy of their bytes in a
  * buffer of the calling thread: a thread's first match allocates it, 256 bytes, grown when a
- * longer host or path comes, and the thread keeps it. On virtual threads, which are
- * created for a task each, that is an allocation per thread.)
+ * longer host or path comes, and the thread keeps it; on virtual threads, which are created for
+ * a task each, that is an allocation per thread. A host whose paths are regexes is the
+ * exception: its regexes are tried one by one, each with a {@link java.util.regex.Matcher} of
+ * its own.
  */
 public final class RouteTable {
     private static final RouteTable EMPTY = new RouteTable(Map.of(), Map.of(), null, null, List.of(), List.of(),
