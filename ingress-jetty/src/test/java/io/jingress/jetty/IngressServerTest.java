@@ -180,6 +180,36 @@ class IngressServerTest {
         }
     }
 
+    // The client keeps its connection without closing it, as an idle connection pool does: the
+    // connection of a request answered after the stop began ends with its answer, as nginx's does,
+    // rather than wait until the deadline for the client to close its side.
+    @ParameterizedTest
+    @ValueSource(strings = {"/hold", "http://app.test/hold"})
+    void gracefulStopClosesTheConnectionOfARequestAnsweredAfterItBegan(String target) throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).stopTimeout(Duration.ofSeconds(60)));
+        int port = proxy.httpPort();
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            client.setSoTimeout(30_000);
+            client.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: app.test\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertTrue(app.awaitHolding(10, TimeUnit.SECONDS), "the request reached the backend");
+
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(proxy::stop);
+            Await.until(() -> refusesConnections(port), "the proxy stops accepting connections");
+            app.release();
+            InputStream in = client.getInputStream();
+            String head = RawHttp.readHead(in);
+            assertEquals(200, RawHttp.status(head), head);
+            assertEquals("close", RawHttp.header(head, "Connection"), head);
+            in.readNBytes(Integer.parseInt(RawHttp.header(head, "Content-Length")));
+            assertEquals(-1, in.read(), "the connection ends with the answer");
+            // the deadline is a minute: a stop that waited for the client to close would take it
+            stopping.get(20, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void connectionsPastTheLimitAreRefusedWith503() throws Exception {
         Backends.Echo app = backends.start("app");

@@ -237,15 +237,17 @@ final class LeanConnection extends AbstractConnection.NonBlocking
                     return;
                 }
                 request = null;
-                if (!keepOpen) {
+                RetainableByteBuffer held = buffer;
+                boolean nothingHeld = held == null || !held.hasRemaining();
+                if (!keepOpen || nothingHeld && shuttingDown()) {
+                    // a stop that began after the response head: no next request (see drain)
                     state = CLOSING;
                     getEndPoint().shutdownOutput();
                     drain();
                     return;
                 }
                 state = IDLE;
-                RetainableByteBuffer held = buffer;
-                if ((held == null || !held.hasRemaining()) && isFillInterested()) {
+                if (nothingHeld && isFillInterested()) {
                     return;  // the usual case: waiting for the next request, as registered when this one began
                 }
                 readRequests();
@@ -435,7 +437,9 @@ final class LeanConnection extends AbstractConnection.NonBlocking
     /**
      * After the last response: reads until the client closes, so unread bytes do not reset the
      * connection; for {@link #LINGER_NANOS} at most, as nginx's {@code lingering_time}, so a client
-     * that keeps sending cannot hold the connection.
+     * that keeps sending cannot hold the connection. While the server stops, only until nothing
+     * more has come: a client that keeps its connection without closing it, as a pool of idle
+     * connections does, would otherwise hold the stop until its deadline.
      */
     private void drain() throws IOException {
         long now = System.nanoTime();
@@ -447,9 +451,15 @@ final class LeanConnection extends AbstractConnection.NonBlocking
             return;
         }
         ByteBuffer bytes = heldBuffer().getByteBuffer();
+        int filled;
         do {
             BufferUtil.clear(bytes);
-        } while (fill(bytes) > 0);
+        } while ((filled = fill(bytes)) > 0);
+        if (filled == 0 && shuttingDown()) {
+            state = GONE;
+            releaseBuffer();
+            getEndPoint().close();
+        }
     }
 
     private RetainableByteBuffer heldBuffer() {
