@@ -267,6 +267,22 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
                 }
                 return super.headerComplete();
             }
+
+            /**
+             * A stop that began while this request was answered: Jetty shuts the connection's
+             * output after the answer, or keeps it for a next request if the answer's end had gone
+             * out by then, and waits for the client to close; a client that keeps its connection
+             * without closing it, as a pool of idle connections does, would hold the stop until its
+             * deadline. Closed here, as nginx closes it, unless the client has sent more already.
+             */
+            @Override
+            public void succeeded() {
+                super.succeeded();
+                if (getConnector().isShutdown() && isRequestBufferEmpty()
+                        && (getEndPoint().isOutputShutdown() || getParser().isStart())) {
+                    getEndPoint().close();
+                }
+            }
         }
 
         @Override
