@@ -58,6 +58,28 @@ class ForwardingTest {
         assertEquals(1, response.getHeaders().getValuesList("Date").size(), "one Date header, not the backend's and ours");
     }
 
+    // Spring's ForwardedHeaderFilter and Jetty's ForwardedRequestCustomizer prefer Forwarded to
+    // X-Forwarded-*: a client's would make the application build its links on the client's word
+    @Test
+    void aClientsForwardedHeaderIsNotPassedOn() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxyTo(app);
+        String forged = "Forwarded: for=203.0.113.7;host=evil.test;proto=https\r\n";
+
+        String lean = RawHttp.exchange(proxy.httpPort(),
+                "GET / HTTP/1.1\r\nHost: app.test\r\n" + forged + "Connection: close\r\n\r\n");
+        assertEquals(200, RawHttp.status(lean), lean);
+        assertNull(app.lastRequest().header("Forwarded"));
+        assertEquals("app.test", app.lastRequest().header("X-Forwarded-Host"));
+
+        // absolute-form: Jetty's connection and ProxyHandler
+        String jetty = RawHttp.exchange(proxy.httpPort(),
+                "GET http://app.test/ HTTP/1.1\r\nHost: app.test\r\n" + forged + "Connection: close\r\n\r\n");
+        assertEquals(200, RawHttp.status(jetty), jetty);
+        assertNull(app.lastRequest().header("Forwarded"));
+        assertEquals(2, app.requests());
+    }
+
     @Test
     void forwardedHeadersDescribeTheClientConnectionNotWhatTheClientClaims() throws Exception {
         Backends.Echo app = backends.start("app");

@@ -32,7 +32,11 @@ import org.eclipse.jetty.server.Request;
  * {@code X-Request-ID} (kept when the client sent one, else 32 random hex digits).
  * We do not add {@code Via} or {@code Forwarded}: ingress-nginx does not, backends behind an
  * Ingress read {@code X-Forwarded-*}, and a second, differently formatted copy of the same facts
- * invites disagreement; client-sent {@code Via}/{@code Forwarded} pass through untouched.
+ * invites disagreement. A client's {@code Forwarded} is dropped, where ingress-nginx passes it on:
+ * its {@code host=} and {@code proto=} are what {@code X-Forwarded-Host} and {@code -Proto} replace,
+ * and the frameworks that read it (Spring's {@code ForwardedHeaderFilter}, Jetty's
+ * {@code ForwardedRequestCustomizer}) prefer it to {@code X-Forwarded-*}, so an application would
+ * build its links from what the client claims. A client's {@code Via} passes on untouched.
  *
  * <p>Downstream, the client receives the backend's headers without the same hop-by-hop ones, nor
  * {@code Server} ({@code RoutingProxy.copyServerHeaders}).
@@ -134,7 +138,7 @@ final class ProxyHeaders {
                     case X_FORWARDED_FOR:
                         forwardedFor = forwardedFor == null ? field.getValue() : forwardedFor + ", " + field.getValue();
                         continue;
-                    case X_FORWARDED_PROTO, X_FORWARDED_HOST, X_FORWARDED_PORT, X_FORWARDED_SERVER:
+                    case X_FORWARDED_PROTO, X_FORWARDED_HOST, X_FORWARDED_PORT, X_FORWARDED_SERVER, FORWARDED:
                         continue;
                     case COOKIE:
                         cookieFields++;
