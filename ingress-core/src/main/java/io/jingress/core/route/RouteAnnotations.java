@@ -27,7 +27,8 @@ final class RouteAnnotations {
             CanaryAnnotations.NAMES,
             HeaderAnnotations.NAMES,
             List.of(BackendProtocolAnnotation.NAME),
-            List.of(ProxySslVerifyAnnotation.NAME))
+            List.of(ProxySslVerifyAnnotation.NAME),
+            HostAnnotations.NAMES)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -63,6 +64,7 @@ final class RouteAnnotations {
         HeaderAnnotations.read(annotations, builder, problems);
         BackendProtocol protocol = BackendProtocolAnnotation.read(annotations, builder, problems);
         ProxySslVerifyAnnotation.read(annotations, protocol, builder, problems);
+        HostAnnotations.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

@@ -211,6 +211,8 @@ public final class RouteCompiler {
             addHostDefaults();
             regexHosts.addMarkers(key -> pathsOf(key.equals(ANY_HOST) ? null : key));
             canaries.reportUnmerged();
+            HostAliases hostAliases = new HostAliases(problems, tls.certificates());
+            hostAliases.apply(served, this::policyOf, exactHosts, wildcardHosts, routes);
             if (defaultRoute != null) {
                 routes.add(defaultRoute);
             }
@@ -220,7 +222,7 @@ public final class RouteCompiler {
                 live.addAll(backend.endpoints());
             }
             RouteTable table = new RouteTable(exactHosts, wildcardHosts, anyHost, defaultRoute, routes, problems, tls.certificates(),
-                    List.copyOf(backends.values()));
+                    List.copyOf(backends.values()), hostAliases.aliases());
             balancers.retain(live);
             return table;
         }

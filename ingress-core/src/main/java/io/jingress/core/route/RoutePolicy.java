@@ -35,6 +35,8 @@ public final class RoutePolicy {
     private final String forwardedPrefix;
     private final boolean accessLog;
     private final ProxyRedirect proxyRedirect;
+    private final List<String> serverAliases;
+    private final boolean fromToWwwRedirect;
 
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
@@ -54,6 +56,8 @@ public final class RoutePolicy {
         this.forwardedPrefix = builder.forwardedPrefix;
         this.accessLog = builder.accessLog;
         this.proxyRedirect = builder.proxyRedirect;
+        this.serverAliases = builder.serverAliases;
+        this.fromToWwwRedirect = builder.fromToWwwRedirect;
     }
 
     /** Whether this policy asks nothing: {@link #NONE}. */
@@ -211,6 +215,25 @@ public final class RoutePolicy {
     }
 
     /**
+     * The names {@code server-alias} asks to serve as the Ingress's host (lower case; {@code *.} and a
+     * name for a wildcard), as written, the refused ones left out; empty when not set. They are
+     * applied when the table is compiled: {@link RouteTable#hostAliases()} says which are served,
+     * and as which host.
+     */
+    public List<String> serverAliases() {
+        return serverAliases;
+    }
+
+    /**
+     * Whether {@code from-to-www-redirect} is true: the table then answers requests for the
+     * {@code www.} name of each host of the Ingress (or for the name without {@code www.}) with a
+     * redirect to the host, unless that name has rules (or an alias) of its own.
+     */
+    public boolean fromToWwwRedirect() {
+        return fromToWwwRedirect;
+    }
+
+    /**
      * The bytes of a body size as nginx (and {@code proxy-body-size}) writes one: digits, optionally
      * followed by {@code k}/{@code K}, {@code m}/{@code M} or {@code g}/{@code G} (1024, 1024², 1024³);
      * {@code 0} is no limit. -1 when {@code text} is no such size.
@@ -268,6 +291,7 @@ public final class RoutePolicy {
         if (proxyRedirect != null) {
             phrases.add(proxyRedirect.describe());
         }
+        HostAnnotations.describe(serverAliases, fromToWwwRedirect, phrases);
         return List.copyOf(phrases);
     }
 
@@ -397,6 +421,21 @@ public final class RoutePolicy {
 
         Builder clientAccess(ClientAccess access) {
             this.clientAccess = Objects.requireNonNull(access, "access");
+            return set();
+        }
+
+        private List<String> serverAliases = List.of();
+        private boolean fromToWwwRedirect;
+
+        /** See {@link RoutePolicy#serverAliases()}: at least one name. */
+        Builder serverAliases(List<String> names) {
+            this.serverAliases = List.copyOf(names);
+            return set();
+        }
+
+        /** {@code from-to-www-redirect: "true"}. */
+        Builder fromToWwwRedirect() {
+            this.fromToWwwRedirect = true;
             return set();
         }
 

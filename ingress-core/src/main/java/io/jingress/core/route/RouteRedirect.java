@@ -1,5 +1,6 @@
 package io.jingress.core.route;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,7 +23,9 @@ import java.util.Objects;
 public final class RouteRedirect {
     /** What a part of a {@code Location} is: text as written, or a variable filled in per request. */
     enum Part {
-        TEXT, REQUEST_URI, URI, HOST, SCHEME, HTTP_HOST
+        TEXT, REQUEST_URI, URI, HOST, SCHEME, HTTP_HOST,
+        /** The {@code :port} of {@code $http_host}, or nothing: no annotation writes it (from-to-www-redirect keeps the port). */
+        PORT
     }
 
     private final int status;
@@ -96,6 +99,7 @@ public final class RouteRedirect {
                 case HOST -> host;
                 case SCHEME -> scheme;
                 case HTTP_HOST -> httpHost;
+                case PORT -> portOf(httpHost);
             };
             if (kinds[i] != Part.TEXT && !safe(value)) {
                 return null;
@@ -103,6 +107,22 @@ public final class RouteRedirect {
             filled.append(value);
         }
         return filled.toString();
+    }
+
+    // ":port" after the host of a $http_host (after "]" for an IPv6 literal), or ""
+    private static String portOf(String httpHost) {
+        int colon = httpHost.lastIndexOf(':');
+        return colon > httpHost.lastIndexOf(']') ? httpHost.substring(colon) : "";
+    }
+
+    /**
+     * The redirect of {@code from-to-www-redirect} to {@code host}: 308, as ingress-nginx's default
+     * {@code http-redirect-code}, to the request's scheme, {@code host} and the port the request
+     * named, with the request's path and query unchanged.
+     */
+    static RouteRedirect toHost(String host) {
+        return new RouteRedirect(308, "$scheme://" + host + "$request_uri", HostAnnotations.FROM_TO_WWW, false,
+                List.of(Part.SCHEME, Part.TEXT, Part.PORT, Part.REQUEST_URI), Arrays.asList(null, "://" + host, null, null));
     }
 
     private static boolean safe(String value) {

@@ -6,6 +6,8 @@ import io.jingress.core.model.Problem;
 import io.jingress.core.model.TlsSecret;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,10 +68,17 @@ public final class RouteTable {
     private final List<Problem> problems;
     private final Map<String, TlsSecret> certificates;
     private final List<Backend> backends;
+    private final Map<String, String> hostAliases;
 
     RouteTable(Map<String, PathTrie<Route>> exactHosts, Map<String, PathTrie<Route>> wildcardHosts,
             PathTrie<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
             Map<String, TlsSecret> certificates, List<Backend> backends) {
+        this(exactHosts, wildcardHosts, anyHost, defaultRoute, routes, problems, certificates, backends, Map.of());
+    }
+
+    RouteTable(Map<String, PathTrie<Route>> exactHosts, Map<String, PathTrie<Route>> wildcardHosts,
+            PathTrie<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
+            Map<String, TlsSecret> certificates, List<Backend> backends, Map<String, String> hostAliases) {
         this.index = RouteIndex.of(exactHosts, wildcardHosts, anyHost, route -> route.regexPaths() != null);
         this.indexed = index.values(Route[]::new);
         this.regexBase = index.lastBase();
@@ -79,6 +88,7 @@ public final class RouteTable {
         this.problems = List.copyOf(problems);
         this.certificates = Map.copyOf(certificates);
         this.backends = List.copyOf(backends);
+        this.hostAliases = Collections.unmodifiableMap(new LinkedHashMap<>(hostAliases));
     }
 
     private RouteTable(RouteTable table, List<Problem> problems) {
@@ -91,6 +101,7 @@ public final class RouteTable {
         this.problems = problems;
         this.certificates = table.certificates;
         this.backends = table.backends;
+        this.hostAliases = table.hostAliases;
     }
 
     /**
@@ -211,6 +222,15 @@ public final class RouteTable {
     /** TLS host (exact or {@code *.} wildcard, lower case) to its certificate's Secret. */
     public Map<String, TlsSecret> certificates() {
         return certificates;
+    }
+
+    /**
+     * The names served as another name of a host ({@code server-alias}), each to the host whose
+     * paths it serves (lower case; {@code *.} and a name for a wildcard), in Ingress age order. A
+     * request for an alias matches exactly as one for its host, and gets the same {@link Route}s.
+     */
+    public Map<String, String> hostAliases() {
+        return hostAliases;
     }
 
     /** Every distinct backend of the served routes. */
