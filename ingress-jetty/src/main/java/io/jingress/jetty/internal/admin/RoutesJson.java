@@ -41,7 +41,9 @@ import java.util.TreeMap;
  * }
  * }</pre>
  *
- * A rule without host is listed under host {@code "*"}. A host's own {@code defaultBackend} (the
+ * A rule without host is listed under host {@code "*"}. A host with {@code server-alias} names lists
+ * them in {@code "aliases"} (they match as the host does); a name {@code from-to-www-redirect}
+ * redirects is a host of its own, whose one path {@code /} has the redirect as its policy. A host's own {@code defaultBackend} (the
  * fallback of its unmatched paths, {@code RouteTable.hostDefaultRoutes()}) is in its entry, absent
  * when it has none; the top-level {@code defaultBackend} is the catch-all for hosts without rules
  * ({@code RouteTable.defaultRoute()}). TLS entries name the Secret only: no
@@ -84,10 +86,17 @@ final class RoutesJson {
                 paths.add(route(route));
             }
         }
+        Map<String, List<String>> aliasesByHost = new LinkedHashMap<>();
+        table.hostAliases().forEach((alias, host) -> aliasesByHost.computeIfAbsent(host, h -> new ArrayList<>()).add(alias));
         ArrayNode hosts = root.putArray("hosts");
         pathsByHost.forEach((host, paths) -> {
             ObjectNode node = hosts.addObject();
             node.put("host", host);
+            List<String> aliases = aliasesByHost.get(host);
+            if (aliases != null) {
+                // server-alias: other names of this host, matched exactly as it is
+                aliases.forEach(node.putArray("aliases")::add);
+            }
             node.set("paths", paths);
             Route defaultRoute = defaultByHost.get(host);
             if (defaultRoute != null) {
