@@ -174,7 +174,10 @@ public final class RouteExplainer {
                         + redirect.annotation()).build();
             }
             return result.redirect(redirect.status(), location, "the Ingress's annotation " + redirect.annotation()
-                    + (redirect.rootOnly() ? " redirects a request for /" : " redirects every request of its routes")).build();
+                    + (redirect.rootOnly() ? " redirects a request for /"
+                            : redirect.annotation().equals("from-to-www-redirect") ? " redirects every request for "
+                                    + route.host() + " to its host " + wwwTarget(route.host())
+                            : " redirects every request of its routes")).build();
         }
         if (route.sslRedirect() && target.scheme.equals("http") && httpsRedirectPort != 0) {
             String location = "https://" + target.host + (httpsRedirectPort == 443 ? "" : ":" + httpsRedirectPort)
@@ -210,7 +213,25 @@ public final class RouteExplainer {
                 ? "; spoken to in HTTPS (backend-protocol " + protocol + ", certificate not verified)" : "";
         return result.status(200, backend.reason() + "; the endpoint is picked by "
                 + backend.balancer().strategy().name().toLowerCase(Locale.ROOT) + scheme + canaryNote(route.canary())
-                + Rewrites.phrase(route, rewritten)).build();
+                + Rewrites.phrase(route, rewritten) + aliasNote(target.host, route)).build();
+    }
+
+    // the host a from-to-www-redirect route's name is redirected to: the name with www. added or taken off
+    private static String wwwTarget(String from) {
+        return from.startsWith("www.") ? from.substring(4) : "www." + from;
+    }
+
+    // "; NAME is a server-alias of host HOST" when the request's host was matched as an alias, else ""
+    private String aliasNote(String host, Route route) {
+        String name = host.toLowerCase(Locale.ROOT);
+        String aliased = table.hostAliases().get(name);
+        int dot = name.indexOf('.');
+        if (aliased == null && dot > 0) {
+            aliased = table.hostAliases().get("*" + name.substring(dot));
+        }
+        // a name with rules of its own is matched as itself, even under a wildcard alias
+        return aliased == null || !aliased.equals(route.host()) || name.equals(route.host()) ? ""
+                : "; " + host + " is a server-alias of host " + aliased;
     }
 
     // An explanation has no headers, cookies or dice to decide with: it states the canary's rule.
