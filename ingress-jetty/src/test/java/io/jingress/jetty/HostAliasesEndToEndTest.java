@@ -190,6 +190,8 @@ class HostAliasesEndToEndTest {
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             assertEquals(308, RawHttp.status(response), response);
             assertEquals("https://www.example.test/p?q", RawHttp.header(response, "Location"));
+            // as every answer over TLS
+            assertEquals("max-age=31536000; includeSubDomains", RawHttp.header(response, "Strict-Transport-Security"));
         }
         assertEquals(0, app.requests());
     }

@@ -262,6 +262,43 @@ class HostAliasesTest {
     }
 
     @Test
+    void anExactAliasOrRedirectedNameWinsOverAWildcardHostThatCoversItAsAnExactHostDoes() {
+        RouteTable table = compile(
+                ingress("wild", 1, Map.of(), rule("*.example.com", prefix("/", backend("web")))),
+                ingress("shop", 2, Map.of(ALIAS, "a.example.com", WWW, "true"), rule("example.com", prefix("/", backend("web")))));
+
+        assertEquals("default/shop example.com / Prefix", matched(table, "a.example.com", "/"));
+        assertEquals(308, redirectOf(table, "www.example.com", "/").status());
+        assertEquals("default/wild *.example.com / Prefix", matched(table, "b.example.com", "/"));
+        assertEquals(List.of(), problems(table));
+    }
+
+    @Test
+    void anAliasOfARegexHostWithADefaultBackendMatchesItsRegexesAndFallback() {
+        RouteTable table = compile(ingress("regex", 1, Map.of(ALIAS, "a.example.com", NGINX + "use-regex", "true"),
+                rule("shop.example.com", HttpIngressPath.of("/items/[0-9]+", "ImplementationSpecific", backend("web"))))
+                .defaultBackend(backend("web")));
+
+        for (String path : List.of("/items/42", "/other")) {
+            assertSame(table.match("shop.example.com", path), table.match("a.example.com", path), path);
+        }
+        assertEquals("default/regex shop.example.com /items/[0-9]+ ImplementationSpecific",
+                matched(table, "a.example.com", "/items/42"));
+        assertEquals("default-backend default/regex", matched(table, "a.example.com", "/other"));
+    }
+
+    @Test
+    void aNameThatSpecTlsListsButNoRuleHasIsRedirectedAndKeepsItsCertificate() {
+        RouteTable table = compile(ingress("www", 1, Map.of(WWW, "true"), rule("www.example.test", prefix("/", backend("web"))))
+                .tls(new IngressTls(List.of("www.example.test"), "www"))
+                .tls(new IngressTls(List.of("example.test"), "pkcs1")));
+
+        assertEquals(308, redirectOf(table, "example.test", "/").status());
+        assertEquals(PKCS1, table.certificates().get("example.test"));
+        assertEquals(List.of(), problems(table));
+    }
+
+    @Test
     void anIngressWithoutTheseAnnotationsAddsNoHost() {
         RouteTable table = compile(ingress("plain", 1, Map.of(), rule("example.com", prefix("/", backend("web")))));
 
