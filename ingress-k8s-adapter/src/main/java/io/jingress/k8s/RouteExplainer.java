@@ -207,7 +207,7 @@ public final class RouteExplainer {
                     + route.policy().rewrite().target() + "\" gives no valid path for this request").build();
         }
         if (backend.status() != Backend.Status.READY) {
-            return result.status(503, backend.reason() + canaryNote(route.canary())).build();
+            return result.status(503, backend.reason() + canaryNote(route.canary()) + aliasNote(target.host, route)).build();
         }
         String scheme = protocol.upstreamTls(target.scheme.equals("https"))
                 ? "; spoken to in HTTPS (backend-protocol " + protocol + ", certificate not verified)" : "";

@@ -96,6 +96,9 @@ public record RouteExplanation(
                 text.append(", defaultBackend of host ").append(defaultBackendHost).append(" (none of its paths matched)");
             } else if (defaultBackend) {
                 text.append(", defaultBackend (no rule matched)");
+            } else if (pathIndex < 0) {
+                // a name from-to-www-redirect redirects: the route stands for the rule's host, not a path
+                text.append(", rule ").append(ruleIndex).append(": every path of the name");
             } else {
                 text.append(", rule ").append(ruleIndex).append(", path ").append(pathIndex).append(": ")
                         .append(rulePath).append(" (").append(pathType == null ? "?" : pathType.apiName()).append(')');

@@ -49,6 +49,15 @@ class HostAliasesExplainTest {
                 + " www.shop.example", e.toString());
         RouteExplanation wildcard = shop(NGINX + "server-alias", "*.shop.example").explain("http://eu.shop.example/cart");
         assertTrue(wildcard.reason().endsWith("; eu.shop.example is a server-alias of host www.shop.example"), wildcard.reason());
+        // with no ready endpoint too
+        RouteExplanation unavailable = RouteExplainer.fromState(ClusterState.builder()
+                .ingress(Ingress.builder("default", "shop").annotation(NGINX + "server-alias", "shop.example.org")
+                        .rule(IngressRule.of("www.shop.example", HttpIngressPath.prefix("/", IngressBackend.service("web", 80))))
+                        .build())
+                .build()).explain("http://shop.example.org/");
+        assertEquals(503, unavailable.status(), unavailable.toString());
+        assertTrue(unavailable.reason().endsWith("; shop.example.org is a server-alias of host www.shop.example"),
+                unavailable.reason());
         // the host itself: no such note
         RouteExplanation host = shop(NGINX + "server-alias", "*.shop.example").explain("http://www.shop.example/cart");
         assertTrue(host.reason().endsWith("round_robin"), host.reason());
@@ -64,6 +73,7 @@ class HostAliasesExplainTest {
         assertEquals("the Ingress's annotation from-to-www-redirect redirects every request for shop.example to its host"
                 + " www.shop.example", e.reason());
         assertEquals(List.of("redirect 308 to $scheme://www.shop.example$request_uri (from-to-www-redirect)"), e.policy());
+        assertTrue(e.toString().contains("\n  Ingress default/shop, rule 0: every path of the name\n"), e.toString());
         // a name nobody asked for is still a 404
         assertEquals(404, shop(NGINX + "from-to-www-redirect", "false").explain("http://shop.example/").status());
     }
