@@ -272,8 +272,10 @@ final class HostAliases {
             return;
         }
         problems.add(Problem.warning(KIND, ingress.key(), FIELD, quoted + ": " + what + " " + name
-                + " gets the default certificate over HTTPS: the certificate of secret " + secret.key() + " (of host "
-                + host + ") does not name it" + (names.isEmpty() ? "" : " (" + String.join(", ", names) + ")")
+                + " gets the default certificate over HTTPS: " + (names.isEmpty()
+                        ? "the tls.crt of secret " + secret.key() + " (of host " + host + ") is not a PEM certificate"
+                        : "the certificate of secret " + secret.key() + " (of host " + host + ") does not name it ("
+                                + String.join(", ", names) + ")")
                 + ", so a client that checks certificates cannot reach it over HTTPS"));
     }
 }

@@ -299,6 +299,23 @@ class HostAliasesTest {
     }
 
     @Test
+    void aHostWhoseSecretHoldsNoReadableCertificateGivesItsAliasTheDefaultOneWithAWarning() {
+        ClusterState state = ClusterState.builder().service(service("web")).endpointSlice(slice("web", "10.0.0.1"))
+                .secret(new TlsSecret("default", "junk", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "KEY"))
+                .ingress(ingress("shop", 1, Map.of(ALIAS, "a.example.com"), rule("shop.example.com", prefix("/", backend("web"))))
+                        .tls(new IngressTls(List.of("shop.example.com"), "junk")).build())
+                .build();
+
+        RouteTable table = RouteCompiler.create(Balancers.create()).compile(state);
+
+        assertNull(table.certificates().get("a.example.com"));
+        assertEquals(List.of("Ingress default/shop: metadata.annotations: " + ALIAS + ": \"a.example.com\": the alias"
+                + " a.example.com gets the default certificate over HTTPS: the tls.crt of secret default/junk (of host"
+                + " shop.example.com) is not a PEM certificate, so a client that checks certificates cannot reach it over"
+                + " HTTPS"), problems(table));
+    }
+
+    @Test
     void anIngressWithoutTheseAnnotationsAddsNoHost() {
         RouteTable table = compile(ingress("plain", 1, Map.of(), rule("example.com", prefix("/", backend("web")))));
 
