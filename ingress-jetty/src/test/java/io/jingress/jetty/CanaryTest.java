@@ -1,8 +1,10 @@
 package io.jingress.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -125,6 +127,18 @@ class CanaryTest {
         assertEquals(0, canaryShareOf(proxy, 1, "X-User: carol"));
         assertEquals(0, canaryShareOf(proxy, 1, "X-User: always"));
         assertEquals(2, main.requests());
+    }
+
+    @Test
+    void aHeaderValueOnWhichThePatternBacktracksWithoutEndIsNotSentToTheCanaryAndIsAnsweredPromptly() throws Exception {
+        IngressServer proxy = proxyWithCanary(Map.of(NGINX + "canary-by-header", "X-User",
+                NGINX + "canary-by-header-pattern", "^(a+){2,64}$"));
+
+        // the pattern would backtrack for hours on this value; 10 s guard a hang, the answer takes milliseconds
+        assertEquals(0, (int) assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> canaryShareOf(proxy, 1, "X-User: " + "a".repeat(40) + "!")));
+        assertEquals(1, main.requests());
+        assertEquals(1, canaryShareOf(proxy, 1, "X-User: aaaa"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.jingress.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -91,6 +93,27 @@ class RegexPathsEndToEndTest {
         assertEquals(200, RawHttp.status(response), response);
         assertEquals("/upload?id=7", app.lastRequest().pathQuery());
         assertEquals(5, app.lastRequest().bodyLength());
+    }
+
+    @Test
+    void aPathOnWhichARegexBacktracksWithoutEndIsAnswered404PromptlyAndTheHostsOtherPathsServe() throws Exception {
+        Backends.Echo slow = backends.start("slow");
+        Backends.Echo web = backends.start("web");
+        Map<String, String> useRegex = Map.of(NGINX + "use-regex", "true");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .implementationSpecificRoute("regex.test", "/(a+){2,64}$", "slow", useRegex, slow.port())
+                .implementationSpecificRoute("regex.test", "/b.*", "web", useRegex, web.port())
+                .router()));
+
+        // the regex would backtrack for hours on this path; 10 s guard a hang, the answer takes milliseconds
+        String response = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> RawHttp.exchange(proxy.httpPort(), get("regex.test", "/" + "a".repeat(40) + "!")));
+        assertEquals(404, RawHttp.status(response), response);
+        assertEquals(200, RawHttp.status(RawHttp.exchange(proxy.httpPort(), get("regex.test", "/bcd"))));
+        assertEquals(200, RawHttp.status(RawHttp.exchange(proxy.httpPort(), get("regex.test", "/aaaa"))));
+        assertEquals(1, web.requests());
+        assertEquals(1, slow.requests());
+        assertEquals("/aaaa", slow.lastRequest().pathQuery());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.jingress.k8s;
 
+import io.jingress.core.internal.route.RegexBudget;
 import io.jingress.core.route.PathRewrite;
 import io.jingress.core.route.Route;
 import java.util.regex.Matcher;
@@ -19,9 +20,11 @@ final class Rewrites {
         if (rewrite == null || !rewrite.appliesTo(route)) {
             return query == null ? path : path + "?" + query;
         }
-        Matcher matched = route.pathPattern() == null ? null : route.pathPattern().matcher(path);
-        if (matched != null && !matched.find()) {
-            matched = null;
+        Matcher matched;
+        try {
+            matched = route.pathPattern() == null ? null : RegexBudget.found(route.pathPattern(), path);
+        } catch (RegexBudget.Exceeded | StackOverflowError tooCostly) {
+            return null;  // as the proxy: 500
         }
         return rewrite.apply(matched, query);
     }

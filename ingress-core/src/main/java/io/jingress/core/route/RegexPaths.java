@@ -1,5 +1,9 @@
 package io.jingress.core.route;
 
+import io.jingress.core.internal.route.RegexBudget;
+import io.jingress.core.internal.route.ReportGate;
+
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,6 +15,8 @@ import java.util.List;
  * matches; so does this. Immutable once built.
  */
 final class RegexPaths {
+    private static final System.Logger LOG = System.getLogger(RegexPaths.class.getName());
+    private static final ReportGate REPORTED = ReportGate.everyMinute();
     // ingress-nginx (controller.go): a stable sort by path descending, then a stable one by length descending
     private static final Comparator<Route> NGINX_ORDER = Comparator.comparingInt((Route route) -> route.path().length())
             .reversed().thenComparing(Route::path, Comparator.reverseOrder());
@@ -33,19 +39,34 @@ final class RegexPaths {
     /**
      * The first route whose regex finds a match in {@code path}, else the fallback (may be null). A
      * regex that overflows the stack on this path (java.util.regex recurses once per repetition of
-     * a group such as {@code (a|b)*}) counts as not matching it, rather than failing the request.
+     * a group such as {@code (a|b)*}), or that takes more steps than {@link RegexBudget} allows
+     * (it backtracks without end, as {@code (a+){2,64}$} on many {@code a}s), counts as not
+     * matching it, rather than failing the request or pinning its thread: the next is tried.
      */
     Route match(String path) {
         for (Route route : routes) {
             try {
-                if (route.pathPattern().matcher(path).find()) {
+                if (RegexBudget.find(route.pathPattern(), path)) {
                     return route;
                 }
             } catch (StackOverflowError tooDeep) {
                 // not this route; the next may match
+            } catch (RegexBudget.Exceeded tooCostly) {
+                report(route, path);
             }
         }
         return fallback;
+    }
+
+    // the request's path is not logged: the client wrote it, and it may be 8 KiB long
+    private static void report(Route route, String path) {
+        if (REPORTED.open(route.ingress() + " " + route.host() + " " + route.path())) {
+            LOG.log(Level.WARNING, "Ingress " + route.ingress() + ": host " + (route.host() == null ? "(any)" : route.host())
+                    + " path \"" + route.path() + "\": the regex took more than " + RegexBudget.budget(path.length())
+                    + " steps on a request path of " + path.length() + " chars and is counted as not matching it (the"
+                    + " host's next path is tried); a regex that backtracks this much costs a thread that long per"
+                    + " request: rewrite it (logged at most once a minute per path)");
+        }
     }
 
     /** The routes in the order they are tried. */

@@ -6,6 +6,7 @@ import static io.jingress.core.route.Fixtures.matched;
 import static io.jingress.core.route.Fixtures.rule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jingress.core.model.HttpIngressPath;
@@ -13,6 +14,7 @@ import io.jingress.core.model.Ingress;
 import io.jingress.core.model.IngressRule;
 import io.jingress.core.model.Problem;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -192,6 +194,27 @@ class RegexPathsTest {
 
         assertEquals("default/a r.test /(a|b)*$ ImplementationSpecific", matched(table, "r.test", "/abab"));
         assertEquals("default/a r.test / ImplementationSpecific", matched(table, "r.test", "/" + "ab".repeat(100_000)));
+    }
+
+    @Test
+    void aRegexThatBacktracksPastItsBudgetCountsAsNotMatchingAndTheHostsOtherPathsStillServe() {
+        // (a+){2,64}$ on 40 a's and a '!' backtracks for hours in java.util.regex (its exponential
+        // cases that JDK 9's memo does not cover: a counted repetition of a group)
+        String slow = "/(a+){2,64}$";
+        String attack = "/" + "a".repeat(40) + "!";
+        RouteTable withoutRoot = compile(ingress("a", 0, NGINX + "use-regex", "true",
+                rule("r.test", regex(slow, "slow"), regex("/b.*", "web"))));
+        RouteTable withRoot = compile(ingress("a", 0, NGINX + "use-regex", "true",
+                rule("r.test", regex(slow, "slow"), regex("/", "web"))));
+
+        // the 10 s are a guard against a hang, not a measure: the answer comes in milliseconds
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            assertEquals("NO_PATH", matched(withoutRoot, "r.test", attack));
+            assertEquals("default/a r.test / ImplementationSpecific", matched(withRoot, "r.test", attack));
+        });
+        assertEquals("default/a r.test /b.* ImplementationSpecific", matched(withoutRoot, "r.test", "/bcd"));
+        assertEquals("default/a r.test " + slow + " ImplementationSpecific", matched(withoutRoot, "r.test", "/aaaa"));
+        assertEquals("default/a r.test " + slow + " ImplementationSpecific", matched(withRoot, "r.test", "/aaaa"));
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.jingress.jetty.internal.proxy;
 
 import io.jingress.core.route.Backend;
 import io.jingress.core.route.Canary;
+import io.jingress.core.internal.route.RegexBudget;
+import io.jingress.core.internal.route.ReportGate;
 import io.jingress.core.route.Route;
 
 import java.util.concurrent.ThreadLocalRandom;
@@ -9,6 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which backend a request of a route with a {@link Canary} goes to: the canary's when its rule
@@ -17,6 +21,8 @@ import org.eclipse.jetty.http.HttpHeader;
  * only for routes with a canary.
  */
 final class CanarySplit {
+    private static final Logger LOG = LoggerFactory.getLogger(CanarySplit.class);
+    private static final ReportGate REPORTED = ReportGate.everyMinute();
     private static final String ALWAYS = "always";
     private static final String NEVER = "never";
 
@@ -43,7 +49,7 @@ final class CanarySplit {
                         return true;
                     }
                 } else if (canary.headerPattern() != null) {
-                    if (canary.headerPattern().matcher(value).find()) {
+                    if (patternFinds(canary, value)) {
                         return true;
                     }
                 } else if (ALWAYS.equals(value)) {
@@ -66,6 +72,29 @@ final class CanarySplit {
         int weight = canary.weight();
         return weight > 0 && (weight >= canary.weightTotal()
                 || ThreadLocalRandom.current().nextInt(canary.weightTotal()) < weight);
+    }
+
+    /**
+     * Whether the canary's header pattern finds a match in the header's value. A pattern that
+     * overflows the stack or takes more steps than {@link RegexBudget} allows on this value counts
+     * as not finding one: the header does not send the request to the canary (the cookie and the
+     * weight still decide, as for any value that does not match), and no thread is pinned.
+     */
+    static boolean patternFinds(Canary canary, String value) {
+        try {
+            return RegexBudget.find(canary.headerPattern(), value);
+        } catch (RegexBudget.Exceeded | StackOverflowError tooCostly) {
+            // the value is not logged: the client wrote it
+            if (REPORTED.open(canary.ingress() + " " + canary.ruleIndex() + " " + canary.pathIndex())) {
+                LOG.warn("canary Ingress {}: the canary-by-header-pattern /{}/ {} on a value of header {} of {} chars and is counted as"
+                        + " not matching it (the request is not sent to the canary by header); rewrite the pattern (logged"
+                        + " at most once a minute per canary)", canary.ingress(), canary.headerPattern().pattern(),
+                        tooCostly instanceof StackOverflowError ? "overflowed the stack"
+                                : "took more than " + RegexBudget.budget(value.length()) + " steps",
+                        canary.header(), value.length());
+            }
+            return false;
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.jingress.jetty.internal.proxy;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.jingress.core.internal.route.RegexBudget;
 import io.jingress.core.route.PathRewrite;
 import io.jingress.core.route.Route;
 import io.jingress.core.route.RoutePolicy;
@@ -16,7 +17,9 @@ import org.eclipse.jetty.server.Response;
  * WebSocket tunnel all send) is replaced after the route's regex is run again on the normalised
  * path for its captures. It runs after the redirects, which name the path the client asked for, as
  * nginx's {@code rewrite ... break} runs in the location. A target that gives no valid request
- * target for this request (a capture cut an escape in two) is answered 500, never forwarded. A
+ * target for this request (a capture cut an escape in two) is answered 500, never forwarded, as is
+ * a request whose regex cannot be run again within its {@link RegexBudget} or the stack (it found
+ * its match within them when the route was matched, so this is not expected). A
  * default backend's route, and a path that is the target itself, are forwarded unchanged
  * ({@link PathRewrite#appliesTo}).
  */
@@ -39,9 +42,13 @@ final class PathRewrites {
         String path = question < 0 ? pathAndQuery : pathAndQuery.substring(0, question);
         String query = question < 0 ? null : pathAndQuery.substring(question + 1);
         Pattern pattern = route.pathPattern();
-        Matcher matched = pattern == null ? null : pattern.matcher(path);
-        if (matched != null && !matched.find()) {
-            matched = null;  // cannot be: the route was matched by this regex on this path
+        Matcher matched;
+        try {
+            // null when not found, which cannot be: the route was matched by this regex on this path
+            matched = pattern == null ? null : RegexBudget.found(pattern, path);
+        } catch (RegexBudget.Exceeded | StackOverflowError tooCostly) {
+            PlainResponses.write(proxyToClientResponse, exchange, NO_VALID_PATH);
+            return true;
         }
         String rewritten = rewrite.apply(matched, query);
         if (rewritten == null) {
