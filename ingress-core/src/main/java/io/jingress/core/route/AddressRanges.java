@@ -1,5 +1,7 @@
 package io.jingress.core.route;
 
+import io.jingress.core.internal.net.Ipv4Text;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +147,7 @@ final class AddressRanges {
                     prefix -= 96;
                 }
             } else {
-                low = parseV4(entry, 0, end);
+                low = Ipv4Text.parse(entry, 0, end);
                 if (low < 0) {
                     return null;
                 }
@@ -179,39 +181,6 @@ final class AddressRanges {
     }
 
     /**
-     * The IPv4 address written in {@code s[from, to)} as four decimal parts, as 0 to 2^32-1; -1 when
-     * it is not one. A part with a leading zero ({@code 010}) is refused: some readers take it as
-     * octal.
-     */
-    static long parseV4(CharSequence s, int from, int to) {
-        long address = 0;
-        int i = from;
-        for (int part = 0; part < 4; part++) {
-            if (part > 0) {
-                if (i >= to || s.charAt(i) != '.') {
-                    return -1;
-                }
-                i++;
-            }
-            int start = i;
-            int value = 0;
-            while (i < to && i - start < 3) {
-                char c = s.charAt(i);
-                if (c < '0' || c > '9') {
-                    break;
-                }
-                value = value * 10 + (c - '0');
-                i++;
-            }
-            if (i == start || value > 255 || (s.charAt(start) == '0' && i - start > 1)) {
-                return -1;
-            }
-            address = address << 8 | value;
-        }
-        return i == to ? address : -1;
-    }
-
-    /**
      * Checks that {@code s[from, to)} is IPv6 text (RFC 4291 section 2.2: eight groups of one to
      * four hex digits, at most one {@code ::} standing for one or more zero groups, the last 32
      * bits possibly as an IPv4 dotted quad) and gives the number of zero groups its {@code ::}
@@ -242,7 +211,7 @@ final class AddressRanges {
                 end++;
             }
             if (dotted) {
-                if (end != to || parseV4(s, i, end) < 0) {
+                if (end != to || Ipv4Text.parse(s, i, end) < 0) {
                     return -1;
                 }
                 groups += 2;
@@ -311,7 +280,7 @@ final class AddressRanges {
             }
             if (dotted) {
                 hi = hi << 32 | lo >>> 32;
-                lo = lo << 32 | parseV4(s, i, end);
+                lo = lo << 32 | Ipv4Text.parse(s, i, end);
             } else {
                 int group = 0;
                 for (int k = i; k < end; k++) {

@@ -1,5 +1,7 @@
 package io.jingress.core.route;
 
+import io.jingress.core.internal.net.Ipv4Text;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -90,7 +92,7 @@ public final class ClientAccess {
             to = zone;
         }
         if (AddressRanges.indexOf(clientAddress, ':', from, to) < 0) {
-            long v4 = AddressRanges.parseV4(clientAddress, from, to);
+            long v4 = Ipv4Text.parse(clientAddress, from, to);
             return v4 >= 0 && admitsV4((int) v4);
         }
         int zeros = AddressRanges.v6Shape(clientAddress, from, to);

@@ -1,5 +1,7 @@
 package io.jingress.core.internal.route;
 
+import io.jingress.core.internal.net.Ipv4Text;
+
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -98,25 +100,14 @@ final class ExternalNames {
         return null;
     }
 
-    /** The four numbers of a canonical dotted quad, or {@code null} when {@code name} is not one. */
+    /** The four numbers of a canonical dotted quad ({@link Ipv4Text}), or {@code null} when {@code name} is not one. */
     private static int[] dottedQuad(String name) {
-        String[] parts = name.split("\\.", -1);
-        if (parts.length != 4) {
+        long address = Ipv4Text.parse(name);
+        if (address < 0) {
             return null;
         }
-        int[] address = new int[4];
-        for (int i = 0; i < 4; i++) {
-            String part = parts[i];
-            if (part.isEmpty() || part.length() > 3 || (part.length() > 1 && part.charAt(0) == '0')
-                    || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return null;
-            }
-            address[i] = Integer.parseInt(part);
-            if (address[i] > 255) {
-                return null;
-            }
-        }
-        return address;
+        return new int[] {(int) (address >>> 24), (int) (address >>> 16) & 0xFF, (int) (address >>> 8) & 0xFF,
+                (int) address & 0xFF};
     }
 
     private static boolean isDns1123Subdomain(String name) {

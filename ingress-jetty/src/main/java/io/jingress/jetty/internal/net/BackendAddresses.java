@@ -1,5 +1,7 @@
 package io.jingress.jetty.internal.net;
 
+import io.jingress.core.internal.net.Ipv4Text;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -36,34 +38,11 @@ public final class BackendAddresses {
      * Whether {@code host} is an IPv6 literal (it has a {@code :}) or an IPv4 address as a canonical
      * dotted quad, which needs no name lookup. Any other form of a number ({@code 127.1},
      * {@code 2130706433}, {@code 127.0.0.01}) is a name here, looked up and checked like one: a
-     * resolver reads it as an address of its own choosing.
+     * resolver reads it as an address of its own choosing. The dotted quad is read as everywhere
+     * else ({@link Ipv4Text}).
      */
     public static boolean isIpLiteral(String host) {
-        if (host.indexOf(':') >= 0) {
-            return true;
-        }
-        int parts = 0;
-        int value = 0;
-        int digits = 0;
-        for (int i = 0; i <= host.length(); i++) {
-            char c = i < host.length() ? host.charAt(i) : '.';
-            if (c == '.') {
-                if (digits == 0 || value > 255 || ++parts > 4) {
-                    return false;
-                }
-                value = 0;
-                digits = 0;
-            } else if (c >= '0' && c <= '9') {
-                if ((digits == 1 && value == 0) || digits == 3) {
-                    return false;  // a leading zero (octal to some resolvers), or past 255
-                }
-                value = value * 10 + (c - '0');
-                digits++;
-            } else {
-                return false;
-            }
-        }
-        return parts == 4;
+        return host.indexOf(':') >= 0 || Ipv4Text.parse(host) >= 0;
     }
 
     /** Whether {@code host} is digits and dots only: an IPv4 address in some form, or nothing that resolves. */
