@@ -142,6 +142,29 @@ class CanaryTest {
     }
 
     @Test
+    void onARegexHostTheHeaderSendsToTheCanaryWhosePathIsTheMainsRegex() throws Exception {
+        main = backends.start("main");
+        canary = backends.start("canary");
+        String regex = "/api/v\\d+/(.*)";
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .implementationSpecificRoute("app.test", regex, "main", Map.of(NGINX + "use-regex", "true"), main.port())
+                .implementationSpecificRoute("app.test", regex, "canary", Map.of(NGINX + "canary", "true",
+                        NGINX + "canary-by-header", "X-Canary"), canary.port())
+                .router()));
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            String request = "GET /API/v2/users?id=7 HTTP/1.1\r\nHost: app.test\r\n";
+            assertEquals(200, client.exchange(request + "X-Canary: always\r\n\r\n").status());
+            assertEquals(200, client.exchange(request + "\r\n").status());
+            assertEquals(404, client.exchange("GET /api/vx/users HTTP/1.1\r\nHost: app.test\r\nX-Canary: always\r\n\r\n")
+                    .status());
+        }
+        assertEquals(1, canary.requests());
+        assertEquals("/API/v2/users?id=7", canary.lastRequest().pathQuery());
+        assertEquals(1, main.requests());
+    }
+
+    @Test
     void theCookieAlwaysSendsToTheCanaryAndNeverKeepsOffIt() throws Exception {
         IngressServer proxy = proxyWithCanary(Map.of(NGINX + "canary-by-cookie", "beta",
                 NGINX + "canary-weight", "100"));

@@ -14,11 +14,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The canary Ingresses of one compile run ({@code canary: "true"}), merged into the routes of the
  * ordinary Ingresses as ingress-nginx's {@code mergeAlternativeBackends} does: a canary path joins
- * the main route of the same host, path and type as its {@link Canary}, and is never served on its
+ * the main route of the same host, path and type as its {@link Canary} (on a host whose paths are
+ * regexes, the main route whose regex is the same text), and is never served on its
  * own nor counted as a conflict. The oldest canary of a path is the one used (ingress-nginx's Lua
  * balancer takes the first alternative backend); a younger one, a canary path without a main route,
  * and a canary naming the main route's own backend are reported as WARNINGs.
@@ -42,14 +44,23 @@ final class CanaryRoutes {
         final Ingress ingress;
         final int ruleIndex;
         final int pathIndex;
+        final String host;        // lower case, null for any
+        final String written;     // the path as written ("/" when empty)
+        final String normalized;  // null when it cannot be a normalised path
+        final boolean exact;
         final String description;
         final CanaryAnnotations.Rule rule;
         boolean taken;
 
-        Pending(Ingress ingress, int ruleIndex, int pathIndex, String description, CanaryAnnotations.Rule rule) {
+        Pending(Ingress ingress, int ruleIndex, int pathIndex, String host, String written, boolean exact,
+                String description, CanaryAnnotations.Rule rule) {
             this.ingress = ingress;
             this.ruleIndex = ruleIndex;
             this.pathIndex = pathIndex;
+            this.host = host;
+            this.written = written;
+            this.normalized = RequestPaths.normalize(written);
+            this.exact = exact;
             this.description = description;
             this.rule = rule;
         }
@@ -61,8 +72,9 @@ final class CanaryRoutes {
 
     private final BackendSource backends;
     private final List<Problem> problems;
+    private final List<Pending> read = new ArrayList<>();     // every canary path, oldest Ingress first
     private final Map<String, Pending> byKey = new HashMap<>();
-    private final List<Pending> pending = new ArrayList<>();
+    private final List<Pending> pending = new ArrayList<>();  // the paths in byKey, in order
 
     CanaryRoutes(BackendSource backends, List<Problem> problems) {
         this.backends = backends;
@@ -72,6 +84,7 @@ final class CanaryRoutes {
     /**
      * Reads the canary annotations of a served Ingress (oldest first); true when it is a canary,
      * whose paths are then kept here for their main routes and must not be compiled as routes.
+     * They are keyed by {@link #index} once the hosts whose paths are regexes are known.
      */
     boolean add(Ingress ingress) {
         List<String> sentences = new ArrayList<>();
@@ -91,27 +104,43 @@ final class CanaryRoutes {
             for (int p = 0; p < ingressRule.paths().size(); p++) {
                 HttpIngressPath path = ingressRule.paths().get(p);
                 String written = path.path() == null || path.path().isEmpty() ? "/" : path.path();
-                String normalized = RequestPaths.normalize(written);
                 String description = "host " + (host == null ? "(any)" : host) + " path \"" + written + "\" ("
                         + path.pathType().apiName() + ")";
-                Pending waiting = new Pending(ingress, r, p, description, rule);
-                if (normalized == null) {
-                    problems.add(Problem.warning(KIND, ingress.key(), waiting.field() + ".path", "\"" + written
-                            + "\" can never match a normalised request path (see RequestPaths); this canary path is not used"));
-                    continue;
-                }
-                Pending older = byKey.putIfAbsent(key(host, normalized, path.pathType() == PathType.EXACT), waiting);
-                if (older != null) {
-                    problems.add(Problem.warning(KIND, ingress.key(), waiting.field(), description
-                            + " already has the canary of " + (older.ingress == ingress ? "an earlier path of this Ingress"
-                                    : "the older Ingress " + older.ingress.key()) + " (" + older.field()
-                            + "); a path has one canary, and this one is not used"));
-                    continue;
-                }
-                pending.add(waiting);
+                read.add(new Pending(ingress, r, p, host, written, path.pathType() == PathType.EXACT, description, rule));
             }
         }
         return true;
+    }
+
+    /**
+     * Keys the canary paths read, once it is known which hosts' paths are regexes
+     * ({@code regexHost}: lower case, null for the rules without host). On such a host a
+     * {@code Prefix} or {@code ImplementationSpecific} canary path is the regex as written, and
+     * joins the main path of the same text (ingress-nginx's {@code loc.Path == path.Path});
+     * elsewhere, and for {@code Exact} paths, it joins by its normalised path.
+     */
+    void index(Predicate<String> regexHost) {
+        for (Pending waiting : read) {
+            String key;
+            if (!waiting.exact && regexHost.test(waiting.host)) {
+                key = regexKey(waiting.host, waiting.written);
+            } else if (waiting.normalized == null) {
+                problems.add(Problem.warning(KIND, waiting.ingress.key(), waiting.field() + ".path", "\"" + waiting.written
+                        + "\" can never match a normalised request path (see RequestPaths); this canary path is not used"));
+                continue;
+            } else {
+                key = key(waiting.host, waiting.normalized, waiting.exact);
+            }
+            Pending older = byKey.putIfAbsent(key, waiting);
+            if (older != null) {
+                problems.add(Problem.warning(KIND, waiting.ingress.key(), waiting.field(), waiting.description
+                        + " already has the canary of " + (older.ingress == waiting.ingress ? "an earlier path of this Ingress"
+                                : "the older Ingress " + older.ingress.key()) + " (" + older.field()
+                        + "); a path has one canary, and this one is not used"));
+                continue;
+            }
+            pending.add(waiting);
+        }
     }
 
     /**
@@ -119,10 +148,22 @@ final class CanaryRoutes {
      * (normalised) and type, or null; {@code main} is the route's own backend.
      */
     Canary take(String host, String path, boolean exact, Backend main) {
+        return take(key(host, path, exact), main);
+    }
+
+    /**
+     * The canary of the main route being compiled for this regex path (as written) of a host
+     * whose paths are regexes, or null; {@code main} is the route's own backend.
+     */
+    Canary takeRegex(String host, String written, Backend main) {
+        return take(regexKey(host, written), main);
+    }
+
+    private Canary take(String key, Backend main) {
         if (byKey.isEmpty()) {
             return null;
         }
-        Pending waiting = byKey.get(key(host, path, exact));
+        Pending waiting = byKey.get(key);
         if (waiting == null || waiting.taken) {
             return null;
         }
@@ -143,7 +184,8 @@ final class CanaryRoutes {
             if (!waiting.taken) {
                 problems.add(Problem.warning(KIND, waiting.ingress.key(), waiting.field(), "canary: no ordinary Ingress"
                         + " serves " + waiting.description + ", so this canary path is not served (a canary only takes"
-                        + " a share of the requests of the main Ingress with the same host, path and type)"));
+                        + " a share of the requests of the main Ingress with the same host, path and type; on a host whose"
+                        + " paths are regexes, with the same regex text)"));
             }
         }
     }
@@ -175,6 +217,11 @@ final class CanaryRoutes {
             }
         }
         return false;
+    }
+
+    // a Prefix or ImplementationSpecific path of a host whose paths are regexes: its text as written
+    private static String regexKey(String host, String written) {
+        return "R " + (host == null ? "" : host) + " " + written;
     }
 
     // Exact paths match as written; Prefix paths (ImplementationSpecific among them) by their

@@ -202,6 +202,7 @@ public final class RouteCompiler {
                     }
                 }
             }
+            canaries.index(host -> regexHosts.contains(hostKey(host)));  // a canary's path on a regex host is its regex
             for (Ingress ingress : served) {
                 addDefaultBackend(ingress);
                 for (int r = 0; r < ingress.rules().size(); r++) {
@@ -404,7 +405,7 @@ public final class RouteCompiler {
             }
             Backend backend = backendFor(ingress, path.backend(), field + ".backend");
             Route route = new Route(ingress.key(), host, written, path.pathType(), ruleIndex, p, false, sslRedirect,
-                    policyOf(ingress), backend, pattern, canaries.take(host, written, false, backend));
+                    policyOf(ingress), backend, pattern, canaries.takeRegex(host, written, backend));
             regexHosts.add(hostKey(host), route);
             routes.add(route);
         }

@@ -251,6 +251,61 @@ class CanaryRoutesTest {
         assertEquals("default/canary", single(table).object());
     }
 
+    @Test
+    void onARegexHostACanaryJoinsTheMainPathWithTheSameRegexTextAsIngressNginx() {
+        // "\\d" cannot be in a normalised path, and "/foo" and "/foo/" are two regexes there
+        Ingress main = Ingress.builder("default", "main").creationTimestamp(Instant.ofEpochSecond(1))
+                .annotation(NGINX + "use-regex", "true")
+                .rule(rule("a.example.com", regex("/api/v\\d+/(.*)", "web"), regex("/foo/", "web"), regex("/foo", "web")))
+                .build();
+        Ingress canary = Ingress.builder("default", "canary").creationTimestamp(Instant.ofEpochSecond(2))
+                .annotation(NGINX + "canary", "true").annotation(NGINX + "canary-by-header", "X-Canary")
+                .rule(rule("a.example.com", regex("/api/v\\d+/(.*)", "web-canary"), regex("/foo", "web-canary")))
+                .build();
+        RouteTable table = compile(main, canary);
+
+        assertEquals(List.of(), table.problems());
+        Route api = assertInstanceOf(Route.class, table.match("a.example.com", "/api/v2/users"));
+        assertEquals("/api/v\\d+/(.*)", api.path());
+        assertEquals("default/canary", api.canary().ingress());
+        assertEquals("default/web-canary:80", api.canary().backend().key());
+        assertEquals("X-Canary", api.canary().header());
+        Route foo = assertInstanceOf(Route.class, table.match("a.example.com", "/foo"));
+        assertEquals("/foo", foo.path());
+        assertEquals(1, foo.canary().pathIndex());  // the canary's "/foo"
+        Route fooSlash = assertInstanceOf(Route.class, table.match("a.example.com", "/foo/x"));
+        assertEquals("/foo/", fooSlash.path());
+        assertNull(fooSlash.canary());
+        // the canary is matched by the main's regex, case-insensitively: it is the same route
+        assertSame(api, table.match("a.example.com", "/API/V7/x"));
+    }
+
+    @Test
+    void onARegexHostACanaryWhoseRegexTextDiffersFromEveryMainPathIsReportedAndNotServed() {
+        Ingress main = Ingress.builder("default", "main").creationTimestamp(Instant.ofEpochSecond(1))
+                .annotation(NGINX + "use-regex", "true")
+                .rule(rule("a.example.com", regex("/api/.+", "web")))
+                .build();
+        Ingress canary = Ingress.builder("default", "canary").creationTimestamp(Instant.ofEpochSecond(2))
+                .annotation(NGINX + "canary", "true")
+                .rule(rule("a.example.com", regex("/api/.*", "web-canary"), regex("/x\\d", "web-canary")))
+                .build();
+        RouteTable table = compile(main, canary);
+
+        assertNull(assertInstanceOf(Route.class, table.match("a.example.com", "/api/x")).canary());
+        assertEquals(2, table.problems().size(), table.problems().toString());
+        assertEquals("spec.rules[0].http.paths[0]", table.problems().get(0).field());
+        assertTrue(table.problems().get(0).message().startsWith("canary: no ordinary Ingress serves host a.example.com"
+                + " path \"/api/.*\""), table.problems().get(0).message());
+        assertEquals("spec.rules[0].http.paths[1]", table.problems().get(1).field());
+        assertTrue(table.problems().get(1).message().startsWith("canary: no ordinary Ingress serves"),
+                table.problems().get(1).message());
+    }
+
+    private static HttpIngressPath regex(String path, String service) {
+        return HttpIngressPath.of(path, "ImplementationSpecific", backend(service));
+    }
+
     private static Route canaryRoute(Map<String, String> annotations) {
         RouteTable table = compile(main("main", 1, "/"), canary("canary", 2, "/", annotations));
         assertEquals(List.of(), table.problems());
