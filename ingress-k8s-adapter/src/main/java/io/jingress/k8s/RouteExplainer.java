@@ -158,6 +158,10 @@ public final class RouteExplainer {
         }
         result.path(path);
         MatchResult match = table.match(target.host, path);
+        if (match == NoMatch.REGEX_FAILED) {
+            return result.status(500, NoMatch.REGEX_FAILED.reason() + ": it overflowed the stack or took more steps"
+                    + " than its budget, and the proxy answers 500 rather than try the host's other paths").build();
+        }
         if (match instanceof NoMatch noMatch) {
             return result.status(404, noMatch.reason() + hints(target.host)).build();
         }

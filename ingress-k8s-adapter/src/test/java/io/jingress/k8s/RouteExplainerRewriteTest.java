@@ -66,4 +66,15 @@ class RouteExplainerRewriteTest {
         assertEquals("the Ingress's annotation nginx.ingress.kubernetes.io/rewrite-target: \"/b/$1\" gives no valid path"
                 + " for this request", e.reason());
     }
+
+    @Test
+    void aRegexThatBacktracksPastItsBudgetIsExplainedAs500() {
+        RouteExplainer explainer = web("/(a+){2,64}$", NGINX + "use-regex", "true");
+
+        RouteExplanation e = explainer.explain("http://web.example.com/" + "a".repeat(40) + "!");
+        assertEquals(500, e.status(), e.toString());
+        assertEquals("a path regex of this host could not be run on this path: it overflowed the stack or took more"
+                + " steps than its budget, and the proxy answers 500 rather than try the host's other paths", e.reason());
+        assertEquals(200, explainer.explain("http://web.example.com/aaaa").status());
+    }
 }

@@ -37,35 +37,37 @@ final class RegexPaths {
     }
 
     /**
-     * The first route whose regex finds a match in {@code path}, else the fallback (may be null). A
-     * regex that overflows the stack on this path (java.util.regex recurses once per repetition of
-     * a group such as {@code (a|b)*}), or that takes more steps than {@link RegexBudget} allows
-     * (it backtracks without end, as {@code (a+){2,64}$} on many {@code a}s), counts as not
-     * matching it, rather than failing the request or pinning its thread: the next is tried.
+     * The first route whose regex finds a match in {@code path}, else the fallback (may be null).
+     * A regex that overflows the stack on this path (java.util.regex recurses once per repetition
+     * of a group such as {@code (a|b)*}), or that takes more steps than {@link RegexBudget} allows
+     * (it backtracks without end, as {@code (a+){2,64}$} on many {@code a}s), ends the search with
+     * {@link NoMatch#REGEX_FAILED}: the request neither pins its thread nor goes to a route the
+     * regex might have kept it from.
      */
-    Route match(String path) {
+    MatchResult match(String path) {
         for (Route route : routes) {
             try {
                 if (RegexBudget.find(route.pathPattern(), path)) {
                     return route;
                 }
             } catch (StackOverflowError tooDeep) {
-                // not this route; the next may match
+                report(route, path, "overflowed the stack");
+                return NoMatch.REGEX_FAILED;
             } catch (RegexBudget.Exceeded tooCostly) {
-                report(route, path);
+                report(route, path, "took more than " + RegexBudget.budget(path.length()) + " steps");
+                return NoMatch.REGEX_FAILED;
             }
         }
         return fallback;
     }
 
     // the request's path is not logged: the client wrote it, and it may be 8 KiB long
-    private static void report(Route route, String path) {
+    private static void report(Route route, String path, String what) {
         if (REPORTED.open(route.ingress() + " " + route.host() + " " + route.path())) {
             LOG.log(Level.WARNING, "Ingress " + route.ingress() + ": host " + (route.host() == null ? "(any)" : route.host())
-                    + " path \"" + route.path() + "\": the regex took more than " + RegexBudget.budget(path.length())
-                    + " steps on a request path of " + path.length() + " chars and is counted as not matching it (the"
-                    + " host's next path is tried); a regex that backtracks this much costs a thread that long per"
-                    + " request: rewrite it (logged at most once a minute per path)");
+                    + " path \"" + route.path() + "\": the regex " + what + " on a request path of " + path.length()
+                    + " chars, and the request was answered 500; a regex that backtracks this much costs a thread"
+                    + " that long per request: rewrite it (logged at most once a minute per path)");
         }
     }
 

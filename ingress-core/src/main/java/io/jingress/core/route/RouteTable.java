@@ -156,9 +156,9 @@ public final class RouteTable {
                 if (regexes == null) {
                     return route;
                 }
-                route = regexes.match(normalizedPath);
-                if (route != null) {
-                    return route;
+                MatchResult matched = regexes.match(normalizedPath);
+                if (matched != null) {
+                    return matched;
                 }
             }
             if (found != index.anyHost()) {

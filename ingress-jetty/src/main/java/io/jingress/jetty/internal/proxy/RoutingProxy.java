@@ -17,6 +17,7 @@ import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.LoadBalancer;
 import io.jingress.core.route.Backend;
 import io.jingress.core.route.MatchResult;
+import io.jingress.core.route.NoMatch;
 import io.jingress.core.route.ProxyRedirect;
 import io.jingress.core.route.RequestPaths;
 import io.jingress.core.route.Route;
@@ -212,7 +213,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         MatchResult match = router.current().match(host == null ? "" : host, path);
         if (!(match instanceof Route route)) {
-            PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.NOT_FOUND);
+            PlainResponses.write(proxyToClientResponse, exchange,
+                    match == NoMatch.REGEX_FAILED ? PlainResponses.REGEX_FAILED : PlainResponses.NOT_FOUND);
             return true;
         }
         exchange.route = route;
