@@ -23,6 +23,7 @@ final class RedirectAnnotations {
     static final List<String> NAMES = List.of(PERMANENT, PERMANENT_CODE, TEMPORAL, TEMPORAL_CODE, APP_ROOT);
 
     private static final String VARIABLES = "$request_uri, $uri, $host and $scheme";
+    private static final String AUTH_VARIABLES = "$request_uri, $escaped_request_uri, $uri, $host, $http_host and $scheme";
 
     private RedirectAnnotations() {
     }
@@ -99,6 +100,24 @@ final class RedirectAnnotations {
      * printable ASCII without spaces; {@code $name} or {@code ${name}} is one of {@link #VARIABLES}.
      */
     static String parseLocation(String url, List<RouteRedirect.Part> kinds, List<String> texts) {
+        return parseLocation(url, kinds, texts, false);
+    }
+
+    /**
+     * As {@link #parseLocation(String, List, List)}; with {@code authVariables} (external
+     * authentication's URLs) {@code $http_host} and {@code $escaped_request_uri} are filled in too.
+     */
+    static String parseLocation(String url, List<RouteRedirect.Part> kinds, List<String> texts, boolean authVariables) {
+        String bad = parseText(url, kinds, texts, authVariables);
+        return bad != null ? bad : absolute(url);
+    }
+
+    /**
+     * Splits text into parts as {@link #parseLocation} does, without asking that it be a URL; the
+     * reason it is refused, or null.
+     */
+    static String parseText(String url, List<RouteRedirect.Part> kinds, List<String> texts, boolean authVariables) {
+        String variables = authVariables ? AUTH_VARIABLES : VARIABLES;
         for (int i = 0; i < url.length(); i++) {
             char c = url.charAt(i);
             if (c <= ' ' || c >= 0x7F) {
@@ -131,11 +150,13 @@ final class RedirectAnnotations {
                 case "uri" -> RouteRedirect.Part.URI;
                 case "host" -> RouteRedirect.Part.HOST;
                 case "scheme" -> RouteRedirect.Part.SCHEME;
+                case "http_host" -> authVariables ? RouteRedirect.Part.HTTP_HOST : null;
+                case "escaped_request_uri" -> authVariables ? RouteRedirect.Part.ESCAPED_REQUEST_URI : null;
                 default -> null;
             };
             if (kind == null) {
-                return variable.isEmpty() ? "a $ is not followed by a variable's name (only " + VARIABLES + " are filled in)"
-                        : "$" + variable + " is not a variable Jingress fills in (only " + VARIABLES + " are)";
+                return variable.isEmpty() ? "a $ is not followed by a variable's name (only " + variables + " are filled in)"
+                        : "$" + variable + " is not a variable Jingress fills in (only " + variables + " are)";
             }
             if (text.length() > 0) {
                 kinds.add(RouteRedirect.Part.TEXT);
@@ -150,7 +171,7 @@ final class RedirectAnnotations {
             kinds.add(RouteRedirect.Part.TEXT);
             texts.add(text.toString());
         }
-        return absolute(url);
+        return null;
     }
 
     private static boolean isNameChar(char c) {

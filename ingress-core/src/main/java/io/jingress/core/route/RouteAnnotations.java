@@ -28,7 +28,8 @@ final class RouteAnnotations {
             HeaderAnnotations.NAMES,
             List.of(BackendProtocolAnnotation.NAME),
             List.of(ProxySslVerifyAnnotation.NAME),
-            HostAnnotations.NAMES)
+            HostAnnotations.NAMES,
+            ExternalAuthAnnotations.NAMES)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -65,6 +66,7 @@ final class RouteAnnotations {
         BackendProtocol protocol = BackendProtocolAnnotation.read(annotations, builder, problems);
         ProxySslVerifyAnnotation.read(annotations, protocol, builder, problems);
         HostAnnotations.read(annotations, builder, problems);
+        ExternalAuthAnnotations.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

@@ -37,6 +37,7 @@ public final class RoutePolicy {
     private final ProxyRedirect proxyRedirect;
     private final List<String> serverAliases;
     private final boolean fromToWwwRedirect;
+    private final ExternalAuth externalAuth;
 
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
@@ -58,6 +59,7 @@ public final class RoutePolicy {
         this.proxyRedirect = builder.proxyRedirect;
         this.serverAliases = builder.serverAliases;
         this.fromToWwwRedirect = builder.fromToWwwRedirect;
+        this.externalAuth = builder.externalAuth;
     }
 
     /** Whether this policy asks nothing: {@link #NONE}. */
@@ -234,6 +236,15 @@ public final class RoutePolicy {
     }
 
     /**
+     * External authentication ({@code auth-url} and its companions): the auth service each request
+     * is sent on only after it answers 2xx; null when {@code auth-url} is not set. When its
+     * annotations cannot be used as written ({@link ExternalAuth#usable()} false) the routes answer 503.
+     */
+    public ExternalAuth externalAuth() {
+        return externalAuth;
+    }
+
+    /**
      * The bytes of a body size as nginx (and {@code proxy-body-size}) writes one: digits, optionally
      * followed by {@code k}/{@code K}, {@code m}/{@code M} or {@code g}/{@code G} (1024, 1024², 1024³);
      * {@code 0} is no limit. -1 when {@code text} is no such size.
@@ -292,6 +303,9 @@ public final class RoutePolicy {
             phrases.add(proxyRedirect.describe());
         }
         HostAnnotations.describe(serverAliases, fromToWwwRedirect, phrases);
+        if (externalAuth != null) {
+            phrases.add(externalAuth.describe());
+        }
         return List.copyOf(phrases);
     }
 
@@ -369,6 +383,14 @@ public final class RoutePolicy {
         /** See {@link RoutePolicy#proxyRedirect()}. */
         Builder proxyRedirect(ProxyRedirect redirect) {
             this.proxyRedirect = Objects.requireNonNull(redirect, "redirect");
+            return set();
+        }
+
+        private ExternalAuth externalAuth;
+
+        /** See {@link RoutePolicy#externalAuth()}. */
+        Builder externalAuth(ExternalAuth auth) {
+            this.externalAuth = Objects.requireNonNull(auth, "auth");
             return set();
         }
 

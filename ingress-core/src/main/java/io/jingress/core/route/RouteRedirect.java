@@ -25,7 +25,9 @@ public final class RouteRedirect {
     enum Part {
         TEXT, REQUEST_URI, URI, HOST, SCHEME, HTTP_HOST,
         /** The {@code :port} of {@code $http_host}, or nothing: no annotation writes it (from-to-www-redirect keeps the port). */
-        PORT
+        PORT,
+        /** {@code $escaped_request_uri} (external authentication's): {@code $request_uri} with all but unreserved characters percent-encoded. */
+        ESCAPED_REQUEST_URI
     }
 
     private final int status;
@@ -100,6 +102,7 @@ public final class RouteRedirect {
                 case SCHEME -> scheme;
                 case HTTP_HOST -> httpHost;
                 case PORT -> portOf(httpHost);
+                case ESCAPED_REQUEST_URI -> escapeComponent(pathAndQuery);
             };
             if (kinds[i] != Part.TEXT && !safe(value)) {
                 return null;
@@ -124,6 +127,27 @@ public final class RouteRedirect {
         return new RouteRedirect(308, "$scheme://" + host + "$request_uri", HostAnnotations.FROM_TO_WWW, false,
                 List.of(Part.SCHEME, Part.TEXT, Part.PORT, Part.REQUEST_URI), Arrays.asList(null, "://" + host, null, null));
     }
+
+    /**
+     * {@code value} as nginx's {@code set_escape_uri} writes it: every character but
+     * {@code A-Z a-z 0-9 - . _ ~} percent-encoded (upper-case hex), its own {@code %} too.
+     */
+    static String escapeComponent(String value) {
+        StringBuilder escaped = new StringBuilder(value.length() + 16);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
+                    || c == '~') {
+                escaped.append(c);
+            } else {
+                // the value is escaped ASCII already (a path and query as forwarded): one byte a char
+                escaped.append('%').append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+            }
+        }
+        return escaped.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private static boolean safe(String value) {
         for (int i = 0; i < value.length(); i++) {
