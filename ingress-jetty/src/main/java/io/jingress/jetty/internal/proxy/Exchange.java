@@ -84,7 +84,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     private Content.Chunk unread;
     /**
      * The client's headers with a {@code Transfer-Encoding: chunked} added (see
-     * {@link #announceFramedBody}) or {@code Expect} removed (see {@link #meetExpectation}), or null.
+     * {@link #announceFramedBody}) or {@code Expect} removed (see {@link #meetExpectation}) or the
+     * auth service's headers put in (see {@link #authorizedHeaders}), or null.
      */
     private HttpFields announced;
     /**
@@ -117,6 +118,13 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     String corsOrigin;
     /** The route's rewrite of the endpoint's {@code Location} ({@code proxy-redirect-from/-to}), else null. */
     ProxyRedirect proxyRedirect;
+    /**
+     * The {@code Set-Cookie} values of the auth service's answer ({@code auth-url}), which go on the
+     * client's answer (see {@link ExternalAuthCheck#addCookies}); null: none.
+     */
+    String[] authCookies;
+    /** Whether {@link #authCookies} go on every answer ({@code auth-always-set-cookie}), not only on a success or redirect. */
+    boolean authCookiesAlways;
 
     Exchange(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback,
             ExchangeListener listener) {
@@ -140,7 +148,7 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
      * (hop-by-hop), so ProxyHandler streams the body. The chunk read to tell is handed back.
      */
     void announceFramedBody() {
-        HttpFields headers = super.getHeaders();
+        HttpFields headers = getHeaders();  // with the auth service's headers, if any (authorizedHeaders)
         if (getConnectionMetaData().getHttpVersion().getVersion() < 20 || headers.contains(HttpHeader.CONTENT_LENGTH)
                 || headers.contains(HttpHeader.TRANSFER_ENCODING)) {
             return;
@@ -166,6 +174,16 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
         if (headers.contains(HttpHeader.EXPECT)) {
             announced = HttpFields.build(headers).remove(HttpHeader.EXPECT).asImmutable();
         }
+    }
+
+    /**
+     * The headers the request goes upstream with from now on, in place of the client's: the
+     * client's with {@code auth-response-headers} taken from the auth service's answer
+     * ({@link ExternalAuthCheck}). Every way upstream (the own connections, Jetty's client, the
+     * upgrade tunnel) copies {@link #getHeaders()}.
+     */
+    void authorizedHeaders(HttpFields headers) {
+        announced = headers;
     }
 
     @Override

@@ -100,9 +100,14 @@ final class PlainResponses {
     }
 
     private static void send(Response response, Callback callback, Body body) {
-        if (callback instanceof Exchange exchange && exchange.cors != null) {
-            // a route's CORS headers go on the proxy's own answers too, as ingress-nginx's more_set_headers
-            exchange.cors.addTo(response.getHeaders(), exchange.corsOrigin);
+        if (callback instanceof Exchange exchange) {
+            if (exchange.cors != null) {
+                // a route's CORS headers go on the proxy's own answers too, as ingress-nginx's more_set_headers
+                exchange.cors.addTo(response.getHeaders(), exchange.corsOrigin);
+            }
+            if (exchange.authCookies != null) {
+                ExternalAuthCheck.addCookies(exchange, body.status(), response.getHeaders());
+            }
         }
         response.setStatus(body.status());
         response.getHeaders().put(TEXT_PLAIN);

@@ -46,18 +46,7 @@ final class PolicyRedirects {
         }
         String location = redirect.location();
         if (redirect.hasVariables()) {
-            if (host == null) {
-                host = "";
-            }
-            boolean secure = exchange.getConnectionMetaData().isSecure();
-            HttpURI uri = exchange.getHttpURI();
-            String httpHost = host;  // Jetty gives an IPv6 host in brackets, as a URL writes it
-            if (uri.getHost() != null && uri.getPort() > 0) {
-                httpHost = host + ':' + uri.getPort();
-            }
-            int colon = host.lastIndexOf(':');
-            String hostName = uri.getHost() == null && colon > host.lastIndexOf(']') ? host.substring(0, colon) : host;
-            location = redirect.locationFor(secure ? "https" : "http", hostName.toLowerCase(Locale.ROOT), httpHost,
+            location = redirect.locationFor(scheme(exchange), hostName(exchange, host), httpHost(exchange, host),
                     path, exchange.pathAndQuery);
             if (location == null) {
                 PlainResponses.write(proxyToClientResponse, exchange, CANNOT_REDIRECT);
@@ -67,5 +56,33 @@ final class PolicyRedirects {
         proxyToClientResponse.getHeaders().put(HttpHeader.LOCATION, location);
         PlainResponses.write(proxyToClientResponse, exchange, BODIES[redirect.status()]);
         return true;
+    }
+
+    /** {@code $scheme}: as the client connected (the connection's security, not the target's scheme). */
+    static String scheme(Exchange exchange) {
+        return exchange.getConnectionMetaData().isSecure() ? "https" : "http";
+    }
+
+    /**
+     * {@code $http_host}: the host and port as the request named them; {@code host} is the one it
+     * was routed by (its URI's, else its Host header; null: none).
+     */
+    static String httpHost(Exchange exchange, String host) {
+        if (host == null) {
+            return "";
+        }
+        HttpURI uri = exchange.getHttpURI();
+        // Jetty gives an IPv6 host in brackets, as a URL writes it
+        return uri.getHost() != null && uri.getPort() > 0 ? host + ':' + uri.getPort() : host;
+    }
+
+    /** {@code $host}: the host name the request was routed by, lower case, without port. */
+    static String hostName(Exchange exchange, String host) {
+        if (host == null) {
+            return "";
+        }
+        int colon = host.lastIndexOf(':');
+        String name = exchange.getHttpURI().getHost() == null && colon > host.lastIndexOf(']') ? host.substring(0, colon) : host;
+        return name.toLowerCase(Locale.ROOT);
     }
 }

@@ -16,6 +16,7 @@ import javax.net.ssl.SSLException;
 import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.LoadBalancer;
 import io.jingress.core.route.Backend;
+import io.jingress.core.route.ExternalAuth;
 import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.NoMatch;
 import io.jingress.core.route.ProxyRedirect;
@@ -89,6 +90,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private volatile int httpsRedirectPort;
     /** Per-client counts of the Ingresses that set limit-rps, limit-rpm or limit-connections. */
     private final ClientLimitCheck clientLimits;
+    /** The auth service calls of the Ingresses that set {@code auth-url}. */
+    private final ExternalAuthCheck externalAuth;
 
     public RoutingProxy(Router router, ProxySettings settings, ProxyMetrics metrics) {
         this.router = Objects.requireNonNull(router, "router");
@@ -109,6 +112,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         this.strictTransportSecurity = hsts == null ? null : new PreEncodedHttpField(HttpHeader.STRICT_TRANSPORT_SECURITY, hsts);
         this.maxRequestBodyBytes = settings.maxRequestBodyBytes();
         this.clientLimits = new ClientLimitCheck(router, System::nanoTime, ClientLimits.CAPACITY);
+        this.externalAuth = new ExternalAuthCheck(this::getHttpClient, settings.connectTimeoutMillis(),
+                settings.readTimeoutMillis(), this::toEndpoint);
     }
 
     @Override
@@ -249,28 +254,40 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 && RequestBodyLimit.answered(exchange, maxRequestBodyBytes, proxyToClientResponse)) {
             return true;
         }
+        toEndpoint(exchange);
+        return true;
+    }
+
+    /**
+     * Sends the request to an endpoint of its route: from {@link #handle}, or, for a route with
+     * external authentication, once the auth service let it through ({@link ExternalAuthCheck}, on
+     * the thread that read its answer). Nothing here blocks.
+     */
+    private void toEndpoint(Exchange exchange) {
+        Route route = exchange.route;
+        Response proxyToClientResponse = exchange.proxyToClientResponse();
         Backend backend = route.canary() == null ? route.backend() : canaryOrMain(exchange, route);
         exchange.backend = backend;
         Endpoint endpoint = backend.status() == Backend.Status.READY ? backend.balancer().pick(exchange) : null;
         if (endpoint == null) {
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.unavailable(backend.status()));
-            return true;
+            return;
         }
         exchange.endpoint = endpoint;
         exchange.tries = 1;
-        if (clientToProxyRequest.getHeaders().contains(HttpHeader.UPGRADE) && UpgradeTunnel.isUpgradeRequest(clientToProxyRequest)) {
+        if (exchange.getHeaders().contains(HttpHeader.UPGRADE) && UpgradeTunnel.isUpgradeRequest(exchange)) {
             // The tunnel connects on the calling thread, which must not be the one parsing requests.
             getServer().getThreadPool().execute(() -> tunnel(exchange));
-            return true;
+            return;
         }
         // an HTTP/2 body without a Content-Length shows as Transfer-Encoding: chunked from here on
         exchange.announceFramedBody();
         if (UpstreamForwarder.fits(exchange, endpoint)) {
             forwarder.start(exchange);
-            return true;
+            return;
         }
         exchange.meetExpectation();
-        return super.handle(exchange, proxyToClientResponse, exchange);
+        super.handle(exchange, proxyToClientResponse, exchange);
     }
 
     /** The backend of a route with a canary that this request goes to (see {@link CanarySplit}). */
@@ -315,8 +332,15 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         if (cors != null && PolicyCors.answered(exchange, cors, proxyToClientResponse)) {
             return true;
         }
-        // last, for a request that goes upstream: its path as the endpoint is to receive it
-        return PathRewrites.answered(exchange, policy, proxyToClientResponse);
+        // for a request that goes upstream: its path as the endpoint is to receive it
+        String requestUri = exchange.pathAndQuery;
+        if (PathRewrites.answered(exchange, policy, proxyToClientResponse)) {
+            return true;
+        }
+        // last, as nginx's auth_request runs after its rewrites: the request goes on (toEndpoint)
+        // only once the auth service lets it through, asked with what the client asked (requestUri)
+        ExternalAuth auth = policy.externalAuth();
+        return auth != null && externalAuth.started(exchange, policy, auth, requestUri, proxyToClientResponse);
     }
 
     /**
@@ -379,6 +403,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             exchange.setAttribute(AccessLog.REQUEST_ID, exchange.requestId);
         }
         Response proxyToClientResponse = exchange.proxyToClientResponse();
+        if (exchange.authCookiesAlways) {
+            // on the tunnel's answer, whatever it is (its 101 is no status nginx's add_header takes without always)
+            ExternalAuthCheck.addCookies(exchange, 0, proxyToClientResponse.getHeaders());
+        }
         RoutePolicy policy = exchange.route.policy();
         long connectTimeout = UpstreamTimeouts.connectMillis(policy, settings.connectTimeoutMillis());
         long idleTimeout = UpstreamTimeouts.readMillis(policy, settings.readTimeoutMillis());
@@ -725,6 +753,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         if (exchange.affinityCookie != null) {
             proxyToClientHeaders.add(HttpHeader.SET_COOKIE, exchange.affinityCookie);
+        }
+        if (exchange.authCookies != null) {
+            // the status was set before the headers are copied, on either path
+            ExternalAuthCheck.addCookies(exchange, exchange.proxyToClientResponse().getStatus(), proxyToClientHeaders);
         }
         if (cors != null) {
             cors.addTo(proxyToClientHeaders, exchange.corsOrigin);
