@@ -235,6 +235,7 @@ class ExternalAuthTest {
         assertEquals(200, chunked.getStatus(), chunked.getContentAsString());
         assertEquals(body.length, backend.lastRequest().bodyLength());
         assertTrue(java.util.Arrays.equals(body, chunked.getContent()), "the body arrived intact");
+        assertEquals(List.of("session=renewed; Path=/"), chunked.getHeaders().getValuesList("Set-Cookie"));
         assertEquals(401, refused.getStatus());
         assertEquals(1, backend.requests());
         assertTrue(auth.seen().stream().allMatch(seen -> seen.bodyLength() == 0));

@@ -11,6 +11,7 @@ import io.jingress.core.model.Service;
 import io.jingress.core.route.Backend;
 import io.jingress.core.route.BackendProtocol;
 import io.jingress.core.route.Canary;
+import io.jingress.core.route.ExternalAuth;
 import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.NoMatch;
 import io.jingress.core.route.RequestPaths;
@@ -210,6 +211,26 @@ public final class RouteExplainer {
             return result.status(500, "the Ingress's annotation " + route.policy().rewrite().annotation() + ": \""
                     + route.policy().rewrite().target() + "\" gives no valid path for this request").build();
         }
+        // then external authentication, the proxy's last check before an endpoint is picked
+        ExternalAuth auth = route.policy().externalAuth();
+        String authNote = "";
+        if (auth != null) {
+            if (!auth.usable()) {
+                return result.status(503, "the Ingress's external authentication cannot be used (" + auth.refusal()
+                        + "): its routes answer 503, never served without it").build();
+            }
+            if (auth.hostInUrl() && route.host() == null) {
+                return result.status(500, "the Ingress's auth-url names $host, and this rule takes any host: the client"
+                        + " would choose where the proxy calls, so its requests are answered 500").build();
+            }
+            String authUrl = auth.urlFor(target.scheme, target.host.toLowerCase(Locale.ROOT), target.authority, path,
+                    query == null ? path : path + "?" + query);
+            if (authUrl == null) {
+                return result.status(500, "this request cannot be put in the Ingress's auth-url").build();
+            }
+            authNote = "; only if the auth service at " + authUrl + " answers 2xx (auth-url: 401 is answered "
+                    + (auth.signin() == null ? "401" : "302 to auth-signin") + ", 403 403, anything else 500)";
+        }
         if (backend.status() != Backend.Status.READY) {
             return result.status(503, backend.reason() + canaryNote(route.canary()) + aliasNote(target.host, route)).build();
         }
@@ -217,7 +238,7 @@ public final class RouteExplainer {
                 ? "; spoken to in HTTPS (backend-protocol " + protocol + ", certificate not verified)" : "";
         return result.status(200, backend.reason() + "; the endpoint is picked by "
                 + backend.balancer().strategy().name().toLowerCase(Locale.ROOT) + scheme + canaryNote(route.canary())
-                + Rewrites.phrase(route, rewritten) + aliasNote(target.host, route)).build();
+                + Rewrites.phrase(route, rewritten) + authNote + aliasNote(target.host, route)).build();
     }
 
     // the host a from-to-www-redirect route's name is redirected to: the name with www. added or taken off
