@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.jingress.jetty.testing.Await;
 import io.jingress.jetty.testing.AuthService;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.ScriptedBackend;
 import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.WebSocketEcho;
 
@@ -283,6 +285,28 @@ class ExternalAuthTest {
             assertEquals(1, echo.heads().size());
             assertTrue(echo.heads().get(0).contains("X-Auth-Request-User: alice"), echo.heads().get(0));
             assertNull(auth.last().header("Upgrade"), "the auth service is not asked to upgrade");
+        }
+    }
+
+    @Test
+    void aClientThatGoesAwayDuringTheAuthCallStopsItAndIsLoggedAs499() throws Exception {
+        Backends.Echo backend = backends.start("app");
+        StringBuffer log = new StringBuffer();
+        try (ScriptedBackend holding = ScriptedBackend.start((connection, request, head) ->
+                ScriptedBackend.Answer.thenHoldUntilPeerCloses(""))) {
+            IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                    .route("app.test", "/", "app", Map.of(P + "auth-url", "http://127.0.0.1:" + holding.port() + "/auth"),
+                            backend.port()).router()).accessLog(log));
+            try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+                socket.getOutputStream().write("GET /app HTTP/1.1\r\nHost: app.test\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                Await.until(() -> holding.heads().size() == 1, "the auth service holds the call");
+            }
+
+            // the auth service would hold the call until the read timeout (60 s)
+            assertTrue(holding.awaitPeerClosedWhileHeld(5, TimeUnit.SECONDS), "the proxy closed its call to the auth service");
+            Await.until(() -> log.indexOf("\"GET /app HTTP/1.1\" 499 ") >= 0, "the request is logged as 499: " + log);
+            assertEquals(0, backend.requests());
         }
     }
 

@@ -61,6 +61,8 @@ final class ExternalAuthCheck {
             "500 Internal Server Error: the authentication service did not answer in time\n");
     static final PlainResponses.Body UNEXPECTED = new PlainResponses.Body(HttpStatus.INTERNAL_SERVER_ERROR_500,
             "500 Internal Server Error: the authentication service answered neither 2xx, 401 nor 403\n");
+    static final PlainResponses.Body NOT_SENT_ON = new PlainResponses.Body(HttpStatus.INTERNAL_SERVER_ERROR_500,
+            "500 Internal Server Error: the request could not be sent on after its authentication\n");
     static final PlainResponses.Body UNAUTHORIZED = new PlainResponses.Body(HttpStatus.UNAUTHORIZED_401, "401 Unauthorized\n");
     static final PlainResponses.Body FORBIDDEN = new PlainResponses.Body(HttpStatus.FORBIDDEN_403, "403 Forbidden\n");
     static final PlainResponses.Body FOUND = new PlainResponses.Body(HttpStatus.FOUND_302, "302 Found\n");
@@ -182,12 +184,13 @@ final class ExternalAuthCheck {
             } else {
                 PlainResponses.write(proxyToClientResponse, exchange, UNEXPECTED);
             }
-        } catch (Throwable x) {
+        } catch (RuntimeException x) {
+            // thrown on its way on (resume): nothing has completed the exchange yet
             if (proxyToClientResponse.isCommitted()) {
                 exchange.failed(x);
             } else {
                 proxyToClientResponse.reset();
-                PlainResponses.write(proxyToClientResponse, exchange, UNEXPECTED);
+                PlainResponses.write(proxyToClientResponse, exchange, NOT_SENT_ON);
             }
         }
     }
