@@ -107,6 +107,24 @@ class ExternalAuthTest {
     }
 
     @Test
+    void authMethodAsksWithThatMethodAndSendsTheOriginalUriAndScheme() throws Exception {
+        Backends.Echo backend = backends.start("app");
+        IngressServer proxy = proxy(annotations("auth-method", "POST", "auth-request-redirect", "https://$host/back"),
+                backend.port());
+
+        ContentResponse response = get(proxy, "/app?x=1").headers(h -> h.put("Cookie", "session=ok")).send();
+
+        assertEquals(200, response.getStatus());
+        AuthService.Seen atAuth = auth.last();
+        assertEquals("POST", atAuth.method());
+        assertEquals(0, atAuth.bodyLength());
+        assertEquals("/app?x=1", atAuth.header("X-Original-URI"));
+        assertEquals("http", atAuth.header("X-Scheme"));
+        assertEquals("GET", atAuth.header("X-Original-Method"));
+        assertEquals("https://app.test/back", atAuth.header("X-Auth-Request-Redirect"));
+    }
+
+    @Test
     void a401WithoutSigninIsPassedOnWithItsWwwAuthenticateAndTheBackendSeesNothing() throws Exception {
         Backends.Echo backend = backends.start("app");
         IngressServer proxy = proxy(annotations(), backend.port());

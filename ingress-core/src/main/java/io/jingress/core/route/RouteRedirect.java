@@ -8,7 +8,9 @@ import java.util.Objects;
  * A redirect the proxy answers itself for an Ingress's routes, read from its annotations
  * ({@code permanent-redirect}, {@code temporal-redirect}, {@code app-root}): a status and a
  * {@code Location}, which may name a few of nginx's variables that are filled in per request
- * ({@code $request_uri}, {@code $uri}, {@code $host}, {@code $scheme}). Immutable.
+ * ({@code $request_uri}, {@code $uri}, {@code $host}, {@code $scheme}; the URLs of external
+ * authentication, {@link ExternalAuth}, also {@code $http_host} and {@code $escaped_request_uri}).
+ * Immutable.
  *
  * <pre>{@code
  * RouteRedirect redirect = route.policy().redirectFor(path);

@@ -165,6 +165,16 @@ class ExternalAuthAnnotationsTest {
     }
 
     @Test
+    void theRedirectAnnotationsStillFillInOnlyTheirOwnVariables() {
+        RouteAnnotations.Parsed parsed = parse("permanent-redirect", "https://$http_host$escaped_request_uri");
+
+        assertNull(parsed.policy().redirect());
+        assertEquals(List.of(P + "permanent-redirect: \"https://$http_host$escaped_request_uri\" is not used: $http_host is"
+                + " not a variable Jingress fills in (only $request_uri, $uri, $host and $scheme are); the routes are proxied"
+                + " as if it were not there"), parsed.problems());
+    }
+
+    @Test
     void theAnnotationsCountAsRead() {
         for (String name : ExternalAuthAnnotations.NAMES) {
             assertTrue(RouteAnnotations.READ.contains(P + name), name);
