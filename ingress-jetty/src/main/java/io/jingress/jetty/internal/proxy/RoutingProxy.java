@@ -310,7 +310,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     /**
      * Applies what the route's Ingress asks by its annotations before an endpoint is picked; true
-     * when that answered the request itself.
+     * when that answered the request itself, or took it over: a route with external authentication
+     * goes on to {@link #toEndpoint} once its auth service lets the request through.
      */
     private boolean answeredByPolicy(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
         exchange.proxyRedirect = policy.proxyRedirect();
