@@ -6,11 +6,18 @@ import java.util.Objects;
 
 /**
  * Everything a route table is compiled from: the Ingresses of our class (already filtered by
- * class) and the Services, EndpointSlices, legacy Endpoints and TLS Secrets they refer to.
- * Immutable. Sources (code, manifest files, API informers) build one and hand it to the compiler.
+ * class) and the Services, EndpointSlices, legacy Endpoints, TLS Secrets and the Opaque Secrets
+ * their annotations name ({@code auth-secret}) they refer to. Immutable. Sources (code, manifest
+ * files, API informers) build one and hand it to the compiler.
  */
 public record ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
-        List<Endpoints> endpoints, List<TlsSecret> secrets) {
+        List<Endpoints> endpoints, List<TlsSecret> secrets, List<OpaqueSecret> opaqueSecrets) {
+
+    /** A state without Opaque Secrets, as before they were carried. */
+    public ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
+            List<Endpoints> endpoints, List<TlsSecret> secrets) {
+        this(ingresses, services, endpointSlices, endpoints, secrets, List.of());
+    }
 
     public ClusterState {
         ingresses = ingresses == null ? List.of() : List.copyOf(ingresses);
@@ -18,6 +25,7 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
         endpointSlices = endpointSlices == null ? List.of() : List.copyOf(endpointSlices);
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        opaqueSecrets = opaqueSecrets == null ? List.of() : List.copyOf(opaqueSecrets);
     }
 
     public static ClusterState empty() {
@@ -35,6 +43,7 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
         private final List<EndpointSlice> endpointSlices = new ArrayList<>();
         private final List<Endpoints> endpoints = new ArrayList<>();
         private final List<TlsSecret> secrets = new ArrayList<>();
+        private final List<OpaqueSecret> opaqueSecrets = new ArrayList<>();
 
         private Builder() {
         }
@@ -64,8 +73,14 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
             return this;
         }
 
+        /** An Opaque Secret an Ingress's annotation names ({@code auth-secret}). */
+        public Builder opaqueSecret(OpaqueSecret secret) {
+            opaqueSecrets.add(Objects.requireNonNull(secret, "secret"));
+            return this;
+        }
+
         public ClusterState build() {
-            return new ClusterState(ingresses, services, endpointSlices, endpoints, secrets);
+            return new ClusterState(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets);
         }
     }
 }

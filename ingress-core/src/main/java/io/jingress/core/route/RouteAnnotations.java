@@ -29,7 +29,8 @@ final class RouteAnnotations {
             List.of(BackendProtocolAnnotation.NAME),
             List.of(ProxySslVerifyAnnotation.NAME),
             HostAnnotations.NAMES,
-            ExternalAuthAnnotations.NAMES)
+            ExternalAuthAnnotations.NAMES,
+            BasicAuthAnnotations.NAMES)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -50,6 +51,11 @@ final class RouteAnnotations {
     }
 
     static Parsed parse(Map<String, String> annotations) {
+        return parse(annotations, BasicAuthAnnotations.Context.NONE);
+    }
+
+    /** As {@link #parse(Map)}, with the Ingress's Secrets for {@code auth-secret}. */
+    static Parsed parse(Map<String, String> annotations, BasicAuthAnnotations.Context auth) {
         List<String> problems = new ArrayList<>();
         RoutePolicy.Builder builder = new RoutePolicy.Builder();
         RedirectAnnotations.read(annotations, builder, problems);
@@ -67,6 +73,7 @@ final class RouteAnnotations {
         ProxySslVerifyAnnotation.read(annotations, protocol, builder, problems);
         HostAnnotations.read(annotations, builder, problems);
         ExternalAuthAnnotations.read(annotations, builder, problems);
+        BasicAuthAnnotations.read(annotations, auth, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

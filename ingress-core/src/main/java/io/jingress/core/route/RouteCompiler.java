@@ -14,6 +14,7 @@ import io.jingress.core.model.Ingress;
 import io.jingress.core.model.IngressBackend;
 import io.jingress.core.model.IngressRule;
 import io.jingress.core.model.IngressValidator;
+import io.jingress.core.model.OpaqueSecret;
 import io.jingress.core.model.PathType;
 import io.jingress.core.model.Problem;
 
@@ -91,6 +92,7 @@ public final class RouteCompiler {
             .thenComparing(Ingress::namespace).thenComparing(Ingress::name);
 
     private final Balancers balancers;
+    private final BasicAuthAnnotations.Memos authMemos = new BasicAuthAnnotations.Memos();
 
     private static Set<String> readAnnotations() {
         Set<String> read = new HashSet<>(AnnotationPolicy.READ);
@@ -162,6 +164,7 @@ public final class RouteCompiler {
         private Route defaultRoute;  // the catch-all: the defaultBackend of the oldest Ingress without rules
         private final RegexHosts regexHosts = new RegexHosts();
         private final CanaryRoutes canaries;
+        private Map<String, OpaqueSecret> opaqueSecrets;  // by namespace/name, made when an Ingress has annotations
 
         Compilation(ClusterState state) {
             this.state = state;
@@ -225,6 +228,7 @@ public final class RouteCompiler {
             RouteTable table = new RouteTable(exactHosts, wildcardHosts, anyHost, defaultRoute, routes, problems, tls.certificates(),
                     List.copyOf(backends.values()), hostAliases.aliases());
             balancers.retain(live);
+            authMemos.compiled();
             return table;
         }
 
@@ -244,13 +248,24 @@ public final class RouteCompiler {
         }
 
         private void readPolicy(Ingress ingress) {
-            RouteAnnotations.Parsed parsed = RouteAnnotations.parse(ingress.annotations());
+            RouteAnnotations.Parsed parsed = RouteAnnotations.parse(ingress.annotations(),
+                    new BasicAuthAnnotations.Context(ingress.namespace(), opaqueSecrets()::get, authMemos));
             for (String problem : parsed.problems()) {
                 problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations", problem));
             }
             if (!parsed.policy().isNone()) {
                 policies.put(ingress.key(), parsed.policy());
             }
+        }
+
+        private Map<String, OpaqueSecret> opaqueSecrets() {
+            if (opaqueSecrets == null) {
+                opaqueSecrets = new HashMap<>();
+                for (OpaqueSecret secret : state.opaqueSecrets()) {
+                    opaqueSecrets.putIfAbsent(secret.key(), secret);
+                }
+            }
+            return opaqueSecrets;
         }
 
         private RoutePolicy policyOf(Ingress ingress) {

@@ -38,6 +38,7 @@ public final class RoutePolicy {
     private final List<String> serverAliases;
     private final boolean fromToWwwRedirect;
     private final ExternalAuth externalAuth;
+    private final BasicAuth basicAuth;
 
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
@@ -60,6 +61,7 @@ public final class RoutePolicy {
         this.serverAliases = builder.serverAliases;
         this.fromToWwwRedirect = builder.fromToWwwRedirect;
         this.externalAuth = builder.externalAuth;
+        this.basicAuth = builder.basicAuth;
     }
 
     /** Whether this policy asks nothing: {@link #NONE}. */
@@ -245,6 +247,15 @@ public final class RoutePolicy {
     }
 
     /**
+     * HTTP basic authentication ({@code auth-type: basic}, {@code auth-secret}, {@code auth-secret-type},
+     * {@code auth-realm}): a request without a user's credentials is answered 401 and reaches no
+     * endpoint; null when the Ingress asks none.
+     */
+    public BasicAuth basicAuth() {
+        return basicAuth;
+    }
+
+    /**
      * The bytes of a body size as nginx (and {@code proxy-body-size}) writes one: digits, optionally
      * followed by {@code k}/{@code K}, {@code m}/{@code M} or {@code g}/{@code G} (1024, 1024², 1024³);
      * {@code 0} is no limit. -1 when {@code text} is no such size.
@@ -305,6 +316,9 @@ public final class RoutePolicy {
         HostAnnotations.describe(serverAliases, fromToWwwRedirect, phrases);
         if (externalAuth != null) {
             phrases.add(externalAuth.describe());
+        }
+        if (basicAuth != null) {
+            phrases.add(basicAuth.describe());
         }
         return List.copyOf(phrases);
     }
@@ -433,6 +447,14 @@ public final class RoutePolicy {
 
         Builder cors(RouteCors cors) {
             this.cors = cors;
+            return set();
+        }
+
+        private BasicAuth basicAuth;
+
+        /** See {@link RoutePolicy#basicAuth()}. */
+        Builder basicAuth(BasicAuth auth) {
+            this.basicAuth = Objects.requireNonNull(auth, "auth");
             return set();
         }
 
