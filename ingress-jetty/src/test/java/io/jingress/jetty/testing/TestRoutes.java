@@ -14,6 +14,7 @@ import io.jingress.core.model.IngressBackend;
 import io.jingress.core.model.IngressRule;
 import io.jingress.core.model.IngressTls;
 import io.jingress.core.model.Service;
+import io.jingress.core.model.OpaqueSecret;
 import io.jingress.core.model.TlsSecret;
 import io.jingress.core.route.RouteCompiler;
 import io.jingress.core.route.Router;
@@ -35,6 +36,7 @@ public final class TestRoutes {
     private final List<Service> services = new ArrayList<>();
     private final List<EndpointSlice> slices = new ArrayList<>();
     private final Map<String, TlsSecret> secrets = new LinkedHashMap<>();
+    private final Map<String, OpaqueSecret> opaqueSecrets = new LinkedHashMap<>();
     private int ingresses;
 
     private TestRoutes() {
@@ -180,9 +182,16 @@ public final class TestRoutes {
         return apply();
     }
 
+    /** Adds (or replaces) an Opaque Secret, in namespace "default", that an annotation may name (auth-secret). */
+    public TestRoutes opaqueSecret(String name, Map<String, String> data) {
+        opaqueSecrets.put(name, new OpaqueSecret("default", name, data));
+        return apply();
+    }
+
     /** Compiles what was added so far and swaps it into the router. */
     public TestRoutes apply() {
-        ClusterState state = new ClusterState(ingressList, services, slices, List.of(), List.copyOf(secrets.values()));
+        ClusterState state = new ClusterState(ingressList, services, slices, List.of(), List.copyOf(secrets.values()),
+                List.copyOf(opaqueSecrets.values()));
         router.swap(RouteCompiler.create(balancers).compile(state));
         return this;
     }

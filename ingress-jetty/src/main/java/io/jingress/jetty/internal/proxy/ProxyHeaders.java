@@ -140,6 +140,11 @@ final class ProxyHeaders {
                         continue;
                     case X_FORWARDED_PROTO, X_FORWARDED_HOST, X_FORWARDED_PORT, X_FORWARDED_SERVER, FORWARDED:
                         continue;
+                    case AUTHORIZATION:
+                        if (exchange.route != null && exchange.route.policy().basicAuth() != null) {
+                            continue;  // the proxy's to check, not the endpoint's: ingress-nginx sends it empty
+                        }
+                        break;
                     case COOKIE:
                         cookieFields++;
                         cookies = cookies == null ? field.getValue() : cookies + "; " + field.getValue();

@@ -92,6 +92,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final ClientLimitCheck clientLimits;
     /** The auth service calls of the Ingresses that set {@code auth-url}. */
     private final ExternalAuthCheck externalAuth;
+    /** The routes whose Ingress sets auth-type basic. */
+    private final BasicAuthCheck basicAuth;
 
     public RoutingProxy(Router router, ProxySettings settings, ProxyMetrics metrics) {
         this.router = Objects.requireNonNull(router, "router");
@@ -114,6 +116,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         this.clientLimits = new ClientLimitCheck(router, System::nanoTime, ClientLimits.CAPACITY);
         this.externalAuth = new ExternalAuthCheck(this::getHttpClient, settings.connectTimeoutMillis(),
                 settings.readTimeoutMillis(), this::toEndpoint);
+        this.basicAuth = new BasicAuthCheck(this);
+        addBean(basicAuth);
     }
 
     @Override
@@ -333,6 +337,17 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         if (cors != null && PolicyCors.answered(exchange, cors, proxyToClientResponse)) {
             return true;
         }
+        // After CORS, as ingress-nginx's preflight answer (rewrite phase) comes before auth_basic (access
+        // phase): a browser's preflight carries no credentials. A slow hash is checked on another thread,
+        // which goes on with resumeAfterAuth.
+        if (policy.basicAuth() != null && basicAuth.answered(exchange, policy.basicAuth(), proxyToClientResponse)) {
+            return true;
+        }
+        return answeredAfterBasicAuth(exchange, policy, proxyToClientResponse);
+    }
+
+    /** What {@link #answeredByPolicy} does after basic authentication: the path rewrite, then external authentication. */
+    private boolean answeredAfterBasicAuth(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
         // for a request that goes upstream: its path as the endpoint is to receive it
         String requestUri = exchange.pathAndQuery;
         if (PathRewrites.answered(exchange, policy, proxyToClientResponse)) {
@@ -342,6 +357,16 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // only once the auth service lets it through, asked with what the client asked (requestUri)
         ExternalAuth auth = policy.externalAuth();
         return auth != null && externalAuth.started(exchange, policy, auth, requestUri, proxyToClientResponse);
+    }
+
+    /**
+     * Goes on with a request that a password check on another thread let through ({@link BasicAuthCheck}):
+     * what {@link #handle} does after that check.
+     */
+    void resumeAfterAuth(Exchange exchange) {
+        if (!answeredAfterBasicAuth(exchange, exchange.route.policy(), exchange.proxyToClientResponse())) {
+            toEndpoint(exchange);
+        }
     }
 
     /**
