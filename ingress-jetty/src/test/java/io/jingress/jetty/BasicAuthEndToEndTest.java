@@ -220,6 +220,17 @@ class BasicAuthEndToEndTest {
     }
 
     @Test
+    void routesShowsTheSettingAndNeverAHash() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(staffRoutes(app).router()));
+
+        String routes = proxies.client().newRequest("127.0.0.1", proxy.adminPort()).path("/routes")
+                .timeout(10, TimeUnit.SECONDS).send().getContentAsString();
+        assertTrue(routes.contains("basic auth, realm \\\"Staff only\\\", 2 users from Secret default/staff"), routes);
+        assertTrue(!routes.contains("$apr1$") && !routes.contains("$2y$"), routes);
+    }
+
+    @Test
     void routesWithoutAuthPassTheAuthorizationHeaderOn() throws Exception {
         Backends.Echo open = backends.start("open");
         IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create().route("open.test", "/", "open",
