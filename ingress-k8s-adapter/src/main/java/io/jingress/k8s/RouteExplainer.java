@@ -10,6 +10,7 @@ import io.jingress.core.model.Problem;
 import io.jingress.core.model.Service;
 import io.jingress.core.route.Backend;
 import io.jingress.core.route.BackendProtocol;
+import io.jingress.core.route.BasicAuth;
 import io.jingress.core.route.Canary;
 import io.jingress.core.route.ExternalAuth;
 import io.jingress.core.route.MatchResult;
@@ -204,6 +205,16 @@ public final class RouteExplainer {
             return result.status(502, "the Ingress asks proxy-ssl-verify: on, and Jingress does not verify endpoint"
                     + " certificates: a request that would go to its endpoint over TLS (backend-protocol " + protocol
                     + ") is answered 502, and nothing is sent unverified").build();
+        }
+        BasicAuth auth = route.policy().basicAuth();
+        if (auth != null && auth.refusesEveryRequest()) {
+            return result.status(503, "the Ingress's authentication cannot be done as its annotations ask ("
+                    + auth.refusal() + "): every request is answered 503").build();
+        }
+        if (auth != null) {
+            // no credentials come with an explained request: what an anonymous client gets
+            return result.status(401, "the Ingress asks for a user name and password (" + auth.describe()
+                    + "): without a user's credentials the answer is 401; with them: " + backend.reason()).build();
         }
         // the proxy's order: the rewrite is the last thing done before an endpoint is picked
         String rewritten = Rewrites.upstreamTarget(route, path, query);

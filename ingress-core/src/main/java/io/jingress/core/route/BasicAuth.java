@@ -183,8 +183,20 @@ public final class BasicAuth {
         return Verdict.ALLOWED;
     }
 
-    /** One phrase for {@code /routes} and explain; never a hash. */
-    String describe() {
+    /**
+     * The Opaque Secret an Ingress's {@code auth-secret} names, {@code namespace/name}, when it may be
+     * used (the Ingress's own namespace); null when it names none, or one that cannot be used. For
+     * sources, to carry only the Secrets that Ingresses name.
+     */
+    public static String secretNamedBy(io.jingress.core.model.Ingress ingress) {
+        return BasicAuthAnnotations.secretKey(ingress.annotations(), ingress.namespace());
+    }
+
+    /**
+     * One phrase for {@code /routes} and explain, never a hash: {@code basic auth, realm "Staff",
+     * 2 users from Secret shop/staff}, or why every request is refused.
+     */
+    public String describe() {
         if (refusal != null) {
             return "every request refused (503): " + refusal;
         }

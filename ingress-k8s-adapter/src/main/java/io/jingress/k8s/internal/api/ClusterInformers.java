@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The informers on the five kinds routes are built from, in all namespaces or in the given ones.
+ * The informers on the five kinds routes are built from (Secrets twice: {@code kubernetes.io/tls}
+ * and {@code Opaque}), in all namespaces or in the given ones.
  * Their handlers only call {@code onChange}; the caches are read by the one rebuild thread.
  *
  * <p>Faults are fabric8's to heal: a closed watch is re-opened with exponential backoff
@@ -29,8 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterInformers implements AutoCloseable {
 
-    /** The only Secret type routes need. */
+    /** The Secret type of certificates (spec.tls). */
     public static final String TLS_SECRET_TYPE = "kubernetes.io/tls";
+    /** The Secret type of {@code kubectl create secret generic}, whose Secrets auth-secret names. */
+    public static final String OPAQUE_SECRET_TYPE = "Opaque";
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterInformers.class);
 
@@ -43,6 +46,7 @@ public final class ClusterInformers implements AutoCloseable {
     private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
     private final List<SharedIndexInformer<EndpointSlice>> endpointSlices = new ArrayList<>();
     private final List<SharedIndexInformer<Secret>> secrets = new ArrayList<>();
+    private final List<SharedIndexInformer<Secret>> opaqueSecrets = new ArrayList<>();
     private String[] publishedService;                 // namespace, name; or null
     private SharedIndexInformer<Service> published;    // that Service alone, outside the watched namespaces
     private volatile boolean closing;
@@ -77,12 +81,14 @@ public final class ClusterInformers implements AutoCloseable {
             services.add(informer(client.services().inAnyNamespace()));
             endpointSlices.add(informer(client.discovery().v1().endpointSlices().inAnyNamespace()));
             secrets.add(informer(client.secrets().inAnyNamespace().withField("type", TLS_SECRET_TYPE)));
+            opaqueSecrets.add(informer(client.secrets().inAnyNamespace().withField("type", OPAQUE_SECRET_TYPE)));
         } else {
             for (String ns : namespaces) {
                 ingresses.add(informer(client.network().v1().ingresses().inNamespace(ns)));
                 services.add(informer(client.services().inNamespace(ns)));
                 endpointSlices.add(informer(client.discovery().v1().endpointSlices().inNamespace(ns)));
                 secrets.add(informer(client.secrets().inNamespace(ns).withField("type", TLS_SECRET_TYPE)));
+                opaqueSecrets.add(informer(client.secrets().inNamespace(ns).withField("type", OPAQUE_SECRET_TYPE)));
             }
         }
         if (publishedService != null && !namespaces.isEmpty() && !namespaces.contains(publishedService[0])) {
@@ -141,6 +147,16 @@ public final class ClusterInformers implements AutoCloseable {
     public List<Secret> tlsSecrets() {
         List<Secret> list = items(secrets, Function.identity());
         list.removeIf(s -> !TLS_SECRET_TYPE.equals(s.getType()));
+        return list;
+    }
+
+    /**
+     * The Opaque Secrets, whose users {@code auth-secret} names (the assembler keeps only those an
+     * Ingress names; the filter guards servers that ignore the field selector).
+     */
+    public List<Secret> opaqueSecrets() {
+        List<Secret> list = items(opaqueSecrets, Function.identity());
+        list.removeIf(s -> !OPAQUE_SECRET_TYPE.equals(s.getType()));
         return list;
     }
 

@@ -151,6 +151,7 @@ public final class Controller implements AutoCloseable {
         objects.addAll(informers.services());
         objects.addAll(informers.endpointSlices());
         objects.addAll(informers.tlsSecrets());
+        objects.addAll(informers.opaqueSecrets());
         // as in file mode: an edit that breaks a working Ingress leaves its last good version serving
         LastGoodIngresses.Result kept = lastGood.apply(settings.options(), objects);
         ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(settings.options(), kept.objects());

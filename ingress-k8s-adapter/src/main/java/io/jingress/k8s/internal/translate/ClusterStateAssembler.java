@@ -13,7 +13,9 @@ import io.jingress.core.model.IngressTls;
 import io.jingress.core.model.HttpIngressPath;
 import io.jingress.core.model.Problem;
 import io.jingress.core.model.Service;
+import io.jingress.core.model.OpaqueSecret;
 import io.jingress.core.model.TlsSecret;
+import io.jingress.core.route.BasicAuth;
 import io.jingress.k8s.AdapterOptions;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,7 +28,8 @@ import java.util.Set;
 /**
  * Builds the {@link ClusterState} a table is compiled from out of the current Kubernetes objects,
  * whichever source they come from: our Ingresses (by {@link ClassFilter}), and only the Services,
- * EndpointSlices, Endpoints and TLS Secrets they refer to, in the watched namespaces. Objects the
+ * EndpointSlices, Endpoints and TLS Secrets they refer to, and the Opaque Secrets their
+ * {@code auth-secret} names, in the watched namespaces. Objects the
  * translator cannot carry are left out and reported, and so is a Secret an Ingress of ours names
  * for TLS that is not of type {@code kubernetes.io/tls}: ingress-nginx would read its
  * {@code tls.crt} and {@code tls.key}, but cluster mode watches only that type (to cache no other
@@ -120,7 +123,12 @@ public final class ClusterStateAssembler {
 
         Set<String> referencedServices = new HashSet<>();
         Set<String> referencedSecrets = new HashSet<>();
+        Set<String> authSecrets = new HashSet<>();
         for (Ingress ingress : ours) {
+            String authSecret = BasicAuth.secretNamedBy(ingress);
+            if (authSecret != null) {
+                authSecrets.add(authSecret);
+            }
             addService(referencedServices, ingress.namespace(), ingress.defaultBackend());
             for (IngressRule rule : ingress.rules()) {
                 for (HttpIngressPath path : rule.paths()) {
@@ -152,6 +160,15 @@ public final class ClusterStateAssembler {
         }
         tlsSecrets.sort(Comparator.comparing(TlsSecret::key));
         tlsSecrets.forEach(state::secret);
+        List<OpaqueSecret> opaqueSecrets = new ArrayList<>();
+        for (Secret secret : secrets) {
+            String name = secret.getMetadata() == null ? null : secret.getMetadata().getName();
+            if (authSecrets.contains(KubeTranslator.namespace(secret) + "/" + name)) {
+                translate(problems, secret, () -> opaqueSecrets.add(KubeTranslator.toOpaqueSecret(secret)));
+            }
+        }
+        opaqueSecrets.sort(Comparator.comparing(OpaqueSecret::key));
+        opaqueSecrets.forEach(state::opaqueSecret);
         return new Assembly(state.build(), problems, ignored, filter);
     }
 

@@ -24,12 +24,14 @@ import io.jingress.core.model.IngressRule;
 import io.jingress.core.model.IngressTls;
 import io.jingress.core.model.PortRef;
 import io.jingress.core.model.Service;
+import io.jingress.core.model.OpaqueSecret;
 import io.jingress.core.model.TlsSecret;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,6 +56,8 @@ public final class KubeTranslator {
 
     /** The namespace of objects that name none. */
     public static final String DEFAULT_NAMESPACE = "default";
+    /** The Secret type of {@code kubectl create secret generic}: what auth-secret names. */
+    public static final String OPAQUE_SECRET_TYPE = "Opaque";
     /** The Secret type that carries a certificate and key. */
     public static final String TLS_SECRET_TYPE = "kubernetes.io/tls";
     static final String TLS_CRT = "tls.crt";
@@ -199,6 +203,43 @@ public final class KubeTranslator {
                             + ", not " + TLS_SECRET_TYPE + ": a certificate is read only from a Secret of that type");
         }
         return new TlsSecret(namespace, name, secretValue(key, source, TLS_CRT), secretValue(key, source, TLS_KEY));
+    }
+
+    /** Whether a Secret is of type {@value #OPAQUE_SECRET_TYPE} (a Secret that names no type is). */
+    public static boolean isOpaqueSecret(Secret secret) {
+        return secret != null && (secret.getType() == null || OPAQUE_SECRET_TYPE.equals(secret.getType()));
+    }
+
+    /**
+     * A Secret of type {@value #OPAQUE_SECRET_TYPE} that an annotation names ({@code auth-secret}):
+     * every key of {@code data}, base64-decoded, and of {@code stringData}, which wins.
+     */
+    public static OpaqueSecret toOpaqueSecret(Secret source) throws TranslationException {
+        Objects.requireNonNull(source, "source");
+        String namespace = namespace(source);
+        String name = name("Secret", source);
+        String key = namespace + "/" + name;
+        if (!isOpaqueSecret(source)) {
+            throw TranslationException.of("Secret", key, "type", "is " + quote(source.getType()) + ", not "
+                    + OPAQUE_SECRET_TYPE + ": the users of auth-secret are read only from a Secret of that type");
+        }
+        Map<String, String> data = new LinkedHashMap<>();
+        if (source.getData() != null) {
+            for (String dataKey : source.getData().keySet()) {
+                String value = secretValue(key, source, dataKey);
+                if (value != null) {
+                    data.put(dataKey, value);
+                }
+            }
+        }
+        if (source.getStringData() != null) {
+            source.getStringData().forEach((dataKey, value) -> {
+                if (value != null) {
+                    data.put(dataKey, value);
+                }
+            });
+        }
+        return new OpaqueSecret(namespace, name, data);
     }
 
     /** The namespace of an object, {@value #DEFAULT_NAMESPACE} when it names none. */

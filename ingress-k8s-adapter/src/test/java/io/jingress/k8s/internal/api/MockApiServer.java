@@ -51,8 +51,19 @@ public final class MockApiServer implements AutoCloseable {
         private final Map<String, AtomicInteger> failingLists = new ConcurrentHashMap<>();
         private final AtomicInteger failedLists = new AtomicInteger();
 
+        // The mock filters by a field only when the objects it keeps have that attribute, and a Secret's
+        // type is not one: "type=Opaque" would find nothing ("type=kubernetes.io/tls" it ignores, as
+        // its value has a '/'). A real API server filters Secrets by type; here every Secret is
+        // answered, and ClusterInformers' accessors filter by type as they do for such servers.
+        private static final java.util.regex.Pattern SECRET_TYPE = java.util.regex.Pattern.compile("fieldSelector=type(%3D|=)[^&]*&?");
+
+        private static String withoutSecretType(String path) {
+            return path.contains("/secrets") ? SECRET_TYPE.matcher(path).replaceAll("") : path;
+        }
+
         @Override
         public MockResponse handleGet(String path) {
+            path = withoutSecretType(path);
             for (Map.Entry<String, AtomicInteger> e : failingLists.entrySet()) {
                 if (path.contains(e.getKey()) && e.getValue().get() != 0) {
                     failedLists.incrementAndGet();
@@ -66,6 +77,7 @@ public final class MockApiServer implements AutoCloseable {
 
         @Override
         public MockResponse handleWatch(String path) {
+            path = withoutSecretType(path);
             for (Map.Entry<String, AtomicInteger> e : goneWatches.entrySet()) {
                 if (path.contains(e.getKey()) && e.getValue().getAndDecrement() > 0) {
                     return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
