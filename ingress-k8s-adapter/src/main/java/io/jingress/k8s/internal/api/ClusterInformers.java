@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -34,6 +35,8 @@ public final class ClusterInformers implements AutoCloseable {
     public static final String TLS_SECRET_TYPE = "kubernetes.io/tls";
     /** The Secret type of {@code kubectl create secret generic}, whose Secrets auth-secret names. */
     public static final String OPAQUE_SECRET_TYPE = "Opaque";
+    private static final String NGINX_AUTH_SECRET = "nginx.ingress.kubernetes.io/auth-secret";
+    private static final String OUR_AUTH_SECRET = "jingress.io/auth-secret";
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterInformers.class);
 
@@ -211,15 +214,59 @@ public final class ClusterInformers implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Whether a change to {@code object} may change routes: an Opaque Secret does only when an
+     * Ingress's {@code auth-secret} names it (the cluster's other Opaque Secrets, which operators
+     * may rewrite often, cause no rebuild). An Ingress added later that names one causes its own.
+     */
+    private boolean routeRelevant(Object object) {
+        if (object instanceof Secret secret && OPAQUE_SECRET_TYPE.equals(secret.getType())) {
+            return namedByAuthSecret(secret, ingresses());
+        }
+        return true;
+    }
+
+    /** Whether one of {@code ingresses} names {@code secret} in its {@code auth-secret} (ours or ingress-nginx's). */
+    static boolean namedByAuthSecret(Secret secret, List<Ingress> ingresses) {
+        if (secret.getMetadata() == null) {
+            return false;
+        }
+        String namespace = secret.getMetadata().getNamespace();
+        String name = secret.getMetadata().getName();
+        for (Ingress ingress : ingresses) {
+            Map<String, String> annotations = ingress.getMetadata() == null ? null : ingress.getMetadata().getAnnotations();
+            if (annotations == null) {
+                continue;
+            }
+            String named = annotations.get(OUR_AUTH_SECRET);
+            if (named == null) {
+                named = annotations.get(NGINX_AUTH_SECRET);
+            }
+            if (named == null) {
+                continue;
+            }
+            named = named.trim();
+            int slash = named.indexOf('/');
+            String refNamespace = slash <= 0 ? ingress.getMetadata().getNamespace() : named.substring(0, slash);
+            String refName = slash < 0 ? named : named.substring(slash + 1);
+            if (Objects.equals(namespace, refNamespace) && Objects.equals(name, refName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private final class Handler<T> implements ResourceEventHandler<T> {
         @Override
         public void onAdd(T obj) {
-            onChange.run();
+            if (routeRelevant(obj)) {
+                onChange.run();
+            }
         }
 
         @Override
         public void onUpdate(T oldObj, T newObj) {
-            if (!routeRelevantChange(oldObj, newObj)) {
+            if (!routeRelevantChange(oldObj, newObj) || !(routeRelevant(oldObj) || routeRelevant(newObj))) {
                 return;
             }
             onChange.run();
@@ -227,7 +274,9 @@ public final class ClusterInformers implements AutoCloseable {
 
         @Override
         public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-            onChange.run();
+            if (routeRelevant(obj)) {
+                onChange.run();
+            }
         }
     }
 }
