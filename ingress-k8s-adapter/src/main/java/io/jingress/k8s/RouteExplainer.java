@@ -33,7 +33,8 @@ import java.util.Objects;
  * Answers "where does {@code GET http://host/path} go, and why" from manifests or a state, without
  * a cluster or a server: the decision the proxy makes (CONNECT 405, unsafe path 400, no rule 404,
  * redirect by annotation, TLS host over plain HTTP 308, source ranges that refuse every client
- * 403, a rewrite-target that gives no valid path 500, Service without ready endpoints 503, else
+ * 403, basic authentication 401 (an explained request has no credentials; 503 when it cannot be
+ * done), a rewrite-target that gives no valid path 500, Service without ready endpoints 503, else
  * forwarded, with the path the endpoint receives when a rewrite-target changes it), with the
  * Ingress, rule, Service, port and endpoints involved. For unit tests of Ingress YAML:
  *
