@@ -4,15 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedInputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.TestRoutes;
+import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.WebSocketEcho;
 import io.jingress.jetty.testing.WireClient;
 
 import org.eclipse.jetty.client.ContentResponse;
@@ -217,6 +223,33 @@ class BasicAuthEndToEndTest {
             assertEquals("*", refused.header("Access-Control-Allow-Origin"));
         }
         assertEquals(0, app.requests());
+    }
+
+    @Test
+    void aWebSocketUpgradeWithoutCredentialsIs401AndNeverTunnelledAndAUsersIs() throws Exception {
+        WebSocketEcho echo = backends.startWebSocketEcho();
+        TestRoutes routes = TestRoutes.create().opaqueSecret("staff", Map.of("auth", DAVE + "\n" + ALICE + "\n"))
+                .route("chat.test", "/", "chat", AUTH, echo.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+        String upgrade = "GET /chat HTTP/1.1\r\nHost: chat.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            WireClient.Response refused = client.exchange(upgrade + "\r\n");
+            assertEquals(401, refused.status(), refused.toString());
+        }
+        assertEquals(List.of(), echo.heads());
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+            socket.setSoTimeout(10_000);
+            // alice: a bcrypt user, checked on another thread, from which the tunnel is opened
+            socket.getOutputStream().write((upgrade + "Authorization: " + basic("alice", "correct horse") + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String head = RawHttp.readHead(new BufferedInputStream(socket.getInputStream()));
+            assertTrue(head.startsWith("HTTP/1.1 101 "), head);
+        }
+        assertEquals(1, echo.heads().size());
+        assertTrue(!echo.heads().get(0).toLowerCase(java.util.Locale.ROOT).contains("authorization"), echo.heads().get(0));
     }
 
     @Test
