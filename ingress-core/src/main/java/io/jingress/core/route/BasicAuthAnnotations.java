@@ -149,7 +149,11 @@ final class BasicAuthAnnotations {
         for (String problem : users.problems()) {
             problems.add(secret.quoted() + ": Secret " + key + (map ? "" : " key \"" + AUTH_KEY + "\"") + ", " + problem);
         }
-        builder.basicAuth(BasicAuth.of(realm, key, users.users(), context.memos().of(fingerprint(map, found))));
+        BasicAuth auth = BasicAuth.of(realm, key, users.users(), context.memos().of(fingerprint(map, found)));
+        if (auth.users() == 0) {
+            problems.add(secret.quoted() + ": the Secret " + key + " has no user who can log in; every request is answered 401");
+        }
+        builder.basicAuth(auth);
     }
 
     /** The Secret an Ingress's {@code auth-secret} names, {@code namespace/name}, when it may be used; else null. */

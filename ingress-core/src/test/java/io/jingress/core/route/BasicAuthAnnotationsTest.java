@@ -159,6 +159,18 @@ class BasicAuthAnnotationsTest {
     }
 
     @Test
+    void aSecretWithoutAUserWhoCanLogInRefusesEveryoneWith401AndSaysSo() {
+        RouteTable table = compile(List.of(ingress("shop", "shop.example", "auth-type", "basic", "auth-secret", "users")),
+                secret("users", Map.of("auth", "# nobody yet\n")));
+
+        BasicAuth auth = authOf(table, "shop.example");
+        assertFalse(auth.refusesEveryRequest());
+        assertEquals(BasicAuth.Verdict.REFUSED, auth.check(basic("dave", "correct horse")));
+        assertEquals(List.of("nginx.ingress.kubernetes.io/auth-secret: \"users\": the Secret default/users has no user who can"
+                + " log in; every request is answered 401"), warnings(table, "shop"));
+    }
+
+    @Test
     void aSecretNamedWithItsOwnNamespaceIsRead() {
         RouteTable table = compile(List.of(ingress("shop", "shop.example", "auth-type", "basic", "auth-secret", "default/users")),
                 secret("users", Map.of("auth", DAVE)));
