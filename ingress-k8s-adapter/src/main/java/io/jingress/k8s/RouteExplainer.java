@@ -207,14 +207,14 @@ public final class RouteExplainer {
                     + " certificates: a request that would go to its endpoint over TLS (backend-protocol " + protocol
                     + ") is answered 502, and nothing is sent unverified").build();
         }
-        BasicAuth auth = route.policy().basicAuth();
-        if (auth != null && auth.refusesEveryRequest()) {
+        BasicAuth basicAuth = route.policy().basicAuth();
+        if (basicAuth != null && basicAuth.refusesEveryRequest()) {
             return result.status(503, "the Ingress's authentication cannot be done as its annotations ask ("
-                    + auth.refusal() + "): every request is answered 503").build();
+                    + basicAuth.refusal() + "): every request is answered 503").build();
         }
-        if (auth != null) {
+        if (basicAuth != null) {
             // no credentials come with an explained request: what an anonymous client gets
-            return result.status(401, "the Ingress asks for a user name and password (" + auth.describe()
+            return result.status(401, "the Ingress asks for a user name and password (" + basicAuth.describe()
                     + "): without a user's credentials the answer is 401; with them: " + backend.reason()).build();
         }
         // the proxy's order: the rewrite is the last thing done before an endpoint is picked
