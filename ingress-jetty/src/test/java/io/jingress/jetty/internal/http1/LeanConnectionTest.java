@@ -37,6 +37,7 @@ class LeanConnectionTest {
     private final AtomicInteger opened = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
     private final AtomicReference<Throwable> writeFailure = new AtomicReference<>();
+    private final AtomicReference<Runnable> endLatch = new AtomicReference<>();
     private Server server;
     private ServerConnector connector;
 
@@ -258,6 +259,9 @@ class LeanConnectionTest {
         try (WireClient client = WireClient.connect(port())) {
             client.send("GET /echo HTTP/1.1\r\nHost: a.test\r\n\r\n");
             assertFalse(client.read().connectionHas("close"));
+            // the exchange ended on the server's side too: one that ends after the shutdown closes
+            // its connection at once (the next test)
+            Await.until(this::waitsForARequest, "the connection waits for a next request");
             connector.shutdown();
             client.send("GET /echo HTTP/1.1\r\nHost: a.test\r\n\r\n");
             WireClient.Response response = client.read();
@@ -265,6 +269,29 @@ class LeanConnectionTest {
             assertTrue(response.connectionHas("close"));
             client.assertClosedByServer();
         }
+    }
+
+    // a client keeping its connection, as an idle pool does, would otherwise hold a graceful stop
+    // until its deadline: the connection was busy when the idle ones were closed
+    @Test
+    void aKeepAliveResponseThatEndsAfterTheConnectorShutDownClosesItsConnection() throws Exception {
+        try (WireClient client = WireClient.connect(port())) {
+            client.send("GET /part-then-end HTTP/1.1\r\nHost: a.test\r\n\r\n");
+            Await.until(() -> endLatch.get() != null, "the response's head and first part are written");
+            // as IngressServer's: requests in flight keep their time until the stop deadline
+            connector.setShutdownIdleTimeout(60_000);
+            connector.shutdown();
+            endLatch.get().run();
+            WireClient.Response response = client.read();
+            assertEquals("abcd", response.bodyText());
+            assertFalse(response.connectionHas("close"), "the head went out before the shutdown");
+            client.assertClosedByServer();
+        }
+    }
+
+    private boolean waitsForARequest() {
+        return connector.getConnectedEndPoints().stream()
+                .allMatch(endPoint -> endPoint.getConnection() instanceof LeanConnection lean && lean.waitsForARequest());
     }
 
     /** Answers with the serving connection's class and what the request carried. */
@@ -301,6 +328,9 @@ class LeanConnectionTest {
                                 callback.failed(failure);
                             }));
                 }
+                case "/part-then-end" -> response.write(false, ByteBuffer.wrap("ab".getBytes(StandardCharsets.US_ASCII)),
+                        Callback.from(() -> endLatch.set(() -> response.write(true,
+                                ByteBuffer.wrap("cd".getBytes(StandardCharsets.US_ASCII)), callback)), callback::failed));
                 case "/204" -> {
                     response.setStatus(204);
                     response.write(true, null, callback);
