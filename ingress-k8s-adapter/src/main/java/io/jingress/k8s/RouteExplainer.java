@@ -13,6 +13,7 @@ import io.jingress.core.route.BackendProtocol;
 import io.jingress.core.route.BasicAuth;
 import io.jingress.core.route.Canary;
 import io.jingress.core.route.ExternalAuth;
+import io.jingress.core.route.FallbackBackend;
 import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.NoMatch;
 import io.jingress.core.route.RequestPaths;
@@ -34,7 +35,8 @@ import java.util.Objects;
  * a cluster or a server: the decision the proxy makes (CONNECT 405, unsafe path 400, no rule 404,
  * redirect by annotation, TLS host over plain HTTP 308, source ranges that refuse every client
  * 403, basic authentication 401 (an explained request has no credentials; 503 when it cannot be
- * done), a rewrite-target that gives no valid path 500, Service without ready endpoints 503, else
+ * done), a rewrite-target that gives no valid path 500, Service without ready endpoints 503 (or its
+ * Ingress's default-backend Service), else
  * forwarded, with the path the endpoint receives when a rewrite-target changes it), with the
  * Ingress, rule, Service, port and endpoints involved. For unit tests of Ingress YAML:
  *
@@ -244,7 +246,16 @@ public final class RouteExplainer {
                     + (auth.signin() == null ? "401" : "302 to auth-signin") + ", 403 403, anything else 500)";
         }
         if (backend.status() != Backend.Status.READY) {
-            return result.status(503, backend.reason() + canaryNote(route.canary()) + aliasNote(target.host, route)).build();
+            FallbackBackend fallback = route.policy().fallback();
+            if (fallback != null && fallback.backend().isReady()) {
+                // default-backend: what the proxy does where it would answer 503
+                return result.status(200, backend.reason() + "; no ready endpoint: goes to default-backend "
+                        + fallback.service() + " (" + fallback.backend().key() + ", " + fallback.backend().reason()
+                        + "), with X-Code: 503" + authNote + aliasNote(target.host, route)).build();
+            }
+            return result.status(503, backend.reason() + (fallback == null ? "" : "; its default-backend "
+                    + fallback.service() + " has no ready endpoint either") + canaryNote(route.canary())
+                    + aliasNote(target.host, route)).build();
         }
         String scheme = protocol.upstreamTls(target.scheme.equals("https"))
                 ? "; spoken to in HTTPS (backend-protocol " + protocol + ", certificate not verified)" : "";

@@ -30,7 +30,8 @@ final class RouteAnnotations {
             List.of(ProxySslVerifyAnnotation.NAME),
             HostAnnotations.NAMES,
             ExternalAuthAnnotations.NAMES,
-            BasicAuthAnnotations.NAMES)
+            BasicAuthAnnotations.NAMES,
+            DefaultBackendAnnotations.NAMES)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -51,11 +52,15 @@ final class RouteAnnotations {
     }
 
     static Parsed parse(Map<String, String> annotations) {
-        return parse(annotations, BasicAuthAnnotations.Context.NONE);
+        return parse(annotations, BasicAuthAnnotations.Context.NONE, DefaultBackendAnnotations.Services.NONE);
     }
 
-    /** As {@link #parse(Map)}, with the Ingress's Secrets for {@code auth-secret}. */
-    static Parsed parse(Map<String, String> annotations, BasicAuthAnnotations.Context auth) {
+    /**
+     * As {@link #parse(Map)}, with the Ingress's Secrets for {@code auth-secret}, and the Services
+     * {@code default-backend} names looked up in {@code services}.
+     */
+    static Parsed parse(Map<String, String> annotations, BasicAuthAnnotations.Context auth,
+            DefaultBackendAnnotations.Services services) {
         List<String> problems = new ArrayList<>();
         RoutePolicy.Builder builder = new RoutePolicy.Builder();
         RedirectAnnotations.read(annotations, builder, problems);
@@ -74,6 +79,7 @@ final class RouteAnnotations {
         HostAnnotations.read(annotations, builder, problems);
         ExternalAuthAnnotations.read(annotations, builder, problems);
         BasicAuthAnnotations.read(annotations, auth, builder, problems);
+        DefaultBackendAnnotations.read(annotations, services, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

@@ -17,6 +17,7 @@ import io.jingress.core.model.IngressValidator;
 import io.jingress.core.model.OpaqueSecret;
 import io.jingress.core.model.PathType;
 import io.jingress.core.model.Problem;
+import io.jingress.core.model.Service;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -249,7 +250,8 @@ public final class RouteCompiler {
 
         private void readPolicy(Ingress ingress) {
             RouteAnnotations.Parsed parsed = RouteAnnotations.parse(ingress.annotations(),
-                    new BasicAuthAnnotations.Context(ingress.namespace(), opaqueSecrets()::get, authMemos));
+                    new BasicAuthAnnotations.Context(ingress.namespace(), opaqueSecrets()::get, authMemos),
+                    (name, why) -> firstPortBackend(ingress, name, why));
             for (String problem : parsed.problems()) {
                 problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations", problem));
             }
@@ -266,6 +268,27 @@ public final class RouteCompiler {
                 }
             }
             return opaqueSecrets;
+        }
+
+        // default-backend: a Service of the Ingress's namespace at its first port, as ingress-nginx takes it,
+        // resolved as a route's backend is (so it is among the table's backends, and its endpoints retained)
+        private Backend firstPortBackend(Ingress ingress, String name, StringBuilder why) {
+            Service service = resolver.service(ingress.namespace(), name);
+            if (service == null) {
+                why.append("service ").append(ingress.namespace()).append('/').append(name).append(" not found");
+                return null;
+            }
+            if (service.ports().isEmpty()) {
+                why.append("service ").append(service.key()).append(" has no ports");
+                return null;
+            }
+            int port = service.ports().get(0).port();
+            if (port < 1 || port > 65535) {  // reported as a problem of the Service
+                why.append("service ").append(service.key()).append("'s first port ").append(port)
+                        .append(" is not a port number");
+                return null;
+            }
+            return backendFor(ingress, IngressBackend.service(name, port), null);
         }
 
         private RoutePolicy policyOf(Ingress ingress) {
@@ -458,7 +481,7 @@ public final class RouteCompiler {
                         resolution.status(), resolution.reason(), resolution.endpoints(), balancer);
                 backends.put(balancerKey, backend);
             }
-            if (!backend.isReady()) {
+            if (!backend.isReady() && field != null) {  // null: the caller reports it
                 problems.add(Problem.warning(KIND, ingress.key(), field, backend.reason()));
             }
             return backend;

@@ -39,6 +39,7 @@ public final class RoutePolicy {
     private final boolean fromToWwwRedirect;
     private final ExternalAuth externalAuth;
     private final BasicAuth basicAuth;
+    private final FallbackBackend fallback;
 
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
@@ -62,6 +63,7 @@ public final class RoutePolicy {
         this.fromToWwwRedirect = builder.fromToWwwRedirect;
         this.externalAuth = builder.externalAuth;
         this.basicAuth = builder.basicAuth;
+        this.fallback = builder.fallback;
     }
 
     /** Whether this policy asks nothing: {@link #NONE}. */
@@ -256,6 +258,14 @@ public final class RoutePolicy {
     }
 
     /**
+     * The Service of {@code default-backend}, which takes the requests of routes whose own backend has
+     * no ready endpoint; null when not set (or its Service or port was not found).
+     */
+    public FallbackBackend fallback() {
+        return fallback;
+    }
+
+    /**
      * The bytes of a body size as nginx (and {@code proxy-body-size}) writes one: digits, optionally
      * followed by {@code k}/{@code K}, {@code m}/{@code M} or {@code g}/{@code G} (1024, 1024², 1024³);
      * {@code 0} is no limit. -1 when {@code text} is no such size.
@@ -319,6 +329,9 @@ public final class RoutePolicy {
         }
         if (basicAuth != null) {
             phrases.add(basicAuth.describe());
+        }
+        if (fallback != null) {
+            phrases.addAll(fallback.phrases());
         }
         return List.copyOf(phrases);
     }
@@ -480,6 +493,14 @@ public final class RoutePolicy {
         /** {@code from-to-www-redirect: "true"}. */
         Builder fromToWwwRedirect() {
             this.fromToWwwRedirect = true;
+            return set();
+        }
+
+        private FallbackBackend fallback;
+
+        /** See {@link RoutePolicy#fallback()}. */
+        Builder fallback(FallbackBackend fallback) {
+            this.fallback = Objects.requireNonNull(fallback, "fallback");
             return set();
         }
 

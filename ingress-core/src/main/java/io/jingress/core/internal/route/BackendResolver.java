@@ -127,6 +127,11 @@ public final class BackendResolver {
                 + " not served"));
     }
 
+    /** The Service {@code namespace/name}, or null when there is none. */
+    public Service service(String namespace, String name) {
+        return services.get(namespace + "/" + name);
+    }
+
     /** Resolves {@code namespace/serviceName} at {@code port}. */
     public Resolution resolve(String namespace, String serviceName, PortRef port) {
         String serviceKey = namespace + "/" + serviceName;

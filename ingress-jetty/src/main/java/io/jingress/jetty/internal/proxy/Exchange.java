@@ -85,7 +85,7 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     /**
      * The client's headers with a {@code Transfer-Encoding: chunked} added (see
      * {@link #announceFramedBody}) or {@code Expect} removed (see {@link #meetExpectation}) or the
-     * auth service's headers put in (see {@link #authorizedHeaders}), or null.
+     * auth service's headers put in (see {@link #sendHeaders}), or null.
      */
     private HttpFields announced;
     /**
@@ -148,7 +148,7 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
      * (hop-by-hop), so ProxyHandler streams the body. The chunk read to tell is handed back.
      */
     void announceFramedBody() {
-        HttpFields headers = getHeaders();  // with the auth service's headers, if any (authorizedHeaders)
+        HttpFields headers = getHeaders();  // with the headers sendHeaders put in, if any
         if (getConnectionMetaData().getHttpVersion().getVersion() < 20 || headers.contains(HttpHeader.CONTENT_LENGTH)
                 || headers.contains(HttpHeader.TRANSFER_ENCODING)) {
             return;
@@ -177,13 +177,14 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     }
 
     /**
-     * The headers the request goes upstream with from now on, in place of the client's: the
+     * The headers sent upstream from now on, in place of the client's, which are untouched: the
      * client's with {@code auth-response-headers} taken from the auth service's answer
-     * ({@link ExternalAuthCheck}). Every way upstream (the own connections, Jetty's client, the
-     * upgrade tunnel) copies {@link #getHeaders()}.
+     * ({@link ExternalAuthCheck}), or with the default backend's {@code X-Code} and the rest
+     * ({@link DefaultBackendFallback}). Every way upstream (the own connections, Jetty's client,
+     * the upgrade tunnel) copies {@link #getHeaders()}.
      */
-    void authorizedHeaders(HttpFields headers) {
-        announced = headers;
+    void sendHeaders(HttpFields headers) {
+        announced = headers.asImmutable();
     }
 
     @Override

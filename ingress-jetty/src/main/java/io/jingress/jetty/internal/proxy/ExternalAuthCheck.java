@@ -162,7 +162,7 @@ final class ExternalAuthCheck {
             HttpFields authToProxyHeaders = authToProxyResponse.getHeaders();
             keepCookies(exchange, auth, authToProxyHeaders);
             if (status >= 200 && status < 300) {
-                exchange.authorizedHeaders(withResponseHeaders(exchange.getHeaders(), auth.responseHeaders(), authToProxyHeaders));
+                exchange.sendHeaders(withResponseHeaders(exchange.getHeaders(), auth.responseHeaders(), authToProxyHeaders));
                 resume.authorized(exchange);
             } else if (status == HttpStatus.UNAUTHORIZED_401 && auth.signin() != null) {
                 String location = variables.fill(auth.signin()::locationFor);

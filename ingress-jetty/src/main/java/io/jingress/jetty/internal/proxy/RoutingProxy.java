@@ -17,6 +17,7 @@ import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.LoadBalancer;
 import io.jingress.core.route.Backend;
 import io.jingress.core.route.ExternalAuth;
+import io.jingress.core.route.FallbackBackend;
 import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.NoMatch;
 import io.jingress.core.route.ProxyRedirect;
@@ -274,8 +275,13 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         exchange.backend = backend;
         Endpoint endpoint = backend.status() == Backend.Status.READY ? backend.balancer().pick(exchange) : null;
         if (endpoint == null) {
-            PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.unavailable(backend.status()));
-            return;
+            // default-backend: only here, where the answer would be a 503 (NONE's fallback is null)
+            FallbackBackend fallback = route.policy().fallback();
+            endpoint = fallback == null ? null : DefaultBackendFallback.take(exchange, fallback);
+            if (endpoint == null) {
+                PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.unavailable(backend.status()));
+                return;
+            }
         }
         exchange.endpoint = endpoint;
         exchange.tries = 1;
