@@ -1,5 +1,6 @@
 package io.jingress.core.route;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -11,11 +12,18 @@ import java.util.Map;
  * not exist or has no port is a problem sentence, and the routes answer 503 as without the
  * annotation. A Service without ready endpoints is a problem too, but kept: it takes requests
  * once it has some (the table is compiled again then).
+ *
+ * <p>Also reads {@code custom-http-errors: "404,503"}: the endpoints' answers with these statuses
+ * (400 to 599) are replaced by the default backend's error page. A code that is not one is a problem
+ * and left out, the others kept. Jingress has no server-wide default backend (ingress-nginx's
+ * {@code --default-backend-service}), so without a usable {@code default-backend} the annotation has
+ * no effect, and says so.
  */
 final class DefaultBackendAnnotations {
     static final String DEFAULT_BACKEND = "default-backend";
+    static final String CUSTOM_HTTP_ERRORS = "custom-http-errors";
     /** The names read here, without prefix. */
-    static final List<String> NAMES = List.of(DEFAULT_BACKEND);
+    static final List<String> NAMES = List.of(DEFAULT_BACKEND, CUSTOM_HTTP_ERRORS);
 
     /** Resolves a Service of the Ingress's namespace at its first port, when the table is compiled. */
     interface Services {
@@ -37,31 +45,63 @@ final class DefaultBackendAnnotations {
 
     static void read(Map<String, String> annotations, Services services, RoutePolicy.Builder builder,
             List<String> problems) {
+        RouteAnnotations.Named errors = RouteAnnotations.value(annotations, CUSTOM_HTTP_ERRORS);
+        List<Integer> codes = errors == null ? List.of() : errorCodes(errors, problems);
+        FallbackBackend fallback = fallback(annotations, services, codes, problems);
+        if (fallback != null) {
+            builder.fallback(fallback);
+        } else if (!codes.isEmpty()) {
+            problems.add(errors.quoted() + " has no effect without a default-backend Service to fetch the error pages"
+                    + " from (Jingress has no server-wide default backend): the endpoints' answers pass unchanged");
+        }
+    }
+
+    private static FallbackBackend fallback(Map<String, String> annotations, Services services, List<Integer> codes,
+            List<String> problems) {
         RouteAnnotations.Named named = RouteAnnotations.value(annotations, DEFAULT_BACKEND);
         if (named == null) {
-            return;
+            return null;
         }
         String name = named.value();
         if (!isServiceName(name)) {
             problems.add(named.quoted() + " is not a Service name (lower-case letters, digits and '-', starting"
                     + " with a letter, at most 63): routes without a ready endpoint answer 503");
-            return;
+            return null;
         }
         StringBuilder why = new StringBuilder();
         Backend backend = services.firstPort(name, why);
         if (backend == null) {
             problems.add(named.quoted() + ": " + why + ": routes without a ready endpoint answer 503");
-            return;
+            return null;
         }
         if (backend.status() != Backend.Status.READY && backend.status() != Backend.Status.NO_READY_ENDPOINTS) {
             problems.add(named.quoted() + ": " + backend.reason() + ": routes without a ready endpoint answer 503");
-            return;
+            return null;
         }
         if (!backend.isReady()) {
             problems.add(named.quoted() + ": " + backend.reason() + ": until it has one, routes without a ready"
                     + " endpoint answer 503");
         }
-        builder.fallback(new FallbackBackend(named.name(), backend));
+        return new FallbackBackend(named.name(), backend, codes);
+    }
+
+    /** The statuses of {@code custom-http-errors}, each once, in the order written; a bad one is a problem and left out. */
+    static List<Integer> errorCodes(RouteAnnotations.Named errors, List<String> problems) {
+        List<Integer> codes = new ArrayList<>();
+        for (String written : errors.value().split(",", -1)) {
+            String code = written.trim();
+            int status = code.length() == 3 && code.chars().allMatch(c -> c >= '0' && c <= '9') ? Integer.parseInt(code) : -1;
+            if (status < 400 || status > 599) {
+                if (!code.isEmpty()) {
+                    problems.add(errors.quoted() + ": \"" + code + "\" is not a status from 400 to 599: it is left out");
+                }
+                continue;
+            }
+            if (!codes.contains(status)) {
+                codes.add(status);
+            }
+        }
+        return codes;
     }
 
     /** A Service's name: a DNS-1035 label, as the API server takes one. */

@@ -3,6 +3,7 @@ package io.jingress.core.route;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * The Service an Ingress's {@code default-backend} annotation names, resolved when the table is
@@ -10,16 +11,27 @@ import java.util.Objects;
  * A request of the Ingress's routes whose own backend has no ready endpoint (where the proxy would
  * answer 503) goes to it instead, with ingress-nginx's {@code X-Code: 503}, {@code X-Format},
  * {@code X-Namespace}, {@code X-Ingress-Name}, {@code X-Service-Name} and {@code X-Service-Port}
- * headers. Immutable; its {@link #backend()} is one of {@link RouteTable#backends()}, so its
- * endpoints follow the cluster's as every route backend's do.
+ * headers. With {@code custom-http-errors}, an answer of the routes' endpoints with one of
+ * {@link #errorCodes()} is replaced by the answer of this Service to a {@code GET} of {@code /}
+ * ({@link #errorPageRoute()}), as ingress-nginx's error pages are fetched. Immutable; its
+ * {@link #backend()} is one of {@link RouteTable#backends()}, so its endpoints follow the cluster's
+ * as every route backend's do.
  */
 public final class FallbackBackend {
     private final String annotation;
     private final Backend backend;
+    private final List<Integer> errorCodes;
+    private final boolean[] intercepted = new boolean[600];
+    private final Route errorPageRoute;
 
-    FallbackBackend(String annotation, Backend backend) {
+    FallbackBackend(String annotation, Backend backend, List<Integer> errorCodes) {
         this.annotation = Objects.requireNonNull(annotation, "annotation");
         this.backend = Objects.requireNonNull(backend, "backend");
+        this.errorCodes = List.copyOf(errorCodes);
+        for (int code : this.errorCodes) {
+            intercepted[code] = true;
+        }
+        this.errorPageRoute = new Route(service(), null, null, null, -1, -1, true, false, RoutePolicy.NONE, backend);
     }
 
     /** The annotation as written on the Ingress, e.g. {@code nginx.ingress.kubernetes.io/default-backend}. */
@@ -32,6 +44,28 @@ public final class FallbackBackend {
         return backend;
     }
 
+    /**
+     * The statuses of {@code custom-http-errors} (400 to 599) whose answers are replaced by this
+     * Service's error page, in the order written; empty when not set.
+     */
+    public List<Integer> errorCodes() {
+        return errorCodes;
+    }
+
+    /** Whether an endpoint's answer with {@code status} is replaced by an error page. */
+    public boolean intercepts(int status) {
+        return status >= 0 && status < intercepted.length && intercepted[status];
+    }
+
+    /**
+     * The route error pages are fetched by: this Service's backend, with none of the Ingress's policy
+     * (as ingress-nginx's error location sets only its own headers); its {@code ingress()} is the
+     * Service's {@code namespace/name}.
+     */
+    public Route errorPageRoute() {
+        return errorPageRoute;
+    }
+
     /** {@code namespace/service}. */
     public String service() {
         return backend.namespace() + "/" + backend.serviceName();
@@ -42,6 +76,10 @@ public final class FallbackBackend {
         List<String> phrases = new ArrayList<>(1);
         phrases.add("no ready endpoint: goes to default-backend " + backend.key()
                 + (backend.isReady() ? "" : " (" + backend.reason() + ")"));
+        if (!errorCodes.isEmpty()) {
+            phrases.add("answers " + errorCodes.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                    + " replaced by the error page of default-backend " + backend.key() + " (custom-http-errors)");
+        }
         return phrases;
     }
 

@@ -41,6 +41,7 @@ final class DefaultBackendFallback {
         }
         Backend own = exchange.backend;
         exchange.backend = backend;
+        exchange.errorPages = null;  // its answer is not replaced by its own error page: it was told X-Code 503
         exchange.sendHeaders(errorHeaders(exchange, exchange.getHeaders(), 503, own, null));
         return endpoint;
     }

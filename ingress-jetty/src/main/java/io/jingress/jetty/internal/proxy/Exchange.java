@@ -3,6 +3,7 @@ package io.jingress.jetty.internal.proxy;
 import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.PickContext;
 import io.jingress.core.route.Backend;
+import io.jingress.core.route.FallbackBackend;
 import io.jingress.core.route.ProxyRedirect;
 import io.jingress.core.route.Route;
 import io.jingress.jetty.internal.http1.LeanExchanges;
@@ -125,6 +126,12 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     String[] authCookies;
     /** Whether {@link #authCookies} go on every answer ({@code auth-always-set-cookie}), not only on a success or redirect. */
     boolean authCookiesAlways;
+    /** The default backend whose error pages replace some of the endpoint's answers ({@code custom-http-errors}), else null. */
+    FallbackBackend errorPages;
+    /** The status of the endpoint's answer being replaced by an error page ({@link ErrorPages}); 0: none. */
+    int interceptedStatus;
+    /** On an error page's own exchange: the status it replaces, answered when it cannot be had; else 0. */
+    int errorPageFor;
 
     Exchange(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback,
             ExchangeListener listener) {

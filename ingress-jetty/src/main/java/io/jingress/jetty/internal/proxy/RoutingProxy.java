@@ -325,6 +325,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      */
     private boolean answeredByPolicy(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
         exchange.proxyRedirect = policy.proxyRedirect();
+        exchange.errorPages = ErrorPages.of(policy);  // custom-http-errors
         // first, as nginx's limit_req and limit_conn (preaccess) come before allow/deny (access)
         if (clientLimits.refused(exchange, policy, proxyToClientResponse)) {
             return true;
@@ -406,6 +407,18 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             }
         }
         return false;
+    }
+
+    /**
+     * Sends the exchange of an error page ({@link ErrorPages}), endpoint picked, on the path it
+     * fits: the own connections, or Jetty's client (an ExternalName default backend).
+     */
+    void sendErrorPage(Exchange page) {
+        if (UpstreamForwarder.fits(page, page.endpoint)) {
+            forwarder.start(page);
+        } else {
+            super.handle(page, page.proxyToClientResponse(), page);
+        }
     }
 
     /** Picks another endpoint when the failed try may be repeated (see {@link #mayRetry}); false when none. */
@@ -603,7 +616,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             // body began to go): the rest of it, unread, must never be taken for its next request
             proxyToClientResponse.getHeaders().put(HttpFields.CONNECTION_CLOSE);
         }
-        PlainResponses.write(proxyToClientResponse, proxyToClientCallback, failureAnswer(failure), exchange.strictTransportSecurity);
+        PlainResponses.Body answer = failureAnswer(failure);
+        if ((exchange.errorPages != null || exchange.errorPageFor != 0) && ErrorPages.replaced(this, exchange, answer)) {
+            return;
+        }
+        PlainResponses.write(proxyToClientResponse, proxyToClientCallback, answer, exchange.strictTransportSecurity);
     }
 
     /** An endpoint this request has not tried yet, or null. */
@@ -957,6 +974,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         private final Exchange exchange;
         private final org.eclipse.jetty.client.Request proxyToServerRequest;
         private final Response proxyToClientResponse;
+        /** The body bytes of an answer an error page replaces, read and dropped so far. */
+        private long dropped;
 
         UpstreamResponseListener(Exchange exchange, org.eclipse.jetty.client.Request proxyToServerRequest,
                 Response proxyToClientResponse, Callback proxyToClientCallback) {
@@ -968,11 +987,30 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
         @Override
         public void onBegin(org.eclipse.jetty.client.Response serverToProxyResponse) {
-            super.onBegin(serverToProxyResponse);
             int status = serverToProxyResponse.getStatus();
             if (exchange.logged) {
                 exchange.setAttribute(AccessLog.UPSTREAM_STATUS, statusBox(status));
             }
+            if (exchange.errorPages != null && ErrorPages.intercepts(exchange, status)) {
+                return;  // custom-http-errors: an error page replaces it, nothing of it goes to the client
+            }
+            super.onBegin(serverToProxyResponse);
+        }
+
+        @Override
+        public void onContent(org.eclipse.jetty.client.Response serverToProxyResponse, Content.Chunk chunk,
+                Runnable demander) {
+            if (exchange.interceptedStatus == 0) {
+                super.onContent(serverToProxyResponse, chunk, demander);
+                return;
+            }
+            dropped += chunk.remaining();
+            if (dropped > ErrorPages.MAX_DISCARDED) {
+                // not worth reading to keep the connection: the error page is fetched at once
+                serverToProxyResponse.abort(EarlyAnswer.INSTANCE);
+                return;
+            }
+            demander.run();
         }
 
         /**
@@ -991,7 +1029,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         @Override
         public void onSuccess(org.eclipse.jetty.client.Response serverToProxyResponse) {
             exchange.answered = true;
-            super.onSuccess(serverToProxyResponse);
+            if (exchange.interceptedStatus == 0) {
+                super.onSuccess(serverToProxyResponse);
+            }
             // Only a body still coming from the client: a request whose last bytes are being
             // written may not be marked complete yet, and aborting it would close a connection
             // that can carry the next request.
@@ -1003,6 +1043,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
         @Override
         public void onComplete(org.eclipse.jetty.client.Result result) {
+            if (exchange.interceptedStatus != 0) {
+                intercepted();
+                return;
+            }
             if (result.getResponseFailure() == null && result.getResponse() != null && exchange.answered) {
                 // The upstream's part is over, even if the upload was cut short after its answer;
                 // the last write to the client may still be pending.
@@ -1014,7 +1058,25 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
         @Override
         public void onHeaders(org.eclipse.jetty.client.Response serverToProxyResponse) {
-            copyServerHeaders(exchange, serverToProxyResponse.getHeaders(), proxyToClientResponse.getHeaders());
+            if (exchange.interceptedStatus == 0) {
+                copyServerHeaders(exchange, serverToProxyResponse.getHeaders(), proxyToClientResponse.getHeaders());
+            }
+        }
+
+        /**
+         * The endpoint's answer, kept from the client for an error page, is over (read and dropped,
+         * or cut short): its try ends as answered, and the error page is fetched, unless the client
+         * gave up meanwhile.
+         */
+        private void intercepted() {
+            Throwable clientFailure = exchange.clientFailure();
+            if (clientFailure != null) {
+                cancelUpstream(exchange);
+                answerClientFailure(proxyToClientResponse, exchange, clientFailure, exchange.strictTransportSecurity);
+                return;
+            }
+            endUpstream(exchange, true);
+            ErrorPages.fetch(RoutingProxy.this, exchange);
         }
     }
 }

@@ -92,6 +92,10 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
     private long leanRemaining = -1;
     /** Whether Jetty's parser has started on this exchange's response (then it parses to the end). */
     private boolean jettyParsing;
+    /** Whether the response is read and dropped, not written to the client (see {@link UpstreamRelay#onResponseHead}). */
+    private boolean dropping;
+    /** The body bytes dropped so far. */
+    private long dropped;
 
     UpstreamConnection(EndPoint endPoint, Executor executor, UpstreamPool pool, UpstreamPool.Idle home,
             int maxHeadBytes) {
@@ -362,7 +366,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
         }
         if (headComplete && !responseBegun) {
             responseBegun = true;
-            relay.onResponseHead(exchange, status, serverToProxyHeaders);
+            dropping = relay.onResponseHead(exchange, status, serverToProxyHeaders);
         }
     }
 
@@ -382,7 +386,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
         framed = true;
         headComplete = true;
         responseBegun = true;
-        relay.onResponseHead(exchange, status, serverToProxyHeaders);
+        dropping = relay.onResponseHead(exchange, status, serverToProxyHeaders);
         leanRemaining = leanParser.bodyLength();
         leanContent();
         return true;
@@ -413,11 +417,37 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
         ByteBuffer piece = chunk == null ? BufferUtil.EMPTY_BUFFER : chunk;
         chunk = null;
         phase = Phase.WRITE_CLIENT;
+        if (dropping) {
+            drop(piece);
+            return;
+        }
         exchange.proxyToClientResponse().write(lastWritten, piece, this);
+    }
+
+    /**
+     * Drops a piece of a response kept from the client, as if it had been written: the step that
+     * runs next reads on (or completes). Past {@link ErrorPages#MAX_DISCARDED} bytes the rest is not
+     * read: the connection is closed instead.
+     */
+    private void drop(ByteBuffer piece) {
+        dropped += piece.remaining();
+        if (!lastWritten && dropped > ErrorPages.MAX_DISCARDED) {
+            Exchange done = exchange;
+            relay.onUpstreamComplete(done);  // the endpoint answered: its part is over
+            served++;
+            resetExchange();
+            releaseBuffer();
+            state.set(CLOSED);
+            getEndPoint().close();
+            relay.onBodyDropped(done);
+            return;
+        }
+        succeeded();  // within this step: the counter makes the loop run the next one
     }
 
     private void complete() {
         Exchange done = exchange;
+        boolean droppedAll = dropping;
         boolean reusable = keepAlive && (buffer == null || !buffer.hasRemaining()) && getEndPoint().isOpen();
         served++;
         resetExchange();
@@ -433,7 +463,11 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
             state.set(CLOSED);
             getEndPoint().close();
         }
-        relay.onExchangeComplete(done);
+        if (droppedAll) {
+            relay.onBodyDropped(done);
+        } else {
+            relay.onExchangeComplete(done);
+        }
     }
 
     private void fail(Throwable cause) {
@@ -483,6 +517,8 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
         parseFailure = null;
         leanRemaining = -1;
         jettyParsing = false;
+        dropping = false;
+        dropped = 0;
         readable = false;
         written = false;
     }

@@ -185,13 +185,22 @@ final class UpstreamForwarder implements UpstreamRelay {
     }
 
     @Override
-    public void onResponseHead(Exchange exchange, int status, HttpFields serverToProxyHeaders) {
+    public boolean onResponseHead(Exchange exchange, int status, HttpFields serverToProxyHeaders) {
         if (exchange.logged) {
             exchange.setAttribute(AccessLog.UPSTREAM_STATUS, RoutingProxy.statusBox(status));
+        }
+        if (exchange.errorPages != null && ErrorPages.intercepts(exchange, status)) {
+            return true;  // custom-http-errors: an error page replaces it
         }
         Response proxyToClientResponse = exchange.proxyToClientResponse();
         proxyToClientResponse.setStatus(status);
         RoutingProxy.copyServerHeaders(exchange, serverToProxyHeaders, proxyToClientResponse.getHeaders());
+        return false;
+    }
+
+    @Override
+    public void onBodyDropped(Exchange exchange) {
+        ErrorPages.fetch(proxy, exchange);
     }
 
     @Override
@@ -226,13 +235,22 @@ final class UpstreamForwarder implements UpstreamRelay {
             exchange.failed(failure);
             return;
         }
+        if (exchange.interceptedStatus != 0) {
+            // the body of an answer an error page replaces broke off: the page is fetched all the same
+            ErrorPages.fetch(proxy, exchange);
+            return;
+        }
         if (!responseBegun && proxy.retryElsewhere(exchange, failure)) {
             proxyToClientResponse.reset();
             forward(exchange, false);
             return;
         }
         proxyToClientResponse.reset();
-        PlainResponses.write(proxyToClientResponse, exchange, RoutingProxy.failureAnswer(failure));
+        PlainResponses.Body answer = RoutingProxy.failureAnswer(failure);
+        if ((exchange.errorPages != null || exchange.errorPageFor != 0) && ErrorPages.replaced(proxy, exchange, answer)) {
+            return;
+        }
+        PlainResponses.write(proxyToClientResponse, exchange, answer);
     }
 
     @Override

@@ -4,8 +4,20 @@ import org.eclipse.jetty.http.HttpFields;
 
 /** What an {@link UpstreamConnection} tells the proxy about the exchange it carries. */
 interface UpstreamRelay {
-    /** The upstream's response head arrived: set the client's status and headers (nothing is written yet). */
-    void onResponseHead(Exchange exchange, int status, HttpFields serverToProxyHeaders);
+    /**
+     * The upstream's response head arrived: set the client's status and headers (nothing is written
+     * yet); true when the response is not for the client (an error page replaces it, see
+     * {@link ErrorPages}): its body is then read and dropped, and {@link #onBodyDropped} comes in
+     * place of {@link #onExchangeComplete}.
+     */
+    boolean onResponseHead(Exchange exchange, int status, HttpFields serverToProxyHeaders);
+
+    /**
+     * The body of a response {@link #onResponseHead} kept from the client is read and dropped (or,
+     * past {@link ErrorPages#MAX_DISCARDED} bytes, its connection closed); the connection is pooled
+     * or closed already, and nothing was written to the client.
+     */
+    void onBodyDropped(Exchange exchange);
 
     /** The upstream's response is complete; the last write to the client may still be pending. */
     void onUpstreamComplete(Exchange exchange);
