@@ -79,7 +79,9 @@ final class ErrorPages {
             PlainResponses.write(exchange.proxyToClientResponse(), exchange, plain(exchange.errorPageFor));
             return true;
         }
-        if (!intercepts(exchange, answer.status())) {
+        int status = answer.status();
+        // a gateway's errors only: a 400 for the client's own broken body is no answer of the Service
+        if ((status != HttpStatus.BAD_GATEWAY_502 && status != HttpStatus.GATEWAY_TIMEOUT_504) || !intercepts(exchange, status)) {
             return false;
         }
         fetch(proxy, exchange);

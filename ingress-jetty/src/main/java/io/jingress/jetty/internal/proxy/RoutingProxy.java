@@ -563,8 +563,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     @Override
     protected org.eclipse.jetty.client.Response.CompleteListener newServerToProxyResponseListener(Request clientToProxyRequest,
             org.eclipse.jetty.client.Request proxyToServerRequest, Response proxyToClientResponse, Callback proxyToClientCallback) {
-        return new UpstreamResponseListener((Exchange) clientToProxyRequest, proxyToServerRequest, proxyToClientResponse,
-                proxyToClientCallback);
+        Exchange exchange = (Exchange) clientToProxyRequest;
+        if (exchange.errorPages != null) {
+            return new ErrorPageResponseListener(exchange, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
+        }
+        return new UpstreamResponseListener(exchange, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
     }
 
     @Override
@@ -970,13 +973,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     }
 
     /** Copies the upstream response to the client. */
-    private final class UpstreamResponseListener extends ProxyResponseListener {
+    private class UpstreamResponseListener extends ProxyResponseListener {
         private final Exchange exchange;
         private final org.eclipse.jetty.client.Request proxyToServerRequest;
         private final Response proxyToClientResponse;
-        /** The body bytes of an answer an error page replaces, read and dropped so far. */
-        private long dropped;
-
         UpstreamResponseListener(Exchange exchange, org.eclipse.jetty.client.Request proxyToServerRequest,
                 Response proxyToClientResponse, Callback proxyToClientCallback) {
             super(exchange, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
@@ -987,30 +987,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
         @Override
         public void onBegin(org.eclipse.jetty.client.Response serverToProxyResponse) {
+            super.onBegin(serverToProxyResponse);
             int status = serverToProxyResponse.getStatus();
             if (exchange.logged) {
                 exchange.setAttribute(AccessLog.UPSTREAM_STATUS, statusBox(status));
             }
-            if (exchange.errorPages != null && ErrorPages.intercepts(exchange, status)) {
-                return;  // custom-http-errors: an error page replaces it, nothing of it goes to the client
-            }
-            super.onBegin(serverToProxyResponse);
-        }
-
-        @Override
-        public void onContent(org.eclipse.jetty.client.Response serverToProxyResponse, Content.Chunk chunk,
-                Runnable demander) {
-            if (exchange.interceptedStatus == 0) {
-                super.onContent(serverToProxyResponse, chunk, demander);
-                return;
-            }
-            dropped += chunk.remaining();
-            if (dropped > ErrorPages.MAX_DISCARDED) {
-                // not worth reading to keep the connection: the error page is fetched at once
-                serverToProxyResponse.abort(EarlyAnswer.INSTANCE);
-                return;
-            }
-            demander.run();
         }
 
         /**
@@ -1029,9 +1010,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         @Override
         public void onSuccess(org.eclipse.jetty.client.Response serverToProxyResponse) {
             exchange.answered = true;
-            if (exchange.interceptedStatus == 0) {
-                super.onSuccess(serverToProxyResponse);
-            }
+            super.onSuccess(serverToProxyResponse);
+            stopUploadOverHttp2();
+        }
+
+        /** Over HTTP/2, an upload still under way when the answer is whole is not sent on (see {@link #onSuccess}). */
+        final void stopUploadOverHttp2() {
             // Only a body still coming from the client: a request whose last bytes are being
             // written may not be marked complete yet, and aborting it would close a connection
             // that can carry the next request.
@@ -1043,10 +1027,6 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
         @Override
         public void onComplete(org.eclipse.jetty.client.Result result) {
-            if (exchange.interceptedStatus != 0) {
-                intercepted();
-                return;
-            }
             if (result.getResponseFailure() == null && result.getResponse() != null && exchange.answered) {
                 // The upstream's part is over, even if the upload was cut short after its answer;
                 // the last write to the client may still be pending.
@@ -1058,17 +1038,84 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
         @Override
         public void onHeaders(org.eclipse.jetty.client.Response serverToProxyResponse) {
+            copyServerHeaders(exchange, serverToProxyResponse.getHeaders(), proxyToClientResponse.getHeaders());
+        }
+    }
+
+    /**
+     * The listener of a route with {@code custom-http-errors} ({@link ErrorPages}): an answer with a
+     * listed status is kept from the client, its body read and dropped (past
+     * {@link ErrorPages#MAX_DISCARDED} bytes, cut short), and the error page fetched in its place. Only
+     * such routes get it: the others pay nothing for it.
+     */
+    private final class ErrorPageResponseListener extends UpstreamResponseListener {
+        private final Exchange exchange;
+        private final Response proxyToClientResponse;
+        /** The body bytes of an answer an error page replaces, read and dropped so far. */
+        private long dropped;
+
+        ErrorPageResponseListener(Exchange exchange, org.eclipse.jetty.client.Request proxyToServerRequest,
+                Response proxyToClientResponse, Callback proxyToClientCallback) {
+            super(exchange, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
+            this.exchange = exchange;
+            this.proxyToClientResponse = proxyToClientResponse;
+        }
+
+        @Override
+        public void onBegin(org.eclipse.jetty.client.Response serverToProxyResponse) {
+            int status = serverToProxyResponse.getStatus();
+            if (ErrorPages.intercepts(exchange, status)) {
+                if (exchange.logged) {
+                    exchange.setAttribute(AccessLog.UPSTREAM_STATUS, statusBox(status));
+                }
+                return;  // nothing of it goes to the client
+            }
+            super.onBegin(serverToProxyResponse);
+        }
+
+        @Override
+        public void onHeaders(org.eclipse.jetty.client.Response serverToProxyResponse) {
             if (exchange.interceptedStatus == 0) {
-                copyServerHeaders(exchange, serverToProxyResponse.getHeaders(), proxyToClientResponse.getHeaders());
+                super.onHeaders(serverToProxyResponse);
+            }
+        }
+
+        @Override
+        public void onContent(org.eclipse.jetty.client.Response serverToProxyResponse, Content.Chunk chunk,
+                Runnable demander) {
+            if (exchange.interceptedStatus == 0) {
+                super.onContent(serverToProxyResponse, chunk, demander);
+                return;
+            }
+            dropped += chunk.remaining();
+            if (dropped > ErrorPages.MAX_DISCARDED) {
+                // not worth reading to keep the connection: the error page is fetched at once
+                serverToProxyResponse.abort(EarlyAnswer.INSTANCE);
+                return;
+            }
+            demander.run();
+        }
+
+        @Override
+        public void onSuccess(org.eclipse.jetty.client.Response serverToProxyResponse) {
+            if (exchange.interceptedStatus == 0) {
+                super.onSuccess(serverToProxyResponse);
+            } else {
+                exchange.answered = true;
+                stopUploadOverHttp2();
             }
         }
 
         /**
-         * The endpoint's answer, kept from the client for an error page, is over (read and dropped,
-         * or cut short): its try ends as answered, and the error page is fetched, unless the client
-         * gave up meanwhile.
+         * The endpoint's answer, kept from the client, is over (read and dropped, or cut short): its
+         * try ends as answered, and the error page is fetched, unless the client gave up meanwhile.
          */
-        private void intercepted() {
+        @Override
+        public void onComplete(org.eclipse.jetty.client.Result result) {
+            if (exchange.interceptedStatus == 0) {
+                super.onComplete(result);
+                return;
+            }
             Throwable clientFailure = exchange.clientFailure();
             if (clientFailure != null) {
                 cancelUpstream(exchange);
