@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -73,7 +74,7 @@ class CustomHttpErrorsEndToEndTest {
      * down.test}: a dead port, with 502 listed.
      */
     private IngressServer proxy() {
-        app = ScriptedBackend.start((connection, request, head) -> appAnswer(head));
+        app = ScriptedBackend.startReadingBodies((connection, request, head) -> appAnswer(head));
         errors = backends.start("errors");
         Backends.Echo uploads = backends.start("uploads");
         Map<String, String> pages = Map.of(NGINX + "custom-http-errors", "404,503,502,413",
@@ -205,5 +206,30 @@ class CustomHttpErrorsEndToEndTest {
 
         assertEquals(404, RawHttp.status(response), response);
         assertTrue(response.endsWith("\r\n\r\n404 Not Found\n"), response);
+    }
+
+    @Test
+    void onJettysPathALongBodyIsCutShortAndTheErrorPageServedAll() throws Exception {
+        IngressServer proxy = proxy();
+        String upload = "u".repeat(20 * 1024);  // longer than the lean forwarder buffers: Jetty's client takes it
+
+        String response = RawHttp.exchange(proxy.httpPort(), "POST /big HTTP/1.1\r\nHost: app.test\r\nContent-Length: "
+                + upload.length() + "\r\nConnection: close\r\n\r\n" + upload);
+
+        assertEquals("errors", RawHttp.header(response, "X-Backend"), response);
+        assertFalse(response.contains("xxxx"), "nothing of the endpoint's body");
+        assertEquals(List.of(upload.length()), app.bodyLengths());
+        assertEquals("404", errors.lastRequest().header("X-Code"));
+    }
+
+    @Test
+    void aHeadRequestsErrorPageIsAskedForWithHead() throws Exception {
+        IngressServer proxy = proxy();
+
+        String response = RawHttp.exchange(proxy.httpPort(), "HEAD /missing HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n");
+
+        assertEquals("errors", RawHttp.header(response, "X-Backend"), response);
+        assertEquals("HEAD", errors.lastRequest().method());
+        assertTrue(response.endsWith("\r\n\r\n"), "no body after the head: " + response);
     }
 }
