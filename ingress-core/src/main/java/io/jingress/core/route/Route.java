@@ -121,7 +121,8 @@ public final class Route implements MatchResult {
     /**
      * Whether plain-HTTP requests should be redirected to HTTPS: the host is listed in the
      * {@code spec.tls} of a served Ingress and this route's Ingress does not carry
-     * {@code nginx.ingress.kubernetes.io/ssl-redirect: "false"} (or {@code jingress.io/ssl-redirect: "false"}).
+     * {@code nginx.ingress.kubernetes.io/ssl-redirect: "false"} (or {@code jingress.io/ssl-redirect: "false"});
+     * or, whatever the host and {@code ssl-redirect}, the Ingress carries {@code force-ssl-redirect: "true"}.
      */
     public boolean sslRedirect() {
         return sslRedirect;

@@ -31,7 +31,9 @@ final class RouteAnnotations {
             HostAnnotations.NAMES,
             ExternalAuthAnnotations.NAMES,
             BasicAuthAnnotations.NAMES,
-            DefaultBackendAnnotations.NAMES)
+            DefaultBackendAnnotations.NAMES,
+            SessionCookieAnnotations.NAMES,
+            List.of(ForceSslRedirectAnnotation.NAME))
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -80,6 +82,8 @@ final class RouteAnnotations {
         ExternalAuthAnnotations.read(annotations, builder, problems);
         BasicAuthAnnotations.read(annotations, auth, builder, problems);
         DefaultBackendAnnotations.read(annotations, services, builder, problems);
+        SessionCookieAnnotations.read(annotations, builder, problems);
+        ForceSslRedirectAnnotation.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

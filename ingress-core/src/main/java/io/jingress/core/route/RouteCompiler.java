@@ -462,7 +462,8 @@ public final class RouteCompiler {
         }
 
         private boolean sslRedirect(Ingress ingress, String host) {
-            return host != null && tls.covers(host) && !sslRedirectSwitchedOff(ingress);
+            return policyOf(ingress).forceSslRedirect()
+                    || host != null && tls.covers(host) && !sslRedirectSwitchedOff(ingress);
         }
 
         private Backend backendFor(Ingress ingress, IngressBackend ingressBackend, String field) {

@@ -40,6 +40,8 @@ public final class RoutePolicy {
     private final ExternalAuth externalAuth;
     private final BasicAuth basicAuth;
     private final FallbackBackend fallback;
+    private final SessionCookie sessionCookie;
+    private final boolean forceSslRedirect;
 
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
@@ -64,6 +66,8 @@ public final class RoutePolicy {
         this.externalAuth = builder.externalAuth;
         this.basicAuth = builder.basicAuth;
         this.fallback = builder.fallback;
+        this.sessionCookie = builder.sessionCookie;
+        this.forceSslRedirect = builder.forceSslRedirect;
     }
 
     /** Whether this policy asks nothing: {@link #NONE}. */
@@ -266,6 +270,22 @@ public final class RoutePolicy {
     }
 
     /**
+     * The attributes of the cookie that cookie affinity sets ({@code session-cookie-*}); null when
+     * none is set (then: {@code Path} of the route, {@code HttpOnly}, {@code Secure} over TLS).
+     */
+    public SessionCookie sessionCookie() {
+        return sessionCookie;
+    }
+
+    /**
+     * {@code force-ssl-redirect: "true"}: a plain-HTTP request is answered with a 308 to HTTPS
+     * whether or not its host is in a {@code spec.tls}, and even with {@code ssl-redirect: "false"}.
+     */
+    public boolean forceSslRedirect() {
+        return forceSslRedirect;
+    }
+
+    /**
      * The bytes of a body size as nginx (and {@code proxy-body-size}) writes one: digits, optionally
      * followed by {@code k}/{@code K}, {@code m}/{@code M} or {@code g}/{@code G} (1024, 1024², 1024³);
      * {@code 0} is no limit. -1 when {@code text} is no such size.
@@ -332,6 +352,12 @@ public final class RoutePolicy {
         }
         if (fallback != null) {
             phrases.addAll(fallback.phrases());
+        }
+        if (sessionCookie != null) {
+            phrases.add(sessionCookie.describe());
+        }
+        if (forceSslRedirect) {
+            phrases.add("plain HTTP redirected to HTTPS, TLS host or not (force-ssl-redirect)");
         }
         return List.copyOf(phrases);
     }
@@ -501,6 +527,21 @@ public final class RoutePolicy {
         /** See {@link RoutePolicy#fallback()}. */
         Builder fallback(FallbackBackend fallback) {
             this.fallback = Objects.requireNonNull(fallback, "fallback");
+            return set();
+        }
+
+        private SessionCookie sessionCookie;
+        private boolean forceSslRedirect;
+
+        /** See {@link RoutePolicy#sessionCookie()}. */
+        Builder sessionCookie(SessionCookie cookie) {
+            this.sessionCookie = Objects.requireNonNull(cookie, "cookie");
+            return set();
+        }
+
+        /** {@code force-ssl-redirect: "true"}. */
+        Builder forceSslRedirect() {
+            this.forceSslRedirect = true;
             return set();
         }
 
