@@ -354,7 +354,7 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
 
     @Override
     public void setAffinityCookie(String name, String value) {
-        affinityCookie = name + "=" + value + "; Path=/; HttpOnly";
+        affinityCookie = AffinityCookies.setCookie(this, name, value);
     }
 
     /** Succeeds: the exchange as a task, for {@link ResumingExecutor#completeHere}. */
