@@ -153,7 +153,7 @@ class AffinityCookieTest {
     }
 
     @Test
-    void aClientWhoseEndpointIsGoneIsGivenAnotherAndANewCookie() throws Exception {
+    void aClientWhoseEndpointFailsIsServedByAnotherAndGivenANewCookie() throws Exception {
         Backends.Echo a = backends.start("a");
         Backends.Echo b = backends.start("b");
         IngressServer proxy = proxy(TestRoutes.create().route("app.test", "/", "app",
