@@ -191,8 +191,9 @@ public final class RouteExplainer {
         if (route.sslRedirect() && target.scheme.equals("http") && httpsRedirectPort != 0) {
             String location = "https://" + target.host + (httpsRedirectPort == 443 ? "" : ":" + httpsRedirectPort)
                     + path + (query == null ? "" : "?" + query);
-            return result.redirect(308, location, "the host is listed in an Ingress's spec.tls: plain HTTP is redirected"
-                    + " to HTTPS").build();
+            return result.redirect(308, location, route.policy().forceSslRedirect()
+                    ? "the Ingress's annotation force-ssl-redirect: plain HTTP is redirected to HTTPS"
+                    : "the host is listed in an Ingress's spec.tls: plain HTTP is redirected to HTTPS").build();
         }
         if (route.policy().clientAccess().refusesEveryClient()) {
             // the one answer of the source ranges that needs no client address to tell
