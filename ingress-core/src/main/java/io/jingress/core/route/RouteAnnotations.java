@@ -33,7 +33,8 @@ final class RouteAnnotations {
             BasicAuthAnnotations.NAMES,
             DefaultBackendAnnotations.NAMES,
             SessionCookieAnnotations.NAMES,
-            List.of(ForceSslRedirectAnnotation.NAME))
+            List.of(ForceSslRedirectAnnotation.NAME),
+            NextUpstreamAnnotations.NAMES)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -84,6 +85,7 @@ final class RouteAnnotations {
         DefaultBackendAnnotations.read(annotations, services, builder, problems);
         SessionCookieAnnotations.read(annotations, builder, problems);
         ForceSslRedirectAnnotation.read(annotations, builder, problems);
+        NextUpstreamAnnotations.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

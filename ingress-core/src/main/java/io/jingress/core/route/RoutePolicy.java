@@ -27,6 +27,7 @@ public final class RoutePolicy {
     private final ClientAccess clientAccess;
     private final long connectTimeoutMillis;
     private final long readTimeoutMillis;
+    private final RouteRetries retries;
     private final long maxRequestBodyBytes;
     private final RateLimit rateLimit;
     private final BackendProtocol backendProtocol;
@@ -53,6 +54,7 @@ public final class RoutePolicy {
         this.clientAccess = builder.clientAccess;
         this.connectTimeoutMillis = builder.connectTimeoutMillis;
         this.readTimeoutMillis = builder.readTimeoutMillis;
+        this.retries = builder.retries;
         this.maxRequestBodyBytes = builder.maxRequestBodyBytes;
         this.rateLimit = builder.rateLimit;
         this.backendProtocol = builder.backendProtocol;
@@ -150,6 +152,14 @@ public final class RoutePolicy {
      */
     public long readTimeoutMillis() {
         return readTimeoutMillis;
+    }
+
+    /**
+     * When a failed try moves a request to the next endpoint ({@code proxy-next-upstream},
+     * {@code -tries}, {@code -timeout}); {@link RouteRetries#DEFAULT} when the Ingress sets none.
+     */
+    public RouteRetries retries() {
+        return retries;
     }
 
     /**
@@ -318,6 +328,9 @@ public final class RoutePolicy {
         }
         phrases.addAll(clientAccess.phrases());
         UpstreamTimeoutAnnotations.describe(connectTimeoutMillis, readTimeoutMillis, phrases);
+        if (retries != RouteRetries.DEFAULT) {
+            phrases.add(retries.describe());
+        }
         if (maxRequestBodyBytes == 0) {
             phrases.add("request bodies of any size (proxy-body-size)");
         } else if (maxRequestBodyBytes > 0) {
@@ -494,6 +507,14 @@ public final class RoutePolicy {
         /** See {@link RoutePolicy#basicAuth()}. */
         Builder basicAuth(BasicAuth auth) {
             this.basicAuth = Objects.requireNonNull(auth, "auth");
+            return set();
+        }
+
+        private RouteRetries retries = RouteRetries.DEFAULT;
+
+        /** See {@link RoutePolicy#retries()}. */
+        Builder retries(RouteRetries retries) {
+            this.retries = Objects.requireNonNull(retries, "retries");
             return set();
         }
 
