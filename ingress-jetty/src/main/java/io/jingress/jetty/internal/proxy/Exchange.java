@@ -101,6 +101,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     boolean upstreamCancelled;
     /** Whether a stale pooled connection was already replaced by a new one for this request. */
     boolean staleRetried;
+    /** Whether the route's {@code proxy-next-upstream} names a status: then an answer's head is looked at (see {@link NextUpstream}). */
+    boolean statusRetries;
     private Endpoint[] tried;
     private String clientAddress;
     /** The limit-connections counts this request is in progress in, until it ends (see {@link ClientLimitCheck#release}). */

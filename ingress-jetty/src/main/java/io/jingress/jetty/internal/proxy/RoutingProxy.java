@@ -326,6 +326,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private boolean answeredByPolicy(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
         exchange.proxyRedirect = policy.proxyRedirect();
         exchange.errorPages = ErrorPages.of(policy);  // custom-http-errors
+        exchange.statusRetries = policy.retries().onAnyStatus();
         // first, as nginx's limit_req and limit_conn (preaccess) come before allow/deny (access)
         if (clientLimits.refused(exchange, policy, proxyToClientResponse)) {
             return true;
@@ -463,7 +464,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                     proxyToServerHeaders, connectTimeout, idleTimeout, UpstreamTls.wanted(exchange))) {
                 return;
             }
-            Endpoint next = exchange.tries < settings.maxTries() ? nextUntried(exchange) : null;
+            Endpoint next = exchange.tries < maxTries(exchange) ? nextUntried(exchange) : null;
             if (next == null) {
                 PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.BAD_GATEWAY);
                 return;
@@ -475,8 +476,19 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     /** Marks the current endpoint tried and picks another, or returns null. */
     private Endpoint nextUntried(Exchange exchange) {
-        exchange.markTried(settings.maxTries());
+        exchange.markTried(maxTries(exchange));
         return pickUntried(exchange);
+    }
+
+    /** Tries in all for this request: the server's, or its route's {@code proxy-next-upstream-tries} ({@link NextUpstream}). */
+    private int maxTries(Exchange exchange) {
+        RoutePolicy policy = exchange.route.policy();
+        return policy.isNone() ? settings.maxTries() : NextUpstream.maxTries(exchange, policy.retries(), settings.maxTries());
+    }
+
+    /** Whether an answer of {@code status} is dropped and the request moved on (see {@link NextUpstream#movesOn}). */
+    boolean movesOn(Exchange exchange, int status) {
+        return NextUpstream.movesOn(exchange, status, settings.maxTries());
     }
 
     static String httpsLocation(String host, int port, String pathAndQuery) {
@@ -607,7 +619,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             proxyToClientCallback.failed(failure);
             return;
         }
-        boolean responseBegan = serverToProxyResponse != null && serverToProxyResponse.getStatus() > 0;
+        // an answer dropped for its status (NextUpstream) began, but nothing of it went to the client
+        boolean responseBegan = serverToProxyResponse != null && serverToProxyResponse.getStatus() > 0
+                && !(failure instanceof NextUpstream.StatusAnswer);
         if (!responseBegan && retryElsewhere(exchange, failure)) {
             proxyToClientResponse.reset();
             super.handle(exchange, proxyToClientResponse, proxyToClientCallback);
@@ -648,6 +662,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      * endpoint that is slow: sending it again elsewhere doubles the load and rarely helps).
      */
     private boolean mayRetry(Exchange exchange, Throwable failure) {
+        RoutePolicy policy = exchange.route.policy();
+        if (!policy.isNone()) {
+            // the route's proxy-next-upstream: the same as below when it sets none
+            return NextUpstream.mayRetry(exchange, policy.retries(), failure, settings.maxTries());
+        }
         if (exchange.bodyConsumed || exchange.tries >= settings.maxTries()) {
             return false;
         }
@@ -987,8 +1006,13 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
         @Override
         public void onBegin(org.eclipse.jetty.client.Response serverToProxyResponse) {
-            super.onBegin(serverToProxyResponse);
             int status = serverToProxyResponse.getStatus();
+            if (exchange.statusRetries && movesOn(exchange, status)) {
+                // dropped: the failure goes to onServerToProxyResponseFailure, which tries the next endpoint
+                serverToProxyResponse.abort(new NextUpstream.StatusAnswer(status));
+                return;
+            }
+            super.onBegin(serverToProxyResponse);
             if (exchange.logged) {
                 exchange.setAttribute(AccessLog.UPSTREAM_STATUS, statusBox(status));
             }

@@ -365,6 +365,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
             throw x instanceof IOException io ? io : new IOException(x);
         }
         if (headComplete && !responseBegun) {
+            dropForNextUpstream();
             responseBegun = true;
             dropping = relay.onResponseHead(exchange, status, serverToProxyHeaders);
         }
@@ -375,7 +376,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
      * Jetty's parser, which costs more than the rest of relaying a small answer; false (nothing
      * consumed) for any other, which Jetty's parser then reads from its first byte.
      */
-    private boolean parseLeanHead() {
+    private boolean parseLeanHead() throws NextUpstream.StatusAnswer {
         int head = leanParser.parse(buffer, headResponse, serverToProxyHeaders);
         if (head == ResponseHeadParser.NOT_MINE) {
             return false;
@@ -385,11 +386,23 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
         keepAlive = leanParser.keepAlive();
         framed = true;
         headComplete = true;
+        dropForNextUpstream();
         responseBegun = true;
         dropping = relay.onResponseHead(exchange, status, serverToProxyHeaders);
         leanRemaining = leanParser.bodyLength();
         leanContent();
         return true;
+    }
+
+    /**
+     * Fails the try, before anything of its answer is relayed, when the answer's status moves the
+     * request to the next endpoint (proxy-next-upstream, see {@link NextUpstream}): the connection
+     * closes, with the rest of the answer unread, as nginx closes it.
+     */
+    private void dropForNextUpstream() throws NextUpstream.StatusAnswer {
+        if (exchange.statusRetries && relay.movesOn(exchange, status)) {
+            throw new NextUpstream.StatusAnswer(status);
+        }
     }
 
     /** The next piece of a lean-parsed response's body, up to its length. */

@@ -204,6 +204,11 @@ final class UpstreamForwarder implements UpstreamRelay {
     }
 
     @Override
+    public boolean movesOn(Exchange exchange, int status) {
+        return proxy.movesOn(exchange, status);
+    }
+
+    @Override
     public void onUpstreamComplete(Exchange exchange) {
         RoutingProxy.endUpstream(exchange, true);
     }

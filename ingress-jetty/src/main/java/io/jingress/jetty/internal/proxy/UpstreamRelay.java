@@ -19,6 +19,9 @@ interface UpstreamRelay {
      */
     void onBodyDropped(Exchange exchange);
 
+    /** Whether an answer of {@code status} is dropped, unrelayed, and the request moved on (proxy-next-upstream). */
+    boolean movesOn(Exchange exchange, int status);
+
     /** The upstream's response is complete; the last write to the client may still be pending. */
     void onUpstreamComplete(Exchange exchange);
 

@@ -1,0 +1,112 @@
+package io.jingress.jetty.internal.proxy;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.jingress.core.route.RouteRetries;
+
+import org.eclipse.jetty.client.HttpResponseException;
+
+/**
+ * The retry decisions of a route whose Ingress sets {@code proxy-next-upstream},
+ * {@code -tries} or {@code -timeout} ({@link RouteRetries}); a route whose policy is NONE keeps
+ * {@link RoutingProxy}'s own (the same as {@link RouteRetries#DEFAULT}) and never comes here.
+ *
+ * <p>An answer whose status is among the route's conditions is dropped before anything of it
+ * reaches the client, its connection closed (as nginx does), and the request goes to the next
+ * endpoint; on the lean path from {@link UpstreamConnection} (the head just parsed), on Jetty's in
+ * the response listener's {@code onBegin}. Only a request whose body can be sent again: none, one
+ * read whole (the lean path), or one streamed but not touched yet.
+ */
+final class NextUpstream {
+    private NextUpstream() {
+    }
+
+    /** Tries in all for this request: the route's, the endpoints' number for 0, the server's for -1; 1 for {@code off}. */
+    static int maxTries(Exchange exchange, RouteRetries retries, int serverMaxTries) {
+        if (!retries.any()) {
+            return 1;
+        }
+        int tries = retries.tries();
+        if (tries < 0) {
+            return serverMaxTries;
+        }
+        if (tries == 0) {
+            return Math.max(1, exchange.backend.balancer().endpoints().size());
+        }
+        return tries;
+    }
+
+    /** Whether the failed try may be repeated on another endpoint under the route's retries. */
+    static boolean mayRetry(Exchange exchange, RouteRetries retries, Throwable failure, int serverMaxTries) {
+        return allowed(exchange, retries, serverMaxTries) && on(retries, failure);
+    }
+
+    /**
+     * Whether an answer of {@code status} is dropped and the request moved on: the route asks it
+     * for that status, the request may be sent again, and another endpoint is there to try.
+     */
+    static boolean movesOn(Exchange exchange, int status, int serverMaxTries) {
+        RouteRetries retries = exchange.route.policy().retries();
+        return retries.onStatus(status) && allowed(exchange, retries, serverMaxTries)
+                && exchange.backend.balancer().endpoints().size() > exchange.tries;
+    }
+
+    private static boolean allowed(Exchange exchange, RouteRetries retries, int serverMaxTries) {
+        if (exchange.bodyConsumed || exchange.tries >= maxTries(exchange, retries, serverMaxTries)) {
+            return false;
+        }
+        if (!retries.on(RouteRetries.NON_IDEMPOTENT) && !RoutingProxy.isIdempotent(exchange.getMethod())) {
+            return false;
+        }
+        long timeout = retries.timeoutMillis();
+        if (timeout > 0) {
+            // the tries so far, back to back: the failed one is counted in by then (endUpstream)
+            long spent = Math.max(0, exchange.upstreamNanos);
+            if (exchange.upstreamOpen) {
+                spent += System.nanoTime() - exchange.tryStartNanos;
+            }
+            return spent < TimeUnit.MILLISECONDS.toNanos(timeout);
+        }
+        return true;
+    }
+
+    /** Whether the route's conditions name this failure. */
+    private static boolean on(RouteRetries retries, Throwable failure) {
+        if (failure instanceof StatusAnswer answer) {
+            return retries.onStatus(answer.status);
+        }
+        if (failure instanceof TimeoutException) {
+            // the endpoint was silent past the read timeout (before any answer: the callers check)
+            return retries.on(RouteRetries.READ_TIMEOUT);
+        }
+        if (RoutingProxy.isTimeout(failure)) {
+            return retries.on(RouteRetries.CONNECT_TIMEOUT);
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof UpstreamConnection.BadAnswer || t instanceof HttpResponseException) {
+                return retries.on(RouteRetries.INVALID_HEADER);
+            }
+        }
+        return retries.on(RouteRetries.ERROR);
+    }
+
+    /**
+     * Ends a try whose answer's status moves the request on (see {@link #movesOn}): its answer is
+     * dropped and its connection closed. No stack trace: it is a decision, not a fault.
+     */
+    static final class StatusAnswer extends IOException {
+        final int status;
+
+        StatusAnswer(int status) {
+            super("the endpoint answered " + status + ", which proxy-next-upstream moves on");
+            this.status = status;
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+}
