@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.jingress.jetty.internal.tls.TlsCertificates;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
+import io.jingress.jetty.testing.ScriptedBackend;
 import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.TlsTestServer;
 
@@ -154,6 +155,36 @@ class NextUpstreamTest {
         Backends.Echo up2 = backends.start("up2");
         IngressServer byDefault = proxy(Map.of(), backends.deadPort(), up2.port());
         assertTrue(statuses(byDefault, HttpMethod.POST, 2, true).contains(502), "a POST is not retried by default");
+    }
+
+    @Test
+    void timeoutMovesARequestOnAfterAReadTimeoutWhichTheDefaultDoesNot() throws Exception {
+        try (ScriptedBackend silent = ScriptedBackend.start((connection, request, head) ->
+                ScriptedBackend.Answer.thenHoldUntilPeerCloses(""))) {
+            Backends.Echo up = backends.start("up");
+            IngressServer timeout = proxy(Map.of(NGINX + "proxy-read-timeout", "1",
+                    NGINX + "proxy-next-upstream", "error timeout"), silent.port(), up.port());
+            assertEquals(List.of(200, 200), statuses(timeout, HttpMethod.GET, 2, false));
+
+            Backends.Echo up2 = backends.start("up2");
+            IngressServer byDefault = proxy(Map.of(NGINX + "proxy-read-timeout", "1"), silent.port(), up2.port());
+            assertTrue(statuses(byDefault, HttpMethod.GET, 2, false).contains(504), "a read timeout is not retried by default");
+        }
+    }
+
+    @Test
+    void noTryBeginsPastTheNextUpstreamTimeout() throws Exception {
+        try (ScriptedBackend silent = ScriptedBackend.start((connection, request, head) ->
+                ScriptedBackend.Answer.thenHoldUntilPeerCloses(""))) {
+            Backends.Echo up = backends.start("up");
+            IngressServer proxy = proxy(Map.of(NGINX + "proxy-read-timeout", "1", NGINX + "proxy-next-upstream", "error timeout",
+                    NGINX + "proxy-next-upstream-timeout", "1"), silent.port(), up.port());
+
+            List<Integer> statuses = statuses(proxy, HttpMethod.GET, 2, false);
+
+            assertTrue(statuses.contains(504), "the first try took the whole second: " + statuses);
+            assertEquals(1, up.requests());
+        }
     }
 
     /** An HTTPS endpoint (Jetty's client path) answering {@code status}, counting requests. */
