@@ -72,6 +72,14 @@ final class NextUpstream {
         return true;
     }
 
+    /**
+     * Whether a failed try counts as the endpoint's success for passive health: an answer of 403 or
+     * 404 dropped for the next endpoint, which nginx never holds against a server either.
+     */
+    static boolean answered(Throwable failure) {
+        return failure instanceof StatusAnswer answer && (answer.status == 403 || answer.status == 404);
+    }
+
     /** Whether the route's conditions name this failure. */
     private static boolean on(RouteRetries retries, Throwable failure) {
         if (failure instanceof StatusAnswer answer) {

@@ -614,7 +614,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             answerClientFailure(proxyToClientResponse, proxyToClientCallback, clientFailure, exchange.strictTransportSecurity);
             return;
         }
-        endUpstream(exchange, false);
+        endUpstream(exchange, NextUpstream.answered(failure));
         if (proxyToClientResponse.isCommitted()) {
             proxyToClientCallback.failed(failure);
             return;

@@ -228,7 +228,7 @@ final class UpstreamForwarder implements UpstreamRelay {
             forward(exchange, true);
             return;
         }
-        RoutingProxy.endUpstream(exchange, false);
+        RoutingProxy.endUpstream(exchange, NextUpstream.answered(failure));
         Response proxyToClientResponse = exchange.proxyToClientResponse();
         Throwable clientFailure = exchange.clientFailure();
         if (clientFailure != null) {
