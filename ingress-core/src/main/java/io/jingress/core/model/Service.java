@@ -11,14 +11,22 @@ import java.util.Objects;
  * @param type {@code spec.type}: ClusterIP, NodePort, LoadBalancer or ExternalName
  * @param ports {@code spec.ports}
  * @param externalName {@code spec.externalName} for an ExternalName Service, else {@code null}
+ * @param clusterIP {@code spec.clusterIP}: an address, {@code "None"} for a headless Service, or
+ *     {@code null} when not set (an ExternalName Service has none); used by {@code service-upstream}
  */
-public record Service(String namespace, String name, String type, List<Port> ports, String externalName) {
+public record Service(String namespace, String name, String type, List<Port> ports, String externalName, String clusterIP) {
+
+    /** A Service whose {@code spec.clusterIP} is not known. */
+    public Service(String namespace, String name, String type, List<Port> ports, String externalName) {
+        this(namespace, name, type, ports, externalName, null);
+    }
 
     public Service {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(name, "name");
         type = type == null ? "ClusterIP" : type;
         ports = ports == null ? List.of() : List.copyOf(ports);
+        clusterIP = clusterIP == null || clusterIP.isBlank() ? null : clusterIP.trim();
     }
 
     /** A ClusterIP Service with the given ports. */
@@ -32,6 +40,11 @@ public record Service(String namespace, String name, String type, List<Port> por
 
     public String key() {
         return namespace + "/" + name;
+    }
+
+    /** This Service with {@code spec.clusterIP} set to {@code clusterIP}. */
+    public Service withClusterIP(String clusterIP) {
+        return new Service(namespace, name, type, ports, externalName, clusterIP);
     }
 
     public boolean isExternalName() {

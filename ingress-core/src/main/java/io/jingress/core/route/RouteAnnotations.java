@@ -34,7 +34,8 @@ final class RouteAnnotations {
             DefaultBackendAnnotations.NAMES,
             SessionCookieAnnotations.NAMES,
             List.of(ForceSslRedirectAnnotation.NAME),
-            NextUpstreamAnnotations.NAMES)
+            NextUpstreamAnnotations.NAMES,
+            List.of(ServiceUpstreamAnnotation.NAME))
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -86,6 +87,7 @@ final class RouteAnnotations {
         SessionCookieAnnotations.read(annotations, builder, problems);
         ForceSslRedirectAnnotation.read(annotations, builder, problems);
         NextUpstreamAnnotations.read(annotations, builder, problems);
+        ServiceUpstreamAnnotation.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

@@ -470,7 +470,24 @@ public final class RouteCompiler {
             String namespace = ingress.namespace();
             BalancerPolicy policy = balancerPolicyOf(ingress);
             String key = backendKey(ingress, ingressBackend);
-            String balancerKey = policy.equals(BalancerPolicy.ROUND_ROBIN) ? key : key + "|" + policy;
+            boolean serviceUpstream = ingressBackend.isService() && policyOf(ingress).serviceUpstream();
+            String balancerKey = (policy.equals(BalancerPolicy.ROUND_ROBIN) ? key : key + "|" + policy)
+                    + (serviceUpstream ? "|service-upstream" : "");
+            if (serviceUpstream) {
+                // each Ingress hears why its service-upstream is not followed, also for a Backend built already
+                List<String> refusals = new ArrayList<>();
+                Resolution clusterIp = resolver.resolveClusterIp(namespace, ingressBackend.serviceName(),
+                        ingressBackend.servicePort(), refusals);
+                for (String refusal : refusals) {
+                    Problem problem = Problem.warning(KIND, ingress.key(), "metadata.annotations", "service-upstream: " + refusal);
+                    if (!problems.contains(problem)) {  // once per Ingress and Service, not per path
+                        problems.add(problem);
+                    }
+                }
+                if (!backends.containsKey(balancerKey)) {
+                    addBackend(balancerKey, key, namespace, ingressBackend, policy, clusterIp);
+                }
+            }
             Backend backend = backends.get(balancerKey);
             if (backend == null) {
                 Resolution resolution = ingressBackend.isService()
@@ -486,6 +503,13 @@ public final class RouteCompiler {
                 problems.add(Problem.warning(KIND, ingress.key(), field, backend.reason()));
             }
             return backend;
+        }
+
+        private void addBackend(String balancerKey, String key, String namespace, IngressBackend ingressBackend,
+                BalancerPolicy policy, Resolution resolution) {
+            LoadBalancer balancer = balancers.balancer(balancerKey, policy, resolution.endpoints());
+            backends.put(balancerKey, new Backend(namespace, ingressBackend.serviceName(), ingressBackend.servicePort(), key,
+                    resolution.status(), resolution.reason(), resolution.endpoints(), balancer));
         }
     }
 }

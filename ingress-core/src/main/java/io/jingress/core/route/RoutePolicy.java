@@ -28,6 +28,7 @@ public final class RoutePolicy {
     private final long connectTimeoutMillis;
     private final long readTimeoutMillis;
     private final RouteRetries retries;
+    private final boolean serviceUpstream;
     private final long maxRequestBodyBytes;
     private final RateLimit rateLimit;
     private final BackendProtocol backendProtocol;
@@ -55,6 +56,7 @@ public final class RoutePolicy {
         this.connectTimeoutMillis = builder.connectTimeoutMillis;
         this.readTimeoutMillis = builder.readTimeoutMillis;
         this.retries = builder.retries;
+        this.serviceUpstream = builder.serviceUpstream;
         this.maxRequestBodyBytes = builder.maxRequestBodyBytes;
         this.rateLimit = builder.rateLimit;
         this.backendProtocol = builder.backendProtocol;
@@ -152,6 +154,14 @@ public final class RoutePolicy {
      */
     public long readTimeoutMillis() {
         return readTimeoutMillis;
+    }
+
+    /**
+     * Whether the routes' backends are their Services' ClusterIP and port, one endpoint each
+     * ({@code service-upstream: "true"}), in place of the Pods' endpoints.
+     */
+    public boolean serviceUpstream() {
+        return serviceUpstream;
     }
 
     /**
@@ -330,6 +340,9 @@ public final class RoutePolicy {
         UpstreamTimeoutAnnotations.describe(connectTimeoutMillis, readTimeoutMillis, phrases);
         if (retries != RouteRetries.DEFAULT) {
             phrases.add(retries.describe());
+        }
+        if (serviceUpstream) {
+            phrases.add("to the Service's ClusterIP (service-upstream)");
         }
         if (maxRequestBodyBytes == 0) {
             phrases.add("request bodies of any size (proxy-body-size)");
@@ -515,6 +528,14 @@ public final class RoutePolicy {
         /** See {@link RoutePolicy#retries()}. */
         Builder retries(RouteRetries retries) {
             this.retries = Objects.requireNonNull(retries, "retries");
+            return set();
+        }
+
+        private boolean serviceUpstream;
+
+        /** {@code service-upstream: "true"}. */
+        Builder serviceUpstream() {
+            this.serviceUpstream = true;
             return set();
         }
 

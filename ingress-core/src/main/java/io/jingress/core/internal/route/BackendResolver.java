@@ -1,5 +1,6 @@
 package io.jingress.core.internal.route;
 
+import io.jingress.core.internal.net.Ipv4Text;
 import io.jingress.core.lb.Balancers;
 import io.jingress.core.lb.Endpoint;
 import io.jingress.core.model.ClusterState;
@@ -161,6 +162,39 @@ public final class BackendResolver {
         }
         return Resolution.failed(Status.NO_READY_ENDPOINTS,
                 "service " + serviceKey + " has no EndpointSlices or Endpoints (does its selector match any Pod?)");
+    }
+
+    /**
+     * Resolves {@code namespace/serviceName} at {@code port} to the Service's ClusterIP and port, one
+     * endpoint that kube-proxy balances ({@code service-upstream}); as {@link #resolve} (the
+     * endpoints) when the Service has no ClusterIP to send to, and then {@code refusals} gets a
+     * sentence saying why. A Service or port that is not there is {@link #resolve}'s to report.
+     */
+    public Resolution resolveClusterIp(String namespace, String serviceName, PortRef port, List<String> refusals) {
+        Service service = services.get(namespace + "/" + serviceName);
+        Service.Port servicePort = service == null ? null : findPort(service, port);
+        if (service == null || servicePort == null || !isTcp(servicePort.protocol()) || !isPortNumber(servicePort.port())) {
+            return resolve(namespace, serviceName, port);
+        }
+        String clusterIP = service.clusterIP();
+        String refusal = service.isExternalName() ? "is an ExternalName Service, which has no ClusterIP"
+                : clusterIP == null ? "has no spec.clusterIP"
+                : clusterIP.equals("None") ? "is headless (clusterIP: None)"
+                : !isIpAddress(clusterIP) ? "has a spec.clusterIP \"" + clusterIP + "\" that is not an IP address"
+                : null;
+        if (refusal != null) {
+            refusals.add("service " + service.key() + " " + refusal + ": its endpoints are used");
+            return resolve(namespace, serviceName, port);
+        }
+        Endpoint endpoint = balancers.endpoint(clusterIP, servicePort.port(), null, null, 1);
+        return new Resolution(Status.READY, "ClusterIP " + clusterIP + ":" + servicePort.port() + " (service-upstream)",
+                List.of(endpoint));
+    }
+
+    /** A canonical dotted quad, or an IPv6 address's characters (the API server writes ClusterIPs so). */
+    private static boolean isIpAddress(String address) {
+        return Ipv4Text.parse(address) >= 0 || address.indexOf(':') >= 0 && address.chars().allMatch(
+                c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0);
     }
 
     private Resolution resolveExternalName(Service service, PortRef port, Service.Port servicePort) {

@@ -119,7 +119,7 @@ public final class KubeTranslator {
         return new IngressClass(name, controller, source.getMetadata().getAnnotations());
     }
 
-    /** A v1 Service: type, ports (targetPort by number or name) and externalName. */
+    /** A v1 Service: type, ports (targetPort by number or name), externalName and clusterIP. */
     public static Service toService(io.fabric8.kubernetes.api.model.Service source) throws TranslationException {
         Objects.requireNonNull(source, "source");
         String namespace = namespace(source);
@@ -134,7 +134,8 @@ public final class KubeTranslator {
             ports.add(new Service.Port(emptyToNull(port.getName()), port.getPort() == null ? 0 : port.getPort(),
                     targetPort(port.getTargetPort()), port.getProtocol()));
         }
-        return new Service(namespace, name, source.getSpec().getType(), ports, source.getSpec().getExternalName());
+        return new Service(namespace, name, source.getSpec().getType(), ports, source.getSpec().getExternalName(),
+                source.getSpec().getClusterIP());
     }
 
     /**
