@@ -162,7 +162,7 @@ class KubeTranslatorTest {
     @Test
     void serviceCarriesPortsTargetPortsTypeAndExternalName() throws Exception {
         var source = new ServiceBuilder().withNewMetadata().withNamespace("shop").withName("kubia").endMetadata()
-                .withNewSpec().withType("NodePort")
+                .withNewSpec().withType("NodePort").withClusterIP("10.96.0.10")
                     .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString(8080)).endPort()
                     .addNewPort().withName("admin").withPort(9000).withTargetPort(new IntOrString("metrics")).endPort()
                     .addNewPort().withName("plain").withPort(7000).endPort()
@@ -173,6 +173,7 @@ class KubeTranslatorTest {
 
         assertEquals("shop/kubia", service.key());
         assertEquals("NodePort", service.type());
+        assertEquals("10.96.0.10", service.clusterIP());
         assertEquals(List.of(
                 Service.Port.of("http", 80, 8080),
                 Service.Port.of("admin", 9000, "metrics"),
@@ -185,6 +186,7 @@ class KubeTranslatorTest {
         Service externalService = KubeTranslator.toService(external);
         assertTrue(externalService.isExternalName());
         assertEquals("example.com", externalService.externalName());
+        assertEquals(null, externalService.clusterIP());
     }
 
     @Test
