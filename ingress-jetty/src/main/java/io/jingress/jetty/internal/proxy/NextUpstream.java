@@ -40,6 +40,11 @@ final class NextUpstream {
 
     /** Whether the failed try may be repeated on another endpoint under the route's retries. */
     static boolean mayRetry(Exchange exchange, RouteRetries retries, Throwable failure, int serverMaxTries) {
+        if (failure instanceof StatusAnswer) {
+            // movesOn decided it, with the same checks, before the answer was dropped: the time
+            // since must not turn a dropped answer into a 502
+            return true;
+        }
         return allowed(exchange, retries, serverMaxTries) && on(retries, failure);
     }
 
@@ -82,9 +87,6 @@ final class NextUpstream {
 
     /** Whether the route's conditions name this failure. */
     private static boolean on(RouteRetries retries, Throwable failure) {
-        if (failure instanceof StatusAnswer answer) {
-            return retries.onStatus(answer.status);
-        }
         if (failure instanceof TimeoutException) {
             // the endpoint was silent past the read timeout (before any answer: the callers check)
             return retries.on(RouteRetries.READ_TIMEOUT);
