@@ -142,6 +142,25 @@ public final class TestRoutes {
         return apply();
     }
 
+    /**
+     * Routes to a Service whose {@code spec.clusterIP} is 127.0.0.1 at Service port {@code clusterIpPort}
+     * (the Ingress's backend port), its endpoints on 127.0.0.1:{@code ports} (for {@code service-upstream}).
+     */
+    public TestRoutes routeWithClusterIp(String host, String path, String service, Map<String, String> annotations,
+            int clusterIpPort, int... ports) {
+        Ingress.Builder builder = Ingress.builder("default", "ingress-" + (++ingresses))
+                .rule(IngressRule.of(host, HttpIngressPath.prefix(path, IngressBackend.service(service, clusterIpPort))));
+        annotations.forEach(builder::annotation);
+        ingressList.add(builder.build());
+        services.add(new Service("default", service, "ClusterIP", List.of(Service.Port.of("http", clusterIpPort, "http")),
+                null, "127.0.0.1"));
+        for (int port : ports) {
+            slices.add(new EndpointSlice("default", service + "-" + port, service, "IPv4",
+                    List.of(EndpointSlice.Port.of("http", port)), List.of(EndpointSlice.Endpoint.ready("127.0.0.1"))));
+        }
+        return apply();
+    }
+
     /** Routes to a Service that does not exist (the proxy answers 503). */
     public TestRoutes routeToMissingService(String host, String path, String service) {
         ingressList.add(ingress(host, path, service).build());
