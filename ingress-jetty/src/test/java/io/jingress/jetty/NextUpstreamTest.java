@@ -187,6 +187,25 @@ class NextUpstreamTest {
         }
     }
 
+    @Test
+    void overHttp2AndTlsToPlainEndpointsA503MovesOnThroughTheOwnConnections() throws Exception {
+        Backends.Raw down = backends.startRaw(UNAVAILABLE);
+        Backends.Echo up = backends.start("up");
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app",
+                Map.of(NGINX + "proxy-next-upstream", "error http_503"), down.port(), up.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+        HttpClient http2 = proxies.http2Client();
+
+        for (int i = 0; i < 2; i++) {
+            ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/h2")
+                    .timeout(10, TimeUnit.SECONDS).send();
+            assertEquals(HttpVersion.HTTP_2, response.getVersion());
+            assertEquals(200, response.getStatus(), response.getContentAsString());
+        }
+        assertTrue(down.heads().size() >= 1, "the 503 endpoint was tried");
+        assertEquals(2, up.requests(), "each request reached the next endpoint once");
+    }
+
     /** An HTTPS endpoint (Jetty's client path) answering {@code status}, counting requests. */
     private TlsTestServer tlsBackend(int status, AtomicInteger requests) throws Exception {
         TlsTestServer backend = new TlsTestServer(TlsCertificates.create().sslContextFactory(), new Handler.Abstract() {
