@@ -1007,15 +1007,27 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         @Override
         public void onBegin(org.eclipse.jetty.client.Response serverToProxyResponse) {
             int status = serverToProxyResponse.getStatus();
-            if (exchange.statusRetries && movesOn(exchange, status)) {
-                // dropped: the failure goes to onServerToProxyResponseFailure, which tries the next endpoint
-                serverToProxyResponse.abort(new NextUpstream.StatusAnswer(status));
+            if (movedOn(serverToProxyResponse)) {
                 return;
             }
             super.onBegin(serverToProxyResponse);
             if (exchange.logged) {
                 exchange.setAttribute(AccessLog.UPSTREAM_STATUS, statusBox(status));
             }
+        }
+
+        /**
+         * Whether the answer's status moves the request to the next endpoint ({@code proxy-next-upstream}):
+         * then it is dropped, and the failure goes to onServerToProxyResponseFailure, which tries the next
+         * endpoint. Before an error page ({@code custom-http-errors}) is considered, as in nginx.
+         */
+        final boolean movedOn(org.eclipse.jetty.client.Response serverToProxyResponse) {
+            int status = serverToProxyResponse.getStatus();
+            if (exchange.statusRetries && movesOn(exchange, status)) {
+                serverToProxyResponse.abort(new NextUpstream.StatusAnswer(status));
+                return true;
+            }
+            return false;
         }
 
         /**
@@ -1088,6 +1100,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         @Override
         public void onBegin(org.eclipse.jetty.client.Response serverToProxyResponse) {
             int status = serverToProxyResponse.getStatus();
+            if (movedOn(serverToProxyResponse)) {
+                return;
+            }
             if (ErrorPages.intercepts(exchange, status)) {
                 if (exchange.logged) {
                     exchange.setAttribute(AccessLog.UPSTREAM_STATUS, statusBox(status));
