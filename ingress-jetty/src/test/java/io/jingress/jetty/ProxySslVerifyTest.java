@@ -35,14 +35,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code proxy-ssl-verify: "on"} with {@code backend-protocol: HTTPS} through a real proxy to a real
- * TLS endpoint (self-signed, as in {@link BackendProtocolTest}): Jingress does not verify endpoint
- * certificates, so it refuses with 502 rather than send anything unverified.
+ * TLS endpoint (self-signed, as in {@link BackendProtocolTest}) and no {@code proxy-ssl-secret}: nothing
+ * can verify, so Jingress refuses with 502 rather than send anything unverified (see
+ * {@link ProxySslSecretTest} for verification with a CA).
  */
 class ProxySslVerifyTest {
     private static final String PROTOCOL = "nginx.ingress.kubernetes.io/backend-protocol";
     private static final String VERIFY = "nginx.ingress.kubernetes.io/proxy-ssl-verify";
-    private static final String REFUSAL = "502 Bad Gateway: this route's Ingress asks proxy-ssl-verify: on, and Jingress"
-            + " does not verify endpoint certificates; nothing is sent unverified\n";
+    private static final String REFUSAL = "502 Bad Gateway: this route's Ingress asks for TLS to its endpoints that cannot"
+            + " be done: proxy-ssl-verify is on and no proxy-ssl-secret names the CA; nothing is sent\n";
 
     @RegisterExtension
     final Proxies proxies = new Proxies();
@@ -192,6 +193,6 @@ class ProxySslVerifyTest {
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
         String json = proxies.client().newRequest("127.0.0.1", proxy.adminPort()).path("/routes").send()
                 .getContentAsString();
-        assertTrue(json.contains("answered 502: proxy-ssl-verify is on and endpoint certificates are not verified"), json);
+        assertTrue(json.contains("answered 502 over TLS to the endpoints: proxy-ssl-verify is on and no proxy-ssl-secret names the CA"), json);
     }
 }

@@ -27,7 +27,7 @@ final class RouteAnnotations {
             CanaryAnnotations.NAMES,
             HeaderAnnotations.NAMES,
             List.of(BackendProtocolAnnotation.NAME),
-            List.of(ProxySslVerifyAnnotation.NAME),
+            ProxySslAnnotations.NAMES,
             HostAnnotations.NAMES,
             ExternalAuthAnnotations.NAMES,
             BasicAuthAnnotations.NAMES,
@@ -60,7 +60,7 @@ final class RouteAnnotations {
     }
 
     /**
-     * As {@link #parse(Map)}, with the Ingress's Secrets for {@code auth-secret}, and the Services
+     * As {@link #parse(Map)}, with the Ingress's Secrets for {@code auth-secret} and {@code proxy-ssl-secret}, and the Services
      * {@code default-backend} names looked up in {@code services}.
      */
     static Parsed parse(Map<String, String> annotations, BasicAuthAnnotations.Context auth,
@@ -79,7 +79,7 @@ final class RouteAnnotations {
         RateLimitAnnotations.read(annotations, builder, problems);
         HeaderAnnotations.read(annotations, builder, problems);
         BackendProtocol protocol = BackendProtocolAnnotation.read(annotations, builder, problems);
-        ProxySslVerifyAnnotation.read(annotations, protocol, builder, problems);
+        ProxySslAnnotations.read(annotations, protocol, auth, builder, problems);
         HostAnnotations.read(annotations, builder, problems);
         ExternalAuthAnnotations.read(annotations, builder, problems);
         BasicAuthAnnotations.read(annotations, auth, builder, problems);

@@ -301,9 +301,8 @@ public final class RouteCompiler {
                     continue;
                 }
                 if (name.startsWith(NGINX_PREFIX)) {
-                    String why = ProxySslVerifyAnnotation.notImplemented(name);
                     problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations",
-                            why != null ? why : name + " is not implemented by Jingress: it has no effect"));
+                            name + " is not implemented by Jingress: it has no effect"));
                 } else if (name.startsWith(OUR_PREFIX)) {
                     problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations",
                             name + " is no annotation of Jingress: it has no effect"));

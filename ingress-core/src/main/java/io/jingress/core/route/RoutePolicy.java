@@ -32,7 +32,7 @@ public final class RoutePolicy {
     private final long maxRequestBodyBytes;
     private final RateLimit rateLimit;
     private final BackendProtocol backendProtocol;
-    private final boolean proxySslVerify;
+    private final ProxySsl proxySsl;
     private final String upstreamHost;
     private final String forwardedPrefix;
     private final boolean accessLog;
@@ -60,7 +60,7 @@ public final class RoutePolicy {
         this.maxRequestBodyBytes = builder.maxRequestBodyBytes;
         this.rateLimit = builder.rateLimit;
         this.backendProtocol = builder.backendProtocol;
-        this.proxySslVerify = builder.proxySslVerify;
+        this.proxySsl = builder.proxySsl;
         this.upstreamHost = builder.upstreamHost;
         this.forwardedPrefix = builder.forwardedPrefix;
         this.accessLog = builder.accessLog;
@@ -184,23 +184,27 @@ public final class RoutePolicy {
     /**
      * How the routes' endpoints are spoken to ({@code backend-protocol}); {@link BackendProtocol#HTTP}
      * when the Ingress does not say (or its value was refused). Over TLS, endpoint certificates are
-     * not verified, as ingress-nginx does not by default; an Ingress that asks for it is refused
-     * instead ({@link #proxySslVerify()}).
+     * not verified, as ingress-nginx does not by default, unless {@link #proxySsl()} asks for it.
      */
     public BackendProtocol backendProtocol() {
         return backendProtocol;
     }
 
     /**
-     * Whether the Ingress asks that endpoint certificates be verified ({@code proxy-ssl-verify: "on"},
-     * or a value that is neither on nor off) while its {@link #backendProtocol()} is
-     * {@link BackendProtocol#HTTPS} or {@link BackendProtocol#AUTO_HTTP}. Jingress does not verify
-     * them, so a request that would go to its endpoint over TLS
-     * ({@code backendProtocol().upstreamTls(clientOverTls)}) is answered 502 and nothing is sent;
-     * false otherwise (the annotation off or absent, or plain HTTP to the endpoints).
+     * How the endpoints are spoken to over TLS ({@code proxy-ssl-secret}, {@code proxy-ssl-verify} and
+     * the other {@code proxy-ssl-*}), when {@link #backendProtocol()} is {@link BackendProtocol#HTTPS}
+     * or {@link BackendProtocol#AUTO_HTTP}; null when none is set (or the endpoints are spoken to in
+     * plain HTTP): certificates not verified, no SNI, no client certificate. When its
+     * {@link ProxySsl#refusal()} is set, a request that would go to its endpoint over TLS
+     * ({@code backendProtocol().upstreamTls(clientOverTls)}) is answered 502 and nothing is sent.
      */
+    public ProxySsl proxySsl() {
+        return proxySsl;
+    }
+
+    /** Whether {@link #proxySsl()} asks that endpoint certificates be verified ({@code proxy-ssl-verify: "on"}). */
     public boolean proxySslVerify() {
-        return proxySslVerify;
+        return proxySsl != null && proxySsl.verify();
     }
 
     /**
@@ -354,8 +358,8 @@ public final class RoutePolicy {
         if (protocol != null) {
             phrases.add(protocol);
         }
-        if (proxySslVerify) {
-            phrases.add(ProxySslVerifyAnnotation.describe(backendProtocol));
+        if (proxySsl != null) {
+            phrases.add(ProxySslAnnotations.describe(proxySsl, backendProtocol));
         }
         if (upstreamHost != null) {
             phrases.add("Host sent upstream: " + upstreamHost + " (upstream-vhost)");
@@ -429,11 +433,11 @@ public final class RoutePolicy {
             this.backendProtocol = Objects.requireNonNull(protocol, "protocol");
             return set();
         }
-        private boolean proxySslVerify;
+        private ProxySsl proxySsl;
 
-        /** See {@link RoutePolicy#proxySslVerify()}. */
-        Builder proxySslVerify() {
-            this.proxySslVerify = true;
+        /** See {@link RoutePolicy#proxySsl()}. */
+        Builder proxySsl(ProxySsl ssl) {
+            this.proxySsl = Objects.requireNonNull(ssl, "ssl");
             return set();
         }
         private String upstreamHost;

@@ -35,7 +35,6 @@ import io.jingress.jetty.internal.websocket.UpgradeTunnel;
 
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.HttpResponseException;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -53,6 +52,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -95,6 +95,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final ExternalAuthCheck externalAuth;
     /** The routes whose Ingress sets auth-type basic. */
     private final BasicAuthCheck basicAuth;
+    /** The TLS client sides of the routes whose Ingress sets proxy-ssl-*. */
+    private final UpstreamTlsContexts tlsContexts = new UpstreamTlsContexts();
+    /** The TLS client side of the routes that set no proxy-ssl-*: nothing verified. */
+    private final SslContextFactory.Client unverifiedTls = UpstreamTls.clientSide();
 
     public RoutingProxy(Router router, ProxySettings settings, ProxyMetrics metrics) {
         this.router = Objects.requireNonNull(router, "router");
@@ -105,7 +109,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 .connectTimeout(Duration.ofMillis(settings.connectTimeoutMillis()))
                 .idleTimeout(Duration.ofMillis(settings.readTimeoutMillis()))
                 .localBackendNames(settings.localBackendNames())
-                .upstreamTls(UpstreamTls.clientSide())
+                .upstreamTls(unverifiedTls)
                 .build();
         addBean(tunnel);
         this.pool = new UpstreamPool(settings);
@@ -273,6 +277,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         Response proxyToClientResponse = exchange.proxyToClientResponse();
         Backend backend = route.canary() == null ? route.backend() : canaryOrMain(exchange, route);
         exchange.backend = backend;
+        if (route.policy().proxySsl() != null && tlsContexts.refused(exchange, route.policy(), proxyToClientResponse)) {
+            return;
+        }
         Endpoint endpoint = backend.status() == Backend.Status.READY ? backend.balancer().pick(exchange) : null;
         if (endpoint == null) {
             // default-backend: only here, where the answer would be a 503 (NONE's fallback is null)
@@ -461,7 +468,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 exchange.setAttribute(AccessLog.UPSTREAM_ADDR, exchange.endpoint.id());
             }
             if (tunnel.handle(exchange, proxyToClientResponse, exchange, exchange.endpoint, exchange.pathAndQuery,
-                    proxyToServerHeaders, connectTimeout, idleTimeout, UpstreamTls.wanted(exchange))) {
+                    proxyToServerHeaders, connectTimeout, idleTimeout,
+                    UpstreamTls.wanted(exchange) ? tlsContexts.clientSide(exchange, unverifiedTls) : null)) {
                 return;
             }
             Endpoint next = exchange.tries < maxTries(exchange) ? nextUntried(exchange) : null;
@@ -523,7 +531,14 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 .path(newHttpURI.getPathQuery())
                 .method(clientToProxyRequest.getMethod())
                 .idleTimeout(UpstreamTimeouts.readMillis(policy, settings.readTimeoutMillis()), TimeUnit.MILLISECONDS);
-        if (!policy.isNone() && policy.connectTimeoutMillis() > 0) {
+        if (!policy.isNone() && policy.proxySsl() != null && byScheme == tlsOrigins) {
+            UpstreamTlsContexts.Tag tag = tlsContexts.tag(exchange);
+            if (tag == null) {
+                // checked in toEndpoint: never send such a request with the unverified client side
+                throw new IllegalStateException("no TLS client side for the proxy-ssl-* of " + exchange.backend);
+            }
+            proxyToServerRequest.tag(tag);
+        } else if (!policy.isNone() && policy.connectTimeoutMillis() > 0) {
             proxyToServerRequest.tag(new UpstreamTimeouts.ConnectTag(policy.connectTimeoutMillis()));
         }
         return proxyToServerRequest;
@@ -878,8 +893,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // Sharing the server's pool saves a thread hop per response chunk, as nginx shares a worker.
         clientConnector.setExecutor(executor);
         // for endpoints whose route asks for backend-protocol HTTPS (or AUTO_HTTP, from a TLS client)
-        clientConnector.setSslContextFactory(UpstreamTls.clientSide());
-        return new UpstreamClient(new HttpClientTransportOverHTTP(clientConnector));
+        clientConnector.setSslContextFactory(unverifiedTls);
+        return new UpstreamClient(UpstreamTlsContexts.transport(clientConnector));
     }
 
     @Override

@@ -55,8 +55,12 @@ final class UpstreamTimeouts {
     static final class Connector extends ConnectTimeouts.Connector {
         @Override
         protected long timeoutOf(Map<String, Object> context) {
-            return context.get(Destination.CONTEXT_KEY) instanceof Destination destination
-                    && destination.getOrigin().getTag() instanceof ConnectTag tag ? tag.millis() : 0;
+            if (!(context.get(Destination.CONTEXT_KEY) instanceof Destination destination)) {
+                return 0;
+            }
+            Object tag = destination.getOrigin().getTag();
+            return tag instanceof ConnectTag connect ? connect.millis()
+                    : tag instanceof UpstreamTlsContexts.Tag tls ? tls.connectMillis() : 0;
         }
     }
 }

@@ -29,9 +29,6 @@ final class UpstreamTls {
     static final PlainResponses.Body HANDSHAKE_FAILED = new PlainResponses.Body(HttpStatus.BAD_GATEWAY_502,
             "502 Bad Gateway: the upstream endpoint did not complete a TLS handshake (this route's Ingress asks for"
                     + " backend-protocol HTTPS; is the endpoint's port plain HTTP?)\n");
-    static final PlainResponses.Body NOT_VERIFIED = new PlainResponses.Body(HttpStatus.BAD_GATEWAY_502,
-            "502 Bad Gateway: this route's Ingress asks proxy-ssl-verify: on, and Jingress does not verify endpoint"
-                    + " certificates; nothing is sent unverified\n");
     private static final Map<BackendProtocol, PlainResponses.Body> NOT_SPOKEN = notSpoken();
 
     private UpstreamTls() {
@@ -51,9 +48,10 @@ final class UpstreamTls {
      */
     static boolean refused(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
         PlainResponses.Body body = NOT_SPOKEN.get(policy.backendProtocol());
-        if (body == null && policy.proxySslVerify()
+        if (body == null && policy.proxySsl() != null && policy.proxySsl().refusal() != null
                 && policy.backendProtocol().upstreamTls(exchange.getConnectionMetaData().isSecure())) {
-            body = NOT_VERIFIED;
+            body = new PlainResponses.Body(HttpStatus.BAD_GATEWAY_502, "502 Bad Gateway: this route's Ingress asks for TLS to"
+                    + " its endpoints that cannot be done: " + policy.proxySsl().refusal() + "; nothing is sent\n");
         }
         if (body == null) {
             return false;

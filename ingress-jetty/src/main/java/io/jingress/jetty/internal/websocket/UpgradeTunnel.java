@@ -179,6 +179,22 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
     public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback callback,
             Endpoint endpoint, String pathAndQuery, HttpFields proxyToServerHeaders, long connectTimeoutMillis,
             long idleTimeoutMillis, boolean tls) {
+        if (tls && connector.getSslContextFactory() == null) {
+            throw new IllegalStateException("UpgradeTunnel has no TLS client side: see Builder.upstreamTls");
+        }
+        return handle(clientToProxyRequest, proxyToClientResponse, callback, endpoint, pathAndQuery, proxyToServerHeaders,
+                connectTimeoutMillis, idleTimeoutMillis, tls ? (SslContextFactory.Client) connector.getSslContextFactory() : null);
+    }
+
+    /**
+     * Tunnels one upgrade request as {@link #handle(Request, Response, Callback, Endpoint, String, HttpFields, long, long)}
+     * does, over TLS with the client side {@code tls} when it is not null (a route's
+     * {@code backend-protocol: HTTPS} with its {@code proxy-ssl-*}: it must be started, and decides
+     * the certificate checks and SNI).
+     */
+    public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback callback,
+            Endpoint endpoint, String pathAndQuery, HttpFields proxyToServerHeaders, long connectTimeoutMillis,
+            long idleTimeoutMillis, SslContextFactory.Client tls) {
         Objects.requireNonNull(clientToProxyRequest, "clientToProxyRequest");
         Objects.requireNonNull(proxyToClientResponse, "proxyToClientResponse");
         Objects.requireNonNull(callback, "callback");
@@ -204,13 +220,10 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
             return new UpstreamHandshake(endPoint, connector.getExecutor(), connector.getByteBufferPool(), this,
                     clientToProxyRequest, proxyToClientResponse, callback, endpoint, start, head, idleTimeoutMillis);
         };
-        if (tls) {
-            if (connector.getSslContextFactory() == null) {
-                throw new IllegalStateException("UpgradeTunnel has no TLS client side: see Builder.upstreamTls");
-            }
+        if (tls != null) {
             // the handshake's bytes then go through TLS, to the address connected to (Jetty takes the
             // peer from the connect's context); the client side's SNI provider decides the SNI
-            handshake = connector.newSslClientConnectionFactory(connector.getSslContextFactory(), handshake);
+            handshake = connector.newSslClientConnectionFactory(tls, handshake);
         }
         context.put(ClientConnectionFactory.CONTEXT_KEY, handshake);
         context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, new Promise<Connection>() {
