@@ -58,6 +58,10 @@ class ProxySslSecretTest {
     private static final String NAME = "nginx.ingress.kubernetes.io/proxy-ssl-name";
     private static final String SERVER_NAME = "nginx.ingress.kubernetes.io/proxy-ssl-server-name";
 
+    private static final String NOT_ACCEPTED = "502 Bad Gateway: the upstream endpoint's certificate was not accepted"
+            + " (this route's Ingress asks proxy-ssl-verify: on; see proxy-ssl-secret's ca.crt, proxy-ssl-name and"
+            + " proxy-ssl-verify-depth)\n";
+
     @RegisterExtension
     final Proxies proxies = new Proxies();
 
@@ -80,14 +84,19 @@ class ProxySslSecretTest {
     }
 
     private static SslContextFactory.Server endpointTls(boolean needClientAuth) throws Exception {
+        return endpointTls(needClientAuth, "upstream");
+    }
+
+    /** Serves {@code name.crt} (the whole chain in it) with {@code name.key}. */
+    private static SslContextFactory.Server endpointTls(boolean needClientAuth, String name) throws Exception {
         CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-        X509Certificate leaf = (X509Certificate) x509.generateCertificate(
-                new java.io.ByteArrayInputStream(resource("upstream.crt").getBytes(StandardCharsets.US_ASCII)));
-        String keyPem = resource("upstream.key").replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        Certificate[] chain = x509.generateCertificates(new java.io.ByteArrayInputStream(
+                resource(name + ".crt").getBytes(StandardCharsets.US_ASCII))).toArray(new Certificate[0]);
+        String keyPem = resource(name + ".key").replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(keyPem)));
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("endpoint", key, "pw".toCharArray(), new Certificate[] {leaf});
+        store.setKeyEntry("endpoint", key, "pw".toCharArray(), chain);
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(store);
         tls.setKeyStorePassword("pw");
@@ -104,7 +113,11 @@ class ProxySslSecretTest {
 
     /** The endpoint: answers 200 "secret data", noting the SNI and client certificate subject it saw. */
     private TlsTestServer startEndpoint(boolean needClientAuth) throws Exception {
-        endpoint = new TlsTestServer(endpointTls(needClientAuth), new Handler.Abstract() {
+        return startEndpoint(endpointTls(needClientAuth));
+    }
+
+    private TlsTestServer startEndpoint(SslContextFactory.Server tls) throws Exception {
+        endpoint = new TlsTestServer(tls, new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 requests.incrementAndGet();
@@ -167,6 +180,7 @@ class ProxySslSecretTest {
         ContentResponse response = get(proxy);
 
         assertEquals(502, response.getStatus(), response.getContentAsString());
+        assertEquals(NOT_ACCEPTED, response.getContentAsString());
         assertEquals(0, requests.get());
     }
 
@@ -180,6 +194,7 @@ class ProxySslSecretTest {
         ContentResponse response = get(proxy);
 
         assertEquals(502, response.getStatus(), response.getContentAsString());
+        assertEquals(NOT_ACCEPTED, response.getContentAsString());
         assertEquals(0, requests.get());
     }
 
@@ -209,6 +224,26 @@ class ProxySslSecretTest {
 
         assertEquals(200, response.getStatus(), response.getContentAsString());
         assertEquals(List.of("CN=jingress-client"), clientSubjects);
+    }
+
+    @Test
+    void anIntermediateCaNeedsAVerifyDepthOfTwo() throws Exception {
+        startEndpoint(endpointTls(false, "chain"));
+        TestRoutes routes = routes(Map.of(SECRET, "default/upstream-ca", VERIFY, "on"),
+                Map.of("ca.crt", resource("chain-root-ca.crt")));
+        // the Service "web" of the other Ingress: the same certificate name (web.default.svc)
+        routes.route("deep.test", "/", "web", Map.of(PROTOCOL, "HTTPS", SECRET, "default/upstream-ca", VERIFY, "on",
+                "nginx.ingress.kubernetes.io/proxy-ssl-verify-depth", "2"), endpoint.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        ContentResponse depthOne = get(proxy);
+        assertEquals(502, depthOne.getStatus(), depthOne.getContentAsString());
+        assertEquals(NOT_ACCEPTED, depthOne.getContentAsString());
+
+        ContentResponse depthTwo = proxies.client().newRequest("127.0.0.1", proxy.httpPort()).path("/app")
+                .headers(h -> h.put("Host", "deep.test")).timeout(20, TimeUnit.SECONDS).send();
+        assertEquals(200, depthTwo.getStatus(), depthTwo.getContentAsString());
+        assertEquals(1, requests.get());
     }
 
     @Test

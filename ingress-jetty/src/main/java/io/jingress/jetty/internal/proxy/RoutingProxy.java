@@ -750,7 +750,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 return PlainResponses.BAD_REQUEST_BODY;
             }
             if (t instanceof SSLException) {
-                return UpstreamTls.HANDSHAKE_FAILED;
+                return UpstreamTls.handshakeAnswer(t);
             }
             if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
                 // an UnknownHostException is also a name that resolves only to local addresses

@@ -29,6 +29,9 @@ final class UpstreamTls {
     static final PlainResponses.Body HANDSHAKE_FAILED = new PlainResponses.Body(HttpStatus.BAD_GATEWAY_502,
             "502 Bad Gateway: the upstream endpoint did not complete a TLS handshake (this route's Ingress asks for"
                     + " backend-protocol HTTPS; is the endpoint's port plain HTTP?)\n");
+    static final PlainResponses.Body CERTIFICATE_REFUSED = new PlainResponses.Body(HttpStatus.BAD_GATEWAY_502,
+            "502 Bad Gateway: the upstream endpoint's certificate was not accepted (this route's Ingress asks"
+                    + " proxy-ssl-verify: on; see proxy-ssl-secret's ca.crt, proxy-ssl-name and proxy-ssl-verify-depth)\n");
     private static final Map<BackendProtocol, PlainResponses.Body> NOT_SPOKEN = notSpoken();
 
     private UpstreamTls() {
@@ -58,6 +61,16 @@ final class UpstreamTls {
         }
         PlainResponses.write(proxyToClientResponse, exchange, body);
         return true;
+    }
+
+    /** The 502 of a TLS handshake with the endpoint that failed: its certificate refused, or no handshake at all. */
+    static PlainResponses.Body handshakeAnswer(Throwable sslFailure) {
+        for (Throwable t = sslFailure; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException) {
+                return CERTIFICATE_REFUSED;
+            }
+        }
+        return HANDSHAKE_FAILED;
     }
 
     /** Whether a failed try failed in (or for want of) the TLS handshake with the endpoint. */

@@ -8,6 +8,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.CRL;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.TrustAnchor;
@@ -26,13 +27,14 @@ import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The TLS client side of one {@link ProxySsl} and one name (its {@code proxy-ssl-name}, or the
  * Service's): the endpoint's certificate verified against the Secret's {@code ca.crt} (PKIX, at most
- * {@code verifyDepth - 1} intermediates, no revocation check, as nginx) and its name checked as
+ * {@code verifyDepth} certificates sent before a CA of it, no revocation check, as nginx) and its name checked as
  * HTTPS does (subjectAltName), the name sent as SNI only when asked, the Secret's {@code tls.crt}/
  * {@code tls.key} presented when the endpoint asks for a client certificate, the TLS versions asked.
  * Without {@code proxy-ssl-verify} nothing is verified, as without any {@code proxy-ssl-*}.
@@ -101,6 +103,79 @@ public final class UpstreamClientTls {
         return store;
     }
 
+    /**
+     * The PKIX checks, then OpenSSL's verify depth: the certificates the endpoint sent that are not
+     * themselves CAs of {@code ca.crt} may number at most {@code depth} (1: the endpoint's own,
+     * signed by such a CA; 2: one intermediate too). The JDK's PKIX trust manager does not apply
+     * {@code PKIXBuilderParameters.setMaxPathLength} (seen: an intermediate passed with 0).
+     */
+    private static final class DepthLimited extends X509ExtendedTrustManager {
+        private final X509ExtendedTrustManager pkix;
+        private final Set<X509Certificate> anchors = new HashSet<>();
+        private final int depth;
+
+        DepthLimited(X509ExtendedTrustManager pkix, Set<TrustAnchor> anchors, int depth) {
+            this.pkix = pkix;
+            for (TrustAnchor anchor : anchors) {
+                this.anchors.add(anchor.getTrustedCert());
+            }
+            this.depth = depth;
+        }
+
+        private void checkDepth(X509Certificate[] chain) throws CertificateException {
+            int sent = 0;
+            for (X509Certificate certificate : chain) {
+                if (!anchors.contains(certificate)) {
+                    sent++;
+                }
+            }
+            if (sent > depth) {
+                throw new CertificateException("the endpoint's chain is " + sent + " certificates deep before a CA of"
+                        + " ca.crt, more than proxy-ssl-verify-depth " + depth);
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws CertificateException {
+            pkix.checkServerTrusted(chain, authType, socket);
+            checkDepth(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            pkix.checkServerTrusted(chain, authType, engine);
+            checkDepth(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            pkix.checkServerTrusted(chain, authType);
+            checkDepth(chain);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws CertificateException {
+            throw new CertificateException("a client side trusts no client");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            throw new CertificateException("a client side trusts no client");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("a client side trusts no client");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return pkix.getAcceptedIssuers();
+        }
+    }
+
     private static final class Client extends SslContextFactory.Client {
         private final ProxySsl ssl;
         private final String peerName;
@@ -159,10 +234,14 @@ public final class UpstreamClientTls {
             }
             PKIXBuilderParameters parameters = new PKIXBuilderParameters(anchors, null);
             parameters.setRevocationEnabled(false);
-            parameters.setMaxPathLength(ssl.verifyDepth() - 1);
             TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
             factory.init(new CertPathTrustManagerParameters(parameters));
-            return factory.getTrustManagers();
+            for (TrustManager manager : factory.getTrustManagers()) {
+                if (manager instanceof X509ExtendedTrustManager pkix) {
+                    return new TrustManager[] {new DepthLimited(pkix, anchors, ssl.verifyDepth())};
+                }
+            }
+            throw new IllegalStateException("no X509ExtendedTrustManager of PKIX");
         }
 
         @Override
