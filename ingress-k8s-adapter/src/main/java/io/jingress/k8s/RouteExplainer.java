@@ -16,6 +16,7 @@ import io.jingress.core.route.ExternalAuth;
 import io.jingress.core.route.FallbackBackend;
 import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.NoMatch;
+import io.jingress.core.route.ProxySsl;
 import io.jingress.core.route.RequestPaths;
 import io.jingress.core.route.Route;
 import io.jingress.core.route.RouteCompiler;
@@ -205,10 +206,11 @@ public final class RouteExplainer {
             return result.status(502, "the Ingress's backend-protocol " + protocol + " is not supported by Jingress:"
                     + " its routes answer 502").build();
         }
-        if (route.policy().proxySslVerify() && protocol.upstreamTls(target.scheme.equals("https"))) {
-            return result.status(502, "the Ingress asks proxy-ssl-verify: on, and Jingress does not verify endpoint"
-                    + " certificates: a request that would go to its endpoint over TLS (backend-protocol " + protocol
-                    + ") is answered 502, and nothing is sent unverified").build();
+        if (route.policy().proxySsl() != null && route.policy().proxySsl().refusal() != null
+                && protocol.upstreamTls(target.scheme.equals("https"))) {
+            return result.status(502, "the Ingress asks for TLS to its endpoints that cannot be done ("
+                    + route.policy().proxySsl().refusal() + "): a request that would go to its endpoint over TLS"
+                    + " (backend-protocol " + protocol + ") is answered 502, and nothing is sent").build();
         }
         BasicAuth basicAuth = route.policy().basicAuth();
         if (basicAuth != null && basicAuth.refusesEveryRequest()) {
@@ -258,8 +260,12 @@ public final class RouteExplainer {
                     + fallback.service() + " has no ready endpoint either") + canaryNote(route.canary())
                     + aliasNote(target.host, route)).build();
         }
+        ProxySsl ssl = route.policy().proxySsl();
         String scheme = protocol.upstreamTls(target.scheme.equals("https"))
-                ? "; spoken to in HTTPS (backend-protocol " + protocol + ", certificate not verified)" : "";
+                ? "; spoken to in HTTPS (backend-protocol " + protocol + ", certificate " + (ssl != null && ssl.verify()
+                        ? "verified against " + ssl.secret() + " ca.crt for the name "
+                                + ssl.nameFor(backend.namespace(), backend.serviceName())
+                        : "not verified") + ")" : "";
         return result.status(200, backend.reason() + "; the endpoint is picked by "
                 + backend.balancer().strategy().name().toLowerCase(Locale.ROOT) + scheme + canaryNote(route.canary())
                 + Rewrites.phrase(route, rewritten) + authNote + aliasNote(target.host, route)).build();

@@ -68,10 +68,11 @@ class BackendProtocolExplainTest {
         RouteExplanation https = explainer("HTTPS", "on").explain("http://argocd.example.com/");
 
         assertEquals(502, https.status(), https.toString());
-        assertEquals("the Ingress asks proxy-ssl-verify: on, and Jingress does not verify endpoint certificates: a request"
-                + " that would go to its endpoint over TLS (backend-protocol HTTPS) is answered 502, and nothing is sent"
-                + " unverified", https.reason());
-        assertTrue(https.policy().contains("answered 502: proxy-ssl-verify is on and endpoint certificates are not verified"),
+        assertEquals("the Ingress asks for TLS to its endpoints that cannot be done (proxy-ssl-verify is on and no"
+                + " proxy-ssl-secret names the CA): a request that would go to its endpoint over TLS (backend-protocol HTTPS)"
+                + " is answered 502, and nothing is sent", https.reason());
+        assertTrue(https.policy().contains("answered 502 over TLS to the endpoints: proxy-ssl-verify is on and no"
+                + " proxy-ssl-secret names the CA"),
                 https.policy().toString());
     }
 

@@ -355,6 +355,9 @@ public final class RoutePolicy {
         }
         phrases.addAll(rateLimit.phrases());
         String protocol = BackendProtocolAnnotation.describe(backendProtocol);
+        if (protocol != null && proxySslVerify() && proxySsl.refusal() == null) {
+            protocol = protocol.replace(", certificates not verified", "");  // the proxy-ssl-* phrase says how they are
+        }
         if (protocol != null) {
             phrases.add(protocol);
         }

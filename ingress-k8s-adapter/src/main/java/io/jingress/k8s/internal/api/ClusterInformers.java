@@ -37,6 +37,8 @@ public final class ClusterInformers implements AutoCloseable {
     public static final String OPAQUE_SECRET_TYPE = "Opaque";
     private static final String NGINX_AUTH_SECRET = "nginx.ingress.kubernetes.io/auth-secret";
     private static final String OUR_AUTH_SECRET = "jingress.io/auth-secret";
+    private static final String NGINX_PROXY_SSL_SECRET = "nginx.ingress.kubernetes.io/proxy-ssl-secret";
+    private static final String OUR_PROXY_SSL_SECRET = "jingress.io/proxy-ssl-secret";
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterInformers.class);
 
@@ -216,18 +218,24 @@ public final class ClusterInformers implements AutoCloseable {
 
     /**
      * Whether a change to {@code object} may change routes: an Opaque Secret does only when an
-     * Ingress's {@code auth-secret} names it (the cluster's other Opaque Secrets, which operators
+     * Ingress's {@code auth-secret} or {@code proxy-ssl-secret} names it (the cluster's other Opaque Secrets, which operators
      * may rewrite often, cause no rebuild). An Ingress added later that names one causes its own.
      */
     private boolean routeRelevant(Object object) {
         if (object instanceof Secret secret && OPAQUE_SECRET_TYPE.equals(secret.getType())) {
-            return namedByAuthSecret(secret, ingresses());
+            List<Ingress> all = ingresses();
+            return namedByAuthSecret(secret, all) || named(secret, all, OUR_PROXY_SSL_SECRET, NGINX_PROXY_SSL_SECRET);
         }
         return true;
     }
 
     /** Whether one of {@code ingresses} names {@code secret} in its {@code auth-secret} (ours or ingress-nginx's). */
     static boolean namedByAuthSecret(Secret secret, List<Ingress> ingresses) {
+        return named(secret, ingresses, OUR_AUTH_SECRET, NGINX_AUTH_SECRET);
+    }
+
+    /** Whether one of {@code ingresses} names {@code secret} in the annotation {@code ours}, else {@code nginx}. */
+    static boolean named(Secret secret, List<Ingress> ingresses, String ours, String nginx) {
         if (secret.getMetadata() == null) {
             return false;
         }
@@ -238,9 +246,9 @@ public final class ClusterInformers implements AutoCloseable {
             if (annotations == null) {
                 continue;
             }
-            String named = annotations.get(OUR_AUTH_SECRET);
+            String named = annotations.get(ours);
             if (named == null) {
-                named = annotations.get(NGINX_AUTH_SECRET);
+                named = annotations.get(nginx);
             }
             if (named == null) {
                 continue;

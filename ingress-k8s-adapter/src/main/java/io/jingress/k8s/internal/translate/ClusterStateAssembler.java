@@ -16,6 +16,7 @@ import io.jingress.core.model.Service;
 import io.jingress.core.model.OpaqueSecret;
 import io.jingress.core.model.TlsSecret;
 import io.jingress.core.route.BasicAuth;
+import io.jingress.core.route.ProxySsl;
 import io.jingress.k8s.AdapterOptions;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,7 +30,8 @@ import java.util.Set;
  * Builds the {@link ClusterState} a table is compiled from out of the current Kubernetes objects,
  * whichever source they come from: our Ingresses (by {@link ClassFilter}), and only the Services,
  * EndpointSlices, Endpoints and TLS Secrets they refer to, and the Opaque Secrets their
- * {@code auth-secret} names, in the watched namespaces. Objects the
+ * {@code auth-secret} names and the Secrets (Opaque or TLS) their {@code proxy-ssl-secret} names, in
+ * the watched namespaces. Objects the
  * translator cannot carry are left out and reported, and so is a Secret an Ingress of ours names
  * for TLS that is not of type {@code kubernetes.io/tls}: ingress-nginx would read its
  * {@code tls.crt} and {@code tls.key}, but cluster mode watches only that type (to cache no other
@@ -124,10 +126,15 @@ public final class ClusterStateAssembler {
         Set<String> referencedServices = new HashSet<>();
         Set<String> referencedSecrets = new HashSet<>();
         Set<String> authSecrets = new HashSet<>();
+        Set<String> proxySslSecrets = new HashSet<>();
         for (Ingress ingress : ours) {
             String authSecret = BasicAuth.secretNamedBy(ingress);
             if (authSecret != null) {
                 authSecrets.add(authSecret);
+            }
+            String proxySslSecret = ProxySsl.secretNamedBy(ingress);
+            if (proxySslSecret != null) {
+                proxySslSecrets.add(proxySslSecret);
             }
             addService(referencedServices, ingress.namespace(), ingress.defaultBackend());
             for (IngressRule rule : ingress.rules()) {
@@ -163,7 +170,11 @@ public final class ClusterStateAssembler {
         List<OpaqueSecret> opaqueSecrets = new ArrayList<>();
         for (Secret secret : secrets) {
             String name = secret.getMetadata() == null ? null : secret.getMetadata().getName();
-            if (authSecrets.contains(KubeTranslator.namespace(secret) + "/" + name)) {
+            String key = KubeTranslator.namespace(secret) + "/" + name;
+            if (proxySslSecrets.contains(key) && (KubeTranslator.isOpaqueSecret(secret) || KubeTranslator.isTlsSecret(secret))) {
+                // its ca.crt, tls.crt and tls.key, whichever of the two types holds them
+                translate(problems, secret, () -> opaqueSecrets.add(KubeTranslator.toSecretData(secret)));
+            } else if (authSecrets.contains(key)) {
                 translate(problems, secret, () -> opaqueSecrets.add(KubeTranslator.toOpaqueSecret(secret)));
             }
         }

@@ -224,6 +224,19 @@ public final class KubeTranslator {
             throw TranslationException.of("Secret", key, "type", "is " + quote(source.getType()) + ", not "
                     + OPAQUE_SECRET_TYPE + ": the users of auth-secret are read only from a Secret of that type");
         }
+        return toSecretData(source);
+    }
+
+    /**
+     * Every key of a Secret's {@code data}, base64-decoded, and of {@code stringData}, which wins,
+     * whatever its type: what {@code proxy-ssl-secret} names ({@code ca.crt}, {@code tls.crt},
+     * {@code tls.key}), which may be Opaque or {@code kubernetes.io/tls}.
+     */
+    public static OpaqueSecret toSecretData(Secret source) throws TranslationException {
+        Objects.requireNonNull(source, "source");
+        String namespace = namespace(source);
+        String name = name("Secret", source);
+        String key = namespace + "/" + name;
         Map<String, String> data = new LinkedHashMap<>();
         if (source.getData() != null) {
             for (String dataKey : source.getData().keySet()) {
