@@ -60,8 +60,8 @@ final class RouteAnnotations {
     }
 
     /**
-     * As {@link #parse(Map)}, with the Ingress's Secrets for {@code auth-secret} and {@code proxy-ssl-secret}, and the Services
-     * {@code default-backend} names looked up in {@code services}.
+     * As {@link #parse(Map)}, with the Ingress's Secrets for {@code auth-secret} and
+     * {@code proxy-ssl-secret}, and the Services {@code default-backend} names looked up in {@code services}.
      */
     static Parsed parse(Map<String, String> annotations, BasicAuthAnnotations.Context auth,
             DefaultBackendAnnotations.Services services) {
