@@ -97,8 +97,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final BasicAuthCheck basicAuth;
     /** The TLS client sides of the routes whose Ingress sets proxy-ssl-*. */
     private final UpstreamTlsContexts tlsContexts = new UpstreamTlsContexts();
-    /** The TLS client side of the routes that set no proxy-ssl-*: nothing verified. */
-    private final SslContextFactory.Client unverifiedTls = UpstreamTls.clientSide();
+    /** The tunnel's TLS client side for the routes that set no proxy-ssl-*: nothing verified. */
+    private final SslContextFactory.Client tunnelTls = UpstreamTls.clientSide();
 
     public RoutingProxy(Router router, ProxySettings settings, ProxyMetrics metrics) {
         this.router = Objects.requireNonNull(router, "router");
@@ -109,7 +109,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 .connectTimeout(Duration.ofMillis(settings.connectTimeoutMillis()))
                 .idleTimeout(Duration.ofMillis(settings.readTimeoutMillis()))
                 .localBackendNames(settings.localBackendNames())
-                .upstreamTls(unverifiedTls)
+                .upstreamTls(tunnelTls)
                 .build();
         addBean(tunnel);
         this.pool = new UpstreamPool(settings);
@@ -469,7 +469,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             }
             if (tunnel.handle(exchange, proxyToClientResponse, exchange, exchange.endpoint, exchange.pathAndQuery,
                     proxyToServerHeaders, connectTimeout, idleTimeout,
-                    UpstreamTls.wanted(exchange) ? tlsContexts.clientSide(exchange, unverifiedTls) : null)) {
+                    UpstreamTls.wanted(exchange) ? tlsContexts.clientSide(exchange, tunnelTls) : null)) {
                 return;
             }
             Endpoint next = exchange.tries < maxTries(exchange) ? nextUntried(exchange) : null;
@@ -893,7 +893,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // Sharing the server's pool saves a thread hop per response chunk, as nginx shares a worker.
         clientConnector.setExecutor(executor);
         // for endpoints whose route asks for backend-protocol HTTPS (or AUTO_HTTP, from a TLS client)
-        clientConnector.setSslContextFactory(unverifiedTls);
+        clientConnector.setSslContextFactory(UpstreamTls.clientSide());
         return new UpstreamClient(UpstreamTlsContexts.transport(clientConnector));
     }
 
