@@ -247,6 +247,24 @@ class ProxySslSecretTest {
     }
 
     @Test
+    void aVerifyingRouteNeverReusesAnUnverifiedConnectionToTheSameEndpoint() throws Exception {
+        startEndpoint(false);
+        TestRoutes routes = routes(Map.of(SECRET, "default/upstream-ca", VERIFY, "on"),
+                Map.of("ca.crt", resource("other-ca.crt")));
+        routes.route("plain.test", "/", "web", Map.of(PROTOCOL, "HTTPS"), endpoint.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        ContentResponse unverified = proxies.client().newRequest("127.0.0.1", proxy.httpPort()).path("/app")
+                .headers(h -> h.put("Host", "plain.test")).timeout(20, TimeUnit.SECONDS).send();
+        assertEquals(200, unverified.getStatus(), "the Ingress without proxy-ssl-* is proxied unverified");
+
+        ContentResponse verifying = get(proxy);
+        assertEquals(502, verifying.getStatus(), "the kept-alive unverified connection is not the verifying route's");
+        assertEquals(NOT_ACCEPTED, verifying.getContentAsString());
+        assertEquals(1, requests.get());
+    }
+
+    @Test
     void verifyOffSendsToAnyCertificateAsBefore() throws Exception {
         startEndpoint(false);
         TestRoutes routes = routes(Map.of(SECRET, "default/upstream-ca", VERIFY, "off"),
