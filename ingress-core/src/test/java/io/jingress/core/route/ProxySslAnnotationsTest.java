@@ -176,7 +176,8 @@ class ProxySslAnnotationsTest {
 
         RouteAnnotations.Parsed off = RouteAnnotations.parse(Map.of(PROTOCOL, "HTTPS", SECRET, "upstream"),
                 new BasicAuthAnnotations.Context("default", key -> new io.jingress.core.model.OpaqueSecret("default",
-                        "upstream", Map.of("ca.crt", "junk", "tls.crt", "c", "tls.key", "k")), new BasicAuthAnnotations.Memos()));
+                        "upstream", Map.of("ca.crt", "junk", "tls.crt", "c", "tls.key", "k")), new BasicAuthAnnotations.Memos()),
+                DefaultBackendAnnotations.Services.NONE);
         assertEquals(null, off.policy().proxySsl().refusal());
         assertEquals("c", off.policy().proxySsl().clientCertificatePem());
         assertEquals(1, off.problems().size(), off.problems().toString());
