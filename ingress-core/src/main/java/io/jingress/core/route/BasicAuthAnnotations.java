@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Reads an Ingress's {@link BasicAuth} from {@code auth-type}, {@code auth-secret},
@@ -34,10 +33,6 @@ final class BasicAuthAnnotations {
     static final List<String> NAMES = List.of(TYPE, SECRET, SECRET_TYPE, REALM);
     /** The key of an {@code auth-file} Secret that holds the htpasswd file. */
     static final String AUTH_KEY = "auth";
-
-    // a Secret's name (DNS-1123 subdomain) and a namespace (DNS-1123 label)
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
-    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     private BasicAuthAnnotations() {
     }
@@ -110,7 +105,7 @@ final class BasicAuthAnnotations {
             builder.basicAuth(BasicAuth.refusing(realm, null, "no " + SECRET));
             return;
         }
-        String key = secretKey(secret, context.namespace(), problems);
+        String key = SecretReference.key(secret, context.namespace(), problems, "every request is refused (503)");
         if (key == null) {
             builder.basicAuth(BasicAuth.refusing(realm, secret.value(), SECRET + " \"" + secret.value() + "\" cannot be used"));
             return;
@@ -159,31 +154,7 @@ final class BasicAuthAnnotations {
     /** The Secret an Ingress's {@code auth-secret} names, {@code namespace/name}, when it may be used; else null. */
     static String secretKey(Map<String, String> annotations, String namespace) {
         RouteAnnotations.Named secret = RouteAnnotations.value(annotations, SECRET);
-        return secret == null ? null : secretKey(secret, namespace, new java.util.ArrayList<>());
-    }
-
-    private static String secretKey(RouteAnnotations.Named secret, String namespace, List<String> problems) {
-        String value = secret.value();
-        String ns = namespace;
-        String name = value;
-        int slash = value.indexOf('/');
-        if (slash >= 0) {
-            ns = value.substring(0, slash);
-            name = value.substring(slash + 1);
-            if (ns.isEmpty()) {
-                ns = namespace;
-            }
-        }
-        if (!NAME.matcher(name).matches() || !NAMESPACE.matcher(ns).matches()) {
-            problems.add(secret.quoted() + " is no Secret name (\"name\" or \"namespace/name\"); every request is refused (503)");
-            return null;
-        }
-        if (!ns.equals(namespace)) {
-            problems.add(secret.quoted() + " names a Secret of another namespace, which ingress-nginx refuses too unless"
-                    + " configured to allow it; every request is refused (503) until the Secret is in " + namespace);
-            return null;
-        }
-        return ns + "/" + name;
+        return secret == null ? null : SecretReference.key(secret, namespace, new java.util.ArrayList<>(), "");
     }
 
     private static String realm(RouteAnnotations.Named realm, List<String> problems) {

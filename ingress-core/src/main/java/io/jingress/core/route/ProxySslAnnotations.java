@@ -36,8 +36,6 @@ final class ProxySslAnnotations {
     static final String CERT_KEY = "tls.crt";
     static final String KEY_KEY = "tls.key";
 
-    private static final Pattern SECRET_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
-    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     // a DNS name (a wildcard is no name an endpoint is reached by) or an IPv4/IPv6 literal
     private static final Pattern HOST_NAME = Pattern.compile(
             "(?i)[a-z0-9_]([-a-z0-9_]{0,61}[a-z0-9_])?(\\.[a-z0-9_]([-a-z0-9_]{0,61}[a-z0-9_])?)*|[0-9a-f:.]*:[0-9a-f:.]*");
@@ -121,7 +119,7 @@ final class ProxySslAnnotations {
         String keyPem = null;
         boolean caReported = false;
         if (secretNamed != null) {
-            secretKey = secretKey(secretNamed, context.namespace(), problems, over);
+            secretKey = SecretReference.key(secretNamed, context.namespace(), problems, over);
             if (secretKey == null) {
                 builder.proxySsl(refusing(SECRET + " \"" + secretNamed.value() + "\" cannot be used"));
                 return;
@@ -229,28 +227,7 @@ final class ProxySslAnnotations {
     /** The Secret an Ingress's {@code proxy-ssl-secret} names, {@code namespace/name}, when it may be used; else null. */
     static String secretKey(Map<String, String> annotations, String namespace) {
         RouteAnnotations.Named secret = RouteAnnotations.value(annotations, SECRET);
-        return secret == null ? null : secretKey(secret, namespace, new ArrayList<>(), "");
-    }
-
-    private static String secretKey(RouteAnnotations.Named secret, String namespace, List<String> problems, String over) {
-        String value = secret.value();
-        String ns = namespace;
-        String name = value;
-        int slash = value.indexOf('/');
-        if (slash >= 0) {
-            ns = value.substring(0, slash);
-            name = value.substring(slash + 1);
-        }
-        if (!SECRET_NAME.matcher(name).matches() || !NAMESPACE.matcher(ns).matches()) {
-            problems.add(secret.quoted() + " is no Secret name (\"namespace/name\"); " + over);
-            return null;
-        }
-        if (!ns.equals(namespace)) {
-            problems.add(secret.quoted() + " names a Secret of another namespace, which ingress-nginx refuses too unless"
-                    + " configured to allow it; " + over + " until the Secret is in " + namespace);
-            return null;
-        }
-        return ns + "/" + name;
+        return secret == null ? null : SecretReference.key(secret, namespace, new ArrayList<>(), "");
     }
 
     /** Null when {@code pem} holds at least one certificate and nothing unreadable; else what is wrong. */
