@@ -35,7 +35,8 @@ final class RouteAnnotations {
             SessionCookieAnnotations.NAMES,
             List.of(ForceSslRedirectAnnotation.NAME),
             NextUpstreamAnnotations.NAMES,
-            List.of(ServiceUpstreamAnnotation.NAME))
+            List.of(ServiceUpstreamAnnotation.NAME),
+            MirrorAnnotations.NAMES)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -88,6 +89,7 @@ final class RouteAnnotations {
         ForceSslRedirectAnnotation.read(annotations, builder, problems);
         NextUpstreamAnnotations.read(annotations, builder, problems);
         ServiceUpstreamAnnotation.read(annotations, builder, problems);
+        MirrorAnnotations.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

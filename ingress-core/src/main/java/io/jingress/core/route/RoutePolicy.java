@@ -44,6 +44,7 @@ public final class RoutePolicy {
     private final FallbackBackend fallback;
     private final SessionCookie sessionCookie;
     private final boolean forceSslRedirect;
+    private final RequestMirror mirror;
 
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
@@ -72,6 +73,7 @@ public final class RoutePolicy {
         this.fallback = builder.fallback;
         this.sessionCookie = builder.sessionCookie;
         this.forceSslRedirect = builder.forceSslRedirect;
+        this.mirror = builder.mirror;
     }
 
     /** Whether this policy asks nothing: {@link #NONE}. */
@@ -240,6 +242,11 @@ public final class RoutePolicy {
         return accessLog;
     }
 
+    /** Request mirroring ({@code mirror-target}); null when requests are not mirrored. */
+    public RequestMirror mirror() {
+        return mirror;
+    }
+
     /**
      * The rewrite of the endpoints' {@code Location} and {@code Refresh} headers
      * ({@code proxy-redirect-from}, {@code proxy-redirect-to}); null when they are passed unchanged.
@@ -392,6 +399,9 @@ public final class RoutePolicy {
         if (forceSslRedirect) {
             phrases.add("plain HTTP redirected to HTTPS, TLS host or not (force-ssl-redirect)");
         }
+        if (mirror != null) {
+            phrases.add(mirror.describe());
+        }
         return List.copyOf(phrases);
     }
 
@@ -469,6 +479,14 @@ public final class RoutePolicy {
         /** See {@link RoutePolicy#proxyRedirect()}. */
         Builder proxyRedirect(ProxyRedirect redirect) {
             this.proxyRedirect = Objects.requireNonNull(redirect, "redirect");
+            return set();
+        }
+
+        private RequestMirror mirror;
+
+        /** See {@link RoutePolicy#mirror()}. */
+        Builder mirror(RequestMirror mirror) {
+            this.mirror = Objects.requireNonNull(mirror, "mirror");
             return set();
         }
 
