@@ -45,6 +45,7 @@ public final class ProxyMetrics {
     private final ConnectionCounter connections = new ConnectionCounter();
     private final LongAdder clientRequests = new LongAdder();
     private final LongAdder inProgress = new LongAdder();
+    private final LongAdder mirrorDropped = new LongAdder();
     private volatile LongSupplier refusedConnections = () -> 0;
 
     /** Metrics with every counter at zero. */
@@ -146,6 +147,16 @@ public final class ProxyMetrics {
      */
     public long handledConnections() {
         return connections.accepted();
+    }
+
+    /** Counts a copy of a request that was not sent to its mirror ({@code mirror-target}): too many in flight. */
+    public void onMirrorDropped() {
+        mirrorDropped.increment();
+    }
+
+    /** Copies of requests not sent to their mirror since start. */
+    public long mirrorDropped() {
+        return mirrorDropped.sum();
     }
 
     /** Client requests begun since start ({@code requests} in {@code /status}). */

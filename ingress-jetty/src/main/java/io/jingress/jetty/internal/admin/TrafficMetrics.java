@@ -60,5 +60,8 @@ final class TrafficMetrics {
         text.metric("jingress_client_requests_total", "counter",
                         "Client requests received, including those answered before routing.")
                 .sample("jingress_client_requests_total", metrics.clientRequests());
+        text.metric("jingress_mirror_dropped_total", "counter",
+                        "Copies of requests not sent to their mirror-target: too many in flight, or not sendable.")
+                .sample("jingress_mirror_dropped_total", metrics.mirrorDropped());
     }
 }

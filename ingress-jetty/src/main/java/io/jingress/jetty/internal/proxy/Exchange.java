@@ -40,6 +40,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     Backend backend;
     /** The normalised path and the original query: what the backend receives. */
     String pathAndQuery;
+    /** For a route with {@code mirror-target}: the path and query the client asked, before a rewrite; else null. */
+    String mirrorUri;
     String requestId;
     Endpoint endpoint;
     /** What {@code endpoint.onStart()} returned, on the balancers' clock. */

@@ -93,6 +93,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final ClientLimitCheck clientLimits;
     /** The auth service calls of the Ingresses that set {@code auth-url}. */
     private final ExternalAuthCheck externalAuth;
+    private final RequestMirrors mirrors;
     /** The routes whose Ingress sets auth-type basic. */
     private final BasicAuthCheck basicAuth;
     /** The TLS client sides of the routes whose Ingress sets proxy-ssl-*. */
@@ -122,6 +123,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         this.externalAuth = new ExternalAuthCheck(this::getHttpClient, settings.connectTimeoutMillis(),
                 settings.readTimeoutMillis(), this::toEndpoint);
         this.basicAuth = new BasicAuthCheck(this);
+        this.mirrors = new RequestMirrors(this::getHttpClient, settings.connectTimeoutMillis(),
+                settings.readTimeoutMillis(), metrics, RequestMirrors.MAX_IN_FLIGHT);
         addBean(basicAuth);
     }
 
@@ -300,8 +303,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // an HTTP/2 body without a Content-Length shows as Transfer-Encoding: chunked from here on
         exchange.announceFramedBody();
         if (UpstreamForwarder.fits(exchange, endpoint)) {
-            forwarder.start(exchange);
+            forwarder.start(exchange);  // mirrors once the body is read
             return;
+        }
+        if (exchange.mirrorUri != null && !exchange.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)
+                && exchange.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) <= 0) {
+            mirror(exchange);  // a streamed body is not mirrored (RequestMirrors)
         }
         exchange.meetExpectation();
         super.handle(exchange, proxyToClientResponse, exchange);
@@ -365,6 +372,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private boolean answeredAfterBasicAuth(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
         // for a request that goes upstream: its path as the endpoint is to receive it
         String requestUri = exchange.pathAndQuery;
+        if (policy.mirror() != null) {
+            exchange.mirrorUri = requestUri;  // mirror-target's $request_uri
+        }
         if (PathRewrites.answered(exchange, policy, proxyToClientResponse)) {
             return true;
         }
@@ -372,6 +382,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // only once the auth service lets it through, asked with what the client asked (requestUri)
         ExternalAuth auth = policy.externalAuth();
         return auth != null && externalAuth.started(exchange, policy, auth, requestUri, proxyToClientResponse);
+    }
+
+    /** Sends the copy of a request of a mirrored route ({@link RequestMirrors}). */
+    void mirror(Exchange exchange) {
+        mirrors.send(exchange);
     }
 
     /**

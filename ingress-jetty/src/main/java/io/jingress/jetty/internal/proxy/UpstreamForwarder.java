@@ -70,17 +70,25 @@ final class UpstreamForwarder implements UpstreamRelay {
     void start(Exchange exchange) {
         long length = exchange.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
         if (length <= 0) {
-            forward(exchange, false);
+            firstTry(exchange);
             return;
         }
         // read with its head by the lean connection, which made it an array of its own: used as it is
         byte[] buffered = LeanExchanges.takeBufferedBody(exchange);
         if (buffered != null) {
             exchange.body = buffered;
-            forward(exchange, false);
+            firstTry(exchange);
             return;
         }
         new BodyReader(exchange, (int) length).run();
+    }
+
+    /** The first try of an exchange, its body (if any) whole: a mirrored route's copy goes out first. */
+    private void firstTry(Exchange exchange) {
+        if (exchange.mirrorUri != null) {
+            proxy.mirror(exchange);
+        }
+        forward(exchange, false);
     }
 
     /**
@@ -136,7 +144,7 @@ final class UpstreamForwarder implements UpstreamRelay {
                 }
                 if (last || filled == body.length) {
                     exchange.body = body;
-                    forward(exchange, false);
+                    firstTry(exchange);
                     return;
                 }
             }
