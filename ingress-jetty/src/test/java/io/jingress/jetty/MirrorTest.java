@@ -201,4 +201,20 @@ class MirrorTest {
                 routes);
         assertTrue(metrics.contains("jingress_mirror_dropped_total 0\n"), metrics);
     }
+    @Test
+    void copiesPastTheBoundInFlightAreDroppedAndCounted() throws Exception {
+        Backends.Echo backend = backends.start("app");
+        mirror = new MirrorServer(MirrorServer.Answer.HELD);
+        IngressServer proxy = proxy(annotations("mirror-target", mirror.url("$request_uri")), backend.port());
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            for (int i = 0; i < 515; i++) {
+                assertEquals(200, client.exchange(WireClient.get("app.test", "/n" + i)).status(), "request " + i);
+            }
+        }
+        String metrics = RawHttp.exchange(proxy.adminPort(), "GET /metrics HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n");
+
+        assertTrue(metrics.contains("jingress_mirror_dropped_total 3\n"), "512 copies held, 3 dropped: " + metrics);
+        assertEquals(515, backend.requests());
+    }
 }
