@@ -9,11 +9,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.jingress.jetty.internal.tls.TlsCertificates;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.MirrorServer;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
 import io.jingress.jetty.testing.TestRoutes;
+import io.jingress.jetty.testing.TlsTestServer;
 import io.jingress.jetty.testing.WireClient;
 
 import org.eclipse.jetty.client.ContentResponse;
@@ -21,6 +23,10 @@ import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -216,5 +222,31 @@ class MirrorTest {
 
         assertTrue(metrics.contains("jingress_mirror_dropped_total 3\n"), "512 copies held, 3 dropped: " + metrics);
         assertEquals(515, backend.requests());
+    }
+    @Test
+    void onJettysPathToAnHttpsEndpointARequestWithoutBodyIsMirroredAndOneWithABodyIsNot() throws Exception {
+        try (TlsTestServer tlsBackend = new TlsTestServer(TlsCertificates.create().sslContextFactory(), new Handler.Abstract() {
+            @Override
+            public boolean handle(org.eclipse.jetty.server.Request request, Response response, Callback callback) {
+                Content.Source.consumeAll(request, Callback.from(() -> Content.Sink.write(response, true, "tls", callback),
+                        callback::failed));
+                return true;
+            }
+        })) {
+            mirror = new MirrorServer(MirrorServer.Answer.OK);
+            IngressServer proxy = proxy(annotations("mirror-target", mirror.url("$request_uri"), "backend-protocol", "HTTPS"),
+                    tlsBackend.port());
+
+            ContentResponse withBody = request(proxy, "/with-body").method(HttpMethod.POST)
+                    .body(new StringRequestContent("small")).send();
+            ContentResponse without = request(proxy, "/without").send();
+
+            assertEquals(200, withBody.getStatus());
+            assertEquals("tls", withBody.getContentAsString());
+            assertEquals(200, without.getStatus());
+            MirrorServer.Seen copy = mirror.next();
+            assertEquals("GET", copy.method());
+            assertEquals("/without", copy.pathQuery(), "the request whose body Jetty's client streams had no copy");
+        }
     }
 }
