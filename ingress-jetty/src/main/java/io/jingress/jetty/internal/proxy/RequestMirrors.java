@@ -101,9 +101,4 @@ final class RequestMirrors {
     private static String contentType(Exchange exchange) {
         return exchange.getHeaders().get(HttpHeader.CONTENT_TYPE);
     }
-
-    /** Copies in flight now. */
-    int inFlight() {
-        return inFlight.get();
-    }
 }
