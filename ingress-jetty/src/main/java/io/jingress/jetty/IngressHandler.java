@@ -2,8 +2,10 @@ package io.jingress.jetty;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.List;
 
 import io.jingress.core.route.Router;
+import io.jingress.core.route.TrustedProxies;
 import io.jingress.jetty.internal.admin.AdminHandler;
 import io.jingress.jetty.internal.admin.ProxyMetrics;
 import io.jingress.jetty.internal.proxy.ProxySettings;
@@ -152,6 +154,7 @@ public final class IngressHandler extends Handler.Abstract {
         // on loopback a hand-off to another thread cost as much as the proxying itself.
         super(InvocationType.NON_BLOCKING);
         this.proxy = new RoutingProxy(builder.router, builder.settings(), new ProxyMetrics());
+        proxy.trustedProxies(builder.trustedProxies);
         addBean(proxy);
     }
 
@@ -236,6 +239,7 @@ public final class IngressHandler extends Handler.Abstract {
         private Duration hstsMaxAge = DEFAULT_HSTS_MAX_AGE;
         private boolean hstsIncludeSubDomains = true;
         private long maxRequestBodyBytes;
+        private TrustedProxies trustedProxies;
 
         private Builder(Router router) {
             this.router = router;
@@ -400,6 +404,35 @@ public final class IngressHandler extends Handler.Abstract {
                 throw new IllegalArgumentException("maxRequestBodyBytes: must not be negative (0 is no limit), got " + bytes);
             }
             this.maxRequestBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The addresses of the proxies in front (a cloud load balancer that terminates TLS and
+         * forwards plain HTTP) whose {@code X-Forwarded-Proto} and {@code X-Forwarded-For} are
+         * believed, as ingress-nginx's {@code use-forwarded-headers} with {@code proxy-real-ip-cidr}:
+         * IPv4 or IPv6 addresses or CIDR ranges. Only for a request whose connection's peer (after
+         * the PROXY protocol, if on) is in one of them: {@code X-Forwarded-Proto: https} makes it
+         * count as HTTPS (no redirect to HTTPS, HSTS sent, the affinity cookie {@code Secure},
+         * {@code X-Forwarded-Proto: https} upstream); the client is the first address of
+         * {@code X-Forwarded-For} from the right that is not in these ranges (nginx's realip
+         * module with {@code real_ip_recursive on}), for source ranges, rate limits,
+         * {@code X-Real-IP} and the access log; its {@code X-Forwarded-Host} and
+         * {@code X-Forwarded-Port} go upstream. From any other peer these headers are replaced as
+         * always. Default empty: no proxy is trusted.
+         *
+         * <pre>{@code
+         * builder.trustedProxies(List.of("10.0.0.0/8"));   // the load balancer's subnet
+         * }</pre>
+         *
+         * @throws IllegalArgumentException naming an entry that is no address or range
+         */
+        public Builder trustedProxies(List<String> cidrs) {
+            try {
+                this.trustedProxies = TrustedProxies.of(cidrs);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("trustedProxies: " + e.getMessage(), e);
+            }
             return this;
         }
 

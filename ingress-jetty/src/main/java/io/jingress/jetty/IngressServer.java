@@ -604,6 +604,15 @@ public final class IngressServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * See {@link IngressHandler.Builder#trustedProxies(List)}: the load balancers in front whose
+         * {@code X-Forwarded-Proto} and {@code X-Forwarded-For} are believed. Default empty.
+         */
+        public Builder trustedProxies(List<String> cidrs) {
+            handler.trustedProxies(cidrs);
+            return this;
+        }
+
         /** See {@link IngressHandler.Builder#maxTries(int)}. Default 3. */
         public Builder maxTries(int tries) {
             handler.maxTries(tries);

@@ -105,6 +105,8 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
      * The body length of an error answer Jetty wrote itself (a request it refused), which it
      * writes past the response the log is given: set by the server's error handler.
      */
+    /** The client's address a trusted proxy named ({@code X-Forwarded-For}), when it differs from the connection's peer. */
+    public static final String CLIENT_ADDR = "jingress.client.addr";
     public static final String ERROR_BODY_BYTES = "jingress.error.bytes";
 
     /** The SLF4J logger name used by {@link #AccessLog()}. */
@@ -198,7 +200,8 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
                 headers = refused.getHttpFields();
             }
         }
-        String remoteAddr = Request.getRemoteAddr(request);
+        String remoteAddr = request.getAttribute(CLIENT_ADDR) instanceof String forwarded
+                ? forwarded : Request.getRemoteAddr(request);
         line.append(remoteAddr == null ? "-" : remoteAddr).append(" - - [")
                 .append(timeLocal(Request.getTimeStamp(request))).append("] \"");
         // the request line as the client sent it where Jetty's parse of it differs (see HandedHead),

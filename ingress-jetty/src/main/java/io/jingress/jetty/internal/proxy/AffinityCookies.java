@@ -26,7 +26,7 @@ final class AffinityCookies {
     static String setCookie(Exchange exchange, String name, String value) {
         Route route = exchange.route;
         SessionCookie cookie = route == null ? null : route.policy().sessionCookie();
-        boolean overTls = exchange.getConnectionMetaData().isSecure();
+        boolean overTls = exchange.secure();
         StringBuilder text = new StringBuilder(64).append(name).append('=').append(value);
         String path = cookie == null ? null : cookie.path();
         if (cookie != null) {

@@ -107,6 +107,10 @@ final class ErrorPages {
         page.errorPageFor = status;
         page.requestId = exchange.requestId;
         page.strictTransportSecurity = exchange.strictTransportSecurity;
+        // the client a trusted proxy named, and its scheme (see TrustedForwarding)
+        page.clientAddress = exchange.clientAddress();
+        page.trustedForwardedFor = exchange.trustedForwardedFor;
+        page.forwardedScheme = exchange.forwardedScheme;
         page.cors = exchange.cors;
         page.corsOrigin = exchange.corsOrigin;
         // as nginx's "rewrite (.*) / break": the path is /, the query is kept

@@ -106,7 +106,15 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     /** Whether the route's {@code proxy-next-upstream} names a status: then an answer's head is looked at (see {@link NextUpstream}). */
     boolean statusRetries;
     private Endpoint[] tried;
-    private String clientAddress;
+    /** The client's address, the connection's peer's until a trusted proxy names another (see {@link TrustedForwarding}); null until asked. */
+    String clientAddress;
+    /**
+     * Set only when the connection's peer is a trusted proxy (see {@link TrustedForwarding}): the
+     * {@code X-Forwarded-For} to send upstream, else null.
+     */
+    String trustedForwardedFor;
+    /** The scheme a trusted proxy says the client used: 0 none said (the connection's), 1 http, 2 https. */
+    byte forwardedScheme;
     /** The limit-connections counts this request is in progress in, until it ends (see {@link ClientLimitCheck#release}). */
     ClientLimits heldLimits;
     String affinityCookie;
@@ -349,6 +357,16 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
             clientAddress = address;
         }
         return address;
+    }
+
+    /**
+     * Whether the client came over HTTPS: its connection is TLS, or a trusted proxy says so with
+     * {@code X-Forwarded-Proto} (see {@link TrustedForwarding}). Not {@code Request.isSecure()},
+     * which Jetty answers from an absolute-form target's scheme too.
+     */
+    boolean secure() {
+        byte scheme = forwardedScheme;
+        return scheme == 0 ? getConnectionMetaData().isSecure() : scheme == TrustedForwarding.HTTPS;
     }
 
     @Override

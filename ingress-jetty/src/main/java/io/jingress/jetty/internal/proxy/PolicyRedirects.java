@@ -58,9 +58,9 @@ final class PolicyRedirects {
         return true;
     }
 
-    /** {@code $scheme}: as the client connected (the connection's security, not the target's scheme). */
+    /** {@code $scheme}: as the client connected (the connection's security or a trusted proxy's word, not the target's scheme). */
     static String scheme(Exchange exchange) {
-        return exchange.getConnectionMetaData().isSecure() ? "https" : "http";
+        return exchange.secure() ? "https" : "http";
     }
 
     /**

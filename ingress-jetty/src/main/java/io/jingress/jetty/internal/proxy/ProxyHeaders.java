@@ -27,7 +27,8 @@ import org.eclipse.jetty.server.Request;
  * for, the ones before it are what the client claims; ingress-nginx by default sends the address
  * alone), {@code X-Real-IP}, {@code X-Forwarded-Proto}, {@code X-Forwarded-Host},
  * {@code X-Forwarded-Port} (these four replace whatever the client sent, which nobody vouched
- * for, as ingress-nginx does; a client's {@code X-Forwarded-Prefix} is dropped too, and the
+ * for, as ingress-nginx does; when the connection's peer is a trusted proxy, what it says is
+ * believed instead: see {@link TrustedForwarding}; a client's {@code X-Forwarded-Prefix} is dropped too, and the
  * route's own sent instead when its Ingress asks for one: {@link PolicyHeaders}) and
  * {@code X-Request-ID} (kept when the client sent one, else 32 random hex digits).
  * We do not add {@code Via} or {@code Forwarded}: ingress-nginx does not, backends behind an
@@ -176,8 +177,9 @@ final class ProxyHeaders {
             }
         }
         String clientAddress = exchange.clientAddress();
-        proxyToServerHeaders.put(HttpHeader.X_FORWARDED_FOR,
-                forwardedFor == null ? clientAddress : forwardedFor + ", " + clientAddress);
+        String trusted = exchange.trustedForwardedFor;
+        proxyToServerHeaders.put(HttpHeader.X_FORWARDED_FOR, trusted != null ? trusted
+                : forwardedFor == null ? clientAddress : forwardedFor + ", " + clientAddress);
     }
 
     /**
@@ -209,8 +211,13 @@ final class ProxyHeaders {
      */
     static void forwardedHeaders(Exchange exchange, String host, String localPort, HeaderSink sink) {
         sink.header(X_REAL_IP, exchange.clientAddress());
-        // the connection's, not Request.isSecure(), which believes an absolute-form "https://" target
-        sink.header(HttpHeader.X_FORWARDED_PROTO.asString(), exchange.getConnectionMetaData().isSecure() ? "https" : "http");
+        // the connection's (or a trusted proxy's), not Request.isSecure(), which believes an absolute-form "https://" target
+        sink.header(HttpHeader.X_FORWARDED_PROTO.asString(), exchange.secure() ? "https" : "http");
+        if (exchange.trustedForwardedFor != null) {
+            // the peer is a trusted proxy: its X-Forwarded-Host and -Port, when it sent them
+            host = TrustedForwarding.host(exchange, host);
+            localPort = TrustedForwarding.port(exchange, localPort);
+        }
         if (host != null) {
             sink.header(HttpHeader.X_FORWARDED_HOST.asString(), host);
         }

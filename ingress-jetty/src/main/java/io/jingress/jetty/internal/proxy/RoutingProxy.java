@@ -23,6 +23,7 @@ import io.jingress.core.route.NoMatch;
 import io.jingress.core.route.ProxyRedirect;
 import io.jingress.core.route.RequestPaths;
 import io.jingress.core.route.Route;
+import io.jingress.core.route.TrustedProxies;
 import io.jingress.core.route.RouteCors;
 import io.jingress.core.route.RoutePolicy;
 import io.jingress.core.route.RouteTable;
@@ -76,6 +77,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     private final Router router;
     private final ProxySettings settings;
+    /** Set before the server starts; null: no proxy in front is trusted (one null check per request). */
+    private TrustedProxies trustedProxies;
     private final ProxyMetrics metrics;
     private final UpgradeTunnel tunnel;
     private final UpstreamOrigins origins = new UpstreamOrigins("http");
@@ -145,6 +148,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         return metrics;
     }
 
+    /** The proxies in front whose X-Forwarded-For and -Proto are believed (see {@link TrustedForwarding}); null: none. */
+    public void trustedProxies(TrustedProxies trusted) {
+        this.trustedProxies = trusted;
+    }
+
     /** The HTTPS port plain-HTTP requests to TLS hosts are redirected to; 0 = no redirect. */
     public void httpsRedirectPort(int port) {
         this.httpsRedirectPort = port;
@@ -174,12 +182,15 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             proxyToClientResponse = new HeadResponse(clientToProxyRequest, proxyToClientResponse);
         }
         Exchange exchange = new Exchange(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, this);
-        if (strictTransportSecurity != null && clientToProxyRequest.getConnectionMetaData().isSecure()) {
-            // the connection's security, as for the redirect below: never on an answer over plain HTTP
-            exchange.strictTransportSecurity = strictTransportSecurity;
-        }
         Server server = getServer();
         exchange.logged = server != null && server.getRequestLog() != null;
+        if (trustedProxies != null) {
+            TrustedForwarding.apply(exchange, trustedProxies);
+        }
+        if (strictTransportSecurity != null && exchange.secure()) {
+            // the client's scheme, as for the redirect below: never on an answer over plain HTTP
+            exchange.strictTransportSecurity = strictTransportSecurity;
+        }
         metrics.onRequestBegin();
         // the client closing its connection or resetting its stream stops the upstream try at once
         clientToProxyRequest.addFailureListener(exchange::clientFailed);
@@ -252,9 +263,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
 
         int redirectPort = httpsRedirectPort;
-        // The connection's security, not Request.isSecure(): Jetty answers that from the target's
-        // scheme too, and an absolute-form "https://" target over plain TCP must not skip the redirect.
-        if (route.sslRedirect() && redirectPort > 0 && !clientToProxyRequest.getConnectionMetaData().isSecure()) {
+        // The connection's security (or a trusted proxy's X-Forwarded-Proto), not Request.isSecure():
+        // Jetty answers that from the target's scheme too, and an absolute-form "https://" target
+        // over plain TCP must not skip the redirect.
+        if (route.sslRedirect() && redirectPort > 0 && !exchange.secure()) {
             PlainResponses.redirect(proxyToClientResponse, exchange, httpsLocation(host, redirectPort, exchange.pathAndQuery));
             return true;
         }
