@@ -213,6 +213,39 @@ class FileModeTest {
         }
     }
 
+    /** A GET over plain HTTP from this host (127.0.0.1) with {@code headers}: the answer's head. */
+    private static String rawGet(int port, String host, String headers) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\n" + headers
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            return answer.substring(0, Math.max(0, answer.indexOf("\r\n\r\n")));
+        }
+    }
+
+    @Test
+    void trustedProxiesStopTheForceSslRedirectLoopOnlyForTheLoadBalancersNamed() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com").replace(
+                "metadata: {name: ingress-myapp, namespace: default}",
+                "metadata: {name: ingress-myapp, namespace: default, annotations:"
+                        + " {nginx.ingress.kubernetes.io/force-ssl-redirect: \"true\"}}"));
+        String forwardedHttps = "X-Forwarded-Proto: https\r\n";
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "off",
+                "--https-redirect-port", "443", "--trusted-proxies", "127.0.0.1/32,::1", "--admin-port", "off")) {
+            awaitStatus(jingress.httpPort(), "myapp.kubia.com", 308);
+            String head = rawGet(jingress.httpPort(), "myapp.kubia.com", forwardedHttps);
+            assertTrue(head.startsWith("HTTP/1.1 200 "), head);
+            assertTrue(head.contains("Strict-Transport-Security: max-age=31536000; includeSubDomains"), head);
+        }
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "off",
+                "--https-redirect-port", "443", "--trusted-proxies=10.0.0.0/8", "--admin-port", "off")) {
+            awaitStatus(jingress.httpPort(), "myapp.kubia.com", 308);
+            String head = rawGet(jingress.httpPort(), "myapp.kubia.com", forwardedHttps);
+            assertTrue(head.startsWith("HTTP/1.1 308 "), head);
+        }
+    }
+
     @Test
     void httpsAnswersCarryIngressNginxsHstsUnlessTheFlagSaysOtherwise() throws Exception {
         Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));

@@ -74,7 +74,12 @@ public final class CommandLine {
             new Flag("--proxy-protocol", null, "off",
                     "require the PROXY protocol (v1 or v2) on both listeners, as sent by a load balancer in TCP "
                             + "mode: the client address is the one in its header; connections without one are closed",
-                    false, (d, v) -> d.proxyProtocol = Values.bool("--proxy-protocol", v)));
+                    false, (d, v) -> d.proxyProtocol = Values.bool("--proxy-protocol", v)),
+            new Flag("--trusted-proxies", "CIDR[,CIDR]", "none",
+                    "the load balancers in front (IPv4/IPv6 addresses or ranges, repeatable) whose X-Forwarded-Proto"
+                            + " and X-Forwarded-For are believed: from them, X-Forwarded-Proto: https counts as HTTPS (no"
+                            + " redirect loop, HSTS) and the client is the last untrusted X-Forwarded-For entry",
+                    true, (d, v) -> d.trustedProxies.addAll(Values.cidrs("--trusted-proxies", v))));
 
     private static final List<Flag> CLASS_FLAGS = List.of(
             new Flag("--ingress-class", "NAME", Options.DEFAULT_INGRESS_CLASS,

@@ -27,5 +27,6 @@ final class Draft {
     boolean useEnvProxy;
     boolean accessLog;
     boolean proxyProtocol;
+    final List<String> trustedProxies = new ArrayList<>();
     String explain;
 }

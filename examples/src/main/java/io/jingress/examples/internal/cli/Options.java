@@ -50,6 +50,7 @@ public final class Options {
     private final boolean useEnvProxy;
     private final boolean accessLog;
     private final boolean proxyProtocol;
+    private final List<String> trustedProxies;
 
     /** The draft's values, with the defaults of {@code mode} for what the flags left unset. */
     Options(Draft draft, Mode mode) {
@@ -76,6 +77,7 @@ public final class Options {
         this.useEnvProxy = draft.useEnvProxy;
         this.accessLog = draft.accessLog;
         this.proxyProtocol = draft.proxyProtocol;
+        this.trustedProxies = List.copyOf(draft.trustedProxies);
     }
 
     /** Where routes come from. */
@@ -180,5 +182,10 @@ public final class Options {
 
     public boolean proxyProtocol() {
         return proxyProtocol;
+    }
+
+    /** The ranges of {@code --trusted-proxies}, as given; empty: none. */
+    public List<String> trustedProxies() {
+        return trustedProxies;
     }
 }

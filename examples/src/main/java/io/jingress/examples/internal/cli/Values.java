@@ -1,6 +1,7 @@
 package io.jingress.examples.internal.cli;
 
 import io.jingress.core.route.RoutePolicy;
+import io.jingress.core.route.TrustedProxies;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -156,6 +157,21 @@ final class Values {
             // reported below, with the flag
         }
         throw bad(flag, value, "is not an absolute http(s) URL (such as http://myapp.kubia.com/path)");
+    }
+
+    /** IPv4 or IPv6 addresses or CIDR ranges, comma-separated. */
+    static List<String> cidrs(String flag, String value) throws UsageException {
+        List<String> result = new ArrayList<>();
+        for (String cidr : value.split(",", -1)) {
+            String trimmed = cidr.trim();
+            try {
+                TrustedProxies.of(List.of(trimmed));
+            } catch (IllegalArgumentException e) {
+                throw bad(flag, trimmed, "is not an IPv4 or IPv6 address or CIDR range (such as 10.0.0.0/8 or 2001:db8::/32)");
+            }
+            result.add(trimmed);
+        }
+        return result;
     }
 
     static boolean bool(String flag, String value) throws UsageException {

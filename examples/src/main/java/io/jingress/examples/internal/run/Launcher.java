@@ -101,6 +101,7 @@ public final class Launcher {
                 .httpPort(options.httpPort())
                 .accessLog(options.accessLog())
                 .proxyProtocol(options.proxyProtocol())
+                .trustedProxies(options.trustedProxies())
                 .maxRequestBodyBytes(options.proxyBodySize());
         if (options.httpsPort() != Options.OFF) {
             builder.httpsPort(options.httpsPort());

@@ -143,6 +143,19 @@ class CommandLineTest {
     }
 
     @Test
+    void trustedProxiesTakeRangesCommaSeparatedOrRepeatedAndABadOneIsNamed() throws UsageException {
+        assertEquals(List.of(), run().trustedProxies());
+        assertEquals(List.of("10.0.0.0/8", "2001:db8::/32", "192.168.1.7"),
+                run("--trusted-proxies", "10.0.0.0/8, 2001:db8::/32", "--trusted-proxies=192.168.1.7").trustedProxies());
+        assertEquals("--trusted-proxies: \"10.0.0.0/33\" is not an IPv4 or IPv6 address or CIDR range (such as"
+                + " 10.0.0.0/8 or 2001:db8::/32)", error("--trusted-proxies", "10.0.0.0/8,10.0.0.0/33"));
+        assertEquals("--trusted-proxies: \"lb.example.com\" is not an IPv4 or IPv6 address or CIDR range (such as"
+                + " 10.0.0.0/8 or 2001:db8::/32)", error("--trusted-proxies=lb.example.com"));
+        assertEquals("--trusted-proxies: \"\" is not an IPv4 or IPv6 address or CIDR range (such as"
+                + " 10.0.0.0/8 or 2001:db8::/32)", error("--trusted-proxies", "10.0.0.0/8,"));
+    }
+
+    @Test
     void anUnknownFlagSuggestsTheNearestOne() {
         assertEquals("unknown flag --htp-port (did you mean --http-port?)", error("--htp-port", "1"));
         assertEquals("unknown flag --frobnicate (see --help)", error("--frobnicate"));
