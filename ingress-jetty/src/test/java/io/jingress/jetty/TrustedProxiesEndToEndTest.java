@@ -195,6 +195,20 @@ class TrustedProxiesEndToEndTest {
     }
 
     @Test
+    void schemeInARedirectIsTheOneTheTrustedLoadBalancerSays() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .route("old.test", "/", "app", Map.of(NGINX + "permanent-redirect", "$scheme://new.example.com$request_uri"),
+                        app.port()).router())
+                .trustedProxies(LOOPBACK_TRUSTED));
+
+        String https = RawHttp.exchange(proxy.httpPort(), get("old.test", "/a?b=1", "X-Forwarded-Proto: https\r\n"));
+        assertEquals("https://new.example.com/a?b=1", RawHttp.header(https, "Location"), https);
+        String http = RawHttp.exchange(proxy.httpPort(), get("old.test", "/a?b=1"));
+        assertEquals("http://new.example.com/a?b=1", RawHttp.header(http, "Location"), http);
+    }
+
+    @Test
     void aRangeThatIsNoneIsRefusedAtStartNamingIt() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> IngressServer.builder(TestRoutes.create().router()).trustedProxies(List.of("10.0.0.0/8", "10.0.0.0/40")));
