@@ -59,7 +59,8 @@ import org.eclipse.jetty.util.Callback;
  *       method, Host, the normalised path and the original query, the client's headers without
  *       hop-by-hop ones, {@code X-Forwarded-For} (appended), {@code X-Real-IP},
  *       {@code X-Forwarded-Proto/-Host/-Port} and {@code X-Request-ID} (the client's, or 32 random
- *       hex digits). No {@code Via} or {@code Forwarded} is added, nor a {@code Content-Type} the
+ *       hex digits); a client's own {@code X-Forwarded-*} are believed only from a proxy named in
+ *       {@link Builder#trustedProxies}. No {@code Via} or {@code Forwarded} is added, nor a {@code Content-Type} the
  *       client did not send. {@code Expect: 100-continue} is met here and not passed on: the
  *       client gets its 100 Continue when its body is read. Bodies stream both ways; a request
  *       body longer than the route's limit ({@code proxy-body-size}, else
