@@ -73,6 +73,11 @@ class ManifestSourceTest {
 
     private void awaitSwap(long before, String what) {
         Await.until(what, () -> router.swapCount() > before, () -> "problems: " + source.problems());
+        // The reload swaps the table first and then sets source.problems(): its end is awaited by
+        // taking the source's lock, which reload() holds throughout.
+        synchronized (source) {
+            assertTrue(router.swapCount() > before);
+        }
     }
 
     /** Writes {@code content} to the watched file {@code name} and returns the first problem its reload reports. */
