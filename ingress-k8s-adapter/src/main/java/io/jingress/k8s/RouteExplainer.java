@@ -220,7 +220,8 @@ public final class RouteExplainer {
         if (basicAuth != null) {
             // no credentials come with an explained request: what an anonymous client gets
             return result.status(401, "the Ingress asks for a user name and password (" + basicAuth.describe()
-                    + "): without a user's credentials the answer is 401; with them: " + backend.reason()).build();
+                    + "): without a user's credentials the answer is 401" + satisfyAnyNote(route)
+                    + "; with them: " + backend.reason()).build();
         }
         // the proxy's order: the rewrite is the last thing done before an endpoint is picked
         String rewritten = Rewrites.upstreamTarget(route, path, query);
@@ -246,7 +247,8 @@ public final class RouteExplainer {
                 return result.status(500, "this request cannot be put in the Ingress's auth-url").build();
             }
             authNote = "; only if the auth service at " + authUrl + " answers 2xx (auth-url: 401 is answered "
-                    + (auth.signin() == null ? "401" : "302 to auth-signin") + ", 403 403, anything else 500)";
+                    + (auth.signin() == null ? "401" : "302 to auth-signin") + ", 403 403, anything else 500)"
+                    + satisfyAnyNote(route);
         }
         if (backend.status() != Backend.Status.READY) {
             FallbackBackend fallback = route.policy().fallback();
@@ -272,6 +274,12 @@ public final class RouteExplainer {
     }
 
     // the host a from-to-www-redirect route's name is redirected to: the name with www. added or taken off
+    /** With {@code satisfy: "any"}: that a client the allowlist admits needs no authentication; else nothing. */
+    private static String satisfyAnyNote(Route route) {
+        return route.policy().satisfyAny() && !route.policy().clientAccess().isAny()
+                ? " (satisfy: any: a client whose address the allowlist admits is let in without authentication)" : "";
+    }
+
     private static String wwwTarget(String from) {
         return from.startsWith("www.") ? from.substring(4) : "www." + from;
     }

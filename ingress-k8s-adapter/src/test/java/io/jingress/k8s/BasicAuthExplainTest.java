@@ -87,6 +87,31 @@ class BasicAuthExplainTest {
     }
 
     @Test
+    void withSatisfyAnyExplainSaysAnAllowlistedClientNeedsNoPassword() throws Exception {
+        String annotations = "    nginx.ingress.kubernetes.io/auth-realm: Staff only\n";
+        Files.writeString(dir.resolve("admin.yaml"), ingress("staff").replace(annotations, annotations
+                + "    nginx.ingress.kubernetes.io/satisfy: any\n"
+                + "    nginx.ingress.kubernetes.io/allowlist-source-range: 10.0.0.0/8\n") + """
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: staff
+                  namespace: shop
+                stringData:
+                  auth: "dave:$apr1$ZExGCCSP$i9Q.XSQrkubb2ZHIF7bar/"
+                """);
+
+        RouteExplanation e = RouteExplainer.fromManifests(dir).explain("http://admin.example.com/");
+
+        assertEquals(401, e.status(), e.toString());
+        assertTrue(e.toString().contains("without a user's credentials the answer is 401 (satisfy: any: a client whose"
+                + " address the allowlist admits is let in without authentication)"), e.toString());
+        assertTrue(e.policy().contains("clients the allowlist admits need no authentication, others must authenticate"
+                + " (satisfy: any)"), e.policy().toString());
+    }
+
+    @Test
     void stringDataIsReadToo() throws Exception {
         Files.writeString(dir.resolve("admin.yaml"), ingress("staff") + """
                 ---

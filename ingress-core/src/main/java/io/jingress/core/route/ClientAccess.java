@@ -107,6 +107,15 @@ public final class ClientAccess {
         return (denied == null || !denied.containsV6(high, low)) && (allowed == null || allowed.containsV6(high, low));
     }
 
+    /**
+     * Whether an allowlist range admits the client at {@code clientAddress} (and no denylist range
+     * refuses it): nginx's {@code allow} rule that lets it in under {@code satisfy any}. False when
+     * there is no allowlist: not being denied is not being let in.
+     */
+    public boolean grants(CharSequence clientAddress) {
+        return allowed != null && admits(clientAddress);
+    }
+
     private boolean admitsV4(int address) {
         return (denied == null || !denied.containsV4(address)) && (allowed == null || allowed.containsV4(address));
     }

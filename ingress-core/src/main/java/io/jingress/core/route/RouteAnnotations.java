@@ -36,7 +36,8 @@ final class RouteAnnotations {
             List.of(ForceSslRedirectAnnotation.NAME),
             NextUpstreamAnnotations.NAMES,
             List.of(ServiceUpstreamAnnotation.NAME),
-            MirrorAnnotations.NAMES)
+            MirrorAnnotations.NAMES,
+            List.of(SatisfyAnnotation.NAME))
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -90,6 +91,7 @@ final class RouteAnnotations {
         NextUpstreamAnnotations.read(annotations, builder, problems);
         ServiceUpstreamAnnotation.read(annotations, builder, problems);
         MirrorAnnotations.read(annotations, builder, problems);
+        SatisfyAnnotation.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

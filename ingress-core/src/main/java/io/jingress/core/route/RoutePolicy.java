@@ -45,6 +45,7 @@ public final class RoutePolicy {
     private final SessionCookie sessionCookie;
     private final boolean forceSslRedirect;
     private final RequestMirror mirror;
+    private final boolean satisfyAny;
 
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
@@ -74,6 +75,7 @@ public final class RoutePolicy {
         this.sessionCookie = builder.sessionCookie;
         this.forceSslRedirect = builder.forceSslRedirect;
         this.mirror = builder.mirror;
+        this.satisfyAny = builder.satisfyAny;
     }
 
     /** Whether this policy asks nothing: {@link #NONE}. */
@@ -293,6 +295,15 @@ public final class RoutePolicy {
     }
 
     /**
+     * {@code satisfy: "any"}: a client whose address the allowlist ({@link #clientAccess()}) admits
+     * is let in without authentication ({@link #basicAuth()}, {@link #externalAuth()}), any other
+     * client must authenticate; false ({@code "all"}, the default): a request must pass both.
+     */
+    public boolean satisfyAny() {
+        return satisfyAny;
+    }
+
+    /**
      * The Service of {@code default-backend}, which takes the requests of routes whose own backend has
      * no ready endpoint; null when not set (or its Service or port was not found).
      */
@@ -401,6 +412,9 @@ public final class RoutePolicy {
         }
         if (mirror != null) {
             phrases.add(mirror.describe());
+        }
+        if (satisfyAny) {
+            phrases.add("clients the allowlist admits need no authentication, others must authenticate (satisfy: any)");
         }
         return List.copyOf(phrases);
     }
@@ -609,6 +623,14 @@ public final class RoutePolicy {
         /** {@code force-ssl-redirect: "true"}. */
         Builder forceSslRedirect() {
             this.forceSslRedirect = true;
+            return set();
+        }
+
+        private boolean satisfyAny;
+
+        /** {@code satisfy: "any"}. */
+        Builder satisfyAny() {
+            this.satisfyAny = true;
             return set();
         }
 

@@ -357,7 +357,14 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         if (clientLimits.refused(exchange, policy, proxyToClientResponse)) {
             return true;
         }
-        if (ClientAccessCheck.refused(exchange, policy, proxyToClientResponse)) {
+        boolean authenticate = true;  // satisfy: any and an allowlisted client: false, no authentication is asked
+        if (policy.satisfyAny()) {
+            SatisfyAny.Access access = SatisfyAny.check(exchange, policy, proxyToClientResponse);
+            if (access == SatisfyAny.Access.REFUSED) {
+                return true;
+            }
+            authenticate = access == SatisfyAny.Access.AUTHENTICATE;
+        } else if (ClientAccessCheck.refused(exchange, policy, proxyToClientResponse)) {
             return true;
         }
         if (UpstreamTls.refused(exchange, policy, proxyToClientResponse)) {
@@ -374,14 +381,18 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // After CORS, as ingress-nginx's preflight answer (rewrite phase) comes before auth_basic (access
         // phase): a browser's preflight carries no credentials. A slow hash is checked on another thread,
         // which goes on with resumeAfterAuth.
-        if (policy.basicAuth() != null && basicAuth.answered(exchange, policy.basicAuth(), proxyToClientResponse)) {
+        if (authenticate && policy.basicAuth() != null && basicAuth.answered(exchange, policy.basicAuth(), proxyToClientResponse)) {
             return true;
         }
-        return answeredAfterBasicAuth(exchange, policy, proxyToClientResponse);
+        return answeredAfterBasicAuth(exchange, policy, proxyToClientResponse, authenticate);
     }
 
-    /** What {@link #answeredByPolicy} does after basic authentication: the path rewrite, then external authentication. */
-    private boolean answeredAfterBasicAuth(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
+    /**
+     * What {@link #answeredByPolicy} does after basic authentication: the path rewrite, then external
+     * authentication unless {@code authenticate} is false ({@link SatisfyAny}).
+     */
+    private boolean answeredAfterBasicAuth(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse,
+            boolean authenticate) {
         // for a request that goes upstream: its path as the endpoint is to receive it
         String requestUri = exchange.pathAndQuery;
         if (policy.mirror() != null) {
@@ -393,7 +404,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // last, as nginx's auth_request runs after its rewrites: the request goes on (toEndpoint)
         // only once the auth service lets it through, asked with what the client asked (requestUri)
         ExternalAuth auth = policy.externalAuth();
-        return auth != null && externalAuth.started(exchange, policy, auth, requestUri, proxyToClientResponse);
+        return authenticate && auth != null && externalAuth.started(exchange, policy, auth, requestUri, proxyToClientResponse);
     }
 
     /** Sends the copy of a request of a mirrored route ({@link RequestMirrors}). */
@@ -406,7 +417,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      * what {@link #handle} does after that check.
      */
     void resumeAfterAuth(Exchange exchange) {
-        if (!answeredAfterBasicAuth(exchange, exchange.route.policy(), exchange.proxyToClientResponse())) {
+        if (!answeredAfterBasicAuth(exchange, exchange.route.policy(), exchange.proxyToClientResponse(), true)) {
             toEndpoint(exchange);
         }
     }
