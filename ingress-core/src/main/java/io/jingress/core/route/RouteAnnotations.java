@@ -37,7 +37,8 @@ final class RouteAnnotations {
             NextUpstreamAnnotations.NAMES,
             List.of(ServiceUpstreamAnnotation.NAME),
             MirrorAnnotations.NAMES,
-            List.of(SatisfyAnnotation.NAME))
+            List.of(SatisfyAnnotation.NAME),
+            AnswerRateAnnotations.NAMES)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -92,6 +93,7 @@ final class RouteAnnotations {
         ServiceUpstreamAnnotation.read(annotations, builder, problems);
         MirrorAnnotations.read(annotations, builder, problems);
         SatisfyAnnotation.read(annotations, builder, problems);
+        AnswerRateAnnotations.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

@@ -46,6 +46,7 @@ public final class RoutePolicy {
     private final boolean forceSslRedirect;
     private final RequestMirror mirror;
     private final boolean satisfyAny;
+    private final AnswerRate answerRate;
 
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
@@ -76,6 +77,7 @@ public final class RoutePolicy {
         this.forceSslRedirect = builder.forceSslRedirect;
         this.mirror = builder.mirror;
         this.satisfyAny = builder.satisfyAny;
+        this.answerRate = builder.answerRate;
     }
 
     /** Whether this policy asks nothing: {@link #NONE}. */
@@ -304,6 +306,14 @@ public final class RoutePolicy {
     }
 
     /**
+     * The pace of each answer's body towards the client ({@code limit-rate}, {@code limit-rate-after});
+     * null when the answers are not limited.
+     */
+    public AnswerRate answerRate() {
+        return answerRate;
+    }
+
+    /**
      * The Service of {@code default-backend}, which takes the requests of routes whose own backend has
      * no ready endpoint; null when not set (or its Service or port was not found).
      */
@@ -412,6 +422,9 @@ public final class RoutePolicy {
         }
         if (mirror != null) {
             phrases.add(mirror.describe());
+        }
+        if (answerRate != null) {
+            phrases.add(answerRate.describe());
         }
         if (satisfyAny) {
             phrases.add("clients the allowlist admits need no authentication, others must authenticate (satisfy: any)");
@@ -631,6 +644,14 @@ public final class RoutePolicy {
         /** {@code satisfy: "any"}. */
         Builder satisfyAny() {
             this.satisfyAny = true;
+            return set();
+        }
+
+        private AnswerRate answerRate;
+
+        /** See {@link RoutePolicy#answerRate()}. */
+        Builder answerRate(AnswerRate rate) {
+            this.answerRate = Objects.requireNonNull(rate, "rate");
             return set();
         }
 

@@ -157,6 +157,14 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
         return proxyToClientResponse;
     }
 
+    /** The client's response paced by {@code limit-rate} ({@link AnswerPacer}); null: not paced. */
+    Response pacedResponse;
+
+    /** What the endpoint's answer is written to: the client's response, paced when the route asks. */
+    Response answerResponse() {
+        return pacedResponse == null ? proxyToClientResponse : pacedResponse;
+    }
+
     /**
      * Before Jetty's {@code ProxyHandler} takes the request: a body that HTTP/2 (or HTTP/3) frames
      * without a {@code Content-Length} is made visible to it. ProxyHandler forwards a body only

@@ -15,6 +15,7 @@ import javax.net.ssl.SSLException;
 
 import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.LoadBalancer;
+import io.jingress.core.route.AnswerRate;
 import io.jingress.core.route.Backend;
 import io.jingress.core.route.ExternalAuth;
 import io.jingress.core.route.FallbackBackend;
@@ -307,6 +308,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         exchange.endpoint = endpoint;
         exchange.tries = 1;
+        AnswerRate answerRate = route.policy().answerRate();  // limit-rate: NONE's is null
+        if (answerRate != null && exchange.pacedResponse == null) {
+            exchange.pacedResponse = AnswerPacer.paced(exchange, proxyToClientResponse, answerRate, getServer().getScheduler(),
+                    getServer().getThreadPool());
+        }
         if (exchange.getHeaders().contains(HttpHeader.UPGRADE) && UpgradeTunnel.isUpgradeRequest(exchange)) {
             // The tunnel connects on the calling thread, which must not be the one parsing requests.
             getServer().getThreadPool().execute(() -> tunnel(exchange));
@@ -323,7 +329,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             mirror(exchange);  // a streamed body is not mirrored (RequestMirrors)
         }
         exchange.meetExpectation();
-        super.handle(exchange, proxyToClientResponse, exchange);
+        super.handle(exchange, exchange.answerResponse(), exchange);
     }
 
     /** The backend of a route with a canary that this request goes to (see {@link CanarySplit}). */

@@ -434,7 +434,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
             drop(piece);
             return;
         }
-        exchange.proxyToClientResponse().write(lastWritten, piece, this);
+        exchange.answerResponse().write(lastWritten, piece, this);
     }
 
     /**
