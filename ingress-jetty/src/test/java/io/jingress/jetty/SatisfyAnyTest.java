@@ -1,6 +1,7 @@
 package io.jingress.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -75,17 +76,21 @@ class SatisfyAnyTest {
             WireClient.Response inside = client.exchange(get("inside.test", null, null));
             assertEquals(200, inside.status(), inside.toString());
             assertEquals(1, app.requests());
+            WireClient.Response insideWithWrongPassword = client.exchange(get("inside.test", basic("dave", "wrong"), null));
+            assertEquals(200, insideWithWrongPassword.status(), "its credentials are not even checked");
+            assertNull(app.lastRequest().header("Authorization"), "nor passed on, as with basic auth under all");
+            assertEquals(2, app.requests());
 
             WireClient.Response noPassword = client.exchange(get("outside.test", null, null));
             assertEquals(401, noPassword.status(), "the authentication's 401 over the address's 403: " + noPassword);
             assertEquals("Basic realm=\"Staff only\"", noPassword.header("WWW-Authenticate"));
             WireClient.Response wrongPassword = client.exchange(get("outside.test", basic("dave", "wrong"), null));
             assertEquals(401, wrongPassword.status(), wrongPassword.toString());
-            assertEquals(1, app.requests());
+            assertEquals(2, app.requests());
 
             WireClient.Response user = client.exchange(get("outside.test", basic("dave", "correct horse"), null));
             assertEquals(200, user.status(), user.toString());
-            assertEquals(2, app.requests());
+            assertEquals(3, app.requests());
         }
     }
 
