@@ -99,14 +99,18 @@ class SatisfyAnyTest {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = proxy(TestRoutes.create()
                 .route("inside.test", "/", "app", Map.of(NGINX + "auth-url", auth.url("/oauth2/auth"),
+                        NGINX + "auth-response-headers", "X-Auth-Request-User",
                         NGINX + "satisfy", "any", NGINX + "allowlist-source-range", INSIDE), app.port())
                 .route("outside.test", "/", "app", Map.of(NGINX + "auth-url", auth.url("/oauth2/auth"),
                         NGINX + "satisfy", "any", NGINX + "allowlist-source-range", OUTSIDE), app.port()));
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
-            WireClient.Response inside = client.exchange(get("inside.test", null, null));
+            WireClient.Response inside = client.exchange("GET /page HTTP/1.1\r\nHost: inside.test\r\n"
+                    + "X-Auth-Request-User: admin\r\n\r\n");
             assertEquals(200, inside.status(), inside.toString());
             assertEquals(0, auth.seen().size());
+            assertNull(app.lastRequest().header("X-Auth-Request-User"),
+                    "a header the auth service would vouch for is not taken from the client");
 
             WireClient.Response noSession = client.exchange(get("outside.test", null, null));
             assertEquals(401, noSession.status(), noSession.toString());

@@ -1,8 +1,10 @@
 package io.jingress.jetty.internal.proxy;
 
 import io.jingress.core.route.ClientAccess;
+import io.jingress.core.route.ExternalAuth;
 import io.jingress.core.route.RoutePolicy;
 
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.Response;
 
 /**
@@ -13,7 +15,8 @@ import org.eclipse.jetty.server.Response;
  * authentication lets the request in.
  * <ul>
  *   <li>A client an allowlist range admits, and no denylist range refuses ({@link ClientAccess#grants}):
- *       {@link Access#ADMITTED}, no authentication is asked.</li>
+ *       {@link Access#ADMITTED}, no authentication is asked; the client's own copies of the headers
+ *       {@code auth-response-headers} names are left out, as when the auth service's answer has none.</li>
  *   <li>Any other client, when the route asks for authentication (basic or external):
  *       {@link Access#AUTHENTICATE}, the authentication decides, and its refusal (401, or the auth
  *       service's 403) is what the client gets, as nginx answers 401 over the address's 403.
@@ -40,6 +43,13 @@ final class SatisfyAny {
     static Access check(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
         ClientAccess access = policy.clientAccess();
         if (access.grants(exchange.clientAddress())) {
+            ExternalAuth auth = policy.externalAuth();
+            if (auth != null && !auth.responseHeaders().isEmpty()) {
+                // no auth service answered: the client's own copies of its headers are left out, never
+                // passed on as if it had vouched for them (nginx's proxy_set_header of an empty variable)
+                exchange.sendHeaders(ExternalAuthCheck.withResponseHeaders(exchange.getHeaders(), auth.responseHeaders(),
+                        HttpFields.EMPTY));
+            }
             return Access.ADMITTED;
         }
         boolean authenticates = policy.basicAuth() != null || policy.externalAuth() != null;
