@@ -158,6 +158,30 @@ class SatisfyAnyTest {
     }
 
     @Test
+    void anAuthenticationThatCannotBeDoneStillRefusesEveryClientTheAllowlistDoesNotAdmit() throws Exception {
+        Backends.Echo app = backends.start("app");
+        Map<String, String> missingSecret = Map.of(NGINX + "auth-type", "basic", NGINX + "auth-secret", "nobody",
+                NGINX + "satisfy", "any");
+        IngressServer proxy = proxy(TestRoutes.create()
+                .route("inside.test", "/", "app", with(missingSecret, NGINX + "allowlist-source-range", INSIDE), app.port())
+                .route("outside.test", "/", "app", with(missingSecret, NGINX + "allowlist-source-range", OUTSIDE),
+                        app.port()));
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            assertEquals(200, client.exchange(get("inside.test", null, null)).status(),
+                    "an allowlisted client never needed the authentication");
+            assertEquals(503, client.exchange(get("outside.test", basic("dave", "correct horse"), null)).status());
+        }
+        assertEquals(1, app.requests());
+    }
+
+    private static Map<String, String> with(Map<String, String> annotations, String name, String value) {
+        Map<String, String> more = new HashMap<>(annotations);
+        more.put(name, value);
+        return more;
+    }
+
+    @Test
     void allAndABadValueAskForBothTheAddressAndTheCredentials() throws Exception {
         Backends.Echo app = backends.start("app");
         IngressServer proxy = proxy(TestRoutes.create()
