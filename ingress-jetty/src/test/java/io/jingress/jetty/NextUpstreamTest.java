@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.jingress.jetty.internal.tls.TlsCertificates;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.ScriptedBackend;
@@ -25,10 +24,6 @@ import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -208,15 +203,7 @@ class NextUpstreamTest {
 
     /** An HTTPS endpoint (Jetty's client path) answering {@code status}, counting requests. */
     private TlsTestServer tlsBackend(int status, AtomicInteger requests) throws Exception {
-        TlsTestServer backend = new TlsTestServer(TlsCertificates.create().sslContextFactory(), new Handler.Abstract() {
-            @Override
-            public boolean handle(org.eclipse.jetty.server.Request request, Response response, Callback callback) {
-                requests.incrementAndGet();
-                response.setStatus(status);
-                Content.Sink.write(response, true, "answered " + status, callback);
-                return true;
-            }
-        });
+        TlsTestServer backend = TlsTestServer.answering(status, requests);
         tlsBackends.add(backend);
         return backend;
     }

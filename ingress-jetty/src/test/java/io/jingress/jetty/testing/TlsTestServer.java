@@ -72,6 +72,24 @@ public final class TlsTestServer implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * An HTTPS endpoint (one the proxy reaches through Jetty's client) with a certificate of the
+     * test CA that answers every request {@code status} with the body "answered STATUS", counting
+     * them in {@code requests}.
+     */
+    public static TlsTestServer answering(int status, java.util.concurrent.atomic.AtomicInteger requests) throws Exception {
+        return new TlsTestServer(io.jingress.jetty.internal.tls.TlsCertificates.create().sslContextFactory(),
+                new Handler.Abstract() {
+                    @Override
+                    public boolean handle(Request request, Response response, Callback callback) {
+                        requests.incrementAndGet();
+                        response.setStatus(status);
+                        org.eclipse.jetty.io.Content.Sink.write(response, true, "answered " + status, callback);
+                        return true;
+                    }
+                });
+    }
+
     public int port() {
         return connector.getLocalPort();
     }
