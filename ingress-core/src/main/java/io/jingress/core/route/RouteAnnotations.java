@@ -38,7 +38,8 @@ final class RouteAnnotations {
             List.of(ServiceUpstreamAnnotation.NAME),
             MirrorAnnotations.NAMES,
             List.of(SatisfyAnnotation.NAME),
-            AnswerRateAnnotations.NAMES)
+            AnswerRateAnnotations.NAMES,
+            CookieRewriteAnnotations.NAMES)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -94,6 +95,7 @@ final class RouteAnnotations {
         MirrorAnnotations.read(annotations, builder, problems);
         SatisfyAnnotation.read(annotations, builder, problems);
         AnswerRateAnnotations.read(annotations, builder, problems);
+        CookieRewriteAnnotations.read(annotations, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

@@ -37,6 +37,7 @@ public final class RoutePolicy {
     private final String forwardedPrefix;
     private final boolean accessLog;
     private final ProxyRedirect proxyRedirect;
+    private final CookieRewrite cookieRewrite;
     private final List<String> serverAliases;
     private final boolean fromToWwwRedirect;
     private final ExternalAuth externalAuth;
@@ -68,6 +69,7 @@ public final class RoutePolicy {
         this.forwardedPrefix = builder.forwardedPrefix;
         this.accessLog = builder.accessLog;
         this.proxyRedirect = builder.proxyRedirect;
+        this.cookieRewrite = builder.cookieRewrite;
         this.serverAliases = builder.serverAliases;
         this.fromToWwwRedirect = builder.fromToWwwRedirect;
         this.externalAuth = builder.externalAuth;
@@ -260,6 +262,15 @@ public final class RoutePolicy {
     }
 
     /**
+     * The rewrite of the {@code Domain} and {@code Path} attributes of the endpoints'
+     * {@code Set-Cookie} headers ({@code proxy-cookie-domain}, {@code proxy-cookie-path}); null when
+     * they are passed unchanged.
+     */
+    public CookieRewrite cookieRewrite() {
+        return cookieRewrite;
+    }
+
+    /**
      * The names {@code server-alias} asks to serve as the Ingress's host (lower case; {@code *.} and a
      * name for a wildcard), as written, the refused ones left out; empty when not set. They are
      * applied when the table is compiled: {@link RouteTable#hostAliases()} says which are served,
@@ -404,6 +415,9 @@ public final class RoutePolicy {
         if (proxyRedirect != null) {
             phrases.add(proxyRedirect.describe());
         }
+        if (cookieRewrite != null) {
+            phrases.add(cookieRewrite.describe());
+        }
         HostAnnotations.describe(serverAliases, fromToWwwRedirect, phrases);
         if (externalAuth != null) {
             phrases.add(externalAuth.describe());
@@ -484,6 +498,7 @@ public final class RoutePolicy {
         private String forwardedPrefix;
         private boolean accessLog = true;
         private ProxyRedirect proxyRedirect;
+        private CookieRewrite cookieRewrite;
 
         /** See {@link RoutePolicy#upstreamHost()}. */
         Builder upstreamHost(String host) {
@@ -506,6 +521,12 @@ public final class RoutePolicy {
         /** See {@link RoutePolicy#proxyRedirect()}. */
         Builder proxyRedirect(ProxyRedirect redirect) {
             this.proxyRedirect = Objects.requireNonNull(redirect, "redirect");
+            return set();
+        }
+
+        /** See {@link RoutePolicy#cookieRewrite()}. */
+        Builder cookieRewrite(CookieRewrite rewrite) {
+            this.cookieRewrite = Objects.requireNonNull(rewrite, "rewrite");
             return set();
         }
 
