@@ -3,6 +3,7 @@ package io.jingress.jetty.internal.proxy;
 import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.PickContext;
 import io.jingress.core.route.Backend;
+import io.jingress.core.route.CookieRewrite;
 import io.jingress.core.route.FallbackBackend;
 import io.jingress.core.route.ProxyRedirect;
 import io.jingress.core.route.Route;
@@ -131,6 +132,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     String corsOrigin;
     /** The route's rewrite of the endpoint's {@code Location} ({@code proxy-redirect-from/-to}), else null. */
     ProxyRedirect proxyRedirect;
+    /** The route's rewrite of the endpoint's {@code Set-Cookie} ({@code proxy-cookie-domain/-path}), else null. */
+    CookieRewrite cookieRewrite;
     /**
      * The {@code Set-Cookie} values of the auth service's answer ({@code auth-url}), which go on the
      * client's answer (see {@link ExternalAuthCheck#addCookies}); null: none.

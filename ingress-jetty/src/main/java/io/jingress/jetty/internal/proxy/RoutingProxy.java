@@ -21,6 +21,7 @@ import io.jingress.core.route.ExternalAuth;
 import io.jingress.core.route.FallbackBackend;
 import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.NoMatch;
+import io.jingress.core.route.CookieRewrite;
 import io.jingress.core.route.ProxyRedirect;
 import io.jingress.core.route.RequestPaths;
 import io.jingress.core.route.Route;
@@ -357,6 +358,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      */
     private boolean answeredByPolicy(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
         exchange.proxyRedirect = policy.proxyRedirect();
+        exchange.cookieRewrite = policy.cookieRewrite();
         exchange.errorPages = ErrorPages.of(policy);  // custom-http-errors
         exchange.statusRetries = policy.retries().onAnyStatus();
         // first, as nginx's limit_req and limit_conn (preaccess) come before allow/deny (access)
@@ -853,12 +855,14 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      * name and {@code Server}, and adds the exchange's {@code Strict-Transport-Security} unless the
      * upstream sent its own. On a route with CORS, the route's {@code Access-Control-*} headers
      * replace the endpoint's ({@link PolicyCors}); its {@code proxy-redirect-from/-to} rewrite
-     * {@code Location} and {@code Refresh} ({@link PolicyHeaders}).
+     * {@code Location} and {@code Refresh} ({@link PolicyHeaders}); its {@code proxy-cookie-domain}
+     * and {@code proxy-cookie-path} the {@code Set-Cookie} fields ({@link PolicyCookies}).
      */
     static void copyServerHeaders(Exchange exchange, HttpFields serverToProxyHeaders, HttpFields.Mutable proxyToClientHeaders) {
         String[] connectionNamed = ProxyHeaders.connectionNamed(serverToProxyHeaders);
         PolicyCors.Fields cors = exchange.cors;
         ProxyRedirect proxyRedirect = exchange.proxyRedirect;
+        CookieRewrite cookieRewrite = exchange.cookieRewrite;
         for (HttpField field : serverToProxyHeaders) {
             if (ProxyHeaders.isHopByHop(field) || ProxyHeaders.isNamedIn(connectionNamed, field)) {
                 continue;
@@ -873,6 +877,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             }
             if (proxyRedirect != null) {
                 field = PolicyHeaders.redirected(proxyRedirect, field);
+            }
+            if (header == HttpHeader.SET_COOKIE && cookieRewrite != null) {
+                field = PolicyCookies.rewritten(cookieRewrite, field);
             }
             if (header == HttpHeader.DATE) {
                 // The server may have set its own already: one, the endpoint's (when it was made).
