@@ -29,6 +29,7 @@ import io.jingress.jetty.internal.tls.TimedSslConnectionFactory;
 import io.jingress.jetty.internal.tls.TlsCertificates;
 
 import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.http.UriCompliance;
@@ -113,7 +114,8 @@ public final class IngressServer implements AutoCloseable {
         this.server = new Server(threads);
         server.setStopAtShutdown(false);
         server.setStopTimeout(config.stopTimeout.toMillis());
-        server.setErrorHandler(plainErrors());
+        String hsts = config.handler.strictTransportSecurity();
+        server.setErrorHandler(plainErrors(hsts));
 
         this.handler = config.handler.httpsRedirectPort(Math.max(0, config.httpsRedirectPort)).build();
         ProxyMetrics metrics = handler.metrics();
@@ -157,6 +159,7 @@ public final class IngressServer implements AutoCloseable {
             LeanConnectionFactory leanOverTls = new LeanConnectionFactory(http11);
             leanOverTls.setRequestHeadTimeout(config.requestHeadTimeout);
             leanOverTls.setContinueUpTo(handler::smallestBodyLimit);
+            leanOverTls.setStrictTransportSecurity(hsts);
             // plain HTTP sent to this port is answered 400 in plain text, not with a TLS alert
             TlsOnly tlsOnly = new TlsOnly(tls);
             this.httpsConnector = config.proxyProtocol
@@ -188,7 +191,7 @@ public final class IngressServer implements AutoCloseable {
             adminThreads.setName("jingress-admin");
             this.adminServer = new Server(adminThreads);
             adminServer.setStopAtShutdown(false);
-            adminServer.setErrorHandler(plainErrors());
+            adminServer.setErrorHandler(plainErrors(null));
             HttpConfiguration admin = new HttpConfiguration();
             admin.setSendServerVersion(false);  // as the proxy's listeners: no "Server: Jetty(12...)"
             admin.setSendXPoweredBy(false);
@@ -221,12 +224,16 @@ public final class IngressServer implements AutoCloseable {
      * as the proxy's own are, whatever the client accepts: Jetty would pick HTML for a browser
      * or for curl's {@code Accept: *}{@code /*}.
      */
-    private static ErrorHandler plainErrors() {
+    private static ErrorHandler plainErrors(String hsts) {
         ErrorHandler errors = new ErrorHandler() {
             @Override
             protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
                     String contentType, List<Charset> charsets, int code, String message, Throwable cause)
                     throws IOException {
+                // over TLS with HSTS, as every answer there (ingress-nginx's add_header ... always)
+                if (hsts != null && request.getConnectionMetaData().isSecure()) {
+                    response.getHeaders().put(HttpHeader.STRICT_TRANSPORT_SECURITY, hsts);
+                }
                 return super.generateAcceptableResponse(request, response, callback, MimeTypes.Type.TEXT_PLAIN.asString(),
                         charsets, code, message, cause);
             }

@@ -115,6 +115,29 @@ class StrictTransportSecurityTest {
         assertEquals(List.of(INGRESS_NGINX_DEFAULT), hsts(upload));
     }
 
+    // ingress-nginx adds it "always": the refusals made before a request reaches the proxy too
+    @Test
+    void refusalsOfMalformedOrOversizedRequestsOverTlsCarryHsts() throws Exception {
+        IngressServer proxy = proxy(IngressServer.builder(routes().router()));
+
+        // an oversized head: refused by the lean connection itself
+        String tooLarge = overTls(proxy, "GET /hello HTTP/1.1\r\nHost: app.test\r\nX-Big: " + "a".repeat(20_000)
+                + "\r\nConnection: close\r\n\r\n");
+        assertEquals(431, RawHttp.status(tooLarge), tooLarge);
+        assertEquals(List.of(INGRESS_NGINX_DEFAULT), hsts(tooLarge));
+        // a second Host: handed to Jetty's connection, whose error handler refuses it
+        String duplicateHost = overTls(proxy, "GET /hello HTTP/1.1\r\nHost: app.test\r\nHost: b.test\r\n"
+                + "Connection: close\r\n\r\n");
+        assertEquals(400, RawHttp.status(duplicateHost), duplicateHost);
+        assertEquals(List.of(INGRESS_NGINX_DEFAULT), hsts(duplicateHost));
+
+        // not over plain HTTP
+        String plain = RawHttp.exchange(proxy.httpPort(), "GET /hello HTTP/1.1\r\nHost: app.test\r\nHost: b.test\r\n"
+                + "Connection: close\r\n\r\n");
+        assertEquals(400, RawHttp.status(plain), plain);
+        assertEquals(List.of(), hsts(plain));
+    }
+
     @Test
     void http2AnswersCarryHstsToo() throws Exception {
         IngressServer proxy = proxy(IngressServer.builder(routes().router()));

@@ -428,10 +428,12 @@ final class LeanConnection extends AbstractConnection.NonBlocking
         ByteBuffer date = configuration.getSendDateHeader()
                 ? ByteBuffer.wrap(("Date: " + server.getDateField().getValue() + "\r\n").getBytes(StandardCharsets.US_ASCII))
                 : BufferUtil.EMPTY_BUFFER;
+        byte[] hsts = factory.strictTransportSecurityLine();
         getEndPoint().write(Callback.from(() -> {
             getEndPoint().shutdownOutput();
             process();
-        }, this::abort), ByteBuffer.wrap(refusal.statusLine()), date, ByteBuffer.wrap(refusal.rest()));
+        }, this::abort), ByteBuffer.wrap(refusal.statusLine()), date,
+                hsts == null ? BufferUtil.EMPTY_BUFFER : ByteBuffer.wrap(hsts), ByteBuffer.wrap(refusal.rest()));
     }
 
     /**

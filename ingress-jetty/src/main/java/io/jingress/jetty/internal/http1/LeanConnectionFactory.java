@@ -45,6 +45,7 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
     private final HttpConnectionFactory http;
     private volatile long requestHeadTimeoutNanos = TimeUnit.SECONDS.toNanos(60);
     private volatile LongSupplier continueUpTo = () -> Long.MAX_VALUE;
+    private volatile byte[] strictTransportSecurity;  // the header line, or null
 
     public LeanConnectionFactory(HttpConnectionFactory http) {
         super(Objects.requireNonNull(http, "http").getProtocol());
@@ -77,6 +78,20 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
 
     long continueUpTo() {
         return continueUpTo.getAsLong();
+    }
+
+    /**
+     * The {@code Strict-Transport-Security} value the connection's own refusals (431, 414) carry, as
+     * every answer over TLS does; for the factory of the HTTPS listener. Null (the default): none.
+     */
+    public void setStrictTransportSecurity(String value) {
+        strictTransportSecurity = value == null ? null
+                : ("Strict-Transport-Security: " + value + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** The header line of {@link #setStrictTransportSecurity}, or null. */
+    byte[] strictTransportSecurityLine() {
+        return strictTransportSecurity;
     }
 
     long requestHeadTimeoutNanos() {
