@@ -379,6 +379,14 @@ public final class RouteCompiler {
             IngressRule rule = ingress.rules().get(ruleIndex);
             String host = hostOf(rule);
             boolean sslRedirect = sslRedirect(ingress, host);
+            ExternalAuth auth = policyOf(ingress).externalAuth();
+            if (host == null && auth != null && auth.hostInUrl() && !rule.paths().isEmpty()) {
+                // said once here, where the proxy can only say it per request (ExternalAuthCheck)
+                problems.add(Problem.warning(KIND, ingress.key(), "spec.rules[" + ruleIndex + "].host", "the Ingress's"
+                        + " auth-url names $host and this rule has no host: the client would choose where the proxy"
+                        + " calls, so the rule's requests are answered 500; give the rule a host, or the auth-url a"
+                        + " fixed one"));
+            }
             for (int p = 0; p < rule.paths().size(); p++) {
                 HttpIngressPath path = rule.paths().get(p);
                 String field = "spec.rules[" + ruleIndex + "].http.paths[" + p + "]";
