@@ -1059,9 +1059,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     /** Copies the upstream response to the client. */
     private class UpstreamResponseListener extends ProxyResponseListener {
-        private final Exchange exchange;
+        final Exchange exchange;  // for ErrorPageResponseListener too
         private final org.eclipse.jetty.client.Request proxyToServerRequest;
-        private final Response proxyToClientResponse;
+        final Response proxyToClientResponse;
         UpstreamResponseListener(Exchange exchange, org.eclipse.jetty.client.Request proxyToServerRequest,
                 Response proxyToClientResponse, Callback proxyToClientCallback) {
             super(exchange, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
@@ -1151,16 +1151,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      * such routes get it: the others pay nothing for it.
      */
     private final class ErrorPageResponseListener extends UpstreamResponseListener {
-        private final Exchange exchange;
-        private final Response proxyToClientResponse;
         /** The body bytes of an answer an error page replaces, read and dropped so far. */
         private long dropped;
 
         ErrorPageResponseListener(Exchange exchange, org.eclipse.jetty.client.Request proxyToServerRequest,
                 Response proxyToClientResponse, Callback proxyToClientCallback) {
             super(exchange, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
-            this.exchange = exchange;
-            this.proxyToClientResponse = proxyToClientResponse;
         }
 
         @Override
