@@ -201,6 +201,50 @@ class NextUpstreamTest {
         assertEquals(2, up.requests(), "each request reached the next endpoint once");
     }
 
+    /**
+     * Passive health (5 failures in a row eject an endpoint, by default) does not hold a 403 or 404
+     * against the endpoint that gave it, as nginx's max_fails does not, even when the route moves
+     * such answers on; a 503 moved on counts as a failure and ejects it.
+     */
+    @Test
+    void aNotFoundMovedOnIsNotHeldAgainstItsEndpointWhereAnUnavailableIs() throws Exception {
+        Backends.Raw notFound = backends.startRaw(
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnone");
+        Backends.Echo up = backends.start("up");
+        IngressServer moves404 = proxy(Map.of(NGINX + "proxy-next-upstream", "error http_404"), notFound.port(), up.port());
+        assertEquals(List.of(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+                statuses(moves404, HttpMethod.GET, 12, false));
+        assertEquals(12, notFound.heads().size(), "the 404 endpoint stayed in the rotation: " + notFound.heads().size());
+
+        Backends.Raw down = backends.startRaw(UNAVAILABLE);
+        Backends.Echo up2 = backends.start("up2");
+        IngressServer moves503 = proxy(Map.of(NGINX + "proxy-next-upstream", "error http_503"), down.port(), up2.port());
+        assertEquals(List.of(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+                statuses(moves503, HttpMethod.GET, 12, false));
+        assertTrue(down.heads().size() <= 6, "the 503 endpoint was ejected after 5 failures: " + down.heads().size());
+    }
+
+    @Test
+    void overJettysPathAForbiddenMovedOnIsNotHeldAgainstItsEndpoint() throws Exception {
+        AtomicInteger forbiddenRequests = new AtomicInteger();
+        AtomicInteger upRequests = new AtomicInteger();
+        TlsTestServer forbidden = tlsBackend(403, forbiddenRequests);
+        TlsTestServer up = tlsBackend(200, upRequests);
+        TestRoutes routes = TestRoutes.create().route(null, "/", "app",
+                Map.of(NGINX + "backend-protocol", "HTTPS", NGINX + "proxy-next-upstream", "http_403"),
+                forbidden.port(), up.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+        HttpClient http2 = proxies.http2Client();
+
+        for (int i = 0; i < 12; i++) {
+            ContentResponse response = http2.newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/h2")
+                    .timeout(10, TimeUnit.SECONDS).send();
+            assertEquals(200, response.getStatus(), response.getContentAsString());
+        }
+        assertEquals(12, upRequests.get());
+        assertEquals(12, forbiddenRequests.get(), "the 403 endpoint stayed in the rotation");
+    }
+
     /** An HTTPS endpoint (Jetty's client path) answering {@code status}, counting requests. */
     private TlsTestServer tlsBackend(int status, AtomicInteger requests) throws Exception {
         TlsTestServer backend = TlsTestServer.answering(status, requests);
