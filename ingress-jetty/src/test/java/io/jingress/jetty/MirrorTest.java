@@ -196,6 +196,31 @@ class MirrorTest {
     }
 
     @Test
+    void aMirrorTargetLeadingBackToTheMirroredRouteGetsOneCopyNotCopiesOfCopies() throws Exception {
+        Backends.Echo backend = backends.start("app");
+        Backends.Echo other = backends.start("other");
+        TestRoutes routes = TestRoutes.create().route("other.test", "/", "other", other.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+        // the mirror is the proxy itself, with the mirrored route's host: a loop
+        routes.route("app.test", "/", "app", annotations("mirror-target", "http://127.0.0.1:" + proxy.httpPort() + "$request_uri",
+                "mirror-host", "app.test"), backend.port());
+
+        assertEquals(200, request(proxy, "/loop").send().getStatus());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (backend.requests() < 2 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(2, backend.requests(), "the request and its copy");
+        assertEquals("1", backend.lastRequest().header("X-Jingress-Mirror"), "the copy is marked");
+        // twenty round trips through the proxy: time enough for copies of copies to show
+        for (int i = 0; i < 20; i++) {
+            proxies.client().newRequest("127.0.0.1", proxy.httpPort()).path("/").headers(h -> h.put("Host", "other.test"))
+                    .timeout(20, TimeUnit.SECONDS).send();
+        }
+        assertEquals(2, backend.requests(), "the copy was not copied again");
+    }
+
+    @Test
     void theRoutesPageShowsTheMirrorAndMetricsCountDroppedCopies() throws Exception {
         Backends.Echo backend = backends.start("app");
         IngressServer proxy = proxy(annotations("mirror-target", "http://shadow.test$request_uri"), backend.port());

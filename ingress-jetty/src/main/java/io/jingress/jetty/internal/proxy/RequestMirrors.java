@@ -37,10 +37,17 @@ import org.eclipse.jetty.http.HttpHeader;
  * {@code proxy-read-timeout}, else the server's. At most {@link #MAX_IN_FLIGHT} copies are in flight
  * at once across the proxy; past that a copy is dropped and counted
  * ({@code jingress_mirror_dropped_total}), so a slow mirror cannot hold the proxy's memory.
+ *
+ * <p>Each copy carries {@link #MARK}, and a request that carries it is not mirrored again: a
+ * {@code mirror-target} that leads back to a mirrored route (this proxy's own address or Service,
+ * another replica) would otherwise send copies of copies without end, one client request keeping
+ * the proxy and the endpoint busy for ever.
  */
 final class RequestMirrors {
     /** The copies in flight at once, across the proxy; with bodies of at most 16 KiB, 8 MiB at most. */
     static final int MAX_IN_FLIGHT = 512;
+    /** The header marking a copy (value {@code 1}); a request with it is never mirrored. */
+    static final String MARK = "X-Jingress-Mirror";
 
     private final ExternalAuthCheck.HttpClientSource client;
     private final long connectTimeoutMillis;
@@ -85,6 +92,7 @@ final class RequestMirrors {
             proxyToMirrorHeaders.remove(HttpHeader.CONTENT_LENGTH);  // the body's own, set by Jetty's client
             proxyToMirrorHeaders.remove(HttpHeader.EXPECT);
             proxyToMirrorHeaders.put(HttpHeader.HOST, mirror.host());
+            proxyToMirrorHeaders.put(MARK, "1");
             proxyToMirrorRequest.headers(headers -> headers.add(proxyToMirrorHeaders));
             if (body != null && body.length > 0) {
                 proxyToMirrorRequest.body(new BytesRequestContent(contentType(exchange), body));

@@ -403,8 +403,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             boolean authenticate) {
         // for a request that goes upstream: its path as the endpoint is to receive it
         String requestUri = exchange.pathAndQuery;
-        if (policy.mirror() != null) {
-            exchange.mirrorUri = requestUri;  // mirror-target's $request_uri
+        if (policy.mirror() != null && !exchange.getHeaders().contains(RequestMirrors.MARK)) {
+            exchange.mirrorUri = requestUri;  // mirror-target's $request_uri; a copy is not copied again
         }
         if (PathRewrites.answered(exchange, policy, proxyToClientResponse)) {
             return true;
