@@ -105,6 +105,12 @@ final class DefaultBackendAnnotations {
     }
 
     /** A Service's name: a DNS-1035 label, as the API server takes one. */
+    /** {@code namespace/name} of the Service {@code default-backend} names; null when not set or not a Service name. */
+    static String serviceKey(Map<String, String> annotations, String namespace) {
+        RouteAnnotations.Named named = RouteAnnotations.value(annotations, DEFAULT_BACKEND);
+        return named == null || !isServiceName(named.value()) ? null : namespace + "/" + named.value();
+    }
+
     static boolean isServiceName(String name) {
         int n = name.length();
         if (n == 0 || n > 63 || name.charAt(0) < 'a' || name.charAt(0) > 'z' || name.charAt(n - 1) == '-') {

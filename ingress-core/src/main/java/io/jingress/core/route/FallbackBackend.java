@@ -34,6 +34,15 @@ public final class FallbackBackend {
         this.errorPageRoute = new Route(service(), null, null, null, -1, -1, true, false, RoutePolicy.NONE, backend);
     }
 
+    /**
+     * The Service the Ingress's {@code default-backend} names, {@code namespace/name}; null when it
+     * names none (not set, or not a Service name). A source delivers that Service and its
+     * endpoints with the ones the Ingress's rules name, so the table can resolve it.
+     */
+    public static String serviceNamedBy(io.jingress.core.model.Ingress ingress) {
+        return DefaultBackendAnnotations.serviceKey(ingress.annotations(), ingress.namespace());
+    }
+
     /** The annotation as written on the Ingress, e.g. {@code nginx.ingress.kubernetes.io/default-backend}. */
     public String annotation() {
         return annotation;

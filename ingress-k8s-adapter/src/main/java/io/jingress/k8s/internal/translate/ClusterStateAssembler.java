@@ -16,6 +16,7 @@ import io.jingress.core.model.Service;
 import io.jingress.core.model.OpaqueSecret;
 import io.jingress.core.model.TlsSecret;
 import io.jingress.core.route.BasicAuth;
+import io.jingress.core.route.FallbackBackend;
 import io.jingress.core.route.ProxySsl;
 import io.jingress.k8s.AdapterOptions;
 import java.util.ArrayList;
@@ -137,6 +138,10 @@ public final class ClusterStateAssembler {
                 proxySslSecrets.add(proxySslSecret);
             }
             addService(referencedServices, ingress.namespace(), ingress.defaultBackend());
+            String fallbackService = FallbackBackend.serviceNamedBy(ingress);  // the default-backend annotation's
+            if (fallbackService != null) {
+                referencedServices.add(fallbackService);
+            }
             for (IngressRule rule : ingress.rules()) {
                 for (HttpIngressPath path : rule.paths()) {
                     addService(referencedServices, ingress.namespace(), path.backend());
