@@ -7,16 +7,23 @@ import java.util.Objects;
 /**
  * Everything a route table is compiled from: the Ingresses of our class (already filtered by
  * class) and the Services, EndpointSlices, legacy Endpoints, TLS Secrets and the Opaque Secrets
- * their annotations name ({@code auth-secret}) they refer to. Immutable. Sources (code, manifest
- * files, API informers) build one and hand it to the compiler.
+ * their annotations name ({@code auth-secret}) they refer to, and the ConfigMaps their annotations
+ * name ({@code custom-headers}). Immutable. Sources (code, manifest files, API informers) build one
+ * and hand it to the compiler.
  */
 public record ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
-        List<Endpoints> endpoints, List<TlsSecret> secrets, List<OpaqueSecret> opaqueSecrets) {
+        List<Endpoints> endpoints, List<TlsSecret> secrets, List<OpaqueSecret> opaqueSecrets, List<ConfigMap> configMaps) {
+
+    /** A state without ConfigMaps, as before they were carried. */
+    public ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
+            List<Endpoints> endpoints, List<TlsSecret> secrets, List<OpaqueSecret> opaqueSecrets) {
+        this(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets, List.of());
+    }
 
     /** A state without Opaque Secrets, as before they were carried. */
     public ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
             List<Endpoints> endpoints, List<TlsSecret> secrets) {
-        this(ingresses, services, endpointSlices, endpoints, secrets, List.of());
+        this(ingresses, services, endpointSlices, endpoints, secrets, List.of(), List.of());
     }
 
     public ClusterState {
@@ -26,6 +33,7 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         opaqueSecrets = opaqueSecrets == null ? List.of() : List.copyOf(opaqueSecrets);
+        configMaps = configMaps == null ? List.of() : List.copyOf(configMaps);
     }
 
     public static ClusterState empty() {
@@ -44,6 +52,7 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
         private final List<Endpoints> endpoints = new ArrayList<>();
         private final List<TlsSecret> secrets = new ArrayList<>();
         private final List<OpaqueSecret> opaqueSecrets = new ArrayList<>();
+        private final List<ConfigMap> configMaps = new ArrayList<>();
 
         private Builder() {
         }
@@ -79,8 +88,14 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
             return this;
         }
 
+        /** A ConfigMap an Ingress's annotation names ({@code custom-headers}). */
+        public Builder configMap(ConfigMap configMap) {
+            configMaps.add(Objects.requireNonNull(configMap, "configMap"));
+            return this;
+        }
+
         public ClusterState build() {
-            return new ClusterState(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets);
+            return new ClusterState(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets, configMaps);
         }
     }
 }

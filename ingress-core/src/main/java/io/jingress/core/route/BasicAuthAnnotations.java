@@ -1,6 +1,7 @@
 package io.jingress.core.route;
 
 import io.jingress.core.internal.auth.HtpasswdUsers;
+import io.jingress.core.model.ConfigMap;
 import io.jingress.core.model.OpaqueSecret;
 
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -39,11 +41,18 @@ final class BasicAuthAnnotations {
 
     /**
      * Where an Ingress's Secrets come from: its namespace, the Opaque Secrets by {@code namespace/name},
-     * and the memos of good credentials to keep across compiles.
+     * and the memos of good credentials to keep across compiles; and its ConfigMaps by
+     * {@code namespace/name} with the response header names {@code custom-headers} may set (lower case).
      */
-    record Context(String namespace, Function<String, OpaqueSecret> secrets, Memos memos) {
+    record Context(String namespace, Function<String, OpaqueSecret> secrets, Memos memos,
+            Function<String, ConfigMap> configMaps, Set<String> allowedResponseHeaders) {
         /** No Secret at all: a parse of annotations alone. */
         static final Context NONE = new Context("", key -> null, new Memos());
+
+        /** Without ConfigMaps ({@code custom-headers}) and with no response header allowed. */
+        Context(String namespace, Function<String, OpaqueSecret> secrets, Memos memos) {
+            this(namespace, secrets, memos, key -> null, Set.of());
+        }
     }
 
     /**

@@ -39,7 +39,8 @@ final class RouteAnnotations {
             MirrorAnnotations.NAMES,
             List.of(SatisfyAnnotation.NAME),
             AnswerRateAnnotations.NAMES,
-            CookieRewriteAnnotations.NAMES)
+            CookieRewriteAnnotations.NAMES,
+            CustomHeadersAnnotation.NAMES)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -96,6 +97,7 @@ final class RouteAnnotations {
         SatisfyAnnotation.read(annotations, builder, problems);
         AnswerRateAnnotations.read(annotations, builder, problems);
         CookieRewriteAnnotations.read(annotations, builder, problems);
+        CustomHeadersAnnotation.read(annotations, auth, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

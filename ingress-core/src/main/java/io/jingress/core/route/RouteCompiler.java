@@ -9,6 +9,7 @@ import io.jingress.core.lb.Balancers;
 import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.LoadBalancer;
 import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.ConfigMap;
 import io.jingress.core.model.HttpIngressPath;
 import io.jingress.core.model.Ingress;
 import io.jingress.core.model.IngressBackend;
@@ -20,6 +21,7 @@ import io.jingress.core.model.Problem;
 import io.jingress.core.model.Service;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -93,6 +95,7 @@ public final class RouteCompiler {
             .thenComparing(Ingress::namespace).thenComparing(Ingress::name);
 
     private final Balancers balancers;
+    private final Set<String> allowedResponseHeaders;  // lower case
     private final BasicAuthAnnotations.Memos authMemos = new BasicAuthAnnotations.Memos();
 
     private static Set<String> readAnnotations() {
@@ -103,13 +106,41 @@ public final class RouteCompiler {
         return Set.copyOf(read);
     }
 
-    private RouteCompiler(Balancers balancers) {
+    private RouteCompiler(Balancers balancers, Set<String> allowedResponseHeaders) {
         this.balancers = balancers;
+        this.allowedResponseHeaders = allowedResponseHeaders;
     }
 
     /** A compiler whose backends get their endpoints and balancers from {@code balancers}. */
     public static RouteCompiler create(Balancers balancers) {
-        return new RouteCompiler(Objects.requireNonNull(balancers, "balancers"));
+        return new RouteCompiler(Objects.requireNonNull(balancers, "balancers"), Set.of());
+    }
+
+    /**
+     * A compiler like this one (same balancers) whose Ingresses' {@code custom-headers} may set the
+     * response headers {@code names} (compared without case), ingress-nginx's
+     * {@code global-allowed-response-headers}; none by default. The fields the proxy writes itself
+     * ({@code Content-Length}, {@code Transfer-Encoding}, {@code Connection} and the other hop-by-hop
+     * ones) and {@code Set-Cookie} are never set, listed or not.
+     *
+     * <pre>{@code
+     * RouteCompiler compiler = RouteCompiler.create(balancers)
+     *     .withAllowedResponseHeaders(List.of("X-Frame-Options", "Content-Security-Policy"));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when a name is no header name (RFC 9110 token)
+     */
+    public RouteCompiler withAllowedResponseHeaders(Collection<String> names) {
+        Objects.requireNonNull(names, "names");
+        Set<String> lower = new HashSet<>();
+        for (String name : names) {
+            Objects.requireNonNull(name, "name");
+            if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                throw new IllegalArgumentException("\"" + name + "\" is no header name");
+            }
+            lower.add(name.toLowerCase(Locale.ROOT));
+        }
+        return new RouteCompiler(balancers, Set.copyOf(lower));
     }
 
     /** Compiles {@code state}; never throws for bad input, which is reported in {@link RouteTable#problems()}. */
@@ -166,6 +197,7 @@ public final class RouteCompiler {
         private final RegexHosts regexHosts = new RegexHosts();
         private final CanaryRoutes canaries;
         private Map<String, OpaqueSecret> opaqueSecrets;  // by namespace/name, made when an Ingress has annotations
+        private Map<String, ConfigMap> configMaps;  // likewise
 
         Compilation(ClusterState state) {
             this.state = state;
@@ -250,7 +282,8 @@ public final class RouteCompiler {
 
         private void readPolicy(Ingress ingress) {
             RouteAnnotations.Parsed parsed = RouteAnnotations.parse(ingress.annotations(),
-                    new BasicAuthAnnotations.Context(ingress.namespace(), opaqueSecrets()::get, authMemos),
+                    new BasicAuthAnnotations.Context(ingress.namespace(), opaqueSecrets()::get, authMemos, configMaps()::get,
+                            allowedResponseHeaders),
                     (name, why) -> firstPortBackend(ingress, name, why));
             for (String problem : parsed.problems()) {
                 problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations", problem));
@@ -268,6 +301,16 @@ public final class RouteCompiler {
                 }
             }
             return opaqueSecrets;
+        }
+
+        private Map<String, ConfigMap> configMaps() {
+            if (configMaps == null) {
+                configMaps = new HashMap<>();
+                for (ConfigMap configMap : state.configMaps()) {
+                    configMaps.putIfAbsent(configMap.key(), configMap);
+                }
+            }
+            return configMaps;
         }
 
         // default-backend: a Service of the Ingress's namespace at its first port, as ingress-nginx takes it,

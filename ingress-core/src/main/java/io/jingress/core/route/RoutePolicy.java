@@ -48,6 +48,7 @@ public final class RoutePolicy {
     private final RequestMirror mirror;
     private final boolean satisfyAny;
     private final AnswerRate answerRate;
+    private final ResponseHeaders responseHeaders;
 
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
@@ -70,6 +71,7 @@ public final class RoutePolicy {
         this.accessLog = builder.accessLog;
         this.proxyRedirect = builder.proxyRedirect;
         this.cookieRewrite = builder.cookieRewrite;
+        this.responseHeaders = builder.responseHeaders;
         this.serverAliases = builder.serverAliases;
         this.fromToWwwRedirect = builder.fromToWwwRedirect;
         this.externalAuth = builder.externalAuth;
@@ -271,6 +273,14 @@ public final class RoutePolicy {
     }
 
     /**
+     * The headers {@code custom-headers} sets on every answer of the routes, the endpoint's (replacing
+     * its fields of those names) and the proxy's own; null when none.
+     */
+    public ResponseHeaders responseHeaders() {
+        return responseHeaders;
+    }
+
+    /**
      * The names {@code server-alias} asks to serve as the Ingress's host (lower case; {@code *.} and a
      * name for a wildcard), as written, the refused ones left out; empty when not set. They are
      * applied when the table is compiled: {@link RouteTable#hostAliases()} says which are served,
@@ -418,6 +428,9 @@ public final class RoutePolicy {
         if (cookieRewrite != null) {
             phrases.add(cookieRewrite.describe());
         }
+        if (responseHeaders != null) {
+            phrases.add(responseHeaders.describe());
+        }
         HostAnnotations.describe(serverAliases, fromToWwwRedirect, phrases);
         if (externalAuth != null) {
             phrases.add(externalAuth.describe());
@@ -527,6 +540,14 @@ public final class RoutePolicy {
         /** See {@link RoutePolicy#cookieRewrite()}. */
         Builder cookieRewrite(CookieRewrite rewrite) {
             this.cookieRewrite = Objects.requireNonNull(rewrite, "rewrite");
+            return set();
+        }
+
+        private ResponseHeaders responseHeaders;
+
+        /** See {@link RoutePolicy#responseHeaders()}. */
+        Builder responseHeaders(ResponseHeaders headers) {
+            this.responseHeaders = Objects.requireNonNull(headers, "headers");
             return set();
         }
 

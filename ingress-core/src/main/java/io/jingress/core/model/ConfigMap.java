@@ -1,0 +1,26 @@
+package io.jingress.core.model;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A ConfigMap that an Ingress names in an annotation (today {@code custom-headers}): its
+ * {@code data} by key ({@code binaryData} is not carried). Sources carry only the ConfigMaps an
+ * Ingress of the class names.
+ *
+ * @param namespace the namespace
+ * @param name the name
+ * @param data the values by key
+ */
+public record ConfigMap(String namespace, String name, Map<String, String> data) {
+
+    public ConfigMap {
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(name, "name");
+        data = data == null ? Map.of() : Map.copyOf(data);
+    }
+
+    public String key() {
+        return namespace + "/" + name;
+    }
+}
