@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.jingress.core.lb.Balancers;
 import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.ConfigMap;
 import io.jingress.core.model.EndpointSlice;
 import io.jingress.core.model.HttpIngressPath;
 import io.jingress.core.model.Ingress;
@@ -37,6 +38,8 @@ public final class TestRoutes {
     private final List<EndpointSlice> slices = new ArrayList<>();
     private final Map<String, TlsSecret> secrets = new LinkedHashMap<>();
     private final Map<String, OpaqueSecret> opaqueSecrets = new LinkedHashMap<>();
+    private final Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
+    private List<String> allowedResponseHeaders = List.of();
     private int ingresses;
 
     private TestRoutes() {
@@ -207,11 +210,23 @@ public final class TestRoutes {
         return apply();
     }
 
+    /** Adds (or replaces) a ConfigMap, in namespace "default", that an annotation may name (custom-headers). */
+    public TestRoutes configMap(String name, Map<String, String> data) {
+        configMaps.put(name, new ConfigMap("default", name, data));
+        return apply();
+    }
+
+    /** The response headers custom-headers may set (see {@link RouteCompiler#withAllowedResponseHeaders}). */
+    public TestRoutes allowResponseHeaders(String... names) {
+        allowedResponseHeaders = List.of(names);
+        return apply();
+    }
+
     /** Compiles what was added so far and swaps it into the router. */
     public TestRoutes apply() {
         ClusterState state = new ClusterState(ingressList, services, slices, List.of(), List.copyOf(secrets.values()),
-                List.copyOf(opaqueSecrets.values()));
-        router.swap(RouteCompiler.create(balancers).compile(state));
+                List.copyOf(opaqueSecrets.values()), List.copyOf(configMaps.values()));
+        router.swap(RouteCompiler.create(balancers).withAllowedResponseHeaders(allowedResponseHeaders).compile(state));
         return this;
     }
 

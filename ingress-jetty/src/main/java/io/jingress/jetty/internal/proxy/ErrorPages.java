@@ -113,6 +113,7 @@ final class ErrorPages {
         page.forwardedScheme = exchange.forwardedScheme;
         page.cors = exchange.cors;
         page.corsOrigin = exchange.corsOrigin;
+        page.responseHeaders = exchange.responseHeaders;
         // as nginx's "rewrite (.*) / break": the path is /, the query is kept
         String query = exchange.pathAndQuery.indexOf('?') < 0 ? null
                 : exchange.pathAndQuery.substring(exchange.pathAndQuery.indexOf('?'));

@@ -134,6 +134,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     ProxyRedirect proxyRedirect;
     /** The route's rewrite of the endpoint's {@code Set-Cookie} ({@code proxy-cookie-domain/-path}), else null. */
     CookieRewrite cookieRewrite;
+    /** The headers the route's {@code custom-headers} sets on every answer ({@link PolicyResponseHeaders}), else null. */
+    PolicyResponseHeaders.Fields responseHeaders;
     /**
      * The {@code Set-Cookie} values of the auth service's answer ({@code auth-url}), which go on the
      * client's answer (see {@link ExternalAuthCheck#addCookies}); null: none.

@@ -16,7 +16,8 @@ import org.eclipse.jetty.util.Callback;
  * The responses the proxy makes itself: a status and one short line of plain text, never a stack
  * trace or an HTML error page. Bodies are encoded once, up front. Over TLS they carry the
  * exchange's {@code Strict-Transport-Security}, as the endpoints' answers do; on a route with CORS,
- * its {@code Access-Control-*} headers ({@link PolicyCors}).
+ * its {@code Access-Control-*} headers ({@link PolicyCors}); on a route with {@code custom-headers},
+ * those ({@link PolicyResponseHeaders}).
  */
 final class PlainResponses {
     static final Body BAD_REQUEST = new Body(HttpStatus.BAD_REQUEST_400, "400 Bad Request: the request path cannot be routed safely\n");
@@ -107,6 +108,9 @@ final class PlainResponses {
             }
             if (exchange.authCookies != null) {
                 ExternalAuthCheck.addCookies(exchange, body.status(), response.getHeaders());
+            }
+            if (exchange.responseHeaders != null) {
+                exchange.responseHeaders.putOn(response.getHeaders());  // custom-headers: more_set_headers without -s
             }
         }
         response.setStatus(body.status());

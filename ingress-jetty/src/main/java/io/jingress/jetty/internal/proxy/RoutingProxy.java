@@ -348,6 +348,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      */
     private boolean redirectedByPolicy(Exchange exchange, RoutePolicy policy, String host, String path,
             Response proxyToClientResponse) {
+        exchange.responseHeaders = PolicyResponseHeaders.of(policy);  // custom-headers: first, so the redirects carry them too
         return PolicyRedirects.answered(exchange, policy, host, path, proxyToClientResponse);
     }
 
@@ -856,13 +857,15 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
      * upstream sent its own. On a route with CORS, the route's {@code Access-Control-*} headers
      * replace the endpoint's ({@link PolicyCors}); its {@code proxy-redirect-from/-to} rewrite
      * {@code Location} and {@code Refresh} ({@link PolicyHeaders}); its {@code proxy-cookie-domain}
-     * and {@code proxy-cookie-path} the {@code Set-Cookie} fields ({@link PolicyCookies}).
+     * and {@code proxy-cookie-path} the {@code Set-Cookie} fields ({@link PolicyCookies}); its
+     * {@code custom-headers} replace the endpoint's fields of their names ({@link PolicyResponseHeaders}).
      */
     static void copyServerHeaders(Exchange exchange, HttpFields serverToProxyHeaders, HttpFields.Mutable proxyToClientHeaders) {
         String[] connectionNamed = ProxyHeaders.connectionNamed(serverToProxyHeaders);
         PolicyCors.Fields cors = exchange.cors;
         ProxyRedirect proxyRedirect = exchange.proxyRedirect;
         CookieRewrite cookieRewrite = exchange.cookieRewrite;
+        PolicyResponseHeaders.Fields responseHeaders = exchange.responseHeaders;
         for (HttpField field : serverToProxyHeaders) {
             if (ProxyHeaders.isHopByHop(field) || ProxyHeaders.isNamedIn(connectionNamed, field)) {
                 continue;
@@ -873,6 +876,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 continue;
             }
             if (cors != null && PolicyCors.isReplaced(header)) {
+                continue;
+            }
+            if (responseHeaders != null && responseHeaders.replaces(field)) {
                 continue;
             }
             if (proxyRedirect != null) {
@@ -897,6 +903,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         if (cors != null) {
             cors.addTo(proxyToClientHeaders, exchange.corsOrigin);
+        }
+        if (responseHeaders != null) {
+            responseHeaders.putOn(proxyToClientHeaders);
         }
         // over TLS only: a plain-HTTP answer pays one null check
         HttpField hsts = exchange.strictTransportSecurity;

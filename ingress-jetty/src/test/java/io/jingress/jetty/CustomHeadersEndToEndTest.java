@@ -1,0 +1,150 @@
+package io.jingress.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.jingress.core.model.TlsSecret;
+import io.jingress.jetty.testing.Backends;
+import io.jingress.jetty.testing.Proxies;
+import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.TestRoutes;
+
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.http.HttpVersion;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code custom-headers} through {@link IngressServer}: the entries of the ConfigMap it names, as
+ * the client receives them from a real backend over the lean HTTP/1.1 path and HTTP/2 over TLS
+ * (Jetty's path), and on the proxy's own answers.
+ */
+class CustomHeadersEndToEndTest {
+    private static final Map<String, String> CUSTOM_HEADERS = Map.of("nginx.ingress.kubernetes.io/custom-headers", "headers");
+    private static final Map<String, String> HEADERS = Map.of("X-Frame-Options", "DENY", "X-Team", "shop",
+            "X-Powered-By", "not allowed");
+    private static final String BACKEND_ANSWER = "HTTP/1.1 200 OK\r\n"
+            + "X-Frame-Options: SAMEORIGIN\r\n"
+            + "x-team: backend\r\n"
+            + "X-Powered-By: backend\r\n"
+            + "X-Other: kept\r\n"
+            + "Content-Length: 2\r\nConnection: close\r\n\r\nok";
+
+    @RegisterExtension
+    final Proxies proxies = new Proxies();
+    @RegisterExtension
+    final Backends backends = new Backends();
+
+    private static TestRoutes routes() {
+        return TestRoutes.create().allowResponseHeaders("X-Frame-Options", "X-Team").configMap("headers", HEADERS);
+    }
+
+    @Test
+    void theConfigMapsHeadersReplaceTheEndpointsOnTheLeanPathAndOnlyOnThatIngresssRoutes() throws Exception {
+        Backends.Raw app = backends.startRaw(BACKEND_ANSWER);
+        Backends.Raw other = backends.startRaw(BACKEND_ANSWER);
+        IngressServer proxy = proxies.start(IngressServer.builder(routes()
+                .route("shop.test", "/", "app", CUSTOM_HEADERS, app.port())
+                .route("other.test", "/", "other", other.port())
+                .router()));
+
+        String lean = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n");
+        assertEquals(200, RawHttp.status(lean), lean);
+        assertEquals(List.of("DENY"), values(lean, "X-Frame-Options"), lean);
+        assertEquals(List.of("shop"), values(lean, "X-Team"), lean);
+        assertEquals(List.of("backend"), values(lean, "X-Powered-By"), "a header not allowed is not set: " + lean);
+        assertEquals(List.of("kept"), values(lean, "X-Other"), lean);
+
+        String otherIngress = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: other.test\r\nConnection: close\r\n\r\n");
+        assertEquals(List.of("SAMEORIGIN"), values(otherIngress, "X-Frame-Options"), otherIngress);
+        assertEquals(List.of("backend"), values(otherIngress, "X-Team"), otherIngress);
+    }
+
+    @Test
+    void overHttp2TheClientSeesTheConfigMapsHeaders() throws Exception {
+        Backends.Raw app = backends.startRaw(BACKEND_ANSWER);
+        IngressServer proxy = proxies.start(IngressServer.builder(routes()
+                .tlsRoute("shop.test", "/", "app", secret(), CUSTOM_HEADERS, app.port())
+                .router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+
+        ContentResponse response = proxies.http2Client().newRequest("https://shop.test:" + proxy.httpsPort() + "/h2")
+                .timeout(10, TimeUnit.SECONDS).send();
+
+        assertEquals(HttpVersion.HTTP_2, response.getVersion());
+        assertEquals(200, response.getStatus(), response.getContentAsString());
+        assertEquals(List.of("DENY"), response.getHeaders().getValuesList("X-Frame-Options"));
+        assertEquals(List.of("shop"), response.getHeaders().getValuesList("X-Team"));
+        assertEquals(List.of("kept"), response.getHeaders().getValuesList("X-Other"));
+    }
+
+    @Test
+    void theProxysOwnAnswersOfTheRouteCarryThemTooAsMoreSetHeadersWithoutStatusFilter() throws Exception {
+        IngressServer proxy = proxies.start(IngressServer.builder(routes()
+                .route("shop.test", "/", "app", CUSTOM_HEADERS)  // no endpoint: 503
+                .router()));
+
+        String answer = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n");
+
+        assertEquals(503, RawHttp.status(answer), answer);
+        assertEquals(List.of("DENY"), values(answer, "X-Frame-Options"), answer);
+        assertEquals(List.of("shop"), values(answer, "X-Team"), answer);
+        String notFound = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: nobody.test\r\nConnection: close\r\n\r\n");
+        assertEquals(404, RawHttp.status(notFound), notFound);
+        assertNull(RawHttp.header(notFound, "X-Frame-Options"), "no route, no Ingress's headers: " + notFound);
+    }
+
+    @Test
+    void aChangedConfigMapChangesTheHeadersOfTheNextTable() throws Exception {
+        Backends.Raw app = backends.startRaw(BACKEND_ANSWER);
+        TestRoutes routes = routes().route("shop.test", "/", "app", CUSTOM_HEADERS, app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        routes.configMap("headers", Map.of("X-Team", "payments"));
+        String answer = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n");
+
+        assertEquals(List.of("SAMEORIGIN"), values(answer, "X-Frame-Options"), "the endpoint's, no longer replaced: " + answer);
+        assertEquals(List.of("payments"), values(answer, "X-Team"), answer);
+    }
+
+    @Test
+    void routesShowsTheHeaders() throws Exception {
+        Backends.Raw app = backends.startRaw(BACKEND_ANSWER);
+        IngressServer proxy = proxies.start(IngressServer.builder(routes()
+                .route("shop.test", "/", "app", CUSTOM_HEADERS, app.port())
+                .router()));
+
+        String json = RawHttp.exchange(proxy.adminPort(), "GET /routes HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n");
+
+        assertTrue(json.contains("\"response headers X-Frame-Options: \\\"DENY\\\", X-Team: \\\"shop\\\""
+                + " (custom-headers, ConfigMap default/headers)\""), json);
+        assertTrue(json.contains("key \\\"X-Powered-By\\\" is not among the response headers the controller allows"), json);
+    }
+
+    /** Every value of {@code name} in a raw response's head, in order. */
+    private static List<String> values(String response, String name) {
+        List<String> values = new ArrayList<>();
+        for (String line : response.substring(0, response.indexOf("\r\n\r\n")).split("\r\n")) {
+            if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+                values.add(line.substring(name.length() + 1).trim());
+            }
+        }
+        return values;
+    }
+
+    private static TlsSecret secret() throws IOException {
+        try (InputStream crt = CustomHeadersEndToEndTest.class.getResourceAsStream("/tls/pkcs8.crt");
+                InputStream key = CustomHeadersEndToEndTest.class.getResourceAsStream("/tls/pkcs8.key")) {
+            return new TlsSecret("default", "pkcs8-tls", new String(crt.readAllBytes(), StandardCharsets.US_ASCII),
+                    new String(key.readAllBytes(), StandardCharsets.US_ASCII));
+        }
+    }
+}
