@@ -16,7 +16,8 @@ import java.util.UUID;
 
 /**
  * Routes from a Kubernetes API server: informers on Ingress, IngressClass, Service, EndpointSlice
- * and {@code kubernetes.io/tls} Secret feed the {@link RouteSink} with the whole current state,
+ * and Secret (and on each ConfigMap that a {@code custom-headers} names, alone, by name, so no
+ * other ConfigMap is cached) feed the {@link RouteSink} with the whole current state,
  * rebuilt once per burst of changes and only while every informer is synced and watching (so a
  * watch hiccup never empties the table: the last one keeps serving). The replica that holds the
  * Lease named by {@link AdapterOptions#electionId()} writes Ingress status and Events for rejected

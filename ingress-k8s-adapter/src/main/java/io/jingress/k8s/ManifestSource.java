@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes from manifest files ({@code --manifests PATH}): a YAML or JSON file, or a directory of
- * them, holding Ingresses, IngressClasses, Services, EndpointSlices, Endpoints and TLS Secrets, the
+ * them, holding Ingresses, IngressClasses, Services, EndpointSlices, Endpoints, Secrets and ConfigMaps (those an
+ * Ingress's annotation names: {@code auth-secret}, {@code custom-headers}...), the
  * way {@code kubectl get -o yaml} writes them (multi-document YAML and {@code kind: List} included).
  * They are translated exactly as objects from the API server are, and served live:
  *

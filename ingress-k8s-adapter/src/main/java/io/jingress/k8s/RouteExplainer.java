@@ -27,6 +27,7 @@ import io.jingress.k8s.internal.translate.ClassFilter;
 import io.jingress.k8s.internal.translate.ClusterStateAssembler;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -62,11 +63,18 @@ public final class RouteExplainer {
     private final List<Ingress> ignored;
     private final ClassFilter classFilter;
     private final int httpsRedirectPort;
+    private final List<Problem> sourceProblems;
 
     private RouteExplainer(ClusterState state, List<Problem> sourceProblems, List<Ingress> ignored,
             ClassFilter classFilter) {
+        this(state, sourceProblems, ignored, classFilter, RouteCompiler.create(Balancers.create()));
+    }
+
+    private RouteExplainer(ClusterState state, List<Problem> sourceProblems, List<Ingress> ignored,
+            ClassFilter classFilter, RouteCompiler compiler) {
         this.state = state;
-        this.table = RouteCompiler.create(Balancers.create()).compile(state);
+        this.sourceProblems = List.copyOf(sourceProblems);
+        this.table = compiler.compile(state);
         List<Problem> all = new ArrayList<>(sourceProblems);
         all.addAll(table.problems());
         this.problems = List.copyOf(all);
@@ -82,6 +90,7 @@ public final class RouteExplainer {
         this.ignored = explainer.ignored;
         this.classFilter = explainer.classFilter;
         this.httpsRedirectPort = httpsRedirectPort;
+        this.sourceProblems = explainer.sourceProblems;
     }
 
     /** An explainer of the manifests under {@code path} (a file or a directory), with the default options. */
@@ -126,6 +135,19 @@ public final class RouteExplainer {
             throw new IllegalArgumentException("httpsRedirectPort: must be 0..65535, got " + port);
         }
         return new RouteExplainer(this, port);
+    }
+
+    /**
+     * This explainer for a server whose Ingresses' {@code custom-headers} may set the response
+     * headers {@code names} ({@code --allowed-response-headers}, see
+     * {@link RouteCompiler#withAllowedResponseHeaders}); by default none.
+     *
+     * @throws IllegalArgumentException when a name is no header name
+     */
+    public RouteExplainer allowedResponseHeaders(Collection<String> names) {
+        RouteCompiler compiler = RouteCompiler.create(Balancers.create()).withAllowedResponseHeaders(names);
+        RouteExplainer explainer = new RouteExplainer(state, sourceProblems, ignored, classFilter, compiler);
+        return httpsRedirectPort == 443 ? explainer : new RouteExplainer(explainer, httpsRedirectPort);
     }
 
     /** {@link #explain(String, String)} for a GET. */

@@ -1,5 +1,6 @@
 package io.jingress.k8s.internal.api;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -10,18 +11,26 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The informers on the five kinds routes are built from (Secrets twice: {@code kubernetes.io/tls}
- * and {@code Opaque}), in all namespaces or in the given ones.
+ * and {@code Opaque}), in all namespaces or in the given ones; and one per ConfigMap that
+ * {@code custom-headers} names ({@link #watchConfigMaps}).
  * Their handlers only call {@code onChange}; the caches are read by the one rebuild thread.
  *
  * <p>Faults are fabric8's to heal: a closed watch is re-opened with exponential backoff
@@ -52,6 +61,8 @@ public final class ClusterInformers implements AutoCloseable {
     private final List<SharedIndexInformer<EndpointSlice>> endpointSlices = new ArrayList<>();
     private final List<SharedIndexInformer<Secret>> secrets = new ArrayList<>();
     private final List<SharedIndexInformer<Secret>> opaqueSecrets = new ArrayList<>();
+    // the ConfigMaps custom-headers names, each watched alone by name (see watchConfigMaps); by namespace/name
+    private final Map<String, SharedIndexInformer<ConfigMap>> configMaps = new ConcurrentHashMap<>();
     private String[] publishedService;                 // namespace, name; or null
     private SharedIndexInformer<Service> published;    // that Service alone, outside the watched namespaces
     private volatile boolean closing;
@@ -166,6 +177,72 @@ public final class ClusterInformers implements AutoCloseable {
     }
 
     /**
+     * Watches exactly the ConfigMaps {@code keys} ({@code namespace/name}: those the {@code custom-headers}
+     * of our Ingresses name), each alone, by name, so that no other ConfigMap of the cluster is cached
+     * (they may be many and large, and most are no business of ours); stops watching those no longer
+     * named. Waits up to {@code wait} for the first list of the ones it starts, so the table built next
+     * has their headers; one that takes longer (the API server slow, or the ClusterRole not allowing
+     * ConfigMaps) is waited for no more: its first list, whenever it comes, calls {@code onChange}. Every
+     * add, update and delete of a watched ConfigMap calls {@code onChange}. From the rebuild thread only.
+     */
+    public void watchConfigMaps(Set<String> keys, Duration wait) throws InterruptedException {
+        for (Iterator<Map.Entry<String, SharedIndexInformer<ConfigMap>>> it = configMaps.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, SharedIndexInformer<ConfigMap>> entry = it.next();
+            if (!keys.contains(entry.getKey())) {
+                entry.getValue().stop();
+                it.remove();
+            }
+        }
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        for (String key : keys) {
+            int slash = key.indexOf('/');
+            String namespace = key.substring(0, slash);
+            if (configMaps.containsKey(key) || closing || (!namespaces.isEmpty() && !namespaces.contains(namespace))) {
+                continue;
+            }
+            SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace(namespace)
+                    .withField("metadata.name", key.substring(slash + 1)).runnableInformer(0);
+            informer.addEventHandler(new Handler<>());
+            informer.exceptionHandler((isStarted, t) -> {
+                LOG.debug("watch of ConfigMap {} failed, retrying: {}", key, t.toString());
+                return !closing;
+            });
+            configMaps.put(key, informer);
+            CompletableFuture<Void> synced = informer.start().toCompletableFuture();
+            synced.whenComplete((ok, error) -> {
+                if (error == null && !closing) {
+                    onChange.run();  // a list that came after the wait below builds again
+                }
+            });
+            started.add(synced);
+        }
+        if (started.isEmpty()) {
+            return;
+        }
+        try {
+            CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0])).get(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("ConfigMaps named by custom-headers not listed within {} ms; their headers follow once they are: {}",
+                    wait.toMillis(), keys);
+        }
+    }
+
+    /** The ConfigMaps watched ({@link #watchConfigMaps}) that exist. */
+    public List<ConfigMap> configMaps() {
+        List<ConfigMap> list = new ArrayList<>();
+        configMaps.forEach((key, informer) -> {
+            for (ConfigMap configMap : informer.getStore().list()) {
+                // the name filter guards servers that ignore the field selector
+                if (configMap.getMetadata() != null
+                        && key.equals(configMap.getMetadata().getNamespace() + "/" + configMap.getMetadata().getName())) {
+                    list.add(configMap);
+                }
+            }
+        });
+        return list;
+    }
+
+    /**
      * A Service from the cache, or null when it is not there (or its namespace is not watched and
      * it is not the one of {@link #alsoWatchService}).
      */
@@ -196,6 +273,7 @@ public final class ClusterInformers implements AutoCloseable {
         for (SharedIndexInformer<? extends HasMetadata> informer : all) {
             informer.stop();
         }
+        configMaps.values().forEach(SharedIndexInformer::stop);
     }
 
     /**

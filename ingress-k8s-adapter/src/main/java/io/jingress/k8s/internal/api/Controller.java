@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class Controller implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+    /** How long a rebuild waits for the first list of a ConfigMap an Ingress newly names (custom-headers). */
+    private static final Duration CONFIG_MAP_WAIT = Duration.ofSeconds(5);
 
     /**
      * Everything the controller needs.
@@ -155,6 +157,18 @@ public final class Controller implements AutoCloseable {
         // as in file mode: an edit that breaks a working Ingress leaves its last good version serving
         LastGoodIngresses.Result kept = lastGood.apply(settings.options(), objects);
         ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(settings.options(), kept.objects());
+        // custom-headers: the ConfigMaps our Ingresses name, watched from now on, then assembled with them
+        Set<String> configMaps = ClusterStateAssembler.configMapsNamed(assembly.state().ingresses());
+        try {
+            informers.watchConfigMaps(configMaps, CONFIG_MAP_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!configMaps.isEmpty()) {
+            List<HasMetadata> withConfigMaps = new ArrayList<>(kept.objects());
+            withConfigMaps.addAll(informers.configMaps());
+            assembly = ClusterStateAssembler.assemble(settings.options(), withConfigMaps);
+        }
         List<Problem> sourceProblems = new ArrayList<>(assembly.problems());
         sourceProblems.addAll(kept.problems());
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -25,7 +26,7 @@ import tools.jackson.core.TokenStreamLocation;
 /**
  * Reads the Kubernetes objects of one manifest file: YAML with any number of documents, or JSON;
  * each document an object or a list ({@code kind: List}, or any {@code ...List} kind) of objects.
- * Only Ingress, IngressClass (networking.k8s.io/v1), Service, Endpoints, Secret (v1) and
+ * Only Ingress, IngressClass (networking.k8s.io/v1), Service, Endpoints, Secret, ConfigMap (v1) and
  * EndpointSlice (discovery.k8s.io/v1) are kept; other kinds (Deployments and the like) are skipped.
  * One of those kinds in another API version (an {@code extensions/v1beta1} Ingress) is skipped and
  * reported in {@link ParsedFile#skipped()}: it is easy to miss in old files, and never served.
@@ -41,7 +42,7 @@ public final class ManifestParser {
     private static final Pattern JAVA_NAMES = Pattern.compile("`|(java\\.lang\\.|java\\.util\\.|io\\.fabric8\\.kubernetes\\.api\\.model\\.([a-z0-9]+\\.)*)");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Set<String> OUR_KINDS = Set.of("Ingress", "IngressClass", "Service", "EndpointSlice",
-            "Endpoints", "Secret");
+            "Endpoints", "Secret", "ConfigMap");
 
     private ManifestParser() {
     }
@@ -110,7 +111,8 @@ public final class ManifestParser {
 
     private static boolean isOurKind(HasMetadata object) {
         return object instanceof Ingress || object instanceof IngressClass || object instanceof Service
-                || object instanceof EndpointSlice || object instanceof Endpoints || object instanceof Secret;
+                || object instanceof EndpointSlice || object instanceof Endpoints || object instanceof Secret
+                || object instanceof ConfigMap;
     }
 
     /** {@code Kind namespace/name}, as {@link ManifestObject#describe()} names an object kept. */

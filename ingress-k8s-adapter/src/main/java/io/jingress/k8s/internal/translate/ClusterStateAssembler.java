@@ -3,6 +3,7 @@ package io.jingress.k8s.internal.translate;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.ConfigMap;
 import io.jingress.core.model.EndpointSlice;
 import io.jingress.core.model.Endpoints;
 import io.jingress.core.model.Ingress;
@@ -18,6 +19,7 @@ import io.jingress.core.model.TlsSecret;
 import io.jingress.core.route.BasicAuth;
 import io.jingress.core.route.FallbackBackend;
 import io.jingress.core.route.ProxySsl;
+import io.jingress.core.route.ResponseHeaders;
 import io.jingress.k8s.AdapterOptions;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Builds the {@link ClusterState} a table is compiled from out of the current Kubernetes objects,
@@ -65,7 +68,7 @@ public final class ClusterStateAssembler {
 
     /**
      * Assembles a state from fabric8 objects of any of the kinds Ingress, IngressClass, Service,
-     * EndpointSlice, Endpoints and Secret; objects of other kinds are skipped.
+     * EndpointSlice, Endpoints, Secret and ConfigMap; objects of other kinds are skipped.
      */
     public static Assembly assemble(AdapterOptions options, Collection<? extends HasMetadata> objects) {
         Objects.requireNonNull(options, "options");
@@ -77,6 +80,7 @@ public final class ClusterStateAssembler {
         List<EndpointSlice> slices = new ArrayList<>();
         List<Endpoints> endpoints = new ArrayList<>();
         List<Secret> secrets = new ArrayList<>();
+        List<io.fabric8.kubernetes.api.model.ConfigMap> configMaps = new ArrayList<>();
         List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> untranslatable = new ArrayList<>();
         List<Problem> ingressProblems = new ArrayList<>();
 
@@ -107,6 +111,8 @@ public final class ClusterStateAssembler {
                 translate(problems, legacy, () -> endpoints.add(KubeTranslator.toEndpoints(legacy)));
             } else if (object instanceof Secret secret) {
                 secrets.add(secret);  // one of another type that an Ingress names is reported below
+            } else if (object instanceof io.fabric8.kubernetes.api.model.ConfigMap configMap) {
+                configMaps.add(configMap);
             }
         }
 
@@ -185,7 +191,29 @@ public final class ClusterStateAssembler {
         }
         opaqueSecrets.sort(Comparator.comparing(OpaqueSecret::key));
         opaqueSecrets.forEach(state::opaqueSecret);
+        Set<String> namedConfigMaps = configMapsNamed(ours);
+        List<ConfigMap> kept = new ArrayList<>();
+        for (io.fabric8.kubernetes.api.model.ConfigMap configMap : configMaps) {
+            String name = configMap.getMetadata() == null ? null : configMap.getMetadata().getName();
+            if (namedConfigMaps.contains(KubeTranslator.namespace(configMap) + "/" + name)) {
+                translate(problems, configMap, () -> kept.add(KubeTranslator.toConfigMap(configMap)));
+            }
+        }
+        kept.sort(Comparator.comparing(ConfigMap::key));
+        kept.forEach(state::configMap);
         return new Assembly(state.build(), problems, ignored, filter);
+    }
+
+    /** The ConfigMaps ({@code namespace/name}) that the {@code custom-headers} of {@code ingresses} name. */
+    public static Set<String> configMapsNamed(Collection<Ingress> ingresses) {
+        Set<String> named = new TreeSet<>();
+        for (Ingress ingress : ingresses) {
+            String key = ResponseHeaders.configMapNamedBy(ingress);
+            if (key != null) {
+                named.add(key);
+            }
+        }
+        return named;
     }
 
     private static boolean isOursUntranslated(ClassFilter filter,

@@ -227,6 +227,22 @@ public final class KubeTranslator {
         return toSecretData(source);
     }
 
+    /** A ConfigMap an annotation names ({@code custom-headers}): its {@code data} ({@code binaryData} is not read). */
+    public static io.jingress.core.model.ConfigMap toConfigMap(io.fabric8.kubernetes.api.model.ConfigMap source)
+            throws TranslationException {
+        Objects.requireNonNull(source, "source");
+        String name = name("ConfigMap", source);
+        Map<String, String> data = new LinkedHashMap<>();
+        if (source.getData() != null) {
+            source.getData().forEach((key, value) -> {
+                if (key != null && value != null) {
+                    data.put(key, value);
+                }
+            });
+        }
+        return new io.jingress.core.model.ConfigMap(namespace(source), name, data);
+    }
+
     /**
      * Every key of a Secret's {@code data}, base64-decoded, and of {@code stringData}, which wins,
      * whatever its type: what {@code proxy-ssl-secret} names ({@code ca.crt}, {@code tls.crt},
