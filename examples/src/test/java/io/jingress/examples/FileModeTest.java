@@ -1,6 +1,7 @@
 package io.jingress.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -243,6 +244,23 @@ class FileModeTest {
             awaitStatus(jingress.httpPort(), "myapp.kubia.com", 308);
             String head = rawGet(jingress.httpPort(), "myapp.kubia.com", forwardedHttps);
             assertTrue(head.startsWith("HTTP/1.1 308 "), head);
+        }
+    }
+
+    @Test
+    void customHeadersSetOnlyTheHeadersTheFlagAllows() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com").replace(
+                "metadata: {name: ingress-myapp, namespace: default}",
+                "metadata: {name: ingress-myapp, namespace: default, annotations:"
+                        + " {nginx.ingress.kubernetes.io/custom-headers: headers}}")
+                + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: headers, namespace: default}\n"
+                + "data: {X-Frame-Options: DENY, X-Team: kubia}\n");
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "off",
+                "--allowed-response-headers", "x-frame-options", "--admin-port", "off")) {
+            awaitStatus(jingress.httpPort(), "myapp.kubia.com", 200);
+            String head = rawGet(jingress.httpPort(), "myapp.kubia.com", "");
+            assertTrue(head.contains("X-Frame-Options: DENY\r\n"), head);
+            assertFalse(head.contains("X-Team"), "not allowed: " + head);
         }
     }
 

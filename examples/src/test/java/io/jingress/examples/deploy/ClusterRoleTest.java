@@ -3,6 +3,7 @@ package io.jingress.examples.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -94,7 +95,7 @@ class ClusterRoleTest {
         assertEquals(List.of(), unused(made), "grants the controller never used; it made " + made);
         // The run covered what the controller does: watch, write status, write an Event, hold the Lease.
         for (String expected : List.of("watch networking.k8s.io/ingresses", "watch networking.k8s.io/ingressclasses",
-                "watch services", "watch discovery.k8s.io/endpointslices", "watch secrets",
+                "watch services", "watch discovery.k8s.io/endpointslices", "watch secrets", "watch configmaps in default",
                 "create events in default", "create coordination.k8s.io/leases in " + controllerNamespace)) {
             assertTrue(made.stream().anyMatch(r -> r.toString().equals(expected)),
                     () -> "no \"" + expected + "\" among " + made);
@@ -237,7 +238,12 @@ class ClusterRoleTest {
                 .addNewEndpoint().withAddresses("10.244.1.32").withNewConditions().withReady(true).endConditions()
                 .endEndpoint()
                 .build()).create();
-        seed.network().v1().ingresses().inNamespace("default").resource(ingress("ingress-myapp", "/")).create();
+        // custom-headers: the ConfigMap it names is listed and watched
+        seed.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName("myapp-headers")
+                .withNamespace("default").endMetadata().addToData("X-Frame-Options", "DENY").build()).create();
+        seed.network().v1().ingresses().inNamespace("default").resource(new IngressBuilder(ingress("ingress-myapp", "/"))
+                .editMetadata().addToAnnotations("nginx.ingress.kubernetes.io/custom-headers", "myapp-headers").endMetadata()
+                .build()).create();
         seed.network().v1().ingresses().inNamespace("default").resource(ingress("ingress-broken", "no-slash"))
                 .create();
     }

@@ -79,7 +79,12 @@ public final class CommandLine {
                     "the load balancers in front (IPv4/IPv6 addresses or ranges, repeatable) whose X-Forwarded-Proto"
                             + " and X-Forwarded-For are believed: from them, X-Forwarded-Proto: https counts as HTTPS (no"
                             + " redirect loop, HSTS) and the client is the last untrusted X-Forwarded-For entry",
-                    true, (d, v) -> d.trustedProxies.addAll(Values.cidrs("--trusted-proxies", v))));
+                    true, (d, v) -> d.trustedProxies.addAll(Values.cidrs("--trusted-proxies", v))),
+            new Flag("--allowed-response-headers", "NAME[,NAME]", "none",
+                    "the response headers an Ingress's custom-headers ConfigMap may set (repeatable; any case),"
+                            + " ingress-nginx's global-allowed-response-headers; Content-Length, Transfer-Encoding,"
+                            + " Connection and the other hop-by-hop headers and Set-Cookie never",
+                    true, (d, v) -> d.allowedResponseHeaders.addAll(Values.headerNames("--allowed-response-headers", v))));
 
     private static final List<Flag> CLASS_FLAGS = List.of(
             new Flag("--ingress-class", "NAME", Options.DEFAULT_INGRESS_CLASS,

@@ -28,5 +28,6 @@ final class Draft {
     boolean accessLog;
     boolean proxyProtocol;
     final List<String> trustedProxies = new ArrayList<>();
+    final List<String> allowedResponseHeaders = new ArrayList<>();
     String explain;
 }

@@ -51,6 +51,7 @@ public final class Options {
     private final boolean accessLog;
     private final boolean proxyProtocol;
     private final List<String> trustedProxies;
+    private final List<String> allowedResponseHeaders;
 
     /** The draft's values, with the defaults of {@code mode} for what the flags left unset. */
     Options(Draft draft, Mode mode) {
@@ -78,6 +79,7 @@ public final class Options {
         this.accessLog = draft.accessLog;
         this.proxyProtocol = draft.proxyProtocol;
         this.trustedProxies = List.copyOf(draft.trustedProxies);
+        this.allowedResponseHeaders = List.copyOf(draft.allowedResponseHeaders);
     }
 
     /** Where routes come from. */
@@ -187,5 +189,10 @@ public final class Options {
     /** The ranges of {@code --trusted-proxies}, as given; empty: none. */
     public List<String> trustedProxies() {
         return trustedProxies;
+    }
+
+    /** The header names of {@code --allowed-response-headers}, as given; empty: none. */
+    public List<String> allowedResponseHeaders() {
+        return allowedResponseHeaders;
     }
 }

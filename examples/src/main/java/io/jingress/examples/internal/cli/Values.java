@@ -174,6 +174,18 @@ final class Values {
         return result;
     }
 
+    static List<String> headerNames(String flag, String value) throws UsageException {
+        List<String> result = new ArrayList<>();
+        for (String name : value.split(",", -1)) {
+            String trimmed = name.trim();
+            if (!trimmed.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                throw bad(flag, trimmed, "is not a header name (letters, digits and !#$%&'*+-.^_`|~, such as X-Frame-Options)");
+            }
+            result.add(trimmed);
+        }
+        return result;
+    }
+
     static boolean bool(String flag, String value) throws UsageException {
         return switch (value) {
             case "true" -> true;

@@ -21,7 +21,8 @@ public final class Explain {
     public static String text(Options options, String url) throws StartException {
         RouteExplainer explainer;
         try {
-            explainer = RouteExplainer.fromManifests(options.manifests(), Launcher.adapterOptions(options));
+            explainer = RouteExplainer.fromManifests(options.manifests(), Launcher.adapterOptions(options))
+                    .allowedResponseHeaders(options.allowedResponseHeaders());
         } catch (IllegalArgumentException e) {
             throw new StartException("--manifests " + options.manifests() + ": " + e.getMessage(), 1, e);
         }

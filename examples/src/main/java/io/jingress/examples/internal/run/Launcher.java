@@ -47,7 +47,7 @@ public final class Launcher {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(console, "console");
         Balancers balancers = Balancers.create();
-        RouteCompiler compiler = RouteCompiler.create(balancers);
+        RouteCompiler compiler = RouteCompiler.create(balancers).withAllowedResponseHeaders(options.allowedResponseHeaders());
         Router router = Router.create();
         List<AutoCloseable> feeders = new ArrayList<>();
         IngressServer server = null;

@@ -156,6 +156,18 @@ class CommandLineTest {
     }
 
     @Test
+    void allowedResponseHeadersTakeNamesCommaSeparatedOrRepeatedAndABadOneIsNamed() throws UsageException {
+        assertEquals(List.of(), run().allowedResponseHeaders());
+        assertEquals(List.of("X-Frame-Options", "content-security-policy", "X-Team"),
+                run("--allowed-response-headers", "X-Frame-Options, content-security-policy",
+                        "--allowed-response-headers=X-Team").allowedResponseHeaders());
+        assertEquals("--allowed-response-headers: \"X Team\" is not a header name (letters, digits and"
+                + " !#$%&'*+-.^_`|~, such as X-Frame-Options)", error("--allowed-response-headers", "X-Frame-Options,X Team"));
+        assertEquals("--allowed-response-headers: \"\" is not a header name (letters, digits and"
+                + " !#$%&'*+-.^_`|~, such as X-Frame-Options)", error("--allowed-response-headers=X-Team,"));
+    }
+
+    @Test
     void anUnknownFlagSuggestsTheNearestOne() {
         assertEquals("unknown flag --htp-port (did you mean --http-port?)", error("--htp-port", "1"));
         assertEquals("unknown flag --frobnicate (see --help)", error("--frobnicate"));
