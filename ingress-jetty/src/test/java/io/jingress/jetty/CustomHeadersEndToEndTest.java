@@ -103,6 +103,25 @@ class CustomHeadersEndToEndTest {
     }
 
     @Test
+    void aRedirectAndACorsPreflightAnsweredByTheProxyCarryThemToo() throws Exception {
+        Backends.Raw app = backends.startRaw(BACKEND_ANSWER);
+        IngressServer proxy = proxies.start(IngressServer.builder(routes()
+                .route("old.test", "/", "app", Map.of("nginx.ingress.kubernetes.io/custom-headers", "headers",
+                        "nginx.ingress.kubernetes.io/permanent-redirect", "https://new.test/"), app.port())
+                .route("api.test", "/", "app", Map.of("nginx.ingress.kubernetes.io/custom-headers", "headers",
+                        "nginx.ingress.kubernetes.io/enable-cors", "true"), app.port())
+                .router()));
+
+        String redirect = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: old.test\r\nConnection: close\r\n\r\n");
+        assertEquals(301, RawHttp.status(redirect), redirect);
+        assertEquals(List.of("DENY"), values(redirect, "X-Frame-Options"), redirect);
+        String preflight = RawHttp.exchange(proxy.httpPort(), "OPTIONS / HTTP/1.1\r\nHost: api.test\r\n"
+                + "Origin: https://app.test\r\nAccess-Control-Request-Method: PUT\r\nConnection: close\r\n\r\n");
+        assertEquals(204, RawHttp.status(preflight), preflight);
+        assertEquals(List.of("DENY"), values(preflight, "X-Frame-Options"), preflight);
+    }
+
+    @Test
     void aChangedConfigMapChangesTheHeadersOfTheNextTable() throws Exception {
         Backends.Raw app = backends.startRaw(BACKEND_ANSWER);
         TestRoutes routes = routes().route("shop.test", "/", "app", CUSTOM_HEADERS, app.port());

@@ -63,6 +63,9 @@ final class PolicyCors {
         // both from a 204 whatever ingress-nginx's template sets.
         HttpFields.Mutable proxyToClientHeaders = proxyToClientResponse.getHeaders();
         fields.addTo(proxyToClientHeaders, exchange.corsOrigin);
+        if (exchange.responseHeaders != null) {
+            exchange.responseHeaders.putOn(proxyToClientHeaders);  // custom-headers: on the preflight's answer too
+        }
         if (exchange.strictTransportSecurity != null) {
             proxyToClientHeaders.put(exchange.strictTransportSecurity);
         }
