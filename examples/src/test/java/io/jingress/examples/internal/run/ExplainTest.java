@@ -111,6 +111,28 @@ class ExplainTest {
     }
 
     @Test
+    void theHeadersOfCustomHeadersAreShownWhenTheFlagAllowsThem() throws Exception {
+        Path file = Files.writeString(dir.resolve("kubia.yaml"), WALKTHROUGH.replace(
+                "metadata: {name: ingress-myapp, namespace: default}",
+                "metadata: {name: ingress-myapp, namespace: default, annotations:"
+                        + " {nginx.ingress.kubernetes.io/custom-headers: myapp-headers}}")
+                + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: myapp-headers, namespace: default}\n"
+                + "data: {X-Frame-Options: DENY}\n");
+        String url = "http://myapp.kubia.com/";
+        Command.Explain allowed = assertInstanceOf(Command.Explain.class, CommandLine.parse("--manifests", file.toString(),
+                "--explain", url, "--allowed-response-headers", "X-Frame-Options"));
+        Command.Explain none = assertInstanceOf(Command.Explain.class, CommandLine.parse("--manifests", file.toString(),
+                "--explain", url));
+
+        String text = Explain.text(allowed.options(), allowed.url());
+        assertTrue(text.contains("response headers X-Frame-Options: \"DENY\" (custom-headers, ConfigMap default/myapp-headers)"),
+                text);
+        text = Explain.text(none.options(), none.url());
+        assertTrue(!text.contains("annotations: response headers") && text.contains("key \"X-Frame-Options\" is not among the response"
+                + " headers the controller allows (--allowed-response-headers: none)"), text);
+    }
+
+    @Test
     void aRejectedIngressIsListedWithItsField() throws Exception {
         String text = explain("http://broken.kubia.com/api");
         assertTrue(text.startsWith("GET http://broken.kubia.com/api -> 404"), text);
