@@ -3,6 +3,7 @@ package io.jingress.k8s.internal.translate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -67,6 +68,28 @@ class ClusterStateAssemblerTest {
         assertEquals(List.of("shop/web-tls"), state.secrets().stream().map(s -> s.key()).toList());
         assertEquals(List.of("shop/other"), assembly.ignored().stream().map(i -> i.key()).toList());
         assertEquals(List.of(), assembly.problems());
+    }
+
+    @Test
+    void onlyTheConfigMapsOurIngressesCustomHeadersNameAreAssembled() {
+        Ingress web = new IngressBuilder(ingress("shop", "web", "jingress", "kubia", 80)).editMetadata()
+                .addToAnnotations("nginx.ingress.kubernetes.io/custom-headers", "headers").endMetadata().build();
+        Ingress other = new IngressBuilder(ingress("shop", "other", "nginx", "kubia", 80)).editMetadata()
+                .addToAnnotations("nginx.ingress.kubernetes.io/custom-headers", "nginx-headers").endMetadata().build();
+        List<HasMetadata> objects = List.of(web, other, service("shop", "kubia"),
+                configMap("shop", "headers"), configMap("shop", "nginx-headers"), configMap("shop", "unused"),
+                configMap("payments", "headers"));
+
+        ClusterState state = ClusterStateAssembler.assemble(AdapterOptions.defaults(), objects).state();
+
+        assertEquals(List.of("shop/headers"), state.configMaps().stream().map(c -> c.key()).toList());
+        assertEquals(java.util.Map.of("X-Team", "shop"), state.configMaps().get(0).data());
+        assertEquals(Set.of("shop/headers"), ClusterStateAssembler.configMapsNamed(state.ingresses()));
+    }
+
+    private static HasMetadata configMap(String namespace, String name) {
+        return new ConfigMapBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .addToData("X-Team", namespace).build();
     }
 
     @Test
