@@ -14,6 +14,9 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * External authentication ({@code auth-url}, see {@link ExternalAuth}), as ingress-nginx's
@@ -35,7 +38,10 @@ import org.eclipse.jetty.server.Response;
  * pool; connections to the auth service are kept alive and reused), asynchronously: no thread waits
  * for it, and the request's body is left unread until the request goes on. It is timed by the
  * route's {@code proxy-connect-timeout} and {@code proxy-read-timeout}, else the server's connect and
- * read timeouts; the whole call by their sum. A client that gives up meanwhile aborts it.
+ * read timeouts; the whole call by their sum. A client that gives up meanwhile aborts it. An
+ * {@code https://} auth URL is called over TLS of its own ({@link ExternalAuthTls}: SNI of the URL's
+ * host, the certificate verified for it against the JVM's trust store), on connections never
+ * shared with an endpoint's.
  *
  * <p>What the auth service receives: the client's end-to-end headers (cookies and
  * {@code Authorization} among them; no body, so no {@code Content-Length}, {@code Transfer-Encoding}
@@ -48,6 +54,7 @@ import org.eclipse.jetty.server.Response;
  * {@code auth-method}, else {@code GET}.
  */
 final class ExternalAuthCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(ExternalAuthCheck.class);
     static final PlainResponses.Body UNUSABLE = new PlainResponses.Body(HttpStatus.SERVICE_UNAVAILABLE_503,
             "503 Service Unavailable: this route's Ingress asks for external authentication that Jingress cannot use as"
                     + " written; nothing is served without it\n");
@@ -84,6 +91,7 @@ final class ExternalAuthCheck {
     private final long connectTimeoutMillis;
     private final long readTimeoutMillis;
     private final Resume resume;
+    private volatile SslContextFactory.Client tls;
 
     /** The proxy's client, which exists only once the proxy has started. */
     interface HttpClientSource {
@@ -95,6 +103,21 @@ final class ExternalAuthCheck {
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.readTimeoutMillis = readTimeoutMillis;
         this.resume = resume;
+    }
+
+    /** The TLS client side of https auth URLs, made at the first (it reads the JVM's trust store). */
+    private SslContextFactory.Client tls() {
+        SslContextFactory.Client made = tls;
+        if (made == null) {
+            synchronized (this) {
+                made = tls;
+                if (made == null) {
+                    made = ExternalAuthTls.start();
+                    tls = made;
+                }
+            }
+        }
+        return made;
     }
 
     /**
@@ -132,7 +155,18 @@ final class ExternalAuthCheck {
         proxyToAuthRequest.method(auth.method() == null ? "GET" : auth.method())
                 .idleTimeout(readTimeout, TimeUnit.MILLISECONDS)
                 .timeout(connectTimeout + readTimeout, TimeUnit.MILLISECONDS);
-        if (policy.connectTimeoutMillis() > 0) {
+        if ("https".equalsIgnoreCase(proxyToAuthRequest.getScheme())) {
+            // its own destination (never an endpoint's unverified one): SNI, the certificate verified
+            SslContextFactory.Client authTls;
+            try {
+                authTls = tls();
+            } catch (IllegalStateException noTrustStore) {
+                LOG.warn("{}", noTrustStore.getMessage());
+                PlainResponses.write(proxyToClientResponse, exchange, UNREACHABLE);
+                return true;
+            }
+            proxyToAuthRequest.tag(new UpstreamTlsContexts.Tag(policy.connectTimeoutMillis(), authTls));
+        } else if (policy.connectTimeoutMillis() > 0) {
             proxyToAuthRequest.tag(new UpstreamTimeouts.ConnectTag(policy.connectTimeoutMillis()));
         }
         HttpFields.Mutable proxyToAuthHeaders = authHeaders(exchange, auth, variables);
