@@ -14,6 +14,9 @@ import java.util.Objects;
  * {@code $scheme}, {@code $request_uri}, {@code $escaped_request_uri}, {@code $uri}), filled in per
  * request as {@link RouteRedirect#locationFor} does.
  *
+ * <p>With {@code auth-cache-key} and {@code auth-cache-duration}, the service's answers are kept
+ * for a while ({@link #cache()}).
+ *
  * <p>An Ingress whose auth annotations cannot be used as they ask ({@link #usable()} false) is
  * never served unauthenticated: its routes answer 503, as ingress-nginx denies such a location.
  *
@@ -38,9 +41,11 @@ public final class ExternalAuth {
     private final RouteRedirect requestRedirect;
     private final boolean alwaysSetCookie;
     private final String refusal;
+    private final AuthCache cache;
 
     ExternalAuth(String url, RouteRedirect urlTemplate, boolean hostInUrl, String method, RouteRedirect signin,
-            List<String> responseHeaders, RouteRedirect requestRedirect, boolean alwaysSetCookie, String refusal) {
+            List<String> responseHeaders, RouteRedirect requestRedirect, boolean alwaysSetCookie, String refusal,
+            AuthCache cache) {
         this.url = Objects.requireNonNull(url, "url");
         this.urlTemplate = urlTemplate;
         this.hostInUrl = hostInUrl;
@@ -50,6 +55,15 @@ public final class ExternalAuth {
         this.requestRedirect = requestRedirect;
         this.alwaysSetCookie = alwaysSetCookie;
         this.refusal = refusal;
+        this.cache = cache;
+    }
+
+    /**
+     * How long the auth service's answers are kept ({@code auth-cache-key}, {@code auth-cache-duration});
+     * null: none is, every request is checked (as without {@code auth-cache-key} in ingress-nginx).
+     */
+    public AuthCache cache() {
+        return cache;
     }
 
     /** The auth service's URL as {@code auth-url} wrote it, variables and all. */
@@ -146,6 +160,9 @@ public final class ExternalAuth {
         }
         if (alwaysSetCookie) {
             text.append(", its Set-Cookie on every answer");
+        }
+        if (cache != null) {
+            text.append(", ").append(cache.describe());
         }
         return text.toString();
     }

@@ -12,8 +12,8 @@ import java.util.Set;
  * {@code auth-snippet} and {@code auth-proxy-set-headers} Jingress does not implement) makes the
  * routes answer 503, as ingress-nginx denies such a location; what only changes how a refusal
  * looks ({@code auth-signin}, {@code auth-request-redirect}, {@code auth-signin-redirect-param},
- * {@code auth-always-set-cookie}) is a problem and its default is used; {@code auth-keepalive*}
- * and {@code auth-cache-*} have no effect (said as a problem).
+ * {@code auth-always-set-cookie}) is a problem and its default is used; {@code auth-cache-*}
+ * are read by {@link AuthCacheAnnotations}; {@code auth-keepalive*} have no effect (said as a problem).
  */
 final class ExternalAuthAnnotations {
     static final String URL = "auth-url";
@@ -25,8 +25,8 @@ final class ExternalAuthAnnotations {
     static final String ALWAYS_SET_COOKIE = "auth-always-set-cookie";
     static final String PROXY_SET_HEADERS = "auth-proxy-set-headers";
     static final String SNIPPET = "auth-snippet";
-    static final String CACHE_KEY = "auth-cache-key";
-    static final String CACHE_DURATION = "auth-cache-duration";
+    static final String CACHE_KEY = AuthCacheAnnotations.KEY;
+    static final String CACHE_DURATION = AuthCacheAnnotations.DURATION;
     private static final List<String> KEEPALIVE = List.of("auth-keepalive", "auth-keepalive-requests",
             "auth-keepalive-timeout", "auth-keepalive-share-vars");
     /** The names read here, without prefix. */
@@ -156,15 +156,9 @@ final class ExternalAuthAnnotations {
                         + " alive and reuses them whatever it says");
             }
         }
-        for (String cache : List.of(CACHE_KEY, CACHE_DURATION)) {
-            RouteAnnotations.Named named = RouteAnnotations.value(annotations, cache);
-            if (named != null && !named.value().isEmpty()) {
-                problems.add(named.quoted() + " is not implemented: no answer of the auth service is cached,"
-                        + " every request is checked");
-            }
-        }
+        AuthCache cache = AuthCacheAnnotations.read(annotations, method, problems);
         builder.externalAuth(new ExternalAuth(url.value(), refusal == null ? urlTemplate : null, hostInUrl[0], method,
-                signin, responseHeaders, requestRedirect, alwaysSetCookie, refusal));
+                signin, responseHeaders, requestRedirect, alwaysSetCookie, refusal, cache));
     }
 
     private static String first(String refusal, String reason) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.jingress.core.route.AuthCache;
 import io.jingress.core.route.ExternalAuth;
 import io.jingress.core.route.RoutePolicy;
 
@@ -42,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * {@code https://} auth URL is called over TLS of its own ({@link ExternalAuthTls}: SNI of the URL's
  * host, the certificate verified for it against the JVM's trust store), on connections never
  * shared with an endpoint's.
+ *
+ * <p>With {@code auth-cache-key} ({@link ExternalAuth#cache()}), an answer the auth service gave for
+ * the same route, auth URL and key, and that is kept ({@link AuthVerdictCache}), decides without a
+ * call, as nginx's {@code proxy_cache} of the auth location.
  *
  * <p>What the auth service receives: the client's end-to-end headers (cookies and
  * {@code Authorization} among them; no body, so no {@code Content-Length}, {@code Transfer-Encoding}
@@ -92,6 +97,8 @@ final class ExternalAuthCheck {
     private final long readTimeoutMillis;
     private final Resume resume;
     private volatile SslContextFactory.Client tls;
+    /** The answers kept for the Ingresses that set {@code auth-cache-key}. */
+    private final AuthVerdictCache verdicts = new AuthVerdictCache(System::nanoTime, AuthVerdictCache.MAX_ENTRIES);
 
     /** The proxy's client, which exists only once the proxy has started. */
     interface HttpClientSource {
@@ -150,10 +157,21 @@ final class ExternalAuthCheck {
             PlainResponses.write(proxyToClientResponse, exchange, NO_URL);
             return true;
         }
+        proxyToAuthRequest.method(auth.method() == null ? "GET" : auth.method());
+        AuthCache cache = auth.cache();
+        String cacheKey = null;
+        if (cache != null) {
+            cacheKey = AuthVerdictCache.keyFor(exchange, exchange.route, proxyToAuthRequest.getMethod(), url, cache,
+                    variables.scheme, variables.host, variables.httpHost, variables.path, variables.requestUri);
+            AuthVerdictCache.Verdict kept = verdicts.get(cacheKey);
+            if (kept != null) {
+                decided(exchange, auth, variables, kept.status(), kept.headers());
+                return true;
+            }
+        }
         long connectTimeout = UpstreamTimeouts.connectMillis(policy, connectTimeoutMillis);
         long readTimeout = UpstreamTimeouts.readMillis(policy, readTimeoutMillis);
-        proxyToAuthRequest.method(auth.method() == null ? "GET" : auth.method())
-                .idleTimeout(readTimeout, TimeUnit.MILLISECONDS)
+        proxyToAuthRequest.idleTimeout(readTimeout, TimeUnit.MILLISECONDS)
                 .timeout(connectTimeout + readTimeout, TimeUnit.MILLISECONDS);
         if ("https".equalsIgnoreCase(proxyToAuthRequest.getScheme())) {
             // its own destination (never an endpoint's unverified one): SNI, the certificate verified
@@ -173,12 +191,13 @@ final class ExternalAuthCheck {
         proxyToAuthRequest.headers(headers -> headers.add(proxyToAuthHeaders));
         org.eclipse.jetty.client.Request sent = proxyToAuthRequest;
         exchange.upstreamBegins((aborted, cause) -> sent.abort(cause));
-        proxyToAuthRequest.send(result -> answered(exchange, auth, variables, result));
+        String keptAs = cacheKey;
+        proxyToAuthRequest.send(result -> answered(exchange, auth, variables, keptAs, result));
         return true;
     }
 
     /** The auth service answered, or the call failed: on a thread of the client's executor. */
-    private void answered(Exchange exchange, ExternalAuth auth, Variables variables, Result result) {
+    private void answered(Exchange exchange, ExternalAuth auth, Variables variables, String cacheKey, Result result) {
         Response proxyToClientResponse = exchange.proxyToClientResponse();
         try {
             Throwable clientFailure = exchange.clientFailure();
@@ -194,30 +213,10 @@ final class ExternalAuthCheck {
                 return;
             }
             HttpFields authToProxyHeaders = authToProxyResponse.getHeaders();
-            keepCookies(exchange, auth, authToProxyHeaders);
-            if (status >= 200 && status < 300) {
-                exchange.sendHeaders(withResponseHeaders(exchange.getHeaders(), auth.responseHeaders(), authToProxyHeaders));
-                resume.authorized(exchange);
-            } else if (status == HttpStatus.UNAUTHORIZED_401 && auth.signin() != null) {
-                String location = variables.fill(auth.signin()::locationFor);
-                if (location == null) {
-                    PlainResponses.write(proxyToClientResponse, exchange, NO_URL);
-                    return;
-                }
-                proxyToClientResponse.getHeaders().put(HttpHeader.LOCATION, location);
-                PlainResponses.write(proxyToClientResponse, exchange, FOUND);
-            } else if (status == HttpStatus.UNAUTHORIZED_401) {
-                for (HttpField field : authToProxyHeaders) {
-                    if (field.getHeader() == HttpHeader.WWW_AUTHENTICATE) {
-                        proxyToClientResponse.getHeaders().add(field);
-                    }
-                }
-                PlainResponses.write(proxyToClientResponse, exchange, UNAUTHORIZED);
-            } else if (status == HttpStatus.FORBIDDEN_403) {
-                PlainResponses.write(proxyToClientResponse, exchange, FORBIDDEN);
-            } else {
-                PlainResponses.write(proxyToClientResponse, exchange, UNEXPECTED);
+            if (cacheKey != null) {
+                verdicts.put(cacheKey, auth.cache(), status, authToProxyHeaders);
             }
+            decided(exchange, auth, variables, status, authToProxyHeaders);
         } catch (RuntimeException x) {
             // thrown on its way on (resume): nothing has completed the exchange yet
             if (proxyToClientResponse.isCommitted()) {
@@ -226,6 +225,38 @@ final class ExternalAuthCheck {
                 proxyToClientResponse.reset();
                 PlainResponses.write(proxyToClientResponse, exchange, NOT_SENT_ON);
             }
+        }
+    }
+
+    /**
+     * What the auth service's answer (of {@code status} with {@code authToProxyHeaders}, just read or
+     * kept) makes of the request; a {@link RuntimeException} of its way on is the caller's to answer.
+     */
+    private void decided(Exchange exchange, ExternalAuth auth, Variables variables, int status, HttpFields authToProxyHeaders) {
+        Response proxyToClientResponse = exchange.proxyToClientResponse();
+        keepCookies(exchange, auth, authToProxyHeaders);
+        if (status >= 200 && status < 300) {
+            exchange.sendHeaders(withResponseHeaders(exchange.getHeaders(), auth.responseHeaders(), authToProxyHeaders));
+            resume.authorized(exchange);
+        } else if (status == HttpStatus.UNAUTHORIZED_401 && auth.signin() != null) {
+            String location = variables.fill(auth.signin()::locationFor);
+            if (location == null) {
+                PlainResponses.write(proxyToClientResponse, exchange, NO_URL);
+                return;
+            }
+            proxyToClientResponse.getHeaders().put(HttpHeader.LOCATION, location);
+            PlainResponses.write(proxyToClientResponse, exchange, FOUND);
+        } else if (status == HttpStatus.UNAUTHORIZED_401) {
+            for (HttpField field : authToProxyHeaders) {
+                if (field.getHeader() == HttpHeader.WWW_AUTHENTICATE) {
+                    proxyToClientResponse.getHeaders().add(field);
+                }
+            }
+            PlainResponses.write(proxyToClientResponse, exchange, UNAUTHORIZED);
+        } else if (status == HttpStatus.FORBIDDEN_403) {
+            PlainResponses.write(proxyToClientResponse, exchange, FORBIDDEN);
+        } else {
+            PlainResponses.write(proxyToClientResponse, exchange, UNEXPECTED);
         }
     }
 
