@@ -4,6 +4,8 @@ import io.jingress.core.route.AuthCache;
 import io.jingress.core.route.Route;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -22,7 +24,8 @@ import org.eclipse.jetty.http.HttpHeader;
  * <p>A key ({@link #keyFor}) holds the route (its Ingress, host, path and path type: nginx's keyspace
  * is per server and location), the auth method, the auth URL as filled in for the request, and each
  * part of {@code auth-cache-key} filled in, every one preceded by its length: two requests share an
- * answer only when all of these are equal, never because two values ran together.
+ * answer only when all of these are equal, never because two values ran together. What is kept
+ * is that key's SHA-256, so an entry's size does not depend on what a client sends.
  *
  * <p>An answer is kept ({@link #keeps}) only when its status is given a time, and, as nginx's
  * {@code proxy_cache}, it sets no cookie and its {@code Cache-Control} does not say {@code no-store},
@@ -30,7 +33,7 @@ import org.eclipse.jetty.http.HttpHeader;
  * is its status and header fields; the body is not (the client never gets it).
  */
 final class AuthVerdictCache {
-    /** Entries kept at most, over all routes; each is a key (a few hundred bytes) and a few header fields. */
+    /** Entries kept at most, over all routes; each is a key's digest and the answer's header fields. */
     static final int MAX_ENTRIES = 10_000;
 
     /** An answer kept: its status and header fields, until {@code expiresNanos}. */
@@ -133,7 +136,20 @@ final class AuthVerdictCache {
             };
             part(key, value == null ? "" : value);
         }
-        return key.toString();
+        return digest(key);
+    }
+
+    /**
+     * The SHA-256 of the key, as ingress-nginx keeps its SHA-1: an entry costs the same whatever a
+     * client puts in the headers the key names.
+     */
+    private static String digest(CharSequence key) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            return Base64.getEncoder().encodeToString(sha256.digest(key.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static void part(StringBuilder key, String value) {
