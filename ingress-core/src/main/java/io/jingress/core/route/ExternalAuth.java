@@ -42,10 +42,11 @@ public final class ExternalAuth {
     private final boolean alwaysSetCookie;
     private final String refusal;
     private final AuthCache cache;
+    private final AuthKeepalive keepalive;
 
     ExternalAuth(String url, RouteRedirect urlTemplate, boolean hostInUrl, String method, RouteRedirect signin,
             List<String> responseHeaders, RouteRedirect requestRedirect, boolean alwaysSetCookie, String refusal,
-            AuthCache cache) {
+            AuthCache cache, AuthKeepalive keepalive) {
         this.url = Objects.requireNonNull(url, "url");
         this.urlTemplate = urlTemplate;
         this.hostInUrl = hostInUrl;
@@ -56,6 +57,15 @@ public final class ExternalAuth {
         this.alwaysSetCookie = alwaysSetCookie;
         this.refusal = refusal;
         this.cache = cache;
+        this.keepalive = keepalive;
+    }
+
+    /**
+     * How the connections to the auth service are kept ({@code auth-keepalive}, {@code auth-keepalive-requests},
+     * {@code auth-keepalive-timeout}); null: as the proxy keeps its connections to endpoints.
+     */
+    public AuthKeepalive keepalive() {
+        return keepalive;
     }
 
     /**
@@ -163,6 +173,9 @@ public final class ExternalAuth {
         }
         if (cache != null) {
             text.append(", ").append(cache.describe());
+        }
+        if (keepalive != null) {
+            text.append(", ").append(keepalive.describe());
         }
         return text.toString();
     }

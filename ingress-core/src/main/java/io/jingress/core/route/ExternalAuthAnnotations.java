@@ -13,7 +13,7 @@ import java.util.Set;
  * routes answer 503, as ingress-nginx denies such a location; what only changes how a refusal
  * looks ({@code auth-signin}, {@code auth-request-redirect}, {@code auth-signin-redirect-param},
  * {@code auth-always-set-cookie}) is a problem and its default is used; {@code auth-cache-*}
- * are read by {@link AuthCacheAnnotations}; {@code auth-keepalive*} have no effect (said as a problem).
+ * are read by {@link AuthCacheAnnotations}, {@code auth-keepalive*} by {@link AuthKeepaliveAnnotations}.
  */
 final class ExternalAuthAnnotations {
     static final String URL = "auth-url";
@@ -27,8 +27,7 @@ final class ExternalAuthAnnotations {
     static final String SNIPPET = "auth-snippet";
     static final String CACHE_KEY = AuthCacheAnnotations.KEY;
     static final String CACHE_DURATION = AuthCacheAnnotations.DURATION;
-    private static final List<String> KEEPALIVE = List.of("auth-keepalive", "auth-keepalive-requests",
-            "auth-keepalive-timeout", "auth-keepalive-share-vars");
+    private static final List<String> KEEPALIVE = AuthKeepaliveAnnotations.NAMES;
     /** The names read here, without prefix. */
     static final List<String> NAMES = List.of(URL, METHOD, SIGNIN, SIGNIN_REDIRECT_PARAM, RESPONSE_HEADERS, REQUEST_REDIRECT,
             ALWAYS_SET_COOKIE, PROXY_SET_HEADERS, SNIPPET, CACHE_KEY, CACHE_DURATION, KEEPALIVE.get(0), KEEPALIVE.get(1),
@@ -149,16 +148,10 @@ final class ExternalAuthAnnotations {
             }
         }
 
-        for (String keepalive : KEEPALIVE) {
-            RouteAnnotations.Named named = RouteAnnotations.value(annotations, keepalive);
-            if (named != null && !named.value().isEmpty()) {
-                problems.add(named.quoted() + " has no effect: Jingress keeps its connections to the auth service"
-                        + " alive and reuses them whatever it says");
-            }
-        }
+        AuthKeepalive keepalive = AuthKeepaliveAnnotations.read(annotations, problems);
         AuthCache cache = AuthCacheAnnotations.read(annotations, method, problems);
         builder.externalAuth(new ExternalAuth(url.value(), refusal == null ? urlTemplate : null, hostInUrl[0], method,
-                signin, responseHeaders, requestRedirect, alwaysSetCookie, refusal, cache));
+                signin, responseHeaders, requestRedirect, alwaysSetCookie, refusal, cache, keepalive));
     }
 
     private static String first(String refusal, String reason) {

@@ -136,15 +136,6 @@ class ExternalAuthAnnotationsTest {
     }
 
     @Test
-    void keepaliveHasNoEffectAndSaysSo() {
-        RouteAnnotations.Parsed parsed = parse("auth-url", "http://auth/check", "auth-keepalive", "10");
-
-        assertTrue(parsed.policy().externalAuth().usable());
-        assertEquals(List.of(P + "auth-keepalive: \"10\" has no effect: Jingress keeps its connections to"
-                + " the auth service alive and reuses them whatever it says"), parsed.problems());
-    }
-
-    @Test
     void companionsWithoutAuthUrlHaveNoEffect() {
         RouteAnnotations.Parsed parsed = parse("auth-signin", "https://login/start");
 

@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * host, the certificate verified for it against the JVM's trust store), on connections never
  * shared with an endpoint's.
  *
+ * <p>With {@code auth-keepalive}, {@code auth-keepalive-requests} or {@code auth-keepalive-timeout},
+ * the calls go on connections pooled as they say ({@link ExternalAuthConnections}).
+ *
  * <p>With {@code auth-cache-key} ({@link ExternalAuth#cache()}), an answer the auth service gave for
  * the same route, auth URL and key, and that is kept ({@link AuthVerdictCache}), decides without a
  * call, as nginx's {@code proxy_cache} of the auth location.
@@ -173,9 +176,9 @@ final class ExternalAuthCheck {
         long readTimeout = UpstreamTimeouts.readMillis(policy, readTimeoutMillis);
         proxyToAuthRequest.idleTimeout(readTimeout, TimeUnit.MILLISECONDS)
                 .timeout(connectTimeout + readTimeout, TimeUnit.MILLISECONDS);
+        SslContextFactory.Client authTls = null;
         if ("https".equalsIgnoreCase(proxyToAuthRequest.getScheme())) {
             // its own destination (never an endpoint's unverified one): SNI, the certificate verified
-            SslContextFactory.Client authTls;
             try {
                 authTls = tls();
             } catch (IllegalStateException noTrustStore) {
@@ -183,6 +186,11 @@ final class ExternalAuthCheck {
                 PlainResponses.write(proxyToClientResponse, exchange, UNREACHABLE);
                 return true;
             }
+        }
+        if (auth.keepalive() != null) {
+            // a pool of its own for its setting (ExternalAuthConnections)
+            proxyToAuthRequest.tag(new ExternalAuthConnections.Tag(policy.connectTimeoutMillis(), authTls, auth.keepalive()));
+        } else if (authTls != null) {
             proxyToAuthRequest.tag(new UpstreamTlsContexts.Tag(policy.connectTimeoutMillis(), authTls));
         } else if (policy.connectTimeoutMillis() > 0) {
             proxyToAuthRequest.tag(new UpstreamTimeouts.ConnectTag(policy.connectTimeoutMillis()));

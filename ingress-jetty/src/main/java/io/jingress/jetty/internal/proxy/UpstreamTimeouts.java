@@ -60,7 +60,8 @@ final class UpstreamTimeouts {
             }
             Object tag = destination.getOrigin().getTag();
             return tag instanceof ConnectTag connect ? connect.millis()
-                    : tag instanceof UpstreamTlsContexts.Tag tls ? tls.connectMillis() : 0;
+                    : tag instanceof UpstreamTlsContexts.Tag tls ? tls.connectMillis()
+                    : tag instanceof ExternalAuthConnections.Tag auth ? auth.connectMillis() : 0;
         }
     }
 }

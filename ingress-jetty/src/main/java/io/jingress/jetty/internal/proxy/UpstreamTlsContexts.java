@@ -120,6 +120,9 @@ final class UpstreamTlsContexts {
             @Override
             public Destination newDestination(Origin origin) {
                 HttpClient client = getHttpClient();
+                if (origin.getTag() instanceof ExternalAuthConnections.Tag auth) {
+                    return ExternalAuthConnections.destination(client, origin, auth);
+                }
                 if (!(origin.getTag() instanceof Tag tag)) {
                     return super.newDestination(origin);
                 }
