@@ -116,8 +116,8 @@ final class AuthVerdictCache {
             String host, String httpHost, String path, String requestUri) {
         StringBuilder key = new StringBuilder(128);
         part(key, route.ingress());
-        part(key, route.host() == null ? "" : route.host());
-        part(key, route.path());
+        part(key, route.host());  // null: a rule for any host
+        part(key, route.path());  // null: the default backend
         part(key, String.valueOf(route.pathType()));
         part(key, method);
         part(key, url);
@@ -152,8 +152,13 @@ final class AuthVerdictCache {
         }
     }
 
+    /** {@code LENGTH:VALUE}, or {@code ~} for null (a length starts with a digit). */
     private static void part(StringBuilder key, String value) {
-        key.append(value.length()).append(':').append(value);
+        if (value == null) {
+            key.append('~');
+        } else {
+            key.append(value.length()).append(':').append(value);
+        }
     }
 
     /** Every field of the header, joined (cookies with "; ", others with ", "), so none is left out of the key. */
