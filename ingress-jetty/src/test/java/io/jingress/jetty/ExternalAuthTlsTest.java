@@ -142,8 +142,12 @@ class ExternalAuthTlsTest {
     }
 
     private IngressServer proxy(String authUrl, int port) {
+        return proxy(Map.of(P + "auth-url", authUrl), port);
+    }
+
+    private IngressServer proxy(Map<String, String> annotations, int port) {
         return proxies.start(IngressServer.builder(TestRoutes.create()
-                .route("app.test", "/", "app", Map.of(P + "auth-url", authUrl), port).router()).localBackendNames(true));
+                .route("app.test", "/", "app", annotations, port).router()).localBackendNames(true));
     }
 
     private ContentResponse get(IngressServer proxy, String cookie) throws Exception {
@@ -186,6 +190,34 @@ class ExternalAuthTlsTest {
         Backends.Echo backend = backends.start("app");
         startAuthService("auth-selfsigned");
         IngressServer proxy = proxy("https://localhost:" + authService.port() + "/oauth2/auth", backend.port());
+
+        ContentResponse response = get(proxy, "session=ok");
+
+        assertEquals(500, response.getStatus());
+        assertEquals(UNREACHABLE, response.getContentAsString());
+        assertEquals(0, authRequests.get());
+        assertEquals(0, backend.requests());
+    }
+
+    @Test
+    void withAKeepaliveSettingTheConnectionsOfItsOwnPoolAreVerifiedAndNamedToo() throws Exception {
+        Backends.Echo backend = backends.start("app");
+        startAuthService("auth-localhost");
+        String url = "https://localhost:" + authService.port() + "/oauth2/auth";
+        IngressServer proxy = proxy(Map.of(P + "auth-url", url, P + "auth-keepalive", "0"), backend.port());
+
+        ContentResponse response = get(proxy, "session=ok");
+
+        assertEquals(200, response.getStatus(), response.getContentAsString());
+        assertEquals(List.of("localhost"), sniSeen);
+    }
+
+    @Test
+    void withAKeepaliveSettingACertificateForAnotherHostIsStillRefused() throws Exception {
+        Backends.Echo backend = backends.start("app");
+        startAuthService("auth-other");
+        String url = "https://localhost:" + authService.port() + "/oauth2/auth";
+        IngressServer proxy = proxy(Map.of(P + "auth-url", url, P + "auth-keepalive-requests", "10"), backend.port());
 
         ContentResponse response = get(proxy, "session=ok");
 
