@@ -17,8 +17,12 @@ import java.util.Objects;
  * @param strategy the strategy
  * @param hashKey the key for {@link Strategy#RING_HASH} and {@link Strategy#MAGLEV}, else {@code null}
  * @param affinityCookie the cookie for {@link Strategy#COOKIE_AFFINITY}, else {@code null}
+ * @param balancedAffinity for {@link Strategy#COOKIE_AFFINITY}: ingress-nginx's
+ *     {@code affinity-mode: balanced} (the cookie holds a session key placed on the endpoints by
+ *     consistent hashing, so sessions are rebalanced when endpoints come and go) rather than
+ *     {@code persistent} (the cookie names its endpoint for as long as that endpoint is there)
  */
-public record BalancerPolicy(Strategy strategy, HashKey hashKey, String affinityCookie) {
+public record BalancerPolicy(Strategy strategy, HashKey hashKey, String affinityCookie, boolean balancedAffinity) {
 
     /** The default: round robin. */
     public static final BalancerPolicy ROUND_ROBIN = new BalancerPolicy(Strategy.ROUND_ROBIN, null, null);
@@ -47,6 +51,15 @@ public record BalancerPolicy(Strategy strategy, HashKey hashKey, String affinity
             throw new IllegalArgumentException("affinityCookie is only for COOKIE_AFFINITY; " + strategy
                     + " would ignore it");
         }
+        if (strategy != Strategy.COOKIE_AFFINITY && balancedAffinity) {
+            throw new IllegalArgumentException("balancedAffinity is only for COOKIE_AFFINITY; " + strategy
+                    + " would ignore it");
+        }
+    }
+
+    /** A policy without balanced affinity. */
+    public BalancerPolicy(Strategy strategy, HashKey hashKey, String affinityCookie) {
+        this(strategy, hashKey, affinityCookie, false);
     }
 
     public static BalancerPolicy of(Strategy strategy) {
@@ -69,8 +82,17 @@ public record BalancerPolicy(Strategy strategy, HashKey hashKey, String affinity
         return new BalancerPolicy(strategy, key, null);
     }
 
+    /** Cookie affinity, {@code persistent}: the cookie names its endpoint. */
     public static BalancerPolicy cookieAffinity(String cookieName) {
         return new BalancerPolicy(Strategy.COOKIE_AFFINITY, null, cookieName);
+    }
+
+    /**
+     * Cookie affinity, {@code balanced} when asked: the cookie holds a session key that consistent
+     * hashing places on the endpoints there are.
+     */
+    public static BalancerPolicy cookieAffinity(String cookieName, boolean balanced) {
+        return new BalancerPolicy(Strategy.COOKIE_AFFINITY, null, cookieName, balanced);
     }
 
     /**
@@ -82,7 +104,9 @@ public record BalancerPolicy(Strategy strategy, HashKey hashKey, String affinity
      *     (both hash by {@code jingress.io/hash-by}, else by ingress-nginx's {@code upstream-hash-by}),
      *     {@code cookie}; {@code jingress.io/hash-by} alone means ring hash;</li>
      * <li>{@code nginx.ingress.kubernetes.io/affinity: cookie}, with
-     *     {@code nginx.ingress.kubernetes.io/session-cookie-name} (default {@value #DEFAULT_AFFINITY_COOKIE});</li>
+     *     {@code nginx.ingress.kubernetes.io/session-cookie-name} (default {@value #DEFAULT_AFFINITY_COOKIE})
+     *     and {@code affinity-mode} ({@code jingress.io/} over {@code nginx.ingress.kubernetes.io/}):
+     *     {@code balanced}, else persistent;</li>
      * <li>{@code nginx.ingress.kubernetes.io/upstream-hash-by}: ring hash, as ingress-nginx hashes
      *     consistently;</li>
      * <li>{@code nginx.ingress.kubernetes.io/load-balance}: {@code round_robin}, {@code ewma} (peak EWMA).</li>

@@ -114,7 +114,7 @@ public final class Balancers {
             for (int i = 0; i < array.length; i++) {
                 states[i] = array[i].state();
             }
-            LoadBalancer balancer = BalancerFactory.create(policy, array, states, context, position);
+            LoadBalancer balancer = BalancerFactory.create(key, policy, array, states, context, position);
             return new BackendEntry(policy, copy, position, balancer);
         }).balancer;
     }

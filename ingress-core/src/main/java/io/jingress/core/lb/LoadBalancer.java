@@ -21,6 +21,15 @@ public interface LoadBalancer {
      */
     Endpoint pick(PickContext context);
 
+    /**
+     * Whether the request's affinity cookie names a session of this backend (cookie affinity only;
+     * false for every other strategy). A route with a canary asks it of both its backends to keep a
+     * client where it was ({@code affinity-canary-behavior: sticky}). Allocates nothing.
+     */
+    default boolean affinitized(PickContext context) {
+        return false;
+    }
+
     /** The strategy this balancer implements. */
     Strategy strategy();
 

@@ -157,15 +157,14 @@ final class SessionCookieAnnotations {
         }
     }
 
+    // the mode itself is the balancer's (AnnotationPolicy reads it); here only its problems
     private static void readMode(Map<String, String> annotations, List<String> problems) {
         RouteAnnotations.Named named = RouteAnnotations.value(annotations, AFFINITY_MODE);
-        if (named == null || named.value().equalsIgnoreCase("persistent")) {
+        if (named == null || named.value().equalsIgnoreCase("persistent") || named.value().equalsIgnoreCase("balanced")) {
             return;
         }
-        problems.add(named.quoted() + (named.value().equalsIgnoreCase("balanced")
-                ? " is not supported" : " is not one of balanced, persistent")
-                + ": sessions stay on their endpoint while it is there, as with \"persistent\"; new endpoints get"
-                + " new sessions only");
+        problems.add(named.quoted() + " is not one of balanced, persistent: sessions stay on their endpoint while it"
+                + " is there, as with \"persistent\"; new endpoints get new sessions only");
     }
 
     /** A cookie attribute value: visible ASCII without ';' (RFC 6265 av-octets), not empty. */

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jingress.core.lb.BalancerPolicy;
+import io.jingress.core.lb.Strategy;
 import io.jingress.core.model.HttpIngressPath;
 import io.jingress.core.model.Ingress;
 import io.jingress.core.model.Problem;
@@ -113,10 +115,31 @@ class SessionCookieAnnotationsTest {
         assertSame(RoutePolicy.NONE, parsed.policy());
         assertEquals(List.of(
                 NGINX + "session-cookie-change-on-failure: \"false\" is not supported: a request whose endpoint failed"
-                        + " is retried on another endpoint, which the cookie then names, as with \"true\"",
-                NGINX + "affinity-mode: \"balanced\" is not supported: sessions stay on their endpoint while it is"
-                        + " there, as with \"persistent\"; new endpoints get new sessions only"),
+                        + " is retried on another endpoint, which the cookie then names, as with \"true\""),
                 parsed.problems());
+    }
+
+    @Test
+    void affinityModeBalancedGivesTheBackendsABalancedCookieAndABadModeCostsOnlyTheMode() {
+        assertTrue(balancerPolicyOf(affinity(NGINX + "affinity-mode", "Balanced")).balancedAffinity());
+        assertTrue(balancerPolicyOf(affinity(NGINX + "affinity-mode", "persistent", "jingress.io/affinity-mode", "balanced"))
+                .balancedAffinity());
+        assertFalse(balancerPolicyOf(affinity(NGINX + "affinity-mode", "persistent")).balancedAffinity());
+        assertFalse(balancerPolicyOf(affinity()).balancedAffinity());
+
+        Map<String, String> bad = affinity(NGINX + "affinity-mode", "sometimes", NGINX + "session-cookie-path", "/shop");
+        RouteAnnotations.Parsed parsed = RouteAnnotations.parse(bad);
+        assertEquals(List.of(NGINX + "affinity-mode: \"sometimes\" is not one of balanced, persistent: sessions stay on"
+                + " their endpoint while it is there, as with \"persistent\"; new endpoints get new sessions only"),
+                parsed.problems());
+        assertEquals("/shop", parsed.policy().sessionCookie().path());
+        BalancerPolicy policy = balancerPolicyOf(bad);
+        assertEquals(Strategy.COOKIE_AFFINITY, policy.strategy());
+        assertFalse(policy.balancedAffinity());
+    }
+
+    private static BalancerPolicy balancerPolicyOf(Map<String, String> annotations) {
+        return BalancerPolicy.fromAnnotations(annotations);
     }
 
     @Test

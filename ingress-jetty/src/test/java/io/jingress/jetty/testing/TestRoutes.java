@@ -198,6 +198,19 @@ public final class TestRoutes {
         }
     }
 
+    /** Adds an endpoint 127.0.0.1:{@code port} to Service {@code service} of namespace "default" (a scale-up). */
+    public TestRoutes addEndpoint(String service, int port) {
+        slices.add(new EndpointSlice("default", service + "-" + port, service, "IPv4",
+                List.of(EndpointSlice.Port.of("http", port)), List.of(EndpointSlice.Endpoint.ready("127.0.0.1"))));
+        return apply();
+    }
+
+    /** Removes the endpoint 127.0.0.1:{@code port} of Service {@code service} of namespace "default" (a scale-down). */
+    public TestRoutes removeEndpoint(String service, int port) {
+        slices.removeIf(slice -> slice.name().equals(service + "-" + port));
+        return apply();
+    }
+
     /** Replaces the TLS Secret of the same name (a certificate rotated in the cluster). */
     public TestRoutes replaceSecret(TlsSecret secret) {
         secrets.put(secret.name(), secret);

@@ -25,6 +25,9 @@ public record AnnotationPolicy(BalancerPolicy policy, List<String> problems) {
     public static final String NGINX_COOKIE_NAME = "nginx.ingress.kubernetes.io/session-cookie-name";
     public static final String LOAD_BALANCE = "jingress.io/load-balance";
     public static final String HASH_BY = "jingress.io/hash-by";
+    // read here for the balancer; its problems are reported with the session-cookie-* ones (RouteAnnotations)
+    private static final String AFFINITY_MODE = "jingress.io/affinity-mode";
+    private static final String NGINX_AFFINITY_MODE = "nginx.ingress.kubernetes.io/affinity-mode";
     /** Every annotation this policy reads. */
     public static final Set<String> READ = Set.of(NGINX_LOAD_BALANCE, NGINX_HASH_BY, NGINX_AFFINITY, NGINX_COOKIE_NAME,
             LOAD_BALANCE, HASH_BY);
@@ -56,7 +59,7 @@ public record AnnotationPolicy(BalancerPolicy policy, List<String> problems) {
         String affinity = value(annotations, NGINX_AFFINITY);
         if (affinity != null) {
             if (affinity.equals("cookie")) {
-                return BalancerPolicy.cookieAffinity(cookieName(annotations));
+                return BalancerPolicy.cookieAffinity(cookieName(annotations), balanced(annotations));
             }
             problems.add(NGINX_AFFINITY + ": \"" + affinity + "\" is not supported (only \"cookie\")");
         }
@@ -99,7 +102,7 @@ public record AnnotationPolicy(BalancerPolicy policy, List<String> problems) {
             case "maglev":
                 return hashing(annotations, Strategy.MAGLEV, value, problems);
             case "cookie":
-                return BalancerPolicy.cookieAffinity(cookieName(annotations));
+                return BalancerPolicy.cookieAffinity(cookieName(annotations), balanced(annotations));
             default:
                 problems.add(LOAD_BALANCE + ": \"" + value + "\" is not one of " + OURS + "; using round robin");
                 return null;
@@ -138,6 +141,13 @@ public record AnnotationPolicy(BalancerPolicy policy, List<String> problems) {
         }
         problems.add(annotation + ": \"" + value + "\" is not one of " + HASH_SYNTAX + "; using round robin");
         return null;
+    }
+
+    /** {@code affinity-mode: balanced}, ours over ingress-nginx's; any other value is persistent. */
+    private static boolean balanced(Map<String, String> annotations) {
+        String mode = annotations.containsKey(AFFINITY_MODE) ? value(annotations, AFFINITY_MODE)
+                : value(annotations, NGINX_AFFINITY_MODE);
+        return "balanced".equalsIgnoreCase(mode);
     }
 
     private static String cookieName(Map<String, String> annotations) {

@@ -14,8 +14,9 @@ public final class BalancerFactory {
     /**
      * @param states {@code states[i]} is the live state of {@code endpoints[i]}
      * @param position the backend's round-robin position, kept across rebuilds of its balancer
+     * @param backendKey the backend's key, which a balanced affinity cookie names
      */
-    public static LoadBalancer create(BalancerPolicy policy, Endpoint[] endpoints, EndpointState[] states,
+    public static LoadBalancer create(String backendKey, BalancerPolicy policy, Endpoint[] endpoints, EndpointState[] states,
             BalancerContext context, AtomicLong position) {
         switch (policy.strategy()) {
             case WEIGHTED_ROUND_ROBIN:
@@ -31,7 +32,9 @@ public final class BalancerFactory {
             case MAGLEV:
                 return new MaglevBalancer(policy.hashKey(), endpoints, states, context);
             case COOKIE_AFFINITY:
-                return new CookieAffinityBalancer(policy.affinityCookie(), endpoints, states, context, position);
+                return policy.balancedAffinity()
+                        ? new BalancedCookieBalancer(policy.affinityCookie(), backendKey, endpoints, states, context)
+                        : new CookieAffinityBalancer(policy.affinityCookie(), endpoints, states, context, position);
             case ROUND_ROBIN:
             default:
                 return new RoundRobinBalancer(endpoints, states, context, position);

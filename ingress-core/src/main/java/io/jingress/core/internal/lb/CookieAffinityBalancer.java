@@ -40,6 +40,12 @@ final class CookieAffinityBalancer extends BaseBalancer {
     }
 
     @Override
+    public boolean affinitized(PickContext pickContext) {
+        String value = pickContext.cookie(cookieName);
+        return value != null && byToken.containsKey(value);
+    }
+
+    @Override
     protected int choose(PickContext pickContext, boolean[] skip) {
         String value = pickContext.cookie(cookieName);
         if (value != null) {

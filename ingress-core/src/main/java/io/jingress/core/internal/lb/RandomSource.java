@@ -14,6 +14,14 @@ public final class RandomSource {
         this.state = new AtomicLong(seed);
     }
 
+    /** A uniformly distributed long. */
+    public long nextLong() {
+        long z = state.addAndGet(GOLDEN_GAMMA);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     /** A uniformly distributed int in {@code [0, bound)}; {@code bound > 0}. */
     public int nextInt(int bound) {
         long z = state.addAndGet(GOLDEN_GAMMA);

@@ -19,7 +19,7 @@ final class RingHashBalancer extends HashingBalancer {
     /** At most 2 MB of ring per backend; beyond it, fewer points per unit of weight. */
     static final int MAX_POINTS = 1 << 18;
     private static final int OWNER_BITS = 20;
-    private static final long OWNER_MASK = (1L << OWNER_BITS) - 1;
+    static final long OWNER_MASK = (1L << OWNER_BITS) - 1;
 
     private final long[] ring;
 
@@ -28,15 +28,16 @@ final class RingHashBalancer extends HashingBalancer {
         if (endpoints.length > OWNER_MASK) {
             throw new IllegalArgumentException("ring hash supports at most " + OWNER_MASK + " endpoints");
         }
-        this.ring = build(endpoints);
+        this.ring = build(endpoints, POINTS_PER_WEIGHT);
     }
 
-    private static long[] build(Endpoint[] endpoints) {
+    /** The sorted ring of {@code endpoints}: each point's high bits its position, its low bits the owner's index. */
+    static long[] build(Endpoint[] endpoints, int pointsPerWeight) {
         long totalWeight = 0;
         for (Endpoint endpoint : endpoints) {
             totalWeight += endpoint.weight();
         }
-        int perWeight = (int) Math.max(1, Math.min(POINTS_PER_WEIGHT, MAX_POINTS / Math.max(1, totalWeight)));
+        int perWeight = (int) Math.max(1, Math.min(pointsPerWeight, MAX_POINTS / Math.max(1, totalWeight)));
         long[] points = new long[(int) (totalWeight * perWeight)];
         int p = 0;
         for (int i = 0; i < endpoints.length; i++) {
