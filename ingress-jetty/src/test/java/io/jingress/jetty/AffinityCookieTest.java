@@ -133,6 +133,24 @@ class AffinityCookieTest {
     }
 
     @Test
+    void partitionedGoesLastOnTheCookieOnEveryPath() throws Exception {
+        Backends.Echo a = backends.start("a");
+        IngressServer proxy = proxy(TestRoutes.create().route("app.test", "/", "app", affinity(
+                NGINX + "session-cookie-partitioned", "true",
+                NGINX + "session-cookie-samesite", "None"), a.port()));
+
+        assertCookie("INGRESSCOOKIE=" + TOKEN + "; Path=/; HttpOnly; SameSite=None; Partitioned",
+                setCookie(RawHttp.exchange(proxy.httpPort(), get("app.test", "/"))));
+        assertCookie("INGRESSCOOKIE=" + TOKEN + "; Path=/; Secure; HttpOnly; SameSite=None; Partitioned",
+                setCookie(overTls(proxy, get("app.test", "/"))));
+        ContentResponse http2 = proxies.http2Client().newRequest("https://app.test:" + proxy.httpsPort() + "/")
+                .timeout(10, TimeUnit.SECONDS).send();
+        assertEquals(HttpVersion.HTTP_2, http2.getVersion());
+        assertCookie("INGRESSCOOKIE=" + TOKEN + "; Path=/; Secure; HttpOnly; SameSite=None; Partitioned",
+                http2.getHeaders().get(HttpHeader.SET_COOKIE));
+    }
+
+    @Test
     void theCookieSticksToOneEndpointAndIsNotSetAgain() throws Exception {
         Backends.Echo a = backends.start("a");
         Backends.Echo b = backends.start("b");

@@ -22,9 +22,10 @@ public final class SessionCookie {
     private final String sameSite;
     private final boolean conditionalSameSiteNone;
     private final boolean secure;
+    private final boolean partitioned;
 
     SessionCookie(String path, String domain, Long maxAgeSeconds, Long expiresSeconds, String sameSite,
-            boolean conditionalSameSiteNone, boolean secure) {
+            boolean conditionalSameSiteNone, boolean secure, boolean partitioned) {
         this.path = path;
         this.domain = domain;
         this.maxAgeSeconds = maxAgeSeconds;
@@ -32,6 +33,7 @@ public final class SessionCookie {
         this.sameSite = sameSite;
         this.conditionalSameSiteNone = conditionalSameSiteNone;
         this.secure = secure;
+        this.partitioned = partitioned;
     }
 
     /** {@code session-cookie-path}; null: the path of the route that answered. */
@@ -72,6 +74,15 @@ public final class SessionCookie {
         return secure;
     }
 
+    /**
+     * {@code session-cookie-partitioned}: the cookie is {@code Partitioned} (CHIPS: a browser keeps
+     * it apart per top-level site). As in ingress-nginx, nothing else is added: browsers take a
+     * Partitioned cookie only when it is {@code Secure}, which it is over TLS or with {@link #secure()}.
+     */
+    public boolean partitioned() {
+        return partitioned;
+    }
+
     /** The phrase for {@link RoutePolicy#describe()}. */
     String describe() {
         List<String> parts = new ArrayList<>();
@@ -93,6 +104,9 @@ public final class SessionCookie {
         if (sameSite != null) {
             parts.add("SameSite=" + sameSite + (conditionalSameSiteNone && sameSite.equals("None")
                     ? " (not for User-Agents that reject it)" : ""));
+        }
+        if (partitioned) {
+            parts.add("Partitioned");
         }
         return "affinity cookie " + String.join("; ", parts) + " (session-cookie-*)";
     }

@@ -22,9 +22,10 @@ final class SessionCookieAnnotations {
     static final String CONDITIONAL_SAME_SITE_NONE = "session-cookie-conditional-samesite-none";
     static final String SECURE = "session-cookie-secure";
     static final String CHANGE_ON_FAILURE = "session-cookie-change-on-failure";
+    static final String PARTITIONED = "session-cookie-partitioned";
     static final String AFFINITY_MODE = "affinity-mode";
     static final List<String> NAMES = List.of(PATH, DOMAIN, MAX_AGE, EXPIRES, SAME_SITE, CONDITIONAL_SAME_SITE_NONE,
-            SECURE, CHANGE_ON_FAILURE, AFFINITY_MODE);
+            SECURE, CHANGE_ON_FAILURE, AFFINITY_MODE, PARTITIONED);
 
     private SessionCookieAnnotations() {
     }
@@ -55,10 +56,13 @@ final class SessionCookieAnnotations {
         boolean conditional = bool(annotations, CONDITIONAL_SAME_SITE_NONE,
                 "SameSite=None is sent to every User-Agent", problems);
         boolean secure = bool(annotations, SECURE, "the cookie is Secure over TLS only", problems);
+        boolean partitioned = bool(annotations, PARTITIONED, "the cookie is not Partitioned", problems);
         readChangeOnFailure(annotations, problems);
         readMode(annotations, problems);
-        if (path != null || domain != null || maxAge != null || expires != null || sameSite != null || secure) {
-            builder.sessionCookie(new SessionCookie(path, domain, maxAge, expires, sameSite, conditional, secure));
+        if (path != null || domain != null || maxAge != null || expires != null || sameSite != null || secure
+                || partitioned) {
+            builder.sessionCookie(new SessionCookie(path, domain, maxAge, expires, sameSite, conditional, secure,
+                    partitioned));
         }
     }
 

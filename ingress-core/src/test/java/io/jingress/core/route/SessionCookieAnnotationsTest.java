@@ -143,6 +143,25 @@ class SessionCookieAnnotationsTest {
     }
 
     @Test
+    void partitionedIsReadAndABadValueCostsOnlyIt() {
+        RouteAnnotations.Parsed parsed = RouteAnnotations.parse(affinity(NGINX + "session-cookie-partitioned", "true",
+                NGINX + "session-cookie-samesite", "None", NGINX + "session-cookie-secure", "true"));
+        assertEquals(List.of(), parsed.problems());
+        assertTrue(parsed.policy().sessionCookie().partitioned());
+        assertEquals(List.of("affinity cookie Secure; SameSite=None; Partitioned (session-cookie-*)"),
+                parsed.policy().describe());
+        assertSame(RoutePolicy.NONE, RouteAnnotations.parse(affinity("jingress.io/session-cookie-partitioned", "false",
+                NGINX + "session-cookie-partitioned", "true")).policy(), "ours wins");
+
+        RouteAnnotations.Parsed bad = RouteAnnotations.parse(affinity(NGINX + "session-cookie-partitioned", "maybe",
+                NGINX + "session-cookie-samesite", "None"));
+        assertEquals(List.of(NGINX + "session-cookie-partitioned: \"maybe\" is not \"true\" or \"false\": the cookie is"
+                + " not Partitioned"), bad.problems());
+        assertFalse(bad.policy().sessionCookie().partitioned());
+        assertEquals("None", bad.policy().sessionCookie().sameSite());
+    }
+
+    @Test
     void attributesWithoutCookieAffinityAreReportedAsHavingNoEffect() {
         RouteAnnotations.Parsed parsed = RouteAnnotations.parse(Map.of(NGINX + "session-cookie-path", "/shop"));
         assertSame(RoutePolicy.NONE, parsed.policy());

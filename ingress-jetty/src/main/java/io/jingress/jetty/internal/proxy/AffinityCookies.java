@@ -10,7 +10,7 @@ import java.util.Locale;
 /**
  * The {@code Set-Cookie} value of cookie affinity, as ingress-nginx writes it: attributes in
  * lua-resty-cookie's order ({@code Expires}, {@code Max-Age}, {@code Domain}, {@code Path},
- * {@code Secure}, {@code HttpOnly}, {@code SameSite}); {@code Path} is {@code session-cookie-path},
+ * {@code Secure}, {@code HttpOnly}, {@code SameSite}, then {@code Partitioned}); {@code Path} is {@code session-cookie-path},
  * else the route's path ({@code /} for the default backend and for a regex path, whose text
  * would be no cookie path); {@code Secure} over TLS or with {@code session-cookie-secure}. Built
  * only when a cookie is issued: a client that has one pays nothing here.
@@ -50,6 +50,9 @@ final class AffinityCookies {
         if (sameSite != null && !(cookie.conditionalSameSiteNone() && sameSite.equals("None")
                 && !sameSiteNoneCompatible(exchange.getHeaders().get("User-Agent")))) {
             text.append("; SameSite=").append(sameSite);
+        }
+        if (cookie != null && cookie.partitioned()) {
+            text.append("; Partitioned");
         }
         return text.toString();
     }
