@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  *
  * <p>The rule, in ingress-nginx's order (its {@code balancer.lua}):
  * <ol>
+ *   <li>{@link #stickyAffinity()}: a request whose affinity cookie names a session of the main
+ *       backend stays there, one naming a session of the canary's backend goes to the canary.</li>
  *   <li>{@link #header()}: when the request has the header, its (first) value decides. With a
  *       {@link #headerValue()}, that exact value sends the request to the canary; else with a
  *       {@link #headerPattern()}, a value it finds a match in does; else {@code always} does and
@@ -42,8 +44,10 @@ public final class Canary {
     private final String cookie;
     private final int weight;
     private final int weightTotal;
+    private final boolean stickyAffinity;
 
-    Canary(String ingress, int ruleIndex, int pathIndex, Backend backend, CanaryAnnotations.Rule rule) {
+    Canary(String ingress, int ruleIndex, int pathIndex, Backend backend, CanaryAnnotations.Rule rule,
+            boolean stickyAffinity) {
         this.ingress = Objects.requireNonNull(ingress, "ingress");
         this.ruleIndex = ruleIndex;
         this.pathIndex = pathIndex;
@@ -54,6 +58,7 @@ public final class Canary {
         this.cookie = rule.cookie();
         this.weight = rule.weight();
         this.weightTotal = rule.weightTotal();
+        this.stickyAffinity = stickyAffinity;
     }
 
     /** The canary Ingress, as {@code namespace/name}. */
@@ -109,9 +114,26 @@ public final class Canary {
         return weightTotal;
     }
 
+    /**
+     * Whether a client's affinity cookie decides before the rule ({@code affinity-canary-behavior:
+     * sticky}, the default, when the main route's Ingress or the canary asks for cookie affinity):
+     * a request whose cookie names a session of the main backend stays on it, one whose cookie
+     * names a session of the canary's backend goes to the canary, whatever header, cookie or weight
+     * say; only the others are decided by the rule. The canary's backend then keeps its sessions
+     * with the main Ingress's affinity cookie, so a client the rule sent to the canary stays there.
+     * False with {@code legacy}, or without cookie affinity: the rule decides every request.
+     */
+    public boolean stickyAffinity() {
+        return stickyAffinity;
+    }
+
     /** The rule in words, one phrase per part, in the order they decide; for {@code /routes} and explain. */
     public List<String> describe() {
         List<String> phrases = new ArrayList<>();
+        if (stickyAffinity) {
+            phrases.add("an affinity cookie of the main backend or the canary keeps the client there"
+                    + " (affinity-canary-behavior: sticky)");
+        }
         if (header != null) {
             if (headerValue != null) {
                 phrases.add("header " + header + ": \"" + headerValue + "\" sends to the canary");

@@ -8,7 +8,8 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Reads ingress-nginx's canary annotations: {@code canary} (whether the Ingress is a canary),
  * {@code canary-by-header}, {@code canary-by-header-value}, {@code canary-by-header-pattern},
- * {@code canary-by-cookie}, {@code canary-weight} and {@code canary-weight-total}. A value that is
+ * {@code canary-by-cookie}, {@code canary-weight}, {@code canary-weight-total} and
+ * {@code affinity-canary-behavior}. A value that is
  * not understood is a problem, and the part of the rule it sets is left out: a mistake never sends
  * more requests to the canary than were asked for (a bad weight is 0, a bad header or pattern
  * leaves the header out of the rule).
@@ -21,8 +22,10 @@ final class CanaryAnnotations {
     static final String BY_COOKIE = "canary-by-cookie";
     static final String WEIGHT = "canary-weight";
     static final String WEIGHT_TOTAL = "canary-weight-total";
+    /** Read from the canary Ingress, as ingress-nginx's {@code mergeAlternativeBackend} does. */
+    static final String AFFINITY_BEHAVIOR = "affinity-canary-behavior";
     static final List<String> NAMES = List.of(CANARY, BY_HEADER, BY_HEADER_VALUE, BY_HEADER_PATTERN, BY_COOKIE,
-            WEIGHT, WEIGHT_TOTAL);
+            WEIGHT, WEIGHT_TOTAL, AFFINITY_BEHAVIOR);
     private static final int DEFAULT_TOTAL = 100;
 
     private CanaryAnnotations() {
@@ -37,8 +40,11 @@ final class CanaryAnnotations {
      * @param cookie null when none
      * @param weight 0 to {@code weightTotal}
      * @param weightTotal positive
+     * @param legacyAffinity {@code affinity-canary-behavior: legacy}: the rule decides every request,
+     *     whatever its affinity cookie says
      */
-    record Rule(String header, String headerValue, Pattern headerPattern, String cookie, int weight, int weightTotal) {
+    record Rule(String header, String headerValue, Pattern headerPattern, String cookie, int weight, int weightTotal,
+            boolean legacyAffinity) {
     }
 
     /**
@@ -114,7 +120,21 @@ final class CanaryAnnotations {
                         + " (the weight total): the weight is 0, no request goes to the canary by weight");
             }
         }
-        return new Rule(header, headerValue, headerPattern, cookie, weight, total);
+        return new Rule(header, headerValue, headerPattern, cookie, weight, total, legacyAffinity(annotations, problems));
+    }
+
+    // sticky (the default) or legacy, in any case; anything else is sticky, as ingress-nginx's "!= legacy"
+    private static boolean legacyAffinity(Map<String, String> annotations, List<String> problems) {
+        RouteAnnotations.Named named = RouteAnnotations.value(annotations, AFFINITY_BEHAVIOR);
+        if (named == null || named.value().equalsIgnoreCase("sticky")) {
+            return false;
+        }
+        if (named.value().equalsIgnoreCase("legacy")) {
+            return true;
+        }
+        problems.add(named.quoted() + " is not one of sticky, legacy: as \"sticky\", a client whose affinity cookie"
+                + " names the main backend or the canary stays there");
+        return false;
     }
 
     // a header or cookie name: an HTTP token; null (with a problem) when it is not one, null when not set

@@ -1,5 +1,7 @@
 package io.jingress.core.route;
 
+import io.jingress.core.lb.BalancerPolicy;
+import io.jingress.core.lb.Strategy;
 import io.jingress.core.model.HttpIngressPath;
 import io.jingress.core.model.Ingress;
 import io.jingress.core.model.IngressBackend;
@@ -36,7 +38,8 @@ final class CanaryRoutes {
 
     /** Resolves a backend as the compiler does (its problems reported there). */
     interface BackendSource {
-        Backend resolve(Ingress ingress, IngressBackend ingressBackend, String field);
+        /** @param policy how its endpoints are balanced; null: as {@code ingress}'s annotations ask */
+        Backend resolve(Ingress ingress, IngressBackend ingressBackend, String field, BalancerPolicy policy);
     }
 
     /** A canary path waiting for its main route. */
@@ -145,21 +148,23 @@ final class CanaryRoutes {
 
     /**
      * The canary of the main route being compiled for this host (lower case, null for any), path
-     * (normalised) and type, or null; {@code main} is the route's own backend.
+     * (normalised) and type, or null; {@code main} is the route's own backend, balanced by
+     * {@code mainPolicy}.
      */
-    Canary take(String host, String path, boolean exact, Backend main) {
-        return take(key(host, path, exact), main);
+    Canary take(String host, String path, boolean exact, Backend main, BalancerPolicy mainPolicy) {
+        return take(key(host, path, exact), main, mainPolicy);
     }
 
     /**
      * The canary of the main route being compiled for this regex path (as written) of a host
-     * whose paths are regexes, or null; {@code main} is the route's own backend.
+     * whose paths are regexes, or null; {@code main} is the route's own backend, balanced by
+     * {@code mainPolicy}.
      */
-    Canary takeRegex(String host, String written, Backend main) {
-        return take(regexKey(host, written), main);
+    Canary takeRegex(String host, String written, Backend main, BalancerPolicy mainPolicy) {
+        return take(regexKey(host, written), main, mainPolicy);
     }
 
-    private Canary take(String key, Backend main) {
+    private Canary take(String key, Backend main, BalancerPolicy mainPolicy) {
         if (byKey.isEmpty()) {
             return null;
         }
@@ -169,13 +174,19 @@ final class CanaryRoutes {
         }
         waiting.taken = true;
         HttpIngressPath ingressPath = waiting.ingress.rules().get(waiting.ruleIndex).paths().get(waiting.pathIndex);
-        Backend backend = backends.resolve(waiting.ingress, ingressPath.backend(), waiting.field() + ".backend");
+        // affinity-canary-behavior: sticky (ingress-nginx copies the main backend's session affinity to the
+        // canary's): the canary keeps the sessions it is given, with the main Ingress's cookie
+        boolean mainAffinity = mainPolicy.strategy() == Strategy.COOKIE_AFFINITY;
+        boolean sticky = !waiting.rule.legacyAffinity();
+        Backend backend = backends.resolve(waiting.ingress, ingressPath.backend(), waiting.field() + ".backend",
+                sticky && mainAffinity ? mainPolicy : null);
         if (backend.key().equals(main.key())) {
             problems.add(Problem.warning(KIND, waiting.ingress.key(), waiting.field() + ".backend", "the canary's backend "
                     + backend.key() + " is the main route's own backend: there is nothing to split, and this canary is not used"));
             return null;
         }
-        return new Canary(waiting.ingress.key(), waiting.ruleIndex, waiting.pathIndex, backend, waiting.rule);
+        return new Canary(waiting.ingress.key(), waiting.ruleIndex, waiting.pathIndex, backend, waiting.rule,
+                sticky && (mainAffinity || backend.balancer().strategy() == Strategy.COOKIE_AFFINITY));
     }
 
     /** Reports each canary path that found no main route; called once every route is compiled. */

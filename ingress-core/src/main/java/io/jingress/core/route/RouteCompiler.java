@@ -408,7 +408,7 @@ public final class RouteCompiler {
                     resolved.put(ingress.key(), backend);
                 }
                 Route route = new Route(ingress.key(), host, null, null, -1, -1, true, sslRedirect(ingress, host),
-                        policyOf(ingress), backend, null, regex ? null : canaries.take(host, "/", false, backend));
+                        policyOf(ingress), backend, null, regex ? null : canaries.take(host, "/", false, backend, balancerPolicyOf(ingress)));
                 if (regex) {
                     regexHosts.fallback(entry.getKey(), route);
                 } else {
@@ -453,7 +453,7 @@ public final class RouteCompiler {
                 }
                 Backend backend = backendFor(ingress, path.backend(), field + ".backend");
                 Route route = new Route(ingress.key(), host, normalized, path.pathType(), ruleIndex, p, false,
-                        sslRedirect, policyOf(ingress), backend, null, canaries.take(host, normalized, exact, backend));
+                        sslRedirect, policyOf(ingress), backend, null, canaries.take(host, normalized, exact, backend, balancerPolicyOf(ingress)));
                 if (exact) {
                     paths.addExact(normalized, route);
                 } else {
@@ -493,7 +493,7 @@ public final class RouteCompiler {
             }
             Backend backend = backendFor(ingress, path.backend(), field + ".backend");
             Route route = new Route(ingress.key(), host, written, path.pathType(), ruleIndex, p, false, sslRedirect,
-                    policyOf(ingress), backend, pattern, canaries.takeRegex(host, written, backend));
+                    policyOf(ingress), backend, pattern, canaries.takeRegex(host, written, backend, balancerPolicyOf(ingress)));
             regexHosts.add(hostKey(host), route);
             routes.add(route);
         }
@@ -517,8 +517,13 @@ public final class RouteCompiler {
         }
 
         private Backend backendFor(Ingress ingress, IngressBackend ingressBackend, String field) {
+            return backendFor(ingress, ingressBackend, field, null);
+        }
+
+        // policy: null for the Ingress's own (a canary's backend may follow its main route's affinity)
+        private Backend backendFor(Ingress ingress, IngressBackend ingressBackend, String field, BalancerPolicy balancing) {
             String namespace = ingress.namespace();
-            BalancerPolicy policy = balancerPolicyOf(ingress);
+            BalancerPolicy policy = balancing != null ? balancing : balancerPolicyOf(ingress);
             String key = backendKey(ingress, ingressBackend);
             boolean serviceUpstream = ingressBackend.isService() && policyOf(ingress).serviceUpstream();
             String balancerKey = (policy.equals(BalancerPolicy.ROUND_ROBIN) ? key : key + "|" + policy)

@@ -5,12 +5,14 @@ import static io.jingress.core.route.Fixtures.rule;
 import static io.jingress.core.route.Fixtures.service;
 import static io.jingress.core.route.Fixtures.slice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jingress.core.lb.Balancers;
+import io.jingress.core.lb.Strategy;
 import io.jingress.core.model.ClusterState;
 import io.jingress.core.model.HttpIngressPath;
 import io.jingress.core.model.Ingress;
@@ -317,6 +319,55 @@ class CanaryRoutesTest {
         Problem problem = table.problems().get(0);
         assertEquals(Problem.Severity.WARNING, problem.severity());
         return problem;
+    }
+
+    @Test
+    void byDefaultACanaryOfAnAffinityRouteIsStickyAndKeepsSessionsWithTheMainIngresssCookie() {
+        Ingress main = Ingress.builder("default", "main").creationTimestamp(Instant.ofEpochSecond(1))
+                .annotation(NGINX + "affinity", "cookie").annotation(NGINX + "session-cookie-name", "route")
+                .annotation(NGINX + "affinity-mode", "balanced")
+                .rule(rule("a.example.com", HttpIngressPath.prefix("/", backend("web")))).build();
+        RouteTable table = compile(main, canary("canary", 2, "/", Map.of(NGINX + "canary-weight", "10")));
+
+        assertEquals(List.of(), table.problems());
+        Canary canary = assertInstanceOf(Route.class, table.match("a.example.com", "/")).canary();
+        assertTrue(canary.stickyAffinity());
+        assertEquals(Strategy.COOKIE_AFFINITY, canary.backend().balancer().strategy());
+        assertEquals(List.of("an affinity cookie of the main backend or the canary keeps the client there"
+                + " (affinity-canary-behavior: sticky)", "10 of 100 other requests go to the canary"), canary.describe());
+
+        Canary legacy = assertInstanceOf(Route.class, compile(main, canary("canary", 2, "/",
+                Map.of(NGINX + "affinity-canary-behavior", "Legacy"))).match("a.example.com", "/")).canary();
+        assertFalse(legacy.stickyAffinity());
+        assertEquals(Strategy.ROUND_ROBIN, legacy.backend().balancer().strategy(), "legacy: the canary's own balancing");
+
+        assertFalse(canaryRoute(Map.of()).canary().stickyAffinity(), "no affinity, nothing to stick to");
+    }
+
+    @Test
+    void aBadAffinityCanaryBehaviorIsAWarningOfTheCanaryIngressAndIsSticky() {
+        Ingress main = Ingress.builder("default", "main").creationTimestamp(Instant.ofEpochSecond(1))
+                .annotation(NGINX + "affinity", "cookie")
+                .rule(rule("a.example.com", HttpIngressPath.prefix("/", backend("web")))).build();
+        RouteTable table = compile(main, canary("canary", 2, "/", Map.of(NGINX + "affinity-canary-behavior", "always",
+                NGINX + "canary-weight", "30")));
+
+        Canary canary = assertInstanceOf(Route.class, table.match("a.example.com", "/")).canary();
+        assertTrue(canary.stickyAffinity());
+        assertEquals(30, canary.weight(), "the rest of the rule is kept");
+        Problem problem = single(table);
+        assertEquals("default/canary", problem.object());
+        assertEquals("metadata.annotations", problem.field());
+        assertEquals(NGINX + "affinity-canary-behavior: \"always\" is not one of sticky, legacy: as \"sticky\", a client"
+                + " whose affinity cookie names the main backend or the canary stays there", problem.message());
+
+        Ingress onMain = Ingress.builder("default", "main").creationTimestamp(Instant.ofEpochSecond(1))
+                .annotation(NGINX + "affinity", "cookie").annotation(NGINX + "affinity-canary-behavior", "legacy")
+                .rule(rule("a.example.com", HttpIngressPath.prefix("/", backend("web")))).build();
+        Problem ignored = single(compile(onMain, canary("canary", 2, "/", Map.of())));
+        assertEquals("default/main", ignored.object());
+        assertEquals(NGINX + "affinity-canary-behavior: \"legacy\" has no effect: the Ingress is not a canary"
+                + " (canary: \"true\")", ignored.message());
     }
 
     static Ingress main(String name, long createdSecond, String path) {

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Which backend a request of a route with a {@link Canary} goes to: the canary's when its rule
  * chooses it (header, then cookie, then weight, as ingress-nginx's {@code balancer.lua}
- * {@code route_to_alternative_balancer}) and its backend is ready, else the route's own. Called
- * only for routes with a canary.
+ * {@code route_to_alternative_balancer}) and its backend is ready, else the route's own; with
+ * {@link Canary#stickyAffinity()}, a request whose affinity cookie names a session of either
+ * backend goes to that one first. Called only for routes with a canary.
  */
 final class CanarySplit {
     private static final Logger LOG = LoggerFactory.getLogger(CanarySplit.class);
@@ -30,13 +31,23 @@ final class CanarySplit {
     }
 
     /** The backend the request goes to. */
-    static Backend backendFor(Route route, HttpFields clientToProxyHeaders) {
+    static Backend backendFor(Route route, Exchange exchange) {
         Canary canary = route.canary();
         // as ingress-nginx, whose Lua balancer has no balancer for a backend without endpoints
         if (!canary.backend().isReady()) {
             return route.backend();
         }
-        return chooses(canary, clientToProxyHeaders) ? canary.backend() : route.backend();
+        // affinity-canary-behavior: sticky, as balancer.lua's route_to_alternative_balancer: the
+        // session's backend first, the rule only for a request without one
+        if (canary.stickyAffinity()) {
+            if (route.backend().balancer().affinitized(exchange)) {
+                return route.backend();
+            }
+            if (canary.backend().balancer().affinitized(exchange)) {
+                return canary.backend();
+            }
+        }
+        return chooses(canary, exchange.getHeaders()) ? canary.backend() : route.backend();
     }
 
     static boolean chooses(Canary canary, HttpFields headers) {

@@ -335,7 +335,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     /** The backend of a route with a canary that this request goes to (see {@link CanarySplit}). */
     private static Backend canaryOrMain(Exchange exchange, Route route) {
-        Backend backend = CanarySplit.backendFor(route, exchange.getHeaders());
+        Backend backend = CanarySplit.backendFor(route, exchange);
         if (exchange.logged && backend != route.backend()) {
             exchange.setAttribute(AccessLog.CANARY_BACKEND, backend);
         }
