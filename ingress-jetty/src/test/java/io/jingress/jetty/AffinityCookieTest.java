@@ -151,6 +151,23 @@ class AffinityCookieTest {
     }
 
     @Test
+    void aSessionCookieNameThatIsNoTokenGivesIngressCookieOnEveryPath() throws Exception {
+        Backends.Echo a = backends.start("a");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", affinity(
+                NGINX + "session-cookie-name", "my session"), a.port());
+        IngressServer proxy = proxy(routes);
+
+        assertTrue(routes.router().current().problems().toString().contains(
+                "session-cookie-name: \"my session\" is not a cookie name"), routes.router().current().problems().toString());
+        assertCookie("INGRESSCOOKIE=" + TOKEN + "; Path=/; HttpOnly",
+                setCookie(RawHttp.exchange(proxy.httpPort(), get("app.test", "/"))));
+        ContentResponse http2 = proxies.http2Client().newRequest("https://app.test:" + proxy.httpsPort() + "/")
+                .timeout(10, TimeUnit.SECONDS).send();
+        assertEquals(HttpVersion.HTTP_2, http2.getVersion());
+        assertCookie("INGRESSCOOKIE=" + TOKEN + "; Path=/; Secure; HttpOnly", http2.getHeaders().get(HttpHeader.SET_COOKIE));
+    }
+
+    @Test
     void theCookieSticksToOneEndpointAndIsNotSetAgain() throws Exception {
         Backends.Echo a = backends.start("a");
         Backends.Echo b = backends.start("b");

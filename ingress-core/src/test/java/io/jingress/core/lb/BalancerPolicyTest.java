@@ -56,6 +56,19 @@ class BalancerPolicyTest {
     }
 
     @Test
+    void aSessionCookieNameThatIsNoTokenIsReportedAndTheCookieIsIngressCookie() {
+        for (String bad : List.of("my cookie", "route;Path=/", "r\u00e9", "a=b")) {
+            Map<String, String> annotations = Map.of(NGINX + "affinity", "cookie", NGINX + "session-cookie-name", bad,
+                    NGINX + "affinity-mode", "balanced");
+            assertEquals(BalancerPolicy.cookieAffinity("INGRESSCOOKIE", true), BalancerPolicy.fromAnnotations(annotations));
+            assertEquals(List.of(NGINX + "session-cookie-name: \"" + bad + "\" is not a cookie name (letters, digits and"
+                    + " !#$%&'*+-.^_`|~): the affinity cookie is INGRESSCOOKIE"), BalancerPolicy.problemsIn(annotations));
+        }
+        assertPolicy(BalancerPolicy.cookieAffinity("__Host-route.v2"),
+                Map.of(NGINX + "affinity", "cookie", NGINX + "session-cookie-name", "__Host-route.v2"));
+    }
+
+    @Test
     void nginxAffinityWinsOverHashingWhichWinsOverLoadBalance() {
         assertPolicy(BalancerPolicy.cookieAffinity("INGRESSCOOKIE"), Map.of(NGINX + "affinity", "cookie",
                 NGINX + "upstream-hash-by", "$request_uri", NGINX + "load-balance", "ewma"));

@@ -59,7 +59,7 @@ public record AnnotationPolicy(BalancerPolicy policy, List<String> problems) {
         String affinity = value(annotations, NGINX_AFFINITY);
         if (affinity != null) {
             if (affinity.equals("cookie")) {
-                return BalancerPolicy.cookieAffinity(cookieName(annotations), balanced(annotations));
+                return BalancerPolicy.cookieAffinity(cookieName(annotations, problems), balanced(annotations));
             }
             problems.add(NGINX_AFFINITY + ": \"" + affinity + "\" is not supported (only \"cookie\")");
         }
@@ -102,7 +102,7 @@ public record AnnotationPolicy(BalancerPolicy policy, List<String> problems) {
             case "maglev":
                 return hashing(annotations, Strategy.MAGLEV, value, problems);
             case "cookie":
-                return BalancerPolicy.cookieAffinity(cookieName(annotations), balanced(annotations));
+                return BalancerPolicy.cookieAffinity(cookieName(annotations, problems), balanced(annotations));
             default:
                 problems.add(LOAD_BALANCE + ": \"" + value + "\" is not one of " + OURS + "; using round robin");
                 return null;
@@ -150,9 +150,23 @@ public record AnnotationPolicy(BalancerPolicy policy, List<String> problems) {
         return "balanced".equalsIgnoreCase(mode);
     }
 
-    private static String cookieName(Map<String, String> annotations) {
+    // a cookie name is an HTTP token (RFC 6265); anything else would break the Set-Cookie field
+    private static String cookieName(Map<String, String> annotations, List<String> problems) {
         String name = value(annotations, NGINX_COOKIE_NAME);
-        return name == null ? BalancerPolicy.DEFAULT_AFFINITY_COOKIE : name;
+        if (name == null) {
+            return BalancerPolicy.DEFAULT_AFFINITY_COOKIE;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean tchar = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!tchar) {
+                problems.add(NGINX_COOKIE_NAME + ": \"" + name + "\" is not a cookie name (letters, digits and"
+                        + " !#$%&'*+-.^_`|~): the affinity cookie is " + BalancerPolicy.DEFAULT_AFFINITY_COOKIE);
+                return BalancerPolicy.DEFAULT_AFFINITY_COOKIE;
+            }
+        }
+        return name;
     }
 
     private static String value(Map<String, String> annotations, String name) {
