@@ -14,6 +14,7 @@ import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.TestRoutes;
 
 import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -112,6 +113,27 @@ class ExternalAuthCacheTest {
         assertEquals(2, backend.requests());
         assertEquals("alice", firstUser);
         assertEquals("alice", backend.lastRequest().header("X-Auth-Request-User"), "the kept answer's header");
+    }
+
+    @Test
+    void overHttp2AndTlsAKeptAnswerLetsTheRequestOnThroughJettysPath() throws Exception {
+        Backends.Echo backend = backends.start("app");
+        Map<String, String> annotations = new HashMap<>();
+        annotations.put(P + "auth-url", authUrl("/check"));
+        annotations.put(P + "auth-response-headers", "X-Auth-Request-User");
+        annotations.put(P + "auth-cache-key", "$http_authorization");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create().route(null, "/", "app", annotations,
+                backend.port()).router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+
+        for (int i = 0; i < 2; i++) {
+            ContentResponse response = proxies.http2Client().newRequest("https://127.0.0.1:" + proxy.httpsPort() + "/app")
+                    .headers(h -> h.put("Authorization", "Bearer ok-bob")).timeout(20, TimeUnit.SECONDS).send();
+            assertEquals(HttpVersion.HTTP_2, response.getVersion());
+            assertEquals(200, response.getStatus(), response.getContentAsString());
+            assertEquals("bob", backend.lastRequest().header("X-Auth-Request-User"));
+        }
+        assertEquals(1, authCalls.get(), "the second was answered by the kept answer");
+        assertEquals(2, backend.requests());
     }
 
     @Test
