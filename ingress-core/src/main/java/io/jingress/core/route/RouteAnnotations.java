@@ -40,7 +40,8 @@ final class RouteAnnotations {
             List.of(SatisfyAnnotation.NAME),
             AnswerRateAnnotations.NAMES,
             CookieRewriteAnnotations.NAMES,
-            CustomHeadersAnnotation.NAMES)
+            CustomHeadersAnnotation.NAMES,
+            AuthTlsAnnotations.NAMES)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();
@@ -98,6 +99,7 @@ final class RouteAnnotations {
         AnswerRateAnnotations.read(annotations, builder, problems);
         CookieRewriteAnnotations.read(annotations, builder, problems);
         CustomHeadersAnnotation.read(annotations, auth, builder, problems);
+        AuthTlsAnnotations.read(annotations, auth, builder, problems);
         return new Parsed(builder.build(), problems);
     }
 

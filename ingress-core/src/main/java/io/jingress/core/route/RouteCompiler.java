@@ -228,6 +228,7 @@ public final class RouteCompiler {
                 }
             }
             tls.collect(state.secrets(), served);
+            AuthTlsHosts.report(served, this::policyOf, problems);
             for (Ingress ingress : served) {
                 RoutePolicy policy = policyOf(ingress);
                 if (policy.regexPaths()) {

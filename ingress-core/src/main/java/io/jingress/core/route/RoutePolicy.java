@@ -33,6 +33,7 @@ public final class RoutePolicy {
     private final RateLimit rateLimit;
     private final BackendProtocol backendProtocol;
     private final ProxySsl proxySsl;
+    private final AuthTls authTls;
     private final String upstreamHost;
     private final String forwardedPrefix;
     private final boolean accessLog;
@@ -66,6 +67,7 @@ public final class RoutePolicy {
         this.rateLimit = builder.rateLimit;
         this.backendProtocol = builder.backendProtocol;
         this.proxySsl = builder.proxySsl;
+        this.authTls = builder.authTls;
         this.upstreamHost = builder.upstreamHost;
         this.forwardedPrefix = builder.forwardedPrefix;
         this.accessLog = builder.accessLog;
@@ -210,6 +212,16 @@ public final class RoutePolicy {
      */
     public ProxySsl proxySsl() {
         return proxySsl;
+    }
+
+    /**
+     * Client certificate authentication ({@code auth-tls-*}), or null when the Ingress asks none. It
+     * applies per host: the proxy asks and checks by the setting of the oldest Ingress of a request's
+     * host that has one, for every route of that host; a route whose own {@link AuthTls#refusal()}
+     * is set answers 503.
+     */
+    public AuthTls authTls() {
+        return authTls;
     }
 
     /** Whether {@link #proxySsl()} asks that endpoint certificates be verified ({@code proxy-ssl-verify: "on"}). */
@@ -413,6 +425,9 @@ public final class RoutePolicy {
         if (proxySsl != null) {
             phrases.add(ProxySslAnnotations.describe(proxySsl, backendProtocol));
         }
+        if (authTls != null) {
+            phrases.add(authTls.describe());
+        }
         if (upstreamHost != null) {
             phrases.add("Host sent upstream: " + upstreamHost + " (upstream-vhost)");
         }
@@ -505,6 +520,13 @@ public final class RoutePolicy {
         /** See {@link RoutePolicy#proxySsl()}. */
         Builder proxySsl(ProxySsl ssl) {
             this.proxySsl = Objects.requireNonNull(ssl, "ssl");
+            return set();
+        }
+        private AuthTls authTls;
+
+        /** See {@link RoutePolicy#authTls()}. */
+        Builder authTls(AuthTls auth) {
+            this.authTls = Objects.requireNonNull(auth, "auth");
             return set();
         }
         private String upstreamHost;

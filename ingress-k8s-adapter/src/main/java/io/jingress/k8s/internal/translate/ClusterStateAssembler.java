@@ -18,6 +18,7 @@ import io.jingress.core.model.OpaqueSecret;
 import io.jingress.core.model.TlsSecret;
 import io.jingress.core.route.BasicAuth;
 import io.jingress.core.route.FallbackBackend;
+import io.jingress.core.route.AuthTls;
 import io.jingress.core.route.ProxySsl;
 import io.jingress.core.route.ResponseHeaders;
 import io.jingress.k8s.AdapterOptions;
@@ -142,6 +143,10 @@ public final class ClusterStateAssembler {
             String proxySslSecret = ProxySsl.secretNamedBy(ingress);
             if (proxySslSecret != null) {
                 proxySslSecrets.add(proxySslSecret);
+            }
+            String authTlsSecret = AuthTls.secretNamedBy(ingress);
+            if (authTlsSecret != null) {
+                proxySslSecrets.add(authTlsSecret);  // its ca.crt, read alike
             }
             addService(referencedServices, ingress.namespace(), ingress.defaultBackend());
             String fallbackService = FallbackBackend.serviceNamedBy(ingress);  // the default-backend annotation's
