@@ -153,8 +153,10 @@ public final class IngressServer implements AutoCloseable {
             ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
             alpn.setDefaultProtocol(http11.getProtocol());
             // the TLS handshake, and HTTP/2 request heads, have the request head deadline too
-            SslConnectionFactory tls = new TimedSslConnectionFactory(certificates.sslContextFactory(), alpn.getProtocol(),
+            TimedSslConnectionFactory tls = new TimedSslConnectionFactory(certificates.sslContextFactory(), alpn.getProtocol(),
                     config.requestHeadTimeout);
+            // auth-tls: a client certificate is asked for on connections whose SNI names a host that wants one
+            tls.setClientAuthEngines(certificates.clientAuthEngines(handler.router()::current));
             // HTTP/1.1 over TLS is read by the lean connection too (it does what `secure` would)
             LeanConnectionFactory leanOverTls = new LeanConnectionFactory(http11);
             leanOverTls.setRequestHeadTimeout(config.requestHeadTimeout);

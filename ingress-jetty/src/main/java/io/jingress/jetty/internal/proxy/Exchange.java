@@ -116,6 +116,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     String trustedForwardedFor;
     /** The scheme a trusted proxy says the client used: 0 none said (the connection's), 1 http, 2 https. */
     byte forwardedScheme;
+    /** The client certificate verdict sent upstream ({@link ClientCertificateCheck}); null: the host has no auth-tls. */
+    ClientCertificateHeaders clientCertificate;
     /** The limit-connections counts this request is in progress in, until it ends (see {@link ClientLimitCheck#release}). */
     ClientLimits heldLimits;
     String affinityCookie;

@@ -30,7 +30,10 @@ import org.eclipse.jetty.server.Request;
  * for, as ingress-nginx does; when the connection's peer is a trusted proxy, what it says is
  * believed instead: see {@link TrustedForwarding}; a client's {@code X-Forwarded-Prefix} is dropped too, and the
  * route's own sent instead when its Ingress asks for one: {@link PolicyHeaders}) and
- * {@code X-Request-ID} (kept when the client sent one, else 32 random hex digits).
+ * {@code X-Request-ID} (kept when the client sent one, else 32 random hex digits). A client's
+ * {@code ssl-client-*} headers are dropped on every route, where ingress-nginx passes them on to
+ * hosts without {@code auth-tls-*}: they are the names an endpoint reads the proxy's client
+ * certificate verdict from ({@link ClientCertificateHeaders}).
  * We do not add {@code Via} or {@code Forwarded}: ingress-nginx does not, backends behind an
  * Ingress read {@code X-Forwarded-*}, and a second, differently formatted copy of the same facts
  * invites disagreement. A client's {@code Forwarded} is dropped, where ingress-nginx passes it on:
@@ -153,7 +156,8 @@ final class ProxyHeaders {
                     default:
                         break;
                 }
-            } else if (field.is(X_REAL_IP) || field.is(PROXY) || field.is(PolicyHeaders.X_FORWARDED_PREFIX)) {
+            } else if (field.is(X_REAL_IP) || field.is(PROXY) || field.is(PolicyHeaders.X_FORWARDED_PREFIX)
+                    || ClientCertificateHeaders.isOurs(field.getName())) {
                 continue;
             } else if (field.is(X_REQUEST_ID)) {
                 String id = field.getValue();
@@ -222,6 +226,9 @@ final class ProxyHeaders {
             sink.header(HttpHeader.X_FORWARDED_HOST.asString(), host);
         }
         sink.header(HttpHeader.X_FORWARDED_PORT.asString(), localPort);
+        if (exchange.clientCertificate != null) {
+            exchange.clientCertificate.addTo(sink);  // auth-tls: the proxy's verdict on the client's certificate
+        }
     }
 
     /** Adds the {@link #forwardedHeaders} and the request id to the upstream request's fields. */

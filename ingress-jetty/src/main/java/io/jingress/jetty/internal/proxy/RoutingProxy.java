@@ -241,7 +241,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             // 8.3.1): it is routed by the Host it is forwarded with (ProxyHeaders.hostFor)
             host = clientToProxyRequest.getHeaders().get(HttpHeader.HOST);
         }
-        MatchResult match = router.current().match(host == null ? "" : host, path);
+        RouteTable table = router.current();
+        MatchResult match = table.match(host == null ? "" : host, path);
         if (!(match instanceof Route route)) {
             PlainResponses.write(proxyToClientResponse, exchange,
                     match == NoMatch.REGEX_FAILED ? PlainResponses.REGEX_FAILED : PlainResponses.NOT_FOUND);
@@ -270,6 +271,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // over plain TCP must not skip the redirect.
         if (route.sslRedirect() && redirectPort > 0 && !exchange.secure()) {
             PlainResponses.redirect(proxyToClientResponse, exchange, httpsLocation(host, redirectPort, exchange.pathAndQuery));
+            return true;
+        }
+        // auth-tls: by the host's setting, whichever Ingress the route is of; ahead of the policy's checks
+        if (ClientCertificateCheck.answered(exchange, table, host, proxyToClientResponse)) {
             return true;
         }
         if (!route.policy().isNone() && answeredByPolicy(exchange, route.policy(), proxyToClientResponse)) {

@@ -19,6 +19,8 @@ public final class TlsOnly extends DetectorConnectionFactory {
 
     public TlsOnly(SslConnectionFactory tls) {
         super(tls);
+        // the whole ClientHello is read before the TLS engine is made (TimedSslConnectionFactory.detect)
+        setInputBufferSize(io.jingress.jetty.internal.tls.TimedSslConnectionFactory.HELLO_BUFFER);
     }
 
     @Override

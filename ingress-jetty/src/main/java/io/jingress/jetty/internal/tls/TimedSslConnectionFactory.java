@@ -26,7 +26,19 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * sending is closed by the idle timeout.
  */
 public final class TimedSslConnectionFactory extends SslConnectionFactory {
+    /**
+     * The SNI name {@link #detect} read from the ClientHello, for the {@link #newSslConnection} that
+     * Jetty's detector calls next on the same thread (its {@code newConnection} is not given the bytes).
+     * A value left by a detection not followed by a connection can only make a later connection ask
+     * for a certificate it need not ask for; every request is checked against its own host anyway.
+     */
+    private static final ThreadLocal<String> PEEKED_SNI = new ThreadLocal<>();
+
+    /** The bytes a detector in front must be able to hold: a ClientHello up to this long is read whole. */
+    public static final int HELLO_BUFFER = ClientHelloSni.LIMIT;
+
     private final long deadlineNanos;
+    private volatile ClientAuthEngines clientAuth;
 
     public TimedSslConnectionFactory(SslContextFactory.Server sslContextFactory, String nextProtocol, Duration deadline) {
         super(sslContextFactory, nextProtocol);
@@ -47,15 +59,69 @@ public final class TimedSslConnectionFactory extends SslConnectionFactory {
         }
     }
 
+    /**
+     * Asks for client certificates on the connections whose ClientHello names a host with
+     * {@code auth-tls-*}, and only on those ({@link ClientAuthEngines}); the ClientHello is read
+     * ahead of the engine by {@link #detect}, so this factory must sit behind a detector
+     * ({@code TlsOnly}). Null: never asks.
+     */
+    public void setClientAuthEngines(ClientAuthEngines engines) {
+        this.clientAuth = engines;
+    }
+
+    /** Recognises TLS, then waits for the whole ClientHello (up to {@link ClientHelloSni#LIMIT}) to read its SNI. */
+    @Override
+    public Detection detect(ByteBuffer buffer) {
+        Detection detection = super.detect(buffer);
+        if (detection != Detection.RECOGNIZED || clientAuth == null) {
+            return detection;
+        }
+        String sni = ClientHelloSni.read(buffer);
+        if (sni == ClientHelloSni.INCOMPLETE) {
+            PEEKED_SNI.remove();
+            return Detection.NEED_MORE_BYTES;
+        }
+        PEEKED_SNI.set(sni);
+        return Detection.RECOGNIZED;
+    }
+
+    /**
+     * The setting whose certificates the TLS connection under {@code endPoint} (a decrypted end point
+     * of this factory's connections) asked for, or null when it asked for none.
+     */
+    public static io.jingress.core.route.AuthTls clientCertificatesAsked(EndPoint endPoint) {
+        return endPoint instanceof SslConnection.SslEndPoint ssl && ssl.getSslConnection() instanceof TimedSslConnection timed
+                ? timed.asked : null;
+    }
+
+    /** The TLS session of the connection under {@code endPoint} (a decrypted end point), or null when it is none. */
+    public static javax.net.ssl.SSLSession session(EndPoint endPoint) {
+        return endPoint instanceof SslConnection.SslEndPoint ssl ? ssl.getSslConnection().getSSLEngine().getSession() : null;
+    }
+
     @Override
     protected SslConnection newSslConnection(Connector connector, EndPoint endPoint, SSLEngine engine) {
-        return new TimedSslConnection(connector, getSslContextFactory(), endPoint, engine, isDirectBuffersForEncryption(),
-                isDirectBuffersForDecryption(), deadlineNanos);
+        String sni = PEEKED_SNI.get();
+        PEEKED_SNI.remove();
+        io.jingress.core.route.AuthTls asked = null;
+        ClientAuthEngines engines = clientAuth;
+        if (engines != null && sni != null && !sni.isEmpty()) {
+            asked = engines.askingFor(sni);
+            if (asked != null) {
+                engine = engines.asking(asked, engine);
+            }
+        }
+        TimedSslConnection connection = new TimedSslConnection(connector, getSslContextFactory(), endPoint, engine,
+                isDirectBuffersForEncryption(), isDirectBuffersForDecryption(), deadlineNanos);
+        connection.asked = asked;
+        return connection;
     }
 
     private static final class TimedSslConnection extends SslConnection implements SslHandshakeListener {
         private final long deadlineNanos;
         private final long opened = System.nanoTime();
+        /** The client certificate setting this connection asked for, or null; set before it opens. */
+        private volatile io.jingress.core.route.AuthTls asked;
         private volatile boolean handshaken;
 
         TimedSslConnection(Connector connector, SslContextFactory sslContextFactory, EndPoint endPoint, SSLEngine engine,

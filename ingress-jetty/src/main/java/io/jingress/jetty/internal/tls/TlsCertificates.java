@@ -78,6 +78,7 @@ public final class TlsCertificates {
     private final SslContextFactory.Server sslContextFactory;
     private final ServedCertificate defaultCertificate;
     private final Clock clock;
+    private final SniKeyManager keyManager;
 
     private TlsCertificates(SelfSignedCertificate defaultCertificate, Clock clock) {
         this.clock = clock;
@@ -85,6 +86,7 @@ public final class TlsCertificates {
         this.current = new AtomicReference<>(new CertificateTable(
                 Map.of(), Map.of(DEFAULT_ALIAS, this.defaultCertificate), this.defaultCertificate));
         SniKeyManager keyManager = new SniKeyManager(current, () -> previous);
+        this.keyManager = keyManager;
         SSLContext sslContext;
         try {
             sslContext = SSLContext.getInstance("TLS");
@@ -118,6 +120,14 @@ public final class TlsCertificates {
      */
     public SslContextFactory.Server sslContextFactory() {
         return sslContextFactory;
+    }
+
+    /**
+     * Makes the engines of connections that ask for client certificates ({@code auth-tls-*}) for the
+     * hosts of {@code table}'s current route table, serving these same certificates.
+     */
+    public ClientAuthEngines clientAuthEngines(java.util.function.Supplier<io.jingress.core.route.RouteTable> table) {
+        return new ClientAuthEngines(keyManager, table);
     }
 
     /** The self-signed certificate served to names without a certificate of their own. */

@@ -1,0 +1,85 @@
+package io.jingress.jetty.internal.tls;
+
+import io.jingress.core.route.AuthTls;
+import io.jingress.core.route.Route;
+import io.jingress.core.route.RouteTable;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The hosts of a route table that have client certificate authentication ({@code auth-tls-*}), with
+ * their setting: per host, that of the oldest Ingress of the host with a usable one, as
+ * ingress-nginx sets it per server (the compiler warns the others). Made once per table, the first
+ * time it is asked for ({@link #of}), so the handshakes and the requests of one table agree.
+ */
+public final class ClientCertificateHosts {
+    private static final ClientCertificateHosts NONE = new ClientCertificateHosts(null, Map.of());
+    private static volatile ClientCertificateHosts last = NONE;
+
+    private final RouteTable table;
+    private final Map<String, AuthTls> byHost;
+
+    private ClientCertificateHosts(RouteTable table, Map<String, AuthTls> byHost) {
+        this.table = table;
+        this.byHost = byHost;
+    }
+
+    /** The client certificate hosts of {@code table}. */
+    public static ClientCertificateHosts of(RouteTable table) {
+        ClientCertificateHosts hosts = last;
+        if (hosts.table == table) {
+            return hosts;
+        }
+        Map<String, AuthTls> byHost = new HashMap<>();
+        for (Route route : table.routes()) {  // in Ingress age order: the oldest decides
+            AuthTls auth = route.policy().authTls();
+            if (auth != null && auth.refusal() == null && route.host() != null && !route.host().isEmpty()) {
+                byHost.putIfAbsent(route.host().toLowerCase(Locale.ROOT), auth);
+            }
+        }
+        hosts = new ClientCertificateHosts(table, byHost.isEmpty() ? Map.of() : Map.copyOf(byHost));
+        last = hosts;
+        return hosts;
+    }
+
+    /** Whether no host has client certificate authentication: then nothing need be looked up. */
+    public boolean isEmpty() {
+        return byHost.isEmpty();
+    }
+
+    /**
+     * The setting of {@code host} (an SNI name, or a Host header: case and a port are ignored), by its
+     * exact name, else the wildcard of its parent domain, as routes match; null when it has none.
+     */
+    public AuthTls forHost(String host) {
+        if (byHost.isEmpty() || host == null) {
+            return null;
+        }
+        String name = normalize(host);
+        AuthTls auth = byHost.get(name);
+        if (auth == null) {
+            int dot = name.indexOf('.');
+            if (dot > 0) {
+                auth = byHost.get("*" + name.substring(dot));
+            }
+        }
+        return auth;
+    }
+
+    private static String normalize(String host) {
+        int end = host.length();
+        if (host.startsWith("[")) {
+            int close = host.indexOf(']');
+            end = close < 0 ? end : close + 1;
+        } else {
+            int colon = host.indexOf(':');
+            end = colon < 0 ? end : colon;
+        }
+        if (end > 0 && host.charAt(end - 1) == '.') {
+            end--;
+        }
+        return host.substring(0, end).toLowerCase(Locale.ROOT);
+    }
+}
