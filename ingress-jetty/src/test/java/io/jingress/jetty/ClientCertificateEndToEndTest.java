@@ -94,11 +94,17 @@ class ClientCertificateEndToEndTest {
     /** A client key manager presenting {@code certificate} (or none), recording whether it was asked and for which CAs. */
     private static final class RecordingKeyManager extends X509ExtendedKeyManager {
         private final TestCertificates.Issued certificate;
+        private final X509Certificate[] chain;
         volatile boolean asked;
         final AtomicReference<Principal[]> issuers = new AtomicReference<>();
 
-        RecordingKeyManager(TestCertificates.Issued certificate) {
+        RecordingKeyManager(TestCertificates.Issued certificate, TestCertificates.Issued... intermediates) {
             this.certificate = certificate;
+            this.chain = new X509Certificate[1 + intermediates.length];
+            chain[0] = certificate == null ? null : certificate.certificate();
+            for (int i = 0; i < intermediates.length; i++) {
+                chain[i + 1] = intermediates[i].certificate();
+            }
         }
 
         @Override
@@ -124,7 +130,7 @@ class ClientCertificateEndToEndTest {
 
         @Override
         public X509Certificate[] getCertificateChain(String alias) {
-            return certificate == null ? null : new X509Certificate[] {certificate.certificate()};
+            return certificate == null ? null : chain.clone();
         }
 
         @Override
@@ -357,6 +363,68 @@ class ClientCertificateEndToEndTest {
         ContentResponse misdirected = http2(new RecordingKeyManager(ALICE), "open.test")
                 .GET("https://secure.test:" + proxy.httpsPort() + "/");
         assertEquals(421, misdirected.getStatus(), misdirected.getContentAsString());
+    }
+
+    @Test
+    void everyRouteOfTheHostIsCheckedWhicheverIngressItIsOf() throws Exception {
+        echo = backends.start("app");
+        TestRoutes routes = TestRoutes.create()
+                .opaqueSecret("client-ca", Map.of("ca.crt", CA.pem()))
+                .route("secure.test", "/", "app", Map.of(NGINX + "auth-tls-secret", "client-ca"), echo.port())
+                .route("secure.test", "/hello", "app", echo.port());  // a younger Ingress without auth-tls
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+
+        assertEquals(400, status(get(proxy, "secure.test", "secure.test", new RecordingKeyManager(null))));
+        assertEquals(200, status(get(proxy, "secure.test", "secure.test", new RecordingKeyManager(ALICE))));
+        assertEquals("/hello", echo.lastRequest().pathQuery());
+        assertEquals("SUCCESS", echo.lastRequest().header("ssl-client-verify"));
+    }
+
+    @Test
+    void aChainThroughAnIntermediateNeedsTheDepthForIt() throws Exception {
+        TestCertificates.Issued intermediate = TestCertificates.intermediate(CA, "Intermediate CA");
+        TestCertificates.Issued bob = TestCertificates.client(intermediate, "bob");
+        IngressServer shallow = proxy(Map.of(NGINX + "auth-tls-verify-client", "optional_no_ca"));
+
+        get(shallow, "secure.test", "secure.test", new RecordingKeyManager(bob, intermediate));
+        assertEquals("FAILED:certificate chain too long", echo.lastRequest().header("ssl-client-verify"));
+
+        IngressServer deep = proxy(Map.of(NGINX + "auth-tls-verify-depth", "2"));
+        String answer = get(deep, "secure.test", "secure.test", new RecordingKeyManager(bob, intermediate));
+        assertEquals(200, status(answer), answer);
+        assertEquals("CN=Intermediate CA,O=Jingress", echo.lastRequest().header("ssl-client-issuer-dn"));
+    }
+
+    @Test
+    void aMissingSecretAnswers503AndIsWarnedUntilItComesThenAsksWithoutARestart() throws Exception {
+        echo = backends.start("app");
+        TestRoutes routes = TestRoutes.create()
+                .route("secure.test", "/", "app", Map.of(NGINX + "auth-tls-secret", "client-ca"), echo.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+
+        String refused = get(proxy, "secure.test", "secure.test", new RecordingKeyManager(ALICE));
+        assertEquals(503, status(refused), refused);
+        assertTrue(routes.router().current().problems().stream().anyMatch(p -> p.object().equals("default/ingress-1")
+                && p.field().equals("metadata.annotations")
+                && p.message().startsWith(NGINX + "auth-tls-secret: \"client-ca\": there is no Secret default/client-ca")),
+                routes.router().current().problems().toString());
+        assertEquals(0, echo.requests());
+
+        routes.opaqueSecret("client-ca", Map.of("ca.crt", CA.pem()));
+        RecordingKeyManager keys = new RecordingKeyManager(ALICE);
+        assertEquals(200, status(get(proxy, "secure.test", "secure.test", keys)));
+        assertTrue(keys.asked);
+    }
+
+    @Test
+    void plainHttpToAHostRequiringACertificateIsAnswered400() throws Exception {
+        IngressServer proxy = proxy(Map.of());
+
+        String answer = io.jingress.jetty.testing.RawHttp.exchange(proxy.httpPort(),
+                "GET / HTTP/1.1\r\nHost: secure.test\r\nConnection: close\r\n\r\n");
+
+        assertEquals(400, status(answer), answer);
+        assertEquals(0, echo.requests());
     }
 
     private HttpClient http2(RecordingKeyManager keys, String sni) throws Exception {
