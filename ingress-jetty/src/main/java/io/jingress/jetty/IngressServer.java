@@ -41,7 +41,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
@@ -163,7 +162,7 @@ public final class IngressServer implements AutoCloseable {
             leanOverTls.setContinueUpTo(handler::smallestBodyLimit);
             leanOverTls.setStrictTransportSecurity(hsts);
             // plain HTTP sent to this port is answered 400 in plain text, not with a TLS alert
-            TlsOnly tlsOnly = new TlsOnly(tls);
+            TlsOnly tlsOnly = new TlsOnly(tls, config.requestHeadTimeout);
             this.httpsConnector = config.proxyProtocol
                     ? new ProxyConnector(server, executor, connectionLimit,
                             connectionLimit.wrap(new RequiredProxyProtocol(tlsOnly.getProtocol()), false), tlsOnly, tls, alpn,

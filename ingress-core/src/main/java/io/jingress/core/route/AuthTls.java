@@ -145,11 +145,6 @@ public final class AuthTls {
         return "client certificates (auth-tls, per host): " + String.join(", ", parts);
     }
 
-    /** Whether both ask for the same certificates: the same CAs and the same verify-client. */
-    public boolean sameCertificateRequest(AuthTls other) {
-        return other != null && verifyClient == other.verifyClient && Objects.equals(caPem, other.caPem);
-    }
-
     @Override
     public boolean equals(Object other) {
         return other instanceof AuthTls o && verifyClient == o.verifyClient && verifyDepth == o.verifyDepth
