@@ -8,6 +8,7 @@ import io.jingress.core.model.IngressRule;
 import io.jingress.core.model.PortRef;
 import io.jingress.core.model.Problem;
 import io.jingress.core.model.Service;
+import io.jingress.core.route.AuthTls;
 import io.jingress.core.route.Backend;
 import io.jingress.core.route.BackendProtocol;
 import io.jingress.core.route.BasicAuth;
@@ -218,6 +219,15 @@ public final class RouteExplainer {
                     ? "the Ingress's annotation force-ssl-redirect: plain HTTP is redirected to HTTPS"
                     : "the host is listed in an Ingress's spec.tls: plain HTTP is redirected to HTTPS").build();
         }
+        String clientCertificates = clientCertificates(route, target.host, target.scheme.equals("https"));
+        AuthTls ownAuthTls = route.policy().authTls();
+        if (ownAuthTls != null && ownAuthTls.refusal() != null) {
+            return result.status(503, "the Ingress's client certificate authentication cannot be done as its annotations"
+                    + " ask (" + ownAuthTls.refusal() + "): every request is answered 503").build();
+        }
+        if (clientCertificates != null) {
+            return result.status(400, clientCertificates).build();
+        }
         if (route.policy().clientAccess().refusesEveryClient()) {
             // the one answer of the source ranges that needs no client address to tell
             return result.status(403, "the Ingress's source ranges refuse every client until its annotation is mended")
@@ -297,6 +307,30 @@ public final class RouteExplainer {
 
     // the host a from-to-www-redirect route's name is redirected to: the name with www. added or taken off
     /** With {@code satisfy: "any"}: that a client the allowlist admits needs no authentication; else nothing. */
+    /**
+     * What the host's client certificate authentication ({@code auth-tls-*}: the oldest Ingress of the
+     * host with a usable one decides, as in the proxy) answers an explained request, which carries no
+     * certificate: null when it goes on.
+     */
+    private String clientCertificates(Route route, String host, boolean https) {
+        String name = host.toLowerCase(Locale.ROOT);
+        AuthTls hostAuth = null;
+        for (Route candidate : table.routes()) {  // in Ingress age order
+            AuthTls auth = candidate.policy().authTls();
+            if (auth != null && auth.refusal() == null && name.equals(candidate.host())) {
+                hostAuth = auth;
+                break;
+            }
+        }
+        if (hostAuth == null || hostAuth.verifyClient() != AuthTls.VerifyClient.ON) {
+            return null;
+        }
+        return "the host asks for a client certificate (" + hostAuth.describe() + "): a request without one, as an"
+                + " explained request is, is answered 400" + (hostAuth.errorPage() == null ? ""
+                        : " (a 302 to " + hostAuth.errorPage() + ")") + (https ? ""
+                        : "; over plain HTTP none can be sent") + "; with a certificate of its CA: " + route.backend().reason();
+    }
+
     private static String satisfyAnyNote(Route route) {
         return route.policy().satisfyAny() && !route.policy().clientAccess().isAny()
                 ? " (satisfy: any: a client whose address the allowlist admits is let in without authentication)" : "";
