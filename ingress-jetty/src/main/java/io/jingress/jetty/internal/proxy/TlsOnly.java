@@ -1,16 +1,19 @@
 package io.jingress.jetty.internal.proxy;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.util.BufferUtil;
 
 /**
  * The first factory of the HTTPS listener: a connection that starts with a TLS record goes on to
@@ -22,7 +25,8 @@ public final class TlsOnly extends DetectorConnectionFactory {
     private static final byte[] ANSWER = Refusal.plainAnswer(400, "Bad Request",
             "400 Bad Request: plain HTTP was sent to the HTTPS port\n");
 
-    private final long helloDeadlineMillis;
+    private final SslConnectionFactory tls;
+    private final long helloDeadlineNanos;
 
     public TlsOnly(SslConnectionFactory tls) {
         this(tls, null);
@@ -36,33 +40,137 @@ public final class TlsOnly extends DetectorConnectionFactory {
      */
     public TlsOnly(SslConnectionFactory tls, Duration helloDeadline) {
         super(tls);
+        this.tls = tls;
         // the whole ClientHello is read before the TLS engine is made (TimedSslConnectionFactory.detect)
         setInputBufferSize(io.jingress.jetty.internal.tls.TimedSslConnectionFactory.HELLO_BUFFER);
-        this.helloDeadlineMillis = helloDeadline == null ? 0 : Math.max(1, helloDeadline.toMillis());
+        this.helloDeadlineNanos = helloDeadline == null ? 0 : Math.max(1, helloDeadline.toNanos());
     }
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
-        Connection detecting = super.newConnection(connector, endPoint);
-        if (helloDeadlineMillis > 0) {
-            Scheduler.Task late = connector.getScheduler().schedule(() -> {
-                if (endPoint.getConnection() == detecting) {  // not yet handed on to TLS (or refused)
-                    endPoint.close(new TimeoutException("TLS ClientHello not complete within the request head timeout"));
-                }
-            }, helloDeadlineMillis, TimeUnit.MILLISECONDS);
-            // the detector is closed as it hands the connection on (EndPoint.upgrade), or with it
-            detecting.addEventListener(new Connection.Listener() {
-                @Override
-                public void onClosed(Connection connection) {
-                    late.cancel();
-                }
-            });
-        }
-        return detecting;
+        return configure(new HelloConnection(endPoint, connector), connector, endPoint);
     }
 
     @Override
     protected void nextProtocol(Connector connector, EndPoint endPoint, ByteBuffer buffer) {
         endPoint.upgrade(new Refusal(endPoint, connector, ANSWER));
+    }
+
+    /**
+     * Reads the connection's first bytes until the TLS factory recognises them (with client
+     * certificates configured, that is the whole ClientHello, whose SNI it reads) and hands them on
+     * to it, or answers plain HTTP with the 400. As Jetty's detector does, plus the head deadline:
+     * from the first byte, checked as bytes arrive, so that a ClientHello trickled a byte at a time
+     * is cut off as a trickled handshake is (a client that sends nothing meets the idle timeout).
+     */
+    private final class HelloConnection extends AbstractConnection implements Connection.UpgradeFrom, Connection.UpgradeTo {
+        private final Connector connector;
+        private final RetainableByteBuffer buffer;
+        private long firstByte;
+        private boolean released;
+
+        HelloConnection(EndPoint endPoint, Connector connector) {
+            super(endPoint, connector.getExecutor());
+            this.connector = connector;
+            this.buffer = connector.getByteBufferPool().acquire(getInputBufferSize(), true);
+        }
+
+        @Override
+        public void onUpgradeTo(ByteBuffer prefilled) {
+            BufferUtil.append(buffer.getByteBuffer(), prefilled);
+        }
+
+        @Override
+        public ByteBuffer onUpgradeFrom() {
+            ByteBuffer held = buffer.getByteBuffer();
+            if (!held.hasRemaining()) {
+                return null;
+            }
+            ByteBuffer unconsumed = ByteBuffer.allocateDirect(held.remaining());
+            unconsumed.put(held);
+            unconsumed.flip();
+            return unconsumed;
+        }
+
+        @Override
+        public void onOpen() {
+            super.onOpen();
+            try {
+                if (!handedOn()) {
+                    fillInterested();
+                }
+            } catch (Throwable x) {
+                release();
+                getEndPoint().close(x);
+            }
+        }
+
+        @Override
+        public void onFillable() {
+            try {
+                ByteBuffer bytes = buffer.getByteBuffer();
+                while (BufferUtil.space(bytes) > 0) {
+                    int filled = getEndPoint().fill(bytes);
+                    if (filled < 0) {
+                        release();
+                        getEndPoint().shutdownOutput();
+                        return;
+                    }
+                    if (filled == 0) {
+                        fillInterested();
+                        return;
+                    }
+                    if (handedOn()) {
+                        return;
+                    }
+                    if (helloDeadlineNanos > 0 && System.nanoTime() - firstByte > helloDeadlineNanos) {
+                        release();
+                        getEndPoint().close(new TimeoutException("TLS ClientHello not complete within the request head timeout"));
+                        return;
+                    }
+                }
+                release();
+                getEndPoint().close(new IOException("ClientHello longer than " + buffer.capacity() + " bytes"));
+            } catch (Throwable x) {
+                release();
+                getEndPoint().close(x);
+            }
+        }
+
+        /** Whether the bytes so far were handed on (to TLS, or to the plain-HTTP answer). */
+        private boolean handedOn() {
+            ByteBuffer bytes = buffer.getByteBuffer();
+            if (!bytes.hasRemaining()) {
+                return false;
+            }
+            if (firstByte == 0) {
+                firstByte = System.nanoTime();
+            }
+            ConnectionFactory.Detecting.Detection detection = tls.detect(bytes);
+            if (detection == ConnectionFactory.Detecting.Detection.NEED_MORE_BYTES) {
+                return false;
+            }
+            if (detection == ConnectionFactory.Detecting.Detection.RECOGNIZED) {
+                // the TLS factory reads the SNI its detect found on this thread (TimedSslConnectionFactory)
+                getEndPoint().upgrade(tls.newConnection(connector, getEndPoint()));
+            } else {
+                nextProtocol(connector, getEndPoint(), bytes);
+            }
+            release();
+            return true;
+        }
+
+        private void release() {
+            if (!released) {
+                released = true;
+                buffer.release();
+            }
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            super.onClose(cause);
+            release();
+        }
     }
 }
