@@ -2,7 +2,6 @@ package io.jingress.jetty.internal.proxy;
 
 import io.jingress.core.internal.route.RegexBudget;
 import io.jingress.core.route.AuthTls;
-import io.jingress.core.route.RouteTable;
 import io.jingress.jetty.internal.tls.ClientCertificateHosts;
 import io.jingress.jetty.internal.tls.TimedSslConnectionFactory;
 
@@ -50,18 +49,17 @@ final class ClientCertificateCheck {
 
     /**
      * Whether the request was answered here; else it goes on, with {@link Exchange#clientCertificate}
-     * set when its host has client certificate authentication. Costs a field read and a comparison
-     * when no host of {@code table} has it and the route's Ingress asks nothing.
+     * set when its host has client certificate authentication. Costs two field reads when no host of
+     * the table ({@code hosts}) has it and the route's Ingress asks nothing.
      *
      * @param host the host the request was routed by
      */
-    static boolean answered(Exchange exchange, RouteTable table, String host, Response proxyToClientResponse) {
+    static boolean answered(Exchange exchange, ClientCertificateHosts hosts, String host, Response proxyToClientResponse) {
         AuthTls own = exchange.route.policy().authTls();
         if (own != null && own.refusal() != null) {
             PlainResponses.write(proxyToClientResponse, exchange, CANNOT_AUTHENTICATE);
             return true;
         }
-        ClientCertificateHosts hosts = ClientCertificateHosts.of(table);
         if (hosts.isEmpty()) {
             return false;
         }

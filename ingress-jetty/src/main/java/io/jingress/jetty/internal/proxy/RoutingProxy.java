@@ -29,6 +29,7 @@ import io.jingress.core.route.TrustedProxies;
 import io.jingress.core.route.RouteCors;
 import io.jingress.core.route.RoutePolicy;
 import io.jingress.core.route.RouteTable;
+import io.jingress.jetty.internal.tls.ClientCertificateHosts;
 import io.jingress.core.route.Router;
 import io.jingress.jetty.internal.admin.AccessLog;
 import io.jingress.jetty.internal.admin.ProxyMetrics;
@@ -94,6 +95,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     /** The smallest body limit in force, by the table it was found in (see {@link #smallestBodyLimit}). */
     private volatile SmallestLimit smallestLimit;
     private volatile int httpsRedirectPort;
+    /** auth-tls: the hosts of the current table that ask for client certificates (ClientCertificateCheck). */
+    private final ClientCertificateHosts.Cache clientCertificateHosts = new ClientCertificateHosts.Cache();
     /** Per-client counts of the Ingresses that set limit-rps, limit-rpm or limit-connections. */
     private final ClientLimitCheck clientLimits;
     /** The auth service calls of the Ingresses that set {@code auth-url}. */
@@ -274,7 +277,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return true;
         }
         // auth-tls: by the host's setting, whichever Ingress the route is of; ahead of the policy's checks
-        if (ClientCertificateCheck.answered(exchange, table, host, proxyToClientResponse)) {
+        if (ClientCertificateCheck.answered(exchange, clientCertificateHosts.of(table), host, proxyToClientResponse)) {
             return true;
         }
         if (!route.policy().isNone() && answeredByPolicy(exchange, route.policy(), proxyToClientResponse)) {

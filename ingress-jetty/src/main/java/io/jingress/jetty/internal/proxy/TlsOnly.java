@@ -19,7 +19,10 @@ import org.eclipse.jetty.util.BufferUtil;
  * The first factory of the HTTPS listener: a connection that starts with a TLS record goes on to
  * TLS; one that does not (plain HTTP sent to the HTTPS port, as when a Service maps port 80 to the
  * HTTPS port) is answered {@code 400} in plain text saying so, as nginx does, rather than with a
- * TLS alert no HTTP client can show.
+ * TLS alert no HTTP client can show. With client certificates configured
+ * ({@code TimedSslConnectionFactory.setClientAuthEngines}) the whole ClientHello is read here first,
+ * so that the TLS engine is made for its SNI name; from its first byte it must come within the head
+ * deadline.
  */
 public final class TlsOnly extends DetectorConnectionFactory {
     private static final byte[] ANSWER = Refusal.plainAnswer(400, "Bad Request",

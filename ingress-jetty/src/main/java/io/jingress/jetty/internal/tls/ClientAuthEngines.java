@@ -39,6 +39,7 @@ public final class ClientAuthEngines {
     private final KeyManager keyManager;
     private final Supplier<RouteTable> table;
     private final Map<String, SSLContext> contextsByCaPem = new ConcurrentHashMap<>();
+    private final ClientCertificateHosts.Cache hosts = new ClientCertificateHosts.Cache();
 
     ClientAuthEngines(KeyManager keyManager, Supplier<RouteTable> table) {
         this.keyManager = keyManager;
@@ -47,7 +48,7 @@ public final class ClientAuthEngines {
 
     /** The setting that asks for a certificate on a connection for {@code sni}; null when none does. */
     AuthTls askingFor(String sni) {
-        AuthTls auth = ClientCertificateHosts.of(table.get()).forHost(sni);
+        AuthTls auth = hosts.of(table.get()).forHost(sni);
         return auth != null && auth.asksForCertificate() ? auth : null;
     }
 

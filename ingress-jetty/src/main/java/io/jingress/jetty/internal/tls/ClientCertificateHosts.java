@@ -11,12 +11,26 @@ import java.util.Map;
 /**
  * The hosts of a route table that have client certificate authentication ({@code auth-tls-*}), with
  * their setting: per host, that of the oldest Ingress of the host with a usable one, as
- * ingress-nginx sets it per server (the compiler warns the others). Made once per table, the first
- * time it is asked for ({@link #of}), so the handshakes and the requests of one table agree.
+ * ingress-nginx sets it per server (the compiler warns the others). A {@link Cache} makes it once
+ * per table, the first time it is asked for, so a request costs a field read when no host has it.
  */
 public final class ClientCertificateHosts {
     private static final ClientCertificateHosts NONE = new ClientCertificateHosts(null, Map.of());
-    private static volatile ClientCertificateHosts last = NONE;
+
+    /** The hosts of the last table asked for; one per reader of a router (the proxy, the TLS listener). */
+    public static final class Cache {
+        private volatile ClientCertificateHosts last = NONE;
+
+        /** The client certificate hosts of {@code table}, made again only when the table is another. */
+        public ClientCertificateHosts of(RouteTable table) {
+            ClientCertificateHosts hosts = last;
+            if (hosts.table != table) {
+                hosts = ClientCertificateHosts.of(table);
+                last = hosts;
+            }
+            return hosts;
+        }
+    }
 
     private final RouteTable table;
     private final Map<String, AuthTls> byHost;
@@ -26,12 +40,8 @@ public final class ClientCertificateHosts {
         this.byHost = byHost;
     }
 
-    /** The client certificate hosts of {@code table}. */
+    /** The client certificate hosts of {@code table}, made anew (a {@link Cache} keeps them). */
     public static ClientCertificateHosts of(RouteTable table) {
-        ClientCertificateHosts hosts = last;
-        if (hosts.table == table) {
-            return hosts;
-        }
         Map<String, AuthTls> byHost = new HashMap<>();
         for (Route route : table.routes()) {  // in Ingress age order: the oldest decides
             AuthTls auth = route.policy().authTls();
@@ -39,9 +49,7 @@ public final class ClientCertificateHosts {
                 byHost.putIfAbsent(route.host().toLowerCase(Locale.ROOT), auth);
             }
         }
-        hosts = new ClientCertificateHosts(table, byHost.isEmpty() ? Map.of() : Map.copyOf(byHost));
-        last = hosts;
-        return hosts;
+        return new ClientCertificateHosts(table, byHost.isEmpty() ? Map.of() : Map.copyOf(byHost));
     }
 
     /** Whether no host has client certificate authentication: then nothing need be looked up. */

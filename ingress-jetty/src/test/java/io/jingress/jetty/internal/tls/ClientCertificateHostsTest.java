@@ -26,14 +26,15 @@ class ClientCertificateHostsTest {
                 .route("open.test", "/", "app", 8080)
                 .router().current();
 
-        ClientCertificateHosts hosts = ClientCertificateHosts.of(table);
+        ClientCertificateHosts.Cache cache = new ClientCertificateHosts.Cache();
+        ClientCertificateHosts hosts = cache.of(table);
 
         assertEquals(CA, hosts.forHost("a.secure.test").caPem());
         assertEquals(CA, hosts.forHost("A.Secure.TEST.:8443").caPem());
         assertNull(hosts.forHost("secure.test"));
         assertNull(hosts.forHost("b.a.secure.test"));
         assertNull(hosts.forHost("open.test"));
-        assertSame(hosts, ClientCertificateHosts.of(table), "made once per table");
+        assertSame(hosts, cache.of(table), "made once per table");
     }
 
     @Test
