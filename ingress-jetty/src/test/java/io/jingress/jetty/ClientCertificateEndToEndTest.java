@@ -417,6 +417,20 @@ class ClientCertificateEndToEndTest {
     }
 
     @Test
+    void aHostWhoseOnlySettingCannotBeUsedAnswers503OnEveryRoute() throws Exception {
+        echo = backends.start("app");
+        TestRoutes routes = TestRoutes.create()
+                .route("secure.test", "/", "app", Map.of(NGINX + "auth-tls-secret", "client-ca"), echo.port())
+                .route("secure.test", "/hello", "app", echo.port());  // a younger Ingress without auth-tls
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+
+        String answer = get(proxy, "secure.test", "secure.test", new RecordingKeyManager(ALICE));
+
+        assertEquals(503, status(answer), answer);
+        assertEquals(0, echo.requests());
+    }
+
+    @Test
     void plainHttpToAHostRequiringACertificateIsAnswered400() throws Exception {
         IngressServer proxy = proxy(Map.of());
 

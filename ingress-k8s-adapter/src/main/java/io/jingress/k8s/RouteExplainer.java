@@ -226,7 +226,7 @@ public final class RouteExplainer {
                     + " ask (" + ownAuthTls.refusal() + "): every request is answered 503").build();
         }
         if (clientCertificates != null) {
-            return result.status(400, clientCertificates).build();
+            return result.status(clientCertificates.startsWith("no Ingress") ? 503 : 400, clientCertificates).build();
         }
         if (route.policy().clientAccess().refusesEveryClient()) {
             // the one answer of the source ranges that needs no client address to tell
@@ -315,12 +315,20 @@ public final class RouteExplainer {
     private String clientCertificates(Route route, String host, boolean https) {
         String name = host.toLowerCase(Locale.ROOT);
         AuthTls hostAuth = null;
+        AuthTls broken = null;
         for (Route candidate : table.routes()) {  // in Ingress age order
             AuthTls auth = candidate.policy().authTls();
-            if (auth != null && auth.refusal() == null && name.equals(candidate.host())) {
-                hostAuth = auth;
-                break;
+            if (auth != null && name.equals(candidate.host())) {
+                if (auth.refusal() == null) {
+                    hostAuth = auth;
+                    break;
+                }
+                broken = broken == null ? auth : broken;
             }
+        }
+        if (hostAuth == null && broken != null) {
+            return "no Ingress of the host has a client certificate setting that can be used (" + broken.refusal()
+                    + "): every request of the host is answered 503";
         }
         if (hostAuth == null || hostAuth.verifyClient() != AuthTls.VerifyClient.ON) {
             return null;

@@ -96,13 +96,18 @@ class AuthTlsExplainTest {
     }
 
     @Test
-    void aMissingSecretIsExplainedAs503() throws Exception {
+    void aMissingSecretIsExplainedAs503OnEveryRouteOfTheHost() throws Exception {
         Files.writeString(dir.resolve("shop.yaml"), ingress("secure", "/",
-                "    nginx.ingress.kubernetes.io/auth-tls-secret: client-ca") + SERVICE);
+                "    nginx.ingress.kubernetes.io/auth-tls-secret: client-ca")
+                + ingress("other", "/api", "    jingress.io/enable-access-log: \"true\"") + SERVICE);
+        RouteExplainer explainer = RouteExplainer.fromManifests(dir);
 
-        RouteExplanation e = RouteExplainer.fromManifests(dir).explain("https://secure.example.com/");
+        RouteExplanation e = explainer.explain("https://secure.example.com/");
+        RouteExplanation other = explainer.explain("https://secure.example.com/api");
 
         assertEquals(503, e.status(), e.toString());
         assertTrue(e.toString().contains("there is no Secret shop/client-ca"), e.toString());
+        assertEquals(503, other.status(), other.toString());
+        assertEquals("shop/other", other.ingress());
     }
 }

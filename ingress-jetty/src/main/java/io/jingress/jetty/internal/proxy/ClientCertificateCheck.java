@@ -67,6 +67,10 @@ final class ClientCertificateCheck {
         if (auth == null) {
             return false;
         }
+        if (auth.refusal() != null) {  // no Ingress of the host has a setting that can be used
+            PlainResponses.write(proxyToClientResponse, exchange, CANNOT_AUTHENTICATE);
+            return true;
+        }
         ClientCertificateHeaders verdict = ClientCertificateHeaders.NONE;
         if (auth.verifyClient() != AuthTls.VerifyClient.OFF && exchange.getConnectionMetaData().isSecure()) {
             EndPoint endPoint = exchange.getConnectionMetaData().getConnection().getEndPoint();

@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * The hosts of a route table that have client certificate authentication ({@code auth-tls-*}), with
  * their setting: per host, that of the oldest Ingress of the host with a usable one, as
- * ingress-nginx sets it per server (the compiler warns the others). A {@link Cache} makes it once
+ * ingress-nginx sets it per server (the compiler warns the others); when every setting of the host
+ * is one that cannot be used, the first of them, whose {@link AuthTls#refusal()} answers 503 on
+ * every route of the host. A {@link Cache} makes it once
  * per table, the first time it is asked for, so a request costs a field read when no host has it.
  */
 public final class ClientCertificateHosts {
@@ -43,12 +45,15 @@ public final class ClientCertificateHosts {
     /** The client certificate hosts of {@code table}, made anew (a {@link Cache} keeps them). */
     public static ClientCertificateHosts of(RouteTable table) {
         Map<String, AuthTls> byHost = new HashMap<>();
+        Map<String, AuthTls> broken = new HashMap<>();
         for (Route route : table.routes()) {  // in Ingress age order: the oldest decides
             AuthTls auth = route.policy().authTls();
-            if (auth != null && auth.refusal() == null && route.host() != null && !route.host().isEmpty()) {
-                byHost.putIfAbsent(route.host().toLowerCase(Locale.ROOT), auth);
+            if (auth != null && route.host() != null && !route.host().isEmpty()) {
+                (auth.refusal() == null ? byHost : broken).putIfAbsent(route.host().toLowerCase(Locale.ROOT), auth);
             }
         }
+        // a host whose only settings cannot be used is refused whole (503), never served without them
+        broken.forEach(byHost::putIfAbsent);
         return new ClientCertificateHosts(table, byHost.isEmpty() ? Map.of() : Map.copyOf(byHost));
     }
 
