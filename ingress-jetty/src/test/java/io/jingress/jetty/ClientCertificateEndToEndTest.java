@@ -431,6 +431,44 @@ class ClientCertificateEndToEndTest {
     }
 
     @Test
+    void aConnectionThatAsksServesTheHostsOwnCertificateAndTheListenersTlsVersions() throws Exception {
+        echo = backends.start("app");
+        io.jingress.core.model.TlsSecret secret;
+        try (InputStream crt = getClass().getResourceAsStream("/tls/pkcs8.crt");
+                InputStream key = getClass().getResourceAsStream("/tls/pkcs8.key")) {
+            secret = new io.jingress.core.model.TlsSecret("default", "pkcs8-tls",
+                    new String(crt.readAllBytes(), StandardCharsets.US_ASCII), new String(key.readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        TestRoutes routes = TestRoutes.create()
+                .opaqueSecret("client-ca", Map.of("ca.crt", CA.pem()))
+                .tlsRoute("pkcs8.example.test", "/", "app", secret, Map.of(NGINX + "auth-tls-secret", "client-ca"), echo.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+        RecordingKeyManager keys = new RecordingKeyManager(ALICE);
+
+        try (SSLSocket socket = (SSLSocket) clientContext(keys).getSocketFactory().createSocket("127.0.0.1", proxy.httpsPort())) {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(List.of(new SNIHostName("pkcs8.example.test")));
+            parameters.setProtocols(new String[] {"TLSv1.2", "TLSv1.1"});
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+
+            X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            X509Certificate expected = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                    new ByteArrayInputStream(secret.certificateChainPem().getBytes(StandardCharsets.US_ASCII)));
+            assertEquals(expected, served);
+            assertEquals("TLSv1.2", socket.getSession().getProtocol());
+            assertTrue(socket.getSession().getCipherSuite().startsWith("TLS_ECDHE_"), socket.getSession().getCipherSuite());
+            assertTrue(keys.asked);
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: pkcs8.example.test\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertEquals(200, status(answer), answer);
+            assertEquals("SUCCESS", echo.lastRequest().header("ssl-client-verify"));
+        }
+    }
+
+    @Test
     void plainHttpToAHostRequiringACertificateIsAnswered400() throws Exception {
         IngressServer proxy = proxy(Map.of());
 
