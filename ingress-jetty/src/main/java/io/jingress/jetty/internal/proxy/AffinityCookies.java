@@ -5,7 +5,11 @@ import io.jingress.core.route.SessionCookie;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ListIterator;
 import java.util.Locale;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * The {@code Set-Cookie} value of cookie affinity, as ingress-nginx writes it: attributes in
@@ -55,6 +59,31 @@ final class AffinityCookies {
             text.append("; Partitioned");
         }
         return text.toString();
+    }
+
+    /**
+     * Puts the cookie the pick of the endpoint about to be tried issued (if any) on the answer of an
+     * upgrade, which the tunnel writes itself from {@code headers} (the endpoint's 101, or its
+     * refusal), and takes off {@code previous}, the one put for an endpoint that could not be
+     * connected to: the cookie names the endpoint that answers. Returns the field put, or null.
+     * Other {@code Set-Cookie} fields (the auth service's) stay.
+     */
+    static HttpField onUpgradeAnswer(Exchange exchange, HttpFields.Mutable headers, HttpField previous) {
+        if (previous != null) {
+            for (ListIterator<HttpField> fields = headers.listIterator(); fields.hasNext(); ) {
+                if (fields.next() == previous) {
+                    fields.remove();
+                    break;
+                }
+            }
+        }
+        String cookie = exchange.affinityCookie;
+        if (cookie == null) {
+            return null;
+        }
+        HttpField field = new HttpField(HttpHeader.SET_COOKIE, cookie);
+        headers.add(field);
+        return field;
     }
 
     private static String routePath(Route route) {

@@ -518,9 +518,14 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         RoutePolicy policy = exchange.route.policy();
         long connectTimeout = UpstreamTimeouts.connectMillis(policy, settings.connectTimeoutMillis());
         long idleTimeout = UpstreamTimeouts.readMillis(policy, settings.readTimeoutMillis());
+        HttpField affinityCookie = null;
         while (true) {
             if (exchange.logged) {
                 exchange.setAttribute(AccessLog.UPSTREAM_ADDR, exchange.endpoint.id());
+            }
+            if (affinityCookie != null || exchange.affinityCookie != null) {
+                // cookie affinity: on the 101 too, naming the endpoint now tried (a retry picks anew)
+                affinityCookie = AffinityCookies.onUpgradeAnswer(exchange, proxyToClientResponse.getHeaders(), affinityCookie);
             }
             if (tunnel.handle(exchange, proxyToClientResponse, exchange, exchange.endpoint, exchange.pathAndQuery,
                     proxyToServerHeaders, connectTimeout, idleTimeout,
