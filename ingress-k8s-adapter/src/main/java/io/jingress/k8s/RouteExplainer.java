@@ -176,6 +176,11 @@ public final class RouteExplainer {
         }
         // as the proxy takes a path sent with chars a URI may not hold raw (the URL's chars are
         // Unicode, as an HTTP/1 request line decoded from UTF-8)
+        String ambiguous = AmbiguousPaths.refusal(target.rawPath);
+        if (ambiguous != null) {
+            return result.status(400, "the path " + target.rawPath + " is ambiguous (" + ambiguous
+                    + "): the proxy's listeners refuse it before routing").build();
+        }
         String path = RequestPaths.normalize(target.rawPath, true);
         if (path == null) {
             return result.status(400, "the path " + target.rawPath

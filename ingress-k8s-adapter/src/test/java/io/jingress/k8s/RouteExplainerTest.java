@@ -304,6 +304,22 @@ class RouteExplainerTest {
     }
 
     @Test
+    void pathsTheProxysUriComplianceRefusesAre400AsThere() {
+        // the proxy's listeners (Jetty's UriCompliance) answer 400 to these before any route is looked at
+        for (String path : List.of("/a/%2e/b", "/a/.%2e/b", "/a/%2E%2E/b", "/a/%2e", "/a/..;/b", "/a/.;x/b", "/a/..;",
+                "/a/%25/b", "/a/%2541")) {
+            RouteExplanation e = KUBIA.explain("http://myapp.kubia.com" + path);
+            assertEquals(400, e.status(), path + ": " + e);
+            assertFalse(e.forwarded(), path);
+        }
+        // and take these: a dot in a longer segment, parameters on other segments, an encoded ';'
+        for (String path : List.of("/a/%2ex/b", "/a;x/b", "/a/b;c", "/a/..x/b", "/a/..%3B/b", "/a/.../b")) {
+            RouteExplanation e = KUBIA.explain("http://myapp.kubia.com" + path);
+            assertEquals(200, e.status(), path + ": " + e);
+        }
+    }
+
+    @Test
     void connectIs405() {
         assertEquals(405, KUBIA.explain("CONNECT", "http://myapp.kubia.com/").status());
     }
