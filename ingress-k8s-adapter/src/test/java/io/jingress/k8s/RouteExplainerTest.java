@@ -204,6 +204,30 @@ class RouteExplainerTest {
     }
 
     @Test
+    void anIngressClassFlagNamingAnotherControllersClassIsSaidSoIn404() throws IOException {
+        // taking over ingress-nginx's Ingresses with --ingress-class nginx alone: its IngressClass is still theirs
+        Files.writeString(dir.resolve("theirs.yaml"),
+                ApiObjects.ingressYaml("theirs", "nginx", "theirs.example.com", "/", "web") + "\n---\n" + """
+                apiVersion: networking.k8s.io/v1
+                kind: IngressClass
+                metadata:
+                  name: nginx
+                spec:
+                  controller: k8s.io/ingress-nginx
+                """);
+        AdapterOptions options = AdapterOptions.builder().ingressClass("nginx").build();
+
+        RouteExplanation e = RouteExplainer.fromManifests(dir, options).explain("http://theirs.example.com/");
+
+        assertEquals(404, e.status());
+        assertTrue(e.reason().contains("its class nginx is not ours: IngressClass nginx names the controller "
+                + "k8s.io/ingress-nginx, not jingress.io/ingress-controller (--controller-class)"), e.reason());
+        RouteExplanation taken = RouteExplainer.fromManifests(dir, options.toBuilder()
+                .controllerClass("k8s.io/ingress-nginx").build()).explain("http://theirs.example.com/");
+        assertEquals("default/theirs", taken.ingress(), taken.toString());
+    }
+
+    @Test
     void classlessIngressIsServedWhenTheFilesMarkOurIngressClassDefault() throws IOException {
         String classless = ApiObjects.ingressYaml("ingress-myapp", null, "myapp.kubia.com", "/", "kubia");
         Files.writeString(dir.resolve("ingress.yaml"), classless);

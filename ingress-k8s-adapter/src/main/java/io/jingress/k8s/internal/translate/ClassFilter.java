@@ -31,11 +31,14 @@ public final class ClassFilter {
     private final AdapterOptions options;
     private final Set<String> ourClasses;
     private final String defaultClass;
+    /** The controller of the IngressClass named by {@code --ingress-class} when it is another's, else null. */
+    private final String otherController;
 
-    private ClassFilter(AdapterOptions options, Set<String> ourClasses, String defaultClass) {
+    private ClassFilter(AdapterOptions options, Set<String> ourClasses, String defaultClass, String otherController) {
         this.options = options;
         this.ourClasses = ourClasses;
         this.defaultClass = defaultClass;
+        this.otherController = otherController;
     }
 
     /** The filter for these options and the IngressClasses now in the cluster (or the files). */
@@ -43,7 +46,7 @@ public final class ClassFilter {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(classes, "classes");
         Set<String> ours = new TreeSet<>();
-        boolean nameTakenByOther = false;
+        String otherController = null;
         String defaultClass = null;
         for (IngressClass ingressClass : classes) {
             if (options.controllerClass().equals(ingressClass.controller())) {
@@ -52,13 +55,13 @@ public final class ClassFilter {
                     defaultClass = ingressClass.name();
                 }
             } else if (ingressClass.name().equals(options.ingressClass())) {
-                nameTakenByOther = true;
+                otherController = String.valueOf(ingressClass.controller());
             }
         }
-        if (!nameTakenByOther) {
+        if (otherController == null) {
             ours.add(options.ingressClass());
         }
-        return new ClassFilter(options, Set.copyOf(ours), defaultClass);
+        return new ClassFilter(options, Set.copyOf(ours), defaultClass, otherController);
     }
 
     /** The class an Ingress asks for: {@code spec.ingressClassName}, else the legacy annotation, else {@code null}. */
@@ -97,8 +100,15 @@ public final class ClassFilter {
                     ? "it names no class and Ingresses without class are watched"
                     : "it names no class, none of our IngressClasses is the default and Ingresses without class are not watched";
         }
-        return ourClasses.contains(className)
-                ? "its class " + className + " is ours"
-                : "its class " + className + " is not ours (ours: " + String.join(", ", ourClasses) + ")";
+        if (ourClasses.contains(className)) {
+            return "its class " + className + " is ours";
+        }
+        if (otherController != null && className.equals(options.ingressClass())) {
+            // --ingress-class names it, but its IngressClass is another controller's
+            return "its class " + className + " is not ours: IngressClass " + className + " names the controller "
+                    + otherController + ", not " + options.controllerClass()
+                    + " (--controller-class); ours: " + String.join(", ", ourClasses);
+        }
+        return "its class " + className + " is not ours (ours: " + String.join(", ", ourClasses) + ")";
     }
 }
