@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * construct one and close it.
  *
  * <p>Paths choose other behaviours, for tests of how a proxy copes with an upstream: {@code /greet}
- * sends a frame in the same write as its 101; {@code /forbidden} refuses with 403;
+ * sends a frame in the same write as its 101; {@code /session} sets the cookie
+ * {@link #SESSION_COOKIE} on its 101; {@code /moved} refuses with a 302 to {@link #MOVED_TO};
+ * {@code /forbidden} refuses with 403;
  * {@code /huge} sends an oversized head; {@code /hang-up} closes without answering;
  * {@code /silent} never answers; {@code /chunked} and {@code /until-close} answer a plain 200
  * with {@link #refusalBody()}, chunked or delimited by closing.
@@ -36,6 +38,10 @@ import java.util.concurrent.TimeUnit;
 public final class WebSocketEcho implements AutoCloseable {
     /** The {@code Server} field of its 101. */
     public static final String SERVER = "ws-echo/0.1";
+    /** The {@code Set-Cookie} of the 101 of {@code /session}. */
+    public static final String SESSION_COOKIE = "sid=1; Domain=internal.test; Path=/internal/; HttpOnly";
+    /** The {@code Location} of the 302 of {@code /moved}. */
+    public static final String MOVED_TO = "http://internal.test/internal/login";
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private final ServerSocket serverSocket;
@@ -123,6 +129,12 @@ public final class WebSocketEcho implements AutoCloseable {
                 out.flush();
                 return;
             }
+            if (path.startsWith("/moved")) {
+                out.write(("HTTP/1.1 302 Found\r\nLocation: " + MOVED_TO + "\r\nContent-Length: 0\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                return;
+            }
             if (path.startsWith("/chunked") || path.startsWith("/until-close")) {
                 writePlainAnswer(out, path.startsWith("/chunked"));
                 return;
@@ -135,7 +147,8 @@ public final class WebSocketEcho implements AutoCloseable {
             }
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             answer.writeBytes(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Server: " + SERVER + "\r\nSec-WebSocket-Accept: " + accept(RawHttp.header(head, "Sec-WebSocket-Key")) + "\r\n\r\n")
+                    + "Server: " + SERVER + "\r\nSec-WebSocket-Accept: " + accept(RawHttp.header(head, "Sec-WebSocket-Key")) + "\r\n"
+                    + (path.startsWith("/session") ? "Set-Cookie: " + SESSION_COOKIE + "\r\n" : "") + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             if (path.startsWith("/greet")) {
                 answer.writeBytes(frame(0x81, "welcome".getBytes(StandardCharsets.UTF_8)));

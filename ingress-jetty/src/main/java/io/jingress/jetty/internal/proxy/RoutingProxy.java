@@ -119,6 +119,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 .idleTimeout(Duration.ofMillis(settings.readTimeoutMillis()))
                 .localBackendNames(settings.localBackendNames())
                 .upstreamTls(tunnelTls)
+                .answerFields(RoutingProxy::upgradeAnswerField)
                 .build();
         addBean(tunnel);
         this.pool = new UpstreamPool(settings);
@@ -540,6 +541,25 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             exchange.endpoint = next;
             exchange.tries++;
         }
+    }
+
+    /**
+     * A field of the endpoint's answer to an upgrade as the client gets it: the route's
+     * {@code proxy-redirect-from/-to} and {@code proxy-cookie-*} apply, as on any answer
+     * ({@link #copyServerHeaders}); nginx's rewrite every answer of the endpoint, a 101's too.
+     */
+    private static HttpField upgradeAnswerField(Request clientToProxyRequest, HttpField serverToProxyField) {
+        if (!(clientToProxyRequest instanceof Exchange exchange)) {
+            return serverToProxyField;
+        }
+        HttpField field = serverToProxyField;
+        if (exchange.proxyRedirect != null) {
+            field = PolicyHeaders.redirected(exchange.proxyRedirect, field);
+        }
+        if (exchange.cookieRewrite != null && field.getHeader() == HttpHeader.SET_COOKIE) {
+            field = PolicyCookies.rewritten(exchange.cookieRewrite, field);
+        }
+        return field;
     }
 
     /** Marks the current endpoint tried and picks another, or returns null. */

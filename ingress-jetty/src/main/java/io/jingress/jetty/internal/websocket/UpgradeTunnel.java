@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -77,6 +78,7 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
     private final int maxResponseHeadBytes;
     private final int bufferSize;
     private final boolean localBackendNames;
+    private final BiFunction<Request, HttpField, HttpField> answerFields;
 
     private UpgradeTunnel(Builder builder) {
         connector = new ConnectTimeouts.Connector();
@@ -94,6 +96,12 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
         maxResponseHeadBytes = builder.maxResponseHeadBytes;
         bufferSize = builder.bufferSize;
         localBackendNames = builder.localBackendNames;
+        answerFields = builder.answerFields;
+    }
+
+    /** The field of the endpoint's answer as the client gets it (see {@link Builder#answerFields}). */
+    HttpField answerField(Request clientToProxyRequest, HttpField serverToProxyField) {
+        return answerFields == null ? serverToProxyField : answerFields.apply(clientToProxyRequest, serverToProxyField);
     }
 
     /** A tunnel with the defaults: connect timeout 5 s, idle timeout 60 s, response head up to 8 KiB. */
@@ -327,8 +335,19 @@ public final class UpgradeTunnel extends ContainerLifeCycle {
         private Executor executor;
         private boolean localBackendNames;
         private SslContextFactory.Client upstreamTls;
+        private BiFunction<Request, HttpField, HttpField> answerFields;
 
         private Builder() {
+        }
+
+        /**
+         * Rewrites each end-to-end field of the endpoint's answer (its 101, or its refusal) on the
+         * way to the client, given the upgrade request: returns the field to send. None by default
+         * (the endpoint's fields as they came).
+         */
+        public Builder answerFields(BiFunction<Request, HttpField, HttpField> answerFields) {
+            this.answerFields = Objects.requireNonNull(answerFields, "answerFields");
+            return this;
         }
 
         /**

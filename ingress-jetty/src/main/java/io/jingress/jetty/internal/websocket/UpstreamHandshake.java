@@ -226,6 +226,7 @@ final class UpstreamHandshake extends AbstractConnection.NonBlocking
             if (field.getHeader() == HttpHeader.SERVER) {
                 continue;  // as with any proxied response (RoutingProxy.copyServerHeaders)
             }
+            field = tunnel.answerField(clientToProxyRequest, field);
             if (field.getHeader() == HttpHeader.DATE) {
                 // Jetty may have added its own; the upstream's wins, as with any proxied response
                 clientHeaders.put(field);
