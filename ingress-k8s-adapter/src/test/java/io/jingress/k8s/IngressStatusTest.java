@@ -39,6 +39,22 @@ class IngressStatusTest {
     }
 
     @Test
+    void aStatusSomeoneElseOverwritesIsWrittenBackWithoutAnyOtherChange() throws Exception {
+        cluster.create(ingress("shop", "web", "jingress", "shop.example.com", "web", 80));
+        AdapterOptions options = AdapterOptions.builder().publishStatusAddresses(List.of("203.0.113.7")).build();
+        try (RoutedSource routed = new RoutedSource(cluster.api(), options)) {
+            Await.until("status is written", () -> cluster.statusOf("shop", "web").equals(List.of("203.0.113.7")));
+
+            // kubectl edit --subresource=status, a restored backup, or a controller of the old class
+            cluster.kube().network().v1().ingresses().inNamespace("shop").withName("web").editStatus(i -> new IngressBuilder(i)
+                    .editStatus().editLoadBalancer().withIngress(List.of()).addNewIngress().withIp("10.9.9.9").endIngress()
+                    .endLoadBalancer().endStatus().build());
+            Await.until("our address is written back", () -> cluster.statusOf("shop", "web").equals(List.of("203.0.113.7")),
+                    () -> cluster.statusOf("shop", "web").toString());
+        }
+    }
+
+    @Test
     void statusIsClearedWhenAnIngressLeavesOurClassButNeverOnOtherControllersIngresses() throws Exception {
         cluster.create(ingressClass("nginx", "k8s.io/ingress-nginx", false));
         cluster.create(ingress("shop", "web", "jingress", "shop.example.com", "web", 80));

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,7 @@ public final class ClusterInformers implements AutoCloseable {
     private final KubernetesClient client;
     private final Set<String> namespaces;
     private final Runnable onChange;
+    private volatile Consumer<Ingress> onStatusChange = ingress -> { };
     private final List<SharedIndexInformer<? extends HasMetadata>> all = new ArrayList<>();
     private final List<SharedIndexInformer<Ingress>> ingresses = new ArrayList<>();
     private final List<SharedIndexInformer<IngressClass>> ingressClasses = new ArrayList<>();
@@ -87,6 +89,14 @@ public final class ClusterInformers implements AutoCloseable {
      */
     public void alsoWatchService(String namespace, String name) {
         publishedService = new String[] {Objects.requireNonNull(namespace, "namespace"), Objects.requireNonNull(name, "name")};
+    }
+
+    /**
+     * Calls {@code listener} with the new Ingress when an update changed only its status (our own
+     * writes coming back, or someone else's), which causes no rebuild. Call before {@link #start()}.
+     */
+    public void onStatusChange(Consumer<Ingress> listener) {
+        onStatusChange = Objects.requireNonNull(listener, "listener");
     }
 
     /** Creates and starts the informers; returns at once (the initial lists run in the background). */
@@ -353,6 +363,11 @@ public final class ClusterInformers implements AutoCloseable {
         @Override
         public void onUpdate(T oldObj, T newObj) {
             if (!routeRelevantChange(oldObj, newObj) || !(routeRelevant(oldObj) || routeRelevant(newObj))) {
+                if (oldObj instanceof Ingress o && newObj instanceof Ingress n
+                        && !Objects.equals(o.getMetadata().getResourceVersion(), n.getMetadata().getResourceVersion())
+                        && !Objects.equals(o.getStatus(), n.getStatus())) {
+                    onStatusChange.accept(n);
+                }
                 return;
             }
             onChange.run();

@@ -91,6 +91,7 @@ public final class Controller implements AutoCloseable {
             String[] nsName = publishService.split("/", 2);
             informers.alsoWatchService(nsName[0], nsName[1]);
         }
+        informers.onStatusChange(this::onStatusChange);
         this.writer = new LatestTaskRunner("jingress-status", settings.writeRetry());
         this.status = new StatusWriter(settings.client());
         this.events = new RejectionEvents(settings.client(), settings.identity());
@@ -184,6 +185,30 @@ public final class Controller implements AutoCloseable {
         lastPass = pass;
         if (isLeader()) {
             writer.submit(() -> write(pass));
+        }
+    }
+
+    /**
+     * A status-only update of an Ingress: our own write coming back needs nothing; when an Ingress we
+     * serve no longer shows our addresses (someone overwrote them), a rebuild lets the leader write
+     * them back, as ingress-nginx's periodic status sync does. Through the rebuild loop, so a
+     * controller fighting over the status gets at most one write a second from us.
+     */
+    private void onStatusChange(Ingress ingress) {
+        Pass pass = lastPass;
+        if (pass == null || !isLeader()
+                || !pass.served().contains(ingress.getMetadata().getNamespace() + "/" + ingress.getMetadata().getName())) {
+            return;
+        }
+        Set<String> ours = PublishAddresses.keys(addresses());
+        if (ours.isEmpty()) {
+            return;
+        }
+        List<IngressLoadBalancerIngress> now = ingress.getStatus() == null || ingress.getStatus().getLoadBalancer() == null
+                || ingress.getStatus().getLoadBalancer().getIngress() == null
+                ? List.of() : ingress.getStatus().getLoadBalancer().getIngress();
+        if (!PublishAddresses.keys(now).equals(ours)) {
+            loop.signal();
         }
     }
 
