@@ -10,7 +10,10 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,6 +53,34 @@ class IngressStatusTest {
                     .editStatus().editLoadBalancer().withIngress(List.of()).addNewIngress().withIp("10.9.9.9").endIngress()
                     .endLoadBalancer().endStatus().build());
             Await.until("our address is written back", () -> cluster.statusOf("shop", "web").equals(List.of("203.0.113.7")),
+                    () -> cluster.statusOf("shop", "web").toString());
+        }
+    }
+
+    @Test
+    void aControllerThatKeepsOverwritingTheStatusGetsOneCorrectionPerWriteRetryDelayNotOnePerWrite() throws Exception {
+        cluster.create(ingress("shop", "web", "jingress", "shop.example.com", "web", 80));
+        AdapterOptions options = AdapterOptions.builder().publishStatusAddresses(List.of("203.0.113.7")).build();
+        try (RoutedSource routed = new RoutedSource(cluster.api(), options)) {  // write retry 200 ms
+            Await.until("status is written", () -> cluster.statusOf("shop", "web").equals(List.of("203.0.113.7")));
+            long writesBefore = routed.source.statusWrites();
+
+            long start = System.nanoTime();
+            for (int i = 0; i < 30; i++) {
+                String theirs = "10.9.9." + i;
+                // a JSON patch without resourceVersion, as a controller that does not read first sends it
+                cluster.kube().network().v1().ingresses().inNamespace("shop").withName("web").subresource("status")
+                        .patch(PatchContext.of(PatchType.JSON),
+                                "[{\"op\":\"replace\",\"path\":\"/status/loadBalancer/ingress\",\"value\":[{\"ip\":\"" + theirs + "\"}]}]");
+                // the other controller writes every 60 ms (a pace, not a wait for anything)
+                LockSupport.parkNanos(60_000_000L);
+            }
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+            long corrections = routed.source.statusWrites() - writesBefore;
+            assertTrue(corrections <= elapsedMillis / 200 + 2,
+                    corrections + " corrections for 30 overwrites in " + elapsedMillis + " ms");
+            Await.until("our address is written back after the last overwrite",
+                    () -> cluster.statusOf("shop", "web").equals(List.of("203.0.113.7")),
                     () -> cluster.statusOf("shop", "web").toString());
         }
     }

@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -79,6 +83,13 @@ public final class Controller implements AutoCloseable {
     private final AtomicBoolean built = new AtomicBoolean();
     private final LastGoodIngresses lastGood = new LastGoodIngresses(); // rebuild thread only
     private volatile Pass lastPass;
+    // status overwritten by someone else: one delayed correction at a time (see onStatusChange)
+    private final ScheduledExecutorService corrections = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jingress-status-correction");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean correctionPending = new AtomicBoolean();
 
     public Controller(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -190,9 +201,11 @@ public final class Controller implements AutoCloseable {
 
     /**
      * A status-only update of an Ingress: our own write coming back needs nothing; when an Ingress we
-     * serve no longer shows our addresses (someone overwrote them), a rebuild lets the leader write
-     * them back, as ingress-nginx's periodic status sync does. Through the rebuild loop, so a
-     * controller fighting over the status gets at most one write a second from us.
+     * serve no longer shows our addresses (someone overwrote them), the leader writes them back
+     * after the write-retry delay, as ingress-nginx's periodic status sync does. Overwrites within
+     * that delay are corrected together, so a controller fighting over the status (two
+     * controllers of one class with different addresses) gets one round of writes per delay from
+     * us, not one per write of theirs.
      */
     private void onStatusChange(Ingress ingress) {
         Pass pass = lastPass;
@@ -207,8 +220,18 @@ public final class Controller implements AutoCloseable {
         List<IngressLoadBalancerIngress> now = ingress.getStatus() == null || ingress.getStatus().getLoadBalancer() == null
                 || ingress.getStatus().getLoadBalancer().getIngress() == null
                 ? List.of() : ingress.getStatus().getLoadBalancer().getIngress();
-        if (!PublishAddresses.keys(now).equals(ours)) {
-            loop.signal();
+        if (!PublishAddresses.keys(now).equals(ours) && correctionPending.compareAndSet(false, true)) {
+            try {
+                corrections.schedule(() -> {
+                    correctionPending.set(false);
+                    Pass latest = lastPass;
+                    if (latest != null && isLeader()) {
+                        writer.submit(() -> write(latest));
+                    }
+                }, settings.writeRetry().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                correctionPending.set(false);
+            }
         }
     }
 
@@ -258,6 +281,7 @@ public final class Controller implements AutoCloseable {
         }
         loop.close();
         informers.close();
+        corrections.shutdownNow();
         writer.close();
     }
 }
