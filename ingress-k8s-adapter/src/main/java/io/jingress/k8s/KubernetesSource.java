@@ -244,7 +244,10 @@ public final class KubernetesSource implements AutoCloseable {
             return this;
         }
 
-        /** How long to wait before retrying failed status or Event writes (default 5 s). */
+        /**
+         * How long to wait before retrying failed status or Event writes, and before writing back a
+         * status someone else overwrote (default 5 s).
+         */
         public Builder writeRetry(Duration writeRetry) {
             this.writeRetry = Objects.requireNonNull(writeRetry, "writeRetry");
             return this;
