@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * The informers on the five kinds routes are built from (Secrets twice: {@code kubernetes.io/tls}
  * and {@code Opaque}), in all namespaces or in the given ones; and one per ConfigMap that
  * {@code custom-headers} names ({@link #watchConfigMaps}).
- * Their handlers only call {@code onChange}; the caches are read by the one rebuild thread.
+ * Their handlers only call {@code onChange} (and, for status-only Ingress updates, the
+ * {@link #onStatusChange} listener); the caches are read by the one rebuild thread.
  *
  * <p>Faults are fabric8's to heal: a closed watch is re-opened with exponential backoff
  * ({@code Config.watchReconnectInterval}, doubling up to 32 times that), a {@code 410 Gone} leads
