@@ -628,8 +628,20 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     protected void copyRequestHeaders(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
         Exchange exchange = (Exchange) clientToProxyRequest;
         HttpFields clientToProxyHeaders = clientToProxyRequest.getHeaders();
-        proxyToServerRequest.headers(proxyToServerHeaders ->
-                ProxyHeaders.copyClientHeaders(exchange, clientToProxyHeaders, proxyToServerHeaders));
+        boolean streamedBody = clientToProxyHeaders.contains(HttpHeader.TRANSFER_ENCODING);
+        proxyToServerRequest.headers(proxyToServerHeaders -> {
+            ProxyHeaders.copyClientHeaders(exchange, clientToProxyHeaders, proxyToServerHeaders);
+            if (streamedBody) {
+                // A body of unknown length (chunked, or HTTP/2 DATA without content-length, see
+                // Exchange.announceFramedBody) must go chunked. The client's Transfer-Encoding is
+                // hop-by-hop and not copied, and without a Content-Type Jetty's client frames no
+                // body on a method other than POST and PUT: it would write the body bytes after a
+                // head that announces none, and the endpoint would read them as the next request
+                // on the pooled connection (a GET smuggling a request past every check here).
+                // This field is the client's hint to chunk; it writes the field itself.
+                proxyToServerHeaders.put(HttpHeader.TRANSFER_ENCODING, HttpHeaderValue.CHUNKED.asString());
+            }
+        });
     }
 
     @Override
