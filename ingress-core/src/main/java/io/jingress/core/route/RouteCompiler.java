@@ -158,8 +158,7 @@ public final class RouteCompiler {
     }
 
     private static boolean sslRedirectSwitchedOff(Ingress ingress) {
-        return "false".equalsIgnoreCase(ingress.annotations().get(NGINX_SSL_REDIRECT))
-                || "false".equalsIgnoreCase(ingress.annotations().get(SSL_REDIRECT));
+        return SslRedirectAnnotation.switchedOff(ingress.annotations());
     }
 
     // a rule's host, lower case; null for a rule without host
@@ -222,6 +221,7 @@ public final class RouteCompiler {
                         if (canaries.add(ingress)) {
                             continue;  // its paths join main routes (CanaryRoutes)
                         }
+                        reportBadSslRedirect(ingress);
                         readPolicy(ingress);
                     }
                     served.add(ingress);
@@ -279,6 +279,14 @@ public final class RouteCompiler {
                 }
             }
             return false;
+        }
+
+        private void reportBadSslRedirect(Ingress ingress) {
+            List<String> found = new ArrayList<>(0);
+            SslRedirectAnnotation.check(ingress.annotations(), found);
+            for (String problem : found) {
+                problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations", problem));
+            }
         }
 
         private void readPolicy(Ingress ingress) {

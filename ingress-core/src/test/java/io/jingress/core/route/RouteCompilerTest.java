@@ -215,6 +215,36 @@ class RouteCompilerTest {
     }
 
     @Test
+    void theSslRedirectAnnotationIsReadAsIngressNginxReadsABoolean() {
+        for (String value : List.of("0", "f", "F", "FALSE", "False")) {
+            Ingress ingress = ingress("tls", 0, rule("secure.com", prefix("/", backend("web")))).toBuilder()
+                    .tls(new IngressTls(List.of("secure.com"), "cert")).annotation(RouteCompiler.NGINX_SSL_REDIRECT, value).build();
+            RouteTable table = compile(ingress);
+            assertFalse(((Route) table.match("secure.com", "/")).sslRedirect(), value);
+            assertEquals(List.of(), table.problems().stream().filter(p -> p.message().contains("ssl-redirect")).toList(), value);
+        }
+    }
+
+    @Test
+    void anSslRedirectThatIsNoBooleanIsReportedAndTheRedirectStays() {
+        Ingress ingress = ingress("tls", 0, rule("secure.com", prefix("/", backend("web")))).toBuilder()
+                .tls(new IngressTls(List.of("secure.com"), "cert")).annotation(RouteCompiler.NGINX_SSL_REDIRECT, "off").build();
+        RouteTable table = compile(ingress);
+        assertTrue(((Route) table.match("secure.com", "/")).sslRedirect());
+        assertEquals(List.of("Ingress default/tls: metadata.annotations: nginx.ingress.kubernetes.io/ssl-redirect: \"off\""
+                + " is not \"true\" or \"false\": plain HTTP to the Ingress's TLS hosts is redirected to HTTPS"),
+                table.problems().stream().filter(p -> p.message().contains("ssl-redirect")).map(Problem::toString).toList());
+    }
+
+    @Test
+    void oursSslRedirectWinsOverIngressNginxs() {
+        Ingress ingress = ingress("tls", 0, rule("secure.com", prefix("/", backend("web")))).toBuilder()
+                .tls(new IngressTls(List.of("secure.com"), "cert")).annotation(RouteCompiler.NGINX_SSL_REDIRECT, "false")
+                .annotation(RouteCompiler.SSL_REDIRECT, "true").build();
+        assertTrue(((Route) compile(ingress).match("secure.com", "/")).sslRedirect());
+    }
+
+    @Test
     void aMissingTlsSecretIsReportedAndTheHostGetsTheDefaultCertificate() {
         Ingress ingress = ingress("tls", 0, rule("secure.com", prefix("/", backend("web")))).toBuilder()
                 .tls(new IngressTls(List.of("secure.com"), "gone")).build();
