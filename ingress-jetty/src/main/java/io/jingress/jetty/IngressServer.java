@@ -265,12 +265,12 @@ public final class IngressServer implements AutoCloseable {
         List<Problem> problems = certificates.update(table.certificates());
         for (Problem problem : problems) {
             if (!tlsProblems.contains(problem)) {
-                LOG.warn("TLS certificate not served: {}", problem);
+                LOG.warn("TLS Secret: {}", problem);
             }
         }
         for (Problem problem : tlsProblems) {
             if (!problems.contains(problem)) {
-                LOG.info("cleared: TLS certificate not served: {}", problem);
+                LOG.info("cleared: TLS Secret: {}", problem);
             }
         }
         tlsProblems = List.copyOf(problems);

@@ -218,7 +218,7 @@ class HttpsEndToEndTest {
     void aSecretThatCannotBeServedIsAProblemOnTheAdminPortUntilItIsFixed() throws Exception {
         Backends.Echo app = backends.start("app");
         // the certificate of one key pair with the key of another
-        TlsSecret mismatched = new TlsSecret("default", "app-tls", resource("pkcs1.crt"), resource("pkcs8.key"));
+        TlsSecret mismatched = new TlsSecret("default", "app-tls", resource("pkcs8.crt"), resource("pkcs1.key"));
         TestRoutes routes = TestRoutes.create().tlsRoute("pkcs8.example.test", "/", "app", mismatched, app.port());
         IngressServer proxy = httpsProxy(routes);
 

@@ -77,17 +77,39 @@ final class TlsHosts {
                                     + " the default certificate"));
                     continue;
                 }
-                for (String host : hosts) {
+                for (int h = 0; h < hosts.size(); h++) {
+                    String host = hosts.get(h);
                     TlsSecret previous = certificates.putIfAbsent(host, secret);
                     if (previous != null && !previous.equals(secret)) {
                         problems.add(Problem.warning(KIND, ingress.key(), "spec.tls[" + t + "]",
                                 "host " + host + " already has the certificate of secret " + previous.key()
                                         + " from an older Ingress; " + secret.key() + " is not used for it"));
+                    } else if (previous == null) {
+                        reportUncovered(ingress, "spec.tls[" + t + "].hosts[" + h + "]", secret, host);
                     }
                 }
             }
             coverUnlistedHosts(ingress, secrets);
         }
+    }
+
+    // A listed host its Secret's certificate is not valid for: every client that checks the name
+    // refuses it, and nothing but this says why (ingress-nginx logs it and serves its default
+    // certificate, which clients refuse too). An unreadable tls.crt is reported where the proxy loads it.
+    private void reportUncovered(Ingress ingress, String field, TlsSecret secret, String host) {
+        List<String> names = namesOf(secret);
+        if (names != null && !CertificateNames.covers(names, host)) {
+            problems.add(Problem.warning(KIND, ingress.key(), field, "the certificate of secret " + secret.key()
+                    + " is for " + (names.isEmpty() ? "no host name" : String.join(", ", names)) + ", not " + host
+                    + ": it is served for " + host + ", and clients that check the name refuse it"));
+        }
+    }
+
+    private List<String> namesOf(TlsSecret secret) {
+        if (!certificateNames.containsKey(secret.key())) {
+            certificateNames.put(secret.key(), CertificateNames.of(secret.certificateChainPem()));
+        }
+        return certificateNames.get(secret.key());
     }
 
     // As ingress-nginx (extractTLSSecretName): a rule host that no spec.tls entry of its Ingress
@@ -130,10 +152,7 @@ final class TlsHosts {
                 }
                 continue;
             }
-            if (!certificateNames.containsKey(secret.key())) {
-                certificateNames.put(secret.key(), CertificateNames.of(secret.certificateChainPem()));
-            }
-            List<String> names = certificateNames.get(secret.key());
+            List<String> names = namesOf(secret);
             if (names == null) {
                 // an entry with hosts and an unreadable tls.crt is reported where the proxy loads it
                 if (hostless) {
