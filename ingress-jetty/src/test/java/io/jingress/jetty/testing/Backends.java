@@ -209,6 +209,11 @@ public final class Backends implements AfterEachCallback, AutoCloseable {
             return seen.peekLast();
         }
 
+        /** The requests received so far, oldest first. */
+        public java.util.List<Seen> seenRequests() {
+            return java.util.List.copyOf(seen);
+        }
+
         /** Connections accepted and not closed yet. */
         public int openConnections() {
             return connector.getConnectedEndPoints().size();
