@@ -214,12 +214,13 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.TRACE_NOT_ALLOWED);
             return true;
         }
-        if (clientToProxyRequest.getConnectionMetaData().getHttpVersion().getVersion() >= 20 && !MethodTokens.isToken(method)) {
+        HttpVersion version = clientToProxyRequest.getConnectionMetaData().getHttpVersion();
+        if (version.getVersion() >= 20 && !MethodTokens.isToken(method)) {
             // HTTP/1's parser refuses it already; HTTP/2's :method is taken as it comes
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.BAD_METHOD);
             return true;
         }
-        if (clientToProxyRequest.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_0
+        if (version == HttpVersion.HTTP_1_0
                 && clientToProxyRequest.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
             // RFC 9112 section 6.1: faulty framing, which Jetty's parser takes; nginx answers 400 too
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.HTTP_1_0_TRANSFER_ENCODING);
