@@ -66,7 +66,8 @@ final class ExternalAuthAnnotations {
         RouteRedirect urlTemplate = null;
         if (bad != null) {
             refusal = URL + " cannot be used: " + bad;
-            problems.add(url.quoted() + " cannot be used: " + bad + "; " + DENIED);
+            problems.add(new RouteAnnotations.Named(url.name(), withoutUserInfo(url.value())).quoted() + " cannot be used: "
+                    + bad + "; " + DENIED);
         } else {
             urlTemplate = new RouteRedirect(302, url.value(), URL, false, kinds, texts);
         }
@@ -226,11 +227,31 @@ final class ExternalAuthAnnotations {
         if (authority.isEmpty() || authority.startsWith(":")) {
             return "it names no host";
         }
+        if (authority.indexOf('@') >= 0) {
+            // java.net and Jetty's client drop it; nginx's proxy_pass takes none either
+            return "it has a user name or password (user:password@host), which is not sent to the auth service; keep"
+                    + " credentials out of the annotation";
+        }
         if (authority.indexOf(OTHER_MARK) >= 0) {
             return "its host may name no variable but $host (the client would choose where the proxy calls)";
         }
         hostInUrl[0] = authority.indexOf(HOST_MARK) >= 0;
         return null;
+    }
+
+    /** {@code url} with what comes before an {@code @} of its authority written {@code ***}, so no password is logged. */
+    static String withoutUserInfo(String url) {
+        int start = url.indexOf("://");
+        if (start < 0) {
+            return url;
+        }
+        start += 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        int at = url.lastIndexOf('@', end - 1);
+        return at < start ? url : url.substring(0, start) + "***" + url.substring(at);
     }
 
     // ingress-nginx's ^[a-zA-Z\d\-_]+$

@@ -88,6 +88,20 @@ class ExternalAuthAnnotationsTest {
     }
 
     @Test
+    void anAuthUrlWithAPasswordAnswers503AndThePasswordIsNeitherLoggedNorShown() {
+        RouteAnnotations.Parsed parsed = parse("auth-url", "http://checker:s3cr3t@auth.svc/check?x=a@b");
+        ExternalAuth auth = parsed.policy().externalAuth();
+
+        assertFalse(auth.usable());
+        assertEquals(List.of(P + "auth-url: \"http://***@auth.svc/check?x=a@b\" cannot be used: it has a user name or"
+                + " password (user:password@host), which is not sent to the auth service; keep credentials out of the"
+                + " annotation; the Ingress's routes answer 503 (never served without authentication)"), parsed.problems());
+        assertFalse(String.join(" ", parsed.policy().describe()).contains("s3cr3t"), parsed.policy().describe().toString());
+        assertEquals("http://auth.svc/x", ExternalAuthAnnotations.withoutUserInfo("http://auth.svc/x"));
+        assertEquals("https://***@auth.svc", ExternalAuthAnnotations.withoutUserInfo("https://a:b@c@auth.svc"));
+    }
+
+    @Test
     void aBadMethodOrHeaderListOrAnUnimplementedSnippetAlsoAnswers503() {
         assertFalse(parse("auth-url", "http://auth/check", "auth-method", "FETCH").policy().externalAuth().usable());
         assertFalse(parse("auth-url", "http://auth/check", "auth-method", "CONNECT").policy().externalAuth().usable());
