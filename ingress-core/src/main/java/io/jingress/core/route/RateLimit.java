@@ -100,10 +100,10 @@ public final class RateLimit {
     List<String> phrases() {
         List<String> phrases = new ArrayList<>(4);
         if (requestsPerSecond > 0) {
-            phrases.add(requestsPerSecond + " requests/s per client, burst " + burst(requestsPerSecond) + " (limit-rps)");
+            phrases.add(requestsPerSecond + (requestsPerSecond == 1 ? " request" : " requests") + "/s per client, burst " + burst(requestsPerSecond) + " (limit-rps)");
         }
         if (requestsPerMinute > 0) {
-            phrases.add(requestsPerMinute + " requests/min per client, burst " + burst(requestsPerMinute) + " (limit-rpm)");
+            phrases.add(requestsPerMinute + (requestsPerMinute == 1 ? " request" : " requests") + "/min per client, burst " + burst(requestsPerMinute) + " (limit-rpm)");
         }
         if (connections > 0) {
             phrases.add(connections + (connections == 1 ? " request" : " requests") + " at a time per client (limit-connections)");
