@@ -154,8 +154,8 @@ class MirrorTest {
             assertEquals(200, second.status());
             assertEquals("/second", second.header("X-Echo-Path-Query"));
         }
-        assertEquals("/first", mirror.next().pathQuery());
-        assertEquals("/second", mirror.next().pathQuery());
+        // the held first copy keeps its connection, so the second goes on another: either may arrive first
+        assertEquals(java.util.Set.of("/first", "/second"), java.util.Set.of(mirror.next().pathQuery(), mirror.next().pathQuery()));
         mirror.release();  // only now does the mirror answer either copy
     }
 

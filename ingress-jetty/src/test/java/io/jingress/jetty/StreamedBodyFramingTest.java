@@ -92,7 +92,9 @@ class StreamedBodyFramingTest {
             Await.until(() -> !app.heads().isEmpty(), "the request head upstream");
             streamed.write(ByteBuffer.wrap(SMUGGLED.getBytes(StandardCharsets.US_ASCII)), Callback.NOOP);
             streamed.close();
-            answer.get(10, TimeUnit.SECONDS);
+            // The endpoint answers 204 at the head, before the body ends: the proxy may then reset
+            // the stream the client is still sending on (cancel_stream_error), which is no failure here.
+            answer.handle((response, failure) -> null).get(10, TimeUnit.SECONDS);
 
             String head = app.heads().get(0);
             assertTrue(head.startsWith("DELETE /items/7 HTTP/1.1\r\n"), head);
