@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -40,6 +41,7 @@ final class HostAliases {
 
     private final List<Problem> problems;
     private final Map<String, TlsSecret> certificates;
+    private final BiConsumer<String, String> tlsClaims;  // Ingress key and a name it is given
     private final Map<String, List<String>> certificateNames = new HashMap<>();  // by Secret key
     // each host of a served Ingress's rules (lower case, "*." for a wildcard) to its oldest Ingress
     private final Map<String, String> ruleHosts = new HashMap<>();
@@ -51,10 +53,13 @@ final class HostAliases {
     /**
      * @param problems where the WARNINGs go
      * @param certificates the table's TLS hosts and Secrets, to which aliases and redirected names are added
+     * @param tlsClaims told each alias and redirected name given to an Ingress, before it is given a
+     *     certificate, so the Ingress's own spec.tls listing of the name counts ({@link TlsHosts#claim})
      */
-    HostAliases(List<Problem> problems, Map<String, TlsSecret> certificates) {
+    HostAliases(List<Problem> problems, Map<String, TlsSecret> certificates, BiConsumer<String, String> tlsClaims) {
         this.problems = problems;
         this.certificates = certificates;
+        this.tlsClaims = tlsClaims;
     }
 
     /** The aliases served: name to the host whose paths it serves. */
@@ -250,8 +255,9 @@ final class HostAliases {
     }
 
     // Over TLS, the name gets its host's certificate when the certificate names it, as ingress-nginx
-    // configures an alias's and a redirect's; a name listed in some spec.tls keeps its own.
+    // configures an alias's and a redirect's; a name the Ingress's own spec.tls lists keeps its own.
     private void addCertificate(Ingress ingress, String quoted, String name, String host, String what) {
+        tlsClaims.accept(ingress.key(), name);
         if (certificates.containsKey(name)) {
             return;
         }

@@ -227,7 +227,7 @@ public final class RouteCompiler {
                     served.add(ingress);
                 }
             }
-            tls.collect(state.secrets(), served);
+            tls.collect(state.secrets(), served, this::policyOf);
             AuthTlsHosts.report(served, this::policyOf, problems);
             for (Ingress ingress : served) {
                 RoutePolicy policy = policyOf(ingress);
@@ -249,8 +249,9 @@ public final class RouteCompiler {
             addHostDefaults();
             regexHosts.addMarkers(key -> pathsOf(key.equals(ANY_HOST) ? null : key));
             canaries.reportUnmerged();
-            HostAliases hostAliases = new HostAliases(problems, tls.certificates());
+            HostAliases hostAliases = new HostAliases(problems, tls.certificates(), tls::claim);
             hostAliases.apply(served, this::policyOf, exactHosts, wildcardHosts, routes);
+            tls.reportUnclaimed();
             if (defaultRoute != null) {
                 routes.add(defaultRoute);
             }

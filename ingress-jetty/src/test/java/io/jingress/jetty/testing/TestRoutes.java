@@ -99,6 +99,21 @@ public final class TestRoutes {
     }
 
     /**
+     * Routes {@code host} + Prefix {@code path} by an Ingress of {@code namespace} (to its Service
+     * {@code service} there), whose one {@code spec.tls} entry lists {@code tlsHosts} with {@code
+     * secret}: hosts that need not be its rule host, as another tenant's Ingress may list them.
+     */
+    public TestRoutes routeListingTlsHosts(String namespace, String host, String path, String service, TlsSecret secret,
+            List<String> tlsHosts, int... ports) {
+        ingressList.add(Ingress.builder(namespace, "ingress-" + (++ingresses))
+                .rule(IngressRule.of(host, HttpIngressPath.prefix(path, IngressBackend.service(service, 80))))
+                .tls(new IngressTls(tlsHosts, secret.name())).build());
+        secrets.put(secret.name(), secret);
+        addService(namespace, service, ports);
+        return apply();
+    }
+
+    /**
      * Like {@link #tlsRoute}, with a {@code spec.tls} entry that lists no hosts: {@code host} is served
      * with the Secret's certificate if it covers the host.
      */
