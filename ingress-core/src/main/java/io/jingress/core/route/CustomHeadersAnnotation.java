@@ -28,8 +28,6 @@ final class CustomHeadersAnnotation {
     static final List<String> NAMES = List.of(NAME);
 
     // a ConfigMap's name is a DNS subdomain, a namespace a DNS label (Kubernetes' validation)
-    private static final Pattern CONFIG_MAP = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
-    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     // RFC 9110 section 5.6.2
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     /**
@@ -126,32 +124,9 @@ final class CustomHeadersAnnotation {
         return named == null ? null : key(named, namespace, new ArrayList<>());
     }
 
-    /**
-     * {@code name} or {@code namespace/name} (an empty namespace is the Ingress's, as ingress-nginx's
-     * {@code SplitMetaNamespaceKey} reads it) as {@code namespace/name}; null, with a problem, when it
-     * is no name or names another namespace than {@code namespace}.
-     */
+    /** {@code namespace/name} of the ConfigMap (see {@link SecretReference}); null, with a problem, when it may not be used. */
     private static String key(RouteAnnotations.Named named, String namespace, List<String> problems) {
-        String value = named.value();
-        String ns = namespace;
-        String name = value;
-        int slash = value.indexOf('/');
-        if (slash >= 0) {
-            ns = value.substring(0, slash);
-            name = value.substring(slash + 1);
-            if (ns.isEmpty()) {
-                ns = namespace;
-            }
-        }
-        if (!CONFIG_MAP.matcher(name).matches() || !NAMESPACE.matcher(ns).matches()) {
-            problems.add(named.quoted() + " is no ConfigMap name (\"name\" or \"namespace/name\"); no header is set");
-            return null;
-        }
-        if (!ns.equals(namespace)) {
-            problems.add(named.quoted() + " names a ConfigMap of another namespace, which ingress-nginx does not allow"
-                    + " either; no header is set until the ConfigMap is in " + namespace);
-            return null;
-        }
-        return ns + "/" + name;
+        return SecretReference.key("ConfigMap", "which ingress-nginx does not allow either", named, namespace, problems,
+                "no header is set");
     }
 }

@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The Secret an annotation names ({@code auth-secret}, {@code proxy-ssl-secret}): {@code name}, or
+ * The Secret an annotation names ({@code auth-secret}, {@code proxy-ssl-secret}, {@code auth-tls-secret}),
+ * or the ConfigMap ({@code custom-headers}): {@code name}, or
  * {@code namespace/name} (an empty namespace is the Ingress's, as ingress-nginx's
- * {@code SplitMetaNamespaceKey} reads it). Only a Secret of the Ingress's own namespace may be used,
+ * {@code SplitMetaNamespaceKey} reads it). Only an object of the Ingress's own namespace may be used,
  * as ingress-nginx allows by default.
  */
 final class SecretReference {
@@ -23,7 +24,19 @@ final class SecretReference {
      * is done instead, such as "every request is refused (503)").
      */
     static String key(RouteAnnotations.Named secret, String namespace, List<String> problems, String consequence) {
-        String value = secret.value();
+        return key("Secret", "which ingress-nginx refuses too unless configured to allow it", secret, namespace, problems,
+                consequence);
+    }
+
+    /**
+     * The key, {@code namespace/name}, of the object of {@code kind} ({@code Secret}, {@code ConfigMap})
+     * that an annotation names; null, with a problem sentence ending with {@code consequence}, when it
+     * is no name or names another namespace than {@code namespace} (which ingress-nginx, says
+     * {@code nginxRule}, does not allow).
+     */
+    static String key(String kind, String nginxRule, RouteAnnotations.Named named, String namespace, List<String> problems,
+            String consequence) {
+        String value = named.value();
         String ns = namespace;
         String name = value;
         int slash = value.indexOf('/');
@@ -35,12 +48,12 @@ final class SecretReference {
             }
         }
         if (!NAME.matcher(name).matches() || !NAMESPACE.matcher(ns).matches()) {
-            problems.add(secret.quoted() + " is no Secret name (\"name\" or \"namespace/name\"); " + consequence);
+            problems.add(named.quoted() + " is no " + kind + " name (\"name\" or \"namespace/name\"); " + consequence);
             return null;
         }
         if (!ns.equals(namespace)) {
-            problems.add(secret.quoted() + " names a Secret of another namespace, which ingress-nginx refuses too unless"
-                    + " configured to allow it; " + consequence + " until the Secret is in " + namespace);
+            problems.add(named.quoted() + " names a " + kind + " of another namespace, " + nginxRule + "; " + consequence
+                    + " until the " + kind + " is in " + namespace);
             return null;
         }
         return ns + "/" + name;
