@@ -43,7 +43,10 @@ final class MirrorAnnotations {
         }
         String targetHost = targetHost(target.value());
         if (targetHost == null) {
-            problems.add(target.quoted() + " is not an absolute http or https URL with a host (its only variable may be "
+            // a user:password@ is written ***@: no password in the logs
+            RouteAnnotations.Named shown = new RouteAnnotations.Named(target.name(),
+                    ExternalAuthAnnotations.withoutUserInfo(target.value()));
+            problems.add(shown.quoted() + " is not an absolute http or https URL with a host (its only variable may be "
                     + RequestMirror.REQUEST_URI + "): requests are not mirrored");
             return;
         }
