@@ -558,12 +558,16 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         if (!(clientToProxyRequest instanceof Exchange exchange)) {
             return serverToProxyField;
         }
-        HttpField field = serverToProxyField;
-        if (exchange.proxyRedirect != null) {
-            field = PolicyHeaders.redirected(exchange.proxyRedirect, field);
+        return rewritten(exchange.proxyRedirect, exchange.cookieRewrite, serverToProxyField);
+    }
+
+    /** A field of an endpoint's answer with the route's {@code proxy-redirect-from/-to} and {@code proxy-cookie-*} applied. */
+    private static HttpField rewritten(ProxyRedirect proxyRedirect, CookieRewrite cookieRewrite, HttpField field) {
+        if (proxyRedirect != null) {
+            field = PolicyHeaders.redirected(proxyRedirect, field);
         }
-        if (exchange.cookieRewrite != null && field.getHeader() == HttpHeader.SET_COOKIE) {
-            field = PolicyCookies.rewritten(exchange.cookieRewrite, field);
+        if (cookieRewrite != null && field.getHeader() == HttpHeader.SET_COOKIE) {
+            field = PolicyCookies.rewritten(cookieRewrite, field);
         }
         return field;
     }
@@ -932,12 +936,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             if (responseHeaders != null && responseHeaders.replaces(field)) {
                 continue;
             }
-            if (proxyRedirect != null) {
-                field = PolicyHeaders.redirected(proxyRedirect, field);
-            }
-            if (header == HttpHeader.SET_COOKIE && cookieRewrite != null) {
-                field = PolicyCookies.rewritten(cookieRewrite, field);
-            }
+            field = rewritten(proxyRedirect, cookieRewrite, field);
             if (header == HttpHeader.DATE) {
                 // The server may have set its own already: one, the endpoint's (when it was made).
                 proxyToClientHeaders.put(field);
