@@ -1,10 +1,13 @@
 package io.jingress.jetty.internal.tls;
 
+import io.jingress.core.route.AuthTls;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
@@ -89,13 +92,13 @@ public final class TimedSslConnectionFactory extends SslConnectionFactory {
      * The setting whose certificates the TLS connection under {@code endPoint} (a decrypted end point
      * of this factory's connections) asked for, or null when it asked for none.
      */
-    public static io.jingress.core.route.AuthTls clientCertificatesAsked(EndPoint endPoint) {
+    public static AuthTls clientCertificatesAsked(EndPoint endPoint) {
         return endPoint instanceof SslConnection.SslEndPoint ssl && ssl.getSslConnection() instanceof TimedSslConnection timed
                 ? timed.asked : null;
     }
 
     /** The TLS session of the connection under {@code endPoint} (a decrypted end point), or null when it is none. */
-    public static javax.net.ssl.SSLSession session(EndPoint endPoint) {
+    public static SSLSession session(EndPoint endPoint) {
         return endPoint instanceof SslConnection.SslEndPoint ssl ? ssl.getSslConnection().getSSLEngine().getSession() : null;
     }
 
@@ -103,7 +106,7 @@ public final class TimedSslConnectionFactory extends SslConnectionFactory {
     protected SslConnection newSslConnection(Connector connector, EndPoint endPoint, SSLEngine engine) {
         String sni = PEEKED_SNI.get();
         PEEKED_SNI.remove();
-        io.jingress.core.route.AuthTls asked = null;
+        AuthTls asked = null;
         ClientAuthEngines engines = clientAuth;
         if (engines != null && sni != null && !sni.isEmpty()) {
             asked = engines.askingFor(sni);
@@ -121,7 +124,7 @@ public final class TimedSslConnectionFactory extends SslConnectionFactory {
         private final long deadlineNanos;
         private final long opened = System.nanoTime();
         /** The client certificate setting this connection asked for, or null; set before it opens. */
-        private volatile io.jingress.core.route.AuthTls asked;
+        private volatile AuthTls asked;
         private volatile boolean handshaken;
 
         TimedSslConnection(Connector connector, SslContextFactory sslContextFactory, EndPoint endPoint, SSLEngine engine,
