@@ -1,5 +1,7 @@
 package io.jingress.jetty.internal.proxy;
 
+import io.jingress.jetty.internal.net.BackendAddresses;
+
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
@@ -53,15 +55,7 @@ final class ExternalAuthTls {
     }
 
     private static boolean isDnsName(String host) {
-        if (host.isEmpty() || host.indexOf(':') >= 0 || host.startsWith("[")) {
-            return false;  // IPv6 literal
-        }
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            if (!(c >= '0' && c <= '9' || c == '.')) {
-                return true;
-            }
-        }
-        return false;  // IPv4 literal
+        // not an IPv6 literal (bracketed or not), nor digits and dots (an IPv4 literal in some form)
+        return !host.isEmpty() && host.indexOf(':') < 0 && !BackendAddresses.isNumeric(host);
     }
 }
