@@ -26,7 +26,7 @@ final class AuthKeepaliveAnnotations {
         int timeout = number(annotations, TIMEOUT, 1, problems);
         RouteAnnotations.Named share = RouteAnnotations.value(annotations, SHARE_VARS);
         if (share != null && !share.value().isEmpty()) {
-            Boolean on = HeaderAnnotations.parseBool(share.value());
+            Boolean on = RouteAnnotations.parseBool(share.value());
             if (on == null) {
                 problems.add(share.quoted() + " is neither true nor false: the auth service gets the endpoint's"
                         + " X-Request-ID, as with true");

@@ -83,7 +83,7 @@ final class AuthTlsAnnotations {
         }
         boolean pass = false;
         if (passNamed != null) {
-            Boolean on = CanaryAnnotations.parseBool(passNamed.value());
+            Boolean on = RouteAnnotations.parseBool(passNamed.value());
             if (on == null) {
                 problems.add(passNamed.quoted() + " is neither true nor false: the certificate is not passed upstream");
             } else {

@@ -54,7 +54,7 @@ final class CanaryAnnotations {
      */
     static boolean isCanary(Map<String, String> annotations, List<String> problems) {
         RouteAnnotations.Named canary = RouteAnnotations.value(annotations, CANARY);
-        Boolean on = canary == null ? Boolean.FALSE : parseBool(canary.value());
+        Boolean on = canary == null ? Boolean.FALSE : RouteAnnotations.parseBool(canary.value());
         if (on == null) {
             problems.add(canary.quoted() + " is not true or false: the Ingress is not a canary, and is served as an"
                     + " ordinary Ingress (as ingress-nginx does)");
@@ -154,15 +154,6 @@ final class CanaryAnnotations {
             }
         }
         return name;
-    }
-
-    /** Go's {@code strconv.ParseBool}: TRUE, FALSE or null when it is neither. */
-    static Boolean parseBool(String value) {
-        return switch (value) {
-            case "1", "t", "T", "TRUE", "true", "True" -> Boolean.TRUE;
-            case "0", "f", "F", "FALSE", "false", "False" -> Boolean.FALSE;
-            default -> null;
-        };
     }
 
     /** A whole number as Go's {@code Atoi} reads one (optional sign, ASCII digits) that fits an int; else {@code Long.MIN_VALUE}. */

@@ -43,7 +43,7 @@ final class CorsAnnotations {
     /** Sets the policy's CORS from {@code annotations}, adding a sentence per problem. */
     static void read(Map<String, String> annotations, RoutePolicy.Builder builder, List<String> problems) {
         RouteAnnotations.Named enable = RouteAnnotations.value(annotations, ENABLE);
-        Boolean enabled = enable == null ? Boolean.FALSE : bool(enable.value());
+        Boolean enabled = enable == null ? Boolean.FALSE : RouteAnnotations.parseBool(enable.value());
         if (enabled == null) {
             problems.add(enable.quoted() + " is not true or false: CORS stays off");
         }
@@ -73,15 +73,6 @@ final class CorsAnnotations {
         boolean credentials = credentials(RouteAnnotations.value(annotations, ALLOW_CREDENTIALS), problems);
         long maxAge = maxAge(RouteAnnotations.value(annotations, MAX_AGE), problems);
         builder.cors(new RouteCors(any, origins, methods, headers, expose, credentials, maxAge));
-    }
-
-    /** Go's strconv.ParseBool, which ingress-nginx reads booleans with; null when it is neither. */
-    private static Boolean bool(String value) {
-        return switch (value) {
-            case "1", "t", "T", "true", "TRUE", "True" -> Boolean.TRUE;
-            case "0", "f", "F", "false", "FALSE", "False" -> Boolean.FALSE;
-            default -> null;
-        };
     }
 
     /**
@@ -197,7 +188,7 @@ final class CorsAnnotations {
         if (value == null || value.value().isEmpty()) {
             return true;
         }
-        Boolean credentials = bool(value.value());
+        Boolean credentials = RouteAnnotations.parseBool(value.value());
         if (credentials == null) {
             problems.add(value.quoted() + " is not true or false: credentials are not allowed"
                     + " (ingress-nginx would allow them; a mistake must not widen access)");

@@ -141,7 +141,7 @@ final class ExternalAuthAnnotations {
         boolean alwaysSetCookie = false;
         RouteAnnotations.Named always = RouteAnnotations.value(annotations, ALWAYS_SET_COOKIE);
         if (always != null && !always.value().isEmpty()) {
-            Boolean on = HeaderAnnotations.parseBool(always.value());
+            Boolean on = RouteAnnotations.parseBool(always.value());
             if (on == null) {
                 problems.add(always.quoted() + " is neither true nor false: read as false, as ingress-nginx does");
             } else {

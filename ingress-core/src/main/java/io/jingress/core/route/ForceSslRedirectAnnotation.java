@@ -20,7 +20,7 @@ final class ForceSslRedirectAnnotation {
         if (named == null) {
             return;
         }
-        Boolean on = HeaderAnnotations.parseBool(named.value());
+        Boolean on = RouteAnnotations.parseBool(named.value());
         if (on == null) {
             problems.add(named.quoted() + " is not \"true\" or \"false\": plain HTTP is redirected to HTTPS only for"
                     + " hosts in spec.tls (ssl-redirect)");

@@ -95,25 +95,13 @@ final class HeaderAnnotations {
         if (named == null) {
             return;
         }
-        Boolean enabled = parseBool(named.value());
+        Boolean enabled = RouteAnnotations.parseBool(named.value());
         if (enabled == null) {
             problems.add(named.quoted() + " is neither true nor false: the Ingress's requests are logged");
             return;
         }
         if (!enabled) {
             builder.accessLogOff();
-        }
-    }
-
-    /** A boolean as Go's strconv.ParseBool (which ingress-nginx uses) reads one; null when it is none. */
-    static Boolean parseBool(String text) {
-        switch (text) {
-            case "1", "t", "T", "true", "TRUE", "True":
-                return Boolean.TRUE;
-            case "0", "f", "F", "false", "FALSE", "False":
-                return Boolean.FALSE;
-            default:
-                return null;
         }
     }
 

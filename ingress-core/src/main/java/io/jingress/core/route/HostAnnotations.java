@@ -28,7 +28,7 @@ final class HostAnnotations {
     static void read(Map<String, String> annotations, RoutePolicy.Builder builder, List<String> problems) {
         RouteAnnotations.Named www = RouteAnnotations.value(annotations, FROM_TO_WWW);
         if (www != null) {
-            Boolean on = CanaryAnnotations.parseBool(www.value());
+            Boolean on = RouteAnnotations.parseBool(www.value());
             if (on == null) {
                 problems.add(www.quoted() + " is neither true nor false: no www redirect is made");
             } else if (on) {

@@ -113,6 +113,15 @@ final class RouteAnnotations {
         return nginx == null ? null : new Named(NGINX_PREFIX + name, nginx.trim());
     }
 
+    /** A boolean as Go's {@code strconv.ParseBool} (which ingress-nginx reads them with) reads one; null when it is none. */
+    static Boolean parseBool(String text) {
+        return switch (text) {
+            case "1", "t", "T", "true", "TRUE", "True" -> Boolean.TRUE;
+            case "0", "f", "F", "false", "FALSE", "False" -> Boolean.FALSE;
+            default -> null;
+        };
+    }
+
     /** An annotation's full name and its value, trimmed. */
     record Named(String name, String value) {
         /** {@code name: "value"}, the way problems quote an annotation. */

@@ -23,7 +23,7 @@ final class ServiceUpstreamAnnotation {
         if (named == null) {
             return;
         }
-        Boolean on = CanaryAnnotations.parseBool(named.value());
+        Boolean on = RouteAnnotations.parseBool(named.value());
         if (on == null) {
             problems.add(named.quoted() + " is not \"true\" or \"false\": the Services' endpoints are used");
         } else if (on) {

@@ -139,7 +139,7 @@ final class SessionCookieAnnotations {
         if (named == null) {
             return false;
         }
-        Boolean value = HeaderAnnotations.parseBool(named.value());
+        Boolean value = RouteAnnotations.parseBool(named.value());
         if (value == null) {
             problems.add(named.quoted() + " is not \"true\" or \"false\": " + instead);
             return false;
@@ -152,7 +152,7 @@ final class SessionCookieAnnotations {
         if (named == null) {
             return;
         }
-        Boolean value = HeaderAnnotations.parseBool(named.value());
+        Boolean value = RouteAnnotations.parseBool(named.value());
         if (value == null || !value) {
             // ingress-nginx's false retries the endpoint that just failed; ours never does
             problems.add(named.quoted() + (value == null ? " is not \"true\" or \"false\"" : " is not supported")

@@ -19,13 +19,13 @@ final class SslRedirectAnnotation {
     /** Whether the Ingress's annotations switch the redirect of its TLS hosts off. */
     static boolean switchedOff(Map<String, String> annotations) {
         RouteAnnotations.Named named = RouteAnnotations.value(annotations, NAME);
-        return named != null && Boolean.FALSE.equals(HeaderAnnotations.parseBool(named.value()));
+        return named != null && Boolean.FALSE.equals(RouteAnnotations.parseBool(named.value()));
     }
 
     /** Adds a sentence to {@code problems} when the value is no boolean. */
     static void check(Map<String, String> annotations, List<String> problems) {
         RouteAnnotations.Named named = RouteAnnotations.value(annotations, NAME);
-        if (named != null && HeaderAnnotations.parseBool(named.value()) == null) {
+        if (named != null && RouteAnnotations.parseBool(named.value()) == null) {
             problems.add(named.quoted() + " is not \"true\" or \"false\": plain HTTP to the Ingress's TLS hosts is"
                     + " redirected to HTTPS");
         }
