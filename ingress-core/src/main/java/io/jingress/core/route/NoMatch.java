@@ -13,7 +13,13 @@ public enum NoMatch implements MatchResult {
      * as nginx does when PCRE gives up. (Were it taken as no match, a path an Ingress meant for a
      * restricted route could reach another route of the host by being costly to match.)
      */
-    REGEX_FAILED("a path regex of this host could not be run on this path");
+    REGEX_FAILED("a path regex of this host could not be run on this path"),
+    /**
+     * The path holds an encoded slash ({@code %2F}), and reading it decoded would choose another
+     * route than reading it raw, or would give a dot segment: backends read it either way, so no
+     * route can be trusted with it ({@link EncodedSlashes}). The proxy answers 400.
+     */
+    ENCODED_SLASH("the path's encoded slash (%2F) would choose another route if decoded");
 
     private final String reason;
 

@@ -30,7 +30,8 @@ import java.util.Objects;
  *
  * <p>The path cannot be normalised safely, and {@code null} is returned, when it: does not start
  * with {@code /}; contains an encoded {@code /} ({@code %2F}), an encoded {@code \} ({@code %5C})
- * or an encoded NUL ({@code %00}), which backends decode differently; contains a raw {@code \};
+ * or an encoded NUL ({@code %00}), which backends decode differently ({@link EncodedSlashes} routes
+ * an encoded {@code /} where that is safe); contains a raw {@code \};
  * contains a malformed escape ({@code %} not followed by two hex digits); contains a raw character
  * outside printable ASCII (a control character, space, DEL or anything non-ASCII: escape them);
  * or has a {@code ..} that climbs above the root ({@code /../etc}). Escaped non-ASCII bytes such as
@@ -138,6 +139,11 @@ public final class RequestPaths {
      *     when the path cannot be normalised safely
      */
     public static String normalize(String rawPath) {
+        return normalized(rawPath, false);
+    }
+
+    // keepEncodedSlashes: %2F stays, as an ordinary char of its segment (EncodedSlashes routes it)
+    static String normalized(String rawPath, boolean keepEncodedSlashes) {
         if (rawPath == null || rawPath.isEmpty() || rawPath.charAt(0) != '/') {
             return null;
         }
@@ -160,7 +166,7 @@ public final class RequestPaths {
                     return null;
                 }
                 int value = hi * 16 + lo;
-                if (value == 0 || value == '/' || value == '\\') {
+                if (value == 0 || value == '\\' || value == '/' && !keepEncodedSlashes) {
                     return null;
                 }
                 if (isUnreserved(value) || isLowerHex(h1) || isLowerHex(h2)) {
