@@ -287,11 +287,12 @@ public final class IngressServer implements AutoCloseable {
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(config.maxRequestHeaderBytes);
         http.setResponseHeaderSize(Math.max(config.maxRequestHeaderBytes, 32 * 1024));
-        // "//" is merged by RequestPaths (as nginx does); every other ambiguity stays a 400. Chars
+        // "//" is merged by RequestPaths (as nginx does); "%2F" is routed by EncodedSlashes, only
+        // where decoding it would not change the route; every other ambiguity stays a 400. Chars
         // a path may not hold raw (beyond ASCII, "<", "{"...) are taken, as nginx takes them, and
         // go on escaped (RequestPaths.normalize(rawPath, utf8)).
         http.setUriCompliance(UriCompliance.DEFAULT.with("jingress", UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
-                UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS));
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS));
         // An absolute-form target's authority overrides Host (RFC 9112 section 3.2.2), as nginx
         // takes it: routed by the target, forwarded with its host (ProxyHeaders.hostFor).
         http.setHttpCompliance(HttpCompliance.RFC9110.with("jingress", HttpCompliance.Violation.MISMATCHED_AUTHORITY));

@@ -15,6 +15,7 @@ import io.jingress.core.route.BasicAuth;
 import io.jingress.core.route.Canary;
 import io.jingress.core.route.ExternalAuth;
 import io.jingress.core.route.FallbackBackend;
+import io.jingress.core.route.EncodedSlashes;
 import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.NoMatch;
 import io.jingress.core.route.ProxySsl;
@@ -181,17 +182,21 @@ public final class RouteExplainer {
             return result.status(400, "the path " + target.rawPath + " is ambiguous (" + ambiguous
                     + "): the proxy's listeners refuse it before routing").build();
         }
-        String path = RequestPaths.normalize(target.rawPath, true);
+        String path = EncodedSlashes.normalize(target.rawPath, true);
         if (path == null) {
             return result.status(400, "the path " + target.rawPath
-                    + " cannot be routed safely (an encoded slash, or dot segments above the root)").build();
+                    + " cannot be routed safely (dot segments above the root, or an encoded \\ or NUL)").build();
         }
         String query = target.query == null ? null : RequestPaths.escapeQuery(target.query, true);
         if (target.query != null && query == null) {
             return result.status(400, "the query is not UTF-8: percent-encode its bytes").build();
         }
         result.path(path);
-        MatchResult match = table.match(target.host, path);
+        MatchResult match = EncodedSlashes.match(table, target.host, path);
+        if (match == NoMatch.ENCODED_SLASH) {
+            return result.status(400, NoMatch.ENCODED_SLASH.reason() + " (or would make a dot segment): a backend may read"
+                    + " %2F either way, so the proxy answers 400 rather than trust one route with it").build();
+        }
         if (match == NoMatch.REGEX_FAILED) {
             return result.status(500, NoMatch.REGEX_FAILED.reason() + ": it overflowed the stack or took more steps"
                     + " than its budget, and the proxy answers 500 rather than try the host's other paths").build();

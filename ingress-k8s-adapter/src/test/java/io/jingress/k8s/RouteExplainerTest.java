@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +76,24 @@ class RouteExplainerTest {
         assertEquals("/wiki/%E6%97%A5%E6%9C%AC/%3C1%3E", e.path());
         assertEquals(400, KUBIA.explain("http://myapp.kubia.com/wiki/\ufffd").status());
         assertEquals(400, KUBIA.explain("http://myapp.kubia.com/?q=\ufffd").status());
+    }
+
+    @Test
+    void anEncodedSlashIsForwardedWhereDecodingItWouldNotChangeTheRouteAndElse400() {
+        RouteExplainer explainer = RouteExplainer.fromState(ClusterState.builder()
+                .ingress(webIngressTo("web").build())
+                .ingress(Ingress.builder("default", "admin").creationTimestamp(Instant.ofEpochSecond(1))
+                        .rule(IngressRule.of("web.example.com", HttpIngressPath.prefix("/admin", IngressBackend.service("web", 80))))
+                        .build())
+                .build());
+
+        RouteExplanation within = explainer.explain("http://web.example.com/projects/group%2fproject");
+        assertEquals("default/web", within.ingress(), within.toString());
+        assertEquals("/projects/group%2Fproject", within.path());
+        RouteExplanation across = explainer.explain("http://web.example.com/admin%2Fusers");
+        assertEquals(400, across.status(), across.toString());
+        assertTrue(across.toString().contains("encoded slash (%2F) would choose another route"), across.toString());
+        assertEquals(400, explainer.explain("http://web.example.com/a/..%2Fadmin").status());
     }
 
     @Test

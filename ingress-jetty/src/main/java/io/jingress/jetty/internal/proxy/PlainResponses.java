@@ -21,6 +21,8 @@ import org.eclipse.jetty.util.Callback;
  */
 final class PlainResponses {
     static final Body BAD_REQUEST = new Body(HttpStatus.BAD_REQUEST_400, "400 Bad Request: the request path cannot be routed safely\n");
+    static final Body ENCODED_SLASH = new Body(HttpStatus.BAD_REQUEST_400,
+            "400 Bad Request: the path's encoded slash (%2F) would choose another route if decoded\n");
     static final Body BAD_METHOD = new Body(HttpStatus.BAD_REQUEST_400, "400 Bad Request: the request method is not a token\n");
     static final Body BAD_QUERY = new Body(HttpStatus.BAD_REQUEST_400,
             "400 Bad Request: the query is not UTF-8; percent-encode its bytes\n");

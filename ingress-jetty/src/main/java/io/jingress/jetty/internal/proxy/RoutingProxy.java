@@ -19,6 +19,7 @@ import io.jingress.core.route.AnswerRate;
 import io.jingress.core.route.Backend;
 import io.jingress.core.route.ExternalAuth;
 import io.jingress.core.route.FallbackBackend;
+import io.jingress.core.route.EncodedSlashes;
 import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.NoMatch;
 import io.jingress.core.route.CookieRewrite;
@@ -238,7 +239,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // char a byte. Jetty decodes an HTTP/1 request line from UTF-8 (LeanRequest's is ASCII),
         // HTTP/2's HPACK strings a char a byte.
         boolean utf8 = clientToProxyRequest.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2;
-        String path = RequestPaths.normalize(uri.getPath(), utf8);
+        // an encoded slash stays in the path, and routes only where decoding it would not change the route
+        String path = EncodedSlashes.normalize(uri.getPath(), utf8);
         if (path == null) {
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.BAD_REQUEST);
             return true;
@@ -252,10 +254,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             host = clientToProxyRequest.getHeaders().get(HttpHeader.HOST);
         }
         RouteTable table = router.current();
-        MatchResult match = table.match(host == null ? "" : host, path);
+        MatchResult match = EncodedSlashes.match(table, host == null ? "" : host, path);
         if (!(match instanceof Route route)) {
-            PlainResponses.write(proxyToClientResponse, exchange,
-                    match == NoMatch.REGEX_FAILED ? PlainResponses.REGEX_FAILED : PlainResponses.NOT_FOUND);
+            PlainResponses.write(proxyToClientResponse, exchange, match == NoMatch.REGEX_FAILED ? PlainResponses.REGEX_FAILED
+                    : match == NoMatch.ENCODED_SLASH ? PlainResponses.ENCODED_SLASH : PlainResponses.NOT_FOUND);
             return true;
         }
         exchange.route = route;
