@@ -6,16 +6,20 @@ import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 import io.jingress.core.model.Problem;
 import io.jingress.core.route.RouteTable;
 import io.jingress.core.route.Router;
 import io.jingress.jetty.internal.admin.AccessLog;
 import io.jingress.jetty.internal.admin.AdminHandler;
+import io.jingress.jetty.internal.admin.ExtraMetric;
 import io.jingress.jetty.internal.admin.ProxyMetrics;
 import io.jingress.jetty.internal.http1.IdleConnections;
 import io.jingress.jetty.internal.http1.LeanConnectionFactory;
@@ -201,7 +205,7 @@ public final class IngressServer implements AutoCloseable {
             adminConnector.setHost(config.adminHost);
             adminConnector.setPort(config.adminPort);
             adminServer.addConnector(adminConnector);
-            adminServer.setHandler(new AdminHandler(handler.router(), metrics, this::tlsProblems));
+            adminServer.setHandler(new AdminHandler(handler.router(), metrics, this::tlsProblems, config.extraMetrics));
         } else {
             this.adminServer = null;
             this.adminConnector = null;
@@ -481,6 +485,7 @@ public final class IngressServer implements AutoCloseable {
         private int maxThreads = 200;
         private Duration stopTimeout = Duration.ofSeconds(30);
         private int httpsRedirectPort = -1;
+        private final List<ExtraMetric> extraMetrics = new ArrayList<>();
 
         private Builder(Router router) {
             this.handler = IngressHandler.builder(router);
@@ -705,6 +710,42 @@ public final class IngressServer implements AutoCloseable {
         /** How long {@link IngressServer#stop()} lets requests in flight finish. Default 30 s. */
         public Builder stopTimeout(Duration timeout) {
             this.stopTimeout = IngressHandler.Builder.positive(timeout, "stopTimeout");
+            return this;
+        }
+
+        /**
+         * Adds a gauge to the admin port's {@code /metrics}, read at each scrape: what the source of
+         * routes knows and the proxy does not, e.g.
+         * {@code adminGauge("myapp_leader", "1 while this replica leads.", () -> leader ? 1 : 0)}.
+         * A NaN value writes the family without a sample (not known yet).
+         *
+         * @throws IllegalArgumentException if {@code name} is not a Prometheus metric name, or is
+         *     taken by Jingress's own ({@code jingress_} names other than {@code jingress_kubernetes_*}
+         *     and {@code jingress_manifests_*}) or by one added before
+         */
+        public Builder adminGauge(String name, String help, DoubleSupplier value) {
+            return extraMetric(new ExtraMetric(name, "gauge", help, value));
+        }
+
+        /** As {@link #adminGauge}, for a count that only grows. */
+        public Builder adminCounter(String name, String help, LongSupplier value) {
+            Objects.requireNonNull(value, "value");
+            return extraMetric(new ExtraMetric(name, "counter", help, () -> value.getAsLong()));
+        }
+
+        private Builder extraMetric(ExtraMetric metric) {
+            String name = metric.name();
+            if (name.startsWith("jingress_") && !name.startsWith("jingress_kubernetes_")
+                    && !name.startsWith("jingress_manifests_")) {
+                throw new IllegalArgumentException("metric " + name + ": jingress_ names are the proxy's own"
+                        + " (jingress_kubernetes_ and jingress_manifests_ are left to the sources)");
+            }
+            for (ExtraMetric added : extraMetrics) {
+                if (added.name().equals(name)) {
+                    throw new IllegalArgumentException("metric " + name + " is added twice");
+                }
+            }
+            extraMetrics.add(metric);
             return this;
         }
 

@@ -1,8 +1,10 @@
 package io.jingress.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,6 +65,41 @@ class AdminEndToEndTest {
         router.swap(RouteTable.empty());
 
         assertEquals(200, admin(proxy, "/healthz").getStatus());
+    }
+
+    @Test
+    void theApplicationsOwnMetricsAreReadAtEachScrape() throws Exception {
+        AtomicLong builds = new AtomicLong(3);
+        double[] leader = {Double.NaN};
+        Router router = Router.create();
+        router.swap(RouteTable.empty());
+        IngressServer proxy = proxies.start(IngressServer.builder(router)
+                .adminGauge("jingress_kubernetes_leader", "1 while this replica leads.", () -> leader[0])
+                .adminCounter("jingress_kubernetes_builds_total", "States built.", builds::get));
+
+        String first = admin(proxy, "/metrics").getContentAsString();
+        assertTrue(first.contains("# HELP jingress_kubernetes_leader 1 while this replica leads.\n"
+                + "# TYPE jingress_kubernetes_leader gauge\n# HELP"), "NaN: the family without a sample\n" + first);
+        assertTrue(first.contains("# TYPE jingress_kubernetes_builds_total counter\njingress_kubernetes_builds_total 3\n"), first);
+
+        leader[0] = 1;
+        builds.incrementAndGet();
+        String second = admin(proxy, "/metrics").getContentAsString();
+        assertEquals(1, sample(second, "jingress_kubernetes_leader"));
+        assertEquals(4, sample(second, "jingress_kubernetes_builds_total"));
+    }
+
+    @Test
+    void anApplicationMetricMayNotTakeTheProxysNamesNorBeAddedTwice() {
+        IngressServer.Builder builder = IngressServer.builder(Router.create());
+        IllegalArgumentException own = assertThrows(IllegalArgumentException.class,
+                () -> builder.adminGauge("jingress_requests_total", "x", () -> 1));
+        assertTrue(own.getMessage().contains("jingress_requests_total"), own.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> builder.adminGauge("my-app", "x", () -> 1));
+        builder.adminGauge("myapp_up", "x", () -> 1);
+        assertThrows(IllegalArgumentException.class,
+                () -> builder.adminCounter("myapp_up", "x", () -> 1));
     }
 
     @Test

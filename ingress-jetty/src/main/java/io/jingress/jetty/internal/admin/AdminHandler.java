@@ -60,6 +60,8 @@ import org.eclipse.jetty.util.Callback;
  *   <li>{@code jingress_backend_endpoints{service}} gauge (ready endpoints),
  *       {@code jingress_backend_endpoints_ejected{service}} gauge, and
  *       {@code jingress_endpoints_ejected} gauge (distinct endpoints ejected now).</li>
+ *   <li>then the embedding application's own ({@link ExtraMetric}), such as the runtime's
+ *       {@code jingress_kubernetes_*} in cluster mode.</li>
  * </ul>
  *
  * <pre>{@code
@@ -80,6 +82,7 @@ public final class AdminHandler extends Handler.Abstract {
     private final ProxyMetrics metrics;
     private final Supplier<List<Problem>> servingProblems;
     private final Consumer<RouteTable> onSwap;
+    private final List<ExtraMetric> extraMetrics;
 
     /**
      * @param router the router whose live table is reported (and whose first table makes
@@ -98,10 +101,24 @@ public final class AdminHandler extends Handler.Abstract {
      *     do not load), reported with the table's problems
      */
     public AdminHandler(Router router, ProxyMetrics metrics, Supplier<List<Problem>> servingProblems) {
+        this(router, metrics, servingProblems, List.of());
+    }
+
+    /**
+     * @param router the router whose live table is reported (and whose first table makes
+     *     {@code /healthz} healthy)
+     * @param metrics the counters the proxy feeds
+     * @param servingProblems what the server cannot serve of the live table (its TLS Secrets that
+     *     do not load), reported with the table's problems
+     * @param extraMetrics the embedding application's metrics, written after the proxy's
+     */
+    public AdminHandler(Router router, ProxyMetrics metrics, Supplier<List<Problem>> servingProblems,
+            List<ExtraMetric> extraMetrics) {
         super(InvocationType.NON_BLOCKING);
         this.router = Objects.requireNonNull(router, "router");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.servingProblems = Objects.requireNonNull(servingProblems, "servingProblems");
+        this.extraMetrics = List.copyOf(extraMetrics);
         this.onSwap = table -> metrics.forgetRoutes();
     }
 
@@ -153,6 +170,7 @@ public final class AdminHandler extends Handler.Abstract {
         PrometheusText text = new PrometheusText();
         TrafficMetrics.append(text, metrics);
         RouterMetrics.append(text, router, servingProblems.get());
+        ExtraMetric.append(text, extraMetrics);
         return text.toString();
     }
 
