@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -137,6 +138,46 @@ class ClusterModeTest {
             assertTrue(served.endsWith("serving routes of 1 Ingress (0 rejected, 1 ignored for their class)"), served);
         } finally {
             process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void theAdminPortTellsWhetherTheWatchesAreOpenAndWhoLeads() throws Exception {
+        applyTheWalkthrough();
+        try (Jingress jingress = Main.start(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                "--kubeconfig", kubeconfig().toString(), "--context", "mock",
+                "--http-port", "0", "--https-port", "off", "--admin-port", "0")) {
+            await("the leader's metrics", () -> metrics(jingress).contains("jingress_kubernetes_leader 1\n"));
+            String metrics = metrics(jingress);
+            assertTrue(metrics.contains("jingress_kubernetes_synced 1\n"), metrics);
+            assertTrue(metrics.contains("jingress_kubernetes_watching 1\n"), metrics);
+            assertTrue(metrics.contains("jingress_kubernetes_builds_total 1\n"), metrics);
+            assertTrue(metrics.contains("# TYPE jingress_kubernetes_change_latency_seconds gauge\n# HELP"),
+                    "no change yet, no latency sample\n" + metrics);
+
+            kubectl.network().v1().ingresses().inNamespace("default").withName("ingress-myapp")
+                    .edit(i -> ingress("shop.kubia.com"));
+            await("the change is counted", () -> metrics(jingress).contains("jingress_kubernetes_builds_total 2\n"));
+            assertTrue(metrics(jingress).matches("(?s).*\njingress_kubernetes_change_latency_seconds [0-9.]+\n.*"),
+                    metrics(jingress));
+
+            api.destroy();
+            await("the lost watches are told", () -> metrics(jingress).contains("jingress_kubernetes_watching 0\n"));
+            assertEquals(200, Http.get(jingress.httpPort(), "shop.kubia.com", "/").status(), "the last table serves on");
+        }
+    }
+
+    private static String metrics(Jingress jingress) throws Exception {
+        return Http.get(jingress.adminPort(), "localhost", "/metrics").body();
+    }
+
+    private static void await(String what, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not within 30 s");
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
         }
     }
 

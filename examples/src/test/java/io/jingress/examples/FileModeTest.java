@@ -300,12 +300,15 @@ class FileModeTest {
             assertTrue(routes.contains("File " + dir.resolve("broken.yaml") + ":1 (document 1): not valid YAML"), routes);
             String metrics = Http.get(jingress.adminPort(), "localhost", "/metrics").body();
             assertTrue(metrics.contains("jingress_route_table_problems{severity=\"error\"} 1"), metrics);
+            assertTrue(metrics.contains("# TYPE jingress_manifests_reloads_total counter\njingress_manifests_reloads_total 1\n"),
+                    metrics);
 
             Files.delete(dir.resolve("broken.yaml"));
             await("the mended directory is no longer reported",
                     () -> !Http.get(jingress.adminPort(), "localhost", "/routes").body().contains("broken.yaml"));
-            assertTrue(Http.get(jingress.adminPort(), "localhost", "/metrics").body()
-                    .contains("jingress_route_table_problems{severity=\"error\"} 0"));
+            String mended = Http.get(jingress.adminPort(), "localhost", "/metrics").body();
+            assertTrue(mended.contains("jingress_route_table_problems{severity=\"error\"} 0"), mended);
+            assertFalse(mended.contains("jingress_manifests_reloads_total 1\n"), "the reload is counted\n" + mended);
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,8 @@ public final class Launcher {
         RouteCompiler compiler = RouteCompiler.create(balancers).withAllowedResponseHeaders(options.allowedResponseHeaders());
         Router router = Router.create();
         List<AutoCloseable> feeders = new ArrayList<>();
+        AtomicReference<KubernetesSource> cluster = new AtomicReference<>();
+        AtomicReference<ManifestSource> files = new AtomicReference<>();
         IngressServer server = null;
         try {
             KubiaPods pods = null;
@@ -63,15 +66,15 @@ public final class Launcher {
                     TempDirectory dir = TempDirectory.create("jingress-demo-");
                     feeders.add(dir);
                     manifest = KubiaManifest.write(pods, dir.path());
-                    feeders.add(startFiles(manifest, options, router, compiler));
+                    feeders.add(startFiles(manifest, options, router, compiler, files));
                 }
-                case FILES -> feeders.add(startFiles(options.manifests(), options, router, compiler));
+                case FILES -> feeders.add(startFiles(options.manifests(), options, router, compiler, files));
                 case CLUSTER -> { }
                 default -> throw new IllegalStateException(options.mode().toString());
             }
-            server = startServer(options, router);
+            server = startServer(options, router, cluster, files);
             if (options.mode() == Mode.CLUSTER) {
-                feeders.add(startCluster(options, RouteUpdater.builder().router(router).compiler(compiler).build()));
+                feeders.add(startCluster(options, RouteUpdater.builder().router(router).compiler(compiler).build(), cluster));
             }
             if (pods != null) {
                 console.print(DemoBanner.text(pods, manifest, server.httpPort(),
@@ -96,7 +99,8 @@ public final class Launcher {
         }
     }
 
-    private static IngressServer startServer(Options options, Router router) {
+    private static IngressServer startServer(Options options, Router router, AtomicReference<KubernetesSource> cluster,
+            AtomicReference<ManifestSource> files) {
         IngressServer.Builder builder = IngressServer.builder(router)
                 .httpPort(options.httpPort())
                 .accessLog(options.accessLog())
@@ -118,26 +122,28 @@ public final class Launcher {
             builder.disableAdmin();
         } else {
             builder.adminPort(options.adminPort()).adminBindAddress(options.adminAddress());
+            SourceMetrics.register(builder, options.mode(), cluster, files);
         }
         return builder.build().start();
     }
 
-    private static ManifestSource startFiles(Path path, Options options, Router router, RouteCompiler compiler)
-            throws StartException {
+    private static ManifestSource startFiles(Path path, Options options, Router router, RouteCompiler compiler,
+            AtomicReference<ManifestSource> files) throws StartException {
         try {
-            return ManifestSource.builder()
+            ManifestSource source = ManifestSource.builder()
                     .path(path)
                     .options(adapterOptions(options))
                     .router(router)
                     .compiler(compiler)
-                    .build()
-                    .start();
+                    .build();
+            files.set(source);
+            return source.start();
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new StartException("--manifests " + path + ": " + e.getMessage(), 1, e);
         }
     }
 
-    private static KubernetesSource startCluster(Options options, RouteSink sink)
+    private static KubernetesSource startCluster(Options options, RouteSink sink, AtomicReference<KubernetesSource> cluster)
             throws StartException, InterruptedException {
         KubernetesSource.Builder builder = KubernetesSource.builder(sink)
                 .options(adapterOptions(options))
@@ -147,7 +153,9 @@ public final class Launcher {
         } else {
             builder.kubeconfig(options.kubeconfig()).context(options.context());
         }
-        KubernetesSource source = builder.build().start();
+        KubernetesSource source = builder.build();
+        cluster.set(source);
+        source.start();
         log.info("cluster mode: waiting for the API server ({})",
                 options.inCluster() ? "in cluster" : "kubeconfig " + options.kubeconfig());
         if (!source.awaitServing(API_TIMEOUT)) {
