@@ -81,11 +81,16 @@ class ClientCertificateEndToEndTest {
 
     /** A proxy with host secure.test asking client certificates as {@code annotations} add to auth-tls-secret, and open.test without. */
     private IngressServer proxy(Map<String, String> annotations) {
+        return proxy(annotations, Map.of("ca.crt", CA.pem()));
+    }
+
+    /** As {@link #proxy(Map)}, with the Secret's data. */
+    private IngressServer proxy(Map<String, String> annotations, Map<String, String> secretData) {
         echo = backends.start("app");
         Map<String, String> all = new HashMap<>(annotations);
         all.putIfAbsent(NGINX + "auth-tls-secret", "default/client-ca");
         TestRoutes routes = TestRoutes.create()
-                .opaqueSecret("client-ca", Map.of("ca.crt", CA.pem()))
+                .opaqueSecret("client-ca", secretData)
                 .route("secure.test", "/", "app", all, echo.port())
                 .route("open.test", "/", "app", echo.port());
         return proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
@@ -393,6 +398,52 @@ class ClientCertificateEndToEndTest {
         String answer = get(deep, "secure.test", "secure.test", new RecordingKeyManager(bob, intermediate));
         assertEquals(200, status(answer), answer);
         assertEquals("CN=Intermediate CA,O=Jingress", echo.lastRequest().header("ssl-client-issuer-dn"));
+    }
+
+    @Test
+    void aCertificateTheCaCrlListsIsRefusedAndTheOthersPass() throws Exception {
+        TestCertificates.Issued carol = TestCertificates.client(CA, "carol");
+        String crl = TestCertificates.crl(CA, ZonedDateTime.now().plusDays(7), carol.certificate());
+        IngressServer proxy = proxy(Map.of(), Map.of("ca.crt", CA.pem(), "ca.crl", crl));
+
+        String revoked = get(proxy, "secure.test", "secure.test", new RecordingKeyManager(carol));
+        assertEquals(400, status(revoked), revoked);
+        assertEquals(0, echo.requests());
+
+        String fine = get(proxy, "secure.test", "secure.test", new RecordingKeyManager(ALICE));
+        assertEquals(200, status(fine), fine);
+        assertEquals("SUCCESS", echo.lastRequest().header("ssl-client-verify"));
+    }
+
+    @Test
+    void theRevocationVerdictIsOpenSslsWords() throws Exception {
+        TestCertificates.Issued carol = TestCertificates.client(CA, "carol");
+        Map<String, String> optional = Map.of(NGINX + "auth-tls-verify-client", "optional_no_ca",
+                NGINX + "auth-tls-verify-depth", "2");
+        IngressServer listing = proxy(optional, Map.of("ca.crt", CA.pem(),
+                "ca.crl", TestCertificates.crl(CA, ZonedDateTime.now().plusDays(7), carol.certificate())));
+        get(listing, "secure.test", "secure.test", new RecordingKeyManager(carol));
+        assertEquals("FAILED:certificate revoked", echo.lastRequest().header("ssl-client-verify"));
+
+        // a list past its next update is no list, as for OpenSSL (the JDK allows 15 minutes of clock
+        // skew); nor is there one for an intermediate's certificates in a list of the root's alone
+        IngressServer stale = proxy(optional, Map.of("ca.crt", CA.pem(),
+                "ca.crl", TestCertificates.crl(CA, ZonedDateTime.now().minusDays(1))));
+        get(stale, "secure.test", "secure.test", new RecordingKeyManager(ALICE));
+        assertEquals("FAILED:unable to get certificate CRL", echo.lastRequest().header("ssl-client-verify"));
+
+        TestCertificates.Issued intermediate = TestCertificates.intermediate(CA, "Intermediate CA");
+        TestCertificates.Issued bob = TestCertificates.client(intermediate, "bob");
+        IngressServer caOnly = proxy(optional, Map.of("ca.crt", CA.pem(),
+                "ca.crl", TestCertificates.crl(CA, ZonedDateTime.now().plusDays(7))));
+        get(caOnly, "secure.test", "secure.test", new RecordingKeyManager(bob, intermediate));
+        assertEquals("FAILED:unable to get certificate CRL", echo.lastRequest().header("ssl-client-verify"));
+
+        IngressServer both = proxy(optional, Map.of("ca.crt", CA.pem(), "ca.crl",
+                TestCertificates.crl(CA, ZonedDateTime.now().plusDays(7))
+                        + TestCertificates.crl(intermediate, ZonedDateTime.now().plusDays(7))));
+        get(both, "secure.test", "secure.test", new RecordingKeyManager(bob, intermediate));
+        assertEquals("SUCCESS", echo.lastRequest().header("ssl-client-verify"));
     }
 
     @Test

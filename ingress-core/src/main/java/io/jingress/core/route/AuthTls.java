@@ -44,6 +44,7 @@ public final class AuthTls {
 
     private final String secret;
     private final String caPem;
+    private final String crlPem;
     private final VerifyClient verifyClient;
     private final int verifyDepth;
     private final String errorPage;
@@ -51,10 +52,11 @@ public final class AuthTls {
     private final Pattern matchCn;
     private final String refusal;
 
-    AuthTls(String secret, String caPem, VerifyClient verifyClient, int verifyDepth, String errorPage,
+    AuthTls(String secret, String caPem, String crlPem, VerifyClient verifyClient, int verifyDepth, String errorPage,
             boolean passCertificate, Pattern matchCn, String refusal) {
         this.secret = secret;
         this.caPem = caPem;
+        this.crlPem = crlPem;
         this.verifyClient = Objects.requireNonNull(verifyClient, "verifyClient");
         this.verifyDepth = verifyDepth;
         this.errorPage = errorPage;
@@ -71,6 +73,15 @@ public final class AuthTls {
     /** The PEM certificates of the Secret's {@code ca.crt}: a client certificate must chain to one of them; null when {@link #refusal()}. */
     public String caPem() {
         return caPem;
+    }
+
+    /**
+     * The PEM revocation lists of the Secret's {@code ca.crl}, null when it has none: then a client
+     * certificate they list is refused, and, as nginx checks CRLs (OpenSSL's {@code CRL_CHECK_ALL}),
+     * every certificate of the chain needs a current list of its issuer among them.
+     */
+    public String crlPem() {
+        return crlPem;
     }
 
     /** {@code auth-tls-verify-client}. */
@@ -131,7 +142,7 @@ public final class AuthTls {
         }
         List<String> parts = new ArrayList<>();
         parts.add("verify-client " + verifyClient.value());
-        parts.add("CA " + secret + " ca.crt");
+        parts.add("CA " + secret + (crlPem == null ? " ca.crt" : " ca.crt and ca.crl"));
         parts.add("depth " + verifyDepth);
         if (matchCn != null) {
             parts.add("subject matching " + matchCn.pattern());
@@ -149,14 +160,14 @@ public final class AuthTls {
     public boolean equals(Object other) {
         return other instanceof AuthTls o && verifyClient == o.verifyClient && verifyDepth == o.verifyDepth
                 && passCertificate == o.passCertificate && Objects.equals(secret, o.secret)
-                && Objects.equals(caPem, o.caPem) && Objects.equals(errorPage, o.errorPage)
+                && Objects.equals(caPem, o.caPem) && Objects.equals(crlPem, o.crlPem) && Objects.equals(errorPage, o.errorPage)
                 && Objects.equals(matchCn == null ? null : matchCn.pattern(), o.matchCn == null ? null : o.matchCn.pattern())
                 && Objects.equals(refusal, o.refusal);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(secret, caPem, verifyClient, verifyDepth, errorPage, passCertificate, refusal);
+        return Objects.hash(secret, caPem, crlPem, verifyClient, verifyDepth, errorPage, passCertificate, refusal);
     }
 
     @Override

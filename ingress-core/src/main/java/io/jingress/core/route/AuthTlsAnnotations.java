@@ -4,6 +4,7 @@ import io.jingress.core.model.OpaqueSecret;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CRLException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -17,7 +18,7 @@ import java.util.regex.PatternSyntaxException;
  * Reads the {@code auth-tls-*} annotations into an {@link AuthTls}, with the Secret of
  * {@code auth-tls-secret} from the cluster state, as ingress-nginx does; where ingress-nginx would
  * silently drop the authentication (no Secret, one of another namespace, no or an unreadable
- * {@code ca.crt}, a {@code match-cn} that is no regular expression), the Ingress's requests are
+ * {@code ca.crt}, an unreadable {@code ca.crl}, a {@code match-cn} that is no regular expression), the Ingress's requests are
  * answered 503 instead, so that a mistake never serves a host unauthenticated. Without
  * {@code auth-tls-secret} the other annotations have no effect, as in ingress-nginx.
  */
@@ -31,6 +32,7 @@ final class AuthTlsAnnotations {
     /** The names read, without prefix. */
     static final List<String> NAMES = List.of(SECRET, VERIFY_CLIENT, DEPTH, ERROR_PAGE, PASS_CERTIFICATE, MATCH_CN);
     static final String CA_KEY = "ca.crt";
+    static final String CRL_KEY = "ca.crl";
 
     // an absolute http(s) URL or a path, of URI characters only (it goes out in a Location field)
     private static final Pattern ERROR_PAGE_URL = Pattern.compile(
@@ -115,6 +117,9 @@ final class AuthTlsAnnotations {
             String unreadable = unreadableCertificates(found.data().get(CA_KEY));
             if (unreadable != null) {
                 why = "the Secret " + secretKey + " key \"" + CA_KEY + "\" is no PEM CA certificate (" + unreadable + ")";
+            } else if (found.data().get(CRL_KEY) != null && (unreadable = unreadableCrls(found.data().get(CRL_KEY))) != null) {
+                // a revocation list that cannot be read must not let revoked certificates in
+                why = "the Secret " + secretKey + " key \"" + CRL_KEY + "\" is no PEM revocation list (" + unreadable + ")";
             }
         }
         if (why != null) {
@@ -122,11 +127,11 @@ final class AuthTlsAnnotations {
             builder.authTls(refusing(verify, why));
             return;
         }
-        builder.authTls(new AuthTls(secretKey, found.data().get(CA_KEY), verify, depth, errorPage, pass, matchCn, null));
+        builder.authTls(new AuthTls(secretKey, found.data().get(CA_KEY), found.data().get(CRL_KEY), verify, depth, errorPage, pass, matchCn, null));
     }
 
     private static AuthTls refusing(AuthTls.VerifyClient verify, String why) {
-        return new AuthTls(null, null, verify, 1, null, false, null, why);
+        return new AuthTls(null, null, null, verify, 1, null, false, null, why);
     }
 
     static AuthTls.VerifyClient verifyClient(String value) {
@@ -155,6 +160,17 @@ final class AuthTlsAnnotations {
     static String secretKey(Map<String, String> annotations, String namespace) {
         RouteAnnotations.Named secret = RouteAnnotations.value(annotations, SECRET);
         return secret == null ? null : SecretReference.key(secret, namespace, new ArrayList<>(), "");
+    }
+
+    /** Null when {@code pem} holds at least one X.509 CRL and nothing unreadable; else what is wrong. */
+    private static String unreadableCrls(String pem) {
+        try {
+            var crls = CertificateFactory.getInstance("X.509")
+                    .generateCRLs(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            return crls.isEmpty() ? "no CRL in it" : null;
+        } catch (CRLException | CertificateException | RuntimeException e) {
+            return "unreadable";
+        }
     }
 
     /** Null when {@code pem} holds at least one CA certificate and nothing unreadable; else what is wrong. */

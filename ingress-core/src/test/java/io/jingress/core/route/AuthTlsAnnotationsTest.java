@@ -123,6 +123,41 @@ class AuthTlsAnnotationsTest {
                 badRegex.policy().describe().toString());
     }
 
+    // an empty CRL of another CA (made with openssl ca -gencrl): core only reads it, the proxy checks with it
+    private static final String CRL = "-----BEGIN X509 CRL-----\n" +
+            "MIGvMFcCAQEwCgYIKoZIzj0EAwIwFjEUMBIGA1UEAwwLVGVzdCBDUkwgQ0EXDTI2\n" +
+            "MTEyOTE1NTkxN1oYDzIxMjYxMTA1MTU1OTE3WqAOMAwwCgYDVR0UBAMCAQEwCgYI\n" +
+            "KoZIzj0EAwIDSAAwRQIgfSKZnwahDmIPCTj37pfKfj28Sv195K0AbjUIaYXAyUIC\n" +
+            "IQC1x/AfUfLJKEdU0+YPP9MginSGDTRpEdIRgvI/rYMCwQ==\n" +
+            "-----END X509 CRL-----\n";
+
+    @Test
+    void aCaCrlIsTakenWithTheCaAndSaidOnRoutes() {
+        RouteAnnotations.Parsed parsed = parse(Map.of(NGINX + "auth-tls-secret", "default/client-ca"),
+                Map.of("ca.crt", CA, "ca.crl", CRL));
+
+        AuthTls auth = parsed.policy().authTls();
+        assertEquals(List.of(), parsed.problems());
+        assertEquals(CRL, auth.crlPem());
+        assertTrue(auth.describe().contains("CA default/client-ca ca.crt and ca.crl"), auth.describe());
+        assertNull(parse(Map.of(NGINX + "auth-tls-secret", "default/client-ca"), Map.of("ca.crt", CA))
+                .policy().authTls().crlPem());
+    }
+
+    @Test
+    void anUnreadableCaCrlRefusesTheIngressRatherThanLetRevokedCertificatesIn() {
+        for (String bad : List.of("not a crl", CA)) {
+            RouteAnnotations.Parsed parsed = parse(Map.of(NGINX + "auth-tls-secret", "default/client-ca"),
+                    Map.of("ca.crt", CA, "ca.crl", bad));
+
+            AuthTls auth = parsed.policy().authTls();
+            assertNotNull(auth.refusal(), bad);
+            assertEquals(1, parsed.problems().size(), parsed.problems()::toString);
+            assertTrue(parsed.problems().get(0).contains("key \"ca.crl\" is no PEM revocation list"), parsed.problems().get(0));
+            assertTrue(parsed.problems().get(0).contains("answered 503"), parsed.problems().get(0));
+        }
+    }
+
     @Test
     void theOtherAnnotationsAloneHaveNoEffectAndSaySo() {
         RouteAnnotations.Parsed parsed = parse(Map.of(NGINX + "auth-tls-verify-client", "optional"), Map.of("ca.crt", CA));

@@ -3,22 +3,32 @@ package io.jingress.jetty.internal.proxy;
 import io.jingress.core.route.AuthTls;
 import io.jingress.jetty.internal.tls.ClientAuthEngines;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.cert.CertPathBuilder;
+import java.security.cert.CRL;
 import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertStore;
 import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.PKIXCertPathBuilderResult;
+import java.security.cert.PKIXParameters;
+import java.security.cert.PKIXRevocationChecker;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,14 +39,42 @@ import java.util.Set;
  * {@code ca.crt} (its other certificates serve as intermediates; when it holds no self-signed one,
  * each of its certificates is trusted as it is), within {@code auth-tls-verify-depth}, every
  * certificate within its validity dates, and the client certificate usable for client
- * authentication (its extended key usage, when it has one). Revocation lists are not read
- * (ingress-nginx's {@code ca.crl} is not implemented). The reason of a failure is OpenSSL's words.
+ * authentication (its extended key usage, when it has one). With a {@code ca.crl} in the Secret,
+ * the chain found is then validated against those revocation lists, as nginx's
+ * {@code ssl_crl} has OpenSSL check them ({@code CRL_CHECK_ALL}): no certificate of the chain may
+ * be listed, and each needs a current list of its issuer (none is fetched: no OCSP, no
+ * distribution points). The reason of a failure is OpenSSL's words.
  */
 final class ClientCertificateVerdict {
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
     private static final String ANY_USAGE = "2.5.29.37.0";
 
     private ClientCertificateVerdict() {
+    }
+
+    // null when no certificate of the path is revoked and each has a current list of its issuer
+    private static String revocation(PKIXCertPathBuilderResult built, Set<TrustAnchor> anchors, String crlPem)
+            throws GeneralSecurityException {
+        Collection<? extends CRL> crls = CertificateFactory.getInstance("X.509")
+                .generateCRLs(new ByteArrayInputStream(crlPem.getBytes(StandardCharsets.US_ASCII)));
+        CertPathValidator validator = CertPathValidator.getInstance("PKIX");
+        PKIXRevocationChecker checker = (PKIXRevocationChecker) validator.getRevocationChecker();
+        checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK));
+        PKIXParameters parameters = new PKIXParameters(anchors);
+        parameters.addCertPathChecker(checker);
+        parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
+        try {
+            validator.validate(built.getCertPath(), parameters);
+            return null;
+        } catch (CertPathValidatorException e) {
+            if (e.getReason() == CertPathValidatorException.BasicReason.REVOKED) {
+                return "certificate revoked";
+            }
+            if (e.getReason() == CertPathValidatorException.BasicReason.UNDETERMINED_REVOCATION_STATUS) {
+                return "unable to get certificate CRL";
+            }
+            return "certificate verification failed";
+        }
     }
 
     /** Null when {@code chain} (the client's certificate first) verifies; else why not. */
@@ -84,7 +122,7 @@ final class ClientCertificateVerdict {
             if (result.getCertPath().getCertificates().size() > auth.verifyDepth()) {
                 return "certificate chain too long";
             }
-            return null;
+            return auth.crlPem() == null ? null : revocation(result, anchors, auth.crlPem());
         } catch (CertPathBuilderException e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof CertificateExpiredException) {

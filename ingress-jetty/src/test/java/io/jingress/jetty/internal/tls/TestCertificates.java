@@ -69,6 +69,33 @@ public final class TestCertificates {
         return new Issued(keys, sign(name, issuer.name(), keys, issuer.privateKey(), true, ZonedDateTime.now(), 30), name);
     }
 
+    /**
+     * A PEM X.509 v2 CRL of {@code issuer}, issued two days ago, next updated at {@code nextUpdate},
+     * listing {@code revoked}.
+     */
+    public static String crl(Issued issuer, ZonedDateTime nextUpdate, X509Certificate... revoked) {
+        byte[] algorithm = Der.sequence(Der.oid(ECDSA_WITH_SHA256));
+        ZonedDateTime now = ZonedDateTime.now();
+        byte[][] entries = new byte[revoked.length][];
+        for (int i = 0; i < revoked.length; i++) {
+            entries[i] = Der.sequence(Der.integer(revoked[i].getSerialNumber()), Der.time(now.minusMinutes(1)));
+        }
+        byte[] tbs = revoked.length == 0
+                ? Der.sequence(Der.integer(1), algorithm, issuer.name(), Der.time(now.minusDays(2)), Der.time(nextUpdate))
+                : Der.sequence(Der.integer(1), algorithm, issuer.name(), Der.time(now.minusDays(2)), Der.time(nextUpdate),
+                        Der.sequence(entries));
+        try {
+            Signature signer = Signature.getInstance("SHA256withECDSA");
+            signer.initSign(issuer.privateKey());
+            signer.update(tbs);
+            byte[] der = Der.sequence(tbs, algorithm, Der.bitString(signer.sign(), 0));
+            return "-----BEGIN X509 CRL-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                    + "\n-----END X509 CRL-----\n";
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static byte[] name(String commonName) {
         return Der.sequence(
                 Der.set(Der.sequence(Der.oid(ORGANIZATION), Der.utf8String("Jingress"))),
