@@ -56,6 +56,17 @@ class BalancerPolicyTest {
     }
 
     @Test
+    void ourSpellingOfTheSessionCookieNameWinsAndIsCheckedAlike() {
+        assertPolicy(BalancerPolicy.cookieAffinity("ours"), Map.of(NGINX + "affinity", "cookie",
+                NGINX + "session-cookie-name", "theirs", "jingress.io/session-cookie-name", "ours"));
+        assertPolicy(BalancerPolicy.cookieAffinity("ours"), Map.of("jingress.io/load-balance", "cookie",
+                "jingress.io/session-cookie-name", "ours"));
+        Map<String, String> bad = Map.of(NGINX + "affinity", "cookie", "jingress.io/session-cookie-name", "a b");
+        assertEquals(List.of("jingress.io/session-cookie-name: \"a b\" is not a cookie name (letters, digits and"
+                + " !#$%&'*+-.^_`|~): the affinity cookie is INGRESSCOOKIE"), BalancerPolicy.problemsIn(bad));
+    }
+
+    @Test
     void aSessionCookieNameThatIsNoTokenIsReportedAndTheCookieIsIngressCookie() {
         for (String bad : List.of("my cookie", "route;Path=/", "r\u00e9", "a=b")) {
             Map<String, String> annotations = Map.of(NGINX + "affinity", "cookie", NGINX + "session-cookie-name", bad,

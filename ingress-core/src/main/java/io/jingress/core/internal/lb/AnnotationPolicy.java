@@ -23,6 +23,7 @@ public record AnnotationPolicy(BalancerPolicy policy, List<String> problems) {
     public static final String NGINX_HASH_BY = "nginx.ingress.kubernetes.io/upstream-hash-by";
     public static final String NGINX_AFFINITY = "nginx.ingress.kubernetes.io/affinity";
     public static final String NGINX_COOKIE_NAME = "nginx.ingress.kubernetes.io/session-cookie-name";
+    public static final String COOKIE_NAME = "jingress.io/session-cookie-name";
     public static final String LOAD_BALANCE = "jingress.io/load-balance";
     public static final String HASH_BY = "jingress.io/hash-by";
     // read here for the balancer; its problems are reported with the session-cookie-* ones (RouteAnnotations)
@@ -30,7 +31,7 @@ public record AnnotationPolicy(BalancerPolicy policy, List<String> problems) {
     private static final String NGINX_AFFINITY_MODE = "nginx.ingress.kubernetes.io/affinity-mode";
     /** Every annotation this policy reads. */
     public static final Set<String> READ = Set.of(NGINX_LOAD_BALANCE, NGINX_HASH_BY, NGINX_AFFINITY, NGINX_COOKIE_NAME,
-            LOAD_BALANCE, HASH_BY);
+            COOKIE_NAME, LOAD_BALANCE, HASH_BY);
 
     private static final String OURS = "round_robin, weighted_round_robin, random, least_request, peak_ewma, "
             + "ring_hash, maglev, cookie";
@@ -152,7 +153,8 @@ public record AnnotationPolicy(BalancerPolicy policy, List<String> problems) {
 
     // a cookie name is an HTTP token (RFC 6265); anything else would break the Set-Cookie field
     private static String cookieName(Map<String, String> annotations, List<String> problems) {
-        String name = value(annotations, NGINX_COOKIE_NAME);
+        String annotation = annotations.containsKey(COOKIE_NAME) ? COOKIE_NAME : NGINX_COOKIE_NAME;
+        String name = value(annotations, annotation);
         if (name == null) {
             return BalancerPolicy.DEFAULT_AFFINITY_COOKIE;
         }
@@ -161,7 +163,7 @@ public record AnnotationPolicy(BalancerPolicy policy, List<String> problems) {
             boolean tchar = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
                     || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
             if (!tchar) {
-                problems.add(NGINX_COOKIE_NAME + ": \"" + name + "\" is not a cookie name (letters, digits and"
+                problems.add(annotation + ": \"" + name + "\" is not a cookie name (letters, digits and"
                         + " !#$%&'*+-.^_`|~): the affinity cookie is " + BalancerPolicy.DEFAULT_AFFINITY_COOKIE);
                 return BalancerPolicy.DEFAULT_AFFINITY_COOKIE;
             }
