@@ -33,6 +33,19 @@ public interface LoadBalancer {
     /** The strategy this balancer implements. */
     Strategy strategy();
 
+    /**
+     * For cookie affinity, {@code "persistent"} or {@code "balanced"} (the {@code affinity-mode});
+     * null for every other strategy.
+     */
+    default String affinityMode() {
+        return null;
+    }
+
+    /** For cookie affinity, the cookie's name; null for every other strategy. */
+    default String affinityCookie() {
+        return null;
+    }
+
     /** The endpoints it picks from. */
     List<Endpoint> endpoints();
 }

@@ -151,4 +151,14 @@ final class BalancedCookieBalancer extends BaseBalancer {
         }
         return -1;
     }
+
+    @Override
+    public String affinityMode() {
+        return "balanced";
+    }
+
+    @Override
+    public String affinityCookie() {
+        return cookieName;
+    }
 }

@@ -61,4 +61,14 @@ final class CookieAffinityBalancer extends BaseBalancer {
         }
         return chosen;
     }
+
+    @Override
+    public String affinityMode() {
+        return "persistent";
+    }
+
+    @Override
+    public String affinityCookie() {
+        return cookieName;
+    }
 }

@@ -41,6 +41,8 @@ import java.util.TreeMap;
  * }
  * }</pre>
  *
+ * A backend with cookie affinity adds {@code "affinityMode"} ({@code "persistent"} or
+ * {@code "balanced"}) and {@code "affinityCookie"} (the cookie's name) after its strategy.
  * A rule without host is listed under host {@code "*"}. A host with {@code server-alias} names lists
  * them in {@code "aliases"} (they match as the host does); a name {@code from-to-www-redirect}
  * redirects is a host of its own, whose one path {@code /} has the redirect as its policy. A host's own {@code defaultBackend} (the
@@ -205,6 +207,10 @@ final class RoutesJson {
         node.put("status", backend.status().name());
         node.put("reason", backend.reason());
         node.put("strategy", backend.balancer().strategy().name());
+        if (backend.balancer().affinityMode() != null) {
+            node.put("affinityMode", backend.balancer().affinityMode());
+            node.put("affinityCookie", backend.balancer().affinityCookie());
+        }
         ArrayNode endpoints = node.putArray("endpoints");
         List<Endpoint> list = backend.endpoints();
         for (Endpoint endpoint : list) {

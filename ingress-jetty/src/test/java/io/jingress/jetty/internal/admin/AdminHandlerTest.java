@@ -13,6 +13,7 @@ import io.jingress.core.model.HttpIngressPath;
 import io.jingress.core.model.Ingress;
 import io.jingress.core.model.IngressBackend;
 import io.jingress.core.model.IngressRule;
+import io.jingress.core.model.Service;
 import io.jingress.core.route.Route;
 import io.jingress.core.route.RouteCompiler;
 import io.jingress.core.route.RouteTable;
@@ -206,6 +207,39 @@ class AdminHandlerTest {
                 + "jingress_test{x=\"a\\\"b\\\\c\\nd\"} 1\n", text.toString());
         PrometheusParser parsed = PrometheusParser.parse(text.toString());
         assertEquals(1, parsed.value("jingress_test", "x", "a\"b\\c\nd"));
+    }
+
+    @Test
+    void routesShowTheAffinityModeAndCookieOfABackendWithCookieAffinity() throws Exception {
+        String nginx = "nginx.ingress.kubernetes.io/";
+        ClusterState.Builder state = ClusterState.builder();
+        for (String service : List.of("sticky", "balanced", "plain")) {
+            state.service(Service.of("default", service,
+                    Service.Port.of("http", 80, 8080)));
+            Ingress.Builder ingress = Ingress.builder("default", service)
+                    .rule(IngressRule.of(service + ".test", io.jingress.core.model.HttpIngressPath
+                            .prefix("/", IngressBackend.service(service, 80))));
+            if (!service.equals("plain")) {
+                ingress.annotation(nginx + "affinity", "cookie").annotation(nginx + "affinity-mode",
+                        service.equals("balanced") ? "balanced" : "persistent");
+            }
+            if (service.equals("balanced")) {
+                ingress.annotation(nginx + "session-cookie-name", "route");
+            }
+            state.ingress(ingress.build());
+        }
+        router.swap(RouteCompiler.create(Balancers.create()).compile(state.build()));
+
+        JsonNode root = new ObjectMapper().readTree(admin.get("/routes").body());
+
+        JsonNode sticky = backend(root, "default/sticky:80");
+        assertEquals("COOKIE_AFFINITY", sticky.get("strategy").asText());
+        assertEquals("persistent", sticky.get("affinityMode").asText());
+        assertEquals("INGRESSCOOKIE", sticky.get("affinityCookie").asText());
+        JsonNode balanced = backend(root, "default/balanced:80");
+        assertEquals("balanced", balanced.get("affinityMode").asText());
+        assertEquals("route", balanced.get("affinityCookie").asText());
+        assertFalse(backend(root, "default/plain:80").has("affinityMode"));
     }
 
     @Test
