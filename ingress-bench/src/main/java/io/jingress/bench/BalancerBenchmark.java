@@ -40,14 +40,17 @@ public class BalancerBenchmark {
     /** The balancer, shared by the benchmark's threads. */
     @State(Scope.Benchmark)
     public static class Shared {
+        /** A {@link Strategy}'s name; {@code COOKIE_AFFINITY_BALANCED} is cookie affinity with {@code affinity-mode: balanced}. */
         @Param({"ROUND_ROBIN", "WEIGHTED_ROUND_ROBIN", "RANDOM", "LEAST_REQUEST", "PEAK_EWMA", "RING_HASH", "MAGLEV",
-            "COOKIE_AFFINITY"})
-        public Strategy strategy;
+            "COOKIE_AFFINITY", "COOKIE_AFFINITY_BALANCED"})
+        public String strategyName;
 
         LoadBalancer balancer;
 
         @Setup
         public void setUp() {
+            boolean balanced = strategyName.endsWith("_BALANCED");
+            Strategy strategy = Strategy.valueOf(balanced ? strategyName.substring(0, strategyName.length() - 9) : strategyName);
             Balancers balancers = Balancers.create();
             List<Endpoint> endpoints = new ArrayList<>();
             for (int i = 0; i < ENDPOINTS; i++) {
@@ -60,14 +63,16 @@ public class BalancerBenchmark {
                     policy = BalancerPolicy.hashing(strategy, HashKey.header("x-user"));
                     break;
                 case COOKIE_AFFINITY:
-                    policy = BalancerPolicy.cookieAffinity("INGRESSCOOKIE");
+                    policy = BalancerPolicy.cookieAffinity("INGRESSCOOKIE", balanced);
                     break;
                 default:
                     policy = BalancerPolicy.of(strategy);
             }
             balancer = balancers.balancer("bench/svc:80", policy, endpoints);
-            if (balancer.strategy() != strategy) {
-                throw new IllegalStateException("asked for " + strategy + ", got " + balancer.strategy());
+            if (balancer.strategy() != strategy
+                    || balanced != "balanced".equals(balancer.affinityMode())) {
+                throw new IllegalStateException("asked for " + strategyName + ", got " + balancer.strategy() + " "
+                        + balancer.affinityMode());
             }
             // Every strategy must pick among all endpoints over a varied set of requests.
             Requests requests = new Requests();
