@@ -8,22 +8,34 @@ import java.util.Objects;
  * Everything a route table is compiled from: the Ingresses of our class (already filtered by
  * class) and the Services, EndpointSlices, legacy Endpoints, TLS Secrets and the Opaque Secrets
  * their annotations name ({@code auth-secret}) they refer to, and the ConfigMaps their annotations
- * name ({@code custom-headers}). Immutable. Sources (code, manifest files, API informers) build one
+ * name ({@code custom-headers}); and the Gateway API objects (GatewayClasses, Gateways, HTTPRoutes,
+ * ReferenceGrants), compiled into the same table. Immutable. Sources (code, manifest files, API informers) build one
  * and hand it to the compiler.
  */
 public record ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
-        List<Endpoints> endpoints, List<TlsSecret> secrets, List<OpaqueSecret> opaqueSecrets, List<ConfigMap> configMaps) {
+        List<Endpoints> endpoints, List<TlsSecret> secrets, List<OpaqueSecret> opaqueSecrets, List<ConfigMap> configMaps,
+        List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HttpRoute> httpRoutes,
+        List<ReferenceGrant> referenceGrants) {
+
+    /** A state without Gateway API objects, as before they were carried. */
+    public ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
+            List<Endpoints> endpoints, List<TlsSecret> secrets, List<OpaqueSecret> opaqueSecrets, List<ConfigMap> configMaps) {
+        this(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets, configMaps, List.of(), List.of(),
+                List.of(), List.of());
+    }
 
     /** A state without ConfigMaps, as before they were carried. */
     public ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
             List<Endpoints> endpoints, List<TlsSecret> secrets, List<OpaqueSecret> opaqueSecrets) {
-        this(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets, List.of());
+        this(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets, List.of(), List.of(), List.of(),
+                List.of(), List.of());
     }
 
     /** A state without Opaque Secrets, as before they were carried. */
     public ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
             List<Endpoints> endpoints, List<TlsSecret> secrets) {
-        this(ingresses, services, endpointSlices, endpoints, secrets, List.of(), List.of());
+        this(ingresses, services, endpointSlices, endpoints, secrets, List.of(), List.of(), List.of(), List.of(),
+                List.of(), List.of());
     }
 
     public ClusterState {
@@ -34,6 +46,17 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         opaqueSecrets = opaqueSecrets == null ? List.of() : List.copyOf(opaqueSecrets);
         configMaps = configMaps == null ? List.of() : List.copyOf(configMaps);
+        gatewayClasses = gatewayClasses == null ? List.of() : List.copyOf(gatewayClasses);
+        gateways = gateways == null ? List.of() : List.copyOf(gateways);
+        httpRoutes = httpRoutes == null ? List.of() : List.copyOf(httpRoutes);
+        referenceGrants = referenceGrants == null ? List.of() : List.copyOf(referenceGrants);
+    }
+
+    /** This state with the Gateway API objects replaced by these. */
+    public ClusterState withGatewayApi(List<GatewayClass> gatewayClasses, List<Gateway> gateways,
+            List<HttpRoute> httpRoutes, List<ReferenceGrant> referenceGrants) {
+        return new ClusterState(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets, configMaps,
+                gatewayClasses, gateways, httpRoutes, referenceGrants);
     }
 
     public static ClusterState empty() {
@@ -53,6 +76,10 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
         private final List<TlsSecret> secrets = new ArrayList<>();
         private final List<OpaqueSecret> opaqueSecrets = new ArrayList<>();
         private final List<ConfigMap> configMaps = new ArrayList<>();
+        private final List<GatewayClass> gatewayClasses = new ArrayList<>();
+        private final List<Gateway> gateways = new ArrayList<>();
+        private final List<HttpRoute> httpRoutes = new ArrayList<>();
+        private final List<ReferenceGrant> referenceGrants = new ArrayList<>();
 
         private Builder() {
         }
@@ -94,8 +121,33 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
             return this;
         }
 
+        /** A Gateway API GatewayClass; only those of our controller are served. */
+        public Builder gatewayClass(GatewayClass gatewayClass) {
+            gatewayClasses.add(Objects.requireNonNull(gatewayClass, "gatewayClass"));
+            return this;
+        }
+
+        /** A Gateway API Gateway; served when its class is ours. */
+        public Builder gateway(Gateway gateway) {
+            gateways.add(Objects.requireNonNull(gateway, "gateway"));
+            return this;
+        }
+
+        /** A Gateway API HTTPRoute; served where it attaches to a Gateway of ours. */
+        public Builder httpRoute(HttpRoute route) {
+            httpRoutes.add(Objects.requireNonNull(route, "route"));
+            return this;
+        }
+
+        /** A Gateway API ReferenceGrant, which lets routes of other namespaces refer to its namespace's Services. */
+        public Builder referenceGrant(ReferenceGrant grant) {
+            referenceGrants.add(Objects.requireNonNull(grant, "grant"));
+            return this;
+        }
+
         public ClusterState build() {
-            return new ClusterState(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets, configMaps);
+            return new ClusterState(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets, configMaps,
+                    gatewayClasses, gateways, httpRoutes, referenceGrants);
         }
     }
 }

@@ -1,0 +1,111 @@
+package io.jingress.core.model;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One {@code filters} entry of an {@link HttpRouteRule}. {@link #type()} says which of the other
+ * fields is set; a type Jingress does not serve ({@code ExtensionRef}, {@code CORS}, ...) is carried
+ * with its name so that the compiler can report it.
+ *
+ * @param type {@code type}, as written
+ * @param requestHeaderModifier set for {@link #REQUEST_HEADER_MODIFIER}
+ * @param responseHeaderModifier set for {@link #RESPONSE_HEADER_MODIFIER}
+ * @param requestRedirect set for {@link #REQUEST_REDIRECT}
+ * @param urlRewrite set for {@link #URL_REWRITE}
+ * @param requestMirror set for {@link #REQUEST_MIRROR}: the backend the copies go to
+ */
+public record HttpRouteFilter(String type, HeaderModifier requestHeaderModifier, HeaderModifier responseHeaderModifier,
+        Redirect requestRedirect, Rewrite urlRewrite, HttpBackendRef requestMirror) {
+    public static final String REQUEST_HEADER_MODIFIER = "RequestHeaderModifier";
+    public static final String RESPONSE_HEADER_MODIFIER = "ResponseHeaderModifier";
+    public static final String REQUEST_REDIRECT = "RequestRedirect";
+    public static final String URL_REWRITE = "URLRewrite";
+    public static final String REQUEST_MIRROR = "RequestMirror";
+    /** {@code ReplaceFullPath}: the whole path is replaced. */
+    public static final String REPLACE_FULL_PATH = "ReplaceFullPath";
+    /** {@code ReplacePrefixMatch}: the matched PathPrefix is replaced, the rest kept. */
+    public static final String REPLACE_PREFIX_MATCH = "ReplacePrefixMatch";
+
+    public HttpRouteFilter {
+        Objects.requireNonNull(type, "type");
+    }
+
+    public static HttpRouteFilter requestHeaders(HeaderModifier modifier) {
+        return new HttpRouteFilter(REQUEST_HEADER_MODIFIER, Objects.requireNonNull(modifier, "modifier"), null, null, null, null);
+    }
+
+    public static HttpRouteFilter responseHeaders(HeaderModifier modifier) {
+        return new HttpRouteFilter(RESPONSE_HEADER_MODIFIER, null, Objects.requireNonNull(modifier, "modifier"), null, null, null);
+    }
+
+    public static HttpRouteFilter redirect(Redirect redirect) {
+        return new HttpRouteFilter(REQUEST_REDIRECT, null, null, Objects.requireNonNull(redirect, "redirect"), null, null);
+    }
+
+    public static HttpRouteFilter rewrite(Rewrite rewrite) {
+        return new HttpRouteFilter(URL_REWRITE, null, null, null, Objects.requireNonNull(rewrite, "rewrite"), null);
+    }
+
+    public static HttpRouteFilter mirror(HttpBackendRef backend) {
+        return new HttpRouteFilter(REQUEST_MIRROR, null, null, null, null, Objects.requireNonNull(backend, "backend"));
+    }
+
+    /** A filter of a type carried by name only (for the compiler to report). */
+    public static HttpRouteFilter other(String type) {
+        return new HttpRouteFilter(type, null, null, null, null, null);
+    }
+
+    /** A header name and value. */
+    public record Header(String name, String value) {
+        public Header {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+        }
+    }
+
+    /**
+     * {@code set} (replace), {@code add} (append) and {@code remove} of headers, names compared without case.
+     */
+    public record HeaderModifier(List<Header> set, List<Header> add, List<String> remove) {
+        public HeaderModifier {
+            set = set == null ? List.of() : List.copyOf(set);
+            add = add == null ? List.of() : List.copyOf(add);
+            remove = remove == null ? List.of() : List.copyOf(remove);
+        }
+    }
+
+    /**
+     * A path modifier of a redirect or rewrite.
+     *
+     * @param type {@link #REPLACE_FULL_PATH} or {@link #REPLACE_PREFIX_MATCH}
+     * @param value {@code replaceFullPath} or {@code replacePrefixMatch}
+     */
+    public record PathModifier(String type, String value) {
+        public PathModifier {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(value, "value");
+        }
+    }
+
+    /**
+     * {@code requestRedirect}; a field left {@code null} keeps the request's.
+     *
+     * @param scheme {@code http} or {@code https}
+     * @param hostname the host of the Location
+     * @param path how the path changes
+     * @param port the port of the Location
+     * @param statusCode 301 or 302; {@code null} means 302
+     */
+    public record Redirect(String scheme, String hostname, PathModifier path, Integer port, Integer statusCode) {
+    }
+
+    /**
+     * {@code urlRewrite}; a field left {@code null} keeps the request's.
+     *
+     * @param hostname the Host sent upstream
+     * @param path how the path sent upstream changes
+     */
+    public record Rewrite(String hostname, PathModifier path) {
+    }
+}
