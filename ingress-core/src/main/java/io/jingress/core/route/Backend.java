@@ -25,7 +25,13 @@ public final class Backend {
         /** The Service exists but no endpoint is ready. */
         NO_READY_ENDPOINTS,
         /** A {@code resource} backend, which Jingress does not serve. */
-        UNSUPPORTED
+        UNSUPPORTED,
+        /**
+         * A Gateway API backendRef that is not valid: a kind other than Service, a Service that does
+         * not exist or has no such port, or one of another namespace that no ReferenceGrant allows.
+         * Its requests are answered 500, as the Gateway API asks.
+         */
+        INVALID_REFERENCE
     }
 
     private final String namespace;

@@ -2,14 +2,28 @@ package io.jingress.core.route;
 
 import io.jingress.core.model.PathType;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * One served path of one Ingress rule (or an Ingress's default backend), as compiled into a
+ * One served path of one Ingress rule (or an Ingress's default backend), or one match of one
+ * Gateway API HTTPRoute rule ({@link #kind()} {@code HTTPRoute}), as compiled into a
  * {@link RouteTable}. Immutable.
+ *
+ * <p>An HTTPRoute match may carry {@link #conditions()} (method, headers, query parameters) that
+ * the path alone cannot decide. Where a path has such routes, {@link RouteTable#match} returns a
+ * route with {@link #candidates()}: every route that may take a request of this host and path, in
+ * Gateway API precedence, the less specific paths' routes after this path's own. The proxy then
+ * takes the first whose conditions hold ({@link #select}); none: 404.
  */
 public final class Route implements MatchResult {
+    /** The {@link #kind()} of a route of an Ingress. */
+    public static final String KIND_INGRESS = "Ingress";
+    /** The {@link #kind()} of a route of a Gateway API HTTPRoute. */
+    public static final String KIND_HTTP_ROUTE = "HTTPRoute";
+
     private final String ingress;
     private final String host;
     private final String path;
@@ -23,6 +37,11 @@ public final class Route implements MatchResult {
     private final Pattern pathPattern;
     private final RegexPaths regexPaths;  // only in the marker of a regex host, which is never a match
     private final Canary canary;
+    private final String kind;
+    private final RouteConditions conditions;  // HTTPRoute: what else a request must have; null: nothing
+    private final Route[] candidates;          // a slot of conditional routes: the routes to try, in order
+    private final BackendSplit split;          // HTTPRoute: more than one backendRef; null: backend alone
+    private final HttpRouteFilters filters;    // HTTPRoute: its rule's filters; null: none
 
     Route(String ingress, String host, String path, PathType pathType, int ruleIndex, int pathIndex,
             boolean defaultBackend, boolean sslRedirect, RoutePolicy policy, Backend backend) {
@@ -45,6 +64,35 @@ public final class Route implements MatchResult {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.backend = Objects.requireNonNull(backend, "backend");
         this.canary = canary;
+        this.kind = KIND_INGRESS;
+        this.conditions = null;
+        this.candidates = null;
+        this.split = null;
+        this.filters = null;
+    }
+
+    // an HTTPRoute's match (candidates null), or the slot value standing for several (candidates set)
+    Route(String httpRoute, String host, String path, PathType pathType, int ruleIndex, int matchIndex,
+            RoutePolicy policy, Backend backend, RouteConditions conditions, BackendSplit split,
+            HttpRouteFilters filters, Route[] candidates) {
+        this.ingress = Objects.requireNonNull(httpRoute, "httpRoute");
+        this.host = host;
+        this.path = path;
+        this.pathType = pathType;
+        this.ruleIndex = ruleIndex;
+        this.pathIndex = matchIndex;
+        this.defaultBackend = false;
+        this.sslRedirect = false;
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.pathPattern = null;
+        this.regexPaths = null;
+        this.canary = null;
+        this.kind = KIND_HTTP_ROUTE;
+        this.conditions = conditions;
+        this.candidates = candidates;
+        this.split = split;
+        this.filters = filters;
     }
 
     // the value a regex host's Prefix "/" holds in the index: it sends the match to the host's regexes
@@ -62,6 +110,11 @@ public final class Route implements MatchResult {
         this.pathPattern = null;
         this.regexPaths = regexPaths;
         this.canary = null;
+        this.kind = KIND_INGRESS;
+        this.conditions = null;
+        this.candidates = null;
+        this.split = null;
+        this.filters = null;
     }
 
     static Route marker(RegexPaths regexPaths) {
@@ -73,9 +126,90 @@ public final class Route implements MatchResult {
         return regexPaths;
     }
 
-    /** The Ingress this route comes from, as {@code namespace/name}. */
+    /**
+     * The object this route comes from, as {@code namespace/name}: an Ingress, or for
+     * {@link #kind()} {@code HTTPRoute} an HTTPRoute.
+     */
     public String ingress() {
         return ingress;
+    }
+
+    /** {@link #KIND_INGRESS} or {@link #KIND_HTTP_ROUTE}: the kind of the object {@link #ingress()} names. */
+    public String kind() {
+        return kind;
+    }
+
+    /** Whether this route comes from a Gateway API HTTPRoute. */
+    public boolean isHttpRoute() {
+        return kind == KIND_HTTP_ROUTE;
+    }
+
+    /**
+     * How logs, {@code /routes} and problems name where this route comes from: {@code Ingress ns/name}
+     * or {@code HTTPRoute ns/name spec.rules[i].matches[j]}.
+     */
+    public String source() {
+        if (kind == KIND_HTTP_ROUTE) {
+            return kind + " " + ingress + " spec.rules[" + ruleIndex + "]" + (pathIndex < 0 ? "" : ".matches[" + pathIndex + "]");
+        }
+        return kind + " " + ingress;
+    }
+
+    /**
+     * What a request must have besides its host and path for this HTTPRoute match to take it
+     * (method, headers, query parameters); {@code null} when nothing (every Ingress route).
+     */
+    public RouteConditions conditions() {
+        return conditions;
+    }
+
+    /**
+     * The routes a request of this route's host and path may go to, in the order they are tried,
+     * when some of them have {@link #conditions()}; empty for a route that takes every request
+     * {@link RouteTable#match} returns it for. See {@link #select}.
+     */
+    public List<Route> candidates() {
+        return candidates == null ? List.of() : List.of(candidates);
+    }
+
+    /** Whether {@link RouteTable#match} returned a choice of routes that {@link #select} must make. */
+    public boolean hasCandidates() {
+        return candidates != null;
+    }
+
+    /**
+     * The route that takes a request with this method, headers and query: this route itself when it
+     * has no {@link #candidates()}, else the first candidate whose {@link #conditions()} hold, or
+     * {@code null} when none does (the proxy answers 404).
+     *
+     * @param method the request's method
+     * @param header a request header's value by name (any case), its fields joined by {@code ","}; null when absent
+     * @param rawQuery the request's query as sent, without {@code ?}; null when none
+     */
+    public Route select(String method, Function<String, String> header, String rawQuery) {
+        if (candidates == null) {
+            return this;
+        }
+        for (Route candidate : candidates) {
+            RouteConditions c = candidate.conditions;
+            if (c == null || c.matches(method, header, rawQuery)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The weighted backends of an HTTPRoute rule with more than one backendRef; {@code null} when
+     * {@link #backend()} takes every request.
+     */
+    public BackendSplit split() {
+        return split;
+    }
+
+    /** The filters of this HTTPRoute match's rule; {@code null} for none (and every Ingress route). */
+    public HttpRouteFilters filters() {
+        return filters;
     }
 
     /**
@@ -163,6 +297,11 @@ public final class Route implements MatchResult {
         }
         if (regexPaths != null) {
             return "Route[regex host]";
+        }
+        if (kind == KIND_HTTP_ROUTE) {
+            return "Route[" + source() + " " + (host == null ? "*" : host) + " " + path + " (" + pathType.apiName()
+                    + (conditions != null ? ", " + conditions.describe() : "") + ") -> "
+                    + (candidates != null ? candidates.length + " candidates" : split != null ? split.describe() : backend.key()) + "]";
         }
         return "Route[" + ingress + " " + (host == null ? "*" : host) + " " + path + " (" + pathType.apiName()
                 + (pathPattern != null ? ", regex" : "") + ") -> " + backend.key() + "]";

@@ -10,6 +10,7 @@ import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.LoadBalancer;
 import io.jingress.core.model.ClusterState;
 import io.jingress.core.model.ConfigMap;
+import io.jingress.core.model.GatewayClass;
 import io.jingress.core.model.HttpIngressPath;
 import io.jingress.core.model.Ingress;
 import io.jingress.core.model.IngressBackend;
@@ -17,6 +18,7 @@ import io.jingress.core.model.IngressRule;
 import io.jingress.core.model.IngressValidator;
 import io.jingress.core.model.OpaqueSecret;
 import io.jingress.core.model.PathType;
+import io.jingress.core.model.PortRef;
 import io.jingress.core.model.Problem;
 import io.jingress.core.model.Service;
 
@@ -96,6 +98,7 @@ public final class RouteCompiler {
 
     private final Balancers balancers;
     private final Set<String> allowedResponseHeaders;  // lower case
+    private final String gatewayController;
     private final BasicAuthAnnotations.Memos authMemos = new BasicAuthAnnotations.Memos();
 
     private static Set<String> readAnnotations() {
@@ -106,14 +109,37 @@ public final class RouteCompiler {
         return Set.copyOf(read);
     }
 
-    private RouteCompiler(Balancers balancers, Set<String> allowedResponseHeaders) {
+    private RouteCompiler(Balancers balancers, Set<String> allowedResponseHeaders, String gatewayController) {
         this.balancers = balancers;
         this.allowedResponseHeaders = allowedResponseHeaders;
+        this.gatewayController = gatewayController;
     }
 
     /** A compiler whose backends get their endpoints and balancers from {@code balancers}. */
     public static RouteCompiler create(Balancers balancers) {
-        return new RouteCompiler(Objects.requireNonNull(balancers, "balancers"), Set.of());
+        return new RouteCompiler(Objects.requireNonNull(balancers, "balancers"), Set.of(), GatewayClass.JINGRESS_CONTROLLER);
+    }
+
+    /**
+     * A compiler like this one that serves the Gateways of the GatewayClasses whose
+     * {@code spec.controllerName} is {@code controllerName} ({@link GatewayClass#JINGRESS_CONTROLLER}
+     * by default), and the HTTPRoutes attached to them.
+     *
+     * <pre>{@code
+     * RouteCompiler compiler = RouteCompiler.create(balancers).withGatewayController("example.com/gateway");
+     * }</pre>
+     */
+    public RouteCompiler withGatewayController(String controllerName) {
+        Objects.requireNonNull(controllerName, "controllerName");
+        if (controllerName.isBlank()) {
+            throw new IllegalArgumentException("controllerName must not be blank");
+        }
+        return new RouteCompiler(balancers, allowedResponseHeaders, controllerName);
+    }
+
+    /** The {@code spec.controllerName} of the GatewayClasses this compiler serves. */
+    public String gatewayController() {
+        return gatewayController;
     }
 
     /**
@@ -140,7 +166,7 @@ public final class RouteCompiler {
             }
             lower.add(name.toLowerCase(Locale.ROOT));
         }
-        return new RouteCompiler(balancers, Set.copyOf(lower));
+        return new RouteCompiler(balancers, Set.copyOf(lower), gatewayController);
     }
 
     /** Compiles {@code state}; never throws for bad input, which is reported in {@link RouteTable#problems()}. */
@@ -197,6 +223,7 @@ public final class RouteCompiler {
         private final CanaryRoutes canaries;
         private Map<String, OpaqueSecret> opaqueSecrets;  // by namespace/name, made when an Ingress has annotations
         private Map<String, ConfigMap> configMaps;  // likewise
+        private Set<String> gatewayWildcards = Set.of();  // the hosts after "*." of HTTPRoutes' wildcards
 
         Compilation(ClusterState state) {
             this.state = state;
@@ -247,6 +274,10 @@ public final class RouteCompiler {
                 }
             }
             addHostDefaults();
+            if (!state.httpRoutes().isEmpty() || !state.gateways().isEmpty()) {
+                gatewayWildcards = new GatewayRoutes(state, gatewayController, problems, tls.certificates(), this::pathsOf,
+                        regexHosts::contains, routes, gatewayBackends()).compile();
+            }
             regexHosts.addMarkers(key -> pathsOf(key.equals(ANY_HOST) ? null : key));
             canaries.reportUnmerged();
             HostAliases hostAliases = new HostAliases(problems, tls.certificates(), tls::claim);
@@ -261,7 +292,7 @@ public final class RouteCompiler {
                 live.addAll(backend.endpoints());
             }
             RouteTable table = new RouteTable(exactHosts, wildcardHosts, anyHost, defaultRoute, routes, problems, tls.certificates(),
-                    List.copyOf(backends.values()), hostAliases.aliases());
+                    List.copyOf(backends.values()), hostAliases.aliases(), gatewayWildcards);
             balancers.retain(live);
             authMemos.compiled();
             return table;
@@ -568,6 +599,32 @@ public final class RouteCompiler {
                 problems.add(Problem.warning(KIND, ingress.key(), field, backend.reason()));
             }
             return backend;
+        }
+
+        // the backends of HTTPRoutes: Services resolved as an Ingress's (the same Backend for the same
+        // namespace/service:port), and the ones a backendRef cannot name validly, answered 500
+        private GatewayRules.Backends gatewayBackends() {
+            return new GatewayRules.Backends() {
+                @Override
+                public Backend service(String namespace, String name, int port) {
+                    String key = namespace + "/" + name + ":" + port;
+                    Backend backend = backends.get(key);
+                    if (backend == null) {
+                        addBackend(key, key, namespace, IngressBackend.service(name, port), BalancerPolicy.ROUND_ROBIN,
+                                resolver.resolve(namespace, name, PortRef.number(port)));
+                        backend = backends.get(key);
+                    }
+                    return backend;
+                }
+
+                @Override
+                public Backend invalid(String key, String namespace, String name, String reason) {
+                    String balancerKey = key + "|invalid";
+                    return backends.computeIfAbsent(balancerKey, k -> new Backend(namespace, name, null, key,
+                            Backend.Status.INVALID_REFERENCE, reason, List.of(),
+                            balancers.balancer(k, BalancerPolicy.ROUND_ROBIN, List.of())));
+                }
+            };
         }
 
         private void addBackend(String balancerKey, String key, String namespace, IngressBackend ingressBackend,

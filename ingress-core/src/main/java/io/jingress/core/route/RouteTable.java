@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * An immutable, compiled snapshot of every served Ingress rule. Made by {@link RouteCompiler};
@@ -69,6 +70,7 @@ public final class RouteTable {
     private final Map<String, TlsSecret> certificates;
     private final List<Backend> backends;
     private final Map<String, String> hostAliases;
+    private final int[] deepWildcards;  // sorted hosts of Gateway API wildcards (any number of labels); null: none
 
     RouteTable(Map<String, PathTrie<Route>> exactHosts, Map<String, PathTrie<Route>> wildcardHosts,
             PathTrie<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
@@ -79,7 +81,20 @@ public final class RouteTable {
     RouteTable(Map<String, PathTrie<Route>> exactHosts, Map<String, PathTrie<Route>> wildcardHosts,
             PathTrie<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
             Map<String, TlsSecret> certificates, List<Backend> backends, Map<String, String> hostAliases) {
+        this(exactHosts, wildcardHosts, anyHost, defaultRoute, routes, problems, certificates, backends, hostAliases, Set.of());
+    }
+
+    RouteTable(Map<String, PathTrie<Route>> exactHosts, Map<String, PathTrie<Route>> wildcardHosts,
+            PathTrie<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
+            Map<String, TlsSecret> certificates, List<Backend> backends, Map<String, String> hostAliases,
+            Set<String> deepWildcards) {
         this.index = RouteIndex.of(exactHosts, wildcardHosts, anyHost, route -> route.regexPaths() != null);
+        if (deepWildcards.isEmpty()) {
+            this.deepWildcards = null;
+        } else {
+            this.deepWildcards = deepWildcards.stream().mapToInt(w -> index.wildcard(w, 0, w.length()))
+                    .filter(slot -> slot >= 0).sorted().toArray();
+        }
         this.indexed = index.values(Route[]::new);
         this.regexBase = index.lastBase();
         this.defaultRoute = defaultRoute;
@@ -102,6 +117,7 @@ public final class RouteTable {
         this.certificates = table.certificates;
         this.backends = table.backends;
         this.hostAliases = table.hostAliases;
+        this.deepWildcards = table.deepWildcards;
     }
 
     /**
@@ -139,6 +155,9 @@ public final class RouteTable {
     public MatchResult match(String host, String normalizedPath) {
         Objects.requireNonNull(normalizedPath, "normalizedPath");
         int found = host == null ? index.anyHost() : index.host(host, hostEnd(host));
+        if (deepWildcards != null && host != null && (found < 0 || found == index.anyHost())) {
+            found = deepWildcardHost(host, found);
+        }
         NoMatch why;
         if (found < 0) {
             why = NoMatch.NO_HOST;
@@ -168,6 +187,24 @@ public final class RouteTable {
             why = NoMatch.NO_PATH;
         }
         return defaultRoute != null ? defaultRoute : why;
+    }
+
+    // A Gateway API wildcard takes any number of labels: *.example.com takes a.b.example.com, which the
+    // index (one label, as an Ingress's) did not find; the longest such wildcard wins
+    private int deepWildcardHost(String host, int found) {
+        int end = hostEnd(host);
+        int dot = host.indexOf('.');
+        while (dot > 0 && dot < end - 1) {
+            dot = host.indexOf('.', dot + 1);
+            if (dot < 0 || dot >= end - 1) {
+                break;
+            }
+            int slot = index.wildcard(host, dot + 1, end);
+            if (slot >= 0 && java.util.Arrays.binarySearch(deepWildcards, slot) >= 0) {
+                return slot;
+            }
+        }
+        return found;
     }
 
     // the end of the host name: before ":port" (after "]" for an IPv6 literal), without a trailing dot

@@ -42,6 +42,19 @@ public final class PathTrie<V> {
         return node == null ? null : node.prefix;
     }
 
+    /** Sets an Exact path's value, replacing any; returns the value replaced, or {@code null}. */
+    public V putExact(String path, V value) {
+        return exact.put(path, value);
+    }
+
+    /** Sets a Prefix path's value (trailing slash ignored), replacing any; returns the value replaced, or {@code null}. */
+    public V putPrefix(String path, V value) {
+        Node<V> node = nodeOf(root, path);
+        V old = node.prefix;
+        node.prefix = value;
+        return old;
+    }
+
     /** Adds a Prefix path; returns the value already there, or {@code null} when added. */
     public V addPrefix(String path, V value) {
         Node<V> node = nodeOf(root, path);

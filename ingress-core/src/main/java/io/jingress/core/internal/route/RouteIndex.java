@@ -121,6 +121,16 @@ public final class RouteIndex<V> {
         return anyHost;
     }
 
+    /**
+     * The host of the wildcard {@code *.} + {@code name[from, end)} (compared ignoring ASCII case),
+     * or -1: for Gateway API wildcards, which take any number of labels.
+     */
+    public int wildcard(String name, int from, int end) {
+        byte[] bytes = Swar.copy(name, end);
+        int slot = find(bytes, from, end, 1);
+        return slot >= 0 && Swar.latin1End(name, end) == end ? slot : -1;
+    }
+
     /** The host of the rules without host, or -1. */
     public int anyHost() {
         return anyHost;

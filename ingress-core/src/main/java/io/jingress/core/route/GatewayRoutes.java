@@ -1,0 +1,261 @@
+package io.jingress.core.route;
+
+import io.jingress.core.internal.route.PathTrie;
+import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.HttpRoute;
+import io.jingress.core.model.Ingress;
+import io.jingress.core.model.PathType;
+import io.jingress.core.model.Problem;
+import io.jingress.core.model.TlsSecret;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Compiles the HTTPRoutes attached to our Gateways into the tables of paths the Ingresses compiled
+ * into, with the Gateway API's precedence.
+ *
+ * <p>Each match of each rule, under each host the route is attached with, is a {@link Route} of
+ * kind HTTPRoute. Routes of the same host, path type and path (of every HTTPRoute, and the
+ * Ingress route there, if any) are tried in this order: a method first, then more headers, then
+ * more query parameters, then the oldest route, then namespace/name, then rule and match order.
+ * Two with the same conditions conflict: the older serves and the other is reported (as between
+ * Ingresses); an Ingress path and an HTTPRoute match without conditions conflict the same way.
+ *
+ * <p>A path whose routes all have conditions gets, as its value in the index, a route whose
+ * {@link Route#candidates()} are its own routes followed by those of every less specific path of
+ * the host that also matches its requests (an Exact path's PathPrefix of the same path, then the
+ * shorter prefixes), up to the first that takes every request. So a request that the most specific
+ * path's conditions refuse falls to the next less specific match, as the Gateway API asks, while
+ * the index still finds one value by host and path. Hosts of Ingress routes alone are compiled as
+ * before.
+ */
+final class GatewayRoutes {
+    private static final Comparator<HttpRoute> OLDEST_FIRST = Comparator.comparing(HttpRoute::creationTimestamp)
+            .thenComparing(HttpRoute::namespace).thenComparing(HttpRoute::name);
+
+    private final ClusterState state;
+    private final List<Problem> problems;
+    private final Function<String, PathTrie<Route>> pathsOf;
+    private final Predicate<String> regexHost;
+    private final List<Route> routes;
+    private final GatewayListeners listeners;
+    private final GatewayRules rules;
+    private final Map<String, Instant> ingressAges = new HashMap<>();
+    // host (null: any) to path key ("E/..." or "P/...") to the entries there
+    private final Map<String, Map<String, List<Entry>>> hosts = new LinkedHashMap<>();
+
+    /** One match of one rule of one route, under one host. */
+    private record Entry(HttpRoute route, int rule, String host, GatewayRules.Match match, Route compiled) {
+        String field() {
+            return "spec.rules[" + rule + "]" + (match.index() < 0 ? "" : ".matches[" + match.index() + "]");
+        }
+    }
+
+    GatewayRoutes(ClusterState state, String controllerName, List<Problem> problems, Map<String, TlsSecret> certificates,
+            Function<String, PathTrie<Route>> pathsOf, Predicate<String> regexHost, List<Route> routes,
+            GatewayRules.Backends backends) {
+        this.state = state;
+        this.problems = problems;
+        this.pathsOf = pathsOf;
+        this.regexHost = regexHost;
+        this.routes = routes;
+        this.listeners = new GatewayListeners(state, controllerName, problems, certificates);
+        this.rules = new GatewayRules(problems, state.referenceGrants(), backends);
+        for (Ingress ingress : state.ingresses()) {
+            ingressAges.put(ingress.key(), ingress.creationTimestamp());
+        }
+    }
+
+    /** Compiles; returns the names after {@code *.} of the wildcard hosts served, which take any number of labels. */
+    Set<String> compile() {
+        List<HttpRoute> sorted = new ArrayList<>(state.httpRoutes());
+        sorted.sort(OLDEST_FIRST);
+        for (HttpRoute route : sorted) {
+            add(route);
+        }
+        Set<String> wildcards = new java.util.HashSet<>();
+        for (Map.Entry<String, Map<String, List<Entry>>> host : hosts.entrySet()) {
+            place(host.getKey(), host.getValue());
+            if (host.getKey() != null && host.getKey().startsWith("*.")) {
+                wildcards.add(host.getKey().substring(2));
+            }
+        }
+        return wildcards;
+    }
+
+    private void add(HttpRoute route) {
+        List<String> hostnames = new ArrayList<>();
+        for (int i = 0; i < route.hostnames().size(); i++) {
+            String name = route.hostnames().get(i);
+            if (!GatewayHostnames.valid(name)) {
+                problems.add(Problem.warning(HttpRoute.KIND, route.key(), "spec.hostnames[" + i + "]", "\"" + name
+                        + "\" is not a DNS name or *. wildcard; it is not served"));
+                continue;
+            }
+            hostnames.add(name.toLowerCase(Locale.ROOT));
+        }
+        if (!route.hostnames().isEmpty() && hostnames.isEmpty()) {
+            return;
+        }
+        Set<String> attached = listeners.hostsOf(route, hostnames);
+        if (attached.isEmpty()) {
+            return;
+        }
+        for (int r = 0; r < route.rules().size(); r++) {
+            GatewayRules.Rule rule = rules.read(route, r);
+            if (rule == null) {
+                continue;
+            }
+            for (String host : attached) {
+                if (regexHost.test(host == null ? "*" : host)) {
+                    problems.add(Problem.warning(HttpRoute.KIND, route.key(), "spec.rules[" + r + "]", "host "
+                            + (host == null ? "(any)" : host) + " has regex paths (use-regex or rewrite-target on one"
+                            + " of its Ingresses); HTTPRoutes are not served there"));
+                    continue;
+                }
+                for (GatewayRules.Match match : rule.matches()) {
+                    Route compiled = new Route(route.key(), host, match.path(), match.type(), r, match.index(),
+                            rule.policy(), rule.backend(), match.conditions(), rule.split(), rule.filters(), null);
+                    hosts.computeIfAbsent(host, h -> new LinkedHashMap<>())
+                            .computeIfAbsent(key(match.type(), match.path()), k -> new ArrayList<>())
+                            .add(new Entry(route, r, host, match, compiled));
+                }
+            }
+        }
+    }
+
+    private static String key(PathType type, String path) {
+        return (type == PathType.EXACT ? "E" : "P") + path;
+    }
+
+    // the Gateway API's order among the routes of one path (the path itself is the same)
+    private static final Comparator<Entry> PRECEDENCE = Comparator
+            .comparingInt((Entry e) -> e.match().conditions() == null || e.match().conditions().method() == null ? 1 : 0)
+            .thenComparingInt(e -> -(e.match().conditions() == null ? 0 : e.match().conditions().headerCount()))
+            .thenComparingInt(e -> -(e.match().conditions() == null ? 0 : e.match().conditions().queryParamCount()))
+            .thenComparing(e -> e.route().creationTimestamp())
+            .thenComparing(e -> e.route().namespace())
+            .thenComparing(e -> e.route().name())
+            .thenComparingInt(Entry::rule)
+            .thenComparingInt(e -> e.match().index());
+
+    private void place(String host, Map<String, List<Entry>> paths) {
+        PathTrie<Route> trie = pathsOf.apply(host);
+        Map<String, List<Route>> own = new HashMap<>();  // each path's routes in order, up to one without conditions
+        for (Map.Entry<String, List<Entry>> path : paths.entrySet()) {
+            own.put(path.getKey(), ordered(host, path.getKey(), path.getValue(), trie));
+        }
+        for (Map.Entry<String, List<Route>> path : own.entrySet()) {
+            List<Route> candidates = new ArrayList<>(path.getValue());
+            boolean takesAll = candidates.get(candidates.size() - 1).conditions() == null;
+            if (!takesAll) {
+                for (String less : lessSpecific(path.getKey())) {
+                    List<Route> theirs = own.get(less);
+                    if (theirs == null) {
+                        Route there = trie.findPrefix(less.substring(1));
+                        theirs = there == null ? List.of() : List.of(there);
+                    }
+                    candidates.addAll(theirs);
+                    if (!theirs.isEmpty() && theirs.get(theirs.size() - 1).conditions() == null) {
+                        break;
+                    }
+                }
+            }
+            Route first = candidates.get(0);
+            Route value = candidates.size() == 1 && takesAll ? first
+                    : new Route(first.ingress(), host, first.path(), first.pathType(), first.ruleIndex(), first.pathIndex(),
+                            first.policy(), first.backend(), null, null, null, candidates.toArray(Route[]::new));
+            String key = path.getKey();
+            Route replaced = key.charAt(0) == 'E' ? trie.putExact(key.substring(1), value) : trie.putPrefix(key.substring(1), value);
+            if (replaced != null && !candidates.contains(replaced)) {
+                routes.remove(replaced);  // an Ingress route that lost to an older HTTPRoute, or the host's defaultBackend
+            }
+        }
+    }
+
+    // This path's HTTPRoute matches in precedence order, with the Ingress route there (if any) where its
+    // age puts it; dropped: what conflicts with an earlier one, and what comes after one without conditions
+    private List<Route> ordered(String host, String key, List<Entry> entries, PathTrie<Route> trie) {
+        entries.sort(PRECEDENCE);
+        String path = key.substring(1);
+        Route ingress = key.charAt(0) == 'E' ? trie.findExact(path) : trie.findPrefix(path);
+        List<Route> out = new ArrayList<>();
+        List<Entry> kept = new ArrayList<>();
+        boolean ingressPlaced = ingress == null;
+        for (Entry entry : entries) {
+            RouteConditions conditions = entry.match().conditions();
+            if (conditions == null && !ingressPlaced) {
+                ingressPlaced = true;
+                if (!ingress.isDefaultBackend()) {
+                    Instant ingressAge = ingressAges.getOrDefault(ingress.ingress(), Instant.EPOCH);
+                    if (!entry.route().creationTimestamp().isBefore(ingressAge)) {
+                        reportTaken(entry, "the older Ingress " + ingress.ingress() + " (spec.rules[" + ingress.ruleIndex()
+                                + "].http.paths[" + ingress.pathIndex() + "])");
+                        out.add(ingress);
+                        break;
+                    }
+                    problems.add(Problem.warning("Ingress", ingress.ingress(), "spec.rules[" + ingress.ruleIndex()
+                            + "].http.paths[" + ingress.pathIndex() + "]", "host " + (host == null ? "(any)" : host)
+                            + " path \"" + path + "\" (" + ingress.pathType().apiName() + ") is already served by the"
+                            + " older HTTPRoute " + entry.route().key() + " (" + entry.field() + "); this path is not served"));
+                }
+            }
+            Entry same = null;
+            for (Entry earlier : kept) {
+                RouteConditions theirs = earlier.match().conditions();
+                if (conditions == null ? theirs == null : theirs != null && conditions.sameAs(theirs)) {
+                    same = earlier;
+                }
+            }
+            if (same != null) {
+                reportTaken(entry, (same.route() == entry.route() ? "an earlier match of this HTTPRoute"
+                        : "the older HTTPRoute " + same.route().key()) + " (" + same.field() + ")");
+                continue;
+            }
+            kept.add(entry);
+            out.add(entry.compiled());
+            routes.add(entry.compiled());
+            if (conditions == null) {
+                return out;
+            }
+        }
+        if (!ingressPlaced && !out.isEmpty() && out.get(out.size() - 1).conditions() != null) {
+            out.add(ingress);  // unconditional: after every HTTPRoute match with conditions
+        }
+        return out;
+    }
+
+    private void reportTaken(Entry entry, String winner) {
+        GatewayRules.Match match = entry.match();
+        problems.add(Problem.warning(HttpRoute.KIND, entry.route().key(), entry.field(), "host "
+                + (entry.host() == null ? "(any)" : entry.host()) + " path \"" + match.path() + "\" ("
+                + (match.type() == PathType.EXACT ? "Exact" : "PathPrefix")
+                + (match.conditions() == null ? "" : ", " + match.conditions().describe()) + ") is already served by "
+                + winner + "; this match is not served"));
+    }
+
+    // the keys of the less specific paths that match every request a path matches, most specific first
+    private static List<String> lessSpecific(String key) {
+        List<String> out = new ArrayList<>();
+        String path = key.substring(1);
+        if (key.charAt(0) == 'E') {
+            out.add("P" + path);
+        }
+        while (!path.equals("/")) {
+            int slash = path.lastIndexOf('/');
+            path = slash == 0 ? "/" : path.substring(0, slash);
+            out.add("P" + path);
+        }
+        return out;
+    }
+}

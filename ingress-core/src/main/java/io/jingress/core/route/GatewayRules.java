@@ -1,0 +1,399 @@
+package io.jingress.core.route;
+
+import io.jingress.core.model.HttpBackendRef;
+import io.jingress.core.model.HttpRoute;
+import io.jingress.core.model.HttpRouteFilter;
+import io.jingress.core.model.HttpRouteMatch;
+import io.jingress.core.model.HttpRouteRule;
+import io.jingress.core.model.PathType;
+import io.jingress.core.model.Problem;
+import io.jingress.core.model.ReferenceGrant;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads one HTTPRoute rule: its matches into paths and {@link RouteConditions}, its backendRefs
+ * into a backend or a {@link BackendSplit}, its filters into {@link HttpRouteFilters} and a
+ * {@link RoutePolicy}. Anything it cannot serve as written (an unsupported filter or match type, a
+ * bad value) is a WARNING naming the route and field, and the rule is not served at all.
+ */
+final class GatewayRules {
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
+            "TRACE", "PATCH");
+    // framing and hop-by-hop fields: the proxy's own to write, never a route's
+    private static final Set<String> PROXY_WRITES = Set.of("connection", "keep-alive", "proxy-connection",
+            "transfer-encoding", "upgrade", "te", "trailer", "content-length");
+    private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+
+    /** Where a rule's backends come from: the compilation's resolved Services. */
+    interface Backends {
+        /** The backend of a Service port, resolved as an Ingress's is (shared with Ingresses naming it). */
+        Backend service(String namespace, String name, int port);
+
+        /** A backend that is not valid: its requests are answered 500. */
+        Backend invalid(String key, String namespace, String name, String reason);
+    }
+
+    /** One match of a rule, read. */
+    record Match(PathType type, String path, RouteConditions conditions, int index) {
+    }
+
+    /** A rule read: its matches and what requests they take get. */
+    record Rule(List<Match> matches, Backend backend, BackendSplit split, HttpRouteFilters filters, RoutePolicy policy) {
+    }
+
+    private final List<Problem> problems;
+    private final List<ReferenceGrant> grants;
+    private final Backends backends;
+
+    GatewayRules(List<Problem> problems, List<ReferenceGrant> grants, Backends backends) {
+        this.problems = problems;
+        this.grants = grants;
+        this.backends = backends;
+    }
+
+    /** The rule {@code index} of {@code route}, or {@code null} (reported) when it is not served. */
+    Rule read(HttpRoute route, int index) {
+        HttpRouteRule rule = route.rules().get(index);
+        String field = "spec.rules[" + index + "]";
+        List<String> why = new ArrayList<>();
+        List<Match> matches = new ArrayList<>();
+        if (rule.matches().isEmpty()) {
+            matches.add(new Match(PathType.PREFIX, "/", null, -1));
+        }
+        for (int m = 0; m < rule.matches().size(); m++) {
+            Match match = match(rule.matches().get(m), field + ".matches[" + m + "]", m, why);
+            if (match != null) {
+                matches.add(match);
+            }
+        }
+        HttpRouteFilter.HeaderModifier requestHeaders = null;
+        HttpRouteFilter.HeaderModifier responseHeaders = null;
+        HttpRouteFilter.Redirect redirect = null;
+        HttpRouteFilter.Rewrite rewrite = null;
+        HttpBackendRef mirror = null;
+        for (int f = 0; f < rule.filters().size(); f++) {
+            HttpRouteFilter filter = rule.filters().get(f);
+            String at = field + ".filters[" + f + "]";
+            switch (filter.type()) {
+                case HttpRouteFilter.REQUEST_HEADER_MODIFIER -> {
+                    if (requestHeaders != null || !headersOk(filter.requestHeaderModifier(), at + ".requestHeaderModifier", why)) {
+                        once(requestHeaders, at, filter.type(), why);
+                    } else {
+                        requestHeaders = filter.requestHeaderModifier();
+                    }
+                }
+                case HttpRouteFilter.RESPONSE_HEADER_MODIFIER -> {
+                    if (responseHeaders != null || !headersOk(filter.responseHeaderModifier(), at + ".responseHeaderModifier", why)) {
+                        once(responseHeaders, at, filter.type(), why);
+                    } else {
+                        responseHeaders = filter.responseHeaderModifier();
+                    }
+                }
+                case HttpRouteFilter.REQUEST_REDIRECT -> {
+                    if (redirect != null || !redirectOk(filter.requestRedirect(), at + ".requestRedirect", why)) {
+                        once(redirect, at, filter.type(), why);
+                    } else {
+                        redirect = filter.requestRedirect();
+                    }
+                }
+                case HttpRouteFilter.URL_REWRITE -> {
+                    if (rewrite != null || !rewriteOk(filter.urlRewrite(), at + ".urlRewrite", why)) {
+                        once(rewrite, at, filter.type(), why);
+                    } else {
+                        rewrite = filter.urlRewrite();
+                    }
+                }
+                case HttpRouteFilter.REQUEST_MIRROR -> {
+                    if (filter.requestMirror() == null) {
+                        why.add(at + ".requestMirror: missing");
+                    } else if (mirror != null) {
+                        why.add(at + ": a second RequestMirror is not served by Jingress (one per rule)");
+                    } else {
+                        mirror = filter.requestMirror();
+                    }
+                }
+                default -> why.add(at + ".type: " + filter.type() + " is not served by Jingress");
+            }
+        }
+        if (redirect != null && rewrite != null) {
+            why.add(field + ".filters: RequestRedirect and URLRewrite cannot both be given");
+        }
+        HttpRouteFilter.PathModifier prefixModifier = redirect != null && redirect.path() != null ? redirect.path()
+                : rewrite != null && rewrite.path() != null ? rewrite.path() : null;
+        if (prefixModifier != null && HttpRouteFilter.REPLACE_PREFIX_MATCH.equals(prefixModifier.type())) {
+            for (Match match : matches) {
+                if (match.type() != PathType.PREFIX) {
+                    why.add(field + ".filters: ReplacePrefixMatch needs PathPrefix matches, and matches[" + match.index()
+                            + "] is Exact");
+                }
+            }
+        }
+        for (int b = 0; b < rule.backendRefs().size(); b++) {
+            HttpBackendRef ref = rule.backendRefs().get(b);
+            if (!ref.filters().isEmpty()) {
+                why.add(field + ".backendRefs[" + b + "].filters: filters of a backendRef are not served by Jingress");
+            }
+            if (ref.weight() < 0 || ref.weight() > 1_000_000) {
+                why.add(field + ".backendRefs[" + b + "].weight: " + ref.weight() + " is not from 0 to 1000000");
+            }
+        }
+        if (!why.isEmpty()) {
+            for (String reason : why) {
+                int colon = reason.indexOf(": ");
+                problems.add(Problem.warning(HttpRoute.KIND, route.key(), reason.substring(0, colon),
+                        reason.substring(colon + 2) + "; rule " + index + " is not served"));
+            }
+            return null;
+        }
+        RoutePolicy.Builder policy = new RoutePolicy.Builder();
+        if (rewrite != null && rewrite.hostname() != null) {
+            policy.upstreamHost(rewrite.hostname());
+        }
+        if (mirror != null) {
+            RequestMirror requestMirror = mirrorOf(route, mirror, field + ".filters");
+            if (requestMirror != null) {
+                policy.mirror(requestMirror);
+            }
+        }
+        HttpRouteFilters filters = requestHeaders == null && responseHeaders == null && redirect == null
+                && (rewrite == null || rewrite.path() == null) ? null
+                : new HttpRouteFilters(requestHeaders, responseHeaders, redirect, rewrite == null ? null : rewrite.path());
+        List<Backend> served = new ArrayList<>();
+        List<Integer> weights = new ArrayList<>();
+        for (int b = 0; b < rule.backendRefs().size(); b++) {
+            HttpBackendRef ref = rule.backendRefs().get(b);
+            Backend backend = backendOf(route, ref, field + ".backendRefs[" + b + "]");
+            if (ref.weight() > 0) {
+                served.add(backend);
+                weights.add(ref.weight());
+            }
+        }
+        Backend backend;
+        BackendSplit split = null;
+        if (served.isEmpty()) {
+            String reason = rule.backendRefs().isEmpty() ? "the rule has no backendRefs" : "every backendRef has weight 0";
+            backend = backends.invalid(route.namespace() + "/" + route.name() + " " + field, route.namespace(), null, reason);
+            if (redirect == null) {
+                problems.add(Problem.warning(HttpRoute.KIND, route.key(), field + ".backendRefs", reason
+                        + ": its requests are answered 500"));
+            }
+        } else {
+            backend = served.get(0);
+            if (served.size() > 1) {
+                split = new BackendSplit(served, weights);
+            }
+        }
+        return new Rule(matches, backend, split, filters, policy.build());
+    }
+
+    private static void once(Object already, String at, String type, List<String> why) {
+        if (already != null) {
+            why.add(at + ": a second " + type + " filter in one rule");
+        }
+    }
+
+    private Match match(HttpRouteMatch match, String field, int index, List<String> why) {
+        HttpRouteMatch.Path path = match.path() == null ? new HttpRouteMatch.Path(null, null) : match.path();
+        PathType type;
+        if (HttpRouteMatch.EXACT.equals(path.type())) {
+            type = PathType.EXACT;
+        } else if (HttpRouteMatch.PATH_PREFIX.equals(path.type())) {
+            type = PathType.PREFIX;
+        } else {
+            why.add(field + ".path.type: " + path.type() + (HttpRouteMatch.REGULAR_EXPRESSION.equals(path.type())
+                    ? " is not served by Jingress" : " is not Exact or PathPrefix"));
+            return null;
+        }
+        String value = path.value();
+        String trimmed = type == PathType.PREFIX && value.length() > 1 && value.endsWith("/")
+                ? value.substring(0, value.length() - 1) : value;
+        String normalized = RequestPaths.normalize(trimmed);
+        if (normalized == null || !normalized.equals(trimmed)) {
+            why.add(field + ".path.value: \"" + value + "\" is not a normalised absolute path");
+            return null;
+        }
+        List<String[]> headers = new ArrayList<>();
+        for (int h = 0; h < match.headers().size(); h++) {
+            HttpRouteMatch.Header header = match.headers().get(h);
+            String at = field + ".headers[" + h + "]";
+            if (!HttpRouteMatch.EXACT.equals(header.type())) {
+                why.add(at + ".type: " + header.type() + " is not served by Jingress (Exact is)");
+                return null;
+            }
+            if (!header.name().matches(TOKEN)) {
+                why.add(at + ".name: \"" + header.name() + "\" is not a header name");
+                return null;
+            }
+            headers.add(new String[] {header.name(), header.value()});
+        }
+        List<String[]> params = new ArrayList<>();
+        for (int q = 0; q < match.queryParams().size(); q++) {
+            HttpRouteMatch.Header param = match.queryParams().get(q);
+            String at = field + ".queryParams[" + q + "]";
+            if (!HttpRouteMatch.EXACT.equals(param.type())) {
+                why.add(at + ".type: " + param.type() + " is not served by Jingress (Exact is)");
+                return null;
+            }
+            if (param.name().isEmpty()) {
+                why.add(at + ".name: empty");
+                return null;
+            }
+            params.add(new String[] {param.name(), param.value()});
+        }
+        if (match.method() != null && !METHODS.contains(match.method())) {
+            why.add(field + ".method: \"" + match.method() + "\" is not one of " + String.join(", ", METHODS.stream().sorted().toList()));
+            return null;
+        }
+        RouteConditions conditions = match.method() == null && headers.isEmpty() && params.isEmpty() ? null
+                : new RouteConditions(match.method(), headers, params);
+        return new Match(type, normalized, conditions, index);
+    }
+
+    private static boolean headersOk(HttpRouteFilter.HeaderModifier modifier, String field, List<String> why) {
+        if (modifier == null) {
+            why.add(field + ": missing");
+            return false;
+        }
+        List<HttpRouteFilter.Header> all = new ArrayList<>(modifier.set());
+        all.addAll(modifier.add());
+        for (HttpRouteFilter.Header header : all) {
+            if (!header.name().matches(TOKEN)) {
+                why.add(field + ": \"" + header.name() + "\" is not a header name");
+                return false;
+            }
+            if (header.value().indexOf('\r') >= 0 || header.value().indexOf('\n') >= 0 || header.value().indexOf('\0') >= 0) {
+                why.add(field + ": the value of " + header.name() + " has a CR, LF or NUL");
+                return false;
+            }
+            if (PROXY_WRITES.contains(header.name().toLowerCase(java.util.Locale.ROOT))) {
+                why.add(field + ": " + header.name() + " is a header the proxy writes itself");
+                return false;
+            }
+        }
+        for (String name : modifier.remove()) {
+            if (!name.matches(TOKEN)) {
+                why.add(field + ".remove: \"" + name + "\" is not a header name");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean redirectOk(HttpRouteFilter.Redirect redirect, String field, List<String> why) {
+        if (redirect == null) {
+            why.add(field + ": missing");
+            return false;
+        }
+        if (redirect.scheme() != null && !redirect.scheme().equals("http") && !redirect.scheme().equals("https")) {
+            why.add(field + ".scheme: \"" + redirect.scheme() + "\" is not http or https");
+            return false;
+        }
+        if (redirect.hostname() != null && !GatewayHostnames.valid(redirect.hostname()) || redirect.hostname() != null
+                && redirect.hostname().startsWith("*.")) {
+            why.add(field + ".hostname: \"" + redirect.hostname() + "\" is not a DNS name");
+            return false;
+        }
+        if (redirect.port() != null && (redirect.port() < 1 || redirect.port() > 65535)) {
+            why.add(field + ".port: " + redirect.port() + " is not a port number");
+            return false;
+        }
+        if (redirect.statusCode() != null && redirect.statusCode() != 301 && redirect.statusCode() != 302) {
+            why.add(field + ".statusCode: " + redirect.statusCode() + " is not 301 or 302");
+            return false;
+        }
+        return pathOk(redirect.path(), field + ".path", why);
+    }
+
+    private static boolean rewriteOk(HttpRouteFilter.Rewrite rewrite, String field, List<String> why) {
+        if (rewrite == null) {
+            why.add(field + ": missing");
+            return false;
+        }
+        if (rewrite.hostname() != null && (!GatewayHostnames.valid(rewrite.hostname()) || rewrite.hostname().startsWith("*."))) {
+            why.add(field + ".hostname: \"" + rewrite.hostname() + "\" is not a DNS name");
+            return false;
+        }
+        return pathOk(rewrite.path(), field + ".path", why);
+    }
+
+    private static boolean pathOk(HttpRouteFilter.PathModifier path, String field, List<String> why) {
+        if (path == null) {
+            return true;
+        }
+        if (!HttpRouteFilter.REPLACE_FULL_PATH.equals(path.type()) && !HttpRouteFilter.REPLACE_PREFIX_MATCH.equals(path.type())) {
+            why.add(field + ".type: " + path.type() + " is not ReplaceFullPath or ReplacePrefixMatch");
+            return false;
+        }
+        String normalized = RequestPaths.normalize(path.value());
+        if (normalized == null || !normalized.equals(path.value())) {
+            why.add(field + ": \"" + path.value() + "\" is not a normalised absolute path");
+            return false;
+        }
+        return true;
+    }
+
+    // A backendRef: a Service of the route's namespace, or of another that a ReferenceGrant opens to it
+    private Backend backendOf(HttpRoute route, HttpBackendRef ref, String field) {
+        String namespace = ref.namespace() == null ? route.namespace() : ref.namespace();
+        String key = namespace + "/" + ref.name() + ":" + (ref.port() == null ? "?" : ref.port());
+        String reason = refusal(route, ref, namespace, field);
+        if (reason != null) {
+            boolean port = reason.startsWith("port: ");
+            problems.add(Problem.warning(HttpRoute.KIND, route.key(), port ? field + ".port" : field,
+                    (port ? reason.substring(6) : reason) + "; its share of the requests is answered 500"));
+            return backends.invalid(key, namespace, ref.name(), reason);
+        }
+        Backend backend = backends.service(namespace, ref.name(), ref.port());
+        if (backend.status() == Backend.Status.SERVICE_NOT_FOUND || backend.status() == Backend.Status.PORT_NOT_FOUND) {
+            problems.add(Problem.warning(HttpRoute.KIND, route.key(), field, backend.reason()
+                    + "; its share of the requests is answered 500"));
+            return backends.invalid(key, namespace, ref.name(), backend.reason());
+        }
+        if (!backend.isReady()) {
+            problems.add(Problem.warning(HttpRoute.KIND, route.key(), field, backend.reason()));
+        }
+        return backend;
+    }
+
+    private String refusal(HttpRoute route, HttpBackendRef ref, String namespace, String field) {
+        if (!ref.group().isEmpty() || !ref.kind().equals("Service")) {
+            return (ref.group().isEmpty() ? "" : ref.group() + "/") + ref.kind() + " is not a backend Jingress serves"
+                    + " (Services are)";
+        }
+        if (ref.port() == null) {
+            return "port: a Service backendRef needs a port";
+        }
+        if (ref.port() < 1 || ref.port() > 65535) {
+            return "port: " + ref.port() + " is not a port number";
+        }
+        if (!namespace.equals(route.namespace())
+                && !GatewayListeners.granted(grants, HttpRoute.KIND, route.namespace(), namespace, "Service", ref.name())) {
+            return "Service " + namespace + "/" + ref.name() + " is in another namespace and no ReferenceGrant in "
+                    + namespace + " allows HTTPRoutes of " + route.namespace() + " to refer to it";
+        }
+        return null;
+    }
+
+    // the mirror's target: an endpoint of its Service, taken at compile time (the table is compiled anew
+    // when endpoints change); none ready: the mirror is left out, reported
+    private RequestMirror mirrorOf(HttpRoute route, HttpBackendRef ref, String field) {
+        String namespace = ref.namespace() == null ? route.namespace() : ref.namespace();
+        String reason = refusal(route, ref, namespace, field);
+        Backend backend = reason == null ? backends.service(namespace, ref.name(), ref.port()) : null;
+        if (backend != null && !backend.isReady()) {
+            reason = backend.reason();
+        }
+        if (reason != null) {
+            problems.add(Problem.warning(HttpRoute.KIND, route.key(), field, "RequestMirror: " + reason
+                    + "; no copies are sent"));
+            return null;
+        }
+        var endpoint = backend.endpoints().get(0);
+        String address = endpoint.address().indexOf(':') >= 0 ? "[" + endpoint.address() + "]" : endpoint.address();
+        return new RequestMirror("http://" + address + ":" + endpoint.port() + RequestMirror.REQUEST_URI,
+                ref.name() + "." + namespace, true);
+    }
+}

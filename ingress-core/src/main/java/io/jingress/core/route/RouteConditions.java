@@ -1,0 +1,176 @@
+package io.jingress.core.route;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * What a request must have, besides its host and path, for a Gateway API HTTPRoute match to take
+ * it: a method, header values and query parameter values, all compared exactly and all required
+ * (ANDed). Immutable; see {@link Route#select}.
+ *
+ * <p>Header names are compared without case; a header sent in several fields is compared as its
+ * values joined by {@code ","} (RFC 9110 section 5.3). Query parameter names and values are
+ * compared exactly, after percent-decoding ({@code +} stays a plus); a parameter given several
+ * times is compared by its first value. Where a match names the same header or parameter twice,
+ * only the first counts, as the Gateway API specifies.
+ */
+public final class RouteConditions {
+    private final String method;
+    private final String[] headerNames;   // lower case
+    private final String[] headerValues;
+    private final String[] queryNames;
+    private final String[] queryValues;
+
+    RouteConditions(String method, List<String[]> headers, List<String[]> queryParams) {
+        this.method = method;
+        List<String[]> h = firstOfEach(headers, true);
+        List<String[]> q = firstOfEach(queryParams, false);
+        this.headerNames = h.stream().map(e -> e[0].toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        this.headerValues = h.stream().map(e -> e[1]).toArray(String[]::new);
+        this.queryNames = q.stream().map(e -> e[0]).toArray(String[]::new);
+        this.queryValues = q.stream().map(e -> e[1]).toArray(String[]::new);
+    }
+
+    private static List<String[]> firstOfEach(List<String[]> pairs, boolean ignoreCase) {
+        List<String[]> out = new ArrayList<>();
+        for (String[] pair : pairs) {
+            boolean seen = false;
+            for (String[] kept : out) {
+                seen |= ignoreCase ? kept[0].equalsIgnoreCase(pair[0]) : kept[0].equals(pair[0]);
+            }
+            if (!seen) {
+                out.add(pair);
+            }
+        }
+        return out;
+    }
+
+    /** The method required, or {@code null} for any. */
+    public String method() {
+        return method;
+    }
+
+    /** How many headers are compared. */
+    public int headerCount() {
+        return headerNames.length;
+    }
+
+    /** How many query parameters are compared. */
+    public int queryParamCount() {
+        return queryNames.length;
+    }
+
+    /**
+     * Whether a request has all of these.
+     *
+     * @param requestMethod the request's method
+     * @param header a header's value by name (any case), its fields joined by {@code ","}; null when absent
+     * @param rawQuery the query as sent, without {@code ?}; null when none
+     */
+    public boolean matches(String requestMethod, Function<String, String> header, String rawQuery) {
+        Objects.requireNonNull(header, "header");
+        if (method != null && !method.equals(requestMethod)) {
+            return false;
+        }
+        for (int i = 0; i < headerNames.length; i++) {
+            if (!headerValues[i].equals(header.apply(headerNames[i]))) {
+                return false;
+            }
+        }
+        for (int i = 0; i < queryNames.length; i++) {
+            if (!queryValues[i].equals(queryParam(rawQuery, queryNames[i]))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // the first value of the parameter, percent-decoded; null when absent or not decodable
+    static String queryParam(String rawQuery, String name) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return null;
+        }
+        int start = 0;
+        int n = rawQuery.length();
+        while (start <= n) {
+            int amp = rawQuery.indexOf('&', start);
+            int end = amp < 0 ? n : amp;
+            int eq = rawQuery.indexOf('=', start);
+            int nameEnd = eq < 0 || eq > end ? end : eq;
+            String key = decode(rawQuery, start, nameEnd);
+            if (name.equals(key)) {
+                return nameEnd == end ? "" : decode(rawQuery, nameEnd + 1, end);
+            }
+            start = end + 1;
+        }
+        return null;
+    }
+
+    private static String decode(String text, int from, int to) {
+        int percent = text.indexOf('%', from);
+        if (percent < 0 || percent >= to) {
+            return text.substring(from, to);
+        }
+        byte[] bytes = new byte[to - from];
+        int len = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c == '%' && i + 2 < to && Character.digit(text.charAt(i + 1), 16) >= 0
+                    && Character.digit(text.charAt(i + 2), 16) >= 0) {
+                bytes[len++] = (byte) (Character.digit(text.charAt(i + 1), 16) << 4 | Character.digit(text.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                bytes[len++] = (byte) c;
+            }
+        }
+        return new String(bytes, 0, len, StandardCharsets.UTF_8);
+    }
+
+    /** The conditions in words, for {@code /routes}, explain and logs. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        if (method != null) {
+            out.append("method ").append(method);
+        }
+        for (int i = 0; i < headerNames.length; i++) {
+            out.append(out.isEmpty() ? "" : ", ").append("header ").append(headerNames[i]).append(": \"")
+                    .append(headerValues[i]).append('"');
+        }
+        for (int i = 0; i < queryNames.length; i++) {
+            out.append(out.isEmpty() ? "" : ", ").append("query ").append(queryNames[i]).append("=\"")
+                    .append(queryValues[i]).append('"');
+        }
+        return out.toString();
+    }
+
+    /** Whether these are the same conditions as {@code other}'s (order of headers and parameters aside). */
+    boolean sameAs(RouteConditions other) {
+        return Objects.equals(method, other.method) && sameSet(headerNames, headerValues, other.headerNames, other.headerValues)
+                && sameSet(queryNames, queryValues, other.queryNames, other.queryValues);
+    }
+
+    private static boolean sameSet(String[] names, String[] values, String[] otherNames, String[] otherValues) {
+        if (names.length != otherNames.length) {
+            return false;
+        }
+        outer:
+        for (int i = 0; i < names.length; i++) {
+            for (int j = 0; j < otherNames.length; j++) {
+                if (names[i].equals(otherNames[j]) && values[i].equals(otherValues[j])) {
+                    continue outer;
+                }
+            }
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "RouteConditions[" + describe() + "]";
+    }
+}

@@ -1,0 +1,141 @@
+package io.jingress.core.route;
+
+import io.jingress.core.model.HttpBackendRef;
+import io.jingress.core.model.HttpRoute;
+import io.jingress.core.model.HttpRouteFilter;
+import io.jingress.core.model.HttpRouteRule;
+import io.jingress.core.model.ReferenceGrant;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.jingress.core.route.GatewayFixtures.compile;
+import static io.jingress.core.route.GatewayFixtures.gateway;
+import static io.jingress.core.route.GatewayFixtures.problemsOf;
+import static io.jingress.core.route.GatewayFixtures.route;
+import static io.jingress.core.route.GatewayFixtures.service;
+import static io.jingress.core.route.GatewayFixtures.slice;
+import static io.jingress.core.route.GatewayFixtures.state;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** backendRefs of HTTPRoutes: weights, invalid references (500), ReferenceGrants. */
+class HttpRouteBackendsTest {
+
+    private static Route only(RouteTable table) {
+        return ((Route) table.match("h.example.com", "/")).select("GET", n -> null, null);
+    }
+
+    private static HttpRoute routeTo(HttpBackendRef... refs) {
+        return route("default", "r", 1, List.of("h.example.com"), HttpRouteRule.of(List.of(), List.of(refs)));
+    }
+
+    @Test
+    void weightedBackendRefsSplitTheRequestsByWeightAndAWeightOfZeroTakesNone() {
+        RouteTable table = compile(state(gateway(null), "a", "b", "c").httpRoute(routeTo(
+                HttpBackendRef.service("a", 80).withWeight(90), HttpBackendRef.service("b", 80).withWeight(10),
+                HttpBackendRef.service("c", 80).withWeight(0))).build());
+        BackendSplit split = only(table).split();
+        assertEquals("default/a:80 (weight 90), default/b:80 (weight 10)", split.describe());
+        assertEquals(100, split.totalWeight());
+        assertEquals("a", split.pick(89).serviceName());
+        assertEquals("b", split.pick(90).serviceName());
+        assertTrue(table.problems().isEmpty(), problemsOf(table).toString());
+    }
+
+    @Test
+    void aBackendRefToAnotherNamespaceWithoutAReferenceGrantIsRefusedAndAnswered500() {
+        RouteTable table = compile(state(gateway(null))
+                .service(service("backends", "api")).endpointSlice(slice("backends", "api", "10.1.0.1"))
+                .httpRoute(routeTo(HttpBackendRef.service("api", 80).inNamespace("backends"))).build());
+        Backend backend = only(table).backend();
+        assertEquals(Backend.Status.INVALID_REFERENCE, backend.status());
+        assertTrue(backend.endpoints().isEmpty(), "no address of the other namespace is reachable through the route");
+        assertEquals(List.of("HTTPRoute default/r: spec.rules[0].backendRefs[0]: Service backends/api is in another"
+                + " namespace and no ReferenceGrant in backends allows HTTPRoutes of default to refer to it; its share"
+                + " of the requests is answered 500"), problemsOf(table));
+    }
+
+    @Test
+    void aReferenceGrantInTheServicesNamespaceLetsTheRouteReachIt() {
+        ReferenceGrant grant = new ReferenceGrant("backends", "from-default",
+                List.of(new ReferenceGrant.From("gateway.networking.k8s.io", "HTTPRoute", "default")),
+                List.of(new ReferenceGrant.To("", "Service", "api")));
+        RouteTable table = compile(state(gateway(null))
+                .service(service("backends", "api")).endpointSlice(slice("backends", "api", "10.1.0.1"))
+                .referenceGrant(grant)
+                .httpRoute(routeTo(HttpBackendRef.service("api", 80).inNamespace("backends"))).build());
+        assertEquals(Backend.Status.READY, only(table).backend().status());
+        assertEquals("backends/api:80", only(table).backend().key());
+    }
+
+    @Test
+    void aReferenceGrantForAnotherServiceOrAnotherNamespaceDoesNotCount() {
+        ReferenceGrant otherService = new ReferenceGrant("backends", "g1",
+                List.of(new ReferenceGrant.From("gateway.networking.k8s.io", "HTTPRoute", "default")),
+                List.of(new ReferenceGrant.To("", "Service", "db")));
+        ReferenceGrant otherFrom = new ReferenceGrant("backends", "g2",
+                List.of(new ReferenceGrant.From("gateway.networking.k8s.io", "HTTPRoute", "tenant-b")),
+                List.of(new ReferenceGrant.To("", "Service", null)));
+        ReferenceGrant wrongPlace = new ReferenceGrant("default", "g3",
+                List.of(new ReferenceGrant.From("gateway.networking.k8s.io", "HTTPRoute", "default")),
+                List.of(new ReferenceGrant.To("", "Service", null)));
+        RouteTable table = compile(state(gateway(null))
+                .service(service("backends", "api")).endpointSlice(slice("backends", "api", "10.1.0.1"))
+                .referenceGrant(otherService).referenceGrant(otherFrom).referenceGrant(wrongPlace)
+                .httpRoute(routeTo(HttpBackendRef.service("api", 80).inNamespace("backends"))).build());
+        assertEquals(Backend.Status.INVALID_REFERENCE, only(table).backend().status());
+    }
+
+    @Test
+    void aMissingServiceIsAnInvalidReferenceAndAServiceWithoutEndpointsIsUnavailable() {
+        RouteTable missing = compile(state(gateway(null)).httpRoute(routeTo(HttpBackendRef.service("nope", 80))).build());
+        assertEquals(Backend.Status.INVALID_REFERENCE, only(missing).backend().status());
+        assertEquals(List.of("HTTPRoute default/r: spec.rules[0].backendRefs[0]: service default/nope not found; its share"
+                + " of the requests is answered 500"), problemsOf(missing));
+        RouteTable empty = compile(state(gateway(null)).service(service("default", "idle"))
+                .httpRoute(routeTo(HttpBackendRef.service("idle", 80))).build());
+        assertEquals(Backend.Status.NO_READY_ENDPOINTS, only(empty).backend().status());
+    }
+
+    @Test
+    void aBackendRefWithoutPortIsReportedOnItsPortField() {
+        HttpBackendRef noPort = new HttpBackendRef(null, null, null, "a", null, null, null);
+        HttpRoute route = route("default", "r", 1, List.of("h.example.com"),
+                HttpRouteRule.of(List.of(), List.of(HttpBackendRef.service("a", 80))),
+                HttpRouteRule.of(List.of(io.jingress.core.model.HttpRouteMatch.pathPrefix("/x")), List.of(noPort)));
+        RouteTable table = compile(state(gateway(null), "a").httpRoute(route).build());
+        assertEquals(List.of("HTTPRoute default/r: spec.rules[1].backendRefs[0].port: a Service backendRef needs a port;"
+                + " its share of the requests is answered 500"), problemsOf(table));
+        assertEquals("a", only(table).backend().serviceName(), "the other rule is served");
+    }
+
+    @Test
+    void aBackendRefOfAnotherKindIsAnInvalidReference() {
+        HttpBackendRef bucket = new HttpBackendRef("storage.example.com", "Bucket", null, "b", 80, 1, List.of());
+        RouteTable table = compile(state(gateway(null)).httpRoute(routeTo(bucket)).build());
+        assertEquals(Backend.Status.INVALID_REFERENCE, only(table).backend().status());
+        assertEquals(List.of("HTTPRoute default/r: spec.rules[0].backendRefs[0]: storage.example.com/Bucket is not a"
+                + " backend Jingress serves (Services are); its share of the requests is answered 500"), problemsOf(table));
+    }
+
+    @Test
+    void aRuleWithoutBackendRefsOrWithEveryWeightZeroIsAnswered500() {
+        RouteTable none = compile(state(gateway(null)).httpRoute(routeTo()).build());
+        assertEquals(Backend.Status.INVALID_REFERENCE, only(none).backend().status());
+        RouteTable zero = compile(state(gateway(null), "a").httpRoute(routeTo(HttpBackendRef.service("a", 80).withWeight(0))).build());
+        assertEquals(Backend.Status.INVALID_REFERENCE, only(zero).backend().status());
+        assertNull(only(zero).split());
+    }
+
+    @Test
+    void aBackendRefWithFiltersIsNotServedAndSaysSo() {
+        HttpBackendRef filtered = new HttpBackendRef(null, null, null, "a", 80, 1,
+                List.of(HttpRouteFilter.other("RequestHeaderModifier")));
+        RouteTable table = compile(state(gateway(null), "a").httpRoute(routeTo(filtered)).build());
+        assertTrue(table.routes().isEmpty());
+        assertEquals(List.of("HTTPRoute default/r: spec.rules[0].backendRefs[0].filters: filters of a backendRef are not"
+                + " served by Jingress; rule 0 is not served"), problemsOf(table));
+    }
+}
