@@ -40,6 +40,9 @@ public final class TestRoutes {
     private final Map<String, OpaqueSecret> opaqueSecrets = new LinkedHashMap<>();
     private final Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
     private List<String> allowedResponseHeaders = List.of();
+    private final List<io.jingress.core.model.Gateway> gateways = new ArrayList<>();
+    private final List<io.jingress.core.model.HttpRoute> httpRoutes = new ArrayList<>();
+    private final List<io.jingress.core.model.ReferenceGrant> referenceGrants = new ArrayList<>();
     private int ingresses;
 
     private TestRoutes() {
@@ -250,10 +253,36 @@ public final class TestRoutes {
         return apply();
     }
 
+    /** A Gateway API Gateway; its class "jingress" is ours (GatewayClass.JINGRESS_CONTROLLER). */
+    public TestRoutes gateway(io.jingress.core.model.Gateway gateway) {
+        gateways.add(gateway);
+        return apply();
+    }
+
+    /** A Gateway API HTTPRoute. */
+    public TestRoutes httpRoute(io.jingress.core.model.HttpRoute route) {
+        httpRoutes.add(route);
+        return apply();
+    }
+
+    /** A Gateway API ReferenceGrant. */
+    public TestRoutes referenceGrant(io.jingress.core.model.ReferenceGrant grant) {
+        referenceGrants.add(grant);
+        return apply();
+    }
+
+    /** A Service {@code namespace/service} (port 80, named "http") with endpoints 127.0.0.1:{@code ports}, and no Ingress. */
+    public TestRoutes service(String namespace, String service, int... ports) {
+        addService(namespace, service, ports);
+        return apply();
+    }
+
     /** Compiles what was added so far and swaps it into the router. */
     public TestRoutes apply() {
         ClusterState state = new ClusterState(ingressList, services, slices, List.of(), List.copyOf(secrets.values()),
-                List.copyOf(opaqueSecrets.values()), List.copyOf(configMaps.values()));
+                List.copyOf(opaqueSecrets.values()), List.copyOf(configMaps.values()))
+                .withGatewayApi(List.of(io.jingress.core.model.GatewayClass.jingress("jingress")), gateways, httpRoutes,
+                        referenceGrants);
         router.swap(RouteCompiler.create(balancers).withAllowedResponseHeaders(allowedResponseHeaders).compile(state));
         return this;
     }

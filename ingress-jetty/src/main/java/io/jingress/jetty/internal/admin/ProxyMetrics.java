@@ -81,6 +81,11 @@ public final class ProxyMetrics {
             onRequest(route, method, status, upstreamNanos);
             return;
         }
+        if (route.split() != null) {
+            // an HTTPRoute's weighted backendRefs: more than one other backend per route, so none is cached by route
+            counters(route.ingress(), backend.key()).record(method, status, upstreamNanos);
+            return;
+        }
         RequestCounters counters = canaryCountersByRoute.get(route);
         if (counters == null) {
             if (canaryCountersByRoute.size() >= MAX_CACHED_ROUTES) {

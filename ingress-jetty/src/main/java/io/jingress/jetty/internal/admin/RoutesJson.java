@@ -58,6 +58,11 @@ import java.util.TreeMap;
  * backend's key, status and reason, e.g. {@code "canary": { "ingress": "default/kubia-canary",
  * "rule": 0, "pathIndex": 0, "split": ["20 of 100 other requests go to the canary"],
  * "backend": "default/kubia-v2:80", "status": "READY", "reason": "1 ready endpoint" }}.
+ *
+ * <p>A route of a Gateway API HTTPRoute has {@code "kind": "HTTPRoute"}; its {@code "ingress"} names
+ * the HTTPRoute, {@code "rule"} and {@code "pathIndex"} its rule and match ({@code -1} for a rule
+ * without matches), and {@code "conditions"}, {@code "filters"} and {@code "split"} (weighted
+ * backendRefs) say what it asks, when it asks anything.
  */
 final class RoutesJson {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -168,6 +173,19 @@ final class RoutesJson {
             node.put("regex", route.pathPattern().pattern());  // its host's paths are regexes (use-regex, rewrite-target)
         }
         node.put("ingress", route.ingress());
+        if (route.isHttpRoute()) {
+            // "ingress" names the HTTPRoute; "rule" and "pathIndex" its rule and match (-1: a rule without matches)
+            node.put("kind", route.kind());
+            if (route.conditions() != null) {
+                node.put("conditions", route.conditions().describe());
+            }
+            if (route.filters() != null) {
+                node.put("filters", route.filters().describe());
+            }
+            if (route.split() != null) {
+                node.put("split", route.split().describe());
+            }
+        }
         if (!route.isDefaultBackend()) {
             node.put("rule", route.ruleIndex());
             node.put("pathIndex", route.pathIndex());

@@ -138,6 +138,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     CookieRewrite cookieRewrite;
     /** The headers the route's {@code custom-headers} sets on every answer ({@link PolicyResponseHeaders}), else null. */
     PolicyResponseHeaders.Fields responseHeaders;
+    /** An HTTPRoute's ResponseHeaderModifier, applied to the endpoint's answer (GatewayFilters); null: none. */
+    io.jingress.core.model.HttpRouteFilter.HeaderModifier gatewayResponseHeaders;
     /**
      * The {@code Set-Cookie} values of the auth service's answer ({@code auth-url}), which go on the
      * client's answer (see {@link ExternalAuthCheck#addCookies}); null: none.

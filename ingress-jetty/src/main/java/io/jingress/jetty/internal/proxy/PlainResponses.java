@@ -47,6 +47,8 @@ final class PlainResponses {
     static final Body SERVICE_NOT_FOUND = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: the route's Service does not exist\n");
     static final Body PORT_NOT_FOUND = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: the route's Service has no such port\n");
     static final Body UNSUPPORTED_BACKEND = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: the route's backend is not a Service\n");
+    static final Body INVALID_BACKEND = new Body(HttpStatus.INTERNAL_SERVER_ERROR_500,
+            "500 Internal Server Error: the route's backendRef is not valid\n");
     static final Body GATEWAY_TIMEOUT = new Body(HttpStatus.GATEWAY_TIMEOUT_504, "504 Gateway Timeout: the upstream endpoint did not answer in time\n");
     static final Body NOT_IMPLEMENTED = new Body(HttpStatus.NOT_IMPLEMENTED_501, "501 Not Implemented: a transfer coding other than chunked\n");
     static final Body PERMANENT_REDIRECT = new Body(HttpStatus.PERMANENT_REDIRECT_308, "308 Permanent Redirect\n");
@@ -76,6 +78,7 @@ final class PlainResponses {
             case SERVICE_NOT_FOUND -> SERVICE_NOT_FOUND;
             case PORT_NOT_FOUND -> PORT_NOT_FOUND;
             case UNSUPPORTED -> UNSUPPORTED_BACKEND;
+            case INVALID_REFERENCE -> INVALID_BACKEND;
             case READY, NO_READY_ENDPOINTS -> SERVICE_UNAVAILABLE;  // ready, yet every endpoint ejected: none ready now
         };
     }

@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -17,6 +18,8 @@ import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.LoadBalancer;
 import io.jingress.core.route.AnswerRate;
 import io.jingress.core.route.Backend;
+import io.jingress.core.route.BackendSplit;
+import io.jingress.core.route.HttpRouteFilters;
 import io.jingress.core.route.ExternalAuth;
 import io.jingress.core.route.FallbackBackend;
 import io.jingress.core.route.EncodedSlashes;
@@ -260,6 +263,15 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                     : match == NoMatch.ENCODED_SLASH ? PlainResponses.ENCODED_SLASH : PlainResponses.NOT_FOUND);
             return true;
         }
+        if (route.hasCandidates()) {
+            // HTTPRoute matches with a method, headers or query parameters: the first whose conditions hold
+            HttpFields clientHeaders = clientToProxyRequest.getHeaders();
+            route = route.select(method, name -> joinedValues(clientHeaders, name), uri.getQuery());
+            if (route == null) {
+                PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.NOT_FOUND);
+                return true;
+            }
+        }
         exchange.route = route;
         if (exchange.logged) {
             clientToProxyRequest.setAttribute(AccessLog.ROUTE, route);
@@ -273,6 +285,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             }
         }
         exchange.pathAndQuery = query == null ? path : path + '?' + query;
+        HttpRouteFilters filters = route.filters();
+        if (filters != null && GatewayFilters.answered(exchange, filters, host, path, query, proxyToClientResponse)) {
+            return true;
+        }
         if (!route.policy().isNone() && redirectedByPolicy(exchange, route.policy(), host, path, proxyToClientResponse)) {
             return true;
         }
@@ -309,7 +325,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private void toEndpoint(Exchange exchange) {
         Route route = exchange.route;
         Response proxyToClientResponse = exchange.proxyToClientResponse();
-        Backend backend = route.canary() == null ? route.backend() : canaryOrMain(exchange, route);
+        BackendSplit split = route.split();
+        Backend backend = split != null ? split.pick(ThreadLocalRandom.current().nextInt(split.totalWeight()))
+                : route.canary() == null ? route.backend() : canaryOrMain(exchange, route);
         exchange.backend = backend;
         if (route.policy().proxySsl() != null && tlsContexts.refused(exchange, route.policy(), proxyToClientResponse)) {
             return;
@@ -464,6 +482,26 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     }
 
     private record SmallestLimit(RouteTable table, long bytes) {
+    }
+
+    /** A header's values by name (any case), its fields joined by ","; null when absent (HTTPRoute header matches). */
+    static String joinedValues(HttpFields headers, String name) {
+        String first = null;
+        StringBuilder joined = null;
+        for (HttpField field : headers) {
+            if (!field.is(name)) {
+                continue;
+            }
+            if (first == null) {
+                first = field.getValue();
+            } else {
+                if (joined == null) {
+                    joined = new StringBuilder(first);
+                }
+                joined.append(',').append(field.getValue());
+            }
+        }
+        return joined != null ? joined.toString() : first;
     }
 
     /** Whether a Transfer-Encoding names any coding but {@code chunked}. */
@@ -958,6 +996,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         if (responseHeaders != null) {
             responseHeaders.putOn(proxyToClientHeaders);
+        }
+        if (exchange.gatewayResponseHeaders != null) {
+            GatewayFilters.apply(exchange.gatewayResponseHeaders, proxyToClientHeaders);
         }
         // over TLS only: a plain-HTTP answer pays one null check
         HttpField hsts = exchange.strictTransportSecurity;
