@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.jingress.k8s.internal.translate.GatewayTranslator;
 import io.jingress.k8s.internal.translate.KubeTranslator;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,8 +27,9 @@ import tools.jackson.core.TokenStreamLocation;
 /**
  * Reads the Kubernetes objects of one manifest file: YAML with any number of documents, or JSON;
  * each document an object or a list ({@code kind: List}, or any {@code ...List} kind) of objects.
- * Only Ingress, IngressClass (networking.k8s.io/v1), Service, Endpoints, Secret, ConfigMap (v1) and
- * EndpointSlice (discovery.k8s.io/v1) are kept; other kinds (Deployments and the like) are skipped.
+ * Only Ingress, IngressClass (networking.k8s.io/v1), Service, Endpoints, Secret, ConfigMap (v1),
+ * EndpointSlice (discovery.k8s.io/v1), GatewayClass, Gateway, HTTPRoute (gateway.networking.k8s.io/v1)
+ * and ReferenceGrant (gateway.networking.k8s.io/v1beta1 or v1) are kept; other kinds (Deployments and the like) are skipped.
  * One of those kinds in another API version (an {@code extensions/v1beta1} Ingress) is skipped and
  * reported in {@link ParsedFile#skipped()}: it is easy to miss in old files, and never served.
  *
@@ -42,7 +44,7 @@ public final class ManifestParser {
     private static final Pattern JAVA_NAMES = Pattern.compile("`|(java\\.lang\\.|java\\.util\\.|io\\.fabric8\\.kubernetes\\.api\\.model\\.([a-z0-9]+\\.)*)");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Set<String> OUR_KINDS = Set.of("Ingress", "IngressClass", "Service", "EndpointSlice",
-            "Endpoints", "Secret", "ConfigMap");
+            "Endpoints", "Secret", "ConfigMap", "GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant");
 
     private ManifestParser() {
     }
@@ -98,7 +100,8 @@ public final class ManifestParser {
             }
             return;
         }
-        if (!(object instanceof IngressClass)) {
+        if (!(object instanceof IngressClass)
+                && !(object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass)) {
             if (object.getMetadata() == null) {
                 object.setMetadata(new ObjectMeta());
             }
@@ -112,14 +115,14 @@ public final class ManifestParser {
     private static boolean isOurKind(HasMetadata object) {
         return object instanceof Ingress || object instanceof IngressClass || object instanceof Service
                 || object instanceof EndpointSlice || object instanceof Endpoints || object instanceof Secret
-                || object instanceof ConfigMap;
+                || object instanceof ConfigMap || GatewayTranslator.isGatewayKind(object);
     }
 
     /** {@code Kind namespace/name}, as {@link ManifestObject#describe()} names an object kept. */
     private static String describe(HasMetadata object) {
         ObjectMeta meta = object.getMetadata();
         String name = meta == null || meta.getName() == null ? "(unnamed)" : meta.getName();
-        return "IngressClass".equals(object.getKind()) ? object.getKind() + " " + name
+        return "IngressClass".equals(object.getKind()) || "GatewayClass".equals(object.getKind()) ? object.getKind() + " " + name
                 : object.getKind() + " " + KubeTranslator.namespace(object) + "/" + name;
     }
 
@@ -127,6 +130,8 @@ public final class ManifestParser {
         return switch (kind) {
             case "Ingress", "IngressClass" -> "networking.k8s.io/v1";
             case "EndpointSlice" -> "discovery.k8s.io/v1";
+            case "GatewayClass", "Gateway", "HTTPRoute" -> "gateway.networking.k8s.io/v1";
+            case "ReferenceGrant" -> "gateway.networking.k8s.io/v1beta1";
             default -> "v1";
         };
     }

@@ -69,7 +69,8 @@ public final class ClusterStateAssembler {
 
     /**
      * Assembles a state from fabric8 objects of any of the kinds Ingress, IngressClass, Service,
-     * EndpointSlice, Endpoints, Secret and ConfigMap; objects of other kinds are skipped.
+     * EndpointSlice, Endpoints, Secret and ConfigMap, and the Gateway API's GatewayClass, Gateway,
+     * HTTPRoute and ReferenceGrant; objects of other kinds are skipped.
      */
     public static Assembly assemble(AdapterOptions options, Collection<? extends HasMetadata> objects) {
         Objects.requireNonNull(options, "options");
@@ -84,13 +85,33 @@ public final class ClusterStateAssembler {
         List<io.fabric8.kubernetes.api.model.ConfigMap> configMaps = new ArrayList<>();
         List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> untranslatable = new ArrayList<>();
         List<Problem> ingressProblems = new ArrayList<>();
+        List<io.jingress.core.model.GatewayClass> gatewayClasses = new ArrayList<>();
+        List<io.jingress.core.model.Gateway> gateways = new ArrayList<>();
+        List<io.jingress.core.model.HttpRoute> httpRoutes = new ArrayList<>();
+        List<io.jingress.core.model.ReferenceGrant> grants = new ArrayList<>();
 
         for (HasMetadata object : objects) {
             if (object instanceof io.fabric8.kubernetes.api.model.networking.v1.IngressClass ic) {
                 translate(problems, ic, () -> classes.add(KubeTranslator.toIngressClass(ic)));
                 continue;
             }
+            if (object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass gc) {
+                translate(problems, gc, () -> gatewayClasses.add(GatewayTranslator.toGatewayClass(gc)));
+                continue;
+            }
             if (!options.watchesNamespace(KubeTranslator.namespace(object))) {
+                continue;
+            }
+            if (object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway gateway) {
+                translate(problems, gateway, () -> gateways.add(GatewayTranslator.toGateway(gateway)));
+                continue;
+            }
+            if (object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute route) {
+                translate(problems, route, () -> httpRoutes.add(GatewayTranslator.toHttpRoute(route)));
+                continue;
+            }
+            if (GatewayTranslator.isGatewayKind(object)) {  // a ReferenceGrant
+                translate(problems, object, () -> grants.add(GatewayTranslator.toReferenceGrant(object)));
                 continue;
             }
             if (object instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress) {
@@ -165,8 +186,36 @@ public final class ClusterStateAssembler {
             }
         }
 
+        // the Services and Secrets the Gateway API objects name (whichever Gateway they attach to:
+        // the compiler tells ours from others')
+        for (io.jingress.core.model.HttpRoute route : httpRoutes) {
+            for (io.jingress.core.model.HttpRouteRule rule : route.rules()) {
+                for (io.jingress.core.model.HttpBackendRef ref : rule.backendRefs()) {
+                    referencedServices.add((ref.namespace() == null ? route.namespace() : ref.namespace()) + "/" + ref.name());
+                }
+                for (io.jingress.core.model.HttpRouteFilter routeFilter : rule.filters()) {
+                    io.jingress.core.model.HttpBackendRef ref = routeFilter.requestMirror();
+                    if (ref != null) {
+                        referencedServices.add((ref.namespace() == null ? route.namespace() : ref.namespace()) + "/" + ref.name());
+                    }
+                }
+            }
+        }
+        for (io.jingress.core.model.Gateway gateway : gateways) {
+            for (io.jingress.core.model.Gateway.Listener listener : gateway.listeners()) {
+                for (io.jingress.core.model.Gateway.SecretRef ref : listener.certificateRefs()) {
+                    referencedSecrets.add((ref.namespace() == null ? gateway.namespace() : ref.namespace()) + "/" + ref.name());
+                }
+            }
+        }
+
         ClusterState.Builder state = ClusterState.builder();
         ours.forEach(state::ingress);
+        gatewayClasses.stream().sorted(Comparator.comparing(io.jingress.core.model.GatewayClass::name))
+                .forEach(state::gatewayClass);
+        gateways.stream().sorted(Comparator.comparing(io.jingress.core.model.Gateway::key)).forEach(state::gateway);
+        httpRoutes.stream().sorted(Comparator.comparing(io.jingress.core.model.HttpRoute::key)).forEach(state::httpRoute);
+        grants.stream().sorted(Comparator.comparing(io.jingress.core.model.ReferenceGrant::key)).forEach(state::referenceGrant);
         services.stream().filter(s -> referencedServices.contains(s.key()))
                 .sorted(Comparator.comparing(Service::key)).forEach(state::service);
         slices.stream().filter(s -> s.serviceName() != null

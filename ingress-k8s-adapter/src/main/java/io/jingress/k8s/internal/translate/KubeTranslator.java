@@ -279,7 +279,7 @@ public final class KubeTranslator {
         return namespace == null || namespace.isEmpty() ? DEFAULT_NAMESPACE : namespace;
     }
 
-    private static String name(String kind, HasMetadata object) throws TranslationException {
+    static String name(String kind, HasMetadata object) throws TranslationException {
         ObjectMeta meta = object.getMetadata();
         String name = meta == null ? null : meta.getName();
         if (name == null || name.isBlank()) {
@@ -289,7 +289,7 @@ public final class KubeTranslator {
         return name;
     }
 
-    private static Instant creationTimestamp(String kind, String key, ObjectMeta meta) throws TranslationException {
+    static Instant creationTimestamp(String kind, String key, ObjectMeta meta) throws TranslationException {
         String value = meta.getCreationTimestamp();
         if (value == null || value.isEmpty()) {
             return Instant.EPOCH;

@@ -1,0 +1,248 @@
+package io.jingress.k8s.internal.translate;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPPathModifier;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPQueryParamMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantFrom;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantSpec;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantTo;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference;
+import io.jingress.core.model.Gateway;
+import io.jingress.core.model.GatewayClass;
+import io.jingress.core.model.HttpBackendRef;
+import io.jingress.core.model.HttpRoute;
+import io.jingress.core.model.HttpRouteFilter;
+import io.jingress.core.model.HttpRouteMatch;
+import io.jingress.core.model.ReferenceGrant;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Translates the Gateway API kinds fabric8 reads ({@code gateway.networking.k8s.io/v1} GatewayClass,
+ * Gateway, HTTPRoute; ReferenceGrant in {@code v1beta1} or {@code v1}) into the core model. Values are
+ * carried as written: the route compiler checks them and names the field of a bad one.
+ */
+public final class GatewayTranslator {
+
+    private GatewayTranslator() {
+    }
+
+    /** Whether {@code object} is one of the Gateway API kinds read. */
+    public static boolean isGatewayKind(HasMetadata object) {
+        return object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass
+                || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway
+                || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute
+                || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant
+                || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+    }
+
+    /** A GatewayClass (cluster-scoped). */
+    public static GatewayClass toGatewayClass(io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass source)
+            throws TranslationException {
+        String name = KubeTranslator.name("GatewayClass", source);
+        String controller = source.getSpec() == null ? null : source.getSpec().getControllerName();
+        return new GatewayClass(name, controller == null ? "" : controller);
+    }
+
+    /** A Gateway: its class and listeners. */
+    public static Gateway toGateway(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway source) throws TranslationException {
+        String kind = "Gateway";
+        String namespace = KubeTranslator.namespace(source);
+        String name = KubeTranslator.name(kind, source);
+        if (source.getSpec() == null || source.getSpec().getGatewayClassName() == null) {
+            throw TranslationException.of(kind, namespace + "/" + name, "spec.gatewayClassName", "required");
+        }
+        List<Gateway.Listener> listeners = new ArrayList<>();
+        List<Listener> sourceListeners = nonNull(source.getSpec().getListeners());
+        for (int i = 0; i < sourceListeners.size(); i++) {
+            Listener listener = sourceListeners.get(i);
+            String field = "spec.listeners[" + i + "]";
+            if (listener.getName() == null || listener.getProtocol() == null || listener.getPort() == null) {
+                throw TranslationException.of(kind, namespace + "/" + name, field, "name, port and protocol are required");
+            }
+            List<Gateway.SecretRef> certificates = new ArrayList<>();
+            if (listener.getTls() != null) {
+                for (SecretObjectReference ref : nonNull(listener.getTls().getCertificateRefs())) {
+                    if ((ref.getGroup() == null || ref.getGroup().isEmpty())
+                            && (ref.getKind() == null || ref.getKind().equals("Secret")) && ref.getName() != null) {
+                        certificates.add(new Gateway.SecretRef(ref.getNamespace(), ref.getName()));
+                    }
+                }
+            }
+            String from = listener.getAllowedRoutes() == null || listener.getAllowedRoutes().getNamespaces() == null ? null
+                    : listener.getAllowedRoutes().getNamespaces().getFrom();
+            listeners.add(new Gateway.Listener(listener.getName(), listener.getHostname(), listener.getPort(),
+                    listener.getProtocol(), certificates, from));
+        }
+        return new Gateway(namespace, name, source.getSpec().getGatewayClassName(), listeners);
+    }
+
+    /** An HTTPRoute. */
+    public static HttpRoute toHttpRoute(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute source)
+            throws TranslationException {
+        String kind = HttpRoute.KIND;
+        String namespace = KubeTranslator.namespace(source);
+        String name = KubeTranslator.name(kind, source);
+        String key = namespace + "/" + name;
+        var created = KubeTranslator.creationTimestamp(kind, key, source.getMetadata());
+        if (source.getSpec() == null) {
+            return new HttpRoute(namespace, name, created, List.of(), List.of(), List.of());
+        }
+        List<HttpRoute.ParentRef> parents = new ArrayList<>();
+        List<ParentReference> sourceParents = nonNull(source.getSpec().getParentRefs());
+        for (int i = 0; i < sourceParents.size(); i++) {
+            ParentReference ref = sourceParents.get(i);
+            boolean gateway = (ref.getGroup() == null || ref.getGroup().equals("gateway.networking.k8s.io"))
+                    && (ref.getKind() == null || ref.getKind().equals("Gateway"));
+            if (!gateway) {
+                continue;  // a Service (mesh) or another kind of parent: not a Gateway's route
+            }
+            if (ref.getName() == null) {
+                throw TranslationException.of(kind, key, "spec.parentRefs[" + i + "].name", "required");
+            }
+            parents.add(new HttpRoute.ParentRef(ref.getNamespace(), ref.getName(), ref.getSectionName(), ref.getPort()));
+        }
+        List<io.jingress.core.model.HttpRouteRule> rules = new ArrayList<>();
+        List<HTTPRouteRule> sourceRules = nonNull(source.getSpec().getRules());
+        for (int r = 0; r < sourceRules.size(); r++) {
+            rules.add(rule(kind, key, "spec.rules[" + r + "]", sourceRules.get(r)));
+        }
+        return new HttpRoute(namespace, name, created, parents, nonNull(source.getSpec().getHostnames()), rules);
+    }
+
+    private static io.jingress.core.model.HttpRouteRule rule(String kind, String key, String field, HTTPRouteRule rule)
+            throws TranslationException {
+        List<HttpRouteMatch> matches = new ArrayList<>();
+        for (HTTPRouteMatch match : nonNull(rule.getMatches())) {
+            List<HttpRouteMatch.Header> headers = new ArrayList<>();
+            for (HTTPHeaderMatch header : nonNull(match.getHeaders())) {
+                headers.add(new HttpRouteMatch.Header(header.getType(), Objects.requireNonNullElse(header.getName(), ""),
+                        Objects.requireNonNullElse(header.getValue(), "")));
+            }
+            List<HttpRouteMatch.Header> params = new ArrayList<>();
+            for (HTTPQueryParamMatch param : nonNull(match.getQueryParams())) {
+                params.add(new HttpRouteMatch.Header(param.getType(), Objects.requireNonNullElse(param.getName(), ""),
+                        Objects.requireNonNullElse(param.getValue(), "")));
+            }
+            HttpRouteMatch.Path path = match.getPath() == null ? null
+                    : new HttpRouteMatch.Path(match.getPath().getType(), match.getPath().getValue());
+            matches.add(new HttpRouteMatch(path, headers, params, match.getMethod()));
+        }
+        List<HttpRouteFilter> filters = new ArrayList<>();
+        List<HTTPRouteFilter> sourceFilters = nonNull(rule.getFilters());
+        for (int f = 0; f < sourceFilters.size(); f++) {
+            filters.add(filter(kind, key, field + ".filters[" + f + "]", sourceFilters.get(f)));
+        }
+        List<HttpBackendRef> backends = new ArrayList<>();
+        List<HTTPBackendRef> sourceBackends = nonNull(rule.getBackendRefs());
+        for (int b = 0; b < sourceBackends.size(); b++) {
+            HTTPBackendRef ref = sourceBackends.get(b);
+            if (ref.getName() == null) {
+                throw TranslationException.of(kind, key, field + ".backendRefs[" + b + "].name", "required");
+            }
+            List<HttpRouteFilter> refFilters = new ArrayList<>();
+            List<HTTPRouteFilter> sourceRefFilters = nonNull(ref.getFilters());
+            for (int f = 0; f < sourceRefFilters.size(); f++) {
+                refFilters.add(filter(kind, key, field + ".backendRefs[" + b + "].filters[" + f + "]", sourceRefFilters.get(f)));
+            }
+            backends.add(new HttpBackendRef(ref.getGroup(), ref.getKind(), ref.getNamespace(), ref.getName(), ref.getPort(),
+                    ref.getWeight(), refFilters));
+        }
+        return new io.jingress.core.model.HttpRouteRule(matches, filters, backends);
+    }
+
+    private static HttpRouteFilter filter(String kind, String key, String field, HTTPRouteFilter filter)
+            throws TranslationException {
+        String type = filter.getType();
+        if (type == null) {
+            throw TranslationException.of(kind, key, field + ".type", "required");
+        }
+        return switch (type) {
+            case HttpRouteFilter.REQUEST_HEADER_MODIFIER -> new HttpRouteFilter(type, headers(filter.getRequestHeaderModifier()),
+                    null, null, null, null);
+            case HttpRouteFilter.RESPONSE_HEADER_MODIFIER -> new HttpRouteFilter(type, null,
+                    headers(filter.getResponseHeaderModifier()), null, null, null);
+            case HttpRouteFilter.REQUEST_REDIRECT -> new HttpRouteFilter(type, null, null, filter.getRequestRedirect() == null
+                    ? null : new HttpRouteFilter.Redirect(filter.getRequestRedirect().getScheme(),
+                            filter.getRequestRedirect().getHostname(), path(filter.getRequestRedirect().getPath()),
+                            filter.getRequestRedirect().getPort(), filter.getRequestRedirect().getStatusCode()), null, null);
+            case HttpRouteFilter.URL_REWRITE -> new HttpRouteFilter(type, null, null, null, filter.getUrlRewrite() == null
+                    ? null : new HttpRouteFilter.Rewrite(filter.getUrlRewrite().getHostname(), path(filter.getUrlRewrite().getPath())),
+                    null);
+            case HttpRouteFilter.REQUEST_MIRROR -> new HttpRouteFilter(type, null, null, null, null,
+                    filter.getRequestMirror() == null || filter.getRequestMirror().getBackendRef() == null
+                            || filter.getRequestMirror().getBackendRef().getName() == null ? null
+                            : mirror(filter.getRequestMirror().getBackendRef()));
+            default -> HttpRouteFilter.other(type);
+        };
+    }
+
+    private static HttpBackendRef mirror(BackendObjectReference ref) {
+        return new HttpBackendRef(ref.getGroup(), ref.getKind(), ref.getNamespace(), ref.getName(), ref.getPort(), 1, List.of());
+    }
+
+    private static HttpRouteFilter.HeaderModifier headers(HTTPHeaderFilter filter) {
+        if (filter == null) {
+            return null;
+        }
+        return new HttpRouteFilter.HeaderModifier(pairs(filter.getSet()), pairs(filter.getAdd()), nonNull(filter.getRemove()));
+    }
+
+    private static List<HttpRouteFilter.Header> pairs(List<HTTPHeader> headers) {
+        List<HttpRouteFilter.Header> out = new ArrayList<>();
+        for (HTTPHeader header : nonNull(headers)) {
+            out.add(new HttpRouteFilter.Header(Objects.requireNonNullElse(header.getName(), ""),
+                    Objects.requireNonNullElse(header.getValue(), "")));
+        }
+        return out;
+    }
+
+    private static HttpRouteFilter.PathModifier path(HTTPPathModifier path) {
+        if (path == null || path.getType() == null) {
+            return null;
+        }
+        String value = HttpRouteFilter.REPLACE_FULL_PATH.equals(path.getType()) ? path.getReplaceFullPath()
+                : path.getReplacePrefixMatch();
+        return new HttpRouteFilter.PathModifier(path.getType(), value == null ? "/" : value);
+    }
+
+    /** A ReferenceGrant, {@code v1beta1} or {@code v1}. */
+    public static ReferenceGrant toReferenceGrant(HasMetadata source) throws TranslationException {
+        String kind = "ReferenceGrant";
+        String namespace = KubeTranslator.namespace(source);
+        String name = KubeTranslator.name(kind, source);
+        ReferenceGrantSpec spec = source instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant beta
+                ? beta.getSpec() : ((io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant) source).getSpec();
+        List<ReferenceGrant.From> from = new ArrayList<>();
+        List<ReferenceGrant.To> to = new ArrayList<>();
+        if (spec != null) {
+            for (ReferenceGrantFrom f : nonNull(spec.getFrom())) {
+                if (f.getKind() != null && f.getNamespace() != null) {
+                    from.add(new ReferenceGrant.From(f.getGroup(), f.getKind(), f.getNamespace()));
+                }
+            }
+            for (ReferenceGrantTo t : nonNull(spec.getTo())) {
+                if (t.getKind() != null) {
+                    to.add(new ReferenceGrant.To(t.getGroup(), t.getKind(), t.getName()));
+                }
+            }
+        }
+        return new ReferenceGrant(namespace, name, from, to);
+    }
+
+    private static <T> List<T> nonNull(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}

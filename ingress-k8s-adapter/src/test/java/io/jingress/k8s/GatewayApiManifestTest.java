@@ -1,0 +1,168 @@
+package io.jingress.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jingress.core.model.Problem;
+import io.jingress.core.route.Backend;
+import io.jingress.core.route.MatchResult;
+import io.jingress.core.route.Route;
+import io.jingress.core.route.Router;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * File mode: {@code gateway.networking.k8s.io} GatewayClass, Gateway, HTTPRoute and ReferenceGrant
+ * documents are read from manifest files and served with the Ingresses.
+ */
+class GatewayApiManifestTest {
+    private static final String GATEWAY = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GatewayClass
+            metadata:
+              name: jingress
+            spec:
+              controllerName: jingress.io/gateway-controller
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata:
+              name: web
+              namespace: infra
+            spec:
+              gatewayClassName: jingress
+              listeners:
+              - name: http
+                port: 80
+                protocol: HTTP
+                hostname: "*.example.com"
+                allowedRoutes:
+                  namespaces:
+                    from: All
+            """;
+
+    private static final String ROUTE = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: shop
+              namespace: shop
+              creationTimestamp: "2026-01-01T00:00:00Z"
+            spec:
+              parentRefs:
+              - name: web
+                namespace: infra
+              hostnames: ["shop.example.com"]
+              rules:
+              - matches:
+                - path: {type: PathPrefix, value: /api}
+                  headers:
+                  - {name: x-beta, value: "1"}
+                  method: GET
+                backendRefs:
+                - {name: beta, port: 80}
+              - matches:
+                - path: {type: PathPrefix, value: /}
+                filters:
+                - type: RequestHeaderModifier
+                  requestHeaderModifier:
+                    set: [{name: X-Env, value: prod}]
+                    remove: [X-Debug]
+                backendRefs:
+                - {name: web, port: 80, weight: 3}
+                - {name: api, namespace: backends, port: 80, weight: 1}
+              - matches:
+                - path: {type: RegularExpression, value: "/re.*"}
+                backendRefs:
+                - {name: web, port: 80}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: shop}
+            spec:
+              ports: [{name: http, port: 80, targetPort: 8080}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: beta, namespace: shop}
+            spec:
+              ports: [{name: http, port: 80, targetPort: 8080}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: api, namespace: backends}
+            spec:
+              ports: [{name: http, port: 80, targetPort: 8080}]
+            """;
+
+    private static final String GRANT = """
+            apiVersion: gateway.networking.k8s.io/v1beta1
+            kind: ReferenceGrant
+            metadata:
+              name: from-shop
+              namespace: backends
+            spec:
+              from:
+              - {group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: shop}
+              to:
+              - {group: "", kind: Service}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private static Route routeAt(Router router, String path) {
+        MatchResult result = router.current().match("shop.example.com", path);
+        return assertInstanceOf(Route.class, result);
+    }
+
+    @Test
+    void gatewayApiDocumentsAreReadAndServedAndAReferenceGrantFileOpensANamespace() throws Exception {
+        Files.writeString(dir.resolve("gateway.yaml"), GATEWAY);
+        Files.writeString(dir.resolve("route.yaml"), ROUTE);
+        Router router = Router.create();
+        try (ManifestSource source = ManifestSource.builder().path(dir).router(router).debounce(Duration.ofMillis(50))
+                .build().start()) {
+            Route root = routeAt(router, "/");
+            assertEquals("HTTPRoute", root.kind());
+            assertEquals("shop/shop", root.ingress());
+            assertEquals(List.of(3, 1), root.split().weights());
+            assertEquals(Backend.Status.INVALID_REFERENCE, root.split().backends().get(1).status(),
+                    "no ReferenceGrant yet: the other namespace's Service is refused");
+            assertEquals("prod", root.filters().requestHeaders().set().get(0).value());
+
+            Route api = routeAt(router, "/api/x");
+            assertTrue(api.hasCandidates());
+            assertEquals("beta", api.select("GET", name -> name.equals("x-beta") ? "1" : null, null).backend().serviceName());
+            assertEquals("web", api.select("POST", name -> "1", null).split().backends().get(0).serviceName());
+
+            List<String> problems = router.current().problems().stream().map(Problem::toString).toList();
+            assertTrue(problems.contains("HTTPRoute shop/shop: spec.rules[2].matches[0].path.type: RegularExpression is"
+                    + " not served by Jingress; rule 2 is not served"), problems.toString());
+
+            long before = router.swapCount();
+            Files.writeString(dir.resolve("grant.yaml"), GRANT);
+            Await.until("the ReferenceGrant file read", () -> router.swapCount() > before);
+            assertEquals("backends/api:80", routeAt(router, "/").split().backends().get(1).key());
+            assertEquals(Backend.Status.NO_READY_ENDPOINTS, routeAt(router, "/").split().backends().get(1).status());
+        }
+    }
+
+    @Test
+    void explainChoosesTheHttpRouteMatchARequestWithoutHeadersTakes() throws Exception {
+        Files.writeString(dir.resolve("gateway.yaml"), GATEWAY);
+        Files.writeString(dir.resolve("route.yaml"), ROUTE.replace("method: GET", "method: GET\n    - path: {type: Exact, value: /only-post}\n      method: POST"));
+        RouteExplainer explainer = RouteExplainer.fromManifests(dir);
+        RouteExplanation api = explainer.explain("GET", "http://shop.example.com/api/x");
+        assertEquals("shop/shop", api.ingress());
+        assertEquals(1, api.ruleIndex(), "without the x-beta header, the PathPrefix / rule");
+        RouteExplanation post = explainer.explain("POST", "http://shop.example.com/only-post");
+        assertEquals(0, post.ruleIndex());
+        assertEquals("shop/beta", post.service());
+    }
+}
