@@ -174,7 +174,8 @@ final class GatewayRules {
         Backend backend;
         BackendSplit split = null;
         if (served.isEmpty()) {
-            String reason = rule.backendRefs().isEmpty() ? "the rule has no backendRefs" : "every backendRef has weight 0";
+            String reason = redirect != null ? "the rule answers with its RequestRedirect: no request reaches a backend"
+                    : rule.backendRefs().isEmpty() ? "the rule has no backendRefs" : "every backendRef has weight 0";
             backend = backends.invalid(route.namespace() + "/" + route.name() + " " + field, route.namespace(), null, reason);
             if (redirect == null) {
                 problems.add(Problem.warning(HttpRoute.KIND, route.key(), field + ".backendRefs", reason

@@ -139,4 +139,15 @@ class HttpRouteFiltersTest {
         assertEquals("http://10.0.0.1:8080$request_uri", route.policy().mirror().target());
         assertTrue(table.problems().isEmpty(), problemsOf(table).toString());
     }
+
+    @Test
+    void aRedirectRuleNeedsNoBackendRefsAndIsNoProblem() {
+        HttpRouteFilter.Redirect toHttps = new HttpRouteFilter.Redirect("https", null, null, null, 301);
+        HttpRoute route = route("default", "r", 1, List.of("h.example.com"),
+                new HttpRouteRule(List.of(pathPrefix("/")), List.of(HttpRouteFilter.redirect(toHttps)), List.of()));
+        RouteTable table = compile(state(gateway(null)).httpRoute(route).build());
+        assertTrue(table.problems().isEmpty(), problemsOf(table).toString());
+        assertEquals("the rule answers with its RequestRedirect: no request reaches a backend",
+                at(table, "/x").backend().reason());
+    }
 }
