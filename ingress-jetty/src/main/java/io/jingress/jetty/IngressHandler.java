@@ -55,6 +55,12 @@ import org.eclipse.jetty.util.Callback;
  *       without ready endpoints: 503.</li>
  *   <li>A route with a canary ({@code Route.canary()}) sends the request to the canary's backend
  *       when its rule chooses it (header, then cookie, then weight) and that backend is ready.</li>
+ *   <li>Gateway API HTTPRoutes: where a path's matches have conditions, the first route of
+ *       {@code Route.candidates()} whose method, headers and query parameters match takes the
+ *       request (none: 404); its rule's filters apply (a RequestRedirect is answered 301/302, a
+ *       URLRewrite changes the path and Host sent, header modifiers change the headers sent and
+ *       received); weighted backendRefs ({@code Route.split()}) are drawn per request; a backendRef
+ *       that is not valid is answered 500 (see docs/gateway-api.md).</li>
  *   <li>The backend's load balancer picks an endpoint; the request is forwarded with the original
  *       method, Host, the normalised path and the original query, the client's headers without
  *       hop-by-hop ones, {@code X-Forwarded-For} (appended), {@code X-Real-IP},

@@ -38,6 +38,12 @@ import java.util.Set;
  * {@code Exact} path equal to the request path wins, else the first of its other paths, in
  * ingress-nginx's order, whose regex ({@link Route#pathPattern()}) finds a match.
  *
+ * <p>A wildcard host of a Gateway API HTTPRoute takes any number of labels ({@code *.example.com}
+ * takes {@code a.b.example.com}): when neither the exact host nor the one-label wildcard has routes,
+ * the longest such wildcard the host is under is looked up. A path of HTTPRoute matches with
+ * conditions returns a route with {@link Route#candidates()}, for {@link Route#select} to choose
+ * from per request.
+ *
  * <p>Default backends, as ingress-nginx serves them: an Ingress's {@code defaultBackend} is the
  * fallback of the hosts of its own rules, not of every host, so that no tenant can take over the
  * unmatched traffic of another's hosts. When none of a host's paths matches, the result is the
