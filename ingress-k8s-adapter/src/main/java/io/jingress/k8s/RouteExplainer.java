@@ -10,6 +10,7 @@ import io.jingress.core.model.Problem;
 import io.jingress.core.model.Service;
 import io.jingress.core.route.AuthTls;
 import io.jingress.core.route.Backend;
+import io.jingress.core.route.HttpRouteFilters;
 import io.jingress.core.route.BackendProtocol;
 import io.jingress.core.route.BasicAuth;
 import io.jingress.core.route.Canary;
@@ -220,6 +221,12 @@ public final class RouteExplainer {
         }
         Backend backend = route.backend();
         result.route(route, targetPort(backend), backend.endpoints().stream().map(Endpoint::id).toList());
+        if (route.isHttpRoute()) {
+            RouteExplanation answered = httpRouteAnswer(result, route, target, path, query);
+            if (answered != null) {
+                return answered;
+            }
+        }
         RouteRedirect redirect = route.policy().redirectFor(path);
         if (redirect != null) {
             // before the redirect to HTTPS, as in the proxy (and in ingress-nginx)
@@ -396,6 +403,28 @@ public final class RouteExplainer {
     }
 
     /** What was rejected or is wrong: objects the translator left out, then the table's problems. */
+    // What an HTTPRoute match answers itself: its RequestRedirect, or 500 for a backendRef that is
+    // not valid (a weighted split is drawn per request: explained by its first backend); null: forwarded
+    private static RouteExplanation httpRouteAnswer(RouteExplanation.Builder result, Route route, Target target,
+            String path, String query) {
+        HttpRouteFilters filters = route.filters();
+        if (filters != null && filters.redirect() != null) {
+            int colon = target.authority.lastIndexOf(':');
+            int port = colon > target.authority.lastIndexOf(']') ? Integer.parseInt(target.authority.substring(colon + 1))
+                    : target.scheme.equals("https") ? 443 : 80;
+            String location = filters.redirectLocation(target.scheme, target.host.toLowerCase(Locale.ROOT), port, path,
+                    query, route);
+            Integer code = filters.redirect().statusCode();
+            return result.redirect(code != null && code == 301 ? 301 : 302, location, "the HTTPRoute's RequestRedirect"
+                    + " filter (" + route.source() + ")").build();
+        }
+        if (route.split() == null && route.backend().status() == Backend.Status.INVALID_REFERENCE) {
+            return result.status(500, route.backend().reason() + ": the backendRef is not valid, so the request is"
+                    + " answered 500 (" + route.source() + ")").build();
+        }
+        return null;
+    }
+
     public List<Problem> problems() {
         return problems;
     }

@@ -165,4 +165,30 @@ class GatewayApiManifestTest {
         assertEquals(0, post.ruleIndex());
         assertEquals("shop/beta", post.service());
     }
+
+    @Test
+    void explainAnswersAnHttpRouteRedirectAndTheRefusedBackendRefAsTheProxyDoes() throws Exception {
+        String redirect = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: moved, namespace: shop}
+                spec:
+                  parentRefs: [{name: web, namespace: infra}]
+                  hostnames: [old.example.com]
+                  rules:
+                  - filters:
+                    - type: RequestRedirect
+                      requestRedirect: {hostname: new.example.com, statusCode: 301}
+                """;
+        Files.writeString(dir.resolve("gateway.yaml"), GATEWAY);
+        Files.writeString(dir.resolve("route.yaml"), ROUTE.replace("weight: 3}", "weight: 0}"));
+        Files.writeString(dir.resolve("moved.yaml"), redirect);
+        RouteExplainer explainer = RouteExplainer.fromManifests(dir);
+        RouteExplanation moved = explainer.explain("GET", "http://old.example.com:8080/a?b=1");
+        assertEquals(301, moved.status());
+        assertEquals("http://new.example.com:8080/a?b=1", moved.location());
+        RouteExplanation refused = explainer.explain("GET", "http://shop.example.com/");
+        assertEquals(500, refused.status(), refused.toString());
+        assertTrue(refused.reason().contains("no ReferenceGrant in backends allows HTTPRoutes of shop"), refused.reason());
+    }
 }
