@@ -143,7 +143,7 @@ class HttpRouteMatchingTest {
     }
 
     @Test
-    void aRequestNoMatchTakesIsNotServedEvenIfItsPathIsKnown() {
+    void aRequestThatNoMatchTakesIsAnsweredNothingEvenWhenItsPathIsKnown() {
         RouteTable table = compile(state(gateway(null), "foo")
                 .httpRoute(route("default", "r", 1, List.of("h.example.com"), rule(pathPrefix("/foo").withMethod("POST"), "foo")))
                 .build());
