@@ -279,6 +279,10 @@ final class GatewayRules {
                 why.add(field + ".remove: \"" + name + "\" is not a header name");
                 return false;
             }
+            if (PROXY_WRITES.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                why.add(field + ".remove: " + name + " is a header the proxy writes itself");
+                return false;
+            }
         }
         return true;
     }

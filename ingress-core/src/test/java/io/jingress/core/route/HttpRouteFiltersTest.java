@@ -130,6 +130,11 @@ class HttpRouteFiltersTest {
         assertEquals(List.of("HTTPRoute default/r: spec.rules[0].filters[0].requestHeaderModifier: Transfer-Encoding is a"
                 + " header the proxy writes itself; rule 0 is not served"),
                 problemsOf(withFilters(pathPrefix("/a"), HttpRouteFilter.requestHeaders(framing))));
+        // removing a framing header would leave a body unframed upstream: the smuggling the proxy guards against
+        HttpRouteFilter.HeaderModifier unframing = new HttpRouteFilter.HeaderModifier(null, null, List.of("content-length"));
+        assertEquals(List.of("HTTPRoute default/r: spec.rules[0].filters[0].requestHeaderModifier.remove: content-length is a"
+                + " header the proxy writes itself; rule 0 is not served"),
+                problemsOf(withFilters(pathPrefix("/a"), HttpRouteFilter.requestHeaders(unframing))));
     }
 
     @Test
