@@ -41,7 +41,8 @@ final class RouteAnnotations {
             AnswerRateAnnotations.NAMES,
             CookieRewriteAnnotations.NAMES,
             CustomHeadersAnnotation.NAMES,
-            AuthTlsAnnotations.NAMES)
+            AuthTlsAnnotations.NAMES,
+            List.of(SslPassthroughAnnotation.NAME))  // read by the compiler (SslPassthroughHosts)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
     static final Set<String> READ = read();

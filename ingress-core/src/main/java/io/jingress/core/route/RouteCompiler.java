@@ -99,6 +99,7 @@ public final class RouteCompiler {
     private final Balancers balancers;
     private final Set<String> allowedResponseHeaders;  // lower case
     private final String gatewayController;
+    private final boolean sslPassthrough;
     private final BasicAuthAnnotations.Memos authMemos = new BasicAuthAnnotations.Memos();
 
     private static Set<String> readAnnotations() {
@@ -109,15 +110,17 @@ public final class RouteCompiler {
         return Set.copyOf(read);
     }
 
-    private RouteCompiler(Balancers balancers, Set<String> allowedResponseHeaders, String gatewayController) {
+    private RouteCompiler(Balancers balancers, Set<String> allowedResponseHeaders, String gatewayController,
+            boolean sslPassthrough) {
         this.balancers = balancers;
         this.allowedResponseHeaders = allowedResponseHeaders;
         this.gatewayController = gatewayController;
+        this.sslPassthrough = sslPassthrough;
     }
 
     /** A compiler whose backends get their endpoints and balancers from {@code balancers}. */
     public static RouteCompiler create(Balancers balancers) {
-        return new RouteCompiler(Objects.requireNonNull(balancers, "balancers"), Set.of(), GatewayClass.JINGRESS_CONTROLLER);
+        return new RouteCompiler(Objects.requireNonNull(balancers, "balancers"), Set.of(), GatewayClass.JINGRESS_CONTROLLER, false);
     }
 
     /**
@@ -134,7 +137,7 @@ public final class RouteCompiler {
         if (controllerName.isBlank()) {
             throw new IllegalArgumentException("controllerName must not be blank");
         }
-        return new RouteCompiler(balancers, allowedResponseHeaders, controllerName);
+        return new RouteCompiler(balancers, allowedResponseHeaders, controllerName, sslPassthrough);
     }
 
     /** The {@code spec.controllerName} of the GatewayClasses this compiler serves. */
@@ -166,7 +169,21 @@ public final class RouteCompiler {
             }
             lower.add(name.toLowerCase(Locale.ROOT));
         }
-        return new RouteCompiler(balancers, Set.copyOf(lower), gatewayController);
+        return new RouteCompiler(balancers, Set.copyOf(lower), gatewayController, sslPassthrough);
+    }
+
+    /**
+     * A compiler like this one whose {@code ssl-passthrough: "true"} Ingresses have their hosts in
+     * {@link RouteTable#sslPassthroughHosts()}, ingress-nginx's {@code --enable-ssl-passthrough}: TLS
+     * connections naming such a host are passed to its backend undecrypted by the HTTPS listener.
+     * Off by default: then each Ingress with the annotation gets a WARNING and is served as usual.
+     *
+     * <pre>{@code
+     * RouteCompiler compiler = RouteCompiler.create(balancers).withSslPassthrough(true);
+     * }</pre>
+     */
+    public RouteCompiler withSslPassthrough(boolean enabled) {
+        return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, enabled);
     }
 
     /** Compiles {@code state}; never throws for bad input, which is reported in {@link RouteTable#problems()}. */
@@ -291,8 +308,9 @@ public final class RouteCompiler {
             for (Backend backend : backends.values()) {
                 live.addAll(backend.endpoints());
             }
+            Map<String, Route> passthrough = SslPassthroughHosts.collect(served, routes, sslPassthrough, problems);
             RouteTable table = new RouteTable(exactHosts, wildcardHosts, anyHost, defaultRoute, routes, problems, tls.certificates(),
-                    List.copyOf(backends.values()), hostAliases.aliases(), gatewayWildcards);
+                    List.copyOf(backends.values()), hostAliases.aliases(), gatewayWildcards).withSslPassthroughHosts(passthrough);
             balancers.retain(live);
             authMemos.compiled();
             return table;

@@ -77,6 +77,7 @@ public final class RouteTable {
     private final List<Backend> backends;
     private final Map<String, String> hostAliases;
     private final int[] deepWildcards;  // sorted hosts of Gateway API wildcards (any number of labels); null: none
+    private final Map<String, Route> sslPassthroughHosts;
 
     RouteTable(Map<String, PathTrie<Route>> exactHosts, Map<String, PathTrie<Route>> wildcardHosts,
             PathTrie<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
@@ -110,9 +111,10 @@ public final class RouteTable {
         this.certificates = Map.copyOf(certificates);
         this.backends = List.copyOf(backends);
         this.hostAliases = Collections.unmodifiableMap(new LinkedHashMap<>(hostAliases));
+        this.sslPassthroughHosts = Map.of();
     }
 
-    private RouteTable(RouteTable table, List<Problem> problems) {
+    private RouteTable(RouteTable table, List<Problem> problems, Map<String, Route> sslPassthroughHosts) {
         this.index = table.index;
         this.indexed = table.indexed;
         this.regexBase = table.regexBase;
@@ -124,6 +126,13 @@ public final class RouteTable {
         this.backends = table.backends;
         this.hostAliases = table.hostAliases;
         this.deepWildcards = table.deepWildcards;
+        this.sslPassthroughHosts = sslPassthroughHosts;
+    }
+
+    /** This table with {@link #sslPassthroughHosts()} {@code hosts} (see {@link SslPassthroughHosts}). */
+    RouteTable withSslPassthroughHosts(Map<String, Route> hosts) {
+        return hosts.isEmpty() ? this
+                : new RouteTable(this, problems, Collections.unmodifiableMap(new LinkedHashMap<>(hosts)));
     }
 
     /**
@@ -142,7 +151,7 @@ public final class RouteTable {
         }
         List<Problem> all = new ArrayList<>(sourceProblems);
         all.addAll(problems);
-        return new RouteTable(this, List.copyOf(all));
+        return new RouteTable(this, List.copyOf(all), sslPassthroughHosts);
     }
 
     /** A table without routes: every request gets {@link NoMatch#NO_HOST}. */
@@ -274,6 +283,17 @@ public final class RouteTable {
      */
     public Map<String, String> hostAliases() {
         return hostAliases;
+    }
+
+    /**
+     * The hosts whose TLS connections go to their backend undecrypted ({@code ssl-passthrough}, with
+     * {@link RouteCompiler#withSslPassthrough}): exact host name (lower case) to the route whose
+     * backend gets them, the one a request for {@code /} of the host gets. Empty unless switched on.
+     * These hosts are still routed by {@link #match} as any other: plain HTTP, and HTTPS requests
+     * whose TLS named another host (or none), are served by their routes.
+     */
+    public Map<String, Route> sslPassthroughHosts() {
+        return sslPassthroughHosts;
     }
 
     /** Every distinct backend of the served routes. */
