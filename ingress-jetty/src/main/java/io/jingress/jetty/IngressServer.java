@@ -24,6 +24,7 @@ import io.jingress.jetty.internal.admin.ProxyMetrics;
 import io.jingress.jetty.internal.http1.IdleConnections;
 import io.jingress.jetty.internal.http1.LeanConnectionFactory;
 import io.jingress.jetty.internal.http2.Http2ConnectionFactory;
+import io.jingress.jetty.internal.passthrough.PassthroughTunnels;
 import io.jingress.jetty.internal.proxy.ConnectionLimit;
 import io.jingress.jetty.internal.proxy.ProxyConnector;
 import io.jingress.jetty.internal.proxy.RequiredProxyProtocol;
@@ -125,6 +126,8 @@ public final class IngressServer implements AutoCloseable {
         this.connectionLimit = new ConnectionLimit(config.maxConnections);
         metrics.refusedConnectionsFrom(connectionLimit::refused);
         HttpConfiguration http = httpConfiguration(config);
+        AccessLog accessLog = !config.accessLog ? null
+                : config.accessLogOut == null ? new AccessLog() : new AccessLog(config.accessLogOut);
 
         // Client connections resumed by the end of a proxied exchange read their next request on
         // the completing thread (see ResumingExecutor), not on another thread of the pool.
@@ -167,6 +170,11 @@ public final class IngressServer implements AutoCloseable {
             leanOverTls.setStrictTransportSecurity(hsts);
             // plain HTTP sent to this port is answered 400 in plain text, not with a TLS alert
             TlsOnly tlsOnly = new TlsOnly(tls, config.requestHeadTimeout);
+            // ssl-passthrough: connections whose SNI names a passed-through host of the table are relayed, not decrypted
+            PassthroughTunnels passthrough = new PassthroughTunnels(handler.router()::current, executor, config.connectTimeout,
+                    config.clientIdleTimeout, config.localBackendNames, metrics, accessLog);
+            server.addBean(passthrough);
+            tlsOnly.setPassthrough(passthrough);
             this.httpsConnector = config.proxyProtocol
                     ? new ProxyConnector(server, executor, connectionLimit,
                             connectionLimit.wrap(new RequiredProxyProtocol(tlsOnly.getProtocol()), false), tlsOnly, tls, alpn,
@@ -187,8 +195,8 @@ public final class IngressServer implements AutoCloseable {
         server.setHandler(new GracefulHandler(handler));
         server.addBean(new IdleConnections(httpsConnector == null ? List.of(httpConnector)
                 : List.of(httpConnector, httpsConnector)));
-        if (config.accessLog) {
-            server.setRequestLog(config.accessLogOut == null ? new AccessLog() : new AccessLog(config.accessLogOut));
+        if (accessLog != null) {
+            server.setRequestLog(accessLog);
         }
 
         if (config.adminPort >= 0) {
@@ -486,6 +494,8 @@ public final class IngressServer implements AutoCloseable {
         private Duration stopTimeout = Duration.ofSeconds(30);
         private int httpsRedirectPort = -1;
         private final List<ExtraMetric> extraMetrics = new ArrayList<>();
+        private Duration connectTimeout = Duration.ofSeconds(5);  // the handler's, for ssl-passthrough tunnels
+        private boolean localBackendNames;  // likewise
 
         private Builder(Router router) {
             this.handler = IngressHandler.builder(router);
@@ -572,6 +582,7 @@ public final class IngressServer implements AutoCloseable {
         /** See {@link IngressHandler.Builder#connectTimeout(Duration)}. Default 5 s. */
         public Builder connectTimeout(Duration timeout) {
             handler.connectTimeout(timeout);
+            this.connectTimeout = timeout;
             return this;
         }
 
@@ -649,6 +660,7 @@ public final class IngressServer implements AutoCloseable {
          */
         public Builder localBackendNames(boolean allowed) {
             handler.localBackendNames(allowed);
+            this.localBackendNames = allowed;
             return this;
         }
 

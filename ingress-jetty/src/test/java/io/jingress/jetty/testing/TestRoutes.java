@@ -43,6 +43,7 @@ public final class TestRoutes {
     private final List<io.jingress.core.model.Gateway> gateways = new ArrayList<>();
     private final List<io.jingress.core.model.HttpRoute> httpRoutes = new ArrayList<>();
     private final List<io.jingress.core.model.ReferenceGrant> referenceGrants = new ArrayList<>();
+    private boolean sslPassthrough;
     private int ingresses;
 
     private TestRoutes() {
@@ -277,13 +278,31 @@ public final class TestRoutes {
         return apply();
     }
 
+    /** Whether ssl-passthrough is switched on (see {@link RouteCompiler#withSslPassthrough}). */
+    public TestRoutes sslPassthrough(boolean enabled) {
+        sslPassthrough = enabled;
+        return apply();
+    }
+
+    /** Removes the annotation {@code name} from every Ingress added so far. */
+    public TestRoutes removeAnnotation(String name) {
+        ingressList.replaceAll(ingress -> {
+            Map<String, String> annotations = new LinkedHashMap<>(ingress.annotations());
+            annotations.remove(name);
+            return new Ingress(ingress.namespace(), ingress.name(), ingress.uid(), ingress.creationTimestamp(),
+                    ingress.ingressClassName(), annotations, ingress.defaultBackend(), ingress.tls(), ingress.rules());
+        });
+        return apply();
+    }
+
     /** Compiles what was added so far and swaps it into the router. */
     public TestRoutes apply() {
         ClusterState state = new ClusterState(ingressList, services, slices, List.of(), List.copyOf(secrets.values()),
                 List.copyOf(opaqueSecrets.values()), List.copyOf(configMaps.values()))
                 .withGatewayApi(List.of(io.jingress.core.model.GatewayClass.jingress("jingress")), gateways, httpRoutes,
                         referenceGrants);
-        router.swap(RouteCompiler.create(balancers).withAllowedResponseHeaders(allowedResponseHeaders).compile(state));
+        router.swap(RouteCompiler.create(balancers).withAllowedResponseHeaders(allowedResponseHeaders)
+                .withSslPassthrough(sslPassthrough).compile(state));
         return this;
     }
 

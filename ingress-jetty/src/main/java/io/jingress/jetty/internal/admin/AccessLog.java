@@ -275,6 +275,52 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         return line.toString();
     }
 
+    /**
+     * Logs one {@code ssl-passthrough} tunnel as it ends, in the layout of a request's line, so that
+     * the same parser reads both:
+     *
+     * <pre>
+     * $remote_addr - - [$time_local] "PASSTHROUGH $ssl_preread_server_name TLS" $status $bytes_sent "-" "-" $bytes_received $session_time [$proxy_upstream_name] [] $upstream_addr $bytes_sent $session_time - -
+     * </pre>
+     *
+     * {@code $status} as nginx's stream module gives it: 200 the tunnel was made (whatever ended it),
+     * 502 no endpoint could be connected to, 503 the backend had no endpoint. The bytes are those
+     * relayed to the client and from it (the ClientHello included); the time is from the
+     * ClientHello to the end. An Ingress with {@code enable-access-log: "false"} is not logged.
+     */
+    public void logTunnel(Route route, String remoteAddr, long startEpochMillis, String sni, int status, long bytesToClient,
+            long bytesFromClient, long nanos, String upstreamAddr) {
+        if (logger != null && !logger.isInfoEnabled() || route != null && !route.policy().accessLog()) {
+            return;
+        }
+        StringBuilder line = new StringBuilder(160);
+        line.append(remoteAddr == null ? "-" : remoteAddr).append(" - - [").append(timeLocal(startEpochMillis))
+                .append("] \"PASSTHROUGH ");
+        appendEscaped(line, sni);
+        line.append(" TLS\" ").append(status).append(' ').append(bytesToClient).append(" \"-\" \"-\" ")
+                .append(bytesFromClient).append(' ');
+        appendSeconds(line, nanos);
+        line.append(" [");
+        appendValue(line, route == null ? null : route.backend().key());
+        line.append("] [] ");
+        appendValue(line, upstreamAddr);
+        line.append(' ');
+        if (upstreamAddr == null) {
+            line.append("- -");
+        } else {
+            line.append(bytesToClient).append(' ');
+            appendSeconds(line, nanos);
+        }
+        line.append(" - -");
+        try {
+            writer.write(line.toString());
+        } catch (IOException | RuntimeException e) {
+            if (failureReported.compareAndSet(false, true)) {
+                LOG.warn("access log: cannot write a line ({}); further failures are not reported", e.toString());
+            }
+        }
+    }
+
     // the head in HTTP/1.1 form, from the parsed request
     private static long headLength(int requestLineLength, HttpFields headers) {
         long length = requestLineLength + 2L; // CRLF

@@ -46,6 +46,9 @@ public final class ProxyMetrics {
     private final LongAdder clientRequests = new LongAdder();
     private final LongAdder inProgress = new LongAdder();
     private final LongAdder mirrorDropped = new LongAdder();
+    private final LongAdder[] tunnels = {new LongAdder(), new LongAdder(), new LongAdder()};  // by TUNNEL_STATUSES
+    private final LongAdder tunnelBytesToClient = new LongAdder();
+    private final LongAdder tunnelBytesFromClient = new LongAdder();
     private volatile LongSupplier refusedConnections = () -> 0;
 
     /** Metrics with every counter at zero. */
@@ -162,6 +165,26 @@ public final class ProxyMetrics {
     /** Copies of requests not sent to their mirror since start. */
     public long mirrorDropped() {
         return mirrorDropped.sum();
+    }
+
+    /** The statuses an {@code ssl-passthrough} tunnel ends with (see {@code AccessLog.logTunnel}). */
+    static final int[] TUNNEL_STATUSES = {200, 502, 503};
+
+    /** Counts one {@code ssl-passthrough} tunnel that ended with {@code status} (200, 502 or 503), and its bytes. */
+    public void onTunnel(int status, long bytesToClient, long bytesFromClient) {
+        tunnels[status == 200 ? 0 : status == 502 ? 1 : 2].increment();
+        tunnelBytesToClient.add(bytesToClient);
+        tunnelBytesFromClient.add(bytesFromClient);
+    }
+
+    /** The {@code ssl-passthrough} tunnels ended since start with {@code status} (one of {@link #TUNNEL_STATUSES}). */
+    long tunnels(int status) {
+        return tunnels[status == 200 ? 0 : status == 502 ? 1 : 2].sum();
+    }
+
+    /** Bytes the ended {@code ssl-passthrough} tunnels relayed to their clients ({@code toClient}) or from them. */
+    long tunnelBytes(boolean toClient) {
+        return (toClient ? tunnelBytesToClient : tunnelBytesFromClient).sum();
     }
 
     /** Client requests begun since start ({@code requests} in {@code /status}). */

@@ -63,5 +63,15 @@ final class TrafficMetrics {
         text.metric("jingress_mirror_dropped_total", "counter",
                         "Copies of requests not sent to their mirror-target: too many in flight, or not sendable.")
                 .sample("jingress_mirror_dropped_total", metrics.mirrorDropped());
+        text.metric("jingress_ssl_passthrough_tunnels_total", "counter",
+                "ssl-passthrough TLS connections ended, by status: 200 relayed, 502 no endpoint could be connected to,"
+                        + " 503 the backend had no endpoint.");
+        for (int status : ProxyMetrics.TUNNEL_STATUSES) {
+            text.sample("jingress_ssl_passthrough_tunnels_total", metrics.tunnels(status), "status", Integer.toString(status));
+        }
+        text.metric("jingress_ssl_passthrough_bytes_total", "counter",
+                "Bytes the ended ssl-passthrough connections relayed, by direction.");
+        text.sample("jingress_ssl_passthrough_bytes_total", metrics.tunnelBytes(true), "direction", "to_client");
+        text.sample("jingress_ssl_passthrough_bytes_total", metrics.tunnelBytes(false), "direction", "from_client");
     }
 }

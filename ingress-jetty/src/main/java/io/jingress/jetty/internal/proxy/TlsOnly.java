@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
+import io.jingress.jetty.internal.tls.TimedSslConnectionFactory;
+
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -30,6 +32,20 @@ public final class TlsOnly extends DetectorConnectionFactory {
 
     private final SslConnectionFactory tls;
     private final long helloDeadlineNanos;
+    private volatile Passthrough passthrough;
+
+    /**
+     * Takes the connections whose TLS is not to end here ({@code ssl-passthrough}), by the SNI name
+     * of their ClientHello, before the TLS factory is given them.
+     */
+    public interface Passthrough {
+        /**
+         * The connection that carries a connection whose ClientHello named {@code sni} (lower case,
+         * never empty) on, undecrypted, or null when TLS ends here as usual. The ClientHello's bytes
+         * are given to the connection returned as the bytes read before it ({@code onUpgradeTo}).
+         */
+        Connection connectionFor(String sni, Connector connector, EndPoint endPoint);
+    }
 
     public TlsOnly(SslConnectionFactory tls) {
         this(tls, null);
@@ -45,8 +61,17 @@ public final class TlsOnly extends DetectorConnectionFactory {
         super(tls);
         this.tls = tls;
         // the whole ClientHello is read before the TLS engine is made (TimedSslConnectionFactory.detect)
-        setInputBufferSize(io.jingress.jetty.internal.tls.TimedSslConnectionFactory.HELLO_BUFFER);
+        setInputBufferSize(TimedSslConnectionFactory.HELLO_BUFFER);
         this.helloDeadlineNanos = helloDeadline == null ? 0 : Math.max(1, helloDeadline.toNanos());
+    }
+
+    /**
+     * Hands the connections whose ClientHello names a host {@code passthrough} takes to it, rather
+     * than to TLS; the TLS factory must read the SNI ({@code TimedSslConnectionFactory} with client
+     * certificate engines set). Null: none.
+     */
+    public void setPassthrough(Passthrough passthrough) {
+        this.passthrough = passthrough;
     }
 
     @Override
@@ -154,6 +179,13 @@ public final class TlsOnly extends DetectorConnectionFactory {
                 return false;
             }
             if (detection == ConnectionFactory.Detecting.Detection.RECOGNIZED) {
+                Connection passed = passedThrough();
+                if (passed != null) {
+                    // the ClientHello goes to it as the bytes read before (onUpgradeFrom)
+                    getEndPoint().upgrade(passed);
+                    release();
+                    return true;
+                }
                 // the TLS factory reads the SNI its detect found on this thread (TimedSslConnectionFactory)
                 getEndPoint().upgrade(tls.newConnection(connector, getEndPoint()));
             } else {
@@ -161,6 +193,23 @@ public final class TlsOnly extends DetectorConnectionFactory {
             }
             release();
             return true;
+        }
+
+        // the connection of an ssl-passthrough host, or null: TLS ends here (a field read, and a map lookup with a host)
+        private Connection passedThrough() {
+            Passthrough hosts = passthrough;
+            if (hosts == null) {
+                return null;
+            }
+            String sni = TimedSslConnectionFactory.peekedSni();
+            if (sni == null || sni.isEmpty()) {
+                return null;
+            }
+            Connection passed = hosts.connectionFor(sni, connector, getEndPoint());
+            if (passed != null) {
+                TimedSslConnectionFactory.forgetPeekedSni();
+            }
+            return passed;
         }
 
         private void release() {

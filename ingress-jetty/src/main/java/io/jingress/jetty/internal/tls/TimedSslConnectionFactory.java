@@ -89,6 +89,21 @@ public final class TimedSslConnectionFactory extends SslConnectionFactory {
     }
 
     /**
+     * The SNI name (lower case, {@code ""} for none) the last {@link #detect} on this thread read
+     * from a whole ClientHello, for a detector that decides before {@link #newConnection} whether TLS
+     * ends here at all ({@code ssl-passthrough}); null when it read none. If it does not hand the
+     * connection to this factory it calls {@link #forgetPeekedSni}.
+     */
+    public static String peekedSni() {
+        return PEEKED_SNI.get();
+    }
+
+    /** Forgets what {@link #peekedSni} returns: the connection went elsewhere than to this factory. */
+    public static void forgetPeekedSni() {
+        PEEKED_SNI.remove();
+    }
+
+    /**
      * The setting whose certificates the TLS connection under {@code endPoint} (a decrypted end point
      * of this factory's connections) asked for, or null when it asked for none.
      */
