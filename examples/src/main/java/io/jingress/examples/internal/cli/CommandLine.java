@@ -75,6 +75,11 @@ public final class CommandLine {
                     "require the PROXY protocol (v1 or v2) on both listeners, as sent by a load balancer in TCP "
                             + "mode: the client address is the one in its header; connections without one are closed",
                     false, (d, v) -> d.proxyProtocol = Values.bool("--proxy-protocol", v)),
+            new Flag("--enable-ssl-passthrough", null, "off",
+                    "honour the ssl-passthrough annotation, as ingress-nginx's flag does: TLS connections on the HTTPS"
+                            + " port whose SNI names such an Ingress's host go undecrypted to the backend of its path /;"
+                            + " without it the annotation is a warning and the Ingress is served as usual",
+                    false, (d, v) -> d.sslPassthrough = Values.bool("--enable-ssl-passthrough", v)),
             new Flag("--trusted-proxies", "CIDR[,CIDR]", "none",
                     "the load balancers in front (IPv4/IPv6 addresses or ranges, repeatable) whose X-Forwarded-Proto"
                             + " and X-Forwarded-For are believed: from them, X-Forwarded-Proto: https counts as HTTPS (no"

@@ -27,6 +27,7 @@ final class Draft {
     boolean useEnvProxy;
     boolean accessLog;
     boolean proxyProtocol;
+    boolean sslPassthrough;
     final List<String> trustedProxies = new ArrayList<>();
     final List<String> allowedResponseHeaders = new ArrayList<>();
     String explain;

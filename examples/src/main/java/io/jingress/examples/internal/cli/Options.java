@@ -50,6 +50,7 @@ public final class Options {
     private final boolean useEnvProxy;
     private final boolean accessLog;
     private final boolean proxyProtocol;
+    private final boolean sslPassthrough;
     private final List<String> trustedProxies;
     private final List<String> allowedResponseHeaders;
 
@@ -78,6 +79,7 @@ public final class Options {
         this.useEnvProxy = draft.useEnvProxy;
         this.accessLog = draft.accessLog;
         this.proxyProtocol = draft.proxyProtocol;
+        this.sslPassthrough = draft.sslPassthrough;
         this.trustedProxies = List.copyOf(draft.trustedProxies);
         this.allowedResponseHeaders = List.copyOf(draft.allowedResponseHeaders);
     }
@@ -184,6 +186,11 @@ public final class Options {
 
     public boolean proxyProtocol() {
         return proxyProtocol;
+    }
+
+    /** Whether {@code --enable-ssl-passthrough} was given: the {@code ssl-passthrough} annotation is honoured. */
+    public boolean sslPassthrough() {
+        return sslPassthrough;
     }
 
     /** The ranges of {@code --trusted-proxies}, as given; empty: none. */

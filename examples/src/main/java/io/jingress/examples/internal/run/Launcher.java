@@ -48,7 +48,8 @@ public final class Launcher {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(console, "console");
         Balancers balancers = Balancers.create();
-        RouteCompiler compiler = RouteCompiler.create(balancers).withAllowedResponseHeaders(options.allowedResponseHeaders());
+        RouteCompiler compiler = RouteCompiler.create(balancers).withAllowedResponseHeaders(options.allowedResponseHeaders())
+                .withSslPassthrough(options.sslPassthrough());
         Router router = Router.create();
         List<AutoCloseable> feeders = new ArrayList<>();
         AtomicReference<KubernetesSource> cluster = new AtomicReference<>();
