@@ -153,6 +153,17 @@ public final class RouteExplainer {
         return httpsRedirectPort == 443 ? explainer : new RouteExplainer(explainer, httpsRedirectPort);
     }
 
+    /**
+     * This explainer with its routes compiled by {@code compiler}, made as the server's is (its
+     * allowed response headers, {@link RouteCompiler#withSslPassthrough ssl-passthrough}), so that
+     * the problems are the server's; its balancers are the compiler's.
+     */
+    public RouteExplainer compiledWith(RouteCompiler compiler) {
+        Objects.requireNonNull(compiler, "compiler");
+        RouteExplainer explainer = new RouteExplainer(state, sourceProblems, ignored, classFilter, compiler);
+        return httpsRedirectPort == 443 ? explainer : new RouteExplainer(explainer, httpsRedirectPort);
+    }
+
     /** {@link #explain(String, String)} for a GET. */
     public RouteExplanation explain(String url) {
         return explain("GET", url);

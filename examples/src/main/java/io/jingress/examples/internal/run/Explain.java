@@ -1,6 +1,8 @@
 package io.jingress.examples.internal.run;
 
+import io.jingress.core.lb.Balancers;
 import io.jingress.core.model.Problem;
+import io.jingress.core.route.RouteCompiler;
 import io.jingress.examples.StartException;
 import io.jingress.examples.internal.cli.Options;
 import io.jingress.k8s.RouteExplainer;
@@ -22,7 +24,9 @@ public final class Explain {
         RouteExplainer explainer;
         try {
             explainer = RouteExplainer.fromManifests(options.manifests(), Launcher.adapterOptions(options))
-                    .allowedResponseHeaders(options.allowedResponseHeaders());
+                    .compiledWith(RouteCompiler.create(Balancers.create())
+                            .withAllowedResponseHeaders(options.allowedResponseHeaders())
+                            .withSslPassthrough(options.sslPassthrough()));
         } catch (IllegalArgumentException e) {
             throw new StartException("--manifests " + options.manifests() + ": " + e.getMessage(), 1, e);
         }

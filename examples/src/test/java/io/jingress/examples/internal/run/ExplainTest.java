@@ -111,6 +111,26 @@ class ExplainTest {
     }
 
     @Test
+    void sslPassthroughIsReportedAsWithoutEffectOnlyWithoutTheFlag() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), WALKTHROUGH.replace(
+                "metadata: {name: ingress-myapp, namespace: default}",
+                "metadata: {name: ingress-myapp, namespace: default, annotations:"
+                        + " {nginx.ingress.kubernetes.io/ssl-passthrough: \"true\"}}"));
+        String url = "http://myapp.kubia.com/";
+        String file = dir.resolve("kubia.yaml").toString();
+        Command.Explain off = assertInstanceOf(Command.Explain.class, CommandLine.parse("--manifests", file, "--explain", url));
+        Command.Explain on = assertInstanceOf(Command.Explain.class, CommandLine.parse("--manifests", file, "--explain", url,
+                "--enable-ssl-passthrough"));
+
+        String without = Explain.text(off.options(), off.url());
+        assertTrue(without.contains("ssl-passthrough: \"true\" has no effect: the controller was not started with"
+                + " --enable-ssl-passthrough"), without);
+        String with = Explain.text(on.options(), on.url());
+        assertTrue(!with.contains("ssl-passthrough") && with.startsWith("GET " + url + " -> 200 forwarded"),
+                "plain HTTP is routed as usual: " + with);
+    }
+
+    @Test
     void theHeadersOfCustomHeadersAreShownWhenTheFlagAllowsThem() throws Exception {
         Path file = Files.writeString(dir.resolve("kubia.yaml"), WALKTHROUGH.replace(
                 "metadata: {name: ingress-myapp, namespace: default}",
