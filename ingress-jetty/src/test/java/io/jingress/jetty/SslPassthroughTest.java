@@ -264,7 +264,9 @@ class SslPassthroughTest {
         long start = System.nanoTime();
         assertThrows(IOException.class, () -> TlsTestServer.connect(proxy.httpsPort(), HOST, List.of("http/1.1")).close());
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3), "closed at once, not at a timeout");
-        Await.until(() -> accessLog().contains("\"PASSTHROUGH argocd.test TLS\" 502 0 "), "logged with 502");
+        Await.until(() -> accessLog().contains("\"PASSTHROUGH argocd.test TLS\" 502 0 \"-\" \"-\" "), "logged with 502");
+        assertTrue(accessLog().matches("(?s).*\" 502 0 \"-\" \"-\" [1-9][0-9]* .*"), "the ClientHello's bytes were received: "
+                + accessLog());
     }
 
     @Test

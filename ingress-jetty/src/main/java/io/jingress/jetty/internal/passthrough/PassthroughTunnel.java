@@ -150,7 +150,6 @@ final class PassthroughTunnel implements PickContext {
             upstream.startRelaying();
             return;
         }
-        bytesFromClient.addAndGet(hello.remaining());
         upstream.getEndPoint().write(Callback.from(() -> {
             clientSide.startRelaying();
             upstream.startRelaying();

@@ -47,6 +47,7 @@ final class TunnelSide extends AbstractConnection implements Connection.UpgradeT
             ByteBuffer copy = ByteBuffer.allocate(prefilled.remaining());
             copy.put(prefilled).flip();
             hello = copy;
+            tunnel.relayed(true, copy.remaining());  // received from the client, relayed or not
         }
     }
 
