@@ -84,7 +84,9 @@ import org.slf4j.LoggerFactory;
  * {@link Builder#hsts}); the admin endpoints ({@code /healthz},
  * {@code /metrics}, {@code /status}, {@code /routes}) on their own port and thread pool. With
  * {@link Builder#proxyProtocol} both proxy listeners require a PROXY protocol header first, and
- * take the client's address from it. The request handling is {@link IngressHandler}'s.
+ * take the client's address from it. A TLS connection whose SNI names a host of the table's
+ * {@link RouteTable#sslPassthroughHosts()} ({@code ssl-passthrough}) is not decrypted: it is relayed
+ * to an endpoint of the host's backend, and logged and counted as a tunnel. The request handling is {@link IngressHandler}'s.
  * Connections past {@link Builder#maxConnections} (client sockets, however many protocols take
  * turns on one) are refused at once; request headers past {@link Builder#maxRequestHeaderBytes}
  * get 431; a silent client connection is closed after {@link Builder#clientIdleTimeout}, and one

@@ -270,6 +270,26 @@ class SslPassthroughTest {
     }
 
     @Test
+    void aFailedConnectTriesAnotherEndpoint() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        TestRoutes routes = TestRoutes.create().route(HOST, "/", "argocd-server", Map.of(PASSTHROUGH, "true"),
+                closedPort, startBackend().port()).sslPassthrough(true);
+        IngressServer proxy = proxy(routes);
+
+        for (int i = 0; i < 4; i++) {  // round robin: every other connection picks the closed port first
+            try (SSLSocket socket = TlsTestServer.connect(proxy.httpsPort(), HOST, List.of("http/1.1"))) {
+                assertEquals(backendCertificate(), TlsTestServer.leaf(socket));
+            }
+        }
+        Await.until(() -> accessLog().lines().filter(l -> l.contains("\"PASSTHROUGH argocd.test TLS\" 200 ")).count() == 4,
+                "four tunnels logged, each with the endpoint that answered");
+        assertTrue(accessLog().lines().allMatch(l -> l.contains(" 127.0.0.1:" + backend.port() + " ")), accessLog());
+    }
+
+    @Test
     void withoutTheSwitchTheHostIsServedByTheProxyWithAWarning() throws Exception {
         TestRoutes routes = passthroughRoutes(startBackend().port(), false);
         IngressServer proxy = proxy(routes);

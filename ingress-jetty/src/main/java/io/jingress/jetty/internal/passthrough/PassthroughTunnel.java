@@ -114,7 +114,8 @@ final class PassthroughTunnel implements PickContext {
             public void failed(Throwable failure) {
                 endpoint.onEnd(start, false);
                 if (clientEndPoint.isOpen()) {
-                    connect();
+                    // not on the selector that failed the connect: the next endpoint's name may need a DNS lookup
+                    connector.getExecutor().execute(PassthroughTunnel.this::connect);
                 }
             }
         });

@@ -24,7 +24,8 @@ import org.eclipse.jetty.util.BufferUtil;
  * TLS alert no HTTP client can show. With client certificates configured
  * ({@code TimedSslConnectionFactory.setClientAuthEngines}) the whole ClientHello is read here first,
  * so that the TLS engine is made for its SNI name; from its first byte it must come within the head
- * deadline.
+ * deadline. A connection whose SNI names a host that {@link #setPassthrough} takes goes to it
+ * instead, the ClientHello with it ({@code ssl-passthrough}).
  */
 public final class TlsOnly extends DetectorConnectionFactory {
     private static final byte[] ANSWER = Refusal.plainAnswer(400, "Bad Request",
