@@ -289,6 +289,69 @@ class SslPassthroughTest {
         assertTrue(accessLog().lines().allMatch(l -> l.contains(" 127.0.0.1:" + backend.port() + " ")), accessLog());
     }
 
+    /** The first TLS record a client naming {@code sni} sends: its ClientHello. */
+    private static byte[] clientHello(String sni) throws Exception {
+        javax.net.ssl.SSLEngine engine = TlsTestServer.trustAll().createSSLEngine(sni, 443);
+        engine.setUseClientMode(true);
+        javax.net.ssl.SSLParameters parameters = engine.getSSLParameters();
+        parameters.setServerNames(List.of(new SNIHostName(sni)));
+        engine.setSSLParameters(parameters);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(java.nio.ByteBuffer.allocate(0), out);
+        out.flip();
+        byte[] hello = new byte[out.remaining()];
+        out.get(hello);
+        return hello;
+    }
+
+    @Test
+    void theBytesGoThroughAsTheyAreAndAHalfCloseTravelsToTheEndpoint() throws Exception {
+        byte[] hello = clientHello(HOST);
+        java.util.concurrent.CompletableFuture<byte[]> received = new java.util.concurrent.CompletableFuture<>();
+        try (ServerSocket endpoint = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread thread = new Thread(() -> {
+                try (Socket accepted = endpoint.accept()) {
+                    received.complete(accepted.getInputStream().readAllBytes());  // to the client's half-close
+                    accepted.getOutputStream().write("answer after the half-close".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    received.completeExceptionally(e);
+                }
+            });
+            thread.start();
+            IngressServer proxy = proxy(TestRoutes.create().route(HOST, "/", "raw", Map.of(PASSTHROUGH, "true"),
+                    endpoint.getLocalPort()).sslPassthrough(true));
+
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.httpsPort())) {
+                client.setSoTimeout(10_000);
+                client.getOutputStream().write(hello);
+                client.getOutputStream().write("after the hello".getBytes(StandardCharsets.US_ASCII));
+                client.shutdownOutput();
+                String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertEquals("answer after the half-close", answer);
+            }
+            byte[] expected = java.util.Arrays.copyOf(hello, hello.length + "after the hello".length());
+            System.arraycopy("after the hello".getBytes(StandardCharsets.US_ASCII), 0, expected, hello.length,
+                    "after the hello".length());
+            assertArrayEquals(expected, received.get(10, TimeUnit.SECONDS), "the ClientHello, then the rest, unchanged");
+            thread.join(10_000);
+        }
+    }
+
+    @Test
+    void aTunnelThatCarriesNothingForTheIdleTimeoutIsClosed() throws Exception {
+        TestRoutes routes = passthroughRoutes(startBackend().port(), true);
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0)
+                .clientIdleTimeout(java.time.Duration.ofMillis(500)).accessLog(accessLog));
+
+        try (SSLSocket socket = TlsTestServer.connect(proxy.httpsPort(), HOST, List.of("http/1.1"))) {
+            assertEquals(backendCertificate(), TlsTestServer.leaf(socket));
+            long start = System.nanoTime();
+            assertEquals(-1, socket.getInputStream().read(), "closed, not timed out by the client's 10 s");
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+        }
+        Await.until(() -> accessLog().contains("\"PASSTHROUGH argocd.test TLS\" 200 "), "logged as relayed");
+    }
+
     @Test
     void withoutTheSwitchTheHostIsServedByTheProxyWithAWarning() throws Exception {
         TestRoutes routes = passthroughRoutes(startBackend().port(), false);
