@@ -32,25 +32,35 @@ public final class ScriptedBackend implements AutoCloseable {
         Answer answer(int connection, int request, String head);
     }
 
-    /** Bytes to write, then whether to close the connection, or to hold it until the peer closes it. */
-    public record Answer(String bytes, boolean close, boolean hold) {
+    /**
+     * Bytes to write, then whether to close the connection, or to hold it until the peer closes it;
+     * {@code unasked}: bytes written after them in a write of their own, as a misbehaving server
+     * sends what nobody asked for (null: none).
+     */
+    public record Answer(String bytes, boolean close, boolean hold, String unasked) {
         public static Answer keepOpen(String bytes) {
-            return new Answer(bytes, false, false);
+            return new Answer(bytes, false, false, null);
         }
 
         public static Answer thenClose(String bytes) {
-            return new Answer(bytes, true, false);
+            return new Answer(bytes, true, false, null);
         }
 
         /** Writes {@code bytes}, then drops whatever the peer still sends and waits until it closes the connection. */
         public static Answer thenHoldUntilPeerCloses(String bytes) {
-            return new Answer(bytes, false, true);
+            return new Answer(bytes, false, true, null);
+        }
+
+        /** Writes {@code bytes}, then at once {@code unasked} in a second write, and reads the next request. */
+        public static Answer keepOpenThenSend(String bytes, String unasked) {
+            return new Answer(bytes, false, false, unasked);
         }
     }
 
     private final ServerSocket socket;
     private final Script script;
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger unaskedWritten = new AtomicInteger();
     private final ConcurrentLinkedDeque<String> heads = new ConcurrentLinkedDeque<>();
     private final ConcurrentLinkedDeque<Socket> open = new ConcurrentLinkedDeque<>();
     private final CountDownLatch peerClosedWhileHeld = new CountDownLatch(1);
@@ -87,6 +97,11 @@ public final class ScriptedBackend implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
+            try {
+                client.setTcpNoDelay(true);  // each write goes out at once, as written
+            } catch (IOException e) {
+                // keeps Nagle's algorithm: only later writes may wait a little
+            }
             open.add(client);
             int number = connections.incrementAndGet();
             Thread serving = new Thread(() -> serve(client, number), "scripted-backend-" + number);
@@ -113,6 +128,11 @@ public final class ScriptedBackend implements AutoCloseable {
                 try {
                     client.getOutputStream().write(answer.bytes().getBytes(StandardCharsets.ISO_8859_1));
                     client.getOutputStream().flush();
+                    if (answer.unasked() != null) {
+                        client.getOutputStream().write(answer.unasked().getBytes(StandardCharsets.ISO_8859_1));
+                        client.getOutputStream().flush();
+                        unaskedWritten.incrementAndGet();
+                    }
                 } catch (IOException e) {
                     if (answer.hold()) {
                         // the peer closed while the answer was still being written
@@ -147,6 +167,11 @@ public final class ScriptedBackend implements AutoCloseable {
     /** Connections accepted so far. */
     public int connections() {
         return connections.get();
+    }
+
+    /** How many {@link Answer#unasked()} bytes were written whole so far (on loopback: delivered). */
+    public int unaskedWritten() {
+        return unaskedWritten.get();
     }
 
     /** The request heads received, in order. */

@@ -52,6 +52,8 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
     private final AtomicInteger wip = new AtomicInteger();
     private final HttpFields.Mutable serverToProxyHeaders = HttpFields.build();
     private final RequestHead head = new RequestHead();
+    /** One byte, to look for unread bytes on a pooled connection before it is used again. */
+    private final ByteBuffer probe = ByteBuffer.allocate(1);
     /** Exchanges this connection completed: a failure on a reused connection may be a stale one. */
     private int served;
 
@@ -124,6 +126,31 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
     /** Marks this connection idle, ready to be pooled. */
     void idle() {
         state.set(IDLE);
+    }
+
+    /**
+     * Whether the upstream sent something on this connection since its last exchange that has not
+     * been read yet: bytes nobody asked for (a second answer, a body on an answer to HEAD or a 204,
+     * more body than its Content-Length said) or the end of the stream. Such a connection must not
+     * carry another request: its answer would be read from those bytes, which may be an answer
+     * meant for nobody or for another client. The pooled connection's read interest tells of them
+     * too, but only once its selector gets to it, and the next request may take the connection
+     * first; this one read of one byte (nothing there: the usual case, costing a {@code read} that
+     * finds nothing) settles it. For a connection just taken from the pool, with no exchange.
+     */
+    boolean hasUnreadBytesOrEnded() {
+        BufferUtil.clear(probe);
+        try {
+            return getEndPoint().fill(probe) != 0;
+        } catch (IOException x) {
+            return true;
+        }
+    }
+
+    /** Closes a connection taken from the pool unused (see {@link #hasUnreadBytesOrEnded}). */
+    void closeUnused() {
+        state.set(CLOSED);
+        getEndPoint().close();
     }
 
     /** Claims an idle connection for closing; false when an exchange took it. */

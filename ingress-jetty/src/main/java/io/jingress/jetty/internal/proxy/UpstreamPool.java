@@ -88,7 +88,8 @@ final class UpstreamPool extends ContainerLifeCycle {
 
     /**
      * An idle connection to {@code endpoint}, now active with {@code readTimeoutMillis} as its idle
-     * timeout, or null when there is none.
+     * timeout, or null when there is none. One on which the upstream sent bytes nobody asked for, or
+     * which it closed, is closed instead and the next one tried.
      */
     UpstreamConnection take(Endpoint endpoint, long readTimeoutMillis) {
         Idle home = idle.get(endpoint.id());
@@ -99,6 +100,10 @@ final class UpstreamPool extends ContainerLifeCycle {
         while ((connection = home.connections.pollFirst()) != null) {
             home.size.decrementAndGet();
             if (connection.activate()) {
+                if (connection.hasUnreadBytesOrEnded()) {
+                    connection.closeUnused();
+                    continue;
+                }
                 EndPoint endPoint = connection.getEndPoint();
                 if (endPoint.getIdleTimeout() != readTimeoutMillis) {
                     endPoint.setIdleTimeout(readTimeoutMillis);
