@@ -49,6 +49,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.PreEncodedHttpField;
@@ -968,6 +969,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             HttpHeader header = field.getHeader();
             if (header == HttpHeader.SERVER) {
                 // names the endpoint's software and version to anyone who asks; nginx drops it too
+                continue;
+            }
+            if (header == HttpHeader.CONTENT_LENGTH && exchange.proxyToClientResponse().getStatus() == HttpStatus.NO_CONTENT_204) {
+                // A 204 has no body and must not say a length (RFC 9110 section 8.6), as nginx
+                // drops it: over HTTP/2 Jetty failed the answer for the body it never got (a 500).
                 continue;
             }
             if (cors != null && PolicyCors.isReplaced(header)) {
