@@ -1,6 +1,7 @@
 package io.jingress.jetty.internal.passthrough;
 
-import java.io.IOException;
+import io.jingress.jetty.internal.net.BytePump;
+
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 
@@ -8,16 +9,14 @@ import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.util.BufferUtil;
-import org.eclipse.jetty.util.IteratingCallback;
+import org.eclipse.jetty.util.Callback;
 
 /**
- * One side of a {@link PassthroughTunnel}: copies the bytes read from its own end point to its peer's, one
- * buffer in flight at a time, so that a slow reader on one side slows the writer on the other
- * instead of filling memory. End of input shuts the peer's output (a half-close travels through);
- * a connection whose both directions are done is closed by Jetty, and a failure, or either side
- * closing, closes the other. As the tunnel of the WebSocket upgrades, with byte counts.
+ * One side of a {@link PassthroughTunnel}: copies the bytes read from its own end point to its
+ * peer's with a {@link BytePump}, as the tunnel of the WebSocket upgrades does, counting them. A
+ * connection whose both directions are done is closed by Jetty, and a failure, or either side
+ * closing, closes the other.
  *
  * <p>The client side is made when the ClientHello has been read: it holds those bytes
  * ({@link #onUpgradeTo}) and, once open, has the tunnel connect; it reads nothing more until the
@@ -27,18 +26,37 @@ final class TunnelSide extends AbstractConnection implements Connection.UpgradeT
     private static final int BUFFER_SIZE = 16 * 1024;
 
     private final PassthroughTunnel tunnel;
-    private final ByteBufferPool bufferPool;
     private final boolean client;
-    private final Pump pump = new Pump();
+    private final BytePump pump;
     private volatile TunnelSide peer;
     private ByteBuffer hello;  // on the client side: the ClientHello, until the upstream side takes it
 
     TunnelSide(PassthroughTunnel tunnel, EndPoint endPoint, Executor executor, ByteBufferPool bufferPool, boolean client) {
         super(endPoint, executor);
         this.tunnel = tunnel;
-        this.bufferPool = bufferPool;
         this.client = client;
         setInputBufferSize(BUFFER_SIZE);
+        this.pump = new BytePump(endPoint, bufferPool, BUFFER_SIZE, new BytePump.Ends() {
+            @Override
+            public EndPoint peer() {
+                return peer.getEndPoint();
+            }
+
+            @Override
+            public void awaitBytes(Callback callback) {
+                fillInterested(callback);
+            }
+
+            @Override
+            public void relayed(int bytes) {
+                tunnel.relayed(client, bytes);
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                disconnect(failure);
+            }
+        });
     }
 
     @Override
@@ -101,59 +119,5 @@ final class TunnelSide extends AbstractConnection implements Connection.UpgradeT
     @Override
     public String toConnectionString() {
         return "TunnelSide@" + Integer.toHexString(hashCode()) + "[" + (client ? "client" : "upstream") + "]";
-    }
-
-    private final class Pump extends IteratingCallback {
-        private RetainableByteBuffer buffer;
-
-        @Override
-        protected Action process() {
-            buffer = bufferPool.acquire(getInputBufferSize(), false);
-            ByteBuffer bytes = buffer.getByteBuffer();
-            int filled;
-            try {
-                filled = getEndPoint().fill(bytes);
-            } catch (IOException e) {
-                release();
-                disconnect(e);
-                return Action.SUCCEEDED;
-            }
-            if (filled > 0) {
-                tunnel.relayed(client, filled);
-                peer.getEndPoint().write(this, bytes);
-                return Action.SCHEDULED;
-            }
-            release();
-            if (filled == 0) {
-                fillInterested(this);
-                return Action.SCHEDULED;
-            }
-            peer.getEndPoint().shutdownOutput();
-            return Action.SUCCEEDED;
-        }
-
-        @Override
-        protected void onSuccess() {
-            release();
-        }
-
-        @Override
-        protected void onCompleteFailure(Throwable cause) {
-            release();
-            disconnect(cause);
-        }
-
-        private void release() {
-            RetainableByteBuffer held = buffer;
-            buffer = null;
-            if (held != null) {
-                held.release();
-            }
-        }
-
-        @Override
-        public InvocationType getInvocationType() {
-            return InvocationType.NON_BLOCKING;
-        }
     }
 }

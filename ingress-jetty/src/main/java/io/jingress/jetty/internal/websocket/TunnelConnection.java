@@ -1,24 +1,23 @@
 package io.jingress.jetty.internal.websocket;
 
-import java.io.IOException;
+import io.jingress.jetty.internal.net.BytePump;
+
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.IteratingCallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One side of an upgraded connection: copies every byte read from its own {@link EndPoint} to its
- * peer's, non-blocking, one buffer in flight at a time (so a slow reader slows the writer instead
- * of filling memory). End of input half-closes the peer; any failure closes both sides. Modelled on
- * the tunnel of Jetty's {@code ConnectHandler}.
+ * peer's with a {@link BytePump} (non-blocking, one buffer in flight at a time, so a slow reader
+ * slows the writer instead of filling memory). End of input half-closes the peer; any failure
+ * closes both sides. Modelled on the tunnel of Jetty's {@code ConnectHandler}.
  *
  * <p>A side starts copying only when {@link #start()} is called: the client side starts both once
  * Jetty has written the 101 response and handed it the client's endpoint, so no upstream byte can
@@ -27,9 +26,8 @@ import org.slf4j.LoggerFactory;
 final class TunnelConnection extends AbstractConnection.NonBlocking implements Connection.UpgradeTo {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelConnection.class);
 
-    private final ByteBufferPool bufferPool;
     private final String direction;
-    private final Pump pump = new Pump();
+    private final BytePump pump;
     private TunnelConnection peer;
     /** Bytes already read from this side that the peer must get first (see {@link #onUpgradeTo}), or null. */
     private ByteBuffer initial;
@@ -40,9 +38,24 @@ final class TunnelConnection extends AbstractConnection.NonBlocking implements C
     TunnelConnection(EndPoint endPoint, Executor executor, ByteBufferPool bufferPool, int bufferSize,
             String direction) {
         super(endPoint, executor);
-        this.bufferPool = bufferPool;
         this.direction = direction;
         setInputBufferSize(bufferSize);
+        this.pump = new BytePump(endPoint, bufferPool, bufferSize, new BytePump.Ends() {
+            @Override
+            public EndPoint peer() {
+                return peer.getEndPoint();
+            }
+
+            @Override
+            public void awaitBytes(Callback callback) {
+                fillInterested(callback);
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                disconnect(failure);
+            }
+        });
     }
 
     /** Links the two sides; {@code clientSide.onOpen()} will then start both. */
@@ -115,58 +128,5 @@ final class TunnelConnection extends AbstractConnection.NonBlocking implements C
     @Override
     public String toConnectionString() {
         return "TunnelConnection@" + Integer.toHexString(hashCode()) + "[" + direction + "]";
-    }
-
-    private final class Pump extends IteratingCallback {
-        private RetainableByteBuffer buffer;
-
-        @Override
-        protected Action process() {
-            buffer = bufferPool.acquire(getInputBufferSize(), false);
-            ByteBuffer bytes = buffer.getByteBuffer();
-            int filled;
-            try {
-                filled = getEndPoint().fill(bytes);
-            } catch (IOException e) {
-                release();
-                disconnect(e);
-                return Action.SUCCEEDED;
-            }
-            if (filled > 0) {
-                peer.getEndPoint().write(this, bytes);
-                return Action.SCHEDULED;
-            }
-            release();
-            if (filled == 0) {
-                fillInterested(this);
-                return Action.SCHEDULED;
-            }
-            peer.getEndPoint().shutdownOutput();
-            return Action.SUCCEEDED;
-        }
-
-        @Override
-        protected void onSuccess() {
-            release();
-        }
-
-        @Override
-        protected void onCompleteFailure(Throwable cause) {
-            release();
-            disconnect(cause);
-        }
-
-        private void release() {
-            RetainableByteBuffer held = buffer;
-            buffer = null;
-            if (held != null) {
-                held.release();
-            }
-        }
-
-        @Override
-        public InvocationType getInvocationType() {
-            return InvocationType.NON_BLOCKING;
-        }
     }
 }
