@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -149,7 +150,18 @@ class NextUpstreamTest {
 
         Backends.Echo up2 = backends.start("up2");
         IngressServer byDefault = proxy(Map.of(), backends.deadPort(), up2.port());
-        assertTrue(statuses(byDefault, HttpMethod.POST, 2, true).contains(502), "a POST is not retried by default");
+        // one of the two meets the dead endpoint and is answered 502 while its body may still be
+        // coming: the client may then fail on writing it (broken pipe) before it reads the 502
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            try {
+                statuses.addAll(statuses(byDefault, HttpMethod.POST, 1, true));
+            } catch (ExecutionException e) {
+                statuses.add(-1);
+            }
+        }
+        assertEquals(1, statuses.stream().filter(status -> status == 200).count(), statuses::toString);
+        assertEquals(1, up2.requests(), "a POST is not retried by default");
     }
 
     @Test
