@@ -145,6 +145,7 @@ public final class KubernetesSource implements AutoCloseable {
         private String electionNamespace;
         private String identity;
         private Duration writeRetry = Duration.ofSeconds(5);
+        private Duration gatewayApiRecheck = Duration.ofMinutes(1);
 
         private Builder(RouteSink sink) {
             this.sink = Objects.requireNonNull(sink, "sink");
@@ -253,6 +254,16 @@ public final class KubernetesSource implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How often API discovery is asked again whether the Gateway API CRDs are installed, while
+         * they are not (default 1 minute): HTTPRoutes of CRDs installed later are served from the
+         * next check on, without a restart.
+         */
+        public Builder gatewayApiRecheck(Duration gatewayApiRecheck) {
+            this.gatewayApiRecheck = Objects.requireNonNull(gatewayApiRecheck, "gatewayApiRecheck");
+            return this;
+        }
+
         public KubernetesSource build() {
             int given = (kubeconfig != null ? 1 : 0) + (inCluster ? 1 : 0) + (config != null ? 1 : 0)
                     + (client != null ? 1 : 0);
@@ -276,7 +287,7 @@ public final class KubernetesSource implements AutoCloseable {
             String leaseNamespace = electionNamespace != null ? electionNamespace : defaultNamespace(use);
             Controller controller = new Controller(new Controller.Settings(use, options, sink,
                     IngressValidator::validate, quietPeriod, maxDelay, minInterval, leaderElection ? leaseTimings : null,
-                    leaseNamespace, id, writeRetry));
+                    leaseNamespace, id, writeRetry, gatewayApiRecheck));
             return new KubernetesSource(controller, owned, id);
         }
 

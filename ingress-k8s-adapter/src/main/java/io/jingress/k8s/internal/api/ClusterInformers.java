@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The informers on the five kinds routes are built from (Secrets twice: {@code kubernetes.io/tls}
- * and {@code Opaque}), in all namespaces or in the given ones; and one per ConfigMap that
- * {@code custom-headers} names ({@link #watchConfigMaps}).
+ * and {@code Opaque}), in all namespaces or in the given ones; one per ConfigMap that
+ * {@code custom-headers} names ({@link #watchConfigMaps}); and those on the Gateway API kinds, when
+ * their CRDs are installed ({@link GatewayInformers}).
  * Their handlers only call {@code onChange} (and, for status-only Ingress updates, the
  * {@link #onStatusChange} listener); the caches are read by the one rebuild thread.
  *
@@ -68,17 +69,20 @@ public final class ClusterInformers implements AutoCloseable {
     private final Map<String, SharedIndexInformer<ConfigMap>> configMaps = new ConcurrentHashMap<>();
     private String[] publishedService;                 // namespace, name; or null
     private SharedIndexInformer<Service> published;    // that Service alone, outside the watched namespaces
+    private final GatewayInformers gateway;
     private volatile boolean closing;
 
     /**
      * @param client the client
      * @param namespaces the namespaces to watch; empty for all
      * @param onChange called on every add, update and delete (from informer threads: keep it short)
+     * @param gatewayApiRecheck how often discovery is asked again while the Gateway API CRDs are not installed
      */
-    public ClusterInformers(KubernetesClient client, Set<String> namespaces, Runnable onChange) {
+    public ClusterInformers(KubernetesClient client, Set<String> namespaces, Runnable onChange, Duration gatewayApiRecheck) {
         this.client = Objects.requireNonNull(client, "client");
         this.namespaces = Set.copyOf(Objects.requireNonNull(namespaces, "namespaces"));
         this.onChange = Objects.requireNonNull(onChange, "onChange");
+        this.gateway = new GatewayInformers(client, this.namespaces, onChange, gatewayApiRecheck);
     }
 
     /**
@@ -122,6 +126,7 @@ public final class ClusterInformers implements AutoCloseable {
             published = informer(client.services().inNamespace(publishedService[0])
                     .withField("metadata.name", publishedService[1]));
         }
+        gateway.start();
         for (SharedIndexInformer<? extends HasMetadata> informer : all) {
             informer.start().whenComplete((ok, error) -> {
                 if (error != null && !closing) {
@@ -144,14 +149,25 @@ public final class ClusterInformers implements AutoCloseable {
         return informer;
     }
 
-    /** Whether every informer has finished its first list. */
+    /**
+     * Whether every informer has finished its first list (and API discovery said whether the
+     * Gateway API kinds are there: see {@link GatewayInformers}).
+     */
     public boolean synced() {
-        return !all.isEmpty() && all.stream().allMatch(SharedIndexInformer::hasSynced);
+        return !all.isEmpty() && all.stream().allMatch(SharedIndexInformer::hasSynced) && gateway.synced();
     }
 
     /** Whether every informer is synced and its watch is open: only then do the caches reflect the API server. */
     public boolean whole() {
-        return synced() && all.stream().allMatch(SharedIndexInformer::isWatching);
+        return synced() && all.stream().allMatch(SharedIndexInformer::isWatching) && gateway.whole();
+    }
+
+    /**
+     * The cached GatewayClasses, Gateways, HTTPRoutes and ReferenceGrants; none while the Gateway
+     * API CRDs are not installed.
+     */
+    public List<HasMetadata> gatewayObjects() {
+        return gateway.objects();
     }
 
     public List<Ingress> ingresses() {
@@ -281,6 +297,7 @@ public final class ClusterInformers implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        gateway.close();
         for (SharedIndexInformer<? extends HasMetadata> informer : all) {
             informer.stop();
         }

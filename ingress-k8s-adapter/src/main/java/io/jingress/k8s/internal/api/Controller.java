@@ -50,10 +50,12 @@ public final class Controller implements AutoCloseable {
      * @param electionNamespace the Lease's namespace
      * @param identity this replica's name
      * @param writeRetry how long to wait before retrying failed status or Event writes
+     * @param gatewayApiRecheck how often discovery is asked again while the Gateway API CRDs are not installed
      */
     public record Settings(KubernetesClient client, AdapterOptions options, RouteSink sink,
             Function<io.jingress.core.model.Ingress, List<Problem>> validator, Duration quietPeriod, Duration maxDelay,
-            Duration minInterval, LeaderElection.Timings election, String electionNamespace, String identity, Duration writeRetry) {
+            Duration minInterval, LeaderElection.Timings election, String electionNamespace, String identity, Duration writeRetry,
+            Duration gatewayApiRecheck) {
 
         public Settings {
             Objects.requireNonNull(client, "client");
@@ -66,6 +68,7 @@ public final class Controller implements AutoCloseable {
             Objects.requireNonNull(electionNamespace, "electionNamespace");
             Objects.requireNonNull(identity, "identity");
             Objects.requireNonNull(writeRetry, "writeRetry");
+            Objects.requireNonNull(gatewayApiRecheck, "gatewayApiRecheck");
         }
     }
 
@@ -96,7 +99,8 @@ public final class Controller implements AutoCloseable {
         this.loop = new RebuildLoop("jingress-rebuild", settings.quietPeriod(), settings.maxDelay(),
                 settings.minInterval(), this::ready,
                 this::rebuild, System::nanoTime);
-        this.informers = new ClusterInformers(settings.client(), settings.options().watchNamespaces(), loop::signal);
+        this.informers = new ClusterInformers(settings.client(), settings.options().watchNamespaces(), loop::signal,
+                settings.gatewayApiRecheck());
         String publishService = settings.options().publishService();
         if (publishService != null) {
             String[] nsName = publishService.split("/", 2);
@@ -166,6 +170,7 @@ public final class Controller implements AutoCloseable {
         objects.addAll(informers.endpointSlices());
         objects.addAll(informers.tlsSecrets());
         objects.addAll(informers.opaqueSecrets());
+        objects.addAll(informers.gatewayObjects());
         // as in file mode: an edit that breaks a working Ingress leaves its last good version serving
         LastGoodIngresses.Result kept = lastGood.apply(settings.options(), objects);
         ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(settings.options(), kept.objects());

@@ -50,6 +50,8 @@ public final class MockApiServer implements AutoCloseable {
         private final Map<String, AtomicInteger> goneWatches = new ConcurrentHashMap<>();
         private final Map<String, AtomicInteger> failingLists = new ConcurrentHashMap<>();
         private final AtomicInteger failedLists = new AtomicInteger();
+        private volatile boolean gatewayApi;  // whether the Gateway API CRDs are "installed"
+        private final AtomicInteger gatewayRequests = new AtomicInteger();
 
         // The mock filters by a field only when the objects it keeps have that attribute, and a Secret's
         // type is not one: "type=Opaque" would find nothing ("type=kubernetes.io/tls" it ignores, as
@@ -61,9 +63,52 @@ public final class MockApiServer implements AutoCloseable {
             return path.contains("/secrets") ? SECRET_TYPE.matcher(path).replaceAll("") : path;
         }
 
+        private static final String GATEWAY_GROUP = "/apis/gateway.networking.k8s.io";
+        private static final MockResponse NOT_FOUND = new MockResponse().setResponseCode(404).setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\","
+                + "\"code\":404,\"message\":\"the server could not find the requested resource\"}");
+
+        // A real API server answers discovery of an installed group with its resources, and 404 for
+        // the group's paths when its CRDs are not installed (the CRUD mock would serve any kind).
+        private static String discovery(String version, String... resources) {
+            StringBuilder json = new StringBuilder("{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\","
+                    + "\"groupVersion\":\"gateway.networking.k8s.io/" + version + "\",\"resources\":[");
+            for (int i = 0; i < resources.length; i++) {
+                String[] nameKind = resources[i].split(":");
+                json.append(i == 0 ? "" : ",").append("{\"name\":\"").append(nameKind[0]).append("\",\"kind\":\"")
+                        .append(nameKind[1]).append("\",\"namespaced\":").append(!nameKind[0].equals("gatewayclasses"))
+                        .append(",\"verbs\":[\"get\",\"list\",\"watch\"]}");
+            }
+            return json.append("]}").toString();
+        }
+
+        private MockResponse gatewayGroup(String path) {
+            if (!path.startsWith(GATEWAY_GROUP)) {
+                return null;
+            }
+            gatewayRequests.incrementAndGet();
+            if (!gatewayApi) {
+                return NOT_FOUND;
+            }
+            String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+            if (bare.equals(GATEWAY_GROUP + "/v1")) {
+                return new MockResponse().setResponseCode(200).setBody(discovery("v1", "gatewayclasses:GatewayClass",
+                        "gateways:Gateway", "httproutes:HTTPRoute", "grpcroutes:GRPCRoute"));
+            }
+            if (bare.equals(GATEWAY_GROUP + "/v1beta1")) {
+                return new MockResponse().setResponseCode(200).setBody(discovery("v1beta1", "gatewayclasses:GatewayClass",
+                        "gateways:Gateway", "httproutes:HTTPRoute", "referencegrants:ReferenceGrant"));
+            }
+            return null;
+        }
+
         @Override
         public MockResponse handleGet(String path) {
             path = withoutSecretType(path);
+            MockResponse gateway = gatewayGroup(path);
+            if (gateway != null) {
+                return gateway;
+            }
             for (Map.Entry<String, AtomicInteger> e : failingLists.entrySet()) {
                 if (path.contains(e.getKey()) && e.getValue().get() != 0) {
                     failedLists.incrementAndGet();
@@ -78,6 +123,10 @@ public final class MockApiServer implements AutoCloseable {
         @Override
         public MockResponse handleWatch(String path) {
             path = withoutSecretType(path);
+            MockResponse gateway = gatewayGroup(path);
+            if (gateway != null) {
+                return gateway;
+            }
             for (Map.Entry<String, AtomicInteger> e : goneWatches.entrySet()) {
                 if (path.contains(e.getKey()) && e.getValue().getAndDecrement() > 0) {
                     return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
@@ -123,6 +172,19 @@ public final class MockApiServer implements AutoCloseable {
      */
     public void answerNextWatchWithGone(String pathPart) {
         dispatcher.goneWatches.put(pathPart, new AtomicInteger(1));
+    }
+
+    /**
+     * Whether the Gateway API CRDs are installed: discovery then lists the group's kinds, else
+     * every request to {@code /apis/gateway.networking.k8s.io} is answered 404 (the default).
+     */
+    public void gatewayApi(boolean installed) {
+        dispatcher.gatewayApi = installed;
+    }
+
+    /** How many GET requests (discovery, lists, watches) went to {@code /apis/gateway.networking.k8s.io}. */
+    public int gatewayRequests() {
+        return dispatcher.gatewayRequests.get();
     }
 
     /** Answers every GET (list) whose path contains {@code pathPart} with 500 until {@link #healLists()}. */
