@@ -154,4 +154,24 @@ class GatewayApiSourceTest {
             assertTrue(log.text().contains("Gateway API CRDs installed: HTTPRoutes are served from now on"), log.text());
         }
     }
+
+    @Test
+    void crdsInstalledButNotGrantedByTheClusterRoleCostTheHttpRoutesOnlyWithOneWarning() throws Exception {
+        cluster.api().gatewayApi(true);
+        cluster.api().forbidGatewayApi(true);
+        seedServices();
+        apply(GATEWAY);
+        apply(route("blue", "shop"));
+        cluster.create(ApiObjects.ingress("shop", "legacy", "jingress", "legacy.example.com", "blue", 80));
+        try (CapturedLog log = CapturedLog.start();
+                RoutedSource routed = new RoutedSource(cluster.api(), AdapterOptions.defaults(),
+                        b -> b.gatewayApiRecheck(Duration.ofMillis(50)))) {
+            routed.awaitServing();
+            assertEquals("shop/legacy", routed.ingressFor("legacy.example.com"), "the Ingresses are served");
+            assertEquals(null, shop(routed));
+            assertTrue(routed.source.isSynced() && routed.source.isWatching());
+            Await.until("the WARNING logged", () -> log.text().contains("the ClusterRole does not allow listing them (403)"));
+            assertEquals(1, log.lines().stream().filter(l -> l.contains("(403)")).count(), log.text());
+        }
+    }
 }

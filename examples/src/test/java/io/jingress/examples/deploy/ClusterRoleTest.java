@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.jingress.examples.internal.cli.Command;
 import io.jingress.examples.internal.cli.CommandLine;
@@ -65,7 +66,7 @@ class ClusterRoleTest {
     @BeforeEach
     void startApiServer() {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+                new WithGatewayApi(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         seed = new KubernetesClientBuilder().withConfig(config(TEST_AGENT)).build();
     }
@@ -74,6 +75,34 @@ class ClusterRoleTest {
     void stopApiServer() {
         seed.close();
         server.destroy();
+    }
+
+    /**
+     * The CRUD mock, whose discovery also lists the Gateway API kinds (it answers discovery of any
+     * group with no resources), so that the controller watches them as in a cluster with the CRDs.
+     */
+    private static final class WithGatewayApi extends KubernetesCrudDispatcher {
+        @Override
+        public MockResponse handleGet(String path) {
+            if (path.equals("/apis/gateway.networking.k8s.io/v1")) {
+                return new MockResponse().setResponseCode(200).setBody(discovery("v1",
+                        "gatewayclasses", "gateways", "httproutes"));
+            }
+            if (path.equals("/apis/gateway.networking.k8s.io/v1beta1")) {
+                return new MockResponse().setResponseCode(200).setBody(discovery("v1beta1", "referencegrants"));
+            }
+            return super.handleGet(path);
+        }
+
+        private static String discovery(String version, String... resources) {
+            StringBuilder json = new StringBuilder("{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\","
+                    + "\"groupVersion\":\"gateway.networking.k8s.io/" + version + "\",\"resources\":[");
+            for (int i = 0; i < resources.length; i++) {
+                json.append(i == 0 ? "" : ",").append("{\"name\":\"").append(resources[i])
+                        .append("\",\"kind\":\"X\",\"namespaced\":true,\"verbs\":[\"list\",\"watch\"]}");
+            }
+            return json.append("]}").toString();
+        }
     }
 
     private Config config(String userAgent) {
@@ -96,6 +125,8 @@ class ClusterRoleTest {
         // The run covered what the controller does: watch, write status, write an Event, hold the Lease.
         for (String expected : List.of("watch networking.k8s.io/ingresses", "watch networking.k8s.io/ingressclasses",
                 "watch services", "watch discovery.k8s.io/endpointslices", "watch secrets", "watch configmaps in default",
+                "watch gateway.networking.k8s.io/gatewayclasses", "watch gateway.networking.k8s.io/gateways",
+                "watch gateway.networking.k8s.io/httproutes", "watch gateway.networking.k8s.io/referencegrants",
                 "create events in default", "create coordination.k8s.io/leases in " + controllerNamespace)) {
             assertTrue(made.stream().anyMatch(r -> r.toString().equals(expected)),
                     () -> "no \"" + expected + "\" among " + made);

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * not serve it): without the CRDs, one INFO line is logged, Ingresses are served as before, and
  * discovery is asked again every {@code recheck}, so CRDs installed later are picked up without a
  * restart (one INFO line again). When the CRDs are removed, the informers' lists answer 404: the
- * informers are stopped and discovery is asked again as when they were absent.
+ * informers are stopped and discovery is asked again as when they were absent. When the ClusterRole
+ * does not grant the kinds (403), the informers are stopped with one WARNING, until a restart.
  *
  * <p>{@link #synced()} and {@link #whole()} hold once discovery has answered (or failed: a failing
  * discovery never blocks the Ingresses) and, when the kinds are there, their informers are synced
@@ -46,6 +47,9 @@ final class GatewayInformers implements AutoCloseable {
 
     static final String GROUP = "gateway.networking.k8s.io";
     static final String ABSENT_MESSAGE = "Gateway API CRDs not installed: HTTPRoutes are not served";
+    static final String FORBIDDEN_MESSAGE = "Gateway API CRDs installed, but the ClusterRole does not allow"
+            + " listing them (403): HTTPRoutes are not served; grant list and watch on gatewayclasses, gateways,"
+            + " httproutes and referencegrants (gateway.networking.k8s.io) and restart";
     private static final Class<io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant> GRANT_V1 =
             io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant.class;
     private static final Class<io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant> GRANT_V1BETA1 =
@@ -186,10 +190,12 @@ final class GatewayInformers implements AutoCloseable {
         SharedIndexInformer<T> informer = source.runnableInformer(0);
         informer.addEventHandler(new Handler<>());
         informer.exceptionHandler((isStarted, t) -> {
-            if (t instanceof KubernetesClientException e && e.getCode() == 404 && !closing) {
-                // the CRDs were removed: stop, and ask discovery again (on its thread, not fabric8's)
+            int code = statusCode(t);
+            if ((code == 404 || code == 403) && !closing) {
+                // the CRDs were removed, or the ClusterRole does not allow them: stop (on the discovery
+                // thread, not fabric8's) rather than retry forever, which would hold every build back
                 try {
-                    discovery.execute(this::gone);
+                    discovery.execute(() -> withdraw(code));
                 } catch (RejectedExecutionException closed) {
                     // closing
                 }
@@ -201,17 +207,37 @@ final class GatewayInformers implements AutoCloseable {
         return informer;
     }
 
-    private void gone() {
+    /** The HTTP status of a failed request, however fabric8 wrapped it (a CompletionException); 0 if none. */
+    static int statusCode(Throwable t) {
+        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+            if (cause instanceof KubernetesClientException e && e.getCode() > 0) {
+                return e.getCode();
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Stops the informers after a list answered {@code code}: 404, the CRDs were removed (discovery
+     * is asked again every {@code recheck}); 403, the ClusterRole does not grant the Gateway API
+     * kinds (a WARNING, and no re-check: a list refused every minute would log every minute; restart
+     * once the ClusterRole grants them).
+     */
+    private void withdraw(int code) {
         if (!present || closing) {
             return;
         }
         present = false;
         informers.forEach(SharedIndexInformer::stop);
         informers.clear();
-        absentLogged = true;
-        LOG.info("Gateway API CRDs removed: HTTPRoutes are not served");
+        if (code == 403) {
+            LOG.warn(FORBIDDEN_MESSAGE);
+        } else {
+            absentLogged = true;
+            LOG.info("Gateway API CRDs removed: HTTPRoutes are not served");
+            schedule(recheck);
+        }
         onChange.run();
-        schedule(recheck);
     }
 
     /** Whether discovery has answered and every informer started has finished its first list. */

@@ -51,6 +51,7 @@ public final class MockApiServer implements AutoCloseable {
         private final Map<String, AtomicInteger> failingLists = new ConcurrentHashMap<>();
         private final AtomicInteger failedLists = new AtomicInteger();
         private volatile boolean gatewayApi;  // whether the Gateway API CRDs are "installed"
+        private volatile boolean gatewayForbidden;  // whether lists and watches of them are refused (403)
         private final AtomicInteger gatewayRequests = new AtomicInteger();
 
         // The mock filters by a field only when the objects it keeps have that attribute, and a Secret's
@@ -98,6 +99,10 @@ public final class MockApiServer implements AutoCloseable {
             if (bare.equals(GATEWAY_GROUP + "/v1beta1")) {
                 return new MockResponse().setResponseCode(200).setBody(discovery("v1beta1", "gatewayclasses:GatewayClass",
                         "gateways:Gateway", "httproutes:HTTPRoute", "referencegrants:ReferenceGrant"));
+            }
+            if (gatewayForbidden) {
+                return new MockResponse().setResponseCode(403).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                        + "\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,\"message\":\"forbidden\"}");
             }
             return null;
         }
@@ -180,6 +185,11 @@ public final class MockApiServer implements AutoCloseable {
      */
     public void gatewayApi(boolean installed) {
         dispatcher.gatewayApi = installed;
+    }
+
+    /** Whether lists and watches of the Gateway API kinds are refused with 403, as without RBAC grants. */
+    public void forbidGatewayApi(boolean forbidden) {
+        dispatcher.gatewayForbidden = forbidden;
     }
 
     /** How many GET requests (discovery, lists, watches) went to {@code /apis/gateway.networking.k8s.io}. */
