@@ -67,6 +67,7 @@ public final class RouteExplainer {
     private final ClassFilter classFilter;
     private final int httpsRedirectPort;
     private final List<Problem> sourceProblems;
+    private final RouteCompiler compiler;
 
     private RouteExplainer(ClusterState state, List<Problem> sourceProblems, List<Ingress> ignored,
             ClassFilter classFilter) {
@@ -77,6 +78,7 @@ public final class RouteExplainer {
             ClassFilter classFilter, RouteCompiler compiler) {
         this.state = state;
         this.sourceProblems = List.copyOf(sourceProblems);
+        this.compiler = compiler;
         this.table = compiler.compile(state);
         List<Problem> all = new ArrayList<>(sourceProblems);
         all.addAll(table.problems());
@@ -94,6 +96,7 @@ public final class RouteExplainer {
         this.classFilter = explainer.classFilter;
         this.httpsRedirectPort = httpsRedirectPort;
         this.sourceProblems = explainer.sourceProblems;
+        this.compiler = explainer.compiler;
     }
 
     /** An explainer of the manifests under {@code path} (a file or a directory), with the default options. */
@@ -148,15 +151,24 @@ public final class RouteExplainer {
      * @throws IllegalArgumentException when a name is no header name
      */
     public RouteExplainer allowedResponseHeaders(Collection<String> names) {
-        RouteCompiler compiler = RouteCompiler.create(Balancers.create()).withAllowedResponseHeaders(names);
-        RouteExplainer explainer = new RouteExplainer(state, sourceProblems, ignored, classFilter, compiler);
-        return httpsRedirectPort == 443 ? explainer : new RouteExplainer(explainer, httpsRedirectPort);
+        return compiledWith(compiler.withAllowedResponseHeaders(names));
+    }
+
+    /**
+     * This explainer for a server that serves the GatewayClasses whose {@code spec.controllerName} is
+     * {@code controllerName} ({@code --gateway-controller}, see {@link RouteCompiler#withGatewayController});
+     * by default {@code jingress.io/gateway-controller}.
+     *
+     * @throws IllegalArgumentException when the name is blank
+     */
+    public RouteExplainer gatewayController(String controllerName) {
+        return compiledWith(compiler.withGatewayController(controllerName));
     }
 
     /**
      * This explainer with its routes compiled by {@code compiler}, made as the server's is (its
-     * allowed response headers, {@link RouteCompiler#withSslPassthrough ssl-passthrough}), so that
-     * the problems are the server's; its balancers are the compiler's.
+     * allowed response headers, {@link RouteCompiler#withSslPassthrough ssl-passthrough}, its
+     * Gateway controller), so that the problems are the server's; its balancers are the compiler's.
      */
     public RouteExplainer compiledWith(RouteCompiler compiler) {
         Objects.requireNonNull(compiler, "compiler");

@@ -19,6 +19,7 @@ final class Draft {
     String adminAddress;
     String ingressClass;
     String controllerClass;
+    String gatewayController;
     boolean watchIngressWithoutClass;
     final List<String> watchNamespaces = new ArrayList<>();
     final List<String> publishStatusAddresses = new ArrayList<>();

@@ -27,6 +27,7 @@ public final class Options {
     public static final String DEFAULT_INGRESS_CLASS = AdapterOptions.DEFAULT_INGRESS_CLASS;
     public static final String DEFAULT_CONTROLLER_CLASS = AdapterOptions.DEFAULT_CONTROLLER_CLASS;
     public static final String DEFAULT_ELECTION_ID = AdapterOptions.DEFAULT_ELECTION_ID;
+    public static final String DEFAULT_GATEWAY_CONTROLLER = io.jingress.core.model.GatewayClass.JINGRESS_CONTROLLER;
 
     private final Mode mode;
     private final Path manifests;
@@ -42,6 +43,7 @@ public final class Options {
     private final String adminAddress;
     private final String ingressClass;
     private final String controllerClass;
+    private final String gatewayController;
     private final boolean watchIngressWithoutClass;
     private final List<String> watchNamespaces;
     private final List<String> publishStatusAddresses;
@@ -71,6 +73,7 @@ public final class Options {
         this.adminAddress = draft.adminAddress != null ? draft.adminAddress : DEFAULT_ADMIN_ADDRESS;
         this.ingressClass = draft.ingressClass != null ? draft.ingressClass : DEFAULT_INGRESS_CLASS;
         this.controllerClass = draft.controllerClass != null ? draft.controllerClass : DEFAULT_CONTROLLER_CLASS;
+        this.gatewayController = draft.gatewayController != null ? draft.gatewayController : DEFAULT_GATEWAY_CONTROLLER;
         this.watchIngressWithoutClass = draft.watchIngressWithoutClass;
         this.watchNamespaces = List.copyOf(draft.watchNamespaces);
         this.publishStatusAddresses = List.copyOf(draft.publishStatusAddresses);
@@ -150,6 +153,11 @@ public final class Options {
 
     public String controllerClass() {
         return controllerClass;
+    }
+
+    /** The {@code spec.controllerName} of the GatewayClasses whose Gateways and HTTPRoutes are served. */
+    public String gatewayController() {
+        return gatewayController;
     }
 
     public boolean watchIngressWithoutClass() {

@@ -26,7 +26,8 @@ public final class Explain {
             explainer = RouteExplainer.fromManifests(options.manifests(), Launcher.adapterOptions(options))
                     .compiledWith(RouteCompiler.create(Balancers.create())
                             .withAllowedResponseHeaders(options.allowedResponseHeaders())
-                            .withSslPassthrough(options.sslPassthrough()));
+                            .withSslPassthrough(options.sslPassthrough())
+                            .withGatewayController(options.gatewayController()));
         } catch (IllegalArgumentException e) {
             throw new StartException("--manifests " + options.manifests() + ": " + e.getMessage(), 1, e);
         }

@@ -49,7 +49,7 @@ public final class Launcher {
         Objects.requireNonNull(console, "console");
         Balancers balancers = Balancers.create();
         RouteCompiler compiler = RouteCompiler.create(balancers).withAllowedResponseHeaders(options.allowedResponseHeaders())
-                .withSslPassthrough(options.sslPassthrough());
+                .withSslPassthrough(options.sslPassthrough()).withGatewayController(options.gatewayController());
         Router router = Router.create();
         List<AutoCloseable> feeders = new ArrayList<>();
         AtomicReference<KubernetesSource> cluster = new AtomicReference<>();

@@ -47,6 +47,7 @@ class CommandLineTest {
         assertEquals(8443, options.httpsPort());
         assertEquals("jingress", options.ingressClass());
         assertEquals("jingress.io/ingress-controller", options.controllerClass());
+        assertEquals("jingress.io/gateway-controller", options.gatewayController());
         assertEquals(List.of(), options.watchNamespaces());
     }
 
@@ -73,6 +74,7 @@ class CommandLineTest {
         Options options = run("--in-cluster", "--publish-service=jingress/jingress", "--election-id=jingress-leader",
                 "--watch-namespace", "default,shop", "--watch-namespace=kube-public", "--ingress-class", "edge",
                 "--controller-class", "example.com/edge", "--watch-ingress-without-class=true",
+                "--gateway-controller", "example.com/gateway",
                 "--publish-status-address", "192.0.2.10,lb.example.com", "--admin-address", "0.0.0.0");
         assertEquals(Mode.CLUSTER, options.mode());
         assertTrue(options.inCluster());
@@ -81,6 +83,7 @@ class CommandLineTest {
         assertEquals(List.of("default", "shop", "kube-public"), options.watchNamespaces());
         assertEquals("edge", options.ingressClass());
         assertEquals("example.com/edge", options.controllerClass());
+        assertEquals("example.com/gateway", options.gatewayController());
         assertTrue(options.watchIngressWithoutClass());
         assertEquals(List.of("192.0.2.10", "lb.example.com"), options.publishStatusAddresses());
         assertEquals("0.0.0.0", options.adminAddress());

@@ -131,6 +131,42 @@ class ExplainTest {
     }
 
     @Test
+    void theHttpRoutesOfAGatewayClassOfAnotherControllerNameAreServedWithGatewayController() throws Exception {
+        Path file = Files.writeString(dir.resolve("kubia.yaml"), WALKTHROUGH + """
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GatewayClass
+                metadata: {name: edge}
+                spec: {controllerName: example.com/gateway}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: web, namespace: default}
+                spec:
+                  gatewayClassName: edge
+                  listeners: [{name: http, port: 80, protocol: HTTP}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: gw, namespace: default}
+                spec:
+                  parentRefs: [{name: web}]
+                  hostnames: [gw.kubia.com]
+                  rules: [{backendRefs: [{name: kubia, port: 80}]}]
+                """);
+        String url = "http://gw.kubia.com/";
+        Command.Explain ours = assertInstanceOf(Command.Explain.class, CommandLine.parse("--manifests", file.toString(),
+                "--explain", url, "--gateway-controller", "example.com/gateway", "--allowed-response-headers", "X-A"));
+        Command.Explain theirs = assertInstanceOf(Command.Explain.class, CommandLine.parse("--manifests", file.toString(),
+                "--explain", url));
+
+        String text = Explain.text(ours.options(), ours.url());
+        assertTrue(text.startsWith("GET " + url + " -> 200 forwarded") && text.contains(" default/gw, rule 0"), text);
+        text = Explain.text(theirs.options(), theirs.url());
+        assertTrue(text.startsWith("GET " + url + " -> 404"), text);
+    }
+
+    @Test
     void theHeadersOfCustomHeadersAreShownWhenTheFlagAllowsThem() throws Exception {
         Path file = Files.writeString(dir.resolve("kubia.yaml"), WALKTHROUGH.replace(
                 "metadata: {name: ingress-myapp, namespace: default}",
