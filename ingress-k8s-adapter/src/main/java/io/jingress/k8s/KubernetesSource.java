@@ -146,6 +146,7 @@ public final class KubernetesSource implements AutoCloseable {
         private String identity;
         private Duration writeRetry = Duration.ofSeconds(5);
         private Duration gatewayApiRecheck = Duration.ofMinutes(1);
+        private String gatewayController = io.jingress.core.model.GatewayClass.JINGRESS_CONTROLLER;
 
         private Builder(RouteSink sink) {
             this.sink = Objects.requireNonNull(sink, "sink");
@@ -264,6 +265,16 @@ public final class KubernetesSource implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The {@code spec.controllerName} of our GatewayClasses, whose status ({@code Accepted=True})
+         * the leader writes (default {@code jingress.io/gateway-controller}); give the sink's
+         * compiler the same name ({@code RouteCompiler.withGatewayController}).
+         */
+        public Builder gatewayController(String gatewayController) {
+            this.gatewayController = Objects.requireNonNull(gatewayController, "gatewayController");
+            return this;
+        }
+
         public KubernetesSource build() {
             int given = (kubeconfig != null ? 1 : 0) + (inCluster ? 1 : 0) + (config != null ? 1 : 0)
                     + (client != null ? 1 : 0);
@@ -287,7 +298,7 @@ public final class KubernetesSource implements AutoCloseable {
             String leaseNamespace = electionNamespace != null ? electionNamespace : defaultNamespace(use);
             Controller controller = new Controller(new Controller.Settings(use, options, sink,
                     IngressValidator::validate, quietPeriod, maxDelay, minInterval, leaderElection ? leaseTimings : null,
-                    leaseNamespace, id, writeRetry, gatewayApiRecheck));
+                    leaseNamespace, id, writeRetry, gatewayApiRecheck, gatewayController));
             return new KubernetesSource(controller, owned, id);
         }
 

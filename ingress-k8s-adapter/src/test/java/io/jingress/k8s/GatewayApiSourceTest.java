@@ -174,4 +174,37 @@ class GatewayApiSourceTest {
             assertEquals(1, log.lines().stream().filter(l -> l.contains("(403)")).count(), log.text());
         }
     }
+
+    private String acceptedOf(String gatewayClass) {
+        var found = cluster.kube().resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass.class)
+                .withName(gatewayClass).get();
+        if (found == null || found.getStatus() == null || found.getStatus().getConditions() == null) {
+            return null;
+        }
+        return found.getStatus().getConditions().stream().filter(c -> c.getType().equals("Accepted"))
+                .map(c -> c.getStatus() + " " + c.getReason() + " generation " + c.getObservedGeneration())
+                .findFirst().orElse(null);
+    }
+
+    @Test
+    void theLeaderMarksOurGatewayClassAcceptedAndLeavesAnotherControllersAlone() throws Exception {
+        cluster.api().gatewayApi(true);
+        apply(GATEWAY);
+        apply("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GatewayClass
+                metadata: {name: theirs}
+                spec: {controllerName: example.com/gateway}
+                """);
+        try (RoutedSource routed = new RoutedSource(cluster.api(), AdapterOptions.defaults())) {
+            routed.awaitServing();
+            Await.until("our GatewayClass accepted", () -> acceptedOf("jingress") != null, () -> acceptedOf("jingress"));
+            assertEquals("True Accepted generation 1", acceptedOf("jingress"));
+            assertEquals(null, acceptedOf("theirs"), "another controller's class is not ours to write");
+            long writes = routed.source.statusWrites();
+            apply(route("blue", "shop"));  // a rebuild: the status is already right, nothing is written
+            Await.until("the route served", () -> shop(routed) != null);
+            assertEquals(writes, routed.source.statusWrites());
+        }
+    }
 }

@@ -132,6 +132,7 @@ class ClusterRoleTest {
                     () -> "no \"" + expected + "\" among " + made);
         }
         assertTrue(made.stream().anyMatch(r -> r.resource().equals("ingresses/status")), () -> made.toString());
+        assertTrue(made.stream().anyMatch(r -> r.resource().equals("gatewayclasses/status")), () -> made.toString());
     }
 
     @Test
@@ -173,6 +174,12 @@ class ClusterRoleTest {
             assertTrue(source.awaitServing(Duration.ofSeconds(20)), "the source never served");
             await("this replica leads", source::isLeader);
             await("the Ingress's status is written", () -> source.statusWrites() > 0);
+            await("the GatewayClass is accepted", () -> {
+                var gatewayClass = seed.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass.class)
+                        .withName("jingress").get();
+                return gatewayClass.getStatus() != null && gatewayClass.getStatus().getConditions() != null
+                        && !gatewayClass.getStatus().getConditions().isEmpty();
+            });
             if (everything) {
                 await("an Event names the rejected Ingress", () -> !seed.v1().events().inNamespace("default").list()
                         .getItems().isEmpty());
@@ -251,6 +258,9 @@ class ClusterRoleTest {
         seed.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(controllerNamespace)
                 .endMetadata().build()).create();
         seed.resource(DeployFiles.find(objects, IngressClass.class, "jingress")).create();
+        seed.resource(new io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder().withNewMetadata()
+                .withName("jingress").endMetadata().withNewSpec().withControllerName("jingress.io/gateway-controller")
+                .endSpec().build()).create();
         seed.services().inNamespace(controllerNamespace).resource(new ServiceBuilder()
                 .withNewMetadata().withName("jingress").withNamespace(controllerNamespace).endMetadata()
                 .withNewSpec().withType("NodePort").withClusterIP("10.104.151.10")

@@ -148,6 +148,7 @@ public final class Launcher {
             throws StartException, InterruptedException {
         KubernetesSource.Builder builder = KubernetesSource.builder(sink)
                 .options(adapterOptions(options))
+                .gatewayController(options.gatewayController())
                 .useEnvProxy(options.useEnvProxy());
         if (options.inCluster()) {
             builder.inCluster();

@@ -51,11 +51,12 @@ public final class Controller implements AutoCloseable {
      * @param identity this replica's name
      * @param writeRetry how long to wait before retrying failed status or Event writes
      * @param gatewayApiRecheck how often discovery is asked again while the Gateway API CRDs are not installed
+     * @param gatewayController the {@code spec.controllerName} of our GatewayClasses (their status is ours to write)
      */
     public record Settings(KubernetesClient client, AdapterOptions options, RouteSink sink,
             Function<io.jingress.core.model.Ingress, List<Problem>> validator, Duration quietPeriod, Duration maxDelay,
             Duration minInterval, LeaderElection.Timings election, String electionNamespace, String identity, Duration writeRetry,
-            Duration gatewayApiRecheck) {
+            Duration gatewayApiRecheck, String gatewayController) {
 
         public Settings {
             Objects.requireNonNull(client, "client");
@@ -69,6 +70,7 @@ public final class Controller implements AutoCloseable {
             Objects.requireNonNull(identity, "identity");
             Objects.requireNonNull(writeRetry, "writeRetry");
             Objects.requireNonNull(gatewayApiRecheck, "gatewayApiRecheck");
+            Objects.requireNonNull(gatewayController, "gatewayController");
         }
     }
 
@@ -81,6 +83,7 @@ public final class Controller implements AutoCloseable {
     private final RebuildLoop loop;
     private final LatestTaskRunner writer;
     private final StatusWriter status;
+    private final GatewayClassStatusWriter gatewayClassStatus;
     private final RejectionEvents events;
     private final LeaderElection election;
     private final AtomicBoolean built = new AtomicBoolean();
@@ -109,6 +112,7 @@ public final class Controller implements AutoCloseable {
         informers.onStatusChange(this::onStatusChange);
         this.writer = new LatestTaskRunner("jingress-status", settings.writeRetry());
         this.status = new StatusWriter(settings.client());
+        this.gatewayClassStatus = new GatewayClassStatusWriter(settings.client(), java.time.Clock.systemUTC());
         this.events = new RejectionEvents(settings.client(), settings.identity());
         this.election = settings.election() == null ? null
                 : new LeaderElection(settings.client(), settings.electionNamespace(), settings.options().electionId(),
@@ -147,7 +151,7 @@ public final class Controller implements AutoCloseable {
     }
 
     public long statusWriteCount() {
-        return status.writeCount();
+        return status.writeCount() + gatewayClassStatus.writeCount();
     }
 
     public boolean isSynced() {
@@ -260,6 +264,13 @@ public final class Controller implements AutoCloseable {
             byKey.put(ingress.getMetadata().getNamespace() + "/" + ingress.getMetadata().getName(), ingress);
         }
         ok &= events.publish(pass.rejected(), byKey);
+        List<io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass> gatewayClasses = new ArrayList<>();
+        for (HasMetadata object : informers.gatewayObjects()) {
+            if (object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass gatewayClass) {
+                gatewayClasses.add(gatewayClass);
+            }
+        }
+        ok &= gatewayClassStatus.apply(gatewayClasses, settings.gatewayController());
         return ok;
     }
 
