@@ -111,7 +111,8 @@ final class GatewayInformers implements AutoCloseable {
         Set<String> v1beta1;
         try {
             v1 = resources(GROUP + "/v1");
-            v1beta1 = resources(GROUP + "/v1beta1");
+            // ReferenceGrant's older version, asked for only when it matters
+            v1beta1 = v1.contains("httproutes") && !v1.contains("referencegrants") ? resources(GROUP + "/v1beta1") : Set.of();
         } catch (RuntimeException e) {
             LOG.debug("Gateway API discovery failed, asking again in {} s: {}", FAILED_RETRY.toSeconds(), e.toString());
             answered = true;  // never hold the Ingresses back for it
@@ -155,6 +156,10 @@ final class GatewayInformers implements AutoCloseable {
             }
         }
         informers.addAll(started);
+        if (closing) {  // closed while this ran: close() may have stopped the list before these were in it
+            started.forEach(SharedIndexInformer::stop);
+            return;
+        }
         present = true;
         if (absentLogged) {
             LOG.info("Gateway API CRDs installed: HTTPRoutes are served from now on");
