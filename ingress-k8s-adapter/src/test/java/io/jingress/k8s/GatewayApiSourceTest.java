@@ -207,4 +207,31 @@ class GatewayApiSourceTest {
             assertEquals(writes, routed.source.statusWrites());
         }
     }
+
+    @Test
+    void crdsRemovedWhileRunningCostTheHttpRoutesAndTheIngressesServeOn() throws Exception {
+        cluster.api().gatewayApi(true);
+        seedServices();
+        apply(GATEWAY);
+        apply(route("blue", "shop"));
+        cluster.create(ApiObjects.ingress("shop", "legacy", "jingress", "legacy.example.com", "blue", 80));
+        try (CapturedLog log = CapturedLog.start();
+                RoutedSource routed = new RoutedSource(cluster.api(), AdapterOptions.defaults(),
+                        b -> b.gatewayApiRecheck(Duration.ofMillis(50)))) {
+            routed.awaitServing();
+            assertEquals("HTTPRoute shop/shop -> shop/blue:80 READY", shop(routed));
+
+            // the CRDs deleted: the API server closes the watches, and the group's paths answer 404
+            cluster.api().gatewayApi(false);
+            cluster.api().stop();
+            cluster.api().restart();
+            Await.until("the HTTPRoute no longer served", () -> shop(routed) == null, () -> shop(routed));
+            Await.until("builds run again", () -> routed.source.isWatching());
+            assertEquals("shop/legacy", routed.ingressFor("legacy.example.com"));
+            assertTrue(log.text().contains("Gateway API CRDs removed: HTTPRoutes are not served"), log.text());
+
+            cluster.api().gatewayApi(true);
+            Await.until("served again once discovery finds them", () -> shop(routed) != null, () -> shop(routed));
+        }
+    }
 }
