@@ -80,6 +80,30 @@ class UpstreamFailureTest {
 
     @ParameterizedTest
     @ValueSource(ints = {0, 20_000})  // read whole with the request, or streamed through Jetty's client
+    void anAnswerWithATransferCodingOtherThanChunkedGets502(int bodyBytes) throws Exception {
+        // the chunks would come off and the gzip under them stay, with no word of it to the client
+        try (ScriptedBackend backend = ScriptedBackend.start((connection, request, head) ->
+                ScriptedBackend.Answer.thenHoldUntilPeerCloses("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                        + "5\r\n\u001f\u008b\b\u0000\u0000\r\n0\r\n\r\n"))) {
+            TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", backend.port());
+            IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+            ContentResponse response = proxies.client().newRequest("127.0.0.1", proxy.httpPort())
+                    .method(HttpMethod.POST)
+                    .path("/")
+                    .headers(h -> h.put("Host", "app.test"))
+                    .body(new StringRequestContent("x".repeat(bodyBytes)))
+                    .timeout(20, TimeUnit.SECONDS)
+                    .send();
+
+            assertEquals(502, response.getStatus(), response.getContentAsString());
+            assertEquals("502 Bad Gateway: the upstream endpoint's answer is not HTTP/1.1 that can be read\n",
+                    response.getContentAsString());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 20_000})  // read whole with the request, or streamed through Jetty's client
     void anAnswerThatIsNotHttpGets502SayingSo(int bodyBytes) throws Exception {
         // a Service whose targetPort is the Pod's TLS or gRPC port, say. It takes the whole request
         // before it closes: closing with the body unread would reset the connection, and the proxy

@@ -508,13 +508,18 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     /** Whether a Transfer-Encoding names any coding but {@code chunked}. */
     static boolean hasCodingOtherThanChunked(HttpFields headers) {
         for (HttpField field : headers) {
-            if (field.getHeader() != HttpHeader.TRANSFER_ENCODING) {
-                continue;
+            if (field.getHeader() == HttpHeader.TRANSFER_ENCODING && hasCodingOtherThanChunked(field)) {
+                return true;
             }
-            for (String coding : field.getValues()) {
-                if (!coding.isBlank() && !HttpHeaderValue.CHUNKED.is(coding.trim())) {
-                    return true;
-                }
+        }
+        return false;
+    }
+
+    /** Whether a Transfer-Encoding field names any coding but {@code chunked}. */
+    static boolean hasCodingOtherThanChunked(HttpField transferEncoding) {
+        for (String coding : transferEncoding.getValues()) {
+            if (!coding.isBlank() && !HttpHeaderValue.CHUNKED.is(coding.trim())) {
+                return true;
             }
         }
         return false;
@@ -1248,6 +1253,13 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
         @Override
         public void onHeaders(org.eclipse.jetty.client.Response serverToProxyResponse) {
+            if (hasCodingOtherThanChunked(serverToProxyResponse.getHeaders())) {
+                // as on the own connections (UpstreamConnection.headerComplete): the chunks come off, the
+                // coding under them would reach the client unsaid; 502, as nginx
+                serverToProxyResponse.abort(new HttpResponseException("a Transfer-Encoding other than chunked from upstream",
+                        serverToProxyResponse));
+                return;
+            }
             copyServerHeaders(exchange, serverToProxyResponse.getHeaders(), proxyToClientResponse.getHeaders());
         }
     }

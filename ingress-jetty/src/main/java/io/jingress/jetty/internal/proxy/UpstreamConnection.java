@@ -74,6 +74,8 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
     private int status;
     private boolean keepAlive;
     private boolean framed;
+    /** A Transfer-Encoding with a coding other than chunked: its body could not be passed on as it is meant. */
+    private String otherCoding;
     private boolean headComplete;
     private boolean responseBegun;
     private boolean messageComplete;
@@ -546,6 +548,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
         status = 0;
         keepAlive = false;
         framed = false;
+        otherCoding = null;
         headComplete = false;
         responseBegun = false;
         messageComplete = false;
@@ -582,12 +585,23 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
             }
         } else if (header == HttpHeader.CONTENT_LENGTH || header == HttpHeader.TRANSFER_ENCODING) {
             framed = true;
+            if (header == HttpHeader.TRANSFER_ENCODING && RoutingProxy.hasCodingOtherThanChunked(field)) {
+                otherCoding = field.getValue();
+            }
         }
         serverToProxyHeaders.add(field);
     }
 
     @Override
     public boolean headerComplete() {
+        if (otherCoding != null) {
+            // Jetty's parser takes the chunks off and leaves the gzip (or other) coding under them,
+            // and Transfer-Encoding is not passed on: the client would get coded bytes with no word
+            // of their coding. nginx answers 502 too.
+            parseFailure = new BadAnswer("bad response from upstream " + exchange.endpoint.id()
+                    + ": Transfer-Encoding: " + otherCoding + " (a coding other than chunked)");
+            return true;
+        }
         if (HttpStatus.isInformational(status)) {
             // a 100 or 103 ahead of the real answer: not for this client
             serverToProxyHeaders.clear();
