@@ -42,6 +42,7 @@ final class RouteAnnotations {
             CookieRewriteAnnotations.NAMES,
             CustomHeadersAnnotation.NAMES,
             AuthTlsAnnotations.NAMES,
+            BufferAnnotations.NAMES,
             List.of(SslPassthroughAnnotation.NAME))  // read by the compiler (SslPassthroughHosts)
             .stream().flatMap(List::stream).toList();
     /** Every annotation read here, in both spellings. */
@@ -101,6 +102,7 @@ final class RouteAnnotations {
         CookieRewriteAnnotations.read(annotations, builder, problems);
         CustomHeadersAnnotation.read(annotations, auth, builder, problems);
         AuthTlsAnnotations.read(annotations, auth, builder, problems);
+        BufferAnnotations.read(annotations, problems);
         return new Parsed(builder.build(), problems);
     }
 
