@@ -167,8 +167,8 @@ class IngressStatusTest {
             cluster.create(ingress("shop", "web-" + i, "jingress", "web" + i + ".example.com", "web", 80));
         }
         AdapterOptions options = AdapterOptions.builder().publishStatusAddresses(List.of("203.0.113.7")).build();
-        try (RoutedSource a = new RoutedSource(cluster.api(), options, b -> b.identity("replica-a"));
-                RoutedSource b = new RoutedSource(cluster.api(), options, bb -> bb.identity("replica-b"))) {
+        try (RoutedSource a = new RoutedSource(cluster.api(), options, RoutedSource.replica("replica-a"));
+                RoutedSource b = new RoutedSource(cluster.api(), options, RoutedSource.replica("replica-b"))) {
             a.awaitServing();
             b.awaitServing();
             Await.until("one replica leads", () -> a.source.isLeader() != b.source.isLeader());

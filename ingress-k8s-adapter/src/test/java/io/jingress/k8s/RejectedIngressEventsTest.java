@@ -94,8 +94,8 @@ class RejectedIngressEventsTest {
     @Test
     void onlyTheLeaderWritesEvents() throws Exception {
         cluster.create(withPath(ingress("shop", "bad", "jingress", "bad.example.com", "web", 80), "foo"));
-        try (RoutedSource a = new RoutedSource(cluster.api(), AdapterOptions.defaults(), b -> b.identity("replica-a"));
-                RoutedSource b = new RoutedSource(cluster.api(), AdapterOptions.defaults(), bb -> bb.identity("replica-b"))) {
+        try (RoutedSource a = new RoutedSource(cluster.api(), AdapterOptions.defaults(), RoutedSource.replica("replica-a"));
+                RoutedSource b = new RoutedSource(cluster.api(), AdapterOptions.defaults(), RoutedSource.replica("replica-b"))) {
             a.awaitServing();
             b.awaitServing();
             Await.until("one replica leads", () -> a.source.isLeader() != b.source.isLeader());

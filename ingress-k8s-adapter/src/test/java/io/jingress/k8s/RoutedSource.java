@@ -23,6 +23,16 @@ final class RoutedSource implements AutoCloseable {
         this.source = customize.apply(builder).build().start();
     }
 
+    /**
+     * One of several replicas, named {@code identity}, whose lease lasts 15 s: the test's leader
+     * keeps leading on a loaded machine, where the default 1.5 s can lapse in one long pause and let
+     * both replicas lead for a moment. A replica that closes releases its lease (for 1 s), so the
+     * other still takes over within about a second.
+     */
+    static UnaryOperator<KubernetesSource.Builder> replica(String identity) {
+        return b -> b.identity(identity).leaseTimings(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofMillis(100));
+    }
+
     RoutedSource(MockApiServer api, AdapterOptions options) {
         this(api, options, b -> b);
     }
