@@ -78,8 +78,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Listeners: HTTP/1.1 on the HTTP port; HTTP/2 (ALPN) and HTTP/1.1 on the HTTPS port, with the
- * certificates of the served table's TLS Secrets chosen by SNI and a generated self-signed one for
- * other names, reloaded on every table swap (plain HTTP sent to the HTTPS port is answered 400,
+ * certificates of the served table's TLS Secrets chosen by SNI and, for other names, the table's
+ * {@code defaultCertificate()} or a generated self-signed one, reloaded on every table swap (plain HTTP sent to the HTTPS port is answered 400,
  * in plain text saying so; answers over TLS carry {@code Strict-Transport-Security}, see
  * {@link Builder#hsts}); the admin endpoints ({@code /healthz},
  * {@code /metrics}, {@code /status}, {@code /routes}) on their own port and thread pool. With
@@ -276,7 +276,7 @@ public final class IngressServer implements AutoCloseable {
      * it is gone. The admin port lists the problems with the table's.
      */
     private synchronized void updateCertificates(RouteTable table) {
-        List<Problem> problems = certificates.update(table.certificates());
+        List<Problem> problems = certificates.update(table.certificates(), table.defaultCertificate());
         for (Problem problem : problems) {
             if (!tlsProblems.contains(problem)) {
                 LOG.warn("TLS Secret: {}", problem);
@@ -518,7 +518,8 @@ public final class IngressServer implements AutoCloseable {
         /**
          * Adds the HTTPS listener on {@code port} (0 picks a free one): HTTP/2 over ALPN and
          * HTTP/1.1, certificates of the served tables' TLS Secrets chosen by SNI (swapped with each
-         * table), a generated self-signed certificate for every other name. Default: no HTTPS.
+         * table), and for every other name the table's {@code defaultCertificate()} Secret, else a generated
+         * self-signed certificate. Default: no HTTPS.
          */
         public Builder httpsPort(int port) {
             this.httpsPort = port(port, "httpsPort");

@@ -184,6 +184,38 @@ class HttpsEndToEndTest {
     }
 
     @Test
+    void theTablesDefaultCertificateIsServedToUnknownNamesAndFollowsItsSecret() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TlsSecret own = secret("pkcs8-tls", "pkcs8");
+        TlsSecret fallback = secret("default-tls", "ec");
+        TestRoutes routes = TestRoutes.create().tlsRoute("pkcs8.example.test", "/", "app", own, app.port())
+                .defaultCertificate(fallback);
+        IngressServer proxy = httpsProxy(routes);
+
+        Handshake unknown = handshake(proxy.httpsPort(), "unknown.example.test", get("pkcs8.example.test"));
+        Handshake withoutSni = handshake(proxy.httpsPort(), null, get("pkcs8.example.test"));
+
+        assertEquals(certificate(fallback), unknown.certificate());
+        assertEquals(200, RawHttp.status(unknown.response()), unknown.response());
+        assertEquals(certificate(fallback), withoutSni.certificate());
+        assertEquals(certificate(own), handshake(proxy.httpsPort(), "pkcs8.example.test", get("pkcs8.example.test"))
+                .certificate(), "a host's own certificate wins");
+
+        // the Secret rotated in the cluster: the next handshake gets the new certificate
+        TlsSecret rotated = new TlsSecret("default", "default-tls", resource("pkcs1.crt"), resource("pkcs1.key"));
+        routes.replaceSecret(rotated);
+        X509Certificate expected = certificate(rotated);
+        Await.until(() -> {
+            try {
+                return expected.equals(handshake(proxy.httpsPort(), "unknown.example.test", get("pkcs8.example.test"))
+                        .certificate());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "the rotated default certificate is served");
+    }
+
+    @Test
     void unknownNameGetsTheDefaultCertificateAndIsRoutedByHost() throws Exception {
         Backends.Echo app = backends.start("app");
         TlsSecret secret = secret("pkcs8-tls", "pkcs8");

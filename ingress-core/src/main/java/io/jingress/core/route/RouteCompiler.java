@@ -21,6 +21,7 @@ import io.jingress.core.model.PathType;
 import io.jingress.core.model.PortRef;
 import io.jingress.core.model.Problem;
 import io.jingress.core.model.Service;
+import io.jingress.core.model.TlsSecret;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -100,6 +101,7 @@ public final class RouteCompiler {
     private final Set<String> allowedResponseHeaders;  // lower case
     private final String gatewayController;
     private final boolean sslPassthrough;
+    private final String defaultCertificate;  // namespace/name of a TLS Secret, or null
     private final BasicAuthAnnotations.Memos authMemos = new BasicAuthAnnotations.Memos();
 
     private static Set<String> readAnnotations() {
@@ -111,16 +113,18 @@ public final class RouteCompiler {
     }
 
     private RouteCompiler(Balancers balancers, Set<String> allowedResponseHeaders, String gatewayController,
-            boolean sslPassthrough) {
+            boolean sslPassthrough, String defaultCertificate) {
         this.balancers = balancers;
         this.allowedResponseHeaders = allowedResponseHeaders;
         this.gatewayController = gatewayController;
         this.sslPassthrough = sslPassthrough;
+        this.defaultCertificate = defaultCertificate;
     }
 
     /** A compiler whose backends get their endpoints and balancers from {@code balancers}. */
     public static RouteCompiler create(Balancers balancers) {
-        return new RouteCompiler(Objects.requireNonNull(balancers, "balancers"), Set.of(), GatewayClass.JINGRESS_CONTROLLER, false);
+        return new RouteCompiler(Objects.requireNonNull(balancers, "balancers"), Set.of(), GatewayClass.JINGRESS_CONTROLLER, false,
+                null);
     }
 
     /**
@@ -137,7 +141,7 @@ public final class RouteCompiler {
         if (controllerName.isBlank()) {
             throw new IllegalArgumentException("controllerName must not be blank");
         }
-        return new RouteCompiler(balancers, allowedResponseHeaders, controllerName, sslPassthrough);
+        return new RouteCompiler(balancers, allowedResponseHeaders, controllerName, sslPassthrough, defaultCertificate);
     }
 
     /** The {@code spec.controllerName} of the GatewayClasses this compiler serves. */
@@ -169,7 +173,7 @@ public final class RouteCompiler {
             }
             lower.add(name.toLowerCase(Locale.ROOT));
         }
-        return new RouteCompiler(balancers, Set.copyOf(lower), gatewayController, sslPassthrough);
+        return new RouteCompiler(balancers, Set.copyOf(lower), gatewayController, sslPassthrough, defaultCertificate);
     }
 
     /**
@@ -183,7 +187,32 @@ public final class RouteCompiler {
      * }</pre>
      */
     public RouteCompiler withSslPassthrough(boolean enabled) {
-        return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, enabled);
+        return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, enabled, defaultCertificate);
+    }
+
+    /**
+     * A compiler like this one whose tables name the TLS Secret {@code secret} ({@code namespace/name})
+     * as {@link RouteTable#defaultCertificate()}, ingress-nginx's {@code --default-ssl-certificate}: the
+     * certificate the HTTPS listener serves to names without one of their own and to clients that send
+     * no SNI, in place of a self-signed one. A state without that Secret gives a table without it, and
+     * a WARNING on the Secret. {@code null}: none (the default).
+     *
+     * <pre>{@code
+     * RouteCompiler compiler = RouteCompiler.create(balancers).withDefaultCertificate("ingress/wildcard-tls");
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when {@code secret} is not {@code namespace/name}
+     */
+    public RouteCompiler withDefaultCertificate(String secret) {
+        if (secret != null && !secret.matches("[^/\\s]+/[^/\\s]+")) {
+            throw new IllegalArgumentException("\"" + secret + "\" is not namespace/name");
+        }
+        return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, sslPassthrough, secret);
+    }
+
+    /** The {@code namespace/name} of the default certificate's Secret, or null (see {@link #withDefaultCertificate}). */
+    public String defaultCertificate() {
+        return defaultCertificate;
     }
 
     /** Compiles {@code state}; never throws for bad input, which is reported in {@link RouteTable#problems()}. */
@@ -309,11 +338,28 @@ public final class RouteCompiler {
                 live.addAll(backend.endpoints());
             }
             Map<String, Route> passthrough = SslPassthroughHosts.collect(served, routes, sslPassthrough, problems);
+            TlsSecret fallbackCertificate = defaultCertificateSecret();
             RouteTable table = new RouteTable(exactHosts, wildcardHosts, anyHost, defaultRoute, routes, problems, tls.certificates(),
-                    List.copyOf(backends.values()), hostAliases.aliases(), gatewayWildcards).withSslPassthroughHosts(passthrough);
+                    List.copyOf(backends.values()), hostAliases.aliases(), gatewayWildcards).withSslPassthroughHosts(passthrough)
+                    .withDefaultCertificate(fallbackCertificate);
             balancers.retain(live);
             authMemos.compiled();
             return table;
+        }
+
+        private TlsSecret defaultCertificateSecret() {
+            if (defaultCertificate == null) {
+                return null;
+            }
+            for (TlsSecret secret : state.secrets()) {
+                if (secret.key().equals(defaultCertificate)) {
+                    return secret;
+                }
+            }
+            problems.add(Problem.warning("Secret", defaultCertificate, "",
+                    "the default certificate's Secret (of type kubernetes.io/tls) is not found: names without a"
+                            + " certificate of their own get the self-signed one"));
+            return null;
         }
 
         // ingress-nginx's enforceRegexModifier: use-regex, or a rewrite-target that is not the path itself

@@ -78,6 +78,7 @@ public final class RouteTable {
     private final Map<String, String> hostAliases;
     private final int[] deepWildcards;  // sorted hosts of Gateway API wildcards (any number of labels); null: none
     private final Map<String, Route> sslPassthroughHosts;
+    private final TlsSecret defaultCertificate;
 
     RouteTable(Map<String, PathTrie<Route>> exactHosts, Map<String, PathTrie<Route>> wildcardHosts,
             PathTrie<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
@@ -112,9 +113,11 @@ public final class RouteTable {
         this.backends = List.copyOf(backends);
         this.hostAliases = Collections.unmodifiableMap(new LinkedHashMap<>(hostAliases));
         this.sslPassthroughHosts = Map.of();
+        this.defaultCertificate = null;
     }
 
-    private RouteTable(RouteTable table, List<Problem> problems, Map<String, Route> sslPassthroughHosts) {
+    private RouteTable(RouteTable table, List<Problem> problems, Map<String, Route> sslPassthroughHosts,
+            TlsSecret defaultCertificate) {
         this.index = table.index;
         this.indexed = table.indexed;
         this.regexBase = table.regexBase;
@@ -127,12 +130,18 @@ public final class RouteTable {
         this.hostAliases = table.hostAliases;
         this.deepWildcards = table.deepWildcards;
         this.sslPassthroughHosts = sslPassthroughHosts;
+        this.defaultCertificate = defaultCertificate;
     }
 
     /** This table with {@link #sslPassthroughHosts()} {@code hosts} (see {@link SslPassthroughHosts}). */
     RouteTable withSslPassthroughHosts(Map<String, Route> hosts) {
         return hosts.isEmpty() ? this
-                : new RouteTable(this, problems, Collections.unmodifiableMap(new LinkedHashMap<>(hosts)));
+                : new RouteTable(this, problems, Collections.unmodifiableMap(new LinkedHashMap<>(hosts)), defaultCertificate);
+    }
+
+    /** This table with {@link #defaultCertificate()} {@code secret} (see {@link RouteCompiler#withDefaultCertificate}). */
+    RouteTable withDefaultCertificate(TlsSecret secret) {
+        return secret == null ? this : new RouteTable(this, problems, sslPassthroughHosts, secret);
     }
 
     /**
@@ -151,7 +160,7 @@ public final class RouteTable {
         }
         List<Problem> all = new ArrayList<>(sourceProblems);
         all.addAll(problems);
-        return new RouteTable(this, List.copyOf(all), sslPassthroughHosts);
+        return new RouteTable(this, List.copyOf(all), sslPassthroughHosts, defaultCertificate);
     }
 
     /** A table without routes: every request gets {@link NoMatch#NO_HOST}. */
@@ -294,6 +303,15 @@ public final class RouteTable {
      */
     public Map<String, Route> sslPassthroughHosts() {
         return sslPassthroughHosts;
+    }
+
+    /**
+     * The TLS Secret served to names without a certificate of their own in {@link #certificates()},
+     * and to clients that send no SNI, ingress-nginx's {@code --default-ssl-certificate}; null (the
+     * default) for the proxy's self-signed one. Set by {@link RouteCompiler#withDefaultCertificate}.
+     */
+    public TlsSecret defaultCertificate() {
+        return defaultCertificate;
     }
 
     /** Every distinct backend of the served routes. */

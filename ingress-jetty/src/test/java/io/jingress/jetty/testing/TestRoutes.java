@@ -44,6 +44,7 @@ public final class TestRoutes {
     private final List<io.jingress.core.model.HttpRoute> httpRoutes = new ArrayList<>();
     private final List<io.jingress.core.model.ReferenceGrant> referenceGrants = new ArrayList<>();
     private boolean sslPassthrough;
+    private String defaultCertificate;
     private int ingresses;
 
     private TestRoutes() {
@@ -284,6 +285,13 @@ public final class TestRoutes {
         return apply();
     }
 
+    /** Adds the TLS Secret and makes it the default certificate (see {@link RouteCompiler#withDefaultCertificate}). */
+    public TestRoutes defaultCertificate(TlsSecret secret) {
+        secrets.put(secret.name(), secret);
+        defaultCertificate = secret.key();
+        return apply();
+    }
+
     /** Removes the annotation {@code name} from every Ingress added so far. */
     public TestRoutes removeAnnotation(String name) {
         ingressList.replaceAll(ingress -> {
@@ -302,7 +310,7 @@ public final class TestRoutes {
                 .withGatewayApi(List.of(io.jingress.core.model.GatewayClass.jingress("jingress")), gateways, httpRoutes,
                         referenceGrants);
         router.swap(RouteCompiler.create(balancers).withAllowedResponseHeaders(allowedResponseHeaders)
-                .withSslPassthrough(sslPassthrough).compile(state));
+                .withSslPassthrough(sslPassthrough).withDefaultCertificate(defaultCertificate).compile(state));
         return this;
     }
 

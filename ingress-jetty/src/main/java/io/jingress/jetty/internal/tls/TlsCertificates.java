@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The certificates of the HTTPS listener: those of the Ingresses' TLS Secrets, chosen by SNI, and a
- * generated self-signed default certificate for every other name and for clients without SNI.
+ * default certificate for every other name and for clients without SNI: the route table's
+ * {@code defaultCertificate()} Secret when it has one, else a generated self-signed one.
  *
  * <p>{@link #update} swaps in a new set at any time: the next TLS handshake sees it, open
  * connections keep theirs, and nothing is restarted or reloaded. A Secret that cannot be served is
@@ -76,15 +77,15 @@ public final class TlsCertificates {
     private volatile CertificateTable previous;
     private final AtomicLong aliasSequence = new AtomicLong();
     private final SslContextFactory.Server sslContextFactory;
-    private final ServedCertificate defaultCertificate;
+    private final ServedCertificate selfSigned;
     private final Clock clock;
     private final SniKeyManager keyManager;
 
     private TlsCertificates(SelfSignedCertificate defaultCertificate, Clock clock) {
         this.clock = clock;
-        this.defaultCertificate = ServedCertificate.of(DEFAULT_ALIAS, defaultCertificate);
+        this.selfSigned = ServedCertificate.of(DEFAULT_ALIAS, defaultCertificate);
         this.current = new AtomicReference<>(new CertificateTable(
-                Map.of(), Map.of(DEFAULT_ALIAS, this.defaultCertificate), this.defaultCertificate));
+                Map.of(), Map.of(DEFAULT_ALIAS, selfSigned), selfSigned));
         SniKeyManager keyManager = new SniKeyManager(current, () -> previous);
         this.keyManager = keyManager;
         SSLContext sslContext;
@@ -130,9 +131,12 @@ public final class TlsCertificates {
         return new ClientAuthEngines(keyManager, table);
     }
 
-    /** The self-signed certificate served to names without a certificate of their own. */
+    /**
+     * The certificate served to names without a certificate of their own and to clients without SNI:
+     * the default certificate's Secret of the last {@link #update}, else the self-signed one.
+     */
     public X509Certificate defaultCertificate() {
-        return defaultCertificate.chain()[0];
+        return current.get().defaultCertificate().chain()[0];
     }
 
     /**
@@ -143,7 +147,17 @@ public final class TlsCertificates {
      * @return a warning per Secret that cannot be served, e.g. {@code Secret default/tls: tls.key:
      *     not a PKCS#1, PKCS#8 or EC private key}; empty when all are fine
      */
-    public synchronized List<Problem> update(Map<String, TlsSecret> certificatesByHost) {
+    public List<Problem> update(Map<String, TlsSecret> certificatesByHost) {
+        return update(certificatesByHost, null);
+    }
+
+    /**
+     * As {@link #update(Map)}, serving {@code defaultSecret} (as {@code RouteTable.defaultCertificate()}
+     * gives it; null: the self-signed certificate) to names without a certificate of their own and to
+     * clients without SNI. A default Secret that cannot be served is reported as any other, and the
+     * default certificate served before stays.
+     */
+    public synchronized List<Problem> update(Map<String, TlsSecret> certificatesByHost, TlsSecret defaultSecret) {
         Objects.requireNonNull(certificatesByHost, "certificatesByHost");
         CertificateTable before = current.get();
 
@@ -151,6 +165,7 @@ public final class TlsCertificates {
         for (ServedCertificate served : before.byHost().values()) {
             servedBySecret.put(served.source(), served);
         }
+        servedBySecret.putIfAbsent(before.defaultCertificate().source(), before.defaultCertificate());
         // Parse each Secret once, however many hosts share it, and reuse unchanged ones as they are.
         Map<String, ServedCertificate> loaded = new HashMap<>();
         Map<String, Problem> problems = new TreeMap<>();
@@ -184,20 +199,40 @@ public final class TlsCertificates {
                 }
             }
         }
+        ServedCertificate fallback = selfSigned;
+        if (defaultSecret != null) {
+            ServedCertificate certificate = loaded.get(defaultSecret.key());
+            if (certificate == null && !problems.containsKey(defaultSecret.key())) {
+                certificate = load(defaultSecret, servedBySecret.get(defaultSecret.key()), problems);
+            }
+            if (certificate == null && before.defaultCertificate().source().equals(defaultSecret.key())) {
+                certificate = before.defaultCertificate();
+                keptPrevious.add(defaultSecret.key());
+            }
+            if (certificate != null) {
+                fallback = certificate;
+            }
+        }
         for (String secretKey : keptPrevious) {
             problems.computeIfPresent(secretKey, (key, problem) -> Problem.warning(problem.kind(), problem.object(),
                     problem.field(), problem.message() + " (still serving its previous certificate)"));
         }
 
         Map<String, ServedCertificate> byAlias = new HashMap<>();
-        byAlias.put(DEFAULT_ALIAS, defaultCertificate);
+        byAlias.put(DEFAULT_ALIAS, selfSigned);
+        byAlias.put(fallback.alias(), fallback);
         for (ServedCertificate certificate : byHost.values()) {
             byAlias.put(certificate.alias(), certificate);
         }
         previous = before;
-        current.set(new CertificateTable(Map.copyOf(byHost), Map.copyOf(byAlias), defaultCertificate));
+        current.set(new CertificateTable(Map.copyOf(byHost), Map.copyOf(byAlias), fallback));
         if (!byHost.keySet().equals(before.byHost().keySet()) || !byAlias.keySet().equals(before.byAlias().keySet())) {
-            LOG.info("Serving TLS certificates for {} host(s) from {} Secret(s)", byHost.size(), byAlias.size() - 1);
+            LOG.info("Serving TLS certificates for {} host(s) from {} Secret(s)", byHost.size(),
+                    byAlias.size() - (fallback == selfSigned ? 1 : 2));
+        }
+        if (fallback != before.defaultCertificate()) {
+            LOG.info("Default TLS certificate: {}", fallback == selfSigned ? "self-signed"
+                    : "Secret " + fallback.source() + ", " + fallback.chain()[0].getSubjectX500Principal().getName());
         }
         return List.copyOf(problems.values());
     }

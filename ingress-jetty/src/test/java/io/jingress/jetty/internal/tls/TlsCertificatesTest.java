@@ -141,6 +141,44 @@ class TlsCertificatesTest {
     }
 
     @Test
+    void aDefaultCertificateSecretIsServedToUnknownNamesAndClientsWithoutSni() throws Exception {
+        certificates.update(Map.of("pkcs8.example.test", Fixtures.secret("shop", "pkcs8-tls", "pkcs8")),
+                Fixtures.secret("ingress", "wildcard-tls", "wildcard"));
+
+        assertEquals(Fixtures.leaf("wildcard"), server.certificateFor("unknown.example.test"));
+        assertEquals(Fixtures.leaf("wildcard"), server.get(null, "pkcs8.example.test").certificate());
+        assertEquals(Fixtures.leaf("wildcard"), certificates.defaultCertificate());
+        assertEquals(Fixtures.leaf("pkcs8"), server.certificateFor("pkcs8.example.test"), "a host's own certificate wins");
+
+        certificates.update(Map.of());
+
+        assertEquals("CN=Jingress Default Certificate,O=Jingress",
+                server.certificateFor("unknown.example.test").getSubjectX500Principal().getName(),
+                "without a default Secret, the self-signed certificate again");
+    }
+
+    @Test
+    void aDefaultCertificateSecretThatBreaksIsReportedAndTheOneServedBeforeStays() throws Exception {
+        certificates.update(Map.of(), Fixtures.secret("ingress", "default-tls", "pkcs1"));
+        TlsSecret broken = new TlsSecret("ingress", "default-tls", Fixtures.text("pkcs1.crt"), Fixtures.text("pkcs8.key"));
+
+        List<String> problems = texts(certificates.update(Map.of(), broken));
+
+        assertEquals(List.of("Secret ingress/default-tls: tls.key: does not match the public key of the first certificate"
+                + " in tls.crt (still serving its previous certificate)"), problems);
+        assertEquals(Fixtures.leaf("pkcs1"), server.certificateFor("unknown.example.test"));
+
+        List<String> another = texts(certificates.update(Map.of(),
+                new TlsSecret("ingress", "other-tls", Fixtures.text("pkcs1.crt"), Fixtures.text("pkcs8.key"))));
+
+        assertEquals(List.of("Secret ingress/other-tls: tls.key: does not match the public key of the first certificate"
+                + " in tls.crt"), another);
+        assertEquals("CN=Jingress Default Certificate,O=Jingress",
+                server.certificateFor("unknown.example.test").getSubjectX500Principal().getName(),
+                "another Secret that cannot be served gives the self-signed certificate");
+    }
+
+    @Test
     void requestWhoseHostDiffersFromItsSniIsServed() throws Exception {
         certificates.update(Map.of("pkcs8.example.test", Fixtures.secret("shop", "pkcs8-tls", "pkcs8")));
 
