@@ -29,6 +29,9 @@ import java.util.Set;
  *     address is written into Ingress status, or {@code null}
  * @param electionId {@code --election-id}: the name of the Lease that elects the one replica that
  *     writes status (default {@value #DEFAULT_ELECTION_ID})
+ * @param defaultSslCertificate {@code --default-ssl-certificate}: {@code namespace/name} of the TLS
+ *     Secret served to names without a certificate of their own, carried in the state whatever
+ *     namespaces are watched; or {@code null}
  */
 public record AdapterOptions(
         String ingressClass,
@@ -37,7 +40,8 @@ public record AdapterOptions(
         Set<String> watchNamespaces,
         List<String> publishStatusAddresses,
         String publishService,
-        String electionId) {
+        String electionId,
+        String defaultSslCertificate) {
 
     /** The default {@code --ingress-class}. */
     public static final String DEFAULT_INGRESS_CLASS = "jingress";
@@ -61,6 +65,17 @@ public record AdapterOptions(
         if (publishService != null && publishService.indexOf('/') <= 0) {
             throw new IllegalArgumentException("publishService must read namespace/name, got \"" + publishService + "\"");
         }
+        if (defaultSslCertificate != null && !defaultSslCertificate.matches("[^/\\s]+/[^/\\s]+")) {
+            throw new IllegalArgumentException("defaultSslCertificate must read namespace/name, got \""
+                    + defaultSslCertificate + "\"");
+        }
+    }
+
+    /** Options without a default certificate, as before it was carried. */
+    public AdapterOptions(String ingressClass, String controllerClass, boolean watchIngressWithoutClass,
+            Set<String> watchNamespaces, List<String> publishStatusAddresses, String publishService, String electionId) {
+        this(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces, publishStatusAddresses,
+                publishService, electionId, null);
     }
 
     /** The defaults: class {@code jingress}, controller {@code jingress.io/ingress-controller}, all namespaces. */
@@ -81,7 +96,8 @@ public record AdapterOptions(
                 .watchNamespaces(watchNamespaces)
                 .publishStatusAddresses(publishStatusAddresses)
                 .publishService(publishService)
-                .electionId(electionId);
+                .electionId(electionId)
+                .defaultSslCertificate(defaultSslCertificate);
     }
 
     /** Whether objects of this namespace are served. */
@@ -98,6 +114,7 @@ public record AdapterOptions(
         private List<String> publishStatusAddresses = List.of();
         private String publishService;
         private String electionId = DEFAULT_ELECTION_ID;
+        private String defaultSslCertificate;
 
         private Builder() {
         }
@@ -138,9 +155,15 @@ public record AdapterOptions(
             return this;
         }
 
+        /** {@code --default-ssl-certificate}: {@code namespace/name} of the default certificate's TLS Secret; null: none. */
+        public Builder defaultSslCertificate(String defaultSslCertificate) {
+            this.defaultSslCertificate = defaultSslCertificate;
+            return this;
+        }
+
         public AdapterOptions build() {
             return new AdapterOptions(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces,
-                    publishStatusAddresses, publishService, electionId);
+                    publishStatusAddresses, publishService, electionId, defaultSslCertificate);
         }
     }
 }

@@ -48,6 +48,11 @@ public final class CommandLine {
             new Flag("--https-port", "N|off", Options.DEFAULT_HTTPS_PORT + "; off in the demo",
                     "HTTPS port (HTTP/2 and HTTP/1.1 by ALPN), on all addresses, certificates from the Ingresses' TLS Secrets by SNI",
                     false, (d, v) -> d.httpsPort = Values.port("--https-port", v, true)),
+            new Flag("--default-ssl-certificate", "NS/NAME", "a self-signed certificate made at start",
+                    "the TLS Secret served to names without a certificate of their own and to clients without SNI"
+                            + " (a wildcard certificate, say), as ingress-nginx's flag; followed when it changes; in"
+                            + " file mode a Secret of the manifests, in cluster mode read whatever --watch-namespace says",
+                    false, (d, v) -> d.defaultSslCertificate = Values.namespacedName("--default-ssl-certificate", v)),
             new Flag("--https-redirect-port", "N|off", "the HTTPS port; off without one",
                     "port in the 308 that sends plain HTTP for TLS hosts to HTTPS, where clients reach"
                             + " HTTPS on another port (a NodePort, a load balancer's 443); off: no redirect",
@@ -215,6 +220,14 @@ public final class CommandLine {
             }
         }
         Options options = new Options(d, mode);
+        if (d.defaultSslCertificate != null && mode == Mode.DEMO) {
+            throw new UsageException("--default-ssl-certificate does not apply to the demo: use it with --manifests,"
+                    + " --kubeconfig or --in-cluster");
+        }
+        if (d.defaultSslCertificate != null && options.httpsPort() == Options.OFF) {
+            throw new UsageException("--default-ssl-certificate needs an HTTPS listener: it is served on --https-port,"
+                    + " which is off");
+        }
         samePort("--http-port", options.httpPort(), "--https-port", options.httpsPort());
         samePort("--http-port", options.httpPort(), "--admin-port", options.adminPort());
         samePort("--https-port", options.httpsPort(), "--admin-port", options.adminPort());

@@ -24,6 +24,7 @@ final class Draft {
     final List<String> watchNamespaces = new ArrayList<>();
     final List<String> publishStatusAddresses = new ArrayList<>();
     String publishService;
+    String defaultSslCertificate;
     String electionId;
     boolean useEnvProxy;
     boolean accessLog;

@@ -48,6 +48,7 @@ public final class Options {
     private final List<String> watchNamespaces;
     private final List<String> publishStatusAddresses;
     private final String publishService;
+    private final String defaultSslCertificate;
     private final String electionId;
     private final boolean useEnvProxy;
     private final boolean accessLog;
@@ -78,6 +79,7 @@ public final class Options {
         this.watchNamespaces = List.copyOf(draft.watchNamespaces);
         this.publishStatusAddresses = List.copyOf(draft.publishStatusAddresses);
         this.publishService = draft.publishService;
+        this.defaultSslCertificate = draft.defaultSslCertificate;
         this.electionId = draft.electionId != null ? draft.electionId : DEFAULT_ELECTION_ID;
         this.useEnvProxy = draft.useEnvProxy;
         this.accessLog = draft.accessLog;
@@ -172,6 +174,11 @@ public final class Options {
     /** Addresses for Ingress status; empty when not given. */
     public List<String> publishStatusAddresses() {
         return publishStatusAddresses;
+    }
+
+    /** {@code namespace/name} of the TLS Secret of the default certificate, or {@code null}: a self-signed one. */
+    public String defaultSslCertificate() {
+        return defaultSslCertificate;
     }
 
     /** {@code namespace/name} of the Service whose addresses go to Ingress status, or {@code null}. */

@@ -27,7 +27,8 @@ public final class Explain {
                     .compiledWith(RouteCompiler.create(Balancers.create())
                             .withAllowedResponseHeaders(options.allowedResponseHeaders())
                             .withSslPassthrough(options.sslPassthrough())
-                            .withGatewayController(options.gatewayController()));
+                            .withGatewayController(options.gatewayController())
+                            .withDefaultCertificate(options.defaultSslCertificate()));
         } catch (IllegalArgumentException e) {
             throw new StartException("--manifests " + options.manifests() + ": " + e.getMessage(), 1, e);
         }

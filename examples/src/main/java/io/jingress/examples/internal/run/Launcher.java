@@ -49,7 +49,8 @@ public final class Launcher {
         Objects.requireNonNull(console, "console");
         Balancers balancers = Balancers.create();
         RouteCompiler compiler = RouteCompiler.create(balancers).withAllowedResponseHeaders(options.allowedResponseHeaders())
-                .withSslPassthrough(options.sslPassthrough()).withGatewayController(options.gatewayController());
+                .withSslPassthrough(options.sslPassthrough()).withGatewayController(options.gatewayController())
+                .withDefaultCertificate(options.defaultSslCertificate());
         Router router = Router.create();
         List<AutoCloseable> feeders = new ArrayList<>();
         AtomicReference<KubernetesSource> cluster = new AtomicReference<>();
@@ -181,6 +182,7 @@ public final class Launcher {
                 .publishStatusAddresses(options.publishStatusAddresses())
                 .publishService(options.publishService())
                 .electionId(options.electionId())
+                .defaultSslCertificate(options.defaultSslCertificate())
                 .build();
     }
 

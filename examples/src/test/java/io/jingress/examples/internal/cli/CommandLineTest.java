@@ -205,6 +205,19 @@ class CommandLineTest {
     }
 
     @Test
+    void theDefaultCertificateIsASecretNameAndNeedsAnHttpsListener() throws Exception {
+        assertEquals("ingress/wildcard-tls", run("--in-cluster", "--default-ssl-certificate", "ingress/wildcard-tls")
+                .defaultSslCertificate());
+        assertEquals(null, run("--in-cluster").defaultSslCertificate());
+        assertEquals("--default-ssl-certificate: \"wildcard-tls\" is not namespace/name (such as jingress/jingress)",
+                error("--in-cluster", "--default-ssl-certificate", "wildcard-tls"));
+        assertEquals("--default-ssl-certificate needs an HTTPS listener: it is served on --https-port, which is off",
+                error("--in-cluster", "--https-port", "off", "--default-ssl-certificate", "ingress/wildcard-tls"));
+        assertEquals("--default-ssl-certificate does not apply to the demo: use it with --manifests, --kubeconfig or"
+                + " --in-cluster", error("--default-ssl-certificate", "ingress/wildcard-tls"));
+    }
+
+    @Test
     void classFlagsDoNotApplyToTheDemo() {
         assertEquals("--ingress-class does not apply to the demo: use it with --manifests, --kubeconfig or"
                 + " --in-cluster", error("--ingress-class", "nginx"));

@@ -69,6 +69,7 @@ public final class ClusterInformers implements AutoCloseable {
     private final Map<String, SharedIndexInformer<ConfigMap>> configMaps = new ConcurrentHashMap<>();
     private String[] publishedService;                 // namespace, name; or null
     private SharedIndexInformer<Service> published;    // that Service alone, outside the watched namespaces
+    private String[] defaultCertificate;               // namespace, name; or null
     private final GatewayInformers gateway;
     private volatile boolean closing;
 
@@ -97,6 +98,15 @@ public final class ClusterInformers implements AutoCloseable {
     }
 
     /**
+     * Also watches the TLS Secret {@code namespace/name} (the {@code --default-ssl-certificate}, often
+     * in the controller's own namespace) when its namespace is not among those watched: it is listed
+     * and watched alone, by name, and is among {@link #tlsSecrets()}. Call before {@link #start()}.
+     */
+    public void alsoWatchTlsSecret(String namespace, String name) {
+        defaultCertificate = new String[] {Objects.requireNonNull(namespace, "namespace"), Objects.requireNonNull(name, "name")};
+    }
+
+    /**
      * Calls {@code listener} with the new Ingress when an update changed only its status (our own
      * writes coming back, or someone else's), which causes no rebuild. Call before {@link #start()}.
      */
@@ -121,6 +131,10 @@ public final class ClusterInformers implements AutoCloseable {
                 secrets.add(informer(client.secrets().inNamespace(ns).withField("type", TLS_SECRET_TYPE)));
                 opaqueSecrets.add(informer(client.secrets().inNamespace(ns).withField("type", OPAQUE_SECRET_TYPE)));
             }
+        }
+        if (defaultCertificate != null && !namespaces.isEmpty() && !namespaces.contains(defaultCertificate[0])) {
+            secrets.add(informer(client.secrets().inNamespace(defaultCertificate[0])
+                    .withField("metadata.name", defaultCertificate[1])));
         }
         if (publishedService != null && !namespaces.isEmpty() && !namespaces.contains(publishedService[0])) {
             published = informer(client.services().inNamespace(publishedService[0])

@@ -109,6 +109,11 @@ public final class Controller implements AutoCloseable {
             String[] nsName = publishService.split("/", 2);
             informers.alsoWatchService(nsName[0], nsName[1]);
         }
+        String defaultCertificate = settings.options().defaultSslCertificate();
+        if (defaultCertificate != null) {
+            String[] nsName = defaultCertificate.split("/", 2);
+            informers.alsoWatchTlsSecret(nsName[0], nsName[1]);
+        }
         informers.onStatusChange(this::onStatusChange);
         this.writer = new LatestTaskRunner("jingress-status", settings.writeRetry());
         this.status = new StatusWriter(settings.client());

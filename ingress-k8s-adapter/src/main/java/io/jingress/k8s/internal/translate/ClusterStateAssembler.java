@@ -99,7 +99,7 @@ public final class ClusterStateAssembler {
                 translate(problems, gc, () -> gatewayClasses.add(GatewayTranslator.toGatewayClass(gc)));
                 continue;
             }
-            if (!options.watchesNamespace(KubeTranslator.namespace(object))) {
+            if (!options.watchesNamespace(KubeTranslator.namespace(object)) && !isDefaultCertificate(options, object)) {
                 continue;
             }
             if (object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway gateway) {
@@ -209,6 +209,10 @@ public final class ClusterStateAssembler {
             }
         }
 
+        if (options.defaultSslCertificate() != null) {
+            referencedSecrets.add(options.defaultSslCertificate());
+        }
+
         ClusterState.Builder state = ClusterState.builder();
         ours.forEach(state::ingress);
         gatewayClasses.stream().sorted(Comparator.comparing(io.jingress.core.model.GatewayClass::name))
@@ -311,5 +315,11 @@ public final class ClusterStateAssembler {
         String kind = object.getKind() != null ? object.getKind() : object.getClass().getSimpleName();
         String name = object.getMetadata() == null ? null : object.getMetadata().getName();
         return Problem.error(kind, KubeTranslator.namespace(object) + "/" + name, "", "cannot be read: " + e);
+    }
+
+    // the --default-ssl-certificate Secret usually lives in the controller's own namespace, watched or not
+    private static boolean isDefaultCertificate(AdapterOptions options, HasMetadata object) {
+        return object instanceof Secret && options.defaultSslCertificate() != null && object.getMetadata() != null
+                && options.defaultSslCertificate().equals(KubeTranslator.namespace(object) + "/" + object.getMetadata().getName());
     }
 }
