@@ -267,6 +267,16 @@ public final class MockApiServer implements AutoCloseable {
     @Override
     public void close() {
         clients.forEach(KubernetesClient::close);
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // fabric8's mock gives Vert.x a fixed 10 s to close; on a loaded machine it sometimes takes
+            // longer. The test's assertions have run by now: a slow teardown is no finding of its.
+            if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
+                throw e;
+            }
+            System.err.println("MockApiServer: " + e.getMessage() + " within 10 s (a loaded machine); it closes in the"
+                    + " background");
+        }
     }
 }
