@@ -11,6 +11,7 @@ import io.jingress.core.model.TlsSecret;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -27,8 +28,41 @@ final class GatewayListeners {
     static final String GROUP = "gateway.networking.k8s.io";
     private static final String KIND = "Gateway";
 
-    private final Map<String, Gateway> gateways = new HashMap<>();  // ours, by namespace/name
+    private final Map<String, Gateway> gateways = new LinkedHashMap<>();  // ours, by namespace/name
+    private final Map<String, Findings[]> findings = new HashMap<>();  // by Gateway key, per listener
     private final List<Problem> problems;
+
+    /** What the compilation found of one listener, for its status: null reasons mean True. */
+    private static final class Findings {
+        String acceptedReason;
+        String acceptedMessage;
+        String refsReason;
+        String refsMessage;
+        final Set<String> routes = new HashSet<>();  // namespace/name of the routes attached
+
+        void notAccepted(String reason, String message) {
+            acceptedReason = reason;
+            acceptedMessage = message;
+        }
+
+        void unresolved(String reason, String message) {
+            refsReason = reason;
+            refsMessage = message;
+        }
+    }
+
+    /**
+     * What one parentRef of a route to a Gateway of ours came to.
+     *
+     * @param ref the parentRef
+     * @param gateway the Gateway it names
+     * @param reason {@code null} when some listener accepts the route, else the Gateway API's reason
+     * @param message why, as the WARNING says it
+     * @param listeners the indexes of the listeners it selects whose allowedRoutes let the route in
+     *     (hostnames aside): where it counts as attached once accepted
+     */
+    record Attachment(HttpRoute.ParentRef ref, Gateway gateway, String reason, String message, List<Integer> listeners) {
+    }
 
     GatewayListeners(ClusterState state, String controllerName, List<Problem> problems, Map<String, TlsSecret> certificates) {
         this.problems = problems;
@@ -47,29 +81,32 @@ final class GatewayListeners {
                 continue;  // another controller's
             }
             gateways.put(gateway.key(), gateway);
+            Findings[] found = new Findings[gateway.listeners().size()];
+            findings.put(gateway.key(), found);
             for (int i = 0; i < gateway.listeners().size(); i++) {
-                check(gateway, i, state.referenceGrants(), secrets, certificates);
+                found[i] = new Findings();
+                check(gateway, i, state.referenceGrants(), secrets, certificates, found[i]);
             }
         }
     }
 
     private void check(Gateway gateway, int index, List<ReferenceGrant> grants, Map<String, TlsSecret> secrets,
-            Map<String, TlsSecret> certificates) {
+            Map<String, TlsSecret> certificates, Findings found) {
         Gateway.Listener listener = gateway.listeners().get(index);
         String field = "spec.listeners[" + index + "]";
         if (!servedProtocol(listener)) {
-            problems.add(Problem.warning(KIND, gateway.key(), field + ".protocol", "\"" + listener.protocol()
+            found.notAccepted("UnsupportedProtocol", warn(gateway, field + ".protocol", "\"" + listener.protocol()
                     + "\" is not served by Jingress (HTTP and HTTPS are); this listener takes no routes"));
             return;
         }
         if (!fromKnown(listener)) {
-            problems.add(Problem.warning(KIND, gateway.key(), field + ".allowedRoutes.namespaces.from", "\""
+            found.notAccepted("UnsupportedValue", warn(gateway, field + ".allowedRoutes.namespaces.from", "\""
                     + listener.allowedRoutesFrom() + "\" is not served by Jingress (Same and All are); this listener"
                     + " takes no routes"));
             return;
         }
         if (listener.hostname() != null && !GatewayHostnames.valid(listener.hostname())) {
-            problems.add(Problem.warning(KIND, gateway.key(), field + ".hostname", "\"" + listener.hostname()
+            found.notAccepted("UnsupportedValue", warn(gateway, field + ".hostname", "\"" + listener.hostname()
                     + "\" is not a DNS name or *. wildcard; this listener takes no routes"));
             return;
         }
@@ -77,21 +114,21 @@ final class GatewayListeners {
             return;
         }
         if (listener.certificateRefs().isEmpty()) {
-            problems.add(Problem.warning(KIND, gateway.key(), field + ".tls.certificateRefs", "an HTTPS listener without"
-                    + " certificateRefs: its hosts get the default certificate"));
+            found.unresolved("InvalidCertificateRef", warn(gateway, field + ".tls.certificateRefs", "an HTTPS listener"
+                    + " without certificateRefs: its hosts get the default certificate"));
             return;
         }
         Gateway.SecretRef ref = listener.certificateRefs().get(0);
         String namespace = ref.namespace() == null ? gateway.namespace() : ref.namespace();
         String refField = field + ".tls.certificateRefs[0]";
         if (!namespace.equals(gateway.namespace()) && !granted(grants, KIND, gateway.namespace(), namespace, "Secret", ref.name())) {
-            problems.add(Problem.warning(KIND, gateway.key(), refField, "Secret " + namespace + "/" + ref.name()
+            found.unresolved("RefNotPermitted", warn(gateway, refField, "Secret " + namespace + "/" + ref.name()
                     + " is in another namespace and no ReferenceGrant there allows it; its hosts get the default certificate"));
             return;
         }
         TlsSecret secret = secrets.get(namespace + "/" + ref.name());
         if (secret == null) {
-            problems.add(Problem.warning(KIND, gateway.key(), refField, "Secret " + namespace + "/" + ref.name()
+            found.unresolved("InvalidCertificateRef", warn(gateway, refField, "Secret " + namespace + "/" + ref.name()
                     + " not found; its hosts get the default certificate"));
             return;
         }
@@ -106,6 +143,12 @@ final class GatewayListeners {
                     + " already has the certificate of Secret " + older.namespace() + "/" + older.name()
                     + "; this one is not used for it"));
         }
+    }
+
+    // reports a WARNING on the Gateway; returns its text with the field, for a condition's message
+    private String warn(Gateway gateway, String field, String message) {
+        problems.add(Problem.warning(KIND, gateway.key(), field, message));
+        return field + ": " + message;
     }
 
     private static boolean servedProtocol(Gateway.Listener listener) {
@@ -132,24 +175,29 @@ final class GatewayListeners {
      * The hosts (lower case, exact or {@code *.} wildcard; {@code null} for any host) under which
      * {@code route} is served: over every parentRef that names a Gateway of ours, the hostnames its
      * accepting listeners and the route share. Empty when it attaches nowhere; a parentRef to a
-     * Gateway of ours that no listener accepts is a WARNING.
+     * Gateway of ours that no listener accepts is a WARNING. What each such parentRef came to is
+     * added to {@code attachments}.
      */
-    Set<String> hostsOf(HttpRoute route, List<String> routeHostnames) {
+    Set<String> hostsOf(HttpRoute route, List<String> routeHostnames, List<Attachment> attachments) {
         Set<String> hosts = new LinkedHashSet<>();
         for (int i = 0; i < route.parentRefs().size(); i++) {
             HttpRoute.ParentRef ref = route.parentRefs().get(i);
-            String namespace = ref.namespace() == null ? route.namespace() : ref.namespace();
-            Gateway gateway = gateways.get(namespace + "/" + ref.name());
+            Gateway gateway = gatewayOf(route, ref);
             if (gateway == null) {
                 continue;  // not ours (or not there): another controller's to report
             }
             List<String> why = new ArrayList<>();
+            List<Integer> allowing = new ArrayList<>();
+            boolean selected = false;
             boolean accepted = false;
-            for (Gateway.Listener listener : gateway.listeners()) {
+            List<String> acceptedBy = new ArrayList<>();
+            for (int l = 0; l < gateway.listeners().size(); l++) {
+                Gateway.Listener listener = gateway.listeners().get(l);
                 if (ref.sectionName() != null && !ref.sectionName().equals(listener.name())
                         || ref.port() != null && ref.port() != listener.port()) {
                     continue;
                 }
+                selected = true;
                 if (!servedProtocol(listener) || !fromKnown(listener)
                         || listener.hostname() != null && !GatewayHostnames.valid(listener.hostname())) {
                     why.add("listener " + listener.name() + " is not served");
@@ -159,6 +207,7 @@ final class GatewayListeners {
                     why.add("listener " + listener.name() + " takes routes of namespace " + gateway.namespace() + " only");
                     continue;
                 }
+                allowing.add(l);
                 List<String> shared = GatewayHostnames.intersect(
                         listener.hostname() == null ? null : listener.hostname().toLowerCase(Locale.ROOT), routeHostnames);
                 if (shared.isEmpty()) {
@@ -167,15 +216,94 @@ final class GatewayListeners {
                     continue;
                 }
                 accepted = true;
+                acceptedBy.add(listener.name());
                 hosts.addAll(shared);
             }
             if (!accepted) {
-                problems.add(Problem.warning(HttpRoute.KIND, route.key(), "spec.parentRefs[" + i + "]", "not attached to"
-                        + " Gateway " + gateway.key() + ": " + (why.isEmpty() ? "it has no listener"
+                String field = "spec.parentRefs[" + i + "]";
+                String message = "not attached to Gateway " + gateway.key() + ": " + (why.isEmpty() ? "it has no listener"
                         + (ref.sectionName() != null ? " named " + ref.sectionName() : "")
-                        + (ref.port() != null ? " on port " + ref.port() : "") : String.join("; ", why))));
+                        + (ref.port() != null ? " on port " + ref.port() : "") : String.join("; ", why));
+                problems.add(Problem.warning(HttpRoute.KIND, route.key(), field, message));
+                // the spec's reasons: no listener selected; none lets the route in; none shares a hostname
+                String reason = !selected ? "NoMatchingParent" : allowing.isEmpty() ? "NotAllowedByListeners"
+                        : "NoMatchingListenerHostname";
+                attachments.add(new Attachment(ref, gateway, reason, field + ": " + message, allowing));
+            } else {
+                attachments.add(new Attachment(ref, gateway, null, "attached to Gateway " + gateway.key() + " (listener"
+                        + (acceptedBy.size() == 1 ? " " : "s ") + String.join(", ", acceptedBy) + ")", allowing));
             }
         }
         return hosts;
+    }
+
+    /** The parentRefs of {@code route} that name a Gateway of ours, as not attached for {@code reason}. */
+    List<Attachment> refused(HttpRoute route, String reason, String message) {
+        List<Attachment> out = new ArrayList<>();
+        for (HttpRoute.ParentRef ref : route.parentRefs()) {
+            Gateway gateway = gatewayOf(route, ref);
+            if (gateway != null) {
+                out.add(new Attachment(ref, gateway, reason, message, List.of()));
+            }
+        }
+        return out;
+    }
+
+    private Gateway gatewayOf(HttpRoute route, HttpRoute.ParentRef ref) {
+        String namespace = ref.namespace() == null ? route.namespace() : ref.namespace();
+        return gateways.get(namespace + "/" + ref.name());
+    }
+
+    /** Counts {@code route} as attached to the listeners of {@code attachment} (once each, however many parentRefs). */
+    void attach(Attachment attachment, HttpRoute route) {
+        Findings[] found = findings.get(attachment.gateway().key());
+        for (int listener : attachment.listeners()) {
+            found[listener].routes.add(route.key());
+        }
+    }
+
+    /** The verdicts of our Gateways and their listeners, once every route is attached. */
+    List<GatewayStatus.GatewayVerdict> verdicts() {
+        List<GatewayStatus.GatewayVerdict> out = new ArrayList<>();
+        for (Gateway gateway : gateways.values()) {
+            Findings[] found = findings.get(gateway.key());
+            List<GatewayStatus.ListenerVerdict> listeners = new ArrayList<>();
+            List<String> invalid = new ArrayList<>();
+            for (int i = 0; i < found.length; i++) {
+                Gateway.Listener listener = gateway.listeners().get(i);
+                Findings f = found[i];
+                List<GatewayStatus.Condition> conditions = new ArrayList<>();
+                if (f.acceptedReason == null) {
+                    conditions.add(GatewayStatus.Condition.isTrue(GatewayStatus.ACCEPTED, "Accepted", "listener "
+                            + listener.name() + " is served"));
+                    conditions.add(GatewayStatus.Condition.isTrue(GatewayStatus.PROGRAMMED, "Programmed", "served on the "
+                            + (Gateway.HTTPS.equals(listener.protocol()) ? "HTTPS" : "HTTP") + " port of Jingress"));
+                } else {
+                    invalid.add(listener.name());
+                    conditions.add(GatewayStatus.Condition.isFalse(GatewayStatus.ACCEPTED, f.acceptedReason, f.acceptedMessage));
+                    conditions.add(GatewayStatus.Condition.isFalse(GatewayStatus.PROGRAMMED, "Invalid", f.acceptedMessage));
+                }
+                conditions.add(f.refsReason == null
+                        ? GatewayStatus.Condition.isTrue(GatewayStatus.RESOLVED_REFS, "ResolvedRefs", "every reference resolved")
+                        : GatewayStatus.Condition.isFalse(GatewayStatus.RESOLVED_REFS, f.refsReason, f.refsMessage));
+                List<String> kinds = servedProtocol(listener) ? List.of(HttpRoute.KIND) : List.of();
+                listeners.add(new GatewayStatus.ListenerVerdict(listener.name(), kinds, f.routes.size(), conditions));
+            }
+            List<GatewayStatus.Condition> conditions = new ArrayList<>();
+            if (invalid.isEmpty()) {
+                conditions.add(GatewayStatus.Condition.isTrue(GatewayStatus.ACCEPTED, "Accepted", "served by Jingress"));
+            } else {
+                String message = "listener" + (invalid.size() == 1 ? " " : "s ") + String.join(", ", invalid)
+                        + " not served (see status.listeners)";
+                conditions.add(new GatewayStatus.Condition(GatewayStatus.ACCEPTED, invalid.size() < found.length,
+                        "ListenersNotValid", message));
+            }
+            boolean accepted = conditions.get(0).status();
+            conditions.add(accepted
+                    ? GatewayStatus.Condition.isTrue(GatewayStatus.PROGRAMMED, "Programmed", "served by Jingress")
+                    : GatewayStatus.Condition.isFalse(GatewayStatus.PROGRAMMED, "Invalid", "no listener is served"));
+            out.add(new GatewayStatus.GatewayVerdict(gateway.namespace(), gateway.name(), conditions, listeners));
+        }
+        return out;
     }
 }

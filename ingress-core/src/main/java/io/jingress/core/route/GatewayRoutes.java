@@ -53,6 +53,7 @@ final class GatewayRoutes {
     private final Map<String, Instant> ingressAges = new HashMap<>();
     // host (null: any) to path key ("E/..." or "P/...") to the entries there
     private final Map<String, Map<String, List<Entry>>> hosts = new LinkedHashMap<>();
+    private final List<GatewayStatus.RouteVerdict> verdicts = new ArrayList<>();
 
     /** One match of one rule of one route, under one host. */
     private record Entry(HttpRoute route, int rule, String host, GatewayRules.Match match, Route compiled) {
@@ -105,14 +106,19 @@ final class GatewayRoutes {
             hostnames.add(name.toLowerCase(Locale.ROOT));
         }
         if (!route.hostnames().isEmpty() && hostnames.isEmpty()) {
+            judge(route, listeners.refused(route, "UnsupportedValue", "spec.hostnames: no DNS name or *. wildcard among"
+                    + " them; the route is not served"), null);
             return;
         }
-        Set<String> attached = listeners.hostsOf(route, hostnames);
+        List<GatewayListeners.Attachment> attachments = new ArrayList<>();
+        Set<String> attached = listeners.hostsOf(route, hostnames, attachments);
         if (attached.isEmpty()) {
+            judge(route, attachments, null);
             return;
         }
+        GatewayRules.Findings findings = new GatewayRules.Findings();
         for (int r = 0; r < route.rules().size(); r++) {
-            GatewayRules.Rule rule = rules.read(route, r);
+            GatewayRules.Rule rule = rules.read(route, r, findings);
             if (rule == null) {
                 continue;
             }
@@ -132,6 +138,51 @@ final class GatewayRoutes {
                 }
             }
         }
+        judge(route, attachments, findings);
+    }
+
+    /**
+     * The route's verdict for each distinct parentRef to a Gateway of ours: Accepted as its listeners
+     * took it (and False with UnsupportedValue when none of its rules is served), PartiallyInvalid
+     * when some rules are dropped, ResolvedRefs once its rules were read ({@code findings} not null).
+     */
+    private void judge(HttpRoute route, List<GatewayListeners.Attachment> attachments, GatewayRules.Findings findings) {
+        Set<HttpRoute.ParentRef> seen = new java.util.HashSet<>();
+        for (GatewayListeners.Attachment attachment : attachments) {
+            if (!seen.add(attachment.ref())) {
+                continue;
+            }
+            List<GatewayStatus.Condition> conditions = new ArrayList<>();
+            boolean dropped = findings != null && !findings.droppedRules.isEmpty();
+            String droppedWhy = dropped ? String.join("; ", findings.droppedWhy) : "";
+            if (attachment.reason() != null) {
+                conditions.add(GatewayStatus.Condition.isFalse(GatewayStatus.ACCEPTED, attachment.reason(), attachment.message()));
+            } else if (dropped && findings.droppedRules.size() == route.rules().size()) {
+                conditions.add(GatewayStatus.Condition.isFalse(GatewayStatus.ACCEPTED, "UnsupportedValue",
+                        "no rule is served: " + droppedWhy));
+            } else {
+                conditions.add(GatewayStatus.Condition.isTrue(GatewayStatus.ACCEPTED, "Accepted", attachment.message()));
+                listeners.attach(attachment, route);
+            }
+            if (findings != null) {
+                conditions.add(findings.unresolvedReasons.isEmpty()
+                        ? GatewayStatus.Condition.isTrue(GatewayStatus.RESOLVED_REFS, "ResolvedRefs", "every backendRef resolved")
+                        : GatewayStatus.Condition.isFalse(GatewayStatus.RESOLVED_REFS, findings.unresolvedReasons.get(0),
+                                String.join("; ", findings.unresolvedWhy)));
+            }
+            if (dropped && conditions.get(0).status()) {
+                // the spec's "Drop Rule(s)" approach: Accepted stays True, the message starts "Dropped Rule"
+                conditions.add(GatewayStatus.Condition.isTrue(GatewayStatus.PARTIALLY_INVALID, "UnsupportedValue",
+                        "Dropped Rule" + (findings.droppedRules.size() == 1 ? " " : "s ")
+                        + String.join(", ", findings.droppedRules.stream().map(String::valueOf).toList()) + ": " + droppedWhy));
+            }
+            verdicts.add(new GatewayStatus.RouteVerdict(route.namespace(), route.name(), attachment.ref(), conditions));
+        }
+    }
+
+    /** The verdicts on our Gateways and the routes attached to them; after {@link #compile()}. */
+    GatewayStatus status() {
+        return new GatewayStatus(listeners.verdicts(), verdicts);
     }
 
     private static String key(PathType type, String path) {

@@ -44,6 +44,26 @@ final class GatewayRules {
     record Rule(List<Match> matches, Backend backend, BackendSplit split, HttpRouteFilters filters, RoutePolicy policy) {
     }
 
+    /**
+     * What reading a route's rules found, for its status: the rules not served and why, and the
+     * backendRefs (and mirrors) that could not be resolved, each with the Gateway API's reason.
+     */
+    static final class Findings {
+        final List<Integer> droppedRules = new ArrayList<>();
+        final List<String> droppedWhy = new ArrayList<>();  // "spec.rules[i]...: why", as the WARNINGs say
+        final List<String> unresolvedReasons = new ArrayList<>();
+        final List<String> unresolvedWhy = new ArrayList<>();
+
+        void unresolved(String reason, String why) {
+            unresolvedReasons.add(reason);
+            unresolvedWhy.add(why);
+        }
+    }
+
+    /** Why a backendRef is refused: the Gateway API's ResolvedRefs reason and the WARNING's words. */
+    private record Refusal(String reason, String message, boolean port) {
+    }
+
     private final List<Problem> problems;
     private final List<ReferenceGrant> grants;
     private final Backends backends;
@@ -55,7 +75,7 @@ final class GatewayRules {
     }
 
     /** The rule {@code index} of {@code route}, or {@code null} (reported) when it is not served. */
-    Rule read(HttpRoute route, int index) {
+    Rule read(HttpRoute route, int index, Findings findings) {
         HttpRouteRule rule = route.rules().get(index);
         String field = "spec.rules[" + index + "]";
         List<String> why = new ArrayList<>();
@@ -146,6 +166,8 @@ final class GatewayRules {
                 problems.add(Problem.warning(HttpRoute.KIND, route.key(), reason.substring(0, colon),
                         reason.substring(colon + 2) + "; rule " + index + " is not served"));
             }
+            findings.droppedRules.add(index);
+            findings.droppedWhy.addAll(why);
             return null;
         }
         RoutePolicy.Builder policy = new RoutePolicy.Builder();
@@ -153,7 +175,7 @@ final class GatewayRules {
             policy.upstreamHost(rewrite.hostname());
         }
         if (mirror != null) {
-            RequestMirror requestMirror = mirrorOf(route, mirror, field + ".filters");
+            RequestMirror requestMirror = mirrorOf(route, mirror, field + ".filters", findings);
             if (requestMirror != null) {
                 policy.mirror(requestMirror);
             }
@@ -165,7 +187,7 @@ final class GatewayRules {
         List<Integer> weights = new ArrayList<>();
         for (int b = 0; b < rule.backendRefs().size(); b++) {
             HttpBackendRef ref = rule.backendRefs().get(b);
-            Backend backend = backendOf(route, ref, field + ".backendRefs[" + b + "]");
+            Backend backend = backendOf(route, ref, field + ".backendRefs[" + b + "]", findings);
             if (ref.weight() > 0) {
                 served.add(backend);
                 weights.add(ref.weight());
@@ -341,20 +363,22 @@ final class GatewayRules {
     }
 
     // A backendRef: a Service of the route's namespace, or of another that a ReferenceGrant opens to it
-    private Backend backendOf(HttpRoute route, HttpBackendRef ref, String field) {
+    private Backend backendOf(HttpRoute route, HttpBackendRef ref, String field, Findings findings) {
         String namespace = ref.namespace() == null ? route.namespace() : ref.namespace();
         String key = namespace + "/" + ref.name() + ":" + (ref.port() == null ? "?" : ref.port());
-        String reason = refusal(route, ref, namespace, field);
-        if (reason != null) {
-            boolean port = reason.startsWith("port: ");
-            problems.add(Problem.warning(HttpRoute.KIND, route.key(), port ? field + ".port" : field,
-                    (port ? reason.substring(6) : reason) + "; its share of the requests is answered 500"));
-            return backends.invalid(key, namespace, ref.name(), reason);
+        Refusal refusal = refusal(route, ref, namespace);
+        if (refusal != null) {
+            String at = refusal.port() ? field + ".port" : field;
+            String message = refusal.message() + "; its share of the requests is answered 500";
+            problems.add(Problem.warning(HttpRoute.KIND, route.key(), at, message));
+            findings.unresolved(refusal.reason(), at + ": " + message);
+            return backends.invalid(key, namespace, ref.name(), refusal.message());
         }
         Backend backend = backends.service(namespace, ref.name(), ref.port());
         if (backend.status() == Backend.Status.SERVICE_NOT_FOUND || backend.status() == Backend.Status.PORT_NOT_FOUND) {
-            problems.add(Problem.warning(HttpRoute.KIND, route.key(), field, backend.reason()
-                    + "; its share of the requests is answered 500"));
+            String message = backend.reason() + "; its share of the requests is answered 500";
+            problems.add(Problem.warning(HttpRoute.KIND, route.key(), field, message));
+            findings.unresolved("BackendNotFound", field + ": " + message);
             return backends.invalid(key, namespace, ref.name(), backend.reason());
         }
         if (!backend.isReady()) {
@@ -363,37 +387,45 @@ final class GatewayRules {
         return backend;
     }
 
-    private String refusal(HttpRoute route, HttpBackendRef ref, String namespace, String field) {
+    private Refusal refusal(HttpRoute route, HttpBackendRef ref, String namespace) {
         if (!ref.group().isEmpty() || !ref.kind().equals("Service")) {
-            return (ref.group().isEmpty() ? "" : ref.group() + "/") + ref.kind() + " is not a backend Jingress serves"
-                    + " (Services are)";
+            return new Refusal("InvalidKind", (ref.group().isEmpty() ? "" : ref.group() + "/") + ref.kind()
+                    + " is not a backend Jingress serves (Services are)", false);
         }
         if (ref.port() == null) {
-            return "port: a Service backendRef needs a port";
+            return new Refusal("UnsupportedValue", "a Service backendRef needs a port", true);
         }
         if (ref.port() < 1 || ref.port() > 65535) {
-            return "port: " + ref.port() + " is not a port number";
+            return new Refusal("UnsupportedValue", ref.port() + " is not a port number", true);
         }
         if (!namespace.equals(route.namespace())
                 && !GatewayListeners.granted(grants, HttpRoute.KIND, route.namespace(), namespace, "Service", ref.name())) {
-            return "Service " + namespace + "/" + ref.name() + " is in another namespace and no ReferenceGrant in "
-                    + namespace + " allows HTTPRoutes of " + route.namespace() + " to refer to it";
+            return new Refusal("RefNotPermitted", "Service " + namespace + "/" + ref.name() + " is in another namespace"
+                    + " and no ReferenceGrant in " + namespace + " allows HTTPRoutes of " + route.namespace()
+                    + " to refer to it", false);
         }
         return null;
     }
 
     // the mirror's target: an endpoint of its Service, taken at compile time (the table is compiled anew
     // when endpoints change); none ready: the mirror is left out, reported
-    private RequestMirror mirrorOf(HttpRoute route, HttpBackendRef ref, String field) {
+    private RequestMirror mirrorOf(HttpRoute route, HttpBackendRef ref, String field, Findings findings) {
         String namespace = ref.namespace() == null ? route.namespace() : ref.namespace();
-        String reason = refusal(route, ref, namespace, field);
+        Refusal refusal = refusal(route, ref, namespace);
+        String reason = refusal == null ? null : (refusal.port() ? "port: " : "") + refusal.message();
         Backend backend = reason == null ? backends.service(namespace, ref.name(), ref.port()) : null;
         if (backend != null && !backend.isReady()) {
             reason = backend.reason();
+            if (backend.status() == Backend.Status.SERVICE_NOT_FOUND || backend.status() == Backend.Status.PORT_NOT_FOUND) {
+                refusal = new Refusal("BackendNotFound", reason, false);
+            }
         }
         if (reason != null) {
-            problems.add(Problem.warning(HttpRoute.KIND, route.key(), field, "RequestMirror: " + reason
-                    + "; no copies are sent"));
+            String message = "RequestMirror: " + reason + "; no copies are sent";
+            problems.add(Problem.warning(HttpRoute.KIND, route.key(), field, message));
+            if (refusal != null) {
+                findings.unresolved(refusal.reason(), field + ": " + message);
+            }
             return null;
         }
         var endpoint = backend.endpoints().get(0);

@@ -270,6 +270,7 @@ public final class RouteCompiler {
         private Map<String, OpaqueSecret> opaqueSecrets;  // by namespace/name, made when an Ingress has annotations
         private Map<String, ConfigMap> configMaps;  // likewise
         private Set<String> gatewayWildcards = Set.of();  // the hosts after "*." of HTTPRoutes' wildcards
+        private GatewayStatus gatewayStatus = GatewayStatus.empty();
 
         Compilation(ClusterState state) {
             this.state = state;
@@ -321,8 +322,10 @@ public final class RouteCompiler {
             }
             addHostDefaults();
             if (!state.httpRoutes().isEmpty() || !state.gateways().isEmpty()) {
-                gatewayWildcards = new GatewayRoutes(state, gatewayController, problems, tls.certificates(), this::pathsOf,
-                        regexHosts::contains, routes, gatewayBackends()).compile();
+                GatewayRoutes gatewayRoutes = new GatewayRoutes(state, gatewayController, problems, tls.certificates(),
+                        this::pathsOf, regexHosts::contains, routes, gatewayBackends());
+                gatewayWildcards = gatewayRoutes.compile();
+                gatewayStatus = gatewayRoutes.status();
             }
             regexHosts.addMarkers(key -> pathsOf(key.equals(ANY_HOST) ? null : key));
             canaries.reportUnmerged();
@@ -341,7 +344,7 @@ public final class RouteCompiler {
             TlsSecret fallbackCertificate = defaultCertificateSecret();
             RouteTable table = new RouteTable(exactHosts, wildcardHosts, anyHost, defaultRoute, routes, problems, tls.certificates(),
                     List.copyOf(backends.values()), hostAliases.aliases(), gatewayWildcards).withSslPassthroughHosts(passthrough)
-                    .withDefaultCertificate(fallbackCertificate);
+                    .withDefaultCertificate(fallbackCertificate).withGatewayStatus(gatewayStatus);
             balancers.retain(live);
             authMemos.compiled();
             return table;

@@ -79,6 +79,7 @@ public final class RouteTable {
     private final int[] deepWildcards;  // sorted hosts of Gateway API wildcards (any number of labels); null: none
     private final Map<String, Route> sslPassthroughHosts;
     private final TlsSecret defaultCertificate;
+    private final GatewayStatus gatewayStatus;
 
     RouteTable(Map<String, PathTrie<Route>> exactHosts, Map<String, PathTrie<Route>> wildcardHosts,
             PathTrie<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
@@ -114,10 +115,11 @@ public final class RouteTable {
         this.hostAliases = Collections.unmodifiableMap(new LinkedHashMap<>(hostAliases));
         this.sslPassthroughHosts = Map.of();
         this.defaultCertificate = null;
+        this.gatewayStatus = GatewayStatus.empty();
     }
 
     private RouteTable(RouteTable table, List<Problem> problems, Map<String, Route> sslPassthroughHosts,
-            TlsSecret defaultCertificate) {
+            TlsSecret defaultCertificate, GatewayStatus gatewayStatus) {
         this.index = table.index;
         this.indexed = table.indexed;
         this.regexBase = table.regexBase;
@@ -131,17 +133,25 @@ public final class RouteTable {
         this.deepWildcards = table.deepWildcards;
         this.sslPassthroughHosts = sslPassthroughHosts;
         this.defaultCertificate = defaultCertificate;
+        this.gatewayStatus = gatewayStatus;
     }
 
     /** This table with {@link #sslPassthroughHosts()} {@code hosts} (see {@link SslPassthroughHosts}). */
     RouteTable withSslPassthroughHosts(Map<String, Route> hosts) {
         return hosts.isEmpty() ? this
-                : new RouteTable(this, problems, Collections.unmodifiableMap(new LinkedHashMap<>(hosts)), defaultCertificate);
+                : new RouteTable(this, problems, Collections.unmodifiableMap(new LinkedHashMap<>(hosts)), defaultCertificate,
+                        gatewayStatus);
     }
 
     /** This table with {@link #defaultCertificate()} {@code secret} (see {@link RouteCompiler#withDefaultCertificate}). */
     RouteTable withDefaultCertificate(TlsSecret secret) {
-        return secret == null ? this : new RouteTable(this, problems, sslPassthroughHosts, secret);
+        return secret == null ? this : new RouteTable(this, problems, sslPassthroughHosts, secret, gatewayStatus);
+    }
+
+    /** This table with {@link #gatewayStatus()} {@code status}. */
+    RouteTable withGatewayStatus(GatewayStatus status) {
+        return status.gateways().isEmpty() && status.routeParents().isEmpty() ? this
+                : new RouteTable(this, problems, sslPassthroughHosts, defaultCertificate, status);
     }
 
     /**
@@ -160,7 +170,7 @@ public final class RouteTable {
         }
         List<Problem> all = new ArrayList<>(sourceProblems);
         all.addAll(problems);
-        return new RouteTable(this, List.copyOf(all), sslPassthroughHosts, defaultCertificate);
+        return new RouteTable(this, List.copyOf(all), sslPassthroughHosts, defaultCertificate, gatewayStatus);
     }
 
     /** A table without routes: every request gets {@link NoMatch#NO_HOST}. */
@@ -312,6 +322,15 @@ public final class RouteTable {
      */
     public TlsSecret defaultCertificate() {
         return defaultCertificate;
+    }
+
+    /**
+     * The Gateway API verdicts of this compilation: the status of each Gateway of our GatewayClasses
+     * (and its listeners), and of each HTTPRoute for each of its parentRefs to such a Gateway. In a
+     * cluster the leader writes them into the objects' {@code status}; empty without Gateways of ours.
+     */
+    public GatewayStatus gatewayStatus() {
+        return gatewayStatus;
     }
 
     /** Every distinct backend of the served routes. */
