@@ -2,6 +2,7 @@ package io.jingress.k8s;
 
 import io.jingress.core.model.ClusterState;
 import io.jingress.core.model.Problem;
+import io.jingress.core.route.RouteTable;
 import java.util.List;
 
 /**
@@ -27,4 +28,15 @@ public interface RouteSink {
      *     read or translate); the compiled table adds its own
      */
     void accept(ClusterState state, List<Problem> problems);
+
+    /**
+     * The table this sink compiled from the last state it took, or {@code null} when it compiles
+     * none (the default). {@link KubernetesSource}'s leader writes the status of our Gateways and of
+     * the HTTPRoutes attached to them from its {@link RouteTable#gatewayStatus()}: with a sink that
+     * returns {@code null} that status is not written. A {@link RouteUpdater} returns the table it
+     * serves.
+     */
+    default RouteTable table() {
+        return null;
+    }
 }

@@ -93,6 +93,12 @@ public final class RouteUpdater implements RouteSink {
         return served;
     }
 
+    /** The table served since the last update; {@code null} before the first. */
+    @Override
+    public synchronized RouteTable table() {
+        return served;
+    }
+
     /** The current problems: the source's, then the table's; what the served table lists. */
     public synchronized List<Problem> problems() {
         return served == null ? List.of() : served.problems();

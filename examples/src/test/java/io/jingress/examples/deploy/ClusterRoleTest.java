@@ -30,7 +30,9 @@ import io.jingress.examples.internal.cli.Command;
 import io.jingress.examples.internal.cli.CommandLine;
 import io.jingress.examples.internal.cli.Options;
 import io.jingress.k8s.AdapterOptions;
+import io.jingress.core.route.Router;
 import io.jingress.k8s.KubernetesSource;
+import io.jingress.k8s.RouteUpdater;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,6 +135,8 @@ class ClusterRoleTest {
         }
         assertTrue(made.stream().anyMatch(r -> r.resource().equals("ingresses/status")), () -> made.toString());
         assertTrue(made.stream().anyMatch(r -> r.resource().equals("gatewayclasses/status")), () -> made.toString());
+        assertTrue(made.stream().anyMatch(r -> r.resource().equals("gateways/status")), () -> made.toString());
+        assertTrue(made.stream().anyMatch(r -> r.resource().equals("httproutes/status")), () -> made.toString());
     }
 
     @Test
@@ -162,7 +166,8 @@ class ClusterRoleTest {
      * {@code everything}, an Event and a renewed Lease), and returns the requests it made.
      */
     private Set<ApiRequest> runController(AdapterOptions options, boolean everything) throws Exception {
-        try (KubernetesSource source = KubernetesSource.builder((state, problems) -> { })
+        // a RouteUpdater, as the runtime's: its table gives the Gateway API verdicts the leader writes
+        try (KubernetesSource source = KubernetesSource.builder(RouteUpdater.create(Router.create()))
                 .config(config("jingress"))
                 .options(options)
                 .electionNamespace(controllerNamespace)
@@ -181,6 +186,15 @@ class ClusterRoleTest {
                         && !gatewayClass.getStatus().getConditions().isEmpty();
             });
             if (everything) {
+                await("the Gateway's and the HTTPRoute's status are written", () -> {
+                    var gateway = seed.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class)
+                            .inNamespace("default").withName("web").get();
+                    var route = seed.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)
+                            .inNamespace("default").withName("kubia").get();
+                    return gateway.getStatus() != null && gateway.getStatus().getListeners() != null
+                            && route.getStatus() != null && route.getStatus().getParents() != null
+                            && !route.getStatus().getParents().isEmpty();
+                });
                 await("an Event names the rejected Ingress", () -> !seed.v1().events().inNamespace("default").list()
                         .getItems().isEmpty());
                 await("the Lease is renewed", () -> {
@@ -260,6 +274,15 @@ class ClusterRoleTest {
         seed.resource(DeployFiles.find(objects, IngressClass.class, "jingress")).create();
         seed.resource(new io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder().withNewMetadata()
                 .withName("jingress").endMetadata().withNewSpec().withControllerName("jingress.io/gateway-controller")
+                .endSpec().build()).create();
+        seed.resource(new io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder().withNewMetadata()
+                .withName("web").withNamespace("default").endMetadata().withNewSpec().withGatewayClassName("jingress")
+                .addNewListener().withName("http").withPort(80).withProtocol("HTTP").endListener()
+                .endSpec().build()).create();
+        seed.resource(new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder().withNewMetadata()
+                .withName("kubia").withNamespace("default").endMetadata().withNewSpec()
+                .addNewParentRef().withName("web").endParentRef().withHostnames("gw.kubia.com")
+                .addNewRule().addNewBackendRef().withName("kubia").withPort(80).endBackendRef().endRule()
                 .endSpec().build()).create();
         seed.services().inNamespace(controllerNamespace).resource(new ServiceBuilder()
                 .withNewMetadata().withName("jingress").withNamespace(controllerNamespace).endMetadata()

@@ -1,10 +1,14 @@
 package io.jingress.k8s.internal.api;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jingress.core.model.Problem;
+import io.jingress.core.route.GatewayStatus;
+import io.jingress.core.route.RouteTable;
 import io.jingress.k8s.AdapterOptions;
 import io.jingress.k8s.RouteSink;
 import io.jingress.k8s.internal.translate.ClusterStateAssembler;
@@ -74,8 +78,13 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    /** What one build decided, for the writer thread (which reads the Ingresses' current status itself). */
-    private record Pass(Set<String> served, Map<String, String> rejected) {
+    /**
+     * What one build decided, for the writer thread (which reads the objects' current status itself):
+     * the Ingresses served and rejected; the Gateway API verdicts ({@code null} when the sink compiles
+     * no table) and the generation each Gateway and HTTPRoute had in the build ({@code Kind ns/name}).
+     */
+    private record Pass(Set<String> served, Map<String, String> rejected, GatewayStatus verdicts,
+            Map<String, Long> generations) {
     }
 
     private final Settings settings;
@@ -84,6 +93,7 @@ public final class Controller implements AutoCloseable {
     private final LatestTaskRunner writer;
     private final StatusWriter status;
     private final GatewayClassStatusWriter gatewayClassStatus;
+    private final GatewayStatusWriter gatewayStatus;
     private final RejectionEvents events;
     private final LeaderElection election;
     private final AtomicBoolean built = new AtomicBoolean();
@@ -118,6 +128,7 @@ public final class Controller implements AutoCloseable {
         this.writer = new LatestTaskRunner("jingress-status", settings.writeRetry());
         this.status = new StatusWriter(settings.client());
         this.gatewayClassStatus = new GatewayClassStatusWriter(settings.client(), java.time.Clock.systemUTC());
+        this.gatewayStatus = new GatewayStatusWriter(settings.client(), java.time.Clock.systemUTC());
         this.events = new RejectionEvents(settings.client(), settings.identity());
         this.election = settings.election() == null ? null
                 : new LeaderElection(settings.client(), settings.electionNamespace(), settings.options().electionId(),
@@ -156,7 +167,7 @@ public final class Controller implements AutoCloseable {
     }
 
     public long statusWriteCount() {
-        return status.writeCount() + gatewayClassStatus.writeCount();
+        return status.writeCount() + gatewayClassStatus.writeCount() + gatewayStatus.writeCount();
     }
 
     public boolean isSynced() {
@@ -206,7 +217,16 @@ public final class Controller implements AutoCloseable {
             LOG.info("serving routes of {}", counts.describe(assembly.ignored().size()));
         }
 
-        Pass pass = new Pass(counts.served(), counts.rejected());
+        RouteTable table = settings.sink().table();
+        Map<String, Long> generations = new HashMap<>();
+        for (HasMetadata object : objects) {
+            if (object instanceof Gateway || object instanceof HTTPRoute) {
+                Long generation = object.getMetadata().getGeneration();
+                generations.put((object instanceof Gateway ? "Gateway " : "HTTPRoute ") + object.getMetadata().getNamespace() + "/"
+                        + object.getMetadata().getName(), generation == null ? 0L : generation);
+            }
+        }
+        Pass pass = new Pass(counts.served(), counts.rejected(), table == null ? null : table.gatewayStatus(), generations);
         lastPass = pass;
         if (isLeader()) {
             writer.submit(() -> write(pass));
@@ -276,6 +296,10 @@ public final class Controller implements AutoCloseable {
             }
         }
         ok &= gatewayClassStatus.apply(gatewayClasses, settings.gatewayController());
+        if (pass.verdicts() != null) {
+            ok &= gatewayStatus.apply(informers.gatewayObjects(), pass.verdicts(), pass.generations(),
+                    settings.gatewayController(), addresses());
+        }
         return ok;
     }
 

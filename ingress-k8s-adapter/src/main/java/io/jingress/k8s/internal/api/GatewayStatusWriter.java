@@ -1,0 +1,287 @@
+package io.jingress.k8s.internal.api;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jingress.core.model.HttpRoute;
+import io.jingress.core.route.GatewayStatus.GatewayVerdict;
+import io.jingress.core.route.GatewayStatus.ListenerVerdict;
+import io.jingress.core.route.GatewayStatus.RouteVerdict;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the compilation's verdicts ({@link io.jingress.core.route.GatewayStatus}) into the status
+ * of our Gateways ({@code status.conditions}, {@code status.listeners}, {@code status.addresses}
+ * when our address is known) and of the HTTPRoutes attached to them ({@code status.parents[]}
+ * entries whose {@code controllerName} is ours).
+ *
+ * <p>As {@link StatusWriter}: {@code editStatus} (a JSON patch of the status subresource, computed
+ * against the object as read just before), and only where what we would write differs from what is
+ * there. Other controllers' {@code status.parents} entries and conditions of other types are kept
+ * as they are; our entries for parentRefs that no longer name a Gateway of ours are removed. A
+ * condition keeps its {@code lastTransitionTime} while its status does not change;
+ * {@code observedGeneration} is the generation of the object the verdict was compiled from, and an
+ * object whose generation has moved on since is left for the next build.
+ */
+final class GatewayStatusWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayStatusWriter.class);
+    private static final String GROUP = "gateway.networking.k8s.io";
+    private static final int MAX_MESSAGE = 32_000;  // metav1.Condition allows 32768
+
+    private final KubernetesClient client;
+    private final Clock clock;
+    private final AtomicLong writes = new AtomicLong();
+    // kind namespace/name -> the resourceVersion our write was made on top of, and the status written: while
+    // the cache still shows that version, the write has not come back through the watch and is not repeated
+    private final Map<String, Written> lastWritten = new HashMap<>();
+
+    private record Written(String resourceVersionBefore, Object status) {
+    }
+
+    GatewayStatusWriter(KubernetesClient client, Clock clock) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Brings the status of our Gateways and of the HTTPRoutes among {@code objects} in line; blocking.
+     *
+     * @param objects the Gateway API objects as the informers hold them now
+     * @param verdicts the verdicts of the last build
+     * @param generations {@code Kind namespace/name} to the generation each Gateway and HTTPRoute had in
+     *     that build
+     * @param controllerName ours, written as each {@code status.parents[]} entry's {@code controllerName}
+     * @param addresses our published addresses; empty: {@code status.addresses} is left as it is
+     * @return whether every write succeeded (false: try again later)
+     */
+    boolean apply(List<HasMetadata> objects, io.jingress.core.route.GatewayStatus verdicts, Map<String, Long> generations,
+            String controllerName, List<IngressLoadBalancerIngress> addresses) {
+        boolean ok = true;
+        Set<String> seen = new HashSet<>();
+        for (HasMetadata object : objects) {
+            if (object instanceof HTTPRoute route) {
+                String key = "HTTPRoute " + key(route);
+                Long generation = generations.get(key);
+                if (generation == null || generation != generationOf(route)) {
+                    continue;  // not in that build (or edited since): the next build has it
+                }
+                seen.add(key);
+                List<RouteVerdict> ours = verdicts.routeParents(route.getMetadata().getNamespace(), route.getMetadata().getName());
+                if (ours.isEmpty() && ourParents(route.getStatus() == null ? null : route.getStatus().getParents(),
+                        controllerName).isEmpty()) {
+                    continue;  // not attached to a Gateway of ours, and never was
+                }
+                UnaryOperator<HTTPRoute> edit = latest -> withParents(latest, ours, generation, controllerName);
+                ok &= writeIfChanged(key, route, route.getStatus(), edit.apply(copy(route)).getStatus(),
+                        () -> client.resources(HTTPRoute.class).inNamespace(route.getMetadata().getNamespace())
+                                .withName(route.getMetadata().getName()).editStatus(edit));
+            } else if (object instanceof Gateway gateway) {
+                String key = "Gateway " + key(gateway);
+                GatewayVerdict verdict = verdicts.gateway(gateway.getMetadata().getNamespace(), gateway.getMetadata().getName());
+                Long generation = generations.get(key);
+                if (verdict == null || generation == null || generation != generationOf(gateway)) {
+                    continue;
+                }
+                seen.add(key);
+                UnaryOperator<Gateway> edit = latest -> withStatus(latest, verdict, generation, addresses);
+                ok &= writeIfChanged(key, gateway, gateway.getStatus(), edit.apply(copy(gateway)).getStatus(),
+                        () -> client.resources(Gateway.class).inNamespace(gateway.getMetadata().getNamespace())
+                                .withName(gateway.getMetadata().getName()).editStatus(edit));
+            }
+        }
+        lastWritten.keySet().retainAll(seen);
+        return ok;
+    }
+
+    long writeCount() {
+        return writes.get();
+    }
+
+    private boolean writeIfChanged(String key, HasMetadata seen, Object current, Object wanted, Runnable write) {
+        if (Objects.equals(current, wanted)) {
+            return true;
+        }
+        Written pending = lastWritten.get(key);
+        if (pending != null && pending.resourceVersionBefore().equals(seen.getMetadata().getResourceVersion())
+                && pending.status().equals(wanted)) {
+            return true;  // written already; the watch has not brought it back yet
+        }
+        try {
+            write.run();
+            writes.incrementAndGet();
+            lastWritten.put(key, new Written(String.valueOf(seen.getMetadata().getResourceVersion()), wanted));
+            LOG.info("{}: status written", key);
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return true;  // deleted meanwhile
+            }
+            LOG.warn("{}: status not written ({}): {}", key, e.getCode(), e.getMessage());
+            return false;
+        }
+    }
+
+    private static long generationOf(HasMetadata object) {
+        Long generation = object.getMetadata().getGeneration();
+        return generation == null ? 0L : generation;
+    }
+
+    private static String key(HasMetadata object) {
+        return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+    }
+
+    // a deep copy: what the informer caches must never be changed in place
+    private <T extends HasMetadata> T copy(T object) {
+        return client.getKubernetesSerialization().clone(object);
+    }
+
+    // ---- HTTPRoute: status.parents
+
+    private static List<RouteParentStatus> ourParents(List<RouteParentStatus> parents, String controllerName) {
+        if (parents == null) {
+            return List.of();
+        }
+        return parents.stream().filter(p -> controllerName.equals(p.getControllerName())).toList();
+    }
+
+    /** {@code route} with our entries of {@code status.parents} made {@code verdicts}, the others' kept. */
+    private HTTPRoute withParents(HTTPRoute route, List<RouteVerdict> verdicts, long generation, String controllerName) {
+        List<RouteParentStatus> before = route.getStatus() == null || route.getStatus().getParents() == null
+                ? List.of() : route.getStatus().getParents();
+        List<RouteParentStatus> parents = new ArrayList<>();
+        for (RouteParentStatus parent : before) {
+            if (!controllerName.equals(parent.getControllerName())) {
+                parents.add(parent);
+            }
+        }
+        List<ParentReference> refs = route.getSpec() == null || route.getSpec().getParentRefs() == null
+                ? List.of() : route.getSpec().getParentRefs();
+        for (RouteVerdict verdict : verdicts) {
+            ParentReference ref = refs.stream().filter(r -> same(r, verdict.parentRef())).findFirst().orElse(null);
+            if (ref == null) {
+                continue;  // the spec moved on since the build
+            }
+            RouteParentStatus previous = before.stream().filter(p -> controllerName.equals(p.getControllerName())
+                    && Objects.equals(p.getParentRef(), ref)).findFirst().orElse(null);
+            RouteParentStatus entry = new RouteParentStatus();
+            entry.setParentRef(ref);
+            entry.setControllerName(controllerName);
+            entry.setConditions(conditions(verdict.conditions(), previous == null ? List.of() : previous.getConditions(),
+                    generation));
+            parents.add(entry);
+        }
+        HTTPRouteStatus status = route.getStatus() == null ? new HTTPRouteStatus() : route.getStatus();
+        status.setParents(parents);
+        route.setStatus(status);
+        return route;
+    }
+
+    private static boolean same(ParentReference written, HttpRoute.ParentRef ref) {
+        boolean gateway = (written.getGroup() == null || written.getGroup().equals(GROUP))
+                && (written.getKind() == null || written.getKind().equals("Gateway"));
+        return gateway && Objects.equals(written.getName(), ref.name())
+                && Objects.equals(emptyToNull(written.getNamespace()), ref.namespace())
+                && Objects.equals(emptyToNull(written.getSectionName()), ref.sectionName())
+                && Objects.equals(written.getPort(), ref.port());
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    // ---- Gateway: status.conditions, status.listeners, status.addresses
+
+    private Gateway withStatus(Gateway gateway, GatewayVerdict verdict, long generation,
+            List<IngressLoadBalancerIngress> addresses) {
+        GatewayStatus status = gateway.getStatus() == null ? new GatewayStatus() : gateway.getStatus();
+        List<Condition> before = status.getConditions() == null ? List.of() : status.getConditions();
+        List<Condition> ours = conditions(verdict.conditions(), before, generation);
+        List<Condition> conditions = new ArrayList<>();
+        for (Condition condition : before) {  // ours where they were, the others' kept
+            Condition mine = ours.stream().filter(c -> c.getType().equals(condition.getType())).findFirst().orElse(null);
+            conditions.add(mine != null ? mine : condition);
+        }
+        for (Condition mine : ours) {
+            if (conditions.stream().noneMatch(c -> c.getType().equals(mine.getType()))) {
+                conditions.add(mine);
+            }
+        }
+        status.setConditions(conditions);
+        List<ListenerStatus> listenersBefore = status.getListeners() == null ? List.of() : status.getListeners();
+        List<ListenerStatus> listeners = new ArrayList<>();
+        for (ListenerVerdict listener : verdict.listeners()) {
+            ListenerStatus previous = listenersBefore.stream().filter(l -> listener.name().equals(l.getName()))
+                    .findFirst().orElse(null);
+            ListenerStatus entry = new ListenerStatus();
+            entry.setName(listener.name());
+            entry.setSupportedKinds(listener.supportedKinds().stream().map(kind -> {
+                RouteGroupKind groupKind = new RouteGroupKind();
+                groupKind.setGroup(GROUP);
+                groupKind.setKind(kind);
+                return groupKind;
+            }).toList());
+            entry.setAttachedRoutes(listener.attachedRoutes());
+            entry.setConditions(conditions(listener.conditions(), previous == null ? List.of() : previous.getConditions(),
+                    generation));
+            listeners.add(entry);
+        }
+        status.setListeners(listeners);
+        if (!addresses.isEmpty()) {
+            status.setAddresses(addresses.stream().map(a -> {
+                GatewayStatusAddress address = new GatewayStatusAddress();
+                boolean ip = a.getIp() != null && !a.getIp().isEmpty();
+                address.setType(ip ? "IPAddress" : "Hostname");
+                address.setValue(ip ? a.getIp() : a.getHostname());
+                return address;
+            }).toList());
+        }
+        gateway.setStatus(status);
+        return gateway;
+    }
+
+    // ---- conditions
+
+    /** {@code wanted} as metav1 Conditions; each keeps its lastTransitionTime from {@code before} while its status holds. */
+    private List<Condition> conditions(List<io.jingress.core.route.GatewayStatus.Condition> wanted, List<Condition> before,
+            long generation) {
+        List<Condition> out = new ArrayList<>();
+        for (io.jingress.core.route.GatewayStatus.Condition condition : wanted) {
+            String status = condition.status() ? "True" : "False";
+            Condition previous = before == null ? null
+                    : before.stream().filter(c -> condition.type().equals(c.getType())).findFirst().orElse(null);
+            String since = previous != null && status.equals(previous.getStatus()) && previous.getLastTransitionTime() != null
+                    ? previous.getLastTransitionTime() : Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+            String message = condition.message().length() > MAX_MESSAGE
+                    ? condition.message().substring(0, MAX_MESSAGE) + "..." : condition.message();
+            out.add(new ConditionBuilder().withType(condition.type()).withStatus(status).withReason(condition.reason())
+                    .withMessage(message).withObservedGeneration(generation).withLastTransitionTime(since).build());
+        }
+        return out;
+    }
+}
