@@ -153,20 +153,28 @@ class GatewayStatusSourceTest {
             Await.until("two routes attached", () -> Integer.valueOf(2).equals(attachedRoutes("http")),
                     () -> String.valueOf(attachedRoutes("http")));
             Await.until("the second route's status", () -> !ours("cart").isEmpty());
+            // a write is counted once the API server has answered it: wait for the count too (GatewayClass,
+            // Gateway and route "shop", then route "cart" and the Gateway again)
+            Await.until("five writes counted", () -> routed.source.statusWrites() >= 5);
             long writes = routed.source.statusWrites();
-            // an edit that changes no verdict (the spec only, as kubectl edit does), then a third route:
-            // once its status shows, the edit's build has been written out too, and wrote nothing
+            String cartSince = parents(httpRoute("cart")).get(0).getConditions().get(0).getLastTransitionTime();
+            // an edit that changes no verdict (the spec only, as kubectl edit does): the generation moves on,
+            // and with it observedGeneration, while lastTransitionTime stays
             cluster.kube().resources(HTTPRoute.class).inNamespace("shop").withName("cart").edit(r -> {
                 r.getSpec().getHostnames().add("cart2.example.com");
                 return r;
             });
-            Await.until("the edit served", () -> routed.router.current().match("cart2.example.com", "/")
-                    instanceof io.jingress.core.route.Route);
+            long generation = httpRoute("cart").getMetadata().getGeneration();
+            Await.until("observedGeneration follows", () -> parents(httpRoute("cart")).get(0).getConditions().get(0)
+                    .getObservedGeneration() == generation);
+            assertEquals(cartSince, parents(httpRoute("cart")).get(0).getConditions().get(0).getLastTransitionTime());
+            // then a third route: once its status shows and is counted, every build before it was written
+            // out, and nothing was written but the edited route, the third and the Gateway
             apply(route("third", TO_WEB, "blue", "shop"));
             Await.until("three routes attached", () -> Integer.valueOf(3).equals(attachedRoutes("http"))
                     && !ours("third").isEmpty());
-            Await.until("the writes counted", () -> routed.source.statusWrites() >= writes + 2);
-            assertEquals(writes + 2, routed.source.statusWrites(), "the third route and the Gateway, nothing else");
+            Await.until("the writes counted", () -> routed.source.statusWrites() >= writes + 3);
+            assertEquals(writes + 3, routed.source.statusWrites(), "the edited route, the third and the Gateway, nothing else");
             assertEquals(since, parents(httpRoute("shop")).get(0).getConditions().get(0).getLastTransitionTime());
         }
     }

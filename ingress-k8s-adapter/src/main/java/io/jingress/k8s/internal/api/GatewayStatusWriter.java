@@ -6,8 +6,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
@@ -84,6 +86,10 @@ final class GatewayStatusWriter {
             String controllerName, List<IngressLoadBalancerIngress> addresses) {
         boolean ok = true;
         Set<String> seen = new HashSet<>();
+        Map<String, List<RouteVerdict>> byRoute = new HashMap<>();
+        for (RouteVerdict verdict : verdicts.routeParents()) {
+            byRoute.computeIfAbsent(verdict.namespace() + "/" + verdict.name(), k -> new ArrayList<>()).add(verdict);
+        }
         for (HasMetadata object : objects) {
             if (object instanceof HTTPRoute route) {
                 String key = "HTTPRoute " + key(route);
@@ -92,13 +98,16 @@ final class GatewayStatusWriter {
                     continue;  // not in that build (or edited since): the next build has it
                 }
                 seen.add(key);
-                List<RouteVerdict> ours = verdicts.routeParents(route.getMetadata().getNamespace(), route.getMetadata().getName());
+                List<RouteVerdict> ours = byRoute.getOrDefault(key(route), List.of());
                 if (ours.isEmpty() && ourParents(route.getStatus() == null ? null : route.getStatus().getParents(),
                         controllerName).isEmpty()) {
                     continue;  // not attached to a Gateway of ours, and never was
                 }
-                UnaryOperator<HTTPRoute> edit = latest -> withParents(latest, ours, generation, controllerName);
-                ok &= writeIfChanged(key, route, route.getStatus(), edit.apply(copy(route)).getStatus(),
+                UnaryOperator<HTTPRoute> edit = latest -> {
+                    latest.setStatus(withParents(latest, ours, generation, controllerName));
+                    return latest;
+                };
+                ok &= writeIfChanged(key, route, route.getStatus(), withParents(route, ours, generation, controllerName),
                         () -> client.resources(HTTPRoute.class).inNamespace(route.getMetadata().getNamespace())
                                 .withName(route.getMetadata().getName()).editStatus(edit));
             } else if (object instanceof Gateway gateway) {
@@ -109,8 +118,11 @@ final class GatewayStatusWriter {
                     continue;
                 }
                 seen.add(key);
-                UnaryOperator<Gateway> edit = latest -> withStatus(latest, verdict, generation, addresses);
-                ok &= writeIfChanged(key, gateway, gateway.getStatus(), edit.apply(copy(gateway)).getStatus(),
+                UnaryOperator<Gateway> edit = latest -> {
+                    latest.setStatus(withStatus(latest, verdict, generation, addresses));
+                    return latest;
+                };
+                ok &= writeIfChanged(key, gateway, gateway.getStatus(), withStatus(gateway, verdict, generation, addresses),
                         () -> client.resources(Gateway.class).inNamespace(gateway.getMetadata().getNamespace())
                                 .withName(gateway.getMetadata().getName()).editStatus(edit));
             }
@@ -156,11 +168,6 @@ final class GatewayStatusWriter {
         return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
     }
 
-    // a deep copy: what the informer caches must never be changed in place
-    private <T extends HasMetadata> T copy(T object) {
-        return client.getKubernetesSerialization().clone(object);
-    }
-
     // ---- HTTPRoute: status.parents
 
     private static List<RouteParentStatus> ourParents(List<RouteParentStatus> parents, String controllerName) {
@@ -170,8 +177,11 @@ final class GatewayStatusWriter {
         return parents.stream().filter(p -> controllerName.equals(p.getControllerName())).toList();
     }
 
-    /** {@code route} with our entries of {@code status.parents} made {@code verdicts}, the others' kept. */
-    private HTTPRoute withParents(HTTPRoute route, List<RouteVerdict> verdicts, long generation, String controllerName) {
+    /**
+     * The status of {@code route} with our entries of {@code status.parents} made {@code verdicts}, the
+     * others' kept: a new object, for {@code route} may be the informer's, never to be changed in place.
+     */
+    private HTTPRouteStatus withParents(HTTPRoute route, List<RouteVerdict> verdicts, long generation, String controllerName) {
         List<RouteParentStatus> before = route.getStatus() == null || route.getStatus().getParents() == null
                 ? List.of() : route.getStatus().getParents();
         List<RouteParentStatus> parents = new ArrayList<>();
@@ -196,10 +206,10 @@ final class GatewayStatusWriter {
                     generation));
             parents.add(entry);
         }
-        HTTPRouteStatus status = route.getStatus() == null ? new HTTPRouteStatus() : route.getStatus();
+        HTTPRouteStatus status = route.getStatus() == null ? new HTTPRouteStatus()
+                : new HTTPRouteStatusBuilder(route.getStatus()).build();
         status.setParents(parents);
-        route.setStatus(status);
-        return route;
+        return status;
     }
 
     private static boolean same(ParentReference written, HttpRoute.ParentRef ref) {
@@ -217,9 +227,11 @@ final class GatewayStatusWriter {
 
     // ---- Gateway: status.conditions, status.listeners, status.addresses
 
-    private Gateway withStatus(Gateway gateway, GatewayVerdict verdict, long generation,
+    /** The status of {@code gateway} made {@code verdict}: a new object, as above. */
+    private GatewayStatus withStatus(Gateway gateway, GatewayVerdict verdict, long generation,
             List<IngressLoadBalancerIngress> addresses) {
-        GatewayStatus status = gateway.getStatus() == null ? new GatewayStatus() : gateway.getStatus();
+        GatewayStatus status = gateway.getStatus() == null ? new GatewayStatus()
+                : new GatewayStatusBuilder(gateway.getStatus()).build();
         List<Condition> before = status.getConditions() == null ? List.of() : status.getConditions();
         List<Condition> ours = conditions(verdict.conditions(), before, generation);
         List<Condition> conditions = new ArrayList<>();
@@ -261,8 +273,7 @@ final class GatewayStatusWriter {
                 return address;
             }).toList());
         }
-        gateway.setStatus(status);
-        return gateway;
+        return status;
     }
 
     // ---- conditions
