@@ -18,6 +18,8 @@ import java.util.Objects;
  *   ready endpoints: 10.244.1.5:8080, 10.244.2.7:8080, 10.244.3.9:8080
  * </pre>
  *
+ * <p>A route of an HTTPRoute reads {@code HTTPRoute shop/cart, rule 1, match 0: /cart (PathPrefix)}.
+ *
  * @param method the request method
  * @param url the request URL as given
  * @param host the host matched (the URL's, without port)
@@ -25,9 +27,12 @@ import java.util.Objects;
  * @param status what the proxy answers: 200 (forwarded to an endpoint), 308 (to HTTPS), 400, 404,
  *     405 (CONNECT), 500 (a rewrite-target that gives no valid path), 502 (a backend-protocol not
  *     spoken) or 503
- * @param ingress the matched Ingress's {@code namespace/name}, or {@code null}
+ * @param ingress the matched Ingress's (or HTTPRoute's) {@code namespace/name}, or {@code null}
+ * @param kind the kind of the object {@code ingress} names, {@link Route#KIND_INGRESS} or
+ *     {@link Route#KIND_HTTP_ROUTE}; {@code null} when nothing matched
  * @param ruleIndex the index of the matched rule in the Ingress, or -1 (no match, or the default backend)
- * @param pathIndex the index of the matched path in the rule, or -1
+ * @param pathIndex the index of the matched path in the rule (an HTTPRoute's: of the match; -1 for
+ *     a rule without matches), or -1
  * @param rulePath the matched path as written in the Ingress, or {@code null}
  * @param pathType the matched path's type, or {@code null}
  * @param defaultBackend whether the request fell through to a {@code defaultBackend}
@@ -53,6 +58,7 @@ public record RouteExplanation(
         String path,
         int status,
         String ingress,
+        String kind,
         int ruleIndex,
         int pathIndex,
         String rulePath,
@@ -90,7 +96,15 @@ public record RouteExplanation(
         StringBuilder text = new StringBuilder();
         text.append(method).append(' ').append(url).append(" -> ").append(status).append(' ')
                 .append(forwarded() ? "forwarded" : reason);
-        if (ingress != null) {
+        if (ingress != null && Route.KIND_HTTP_ROUTE.equals(kind)) {
+            text.append("\n  HTTPRoute ").append(ingress).append(", rule ").append(ruleIndex);
+            if (pathIndex < 0) {
+                text.append(" (no matches): every path");
+            } else {
+                text.append(", match ").append(pathIndex).append(": ").append(rulePath).append(" (")
+                        .append(pathType == PathType.EXACT ? "Exact" : "PathPrefix").append(')');
+            }
+        } else if (ingress != null) {
             text.append("\n  Ingress ").append(ingress);
             if (defaultBackendHost != null) {
                 text.append(", defaultBackend of host ").append(defaultBackendHost).append(" (none of its paths matched)");
@@ -168,13 +182,13 @@ public record RouteExplanation(
 
         RouteExplanation build() {
             if (route == null) {
-                return new RouteExplanation(method, url, host, path, status, null, -1, -1, null, null, false,
+                return new RouteExplanation(method, url, host, path, status, null, null, -1, -1, null, null, false,
                         null, null, null, null, List.of(), List.of(), location, reason);
             }
             Backend backend = route.backend();
             String service = backend.serviceName() == null ? null : backend.namespace() + "/" + backend.serviceName();
             boolean fallback = route.isDefaultBackend();
-            return new RouteExplanation(method, url, host, path, status, route.ingress(),
+            return new RouteExplanation(method, url, host, path, status, route.ingress(), route.kind(),
                     fallback ? -1 : route.ruleIndex(), fallback ? -1 : route.pathIndex(),
                     fallback ? null : route.path(), fallback ? null : route.pathType(), fallback,
                     fallback ? route.host() : null, service, backend.port(), targetPort, endpoints,

@@ -160,10 +160,12 @@ class GatewayApiManifestTest {
         RouteExplainer explainer = RouteExplainer.fromManifests(dir);
         RouteExplanation api = explainer.explain("GET", "http://shop.example.com/api/x");
         assertEquals("shop/shop", api.ingress());
+        assertEquals("HTTPRoute", api.kind());
         assertEquals(1, api.ruleIndex(), "without the x-beta header, the PathPrefix / rule");
         RouteExplanation post = explainer.explain("POST", "http://shop.example.com/only-post");
         assertEquals(0, post.ruleIndex());
         assertEquals("shop/beta", post.service());
+        assertTrue(post.toString().contains("\n  HTTPRoute shop/shop, rule 0, match 1: /only-post (Exact)\n"), post.toString());
     }
 
     @Test
@@ -187,6 +189,7 @@ class GatewayApiManifestTest {
         RouteExplanation moved = explainer.explain("GET", "http://old.example.com:8080/a?b=1");
         assertEquals(301, moved.status());
         assertEquals("http://new.example.com:8080/a?b=1", moved.location());
+        assertTrue(moved.toString().contains("\n  HTTPRoute shop/moved, rule 0 (no matches): every path\n"), moved.toString());
         RouteExplanation refused = explainer.explain("GET", "http://shop.example.com/");
         assertEquals(500, refused.status(), refused.toString());
         assertTrue(refused.reason().contains("no ReferenceGrant in backends allows HTTPRoutes of shop"), refused.reason());
