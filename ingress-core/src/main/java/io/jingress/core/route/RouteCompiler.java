@@ -102,6 +102,7 @@ public final class RouteCompiler {
     private final String gatewayController;
     private final boolean sslPassthrough;
     private final String defaultCertificate;  // namespace/name of a TLS Secret, or null
+    private final TcpServiceCompiler tcpServices;  // null: no TCP services
     private final BasicAuthAnnotations.Memos authMemos = new BasicAuthAnnotations.Memos();
 
     private static Set<String> readAnnotations() {
@@ -113,18 +114,19 @@ public final class RouteCompiler {
     }
 
     private RouteCompiler(Balancers balancers, Set<String> allowedResponseHeaders, String gatewayController,
-            boolean sslPassthrough, String defaultCertificate) {
+            boolean sslPassthrough, String defaultCertificate, TcpServiceCompiler tcpServices) {
         this.balancers = balancers;
         this.allowedResponseHeaders = allowedResponseHeaders;
         this.gatewayController = gatewayController;
         this.sslPassthrough = sslPassthrough;
         this.defaultCertificate = defaultCertificate;
+        this.tcpServices = tcpServices;
     }
 
     /** A compiler whose backends get their endpoints and balancers from {@code balancers}. */
     public static RouteCompiler create(Balancers balancers) {
         return new RouteCompiler(Objects.requireNonNull(balancers, "balancers"), Set.of(), GatewayClass.JINGRESS_CONTROLLER, false,
-                null);
+                null, null);
     }
 
     /**
@@ -141,7 +143,7 @@ public final class RouteCompiler {
         if (controllerName.isBlank()) {
             throw new IllegalArgumentException("controllerName must not be blank");
         }
-        return new RouteCompiler(balancers, allowedResponseHeaders, controllerName, sslPassthrough, defaultCertificate);
+        return new RouteCompiler(balancers, allowedResponseHeaders, controllerName, sslPassthrough, defaultCertificate, tcpServices);
     }
 
     /** The {@code spec.controllerName} of the GatewayClasses this compiler serves. */
@@ -173,7 +175,7 @@ public final class RouteCompiler {
             }
             lower.add(name.toLowerCase(Locale.ROOT));
         }
-        return new RouteCompiler(balancers, Set.copyOf(lower), gatewayController, sslPassthrough, defaultCertificate);
+        return new RouteCompiler(balancers, Set.copyOf(lower), gatewayController, sslPassthrough, defaultCertificate, tcpServices);
     }
 
     /**
@@ -187,7 +189,7 @@ public final class RouteCompiler {
      * }</pre>
      */
     public RouteCompiler withSslPassthrough(boolean enabled) {
-        return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, enabled, defaultCertificate);
+        return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, enabled, defaultCertificate, tcpServices);
     }
 
     /**
@@ -207,12 +209,34 @@ public final class RouteCompiler {
         if (secret != null && !secret.matches("[^/\\s]+/[^/\\s]+")) {
             throw new IllegalArgumentException("\"" + secret + "\" is not namespace/name");
         }
-        return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, sslPassthrough, secret);
+        return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, sslPassthrough, secret, tcpServices);
     }
 
     /** The {@code namespace/name} of the default certificate's Secret, or null (see {@link #withDefaultCertificate}). */
     public String defaultCertificate() {
         return defaultCertificate;
+    }
+
+    /**
+     * A compiler like this one whose tables carry the TCP services of the ConfigMap
+     * {@code configMap} ({@code namespace/name}) in {@link RouteTable#tcpServices()}, ingress-nginx's
+     * {@code --tcp-services-configmap}: each {@code data} key is a port to listen on, each value
+     * {@code namespace/service:port[:PROXY[:PROXY]]} (see {@link TcpService#parse}). An entry on one
+     * of {@code reservedPorts} (the ports the proxy listens on itself, each with what it is, e.g.
+     * {@code 8080 -> "the HTTP port"}) is not served, with a WARNING.
+     *
+     * <pre>{@code
+     * RouteCompiler compiler = RouteCompiler.create(balancers)
+     *     .withTcpServices("ingress/tcp-services", Map.of(80, "the HTTP port", 443, "the HTTPS port"));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when {@code configMap} is not {@code namespace/name}
+     */
+    public RouteCompiler withTcpServices(String configMap, Map<Integer, String> reservedPorts) {
+        Objects.requireNonNull(configMap, "configMap");
+        Objects.requireNonNull(reservedPorts, "reservedPorts");
+        return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, sslPassthrough, defaultCertificate,
+                new TcpServiceCompiler(configMap, reservedPorts));
     }
 
     /** Compiles {@code state}; never throws for bad input, which is reported in {@link RouteTable#problems()}. */
@@ -341,10 +365,13 @@ public final class RouteCompiler {
                 live.addAll(backend.endpoints());
             }
             Map<String, Route> passthrough = SslPassthroughHosts.collect(served, routes, sslPassthrough, problems);
+            TcpServices tcp = tcpServices == null ? TcpServices.none()
+                    : tcpServices.compile(state, resolver, balancers, problems);
+            tcp.routes().forEach(route -> live.addAll(route.backend().endpoints()));
             TlsSecret fallbackCertificate = defaultCertificateSecret();
             RouteTable table = new RouteTable(exactHosts, wildcardHosts, anyHost, defaultRoute, routes, problems, tls.certificates(),
                     List.copyOf(backends.values()), hostAliases.aliases(), gatewayWildcards).withSslPassthroughHosts(passthrough)
-                    .withDefaultCertificate(fallbackCertificate).withGatewayStatus(gatewayStatus);
+                    .withDefaultCertificate(fallbackCertificate).withGatewayStatus(gatewayStatus).withTcpServices(tcp);
             balancers.retain(live);
             authMemos.compiled();
             return table;

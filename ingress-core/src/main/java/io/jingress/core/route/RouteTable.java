@@ -80,6 +80,7 @@ public final class RouteTable {
     private final Map<String, Route> sslPassthroughHosts;
     private final TlsSecret defaultCertificate;
     private final GatewayStatus gatewayStatus;
+    private final TcpServices tcpServices;
 
     RouteTable(Map<String, PathTrie<Route>> exactHosts, Map<String, PathTrie<Route>> wildcardHosts,
             PathTrie<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
@@ -116,10 +117,11 @@ public final class RouteTable {
         this.sslPassthroughHosts = Map.of();
         this.defaultCertificate = null;
         this.gatewayStatus = GatewayStatus.empty();
+        this.tcpServices = TcpServices.none();
     }
 
     private RouteTable(RouteTable table, List<Problem> problems, Map<String, Route> sslPassthroughHosts,
-            TlsSecret defaultCertificate, GatewayStatus gatewayStatus) {
+            TlsSecret defaultCertificate, GatewayStatus gatewayStatus, TcpServices tcpServices) {
         this.index = table.index;
         this.indexed = table.indexed;
         this.regexBase = table.regexBase;
@@ -134,24 +136,31 @@ public final class RouteTable {
         this.sslPassthroughHosts = sslPassthroughHosts;
         this.defaultCertificate = defaultCertificate;
         this.gatewayStatus = gatewayStatus;
+        this.tcpServices = tcpServices;
+    }
+
+    /** This table with {@link #tcpServices()} {@code tcp} (see {@link TcpServiceCompiler}). */
+    RouteTable withTcpServices(TcpServices tcp) {
+        return tcp == TcpServices.none() ? this
+                : new RouteTable(this, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcp);
     }
 
     /** This table with {@link #sslPassthroughHosts()} {@code hosts} (see {@link SslPassthroughHosts}). */
     RouteTable withSslPassthroughHosts(Map<String, Route> hosts) {
         return hosts.isEmpty() ? this
                 : new RouteTable(this, problems, Collections.unmodifiableMap(new LinkedHashMap<>(hosts)), defaultCertificate,
-                        gatewayStatus);
+                        gatewayStatus, tcpServices);
     }
 
     /** This table with {@link #defaultCertificate()} {@code secret} (see {@link RouteCompiler#withDefaultCertificate}). */
     RouteTable withDefaultCertificate(TlsSecret secret) {
-        return secret == null ? this : new RouteTable(this, problems, sslPassthroughHosts, secret, gatewayStatus);
+        return secret == null ? this : new RouteTable(this, problems, sslPassthroughHosts, secret, gatewayStatus, tcpServices);
     }
 
     /** This table with {@link #gatewayStatus()} {@code status}. */
     RouteTable withGatewayStatus(GatewayStatus status) {
         return status.gateways().isEmpty() && status.routeParents().isEmpty() ? this
-                : new RouteTable(this, problems, sslPassthroughHosts, defaultCertificate, status);
+                : new RouteTable(this, problems, sslPassthroughHosts, defaultCertificate, status, tcpServices);
     }
 
     /**
@@ -170,7 +179,7 @@ public final class RouteTable {
         }
         List<Problem> all = new ArrayList<>(sourceProblems);
         all.addAll(problems);
-        return new RouteTable(this, List.copyOf(all), sslPassthroughHosts, defaultCertificate, gatewayStatus);
+        return new RouteTable(this, List.copyOf(all), sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices);
     }
 
     /** A table without routes: every request gets {@link NoMatch#NO_HOST}. */
@@ -331,6 +340,15 @@ public final class RouteTable {
      */
     public GatewayStatus gatewayStatus() {
         return gatewayStatus;
+    }
+
+    /**
+     * The TCP services ({@code --tcp-services-configmap}, with {@link RouteCompiler#withTcpServices}):
+     * ports to listen on and the Service ports their connections go to. {@link TcpServices#none()}
+     * unless asked for.
+     */
+    public TcpServices tcpServices() {
+        return tcpServices;
     }
 
     /** Every distinct backend of the served routes. */
