@@ -30,6 +30,7 @@ import io.jingress.jetty.internal.proxy.ProxyConnector;
 import io.jingress.jetty.internal.proxy.RequiredProxyProtocol;
 import io.jingress.jetty.internal.proxy.ResumingExecutor;
 import io.jingress.jetty.internal.proxy.TlsOnly;
+import io.jingress.jetty.internal.tcp.TcpListeners;
 import io.jingress.jetty.internal.tls.TimedSslConnectionFactory;
 import io.jingress.jetty.internal.tls.TlsCertificates;
 
@@ -91,6 +92,11 @@ import org.slf4j.LoggerFactory;
  * turns on one) are refused at once; request headers past {@link Builder#maxRequestHeaderBytes}
  * get 431; a silent client connection is closed after {@link Builder#clientIdleTimeout}, and one
  * whose request head has not arrived whole after {@link Builder#requestHeadTimeout}.
+ *
+ * <p>The table's {@link RouteTable#tcpServices()} ({@code --tcp-services-configmap}) are served too:
+ * a listener per port, on the HTTP listener's address, whose connections are relayed to an
+ * endpoint of the entry's Service; ports come and go with the table, without touching the other
+ * ports' connections (see docs/tcp-services.md).
  */
 public final class IngressServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
@@ -108,6 +114,7 @@ public final class IngressServer implements AutoCloseable {
     private final Server adminServer;
     private final ServerConnector adminConnector;
     private final ConnectionLimit connectionLimit;
+    private final TcpListeners tcpListeners;
     private volatile List<Problem> tlsProblems = List.of();
 
     private IngressServer(Builder config) {
@@ -194,6 +201,10 @@ public final class IngressServer implements AutoCloseable {
             this.certificateUpdater = null;
         }
 
+        // TCP services: a tunnel may idle as long as ingress-nginx's proxy-stream-timeout (600 s)
+        this.tcpListeners = new TcpListeners(server, config.httpHost, executor, config.connectTimeout,
+                Duration.ofMinutes(10), config.stopTimeout, config.localBackendNames, metrics.tcp(), accessLog);
+
         server.setHandler(new GracefulHandler(handler));
         server.addBean(new IdleConnections(httpsConnector == null ? List.of(httpConnector)
                 : List.of(httpConnector, httpsConnector)));
@@ -215,7 +226,7 @@ public final class IngressServer implements AutoCloseable {
             adminConnector.setHost(config.adminHost);
             adminConnector.setPort(config.adminPort);
             adminServer.addConnector(adminConnector);
-            adminServer.setHandler(new AdminHandler(handler.router(), metrics, this::tlsProblems, config.extraMetrics));
+            adminServer.setHandler(new AdminHandler(handler.router(), metrics, this::servingProblems, config.extraMetrics));
         } else {
             this.adminServer = null;
             this.adminConnector = null;
@@ -290,6 +301,17 @@ public final class IngressServer implements AutoCloseable {
         tlsProblems = List.copyOf(problems);
     }
 
+    /** What the live table asks that cannot be served: TLS Secrets that do not load, TCP ports in use. */
+    private List<Problem> servingProblems() {
+        List<Problem> tcp = tcpListeners.problems();
+        if (tcp.isEmpty()) {
+            return tlsProblems;
+        }
+        List<Problem> all = new ArrayList<>(tlsProblems);
+        all.addAll(tcp);
+        return all;
+    }
+
     /** The TLS Secrets of the live table that cannot be served, as warnings. */
     List<Problem> tlsProblems() {
         return tlsProblems;
@@ -335,6 +357,8 @@ public final class IngressServer implements AutoCloseable {
                 updateCertificates(handler.router().current());
             }
             server.start();
+            handler.router().addListener(tcpListeners);
+            tcpListeners.accept(handler.router().current());
             if (httpsConnector != null && httpsRedirectPort < 0) {
                 handler.httpsRedirectPort(httpsConnector.getLocalPort());
             }
@@ -366,9 +390,10 @@ public final class IngressServer implements AutoCloseable {
         if (certificateUpdater != null) {
             handler.router().removeListener(certificateUpdater);
         }
+        handler.router().removeListener(tcpListeners);
         Exception failure = null;
         try {
-            server.stop();
+            server.stop();  // the TCP ports' connectors too: they stop accepting, their tunnels drain
         } catch (Exception e) {
             // Jetty closes everything, then reports the graceful stop that ran out of time
             if (isTimeout(e)) {
@@ -378,6 +403,7 @@ public final class IngressServer implements AutoCloseable {
                 failure = e;
             }
         }
+        tcpListeners.stopped();
         try {
             if (adminServer != null) {
                 adminServer.stop();
@@ -414,7 +440,9 @@ public final class IngressServer implements AutoCloseable {
             if (certificateUpdater != null) {
                 handler.router().removeListener(certificateUpdater);
             }
+            handler.router().removeListener(tcpListeners);
             server.stop();
+            tcpListeners.stopped();
             if (adminServer != null) {
                 adminServer.stop();
             }
@@ -451,6 +479,11 @@ public final class IngressServer implements AutoCloseable {
     /** The bound HTTPS port; -1 when there is no HTTPS listener or before start. */
     public int httpsPort() {
         return httpsConnector == null ? -1 : httpsConnector.getLocalPort();
+    }
+
+    /** The ports of the TCP services listened on now (see {@link RouteTable#tcpServices()}). */
+    public List<Integer> tcpPorts() {
+        return tcpListeners.ports();
     }
 
     /** The bound admin port; -1 when the admin listener is disabled or before start. */

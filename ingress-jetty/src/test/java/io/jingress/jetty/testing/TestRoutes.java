@@ -45,6 +45,7 @@ public final class TestRoutes {
     private final List<io.jingress.core.model.ReferenceGrant> referenceGrants = new ArrayList<>();
     private boolean sslPassthrough;
     private String defaultCertificate;
+    private String tcpServices;  // the TCP services ConfigMap, null: none
     private int ingresses;
 
     private TestRoutes() {
@@ -292,6 +293,21 @@ public final class TestRoutes {
         return apply();
     }
 
+    /**
+     * Serves the TCP services of ConfigMap {@code default/name} (see {@link RouteCompiler#withTcpServices});
+     * add it with {@link #configMap}.
+     */
+    public TestRoutes tcpServices(String name) {
+        tcpServices = "default/" + name;
+        return apply();
+    }
+
+    /** Removes the ConfigMap {@code default/name}. */
+    public TestRoutes removeConfigMap(String name) {
+        configMaps.remove(name);
+        return apply();
+    }
+
     /** Removes the annotation {@code name} from every Ingress added so far. */
     public TestRoutes removeAnnotation(String name) {
         ingressList.replaceAll(ingress -> {
@@ -309,8 +325,12 @@ public final class TestRoutes {
                 List.copyOf(opaqueSecrets.values()), List.copyOf(configMaps.values()))
                 .withGatewayApi(List.of(io.jingress.core.model.GatewayClass.jingress("jingress")), gateways, httpRoutes,
                         referenceGrants);
-        router.swap(RouteCompiler.create(balancers).withAllowedResponseHeaders(allowedResponseHeaders)
-                .withSslPassthrough(sslPassthrough).withDefaultCertificate(defaultCertificate).compile(state));
+        RouteCompiler compiler = RouteCompiler.create(balancers).withAllowedResponseHeaders(allowedResponseHeaders)
+                .withSslPassthrough(sslPassthrough).withDefaultCertificate(defaultCertificate);
+        if (tcpServices != null) {
+            compiler = compiler.withTcpServices(tcpServices, Map.of());
+        }
+        router.swap(compiler.compile(state));
         return this;
     }
 

@@ -290,18 +290,46 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
      */
     public void logTunnel(Route route, String remoteAddr, long startEpochMillis, String sni, int status, long bytesToClient,
             long bytesFromClient, long nanos, String upstreamAddr) {
-        if (logger != null && !logger.isInfoEnabled() || route != null && !route.policy().accessLog()) {
+        if (route != null && !route.policy().accessLog()) {
+            return;
+        }
+        logStream(remoteAddr, startEpochMillis, "PASSTHROUGH ", sni, " TLS", status, bytesToClient, bytesFromClient, nanos,
+                route == null ? null : route.backend().key(), upstreamAddr);
+    }
+
+    /**
+     * Logs one connection of a TCP service ({@code --tcp-services-configmap}) as it ends, in the
+     * layout of {@link #logTunnel}, with {@code "TCP $server_port"} for the request:
+     *
+     * <pre>
+     * $remote_addr - - [$time_local] "TCP $server_port" $status $bytes_sent "-" "-" $bytes_received $session_time [$proxy_upstream_name] [] $upstream_addr $bytes_sent $session_time - -
+     * </pre>
+     *
+     * {@code $status} 200 an endpoint was connected to, 502 none could be, 503 the Service had none
+     * ready; {@code $proxy_upstream_name} is the entry's {@code namespace/service:port}; the client
+     * address is the one a PROXY protocol header named when the port decodes it.
+     */
+    public void logTcp(String remoteAddr, long startEpochMillis, int port, String backendKey, int status,
+            long bytesToClient, long bytesFromClient, long nanos, String upstreamAddr) {
+        logStream(remoteAddr, startEpochMillis, "TCP ", Integer.toString(port), "", status, bytesToClient, bytesFromClient,
+                nanos, backendKey, upstreamAddr);
+    }
+
+    private void logStream(String remoteAddr, long startEpochMillis, String requestStart, String requestName,
+            String requestEnd, int status, long bytesToClient, long bytesFromClient, long nanos, String backendKey,
+            String upstreamAddr) {
+        if (logger != null && !logger.isInfoEnabled()) {
             return;
         }
         StringBuilder line = new StringBuilder(160);
         line.append(remoteAddr == null ? "-" : remoteAddr).append(" - - [").append(timeLocal(startEpochMillis))
-                .append("] \"PASSTHROUGH ");
-        appendEscaped(line, sni);
-        line.append(" TLS\" ").append(status).append(' ').append(bytesToClient).append(" \"-\" \"-\" ")
+                .append("] \"").append(requestStart);
+        appendEscaped(line, requestName);
+        line.append(requestEnd).append("\" ").append(status).append(' ').append(bytesToClient).append(" \"-\" \"-\" ")
                 .append(bytesFromClient).append(' ');
         appendSeconds(line, nanos);
         line.append(" [");
-        appendValue(line, route == null ? null : route.backend().key());
+        appendValue(line, backendKey);
         line.append("] [] ");
         appendValue(line, upstreamAddr);
         line.append(' ');

@@ -170,6 +170,7 @@ public final class AdminHandler extends Handler.Abstract {
         PrometheusText text = new PrometheusText();
         TrafficMetrics.append(text, metrics);
         RouterMetrics.append(text, router, servingProblems.get());
+        metrics.tcp().append(text);
         ExtraMetric.append(text, extraMetrics);
         return text.toString();
     }

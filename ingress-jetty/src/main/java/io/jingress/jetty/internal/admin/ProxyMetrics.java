@@ -46,6 +46,7 @@ public final class ProxyMetrics {
     private final LongAdder clientRequests = new LongAdder();
     private final LongAdder inProgress = new LongAdder();
     private final LongAdder mirrorDropped = new LongAdder();
+    private final TcpMetrics tcp = new TcpMetrics();
     private final LongAdder[] tunnels = {new LongAdder(), new LongAdder(), new LongAdder()};  // by TUNNEL_STATUSES
     private final LongAdder tunnelBytesToClient = new LongAdder();
     private final LongAdder tunnelBytesFromClient = new LongAdder();
@@ -165,6 +166,11 @@ public final class ProxyMetrics {
     /** Copies of requests not sent to their mirror since start. */
     public long mirrorDropped() {
         return mirrorDropped.sum();
+    }
+
+    /** The counts of the TCP services' connections. */
+    public TcpMetrics tcp() {
+        return tcp;
     }
 
     /** The statuses an {@code ssl-passthrough} tunnel ends with (see {@code AccessLog.logTunnel}). */

@@ -35,6 +35,9 @@ import java.util.TreeMap;
  *       "endpoints": [ { "id": "10.244.1.7:8080", "zone": null, "pod": "kubia-4mcp9", "weight": 1,
  *                        "requests": 12, "failures": 0, "consecutiveFailures": 0, "ejections": 0,
  *                        "ejected": false, "inFlight": 0, "ewmaMillis": 1.3 } ] } ],
+ *   "tcpServices": { "configMap": "ingress/tcp-services", "found": true, "ports": [ { "port": 2222,
+ *     "service": "gitlab/gitlab-shell:22", "decodeProxyProtocol": false, "sendProxyProtocol": false,
+ *     "backend": { ... as in "backends" } } ] },
  *   "tls": [ { "host": "kubia.example.com", "secret": "default/kubia-tls" } ],
  *   "problems": [ { "kind": "Ingress", "object": "default/bad", "field": "...", "message": "...",
  *                   "severity": "ERROR", "text": "Ingress default/bad: ..." } ]
@@ -122,6 +125,8 @@ final class RoutesJson {
         for (Backend backend : table.backends()) {
             backends.add(backend(backend));
         }
+
+        root.set("tcpServices", TcpServicesJson.render(table.tcpServices()));
 
         List<Problem> allProblems = problems(table, servingProblems);
         ArrayNode tls = root.putArray("tls");
@@ -216,7 +221,7 @@ final class RoutesJson {
         node.put("reason", canary.backend().reason());
     }
 
-    private static ObjectNode backend(Backend backend) {
+    static ObjectNode backend(Backend backend) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("key", backend.key());
         node.put("namespace", backend.namespace());

@@ -4,8 +4,9 @@ import io.jingress.core.route.Route;
 import io.jingress.core.route.RouteTable;
 import io.jingress.jetty.internal.admin.AccessLog;
 import io.jingress.jetty.internal.admin.ProxyMetrics;
-import io.jingress.jetty.internal.net.ConnectTimeouts;
 import io.jingress.jetty.internal.proxy.TlsOnly;
+import io.jingress.jetty.internal.tunnel.BackendTunnel;
+import io.jingress.jetty.internal.tunnel.TunnelDialer;
 
 import java.time.Duration;
 import java.util.Map;
@@ -13,7 +14,6 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
-import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
@@ -22,9 +22,9 @@ import org.eclipse.jetty.util.component.ContainerLifeCycle;
 /**
  * The HTTPS listener's {@code ssl-passthrough}: a connection whose ClientHello names a host of the
  * live table's {@link RouteTable#sslPassthroughHosts()} is relayed, undecrypted, to an endpoint of
- * that host's backend, picked by the backend's balancer ({@link PassthroughTunnel}); nothing of the request
+ * that host's backend, picked by the backend's balancer ({@link BackendTunnel}); nothing of the request
  * path runs for it. Any other connection (no SNI, another name) is left to TLS, at the cost of a
- * map lookup. A Jetty bean: it owns the {@link ClientConnector} the tunnels connect with.
+ * map lookup. A Jetty bean: it owns the {@link TunnelDialer} the tunnels connect with.
  *
  * <pre>{@code
  * PassthroughTunnels tunnels = new PassthroughTunnels(router::current, executor, Duration.ofSeconds(5),
@@ -35,9 +35,7 @@ import org.eclipse.jetty.util.component.ContainerLifeCycle;
  */
 public final class PassthroughTunnels extends ContainerLifeCycle implements TlsOnly.Passthrough {
     private final Supplier<RouteTable> table;
-    private final ConnectTimeouts.Connector connector;
-    private final long idleTimeoutMillis;
-    private final boolean localBackendNames;
+    private final TunnelDialer dialer;
     private final ProxyMetrics metrics;
     private final AccessLog accessLog;
 
@@ -53,17 +51,10 @@ public final class PassthroughTunnels extends ContainerLifeCycle implements TlsO
     public PassthroughTunnels(Supplier<RouteTable> table, Executor executor, Duration connectTimeout, Duration idleTimeout,
             boolean localBackendNames, ProxyMetrics metrics, AccessLog accessLog) {
         this.table = Objects.requireNonNull(table, "table");
-        this.idleTimeoutMillis = idleTimeout.toMillis();
-        this.localBackendNames = localBackendNames;
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.accessLog = accessLog;
-        this.connector = new ConnectTimeouts.Connector();
-        connector.setExecutor(executor);
-        connector.setSelectors(1);
-        connector.setConnectTimeout(connectTimeout);
-        connector.setIdleTimeout(idleTimeout);
-        connector.setConnectBlocking(false);  // never holds the thread that read the ClientHello
-        addBean(connector, true);
+        this.dialer = new TunnelDialer(executor, connectTimeout, idleTimeout, localBackendNames);
+        addBean(dialer, true);
     }
 
     @Override
@@ -76,27 +67,16 @@ public final class PassthroughTunnels extends ContainerLifeCycle implements TlsO
         if (route == null || !isStarted()) {
             return null;
         }
-        return new PassthroughTunnel(this, route, sni, clientEndPoint, listener).clientSide();
-    }
-
-    ClientConnector connector() {
-        return connector;
-    }
-
-    long idleTimeoutMillis() {
-        return idleTimeoutMillis;
-    }
-
-    boolean localBackendNames() {
-        return localBackendNames;
+        return new BackendTunnel(dialer, route.backend(), "ssl-passthrough " + sni, clientEndPoint, listener, null,
+                tunnel -> ended(tunnel, route, sni)).clientSide();
     }
 
     /** Counts and logs a tunnel that ended. */
-    void ended(PassthroughTunnel tunnel) {
+    private void ended(BackendTunnel tunnel, Route route, String sni) {
         metrics.onTunnel(tunnel.status(), tunnel.bytesToClient(), tunnel.bytesFromClient());
         if (accessLog != null) {
             String client = tunnel.clientAddress();
-            accessLog.logTunnel(tunnel.route(), client.isEmpty() ? null : client, tunnel.startEpochMillis(), tunnel.sni(),
+            accessLog.logTunnel(route, client.isEmpty() ? null : client, tunnel.startEpochMillis(), sni,
                     tunnel.status(), tunnel.bytesToClient(), tunnel.bytesFromClient(), tunnel.nanos(), tunnel.upstreamAddress());
         }
     }

@@ -1,4 +1,4 @@
-package io.jingress.jetty.internal.passthrough;
+package io.jingress.jetty.internal.tunnel;
 
 import io.jingress.jetty.internal.net.BytePump;
 
@@ -13,25 +13,26 @@ import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * One side of a {@link PassthroughTunnel}: copies the bytes read from its own end point to its
+ * One side of a {@link BackendTunnel}: copies the bytes read from its own end point to its
  * peer's with a {@link BytePump}, as the tunnel of the WebSocket upgrades does, counting them. A
  * connection whose both directions are done is closed by Jetty, and a failure, or either side
  * closing, closes the other.
  *
- * <p>The client side is made when the ClientHello has been read: it holds those bytes
+ * <p>The client side is made when the client's first bytes have been read (ssl-passthrough's
+ * ClientHello, what followed a PROXY protocol header) or at once: it holds those bytes
  * ({@link #onUpgradeTo}) and, once open, has the tunnel connect; it reads nothing more until the
  * upstream side is open and has been sent them.
  */
 final class TunnelSide extends AbstractConnection implements Connection.UpgradeTo {
     private static final int BUFFER_SIZE = 16 * 1024;
 
-    private final PassthroughTunnel tunnel;
+    private final BackendTunnel tunnel;
     private final boolean client;
     private final BytePump pump;
     private volatile TunnelSide peer;
     private ByteBuffer hello;  // on the client side: the ClientHello, until the upstream side takes it
 
-    TunnelSide(PassthroughTunnel tunnel, EndPoint endPoint, Executor executor, ByteBufferPool bufferPool, boolean client) {
+    TunnelSide(BackendTunnel tunnel, EndPoint endPoint, Executor executor, ByteBufferPool bufferPool, boolean client) {
         super(endPoint, executor);
         this.tunnel = tunnel;
         this.client = client;
@@ -75,7 +76,7 @@ final class TunnelSide extends AbstractConnection implements Connection.UpgradeT
         if (client) {
             tunnel.connect();
         } else {
-            TunnelSide clientSide = tunnel.clientSide();
+            TunnelSide clientSide = tunnel.clientTunnelSide();
             ByteBuffer first = clientSide.hello;
             clientSide.hello = null;
             tunnel.connected(this, first);

@@ -1,9 +1,9 @@
-package io.jingress.jetty.internal.passthrough;
+package io.jingress.jetty.internal.tunnel;
 
 import io.jingress.core.lb.Endpoint;
 import io.jingress.core.lb.LoadBalancer;
 import io.jingress.core.lb.PickContext;
-import io.jingress.core.route.Route;
+import io.jingress.core.route.Backend;
 import io.jingress.jetty.internal.net.BackendAddresses;
 import io.jingress.jetty.internal.net.ConnectTimeouts;
 
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.eclipse.jetty.io.ClientConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
@@ -29,25 +30,28 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
 
 /**
- * One passed-through TLS connection: its client side waits, holding the ClientHello, while an
- * endpoint of the route's backend is connected to (picked by the backend's balancer; on a failed
- * connect another one, up to {@link #MOST_TRIES}); the ClientHello is written to it, then bytes are
- * relayed both ways ({@link TunnelSide}). When no endpoint can be connected to, the client
- * connection is closed: TLS has nothing to answer with that the client could read as the host's.
- * It ends when its client side closes, which a closing upstream side brings about too; then it is
- * counted and logged, once.
+ * One tunnelled client connection (a passed-through TLS one, or one of a TCP service's port): its
+ * client side waits, holding the bytes read already (the ClientHello), while an endpoint of the
+ * backend is connected to (picked by the backend's balancer; on a failed connect another one, up to
+ * {@link #MOST_TRIES}); the preamble (a PROXY protocol header, when asked) and those bytes are
+ * written to it, then bytes are relayed both ways ({@link TunnelSide}). When no endpoint can be
+ * connected to, the client connection is closed: there is nothing to answer with that the client
+ * could read as the backend's. It ends when its client side closes, which a closing upstream side
+ * brings about too; then {@code onEnd} hears of it, once, to count and log it.
  *
  * <p>A connect to an endpoint counts as a request to it ({@link Endpoint#onStart}, {@code onEnd}
  * with whether it connected), so that a refusing endpoint is ejected as on the request path; the
  * tunnel's life after that is not the endpoint's latency.
  */
-final class PassthroughTunnel implements PickContext {
+public final class BackendTunnel implements PickContext {
     static final int MOST_TRIES = 3;
 
-    private final PassthroughTunnels tunnels;
-    private final Route route;
-    private final String sni;
+    private final TunnelDialer dialer;
+    private final Backend backend;
+    private final String name;
+    private final Consumer<BackendTunnel> onEnd;
     private final EndPoint clientEndPoint;
+    private final ByteBuffer preamble;
     private final String clientAddress;  // read now: a closed end point may no longer know it
     private final TunnelSide clientSide;
     private final long startNanos = System.nanoTime();
@@ -61,18 +65,35 @@ final class PassthroughTunnel implements PickContext {
     private volatile int status = 502;
     private volatile long endNanos;
 
-    PassthroughTunnel(PassthroughTunnels tunnels, Route route, String sni, EndPoint clientEndPoint, Connector listener) {
-        this.tunnels = tunnels;
-        this.route = route;
-        this.sni = sni;
+    /**
+     * @param dialer what the upstream side is connected with
+     * @param backend whose endpoints are connected to
+     * @param name what the tunnel is, in words, for the failure that closes it ({@code "tcp port 2222"})
+     * @param clientEndPoint the client's connection
+     * @param listener the listener that accepted it
+     * @param preamble what to write to the upstream side first (a PROXY protocol header); null: nothing
+     * @param onEnd hears, once, that the tunnel ended
+     */
+    public BackendTunnel(TunnelDialer dialer, Backend backend, String name, EndPoint clientEndPoint, Connector listener,
+            ByteBuffer preamble, Consumer<BackendTunnel> onEnd) {
+        this.dialer = dialer;
+        this.backend = backend;
+        this.name = name;
+        this.onEnd = onEnd;
         this.clientEndPoint = clientEndPoint;
+        this.preamble = preamble;
         SocketAddress remote = clientEndPoint.getRemoteSocketAddress();
         this.clientAddress = remote instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : "";
         this.clientSide = new TunnelSide(this, clientEndPoint, listener.getExecutor(), listener.getByteBufferPool(), true);
     }
 
-    TunnelSide clientSide() {
+    /** The client side, the connection to give the client's end point. */
+    public Connection clientSide() {
+        return clientSide;
+    }
+
+    TunnelSide clientTunnelSide() {
         return clientSide;
     }
 
@@ -83,28 +104,27 @@ final class PassthroughTunnel implements PickContext {
             if (tried.isEmpty()) {
                 status = 503;
             }
-            clientEndPoint.close(new IOException("ssl-passthrough " + sni + ": no endpoint of " + route.backend().key()
-                    + " could be connected to"));
+            clientEndPoint.close(new IOException(name + ": no endpoint of " + backend.key() + " could be connected to"));
             return;
         }
         tried.add(endpoint);
         InetSocketAddress address;
         try {
-            address = BackendAddresses.resolve(endpoint.address(), endpoint.port(), tunnels.localBackendNames());
+            address = BackendAddresses.resolve(endpoint.address(), endpoint.port(), dialer.localBackendNames());
         } catch (UnknownHostException | RuntimeException e) {
             endpoint.onEnd(endpoint.onStart(), false);
             connect();
             return;
         }
         long start = endpoint.onStart();
-        ClientConnector connector = tunnels.connector();
+        ClientConnector connector = dialer.connector();
         Map<String, Object> context = new HashMap<>();
         context.put(Transport.CONTEXT_KEY, Transport.TCP_IP);
         context.put(ConnectTimeouts.CONTEXT_KEY, connector.getConnectTimeout().toMillis());
         context.put(ClientConnectionFactory.CONTEXT_KEY, (ClientConnectionFactory) (endPoint, ignored) -> {
             endpoint.onEnd(start, true);
             upstreamAddress = endpoint.id();
-            endPoint.setIdleTimeout(tunnels.idleTimeoutMillis());
+            endPoint.setIdleTimeout(dialer.idleTimeoutMillis());
             TunnelSide side = new TunnelSide(this, endPoint, connector.getExecutor(), connector.getByteBufferPool(), false);
             upstreamSide = side;
             return side;
@@ -115,7 +135,7 @@ final class PassthroughTunnel implements PickContext {
                 endpoint.onEnd(start, false);
                 if (clientEndPoint.isOpen()) {
                     // not on the selector that failed the connect: the next endpoint's name may need a DNS lookup
-                    connector.getExecutor().execute(PassthroughTunnel.this::connect);
+                    connector.getExecutor().execute(BackendTunnel.this::connect);
                 }
             }
         });
@@ -123,7 +143,7 @@ final class PassthroughTunnel implements PickContext {
     }
 
     private Endpoint pickUntried() {
-        LoadBalancer balancer = route.backend().balancer();
+        LoadBalancer balancer = backend.balancer();
         // a balancer honours PickContext.excluded; the loop guards against one that does not
         for (int i = balancer.endpoints().size(); i > 0; i--) {
             Endpoint candidate = balancer.pick(this);
@@ -137,7 +157,7 @@ final class PassthroughTunnel implements PickContext {
         return null;
     }
 
-    /** The upstream side is open: sends it the ClientHello, then relays both ways. */
+    /** The upstream side is open: sends it the preamble and the client's first bytes, then relays both ways. */
     void connected(TunnelSide upstream, ByteBuffer hello) {
         if (!clientEndPoint.isOpen()) {
             upstream.getEndPoint().close();  // the client left while we connected
@@ -146,6 +166,7 @@ final class PassthroughTunnel implements PickContext {
         status = 200;
         clientSide.pair(upstream);
         upstream.pair(clientSide);
+        hello = withPreamble(hello);
         if (hello == null || !hello.hasRemaining()) {
             clientSide.startRelaying();
             upstream.startRelaying();
@@ -160,6 +181,18 @@ final class PassthroughTunnel implements PickContext {
         }), hello);
     }
 
+    private ByteBuffer withPreamble(ByteBuffer hello) {
+        if (preamble == null) {
+            return hello;
+        }
+        ByteBuffer first = ByteBuffer.allocate(preamble.remaining() + (hello == null ? 0 : hello.remaining()));
+        first.put(preamble.duplicate());
+        if (hello != null) {
+            first.put(hello);
+        }
+        return first.flip();
+    }
+
     /** The client side closed: closes the upstream side, counts and logs the tunnel, once. */
     void clientClosed(Throwable cause) {
         TunnelSide upstream = upstreamSide;
@@ -168,7 +201,7 @@ final class PassthroughTunnel implements PickContext {
         }
         if (ended.compareAndSet(false, true)) {
             endNanos = System.nanoTime();
-            tunnels.ended(this);
+            onEnd.accept(this);
         }
     }
 
@@ -177,35 +210,34 @@ final class PassthroughTunnel implements PickContext {
         (fromClient ? bytesFromClient : bytesToClient).addAndGet(bytes);
     }
 
-    Route route() {
-        return route;
+    /** The backend whose endpoints the tunnel connects to. */
+    public Backend backend() {
+        return backend;
     }
 
-    String sni() {
-        return sni;
-    }
-
-    int status() {
+    /** 200 an endpoint was connected to (whatever ended the tunnel), 502 none could be, 503 there was none. */
+    public int status() {
         return status;
     }
 
-    long bytesToClient() {
+    public long bytesToClient() {
         return bytesToClient.get();
     }
 
-    long bytesFromClient() {
+    public long bytesFromClient() {
         return bytesFromClient.get();
     }
 
-    long nanos() {
+    public long nanos() {
         return endNanos - startNanos;
     }
 
-    long startEpochMillis() {
+    public long startEpochMillis() {
         return startEpochMillis;
     }
 
-    String upstreamAddress() {
+    /** The endpoint connected to ({@code address:port}), null when none was. */
+    public String upstreamAddress() {
         return status == 200 ? upstreamAddress : null;
     }
 
