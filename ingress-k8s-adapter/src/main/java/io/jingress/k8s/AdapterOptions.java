@@ -32,6 +32,9 @@ import java.util.Set;
  * @param defaultSslCertificate {@code --default-ssl-certificate}: {@code namespace/name} of the TLS
  *     Secret served to names without a certificate of their own, carried in the state whatever
  *     namespaces are watched; or {@code null}
+ * @param tcpServicesConfigMap {@code --tcp-services-configmap}: {@code namespace/name} of the
+ *     ConfigMap of TCP services (port to {@code namespace/service:port[:PROXY[:PROXY]]}), carried in
+ *     the state with the Services it names, whatever namespaces are watched; or {@code null}
  */
 public record AdapterOptions(
         String ingressClass,
@@ -41,7 +44,8 @@ public record AdapterOptions(
         List<String> publishStatusAddresses,
         String publishService,
         String electionId,
-        String defaultSslCertificate) {
+        String defaultSslCertificate,
+        String tcpServicesConfigMap) {
 
     /** The default {@code --ingress-class}. */
     public static final String DEFAULT_INGRESS_CLASS = "jingress";
@@ -69,13 +73,25 @@ public record AdapterOptions(
             throw new IllegalArgumentException("defaultSslCertificate must read namespace/name, got \""
                     + defaultSslCertificate + "\"");
         }
+        if (tcpServicesConfigMap != null && !tcpServicesConfigMap.matches("[^/\\s]+/[^/\\s]+")) {
+            throw new IllegalArgumentException("tcpServicesConfigMap must read namespace/name, got \""
+                    + tcpServicesConfigMap + "\"");
+        }
+    }
+
+    /** Options without TCP services, as before they were carried. */
+    public AdapterOptions(String ingressClass, String controllerClass, boolean watchIngressWithoutClass,
+            Set<String> watchNamespaces, List<String> publishStatusAddresses, String publishService, String electionId,
+            String defaultSslCertificate) {
+        this(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces, publishStatusAddresses,
+                publishService, electionId, defaultSslCertificate, null);
     }
 
     /** Options without a default certificate, as before it was carried. */
     public AdapterOptions(String ingressClass, String controllerClass, boolean watchIngressWithoutClass,
             Set<String> watchNamespaces, List<String> publishStatusAddresses, String publishService, String electionId) {
         this(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces, publishStatusAddresses,
-                publishService, electionId, null);
+                publishService, electionId, null, null);
     }
 
     /** The defaults: class {@code jingress}, controller {@code jingress.io/ingress-controller}, all namespaces. */
@@ -97,7 +113,8 @@ public record AdapterOptions(
                 .publishStatusAddresses(publishStatusAddresses)
                 .publishService(publishService)
                 .electionId(electionId)
-                .defaultSslCertificate(defaultSslCertificate);
+                .defaultSslCertificate(defaultSslCertificate)
+                .tcpServicesConfigMap(tcpServicesConfigMap);
     }
 
     /** Whether objects of this namespace are served. */
@@ -115,6 +132,7 @@ public record AdapterOptions(
         private String publishService;
         private String electionId = DEFAULT_ELECTION_ID;
         private String defaultSslCertificate;
+        private String tcpServicesConfigMap;
 
         private Builder() {
         }
@@ -161,9 +179,15 @@ public record AdapterOptions(
             return this;
         }
 
+        /** {@code --tcp-services-configmap}: {@code namespace/name} of the TCP services ConfigMap; null: none. */
+        public Builder tcpServicesConfigMap(String tcpServicesConfigMap) {
+            this.tcpServicesConfigMap = tcpServicesConfigMap;
+            return this;
+        }
+
         public AdapterOptions build() {
             return new AdapterOptions(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces,
-                    publishStatusAddresses, publishService, electionId, defaultSslCertificate);
+                    publishStatusAddresses, publishService, electionId, defaultSslCertificate, tcpServicesConfigMap);
         }
     }
 }

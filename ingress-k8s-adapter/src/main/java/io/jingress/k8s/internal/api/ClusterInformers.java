@@ -67,6 +67,7 @@ public final class ClusterInformers implements AutoCloseable {
     private final List<SharedIndexInformer<Secret>> opaqueSecrets = new ArrayList<>();
     // the ConfigMaps custom-headers names, each watched alone by name (see watchConfigMaps); by namespace/name
     private final Map<String, SharedIndexInformer<ConfigMap>> configMaps = new ConcurrentHashMap<>();
+    private volatile String anyNamespaceConfigMap;  // watched whatever namespaces are (see alsoWatchConfigMap)
     private String[] publishedService;                 // namespace, name; or null
     private SharedIndexInformer<Service> published;    // that Service alone, outside the watched namespaces
     private String[] defaultCertificate;               // namespace, name; or null
@@ -104,6 +105,15 @@ public final class ClusterInformers implements AutoCloseable {
      */
     public void alsoWatchTlsSecret(String namespace, String name) {
         defaultCertificate = new String[] {Objects.requireNonNull(namespace, "namespace"), Objects.requireNonNull(name, "name")};
+    }
+
+    /**
+     * Lets {@link #watchConfigMaps} watch the ConfigMap {@code namespace/name} (the
+     * {@code --tcp-services-configmap}, often in the controller's own namespace) when its namespace
+     * is not among those watched. Call before {@link #start()}.
+     */
+    public void alsoWatchConfigMap(String key) {
+        anyNamespaceConfigMap = Objects.requireNonNull(key, "key");
     }
 
     /**
@@ -238,7 +248,8 @@ public final class ClusterInformers implements AutoCloseable {
         for (String key : keys) {
             int slash = key.indexOf('/');
             String namespace = key.substring(0, slash);
-            if (configMaps.containsKey(key) || closing || (!namespaces.isEmpty() && !namespaces.contains(namespace))) {
+            if (configMaps.containsKey(key) || closing
+                    || (!namespaces.isEmpty() && !namespaces.contains(namespace) && !key.equals(anyNamespaceConfigMap))) {
                 continue;
             }
             SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace(namespace)
@@ -263,7 +274,8 @@ public final class ClusterInformers implements AutoCloseable {
         try {
             CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0])).get(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("ConfigMaps named by custom-headers not listed within {} ms; their headers follow once they are: {}",
+            LOG.warn("ConfigMaps (custom-headers, --tcp-services-configmap) not listed within {} ms; what they say is"
+                    + " served once they are: {}",
                     wait.toMillis(), keys);
         }
     }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -124,6 +125,9 @@ public final class Controller implements AutoCloseable {
             String[] nsName = defaultCertificate.split("/", 2);
             informers.alsoWatchTlsSecret(nsName[0], nsName[1]);
         }
+        if (settings.options().tcpServicesConfigMap() != null) {
+            informers.alsoWatchConfigMap(settings.options().tcpServicesConfigMap());
+        }
         informers.onStatusChange(this::onStatusChange);
         this.writer = new LatestTaskRunner("jingress-status", settings.writeRetry());
         this.status = new StatusWriter(settings.client());
@@ -194,8 +198,12 @@ public final class Controller implements AutoCloseable {
         // as in file mode: an edit that breaks a working Ingress leaves its last good version serving
         LastGoodIngresses.Result kept = lastGood.apply(settings.options(), objects);
         ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(settings.options(), kept.objects());
-        // custom-headers: the ConfigMaps our Ingresses name, watched from now on, then assembled with them
-        Set<String> configMaps = ClusterStateAssembler.configMapsNamed(assembly.state().ingresses());
+        // custom-headers: the ConfigMaps our Ingresses name, watched from now on, then assembled with them;
+        // and the TCP services ConfigMap, watched alike
+        Set<String> configMaps = new TreeSet<>(ClusterStateAssembler.configMapsNamed(assembly.state().ingresses()));
+        if (settings.options().tcpServicesConfigMap() != null) {
+            configMaps.add(settings.options().tcpServicesConfigMap());
+        }
         try {
             informers.watchConfigMaps(configMaps, CONFIG_MAP_WAIT);
         } catch (InterruptedException e) {

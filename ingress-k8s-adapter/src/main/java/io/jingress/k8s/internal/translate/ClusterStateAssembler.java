@@ -99,6 +99,10 @@ public final class ClusterStateAssembler {
                 translate(problems, gc, () -> gatewayClasses.add(GatewayTranslator.toGatewayClass(gc)));
                 continue;
             }
+            if (object instanceof io.fabric8.kubernetes.api.model.ConfigMap configMap && isTcpServices(options, configMap)) {
+                configMaps.add(configMap);  // --tcp-services-configmap: read whatever namespaces are watched
+                continue;
+            }
             if (!options.watchesNamespace(KubeTranslator.namespace(object)) && !isDefaultCertificate(options, object)) {
                 continue;
             }
@@ -186,6 +190,12 @@ public final class ClusterStateAssembler {
             }
         }
 
+        // --tcp-services-configmap: the ConfigMap, and the Services its entries name
+        io.fabric8.kubernetes.api.model.ConfigMap tcpServices = TcpServicesConfigMap.find(options, configMaps);
+        if (tcpServices != null) {
+            referencedServices.addAll(TcpServicesConfigMap.servicesNamed(tcpServices));
+        }
+
         // the Services and Secrets the Gateway API objects name (whichever Gateway they attach to:
         // the compiler tells ours from others')
         for (io.jingress.core.model.HttpRoute route : httpRoutes) {
@@ -253,13 +263,17 @@ public final class ClusterStateAssembler {
         List<ConfigMap> kept = new ArrayList<>();
         for (io.fabric8.kubernetes.api.model.ConfigMap configMap : configMaps) {
             String name = configMap.getMetadata() == null ? null : configMap.getMetadata().getName();
-            if (namedConfigMaps.contains(KubeTranslator.namespace(configMap) + "/" + name)) {
+            if (namedConfigMaps.contains(KubeTranslator.namespace(configMap) + "/" + name) || configMap == tcpServices) {
                 translate(problems, configMap, () -> kept.add(KubeTranslator.toConfigMap(configMap)));
             }
         }
         kept.sort(Comparator.comparing(ConfigMap::key));
         kept.forEach(state::configMap);
         return new Assembly(state.build(), problems, ignored, filter);
+    }
+
+    private static boolean isTcpServices(AdapterOptions options, io.fabric8.kubernetes.api.model.ConfigMap configMap) {
+        return TcpServicesConfigMap.find(options, List.of(configMap)) != null;
     }
 
     /** The ConfigMaps ({@code namespace/name}) that the {@code custom-headers} of {@code ingresses} name. */
