@@ -265,6 +265,30 @@ class FileModeTest {
     }
 
     @Test
+    void tcpServicesConfigMapCreatedLaterExposesTheServiceOnItsPort() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
+        int tcpPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            tcpPort = free.getLocalPort();
+        }
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "off",
+                "--admin-port", "off", "--tcp-services-configmap", "jingress/tcp-services")) {
+            assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", tcpPort).close(), "no ConfigMap yet");
+
+            Files.writeString(dir.resolve("tcp.yaml"), "apiVersion: v1\nkind: ConfigMap\n"
+                    + "metadata: {name: tcp-services, namespace: jingress}\n"
+                    + "data: {\"" + tcpPort + "\": default/kubia:80}\n");
+            await("port " + tcpPort + " relays to a kubia pod", () -> {
+                try {
+                    return rawGet(tcpPort, "anything", "").startsWith("HTTP/1.1 200 ");
+                } catch (ConnectException notYet) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    @Test
     void httpsAnswersCarryIngressNginxsHstsUnlessTheFlagSaysOtherwise() throws Exception {
         Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
         try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "0",

@@ -153,6 +153,19 @@ class ClusterRoleTest {
                 "the published Service's cluster IP in the Ingress's status");
     }
 
+    @Test
+    void theTcpServicesConfigMapIsReadWithTheVerbsGrantedWhateverNamespacesAreWatched() throws Exception {
+        // --tcp-services-configmap in the controller's own namespace, outside --watch-namespace=default
+        seedTheWalkthrough();
+        Options options = assertDeploymentOptions();
+        Set<ApiRequest> made = runController(adapterOptions(options).watchNamespaces(Set.of("default"))
+                .tcpServicesConfigMap(controllerNamespace + "/tcp-services").build(), false);
+
+        assertEquals(List.of(), denied(made), "requests the roles do not grant; the controller made " + made);
+        assertTrue(made.stream().anyMatch(r -> r.toString().equals("watch configmaps in " + controllerNamespace)),
+                () -> "the ConfigMap is not watched: " + made);
+    }
+
     private static AdapterOptions.Builder adapterOptions(Options options) {
         return AdapterOptions.builder()
                 .ingressClass(options.ingressClass())

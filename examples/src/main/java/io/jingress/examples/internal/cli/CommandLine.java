@@ -111,7 +111,11 @@ public final class CommandLine {
                     false, (d, v) -> d.watchIngressWithoutClass = Values.bool("--watch-ingress-without-class", v)),
             new Flag("--watch-namespace", "NS[,NS]", "all namespaces",
                     "serve only Ingresses in these namespaces (repeatable)",
-                    true, (d, v) -> d.watchNamespaces.addAll(Values.namespaces("--watch-namespace", v))));
+                    true, (d, v) -> d.watchNamespaces.addAll(Values.namespaces("--watch-namespace", v))),
+            new Flag("--tcp-services-configmap", "NS/NAME", null,
+                    "expose TCP services: each key of this ConfigMap is a port to listen on, each value"
+                            + " namespace/service:port[:PROXY[:PROXY]] (docs/tcp-services.md)",
+                    false, (d, v) -> d.tcpServicesConfigMap = Values.namespacedName("--tcp-services-configmap", v)));
 
     private static final List<Flag> CLUSTER_FLAGS = List.of(
             new Flag("--publish-service", "NS/NAME", null,

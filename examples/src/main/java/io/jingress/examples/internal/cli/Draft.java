@@ -33,4 +33,5 @@ final class Draft {
     final List<String> trustedProxies = new ArrayList<>();
     final List<String> allowedResponseHeaders = new ArrayList<>();
     String explain;
+    String tcpServicesConfigMap;
 }

@@ -56,6 +56,7 @@ public final class Options {
     private final boolean sslPassthrough;
     private final List<String> trustedProxies;
     private final List<String> allowedResponseHeaders;
+    private final String tcpServicesConfigMap;
 
     /** The draft's values, with the defaults of {@code mode} for what the flags left unset. */
     Options(Draft draft, Mode mode) {
@@ -87,6 +88,7 @@ public final class Options {
         this.sslPassthrough = draft.sslPassthrough;
         this.trustedProxies = List.copyOf(draft.trustedProxies);
         this.allowedResponseHeaders = List.copyOf(draft.allowedResponseHeaders);
+        this.tcpServicesConfigMap = draft.tcpServicesConfigMap;
     }
 
     /** Where routes come from. */
@@ -184,6 +186,11 @@ public final class Options {
     /** {@code namespace/name} of the Service whose addresses go to Ingress status, or {@code null}. */
     public String publishService() {
         return publishService;
+    }
+
+    /** {@code --tcp-services-configmap}: {@code namespace/name} of the TCP services ConfigMap, or {@code null}. */
+    public String tcpServicesConfigMap() {
+        return tcpServicesConfigMap;
     }
 
     public String electionId() {

@@ -20,8 +20,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -51,6 +53,9 @@ public final class Launcher {
         RouteCompiler compiler = RouteCompiler.create(balancers).withAllowedResponseHeaders(options.allowedResponseHeaders())
                 .withSslPassthrough(options.sslPassthrough()).withGatewayController(options.gatewayController())
                 .withDefaultCertificate(options.defaultSslCertificate());
+        if (options.tcpServicesConfigMap() != null) {
+            compiler = compiler.withTcpServices(options.tcpServicesConfigMap(), reservedPorts(options));
+        }
         Router router = Router.create();
         List<AutoCloseable> feeders = new ArrayList<>();
         AtomicReference<KubernetesSource> cluster = new AtomicReference<>();
@@ -183,7 +188,23 @@ public final class Launcher {
                 .publishService(options.publishService())
                 .electionId(options.electionId())
                 .defaultSslCertificate(options.defaultSslCertificate())
+                .tcpServicesConfigMap(options.tcpServicesConfigMap())
                 .build();
+    }
+
+    // the ports a TCP service may not take: ours (0, any free port, is not known before binding)
+    private static Map<Integer, String> reservedPorts(Options options) {
+        Map<Integer, String> reserved = new HashMap<>();
+        if (options.httpPort() > 0) {
+            reserved.put(options.httpPort(), "the HTTP port");
+        }
+        if (options.httpsPort() > 0) {
+            reserved.put(options.httpsPort(), "the HTTPS port");
+        }
+        if (options.adminPort() > 0) {
+            reserved.put(options.adminPort(), "the admin port");
+        }
+        return reserved;
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
