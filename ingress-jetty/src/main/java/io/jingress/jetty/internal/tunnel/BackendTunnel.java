@@ -31,13 +31,14 @@ import org.eclipse.jetty.util.Promise;
 
 /**
  * One tunnelled client connection (a passed-through TLS one, or one of a TCP service's port): its
- * client side waits, holding the bytes read already (the ClientHello), while an endpoint of the
- * backend is connected to (picked by the backend's balancer; on a failed connect another one, up to
- * {@link #MOST_TRIES}); the preamble (a PROXY protocol header, when asked) and those bytes are
- * written to it, then bytes are relayed both ways ({@link TunnelSide}). When no endpoint can be
- * connected to, the client connection is closed: there is nothing to answer with that the client
- * could read as the backend's. It ends when its client side closes, which a closing upstream side
- * brings about too; then {@code onEnd} hears of it, once, to count and log it.
+ * client side waits, holding the bytes read already (ssl-passthrough's ClientHello, what came with
+ * a PROXY protocol header), while an endpoint of the backend is connected to (picked by the
+ * backend's balancer; on a failed connect another one, up to {@link #MOST_TRIES}); the preamble (a
+ * PROXY protocol header, when asked) and those bytes are written to it, then bytes are relayed
+ * both ways ({@link TunnelSide}). When no endpoint can be connected to, the client connection is
+ * closed: there is nothing to answer with that the client could read as the backend's. It ends
+ * when its client side closes, which a closing upstream side brings about too; then {@code onEnd}
+ * hears of it, once, to count and log it.
  *
  * <p>A connect to an endpoint counts as a request to it ({@link Endpoint#onStart}, {@code onEnd}
  * with whether it connected), so that a refusing endpoint is ejected as on the request path; the
