@@ -184,15 +184,16 @@ class TcpServicesTest {
         routes.configMap("tcp-services", Map.of(Integer.toString(a), "default/first:80", Integer.toString(b),
                 "default/second:80"));
         assertEquals(List.of(Math.min(a, b), Math.max(a, b)), proxy.tcpPorts());
-        try (Socket onB = connect(b)) {
-            assertEquals("on b", roundTrip(onB, "on b"));
-        }
+        Socket onB = connect(b);
+        assertEquals("on b", roundTrip(onB, "on b"));
         assertEquals(1, second.connections());
 
         routes.configMap("tcp-services", Map.of(Integer.toString(a), "default/first:80"));
         assertEquals(List.of(a), proxy.tcpPorts());
         Await.until(() -> refuses(b), "port " + b + " refuses connections");
         assertEquals("still open", roundTrip(onA, "still open"));
+        assertEquals("draining", roundTrip(onB, "draining"), "a removed port's open connection goes on");
+        onB.close();
 
         // the entry's Service changes: the listener stays, the open connection too, new ones go to the new one
         routes.configMap("tcp-services", Map.of(Integer.toString(a), "default/second:80"));
