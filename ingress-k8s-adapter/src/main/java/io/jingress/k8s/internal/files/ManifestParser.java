@@ -43,6 +43,8 @@ public final class ManifestParser {
     private static final Pattern SEPARATOR = Pattern.compile("^(---(\\s.*)?|\\.\\.\\.\\s*)$");
     private static final Pattern JAVA_NAMES = Pattern.compile("`|(java\\.lang\\.|java\\.util\\.|io\\.fabric8\\.kubernetes\\.api\\.model\\.([a-z0-9]+\\.)*)");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    // Jackson's "(start marker at [Source: REDACTED (...); byte offset: #UNKNOWN])": nothing a user can use
+    private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source: .*?\\]\\)");
     private static final Set<String> OUR_KINDS = Set.of("Ingress", "IngressClass", "Service", "EndpointSlice",
             "Endpoints", "Secret", "ConfigMap", "GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant");
 
@@ -68,7 +70,7 @@ public final class ManifestParser {
             try {
                 parsed = SERIALIZATION.unmarshal(chunk.text);
             } catch (RuntimeException e) {
-                problems.add(origin + ": " + describe(e, chunk.startLine()));
+                problems.add(origin + ": " + describe(e, chunk));
                 continue;
             }
             if (parsed instanceof KubernetesResourceList<?> list) {
@@ -137,11 +139,12 @@ public final class ManifestParser {
     }
 
     /** {@code field: reason} for a document that did not parse, in one line. */
-    static String describe(RuntimeException e, int firstLine) {
+    private static String describe(RuntimeException e, Chunk chunk) {
+        int firstLine = chunk.startLine();
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof MarkedYamlEngineException yaml) {
                 String where = yaml.getProblemMark()
-                        .map(mark -> "line " + (firstLine + mark.getLine()) + ", column " + (mark.getColumn() + 1) + ": ")
+                        .map(mark -> chunk.where(mark.getLine(), mark.getColumn()))
                         .orElse("");
                 String problem = yaml.getProblem() == null ? yaml.getMessage() : yaml.getProblem();
                 String context = yaml.getContext() == null ? "" : yaml.getContext() + ": ";
@@ -151,7 +154,7 @@ public final class ManifestParser {
                 String field = fieldPath(jackson.getPath());
                 TokenStreamLocation location = jackson.getLocation();
                 String where = location != null && location.getLineNr() > 0
-                        ? "line " + (firstLine + location.getLineNr() - 1) + ", column " + location.getColumnNr() + ": "
+                        ? chunk.where(location.getLineNr() - 1, location.getColumnNr() - 1)
                         : "";
                 return (field.isEmpty() ? "" : field + ": ") + where + oneLine(jackson.getOriginalMessage());
             }
@@ -176,11 +179,34 @@ public final class ManifestParser {
 
     private static String oneLine(String message) {
         String simpler = JAVA_NAMES.matcher(message == null ? "" : message).replaceAll("");
+        simpler = START_MARKER.matcher(simpler).replaceAll("");
         return WHITESPACE.matcher(simpler).replaceAll(" ").trim();
     }
 
     /** A document's text; {@code startLine} is the file line of its first text line. */
     private record Chunk(String text, int startLine) {
+
+        /**
+         * {@code line L, column C: } in the file for a place in this text (0-based line and column).
+         * A problem found at the end of the text ("got <stream end>") is on the line after the last,
+         * which an editor shows as the separator or as nothing: it is put just after the document's
+         * last character instead, where the unclosed bracket or quote is.
+         */
+        String where(int line, int column) {
+            int index = 0;
+            for (int i = 0; i < line && index >= 0; i++) {
+                index = text.indexOf('\n', index);
+                index = index < 0 ? -1 : index + 1;
+            }
+            index = index < 0 ? text.length() : index + column;
+            int end = text.stripTrailing().length();
+            if (index >= end && end > 0) {
+                int lineStart = text.lastIndexOf('\n', end - 1) + 1;
+                line = (int) text.substring(0, lineStart).chars().filter(c -> c == '\n').count();
+                column = end - lineStart;
+            }
+            return "line " + (startLine + line) + ", column " + (column + 1) + ": ";
+        }
 
         /** The line of its first content (skipping blank and comment lines), or -1 when it has none. */
         int contentLine() {

@@ -1,6 +1,7 @@
 package io.jingress.k8s.internal.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -84,6 +85,57 @@ class ManifestParserTest {
     }
 
     @Test
+    void yamlErrorAtTheEndOfTheLastDocumentNamesItsLastLine() {
+        // line 10 is the last a user's editor shows: "  labels: [x", the flow sequence left open
+        String yaml = "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\n"
+                + "apiVersion: v1\nkind: Service\nmetadata:\n  name: b\n  labels: [x\n";
+
+        ParsedFile file = ManifestParser.parse(Path.of("routes.yaml"), yaml);
+
+        assertEquals(1, file.problems().size(), file.problems().toString());
+        assertTrue(file.problems().get(0).startsWith(
+                "routes.yaml:6 (document 2): not valid YAML: line 10, column 13: "), file.problems().get(0));
+    }
+
+    @Test
+    void yamlErrorAtTheEndOfAnInnerDocumentNamesItsLastLineNotTheSeparator() {
+        String yaml = "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  labels: [x\n\n---\n"
+                + "apiVersion: v1\nkind: Service\nmetadata:\n  name: b\n";
+
+        ParsedFile file = ManifestParser.parse(Path.of("routes.yaml"), yaml);
+
+        assertEquals(1, file.problems().size(), file.problems().toString());
+        assertTrue(file.problems().get(0).startsWith(
+                "routes.yaml:1 (document 1): not valid YAML: line 5, column 13: "), file.problems().get(0));
+    }
+
+    @Test
+    void yamlErrorAtTheEndOfAFileWithoutFinalNewlineOrWithCrlfNamesItsLastLine() {
+        String lf = "apiVersion: v1\nkind: Service\nmetadata:\n  name: b\n  labels: [x";
+        String crlf = "apiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: b\r\n  labels: [x\r\n";
+
+        for (String yaml : List.of(lf, crlf)) {
+            ParsedFile file = ManifestParser.parse(Path.of("routes.yaml"), yaml);
+
+            assertEquals(1, file.problems().size(), file.problems().toString());
+            assertTrue(file.problems().get(0).startsWith(
+                    "routes.yaml:1 (document 1): not valid YAML: line 5, column 13: "), file.problems().get(0));
+        }
+    }
+
+    @Test
+    void yamlErrorInsideADocumentNamesTheLineAndColumnOfTheEditor() {
+        // line 4 holds a tab where YAML wants spaces: the editor's line 4, column 1
+        String yaml = "# routes\n---\napiVersion: v1\n\tkind: Service\n";
+
+        ParsedFile file = ManifestParser.parse(Path.of("routes.yaml"), yaml);
+
+        assertEquals(1, file.problems().size(), file.problems().toString());
+        assertTrue(file.problems().get(0).startsWith("routes.yaml:3 (document 1): not valid YAML: line 4, column "),
+                file.problems().get(0));
+    }
+
+    @Test
     void wrongFieldTypeNamesTheFieldPath() {
         String yaml = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n"
                 + "  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n"
@@ -125,6 +177,16 @@ class ManifestParserTest {
         assertEquals(1, file.problems().size());
         assertTrue(file.problems().get(0).startsWith("a.json:1 (document 1): "), file.problems().get(0));
         assertTrue(file.problems().get(0).contains("line 4"), file.problems().get(0));
+    }
+
+    @Test
+    void jsonCutShortNamesItsLastLine() {
+        ParsedFile file = ManifestParser.parse(Path.of("a.json"), "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Service\"\n");
+
+        assertEquals(1, file.problems().size());
+        assertTrue(file.problems().get(0).contains("line 3, column 20: Unexpected end-of-input: expected close marker"),
+                file.problems().get(0));
+        assertFalse(file.problems().get(0).contains("Source"), file.problems().get(0));
     }
 
     @Test
