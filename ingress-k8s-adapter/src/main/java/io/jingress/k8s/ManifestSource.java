@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * The directory (or, for a single file, the directory holding it) is watched; the files are read
  * again once nothing has changed for the debounce time (300 ms by default). This catches a file
  * edited in place, added, removed, replaced by an atomic rename, and a mounted ConfigMap's update.
- * A configuration equal to the one served is not compiled again.
+ * A configuration equal to the one served is not compiled again. A file that had objects and is
+ * found empty keeps them while it stays empty, up to {@link Builder#emptyFileGrace(Duration)}
+ * (5 s): writers such as {@code cat > file} empty a file before they write it.
  *
  * <h2>Bad input: the last good configuration keeps serving</h2>
  * <ul>
@@ -85,10 +88,14 @@ public final class ManifestSource implements AutoCloseable {
 
     /** The default quiet time between the last file event and the reload. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(300);
+    /** The default time a file that had objects and is found empty keeps them while it stays empty. */
+    public static final Duration DEFAULT_EMPTY_FILE_GRACE = ManifestSet.DEFAULT_EMPTY_GRACE;
 
     private final Path path;
     private final AdapterOptions options;
     private final Duration debounce;
+    private final Duration emptyFileGrace;
+    private final LongSupplier nanoTime;
     private final RouteUpdater updater;
     private final LastGoodIngresses lastGood = new LastGoodIngresses();
     private ManifestSet manifests;
@@ -96,6 +103,7 @@ public final class ManifestSource implements AutoCloseable {
     private volatile Map<String, Origin> origins = Map.of();
     private volatile List<String> problems = List.of();
     private Set<String> ignoredLogged = Set.of();  // the lines on Ingresses left alone for their class, as last logged (without their place)
+    private Set<Path> heldLogged = Set.of();  // the files found empty whose objects are kept, as last logged
     private volatile ClusterState state = ClusterState.empty();
     private volatile long reloads;
     private volatile boolean closed;
@@ -104,6 +112,8 @@ public final class ManifestSource implements AutoCloseable {
         this.path = Objects.requireNonNull(builder.path, "path");
         this.options = builder.options;
         this.debounce = builder.debounce;
+        this.emptyFileGrace = builder.emptyFileGrace;
+        this.nanoTime = builder.nanoTime;
         RouteUpdater.Builder updaterBuilder = RouteUpdater.builder()
                 .router(Objects.requireNonNull(builder.router, "router"))
                 .describer(this::describe);
@@ -130,7 +140,7 @@ public final class ManifestSource implements AutoCloseable {
         if (manifests != null || closed) {
             throw new IllegalStateException("ManifestSource of " + path + " is already started or closed");
         }
-        manifests = new ManifestSet(path);
+        manifests = new ManifestSet(path, emptyFileGrace, nanoTime);
         Path directory = manifests.isDirectory() ? path : parentOf(path);
         String fileName = path.getFileName().toString();
         try {
@@ -160,6 +170,7 @@ public final class ManifestSource implements AutoCloseable {
             throw new IllegalStateException("ManifestSource of " + path + " is not started");
         }
         ManifestSet.Scan scan = manifests.scan();
+        logEmptyFiles(scan);
         Map<String, Origin> byObject = new HashMap<>();
         for (ManifestObject object : scan.objects()) {
             byObject.put(object.describe(), object.origin());
@@ -194,6 +205,34 @@ public final class ManifestSource implements AutoCloseable {
             LOG.info("manifests {}: serving {}, {} problem{}", path, counts.describe(assembly.ignored().size()),
                     current.size(), current.size() == 1 ? "" : "s");
         }
+    }
+
+    /**
+     * Says when a file found empty keeps its objects for now, and when it stays empty too long and
+     * loses them; asks for the scan that will drop them if nothing else changes.
+     */
+    private void logEmptyFiles(ManifestSet.Scan scan) {
+        Set<Path> held = new LinkedHashSet<>();
+        for (ManifestSet.HeldFile file : scan.held()) {
+            held.add(file.file());
+            if (!heldLogged.contains(file.file())) {
+                LOG.info("{}: empty; its {} keep{} serving while it is written, or for {} if it stays empty",
+                        file.file(), file.objects() == 1 ? "object" : file.objects() + " objects",
+                        file.objects() == 1 ? "s" : "", seconds(emptyFileGrace));
+            }
+        }
+        for (Path file : scan.emptied()) {
+            LOG.info("{}: still empty after {}: its objects are removed", file, seconds(emptyFileGrace));
+        }
+        heldLogged = held;
+        DebouncedWatcher w = watcher;
+        if (w != null) {
+            scan.recheckIn().ifPresent(w::runAgainAfter);
+        }
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
     /**
@@ -272,6 +311,8 @@ public final class ManifestSource implements AutoCloseable {
         private Router router;
         private RouteCompiler compiler;
         private Duration debounce = DEFAULT_DEBOUNCE;
+        private Duration emptyFileGrace = DEFAULT_EMPTY_FILE_GRACE;
+        private LongSupplier nanoTime = System::nanoTime;
 
         private Builder() {
         }
@@ -307,6 +348,27 @@ public final class ManifestSource implements AutoCloseable {
                 throw new IllegalArgumentException("debounce must not be negative: " + debounce);
             }
             this.debounce = debounce;
+            return this;
+        }
+
+        /**
+         * How long a file that had objects and is found empty (zero bytes) keeps them while it stays
+         * empty (default 5 s): writers such as {@code cat > file}, {@code kubectl get ... > file} and
+         * editors saving in place empty the file before they write it. Zero: an empty file loses its
+         * objects at once. A file removed, or written with no objects, loses them at once either way.
+         */
+        public Builder emptyFileGrace(Duration emptyFileGrace) {
+            Objects.requireNonNull(emptyFileGrace, "emptyFileGrace");
+            if (emptyFileGrace.isNegative()) {
+                throw new IllegalArgumentException("emptyFileGrace must not be negative: " + emptyFileGrace);
+            }
+            this.emptyFileGrace = emptyFileGrace;
+            return this;
+        }
+
+        /** The clock of {@link #emptyFileGrace(Duration)}, as {@link System#nanoTime()}: for tests. */
+        Builder nanoTime(LongSupplier nanoTime) {
+            this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
             return this;
         }
 

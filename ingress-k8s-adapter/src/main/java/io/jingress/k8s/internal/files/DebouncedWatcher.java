@@ -37,6 +37,7 @@ public final class DebouncedWatcher implements Closeable {
     private final ScheduledExecutorService scheduler;
     private final Thread watchThread;
     private ScheduledFuture<?> pending;
+    private ScheduledFuture<?> recheck;
 
     private DebouncedWatcher(Path directory, Predicate<String> relevantName, Duration debounce, Runnable action)
             throws IOException {
@@ -111,6 +112,22 @@ public final class DebouncedWatcher implements Closeable {
         }
         try {
             pending = scheduler.schedule(this::runAction, debounceNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /**
+     * Runs the action once more after {@code delay} whatever happens to the files meanwhile (a
+     * relevant event still runs it after the debounce time too). A later call replaces an earlier one.
+     */
+    public synchronized void runAgainAfter(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (recheck != null) {
+            recheck.cancel(false);
+        }
+        try {
+            recheck = scheduler.schedule(this::runAction, delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // closing
         }

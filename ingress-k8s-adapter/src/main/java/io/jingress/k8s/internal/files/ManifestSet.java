@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -34,6 +37,11 @@ import java.util.stream.Stream;
  *       (files in name order, then documents in order); the others are reported.
  *   <li>An object of a kind we read in an API version we do not (an {@code extensions/v1beta1}
  *       Ingress) is skipped and reported; the rest of its file is taken.
+ *   <li>A file that had objects and is now empty (zero bytes) keeps them for the empty-file grace
+ *       time, as long as it stays empty: {@code cat > file}, {@code kubectl ... > file} and editors
+ *       saving in place truncate the file before they write it, and the write may come seconds
+ *       later. A file still empty after the grace time loses its objects; one removed, or written
+ *       with no objects in it (a comment, {@code ---}, an empty {@code List}), loses them at once.
  * </ul>
  */
 public final class ManifestSet {
@@ -41,11 +49,33 @@ public final class ManifestSet {
     /** The {@link Problem#kind()} of a problem of a file rather than of an object in it. */
     public static final String FILE_KIND = "File";
 
+    /** How long a file that became empty keeps its objects while it stays empty. */
+    public static final Duration DEFAULT_EMPTY_GRACE = Duration.ofSeconds(5);
+
+    private static final long NOT_EMPTY = Long.MIN_VALUE;
+
     private final Path path;
     private final boolean directory;
+    private final long emptyGraceNanos;
+    private final LongSupplier nanoTime;
     private final Map<Path, FileState> files = new HashMap<>();
 
-    private record FileState(String content, ParsedFile lastParse, List<ManifestObject> lastGood) {
+    /** {@code emptySince}: the {@link #nanoTime} the file was first seen empty with objects kept, else {@link #NOT_EMPTY}. */
+    private record FileState(String content, ParsedFile lastParse, List<ManifestObject> lastGood, long emptySince) {
+
+        FileState(String content, ParsedFile lastParse, List<ManifestObject> lastGood) {
+            this(content, lastParse, lastGood, NOT_EMPTY);
+        }
+    }
+
+    /**
+     * A file found empty whose last good objects are kept for now.
+     *
+     * @param file the file
+     * @param objects how many objects it keeps
+     * @param left how long it may stay empty before it loses them
+     */
+    public record HeldFile(Path file, int objects, Duration left) {
     }
 
     /**
@@ -55,13 +85,23 @@ public final class ManifestSet {
      * @param problems one readable line per problem, naming file and document: what could not be
      *     read, and objects defined twice
      * @param skipped one readable line per object skipped for its API version, naming file, document and object
+     * @param held the files found empty that keep their last good objects for now
+     * @param emptied the files still empty after the grace time, whose objects this scan dropped
      */
-    public record Scan(List<ManifestObject> objects, List<String> problems, List<String> skipped) {
+    public record Scan(List<ManifestObject> objects, List<String> problems, List<String> skipped, List<HeldFile> held,
+            List<Path> emptied) {
 
         public Scan {
             objects = List.copyOf(objects);
             problems = List.copyOf(problems);
             skipped = List.copyOf(skipped);
+            held = List.copyOf(held);
+            emptied = List.copyOf(emptied);
+        }
+
+        /** When to scan again, with nothing changed, to drop the objects of a file that stays empty; empty if never. */
+        public Optional<Duration> recheckIn() {
+            return held.stream().map(HeldFile::left).min(Duration::compareTo);
         }
 
         /** The objects alone. */
@@ -93,7 +133,19 @@ public final class ManifestSet {
      * @throws IllegalArgumentException when the path does not exist
      */
     public ManifestSet(Path path) {
+        this(path, DEFAULT_EMPTY_GRACE, System::nanoTime);
+    }
+
+    /**
+     * @param path a manifest file or a directory of them; must exist
+     * @param emptyGrace how long a file that became empty keeps its objects while it stays empty (zero: not at all)
+     * @param nanoTime the clock of {@code emptyGrace}, as {@link System#nanoTime()}
+     * @throws IllegalArgumentException when the path does not exist
+     */
+    public ManifestSet(Path path, Duration emptyGrace, LongSupplier nanoTime) {
         this.path = Objects.requireNonNull(path, "path");
+        this.emptyGraceNanos = Objects.requireNonNull(emptyGrace, "emptyGrace").toNanos();
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         if (!Files.exists(path)) {
             throw new IllegalArgumentException("manifests path " + path + " does not exist");
         }
@@ -133,15 +185,30 @@ public final class ManifestSet {
 
         List<ManifestObject> objects = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        List<HeldFile> held = new ArrayList<>();
+        List<Path> emptied = new ArrayList<>();
+        long now = nanoTime.getAsLong();
         for (Path file : paths) {
-            FileState state = read(file, files.get(file), problems);
+            FileState previous = files.get(file);
+            FileState state = read(file, previous, problems);
+            if (state != null && state.content().isEmpty() && previous != null && !previous.lastGood().isEmpty()) {
+                // Truncated, maybe to be written in a moment: keep its objects while it stays empty.
+                long since = previous.emptySince() != NOT_EMPTY ? previous.emptySince() : now;
+                long left = emptyGraceNanos - (now - since);
+                if (left > 0) {
+                    state = new FileState(previous.content(), previous.lastParse(), previous.lastGood(), since);
+                    held.add(new HeldFile(file, previous.lastGood().size(), Duration.ofNanos(left)));
+                } else if (previous.emptySince() != NOT_EMPTY) {
+                    emptied.add(file);
+                }
+            }
             if (state != null) {
                 files.put(file, state);
                 objects.addAll(state.lastGood());
                 skipped.addAll(state.lastParse().skipped());  // of the file as it is now, taken or not
             }
         }
-        return new Scan(withoutDuplicates(objects, problems), problems, skipped);
+        return new Scan(withoutDuplicates(objects, problems), problems, skipped, held, emptied);
     }
 
     private static FileState read(Path file, FileState previous, List<String> problems) {
