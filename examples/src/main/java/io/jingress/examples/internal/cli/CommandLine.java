@@ -223,7 +223,7 @@ public final class CommandLine {
                 }
             }
         }
-        Options options = new Options(d, mode);
+        Options options = new Options(d, mode, warnings(d, mode));
         if (d.defaultSslCertificate != null && mode == Mode.DEMO) {
             throw new UsageException("--default-ssl-certificate does not apply to the demo: use it with --manifests,"
                     + " --kubeconfig or --in-cluster");
@@ -235,7 +235,27 @@ public final class CommandLine {
         samePort("--http-port", options.httpPort(), "--https-port", options.httpsPort());
         samePort("--http-port", options.httpPort(), "--admin-port", options.adminPort());
         samePort("--https-port", options.httpsPort(), "--admin-port", options.adminPort());
+        if (options.sslPassthrough() && options.httpsPort() == Options.OFF) {
+            throw new UsageException("--enable-ssl-passthrough needs the HTTPS listener, where TLS is passed through,"
+                    + " and --https-port is " + (given.contains("--https-port") ? "off" : "off in the demo")
+                    + ": give --https-port N");
+        }
         return options;
+    }
+
+    /** What the flags allow but a user most likely did not mean: logged when the server starts. */
+    private static List<String> warnings(Draft d, Mode mode) {
+        List<String> warnings = new ArrayList<>();
+        boolean httpsOff = d.httpsPort != null ? d.httpsPort == Options.OFF : mode == Mode.DEMO;
+        if (httpsOff && d.httpsRedirectPort != null && d.httpsRedirectPort != Options.OFF
+                && d.trustedProxies.isEmpty()) {
+            // documented for TLS ended in front, where it loops unless X-Forwarded-Proto is believed
+            warnings.add("--https-redirect-port " + d.httpsRedirectPort + " with --https-port off: plain-HTTP requests"
+                    + " for TLS hosts are redirected to port " + d.httpsRedirectPort + ", which this process does not"
+                    + " serve; if a load balancer ends TLS there and forwards plain HTTP, give its addresses in"
+                    + " --trusted-proxies, or every redirected request comes back plain and is redirected again");
+        }
+        return warnings;
     }
 
     private static void samePort(String flag, int port, String otherFlag, int otherPort) throws UsageException {

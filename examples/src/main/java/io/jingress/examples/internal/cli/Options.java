@@ -57,10 +57,12 @@ public final class Options {
     private final List<String> trustedProxies;
     private final List<String> allowedResponseHeaders;
     private final String tcpServicesConfigMap;
+    private final List<String> warnings;
 
     /** The draft's values, with the defaults of {@code mode} for what the flags left unset. */
-    Options(Draft draft, Mode mode) {
+    Options(Draft draft, Mode mode, List<String> warnings) {
         this.mode = Objects.requireNonNull(mode, "mode");
+        this.warnings = List.copyOf(warnings);
         this.manifests = draft.manifests;
         this.kubeconfig = draft.kubeconfig;
         this.inCluster = draft.inCluster;
@@ -223,5 +225,10 @@ public final class Options {
     /** The header names of {@code --allowed-response-headers}, as given; empty: none. */
     public List<String> allowedResponseHeaders() {
         return allowedResponseHeaders;
+    }
+
+    /** What the flags allow but a user most likely did not mean, one line each, to log at start; empty: none. */
+    public List<String> warnings() {
+        return warnings;
     }
 }

@@ -49,6 +49,9 @@ public final class Launcher {
     public static Running launch(Options options, PrintStream console) throws StartException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(console, "console");
+        for (String warning : options.warnings()) {
+            log.warn("{}", warning);
+        }
         Balancers balancers = Balancers.create();
         RouteCompiler compiler = RouteCompiler.create(balancers).withAllowedResponseHeaders(options.allowedResponseHeaders())
                 .withSslPassthrough(options.sslPassthrough()).withGatewayController(options.gatewayController())

@@ -121,6 +121,33 @@ class CommandLineTest {
     }
 
     @Test
+    void aRedirectPortWithoutAnHttpsListenerIsAWarningUnlessTlsEndsAtATrustedProxy() throws UsageException, IOException {
+        String file = Files.writeString(dir.resolve("app.yaml"), "kind: List\n").toString();
+
+        List<String> warnings = run("--manifests", file, "--https-port", "off", "--https-redirect-port", "443").warnings();
+
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("--https-redirect-port 443 with --https-port off: "), warnings.get(0));
+        assertTrue(warnings.get(0).contains("--trusted-proxies"), warnings.get(0));
+        assertEquals(List.of(), run("--manifests", file, "--https-port=off", "--https-redirect-port=443",
+                "--trusted-proxies", "10.0.0.0/8").warnings(), "TLS ended in front: the documented use");
+        assertEquals(1, run("--https-redirect-port", "30443").warnings().size(), "the demo has no HTTPS listener");
+        assertEquals(List.of(), run("--manifests", file, "--https-redirect-port", "443").warnings());
+        assertEquals(List.of(), run("--manifests", file, "--https-port", "off", "--https-redirect-port", "off").warnings());
+        assertEquals(List.of(), run("--manifests", file).warnings());
+    }
+
+    @Test
+    void sslPassthroughWithoutAnHttpsListenerIsRejected() throws IOException {
+        String file = Files.writeString(dir.resolve("app.yaml"), "kind: List\n").toString();
+
+        assertEquals("--enable-ssl-passthrough needs the HTTPS listener, where TLS is passed through, and --https-port"
+                + " is off: give --https-port N", error("--manifests", file, "--https-port", "off", "--enable-ssl-passthrough"));
+        assertEquals("--enable-ssl-passthrough needs the HTTPS listener, where TLS is passed through, and --https-port"
+                + " is off in the demo: give --https-port N", error("--enable-ssl-passthrough"));
+    }
+
+    @Test
     void hstsIsIngressNginxsYearUnlessGivenOrOff() throws UsageException {
         assertEquals(31_536_000L, run().hstsMaxAge());
         assertEquals(600L, run("--hsts-max-age", "600").hstsMaxAge());
