@@ -124,18 +124,19 @@ class ClusterModeTest {
     }
 
     @Test
-    void theFirstLoadLineCountsTheIngressesLeftAloneForTheirClass() throws Exception {
+    void theFirstLoadLineCountsTheIngressesLeftAloneForTheirClassAndNamesTheWatchedNamespaces() throws Exception {
         applyTheWalkthrough();
         kubectl.network().v1().ingresses().inNamespace("default").resource(new IngressBuilder(ingress("a.kubia.com"))
                 .editMetadata().withName("classless").endMetadata()
                 .editSpec().withIngressClassName(null).endSpec().build()).create();
         Process process = MainProcessTest.java("--kubeconfig", kubeconfig().toString(), "--context", "mock",
-                "--http-port", "0", "--https-port", "off", "--admin-port", "off");
+                "--http-port", "0", "--https-port", "off", "--admin-port", "off", "--watch-namespace", "default,shop");
         try {
             List<String> lines = new ArrayList<>();
             String served = MainProcessTest.readUntil(MainProcessTest.stdout(process),
                     l -> l.contains("serving routes of"), lines);
-            assertTrue(served.endsWith("serving routes of 1 Ingress (0 rejected, 1 ignored for their class)"), served);
+            assertTrue(served.endsWith("serving routes of 1 Ingress (0 rejected, 1 ignored for their class)"
+                    + " in namespaces default, shop"), served);
         } finally {
             process.destroyForcibly();
         }

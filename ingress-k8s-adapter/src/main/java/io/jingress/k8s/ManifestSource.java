@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -202,7 +203,8 @@ public final class ManifestSource implements AutoCloseable {
         if (updater.builds() != buildsBefore) {
             // as cluster mode counts them: an Ingress that failed translation is rejected though not in the state
             IngressCounts counts = IngressCounts.of(state, sourceProblems, IngressValidator::validate);
-            LOG.info("manifests {}: serving {}, {} problem{}", path, counts.describe(assembly.ignored().size()),
+            LOG.info("manifests {}{}: serving {}, {} problem{}", path, namespaces(options),
+                    counts.describe(assembly.ignored().size(), assembly.unwatched().size()),
                     current.size(), current.size() == 1 ? "" : "s");
         }
     }
@@ -229,6 +231,13 @@ public final class ManifestSource implements AutoCloseable {
         if (w != null) {
             scan.recheckIn().ifPresent(w::runAgainAfter);
         }
+    }
+
+    /** {@code " (namespaces a, b)"} when {@code --watch-namespace} limits them, else nothing. */
+    static String namespaces(AdapterOptions options) {
+        return options.watchNamespaces().isEmpty() ? ""
+                : " (namespace" + (options.watchNamespaces().size() == 1 ? " " : "s ")
+                        + String.join(", ", new TreeSet<>(options.watchNamespaces())) + ")";
     }
 
     private static String seconds(Duration duration) {

@@ -121,7 +121,9 @@ public final class RouteExplainer {
         ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(options, scan.kubernetesObjects());
         List<Problem> sourceProblems = new ArrayList<>(scan.asProblems());  // warnings alone: objects skipped
         sourceProblems.addAll(assembly.problems());
-        return new RouteExplainer(assembly.state(), sourceProblems, assembly.ignored(), assembly.classFilter());
+        List<Ingress> notServed = new ArrayList<>(assembly.ignored());
+        notServed.addAll(assembly.unwatched());  // ClassFilter.reason says it is for their namespace
+        return new RouteExplainer(assembly.state(), sourceProblems, notServed, assembly.classFilter());
     }
 
     /** An explainer of a state (its Ingresses are taken to be ours). */

@@ -7,6 +7,8 @@ import io.jingress.examples.StartException;
 import io.jingress.examples.internal.cli.Options;
 import io.jingress.k8s.RouteExplainer;
 import io.jingress.k8s.RouteExplanation;
+import java.util.List;
+import java.util.TreeSet;
 
 /** {@code --manifests PATH --explain URL}: where a request goes and why, without starting a server. */
 public final class Explain {
@@ -34,6 +36,11 @@ public final class Explain {
         }
         RouteExplanation explanation = explainer.httpsRedirectPort(redirectPort(options)).explain("GET", url);
         StringBuilder text = new StringBuilder(explanation.toString()).append('\n');
+        if (!options.watchNamespaces().isEmpty()) {
+            List<String> namespaces = new TreeSet<>(options.watchNamespaces()).stream().toList();
+            text.append("only the Ingresses in namespace").append(namespaces.size() == 1 ? " " : "s ")
+                    .append(String.join(", ", namespaces)).append(" are served (--watch-namespace)\n");
+        }
         if (!explainer.problems().isEmpty()) {
             text.append("problems in ").append(options.manifests()).append(":\n");
             for (Problem problem : explainer.problems()) {

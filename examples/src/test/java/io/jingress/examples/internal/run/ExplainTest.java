@@ -92,6 +92,17 @@ class ExplainTest {
     }
 
     @Test
+    void watchedNamespacesAreNamedAndAHostOfAnotherNamespaceIsExplained() throws Exception {
+        String text = explain("http://myapp.kubia.com/", "--watch-namespace", "shop,web");
+
+        assertTrue(text.startsWith("GET http://myapp.kubia.com/ -> 404 "), text);
+        assertTrue(text.contains("Ingress default/ingress-myapp has a rule for this host but is not served: its namespace"
+                + " default is not watched (watched: shop, web)"), text);
+        assertTrue(text.contains("\nonly the Ingresses in namespaces shop, web are served (--watch-namespace)\n"), text);
+        assertTrue(!explain("http://myapp.kubia.com/").contains("--watch-namespace"), "not said when not given");
+    }
+
+    @Test
     void theRedirectOfATlsHostNamesThePortTheServerWould() throws Exception {
         String tls = "http://secure.kubia.com/a?b=1";
         String redirect = "GET " + tls + " -> 308 the host is listed in an Ingress's spec.tls";

@@ -222,7 +222,10 @@ public final class Controller implements AutoCloseable {
         settings.sink().accept(assembly.state(), sourceProblems);
         if (built.compareAndSet(false, true)) {
             // ignored: of other classes, or without one when that is not ours
-            LOG.info("serving routes of {}", counts.describe(assembly.ignored().size()));
+            Set<String> namespaces = new TreeSet<>(settings.options().watchNamespaces());
+            LOG.info("serving routes of {}{}", counts.describe(assembly.ignored().size()),
+                    namespaces.isEmpty() ? "" : " in namespace" + (namespaces.size() == 1 ? " " : "s ")
+                            + String.join(", ", namespaces));
         }
 
         RouteTable table = settings.sink().table();

@@ -54,7 +54,13 @@ public record IngressCounts(Set<String> served, Map<String, String> rejected) {
 
     /** For a load line: {@code 4 Ingresses (19 rejected, 2 ignored for their class)}. */
     public String describe(int ignored) {
+        return describe(ignored, 0);
+    }
+
+    /** For a load line: {@code 4 Ingresses (19 rejected, 2 ignored for their class, 3 in namespaces not watched)}. */
+    public String describe(int ignored, int unwatched) {
         return served.size() + " Ingress" + (served.size() == 1 ? "" : "es") + " (" + rejected.size() + " rejected"
-                + (ignored == 0 ? "" : ", " + ignored + " ignored for their class") + ")";
+                + (ignored == 0 ? "" : ", " + ignored + " ignored for their class")
+                + (unwatched == 0 ? "" : ", " + unwatched + " in namespaces not watched") + ")";
     }
 }

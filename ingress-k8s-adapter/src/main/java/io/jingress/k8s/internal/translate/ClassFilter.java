@@ -91,6 +91,10 @@ public final class ClassFilter {
 
     /** In words, why we serve an Ingress or not (for explanations and debug logs). */
     public String reason(Ingress ingress) {
+        if (!options.watchesNamespace(ingress.namespace())) {
+            return "its namespace " + ingress.namespace() + " is not watched (watched: "
+                    + String.join(", ", new TreeSet<>(options.watchNamespaces())) + ")";
+        }
         String className = className(ingress);
         if (className == null) {
             if (defaultClass != null) {

@@ -56,13 +56,17 @@ public final class ClusterStateAssembler {
      * @param problems objects left out because they could not be translated
      * @param ignored Ingresses of other classes, which we do not serve
      * @param classFilter the class decision used
+     * @param unwatched Ingresses in namespaces not watched ({@code --watch-namespace}), which we do not
+     *     serve (those that translate; in cluster mode none arrive)
      */
-    public record Assembly(ClusterState state, List<Problem> problems, List<Ingress> ignored, ClassFilter classFilter) {
+    public record Assembly(ClusterState state, List<Problem> problems, List<Ingress> ignored, ClassFilter classFilter,
+            List<Ingress> unwatched) {
 
         public Assembly {
             Objects.requireNonNull(state, "state");
             problems = List.copyOf(problems);
             ignored = List.copyOf(ignored);
+            unwatched = List.copyOf(unwatched);
             Objects.requireNonNull(classFilter, "classFilter");
         }
     }
@@ -84,6 +88,7 @@ public final class ClusterStateAssembler {
         List<Secret> secrets = new ArrayList<>();
         List<io.fabric8.kubernetes.api.model.ConfigMap> configMaps = new ArrayList<>();
         List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> untranslatable = new ArrayList<>();
+        List<Ingress> unwatched = new ArrayList<>();
         List<Problem> ingressProblems = new ArrayList<>();
         List<io.jingress.core.model.GatewayClass> gatewayClasses = new ArrayList<>();
         List<io.jingress.core.model.Gateway> gateways = new ArrayList<>();
@@ -104,6 +109,13 @@ public final class ClusterStateAssembler {
                 continue;
             }
             if (!options.watchesNamespace(KubeTranslator.namespace(object)) && !isDefaultCertificate(options, object)) {
+                if (object instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress) {
+                    try {
+                        unwatched.add(KubeTranslator.toIngress(ingress));  // to count, and to explain a 404
+                    } catch (TranslationException | RuntimeException e) {
+                        // not ours to report
+                    }
+                }
                 continue;
             }
             if (object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway gateway) {
@@ -269,7 +281,8 @@ public final class ClusterStateAssembler {
         }
         kept.sort(Comparator.comparing(ConfigMap::key));
         kept.forEach(state::configMap);
-        return new Assembly(state.build(), problems, ignored, filter);
+        unwatched.sort(Comparator.comparing(Ingress::key));
+        return new Assembly(state.build(), problems, ignored, filter, unwatched);
     }
 
     private static boolean isTcpServices(AdapterOptions options, io.fabric8.kubernetes.api.model.ConfigMap configMap) {
