@@ -250,7 +250,7 @@ public final class IngressServer implements AutoCloseable {
      * as the proxy's own are, whatever the client accepts: Jetty would pick HTML for a browser
      * or for curl's {@code Accept: *}{@code /*}.
      */
-    private static ErrorHandler plainErrors(String hsts) {
+    static ErrorHandler plainErrors(String hsts) {  // package-private for PlainErrorsTest
         ErrorHandler errors = new ErrorHandler() {
             @Override
             protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
@@ -265,12 +265,16 @@ public final class IngressServer implements AutoCloseable {
             }
 
             // One line, as the proxy's own answers: "400 Bad Request: Duplicate Host Header". Jetty's
-            // has four, echoes the URI, and escapes the message for HTML even in plain text.
+            // has four, echoes the URI, and escapes the message for HTML even in plain text. A 5xx
+            // here is a failure inside the server (a handler threw, a callback failed): its message
+            // is the exception's text (class, addresses, internals), for the log, which Jetty's
+            // Response logger writes at WARN with the stack; the client gets the status alone.
             @Override
             protected void writeErrorPlain(Request request, PrintWriter writer, int code, String message, Throwable cause) {
-                String reason = HttpStatus.getMessage(code);
-                String detail = message == null ? "" : message.replace("&apos;", "'").replace("&quot;", "\"")
-                        .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+                String reason = code == HttpStatus.INTERNAL_SERVER_ERROR_500
+                        ? "Internal Server Error" : HttpStatus.getMessage(code);  // Jetty says "Server Error"
+                String detail = message == null || code >= 500 ? "" : message.replace("&apos;", "'")
+                        .replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
                 String line = code + " " + reason + (detail.isEmpty() || detail.equals(reason) ? "" : ": " + detail) + "\n";
                 writer.write(line);
                 request.setAttribute(AccessLog.ERROR_BODY_BYTES, (long) line.getBytes(StandardCharsets.UTF_8).length);
