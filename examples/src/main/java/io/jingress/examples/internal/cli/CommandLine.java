@@ -156,6 +156,12 @@ public final class CommandLine {
                 arg = "--help";
             }
             if (!arg.startsWith("--")) {
+                Flag previous = i > 0 ? FLAGS.get(args[i - 1]) : null;
+                if (previous != null && previous.isSwitch() && ("true".equals(arg) || "false".equals(arg))) {
+                    // "--access-log false" would otherwise switch it on and then fail on "false"
+                    throw new UsageException("unexpected argument \"" + arg + "\": " + previous.name()
+                            + " is a switch; write " + previous.name() + "=" + arg);
+                }
                 throw new UsageException("unexpected argument \"" + arg + "\" (flags start with --; see --help)");
             }
             int eq = arg.indexOf('=');
@@ -277,6 +283,8 @@ public final class CommandLine {
         section(out, "Which Ingresses are served (file and cluster mode)", CLASS_FLAGS);
         section(out, "Cluster mode", CLUSTER_FLAGS);
         section(out, "Other", OTHER_FLAGS);
+        out.append("\nA flag's value follows it (--http-port 80) or an equals sign (--http-port=80); a switch is on when\n")
+                .append("given, or takes =true or =false (--access-log=false).\n");
         out.append("\nExit codes: 0 stopped by SIGTERM or Ctrl-C after draining requests; 1 could not start or run\n")
                 .append("(a port in use, no API server, manifests --explain cannot parse); 2 a bad command line\n")
                 .append("(including a --manifests or --kubeconfig path that does not exist or cannot be read).\n");

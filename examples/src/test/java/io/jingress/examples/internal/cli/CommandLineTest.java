@@ -276,6 +276,9 @@ class CommandLineTest {
     @Test
     void aBareWordIsRejected() {
         assertEquals("unexpected argument \"demo\" (flags start with --; see --help)", error("demo"));
+        assertEquals("unexpected argument \"false\": --access-log is a switch; write --access-log=false",
+                error("--access-log", "false"));
+        assertEquals("unexpected argument \"true\" (flags start with --; see --help)", error("--http-port", "80", "true"));
     }
 
     @Test
