@@ -8,7 +8,11 @@ import io.jingress.examples.internal.run.Launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar jingress.jar}: the kubia walkthrough without arguments, file mode with
@@ -30,9 +34,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        Jingress jingress;
+        Command command;
         try {
-            Command command = CommandLine.parse(args);
+            command = CommandLine.parse(args);
             if (command instanceof Command.Help) {
                 System.out.print(CommandLine.usage());
                 return;
@@ -45,7 +49,6 @@ public final class Main {
                 System.out.print(Explain.text(explain.options(), explain.url()));
                 return;
             }
-            jingress = start(System.out, args);
         } catch (UsageException e) {
             System.err.println("jingress: " + e.getMessage());
             System.exit(UsageException.EXIT_CODE);
@@ -55,17 +58,83 @@ public final class Main {
             System.exit(e.exitCode());
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            jingress.close();
-            // SIGTERM and Ctrl-C end in an orderly stop: say so with 0 rather than the JVM's 143/130.
-            Runtime.getRuntime().halt(0);
-        }, "jingress-shutdown"));
+        // The hook is in place before anything starts: SIGTERM while starting (a Pod deleted at
+        // once, Ctrl-C while the API server is awaited) undoes what was started, the demo's
+        // temporary directory included, and exits 0 as a stop does.
+        Stopper stopper = new Stopper(Thread.currentThread());
+        Runtime.getRuntime().addShutdownHook(new Thread(stopper::stop, "jingress-shutdown"));
+        Jingress jingress;
+        try {
+            jingress = start(System.out, args);
+        } catch (StartException e) {
+            if (stopper.failed()) {
+                System.err.println("jingress: " + e.getMessage());
+                System.exit(e.exitCode());
+            }
+            return;  // stopped while starting: the hook ends the JVM
+        }
+        stopper.started(jingress);
         try {
             jingress.awaitClosed();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** What the shutdown hook stops: the running server, or the start in progress. */
+    private static final class Stopper {
+        private final Thread starting;
+        private final CountDownLatch startEnded = new CountDownLatch(1);
+        private Jingress jingress;
+        private boolean stopping;
+        private boolean failed;
+
+        Stopper(Thread starting) {
+            this.starting = starting;
+        }
+
+        synchronized void started(Jingress jingress) {
+            this.jingress = jingress;
+            startEnded.countDown();
+        }
+
+        /** Whether the start failed on its own (not stopped): then main exits with its code, the hook does nothing. */
+        synchronized boolean failed() {
+            failed = !stopping;
+            startEnded.countDown();
+            return failed;
+        }
+
+        void stop() {
+            synchronized (this) {
+                if (failed) {
+                    return;
+                }
+                stopping = true;
+                if (jingress == null) {
+                    LoggerFactory.getLogger(Main.class).info("stopping while starting: undoing what was started");
+                    starting.interrupt();  // Launcher undoes what it started when interrupted
+                }
+            }
+            try {
+                startEnded.await(STOP_WHILE_STARTING.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Jingress started;
+            synchronized (this) {
+                started = jingress;
+            }
+            if (started != null) {
+                started.close();
+            }
+            // SIGTERM and Ctrl-C end in an orderly stop: say so with 0 rather than the JVM's 143/130.
+            Runtime.getRuntime().halt(0);
+        }
+    }
+
+    /** How long SIGTERM during a start waits for the start to give up or finish. */
+    private static final Duration STOP_WHILE_STARTING = Duration.ofSeconds(20);
 
     /**
      * Starts Jingress as the command line {@code args} says and returns once it serves.

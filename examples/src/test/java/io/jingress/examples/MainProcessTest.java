@@ -125,6 +125,29 @@ class MainProcessTest {
     }
 
     @Test
+    void sigtermWhileTheDemoStartsExits0AndLeavesNoTemporaryDirectory(@TempDir Path tmp) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--http-port", "0", "--admin-port", "off"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = stdout(process);
+            List<String> lines = new ArrayList<>();
+            // the demo's manifest is loaded before the listeners start
+            readUntil(out, l -> l.contains("serving 1 Ingress"), lines);
+
+            process.toHandle().destroy(); // SIGTERM
+            assertEquals(0, exit(process), lines::toString);
+            try (var left = Files.list(tmp)) {
+                assertEquals(List.of(), left.toList(), "the demo's manifest directory is removed");
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
     void fileModeLogsHowManyIngressesItServesAndRejects(@TempDir Path dir) throws Exception {
         Path manifests = dir.resolve("ingresses.yaml");
         Files.writeString(manifests, """

@@ -285,9 +285,10 @@ public final class CommandLine {
         section(out, "Other", OTHER_FLAGS);
         out.append("\nA flag's value follows it (--http-port 80) or an equals sign (--http-port=80); a switch is on when\n")
                 .append("given, or takes =true or =false (--access-log=false).\n");
-        out.append("\nExit codes: 0 stopped by SIGTERM or Ctrl-C after draining requests; 1 could not start or run\n")
-                .append("(a port in use, no API server, manifests --explain cannot parse); 2 a bad command line\n")
-                .append("(including a --manifests or --kubeconfig path that does not exist or cannot be read).\n");
+        out.append("\nExit codes: 0 stopped by SIGTERM or Ctrl-C (after draining requests, or while starting); 1\n")
+                .append("could not start or run (a port in use, no API server, manifests --explain cannot parse); 2 a\n")
+                .append("bad command line (including a --manifests or --kubeconfig path that does not exist or cannot\n")
+                .append("be read).\n");
         return out.toString();
     }
 
