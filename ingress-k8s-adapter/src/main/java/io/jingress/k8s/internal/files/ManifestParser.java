@@ -2,8 +2,10 @@ package io.jingress.k8s.internal.files;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.runtime.RawExtension;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -17,9 +19,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
@@ -40,6 +45,10 @@ import tools.jackson.core.TokenStreamLocation;
 public final class ManifestParser {
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    /** The largest YAML document read, in code points (fabric8's own reader: 3 MB). */
+    static final int YAML_CODE_POINT_LIMIT = 64 * 1024 * 1024;
+    private static final LoadSettings YAML_SETTINGS = LoadSettings.builder()
+            .setCodePointLimit(YAML_CODE_POINT_LIMIT).build();
     private static final Pattern SEPARATOR = Pattern.compile("^(---(\\s.*)?|\\.\\.\\.\\s*)$");
     private static final Pattern JAVA_NAMES = Pattern.compile("`|(java\\.lang\\.|java\\.util\\.|io\\.fabric8\\.kubernetes\\.api\\.model\\.([a-z0-9]+\\.)*)");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
@@ -68,7 +77,7 @@ public final class ManifestParser {
             Origin origin = new Origin(file, document, contentLine);
             Object parsed;
             try {
-                parsed = SERIALIZATION.unmarshal(chunk.text);
+                parsed = unmarshal(chunk.text);
             } catch (RuntimeException e) {
                 problems.add(origin + ": " + describe(e, chunk));
                 continue;
@@ -112,6 +121,23 @@ public final class ManifestParser {
             }
         }
         objects.add(new ManifestObject(object, origin));
+    }
+
+    /**
+     * As fabric8's {@code unmarshal} reads one document, but YAML with a larger limit: its reader
+     * stops at 3 MB, which {@code kubectl get ingress,service -A -o yaml} of a large cluster passes.
+     */
+    private static Object unmarshal(String text) {
+        String start = text.stripLeading();
+        if (start.startsWith("{") || start.startsWith("[")) {
+            return SERIALIZATION.unmarshal(text);  // JSON, as fabric8 tells it
+        }
+        Object document = new Load(YAML_SETTINGS).loadFromString(text);
+        if (document == null) {
+            return null;
+        }
+        return SERIALIZATION.convertValue(document instanceof Map<?, ?> ? document : new RawExtension(document),
+                KubernetesResource.class);
     }
 
     private static boolean isOurKind(HasMetadata object) {

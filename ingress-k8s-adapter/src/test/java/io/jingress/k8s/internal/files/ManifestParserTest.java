@@ -190,6 +190,31 @@ class ManifestParserTest {
     }
 
     @Test
+    void yamlDocumentLargerThanFabric8sThreeMegabytesIsRead() {
+        StringBuilder yaml = new StringBuilder("apiVersion: v1\nkind: List\nitems:\n");
+        int services = 0;
+        while (yaml.length() < 4 * 1024 * 1024) {
+            yaml.append("- apiVersion: v1\n  kind: Service\n  metadata:\n    name: s").append(services++)
+                    .append("\n    annotations: {note: \"").append("x".repeat(4000)).append("\"}\n");
+        }
+
+        ParsedFile file = ManifestParser.parse(Path.of("all.yaml"), yaml.toString());
+
+        assertEquals(List.of(), file.problems());
+        assertEquals(services, file.objects().size());
+    }
+
+    @Test
+    void yamlDocumentThatIsNotAMappingIsReported() {
+        ParsedFile file = ManifestParser.parse(Path.of("a.yaml"), "just some text\n---\n- a\n- b\n");
+
+        assertEquals(2, file.problems().size(), file.problems().toString());
+        assertEquals("a.yaml:1 (document 1): not a Kubernetes object: apiVersion and kind are required",
+                file.problems().get(0));
+        assertTrue(file.problems().get(1).startsWith("a.yaml:3 (document 2): "), file.problems().get(1));
+    }
+
+    @Test
     void pemBlockInsideADocumentIsNotASeparator() {
         String yaml = "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\nmetadata:\n  name: tls\nstringData:\n"
                 + "  tls.crt: |\n    -----BEGIN CERTIFICATE-----\n    MIIB\n    -----END CERTIFICATE-----\n";
