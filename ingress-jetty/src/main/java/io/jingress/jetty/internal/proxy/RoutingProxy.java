@@ -1046,7 +1046,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     @Override
     protected HttpClient newHttpClient() {
-        ClientConnector clientConnector = new UpstreamTimeouts.Connector();
+        ClientConnector clientConnector = new AnswerFirstEndPoint.Connector();
         Server server = getServer();
         Executor executor = server == null ? null : server.getThreadPool();
         if (executor == null) {

@@ -52,7 +52,7 @@ final class UpstreamTimeouts {
     }
 
     /** The connector of Jetty's client: a connect for a {@link ConnectTag tagged} destination takes its timeout. */
-    static final class Connector extends ConnectTimeouts.Connector {
+    static class Connector extends ConnectTimeouts.Connector {
         @Override
         protected long timeoutOf(Map<String, Object> context) {
             if (!(context.get(Destination.CONTEXT_KEY) instanceof Destination destination)) {
