@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * An endpoint answers an upload before it has read it (a 413, a 401), with a complete answer, and
  * closes the connection; the upload, streamed through Jetty's client, then fails to go on. The
- * client gets the endpoint's answer, as nginx gives it, never a 502.
+ * client gets the endpoint's answer, as nginx gives it, never a 502; and a client that writes its
+ * whole body before it reads gets to write it, and then to read that answer.
  */
 class EarlyUpstreamAnswerTest {
     private static final String HOST = "app.test";
@@ -59,8 +60,24 @@ class EarlyUpstreamAnswerTest {
                 Response answer = client.read();  // while the body is still being written
                 assertEquals(413, answer.status(), "round " + round + ": " + answer);
                 assertEquals("too large", answer.bodyText(), "round " + round);
-                written.get(20, TimeUnit.SECONDS);
+                assertEquals("written", written.get(20, TimeUnit.SECONDS), "round " + round);
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aClientThatWritesItsWholeUploadBeforeReadingGetsTheAnswerOfAnEndpointThatClosed(boolean chunked) throws Exception {
+        IngressServer proxy = proxyToEarlyAnswers();
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            // 10 MB: more than the socket buffers on the way hold, so the proxy must read on
+            assertEquals("written", writeUpload(client, chunked, 10 * 1024 * 1024).get(20, TimeUnit.SECONDS));
+            Response answer = client.read();
+            assertEquals(413, answer.status(), answer.toString());
+            assertEquals("too large", answer.bodyText());
+            // the rest of the body was read to its end: the connection carries the next request
+            assertEquals("ok", client.exchange(WireClient.get(HOST, "/after")).bodyText());
         }
     }
 

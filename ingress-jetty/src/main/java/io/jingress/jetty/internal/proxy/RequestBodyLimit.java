@@ -4,12 +4,9 @@ import io.jingress.core.route.Route;
 import io.jingress.core.route.RoutePolicy;
 import io.jingress.core.route.RouteTable;
 
-import java.util.concurrent.TimeUnit;
-
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
 
 /**
  * The largest request body a route takes: its Ingress's {@code proxy-body-size}, else the
@@ -53,9 +50,8 @@ final class RequestBodyLimit {
     /**
      * Writes the 413 on a response nothing was committed to; its {@code Connection: close} ends an
      * HTTP/1 connection after it. What the client still sends of an HTTP/1 body is read and
-     * dropped first, for {@link #LINGER_NANOS} at most, as nginx discards it: closing with bytes
-     * unread would reset the connection, and a client that writes its whole body before it reads
-     * (most libraries) would fail on a broken pipe and never see the 413. Not when the client
+     * dropped first ({@link BodyDiscard}): a client that writes its whole body before it reads
+     * would otherwise fail on a broken pipe and never see the 413. Not when the client
      * waits for a {@code 100 Continue} it never got (it sends no body), nor over HTTP/2, where the
      * stream is reset after the answer.
      */
@@ -65,7 +61,7 @@ final class RequestBodyLimit {
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.CONTENT_TOO_LARGE);
             return;
         }
-        PlainResponses.write(proxyToClientResponse, new Discard(exchange), PlainResponses.CONTENT_TOO_LARGE,
+        PlainResponses.write(proxyToClientResponse, new BodyDiscard(exchange), PlainResponses.CONTENT_TOO_LARGE,
                 exchange.strictTransportSecurity);
     }
 
@@ -104,56 +100,6 @@ final class RequestBodyLimit {
     private static long smaller(long smallest, Route route, long serverLimit) {
         long limit = of(route.policy(), serverLimit);
         return limit > 0 && limit < smallest ? limit : smallest;
-    }
-
-    /** How long the rest of a refused body is read and dropped, as nginx's {@code lingering_time}. */
-    static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(30);
-
-    /**
-     * Once the 413 is written, reads and drops the rest of the body, without blocking, until it
-     * ends, fails (the client went away) or {@link #LINGER_NANOS} passed; then the exchange ends
-     * (and Jetty's connection, told {@code Connection: close}, closes).
-     */
-    private static final class Discard implements Callback, Runnable {
-        private final Exchange exchange;
-        private long since;
-
-        Discard(Exchange exchange) {
-            this.exchange = exchange;
-        }
-
-        @Override
-        public void succeeded() {
-            since = System.nanoTime();
-            run();
-        }
-
-        @Override
-        public void failed(Throwable failure) {
-            exchange.failed(failure);
-        }
-
-        @Override
-        public void run() {
-            while (System.nanoTime() - since < LINGER_NANOS) {
-                Content.Chunk chunk = exchange.read();
-                if (chunk == null) {
-                    exchange.demand(this);
-                    return;
-                }
-                boolean done = chunk.isLast() || Content.Chunk.isFailure(chunk);
-                chunk.release();
-                if (done) {
-                    break;
-                }
-            }
-            exchange.succeeded();
-        }
-
-        @Override
-        public InvocationType getInvocationType() {
-            return InvocationType.NON_BLOCKING;
-        }
     }
 
     /**

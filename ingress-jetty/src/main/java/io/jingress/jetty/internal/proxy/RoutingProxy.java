@@ -748,7 +748,16 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     @Override
     protected void onProxyToClientResponseComplete(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
             org.eclipse.jetty.client.Response serverToProxyResponse, Response proxyToClientResponse, Callback proxyToClientCallback) {
-        endUpstream((Exchange) clientToProxyRequest, true);
+        Exchange exchange = (Exchange) clientToProxyRequest;
+        endUpstream(exchange, true);
+        if (exchange.bodyConsumed && !exchange.bodyEnded && proxyToClientCallback == exchange
+                && exchange.getConnectionMetaData().getHttpVersion().getVersion() < 20) {
+            // The endpoint answered before the body ended, then the upload to it failed (it closed
+            // the connection): nothing reads the rest of the body now. Read and dropped, as nginx
+            // does, so a client still writing it gets to read the answer.
+            BodyDiscard.afterAnswer(exchange);
+            return;
+        }
         proxyToClientCallback.succeeded();
     }
 
