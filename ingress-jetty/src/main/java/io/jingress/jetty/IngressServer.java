@@ -18,6 +18,7 @@ import io.jingress.core.model.Problem;
 import io.jingress.core.route.RouteTable;
 import io.jingress.core.route.Router;
 import io.jingress.jetty.internal.admin.AccessLog;
+import io.jingress.jetty.internal.proxy.RoutingProxy;
 import io.jingress.jetty.internal.admin.AdminHandler;
 import io.jingress.jetty.internal.admin.ExtraMetric;
 import io.jingress.jetty.internal.admin.ProxyMetrics;
@@ -326,7 +327,8 @@ public final class IngressServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(config.maxRequestHeaderBytes);
-        http.setResponseHeaderSize(Math.max(config.maxRequestHeaderBytes, 32 * 1024));
+        // room for the largest endpoint head the proxy reads, plus the fields it adds to it
+        http.setResponseHeaderSize(Math.max(config.maxRequestHeaderBytes, RoutingProxy.MAX_UPSTREAM_HEAD_BYTES + 8 * 1024));
         // "//" is merged by RequestPaths (as nginx does); "%2F" is routed by EncodedSlashes, only
         // where decoding it would not change the route; every other ambiguity stays a 400. Chars
         // a path may not hold raw (beyond ASCII, "<", "{"...) are taken, as nginx takes them, and

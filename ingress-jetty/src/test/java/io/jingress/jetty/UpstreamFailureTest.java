@@ -104,6 +104,37 @@ class UpstreamFailureTest {
 
     @ParameterizedTest
     @ValueSource(ints = {0, 20_000})  // read whole with the request, or streamed through Jetty's client
+    void anAnswerWhoseHeadIsPast32KiBGets502AndOneBelowIsServed(int bodyBytes) throws Exception {
+        // as nginx answers a head past proxy_buffer_size: the endpoint's fault, not the proxy's (500)
+        try (ScriptedBackend backend = ScriptedBackend.start((connection, request, head) -> {
+            int size = head.contains("/big") ? 40_000 : 30_000;
+            return ScriptedBackend.Answer.thenHoldUntilPeerCloses("HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(size)
+                    + "\r\nContent-Length: 2\r\n\r\nok");
+        })) {
+            TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", backend.port());
+            IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+            for (String path : new String[] {"/big", "/fits"}) {
+                ContentResponse response = proxies.client().newRequest("127.0.0.1", proxy.httpPort())
+                        .method(HttpMethod.POST)
+                        .path(path)
+                        .headers(h -> h.put("Host", "app.test"))
+                        .body(new StringRequestContent("x".repeat(bodyBytes)))
+                        .timeout(20, TimeUnit.SECONDS)
+                        .send();
+
+                if (path.equals("/big")) {
+                    assertEquals(502, response.getStatus(), response.getContentAsString());
+                } else {
+                    assertEquals(200, response.getStatus(), response.getContentAsString());
+                    assertEquals(30_000, response.getHeaders().get("X-Big").length());
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 20_000})  // read whole with the request, or streamed through Jetty's client
     void anAnswerThatIsNotHttpGets502SayingSo(int bodyBytes) throws Exception {
         // a Service whose targetPort is the Pod's TLS or gRPC port, say. It takes the whole request
         // before it closes: closing with the body unread would reset the connection, and the proxy

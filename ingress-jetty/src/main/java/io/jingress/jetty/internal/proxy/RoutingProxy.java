@@ -73,6 +73,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * allocated per request.
  */
 public final class RoutingProxy extends ProxyHandler implements Exchange.ExchangeListener {
+    /**
+     * The largest head (status line and fields) of an endpoint's answer read through Jetty's client;
+     * the server's response header size leaves room above it for the fields the proxy adds.
+     */
+    public static final int MAX_UPSTREAM_HEAD_BYTES = 32 * 1024;
+
     private static final Integer[] STATUS_BOXES = new Integer[600];
 
     static {
@@ -1077,6 +1083,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // A body without a Content-Type goes on without one, as a short body does (and nginx):
         // not with HttpClient's invented application/octet-stream.
         httpClient.setDefaultRequestContentType(null);
+        // an endpoint's head larger than this is its fault, answered 502 as nginx answers a head past
+        // proxy_buffer_size; left unbounded, it passed here and the server refused to write it (500)
+        httpClient.setMaxResponseHeadersSize(MAX_UPSTREAM_HEAD_BYTES);
         httpClient.setConnectTimeout(settings.connectTimeoutMillis());
         httpClient.setIdleTimeout(settings.upstreamKeepAliveMillis());
         httpClient.setMaxConnectionsPerDestination(settings.maxConnectionsPerEndpoint());
