@@ -40,12 +40,9 @@ import org.eclipse.jetty.util.BufferUtil;
  *       Jetty's read after the previous answer may still be under way, and what it finds before
  *       the request goes out closes the connection (that request fails).</li>
  * </ul>
- * A gap is left: Jetty's read after an answer runs after it pooled the connection, and bytes it
- * finds just as a request takes the connection close it under that request (a 502), or, if the
- * request went out between that read and its bookkeeping, are parsed as its answer. Releasing the
- * connection only after that read closes the gap, but kept the connection from the next request
- * for a moment: a request sent from the answer's own callback (an {@code auth-url} call's) then
- * opened a second connection under load.
+ * Releasing the connection only after Jetty's read that follows an answer would close one more
+ * gap, but kept the connection from the next request for a moment: a request sent from the
+ * answer's own callback (an {@code auth-url} call's) then opened a second connection.
  */
 final class CheckedReuseConnection extends HttpConnectionOverHTTP {
     /** Carrying an exchange, or not yet used. */
