@@ -8,7 +8,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A raw-socket HTTP/1.1 backend that keeps connections open and answers each request with what a
  * {@link Script} says: exact bytes, then either keep reading requests on the connection or close
  * it. For framings and failures a well-behaved server does not produce on demand. Started with
- * {@link #startReadingBodies}, it first reads each request's body, by its Content-Length or its
- * chunks, without ever sending {@code 100 Continue} (as an HTTP/1.0 server reads one).
+ * {@link #startReadingBodies}, it first reads each request's Content-Length body, as an HTTP/1.0
+ * server does: without ever sending {@code 100 Continue}.
  *
  * <pre>{@code
  * ScriptedBackend backend = ScriptedBackend.start((connection, request, head) ->
@@ -85,7 +84,7 @@ public final class ScriptedBackend implements AutoCloseable {
         return new ScriptedBackend(script, false);
     }
 
-    /** A backend that reads each request's body, by {@code Content-Length} or chunked, before it answers (see {@link #bodyLengths}). */
+    /** A backend that reads each request's {@code Content-Length} body before it answers (see {@link #bodyLengths}). */
     public static ScriptedBackend startReadingBodies(Script script) {
         return new ScriptedBackend(script, true);
     }
@@ -122,13 +121,8 @@ public final class ScriptedBackend implements AutoCloseable {
                 heads.add(head);
                 if (readBodies) {
                     String length = RawHttp.header(head, "Content-Length");
-                    String coding = RawHttp.header(head, "Transfer-Encoding");
-                    if (coding != null && coding.toLowerCase(Locale.ROOT).endsWith("chunked")) {
-                        bodyLengths.add(RawHttp.readChunkedBody(in));
-                    } else {
-                        int expected = length == null ? 0 : Integer.parseInt(length.trim());
-                        bodyLengths.add(in.readNBytes(expected).length);
-                    }
+                    int expected = length == null ? 0 : Integer.parseInt(length.trim());
+                    bodyLengths.add(in.readNBytes(expected).length);
                 }
                 Answer answer = script.answer(connection, request, head);
                 try {
