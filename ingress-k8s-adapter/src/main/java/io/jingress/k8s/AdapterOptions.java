@@ -69,13 +69,14 @@ public record AdapterOptions(
         if (publishService != null && publishService.indexOf('/') <= 0) {
             throw new IllegalArgumentException("publishService must read namespace/name, got \"" + publishService + "\"");
         }
-        if (defaultSslCertificate != null && !defaultSslCertificate.matches("[^/\\s]+/[^/\\s]+")) {
-            throw new IllegalArgumentException("defaultSslCertificate must read namespace/name, got \""
-                    + defaultSslCertificate + "\"");
-        }
-        if (tcpServicesConfigMap != null && !tcpServicesConfigMap.matches("[^/\\s]+/[^/\\s]+")) {
-            throw new IllegalArgumentException("tcpServicesConfigMap must read namespace/name, got \""
-                    + tcpServicesConfigMap + "\"");
+        requireNamespacedName("defaultSslCertificate", defaultSslCertificate);
+        requireNamespacedName("tcpServicesConfigMap", tcpServicesConfigMap);
+    }
+
+    // null, or exactly one '/' between two parts without blanks
+    private static void requireNamespacedName(String field, String value) {
+        if (value != null && !value.matches("[^/\\s]+/[^/\\s]+")) {
+            throw new IllegalArgumentException(field + " must read namespace/name, got \"" + value + "\"");
         }
     }
 
