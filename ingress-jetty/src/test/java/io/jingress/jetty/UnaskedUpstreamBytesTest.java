@@ -3,6 +3,7 @@ package io.jingress.jetty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -16,7 +17,8 @@ import io.jingress.jetty.testing.WireClient.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A misbehaving endpoint sends bytes after its answer that nobody asked for: a second response, a
@@ -28,7 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Each round sends the next request on the same client connection as soon as the unasked bytes
  * are written, so it reaches the pool with them there but, often, not yet seen by the selector.
  * (Bytes that arrive after the next request went out cannot be told from its answer, by this
- * proxy or by nginx.)
+ * proxy or by nginx.) Both pools are checked: the proxy's own connections, and Jetty's client,
+ * which carries streamed bodies and requests to endpoints named by DNS.
  */
 class UnaskedUpstreamBytesTest {
     private static final String HOST = "app.test";
@@ -43,17 +46,39 @@ class UnaskedUpstreamBytesTest {
         backends.forEach(ScriptedBackend::close);
     }
 
+    /**
+     * Through the proxy's own connections (an endpoint by IP address), or Jetty's client: an
+     * endpoint named by DNS, or one spoken to over TLS ({@code backend-protocol: HTTPS}).
+     */
+    enum Pool {
+        OWN, JETTY, JETTY_TLS;
+
+        ScriptedBackend backend(ScriptedBackend.Script script) {
+            return this == JETTY_TLS ? ScriptedBackend.startTls(script) : ScriptedBackend.start(script);
+        }
+    }
+
+    /** What an endpoint sends after a complete answer. */
+    enum Unasked {
+        SECOND_ANSWER("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale"),
+        MORE_BODY_THAN_ITS_LENGTH("stale");
+
+        final String bytes;
+
+        Unasked(String bytes) {
+            this.bytes = bytes;
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {
-        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale",  // a second answer
-        "stale",  // more body than the Content-Length said
-    })
-    void bytesSentAfterAnAnswerAreNeverTakenForTheNextRequestsAnswer(String unasked) throws Exception {
-        ScriptedBackend backend = ScriptedBackend.start((connection, request, head) -> head.startsWith("GET /first ")
-                ? Answer.keepOpenThenSend("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", unasked)
+    @CsvSource({"SECOND_ANSWER, OWN", "SECOND_ANSWER, JETTY", "SECOND_ANSWER, JETTY_TLS",
+        "MORE_BODY_THAN_ITS_LENGTH, OWN", "MORE_BODY_THAN_ITS_LENGTH, JETTY", "MORE_BODY_THAN_ITS_LENGTH, JETTY_TLS"})
+    void bytesSentAfterAnAnswerAreNeverTakenForTheNextRequestsAnswer(Unasked unasked, Pool pool) throws Exception {
+        ScriptedBackend backend = pool.backend((connection, request, head) -> head.startsWith("GET /first ")
+                ? Answer.keepOpenThenSend("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", unasked.bytes)
                 : Answer.keepOpen("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond"));
         backends.add(backend);
-        IngressServer proxy = proxyTo(backend);
+        IngressServer proxy = proxyTo(backend, pool);
 
         try (WireClient client = WireClient.connect(proxy.httpPort())) {
             for (int round = 0; round < ROUNDS; round++) {
@@ -67,10 +92,11 @@ class UnaskedUpstreamBytesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"HEAD", "GET /no-content"})
-    void aBodyAfterAnAnswerThatHasNoneIsNotTakenForTheNextAnswer(String first) throws Exception {
+    @CsvSource({"HEAD, OWN", "HEAD, JETTY", "HEAD, JETTY_TLS", "GET /no-content, OWN", "GET /no-content, JETTY",
+        "GET /no-content, JETTY_TLS"})
+    void aBodyAfterAnAnswerThatHasNoneIsNotTakenForTheNextAnswer(String first, Pool pool) throws Exception {
         // a body on an answer to HEAD, or on a 204, written after its head
-        ScriptedBackend backend = ScriptedBackend.start((connection, request, head) -> {
+        ScriptedBackend backend = pool.backend((connection, request, head) -> {
             if (head.startsWith("HEAD ")) {
                 return Answer.keepOpenThenSend("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", "hello");
             }
@@ -80,7 +106,7 @@ class UnaskedUpstreamBytesTest {
             return Answer.keepOpen("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond");
         });
         backends.add(backend);
-        IngressServer proxy = proxyTo(backend);
+        IngressServer proxy = proxyTo(backend, pool);
         String request = first.equals("HEAD")
                 ? "HEAD / HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n"
                 : WireClient.get(HOST, "/no-content");
@@ -109,8 +135,76 @@ class UnaskedUpstreamBytesTest {
         }
     }
 
-    private IngressServer proxyTo(ScriptedBackend backend) {
-        TestRoutes routes = TestRoutes.create().route(HOST, "/", "app", backend.port());
-        return proxies.start(IngressServer.builder(routes.router()));
+    /**
+     * The endpoint closes its kept connections while they are pooled, and the next request comes at
+     * once, before the proxy's selector may have seen the close: the check that finds unasked bytes
+     * finds the end of the stream too (over TLS, the close_notify), and the request goes out on a
+     * new connection instead of failing with a 502. One connection per endpoint: Jetty's client
+     * may open a spare one when it replaces one, and a connection never used is not checked.
+     */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void aConnectionTheEndpointClosedWhilePooledIsReplacedWithoutFailingTheNextRequest(Pool pool) throws Exception {
+        ScriptedBackend backend = pool.backend((connection, request, head) -> head.startsWith("GET /first ")
+                ? Answer.keepOpen("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                : Answer.keepOpen("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond"));
+        backends.add(backend);
+        IngressServer proxy = proxies.start(builder(backend, pool).maxConnectionsPerEndpoint(1));
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            for (int round = 0; round < ROUNDS / 3; round++) {
+                assertEquals("ok", client.exchange(WireClient.get(HOST, "/first")).bodyText(), "round " + round);
+                backend.closeConnections();
+                Response second = client.exchange(WireClient.get(HOST, "/second"));
+                assertEquals(200, second.status(), "round " + round + ": " + second);
+                assertEquals("second", second.bodyText(), "round " + round);
+            }
+        }
+    }
+
+    /**
+     * A streamed (chunked) upload goes through Jetty's client whatever the endpoint's address: the
+     * answer to the next one is never read from what the endpoint sent after the answer to this one.
+     */
+    @ParameterizedTest
+    @EnumSource(Unasked.class)
+    void bytesSentAfterTheAnswerToAStreamedUploadAreNotTakenForTheNextOnesAnswer(Unasked unasked) throws Exception {
+        ScriptedBackend backend = ScriptedBackend.startReadingBodies((connection, request, head) -> head.startsWith("POST /first ")
+                ? Answer.keepOpenThenSend("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", unasked.bytes)
+                : Answer.keepOpen("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond"));
+        backends.add(backend);
+        IngressServer proxy = proxyTo(backend, Pool.OWN);
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            for (int round = 0; round < ROUNDS; round++) {
+                assertEquals("ok", client.exchange(upload("/first")).bodyText(), "round " + round);
+                awaitUnasked(backend, round + 1);
+                Response second = client.exchange(upload("/second"));
+                assertEquals(200, second.status(), "round " + round + ": " + second);
+                assertEquals("second", second.bodyText(), "round " + round);
+            }
+        }
+    }
+
+    private static String upload(String path) {
+        return "POST " + path + " HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n0\r\n\r\n";
+    }
+
+    private IngressServer proxyTo(ScriptedBackend backend, Pool pool) {
+        return proxies.start(builder(backend, pool));
+    }
+
+    private static IngressServer.Builder builder(ScriptedBackend backend, Pool pool) {
+        if (pool == Pool.OWN) {
+            return IngressServer.builder(TestRoutes.create().route(HOST, "/", "app", backend.port()).router());
+        }
+        if (pool == Pool.JETTY_TLS) {
+            return IngressServer.builder(TestRoutes.create().route(HOST, "/", "app",
+                    Map.of("nginx.ingress.kubernetes.io/backend-protocol", "HTTPS"), backend.port()).router());
+        }
+        // an endpoint named by DNS (ExternalName, FQDN slices) is looked up by Jetty's client, and spoken to by it
+        TestRoutes routes = TestRoutes.create().routeToDnsEndpoint(HOST, "/", "app", "localhost", backend.port());
+        return IngressServer.builder(routes.router()).localBackendNames(true);
     }
 }

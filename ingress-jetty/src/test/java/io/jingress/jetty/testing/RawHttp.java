@@ -65,6 +65,44 @@ public final class RawHttp {
         return head.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * Reads a chunked body (its chunks, last chunk and trailer section) and returns its length: the
+     * sum of its chunk sizes. Ends early, with what it read, at the end of the stream.
+     */
+    public static int readChunkedBody(InputStream in) throws IOException {
+        int length = 0;
+        while (true) {
+            String sizeLine = readLine(in);
+            if (sizeLine == null) {
+                return length;
+            }
+            int semicolon = sizeLine.indexOf(';');
+            int size = Integer.parseInt((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
+            if (size == 0) {
+                for (String trailer = readLine(in); trailer != null && !trailer.isEmpty(); trailer = readLine(in)) {
+                    // trailer fields: dropped
+                }
+                return length;
+            }
+            length += in.readNBytes(size).length;
+            readLine(in);  // the CRLF after the chunk
+        }
+    }
+
+    /** A CRLF-ended line without its CRLF, or null at the end of the stream. */
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            if (b == '\n') {
+                byte[] bytes = line.toByteArray();
+                int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
+            }
+            line.write(b);
+        }
+        return null;
+    }
+
     /** The status code of a raw response. */
     public static int status(String response) {
         if (!response.startsWith("HTTP/1.")) {

@@ -8,17 +8,23 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+
+import io.jingress.jetty.internal.tls.TlsCertificates;
+
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * A raw-socket HTTP/1.1 backend that keeps connections open and answers each request with what a
  * {@link Script} says: exact bytes, then either keep reading requests on the connection or close
  * it. For framings and failures a well-behaved server does not produce on demand. Started with
- * {@link #startReadingBodies}, it first reads each request's Content-Length body, as an HTTP/1.0
- * server does: without ever sending {@code 100 Continue}.
+ * {@link #startReadingBodies}, it first reads each request's body, by its Content-Length or its
+ * chunks, without ever sending {@code 100 Continue} (as an HTTP/1.0 server reads one).
  *
  * <pre>{@code
  * ScriptedBackend backend = ScriptedBackend.start((connection, request, head) ->
@@ -67,11 +73,13 @@ public final class ScriptedBackend implements AutoCloseable {
     private final boolean readBodies;
     private final ConcurrentLinkedDeque<Integer> bodyLengths = new ConcurrentLinkedDeque<>();
 
-    private ScriptedBackend(Script script, boolean readBodies) {
+    private ScriptedBackend(Script script, boolean readBodies, SSLContext tls) {
         this.script = script;
         this.readBodies = readBodies;
         try {
-            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            socket = tls == null
+                    ? new ServerSocket(0, 50, InetAddress.getLoopbackAddress())
+                    : tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -81,12 +89,26 @@ public final class ScriptedBackend implements AutoCloseable {
     }
 
     public static ScriptedBackend start(Script script) {
-        return new ScriptedBackend(script, false);
+        return new ScriptedBackend(script, false, null);
     }
 
-    /** A backend that reads each request's {@code Content-Length} body before it answers (see {@link #bodyLengths}). */
+    /** A backend that reads each request's body, by {@code Content-Length} or chunked, before it answers (see {@link #bodyLengths}). */
     public static ScriptedBackend startReadingBodies(Script script) {
-        return new ScriptedBackend(script, true);
+        return new ScriptedBackend(script, true, null);
+    }
+
+    /**
+     * A backend spoken to over TLS (as {@code backend-protocol: HTTPS} asks), with a self-signed
+     * certificate; each {@link Answer} part goes out in TLS records of its own.
+     */
+    public static ScriptedBackend startTls(Script script) {
+        try {
+            SslContextFactory.Server sides = TlsCertificates.create().sslContextFactory();
+            sides.start();
+            return new ScriptedBackend(script, false, sides.getSslContext());
+        } catch (Exception e) {
+            throw new IllegalStateException("no TLS server side", e);
+        }
     }
 
     private void accept() {
@@ -121,8 +143,13 @@ public final class ScriptedBackend implements AutoCloseable {
                 heads.add(head);
                 if (readBodies) {
                     String length = RawHttp.header(head, "Content-Length");
-                    int expected = length == null ? 0 : Integer.parseInt(length.trim());
-                    bodyLengths.add(in.readNBytes(expected).length);
+                    String coding = RawHttp.header(head, "Transfer-Encoding");
+                    if (coding != null && coding.toLowerCase(Locale.ROOT).endsWith("chunked")) {
+                        bodyLengths.add(RawHttp.readChunkedBody(in));
+                    } else {
+                        int expected = length == null ? 0 : Integer.parseInt(length.trim());
+                        bodyLengths.add(in.readNBytes(expected).length);
+                    }
                 }
                 Answer answer = script.answer(connection, request, head);
                 try {
@@ -189,14 +216,34 @@ public final class ScriptedBackend implements AutoCloseable {
         return peerClosedWhileHeld.await(timeout, unit);
     }
 
-    /** Closes every connection accepted so far, as an upstream's keep-alive timeout does; keeps listening. */
+    /**
+     * Closes every connection accepted so far, as an upstream's keep-alive timeout does, and
+     * returns once their serving threads have ended (each socket closed whole, over TLS after its
+     * close_notify); keeps listening.
+     */
     public void closeConnections() {
+        List<Socket> closing = List.copyOf(open);
         try {
-            for (Socket client : open) {
+            for (Socket client : closing) {
+                // the end of the stream goes out now: a close alone waits for the serving thread's read
+                if (!client.isClosed() && !client.isOutputShutdown()) {
+                    try {
+                        client.shutdownOutput();
+                    } catch (IOException e) {
+                        // closed meanwhile
+                    }
+                }
                 client.close();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (closing.stream().anyMatch(open::contains)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("a serving thread did not end");
+            }
+            Thread.onSpinWait();
         }
     }
 

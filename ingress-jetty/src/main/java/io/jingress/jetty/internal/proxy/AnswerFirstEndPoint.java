@@ -6,9 +6,15 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
+import javax.net.ssl.SSLEngine;
+
+import org.eclipse.jetty.io.ClientConnectionFactory;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.io.ssl.SslClientConnectionFactory;
+import org.eclipse.jetty.io.ssl.SslConnection;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
@@ -67,7 +73,9 @@ final class AnswerFirstEndPoint extends SocketChannelEndPoint {
 
     @Override
     public int fill(ByteBuffer buffer) throws IOException {
-        int filled = super.fill(buffer);
+        int filled = getConnection() instanceof CheckedReuseConnection checked
+                ? checked.read(buffer, super::fill, true)
+                : super.fill(buffer);
         if (filled < 0) {
             IOException failure = held;
             if (failure != null) {
@@ -78,7 +86,10 @@ final class AnswerFirstEndPoint extends SocketChannelEndPoint {
         return filled;
     }
 
-    /** The connector of Jetty's client, whose TCP connections are {@link AnswerFirstEndPoint}s. */
+    /**
+     * The connector of Jetty's client, whose TCP connections are {@link AnswerFirstEndPoint}s, and
+     * whose TLS endpoints read through their {@link CheckedReuseConnection}, as plain ones do.
+     */
     static final class Connector extends UpstreamTimeouts.Connector {
         @Override
         protected EndPoint newEndPoint(SelectableChannel selectable, ManagedSelector selector, SelectionKey selectionKey) {
@@ -86,6 +97,39 @@ final class AnswerFirstEndPoint extends SocketChannelEndPoint {
                 return new AnswerFirstEndPoint(channel, selector, selectionKey, getScheduler());
             }
             return super.newEndPoint(selectable, selector, selectionKey);
+        }
+
+        @Override
+        public ClientConnectionFactory newSslClientConnectionFactory(SslContextFactory.Client tls, ClientConnectionFactory factory) {
+            SslContextFactory.Client sides = tls != null ? tls : getSslContextFactory();
+            return new SslClientConnectionFactory(sides, getByteBufferPool(), getExecutor(), factory) {
+                @Override
+                protected SslConnection newSslConnection(EndPoint endPoint, SSLEngine engine) {
+                    // as Jetty's makes it, but for the endpoint it gives the HTTP connection
+                    return new SslConnection(getByteBufferPool(), getExecutor(), getSslContextFactory(), endPoint, engine,
+                            isDirectBuffersForEncryption(), isDirectBuffersForDecryption()) {
+                        @Override
+                        protected SslEndPoint newSslEndPoint() {
+                            return new SslEndPoint() {
+                                @Override
+                                public int fill(ByteBuffer buffer) throws IOException {
+                                    // its own reads that take no bytes (a handshake's) need no check
+                                    return buffer.capacity() > 0 && getConnection() instanceof CheckedReuseConnection checked
+                                            ? checked.read(buffer, super::fill, true)
+                                            : super.fill(buffer);
+                                }
+                            };
+                        }
+
+                        @Override
+                        protected int networkFill(ByteBuffer input) throws IOException {
+                            return getSslEndPoint().getConnection() instanceof CheckedReuseConnection checked
+                                    ? checked.read(input, super::networkFill, false)
+                                    : super.networkFill(input);
+                        }
+                    };
+                }
+            };
         }
     }
 }

@@ -5,6 +5,7 @@ import io.jingress.core.route.ProxySsl;
 import io.jingress.core.route.RoutePolicy;
 import io.jingress.jetty.internal.tls.UpstreamClientTls;
 
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -15,6 +16,8 @@ import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.client.transport.HttpDestination;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
@@ -114,9 +117,21 @@ final class UpstreamTlsContexts {
         return found;
     }
 
-    /** The transport of the proxy's Jetty client: a {@link Tag tagged} destination connects with its tag's TLS client side. */
+    /**
+     * The transport of the proxy's Jetty client: a {@link Tag tagged} destination connects with its
+     * tag's TLS client side; every connection is a {@link CheckedReuseConnection}.
+     */
     static HttpClientTransportOverHTTP transport(ClientConnector connector) {
         return new HttpClientTransportOverHTTP(connector) {
+            @Override
+            public Connection newConnection(EndPoint endPoint, Map<String, Object> context) {
+                // as HttpClientConnectionFactory makes its connections
+                CheckedReuseConnection connection = new CheckedReuseConnection(endPoint, context);
+                connection.setInitialize(isInitializeConnections());
+                connection.setTransferEncodingChunkMaxLength(getTransferEncodingChunkMaxLength());
+                return customize(connection, context);
+            }
+
             @Override
             public Destination newDestination(Origin origin) {
                 HttpClient client = getHttpClient();
