@@ -161,58 +161,26 @@ public final class TlsCertificates {
         Objects.requireNonNull(certificatesByHost, "certificatesByHost");
         CertificateTable before = current.get();
 
-        Map<String, ServedCertificate> servedBySecret = new HashMap<>();
-        for (ServedCertificate served : before.byHost().values()) {
-            servedBySecret.put(served.source(), served);
-        }
-        servedBySecret.putIfAbsent(before.defaultCertificate().source(), before.defaultCertificate());
-        // Parse each Secret once, however many hosts share it, and reuse unchanged ones as they are.
-        Map<String, ServedCertificate> loaded = new HashMap<>();
-        Map<String, Problem> problems = new TreeMap<>();
-        Set<String> keptPrevious = new HashSet<>();
+        Pass pass = new Pass(before);
         Map<String, ServedCertificate> byHost = new LinkedHashMap<>();
         for (Map.Entry<String, TlsSecret> entry : new TreeMap<>(certificatesByHost).entrySet()) {
             String host = CertificateTable.normalize(Objects.requireNonNull(entry.getKey(), "host"));
             TlsSecret secret = Objects.requireNonNull(entry.getValue(), "secret for " + host);
-            ServedCertificate certificate = loaded.get(secret.key());
-            if (certificate == null && !problems.containsKey(secret.key())) {
-                certificate = load(secret, servedBySecret.get(secret.key()), problems);
-                if (certificate != null) {
-                    loaded.put(secret.key(), certificate);
-                }
-            }
-            if (certificate == null) {
-                // A host whose Secret is now broken keeps the certificate it had from that same Secret.
-                ServedCertificate had = before.byHost().get(host);
-                if (had != null && had.source().equals(secret.key())) {
-                    certificate = had;
-                    keptPrevious.add(secret.key());
-                }
-            }
+            // a host whose Secret is now broken keeps the certificate it had from that same Secret
+            ServedCertificate certificate = pass.serve(secret, before.byHost().get(host));
             if (certificate != null) {
                 byHost.put(host, certificate);
-                Date expiry = certificate.chain()[0].getNotAfter();
-                if (expiry.toInstant().isBefore(clock.instant())) {
-                    // served all the same, as nginx serves it: a client that checks refuses it
-                    problems.putIfAbsent(secret.key(), Problem.warning("Secret", secret.key(), "tls.crt",
-                            "the certificate expired on " + expiry.toInstant() + "; it is served, and clients refuse it"));
-                }
             }
         }
         ServedCertificate fallback = selfSigned;
         if (defaultSecret != null) {
-            ServedCertificate certificate = loaded.get(defaultSecret.key());
-            if (certificate == null && !problems.containsKey(defaultSecret.key())) {
-                certificate = load(defaultSecret, servedBySecret.get(defaultSecret.key()), problems);
-            }
-            if (certificate == null && before.defaultCertificate().source().equals(defaultSecret.key())) {
-                certificate = before.defaultCertificate();
-                keptPrevious.add(defaultSecret.key());
-            }
+            ServedCertificate certificate = pass.serve(defaultSecret, before.defaultCertificate());
             if (certificate != null) {
                 fallback = certificate;
             }
         }
+        Map<String, Problem> problems = pass.problems;
+        Set<String> keptPrevious = pass.keptPrevious;
         for (String secretKey : keptPrevious) {
             problems.computeIfPresent(secretKey, (key, problem) -> Problem.warning(problem.kind(), problem.object(),
                     problem.field(), problem.message() + " (still serving its previous certificate)"));
@@ -237,19 +205,63 @@ public final class TlsCertificates {
         return List.copyOf(problems.values());
     }
 
-    private ServedCertificate load(TlsSecret secret, ServedCertificate served, Map<String, Problem> problems) {
-        if (served != null && served.sameSource(secret)) {
-            return served;
+    /** One {@link #update}'s certificates: each Secret parsed once, however many hosts share it. */
+    private final class Pass {
+        /** What was served before, by Secret: an unchanged Secret's is reused as it is. */
+        private final Map<String, ServedCertificate> servedBySecret = new HashMap<>();
+        private final Map<String, ServedCertificate> loaded = new HashMap<>();
+        private final Map<String, Problem> problems = new TreeMap<>();
+        /** Secrets that cannot be served now, whose certificate served before stays. */
+        private final Set<String> keptPrevious = new HashSet<>();
+
+        Pass(CertificateTable before) {
+            for (ServedCertificate served : before.byHost().values()) {
+                servedBySecret.put(served.source(), served);
+            }
+            servedBySecret.putIfAbsent(before.defaultCertificate().source(), before.defaultCertificate());
         }
-        try {
-            ServedCertificate certificate = ServedCertificate.load(secret,
-                    secret.key() + "#" + aliasSequence.incrementAndGet());
-            LOG.info("Loaded TLS certificate of Secret {}: {}", secret.key(),
-                    certificate.chain()[0].getSubjectX500Principal().getName());
+
+        /**
+         * The certificate {@code secret} gives; when it cannot be served, {@code had} if that came
+         * from the same Secret, else null. An expired one is served, as nginx serves it (a client
+         * that checks refuses it), with a warning.
+         */
+        ServedCertificate serve(TlsSecret secret, ServedCertificate had) {
+            ServedCertificate certificate = loaded.get(secret.key());
+            if (certificate == null && !problems.containsKey(secret.key())) {
+                certificate = load(secret, servedBySecret.get(secret.key()));
+                if (certificate != null) {
+                    loaded.put(secret.key(), certificate);
+                }
+            }
+            if (certificate == null && had != null && had.source().equals(secret.key())) {
+                certificate = had;
+                keptPrevious.add(secret.key());
+            }
+            if (certificate != null) {
+                Date expiry = certificate.chain()[0].getNotAfter();
+                if (expiry.toInstant().isBefore(clock.instant())) {
+                    problems.putIfAbsent(secret.key(), Problem.warning("Secret", secret.key(), "tls.crt",
+                            "the certificate expired on " + expiry.toInstant() + "; it is served, and clients refuse it"));
+                }
+            }
             return certificate;
-        } catch (BadSecretException e) {
-            problems.put(secret.key(), Problem.warning("Secret", secret.key(), e.field(), e.getMessage()));
-            return null;
+        }
+
+        private ServedCertificate load(TlsSecret secret, ServedCertificate served) {
+            if (served != null && served.sameSource(secret)) {
+                return served;
+            }
+            try {
+                ServedCertificate certificate = ServedCertificate.load(secret,
+                        secret.key() + "#" + aliasSequence.incrementAndGet());
+                LOG.info("Loaded TLS certificate of Secret {}: {}", secret.key(),
+                        certificate.chain()[0].getSubjectX500Principal().getName());
+                return certificate;
+            } catch (BadSecretException e) {
+                problems.put(secret.key(), Problem.warning("Secret", secret.key(), e.field(), e.getMessage()));
+                return null;
+            }
         }
     }
 

@@ -65,6 +65,19 @@ class TlsCertificatesTest {
     }
 
     @Test
+    void anExpiredDefaultCertificateIsServedAndReportedAsAHostsIs() throws Exception {
+        X509Certificate leaf = Fixtures.leaf("pkcs1");
+        Clock afterExpiry = Clock.fixed(leaf.getNotAfter().toInstant().plusSeconds(60), ZoneOffset.UTC);
+        TlsCertificates expiring = TlsCertificates.create(afterExpiry);
+
+        List<String> problems = texts(expiring.update(Map.of(), Fixtures.secret("shop", "pkcs1-tls", "pkcs1")));
+
+        assertEquals(List.of("Secret shop/pkcs1-tls: tls.crt: the certificate expired on " + leaf.getNotAfter().toInstant()
+                + "; it is served, and clients refuse it"), problems);
+        assertEquals(leaf, expiring.defaultCertificate());
+    }
+
+    @Test
     void eachSniNameGetsTheCertificateOfItsSecret() throws Exception {
         List<String> problems = texts(certificates.update(Map.of(
                 "pkcs1.example.test", Fixtures.secret("shop", "pkcs1-tls", "pkcs1"),
