@@ -174,6 +174,9 @@ public final class CommandLine {
                 throw new UsageException(name + " is given twice");
             }
             String value;
+            if (eq >= 0 && (flag.name().equals("--help") || flag.name().equals("--version"))) {
+                throw new UsageException(name + " takes no value");
+            }
             if (eq >= 0) {
                 value = arg.substring(eq + 1);
             } else if (flag.isSwitch()) {
@@ -241,6 +244,9 @@ public final class CommandLine {
         samePort("--http-port", options.httpPort(), "--https-port", options.httpsPort());
         samePort("--http-port", options.httpPort(), "--admin-port", options.adminPort());
         samePort("--https-port", options.httpsPort(), "--admin-port", options.adminPort());
+        if (given.contains("--admin-address") && options.adminPort() == Options.OFF) {
+            throw new UsageException("--admin-address needs the admin listener, and --admin-port is off");
+        }
         if (options.sslPassthrough() && options.httpsPort() == Options.OFF) {
             throw new UsageException("--enable-ssl-passthrough needs the HTTPS listener, where TLS is passed through,"
                     + " and --https-port is " + (given.contains("--https-port") ? "off" : "off in the demo")

@@ -138,6 +138,19 @@ class CommandLineTest {
     }
 
     @Test
+    void anAdminAddressWithoutTheAdminListenerIsRejected() {
+        assertEquals("--admin-address needs the admin listener, and --admin-port is off",
+                error("--admin-port", "off", "--admin-address", "0.0.0.0"));
+    }
+
+    @Test
+    void helpAndVersionTakeNoValue() {
+        // "--help=false" printed the help
+        assertEquals("--help takes no value", error("--help=false"));
+        assertEquals("--version takes no value", error("--version=true"));
+    }
+
+    @Test
     void sslPassthroughWithoutAnHttpsListenerIsRejected() throws IOException {
         String file = Files.writeString(dir.resolve("app.yaml"), "kind: List\n").toString();
 
