@@ -38,7 +38,6 @@ final class UpstreamPool extends ContainerLifeCycle {
      * CPU per 16 KB answer; nginx's proxy_buffers are 8 x 4 KB).
      */
     private static final int BUFFER_SIZE = 32 * 1024;
-    private static final int MAX_RESPONSE_HEAD_BYTES = 16 * 1024;
 
     private final ClientConnector connector;
     private final ConcurrentMap<String, Idle> idle = new ConcurrentHashMap<>();
@@ -180,8 +179,9 @@ final class UpstreamPool extends ContainerLifeCycle {
 
         UpstreamConnection newConnection(EndPoint endPoint) {
             endPoint.setIdleTimeout(readTimeoutMillis);
+            // the same bound as on Jetty's client path: one read buffer holds the whole head
             return new UpstreamConnection(endPoint, connector.getExecutor(), UpstreamPool.this, home,
-                    MAX_RESPONSE_HEAD_BYTES);
+                    RoutingProxy.MAX_UPSTREAM_HEAD_BYTES);
         }
 
         void succeeded(UpstreamConnection connection) {
