@@ -751,6 +751,17 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         return new UpstreamResponseListener(exchange, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
     }
 
+    /**
+     * An endpoint's {@code 103 Early Hints} is dropped, as nginx (ingress-nginx's) and the proxy's
+     * own connections drop every 1xx but a 101: Jetty's passed it on, so the client got it or not
+     * by the path its request took; its fields would also skip the route's header policy.
+     */
+    @Override
+    protected void onServerToProxyResponse103EarlyHints(Request clientToProxyRequest,
+            org.eclipse.jetty.client.Request proxyToServerRequest, HttpFields serverToProxyResponseHeaders,
+            Response proxyToClientResponse) {
+    }
+
     @Override
     protected void onProxyToClientResponseComplete(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
             org.eclipse.jetty.client.Response serverToProxyResponse, Response proxyToClientResponse, Callback proxyToClientCallback) {
