@@ -39,6 +39,7 @@ import java.util.TreeMap;
  *     "service": "gitlab/gitlab-shell:22", "decodeProxyProtocol": false, "sendProxyProtocol": false,
  *     "backend": { ... as in "backends" } } ] },
  *   "tls": [ { "host": "kubia.example.com", "secret": "default/kubia-tls" } ],
+ *   "defaultCertificate": { "secret": "ingress/wildcard-tls" },
  *   "problems": [ { "kind": "Ingress", "object": "default/bad", "field": "...", "message": "...",
  *                   "severity": "ERROR", "text": "Ingress default/bad: ..." } ]
  * }
@@ -54,7 +55,9 @@ import java.util.TreeMap;
  * ({@code RouteTable.defaultRoute()}). TLS entries name the Secret only: no
  * certificate or key material is ever written. A TLS entry whose Secret does not load has a
  * {@code "problem"} (the host gets the default certificate, or the one it had from that Secret),
- * and the problem is listed with the table's.
+ * and the problem is listed with the table's. {@code "defaultCertificate"} names the Secret served
+ * to other names and to clients without SNI ({@code RouteTable.defaultCertificate()}), with its
+ * {@code "problem"} if it has one; null when that is the proxy's self-signed certificate.
  *
  * <p>A path with a canary ({@code Route.canary()}) has a {@code "canary"} object: the canary
  * Ingress and its {@code rule}/{@code pathIndex}, its rule in words ({@code "split"}) and its
@@ -136,6 +139,19 @@ final class RoutesJson {
             node.put("secret", entry.getValue().key());
             for (Problem problem : servingProblems) {
                 if (problem.kind().equals("Secret") && problem.object().equals(entry.getValue().key())) {
+                    node.put("problem", problem.toString());
+                }
+            }
+        }
+
+        TlsSecret defaultSecret = table.defaultCertificate();
+        if (defaultSecret == null) {
+            root.putNull("defaultCertificate");  // the self-signed one
+        } else {
+            ObjectNode node = root.putObject("defaultCertificate");
+            node.put("secret", defaultSecret.key());
+            for (Problem problem : servingProblems) {
+                if (problem.kind().equals("Secret") && problem.object().equals(defaultSecret.key())) {
                     node.put("problem", problem.toString());
                 }
             }

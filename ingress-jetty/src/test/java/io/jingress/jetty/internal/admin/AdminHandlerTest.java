@@ -243,6 +243,15 @@ class AdminHandlerTest {
     }
 
     @Test
+    void routesNameTheDefaultCertificatesSecret() throws Exception {
+        router.swap(SmallTable.compileWithDefaultCertificate());
+
+        JsonNode root = new ObjectMapper().readTree(admin.get("/routes").body());
+
+        assertEquals("default/kubia-tls", root.get("defaultCertificate").get("secret").asText());
+    }
+
+    @Test
     void routesShowHostsPathsBackendsEndpointsTlsAndProblems() throws Exception {
         router.swap(SmallTable.compile());
 
@@ -290,6 +299,7 @@ class AdminHandlerTest {
 
         assertEquals("kubia.example.com", root.get("tls").get(0).get("host").asText());
         assertEquals("default/kubia-tls", root.get("tls").get(0).get("secret").asText());
+        assertTrue(root.get("defaultCertificate").isNull(), "the self-signed one");
 
         List<String> problems = new ArrayList<>();
         for (JsonNode problem : root.get("problems")) {

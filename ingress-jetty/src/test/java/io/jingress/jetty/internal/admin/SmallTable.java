@@ -29,6 +29,19 @@ final class SmallTable {
     }
 
     static RouteTable compile() {
+        return compiler().compile(state());
+    }
+
+    /** As {@link #compile()}, serving Secret default/kubia-tls as the default certificate too. */
+    static RouteTable compileWithDefaultCertificate() {
+        return compiler().withDefaultCertificate("default/kubia-tls").compile(state());
+    }
+
+    private static RouteCompiler compiler() {
+        return RouteCompiler.create(Balancers.create());
+    }
+
+    private static ClusterState state() {
         Ingress kubia = Ingress.builder("default", "kubia")
                 .creationTimestamp(Instant.ofEpochSecond(100))
                 .tls(new IngressTls(List.of("kubia.example.com"), "kubia-tls"))
@@ -55,7 +68,7 @@ final class SmallTable {
                 .secret(new TlsSecret("default", "kubia-tls", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
                         PRIVATE_KEY))
                 .build();
-        return RouteCompiler.create(Balancers.create()).compile(state);
+        return state;
     }
 
     static Route route(RouteTable table, String host, String path) {
