@@ -2,6 +2,7 @@ package io.jingress.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -293,6 +294,15 @@ class TcpServicesTest {
                 + taken.getLocalPort() + " cannot be listened on"), json);
         assertTrue(json.contains("\"configMap\" : \"default/tcp-services\""), json);
         assertTrue(json.contains("\"service\" : \"default/echo:80\""), json);
+
+        // let go by its holder, the port is listened on without a change to the ConfigMap
+        int freed = taken.getLocalPort();
+        taken.close();
+        Await.until(() -> proxy.tcpPorts().contains(freed), "the freed port listened on at a retry");
+        try (Socket socket = connect(freed)) {
+            assertEquals("served too", roundTrip(socket, "served too"));
+        }
+        assertFalse(admin(proxy, "/routes").contains("cannot be listened on"));
     }
 
     @Test

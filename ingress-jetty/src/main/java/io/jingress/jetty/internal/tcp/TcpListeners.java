@@ -25,6 +25,7 @@ import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * may go on until the drain timeout, and an entry whose Service or endpoints changed keeps its
  * listener, its new connections going to the new endpoints. The other ports' connections are never
  * touched. A port that cannot be listened on (in use on the machine) is a WARNING among
- * {@link #problems()}, tried again at the next table; the other ports serve.
+ * {@link #problems()}, tried again every {@link #RETRY_MILLIS} ms and at each table; the other
+ * ports serve.
  *
  * <pre>{@code
  * TcpListeners tcp = new TcpListeners(server, null, executor, connectTimeout, idleTimeout, stopTimeout, false,
@@ -47,6 +49,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TcpListeners implements Consumer<RouteTable> {
     private static final Logger LOG = LoggerFactory.getLogger(TcpListeners.class);
+    /** How often a port that could not be listened on is tried again (its holder may let it go). */
+    static final long RETRY_MILLIS = 5_000;
 
     private final Server server;
     private final String host;
@@ -59,6 +63,8 @@ public final class TcpListeners implements Consumer<RouteTable> {
     private final Map<Integer, Problem> failed = new LinkedHashMap<>();
     private volatile List<Problem> problems = List.of();
     private String missingConfigMap;  // the ConfigMap last said not to exist, so that it is said once
+    private RouteTable last;  // the table followed, for the retries of failed ports
+    private Scheduler.Task retry;
 
     /**
      * @param server the server whose connectors the listeners are, and whose threads they use
@@ -89,6 +95,7 @@ public final class TcpListeners implements Consumer<RouteTable> {
         if (!server.isStarted()) {
             return;
         }
+        last = table;
         TcpServices tcp = table.tcpServices();
         reportMissing(tcp);
         Map<Integer, TcpRoute> wanted = new LinkedHashMap<>();
@@ -114,6 +121,16 @@ public final class TcpListeners implements Consumer<RouteTable> {
             }
         }
         problems = List.copyOf(failed.values());
+        if (!failed.isEmpty() && retry == null) {
+            retry = server.getScheduler().schedule(this::retryFailed, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private synchronized void retryFailed() {
+        retry = null;
+        if (last != null && !failed.isEmpty()) {
+            accept(last);
+        }
     }
 
     private void reportMissing(TcpServices tcp) {
@@ -180,6 +197,11 @@ public final class TcpListeners implements Consumer<RouteTable> {
      * restart opens the live table's ports afresh.
      */
     public synchronized void stopped() {
+        if (retry != null) {
+            retry.cancel();
+            retry = null;
+        }
+        last = null;
         for (TcpPort port : open.values()) {
             LifeCycle.stop(port.connector());
             server.removeConnector(port.connector());
