@@ -163,6 +163,31 @@ class UnaskedUpstreamBytesTest {
     }
 
     /**
+     * The endpoint takes the next request on a kept connection and closes it without a byte of
+     * answer, as when its keep-alive timeout crosses the request: nothing reached its application,
+     * so the request goes out once more on a new connection, on both kinds of connection, as nginx
+     * does with its kept connections.
+     */
+    @ParameterizedTest
+    @EnumSource(Pool.class)
+    void aKeptConnectionClosedAsTheNextRequestReachesItIsReplacedWithoutTheClientNoticing(Pool pool) throws Exception {
+        ScriptedBackend backend = pool.backend((connection, request, head) -> connection == 1 && request == 2
+                ? Answer.thenClose("")
+                : Answer.keepOpen("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        backends.add(backend);
+        IngressServer proxy = proxies.start(builder(backend, pool).maxConnectionsPerEndpoint(1));
+
+        try (WireClient client = WireClient.connect(proxy.httpPort())) {
+            assertEquals("ok", client.exchange(WireClient.get(HOST, "/a")).bodyText());
+            Response second = client.exchange(WireClient.get(HOST, "/b"));
+
+            assertEquals(200, second.status(), second.toString());
+            assertEquals("ok", second.bodyText());
+        }
+        assertEquals(2, backend.connections());
+    }
+
+    /**
      * A streamed (chunked) upload goes through Jetty's client whatever the endpoint's address: the
      * answer to the next one is never read from what the endpoint sent after the answer to this one.
      */

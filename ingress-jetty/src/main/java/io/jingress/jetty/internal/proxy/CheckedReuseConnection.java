@@ -112,6 +112,17 @@ final class CheckedReuseConnection extends HttpConnectionOverHTTP {
         }
     }
 
+    /** The request attribute set on a request sent on a connection that carried one before. */
+    private static final String REUSED = CheckedReuseConnection.class.getName() + ".reused";
+
+    /**
+     * Whether {@code request} went out on a connection that had carried another before: one its
+     * endpoint may close just as the request goes out, which it then never got.
+     */
+    static boolean reused(org.eclipse.jetty.client.Request request) {
+        return request.getAttributes().get(REUSED) != null;
+    }
+
     @Override
     public SendFailure send(HttpExchange exchange) {
         if (!used) {
@@ -124,6 +135,7 @@ final class CheckedReuseConnection extends HttpConnectionOverHTTP {
             // not the request's failure: Jetty sends it on another connection
             return new SendFailure(new Unasked(), true);
         }
+        exchange.getRequest().attribute(REUSED, Boolean.TRUE);
         return super.send(exchange);
     }
 

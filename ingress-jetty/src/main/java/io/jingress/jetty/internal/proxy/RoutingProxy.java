@@ -803,14 +803,25 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             answerClientFailure(proxyToClientResponse, proxyToClientCallback, clientFailure, exchange.strictTransportSecurity);
             return;
         }
+        // an answer dropped for its status (NextUpstream) began, but nothing of it went to the client
+        boolean responseBegan = serverToProxyResponse != null && serverToProxyResponse.getStatus() > 0
+                && !(failure instanceof NextUpstream.StatusAnswer);
+        if (!responseBegan && !proxyToClientResponse.isCommitted() && !exchange.staleRetried && !exchange.bodyConsumed
+                && CheckedReuseConnection.reused(proxyToServerRequest) && !isTimeout(failure)
+                && !(failure instanceof NextUpstream.StatusAnswer) && isIdempotent(exchange.getMethod())) {
+            // The endpoint closed a pooled connection as it was reused: not its fault, and its
+            // answer never began; once per request, on another connection (as the own connections do).
+            exchange.staleRetried = true;
+            endUpstream(exchange, true);
+            proxyToClientResponse.reset();
+            super.handle(exchange, proxyToClientResponse, proxyToClientCallback);
+            return;
+        }
         endUpstream(exchange, NextUpstream.answered(failure));
         if (proxyToClientResponse.isCommitted()) {
             proxyToClientCallback.failed(failure);
             return;
         }
-        // an answer dropped for its status (NextUpstream) began, but nothing of it went to the client
-        boolean responseBegan = serverToProxyResponse != null && serverToProxyResponse.getStatus() > 0
-                && !(failure instanceof NextUpstream.StatusAnswer);
         if (!responseBegan && retryElsewhere(exchange, failure)) {
             proxyToClientResponse.reset();
             super.handle(exchange, proxyToClientResponse, proxyToClientCallback);
