@@ -105,31 +105,41 @@ final class AnswerFirstEndPoint extends SocketChannelEndPoint {
             return new SslClientConnectionFactory(sides, getByteBufferPool(), getExecutor(), factory) {
                 @Override
                 protected SslConnection newSslConnection(EndPoint endPoint, SSLEngine engine) {
-                    // as Jetty's makes it, but for the endpoint it gives the HTTP connection
-                    return new SslConnection(getByteBufferPool(), getExecutor(), getSslContextFactory(), endPoint, engine,
-                            isDirectBuffersForEncryption(), isDirectBuffersForDecryption()) {
-                        @Override
-                        protected SslEndPoint newSslEndPoint() {
-                            return new SslEndPoint() {
-                                @Override
-                                public int fill(ByteBuffer buffer) throws IOException {
-                                    // its own reads that take no bytes (a handshake's) need no check
-                                    return buffer.capacity() > 0 && getConnection() instanceof CheckedReuseConnection checked
-                                            ? checked.read(buffer, super::fill, true)
-                                            : super.fill(buffer);
-                                }
-                            };
-                        }
-
-                        @Override
-                        protected int networkFill(ByteBuffer input) throws IOException {
-                            return getSslEndPoint().getConnection() instanceof CheckedReuseConnection checked
-                                    ? checked.read(input, super::networkFill, false)
-                                    : super.networkFill(input);
-                        }
-                    };
+                    // as Jetty's makes it, but reading through the HTTP connection it carries
+                    return new CheckedSslConnection(this, endPoint, engine);
                 }
             };
+        }
+    }
+
+    /**
+     * A TLS connection whose reads, of what it decrypts for the HTTP connection and of the network,
+     * go through that connection when it is a {@link CheckedReuseConnection}.
+     */
+    private static final class CheckedSslConnection extends SslConnection {
+        CheckedSslConnection(SslClientConnectionFactory factory, EndPoint endPoint, SSLEngine engine) {
+            super(factory.getByteBufferPool(), factory.getExecutor(), factory.getSslContextFactory(), endPoint, engine,
+                    factory.isDirectBuffersForEncryption(), factory.isDirectBuffersForDecryption());
+        }
+
+        @Override
+        protected SslEndPoint newSslEndPoint() {
+            return new SslEndPoint() {
+                @Override
+                public int fill(ByteBuffer buffer) throws IOException {
+                    // its own reads that take no bytes (a handshake's) need no check
+                    return buffer.capacity() > 0 && getConnection() instanceof CheckedReuseConnection checked
+                            ? checked.read(buffer, super::fill, true)
+                            : super.fill(buffer);
+                }
+            };
+        }
+
+        @Override
+        protected int networkFill(ByteBuffer input) throws IOException {
+            return getSslEndPoint().getConnection() instanceof CheckedReuseConnection checked
+                    ? checked.read(input, super::networkFill, false)
+                    : super.networkFill(input);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.transport.HttpExchange;
 import org.eclipse.jetty.client.transport.SendFailure;
 import org.eclipse.jetty.client.transport.internal.HttpChannelOverHTTP;
@@ -119,7 +120,7 @@ final class CheckedReuseConnection extends HttpConnectionOverHTTP {
      * Whether {@code request} went out on a connection that had carried another before: one its
      * endpoint may close just as the request goes out, which it then never got.
      */
-    static boolean reused(org.eclipse.jetty.client.Request request) {
+    static boolean reused(Request request) {
         return request.getAttributes().get(REUSED) != null;
     }
 
