@@ -171,6 +171,10 @@ public final class ManifestSource implements AutoCloseable {
             throw new IllegalStateException("ManifestSource of " + path + " is not started");
         }
         ManifestSet.Scan scan = manifests.scan();
+        DebouncedWatcher w = watcher;
+        if (w != null) {
+            w.alsoWatch(manifests.linkedDirectories());  // files linked from elsewhere change there
+        }
         logEmptyFiles(scan);
         Map<String, Origin> byObject = new HashMap<>();
         for (ManifestObject object : scan.objects()) {

@@ -474,6 +474,23 @@ class ManifestSourceTest {
     }
 
     @Test
+    void aFileLinkedFromAnotherDirectoryIsFollowedWhenItChangesThere() throws IOException {
+        // served/kubia-all.yaml -> ../elsewhere/kubia-all.yaml: the change is made in elsewhere/
+        Path served = Files.createDirectory(dir.resolve("served"));
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        Path target = Files.writeString(elsewhere.resolve("kubia-all.yaml"), resource("kubia-all.yaml"));
+        Files.createSymbolicLink(served.resolve("kubia-all.yaml"), Path.of("..", "elsewhere", "kubia-all.yaml"));
+        start(served);
+        assertEquals(3, endpointsOf("myapp.kubia.com", "/").size());
+        long before = router.swapCount();
+
+        Files.writeString(target, resource("kubia-all.yaml").replace("myapp.kubia.com", "v2.kubia.com"));
+        awaitSwap(before, "the linked file's change served");
+
+        assertEquals(3, endpointsOf("v2.kubia.com", "/").size());
+    }
+
+    @Test
     void missingPathIsRefusedByStart() {
         ManifestSource unstarted = ManifestSource.builder().path(dir.resolve("nope")).router(router).build();
 

@@ -10,7 +10,11 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches one directory and runs an action once things have been quiet for the debounce time after
  * the last relevant event (an editor's save, or a {@code kubectl cp} of many files, is one run).
- * The action runs on one thread of its own, never twice at once.
+ * The action runs on one thread of its own, never twice at once. Other directories can be watched
+ * too ({@link #alsoWatch}): any change there is relevant.
  */
 public final class DebouncedWatcher implements Closeable {
 
@@ -38,6 +43,8 @@ public final class DebouncedWatcher implements Closeable {
     private final Thread watchThread;
     private ScheduledFuture<?> pending;
     private ScheduledFuture<?> recheck;
+    /** The keys of the other directories watched, by directory. */
+    private final Map<Path, WatchKey> others = new HashMap<>();
 
     private DebouncedWatcher(Path directory, Predicate<String> relevantName, Duration debounce, Runnable action)
             throws IOException {
@@ -83,9 +90,10 @@ public final class DebouncedWatcher implements Closeable {
         try {
             while (true) {
                 WatchKey key = watchService.take();
+                boolean other = isOther(key);
                 boolean relevant = false;
                 for (WatchEvent<?> event : key.pollEvents()) {
-                    if (event.kind() == StandardWatchEventKinds.OVERFLOW
+                    if (other || event.kind() == StandardWatchEventKinds.OVERFLOW
                             || relevantName.test(String.valueOf(event.context()))) {
                         relevant = true;
                     }
@@ -93,7 +101,7 @@ public final class DebouncedWatcher implements Closeable {
                 if (relevant) {
                     schedule();
                 }
-                if (!key.reset()) {
+                if (!key.reset() && !other) {
                     LOG.warn("{}: the directory is gone; the last good configuration keeps serving, "
                             + "but changes are no longer watched", directory);
                     return;
@@ -103,6 +111,35 @@ public final class DebouncedWatcher implements Closeable {
             Thread.currentThread().interrupt();
         } catch (ClosedWatchServiceException e) {
             // closed: we are done
+        }
+    }
+
+    private synchronized boolean isOther(WatchKey key) {
+        return others.containsValue(key);
+    }
+
+    /**
+     * Watches {@code directories} besides the one given at start, instead of those of the last
+     * call: any change in them runs the action. One that cannot be watched (gone) is left out.
+     */
+    public synchronized void alsoWatch(Set<Path> directories) {
+        Objects.requireNonNull(directories, "directories");
+        for (Map.Entry<Path, WatchKey> entry : List.copyOf(others.entrySet())) {
+            if (!directories.contains(entry.getKey())) {
+                entry.getValue().cancel();
+                others.remove(entry.getKey());
+            }
+        }
+        for (Path other : directories) {
+            if (others.containsKey(other) || other.equals(directory)) {
+                continue;
+            }
+            try {
+                others.put(other, other.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY));
+            } catch (IOException | ClosedWatchServiceException e) {
+                LOG.debug("cannot watch {}", other, e);
+            }
         }
     }
 

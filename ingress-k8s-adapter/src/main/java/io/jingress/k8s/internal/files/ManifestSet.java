@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -164,6 +166,32 @@ public final class ManifestSet {
     public static boolean isManifestName(String fileName) {
         String name = fileName.toLowerCase(Locale.ROOT);
         return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json"));
+    }
+
+    /**
+     * The directories outside the watched one (the directory, or the file's) that the files read
+     * reach through symbolic links: each link's target's directory, and the directory of where the
+     * chain ends (a link into a mounted ConfigMap elsewhere ends past its {@code ..data} link).
+     * Changes there are changes to these files.
+     */
+    public Set<Path> linkedDirectories() {
+        Path home = (directory ? path : path.toAbsolutePath().getParent()).toAbsolutePath().normalize();
+        Set<Path> found = new TreeSet<>();
+        for (Path file : files.keySet()) {
+            if (!Files.isSymbolicLink(file)) {
+                continue;
+            }
+            try {
+                Path link = file.toAbsolutePath();
+                Path target = link.getParent().resolve(Files.readSymbolicLink(link)).normalize();
+                found.add(target.getParent());
+                found.add(file.toRealPath().getParent());
+            } catch (IOException | RuntimeException e) {
+                // dangling, or gone meanwhile: nothing to watch there
+            }
+        }
+        found.removeIf(dir -> dir == null || dir.equals(home));
+        return found;
     }
 
     /** Reads the files again (re-parsing only those whose content changed). */
