@@ -2,6 +2,7 @@ package io.jingress.core.route;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * External authentication of an Ingress's routes, read from ingress-nginx's {@code auth-url} and
@@ -160,13 +161,13 @@ public final class ExternalAuth {
         }
         text.append(')');
         if (signin != null) {
-            text.append(", 401 redirected to ").append(signin.location()).append(" (auth-signin)");
+            text.append(", 401 redirected to ").append(shown(signin.location())).append(" (auth-signin)");
         }
         if (!responseHeaders.isEmpty()) {
             text.append(", upstream gets ").append(String.join(", ", responseHeaders)).append(" from its answer");
         }
         if (requestRedirect != null) {
-            text.append(", X-Auth-Request-Redirect: ").append(requestRedirect.location());
+            text.append(", X-Auth-Request-Redirect: ").append(shown(requestRedirect.location()));
         }
         if (alwaysSetCookie) {
             text.append(", its Set-Cookie on every answer");
@@ -178,6 +179,18 @@ public final class ExternalAuth {
             text.append(", ").append(keepalive.describe());
         }
         return text.toString();
+    }
+
+    /** The userinfo of a URL ({@code user:password@}), as {@link #shown} hides it. */
+    private static final Pattern USERINFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@]*@");
+
+    /**
+     * A URL as it is shown ({@link #describe}: {@code /routes}, {@code --explain}, logs): a
+     * password in its userinfo is no one's business there, so the userinfo reads {@code ***}. (An
+     * {@code auth-url} with one is refused; {@code auth-signin} is the client's redirect, its own.)
+     */
+    static String shown(String url) {
+        return USERINFO.matcher(url).replaceFirst("$1***@");
     }
 
     @Override

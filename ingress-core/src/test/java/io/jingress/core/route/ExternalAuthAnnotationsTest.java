@@ -43,6 +43,17 @@ class ExternalAuthAnnotationsTest {
     }
 
     @Test
+    void aPasswordInTheSigninUrlIsNotShown() {
+        RouteAnnotations.Parsed parsed = parse("auth-url", "http://oauth2-proxy.auth.svc/oauth2/auth",
+                "auth-signin", "https://admin:s3cret@login.example.com/start?rd=$escaped_request_uri");
+
+        String shown = parsed.policy().describe().toString();
+
+        assertFalse(shown.contains("s3cret"), shown);
+        assertTrue(shown.contains("401 redirected to https://***@login.example.com/start"), shown);
+    }
+
+    @Test
     void theCommonVariablesAreFilledInPerRequest() {
         ExternalAuth auth = parse("auth-url", "https://$host/oauth2/auth?uri=$escaped_request_uri&raw=$request_uri",
                 "auth-signin", "https://$host/oauth2/start?rd=$escaped_request_uri").policy().externalAuth();
