@@ -350,11 +350,14 @@ public final class RouteExplainer {
                     + aliasNote(target.host, route)).build();
         }
         ProxySsl ssl = route.policy().proxySsl();
-        String scheme = protocol.upstreamTls(target.scheme.equals("https"))
-                ? "; spoken to in HTTPS (backend-protocol " + protocol + ", certificate " + (ssl != null && ssl.verify()
-                        ? "verified against " + ssl.secret() + " ca.crt for the name "
-                                + ssl.nameFor(backend.namespace(), backend.serviceName())
-                        : "not verified") + ")" : "";
+        String certificate = ssl != null && ssl.verify()
+                ? "verified against " + ssl.secret() + " ca.crt for the name " + ssl.nameFor(backend.namespace(), backend.serviceName())
+                : "not verified";
+        String scheme = protocol == BackendProtocol.GRPC ? "; spoken to in gRPC, cleartext HTTP/2 (backend-protocol GRPC)"
+                : protocol == BackendProtocol.GRPCS ? "; spoken to in gRPC over TLS (backend-protocol GRPCS, certificate "
+                        + certificate + ")"
+                : protocol.upstreamTls(target.scheme.equals("https"))
+                ? "; spoken to in HTTPS (backend-protocol " + protocol + ", certificate " + certificate + ")" : "";
         return result.status(200, backend.reason() + "; the endpoint is picked by "
                 + backend.balancer().strategy().name().toLowerCase(Locale.ROOT) + scheme + canaryNote(route.canary())
                 + Rewrites.phrase(route, rewritten) + authNote + aliasNote(target.host, route)).build();

@@ -53,12 +53,19 @@ class BackendProtocolExplainTest {
     }
 
     @Test
-    void grpcIsExplainedAsThe502TheProxyAnswers() {
-        RouteExplainer explainer = explainer("GRPC");
-        RouteExplanation e = explainer.explain("http://argocd.example.com/");
+    void grpcIsExplainedAsSpokenToInHttp2AndFcgiAsThe502TheProxyAnswers() {
+        RouteExplanation grpc = explainer("GRPC").explain("https://argocd.example.com/");
+        assertEquals(200, grpc.status(), grpc.toString());
+        assertTrue(grpc.reason().endsWith("; spoken to in gRPC, cleartext HTTP/2 (backend-protocol GRPC)"), grpc.reason());
+        RouteExplanation grpcs = explainer("GRPCS").explain("http://argocd.example.com/");
+        assertEquals(200, grpcs.status(), grpcs.toString());
+        assertTrue(grpcs.reason().endsWith("; spoken to in gRPC over TLS (backend-protocol GRPCS, certificate not verified)"),
+                grpcs.reason());
 
+        RouteExplainer explainer = explainer("FCGI");
+        RouteExplanation e = explainer.explain("http://argocd.example.com/");
         assertEquals(502, e.status(), e.toString());
-        assertTrue(e.reason().contains("backend-protocol GRPC is not supported"), e.reason());
+        assertTrue(e.reason().contains("backend-protocol FCGI is not supported"), e.reason());
         assertTrue(explainer.problems().stream().anyMatch(p -> p.object().equals("argocd/server")
                 && p.message().contains("the Ingress's routes answer 502")), explainer.problems().toString());
     }

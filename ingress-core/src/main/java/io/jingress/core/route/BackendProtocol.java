@@ -5,12 +5,13 @@ package io.jingress.core.route;
  * annotation names it. {@link #HTTP} unless the Ingress says otherwise.
  *
  * <pre>{@code
- * route.policy().backendProtocol().upstreamTls(clientOverTls);   // HTTPS: true; AUTO_HTTP: clientOverTls
+ * route.policy().backendProtocol().upstreamTls(clientOverTls);   // HTTPS, GRPCS: true; AUTO_HTTP: clientOverTls
+ * route.policy().backendProtocol().http2();                       // GRPC, GRPCS: true
  * }</pre>
  *
- * <p>Only {@link #HTTP}, {@link #HTTPS} and {@link #AUTO_HTTP} are spoken ({@link #spoken()}); a
- * route whose Ingress asks for another is answered 502 with a body that says why, rather than
- * speak HTTP/1 to a gRPC or FastCGI server (which fails in ways that are hard to read).
+ * <p>All but {@link #FCGI} are spoken ({@link #spoken()}); a route whose Ingress asks for FastCGI
+ * is answered 502 with a body that says why, rather than speak HTTP to a FastCGI server (which
+ * fails in ways that are hard to read).
  */
 public enum BackendProtocol {
     /** Plain HTTP/1.1, the default. */
@@ -22,23 +23,35 @@ public enum BackendProtocol {
     HTTPS,
     /** The client's scheme (nginx's {@code $scheme}): HTTPS to the endpoint when the client came over TLS, else HTTP. */
     AUTO_HTTP,
-    /** gRPC over cleartext HTTP/2: not spoken, answered 502. */
+    /**
+     * gRPC: HTTP/2 in cleartext to the endpoint (prior knowledge, h2c), the answer's trailers
+     * ({@code grpc-status}) carried to the client.
+     */
     GRPC,
-    /** gRPC over TLS: not spoken, answered 502. */
+    /**
+     * gRPC over TLS: HTTP/2 negotiated by ALPN. As {@link #HTTPS}, the endpoint's certificate is
+     * not verified unless the Ingress's {@code proxy-ssl-*} annotations ask.
+     */
     GRPCS,
     /** FastCGI: not spoken, answered 502. */
     FCGI;
 
-    /** Whether the proxy speaks this protocol to endpoints; false: the routes answer 502. */
+    /** Whether the proxy speaks this protocol to endpoints; false ({@link #FCGI}): the routes answer 502. */
     public boolean spoken() {
-        return this == HTTP || this == HTTPS || this == AUTO_HTTP;
+        return this != FCGI;
+    }
+
+    /** Whether the endpoints are spoken to in HTTP/2 ({@link #GRPC}, {@link #GRPCS}); else HTTP/1.1. */
+    public boolean http2() {
+        return this == GRPC || this == GRPCS;
     }
 
     /**
      * Whether a request that came over TLS ({@code clientOverTls}) or not goes to its endpoint over
-     * TLS: always for {@link #HTTPS}, as the client came for {@link #AUTO_HTTP}, never otherwise.
+     * TLS: always for {@link #HTTPS} and {@link #GRPCS}, as the client came for {@link #AUTO_HTTP},
+     * never otherwise.
      */
     public boolean upstreamTls(boolean clientOverTls) {
-        return this == HTTPS || (this == AUTO_HTTP && clientOverTls);
+        return this == HTTPS || this == GRPCS || (this == AUTO_HTTP && clientOverTls);
     }
 }

@@ -8,8 +8,8 @@ import java.util.Map;
  * Reads {@code backend-protocol}: how the Ingress's endpoints are spoken to. As ingress-nginx, the
  * value is trimmed and read without regard to case ({@code https} is {@code HTTPS}); one that is
  * not among {@link BackendProtocol}'s names is a problem and the endpoints are spoken to in HTTP,
- * as ingress-nginx falls back to HTTP. {@code GRPC}, {@code GRPCS} and {@code FCGI} are understood
- * but not spoken: a problem says the routes answer 502 (see {@link BackendProtocol#spoken()}).
+ * as ingress-nginx falls back to HTTP. {@code FCGI} is understood but not spoken: a problem says the
+ * routes answer 502 (see {@link BackendProtocol#spoken()}).
  */
 final class BackendProtocolAnnotation {
     static final String NAME = "backend-protocol";
@@ -30,10 +30,9 @@ final class BackendProtocolAnnotation {
             return BackendProtocol.HTTP;
         }
         if (!protocol.spoken()) {
-            problems.add(named.quoted() + " is not supported by Jingress, which speaks HTTP/1.1 and HTTPS to endpoints"
-                    + (protocol == BackendProtocol.FCGI ? ", not FastCGI" : ", not gRPC (HTTP/2 with trailers)")
-                    + ": the Ingress's routes answer 502 with a body that says so, rather than speak HTTP/1.1 to a "
-                    + (protocol == BackendProtocol.FCGI ? "FastCGI" : "gRPC") + " server");
+            problems.add(named.quoted() + " is not supported by Jingress, which speaks HTTP/1.1, HTTPS and gRPC to"
+                    + " endpoints, not FastCGI: the Ingress's routes answer 502 with a body that says so, rather than"
+                    + " speak HTTP to a FastCGI server");
         }
         if (protocol != BackendProtocol.HTTP) {
             builder.backendProtocol(protocol);
@@ -59,7 +58,9 @@ final class BackendProtocolAnnotation {
             case HTTPS -> "endpoints spoken to in HTTPS, certificates not verified (backend-protocol)";
             case AUTO_HTTP -> "endpoints spoken to in HTTPS when the client came over TLS, else HTTP;"
                     + " certificates not verified (backend-protocol AUTO_HTTP)";
-            case GRPC, GRPCS, FCGI -> "answered 502: backend-protocol " + protocol + " is not supported";
+            case GRPC -> "endpoints spoken to in gRPC, HTTP/2 in cleartext (backend-protocol GRPC)";
+            case GRPCS -> "endpoints spoken to in gRPC over TLS, certificates not verified (backend-protocol GRPCS)";
+            case FCGI -> "answered 502: backend-protocol " + protocol + " is not supported";
         };
     }
 }

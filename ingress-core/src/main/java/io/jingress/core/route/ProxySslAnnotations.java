@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
  * Secret, one of another namespace, no {@code ca.crt}, an unreadable one) answers the requests that
  * go over TLS with 502 instead of sending them unverified, and so does a {@code proxy-ssl-secret}
  * that cannot be used (ingress-nginx denies the location, 503). They have no effect unless the
- * endpoints are spoken to over TLS ({@code backend-protocol: HTTPS} or {@code AUTO_HTTP}).
+ * endpoints are spoken to over TLS ({@code backend-protocol: HTTPS}, {@code AUTO_HTTP} or
+ * {@code GRPCS}). ingress-nginx does not apply them to gRPC ({@code grpc_pass} reads
+ * {@code grpc_ssl_*}, not {@code proxy_ssl_*}): an Ingress that asks {@code GRPCS} with
+ * {@code proxy-ssl-verify: "on"} gets it verified here, not sent unverified.
  */
 final class ProxySslAnnotations {
     static final String SECRET = "proxy-ssl-secret";
@@ -57,17 +60,18 @@ final class ProxySslAnnotations {
                 && protocolsNamed == null && ciphersNamed == null) {
             return;
         }
-        if (protocol != BackendProtocol.HTTPS && protocol != BackendProtocol.AUTO_HTTP) {
+        if (protocol != BackendProtocol.HTTPS && protocol != BackendProtocol.AUTO_HTTP && protocol != BackendProtocol.GRPCS) {
             RouteAnnotations.Named first = !verifyOff ? verifyNamed : firstSet(secretNamed, verifyNamed, depthNamed,
                     nameNamed, serverNameNamed, protocolsNamed, ciphersNamed);
             boolean odd = first == verifyNamed && !first.value().equals("on") && !first.value().equals("off");
             problems.add(first.quoted() + (odd ? " is neither on nor off, and has" : " has")
                     + " no effect without backend-protocol HTTPS"
-                    + (protocol.spoken() ? ": the endpoints are spoken to in plain HTTP"
+                    + (protocol == BackendProtocol.GRPC ? ": the endpoints are spoken to in cleartext HTTP/2 (gRPC)"
+                            : protocol.spoken() ? ": the endpoints are spoken to in plain HTTP"
                             : ": the Ingress's routes answer 502 for backend-protocol " + protocol));
             return;
         }
-        String over = protocol == BackendProtocol.HTTPS ? "the Ingress's requests are answered 502"
+        String over = protocol != BackendProtocol.AUTO_HTTP ? "the Ingress's requests are answered 502"
                 : "the Ingress's requests from clients over TLS (which backend-protocol AUTO_HTTP sends to endpoints"
                         + " over TLS) are answered 502, those over plain HTTP are proxied";
 

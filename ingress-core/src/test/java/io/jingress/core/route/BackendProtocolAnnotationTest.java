@@ -58,19 +58,37 @@ class BackendProtocolAnnotationTest {
     }
 
     @Test
-    void grpcGrpcsAndFcgiAreUnderstoodButNotSpokenAndAreReportedAsAnswered502() {
-        for (String value : List.of("GRPC", "grpcs", "FCGI")) {
-            RouteAnnotations.Parsed parsed = RouteAnnotations.parse(Map.of(NGINX, value));
-            BackendProtocol protocol = parsed.policy().backendProtocol();
-            assertEquals(value.toUpperCase(), protocol.name());
-            assertFalse(protocol.spoken());
-            assertEquals(1, parsed.problems().size(), parsed.problems().toString());
-            String problem = parsed.problems().get(0);
-            assertTrue(problem.startsWith(NGINX + ": \"" + value + "\" is not supported by Jingress"), problem);
-            assertTrue(problem.contains("the Ingress's routes answer 502 with a body that says so"), problem);
-            assertEquals(List.of("answered 502: backend-protocol " + protocol + " is not supported"),
-                    parsed.policy().describe());
-        }
+    void grpcIsHttp2InCleartextAndGrpcsOverTls() {
+        RouteAnnotations.Parsed grpc = RouteAnnotations.parse(Map.of(NGINX, "grpc"));
+        assertEquals(BackendProtocol.GRPC, grpc.policy().backendProtocol());
+        assertTrue(grpc.policy().backendProtocol().spoken());
+        assertTrue(grpc.policy().backendProtocol().http2());
+        assertFalse(grpc.policy().backendProtocol().upstreamTls(true), "cleartext, whatever the client came over");
+        assertEquals(List.of(), grpc.problems());
+        assertEquals(List.of("endpoints spoken to in gRPC, HTTP/2 in cleartext (backend-protocol GRPC)"),
+                grpc.policy().describe());
+
+        RouteAnnotations.Parsed grpcs = RouteAnnotations.parse(Map.of(NGINX, " GRPCS "));
+        assertEquals(BackendProtocol.GRPCS, grpcs.policy().backendProtocol());
+        assertTrue(grpcs.policy().backendProtocol().http2());
+        assertTrue(grpcs.policy().backendProtocol().upstreamTls(false), "TLS, whatever the client came over");
+        assertEquals(List.of(), grpcs.problems());
+        assertEquals(List.of("endpoints spoken to in gRPC over TLS, certificates not verified (backend-protocol GRPCS)"),
+                grpcs.policy().describe());
+        assertFalse(BackendProtocol.HTTPS.http2());
+    }
+
+    @Test
+    void fcgiIsUnderstoodButNotSpokenAndIsReportedAsAnswered502() {
+        RouteAnnotations.Parsed parsed = RouteAnnotations.parse(Map.of(NGINX, "FCGI"));
+        BackendProtocol protocol = parsed.policy().backendProtocol();
+        assertEquals(BackendProtocol.FCGI, protocol);
+        assertFalse(protocol.spoken());
+        assertEquals(1, parsed.problems().size(), parsed.problems().toString());
+        String problem = parsed.problems().get(0);
+        assertTrue(problem.startsWith(NGINX + ": \"FCGI\" is not supported by Jingress"), problem);
+        assertTrue(problem.contains("not FastCGI: the Ingress's routes answer 502 with a body that says so"), problem);
+        assertEquals(List.of("answered 502: backend-protocol FCGI is not supported"), parsed.policy().describe());
     }
 
     @Test

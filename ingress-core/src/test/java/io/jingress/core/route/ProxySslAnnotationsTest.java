@@ -78,10 +78,25 @@ class ProxySslAnnotationsTest {
         assertSame(RoutePolicy.NONE, parsed.policy());
         assertEquals(List.of(VERIFY + ": \"on\" has no effect without backend-protocol HTTPS: the endpoints are spoken to"
                 + " in plain HTTP"), parsed.problems());
-        RouteAnnotations.Parsed grpc = RouteAnnotations.parse(Map.of(PROTOCOL, "GRPCS", VERIFY, "on"));
+        RouteAnnotations.Parsed grpc = RouteAnnotations.parse(Map.of(PROTOCOL, "GRPC", VERIFY, "on"));
         assertFalse(grpc.policy().proxySslVerify());
-        assertTrue(grpc.problems().contains(VERIFY + ": \"on\" has no effect without backend-protocol HTTPS: the Ingress's"
-                + " routes answer 502 for backend-protocol GRPCS"), grpc.problems().toString());
+        assertTrue(grpc.problems().contains(VERIFY + ": \"on\" has no effect without backend-protocol HTTPS: the endpoints"
+                + " are spoken to in cleartext HTTP/2 (gRPC)"), grpc.problems().toString());
+        RouteAnnotations.Parsed fcgi = RouteAnnotations.parse(Map.of(PROTOCOL, "FCGI", VERIFY, "on"));
+        assertTrue(fcgi.problems().contains(VERIFY + ": \"on\" has no effect without backend-protocol HTTPS: the Ingress's"
+                + " routes answer 502 for backend-protocol FCGI"), fcgi.problems().toString());
+    }
+
+    @Test
+    void grpcsIsVerifiedAsHttpsIsWhereIngressNginxWouldSendItUnverified() {
+        RouteAnnotations.Parsed grpcs = RouteAnnotations.parse(Map.of(PROTOCOL, "GRPCS", VERIFY, "on"));
+        assertTrue(grpcs.policy().proxySslVerify());
+        assertEquals(List.of("endpoints spoken to in gRPC over TLS, certificates not verified (backend-protocol GRPCS)",
+                "answered 502 over TLS to the endpoints: proxy-ssl-verify is on and no proxy-ssl-secret names the CA"),
+                grpcs.policy().describe());
+        assertEquals(List.of(VERIFY + ": \"on\" asks that endpoint certificates be verified, and no proxy-ssl-secret"
+                + " names the CA: the Ingress's requests are answered 502, and nothing is sent to the endpoints unverified"),
+                grpcs.problems());
     }
 
     @Test

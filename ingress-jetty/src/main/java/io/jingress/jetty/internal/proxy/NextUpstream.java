@@ -45,7 +45,7 @@ final class NextUpstream {
             // since must not turn a dropped answer into a 502
             return true;
         }
-        return allowed(exchange, retries, serverMaxTries) && on(retries, failure);
+        return allowed(exchange, retries, serverMaxTries, GrpcUpstream.neverSent(exchange, failure)) && on(retries, failure);
     }
 
     /**
@@ -54,15 +54,16 @@ final class NextUpstream {
      */
     static boolean movesOn(Exchange exchange, int status, int serverMaxTries) {
         RouteRetries retries = exchange.route.policy().retries();
-        return retries.onStatus(status) && allowed(exchange, retries, serverMaxTries)
+        return retries.onStatus(status) && allowed(exchange, retries, serverMaxTries, false)
                 && exchange.backend.balancer().endpoints().size() > exchange.tries;
     }
 
-    private static boolean allowed(Exchange exchange, RouteRetries retries, int serverMaxTries) {
+    /** {@code neverSent}: the try failed before anything of the request left, so its method does not matter. */
+    private static boolean allowed(Exchange exchange, RouteRetries retries, int serverMaxTries, boolean neverSent) {
         if (exchange.bodyConsumed || exchange.tries >= maxTries(exchange, retries, serverMaxTries)) {
             return false;
         }
-        if (!retries.on(RouteRetries.NON_IDEMPOTENT) && !RoutingProxy.isIdempotent(exchange.getMethod())) {
+        if (!neverSent && !retries.on(RouteRetries.NON_IDEMPOTENT) && !RoutingProxy.isIdempotent(exchange.getMethod())) {
             return false;
         }
         long timeout = retries.timeoutMillis();

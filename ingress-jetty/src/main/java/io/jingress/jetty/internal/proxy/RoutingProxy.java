@@ -119,6 +119,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final UpstreamTlsContexts tlsContexts = new UpstreamTlsContexts();
     /** The tunnel's TLS client side for the routes that set no proxy-ssl-*: nothing verified. */
     private final SslContextFactory.Client tunnelTls = UpstreamTls.clientSide();
+    /** HTTP/2 to the endpoints of routes whose Ingress asks backend-protocol GRPC or GRPCS. */
+    private final GrpcUpstream grpc = new GrpcUpstream(this::newGrpcClient);
 
     public RoutingProxy(Router router, ProxySettings settings, ProxyMetrics metrics) {
         this.router = Objects.requireNonNull(router, "router");
@@ -159,6 +161,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             }
         }
         super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        grpc.stop();
+        super.doStop();
     }
 
     public ProxyMetrics metrics() {
@@ -669,6 +677,15 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         Exchange exchange = (Exchange) clientToProxyRequest;
         RoutePolicy policy = exchange.route.policy();
         UpstreamOrigins byScheme = UpstreamTls.wanted(exchange) ? tlsOrigins : origins;
+        if (GrpcUpstream.wanted(exchange)) {
+            UpstreamTlsContexts.Tag tls = byScheme == tlsOrigins && policy.proxySsl() != null ? tlsContexts.tag(exchange) : null;
+            if (byScheme == tlsOrigins && policy.proxySsl() != null && tls == null) {
+                throw new IllegalStateException("no TLS client side for the proxy-ssl-* of " + exchange.backend);
+            }
+            return grpc.newRequest(exchange, byScheme == tlsOrigins, tls, newHttpURI.getPathQuery())
+                    .method(clientToProxyRequest.getMethod())
+                    .idleTimeout(UpstreamTimeouts.readMillis(policy, settings.readTimeoutMillis()), TimeUnit.MILLISECONDS);
+        }
         org.eclipse.jetty.client.Request proxyToServerRequest = getHttpClient().newRequest(byScheme.of(exchange.endpoint))
                 .path(newHttpURI.getPathQuery())
                 .method(clientToProxyRequest.getMethod())
@@ -737,6 +754,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         HttpFields headers = clientToProxyRequest.getHeaders();
         if (!headers.contains(HttpHeader.TRANSFER_ENCODING) && headers.getLongField(HttpHeader.CONTENT_LENGTH) <= 0) {
             LeanExchanges.watchForClose(clientToProxyRequest);  // no body to read: the answer is awaited
+        }
+        if (GrpcUpstream.wanted(exchange)) {
+            proxyToServerRequest.headers(GrpcUpstream::finishHeaders);
         }
         super.sendProxyToServerRequest(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
     }
@@ -1098,6 +1118,27 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         return new UpstreamClient(UpstreamTlsContexts.transport(clientConnector));
     }
 
+    /**
+     * The HTTP/2 client of the gRPC routes ({@link GrpcUpstream}), started: made as the HTTP/1 one
+     * is, on the same executor, with what {@code ProxyHandler} does to its own (no content decoding,
+     * no protocol handlers: an interim answer is not passed on).
+     */
+    private HttpClient newGrpcClient() {
+        ClientConnector connector = new UpstreamTimeouts.Connector();
+        connector.setExecutor(getHttpClient().getExecutor());
+        connector.setSslContextFactory(UpstreamTls.clientSide());
+        HttpClient client = new UpstreamClient(GrpcUpstream.transport(connector));
+        configureHttpClient(client);
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP/2 client for gRPC endpoints did not start", e);
+        }
+        client.getContentDecoderFactories().clear();
+        client.getProtocolHandlers().clear();
+        return client;
+    }
+
     @Override
     protected void configureHttpClient(HttpClient httpClient) {
         super.configureHttpClient(httpClient);
@@ -1301,6 +1342,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 return;
             }
             copyServerHeaders(exchange, serverToProxyResponse.getHeaders(), proxyToClientResponse.getHeaders());
+            if (GrpcUpstream.wanted(exchange)) {
+                GrpcUpstream.passTrailers(serverToProxyResponse, proxyToClientResponse);
+            }
         }
     }
 

@@ -63,7 +63,8 @@ final class UpstreamForwarder implements UpstreamRelay {
         return !headers.contains(HttpHeader.TRANSFER_ENCODING)
                 && headers.getLongField(HttpHeader.CONTENT_LENGTH) <= MAX_BUFFERED_BODY
                 && needsNoLookup(endpoint.address())
-                && !UpstreamTls.wanted(exchange);  // plain HTTP/1.1 only: TLS takes Jetty's client
+                && !UpstreamTls.wanted(exchange)  // plain HTTP/1.1 only: TLS takes Jetty's client
+                && !GrpcUpstream.wanted(exchange);  // and HTTP/2 the gRPC one
     }
 
     /** Reads the request's body, if it has one, then sends the request to its endpoint (see {@link #fits}). */

@@ -61,7 +61,8 @@ final class UpstreamTimeouts {
             Object tag = destination.getOrigin().getTag();
             return tag instanceof ConnectTag connect ? connect.millis()
                     : tag instanceof UpstreamTlsContexts.Tag tls ? tls.connectMillis()
-                    : tag instanceof ExternalAuthConnections.Tag auth ? auth.connectMillis() : 0;
+                    : tag instanceof ExternalAuthConnections.Tag auth ? auth.connectMillis()
+                    : tag instanceof GrpcUpstream.Tag grpc ? grpc.connectMillis() : 0;
         }
     }
 }

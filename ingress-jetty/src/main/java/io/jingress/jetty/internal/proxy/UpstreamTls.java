@@ -14,7 +14,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * A route's {@code backend-protocol}: whether its endpoints are spoken to over TLS, and the 502 of
- * a protocol that is not spoken (gRPC, FastCGI).
+ * a protocol that is not spoken (FastCGI).
  *
  * <p>An exchange that goes over TLS takes Jetty's {@code HttpClient} (the lean forwarder speaks
  * plain HTTP/1.1 only), whose destinations are keyed by scheme, host and port: TLS connections are
@@ -106,10 +106,9 @@ final class UpstreamTls {
         Map<BackendProtocol, PlainResponses.Body> bodies = new EnumMap<>(BackendProtocol.class);
         for (BackendProtocol protocol : BackendProtocol.values()) {
             if (!protocol.spoken()) {
-                String what = protocol == BackendProtocol.FCGI ? "FastCGI" : "gRPC";
                 bodies.put(protocol, new PlainResponses.Body(HttpStatus.BAD_GATEWAY_502,
                         "502 Bad Gateway: this route's Ingress asks for backend-protocol " + protocol
-                                + ", and Jingress does not speak " + what + " to endpoints\n"));
+                                + ", and Jingress does not speak FastCGI to endpoints\n"));
             }
         }
         return bodies;

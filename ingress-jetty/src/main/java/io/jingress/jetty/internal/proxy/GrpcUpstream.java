@@ -1,0 +1,207 @@
+package io.jingress.jetty.internal.proxy;
+
+import io.jingress.core.lb.Endpoint;
+import io.jingress.core.route.RoutePolicy;
+
+import java.net.URI;
+import java.util.function.Supplier;
+
+import org.eclipse.jetty.client.Destination;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Origin;
+import org.eclipse.jetty.client.transport.HttpDestination;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The endpoints of routes whose Ingress asks {@code backend-protocol: GRPC} or {@code GRPCS}: spoken
+ * to in HTTP/2 (cleartext with prior knowledge, or TLS with ALPN {@code h2}) through a Jetty client
+ * of its own, made when the first such request comes (a proxy without gRPC routes holds no thread
+ * for it). What gRPC needs of a proxy, and the HTTP/1 paths do not give:
+ * <ul>
+ *   <li>the answer's trailers ({@code grpc-status}, {@code grpc-message}) reach the client
+ *       ({@link #passTrailers}), which Jetty's {@code ProxyHandler} drops;</li>
+ *   <li>{@code TE: trailers} goes to the endpoint, as gRPC servers expect of a client;</li>
+ *   <li>the request's {@code :authority} is the host the client asked for (or {@code upstream-vhost}),
+ *       as the {@code Host} of an HTTP/1 request is, not the endpoint's address: the request's URI
+ *       names that authority and its {@link Tag} the endpoint, which the destination connects to
+ *       ({@link HttpDestination#resolveOrigin()}). Connections are then kept per authority and
+ *       endpoint; each carries many calls at once.</li>
+ * </ul>
+ * Bodies stream both ways as they come (a server stream's messages are written to the client one
+ * by one), so server, client and bidirectional streaming calls go through; the route's
+ * {@code proxy-read-timeout} bounds the silence of a call, as nginx's {@code grpc_read_timeout}.
+ */
+final class GrpcUpstream {
+    private static final HttpField TE_TRAILERS = new PreEncodedHttpField(HttpHeader.TE, "trailers");
+
+    private final Supplier<HttpClient> factory;
+    private volatile HttpClient client;
+
+    /** {@code factory} makes the client, configured and started, on the first gRPC request. */
+    GrpcUpstream(Supplier<HttpClient> factory) {
+        this.factory = factory;
+    }
+
+    /**
+     * Where a call of the exchange goes: the endpoint ({@code address}, {@code port}), its TLS client
+     * side when its route sets {@code proxy-ssl-*} (else null: the client's own, nothing verified),
+     * and its route's connect timeout (0: the server's), which {@link UpstreamTimeouts.Connector} reads.
+     */
+    record Tag(String address, int port, SslContextFactory.Client tls, long connectMillis) {
+    }
+
+    /** Whether the exchange's route asks for gRPC to its endpoints; its route must be set. */
+    static boolean wanted(Exchange exchange) {
+        RoutePolicy policy = exchange.route.policy();
+        return !policy.isNone() && policy.backendProtocol().http2();
+    }
+
+    /**
+     * Whether a gRPC call's try failed before anything of it left: the endpoint refused the
+     * connection, could not be reached in time or at all, or failed the TLS handshake. Such a call goes to another
+     * endpoint whatever its method (every call is a POST), as nginx passes a request it could not
+     * send to the next server; once a call may have reached an endpoint it is never sent again.
+     */
+    static boolean neverSent(Exchange exchange, Throwable failure) {
+        if (!wanted(exchange) || exchange.bodyConsumed) {
+            return false;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            // SocketTimeoutException: Jetty's connect timeout (a read timeout is a TimeoutException)
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.net.SocketTimeoutException || t instanceof javax.net.ssl.SSLHandshakeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A request to the exchange's endpoint, for {@code pathAndQuery}; its headers are set later. */
+    org.eclipse.jetty.client.Request newRequest(Exchange exchange, boolean tls, UpstreamTlsContexts.Tag tlsTag,
+            String pathAndQuery) {
+        RoutePolicy policy = exchange.route.policy();
+        Endpoint endpoint = exchange.endpoint;
+        String scheme = tls ? "https" : "http";
+        Tag tag = new Tag(endpoint.address(), endpoint.port(), tlsTag == null ? null : tlsTag.tls(),
+                policy.connectTimeoutMillis());
+        return client().newRequest(authorityUri(scheme, exchange, policy, endpoint))
+                .path(pathAndQuery)
+                .tag(tag);
+    }
+
+    /**
+     * {@code scheme://authority} of the call's {@code :authority}: the Host an HTTP/1 request would
+     * be sent with; the endpoint's own when that one cannot be a URI's (a host name with an
+     * underscore, say).
+     */
+    private static URI authorityUri(String scheme, Exchange exchange, RoutePolicy policy, Endpoint endpoint) {
+        String authority = policy.upstreamHost();
+        if (authority == null) {
+            authority = exchange.getHttpURI().getAuthority();
+        }
+        if (authority != null) {
+            try {
+                URI uri = new URI(scheme + "://" + authority);
+                if (uri.getHost() != null && uri.getRawPath().isEmpty() && uri.getRawUserInfo() == null) {
+                    return uri;
+                }
+            } catch (java.net.URISyntaxException e) {
+                // below
+            }
+        }
+        return URI.create(scheme + "://" + RoutingProxy.uriHost(endpoint) + ":" + endpoint.port());
+    }
+
+    /**
+     * The headers of a call as they go: {@code TE: trailers}, and no {@code Host} beside the
+     * {@code :authority} (which names the same), nor the {@code Transfer-Encoding} of a streamed body.
+     */
+    static void finishHeaders(HttpFields.Mutable proxyToServerHeaders) {
+        proxyToServerHeaders.remove(HttpHeader.HOST);
+        proxyToServerHeaders.remove(HttpHeader.TRANSFER_ENCODING);
+        proxyToServerHeaders.put(TE_TRAILERS);
+    }
+
+    /**
+     * Hands the endpoint's trailers to the client's answer, as it ends: over HTTP/2 a HEADERS frame
+     * ending the stream. Called with the answer's head, before the answer is committed: Jetty takes
+     * the trailers' supplier with the head, and asks it once the body is whole. Hop-by-hop fields
+     * are left out, as from a head. An HTTP/1.1 client gets none: the proxy's own HTTP/1 connections
+     * write no trailers (gRPC clients speak HTTP/2).
+     */
+    static void passTrailers(org.eclipse.jetty.client.Response serverToProxyResponse, Response proxyToClientResponse) {
+        proxyToClientResponse.setTrailersSupplier(() -> passed(serverToProxyResponse.getTrailers()));
+    }
+
+    private static HttpFields passed(HttpFields trailers) {
+        if (trailers == null || trailers.size() == 0) {
+            return null;
+        }
+        HttpFields.Mutable passed = HttpFields.build(trailers.size());
+        for (HttpField field : trailers) {
+            if (!ProxyHeaders.isHopByHop(field) && field.getHeader() != HttpHeader.CONTENT_LENGTH) {
+                passed.add(field);
+            }
+        }
+        return passed;
+    }
+
+    private HttpClient client() {
+        HttpClient made = client;
+        if (made == null) {
+            synchronized (this) {
+                made = client;
+                if (made == null) {
+                    made = factory.get();
+                    client = made;
+                }
+            }
+        }
+        return made;
+    }
+
+    /** Stops the client, if one was made. */
+    void stop() {
+        HttpClient made = client;
+        if (made != null) {
+            LifeCycle.stop(made);
+        }
+    }
+
+    /**
+     * The HTTP/2 transport: a {@link Tag tagged} destination connects to the tag's endpoint (not to
+     * the authority its requests name), with the tag's TLS client side when it has one.
+     */
+    static HttpClientTransportOverHTTP2 transport(ClientConnector connector) {
+        return new HttpClientTransportOverHTTP2(new HTTP2Client(connector)) {
+            @Override
+            public Destination newDestination(Origin origin) {
+                if (!(origin.getTag() instanceof Tag tag)) {
+                    return super.newDestination(origin);
+                }
+                Origin endpoint = new Origin(origin.getScheme(), new Origin.Address(tag.address(), tag.port()), tag,
+                        origin.getProtocol(), origin.getTransport());
+                return new HttpDestination(getHttpClient(), origin) {
+                    @Override
+                    public Origin resolveOrigin() {
+                        return endpoint;
+                    }
+
+                    @Override
+                    public SslContextFactory.Client resolveSslContextFactory() {
+                        return tag.tls() != null && isSecure() ? tag.tls() : super.resolveSslContextFactory();
+                    }
+                };
+            }
+        };
+    }
+}

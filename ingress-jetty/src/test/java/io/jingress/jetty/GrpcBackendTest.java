@@ -1,0 +1,481 @@
+package io.jingress.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptors;
+import io.grpc.Context;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import io.jingress.jetty.testing.Proxies;
+import io.jingress.jetty.testing.TestRoutes;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code backend-protocol: GRPC} and {@code GRPCS} through a real proxy: a grpc-java client over TLS
+ * (ALPN h2) to the proxy's HTTPS port, and grpc-java servers on loopback as the endpoints, in
+ * cleartext HTTP/2 and over TLS ({@code tls/upstream.crt}, signed by {@code tls/upstream-ca.crt}).
+ * Unary, server-streaming and bidirectional calls, statuses and trailers, metadata both ways,
+ * cancellation, and what a client gets when the endpoint cannot be reached.
+ */
+class GrpcBackendTest {
+    private static final String PROTOCOL = "nginx.ingress.kubernetes.io/backend-protocol";
+    private static final String SERVICE = "jingress.test.Echo";
+    private static final MethodDescriptor.Marshaller<String> UTF8 = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(String value) {
+            return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public String parse(InputStream stream) {
+            try {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+    private static final MethodDescriptor<String, String> SAY = method("Say", MethodDescriptor.MethodType.UNARY);
+    private static final MethodDescriptor<String, String> COUNT = method("Count", MethodDescriptor.MethodType.SERVER_STREAMING);
+    private static final MethodDescriptor<String, String> CHAT = method("Chat", MethodDescriptor.MethodType.BIDI_STREAMING);
+    private static final MethodDescriptor<String, String> FAIL = method("Fail", MethodDescriptor.MethodType.UNARY);
+    private static final Metadata.Key<String> USER = Metadata.Key.of("x-user", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> DETAIL = Metadata.Key.of("x-detail", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> FORWARDED_FOR = Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
+
+    @RegisterExtension
+    final Proxies proxies = new Proxies();
+
+    private final List<Server> servers = new ArrayList<>();
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    /** What the endpoint saw of the last call: its :authority and its metadata. */
+    private final AtomicReference<String> authoritySeen = new AtomicReference<>();
+    private final AtomicReference<Metadata> headersSeen = new AtomicReference<>();
+    private final AtomicInteger calls = new AtomicInteger();
+    /** The second message of a Count call waits for this. */
+    private final CountDownLatch firstMessageRead = new CountDownLatch(1);
+    /** A Count call of "forever" ends here when its client cancels it. */
+    private final CountDownLatch cancelSeen = new CountDownLatch(1);
+
+    @AfterEach
+    void stop() throws Exception {
+        for (ManagedChannel channel : channels) {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        for (Server server : servers) {
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static MethodDescriptor<String, String> method(String name, MethodDescriptor.MethodType type) {
+        return MethodDescriptor.<String, String>newBuilder().setType(type)
+                .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
+                .setRequestMarshaller(UTF8).setResponseMarshaller(UTF8).build();
+    }
+
+    /** The endpoint's service: Say, Count (a stream of n messages), Chat (each message echoed upper-cased), Fail. */
+    private ServerServiceDefinition service() {
+        ServerServiceDefinition echo = ServerServiceDefinition.builder(SERVICE)
+                .addMethod(SAY, ServerCalls.asyncUnaryCall((String name, StreamObserver<String> answer) -> {
+                    answer.onNext("hello " + name);
+                    answer.onCompleted();
+                }))
+                .addMethod(COUNT, ServerCalls.asyncServerStreamingCall((String n, StreamObserver<String> answer) -> count(n, answer)))
+                .addMethod(CHAT, ServerCalls.asyncBidiStreamingCall((StreamObserver<String> answer) -> new StreamObserver<String>() {
+                    @Override
+                    public void onNext(String message) {
+                        answer.onNext(message.toUpperCase());
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        answer.onCompleted();
+                    }
+                }))
+                .addMethod(FAIL, ServerCalls.asyncUnaryCall((String what, StreamObserver<String> answer) -> {
+                    Metadata trailers = new Metadata();
+                    trailers.put(DETAIL, "looked everywhere");
+                    answer.onError(Status.NOT_FOUND.withDescription("no such thing: " + what).asRuntimeException(trailers));
+                }))
+                .build();
+        ServerInterceptor seeing = new ServerInterceptor() {
+            @Override
+            public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+                calls.incrementAndGet();
+                authoritySeen.set(call.getAuthority());
+                headersSeen.set(headers);
+                return next.startCall(call, headers);
+            }
+        };
+        return ServerInterceptors.intercept(echo, seeing);
+    }
+
+    private void count(String n, StreamObserver<String> answer) {
+        if (n.equals("forever")) {
+            Context.current().addListener(context -> cancelSeen.countDown(), Runnable::run);
+            answer.onNext("0");
+            return;  // never completed: the client cancels
+        }
+        try {
+            for (int i = 1; i <= Integer.parseInt(n); i++) {
+                answer.onNext(Integer.toString(i));
+                if (i == 1 && !firstMessageRead.await(10, TimeUnit.SECONDS)) {
+                    answer.onError(Status.DEADLINE_EXCEEDED.withDescription("the first message never reached the client")
+                            .asRuntimeException());
+                    return;
+                }
+            }
+            answer.onCompleted();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answer.onError(e);
+        }
+    }
+
+    private int startPlainEndpoint() throws IOException {
+        Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(service()).build().start();
+        servers.add(server);
+        return server.getPort();
+    }
+
+    private int startTlsEndpoint() throws IOException {
+        Server server;
+        try (InputStream chain = resource("upstream.crt"); InputStream key = resource("upstream.key")) {
+            server = Grpc.newServerBuilderForPort(0, TlsServerCredentials.create(chain, key)).addService(service()).build().start();
+        }
+        servers.add(server);
+        return server.getPort();
+    }
+
+    private static InputStream resource(String name) {
+        return GrpcBackendTest.class.getResourceAsStream("/tls/" + name);
+    }
+
+    private IngressServer startProxy(TestRoutes routes) {
+        return proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+    }
+
+    /** A gRPC channel to the proxy's HTTPS port (its certificate taken as it is) for {@code host}. */
+    private ManagedChannel channel(IngressServer proxy, String host) {
+        TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder().trustManager(new TrustingAll());
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", proxy.httpsPort(), tls.build())
+                .overrideAuthority(host).build();
+        channels.add(channel);
+        return channel;
+    }
+
+    private static <Q, A> ClientCall<Q, A> call(ManagedChannel channel, MethodDescriptor<Q, A> method) {
+        return channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aUnaryCallReachesACleartextEndpointWithTheClientsAuthorityAndMetadata() throws Exception {
+        IngressServer proxy = startProxy(TestRoutes.create()
+                .route("grpc.test", "/", "greeter", Map.of(PROTOCOL, "GRPC"), startPlainEndpoint()));
+        ManagedChannel channel = channel(proxy, "grpc.test");
+        Metadata sent = new Metadata();
+        sent.put(USER, "alice");
+
+        String answer = ClientCalls.blockingUnaryCall(
+                ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(sent)), SAY,
+                CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), "jingress");
+
+        assertEquals("hello jingress", answer);
+        // the authority the client asked for, as the Host of an HTTP/1 request (Jetty's client names the port)
+        assertEquals("grpc.test", authoritySeen.get().replaceFirst(":\\d+$", ""), authoritySeen.get());
+        Metadata seen = headersSeen.get();
+        assertEquals("alice", seen.get(USER));
+        assertEquals("127.0.0.1", seen.get(FORWARDED_FOR));
+    }
+
+    /** With the same client, a call of {@code method} whose only request is {@code request}; its answers and status. */
+    private static List<String> serverStream(ManagedChannel channel, MethodDescriptor<String, String> method, String request,
+            CountDownLatch onFirst) {
+        List<String> got = new ArrayList<>();
+        Iterator<String> answers = ClientCalls.blockingServerStreamingCall(call(channel, method), request);
+        while (answers.hasNext()) {
+            got.add(answers.next());
+            if (got.size() == 1 && onFirst != null) {
+                onFirst.countDown();
+            }
+        }
+        return got;
+    }
+
+    @Test
+    void aServerStreamsMessagesOneByOneThroughTheProxy() throws Exception {
+        IngressServer proxy = startProxy(TestRoutes.create()
+                .route("grpc.test", "/", "counter", Map.of(PROTOCOL, "grpc"), startPlainEndpoint()));
+
+        // the endpoint sends its second message only once the client has read the first: an answer
+        // held back until the stream ended would never complete (the endpoint fails it after 10 s)
+        List<String> got = serverStream(channel(proxy, "grpc.test"), COUNT, "4", firstMessageRead);
+
+        assertEquals(List.of("1", "2", "3", "4"), got);
+    }
+
+    @Test
+    void aBidirectionalStreamCarriesEachMessageBeforeTheNextIsSent() throws Exception {
+        IngressServer proxy = startProxy(TestRoutes.create()
+                .route("grpc.test", "/", "chat", Map.of(PROTOCOL, "GRPC"), startPlainEndpoint()));
+        BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        StreamObserver<String> requests = ClientCalls.asyncBidiStreamingCall(call(channel(proxy, "grpc.test"), CHAT),
+                new StreamObserver<String>() {
+                    @Override
+                    public void onNext(String value) {
+                        answers.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        failure.set(t);
+                        done.countDown();
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.countDown();
+                    }
+                });
+
+        for (String word : List.of("one", "two", "three")) {
+            requests.onNext(word);
+            // the request stream is still open: its message went through alone, and its echo back
+            assertEquals(word.toUpperCase(), answers.poll(10, TimeUnit.SECONDS), "echo of " + word);
+        }
+        requests.onCompleted();
+
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertNull(failure.get());
+        assertTrue(answers.isEmpty(), answers.toString());
+    }
+
+    @Test
+    void anErrorStatusItsMessageAndItsTrailersReachTheClient() throws Exception {
+        IngressServer proxy = startProxy(TestRoutes.create()
+                .route("grpc.test", "/", "failing", Map.of(PROTOCOL, "GRPC"), startPlainEndpoint()));
+        ManagedChannel channel = channel(proxy, "grpc.test");
+
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(call(channel, FAIL), "the key"));
+
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), e.toString());
+        assertEquals("no such thing: the key", e.getStatus().getDescription());
+        assertEquals("looked everywhere", e.getTrailers().get(DETAIL));
+    }
+
+    @Test
+    void aCallAfterAStreamWithTrailersGetsItsOwnStatus() throws Exception {
+        // statuses travel in trailers: a stream's OK must not be taken by the next call (and the reverse)
+        IngressServer proxy = startProxy(TestRoutes.create()
+                .route("grpc.test", "/", "mixed", Map.of(PROTOCOL, "GRPC"), startPlainEndpoint()));
+        ManagedChannel channel = channel(proxy, "grpc.test");
+        firstMessageRead.countDown();
+
+        for (int i = 0; i < 20; i++) {
+            assertEquals(List.of("1", "2"), serverStream(channel, COUNT, "2", null));
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> ClientCalls.blockingUnaryCall(call(channel, FAIL), "x"));
+            assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+            assertEquals("hello " + i, ClientCalls.blockingUnaryCall(call(channel, SAY), Integer.toString(i)));
+        }
+    }
+
+    @Test
+    void manyCallsAtOnceEachGetTheirOwnAnswer() throws Exception {
+        IngressServer proxy = startProxy(TestRoutes.create()
+                .route("grpc.test", "/", "busy", Map.of(PROTOCOL, "GRPC"), startPlainEndpoint()));
+        ManagedChannel channel = channel(proxy, "grpc.test");
+        List<com.google.common.util.concurrent.ListenableFuture<String>> answers = new ArrayList<>();
+
+        for (int i = 0; i < 200; i++) {
+            answers.add(ClientCalls.futureUnaryCall(call(channel, SAY), "call " + i));
+        }
+
+        for (int i = 0; i < 200; i++) {
+            assertEquals("hello call " + i, answers.get(i).get(20, TimeUnit.SECONDS));
+        }
+        assertEquals(200, calls.get());
+    }
+
+    @Test
+    void aCallWhoseEndpointRefusesTheConnectionGoesToAnotherThoughItIsAPost() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        IngressServer proxy = startProxy(TestRoutes.create()
+                .route("grpc.test", "/", "half-down", Map.of(PROTOCOL, "GRPC"), closed, startPlainEndpoint()));
+        ManagedChannel channel = channel(proxy, "grpc.test");
+
+        // round robin sends every other call to the closed port first: nothing of it left, so it moves on
+        for (int i = 0; i < 10; i++) {
+            assertEquals("hello " + i, ClientCalls.blockingUnaryCall(call(channel, SAY), Integer.toString(i)));
+        }
+        assertEquals(10, calls.get());
+    }
+
+    @Test
+    void aCallTheClientCancelsIsCancelledAtTheEndpoint() throws Exception {
+        IngressServer proxy = startProxy(TestRoutes.create()
+                .route("grpc.test", "/", "stream", Map.of(PROTOCOL, "GRPC"), startPlainEndpoint()));
+        ClientCall<String, String> call = call(channel(proxy, "grpc.test"), COUNT);
+        CountDownLatch first = new CountDownLatch(1);
+        call.start(new ClientCall.Listener<>() {
+            @Override
+            public void onMessage(String message) {
+                first.countDown();
+            }
+        }, new Metadata());
+        call.sendMessage("forever");
+        call.halfClose();
+        call.request(10);
+        assertTrue(first.await(10, TimeUnit.SECONDS), "the stream's first message");
+
+        call.cancel("the user went away", null);
+
+        assertTrue(cancelSeen.await(10, TimeUnit.SECONDS), "the endpoint's call was cancelled");
+    }
+
+    @Test
+    void grpcsReachesATlsEndpointUnverifiedByDefaultAndVerifiedWhenAsked() throws Exception {
+        int port = startTlsEndpoint();
+        Map<String, String> verified = new HashMap<>();
+        verified.put(PROTOCOL, "GRPCS");
+        verified.put("nginx.ingress.kubernetes.io/proxy-ssl-verify", "on");
+        verified.put("nginx.ingress.kubernetes.io/proxy-ssl-secret", "default/upstream-ca");
+        verified.put("nginx.ingress.kubernetes.io/proxy-ssl-name", "backend.internal");
+        Map<String, String> wrongName = new HashMap<>(verified);
+        wrongName.put("nginx.ingress.kubernetes.io/proxy-ssl-name", "someone-else.internal");
+        String ca;
+        try (InputStream in = resource("upstream-ca.crt")) {
+            ca = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+        TestRoutes routes = TestRoutes.create()
+                .route("plain.test", "/", "unverified", Map.of(PROTOCOL, "GRPCS"), port)
+                .route("verified.test", "/", "verified", verified, port)
+                .route("wrong.test", "/", "wrong", wrongName, port)
+                .opaqueSecret("upstream-ca", Map.of("ca.crt", ca));
+        routes.apply();
+        IngressServer proxy = startProxy(routes);
+
+        assertEquals("hello a", ClientCalls.blockingUnaryCall(call(channel(proxy, "plain.test"), SAY), "a"));
+        assertEquals("hello b", ClientCalls.blockingUnaryCall(call(channel(proxy, "verified.test"), SAY), "b"));
+        assertEquals(2, calls.get());
+
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(call(channel(proxy, "wrong.test"), SAY), "c"));
+        // a 502 from the proxy, which gRPC clients read as UNAVAILABLE
+        assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode(), refused.toString());
+        assertTrue(refused.getStatus().getDescription().contains("502"), refused.getStatus().getDescription());
+        assertEquals(2, calls.get(), "nothing reached the endpoint whose certificate was refused");
+    }
+
+    @Test
+    void anEndpointThatCannotBeReachedIsUnavailableAndAnHttp1EndpointIsABadGateway() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        IngressServer http1 = proxies.start(IngressServer.builder(TestRoutes.create()
+                .route("web.test", "/", "web", startPlainEndpoint()).router()));
+        IngressServer proxy = startProxy(TestRoutes.create()
+                .route("down.test", "/", "down", Map.of(PROTOCOL, "GRPC"), closed)
+                .route("http1.test", "/", "http1", Map.of(PROTOCOL, "GRPC"), http1.httpPort()));
+
+        StatusRuntimeException down = assertThrows(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(call(channel(proxy, "down.test"), SAY), "a"));
+        assertEquals(Status.Code.UNAVAILABLE, down.getStatus().getCode(), down.toString());
+        assertTrue(down.getStatus().getDescription().contains("502"), down.getStatus().getDescription());
+
+        // a port that speaks HTTP/1.1 only (here another proxy): no hang, an answer
+        StatusRuntimeException http1Only = assertThrows(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(call(channel(proxy, "http1.test"), SAY), "b"));
+        assertEquals(Status.Code.UNAVAILABLE, http1Only.getStatus().getCode(), http1Only.toString());
+        assertEquals(0, calls.get());
+    }
+
+    /** Takes any certificate, names unchecked: the proxy's own certificate is not what is tested here. */
+    private static final class TrustingAll extends X509ExtendedTrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
