@@ -368,6 +368,117 @@ class GrpcBackendTest {
     }
 
     @Test
+    void callsGoOnWhileTheEndpointRetiresItsConnectionsWithGoaway() throws Exception {
+        // grpc-java's maxConnectionAge, set by many servers so that clients rebalance: every 100 ms
+        // the endpoint sends GOAWAY on its connection and closes it once its calls are done
+        Server server = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forPort(0)
+                .maxConnectionAge(100, TimeUnit.MILLISECONDS).maxConnectionAgeGrace(5, TimeUnit.SECONDS)
+                .addService(service()).build().start();
+        servers.add(server);
+        IngressServer proxy = startProxy(TestRoutes.create()
+                .route("grpc.test", "/", "aging", Map.of(PROTOCOL, "GRPC"), server.getPort()));
+        ManagedChannel channel = channel(proxy, "grpc.test");
+
+        for (int i = 0; i < 300; i++) {
+            assertEquals("hello " + i, ClientCalls.blockingUnaryCall(call(channel, SAY), Integer.toString(i)), "call " + i);
+            if (i % 50 == 0) {
+                Thread.sleep(150);  // past the age: the next call meets a connection being retired
+            }
+        }
+    }
+
+    @Test
+    void aCallWhoseStreamTheEndpointRefusedIsSentAgainWithItsBodyWhole() throws Exception {
+        AtomicInteger streams = new AtomicInteger();
+        List<String> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.eclipse.jetty.server.Server endpoint = refusingFirstStream(streams, served);
+        try {
+            int port = ((org.eclipse.jetty.server.ServerConnector) endpoint.getConnectors()[0]).getLocalPort();
+            IngressServer proxy = startProxy(TestRoutes.create()
+                    .route("grpc.test", "/", "refusing", Map.of(PROTOCOL, "GRPC"), port));
+
+            String answer = ClientCalls.blockingUnaryCall(call(channel(proxy, "grpc.test"), SAY), "again");
+
+            assertEquals("hello again", answer);
+            assertEquals(2, streams.get(), "the refused stream, then the call sent again");
+            assertEquals(List.of("again"), served);
+        } finally {
+            endpoint.stop();
+        }
+    }
+
+    /**
+     * A bare HTTP/2 endpoint (h2c, Jetty's stream API) that resets its first stream with
+     * REFUSED_STREAM, unprocessed (RFC 9113 section 8.7), and answers the others as Say does,
+     * noting the message each carried.
+     */
+    private static org.eclipse.jetty.server.Server refusingFirstStream(AtomicInteger streams, List<String> served)
+            throws Exception {
+        org.eclipse.jetty.http2.api.server.ServerSessionListener listener = new org.eclipse.jetty.http2.api.server.ServerSessionListener() {
+            @Override
+            public org.eclipse.jetty.http2.api.Stream.Listener onNewStream(org.eclipse.jetty.http2.api.Stream stream,
+                    org.eclipse.jetty.http2.frames.HeadersFrame frame) {
+                if (streams.incrementAndGet() == 1) {
+                    stream.reset(new org.eclipse.jetty.http2.frames.ResetFrame(stream.getId(),
+                            org.eclipse.jetty.http2.ErrorCode.REFUSED_STREAM_ERROR.code), org.eclipse.jetty.util.Callback.NOOP);
+                    return null;
+                }
+                java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+                stream.demand();
+                return new org.eclipse.jetty.http2.api.Stream.Listener() {
+                    @Override
+                    public void onDataAvailable(org.eclipse.jetty.http2.api.Stream stream) {
+                        org.eclipse.jetty.http2.api.Stream.Data data = stream.readData();
+                        if (data == null) {
+                            stream.demand();
+                            return;
+                        }
+                        java.nio.ByteBuffer bytes = data.frame().getByteBuffer();
+                        while (bytes.hasRemaining()) {
+                            body.write(bytes.get());
+                        }
+                        boolean last = data.frame().isEndStream();
+                        data.release();
+                        if (!last) {
+                            stream.demand();
+                            return;
+                        }
+                        byte[] request = body.toByteArray();
+                        String name = new String(request, 5, request.length - 5, StandardCharsets.UTF_8);
+                        served.add(name);
+                        answer(stream, "hello " + name);
+                    }
+                };
+            }
+        };
+        org.eclipse.jetty.server.Server server = new org.eclipse.jetty.server.Server();
+        org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server,
+                new org.eclipse.jetty.http2.server.RawHTTP2ServerConnectionFactory(
+                        new org.eclipse.jetty.server.HttpConfiguration(), listener, "h2c"));
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        server.start();
+        return server;
+    }
+
+    /** A gRPC answer of one message and status 0: head, message, trailers. */
+    private static void answer(org.eclipse.jetty.http2.api.Stream stream, String message) {
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(5 + bytes.length).put((byte) 0).putInt(bytes.length).put(bytes).flip();
+        org.eclipse.jetty.http.MetaData.Response head = new org.eclipse.jetty.http.MetaData.Response(200, null,
+                org.eclipse.jetty.http.HttpVersion.HTTP_2,
+                org.eclipse.jetty.http.HttpFields.build().put("content-type", "application/grpc"));
+        org.eclipse.jetty.http.MetaData trailers = new org.eclipse.jetty.http.MetaData(org.eclipse.jetty.http.HttpVersion.HTTP_2,
+                org.eclipse.jetty.http.HttpFields.build().put("grpc-status", "0"));
+        stream.headers(new org.eclipse.jetty.http2.frames.HeadersFrame(stream.getId(), head, null, false),
+                org.eclipse.jetty.util.Callback.from(() -> stream.data(
+                        new org.eclipse.jetty.http2.frames.DataFrame(stream.getId(), frame, false),
+                        org.eclipse.jetty.util.Callback.from(() -> stream.headers(
+                                new org.eclipse.jetty.http2.frames.HeadersFrame(stream.getId(), trailers, null, true),
+                                org.eclipse.jetty.util.Callback.NOOP)))));
+    }
+
+    @Test
     void aCallTheClientCancelsIsCancelledAtTheEndpoint() throws Exception {
         IngressServer proxy = startProxy(TestRoutes.create()
                 .route("grpc.test", "/", "stream", Map.of(PROTOCOL, "GRPC"), startPlainEndpoint()));

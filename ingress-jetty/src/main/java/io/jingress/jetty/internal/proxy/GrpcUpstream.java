@@ -4,19 +4,26 @@ import io.jingress.core.lb.Endpoint;
 import io.jingress.core.route.RoutePolicy;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
+import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Origin;
+import org.eclipse.jetty.client.RetryableRequestException;
 import org.eclipse.jetty.client.transport.HttpDestination;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.RetryableStreamException;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -83,6 +90,71 @@ final class GrpcUpstream {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a call's stream was not processed by the endpoint, and may be sent again as it is:
+     * the endpoint's GOAWAY named a last stream below it (it retires the connection, as servers
+     * with a maximum connection age do, while the call was on its way), or it reset the stream
+     * with REFUSED_STREAM (RFC 9113 section 8.7).
+     */
+    static boolean unprocessed(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RetryableRequestException || t instanceof RetryableStreamException
+                    || (t instanceof java.io.IOException && REFUSED_STREAM.equals(t.getMessage()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final String REFUSED_STREAM = ErrorCode.toString(ErrorCode.REFUSED_STREAM_ERROR.code, null);
+
+    /**
+     * A call's body as read from the client, kept (up to {@link #MAX_BYTES}) so that the call can be
+     * sent again on a new connection when its stream went {@link #unprocessed}. Only a body that has
+     * ended is sent again (a unary or server-streaming call's, the usual ones): a stream the client
+     * is still writing cannot be taken up again part way.
+     */
+    static final class Replay {
+        /** Bodies longer than this are not kept: a call that big is not sent again. */
+        static final int MAX_BYTES = 64 * 1024;
+
+        private byte[] bytes = new byte[0];
+        private int size;
+        private boolean ended;
+        private boolean overflowed;
+
+        /** Keeps a copy of what {@code chunk} holds; its position is left as it was. */
+        synchronized void keep(Content.Chunk chunk) {
+            ByteBuffer buffer = chunk.getByteBuffer();
+            int n = buffer == null ? 0 : buffer.remaining();
+            if (!overflowed && n > 0) {
+                if (size + n > MAX_BYTES) {
+                    overflowed = true;
+                    bytes = null;
+                } else {
+                    if (size + n > bytes.length) {
+                        bytes = Arrays.copyOf(bytes, Math.min(MAX_BYTES, Math.max(size + n, bytes.length * 2)));
+                    }
+                    buffer.slice().get(bytes, size, n);
+                    size += n;
+                }
+            }
+            if (chunk.isLast()) {
+                ended = true;
+            }
+        }
+
+        /** Whether the whole body is kept, to be sent again. */
+        synchronized boolean whole() {
+            return ended && !overflowed;
+        }
+
+        /** The body to send again: all of it, as the client sent it. */
+        synchronized org.eclipse.jetty.client.Request.Content content(String contentType) {
+            return new BytesRequestContent(contentType, Arrays.copyOf(bytes, size));
+        }
     }
 
     /** A request to the exchange's endpoint, for {@code pathAndQuery}; its headers are set later. */

@@ -737,7 +737,16 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     @Override
     protected org.eclipse.jetty.client.Request.Content newProxyToServerRequestContent(Request clientToProxyRequest,
             Response proxyToClientResponse, org.eclipse.jetty.client.Request proxyToServerRequest) {
-        return new ReplayGuardedContent((Exchange) clientToProxyRequest);
+        Exchange exchange = (Exchange) clientToProxyRequest;
+        if (GrpcUpstream.wanted(exchange)) {
+            GrpcUpstream.Replay kept = exchange.grpcReplay;
+            if (kept != null && exchange.staleRetried) {
+                // the call again, after its stream went unprocessed: its body as kept
+                return kept.content(exchange.getHeaders().get(HttpHeader.CONTENT_TYPE));
+            }
+            exchange.grpcReplay = new GrpcUpstream.Replay();
+        }
+        return new ReplayGuardedContent(exchange);
     }
 
     @Override
@@ -826,6 +835,16 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // an answer dropped for its status (NextUpstream) began, but nothing of it went to the client
         boolean responseBegan = serverToProxyResponse != null && serverToProxyResponse.getStatus() > 0
                 && !(failure instanceof NextUpstream.StatusAnswer);
+        if (!responseBegan && !proxyToClientResponse.isCommitted() && !exchange.staleRetried && exchange.grpcReplay != null
+                && exchange.grpcReplay.whole() && GrpcUpstream.unprocessed(failure)) {
+            // The endpoint did not process the call (a GOAWAY crossed it, or REFUSED_STREAM): not
+            // its fault, and safe to send again whatever the method; once, on a new connection.
+            exchange.staleRetried = true;
+            endUpstream(exchange, true);
+            proxyToClientResponse.reset();
+            super.handle(exchange, proxyToClientResponse, proxyToClientCallback);
+            return;
+        }
         if (!responseBegan && !proxyToClientResponse.isCommitted() && !exchange.staleRetried && !exchange.bodyConsumed
                 && CheckedReuseConnection.reused(proxyToServerRequest) && !isTimeout(failure)
                 && !(failure instanceof NextUpstream.StatusAnswer) && isIdempotent(exchange.getMethod())) {
@@ -1179,6 +1198,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         public Content.Chunk read() {
             exchange.bodyConsumed = true;
             Content.Chunk chunk = super.read();
+            GrpcUpstream.Replay replay = exchange.grpcReplay;
+            if (replay != null && chunk != null && !Content.Chunk.isFailure(chunk)) {
+                replay.keep(chunk);
+            }
             if (exchange.bodyLimit > 0 && chunk != null && !Content.Chunk.isFailure(chunk)) {
                 Content.Chunk tooLarge = RequestBodyLimit.overflowed(exchange, chunk);
                 if (tooLarge != null) {
@@ -1214,6 +1237,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             // request would reset its stream and lose the answer.
             // Nor is a body cut off for its size: the client is answered 413, and what it still
             // sends is read and dropped (RequestBodyLimit.refuse), which a failed request could not.
+            // Nor is a gRPC call whose stream went unprocessed and that is sent again from its kept body.
+            GrpcUpstream.Replay replay = exchange.grpcReplay;
+            if (replay != null && replay.whole() && GrpcUpstream.unprocessed(failure)) {
+                return;
+            }
             if (exchange.bodyConsumed && !exchange.answered && !(failure instanceof RequestBodyLimit.TooLarge)) {
                 if (exchange.clientFailure() == null) {
                     upstreamFailure = failure;  // the try's own, not the client's handed back to it
@@ -1271,6 +1299,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
                 return;
             }
             super.onBegin(serverToProxyResponse);
+            // a call whose answer began is never sent again: its kept body can go
+            exchange.grpcReplay = null;
             if (exchange.logged) {
                 exchange.setAttribute(AccessLog.UPSTREAM_STATUS, statusBox(status));
             }
