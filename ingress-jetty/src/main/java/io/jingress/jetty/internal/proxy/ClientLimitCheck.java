@@ -11,10 +11,12 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Response;
 
@@ -85,15 +87,23 @@ final class ClientLimitCheck {
         String client = exchange.clientAddress();
         // The tunnel takes over the client's connection after this; a 101 whose write failed closed
         // that connection, and its tunnel will never open (nor close): released now.
+        EndPoint endPoint = exchange.getConnectionMetaData().getConnection().getEndPoint();
         if (status == HttpStatus.SWITCHING_PROTOCOLS_101
                 && exchange.getAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE) instanceof Connection tunnel
-                && exchange.getConnectionMetaData().getConnection().getEndPoint().isOpen()) {
+                && endPoint.isOpen()) {
+            AtomicBoolean released = new AtomicBoolean();
             tunnel.addEventListener(new Connection.Listener() {
                 @Override
                 public void onClosed(Connection connection) {
-                    limits.release(client);
+                    if (released.compareAndSet(false, true)) {
+                        limits.release(client);
+                    }
                 }
             });
+            // closed between the check and the listener: its close may have gone by unheard
+            if (!endPoint.isOpen() && released.compareAndSet(false, true)) {
+                limits.release(client);
+            }
             return;
         }
         limits.release(client);
