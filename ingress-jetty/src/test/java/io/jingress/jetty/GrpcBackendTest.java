@@ -479,6 +479,30 @@ class GrpcBackendTest {
     }
 
     @Test
+    void aCallToARouteWithoutBackendProtocolGrpcIsAnsweredWithTheHint() throws Exception {
+        // the mistake of the usual first try: a gRPC Service behind an Ingress without the annotation
+        IngressServer proxy = startProxy(TestRoutes.create()
+                .route("grpc.test", "/", "forgotten", startPlainEndpoint()));
+
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(call(channel(proxy, "grpc.test"), SAY), "a"));
+
+        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
+        assertTrue(e.getStatus().getDescription().contains("backend-protocol: GRPC"), e.getStatus().getDescription());
+    }
+
+    @Test
+    void largeMessagesGoThroughBothWays() throws Exception {
+        IngressServer proxy = startProxy(TestRoutes.create()
+                .route("grpc.test", "/", "large", Map.of(PROTOCOL, "GRPC"), startPlainEndpoint()));
+        String large = "x".repeat(3 * 1024 * 1024);
+
+        String answer = ClientCalls.blockingUnaryCall(call(channel(proxy, "grpc.test"), SAY), large);
+
+        assertEquals("hello " + large, answer);
+    }
+
+    @Test
     void aCallTheClientCancelsIsCancelledAtTheEndpoint() throws Exception {
         IngressServer proxy = startProxy(TestRoutes.create()
                 .route("grpc.test", "/", "stream", Map.of(PROTOCOL, "GRPC"), startPlainEndpoint()));

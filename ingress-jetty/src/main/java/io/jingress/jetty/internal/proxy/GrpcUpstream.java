@@ -66,6 +66,13 @@ final class GrpcUpstream {
     record Tag(String address, int port, SslContextFactory.Client tls, long connectMillis) {
     }
 
+    /** Whether the request is a gRPC call: its {@code Content-Type} is {@code application/grpc} or a subtype ({@code +proto}). */
+    static boolean isCall(Exchange exchange) {
+        String type = exchange.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        return type != null && type.regionMatches(true, 0, "application/grpc", 0, 16)
+                && (type.length() == 16 || type.charAt(16) == '+' || type.charAt(16) == ';');
+    }
+
     /** Whether the exchange's route asks for gRPC to its endpoints; its route must be set. */
     static boolean wanted(Exchange exchange) {
         RoutePolicy policy = exchange.route.policy();

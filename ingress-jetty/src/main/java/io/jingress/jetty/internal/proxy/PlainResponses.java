@@ -43,6 +43,10 @@ final class PlainResponses {
             "502 Bad Gateway: the upstream endpoint closed the connection before its answer was complete\n");
     static final Body BAD_ANSWER = new Body(HttpStatus.BAD_GATEWAY_502,
             "502 Bad Gateway: the upstream endpoint's answer is not HTTP/1.1 that can be read\n");
+    static final Body NOT_A_GRPC_ROUTE = new Body(HttpStatus.BAD_GATEWAY_502,
+            "502 Bad Gateway: the upstream endpoint's answer is not HTTP/1.1 that can be read, and this is a gRPC call:"
+                    + " a gRPC server speaks HTTP/2 only; does the route's Ingress need the annotation"
+                    + " nginx.ingress.kubernetes.io/backend-protocol: GRPC (or GRPCS)?\n");
     static final Body SERVICE_UNAVAILABLE = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: no ready endpoint for this route\n");
     static final Body SERVICE_NOT_FOUND = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: the route's Service does not exist\n");
     static final Body PORT_NOT_FOUND = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: the route's Service has no such port\n");

@@ -873,6 +873,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             proxyToClientResponse.getHeaders().put(HttpFields.CONNECTION_CLOSE);
         }
         PlainResponses.Body answer = failureAnswer(failure);
+        if ((answer == PlainResponses.BAD_ANSWER || answer == PlainResponses.UPSTREAM_CLOSED) && GrpcUpstream.isCall(exchange)
+                && !GrpcUpstream.wanted(exchange)) {
+            // the usual first mistake with a gRPC Service: its endpoints spoken to in HTTP/1.1
+            answer = PlainResponses.NOT_A_GRPC_ROUTE;
+        }
         if ((exchange.errorPages != null || exchange.errorPageFor != 0) && ErrorPages.replaced(this, exchange, answer)) {
             return;
         }
