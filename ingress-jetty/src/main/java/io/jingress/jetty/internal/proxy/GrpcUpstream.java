@@ -248,9 +248,10 @@ final class GrpcUpstream {
         return made;
     }
 
-    /** Stops the client, if one was made. */
-    void stop() {
+    /** Stops the client, if one was made; a proxy started again makes a new one. */
+    synchronized void stop() {
         HttpClient made = client;
+        client = null;
         if (made != null) {
             LifeCycle.stop(made);
         }
