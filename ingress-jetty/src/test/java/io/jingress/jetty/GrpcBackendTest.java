@@ -503,6 +503,34 @@ class GrpcBackendTest {
     }
 
     @Test
+    void metricsCountCallsByTheStatusTheirClientSaw() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        IngressServer proxy = startProxy(TestRoutes.create()
+                .route("grpc.test", "/", "greeter", Map.of(PROTOCOL, "GRPC"), startPlainEndpoint())
+                .route("down.test", "/", "down", Map.of(PROTOCOL, "GRPC"), closed));
+        ManagedChannel channel = channel(proxy, "grpc.test");
+
+        ClientCalls.blockingUnaryCall(call(channel, SAY), "a");
+        ClientCalls.blockingUnaryCall(call(channel, SAY), "b");
+        assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(call(channel, FAIL), "c"));
+        assertThrows(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(call(channel(proxy, "down.test"), SAY), "d"));
+
+        String metrics = proxies.client().newRequest("127.0.0.1", proxy.adminPort()).path("/metrics")
+                .timeout(10, TimeUnit.SECONDS).send().getContentAsString();
+        // all four answered 200 or 502 over HTTP; the gRPC status tells them apart
+        assertTrue(metrics.contains("jingress_grpc_calls_total{ingress=\"default/ingress-1\",service=\"default/greeter:80\","
+                + "grpc_code=\"OK\"} 2\n"), metrics);
+        assertTrue(metrics.contains("jingress_grpc_calls_total{ingress=\"default/ingress-1\",service=\"default/greeter:80\","
+                + "grpc_code=\"NOT_FOUND\"} 1\n"), metrics);
+        assertTrue(metrics.contains("jingress_grpc_calls_total{ingress=\"default/ingress-2\",service=\"default/down:80\","
+                + "grpc_code=\"UNAVAILABLE\"} 1\n"), metrics);
+    }
+
+    @Test
     void aCallTheClientCancelsIsCancelledAtTheEndpoint() throws Exception {
         IngressServer proxy = startProxy(TestRoutes.create()
                 .route("grpc.test", "/", "stream", Map.of(PROTOCOL, "GRPC"), startPlainEndpoint()));

@@ -46,6 +46,8 @@ public final class ProxyMetrics {
     private final LongAdder clientRequests = new LongAdder();
     private final LongAdder inProgress = new LongAdder();
     private final LongAdder mirrorDropped = new LongAdder();
+    /** gRPC calls by (ingress, service, code); a call is counted once, at its end. */
+    private final ConcurrentMap<GrpcKey, LongAdder> grpcCalls = new ConcurrentHashMap<>();
     private final TcpMetrics tcp = new TcpMetrics();
     private final LongAdder[] tunnels = {new LongAdder(), new LongAdder(), new LongAdder()};  // by TUNNEL_STATUSES
     private final LongAdder tunnelBytesToClient = new LongAdder();
@@ -166,6 +168,29 @@ public final class ProxyMetrics {
     /** Copies of requests not sent to their mirror since start. */
     public long mirrorDropped() {
         return mirrorDropped.sum();
+    }
+
+    /**
+     * Counts one gRPC call of {@code route} (a route whose Ingress asks {@code backend-protocol: GRPC}
+     * or {@code GRPCS}) that went to {@code backend} (null: none was chosen, the route's) and ended
+     * with {@code code}, the status its client sees ({@code OK}, {@code UNAVAILABLE}, ...): HTTP
+     * statuses say little of such calls, whose failures mostly come in a 200.
+     */
+    public void onGrpcCall(Route route, Backend backend, String code) {
+        String service = (backend != null ? backend : route.backend()).key();
+        grpcCalls.computeIfAbsent(new GrpcKey(route.ingress(), service, code), key -> new LongAdder()).increment();
+    }
+
+    /** The gRPC call counts, sorted by ingress, service, then code. */
+    Map<GrpcKey, Long> grpcCalls() {
+        Map<GrpcKey, Long> sorted = new TreeMap<>(Comparator.comparing(GrpcKey::ingress).thenComparing(GrpcKey::service)
+                .thenComparing(GrpcKey::code));
+        grpcCalls.forEach((key, count) -> sorted.put(key, count.sum()));
+        return sorted;
+    }
+
+    /** The labels of a gRPC call count. */
+    record GrpcKey(String ingress, String service, String code) {
     }
 
     /** The counts of the TCP services' connections. */

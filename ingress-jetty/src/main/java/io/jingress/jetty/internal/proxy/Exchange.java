@@ -104,6 +104,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     boolean upstreamCancelled;
     /** Whether a stale pooled connection was already replaced by a new one for this request. */
     boolean staleRetried;
+    /** The {@code grpc-status} of the endpoint's answer to a gRPC call (trailers, or a trailers-only head); -1: none seen. */
+    int grpcStatus = -1;
     /** A gRPC call's body as sent, kept to send it again when its stream went unprocessed ({@link GrpcUpstream.Replay}); null: none. */
     GrpcUpstream.Replay grpcReplay;
     /** Whether the route's {@code proxy-next-upstream} names a status: then an answer's head is looked at (see {@link NextUpstream}). */

@@ -66,6 +66,55 @@ final class GrpcUpstream {
     record Tag(String address, int port, SslContextFactory.Client tls, long connectMillis) {
     }
 
+    /** The gRPC status codes by number, as {@code /metrics} names them. */
+    static final String[] CODES = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+        "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+        "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+    private static final int UNKNOWN = 2;
+
+    /**
+     * The {@code grpc-status} of an endpoint's answer: its trailers', else its head's (a
+     * "trailers-only" answer); -1 when it has none; a value that is no code, {@code UNKNOWN}.
+     */
+    static int status(org.eclipse.jetty.client.Response serverToProxyResponse) {
+        HttpFields trailers = serverToProxyResponse.getTrailers();
+        String value = trailers == null ? null : trailers.get(GRPC_STATUS);
+        if (value == null) {
+            value = serverToProxyResponse.getHeaders().get(GRPC_STATUS);
+        }
+        if (value == null) {
+            return -1;
+        }
+        try {
+            int code = Integer.parseInt(value.trim());
+            return code >= 0 && code < CODES.length ? code : UNKNOWN;
+        } catch (NumberFormatException e) {
+            return UNKNOWN;
+        }
+    }
+
+    private static final String GRPC_STATUS = "grpc-status";
+
+    /**
+     * The status a gRPC client sees of a call that ended with HTTP {@code httpStatus} and
+     * {@code grpcStatus} (-1: none): the endpoint's, else the one gRPC's clients infer from the HTTP
+     * status (gRPC's "HTTP to gRPC status code mapping"; 499, a client that went away, is CANCELLED).
+     */
+    static int clientStatus(int grpcStatus, int httpStatus) {
+        if (grpcStatus >= 0) {
+            return grpcStatus;
+        }
+        return switch (httpStatus) {
+            case 400 -> 13;  // INTERNAL
+            case 401 -> 16;  // UNAUTHENTICATED
+            case 403 -> 7;  // PERMISSION_DENIED
+            case 404 -> 12;  // UNIMPLEMENTED
+            case 429, 502, 503, 504 -> 14;  // UNAVAILABLE
+            case 499 -> 1;  // CANCELLED
+            default -> UNKNOWN;
+        };
+    }
+
     /** Whether the request is a gRPC call: its {@code Content-Type} is {@code application/grpc} or a subtype ({@code +proto}). */
     static boolean isCall(Exchange exchange) {
         String type = exchange.getHeaders().get(HttpHeader.CONTENT_TYPE);

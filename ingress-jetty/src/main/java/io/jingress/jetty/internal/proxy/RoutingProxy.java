@@ -1122,6 +1122,10 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         // a try the client cut short says nothing of how fast the endpoint answers
         metrics.onRequest(exchange.route, exchange.backend, exchange.getMethod(), status, exchange.upstreamCancelled ? -1 : exchange.upstreamNanos);
+        if (exchange.route != null && GrpcUpstream.wanted(exchange)) {
+            int code = GrpcUpstream.clientStatus(exchange.grpcStatus, status);
+            metrics.onGrpcCall(exchange.route, exchange.backend, GrpcUpstream.CODES[code]);
+        }
         metrics.onRequestEnd();
     }
 
@@ -1341,6 +1345,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         @Override
         public void onSuccess(org.eclipse.jetty.client.Response serverToProxyResponse) {
             exchange.answered = true;
+            if (GrpcUpstream.wanted(exchange)) {
+                exchange.grpcStatus = GrpcUpstream.status(serverToProxyResponse);
+            }
             super.onSuccess(serverToProxyResponse);
             stopUploadOverHttp2();
         }
