@@ -531,6 +531,27 @@ class GrpcBackendTest {
     }
 
     @Test
+    void anHttpRouteToAServicePortWithAppProtocolH2cCarriesGrpcCalls() throws Exception {
+        io.jingress.core.model.Gateway gateway = new io.jingress.core.model.Gateway("infra", "web", "jingress",
+                List.of(io.jingress.core.model.Gateway.Listener.http("http", "*.gw.test", 80)
+                        .allowedRoutesFrom(io.jingress.core.model.Gateway.FROM_ALL)));
+        io.jingress.core.model.HttpRoute route = new io.jingress.core.model.HttpRoute("default", "greeter",
+                java.time.Instant.EPOCH, List.of(io.jingress.core.model.HttpRoute.ParentRef.of("infra", "web")),
+                List.of("grpc.gw.test"), List.of(io.jingress.core.model.HttpRouteRule.of(
+                        List.of(io.jingress.core.model.HttpRouteMatch.pathPrefix("/" + SERVICE)),
+                        List.of(io.jingress.core.model.HttpBackendRef.service("greeter", 80)))));
+        IngressServer proxy = startProxy(TestRoutes.create().gateway(gateway).h2cService("greeter", startPlainEndpoint())
+                .httpRoute(route));
+        ManagedChannel channel = channel(proxy, "grpc.gw.test");
+
+        assertEquals("hello gateway", ClientCalls.blockingUnaryCall(call(channel, SAY), "gateway"));
+        assertEquals(List.of("1", "2"), serverStream(channel, COUNT, "2", firstMessageRead));
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(call(channel, FAIL), "x"));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), e.toString());
+    }
+
+    @Test
     void aCallTheClientCancelsIsCancelledAtTheEndpoint() throws Exception {
         IngressServer proxy = startProxy(TestRoutes.create()
                 .route("grpc.test", "/", "stream", Map.of(PROTOCOL, "GRPC"), startPlainEndpoint()));

@@ -61,11 +61,20 @@ public record Service(String namespace, String name, String type, List<Port> por
      * @param port the Service port
      * @param targetPort the Pod port by number or name; {@code null} means the same number as {@code port}
      * @param protocol TCP, UDP or SCTP ({@code null} means TCP)
+     * @param appProtocol the port's {@code appProtocol} ({@code kubernetes.io/h2c}: HTTP/2 in
+     *     cleartext, which an HTTPRoute's requests to it then speak), or {@code null}
      */
-    public record Port(String name, int port, PortRef targetPort, String protocol) {
+    public record Port(String name, int port, PortRef targetPort, String protocol, String appProtocol) {
+        /** The {@code appProtocol} of a port that speaks HTTP/2 in cleartext with prior knowledge. */
+        public static final String H2C = "kubernetes.io/h2c";
 
         public Port {
             protocol = protocol == null ? "TCP" : protocol;
+        }
+
+        /** A port without {@code appProtocol}. */
+        public Port(String name, int port, PortRef targetPort, String protocol) {
+            this(name, port, targetPort, protocol, null);
         }
 
         /** A TCP port; a {@code targetPort} of 0 means the same as {@code port}, as the API server defaults it. */

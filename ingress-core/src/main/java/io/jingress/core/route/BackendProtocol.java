@@ -34,16 +34,22 @@ public enum BackendProtocol {
      */
     GRPCS,
     /** FastCGI: not spoken, answered 502. */
-    FCGI;
+    FCGI,
+    /**
+     * HTTP/2 in cleartext with prior knowledge, the answer's trailers carried: not an annotation's
+     * value, but what an HTTPRoute's requests speak to a Service port whose {@code appProtocol} is
+     * {@code kubernetes.io/h2c} (Gateway API's backend protocol selection).
+     */
+    H2C;
 
     /** Whether the proxy speaks this protocol to endpoints; false ({@link #FCGI}): the routes answer 502. */
     public boolean spoken() {
         return this != FCGI;
     }
 
-    /** Whether the endpoints are spoken to in HTTP/2 ({@link #GRPC}, {@link #GRPCS}); else HTTP/1.1. */
+    /** Whether the endpoints are spoken to in HTTP/2 ({@link #GRPC}, {@link #GRPCS}, {@link #H2C}); else HTTP/1.1. */
     public boolean http2() {
-        return this == GRPC || this == GRPCS;
+        return this == GRPC || this == GRPCS || this == H2C;
     }
 
     /**

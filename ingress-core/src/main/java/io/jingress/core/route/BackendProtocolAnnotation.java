@@ -44,7 +44,7 @@ final class BackendProtocolAnnotation {
     static BackendProtocol parse(String text) {
         String name = text.trim().toUpperCase(Locale.ROOT);
         for (BackendProtocol protocol : BackendProtocol.values()) {
-            if (protocol.name().equals(name)) {
+            if (protocol.name().equals(name) && protocol != BackendProtocol.H2C) {  // H2C: no value of the annotation
                 return protocol;
             }
         }
@@ -61,6 +61,7 @@ final class BackendProtocolAnnotation {
             case GRPC -> "endpoints spoken to in gRPC, HTTP/2 in cleartext (backend-protocol GRPC)";
             case GRPCS -> "endpoints spoken to in gRPC over TLS, certificates not verified (backend-protocol GRPCS)";
             case FCGI -> "answered 502: backend-protocol " + protocol + " is not supported";
+            case H2C -> "endpoints spoken to in HTTP/2 in cleartext (the Service port's appProtocol kubernetes.io/h2c)";
         };
     }
 }

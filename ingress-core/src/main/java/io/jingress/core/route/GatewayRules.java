@@ -8,6 +8,7 @@ import io.jingress.core.model.HttpRouteRule;
 import io.jingress.core.model.PathType;
 import io.jingress.core.model.Problem;
 import io.jingress.core.model.ReferenceGrant;
+import io.jingress.core.model.Service;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,9 @@ final class GatewayRules {
 
         /** A backend that is not valid: its requests are answered 500. */
         Backend invalid(String key, String namespace, String name, String reason);
+
+        /** The {@code appProtocol} of the Service port, or null (none, or no such Service or port). */
+        String appProtocol(String namespace, String name, int port);
     }
 
     /** One match of a rule, read. */
@@ -185,13 +189,24 @@ final class GatewayRules {
                 : new HttpRouteFilters(requestHeaders, responseHeaders, redirect, rewrite == null ? null : rewrite.path());
         List<Backend> served = new ArrayList<>();
         List<Integer> weights = new ArrayList<>();
+        int h2c = 0;
         for (int b = 0; b < rule.backendRefs().size(); b++) {
             HttpBackendRef ref = rule.backendRefs().get(b);
             Backend backend = backendOf(route, ref, field + ".backendRefs[" + b + "]", findings);
             if (ref.weight() > 0) {
                 served.add(backend);
                 weights.add(ref.weight());
+                if (ref.port() != null && Service.Port.H2C.equals(backends.appProtocol(
+                        ref.namespace() == null ? route.namespace() : ref.namespace(), ref.name(), ref.port()))) {
+                    h2c++;
+                }
             }
+        }
+        if (h2c > 0 && h2c == served.size()) {
+            policy.backendProtocol(BackendProtocol.H2C);  // the ports ask for HTTP/2 in cleartext
+        } else if (h2c > 0) {
+            problems.add(Problem.warning(HttpRoute.KIND, route.key(), field + ".backendRefs", "some of the rule's Service"
+                    + " ports have appProtocol " + Service.Port.H2C + " and some not: its requests go to all in HTTP/1.1"));
         }
         Backend backend;
         BackendSplit split = null;

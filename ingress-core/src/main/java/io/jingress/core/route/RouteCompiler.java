@@ -718,6 +718,19 @@ public final class RouteCompiler {
                             Backend.Status.INVALID_REFERENCE, reason, List.of(),
                             balancers.balancer(k, BalancerPolicy.ROUND_ROBIN, List.of())));
                 }
+
+                @Override
+                public String appProtocol(String namespace, String name, int port) {
+                    Service service = resolver.service(namespace, name);
+                    if (service != null) {
+                        for (Service.Port servicePort : service.ports()) {
+                            if (servicePort.port() == port) {
+                                return servicePort.appProtocol();
+                            }
+                        }
+                    }
+                    return null;
+                }
             };
         }
 

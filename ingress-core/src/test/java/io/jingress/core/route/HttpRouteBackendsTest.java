@@ -44,6 +44,37 @@ class HttpRouteBackendsTest {
         assertTrue(table.problems().isEmpty(), problemsOf(table).toString());
     }
 
+    private static io.jingress.core.model.Service h2c(String name) {
+        return io.jingress.core.model.Service.of("default", name, new io.jingress.core.model.Service.Port("http", 80,
+                io.jingress.core.model.PortRef.number(8080), "TCP", io.jingress.core.model.Service.Port.H2C));
+    }
+
+    @Test
+    void aServicePortWithAppProtocolH2cIsSpokenToInHttp2AndAMixOfPortsInHttp1WithAWarning() {
+        RouteTable table = compile(state(gateway(null)).service(h2c("grpc")).endpointSlice(slice("default", "grpc", "10.0.0.9"))
+                .httpRoute(routeTo(HttpBackendRef.service("grpc", 80))).build());
+        Route route = only(table);
+        assertEquals(BackendProtocol.H2C, route.policy().backendProtocol());
+        assertTrue(route.policy().backendProtocol().http2());
+        assertEquals(List.of("endpoints spoken to in HTTP/2 in cleartext (the Service port's appProtocol kubernetes.io/h2c)"),
+                route.policy().describe());
+        assertTrue(table.problems().isEmpty(), problemsOf(table).toString());
+
+        RouteTable mixed = compile(state(gateway(null), "web").service(h2c("grpc")).endpointSlice(slice("default", "grpc", "10.0.0.9"))
+                .httpRoute(routeTo(HttpBackendRef.service("grpc", 80).withWeight(50), HttpBackendRef.service("web", 80).withWeight(50)))
+                .build());
+        assertEquals(BackendProtocol.HTTP, only(mixed).policy().backendProtocol());
+        assertEquals(List.of("HTTPRoute default/r: spec.rules[0].backendRefs: some of the rule's Service ports have appProtocol"
+                + " kubernetes.io/h2c and some not: its requests go to all in HTTP/1.1"), problemsOf(mixed));
+    }
+
+    @Test
+    void theAnnotationDoesNotTakeH2cWhichOnlyAServicePortAsks() {
+        RouteAnnotations.Parsed parsed = RouteAnnotations.parse(java.util.Map.of("nginx.ingress.kubernetes.io/backend-protocol", "H2C"));
+        assertEquals(BackendProtocol.HTTP, parsed.policy().backendProtocol());
+        assertEquals(1, parsed.problems().size(), parsed.problems().toString());
+    }
+
     @Test
     void aBackendRefToAnotherNamespaceWithoutAReferenceGrantIsRefusedAndAnswered500() {
         RouteTable table = compile(state(gateway(null))

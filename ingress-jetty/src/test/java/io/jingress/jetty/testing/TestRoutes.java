@@ -219,6 +219,20 @@ public final class TestRoutes {
         }
     }
 
+    /**
+     * A Service of namespace "default" whose port 80 has {@code appProtocol: kubernetes.io/h2c}
+     * (HTTP/2 in cleartext), with endpoints 127.0.0.1:{@code ports}.
+     */
+    public TestRoutes h2cService(String service, int... ports) {
+        services.add(Service.of("default", service,
+                new Service.Port("http", 80, io.jingress.core.model.PortRef.name("http"), "TCP", Service.Port.H2C)));
+        for (int port : ports) {
+            slices.add(new EndpointSlice("default", service + "-" + port, service, "IPv4",
+                    List.of(EndpointSlice.Port.of("http", port)), List.of(EndpointSlice.Endpoint.ready("127.0.0.1"))));
+        }
+        return apply();
+    }
+
     /** Adds an endpoint 127.0.0.1:{@code port} to Service {@code service} of namespace "default" (a scale-up). */
     public TestRoutes addEndpoint(String service, int port) {
         slices.add(new EndpointSlice("default", service + "-" + port, service, "IPv4",

@@ -1122,7 +1122,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         // a try the client cut short says nothing of how fast the endpoint answers
         metrics.onRequest(exchange.route, exchange.backend, exchange.getMethod(), status, exchange.upstreamCancelled ? -1 : exchange.upstreamNanos);
-        if (exchange.route != null && GrpcUpstream.wanted(exchange)) {
+        if (exchange.route != null && GrpcUpstream.wanted(exchange) && GrpcUpstream.isCall(exchange)) {
             int code = GrpcUpstream.clientStatus(exchange.grpcStatus, status);
             metrics.onGrpcCall(exchange.route, exchange.backend, GrpcUpstream.CODES[code]);
         }

@@ -132,7 +132,7 @@ public final class KubeTranslator {
         for (int i = 0; i < sourcePorts.size(); i++) {
             ServicePort port = sourcePorts.get(i);
             ports.add(new Service.Port(emptyToNull(port.getName()), port.getPort() == null ? 0 : port.getPort(),
-                    targetPort(port.getTargetPort()), port.getProtocol()));
+                    targetPort(port.getTargetPort()), port.getProtocol(), emptyToNull(port.getAppProtocol())));
         }
         return new Service(namespace, name, source.getSpec().getType(), ports, source.getSpec().getExternalName(),
                 source.getSpec().getClusterIP());

@@ -167,6 +167,7 @@ class KubeTranslatorTest {
                     .addNewPort().withName("admin").withPort(9000).withTargetPort(new IntOrString("metrics")).endPort()
                     .addNewPort().withName("plain").withPort(7000).endPort()
                     .addNewPort().withName("quoted").withPort(7001).withTargetPort(new IntOrString("7002")).endPort()
+                    .addNewPort().withName("grpc").withPort(50051).withAppProtocol("kubernetes.io/h2c").endPort()
                 .endSpec().build();
 
         Service service = KubeTranslator.toService(source);
@@ -178,7 +179,8 @@ class KubeTranslatorTest {
                 Service.Port.of("http", 80, 8080),
                 Service.Port.of("admin", 9000, "metrics"),
                 new Service.Port("plain", 7000, null, "TCP"),
-                Service.Port.of("quoted", 7001, 7002)), service.ports());
+                Service.Port.of("quoted", 7001, 7002),
+                new Service.Port("grpc", 50051, null, "TCP", Service.Port.H2C)), service.ports());
         assertEquals(PortRef.number(7000), service.ports().get(2).effectiveTargetPort());
 
         var external = new ServiceBuilder().withNewMetadata().withName("ext").endMetadata()
