@@ -29,10 +29,12 @@ import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * The endpoints of routes whose Ingress asks {@code backend-protocol: GRPC} or {@code GRPCS}: spoken
- * to in HTTP/2 (cleartext with prior knowledge, or TLS with ALPN {@code h2}) through a Jetty client
- * of its own, made when the first such request comes (a proxy without gRPC routes holds no thread
- * for it). What gRPC needs of a proxy, and the HTTP/1 paths do not give:
+ * The endpoints of routes whose Ingress asks {@code backend-protocol: GRPC} or {@code GRPCS}, and of
+ * HTTPRoute rules to Service ports with {@code appProtocol: kubernetes.io/h2c}
+ * ({@link io.jingress.core.route.BackendProtocol#http2()}): spoken to in HTTP/2 (cleartext with
+ * prior knowledge, or TLS with ALPN {@code h2}) through a Jetty client of its own, made when the
+ * first such request comes (a proxy without such routes holds no thread for it). What gRPC needs
+ * of a proxy, and the HTTP/1 paths do not give:
  * <ul>
  *   <li>the answer's trailers ({@code grpc-status}, {@code grpc-message}) reach the client
  *       ({@link #passTrailers}), which Jetty's {@code ProxyHandler} drops;</li>
@@ -122,7 +124,7 @@ final class GrpcUpstream {
                 && (type.length() == 16 || type.charAt(16) == '+' || type.charAt(16) == ';');
     }
 
-    /** Whether the exchange's route asks for gRPC to its endpoints; its route must be set. */
+    /** Whether the exchange's endpoints are spoken to in HTTP/2 (gRPC, or an h2c port); its route must be set. */
     static boolean wanted(Exchange exchange) {
         RoutePolicy policy = exchange.route.policy();
         return !policy.isNone() && policy.backendProtocol().http2();
