@@ -47,7 +47,7 @@ import org.eclipse.jetty.util.Callback;
  *       {@code namespace/service:port}, both empty when no rule matched; {@code method} is one of GET,
  *       HEAD, POST, PUT, DELETE, PATCH, OPTIONS, other; {@code status} one of 1xx..5xx.</li>
  *   <li>{@code jingress_grpc_calls_total{ingress,service,grpc_code}} counter: gRPC calls (routes whose
- *       Ingress asks {@code backend-protocol: GRPC} or {@code GRPCS}) by the status their client saw
+ *       Ingress asks {@code backend-protocol: GRPC} or {@code GRPCS}, HTTPRoutes to h2c ports) by the status their client saw
  *       ({@code OK}, {@code NOT_FOUND}, {@code UNAVAILABLE}, ...); present once there was one.</li>
  *   <li>{@code jingress_upstream_latency_seconds{service}} histogram (buckets 0.005 .. 10 s and +Inf,
  *       {@code _sum}, {@code _count}): upstream exchange time.</li>

@@ -172,7 +172,7 @@ public final class ProxyMetrics {
 
     /**
      * Counts one gRPC call of {@code route} (a route whose Ingress asks {@code backend-protocol: GRPC}
-     * or {@code GRPCS}) that went to {@code backend} (null: none was chosen, the route's) and ended
+     * or {@code GRPCS}, or an HTTPRoute rule to h2c ports) that went to {@code backend} (null: none was chosen, the route's) and ended
      * with {@code code}, the status its client sees ({@code OK}, {@code UNAVAILABLE}, ...): HTTP
      * statuses say little of such calls, whose failures mostly come in a 200.
      */
