@@ -119,7 +119,8 @@ public record RouteExplanation(
             }
         }
         if (!policy.isEmpty()) {
-            text.append("\n  annotations: ").append(String.join("; ", policy));
+            // an HTTPRoute's come from its filters and backends, not from annotations
+            text.append(Route.KIND_HTTP_ROUTE.equals(kind) ? "\n  route: " : "\n  annotations: ").append(String.join("; ", policy));
         }
         if (service != null) {
             text.append("\n  Service ").append(service).append(", port ").append(servicePort);

@@ -194,4 +194,34 @@ class GatewayApiManifestTest {
         assertEquals(500, refused.status(), refused.toString());
         assertTrue(refused.reason().contains("no ReferenceGrant in backends allows HTTPRoutes of shop"), refused.reason());
     }
+
+    @Test
+    void aServicePortWithAppProtocolH2cIsReadFromTheFilesAndExplained() throws Exception {
+        String grpc = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: greeter, namespace: shop}
+                spec:
+                  parentRefs: [{name: web, namespace: infra}]
+                  hostnames: [grpc.example.com]
+                  rules:
+                  - matches: [{path: {type: PathPrefix, value: /helloworld.Greeter}}]
+                    backendRefs: [{name: greeter, port: 50051}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: greeter, namespace: shop}
+                spec:
+                  ports: [{name: grpc, port: 50051, appProtocol: kubernetes.io/h2c}]
+                """;
+        Files.writeString(dir.resolve("gateway.yaml"), GATEWAY);
+        Files.writeString(dir.resolve("grpc.yaml"), grpc);
+        RouteExplainer explainer = RouteExplainer.fromManifests(dir);
+
+        RouteExplanation call = explainer.explain("POST", "http://grpc.example.com/helloworld.Greeter/SayHello");
+
+        assertTrue(call.toString().contains("\n  HTTPRoute shop/greeter, rule 0, match 0: /helloworld.Greeter (PathPrefix)\n"
+                + "  route: endpoints spoken to in HTTP/2 in cleartext (the Service port's appProtocol kubernetes.io/h2c)\n"),
+                call.toString());
+    }
 }
