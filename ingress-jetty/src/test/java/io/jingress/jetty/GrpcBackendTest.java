@@ -201,6 +201,13 @@ class GrpcBackendTest {
         return GrpcBackendTest.class.getResourceAsStream("/tls/" + name);
     }
 
+    /** A loopback port nothing listens on: an endpoint that refuses every connection. */
+    private static int closedPort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     private IngressServer startProxy(TestRoutes routes) {
         return proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
     }
@@ -352,10 +359,7 @@ class GrpcBackendTest {
 
     @Test
     void aCallWhoseEndpointRefusesTheConnectionGoesToAnotherThoughItIsAPost() throws Exception {
-        int closed;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            closed = socket.getLocalPort();
-        }
+        int closed = closedPort();
         IngressServer proxy = startProxy(TestRoutes.create()
                 .route("grpc.test", "/", "half-down", Map.of(PROTOCOL, "GRPC"), closed, startPlainEndpoint()));
         ManagedChannel channel = channel(proxy, "grpc.test");
@@ -504,10 +508,7 @@ class GrpcBackendTest {
 
     @Test
     void metricsCountCallsByTheStatusTheirClientSaw() throws Exception {
-        int closed;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            closed = socket.getLocalPort();
-        }
+        int closed = closedPort();
         IngressServer proxy = startProxy(TestRoutes.create()
                 .route("grpc.test", "/", "greeter", Map.of(PROTOCOL, "GRPC"), startPlainEndpoint())
                 .route("down.test", "/", "down", Map.of(PROTOCOL, "GRPC"), closed));
@@ -609,10 +610,7 @@ class GrpcBackendTest {
 
     @Test
     void anEndpointThatCannotBeReachedIsUnavailableAndAnHttp1EndpointIsABadGateway() throws Exception {
-        int closed;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            closed = socket.getLocalPort();
-        }
+        int closed = closedPort();
         IngressServer http1 = proxies.start(IngressServer.builder(TestRoutes.create()
                 .route("web.test", "/", "web", startPlainEndpoint()).router()));
         IngressServer proxy = startProxy(TestRoutes.create()
