@@ -119,7 +119,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final UpstreamTlsContexts tlsContexts = new UpstreamTlsContexts();
     /** The tunnel's TLS client side for the routes that set no proxy-ssl-*: nothing verified. */
     private final SslContextFactory.Client tunnelTls = UpstreamTls.clientSide();
-    /** HTTP/2 to the endpoints of routes whose Ingress asks backend-protocol GRPC or GRPCS. */
+    /** HTTP/2 to the endpoints of routes that speak it: backend-protocol GRPC or GRPCS, HTTPRoutes to h2c ports. */
     private final GrpcUpstream grpc = new GrpcUpstream(this::newGrpcClient);
 
     public RoutingProxy(Router router, ProxySettings settings, ProxyMetrics metrics) {
@@ -677,26 +677,26 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         Exchange exchange = (Exchange) clientToProxyRequest;
         RoutePolicy policy = exchange.route.policy();
         UpstreamOrigins byScheme = UpstreamTls.wanted(exchange) ? tlsOrigins : origins;
-        if (GrpcUpstream.wanted(exchange)) {
-            UpstreamTlsContexts.Tag tls = byScheme == tlsOrigins && policy.proxySsl() != null ? tlsContexts.tag(exchange) : null;
-            if (byScheme == tlsOrigins && policy.proxySsl() != null && tls == null) {
+        UpstreamTlsContexts.Tag tlsTag = null;
+        if (!policy.isNone() && policy.proxySsl() != null && byScheme == tlsOrigins) {
+            tlsTag = tlsContexts.tag(exchange);
+            if (tlsTag == null) {
+                // checked in toEndpoint: never send such a request with the unverified client side
                 throw new IllegalStateException("no TLS client side for the proxy-ssl-* of " + exchange.backend);
             }
-            return grpc.newRequest(exchange, byScheme == tlsOrigins, tls, newHttpURI.getPathQuery())
+        }
+        long readMillis = UpstreamTimeouts.readMillis(policy, settings.readTimeoutMillis());
+        if (GrpcUpstream.wanted(exchange)) {
+            return grpc.newRequest(exchange, byScheme == tlsOrigins, tlsTag, newHttpURI.getPathQuery())
                     .method(clientToProxyRequest.getMethod())
-                    .idleTimeout(UpstreamTimeouts.readMillis(policy, settings.readTimeoutMillis()), TimeUnit.MILLISECONDS);
+                    .idleTimeout(readMillis, TimeUnit.MILLISECONDS);
         }
         org.eclipse.jetty.client.Request proxyToServerRequest = getHttpClient().newRequest(byScheme.of(exchange.endpoint))
                 .path(newHttpURI.getPathQuery())
                 .method(clientToProxyRequest.getMethod())
-                .idleTimeout(UpstreamTimeouts.readMillis(policy, settings.readTimeoutMillis()), TimeUnit.MILLISECONDS);
-        if (!policy.isNone() && policy.proxySsl() != null && byScheme == tlsOrigins) {
-            UpstreamTlsContexts.Tag tag = tlsContexts.tag(exchange);
-            if (tag == null) {
-                // checked in toEndpoint: never send such a request with the unverified client side
-                throw new IllegalStateException("no TLS client side for the proxy-ssl-* of " + exchange.backend);
-            }
-            proxyToServerRequest.tag(tag);
+                .idleTimeout(readMillis, TimeUnit.MILLISECONDS);
+        if (tlsTag != null) {
+            proxyToServerRequest.tag(tlsTag);
         } else if (!policy.isNone() && policy.connectTimeoutMillis() > 0) {
             proxyToServerRequest.tag(new UpstreamTimeouts.ConnectTag(policy.connectTimeoutMillis()));
         }
