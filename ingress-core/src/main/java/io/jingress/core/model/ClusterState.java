@@ -9,13 +9,22 @@ import java.util.Objects;
  * class) and the Services, EndpointSlices, legacy Endpoints, TLS Secrets and the Opaque Secrets
  * their annotations name ({@code auth-secret}) they refer to, and the ConfigMaps their annotations
  * name ({@code custom-headers}); and the Gateway API objects (GatewayClasses, Gateways, HTTPRoutes,
- * ReferenceGrants), compiled into the same table. Immutable. Sources (code, manifest files, API informers) build one
+ * ReferenceGrants, GRPCRoutes), compiled into the same table. Immutable. Sources (code, manifest files, API informers) build one
  * and hand it to the compiler.
  */
 public record ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
         List<Endpoints> endpoints, List<TlsSecret> secrets, List<OpaqueSecret> opaqueSecrets, List<ConfigMap> configMaps,
         List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HttpRoute> httpRoutes,
-        List<ReferenceGrant> referenceGrants) {
+        List<ReferenceGrant> referenceGrants, List<GrpcRoute> grpcRoutes) {
+
+    /** A state without GRPCRoutes, as before they were carried. */
+    public ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
+            List<Endpoints> endpoints, List<TlsSecret> secrets, List<OpaqueSecret> opaqueSecrets, List<ConfigMap> configMaps,
+            List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HttpRoute> httpRoutes,
+            List<ReferenceGrant> referenceGrants) {
+        this(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets, configMaps, gatewayClasses, gateways,
+                httpRoutes, referenceGrants, List.of());
+    }
 
     /** A state without Gateway API objects, as before they were carried. */
     public ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
@@ -50,13 +59,20 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
         gateways = gateways == null ? List.of() : List.copyOf(gateways);
         httpRoutes = httpRoutes == null ? List.of() : List.copyOf(httpRoutes);
         referenceGrants = referenceGrants == null ? List.of() : List.copyOf(referenceGrants);
+        grpcRoutes = grpcRoutes == null ? List.of() : List.copyOf(grpcRoutes);
+    }
+
+    /** This state with the Gateway API objects replaced by these (and no GRPCRoutes). */
+    public ClusterState withGatewayApi(List<GatewayClass> gatewayClasses, List<Gateway> gateways,
+            List<HttpRoute> httpRoutes, List<ReferenceGrant> referenceGrants) {
+        return withGatewayApi(gatewayClasses, gateways, httpRoutes, referenceGrants, List.of());
     }
 
     /** This state with the Gateway API objects replaced by these. */
     public ClusterState withGatewayApi(List<GatewayClass> gatewayClasses, List<Gateway> gateways,
-            List<HttpRoute> httpRoutes, List<ReferenceGrant> referenceGrants) {
+            List<HttpRoute> httpRoutes, List<ReferenceGrant> referenceGrants, List<GrpcRoute> grpcRoutes) {
         return new ClusterState(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets, configMaps,
-                gatewayClasses, gateways, httpRoutes, referenceGrants);
+                gatewayClasses, gateways, httpRoutes, referenceGrants, grpcRoutes);
     }
 
     public static ClusterState empty() {
@@ -80,6 +96,7 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
         private final List<Gateway> gateways = new ArrayList<>();
         private final List<HttpRoute> httpRoutes = new ArrayList<>();
         private final List<ReferenceGrant> referenceGrants = new ArrayList<>();
+        private final List<GrpcRoute> grpcRoutes = new ArrayList<>();
 
         private Builder() {
         }
@@ -139,6 +156,12 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
             return this;
         }
 
+        /** A Gateway API GRPCRoute; served where it attaches to a Gateway of ours. */
+        public Builder grpcRoute(GrpcRoute route) {
+            grpcRoutes.add(Objects.requireNonNull(route, "route"));
+            return this;
+        }
+
         /** A Gateway API ReferenceGrant, which lets routes of other namespaces refer to its namespace's Services. */
         public Builder referenceGrant(ReferenceGrant grant) {
             referenceGrants.add(Objects.requireNonNull(grant, "grant"));
@@ -147,7 +170,7 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
 
         public ClusterState build() {
             return new ClusterState(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets, configMaps,
-                    gatewayClasses, gateways, httpRoutes, referenceGrants);
+                    gatewayClasses, gateways, httpRoutes, referenceGrants, grpcRoutes);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.jingress.core.route;
 import io.jingress.core.model.ClusterState;
 import io.jingress.core.model.Gateway;
 import io.jingress.core.model.GatewayClass;
+import io.jingress.core.model.GrpcRoute;
 import io.jingress.core.model.HttpRoute;
 import io.jingress.core.model.Problem;
 import io.jingress.core.model.ReferenceGrant;
@@ -19,10 +20,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The Gateways of our GatewayClasses and what their listeners accept: which HTTPRoutes attach
- * (parentRef, sectionName, port, protocol, allowedRoutes) and under which hostnames (the listener's
- * and the route's, intersected with Gateway API wildcards). HTTPS listeners' certificateRefs give
- * the certificate of the listener's hostname.
+ * The Gateways of our GatewayClasses and what their listeners accept: which HTTPRoutes and
+ * GRPCRoutes attach (parentRef, sectionName, port, protocol, allowedRoutes) and under which
+ * hostnames (the listener's and the route's, intersected with Gateway API wildcards). HTTPS
+ * listeners' certificateRefs give the certificate of the listener's hostname.
+ *
+ * <p>GRPCRoutes attach to HTTPS listeners only: gRPC needs HTTP/2, which Jingress speaks to clients
+ * over TLS (ALPN), not in cleartext. An HTTPRoute and a GRPCRoute may not share a hostname on a
+ * listener (the Gateway API's "cross serving" rule): routes attach oldest first, and a route whose
+ * hostnames there meet those of an attached route of the other kind is not attached to that
+ * listener ({@code Conflicted}).
  */
 final class GatewayListeners {
     static final String GROUP = "gateway.networking.k8s.io";
@@ -38,7 +45,8 @@ final class GatewayListeners {
         String acceptedMessage;
         String refsReason;
         String refsMessage;
-        final Set<String> routes = new HashSet<>();  // namespace/name of the routes attached
+        final Set<String> routes = new HashSet<>();  // kind namespace/name of the routes attached
+        final List<Claim> claims = new ArrayList<>();  // the hosts the attached routes take here
 
         void notAccepted(String reason, String message) {
             acceptedReason = reason;
@@ -51,6 +59,10 @@ final class GatewayListeners {
         }
     }
 
+    /** A host (null: any) an attached route of {@code kind} takes on a listener. */
+    private record Claim(String kind, String route, String host) {
+    }
+
     /**
      * What one parentRef of a route to a Gateway of ours came to.
      *
@@ -60,8 +72,10 @@ final class GatewayListeners {
      * @param message why, as the WARNING says it
      * @param listeners the indexes of the listeners it selects whose allowedRoutes let the route in
      *     (hostnames aside): where it counts as attached once accepted
+     * @param hosts by listener index, the hosts the route takes on each listener that accepts it
      */
-    record Attachment(HttpRoute.ParentRef ref, Gateway gateway, String reason, String message, List<Integer> listeners) {
+    record Attachment(HttpRoute.ParentRef ref, Gateway gateway, String reason, String message, List<Integer> listeners,
+            Map<Integer, List<String>> hosts) {
     }
 
     GatewayListeners(ClusterState state, String controllerName, List<Problem> problems, Map<String, TlsSecret> certificates) {
@@ -178,7 +192,8 @@ final class GatewayListeners {
      * Gateway of ours that no listener accepts is a WARNING. What each such parentRef came to is
      * added to {@code attachments}.
      */
-    Set<String> hostsOf(HttpRoute route, List<String> routeHostnames, List<Attachment> attachments) {
+    Set<String> hostsOf(GatewayRoute source, List<String> routeHostnames, List<Attachment> attachments) {
+        HttpRoute route = source.route();
         Set<String> hosts = new LinkedHashSet<>();
         for (int i = 0; i < route.parentRefs().size(); i++) {
             HttpRoute.ParentRef ref = route.parentRefs().get(i);
@@ -188,8 +203,10 @@ final class GatewayListeners {
             }
             List<String> why = new ArrayList<>();
             List<Integer> allowing = new ArrayList<>();
+            Map<Integer, List<String>> taken = new LinkedHashMap<>();
             boolean selected = false;
             boolean accepted = false;
+            boolean conflicted = false;
             List<String> acceptedBy = new ArrayList<>();
             for (int l = 0; l < gateway.listeners().size(); l++) {
                 Gateway.Listener listener = gateway.listeners().get(l);
@@ -207,6 +224,11 @@ final class GatewayListeners {
                     why.add("listener " + listener.name() + " takes routes of namespace " + gateway.namespace() + " only");
                     continue;
                 }
+                if (source.isGrpc() && !Gateway.HTTPS.equals(listener.protocol())) {
+                    why.add("listener " + listener.name() + " is " + listener.protocol() + " and GRPCRoutes attach to HTTPS"
+                            + " listeners only (Jingress speaks HTTP/2 to clients over TLS, not in cleartext)");
+                    continue;
+                }
                 allowing.add(l);
                 List<String> shared = GatewayHostnames.intersect(
                         listener.hostname() == null ? null : listener.hostname().toLowerCase(Locale.ROOT), routeHostnames);
@@ -215,8 +237,18 @@ final class GatewayListeners {
                             + " shares no name with the route's hostnames");
                     continue;
                 }
+                Claim other = otherKindsClaim(findings.get(gateway.key())[l], source.kind(), shared);
+                if (other != null) {
+                    why.add("listener " + listener.name() + " already has the " + other.kind() + " " + other.route()
+                            + " for host " + (other.host() == null ? "(any)" : other.host()) + ", and an HTTPRoute and a"
+                            + " GRPCRoute may not share a hostname on a listener (the older is attached)");
+                    allowing.remove(Integer.valueOf(l));
+                    conflicted = true;
+                    continue;
+                }
                 accepted = true;
                 acceptedBy.add(listener.name());
+                taken.put(l, shared);
                 hosts.addAll(shared);
             }
             if (!accepted) {
@@ -224,17 +256,33 @@ final class GatewayListeners {
                 String message = "not attached to Gateway " + gateway.key() + ": " + (why.isEmpty() ? "it has no listener"
                         + (ref.sectionName() != null ? " named " + ref.sectionName() : "")
                         + (ref.port() != null ? " on port " + ref.port() : "") : String.join("; ", why));
-                problems.add(Problem.warning(HttpRoute.KIND, route.key(), field, message));
-                // the spec's reasons: no listener selected; none lets the route in; none shares a hostname
-                String reason = !selected ? "NoMatchingParent" : allowing.isEmpty() ? "NotAllowedByListeners"
-                        : "NoMatchingListenerHostname";
-                attachments.add(new Attachment(ref, gateway, reason, field + ": " + message, allowing));
+                problems.add(Problem.warning(source.kind(), route.key(), field, message));
+                // the spec's reasons: no listener selected; none lets the route in; none shares a hostname;
+                // and for a hostname an attached route of the other kind has, the reason implementations use
+                String reason = !selected ? "NoMatchingParent" : conflicted ? "Conflicted"
+                        : allowing.isEmpty() ? "NotAllowedByListeners" : "NoMatchingListenerHostname";
+                attachments.add(new Attachment(ref, gateway, reason, field + ": " + message, allowing, Map.of()));
             } else {
                 attachments.add(new Attachment(ref, gateway, null, "attached to Gateway " + gateway.key() + " (listener"
-                        + (acceptedBy.size() == 1 ? " " : "s ") + String.join(", ", acceptedBy) + ")", allowing));
+                        + (acceptedBy.size() == 1 ? " " : "s ") + String.join(", ", acceptedBy) + ")", allowing, taken));
             }
         }
         return hosts;
+    }
+
+    // a host an attached route of another kind than `kind` takes on the listener that meets one of `hosts`
+    private static Claim otherKindsClaim(Findings listener, String kind, List<String> hosts) {
+        for (Claim claim : listener.claims) {
+            if (claim.kind().equals(kind)) {
+                continue;
+            }
+            for (String host : hosts) {
+                if (host == null || claim.host() == null || !GatewayHostnames.intersect(host, List.of(claim.host())).isEmpty()) {
+                    return claim;
+                }
+            }
+        }
+        return null;
     }
 
     /** The parentRefs of {@code route} that name a Gateway of ours, as not attached for {@code reason}. */
@@ -243,7 +291,7 @@ final class GatewayListeners {
         for (HttpRoute.ParentRef ref : route.parentRefs()) {
             Gateway gateway = gatewayOf(route, ref);
             if (gateway != null) {
-                out.add(new Attachment(ref, gateway, reason, message, List.of()));
+                out.add(new Attachment(ref, gateway, reason, message, List.of(), Map.of()));
             }
         }
         return out;
@@ -254,11 +302,19 @@ final class GatewayListeners {
         return gateways.get(namespace + "/" + ref.name());
     }
 
-    /** Counts {@code route} as attached to the listeners of {@code attachment} (once each, however many parentRefs). */
-    void attach(Attachment attachment, HttpRoute route) {
+    /**
+     * Counts {@code route} as attached to the listeners of {@code attachment} (once each, however many
+     * parentRefs), where it takes the hosts of {@link Attachment#hosts()}.
+     */
+    void attach(Attachment attachment, GatewayRoute route) {
         Findings[] found = findings.get(attachment.gateway().key());
         for (int listener : attachment.listeners()) {
-            found[listener].routes.add(route.key());
+            found[listener].routes.add(route.toString());
+        }
+        for (Map.Entry<Integer, List<String>> taken : attachment.hosts().entrySet()) {
+            for (String host : taken.getValue()) {
+                found[taken.getKey()].claims.add(new Claim(route.kind(), route.key(), host));
+            }
         }
     }
 
@@ -286,7 +342,8 @@ final class GatewayListeners {
                 conditions.add(f.refsReason == null
                         ? GatewayStatus.Condition.isTrue(GatewayStatus.RESOLVED_REFS, "ResolvedRefs", "every reference resolved")
                         : GatewayStatus.Condition.isFalse(GatewayStatus.RESOLVED_REFS, f.refsReason, f.refsMessage));
-                List<String> kinds = servedProtocol(listener) ? List.of(HttpRoute.KIND) : List.of();
+                List<String> kinds = !servedProtocol(listener) ? List.of()
+                        : Gateway.HTTPS.equals(listener.protocol()) ? List.of(HttpRoute.KIND, GrpcRoute.KIND) : List.of(HttpRoute.KIND);
                 listeners.add(new GatewayStatus.ListenerVerdict(listener.name(), kinds, f.routes.size(), conditions));
             }
             List<GatewayStatus.Condition> conditions = new ArrayList<>();

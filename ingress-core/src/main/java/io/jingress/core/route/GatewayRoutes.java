@@ -2,6 +2,7 @@ package io.jingress.core.route;
 
 import io.jingress.core.internal.route.PathTrie;
 import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.GrpcRoute;
 import io.jingress.core.model.HttpRoute;
 import io.jingress.core.model.Ingress;
 import io.jingress.core.model.PathType;
@@ -21,11 +22,12 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Compiles the HTTPRoutes attached to our Gateways into the tables of paths the Ingresses compiled
- * into, with the Gateway API's precedence.
+ * Compiles the HTTPRoutes and GRPCRoutes attached to our Gateways into the tables of paths the
+ * Ingresses compiled into, with the Gateway API's precedence (a GRPCRoute's method match is a path,
+ * see {@link GatewayRules}).
  *
  * <p>Each match of each rule, under each host the route is attached with, is a {@link Route} of
- * kind HTTPRoute. Routes of the same host, path type and path (of every HTTPRoute, and the
+ * kind HTTPRoute (or GRPCRoute). Routes of the same host, path type and path (of every HTTPRoute, and the
  * Ingress route there, if any) are tried in this order: a method first, then more headers, then
  * more query parameters, then the oldest route, then namespace/name, then rule and match order.
  * Two with the same conditions conflict: the older serves and the other is reported (as between
@@ -40,9 +42,6 @@ import java.util.function.Predicate;
  * before.
  */
 final class GatewayRoutes {
-    private static final Comparator<HttpRoute> OLDEST_FIRST = Comparator.comparing(HttpRoute::creationTimestamp)
-            .thenComparing(HttpRoute::namespace).thenComparing(HttpRoute::name);
-
     private final ClusterState state;
     private final List<Problem> problems;
     private final Function<String, PathTrie<Route>> pathsOf;
@@ -56,7 +55,7 @@ final class GatewayRoutes {
     private final List<GatewayStatus.RouteVerdict> verdicts = new ArrayList<>();
 
     /** One match of one rule of one route, under one host. */
-    private record Entry(HttpRoute route, int rule, String host, GatewayRules.Match match, Route compiled) {
+    private record Entry(GatewayRoute route, int rule, String host, GatewayRules.Match match, Route compiled) {
         String field() {
             return "spec.rules[" + rule + "]" + (match.index() < 0 ? "" : ".matches[" + match.index() + "]");
         }
@@ -79,9 +78,15 @@ final class GatewayRoutes {
 
     /** Compiles; returns the names after {@code *.} of the wildcard hosts served, which take any number of labels. */
     Set<String> compile() {
-        List<HttpRoute> sorted = new ArrayList<>(state.httpRoutes());
-        sorted.sort(OLDEST_FIRST);
-        for (HttpRoute route : sorted) {
+        List<GatewayRoute> sorted = new ArrayList<>();
+        for (HttpRoute route : state.httpRoutes()) {
+            sorted.add(GatewayRoute.of(route));
+        }
+        for (GrpcRoute route : state.grpcRoutes()) {
+            sorted.add(GatewayRoute.of(route));
+        }
+        sorted.sort(GatewayRoute.OLDEST_FIRST);
+        for (GatewayRoute route : sorted) {
             add(route);
         }
         Set<String> wildcards = new java.util.HashSet<>();
@@ -94,51 +99,53 @@ final class GatewayRoutes {
         return wildcards;
     }
 
-    private void add(HttpRoute route) {
+    private void add(GatewayRoute source) {
+        HttpRoute route = source.route();
+        String kind = source.kind();
         List<String> hostnames = new ArrayList<>();
         for (int i = 0; i < route.hostnames().size(); i++) {
             String name = route.hostnames().get(i);
             if (!GatewayHostnames.valid(name)) {
-                problems.add(Problem.warning(HttpRoute.KIND, route.key(), "spec.hostnames[" + i + "]", "\"" + name
+                problems.add(Problem.warning(kind, route.key(), "spec.hostnames[" + i + "]", "\"" + name
                         + "\" is not a DNS name or *. wildcard; it is not served"));
                 continue;
             }
             hostnames.add(name.toLowerCase(Locale.ROOT));
         }
         if (!route.hostnames().isEmpty() && hostnames.isEmpty()) {
-            judge(route, listeners.refused(route, "UnsupportedValue", "spec.hostnames: no DNS name or *. wildcard among"
+            judge(source, listeners.refused(route, "UnsupportedValue", "spec.hostnames: no DNS name or *. wildcard among"
                     + " them; the route is not served"), null);
             return;
         }
         List<GatewayListeners.Attachment> attachments = new ArrayList<>();
-        Set<String> attached = listeners.hostsOf(route, hostnames, attachments);
+        Set<String> attached = listeners.hostsOf(source, hostnames, attachments);
         if (attached.isEmpty()) {
-            judge(route, attachments, null);
+            judge(source, attachments, null);
             return;
         }
         GatewayRules.Findings findings = new GatewayRules.Findings();
         for (int r = 0; r < route.rules().size(); r++) {
-            GatewayRules.Rule rule = rules.read(route, r, findings);
+            GatewayRules.Rule rule = rules.read(source, r, findings);
             if (rule == null) {
                 continue;
             }
             for (String host : attached) {
                 if (regexHost.test(host == null ? "*" : host)) {
-                    problems.add(Problem.warning(HttpRoute.KIND, route.key(), "spec.rules[" + r + "]", "host "
+                    problems.add(Problem.warning(kind, route.key(), "spec.rules[" + r + "]", "host "
                             + (host == null ? "(any)" : host) + " has regex paths (use-regex or rewrite-target on one"
-                            + " of its Ingresses); HTTPRoutes are not served there"));
+                            + " of its Ingresses); " + kind + "s are not served there"));
                     continue;
                 }
                 for (GatewayRules.Match match : rule.matches()) {
-                    Route compiled = new Route(route.key(), host, match.path(), match.type(), r, match.index(),
+                    Route compiled = new Route(kind, route.key(), host, match.path(), match.type(), r, match.index(),
                             rule.policy(), rule.backend(), match.conditions(), rule.split(), rule.filters(), null);
                     hosts.computeIfAbsent(host, h -> new LinkedHashMap<>())
                             .computeIfAbsent(key(match.type(), match.path()), k -> new ArrayList<>())
-                            .add(new Entry(route, r, host, match, compiled));
+                            .add(new Entry(source, r, host, match, compiled));
                 }
             }
         }
-        judge(route, attachments, findings);
+        judge(source, attachments, findings);
     }
 
     /**
@@ -146,7 +153,8 @@ final class GatewayRoutes {
      * took it (and False with UnsupportedValue when none of its rules is served), PartiallyInvalid
      * when some rules are dropped, ResolvedRefs once its rules were read ({@code findings} not null).
      */
-    private void judge(HttpRoute route, List<GatewayListeners.Attachment> attachments, GatewayRules.Findings findings) {
+    private void judge(GatewayRoute source, List<GatewayListeners.Attachment> attachments, GatewayRules.Findings findings) {
+        HttpRoute route = source.route();
         Set<HttpRoute.ParentRef> seen = new java.util.HashSet<>();
         for (GatewayListeners.Attachment attachment : attachments) {
             if (!seen.add(attachment.ref())) {
@@ -162,7 +170,7 @@ final class GatewayRoutes {
                         "no rule is served: " + droppedWhy));
             } else {
                 conditions.add(GatewayStatus.Condition.isTrue(GatewayStatus.ACCEPTED, "Accepted", attachment.message()));
-                listeners.attach(attachment, route);
+                listeners.attach(attachment, source);
             }
             if (findings != null) {
                 conditions.add(findings.unresolvedReasons.isEmpty()
@@ -176,7 +184,8 @@ final class GatewayRoutes {
                         "Dropped Rule" + (findings.droppedRules.size() == 1 ? " " : "s ")
                         + String.join(", ", findings.droppedRules.stream().map(String::valueOf).toList()) + ": " + droppedWhy));
             }
-            verdicts.add(new GatewayStatus.RouteVerdict(route.namespace(), route.name(), attachment.ref(), conditions));
+            verdicts.add(new GatewayStatus.RouteVerdict(source.kind(), route.namespace(), route.name(), attachment.ref(),
+                    conditions));
         }
     }
 
@@ -192,6 +201,7 @@ final class GatewayRoutes {
     // the Gateway API's order among the routes of one path (the path itself is the same)
     private static final Comparator<Entry> PRECEDENCE = Comparator
             .comparingInt((Entry e) -> e.match().conditions() == null || e.match().conditions().method() == null ? 1 : 0)
+            .thenComparingInt(e -> e.match().conditions() == null || e.match().conditions().grpcMethod() == null ? 1 : 0)
             .thenComparingInt(e -> -(e.match().conditions() == null ? 0 : e.match().conditions().headerCount()))
             .thenComparingInt(e -> -(e.match().conditions() == null ? 0 : e.match().conditions().queryParamCount()))
             .thenComparing(e -> e.route().creationTimestamp())
@@ -224,7 +234,7 @@ final class GatewayRoutes {
             }
             Route first = candidates.get(0);
             Route value = candidates.size() == 1 && takesAll ? first
-                    : new Route(first.ingress(), host, first.path(), first.pathType(), first.ruleIndex(), first.pathIndex(),
+                    : new Route(first.kind(), first.ingress(), host, first.path(), first.pathType(), first.ruleIndex(), first.pathIndex(),
                             first.policy(), first.backend(), null, null, null, candidates.toArray(Route[]::new));
             String key = path.getKey();
             Route replaced = key.charAt(0) == 'E' ? trie.putExact(key.substring(1), value) : trie.putPrefix(key.substring(1), value);
@@ -258,7 +268,7 @@ final class GatewayRoutes {
                     problems.add(Problem.warning("Ingress", ingress.ingress(), "spec.rules[" + ingress.ruleIndex()
                             + "].http.paths[" + ingress.pathIndex() + "]", "host " + (host == null ? "(any)" : host)
                             + " path \"" + path + "\" (" + ingress.pathType().apiName() + ") is already served by the"
-                            + " older HTTPRoute " + entry.route().key() + " (" + entry.field() + "); this path is not served"));
+                            + " older " + entry.route() + " (" + entry.field() + "); this path is not served"));
                 }
             }
             Entry same = null;
@@ -269,8 +279,8 @@ final class GatewayRoutes {
                 }
             }
             if (same != null) {
-                reportTaken(entry, (same.route() == entry.route() ? "an earlier match of this HTTPRoute"
-                        : "the older HTTPRoute " + same.route().key()) + " (" + same.field() + ")");
+                reportTaken(entry, (same.route() == entry.route() ? "an earlier match of this " + entry.route().kind()
+                        : "the older " + same.route()) + " (" + same.field() + ")");
                 continue;
             }
             kept.add(entry);
@@ -288,7 +298,7 @@ final class GatewayRoutes {
 
     private void reportTaken(Entry entry, String winner) {
         GatewayRules.Match match = entry.match();
-        problems.add(Problem.warning(HttpRoute.KIND, entry.route().key(), entry.field(), "host "
+        problems.add(Problem.warning(entry.route().kind(), entry.route().key(), entry.field(), "host "
                 + (entry.host() == null ? "(any)" : entry.host()) + " path \"" + match.path() + "\" ("
                 + (match.type() == PathType.EXACT ? "Exact" : "PathPrefix")
                 + (match.conditions() == null ? "" : ", " + match.conditions().describe()) + ") is already served by "

@@ -1,5 +1,6 @@
 package io.jingress.core.route;
 
+import io.jingress.core.model.GrpcRouteMatch;
 import io.jingress.core.model.HttpBackendRef;
 import io.jingress.core.model.HttpRoute;
 import io.jingress.core.model.HttpRouteFilter;
@@ -15,10 +16,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads one HTTPRoute rule: its matches into paths and {@link RouteConditions}, its backendRefs
- * into a backend or a {@link BackendSplit}, its filters into {@link HttpRouteFilters} and a
- * {@link RoutePolicy}. Anything it cannot serve as written (an unsupported filter or match type, a
- * bad value) is a WARNING naming the route and field, and the rule is not served at all.
+ * Reads one HTTPRoute or GRPCRoute rule: its matches into paths and {@link RouteConditions}, its
+ * backendRefs into a backend or a {@link BackendSplit}, its filters into {@link HttpRouteFilters}
+ * and a {@link RoutePolicy}. Anything it cannot serve as written (an unsupported filter or match
+ * type, a bad value) is a WARNING naming the route and field, and the rule is not served at all.
+ *
+ * <p>A GRPCRoute's method match is a path: service and method {@code Exact /service/method},
+ * service alone {@code PathPrefix /service}, method alone {@code PathPrefix /} with the condition
+ * that the path be {@code /any.Service/method}. Its calls go to the endpoints in HTTP/2 (h2c).
  */
 final class GatewayRules {
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
@@ -27,6 +32,10 @@ final class GatewayRules {
     private static final Set<String> PROXY_WRITES = Set.of("connection", "keep-alive", "proxy-connection",
             "transfer-encoding", "upgrade", "te", "trailer", "content-length");
     private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+    // the GRPCRoute CRD's patterns of a service and a method name
+    private static final java.util.regex.Pattern GRPC_SERVICE =
+            java.util.regex.Pattern.compile("(?i)\\.?[a-z_][a-z_0-9]*(\\.[a-z_][a-z_0-9]*)*");
+    private static final java.util.regex.Pattern GRPC_METHOD = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z_0-9]*");
 
     /** Where a rule's backends come from: the compilation's resolved Services. */
     interface Backends {
@@ -78,14 +87,23 @@ final class GatewayRules {
         this.backends = backends;
     }
 
-    /** The rule {@code index} of {@code route}, or {@code null} (reported) when it is not served. */
-    Rule read(HttpRoute route, int index, Findings findings) {
+    /** The rule {@code index} of {@code source}, or {@code null} (reported) when it is not served. */
+    Rule read(GatewayRoute source, int index, Findings findings) {
+        HttpRoute route = source.route();
         HttpRouteRule rule = route.rules().get(index);
+        String kind = source.kind();
         String field = "spec.rules[" + index + "]";
         List<String> why = new ArrayList<>();
         List<Match> matches = new ArrayList<>();
-        if (rule.matches().isEmpty()) {
+        List<GrpcRouteMatch> grpcMatches = source.isGrpc() ? source.grpc().rules().get(index).matches() : List.of();
+        if (source.isGrpc() ? grpcMatches.isEmpty() : rule.matches().isEmpty()) {
             matches.add(new Match(PathType.PREFIX, "/", null, -1));
+        }
+        for (int m = 0; m < grpcMatches.size(); m++) {
+            Match match = grpcMatch(grpcMatches.get(m), field + ".matches[" + m + "]", m, why);
+            if (match != null) {
+                matches.add(match);
+            }
         }
         for (int m = 0; m < rule.matches().size(); m++) {
             Match match = match(rule.matches().get(m), field + ".matches[" + m + "]", m, why);
@@ -101,6 +119,15 @@ final class GatewayRules {
         for (int f = 0; f < rule.filters().size(); f++) {
             HttpRouteFilter filter = rule.filters().get(f);
             String at = field + ".filters[" + f + "]";
+            if (source.isGrpc() && (filter.type().equals(HttpRouteFilter.REQUEST_REDIRECT)
+                    || filter.type().equals(HttpRouteFilter.URL_REWRITE))) {
+                why.add(at + ".type: " + filter.type() + " is not a GRPCRoute filter");
+                continue;
+            }
+            if (source.isGrpc() && filter.type().equals(HttpRouteFilter.REQUEST_MIRROR)) {
+                why.add(at + ".type: RequestMirror is not served by Jingress on a GRPCRoute (its copies go in HTTP/1.1)");
+                continue;
+            }
             switch (filter.type()) {
                 case HttpRouteFilter.REQUEST_HEADER_MODIFIER -> {
                     if (requestHeaders != null || !headersOk(filter.requestHeaderModifier(), at + ".requestHeaderModifier", why)) {
@@ -167,7 +194,7 @@ final class GatewayRules {
         if (!why.isEmpty()) {
             for (String reason : why) {
                 int colon = reason.indexOf(": ");
-                problems.add(Problem.warning(HttpRoute.KIND, route.key(), reason.substring(0, colon),
+                problems.add(Problem.warning(kind, route.key(), reason.substring(0, colon),
                         reason.substring(colon + 2) + "; rule " + index + " is not served"));
             }
             findings.droppedRules.add(index);
@@ -179,7 +206,7 @@ final class GatewayRules {
             policy.upstreamHost(rewrite.hostname());
         }
         if (mirror != null) {
-            RequestMirror requestMirror = mirrorOf(route, mirror, field + ".filters", findings);
+            RequestMirror requestMirror = mirrorOf(source, mirror, field + ".filters", findings);
             if (requestMirror != null) {
                 policy.mirror(requestMirror);
             }
@@ -192,7 +219,7 @@ final class GatewayRules {
         int h2c = 0;
         for (int b = 0; b < rule.backendRefs().size(); b++) {
             HttpBackendRef ref = rule.backendRefs().get(b);
-            Backend backend = backendOf(route, ref, field + ".backendRefs[" + b + "]", findings);
+            Backend backend = backendOf(source, ref, field + ".backendRefs[" + b + "]", findings);
             if (ref.weight() > 0) {
                 served.add(backend);
                 weights.add(ref.weight());
@@ -202,10 +229,12 @@ final class GatewayRules {
                 }
             }
         }
-        if (h2c > 0 && h2c == served.size()) {
+        if (source.isGrpc()) {
+            policy.backendProtocol(BackendProtocol.H2C);  // a GRPCRoute's calls: HTTP/2 in cleartext
+        } else if (h2c > 0 && h2c == served.size()) {
             policy.backendProtocol(BackendProtocol.H2C);  // the ports ask for HTTP/2 in cleartext
         } else if (h2c > 0) {
-            problems.add(Problem.warning(HttpRoute.KIND, route.key(), field + ".backendRefs", "some of the rule's Service"
+            problems.add(Problem.warning(kind, route.key(), field + ".backendRefs", "some of the rule's Service"
                     + " ports have appProtocol " + Service.Port.H2C + " and some not: its requests go to all in HTTP/1.1"));
         }
         Backend backend;
@@ -215,7 +244,7 @@ final class GatewayRules {
                     : rule.backendRefs().isEmpty() ? "the rule has no backendRefs" : "every backendRef has weight 0";
             backend = backends.invalid(route.namespace() + "/" + route.name() + " " + field, route.namespace(), null, reason);
             if (redirect == null) {
-                problems.add(Problem.warning(HttpRoute.KIND, route.key(), field + ".backendRefs", reason
+                problems.add(Problem.warning(kind, route.key(), field + ".backendRefs", reason
                         + ": its requests are answered 500"));
             }
         } else {
@@ -253,19 +282,9 @@ final class GatewayRules {
             why.add(field + ".path.value: \"" + value + "\" is not a normalised absolute path");
             return null;
         }
-        List<String[]> headers = new ArrayList<>();
-        for (int h = 0; h < match.headers().size(); h++) {
-            HttpRouteMatch.Header header = match.headers().get(h);
-            String at = field + ".headers[" + h + "]";
-            if (!HttpRouteMatch.EXACT.equals(header.type())) {
-                why.add(at + ".type: " + header.type() + " is not served by Jingress (Exact is)");
-                return null;
-            }
-            if (!header.name().matches(TOKEN)) {
-                why.add(at + ".name: \"" + header.name() + "\" is not a header name");
-                return null;
-            }
-            headers.add(new String[] {header.name(), header.value()});
+        List<String[]> headers = headers(match.headers(), field, why);
+        if (headers == null) {
+            return null;
         }
         List<String[]> params = new ArrayList<>();
         for (int q = 0; q < match.queryParams().size(); q++) {
@@ -288,6 +307,66 @@ final class GatewayRules {
         RouteConditions conditions = match.method() == null && headers.isEmpty() && params.isEmpty() ? null
                 : new RouteConditions(match.method(), headers, params);
         return new Match(type, normalized, conditions, index);
+    }
+
+    // the header matches as name/value pairs; null (reported in why) when one is not served
+    private static List<String[]> headers(List<HttpRouteMatch.Header> matches, String field, List<String> why) {
+        List<String[]> headers = new ArrayList<>();
+        for (int h = 0; h < matches.size(); h++) {
+            HttpRouteMatch.Header header = matches.get(h);
+            String at = field + ".headers[" + h + "]";
+            if (!HttpRouteMatch.EXACT.equals(header.type())) {
+                why.add(at + ".type: " + header.type() + " is not served by Jingress (Exact is)");
+                return null;
+            }
+            if (!header.name().matches(TOKEN)) {
+                why.add(at + ".name: \"" + header.name() + "\" is not a header name");
+                return null;
+            }
+            headers.add(new String[] {header.name(), header.value()});
+        }
+        return headers;
+    }
+
+    private static Match grpcMatch(GrpcRouteMatch match, String field, int index, List<String> why) {
+        PathType type = PathType.PREFIX;
+        String path = "/";
+        String methodAlone = null;
+        GrpcRouteMatch.Method method = match.method();
+        if (method != null) {
+            if (!HttpRouteMatch.EXACT.equals(method.type())) {
+                why.add(field + ".method.type: " + method.type() + (HttpRouteMatch.REGULAR_EXPRESSION.equals(method.type())
+                        ? " is not served by Jingress (Exact is)" : " is not Exact or RegularExpression"));
+                return null;
+            }
+            if (method.service() == null && method.method() == null) {
+                why.add(field + ".method: neither service nor method is given");
+                return null;
+            }
+            if (method.service() != null && !GRPC_SERVICE.matcher(method.service()).matches()) {
+                why.add(field + ".method.service: \"" + method.service() + "\" is not a gRPC service name");
+                return null;
+            }
+            if (method.method() != null && !GRPC_METHOD.matcher(method.method()).matches()) {
+                why.add(field + ".method.method: \"" + method.method() + "\" is not a gRPC method name");
+                return null;
+            }
+            if (method.service() == null) {
+                methodAlone = method.method();
+            } else if (method.method() == null) {
+                path = "/" + method.service();
+            } else {
+                type = PathType.EXACT;
+                path = "/" + method.service() + "/" + method.method();
+            }
+        }
+        List<String[]> headers = headers(match.headers(), field, why);
+        if (headers == null) {
+            return null;
+        }
+        RouteConditions conditions = methodAlone == null && headers.isEmpty() ? null
+                : new RouteConditions(null, headers, List.of(), methodAlone);
+        return new Match(type, path, conditions, index);
     }
 
     private static boolean headersOk(HttpRouteFilter.HeaderModifier modifier, String field, List<String> why) {
@@ -378,31 +457,34 @@ final class GatewayRules {
     }
 
     // A backendRef: a Service of the route's namespace, or of another that a ReferenceGrant opens to it
-    private Backend backendOf(HttpRoute route, HttpBackendRef ref, String field, Findings findings) {
+    private Backend backendOf(GatewayRoute source, HttpBackendRef ref, String field, Findings findings) {
+        HttpRoute route = source.route();
+        String kind = source.kind();
         String namespace = ref.namespace() == null ? route.namespace() : ref.namespace();
         String key = namespace + "/" + ref.name() + ":" + (ref.port() == null ? "?" : ref.port());
-        Refusal refusal = refusal(route, ref, namespace);
+        Refusal refusal = refusal(source, ref, namespace);
         if (refusal != null) {
             String at = refusal.port() ? field + ".port" : field;
             String message = refusal.message() + "; its share of the requests is answered 500";
-            problems.add(Problem.warning(HttpRoute.KIND, route.key(), at, message));
+            problems.add(Problem.warning(kind, route.key(), at, message));
             findings.unresolved(refusal.reason(), at + ": " + message);
             return backends.invalid(key, namespace, ref.name(), refusal.message());
         }
         Backend backend = backends.service(namespace, ref.name(), ref.port());
         if (backend.status() == Backend.Status.SERVICE_NOT_FOUND || backend.status() == Backend.Status.PORT_NOT_FOUND) {
             String message = backend.reason() + "; its share of the requests is answered 500";
-            problems.add(Problem.warning(HttpRoute.KIND, route.key(), field, message));
+            problems.add(Problem.warning(kind, route.key(), field, message));
             findings.unresolved("BackendNotFound", field + ": " + message);
             return backends.invalid(key, namespace, ref.name(), backend.reason());
         }
         if (!backend.isReady()) {
-            problems.add(Problem.warning(HttpRoute.KIND, route.key(), field, backend.reason()));
+            problems.add(Problem.warning(kind, route.key(), field, backend.reason()));
         }
         return backend;
     }
 
-    private Refusal refusal(HttpRoute route, HttpBackendRef ref, String namespace) {
+    private Refusal refusal(GatewayRoute source, HttpBackendRef ref, String namespace) {
+        HttpRoute route = source.route();
         if (!ref.group().isEmpty() || !ref.kind().equals("Service")) {
             return new Refusal("InvalidKind", (ref.group().isEmpty() ? "" : ref.group() + "/") + ref.kind()
                     + " is not a backend Jingress serves (Services are)", false);
@@ -414,9 +496,9 @@ final class GatewayRules {
             return new Refusal("UnsupportedValue", ref.port() + " is not a port number", true);
         }
         if (!namespace.equals(route.namespace())
-                && !GatewayListeners.granted(grants, HttpRoute.KIND, route.namespace(), namespace, "Service", ref.name())) {
+                && !GatewayListeners.granted(grants, source.kind(), route.namespace(), namespace, "Service", ref.name())) {
             return new Refusal("RefNotPermitted", "Service " + namespace + "/" + ref.name() + " is in another namespace"
-                    + " and no ReferenceGrant in " + namespace + " allows HTTPRoutes of " + route.namespace()
+                    + " and no ReferenceGrant in " + namespace + " allows " + source.kind() + "s of " + route.namespace()
                     + " to refer to it", false);
         }
         return null;
@@ -424,9 +506,10 @@ final class GatewayRules {
 
     // the mirror's target: an endpoint of its Service, taken at compile time (the table is compiled anew
     // when endpoints change); none ready: the mirror is left out, reported
-    private RequestMirror mirrorOf(HttpRoute route, HttpBackendRef ref, String field, Findings findings) {
+    private RequestMirror mirrorOf(GatewayRoute source, HttpBackendRef ref, String field, Findings findings) {
+        HttpRoute route = source.route();
         String namespace = ref.namespace() == null ? route.namespace() : ref.namespace();
-        Refusal refusal = refusal(route, ref, namespace);
+        Refusal refusal = refusal(source, ref, namespace);
         String reason = refusal == null ? null : (refusal.port() ? "port: " : "") + refusal.message();
         Backend backend = reason == null ? backends.service(namespace, ref.name(), ref.port()) : null;
         if (backend != null && !backend.isReady()) {
@@ -437,7 +520,7 @@ final class GatewayRules {
         }
         if (reason != null) {
             String message = "RequestMirror: " + reason + "; no copies are sent";
-            problems.add(Problem.warning(HttpRoute.KIND, route.key(), field, message));
+            problems.add(Problem.warning(source.kind(), route.key(), field, message));
             if (refusal != null) {
                 findings.unresolved(refusal.reason(), field + ": " + message);
             }

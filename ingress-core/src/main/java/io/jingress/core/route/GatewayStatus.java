@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * What compiling decided about the Gateway API objects of our GatewayClasses, in the terms of their
  * {@code status} (Gateway API v1 conventions): a verdict per Gateway of ours (its conditions and one
- * per listener) and one per HTTPRoute parentRef that names a Gateway of ours. A parentRef to another
+ * per listener) and one per HTTPRoute (and GRPCRoute) parentRef that names a Gateway of ours. A parentRef to another
  * controller's Gateway (or to none) gets no verdict: it is not ours to report. The messages are
  * those of the table's WARNINGs, naming the field.
  *
@@ -20,7 +20,7 @@ import java.util.Objects;
  * }</pre>
  *
  * @param gateways a verdict per Gateway of our GatewayClasses, in the state's order
- * @param routeParents a verdict per HTTPRoute and distinct parentRef to a Gateway of ours
+ * @param routeParents a verdict per HTTPRoute or GRPCRoute and distinct parentRef to a Gateway of ours
  */
 public record GatewayStatus(List<GatewayVerdict> gateways, List<RouteVerdict> routeParents) {
     private static final GatewayStatus EMPTY = new GatewayStatus(List.of(), List.of());
@@ -56,7 +56,16 @@ public record GatewayStatus(List<GatewayVerdict> gateways, List<RouteVerdict> ro
 
     /** The verdicts of the HTTPRoute {@code namespace/name}, one per parentRef to a Gateway of ours; empty when none. */
     public List<RouteVerdict> routeParents(String namespace, String name) {
-        return routeParents.stream().filter(r -> r.namespace().equals(namespace) && r.name().equals(name)).toList();
+        return routeParents(HttpRoute.KIND, namespace, name);
+    }
+
+    /**
+     * The verdicts of the route of {@code kind} ({@code HTTPRoute} or {@code GRPCRoute}) {@code namespace/name},
+     * one per parentRef to a Gateway of ours; empty when none.
+     */
+    public List<RouteVerdict> routeParents(String kind, String namespace, String name) {
+        return routeParents.stream().filter(r -> r.kind().equals(kind) && r.namespace().equals(namespace)
+                && r.name().equals(name)).toList();
     }
 
     /**
@@ -114,7 +123,7 @@ public record GatewayStatus(List<GatewayVerdict> gateways, List<RouteVerdict> ro
      *
      * @param name the listener's name
      * @param supportedKinds the route kinds it takes (group {@code gateway.networking.k8s.io}): {@code HTTPRoute},
-     *     or none for a protocol Jingress does not serve
+     *     and {@code GRPCRoute} where gRPC is served, or none for a protocol Jingress does not serve
      * @param attachedRoutes how many routes are attached to it: their parentRef selects it, its
      *     {@code allowedRoutes} lets them in, and they are {@code Accepted} (hostnames are not counted in,
      *     as the spec says)
@@ -134,20 +143,28 @@ public record GatewayStatus(List<GatewayVerdict> gateways, List<RouteVerdict> ro
     }
 
     /**
-     * One HTTPRoute's verdict for one of its parentRefs to a Gateway of ours ({@code status.parents[]}).
+     * One route's verdict for one of its parentRefs to a Gateway of ours ({@code status.parents[]}).
      *
+     * @param kind the route's kind: {@code HTTPRoute} or {@code GRPCRoute}
      * @param namespace the route's namespace
      * @param name the route's name
      * @param parentRef the parentRef, as written
      * @param conditions {@code Accepted}; {@code ResolvedRefs} when it is attached (its rules were read);
      *     {@code PartiallyInvalid=True} when some of its rules are not served
      */
-    public record RouteVerdict(String namespace, String name, HttpRoute.ParentRef parentRef, List<Condition> conditions) {
+    public record RouteVerdict(String kind, String namespace, String name, HttpRoute.ParentRef parentRef,
+            List<Condition> conditions) {
         public RouteVerdict {
+            Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(namespace, "namespace");
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(parentRef, "parentRef");
             conditions = List.copyOf(conditions);
+        }
+
+        /** An HTTPRoute's verdict. */
+        public RouteVerdict(String namespace, String name, HttpRoute.ParentRef parentRef, List<Condition> conditions) {
+            this(HttpRoute.KIND, namespace, name, parentRef, conditions);
         }
 
         /** The condition of {@code type}, or {@code null}. */

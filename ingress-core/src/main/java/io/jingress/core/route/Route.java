@@ -23,6 +23,8 @@ public final class Route implements MatchResult {
     public static final String KIND_INGRESS = "Ingress";
     /** The {@link #kind()} of a route of a Gateway API HTTPRoute. */
     public static final String KIND_HTTP_ROUTE = "HTTPRoute";
+    /** The {@link #kind()} of a route of a Gateway API GRPCRoute. */
+    public static final String KIND_GRPC_ROUTE = "GRPCRoute";
 
     private final String ingress;
     private final String host;
@@ -71,11 +73,11 @@ public final class Route implements MatchResult {
         this.filters = null;
     }
 
-    // an HTTPRoute's match (candidates null), or the slot value standing for several (candidates set)
-    Route(String httpRoute, String host, String path, PathType pathType, int ruleIndex, int matchIndex,
+    // an HTTPRoute's or GRPCRoute's match (candidates null), or the slot value standing for several (candidates set)
+    Route(String kind, String gatewayRoute, String host, String path, PathType pathType, int ruleIndex, int matchIndex,
             RoutePolicy policy, Backend backend, RouteConditions conditions, BackendSplit split,
             HttpRouteFilters filters, Route[] candidates) {
-        this.ingress = Objects.requireNonNull(httpRoute, "httpRoute");
+        this.ingress = Objects.requireNonNull(gatewayRoute, "gatewayRoute");
         this.host = host;
         this.path = path;
         this.pathType = pathType;
@@ -88,7 +90,7 @@ public final class Route implements MatchResult {
         this.pathPattern = null;
         this.regexPaths = null;
         this.canary = null;
-        this.kind = KIND_HTTP_ROUTE;
+        this.kind = KIND_GRPC_ROUTE.equals(kind) ? KIND_GRPC_ROUTE : KIND_HTTP_ROUTE;
         this.conditions = conditions;
         this.candidates = candidates;
         this.split = split;
@@ -128,13 +130,16 @@ public final class Route implements MatchResult {
 
     /**
      * The object this route comes from, as {@code namespace/name}: an Ingress, or for
-     * {@link #kind()} {@code HTTPRoute} an HTTPRoute.
+     * {@link #kind()} {@code HTTPRoute} an HTTPRoute, for {@code GRPCRoute} a GRPCRoute.
      */
     public String ingress() {
         return ingress;
     }
 
-    /** {@link #KIND_INGRESS} or {@link #KIND_HTTP_ROUTE}: the kind of the object {@link #ingress()} names. */
+    /**
+     * {@link #KIND_INGRESS}, {@link #KIND_HTTP_ROUTE} or {@link #KIND_GRPC_ROUTE}: the kind of the
+     * object {@link #ingress()} names.
+     */
     public String kind() {
         return kind;
     }
@@ -144,12 +149,17 @@ public final class Route implements MatchResult {
         return kind == KIND_HTTP_ROUTE;
     }
 
+    /** Whether this route comes from a Gateway API route: an HTTPRoute or a GRPCRoute. */
+    public boolean isGatewayRoute() {
+        return kind != KIND_INGRESS;
+    }
+
     /**
-     * How logs, {@code /routes} and problems name where this route comes from: {@code Ingress ns/name}
-     * or {@code HTTPRoute ns/name spec.rules[i].matches[j]}.
+     * How logs, {@code /routes} and problems name where this route comes from: {@code Ingress ns/name},
+     * or {@code HTTPRoute ns/name spec.rules[i].matches[j]} (or {@code GRPCRoute ...}).
      */
     public String source() {
-        if (kind == KIND_HTTP_ROUTE) {
+        if (kind != KIND_INGRESS) {
             return kind + " " + ingress + " spec.rules[" + ruleIndex + "]" + (pathIndex < 0 ? "" : ".matches[" + pathIndex + "]");
         }
         return kind + " " + ingress;
@@ -187,12 +197,27 @@ public final class Route implements MatchResult {
      * @param rawQuery the request's query as sent, without {@code ?}; null when none
      */
     public Route select(String method, Function<String, String> header, String rawQuery) {
+        return select(method, null, header, rawQuery);
+    }
+
+    /**
+     * The route that takes a request with this method, path, headers and query: this route itself
+     * when it has no {@link #candidates()}, else the first candidate whose {@link #conditions()}
+     * hold, or {@code null} when none does (the proxy answers 404).
+     *
+     * @param method the request's method
+     * @param path the request's path as matched (a GRPCRoute's match on a method of any service reads it);
+     *     null when not known
+     * @param header a request header's value by name (any case), its fields joined by {@code ","}; null when absent
+     * @param rawQuery the request's query as sent, without {@code ?}; null when none
+     */
+    public Route select(String method, String path, Function<String, String> header, String rawQuery) {
         if (candidates == null) {
             return this;
         }
         for (Route candidate : candidates) {
             RouteConditions c = candidate.conditions;
-            if (c == null || c.matches(method, header, rawQuery)) {
+            if (c == null || c.matches(method, path, header, rawQuery)) {
                 return candidate;
             }
         }
@@ -298,7 +323,7 @@ public final class Route implements MatchResult {
         if (regexPaths != null) {
             return "Route[regex host]";
         }
-        if (kind == KIND_HTTP_ROUTE) {
+        if (kind != KIND_INGRESS) {
             return "Route[" + source() + " " + (host == null ? "*" : host) + " " + path + " (" + pathType.apiName()
                     + (conditions != null ? ", " + conditions.describe() : "") + ") -> "
                     + (candidates != null ? candidates.length + " candidates" : split != null ? split.describe() : backend.key()) + "]";

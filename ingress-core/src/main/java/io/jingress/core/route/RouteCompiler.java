@@ -345,7 +345,7 @@ public final class RouteCompiler {
                 }
             }
             addHostDefaults();
-            if (!state.httpRoutes().isEmpty() || !state.gateways().isEmpty()) {
+            if (!state.httpRoutes().isEmpty() || !state.grpcRoutes().isEmpty() || !state.gateways().isEmpty()) {
                 GatewayRoutes gatewayRoutes = new GatewayRoutes(state, gatewayController, problems, tls.certificates(),
                         this::pathsOf, regexHosts::contains, routes, gatewayBackends());
                 gatewayWildcards = gatewayRoutes.compile();

@@ -10,7 +10,8 @@ import java.util.function.Function;
 /**
  * What a request must have, besides its host and path, for a Gateway API HTTPRoute match to take
  * it: a method, header values and query parameter values, all compared exactly and all required
- * (ANDed). Immutable; see {@link Route#select}.
+ * (ANDed); for a GRPCRoute match on a method of any service, that its path be
+ * {@code /service/method}. Immutable; see {@link Route#select}.
  *
  * <p>Header names are compared without case; a header sent in several fields is compared as its
  * values joined by {@code ","} (RFC 9110 section 5.3). Query parameter names and values are
@@ -24,9 +25,15 @@ public final class RouteConditions {
     private final String[] headerValues;
     private final String[] queryNames;
     private final String[] queryValues;
+    private final String grpcMethod;  // a GRPCRoute's method of any service, or null
 
     RouteConditions(String method, List<String[]> headers, List<String[]> queryParams) {
+        this(method, headers, queryParams, null);
+    }
+
+    RouteConditions(String method, List<String[]> headers, List<String[]> queryParams, String grpcMethod) {
         this.method = method;
+        this.grpcMethod = grpcMethod;
         List<String[]> h = firstOfEach(headers, true);
         List<String[]> q = firstOfEach(queryParams, false);
         this.headerNames = h.stream().map(e -> e[0].toLowerCase(Locale.ROOT)).toArray(String[]::new);
@@ -54,6 +61,11 @@ public final class RouteConditions {
         return method;
     }
 
+    /** The gRPC method a GRPCRoute match takes calls to, of any service; {@code null} when not one. */
+    public String grpcMethod() {
+        return grpcMethod;
+    }
+
     /** How many headers are compared. */
     public int headerCount() {
         return headerNames.length;
@@ -68,12 +80,16 @@ public final class RouteConditions {
      * Whether a request has all of these.
      *
      * @param requestMethod the request's method
+     * @param path the request's path, as routed; null when not known (then a {@link #grpcMethod()} does not hold)
      * @param header a header's value by name (any case), its fields joined by {@code ","}; null when absent
      * @param rawQuery the query as sent, without {@code ?}; null when none
      */
-    public boolean matches(String requestMethod, Function<String, String> header, String rawQuery) {
+    public boolean matches(String requestMethod, String path, Function<String, String> header, String rawQuery) {
         Objects.requireNonNull(header, "header");
         if (method != null && !method.equals(requestMethod)) {
+            return false;
+        }
+        if (grpcMethod != null && !isCallOf(path, grpcMethod)) {
             return false;
         }
         for (int i = 0; i < headerNames.length; i++) {
@@ -87,6 +103,15 @@ public final class RouteConditions {
             }
         }
         return true;
+    }
+
+    // whether path is /service/method: two segments, a service's, then this method
+    private static boolean isCallOf(String path, String method) {
+        if (path == null || !path.endsWith(method) || path.length() < method.length() + 3) {
+            return false;
+        }
+        int slash = path.length() - method.length() - 1;
+        return path.charAt(slash) == '/' && path.lastIndexOf('/', slash - 1) == 0 && slash > 1;
     }
 
     // the first value of the parameter, percent-decoded; null when absent or not decodable
@@ -136,6 +161,9 @@ public final class RouteConditions {
         if (method != null) {
             out.append("method ").append(method);
         }
+        if (grpcMethod != null) {
+            out.append(out.isEmpty() ? "" : ", ").append("gRPC method ").append(grpcMethod).append(" of any service");
+        }
         for (int i = 0; i < headerNames.length; i++) {
             out.append(out.isEmpty() ? "" : ", ").append("header ").append(headerNames[i]).append(": \"")
                     .append(headerValues[i]).append('"');
@@ -149,7 +177,7 @@ public final class RouteConditions {
 
     /** Whether these are the same conditions as {@code other}'s (order of headers and parameters aside). */
     boolean sameAs(RouteConditions other) {
-        return Objects.equals(method, other.method) && sameSet(headerNames, headerValues, other.headerNames, other.headerValues)
+        return Objects.equals(method, other.method) && Objects.equals(grpcMethod, other.grpcMethod) && sameSet(headerNames, headerValues, other.headerNames, other.headerValues)
                 && sameSet(queryNames, queryValues, other.queryNames, other.queryValues);
     }
 

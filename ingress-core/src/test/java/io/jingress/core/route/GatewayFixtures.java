@@ -73,7 +73,7 @@ final class GatewayFixtures {
         if (!(result instanceof Route route)) {
             return null;
         }
-        return route.select(method, name -> {
+        return route.select(method, path, name -> {
             for (Map.Entry<String, String> header : headers.entrySet()) {
                 if (header.getKey().toLowerCase(Locale.ROOT).equals(name)) {
                     return header.getValue();
