@@ -61,7 +61,8 @@ final class BackendProtocolAnnotation {
             case GRPC -> "endpoints spoken to in gRPC, HTTP/2 in cleartext (backend-protocol GRPC)";
             case GRPCS -> "endpoints spoken to in gRPC over TLS, certificates not verified (backend-protocol GRPCS)";
             case FCGI -> "answered 502: backend-protocol " + protocol + " is not supported";
-            case H2C -> "endpoints spoken to in HTTP/2 in cleartext (the Service port's appProtocol kubernetes.io/h2c)";
+            case H2C -> "endpoints spoken to in HTTP/2 in cleartext (a GRPCRoute's, or the Service port's appProtocol"
+                    + " kubernetes.io/h2c)";
         };
     }
 }

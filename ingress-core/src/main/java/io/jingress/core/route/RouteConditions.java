@@ -77,6 +77,17 @@ public final class RouteConditions {
     }
 
     /**
+     * Whether a request has all of these, its path not known (a {@link #grpcMethod()} does not hold).
+     *
+     * @param requestMethod the request's method
+     * @param header a header's value by name (any case), its fields joined by {@code ","}; null when absent
+     * @param rawQuery the query as sent, without {@code ?}; null when none
+     */
+    public boolean matches(String requestMethod, Function<String, String> header, String rawQuery) {
+        return matches(requestMethod, null, header, rawQuery);
+    }
+
+    /**
      * Whether a request has all of these.
      *
      * @param requestMethod the request's method
@@ -177,7 +188,8 @@ public final class RouteConditions {
 
     /** Whether these are the same conditions as {@code other}'s (order of headers and parameters aside). */
     boolean sameAs(RouteConditions other) {
-        return Objects.equals(method, other.method) && Objects.equals(grpcMethod, other.grpcMethod) && sameSet(headerNames, headerValues, other.headerNames, other.headerValues)
+        return Objects.equals(method, other.method) && Objects.equals(grpcMethod, other.grpcMethod)
+                && sameSet(headerNames, headerValues, other.headerNames, other.headerValues)
                 && sameSet(queryNames, queryValues, other.queryNames, other.queryValues);
     }
 

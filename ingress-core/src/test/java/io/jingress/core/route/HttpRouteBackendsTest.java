@@ -56,7 +56,8 @@ class HttpRouteBackendsTest {
         Route route = only(table);
         assertEquals(BackendProtocol.H2C, route.policy().backendProtocol());
         assertTrue(route.policy().backendProtocol().http2());
-        assertEquals(List.of("endpoints spoken to in HTTP/2 in cleartext (the Service port's appProtocol kubernetes.io/h2c)"),
+        assertEquals(List.of("endpoints spoken to in HTTP/2 in cleartext (a GRPCRoute's, or the Service port's appProtocol"
+                + " kubernetes.io/h2c)"),
                 route.policy().describe());
         assertTrue(table.problems().isEmpty(), problemsOf(table).toString());
 
