@@ -233,20 +233,20 @@ public final class RouteExplainer {
         Route route = (Route) match;
         if (route.hasCandidates()) {
             // HTTPRoute matches with conditions: explained as for a request without headers
-            Route chosen = route.select(method.toUpperCase(Locale.ROOT), name -> null, target.query);
+            Route chosen = route.select(method.toUpperCase(Locale.ROOT), path, name -> null, target.query);
             if (chosen == null) {
                 List<String> asked = new ArrayList<>();
                 for (Route candidate : route.candidates()) {
                     asked.add(candidate.source() + " (" + candidate.conditions().describe() + ")");
                 }
-                return result.status(404, "the HTTPRoute matches of this host and path take only requests with: "
+                return result.status(404, "the " + route.kind() + " matches of this host and path take only requests with: "
                         + String.join("; ", asked) + " (explained as a request without headers)").build();
             }
             route = chosen;
         }
         Backend backend = route.backend();
         result.route(route, targetPort(backend), backend.endpoints().stream().map(Endpoint::id).toList());
-        if (route.isHttpRoute()) {
+        if (route.isGatewayRoute()) {
             RouteExplanation answered = httpRouteAnswer(result, route, target, path, query);
             if (answered != null) {
                 return answered;

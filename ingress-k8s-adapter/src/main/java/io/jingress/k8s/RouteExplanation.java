@@ -18,7 +18,8 @@ import java.util.Objects;
  *   ready endpoints: 10.244.1.5:8080, 10.244.2.7:8080, 10.244.3.9:8080
  * </pre>
  *
- * <p>A route of an HTTPRoute reads {@code HTTPRoute shop/cart, rule 1, match 0: /cart (PathPrefix)}.
+ * <p>A route of an HTTPRoute reads {@code HTTPRoute shop/cart, rule 1, match 0: /cart (PathPrefix)}; of a
+ * GRPCRoute likewise, its method match read as the path it is ({@code /shop.Cart/Add (Exact)}).
  *
  * @param method the request method
  * @param url the request URL as given
@@ -96,8 +97,9 @@ public record RouteExplanation(
         StringBuilder text = new StringBuilder();
         text.append(method).append(' ').append(url).append(" -> ").append(status).append(' ')
                 .append(forwarded() ? "forwarded" : reason);
-        if (ingress != null && Route.KIND_HTTP_ROUTE.equals(kind)) {
-            text.append("\n  HTTPRoute ").append(ingress).append(", rule ").append(ruleIndex);
+        boolean gatewayRoute = Route.KIND_HTTP_ROUTE.equals(kind) || Route.KIND_GRPC_ROUTE.equals(kind);
+        if (ingress != null && gatewayRoute) {
+            text.append("\n  ").append(kind).append(' ').append(ingress).append(", rule ").append(ruleIndex);
             if (pathIndex < 0) {
                 text.append(" (no matches): every path");
             } else {
@@ -119,8 +121,8 @@ public record RouteExplanation(
             }
         }
         if (!policy.isEmpty()) {
-            // an HTTPRoute's come from its filters and backends, not from annotations
-            text.append(Route.KIND_HTTP_ROUTE.equals(kind) ? "\n  route: " : "\n  annotations: ").append(String.join("; ", policy));
+            // an HTTPRoute's (or GRPCRoute's) come from its filters and backends, not from annotations
+            text.append(gatewayRoute ? "\n  route: " : "\n  annotations: ").append(String.join("; ", policy));
         }
         if (service != null) {
             text.append("\n  Service ").append(service).append(", port ").append(servicePort);

@@ -221,7 +221,64 @@ class GatewayApiManifestTest {
         RouteExplanation call = explainer.explain("POST", "http://grpc.example.com/helloworld.Greeter/SayHello");
 
         assertTrue(call.toString().contains("\n  HTTPRoute shop/greeter, rule 0, match 0: /helloworld.Greeter (PathPrefix)\n"
-                + "  route: endpoints spoken to in HTTP/2 in cleartext (the Service port's appProtocol kubernetes.io/h2c)\n"),
+                + "  route: endpoints spoken to in HTTP/2 in cleartext (a GRPCRoute's, or the Service port's appProtocol"
+                + " kubernetes.io/h2c)\n"),
                 call.toString());
+    }
+    @Test
+    void aGrpcRouteIsReadFromTheFilesServedOnTheHttpsListenerAndExplained() throws Exception {
+        String grpc = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: secure, namespace: infra}
+                spec:
+                  gatewayClassName: jingress
+                  listeners:
+                  - {name: https, port: 443, protocol: HTTPS, allowedRoutes: {namespaces: {from: All}}}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GRPCRoute
+                metadata: {name: greeter, namespace: shop}
+                spec:
+                  parentRefs: [{name: secure, namespace: infra}]
+                  hostnames: [grpc.example.com]
+                  rules:
+                  - matches:
+                    - method: {service: helloworld.Greeter, method: SayHello}
+                      headers: [{name: x-tenant, value: blue}]
+                    backendRefs: [{name: blue, port: 50051}]
+                  - matches:
+                    - method: {method: Check}
+                    backendRefs: [{name: greeter, port: 50051}]
+                  - matches:
+                    - method: {service: helloworld.Greeter}
+                    backendRefs: [{name: greeter, port: 50051}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: greeter, namespace: shop}
+                spec:
+                  ports: [{name: grpc, port: 50051}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: blue, namespace: shop}
+                spec:
+                  ports: [{name: grpc, port: 50051}]
+                """;
+        Files.writeString(dir.resolve("gateway.yaml"), GATEWAY);
+        Files.writeString(dir.resolve("grpc.yaml"), grpc);
+        RouteExplainer explainer = RouteExplainer.fromManifests(dir);
+
+        RouteExplanation call = explainer.explain("POST", "https://grpc.example.com/helloworld.Greeter/SayHello");
+        assertEquals("GRPCRoute", call.kind());
+        assertEquals("shop/greeter", call.service(), "without the x-tenant header, the service's rule");
+        assertTrue(call.toString().contains("\n  GRPCRoute shop/greeter, rule 2, match 0: /helloworld.Greeter (PathPrefix)\n"
+                + "  route: endpoints spoken to in HTTP/2 in cleartext (a GRPCRoute's, or the Service port's appProtocol"
+                + " kubernetes.io/h2c)\n"), call.toString());
+        RouteExplanation health = explainer.explain("POST", "https://grpc.example.com/grpc.health.v1.Health/Check");
+        assertEquals(1, health.ruleIndex(), health.toString());
+        RouteExplanation other = explainer.explain("POST", "https://grpc.example.com/other.Service/Call");
+        assertEquals(404, other.status(), other.toString());
     }
 }

@@ -100,7 +100,7 @@ class ClusterRoleTest {
         public MockResponse handleGet(String path) {
             if (path.equals("/apis/gateway.networking.k8s.io/v1")) {
                 return new MockResponse().setResponseCode(200).setBody(discovery("v1",
-                        "gatewayclasses", "gateways", "httproutes"));
+                        "gatewayclasses", "gateways", "httproutes", "grpcroutes"));
             }
             if (path.equals("/apis/gateway.networking.k8s.io/v1beta1")) {
                 return new MockResponse().setResponseCode(200).setBody(discovery("v1beta1", "referencegrants"));
@@ -140,7 +140,8 @@ class ClusterRoleTest {
         for (String expected : List.of("watch networking.k8s.io/ingresses", "watch networking.k8s.io/ingressclasses",
                 "watch services", "watch discovery.k8s.io/endpointslices", "watch secrets", "watch configmaps in default",
                 "watch gateway.networking.k8s.io/gatewayclasses", "watch gateway.networking.k8s.io/gateways",
-                "watch gateway.networking.k8s.io/httproutes", "watch gateway.networking.k8s.io/referencegrants",
+                "watch gateway.networking.k8s.io/httproutes", "watch gateway.networking.k8s.io/grpcroutes",
+                "watch gateway.networking.k8s.io/referencegrants",
                 "create events in default", "create coordination.k8s.io/leases in " + controllerNamespace)) {
             assertTrue(made.stream().anyMatch(r -> r.toString().equals(expected)),
                     () -> "no \"" + expected + "\" among " + made);
@@ -149,6 +150,7 @@ class ClusterRoleTest {
         assertTrue(made.stream().anyMatch(r -> r.resource().equals("gatewayclasses/status")), () -> made.toString());
         assertTrue(made.stream().anyMatch(r -> r.resource().equals("gateways/status")), () -> made.toString());
         assertTrue(made.stream().anyMatch(r -> r.resource().equals("httproutes/status")), () -> made.toString());
+        assertTrue(made.stream().anyMatch(r -> r.resource().equals("grpcroutes/status")), () -> made.toString());
     }
 
     @Test
@@ -222,14 +224,18 @@ class ClusterRoleTest {
                         && !gatewayClass.getStatus().getConditions().isEmpty();
             });
             if (everything) {
-                await("the Gateway's and the HTTPRoute's status are written", () -> {
+                await("the Gateway's, the HTTPRoute's and the GRPCRoute's status are written", () -> {
                     var gateway = seed.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class)
                             .inNamespace("default").withName("web").get();
                     var route = seed.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)
                             .inNamespace("default").withName("kubia").get();
+                    var grpc = seed.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute.class)
+                            .inNamespace("default").withName("kubia-grpc").get();
                     return gateway.getStatus() != null && gateway.getStatus().getListeners() != null
                             && route.getStatus() != null && route.getStatus().getParents() != null
-                            && !route.getStatus().getParents().isEmpty();
+                            && !route.getStatus().getParents().isEmpty()
+                            && grpc.getStatus() != null && grpc.getStatus().getParents() != null
+                            && !grpc.getStatus().getParents().isEmpty();
                 });
                 await("an Event names the rejected Ingress", () -> !seed.v1().events().inNamespace("default").list()
                         .getItems().isEmpty());
@@ -318,6 +324,11 @@ class ClusterRoleTest {
         seed.resource(new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder().withNewMetadata()
                 .withName("kubia").withNamespace("default").endMetadata().withNewSpec()
                 .addNewParentRef().withName("web").endParentRef().withHostnames("gw.kubia.com")
+                .addNewRule().addNewBackendRef().withName("kubia").withPort(80).endBackendRef().endRule()
+                .endSpec().build()).create();
+        seed.resource(new io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteBuilder().withNewMetadata()
+                .withName("kubia-grpc").withNamespace("default").endMetadata().withNewSpec()
+                .addNewParentRef().withName("web").endParentRef().withHostnames("grpc.kubia.com")
                 .addNewRule().addNewBackendRef().withName("kubia").withPort(80).endBackendRef().endRule()
                 .endSpec().build()).create();
         seed.services().inNamespace(controllerNamespace).resource(new ServiceBuilder()

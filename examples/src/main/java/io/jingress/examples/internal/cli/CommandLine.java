@@ -104,7 +104,8 @@ public final class CommandLine {
                     "the spec.controller that marks an IngressClass as ours",
                     false, (d, v) -> d.controllerClass = Values.controllerClass("--controller-class", v)),
             new Flag("--gateway-controller", "NAME", Options.DEFAULT_GATEWAY_CONTROLLER,
-                    "the spec.controllerName that marks a GatewayClass as ours: its Gateways' HTTPRoutes are served",
+                    "the spec.controllerName that marks a GatewayClass as ours: its Gateways' HTTPRoutes and GRPCRoutes"
+                            + " are served",
                     false, (d, v) -> d.gatewayController = Values.controllerClass("--gateway-controller", v)),
             new Flag("--watch-ingress-without-class", null, "off",
                     "also serve Ingresses that name no class (always, when our IngressClass is the default)",

@@ -161,7 +161,7 @@ public final class Options {
         return controllerClass;
     }
 
-    /** The {@code spec.controllerName} of the GatewayClasses whose Gateways and HTTPRoutes are served. */
+    /** The {@code spec.controllerName} of the GatewayClasses whose Gateways, HTTPRoutes and GRPCRoutes are served. */
     public String gatewayController() {
         return gatewayController;
     }

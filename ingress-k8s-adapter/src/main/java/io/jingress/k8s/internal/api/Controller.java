@@ -2,6 +2,7 @@ package io.jingress.k8s.internal.api;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
@@ -231,9 +232,10 @@ public final class Controller implements AutoCloseable {
         RouteTable table = settings.sink().table();
         Map<String, Long> generations = new HashMap<>();
         for (HasMetadata object : objects) {
-            if (object instanceof Gateway || object instanceof HTTPRoute) {
+            if (object instanceof Gateway || object instanceof HTTPRoute || object instanceof GRPCRoute) {
                 Long generation = object.getMetadata().getGeneration();
-                generations.put((object instanceof Gateway ? "Gateway " : "HTTPRoute ") + object.getMetadata().getNamespace() + "/"
+                String kind = object instanceof Gateway ? "Gateway " : object instanceof HTTPRoute ? "HTTPRoute " : "GRPCRoute ";
+                generations.put(kind + object.getMetadata().getNamespace() + "/"
                         + object.getMetadata().getName(), generation == null ? 0L : generation);
             }
         }

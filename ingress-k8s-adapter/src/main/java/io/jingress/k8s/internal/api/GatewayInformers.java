@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -25,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The informers on the Gateway API kinds (GatewayClass, cluster-scoped; Gateway, HTTPRoute and
- * ReferenceGrant in all namespaces or in each watched one), started only once API discovery says
- * their CRDs are installed.
+ * The informers on the Gateway API kinds (GatewayClass, cluster-scoped; Gateway, HTTPRoute,
+ * GRPCRoute and ReferenceGrant in all namespaces or in each watched one), started only once API
+ * discovery says their CRDs are installed.
  *
  * <p>Most clusters have no Gateway API CRDs; an informer on a kind the API server does not know
  * would fail its list with 404 forever (fabric8 logging a WARNING each time) and never sync, so
@@ -38,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * restart (one INFO line again). When the CRDs are removed, the informers' lists answer 404: the
  * informers are stopped and discovery is asked again as when they were absent. When the ClusterRole
  * does not grant the kinds (403), the informers are stopped with one WARNING, until a restart.
+ * GRPCRoutes are watched where {@code v1} serves them (Gateway API 1.1 on); a ClusterRole of an
+ * earlier Jingress that does not grant them stops their informers alone, with one WARNING: the
+ * other kinds are served as before.
  *
  * <p>{@link #synced()} and {@link #whole()} hold once discovery has answered (or failed: a failing
  * discovery never blocks the Ingresses) and, when the kinds are there, their informers are synced
@@ -49,7 +53,10 @@ final class GatewayInformers implements AutoCloseable {
     static final String ABSENT_MESSAGE = "Gateway API CRDs not installed: HTTPRoutes are not served";
     static final String FORBIDDEN_MESSAGE = "Gateway API CRDs installed, but the ClusterRole does not allow"
             + " listing them (403): HTTPRoutes are not served; grant list and watch on gatewayclasses, gateways,"
-            + " httproutes and referencegrants (gateway.networking.k8s.io) and restart";
+            + " httproutes, grpcroutes and referencegrants (gateway.networking.k8s.io) and restart";
+    static final String GRPC_FORBIDDEN_MESSAGE = "the ClusterRole does not allow listing GRPCRoutes (403): GRPCRoutes"
+            + " are not served (HTTPRoutes are); grant list and watch on grpcroutes and grpcroutes/status"
+            + " (gateway.networking.k8s.io) and restart";
     private static final Class<io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant> GRANT_V1 =
             io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant.class;
     private static final Class<io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant> GRANT_V1BETA1 =
@@ -136,9 +143,13 @@ final class GatewayInformers implements AutoCloseable {
         // fabric8 then logs once that the version is a beta)
         boolean grantsV1Served = v1.contains("referencegrants");
         boolean grantsBetaServed = !grantsV1Served && v1beta1.contains("referencegrants");
+        boolean grpcServed = v1.contains("grpcroutes");
         if (namespaces.isEmpty()) {
             started.add(informer(client.resources(Gateway.class).inAnyNamespace()));
             started.add(informer(client.resources(HTTPRoute.class).inAnyNamespace()));
+            if (grpcServed) {
+                started.add(informer(client.resources(GRPCRoute.class).inAnyNamespace()));
+            }
             if (grantsV1Served) {
                 started.add(informer(client.resources(GRANT_V1).inAnyNamespace()));
             } else if (grantsBetaServed) {
@@ -148,6 +159,9 @@ final class GatewayInformers implements AutoCloseable {
             for (String ns : namespaces) {
                 started.add(informer(client.resources(Gateway.class).inNamespace(ns)));
                 started.add(informer(client.resources(HTTPRoute.class).inNamespace(ns)));
+                if (grpcServed) {
+                    started.add(informer(client.resources(GRPCRoute.class).inNamespace(ns)));
+                }
                 if (grantsV1Served) {
                     started.add(informer(client.resources(GRANT_V1).inNamespace(ns)));
                 } else if (grantsBetaServed) {
@@ -196,6 +210,15 @@ final class GatewayInformers implements AutoCloseable {
         informer.addEventHandler(new Handler<>());
         informer.exceptionHandler((isStarted, t) -> {
             int code = statusCode(t);
+            if (code == 403 && informer.getApiTypeClass() == GRPCRoute.class && !closing) {
+                // a ClusterRole from before GRPCRoutes were read: the other kinds keep being served
+                try {
+                    discovery.execute(() -> withdrawGrpc(informer));
+                } catch (RejectedExecutionException closed) {
+                    // closing
+                }
+                return false;
+            }
             if ((code == 404 || code == 403) && !closing) {
                 // the CRDs were removed, or the ClusterRole does not allow them: stop (on the discovery
                 // thread, not fabric8's) rather than retry forever, which would hold every build back
@@ -245,6 +268,18 @@ final class GatewayInformers implements AutoCloseable {
         onChange.run();
     }
 
+    // Stops a GRPCRoute informer the ClusterRole does not allow; the first one logs the WARNING
+    private void withdrawGrpc(SharedIndexInformer<?> informer) {
+        if (!informers.remove(informer) || closing) {
+            return;
+        }
+        informer.stop();
+        if (informers.stream().noneMatch(i -> i.getApiTypeClass() == GRPCRoute.class)) {
+            LOG.warn(GRPC_FORBIDDEN_MESSAGE);
+        }
+        onChange.run();
+    }
+
     /** Whether discovery has answered and every informer started has finished its first list. */
     boolean synced() {
         return answered && informers.stream().allMatch(SharedIndexInformer::hasSynced);
@@ -260,7 +295,7 @@ final class GatewayInformers implements AutoCloseable {
         return present;
     }
 
-    /** Every cached GatewayClass, Gateway, HTTPRoute and ReferenceGrant (the assembler sorts them out). */
+    /** Every cached GatewayClass, Gateway, HTTPRoute, GRPCRoute and ReferenceGrant (the assembler sorts them out). */
     List<HasMetadata> objects() {
         List<HasMetadata> out = new ArrayList<>();
         for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
@@ -294,6 +329,9 @@ final class GatewayInformers implements AutoCloseable {
             return g.getSpec();
         }
         if (object instanceof HTTPRoute r) {
+            return r.getSpec();
+        }
+        if (object instanceof GRPCRoute r) {
             return r.getSpec();
         }
         if (object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant g) {

@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder;
@@ -39,7 +42,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the compilation's verdicts ({@link io.jingress.core.route.GatewayStatus}) into the status
  * of our Gateways ({@code status.conditions}, {@code status.listeners}, {@code status.addresses}
- * when our address is known) and of the HTTPRoutes attached to them ({@code status.parents[]}
+ * when our address is known) and of the HTTPRoutes and GRPCRoutes attached to them ({@code status.parents[]}
  * entries whose {@code controllerName} is ours).
  *
  * <p>As {@link StatusWriter}: {@code editStatus} (a JSON patch of the status subresource, computed
@@ -72,11 +75,11 @@ final class GatewayStatusWriter {
     }
 
     /**
-     * Brings the status of our Gateways and of the HTTPRoutes among {@code objects} in line; blocking.
+     * Brings the status of our Gateways and of the HTTPRoutes and GRPCRoutes among {@code objects} in line; blocking.
      *
      * @param objects the Gateway API objects as the informers hold them now
      * @param verdicts the verdicts of the last build
-     * @param generations {@code Kind namespace/name} to the generation each Gateway and HTTPRoute had in
+     * @param generations {@code Kind namespace/name} to the generation each Gateway and route had in
      *     that build
      * @param controllerName ours, written as each {@code status.parents[]} entry's {@code controllerName}
      * @param addresses our published addresses; empty: {@code status.addresses} is left as it is
@@ -88,7 +91,8 @@ final class GatewayStatusWriter {
         Set<String> seen = new HashSet<>();
         Map<String, List<RouteVerdict>> byRoute = new HashMap<>();
         for (RouteVerdict verdict : verdicts.routeParents()) {
-            byRoute.computeIfAbsent(verdict.namespace() + "/" + verdict.name(), k -> new ArrayList<>()).add(verdict);
+            byRoute.computeIfAbsent(verdict.kind() + " " + verdict.namespace() + "/" + verdict.name(),
+                    k -> new ArrayList<>()).add(verdict);
         }
         for (HasMetadata object : objects) {
             if (object instanceof HTTPRoute route) {
@@ -98,7 +102,7 @@ final class GatewayStatusWriter {
                     continue;  // not in that build (or edited since): the next build has it
                 }
                 seen.add(key);
-                List<RouteVerdict> ours = byRoute.getOrDefault(key(route), List.of());
+                List<RouteVerdict> ours = byRoute.getOrDefault(key, List.of());
                 if (ours.isEmpty() && ourParents(route.getStatus() == null ? null : route.getStatus().getParents(),
                         controllerName).isEmpty()) {
                     continue;  // not attached to a Gateway of ours, and never was
@@ -109,6 +113,25 @@ final class GatewayStatusWriter {
                 };
                 ok &= writeIfChanged(key, route, route.getStatus(), withParents(route, ours, generation, controllerName),
                         () -> client.resources(HTTPRoute.class).inNamespace(route.getMetadata().getNamespace())
+                                .withName(route.getMetadata().getName()).editStatus(edit));
+            } else if (object instanceof GRPCRoute route) {
+                String key = "GRPCRoute " + key(route);
+                Long generation = generations.get(key);
+                if (generation == null || generation != generationOf(route)) {
+                    continue;
+                }
+                seen.add(key);
+                List<RouteVerdict> ours = byRoute.getOrDefault(key, List.of());
+                if (ours.isEmpty() && ourParents(route.getStatus() == null ? null : route.getStatus().getParents(),
+                        controllerName).isEmpty()) {
+                    continue;
+                }
+                UnaryOperator<GRPCRoute> edit = latest -> {
+                    latest.setStatus(withParents(latest, ours, generation, controllerName));
+                    return latest;
+                };
+                ok &= writeIfChanged(key, route, route.getStatus(), withParents(route, ours, generation, controllerName),
+                        () -> client.resources(GRPCRoute.class).inNamespace(route.getMetadata().getNamespace())
                                 .withName(route.getMetadata().getName()).editStatus(edit));
             } else if (object instanceof Gateway gateway) {
                 String key = "Gateway " + key(gateway);
@@ -168,7 +191,7 @@ final class GatewayStatusWriter {
         return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
     }
 
-    // ---- HTTPRoute: status.parents
+    // ---- HTTPRoute and GRPCRoute: status.parents
 
     private static List<RouteParentStatus> ourParents(List<RouteParentStatus> parents, String controllerName) {
         if (parents == null) {
@@ -182,16 +205,33 @@ final class GatewayStatusWriter {
      * others' kept: a new object, for {@code route} may be the informer's, never to be changed in place.
      */
     private HTTPRouteStatus withParents(HTTPRoute route, List<RouteVerdict> verdicts, long generation, String controllerName) {
-        List<RouteParentStatus> before = route.getStatus() == null || route.getStatus().getParents() == null
-                ? List.of() : route.getStatus().getParents();
+        HTTPRouteStatus status = route.getStatus() == null ? new HTTPRouteStatus()
+                : new HTTPRouteStatusBuilder(route.getStatus()).build();
+        status.setParents(parents(status.getParents(), route.getSpec() == null ? null : route.getSpec().getParentRefs(),
+                verdicts, generation, controllerName));
+        return status;
+    }
+
+    /** As for an HTTPRoute. */
+    private GRPCRouteStatus withParents(GRPCRoute route, List<RouteVerdict> verdicts, long generation, String controllerName) {
+        GRPCRouteStatus status = route.getStatus() == null ? new GRPCRouteStatus()
+                : new GRPCRouteStatusBuilder(route.getStatus()).build();
+        status.setParents(parents(status.getParents(), route.getSpec() == null ? null : route.getSpec().getParentRefs(),
+                verdicts, generation, controllerName));
+        return status;
+    }
+
+    // status.parents: the others' entries of `before` kept, ours made `verdicts` (for the parentRefs `refs` still has)
+    private List<RouteParentStatus> parents(List<RouteParentStatus> before, List<ParentReference> refs,
+            List<RouteVerdict> verdicts, long generation, String controllerName) {
+        before = before == null ? List.of() : before;
+        refs = refs == null ? List.of() : refs;
         List<RouteParentStatus> parents = new ArrayList<>();
         for (RouteParentStatus parent : before) {
             if (!controllerName.equals(parent.getControllerName())) {
                 parents.add(parent);
             }
         }
-        List<ParentReference> refs = route.getSpec() == null || route.getSpec().getParentRefs() == null
-                ? List.of() : route.getSpec().getParentRefs();
         for (RouteVerdict verdict : verdicts) {
             ParentReference ref = refs.stream().filter(r -> same(r, verdict.parentRef())).findFirst().orElse(null);
             if (ref == null) {
@@ -206,10 +246,7 @@ final class GatewayStatusWriter {
                     generation));
             parents.add(entry);
         }
-        HTTPRouteStatus status = route.getStatus() == null ? new HTTPRouteStatus()
-                : new HTTPRouteStatusBuilder(route.getStatus()).build();
-        status.setParents(parents);
-        return status;
+        return parents;
     }
 
     private static boolean same(ParentReference written, HttpRoute.ParentRef ref) {

@@ -74,7 +74,7 @@ public final class ClusterStateAssembler {
     /**
      * Assembles a state from fabric8 objects of any of the kinds Ingress, IngressClass, Service,
      * EndpointSlice, Endpoints, Secret and ConfigMap, and the Gateway API's GatewayClass, Gateway,
-     * HTTPRoute and ReferenceGrant; objects of other kinds are skipped.
+     * HTTPRoute, GRPCRoute and ReferenceGrant; objects of other kinds are skipped.
      */
     public static Assembly assemble(AdapterOptions options, Collection<? extends HasMetadata> objects) {
         Objects.requireNonNull(options, "options");
@@ -93,6 +93,7 @@ public final class ClusterStateAssembler {
         List<io.jingress.core.model.GatewayClass> gatewayClasses = new ArrayList<>();
         List<io.jingress.core.model.Gateway> gateways = new ArrayList<>();
         List<io.jingress.core.model.HttpRoute> httpRoutes = new ArrayList<>();
+        List<io.jingress.core.model.GrpcRoute> grpcRoutes = new ArrayList<>();
         List<io.jingress.core.model.ReferenceGrant> grants = new ArrayList<>();
 
         for (HasMetadata object : objects) {
@@ -124,6 +125,10 @@ public final class ClusterStateAssembler {
             }
             if (object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute route) {
                 translate(problems, route, () -> httpRoutes.add(GatewayTranslator.toHttpRoute(route)));
+                continue;
+            }
+            if (object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute route) {
+                translate(problems, route, () -> grpcRoutes.add(GatewayTranslator.toGrpcRoute(route)));
                 continue;
             }
             if (GatewayTranslator.isGatewayKind(object)) {  // a ReferenceGrant
@@ -223,6 +228,13 @@ public final class ClusterStateAssembler {
                 }
             }
         }
+        for (io.jingress.core.model.GrpcRoute route : grpcRoutes) {
+            for (io.jingress.core.model.GrpcRouteRule rule : route.rules()) {
+                for (io.jingress.core.model.HttpBackendRef ref : rule.backendRefs()) {
+                    referencedServices.add((ref.namespace() == null ? route.namespace() : ref.namespace()) + "/" + ref.name());
+                }
+            }
+        }
         for (io.jingress.core.model.Gateway gateway : gateways) {
             for (io.jingress.core.model.Gateway.Listener listener : gateway.listeners()) {
                 for (io.jingress.core.model.Gateway.SecretRef ref : listener.certificateRefs()) {
@@ -241,6 +253,7 @@ public final class ClusterStateAssembler {
                 .forEach(state::gatewayClass);
         gateways.stream().sorted(Comparator.comparing(io.jingress.core.model.Gateway::key)).forEach(state::gateway);
         httpRoutes.stream().sorted(Comparator.comparing(io.jingress.core.model.HttpRoute::key)).forEach(state::httpRoute);
+        grpcRoutes.stream().sorted(Comparator.comparing(io.jingress.core.model.GrpcRoute::key)).forEach(state::grpcRoute);
         grants.stream().sorted(Comparator.comparing(io.jingress.core.model.ReferenceGrant::key)).forEach(state::referenceGrant);
         services.stream().filter(s -> referencedServices.contains(s.key()))
                 .sorted(Comparator.comparing(Service::key)).forEach(state::service);

@@ -2,6 +2,12 @@ package io.jingress.k8s.internal.translate;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCBackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCHeaderMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCMethodMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteRule;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
@@ -19,6 +25,9 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantTo;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference;
 import io.jingress.core.model.Gateway;
 import io.jingress.core.model.GatewayClass;
+import io.jingress.core.model.GrpcRoute;
+import io.jingress.core.model.GrpcRouteMatch;
+import io.jingress.core.model.GrpcRouteRule;
 import io.jingress.core.model.HttpBackendRef;
 import io.jingress.core.model.HttpRoute;
 import io.jingress.core.model.HttpRouteFilter;
@@ -31,7 +40,7 @@ import java.util.Objects;
 
 /**
  * Translates the Gateway API kinds fabric8 reads ({@code gateway.networking.k8s.io/v1} GatewayClass,
- * Gateway, HTTPRoute; ReferenceGrant in {@code v1beta1} or {@code v1}) into the core model. Values are
+ * Gateway, HTTPRoute, GRPCRoute; ReferenceGrant in {@code v1beta1} or {@code v1}) into the core model. Values are
  * carried as written: the route compiler checks them and names the field of a bad one.
  */
 public final class GatewayTranslator {
@@ -44,6 +53,7 @@ public final class GatewayTranslator {
         return object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass
                 || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway
                 || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute
+                || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute
                 || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant
                 || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
     }
@@ -100,8 +110,74 @@ public final class GatewayTranslator {
         if (source.getSpec() == null) {
             return new HttpRoute(namespace, name, created, List.of(), List.of(), List.of());
         }
+        List<HttpRoute.ParentRef> parents = parents(kind, key, source.getSpec().getParentRefs());
+        List<io.jingress.core.model.HttpRouteRule> rules = new ArrayList<>();
+        List<HTTPRouteRule> sourceRules = nonNull(source.getSpec().getRules());
+        for (int r = 0; r < sourceRules.size(); r++) {
+            rules.add(rule(kind, key, "spec.rules[" + r + "]", sourceRules.get(r)));
+        }
+        return new HttpRoute(namespace, name, created, parents, nonNull(source.getSpec().getHostnames()), rules);
+    }
+
+    /** A GRPCRoute. */
+    public static GrpcRoute toGrpcRoute(io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute source)
+            throws TranslationException {
+        String kind = GrpcRoute.KIND;
+        String namespace = KubeTranslator.namespace(source);
+        String name = KubeTranslator.name(kind, source);
+        String key = namespace + "/" + name;
+        var created = KubeTranslator.creationTimestamp(kind, key, source.getMetadata());
+        if (source.getSpec() == null) {
+            return new GrpcRoute(namespace, name, created, List.of(), List.of(), List.of());
+        }
+        List<HttpRoute.ParentRef> parents = parents(kind, key, source.getSpec().getParentRefs());
+        List<GrpcRouteRule> rules = new ArrayList<>();
+        List<GRPCRouteRule> sourceRules = nonNull(source.getSpec().getRules());
+        for (int r = 0; r < sourceRules.size(); r++) {
+            String field = "spec.rules[" + r + "]";
+            GRPCRouteRule rule = sourceRules.get(r);
+            List<GrpcRouteMatch> matches = new ArrayList<>();
+            for (GRPCRouteMatch match : nonNull(rule.getMatches())) {
+                List<HttpRouteMatch.Header> headers = new ArrayList<>();
+                for (GRPCHeaderMatch header : nonNull(match.getHeaders())) {
+                    headers.add(new HttpRouteMatch.Header(header.getType(), Objects.requireNonNullElse(header.getName(), ""),
+                            Objects.requireNonNullElse(header.getValue(), "")));
+                }
+                GRPCMethodMatch method = match.getMethod();
+                matches.add(new GrpcRouteMatch(method == null ? null
+                        : new GrpcRouteMatch.Method(method.getType(), method.getService(), method.getMethod()), headers));
+            }
+            List<HttpRouteFilter> filters = new ArrayList<>();
+            List<GRPCRouteFilter> sourceFilters = nonNull(rule.getFilters());
+            for (int f = 0; f < sourceFilters.size(); f++) {
+                filters.add(filter(kind, key, field + ".filters[" + f + "]", sourceFilters.get(f)));
+            }
+            List<HttpBackendRef> backends = new ArrayList<>();
+            List<GRPCBackendRef> sourceBackends = nonNull(rule.getBackendRefs());
+            for (int b = 0; b < sourceBackends.size(); b++) {
+                GRPCBackendRef ref = sourceBackends.get(b);
+                if (ref.getName() == null) {
+                    throw TranslationException.of(kind, key, field + ".backendRefs[" + b + "].name", "required");
+                }
+                List<HttpRouteFilter> refFilters = new ArrayList<>();
+                List<GRPCRouteFilter> sourceRefFilters = nonNull(ref.getFilters());
+                for (int f = 0; f < sourceRefFilters.size(); f++) {
+                    refFilters.add(filter(kind, key, field + ".backendRefs[" + b + "].filters[" + f + "]",
+                            sourceRefFilters.get(f)));
+                }
+                backends.add(new HttpBackendRef(ref.getGroup(), ref.getKind(), ref.getNamespace(), ref.getName(),
+                        ref.getPort(), ref.getWeight(), refFilters));
+            }
+            rules.add(new GrpcRouteRule(matches, filters, backends));
+        }
+        return new GrpcRoute(namespace, name, created, parents, nonNull(source.getSpec().getHostnames()), rules);
+    }
+
+    // spec.parentRefs: the Gateways among them (a Service, for a mesh, or another kind is left out)
+    private static List<HttpRoute.ParentRef> parents(String kind, String key, List<ParentReference> sourceParents)
+            throws TranslationException {
         List<HttpRoute.ParentRef> parents = new ArrayList<>();
-        List<ParentReference> sourceParents = nonNull(source.getSpec().getParentRefs());
+        sourceParents = nonNull(sourceParents);
         for (int i = 0; i < sourceParents.size(); i++) {
             ParentReference ref = sourceParents.get(i);
             boolean gateway = (ref.getGroup() == null || ref.getGroup().equals("gateway.networking.k8s.io"))
@@ -114,12 +190,7 @@ public final class GatewayTranslator {
             }
             parents.add(new HttpRoute.ParentRef(ref.getNamespace(), ref.getName(), ref.getSectionName(), ref.getPort()));
         }
-        List<io.jingress.core.model.HttpRouteRule> rules = new ArrayList<>();
-        List<HTTPRouteRule> sourceRules = nonNull(source.getSpec().getRules());
-        for (int r = 0; r < sourceRules.size(); r++) {
-            rules.add(rule(kind, key, "spec.rules[" + r + "]", sourceRules.get(r)));
-        }
-        return new HttpRoute(namespace, name, created, parents, nonNull(source.getSpec().getHostnames()), rules);
+        return parents;
     }
 
     private static io.jingress.core.model.HttpRouteRule rule(String kind, String key, String field, HTTPRouteRule rule)
@@ -181,6 +252,26 @@ public final class GatewayTranslator {
             case HttpRouteFilter.URL_REWRITE -> new HttpRouteFilter(type, null, null, null, filter.getUrlRewrite() == null
                     ? null : new HttpRouteFilter.Rewrite(filter.getUrlRewrite().getHostname(), path(filter.getUrlRewrite().getPath())),
                     null);
+            case HttpRouteFilter.REQUEST_MIRROR -> new HttpRouteFilter(type, null, null, null, null,
+                    filter.getRequestMirror() == null || filter.getRequestMirror().getBackendRef() == null
+                            || filter.getRequestMirror().getBackendRef().getName() == null ? null
+                            : mirror(filter.getRequestMirror().getBackendRef()));
+            default -> HttpRouteFilter.other(type);
+        };
+    }
+
+    // a GRPCRoute's filter: the kinds an HTTPRoute has too (the compiler refuses the others by type)
+    private static HttpRouteFilter filter(String kind, String key, String field, GRPCRouteFilter filter)
+            throws TranslationException {
+        String type = filter.getType();
+        if (type == null) {
+            throw TranslationException.of(kind, key, field + ".type", "required");
+        }
+        return switch (type) {
+            case HttpRouteFilter.REQUEST_HEADER_MODIFIER -> new HttpRouteFilter(type, headers(filter.getRequestHeaderModifier()),
+                    null, null, null, null);
+            case HttpRouteFilter.RESPONSE_HEADER_MODIFIER -> new HttpRouteFilter(type, null,
+                    headers(filter.getResponseHeaderModifier()), null, null, null);
             case HttpRouteFilter.REQUEST_MIRROR -> new HttpRouteFilter(type, null, null, null, null,
                     filter.getRequestMirror() == null || filter.getRequestMirror().getBackendRef() == null
                             || filter.getRequestMirror().getBackendRef().getName() == null ? null

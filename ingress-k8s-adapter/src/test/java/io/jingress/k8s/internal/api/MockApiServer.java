@@ -52,6 +52,7 @@ public final class MockApiServer implements AutoCloseable {
         private final AtomicInteger failedLists = new AtomicInteger();
         private volatile boolean gatewayApi;  // whether the Gateway API CRDs are "installed"
         private volatile boolean gatewayForbidden;  // whether lists and watches of them are refused (403)
+        private volatile boolean grpcRoutesForbidden;  // whether those of GRPCRoutes alone are refused (403)
         private final AtomicInteger gatewayRequests = new AtomicInteger();
 
         // The mock filters by a field only when the objects it keeps have that attribute, and a Secret's
@@ -100,7 +101,7 @@ public final class MockApiServer implements AutoCloseable {
                 return new MockResponse().setResponseCode(200).setBody(discovery("v1beta1", "gatewayclasses:GatewayClass",
                         "gateways:Gateway", "httproutes:HTTPRoute", "referencegrants:ReferenceGrant"));
             }
-            if (gatewayForbidden) {
+            if (gatewayForbidden || grpcRoutesForbidden && bare.contains("/grpcroutes")) {
                 return new MockResponse().setResponseCode(403).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
                         + "\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,\"message\":\"forbidden\"}");
             }
@@ -190,6 +191,11 @@ public final class MockApiServer implements AutoCloseable {
     /** Whether lists and watches of the Gateway API kinds are refused with 403, as without RBAC grants. */
     public void forbidGatewayApi(boolean forbidden) {
         dispatcher.gatewayForbidden = forbidden;
+    }
+
+    /** Refuses (403) lists and watches of GRPCRoutes alone, as a ClusterRole from before they were read does. */
+    public void forbidGrpcRoutes(boolean forbidden) {
+        dispatcher.grpcRoutesForbidden = forbidden;
     }
 
     /** How many GET requests (discovery, lists, watches) went to {@code /apis/gateway.networking.k8s.io}. */
