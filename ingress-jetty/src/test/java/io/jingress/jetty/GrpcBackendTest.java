@@ -553,6 +553,52 @@ class GrpcBackendTest {
     }
 
     @Test
+    void aGrpcRouteSendsCallsByServiceMethodAndMetadataToItsBackendsInHttp2() throws Exception {
+        io.jingress.core.model.Gateway gateway = new io.jingress.core.model.Gateway("infra", "web", "jingress",
+                List.of(io.jingress.core.model.Gateway.Listener.https("https", "*.gw.test", 443, List.of())
+                        .allowedRoutesFrom(io.jingress.core.model.Gateway.FROM_ALL)));
+        // Say with x-user: bob, and Fail, go to an endpoint that refuses connections; the rest of the service works
+        io.jingress.core.model.GrpcRoute route = new io.jingress.core.model.GrpcRoute("default", "greeter",
+                java.time.Instant.EPOCH, List.of(io.jingress.core.model.HttpRoute.ParentRef.of("infra", "web")),
+                List.of("grpc.gw.test"), List.of(
+                        io.jingress.core.model.GrpcRouteRule.of(List.of(
+                                io.jingress.core.model.GrpcRouteMatch.method(SERVICE, "Say").withHeader("x-user", "bob"),
+                                io.jingress.core.model.GrpcRouteMatch.method(null, "Fail")),
+                                List.of(io.jingress.core.model.HttpBackendRef.service("down", 80))),
+                        io.jingress.core.model.GrpcRouteRule.of(List.of(
+                                io.jingress.core.model.GrpcRouteMatch.method(SERVICE, null)),
+                                List.of(io.jingress.core.model.HttpBackendRef.service("greeter", 80)))));
+        IngressServer proxy = startProxy(TestRoutes.create().gateway(gateway).service("default", "greeter", startPlainEndpoint())
+                .service("default", "down", closedPort()).grpcRoute(route));
+        ManagedChannel channel = channel(proxy, "grpc.gw.test");
+
+        assertEquals("hello alice", ClientCalls.blockingUnaryCall(call(channel, SAY), "alice"));
+        assertEquals(List.of("1", "2"), serverStream(channel, COUNT, "2", firstMessageRead));
+        Metadata bob = new Metadata();
+        bob.put(USER, "bob");
+        StatusRuntimeException toBob = assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
+                ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(bob)), SAY,
+                CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), "bob"));
+        assertEquals(Status.Code.UNAVAILABLE, toBob.getStatus().getCode(), "x-user: bob goes to the endpoint that is down");
+        StatusRuntimeException fail = assertThrows(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(call(channel, FAIL), "x"));
+        assertEquals(Status.Code.NOT_FOUND, fail.getStatus().getCode(),
+                "the endpoint's own answer: a match on the service comes before one on a method of any service");
+        StatusRuntimeException otherFail = assertThrows(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(call(channel, otherService("Fail")), "x"));
+        assertEquals(Status.Code.UNAVAILABLE, otherFail.getStatus().getCode(), "Fail of another service goes to the one down");
+        StatusRuntimeException unrouted = assertThrows(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(call(channel, otherService("Say")), "x"));
+        assertEquals(Status.Code.UNIMPLEMENTED, unrouted.getStatus().getCode(), "no rule takes it: 404");
+    }
+
+    private static MethodDescriptor<String, String> otherService(String method) {
+        return MethodDescriptor.<String, String>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName("jingress.test.Other/" + method).setRequestMarshaller(UTF8).setResponseMarshaller(UTF8)
+                .build();
+    }
+
+    @Test
     void aCallTheClientCancelsIsCancelledAtTheEndpoint() throws Exception {
         IngressServer proxy = startProxy(TestRoutes.create()
                 .route("grpc.test", "/", "stream", Map.of(PROTOCOL, "GRPC"), startPlainEndpoint()));

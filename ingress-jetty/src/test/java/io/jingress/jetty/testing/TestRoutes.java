@@ -42,6 +42,7 @@ public final class TestRoutes {
     private List<String> allowedResponseHeaders = List.of();
     private final List<io.jingress.core.model.Gateway> gateways = new ArrayList<>();
     private final List<io.jingress.core.model.HttpRoute> httpRoutes = new ArrayList<>();
+    private final List<io.jingress.core.model.GrpcRoute> grpcRoutes = new ArrayList<>();
     private final List<io.jingress.core.model.ReferenceGrant> referenceGrants = new ArrayList<>();
     private boolean sslPassthrough;
     private String defaultCertificate;
@@ -282,6 +283,12 @@ public final class TestRoutes {
         return apply();
     }
 
+    /** A Gateway API GRPCRoute. */
+    public TestRoutes grpcRoute(io.jingress.core.model.GrpcRoute route) {
+        grpcRoutes.add(route);
+        return apply();
+    }
+
     /** A Gateway API ReferenceGrant. */
     public TestRoutes referenceGrant(io.jingress.core.model.ReferenceGrant grant) {
         referenceGrants.add(grant);
@@ -338,7 +345,7 @@ public final class TestRoutes {
         ClusterState state = new ClusterState(ingressList, services, slices, List.of(), List.copyOf(secrets.values()),
                 List.copyOf(opaqueSecrets.values()), List.copyOf(configMaps.values()))
                 .withGatewayApi(List.of(io.jingress.core.model.GatewayClass.jingress("jingress")), gateways, httpRoutes,
-                        referenceGrants);
+                        referenceGrants, grpcRoutes);
         RouteCompiler compiler = RouteCompiler.create(balancers).withAllowedResponseHeaders(allowedResponseHeaders)
                 .withSslPassthrough(sslPassthrough).withDefaultCertificate(defaultCertificate);
         if (tcpServices != null) {

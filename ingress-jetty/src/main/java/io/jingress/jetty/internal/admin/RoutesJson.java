@@ -194,7 +194,7 @@ final class RoutesJson {
             node.put("regex", route.pathPattern().pattern());  // its host's paths are regexes (use-regex, rewrite-target)
         }
         node.put("ingress", route.ingress());
-        if (route.isHttpRoute()) {
+        if (route.isGatewayRoute()) {
             // "ingress" names the HTTPRoute; "rule" and "pathIndex" its rule and match (-1: a rule without matches)
             node.put("kind", route.kind());
             if (route.conditions() != null) {

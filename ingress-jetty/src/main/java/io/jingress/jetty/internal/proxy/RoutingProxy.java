@@ -279,9 +279,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return true;
         }
         if (route.hasCandidates()) {
-            // HTTPRoute matches with a method, headers or query parameters: the first whose conditions hold
+            // HTTPRoute (GRPCRoute) matches with a method, headers or query parameters: the first whose conditions hold
             HttpFields clientHeaders = clientToProxyRequest.getHeaders();
-            route = route.select(method, name -> joinedValues(clientHeaders, name), uri.getQuery());
+            route = route.select(method, path, name -> joinedValues(clientHeaders, name), uri.getQuery());
             if (route == null) {
                 PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.NOT_FOUND);
                 return true;
