@@ -590,6 +590,13 @@ class GrpcBackendTest {
         StatusRuntimeException unrouted = assertThrows(StatusRuntimeException.class,
                 () -> ClientCalls.blockingUnaryCall(call(channel, otherService("Say")), "x"));
         assertEquals(Status.Code.UNIMPLEMENTED, unrouted.getStatus().getCode(), "no rule takes it: 404");
+
+        String metrics = proxies.client().newRequest("127.0.0.1", proxy.adminPort()).path("/metrics")
+                .timeout(10, TimeUnit.SECONDS).send().getContentAsString();
+        assertTrue(metrics.contains("jingress_grpc_calls_total{ingress=\"default/greeter\",service=\"default/greeter:80\","
+                + "grpc_code=\"OK\"} 2\n"), metrics);
+        assertTrue(metrics.contains("jingress_grpc_calls_total{ingress=\"default/greeter\",service=\"default/down:80\","
+                + "grpc_code=\"UNAVAILABLE\"} 2\n"), metrics);
     }
 
     private static MethodDescriptor<String, String> otherService(String method) {

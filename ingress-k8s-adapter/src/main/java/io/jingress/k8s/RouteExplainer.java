@@ -354,8 +354,8 @@ public final class RouteExplainer {
                 ? "verified against " + ssl.secret() + " ca.crt for the name " + ssl.nameFor(backend.namespace(), backend.serviceName())
                 : "not verified";
         String scheme = protocol == BackendProtocol.GRPC ? "; spoken to in gRPC, cleartext HTTP/2 (backend-protocol GRPC)"
-                : protocol == BackendProtocol.H2C ? "; spoken to in HTTP/2 in cleartext (the Service port's appProtocol "
-                        + Service.Port.H2C + ")"
+                : protocol == BackendProtocol.H2C ? "; spoken to in HTTP/2 in cleartext (" + (route.isHttpRoute()
+                        ? "the Service port's appProtocol " + Service.Port.H2C : "a GRPCRoute's calls") + ")"
                 : protocol == BackendProtocol.GRPCS ? "; spoken to in gRPC over TLS (backend-protocol GRPCS, certificate "
                         + certificate + ")"
                 : protocol.upstreamTls(target.scheme.equals("https"))

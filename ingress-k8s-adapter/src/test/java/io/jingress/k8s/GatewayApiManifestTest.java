@@ -225,6 +225,7 @@ class GatewayApiManifestTest {
                 + " kubernetes.io/h2c)\n"),
                 call.toString());
     }
+
     @Test
     void aGrpcRouteIsReadFromTheFilesServedOnTheHttpsListenerAndExplained() throws Exception {
         String grpc = """
@@ -260,6 +261,16 @@ class GatewayApiManifestTest {
                 spec:
                   ports: [{name: grpc, port: 50051}]
                 ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata:
+                  name: greeter-1
+                  namespace: shop
+                  labels: {kubernetes.io/service-name: greeter}
+                addressType: IPv4
+                ports: [{name: grpc, port: 50051}]
+                endpoints: [{addresses: [10.0.0.5]}]
+                ---
                 apiVersion: v1
                 kind: Service
                 metadata: {name: blue, namespace: shop}
@@ -276,6 +287,7 @@ class GatewayApiManifestTest {
         assertTrue(call.toString().contains("\n  GRPCRoute shop/greeter, rule 2, match 0: /helloworld.Greeter (PathPrefix)\n"
                 + "  route: endpoints spoken to in HTTP/2 in cleartext (a GRPCRoute's, or the Service port's appProtocol"
                 + " kubernetes.io/h2c)\n"), call.toString());
+        assertTrue(call.toString().contains("; spoken to in HTTP/2 in cleartext (a GRPCRoute's calls)"), call.toString());
         RouteExplanation health = explainer.explain("POST", "https://grpc.example.com/grpc.health.v1.Health/Check");
         assertEquals(1, health.ruleIndex(), health.toString());
         RouteExplanation other = explainer.explain("POST", "https://grpc.example.com/other.Service/Call");

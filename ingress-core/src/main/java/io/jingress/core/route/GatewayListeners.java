@@ -207,6 +207,7 @@ final class GatewayListeners {
             boolean selected = false;
             boolean accepted = false;
             boolean conflicted = false;
+            List<String> conflicts = new ArrayList<>();
             List<String> acceptedBy = new ArrayList<>();
             for (int l = 0; l < gateway.listeners().size(); l++) {
                 Gateway.Listener listener = gateway.listeners().get(l);
@@ -239,9 +240,11 @@ final class GatewayListeners {
                 }
                 Claim other = otherKindsClaim(findings.get(gateway.key())[l], source.kind(), shared);
                 if (other != null) {
-                    why.add("listener " + listener.name() + " already has the " + other.kind() + " " + other.route()
+                    String conflict = "listener " + listener.name() + " already has the " + other.kind() + " " + other.route()
                             + " for host " + (other.host() == null ? "(any)" : other.host()) + ", and an HTTPRoute and a"
-                            + " GRPCRoute may not share a hostname on a listener (the older is attached)");
+                            + " GRPCRoute may not share a hostname on a listener (the older is attached)";
+                    why.add(conflict);
+                    conflicts.add(conflict);
                     allowing.remove(Integer.valueOf(l));
                     conflicted = true;
                     continue;
@@ -263,6 +266,10 @@ final class GatewayListeners {
                         : allowing.isEmpty() ? "NotAllowedByListeners" : "NoMatchingListenerHostname";
                 attachments.add(new Attachment(ref, gateway, reason, field + ": " + message, allowing, Map.of()));
             } else {
+                if (!conflicts.isEmpty()) {  // attached to other listeners: the one refused is still worth a word
+                    problems.add(Problem.warning(source.kind(), route.key(), "spec.parentRefs[" + i + "]", "attached to Gateway "
+                            + gateway.key() + " but not to every listener: " + String.join("; ", conflicts)));
+                }
                 attachments.add(new Attachment(ref, gateway, null, "attached to Gateway " + gateway.key() + " (listener"
                         + (acceptedBy.size() == 1 ? " " : "s ") + String.join(", ", acceptedBy) + ")", allowing, taken));
             }

@@ -193,6 +193,22 @@ class GrpcRouteTest {
     }
 
     @Test
+    void aRouteRefusedOnOneListenerForCrossServingButAttachedToAnotherIsWarnedAbout() {
+        GrpcRoute older = grpcRoute("g", 1, List.of(HOST), rule(null, "calls"));
+        HttpRoute both = route("default", "web", 2, List.of("*.example.com"),
+                HttpRouteRule.of(List.of(), List.of(HttpBackendRef.service("site", 80))));  // every listener of infra/web
+        RouteTable table = compile(state(gateway(), "site", "calls").grpcRoute(older).httpRoute(both).build());
+        assertEquals(List.of("HTTPRoute default/web: spec.parentRefs[0]: attached to Gateway infra/web but not to every"
+                + " listener: listener https already has the GRPCRoute default/g for host grpc.example.com, and an HTTPRoute"
+                + " and a GRPCRoute may not share a hostname on a listener (the older is attached)"), routeProblems(table));
+        assertEquals(List.of("Accepted=True Accepted", "ResolvedRefs=True ResolvedRefs"),
+                brief(table.gatewayStatus().routeParents(HttpRoute.KIND, "default", "web").get(0)));
+        List<GatewayStatus.ListenerVerdict> listeners = table.gatewayStatus().gateway("infra", "web").listeners();
+        assertEquals(1, listeners.get(0).attachedRoutes(), "https: the GRPCRoute alone");
+        assertEquals(1, listeners.get(1).attachedRoutes(), "http: the HTTPRoute");
+    }
+
+    @Test
     void anHttpRouteAndAGrpcRouteOfOneNameHaveEachTheirOwnStatusAndCount() {
         HttpRoute web = route("default", "same", 1, List.of("www.example.com"),
                 HttpRouteRule.of(List.of(), List.of(HttpBackendRef.service("site", 80))));

@@ -27,7 +27,8 @@ final class TrafficMetrics {
         Map<ProxyMetrics.GrpcKey, Long> grpcCalls = metrics.grpcCalls();
         if (!grpcCalls.isEmpty()) {
             text.metric("jingress_grpc_calls_total", "counter",
-                    "gRPC calls (backend-protocol GRPC or GRPCS, or an HTTPRoute to h2c ports), by Ingress, backend service"
+                    "gRPC calls (backend-protocol GRPC or GRPCS, an HTTPRoute to h2c ports, or a GRPCRoute), by Ingress,"
+                            + " backend service"
                             + " and the status"
                             + " their client saw: the endpoint's grpc-status, else the one inferred from the HTTP status.");
             grpcCalls.forEach((key, count) -> text.sample("jingress_grpc_calls_total", count,
