@@ -25,6 +25,7 @@ import io.jingress.jetty.internal.admin.ProxyMetrics;
 import io.jingress.jetty.internal.http1.IdleConnections;
 import io.jingress.jetty.internal.http1.LeanConnectionFactory;
 import io.jingress.jetty.internal.http2.Http2ConnectionFactory;
+import io.jingress.jetty.internal.http2.Http2cConnectionFactory;
 import io.jingress.jetty.internal.passthrough.PassthroughTunnels;
 import io.jingress.jetty.internal.proxy.ConnectionLimit;
 import io.jingress.jetty.internal.proxy.ProxyConnector;
@@ -79,7 +80,9 @@ import org.slf4j.LoggerFactory;
  * } // close() stops gracefully: no new connections, in-flight requests drain until the deadline
  * }</pre>
  *
- * <p>Listeners: HTTP/1.1 on the HTTP port; HTTP/2 (ALPN) and HTTP/1.1 on the HTTPS port, with the
+ * <p>Listeners: HTTP/1.1 on the HTTP port, and HTTP/2 in cleartext for clients that open with its
+ * preface (prior knowledge: gRPC without TLS; an HTTP/1.1 {@code Upgrade: h2c} is not taken);
+ * HTTP/2 (ALPN) and HTTP/1.1 on the HTTPS port, with the
  * certificates of the served table's TLS Secrets chosen by SNI and, for other names, the table's
  * {@code defaultCertificate()} or a generated self-signed one, reloaded on every table swap (plain HTTP sent to the HTTPS port is answered 400,
  * in plain text saying so; answers over TLS carry {@code Strict-Transport-Security}, see
@@ -145,11 +148,16 @@ public final class IngressServer implements AutoCloseable {
         LeanConnectionFactory lean = new LeanConnectionFactory(new HttpConnectionFactory(http));
         lean.setRequestHeadTimeout(config.requestHeadTimeout);
         lean.setContinueUpTo(handler::smallestBodyLimit);
+        // HTTP/2 in cleartext for clients that open with its preface (gRPC without TLS): the HTTP/1
+        // connection that reads the preface hands over to it; Upgrade: h2c is not taken
+        Http2cConnectionFactory h2c = new Http2cConnectionFactory(http);
+        h2c.setConnectProtocolEnabled(false);
         this.httpConnector = config.proxyProtocol
                 ? new ProxyConnector(server, executor, connectionLimit,
-                        connectionLimit.wrap(new RequiredProxyProtocol(lean.getProtocol()), true), lean)
-                : new ProxyConnector(server, executor, connectionLimit, connectionLimit.wrap(lean, true));
+                        connectionLimit.wrap(new RequiredProxyProtocol(lean.getProtocol()), true), lean, h2c)
+                : new ProxyConnector(server, executor, connectionLimit, connectionLimit.wrap(lean, true), h2c);
         configure(httpConnector, "http", config.httpHost, config.httpPort, config, metrics);
+        httpConnector.setHttp2HeadDeadline(config.requestHeadTimeout);
         if (config.proxyProtocol) {
             httpConnector.setProxyHeaderDeadline(config.requestHeadTimeout);
         }

@@ -31,6 +31,7 @@ import io.grpc.ClientCall;
 import io.grpc.ClientInterceptors;
 import io.grpc.Context;
 import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -49,6 +50,7 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.TestRoutes;
 
@@ -91,6 +93,8 @@ class GrpcBackendTest {
 
     @RegisterExtension
     final Proxies proxies = new Proxies();
+    @RegisterExtension
+    final Backends backends = new Backends();
 
     private final List<Server> servers = new ArrayList<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
@@ -217,6 +221,14 @@ class GrpcBackendTest {
         TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder().trustManager(new TrustingAll());
         ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", proxy.httpsPort(), tls.build())
                 .overrideAuthority(host).build();
+        channels.add(channel);
+        return channel;
+    }
+
+    /** A gRPC channel in plaintext (HTTP/2 with prior knowledge) to the proxy's plain-HTTP port for {@code host}. */
+    private ManagedChannel plainChannel(IngressServer proxy, String host) {
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", proxy.httpPort(),
+                InsecureChannelCredentials.create()).overrideAuthority(host).build();
         channels.add(channel);
         return channel;
     }
@@ -606,6 +618,33 @@ class GrpcBackendTest {
     }
 
     @Test
+    void aPlaintextClientReachesAnIngressAndAGrpcRouteOnTheHttpPortInHttp2() throws Exception {
+        int endpoint = startPlainEndpoint();
+        io.jingress.core.model.Gateway gateway = new io.jingress.core.model.Gateway("infra", "web", "jingress",
+                List.of(io.jingress.core.model.Gateway.Listener.http("http", "*.gw.test", 80)
+                        .allowedRoutesFrom(io.jingress.core.model.Gateway.FROM_ALL)));
+        io.jingress.core.model.GrpcRoute route = new io.jingress.core.model.GrpcRoute("default", "greeter",
+                java.time.Instant.EPOCH, List.of(io.jingress.core.model.HttpRoute.ParentRef.of("infra", "web")),
+                List.of("grpc.gw.test"), List.of(io.jingress.core.model.GrpcRouteRule.of(
+                        List.of(io.jingress.core.model.GrpcRouteMatch.method(SERVICE, null)),
+                        List.of(io.jingress.core.model.HttpBackendRef.service("greeter", 80)))));
+        IngressServer proxy = startProxy(TestRoutes.create()
+                .route("grpc.test", "/", "legacy", Map.of(PROTOCOL, "GRPC"), endpoint)
+                .gateway(gateway).service("default", "greeter", endpoint).grpcRoute(route));
+
+        for (String host : List.of("grpc.test", "grpc.gw.test")) {
+            ManagedChannel channel = plainChannel(proxy, host);
+            assertEquals("hello " + host, ClientCalls.blockingUnaryCall(call(channel, SAY), host));
+            assertEquals(host, authoritySeen.get().replaceFirst(":\\d+$", ""));
+            assertEquals(List.of("1", "2", "3"), serverStream(channel, COUNT, "3", firstMessageRead));
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> ClientCalls.blockingUnaryCall(call(channel, FAIL), "x"));
+            assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), host + ": " + e);
+            assertEquals("no such thing: x", e.getStatus().getDescription());
+        }
+    }
+
+    @Test
     void aCallTheClientCancelsIsCancelledAtTheEndpoint() throws Exception {
         IngressServer proxy = startProxy(TestRoutes.create()
                 .route("grpc.test", "/", "stream", Map.of(PROTOCOL, "GRPC"), startPlainEndpoint()));
@@ -664,18 +703,17 @@ class GrpcBackendTest {
     @Test
     void anEndpointThatCannotBeReachedIsUnavailableAndAnHttp1EndpointIsABadGateway() throws Exception {
         int closed = closedPort();
-        IngressServer http1 = proxies.start(IngressServer.builder(TestRoutes.create()
-                .route("web.test", "/", "web", startPlainEndpoint()).router()));
+        Backends.Echo http1 = backends.start("web");
         IngressServer proxy = startProxy(TestRoutes.create()
                 .route("down.test", "/", "down", Map.of(PROTOCOL, "GRPC"), closed)
-                .route("http1.test", "/", "http1", Map.of(PROTOCOL, "GRPC"), http1.httpPort()));
+                .route("http1.test", "/", "http1", Map.of(PROTOCOL, "GRPC"), http1.port()));
 
         StatusRuntimeException down = assertThrows(StatusRuntimeException.class,
                 () -> ClientCalls.blockingUnaryCall(call(channel(proxy, "down.test"), SAY), "a"));
         assertEquals(Status.Code.UNAVAILABLE, down.getStatus().getCode(), down.toString());
         assertTrue(down.getStatus().getDescription().contains("502"), down.getStatus().getDescription());
 
-        // a port that speaks HTTP/1.1 only (here another proxy): no hang, an answer
+        // a port that speaks HTTP/1.1 only (a Jetty server without HTTP/2): no hang, an answer
         StatusRuntimeException http1Only = assertThrows(StatusRuntimeException.class,
                 () -> ClientCalls.blockingUnaryCall(call(channel(proxy, "http1.test"), SAY), "b"));
         assertEquals(Status.Code.UNAVAILABLE, http1Only.getStatus().getCode(), http1Only.toString());

@@ -138,17 +138,20 @@ class GrpcRouteSourceTest {
                     && Integer.valueOf(2).equals(listener("https").getAttachedRoutes()));
             assertEquals(List.of("HTTPRoute", "GRPCRoute"), listener("https").getSupportedKinds().stream()
                     .map(k -> k.getKind()).toList());
-            assertEquals(List.of("HTTPRoute"), listener("http").getSupportedKinds().stream().map(k -> k.getKind()).toList());
+            assertEquals(List.of("HTTPRoute", "GRPCRoute"), listener("http").getSupportedKinds().stream()
+                    .map(k -> k.getKind()).toList());
 
             // followed: the method changes
             apply(grpcRoute("shop", "https", "Remove"));
             Await.until("the new method served", () -> call(routed, "/shop.Cart/Remove") != null);
             assertNull(call(routed, "/shop.Cart/Add"));
 
-            // on the HTTP listener: not attached, and the status says why
-            apply(grpcRoute("plain", "http", "Add"));
+            // a second one of the same hostname on the HTTP listener: attached there; the older keeps
+            // its method, and the newer's (a conflict of equal matches) is reported, not served
+            apply(grpcRoute("plain", "http", "Remove"));
             Await.until("the second GRPCRoute's status", () -> !ours(GRPCRoute.class, "plain").isEmpty());
-            assertEquals("Accepted=False NotAllowedByListeners", ours(GRPCRoute.class, "plain"));
+            assertEquals("Accepted=True Accepted, ResolvedRefs=True ResolvedRefs", ours(GRPCRoute.class, "plain"));
+            Await.until("the HTTP listener counts it", () -> Integer.valueOf(1).equals(listener("http").getAttachedRoutes()));
         }
     }
 

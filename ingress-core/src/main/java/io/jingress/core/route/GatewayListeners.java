@@ -25,11 +25,11 @@ import java.util.Set;
  * hostnames (the listener's and the route's, intersected with Gateway API wildcards). HTTPS
  * listeners' certificateRefs give the certificate of the listener's hostname.
  *
- * <p>GRPCRoutes attach to HTTPS listeners only: gRPC needs HTTP/2, which Jingress speaks to clients
- * over TLS (ALPN), not in cleartext. An HTTPRoute and a GRPCRoute may not share a hostname on a
- * listener (the Gateway API's "cross serving" rule): routes attach oldest first, and a route whose
- * hostnames there meet those of an attached route of the other kind is not attached to that
- * listener ({@code Conflicted}).
+ * <p>GRPCRoutes attach to HTTP and HTTPS listeners alike: Jingress speaks HTTP/2 to clients over
+ * TLS (ALPN) and in cleartext with prior knowledge. An HTTPRoute and a GRPCRoute may not share a
+ * hostname on a listener (the Gateway API's "cross serving" rule): routes attach oldest first, and
+ * a route whose hostnames there meet those of an attached route of the other kind is not attached
+ * to that listener ({@code Conflicted}).
  */
 final class GatewayListeners {
     static final String GROUP = "gateway.networking.k8s.io";
@@ -225,11 +225,6 @@ final class GatewayListeners {
                     why.add("listener " + listener.name() + " takes routes of namespace " + gateway.namespace() + " only");
                     continue;
                 }
-                if (source.isGrpc() && !Gateway.HTTPS.equals(listener.protocol())) {
-                    why.add("listener " + listener.name() + " is " + listener.protocol() + " and GRPCRoutes attach to HTTPS"
-                            + " listeners only (Jingress speaks HTTP/2 to clients over TLS, not in cleartext)");
-                    continue;
-                }
                 allowing.add(l);
                 List<String> shared = GatewayHostnames.intersect(
                         listener.hostname() == null ? null : listener.hostname().toLowerCase(Locale.ROOT), routeHostnames);
@@ -349,8 +344,7 @@ final class GatewayListeners {
                 conditions.add(f.refsReason == null
                         ? GatewayStatus.Condition.isTrue(GatewayStatus.RESOLVED_REFS, "ResolvedRefs", "every reference resolved")
                         : GatewayStatus.Condition.isFalse(GatewayStatus.RESOLVED_REFS, f.refsReason, f.refsMessage));
-                List<String> kinds = !servedProtocol(listener) ? List.of()
-                        : Gateway.HTTPS.equals(listener.protocol()) ? List.of(HttpRoute.KIND, GrpcRoute.KIND) : List.of(HttpRoute.KIND);
+                List<String> kinds = servedProtocol(listener) ? List.of(HttpRoute.KIND, GrpcRoute.KIND) : List.of();
                 listeners.add(new GatewayStatus.ListenerVerdict(listener.name(), kinds, f.routes.size(), conditions));
             }
             List<GatewayStatus.Condition> conditions = new ArrayList<>();

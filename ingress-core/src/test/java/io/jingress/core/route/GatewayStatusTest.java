@@ -60,7 +60,7 @@ class GatewayStatusTest {
         assertEquals(List.of("Accepted=True Accepted", "Programmed=True Programmed"), brief(gateway.conditions()));
         GatewayStatus.ListenerVerdict listener = gateway.listeners().get(0);
         assertEquals("http", listener.name());
-        assertEquals(List.of("HTTPRoute"), listener.supportedKinds());
+        assertEquals(List.of("HTTPRoute", "GRPCRoute"), listener.supportedKinds());
         assertEquals(1, listener.attachedRoutes());
         assertEquals(List.of("Accepted=True Accepted", "Programmed=True Programmed", "ResolvedRefs=True ResolvedRefs"),
                 brief(listener.conditions()));

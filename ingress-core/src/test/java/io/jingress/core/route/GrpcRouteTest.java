@@ -146,21 +146,21 @@ class GrpcRouteTest {
     }
 
     @Test
-    void aGrpcRouteAttachesToHttpsListenersOnlyAndTheirStatusSaysWhichKindsTheyTake() {
+    void aGrpcRouteAttachesToHttpListenersTooAndEveryServedListenerTakesBothKinds() {
         GrpcRoute toHttp = new GrpcRoute("default", "plain", Instant.ofEpochSecond(1),
                 List.of(new HttpRoute.ParentRef("infra", "web", "http", null)), List.of(HOST),
                 List.of(rule(null, "ok")));
         RouteTable table = compile(state(gateway(), "ok").grpcRoute(toHttp).build());
-        assertNull(callTo(table, "/shop.Cart/Add", Map.of()));
-        assertEquals(List.of("GRPCRoute default/plain: spec.parentRefs[0]: not attached to Gateway infra/web: listener http"
-                + " is HTTP and GRPCRoutes attach to HTTPS listeners only (Jingress speaks HTTP/2 to clients over TLS,"
-                + " not in cleartext)"), routeProblems(table));
+        assertEquals("ok", callTo(table, "/shop.Cart/Add", Map.of()));
+        assertEquals(List.of(), routeProblems(table));
         GatewayStatus.RouteVerdict verdict = table.gatewayStatus().routeParents(GrpcRoute.KIND, "default", "plain").get(0);
-        assertEquals(List.of("Accepted=False NotAllowedByListeners"), brief(verdict));
+        assertEquals(List.of("Accepted=True Accepted", "ResolvedRefs=True ResolvedRefs"), brief(verdict));
 
         List<GatewayStatus.ListenerVerdict> listeners = table.gatewayStatus().gateway("infra", "web").listeners();
         assertEquals(List.of("HTTPRoute", "GRPCRoute"), listeners.get(0).supportedKinds());
-        assertEquals(List.of("HTTPRoute"), listeners.get(1).supportedKinds());
+        assertEquals(List.of("HTTPRoute", "GRPCRoute"), listeners.get(1).supportedKinds());
+        assertEquals(0, listeners.get(0).attachedRoutes());
+        assertEquals(1, listeners.get(1).attachedRoutes());
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -31,18 +32,24 @@ public final class BareHttp2 {
     public static final int GET = 0x82;
     public static final int POST = 0x83;
     public static final int HTTPS = 0x87;
+    public static final int HTTP = 0x86;
     public static final int ROOT = 0x84;
     public static final int STATUS_200 = 0x88;
     // :authority app.test, a literal without indexing
     public static final int[] AUTHORITY = {0x01, 8, 'a', 'p', 'p', '.', 't', 'e', 's', 't'};
 
-    private final SSLSocket socket;
+    private final Socket socket;
     private final DataInputStream in;
     /** Decodes the answers' header blocks, in the order they come (see {@link #statusOf}). */
     private final HpackDecoder decoder = new HpackDecoder(64 * 1024, System::nanoTime);
 
     public BareHttp2(SSLSocket socket) throws IOException {
+        this((Socket) socket);
         assertEquals("h2", socket.getApplicationProtocol());
+    }
+
+    /** HTTP/2 on {@code socket} as it is: over TLS (h2), or in cleartext with prior knowledge (h2c). */
+    public BareHttp2(Socket socket) throws IOException {
         this.socket = socket;
         this.in = new DataInputStream(socket.getInputStream());
         OutputStream out = socket.getOutputStream();

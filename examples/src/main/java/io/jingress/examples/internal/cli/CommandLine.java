@@ -43,7 +43,7 @@ public final class CommandLine {
 
     private static final List<Flag> LISTENER_FLAGS = List.of(
             new Flag("--http-port", "N", Options.DEFAULT_HTTP_PORT + "; " + Options.DEMO_HTTP_PORT + " in the demo",
-                    "plain-HTTP port, on all addresses (0 = any free port)",
+                    "plain-HTTP port (HTTP/1.1, and HTTP/2 with prior knowledge), on all addresses (0 = any free port)",
                     false, (d, v) -> d.httpPort = Values.port("--http-port", v, false)),
             new Flag("--https-port", "N|off", Options.DEFAULT_HTTPS_PORT + "; off in the demo",
                     "HTTPS port (HTTP/2 and HTTP/1.1 by ALPN), on all addresses, certificates from the Ingresses' TLS Secrets by SNI",

@@ -9,10 +9,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
+import io.jingress.jetty.internal.proxy.ProxyConnector;
+
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
@@ -202,6 +205,21 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
             return stream;
         }
 
+        /**
+         * The bytes read past the head of the request that upgrades the connection (to HTTP/2 in
+         * cleartext: the rest of its preface and its first frames) are read by the next connection,
+         * which does not fill them again: the socket's HTTP/2 head deadline is told of them here.
+         */
+        @Override
+        public ByteBuffer onUpgradeFrom() {
+            ByteBuffer rest = super.onUpgradeFrom();
+            ProxyConnector.TimedEndPoint timed = ProxyConnector.TimedEndPoint.of(getEndPoint());
+            if (timed != null) {
+                timed.readAhead(rest);
+            }
+            return rest;
+        }
+
         /** Watches for the client's close while the request, its body all read, is answered (see {@link CloseWatch}). */
         void watchForClose(Request request) {
             closeWatch.start(request);
@@ -239,19 +257,24 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
          * only when {@code Connection} names {@code upgrade} (then the proxy tunnels it, or strips
          * an h2c one, as before).
          *
-         * <p>A request line of version HTTP/2.0 ({@code GET / HTTP/2.0}, or the h2c preface
-         * {@code PRI * HTTP/2.0} on a port without h2c) is answered 505 HTTP Version Not Supported,
-         * as nginx answers it, and the connection closed. Jetty answered 426 Upgrade Required
-         * without the {@code Upgrade} header a 426 must carry (RFC 9110 section 15.5.22), and there
-         * is no HTTP/1.x upgrade to HTTP/2 to offer: HTTP/2 is served by ALPN over TLS only.
+         * <p>The HTTP/2 preface ({@code PRI * HTTP/2.0}) on a connector with an {@code h2c}
+         * factory (the plain-HTTP port) hands the connection to HTTP/2. Any other request line of
+         * version HTTP/2.0 ({@code GET / HTTP/2.0}, or the preface where there is no h2c) is
+         * answered 505 HTTP Version Not Supported, as nginx answers it, and the connection closed.
+         * Jetty answered 426 Upgrade Required without the {@code Upgrade} header a 426 must carry
+         * (RFC 9110 section 15.5.22), and there is no HTTP/1.x upgrade to HTTP/2 to offer.
          */
         private final class AdjustedStream extends HttpStreamOverHTTP1 {
+            private final String method;
+            private final String uri;
             private final HttpVersion version;
             private List<HttpField> upgrades;
             private boolean connectionUpgrade;
 
             AdjustedStream(String method, String uri, HttpVersion version) {
                 super(method, uri, version);
+                this.method = method;
+                this.uri = uri;
                 this.version = version;
             }
 
@@ -272,6 +295,10 @@ public final class LeanConnectionFactory extends AbstractConnectionFactory imple
 
             @Override
             public Runnable headerComplete() {
+                if (version == HttpVersion.HTTP_2 && HttpMethod.PRI.is(method) && "*".equals(uri)
+                        && getConnector().getConnectionFactory("h2c") != null) {
+                    return super.headerComplete();  // Jetty's stream hands the connection to the h2c factory
+                }
                 if (version == HttpVersion.HTTP_2) {
                     // as Jetty's stream refuses it (with 426): nothing more of this connection is read
                     getParser().close();

@@ -58,7 +58,7 @@ import org.eclipse.jetty.util.Callback;
  * size past which the connection fails, the one a client does well to keep under. Below it, a
  * client learns of the request header size from the 431, as over HTTP/1.
  */
-public final class Http2ConnectionFactory extends HTTP2ServerConnectionFactory {
+public class Http2ConnectionFactory extends HTTP2ServerConnectionFactory {
     /** Connection attribute: the last request refused with 431 on the connection, for the request log. */
     private static final String REFUSED = "jingress.http2.refused";
 
@@ -66,9 +66,14 @@ public final class Http2ConnectionFactory extends HTTP2ServerConnectionFactory {
     private final int maxHeaderListSize;
 
     public Http2ConnectionFactory(HttpConfiguration configuration) {
+        this(configuration, "h2");
+    }
+
+    /** HTTP/2 under {@code protocols} ({@code h2}, ALPN's name; {@code h2c} for cleartext). */
+    protected Http2ConnectionFactory(HttpConfiguration configuration, String... protocols) {
         // Jetty's parser, and the SETTINGS it sends, take the HPACK decoder's limit from the
         // configuration's request header size, so the connections get a copy with the higher limit
-        super(withHeaderSize(configuration, decodeLimit(configuration.getRequestHeaderSize())));
+        super(withHeaderSize(configuration, decodeLimit(configuration.getRequestHeaderSize())), protocols);
         this.maxHeaderListSize = configuration.getRequestHeaderSize();
         // Jetty's factory adds a customizer advertising an HTTP/3 listener (Alt-Svc) to every HTTP/2
         // answer; there is none here, and it would look for one on each request. (It adds it to the

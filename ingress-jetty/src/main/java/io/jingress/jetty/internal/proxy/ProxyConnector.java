@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 
 import io.jingress.jetty.internal.net.ConnectTimeouts;
+import io.jingress.jetty.internal.tls.Http2Heads;
 
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -36,6 +37,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
 public final class ProxyConnector extends ServerConnector {
     private final ConnectionLimit limit;
     private volatile long proxyHeaderDeadlineNanos;  // 0: none
+    private volatile long http2HeadDeadlineNanos;    // 0: none
 
     /** @param limit counts this connector's client sockets; its first factory is {@link ConnectionLimit#wrap wrapped} by it */
     public ProxyConnector(Server server, Executor executor, ConnectionLimit limit, ConnectionFactory... factories) {
@@ -54,6 +56,19 @@ public final class ProxyConnector extends ServerConnector {
             throw new IllegalArgumentException("requestHeadTimeout: must be positive, got " + deadline);
         }
         proxyHeaderDeadlineNanos = deadline.toNanos();
+    }
+
+    /**
+     * HTTP/2 in cleartext on this connector (h2c): its preface and each request head (a
+     * {@code HEADERS} frame and its {@code CONTINUATION}s) must arrive whole within
+     * {@code deadline} of their first byte, else the connection is closed, as an HTTP/1 head's
+     * (see {@link TimedEndPoint#timeHttp2Heads}). Over TLS the TLS connection keeps it.
+     */
+    public void setHttp2HeadDeadline(Duration deadline) {
+        if (deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("requestHeadTimeout: must be positive, got " + deadline);
+        }
+        http2HeadDeadlineNanos = deadline.toNanos();
     }
 
     @Override
@@ -105,19 +120,57 @@ public final class ProxyConnector extends ServerConnector {
     }
 
     /**
-     * An accepted connection whose PROXY protocol header has a deadline. The header is read once the
-     * connection on this end point works on another: the {@code ProxyEndPoint} that carries the
-     * header's addresses, around this one.
+     * An accepted connection's socket, with the deadlines the protocols above it cannot keep: a
+     * required PROXY protocol header's, and, once it carries HTTP/2 in cleartext
+     * ({@link #timeHttp2Heads}), each HTTP/2 request head's. Without the latter, a client sending a
+     * header block a {@code CONTINUATION} frame at a time keeps its connection for as long as it
+     * goes on, each frame restarting the idle timeout (as over TLS, where the TLS connection keeps it).
+     *
+     * <p>The PROXY header is read once the connection on this end point works on another: the
+     * {@code ProxyEndPoint} that carries the header's addresses, around this one.
      */
-    private static final class HeaderTimedEndPoint extends SocketChannelEndPoint {
+    public static final class TimedEndPoint extends SocketChannelEndPoint {
         private final long opened = System.nanoTime();
-        private final long deadlineNanos;
+        private final long proxyDeadlineNanos;   // 0: no PROXY header
+        private final long http2DeadlineNanos;   // 0: HTTP/2 heads not timed
         private boolean headerRead;  // read and written by the thread that fills, one at a time
+        private Http2Heads heads;    // null until the connection is HTTP/2; the thread that fills only
 
-        HeaderTimedEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
-                long deadlineNanos) {
+        TimedEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
+                long proxyDeadlineNanos, long http2DeadlineNanos) {
             super(channel, selector, key, scheduler);
-            this.deadlineNanos = deadlineNanos;
+            this.proxyDeadlineNanos = proxyDeadlineNanos;
+            this.http2DeadlineNanos = http2DeadlineNanos;
+            this.headerRead = proxyDeadlineNanos == 0;
+        }
+
+        /** The socket under {@code endPoint} (and the end points wrapping it), if it is one of these; else null. */
+        public static TimedEndPoint of(EndPoint endPoint) {
+            EndPoint at = endPoint;
+            while (!(at instanceof TimedEndPoint) && at instanceof EndPoint.Wrapper wrapper && wrapper.unwrap() != at) {
+                at = wrapper.unwrap();
+            }
+            return at instanceof TimedEndPoint timed ? timed : null;
+        }
+
+        /**
+         * Times the HTTP/2 request heads from now on, the connection being HTTP/2 in cleartext whose
+         * preface's first {@code prefaceRead} bytes were read already (by the HTTP/1 connection that
+         * hands it over; the preface counts as a head until it is whole). To be called on the thread
+         * that fills, before the HTTP/2 connection reads; nothing when heads are not to be timed.
+         */
+        public void timeHttp2Heads(int prefaceRead) {
+            if (http2DeadlineNanos != 0) {
+                heads = new Http2Heads(prefaceRead, System.nanoTime());
+            }
+        }
+
+        /** Bytes read from the socket before the HTTP/2 connection took it (the HTTP/1 connection's, handed over). */
+        public void readAhead(ByteBuffer bytes) {
+            Http2Heads h2 = heads;
+            if (h2 != null && bytes != null) {
+                h2.read(bytes, bytes.position(), bytes.limit(), System.nanoTime());
+            }
         }
 
         @Override
@@ -127,8 +180,21 @@ public final class ProxyConnector extends ServerConnector {
                 Connection connection = getConnection();
                 if (connection != null && connection.getEndPoint() != this) {
                     headerRead = true;
-                } else if (System.nanoTime() - opened > deadlineNanos) {
+                } else if (System.nanoTime() - opened > proxyDeadlineNanos) {
                     close(new TimeoutException("PROXY protocol header not complete within the request head timeout"));
+                    return -1;
+                }
+            }
+            Http2Heads h2 = heads;
+            if (h2 != null) {
+                long now = System.nanoTime();
+                if (filled > 0) {
+                    // fill appends: what came now is the last bytes before the limit
+                    h2.read(buffer, buffer.limit() - filled, buffer.limit(), now);
+                }
+                long started = h2.headStarted();
+                if (started != Http2Heads.NONE && now - started > http2DeadlineNanos) {
+                    close(new TimeoutException("HTTP/2 request head not complete within the request head timeout"));
                     return -1;
                 }
             }
@@ -150,12 +216,13 @@ public final class ProxyConnector extends ServerConnector {
         @Override
         protected SocketChannelEndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key)
                 throws IOException {
-            long deadline = proxyHeaderDeadlineNanos;
-            if (deadline == 0 || key.attachment() instanceof UpstreamPool.Connect) {
+            long proxyDeadline = proxyHeaderDeadlineNanos;
+            long http2Deadline = http2HeadDeadlineNanos;
+            if (proxyDeadline == 0 && http2Deadline == 0 || key.attachment() instanceof UpstreamPool.Connect) {
                 return super.newEndPoint(channel, selector, key);
             }
-            SocketChannelEndPoint endPoint = new HeaderTimedEndPoint((SocketChannel) channel, selector, key, getScheduler(),
-                    deadline);
+            SocketChannelEndPoint endPoint = new TimedEndPoint((SocketChannel) channel, selector, key, getScheduler(),
+                    proxyDeadline, http2Deadline);
             endPoint.setIdleTimeout(getIdleTimeout());
             return endPoint;
         }

@@ -13,8 +13,9 @@ import java.nio.ByteBuffer;
  * expiring: a header block of 16 KiB sent as one-byte {@code CONTINUATION} frames would hold its
  * connection for days. With this, a head has the deadline an HTTP/1 head has.
  */
-final class Http2Heads {
-    static final long NONE = Long.MIN_VALUE;
+public final class Http2Heads {
+    /** {@link #headStarted()} when no head is part way in. */
+    public static final long NONE = Long.MIN_VALUE;
 
     private static final int PREFACE = 24;   // "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
     private static final int FRAME_HEADER = 9;
@@ -30,11 +31,28 @@ final class Http2Heads {
     private boolean headFrame;               // the current frame is part of a head
     private long headStarted = NONE;         // when the head part way in began
 
+    /** From a connection's first byte (its preface). */
+    public Http2Heads() {
+    }
+
+    /**
+     * From the {@code prefaceRead}-th byte of the preface on, at {@code now} (nanos): the preface
+     * counts as a head part way in from then until it is whole (h2c, whose preface's first line the
+     * HTTP/1 connection read).
+     */
+    public Http2Heads(int prefaceRead, long now) {
+        if (prefaceRead < 0 || prefaceRead > PREFACE) {
+            throw new IllegalArgumentException("prefaceRead: " + prefaceRead);
+        }
+        prefaceLeft = PREFACE - prefaceRead;
+        headStarted = prefaceLeft > 0 ? now : NONE;
+    }
+
     /**
      * Takes the bytes {@code bytes[from, to)} (absolute indexes, the buffer's position untouched),
      * read at {@code now} (nanos).
      */
-    void read(ByteBuffer bytes, int from, int to, long now) {
+    public void read(ByteBuffer bytes, int from, int to, long now) {
         int at = from;
         while (at < to) {
             if (prefaceLeft > 0) {
@@ -88,7 +106,7 @@ final class Http2Heads {
     }
 
     /** When the head part way in began (nanos), or {@link #NONE} if none is. */
-    long headStarted() {
+    public long headStarted() {
         return headStarted;
     }
 }

@@ -50,6 +50,23 @@ class Http2HeadsTest {
     }
 
     @Test
+    void fromPartWayThroughThePrefaceTheRestOfItIsAHeadAndFramesFollowIt() {
+        // h2c: the HTTP/1 connection read "PRI * HTTP/2.0\r\n\r\n" (18 bytes) before the tracker began
+        Http2Heads h2c = new Http2Heads(18, 50);
+        assertEquals(50, h2c.headStarted());
+        ByteBuffer tail = ByteBuffer.wrap("SM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        h2c.read(tail, 0, 6, 60);
+        assertEquals(Http2Heads.NONE, h2c.headStarted());
+        ByteBuffer headers = ByteBuffer.wrap(frame(HEADERS, 0, 1, 3));
+        h2c.read(headers, 0, headers.limit(), 70);
+        assertEquals(70, h2c.headStarted(), "a HEADERS frame without END_HEADERS: a head part way in");
+        ByteBuffer end = ByteBuffer.wrap(frame(CONTINUATION, END_HEADERS, 1, 2));
+        h2c.read(end, 0, end.limit(), 80);
+        assertEquals(Http2Heads.NONE, h2c.headStarted());
+        assertEquals(Http2Heads.NONE, new Http2Heads(24, 90).headStarted(), "a preface read whole: no head");
+    }
+
+    @Test
     void thePrefaceIsAHeadUntilItIsWhole() {
         assertEquals(Http2Heads.NONE, heads.headStarted());
         read(new byte[] {'P', 'R', 'I'}, 100);
