@@ -611,6 +611,23 @@ class GrpcBackendTest {
                 + "grpc_code=\"UNAVAILABLE\"} 2\n"), metrics);
     }
 
+    @Test
+    void aGrpcRoutesBackendRefThatIsNotValidIsUnavailableAsTheGatewayApiAsks() throws Exception {
+        io.jingress.core.model.Gateway gateway = new io.jingress.core.model.Gateway("infra", "web", "jingress",
+                List.of(io.jingress.core.model.Gateway.Listener.https("https", null, 443, List.of())
+                        .allowedRoutesFrom(io.jingress.core.model.Gateway.FROM_ALL)));
+        io.jingress.core.model.GrpcRoute route = new io.jingress.core.model.GrpcRoute("default", "greeter",
+                java.time.Instant.EPOCH, List.of(io.jingress.core.model.HttpRoute.ParentRef.of("infra", "web")),
+                List.of("grpc.gw.test"), List.of(io.jingress.core.model.GrpcRouteRule.of(List.of(),
+                        List.of(io.jingress.core.model.HttpBackendRef.service("missing", 80)))));
+        IngressServer proxy = startProxy(TestRoutes.create().gateway(gateway).grpcRoute(route));
+
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(call(channel(proxy, "grpc.gw.test"), SAY), "a"));
+        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
+        assertTrue(e.getStatus().getDescription().contains("backendRef is not valid"), e.getStatus().getDescription());
+    }
+
     private static MethodDescriptor<String, String> otherService(String method) {
         return MethodDescriptor.<String, String>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName("jingress.test.Other/" + method).setRequestMarshaller(UTF8).setResponseMarshaller(UTF8)

@@ -434,7 +434,8 @@ public final class RouteExplainer {
 
     /** What was rejected or is wrong: objects the translator left out, then the table's problems. */
     // What an HTTPRoute match answers itself: its RequestRedirect, or 500 for a backendRef that is
-    // not valid (a weighted split is drawn per request: explained by its first backend); null: forwarded
+    // not valid (a GRPCRoute's: 503, UNAVAILABLE to gRPC clients; a weighted split is drawn per
+    // request: explained by its first backend); null: forwarded
     private static RouteExplanation httpRouteAnswer(RouteExplanation.Builder result, Route route, Target target,
             String path, String query) {
         HttpRouteFilters filters = route.filters();
@@ -449,8 +450,10 @@ public final class RouteExplainer {
                     + " filter (" + route.source() + ")").build();
         }
         if (route.split() == null && route.backend().status() == Backend.Status.INVALID_REFERENCE) {
-            return result.status(500, route.backend().reason() + ": the backendRef is not valid, so the request is"
-                    + " answered 500 (" + route.source() + ")").build();
+            int status = route.kind() == Route.KIND_GRPC_ROUTE ? 503 : 500;
+            return result.status(status, route.backend().reason() + ": the backendRef is not valid, so the request is"
+                    + " answered " + status + (status == 503 ? " (UNAVAILABLE to gRPC clients)" : "") + " ("
+                    + route.source() + ")").build();
         }
         return null;
     }

@@ -42,7 +42,7 @@ final class GatewayRules {
         /** The backend of a Service port, resolved as an Ingress's is (shared with Ingresses naming it). */
         Backend service(String namespace, String name, int port);
 
-        /** A backend that is not valid: its requests are answered 500. */
+        /** A backend that is not valid: its requests are answered 500 (a GRPCRoute's 503, UNAVAILABLE). */
         Backend invalid(String key, String namespace, String name, String reason);
 
         /** The {@code appProtocol} of the Service port, or null (none, or no such Service or port). */
@@ -245,7 +245,7 @@ final class GatewayRules {
             backend = backends.invalid(route.namespace() + "/" + route.name() + " " + field, route.namespace(), null, reason);
             if (redirect == null) {
                 problems.add(Problem.warning(kind, route.key(), field + ".backendRefs", reason
-                        + ": its requests are answered 500"));
+                        + ": its requests are answered " + invalidAnswer(source)));
             }
         } else {
             backend = served.get(0);
@@ -465,14 +465,14 @@ final class GatewayRules {
         Refusal refusal = refusal(source, ref, namespace);
         if (refusal != null) {
             String at = refusal.port() ? field + ".port" : field;
-            String message = refusal.message() + "; its share of the requests is answered 500";
+            String message = refusal.message() + "; its share of the requests is answered " + invalidAnswer(source);
             problems.add(Problem.warning(kind, route.key(), at, message));
             findings.unresolved(refusal.reason(), at + ": " + message);
             return backends.invalid(key, namespace, ref.name(), refusal.message());
         }
         Backend backend = backends.service(namespace, ref.name(), ref.port());
         if (backend.status() == Backend.Status.SERVICE_NOT_FOUND || backend.status() == Backend.Status.PORT_NOT_FOUND) {
-            String message = backend.reason() + "; its share of the requests is answered 500";
+            String message = backend.reason() + "; its share of the requests is answered " + invalidAnswer(source);
             problems.add(Problem.warning(kind, route.key(), field, message));
             findings.unresolved("BackendNotFound", field + ": " + message);
             return backends.invalid(key, namespace, ref.name(), backend.reason());
@@ -481,6 +481,12 @@ final class GatewayRules {
             problems.add(Problem.warning(kind, route.key(), field, backend.reason()));
         }
         return backend;
+    }
+
+    // what the proxy answers for a backend that is not valid: the Gateway API's 500, or for a GRPCRoute
+    // UNAVAILABLE, which gRPC clients read in a 503
+    private static String invalidAnswer(GatewayRoute source) {
+        return source.isGrpc() ? "503 (UNAVAILABLE)" : "500";
     }
 
     private Refusal refusal(GatewayRoute source, HttpBackendRef ref, String namespace) {

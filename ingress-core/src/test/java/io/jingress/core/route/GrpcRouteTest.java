@@ -233,7 +233,7 @@ class GrpcRouteTest {
         RouteTable refused = compile(base.build());
         assertEquals(List.of("GRPCRoute default/g: spec.rules[0].backendRefs[0]: Service shop/calls is in another namespace"
                 + " and no ReferenceGrant in shop allows GRPCRoutes of default to refer to it; its share of the requests is"
-                + " answered 500"), routeProblems(refused));
+                + " answered 503 (UNAVAILABLE)"), routeProblems(refused));
 
         ReferenceGrant forHttpRoutes = new ReferenceGrant("shop", "http-only",
                 List.of(new ReferenceGrant.From("gateway.networking.k8s.io", "HTTPRoute", "default")),

@@ -53,6 +53,9 @@ final class PlainResponses {
     static final Body UNSUPPORTED_BACKEND = new Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: the route's backend is not a Service\n");
     static final Body INVALID_BACKEND = new Body(HttpStatus.INTERNAL_SERVER_ERROR_500,
             "500 Internal Server Error: the route's backendRef is not valid\n");
+    // a GRPCRoute's: the Gateway API asks UNAVAILABLE, which gRPC clients read in a 503
+    static final Body INVALID_GRPC_BACKEND = new Body(HttpStatus.SERVICE_UNAVAILABLE_503,
+            "503 Service Unavailable: the route's backendRef is not valid\n");
     static final Body GATEWAY_TIMEOUT = new Body(HttpStatus.GATEWAY_TIMEOUT_504, "504 Gateway Timeout: the upstream endpoint did not answer in time\n");
     static final Body NOT_IMPLEMENTED = new Body(HttpStatus.NOT_IMPLEMENTED_501, "501 Not Implemented: a transfer coding other than chunked\n");
     static final Body PERMANENT_REDIRECT = new Body(HttpStatus.PERMANENT_REDIRECT_308, "308 Permanent Redirect\n");
@@ -76,8 +79,14 @@ final class PlainResponses {
     /**
      * The 503 for a route whose backend has no endpoint to give: which hop is broken, as the
      * backend's status says, in words that name no object (those are on the admin port's /routes).
+     * A backendRef that is not valid gets 500 (the Gateway API's answer for an HTTPRoute), or for a
+     * GRPCRoute ({@code grpc}) 503, which gRPC clients read as {@code UNAVAILABLE}, the status the
+     * Gateway API asks of it.
      */
-    static Body unavailable(Backend.Status status) {
+    static Body unavailable(Backend.Status status, boolean grpc) {
+        if (status == Backend.Status.INVALID_REFERENCE && grpc) {
+            return INVALID_GRPC_BACKEND;
+        }
         return switch (status) {
             case SERVICE_NOT_FOUND -> SERVICE_NOT_FOUND;
             case PORT_NOT_FOUND -> PORT_NOT_FOUND;

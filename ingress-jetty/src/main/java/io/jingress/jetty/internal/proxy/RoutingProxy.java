@@ -353,7 +353,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             FallbackBackend fallback = route.policy().fallback();
             endpoint = fallback == null ? null : DefaultBackendFallback.take(exchange, fallback);
             if (endpoint == null) {
-                PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.unavailable(backend.status()));
+                PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.unavailable(backend.status(),
+                        route.kind() == Route.KIND_GRPC_ROUTE));
                 return;
             }
         }
