@@ -184,6 +184,26 @@ public final class BareHttp2 {
         }
     }
 
+    /**
+     * A request head that trickles in: a HEADERS frame of {@code fields} on {@code stream} without
+     * END_HEADERS, then CONTINUATION frames of one byte (a literal header field), ten a second, until
+     * the proxy closes the connection or {@code limit} passes. Returns how many frames went out
+     * before the close, or -1 when the connection was still open at the limit.
+     */
+    public int trickleHeadUntilClosed(int stream, java.time.Duration limit, Object... fields) throws IOException {
+        headers(stream, END_STREAM, fields);
+        socket.setSoTimeout(100);
+        long start = System.nanoTime();
+        int frames = 0;
+        while (System.nanoTime() - start < limit.toNanos()) {
+            if (!tryFrame(CONTINUATION, 0, stream, new byte[] {(byte) 0x40}) || closedWithin()) {
+                return frames;
+            }
+            frames++;
+        }
+        return -1;
+    }
+
     /** Whether the proxy closed the connection; reads (and drops) the frames it sends meanwhile. */
     public boolean closedWithin() {
         try {

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPPathModifier;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPQueryParamMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestMirrorFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
@@ -147,28 +148,17 @@ public final class GatewayTranslator {
                 matches.add(new GrpcRouteMatch(method == null ? null
                         : new GrpcRouteMatch.Method(method.getType(), method.getService(), method.getMethod()), headers));
             }
-            List<HttpRouteFilter> filters = new ArrayList<>();
-            List<GRPCRouteFilter> sourceFilters = nonNull(rule.getFilters());
-            for (int f = 0; f < sourceFilters.size(); f++) {
-                filters.add(filter(kind, key, field + ".filters[" + f + "]", sourceFilters.get(f)));
-            }
+            Each<GRPCRouteFilter, HttpRouteFilter> filter = (at, f) -> grpcFilter(kind, key, at, f);
             List<HttpBackendRef> backends = new ArrayList<>();
             List<GRPCBackendRef> sourceBackends = nonNull(rule.getBackendRefs());
             for (int b = 0; b < sourceBackends.size(); b++) {
                 GRPCBackendRef ref = sourceBackends.get(b);
-                if (ref.getName() == null) {
-                    throw TranslationException.of(kind, key, field + ".backendRefs[" + b + "].name", "required");
-                }
-                List<HttpRouteFilter> refFilters = new ArrayList<>();
-                List<GRPCRouteFilter> sourceRefFilters = nonNull(ref.getFilters());
-                for (int f = 0; f < sourceRefFilters.size(); f++) {
-                    refFilters.add(filter(kind, key, field + ".backendRefs[" + b + "].filters[" + f + "]",
-                            sourceRefFilters.get(f)));
-                }
+                String at = field + ".backendRefs[" + b + "]";
+                required(kind, key, at + ".name", ref.getName());
                 backends.add(new HttpBackendRef(ref.getGroup(), ref.getKind(), ref.getNamespace(), ref.getName(),
-                        ref.getPort(), ref.getWeight(), refFilters));
+                        ref.getPort(), ref.getWeight(), each(at + ".filters", ref.getFilters(), filter)));
             }
-            rules.add(new GrpcRouteRule(matches, filters, backends));
+            rules.add(new GrpcRouteRule(matches, each(field + ".filters", rule.getFilters(), filter), backends));
         }
         return new GrpcRoute(namespace, name, created, parents, nonNull(source.getSpec().getHostnames()), rules);
     }
@@ -211,27 +201,39 @@ public final class GatewayTranslator {
                     : new HttpRouteMatch.Path(match.getPath().getType(), match.getPath().getValue());
             matches.add(new HttpRouteMatch(path, headers, params, match.getMethod()));
         }
-        List<HttpRouteFilter> filters = new ArrayList<>();
-        List<HTTPRouteFilter> sourceFilters = nonNull(rule.getFilters());
-        for (int f = 0; f < sourceFilters.size(); f++) {
-            filters.add(filter(kind, key, field + ".filters[" + f + "]", sourceFilters.get(f)));
-        }
+        Each<HTTPRouteFilter, HttpRouteFilter> filter = (at, f) -> filter(kind, key, at, f);
         List<HttpBackendRef> backends = new ArrayList<>();
         List<HTTPBackendRef> sourceBackends = nonNull(rule.getBackendRefs());
         for (int b = 0; b < sourceBackends.size(); b++) {
             HTTPBackendRef ref = sourceBackends.get(b);
-            if (ref.getName() == null) {
-                throw TranslationException.of(kind, key, field + ".backendRefs[" + b + "].name", "required");
-            }
-            List<HttpRouteFilter> refFilters = new ArrayList<>();
-            List<HTTPRouteFilter> sourceRefFilters = nonNull(ref.getFilters());
-            for (int f = 0; f < sourceRefFilters.size(); f++) {
-                refFilters.add(filter(kind, key, field + ".backendRefs[" + b + "].filters[" + f + "]", sourceRefFilters.get(f)));
-            }
+            String at = field + ".backendRefs[" + b + "]";
+            required(kind, key, at + ".name", ref.getName());
             backends.add(new HttpBackendRef(ref.getGroup(), ref.getKind(), ref.getNamespace(), ref.getName(), ref.getPort(),
-                    ref.getWeight(), refFilters));
+                    ref.getWeight(), each(at + ".filters", ref.getFilters(), filter)));
         }
-        return new io.jingress.core.model.HttpRouteRule(matches, filters, backends);
+        return new io.jingress.core.model.HttpRouteRule(matches, each(field + ".filters", rule.getFilters(), filter), backends);
+    }
+
+    /** Translates one entry of a list, named by its field ({@code spec.rules[0].filters[1]}). */
+    @FunctionalInterface
+    private interface Each<S, T> {
+        T apply(String field, S source) throws TranslationException;
+    }
+
+    // every entry of the list `field`, translated
+    private static <S, T> List<T> each(String field, List<S> source, Each<S, T> translate) throws TranslationException {
+        List<T> out = new ArrayList<>();
+        List<S> entries = nonNull(source);
+        for (int i = 0; i < entries.size(); i++) {
+            out.add(translate.apply(field + "[" + i + "]", entries.get(i)));
+        }
+        return out;
+    }
+
+    private static void required(String kind, String key, String field, Object value) throws TranslationException {
+        if (value == null) {
+            throw TranslationException.of(kind, key, field, "required");
+        }
     }
 
     private static HttpRouteFilter filter(String kind, String key, String field, HTTPRouteFilter filter)
@@ -241,10 +243,6 @@ public final class GatewayTranslator {
             throw TranslationException.of(kind, key, field + ".type", "required");
         }
         return switch (type) {
-            case HttpRouteFilter.REQUEST_HEADER_MODIFIER -> new HttpRouteFilter(type, headers(filter.getRequestHeaderModifier()),
-                    null, null, null, null);
-            case HttpRouteFilter.RESPONSE_HEADER_MODIFIER -> new HttpRouteFilter(type, null,
-                    headers(filter.getResponseHeaderModifier()), null, null, null);
             case HttpRouteFilter.REQUEST_REDIRECT -> new HttpRouteFilter(type, null, null, filter.getRequestRedirect() == null
                     ? null : new HttpRouteFilter.Redirect(filter.getRequestRedirect().getScheme(),
                             filter.getRequestRedirect().getHostname(), path(filter.getRequestRedirect().getPath()),
@@ -252,30 +250,30 @@ public final class GatewayTranslator {
             case HttpRouteFilter.URL_REWRITE -> new HttpRouteFilter(type, null, null, null, filter.getUrlRewrite() == null
                     ? null : new HttpRouteFilter.Rewrite(filter.getUrlRewrite().getHostname(), path(filter.getUrlRewrite().getPath())),
                     null);
-            case HttpRouteFilter.REQUEST_MIRROR -> new HttpRouteFilter(type, null, null, null, null,
-                    filter.getRequestMirror() == null || filter.getRequestMirror().getBackendRef() == null
-                            || filter.getRequestMirror().getBackendRef().getName() == null ? null
-                            : mirror(filter.getRequestMirror().getBackendRef()));
-            default -> HttpRouteFilter.other(type);
+            default -> shared(type, filter.getRequestHeaderModifier(), filter.getResponseHeaderModifier(),
+                    filter.getRequestMirror());
         };
     }
 
     // a GRPCRoute's filter: the kinds an HTTPRoute has too (the compiler refuses the others by type)
-    private static HttpRouteFilter filter(String kind, String key, String field, GRPCRouteFilter filter)
+    private static HttpRouteFilter grpcFilter(String kind, String key, String field, GRPCRouteFilter filter)
             throws TranslationException {
-        String type = filter.getType();
-        if (type == null) {
-            throw TranslationException.of(kind, key, field + ".type", "required");
-        }
+        required(kind, key, field + ".type", filter.getType());
+        return shared(filter.getType(), filter.getRequestHeaderModifier(), filter.getResponseHeaderModifier(),
+                filter.getRequestMirror());
+    }
+
+    // the filters of both route kinds: header modifiers and the mirror; any other type carried by name
+    private static HttpRouteFilter shared(String type, HTTPHeaderFilter requestHeaders, HTTPHeaderFilter responseHeaders,
+            HTTPRequestMirrorFilter mirror) {
         return switch (type) {
-            case HttpRouteFilter.REQUEST_HEADER_MODIFIER -> new HttpRouteFilter(type, headers(filter.getRequestHeaderModifier()),
-                    null, null, null, null);
-            case HttpRouteFilter.RESPONSE_HEADER_MODIFIER -> new HttpRouteFilter(type, null,
-                    headers(filter.getResponseHeaderModifier()), null, null, null);
+            case HttpRouteFilter.REQUEST_HEADER_MODIFIER -> new HttpRouteFilter(type, headers(requestHeaders), null, null, null,
+                    null);
+            case HttpRouteFilter.RESPONSE_HEADER_MODIFIER -> new HttpRouteFilter(type, null, headers(responseHeaders), null,
+                    null, null);
             case HttpRouteFilter.REQUEST_MIRROR -> new HttpRouteFilter(type, null, null, null, null,
-                    filter.getRequestMirror() == null || filter.getRequestMirror().getBackendRef() == null
-                            || filter.getRequestMirror().getBackendRef().getName() == null ? null
-                            : mirror(filter.getRequestMirror().getBackendRef()));
+                    mirror == null || mirror.getBackendRef() == null || mirror.getBackendRef().getName() == null ? null
+                            : mirror(mirror.getBackendRef()));
             default -> HttpRouteFilter.other(type);
         };
     }
