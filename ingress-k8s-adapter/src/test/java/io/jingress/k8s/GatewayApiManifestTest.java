@@ -293,4 +293,39 @@ class GatewayApiManifestTest {
         RouteExplanation other = explainer.explain("POST", "https://grpc.example.com/other.Service/Call");
         assertEquals(404, other.status(), other.toString());
     }
+
+    @Test
+    void aListenersAllowedRouteKindsAreReadFromTheFiles() throws Exception {
+        String files = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: web-only, namespace: infra}
+                spec:
+                  gatewayClassName: jingress
+                  listeners:
+                  - name: https
+                    port: 443
+                    protocol: HTTPS
+                    allowedRoutes:
+                      namespaces: {from: All}
+                      kinds: [{kind: HTTPRoute}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GRPCRoute
+                metadata: {name: greeter, namespace: shop}
+                spec:
+                  parentRefs: [{name: web-only, namespace: infra}]
+                  hostnames: [grpc.example.com]
+                  rules:
+                  - backendRefs: [{name: greeter, port: 50051}]
+                """;
+        Files.writeString(dir.resolve("gateway.yaml"), GATEWAY);
+        Files.writeString(dir.resolve("grpc.yaml"), files);
+        RouteExplainer explainer = RouteExplainer.fromManifests(dir);
+
+        assertEquals(404, explainer.explain("POST", "https://grpc.example.com/a.B/C").status());
+        List<String> problems = explainer.problems().stream().map(Problem::toString).toList();
+        assertTrue(problems.contains("GRPCRoute shop/greeter: spec.parentRefs[0]: not attached to Gateway infra/web-only:"
+                + " listener https does not take GRPCRoutes (allowedRoutes.kinds)"), problems.toString());
+    }
 }

@@ -49,9 +49,11 @@ public record Gateway(String namespace, String name, String gatewayClassName, Li
      * @param protocol {@code protocol}, as written; Jingress serves {@link #HTTP} and {@link #HTTPS}
      * @param certificateRefs {@code tls.certificateRefs}: the TLS Secrets of an HTTPS listener
      * @param allowedRoutesFrom {@code allowedRoutes.namespaces.from}, as written; {@code null} means {@link #FROM_SAME}
+     * @param allowedKinds {@code allowedRoutes.kinds}: the route kinds it takes, as {@code group/kind}
+     *     ({@code gateway.networking.k8s.io/GRPCRoute}); empty (the default) means every kind its protocol serves
      */
     public record Listener(String name, String hostname, int port, String protocol, List<SecretRef> certificateRefs,
-            String allowedRoutesFrom) {
+            String allowedRoutesFrom, List<String> allowedKinds) {
 
         public Listener {
             Objects.requireNonNull(name, "name");
@@ -59,6 +61,13 @@ public record Gateway(String namespace, String name, String gatewayClassName, Li
             hostname = hostname == null || hostname.isEmpty() ? null : hostname;
             certificateRefs = certificateRefs == null ? List.of() : List.copyOf(certificateRefs);
             allowedRoutesFrom = allowedRoutesFrom == null ? FROM_SAME : allowedRoutesFrom;
+            allowedKinds = allowedKinds == null ? List.of() : List.copyOf(allowedKinds);
+        }
+
+        /** A listener taking every route kind its protocol serves. */
+        public Listener(String name, String hostname, int port, String protocol, List<SecretRef> certificateRefs,
+                String allowedRoutesFrom) {
+            this(name, hostname, port, protocol, certificateRefs, allowedRoutesFrom, List.of());
         }
 
         /** A plain-HTTP listener taking Routes of the Gateway's namespace. */
@@ -73,7 +82,12 @@ public record Gateway(String namespace, String name, String gatewayClassName, Li
 
         /** This listener taking Routes from {@code from} ({@link #FROM_SAME} or {@link #FROM_ALL}). */
         public Listener allowedRoutesFrom(String from) {
-            return new Listener(name, hostname, port, protocol, certificateRefs, from);
+            return new Listener(name, hostname, port, protocol, certificateRefs, from, allowedKinds);
+        }
+
+        /** This listener taking routes of {@code kinds} only, each {@code group/kind} ({@code allowedRoutes.kinds}). */
+        public Listener allowedKinds(String... kinds) {
+            return new Listener(name, hostname, port, protocol, certificateRefs, allowedRoutesFrom, List.of(kinds));
         }
     }
 

@@ -33,6 +33,8 @@ import java.util.Set;
  */
 final class GatewayListeners {
     static final String GROUP = "gateway.networking.k8s.io";
+    // the route kinds served, as allowedRoutes.kinds names them
+    private static final List<String> SERVED_KINDS = List.of(GROUP + "/" + HttpRoute.KIND, GROUP + "/" + GrpcRoute.KIND);
     private static final String KIND = "Gateway";
 
     private final Map<String, Gateway> gateways = new LinkedHashMap<>();  // ours, by namespace/name
@@ -54,8 +56,10 @@ final class GatewayListeners {
         }
 
         void unresolved(String reason, String message) {
-            refsReason = reason;
-            refsMessage = message;
+            if (refsReason == null) {  // the first reference that failed names the reason
+                refsReason = reason;
+                refsMessage = message;
+            }
         }
     }
 
@@ -124,6 +128,13 @@ final class GatewayListeners {
                     + "\" is not a DNS name or *. wildcard; this listener takes no routes"));
             return;
         }
+        List<String> unknownKinds = listener.allowedKinds().stream().filter(k -> !SERVED_KINDS.contains(k)).toList();
+        if (!unknownKinds.isEmpty()) {
+            found.unresolved("InvalidRouteKinds", warn(gateway, field + ".allowedRoutes.kinds", String.join(", ", unknownKinds)
+                    + (unknownKinds.size() == 1 ? " is not a route kind" : " are not route kinds") + " Jingress serves ("
+                    + String.join(" and ", SERVED_KINDS) + " are); " + (kindsTaken(listener).isEmpty()
+                    ? "this listener takes no routes" : "it takes " + String.join(" and ", kindsTaken(listener)) + "s")));
+        }
         if (!Gateway.HTTPS.equals(listener.protocol())) {
             return;
         }
@@ -163,6 +174,26 @@ final class GatewayListeners {
     private String warn(Gateway gateway, String field, String message) {
         problems.add(Problem.warning(KIND, gateway.key(), field, message));
         return field + ": " + message;
+    }
+
+    /**
+     * The route kinds {@code listener} takes: those of its {@code allowedRoutes.kinds} Jingress
+     * serves, or without any, both; none when its protocol is not served.
+     */
+    static List<String> kindsTaken(Gateway.Listener listener) {
+        if (!servedProtocol(listener)) {
+            return List.of();
+        }
+        if (listener.allowedKinds().isEmpty()) {
+            return List.of(HttpRoute.KIND, GrpcRoute.KIND);
+        }
+        List<String> kinds = new ArrayList<>();
+        for (String kind : SERVED_KINDS) {
+            if (listener.allowedKinds().contains(kind)) {
+                kinds.add(kind.substring(GROUP.length() + 1));
+            }
+        }
+        return kinds;
     }
 
     private static boolean servedProtocol(Gateway.Listener listener) {
@@ -223,6 +254,10 @@ final class GatewayListeners {
                 }
                 if (Gateway.FROM_SAME.equals(listener.allowedRoutesFrom()) && !gateway.namespace().equals(route.namespace())) {
                     why.add("listener " + listener.name() + " takes routes of namespace " + gateway.namespace() + " only");
+                    continue;
+                }
+                if (!kindsTaken(listener).contains(source.kind())) {
+                    why.add("listener " + listener.name() + " does not take " + source.kind() + "s (allowedRoutes.kinds)");
                     continue;
                 }
                 allowing.add(l);
@@ -344,7 +379,7 @@ final class GatewayListeners {
                 conditions.add(f.refsReason == null
                         ? GatewayStatus.Condition.isTrue(GatewayStatus.RESOLVED_REFS, "ResolvedRefs", "every reference resolved")
                         : GatewayStatus.Condition.isFalse(GatewayStatus.RESOLVED_REFS, f.refsReason, f.refsMessage));
-                List<String> kinds = servedProtocol(listener) ? List.of(HttpRoute.KIND, GrpcRoute.KIND) : List.of();
+                List<String> kinds = kindsTaken(listener);
                 listeners.add(new GatewayStatus.ListenerVerdict(listener.name(), kinds, f.routes.size(), conditions));
             }
             List<GatewayStatus.Condition> conditions = new ArrayList<>();

@@ -164,6 +164,37 @@ class GrpcRouteTest {
     }
 
     @Test
+    void aListenersAllowedRouteKindsChooseWhichKindsAttachAndKindsNotServedAreInvalidRouteKinds() {
+        Gateway gateway = new Gateway("infra", "web", "jingress", List.of(
+                Gateway.Listener.https("https", null, 443, List.of()).allowedRoutesFrom(Gateway.FROM_ALL)
+                        .allowedKinds("gateway.networking.k8s.io/HTTPRoute"),
+                Gateway.Listener.http("http", null, 80).allowedRoutesFrom(Gateway.FROM_ALL)
+                        .allowedKinds("gateway.networking.k8s.io/TLSRoute", "gateway.networking.k8s.io/GRPCRoute")));
+        GrpcRoute toHttps = grpcRoute("g", 1, List.of(HOST), rule(null, "calls"));
+        RouteTable table = compile(state(gateway, "calls").grpcRoute(toHttps).build());
+
+        assertNull(callTo(table, "/a.B/C", Map.of()));
+        assertEquals(List.of("Accepted=False NotAllowedByListeners"),
+                brief(table.gatewayStatus().routeParents(GrpcRoute.KIND, "default", "g").get(0)));
+        assertEquals(List.of("GRPCRoute default/g: spec.parentRefs[0]: not attached to Gateway infra/web: listener https"
+                + " does not take GRPCRoutes (allowedRoutes.kinds)"), routeProblems(table));
+        List<GatewayStatus.ListenerVerdict> listeners = table.gatewayStatus().gateway("infra", "web").listeners();
+        assertEquals(List.of("HTTPRoute"), listeners.get(0).supportedKinds());
+        assertEquals(List.of("GRPCRoute"), listeners.get(1).supportedKinds());
+        GatewayStatus.Condition refs = listeners.get(1).condition(GatewayStatus.RESOLVED_REFS);
+        assertEquals("InvalidRouteKinds", refs.reason());
+        assertEquals(false, refs.status());
+        assertEquals("spec.listeners[1].allowedRoutes.kinds: gateway.networking.k8s.io/TLSRoute is not a route kind Jingress"
+                + " serves (gateway.networking.k8s.io/HTTPRoute and gateway.networking.k8s.io/GRPCRoute are); it takes"
+                + " GRPCRoutes", refs.message());
+        assertTrue(listeners.get(1).condition(GatewayStatus.ACCEPTED).status(), "the kinds it can take, it takes");
+
+        GrpcRoute toHttp = new GrpcRoute("default", "p", Instant.ofEpochSecond(2),
+                List.of(new HttpRoute.ParentRef("infra", "web", "http", null)), List.of(HOST), List.of(rule(null, "calls")));
+        assertEquals("calls", callTo(compile(state(gateway, "calls").grpcRoute(toHttp).build()), "/a.B/C", Map.of()));
+    }
+
+    @Test
     void anHttpRouteAndAGrpcRouteMayNotShareAHostnameOnAListenerAndTheOlderIsAttached() {
         HttpRoute web = new HttpRoute("default", "web", Instant.ofEpochSecond(1),
                 List.of(new HttpRoute.ParentRef("infra", "web", "https", null)), List.of("*.example.com"),

@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantFrom;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantSpec;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantTo;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference;
 import io.jingress.core.model.Gateway;
 import io.jingress.core.model.GatewayClass;
@@ -94,8 +95,15 @@ public final class GatewayTranslator {
             }
             String from = listener.getAllowedRoutes() == null || listener.getAllowedRoutes().getNamespaces() == null ? null
                     : listener.getAllowedRoutes().getNamespaces().getFrom();
+            List<String> kinds = new ArrayList<>();
+            if (listener.getAllowedRoutes() != null) {
+                for (RouteGroupKind routeKind : nonNull(listener.getAllowedRoutes().getKinds())) {
+                    String group = routeKind.getGroup() == null ? "gateway.networking.k8s.io" : routeKind.getGroup();
+                    kinds.add(group + "/" + Objects.requireNonNullElse(routeKind.getKind(), ""));
+                }
+            }
             listeners.add(new Gateway.Listener(listener.getName(), listener.getHostname(), listener.getPort(),
-                    listener.getProtocol(), certificates, from));
+                    listener.getProtocol(), certificates, from, kinds));
         }
         return new Gateway(namespace, name, source.getSpec().getGatewayClassName(), listeners);
     }
