@@ -38,7 +38,8 @@ public enum BackendProtocol {
     /**
      * HTTP/2 in cleartext with prior knowledge, the answer's trailers carried: not an annotation's
      * value, but what an HTTPRoute's requests speak to a Service port whose {@code appProtocol} is
-     * {@code kubernetes.io/h2c} (Gateway API's backend protocol selection).
+     * {@code kubernetes.io/h2c} (Gateway API's backend protocol selection), and a GRPCRoute's calls
+     * to any port.
      */
     H2C;
 
