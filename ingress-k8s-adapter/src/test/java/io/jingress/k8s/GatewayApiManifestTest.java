@@ -328,4 +328,36 @@ class GatewayApiManifestTest {
         assertTrue(problems.contains("GRPCRoute shop/greeter: spec.parentRefs[0]: not attached to Gateway infra/web-only:"
                 + " listener https does not take GRPCRoutes (allowedRoutes.kinds)"), problems.toString());
     }
+
+    @Test
+    void timeoutsRetryAndSessionPersistenceAreReportedAsNotServedAndTheRuleServesWithoutThem() throws Exception {
+        String route = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: slow, namespace: shop}
+                spec:
+                  parentRefs: [{name: web, namespace: infra}]
+                  hostnames: [slow.example.com]
+                  rules:
+                  - timeouts: {request: 10s}
+                    retry: {attempts: 2}
+                    backendRefs: [{name: web, port: 80}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: shop}
+                spec:
+                  ports: [{name: http, port: 80, targetPort: 8080}]
+                """;
+        Files.writeString(dir.resolve("gateway.yaml"), GATEWAY);
+        Files.writeString(dir.resolve("route.yaml"), route);
+        RouteExplainer explainer = RouteExplainer.fromManifests(dir);
+
+        assertEquals("shop/slow", explainer.explain("GET", "http://slow.example.com/").ingress());
+        List<String> problems = explainer.problems().stream().map(Problem::toString).toList();
+        assertTrue(problems.contains("HTTPRoute shop/slow: spec.rules[0].timeouts: not served by Jingress; the rule is"
+                + " served without it"), problems.toString());
+        assertTrue(problems.contains("HTTPRoute shop/slow: spec.rules[0].retry: not served by Jingress; the rule is"
+                + " served without it"), problems.toString());
+    }
 }

@@ -12,13 +12,22 @@ import java.util.List;
  * @param matches {@code matches}, ORed; empty means every call
  * @param filters {@code filters}, applied in order
  * @param backendRefs {@code backendRefs}
+ * @param unserved the rule's fields that were given and that Jingress does not apply
+ *     ({@code sessionPersistence}): the rule is served without them, with a WARNING each
  */
-public record GrpcRouteRule(List<GrpcRouteMatch> matches, List<HttpRouteFilter> filters, List<HttpBackendRef> backendRefs) {
+public record GrpcRouteRule(List<GrpcRouteMatch> matches, List<HttpRouteFilter> filters, List<HttpBackendRef> backendRefs,
+        List<String> unserved) {
 
     public GrpcRouteRule {
         matches = matches == null ? List.of() : List.copyOf(matches);
         filters = filters == null ? List.of() : List.copyOf(filters);
         backendRefs = backendRefs == null ? List.of() : List.copyOf(backendRefs);
+        unserved = unserved == null ? List.of() : List.copyOf(unserved);
+    }
+
+    /** A rule with every field served. */
+    public GrpcRouteRule(List<GrpcRouteMatch> matches, List<HttpRouteFilter> filters, List<HttpBackendRef> backendRefs) {
+        this(matches, filters, backendRefs, List.of());
     }
 
     /** A rule without filters. */

@@ -32,7 +32,7 @@ record GatewayRoute(String kind, HttpRoute route, GrpcRoute grpc) {
     static GatewayRoute of(GrpcRoute grpc) {
         List<HttpRouteRule> rules = new ArrayList<>();
         for (GrpcRouteRule rule : grpc.rules()) {
-            rules.add(new HttpRouteRule(List.of(), rule.filters(), rule.backendRefs()));
+            rules.add(new HttpRouteRule(List.of(), rule.filters(), rule.backendRefs(), rule.unserved()));
         }
         return new GatewayRoute(GrpcRoute.KIND, new HttpRoute(grpc.namespace(), grpc.name(), grpc.creationTimestamp(),
                 grpc.parentRefs(), grpc.hostnames(), rules), grpc);

@@ -201,6 +201,10 @@ final class GatewayRules {
             findings.droppedWhy.addAll(why);
             return null;
         }
+        for (String unserved : rule.unserved()) {
+            problems.add(Problem.warning(kind, route.key(), field + "." + unserved, "not served by Jingress; the rule is"
+                    + " served without it"));
+        }
         RoutePolicy.Builder policy = new RoutePolicy.Builder();
         if (rewrite != null && rewrite.hostname() != null) {
             policy.upstreamHost(rewrite.hostname());

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestMirrorFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteTimeouts;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantFrom;
@@ -166,7 +167,8 @@ public final class GatewayTranslator {
                 backends.add(new HttpBackendRef(ref.getGroup(), ref.getKind(), ref.getNamespace(), ref.getName(),
                         ref.getPort(), ref.getWeight(), each(at + ".filters", ref.getFilters(), filter)));
             }
-            rules.add(new GrpcRouteRule(matches, each(field + ".filters", rule.getFilters(), filter), backends));
+            rules.add(new GrpcRouteRule(matches, each(field + ".filters", rule.getFilters(), filter), backends,
+                    rule.getSessionPersistence() == null ? List.of() : List.of("sessionPersistence")));
         }
         return new GrpcRoute(namespace, name, created, parents, nonNull(source.getSpec().getHostnames()), rules);
     }
@@ -219,7 +221,19 @@ public final class GatewayTranslator {
             backends.add(new HttpBackendRef(ref.getGroup(), ref.getKind(), ref.getNamespace(), ref.getName(), ref.getPort(),
                     ref.getWeight(), each(at + ".filters", ref.getFilters(), filter)));
         }
-        return new io.jingress.core.model.HttpRouteRule(matches, each(field + ".filters", rule.getFilters(), filter), backends);
+        List<String> unserved = new ArrayList<>();
+        HTTPRouteTimeouts timeouts = rule.getTimeouts();
+        if (timeouts != null && (timeouts.getRequest() != null || timeouts.getBackendRequest() != null)) {
+            unserved.add("timeouts");
+        }
+        if (rule.getRetry() != null) {
+            unserved.add("retry");
+        }
+        if (rule.getSessionPersistence() != null) {
+            unserved.add("sessionPersistence");
+        }
+        return new io.jingress.core.model.HttpRouteRule(matches, each(field + ".filters", rule.getFilters(), filter), backends,
+                unserved);
     }
 
     /** Translates one entry of a list, named by its field ({@code spec.rules[0].filters[1]}). */
