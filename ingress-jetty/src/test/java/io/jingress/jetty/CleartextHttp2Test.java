@@ -24,6 +24,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.StringRequestContent;
@@ -144,6 +145,45 @@ class CleartextHttp2Test {
             assertEquals(15, app.lastRequest().bodyLength());
         }
         assertEquals(3, app.requests());
+    }
+
+    @Test
+    void aGracefulStopEndsAnHttp2ConnectionWithoutStreamsWithAGoawayAndItsCloseAtOnce() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create().route(null, "/", "app", app.port()).router())
+                .stopTimeout(Duration.ofSeconds(60)));
+        try (Socket socket = new Socket("127.0.0.1", proxy.httpPort())) {
+            socket.setSoTimeout(30_000);
+            BareHttp2 h2 = new BareHttp2(socket);
+            h2.headers(1, END_HEADERS | END_STREAM, GET, HTTP, ROOT, AUTHORITY);
+            assertEquals(STATUS_200, h2.answerTo(1));
+
+            // the client keeps its connection, as an idle pool does, and does not close it on a GOAWAY
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(proxy::stop);
+            assertTrue(h2.framesUntilClosed().contains(BareHttp2.GOAWAY), "a GOAWAY before the close");
+            // the deadline is a minute: a stop that waited for the client to close would take it
+            stopping.get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aGracefulStopLetsAStreamInFlightFinishThenEndsItsHttp2Connection() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create().route(null, "/", "app", app.port()).router())
+                .stopTimeout(Duration.ofSeconds(60)));
+        try (Socket socket = new Socket("127.0.0.1", proxy.httpPort())) {
+            socket.setSoTimeout(30_000);
+            BareHttp2 h2 = new BareHttp2(socket);
+            h2.headers(1, END_HEADERS | END_STREAM, GET, HTTP, BareHttp2.literal(":path", "/hold"), AUTHORITY);
+            assertTrue(app.awaitHolding(10, TimeUnit.SECONDS), "the request reached the backend");
+
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(proxy::stop);
+            Thread.sleep(300);  // a few sweeps while the stream is under way: it is not cut
+            app.release();
+            assertEquals(STATUS_200, h2.answerTo(1));
+            assertTrue(h2.framesUntilClosed().contains(BareHttp2.GOAWAY));
+            stopping.get(20, TimeUnit.SECONDS);
+        }
     }
 
     @Test

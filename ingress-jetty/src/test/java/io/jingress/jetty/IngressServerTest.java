@@ -19,13 +19,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocket;
 
 import io.jingress.core.route.Router;
 import io.jingress.jetty.testing.Await;
 import io.jingress.jetty.testing.Backends;
+import io.jingress.jetty.testing.BareHttp2;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
 import io.jingress.jetty.testing.TestRoutes;
+import io.jingress.jetty.testing.TlsTestServer;
 
 import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.Test;
@@ -176,6 +179,28 @@ class IngressServerTest {
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(proxy::stop);
             assertEquals(-1, in.read(), "the idle connection is closed");
             // the deadline is a minute: a stop that waited for the idle connection would take it
+            stopping.get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void gracefulStopEndsAnIdleHttp2ConnectionOverTlsWithAGoawayAndItsClose() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create().route("app.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0)
+                .stopTimeout(Duration.ofSeconds(60)));
+        try (SSLSocket socket = TlsTestServer.connect(proxy.httpsPort(), "app.test",
+                List.of("h2"))) {
+            socket.setSoTimeout(30_000);
+            BareHttp2 h2 = new BareHttp2(socket);
+            h2.headers(1, BareHttp2.END_HEADERS | BareHttp2.END_STREAM,
+                    BareHttp2.GET, BareHttp2.HTTPS,
+                    BareHttp2.ROOT, BareHttp2.AUTHORITY);
+            assertEquals(BareHttp2.STATUS_200, h2.answerTo(1));
+
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(proxy::stop);
+            assertTrue(h2.framesUntilClosed().contains(BareHttp2.GOAWAY));
+            // the deadline is a minute: a stop that waited for the client to close would take it
             stopping.get(20, TimeUnit.SECONDS);
         }
     }

@@ -218,6 +218,20 @@ public final class BareHttp2 {
         }
     }
 
+    /** The types of the frames the proxy sends until it closes the connection (the socket's timeout applies). */
+    public java.util.List<Integer> framesUntilClosed() throws IOException {
+        java.util.List<Integer> types = new java.util.ArrayList<>();
+        while (true) {
+            int first = in.read();
+            if (first < 0) {
+                return types;
+            }
+            int length = first << 16 | in.readUnsignedShort();
+            types.add(in.readUnsignedByte());
+            in.skipNBytes(5L + length);  // flags, stream id, payload
+        }
+    }
+
     /** The first field of the header block answering {@code stream}: 0x88 for status 200. */
     public int answerTo(int stream) throws IOException {
         while (true) {
