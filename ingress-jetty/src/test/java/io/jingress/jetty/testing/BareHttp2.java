@@ -218,6 +218,18 @@ public final class BareHttp2 {
         }
     }
 
+    /** Reads (and drops) the frames the proxy sends up to the first of {@code type}. */
+    public void awaitFrame(int type) throws IOException {
+        while (true) {
+            int length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
+            int read = in.readUnsignedByte();
+            in.skipNBytes(5L + length);  // flags, stream id, payload
+            if (read == type) {
+                return;
+            }
+        }
+    }
+
     /** The types of the frames the proxy sends until it closes the connection (the socket's timeout applies). */
     public java.util.List<Integer> framesUntilClosed() throws IOException {
         java.util.List<Integer> types = new java.util.ArrayList<>();
