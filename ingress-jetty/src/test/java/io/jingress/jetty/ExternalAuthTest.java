@@ -262,6 +262,32 @@ class ExternalAuthTest {
     }
 
     @Test
+    void aRefusedRequestsBodyIsReadAndDroppedSoAClientWritingItWholeFirstReadsTheAnswer() throws Exception {
+        Backends.Echo backend = backends.start("app");
+        IngressServer proxy = proxy(annotations(), backend.port());
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", proxy.httpPort())) {
+            socket.setSoTimeout(20_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write("POST /upload HTTP/1.1\r\nHost: app.test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(300);  // the auth service's 401 has come by now; the client writes on regardless
+            byte[] chunk = new byte[64 * 1024];
+            byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            for (int i = 0; i < 64; i++) {  // 4 MiB, as a library that writes the whole body before it reads
+                out.write(size);
+                out.write(chunk);
+                out.write(new byte[] {'\r', '\n'});
+            }
+            out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            String head = RawHttp.readHead(socket.getInputStream());
+            assertEquals(401, RawHttp.status(head), head);
+        }
+        assertEquals(0, backend.requests());
+    }
+
+    @Test
     void anHttp2ClientOverTlsIsCheckedToo() throws Exception {
         Backends.Echo backend = backends.start("app");
         IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()

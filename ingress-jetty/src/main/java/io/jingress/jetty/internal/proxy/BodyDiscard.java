@@ -2,6 +2,7 @@ package io.jingress.jetty.internal.proxy;
 
 import java.util.concurrent.TimeUnit;
 
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
 
@@ -25,6 +26,25 @@ final class BodyDiscard implements Callback, Runnable {
 
     BodyDiscard(Exchange exchange) {
         this.exchange = exchange;
+    }
+
+    /**
+     * The callback for an answer the proxy writes before it read the request's body (a refusal):
+     * one that reads and drops the body once the answer is written, over HTTP/1; the exchange itself
+     * over HTTP/2 (the stream is reset after the answer) and for a client that waits for a
+     * {@code 100 Continue} it never got (it sends no body).
+     */
+    static Callback after(Exchange exchange) {
+        if (exchange.getConnectionMetaData().getHttpVersion().getVersion() >= 20
+                || (!exchange.bodyConsumed && exchange.getWrapped().getHeaders().contains(HttpHeader.EXPECT))) {
+            return exchange;
+        }
+        return new BodyDiscard(exchange);
+    }
+
+    /** The exchange whose body is dropped. */
+    Exchange exchange() {
+        return exchange;
     }
 
     /** Reads and drops the rest of {@code exchange}'s body, whose answer is written whole, then ends it. */

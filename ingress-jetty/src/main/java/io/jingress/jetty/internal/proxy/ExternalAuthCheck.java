@@ -249,23 +249,30 @@ final class ExternalAuthCheck {
         } else if (status == HttpStatus.UNAUTHORIZED_401 && auth.signin() != null) {
             String location = variables.fill(auth.signin()::locationFor);
             if (location == null) {
-                PlainResponses.write(proxyToClientResponse, exchange, NO_URL);
+                refuse(exchange, NO_URL);
                 return;
             }
             proxyToClientResponse.getHeaders().put(HttpHeader.LOCATION, location);
-            PlainResponses.write(proxyToClientResponse, exchange, FOUND);
+            refuse(exchange, FOUND);
         } else if (status == HttpStatus.UNAUTHORIZED_401) {
             for (HttpField field : authToProxyHeaders) {
                 if (field.getHeader() == HttpHeader.WWW_AUTHENTICATE) {
                     proxyToClientResponse.getHeaders().add(field);
                 }
             }
-            PlainResponses.write(proxyToClientResponse, exchange, UNAUTHORIZED);
+            refuse(exchange, UNAUTHORIZED);
         } else if (status == HttpStatus.FORBIDDEN_403) {
-            PlainResponses.write(proxyToClientResponse, exchange, FORBIDDEN);
+            refuse(exchange, FORBIDDEN);
         } else {
-            PlainResponses.write(proxyToClientResponse, exchange, UNEXPECTED);
+            refuse(exchange, UNEXPECTED);
         }
+    }
+
+    // the answer to a request the auth service did not let through: its body, unread, is read and
+    // dropped after it (over HTTP/1), so that a client writing it whole before it reads gets the answer
+    private static void refuse(Exchange exchange, PlainResponses.Body body) {
+        PlainResponses.write(exchange.proxyToClientResponse(), BodyDiscard.after(exchange), body,
+                exchange.strictTransportSecurity);
     }
 
     /** What the auth service is sent (see the class doc). */

@@ -120,7 +120,9 @@ final class PlainResponses {
     }
 
     private static void send(Response response, Callback callback, Body body) {
-        if (callback instanceof Exchange exchange) {
+        // the exchange answered: the callback, or the one whose body is dropped after the answer
+        Exchange exchange = callback instanceof Exchange e ? e : callback instanceof BodyDiscard discard ? discard.exchange() : null;
+        if (exchange != null) {
             if (exchange.cors != null) {
                 // a route's CORS headers go on the proxy's own answers too, as ingress-nginx's more_set_headers
                 exchange.cors.addTo(response.getHeaders(), exchange.corsOrigin);

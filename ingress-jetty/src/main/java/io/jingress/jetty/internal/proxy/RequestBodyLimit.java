@@ -56,12 +56,7 @@ final class RequestBodyLimit {
      * stream is reset after the answer.
      */
     static void refuse(Exchange exchange, Response proxyToClientResponse) {
-        if (exchange.getConnectionMetaData().getHttpVersion().getVersion() >= 20
-                || (!exchange.bodyConsumed && exchange.getWrapped().getHeaders().contains(HttpHeader.EXPECT))) {
-            PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.CONTENT_TOO_LARGE);
-            return;
-        }
-        PlainResponses.write(proxyToClientResponse, new BodyDiscard(exchange), PlainResponses.CONTENT_TOO_LARGE,
+        PlainResponses.write(proxyToClientResponse, BodyDiscard.after(exchange), PlainResponses.CONTENT_TOO_LARGE,
                 exchange.strictTransportSecurity);
     }
 
