@@ -271,7 +271,15 @@ class ExternalAuthTest {
             out.write("POST /upload HTTP/1.1\r\nHost: app.test\r\nTransfer-Encoding: chunked\r\n\r\n"
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.flush();
-            Thread.sleep(300);  // the auth service's 401 has come by now; the client writes on regardless
+            // the 401 is on its way before the body: the client writes it all regardless, then reads
+            java.io.InputStream in = socket.getInputStream();
+            io.jingress.jetty.testing.Await.until(() -> {
+                try {
+                    return in.available() > 0;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, "the answer arrives");
             byte[] chunk = new byte[64 * 1024];
             byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             for (int i = 0; i < 64; i++) {  // 4 MiB, as a library that writes the whole body before it reads
@@ -281,7 +289,7 @@ class ExternalAuthTest {
             }
             out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.flush();
-            String head = RawHttp.readHead(socket.getInputStream());
+            String head = RawHttp.readHead(in);
             assertEquals(401, RawHttp.status(head), head);
         }
         assertEquals(0, backend.requests());
