@@ -186,17 +186,9 @@ public final class ProxyConnector extends ServerConnector {
                 }
             }
             Http2Heads h2 = heads;
-            if (h2 != null) {
-                long now = System.nanoTime();
-                if (filled > 0) {
-                    // fill appends: what came now is the last bytes before the limit
-                    h2.read(buffer, buffer.limit() - filled, buffer.limit(), now);
-                }
-                long started = h2.headStarted();
-                if (started != Http2Heads.NONE && now - started > http2DeadlineNanos) {
-                    close(new TimeoutException("HTTP/2 request head not complete within the request head timeout"));
-                    return -1;
-                }
+            if (h2 != null && h2.filledPastDeadline(buffer, filled, http2DeadlineNanos)) {
+                close(new TimeoutException(Http2Heads.TOO_LATE));
+                return -1;
             }
             return filled;
         }

@@ -105,6 +105,22 @@ public final class Http2Heads {
         }
     }
 
+    /** The reason a connection closes for a head past its deadline. */
+    public static final String TOO_LATE = "HTTP/2 request head not complete within the request head timeout";
+
+    /**
+     * Takes what an end point's {@code fill} just appended to {@code buffer} ({@code filled} bytes,
+     * the last before its limit) and tells whether a head part way in began more than
+     * {@code deadlineNanos} ago.
+     */
+    public boolean filledPastDeadline(ByteBuffer buffer, int filled, long deadlineNanos) {
+        long now = System.nanoTime();
+        if (filled > 0) {
+            read(buffer, buffer.limit() - filled, buffer.limit(), now);
+        }
+        return headStarted != NONE && now - headStarted > deadlineNanos;
+    }
+
     /** When the head part way in began (nanos), or {@link #NONE} if none is. */
     public long headStarted() {
         return headStarted;

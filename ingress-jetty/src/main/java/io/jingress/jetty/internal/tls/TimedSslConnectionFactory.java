@@ -175,18 +175,12 @@ public final class TimedSslConnectionFactory extends SslConnectionFactory {
                     return super.fill(buffer);
                 }
                 int filled = super.fill(buffer);
-                long now = System.nanoTime();
                 String late = null;
                 if (!handshaken) {
-                    late = now - opened > deadlineNanos ? "TLS handshake not complete within the request head timeout" : null;
-                } else if (h2 != null) {  // null: the handshake ended in this fill
-                    if (filled > 0) {
-                        // fill appends: what came now is the last bytes before the limit
-                        h2.read(buffer, buffer.limit() - filled, buffer.limit(), now);
-                    }
-                    long started = h2.headStarted();
-                    late = started != Http2Heads.NONE && now - started > deadlineNanos
-                            ? "HTTP/2 request head not complete within the request head timeout" : null;
+                    late = System.nanoTime() - opened > deadlineNanos
+                            ? "TLS handshake not complete within the request head timeout" : null;
+                } else if (h2 != null && h2.filledPastDeadline(buffer, filled, deadlineNanos)) {
+                    late = Http2Heads.TOO_LATE;  // (h2 null: the handshake ended in this fill)
                 }
                 if (late != null) {
                     close(new TimeoutException(late));
