@@ -330,7 +330,7 @@ class GatewayApiManifestTest {
     }
 
     @Test
-    void timeoutsRetryAndSessionPersistenceAreReportedAsNotServedAndTheRuleServesWithoutThem() throws Exception {
+    void retryAndSessionPersistenceAreReportedAsNotServedAndTheRuleServesWithoutThem() throws Exception {
         String route = """
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: HTTPRoute
@@ -339,8 +339,8 @@ class GatewayApiManifestTest {
                   parentRefs: [{name: web, namespace: infra}]
                   hostnames: [slow.example.com]
                   rules:
-                  - timeouts: {request: 10s}
-                    retry: {attempts: 2}
+                  - retry: {attempts: 2}
+                    sessionPersistence: {sessionName: s}
                     backendRefs: [{name: web, port: 80}]
                 ---
                 apiVersion: v1
@@ -355,9 +355,58 @@ class GatewayApiManifestTest {
 
         assertEquals("shop/slow", explainer.explain("GET", "http://slow.example.com/").ingress());
         List<String> problems = explainer.problems().stream().map(Problem::toString).toList();
-        assertTrue(problems.contains("HTTPRoute shop/slow: spec.rules[0].timeouts: not served by Jingress; the rule is"
-                + " served without it"), problems.toString());
         assertTrue(problems.contains("HTTPRoute shop/slow: spec.rules[0].retry: not served by Jingress; the rule is"
                 + " served without it"), problems.toString());
+        assertTrue(problems.contains("HTTPRoute shop/slow: spec.rules[0].sessionPersistence: not served by Jingress; the"
+                + " rule is served without it"), problems.toString());
+    }
+
+    @Test
+    void aRulesTimeoutsAreServedAndABadDurationDropsOnlyItsRule() throws Exception {
+        String route = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: slow, namespace: shop}
+                spec:
+                  parentRefs: [{name: web, namespace: infra}]
+                  hostnames: [slow.example.com]
+                  rules:
+                  - matches: [{path: {type: PathPrefix, value: /report}}]
+                    timeouts: {request: 1m30s, backendRequest: 1500ms}
+                    backendRefs: [{name: web, port: 80}]
+                  - matches: [{path: {type: PathPrefix, value: /bad}}]
+                    timeouts: {request: 10 s}
+                    backendRefs: [{name: web, port: 80}]
+                  - matches: [{path: {type: PathPrefix, value: /upside-down}}]
+                    timeouts: {request: 5s, backendRequest: 10s}
+                    backendRefs: [{name: web, port: 80}]
+                  - matches: [{path: {type: PathPrefix, value: /}}]
+                    timeouts: {request: 0s}
+                    backendRefs: [{name: web, port: 80}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: shop}
+                spec:
+                  ports: [{name: http, port: 80, targetPort: 8080}]
+                """;
+        Files.writeString(dir.resolve("gateway.yaml"), GATEWAY);
+        Files.writeString(dir.resolve("route.yaml"), route);
+        RouteExplainer explainer = RouteExplainer.fromManifests(dir);
+
+        RouteExplanation report = explainer.explain("GET", "http://slow.example.com/report");
+        assertTrue(report.policy().contains("answered 504 when not done 90 s after it is sent on (timeouts.request)"),
+                report.policy().toString());
+        assertTrue(report.policy().contains("a try at an endpoint ends after 1.5 s (timeouts.backendRequest)"),
+                report.policy().toString());
+        // 0s turns the timeout off; the rules refused fall through to it
+        assertEquals(List.of(), explainer.explain("GET", "http://slow.example.com/").policy());
+        assertEquals(3, explainer.explain("GET", "http://slow.example.com/bad").ruleIndex());
+        assertEquals(3, explainer.explain("GET", "http://slow.example.com/upside-down").ruleIndex());
+        List<String> problems = explainer.problems().stream().map(Problem::toString).toList();
+        assertTrue(problems.contains("HTTPRoute shop/slow: spec.rules[1].timeouts.request: \"10 s\" is not a Gateway API"
+                + " duration (such as 10s, 1m30s or 500ms); rule 1 is not served"), problems.toString());
+        assertTrue(problems.contains("HTTPRoute shop/slow: spec.rules[2].timeouts.backendRequest: 10s is longer than"
+                + " timeouts.request 5s; rule 2 is not served"), problems.toString());
     }
 }

@@ -10,11 +10,12 @@ import java.util.List;
  * @param matches {@code matches}, ORed; empty means one {@code PathPrefix /} match
  * @param filters {@code filters}, applied in order
  * @param backendRefs {@code backendRefs}
- * @param unserved the rule's fields that were given and that Jingress does not apply ({@code timeouts},
- *     {@code retry}, {@code sessionPersistence}): the rule is served without them, with a WARNING each
+ * @param timeouts {@code timeouts}, as written; null when not given
+ * @param unserved the rule's fields that were given and that Jingress does not apply ({@code retry},
+ *     {@code sessionPersistence}): the rule is served without them, with a WARNING each
  */
 public record HttpRouteRule(List<HttpRouteMatch> matches, List<HttpRouteFilter> filters, List<HttpBackendRef> backendRefs,
-        List<String> unserved) {
+        Timeouts timeouts, List<String> unserved) {
 
     public HttpRouteRule {
         matches = matches == null ? List.of() : List.copyOf(matches);
@@ -23,13 +24,34 @@ public record HttpRouteRule(List<HttpRouteMatch> matches, List<HttpRouteFilter> 
         unserved = unserved == null ? List.of() : List.copyOf(unserved);
     }
 
-    /** A rule with every field served. */
+    /** A rule without timeouts. */
+    public HttpRouteRule(List<HttpRouteMatch> matches, List<HttpRouteFilter> filters, List<HttpBackendRef> backendRefs,
+            List<String> unserved) {
+        this(matches, filters, backendRefs, null, unserved);
+    }
+
+    /** A rule without timeouts, every field served. */
     public HttpRouteRule(List<HttpRouteMatch> matches, List<HttpRouteFilter> filters, List<HttpBackendRef> backendRefs) {
-        this(matches, filters, backendRefs, List.of());
+        this(matches, filters, backendRefs, null, List.of());
     }
 
     /** A rule without filters. */
     public static HttpRouteRule of(List<HttpRouteMatch> matches, List<HttpBackendRef> backendRefs) {
         return new HttpRouteRule(matches, List.of(), backendRefs);
+    }
+
+    /**
+     * A rule's {@code timeouts}: Gateway API durations as written ({@code "10s"}, {@code "1m30s"},
+     * {@code "500ms"}; {@code "0s"} turns the timeout off), each null when not given. They are read
+     * when the table is compiled; one that is not such a duration is a WARNING on its field, and the
+     * rule is not served.
+     *
+     * @param request {@code request}: the longest a request may take, from the moment it is sent
+     *     on to an endpoint (its body, the tries and the whole answer); then 504, or, once the
+     *     answer began, its connection (HTTP/2: stream) is cut
+     * @param backendRequest {@code backendRequest}: the longest one try to an endpoint may take,
+     *     until its answer is whole; not longer than {@code request}
+     */
+    public record Timeouts(String request, String backendRequest) {
     }
 }

@@ -18,7 +18,7 @@ import java.util.Set;
 /**
  * Reads one HTTPRoute or GRPCRoute rule: its matches into paths and {@link RouteConditions}, its
  * backendRefs into a backend or a {@link BackendSplit}, its filters into {@link HttpRouteFilters}
- * and a {@link RoutePolicy}. Anything it cannot serve as written (an unsupported filter or match
+ * and a {@link RoutePolicy}, which also carries its {@code timeouts}. Anything it cannot serve as written (an unsupported filter or match
  * type, a bad value) is a WARNING naming the route and field, and the rule is not served at all.
  *
  * <p>A GRPCRoute's method match is a path: service and method {@code Exact /service/method},
@@ -191,6 +191,14 @@ final class GatewayRules {
                 why.add(field + ".backendRefs[" + b + "].weight: " + ref.weight() + " is not from 0 to 1000000");
             }
         }
+        long requestTimeout = timeout(rule.timeouts() == null ? null : rule.timeouts().request(),
+                field + ".timeouts.request", why);
+        long backendRequestTimeout = timeout(rule.timeouts() == null ? null : rule.timeouts().backendRequest(),
+                field + ".timeouts.backendRequest", why);
+        if (requestTimeout > 0 && backendRequestTimeout > requestTimeout) {
+            why.add(field + ".timeouts.backendRequest: " + rule.timeouts().backendRequest() + " is longer than timeouts.request "
+                    + rule.timeouts().request());
+        }
         if (!why.isEmpty()) {
             for (String reason : why) {
                 int colon = reason.indexOf(": ");
@@ -206,6 +214,12 @@ final class GatewayRules {
                     + " served without it"));
         }
         RoutePolicy.Builder policy = new RoutePolicy.Builder();
+        if (requestTimeout > 0) {
+            policy.requestTimeoutMillis(requestTimeout);
+        }
+        if (backendRequestTimeout > 0) {
+            policy.backendRequestTimeoutMillis(backendRequestTimeout);
+        }
         if (rewrite != null && rewrite.hostname() != null) {
             policy.upstreamHost(rewrite.hostname());
         }
@@ -258,6 +272,18 @@ final class GatewayRules {
             }
         }
         return new Rule(matches, backend, split, filters, policy.build());
+    }
+
+    /** A timeout of the rule in milliseconds, 0 when not given or {@code 0s} (off); -1 with a reason in {@code why} when not valid. */
+    private static long timeout(String text, String field, List<String> why) {
+        if (text == null) {
+            return 0;
+        }
+        long millis = GatewayDurations.millis(text);
+        if (millis < 0) {
+            why.add(field + ": \"" + text + "\" is not a Gateway API duration (such as 10s, 1m30s or 500ms)");
+        }
+        return millis;
     }
 
     private static void once(Object already, String at, String type, List<String> why) {

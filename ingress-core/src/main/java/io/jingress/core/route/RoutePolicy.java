@@ -27,6 +27,8 @@ public final class RoutePolicy {
     private final ClientAccess clientAccess;
     private final long connectTimeoutMillis;
     private final long readTimeoutMillis;
+    private final long requestTimeoutMillis;
+    private final long backendRequestTimeoutMillis;
     private final RouteRetries retries;
     private final boolean serviceUpstream;
     private final long maxRequestBodyBytes;
@@ -61,6 +63,8 @@ public final class RoutePolicy {
         this.clientAccess = builder.clientAccess;
         this.connectTimeoutMillis = builder.connectTimeoutMillis;
         this.readTimeoutMillis = builder.readTimeoutMillis;
+        this.requestTimeoutMillis = builder.requestTimeoutMillis;
+        this.backendRequestTimeoutMillis = builder.backendRequestTimeoutMillis;
         this.retries = builder.retries;
         this.serviceUpstream = builder.serviceUpstream;
         this.maxRequestBodyBytes = builder.maxRequestBodyBytes;
@@ -166,6 +170,26 @@ public final class RoutePolicy {
      */
     public long readTimeoutMillis() {
         return readTimeoutMillis;
+    }
+
+    /**
+     * The longest a request may take from the moment it is sent on to an endpoint, its body, every
+     * try and the whole answer included, in milliseconds (an HTTPRoute rule's {@code timeouts.request});
+     * 0: no such limit. Then it is answered 504 and not tried again; an answer under way is cut
+     * short (its connection, or its HTTP/2 stream, is closed). Not applied to an upgraded
+     * connection (WebSocket).
+     */
+    public long requestTimeoutMillis() {
+        return requestTimeoutMillis;
+    }
+
+    /**
+     * The longest one try of a request at an endpoint may take, until its answer is whole, in
+     * milliseconds (an HTTPRoute rule's {@code timeouts.backendRequest}); 0: no such limit. Then
+     * the try fails as a read timeout does (504; the answer, if begun, cut short).
+     */
+    public long backendRequestTimeoutMillis() {
+        return backendRequestTimeoutMillis;
     }
 
     /**
@@ -403,6 +427,14 @@ public final class RoutePolicy {
         }
         phrases.addAll(clientAccess.phrases());
         UpstreamTimeoutAnnotations.describe(connectTimeoutMillis, readTimeoutMillis, phrases);
+        if (requestTimeoutMillis > 0) {
+            phrases.add("answered 504 when not done " + GatewayDurations.describe(requestTimeoutMillis)
+                    + " after it is sent on (timeouts.request)");
+        }
+        if (backendRequestTimeoutMillis > 0) {
+            phrases.add("a try at an endpoint ends after " + GatewayDurations.describe(backendRequestTimeoutMillis)
+                    + " (timeouts.backendRequest)");
+        }
         if (retries != RouteRetries.DEFAULT) {
             phrases.add(retries.describe());
         }
@@ -506,6 +538,8 @@ public final class RoutePolicy {
         private ClientAccess clientAccess = ClientAccess.ANY;
         private long connectTimeoutMillis;
         private long readTimeoutMillis;
+        private long requestTimeoutMillis;
+        private long backendRequestTimeoutMillis;
         private long maxRequestBodyBytes = -1;
         private RateLimit rateLimit = RateLimit.NONE;
         private BackendProtocol backendProtocol = BackendProtocol.HTTP;
@@ -613,6 +647,18 @@ public final class RoutePolicy {
         /** {@code proxy-read-timeout}, in milliseconds; positive. */
         Builder readTimeoutMillis(long millis) {
             this.readTimeoutMillis = millis;
+            return set();
+        }
+
+        /** An HTTPRoute rule's {@code timeouts.request}, in milliseconds; positive. */
+        Builder requestTimeoutMillis(long millis) {
+            this.requestTimeoutMillis = millis;
+            return set();
+        }
+
+        /** An HTTPRoute rule's {@code timeouts.backendRequest}, in milliseconds; positive. */
+        Builder backendRequestTimeoutMillis(long millis) {
+            this.backendRequestTimeoutMillis = millis;
             return set();
         }
 

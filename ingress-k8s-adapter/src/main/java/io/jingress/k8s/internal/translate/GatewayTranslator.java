@@ -223,9 +223,9 @@ public final class GatewayTranslator {
         }
         List<String> unserved = new ArrayList<>();
         HTTPRouteTimeouts timeouts = rule.getTimeouts();
-        if (timeouts != null && (timeouts.getRequest() != null || timeouts.getBackendRequest() != null)) {
-            unserved.add("timeouts");
-        }
+        io.jingress.core.model.HttpRouteRule.Timeouts served = timeouts == null
+                || (timeouts.getRequest() == null && timeouts.getBackendRequest() == null) ? null
+                : new io.jingress.core.model.HttpRouteRule.Timeouts(timeouts.getRequest(), timeouts.getBackendRequest());
         if (rule.getRetry() != null) {
             unserved.add("retry");
         }
@@ -233,7 +233,7 @@ public final class GatewayTranslator {
             unserved.add("sessionPersistence");
         }
         return new io.jingress.core.model.HttpRouteRule(matches, each(field + ".filters", rule.getFilters(), filter), backends,
-                unserved);
+                served, unserved);
     }
 
     /** Translates one entry of a list, named by its field ({@code spec.rules[0].filters[1]}). */
