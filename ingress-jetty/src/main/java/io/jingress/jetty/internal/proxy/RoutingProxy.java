@@ -370,6 +370,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             getServer().getThreadPool().execute(() -> tunnel(exchange));
             return;
         }
+        if (!route.policy().isNone()) {
+            RouteTimeouts.start(exchange, route.policy(), getServer().getScheduler());  // an HTTPRoute's timeouts
+        }
         // an HTTP/2 body without a Content-Length shows as Transfer-Encoding: chunked from here on
         exchange.announceFramedBody();
         if (UpstreamForwarder.fits(exchange, endpoint)) {
@@ -552,9 +555,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
     }
 
-    /** Picks another endpoint when the failed try may be repeated (see {@link #mayRetry}); false when none. */
+    /**
+     * Picks another endpoint when the failed try may be repeated (see {@link #mayRetry}) and the
+     * request's own time has not run out ({@link RouteTimeouts}); false when none.
+     */
     boolean retryElsewhere(Exchange exchange, Throwable failure) {
-        if (!mayRetry(exchange, failure)) {
+        if (exchange.requestTimedOut() != null || !mayRetry(exchange, failure)) {
             return false;
         }
         Endpoint next = nextUntried(exchange);
@@ -760,6 +766,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         exchange.upstreamStart = exchange.endpoint.onStart();
         exchange.upstreamOpen = true;
         exchange.tryStartNanos = System.nanoTime();
+        RouteTimeouts.tryBegins(exchange);
         exchange.upstreamBegins((aborted, cause) -> proxyToServerRequest.abort(cause));
         HttpFields headers = clientToProxyRequest.getHeaders();
         if (!headers.contains(HttpHeader.TRANSFER_ENCODING) && headers.getLongField(HttpHeader.CONTENT_LENGTH) <= 0) {
@@ -1009,6 +1016,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return;
         }
         exchange.upstreamOpen = false;
+        if (exchange.tryTimer != null) {
+            RouteTimeouts.tryEnds(exchange);
+        }
         long now = System.nanoTime();
         exchange.endpoint.onEnd(exchange.upstreamStart, success);
         addUpstreamTime(exchange, now);
@@ -1024,6 +1034,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return;
         }
         exchange.upstreamOpen = false;
+        if (exchange.tryTimer != null) {
+            RouteTimeouts.tryEnds(exchange);
+        }
         exchange.upstreamCancelled = true;
         exchange.endpoint.onCancel();
         addUpstreamTime(exchange, System.nanoTime());

@@ -188,9 +188,9 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
     }
 
     /**
-     * The client of {@code which} gave up: if that exchange is still this connection's, it ends
-     * and the connection closes (the upstream is part way through a request or an answer that
-     * nobody will read). Any thread.
+     * The client of {@code which} gave up (or its route's timeouts ran out, {@link RouteTimeouts}):
+     * if that exchange is still this connection's, it ends and the connection closes (the upstream
+     * is part way through a request or an answer that nobody will read). Any thread.
      */
     @Override
     public void abort(Exchange which, Throwable cause) {
@@ -271,7 +271,9 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
         if (abortedExchange != null) {
             aborted = null;
             if (abortedExchange == exchange && failure == null) {
-                failure = new ClientAbort(abortCause, false);
+                // the route's timeouts end the try as the endpoint's failure (504), not the client's
+                Throwable cause = abortCause;
+                failure = cause instanceof RouteTimeouts.Passed ? cause : new ClientAbort(cause, false);
             }
         }
         if (exchange == null) {

@@ -164,6 +164,12 @@ final class UpstreamForwarder implements UpstreamRelay {
 
     /** Sends the exchange to its endpoint on a pooled connection, or on a new one ({@code fresh}: always new). */
     void forward(Exchange exchange, boolean fresh) {
+        RouteTimeouts.Passed passed = exchange.requestTimedOut();
+        if (passed != null) {
+            // the route's timeouts.request ran out before this try (its body was being read): not sent
+            onUpstreamFailure(exchange, passed, false, false);
+            return;
+        }
         Endpoint endpoint = exchange.endpoint;
         if (exchange.logged) {
             exchange.setAttribute(AccessLog.UPSTREAM_ADDR, endpoint.id());
@@ -171,6 +177,7 @@ final class UpstreamForwarder implements UpstreamRelay {
         exchange.upstreamStart = endpoint.onStart();
         exchange.upstreamOpen = true;
         exchange.tryStartNanos = System.nanoTime();
+        RouteTimeouts.tryBegins(exchange);
         LeanExchanges.watchForClose(exchange);  // the body, if any, is read whole
         RoutePolicy policy = exchange.route.policy();
         long readTimeout = UpstreamTimeouts.readMillis(policy, pool.readTimeoutMillis());
