@@ -8,6 +8,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 
@@ -38,6 +39,7 @@ public final class ProxyConnector extends ServerConnector {
     private final ConnectionLimit limit;
     private volatile long proxyHeaderDeadlineNanos;  // 0: none
     private volatile long http2HeadDeadlineNanos;    // 0: none
+    private volatile boolean shuttingDown;
 
     /** @param limit counts this connector's client sockets; its first factory is {@link ConnectionLimit#wrap wrapped} by it */
     public ProxyConnector(Server server, Executor executor, ConnectionLimit limit, ConnectionFactory... factories) {
@@ -69,6 +71,30 @@ public final class ProxyConnector extends ServerConnector {
             throw new IllegalArgumentException("requestHeadTimeout: must be positive, got " + deadline);
         }
         http2HeadDeadlineNanos = deadline.toNanos();
+    }
+
+    /**
+     * A graceful stop begins: from now on {@link #isShutdown()} is true. Jetty closes the listening
+     * socket first and marks the connector shut only after that, so an answer written in between
+     * went out without {@code Connection: close} on a connection that the stop then closed (or
+     * waited for the client to close).
+     */
+    @Override
+    protected void doStart() throws Exception {
+        shuttingDown = false;
+        super.doStart();
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdown() {
+        shuttingDown = true;
+        return super.shutdown();
+    }
+
+    /** True from the moment a graceful stop begins (see {@link #shutdown()}): the connections close after their answer. */
+    @Override
+    public boolean isShutdown() {
+        return shuttingDown || super.isShutdown();
     }
 
     @Override
