@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * One {@code filters} entry of an {@link HttpRouteRule}. {@link #type()} says which of the other
- * fields is set; a type Jingress does not serve ({@code ExtensionRef}, {@code CORS}, ...) is carried
- * with its name so that the compiler can report it.
+ * fields is set; a type Jingress does not serve ({@code ExtensionRef}, {@code ExternalAuth}, ...) is
+ * carried with its name so that the compiler can report it.
  *
  * @param type {@code type}, as written
  * @param requestHeaderModifier set for {@link #REQUEST_HEADER_MODIFIER}
@@ -14,14 +14,16 @@ import java.util.Objects;
  * @param requestRedirect set for {@link #REQUEST_REDIRECT}
  * @param urlRewrite set for {@link #URL_REWRITE}
  * @param requestMirror set for {@link #REQUEST_MIRROR}: the backend the copies go to
+ * @param cors set for {@link #CORS}
  */
 public record HttpRouteFilter(String type, HeaderModifier requestHeaderModifier, HeaderModifier responseHeaderModifier,
-        Redirect requestRedirect, Rewrite urlRewrite, HttpBackendRef requestMirror) {
+        Redirect requestRedirect, Rewrite urlRewrite, HttpBackendRef requestMirror, Cors cors) {
     public static final String REQUEST_HEADER_MODIFIER = "RequestHeaderModifier";
     public static final String RESPONSE_HEADER_MODIFIER = "ResponseHeaderModifier";
     public static final String REQUEST_REDIRECT = "RequestRedirect";
     public static final String URL_REWRITE = "URLRewrite";
     public static final String REQUEST_MIRROR = "RequestMirror";
+    public static final String CORS = "CORS";
     /** {@code ReplaceFullPath}: the whole path is replaced. */
     public static final String REPLACE_FULL_PATH = "ReplaceFullPath";
     /** {@code ReplacePrefixMatch}: the matched PathPrefix is replaced, the rest kept. */
@@ -29,6 +31,16 @@ public record HttpRouteFilter(String type, HeaderModifier requestHeaderModifier,
 
     public HttpRouteFilter {
         Objects.requireNonNull(type, "type");
+    }
+
+    /** A filter of any type but {@link #CORS}. */
+    public HttpRouteFilter(String type, HeaderModifier requestHeaderModifier, HeaderModifier responseHeaderModifier,
+            Redirect requestRedirect, Rewrite urlRewrite, HttpBackendRef requestMirror) {
+        this(type, requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, null);
+    }
+
+    public static HttpRouteFilter cors(Cors cors) {
+        return new HttpRouteFilter(CORS, null, null, null, null, null, Objects.requireNonNull(cors, "cors"));
     }
 
     public static HttpRouteFilter requestHeaders(HeaderModifier modifier) {
@@ -107,5 +119,27 @@ public record HttpRouteFilter(String type, HeaderModifier requestHeaderModifier,
      * @param path how the path sent upstream changes
      */
     public record Rewrite(String hostname, PathModifier path) {
+    }
+
+    /**
+     * A {@code CORS} filter's {@code cors}, as written; lists never null. {@code *} alone in a list
+     * allows any (origin, method, header).
+     *
+     * @param allowOrigins {@code allowOrigins}: {@code scheme://host[:port]}, the host's first label
+     *     may be {@code *}
+     * @param allowCredentials {@code allowCredentials}; null: false
+     * @param allowMethods {@code allowMethods}
+     * @param allowHeaders {@code allowHeaders}
+     * @param exposeHeaders {@code exposeHeaders}
+     * @param maxAge {@code maxAge}, seconds; null: 5
+     */
+    public record Cors(List<String> allowOrigins, Boolean allowCredentials, List<String> allowMethods, List<String> allowHeaders,
+            List<String> exposeHeaders, Integer maxAge) {
+        public Cors {
+            allowOrigins = allowOrigins == null ? List.of() : List.copyOf(allowOrigins);
+            allowMethods = allowMethods == null ? List.of() : List.copyOf(allowMethods);
+            allowHeaders = allowHeaders == null ? List.of() : List.copyOf(allowHeaders);
+            exposeHeaders = exposeHeaders == null ? List.of() : List.copyOf(exposeHeaders);
+        }
     }
 }

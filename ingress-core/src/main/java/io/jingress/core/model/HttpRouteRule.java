@@ -11,11 +11,13 @@ import java.util.List;
  * @param filters {@code filters}, applied in order
  * @param backendRefs {@code backendRefs}
  * @param timeouts {@code timeouts}, as written; null when not given
- * @param unserved the rule's fields that were given and that Jingress does not apply ({@code retry},
- *     {@code sessionPersistence}): the rule is served without them, with a WARNING each
+ * @param retry {@code retry}, as written; null when not given
+ * @param sessionPersistence {@code sessionPersistence}, as written; null when not given
+ * @param unserved the rule's fields that were given and that Jingress does not apply: the rule is
+ *     served without them, with a WARNING each (none of HTTPRoute v1's now; kept for fields to come)
  */
 public record HttpRouteRule(List<HttpRouteMatch> matches, List<HttpRouteFilter> filters, List<HttpBackendRef> backendRefs,
-        Timeouts timeouts, List<String> unserved) {
+        Timeouts timeouts, Retry retry, SessionPersistence sessionPersistence, List<String> unserved) {
 
     public HttpRouteRule {
         matches = matches == null ? List.of() : List.copyOf(matches);
@@ -24,15 +26,15 @@ public record HttpRouteRule(List<HttpRouteMatch> matches, List<HttpRouteFilter> 
         unserved = unserved == null ? List.of() : List.copyOf(unserved);
     }
 
-    /** A rule without timeouts. */
+    /** A rule without timeouts, retry and sessionPersistence. */
     public HttpRouteRule(List<HttpRouteMatch> matches, List<HttpRouteFilter> filters, List<HttpBackendRef> backendRefs,
             List<String> unserved) {
-        this(matches, filters, backendRefs, null, unserved);
+        this(matches, filters, backendRefs, null, null, null, unserved);
     }
 
-    /** A rule without timeouts, every field served. */
+    /** A rule without timeouts, retry and sessionPersistence, every field served. */
     public HttpRouteRule(List<HttpRouteMatch> matches, List<HttpRouteFilter> filters, List<HttpBackendRef> backendRefs) {
-        this(matches, filters, backendRefs, null, List.of());
+        this(matches, filters, backendRefs, null, null, null, List.of());
     }
 
     /** A rule without filters. */
@@ -53,5 +55,36 @@ public record HttpRouteRule(List<HttpRouteMatch> matches, List<HttpRouteFilter> 
      *     until its answer is whole; not longer than {@code request}
      */
     public record Timeouts(String request, String backendRequest) {
+    }
+
+    /**
+     * A rule's {@code retry}: when a try that failed is made again, read when the table is
+     * compiled. A value out of range is a WARNING on its field, and the rule is not served.
+     *
+     * @param codes {@code codes}: the answer statuses (400 to 599) that are retried; empty: none,
+     *     only a try that failed without an answer (connection refused or broken, timed out) is
+     * @param attempts {@code attempts}: how many times a request is retried at most (0: never);
+     *     null: the server's tries less one
+     * @param backoff {@code backoff}: the least time between a failed try and the next, a Gateway
+     *     API duration as written; null: none
+     */
+    public record Retry(List<Integer> codes, Integer attempts, String backoff) {
+        public Retry {
+            codes = codes == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(codes));
+        }
+    }
+
+    /**
+     * A rule's {@code sessionPersistence}: a client's requests stay with the endpoint its first went
+     * to, by a cookie the proxy sets. Read when the table is compiled.
+     *
+     * @param sessionName {@code sessionName}: the cookie's name; null: {@code INGRESSCOOKIE}
+     * @param type {@code type}: {@code Cookie} (null: the same) or {@code Header}
+     * @param absoluteTimeout {@code absoluteTimeout}, a Gateway API duration as written: how long a
+     *     session lasts; null: not given
+     * @param lifetimeType {@code cookieConfig.lifetimeType}: {@code Session} (null: the same), a cookie
+     *     the browser drops when it closes, or {@code Permanent}, one that lasts {@code absoluteTimeout}
+     */
+    public record SessionPersistence(String sessionName, String type, String absoluteTimeout, String lifetimeType) {
     }
 }

@@ -1,5 +1,7 @@
 package io.jingress.core.route;
 
+import io.jingress.core.lb.BalancerPolicy;
+import io.jingress.core.lb.Strategy;
 import io.jingress.core.model.GrpcRouteMatch;
 import io.jingress.core.model.HttpBackendRef;
 import io.jingress.core.model.HttpRoute;
@@ -14,12 +16,14 @@ import io.jingress.core.model.Service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads one HTTPRoute or GRPCRoute rule: its matches into paths and {@link RouteConditions}, its
  * backendRefs into a backend or a {@link BackendSplit}, its filters into {@link HttpRouteFilters}
- * and a {@link RoutePolicy}, which also carries its {@code timeouts}. Anything it cannot serve as written (an unsupported filter or match
- * type, a bad value) is a WARNING naming the route and field, and the rule is not served at all.
+ * and a {@link RoutePolicy}, which also carries its {@code timeouts} and {@code retry}. Anything it
+ * cannot serve as written (an unsupported filter or match type, a bad value) is a WARNING naming the
+ * route and field, and the rule is not served at all.
  *
  * <p>A GRPCRoute's method match is a path: service and method {@code Exact /service/method},
  * service alone {@code PathPrefix /service}, method alone {@code PathPrefix /} with the condition
@@ -31,16 +35,24 @@ final class GatewayRules {
     // framing and hop-by-hop fields: the proxy's own to write, never a route's
     private static final Set<String> PROXY_WRITES = Set.of("connection", "keep-alive", "proxy-connection",
             "transfer-encoding", "upgrade", "te", "trailer", "content-length");
+    // retry.attempts past this are this many (the CRD sets no limit)
+    static final int MAX_RETRIES = 100;
     private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
     // the GRPCRoute CRD's patterns of a service and a method name
     private static final java.util.regex.Pattern GRPC_SERVICE =
             java.util.regex.Pattern.compile("(?i)\\.?[a-z_][a-z_0-9]*(\\.[a-z_][a-z_0-9]*)*");
+    // a CORS filter's origin: scheme://host[:port], the host's first label possibly *
+    private static final java.util.regex.Pattern CORS_ORIGIN = java.util.regex.Pattern.compile(
+            "[A-Za-z][A-Za-z0-9+.-]*://(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?");
     private static final java.util.regex.Pattern GRPC_METHOD = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z_0-9]*");
 
     /** Where a rule's backends come from: the compilation's resolved Services. */
     interface Backends {
-        /** The backend of a Service port, resolved as an Ingress's is (shared with Ingresses naming it). */
-        Backend service(String namespace, String name, int port);
+        /**
+         * The backend of a Service port, resolved as an Ingress's is, balanced by {@code balancing}
+         * (shared with the Ingresses and routes that name it with the same balancing).
+         */
+        Backend service(String namespace, String name, int port, BalancerPolicy balancing);
 
         /** A backend that is not valid: its requests are answered 500 (a GRPCRoute's 503, UNAVAILABLE). */
         Backend invalid(String key, String namespace, String name, String reason);
@@ -116,12 +128,17 @@ final class GatewayRules {
         HttpRouteFilter.Redirect redirect = null;
         HttpRouteFilter.Rewrite rewrite = null;
         HttpBackendRef mirror = null;
+        RouteCors cors = null;
         for (int f = 0; f < rule.filters().size(); f++) {
             HttpRouteFilter filter = rule.filters().get(f);
             String at = field + ".filters[" + f + "]";
             if (source.isGrpc() && (filter.type().equals(HttpRouteFilter.REQUEST_REDIRECT)
                     || filter.type().equals(HttpRouteFilter.URL_REWRITE))) {
                 why.add(at + ".type: " + filter.type() + " is not a GRPCRoute filter");
+                continue;
+            }
+            if (source.isGrpc() && filter.type().equals(HttpRouteFilter.CORS)) {
+                why.add(at + ".type: CORS is not a GRPCRoute filter");
                 continue;
             }
             if (source.isGrpc() && filter.type().equals(HttpRouteFilter.REQUEST_MIRROR)) {
@@ -166,6 +183,16 @@ final class GatewayRules {
                         mirror = filter.requestMirror();
                     }
                 }
+                case HttpRouteFilter.CORS -> {
+                    RouteCors read = filter.cors() == null ? null : cors(filter.cors(), at + ".cors", why);
+                    if (filter.cors() == null) {
+                        why.add(at + ".cors: missing");
+                    } else if (cors != null) {
+                        once(cors, at, filter.type(), why);
+                    } else {
+                        cors = read;
+                    }
+                }
                 default -> why.add(at + ".type: " + filter.type() + " is not served by Jingress");
             }
         }
@@ -191,14 +218,16 @@ final class GatewayRules {
                 why.add(field + ".backendRefs[" + b + "].weight: " + ref.weight() + " is not from 0 to 1000000");
             }
         }
-        long requestTimeout = timeout(rule.timeouts() == null ? null : rule.timeouts().request(),
+        long requestTimeout = duration(rule.timeouts() == null ? null : rule.timeouts().request(),
                 field + ".timeouts.request", why);
-        long backendRequestTimeout = timeout(rule.timeouts() == null ? null : rule.timeouts().backendRequest(),
+        long backendRequestTimeout = duration(rule.timeouts() == null ? null : rule.timeouts().backendRequest(),
                 field + ".timeouts.backendRequest", why);
         if (requestTimeout > 0 && backendRequestTimeout > requestTimeout) {
             why.add(field + ".timeouts.backendRequest: " + rule.timeouts().backendRequest() + " is longer than timeouts.request "
                     + rule.timeouts().request());
         }
+        RouteRetries retries = retry(source, rule.retry(), field + ".retry", why);
+        SessionCookie sessionCookie = sessionCookie(source, rule, field + ".sessionPersistence", why);
         if (!why.isEmpty()) {
             for (String reason : why) {
                 int colon = reason.indexOf(": ");
@@ -220,6 +249,18 @@ final class GatewayRules {
         if (backendRequestTimeout > 0) {
             policy.backendRequestTimeoutMillis(backendRequestTimeout);
         }
+        if (retries != null) {
+            policy.retries(retries);
+        }
+        if (cors != null) {
+            policy.cors(cors);
+        }
+        BalancerPolicy balancing = BalancerPolicy.ROUND_ROBIN;
+        if (sessionCookie != null) {
+            policy.sessionCookie(sessionCookie);
+            String name = rule.sessionPersistence().sessionName();
+            balancing = new BalancerPolicy(Strategy.COOKIE_AFFINITY, null, name);
+        }
         if (rewrite != null && rewrite.hostname() != null) {
             policy.upstreamHost(rewrite.hostname());
         }
@@ -237,7 +278,7 @@ final class GatewayRules {
         int h2c = 0;
         for (int b = 0; b < rule.backendRefs().size(); b++) {
             HttpBackendRef ref = rule.backendRefs().get(b);
-            Backend backend = backendOf(source, ref, field + ".backendRefs[" + b + "]", findings);
+            Backend backend = backendOf(source, ref, field + ".backendRefs[" + b + "]", balancing, findings);
             if (ref.weight() > 0) {
                 served.add(backend);
                 weights.add(ref.weight());
@@ -274,8 +315,8 @@ final class GatewayRules {
         return new Rule(matches, backend, split, filters, policy.build());
     }
 
-    /** A timeout of the rule in milliseconds, 0 when not given or {@code 0s} (off); -1 with a reason in {@code why} when not valid. */
-    private static long timeout(String text, String field, List<String> why) {
+    /** A duration of the rule in milliseconds, 0 when not given (or {@code 0s}); -1 with a reason in {@code why} when not valid. */
+    private static long duration(String text, String field, List<String> why) {
         if (text == null) {
             return 0;
         }
@@ -284,6 +325,126 @@ final class GatewayRules {
             why.add(field + ": \"" + text + "\" is not a Gateway API duration (such as 10s, 1m30s or 500ms)");
         }
         return millis;
+    }
+
+    /**
+     * The rule's retries, or null when it has no {@code retry} (or one not valid: a reason in
+     * {@code why}); more than {@value #MAX_RETRIES} attempts are that many, with a WARNING.
+     */
+    private RouteRetries retry(GatewayRoute source, HttpRouteRule.Retry retry, String field, List<String> why) {
+        if (retry == null) {
+            return null;
+        }
+        int reasons = why.size();
+        Set<Integer> codes = new TreeSet<>();
+        for (int c = 0; c < retry.codes().size(); c++) {
+            Integer code = retry.codes().get(c);
+            if (code == null || code < 400 || code > 599) {
+                why.add(field + ".codes[" + c + "]: " + code + " is not a status from 400 to 599");
+            } else {
+                codes.add(code);
+            }
+        }
+        if (retry.attempts() != null && retry.attempts() < 0) {
+            why.add(field + ".attempts: " + retry.attempts() + " is negative");
+        }
+        long backoff = duration(retry.backoff(), field + ".backoff", why);
+        if (why.size() > reasons) {
+            return null;
+        }
+        int attempts = retry.attempts() == null ? -1 : retry.attempts();
+        if (attempts > MAX_RETRIES) {
+            problems.add(Problem.warning(source.kind(), source.route().key(), field + ".attempts", attempts
+                    + " is more than Jingress makes: a request is retried at most " + MAX_RETRIES + " times"));
+            attempts = MAX_RETRIES;
+        }
+        return RouteRetries.ofHttpRoute(codes, attempts < 0 ? -1 : attempts + 1, Math.max(0, backoff));
+    }
+
+    /**
+     * The cookie of the rule's {@code sessionPersistence}, or null: none given, none served (a
+     * WARNING: a {@code Header} session, or a rule that splits its requests among backendRefs, whose
+     * sessions would not stay with a backend), or a bad value (a reason in {@code why}).
+     */
+    private SessionCookie sessionCookie(GatewayRoute source, HttpRouteRule rule, String field, List<String> why) {
+        HttpRouteRule.SessionPersistence session = rule.sessionPersistence();
+        if (session == null) {
+            return null;
+        }
+        int reasons = why.size();
+        if (session.sessionName() != null && !session.sessionName().matches(TOKEN)) {
+            why.add(field + ".sessionName: \"" + session.sessionName() + "\" is not a cookie name");
+        }
+        long absolute = duration(session.absoluteTimeout(), field + ".absoluteTimeout", why);
+        String lifetime = session.lifetimeType() == null ? "Session" : session.lifetimeType();
+        if (!lifetime.equals("Session") && !lifetime.equals("Permanent")) {
+            why.add(field + ".cookieConfig.lifetimeType: " + lifetime + " is not Session or Permanent");
+        } else if (lifetime.equals("Permanent") && (session.absoluteTimeout() == null || absolute == 0)) {
+            why.add(field + ".absoluteTimeout: a Permanent cookie needs one");
+        }
+        String type = session.type() == null ? "Cookie" : session.type();
+        if (!type.equals("Cookie") && !type.equals("Header")) {
+            why.add(field + ".type: " + type + " is not Cookie or Header");
+        }
+        if (why.size() > reasons) {
+            return null;
+        }
+        String kind = source.kind();
+        String key = source.route().key();
+        if (type.equals("Header")) {
+            problems.add(Problem.warning(kind, key, field + ".type", "Header sessions are not served by Jingress (Cookie"
+                    + " ones are); the rule is served without session persistence"));
+            return null;
+        }
+        if (rule.backendRefs().stream().filter(ref -> ref.weight() > 0).count() > 1) {
+            problems.add(Problem.warning(kind, key, field, "not served by Jingress on a rule that splits its requests"
+                    + " among backendRefs; the rule is served without session persistence"));
+            return null;
+        }
+        Long maxAge = null;
+        if (lifetime.equals("Permanent")) {
+            maxAge = Math.max(1, absolute / 1000);
+        } else if (absolute > 0) {
+            problems.add(Problem.warning(kind, key, field + ".absoluteTimeout", "not applied to a Session cookie, which"
+                    + " lasts until the browser closes (cookieConfig.lifetimeType: Permanent makes it the cookie's Max-Age)"));
+        }
+        return SessionCookie.ofSessionPersistence(session.sessionName() == null ? BalancerPolicy.DEFAULT_AFFINITY_COOKIE
+                : session.sessionName(), maxAge);
+    }
+
+    /** A CORS filter read, or null with the reasons in {@code why}. */
+    private static RouteCors cors(HttpRouteFilter.Cors cors, String field, List<String> why) {
+        int reasons = why.size();
+        for (int i = 0; i < cors.allowOrigins().size(); i++) {
+            String origin = cors.allowOrigins().get(i);
+            if (origin == null || !origin.equals("*") && !CORS_ORIGIN.matcher(origin).matches()) {
+                why.add(field + ".allowOrigins[" + i + "]: \"" + origin + "\" is not an origin (scheme://host[:port], the"
+                        + " host's first label may be *) nor *");
+            }
+        }
+        tokensOrStar(cors.allowMethods(), field + ".allowMethods", why);
+        tokensOrStar(cors.allowHeaders(), field + ".allowHeaders", why);
+        tokensOrStar(cors.exposeHeaders(), field + ".exposeHeaders", why);
+        if (cors.maxAge() != null && cors.maxAge() < 1) {
+            why.add(field + ".maxAge: " + cors.maxAge() + " is not a positive number of seconds");
+        }
+        if (why.size() > reasons) {
+            return null;
+        }
+        return RouteCors.ofFilter(cors.allowOrigins(), Boolean.TRUE.equals(cors.allowCredentials()), cors.allowMethods(),
+                cors.allowHeaders(), cors.exposeHeaders(), cors.maxAge() == null ? 5 : cors.maxAge());
+    }
+
+    // names (methods, header names) that are tokens, or * alone
+    private static void tokensOrStar(List<String> names, String field, List<String> why) {
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            if (name == null || !name.equals("*") && !name.matches(TOKEN)) {
+                why.add(field + "[" + i + "]: \"" + name + "\" is not a token nor *");
+            } else if (name.equals("*") && names.size() > 1) {
+                why.add(field + "[" + i + "]: * must be the only entry");
+            }
+        }
     }
 
     private static void once(Object already, String at, String type, List<String> why) {
@@ -487,7 +648,8 @@ final class GatewayRules {
     }
 
     // A backendRef: a Service of the route's namespace, or of another that a ReferenceGrant opens to it
-    private Backend backendOf(GatewayRoute source, HttpBackendRef ref, String field, Findings findings) {
+    private Backend backendOf(GatewayRoute source, HttpBackendRef ref, String field, BalancerPolicy balancing,
+            Findings findings) {
         HttpRoute route = source.route();
         String kind = source.kind();
         String namespace = ref.namespace() == null ? route.namespace() : ref.namespace();
@@ -500,7 +662,7 @@ final class GatewayRules {
             findings.unresolved(refusal.reason(), at + ": " + message);
             return backends.invalid(key, namespace, ref.name(), refusal.message());
         }
-        Backend backend = backends.service(namespace, ref.name(), ref.port());
+        Backend backend = backends.service(namespace, ref.name(), ref.port(), balancing);
         if (backend.status() == Backend.Status.SERVICE_NOT_FOUND || backend.status() == Backend.Status.PORT_NOT_FOUND) {
             String message = backend.reason() + "; its share of the requests is answered " + invalidAnswer(source);
             problems.add(Problem.warning(kind, route.key(), field, message));
@@ -547,7 +709,7 @@ final class GatewayRules {
         String namespace = ref.namespace() == null ? route.namespace() : ref.namespace();
         Refusal refusal = refusal(source, ref, namespace);
         String reason = refusal == null ? null : (refusal.port() ? "port: " : "") + refusal.message();
-        Backend backend = reason == null ? backends.service(namespace, ref.name(), ref.port()) : null;
+        Backend backend = reason == null ? backends.service(namespace, ref.name(), ref.port(), BalancerPolicy.ROUND_ROBIN) : null;
         if (backend != null && !backend.isReady()) {
             reason = backend.reason();
             if (backend.status() == Backend.Status.SERVICE_NOT_FOUND || backend.status() == Backend.Status.PORT_NOT_FOUND) {

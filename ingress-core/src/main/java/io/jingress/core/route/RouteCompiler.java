@@ -700,13 +700,15 @@ public final class RouteCompiler {
         private GatewayRules.Backends gatewayBackends() {
             return new GatewayRules.Backends() {
                 @Override
-                public Backend service(String namespace, String name, int port) {
+                public Backend service(String namespace, String name, int port, BalancerPolicy balancing) {
                     String key = namespace + "/" + name + ":" + port;
-                    Backend backend = backends.get(key);
+                    // as backendFor keys an Ingress's: one balancer per Service port and balancing
+                    String balancerKey = balancing.equals(BalancerPolicy.ROUND_ROBIN) ? key : key + "|" + balancing;
+                    Backend backend = backends.get(balancerKey);
                     if (backend == null) {
-                        addBackend(key, key, namespace, IngressBackend.service(name, port), BalancerPolicy.ROUND_ROBIN,
+                        addBackend(balancerKey, key, namespace, IngressBackend.service(name, port), balancing,
                                 resolver.resolve(namespace, name, PortRef.number(port)));
-                        backend = backends.get(key);
+                        backend = backends.get(balancerKey);
                     }
                     return backend;
                 }

@@ -39,10 +39,22 @@ public final class RouteCors {
     private final String exposeHeaders;
     private final boolean allowCredentials;
     private final long maxAge;
+    private final boolean echoMethod;
+    private final boolean echoHeaders;
+    private final String source;
     private volatile Object compiled;
 
     RouteCors(boolean anyOrigin, List<String> origins, String allowMethods, String allowHeaders, String exposeHeaders,
             boolean allowCredentials, long maxAge) {
+        this(anyOrigin, origins, allowMethods, allowHeaders, exposeHeaders, allowCredentials, maxAge, false, false,
+                "enable-cors");
+    }
+
+    private RouteCors(boolean anyOrigin, List<String> origins, String allowMethods, String allowHeaders, String exposeHeaders,
+            boolean allowCredentials, long maxAge, boolean echoMethod, boolean echoHeaders, String source) {
+        this.echoMethod = echoMethod;
+        this.echoHeaders = echoHeaders;
+        this.source = source;
         this.anyOrigin = anyOrigin;
         this.origins = anyOrigin ? List.of() : List.copyOf(origins);
         this.prefixes = new String[this.origins.size()];
@@ -62,6 +74,24 @@ public final class RouteCors {
         this.exposeHeaders = exposeHeaders;
         this.allowCredentials = allowCredentials;
         this.maxAge = maxAge;
+    }
+
+    /**
+     * An HTTPRoute's {@code CORS} filter, its lists checked: {@code *} alone allows any origin,
+     * method or header. With {@code allowCredentials}, where browsers take {@code *} literally,
+     * any origin is echoed (not {@code *}), and a preflight's {@code Access-Control-Allow-Methods}
+     * and {@code -Headers} for {@code *} are the ones it asked for.
+     */
+    static RouteCors ofFilter(List<String> origins, boolean allowCredentials, List<String> methods, List<String> headers,
+            List<String> exposeHeaders, long maxAge) {
+        boolean anyOrigin = origins.contains("*");
+        boolean anyMethod = methods.contains("*");
+        boolean anyHeader = headers.contains("*");
+        return new RouteCors(anyOrigin && !allowCredentials, anyOrigin ? List.of("*") : origins,
+                anyMethod ? "*" : methods.isEmpty() ? "GET, HEAD, POST" : String.join(", ", methods),
+                anyHeader ? "*" : String.join(", ", headers),
+                exposeHeaders.isEmpty() ? null : String.join(", ", exposeHeaders), allowCredentials, maxAge,
+                anyMethod && allowCredentials, anyHeader && allowCredentials, "CORS filter");
     }
 
     /** Whether every origin is allowed ({@code cors-allow-origin: "*"}, the default): the answers say {@code *}. */
@@ -88,7 +118,7 @@ public final class RouteCors {
             String prefix = prefixes[i];
             String suffix = suffixes[i];
             if (prefix == null) {
-                if (origin.equalsIgnoreCase(suffix)) {
+                if (origin.equalsIgnoreCase(suffix) || suffix.equals("*")) {  // "*": a CORS filter's any origin, echoed
                     return true;
                 }
                 continue;
@@ -139,6 +169,22 @@ public final class RouteCors {
     }
 
     /**
+     * Whether a preflight's {@code Access-Control-Allow-Methods} is the method it asked for
+     * ({@code Access-Control-Request-Method}): a CORS filter's {@code *} with credentials.
+     */
+    public boolean echoesRequestedMethod() {
+        return echoMethod;
+    }
+
+    /**
+     * Whether a preflight's {@code Access-Control-Allow-Headers} is the headers it asked for
+     * ({@code Access-Control-Request-Headers}): a CORS filter's {@code *} with credentials.
+     */
+    public boolean echoesRequestedHeaders() {
+        return echoHeaders;
+    }
+
+    /**
      * This value in a form a proxy made of it once, for instance its header fields encoded: made by
      * {@code compiler} at the first call and kept with this value (so it goes with the route table
      * that holds it). Two threads may both compile it the first time; one result is kept.
@@ -162,7 +208,10 @@ public final class RouteCors {
      */
     public String describe() {
         String who = anyOrigin ? "any origin" : origins.isEmpty() ? "no origin" : String.join(", ", origins);
-        return "CORS for " + who + (allowCredentials ? "" : ", without credentials") + " (enable-cors)";
+        if (who.equals("*")) {
+            who = "any origin (echoed)";
+        }
+        return "CORS for " + who + (allowCredentials ? "" : ", without credentials") + " (" + source + ")";
     }
 
     @Override

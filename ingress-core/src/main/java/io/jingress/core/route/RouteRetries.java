@@ -18,11 +18,21 @@ import java.util.List;
  * if (retries.onStatus(503)) { ... }  // proxy-next-upstream: "error timeout http_503"
  * }</pre>
  *
+ * <p>An HTTPRoute rule's {@code retry} is one too ({@link #anyEndpoint()} true): its {@code codes}
+ * are {@link #statuses()}, a try may go to an endpoint tried already (a Service of one Pod is
+ * retried on that Pod), and {@link #backoffMillis()} pass between a failed try and the next.
+ *
  * @param conditions which failures move a request on: the sum of the flags of this class (0: none, {@code off})
  * @param tries tries in all counting the first; 0: as many as the backend has endpoints; -1: the server's {@code maxTries}
  * @param timeoutMillis how long all tries of a request may take before no further one begins; 0: no limit
+ * @param statuses answer statuses that move a request on besides the {@code http_NNN} conditions (an
+ *     HTTPRoute's {@code retry.codes}); empty for an Ingress's
+ * @param backoffMillis the least time between a failed try and the next; 0: the next begins at once
+ * @param anyEndpoint whether the next try may go to an endpoint tried already, once every endpoint
+ *     was; false: only untried endpoints, as nginx's {@code proxy_next_upstream}
  */
-public record RouteRetries(int conditions, int tries, long timeoutMillis) {
+public record RouteRetries(int conditions, int tries, long timeoutMillis, java.util.Set<Integer> statuses, long backoffMillis,
+        boolean anyEndpoint) {
     /** {@code error}: the connect failed, or the connection broke before the answer's head. */
     public static final int ERROR = 1;
     /** Part of {@code timeout}: the connect timed out. */
@@ -47,6 +57,26 @@ public record RouteRetries(int conditions, int tries, long timeoutMillis) {
         if (timeoutMillis < 0) {
             throw new IllegalArgumentException("timeoutMillis " + timeoutMillis);
         }
+        if (backoffMillis < 0) {
+            throw new IllegalArgumentException("backoffMillis " + backoffMillis);
+        }
+        statuses = statuses == null ? java.util.Set.of() : java.util.Set.copyOf(statuses);
+    }
+
+    /** An Ingress's retries ({@code proxy-next-upstream*}): no other statuses, no backoff, untried endpoints only. */
+    public RouteRetries(int conditions, int tries, long timeoutMillis) {
+        this(conditions, tries, timeoutMillis, java.util.Set.of(), 0, false);
+    }
+
+    /**
+     * An HTTPRoute rule's {@code retry}: on a failure without an answer (the connect failed or timed
+     * out, the connection broke, the endpoint was silent past the read timeout or the rule's
+     * {@code backendRequest} timeout, the answer was not HTTP) and on the answer statuses
+     * {@code codes}; {@code tries} in all (-1: the server's), {@code backoffMillis} apart, on any
+     * endpoint once each was tried.
+     */
+    static RouteRetries ofHttpRoute(java.util.Set<Integer> codes, int tries, long backoffMillis) {
+        return new RouteRetries(ERROR | CONNECT_TIMEOUT | READ_TIMEOUT | INVALID_HEADER, tries, 0, codes, backoffMillis, true);
     }
 
     /** The flag of {@code http_NNN} for {@code status}; 0 when nginx has no such condition. */
@@ -61,7 +91,7 @@ public record RouteRetries(int conditions, int tries, long timeoutMillis) {
 
     /** Whether a request is moved on at all: false for {@code off}. */
     public boolean any() {
-        return (conditions & ~NON_IDEMPOTENT) != 0;
+        return (conditions & ~NON_IDEMPOTENT) != 0 || !statuses.isEmpty();
     }
 
     /** Whether {@code flag} (one of this class's) is among the conditions. */
@@ -71,12 +101,13 @@ public record RouteRetries(int conditions, int tries, long timeoutMillis) {
 
     /** Whether an answer of {@code status} is dropped and the request moved on. */
     public boolean onStatus(int status) {
-        return (conditions & STATUS_BITS) != 0 && (conditions & statusFlag(status)) != 0;
+        return (conditions & STATUS_BITS) != 0 && (conditions & statusFlag(status)) != 0
+                || !statuses.isEmpty() && statuses.contains(status);
     }
 
     /** Whether some answer status moves a request on (then the answer's head is looked at). */
     public boolean onAnyStatus() {
-        return (conditions & STATUS_BITS) != 0;
+        return (conditions & STATUS_BITS) != 0 || !statuses.isEmpty();
     }
 
     /** The conditions as nginx writes them: {@code "error timeout http_503"}, {@code "off"}. */
@@ -109,6 +140,9 @@ public record RouteRetries(int conditions, int tries, long timeoutMillis) {
 
     /** The phrase of {@link RoutePolicy#describe()}. */
     String describe() {
+        if (anyEndpoint) {
+            return describeRetry();
+        }
         if (!any()) {
             return "no retry on another endpoint (proxy-next-upstream: off)";
         }
@@ -122,5 +156,25 @@ public record RouteRetries(int conditions, int tries, long timeoutMillis) {
             phrase.append(", within ").append(timeoutMillis / 1000).append(" s");
         }
         return phrase.append(" (proxy-next-upstream)").toString();
+    }
+
+    // an HTTPRoute's retry: "retried on a failure without an answer and on 502, 503, at most 2 times, 100 ms apart (retry)"
+    private String describeRetry() {
+        if (tries == 1) {
+            return "not retried (retry.attempts: 0)";
+        }
+        StringBuilder phrase = new StringBuilder("retried on a failure without an answer");
+        if (!statuses.isEmpty()) {
+            phrase.append(" and on ").append(String.join(", ", statuses.stream().sorted().map(String::valueOf).toList()));
+        }
+        if (tries > 1) {
+            phrase.append(", at most ").append(tries - 1).append(tries == 2 ? " time" : " times");
+        } else {
+            phrase.append(", as often as the server's tries allow");
+        }
+        if (backoffMillis > 0) {
+            phrase.append(", ").append(GatewayDurations.describe(backoffMillis)).append(" apart");
+        }
+        return phrase.append(" (retry)").toString();
     }
 }

@@ -24,8 +24,17 @@ public final class SessionCookie {
     private final boolean secure;
     private final boolean partitioned;
 
+    // null: an Ingress's (session-cookie-*); else the cookie name of an HTTPRoute's sessionPersistence
+    private final String sessionName;
+
     SessionCookie(String path, String domain, Long maxAgeSeconds, Long expiresSeconds, String sameSite,
             boolean conditionalSameSiteNone, boolean secure, boolean partitioned) {
+        this(path, domain, maxAgeSeconds, expiresSeconds, sameSite, conditionalSameSiteNone, secure, partitioned, null);
+    }
+
+    private SessionCookie(String path, String domain, Long maxAgeSeconds, Long expiresSeconds, String sameSite,
+            boolean conditionalSameSiteNone, boolean secure, boolean partitioned, String sessionName) {
+        this.sessionName = sessionName;
         this.path = path;
         this.domain = domain;
         this.maxAgeSeconds = maxAgeSeconds;
@@ -34,6 +43,14 @@ public final class SessionCookie {
         this.conditionalSameSiteNone = conditionalSameSiteNone;
         this.secure = secure;
         this.partitioned = partitioned;
+    }
+
+    /**
+     * The cookie of an HTTPRoute rule's {@code sessionPersistence}: the defaults, and a
+     * {@code Max-Age} of {@code maxAgeSeconds} for a {@code Permanent} cookie (null: a session cookie).
+     */
+    static SessionCookie ofSessionPersistence(String name, Long maxAgeSeconds) {
+        return new SessionCookie(null, null, maxAgeSeconds, null, null, false, false, false, name);
     }
 
     /** {@code session-cookie-path}; null: the path of the route that answered. */
@@ -107,6 +124,10 @@ public final class SessionCookie {
         }
         if (partitioned) {
             parts.add("Partitioned");
+        }
+        if (sessionName != null) {
+            return "a client stays with one endpoint by the cookie " + sessionName
+                    + (parts.isEmpty() ? " (a session cookie)" : " (" + String.join("; ", parts) + ")") + " (sessionPersistence)";
         }
         return "affinity cookie " + String.join("; ", parts) + " (session-cookie-*)";
     }

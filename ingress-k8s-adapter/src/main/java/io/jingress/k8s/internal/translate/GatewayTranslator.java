@@ -226,14 +226,16 @@ public final class GatewayTranslator {
         io.jingress.core.model.HttpRouteRule.Timeouts served = timeouts == null
                 || (timeouts.getRequest() == null && timeouts.getBackendRequest() == null) ? null
                 : new io.jingress.core.model.HttpRouteRule.Timeouts(timeouts.getRequest(), timeouts.getBackendRequest());
-        if (rule.getRetry() != null) {
-            unserved.add("retry");
-        }
-        if (rule.getSessionPersistence() != null) {
-            unserved.add("sessionPersistence");
-        }
+        io.jingress.core.model.HttpRouteRule.Retry retry = rule.getRetry() == null ? null
+                : new io.jingress.core.model.HttpRouteRule.Retry(rule.getRetry().getCodes(), rule.getRetry().getAttempts(),
+                        rule.getRetry().getBackoff());
+        io.fabric8.kubernetes.api.model.gatewayapi.v1.SessionPersistence session = rule.getSessionPersistence();
+        io.jingress.core.model.HttpRouteRule.SessionPersistence sessionPersistence = session == null ? null
+                : new io.jingress.core.model.HttpRouteRule.SessionPersistence(session.getSessionName(), session.getType(),
+                        session.getAbsoluteTimeout(),
+                        session.getCookieConfig() == null ? null : session.getCookieConfig().getLifetimeType());
         return new io.jingress.core.model.HttpRouteRule(matches, each(field + ".filters", rule.getFilters(), filter), backends,
-                served, unserved);
+                served, retry, sessionPersistence, unserved);
     }
 
     /** Translates one entry of a list, named by its field ({@code spec.rules[0].filters[1]}). */
@@ -272,6 +274,10 @@ public final class GatewayTranslator {
             case HttpRouteFilter.URL_REWRITE -> new HttpRouteFilter(type, null, null, null, filter.getUrlRewrite() == null
                     ? null : new HttpRouteFilter.Rewrite(filter.getUrlRewrite().getHostname(), path(filter.getUrlRewrite().getPath())),
                     null);
+            case HttpRouteFilter.CORS -> filter.getCors() == null ? HttpRouteFilter.other(type)
+                    : HttpRouteFilter.cors(new HttpRouteFilter.Cors(filter.getCors().getAllowOrigins(),
+                            filter.getCors().getAllowCredentials(), filter.getCors().getAllowMethods(),
+                            filter.getCors().getAllowHeaders(), filter.getCors().getExposeHeaders(), filter.getCors().getMaxAge()));
             default -> shared(type, filter.getRequestHeaderModifier(), filter.getResponseHeaderModifier(),
                     filter.getRequestMirror());
         };
