@@ -359,9 +359,17 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
         if (tried == null) {
             tried = new Endpoint[maxTries];
         }
-        if (tries - 1 < tried.length) {
-            tried[tries - 1] = endpoint;
+        for (int i = 0; i < tried.length; i++) {
+            if (tried[i] == null) {
+                tried[i] = endpoint;
+                return;
+            }
         }
+    }
+
+    /** Forgets the endpoints tried: {@link #excluded} skips none (an HTTPRoute's retry, once every endpoint was tried). */
+    void forgetTried() {
+        tried = null;
     }
 
     @Override

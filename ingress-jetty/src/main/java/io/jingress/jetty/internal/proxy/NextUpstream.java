@@ -50,12 +50,13 @@ final class NextUpstream {
 
     /**
      * Whether an answer of {@code status} is dropped and the request moved on: the route asks it
-     * for that status, the request may be sent again, and another endpoint is there to try.
+     * for that status, the request may be sent again, and another endpoint is there to try (under
+     * an HTTPRoute's retry, any endpoint: see {@link RouteRetries#anyEndpoint()}).
      */
     static boolean movesOn(Exchange exchange, int status, int serverMaxTries) {
         RouteRetries retries = exchange.route.policy().retries();
         return retries.onStatus(status) && allowed(exchange, retries, serverMaxTries, false)
-                && exchange.backend.balancer().endpoints().size() > exchange.tries;
+                && (retries.anyEndpoint() || exchange.backend.balancer().endpoints().size() > exchange.tries);
     }
 
     /** {@code neverSent}: the try failed before anything of the request left, so its method does not matter. */

@@ -15,8 +15,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 
 /**
- * CORS as an Ingress's {@code enable-cors} asks ({@link RouteCors}), the way ingress-nginx's
- * template does it: a preflight from an allowed origin ({@code OPTIONS} with {@code Origin} and
+ * CORS as an Ingress's {@code enable-cors} asks ({@link RouteCors}), or an HTTPRoute's {@code CORS}
+ * filter, the way ingress-nginx's template does it: a preflight from an allowed origin ({@code OPTIONS} with {@code Origin} and
  * {@code Access-Control-Request-Method}) is answered 204 by the proxy, never reaching an endpoint;
  * every other answer of the route from an allowed origin, the endpoint's or the proxy's own (502,
  * 503, 504...), gets {@code Access-Control-Allow-Origin}, {@code -Allow-Credentials},
@@ -63,6 +63,19 @@ final class PolicyCors {
         // both from a 204 whatever ingress-nginx's template sets.
         HttpFields.Mutable proxyToClientHeaders = proxyToClientResponse.getHeaders();
         fields.addTo(proxyToClientHeaders, exchange.corsOrigin);
+        if (routeCors.echoesRequestedMethod()) {
+            // an HTTPRoute CORS filter's "*" with credentials, which browsers would take literally
+            proxyToClientHeaders.put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS,
+                    clientToProxyHeaders.get(HttpHeader.ACCESS_CONTROL_REQUEST_METHOD));
+        }
+        if (routeCors.echoesRequestedHeaders()) {
+            String asked = clientToProxyHeaders.get(HttpHeader.ACCESS_CONTROL_REQUEST_HEADERS);
+            if (asked == null) {
+                proxyToClientHeaders.remove(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS);
+            } else {
+                proxyToClientHeaders.put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, asked);
+            }
+        }
         if (exchange.responseHeaders != null) {
             exchange.responseHeaders.putOn(proxyToClientHeaders);  // custom-headers: on the preflight's answer too
         }
@@ -102,7 +115,9 @@ final class PolicyCors {
                 made.add(new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true"));
             }
             made.add(new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, cors.allowMethods()));
-            made.add(new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, cors.allowHeaders()));
+            if (!cors.allowHeaders().isEmpty()) {  // an HTTPRoute CORS filter's may be none
+                made.add(new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, cors.allowHeaders()));
+            }
             if (cors.exposeHeaders() != null) {
                 made.add(new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS, cors.exposeHeaders()));
             }

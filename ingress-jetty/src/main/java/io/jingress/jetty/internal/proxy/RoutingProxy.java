@@ -25,6 +25,7 @@ import io.jingress.core.route.FallbackBackend;
 import io.jingress.core.route.EncodedSlashes;
 import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.NoMatch;
+import io.jingress.core.route.RouteRetries;
 import io.jingress.core.route.CookieRewrite;
 import io.jingress.core.route.ProxyRedirect;
 import io.jingress.core.route.RequestPaths;
@@ -573,6 +574,22 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     }
 
     /**
+     * Runs the next try of a request: at once, or after its route's backoff (an HTTPRoute's
+     * {@code retry.backoff}, {@link RouteRetries#backoffMillis()}) on a thread of the server's pool.
+     * A client that goes away meanwhile, or a request timeout that passes, stops that try as it begins.
+     */
+    void afterBackoff(Exchange exchange, Runnable nextTry) {
+        RoutePolicy policy = exchange.route.policy();
+        long backoff = policy.isNone() ? 0 : policy.retries().backoffMillis();
+        if (backoff <= 0) {
+            nextTry.run();
+            return;
+        }
+        Server server = getServer();
+        server.getScheduler().schedule(() -> server.getThreadPool().execute(nextTry), backoff, TimeUnit.MILLISECONDS);
+    }
+
+    /**
      * WebSocket and other HTTP/1.1 upgrades, which {@link ProxyHandler} cannot carry: the same
      * headers as any proxied request, then {@link UpgradeTunnel}; an endpoint that cannot be
      * connected to is replaced by another, as for any idempotent request.
@@ -639,10 +656,26 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         return field;
     }
 
-    /** Marks the current endpoint tried and picks another, or returns null. */
+    /**
+     * Marks the current endpoint tried and picks another, or returns null; under an HTTPRoute's
+     * retry ({@link RouteRetries#anyEndpoint()}) one tried already once every endpoint was.
+     */
     private Endpoint nextUntried(Exchange exchange) {
-        exchange.markTried(maxTries(exchange));
-        return pickUntried(exchange);
+        int maxTries = maxTries(exchange);
+        exchange.markTried(maxTries);
+        Endpoint next = pickUntried(exchange);
+        RoutePolicy policy = exchange.route.policy();
+        if (next == null && !policy.isNone() && policy.retries().anyEndpoint()) {
+            // an HTTPRoute's retry: every endpoint was tried; another round, another than the last if there is one
+            exchange.forgetTried();
+            exchange.markTried(maxTries);
+            next = pickUntried(exchange);
+            if (next == null) {
+                exchange.forgetTried();
+                next = pickUntried(exchange);
+            }
+        }
+        return next;
     }
 
     /** Tries in all for this request: the server's, or its route's {@code proxy-next-upstream-tries} ({@link NextUpstream}). */
@@ -871,7 +904,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         if (!responseBegan && retryElsewhere(exchange, failure)) {
             proxyToClientResponse.reset();
-            super.handle(exchange, proxyToClientResponse, proxyToClientCallback);
+            afterBackoff(exchange, () -> super.handle(exchange, proxyToClientResponse, proxyToClientCallback));
             return;
         }
         proxyToClientResponse.reset();

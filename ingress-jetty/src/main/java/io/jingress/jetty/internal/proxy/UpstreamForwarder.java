@@ -263,7 +263,7 @@ final class UpstreamForwarder implements UpstreamRelay {
         }
         if (!responseBegun && proxy.retryElsewhere(exchange, failure)) {
             proxyToClientResponse.reset();
-            forward(exchange, false);
+            proxy.afterBackoff(exchange, () -> forward(exchange, false));
             return;
         }
         proxyToClientResponse.reset();
