@@ -206,4 +206,76 @@ class HttpRouteEndToEndTest {
         assertEquals("method POST", path.get("conditions").asText());
         assertEquals("default/a:80 (weight 1), default/b:80 (weight 1)", path.get("split").asText());
     }
+
+    @Test
+    void sessionPersistenceKeepsAClientWithTheEndpointItsCookieNames() throws Exception {
+        Backends.Echo a = backends.start("a");
+        Backends.Echo b = backends.start("b");
+        HttpRouteRule kept = new HttpRouteRule(List.of(pathPrefix("/cart")), List.of(), List.of(HttpBackendRef.service("svc", 80)),
+                null, null, new HttpRouteRule.SessionPersistence("cart", null, "1h", "Permanent"), List.of());
+        IngressServer proxy = proxy(TestRoutes.create().service("default", "svc", a.port(), b.port()).gateway(GATEWAY)
+                .httpRoute(route("r", kept)));
+
+        ContentResponse first = send(proxy, "GET", "/cart/items");
+        String setCookie = first.getHeaders().get("Set-Cookie");
+        assertTrue(setCookie != null && setCookie.startsWith("cart=") && setCookie.contains("; Max-Age=3600; Path=/cart;")
+                && setCookie.endsWith("; HttpOnly"), setCookie);
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        String endpoint = first.getHeaders().get("X-Backend");
+        // a new session goes to the next endpoint; the cookie's always to its own
+        assertTrue(!endpoint.equals(send(proxy, "GET", "/cart/items").getHeaders().get("X-Backend")));
+        for (int i = 0; i < 4; i++) {
+            ContentResponse again = send(proxy, "GET", "/cart/items", "Cookie", cookie);
+            assertEquals(endpoint, again.getHeaders().get("X-Backend"));
+            assertNull(again.getHeaders().get("Set-Cookie"));
+        }
+    }
+
+    @Test
+    void aCorsFilterAnswersThePreflightOfAnAllowedOriginAndMarksTheAnswers() throws Exception {
+        Backends.Echo svc = backends.start("svc");
+        HttpRouteFilter cors = HttpRouteFilter.cors(new HttpRouteFilter.Cors(List.of("https://*.shop.test"), null,
+                List.of("GET", "PUT"), List.of("X-Token"), List.of("X-Total"), null));
+        IngressServer proxy = proxy(TestRoutes.create().service("default", "svc", svc.port()).gateway(GATEWAY)
+                .httpRoute(route("r", rule(pathPrefix("/"), "svc", cors))));
+
+        ContentResponse preflight = send(proxy, "OPTIONS", "/items", "Origin", "https://www.shop.test",
+                "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "x-token");
+        assertEquals(204, preflight.getStatus());
+        assertEquals("https://www.shop.test", preflight.getHeaders().get("Access-Control-Allow-Origin"));
+        assertEquals("GET, PUT", preflight.getHeaders().get("Access-Control-Allow-Methods"));
+        assertEquals("X-Token", preflight.getHeaders().get("Access-Control-Allow-Headers"));
+        assertEquals("5", preflight.getHeaders().get("Access-Control-Max-Age"));
+        assertNull(preflight.getHeaders().get("Access-Control-Allow-Credentials"));
+        assertEquals(0, svc.requests(), "the proxy answers a preflight");
+
+        ContentResponse answer = send(proxy, "GET", "/items", "Origin", "https://www.shop.test");
+        assertEquals(200, answer.getStatus());
+        assertEquals("https://www.shop.test", answer.getHeaders().get("Access-Control-Allow-Origin"));
+        assertEquals("X-Total", answer.getHeaders().get("Access-Control-Expose-Headers"));
+        assertEquals("Origin", answer.getHeaders().get("Vary"));
+
+        ContentResponse stranger = send(proxy, "GET", "/items", "Origin", "https://evil.test");
+        assertEquals(200, stranger.getStatus());
+        assertNull(stranger.getHeaders().get("Access-Control-Allow-Origin"));
+    }
+
+    @Test
+    void aCorsFilterForAnyOriginWithCredentialsEchoesWhatThePreflightAsked() throws Exception {
+        Backends.Echo svc = backends.start("svc");
+        HttpRouteFilter cors = HttpRouteFilter.cors(new HttpRouteFilter.Cors(List.of("*"), true, List.of("*"), List.of("*"),
+                List.of(), 600));
+        IngressServer proxy = proxy(TestRoutes.create().service("default", "svc", svc.port()).gateway(GATEWAY)
+                .httpRoute(route("r", rule(pathPrefix("/"), "svc", cors))));
+
+        ContentResponse preflight = send(proxy, "OPTIONS", "/items", "Origin", "https://a.test",
+                "Access-Control-Request-Method", "DELETE", "Access-Control-Request-Headers", "x-a, x-b");
+        assertEquals(204, preflight.getStatus());
+        // browsers take "*" literally on a request with credentials: what was asked is said back
+        assertEquals("https://a.test", preflight.getHeaders().get("Access-Control-Allow-Origin"));
+        assertEquals("true", preflight.getHeaders().get("Access-Control-Allow-Credentials"));
+        assertEquals("DELETE", preflight.getHeaders().get("Access-Control-Allow-Methods"));
+        assertEquals("x-a, x-b", preflight.getHeaders().get("Access-Control-Allow-Headers"));
+        assertEquals("600", preflight.getHeaders().get("Access-Control-Max-Age"));
+    }
 }

@@ -45,7 +45,7 @@ class HttpRouteTimeoutsTest {
 
     private static HttpRoute route(String request, String backendRequest) {
         HttpRouteRule timed = new HttpRouteRule(List.of(pathPrefix("/")), List.of(), List.of(HttpBackendRef.service("svc", 80)),
-                new HttpRouteRule.Timeouts(request, backendRequest), List.of());
+                new HttpRouteRule.Timeouts(request, backendRequest), null, null, List.of());
         return new HttpRoute("default", "r", Instant.EPOCH, List.of(HttpRoute.ParentRef.of("infra", "web")),
                 List.of("app.gw.test"), List.of(timed));
     }

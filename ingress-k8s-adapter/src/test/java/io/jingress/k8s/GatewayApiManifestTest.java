@@ -330,17 +330,89 @@ class GatewayApiManifestTest {
     }
 
     @Test
-    void retryAndSessionPersistenceAreReportedAsNotServedAndTheRuleServesWithoutThem() throws Exception {
+    void aRulesCookieSessionPersistenceIsServedAndWhatItCannotBeIsReported() throws Exception {
         String route = """
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: HTTPRoute
-                metadata: {name: slow, namespace: shop}
+                metadata: {name: cart, namespace: shop}
                 spec:
                   parentRefs: [{name: web, namespace: infra}]
-                  hostnames: [slow.example.com]
+                  hostnames: [cart.example.com]
                   rules:
-                  - retry: {attempts: 2}
-                    sessionPersistence: {sessionName: s}
+                  - matches: [{path: {type: PathPrefix, value: /kept}}]
+                    sessionPersistence: {sessionName: cart, absoluteTimeout: 1h, cookieConfig: {lifetimeType: Permanent}}
+                    backendRefs: [{name: web, port: 80}]
+                  - matches: [{path: {type: PathPrefix, value: /session}}]
+                    sessionPersistence: {absoluteTimeout: 10m}
+                    backendRefs: [{name: web, port: 80}]
+                  - matches: [{path: {type: PathPrefix, value: /header}}]
+                    sessionPersistence: {type: Header, sessionName: x-session}
+                    backendRefs: [{name: web, port: 80}]
+                  - matches: [{path: {type: PathPrefix, value: /split}}]
+                    sessionPersistence: {sessionName: split}
+                    backendRefs: [{name: web, port: 80, weight: 1}, {name: other, port: 80, weight: 1}]
+                  - matches: [{path: {type: PathPrefix, value: /forever}}]
+                    sessionPersistence: {cookieConfig: {lifetimeType: Permanent}}
+                    backendRefs: [{name: web, port: 80}]
+                  - backendRefs: [{name: web, port: 80}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: shop}
+                spec:
+                  ports: [{name: http, port: 80, targetPort: 8080}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: other, namespace: shop}
+                spec:
+                  ports: [{name: http, port: 80, targetPort: 8080}]
+                """;
+        Files.writeString(dir.resolve("gateway.yaml"), GATEWAY);
+        Files.writeString(dir.resolve("route.yaml"), route);
+        RouteExplainer explainer = RouteExplainer.fromManifests(dir);
+
+        assertEquals(List.of("a client stays with one endpoint by the cookie cart (Max-Age=3600) (sessionPersistence)"),
+                explainer.explain("GET", "http://cart.example.com/kept").policy());
+        assertEquals(List.of("a client stays with one endpoint by the cookie INGRESSCOOKIE (a session cookie)"
+                + " (sessionPersistence)"), explainer.explain("GET", "http://cart.example.com/session").policy());
+        assertEquals(List.of(), explainer.explain("GET", "http://cart.example.com/header").policy());
+        assertEquals(List.of(), explainer.explain("GET", "http://cart.example.com/split").policy());
+        assertEquals(5, explainer.explain("GET", "http://cart.example.com/forever").ruleIndex());
+        List<String> problems = explainer.problems().stream().map(Problem::toString).toList();
+        assertTrue(problems.contains("HTTPRoute shop/cart: spec.rules[1].sessionPersistence.absoluteTimeout: not applied to"
+                + " a Session cookie, which lasts until the browser closes (cookieConfig.lifetimeType: Permanent makes it the"
+                + " cookie's Max-Age)"), problems.toString());
+        assertTrue(problems.contains("HTTPRoute shop/cart: spec.rules[2].sessionPersistence.type: Header sessions are not"
+                + " served by Jingress (Cookie ones are); the rule is served without session persistence"), problems.toString());
+        assertTrue(problems.contains("HTTPRoute shop/cart: spec.rules[3].sessionPersistence: not served by Jingress on a rule"
+                + " that splits its requests among backendRefs; the rule is served without session persistence"),
+                problems.toString());
+        assertTrue(problems.contains("HTTPRoute shop/cart: spec.rules[4].sessionPersistence.absoluteTimeout: a Permanent"
+                + " cookie needs one; rule 4 is not served"), problems.toString());
+    }
+
+    @Test
+    void aRulesRetryIsServedAndABadValueDropsOnlyItsRule() throws Exception {
+        String route = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: flaky, namespace: shop}
+                spec:
+                  parentRefs: [{name: web, namespace: infra}]
+                  hostnames: [flaky.example.com]
+                  rules:
+                  - matches: [{path: {type: PathPrefix, value: /api}}]
+                    retry: {codes: [503, 502], attempts: 2, backoff: 100ms}
+                    backendRefs: [{name: web, port: 80}]
+                  - matches: [{path: {type: PathPrefix, value: /bad}}]
+                    retry: {codes: [200], attempts: -1, backoff: soon}
+                    backendRefs: [{name: web, port: 80}]
+                  - matches: [{path: {type: PathPrefix, value: /}}]
+                    retry: {attempts: 0}
+                    backendRefs: [{name: web, port: 80}]
+                  - matches: [{path: {type: PathPrefix, value: /stubborn}}]
+                    retry: {attempts: 1000}
                     backendRefs: [{name: web, port: 80}]
                 ---
                 apiVersion: v1
@@ -353,12 +425,21 @@ class GatewayApiManifestTest {
         Files.writeString(dir.resolve("route.yaml"), route);
         RouteExplainer explainer = RouteExplainer.fromManifests(dir);
 
-        assertEquals("shop/slow", explainer.explain("GET", "http://slow.example.com/").ingress());
+        assertEquals(List.of("retried on a failure without an answer and on 502, 503, at most 2 times, 100 ms apart (retry)"),
+                explainer.explain("GET", "http://flaky.example.com/api/x").policy());
+        assertEquals(List.of("not retried (retry.attempts: 0)"), explainer.explain("GET", "http://flaky.example.com/").policy());
+        assertEquals(2, explainer.explain("GET", "http://flaky.example.com/bad").ruleIndex());
+        assertEquals(List.of("retried on a failure without an answer, at most 100 times (retry)"),
+                explainer.explain("GET", "http://flaky.example.com/stubborn").policy());
         List<String> problems = explainer.problems().stream().map(Problem::toString).toList();
-        assertTrue(problems.contains("HTTPRoute shop/slow: spec.rules[0].retry: not served by Jingress; the rule is"
-                + " served without it"), problems.toString());
-        assertTrue(problems.contains("HTTPRoute shop/slow: spec.rules[0].sessionPersistence: not served by Jingress; the"
-                + " rule is served without it"), problems.toString());
+        assertTrue(problems.contains("HTTPRoute shop/flaky: spec.rules[1].retry.codes[0]: 200 is not a status from 400 to 599;"
+                + " rule 1 is not served"), problems.toString());
+        assertTrue(problems.contains("HTTPRoute shop/flaky: spec.rules[1].retry.attempts: -1 is negative; rule 1 is not served"),
+                problems.toString());
+        assertTrue(problems.contains("HTTPRoute shop/flaky: spec.rules[3].retry.attempts: 1000 is more than Jingress makes:"
+                + " a request is retried at most 100 times"), problems.toString());
+        assertTrue(problems.contains("HTTPRoute shop/flaky: spec.rules[1].retry.backoff: \"soon\" is not a Gateway API"
+                + " duration (such as 10s, 1m30s or 500ms); rule 1 is not served"), problems.toString());
     }
 
     @Test
@@ -408,5 +489,49 @@ class GatewayApiManifestTest {
                 + " duration (such as 10s, 1m30s or 500ms); rule 1 is not served"), problems.toString());
         assertTrue(problems.contains("HTTPRoute shop/slow: spec.rules[2].timeouts.backendRequest: 10s is longer than"
                 + " timeouts.request 5s; rule 2 is not served"), problems.toString());
+    }
+
+    @Test
+    void aCorsFilterIsServedAndABadOriginDropsOnlyItsRule() throws Exception {
+        String route = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: api, namespace: shop}
+                spec:
+                  parentRefs: [{name: web, namespace: infra}]
+                  hostnames: [api.example.com]
+                  rules:
+                  - matches: [{path: {type: PathPrefix, value: /v1}}]
+                    filters:
+                    - type: CORS
+                      cors: {allowOrigins: ["https://app.example.com", "https://*.example.org"], allowCredentials: true,
+                             allowMethods: [GET, POST], maxAge: 60}
+                    backendRefs: [{name: web, port: 80}]
+                  - matches: [{path: {type: PathPrefix, value: /bad}}]
+                    filters:
+                    - type: CORS
+                      cors: {allowOrigins: ["app.example.com"], allowMethods: ["*", GET]}
+                    backendRefs: [{name: web, port: 80}]
+                  - backendRefs: [{name: web, port: 80}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: shop}
+                spec:
+                  ports: [{name: http, port: 80, targetPort: 8080}]
+                """;
+        Files.writeString(dir.resolve("gateway.yaml"), GATEWAY);
+        Files.writeString(dir.resolve("route.yaml"), route);
+        RouteExplainer explainer = RouteExplainer.fromManifests(dir);
+
+        assertEquals(List.of("CORS for https://app.example.com, https://*.example.org (CORS filter)"),
+                explainer.explain("GET", "http://api.example.com/v1/items").policy());
+        assertEquals(2, explainer.explain("GET", "http://api.example.com/bad").ruleIndex());
+        List<String> problems = explainer.problems().stream().map(Problem::toString).toList();
+        assertTrue(problems.contains("HTTPRoute shop/api: spec.rules[1].filters[0].cors.allowOrigins[0]: \"app.example.com\""
+                + " is not an origin (scheme://host[:port], the host's first label may be *) nor *; rule 1 is not served"),
+                problems.toString());
+        assertTrue(problems.contains("HTTPRoute shop/api: spec.rules[1].filters[0].cors.allowMethods[0]: * must be the only"
+                + " entry; rule 1 is not served"), problems.toString());
     }
 }
