@@ -268,16 +268,38 @@ final class GatewayInformers implements AutoCloseable {
         onChange.run();
     }
 
-    // Stops a GRPCRoute informer the ClusterRole does not allow; the first one logs the WARNING
+    // Stops a GRPCRoute informer the ClusterRole does not allow; once the last is stopped, the WARNING
+    // waits for the other kinds' first lists (see warnGrpcForbidden)
     private void withdrawGrpc(SharedIndexInformer<?> informer) {
         if (!informers.remove(informer) || closing) {
             return;
         }
         informer.stop();
-        if (informers.stream().noneMatch(i -> i.getApiTypeClass() == GRPCRoute.class)) {
-            LOG.warn(GRPC_FORBIDDEN_MESSAGE);
-        }
         onChange.run();
+        if (informers.stream().noneMatch(i -> i.getApiTypeClass() == GRPCRoute.class)) {
+            warnGrpcForbidden(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+        }
+    }
+
+    /**
+     * Logs that GRPCRoutes alone are refused once the other kinds' informers have listed (or after
+     * {@code deadline}, {@link System#nanoTime()}): when the ClusterRole refuses those too, they are
+     * withdrawn whole with one WARNING that says so, and this one, which would say HTTPRoutes are
+     * served, is not logged. Runs on the discovery thread.
+     */
+    private void warnGrpcForbidden(long deadline) {
+        if (!present || closing) {
+            return;
+        }
+        if (informers.stream().allMatch(SharedIndexInformer::hasSynced) || System.nanoTime() - deadline > 0) {
+            LOG.warn(GRPC_FORBIDDEN_MESSAGE);
+            return;
+        }
+        try {
+            discovery.schedule(() -> warnGrpcForbidden(deadline), 50, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // closing
+        }
     }
 
     /** Whether discovery has answered and every informer started has finished its first list. */
