@@ -163,7 +163,7 @@ class HttpRouteRetryTest {
     void aTryPastItsBackendRequestTimeoutIsRetriedAndTheRequestTimeoutEndsTheTries() throws Exception {
         try (ScriptedBackend svc = failingFirst(1, ScriptedBackend.Answer.thenHoldUntilPeerCloses(""))) {
             IngressServer proxy = proxy(svc.port(), new HttpRouteRule.Retry(List.of(), 2, null),
-                    new HttpRouteRule.Timeouts(null, "300ms"));
+                    new HttpRouteRule.Timeouts(null, "1s"));
             assertEquals(200, send(proxy, "GET").getStatus());
             assertEquals(2, requests.get());
         }

@@ -73,7 +73,7 @@ class HttpRouteTimeoutsTest {
     @Test
     void aRequestPastItsRequestTimeoutIsAnswered504AndItsEndpointConnectionClosed() throws Exception {
         try (ScriptedBackend svc = ScriptedBackend.start(HttpRouteTimeoutsTest::holdAllButFast)) {
-            IngressServer proxy = proxy(svc.port(), "300ms", null);
+            IngressServer proxy = proxy(svc.port(), "1s", null);
 
             ContentResponse response = send(proxy, "GET", "/slow", null);
 
@@ -87,7 +87,7 @@ class HttpRouteTimeoutsTest {
     @Test
     void aStreamedBodyOnJettysPathIsCutAtTheRequestTimeoutToo() throws Exception {
         try (ScriptedBackend svc = ScriptedBackend.startReadingBodies(HttpRouteTimeoutsTest::holdAllButFast)) {
-            IngressServer proxy = proxy(svc.port(), "300ms", null);
+            IngressServer proxy = proxy(svc.port(), "1s", null);
 
             // larger than what the own connections read whole first: it streams through Jetty's client
             ContentResponse response = send(proxy, "POST", "/slow", new byte[64 * 1024]);
@@ -101,7 +101,7 @@ class HttpRouteTimeoutsTest {
     @Test
     void aTryPastItsBackendRequestTimeoutIsAnswered504OnBothPaths() throws Exception {
         try (ScriptedBackend svc = ScriptedBackend.startReadingBodies(HttpRouteTimeoutsTest::holdAllButFast)) {
-            IngressServer proxy = proxy(svc.port(), null, "300ms");
+            IngressServer proxy = proxy(svc.port(), null, "1s");
 
             assertEquals(504, send(proxy, "GET", "/slow", null).getStatus());
             assertTrue(svc.awaitPeerClosedWhileHeld(5, TimeUnit.SECONDS), "the upstream connection was closed");
@@ -151,7 +151,7 @@ class HttpRouteTimeoutsTest {
     @Test
     void aRequestAnsweredInTimeIsServedAsUsualOnAKeptConnection() throws Exception {
         Backends.Echo svc = backends.start("svc");
-        IngressServer proxy = proxy(svc.port(), "300ms", "200ms");
+        IngressServer proxy = proxy(svc.port(), "5s", "4s");
 
         for (int i = 0; i < 3; i++) {
             ContentResponse response = send(proxy, "POST", "/echo", "hello".getBytes(StandardCharsets.US_ASCII));
