@@ -34,8 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and a backendRef to another namespace refused without a ReferenceGrant.
  */
 class HttpRouteEndToEndTest {
-    private static final Gateway GATEWAY = new Gateway("infra", "web", "jingress",
-            List.of(Gateway.Listener.http("http", "*.gw.test", 80).allowedRoutesFrom(Gateway.FROM_ALL)));
+    private static final Gateway GATEWAY = TestRoutes.OPEN_GATEWAY;
 
     @RegisterExtension
     final Proxies proxies = new Proxies();

@@ -39,8 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code backoff} apart.
  */
 class HttpRouteRetryTest {
-    private static final Gateway GATEWAY = new Gateway("infra", "web", "jingress",
-            List.of(Gateway.Listener.http("http", "*.gw.test", 80).allowedRoutesFrom(Gateway.FROM_ALL)));
+    private static final Gateway GATEWAY = TestRoutes.OPEN_GATEWAY;
     private static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 
     @RegisterExtension

@@ -35,8 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * began is cut short; a request whose time ran out while its body came is not sent at all.
  */
 class HttpRouteTimeoutsTest {
-    private static final Gateway GATEWAY = new Gateway("infra", "web", "jingress",
-            List.of(Gateway.Listener.http("http", "*.gw.test", 80).allowedRoutesFrom(Gateway.FROM_ALL)));
+    private static final Gateway GATEWAY = TestRoutes.OPEN_GATEWAY;
 
     @RegisterExtension
     final Proxies proxies = new Proxies();

@@ -271,6 +271,14 @@ public final class TestRoutes {
         return apply();
     }
 
+    /**
+     * The Gateway {@code infra/web} of the class "jingress", with one HTTP listener for
+     * {@code *.gw.test} that takes routes from every namespace: what most HTTPRoute tests attach to.
+     */
+    public static final io.jingress.core.model.Gateway OPEN_GATEWAY = new io.jingress.core.model.Gateway("infra", "web",
+            "jingress", java.util.List.of(io.jingress.core.model.Gateway.Listener.http("http", "*.gw.test", 80)
+                    .allowedRoutesFrom(io.jingress.core.model.Gateway.FROM_ALL)));
+
     /** A Gateway API Gateway; its class "jingress" is ours (GatewayClass.JINGRESS_CONTROLLER). */
     public TestRoutes gateway(io.jingress.core.model.Gateway gateway) {
         gateways.add(gateway);
