@@ -277,4 +277,19 @@ class HttpRouteEndToEndTest {
         assertEquals("x-a, x-b", preflight.getHeaders().get("Access-Control-Allow-Headers"));
         assertEquals("600", preflight.getHeaders().get("Access-Control-Max-Age"));
     }
+
+    @Test
+    void aRegularExpressionHeaderMatchChoosesTheBackendByTheWholeValue() throws Exception {
+        Backends.Echo beta = backends.start("beta");
+        Backends.Echo stable = backends.start("stable");
+        HttpRouteMatch betaClients = new HttpRouteMatch(pathPrefix("/").path(),
+                List.of(new HttpRouteMatch.Header(HttpRouteMatch.REGULAR_EXPRESSION, "X-Client", "app/2\\.[0-9]+ .*")), null, null);
+        IngressServer proxy = proxy(TestRoutes.create().service("default", "beta", beta.port())
+                .service("default", "stable", stable.port()).gateway(GATEWAY)
+                .httpRoute(route("r", rule(betaClients, "beta"), rule(pathPrefix("/"), "stable"))));
+
+        assertEquals("beta", send(proxy, "GET", "/", "X-Client", "app/2.7 (android)").getHeaders().get("X-Backend"));
+        assertEquals("stable", send(proxy, "GET", "/", "X-Client", "app/1.9 (android)").getHeaders().get("X-Backend"));
+        assertEquals("stable", send(proxy, "GET", "/", "X-Client", "myapp/2.7 (android)").getHeaders().get("X-Backend"));
+    }
 }

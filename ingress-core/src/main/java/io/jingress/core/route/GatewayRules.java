@@ -481,15 +481,15 @@ final class GatewayRules {
         for (int q = 0; q < match.queryParams().size(); q++) {
             HttpRouteMatch.Header param = match.queryParams().get(q);
             String at = field + ".queryParams[" + q + "]";
-            if (!HttpRouteMatch.EXACT.equals(param.type())) {
-                why.add(at + ".type: " + param.type() + " is not served by Jingress (Exact is)");
-                return null;
-            }
             if (param.name().isEmpty()) {
                 why.add(at + ".name: empty");
                 return null;
             }
-            params.add(new String[] {param.name(), param.value()});
+            String[] pair = pair(param, at, why);
+            if (pair == null) {
+                return null;
+            }
+            params.add(pair);
         }
         if (match.method() != null && !METHODS.contains(match.method())) {
             why.add(field + ".method: \"" + match.method() + "\" is not one of " + String.join(", ", METHODS.stream().sorted().toList()));
@@ -506,17 +506,36 @@ final class GatewayRules {
         for (int h = 0; h < matches.size(); h++) {
             HttpRouteMatch.Header header = matches.get(h);
             String at = field + ".headers[" + h + "]";
-            if (!HttpRouteMatch.EXACT.equals(header.type())) {
-                why.add(at + ".type: " + header.type() + " is not served by Jingress (Exact is)");
-                return null;
-            }
             if (!header.name().matches(TOKEN)) {
                 why.add(at + ".name: \"" + header.name() + "\" is not a header name");
                 return null;
             }
-            headers.add(new String[] {header.name(), header.value()});
+            String[] pair = pair(header, at, why);
+            if (pair == null) {
+                return null;
+            }
+            headers.add(pair);
         }
         return headers;
+    }
+
+    // a header or query match as RouteConditions takes it: name and value, and a mark for a regex;
+    // null (reported in why) for another type, or a regex that does not compile
+    private static String[] pair(HttpRouteMatch.Header match, String at, List<String> why) {
+        if (HttpRouteMatch.EXACT.equals(match.type())) {
+            return new String[] {match.name(), match.value()};
+        }
+        if (!HttpRouteMatch.REGULAR_EXPRESSION.equals(match.type())) {
+            why.add(at + ".type: " + match.type() + " is not Exact or RegularExpression");
+            return null;
+        }
+        try {
+            java.util.regex.Pattern.compile(match.value());
+        } catch (java.util.regex.PatternSyntaxException e) {
+            why.add(at + ".value: \"" + match.value() + "\" is not a regular expression (" + e.getDescription() + ")");
+            return null;
+        }
+        return new String[] {match.name(), match.value(), HttpRouteMatch.REGULAR_EXPRESSION};
     }
 
     private static Match grpcMatch(GrpcRouteMatch match, String field, int index, List<String> why) {

@@ -6,12 +6,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import io.jingress.core.internal.route.RegexBudget;
 
 /**
  * What a request must have, besides its host and path, for a Gateway API HTTPRoute match to take
- * it: a method, header values and query parameter values, all compared exactly and all required
+ * it: a method, header values and query parameter values, each compared exactly or, for a
+ * {@code RegularExpression} match, by a Java regex that must match the whole value, all required
  * (ANDed); for a GRPCRoute match on a method of any service, that its path be
  * {@code /service/method}. Immutable; see {@link Route#select}.
+ *
+ * <p>A regex runs on what the client sent at a bounded cost ({@link RegexBudget}): one that takes
+ * more steps than that on a value does not match it.
  *
  * <p>Header names are compared without case; a header sent in several fields is compared as its
  * values joined by {@code ","} (RFC 9110 section 5.3). Query parameter names and values are
@@ -25,12 +32,20 @@ public final class RouteConditions {
     private final String[] headerValues;
     private final String[] queryNames;
     private final String[] queryValues;
+    // the regex of a RegularExpression match, by the index of its header or parameter; null: Exact
+    private final Pattern[] headerPatterns;
+    private final Pattern[] queryPatterns;
     private final String grpcMethod;  // a GRPCRoute's method of any service, or null
 
     RouteConditions(String method, List<String[]> headers, List<String[]> queryParams) {
         this(method, headers, queryParams, null);
     }
 
+    /**
+     * @param headers name and value pairs; a third element (any) makes the value a regex
+     *     ({@code RegularExpression}), which must compile
+     * @param queryParams likewise
+     */
     RouteConditions(String method, List<String[]> headers, List<String[]> queryParams, String grpcMethod) {
         this.method = method;
         this.grpcMethod = grpcMethod;
@@ -40,6 +55,8 @@ public final class RouteConditions {
         this.headerValues = h.stream().map(e -> e[1]).toArray(String[]::new);
         this.queryNames = q.stream().map(e -> e[0]).toArray(String[]::new);
         this.queryValues = q.stream().map(e -> e[1]).toArray(String[]::new);
+        this.headerPatterns = h.stream().map(e -> e.length > 2 ? Pattern.compile(e[1]) : null).toArray(Pattern[]::new);
+        this.queryPatterns = q.stream().map(e -> e.length > 2 ? Pattern.compile(e[1]) : null).toArray(Pattern[]::new);
     }
 
     private static List<String[]> firstOfEach(List<String[]> pairs, boolean ignoreCase) {
@@ -104,16 +121,28 @@ public final class RouteConditions {
             return false;
         }
         for (int i = 0; i < headerNames.length; i++) {
-            if (!headerValues[i].equals(header.apply(headerNames[i]))) {
+            if (!holds(headerValues[i], headerPatterns[i], header.apply(headerNames[i]))) {
                 return false;
             }
         }
         for (int i = 0; i < queryNames.length; i++) {
-            if (!queryValues[i].equals(queryParam(rawQuery, queryNames[i]))) {
+            if (!holds(queryValues[i], queryPatterns[i], queryParam(rawQuery, queryNames[i]))) {
                 return false;
             }
         }
         return true;
+    }
+
+    // whether a value sent (null: none) is the value, or matches the regex when there is one
+    private static boolean holds(String value, Pattern pattern, String sent) {
+        if (pattern == null) {
+            return value.equals(sent);
+        }
+        try {
+            return sent != null && RegexBudget.matches(pattern, sent);
+        } catch (RegexBudget.Exceeded tooCostly) {
+            return false;  // a value that makes the regex backtrack past its budget: not matched
+        }
     }
 
     // whether path is /service/method: two segments, a service's, then this method
@@ -176,12 +205,12 @@ public final class RouteConditions {
             out.append(out.isEmpty() ? "" : ", ").append("gRPC method ").append(grpcMethod).append(" of any service");
         }
         for (int i = 0; i < headerNames.length; i++) {
-            out.append(out.isEmpty() ? "" : ", ").append("header ").append(headerNames[i]).append(": \"")
-                    .append(headerValues[i]).append('"');
+            out.append(out.isEmpty() ? "" : ", ").append("header ").append(headerNames[i])
+                    .append(headerPatterns[i] == null ? ": \"" : " matching \"").append(headerValues[i]).append('"');
         }
         for (int i = 0; i < queryNames.length; i++) {
-            out.append(out.isEmpty() ? "" : ", ").append("query ").append(queryNames[i]).append("=\"")
-                    .append(queryValues[i]).append('"');
+            out.append(out.isEmpty() ? "" : ", ").append("query ").append(queryNames[i])
+                    .append(queryPatterns[i] == null ? "=\"" : " matching \"").append(queryValues[i]).append('"');
         }
         return out.toString();
     }
@@ -189,18 +218,20 @@ public final class RouteConditions {
     /** Whether these are the same conditions as {@code other}'s (order of headers and parameters aside). */
     boolean sameAs(RouteConditions other) {
         return Objects.equals(method, other.method) && Objects.equals(grpcMethod, other.grpcMethod)
-                && sameSet(headerNames, headerValues, other.headerNames, other.headerValues)
-                && sameSet(queryNames, queryValues, other.queryNames, other.queryValues);
+                && sameSet(headerNames, headerValues, headerPatterns, other.headerNames, other.headerValues, other.headerPatterns)
+                && sameSet(queryNames, queryValues, queryPatterns, other.queryNames, other.queryValues, other.queryPatterns);
     }
 
-    private static boolean sameSet(String[] names, String[] values, String[] otherNames, String[] otherValues) {
+    private static boolean sameSet(String[] names, String[] values, Pattern[] patterns, String[] otherNames,
+            String[] otherValues, Pattern[] otherPatterns) {
         if (names.length != otherNames.length) {
             return false;
         }
         outer:
         for (int i = 0; i < names.length; i++) {
             for (int j = 0; j < otherNames.length; j++) {
-                if (names[i].equals(otherNames[j]) && values[i].equals(otherValues[j])) {
+                if (names[i].equals(otherNames[j]) && values[i].equals(otherValues[j])
+                        && (patterns[i] == null) == (otherPatterns[j] == null)) {
                     continue outer;
                 }
             }

@@ -96,15 +96,18 @@ class HttpRouteFiltersTest {
     }
 
     @Test
-    void aRegularExpressionPathOrHeaderIsReportedAndItsRuleIsNotServed() {
+    void aRegularExpressionPathABadRegexOrAnotherTypeIsReportedAndItsRuleIsNotServed() {
         HttpRouteMatch regexPath = new HttpRouteMatch(new HttpRouteMatch.Path("RegularExpression", "/a.*"), null, null, null);
         RouteTable table = withFilters(regexPath);
         assertEquals(List.of("HTTPRoute default/r: spec.rules[0].matches[0].path.type: RegularExpression is not served by"
                 + " Jingress; rule 0 is not served"), problemsOf(table));
-        HttpRouteMatch regexHeader = new HttpRouteMatch(null, List.of(new HttpRouteMatch.Header("RegularExpression", "x", ".*")),
+        HttpRouteMatch badRegex = new HttpRouteMatch(null, List.of(new HttpRouteMatch.Header("RegularExpression", "x", "(a")),
                 null, null);
-        assertEquals(List.of("HTTPRoute default/r: spec.rules[0].matches[0].headers[0].type: RegularExpression is not served"
-                + " by Jingress (Exact is); rule 0 is not served"), problemsOf(withFilters(regexHeader)));
+        assertEquals(List.of("HTTPRoute default/r: spec.rules[0].matches[0].headers[0].value: \"(a\" is not a regular"
+                + " expression (Unclosed group); rule 0 is not served"), problemsOf(withFilters(badRegex)));
+        HttpRouteMatch otherType = new HttpRouteMatch(null, null, List.of(new HttpRouteMatch.Header("Prefix", "v", "1")), null);
+        assertEquals(List.of("HTTPRoute default/r: spec.rules[0].matches[0].queryParams[0].type: Prefix is not Exact or"
+                + " RegularExpression; rule 0 is not served"), problemsOf(withFilters(otherType)));
     }
 
     @Test

@@ -258,4 +258,39 @@ class HttpRouteMatchingTest {
         assertEquals("svc", serviceOf(table, "h.example.com", "/any/path"));
         assertEquals("HTTPRoute default/r spec.rules[0]", ((Route) table.match("h.example.com", "/")).source());
     }
+
+    @Test
+    void regularExpressionHeaderAndQueryMatchesTakeWholeValuesTheRegexMatches() {
+        HttpRouteMatch regexes = new HttpRouteMatch(pathPrefix("/api").path(),
+                List.of(new HttpRouteMatch.Header(HttpRouteMatch.REGULAR_EXPRESSION, "X-Version", "v[23](\\.[0-9]+)?")),
+                List.of(new HttpRouteMatch.Header(HttpRouteMatch.REGULAR_EXPRESSION, "tenant", "[a-z]+-eu")), null);
+        RouteTable table = compile(state(gateway(null), "new", "old")
+                .httpRoute(route("default", "r", 1, List.of("h.example.com"), rule(regexes, "new"), rule(pathPrefix("/api"), "old")))
+                .build());
+
+        assertEquals("new", serviceOf(chosen(table, "h.example.com", "/api/x", "GET", Map.of("x-version", "v2.1"), "tenant=acme-eu")));
+        assertEquals("new", serviceOf(chosen(table, "h.example.com", "/api/x", "GET", Map.of("X-Version", "v3"), "tenant=b-eu")));
+        // the whole value: "v21" and "xv2" are not matched, nor a tenant "acme-eu-2"
+        assertEquals("old", serviceOf(chosen(table, "h.example.com", "/api/x", "GET", Map.of("x-version", "v21"), "tenant=acme-eu")));
+        assertEquals("old", serviceOf(chosen(table, "h.example.com", "/api/x", "GET", Map.of("x-version", "xv2"), "tenant=acme-eu")));
+        assertEquals("old", serviceOf(chosen(table, "h.example.com", "/api/x", "GET", Map.of("x-version", "v2"), "tenant=acme-eu-2")));
+        assertEquals("old", serviceOf(chosen(table, "h.example.com", "/api/x", "GET", Map.of(), "tenant=acme-eu")));
+        assertTrue(table.problems().isEmpty(), problemsOf(table).toString());
+        Route route = (Route) table.match("h.example.com", "/api/x");
+        assertEquals("header x-version matching \"v[23](\\.[0-9]+)?\", query tenant matching \"[a-z]+-eu\"",
+                route.candidates().get(0).conditions().describe());
+    }
+
+    @Test
+    void aRegexThatBacktracksPastItsBudgetDoesNotMatchAndCostsNoMore() {
+        HttpRouteMatch regex = new HttpRouteMatch(pathPrefix("/").path(),
+                List.of(new HttpRouteMatch.Header(HttpRouteMatch.REGULAR_EXPRESSION, "x", "(a+)+b")), null, null);
+        RouteTable table = compile(state(gateway(null), "regex", "rest")
+                .httpRoute(route("default", "r", 1, List.of("h.example.com"), rule(regex, "regex"), rule(pathPrefix("/"), "rest")))
+                .build());
+
+        assertEquals("regex", serviceOf(chosen(table, "h.example.com", "/", "GET", Map.of("x", "aaab"), null)));
+        // 40 a's and no b: exponential backtracking, cut off by the regex budget
+        assertEquals("rest", serviceOf(chosen(table, "h.example.com", "/", "GET", Map.of("x", "a".repeat(40) + "!"), null)));
+    }
 }

@@ -59,6 +59,15 @@ public final class RegexBudget {
     }
 
     /**
+     * Whether {@code pattern} matches the whole of {@code input} ({@link Matcher#matches()}).
+     *
+     * @throws Exceeded when it takes more than {@link #budget(int)} steps to say
+     */
+    public static boolean matches(Pattern pattern, String input) {
+        return pattern.matcher(new Counted(input, budget(input.length()))).matches();
+    }
+
+    /**
      * The matcher of {@code pattern} after it found its first match in {@code input}, with its
      * groups; null when there is none.
      *
