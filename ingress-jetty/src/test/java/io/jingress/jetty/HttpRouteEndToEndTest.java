@@ -292,4 +292,20 @@ class HttpRouteEndToEndTest {
         assertEquals("stable", send(proxy, "GET", "/", "X-Client", "app/1.9 (android)").getHeaders().get("X-Backend"));
         assertEquals("stable", send(proxy, "GET", "/", "X-Client", "myapp/2.7 (android)").getHeaders().get("X-Backend"));
     }
+
+    @Test
+    void aRegularExpressionPathTakesTheWholePathsItMatches() throws Exception {
+        Backends.Echo reports = backends.start("reports");
+        Backends.Echo web = backends.start("web");
+        HttpRouteMatch byShop = new HttpRouteMatch(new HttpRouteMatch.Path(HttpRouteMatch.REGULAR_EXPRESSION,
+                "/shops/[0-9]+/reports"), null, null, null);
+        IngressServer proxy = proxy(TestRoutes.create().service("default", "reports", reports.port())
+                .service("default", "web", web.port()).gateway(GATEWAY)
+                .httpRoute(route("r", rule(byShop, "reports"), rule(pathPrefix("/"), "web"))));
+
+        assertEquals("reports", send(proxy, "GET", "/shops/12/reports?y=2026").getHeaders().get("X-Backend"));
+        assertEquals("/shops/12/reports?y=2026", reports.lastRequest().pathQuery());
+        assertEquals("web", send(proxy, "GET", "/shops/12/reports/old").getHeaders().get("X-Backend"));
+        assertEquals("web", send(proxy, "GET", "/shops/x/reports").getHeaders().get("X-Backend"));
+    }
 }

@@ -198,9 +198,12 @@ final class GatewayRoutes {
         return (type == PathType.EXACT ? "E" : "P") + path;
     }
 
-    // the Gateway API's order among the routes of one path (the path itself is the same)
+    // the Gateway API's order among the routes of one path (the path itself is the same); a
+    // RegularExpression path match (PathPrefix / with a path condition) comes before the other
+    // matches of /, as a narrower path (the spec leaves regex precedence to implementations)
     private static final Comparator<Entry> PRECEDENCE = Comparator
-            .comparingInt((Entry e) -> e.match().conditions() == null || e.match().conditions().method() == null ? 1 : 0)
+            .comparingInt((Entry e) -> e.match().conditions() == null || e.match().conditions().pathRegex() == null ? 1 : 0)
+            .thenComparingInt(e -> e.match().conditions() == null || e.match().conditions().method() == null ? 1 : 0)
             .thenComparingInt(e -> e.match().conditions() == null || e.match().conditions().grpcMethod() == null ? 1 : 0)
             .thenComparingInt(e -> -(e.match().conditions() == null ? 0 : e.match().conditions().headerCount()))
             .thenComparingInt(e -> -(e.match().conditions() == null ? 0 : e.match().conditions().queryParamCount()))

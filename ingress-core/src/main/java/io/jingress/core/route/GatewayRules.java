@@ -203,9 +203,9 @@ final class GatewayRules {
                 : rewrite != null && rewrite.path() != null ? rewrite.path() : null;
         if (prefixModifier != null && HttpRouteFilter.REPLACE_PREFIX_MATCH.equals(prefixModifier.type())) {
             for (Match match : matches) {
-                if (match.type() != PathType.PREFIX) {
+                if (match.type() != PathType.PREFIX || match.conditions() != null && match.conditions().pathRegex() != null) {
                     why.add(field + ".filters: ReplacePrefixMatch needs PathPrefix matches, and matches[" + match.index()
-                            + "] is Exact");
+                            + "] is " + (match.type() == PathType.EXACT ? "Exact" : "RegularExpression"));
                 }
             }
         }
@@ -456,16 +456,30 @@ final class GatewayRules {
     private Match match(HttpRouteMatch match, String field, int index, List<String> why) {
         HttpRouteMatch.Path path = match.path() == null ? new HttpRouteMatch.Path(null, null) : match.path();
         PathType type;
+        String pathRegex = null;
         if (HttpRouteMatch.EXACT.equals(path.type())) {
             type = PathType.EXACT;
         } else if (HttpRouteMatch.PATH_PREFIX.equals(path.type())) {
             type = PathType.PREFIX;
+        } else if (HttpRouteMatch.REGULAR_EXPRESSION.equals(path.type())) {
+            // PathPrefix of the regex's literal start (whole segments; else /), with the condition
+            // that the regex match the whole (normalised) path
+            try {
+                java.util.regex.Pattern.compile(path.value());
+            } catch (java.util.regex.PatternSyntaxException e) {
+                why.add(field + ".path.value: \"" + path.value() + "\" is not a regular expression (" + e.getDescription() + ")");
+                return null;
+            }
+            type = PathType.PREFIX;
+            pathRegex = path.value();
         } else {
-            why.add(field + ".path.type: " + path.type() + (HttpRouteMatch.REGULAR_EXPRESSION.equals(path.type())
-                    ? " is not served by Jingress" : " is not Exact or PathPrefix"));
+            why.add(field + ".path.type: " + path.type() + " is not Exact, PathPrefix or RegularExpression");
             return null;
         }
-        String value = path.value();
+        String value = pathRegex != null ? literalPrefix(pathRegex) : path.value();
+        if (pathRegex != null && !value.equals(RequestPaths.normalize(value))) {
+            value = "/";  // a literal start such as /a//b: the regex's paths are not under one normalised prefix
+        }
         String trimmed = type == PathType.PREFIX && value.length() > 1 && value.endsWith("/")
                 ? value.substring(0, value.length() - 1) : value;
         String normalized = RequestPaths.normalize(trimmed);
@@ -495,8 +509,8 @@ final class GatewayRules {
             why.add(field + ".method: \"" + match.method() + "\" is not one of " + String.join(", ", METHODS.stream().sorted().toList()));
             return null;
         }
-        RouteConditions conditions = match.method() == null && headers.isEmpty() && params.isEmpty() ? null
-                : new RouteConditions(match.method(), headers, params);
+        RouteConditions conditions = match.method() == null && headers.isEmpty() && params.isEmpty() && pathRegex == null ? null
+                : new RouteConditions(match.method(), headers, params, null, pathRegex);
         return new Match(type, normalized, conditions, index);
     }
 
@@ -517,6 +531,35 @@ final class GatewayRules {
             headers.add(pair);
         }
         return headers;
+    }
+
+    /**
+     * The whole segments a path regex's matches all start with: its literal start (letters, digits,
+     * {@code / - _ ~}, none made optional by a quantifier) cut at its last slash; {@code /} when
+     * there is none, or when the regex has an alternation ({@code |}), which may not share it.
+     * {@code /shops/[0-9]+/reports} gives {@code /shops}.
+     */
+    static String literalPrefix(String regex) {
+        if (regex.indexOf('|') >= 0) {
+            return "/";
+        }
+        int end = 0;
+        while (end < regex.length() && isLiteral(regex.charAt(end))) {
+            end++;
+        }
+        if (end < regex.length() && "?*{".indexOf(regex.charAt(end)) >= 0) {
+            end--;  // the char before such a quantifier may be absent
+        }
+        int slash = regex.lastIndexOf('/', end - 1);
+        if (!regex.startsWith("/") || slash <= 0) {
+            return "/";
+        }
+        return regex.substring(0, slash);
+    }
+
+    private static boolean isLiteral(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/' || c == '-' || c == '_'
+                || c == '~';
     }
 
     // a header or query match as RouteConditions takes it: name and value, and a mark for a regex;

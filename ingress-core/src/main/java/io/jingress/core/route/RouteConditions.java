@@ -14,8 +14,8 @@ import io.jingress.core.internal.route.RegexBudget;
  * What a request must have, besides its host and path, for a Gateway API HTTPRoute match to take
  * it: a method, header values and query parameter values, each compared exactly or, for a
  * {@code RegularExpression} match, by a Java regex that must match the whole value, all required
- * (ANDed); for a GRPCRoute match on a method of any service, that its path be
- * {@code /service/method}. Immutable; see {@link Route#select}.
+ * (ANDed); for a {@code RegularExpression} path match, that the regex match the whole path; for a
+ * GRPCRoute match on a method of any service, that its path be {@code /service/method}. Immutable; see {@link Route#select}.
  *
  * <p>A regex runs on what the client sent at a bounded cost ({@link RegexBudget}): one that takes
  * more steps than that on a value does not match it.
@@ -36,6 +36,8 @@ public final class RouteConditions {
     private final Pattern[] headerPatterns;
     private final Pattern[] queryPatterns;
     private final String grpcMethod;  // a GRPCRoute's method of any service, or null
+    private final String pathRegex;   // a RegularExpression path match's regex, or null
+    private final Pattern pathPattern;
 
     RouteConditions(String method, List<String[]> headers, List<String[]> queryParams) {
         this(method, headers, queryParams, null);
@@ -47,8 +49,15 @@ public final class RouteConditions {
      * @param queryParams likewise
      */
     RouteConditions(String method, List<String[]> headers, List<String[]> queryParams, String grpcMethod) {
+        this(method, headers, queryParams, grpcMethod, null);
+    }
+
+    /** @param pathRegex a regex the whole path must match (an HTTPRoute's {@code RegularExpression} path), or null */
+    RouteConditions(String method, List<String[]> headers, List<String[]> queryParams, String grpcMethod, String pathRegex) {
         this.method = method;
         this.grpcMethod = grpcMethod;
+        this.pathRegex = pathRegex;
+        this.pathPattern = pathRegex == null ? null : Pattern.compile(pathRegex);
         List<String[]> h = firstOfEach(headers, true);
         List<String[]> q = firstOfEach(queryParams, false);
         this.headerNames = h.stream().map(e -> e[0].toLowerCase(Locale.ROOT)).toArray(String[]::new);
@@ -83,6 +92,11 @@ public final class RouteConditions {
         return grpcMethod;
     }
 
+    /** The regex the whole path must match (a {@code RegularExpression} path match), or {@code null}. */
+    public String pathRegex() {
+        return pathRegex;
+    }
+
     /** How many headers are compared. */
     public int headerCount() {
         return headerNames.length;
@@ -94,7 +108,8 @@ public final class RouteConditions {
     }
 
     /**
-     * Whether a request has all of these, its path not known (a {@link #grpcMethod()} does not hold).
+     * Whether a request has all of these, its path not known (a {@link #grpcMethod()} or
+     * {@link #pathRegex()} does not hold).
      *
      * @param requestMethod the request's method
      * @param header a header's value by name (any case), its fields joined by {@code ","}; null when absent
@@ -118,6 +133,9 @@ public final class RouteConditions {
             return false;
         }
         if (grpcMethod != null && !isCallOf(path, grpcMethod)) {
+            return false;
+        }
+        if (pathPattern != null && (path == null || !holds(null, pathPattern, path))) {
             return false;
         }
         for (int i = 0; i < headerNames.length; i++) {
@@ -204,6 +222,9 @@ public final class RouteConditions {
         if (grpcMethod != null) {
             out.append(out.isEmpty() ? "" : ", ").append("gRPC method ").append(grpcMethod).append(" of any service");
         }
+        if (pathRegex != null) {
+            out.append(out.isEmpty() ? "" : ", ").append("path matching \"").append(pathRegex).append('"');
+        }
         for (int i = 0; i < headerNames.length; i++) {
             out.append(out.isEmpty() ? "" : ", ").append("header ").append(headerNames[i])
                     .append(headerPatterns[i] == null ? ": \"" : " matching \"").append(headerValues[i]).append('"');
@@ -218,6 +239,7 @@ public final class RouteConditions {
     /** Whether these are the same conditions as {@code other}'s (order of headers and parameters aside). */
     boolean sameAs(RouteConditions other) {
         return Objects.equals(method, other.method) && Objects.equals(grpcMethod, other.grpcMethod)
+                && Objects.equals(pathRegex, other.pathRegex)
                 && sameSet(headerNames, headerValues, headerPatterns, other.headerNames, other.headerValues, other.headerPatterns)
                 && sameSet(queryNames, queryValues, queryPatterns, other.queryNames, other.queryValues, other.queryPatterns);
     }

@@ -96,11 +96,16 @@ class HttpRouteFiltersTest {
     }
 
     @Test
-    void aRegularExpressionPathABadRegexOrAnotherTypeIsReportedAndItsRuleIsNotServed() {
+    void aBadRegexAnotherTypeOrReplacePrefixMatchOnARegexIsReportedAndItsRuleIsNotServed() {
+        HttpRouteMatch badPath = new HttpRouteMatch(new HttpRouteMatch.Path("RegularExpression", "/a[.*"), null, null, null);
+        assertEquals(List.of("HTTPRoute default/r: spec.rules[0].matches[0].path.value: \"/a[.*\" is not a regular"
+                + " expression (Unclosed character class); rule 0 is not served"), problemsOf(withFilters(badPath)));
         HttpRouteMatch regexPath = new HttpRouteMatch(new HttpRouteMatch.Path("RegularExpression", "/a.*"), null, null, null);
-        RouteTable table = withFilters(regexPath);
-        assertEquals(List.of("HTTPRoute default/r: spec.rules[0].matches[0].path.type: RegularExpression is not served by"
-                + " Jingress; rule 0 is not served"), problemsOf(table));
+        HttpRouteFilter.Rewrite rewrite = new HttpRouteFilter.Rewrite(null,
+                new HttpRouteFilter.PathModifier(HttpRouteFilter.REPLACE_PREFIX_MATCH, "/x"));
+        assertEquals(List.of("HTTPRoute default/r: spec.rules[0].filters: ReplacePrefixMatch needs PathPrefix matches, and"
+                + " matches[0] is RegularExpression; rule 0 is not served"),
+                problemsOf(withFilters(regexPath, HttpRouteFilter.rewrite(rewrite))));
         HttpRouteMatch badRegex = new HttpRouteMatch(null, List.of(new HttpRouteMatch.Header("RegularExpression", "x", "(a")),
                 null, null);
         assertEquals(List.of("HTTPRoute default/r: spec.rules[0].matches[0].headers[0].value: \"(a\" is not a regular"

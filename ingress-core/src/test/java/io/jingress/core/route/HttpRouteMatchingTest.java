@@ -293,4 +293,45 @@ class HttpRouteMatchingTest {
         // 40 a's and no b: exponential backtracking, cut off by the regex budget
         assertEquals("rest", serviceOf(chosen(table, "h.example.com", "/", "GET", Map.of("x", "a".repeat(40) + "!"), null)));
     }
+
+    @Test
+    void aRegularExpressionPathTakesWholePathsItMatchesBeforeTheOtherMatchesOfSlash() {
+        HttpRouteMatch reports = new HttpRouteMatch(new HttpRouteMatch.Path(HttpRouteMatch.REGULAR_EXPRESSION,
+                "/shops/[0-9]+/reports(/.*)?"), null, null, null);
+        // the catch-all is the older route: the regex still comes first among the matches of /
+        RouteTable table = compile(state(gateway(null), "reports", "web", "shops")
+                .httpRoute(route("default", "web", 1, List.of("h.example.com"), rule(pathPrefix("/"), "web")))
+                .httpRoute(route("default", "reports", 2, List.of("h.example.com"), rule(reports, "reports"),
+                        rule(pathPrefix("/shops"), "shops")))
+                .build());
+
+        assertEquals("reports", serviceOf(chosen(table, "h.example.com", "/shops/12/reports", "GET", Map.of(), null)));
+        assertEquals("reports", serviceOf(chosen(table, "h.example.com", "/shops/12/reports/2026", "GET", Map.of(), null)));
+        assertEquals("web", serviceOf(chosen(table, "h.example.com", "/shops-12/reports", "GET", Map.of(), null)));
+        assertEquals("web", serviceOf(chosen(table, "h.example.com", "/x/shops/12/reports", "GET", Map.of(), null)),
+                "the whole path");
+        // the regex is placed at its literal start, /shops, before that prefix's other matches
+        assertEquals("shops", serviceOf(chosen(table, "h.example.com", "/shops/12/report", "GET", Map.of(), null)));
+        assertEquals("reports", serviceOf(chosen(table, "h.example.com", "/shops/12/reports", "GET", Map.of(), null)));
+        assertTrue(table.problems().isEmpty(), problemsOf(table).toString());
+        Route route = (Route) table.match("h.example.com", "/shops/12/reports");
+        assertEquals("/shops", route.path());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "'/shops/[0-9]+/reports(/.*)?', /shops",
+            "/api/v1/users, /api/v1",
+            "/api/v1.0/.*, /api",
+            "/ab/c?, /ab",
+            "/a?/b, /",
+            "'/abc/*', /",
+            "/shopsx.*, /",
+            "'(?i)/shops/.*', /",
+            "'/a/b|/c/d', /",
+            "'\\/x/.*', /",
+            "'/a//b/.*', /a//b"})
+    void aPathRegexIsPlacedAtTheWholeSegmentsOfItsLiteralStart(String regex, String prefix) {
+        assertEquals(prefix, GatewayRules.literalPrefix(regex));
+    }
 }
