@@ -184,13 +184,12 @@ final class GatewayRules {
                     }
                 }
                 case HttpRouteFilter.CORS -> {
-                    RouteCors read = filter.cors() == null ? null : cors(filter.cors(), at + ".cors", why);
                     if (filter.cors() == null) {
                         why.add(at + ".cors: missing");
                     } else if (cors != null) {
                         once(cors, at, filter.type(), why);
                     } else {
-                        cors = read;
+                        cors = cors(filter.cors(), at + ".cors", why);
                     }
                 }
                 default -> why.add(at + ".type: " + filter.type() + " is not served by Jingress");
@@ -464,10 +463,7 @@ final class GatewayRules {
         } else if (HttpRouteMatch.REGULAR_EXPRESSION.equals(path.type())) {
             // PathPrefix of the regex's literal start (whole segments; else /), with the condition
             // that the regex match the whole (normalised) path
-            try {
-                java.util.regex.Pattern.compile(path.value());
-            } catch (java.util.regex.PatternSyntaxException e) {
-                why.add(field + ".path.value: \"" + path.value() + "\" is not a regular expression (" + e.getDescription() + ")");
+            if (!compiles(path.value(), field + ".path.value", why)) {
                 return null;
             }
             type = PathType.PREFIX;
@@ -572,13 +568,21 @@ final class GatewayRules {
             why.add(at + ".type: " + match.type() + " is not Exact or RegularExpression");
             return null;
         }
-        try {
-            java.util.regex.Pattern.compile(match.value());
-        } catch (java.util.regex.PatternSyntaxException e) {
-            why.add(at + ".value: \"" + match.value() + "\" is not a regular expression (" + e.getDescription() + ")");
+        if (!compiles(match.value(), at + ".value", why)) {
             return null;
         }
         return new String[] {match.name(), match.value(), HttpRouteMatch.REGULAR_EXPRESSION};
+    }
+
+    // whether a RegularExpression match's regex compiles; else a reason in why
+    private static boolean compiles(String regex, String field, List<String> why) {
+        try {
+            java.util.regex.Pattern.compile(regex);
+            return true;
+        } catch (java.util.regex.PatternSyntaxException e) {
+            why.add(field + ": \"" + regex + "\" is not a regular expression (" + e.getDescription() + ")");
+            return false;
+        }
     }
 
     private static Match grpcMatch(GrpcRouteMatch match, String field, int index, List<String> why) {

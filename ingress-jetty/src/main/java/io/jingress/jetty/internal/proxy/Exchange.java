@@ -20,7 +20,6 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Everything one client request needs while it is proxied, in one object: it is the request
@@ -101,20 +100,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     private volatile Throwable clientFailure;
     /** How to stop the upstream try under way, or null before the first. */
     private volatile UpstreamAbort upstreamAbort;
-    /** The scheduler of the route's timeouts ({@link RouteTimeouts}); null when the route has none. */
-    Scheduler timeoutScheduler;
-    /** The route's {@code timeouts.backendRequest} in milliseconds; 0: none. */
-    long backendRequestMillis;
-    /** The tasks that end the request, and its try under way, when the route's timeouts pass; null: none. */
-    volatile Scheduler.Task requestTimer;
-    volatile Scheduler.Task tryTimer;
-    /** The number of the try under way, counted only on a route with a backendRequest timeout. */
-    volatile int attempt;
-    /** Why the request's own time ran out ({@code timeouts.request}); null while it has not. */
-    private volatile RouteTimeouts.Passed requestPassed;
-    /** Why the try numbered {@link #tryPassedAttempt} ran out of time; null while none did. */
-    private volatile RouteTimeouts.Passed tryPassed;
-    private volatile int tryPassedAttempt;
+    /** The route's timeouts on this request ({@link RouteTimeouts}); null when it has none. */
+    RouteTimeouts timeouts;
     /** Whether the last upstream try was ended because the client gave up (see {@link RoutingProxy#cancelUpstream}). */
     boolean upstreamCancelled;
     /** Whether a stale pooled connection was already replaced by a new one for this request. */
@@ -276,43 +263,24 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
         if (clientFailure == null) {
             clientFailure = cause;
         }
+        stopTry(cause);
+    }
+
+    /**
+     * Stops the upstream try under way, if any, with {@code cause}: the client's failure, or the
+     * route's timeouts ({@link RouteTimeouts}).
+     */
+    void stopTry(Throwable cause) {
         UpstreamAbort abort = upstreamAbort;
         if (abort != null) {
             abort.abort(this, cause);
         }
     }
 
-    /**
-     * The route's {@code timeouts.request} ran out (see {@link RouteTimeouts}): the try under way,
-     * if any, is stopped at once, and any try that begins from now on.
-     */
-    void timedOut(RouteTimeouts.Passed passed) {
-        requestPassed = passed;
-        UpstreamAbort abort = upstreamAbort;
-        if (abort != null) {
-            abort.abort(this, passed);
-        }
-    }
-
-    /**
-     * The route's {@code timeouts.backendRequest} ran out for the try numbered {@code which}: it is
-     * stopped, if it is still under way.
-     */
-    void tryTimedOut(int which, RouteTimeouts.Passed passed) {
-        if (which != attempt) {
-            return;
-        }
-        tryPassed = passed;
-        tryPassedAttempt = which;
-        UpstreamAbort abort = upstreamAbort;
-        if (abort != null) {
-            abort.abort(this, passed);
-        }
-    }
-
-    /** Why the request's own time ran out, or null (see {@link #timedOut}). */
+    /** Why the request's own time ran out ({@code timeouts.request}), or null. */
     RouteTimeouts.Passed requestTimedOut() {
-        return requestPassed;
+        RouteTimeouts t = timeouts;
+        return t == null ? null : t.requestPassed();
     }
 
     /** Why the client gave up on this request, or null (see {@link #clientFailed(Throwable)}). */
@@ -328,11 +296,9 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     void upstreamBegins(UpstreamAbort abort) {
         upstreamAbort = abort;
         Throwable cause = clientFailure;
-        if (cause == null) {
-            cause = requestPassed;
-        }
-        if (cause == null && tryPassedAttempt == attempt) {
-            cause = tryPassed;
+        RouteTimeouts t = timeouts;
+        if (cause == null && t != null) {
+            cause = t.passed();
         }
         if (cause != null) {
             abort.abort(this, cause);
@@ -472,8 +438,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     @Override
     public void succeeded() {
         LeanExchanges.stopWatching(this);
-        if (timeoutScheduler != null) {
-            RouteTimeouts.exchangeEnds(this);
+        if (timeouts != null) {
+            timeouts.exchangeEnds();
         }
         listener.onExchangeEnd(this, outcome());
         if (logged) {
@@ -487,8 +453,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     @Override
     public void failed(Throwable failure) {
         LeanExchanges.stopWatching(this);
-        if (timeoutScheduler != null) {
-            RouteTimeouts.exchangeEnds(this);
+        if (timeouts != null) {
+            timeouts.exchangeEnds();
         }
         int status = outcome();
         listener.onExchangeEnd(this, status);

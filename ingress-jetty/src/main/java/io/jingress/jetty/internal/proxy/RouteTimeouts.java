@@ -20,7 +20,23 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * <p>Not on upgraded connections (WebSocket): their tunnel's idle timeout is the read timeout.
  */
 final class RouteTimeouts {
-    private RouteTimeouts() {
+    private final Exchange exchange;
+    private final Scheduler scheduler;
+    private final long backendRequestMillis;  // 0: none
+    private volatile Scheduler.Task requestTimer;
+    private volatile Scheduler.Task tryTimer;
+    /** The number of the try under way, counted only with a backendRequest timeout. */
+    private volatile int attempt;
+    /** Why the request's own time ran out ({@code timeouts.request}); null while it has not. */
+    private volatile Passed requestPassed;
+    /** Why the try numbered {@link #tryPassedAttempt} ran out of time; null while none did. */
+    private volatile Passed tryPassed;
+    private volatile int tryPassedAttempt;
+
+    private RouteTimeouts(Exchange exchange, Scheduler scheduler, long backendRequestMillis) {
+        this.exchange = exchange;
+        this.scheduler = scheduler;
+        this.backendRequestMillis = backendRequestMillis;
     }
 
     /** Why a try ended: the request's or the try's time ran out. No stack trace: a decision, not a fault. */
@@ -35,48 +51,86 @@ final class RouteTimeouts {
         }
     }
 
-    /** The request is sent on to an endpoint: its route's timeouts start, if it has any. */
+    /**
+     * The request is sent on to an endpoint: its route's timeouts start, if it has any (then
+     * {@link Exchange#timeouts} holds them; else it stays null and nothing here costs anything).
+     */
     static void start(Exchange exchange, RoutePolicy policy, Scheduler scheduler) {
         long request = policy.requestTimeoutMillis();
         long backendRequest = policy.backendRequestTimeoutMillis();
         if (request <= 0 && backendRequest <= 0) {
             return;
         }
-        exchange.timeoutScheduler = scheduler;
-        exchange.backendRequestMillis = backendRequest;
+        RouteTimeouts timeouts = new RouteTimeouts(exchange, scheduler, backendRequest);
+        exchange.timeouts = timeouts;
         if (request > 0) {
-            exchange.requestTimer = scheduler.schedule(() -> exchange.timedOut(new Passed("timeouts.request", request)),
+            timeouts.requestTimer = scheduler.schedule(() -> timeouts.requestTimedOut(new Passed("timeouts.request", request)),
                     request, TimeUnit.MILLISECONDS);
         }
     }
 
-    /** A try begins (before anything of it is sent): its own time starts, if its route has a backendRequest timeout. */
+    /**
+     * A try of {@code exchange} begins (before anything of it is sent): its own time starts, if its
+     * route has a backendRequest timeout.
+     */
     static void tryBegins(Exchange exchange) {
-        long millis = exchange.backendRequestMillis;
-        if (millis <= 0) {
+        RouteTimeouts timeouts = exchange.timeouts;
+        if (timeouts == null || timeouts.backendRequestMillis <= 0) {
             return;
         }
-        int attempt = ++exchange.attempt;
-        exchange.tryTimer = exchange.timeoutScheduler.schedule(
-                () -> exchange.tryTimedOut(attempt, new Passed("timeouts.backendRequest", millis)), millis, TimeUnit.MILLISECONDS);
+        long millis = timeouts.backendRequestMillis;
+        int which = ++timeouts.attempt;
+        timeouts.tryTimer = timeouts.scheduler.schedule(
+                () -> timeouts.tryTimedOut(which, new Passed("timeouts.backendRequest", millis)), millis, TimeUnit.MILLISECONDS);
     }
 
-    /** The try ended (answered, failed, or given up on by the client). */
+    /** The try of {@code exchange} ended (answered, failed, or given up on by the client). */
     static void tryEnds(Exchange exchange) {
-        Scheduler.Task timer = exchange.tryTimer;
-        if (timer != null) {
-            exchange.tryTimer = null;
-            timer.cancel();
+        RouteTimeouts timeouts = exchange.timeouts;
+        if (timeouts != null) {
+            cancel(timeouts.tryTimer);
+            timeouts.tryTimer = null;
         }
     }
 
     /** The exchange ended: nothing of it is timed any more. */
-    static void exchangeEnds(Exchange exchange) {
-        tryEnds(exchange);
-        Scheduler.Task timer = exchange.requestTimer;
+    void exchangeEnds() {
+        cancel(tryTimer);
+        cancel(requestTimer);
+        tryTimer = null;
+        requestTimer = null;
+    }
+
+    private static void cancel(Scheduler.Task timer) {
         if (timer != null) {
-            exchange.requestTimer = null;
             timer.cancel();
         }
+    }
+
+    /** Why the request's own time ran out, or null. */
+    Passed requestPassed() {
+        return requestPassed;
+    }
+
+    /** Why a try that begins now must stop at once: the request's time ran out, or this try's; null: neither. */
+    Passed passed() {
+        Passed passed = requestPassed;
+        return passed != null ? passed : tryPassedAttempt == attempt ? tryPassed : null;
+    }
+
+    // timeouts.request ran out: the try under way, if any, is stopped at once, and any that begins from now on
+    private void requestTimedOut(Passed passed) {
+        requestPassed = passed;
+        exchange.stopTry(passed);
+    }
+
+    // timeouts.backendRequest ran out for the try numbered which: it is stopped, if it is still under way
+    private void tryTimedOut(int which, Passed passed) {
+        if (which != attempt) {
+            return;
+        }
+        tryPassed = passed;
+        tryPassedAttempt = which;
+        exchange.stopTry(passed);
     }
 }

@@ -1049,9 +1049,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return;
         }
         exchange.upstreamOpen = false;
-        if (exchange.tryTimer != null) {
-            RouteTimeouts.tryEnds(exchange);
-        }
+        RouteTimeouts.tryEnds(exchange);
         long now = System.nanoTime();
         exchange.endpoint.onEnd(exchange.upstreamStart, success);
         addUpstreamTime(exchange, now);
@@ -1067,9 +1065,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return;
         }
         exchange.upstreamOpen = false;
-        if (exchange.tryTimer != null) {
-            RouteTimeouts.tryEnds(exchange);
-        }
+        RouteTimeouts.tryEnds(exchange);
         exchange.upstreamCancelled = true;
         exchange.endpoint.onCancel();
         addUpstreamTime(exchange, System.nanoTime());
