@@ -9,13 +9,22 @@ import java.util.Objects;
  * class) and the Services, EndpointSlices, legacy Endpoints, TLS Secrets and the Opaque Secrets
  * their annotations name ({@code auth-secret}) they refer to, and the ConfigMaps their annotations
  * name ({@code custom-headers}); and the Gateway API objects (GatewayClasses, Gateways, HTTPRoutes,
- * ReferenceGrants, GRPCRoutes), compiled into the same table. Immutable. Sources (code, manifest files, API informers) build one
+ * ReferenceGrants, GRPCRoutes, BackendTLSPolicies), compiled into the same table. Immutable. Sources (code, manifest files, API informers) build one
  * and hand it to the compiler.
  */
 public record ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
         List<Endpoints> endpoints, List<TlsSecret> secrets, List<OpaqueSecret> opaqueSecrets, List<ConfigMap> configMaps,
         List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HttpRoute> httpRoutes,
-        List<ReferenceGrant> referenceGrants, List<GrpcRoute> grpcRoutes) {
+        List<ReferenceGrant> referenceGrants, List<GrpcRoute> grpcRoutes, List<BackendTlsPolicy> backendTlsPolicies) {
+
+    /** A state without BackendTLSPolicies, as before they were carried. */
+    public ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
+            List<Endpoints> endpoints, List<TlsSecret> secrets, List<OpaqueSecret> opaqueSecrets, List<ConfigMap> configMaps,
+            List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HttpRoute> httpRoutes,
+            List<ReferenceGrant> referenceGrants, List<GrpcRoute> grpcRoutes) {
+        this(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets, configMaps, gatewayClasses, gateways,
+                httpRoutes, referenceGrants, grpcRoutes, List.of());
+    }
 
     /** A state without GRPCRoutes, as before they were carried. */
     public ClusterState(List<Ingress> ingresses, List<Service> services, List<EndpointSlice> endpointSlices,
@@ -60,6 +69,7 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
         httpRoutes = httpRoutes == null ? List.of() : List.copyOf(httpRoutes);
         referenceGrants = referenceGrants == null ? List.of() : List.copyOf(referenceGrants);
         grpcRoutes = grpcRoutes == null ? List.of() : List.copyOf(grpcRoutes);
+        backendTlsPolicies = backendTlsPolicies == null ? List.of() : List.copyOf(backendTlsPolicies);
     }
 
     /** This state with the Gateway API objects replaced by these (and no GRPCRoutes). */
@@ -68,11 +78,18 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
         return withGatewayApi(gatewayClasses, gateways, httpRoutes, referenceGrants, List.of());
     }
 
-    /** This state with the Gateway API objects replaced by these. */
+    /** This state with the Gateway API objects replaced by these (and no BackendTLSPolicies). */
     public ClusterState withGatewayApi(List<GatewayClass> gatewayClasses, List<Gateway> gateways,
             List<HttpRoute> httpRoutes, List<ReferenceGrant> referenceGrants, List<GrpcRoute> grpcRoutes) {
+        return withGatewayApi(gatewayClasses, gateways, httpRoutes, referenceGrants, grpcRoutes, List.of());
+    }
+
+    /** This state with the Gateway API objects replaced by these. */
+    public ClusterState withGatewayApi(List<GatewayClass> gatewayClasses, List<Gateway> gateways,
+            List<HttpRoute> httpRoutes, List<ReferenceGrant> referenceGrants, List<GrpcRoute> grpcRoutes,
+            List<BackendTlsPolicy> backendTlsPolicies) {
         return new ClusterState(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets, configMaps,
-                gatewayClasses, gateways, httpRoutes, referenceGrants, grpcRoutes);
+                gatewayClasses, gateways, httpRoutes, referenceGrants, grpcRoutes, backendTlsPolicies);
     }
 
     public static ClusterState empty() {
@@ -97,6 +114,7 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
         private final List<HttpRoute> httpRoutes = new ArrayList<>();
         private final List<ReferenceGrant> referenceGrants = new ArrayList<>();
         private final List<GrpcRoute> grpcRoutes = new ArrayList<>();
+        private final List<BackendTlsPolicy> backendTlsPolicies = new ArrayList<>();
 
         private Builder() {
         }
@@ -168,9 +186,18 @@ public record ClusterState(List<Ingress> ingresses, List<Service> services, List
             return this;
         }
 
+        /**
+         * A Gateway API BackendTLSPolicy: the endpoints of the Services it targets are spoken to over TLS
+         * by the routes' requests (the ConfigMaps its {@code caCertificateRefs} name are {@link #configMap}s).
+         */
+        public Builder backendTlsPolicy(BackendTlsPolicy policy) {
+            backendTlsPolicies.add(Objects.requireNonNull(policy, "policy"));
+            return this;
+        }
+
         public ClusterState build() {
             return new ClusterState(ingresses, services, endpointSlices, endpoints, secrets, opaqueSecrets, configMaps,
-                    gatewayClasses, gateways, httpRoutes, referenceGrants, grpcRoutes);
+                    gatewayClasses, gateways, httpRoutes, referenceGrants, grpcRoutes, backendTlsPolicies);
         }
     }
 }

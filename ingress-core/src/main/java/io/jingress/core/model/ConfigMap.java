@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A ConfigMap that an Ingress names in an annotation (today {@code custom-headers}): its
- * {@code data} by key ({@code binaryData} is not carried). Sources carry only the ConfigMaps an
- * Ingress of the class names.
+ * A ConfigMap that an Ingress names in an annotation ({@code custom-headers}) or a BackendTLSPolicy
+ * in {@code caCertificateRefs}: its {@code data} by key ({@code binaryData} is not carried). Sources
+ * carry only the ConfigMaps such objects name.
  *
  * @param namespace the namespace
  * @param name the name

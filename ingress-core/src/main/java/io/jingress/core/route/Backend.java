@@ -42,9 +42,15 @@ public final class Backend {
     private final String reason;
     private final List<Endpoint> endpoints;
     private final LoadBalancer balancer;
+    private final ProxySsl tls;
 
     Backend(String namespace, String serviceName, PortRef port, String key, Status status, String reason,
             List<Endpoint> endpoints, LoadBalancer balancer) {
+        this(namespace, serviceName, port, key, status, reason, endpoints, balancer, null);
+    }
+
+    private Backend(String namespace, String serviceName, PortRef port, String key, Status status, String reason,
+            List<Endpoint> endpoints, LoadBalancer balancer, ProxySsl tls) {
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         this.serviceName = serviceName;
         this.port = port;
@@ -53,6 +59,13 @@ public final class Backend {
         this.reason = Objects.requireNonNull(reason, "reason");
         this.endpoints = List.copyOf(endpoints);
         this.balancer = Objects.requireNonNull(balancer, "balancer");
+        this.tls = tls;
+    }
+
+    /** This backend, its endpoints and balancer shared, spoken to over TLS as {@code tls} says. */
+    Backend withTls(ProxySsl tls) {
+        return new Backend(namespace, serviceName, port, key, status, reason, endpoints, balancer,
+                Objects.requireNonNull(tls, "tls"));
     }
 
     public String namespace() {
@@ -96,6 +109,17 @@ public final class Backend {
     /** The load balancer over {@link #endpoints()}; its {@code pick} returns null when empty. */
     public LoadBalancer balancer() {
         return balancer;
+    }
+
+    /**
+     * How the endpoints are spoken to over TLS whatever the route's {@code backend-protocol}: a
+     * BackendTLSPolicy's setting ({@link ProxySsl#policy()}) for a Service a Gateway API route sends
+     * to; null for every other backend (an Ingress's TLS to its endpoints is its route's
+     * {@link RoutePolicy#proxySsl()}). When its {@link ProxySsl#refusal()} is set, requests to the
+     * backend are answered 502, nothing sent.
+     */
+    public ProxySsl tls() {
+        return tls;
     }
 
     @Override

@@ -53,6 +53,7 @@ final class GatewayRoutes {
     // host (null: any) to path key ("E/..." or "P/...") to the entries there
     private final Map<String, Map<String, List<Entry>>> hosts = new LinkedHashMap<>();
     private final List<GatewayStatus.RouteVerdict> verdicts = new ArrayList<>();
+    private final BackendTlsPolicies tlsPolicies;
 
     /** One match of one rule of one route, under one host. */
     private record Entry(GatewayRoute route, int rule, String host, GatewayRules.Match match, Route compiled) {
@@ -70,7 +71,8 @@ final class GatewayRoutes {
         this.regexHost = regexHost;
         this.routes = routes;
         this.listeners = new GatewayListeners(state, controllerName, problems, certificates);
-        this.rules = new GatewayRules(problems, state.referenceGrants(), backends);
+        this.tlsPolicies = new BackendTlsPolicies(state, problems, backends::service);
+        this.rules = new GatewayRules(problems, state.referenceGrants(), backends, tlsPolicies);
         for (Ingress ingress : state.ingresses()) {
             ingressAges.put(ingress.key(), ingress.creationTimestamp());
         }
@@ -171,6 +173,13 @@ final class GatewayRoutes {
             } else {
                 conditions.add(GatewayStatus.Condition.isTrue(GatewayStatus.ACCEPTED, "Accepted", attachment.message()));
                 listeners.attach(attachment, source);
+                if (findings != null) {
+                    String gateway = (attachment.ref().namespace() == null ? route.namespace() : attachment.ref().namespace())
+                            + "/" + attachment.ref().name();
+                    for (String policy : findings.tlsPolicies) {
+                        tlsPolicies.usedBy(policy, gateway);
+                    }
+                }
             }
             if (findings != null) {
                 conditions.add(findings.unresolvedReasons.isEmpty()
@@ -191,7 +200,7 @@ final class GatewayRoutes {
 
     /** The verdicts on our Gateways and the routes attached to them; after {@link #compile()}. */
     GatewayStatus status() {
-        return new GatewayStatus(listeners.verdicts(), verdicts);
+        return new GatewayStatus(listeners.verdicts(), verdicts, tlsPolicies.verdicts());
     }
 
     private static String key(PathType type, String path) {

@@ -59,6 +59,9 @@ final class GatewayRules {
 
         /** The {@code appProtocol} of the Service port, or null (none, or no such Service or port). */
         String appProtocol(String namespace, String name, int port);
+
+        /** The Service {@code namespace/name}, or null when there is none. */
+        Service service(String namespace, String name);
     }
 
     /** One match of a rule, read. */
@@ -78,6 +81,7 @@ final class GatewayRules {
         final List<String> droppedWhy = new ArrayList<>();  // "spec.rules[i]...: why", as the WARNINGs say
         final List<String> unresolvedReasons = new ArrayList<>();
         final List<String> unresolvedWhy = new ArrayList<>();
+        final Set<String> tlsPolicies = new java.util.LinkedHashSet<>();  // the BackendTLSPolicies its backends go through
 
         void unresolved(String reason, String why) {
             unresolvedReasons.add(reason);
@@ -92,11 +96,13 @@ final class GatewayRules {
     private final List<Problem> problems;
     private final List<ReferenceGrant> grants;
     private final Backends backends;
+    private final BackendTlsPolicies tlsPolicies;
 
-    GatewayRules(List<Problem> problems, List<ReferenceGrant> grants, Backends backends) {
+    GatewayRules(List<Problem> problems, List<ReferenceGrant> grants, Backends backends, BackendTlsPolicies tlsPolicies) {
         this.problems = problems;
         this.grants = grants;
         this.backends = backends;
+        this.tlsPolicies = tlsPolicies;
     }
 
     /** The rule {@code index} of {@code source}, or {@code null} (reported) when it is not served. */
@@ -738,6 +744,11 @@ final class GatewayRules {
         if (!backend.isReady()) {
             problems.add(Problem.warning(kind, route.key(), field, backend.reason()));
         }
+        BackendTlsPolicies.Applied tls = tlsPolicies.forPort(namespace, ref.name(), ref.port());
+        if (tls != null) {
+            findings.tlsPolicies.add(tls.policy());
+            return backend.withTls(tls.ssl());
+        }
         return backend;
     }
 
@@ -781,6 +792,12 @@ final class GatewayRules {
             if (backend.status() == Backend.Status.SERVICE_NOT_FOUND || backend.status() == Backend.Status.PORT_NOT_FOUND) {
                 refusal = new Refusal("BackendNotFound", reason, false);
             }
+        }
+        BackendTlsPolicies.Applied tls = reason == null ? tlsPolicies.forPort(namespace, ref.name(), ref.port()) : null;
+        if (tls != null) {
+            // copies go in cleartext to one endpoint: never to one a policy asks to speak to over TLS
+            reason = "BackendTLSPolicy " + tls.policy() + " applies to Service " + namespace + "/" + ref.name()
+                    + ", and Jingress mirrors in cleartext only";
         }
         if (reason != null) {
             String message = "RequestMirror: " + reason + "; no copies are sent";

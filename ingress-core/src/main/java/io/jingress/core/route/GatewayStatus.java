@@ -21,9 +21,11 @@ import java.util.Objects;
  *
  * @param gateways a verdict per Gateway of our GatewayClasses, in the state's order
  * @param routeParents a verdict per HTTPRoute or GRPCRoute and distinct parentRef to a Gateway of ours
+ * @param policies a verdict per BackendTLSPolicy that the requests of a route attached to a Gateway of
+ *     ours go through
  */
-public record GatewayStatus(List<GatewayVerdict> gateways, List<RouteVerdict> routeParents) {
-    private static final GatewayStatus EMPTY = new GatewayStatus(List.of(), List.of());
+public record GatewayStatus(List<GatewayVerdict> gateways, List<RouteVerdict> routeParents, List<PolicyVerdict> policies) {
+    private static final GatewayStatus EMPTY = new GatewayStatus(List.of(), List.of(), List.of());
 
     /** Condition type {@code Accepted} (routes, Gateways, listeners). */
     public static final String ACCEPTED = "Accepted";
@@ -37,6 +39,12 @@ public record GatewayStatus(List<GatewayVerdict> gateways, List<RouteVerdict> ro
     public GatewayStatus {
         gateways = List.copyOf(Objects.requireNonNull(gateways, "gateways"));
         routeParents = List.copyOf(Objects.requireNonNull(routeParents, "routeParents"));
+        policies = policies == null ? List.of() : List.copyOf(policies);
+    }
+
+    /** Verdicts without policies, as before they were carried. */
+    public GatewayStatus(List<GatewayVerdict> gateways, List<RouteVerdict> routeParents) {
+        this(gateways, routeParents, List.of());
     }
 
     /** No verdicts: a state without Gateways of ours. */
@@ -66,6 +74,16 @@ public record GatewayStatus(List<GatewayVerdict> gateways, List<RouteVerdict> ro
     public List<RouteVerdict> routeParents(String kind, String namespace, String name) {
         return routeParents.stream().filter(r -> r.kind().equals(kind) && r.namespace().equals(namespace)
                 && r.name().equals(name)).toList();
+    }
+
+    /** The verdict of the policy of {@code kind} {@code namespace/name}, or {@code null} when it has none. */
+    public PolicyVerdict policy(String kind, String namespace, String name) {
+        for (PolicyVerdict policy : policies) {
+            if (policy.kind().equals(kind) && policy.namespace().equals(namespace) && policy.name().equals(name)) {
+                return policy;
+            }
+        }
+        return null;
     }
 
     /**
@@ -165,6 +183,33 @@ public record GatewayStatus(List<GatewayVerdict> gateways, List<RouteVerdict> ro
         /** An HTTPRoute's verdict. */
         public RouteVerdict(String namespace, String name, HttpRoute.ParentRef parentRef, List<Condition> conditions) {
             this(HttpRoute.KIND, namespace, name, parentRef, conditions);
+        }
+
+        /** The condition of {@code type}, or {@code null}. */
+        public Condition condition(String type) {
+            return find(conditions, type);
+        }
+    }
+
+    /**
+     * A policy's verdict ({@code status.ancestors[]} of a BackendTLSPolicy): the same conditions for
+     * each Gateway of ours whose routes send through it.
+     *
+     * @param kind the policy's kind: {@code BackendTLSPolicy}
+     * @param namespace the policy's namespace
+     * @param name the policy's name
+     * @param ancestors the Gateways, {@code namespace/name}, whose attached routes send to a Service it applies to
+     * @param conditions {@code Accepted} ({@code Conflicted}, {@code Invalid}, {@code NoValidCACertificate}
+     *     when False) and {@code ResolvedRefs} ({@code InvalidCACertificateRef}, {@code InvalidKind})
+     */
+    public record PolicyVerdict(String kind, String namespace, String name, List<String> ancestors,
+            List<Condition> conditions) {
+        public PolicyVerdict {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(namespace, "namespace");
+            Objects.requireNonNull(name, "name");
+            ancestors = List.copyOf(ancestors);
+            conditions = List.copyOf(conditions);
         }
 
         /** The condition of {@code type}, or {@code null}. */

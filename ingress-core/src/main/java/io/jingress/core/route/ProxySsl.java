@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * How an Ingress's endpoints are spoken to over TLS ({@code proxy-ssl-secret}, {@code proxy-ssl-verify},
  * {@code proxy-ssl-verify-depth}, {@code proxy-ssl-name}, {@code proxy-ssl-server-name},
- * {@code proxy-ssl-protocols}; see {@link RoutePolicy#proxySsl()}): the CA that verifies the
+ * {@code proxy-ssl-protocols}; see {@link RoutePolicy#proxySsl()}), or a Service's endpoints by the
+ * Gateway API's routes (a BackendTLSPolicy, {@link #policy()}; see {@link Backend#tls()}): the CA that verifies the
  * endpoint's certificate and the name it must carry, the client certificate presented, SNI, the
  * TLS versions. Immutable; equal when every setting and every PEM is equal, so that the proxy can
  * keep one TLS client side per distinct setting across table rebuilds. Its {@code toString} and
@@ -32,10 +33,21 @@ public final class ProxySsl {
     private final boolean serverName;
     private final List<String> protocols;
     private final String refusal;
+    private final String policy;
+    private final String caSource;
+    private final boolean systemTrust;
+    private final List<String> subjectAltNames;
     private final int hash;
 
     ProxySsl(String secret, String caPem, String clientCertificatePem, String clientKeyPem, boolean verify,
             int verifyDepth, String name, boolean serverName, List<String> protocols, String refusal) {
+        this(secret, caPem, clientCertificatePem, clientKeyPem, verify, verifyDepth, name, serverName, protocols, refusal,
+                null, null, false, List.of());
+    }
+
+    private ProxySsl(String secret, String caPem, String clientCertificatePem, String clientKeyPem, boolean verify,
+            int verifyDepth, String name, boolean serverName, List<String> protocols, String refusal, String policy,
+            String caSource, boolean systemTrust, List<String> subjectAltNames) {
         this.secret = secret;
         this.caPem = caPem;
         this.clientCertificatePem = clientCertificatePem;
@@ -46,8 +58,25 @@ public final class ProxySsl {
         this.serverName = serverName;
         this.protocols = List.copyOf(protocols);
         this.refusal = refusal;
+        this.policy = policy;
+        this.caSource = caSource;
+        this.systemTrust = systemTrust;
+        this.subjectAltNames = List.copyOf(subjectAltNames);
         this.hash = Objects.hash(secret, caPem, clientCertificatePem, clientKeyPem, verify, verifyDepth, name, serverName,
-                this.protocols, refusal);
+                this.protocols, refusal, policy, caSource, systemTrust, this.subjectAltNames);
+    }
+
+    /**
+     * The TLS of a BackendTLSPolicy ({@code policy}: {@code namespace/name}): the endpoint's
+     * certificate verified, chained to {@code caPem} (whose ConfigMaps {@code caSource} names) or to
+     * the JDK's trusted CAs ({@code systemTrust}), at any depth; carrying {@code hostname}, or when
+     * {@code subjectAltNames} ({@code DNS:name}, {@code URI:uri}) are given one of those; {@code hostname}
+     * sent as SNI.
+     */
+    static ProxySsl ofBackendTlsPolicy(String policy, String caPem, String caSource, boolean systemTrust, String hostname,
+            List<String> subjectAltNames, String refusal) {
+        return new ProxySsl(null, caPem, null, null, true, Integer.MAX_VALUE, hostname, true, DEFAULT_PROTOCOLS, refusal,
+                Objects.requireNonNull(policy, "policy"), caSource, systemTrust, subjectAltNames);
     }
 
     /** The Secret of {@code proxy-ssl-secret}, {@code namespace/name}; null when not set. */
@@ -112,6 +141,33 @@ public final class ProxySsl {
         return refusal;
     }
 
+    /** The BackendTLSPolicy it comes from, {@code namespace/name}; null for an Ingress's {@code proxy-ssl-*}. */
+    public String policy() {
+        return policy;
+    }
+
+    /**
+     * Whether the endpoint's certificate chains to the JDK's trusted CAs rather than to {@link #caPem()}
+     * (a BackendTLSPolicy's {@code wellKnownCACertificates: System}).
+     */
+    public boolean systemTrust() {
+        return systemTrust;
+    }
+
+    /**
+     * The names of which the endpoint's certificate must carry one, {@code DNS:name} (a {@code *.}
+     * wildcard in the certificate matches one label) or {@code URI:uri} (exactly), instead of
+     * {@link #name()} (a BackendTLSPolicy's {@code subjectAltNames}); empty: {@link #name()} is checked.
+     */
+    public List<String> subjectAltNames() {
+        return subjectAltNames;
+    }
+
+    /** Where its settings come from, for messages: {@code Secret ns/name} or {@code BackendTLSPolicy ns/name}. */
+    public String origin() {
+        return policy != null ? "BackendTLSPolicy " + policy : "Secret " + secret;
+    }
+
     /**
      * The Secret whose {@code ca.crt}, {@code tls.crt} and {@code tls.key} the Ingress's
      * {@code proxy-ssl-secret} names, {@code namespace/name}; null when it names none it may use (a
@@ -129,6 +185,15 @@ public final class ProxySsl {
 
     /** One phrase for {@code /routes} and explain; never key material. */
     public String describe() {
+        if (policy != null) {
+            if (refusal != null) {
+                return "answered 502 over TLS to the endpoints (BackendTLSPolicy " + policy + "): " + refusal;
+            }
+            return "TLS to endpoints (BackendTLSPolicy " + policy + "): certificates verified against "
+                    + (systemTrust ? "the JDK's trusted CAs" : "the ca.crt of " + caSource) + ", "
+                    + (subjectAltNames.isEmpty() ? "name " + name : "one of " + String.join(", ", subjectAltNames))
+                    + ", SNI " + name;
+        }
         if (refusal != null) {
             return "answered 502 over TLS to the endpoints: " + refusal;
         }
@@ -159,6 +224,8 @@ public final class ProxySsl {
         return other instanceof ProxySsl o && hash == o.hash && verify == o.verify && verifyDepth == o.verifyDepth
                 && serverName == o.serverName && Objects.equals(secret, o.secret) && Objects.equals(name, o.name)
                 && Objects.equals(refusal, o.refusal) && protocols.equals(o.protocols) && Objects.equals(caPem, o.caPem)
+                && Objects.equals(policy, o.policy) && Objects.equals(caSource, o.caSource) && systemTrust == o.systemTrust
+                && subjectAltNames.equals(o.subjectAltNames)
                 && Objects.equals(clientCertificatePem, o.clientCertificatePem) && Objects.equals(clientKeyPem, o.clientKeyPem);
     }
 

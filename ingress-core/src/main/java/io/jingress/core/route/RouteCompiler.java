@@ -722,6 +722,11 @@ public final class RouteCompiler {
                 }
 
                 @Override
+                public Service service(String namespace, String name) {
+                    return resolver.service(namespace, name);
+                }
+
+                @Override
                 public String appProtocol(String namespace, String name, int port) {
                     Service service = resolver.service(namespace, name);
                     if (service != null) {
