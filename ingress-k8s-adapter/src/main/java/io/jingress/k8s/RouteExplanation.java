@@ -195,7 +195,17 @@ public record RouteExplanation(
                     fallback ? -1 : route.ruleIndex(), fallback ? -1 : route.pathIndex(),
                     fallback ? null : route.path(), fallback ? null : route.pathType(), fallback,
                     fallback ? route.host() : null, service, backend.port(), targetPort, endpoints,
-                    route.policy().describe(), location, reason);
+                    policies(route), location, reason);
+        }
+
+        // the route's settings, and its backend's TLS (a BackendTLSPolicy's)
+        private static List<String> policies(Route route) {
+            if (route.backend().tls() == null) {
+                return route.policy().describe();
+            }
+            List<String> policies = new java.util.ArrayList<>(route.policy().describe());
+            policies.add(route.backend().tls().describe());
+            return policies;
         }
     }
 }

@@ -43,6 +43,7 @@ public final class TestRoutes {
     private final List<io.jingress.core.model.Gateway> gateways = new ArrayList<>();
     private final List<io.jingress.core.model.HttpRoute> httpRoutes = new ArrayList<>();
     private final List<io.jingress.core.model.GrpcRoute> grpcRoutes = new ArrayList<>();
+    private final List<io.jingress.core.model.BackendTlsPolicy> backendTlsPolicies = new ArrayList<>();
     private final List<io.jingress.core.model.ReferenceGrant> referenceGrants = new ArrayList<>();
     private boolean sslPassthrough;
     private String defaultCertificate;
@@ -297,6 +298,12 @@ public final class TestRoutes {
         return apply();
     }
 
+    /** A Gateway API BackendTLSPolicy (its ConfigMaps: {@link #configMap}). */
+    public TestRoutes backendTlsPolicy(io.jingress.core.model.BackendTlsPolicy policy) {
+        backendTlsPolicies.add(policy);
+        return apply();
+    }
+
     /** A Gateway API ReferenceGrant. */
     public TestRoutes referenceGrant(io.jingress.core.model.ReferenceGrant grant) {
         referenceGrants.add(grant);
@@ -353,7 +360,7 @@ public final class TestRoutes {
         ClusterState state = new ClusterState(ingressList, services, slices, List.of(), List.copyOf(secrets.values()),
                 List.copyOf(opaqueSecrets.values()), List.copyOf(configMaps.values()))
                 .withGatewayApi(List.of(io.jingress.core.model.GatewayClass.jingress("jingress")), gateways, httpRoutes,
-                        referenceGrants, grpcRoutes);
+                        referenceGrants, grpcRoutes, backendTlsPolicies);
         RouteCompiler compiler = RouteCompiler.create(balancers).withAllowedResponseHeaders(allowedResponseHeaders)
                 .withSslPassthrough(sslPassthrough).withDefaultCertificate(defaultCertificate);
         if (tcpServices != null) {

@@ -220,6 +220,9 @@ final class RoutesJson {
         node.put("backend", backend.key());
         node.put("status", backend.status().name());
         node.put("reason", backend.reason());
+        if (backend.tls() != null) {
+            node.put("tls", backend.tls().describe());
+        }
         if (route.canary() != null) {
             canary(route.canary(), node.putObject("canary"));
         }

@@ -345,7 +345,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         Backend backend = split != null ? split.pick(ThreadLocalRandom.current().nextInt(split.totalWeight()))
                 : route.canary() == null ? route.backend() : canaryOrMain(exchange, route);
         exchange.backend = backend;
-        if (route.policy().proxySsl() != null && tlsContexts.refused(exchange, route.policy(), proxyToClientResponse)) {
+        if ((backend.tls() != null || route.policy().proxySsl() != null) && tlsContexts.refused(exchange, proxyToClientResponse)) {
             return;
         }
         Endpoint endpoint = backend.status() == Backend.Status.READY ? backend.balancer().pick(exchange) : null;
@@ -718,11 +718,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         RoutePolicy policy = exchange.route.policy();
         UpstreamOrigins byScheme = UpstreamTls.wanted(exchange) ? tlsOrigins : origins;
         UpstreamTlsContexts.Tag tlsTag = null;
-        if (!policy.isNone() && policy.proxySsl() != null && byScheme == tlsOrigins) {
+        if (byScheme == tlsOrigins && UpstreamTls.setting(exchange) != null) {
             tlsTag = tlsContexts.tag(exchange);
             if (tlsTag == null) {
                 // checked in toEndpoint: never send such a request with the unverified client side
-                throw new IllegalStateException("no TLS client side for the proxy-ssl-* of " + exchange.backend);
+                throw new IllegalStateException("no TLS client side for the TLS setting of " + exchange.backend);
             }
         }
         long readMillis = UpstreamTimeouts.readMillis(policy, settings.readTimeoutMillis());
@@ -913,7 +913,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             // body began to go): the rest of it, unread, must never be taken for its next request
             proxyToClientResponse.getHeaders().put(HttpFields.CONNECTION_CLOSE);
         }
-        PlainResponses.Body answer = failureAnswer(failure);
+        PlainResponses.Body answer = UpstreamTls.inTermsOf(exchange, failureAnswer(failure));
         if ((answer == PlainResponses.BAD_ANSWER || answer == PlainResponses.UPSTREAM_CLOSED) && GrpcUpstream.isCall(exchange)
                 && !GrpcUpstream.wanted(exchange)) {
             // the usual first mistake with a gRPC Service: its endpoints spoken to in HTTP/1.1

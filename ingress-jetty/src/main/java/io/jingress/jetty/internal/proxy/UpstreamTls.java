@@ -1,6 +1,7 @@
 package io.jingress.jetty.internal.proxy;
 
 import io.jingress.core.route.BackendProtocol;
+import io.jingress.core.route.ProxySsl;
 import io.jingress.core.route.RoutePolicy;
 
 import java.util.ArrayList;
@@ -37,11 +38,49 @@ final class UpstreamTls {
     private UpstreamTls() {
     }
 
-    /** Whether the exchange's endpoint is spoken to over TLS; its route must be set. */
+    /**
+     * Whether the exchange's endpoint is spoken to over TLS: its backend's BackendTLSPolicy says so
+     * ({@link io.jingress.core.route.Backend#tls()}), or its route's {@code backend-protocol}; its route must be set.
+     */
     static boolean wanted(Exchange exchange) {
+        if (exchange.backend != null && exchange.backend.tls() != null) {
+            return true;
+        }
         RoutePolicy policy = exchange.route.policy();
         return !policy.isNone()
                 && policy.backendProtocol().upstreamTls(exchange.getConnectionMetaData().isSecure());
+    }
+
+    /**
+     * The TLS setting of the exchange's request to its endpoint: its backend's BackendTLSPolicy, else
+     * its route's {@code proxy-ssl-*} when the request goes over TLS; null for none (cleartext, or
+     * TLS that verifies nothing). Its backend must be chosen.
+     */
+    static ProxySsl setting(Exchange exchange) {
+        if (exchange.backend != null && exchange.backend.tls() != null) {
+            return exchange.backend.tls();
+        }
+        RoutePolicy policy = exchange.route.policy();
+        return policy.isNone() || policy.proxySsl() == null
+                || !policy.backendProtocol().upstreamTls(exchange.getConnectionMetaData().isSecure()) ? null
+                : policy.proxySsl();
+    }
+
+    /**
+     * The answer to a failed TLS handshake ({@code answer}, of {@link #handshakeAnswer}) in the words of
+     * the exchange's BackendTLSPolicy when its backend has one; any other answer as it is.
+     */
+    static PlainResponses.Body inTermsOf(Exchange exchange, PlainResponses.Body answer) {
+        ProxySsl tls = exchange.backend == null ? null : exchange.backend.tls();
+        if (tls == null || (answer != HANDSHAKE_FAILED && answer != CERTIFICATE_REFUSED)) {
+            return answer;
+        }
+        return new PlainResponses.Body(HttpStatus.BAD_GATEWAY_502, answer == CERTIFICATE_REFUSED
+                ? "502 Bad Gateway: the upstream endpoint's certificate was not accepted (BackendTLSPolicy " + tls.policy()
+                        + " applies to its Service; see its caCertificateRefs or wellKnownCACertificates, hostname and"
+                        + " subjectAltNames)\n"
+                : "502 Bad Gateway: the upstream endpoint did not complete a TLS handshake (BackendTLSPolicy " + tls.policy()
+                        + " applies to its Service; is the endpoint's port plain HTTP?)\n");
     }
 
     /**

@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TLS client sides of the routes whose Ingress sets {@code proxy-ssl-*} ({@link RoutePolicy#proxySsl()}),
- * one per setting, name checked and connect timeout, kept across table rebuilds (a {@link ProxySsl}
+ * The TLS client sides of the routes whose Ingress sets {@code proxy-ssl-*} ({@link RoutePolicy#proxySsl()})
+ * and of the backends a BackendTLSPolicy applies to ({@link Backend#tls()}), one per setting, name checked and connect timeout, kept across table rebuilds (a {@link ProxySsl}
  * is equal by content). Jetty's client pools connections per destination, that is per origin and
  * tag: a request of such a route is {@link Tag tagged} with its client side, so its connections are
  * never shared with another setting's (or with the untagged, unverified ones) to the same endpoint,
@@ -54,18 +54,19 @@ final class UpstreamTlsContexts {
     }
 
     /**
-     * Whether the exchange, about to go to its endpoint over TLS with a {@code proxy-ssl-*} setting,
-     * may not: its setting refuses ({@link ProxySsl#refusal()}), or its client certificate or CA
-     * cannot be used; then the 502 saying so is written and nothing is sent.
+     * Whether the exchange, about to go to its endpoint over TLS with a setting ({@code proxy-ssl-*},
+     * or its backend's BackendTLSPolicy; {@link UpstreamTls#setting}), may not: the setting refuses
+     * ({@link ProxySsl#refusal()}), or its client certificate or CA cannot be used; then the 502
+     * saying so is written and nothing is sent. Its backend must be chosen.
      */
-    boolean refused(Exchange exchange, RoutePolicy policy, Response proxyToClientResponse) {
-        ProxySsl ssl = policy.proxySsl();
-        if (ssl == null || !policy.backendProtocol().upstreamTls(exchange.getConnectionMetaData().isSecure())) {
+    boolean refused(Exchange exchange, Response proxyToClientResponse) {
+        ProxySsl ssl = UpstreamTls.setting(exchange);
+        if (ssl == null) {
             return false;
         }
         String why = ssl.refusal();
-        if (why == null && exchange.backend != null) {
-            Object found = lookup(ssl, exchange.backend, policy.connectTimeoutMillis());
+        if (why == null) {
+            Object found = lookup(ssl, exchange.backend, exchange.route.policy().connectTimeoutMillis());
             if (found instanceof Failure failure) {
                 why = failure.message();
             }
@@ -73,25 +74,25 @@ final class UpstreamTlsContexts {
         if (why == null) {
             return false;
         }
+        String asker = ssl.policy() != null ? "BackendTLSPolicy " + ssl.policy() + " asks" : "this route's Ingress asks";
         PlainResponses.write(proxyToClientResponse, exchange, new PlainResponses.Body(HttpStatus.BAD_GATEWAY_502,
-                "502 Bad Gateway: this route's Ingress asks for TLS to its endpoints that cannot be done: " + why
+                "502 Bad Gateway: " + asker + " for TLS to its endpoints that cannot be done: " + why
                         + "; nothing is sent\n"));
         return true;
     }
 
-    /** The tag of a request to the exchange's endpoint over TLS; null when its route sets no proxy-ssl-*. */
+    /** The tag of a request to the exchange's endpoint over TLS; null when it has no TLS setting ({@link UpstreamTls#setting}). */
     Tag tag(Exchange exchange) {
-        RoutePolicy policy = exchange.route.policy();
-        ProxySsl ssl = policy.proxySsl();
+        ProxySsl ssl = UpstreamTls.setting(exchange);
         if (ssl == null || ssl.refusal() != null) {
             return null;
         }
-        return lookup(ssl, exchange.backend, policy.connectTimeoutMillis()) instanceof Tag tag ? tag : null;
+        return lookup(ssl, exchange.backend, exchange.route.policy().connectTimeoutMillis()) instanceof Tag tag ? tag : null;
     }
 
-    /** The client side for a tunnel to the exchange's endpoint over TLS: its route's, else {@code unverified}. */
+    /** The client side for a tunnel to the exchange's endpoint over TLS: its setting's, else {@code unverified}. */
     SslContextFactory.Client clientSide(Exchange exchange, SslContextFactory.Client unverified) {
-        Tag tag = exchange.route.policy().isNone() ? null : tag(exchange);
+        Tag tag = tag(exchange);
         return tag != null ? tag.tls() : unverified;
     }
 

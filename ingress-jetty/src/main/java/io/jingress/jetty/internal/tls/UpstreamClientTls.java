@@ -38,6 +38,11 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * HTTPS does (subjectAltName), the name sent as SNI only when asked, the Secret's {@code tls.crt}/
  * {@code tls.key} presented when the endpoint asks for a client certificate, the TLS versions asked.
  * Without {@code proxy-ssl-verify} nothing is verified, as without any {@code proxy-ssl-*}.
+ *
+ * <p>A BackendTLSPolicy's ({@link ProxySsl#policy()}): verified against its ConfigMaps' {@code ca.crt}
+ * or the JDK's trusted CAs ({@link ProxySsl#systemTrust()}), at any depth, carrying its hostname or,
+ * when it lists {@code subjectAltNames}, one of those ({@link SubjectAltNames}); the hostname is
+ * always sent as SNI.
  */
 public final class UpstreamClientTls {
     private static final char[] IN_MEMORY = "in-memory".toCharArray();
@@ -60,19 +65,19 @@ public final class UpstreamClientTls {
         try {
             identity = identity(ssl);
         } catch (BadSecretException | java.security.GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalArgumentException("the client certificate (tls.crt, tls.key) of Secret " + ssl.secret()
+            throw new IllegalArgumentException("the client certificate (tls.crt, tls.key) of " + ssl.origin()
                     + " cannot be used: " + e.getMessage(), e);
         }
         try {
-            trust = ssl.verify() ? trust(ssl.caPem()) : null;
+            trust = ssl.verify() && !ssl.systemTrust() ? trust(ssl.caPem()) : null;
         } catch (java.security.GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalArgumentException("the ca.crt of Secret " + ssl.secret() + " cannot be used: " + e.getMessage(), e);
+            throw new IllegalArgumentException("the ca.crt of " + ssl.origin() + " cannot be used: " + e.getMessage(), e);
         }
         Client client = new Client(ssl, peerName, identity, trust);
         try {
             client.start();
         } catch (Exception e) {
-            throw new IllegalArgumentException("TLS to the endpoints of Secret " + ssl.secret() + " cannot be set up: "
+            throw new IllegalArgumentException("TLS to the endpoints of " + ssl.origin() + " cannot be set up: "
                     + e.getMessage(), e);
         }
         return client;
@@ -90,6 +95,9 @@ public final class UpstreamClientTls {
     }
 
     private static KeyStore trust(String caPem) throws java.security.GeneralSecurityException, java.io.IOException {
+        if (caPem == null) {
+            throw new java.security.cert.CertificateException("there is none");
+        }
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         int i = 0;
@@ -113,16 +121,24 @@ public final class UpstreamClientTls {
         private final X509ExtendedTrustManager pkix;
         private final Set<X509Certificate> anchors = new HashSet<>();
         private final int depth;
+        private final List<String> subjectAltNames;
 
-        DepthLimited(X509ExtendedTrustManager pkix, Set<TrustAnchor> anchors, int depth) {
+        DepthLimited(X509ExtendedTrustManager pkix, Set<TrustAnchor> anchors, int depth, List<String> subjectAltNames) {
             this.pkix = pkix;
             for (TrustAnchor anchor : anchors) {
                 this.anchors.add(anchor.getTrustedCert());
             }
             this.depth = depth;
+            this.subjectAltNames = subjectAltNames;
         }
 
         private void checkDepth(X509Certificate[] chain) throws CertificateException {
+            if (!subjectAltNames.isEmpty()) {
+                SubjectAltNames.check(chain[0], subjectAltNames);
+            }
+            if (depth == Integer.MAX_VALUE) {
+                return;
+            }
             int sent = 0;
             for (X509Certificate certificate : chain) {
                 if (!anchors.contains(certificate)) {
@@ -194,7 +210,8 @@ public final class UpstreamClientTls {
                 setTrustStore(trust);
             }
             setIncludeProtocols(ssl.protocols().toArray(new String[0]));
-            setEndpointIdentificationAlgorithm(ssl.verify() ? "HTTPS" : null);
+            // subjectAltNames, when given, are checked instead of the name (DepthLimited)
+            setEndpointIdentificationAlgorithm(ssl.verify() && ssl.subjectAltNames().isEmpty() ? "HTTPS" : null);
             // A new list, not the one passed: Jetty applies only a list other than the engine's own, and an
             // empty one leaves SNI out (the JDK would send the peer name otherwise).
             boolean sni = ssl.serverName() && !peerName.contains(":") && !peerName.matches("[0-9.]+");
@@ -228,6 +245,16 @@ public final class UpstreamClientTls {
             if (!ssl.verify()) {
                 return TRUST_ALL_CERTS;
             }
+            if (ssl.systemTrust()) {
+                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                factory.init((KeyStore) null);  // the JDK's cacerts
+                for (TrustManager manager : factory.getTrustManagers()) {
+                    if (manager instanceof X509ExtendedTrustManager system) {
+                        return new TrustManager[] {new DepthLimited(system, Set.of(), Integer.MAX_VALUE, ssl.subjectAltNames())};
+                    }
+                }
+                throw new IllegalStateException("no X509ExtendedTrustManager of the JDK's trusted CAs");
+            }
             Set<TrustAnchor> anchors = new HashSet<>();
             for (String alias : java.util.Collections.list(trust.aliases())) {
                 anchors.add(new TrustAnchor((X509Certificate) trust.getCertificate(alias), null));
@@ -238,7 +265,7 @@ public final class UpstreamClientTls {
             factory.init(new CertPathTrustManagerParameters(parameters));
             for (TrustManager manager : factory.getTrustManagers()) {
                 if (manager instanceof X509ExtendedTrustManager pkix) {
-                    return new TrustManager[] {new DepthLimited(pkix, anchors, ssl.verifyDepth())};
+                    return new TrustManager[] {new DepthLimited(pkix, anchors, ssl.verifyDepth(), ssl.subjectAltNames())};
                 }
             }
             throw new IllegalStateException("no X509ExtendedTrustManager of PKIX");
