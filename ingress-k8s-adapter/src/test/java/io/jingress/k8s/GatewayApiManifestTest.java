@@ -534,4 +534,72 @@ class GatewayApiManifestTest {
         assertTrue(problems.contains("HTTPRoute shop/api: spec.rules[1].filters[0].cors.allowMethods[0]: * must be the only"
                 + " entry; rule 1 is not served"), problems.toString());
     }
+
+    @Test
+    void aBackendTlsPolicyAndItsCaConfigMapAreReadFromTheFilesAndExplained() throws Exception {
+        String ca = new String(GatewayApiManifestTest.class.getResourceAsStream("/upstream-ca.crt").readAllBytes(),
+                java.nio.charset.StandardCharsets.US_ASCII).replace("\n", "\n      ");
+        String files = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: vault, namespace: shop}
+                spec:
+                  parentRefs: [{name: web, namespace: infra}]
+                  hostnames: [vault.example.com]
+                  rules:
+                  - backendRefs: [{name: vault, port: 8200}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: vault, namespace: shop}
+                spec:
+                  ports: [{name: https, port: 8200, targetPort: 8200}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: BackendTLSPolicy
+                metadata: {name: vault-tls, namespace: shop, creationTimestamp: "2026-01-01T00:00:00Z"}
+                spec:
+                  targetRefs: [{group: "", kind: Service, name: vault, sectionName: https}]
+                  validation:
+                    caCertificateRefs: [{group: "", kind: ConfigMap, name: vault-ca}]
+                    hostname: vault.shop.svc
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: BackendTLSPolicy
+                metadata: {name: late, namespace: shop, creationTimestamp: "2026-02-01T00:00:00Z"}
+                spec:
+                  targetRefs: [{group: "", kind: Service, name: vault, sectionName: https}]
+                  validation:
+                    wellKnownCACertificates: System
+                    hostname: vault.example.com
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: vault-ca, namespace: shop}
+                data:
+                  ca.crt: |
+                      %s
+                ---
+                apiVersion: gateway.networking.k8s.io/v1alpha3
+                kind: BackendTLSPolicy
+                metadata: {name: old, namespace: shop}
+                spec:
+                  targetRefs: [{group: "", kind: Service, name: vault}]
+                  validation:
+                    wellKnownCACertificates: System
+                    hostname: vault.example.com
+                """.formatted(ca.strip());
+        Files.writeString(dir.resolve("gateway.yaml"), GATEWAY);
+        Files.writeString(dir.resolve("vault.yaml"), files);
+        RouteExplainer explainer = RouteExplainer.fromManifests(dir);
+
+        RouteExplanation vault = explainer.explain("GET", "http://vault.example.com/v1/secret");
+        assertTrue(vault.policy().contains("TLS to endpoints (BackendTLSPolicy shop/vault-tls): certificates verified"
+                + " against the ca.crt of ConfigMap vault-ca, name vault.shop.svc, SNI vault.shop.svc"), vault.policy().toString());
+        List<String> problems = explainer.problems().stream().map(Problem::toString).toList();
+        assertTrue(problems.contains("BackendTLSPolicy shop/late: spec.targetRefs: BackendTLSPolicy shop/vault-tls is older"
+                + " (or first by name) and targets the same Service; this one applies to nothing"), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("BackendTLSPolicy") && p.contains("v1alpha3")),
+                problems.toString());
+    }
 }

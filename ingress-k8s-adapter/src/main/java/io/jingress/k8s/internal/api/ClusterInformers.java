@@ -229,7 +229,7 @@ public final class ClusterInformers implements AutoCloseable {
 
     /**
      * Watches exactly the ConfigMaps {@code keys} ({@code namespace/name}: those the {@code custom-headers}
-     * of our Ingresses name), each alone, by name, so that no other ConfigMap of the cluster is cached
+     * of our Ingresses and the {@code caCertificateRefs} of BackendTLSPolicies name), each alone, by name, so that no other ConfigMap of the cluster is cached
      * (they may be many and large, and most are no business of ours); stops watching those no longer
      * named. Waits up to {@code wait} for the first list of the ones it starts, so the table built next
      * has their headers; one that takes longer (the API server slow, or the ClusterRole not allowing

@@ -200,8 +200,9 @@ public final class Controller implements AutoCloseable {
         LastGoodIngresses.Result kept = lastGood.apply(settings.options(), objects);
         ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(settings.options(), kept.objects());
         // custom-headers: the ConfigMaps our Ingresses name, watched from now on, then assembled with them;
-        // and the TCP services ConfigMap, watched alike
+        // the CA ConfigMaps of BackendTLSPolicies and the TCP services ConfigMap, watched alike
         Set<String> configMaps = new TreeSet<>(ClusterStateAssembler.configMapsNamed(assembly.state().ingresses()));
+        configMaps.addAll(ClusterStateAssembler.configMapsNamedByPolicies(assembly.state().backendTlsPolicies()));
         if (settings.options().tcpServicesConfigMap() != null) {
             configMaps.add(settings.options().tcpServicesConfigMap());
         }
@@ -232,9 +233,11 @@ public final class Controller implements AutoCloseable {
         RouteTable table = settings.sink().table();
         Map<String, Long> generations = new HashMap<>();
         for (HasMetadata object : objects) {
-            if (object instanceof Gateway || object instanceof HTTPRoute || object instanceof GRPCRoute) {
+            if (object instanceof Gateway || object instanceof HTTPRoute || object instanceof GRPCRoute
+                    || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy) {
                 Long generation = object.getMetadata().getGeneration();
-                String kind = object instanceof Gateway ? "Gateway " : object instanceof HTTPRoute ? "HTTPRoute " : "GRPCRoute ";
+                String kind = object instanceof Gateway ? "Gateway " : object instanceof HTTPRoute ? "HTTPRoute "
+                        : object instanceof GRPCRoute ? "GRPCRoute " : "BackendTLSPolicy ";
                 generations.put(kind + object.getMetadata().getNamespace() + "/"
                         + object.getMetadata().getName(), generation == null ? 0L : generation);
             }

@@ -3,6 +3,7 @@ package io.jingress.k8s.internal.api;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The informers on the Gateway API kinds (GatewayClass, cluster-scoped; Gateway, HTTPRoute,
- * GRPCRoute and ReferenceGrant in all namespaces or in each watched one), started only once API
- * discovery says their CRDs are installed.
+ * GRPCRoute, BackendTLSPolicy and ReferenceGrant in all namespaces or in each watched one), started
+ * only once API discovery says their CRDs are installed.
  *
  * <p>Most clusters have no Gateway API CRDs; an informer on a kind the API server does not know
  * would fail its list with 404 forever (fabric8 logging a WARNING each time) and never sync, so
@@ -39,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * restart (one INFO line again). When the CRDs are removed, the informers' lists answer 404: the
  * informers are stopped and discovery is asked again as when they were absent. When the ClusterRole
  * does not grant the kinds (403), the informers are stopped with one WARNING, until a restart.
- * GRPCRoutes are watched where {@code v1} serves them (Gateway API 1.1 on); a ClusterRole of an
- * earlier Jingress that does not grant them stops their informers alone, with one WARNING: the
- * other kinds are served as before.
+ * GRPCRoutes are watched where {@code v1} serves them (Gateway API 1.1 on), BackendTLSPolicies
+ * likewise (1.4 on); a ClusterRole of an earlier Jingress that does not grant one of these stops
+ * its informers alone, with one WARNING: the other kinds are served as before.
  *
  * <p>{@link #synced()} and {@link #whole()} hold once discovery has answered (or failed: a failing
  * discovery never blocks the Ingresses) and, when the kinds are there, their informers are synced
@@ -53,10 +54,13 @@ final class GatewayInformers implements AutoCloseable {
     static final String ABSENT_MESSAGE = "Gateway API CRDs not installed: HTTPRoutes are not served";
     static final String FORBIDDEN_MESSAGE = "Gateway API CRDs installed, but the ClusterRole does not allow"
             + " listing them (403): HTTPRoutes are not served; grant list and watch on gatewayclasses, gateways,"
-            + " httproutes, grpcroutes and referencegrants (gateway.networking.k8s.io) and restart";
+            + " httproutes, grpcroutes, backendtlspolicies and referencegrants (gateway.networking.k8s.io) and restart";
     static final String GRPC_FORBIDDEN_MESSAGE = "the ClusterRole does not allow listing GRPCRoutes (403): GRPCRoutes"
             + " are not served (HTTPRoutes are); grant list and watch on grpcroutes and grpcroutes/status"
             + " (gateway.networking.k8s.io) and restart";
+    static final String TLS_POLICY_FORBIDDEN_MESSAGE = "the ClusterRole does not allow listing BackendTLSPolicies (403):"
+            + " they are not read, and the Services they target are spoken to in cleartext; grant list and watch on"
+            + " backendtlspolicies and backendtlspolicies/status (gateway.networking.k8s.io) and restart";
     private static final Class<io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant> GRANT_V1 =
             io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant.class;
     private static final Class<io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant> GRANT_V1BETA1 =
@@ -144,11 +148,15 @@ final class GatewayInformers implements AutoCloseable {
         boolean grantsV1Served = v1.contains("referencegrants");
         boolean grantsBetaServed = !grantsV1Served && v1beta1.contains("referencegrants");
         boolean grpcServed = v1.contains("grpcroutes");
+        boolean tlsPoliciesServed = v1.contains("backendtlspolicies");
         if (namespaces.isEmpty()) {
             started.add(informer(client.resources(Gateway.class).inAnyNamespace()));
             started.add(informer(client.resources(HTTPRoute.class).inAnyNamespace()));
             if (grpcServed) {
                 started.add(informer(client.resources(GRPCRoute.class).inAnyNamespace()));
+            }
+            if (tlsPoliciesServed) {
+                started.add(informer(client.resources(BackendTLSPolicy.class).inAnyNamespace()));
             }
             if (grantsV1Served) {
                 started.add(informer(client.resources(GRANT_V1).inAnyNamespace()));
@@ -161,6 +169,9 @@ final class GatewayInformers implements AutoCloseable {
                 started.add(informer(client.resources(HTTPRoute.class).inNamespace(ns)));
                 if (grpcServed) {
                     started.add(informer(client.resources(GRPCRoute.class).inNamespace(ns)));
+                }
+                if (tlsPoliciesServed) {
+                    started.add(informer(client.resources(BackendTLSPolicy.class).inNamespace(ns)));
                 }
                 if (grantsV1Served) {
                     started.add(informer(client.resources(GRANT_V1).inNamespace(ns)));
@@ -210,10 +221,10 @@ final class GatewayInformers implements AutoCloseable {
         informer.addEventHandler(new Handler<>());
         informer.exceptionHandler((isStarted, t) -> {
             int code = statusCode(t);
-            if (code == 403 && informer.getApiTypeClass() == GRPCRoute.class && !closing) {
-                // a ClusterRole from before GRPCRoutes were read: the other kinds keep being served
+            if (code == 403 && optionalKindMessage(informer.getApiTypeClass()) != null && !closing) {
+                // a ClusterRole from before GRPCRoutes (or BackendTLSPolicies) were read: the other kinds keep being served
                 try {
-                    discovery.execute(() -> withdrawGrpc(informer));
+                    discovery.execute(() -> withdrawOptional(informer));
                 } catch (RejectedExecutionException closed) {
                     // closing
                 }
@@ -268,35 +279,45 @@ final class GatewayInformers implements AutoCloseable {
         onChange.run();
     }
 
-    // Stops a GRPCRoute informer the ClusterRole does not allow; once the last is stopped, the WARNING
-    // waits for the other kinds' first lists (see warnGrpcForbidden)
-    private void withdrawGrpc(SharedIndexInformer<?> informer) {
+    /**
+     * The WARNING of a kind that an earlier Jingress's ClusterRole did not grant, whose 403 stops its
+     * informers alone (GRPCRoute, BackendTLSPolicy); null for the other kinds, whose 403 stops all.
+     */
+    static String optionalKindMessage(Class<?> kind) {
+        return kind == GRPCRoute.class ? GRPC_FORBIDDEN_MESSAGE
+                : kind == BackendTLSPolicy.class ? TLS_POLICY_FORBIDDEN_MESSAGE : null;
+    }
+
+    // Stops an informer of an optional kind the ClusterRole does not allow; once the last of its kind is
+    // stopped, the WARNING waits for the other kinds' first lists (see warnForbidden)
+    private void withdrawOptional(SharedIndexInformer<?> informer) {
         if (!informers.remove(informer) || closing) {
             return;
         }
         informer.stop();
         onChange.run();
-        if (informers.stream().noneMatch(i -> i.getApiTypeClass() == GRPCRoute.class)) {
-            warnGrpcForbidden(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+        Class<?> kind = informer.getApiTypeClass();
+        if (informers.stream().noneMatch(i -> i.getApiTypeClass() == kind)) {
+            warnForbidden(optionalKindMessage(kind), System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
         }
     }
 
     /**
-     * Logs that GRPCRoutes alone are refused once the other kinds' informers have listed (or after
-     * {@code deadline}, {@link System#nanoTime()}): when the ClusterRole refuses those too, they are
-     * withdrawn whole with one WARNING that says so, and this one, which would say HTTPRoutes are
-     * served, is not logged. Runs on the discovery thread.
+     * Logs that an optional kind alone is refused ({@code message}) once the other kinds' informers
+     * have listed (or after {@code deadline}, {@link System#nanoTime()}): when the ClusterRole refuses
+     * those too, they are withdrawn whole with one WARNING that says so, and this one, which would say
+     * HTTPRoutes are served, is not logged. Runs on the discovery thread.
      */
-    private void warnGrpcForbidden(long deadline) {
+    private void warnForbidden(String message, long deadline) {
         if (!present || closing) {
             return;
         }
         if (informers.stream().allMatch(SharedIndexInformer::hasSynced) || System.nanoTime() - deadline > 0) {
-            LOG.warn(GRPC_FORBIDDEN_MESSAGE);
+            LOG.warn(message);
             return;
         }
         try {
-            discovery.schedule(() -> warnGrpcForbidden(deadline), 50, TimeUnit.MILLISECONDS);
+            discovery.schedule(() -> warnForbidden(message, deadline), 50, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closed) {
             // closing
         }
@@ -317,7 +338,7 @@ final class GatewayInformers implements AutoCloseable {
         return present;
     }
 
-    /** Every cached GatewayClass, Gateway, HTTPRoute, GRPCRoute and ReferenceGrant (the assembler sorts them out). */
+    /** Every cached GatewayClass, Gateway, HTTPRoute, GRPCRoute, BackendTLSPolicy and ReferenceGrant (the assembler sorts them out). */
     List<HasMetadata> objects() {
         List<HasMetadata> out = new ArrayList<>();
         for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
@@ -355,6 +376,9 @@ final class GatewayInformers implements AutoCloseable {
         }
         if (object instanceof GRPCRoute r) {
             return r.getSpec();
+        }
+        if (object instanceof BackendTLSPolicy p) {
+            return p.getSpec();
         }
         if (object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant g) {
             return g.getSpec();

@@ -3,6 +3,7 @@ package io.jingress.k8s.internal.api;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
@@ -15,6 +16,9 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
@@ -23,6 +27,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jingress.core.model.HttpRoute;
 import io.jingress.core.route.GatewayStatus.GatewayVerdict;
 import io.jingress.core.route.GatewayStatus.ListenerVerdict;
+import io.jingress.core.route.GatewayStatus.PolicyVerdict;
 import io.jingress.core.route.GatewayStatus.RouteVerdict;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,8 +47,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the compilation's verdicts ({@link io.jingress.core.route.GatewayStatus}) into the status
  * of our Gateways ({@code status.conditions}, {@code status.listeners}, {@code status.addresses}
- * when our address is known) and of the HTTPRoutes and GRPCRoutes attached to them ({@code status.parents[]}
- * entries whose {@code controllerName} is ours).
+ * when our address is known), of the HTTPRoutes and GRPCRoutes attached to them ({@code status.parents[]}
+ * entries whose {@code controllerName} is ours), and of the BackendTLSPolicies their requests go
+ * through ({@code status.ancestors[]} entries, one per Gateway of ours, whose {@code controllerName} is ours).
  *
  * <p>As {@link StatusWriter}: {@code editStatus} (a JSON patch of the status subresource, computed
  * against the object as read just before), and only where what we would write differs from what is
@@ -75,12 +81,13 @@ final class GatewayStatusWriter {
     }
 
     /**
-     * Brings the status of our Gateways and of the HTTPRoutes and GRPCRoutes among {@code objects} in line; blocking.
+     * Brings the status of our Gateways, of the HTTPRoutes and GRPCRoutes and of the BackendTLSPolicies
+     * among {@code objects} in line; blocking.
      *
      * @param objects the Gateway API objects as the informers hold them now
      * @param verdicts the verdicts of the last build
-     * @param generations {@code Kind namespace/name} to the generation each Gateway and route had in
-     *     that build
+     * @param generations {@code Kind namespace/name} to the generation each Gateway, route and policy had
+     *     in that build
      * @param controllerName ours, written as each {@code status.parents[]} entry's {@code controllerName}
      * @param addresses our published addresses; empty: {@code status.addresses} is left as it is
      * @return whether every write succeeded (false: try again later)
@@ -133,6 +140,27 @@ final class GatewayStatusWriter {
                 ok &= writeIfChanged(key, route, route.getStatus(), withParents(route, ours, generation, controllerName),
                         () -> client.resources(GRPCRoute.class).inNamespace(route.getMetadata().getNamespace())
                                 .withName(route.getMetadata().getName()).editStatus(edit));
+            } else if (object instanceof BackendTLSPolicy policy) {
+                String key = "BackendTLSPolicy " + key(policy);
+                Long generation = generations.get(key);
+                if (generation == null || generation != generationOf(policy)) {
+                    continue;
+                }
+                seen.add(key);
+                PolicyVerdict verdict = verdicts.policy("BackendTLSPolicy", policy.getMetadata().getNamespace(),
+                        policy.getMetadata().getName());
+                List<PolicyAncestorStatus> before = policy.getStatus() == null || policy.getStatus().getAncestors() == null
+                        ? List.of() : policy.getStatus().getAncestors();
+                if (verdict == null && before.stream().noneMatch(a -> controllerName.equals(a.getControllerName()))) {
+                    continue;  // no route of ours goes through it, and none did
+                }
+                UnaryOperator<BackendTLSPolicy> edit = latest -> {
+                    latest.setStatus(withAncestors(latest, verdict, generation, controllerName));
+                    return latest;
+                };
+                ok &= writeIfChanged(key, policy, policy.getStatus(), withAncestors(policy, verdict, generation, controllerName),
+                        () -> client.resources(BackendTLSPolicy.class).inNamespace(policy.getMetadata().getNamespace())
+                                .withName(policy.getMetadata().getName()).editStatus(edit));
             } else if (object instanceof Gateway gateway) {
                 String key = "Gateway " + key(gateway);
                 GatewayVerdict verdict = verdicts.gateway(gateway.getMetadata().getNamespace(), gateway.getMetadata().getName());
@@ -260,6 +288,38 @@ final class GatewayStatusWriter {
 
     private static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
+    }
+
+    // ---- BackendTLSPolicy: status.ancestors
+
+    /**
+     * The status of {@code policy} with our entries of {@code status.ancestors} one per Gateway of
+     * {@code verdict} (none when it is null), the others' kept: a new object, as above.
+     */
+    private PolicyStatus withAncestors(BackendTLSPolicy policy, PolicyVerdict verdict, long generation, String controllerName) {
+        PolicyStatus status = policy.getStatus() == null ? new PolicyStatus() : new PolicyStatusBuilder(policy.getStatus()).build();
+        List<PolicyAncestorStatus> before = status.getAncestors() == null ? List.of() : status.getAncestors();
+        List<PolicyAncestorStatus> ancestors = new ArrayList<>();
+        for (PolicyAncestorStatus ancestor : before) {
+            if (!controllerName.equals(ancestor.getControllerName())) {
+                ancestors.add(ancestor);
+            }
+        }
+        for (String gateway : verdict == null ? List.<String>of() : verdict.ancestors()) {
+            int slash = gateway.indexOf('/');
+            ParentReference ref = new ParentReference(GROUP, "Gateway", gateway.substring(slash + 1), gateway.substring(0, slash),
+                    null, null);
+            PolicyAncestorStatus previous = before.stream().filter(a -> controllerName.equals(a.getControllerName())
+                    && ref.equals(a.getAncestorRef())).findFirst().orElse(null);
+            PolicyAncestorStatus entry = new PolicyAncestorStatus();
+            entry.setAncestorRef(ref);
+            entry.setControllerName(controllerName);
+            entry.setConditions(conditions(verdict.conditions(), previous == null ? List.of() : previous.getConditions(),
+                    generation));
+            ancestors.add(entry);
+        }
+        status.setAncestors(ancestors);
+        return status;
     }
 
     // ---- Gateway: status.conditions, status.listeners, status.addresses

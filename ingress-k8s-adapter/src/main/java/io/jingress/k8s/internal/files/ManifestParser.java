@@ -33,7 +33,7 @@ import tools.jackson.core.TokenStreamLocation;
  * Reads the Kubernetes objects of one manifest file: YAML with any number of documents, or JSON;
  * each document an object or a list ({@code kind: List}, or any {@code ...List} kind) of objects.
  * Only Ingress, IngressClass (networking.k8s.io/v1), Service, Endpoints, Secret, ConfigMap (v1),
- * EndpointSlice (discovery.k8s.io/v1), GatewayClass, Gateway, HTTPRoute, GRPCRoute (gateway.networking.k8s.io/v1)
+ * EndpointSlice (discovery.k8s.io/v1), GatewayClass, Gateway, HTTPRoute, GRPCRoute, BackendTLSPolicy (gateway.networking.k8s.io/v1)
  * and ReferenceGrant (gateway.networking.k8s.io/v1beta1 or v1) are kept; other kinds (Deployments and the like) are skipped.
  * One of those kinds in another API version (an {@code extensions/v1beta1} Ingress) is skipped and
  * reported in {@link ParsedFile#skipped()}: it is easy to miss in old files, and never served.
@@ -56,7 +56,7 @@ public final class ManifestParser {
     private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source: .*?\\]\\)");
     private static final Set<String> OUR_KINDS = Set.of("Ingress", "IngressClass", "Service", "EndpointSlice",
             "Endpoints", "Secret", "ConfigMap", "GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute",
-            "ReferenceGrant");
+            "BackendTLSPolicy", "ReferenceGrant");
 
     private ManifestParser() {
     }
@@ -159,7 +159,7 @@ public final class ManifestParser {
         return switch (kind) {
             case "Ingress", "IngressClass" -> "networking.k8s.io/v1";
             case "EndpointSlice" -> "discovery.k8s.io/v1";
-            case "GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute" -> "gateway.networking.k8s.io/v1";
+            case "GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute", "BackendTLSPolicy" -> "gateway.networking.k8s.io/v1";
             case "ReferenceGrant" -> "gateway.networking.k8s.io/v1beta1";
             default -> "v1";
         };

@@ -74,7 +74,7 @@ public final class ClusterStateAssembler {
     /**
      * Assembles a state from fabric8 objects of any of the kinds Ingress, IngressClass, Service,
      * EndpointSlice, Endpoints, Secret and ConfigMap, and the Gateway API's GatewayClass, Gateway,
-     * HTTPRoute, GRPCRoute and ReferenceGrant; objects of other kinds are skipped.
+     * HTTPRoute, GRPCRoute, BackendTLSPolicy and ReferenceGrant; objects of other kinds are skipped.
      */
     public static Assembly assemble(AdapterOptions options, Collection<? extends HasMetadata> objects) {
         Objects.requireNonNull(options, "options");
@@ -95,6 +95,7 @@ public final class ClusterStateAssembler {
         List<io.jingress.core.model.HttpRoute> httpRoutes = new ArrayList<>();
         List<io.jingress.core.model.GrpcRoute> grpcRoutes = new ArrayList<>();
         List<io.jingress.core.model.ReferenceGrant> grants = new ArrayList<>();
+        List<io.jingress.core.model.BackendTlsPolicy> tlsPolicies = new ArrayList<>();
 
         for (HasMetadata object : objects) {
             if (object instanceof io.fabric8.kubernetes.api.model.networking.v1.IngressClass ic) {
@@ -129,6 +130,10 @@ public final class ClusterStateAssembler {
             }
             if (object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute route) {
                 translate(problems, route, () -> grpcRoutes.add(GatewayTranslator.toGrpcRoute(route)));
+                continue;
+            }
+            if (object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy policy) {
+                translate(problems, policy, () -> tlsPolicies.add(GatewayTranslator.toBackendTlsPolicy(policy)));
                 continue;
             }
             if (GatewayTranslator.isGatewayKind(object)) {  // a ReferenceGrant
@@ -255,6 +260,8 @@ public final class ClusterStateAssembler {
         httpRoutes.stream().sorted(Comparator.comparing(io.jingress.core.model.HttpRoute::key)).forEach(state::httpRoute);
         grpcRoutes.stream().sorted(Comparator.comparing(io.jingress.core.model.GrpcRoute::key)).forEach(state::grpcRoute);
         grants.stream().sorted(Comparator.comparing(io.jingress.core.model.ReferenceGrant::key)).forEach(state::referenceGrant);
+        tlsPolicies.stream().sorted(Comparator.comparing(io.jingress.core.model.BackendTlsPolicy::key))
+                .forEach(state::backendTlsPolicy);
         services.stream().filter(s -> referencedServices.contains(s.key()))
                 .sorted(Comparator.comparing(Service::key)).forEach(state::service);
         slices.stream().filter(s -> s.serviceName() != null
@@ -284,7 +291,8 @@ public final class ClusterStateAssembler {
         }
         opaqueSecrets.sort(Comparator.comparing(OpaqueSecret::key));
         opaqueSecrets.forEach(state::opaqueSecret);
-        Set<String> namedConfigMaps = configMapsNamed(ours);
+        Set<String> namedConfigMaps = new HashSet<>(configMapsNamed(ours));
+        namedConfigMaps.addAll(configMapsNamedByPolicies(tlsPolicies));
         List<ConfigMap> kept = new ArrayList<>();
         for (io.fabric8.kubernetes.api.model.ConfigMap configMap : configMaps) {
             String name = configMap.getMetadata() == null ? null : configMap.getMetadata().getName();
@@ -300,6 +308,19 @@ public final class ClusterStateAssembler {
 
     private static boolean isTcpServices(AdapterOptions options, io.fabric8.kubernetes.api.model.ConfigMap configMap) {
         return TcpServicesConfigMap.find(options, List.of(configMap)) != null;
+    }
+
+    /** The ConfigMaps ({@code namespace/name}) that the {@code caCertificateRefs} of {@code policies} name. */
+    public static Set<String> configMapsNamedByPolicies(Collection<io.jingress.core.model.BackendTlsPolicy> policies) {
+        Set<String> keys = new HashSet<>();
+        for (io.jingress.core.model.BackendTlsPolicy policy : policies) {
+            for (io.jingress.core.model.BackendTlsPolicy.LocalRef ref : policy.caCertificateRefs()) {
+                if (ref.group().isEmpty() && ref.kind().equals("ConfigMap")) {
+                    keys.add(policy.namespace() + "/" + ref.name());
+                }
+            }
+        }
+        return keys;
     }
 
     /** The ConfigMaps ({@code namespace/name}) that the {@code custom-headers} of {@code ingresses} name. */

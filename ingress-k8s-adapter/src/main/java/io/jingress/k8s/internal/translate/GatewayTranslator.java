@@ -36,6 +36,7 @@ import io.jingress.core.model.HttpRoute;
 import io.jingress.core.model.HttpRouteFilter;
 import io.jingress.core.model.HttpRouteMatch;
 import io.jingress.core.model.ReferenceGrant;
+import io.jingress.core.model.BackendTlsPolicy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,7 @@ import java.util.Objects;
 
 /**
  * Translates the Gateway API kinds fabric8 reads ({@code gateway.networking.k8s.io/v1} GatewayClass,
- * Gateway, HTTPRoute, GRPCRoute; ReferenceGrant in {@code v1beta1} or {@code v1}) into the core model. Values are
+ * Gateway, HTTPRoute, GRPCRoute, BackendTLSPolicy; ReferenceGrant in {@code v1beta1} or {@code v1}) into the core model. Values are
  * carried as written: the route compiler checks them and names the field of a bad one.
  */
 public final class GatewayTranslator {
@@ -57,6 +58,7 @@ public final class GatewayTranslator {
                 || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway
                 || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute
                 || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute
+                || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy
                 || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant
                 || object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
     }
@@ -333,6 +335,38 @@ public final class GatewayTranslator {
         String value = HttpRouteFilter.REPLACE_FULL_PATH.equals(path.getType()) ? path.getReplaceFullPath()
                 : path.getReplacePrefixMatch();
         return new HttpRouteFilter.PathModifier(path.getType(), value == null ? "/" : value);
+    }
+
+    /** A BackendTLSPolicy ({@code v1}). */
+    public static BackendTlsPolicy toBackendTlsPolicy(io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy source)
+            throws TranslationException {
+        String kind = BackendTlsPolicy.KIND;
+        String namespace = KubeTranslator.namespace(source);
+        String name = KubeTranslator.name(kind, source);
+        String key = namespace + "/" + name;
+        var created = KubeTranslator.creationTimestamp(kind, key, source.getMetadata());
+        var spec = source.getSpec();
+        required(kind, key, "spec", spec);
+        List<BackendTlsPolicy.TargetRef> targets = each("spec.targetRefs", spec.getTargetRefs(), (at, ref) -> {
+            required(kind, key, at + ".kind", ref.getKind());
+            required(kind, key, at + ".name", ref.getName());
+            return new BackendTlsPolicy.TargetRef(ref.getGroup(), ref.getKind(), ref.getName(), ref.getSectionName());
+        });
+        var validation = spec.getValidation();
+        required(kind, key, "spec.validation", validation);
+        List<BackendTlsPolicy.LocalRef> refs = each("spec.validation.caCertificateRefs", validation.getCaCertificateRefs(),
+                (at, ref) -> {
+                    required(kind, key, at + ".kind", ref.getKind());
+                    required(kind, key, at + ".name", ref.getName());
+                    return new BackendTlsPolicy.LocalRef(ref.getGroup(), ref.getKind(), ref.getName());
+                });
+        List<BackendTlsPolicy.SubjectAltName> names = each("spec.validation.subjectAltNames", validation.getSubjectAltNames(),
+                (at, san) -> {
+                    required(kind, key, at + ".type", san.getType());
+                    return new BackendTlsPolicy.SubjectAltName(san.getType(), san.getHostname(), san.getUri());
+                });
+        return new BackendTlsPolicy(namespace, name, created, targets, refs, validation.getWellKnownCACertificates(),
+                validation.getHostname(), names, spec.getOptions());
     }
 
     /** A ReferenceGrant, {@code v1beta1} or {@code v1}. */

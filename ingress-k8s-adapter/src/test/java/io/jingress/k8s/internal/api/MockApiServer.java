@@ -53,6 +53,7 @@ public final class MockApiServer implements AutoCloseable {
         private volatile boolean gatewayApi;  // whether the Gateway API CRDs are "installed"
         private volatile boolean gatewayForbidden;  // whether lists and watches of them are refused (403)
         private volatile boolean grpcRoutesForbidden;  // whether those of GRPCRoutes alone are refused (403)
+        private volatile boolean tlsPoliciesForbidden;  // whether those of BackendTLSPolicies alone are refused (403)
         private final AtomicInteger gatewayRequests = new AtomicInteger();
 
         // The mock filters by a field only when the objects it keeps have that attribute, and a Secret's
@@ -95,13 +96,14 @@ public final class MockApiServer implements AutoCloseable {
             String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
             if (bare.equals(GATEWAY_GROUP + "/v1")) {
                 return new MockResponse().setResponseCode(200).setBody(discovery("v1", "gatewayclasses:GatewayClass",
-                        "gateways:Gateway", "httproutes:HTTPRoute", "grpcroutes:GRPCRoute"));
+                        "gateways:Gateway", "httproutes:HTTPRoute", "grpcroutes:GRPCRoute", "backendtlspolicies:BackendTLSPolicy"));
             }
             if (bare.equals(GATEWAY_GROUP + "/v1beta1")) {
                 return new MockResponse().setResponseCode(200).setBody(discovery("v1beta1", "gatewayclasses:GatewayClass",
                         "gateways:Gateway", "httproutes:HTTPRoute", "referencegrants:ReferenceGrant"));
             }
-            if (gatewayForbidden || grpcRoutesForbidden && bare.contains("/grpcroutes")) {
+            if (gatewayForbidden || grpcRoutesForbidden && bare.contains("/grpcroutes")
+                    || tlsPoliciesForbidden && bare.contains("/backendtlspolicies")) {
                 return new MockResponse().setResponseCode(403).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
                         + "\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,\"message\":\"forbidden\"}");
             }
@@ -196,6 +198,11 @@ public final class MockApiServer implements AutoCloseable {
     /** Refuses (403) lists and watches of GRPCRoutes alone, as a ClusterRole from before they were read does. */
     public void forbidGrpcRoutes(boolean forbidden) {
         dispatcher.grpcRoutesForbidden = forbidden;
+    }
+
+    /** Refuses (403) lists and watches of BackendTLSPolicies alone, as a ClusterRole from before they were read does. */
+    public void forbidBackendTlsPolicies(boolean forbidden) {
+        dispatcher.tlsPoliciesForbidden = forbidden;
     }
 
     /** How many GET requests (discovery, lists, watches) went to {@code /apis/gateway.networking.k8s.io}. */
