@@ -29,8 +29,10 @@ import io.jingress.core.model.HttpRoute;
 import io.jingress.core.model.HttpRouteRule;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
+import io.jingress.jetty.testing.RawHttp;
 import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.TlsTestServer;
+import io.jingress.jetty.testing.WebSocketEcho;
 
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.io.Content;
@@ -270,5 +272,46 @@ class BackendTlsPolicyTest {
         assertEquals(200, response.getStatus(), response.getContentAsString());
         assertEquals(List.of("HTTP/2.0"), versionsSeen, "HTTP/2 negotiated by ALPN");
         assertEquals(List.of("web.default.svc"), sniSeen);
+    }
+
+    @Test
+    void aWebSocketIsTunnelledOverTlsOnlyToAnEndpointThePolicyAccepts() throws Exception {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        String keyPem = resource("upstream.key").replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        store.setKeyEntry("endpoint", KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(
+                Base64.getDecoder().decode(keyPem))), "pw".toCharArray(), CertificateFactory.getInstance("X.509")
+                .generateCertificates(new java.io.ByteArrayInputStream(resource("upstream.crt").getBytes(StandardCharsets.US_ASCII)))
+                .toArray(new Certificate[0]));
+        tls.setKeyStore(store);
+        tls.setKeyStorePassword("pw");
+        tls.start();
+        java.net.ServerSocket tlsSocket = tls.getSslContext().getServerSocketFactory().createServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress());
+        String upgrade = "GET /chat HTTP/1.1\r\nHost: app.gw.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+        try (WebSocketEcho echo = new WebSocketEcho(tlsSocket)) {
+            TestRoutes routes = TestRoutes.create().gateway(TestRoutes.OPEN_GATEWAY).service("default", "secure", echo.port())
+                    .configMap("upstream-ca", Map.of("ca.crt", resource("other-ca.crt")))
+                    .backendTlsPolicy(policy("web.default.svc", List.of(), "upstream-ca")).httpRoute(route("secure"));
+            IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+            String refused = RawHttp.exchange(proxy.httpPort(), upgrade);
+            assertTrue(refused.startsWith("HTTP/1.1 502 "), refused);
+            assertEquals(List.of(), echo.heads(), "no upgrade reached an endpoint of another CA");
+
+            routes.configMap("upstream-ca", Map.of("ca.crt", resource("upstream-ca.crt")));
+            try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), proxy.httpPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
+                String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.US_ASCII)).readLine();
+                assertEquals("HTTP/1.1 101 Switching Protocols", statusLine);
+            }
+            assertEquals(1, echo.heads().size(), "the upgrade reached the endpoint over TLS");
+        } finally {
+            tls.stop();
+        }
     }
 }

@@ -100,7 +100,7 @@ class ClusterRoleTest {
         public MockResponse handleGet(String path) {
             if (path.equals("/apis/gateway.networking.k8s.io/v1")) {
                 return new MockResponse().setResponseCode(200).setBody(discovery("v1",
-                        "gatewayclasses", "gateways", "httproutes", "grpcroutes"));
+                        "gatewayclasses", "gateways", "httproutes", "grpcroutes", "backendtlspolicies"));
             }
             if (path.equals("/apis/gateway.networking.k8s.io/v1beta1")) {
                 return new MockResponse().setResponseCode(200).setBody(discovery("v1beta1", "referencegrants"));
@@ -141,7 +141,7 @@ class ClusterRoleTest {
                 "watch services", "watch discovery.k8s.io/endpointslices", "watch secrets", "watch configmaps in default",
                 "watch gateway.networking.k8s.io/gatewayclasses", "watch gateway.networking.k8s.io/gateways",
                 "watch gateway.networking.k8s.io/httproutes", "watch gateway.networking.k8s.io/grpcroutes",
-                "watch gateway.networking.k8s.io/referencegrants",
+                "watch gateway.networking.k8s.io/referencegrants", "watch gateway.networking.k8s.io/backendtlspolicies",
                 "create events in default", "create coordination.k8s.io/leases in " + controllerNamespace)) {
             assertTrue(made.stream().anyMatch(r -> r.toString().equals(expected)),
                     () -> "no \"" + expected + "\" among " + made);
@@ -151,6 +151,7 @@ class ClusterRoleTest {
         assertTrue(made.stream().anyMatch(r -> r.resource().equals("gateways/status")), () -> made.toString());
         assertTrue(made.stream().anyMatch(r -> r.resource().equals("httproutes/status")), () -> made.toString());
         assertTrue(made.stream().anyMatch(r -> r.resource().equals("grpcroutes/status")), () -> made.toString());
+        assertTrue(made.stream().anyMatch(r -> r.resource().equals("backendtlspolicies/status")), () -> made.toString());
     }
 
     @Test
@@ -224,14 +225,18 @@ class ClusterRoleTest {
                         && !gatewayClass.getStatus().getConditions().isEmpty();
             });
             if (everything) {
-                await("the Gateway's, the HTTPRoute's and the GRPCRoute's status are written", () -> {
+                await("the Gateway's, the HTTPRoute's, the GRPCRoute's and the BackendTLSPolicy's status are written", () -> {
                     var gateway = seed.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class)
                             .inNamespace("default").withName("web").get();
                     var route = seed.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)
                             .inNamespace("default").withName("kubia").get();
                     var grpc = seed.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute.class)
                             .inNamespace("default").withName("kubia-grpc").get();
+                    var policy = seed.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy.class)
+                            .inNamespace("default").withName("kubia-tls").get();
                     return gateway.getStatus() != null && gateway.getStatus().getListeners() != null
+                            && policy.getStatus() != null && policy.getStatus().getAncestors() != null
+                            && !policy.getStatus().getAncestors().isEmpty()
                             && route.getStatus() != null && route.getStatus().getParents() != null
                             && !route.getStatus().getParents().isEmpty()
                             && grpc.getStatus() != null && grpc.getStatus().getParents() != null
@@ -330,6 +335,11 @@ class ClusterRoleTest {
                 .withName("kubia-grpc").withNamespace("default").endMetadata().withNewSpec()
                 .addNewParentRef().withName("web").endParentRef().withHostnames("grpc.kubia.com")
                 .addNewRule().addNewBackendRef().withName("kubia").withPort(80).endBackendRef().endRule()
+                .endSpec().build()).create();
+        seed.resource(new io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicyBuilder().withNewMetadata()
+                .withName("kubia-tls").withNamespace("default").endMetadata().withNewSpec()
+                .addNewTargetRef().withGroup("").withKind("Service").withName("kubia").endTargetRef()
+                .withNewValidation().withWellKnownCACertificates("System").withHostname("kubia.default.svc").endValidation()
                 .endSpec().build()).create();
         seed.services().inNamespace(controllerNamespace).resource(new ServiceBuilder()
                 .withNewMetadata().withName("jingress").withNamespace(controllerNamespace).endMetadata()
