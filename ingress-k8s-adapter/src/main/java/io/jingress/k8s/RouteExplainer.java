@@ -299,6 +299,12 @@ public final class RouteExplainer {
                     + route.policy().proxySsl().refusal() + "): a request that would go to its endpoint over TLS"
                     + " (backend-protocol " + protocol + ") is answered 502, and nothing is sent").build();
         }
+        ProxySsl backendTls = backend.tls();
+        if (backendTls != null && backendTls.refusal() != null) {
+            return result.status(502, "BackendTLSPolicy " + backendTls.policy() + " asks for TLS to the endpoints of "
+                    + backend.namespace() + "/" + backend.serviceName() + " that cannot be done (" + backendTls.refusal()
+                    + "): its requests are answered 502, and nothing is sent").build();
+        }
         BasicAuth basicAuth = route.policy().basicAuth();
         if (basicAuth != null && basicAuth.refusesEveryRequest()) {
             return result.status(503, "the Ingress's authentication cannot be done as its annotations ask ("
@@ -360,6 +366,10 @@ public final class RouteExplainer {
                         + certificate + ")"
                 : protocol.upstreamTls(target.scheme.equals("https"))
                 ? "; spoken to in HTTPS (backend-protocol " + protocol + ", certificate " + certificate + ")" : "";
+        if (backendTls != null) {
+            scheme = "; spoken to " + (protocol.http2() ? "in HTTP/2 " : "") + "over TLS (BackendTLSPolicy "
+                    + backendTls.policy() + ", certificate verified)";
+        }
         return result.status(200, backend.reason() + "; the endpoint is picked by "
                 + backend.balancer().strategy().name().toLowerCase(Locale.ROOT) + scheme + canaryNote(route.canary())
                 + Rewrites.phrase(route, rewritten) + authNote + aliasNote(target.host, route)).build();

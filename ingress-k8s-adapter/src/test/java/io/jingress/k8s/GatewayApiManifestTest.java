@@ -555,6 +555,13 @@ class GatewayApiManifestTest {
                 spec:
                   ports: [{name: https, port: 8200, targetPort: 8200}]
                 ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata: {name: vault-1, namespace: shop, labels: {kubernetes.io/service-name: vault}}
+                addressType: IPv4
+                ports: [{name: https, port: 8200}]
+                endpoints: [{addresses: [10.0.0.9], conditions: {ready: true}}]
+                ---
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: BackendTLSPolicy
                 metadata: {name: vault-tls, namespace: shop, creationTimestamp: "2026-01-01T00:00:00Z"}
@@ -596,6 +603,16 @@ class GatewayApiManifestTest {
         RouteExplanation vault = explainer.explain("GET", "http://vault.example.com/v1/secret");
         assertTrue(vault.policy().contains("TLS to endpoints (BackendTLSPolicy shop/vault-tls): certificates verified"
                 + " against the ca.crt of ConfigMap vault-ca, name vault.shop.svc, SNI vault.shop.svc"), vault.policy().toString());
+        assertEquals(200, vault.status());
+        assertTrue(vault.reason().contains("; spoken to over TLS (BackendTLSPolicy shop/vault-tls, certificate verified)"),
+                vault.reason());
+        Files.writeString(dir.resolve("vault.yaml"), files.replace("name: vault-ca}]", "name: gone-ca}]"));
+        RouteExplanation refused = RouteExplainer.fromManifests(dir).explain("GET", "http://vault.example.com/v1/secret");
+        assertEquals(502, refused.status());
+        assertEquals("BackendTLSPolicy shop/vault-tls asks for TLS to the endpoints of shop/vault that cannot be done (the"
+                + " CA certificates of BackendTLSPolicy shop/vault-tls cannot be used (spec.validation.caCertificateRefs[0]:"
+                + " ConfigMap shop/gone-ca does not exist)): its requests are answered 502, and nothing is sent",
+                refused.reason());
         List<String> problems = explainer.problems().stream().map(Problem::toString).toList();
         assertTrue(problems.contains("BackendTLSPolicy shop/late: spec.targetRefs: BackendTLSPolicy shop/vault-tls is older"
                 + " (or first by name) and targets the same Service; this one applies to nothing"), problems.toString());
