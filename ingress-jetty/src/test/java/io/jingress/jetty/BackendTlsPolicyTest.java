@@ -3,17 +3,8 @@ package io.jingress.jetty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,6 +21,7 @@ import io.jingress.core.model.HttpRouteRule;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.TestCertificates;
 import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.TlsTestServer;
 import io.jingress.jetty.testing.WebSocketEcho;
@@ -72,24 +64,9 @@ class BackendTlsPolicyTest {
         }
     }
 
-    private static String resource(String name) throws IOException {
-        try (InputStream in = BackendTlsPolicyTest.class.getResourceAsStream("/tls/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        }
-    }
-
     /** A TLS endpoint serving {@code name.crt} with {@code name.key}, answering 200 "over tls", noting the SNI it saw. */
     private TlsTestServer startEndpoint(String name) throws Exception {
-        Certificate[] chain = CertificateFactory.getInstance("X.509").generateCertificates(new java.io.ByteArrayInputStream(
-                resource(name + ".crt").getBytes(StandardCharsets.US_ASCII))).toArray(new Certificate[0]);
-        String keyPem = resource(name + ".key").replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(keyPem)));
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("endpoint", key, "pw".toCharArray(), chain);
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStore(store);
-        tls.setKeyStorePassword("pw");
+        SslContextFactory.Server tls = TestCertificates.serverTls(name);
         endpoint = new TlsTestServer(tls, new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -128,7 +105,7 @@ class BackendTlsPolicyTest {
     private IngressServer proxy(BackendTlsPolicy policy, String caFile) throws Exception {
         TestRoutes routes = TestRoutes.create().gateway(TestRoutes.OPEN_GATEWAY).service("default", "secure", endpoint.port());
         if (caFile != null) {
-            routes.configMap("upstream-ca", Map.of("ca.crt", resource(caFile)));
+            routes.configMap("upstream-ca", Map.of("ca.crt", TestCertificates.resource(caFile)));
         }
         routes.backendTlsPolicy(policy).httpRoute(route("secure"));
         return proxies.start(IngressServer.builder(routes.router()));
@@ -246,7 +223,7 @@ class BackendTlsPolicyTest {
         startEndpoint("upstream");
         Backends.Echo plain = backends.start("plain");
         TestRoutes routes = TestRoutes.create().gateway(TestRoutes.OPEN_GATEWAY).service("default", "secure", endpoint.port())
-                .service("default", "plain", plain.port()).configMap("upstream-ca", Map.of("ca.crt", resource("upstream-ca.crt")))
+                .service("default", "plain", plain.port()).configMap("upstream-ca", Map.of("ca.crt", TestCertificates.resource("upstream-ca.crt")))
                 .backendTlsPolicy(policy("web.default.svc", List.of(), "upstream-ca")).httpRoute(route("secure", "plain"));
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
 
@@ -263,7 +240,7 @@ class BackendTlsPolicyTest {
     void aPortOfAppProtocolH2cIsSpokenToInHttp2OverTls() throws Exception {
         startEndpoint("upstream");
         TestRoutes routes = TestRoutes.create().gateway(TestRoutes.OPEN_GATEWAY).h2cService("secure", endpoint.port())
-                .configMap("upstream-ca", Map.of("ca.crt", resource("upstream-ca.crt")))
+                .configMap("upstream-ca", Map.of("ca.crt", TestCertificates.resource("upstream-ca.crt")))
                 .backendTlsPolicy(policy("web.default.svc", List.of(), "upstream-ca")).httpRoute(route("secure"));
         IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
 
@@ -276,16 +253,7 @@ class BackendTlsPolicyTest {
 
     @Test
     void aWebSocketIsTunnelledOverTlsOnlyToAnEndpointThePolicyAccepts() throws Exception {
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        String keyPem = resource("upstream.key").replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        store.setKeyEntry("endpoint", KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(
-                Base64.getDecoder().decode(keyPem))), "pw".toCharArray(), CertificateFactory.getInstance("X.509")
-                .generateCertificates(new java.io.ByteArrayInputStream(resource("upstream.crt").getBytes(StandardCharsets.US_ASCII)))
-                .toArray(new Certificate[0]));
-        tls.setKeyStore(store);
-        tls.setKeyStorePassword("pw");
+        SslContextFactory.Server tls = TestCertificates.serverTls("upstream");
         tls.start();
         java.net.ServerSocket tlsSocket = tls.getSslContext().getServerSocketFactory().createServerSocket(0, 50,
                 java.net.InetAddress.getLoopbackAddress());
@@ -293,7 +261,7 @@ class BackendTlsPolicyTest {
                 + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
         try (WebSocketEcho echo = new WebSocketEcho(tlsSocket)) {
             TestRoutes routes = TestRoutes.create().gateway(TestRoutes.OPEN_GATEWAY).service("default", "secure", echo.port())
-                    .configMap("upstream-ca", Map.of("ca.crt", resource("other-ca.crt")))
+                    .configMap("upstream-ca", Map.of("ca.crt", TestCertificates.resource("other-ca.crt")))
                     .backendTlsPolicy(policy("web.default.svc", List.of(), "upstream-ca")).httpRoute(route("secure"));
             IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
 
@@ -301,7 +269,7 @@ class BackendTlsPolicyTest {
             assertTrue(refused.startsWith("HTTP/1.1 502 "), refused);
             assertEquals(List.of(), echo.heads(), "no upgrade reached an endpoint of another CA");
 
-            routes.configMap("upstream-ca", Map.of("ca.crt", resource("upstream-ca.crt")));
+            routes.configMap("upstream-ca", Map.of("ca.crt", TestCertificates.resource("upstream-ca.crt")));
             try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), proxy.httpPort())) {
                 socket.setSoTimeout(10_000);
                 socket.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));

@@ -8,13 +8,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
 import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,6 +19,7 @@ import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 
+import io.jingress.jetty.testing.TestCertificates;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.TestRoutes;
@@ -36,7 +32,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,24 +100,9 @@ class ExternalAuthTlsTest {
         }
     }
 
-    /** Serves {@code name.crt} with {@code name.key}. */
-    private static SslContextFactory.Server serverTls(String name) throws Exception {
-        Certificate[] chain = CertificateFactory.getInstance("X.509").generateCertificates(new java.io.ByteArrayInputStream(
-                resource(name + ".crt").getBytes(StandardCharsets.US_ASCII))).toArray(new Certificate[0]);
-        String keyPem = resource(name + ".key").replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(keyPem)));
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("auth", key, "pw".toCharArray(), chain);
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStore(store);
-        tls.setKeyStorePassword("pw");
-        return tls;
-    }
-
     /** The auth service over TLS with {@code certificate}: 200 to a cookie {@code session=ok}, else 403; notes the SNI. */
     private TlsTestServer startAuthService(String certificate) throws Exception {
-        authService = new TlsTestServer(serverTls(certificate), new Handler.Abstract() {
+        authService = new TlsTestServer(TestCertificates.serverTls(certificate), new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 authRequests.incrementAndGet();

@@ -9,14 +9,9 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
 import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +23,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLSession;
 
+import io.jingress.jetty.testing.TestCertificates;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
 import io.jingress.jetty.testing.TestRoutes;
@@ -89,21 +85,11 @@ class ProxySslSecretTest {
 
     /** Serves {@code name.crt} (the whole chain in it) with {@code name.key}. */
     private static SslContextFactory.Server endpointTls(boolean needClientAuth, String name) throws Exception {
-        CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-        Certificate[] chain = x509.generateCertificates(new java.io.ByteArrayInputStream(
-                resource(name + ".crt").getBytes(StandardCharsets.US_ASCII))).toArray(new Certificate[0]);
-        String keyPem = resource(name + ".key").replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(keyPem)));
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("endpoint", key, "pw".toCharArray(), chain);
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStore(store);
-        tls.setKeyStorePassword("pw");
+        SslContextFactory.Server tls = TestCertificates.serverTls(name);
         if (needClientAuth) {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
-            trust.setCertificateEntry("ca", x509.generateCertificate(
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(
                     new java.io.ByteArrayInputStream(resource("upstream-ca.crt").getBytes(StandardCharsets.US_ASCII))));
             tls.setTrustStore(trust);
             tls.setNeedClientAuth(true);
