@@ -40,6 +40,8 @@ class ExternalAuthKeepaliveTest {
     private final AtomicInteger opened = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
     private final AtomicInteger calls = new AtomicInteger();
+    // calls per connection of the auth server, by the connection's id
+    private final Map<String, Integer> callsByConnection = new java.util.concurrent.ConcurrentHashMap<>();
     private final Server authServer = new Server();
     private final ServerConnector connector = new ServerConnector(authServer, 1, 1);
 
@@ -63,6 +65,7 @@ class ExternalAuthKeepaliveTest {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 calls.incrementAndGet();
+                callsByConnection.merge(request.getConnectionMetaData().getId(), 1, Integer::sum);
                 response.setStatus(200);
                 Content.Sink.write(response, true, "ok", callback);
                 return true;
@@ -112,7 +115,11 @@ class ExternalAuthKeepaliveTest {
         get(proxy, 4);
 
         assertEquals(4, calls.get());
-        assertEquals(2, opened.get());
+        // each connection serves at most two calls, and is reused for its second: Jetty's pool may open
+        // one more while a released connection is on its way back (seen as 3 opened on a loaded machine)
+        assertEquals(2, callsByConnection.values().stream().mapToInt(Integer::intValue).max().orElse(0),
+                callsByConnection.toString());
+        Await.until(() -> closed.get() >= 1, "a connection closed by the proxy after its second call");
     }
 
     @Test
