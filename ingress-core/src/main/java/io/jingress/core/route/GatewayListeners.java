@@ -217,6 +217,60 @@ final class GatewayListeners {
     }
 
     /**
+     * Listener isolation (GEP-1713): of the hostnames {@code shared} that {@code listener} would take
+     * for a route, those another served listener of the Gateway on the same port covers with a more
+     * specific hostname (an exact name over a wildcard, a longer wildcard over a shorter, any
+     * hostname over none) are that listener's alone; they are left out, noted in {@code away} with
+     * the listener that takes them, and the others returned.
+     */
+    private List<String> isolated(Gateway gateway, Gateway.Listener listener, List<String> shared, Map<String, String> away) {
+        List<String> kept = new ArrayList<>();
+        for (String host : shared) {
+            Gateway.Listener owner = null;
+            for (Gateway.Listener other : gateway.listeners()) {
+                if (other == listener || other.port() != listener.port() || other.hostname() == null
+                        || !servedProtocol(other) || !GatewayHostnames.valid(other.hostname())) {
+                    continue;
+                }
+                String otherHost = other.hostname().toLowerCase(Locale.ROOT);
+                if (host != null && covers(otherHost, host) && moreSpecific(otherHost, listener.hostname() == null ? null
+                        : listener.hostname().toLowerCase(Locale.ROOT))
+                        && (owner == null || moreSpecific(otherHost, owner.hostname().toLowerCase(Locale.ROOT)))) {
+                    owner = other;  // the most specific of them takes it
+                }
+            }
+            if (owner == null) {
+                kept.add(host);
+            } else {
+                away.putIfAbsent(host, owner.name());
+            }
+        }
+        return kept;
+    }
+
+    // whether every name of `host` (exact, or a *. wildcard) is one `pattern` (exact, or a *. wildcard) takes
+    private static boolean covers(String pattern, String host) {
+        if (pattern.equals(host)) {
+            return true;
+        }
+        return pattern.startsWith("*.") && host.length() > pattern.length() - 1 && host.endsWith(pattern.substring(1))
+                && !host.equals(pattern.substring(2));
+    }
+
+    // whether listener hostname `a` is more specific than `b` (null: any); both cover one name
+    private static boolean moreSpecific(String a, String b) {
+        if (b == null) {
+            return true;
+        }
+        if (a.equals(b)) {
+            return false;
+        }
+        boolean aWild = a.startsWith("*.");
+        boolean bWild = b.startsWith("*.");
+        return aWild == bWild ? a.length() > b.length() : !aWild;
+    }
+
+    /**
      * The hosts (lower case, exact or {@code *.} wildcard; {@code null} for any host) under which
      * {@code route} is served: over every parentRef that names a Gateway of ours, the hostnames its
      * accepting listeners and the route share. Empty when it attaches nowhere; a parentRef to a
@@ -240,6 +294,7 @@ final class GatewayListeners {
             boolean conflicted = false;
             List<String> conflicts = new ArrayList<>();
             List<String> acceptedBy = new ArrayList<>();
+            Map<String, String> isolatedAway = new LinkedHashMap<>();  // hostname -> the listener that takes it
             for (int l = 0; l < gateway.listeners().size(); l++) {
                 Gateway.Listener listener = gateway.listeners().get(l);
                 if (ref.sectionName() != null && !ref.sectionName().equals(listener.name())
@@ -268,6 +323,13 @@ final class GatewayListeners {
                             + " shares no name with the route's hostnames");
                     continue;
                 }
+                List<String> kept = isolated(gateway, listener, shared, isolatedAway);
+                if (kept.isEmpty()) {
+                    why.add("listener " + listener.name() + " shares only " + String.join(", ", shared) + " with the route,"
+                            + " which a listener with a more specific hostname takes (listener isolation)");
+                    continue;
+                }
+                shared = kept;
                 Claim other = otherKindsClaim(findings.get(gateway.key())[l], source.kind(), shared);
                 if (other != null) {
                     String conflict = "listener " + listener.name() + " already has the " + other.kind() + " " + other.route()
@@ -283,6 +345,14 @@ final class GatewayListeners {
                 acceptedBy.add(listener.name());
                 taken.put(l, shared);
                 hosts.addAll(shared);
+            }
+            for (Map.Entry<String, String> away : isolatedAway.entrySet()) {
+                if (accepted && !taken.values().stream().anyMatch(names -> names.contains(away.getKey()))) {
+                    problems.add(Problem.warning(source.kind(), route.key(), "spec.parentRefs[" + i + "]", "hostname "
+                            + away.getKey() + " is not served through Gateway " + gateway.key() + ": its listener "
+                            + away.getValue() + " has a more specific hostname and takes its requests (listener isolation),"
+                            + " and the route is not attached to it"));
+                }
             }
             if (!accepted) {
                 String field = "spec.parentRefs[" + i + "]";
