@@ -15,6 +15,7 @@ import io.jingress.core.route.BackendProtocol;
 import io.jingress.core.route.BasicAuth;
 import io.jingress.core.route.Canary;
 import io.jingress.core.route.ExternalAuth;
+import io.jingress.core.route.GatewayAuth;
 import io.jingress.core.route.FallbackBackend;
 import io.jingress.core.route.EncodedSlashes;
 import io.jingress.core.route.MatchResult;
@@ -343,6 +344,19 @@ public final class RouteExplainer {
                     + (auth.signin() == null ? "401" : "302 to auth-signin") + ", 403 403, anything else 500)"
                     + satisfyAnyNote(route);
         }
+        GatewayAuth gatewayAuth = route.policy().gatewayAuth();
+        if (gatewayAuth != null) {
+            Backend authBackend = gatewayAuth.backend();
+            if (!authBackend.isReady()) {
+                boolean invalid = authBackend.status() == Backend.Status.INVALID_REFERENCE;
+                return result.status(invalid ? 500 : 503, "the rule's ExternalAuth filter cannot ask its authorization service ("
+                        + authBackend.reason() + "): its requests are answered " + (invalid ? "500" : "503")
+                        + ", never served without it").build();
+            }
+            authNote = "; only if the authorization service " + authBackend.key() + " answers 200 to "
+                    + gatewayAuth.pathPrefix() + rawPathAndQuery(path, query) + " (ExternalAuth filter: any other answer is"
+                    + " passed to the client as it is; no answer: 403)";
+        }
         if (backend.status() != Backend.Status.READY) {
             FallbackBackend fallback = route.policy().fallback();
             if (fallback != null && fallback.backend().isReady()) {
@@ -373,6 +387,10 @@ public final class RouteExplainer {
         return result.status(200, backend.reason() + "; the endpoint is picked by "
                 + backend.balancer().strategy().name().toLowerCase(Locale.ROOT) + scheme + canaryNote(route.canary())
                 + Rewrites.phrase(route, rewritten) + authNote + aliasNote(target.host, route)).build();
+    }
+
+    private static String rawPathAndQuery(String path, String query) {
+        return query == null ? path : path + "?" + query;
     }
 
     // the host a from-to-www-redirect route's name is redirected to: the name with www. added or taken off

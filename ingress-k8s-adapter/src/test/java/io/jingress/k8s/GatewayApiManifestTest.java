@@ -619,4 +619,77 @@ class GatewayApiManifestTest {
         assertTrue(problems.stream().anyMatch(p -> p.contains("BackendTLSPolicy") && p.contains("v1alpha3")),
                 problems.toString());
     }
+
+    @Test
+    void anExternalAuthFilterIsReadFromTheFilesAndExplained() throws Exception {
+        String files = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: admin, namespace: shop}
+                spec:
+                  parentRefs: [{name: web, namespace: infra}]
+                  hostnames: [admin.example.com]
+                  rules:
+                  - matches: [{path: {type: PathPrefix, value: /admin}}]
+                    filters:
+                    - type: ExternalAuth
+                      externalAuth:
+                        protocol: HTTP
+                        backendRef: {name: oauth2-proxy, port: 4180}
+                        http:
+                          path: /oauth2/auth
+                          allowedHeaders: [Cookie]
+                          allowedResponseHeaders: [X-Auth-Request-User]
+                    backendRefs: [{name: web, port: 80}]
+                  - matches: [{path: {type: PathPrefix, value: /grpc-checked}}]
+                    filters:
+                    - type: ExternalAuth
+                      externalAuth:
+                        protocol: GRPC
+                        backendRef: {name: oauth2-proxy, port: 4180}
+                        grpc: {allowedHeaders: [Cookie]}
+                    backendRefs: [{name: web, port: 80}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: shop}
+                spec:
+                  ports: [{name: http, port: 80, targetPort: 8080}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: oauth2-proxy, namespace: shop}
+                spec:
+                  ports: [{name: http, port: 4180, targetPort: 4180}]
+                ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata: {name: oauth2-proxy-1, namespace: shop, labels: {kubernetes.io/service-name: oauth2-proxy}}
+                addressType: IPv4
+                ports: [{name: http, port: 4180}]
+                endpoints: [{addresses: [10.0.0.7], conditions: {ready: true}}]
+                ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata: {name: web-1, namespace: shop, labels: {kubernetes.io/service-name: web}}
+                addressType: IPv4
+                ports: [{name: http, port: 8080}]
+                endpoints: [{addresses: [10.0.0.8], conditions: {ready: true}}]
+                """;
+        Files.writeString(dir.resolve("gateway.yaml"), GATEWAY);
+        Files.writeString(dir.resolve("admin.yaml"), files);
+        RouteExplainer explainer = RouteExplainer.fromManifests(dir);
+
+        RouteExplanation admin = explainer.explain("GET", "http://admin.example.com/admin/users?page=2");
+        assertEquals(200, admin.status());
+        assertTrue(admin.reason().contains("; only if the authorization service shop/oauth2-proxy:4180 answers 200 to"
+                + " /oauth2/auth/admin/users?page=2 (ExternalAuth filter: any other answer is passed to the client as it is;"
+                + " no answer: 403)"), admin.reason());
+        assertTrue(admin.policy().contains("external authorization by shop/oauth2-proxy:4180 at /oauth2/auth<path>"
+                + " (ExternalAuth filter: only its 200 lets a request through; sent also cookie; upstream gets"
+                + " x-auth-request-user from its answer)"), admin.policy().toString());
+        List<String> problems = explainer.problems().stream().map(Problem::toString).toList();
+        assertTrue(problems.contains("HTTPRoute shop/admin: spec.rules[1].filters[0].externalAuth.protocol: GRPC (Envoy's"
+                + " ext_authz over gRPC) is not served by Jingress; HTTP is; rule 1 is not served"), problems.toString());
+    }
 }

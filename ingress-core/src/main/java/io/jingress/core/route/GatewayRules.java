@@ -135,6 +135,8 @@ final class GatewayRules {
         HttpRouteFilter.Rewrite rewrite = null;
         HttpBackendRef mirror = null;
         RouteCors cors = null;
+        HttpRouteFilter.ExternalAuth externalAuth = null;
+        String externalAuthAt = null;
         for (int f = 0; f < rule.filters().size(); f++) {
             HttpRouteFilter filter = rule.filters().get(f);
             String at = field + ".filters[" + f + "]";
@@ -196,6 +198,16 @@ final class GatewayRules {
                         once(cors, at, filter.type(), why);
                     } else {
                         cors = cors(filter.cors(), at + ".cors", why);
+                    }
+                }
+                case HttpRouteFilter.EXTERNAL_AUTH -> {
+                    if (filter.externalAuth() == null) {
+                        why.add(at + ".externalAuth: missing");
+                    } else if (externalAuth != null) {
+                        once(externalAuth, at, filter.type(), why);
+                    } else if (externalAuthOk(filter.externalAuth(), at + ".externalAuth", why)) {
+                        externalAuth = filter.externalAuth();
+                        externalAuthAt = at;
                     }
                 }
                 default -> why.add(at + ".type: " + filter.type() + " is not served by Jingress");
@@ -260,6 +272,9 @@ final class GatewayRules {
         if (cors != null) {
             policy.cors(cors);
         }
+        if (externalAuth != null) {
+            policy.gatewayAuth(gatewayAuthOf(source, externalAuth, externalAuthAt, findings));
+        }
         BalancerPolicy balancing = BalancerPolicy.ROUND_ROBIN;
         if (sessionCookie != null) {
             policy.sessionCookie(sessionCookie);
@@ -318,6 +333,81 @@ final class GatewayRules {
             }
         }
         return new Rule(matches, backend, split, filters, policy.build());
+    }
+
+    // an ExternalAuth filter's header names, and its path: the CRD's pattern of an HTTP path, from "/"
+    private static final java.util.regex.Pattern AUTH_PATH =
+            java.util.regex.Pattern.compile("/(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})*");
+
+    /** Whether an ExternalAuth filter can be served as written; when not, each reason is added to {@code why}. */
+    private static boolean externalAuthOk(HttpRouteFilter.ExternalAuth auth, String field, List<String> why) {
+        int before = why.size();
+        if (auth.protocol().equals("GRPC")) {
+            why.add(field + ".protocol: GRPC (Envoy's ext_authz over gRPC) is not served by Jingress; HTTP is");
+        } else if (!auth.protocol().equals("HTTP")) {
+            why.add(field + ".protocol: \"" + auth.protocol() + "\" is not HTTP or GRPC");
+        }
+        if (auth.forwardBodyMaxSize() != null && auth.forwardBodyMaxSize() > 0) {
+            why.add(field + ".forwardBody: not served by Jingress (the auth service is never sent the body)");
+        }
+        if (auth.path() != null && !AUTH_PATH.matcher(auth.path()).matches()) {
+            why.add(field + ".http.path: \"" + auth.path() + "\" is not a path starting with /");
+        }
+        for (int i = 0; i < auth.allowedHeaders().size(); i++) {
+            if (!auth.allowedHeaders().get(i).matches(TOKEN)) {
+                why.add(field + ".http.allowedHeaders[" + i + "]: \"" + auth.allowedHeaders().get(i) + "\" is not a header name");
+            }
+        }
+        for (int i = 0; i < auth.allowedResponseHeaders().size(); i++) {
+            String name = auth.allowedResponseHeaders().get(i);
+            if (!name.matches(TOKEN) || PROXY_WRITES.contains(name.toLowerCase(java.util.Locale.ROOT))
+                    || name.equalsIgnoreCase("host")) {
+                why.add(field + ".http.allowedResponseHeaders[" + i + "]: \"" + name + "\" is not a header the auth"
+                        + " service may set on the request");
+            }
+        }
+        return why.size() == before;
+    }
+
+    /**
+     * The external authorization of a rule's ExternalAuth filter (checked): its auth service resolved
+     * as a backendRef is; one that is not valid is reported (ResolvedRefs) and its requests answered
+     * 500, never let through.
+     */
+    private GatewayAuth gatewayAuthOf(GatewayRoute source, HttpRouteFilter.ExternalAuth auth, String at, Findings findings) {
+        HttpRoute route = source.route();
+        HttpBackendRef ref = auth.backendRef();
+        String field = at + ".externalAuth.backendRef";
+        String namespace = ref.namespace() == null ? route.namespace() : ref.namespace();
+        String key = namespace + "/" + ref.name() + ":" + (ref.port() == null ? "?" : ref.port());
+        Refusal refusal = refusal(source, ref, namespace);
+        Backend backend;
+        if (refusal != null) {
+            String message = "ExternalAuth: " + refusal.message() + "; the rule's requests are answered 500";
+            problems.add(Problem.warning(source.kind(), route.key(), refusal.port() ? field + ".port" : field, message));
+            findings.unresolved(refusal.reason(), field + ": " + message);
+            backend = backends.invalid(key, namespace, ref.name(), refusal.message());
+        } else {
+            backend = backends.service(namespace, ref.name(), ref.port(), BalancerPolicy.ROUND_ROBIN);
+            if (backend.status() == Backend.Status.SERVICE_NOT_FOUND || backend.status() == Backend.Status.PORT_NOT_FOUND) {
+                String message = "ExternalAuth: " + backend.reason() + "; the rule's requests are answered 500";
+                problems.add(Problem.warning(source.kind(), route.key(), field, message));
+                findings.unresolved("BackendNotFound", field + ": " + message);
+                backend = backends.invalid(key, namespace, ref.name(), backend.reason());
+            } else {
+                if (!backend.isReady()) {
+                    problems.add(Problem.warning(source.kind(), route.key(), field, "ExternalAuth: " + backend.reason()
+                            + "; the rule's requests are answered 503"));
+                }
+                BackendTlsPolicies.Applied tls = tlsPolicies.forPort(namespace, ref.name(), ref.port());
+                if (tls != null) {
+                    findings.tlsPolicies.add(tls.policy());
+                    backend = backend.withTls(tls.ssl());
+                }
+            }
+        }
+        return new GatewayAuth(source.kind() + " " + route.key() + " " + at, backend, auth.path(), auth.allowedHeaders(),
+                auth.allowedResponseHeaders());
     }
 
     /** A duration of the rule in milliseconds, 0 when not given (or {@code 0s}); -1 with a reason in {@code why} when not valid. */

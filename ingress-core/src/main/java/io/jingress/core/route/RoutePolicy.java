@@ -44,6 +44,7 @@ public final class RoutePolicy {
     private final List<String> serverAliases;
     private final boolean fromToWwwRedirect;
     private final ExternalAuth externalAuth;
+    private final GatewayAuth gatewayAuth;
     private final BasicAuth basicAuth;
     private final FallbackBackend fallback;
     private final SessionCookie sessionCookie;
@@ -81,6 +82,7 @@ public final class RoutePolicy {
         this.serverAliases = builder.serverAliases;
         this.fromToWwwRedirect = builder.fromToWwwRedirect;
         this.externalAuth = builder.externalAuth;
+        this.gatewayAuth = builder.gatewayAuth;
         this.basicAuth = builder.basicAuth;
         this.fallback = builder.fallback;
         this.sessionCookie = builder.sessionCookie;
@@ -345,6 +347,14 @@ public final class RoutePolicy {
     }
 
     /**
+     * External authorization of an HTTPRoute rule's {@code ExternalAuth} filter (see {@link GatewayAuth});
+     * null for every other route.
+     */
+    public GatewayAuth gatewayAuth() {
+        return gatewayAuth;
+    }
+
+    /**
      * HTTP basic authentication ({@code auth-type: basic}, {@code auth-secret}, {@code auth-secret-type},
      * {@code auth-realm}): a request without a user's credentials is answered 401 and reaches no
      * endpoint; null when the Ingress asks none.
@@ -479,6 +489,9 @@ public final class RoutePolicy {
             phrases.add(responseHeaders.describe());
         }
         HostAnnotations.describe(serverAliases, fromToWwwRedirect, phrases);
+        if (gatewayAuth != null) {
+            phrases.add(gatewayAuth.describe());
+        }
         if (externalAuth != null) {
             phrases.add(externalAuth.describe());
         }
@@ -616,6 +629,13 @@ public final class RoutePolicy {
         }
 
         private ExternalAuth externalAuth;
+        private GatewayAuth gatewayAuth;
+
+        /** See {@link RoutePolicy#gatewayAuth()}. */
+        Builder gatewayAuth(GatewayAuth auth) {
+            this.gatewayAuth = Objects.requireNonNull(auth, "auth");
+            return set();
+        }
 
         /** See {@link RoutePolicy#externalAuth()}. */
         Builder externalAuth(ExternalAuth auth) {

@@ -113,6 +113,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final ClientLimitCheck clientLimits;
     /** The auth service calls of the Ingresses that set {@code auth-url}. */
     private final ExternalAuthCheck externalAuth;
+    private final GatewayAuthCheck gatewayAuth;
     private final RequestMirrors mirrors;
     /** The routes whose Ingress sets auth-type basic. */
     private final BasicAuthCheck basicAuth;
@@ -144,6 +145,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         this.maxRequestBodyBytes = settings.maxRequestBodyBytes();
         this.clientLimits = new ClientLimitCheck(router, System::nanoTime, ClientLimits.CAPACITY);
         this.externalAuth = new ExternalAuthCheck(this::getHttpClient, settings.connectTimeoutMillis(),
+                settings.readTimeoutMillis(), this::toEndpoint);
+        this.gatewayAuth = new GatewayAuthCheck(this::getHttpClient, tlsContexts, settings.connectTimeoutMillis(),
                 settings.readTimeoutMillis(), this::toEndpoint);
         this.basicAuth = new BasicAuthCheck(this);
         this.mirrors = new RequestMirrors(this::getHttpClient, settings.connectTimeoutMillis(),
@@ -467,6 +470,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         // last, as nginx's auth_request runs after its rewrites: the request goes on (toEndpoint)
         // only once the auth service lets it through, asked with what the client asked (requestUri)
+        if (policy.gatewayAuth() != null) {  // an HTTPRoute's ExternalAuth filter
+            return gatewayAuth.started(exchange, policy, policy.gatewayAuth(), requestUri, proxyToClientResponse);
+        }
         ExternalAuth auth = policy.externalAuth();
         return authenticate && auth != null && externalAuth.started(exchange, policy, auth, requestUri, proxyToClientResponse);
     }

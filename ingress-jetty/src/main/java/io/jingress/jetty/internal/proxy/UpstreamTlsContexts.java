@@ -96,6 +96,18 @@ final class UpstreamTlsContexts {
         return tag != null ? tag.tls() : unverified;
     }
 
+    /**
+     * The tag of a request over TLS with {@code ssl} to an endpoint of {@code backend} (an auth
+     * service's, say): a {@link Tag}, or a String saying why its CA or client certificate cannot be used.
+     */
+    Object tagFor(ProxySsl ssl, Backend backend, long connectMillis) {
+        if (ssl.refusal() != null) {
+            return ssl.refusal();
+        }
+        Object found = lookup(ssl, backend, connectMillis);
+        return found instanceof Failure failure ? failure.message() : found;
+    }
+
     private Object lookup(ProxySsl ssl, Backend backend, long connectMillis) {
         Key key = new Key(ssl, backend.namespace(), backend.serviceName(), connectMillis);
         Object found = byKey.get(key);

@@ -226,7 +226,8 @@ public final class ClusterStateAssembler {
                     referencedServices.add((ref.namespace() == null ? route.namespace() : ref.namespace()) + "/" + ref.name());
                 }
                 for (io.jingress.core.model.HttpRouteFilter routeFilter : rule.filters()) {
-                    io.jingress.core.model.HttpBackendRef ref = routeFilter.requestMirror();
+                    io.jingress.core.model.HttpBackendRef ref = routeFilter.requestMirror() != null ? routeFilter.requestMirror()
+                            : routeFilter.externalAuth() != null ? routeFilter.externalAuth().backendRef() : null;
                     if (ref != null) {
                         referencedServices.add((ref.namespace() == null ? route.namespace() : ref.namespace()) + "/" + ref.name());
                     }

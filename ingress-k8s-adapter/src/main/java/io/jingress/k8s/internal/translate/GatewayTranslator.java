@@ -280,9 +280,25 @@ public final class GatewayTranslator {
                     : HttpRouteFilter.cors(new HttpRouteFilter.Cors(filter.getCors().getAllowOrigins(),
                             filter.getCors().getAllowCredentials(), filter.getCors().getAllowMethods(),
                             filter.getCors().getAllowHeaders(), filter.getCors().getExposeHeaders(), filter.getCors().getMaxAge()));
+            case HttpRouteFilter.EXTERNAL_AUTH -> filter.getExternalAuth() == null ? HttpRouteFilter.other(type)
+                    : HttpRouteFilter.externalAuth(externalAuth(kind, key, field + ".externalAuth", filter.getExternalAuth()));
             default -> shared(type, filter.getRequestHeaderModifier(), filter.getResponseHeaderModifier(),
                     filter.getRequestMirror());
         };
+    }
+
+    private static HttpRouteFilter.ExternalAuth externalAuth(String kind, String key, String field,
+            io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPExternalAuthFilter auth) throws TranslationException {
+        required(kind, key, field + ".protocol", auth.getProtocol());
+        BackendObjectReference ref = auth.getBackendRef();
+        required(kind, key, field + ".backendRef", ref);
+        required(kind, key, field + ".backendRef.name", ref.getName());
+        var http = auth.getHttp();
+        List<String> allowedHeaders = http != null ? nonNull(http.getAllowedHeaders())
+                : auth.getGrpc() != null ? nonNull(auth.getGrpc().getAllowedHeaders()) : List.of();
+        return new HttpRouteFilter.ExternalAuth(auth.getProtocol(), mirror(ref), http == null ? null : http.getPath(),
+                allowedHeaders, http == null ? List.of() : nonNull(http.getAllowedResponseHeaders()),
+                auth.getForwardBody() == null ? null : auth.getForwardBody().getMaxSize());
     }
 
     // a GRPCRoute's filter: the kinds an HTTPRoute has too (the compiler refuses the others by type)
@@ -308,6 +324,7 @@ public final class GatewayTranslator {
         };
     }
 
+    // a mirror's or an auth service's backendRef
     private static HttpBackendRef mirror(BackendObjectReference ref) {
         return new HttpBackendRef(ref.getGroup(), ref.getKind(), ref.getNamespace(), ref.getName(), ref.getPort(), 1, List.of());
     }
