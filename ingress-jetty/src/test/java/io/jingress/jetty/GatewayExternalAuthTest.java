@@ -87,6 +87,7 @@ class GatewayExternalAuthTest {
         assertEquals("/verify/orders?page=2", asked.pathQuery(), "the filter's path, then the request's");
         assertEquals("app.gw.test", asked.header("Host"));
         assertEquals("0", asked.header("Content-Length"));
+        assertNull(asked.header("Content-Type"), "no body, so no Content-Type");
         assertEquals("session=ok", asked.header("Cookie"));
         assertNull(asked.header("X-Secret"), "a header the filter does not allow is not sent");
         Backends.Seen sent = app.lastRequest();

@@ -98,7 +98,7 @@ final class GatewayAuthCheck {
                 .newRequest((tlsTag != null ? "https://" : "http://") + RoutingProxy.uriHost(endpoint) + ":" + endpoint.port())
                 .path(auth.pathPrefix() + requestUri)
                 .method(exchange.getMethod())
-                .body(new BytesRequestContent(new byte[0]));
+                .body(new BytesRequestContent(null, new byte[0]));  // Content-Length: 0, no Content-Type
         if (tlsTag != null) {
             proxyToAuthRequest.tag(tlsTag);
         } else if (policy.connectTimeoutMillis() > 0) {
