@@ -9,7 +9,7 @@ import java.util.Objects;
  * as Envoy's ext_authz HTTP service does it: before a request goes on, the auth service (a Service
  * of the cluster, {@link #backend()}) is asked with the request's method, {@link #pathPrefix()} and
  * the request's path and query, its {@code Host}, {@code Authorization} and the headers
- * {@link #allowedRequestHeaders()} names, no body ({@code Content-Length: 0}). Its {@code 200} lets
+ * {@link #allowedRequestHeaders()} names, no body. Its {@code 200} lets
  * the request through, with the answer's headers {@link #allowedResponseHeaders()} names (all of
  * them but {@code Host} and the framing ones when it names none) set on it; any other answer goes
  * to the client as it is (status, headers, body); an auth service that cannot be asked is a

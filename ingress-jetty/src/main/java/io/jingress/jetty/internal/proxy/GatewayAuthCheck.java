@@ -10,7 +10,6 @@ import io.jingress.core.route.GatewayAuth;
 import io.jingress.core.route.RoutePolicy;
 
 import org.eclipse.jetty.client.BufferingResponseListener;
-import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -25,7 +24,8 @@ import org.eclipse.jetty.server.Response;
  * over TLS, verified, when a BackendTLSPolicy applies to it) is asked
  * <ul>
  *   <li>with the request's method, the filter's {@code http.path} followed by the request's path and
- *       query (as the client sent them), and {@code Content-Length: 0} (no body);</li>
+ *       query (as the client sent them), and no body ({@code Content-Length: 0} for a method that
+ *       takes one; Jetty's client frames a GET's by leaving it out), no {@code Content-Type};</li>
  *   <li>with the client's {@code Host} and {@code Authorization}, and the headers of
  *       {@code http.allowedHeaders}: nothing else (cookies only when allowed);</li>
  * </ul>
@@ -97,8 +97,7 @@ final class GatewayAuthCheck {
         org.eclipse.jetty.client.Request proxyToAuthRequest = client.httpClient()
                 .newRequest((tlsTag != null ? "https://" : "http://") + RoutingProxy.uriHost(endpoint) + ":" + endpoint.port())
                 .path(auth.pathPrefix() + requestUri)
-                .method(exchange.getMethod())
-                .body(new BytesRequestContent(null, new byte[0]));  // Content-Length: 0, no Content-Type
+                .method(exchange.getMethod());
         if (tlsTag != null) {
             proxyToAuthRequest.tag(tlsTag);
         } else if (policy.connectTimeoutMillis() > 0) {
@@ -117,6 +116,7 @@ final class GatewayAuthCheck {
             if (host != null) {
                 headers.put(HttpHeader.HOST, host);
             }
+            headers.put(HttpHeader.CONTENT_LENGTH, "0");  // no body, and no Content-Type
             for (HttpField field : clientHeaders) {
                 String name = field.getLowerCaseName();
                 if (field.getHeader() == HttpHeader.AUTHORIZATION
