@@ -46,8 +46,12 @@ class GatewayExternalAuthTest {
     }
 
     private IngressServer proxy(Backends.Echo app, int authPort, HttpRouteFilter.ExternalAuth filter) {
+        return proxy(app, authPort, HttpRouteFilter.externalAuth(filter));
+    }
+
+    private IngressServer proxy(Backends.Echo app, int authPort, HttpRouteFilter... filters) {
         HttpRoute route = new HttpRoute("default", "r", Instant.EPOCH, List.of(HttpRoute.ParentRef.of("infra", "web")),
-                List.of("app.gw.test"), List.of(new HttpRouteRule(List.of(), List.of(HttpRouteFilter.externalAuth(filter)),
+                List.of("app.gw.test"), List.of(new HttpRouteRule(List.of(), List.of(filters),
                         List.of(HttpBackendRef.service("app", 80)))));
         TestRoutes routes = TestRoutes.create().gateway(TestRoutes.OPEN_GATEWAY).service("default", "app", app.port())
                 .service("default", "auth", authPort).httpRoute(route);
@@ -168,5 +172,27 @@ class GatewayExternalAuthTest {
         assertTrue(response.getContentAsString().startsWith("403 Forbidden: the authorization service of HTTPRoute default/r"
                 + " spec.rules[0].filters[0] gave no answer (it could not be reached)"), response.getContentAsString());
         assertEquals(0, app.requests());
+    }
+
+    @Test
+    void theAuthServiceIsAskedAboutTheRequestAsTheClientSentItNotAsTheRuleRewritesIt() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxy(app, auth.port(),
+                HttpRouteFilter.rewrite(new HttpRouteFilter.Rewrite(null,
+                        new HttpRouteFilter.PathModifier(HttpRouteFilter.REPLACE_FULL_PATH, "/internal"))),
+                HttpRouteFilter.requestHeaders(new HttpRouteFilter.HeaderModifier(
+                        List.of(new HttpRouteFilter.Header("Cookie", "session=ok")), List.of(), List.of())),
+                HttpRouteFilter.externalAuth(filter().withAllowedHeaders("Cookie")));
+
+        ContentResponse response = send(proxy, "GET", "/orders?page=2");
+
+        assertEquals(401, response.getStatus(), "the cookie the rule sets upstream is not the client's");
+        assertEquals("/verify/orders?page=2", auth.last().pathQuery());
+        assertNull(auth.last().header("Cookie"));
+
+        ContentResponse ok = send(proxy, "GET", "/orders?page=2", "Cookie", "session=ok");
+        assertEquals(200, ok.getStatus());
+        assertEquals("/internal?page=2", app.lastRequest().pathQuery(), "the rewrite applies to what is sent on");
+        assertEquals("alice", app.lastRequest().header("X-Auth-Request-User"));
     }
 }

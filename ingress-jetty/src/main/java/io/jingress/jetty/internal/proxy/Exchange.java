@@ -235,6 +235,11 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
         return headers != null ? headers : super.getHeaders();
     }
 
+    /** The client's own headers, whatever {@link #sendHeaders} put in their place for upstream. */
+    HttpFields clientHeaders() {
+        return super.getHeaders();
+    }
+
     @Override
     public Content.Chunk read() {
         Content.Chunk chunk = unread;

@@ -71,10 +71,10 @@ final class GatewayAuthCheck {
     /**
      * Starts the auth call for a request of a route whose policy has {@code auth}; true always: the
      * request is answered here, or goes on through {@link ExternalAuthCheck.Resume#authorized}.
-     *
-     * @param requestUri the request's path and query as the client asked (before a rewrite)
+     * The auth service is asked about the request as the client sent it: the rule's URLRewrite and
+     * RequestHeaderModifier change only what is sent on, as Envoy's router applies them after ext_authz.
      */
-    boolean started(Exchange exchange, RoutePolicy policy, GatewayAuth auth, String requestUri, Response proxyToClientResponse) {
+    boolean started(Exchange exchange, RoutePolicy policy, GatewayAuth auth, Response proxyToClientResponse) {
         Backend backend = auth.backend();
         Endpoint endpoint = backend.isReady() ? backend.balancer().pick(exchange) : null;
         if (endpoint == null) {
@@ -96,7 +96,7 @@ final class GatewayAuthCheck {
         }
         org.eclipse.jetty.client.Request proxyToAuthRequest = client.httpClient()
                 .newRequest((tlsTag != null ? "https://" : "http://") + RoutingProxy.uriHost(endpoint) + ":" + endpoint.port())
-                .path(auth.pathPrefix() + requestUri)
+                .path(auth.pathPrefix() + clientPathAndQuery(exchange))
                 .method(exchange.getMethod());
         if (tlsTag != null) {
             proxyToAuthRequest.tag(tlsTag);
@@ -107,7 +107,9 @@ final class GatewayAuthCheck {
         long readTimeout = UpstreamTimeouts.readMillis(policy, readTimeoutMillis);
         proxyToAuthRequest.idleTimeout(readTimeout, TimeUnit.MILLISECONDS)
                 .timeout(connectTimeout + readTimeout, TimeUnit.MILLISECONDS);
-        HttpFields clientHeaders = exchange.getHeaders();
+        // as the client sent them: a rule's RequestHeaderModifier is for the request sent on (Envoy's
+        // ext_authz runs before its router applies it)
+        HttpFields clientHeaders = exchange.clientHeaders();
         proxyToAuthRequest.headers(headers -> {
             String host = clientHeaders.get(HttpHeader.HOST);
             if (host == null) {
@@ -185,6 +187,12 @@ final class GatewayAuthCheck {
                 PlainResponses.write(proxyToClientResponse, exchange, ExternalAuthCheck.NOT_SENT_ON);
             }
         }
+    }
+
+    // the path and query the client asked for (a rule's URLRewrite changes only what is sent on)
+    private static String clientPathAndQuery(Exchange exchange) {
+        String pathQuery = exchange.getHttpURI().getPathQuery();
+        return pathQuery == null || pathQuery.isEmpty() ? "/" : pathQuery;
     }
 
     // the answer to a request not let through: its body, unread, is read and dropped after it (HTTP/1)

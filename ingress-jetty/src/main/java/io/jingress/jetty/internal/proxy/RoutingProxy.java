@@ -471,7 +471,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // last, as nginx's auth_request runs after its rewrites: the request goes on (toEndpoint)
         // only once the auth service lets it through, asked with what the client asked (requestUri)
         if (policy.gatewayAuth() != null) {  // an HTTPRoute's ExternalAuth filter
-            return gatewayAuth.started(exchange, policy, policy.gatewayAuth(), requestUri, proxyToClientResponse);
+            return gatewayAuth.started(exchange, policy, policy.gatewayAuth(), proxyToClientResponse);
         }
         ExternalAuth auth = policy.externalAuth();
         return authenticate && auth != null && externalAuth.started(exchange, policy, auth, requestUri, proxyToClientResponse);
