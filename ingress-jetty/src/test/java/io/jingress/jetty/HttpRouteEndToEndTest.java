@@ -308,4 +308,42 @@ class HttpRouteEndToEndTest {
         assertEquals("web", send(proxy, "GET", "/shops/12/reports/old").getHeaders().get("X-Backend"));
         assertEquals("web", send(proxy, "GET", "/shops/x/reports").getHeaders().get("X-Backend"));
     }
+
+    @Test
+    void aBackendRefsHeaderFiltersApplyOnlyToTheRequestsThatGoToIt() throws Exception {
+        Backends.Echo blue = backends.start("blue");
+        Backends.Echo green = backends.start("green");
+        HttpRouteFilter.HeaderModifier toGreen = new HttpRouteFilter.HeaderModifier(
+                List.of(new HttpRouteFilter.Header("X-Variant", "green")), List.of(), List.of());
+        HttpRouteFilter.HeaderModifier fromGreen = new HttpRouteFilter.HeaderModifier(
+                List.of(), List.of(new HttpRouteFilter.Header("X-Served-By", "green")), List.of());
+        HttpBackendRef greenRef = new HttpBackendRef(null, null, null, "green", 80, 1,
+                List.of(HttpRouteFilter.requestHeaders(toGreen), HttpRouteFilter.responseHeaders(fromGreen)));
+        HttpRouteFilter.HeaderModifier ruleWide = new HttpRouteFilter.HeaderModifier(
+                List.of(new HttpRouteFilter.Header("X-Variant", "any"), new HttpRouteFilter.Header("X-Rule", "1")), List.of(),
+                List.of());
+        IngressServer proxy = proxy(TestRoutes.create().gateway(GATEWAY).service("default", "blue", blue.port())
+                .service("default", "green", green.port())
+                .httpRoute(route("r", new HttpRouteRule(List.of(HttpRouteMatch.pathPrefix("/")),
+                        List.of(HttpRouteFilter.requestHeaders(ruleWide)), List.of(HttpBackendRef.service("blue", 80), greenRef)))));
+
+        int greenAnswers = 0;
+        for (int i = 0; i < 40; i++) {
+            ContentResponse response = send(proxy, "GET", "/");
+            assertEquals(200, response.getStatus());
+            if ("green".equals(response.getHeaders().get("X-Served-By"))) {
+                greenAnswers++;
+            }
+        }
+
+        assertTrue(blue.requests() > 0 && green.requests() > 0, blue.requests() + " blue, " + green.requests() + " green");
+        assertEquals(green.requests(), greenAnswers, "only green's answers carry its header");
+        for (Backends.Seen seen : green.seenRequests()) {
+            assertEquals("green", seen.header("X-Variant"), "the backendRef's filter, after the rule's");
+            assertEquals("1", seen.header("X-Rule"));
+        }
+        for (Backends.Seen seen : blue.seenRequests()) {
+            assertEquals("any", seen.header("X-Variant"));
+        }
+    }
 }

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param name {@code name}
  * @param port {@code port}, required for a Service; {@code null} when not given
  * @param weight {@code weight}; {@code null} means 1, 0 means no request goes there
- * @param filters {@code filters} of this backend (not served by Jingress yet: a problem when given)
+ * @param filters {@code filters} of this backend: RequestHeaderModifier and ResponseHeaderModifier are
+ *     applied to the requests that go to it (another type: a problem, its rule not served)
  */
 public record HttpBackendRef(String group, String kind, String namespace, String name, Integer port, Integer weight,
         List<HttpRouteFilter> filters) {

@@ -43,14 +43,15 @@ public final class Backend {
     private final List<Endpoint> endpoints;
     private final LoadBalancer balancer;
     private final ProxySsl tls;
+    private final HttpRouteFilters filters;
 
     Backend(String namespace, String serviceName, PortRef port, String key, Status status, String reason,
             List<Endpoint> endpoints, LoadBalancer balancer) {
-        this(namespace, serviceName, port, key, status, reason, endpoints, balancer, null);
+        this(namespace, serviceName, port, key, status, reason, endpoints, balancer, null, null);
     }
 
     private Backend(String namespace, String serviceName, PortRef port, String key, Status status, String reason,
-            List<Endpoint> endpoints, LoadBalancer balancer, ProxySsl tls) {
+            List<Endpoint> endpoints, LoadBalancer balancer, ProxySsl tls, HttpRouteFilters filters) {
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         this.serviceName = serviceName;
         this.port = port;
@@ -60,12 +61,19 @@ public final class Backend {
         this.endpoints = List.copyOf(endpoints);
         this.balancer = Objects.requireNonNull(balancer, "balancer");
         this.tls = tls;
+        this.filters = filters;
     }
 
     /** This backend, its endpoints and balancer shared, spoken to over TLS as {@code tls} says. */
     Backend withTls(ProxySsl tls) {
         return new Backend(namespace, serviceName, port, key, status, reason, endpoints, balancer,
-                Objects.requireNonNull(tls, "tls"));
+                Objects.requireNonNull(tls, "tls"), filters);
+    }
+
+    /** This backend, its endpoints and balancer shared, with a backendRef's header filters. */
+    Backend withFilters(HttpRouteFilters filters) {
+        return new Backend(namespace, serviceName, port, key, status, reason, endpoints, balancer, tls,
+                Objects.requireNonNull(filters, "filters"));
     }
 
     public String namespace() {
@@ -120,6 +128,15 @@ public final class Backend {
      */
     public ProxySsl tls() {
         return tls;
+    }
+
+    /**
+     * The header filters of the HTTPRoute backendRef this backend is ({@code backendRefs[].filters}:
+     * RequestHeaderModifier and ResponseHeaderModifier), applied only to the requests that go to it,
+     * after the rule's; null for every other backend.
+     */
+    public HttpRouteFilters filters() {
+        return filters;
     }
 
     @Override

@@ -228,9 +228,7 @@ final class GatewayRules {
         }
         for (int b = 0; b < rule.backendRefs().size(); b++) {
             HttpBackendRef ref = rule.backendRefs().get(b);
-            if (!ref.filters().isEmpty()) {
-                why.add(field + ".backendRefs[" + b + "].filters: filters of a backendRef are not served by Jingress");
-            }
+            backendFilters(ref.filters(), field + ".backendRefs[" + b + "].filters", why);
             if (ref.weight() < 0 || ref.weight() > 1_000_000) {
                 why.add(field + ".backendRefs[" + b + "].weight: " + ref.weight() + " is not from 0 to 1000000");
             }
@@ -299,6 +297,10 @@ final class GatewayRules {
         for (int b = 0; b < rule.backendRefs().size(); b++) {
             HttpBackendRef ref = rule.backendRefs().get(b);
             Backend backend = backendOf(source, ref, field + ".backendRefs[" + b + "]", balancing, findings);
+            HttpRouteFilters ownFilters = backendFilters(ref.filters(), null, null);
+            if (ownFilters != null) {
+                backend = backend.withFilters(ownFilters);
+            }
             if (ref.weight() > 0) {
                 served.add(backend);
                 weights.add(ref.weight());
@@ -338,6 +340,43 @@ final class GatewayRules {
     // an ExternalAuth filter's header names, and its path: the CRD's pattern of an HTTP path, from "/"
     private static final java.util.regex.Pattern AUTH_PATH =
             java.util.regex.Pattern.compile("/(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})*");
+
+    /**
+     * A backendRef's filters ({@code backendRefs[].filters}): a RequestHeaderModifier and a
+     * ResponseHeaderModifier, at most one of each (the Gateway API's extended support); null when it
+     * has none. Any other type, a second of a type, or a bad header value is a reason in {@code why}
+     * ({@code field} names them; both null: already checked).
+     */
+    private static HttpRouteFilters backendFilters(List<HttpRouteFilter> filters, String field, List<String> why) {
+        HttpRouteFilter.HeaderModifier request = null;
+        HttpRouteFilter.HeaderModifier response = null;
+        List<String> ignored = new ArrayList<>();
+        List<String> reasons = why == null ? ignored : why;
+        for (int f = 0; f < filters.size(); f++) {
+            HttpRouteFilter filter = filters.get(f);
+            String at = field + "[" + f + "]";
+            if (filter.type().equals(HttpRouteFilter.REQUEST_HEADER_MODIFIER) && filter.requestHeaderModifier() != null) {
+                if (request != null || !headersOk(filter.requestHeaderModifier(), at + ".requestHeaderModifier", reasons)) {
+                    once(request, at, filter.type(), reasons);
+                } else {
+                    request = filter.requestHeaderModifier();
+                }
+            } else if (filter.type().equals(HttpRouteFilter.RESPONSE_HEADER_MODIFIER) && filter.responseHeaderModifier() != null) {
+                if (response != null || !headersOk(filter.responseHeaderModifier(), at + ".responseHeaderModifier", reasons)) {
+                    once(response, at, filter.type(), reasons);
+                } else {
+                    response = filter.responseHeaderModifier();
+                }
+            } else if (filter.type().equals(HttpRouteFilter.REQUEST_HEADER_MODIFIER)
+                    || filter.type().equals(HttpRouteFilter.RESPONSE_HEADER_MODIFIER)) {
+                reasons.add(at + ": the " + filter.type() + " is missing");
+            } else {
+                reasons.add(at + ".type: " + filter.type() + " is not served by Jingress on a backendRef"
+                        + " (RequestHeaderModifier and ResponseHeaderModifier are)");
+            }
+        }
+        return request == null && response == null ? null : new HttpRouteFilters(request, response, null, null);
+    }
 
     /** Whether an ExternalAuth filter can be served as written; when not, each reason is added to {@code why}. */
     private static boolean externalAuthOk(HttpRouteFilter.ExternalAuth auth, String field, List<String> why) {

@@ -162,12 +162,26 @@ class HttpRouteBackendsTest {
     }
 
     @Test
-    void aBackendRefWithFiltersIsNotServedAndSaysSo() {
+    void aBackendRefsHeaderModifiersGoWithItsBackendAndOtherFiltersDropTheRule() {
+        HttpRouteFilter.HeaderModifier tag = new HttpRouteFilter.HeaderModifier(
+                List.of(new HttpRouteFilter.Header("X-Backend", "a")), List.of(), List.of());
         HttpBackendRef filtered = new HttpBackendRef(null, null, null, "a", 80, 1,
-                List.of(HttpRouteFilter.other("RequestHeaderModifier")));
-        RouteTable table = compile(state(gateway(null), "a").httpRoute(routeTo(filtered)).build());
-        assertTrue(table.routes().isEmpty());
-        assertEquals(List.of("HTTPRoute default/r: spec.rules[0].backendRefs[0].filters: filters of a backendRef are not"
-                + " served by Jingress; rule 0 is not served"), problemsOf(table));
+                List.of(HttpRouteFilter.requestHeaders(tag), HttpRouteFilter.responseHeaders(tag)));
+        RouteTable table = compile(state(gateway(null), "a", "b").httpRoute(routeTo(filtered, HttpBackendRef.service("b", 80)))
+                .build());
+        BackendSplit split = only(table).split();
+        assertEquals(tag, split.backends().get(0).filters().requestHeaders());
+        assertEquals(tag, split.backends().get(0).filters().responseHeaders());
+        assertNull(split.backends().get(1).filters(), "the other backendRef has none");
+        assertEquals(List.of(), problemsOf(table));
+
+        HttpBackendRef redirecting = new HttpBackendRef(null, null, null, "a", 80, 1, List.of(HttpRouteFilter.redirect(
+                new HttpRouteFilter.Redirect("https", null, null, null, null)), HttpRouteFilter.other("RequestHeaderModifier")));
+        RouteTable refused = compile(state(gateway(null), "a").httpRoute(routeTo(redirecting)).build());
+        assertTrue(refused.routes().isEmpty());
+        assertEquals(List.of("HTTPRoute default/r: spec.rules[0].backendRefs[0].filters[0].type: RequestRedirect is not served"
+                        + " by Jingress on a backendRef (RequestHeaderModifier and ResponseHeaderModifier are); rule 0 is not served",
+                "HTTPRoute default/r: spec.rules[0].backendRefs[0].filters[1]: the RequestHeaderModifier is missing; rule 0 is"
+                        + " not served"), problemsOf(refused));
     }
 }

@@ -146,6 +146,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     PolicyResponseHeaders.Fields responseHeaders;
     /** An HTTPRoute's ResponseHeaderModifier, applied to the endpoint's answer (GatewayFilters); null: none. */
     io.jingress.core.model.HttpRouteFilter.HeaderModifier gatewayResponseHeaders;
+    /** The ResponseHeaderModifier of the HTTPRoute backendRef the request went to, applied after the rule's; null: none. */
+    io.jingress.core.model.HttpRouteFilter.HeaderModifier backendResponseHeaders;
     /**
      * The {@code Set-Cookie} values of the auth service's answer ({@code auth-url}), which go on the
      * client's answer (see {@link ExternalAuthCheck#addCookies}); null: none.

@@ -58,6 +58,21 @@ final class GatewayFilters {
         return false;
     }
 
+    /**
+     * Applies the filters of the backendRef the exchange goes to ({@link io.jingress.core.route.Backend#filters()}):
+     * its RequestHeaderModifier on the headers sent upstream (after the rule's), its
+     * ResponseHeaderModifier kept for the answer (after the rule's).
+     */
+    static void applyBackend(Exchange exchange, HttpRouteFilters filters) {
+        HttpRouteFilter.HeaderModifier modifier = filters.requestHeaders();
+        if (modifier != null) {
+            HttpFields.Mutable headers = HttpFields.build(exchange.getHeaders());
+            apply(modifier, headers);
+            exchange.sendHeaders(headers);
+        }
+        exchange.backendResponseHeaders = filters.responseHeaders();
+    }
+
     /** Sets, then adds, then removes, names compared without case. */
     static void apply(HttpRouteFilter.HeaderModifier modifier, HttpFields.Mutable fields) {
         for (HttpRouteFilter.Header header : modifier.set()) {

@@ -348,6 +348,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         Backend backend = split != null ? split.pick(ThreadLocalRandom.current().nextInt(split.totalWeight()))
                 : route.canary() == null ? route.backend() : canaryOrMain(exchange, route);
         exchange.backend = backend;
+        if (backend.filters() != null) {
+            GatewayFilters.applyBackend(exchange, backend.filters());  // an HTTPRoute backendRef's, after its rule's
+        }
         if ((backend.tls() != null || route.policy().proxySsl() != null) && tlsContexts.refused(exchange, proxyToClientResponse)) {
             return;
         }
@@ -1140,6 +1143,9 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         }
         if (exchange.gatewayResponseHeaders != null) {
             GatewayFilters.apply(exchange.gatewayResponseHeaders, proxyToClientHeaders);
+        }
+        if (exchange.backendResponseHeaders != null) {
+            GatewayFilters.apply(exchange.backendResponseHeaders, proxyToClientHeaders);
         }
         // over TLS only: a plain-HTTP answer pays one null check
         HttpField hsts = exchange.strictTransportSecurity;
