@@ -63,7 +63,10 @@ public final class BackendSplit {
     public String describe() {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < backends.length; i++) {
-            parts.add(backends[i].key() + " (weight " + weights.get(i) + ")");
+            Backend backend = backends[i];
+            parts.add(backend.key() + " (weight " + weights.get(i)
+                    + (backend.tls() != null ? ", over TLS by BackendTLSPolicy " + backend.tls().policy() : "")
+                    + (backend.filters() != null ? ", its own filters: " + backend.filters().describe() : "") + ")");
         }
         return String.join(", ", parts);
     }

@@ -106,6 +106,8 @@ class BackendTlsPolicyTest {
         assertNotNull(split.backends().get(0).tls());
         assertEquals("plain", split.backends().get(1).serviceName());
         assertNull(split.backends().get(1).tls(), "a Service no policy targets is spoken to in cleartext");
+        assertEquals("default/secure:80 (weight 1, over TLS by BackendTLSPolicy default/p), default/plain:80 (weight 1)",
+                split.describe());
     }
 
     @Test

@@ -173,6 +173,8 @@ class HttpRouteBackendsTest {
         assertEquals(tag, split.backends().get(0).filters().requestHeaders());
         assertEquals(tag, split.backends().get(0).filters().responseHeaders());
         assertNull(split.backends().get(1).filters(), "the other backendRef has none");
+        assertEquals("default/a:80 (weight 1, its own filters: RequestHeaderModifier, ResponseHeaderModifier),"
+                + " default/b:80 (weight 1)", split.describe());
         assertEquals(List.of(), problemsOf(table));
 
         HttpBackendRef redirecting = new HttpBackendRef(null, null, null, "a", 80, 1, List.of(HttpRouteFilter.redirect(

@@ -223,6 +223,9 @@ final class RoutesJson {
         if (backend.tls() != null) {
             node.put("tls", backend.tls().describe());
         }
+        if (backend.filters() != null) {
+            node.put("backendFilters", backend.filters().describe());  // an HTTPRoute backendRef's own
+        }
         if (route.canary() != null) {
             canary(route.canary(), node.putObject("canary"));
         }
