@@ -55,6 +55,7 @@ class BackendTlsPolicyTest {
     private final AtomicInteger requests = new AtomicInteger();
     private final List<String> sniSeen = new CopyOnWriteArrayList<>();
     private final List<String> versionsSeen = new CopyOnWriteArrayList<>();
+    private final List<String> clientSubjects = new CopyOnWriteArrayList<>();
     private TlsTestServer endpoint;
 
     @AfterEach
@@ -66,7 +67,10 @@ class BackendTlsPolicyTest {
 
     /** A TLS endpoint serving {@code name.crt} with {@code name.key}, answering 200 "over tls", noting the SNI it saw. */
     private TlsTestServer startEndpoint(String name) throws Exception {
-        SslContextFactory.Server tls = TestCertificates.serverTls(name);
+        return startEndpoint(TestCertificates.serverTls(name));
+    }
+
+    private TlsTestServer startEndpoint(SslContextFactory.Server tls) throws Exception {
         endpoint = new TlsTestServer(tls, new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -76,6 +80,9 @@ class BackendTlsPolicyTest {
                         && data.sslSession() instanceof ExtendedSSLSession session) {
                     for (SNIServerName sni : session.getRequestedServerNames()) {
                         sniSeen.add(((SNIHostName) sni).getAsciiName());
+                    }
+                    if (data.peerCertificates() != null && data.peerCertificates().length > 0) {
+                        clientSubjects.add(data.peerCertificates()[0].getSubjectX500Principal().getName());
                     }
                 }
                 response.setStatus(200);
@@ -281,5 +288,39 @@ class BackendTlsPolicyTest {
         } finally {
             tls.stop();
         }
+    }
+
+    @Test
+    void theGatewaysBackendClientCertificateIsPresentedToAnEndpointThatAsksForOne() throws Exception {
+        SslContextFactory.Server tls = TestCertificates.serverTls("upstream");
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(
+                new java.io.ByteArrayInputStream(TestCertificates.resource("upstream-ca.crt").getBytes(StandardCharsets.US_ASCII))));
+        tls.setTrustStore(trust);
+        tls.setNeedClientAuth(true);
+        startEndpoint(tls);
+        io.jingress.core.model.TlsSecret clientSecret = new io.jingress.core.model.TlsSecret("infra", "gateway-client",
+                TestCertificates.resource("upstream-client.crt"), TestCertificates.resource("upstream-client.key"));
+        TestRoutes routes = TestRoutes.create().service("default", "secure", endpoint.port())
+                .configMap("upstream-ca", Map.of("ca.crt", TestCertificates.resource("upstream-ca.crt")))
+                .backendTlsPolicy(policy("web.default.svc", List.of(), "upstream-ca")).httpRoute(route("secure"))
+                .gateway(TestRoutes.OPEN_GATEWAY);
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        ContentResponse without = get(proxy);
+        assertEquals(502, without.getStatus(), "the endpoint asks for a client certificate the Gateway does not name");
+        assertEquals(0, requests.get());
+
+        TestRoutes withCertificate = TestRoutes.create().service("default", "secure", endpoint.port())
+                .configMap("upstream-ca", Map.of("ca.crt", TestCertificates.resource("upstream-ca.crt")))
+                .replaceSecret(clientSecret)
+                .backendTlsPolicy(policy("web.default.svc", List.of(), "upstream-ca")).httpRoute(route("secure"))
+                .gateway(TestRoutes.OPEN_GATEWAY.withBackendClientCertificate(
+                        new io.jingress.core.model.Gateway.SecretRef(null, "gateway-client")));
+        IngressServer presenting = proxies.start(IngressServer.builder(withCertificate.router()));
+        ContentResponse with = get(presenting);
+        assertEquals(200, with.getStatus(), with.getContentAsString());
+        assertEquals(List.of("CN=jingress-client"), clientSubjects);
     }
 }

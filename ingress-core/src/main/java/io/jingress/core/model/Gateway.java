@@ -17,8 +17,11 @@ import java.util.Objects;
  * @param name the name
  * @param gatewayClassName {@code spec.gatewayClassName}
  * @param listeners {@code spec.listeners}
+ * @param backendClientCertificate {@code spec.tls.backend.clientCertificateRef}: the TLS Secret whose
+ *     certificate is presented to the endpoints its routes speak to over TLS (BackendTLSPolicy); null: none
  */
-public record Gateway(String namespace, String name, String gatewayClassName, List<Listener> listeners) {
+public record Gateway(String namespace, String name, String gatewayClassName, List<Listener> listeners,
+        SecretRef backendClientCertificate) {
     /** {@code protocol: HTTP}. */
     public static final String HTTP = "HTTP";
     /** {@code protocol: HTTPS}. */
@@ -33,6 +36,16 @@ public record Gateway(String namespace, String name, String gatewayClassName, Li
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(gatewayClassName, "gatewayClassName");
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
+    }
+
+    /** A Gateway without a backend client certificate. */
+    public Gateway(String namespace, String name, String gatewayClassName, List<Listener> listeners) {
+        this(namespace, name, gatewayClassName, listeners, null);
+    }
+
+    /** This Gateway presenting the certificate of {@code secret} to the endpoints its routes speak to over TLS. */
+    public Gateway withBackendClientCertificate(SecretRef secret) {
+        return new Gateway(namespace, name, gatewayClassName, listeners, secret);
     }
 
     /** {@code namespace/name}, the way logs and reports name it. */

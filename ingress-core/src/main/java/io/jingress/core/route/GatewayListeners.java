@@ -38,6 +38,9 @@ final class GatewayListeners {
     private static final String KIND = "Gateway";
 
     private final Map<String, Gateway> gateways = new LinkedHashMap<>();  // ours, by namespace/name
+    // the Gateways' spec.tls.backend.clientCertificateRef, resolved, and the ResolvedRefs of each that names one
+    private final Map<String, TlsSecret> clientCertificates = new HashMap<>();
+    private final Map<String, GatewayStatus.Condition> clientCertificateConditions = new HashMap<>();
     private final Map<String, Findings[]> findings = new HashMap<>();  // by Gateway key, per listener
     private final List<Problem> problems;
 
@@ -105,7 +108,46 @@ final class GatewayListeners {
                 found[i] = new Findings();
                 check(gateway, i, state.referenceGrants(), secrets, certificates, found[i]);
             }
+            if (gateway.backendClientCertificate() != null) {
+                clientCertificate(gateway, state.referenceGrants(), secrets);
+            }
         }
+    }
+
+    /**
+     * Resolves the Gateway's {@code spec.tls.backend.clientCertificateRef} into {@link #clientCertificates},
+     * or reports why it cannot be (a WARNING; the Gateway's {@code ResolvedRefs} False with
+     * {@code InvalidClientCertificateRef} or {@code RefNotPermitted}).
+     */
+    private void clientCertificate(Gateway gateway, List<ReferenceGrant> grants, Map<String, TlsSecret> secrets) {
+        Gateway.SecretRef ref = gateway.backendClientCertificate();
+        String namespace = ref.namespace() == null ? gateway.namespace() : ref.namespace();
+        String field = "spec.tls.backend.clientCertificateRef";
+        TlsSecret secret = secrets.get(namespace + "/" + ref.name());
+        String reason = null;
+        String message = null;
+        if (!namespace.equals(gateway.namespace()) && !granted(grants, KIND, gateway.namespace(), namespace, "Secret", ref.name())) {
+            reason = "RefNotPermitted";
+            message = "Secret " + namespace + "/" + ref.name() + " is in another namespace and no ReferenceGrant there allows it";
+        } else if (secret == null || secret.certificateChainPem() == null || secret.privateKeyPem() == null) {
+            reason = "InvalidClientCertificateRef";
+            message = "Secret " + namespace + "/" + ref.name() + (secret == null ? " not found (of type kubernetes.io/tls)"
+                    : " has no tls.crt and tls.key");
+        }
+        if (reason != null) {
+            String text = warn(gateway, field, message + "; no client certificate is presented to the endpoints");
+            clientCertificateConditions.put(gateway.key(), GatewayStatus.Condition.isFalse(GatewayStatus.RESOLVED_REFS,
+                    reason, text));
+            return;
+        }
+        clientCertificates.put(gateway.key(), secret);
+        clientCertificateConditions.put(gateway.key(), GatewayStatus.Condition.isTrue(GatewayStatus.RESOLVED_REFS,
+                "ResolvedRefs", "the backend client certificate of Secret " + secret.key() + " is presented"));
+    }
+
+    /** The TLS Secret whose certificate the Gateway {@code key} presents to endpoints over TLS; null: none. */
+    TlsSecret backendClientCertificate(String key) {
+        return clientCertificates.get(key);
     }
 
     private void check(Gateway gateway, int index, List<ReferenceGrant> grants, Map<String, TlsSecret> secrets,
@@ -465,6 +507,10 @@ final class GatewayListeners {
             conditions.add(accepted
                     ? GatewayStatus.Condition.isTrue(GatewayStatus.PROGRAMMED, "Programmed", "served by Jingress")
                     : GatewayStatus.Condition.isFalse(GatewayStatus.PROGRAMMED, "Invalid", "no listener is served"));
+            GatewayStatus.Condition clientCertificate = clientCertificateConditions.get(gateway.key());
+            if (clientCertificate != null) {
+                conditions.add(clientCertificate);
+            }
             out.add(new GatewayStatus.GatewayVerdict(gateway.namespace(), gateway.name(), conditions, listeners));
         }
         return out;

@@ -125,6 +125,7 @@ final class GatewayRoutes {
             judge(source, attachments, null);
             return;
         }
+        rules.presenting(clientCertificateOf(source, attachments));
         GatewayRules.Findings findings = new GatewayRules.Findings();
         for (int r = 0; r < route.rules().size(); r++) {
             GatewayRules.Rule rule = rules.read(source, r, findings);
@@ -148,6 +149,28 @@ final class GatewayRoutes {
             }
         }
         judge(source, attachments, findings);
+    }
+
+    /**
+     * The backend client certificate the route's requests present (to endpoints a BackendTLSPolicy
+     * applies to): that of the Gateways it is attached to, when they agree; when they name different
+     * ones, none, with a WARNING (one table serves every Gateway: a request does not say which it came by).
+     */
+    private TlsSecret clientCertificateOf(GatewayRoute source, List<GatewayListeners.Attachment> attachments) {
+        java.util.Map<String, TlsSecret> byGateway = new LinkedHashMap<>();
+        for (GatewayListeners.Attachment attachment : attachments) {
+            if (attachment.reason() == null) {
+                byGateway.putIfAbsent(attachment.gateway().key(), listeners.backendClientCertificate(attachment.gateway().key()));
+            }
+        }
+        Set<TlsSecret> distinct = new java.util.HashSet<>(byGateway.values());
+        if (distinct.size() <= 1) {
+            return distinct.isEmpty() ? null : distinct.iterator().next();
+        }
+        problems.add(Problem.warning(source.kind(), source.route().key(), "spec.parentRefs", "attached to Gateways "
+                + String.join(", ", byGateway.keySet()) + ", which present different backend client certificates"
+                + " (spec.tls.backend): none is presented for this route's requests"));
+        return null;
     }
 
     /**

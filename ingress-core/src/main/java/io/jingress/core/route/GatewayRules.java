@@ -97,12 +97,22 @@ final class GatewayRules {
     private final List<ReferenceGrant> grants;
     private final Backends backends;
     private final BackendTlsPolicies tlsPolicies;
+    // the backend client certificate of the Gateways the route being read is attached to; null: none
+    private io.jingress.core.model.TlsSecret clientCertificate;
 
     GatewayRules(List<Problem> problems, List<ReferenceGrant> grants, Backends backends, BackendTlsPolicies tlsPolicies) {
         this.problems = problems;
         this.grants = grants;
         this.backends = backends;
         this.tlsPolicies = tlsPolicies;
+    }
+
+    /**
+     * The client certificate presented to the endpoints of the next rules read that are spoken to over
+     * TLS (their Gateways' {@code spec.tls.backend.clientCertificateRef}); null: none.
+     */
+    void presenting(io.jingress.core.model.TlsSecret certificate) {
+        this.clientCertificate = certificate;
     }
 
     /** The rule {@code index} of {@code source}, or {@code null} (reported) when it is not served. */
@@ -441,7 +451,8 @@ final class GatewayRules {
                 BackendTlsPolicies.Applied tls = tlsPolicies.forPort(namespace, ref.name(), ref.port());
                 if (tls != null) {
                     findings.tlsPolicies.add(tls.policy());
-                    backend = backend.withTls(tls.ssl());
+                    backend = backend.withTls(clientCertificate == null ? tls.ssl()
+                            : tls.ssl().withClientCertificate(clientCertificate));
                 }
             }
         }
@@ -876,7 +887,7 @@ final class GatewayRules {
         BackendTlsPolicies.Applied tls = tlsPolicies.forPort(namespace, ref.name(), ref.port());
         if (tls != null) {
             findings.tlsPolicies.add(tls.policy());
-            return backend.withTls(tls.ssl());
+            return backend.withTls(clientCertificate == null ? tls.ssl() : tls.ssl().withClientCertificate(clientCertificate));
         }
         return backend;
     }

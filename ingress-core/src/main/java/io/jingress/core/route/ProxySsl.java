@@ -141,6 +141,15 @@ public final class ProxySsl {
         return refusal;
     }
 
+    /**
+     * This BackendTLSPolicy's TLS presenting the certificate of {@code secret} (a Gateway's
+     * {@code spec.tls.backend.clientCertificateRef}) when an endpoint asks for one.
+     */
+    ProxySsl withClientCertificate(io.jingress.core.model.TlsSecret secret) {
+        return new ProxySsl(secret.key(), caPem, secret.certificateChainPem(), secret.privateKeyPem(), verify, verifyDepth, name,
+                serverName, protocols, refusal, policy, caSource, systemTrust, subjectAltNames);
+    }
+
     /** The BackendTLSPolicy it comes from, {@code namespace/name}; null for an Ingress's {@code proxy-ssl-*}. */
     public String policy() {
         return policy;
@@ -192,7 +201,8 @@ public final class ProxySsl {
             return "TLS to endpoints (BackendTLSPolicy " + policy + "): certificates verified against "
                     + (systemTrust ? "the JDK's trusted CAs" : "the ca.crt of " + caSource) + ", "
                     + (subjectAltNames.isEmpty() ? "name " + name : "one of " + String.join(", ", subjectAltNames))
-                    + ", SNI " + name;
+                    + ", SNI " + name
+                    + (clientCertificatePem != null ? ", client certificate of Secret " + secret + " presented" : "");
         }
         if (refusal != null) {
             return "answered 502 over TLS to the endpoints: " + refusal;

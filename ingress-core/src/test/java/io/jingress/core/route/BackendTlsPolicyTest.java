@@ -249,4 +249,33 @@ class BackendTlsPolicyTest {
                 + " to Service default/secure, and Jingress mirrors in cleartext only; no copies are sent"), problemsOf(table));
         assertFalse(routeOf(table).backend().tls() != null, "the rule's own backend is plain");
     }
+
+    @Test
+    void theGatewaysBackendClientCertificateGoesWithThePolicysTlsAndAMissingOneIsReported() {
+        io.jingress.core.model.TlsSecret client = new io.jingress.core.model.TlsSecret("infra", "gw-client", "CERT", "KEY");
+        io.jingress.core.model.Gateway presenting = gateway(null).withBackendClientCertificate(
+                new io.jingress.core.model.Gateway.SecretRef(null, "gw-client"));
+        RouteTable table = compile(state(presenting, "secure").configMap(caMap("ca")).secret(client)
+                .backendTlsPolicy(policy("p", 1, "secure", null, "secure.example.com", BackendTlsPolicy.LocalRef.configMap("ca")))
+                .httpRoute(routeTo("secure")).build());
+
+        ProxySsl tls = routeOf(table).backend().tls();
+        assertEquals("CERT", tls.clientCertificatePem());
+        assertEquals("KEY", tls.clientKeyPem());
+        assertTrue(tls.describe().endsWith(", client certificate of Secret infra/gw-client presented"), tls.describe());
+        assertEquals("ResolvedRefs=True ResolvedRefs", brief(List.of(table.gatewayStatus().gateway("infra", "web")
+                .condition(GatewayStatus.RESOLVED_REFS))).get(0));
+
+        io.jingress.core.model.Gateway missing = gateway(null).withBackendClientCertificate(
+                new io.jingress.core.model.Gateway.SecretRef("other", "gw-client"));
+        RouteTable refused = compile(state(missing, "secure").configMap(caMap("ca"))
+                .backendTlsPolicy(policy("p", 1, "secure", null, "secure.example.com", BackendTlsPolicy.LocalRef.configMap("ca")))
+                .httpRoute(routeTo("secure")).build());
+        assertNull(routeOf(refused).backend().tls().clientCertificatePem());
+        assertEquals(List.of("Gateway infra/web: spec.tls.backend.clientCertificateRef: Secret other/gw-client is in another"
+                + " namespace and no ReferenceGrant there allows it; no client certificate is presented to the endpoints"),
+                problemsOf(refused));
+        assertEquals("ResolvedRefs=False RefNotPermitted", brief(List.of(refused.gatewayStatus().gateway("infra", "web")
+                .condition(GatewayStatus.RESOLVED_REFS))).get(0));
+    }
 }

@@ -242,6 +242,11 @@ public final class ClusterStateAssembler {
             }
         }
         for (io.jingress.core.model.Gateway gateway : gateways) {
+            io.jingress.core.model.Gateway.SecretRef clientCertificate = gateway.backendClientCertificate();
+            if (clientCertificate != null) {
+                referencedSecrets.add((clientCertificate.namespace() == null ? gateway.namespace()
+                        : clientCertificate.namespace()) + "/" + clientCertificate.name());
+            }
             for (io.jingress.core.model.Gateway.Listener listener : gateway.listeners()) {
                 for (io.jingress.core.model.Gateway.SecretRef ref : listener.certificateRefs()) {
                     referencedSecrets.add((ref.namespace() == null ? gateway.namespace() : ref.namespace()) + "/" + ref.name());

@@ -108,7 +108,14 @@ public final class GatewayTranslator {
             listeners.add(new Gateway.Listener(listener.getName(), listener.getHostname(), listener.getPort(),
                     listener.getProtocol(), certificates, from, kinds));
         }
-        return new Gateway(namespace, name, source.getSpec().getGatewayClassName(), listeners);
+        Gateway.SecretRef clientCertificate = null;
+        var tls = source.getSpec().getTls();
+        if (tls != null && tls.getBackend() != null && tls.getBackend().getClientCertificateRef() != null) {
+            var ref = tls.getBackend().getClientCertificateRef();
+            required(kind, namespace + "/" + name, "spec.tls.backend.clientCertificateRef.name", ref.getName());
+            clientCertificate = new Gateway.SecretRef(ref.getNamespace(), ref.getName());
+        }
+        return new Gateway(namespace, name, source.getSpec().getGatewayClassName(), listeners, clientCertificate);
     }
 
     /** An HTTPRoute. */
