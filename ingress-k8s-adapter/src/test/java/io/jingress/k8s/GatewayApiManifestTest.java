@@ -692,4 +692,80 @@ class GatewayApiManifestTest {
         assertTrue(problems.contains("HTTPRoute shop/admin: spec.rules[1].filters[0].externalAuth.protocol: GRPC (Envoy's"
                 + " ext_authz over gRPC) is not served by Jingress; HTTP is; rule 1 is not served"), problems.toString());
     }
+
+    @Test
+    void aGatewaysBackendClientCertificateIsReadFromTheFilesAndPresentedWithItsRoutesTls() throws Exception {
+        java.util.function.Function<String, String> b64 = name -> {
+            try {
+                return java.util.Base64.getEncoder().encodeToString(
+                        GatewayApiManifestTest.class.getResourceAsStream("/" + name).readAllBytes());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        String ca = new String(GatewayApiManifestTest.class.getResourceAsStream("/upstream-ca.crt").readAllBytes(),
+                java.nio.charset.StandardCharsets.US_ASCII).replace("\n", "\n      ");
+        String files = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GatewayClass
+                metadata: {name: jingress}
+                spec: {controllerName: jingress.io/gateway-controller}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: web, namespace: infra}
+                spec:
+                  gatewayClassName: jingress
+                  tls:
+                    backend:
+                      clientCertificateRef: {name: gateway-client}
+                  listeners:
+                  - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: gateway-client, namespace: infra}
+                type: kubernetes.io/tls
+                data: {tls.crt: %s, tls.key: %s}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: vault, namespace: shop}
+                spec:
+                  parentRefs: [{name: web, namespace: infra}]
+                  hostnames: [vault.example.com]
+                  rules:
+                  - backendRefs: [{name: vault, port: 8200}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: vault, namespace: shop}
+                spec:
+                  ports: [{name: https, port: 8200, targetPort: 8200}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: BackendTLSPolicy
+                metadata: {name: vault-tls, namespace: shop}
+                spec:
+                  targetRefs: [{group: "", kind: Service, name: vault}]
+                  validation:
+                    caCertificateRefs: [{group: "", kind: ConfigMap, name: vault-ca}]
+                    hostname: vault.shop.svc
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: vault-ca, namespace: shop}
+                data:
+                  ca.crt: |
+                      %s
+                """.formatted(b64.apply("upstream-client.crt"), b64.apply("upstream-client.key"), ca.strip());
+        Files.writeString(dir.resolve("vault.yaml"), files);
+        RouteExplainer explainer = RouteExplainer.fromManifests(dir);
+
+        RouteExplanation vault = explainer.explain("GET", "http://vault.example.com/");
+        assertTrue(vault.policy().stream().anyMatch(p -> p.endsWith(", client certificate of Secret infra/gateway-client"
+                + " presented")), vault.policy().toString());
+        List<String> problems = explainer.problems().stream().map(Problem::toString).toList();
+        assertTrue(problems.stream().noneMatch(p -> p.startsWith("Gateway ")), "the Secret resolved: " + problems);
+    }
 }
