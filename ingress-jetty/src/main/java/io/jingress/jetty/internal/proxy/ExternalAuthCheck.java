@@ -208,9 +208,7 @@ final class ExternalAuthCheck {
     private void answered(Exchange exchange, ExternalAuth auth, Variables variables, String cacheKey, Result result) {
         Response proxyToClientResponse = exchange.proxyToClientResponse();
         try {
-            Throwable clientFailure = exchange.clientFailure();
-            if (clientFailure != null) {
-                RoutingProxy.answerClientFailure(proxyToClientResponse, exchange, clientFailure, exchange.strictTransportSecurity);
+            if (clientGone(exchange)) {
                 return;
             }
             org.eclipse.jetty.client.Response authToProxyResponse = result.getResponse();
@@ -268,9 +266,23 @@ final class ExternalAuthCheck {
         }
     }
 
+    /**
+     * Whether the client gave up while its auth service was asked (also {@link GatewayAuthCheck}'s):
+     * if so, the answer to that is written and nothing goes on.
+     */
+    static boolean clientGone(Exchange exchange) {
+        Throwable clientFailure = exchange.clientFailure();
+        if (clientFailure == null) {
+            return false;
+        }
+        RoutingProxy.answerClientFailure(exchange.proxyToClientResponse(), exchange, clientFailure, exchange.strictTransportSecurity);
+        return true;
+    }
+
     // the answer to a request the auth service did not let through: its body, unread, is read and
     // dropped after it (over HTTP/1), so that a client writing it whole before it reads gets the answer
-    private static void refuse(Exchange exchange, PlainResponses.Body body) {
+    // (also GatewayAuthCheck's)
+    static void refuse(Exchange exchange, PlainResponses.Body body) {
         PlainResponses.write(exchange.proxyToClientResponse(), BodyDiscard.after(exchange), body,
                 exchange.strictTransportSecurity);
     }

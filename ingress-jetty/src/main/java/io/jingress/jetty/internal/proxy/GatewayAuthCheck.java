@@ -79,7 +79,7 @@ final class GatewayAuthCheck {
         Endpoint endpoint = backend.isReady() ? backend.balancer().pick(exchange) : null;
         if (endpoint == null) {
             boolean invalid = backend.status() == Backend.Status.INVALID_REFERENCE;
-            refuse(exchange, new PlainResponses.Body(invalid ? HttpStatus.INTERNAL_SERVER_ERROR_500 : HttpStatus.SERVICE_UNAVAILABLE_503,
+            ExternalAuthCheck.refuse(exchange, new PlainResponses.Body(invalid ? HttpStatus.INTERNAL_SERVER_ERROR_500 : HttpStatus.SERVICE_UNAVAILABLE_503,
                     (invalid ? "500 Internal Server Error" : "503 Service Unavailable") + ": the authorization service of "
                             + auth.filter() + " cannot be asked (" + backend.reason() + "); nothing is served without it\n"));
             return true;
@@ -88,7 +88,7 @@ final class GatewayAuthCheck {
         if (backend.tls() != null) {
             tlsTag = tlsContexts.tagFor(backend.tls(), backend, policy.connectTimeoutMillis());
             if (tlsTag instanceof String why) {
-                refuse(exchange, new PlainResponses.Body(HttpStatus.INTERNAL_SERVER_ERROR_500, "500 Internal Server Error: the"
+                ExternalAuthCheck.refuse(exchange, new PlainResponses.Body(HttpStatus.INTERNAL_SERVER_ERROR_500, "500 Internal Server Error: the"
                         + " authorization service of " + auth.filter() + " is to be spoken to over TLS that cannot be done ("
                         + why + "); nothing is served without it\n"));
                 return true;
@@ -143,9 +143,7 @@ final class GatewayAuthCheck {
     private void answered(Exchange exchange, GatewayAuth auth, Result result, byte[] body) {
         Response proxyToClientResponse = exchange.proxyToClientResponse();
         try {
-            Throwable clientFailure = exchange.clientFailure();
-            if (clientFailure != null) {
-                RoutingProxy.answerClientFailure(proxyToClientResponse, exchange, clientFailure, exchange.strictTransportSecurity);
+            if (ExternalAuthCheck.clientGone(exchange)) {
                 return;
             }
             org.eclipse.jetty.client.Response authToProxyResponse = result.getResponse();
@@ -154,7 +152,7 @@ final class GatewayAuthCheck {
                         && !RoutingProxy.isTimeout(result.getFailure())
                         ? "its answer was larger than " + MAX_DENIAL_BODY + " bytes or broke off"
                         : RoutingProxy.isTimeout(result.getFailure()) ? "it did not answer in time" : "it could not be reached";
-                refuse(exchange, new PlainResponses.Body(HttpStatus.FORBIDDEN_403, "403 Forbidden: the authorization"
+                ExternalAuthCheck.refuse(exchange, new PlainResponses.Body(HttpStatus.FORBIDDEN_403, "403 Forbidden: the authorization"
                         + " service of " + auth.filter() + " gave no answer (" + why + ")\n"));
                 return;
             }
@@ -193,12 +191,6 @@ final class GatewayAuthCheck {
     private static String clientPathAndQuery(Exchange exchange) {
         String pathQuery = exchange.getHttpURI().getPathQuery();
         return pathQuery == null || pathQuery.isEmpty() ? "/" : pathQuery;
-    }
-
-    // the answer to a request not let through: its body, unread, is read and dropped after it (HTTP/1)
-    private static void refuse(Exchange exchange, PlainResponses.Body body) {
-        PlainResponses.write(exchange.proxyToClientResponse(), BodyDiscard.after(exchange), body,
-                exchange.strictTransportSecurity);
     }
 
     /** The request's headers with the auth service's (those the filter names, or all it may set) in place of the client's. */

@@ -48,12 +48,7 @@ final class GatewayFilters {
             String rewritten = filters.rewrittenPath(path, route);
             exchange.pathAndQuery = query == null ? rewritten : rewritten + '?' + query;
         }
-        HttpRouteFilter.HeaderModifier modifier = filters.requestHeaders();
-        if (modifier != null) {
-            HttpFields.Mutable headers = HttpFields.build(exchange.getHeaders());
-            apply(modifier, headers);
-            exchange.sendHeaders(headers);
-        }
+        modifyRequest(exchange, filters.requestHeaders());
         exchange.gatewayResponseHeaders = filters.responseHeaders();
         return false;
     }
@@ -64,13 +59,17 @@ final class GatewayFilters {
      * ResponseHeaderModifier kept for the answer (after the rule's).
      */
     static void applyBackend(Exchange exchange, HttpRouteFilters filters) {
-        HttpRouteFilter.HeaderModifier modifier = filters.requestHeaders();
+        modifyRequest(exchange, filters.requestHeaders());
+        exchange.backendResponseHeaders = filters.responseHeaders();
+    }
+
+    // a RequestHeaderModifier (or none) on the headers sent upstream from now on
+    private static void modifyRequest(Exchange exchange, HttpRouteFilter.HeaderModifier modifier) {
         if (modifier != null) {
             HttpFields.Mutable headers = HttpFields.build(exchange.getHeaders());
             apply(modifier, headers);
             exchange.sendHeaders(headers);
         }
-        exchange.backendResponseHeaders = filters.responseHeaders();
     }
 
     /** Sets, then adds, then removes, names compared without case. */
