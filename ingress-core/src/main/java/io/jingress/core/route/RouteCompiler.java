@@ -103,6 +103,7 @@ public final class RouteCompiler {
     private final boolean sslPassthrough;
     private final String defaultCertificate;  // namespace/name of a TLS Secret, or null
     private final TcpServiceCompiler tcpServices;  // null: no TCP services
+    private final String configMap;  // namespace/name of the controller's ConfigMap, or null
     private final BasicAuthAnnotations.Memos authMemos = new BasicAuthAnnotations.Memos();
 
     private static Set<String> readAnnotations() {
@@ -110,23 +111,25 @@ public final class RouteCompiler {
         read.add(NGINX_SSL_REDIRECT);
         read.add(SSL_REDIRECT);
         read.addAll(RouteAnnotations.READ);
+        read.addAll(ControllerConfigMap.readAnnotations());
         return Set.copyOf(read);
     }
 
     private RouteCompiler(Balancers balancers, Set<String> allowedResponseHeaders, String gatewayController,
-            boolean sslPassthrough, String defaultCertificate, TcpServiceCompiler tcpServices) {
+            boolean sslPassthrough, String defaultCertificate, TcpServiceCompiler tcpServices, String configMap) {
         this.balancers = balancers;
         this.allowedResponseHeaders = allowedResponseHeaders;
         this.gatewayController = gatewayController;
         this.sslPassthrough = sslPassthrough;
         this.defaultCertificate = defaultCertificate;
         this.tcpServices = tcpServices;
+        this.configMap = configMap;
     }
 
     /** A compiler whose backends get their endpoints and balancers from {@code balancers}. */
     public static RouteCompiler create(Balancers balancers) {
         return new RouteCompiler(Objects.requireNonNull(balancers, "balancers"), Set.of(), GatewayClass.JINGRESS_CONTROLLER, false,
-                null, null);
+                null, null, null);
     }
 
     /**
@@ -143,7 +146,8 @@ public final class RouteCompiler {
         if (controllerName.isBlank()) {
             throw new IllegalArgumentException("controllerName must not be blank");
         }
-        return new RouteCompiler(balancers, allowedResponseHeaders, controllerName, sslPassthrough, defaultCertificate, tcpServices);
+        return new RouteCompiler(balancers, allowedResponseHeaders, controllerName, sslPassthrough, defaultCertificate, tcpServices,
+                configMap);
     }
 
     /** The {@code spec.controllerName} of the GatewayClasses this compiler serves. */
@@ -175,7 +179,8 @@ public final class RouteCompiler {
             }
             lower.add(name.toLowerCase(Locale.ROOT));
         }
-        return new RouteCompiler(balancers, Set.copyOf(lower), gatewayController, sslPassthrough, defaultCertificate, tcpServices);
+        return new RouteCompiler(balancers, Set.copyOf(lower), gatewayController, sslPassthrough, defaultCertificate, tcpServices,
+                configMap);
     }
 
     /**
@@ -189,7 +194,8 @@ public final class RouteCompiler {
      * }</pre>
      */
     public RouteCompiler withSslPassthrough(boolean enabled) {
-        return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, enabled, defaultCertificate, tcpServices);
+        return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, enabled, defaultCertificate, tcpServices,
+                configMap);
     }
 
     /**
@@ -209,7 +215,8 @@ public final class RouteCompiler {
         if (secret != null && !secret.matches("[^/\\s]+/[^/\\s]+")) {
             throw new IllegalArgumentException("\"" + secret + "\" is not namespace/name");
         }
-        return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, sslPassthrough, secret, tcpServices);
+        return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, sslPassthrough, secret, tcpServices,
+                configMap);
     }
 
     /** The {@code namespace/name} of the default certificate's Secret, or null (see {@link #withDefaultCertificate}). */
@@ -236,7 +243,39 @@ public final class RouteCompiler {
         Objects.requireNonNull(configMap, "configMap");
         Objects.requireNonNull(reservedPorts, "reservedPorts");
         return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, sslPassthrough, defaultCertificate,
-                new TcpServiceCompiler(configMap, reservedPorts));
+                new TcpServiceCompiler(configMap, reservedPorts), this.configMap);
+    }
+
+    /**
+     * A compiler like this one that reads the ConfigMap {@code configMap} ({@code namespace/name}) of
+     * each state as the controller's configuration, ingress-nginx's {@code --configmap}: its keys
+     * named as an annotation ({@code proxy-read-timeout}, {@code proxy-body-size}, {@code ssl-redirect},
+     * {@code whitelist-source-range}, {@code load-balance}, ...) are that annotation's default for every
+     * Ingress (an Ingress's own wins); {@code global-auth-url} and its companions authenticate every
+     * Ingress without an {@code auth-url} of its own (unless it says {@code enable-global-auth: "false"})
+     * but for the paths {@code no-auth-locations} lists; {@code no-tls-redirect-locations} lists the paths
+     * never redirected to HTTPS. HTTPRoutes and GRPCRoutes are not affected. A value that cannot be used,
+     * a missing ConfigMap and the keys not read are WARNINGs on the ConfigMap. {@code null}: none (the
+     * default; then {@code no-tls-redirect-locations} and {@code no-auth-locations} have ingress-nginx's
+     * default, {@code /.well-known/acme-challenge}).
+     *
+     * <pre>{@code
+     * RouteCompiler compiler = RouteCompiler.create(balancers).withConfigMap("ingress-nginx/ingress-nginx-controller");
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when {@code configMap} is not {@code namespace/name}
+     */
+    public RouteCompiler withConfigMap(String configMap) {
+        if (configMap != null && !configMap.matches("[^/\\s]+/[^/\\s]+")) {
+            throw new IllegalArgumentException("\"" + configMap + "\" is not namespace/name");
+        }
+        return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, sslPassthrough, defaultCertificate,
+                tcpServices, configMap);
+    }
+
+    /** The {@code namespace/name} of the controller's ConfigMap, or null (see {@link #withConfigMap}). */
+    public String configMap() {
+        return configMap;
     }
 
     /** Compiles {@code state}; never throws for bad input, which is reported in {@link RouteTable#problems()}. */
@@ -295,6 +334,11 @@ public final class RouteCompiler {
         private Map<String, ConfigMap> configMaps;  // likewise
         private Set<String> gatewayWildcards = Set.of();  // the hosts after "*." of HTTPRoutes' wildcards
         private GatewayStatus gatewayStatus = GatewayStatus.empty();
+        private ControllerConfigMap controllerConfig = ControllerConfigMap.NONE;
+        // by Ingress key: the annotations (full names) the controller's ConfigMap gave it
+        private final Map<String, Set<String>> merged = new HashMap<>();
+        // by Ingress key: its policy without the ConfigMap's global authentication (no-auth-locations)
+        private final Map<String, RoutePolicy> withoutGlobalAuth = new HashMap<>();
 
         Compilation(ClusterState state) {
             this.state = state;
@@ -307,12 +351,14 @@ public final class RouteCompiler {
             List<Ingress> served = new ArrayList<>();
             List<Ingress> sorted = new ArrayList<>(state.ingresses());
             sorted.sort(OLDEST_FIRST);
-            for (Ingress ingress : sorted) {
-                List<Problem> found = IngressValidator.validate(ingress);
+            controllerConfig = ControllerConfigMap.read(configMap, state, problems);
+            for (Ingress written : sorted) {
+                List<Problem> found = IngressValidator.validate(written);
                 problems.addAll(found);
                 if (!IngressValidator.isRejected(found)) {
+                    Ingress ingress = withConfigMap(written);
                     for (String problem : BalancerPolicy.problemsIn(ingress.annotations())) {
-                        problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations", problem));
+                        annotationProblem(ingress, problem);
                     }
                     if (!ingress.annotations().isEmpty()) {
                         reportAnnotationsNotRead(ingress);
@@ -411,21 +457,62 @@ public final class RouteCompiler {
             List<String> found = new ArrayList<>(0);
             SslRedirectAnnotation.check(ingress.annotations(), found);
             for (String problem : found) {
+                annotationProblem(ingress, problem);
+            }
+        }
+
+        // The Ingress with the controller ConfigMap's defaults and global authentication (a canary takes
+        // its main route's settings, so it gets none).
+        private Ingress withConfigMap(Ingress ingress) {
+            if (controllerConfig == ControllerConfigMap.NONE
+                    || CanaryAnnotations.isCanary(ingress.annotations(), new ArrayList<>(0))) {
+                return ingress;
+            }
+            Set<String> added = new HashSet<>();
+            Ingress applied = controllerConfig.apply(ingress, added, problems);
+            if (!added.isEmpty()) {
+                merged.put(ingress.key(), added);
+            }
+            return applied;
+        }
+
+        // A problem of the Ingress's annotations; what is wrong with a value the ConfigMap gave it was
+        // said once, on the ConfigMap
+        private void annotationProblem(Ingress ingress, String problem) {
+            Set<String> added = merged.get(ingress.key());
+            if (added == null || !ControllerConfigMap.namesMerged(problem, added)) {
                 problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations", problem));
             }
         }
 
         private void readPolicy(Ingress ingress) {
-            RouteAnnotations.Parsed parsed = RouteAnnotations.parse(ingress.annotations(),
-                    new BasicAuthAnnotations.Context(ingress.namespace(), opaqueSecrets()::get, authMemos, configMaps()::get,
-                            allowedResponseHeaders),
-                    (name, why) -> firstPortBackend(ingress, name, why));
+            RouteAnnotations.Parsed parsed = parsePolicy(ingress, ingress.annotations());
             for (String problem : parsed.problems()) {
-                problems.add(Problem.warning(KIND, ingress.key(), "metadata.annotations", problem));
+                annotationProblem(ingress, problem);
             }
             if (!parsed.policy().isNone()) {
                 policies.put(ingress.key(), parsed.policy());
             }
+        }
+
+        private RouteAnnotations.Parsed parsePolicy(Ingress ingress, Map<String, String> annotations) {
+            return RouteAnnotations.parse(annotations,
+                    new BasicAuthAnnotations.Context(ingress.namespace(), opaqueSecrets()::get, authMemos, configMaps()::get,
+                            allowedResponseHeaders),
+                    (name, why) -> firstPortBackend(ingress, name, why));
+        }
+
+        // The policy of the routes of one path as the Ingress writes it: the Ingress's, without the
+        // global authentication for the paths no-auth-locations lists.
+        private RoutePolicy policyOf(Ingress ingress, String written) {
+            Set<String> added = merged.get(ingress.key());
+            if (added == null || !ControllerConfigMap.hasGlobalAuth(added) || !controllerConfig.skipsGlobalAuth(written)) {
+                return policyOf(ingress);
+            }
+            return withoutGlobalAuth.computeIfAbsent(ingress.key(), key -> {
+                RoutePolicy policy = parsePolicy(ingress, ControllerConfigMap.withoutGlobalAuth(ingress.annotations())).policy();
+                return policy.isNone() ? RoutePolicy.NONE : policy;
+            });
         }
 
         private Map<String, OpaqueSecret> opaqueSecrets() {
@@ -588,7 +675,8 @@ public final class RouteCompiler {
                 }
                 Backend backend = backendFor(ingress, path.backend(), field + ".backend");
                 Route route = new Route(ingress.key(), host, normalized, path.pathType(), ruleIndex, p, false,
-                        sslRedirect, policyOf(ingress), backend, null, canaries.take(host, normalized, exact, backend, balancerPolicyOf(ingress)));
+                        sslRedirect && !controllerConfig.skipsTlsRedirect(written), policyOf(ingress, written), backend, null,
+                        canaries.take(host, normalized, exact, backend, balancerPolicyOf(ingress)));
                 if (exact) {
                     paths.addExact(normalized, route);
                 } else {
@@ -627,8 +715,9 @@ public final class RouteCompiler {
                 return;
             }
             Backend backend = backendFor(ingress, path.backend(), field + ".backend");
-            Route route = new Route(ingress.key(), host, written, path.pathType(), ruleIndex, p, false, sslRedirect,
-                    policyOf(ingress), backend, pattern, canaries.takeRegex(host, written, backend, balancerPolicyOf(ingress)));
+            Route route = new Route(ingress.key(), host, written, path.pathType(), ruleIndex, p, false,
+                    sslRedirect && !controllerConfig.skipsTlsRedirect(written), policyOf(ingress, written), backend, pattern,
+                    canaries.takeRegex(host, written, backend, balancerPolicyOf(ingress)));
             regexHosts.add(hostKey(host), route);
             routes.add(route);
         }

@@ -1,0 +1,205 @@
+package io.jingress.core.route;
+
+import static io.jingress.core.model.HttpIngressPath.exact;
+import static io.jingress.core.model.HttpIngressPath.prefix;
+import static io.jingress.core.route.Fixtures.backend;
+import static io.jingress.core.route.Fixtures.rule;
+import static io.jingress.core.route.Fixtures.service;
+import static io.jingress.core.route.Fixtures.slice;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jingress.core.lb.Balancers;
+import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.ConfigMap;
+import io.jingress.core.model.Ingress;
+import io.jingress.core.model.IngressRule;
+import io.jingress.core.model.Problem;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class ControllerConfigMapTest {
+    private static final String NGINX = "nginx.ingress.kubernetes.io/";
+    private static final String KEY = "ingress/jingress-controller";
+
+    private static Ingress ingress(String name, String host, Map<String, String> annotations, IngressRule... more) {
+        Ingress.Builder builder = Ingress.builder("default", name).creationTimestamp(Instant.ofEpochSecond(1))
+                .rule(rule(host, prefix("/", backend("web")), exact("/.well-known/acme-challenge/token", backend("web"))));
+        annotations.forEach(builder::annotation);
+        for (IngressRule rule : more) {
+            builder.rule(rule);
+        }
+        return builder.build();
+    }
+
+    private static RouteTable compile(Map<String, String> data, Ingress... ingresses) {
+        ClusterState.Builder state = ClusterState.builder().service(service("web")).endpointSlice(slice("web", "10.0.0.1"))
+                .service(service("canary")).endpointSlice(slice("canary", "10.0.0.2"));
+        if (data != null) {
+            state.configMap(new ConfigMap("ingress", "jingress-controller", data));
+        }
+        for (Ingress ingress : ingresses) {
+            state.ingress(ingress);
+        }
+        return RouteCompiler.create(Balancers.create()).withConfigMap(KEY).compile(state.build());
+    }
+
+    private static Route route(RouteTable table, String host, String path) {
+        return (Route) table.match(host, path);
+    }
+
+    private static List<Problem> problemsOf(RouteTable table, String kind) {
+        return table.problems().stream().filter(p -> p.kind().equals(kind)).toList();
+    }
+
+    @Test
+    void aKeyNamedAsAnAnnotationIsEveryIngresssDefaultAndAnIngresssOwnWins() {
+        RouteTable table = compile(Map.of("proxy-read-timeout", "120", "proxy-body-size", "8m"),
+                ingress("plain", "a.example.com", Map.of()),
+                ingress("own", "b.example.com", Map.of(NGINX + "proxy-read-timeout", "5")));
+
+        RoutePolicy plain = route(table, "a.example.com", "/x").policy();
+        RoutePolicy own = route(table, "b.example.com", "/x").policy();
+        assertEquals(120_000, plain.readTimeoutMillis());
+        assertEquals(8L << 20, plain.maxRequestBodyBytes());
+        assertEquals(5_000, own.readTimeoutMillis());
+        assertEquals(8L << 20, own.maxRequestBodyBytes(), "the keys it does not set are still the ConfigMap's");
+        assertEquals(List.of(), table.problems());
+    }
+
+    @Test
+    void aWhitelistDefaultGivesWayToAnIngresssAllowlistUnderEitherName() {
+        RouteTable table = compile(Map.of("whitelist-source-range", "10.0.0.0/8"),
+                ingress("plain", "a.example.com", Map.of()),
+                ingress("own", "b.example.com", Map.of(NGINX + "allowlist-source-range", "192.168.0.0/16")));
+
+        assertTrue(route(table, "a.example.com", "/").policy().clientAccess().admits(("10.1.2.3")));
+        assertFalse(route(table, "a.example.com", "/").policy().clientAccess().admits(("192.168.1.1")));
+        assertTrue(route(table, "b.example.com", "/").policy().clientAccess().admits(("192.168.1.1")));
+        assertFalse(route(table, "b.example.com", "/").policy().clientAccess().admits(("10.1.2.3")));
+        assertEquals(List.of(), table.problems(), "no \"both allowlist and whitelist\" problem");
+    }
+
+    @Test
+    void aValueThatCannotBeUsedIsOneWarningOnTheConfigMapKeyNotOneOnEveryIngress() {
+        RouteTable table = compile(Map.of("proxy-read-timeout", "1m", "proxy-connect-timeout", "3"),
+                ingress("one", "a.example.com", Map.of()), ingress("two", "b.example.com", Map.of()));
+
+        assertEquals(List.of(Problem.warning("ConfigMap", KEY, "data[\"proxy-read-timeout\"]", "as every Ingress's"
+                + " default: proxy-read-timeout: \"1m\" is not a whole number of seconds (ingress-nginx writes seconds"
+                + " without a unit, such as \"60\"): the server's readTimeout applies")), table.problems());
+        assertEquals(0, route(table, "a.example.com", "/").policy().readTimeoutMillis());
+        assertEquals(3_000, route(table, "b.example.com", "/").policy().connectTimeoutMillis(), "the other keys apply");
+    }
+
+    @Test
+    void theKeysNotReadAreOneWarningNamingThem() {
+        RouteTable table = compile(Map.of("worker-processes", "4", "use-gzip", "true", "load-balance", "ewma"),
+                ingress("one", "a.example.com", Map.of()));
+
+        assertEquals(List.of(Problem.warning("ConfigMap", KEY, "data",
+                "not read by Jingress, so without effect: use-gzip, worker-processes")), table.problems());
+    }
+
+    @Test
+    void aMissingConfigMapIsAWarningAndIngressesAreServedWithTheDefaults() {
+        RouteTable table = compile(null, ingress("one", "a.example.com", Map.of()));
+
+        assertEquals(List.of(Problem.warning("ConfigMap", KEY, "", "the controller's ConfigMap (--configmap) is not"
+                + " found: every setting has its default until it is created")), table.problems());
+        assertEquals(0, route(table, "a.example.com", "/").policy().readTimeoutMillis());
+    }
+
+    @Test
+    void aCanaryIngressTakesNoDefaultsAsItTakesItsMainRoutesSettings() {
+        RouteTable table = compile(Map.of("proxy-read-timeout", "120"),
+                ingress("main", "a.example.com", Map.of()),
+                Ingress.builder("default", "canary").creationTimestamp(Instant.ofEpochSecond(2))
+                        .annotation(NGINX + "canary", "true").annotation(NGINX + "canary-weight", "10")
+                        .rule(rule("a.example.com", prefix("/", backend("canary")))).build());
+
+        assertEquals(List.of(), table.problems(), "no \"has no effect on a canary Ingress\" for the defaults");
+        assertEquals(120_000, route(table, "a.example.com", "/").policy().readTimeoutMillis());
+    }
+
+    @Test
+    void globalAuthAuthenticatesEveryIngressWithoutItsOwnButTheAcmePathsAndThoseThatSwitchItOff() {
+        RouteTable table = compile(Map.of("global-auth-url", "http://auth.example.com/check",
+                        "global-auth-response-headers", "X-User"),
+                ingress("plain", "a.example.com", Map.of(NGINX + "auth-response-headers", "X-Ignored")),
+                ingress("own", "b.example.com", Map.of(NGINX + "auth-url", "http://own.example.com/")),
+                ingress("off", "c.example.com", Map.of(NGINX + "enable-global-auth", "false")));
+
+        ExternalAuth plain = route(table, "a.example.com", "/x").policy().externalAuth();
+        assertEquals("http://auth.example.com/check", plain.url());
+        assertEquals(List.of("X-User"), plain.responseHeaders(), "the global authentication whole");
+        assertNull(route(table, "a.example.com", "/.well-known/acme-challenge/token").policy().externalAuth(),
+                "no-auth-locations: ingress-nginx's default");
+        assertEquals("http://own.example.com/", route(table, "b.example.com", "/").policy().externalAuth().url());
+        assertNull(route(table, "c.example.com", "/").policy().externalAuth());
+        assertEquals(List.of(), table.problems());
+    }
+
+    @Test
+    void noAuthLocationsListsPathPrefixesAsWritten() {
+        RouteTable table = compile(Map.of("global-auth-url", "http://auth.example.com/check",
+                        "no-auth-locations", "/public, /health"),
+                ingress("one", "a.example.com", Map.of(), rule("a.example.com", prefix("/public/docs", backend("web")))));
+
+        assertNull(route(table, "a.example.com", "/public/docs/x").policy().externalAuth());
+        assertNotNull(route(table, "a.example.com", "/.well-known/acme-challenge/token").policy().externalAuth(),
+                "the list replaces the default");
+        assertNotNull(route(table, "a.example.com", "/publicity").policy().externalAuth(), "matched by the path \"/\"");
+    }
+
+    @Test
+    void aGlobalAuthUrlThatCannotBeUsedIsSaidOnceAndTheRoutesItCoversRefuse() {
+        RouteTable table = compile(Map.of("global-auth-url", "not a url"),
+                ingress("one", "a.example.com", Map.of()), ingress("two", "b.example.com", Map.of()));
+
+        assertEquals(1, table.problems().size(), table.problems().toString());
+        Problem problem = table.problems().get(0);
+        assertEquals("data[\"global-auth-url\"]", problem.field());
+        assertTrue(problem.message().startsWith("as the auth-* annotations of every Ingress without an auth-url of its"
+                + " own: auth-url: \"not a url\""), problem.message());
+        ExternalAuth auth = route(table, "b.example.com", "/").policy().externalAuth();
+        assertFalse(auth.usable(), "never served without the authentication asked for");
+    }
+
+    @Test
+    void globalAuthCompanionsWithoutAUrlAreWarnings() {
+        RouteTable table = compile(Map.of("global-auth-method", "POST"), ingress("one", "a.example.com", Map.of()));
+
+        assertEquals(List.of(Problem.warning("ConfigMap", KEY, "data[\"global-auth-method\"]",
+                "has no effect without global-auth-url")), table.problems());
+        assertNull(route(table, "a.example.com", "/").policy().externalAuth());
+    }
+
+    @Test
+    void aForcedRedirectSkipsTheAcmeChallengePathsEvenWithoutAConfigMap() {
+        Ingress forced = ingress("one", "a.example.com", Map.of(NGINX + "force-ssl-redirect", "true"));
+        RouteTable withoutConfigMap = Fixtures.compile(forced);
+
+        assertTrue(route(withoutConfigMap, "a.example.com", "/x").sslRedirect());
+        assertFalse(route(withoutConfigMap, "a.example.com", "/.well-known/acme-challenge/token").sslRedirect());
+
+        RouteTable listed = compile(Map.of("force-ssl-redirect", "true", "no-tls-redirect-locations", "/plain"),
+                ingress("two", "a.example.com", Map.of(), rule("a.example.com", prefix("/plain", backend("web")))));
+        assertTrue(route(listed, "a.example.com", "/x").sslRedirect(), "force-ssl-redirect from the ConfigMap");
+        assertFalse(route(listed, "a.example.com", "/plain/x").sslRedirect());
+        assertTrue(route(listed, "a.example.com", "/.well-known/acme-challenge/token").sslRedirect());
+    }
+
+    @Test
+    void aNameThatIsNotNamespaceSlashNameIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> RouteCompiler.create(Balancers.create()).withConfigMap("nope"));
+    }
+}
