@@ -289,6 +289,23 @@ class FileModeTest {
     }
 
     @Test
+    void theControllerConfigMapsAllowlistRefusesEveryIngresssClientsUntilItIsEdited() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
+        Files.writeString(dir.resolve("controller.yaml"), "apiVersion: v1\nkind: ConfigMap\n"
+                + "metadata: {name: jingress-controller, namespace: jingress}\n"
+                + "data: {whitelist-source-range: 10.9.9.9/32}\n");
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "off",
+                "--admin-port", "off", "--configmap", "jingress/jingress-controller")) {
+            awaitStatus(jingress.httpPort(), "myapp.kubia.com", 403);
+
+            Files.writeString(dir.resolve("controller.yaml"), "apiVersion: v1\nkind: ConfigMap\n"
+                    + "metadata: {name: jingress-controller, namespace: jingress}\n"
+                    + "data: {whitelist-source-range: \"10.9.9.9/32, 127.0.0.1/32\"}\n");
+            awaitStatus(jingress.httpPort(), "myapp.kubia.com", 200);
+        }
+    }
+
+    @Test
     void httpsAnswersCarryIngressNginxsHstsUnlessTheFlagSaysOtherwise() throws Exception {
         Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
         try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "0",

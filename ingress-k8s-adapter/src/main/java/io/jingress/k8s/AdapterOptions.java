@@ -35,6 +35,9 @@ import java.util.Set;
  * @param tcpServicesConfigMap {@code --tcp-services-configmap}: {@code namespace/name} of the
  *     ConfigMap of TCP services (port to {@code namespace/service:port[:PROXY[:PROXY]]}), carried in
  *     the state with the Services it names, whatever namespaces are watched; or {@code null}
+ * @param configMap {@code --configmap}: {@code namespace/name} of the controller's ConfigMap
+ *     (ingress-nginx's settings: annotation defaults, {@code global-auth-url}, ...), carried in the
+ *     state whatever namespaces are watched; or {@code null}
  */
 public record AdapterOptions(
         String ingressClass,
@@ -45,7 +48,8 @@ public record AdapterOptions(
         String publishService,
         String electionId,
         String defaultSslCertificate,
-        String tcpServicesConfigMap) {
+        String tcpServicesConfigMap,
+        String configMap) {
 
     /** The default {@code --ingress-class}. */
     public static final String DEFAULT_INGRESS_CLASS = "jingress";
@@ -71,6 +75,7 @@ public record AdapterOptions(
         }
         requireNamespacedName("defaultSslCertificate", defaultSslCertificate);
         requireNamespacedName("tcpServicesConfigMap", tcpServicesConfigMap);
+        requireNamespacedName("configMap", configMap);
     }
 
     // null, or exactly one '/' between two parts without blanks
@@ -80,19 +85,27 @@ public record AdapterOptions(
         }
     }
 
+    /** Options without the controller's ConfigMap, as before it was carried. */
+    public AdapterOptions(String ingressClass, String controllerClass, boolean watchIngressWithoutClass,
+            Set<String> watchNamespaces, List<String> publishStatusAddresses, String publishService, String electionId,
+            String defaultSslCertificate, String tcpServicesConfigMap) {
+        this(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces, publishStatusAddresses,
+                publishService, electionId, defaultSslCertificate, tcpServicesConfigMap, null);
+    }
+
     /** Options without TCP services, as before they were carried. */
     public AdapterOptions(String ingressClass, String controllerClass, boolean watchIngressWithoutClass,
             Set<String> watchNamespaces, List<String> publishStatusAddresses, String publishService, String electionId,
             String defaultSslCertificate) {
         this(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces, publishStatusAddresses,
-                publishService, electionId, defaultSslCertificate, null);
+                publishService, electionId, defaultSslCertificate, null, null);
     }
 
     /** Options without a default certificate, as before it was carried. */
     public AdapterOptions(String ingressClass, String controllerClass, boolean watchIngressWithoutClass,
             Set<String> watchNamespaces, List<String> publishStatusAddresses, String publishService, String electionId) {
         this(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces, publishStatusAddresses,
-                publishService, electionId, null, null);
+                publishService, electionId, null, null, null);
     }
 
     /** The defaults: class {@code jingress}, controller {@code jingress.io/ingress-controller}, all namespaces. */
@@ -115,7 +128,8 @@ public record AdapterOptions(
                 .publishService(publishService)
                 .electionId(electionId)
                 .defaultSslCertificate(defaultSslCertificate)
-                .tcpServicesConfigMap(tcpServicesConfigMap);
+                .tcpServicesConfigMap(tcpServicesConfigMap)
+                .configMap(configMap);
     }
 
     /** Whether objects of this namespace are served. */
@@ -134,6 +148,7 @@ public record AdapterOptions(
         private String electionId = DEFAULT_ELECTION_ID;
         private String defaultSslCertificate;
         private String tcpServicesConfigMap;
+        private String configMap;
 
         private Builder() {
         }
@@ -186,9 +201,16 @@ public record AdapterOptions(
             return this;
         }
 
+        /** {@code --configmap}: {@code namespace/name} of the controller's ConfigMap; null: none. */
+        public Builder configMap(String configMap) {
+            this.configMap = configMap;
+            return this;
+        }
+
         public AdapterOptions build() {
             return new AdapterOptions(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces,
-                    publishStatusAddresses, publishService, electionId, defaultSslCertificate, tcpServicesConfigMap);
+                    publishStatusAddresses, publishService, electionId, defaultSslCertificate, tcpServicesConfigMap,
+                    configMap);
         }
     }
 }

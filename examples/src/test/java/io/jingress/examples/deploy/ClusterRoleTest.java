@@ -173,7 +173,20 @@ class ClusterRoleTest {
         seedTheWalkthrough();
         Options options = assertDeploymentOptions();
         Set<ApiRequest> made = runController(adapterOptions(options).watchNamespaces(Set.of("default"))
-                .tcpServicesConfigMap(controllerNamespace + "/tcp-services").build(), false);
+                .configMap(null).tcpServicesConfigMap(controllerNamespace + "/tcp-services").build(), false);
+
+        assertEquals(List.of(), denied(made), "requests the roles do not grant; the controller made " + made);
+        assertTrue(made.stream().anyMatch(r -> r.toString().equals("watch configmaps in " + controllerNamespace)),
+                () -> "the ConfigMap is not watched: " + made);
+    }
+
+    @Test
+    void theDeploymentsControllerConfigMapIsReadWithTheVerbsGrantedWhateverNamespacesAreWatched() throws Exception {
+        // --configmap=jingress/jingress-controller of the Deployment, outside --watch-namespace=default
+        seedTheWalkthrough();
+        Options options = assertDeploymentOptions();
+        assertEquals(controllerNamespace + "/jingress-controller", options.configMap());
+        Set<ApiRequest> made = runController(adapterOptions(options).watchNamespaces(Set.of("default")).build(), false);
 
         assertEquals(List.of(), denied(made), "requests the roles do not grant; the controller made " + made);
         assertTrue(made.stream().anyMatch(r -> r.toString().equals("watch configmaps in " + controllerNamespace)),
@@ -182,6 +195,7 @@ class ClusterRoleTest {
 
     private static AdapterOptions.Builder adapterOptions(Options options) {
         return AdapterOptions.builder()
+                .configMap(options.configMap())
                 .ingressClass(options.ingressClass())
                 .controllerClass(options.controllerClass())
                 .publishService(options.publishService())

@@ -116,7 +116,13 @@ public final class CommandLine {
             new Flag("--tcp-services-configmap", "NS/NAME", null,
                     "expose TCP services: each key of this ConfigMap is a port to listen on, each value"
                             + " namespace/service:port[:PROXY[:PROXY]] (docs/tcp-services.md)",
-                    false, (d, v) -> d.tcpServicesConfigMap = Values.namespacedName("--tcp-services-configmap", v)));
+                    false, (d, v) -> d.tcpServicesConfigMap = Values.namespacedName("--tcp-services-configmap", v)),
+            new Flag("--configmap", "NS/NAME", null,
+                    "the controller's ConfigMap, as ingress-nginx's flag: its keys named as an annotation"
+                            + " (proxy-read-timeout, proxy-body-size, ssl-redirect, whitelist-source-range, ...) are"
+                            + " every Ingress's default, global-auth-url authenticates every Ingress without its own;"
+                            + " followed live, other keys are WARNINGs (docs/routing.md)",
+                    false, (d, v) -> d.configMap = Values.namespacedName("--configmap", v)));
 
     private static final List<Flag> CLUSTER_FLAGS = List.of(
             new Flag("--publish-service", "NS/NAME", null,

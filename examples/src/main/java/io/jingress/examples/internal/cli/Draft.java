@@ -34,4 +34,5 @@ final class Draft {
     final List<String> allowedResponseHeaders = new ArrayList<>();
     String explain;
     String tcpServicesConfigMap;
+    String configMap;
 }

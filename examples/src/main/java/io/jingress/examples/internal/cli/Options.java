@@ -57,6 +57,7 @@ public final class Options {
     private final List<String> trustedProxies;
     private final List<String> allowedResponseHeaders;
     private final String tcpServicesConfigMap;
+    private final String configMap;
     private final List<String> warnings;
 
     /** The draft's values, with the defaults of {@code mode} for what the flags left unset. */
@@ -91,6 +92,7 @@ public final class Options {
         this.trustedProxies = List.copyOf(draft.trustedProxies);
         this.allowedResponseHeaders = List.copyOf(draft.allowedResponseHeaders);
         this.tcpServicesConfigMap = draft.tcpServicesConfigMap;
+        this.configMap = draft.configMap;
     }
 
     /** Where routes come from. */
@@ -193,6 +195,11 @@ public final class Options {
     /** {@code --tcp-services-configmap}: {@code namespace/name} of the TCP services ConfigMap, or {@code null}. */
     public String tcpServicesConfigMap() {
         return tcpServicesConfigMap;
+    }
+
+    /** {@code --configmap}: {@code namespace/name} of the controller's ConfigMap, or {@code null}. */
+    public String configMap() {
+        return configMap;
     }
 
     public String electionId() {

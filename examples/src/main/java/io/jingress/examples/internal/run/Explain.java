@@ -30,7 +30,8 @@ public final class Explain {
                             .withAllowedResponseHeaders(options.allowedResponseHeaders())
                             .withSslPassthrough(options.sslPassthrough())
                             .withGatewayController(options.gatewayController())
-                            .withDefaultCertificate(options.defaultSslCertificate()));
+                            .withDefaultCertificate(options.defaultSslCertificate())
+                            .withConfigMap(options.configMap()));
         } catch (IllegalArgumentException e) {
             throw new StartException("--manifests " + options.manifests() + ": " + e.getMessage(), 1, e);
         }

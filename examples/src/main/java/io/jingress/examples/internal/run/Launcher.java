@@ -55,7 +55,7 @@ public final class Launcher {
         Balancers balancers = Balancers.create();
         RouteCompiler compiler = RouteCompiler.create(balancers).withAllowedResponseHeaders(options.allowedResponseHeaders())
                 .withSslPassthrough(options.sslPassthrough()).withGatewayController(options.gatewayController())
-                .withDefaultCertificate(options.defaultSslCertificate());
+                .withDefaultCertificate(options.defaultSslCertificate()).withConfigMap(options.configMap());
         if (options.tcpServicesConfigMap() != null) {
             compiler = compiler.withTcpServices(options.tcpServicesConfigMap(), reservedPorts(options));
         }
@@ -192,6 +192,7 @@ public final class Launcher {
                 .electionId(options.electionId())
                 .defaultSslCertificate(options.defaultSslCertificate())
                 .tcpServicesConfigMap(options.tcpServicesConfigMap())
+                .configMap(options.configMap())
                 .build();
     }
 

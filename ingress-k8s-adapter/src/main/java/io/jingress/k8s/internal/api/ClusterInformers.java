@@ -67,7 +67,8 @@ public final class ClusterInformers implements AutoCloseable {
     private final List<SharedIndexInformer<Secret>> opaqueSecrets = new ArrayList<>();
     // the ConfigMaps custom-headers names, each watched alone by name (see watchConfigMaps); by namespace/name
     private final Map<String, SharedIndexInformer<ConfigMap>> configMaps = new ConcurrentHashMap<>();
-    private volatile String anyNamespaceConfigMap;  // watched whatever namespaces are (see alsoWatchConfigMap)
+    // watched whatever namespaces are (see alsoWatchConfigMap)
+    private final Set<String> anyNamespaceConfigMaps = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private String[] publishedService;                 // namespace, name; or null
     private SharedIndexInformer<Service> published;    // that Service alone, outside the watched namespaces
     private String[] defaultCertificate;               // namespace, name; or null
@@ -109,11 +110,11 @@ public final class ClusterInformers implements AutoCloseable {
 
     /**
      * Lets {@link #watchConfigMaps} watch the ConfigMap {@code namespace/name} (the
-     * {@code --tcp-services-configmap}, often in the controller's own namespace) when its namespace
-     * is not among those watched. Call before {@link #start()}.
+     * {@code --tcp-services-configmap} or {@code --configmap}, often in the controller's own namespace)
+     * when its namespace is not among those watched. Call before {@link #start()}.
      */
     public void alsoWatchConfigMap(String key) {
-        anyNamespaceConfigMap = Objects.requireNonNull(key, "key");
+        anyNamespaceConfigMaps.add(Objects.requireNonNull(key, "key"));
     }
 
     /**
@@ -249,7 +250,7 @@ public final class ClusterInformers implements AutoCloseable {
             int slash = key.indexOf('/');
             String namespace = key.substring(0, slash);
             if (configMaps.containsKey(key) || closing
-                    || (!namespaces.isEmpty() && !namespaces.contains(namespace) && !key.equals(anyNamespaceConfigMap))) {
+                    || (!namespaces.isEmpty() && !namespaces.contains(namespace) && !anyNamespaceConfigMaps.contains(key))) {
                 continue;
             }
             SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace(namespace)
@@ -274,7 +275,7 @@ public final class ClusterInformers implements AutoCloseable {
         try {
             CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0])).get(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("ConfigMaps (custom-headers, --tcp-services-configmap) not listed within {} ms; what they say is"
+            LOG.warn("ConfigMaps (custom-headers, BackendTLSPolicy CAs, --tcp-services-configmap, --configmap) not listed within {} ms; what they say is"
                     + " served once they are: {}",
                     wait.toMillis(), keys);
         }

@@ -129,6 +129,9 @@ public final class Controller implements AutoCloseable {
         if (settings.options().tcpServicesConfigMap() != null) {
             informers.alsoWatchConfigMap(settings.options().tcpServicesConfigMap());
         }
+        if (settings.options().configMap() != null) {
+            informers.alsoWatchConfigMap(settings.options().configMap());
+        }
         informers.onStatusChange(this::onStatusChange);
         this.writer = new LatestTaskRunner("jingress-status", settings.writeRetry());
         this.status = new StatusWriter(settings.client());
@@ -205,6 +208,9 @@ public final class Controller implements AutoCloseable {
         configMaps.addAll(ClusterStateAssembler.configMapsNamedByPolicies(assembly.state().backendTlsPolicies()));
         if (settings.options().tcpServicesConfigMap() != null) {
             configMaps.add(settings.options().tcpServicesConfigMap());
+        }
+        if (settings.options().configMap() != null) {
+            configMaps.add(settings.options().configMap());
         }
         try {
             informers.watchConfigMaps(configMaps, CONFIG_MAP_WAIT);

@@ -106,8 +106,8 @@ public final class ClusterStateAssembler {
                 translate(problems, gc, () -> gatewayClasses.add(GatewayTranslator.toGatewayClass(gc)));
                 continue;
             }
-            if (object instanceof io.fabric8.kubernetes.api.model.ConfigMap configMap && isTcpServices(options, configMap)) {
-                configMaps.add(configMap);  // --tcp-services-configmap: read whatever namespaces are watched
+            if (object instanceof io.fabric8.kubernetes.api.model.ConfigMap configMap && isNamedByFlag(options, configMap)) {
+                configMaps.add(configMap);  // --tcp-services-configmap, --configmap: read whatever namespaces are watched
                 continue;
             }
             if (!options.watchesNamespace(KubeTranslator.namespace(object)) && !isDefaultCertificate(options, object)) {
@@ -302,7 +302,7 @@ public final class ClusterStateAssembler {
         List<ConfigMap> kept = new ArrayList<>();
         for (io.fabric8.kubernetes.api.model.ConfigMap configMap : configMaps) {
             String name = configMap.getMetadata() == null ? null : configMap.getMetadata().getName();
-            if (namedConfigMaps.contains(KubeTranslator.namespace(configMap) + "/" + name) || configMap == tcpServices) {
+            if (namedConfigMaps.contains(KubeTranslator.namespace(configMap) + "/" + name) || isNamedByFlag(options, configMap)) {
                 translate(problems, configMap, () -> kept.add(KubeTranslator.toConfigMap(configMap)));
             }
         }
@@ -312,8 +312,13 @@ public final class ClusterStateAssembler {
         return new Assembly(state.build(), problems, ignored, filter, unwatched);
     }
 
-    private static boolean isTcpServices(AdapterOptions options, io.fabric8.kubernetes.api.model.ConfigMap configMap) {
-        return TcpServicesConfigMap.find(options, List.of(configMap)) != null;
+    // the ConfigMap of --tcp-services-configmap or of --configmap
+    private static boolean isNamedByFlag(AdapterOptions options, io.fabric8.kubernetes.api.model.ConfigMap configMap) {
+        if (configMap.getMetadata() == null) {
+            return false;
+        }
+        String key = KubeTranslator.namespace(configMap) + "/" + configMap.getMetadata().getName();
+        return key.equals(options.tcpServicesConfigMap()) || key.equals(options.configMap());
     }
 
     /** The ConfigMaps ({@code namespace/name}) that the {@code caCertificateRefs} of {@code policies} name. */
