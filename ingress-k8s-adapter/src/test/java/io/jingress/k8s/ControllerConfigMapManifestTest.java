@@ -90,6 +90,26 @@ class ControllerConfigMapManifestTest {
     }
 
     @Test
+    void theAddHeadersConfigMapItNamesIsReadFromTheFilesInAnyNamespace() throws Exception {
+        Files.writeString(dir.resolve("shop.yaml"), SHOP);
+        Files.writeString(dir.resolve("controller.yaml"), configMap("add-headers: ingress/answers") + """
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: answers
+                  namespace: ingress
+                data:
+                  X-Frame-Options: DENY
+                """);
+        Router router = Router.create();
+        try (ManifestSource source = source(router)) {
+            assertEquals(java.util.Map.of("X-Frame-Options", "DENY"), policy(router).responseHeaders().headers(),
+                    router.current().problems().toString());
+        }
+    }
+
+    @Test
     void explainSaysWhatTheConfigMapGaveTheRouteAndWhatItSaysWrong() throws Exception {
         Files.writeString(dir.resolve("shop.yaml"), SHOP);
         Files.writeString(dir.resolve("controller.yaml"), configMap("proxy-connect-timeout: \"7\"\nssl-redirect: \"maybe\""));

@@ -86,6 +86,25 @@ class ControllerConfigMapSourceTest {
     }
 
     @Test
+    void theHeaderConfigMapsItNamesAreWatchedOutsideTheWatchedNamespacesAndFollowed() throws Exception {
+        createShop();
+        cluster.create(controller(Map.of("proxy-set-headers", "ingress/upstream-headers")));
+        cluster.create(new ConfigMapBuilder().withNewMetadata().withNamespace("ingress").withName("upstream-headers")
+                .endMetadata().withData(Map.of("X-Env", "prod")).build());
+        Router router = Router.create();
+        try (KubernetesSource source = source(cluster, router, options().toBuilder().watchNamespaces(Set.of("shop")).build())) {
+            assertTrue(source.awaitServing(Await.DEFAULT));
+            Await.until("the named ConfigMap's headers", () -> policy(router, "shop.example.com").requestHeaders() != null);
+            assertEquals(Map.of("X-Env", "prod"), policy(router, "shop.example.com").requestHeaders().headers());
+
+            cluster.kube().configMaps().inNamespace("ingress").withName("upstream-headers")
+                    .edit(c -> new ConfigMapBuilder(c).withData(Map.of("X-Env", "staging")).build());
+            Await.until("the edited headers", () -> Map.of("X-Env", "staging").equals(
+                    policy(router, "shop.example.com").requestHeaders().headers()));
+        }
+    }
+
+    @Test
     void theConfigMapIsWatchedOutsideTheWatchedNamespaces() throws Exception {
         createShop();
         cluster.create(controller(Map.of("proxy-connect-timeout", "3")));

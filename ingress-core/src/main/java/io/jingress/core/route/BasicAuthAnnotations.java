@@ -45,9 +45,16 @@ final class BasicAuthAnnotations {
      * {@code namespace/name} with the response header names {@code custom-headers} may set (lower case).
      */
     record Context(String namespace, Function<String, OpaqueSecret> secrets, Memos memos,
-            Function<String, ConfigMap> configMaps, Set<String> allowedResponseHeaders) {
+            Function<String, ConfigMap> configMaps, Set<String> allowedResponseHeaders, ResponseHeaders addHeaders,
+            RequestHeaders proxySetHeaders) {
         /** No Secret at all: a parse of annotations alone. */
         static final Context NONE = new Context("", key -> null, new Memos());
+
+        /** Without the controller ConfigMap's {@code add-headers} and {@code proxy-set-headers}. */
+        Context(String namespace, Function<String, OpaqueSecret> secrets, Memos memos,
+                Function<String, ConfigMap> configMaps, Set<String> allowedResponseHeaders) {
+            this(namespace, secrets, memos, configMaps, allowedResponseHeaders, null, null);
+        }
 
         /** Without ConfigMaps ({@code custom-headers}) and with no response header allowed. */
         Context(String namespace, Function<String, OpaqueSecret> secrets, Memos memos) {

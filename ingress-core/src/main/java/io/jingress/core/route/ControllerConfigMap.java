@@ -29,6 +29,9 @@ import java.util.TreeSet;
  *   <li>{@code no-tls-redirect-locations}: the paths (by prefix, as written) never redirected to
  *       HTTPS (default {@code /.well-known/acme-challenge}, also without a ConfigMap, as
  *       ingress-nginx), so an ACME HTTP-01 solver answers over plain HTTP.</li>
+ *   <li>{@code add-headers} and {@code proxy-set-headers} name ConfigMaps ({@code namespace/name})
+ *       of headers set on every answer of the Ingresses' routes (an Ingress's own
+ *       {@code custom-headers} over them) and on every request they send upstream.</li>
  * </ul>
  *
  * <p>A value that cannot be used is one WARNING on its key ({@code data["proxy-read-timeout"]}),
@@ -43,6 +46,15 @@ final class ControllerConfigMap {
     static final String ENABLE_GLOBAL_AUTH = "enable-global-auth";
     private static final String NO_AUTH_LOCATIONS = "no-auth-locations";
     private static final String NO_TLS_REDIRECT_LOCATIONS = "no-tls-redirect-locations";
+    private static final String ADD_HEADERS = "add-headers";
+    private static final String PROXY_SET_HEADERS = "proxy-set-headers";
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    // written by the proxy itself upstream (framing, hop-by-hop, the forwarded headers, the request
+    // id), never set from a ConfigMap; Host is upstream-vhost's
+    private static final Set<String> REFUSED_UPSTREAM = Set.of("connection", "keep-alive", "proxy-connection",
+            "transfer-encoding", "te", "trailer", "upgrade", "content-length", "expect", "host", "forwarded",
+            "x-forwarded-for", "x-forwarded-host", "x-forwarded-port", "x-forwarded-proto", "x-forwarded-scheme",
+            "x-forwarded-prefix", "x-real-ip", "x-request-id", "x-original-forwarded-for", "x-scheme");
     private static final List<String> ACME = List.of("/.well-known/acme-challenge");
 
     // the keys that are an annotation's default, under the annotation's own name
@@ -63,21 +75,26 @@ final class ControllerConfigMap {
     private static final String GLOBAL = "global-";
 
     /** No ConfigMap: ingress-nginx's defaults for the locations lists, nothing else. */
-    static final ControllerConfigMap NONE = new ControllerConfigMap(null, Map.of(), Map.of(), ACME, ACME);
+    static final ControllerConfigMap NONE = new ControllerConfigMap(null, Map.of(), Map.of(), ACME, ACME, null, null);
 
     private final String key;  // namespace/name, or null
     private final Map<String, String> defaults;  // annotation name (without prefix) to value
     private final Map<String, String> globalAuth;  // annotation name (auth-url, ...) to value; empty: none
     private final List<String> noAuthLocations;
     private final List<String> noTlsRedirectLocations;
+    private final ResponseHeaders addHeaders;  // null: none
+    private final RequestHeaders proxySetHeaders;  // null: none
 
     private ControllerConfigMap(String key, Map<String, String> defaults, Map<String, String> globalAuth,
-            List<String> noAuthLocations, List<String> noTlsRedirectLocations) {
+            List<String> noAuthLocations, List<String> noTlsRedirectLocations, ResponseHeaders addHeaders,
+            RequestHeaders proxySetHeaders) {
         this.key = key;
         this.defaults = defaults;
         this.globalAuth = globalAuth;
         this.noAuthLocations = noAuthLocations;
         this.noTlsRedirectLocations = noTlsRedirectLocations;
+        this.addHeaders = addHeaders;
+        this.proxySetHeaders = proxySetHeaders;
     }
 
     /**
@@ -122,13 +139,117 @@ final class ControllerConfigMap {
         }
         List<String> noAuth = locations(data.remove(NO_AUTH_LOCATIONS));
         List<String> noTlsRedirect = locations(data.remove(NO_TLS_REDIRECT_LOCATIONS));
+        Map<String, String> added = headers(key, ADD_HEADERS, data.remove(ADD_HEADERS), state, problems);
+        Map<String, String> proxySet = headers(key, PROXY_SET_HEADERS, data.remove(PROXY_SET_HEADERS), state, problems);
         check(key, defaults, "", problems);
         check(key, globalAuth, GLOBAL, problems);
         if (!data.isEmpty()) {
             problems.add(Problem.warning(KIND, key, "data", "not read by Jingress, so without effect: "
                     + String.join(", ", data.keySet())));
         }
-        return new ControllerConfigMap(key, Map.copyOf(defaults), Map.copyOf(globalAuth), noAuth, noTlsRedirect);
+        return new ControllerConfigMap(key, Map.copyOf(defaults), Map.copyOf(globalAuth), noAuth, noTlsRedirect,
+                added.isEmpty() ? null : ResponseHeaders.addHeaders(configMapKey(ADD_HEADERS, configMap), added),
+                proxySet.isEmpty() ? null : new RequestHeaders(configMapKey(PROXY_SET_HEADERS, configMap), proxySet));
+    }
+
+    // the namespace/name the key named (read before it was removed from data)
+    private static String configMapKey(String dataKey, ConfigMap controller) {
+        return controller.data().get(dataKey).trim();
+    }
+
+    /**
+     * The ConfigMaps ({@code namespace/name}) that {@code add-headers} and {@code proxy-set-headers}
+     * of {@code controller} name, the ones a source must carry with it.
+     */
+    static Set<String> configMapsNamedBy(ConfigMap controller) {
+        Set<String> named = new TreeSet<>();
+        for (String dataKey : List.of(ADD_HEADERS, PROXY_SET_HEADERS)) {
+            String value = controller.data().get(dataKey);
+            if (value != null && value.trim().matches("[^/\\s]+/[^/\\s]+")) {
+                named.add(value.trim());
+            }
+        }
+        return named;
+    }
+
+    // The entries of the ConfigMap named by dataKey's value that may be set, each refused one a WARNING
+    private static Map<String, String> headers(String key, String dataKey, String value, ClusterState state,
+            List<Problem> problems) {
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        if (value == null || value.isBlank()) {
+            return headers;
+        }
+        String named = value.trim();
+        if (!named.matches("[^/\\s]+/[^/\\s]+")) {
+            problems.add(Problem.warning(KIND, key, field(dataKey), "\"" + named + "\" is not namespace/name of a"
+                    + " ConfigMap: no header is set"));
+            return headers;
+        }
+        ConfigMap source = null;
+        for (ConfigMap candidate : state.configMaps()) {
+            if (candidate.key().equals(named)) {
+                source = candidate;
+            }
+        }
+        if (source == null) {
+            problems.add(Problem.warning(KIND, key, field(dataKey), "names the ConfigMap " + named
+                    + ", which does not exist; no header is set until it does"));
+            return headers;
+        }
+        boolean upstream = dataKey.equals(PROXY_SET_HEADERS);
+        for (Map.Entry<String, String> entry : new TreeMap<>(source.data()).entrySet()) {
+            String name = entry.getKey();
+            String headerValue = entry.getValue() == null ? "" : entry.getValue().strip();
+            String refusal = headerRefusal(name, headerValue, upstream);
+            if (refusal == null && headers.containsKey(name)) {
+                refusal = "another key sets the same header (names are not case-sensitive)";
+            }
+            if (refusal != null) {
+                problems.add(Problem.warning(KIND, key, field(dataKey), "ConfigMap " + named + " key \""
+                        + name.replaceAll("\\p{Cntrl}", "?") + "\" " + refusal + "; that header is not set"));
+                continue;
+            }
+            headers.put(name, headerValue);
+        }
+        return headers;
+    }
+
+    private static String headerRefusal(String name, String value, boolean upstream) {
+        if (!TOKEN.matcher(name).matches()) {
+            return "is no header name (letters, digits and !#$%&'*+-.^_`|~ only)";
+        }
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        if (upstream ? REFUSED_UPSTREAM.contains(lower) : CustomHeadersAnnotation.REFUSED.contains(lower)) {
+            return "is a header the proxy writes itself, never set from a ConfigMap";
+        }
+        if (value.isEmpty()) {
+            return "has an empty value";
+        }
+        if (value.indexOf('$') >= 0) {
+            return "has a value with an nginx variable ($...), which Jingress does not expand";
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c > 0x7e) {
+                return "has a value with a control or non-ASCII character at " + i;
+            }
+        }
+        return null;
+    }
+
+    /** The controller's {@code add-headers}, or null. */
+    ResponseHeaders addHeaders() {
+        return addHeaders;
+    }
+
+    /** The controller's {@code proxy-set-headers}, or null. */
+    RequestHeaders proxySetHeaders() {
+        return proxySetHeaders;
+    }
+
+    /** Whether every Ingress gets headers from this ConfigMap, with or without annotations. */
+    boolean setsHeaders() {
+        return addHeaders != null || proxySetHeaders != null;
     }
 
     // ingress-nginx splits on commas and trims; a key set to "" lists none

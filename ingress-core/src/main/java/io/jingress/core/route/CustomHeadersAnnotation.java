@@ -44,18 +44,31 @@ final class CustomHeadersAnnotation {
 
     static void read(Map<String, String> annotations, BasicAuthAnnotations.Context context, RoutePolicy.Builder builder,
             List<String> problems) {
+        ResponseHeaders own = own(annotations, context, problems);
+        ResponseHeaders all = context.addHeaders() == null ? own : context.addHeaders().under(own);
+        if (all != null) {
+            builder.responseHeaders(all);
+        }
+        if (context.proxySetHeaders() != null) {
+            builder.requestHeaders(context.proxySetHeaders());
+        }
+    }
+
+    // the headers of the ConfigMap the Ingress's custom-headers names; null when none
+    private static ResponseHeaders own(Map<String, String> annotations, BasicAuthAnnotations.Context context,
+            List<String> problems) {
         RouteAnnotations.Named named = RouteAnnotations.value(annotations, NAME);
         if (named == null) {
-            return;
+            return null;
         }
         String key = key(named, context.namespace(), problems);
         if (key == null) {
-            return;
+            return null;
         }
         ConfigMap configMap = context.configMaps().apply(key);
         if (configMap == null) {
             problems.add(named.quoted() + " names the ConfigMap " + key + ", which does not exist; no header is set until it does");
-            return;
+            return null;
         }
         Set<String> allowed = context.allowedResponseHeaders();
         Map<String, String> headers = new LinkedHashMap<>();
@@ -74,9 +87,7 @@ final class CustomHeadersAnnotation {
             }
             headers.put(name, value);
         }
-        if (!headers.isEmpty()) {
-            builder.responseHeaders(new ResponseHeaders(key, headers));
-        }
+        return headers.isEmpty() ? null : new ResponseHeaders(key, headers);
     }
 
     private static String refusal(String name, String value, Set<String> allowed) {

@@ -18,14 +18,46 @@ import java.util.function.Function;
 public final class ResponseHeaders {
     private final String configMap;
     private final Map<String, String> headers;
+    private final String origin;  // where they come from, as describe() says it
     private volatile Object compiled;
 
     ResponseHeaders(String configMap, Map<String, String> headers) {
-        this.configMap = Objects.requireNonNull(configMap, "configMap");
-        this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        this(configMap, headers, "custom-headers, ConfigMap " + configMap);
     }
 
-    /** The ConfigMap they come from, {@code namespace/name}. */
+    private ResponseHeaders(String configMap, Map<String, String> headers, String origin) {
+        this.configMap = Objects.requireNonNull(configMap, "configMap");
+        this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        this.origin = origin;
+    }
+
+    /** The controller ConfigMap's {@code add-headers}: the headers of the ConfigMap {@code configMap}. */
+    static ResponseHeaders addHeaders(String configMap, Map<String, String> headers) {
+        return new ResponseHeaders(configMap, headers, "add-headers, ConfigMap " + configMap);
+    }
+
+    /**
+     * These headers with an Ingress's own {@code custom-headers} {@code own} over them (a name both
+     * set is {@code own}'s), as ingress-nginx's {@code more_set_headers} of a location over its
+     * server's; {@code own} may be null.
+     */
+    ResponseHeaders under(ResponseHeaders own) {
+        if (own == null) {
+            return this;
+        }
+        Map<String, String> merged = new java.util.TreeMap<>(own.headers);
+        headers.forEach((name, value) -> {
+            if (!own.sets(name)) {
+                merged.put(name, value);
+            }
+        });
+        return new ResponseHeaders(own.configMap, merged, origin + "; " + own.origin);
+    }
+
+    /**
+     * The ConfigMap they come from, {@code namespace/name}: the Ingress's {@code custom-headers} one,
+     * or the controller ConfigMap's {@code add-headers} one when the Ingress has none.
+     */
     public String configMap() {
         return configMap;
     }
@@ -73,7 +105,7 @@ public final class ResponseHeaders {
     public String describe() {
         List<String> set = new ArrayList<>();
         headers.forEach((name, value) -> set.add(name + ": \"" + value + "\""));
-        return "response headers " + String.join(", ", set) + " (custom-headers, ConfigMap " + configMap + ")";
+        return "response headers " + String.join(", ", set) + " (" + origin + ")";
     }
 
     @Override

@@ -273,6 +273,14 @@ public final class RouteCompiler {
                 tcpServices, configMap);
     }
 
+    /**
+     * The ConfigMaps ({@code namespace/name}) that the controller's ConfigMap {@code controller} names
+     * in {@code add-headers} and {@code proxy-set-headers}: what a source must carry with it.
+     */
+    public static Set<String> configMapsNamedBy(ConfigMap controller) {
+        return ControllerConfigMap.configMapsNamedBy(Objects.requireNonNull(controller, "controller"));
+    }
+
     /** The {@code namespace/name} of the controller's ConfigMap, or null (see {@link #withConfigMap}). */
     public String configMap() {
         return configMap;
@@ -360,7 +368,7 @@ public final class RouteCompiler {
                     for (String problem : BalancerPolicy.problemsIn(ingress.annotations())) {
                         annotationProblem(ingress, problem);
                     }
-                    if (!ingress.annotations().isEmpty()) {
+                    if (!ingress.annotations().isEmpty() || controllerConfig.setsHeaders()) {
                         reportAnnotationsNotRead(ingress);
                         if (canaries.add(ingress)) {
                             continue;  // its paths join main routes (CanaryRoutes)
@@ -498,7 +506,7 @@ public final class RouteCompiler {
         private RouteAnnotations.Parsed parsePolicy(Ingress ingress, Map<String, String> annotations) {
             return RouteAnnotations.parse(annotations,
                     new BasicAuthAnnotations.Context(ingress.namespace(), opaqueSecrets()::get, authMemos, configMaps()::get,
-                            allowedResponseHeaders),
+                            allowedResponseHeaders, controllerConfig.addHeaders(), controllerConfig.proxySetHeaders()),
                     (name, why) -> firstPortBackend(ingress, name, why));
         }
 

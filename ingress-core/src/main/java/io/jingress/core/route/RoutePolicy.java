@@ -53,6 +53,7 @@ public final class RoutePolicy {
     private final boolean satisfyAny;
     private final AnswerRate answerRate;
     private final ResponseHeaders responseHeaders;
+    private final RequestHeaders requestHeaders;
 
     private RoutePolicy(Builder builder) {
         this.redirect = builder.redirect;
@@ -79,6 +80,7 @@ public final class RoutePolicy {
         this.proxyRedirect = builder.proxyRedirect;
         this.cookieRewrite = builder.cookieRewrite;
         this.responseHeaders = builder.responseHeaders;
+        this.requestHeaders = builder.requestHeaders;
         this.serverAliases = builder.serverAliases;
         this.fromToWwwRedirect = builder.fromToWwwRedirect;
         this.externalAuth = builder.externalAuth;
@@ -311,11 +313,20 @@ public final class RoutePolicy {
     }
 
     /**
-     * The headers {@code custom-headers} sets on every answer of the routes, the endpoint's (replacing
-     * its fields of those names) and the proxy's own; null when none.
+     * The headers {@code custom-headers} (and the controller ConfigMap's {@code add-headers}) set on
+     * every answer of the routes, the endpoint's (replacing its fields of those names) and the proxy's
+     * own; null when none.
      */
     public ResponseHeaders responseHeaders() {
         return responseHeaders;
+    }
+
+    /**
+     * The headers the controller ConfigMap's {@code proxy-set-headers} sets on every request the
+     * routes send to their endpoints, replacing the client's fields of those names; null when none.
+     */
+    public RequestHeaders requestHeaders() {
+        return requestHeaders;
     }
 
     /**
@@ -488,6 +499,9 @@ public final class RoutePolicy {
         if (responseHeaders != null) {
             phrases.add(responseHeaders.describe());
         }
+        if (requestHeaders != null) {
+            phrases.add(requestHeaders.describe());
+        }
         HostAnnotations.describe(serverAliases, fromToWwwRedirect, phrases);
         if (gatewayAuth != null) {
             phrases.add(gatewayAuth.describe());
@@ -613,10 +627,17 @@ public final class RoutePolicy {
         }
 
         private ResponseHeaders responseHeaders;
+        private RequestHeaders requestHeaders;
 
         /** See {@link RoutePolicy#responseHeaders()}. */
         Builder responseHeaders(ResponseHeaders headers) {
             this.responseHeaders = Objects.requireNonNull(headers, "headers");
+            return set();
+        }
+
+        /** See {@link RoutePolicy#requestHeaders()}. */
+        Builder requestHeaders(RequestHeaders headers) {
+            this.requestHeaders = Objects.requireNonNull(headers, "headers");
             return set();
         }
 

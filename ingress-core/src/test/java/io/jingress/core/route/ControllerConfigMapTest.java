@@ -23,6 +23,7 @@ import io.jingress.core.model.Problem;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -196,6 +197,51 @@ class ControllerConfigMapTest {
         assertTrue(route(listed, "a.example.com", "/x").sslRedirect(), "force-ssl-redirect from the ConfigMap");
         assertFalse(route(listed, "a.example.com", "/plain/x").sslRedirect());
         assertTrue(route(listed, "a.example.com", "/.well-known/acme-challenge/token").sslRedirect());
+    }
+
+    @Test
+    void addHeadersAndProxySetHeadersGiveEveryIngressTheirHeadersWithOrWithoutAnnotations() {
+        ClusterState.Builder state = ClusterState.builder().service(service("web")).endpointSlice(slice("web", "10.0.0.1"))
+                .configMap(new ConfigMap("ingress", "jingress-controller", Map.of(
+                        "add-headers", "ingress/answers", "proxy-set-headers", "ingress/upstream")))
+                .configMap(new ConfigMap("ingress", "answers", Map.of("X-Frame-Options", "DENY", "Set-Cookie", "a=b",
+                        "X-Var", "$request_id")))
+                .configMap(new ConfigMap("ingress", "upstream", Map.of("X-Env", "prod", "X-Forwarded-For", "1.2.3.4",
+                        "Bad Name", "x")))
+                .ingress(ingress("plain", "a.example.com", Map.of()));
+        RouteTable table = RouteCompiler.create(Balancers.create()).withConfigMap(KEY).compile(state.build());
+
+        RoutePolicy policy = route(table, "a.example.com", "/").policy();
+        assertEquals(Map.of("X-Frame-Options", "DENY"), policy.responseHeaders().headers());
+        assertEquals(Map.of("X-Env", "prod"), policy.requestHeaders().headers());
+        assertEquals(List.of(
+                "ConfigMap ingress/jingress-controller: data[\"add-headers\"]: ConfigMap ingress/answers key \"Set-Cookie\""
+                        + " is a header the proxy writes itself, never set from a ConfigMap; that header is not set",
+                "ConfigMap ingress/jingress-controller: data[\"add-headers\"]: ConfigMap ingress/answers key \"X-Var\""
+                        + " has a value with an nginx variable ($...), which Jingress does not expand; that header is not set",
+                "ConfigMap ingress/jingress-controller: data[\"proxy-set-headers\"]: ConfigMap ingress/upstream key"
+                        + " \"Bad Name\" is no header name (letters, digits and !#$%&'*+-.^_`|~ only); that header is not set",
+                "ConfigMap ingress/jingress-controller: data[\"proxy-set-headers\"]: ConfigMap ingress/upstream key"
+                        + " \"X-Forwarded-For\" is a header the proxy writes itself, never set from a ConfigMap; that header"
+                        + " is not set"), table.problems().stream().map(Problem::toString).toList());
+        assertTrue(policy.describe().contains("request headers X-Env: \"prod\" (proxy-set-headers, ConfigMap ingress/upstream)"),
+                policy.describe().toString());
+    }
+
+    @Test
+    void aHeadersConfigMapThatIsMissingOrMisnamedIsAWarningAndSetsNothing() {
+        RouteTable table = compile(Map.of("add-headers", "answers", "proxy-set-headers", "ingress/nowhere"),
+                ingress("plain", "a.example.com", Map.of()));
+
+        assertEquals(List.of(
+                "ConfigMap ingress/jingress-controller: data[\"add-headers\"]: \"answers\" is not namespace/name of a"
+                        + " ConfigMap: no header is set",
+                "ConfigMap ingress/jingress-controller: data[\"proxy-set-headers\"]: names the ConfigMap ingress/nowhere,"
+                        + " which does not exist; no header is set until it does"),
+                table.problems().stream().map(Problem::toString).toList());
+        assertNull(route(table, "a.example.com", "/").policy().responseHeaders());
+        assertEquals(Set.of("ingress/nowhere"), RouteCompiler.configMapsNamedBy(new ConfigMap("ingress", "jingress-controller",
+                Map.of("add-headers", "answers", "proxy-set-headers", "ingress/nowhere"))), "what a source carries");
     }
 
     @Test

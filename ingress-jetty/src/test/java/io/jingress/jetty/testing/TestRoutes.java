@@ -48,6 +48,7 @@ public final class TestRoutes {
     private boolean sslPassthrough;
     private String defaultCertificate;
     private String tcpServices;  // the TCP services ConfigMap, null: none
+    private String controllerConfigMap;  // the controller's ConfigMap, null: none
     private int ingresses;
 
     private TestRoutes() {
@@ -338,6 +339,15 @@ public final class TestRoutes {
         return apply();
     }
 
+    /**
+     * Reads the ConfigMap {@code default/name} as the controller's (see {@link RouteCompiler#withConfigMap});
+     * add it with {@link #configMap}.
+     */
+    public TestRoutes controllerConfigMap(String name) {
+        controllerConfigMap = "default/" + name;
+        return apply();
+    }
+
     /** Removes the ConfigMap {@code default/name}. */
     public TestRoutes removeConfigMap(String name) {
         configMaps.remove(name);
@@ -362,7 +372,8 @@ public final class TestRoutes {
                 .withGatewayApi(List.of(io.jingress.core.model.GatewayClass.jingress("jingress")), gateways, httpRoutes,
                         referenceGrants, grpcRoutes, backendTlsPolicies);
         RouteCompiler compiler = RouteCompiler.create(balancers).withAllowedResponseHeaders(allowedResponseHeaders)
-                .withSslPassthrough(sslPassthrough).withDefaultCertificate(defaultCertificate);
+                .withSslPassthrough(sslPassthrough).withDefaultCertificate(defaultCertificate)
+                .withConfigMap(controllerConfigMap);
         if (tcpServices != null) {
             compiler = compiler.withTcpServices(tcpServices, Map.of());
         }

@@ -2,6 +2,7 @@ package io.jingress.jetty.internal.proxy;
 
 import io.jingress.core.route.PathRewrite;
 import io.jingress.core.route.ProxyRedirect;
+import io.jingress.core.route.RequestHeaders;
 import io.jingress.core.route.RoutePolicy;
 
 import org.eclipse.jetty.http.HttpField;
@@ -13,7 +14,8 @@ import org.eclipse.jetty.http.HttpHeader;
  * {@code Host} sent (nginx's {@code proxy_set_header Host}), while {@code X-Forwarded-Host} keeps
  * naming the client's, as in ingress-nginx; {@code x-forwarded-prefix} adds
  * {@code X-Forwarded-Prefix} to a request whose path {@code rewrite-target} changes, as
- * ingress-nginx does (a client's own is never passed on: {@link ProxyHeaders}). Downstream:
+ * ingress-nginx does (a client's own is never passed on: {@link ProxyHeaders}); the controller
+ * ConfigMap's {@code proxy-set-headers} are set. Downstream:
  * {@code proxy-redirect-from}/{@code -to} rewrite the endpoint's {@code Location} and the URL of
  * its {@code Refresh} (nginx's {@code proxy_redirect FROM TO}). Called only for a route whose policy
  * is not {@link RoutePolicy#NONE}: the lean path ({@link RequestHead}) writes the same values
@@ -36,8 +38,20 @@ final class PolicyHeaders {
         return rewrite != null && rewrite.appliesTo(exchange.route) ? prefix : null;
     }
 
+    /**
+     * The controller ConfigMap's {@code proxy-set-headers}, each replacing the client's field of its
+     * name (none is a field the proxy writes itself: the compiler refuses those).
+     */
+    static void setConfigured(RoutePolicy policy, HttpFields.Mutable proxyToServerHeaders) {
+        RequestHeaders set = policy.requestHeaders();
+        if (set != null) {
+            set.headers().forEach(proxyToServerHeaders::put);
+        }
+    }
+
     /** After the forwarded headers were added (naming the client's host): the policy's Host and prefix. */
     static void addTo(Exchange exchange, RoutePolicy policy, HttpFields.Mutable proxyToServerHeaders) {
+        setConfigured(policy, proxyToServerHeaders);
         String host = policy.upstreamHost();
         if (host != null) {
             proxyToServerHeaders.put(HttpHeader.HOST, host);

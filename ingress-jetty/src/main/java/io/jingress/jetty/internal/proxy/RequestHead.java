@@ -39,6 +39,10 @@ final class RequestHead implements ProxyHeaders.HeaderSink {
         HttpFields.Mutable headers = proxyToServerHeaders;
         headers.clear();
         ProxyHeaders.copyClientHeaders(exchange, exchange.getHeaders(), headers);
+        RoutePolicy policy = exchange.route.policy();
+        if (!policy.isNone()) {
+            PolicyHeaders.setConfigured(policy, headers);
+        }
         if (exchange.requestId == null) {
             exchange.requestId = ProxyHeaders.newRequestId();
         }
@@ -52,7 +56,6 @@ final class RequestHead implements ProxyHeaders.HeaderSink {
         // scan and an HttpField each.
         String host = null;
         boolean requestIdWritten = false;
-        RoutePolicy policy = exchange.route.policy();
         String upstreamHost = policy.isNone() ? null : policy.upstreamHost();
         for (HttpField field : headers) {
             if (field.getHeader() == HttpHeader.CONTENT_LENGTH) {

@@ -89,6 +89,7 @@ final class RequestMirrors {
             }
             HttpFields.Mutable proxyToMirrorHeaders = HttpFields.build();
             ProxyHeaders.copyClientHeaders(exchange, exchange.getHeaders(), proxyToMirrorHeaders);
+            PolicyHeaders.setConfigured(policy, proxyToMirrorHeaders);
             proxyToMirrorHeaders.remove(HttpHeader.CONTENT_LENGTH);  // the body's own, set by Jetty's client
             proxyToMirrorHeaders.remove(HttpHeader.EXPECT);
             proxyToMirrorHeaders.put(HttpHeader.HOST, mirror.host());

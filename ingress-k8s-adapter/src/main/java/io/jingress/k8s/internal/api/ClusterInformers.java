@@ -111,7 +111,8 @@ public final class ClusterInformers implements AutoCloseable {
     /**
      * Lets {@link #watchConfigMaps} watch the ConfigMap {@code namespace/name} (the
      * {@code --tcp-services-configmap} or {@code --configmap}, often in the controller's own namespace)
-     * when its namespace is not among those watched. Call before {@link #start()}.
+     * when its namespace is not among those watched, or one the controller's ConfigMap names (then
+     * before the {@link #watchConfigMaps} that asks for it).
      */
     public void alsoWatchConfigMap(String key) {
         anyNamespaceConfigMaps.add(Objects.requireNonNull(key, "key"));

@@ -214,6 +214,13 @@ public final class Controller implements AutoCloseable {
         }
         try {
             informers.watchConfigMaps(configMaps, CONFIG_MAP_WAIT);
+            // the header ConfigMaps the controller's ConfigMap names (add-headers, proxy-set-headers)
+            Set<String> named = ClusterStateAssembler.configMapsNamedByController(settings.options(), informers.configMaps());
+            if (!configMaps.containsAll(named)) {
+                named.forEach(informers::alsoWatchConfigMap);
+                configMaps.addAll(named);
+                informers.watchConfigMaps(configMaps, CONFIG_MAP_WAIT);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

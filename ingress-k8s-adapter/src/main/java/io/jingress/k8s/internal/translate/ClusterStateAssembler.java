@@ -79,6 +79,7 @@ public final class ClusterStateAssembler {
     public static Assembly assemble(AdapterOptions options, Collection<? extends HasMetadata> objects) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(objects, "objects");
+        Set<String> namedByController = configMapsNamedByController(options, objects);
         List<Problem> problems = new ArrayList<>();
         List<IngressClass> classes = new ArrayList<>();
         List<Ingress> ingresses = new ArrayList<>();
@@ -106,7 +107,7 @@ public final class ClusterStateAssembler {
                 translate(problems, gc, () -> gatewayClasses.add(GatewayTranslator.toGatewayClass(gc)));
                 continue;
             }
-            if (object instanceof io.fabric8.kubernetes.api.model.ConfigMap configMap && isNamedByFlag(options, configMap)) {
+            if (object instanceof io.fabric8.kubernetes.api.model.ConfigMap configMap && isNamedByFlag(options, configMap, namedByController)) {
                 configMaps.add(configMap);  // --tcp-services-configmap, --configmap: read whatever namespaces are watched
                 continue;
             }
@@ -302,7 +303,7 @@ public final class ClusterStateAssembler {
         List<ConfigMap> kept = new ArrayList<>();
         for (io.fabric8.kubernetes.api.model.ConfigMap configMap : configMaps) {
             String name = configMap.getMetadata() == null ? null : configMap.getMetadata().getName();
-            if (namedConfigMaps.contains(KubeTranslator.namespace(configMap) + "/" + name) || isNamedByFlag(options, configMap)) {
+            if (namedConfigMaps.contains(KubeTranslator.namespace(configMap) + "/" + name) || isNamedByFlag(options, configMap, namedByController)) {
                 translate(problems, configMap, () -> kept.add(KubeTranslator.toConfigMap(configMap)));
             }
         }
@@ -312,13 +313,32 @@ public final class ClusterStateAssembler {
         return new Assembly(state.build(), problems, ignored, filter, unwatched);
     }
 
-    // the ConfigMap of --tcp-services-configmap or of --configmap
-    private static boolean isNamedByFlag(AdapterOptions options, io.fabric8.kubernetes.api.model.ConfigMap configMap) {
+    // the ConfigMap of --tcp-services-configmap or of --configmap, or one the latter names
+    private static boolean isNamedByFlag(AdapterOptions options, io.fabric8.kubernetes.api.model.ConfigMap configMap,
+            Set<String> namedByController) {
         if (configMap.getMetadata() == null) {
             return false;
         }
         String key = KubeTranslator.namespace(configMap) + "/" + configMap.getMetadata().getName();
-        return key.equals(options.tcpServicesConfigMap()) || key.equals(options.configMap());
+        return key.equals(options.tcpServicesConfigMap()) || key.equals(options.configMap()) || namedByController.contains(key);
+    }
+
+    /**
+     * The ConfigMaps ({@code namespace/name}) that the controller's ConfigMap ({@code --configmap})
+     * among {@code objects} names in {@code add-headers} and {@code proxy-set-headers}, in any namespace.
+     */
+    public static Set<String> configMapsNamedByController(AdapterOptions options, Collection<? extends HasMetadata> objects) {
+        if (options.configMap() == null) {
+            return Set.of();
+        }
+        for (HasMetadata object : objects) {
+            if (object instanceof io.fabric8.kubernetes.api.model.ConfigMap configMap && configMap.getMetadata() != null
+                    && options.configMap().equals(KubeTranslator.namespace(configMap) + "/" + configMap.getMetadata().getName())) {
+                return io.jingress.core.route.RouteCompiler.configMapsNamedBy(
+                        new ConfigMap(KubeTranslator.namespace(configMap), configMap.getMetadata().getName(), configMap.getData()));
+            }
+        }
+        return Set.of();
     }
 
     /** The ConfigMaps ({@code namespace/name}) that the {@code caCertificateRefs} of {@code policies} name. */

@@ -1,0 +1,131 @@
+package io.jingress.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.jingress.core.model.TlsSecret;
+import io.jingress.jetty.testing.Backends;
+import io.jingress.jetty.testing.Proxies;
+import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.TestRoutes;
+
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.http.HttpVersion;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The controller ConfigMap's {@code proxy-set-headers} and {@code add-headers} through
+ * {@link IngressServer}, with real endpoints: what the endpoint receives and what the client
+ * receives, over the lean HTTP/1.1 path and over HTTP/2 (Jetty's client path).
+ */
+class ControllerConfigMapEndToEndTest {
+    private static final String BACKEND_ANSWER = "HTTP/1.1 200 OK\r\n"
+            + "X-Frame-Options: SAMEORIGIN\r\n"
+            + "X-Other: kept\r\n"
+            + "Content-Length: 2\r\nConnection: close\r\n\r\nok";
+
+    @RegisterExtension
+    final Proxies proxies = new Proxies();
+    @RegisterExtension
+    final Backends backends = new Backends();
+
+    private static TestRoutes routes() {
+        return TestRoutes.create()
+                .configMap("jingress-controller", Map.of("add-headers", "default/answer-headers",
+                        "proxy-set-headers", "default/upstream-headers"))
+                .configMap("answer-headers", Map.of("X-Frame-Options", "DENY", "X-Content-Type-Options", "nosniff"))
+                .configMap("upstream-headers", Map.of("X-Env", "prod", "X-Team", "platform", "Host", "refused.test"))
+                .controllerConfigMap("jingress-controller");
+    }
+
+    @Test
+    void theEndpointGetsTheSetHeadersInPlaceOfTheClientsAndTheClientTheAddedOnesOnTheLeanPath() throws Exception {
+        Backends.Raw app = backends.startRaw(BACKEND_ANSWER);
+        IngressServer proxy = proxies.start(IngressServer.builder(routes()
+                .route("shop.test", "/", "app", app.port())
+                .router()));
+
+        String answer = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: shop.test\r\nX-Env: forged\r\n"
+                + "X-Client: mine\r\nConnection: close\r\n\r\n");
+
+        assertEquals(200, RawHttp.status(answer), answer);
+        assertEquals(List.of("DENY"), values(answer, "X-Frame-Options"), "replacing the endpoint's: " + answer);
+        assertEquals(List.of("nosniff"), values(answer, "X-Content-Type-Options"), answer);
+        assertEquals(List.of("kept"), values(answer, "X-Other"), answer);
+        String head = app.heads().get(0);
+        assertEquals(List.of("prod"), values(head, "X-Env"), "the client's replaced: " + head);
+        assertEquals(List.of("platform"), values(head, "X-Team"), head);
+        assertEquals(List.of("mine"), values(head, "X-Client"), head);
+        assertEquals(List.of("shop.test"), values(head, "Host"), "Host is never set from the ConfigMap: " + head);
+    }
+
+    @Test
+    void overHttp2TheSameHeadersGoBothWaysAndAnIngresssCustomHeadersWinOverTheAddedOnes() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(routes()
+                .allowResponseHeaders("X-Frame-Options")
+                .configMap("own", Map.of("X-Frame-Options", "SAMEORIGIN"))
+                .tlsRoute("shop.test", "/", "app", secret(), Map.of("nginx.ingress.kubernetes.io/custom-headers", "own"),
+                        app.port())
+                .router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+
+        ContentResponse response = proxies.http2Client().newRequest("https://shop.test:" + proxy.httpsPort() + "/h2")
+                .headers(h -> h.put("X-Env", "forged")).timeout(10, TimeUnit.SECONDS).send();
+
+        assertEquals(HttpVersion.HTTP_2, response.getVersion());
+        assertEquals(200, response.getStatus(), response.getContentAsString());
+        assertEquals(List.of("SAMEORIGIN"), response.getHeaders().getValuesList("X-Frame-Options"), "the Ingress's own");
+        assertEquals(List.of("nosniff"), response.getHeaders().getValuesList("X-Content-Type-Options"));
+        assertEquals(List.of("prod"), app.lastRequest().headers().getValuesList("X-Env"));
+        assertEquals("platform", app.lastRequest().header("X-Team"));
+    }
+
+    @Test
+    void theProxysOwnAnswersOfIngressRoutesCarryTheAddedHeadersAndTheRoutesShowThem() throws Exception {
+        IngressServer proxy = proxies.start(IngressServer.builder(routes()
+                .route("shop.test", "/", "app")  // no endpoint: 503
+                .router()));
+
+        String answer = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n");
+        assertEquals(503, RawHttp.status(answer), answer);
+        assertEquals(List.of("DENY"), values(answer, "X-Frame-Options"), answer);
+        String notFound = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: nobody.test\r\nConnection: close\r\n\r\n");
+        assertNull(RawHttp.header(notFound, "X-Frame-Options"), "no Ingress route: " + notFound);
+
+        String json = RawHttp.exchange(proxy.adminPort(), "GET /routes HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n");
+        assertTrue(json.contains("request headers X-Env: \\\"prod\\\", X-Team: \\\"platform\\\" (proxy-set-headers,"
+                + " ConfigMap default/upstream-headers)"), json);
+        assertTrue(json.contains("(add-headers, ConfigMap default/answer-headers)"), json);
+        assertTrue(json.contains("key \\\"Host\\\" is a header the proxy writes itself"), json);
+    }
+
+    /** Every value of {@code name} in a raw head, in order. */
+    private static List<String> values(String message, String name) {
+        List<String> values = new ArrayList<>();
+        int end = message.indexOf("\r\n\r\n");
+        for (String line : message.substring(0, end < 0 ? message.length() : end).split("\r\n")) {
+            if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+                values.add(line.substring(name.length() + 1).trim());
+            }
+        }
+        return values;
+    }
+
+    private static TlsSecret secret() throws IOException {
+        try (InputStream crt = ControllerConfigMapEndToEndTest.class.getResourceAsStream("/tls/pkcs8.crt");
+                InputStream key = ControllerConfigMapEndToEndTest.class.getResourceAsStream("/tls/pkcs8.key")) {
+            return new TlsSecret("default", "pkcs8-tls", new String(crt.readAllBytes(), StandardCharsets.US_ASCII),
+                    new String(key.readAllBytes(), StandardCharsets.US_ASCII));
+        }
+    }
+}
