@@ -154,12 +154,16 @@ final class GrpcUpstream {
      * Whether a call's stream was not processed by the endpoint, and may be sent again as it is:
      * the endpoint's GOAWAY named a last stream below it (it retires the connection, as servers
      * with a maximum connection age do, while the call was on its way), or it reset the stream
-     * with REFUSED_STREAM (RFC 9113 section 8.7).
+     * with REFUSED_STREAM (RFC 9113 section 8.7), or the stream was never opened because the
+     * endpoint's GOAWAY had closed the session after Jetty's pool handed out its connection (Jetty's
+     * {@code HTTP2Session} then refuses the new stream with {@code IllegalStateException("session
+     * closed")}: nothing was sent).
      */
     static boolean unprocessed(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof RetryableRequestException || t instanceof RetryableStreamException
-                    || (t instanceof java.io.IOException && REFUSED_STREAM.equals(t.getMessage()))) {
+                    || (t instanceof java.io.IOException && REFUSED_STREAM.equals(t.getMessage()))
+                    || (t instanceof IllegalStateException && SESSION_CLOSED.equals(t.getMessage()))) {
                 return true;
             }
         }
@@ -167,6 +171,7 @@ final class GrpcUpstream {
     }
 
     private static final String REFUSED_STREAM = ErrorCode.toString(ErrorCode.REFUSED_STREAM_ERROR.code, null);
+    private static final String SESSION_CLOSED = "session closed";  // HTTP2Session's, for a stream never opened
 
     /**
      * A call's body as read from the client, kept (up to {@link #MAX_BYTES}) so that the call can be
