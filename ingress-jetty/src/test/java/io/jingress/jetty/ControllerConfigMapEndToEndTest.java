@@ -109,6 +109,37 @@ class ControllerConfigMapEndToEndTest {
         assertTrue(json.contains("key \\\"Host\\\" is a header the proxy writes itself"), json);
     }
 
+    @Test
+    void blockedClientsUserAgentsAndReferersGet403OnEveryHostBeforeAnyRouteAndNothingReachesTheEndpoint() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create()
+                .configMap("jingress-controller", Map.of("block-user-agents", "~*badbot", "block-referers", "spam.example"))
+                .controllerConfigMap("jingress-controller")
+                .route("shop.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        assertEquals(200, RawHttp.status(RawHttp.exchange(proxy.httpPort(),
+                "GET / HTTP/1.1\r\nHost: shop.test\r\nUser-Agent: curl/8.5\r\nConnection: close\r\n\r\n")));
+        String bot = RawHttp.exchange(proxy.httpPort(),
+                "GET / HTTP/1.1\r\nHost: shop.test\r\nUser-Agent: Mozilla/5.0 (BadBot)\r\nConnection: close\r\n\r\n");
+        assertEquals(403, RawHttp.status(bot), bot);
+        assertTrue(bot.endsWith("403 Forbidden\n"), "the client is not told why: " + bot);
+        String referred = RawHttp.exchange(proxy.httpPort(),
+                "GET / HTTP/1.1\r\nHost: nobody.test\r\nReferer: SPAM.example\r\nConnection: close\r\n\r\n");
+        assertEquals(403, RawHttp.status(referred), "also where no route would take it: " + referred);
+        assertEquals(1, app.requests(), "only the allowed request reached the endpoint");
+
+        // every address of this client: 127.0.0.1 is refused, then the ConfigMap is edited
+        routes.configMap("jingress-controller", Map.of("block-cidrs", "127.0.0.0/8"));
+        assertEquals(403, RawHttp.status(RawHttp.exchange(proxy.httpPort(),
+                "GET / HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n")));
+        String json = RawHttp.exchange(proxy.adminPort(), "GET /routes HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n");
+        assertTrue(json.contains("\"requestBlocks\" : [ \"clients refused from 127.0.0.0/8 (block-cidrs)\" ]"), json);
+        routes.configMap("jingress-controller", Map.of());
+        assertEquals(200, RawHttp.status(RawHttp.exchange(proxy.httpPort(),
+                "GET / HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n")));
+    }
+
     /** Every value of {@code name} in a raw head, in order. */
     private static List<String> values(String message, String name) {
         List<String> values = new ArrayList<>();

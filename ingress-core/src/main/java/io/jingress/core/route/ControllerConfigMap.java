@@ -48,6 +48,9 @@ final class ControllerConfigMap {
     private static final String NO_TLS_REDIRECT_LOCATIONS = "no-tls-redirect-locations";
     private static final String ADD_HEADERS = "add-headers";
     private static final String PROXY_SET_HEADERS = "proxy-set-headers";
+    private static final String BLOCK_CIDRS = "block-cidrs";
+    private static final String BLOCK_USER_AGENTS = "block-user-agents";
+    private static final String BLOCK_REFERERS = "block-referers";
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     // written by the proxy itself upstream (framing, hop-by-hop, the forwarded headers, the request
     // id), never set from a ConfigMap; Host is upstream-vhost's
@@ -75,7 +78,8 @@ final class ControllerConfigMap {
     private static final String GLOBAL = "global-";
 
     /** No ConfigMap: ingress-nginx's defaults for the locations lists, nothing else. */
-    static final ControllerConfigMap NONE = new ControllerConfigMap(null, Map.of(), Map.of(), ACME, ACME, null, null);
+    static final ControllerConfigMap NONE = new ControllerConfigMap(null, Map.of(), Map.of(), ACME, ACME, null, null,
+            RequestBlocks.NONE);
 
     private final String key;  // namespace/name, or null
     private final Map<String, String> defaults;  // annotation name (without prefix) to value
@@ -84,10 +88,11 @@ final class ControllerConfigMap {
     private final List<String> noTlsRedirectLocations;
     private final ResponseHeaders addHeaders;  // null: none
     private final RequestHeaders proxySetHeaders;  // null: none
+    private final RequestBlocks blocks;
 
     private ControllerConfigMap(String key, Map<String, String> defaults, Map<String, String> globalAuth,
             List<String> noAuthLocations, List<String> noTlsRedirectLocations, ResponseHeaders addHeaders,
-            RequestHeaders proxySetHeaders) {
+            RequestHeaders proxySetHeaders, RequestBlocks blocks) {
         this.key = key;
         this.defaults = defaults;
         this.globalAuth = globalAuth;
@@ -95,6 +100,7 @@ final class ControllerConfigMap {
         this.noTlsRedirectLocations = noTlsRedirectLocations;
         this.addHeaders = addHeaders;
         this.proxySetHeaders = proxySetHeaders;
+        this.blocks = blocks;
     }
 
     /**
@@ -141,6 +147,9 @@ final class ControllerConfigMap {
         List<String> noTlsRedirect = locations(data.remove(NO_TLS_REDIRECT_LOCATIONS));
         Map<String, String> added = headers(key, ADD_HEADERS, data.remove(ADD_HEADERS), state, problems);
         Map<String, String> proxySet = headers(key, PROXY_SET_HEADERS, data.remove(PROXY_SET_HEADERS), state, problems);
+        RequestBlocks blocks = new RequestBlocks(blockedAddresses(key, data.remove(BLOCK_CIDRS), problems),
+                blockedValues(key, BLOCK_USER_AGENTS, data.remove(BLOCK_USER_AGENTS), problems),
+                blockedValues(key, BLOCK_REFERERS, data.remove(BLOCK_REFERERS), problems));
         check(key, defaults, "", problems);
         check(key, globalAuth, GLOBAL, problems);
         if (!data.isEmpty()) {
@@ -149,7 +158,53 @@ final class ControllerConfigMap {
         }
         return new ControllerConfigMap(key, Map.copyOf(defaults), Map.copyOf(globalAuth), noAuth, noTlsRedirect,
                 added.isEmpty() ? null : ResponseHeaders.addHeaders(configMapKey(ADD_HEADERS, configMap), added),
-                proxySet.isEmpty() ? null : new RequestHeaders(configMapKey(PROXY_SET_HEADERS, configMap), proxySet));
+                proxySet.isEmpty() ? null : new RequestHeaders(configMapKey(PROXY_SET_HEADERS, configMap), proxySet),
+                blocks.isNone() ? RequestBlocks.NONE : blocks);
+    }
+
+    // block-cidrs: an entry that is no address is a WARNING and left out, the others refused
+    private static ClientAccess blockedAddresses(String key, String value, List<Problem> problems) {
+        if (value == null || value.isBlank()) {
+            return ClientAccess.ANY;
+        }
+        List<String> bad = new ArrayList<>();
+        List<String> found = new ArrayList<>();
+        AddressRanges ranges = SourceRangeAnnotations.ranges(new RouteAnnotations.Named(BLOCK_CIDRS, value.trim()), bad, found);
+        for (String sentence : found) {
+            problems.add(Problem.warning(KIND, key, field(BLOCK_CIDRS), sentence));
+        }
+        if (!bad.isEmpty()) {
+            problems.add(Problem.warning(KIND, key, field(BLOCK_CIDRS), "\"" + String.join("\", \"", bad) + "\""
+                    + (bad.size() == 1 ? " is" : " are") + " no IP address or CIDR range and left out; the other entries"
+                    + " are refused"));
+        }
+        return ranges.isEmpty() ? ClientAccess.ANY : ClientAccess.of(null, null, ranges, BLOCK_CIDRS);
+    }
+
+    // block-user-agents, block-referers: comma-separated; a regex that does not compile is a WARNING
+    private static List<RequestBlocks.Entry> blockedValues(String key, String dataKey, String value, List<Problem> problems) {
+        List<RequestBlocks.Entry> entries = new ArrayList<>();
+        if (value == null) {
+            return entries;
+        }
+        for (String part : value.split(",")) {
+            String text = part.trim();
+            if (text.isEmpty()) {
+                continue;
+            }
+            try {
+                entries.add(RequestBlocks.Entry.parse(text));
+            } catch (IllegalArgumentException e) {
+                problems.add(Problem.warning(KIND, key, field(dataKey), "\"" + text + "\" is no regular expression ("
+                        + e.getMessage().lines().findFirst().orElse("") + ") and is left out"));
+            }
+        }
+        return entries;
+    }
+
+    /** What the ConfigMap refuses before any route is matched ({@link RequestBlocks#NONE} when nothing). */
+    RequestBlocks blocks() {
+        return blocks;
     }
 
     // the namespace/name the key named (read before it was removed from data)

@@ -425,7 +425,8 @@ public final class RouteCompiler {
             TlsSecret fallbackCertificate = defaultCertificateSecret();
             RouteTable table = new RouteTable(exactHosts, wildcardHosts, anyHost, defaultRoute, routes, problems, tls.certificates(),
                     List.copyOf(backends.values()), hostAliases.aliases(), gatewayWildcards).withSslPassthroughHosts(passthrough)
-                    .withDefaultCertificate(fallbackCertificate).withGatewayStatus(gatewayStatus).withTcpServices(tcp);
+                    .withDefaultCertificate(fallbackCertificate).withGatewayStatus(gatewayStatus).withTcpServices(tcp)
+                    .withRequestBlocks(controllerConfig.blocks());
             balancers.retain(live);
             authMemos.compiled();
             return table;

@@ -81,6 +81,7 @@ public final class RouteTable {
     private final TlsSecret defaultCertificate;
     private final GatewayStatus gatewayStatus;
     private final TcpServices tcpServices;
+    private final RequestBlocks requestBlocks;
 
     RouteTable(Map<String, PathTrie<Route>> exactHosts, Map<String, PathTrie<Route>> wildcardHosts,
             PathTrie<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
@@ -118,10 +119,16 @@ public final class RouteTable {
         this.defaultCertificate = null;
         this.gatewayStatus = GatewayStatus.empty();
         this.tcpServices = TcpServices.none();
+        this.requestBlocks = RequestBlocks.NONE;
     }
 
     private RouteTable(RouteTable table, List<Problem> problems, Map<String, Route> sslPassthroughHosts,
             TlsSecret defaultCertificate, GatewayStatus gatewayStatus, TcpServices tcpServices) {
+        this(table, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices, table.requestBlocks);
+    }
+
+    private RouteTable(RouteTable table, List<Problem> problems, Map<String, Route> sslPassthroughHosts,
+            TlsSecret defaultCertificate, GatewayStatus gatewayStatus, TcpServices tcpServices, RequestBlocks requestBlocks) {
         this.index = table.index;
         this.indexed = table.indexed;
         this.regexBase = table.regexBase;
@@ -137,6 +144,22 @@ public final class RouteTable {
         this.defaultCertificate = defaultCertificate;
         this.gatewayStatus = gatewayStatus;
         this.tcpServices = tcpServices;
+        this.requestBlocks = requestBlocks;
+    }
+
+    /** This table with {@link #requestBlocks()} {@code blocks} (see {@link RouteCompiler#withConfigMap}). */
+    RouteTable withRequestBlocks(RequestBlocks blocks) {
+        return blocks.isNone() ? this
+                : new RouteTable(this, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices, blocks);
+    }
+
+    /**
+     * The requests refused (403) before any route is matched, by the controller ConfigMap's
+     * {@code block-cidrs}, {@code block-user-agents} and {@code block-referers};
+     * {@link RequestBlocks#NONE} by default.
+     */
+    public RequestBlocks requestBlocks() {
+        return requestBlocks;
     }
 
     /** This table with {@link #tcpServices()} {@code tcp} (see {@link TcpServiceCompiler}). */

@@ -245,6 +245,32 @@ class ControllerConfigMapTest {
     }
 
     @Test
+    void blockKeysRefuseAddressesUserAgentsAndReferersAsNginxsMapComparesThem() {
+        RouteTable table = compile(Map.of("block-cidrs", "192.0.2.0/24, not-an-address",
+                        "block-user-agents", "~*bad ?bot, curl/7.0, ~(unclosed",
+                        "block-referers", "~^https?://spam\\.example/"),
+                ingress("one", "a.example.com", Map.of()));
+        RequestBlocks blocks = table.requestBlocks();
+
+        assertEquals("block-cidrs", blocks.refusal("192.0.2.7", null, null));
+        assertNull(blocks.refusal("198.51.100.1", null, null));
+        assertEquals("block-user-agents", blocks.refusal("198.51.100.1", "Mozilla/5.0 (compatible; BadBot/2.1)", null),
+                "~*: a case-insensitive search");
+        assertEquals("block-user-agents", blocks.refusal("198.51.100.1", "CURL/7.0", null), "a plain entry: the whole value, any case");
+        assertNull(blocks.refusal("198.51.100.1", "curl/7.0.1", null), "not a prefix");
+        assertNull(blocks.refusal("198.51.100.1", "", null), "an empty User-Agent is never refused");
+        assertEquals("block-referers", blocks.refusal("198.51.100.1", "curl/8.0", "http://spam.example/page"));
+        assertNull(blocks.refusal("198.51.100.1", "curl/8.0", "http://SPAM.example/page"), "~: case-sensitive");
+        assertEquals(List.of(
+                "ConfigMap ingress/jingress-controller: data[\"block-cidrs\"]: \"not-an-address\" is no IP address or CIDR"
+                        + " range and left out; the other entries are refused",
+                "ConfigMap ingress/jingress-controller: data[\"block-user-agents\"]: \"~(unclosed\" is no regular expression"
+                        + " (Unclosed group near index 9) and is left out"),
+                table.problems().stream().map(Problem::toString).toList());
+        assertTrue(Fixtures.compile(ingress("one", "a.example.com", Map.of())).requestBlocks().isNone(), "none by default");
+    }
+
+    @Test
     void aNameThatIsNotNamespaceSlashNameIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> RouteCompiler.create(Balancers.create()).withConfigMap("nope"));
     }

@@ -40,6 +40,7 @@ import java.util.TreeMap;
  *     "backend": { ... as in "backends" } } ] },
  *   "tls": [ { "host": "kubia.example.com", "secret": "default/kubia-tls" } ],
  *   "defaultCertificate": { "secret": "ingress/wildcard-tls" },
+ *   "requestBlocks": [ "User-Agent refused (403, block-user-agents): \"~*badbot\"" ],
  *   "problems": [ { "kind": "Ingress", "object": "default/bad", "field": "...", "message": "...",
  *                   "severity": "ERROR", "text": "Ingress default/bad: ..." } ]
  * }
@@ -58,6 +59,8 @@ import java.util.TreeMap;
  * and the problem is listed with the table's. {@code "defaultCertificate"} names the Secret served
  * to other names and to clients without SNI ({@code RouteTable.defaultCertificate()}), with its
  * {@code "problem"} if it has one; null when that is the proxy's self-signed certificate.
+ * {@code "requestBlocks"} says what the controller ConfigMap's {@code block-*} refuse before any
+ * route is matched ({@code RouteTable.requestBlocks()}); empty when nothing.
  *
  * <p>A path with a canary ({@code Route.canary()}) has a {@code "canary"} object: the canary
  * Ingress and its {@code rule}/{@code pathIndex}, its rule in words ({@code "split"}) and its
@@ -156,6 +159,9 @@ final class RoutesJson {
                 }
             }
         }
+
+        ArrayNode blocks = root.putArray("requestBlocks");
+        table.requestBlocks().describe().forEach(blocks::add);
 
         ArrayNode problems = root.putArray("problems");
         for (Problem problem : allProblems) {

@@ -34,6 +34,8 @@ final class PlainResponses {
     static final Body CONTENT_TOO_LARGE = new Body(HttpStatus.PAYLOAD_TOO_LARGE_413,
             "413 Content Too Large: the request body is larger than this route takes\n");
     static final Body NOT_FOUND = new Body(HttpStatus.NOT_FOUND_404, "404 Not Found: no route for this host and path\n");
+    // block-cidrs, block-user-agents, block-referers: the client is not told which
+    static final Body BLOCKED = new Body(HttpStatus.FORBIDDEN_403, "403 Forbidden\n");
     static final Body REGEX_FAILED = new Body(HttpStatus.INTERNAL_SERVER_ERROR_500,
             "500 Internal Server Error: a path regex of this host could not be run on this path\n");
     static final Body METHOD_NOT_ALLOWED = new Body(HttpStatus.METHOD_NOT_ALLOWED_405, "405 Method Not Allowed: CONNECT is not supported\n");

@@ -33,6 +33,7 @@ import io.jingress.core.route.Route;
 import io.jingress.core.route.TrustedProxies;
 import io.jingress.core.route.RouteCors;
 import io.jingress.core.route.RoutePolicy;
+import io.jingress.core.route.RequestBlocks;
 import io.jingress.core.route.RouteTable;
 import io.jingress.jetty.internal.tls.ClientCertificateHosts;
 import io.jingress.core.route.Router;
@@ -255,6 +256,17 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.NOT_IMPLEMENTED);
             return true;
         }
+        RouteTable table = router.current();
+        RequestBlocks blocks = table.requestBlocks();
+        if (!blocks.isNone()) {
+            // the controller ConfigMap's block-*: refused on every host, before any route is matched
+            HttpFields clientHeaders = clientToProxyRequest.getHeaders();
+            if (blocks.refusal(exchange.clientAddress(), clientHeaders.get(HttpHeader.USER_AGENT),
+                    clientHeaders.get(HttpHeader.REFERER)) != null) {
+                PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.BLOCKED);
+                return true;
+            }
+        }
         HttpURI uri = clientToProxyRequest.getHttpURI();
         // What a URI may not hold raw is escaped as the bytes sent: every writer of the upstream
         // target (our request line, Jetty's client, the WebSocket handshake, a Location) writes a
@@ -275,7 +287,6 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             // 8.3.1): it is routed by the Host it is forwarded with (ProxyHeaders.hostFor)
             host = clientToProxyRequest.getHeaders().get(HttpHeader.HOST);
         }
-        RouteTable table = router.current();
         MatchResult match = EncodedSlashes.match(table, host == null ? "" : host, path);
         if (!(match instanceof Route route)) {
             PlainResponses.write(proxyToClientResponse, exchange, match == NoMatch.REGEX_FAILED ? PlainResponses.REGEX_FAILED
