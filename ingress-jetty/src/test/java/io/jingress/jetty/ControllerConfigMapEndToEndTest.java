@@ -140,6 +140,36 @@ class ControllerConfigMapEndToEndTest {
                 "GET / HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n")));
     }
 
+    @Test
+    void headerNamesWithUnderscoresOrOtherCharsAreDroppedAsIngressNginxDoesUnlessTheConfigMapSaysOtherwise() throws Exception {
+        Backends.Raw app = backends.startRaw(BACKEND_ANSWER);
+        TestRoutes routes = TestRoutes.create().route("shop.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+        String request = "GET / HTTP/1.1\r\nHost: shop.test\r\nX_Real_IP: 6.6.6.6\r\nX.Dotted: a\r\nX-Fine_9: b\r\n"
+                + "X-Fine-9: c\r\nConnection: close\r\n\r\n";
+
+        assertEquals(200, RawHttp.status(RawHttp.exchange(proxy.httpPort(), request)));
+        String head = app.heads().get(0);
+        assertEquals(List.of(), values(head, "X_Real_IP"), "without a ConfigMap: " + head);
+        assertEquals(List.of(), values(head, "X.Dotted"), head);
+        assertEquals(List.of(), values(head, "X-Fine_9"), head);
+        assertEquals(List.of("c"), values(head, "X-Fine-9"), head);
+        assertEquals(List.of("127.0.0.1"), values(head, "X-Real-IP"), "the proxy's own: " + head);
+
+        routes.configMap("jingress-controller", Map.of("enable-underscores-in-headers", "true"))
+                .controllerConfigMap("jingress-controller");
+        RawHttp.exchange(proxy.httpPort(), request);
+        head = app.heads().get(1);
+        assertEquals(List.of("6.6.6.6"), values(head, "X_Real_IP"), head);
+        assertEquals(List.of(), values(head, "X.Dotted"), "still not a valid name: " + head);
+
+        routes.configMap("jingress-controller", Map.of("ignore-invalid-headers", "false"));
+        RawHttp.exchange(proxy.httpPort(), request);
+        head = app.heads().get(2);
+        assertEquals(List.of("a"), values(head, "X.Dotted"), "nothing dropped for its name: " + head);
+        assertEquals(List.of("b"), values(head, "X-Fine_9"), head);
+    }
+
     /** Every value of {@code name} in a raw head, in order. */
     private static List<String> values(String message, String name) {
         List<String> values = new ArrayList<>();

@@ -51,6 +51,8 @@ final class ControllerConfigMap {
     private static final String BLOCK_CIDRS = "block-cidrs";
     private static final String BLOCK_USER_AGENTS = "block-user-agents";
     private static final String BLOCK_REFERERS = "block-referers";
+    private static final String UNDERSCORES = "enable-underscores-in-headers";
+    private static final String IGNORE_INVALID = "ignore-invalid-headers";
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     // written by the proxy itself upstream (framing, hop-by-hop, the forwarded headers, the request
     // id), never set from a ConfigMap; Host is upstream-vhost's
@@ -79,7 +81,7 @@ final class ControllerConfigMap {
 
     /** No ConfigMap: ingress-nginx's defaults for the locations lists, nothing else. */
     static final ControllerConfigMap NONE = new ControllerConfigMap(null, Map.of(), Map.of(), ACME, ACME, null, null,
-            RequestBlocks.NONE);
+            RequestBlocks.NONE, HeaderNameRules.NGINX);
 
     private final String key;  // namespace/name, or null
     private final Map<String, String> defaults;  // annotation name (without prefix) to value
@@ -89,10 +91,11 @@ final class ControllerConfigMap {
     private final ResponseHeaders addHeaders;  // null: none
     private final RequestHeaders proxySetHeaders;  // null: none
     private final RequestBlocks blocks;
+    private final HeaderNameRules headerNames;
 
     private ControllerConfigMap(String key, Map<String, String> defaults, Map<String, String> globalAuth,
             List<String> noAuthLocations, List<String> noTlsRedirectLocations, ResponseHeaders addHeaders,
-            RequestHeaders proxySetHeaders, RequestBlocks blocks) {
+            RequestHeaders proxySetHeaders, RequestBlocks blocks, HeaderNameRules headerNames) {
         this.key = key;
         this.defaults = defaults;
         this.globalAuth = globalAuth;
@@ -101,6 +104,7 @@ final class ControllerConfigMap {
         this.addHeaders = addHeaders;
         this.proxySetHeaders = proxySetHeaders;
         this.blocks = blocks;
+        this.headerNames = headerNames;
     }
 
     /**
@@ -150,6 +154,9 @@ final class ControllerConfigMap {
         RequestBlocks blocks = new RequestBlocks(blockedAddresses(key, data.remove(BLOCK_CIDRS), problems),
                 blockedValues(key, BLOCK_USER_AGENTS, data.remove(BLOCK_USER_AGENTS), problems),
                 blockedValues(key, BLOCK_REFERERS, data.remove(BLOCK_REFERERS), problems));
+        HeaderNameRules headerNames = new HeaderNameRules(
+                bool(key, UNDERSCORES, data.remove(UNDERSCORES), HeaderNameRules.NGINX.underscores(), problems),
+                bool(key, IGNORE_INVALID, data.remove(IGNORE_INVALID), HeaderNameRules.NGINX.ignoreInvalid(), problems));
         check(key, defaults, "", problems);
         check(key, globalAuth, GLOBAL, problems);
         if (!data.isEmpty()) {
@@ -159,7 +166,27 @@ final class ControllerConfigMap {
         return new ControllerConfigMap(key, Map.copyOf(defaults), Map.copyOf(globalAuth), noAuth, noTlsRedirect,
                 added.isEmpty() ? null : ResponseHeaders.addHeaders(configMapKey(ADD_HEADERS, configMap), added),
                 proxySet.isEmpty() ? null : new RequestHeaders(configMapKey(PROXY_SET_HEADERS, configMap), proxySet),
-                blocks.isNone() ? RequestBlocks.NONE : blocks);
+                blocks.isNone() ? RequestBlocks.NONE : blocks,
+                headerNames.equals(HeaderNameRules.NGINX) ? HeaderNameRules.NGINX : headerNames);
+    }
+
+    // a boolean as ingress-nginx reads one; otherwise a WARNING and the default
+    private static boolean bool(String key, String dataKey, String value, boolean byDefault, List<Problem> problems) {
+        if (value == null) {
+            return byDefault;
+        }
+        Boolean parsed = RouteAnnotations.parseBool(value.trim());
+        if (parsed == null) {
+            problems.add(Problem.warning(KIND, key, field(dataKey), "\"" + value + "\" is not \"true\" or \"false\": "
+                    + byDefault + " applies"));
+            return byDefault;
+        }
+        return parsed;
+    }
+
+    /** Which client header fields are passed on by their names. */
+    HeaderNameRules headerNames() {
+        return headerNames;
     }
 
     // block-cidrs: an entry that is no address is a WARNING and left out, the others refused

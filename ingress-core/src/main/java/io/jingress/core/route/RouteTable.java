@@ -82,6 +82,7 @@ public final class RouteTable {
     private final GatewayStatus gatewayStatus;
     private final TcpServices tcpServices;
     private final RequestBlocks requestBlocks;
+    private final HeaderNameRules headerNameRules;
 
     RouteTable(Map<String, PathTrie<Route>> exactHosts, Map<String, PathTrie<Route>> wildcardHosts,
             PathTrie<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
@@ -120,15 +121,18 @@ public final class RouteTable {
         this.gatewayStatus = GatewayStatus.empty();
         this.tcpServices = TcpServices.none();
         this.requestBlocks = RequestBlocks.NONE;
+        this.headerNameRules = HeaderNameRules.NGINX;
     }
 
     private RouteTable(RouteTable table, List<Problem> problems, Map<String, Route> sslPassthroughHosts,
             TlsSecret defaultCertificate, GatewayStatus gatewayStatus, TcpServices tcpServices) {
-        this(table, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices, table.requestBlocks);
+        this(table, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices, table.requestBlocks,
+                table.headerNameRules);
     }
 
     private RouteTable(RouteTable table, List<Problem> problems, Map<String, Route> sslPassthroughHosts,
-            TlsSecret defaultCertificate, GatewayStatus gatewayStatus, TcpServices tcpServices, RequestBlocks requestBlocks) {
+            TlsSecret defaultCertificate, GatewayStatus gatewayStatus, TcpServices tcpServices, RequestBlocks requestBlocks,
+            HeaderNameRules headerNameRules) {
         this.index = table.index;
         this.indexed = table.indexed;
         this.regexBase = table.regexBase;
@@ -145,12 +149,30 @@ public final class RouteTable {
         this.gatewayStatus = gatewayStatus;
         this.tcpServices = tcpServices;
         this.requestBlocks = requestBlocks;
+        this.headerNameRules = headerNameRules;
     }
 
     /** This table with {@link #requestBlocks()} {@code blocks} (see {@link RouteCompiler#withConfigMap}). */
     RouteTable withRequestBlocks(RequestBlocks blocks) {
         return blocks.isNone() ? this
-                : new RouteTable(this, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices, blocks);
+                : new RouteTable(this, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices, blocks,
+                        headerNameRules);
+    }
+
+    /** This table with {@link #headerNameRules()} {@code rules} (see {@link RouteCompiler#withConfigMap}). */
+    RouteTable withHeaderNameRules(HeaderNameRules rules) {
+        return rules.equals(headerNameRules) ? this
+                : new RouteTable(this, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices,
+                        requestBlocks, rules);
+    }
+
+    /**
+     * Which client request header fields the proxy passes on by their names: ingress-nginx's
+     * defaults ({@link HeaderNameRules#NGINX}: letters, digits and hyphens only), or the controller
+     * ConfigMap's {@code enable-underscores-in-headers} and {@code ignore-invalid-headers}.
+     */
+    public HeaderNameRules headerNameRules() {
+        return headerNameRules;
     }
 
     /**

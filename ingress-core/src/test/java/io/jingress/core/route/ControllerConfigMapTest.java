@@ -271,6 +271,19 @@ class ControllerConfigMapTest {
     }
 
     @Test
+    void headerNameRulesAreIngressNginxsUnlessTheConfigMapSetsThem() {
+        assertEquals(HeaderNameRules.NGINX, Fixtures.compile(ingress("one", "a.example.com", Map.of())).headerNameRules());
+        assertFalse(HeaderNameRules.NGINX.passes("X_Real_IP"));
+        assertTrue(HeaderNameRules.NGINX.passes("X-Real-IP"));
+
+        RouteTable table = compile(Map.of("enable-underscores-in-headers", "true", "ignore-invalid-headers", "yes"),
+                ingress("one", "a.example.com", Map.of()));
+        assertEquals(new HeaderNameRules(true, true), table.headerNameRules());
+        assertEquals(List.of("ConfigMap ingress/jingress-controller: data[\"ignore-invalid-headers\"]: \"yes\" is not"
+                + " \"true\" or \"false\": true applies"), table.problems().stream().map(Problem::toString).toList());
+    }
+
+    @Test
     void aNameThatIsNotNamespaceSlashNameIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> RouteCompiler.create(Balancers.create()).withConfigMap("nope"));
     }

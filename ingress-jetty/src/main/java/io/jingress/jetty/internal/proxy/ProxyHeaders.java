@@ -119,8 +119,9 @@ final class ProxyHeaders {
     }
 
     /**
-     * Copies the client's headers to the upstream request, leaving out hop-by-hop headers and the
-     * ones this proxy sets itself, and appends the client's address to {@code X-Forwarded-For}.
+     * Copies the client's headers to the upstream request, leaving out hop-by-hop headers, the
+     * ones this proxy sets itself and those whose names the table's {@code HeaderNameRules} drop,
+     * and appends the client's address to {@code X-Forwarded-For}.
      */
     static void copyClientHeaders(Exchange exchange, HttpFields clientToProxyHeaders, HttpFields.Mutable proxyToServerHeaders) {
         String[] named = connectionNamed(clientToProxyHeaders);
@@ -157,7 +158,9 @@ final class ProxyHeaders {
                         break;
                 }
             } else if (field.is(X_REAL_IP) || field.is(PROXY) || field.is(PolicyHeaders.X_FORWARDED_PREFIX)
-                    || ClientCertificateHeaders.isOurs(field.getName())) {
+                    || ClientCertificateHeaders.isOurs(field.getName()) || !exchange.headerNames.passes(field.getName())) {
+                // a name with an underscore (or another char but letters, digits and hyphens) is dropped, as
+                // nginx's ignore_invalid_headers does: X_Real_IP is X-Real-IP to a CGI-style application
                 continue;
             } else if (field.is(X_REQUEST_ID)) {
                 String id = field.getValue();

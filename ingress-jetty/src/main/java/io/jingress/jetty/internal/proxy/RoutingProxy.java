@@ -257,6 +257,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return true;
         }
         RouteTable table = router.current();
+        exchange.headerNames = table.headerNameRules();
         RequestBlocks blocks = table.requestBlocks();
         if (!blocks.isNone()) {
             // the controller ConfigMap's block-*: refused on every host, before any route is matched
