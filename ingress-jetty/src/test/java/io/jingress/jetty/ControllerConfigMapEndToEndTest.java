@@ -170,6 +170,31 @@ class ControllerConfigMapEndToEndTest {
         assertEquals(List.of("b"), values(head, "X-Fine_9"), head);
     }
 
+    @Test
+    void theHttpsRedirectAndTheRateLimitsRefusalHaveTheStatusesTheConfigMapGives() throws Exception {
+        Backends.Echo app = backends.start("app");
+        IngressServer proxy = proxies.start(IngressServer.builder(TestRoutes.create()
+                .configMap("jingress-controller", Map.of("http-redirect-code", "301", "limit-req-status-code", "429"))
+                .controllerConfigMap("jingress-controller")
+                .route("old.test", "/", "app", Map.of("nginx.ingress.kubernetes.io/force-ssl-redirect", "true"), app.port())
+                .route("busy.test", "/", "app", Map.of("nginx.ingress.kubernetes.io/limit-rpm", "1"), app.port())
+                .router()).httpsRedirectPort(443));
+
+        String redirect = RawHttp.exchange(proxy.httpPort(), "GET /a?b HTTP/1.1\r\nHost: old.test\r\nConnection: close\r\n\r\n");
+        assertEquals(301, RawHttp.status(redirect), redirect);
+        assertEquals("https://old.test/a?b", RawHttp.header(redirect, "Location"));
+        assertTrue(redirect.endsWith("301 Moved Permanently\n"), redirect);
+
+        int status = 200;
+        String refused = null;
+        for (int i = 0; i < 20 && status == 200; i++) {
+            refused = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: busy.test\r\nConnection: close\r\n\r\n");
+            status = RawHttp.status(refused);
+        }
+        assertEquals(429, status, refused);
+        assertTrue(refused.endsWith("429 Too Many Requests: too many requests from this client (limit-rpm)\n"), refused);
+    }
+
     /** Every value of {@code name} in a raw head, in order. */
     private static List<String> values(String message, String name) {
         List<String> values = new ArrayList<>();

@@ -271,7 +271,7 @@ public final class RouteExplainer {
         if (route.sslRedirect() && target.scheme.equals("http") && httpsRedirectPort != 0) {
             String location = "https://" + target.host + (httpsRedirectPort == 443 ? "" : ":" + httpsRedirectPort)
                     + path + (query == null ? "" : "?" + query);
-            return result.redirect(308, location, route.policy().forceSslRedirect()
+            return result.redirect(table.serverSettings().httpsRedirectStatus(), location, route.policy().forceSslRedirect()
                     ? "the Ingress's annotation force-ssl-redirect: plain HTTP is redirected to HTTPS"
                     : "the host is listed in an Ingress's spec.tls: plain HTTP is redirected to HTTPS").build();
         }

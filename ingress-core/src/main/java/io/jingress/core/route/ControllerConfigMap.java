@@ -32,6 +32,9 @@ import java.util.TreeSet;
  *   <li>{@code add-headers} and {@code proxy-set-headers} name ConfigMaps ({@code namespace/name})
  *       of headers set on every answer of the Ingresses' routes (an Ingress's own
  *       {@code custom-headers} over them) and on every request they send upstream.</li>
+ *   <li>The whole proxy's ({@link ServerSettings}): {@code block-cidrs}, {@code block-user-agents},
+ *       {@code block-referers}, {@code enable-underscores-in-headers}, {@code ignore-invalid-headers},
+ *       {@code http-redirect-code}, {@code limit-req-status-code}, {@code limit-conn-status-code}.</li>
  * </ul>
  *
  * <p>A value that cannot be used is one WARNING on its key ({@code data["proxy-read-timeout"]}),
@@ -53,6 +56,9 @@ final class ControllerConfigMap {
     private static final String BLOCK_REFERERS = "block-referers";
     private static final String UNDERSCORES = "enable-underscores-in-headers";
     private static final String IGNORE_INVALID = "ignore-invalid-headers";
+    private static final String HTTP_REDIRECT_CODE = "http-redirect-code";
+    private static final String LIMIT_REQ_STATUS = "limit-req-status-code";
+    private static final String LIMIT_CONN_STATUS = "limit-conn-status-code";
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     // written by the proxy itself upstream (framing, hop-by-hop, the forwarded headers, the request
     // id), never set from a ConfigMap; Host is upstream-vhost's
@@ -81,7 +87,7 @@ final class ControllerConfigMap {
 
     /** No ConfigMap: ingress-nginx's defaults for the locations lists, nothing else. */
     static final ControllerConfigMap NONE = new ControllerConfigMap(null, Map.of(), Map.of(), ACME, ACME, null, null,
-            RequestBlocks.NONE, HeaderNameRules.NGINX);
+            ServerSettings.DEFAULTS);
 
     private final String key;  // namespace/name, or null
     private final Map<String, String> defaults;  // annotation name (without prefix) to value
@@ -90,12 +96,11 @@ final class ControllerConfigMap {
     private final List<String> noTlsRedirectLocations;
     private final ResponseHeaders addHeaders;  // null: none
     private final RequestHeaders proxySetHeaders;  // null: none
-    private final RequestBlocks blocks;
-    private final HeaderNameRules headerNames;
+    private final ServerSettings serverSettings;
 
     private ControllerConfigMap(String key, Map<String, String> defaults, Map<String, String> globalAuth,
             List<String> noAuthLocations, List<String> noTlsRedirectLocations, ResponseHeaders addHeaders,
-            RequestHeaders proxySetHeaders, RequestBlocks blocks, HeaderNameRules headerNames) {
+            RequestHeaders proxySetHeaders, ServerSettings serverSettings) {
         this.key = key;
         this.defaults = defaults;
         this.globalAuth = globalAuth;
@@ -103,8 +108,7 @@ final class ControllerConfigMap {
         this.noTlsRedirectLocations = noTlsRedirectLocations;
         this.addHeaders = addHeaders;
         this.proxySetHeaders = proxySetHeaders;
-        this.blocks = blocks;
-        this.headerNames = headerNames;
+        this.serverSettings = serverSettings;
     }
 
     /**
@@ -151,12 +155,7 @@ final class ControllerConfigMap {
         List<String> noTlsRedirect = locations(data.remove(NO_TLS_REDIRECT_LOCATIONS));
         Map<String, String> added = headers(key, ADD_HEADERS, data.remove(ADD_HEADERS), state, problems);
         Map<String, String> proxySet = headers(key, PROXY_SET_HEADERS, data.remove(PROXY_SET_HEADERS), state, problems);
-        RequestBlocks blocks = new RequestBlocks(blockedAddresses(key, data.remove(BLOCK_CIDRS), problems),
-                blockedValues(key, BLOCK_USER_AGENTS, data.remove(BLOCK_USER_AGENTS), problems),
-                blockedValues(key, BLOCK_REFERERS, data.remove(BLOCK_REFERERS), problems));
-        HeaderNameRules headerNames = new HeaderNameRules(
-                bool(key, UNDERSCORES, data.remove(UNDERSCORES), HeaderNameRules.NGINX.underscores(), problems),
-                bool(key, IGNORE_INVALID, data.remove(IGNORE_INVALID), HeaderNameRules.NGINX.ignoreInvalid(), problems));
+        ServerSettings settings = serverSettings(key, data, problems);
         check(key, defaults, "", problems);
         check(key, globalAuth, GLOBAL, problems);
         if (!data.isEmpty()) {
@@ -166,8 +165,24 @@ final class ControllerConfigMap {
         return new ControllerConfigMap(key, Map.copyOf(defaults), Map.copyOf(globalAuth), noAuth, noTlsRedirect,
                 added.isEmpty() ? null : ResponseHeaders.addHeaders(configMapKey(ADD_HEADERS, configMap), added),
                 proxySet.isEmpty() ? null : new RequestHeaders(configMapKey(PROXY_SET_HEADERS, configMap), proxySet),
-                blocks.isNone() ? RequestBlocks.NONE : blocks,
-                headerNames.equals(HeaderNameRules.NGINX) ? HeaderNameRules.NGINX : headerNames);
+                settings);
+    }
+
+    // the keys of the whole proxy's settings, each removed from data
+    private static ServerSettings serverSettings(String key, Map<String, String> data, List<Problem> problems) {
+        RequestBlocks blocks = new RequestBlocks(blockedAddresses(key, data.remove(BLOCK_CIDRS), problems),
+                blockedValues(key, BLOCK_USER_AGENTS, data.remove(BLOCK_USER_AGENTS), problems),
+                blockedValues(key, BLOCK_REFERERS, data.remove(BLOCK_REFERERS), problems));
+        HeaderNameRules headerNames = new HeaderNameRules(
+                bool(key, UNDERSCORES, data.remove(UNDERSCORES), HeaderNameRules.NGINX.underscores(), problems),
+                bool(key, IGNORE_INVALID, data.remove(IGNORE_INVALID), HeaderNameRules.NGINX.ignoreInvalid(), problems));
+        ServerSettings defaults = ServerSettings.DEFAULTS;
+        return new ServerSettings(blocks.isNone() ? RequestBlocks.NONE : blocks, headerNames,
+                status(key, HTTP_REDIRECT_CODE, data.remove(HTTP_REDIRECT_CODE), defaults.httpsRedirectStatus(),
+                        Set.of(301, 302, 307, 308), problems),
+                status(key, LIMIT_REQ_STATUS, data.remove(LIMIT_REQ_STATUS), defaults.limitRequestStatus(), null, problems),
+                status(key, LIMIT_CONN_STATUS, data.remove(LIMIT_CONN_STATUS), defaults.limitConnectionStatus(), null,
+                        problems));
     }
 
     // a boolean as ingress-nginx reads one; otherwise a WARNING and the default
@@ -184,9 +199,31 @@ final class ControllerConfigMap {
         return parsed;
     }
 
-    /** Which client header fields are passed on by their names. */
-    HeaderNameRules headerNames() {
-        return headerNames;
+    // a status code: one of allowed, or (allowed null) a 4xx or 5xx; otherwise a WARNING and the default
+    private static int status(String key, String dataKey, String value, int byDefault, Set<Integer> allowed,
+            List<Problem> problems) {
+        if (value == null) {
+            return byDefault;
+        }
+        int status = -1;
+        try {
+            status = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            // below
+        }
+        boolean ok = allowed != null ? allowed.contains(status) : status >= 400 && status <= 599;
+        if (!ok) {
+            problems.add(Problem.warning(KIND, key, field(dataKey), "\"" + value + "\" is not "
+                    + (allowed != null ? "one of " + new TreeSet<>(allowed) : "a status from 400 to 599") + ": " + byDefault
+                    + " applies"));
+            return byDefault;
+        }
+        return status;
+    }
+
+    /** What it sets for the whole proxy. */
+    ServerSettings serverSettings() {
+        return serverSettings;
     }
 
     // block-cidrs: an entry that is no address is a WARNING and left out, the others refused
@@ -229,10 +266,7 @@ final class ControllerConfigMap {
         return entries;
     }
 
-    /** What the ConfigMap refuses before any route is matched ({@link RequestBlocks#NONE} when nothing). */
-    RequestBlocks blocks() {
-        return blocks;
-    }
+
 
     // the namespace/name the key named (read before it was removed from data)
     private static String configMapKey(String dataKey, ConfigMap controller) {

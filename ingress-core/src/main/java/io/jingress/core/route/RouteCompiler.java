@@ -426,7 +426,7 @@ public final class RouteCompiler {
             RouteTable table = new RouteTable(exactHosts, wildcardHosts, anyHost, defaultRoute, routes, problems, tls.certificates(),
                     List.copyOf(backends.values()), hostAliases.aliases(), gatewayWildcards).withSslPassthroughHosts(passthrough)
                     .withDefaultCertificate(fallbackCertificate).withGatewayStatus(gatewayStatus).withTcpServices(tcp)
-                    .withRequestBlocks(controllerConfig.blocks()).withHeaderNameRules(controllerConfig.headerNames());
+                    .withServerSettings(controllerConfig.serverSettings());
             balancers.retain(live);
             authMemos.compiled();
             return table;

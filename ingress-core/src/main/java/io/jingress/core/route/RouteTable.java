@@ -81,8 +81,7 @@ public final class RouteTable {
     private final TlsSecret defaultCertificate;
     private final GatewayStatus gatewayStatus;
     private final TcpServices tcpServices;
-    private final RequestBlocks requestBlocks;
-    private final HeaderNameRules headerNameRules;
+    private final ServerSettings serverSettings;
 
     RouteTable(Map<String, PathTrie<Route>> exactHosts, Map<String, PathTrie<Route>> wildcardHosts,
             PathTrie<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
@@ -120,19 +119,16 @@ public final class RouteTable {
         this.defaultCertificate = null;
         this.gatewayStatus = GatewayStatus.empty();
         this.tcpServices = TcpServices.none();
-        this.requestBlocks = RequestBlocks.NONE;
-        this.headerNameRules = HeaderNameRules.NGINX;
+        this.serverSettings = ServerSettings.DEFAULTS;
     }
 
     private RouteTable(RouteTable table, List<Problem> problems, Map<String, Route> sslPassthroughHosts,
             TlsSecret defaultCertificate, GatewayStatus gatewayStatus, TcpServices tcpServices) {
-        this(table, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices, table.requestBlocks,
-                table.headerNameRules);
+        this(table, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices, table.serverSettings);
     }
 
     private RouteTable(RouteTable table, List<Problem> problems, Map<String, Route> sslPassthroughHosts,
-            TlsSecret defaultCertificate, GatewayStatus gatewayStatus, TcpServices tcpServices, RequestBlocks requestBlocks,
-            HeaderNameRules headerNameRules) {
+            TlsSecret defaultCertificate, GatewayStatus gatewayStatus, TcpServices tcpServices, ServerSettings serverSettings) {
         this.index = table.index;
         this.indexed = table.indexed;
         this.regexBase = table.regexBase;
@@ -148,40 +144,22 @@ public final class RouteTable {
         this.defaultCertificate = defaultCertificate;
         this.gatewayStatus = gatewayStatus;
         this.tcpServices = tcpServices;
-        this.requestBlocks = requestBlocks;
-        this.headerNameRules = headerNameRules;
+        this.serverSettings = serverSettings;
     }
 
-    /** This table with {@link #requestBlocks()} {@code blocks} (see {@link RouteCompiler#withConfigMap}). */
-    RouteTable withRequestBlocks(RequestBlocks blocks) {
-        return blocks.isNone() ? this
-                : new RouteTable(this, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices, blocks,
-                        headerNameRules);
-    }
-
-    /** This table with {@link #headerNameRules()} {@code rules} (see {@link RouteCompiler#withConfigMap}). */
-    RouteTable withHeaderNameRules(HeaderNameRules rules) {
-        return rules.equals(headerNameRules) ? this
-                : new RouteTable(this, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices,
-                        requestBlocks, rules);
+    /** This table with {@link #serverSettings()} {@code settings} (see {@link RouteCompiler#withConfigMap}). */
+    RouteTable withServerSettings(ServerSettings settings) {
+        return settings.equals(serverSettings) ? this
+                : new RouteTable(this, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices, settings);
     }
 
     /**
-     * Which client request header fields the proxy passes on by their names: ingress-nginx's
-     * defaults ({@link HeaderNameRules#NGINX}: letters, digits and hyphens only), or the controller
-     * ConfigMap's {@code enable-underscores-in-headers} and {@code ignore-invalid-headers}.
+     * What the controller's ConfigMap sets for the whole proxy: the requests refused before any route
+     * is matched, which client header fields go on by their names, the status of the HTTPS redirect
+     * and of the rate limits' refusals; {@link ServerSettings#DEFAULTS} (ingress-nginx's) without one.
      */
-    public HeaderNameRules headerNameRules() {
-        return headerNameRules;
-    }
-
-    /**
-     * The requests refused (403) before any route is matched, by the controller ConfigMap's
-     * {@code block-cidrs}, {@code block-user-agents} and {@code block-referers};
-     * {@link RequestBlocks#NONE} by default.
-     */
-    public RequestBlocks requestBlocks() {
-        return requestBlocks;
+    public ServerSettings serverSettings() {
+        return serverSettings;
     }
 
     /** This table with {@link #tcpServices()} {@code tcp} (see {@link TcpServiceCompiler}). */

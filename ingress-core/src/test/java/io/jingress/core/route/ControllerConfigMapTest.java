@@ -250,7 +250,7 @@ class ControllerConfigMapTest {
                         "block-user-agents", "~*bad ?bot, curl/7.0, ~(unclosed",
                         "block-referers", "~^https?://spam\\.example/"),
                 ingress("one", "a.example.com", Map.of()));
-        RequestBlocks blocks = table.requestBlocks();
+        RequestBlocks blocks = table.serverSettings().requestBlocks();
 
         assertEquals("block-cidrs", blocks.refusal("192.0.2.7", null, null));
         assertNull(blocks.refusal("198.51.100.1", null, null));
@@ -267,20 +267,37 @@ class ControllerConfigMapTest {
                 "ConfigMap ingress/jingress-controller: data[\"block-user-agents\"]: \"~(unclosed\" is no regular expression"
                         + " (Unclosed group near index 9) and is left out"),
                 table.problems().stream().map(Problem::toString).toList());
-        assertTrue(Fixtures.compile(ingress("one", "a.example.com", Map.of())).requestBlocks().isNone(), "none by default");
+        assertTrue(Fixtures.compile(ingress("one", "a.example.com", Map.of())).serverSettings().requestBlocks().isNone(), "none by default");
     }
 
     @Test
     void headerNameRulesAreIngressNginxsUnlessTheConfigMapSetsThem() {
-        assertEquals(HeaderNameRules.NGINX, Fixtures.compile(ingress("one", "a.example.com", Map.of())).headerNameRules());
+        assertEquals(HeaderNameRules.NGINX, Fixtures.compile(ingress("one", "a.example.com", Map.of())).serverSettings().headerNameRules());
         assertFalse(HeaderNameRules.NGINX.passes("X_Real_IP"));
         assertTrue(HeaderNameRules.NGINX.passes("X-Real-IP"));
 
         RouteTable table = compile(Map.of("enable-underscores-in-headers", "true", "ignore-invalid-headers", "yes"),
                 ingress("one", "a.example.com", Map.of()));
-        assertEquals(new HeaderNameRules(true, true), table.headerNameRules());
+        assertEquals(new HeaderNameRules(true, true), table.serverSettings().headerNameRules());
         assertEquals(List.of("ConfigMap ingress/jingress-controller: data[\"ignore-invalid-headers\"]: \"yes\" is not"
                 + " \"true\" or \"false\": true applies"), table.problems().stream().map(Problem::toString).toList());
+    }
+
+    @Test
+    void theRedirectAndRateLimitStatusesAreTheConfigMapsWhenUsable() {
+        assertEquals(ServerSettings.DEFAULTS, Fixtures.compile(ingress("one", "a.example.com", Map.of())).serverSettings());
+        RouteTable table = compile(Map.of("http-redirect-code", "301", "limit-req-status-code", "429",
+                "limit-conn-status-code", "200"), ingress("one", "a.example.com", Map.of()));
+        assertEquals(301, table.serverSettings().httpsRedirectStatus());
+        assertEquals(429, table.serverSettings().limitRequestStatus());
+        assertEquals(503, table.serverSettings().limitConnectionStatus());
+        assertEquals(List.of("ConfigMap ingress/jingress-controller: data[\"limit-conn-status-code\"]: \"200\" is not a"
+                + " status from 400 to 599: 503 applies"), table.problems().stream().map(Problem::toString).toList());
+
+        RouteTable refused = compile(Map.of("http-redirect-code", "303"), ingress("one", "a.example.com", Map.of()));
+        assertEquals(308, refused.serverSettings().httpsRedirectStatus());
+        assertEquals(List.of("ConfigMap ingress/jingress-controller: data[\"http-redirect-code\"]: \"303\" is not one of"
+                + " [301, 302, 307, 308]: 308 applies"), refused.problems().stream().map(Problem::toString).toList());
     }
 
     @Test

@@ -60,7 +60,7 @@ import java.util.TreeMap;
  * to other names and to clients without SNI ({@code RouteTable.defaultCertificate()}), with its
  * {@code "problem"} if it has one; null when that is the proxy's self-signed certificate.
  * {@code "requestBlocks"} says what the controller ConfigMap's {@code block-*} refuse before any
- * route is matched ({@code RouteTable.requestBlocks()}); empty when nothing.
+ * route is matched ({@code RouteTable.serverSettings().requestBlocks()}); empty when nothing.
  *
  * <p>A path with a canary ({@code Route.canary()}) has a {@code "canary"} object: the canary
  * Ingress and its {@code rule}/{@code pathIndex}, its rule in words ({@code "split"}) and its
@@ -161,7 +161,7 @@ final class RoutesJson {
         }
 
         ArrayNode blocks = root.putArray("requestBlocks");
-        table.requestBlocks().describe().forEach(blocks::add);
+        table.serverSettings().requestBlocks().describe().forEach(blocks::add);
 
         ArrayNode problems = root.putArray("problems");
         for (Problem problem : allProblems) {

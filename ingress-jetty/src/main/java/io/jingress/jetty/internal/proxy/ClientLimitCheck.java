@@ -64,7 +64,7 @@ final class ClientLimitCheck {
         ClientLimits limits = limitsOf(exchange.route, policy);
         PlainResponses.Body refusal = limits.admit(client);
         if (refusal != null) {
-            PlainResponses.write(proxyToClientResponse, exchange, refusal);
+            PlainResponses.write(proxyToClientResponse, exchange, ClientLimits.withStatus(refusal, exchange.serverSettings));
             return true;
         }
         if (limits.countsInProgress()) {

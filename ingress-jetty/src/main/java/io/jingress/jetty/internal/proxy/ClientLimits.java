@@ -75,6 +75,20 @@ final class ClientLimits {
         return inProgress == null ? 0 : inProgress.inProgress(client);
     }
 
+    /**
+     * {@code refusal} with the status the controller ConfigMap gives it ({@code limit-req-status-code},
+     * {@code limit-conn-status-code}); itself with the default 503.
+     */
+    static PlainResponses.Body withStatus(PlainResponses.Body refusal, io.jingress.core.route.ServerSettings settings) {
+        int status = refusal == TOO_MANY_CONNECTIONS ? settings.limitConnectionStatus() : settings.limitRequestStatus();
+        if (status == refusal.status()) {
+            return refusal;
+        }
+        String text = new String(refusal.bytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return new PlainResponses.Body(status, status + " " + HttpStatus.getMessage(status)
+                + text.substring(text.indexOf(':')));
+    }
+
     private static PlainResponses.Body tooMany(String why) {
         return new PlainResponses.Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: " + why + "\n");
     }

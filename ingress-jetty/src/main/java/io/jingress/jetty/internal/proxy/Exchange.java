@@ -37,8 +37,8 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     private final ExchangeListener listener;
 
     Route route;
-    /** Which of the client's header fields go on by their names: the served table's. */
-    io.jingress.core.route.HeaderNameRules headerNames = io.jingress.core.route.HeaderNameRules.NGINX;
+    /** The served table's settings of the whole proxy (header names, statuses) when the request came. */
+    io.jingress.core.route.ServerSettings serverSettings = io.jingress.core.route.ServerSettings.DEFAULTS;
     /** The backend the request goes to: the route's, or its canary's; null until chosen. */
     Backend backend;
     /** The normalised path and the original query: what the backend receives. */

@@ -61,6 +61,9 @@ final class PlainResponses {
     static final Body GATEWAY_TIMEOUT = new Body(HttpStatus.GATEWAY_TIMEOUT_504, "504 Gateway Timeout: the upstream endpoint did not answer in time\n");
     static final Body NOT_IMPLEMENTED = new Body(HttpStatus.NOT_IMPLEMENTED_501, "501 Not Implemented: a transfer coding other than chunked\n");
     static final Body PERMANENT_REDIRECT = new Body(HttpStatus.PERMANENT_REDIRECT_308, "308 Permanent Redirect\n");
+    private static final Body MOVED_PERMANENTLY = new Body(HttpStatus.MOVED_PERMANENTLY_301, "301 Moved Permanently\n");
+    private static final Body FOUND = new Body(HttpStatus.FOUND_302, "302 Found\n");
+    private static final Body TEMPORARY_REDIRECT = new Body(HttpStatus.TEMPORARY_REDIRECT_307, "307 Temporary Redirect\n");
 
     private static final HttpField TEXT_PLAIN = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
 
@@ -114,11 +117,20 @@ final class PlainResponses {
         send(response, callback, body);
     }
 
-    /** Writes a 308 to {@code location}: over plain HTTP only, so without {@code Strict-Transport-Security}. */
-    static void redirect(Response response, Callback callback, String location) {
+    /**
+     * Writes a redirect to {@code location} with {@code status} (301, 302, 307 or 308, the controller
+     * ConfigMap's {@code http-redirect-code}): over plain HTTP only, so without
+     * {@code Strict-Transport-Security}.
+     */
+    static void redirect(Response response, Callback callback, String location, int status) {
         response.reset();
         response.getHeaders().put(HttpHeader.LOCATION, location);
-        send(response, callback, PERMANENT_REDIRECT);
+        send(response, callback, switch (status) {
+            case 301 -> MOVED_PERMANENTLY;
+            case 302 -> FOUND;
+            case 307 -> TEMPORARY_REDIRECT;
+            default -> PERMANENT_REDIRECT;
+        });
     }
 
     private static void send(Response response, Callback callback, Body body) {

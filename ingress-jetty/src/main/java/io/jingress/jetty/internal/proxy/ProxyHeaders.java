@@ -158,7 +158,7 @@ final class ProxyHeaders {
                         break;
                 }
             } else if (field.is(X_REAL_IP) || field.is(PROXY) || field.is(PolicyHeaders.X_FORWARDED_PREFIX)
-                    || ClientCertificateHeaders.isOurs(field.getName()) || !exchange.headerNames.passes(field.getName())) {
+                    || ClientCertificateHeaders.isOurs(field.getName()) || !exchange.serverSettings.headerNameRules().passes(field.getName())) {
                 // a name with an underscore (or another char but letters, digits and hyphens) is dropped, as
                 // nginx's ignore_invalid_headers does: X_Real_IP is X-Real-IP to a CGI-style application
                 continue;

@@ -257,8 +257,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             return true;
         }
         RouteTable table = router.current();
-        exchange.headerNames = table.headerNameRules();
-        RequestBlocks blocks = table.requestBlocks();
+        exchange.serverSettings = table.serverSettings();
+        RequestBlocks blocks = exchange.serverSettings.requestBlocks();
         if (!blocks.isNone()) {
             // the controller ConfigMap's block-*: refused on every host, before any route is matched
             HttpFields clientHeaders = clientToProxyRequest.getHeaders();
@@ -329,7 +329,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // Jetty answers that from the target's scheme too, and an absolute-form "https://" target
         // over plain TCP must not skip the redirect.
         if (route.sslRedirect() && redirectPort > 0 && !exchange.secure()) {
-            PlainResponses.redirect(proxyToClientResponse, exchange, httpsLocation(host, redirectPort, exchange.pathAndQuery));
+            PlainResponses.redirect(proxyToClientResponse, exchange, httpsLocation(host, redirectPort, exchange.pathAndQuery),
+                    exchange.serverSettings.httpsRedirectStatus());
             return true;
         }
         // auth-tls: by the host's setting, whichever Ingress the route is of; ahead of the policy's checks

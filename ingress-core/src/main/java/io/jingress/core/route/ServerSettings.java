@@ -1,0 +1,30 @@
+package io.jingress.core.route;
+
+import java.util.Objects;
+
+/**
+ * What the controller's ConfigMap ({@link RouteCompiler#withConfigMap}) sets for the whole proxy
+ * rather than for the Ingresses' routes; {@link #DEFAULTS}, ingress-nginx's, without one.
+ *
+ * @param requestBlocks what {@code block-cidrs}, {@code block-user-agents} and {@code block-referers}
+ *     refuse (403) before any route is matched
+ * @param headerNameRules which client header fields go on by their names
+ *     ({@code enable-underscores-in-headers}, {@code ignore-invalid-headers})
+ * @param httpsRedirectStatus the status of the redirect of plain HTTP to HTTPS ({@code ssl-redirect},
+ *     {@code force-ssl-redirect}): {@code http-redirect-code}, 301, 302, 307 or 308 (the default)
+ * @param limitRequestStatus the status that refuses a client over {@code limit-rps} or
+ *     {@code limit-rpm}: {@code limit-req-status-code}, 503 by default
+ * @param limitConnectionStatus the status that refuses a client over {@code limit-connections}:
+ *     {@code limit-conn-status-code}, 503 by default
+ */
+public record ServerSettings(RequestBlocks requestBlocks, HeaderNameRules headerNameRules, int httpsRedirectStatus,
+        int limitRequestStatus, int limitConnectionStatus) {
+
+    /** ingress-nginx's: nothing blocked, its header names, 308, 503 and 503. */
+    public static final ServerSettings DEFAULTS = new ServerSettings(RequestBlocks.NONE, HeaderNameRules.NGINX, 308, 503, 503);
+
+    public ServerSettings {
+        Objects.requireNonNull(requestBlocks, "requestBlocks");
+        Objects.requireNonNull(headerNameRules, "headerNameRules");
+    }
+}
