@@ -84,6 +84,15 @@ final class ControllerConfigMap {
             ExternalAuthAnnotations.SNIPPET, ExternalAuthAnnotations.CACHE_KEY, ExternalAuthAnnotations.CACHE_DURATION,
             ExternalAuthAnnotations.ALWAYS_SET_COOKIE);
     private static final String GLOBAL = "global-";
+    // ingress-nginx's keys whose settings are the runtime's flags here (fixed at start)
+    private static final Map<String, String> FLAGS = Map.ofEntries(
+            Map.entry("hsts", "--hsts-max-age off"), Map.entry("hsts-max-age", "--hsts-max-age"),
+            Map.entry("hsts-include-subdomains", "--hsts-max-age, always includeSubDomains"),
+            Map.entry("use-forwarded-headers", "--trusted-proxies"), Map.entry("proxy-real-ip-cidr", "--trusted-proxies"),
+            Map.entry("use-proxy-protocol", "--proxy-protocol"),
+            Map.entry("global-allowed-response-headers", "--allowed-response-headers"),
+            Map.entry("disable-access-log", "--access-log"), Map.entry("log-format-upstream", "--access-log"),
+            Map.entry("default-ssl-certificate", "--default-ssl-certificate"));
 
     /** No ConfigMap: ingress-nginx's defaults for the locations lists, nothing else. */
     static final ControllerConfigMap NONE = new ControllerConfigMap(null, Map.of(), Map.of(), ACME, ACME, null, null,
@@ -159,8 +168,19 @@ final class ControllerConfigMap {
         check(key, defaults, "", problems);
         check(key, globalAuth, GLOBAL, problems);
         if (!data.isEmpty()) {
+            List<String> flags = new ArrayList<>();
+            List<String> others = new ArrayList<>();
+            data.keySet().forEach(name -> {
+                String flag = FLAGS.get(name);
+                if (flag != null) {
+                    flags.add(name + " (" + flag + ")");
+                } else {
+                    others.add(name);
+                }
+            });
             problems.add(Problem.warning(KIND, key, "data", "not read by Jingress, so without effect: "
-                    + String.join(", ", data.keySet())));
+                    + String.join(", ", others) + (others.isEmpty() || flags.isEmpty() ? "" : "; ")
+                    + (flags.isEmpty() ? "" : "set by a flag of the runtime instead: " + String.join(", ", flags))));
         }
         return new ControllerConfigMap(key, Map.copyOf(defaults), Map.copyOf(globalAuth), noAuth, noTlsRedirect,
                 added.isEmpty() ? null : ResponseHeaders.addHeaders(configMapKey(ADD_HEADERS, configMap), added),

@@ -103,11 +103,13 @@ class ControllerConfigMapTest {
 
     @Test
     void theKeysNotReadAreOneWarningNamingThem() {
-        RouteTable table = compile(Map.of("worker-processes", "4", "use-gzip", "true", "load-balance", "ewma"),
-                ingress("one", "a.example.com", Map.of()));
+        RouteTable table = compile(Map.of("worker-processes", "4", "use-gzip", "true", "load-balance", "ewma",
+                "use-forwarded-headers", "true", "hsts-max-age", "600"), ingress("one", "a.example.com", Map.of()));
 
         assertEquals(List.of(Problem.warning("ConfigMap", KEY, "data",
-                "not read by Jingress, so without effect: use-gzip, worker-processes")), table.problems());
+                "not read by Jingress, so without effect: use-gzip, worker-processes; set by a flag of the runtime"
+                        + " instead: hsts-max-age (--hsts-max-age), use-forwarded-headers (--trusted-proxies)")),
+                table.problems());
     }
 
     @Test
