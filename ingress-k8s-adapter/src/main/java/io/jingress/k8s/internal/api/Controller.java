@@ -211,10 +211,13 @@ public final class Controller implements AutoCloseable {
         }
         if (settings.options().configMap() != null) {
             configMaps.add(settings.options().configMap());
+            // the header ConfigMaps it names (add-headers, proxy-set-headers) as it reads now: kept
+            // watched, not stopped here and started again below at each rebuild
+            configMaps.addAll(ClusterStateAssembler.configMapsNamedByController(settings.options(), informers.configMaps()));
         }
         try {
             informers.watchConfigMaps(configMaps, CONFIG_MAP_WAIT);
-            // the header ConfigMaps the controller's ConfigMap names (add-headers, proxy-set-headers)
+            // and as it reads once listed (the first time, or after an edit that names others)
             Set<String> named = ClusterStateAssembler.configMapsNamedByController(settings.options(), informers.configMaps());
             if (!configMaps.containsAll(named)) {
                 named.forEach(informers::alsoWatchConfigMap);
