@@ -4,18 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.jingress.core.model.TlsSecret;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.TestCertificates;
 import io.jingress.jetty.testing.TestRoutes;
 
 import org.eclipse.jetty.client.ContentResponse;
@@ -59,14 +55,14 @@ class ControllerConfigMapEndToEndTest {
                 + "X-Client: mine\r\nConnection: close\r\n\r\n");
 
         assertEquals(200, RawHttp.status(answer), answer);
-        assertEquals(List.of("DENY"), values(answer, "X-Frame-Options"), "replacing the endpoint's: " + answer);
-        assertEquals(List.of("nosniff"), values(answer, "X-Content-Type-Options"), answer);
-        assertEquals(List.of("kept"), values(answer, "X-Other"), answer);
+        assertEquals(List.of("DENY"), RawHttp.headerValues(answer, "X-Frame-Options"), "replacing the endpoint's: " + answer);
+        assertEquals(List.of("nosniff"), RawHttp.headerValues(answer, "X-Content-Type-Options"), answer);
+        assertEquals(List.of("kept"), RawHttp.headerValues(answer, "X-Other"), answer);
         String head = app.heads().get(0);
-        assertEquals(List.of("prod"), values(head, "X-Env"), "the client's replaced: " + head);
-        assertEquals(List.of("platform"), values(head, "X-Team"), head);
-        assertEquals(List.of("mine"), values(head, "X-Client"), head);
-        assertEquals(List.of("shop.test"), values(head, "Host"), "Host is never set from the ConfigMap: " + head);
+        assertEquals(List.of("prod"), RawHttp.headerValues(head, "X-Env"), "the client's replaced: " + head);
+        assertEquals(List.of("platform"), RawHttp.headerValues(head, "X-Team"), head);
+        assertEquals(List.of("mine"), RawHttp.headerValues(head, "X-Client"), head);
+        assertEquals(List.of("shop.test"), RawHttp.headerValues(head, "Host"), "Host is never set from the ConfigMap: " + head);
     }
 
     @Test
@@ -75,7 +71,7 @@ class ControllerConfigMapEndToEndTest {
         IngressServer proxy = proxies.start(IngressServer.builder(routes()
                 .allowResponseHeaders("X-Frame-Options")
                 .configMap("own", Map.of("X-Frame-Options", "SAMEORIGIN"))
-                .tlsRoute("shop.test", "/", "app", secret(), Map.of("nginx.ingress.kubernetes.io/custom-headers", "own"),
+                .tlsRoute("shop.test", "/", "app", TestCertificates.pkcs8Secret(), Map.of("nginx.ingress.kubernetes.io/custom-headers", "own"),
                         app.port())
                 .router()).httpsBindAddress("127.0.0.1").httpsPort(0));
 
@@ -98,7 +94,7 @@ class ControllerConfigMapEndToEndTest {
 
         String answer = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n");
         assertEquals(503, RawHttp.status(answer), answer);
-        assertEquals(List.of("DENY"), values(answer, "X-Frame-Options"), answer);
+        assertEquals(List.of("DENY"), RawHttp.headerValues(answer, "X-Frame-Options"), answer);
         String notFound = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: nobody.test\r\nConnection: close\r\n\r\n");
         assertNull(RawHttp.header(notFound, "X-Frame-Options"), "no Ingress route: " + notFound);
 
@@ -150,24 +146,24 @@ class ControllerConfigMapEndToEndTest {
 
         assertEquals(200, RawHttp.status(RawHttp.exchange(proxy.httpPort(), request)));
         String head = app.heads().get(0);
-        assertEquals(List.of(), values(head, "X_Real_IP"), "without a ConfigMap: " + head);
-        assertEquals(List.of(), values(head, "X.Dotted"), head);
-        assertEquals(List.of(), values(head, "X-Fine_9"), head);
-        assertEquals(List.of("c"), values(head, "X-Fine-9"), head);
-        assertEquals(List.of("127.0.0.1"), values(head, "X-Real-IP"), "the proxy's own: " + head);
+        assertEquals(List.of(), RawHttp.headerValues(head, "X_Real_IP"), "without a ConfigMap: " + head);
+        assertEquals(List.of(), RawHttp.headerValues(head, "X.Dotted"), head);
+        assertEquals(List.of(), RawHttp.headerValues(head, "X-Fine_9"), head);
+        assertEquals(List.of("c"), RawHttp.headerValues(head, "X-Fine-9"), head);
+        assertEquals(List.of("127.0.0.1"), RawHttp.headerValues(head, "X-Real-IP"), "the proxy's own: " + head);
 
         routes.configMap("jingress-controller", Map.of("enable-underscores-in-headers", "true"))
                 .controllerConfigMap("jingress-controller");
         RawHttp.exchange(proxy.httpPort(), request);
         head = app.heads().get(1);
-        assertEquals(List.of("6.6.6.6"), values(head, "X_Real_IP"), head);
-        assertEquals(List.of(), values(head, "X.Dotted"), "still not a valid name: " + head);
+        assertEquals(List.of("6.6.6.6"), RawHttp.headerValues(head, "X_Real_IP"), head);
+        assertEquals(List.of(), RawHttp.headerValues(head, "X.Dotted"), "still not a valid name: " + head);
 
         routes.configMap("jingress-controller", Map.of("ignore-invalid-headers", "false"));
         RawHttp.exchange(proxy.httpPort(), request);
         head = app.heads().get(2);
-        assertEquals(List.of("a"), values(head, "X.Dotted"), "nothing dropped for its name: " + head);
-        assertEquals(List.of("b"), values(head, "X-Fine_9"), head);
+        assertEquals(List.of("a"), RawHttp.headerValues(head, "X.Dotted"), "nothing dropped for its name: " + head);
+        assertEquals(List.of("b"), RawHttp.headerValues(head, "X-Fine_9"), head);
     }
 
     @Test
@@ -193,25 +189,5 @@ class ControllerConfigMapEndToEndTest {
         }
         assertEquals(429, status, refused);
         assertTrue(refused.endsWith("429 Too Many Requests: too many requests from this client (limit-rpm)\n"), refused);
-    }
-
-    /** Every value of {@code name} in a raw head, in order. */
-    private static List<String> values(String message, String name) {
-        List<String> values = new ArrayList<>();
-        int end = message.indexOf("\r\n\r\n");
-        for (String line : message.substring(0, end < 0 ? message.length() : end).split("\r\n")) {
-            if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
-                values.add(line.substring(name.length() + 1).trim());
-            }
-        }
-        return values;
-    }
-
-    private static TlsSecret secret() throws IOException {
-        try (InputStream crt = ControllerConfigMapEndToEndTest.class.getResourceAsStream("/tls/pkcs8.crt");
-                InputStream key = ControllerConfigMapEndToEndTest.class.getResourceAsStream("/tls/pkcs8.key")) {
-            return new TlsSecret("default", "pkcs8-tls", new String(crt.readAllBytes(), StandardCharsets.US_ASCII),
-                    new String(key.readAllBytes(), StandardCharsets.US_ASCII));
-        }
     }
 }

@@ -4,18 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.jingress.core.model.TlsSecret;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.TestCertificates;
 import io.jingress.jetty.testing.TestRoutes;
 
 import org.eclipse.jetty.client.ContentResponse;
@@ -59,21 +55,21 @@ class CustomHeadersEndToEndTest {
 
         String lean = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n");
         assertEquals(200, RawHttp.status(lean), lean);
-        assertEquals(List.of("DENY"), values(lean, "X-Frame-Options"), lean);
-        assertEquals(List.of("shop"), values(lean, "X-Team"), lean);
-        assertEquals(List.of("backend"), values(lean, "X-Powered-By"), "a header not allowed is not set: " + lean);
-        assertEquals(List.of("kept"), values(lean, "X-Other"), lean);
+        assertEquals(List.of("DENY"), RawHttp.headerValues(lean, "X-Frame-Options"), lean);
+        assertEquals(List.of("shop"), RawHttp.headerValues(lean, "X-Team"), lean);
+        assertEquals(List.of("backend"), RawHttp.headerValues(lean, "X-Powered-By"), "a header not allowed is not set: " + lean);
+        assertEquals(List.of("kept"), RawHttp.headerValues(lean, "X-Other"), lean);
 
         String otherIngress = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: other.test\r\nConnection: close\r\n\r\n");
-        assertEquals(List.of("SAMEORIGIN"), values(otherIngress, "X-Frame-Options"), otherIngress);
-        assertEquals(List.of("backend"), values(otherIngress, "X-Team"), otherIngress);
+        assertEquals(List.of("SAMEORIGIN"), RawHttp.headerValues(otherIngress, "X-Frame-Options"), otherIngress);
+        assertEquals(List.of("backend"), RawHttp.headerValues(otherIngress, "X-Team"), otherIngress);
     }
 
     @Test
     void overHttp2TheClientSeesTheConfigMapsHeaders() throws Exception {
         Backends.Raw app = backends.startRaw(BACKEND_ANSWER);
         IngressServer proxy = proxies.start(IngressServer.builder(routes()
-                .tlsRoute("shop.test", "/", "app", secret(), CUSTOM_HEADERS, app.port())
+                .tlsRoute("shop.test", "/", "app", TestCertificates.pkcs8Secret(), CUSTOM_HEADERS, app.port())
                 .router()).httpsBindAddress("127.0.0.1").httpsPort(0));
 
         ContentResponse response = proxies.http2Client().newRequest("https://shop.test:" + proxy.httpsPort() + "/h2")
@@ -95,8 +91,8 @@ class CustomHeadersEndToEndTest {
         String answer = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n");
 
         assertEquals(503, RawHttp.status(answer), answer);
-        assertEquals(List.of("DENY"), values(answer, "X-Frame-Options"), answer);
-        assertEquals(List.of("shop"), values(answer, "X-Team"), answer);
+        assertEquals(List.of("DENY"), RawHttp.headerValues(answer, "X-Frame-Options"), answer);
+        assertEquals(List.of("shop"), RawHttp.headerValues(answer, "X-Team"), answer);
         String notFound = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: nobody.test\r\nConnection: close\r\n\r\n");
         assertEquals(404, RawHttp.status(notFound), notFound);
         assertNull(RawHttp.header(notFound, "X-Frame-Options"), "no route, no Ingress's headers: " + notFound);
@@ -114,11 +110,11 @@ class CustomHeadersEndToEndTest {
 
         String redirect = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: old.test\r\nConnection: close\r\n\r\n");
         assertEquals(301, RawHttp.status(redirect), redirect);
-        assertEquals(List.of("DENY"), values(redirect, "X-Frame-Options"), redirect);
+        assertEquals(List.of("DENY"), RawHttp.headerValues(redirect, "X-Frame-Options"), redirect);
         String preflight = RawHttp.exchange(proxy.httpPort(), "OPTIONS / HTTP/1.1\r\nHost: api.test\r\n"
                 + "Origin: https://app.test\r\nAccess-Control-Request-Method: PUT\r\nConnection: close\r\n\r\n");
         assertEquals(204, RawHttp.status(preflight), preflight);
-        assertEquals(List.of("DENY"), values(preflight, "X-Frame-Options"), preflight);
+        assertEquals(List.of("DENY"), RawHttp.headerValues(preflight, "X-Frame-Options"), preflight);
     }
 
     @Test
@@ -130,8 +126,8 @@ class CustomHeadersEndToEndTest {
         routes.configMap("headers", Map.of("X-Team", "payments"));
         String answer = RawHttp.exchange(proxy.httpPort(), "GET / HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n");
 
-        assertEquals(List.of("SAMEORIGIN"), values(answer, "X-Frame-Options"), "the endpoint's, no longer replaced: " + answer);
-        assertEquals(List.of("payments"), values(answer, "X-Team"), answer);
+        assertEquals(List.of("SAMEORIGIN"), RawHttp.headerValues(answer, "X-Frame-Options"), "the endpoint's, no longer replaced: " + answer);
+        assertEquals(List.of("payments"), RawHttp.headerValues(answer, "X-Team"), answer);
     }
 
     @Test
@@ -146,24 +142,5 @@ class CustomHeadersEndToEndTest {
         assertTrue(json.contains("\"response headers X-Frame-Options: \\\"DENY\\\", X-Team: \\\"shop\\\""
                 + " (custom-headers, ConfigMap default/headers)\""), json);
         assertTrue(json.contains("key \\\"X-Powered-By\\\" is not among the response headers the controller allows"), json);
-    }
-
-    /** Every value of {@code name} in a raw response's head, in order. */
-    private static List<String> values(String response, String name) {
-        List<String> values = new ArrayList<>();
-        for (String line : response.substring(0, response.indexOf("\r\n\r\n")).split("\r\n")) {
-            if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
-                values.add(line.substring(name.length() + 1).trim());
-            }
-        }
-        return values;
-    }
-
-    private static TlsSecret secret() throws IOException {
-        try (InputStream crt = CustomHeadersEndToEndTest.class.getResourceAsStream("/tls/pkcs8.crt");
-                InputStream key = CustomHeadersEndToEndTest.class.getResourceAsStream("/tls/pkcs8.key")) {
-            return new TlsSecret("default", "pkcs8-tls", new String(crt.readAllBytes(), StandardCharsets.US_ASCII),
-                    new String(key.readAllBytes(), StandardCharsets.US_ASCII));
-        }
     }
 }

@@ -59,7 +59,6 @@ final class ControllerConfigMap {
     private static final String HTTP_REDIRECT_CODE = "http-redirect-code";
     private static final String LIMIT_REQ_STATUS = "limit-req-status-code";
     private static final String LIMIT_CONN_STATUS = "limit-conn-status-code";
-    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     // written by the proxy itself upstream (framing, hop-by-hop, the forwarded headers, the request
     // id), never set from a ConfigMap; Host is upstream-vhost's
     private static final Set<String> REFUSED_UPSTREAM = Set.of("connection", "keep-alive", "proxy-connection",
@@ -351,7 +350,7 @@ final class ControllerConfigMap {
     }
 
     private static String headerRefusal(String name, String value, boolean upstream) {
-        if (!TOKEN.matcher(name).matches()) {
+        if (!CustomHeadersAnnotation.TOKEN.matcher(name).matches()) {
             return "is no header name (letters, digits and !#$%&'*+-.^_`|~ only)";
         }
         String lower = name.toLowerCase(java.util.Locale.ROOT);

@@ -29,7 +29,7 @@ final class CustomHeadersAnnotation {
 
     // a ConfigMap's name is a DNS subdomain, a namespace a DNS label (Kubernetes' validation)
     // RFC 9110 section 5.6.2
-    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     /**
      * Never set, allowed or not: the framing and hop-by-hop fields the proxy writes itself for each
      * connection (a wrong one would corrupt the connection, and HTTP/2 forbids them), and

@@ -111,6 +111,18 @@ public final class RawHttp {
         return Integer.parseInt(response.substring(9, 12));
     }
 
+    /** Every value of the header {@code name} in a raw message's head (a request's or a response's), in order. */
+    public static java.util.List<String> headerValues(String message, String name) {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        int end = message.indexOf("\r\n\r\n");
+        for (String line : message.substring(0, end < 0 ? message.length() : end).split("\r\n")) {
+            if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+                values.add(line.substring(name.length() + 1).trim());
+            }
+        }
+        return values;
+    }
+
     /** The value of the first header {@code name} in a raw head, or null. */
     public static String header(String head, String name) {
         for (String line : head.split("\r\n")) {

@@ -28,6 +28,11 @@ public final class TestCertificates {
         }
     }
 
+    /** The TLS Secret {@code default/pkcs8-tls} of {@code pkcs8.crt} and {@code pkcs8.key}. */
+    public static io.jingress.core.model.TlsSecret pkcs8Secret() throws IOException {
+        return new io.jingress.core.model.TlsSecret("default", "pkcs8-tls", resource("pkcs8.crt"), resource("pkcs8.key"));
+    }
+
     /** A server side (not started) serving {@code name.crt} (the whole chain in it) with the RSA key {@code name.key}. */
     public static SslContextFactory.Server serverTls(String name) throws Exception {
         Certificate[] chain = CertificateFactory.getInstance("X.509").generateCertificates(new java.io.ByteArrayInputStream(
