@@ -190,4 +190,36 @@ class ControllerConfigMapEndToEndTest {
         assertEquals(429, status, refused);
         assertTrue(refused.endsWith("429 Too Many Requests: too many requests from this client (limit-rpm)\n"), refused);
     }
+
+    @Test
+    void theConfigMapsHstsKeysReplaceTheServersHeaderOnAnswersOverTlsAndFollowItsEdits() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create()
+                .configMap("jingress-controller", Map.of("hsts-max-age", "600", "hsts-preload", "true"))
+                .controllerConfigMap("jingress-controller")
+                .tlsRoute("shop.test", "/", "app", TestCertificates.pkcs8Secret(), app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+
+        ContentResponse answer = proxies.http2Client().newRequest("https://shop.test:" + proxy.httpsPort() + "/")
+                .timeout(10, TimeUnit.SECONDS).send();
+        assertEquals(200, answer.getStatus());
+        assertEquals("max-age=600; includeSubDomains; preload", answer.getHeaders().get("Strict-Transport-Security"));
+        ContentResponse notFound = proxies.http2Client().newRequest("https://nobody.test:" + proxy.httpsPort() + "/")
+                .timeout(10, TimeUnit.SECONDS).send();
+        assertEquals(404, notFound.getStatus());
+        assertEquals("max-age=600; includeSubDomains; preload", notFound.getHeaders().get("Strict-Transport-Security"),
+                "the proxy's own answers too");
+
+        routes.configMap("jingress-controller", Map.of("hsts", "false"));
+        answer = proxies.http2Client().newRequest("https://shop.test:" + proxy.httpsPort() + "/")
+                .timeout(10, TimeUnit.SECONDS).send();
+        assertEquals(200, answer.getStatus());
+        assertNull(answer.getHeaders().get("Strict-Transport-Security"), "hsts: false");
+
+        routes.configMap("jingress-controller", Map.of());
+        answer = proxies.http2Client().newRequest("https://shop.test:" + proxy.httpsPort() + "/")
+                .timeout(10, TimeUnit.SECONDS).send();
+        assertEquals("max-age=31536000; includeSubDomains", answer.getHeaders().get("Strict-Transport-Security"),
+                "the server's own again");
+    }
 }

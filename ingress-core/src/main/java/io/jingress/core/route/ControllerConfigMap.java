@@ -34,7 +34,9 @@ import java.util.TreeSet;
  *       {@code custom-headers} over them) and on every request they send upstream.</li>
  *   <li>The whole proxy's ({@link ServerSettings}): {@code block-cidrs}, {@code block-user-agents},
  *       {@code block-referers}, {@code enable-underscores-in-headers}, {@code ignore-invalid-headers},
- *       {@code http-redirect-code}, {@code limit-req-status-code}, {@code limit-conn-status-code}.</li>
+ *       {@code http-redirect-code}, {@code limit-req-status-code}, {@code limit-conn-status-code}, and
+ *       {@code hsts}, {@code hsts-max-age}, {@code hsts-include-subdomains}, {@code hsts-preload}
+ *       (in place of the server's HSTS).</li>
  * </ul>
  *
  * <p>A value that cannot be used is one WARNING on its key ({@code data["proxy-read-timeout"]}),
@@ -59,6 +61,10 @@ final class ControllerConfigMap {
     private static final String HTTP_REDIRECT_CODE = "http-redirect-code";
     private static final String LIMIT_REQ_STATUS = "limit-req-status-code";
     private static final String LIMIT_CONN_STATUS = "limit-conn-status-code";
+    private static final String HSTS = "hsts";
+    private static final String HSTS_MAX_AGE = "hsts-max-age";
+    private static final String HSTS_INCLUDE_SUBDOMAINS = "hsts-include-subdomains";
+    private static final String HSTS_PRELOAD = "hsts-preload";
     // written by the proxy itself upstream (framing, hop-by-hop, the forwarded headers, the request
     // id), never set from a ConfigMap; Host is upstream-vhost's
     private static final Set<String> REFUSED_UPSTREAM = Set.of("connection", "keep-alive", "proxy-connection",
@@ -85,8 +91,6 @@ final class ControllerConfigMap {
     private static final String GLOBAL = "global-";
     // ingress-nginx's keys whose settings are the runtime's flags here (fixed at start)
     private static final Map<String, String> FLAGS = Map.ofEntries(
-            Map.entry("hsts", "--hsts-max-age off"), Map.entry("hsts-max-age", "--hsts-max-age"),
-            Map.entry("hsts-include-subdomains", "--hsts-max-age, always includeSubDomains"),
             Map.entry("use-forwarded-headers", "--trusted-proxies"), Map.entry("proxy-real-ip-cidr", "--trusted-proxies"),
             Map.entry("use-proxy-protocol", "--proxy-protocol"),
             Map.entry("global-allowed-response-headers", "--allowed-response-headers"),
@@ -201,7 +205,38 @@ final class ControllerConfigMap {
                         Set.of(301, 302, 307, 308), problems),
                 status(key, LIMIT_REQ_STATUS, data.remove(LIMIT_REQ_STATUS), defaults.limitRequestStatus(), null, problems),
                 status(key, LIMIT_CONN_STATUS, data.remove(LIMIT_CONN_STATUS), defaults.limitConnectionStatus(), null,
-                        problems));
+                        problems),
+                strictTransportSecurity(key, data, problems));
+    }
+
+    // hsts, hsts-max-age, hsts-include-subdomains, hsts-preload: together, with ingress-nginx's defaults
+    // for those not set (on, a year, subdomains, no preload); null when none is set
+    private static String strictTransportSecurity(String key, Map<String, String> data, List<Problem> problems) {
+        String on = data.remove(HSTS);
+        String maxAge = data.remove(HSTS_MAX_AGE);
+        String subdomains = data.remove(HSTS_INCLUDE_SUBDOMAINS);
+        String preload = data.remove(HSTS_PRELOAD);
+        if (on == null && maxAge == null && subdomains == null && preload == null) {
+            return null;
+        }
+        if (!bool(key, HSTS, on, true, problems)) {
+            return "";
+        }
+        long seconds = 31_536_000;
+        if (maxAge != null) {
+            try {
+                seconds = Long.parseLong(maxAge.trim());
+            } catch (NumberFormatException e) {
+                seconds = -1;
+            }
+            if (seconds < 0) {
+                problems.add(Problem.warning(KIND, key, field(HSTS_MAX_AGE), "\"" + maxAge + "\" is not a number of"
+                        + " seconds: 31536000 applies"));
+                seconds = 31_536_000;
+            }
+        }
+        return "max-age=" + seconds + (bool(key, HSTS_INCLUDE_SUBDOMAINS, subdomains, true, problems) ? "; includeSubDomains" : "")
+                + (bool(key, HSTS_PRELOAD, preload, false, problems) ? "; preload" : "");
     }
 
     // a boolean as ingress-nginx reads one; otherwise a WARNING and the default

@@ -16,12 +16,17 @@ import java.util.Objects;
  *     {@code limit-rpm}: {@code limit-req-status-code}, 503 by default
  * @param limitConnectionStatus the status that refuses a client over {@code limit-connections}:
  *     {@code limit-conn-status-code}, 503 by default
+ * @param strictTransportSecurity the {@code Strict-Transport-Security} of the answers over TLS when
+ *     the ConfigMap sets {@code hsts}, {@code hsts-max-age}, {@code hsts-include-subdomains} or
+ *     {@code hsts-preload} ({@code ""}: none, {@code hsts: "false"}); null when it sets none, and the
+ *     server's own applies
  */
 public record ServerSettings(RequestBlocks requestBlocks, HeaderNameRules headerNameRules, int httpsRedirectStatus,
-        int limitRequestStatus, int limitConnectionStatus) {
+        int limitRequestStatus, int limitConnectionStatus, String strictTransportSecurity) {
 
-    /** ingress-nginx's: nothing blocked, its header names, 308, 503 and 503. */
-    public static final ServerSettings DEFAULTS = new ServerSettings(RequestBlocks.NONE, HeaderNameRules.NGINX, 308, 503, 503);
+    /** ingress-nginx's: nothing blocked, its header names, 308, 503 and 503; the server's HSTS. */
+    public static final ServerSettings DEFAULTS = new ServerSettings(RequestBlocks.NONE, HeaderNameRules.NGINX, 308, 503, 503,
+            null);
 
     public ServerSettings {
         Objects.requireNonNull(requestBlocks, "requestBlocks");

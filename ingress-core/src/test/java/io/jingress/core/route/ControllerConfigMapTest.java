@@ -104,11 +104,11 @@ class ControllerConfigMapTest {
     @Test
     void theKeysNotReadAreOneWarningNamingThem() {
         RouteTable table = compile(Map.of("worker-processes", "4", "use-gzip", "true", "load-balance", "ewma",
-                "use-forwarded-headers", "true", "hsts-max-age", "600"), ingress("one", "a.example.com", Map.of()));
+                "use-forwarded-headers", "true", "use-proxy-protocol", "true"), ingress("one", "a.example.com", Map.of()));
 
         assertEquals(List.of(Problem.warning("ConfigMap", KEY, "data",
                 "not read by Jingress, so without effect: use-gzip, worker-processes; set by a flag of the runtime"
-                        + " instead: hsts-max-age (--hsts-max-age), use-forwarded-headers (--trusted-proxies)")),
+                        + " instead: use-forwarded-headers (--trusted-proxies), use-proxy-protocol (--proxy-protocol)")),
                 table.problems());
     }
 
@@ -300,6 +300,21 @@ class ControllerConfigMapTest {
         assertEquals(308, refused.serverSettings().httpsRedirectStatus());
         assertEquals(List.of("ConfigMap ingress/jingress-controller: data[\"http-redirect-code\"]: \"303\" is not one of"
                 + " [301, 302, 307, 308]: 308 applies"), refused.problems().stream().map(Problem::toString).toList());
+    }
+
+    @Test
+    void theHstsKeysGiveTheHeaderTogetherWithIngressNginxsDefaultsForThoseNotSet() {
+        assertNull(ServerSettings.DEFAULTS.strictTransportSecurity(), "the server's own without them");
+        assertEquals("max-age=600; includeSubDomains", compile(Map.of("hsts-max-age", "600"),
+                ingress("one", "a.example.com", Map.of())).serverSettings().strictTransportSecurity());
+        assertEquals("max-age=31536000; preload", compile(Map.of("hsts-include-subdomains", "false", "hsts-preload", "true"),
+                ingress("one", "a.example.com", Map.of())).serverSettings().strictTransportSecurity());
+        assertEquals("", compile(Map.of("hsts", "false", "hsts-max-age", "600"),
+                ingress("one", "a.example.com", Map.of())).serverSettings().strictTransportSecurity(), "none");
+        RouteTable bad = compile(Map.of("hsts-max-age", "1y"), ingress("one", "a.example.com", Map.of()));
+        assertEquals("max-age=31536000; includeSubDomains", bad.serverSettings().strictTransportSecurity());
+        assertEquals(List.of("ConfigMap ingress/jingress-controller: data[\"hsts-max-age\"]: \"1y\" is not a number of"
+                + " seconds: 31536000 applies"), bad.problems().stream().map(Problem::toString).toList());
     }
 
     @Test

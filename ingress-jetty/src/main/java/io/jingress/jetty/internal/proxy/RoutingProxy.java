@@ -35,6 +35,7 @@ import io.jingress.core.route.RouteCors;
 import io.jingress.core.route.RoutePolicy;
 import io.jingress.core.route.RequestBlocks;
 import io.jingress.core.route.RouteTable;
+import io.jingress.core.route.ServerSettings;
 import io.jingress.jetty.internal.tls.ClientCertificateHosts;
 import io.jingress.core.route.Router;
 import io.jingress.jetty.internal.admin.AccessLog;
@@ -103,6 +104,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
     private final UpstreamForwarder forwarder;
     /** The header of answers over TLS, or null when it is off. */
     private final HttpField strictTransportSecurity;
+    // the controller ConfigMap's HSTS as a field, made once per value (see strictTransportSecurity)
+    private volatile HttpField configuredStrictTransportSecurity;
     /** The largest request body of a route whose Ingress sets none; 0: no limit. */
     private final long maxRequestBodyBytes;
     /** The smallest body limit in force, by the table it was found in (see {@link #smallestBodyLimit}). */
@@ -206,6 +209,23 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         return pool.buffersHeld();
     }
 
+    /** The HSTS of the answers over TLS: the controller ConfigMap's when it sets one, else the server's; null: none. */
+    private HttpField strictTransportSecurity(ServerSettings settings) {
+        String configured = settings.strictTransportSecurity();
+        if (configured == null) {
+            return strictTransportSecurity;
+        }
+        if (configured.isEmpty()) {
+            return null;
+        }
+        HttpField field = configuredStrictTransportSecurity;
+        if (field == null || !field.getValue().equals(configured)) {
+            field = new PreEncodedHttpField(HttpHeader.STRICT_TRANSPORT_SECURITY, configured);
+            configuredStrictTransportSecurity = field;
+        }
+        return field;
+    }
+
     @Override
     public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback) {
         if (HttpMethod.HEAD.is(clientToProxyRequest.getMethod())) {
@@ -217,9 +237,11 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         if (trustedProxies != null) {
             TrustedForwarding.apply(exchange, trustedProxies);
         }
-        if (strictTransportSecurity != null && exchange.secure()) {
+        RouteTable table = router.current();
+        exchange.serverSettings = table.serverSettings();
+        if (exchange.secure()) {
             // the client's scheme, as for the redirect below: never on an answer over plain HTTP
-            exchange.strictTransportSecurity = strictTransportSecurity;
+            exchange.strictTransportSecurity = strictTransportSecurity(exchange.serverSettings);
         }
         metrics.onRequestBegin();
         // the client closing its connection or resetting its stream stops the upstream try at once
@@ -256,8 +278,6 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.NOT_IMPLEMENTED);
             return true;
         }
-        RouteTable table = router.current();
-        exchange.serverSettings = table.serverSettings();
         RequestBlocks blocks = exchange.serverSettings.requestBlocks();
         if (!blocks.isNone()) {
             // the controller ConfigMap's block-*: refused on every host, before any route is matched
