@@ -121,7 +121,8 @@ public final class CommandLine {
                     "the controller's ConfigMap, as ingress-nginx's flag: its keys named as an annotation"
                             + " (proxy-read-timeout, proxy-body-size, ssl-redirect, whitelist-source-range, ...) are"
                             + " every Ingress's default, global-auth-url authenticates every Ingress without its own;"
-                            + " followed live, other keys are WARNINGs (docs/routing.md)",
+                            + " add-headers, proxy-set-headers, block-*, hsts* and more (docs/routing.md); followed"
+                            + " live; the keys not read are WARNINGs",
                     false, (d, v) -> d.configMap = Values.namespacedName("--configmap", v)));
 
     private static final List<Flag> CLUSTER_FLAGS = List.of(
