@@ -222,4 +222,26 @@ class ControllerConfigMapEndToEndTest {
         assertEquals("max-age=31536000; includeSubDomains", answer.getHeaders().get("Strict-Transport-Security"),
                 "the server's own again");
     }
+
+    @Test
+    void hideHeadersKeepsTheEndpointsFieldsFromTheClientAndAllowBackendServerHeaderPassesItsServer() throws Exception {
+        Backends.Raw app = backends.startRaw("HTTP/1.1 200 OK\r\nServer: gunicorn/21.2\r\nX-Powered-By: PHP/8.1\r\n"
+                + "x-debug-token: 1234\r\nX-Other: kept\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        TestRoutes routes = TestRoutes.create().route("shop.test", "/", "app", app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+        String request = "GET / HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n";
+
+        String answer = RawHttp.exchange(proxy.httpPort(), request);
+        assertNull(RawHttp.header(answer, "Server"), "never by default: " + answer);
+        assertEquals(List.of("PHP/8.1"), RawHttp.headerValues(answer, "X-Powered-By"), answer);
+
+        routes.configMap("jingress-controller", Map.of("hide-headers", "X-Powered-By, X-Debug-Token",
+                "allow-backend-server-header", "true")).controllerConfigMap("jingress-controller");
+        answer = RawHttp.exchange(proxy.httpPort(), request);
+        assertEquals(200, RawHttp.status(answer), answer);
+        assertEquals(List.of(), RawHttp.headerValues(answer, "X-Powered-By"), answer);
+        assertEquals(List.of(), RawHttp.headerValues(answer, "X-Debug-Token"), "any case: " + answer);
+        assertEquals(List.of("kept"), RawHttp.headerValues(answer, "X-Other"), answer);
+        assertEquals(List.of("gunicorn/21.2"), RawHttp.headerValues(answer, "Server"), answer);
+    }
 }

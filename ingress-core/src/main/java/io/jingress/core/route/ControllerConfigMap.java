@@ -36,7 +36,7 @@ import java.util.TreeSet;
  *       {@code block-referers}, {@code enable-underscores-in-headers}, {@code ignore-invalid-headers},
  *       {@code http-redirect-code}, {@code limit-req-status-code}, {@code limit-conn-status-code}, and
  *       {@code hsts}, {@code hsts-max-age}, {@code hsts-include-subdomains}, {@code hsts-preload}
- *       (in place of the server's HSTS).</li>
+ *       (in place of the server's HSTS), {@code hide-headers}, {@code allow-backend-server-header}.</li>
  * </ul>
  *
  * <p>A value that cannot be used is one WARNING on its key ({@code data["proxy-read-timeout"]}),
@@ -61,6 +61,8 @@ final class ControllerConfigMap {
     private static final String HTTP_REDIRECT_CODE = "http-redirect-code";
     private static final String LIMIT_REQ_STATUS = "limit-req-status-code";
     private static final String LIMIT_CONN_STATUS = "limit-conn-status-code";
+    private static final String HIDE_HEADERS = "hide-headers";
+    private static final String BACKEND_SERVER_HEADER = "allow-backend-server-header";
     private static final String HSTS = "hsts";
     private static final String HSTS_MAX_AGE = "hsts-max-age";
     private static final String HSTS_INCLUDE_SUBDOMAINS = "hsts-include-subdomains";
@@ -206,7 +208,29 @@ final class ControllerConfigMap {
                 status(key, LIMIT_REQ_STATUS, data.remove(LIMIT_REQ_STATUS), defaults.limitRequestStatus(), null, problems),
                 status(key, LIMIT_CONN_STATUS, data.remove(LIMIT_CONN_STATUS), defaults.limitConnectionStatus(), null,
                         problems),
-                strictTransportSecurity(key, data, problems));
+                strictTransportSecurity(key, data, problems), hiddenHeaders(key, data.remove(HIDE_HEADERS), problems),
+                bool(key, BACKEND_SERVER_HEADER, data.remove(BACKEND_SERVER_HEADER), false, problems));
+    }
+
+    // hide-headers: comma-separated header names; one that is no name, or one the proxy writes itself, is a WARNING
+    private static Set<String> hiddenHeaders(String key, String value, List<Problem> problems) {
+        Set<String> hidden = new TreeSet<>();
+        if (value == null) {
+            return hidden;
+        }
+        for (String part : value.split(",")) {
+            String name = part.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!CustomHeadersAnnotation.TOKEN.matcher(name).matches()) {
+                problems.add(Problem.warning(KIND, key, field(HIDE_HEADERS), "\"" + name + "\" is no header name and is"
+                        + " left out"));
+                continue;
+            }
+            hidden.add(name.toLowerCase(java.util.Locale.ROOT));
+        }
+        return hidden;
     }
 
     // hsts, hsts-max-age, hsts-include-subdomains, hsts-preload: together, with ingress-nginx's defaults

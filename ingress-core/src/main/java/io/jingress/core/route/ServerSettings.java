@@ -1,6 +1,7 @@
 package io.jingress.core.route;
 
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What the controller's ConfigMap ({@link RouteCompiler#withConfigMap}) sets for the whole proxy
@@ -20,16 +21,32 @@ import java.util.Objects;
  *     the ConfigMap sets {@code hsts}, {@code hsts-max-age}, {@code hsts-include-subdomains} or
  *     {@code hsts-preload} ({@code ""}: none, {@code hsts: "false"}); null when it sets none, and the
  *     server's own applies
+ * @param hiddenResponseHeaders the endpoints' response header fields never passed to the client
+ *     ({@code hide-headers}, nginx's {@code proxy_hide_header}), lower case; empty by default
+ * @param backendServerHeader whether the endpoints' {@code Server} reaches the client
+ *     ({@code allow-backend-server-header}); by default it does not
  */
 public record ServerSettings(RequestBlocks requestBlocks, HeaderNameRules headerNameRules, int httpsRedirectStatus,
-        int limitRequestStatus, int limitConnectionStatus, String strictTransportSecurity) {
+        int limitRequestStatus, int limitConnectionStatus, String strictTransportSecurity,
+        Set<String> hiddenResponseHeaders, boolean backendServerHeader) {
 
-    /** ingress-nginx's: nothing blocked, its header names, 308, 503 and 503; the server's HSTS. */
+    /** ingress-nginx's: nothing blocked, its header names, 308, 503 and 503; the server's HSTS; no Server. */
     public static final ServerSettings DEFAULTS = new ServerSettings(RequestBlocks.NONE, HeaderNameRules.NGINX, 308, 503, 503,
-            null);
+            null, Set.of(), false);
 
     public ServerSettings {
         Objects.requireNonNull(requestBlocks, "requestBlocks");
         Objects.requireNonNull(headerNameRules, "headerNameRules");
+        hiddenResponseHeaders = Set.copyOf(hiddenResponseHeaders);
+    }
+
+    /** Whether the endpoint's response field {@code name} (any case) is kept from the client ({@code hide-headers}). */
+    public boolean hides(String name) {
+        for (String hidden : hiddenResponseHeaders) {
+            if (hidden.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

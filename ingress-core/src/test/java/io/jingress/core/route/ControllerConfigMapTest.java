@@ -318,6 +318,19 @@ class ControllerConfigMapTest {
     }
 
     @Test
+    void hideHeadersListsNamesAndAllowBackendServerHeaderIsABoolean() {
+        RouteTable table = compile(Map.of("hide-headers", "X-Powered-By, bad name,,X-AspNet-Version",
+                "allow-backend-server-header", "true"), ingress("one", "a.example.com", Map.of()));
+
+        assertEquals(Set.of("x-powered-by", "x-aspnet-version"), table.serverSettings().hiddenResponseHeaders());
+        assertTrue(table.serverSettings().hides("X-POWERED-BY"));
+        assertTrue(table.serverSettings().backendServerHeader());
+        assertEquals(List.of("ConfigMap ingress/jingress-controller: data[\"hide-headers\"]: \"bad name\" is no header"
+                + " name and is left out"), table.problems().stream().map(Problem::toString).toList());
+        assertFalse(ServerSettings.DEFAULTS.backendServerHeader());
+    }
+
+    @Test
     void aNameThatIsNotNamespaceSlashNameIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> RouteCompiler.create(Balancers.create()).withConfigMap("nope"));
     }

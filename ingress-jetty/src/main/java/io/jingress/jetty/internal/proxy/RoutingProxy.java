@@ -1120,7 +1120,8 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
 
     /**
      * Copies the upstream's response headers, leaving out hop-by-hop ones both by definition and by
-     * name and {@code Server}, and adds the exchange's {@code Strict-Transport-Security} unless the
+     * name, {@code Server} (unless the controller ConfigMap's {@code allow-backend-server-header}) and
+     * those its {@code hide-headers} name, and adds the exchange's {@code Strict-Transport-Security} unless the
      * upstream sent its own. On a route with CORS, the route's {@code Access-Control-*} headers
      * replace the endpoint's ({@link PolicyCors}); its {@code proxy-redirect-from/-to} rewrite
      * {@code Location} and {@code Refresh} ({@link PolicyHeaders}); its {@code proxy-cookie-domain}
@@ -1133,14 +1134,20 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         ProxyRedirect proxyRedirect = exchange.proxyRedirect;
         CookieRewrite cookieRewrite = exchange.cookieRewrite;
         PolicyResponseHeaders.Fields responseHeaders = exchange.responseHeaders;
+        ServerSettings settings = exchange.serverSettings;
+        boolean hiding = !settings.hiddenResponseHeaders().isEmpty();
         for (HttpField field : serverToProxyHeaders) {
             if (ProxyHeaders.isHopByHop(field) || ProxyHeaders.isNamedIn(connectionNamed, field)) {
                 continue;
             }
             HttpHeader header = field.getHeader();
-            if (header == HttpHeader.SERVER) {
+            if (header == HttpHeader.SERVER && !settings.backendServerHeader()) {
                 // names the endpoint's software and version to anyone who asks; nginx drops it too
+                // (unless the controller ConfigMap's allow-backend-server-header says otherwise)
                 continue;
+            }
+            if (hiding && settings.hides(field.getName())) {
+                continue;  // the controller ConfigMap's hide-headers
             }
             if (header == HttpHeader.CONTENT_LENGTH && exchange.proxyToClientResponse().getStatus() == HttpStatus.NO_CONTENT_204) {
                 // A 204 has no body and must not say a length (RFC 9110 section 8.6), as nginx
