@@ -83,7 +83,7 @@ final class ControllerConfigMap {
             NextUpstreamAnnotations.TIMEOUT, NextUpstreamAnnotations.TRIES,
             CookieRewriteAnnotations.PATH, CookieRewriteAnnotations.DOMAIN, HeaderAnnotations.PROXY_REDIRECT_FROM,
             HeaderAnnotations.PROXY_REDIRECT_TO, SslRedirectAnnotation.NAME, ForceSslRedirectAnnotation.NAME,
-            SourceRangeAnnotations.WHITELIST, DefaultBackendAnnotations.CUSTOM_HTTP_ERRORS, "load-balance", ServiceUpstreamAnnotation.NAME);
+            SourceRangeAnnotations.WHITELIST, SourceRangeAnnotations.DENYLIST, DefaultBackendAnnotations.CUSTOM_HTTP_ERRORS, "load-balance", ServiceUpstreamAnnotation.NAME);
     // global-auth-X is auth-X
     private static final List<String> GLOBAL_AUTH = List.of(ExternalAuthAnnotations.URL, ExternalAuthAnnotations.METHOD,
             ExternalAuthAnnotations.SIGNIN, ExternalAuthAnnotations.SIGNIN_REDIRECT_PARAM,

@@ -90,6 +90,19 @@ class ControllerConfigMapTest {
     }
 
     @Test
+    void aDenylistDefaultRefusesItsClientsOnEveryIngressWithoutItsOwn() {
+        RouteTable table = compile(Map.of("denylist-source-range", "192.0.2.0/24"),
+                ingress("plain", "a.example.com", Map.of()),
+                ingress("own", "b.example.com", Map.of(NGINX + "denylist-source-range", "198.51.100.0/24")));
+
+        assertFalse(route(table, "a.example.com", "/").policy().clientAccess().admits("192.0.2.9"));
+        assertTrue(route(table, "a.example.com", "/").policy().clientAccess().admits("198.51.100.9"));
+        assertTrue(route(table, "b.example.com", "/").policy().clientAccess().admits("192.0.2.9"), "its own wins");
+        assertFalse(route(table, "b.example.com", "/").policy().clientAccess().admits("198.51.100.9"));
+        assertEquals(List.of(), table.problems());
+    }
+
+    @Test
     void aValueThatCannotBeUsedIsOneWarningOnTheConfigMapKeyNotOneOnEveryIngress() {
         RouteTable table = compile(Map.of("proxy-read-timeout", "1m", "proxy-connect-timeout", "3"),
                 ingress("one", "a.example.com", Map.of()), ingress("two", "b.example.com", Map.of()));
