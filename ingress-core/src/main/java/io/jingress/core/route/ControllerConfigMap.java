@@ -212,7 +212,7 @@ final class ControllerConfigMap {
                 bool(key, BACKEND_SERVER_HEADER, data.remove(BACKEND_SERVER_HEADER), false, problems));
     }
 
-    // hide-headers: comma-separated header names; one that is no name, or one the proxy writes itself, is a WARNING
+    // hide-headers: comma-separated header names; one that is no name is a WARNING
     private static Set<String> hiddenHeaders(String key, String value, List<Problem> problems) {
         Set<String> hidden = new TreeSet<>();
         if (value == null) {
@@ -359,7 +359,7 @@ final class ControllerConfigMap {
         Set<String> named = new TreeSet<>();
         for (String dataKey : List.of(ADD_HEADERS, PROXY_SET_HEADERS)) {
             String value = controller.data().get(dataKey);
-            if (value != null && value.trim().matches("[^/\\s]+/[^/\\s]+")) {
+            if (value != null && RouteCompiler.isNamespacedName(value.trim())) {
                 named.add(value.trim());
             }
         }
@@ -374,7 +374,7 @@ final class ControllerConfigMap {
             return headers;
         }
         String named = value.trim();
-        if (!named.matches("[^/\\s]+/[^/\\s]+")) {
+        if (!RouteCompiler.isNamespacedName(named)) {
             problems.add(Problem.warning(KIND, key, field(dataKey), "\"" + named + "\" is not namespace/name of a"
                     + " ConfigMap: no header is set"));
             return headers;

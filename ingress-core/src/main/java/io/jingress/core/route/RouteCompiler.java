@@ -174,7 +174,7 @@ public final class RouteCompiler {
         Set<String> lower = new HashSet<>();
         for (String name : names) {
             Objects.requireNonNull(name, "name");
-            if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+            if (!CustomHeadersAnnotation.TOKEN.matcher(name).matches()) {
                 throw new IllegalArgumentException("\"" + name + "\" is no header name");
             }
             lower.add(name.toLowerCase(Locale.ROOT));
@@ -212,7 +212,7 @@ public final class RouteCompiler {
      * @throws IllegalArgumentException when {@code secret} is not {@code namespace/name}
      */
     public RouteCompiler withDefaultCertificate(String secret) {
-        if (secret != null && !secret.matches("[^/\\s]+/[^/\\s]+")) {
+        if (secret != null && !isNamespacedName(secret)) {
             throw new IllegalArgumentException("\"" + secret + "\" is not namespace/name");
         }
         return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, sslPassthrough, secret, tcpServices,
@@ -266,7 +266,7 @@ public final class RouteCompiler {
      * @throws IllegalArgumentException when {@code configMap} is not {@code namespace/name}
      */
     public RouteCompiler withConfigMap(String configMap) {
-        if (configMap != null && !configMap.matches("[^/\\s]+/[^/\\s]+")) {
+        if (configMap != null && !isNamespacedName(configMap)) {
             throw new IllegalArgumentException("\"" + configMap + "\" is not namespace/name");
         }
         return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, sslPassthrough, defaultCertificate,
@@ -284,6 +284,11 @@ public final class RouteCompiler {
     /** The {@code namespace/name} of the controller's ConfigMap, or null (see {@link #withConfigMap}). */
     public String configMap() {
         return configMap;
+    }
+
+    // exactly one '/' between two parts without blanks
+    static boolean isNamespacedName(String text) {
+        return text.matches("[^/\\s]+/[^/\\s]+");
     }
 
     /** Compiles {@code state}; never throws for bad input, which is reported in {@link RouteTable#problems()}. */

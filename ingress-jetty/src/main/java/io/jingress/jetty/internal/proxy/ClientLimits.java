@@ -84,10 +84,18 @@ final class ClientLimits {
         if (status == refusal.status()) {
             return refusal;
         }
-        String text = new String(refusal.bytes(), java.nio.charset.StandardCharsets.UTF_8);
-        return new PlainResponses.Body(status, status + " " + HttpStatus.getMessage(status)
-                + text.substring(text.indexOf(':')));
+        // made once per refusal and status: refusals come thickest when a client floods
+        return RESTATED.computeIfAbsent(new Restated(refusal, status), r -> {
+            String text = new String(refusal.bytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new PlainResponses.Body(status, status + " " + HttpStatus.getMessage(status)
+                    + text.substring(text.indexOf(':')));
+        });
     }
+
+    private record Restated(PlainResponses.Body refusal, int status) {
+    }
+
+    private static final java.util.Map<Restated, PlainResponses.Body> RESTATED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static PlainResponses.Body tooMany(String why) {
         return new PlainResponses.Body(HttpStatus.SERVICE_UNAVAILABLE_503, "503 Service Unavailable: " + why + "\n");
