@@ -359,6 +359,9 @@ public final class RouteExplainer {
         }
         if (backend.status() != Backend.Status.READY) {
             FallbackBackend fallback = route.policy().fallback();
+            if (fallback != null && !fallback.takesUnavailable()) {
+                fallback = null;  // the default backend Service serves custom-http-errors' pages only
+            }
             if (fallback != null && fallback.backend().isReady()) {
                 // default-backend: what the proxy does where it would answer 503
                 return result.status(200, backend.reason() + "; no ready endpoint: goes to default-backend "

@@ -28,15 +28,18 @@ import java.util.Objects;
  * @param status what the proxy answers: 200 (forwarded to an endpoint), 308 (to HTTPS), 400, 404,
  *     405 (CONNECT), 500 (a rewrite-target that gives no valid path), 502 (a backend-protocol not
  *     spoken) or 503
- * @param ingress the matched Ingress's (or HTTPRoute's) {@code namespace/name}, or {@code null}
- * @param kind the kind of the object {@code ingress} names, {@link Route#KIND_INGRESS} or
- *     {@link Route#KIND_HTTP_ROUTE}; {@code null} when nothing matched
+ * @param ingress the matched Ingress's (or HTTPRoute's, GRPCRoute's) {@code namespace/name}, or the
+ *     default backend Service's ({@code --default-backend-service}); {@code null} when nothing matched
+ * @param kind the kind of the object {@code ingress} names, {@link Route#KIND_INGRESS},
+ *     {@link Route#KIND_HTTP_ROUTE}, {@link Route#KIND_GRPC_ROUTE} or {@link Route#KIND_SERVICE};
+ *     {@code null} when nothing matched
  * @param ruleIndex the index of the matched rule in the Ingress, or -1 (no match, or the default backend)
  * @param pathIndex the index of the matched path in the rule (an HTTPRoute's: of the match; -1 for
  *     a rule without matches), or -1
  * @param rulePath the matched path as written in the Ingress, or {@code null}
  * @param pathType the matched path's type, or {@code null}
- * @param defaultBackend whether the request fell through to a {@code defaultBackend}
+ * @param defaultBackend whether the request fell through to a {@code defaultBackend} (or the default
+ *     backend Service)
  * @param defaultBackendHost the host (as its rules write it, e.g. {@code *.example.com}) whose
  *     Ingress's {@code defaultBackend} took the request because none of the host's paths matched;
  *     {@code null} when the request took no defaultBackend or took one for any host (the catch-all
@@ -106,6 +109,10 @@ public record RouteExplanation(
                 text.append(", match ").append(pathIndex).append(": ").append(rulePath).append(" (")
                         .append(pathType == PathType.EXACT ? "Exact" : "PathPrefix").append(')');
             }
+        } else if (ingress != null && Route.KIND_SERVICE.equals(kind)) {
+            text.append("\n  the default backend Service ").append(ingress).append(" (--default-backend-service): ")
+                    .append(defaultBackendHost != null ? "none of the paths of host " + defaultBackendHost + " matched"
+                            : "no rule matched");
         } else if (ingress != null) {
             text.append("\n  Ingress ").append(ingress);
             if (defaultBackendHost != null) {

@@ -127,9 +127,10 @@ final class ControllerConfigMap {
 
     /**
      * The ConfigMap {@code key} ({@code namespace/name}) of {@code state} read; {@link #NONE} when
-     * {@code key} is null, or (with a WARNING) when the state has no such ConfigMap.
+     * {@code key} is null, or (with a WARNING) when the state has no such ConfigMap. {@code serverDefault}:
+     * the default backend Service's backend (which serves {@code custom-http-errors}' pages), or null.
      */
-    static ControllerConfigMap read(String key, ClusterState state, List<Problem> problems) {
+    static ControllerConfigMap read(String key, ClusterState state, Backend serverDefault, List<Problem> problems) {
         if (key == null) {
             return NONE;
         }
@@ -170,8 +171,8 @@ final class ControllerConfigMap {
         Map<String, String> added = headers(key, ADD_HEADERS, data.remove(ADD_HEADERS), state, problems);
         Map<String, String> proxySet = headers(key, PROXY_SET_HEADERS, data.remove(PROXY_SET_HEADERS), state, problems);
         ServerSettings settings = serverSettings(key, data, problems);
-        check(key, defaults, "", problems);
-        check(key, globalAuth, GLOBAL, problems);
+        check(key, defaults, "", serverDefault, problems);
+        check(key, globalAuth, GLOBAL, null, problems);
         if (!data.isEmpty()) {
             List<String> flags = new ArrayList<>();
             List<String> others = new ArrayList<>();
@@ -461,12 +462,26 @@ final class ControllerConfigMap {
     }
 
     // Each problem the annotations' own readers find in these values, once, on the key it names.
-    private static void check(String key, Map<String, String> values, String keyPrefix, List<Problem> problems) {
+    private static void check(String key, Map<String, String> values, String keyPrefix, Backend serverDefault,
+            List<Problem> problems) {
         if (values.isEmpty()) {
             return;
         }
         Map<String, String> annotations = asAnnotations(values);
-        List<String> found = new ArrayList<>(RouteAnnotations.parse(annotations).problems());
+        DefaultBackendAnnotations.Services services = serverDefault == null ? DefaultBackendAnnotations.Services.NONE
+                : new DefaultBackendAnnotations.Services() {
+                    @Override
+                    public Backend firstPort(String name, StringBuilder why) {
+                        return NONE.firstPort(name, why);
+                    }
+
+                    @Override
+                    public Backend serverDefault() {
+                        return serverDefault;
+                    }
+                };
+        List<String> found = new ArrayList<>(RouteAnnotations.parse(annotations, BasicAuthAnnotations.Context.NONE, services)
+                .problems());
         SslRedirectAnnotation.check(annotations, found);
         found.addAll(BalancerPolicy.problemsIn(annotations));
         for (String sentence : found) {

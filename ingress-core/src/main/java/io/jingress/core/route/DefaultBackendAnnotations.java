@@ -15,9 +15,10 @@ import java.util.Map;
  *
  * <p>Also reads {@code custom-http-errors: "404,503"}: the endpoints' answers with these statuses
  * (400 to 599) are replaced by the default backend's error page. A code that is not one is a problem
- * and left out, the others kept. Jingress has no server-wide default backend (ingress-nginx's
- * {@code --default-backend-service}), so without a usable {@code default-backend} the annotation has
- * no effect, and says so.
+ * and left out, the others kept. Without a usable {@code default-backend} the error pages come from
+ * the default backend Service ({@link RouteCompiler#withDefaultBackendService}, ingress-nginx's
+ * {@code --default-backend-service}), as in ingress-nginx; without that either, the annotation has no
+ * effect, and says so.
  */
 final class DefaultBackendAnnotations {
     static final String DEFAULT_BACKEND = "default-backend";
@@ -38,6 +39,11 @@ final class DefaultBackendAnnotations {
          * Service does not exist or has no port, with the reason appended to {@code why}.
          */
         Backend firstPort(String name, StringBuilder why);
+
+        /** The default backend Service's backend, whatever its endpoints; null when there is none. */
+        default Backend serverDefault() {
+            return null;
+        }
     }
 
     private DefaultBackendAnnotations() {
@@ -48,11 +54,14 @@ final class DefaultBackendAnnotations {
         RouteAnnotations.Named errors = RouteAnnotations.value(annotations, CUSTOM_HTTP_ERRORS);
         List<Integer> codes = errors == null ? List.of() : errorCodes(errors, problems);
         FallbackBackend fallback = fallback(annotations, services, codes, problems);
+        Backend serverDefault = fallback == null && !codes.isEmpty() ? services.serverDefault() : null;
         if (fallback != null) {
             builder.fallback(fallback);
+        } else if (serverDefault != null) {
+            builder.fallback(new FallbackBackend(errors.name(), serverDefault, codes, false));
         } else if (!codes.isEmpty()) {
-            problems.add(errors.quoted() + " has no effect without a default-backend Service to fetch the error pages"
-                    + " from (Jingress has no server-wide default backend): the endpoints' answers pass unchanged");
+            problems.add(errors.quoted() + " has no effect without a Service to fetch the error pages from (a"
+                    + " default-backend, or the controller's --default-backend-service): the endpoints' answers pass unchanged");
         }
     }
 

@@ -13,7 +13,11 @@ import java.util.stream.Collectors;
  * {@code X-Namespace}, {@code X-Ingress-Name}, {@code X-Service-Name} and {@code X-Service-Port}
  * headers. With {@code custom-http-errors}, an answer of the routes' endpoints with one of
  * {@link #errorCodes()} is replaced by the answer of this Service to a {@code GET} of {@code /}
- * ({@link #errorPageRoute()}), as ingress-nginx's error pages are fetched. Immutable; its
+ * ({@link #errorPageRoute()}), as ingress-nginx's error pages are fetched. An Ingress with
+ * {@code custom-http-errors} and no {@code default-backend} fetches its error pages from the default
+ * backend Service ({@link RouteCompiler#withDefaultBackendService}), when there is one: then that
+ * Service is this, and only for the error pages ({@link #takesUnavailable()} false), as in
+ * ingress-nginx. Immutable; its
  * {@link #backend()} is one of {@link RouteTable#backends()}, so its endpoints follow the cluster's
  * as every route backend's do.
  */
@@ -23,8 +27,14 @@ public final class FallbackBackend {
     private final List<Integer> errorCodes;
     private final boolean[] intercepted = new boolean[600];
     private final Route errorPageRoute;
+    private final boolean takesUnavailable;
 
     FallbackBackend(String annotation, Backend backend, List<Integer> errorCodes) {
+        this(annotation, backend, errorCodes, true);
+    }
+
+    FallbackBackend(String annotation, Backend backend, List<Integer> errorCodes, boolean takesUnavailable) {
+        this.takesUnavailable = takesUnavailable;
         this.annotation = Objects.requireNonNull(annotation, "annotation");
         this.backend = Objects.requireNonNull(backend, "backend");
         this.errorCodes = List.copyOf(errorCodes);
@@ -43,7 +53,10 @@ public final class FallbackBackend {
         return DefaultBackendAnnotations.serviceKey(ingress.annotations(), ingress.namespace());
     }
 
-    /** The annotation as written on the Ingress, e.g. {@code nginx.ingress.kubernetes.io/default-backend}. */
+    /**
+     * The annotation as written on the Ingress, e.g. {@code nginx.ingress.kubernetes.io/default-backend}
+     * (its {@code custom-http-errors} when the error pages come from the default backend Service).
+     */
     public String annotation() {
         return annotation;
     }
@@ -59,6 +72,15 @@ public final class FallbackBackend {
      */
     public List<Integer> errorCodes() {
         return errorCodes;
+    }
+
+    /**
+     * Whether the requests of a route whose own backend has no endpoint to give go to this Service
+     * (the {@code default-backend} annotation's); false for the default backend Service, which only
+     * serves the error pages of {@code custom-http-errors} (those requests are answered 503).
+     */
+    public boolean takesUnavailable() {
+        return takesUnavailable;
     }
 
     /** Whether an endpoint's answer with {@code status} is replaced by an error page. */
@@ -83,11 +105,15 @@ public final class FallbackBackend {
     /** The phrases of {@link RoutePolicy#describe()}. */
     List<String> phrases() {
         List<String> phrases = new ArrayList<>(1);
-        phrases.add("no ready endpoint: goes to default-backend " + backend.key()
-                + (backend.isReady() ? "" : " (" + backend.reason() + ")"));
+        if (takesUnavailable) {
+            phrases.add("no ready endpoint: goes to default-backend " + backend.key()
+                    + (backend.isReady() ? "" : " (" + backend.reason() + ")"));
+        }
         if (!errorCodes.isEmpty()) {
             phrases.add("answers " + errorCodes.stream().map(String::valueOf).collect(Collectors.joining(", "))
-                    + " replaced by the error page of default-backend " + backend.key() + " (custom-http-errors)");
+                    + " replaced by the error page of " + (takesUnavailable ? "default-backend " : "the default backend Service ")
+                    + backend.key() + (takesUnavailable || backend.isReady() ? "" : " (" + backend.reason() + ")")
+                    + " (custom-http-errors)");
         }
         return phrases;
     }

@@ -82,6 +82,11 @@ final class RegexHosts {
         fallbacks.put(host, route);
     }
 
+    /** Whether the host has a fallback route already. */
+    boolean hasFallback(String host) {
+        return fallbacks.containsKey(host);
+    }
+
     /** Puts each regex host's marker in its Prefix "/" slot: a match that reaches it tries the regexes. */
     void addMarkers(Function<String, PathTrie<Route>> pathsOf) {
         routes.forEach((host, regexRoutes) -> {

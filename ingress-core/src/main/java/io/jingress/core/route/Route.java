@@ -25,6 +25,11 @@ public final class Route implements MatchResult {
     public static final String KIND_HTTP_ROUTE = "HTTPRoute";
     /** The {@link #kind()} of a route of a Gateway API GRPCRoute. */
     public static final String KIND_GRPC_ROUTE = "GRPCRoute";
+    /**
+     * The {@link #kind()} of a route to the default backend Service ({@link RouteCompiler#withDefaultBackendService}):
+     * the fallback of a host whose paths do not match, or the catch-all; {@link #ingress()} names the Service.
+     */
+    public static final String KIND_SERVICE = "Service";
 
     private final String ingress;
     private final String host;
@@ -97,6 +102,32 @@ public final class Route implements MatchResult {
         this.filters = filters;
     }
 
+    // the default backend Service's route: a host's fallback (host set), or the catch-all (host null)
+    private Route(String service, String host, boolean sslRedirect, Backend backend) {
+        this.ingress = Objects.requireNonNull(service, "service");
+        this.host = host;
+        this.path = null;
+        this.pathType = null;
+        this.ruleIndex = -1;
+        this.pathIndex = -1;
+        this.defaultBackend = true;
+        this.sslRedirect = sslRedirect;
+        this.policy = RoutePolicy.NONE;
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.pathPattern = null;
+        this.regexPaths = null;
+        this.canary = null;
+        this.kind = KIND_SERVICE;
+        this.conditions = null;
+        this.candidates = null;
+        this.split = null;
+        this.filters = null;
+    }
+
+    static Route defaultBackendService(String service, String host, boolean sslRedirect, Backend backend) {
+        return new Route(service, host, sslRedirect, backend);
+    }
+
     // the value a regex host's Prefix "/" holds in the index: it sends the match to the host's regexes
     private Route(RegexPaths regexPaths) {
         this.ingress = "";
@@ -130,15 +161,16 @@ public final class Route implements MatchResult {
 
     /**
      * The object this route comes from, as {@code namespace/name}: an Ingress, or for
-     * {@link #kind()} {@code HTTPRoute} an HTTPRoute, for {@code GRPCRoute} a GRPCRoute.
+     * {@link #kind()} {@code HTTPRoute} an HTTPRoute, for {@code GRPCRoute} a GRPCRoute, for
+     * {@code Service} the default backend Service.
      */
     public String ingress() {
         return ingress;
     }
 
     /**
-     * {@link #KIND_INGRESS}, {@link #KIND_HTTP_ROUTE} or {@link #KIND_GRPC_ROUTE}: the kind of the
-     * object {@link #ingress()} names.
+     * {@link #KIND_INGRESS}, {@link #KIND_HTTP_ROUTE}, {@link #KIND_GRPC_ROUTE} or {@link #KIND_SERVICE}:
+     * the kind of the object {@link #ingress()} names.
      */
     public String kind() {
         return kind;
@@ -151,14 +183,26 @@ public final class Route implements MatchResult {
 
     /** Whether this route comes from a Gateway API route: an HTTPRoute or a GRPCRoute. */
     public boolean isGatewayRoute() {
-        return kind != KIND_INGRESS;
+        return kind == KIND_HTTP_ROUTE || kind == KIND_GRPC_ROUTE;
+    }
+
+    /**
+     * Whether this route goes to the default backend Service ({@link RouteCompiler#withDefaultBackendService},
+     * ingress-nginx's {@code --default-backend-service}): then it is also {@link #isDefaultBackend()}.
+     */
+    public boolean isDefaultBackendService() {
+        return kind == KIND_SERVICE;
     }
 
     /**
      * How logs, {@code /routes} and problems name where this route comes from: {@code Ingress ns/name},
-     * or {@code HTTPRoute ns/name spec.rules[i].matches[j]} (or {@code GRPCRoute ...}).
+     * or {@code HTTPRoute ns/name spec.rules[i].matches[j]} (or {@code GRPCRoute ...}), or
+     * {@code Service ns/name (default backend)}.
      */
     public String source() {
+        if (kind == KIND_SERVICE) {
+            return kind + " " + ingress + " (default backend)";
+        }
         if (kind != KIND_INGRESS) {
             return kind + " " + ingress + " spec.rules[" + ruleIndex + "]" + (pathIndex < 0 ? "" : ".matches[" + pathIndex + "]");
         }
@@ -269,9 +313,10 @@ public final class Route implements MatchResult {
     }
 
     /**
-     * Whether this is an Ingress's {@code spec.defaultBackend}: the fallback of its {@link #host()}
-     * when none of the host's paths matched, or (host {@code null}, {@link RouteTable#defaultRoute()})
-     * the catch-all for hosts without rules.
+     * Whether this is an Ingress's {@code spec.defaultBackend} (or the default backend Service,
+     * {@link #isDefaultBackendService()}): the fallback of its {@link #host()} when none of the host's
+     * paths matched, or (host {@code null}, {@link RouteTable#defaultRoute()}) the catch-all for hosts
+     * without rules.
      */
     public boolean isDefaultBackend() {
         return defaultBackend;

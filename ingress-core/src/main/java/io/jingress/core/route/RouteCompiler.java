@@ -104,6 +104,7 @@ public final class RouteCompiler {
     private final String defaultCertificate;  // namespace/name of a TLS Secret, or null
     private final TcpServiceCompiler tcpServices;  // null: no TCP services
     private final String configMap;  // namespace/name of the controller's ConfigMap, or null
+    private final String defaultBackendService;  // namespace/name of the default backend Service, or null
     private final BasicAuthAnnotations.Memos authMemos = new BasicAuthAnnotations.Memos();
 
     private static Set<String> readAnnotations() {
@@ -116,7 +117,8 @@ public final class RouteCompiler {
     }
 
     private RouteCompiler(Balancers balancers, Set<String> allowedResponseHeaders, String gatewayController,
-            boolean sslPassthrough, String defaultCertificate, TcpServiceCompiler tcpServices, String configMap) {
+            boolean sslPassthrough, String defaultCertificate, TcpServiceCompiler tcpServices, String configMap,
+            String defaultBackendService) {
         this.balancers = balancers;
         this.allowedResponseHeaders = allowedResponseHeaders;
         this.gatewayController = gatewayController;
@@ -124,12 +126,13 @@ public final class RouteCompiler {
         this.defaultCertificate = defaultCertificate;
         this.tcpServices = tcpServices;
         this.configMap = configMap;
+        this.defaultBackendService = defaultBackendService;
     }
 
     /** A compiler whose backends get their endpoints and balancers from {@code balancers}. */
     public static RouteCompiler create(Balancers balancers) {
         return new RouteCompiler(Objects.requireNonNull(balancers, "balancers"), Set.of(), GatewayClass.JINGRESS_CONTROLLER, false,
-                null, null, null);
+                null, null, null, null);
     }
 
     /**
@@ -147,7 +150,7 @@ public final class RouteCompiler {
             throw new IllegalArgumentException("controllerName must not be blank");
         }
         return new RouteCompiler(balancers, allowedResponseHeaders, controllerName, sslPassthrough, defaultCertificate, tcpServices,
-                configMap);
+                configMap, defaultBackendService);
     }
 
     /** The {@code spec.controllerName} of the GatewayClasses this compiler serves. */
@@ -180,7 +183,7 @@ public final class RouteCompiler {
             lower.add(name.toLowerCase(Locale.ROOT));
         }
         return new RouteCompiler(balancers, Set.copyOf(lower), gatewayController, sslPassthrough, defaultCertificate, tcpServices,
-                configMap);
+                configMap, defaultBackendService);
     }
 
     /**
@@ -195,7 +198,7 @@ public final class RouteCompiler {
      */
     public RouteCompiler withSslPassthrough(boolean enabled) {
         return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, enabled, defaultCertificate, tcpServices,
-                configMap);
+                configMap, defaultBackendService);
     }
 
     /**
@@ -216,7 +219,7 @@ public final class RouteCompiler {
             throw new IllegalArgumentException("\"" + secret + "\" is not namespace/name");
         }
         return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, sslPassthrough, secret, tcpServices,
-                configMap);
+                configMap, defaultBackendService);
     }
 
     /** The {@code namespace/name} of the default certificate's Secret, or null (see {@link #withDefaultCertificate}). */
@@ -243,7 +246,7 @@ public final class RouteCompiler {
         Objects.requireNonNull(configMap, "configMap");
         Objects.requireNonNull(reservedPorts, "reservedPorts");
         return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, sslPassthrough, defaultCertificate,
-                new TcpServiceCompiler(configMap, reservedPorts), this.configMap);
+                new TcpServiceCompiler(configMap, reservedPorts), this.configMap, defaultBackendService);
     }
 
     /**
@@ -270,7 +273,7 @@ public final class RouteCompiler {
             throw new IllegalArgumentException("\"" + configMap + "\" is not namespace/name");
         }
         return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, sslPassthrough, defaultCertificate,
-                tcpServices, configMap);
+                tcpServices, configMap, defaultBackendService);
     }
 
     /**
@@ -284,6 +287,38 @@ public final class RouteCompiler {
     /** The {@code namespace/name} of the controller's ConfigMap, or null (see {@link #withConfigMap}). */
     public String configMap() {
         return configMap;
+    }
+
+    /**
+     * A compiler like this one whose tables send the requests no rule takes to the Service {@code service}
+     * ({@code namespace/name}, at its first port, {@code spec.ports[0]}), ingress-nginx's
+     * {@code --default-backend-service}: the requests for a host without rules (when no Ingress without
+     * rules has a {@code defaultBackend}, which wins, as in ingress-nginx) and those for a path that none
+     * of an Ingress host's paths matches (when no Ingress of the host has a {@code defaultBackend}), as
+     * they came, with none of the Ingresses' annotations ({@link Route#isDefaultBackendService()}). The
+     * hosts of Gateway API routes alone are not served by it: their unmatched requests get 404, as the
+     * Gateway API asks. It also serves the error pages of an Ingress's {@code custom-http-errors} (or the
+     * controller ConfigMap's) without a {@code default-backend} of its own. A missing Service, or one
+     * without ports, is a WARNING on it, as is one without a ready endpoint: until it has one, those
+     * requests get the 404 they get without it. {@code null}: none (the default).
+     *
+     * <pre>{@code
+     * RouteCompiler compiler = RouteCompiler.create(balancers).withDefaultBackendService("ingress/default-http-backend");
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when {@code service} is not {@code namespace/name}
+     */
+    public RouteCompiler withDefaultBackendService(String service) {
+        if (service != null && !isNamespacedName(service)) {
+            throw new IllegalArgumentException("\"" + service + "\" is not namespace/name");
+        }
+        return new RouteCompiler(balancers, allowedResponseHeaders, gatewayController, sslPassthrough, defaultCertificate,
+                tcpServices, configMap, service);
+    }
+
+    /** The {@code namespace/name} of the default backend Service, or null (see {@link #withDefaultBackendService}). */
+    public String defaultBackendService() {
+        return defaultBackendService;
     }
 
     // exactly one '/' between two parts without blanks
@@ -341,6 +376,10 @@ public final class RouteCompiler {
         // host (ANY_HOST for the rules without host) to the oldest Ingress with a rule for it and a defaultBackend
         private final Map<String, Ingress> hostDefaults = new LinkedHashMap<>();
         private Route defaultRoute;  // the catch-all: the defaultBackend of the oldest Ingress without rules
+        private Backend serverDefault;  // the default backend Service's (withDefaultBackendService), or null
+        // host (not the rules without host) to the oldest Ingress with a path for it: the hosts the
+        // default backend Service is the fallback of
+        private final Map<String, Ingress> ruleHosts = new LinkedHashMap<>();
         private final RegexHosts regexHosts = new RegexHosts();
         private final CanaryRoutes canaries;
         private Map<String, OpaqueSecret> opaqueSecrets;  // by namespace/name, made when an Ingress has annotations
@@ -364,7 +403,8 @@ public final class RouteCompiler {
             List<Ingress> served = new ArrayList<>();
             List<Ingress> sorted = new ArrayList<>(state.ingresses());
             sorted.sort(OLDEST_FIRST);
-            controllerConfig = ControllerConfigMap.read(configMap, state, problems);
+            serverDefault = resolveServerDefault();
+            controllerConfig = ControllerConfigMap.read(configMap, state, serverDefault, problems);
             for (Ingress written : sorted) {
                 List<Problem> found = IngressValidator.validate(written);
                 problems.addAll(found);
@@ -404,6 +444,7 @@ public final class RouteCompiler {
                 }
             }
             addHostDefaults();
+            addServerDefaults();
             if (!state.httpRoutes().isEmpty() || !state.grpcRoutes().isEmpty() || !state.gateways().isEmpty()) {
                 GatewayRoutes gatewayRoutes = new GatewayRoutes(state, gatewayController, problems, tls.certificates(),
                         this::pathsOf, regexHosts::contains, routes, gatewayBackends());
@@ -513,7 +554,46 @@ public final class RouteCompiler {
             return RouteAnnotations.parse(annotations,
                     new BasicAuthAnnotations.Context(ingress.namespace(), opaqueSecrets()::get, authMemos, configMaps()::get,
                             allowedResponseHeaders, controllerConfig.addHeaders(), controllerConfig.proxySetHeaders()),
-                    (name, why) -> firstPortBackend(ingress, name, why));
+                    new DefaultBackendAnnotations.Services() {
+                        @Override
+                        public Backend firstPort(String name, StringBuilder why) {
+                            return firstPortBackend(ingress, name, why);
+                        }
+
+                        @Override
+                        public Backend serverDefault() {
+                            return serverDefault;
+                        }
+                    });
+        }
+
+        // --default-backend-service: the Service at its first port, as ingress-nginx takes it, whatever
+        // its endpoints (it serves error pages once it has some); null, with a WARNING, when it cannot be
+        private Backend resolveServerDefault() {
+            if (defaultBackendService == null) {
+                return null;
+            }
+            int slash = defaultBackendService.indexOf('/');
+            String namespace = defaultBackendService.substring(0, slash);
+            String name = defaultBackendService.substring(slash + 1);
+            Service service = resolver.service(namespace, name);
+            String why = service == null ? "is not found"
+                    : service.ports().isEmpty() ? "has no ports"
+                    : service.ports().get(0).port() < 1 || service.ports().get(0).port() > 65535
+                            ? "has no valid first port (" + service.ports().get(0).port() + ")" : null;
+            if (why != null) {
+                problems.add(Problem.warning("Service", defaultBackendService, service == null ? "" : "spec.ports",
+                        "the default backend Service (--default-backend-service) " + why + ": the requests no rule takes"
+                                + " get 404, and custom-http-errors without a default-backend has no effect"));
+                return null;
+            }
+            Backend backend = gatewayBackends().service(namespace, name, service.ports().get(0).port(), BalancerPolicy.ROUND_ROBIN);
+            if (!backend.isReady()) {
+                problems.add(Problem.warning("Service", defaultBackendService, "", "the default backend Service"
+                        + " (--default-backend-service): " + backend.reason() + ": until it has a ready endpoint, the requests no rule"
+                        + " takes get 404"));
+            }
+            return backend;
         }
 
         // The policy of the routes of one path as the Ingress writes it: the Ingress's, without the
@@ -654,9 +734,41 @@ public final class RouteCompiler {
             }
         }
 
+        // The default backend Service is the fallback of each Ingress host without one of its own (a
+        // defaultBackend, a Prefix "/"), and the catch-all when no Ingress without rules gives one: where
+        // ingress-nginx's root locations and default server send requests to it. Only while it has a
+        // ready endpoint: without, ingress-nginx's own 404 answers, as the proxy's does here.
+        private void addServerDefaults() {
+            if (serverDefault == null || !serverDefault.isReady()) {
+                return;
+            }
+            for (Map.Entry<String, Ingress> entry : ruleHosts.entrySet()) {
+                String host = entry.getKey();
+                PathTrie<Route> paths = pathsOf(host);
+                boolean regex = regexHosts.contains(host);
+                if (regex ? regexHosts.takesAll(host) || regexHosts.hasFallback(host) : paths.findPrefix("/") != null) {
+                    continue;
+                }
+                Route route = Route.defaultBackendService(defaultBackendService, host,
+                        sslRedirect(entry.getValue(), host) && !controllerConfig.skipsTlsRedirect("/"), serverDefault);
+                if (regex) {
+                    regexHosts.fallback(host, route);
+                } else {
+                    paths.addPrefix("/", route);
+                }
+                routes.add(route);
+            }
+            if (defaultRoute == null) {
+                defaultRoute = Route.defaultBackendService(defaultBackendService, null, false, serverDefault);
+            }
+        }
+
         private void addRule(Ingress ingress, int ruleIndex) {
             IngressRule rule = ingress.rules().get(ruleIndex);
             String host = hostOf(rule);
+            if (host != null && !rule.paths().isEmpty()) {
+                ruleHosts.putIfAbsent(host, ingress);
+            }
             boolean sslRedirect = sslRedirect(ingress, host);
             ExternalAuth auth = policyOf(ingress).externalAuth();
             if (host == null && auth != null && auth.hostInUrl() && !rule.paths().isEmpty()) {

@@ -52,7 +52,11 @@ import java.util.Set;
  * it), else {@link NoMatch#NO_PATH}. The rules without host count as one host. A request that
  * only the rules without host could match, and they do not (or there are none), goes to the
  * catch-all, the {@code defaultBackend} of the oldest Ingress without rules ({@link #defaultRoute()}),
- * else gets {@link NoMatch#NO_PATH} (or {@link NoMatch#NO_HOST} without rules without host).
+ * else gets {@link NoMatch#NO_PATH} (or {@link NoMatch#NO_HOST} without rules without host). With a
+ * default backend Service ({@link RouteCompiler#withDefaultBackendService}, ready), the Ingress hosts
+ * without a fallback of their own have it as theirs, and it is the catch-all when no Ingress without
+ * rules gives one ({@link Route#isDefaultBackendService()}): then only the hosts of Gateway API routes
+ * alone get {@link NoMatch#NO_PATH}.
  *
  * <p>{@link #match} takes no lock, allocates nothing and costs time proportional to the length of
  * host and path, whatever the number of rules. It reads them from a copy of their bytes in a
@@ -296,7 +300,7 @@ public final class RouteTable {
 
     /**
      * The catch-all: the route of the {@code defaultBackend} of the oldest Ingress that has no
-     * rules, or {@code null}. It serves only requests to hosts that have no rules of their own
+     * rules, else of the default backend Service ({@link RouteCompiler#withDefaultBackendService}), or {@code null}. It serves only requests to hosts that have no rules of their own
      * (and that the rules without host do not match); the fallback of a host with rules is in
      * {@link #hostDefaultRoutes()}.
      */
@@ -307,7 +311,8 @@ public final class RouteTable {
     /**
      * The per-host fallbacks, in the order of {@link #routes()}: for each host with rules (exact,
      * wildcard, or {@code null} for the rules without host) the route of the {@code defaultBackend}
-     * of the oldest Ingress with a rule for that host and a {@code defaultBackend}. It serves the
+     * of the oldest Ingress with a rule for that host and a {@code defaultBackend}, else (an Ingress
+     * host) the default backend Service's ({@link RouteCompiler#withDefaultBackendService}). It serves the
      * host's requests that none of its paths matches; a host with a {@code Prefix /} path has none.
      */
     public List<Route> hostDefaultRoutes() {

@@ -136,6 +136,9 @@ final class SslPassthroughHosts {
             if (!host.equals(route.host())) {
                 continue;
             }
+            if (route.isDefaultBackendService()) {
+                continue;  // ingress-nginx passes no TLS to its default backend: "has no default backend"
+            }
             if (route.isDefaultBackend()) {
                 fallback = fallback == null ? route : fallback;
             } else if ("/".equals(route.path())) {

@@ -83,8 +83,8 @@ class CustomHttpErrorsAnnotationTest {
         RouteTable table = compile("404,503", null);
 
         assertSame(RoutePolicy.NONE, policy(table));
-        assertEquals(List.of("WARNING " + ERRORS + ": \"404,503\" has no effect without a default-backend Service to fetch"
-                + " the error pages from (Jingress has no server-wide default backend): the endpoints' answers pass"
+        assertEquals(List.of("WARNING " + ERRORS + ": \"404,503\" has no effect without a Service to fetch the error pages"
+                + " from (a default-backend, or the controller's --default-backend-service): the endpoints' answers pass"
                 + " unchanged"), warnings(table));
     }
 
@@ -94,6 +94,6 @@ class CustomHttpErrorsAnnotationTest {
 
         assertNull(policy(table).fallback());
         assertEquals(2, warnings(table).size(), warnings(table).toString());
-        assertTrue(warnings(table).get(1).contains("has no effect without a default-backend Service"), warnings(table).toString());
+        assertTrue(warnings(table).get(1).contains("has no effect without a Service to fetch the error pages"), warnings(table).toString());
     }
 }

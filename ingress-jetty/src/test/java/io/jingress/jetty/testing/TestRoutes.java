@@ -49,6 +49,7 @@ public final class TestRoutes {
     private String defaultCertificate;
     private String tcpServices;  // the TCP services ConfigMap, null: none
     private String controllerConfigMap;  // the controller's ConfigMap, null: none
+    private String defaultBackendService;  // namespace/name, null: none
     private int ingresses;
 
     private TestRoutes() {
@@ -348,6 +349,15 @@ public final class TestRoutes {
         return apply();
     }
 
+    /**
+     * Sends the requests no rule takes to the Service {@code namespace/name} (see
+     * {@link RouteCompiler#withDefaultBackendService}); add it with {@link #service}.
+     */
+    public TestRoutes defaultBackendService(String namespace, String name) {
+        defaultBackendService = namespace + "/" + name;
+        return apply();
+    }
+
     /** Removes the ConfigMap {@code default/name}. */
     public TestRoutes removeConfigMap(String name) {
         configMaps.remove(name);
@@ -373,7 +383,7 @@ public final class TestRoutes {
                         referenceGrants, grpcRoutes, backendTlsPolicies);
         RouteCompiler compiler = RouteCompiler.create(balancers).withAllowedResponseHeaders(allowedResponseHeaders)
                 .withSslPassthrough(sslPassthrough).withDefaultCertificate(defaultCertificate)
-                .withConfigMap(controllerConfigMap);
+                .withConfigMap(controllerConfigMap).withDefaultBackendService(defaultBackendService);
         if (tcpServices != null) {
             compiler = compiler.withTcpServices(tcpServices, Map.of());
         }

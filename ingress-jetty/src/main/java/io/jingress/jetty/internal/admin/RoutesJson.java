@@ -53,7 +53,9 @@ import java.util.TreeMap;
  * redirects is a host of its own, whose one path {@code /} has the redirect as its policy. A host's own {@code defaultBackend} (the
  * fallback of its unmatched paths, {@code RouteTable.hostDefaultRoutes()}) is in its entry, absent
  * when it has none; the top-level {@code defaultBackend} is the catch-all for hosts without rules
- * ({@code RouteTable.defaultRoute()}). TLS entries name the Secret only: no
+ * ({@code RouteTable.defaultRoute()}). Either may be the default backend Service's
+ * ({@code --default-backend-service}): then it has {@code "kind": "Service"} and its {@code "ingress"}
+ * names the Service. TLS entries name the Secret only: no
  * certificate or key material is ever written. A TLS entry whose Secret does not load has a
  * {@code "problem"} (the host gets the default certificate, or the one it had from that Secret),
  * and the problem is listed with the table's. {@code "defaultCertificate"} names the Secret served
@@ -200,6 +202,9 @@ final class RoutesJson {
             node.put("regex", route.pathPattern().pattern());  // its host's paths are regexes (use-regex, rewrite-target)
         }
         node.put("ingress", route.ingress());
+        if (route.isDefaultBackendService()) {
+            node.put("kind", route.kind());  // "ingress" names the default backend Service (--default-backend-service)
+        }
         if (route.isGatewayRoute()) {
             // "ingress" names the HTTPRoute; "rule" and "pathIndex" its rule and match (-1: a rule without matches)
             node.put("kind", route.kind());

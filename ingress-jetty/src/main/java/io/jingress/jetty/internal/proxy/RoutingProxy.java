@@ -391,7 +391,7 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         if (endpoint == null) {
             // default-backend: only here, where the answer would be a 503 (NONE's fallback is null)
             FallbackBackend fallback = route.policy().fallback();
-            endpoint = fallback == null ? null : DefaultBackendFallback.take(exchange, fallback);
+            endpoint = fallback == null || !fallback.takesUnavailable() ? null : DefaultBackendFallback.take(exchange, fallback);
             if (endpoint == null) {
                 PlainResponses.write(proxyToClientResponse, exchange, PlainResponses.unavailable(backend.status(),
                         route.kind() == Route.KIND_GRPC_ROUTE));

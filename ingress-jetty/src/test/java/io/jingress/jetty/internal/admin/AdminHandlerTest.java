@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingress.core.lb.Balancers;
 import io.jingress.core.lb.PassiveHealth;
 import io.jingress.core.model.ClusterState;
+import io.jingress.core.model.EndpointSlice;
 import io.jingress.core.model.HttpIngressPath;
 import io.jingress.core.model.Ingress;
 import io.jingress.core.model.IngressBackend;
@@ -369,6 +370,33 @@ class AdminHandlerTest {
         assertEquals("b.com", hosts.get(1).get("host").asText());
         assertFalse(hosts.get(1).has("defaultBackend"), hosts.get(1).toString());
         assertTrue(root.get("defaultBackend").isNull(), "team-a's defaultBackend is no catch-all");
+    }
+
+    @Test
+    void routesShowTheDefaultBackendServiceAsTheCatchAllAndAsTheFallbackOfIngressHosts() throws Exception {
+        Ingress b = Ingress.builder("default", "b").creationTimestamp(Instant.ofEpochSecond(2))
+                .rule(IngressRule.of("b.com", HttpIngressPath.prefix("/b", IngressBackend.service("web", 80))))
+                .build();
+        router.swap(RouteCompiler.create(Balancers.create()).withDefaultBackendService("ingress/errors")
+                .compile(ClusterState.builder().ingress(b)
+                        .service(Service.of("ingress", "errors", Service.Port.of("http", 80, 8080)))
+                        .endpointSlice(new EndpointSlice("ingress", "errors-1", "errors", "IPv4",
+                                List.of(EndpointSlice.Port.of("http", 8080)), List.of(EndpointSlice.Endpoint.ready("10.0.0.9"))))
+                        .build()));
+
+        JsonNode root = new ObjectMapper().readTree(admin.get("/routes").body());
+
+        JsonNode catchAll = root.get("defaultBackend");
+        assertEquals("Service", catchAll.get("kind").asText());
+        assertEquals("ingress/errors", catchAll.get("ingress").asText());
+        assertEquals("ingress/errors:80", catchAll.get("backend").asText());
+        assertEquals("READY", catchAll.get("status").asText());
+        JsonNode host = root.get("hosts").get(0);
+        assertEquals("b.com", host.get("host").asText());
+        assertEquals("Service", host.get("defaultBackend").get("kind").asText());
+        assertEquals("ingress/errors", host.get("defaultBackend").get("ingress").asText());
+        assertEquals(1, host.get("paths").size(), host.toString());
+        assertEquals(1, backend(root, "ingress/errors:80").get("endpoints").size());
     }
 
     private static JsonNode backend(JsonNode root, String key) {
