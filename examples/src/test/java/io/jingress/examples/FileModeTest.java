@@ -306,6 +306,22 @@ class FileModeTest {
     }
 
     @Test
+    void theDefaultBackendServiceTakesTheRequestsForHostsWithoutRules() throws Exception {
+        Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "off",
+                "--admin-port", "off", "--default-backend-service", "default/kubia")) {
+            Http.Response response = Http.get(jingress.httpPort(), "unknown.kubia.com", "/");
+            assertEquals(200, response.status());
+            assertTrue(response.body().startsWith("You've hit "), response.body());
+        }
+        try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "off",
+                "--admin-port", "off", "--default-backend-service", "default/nowhere")) {
+            assertEquals(404, Http.get(jingress.httpPort(), "unknown.kubia.com", "/").status());
+            assertEquals(200, Http.get(jingress.httpPort(), "myapp.kubia.com", "/").status());
+        }
+    }
+
+    @Test
     void httpsAnswersCarryIngressNginxsHstsUnlessTheFlagSaysOtherwise() throws Exception {
         Files.writeString(dir.resolve("kubia.yaml"), manifest("myapp.kubia.com"));
         try (Jingress jingress = start("--manifests", dir.toString(), "--http-port", "0", "--https-port", "0",

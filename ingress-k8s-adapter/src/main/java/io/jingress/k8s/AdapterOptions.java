@@ -38,6 +38,9 @@ import java.util.Set;
  * @param configMap {@code --configmap}: {@code namespace/name} of the controller's ConfigMap
  *     (ingress-nginx's settings: annotation defaults, {@code global-auth-url}, ...), carried in the
  *     state whatever namespaces are watched; or {@code null}
+ * @param defaultBackendService {@code --default-backend-service}: {@code namespace/name} of the Service
+ *     that takes the requests no rule takes (at its first port), carried in the state with its
+ *     EndpointSlices whatever namespaces are watched; or {@code null}
  */
 public record AdapterOptions(
         String ingressClass,
@@ -49,7 +52,8 @@ public record AdapterOptions(
         String electionId,
         String defaultSslCertificate,
         String tcpServicesConfigMap,
-        String configMap) {
+        String configMap,
+        String defaultBackendService) {
 
     /** The default {@code --ingress-class}. */
     public static final String DEFAULT_INGRESS_CLASS = "jingress";
@@ -76,6 +80,7 @@ public record AdapterOptions(
         requireNamespacedName("defaultSslCertificate", defaultSslCertificate);
         requireNamespacedName("tcpServicesConfigMap", tcpServicesConfigMap);
         requireNamespacedName("configMap", configMap);
+        requireNamespacedName("defaultBackendService", defaultBackendService);
     }
 
     // null, or exactly one '/' between two parts without blanks
@@ -85,12 +90,20 @@ public record AdapterOptions(
         }
     }
 
+    /** Options without a default backend Service, as before it was carried. */
+    public AdapterOptions(String ingressClass, String controllerClass, boolean watchIngressWithoutClass,
+            Set<String> watchNamespaces, List<String> publishStatusAddresses, String publishService, String electionId,
+            String defaultSslCertificate, String tcpServicesConfigMap, String configMap) {
+        this(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces, publishStatusAddresses,
+                publishService, electionId, defaultSslCertificate, tcpServicesConfigMap, configMap, null);
+    }
+
     /** Options without the controller's ConfigMap, as before it was carried. */
     public AdapterOptions(String ingressClass, String controllerClass, boolean watchIngressWithoutClass,
             Set<String> watchNamespaces, List<String> publishStatusAddresses, String publishService, String electionId,
             String defaultSslCertificate, String tcpServicesConfigMap) {
         this(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces, publishStatusAddresses,
-                publishService, electionId, defaultSslCertificate, tcpServicesConfigMap, null);
+                publishService, electionId, defaultSslCertificate, tcpServicesConfigMap, null, null);
     }
 
     /** Options without TCP services, as before they were carried. */
@@ -98,14 +111,14 @@ public record AdapterOptions(
             Set<String> watchNamespaces, List<String> publishStatusAddresses, String publishService, String electionId,
             String defaultSslCertificate) {
         this(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces, publishStatusAddresses,
-                publishService, electionId, defaultSslCertificate, null, null);
+                publishService, electionId, defaultSslCertificate, null, null, null);
     }
 
     /** Options without a default certificate, as before it was carried. */
     public AdapterOptions(String ingressClass, String controllerClass, boolean watchIngressWithoutClass,
             Set<String> watchNamespaces, List<String> publishStatusAddresses, String publishService, String electionId) {
         this(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces, publishStatusAddresses,
-                publishService, electionId, null, null, null);
+                publishService, electionId, null, null, null, null);
     }
 
     /** The defaults: class {@code jingress}, controller {@code jingress.io/ingress-controller}, all namespaces. */
@@ -129,7 +142,8 @@ public record AdapterOptions(
                 .electionId(electionId)
                 .defaultSslCertificate(defaultSslCertificate)
                 .tcpServicesConfigMap(tcpServicesConfigMap)
-                .configMap(configMap);
+                .configMap(configMap)
+                .defaultBackendService(defaultBackendService);
     }
 
     /** Whether objects of this namespace are served. */
@@ -149,6 +163,7 @@ public record AdapterOptions(
         private String defaultSslCertificate;
         private String tcpServicesConfigMap;
         private String configMap;
+        private String defaultBackendService;
 
         private Builder() {
         }
@@ -207,10 +222,16 @@ public record AdapterOptions(
             return this;
         }
 
+        /** {@code --default-backend-service}: {@code namespace/name} of the default backend Service; null: none. */
+        public Builder defaultBackendService(String defaultBackendService) {
+            this.defaultBackendService = defaultBackendService;
+            return this;
+        }
+
         public AdapterOptions build() {
             return new AdapterOptions(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces,
                     publishStatusAddresses, publishService, electionId, defaultSslCertificate, tcpServicesConfigMap,
-                    configMap);
+                    configMap, defaultBackendService);
         }
     }
 }

@@ -123,7 +123,12 @@ public final class CommandLine {
                             + " every Ingress's default, global-auth-url authenticates every Ingress without its own;"
                             + " add-headers, proxy-set-headers, block-*, hsts* and more (docs/routing.md); followed"
                             + " live; the keys not read are WARNINGs",
-                    false, (d, v) -> d.configMap = Values.namespacedName("--configmap", v)));
+                    false, (d, v) -> d.configMap = Values.namespacedName("--configmap", v)),
+            new Flag("--default-backend-service", "NS/NAME", "none: such requests get 404",
+                    "the Service (at its first port) that takes the requests no rule takes: hosts without rules,"
+                            + " paths no rule of an Ingress host matches; and the error pages of custom-http-errors"
+                            + " without a default-backend, as ingress-nginx's flag",
+                    false, (d, v) -> d.defaultBackendService = Values.namespacedName("--default-backend-service", v)));
 
     private static final List<Flag> CLUSTER_FLAGS = List.of(
             new Flag("--publish-service", "NS/NAME", null,

@@ -35,4 +35,5 @@ final class Draft {
     String explain;
     String tcpServicesConfigMap;
     String configMap;
+    String defaultBackendService;
 }

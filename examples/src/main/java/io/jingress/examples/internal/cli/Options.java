@@ -58,6 +58,7 @@ public final class Options {
     private final List<String> allowedResponseHeaders;
     private final String tcpServicesConfigMap;
     private final String configMap;
+    private final String defaultBackendService;
     private final List<String> warnings;
 
     /** The draft's values, with the defaults of {@code mode} for what the flags left unset. */
@@ -93,6 +94,7 @@ public final class Options {
         this.allowedResponseHeaders = List.copyOf(draft.allowedResponseHeaders);
         this.tcpServicesConfigMap = draft.tcpServicesConfigMap;
         this.configMap = draft.configMap;
+        this.defaultBackendService = draft.defaultBackendService;
     }
 
     /** Where routes come from. */
@@ -200,6 +202,11 @@ public final class Options {
     /** {@code --configmap}: {@code namespace/name} of the controller's ConfigMap, or {@code null}. */
     public String configMap() {
         return configMap;
+    }
+
+    /** {@code --default-backend-service}: {@code namespace/name} of the default backend Service, or {@code null}. */
+    public String defaultBackendService() {
+        return defaultBackendService;
     }
 
     public String electionId() {

@@ -31,7 +31,8 @@ public final class Explain {
                             .withSslPassthrough(options.sslPassthrough())
                             .withGatewayController(options.gatewayController())
                             .withDefaultCertificate(options.defaultSslCertificate())
-                            .withConfigMap(options.configMap()));
+                            .withConfigMap(options.configMap())
+                            .withDefaultBackendService(options.defaultBackendService()));
         } catch (IllegalArgumentException e) {
             throw new StartException("--manifests " + options.manifests() + ": " + e.getMessage(), 1, e);
         }

@@ -55,7 +55,8 @@ public final class Launcher {
         Balancers balancers = Balancers.create();
         RouteCompiler compiler = RouteCompiler.create(balancers).withAllowedResponseHeaders(options.allowedResponseHeaders())
                 .withSslPassthrough(options.sslPassthrough()).withGatewayController(options.gatewayController())
-                .withDefaultCertificate(options.defaultSslCertificate()).withConfigMap(options.configMap());
+                .withDefaultCertificate(options.defaultSslCertificate()).withConfigMap(options.configMap())
+                .withDefaultBackendService(options.defaultBackendService());
         if (options.tcpServicesConfigMap() != null) {
             compiler = compiler.withTcpServices(options.tcpServicesConfigMap(), reservedPorts(options));
         }
@@ -193,6 +194,7 @@ public final class Launcher {
                 .defaultSslCertificate(options.defaultSslCertificate())
                 .tcpServicesConfigMap(options.tcpServicesConfigMap())
                 .configMap(options.configMap())
+                .defaultBackendService(options.defaultBackendService())
                 .build();
     }
 

@@ -72,6 +72,7 @@ public final class ClusterInformers implements AutoCloseable {
     private String[] publishedService;                 // namespace, name; or null
     private SharedIndexInformer<Service> published;    // that Service alone, outside the watched namespaces
     private String[] defaultCertificate;               // namespace, name; or null
+    private String[] defaultBackend;                   // namespace, name; or null
     private final GatewayInformers gateway;
     private volatile boolean closing;
 
@@ -106,6 +107,17 @@ public final class ClusterInformers implements AutoCloseable {
      */
     public void alsoWatchTlsSecret(String namespace, String name) {
         defaultCertificate = new String[] {Objects.requireNonNull(namespace, "namespace"), Objects.requireNonNull(name, "name")};
+    }
+
+    /**
+     * Also watches the Service {@code namespace/name} (the {@code --default-backend-service}, often in
+     * the controller's own namespace) and its EndpointSlices when its namespace is not among those
+     * watched: they are listed and watched alone (the Service by name, the slices by their
+     * {@code kubernetes.io/service-name} label), and are among {@link #services()} and
+     * {@link #endpointSlices()}. Call before {@link #start()}.
+     */
+    public void alsoWatchBackendService(String namespace, String name) {
+        defaultBackend = new String[] {Objects.requireNonNull(namespace, "namespace"), Objects.requireNonNull(name, "name")};
     }
 
     /**
@@ -147,6 +159,12 @@ public final class ClusterInformers implements AutoCloseable {
         if (defaultCertificate != null && !namespaces.isEmpty() && !namespaces.contains(defaultCertificate[0])) {
             secrets.add(informer(client.secrets().inNamespace(defaultCertificate[0])
                     .withField("metadata.name", defaultCertificate[1])));
+        }
+        if (defaultBackend != null && !namespaces.isEmpty() && !namespaces.contains(defaultBackend[0])) {
+            services.add(informer(client.services().inNamespace(defaultBackend[0])
+                    .withField("metadata.name", defaultBackend[1])));
+            endpointSlices.add(informer(client.discovery().v1().endpointSlices().inNamespace(defaultBackend[0])
+                    .withLabel("kubernetes.io/service-name", defaultBackend[1])));
         }
         if (publishedService != null && !namespaces.isEmpty() && !namespaces.contains(publishedService[0])) {
             published = informer(client.services().inNamespace(publishedService[0])

@@ -126,6 +126,11 @@ public final class Controller implements AutoCloseable {
             String[] nsName = defaultCertificate.split("/", 2);
             informers.alsoWatchTlsSecret(nsName[0], nsName[1]);
         }
+        String defaultBackend = settings.options().defaultBackendService();
+        if (defaultBackend != null) {
+            String[] nsName = defaultBackend.split("/", 2);
+            informers.alsoWatchBackendService(nsName[0], nsName[1]);
+        }
         if (settings.options().tcpServicesConfigMap() != null) {
             informers.alsoWatchConfigMap(settings.options().tcpServicesConfigMap());
         }

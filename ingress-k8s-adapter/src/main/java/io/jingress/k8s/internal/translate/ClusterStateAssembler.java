@@ -27,6 +27,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -111,7 +112,8 @@ public final class ClusterStateAssembler {
                 configMaps.add(configMap);  // --tcp-services-configmap, --configmap: read whatever namespaces are watched
                 continue;
             }
-            if (!options.watchesNamespace(KubeTranslator.namespace(object)) && !isDefaultCertificate(options, object)) {
+            if (!options.watchesNamespace(KubeTranslator.namespace(object)) && !isDefaultCertificate(options, object)
+                    && !isDefaultBackend(options, object)) {
                 if (object instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress) {
                     try {
                         unwatched.add(KubeTranslator.toIngress(ingress));  // to count, and to explain a 404
@@ -257,6 +259,9 @@ public final class ClusterStateAssembler {
 
         if (options.defaultSslCertificate() != null) {
             referencedSecrets.add(options.defaultSslCertificate());
+        }
+        if (options.defaultBackendService() != null) {
+            referencedServices.add(options.defaultBackendService());  // --default-backend-service, and its slices
         }
 
         ClusterState.Builder state = ClusterState.builder();
@@ -410,6 +415,21 @@ public final class ClusterStateAssembler {
     }
 
     // the --default-ssl-certificate Secret usually lives in the controller's own namespace, watched or not
+    // --default-backend-service: the Service, its EndpointSlices and Endpoints, read whatever namespaces are watched
+    private static boolean isDefaultBackend(AdapterOptions options, HasMetadata object) {
+        String service = options.defaultBackendService();
+        if (service == null || object.getMetadata() == null) {
+            return false;
+        }
+        String namespace = KubeTranslator.namespace(object);
+        if (object instanceof io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice) {
+            Map<String, String> labels = object.getMetadata().getLabels();
+            return labels != null && service.equals(namespace + "/" + labels.get("kubernetes.io/service-name"));
+        }
+        return (object instanceof io.fabric8.kubernetes.api.model.Service || object instanceof io.fabric8.kubernetes.api.model.Endpoints)
+                && service.equals(namespace + "/" + object.getMetadata().getName());
+    }
+
     private static boolean isDefaultCertificate(AdapterOptions options, HasMetadata object) {
         return object instanceof Secret && options.defaultSslCertificate() != null && object.getMetadata() != null
                 && options.defaultSslCertificate().equals(KubeTranslator.namespace(object) + "/" + object.getMetadata().getName());
