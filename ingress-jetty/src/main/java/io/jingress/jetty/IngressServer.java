@@ -301,6 +301,7 @@ public final class IngressServer implements AutoCloseable {
      */
     private synchronized void updateCertificates(RouteTable table) {
         List<Problem> problems = certificates.update(table.certificates(), table.defaultCertificate());
+        certificates.tlsPolicy(table.serverSettings().tlsProtocols(), table.serverSettings().tlsCipherSuites());
         for (Problem problem : problems) {
             if (!tlsProblems.contains(problem)) {
                 LOG.warn("TLS Secret: {}", problem);

@@ -2,8 +2,10 @@ package io.jingress.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +15,12 @@ import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
 import io.jingress.jetty.testing.TestCertificates;
 import io.jingress.jetty.testing.TestRoutes;
+import io.jingress.jetty.testing.TlsTestServer;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.http.HttpVersion;
@@ -243,5 +251,62 @@ class ControllerConfigMapEndToEndTest {
         assertEquals(List.of(), RawHttp.headerValues(answer, "X-Debug-Token"), "any case: " + answer);
         assertEquals(List.of("kept"), RawHttp.headerValues(answer, "X-Other"), answer);
         assertEquals(List.of("gunicorn/21.2"), RawHttp.headerValues(answer, "Server"), answer);
+    }
+
+    @Test
+    void sslProtocolsAndSslCiphersChooseTheTlsOfNewConnectionsAndFollowEdits() throws Exception {
+        Backends.Echo app = backends.start("app");
+        TestRoutes routes = TestRoutes.create()
+                .configMap("jingress-controller", Map.of("ssl-protocols", "TLSv1.3"))
+                .controllerConfigMap("jingress-controller")
+                .tlsRoute("shop.test", "/", "app", TestCertificates.pkcs8Secret(), app.port());
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()).httpsBindAddress("127.0.0.1").httpsPort(0));
+
+        assertEquals("TLS_AES_128_GCM_SHA256", negotiated(proxy, "TLSv1.3", "TLS_AES_128_GCM_SHA256"));
+        assertThrows(SSLHandshakeException.class, () -> negotiated(proxy, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+                "TLS 1.2 refused");
+        ContentResponse answer = proxies.http2Client().newRequest("https://shop.test:" + proxy.httpsPort() + "/")
+                .timeout(10, TimeUnit.SECONDS).send();
+        assertEquals(200, answer.getStatus(), "HTTP/2 over TLS 1.3 serves as before");
+
+        routes.configMap("jingress-controller", Map.of("ssl-protocols", "TLSv1.2 TLSv1.3",
+                "ssl-ciphers", "ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES256-GCM-SHA384"));
+        assertEquals("TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", negotiated(proxy, "TLSv1.2",
+                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"),
+                "the ConfigMap's order is the server's preference");
+        assertThrows(SSLHandshakeException.class, () -> negotiated(proxy, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+                "a suite not listed");
+        assertEquals("TLS_AES_256_GCM_SHA384", negotiated(proxy, "TLSv1.3", "TLS_AES_256_GCM_SHA384"), "TLS 1.3's own stay");
+        try (SSLSocket socket = negotiatedSocket(proxy, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")) {
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String overTls12 = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertEquals(200, RawHttp.status(overTls12), overTls12);
+        }
+
+        routes.configMap("jingress-controller", Map.of());
+        assertEquals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", negotiated(proxy, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+                "the server's own again");
+        assertThrows(SSLHandshakeException.class, () -> negotiated(proxy, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"));
+    }
+
+    /** The suite a fresh TLS connection to the proxy agrees on, the client offering only {@code protocol} and {@code suites}. */
+    private static String negotiated(IngressServer proxy, String protocol, String... suites) throws Exception {
+        try (SSLSocket socket = negotiatedSocket(proxy, protocol, suites)) {
+            assertEquals(protocol, socket.getSession().getProtocol());
+            return socket.getSession().getCipherSuite();
+        }
+    }
+
+    private static SSLSocket negotiatedSocket(IngressServer proxy, String protocol, String... suites) throws Exception {
+        SSLSocket socket = (SSLSocket) TlsTestServer.trustAll().getSocketFactory().createSocket("127.0.0.1", proxy.httpsPort());
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setServerNames(List.of(new SNIHostName("shop.test")));
+        parameters.setProtocols(new String[] {protocol});
+        parameters.setCipherSuites(suites);
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout(10_000);
+        socket.startHandshake();
+        return socket;
     }
 }

@@ -210,7 +210,9 @@ final class ControllerConfigMap {
                 status(key, LIMIT_CONN_STATUS, data.remove(LIMIT_CONN_STATUS), defaults.limitConnectionStatus(), null,
                         problems),
                 strictTransportSecurity(key, data, problems), hiddenHeaders(key, data.remove(HIDE_HEADERS), problems),
-                bool(key, BACKEND_SERVER_HEADER, data.remove(BACKEND_SERVER_HEADER), false, problems));
+                bool(key, BACKEND_SERVER_HEADER, data.remove(BACKEND_SERVER_HEADER), false, problems),
+                TlsPolicyKeys.protocols(key, data.remove(TlsPolicyKeys.PROTOCOLS), problems),
+                TlsPolicyKeys.cipherSuites(key, data.remove(TlsPolicyKeys.CIPHERS), problems));
     }
 
     // hide-headers: comma-separated header names; one that is no name is a WARNING
@@ -504,7 +506,7 @@ final class ControllerConfigMap {
         return annotations;
     }
 
-    private static String field(String dataKey) {
+    static String field(String dataKey) {
         return "data[\"" + dataKey + "\"]";
     }
 

@@ -1,5 +1,6 @@
 package io.jingress.core.route;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -25,19 +26,35 @@ import java.util.Set;
  *     ({@code hide-headers}, nginx's {@code proxy_hide_header}), lower case; empty by default
  * @param backendServerHeader whether the endpoints' {@code Server} reaches the client
  *     ({@code allow-backend-server-header}); by default it does not
+ * @param tlsProtocols the TLS protocols the HTTPS listener accepts ({@code ssl-protocols}: {@code TLSv1.2},
+ *     {@code TLSv1.3}); null: the server's own (both, ingress-nginx's default)
+ * @param tlsCipherSuites the TLS 1.2 cipher suites the HTTPS listener accepts, by their standard names,
+ *     in the server's order of preference ({@code ssl-ciphers}); null: the server's own. TLS 1.3's are
+ *     always the server's, as nginx's {@code ssl_ciphers} does not choose them
  */
 public record ServerSettings(RequestBlocks requestBlocks, HeaderNameRules headerNameRules, int httpsRedirectStatus,
         int limitRequestStatus, int limitConnectionStatus, String strictTransportSecurity,
-        Set<String> hiddenResponseHeaders, boolean backendServerHeader) {
+        Set<String> hiddenResponseHeaders, boolean backendServerHeader, List<String> tlsProtocols,
+        List<String> tlsCipherSuites) {
 
-    /** ingress-nginx's: nothing blocked, its header names, 308, 503 and 503; the server's HSTS; no Server. */
+    /** ingress-nginx's: nothing blocked, its header names, 308, 503 and 503; the server's HSTS; no Server; the server's TLS. */
     public static final ServerSettings DEFAULTS = new ServerSettings(RequestBlocks.NONE, HeaderNameRules.NGINX, 308, 503, 503,
-            null, Set.of(), false);
+            null, Set.of(), false, null, null);
 
     public ServerSettings {
         Objects.requireNonNull(requestBlocks, "requestBlocks");
         Objects.requireNonNull(headerNameRules, "headerNameRules");
         hiddenResponseHeaders = Set.copyOf(hiddenResponseHeaders);
+        tlsProtocols = tlsProtocols == null ? null : List.copyOf(tlsProtocols);
+        tlsCipherSuites = tlsCipherSuites == null ? null : List.copyOf(tlsCipherSuites);
+    }
+
+    /** Settings with the server's own TLS protocols and cipher suites, as before those were carried. */
+    public ServerSettings(RequestBlocks requestBlocks, HeaderNameRules headerNameRules, int httpsRedirectStatus,
+            int limitRequestStatus, int limitConnectionStatus, String strictTransportSecurity,
+            Set<String> hiddenResponseHeaders, boolean backendServerHeader) {
+        this(requestBlocks, headerNameRules, httpsRedirectStatus, limitRequestStatus, limitConnectionStatus,
+                strictTransportSecurity, hiddenResponseHeaders, backendServerHeader, null, null);
     }
 
     /** Whether the endpoint's response field {@code name} (any case) is kept from the client ({@code hide-headers}). */

@@ -347,4 +347,68 @@ class ControllerConfigMapTest {
     void aNameThatIsNotNamespaceSlashNameIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> RouteCompiler.create(Balancers.create()).withConfigMap("nope"));
     }
+
+    @Test
+    void sslProtocolsAndSslCiphersChooseTheTlsOfTheHttpsListener() {
+        RouteTable table = compile(Map.of("ssl-protocols", "TLSv1.3",
+                "ssl-ciphers", "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
+                        + ":DHE-RSA-AES128-GCM-SHA256:AES128-SHA"),
+                ingress("one", "a.example.com", Map.of()));
+
+        assertEquals(List.of("TLSv1.3"), table.serverSettings().tlsProtocols());
+        assertEquals(List.of("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA"),
+                table.serverSettings().tlsCipherSuites(), "in the order written, which is the server's preference");
+        assertEquals(List.of(), problemsOf(table, "ConfigMap"));
+        assertNull(Fixtures.compile(ingress("one", "a.example.com", Map.of())).serverSettings().tlsProtocols(), "the server's own");
+        assertNull(Fixtures.compile(ingress("one", "a.example.com", Map.of())).serverSettings().tlsCipherSuites());
+    }
+
+    @Test
+    void brokenProtocolsKeywordsAndUnknownSuitesAreWarningsAndLeftOut() {
+        RouteTable table = compile(Map.of("ssl-protocols", "TLSv1 TLSv1.1 TLSv1.2 TLSv9",
+                "ssl-ciphers", "HIGH:!aNULL:ECDHE-RSA-AES128-GCM-SHA256:TLS_AES_128_GCM_SHA256:ECDHE-RSA-RC4-SHA:TLS_NOPE_SHA"),
+                ingress("one", "a.example.com", Map.of()));
+
+        assertEquals(List.of("TLSv1.2"), table.serverSettings().tlsProtocols());
+        assertEquals(List.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), table.serverSettings().tlsCipherSuites());
+        assertEquals(List.of(
+                "data[\"ssl-protocols\"]: TLSv1 is not served: it is broken, and the JDK refuses it; left out",
+                "data[\"ssl-protocols\"]: TLSv1.1 is not served: it is broken, and the JDK refuses it; left out",
+                "data[\"ssl-protocols\"]: \"TLSv9\" is no TLS protocol (TLSv1.2, TLSv1.3); left out",
+                "data[\"ssl-ciphers\"]: TLS_AES_128_GCM_SHA256 is a TLS 1.3 suite, which ssl-ciphers does not choose (as with"
+                        + " nginx): TLS 1.3 offers its own; left out",
+                "data[\"ssl-ciphers\"]: ECDHE-RSA-RC4-SHA is not an OpenSSL name of a suite Jingress knows (ECDHE, DHE or"
+                        + " RSA with AES-GCM, AES-CBC or ChaCha20-Poly1305; or give its standard name, TLS_...); left out",
+                "data[\"ssl-ciphers\"]: TLS_NOPE_SHA is not a cipher suite the JDK knows; left out",
+                "data[\"ssl-ciphers\"]: OpenSSL's keywords and operators are not read, only suite names"
+                        + " (ECDHE-RSA-AES128-GCM-SHA256, or TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256): HIGH !aNULL left out"),
+                problemsOf(table, "ConfigMap").stream().map(p -> p.field() + ": " + p.message()).toList());
+    }
+
+    @Test
+    void aListWithNothingServableKeepsTheServersOwnAndSaysSo() {
+        RouteTable table = compile(Map.of("ssl-protocols", "SSLv3", "ssl-ciphers", "DEFAULT"),
+                ingress("one", "a.example.com", Map.of()));
+
+        assertNull(table.serverSettings().tlsProtocols());
+        assertNull(table.serverSettings().tlsCipherSuites());
+        List<String> messages = problemsOf(table, "ConfigMap").stream().map(Problem::message).toList();
+        assertTrue(messages.contains("\"SSLv3\" names no protocol that is served: TLSv1.2 and TLSv1.3 are, as by default"),
+                messages.toString());
+        assertTrue(messages.contains("names no TLS 1.2 suite that can be served: the server's own apply (ECDHE with AES-GCM"
+                + " or ChaCha20-Poly1305)"), messages.toString());
+    }
+
+    @Test
+    void openSslNamesBecomeTheStandardNames() {
+        assertEquals("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", TlsPolicyKeys.standardName("ECDHE-ECDSA-AES128-GCM-SHA256"));
+        assertEquals("TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", TlsPolicyKeys.standardName("ECDHE-RSA-AES256-SHA384"));
+        assertEquals("TLS_DHE_RSA_WITH_AES_256_CBC_SHA", TlsPolicyKeys.standardName("EDH-RSA-AES256-SHA"));
+        assertEquals("TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256", TlsPolicyKeys.standardName("DHE-RSA-CHACHA20-POLY1305"));
+        assertEquals("TLS_RSA_WITH_AES_256_GCM_SHA384", TlsPolicyKeys.standardName("AES256-GCM-SHA384"));
+        assertNull(TlsPolicyKeys.standardName("CHACHA20-POLY1305"), "no suite without a key exchange");
+        assertNull(TlsPolicyKeys.standardName("ECDHE-RSA-DES-CBC3-SHA"));
+        assertNull(TlsPolicyKeys.standardName("kEECDH+AESGCM"));
+    }
 }

@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,8 @@ import org.slf4j.LoggerFactory;
  * as Lucky Thirteen), RSA key exchange (no forward secrecy), and DHE, which ingress-nginx lists but
  * nginx does not use without {@code ssl_dhparam}, unset by default (and a DHE handshake costs the
  * server several times an ECDHE one). HTTP/2 over ALPN accepts every one of them (RFC 9113 appendix A).
+ * The controller ConfigMap's {@code ssl-protocols} and {@code ssl-ciphers} replace them for new
+ * connections ({@link #tlsPolicy}).
  *
  * <p>TLS session resumption (within the session timeout) continues a session with the certificate it
  * was established with, as with any TLS server that rotates certificates without new session keys.
@@ -60,6 +64,7 @@ public final class TlsCertificates {
     private static final Logger LOG = LoggerFactory.getLogger(TlsCertificates.class);
     private static final String DEFAULT_ALIAS = "jingress-default";
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    private static final int TLS13_SUITES = 3;  // the first of CIPHER_SUITES
     /** TLS 1.3's suites in OpenSSL's order, then ingress-nginx's {@code ssl-ciphers} but DHE, by their JSSE names. */
     static final String[] CIPHER_SUITES = {
         "TLS_AES_256_GCM_SHA384",
@@ -80,6 +85,11 @@ public final class TlsCertificates {
     private final ServedCertificate selfSigned;
     private final Clock clock;
     private final SniKeyManager keyManager;
+    private volatile TlsPolicy policy;  // null: PROTOCOLS and CIPHER_SUITES
+
+    /** The protocols and suites of new connections when they are not the server's own. */
+    private record TlsPolicy(String[] protocols, String[] cipherSuites) {
+    }
 
     private TlsCertificates(SelfSignedCertificate defaultCertificate, Clock clock) {
         this.clock = clock;
@@ -95,7 +105,19 @@ public final class TlsCertificates {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK has no usable TLS implementation", e);
         }
-        SslContextFactory.Server factory = new SslContextFactory.Server();
+        SslContextFactory.Server factory = new SslContextFactory.Server() {
+            // the controller ConfigMap's ssl-protocols and ssl-ciphers, applied to each new connection's engine
+            @Override
+            public SSLParameters customize(SSLParameters parameters) {
+                SSLParameters customized = super.customize(parameters);
+                TlsPolicy policy = TlsCertificates.this.policy;
+                if (policy != null) {
+                    customized.setProtocols(policy.protocols());
+                    customized.setCipherSuites(policy.cipherSuites());
+                }
+                return customized;
+            }
+        };
         factory.setSslContext(sslContext);
         // The key manager chooses and never refuses; Jetty must not insist on an SNI match either.
         factory.setSniRequired(false);
@@ -121,6 +143,33 @@ public final class TlsCertificates {
      */
     public SslContextFactory.Server sslContextFactory() {
         return sslContextFactory;
+    }
+
+    /**
+     * The TLS protocols and TLS 1.2 cipher suites of the connections made from now on (the controller
+     * ConfigMap's {@code ssl-protocols} and {@code ssl-ciphers}, as {@code ServerSettings} carries them):
+     * {@code protocols} null for the server's own ({@code TLSv1.3}, {@code TLSv1.2}); {@code tls12Suites}
+     * (standard names, in order of preference) null for the server's own, else they follow TLS 1.3's
+     * three, which are always offered. Open connections keep theirs; nothing is restarted.
+     */
+    public synchronized void tlsPolicy(List<String> protocols, List<String> tls12Suites) {
+        TlsPolicy next = null;
+        if (protocols != null || tls12Suites != null) {
+            List<String> suites = new ArrayList<>(List.of(CIPHER_SUITES).subList(0, TLS13_SUITES));
+            suites.addAll(tls12Suites != null ? tls12Suites : List.of(CIPHER_SUITES).subList(TLS13_SUITES, CIPHER_SUITES.length));
+            next = new TlsPolicy(protocols != null ? protocols.toArray(new String[0]) : PROTOCOLS.clone(),
+                    suites.toArray(new String[0]));
+        }
+        TlsPolicy before = policy;
+        if (before == null ? next == null : next != null && Arrays.equals(before.protocols(), next.protocols())
+                && Arrays.equals(before.cipherSuites(), next.cipherSuites())) {
+            return;
+        }
+        policy = next;
+        LOG.info("TLS of new connections: protocols {}, TLS 1.2 cipher suites {}{}",
+                String.join(" ", next == null ? PROTOCOLS : next.protocols()),
+                next == null || tls12Suites == null ? "the server's own" : String.join(" ", tls12Suites),
+                next == null ? "" : " (controller ConfigMap: ssl-protocols, ssl-ciphers)");
     }
 
     /**

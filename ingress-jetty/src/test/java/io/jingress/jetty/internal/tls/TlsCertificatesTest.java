@@ -340,6 +340,33 @@ class TlsCertificatesTest {
         assertEquals(List.of("one.example.test", "two.example.test"), certificates.hosts());
     }
 
+    @Test
+    void aTlsPolicyChoosesTheProtocolsAndTls12SuitesOfNewConnectionsAndNullGivesTheServersOwnBack() throws Exception {
+        certificates.update(Map.of("pkcs1.example.test", Fixtures.secret("shop", "pkcs1-tls", "pkcs1")));
+        try {
+            certificates.tlsPolicy(List.of("TLSv1.3"), null);
+            assertEquals("TLS_AES_256_GCM_SHA384", negotiated("pkcs1.example.test", "TLSv1.3", "TLS_AES_256_GCM_SHA384"));
+            assertThrows(SSLHandshakeException.class,
+                    () -> negotiated("pkcs1.example.test", "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+
+            certificates.tlsPolicy(null, List.of("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"));
+            assertEquals("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+                    negotiated("pkcs1.example.test", "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"));
+            assertThrows(SSLHandshakeException.class,
+                    () -> negotiated("pkcs1.example.test", "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+            assertEquals("TLS_CHACHA20_POLY1305_SHA256",
+                    negotiated("pkcs1.example.test", "TLSv1.3", "TLS_CHACHA20_POLY1305_SHA256"), "TLS 1.3's are kept");
+
+            certificates.tlsPolicy(null, null);
+            assertEquals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                    negotiated("pkcs1.example.test", "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+            assertThrows(SSLHandshakeException.class,
+                    () -> negotiated("pkcs1.example.test", "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"));
+        } finally {
+            certificates.tlsPolicy(null, null);
+        }
+    }
+
     /** The suite a fresh TLS connection agrees on when the client offers only {@code protocol} and {@code suites}. */
     private static String negotiated(String sni, String protocol, String... suites) throws Exception {
         try (SSLSocket socket = (SSLSocket) TlsTestServer.trustAll().getSocketFactory().createSocket("127.0.0.1", server.port())) {
