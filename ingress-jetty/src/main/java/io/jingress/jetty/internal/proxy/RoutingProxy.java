@@ -918,10 +918,12 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
         // an answer dropped for its status (NextUpstream) began, but nothing of it went to the client
         boolean responseBegan = serverToProxyResponse != null && serverToProxyResponse.getStatus() > 0
                 && !(failure instanceof NextUpstream.StatusAnswer);
-        if (!responseBegan && !proxyToClientResponse.isCommitted() && !exchange.staleRetried && exchange.grpcReplay != null
-                && exchange.grpcReplay.whole() && GrpcUpstream.unprocessed(failure)) {
-            // The endpoint did not process the call (a GOAWAY crossed it, or REFUSED_STREAM): not
-            // its fault, and safe to send again whatever the method; once, on a new connection.
+        if (!responseBegan && !proxyToClientResponse.isCommitted() && !exchange.staleRetried
+                && (exchange.grpcReplay != null ? exchange.grpcReplay.whole() : !exchange.bodyConsumed)
+                && GrpcUpstream.unprocessed(failure)) {
+            // The HTTP/2 endpoint did not process the request (a GOAWAY crossed it, or REFUSED_STREAM):
+            // not its fault, and safe to send again whatever the method (RFC 9113 section 8.7), with a
+            // gRPC call's kept body, or a body none of which was read yet; once, on a new connection.
             exchange.staleRetried = true;
             endUpstream(exchange, true);
             proxyToClientResponse.reset();
