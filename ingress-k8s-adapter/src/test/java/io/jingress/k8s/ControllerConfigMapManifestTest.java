@@ -79,12 +79,12 @@ class ControllerConfigMapManifestTest {
             assertEquals(1L << 20, policy(router).maxRequestBodyBytes(), router.current().problems().toString());
             assertEquals(90_000, policy(router).readTimeoutMillis());
 
-            Files.writeString(dir.resolve("controller.yaml"), configMap("proxy-body-size: 2m\nuse-gzip: \"true\""));
+            Files.writeString(dir.resolve("controller.yaml"), configMap("proxy-body-size: 2m\nenable-brotli: \"true\""));
             Await.until("the edited ConfigMap's body size", () -> policy(router).maxRequestBodyBytes() == 2L << 20);
             assertEquals(0, policy(router).readTimeoutMillis());
             assertTrue(router.current().problems().stream().anyMatch(p -> p.kind().equals("ConfigMap")
                     && p.object().equals("ingress/jingress-controller") && p.field().equals("data")
-                    && p.message().equals("not read by Jingress, so without effect: use-gzip")),
+                    && p.message().equals("not read by Jingress, so without effect: enable-brotli")),
                     router.current().problems().toString());
         }
     }

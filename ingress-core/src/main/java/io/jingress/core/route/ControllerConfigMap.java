@@ -36,7 +36,9 @@ import java.util.TreeSet;
  *       {@code block-referers}, {@code enable-underscores-in-headers}, {@code ignore-invalid-headers},
  *       {@code http-redirect-code}, {@code limit-req-status-code}, {@code limit-conn-status-code}, and
  *       {@code hsts}, {@code hsts-max-age}, {@code hsts-include-subdomains}, {@code hsts-preload}
- *       (in place of the server's HSTS), {@code hide-headers}, {@code allow-backend-server-header}.</li>
+ *       (in place of the server's HSTS), {@code hide-headers}, {@code allow-backend-server-header},
+ *       {@code ssl-protocols} and {@code ssl-ciphers} ({@link TlsPolicyKeys}), {@code use-gzip} with
+ *       {@code gzip-level}, {@code gzip-min-length} and {@code gzip-types} ({@link ResponseCompression}).</li>
  * </ul>
  *
  * <p>A value that cannot be used is one WARNING on its key ({@code data["proxy-read-timeout"]}),
@@ -91,6 +93,10 @@ final class ControllerConfigMap {
             ExternalAuthAnnotations.SNIPPET, ExternalAuthAnnotations.CACHE_KEY, ExternalAuthAnnotations.CACHE_DURATION,
             ExternalAuthAnnotations.ALWAYS_SET_COOKIE);
     private static final String GLOBAL = "global-";
+    private static final String USE_GZIP = "use-gzip";
+    private static final String GZIP_LEVEL = "gzip-level";
+    private static final String GZIP_MIN_LENGTH = "gzip-min-length";
+    private static final String GZIP_TYPES = "gzip-types";
     // ingress-nginx's keys whose settings are the runtime's flags here (fixed at start)
     private static final Map<String, String> FLAGS = Map.ofEntries(
             Map.entry("use-forwarded-headers", "--trusted-proxies"), Map.entry("proxy-real-ip-cidr", "--trusted-proxies"),
@@ -212,7 +218,65 @@ final class ControllerConfigMap {
                 strictTransportSecurity(key, data, problems), hiddenHeaders(key, data.remove(HIDE_HEADERS), problems),
                 bool(key, BACKEND_SERVER_HEADER, data.remove(BACKEND_SERVER_HEADER), false, problems),
                 TlsPolicyKeys.protocols(key, data.remove(TlsPolicyKeys.PROTOCOLS), problems),
-                TlsPolicyKeys.cipherSuites(key, data.remove(TlsPolicyKeys.CIPHERS), problems));
+                TlsPolicyKeys.cipherSuites(key, data.remove(TlsPolicyKeys.CIPHERS), problems),
+                compression(key, data, problems));
+    }
+
+    // use-gzip with gzip-level, gzip-min-length and gzip-types (ingress-nginx's defaults for those not set);
+    // null when use-gzip is not on, the others then a WARNING each
+    private static ResponseCompression compression(String key, Map<String, String> data, List<Problem> problems) {
+        String on = data.remove(USE_GZIP);
+        Map<String, String> companions = new LinkedHashMap<>();
+        for (String name : List.of(GZIP_LEVEL, GZIP_MIN_LENGTH, GZIP_TYPES)) {
+            String value = data.remove(name);
+            if (value != null) {
+                companions.put(name, value.trim());
+            }
+        }
+        if (!bool(key, USE_GZIP, on, false, problems)) {
+            for (String name : companions.keySet()) {
+                problems.add(Problem.warning(KIND, key, field(name), "has no effect without use-gzip: \"true\""));
+            }
+            return null;
+        }
+        ResponseCompression defaults = ResponseCompression.DEFAULTS;
+        int level = defaults.level();
+        String levelText = companions.get(GZIP_LEVEL);
+        if (levelText != null) {
+            level = levelText.matches("[1-9]") ? Integer.parseInt(levelText) : -1;
+            if (level < 0) {
+                problems.add(Problem.warning(KIND, key, field(GZIP_LEVEL), "\"" + levelText + "\" is not a level from 1 to 9: "
+                        + defaults.level() + " applies"));
+                level = defaults.level();
+            }
+        }
+        long minLength = defaults.minLength();
+        String lengthText = companions.get(GZIP_MIN_LENGTH);
+        if (lengthText != null) {
+            minLength = lengthText.matches("[0-9]{1,18}") ? Long.parseLong(lengthText) : -1;
+            if (minLength < 0) {
+                problems.add(Problem.warning(KIND, key, field(GZIP_MIN_LENGTH), "\"" + lengthText + "\" is not a number of"
+                        + " bytes: " + defaults.minLength() + " applies"));
+                minLength = defaults.minLength();
+            }
+        }
+        Set<String> types = defaults.types();
+        String typesText = companions.get(GZIP_TYPES);
+        if (typesText != null) {
+            Set<String> read = new TreeSet<>();
+            for (String type : typesText.split("\\s+")) {
+                if (type.isEmpty()) {
+                    continue;
+                }
+                if (!type.equals("*") && !type.matches("[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+")) {
+                    problems.add(Problem.warning(KIND, key, field(GZIP_TYPES), "\"" + type + "\" is no media type; left out"));
+                    continue;
+                }
+                read.add(type.toLowerCase(java.util.Locale.ROOT));
+            }
+            types = read;
+        }
+        return new ResponseCompression(level, minLength, types);
     }
 
     // hide-headers: comma-separated header names; one that is no name is a WARNING

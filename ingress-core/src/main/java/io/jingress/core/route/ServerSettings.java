@@ -31,15 +31,20 @@ import java.util.Set;
  * @param tlsCipherSuites the TLS 1.2 cipher suites the HTTPS listener accepts, by their standard names,
  *     in the server's order of preference ({@code ssl-ciphers}); null: the server's own. TLS 1.3's are
  *     always the server's, as nginx's {@code ssl_ciphers} does not choose them
+ * @param compression the gzip compression of the endpoints' answers ({@code use-gzip}, {@code gzip-level},
+ *     {@code gzip-min-length}, {@code gzip-types}); null: none, the default
  */
 public record ServerSettings(RequestBlocks requestBlocks, HeaderNameRules headerNameRules, int httpsRedirectStatus,
         int limitRequestStatus, int limitConnectionStatus, String strictTransportSecurity,
         Set<String> hiddenResponseHeaders, boolean backendServerHeader, List<String> tlsProtocols,
-        List<String> tlsCipherSuites) {
+        List<String> tlsCipherSuites, ResponseCompression compression) {
 
-    /** ingress-nginx's: nothing blocked, its header names, 308, 503 and 503; the server's HSTS; no Server; the server's TLS. */
+    /**
+     * ingress-nginx's: nothing blocked, its header names, 308, 503 and 503; the server's HSTS; no Server;
+     * the server's TLS; no compression.
+     */
     public static final ServerSettings DEFAULTS = new ServerSettings(RequestBlocks.NONE, HeaderNameRules.NGINX, 308, 503, 503,
-            null, Set.of(), false, null, null);
+            null, Set.of(), false, null, null, null);
 
     public ServerSettings {
         Objects.requireNonNull(requestBlocks, "requestBlocks");
@@ -49,12 +54,12 @@ public record ServerSettings(RequestBlocks requestBlocks, HeaderNameRules header
         tlsCipherSuites = tlsCipherSuites == null ? null : List.copyOf(tlsCipherSuites);
     }
 
-    /** Settings with the server's own TLS protocols and cipher suites, as before those were carried. */
+    /** Settings with the server's own TLS protocols and cipher suites and no compression, as before those were carried. */
     public ServerSettings(RequestBlocks requestBlocks, HeaderNameRules headerNameRules, int httpsRedirectStatus,
             int limitRequestStatus, int limitConnectionStatus, String strictTransportSecurity,
             Set<String> hiddenResponseHeaders, boolean backendServerHeader) {
         this(requestBlocks, headerNameRules, httpsRedirectStatus, limitRequestStatus, limitConnectionStatus,
-                strictTransportSecurity, hiddenResponseHeaders, backendServerHeader, null, null);
+                strictTransportSecurity, hiddenResponseHeaders, backendServerHeader, null, null, null);
     }
 
     /** Whether the endpoint's response field {@code name} (any case) is kept from the client ({@code hide-headers}). */

@@ -116,11 +116,11 @@ class ControllerConfigMapTest {
 
     @Test
     void theKeysNotReadAreOneWarningNamingThem() {
-        RouteTable table = compile(Map.of("worker-processes", "4", "use-gzip", "true", "load-balance", "ewma",
+        RouteTable table = compile(Map.of("worker-processes", "4", "enable-brotli", "true", "load-balance", "ewma",
                 "use-forwarded-headers", "true", "use-proxy-protocol", "true"), ingress("one", "a.example.com", Map.of()));
 
         assertEquals(List.of(Problem.warning("ConfigMap", KEY, "data",
-                "not read by Jingress, so without effect: use-gzip, worker-processes; set by a flag of the runtime"
+                "not read by Jingress, so without effect: enable-brotli, worker-processes; set by a flag of the runtime"
                         + " instead: use-forwarded-headers (--trusted-proxies), use-proxy-protocol (--proxy-protocol)")),
                 table.problems());
     }
@@ -410,5 +410,41 @@ class ControllerConfigMapTest {
         assertNull(TlsPolicyKeys.standardName("CHACHA20-POLY1305"), "no suite without a key exchange");
         assertNull(TlsPolicyKeys.standardName("ECDHE-RSA-DES-CBC3-SHA"));
         assertNull(TlsPolicyKeys.standardName("kEECDH+AESGCM"));
+    }
+
+    @Test
+    void useGzipWithItsCompanionsAsksForCompressionWithIngressNginxsDefaultsForTheOthers() {
+        RouteTable table = compile(Map.of("use-gzip", "true"), ingress("one", "a.example.com", Map.of()));
+        assertEquals(ResponseCompression.DEFAULTS, table.serverSettings().compression());
+        assertTrue(table.serverSettings().compression().compresses("text/html; charset=utf-8"), "text/html always");
+        assertTrue(table.serverSettings().compression().compresses("Application/JSON"));
+        assertFalse(table.serverSettings().compression().compresses("image/png"));
+        assertFalse(table.serverSettings().compression().compresses(null));
+
+        RouteTable tuned = compile(Map.of("use-gzip", "true", "gzip-level", "6", "gzip-min-length", "1000",
+                "gzip-types", "application/json text/csv"), ingress("one", "a.example.com", Map.of()));
+        assertEquals(new ResponseCompression(6, 1000, Set.of("application/json", "text/csv")), tuned.serverSettings().compression());
+        assertFalse(tuned.serverSettings().compression().compresses("text/css"), "the list replaces the default one");
+        assertEquals(List.of(), problemsOf(tuned, "ConfigMap"));
+        assertTrue(compile(Map.of("use-gzip", "true", "gzip-types", "*"), ingress("one", "a.example.com", Map.of()))
+                .serverSettings().compression().compresses("image/png"));
+
+        assertNull(Fixtures.compile(ingress("one", "a.example.com", Map.of())).serverSettings().compression(), "off by default");
+    }
+
+    @Test
+    void badGzipValuesAreWarningsAndTheCompanionsWithoutUseGzipDoNothing() {
+        RouteTable bad = compile(Map.of("use-gzip", "true", "gzip-level", "11", "gzip-min-length", "1k",
+                "gzip-types", "text/plain nonsense"), ingress("one", "a.example.com", Map.of()));
+        assertEquals(new ResponseCompression(1, 256, Set.of("text/plain")), bad.serverSettings().compression());
+        assertEquals(List.of("data[\"gzip-level\"]: \"11\" is not a level from 1 to 9: 1 applies",
+                "data[\"gzip-min-length\"]: \"1k\" is not a number of bytes: 256 applies",
+                "data[\"gzip-types\"]: \"nonsense\" is no media type; left out"),
+                problemsOf(bad, "ConfigMap").stream().map(p -> p.field() + ": " + p.message()).toList());
+
+        RouteTable off = compile(Map.of("gzip-level", "5"), ingress("one", "a.example.com", Map.of()));
+        assertNull(off.serverSettings().compression());
+        assertEquals(List.of("data[\"gzip-level\"]: has no effect without use-gzip: \"true\""),
+                problemsOf(off, "ConfigMap").stream().map(p -> p.field() + ": " + p.message()).toList());
     }
 }

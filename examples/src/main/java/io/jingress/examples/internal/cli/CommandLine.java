@@ -121,7 +121,7 @@ public final class CommandLine {
                     "the controller's ConfigMap, as ingress-nginx's flag: its keys named as an annotation"
                             + " (proxy-read-timeout, proxy-body-size, ssl-redirect, whitelist-source-range, ...) are"
                             + " every Ingress's default, global-auth-url authenticates every Ingress without its own;"
-                            + " add-headers, proxy-set-headers, block-*, hsts*, ssl-protocols, ssl-ciphers and more (docs/routing.md); followed"
+                            + " add-headers, proxy-set-headers, block-*, hsts*, ssl-protocols, ssl-ciphers, use-gzip and more (docs/routing.md); followed"
                             + " live; the keys not read are WARNINGs",
                     false, (d, v) -> d.configMap = Values.namespacedName("--configmap", v)),
             new Flag("--default-backend-service", "NS/NAME", "none: such requests get 404",

@@ -179,9 +179,15 @@ final class Exchange extends Request.Wrapper implements PickContext, Callback, R
     /** The client's response paced by {@code limit-rate} ({@link AnswerPacer}); null: not paced. */
     Response pacedResponse;
 
-    /** What the endpoint's answer is written to: the client's response, paced when the route asks. */
+    /** The client's response compressing the answer ({@link CompressedAnswer}, use-gzip); null: not compressed. */
+    Response compressedResponse;
+
+    /**
+     * What the endpoint's answer is written to: the client's response, paced when the route asks,
+     * compressed (before the pacing, which counts the bytes sent) when the controller ConfigMap asks.
+     */
     Response answerResponse() {
-        return pacedResponse == null ? proxyToClientResponse : pacedResponse;
+        return compressedResponse != null ? compressedResponse : pacedResponse == null ? proxyToClientResponse : pacedResponse;
     }
 
     /**

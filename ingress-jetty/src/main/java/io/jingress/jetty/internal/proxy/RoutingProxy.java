@@ -25,6 +25,7 @@ import io.jingress.core.route.FallbackBackend;
 import io.jingress.core.route.EncodedSlashes;
 import io.jingress.core.route.MatchResult;
 import io.jingress.core.route.NoMatch;
+import io.jingress.core.route.ResponseCompression;
 import io.jingress.core.route.RouteRetries;
 import io.jingress.core.route.CookieRewrite;
 import io.jingress.core.route.ProxyRedirect;
@@ -409,6 +410,14 @@ public final class RoutingProxy extends ProxyHandler implements Exchange.Exchang
             // The tunnel connects on the calling thread, which must not be the one parsing requests.
             getServer().getThreadPool().execute(() -> tunnel(exchange));
             return;
+        }
+        ResponseCompression compression = exchange.serverSettings.compression();  // use-gzip: null by default
+        if (compression != null && exchange.compressedResponse == null && !GrpcUpstream.isCall(exchange)) {
+            Response answer = exchange.answerResponse();
+            Response compressed = CompressedAnswer.of(exchange, answer, compression);
+            if (compressed != answer) {
+                exchange.compressedResponse = compressed;
+            }
         }
         if (!route.policy().isNone()) {
             RouteTimeouts.start(exchange, route.policy(), getServer().getScheduler());  // an HTTPRoute's timeouts
