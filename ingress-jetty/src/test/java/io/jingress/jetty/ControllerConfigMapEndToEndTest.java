@@ -46,7 +46,7 @@ class ControllerConfigMapEndToEndTest {
     private static TestRoutes routes() {
         return TestRoutes.create()
                 .configMap("jingress-controller", Map.of("add-headers", "default/answer-headers",
-                        "proxy-set-headers", "default/upstream-headers"))
+                        "proxy-set-headers", "default/upstream-headers", "proxy-read-timeout", "30"))
                 .configMap("answer-headers", Map.of("X-Frame-Options", "DENY", "X-Content-Type-Options", "nosniff"))
                 .configMap("upstream-headers", Map.of("X-Env", "prod", "X-Team", "platform", "Host", "refused.test"))
                 .controllerConfigMap("jingress-controller");
@@ -111,6 +111,7 @@ class ControllerConfigMapEndToEndTest {
                 + " ConfigMap default/upstream-headers)"), json);
         assertTrue(json.contains("(add-headers, ConfigMap default/answer-headers)"), json);
         assertTrue(json.contains("key \\\"Host\\\" is a header the proxy writes itself"), json);
+        assertTrue(json.replaceAll("\\s", "").contains("\"fromConfigMap\":[\"proxy-read-timeout\"]"), json);
     }
 
     @Test

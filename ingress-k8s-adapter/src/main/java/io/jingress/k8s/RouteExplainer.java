@@ -246,7 +246,8 @@ public final class RouteExplainer {
             route = chosen;
         }
         Backend backend = route.backend();
-        result.route(route, targetPort(backend), backend.endpoints().stream().map(Endpoint::id).toList());
+        result.route(route, targetPort(backend), backend.endpoints().stream().map(Endpoint::id).toList())
+                .fromConfigMap(route.kind() == Route.KIND_INGRESS ? table.configMapDefaults(route.ingress()) : java.util.Set.of());
         if (route.isGatewayRoute()) {
             RouteExplanation answered = httpRouteAnswer(result, route, target, path, query);
             if (answered != null) {

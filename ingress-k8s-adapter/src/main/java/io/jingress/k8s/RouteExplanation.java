@@ -160,6 +160,7 @@ public record RouteExplanation(
         private PortRef targetPort;
         private List<String> endpoints = List.of();
         private String location;
+        private java.util.Set<String> fromConfigMap = java.util.Set.of();
 
         Builder(String method, String url, String host) {
             this.method = method;
@@ -176,6 +177,12 @@ public record RouteExplanation(
             this.route = route;
             this.targetPort = targetPort;
             this.endpoints = endpoints;
+            return this;
+        }
+
+        /** The annotations the controller's ConfigMap gave the route's Ingress (see {@code RouteTable.configMapDefaults}). */
+        Builder fromConfigMap(java.util.Set<String> names) {
+            this.fromConfigMap = names;
             return this;
         }
 
@@ -202,16 +209,23 @@ public record RouteExplanation(
                     fallback ? -1 : route.ruleIndex(), fallback ? -1 : route.pathIndex(),
                     fallback ? null : route.path(), fallback ? null : route.pathType(), fallback,
                     fallback ? route.host() : null, service, backend.port(), targetPort, endpoints,
-                    policies(route), location, reason);
+                    policies(route, fromConfigMap), location, reason);
         }
 
-        // the route's settings, and its backend's TLS (a BackendTLSPolicy's)
-        private static List<String> policies(Route route) {
-            if (route.backend().tls() == null) {
+        // the route's settings, and its backend's TLS (a BackendTLSPolicy's); what of them the
+        // controller's ConfigMap gave, said as such
+        private static List<String> policies(Route route, java.util.Set<String> fromConfigMap) {
+            if (route.backend().tls() == null && fromConfigMap.isEmpty()) {
                 return route.policy().describe();
             }
             List<String> policies = new java.util.ArrayList<>(route.policy().describe());
-            policies.add(route.backend().tls().describe());
+            if (route.backend().tls() != null) {
+                policies.add(route.backend().tls().describe());
+            }
+            if (!fromConfigMap.isEmpty()) {
+                policies.add("from the controller's ConfigMap, not on the Ingress: "
+                        + String.join(", ", new java.util.TreeSet<>(fromConfigMap)));
+            }
             return policies;
         }
     }

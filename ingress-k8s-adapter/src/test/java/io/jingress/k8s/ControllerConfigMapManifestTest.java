@@ -119,6 +119,8 @@ class ControllerConfigMapManifestTest {
 
         String explanation = explainer.explain("GET", "http://shop.example.com/").toString();
         assertTrue(explanation.contains("connect timeout 7 s"), explanation);
+        assertTrue(explanation.contains("from the controller's ConfigMap, not on the Ingress: proxy-connect-timeout,"
+                + " ssl-redirect"), explanation);
         assertTrue(explainer.problems().stream().anyMatch(p -> p.field().equals("data[\"ssl-redirect\"]")
                 && p.message().startsWith("as every Ingress's default: ssl-redirect: \"maybe\" is not")),
                 explainer.problems().toString());

@@ -472,10 +472,23 @@ public final class RouteCompiler {
             RouteTable table = new RouteTable(exactHosts, wildcardHosts, anyHost, defaultRoute, routes, problems, tls.certificates(),
                     List.copyOf(backends.values()), hostAliases.aliases(), gatewayWildcards).withSslPassthroughHosts(passthrough)
                     .withDefaultCertificate(fallbackCertificate).withGatewayStatus(gatewayStatus).withTcpServices(tcp)
-                    .withServerSettings(controllerConfig.serverSettings());
+                    .withServerSettings(controllerConfig.serverSettings()).withConfigMapDefaults(mergedNames());
             balancers.retain(live);
             authMemos.compiled();
             return table;
+        }
+
+        // what the ConfigMap gave each Ingress, by annotation name without its prefix
+        private Map<String, Set<String>> mergedNames() {
+            Map<String, Set<String>> names = new HashMap<>();
+            merged.forEach((ingress, full) -> {
+                Set<String> shortNames = new TreeSet<>();
+                for (String name : full) {
+                    shortNames.add(name.startsWith(NGINX_PREFIX) ? name.substring(NGINX_PREFIX.length()) : name);
+                }
+                names.put(ingress, shortNames);
+            });
+            return names;
         }
 
         private TlsSecret defaultCertificateSecret() {

@@ -86,6 +86,7 @@ public final class RouteTable {
     private final GatewayStatus gatewayStatus;
     private final TcpServices tcpServices;
     private final ServerSettings serverSettings;
+    private final Map<String, Set<String>> configMapDefaults;  // Ingress key to annotation names without prefix
 
     RouteTable(Map<String, PathTrie<Route>> exactHosts, Map<String, PathTrie<Route>> wildcardHosts,
             PathTrie<Route> anyHost, Route defaultRoute, List<Route> routes, List<Problem> problems,
@@ -124,15 +125,18 @@ public final class RouteTable {
         this.gatewayStatus = GatewayStatus.empty();
         this.tcpServices = TcpServices.none();
         this.serverSettings = ServerSettings.DEFAULTS;
+        this.configMapDefaults = Map.of();
     }
 
     private RouteTable(RouteTable table, List<Problem> problems, Map<String, Route> sslPassthroughHosts,
             TlsSecret defaultCertificate, GatewayStatus gatewayStatus, TcpServices tcpServices) {
-        this(table, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices, table.serverSettings);
+        this(table, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices, table.serverSettings,
+                table.configMapDefaults);
     }
 
     private RouteTable(RouteTable table, List<Problem> problems, Map<String, Route> sslPassthroughHosts,
-            TlsSecret defaultCertificate, GatewayStatus gatewayStatus, TcpServices tcpServices, ServerSettings serverSettings) {
+            TlsSecret defaultCertificate, GatewayStatus gatewayStatus, TcpServices tcpServices, ServerSettings serverSettings,
+            Map<String, Set<String>> configMapDefaults) {
         this.index = table.index;
         this.indexed = table.indexed;
         this.regexBase = table.regexBase;
@@ -149,12 +153,35 @@ public final class RouteTable {
         this.gatewayStatus = gatewayStatus;
         this.tcpServices = tcpServices;
         this.serverSettings = serverSettings;
+        this.configMapDefaults = configMapDefaults;
     }
 
     /** This table with {@link #serverSettings()} {@code settings} (see {@link RouteCompiler#withConfigMap}). */
     RouteTable withServerSettings(ServerSettings settings) {
         return settings.equals(serverSettings) ? this
-                : new RouteTable(this, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices, settings);
+                : new RouteTable(this, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices, settings,
+                        configMapDefaults);
+    }
+
+    /** This table with {@link #configMapDefaults(String)} {@code names} (Ingress key to annotation names without prefix). */
+    RouteTable withConfigMapDefaults(Map<String, Set<String>> names) {
+        if (names.isEmpty()) {
+            return this;
+        }
+        Map<String, Set<String>> copy = new java.util.HashMap<>();
+        names.forEach((ingress, set) -> copy.put(ingress, Set.copyOf(set)));
+        return new RouteTable(this, problems, sslPassthroughHosts, defaultCertificate, gatewayStatus, tcpServices, serverSettings,
+                Map.copyOf(copy));
+    }
+
+    /**
+     * The annotations (names without prefix, e.g. {@code proxy-read-timeout}) that the controller's
+     * ConfigMap ({@link RouteCompiler#withConfigMap}) gave the Ingress {@code namespace/name}, as its
+     * defaults or its global authentication, which its routes' policies include as if it had them;
+     * empty when none.
+     */
+    public Set<String> configMapDefaults(String ingress) {
+        return configMapDefaults.getOrDefault(ingress, Set.of());
     }
 
     /**

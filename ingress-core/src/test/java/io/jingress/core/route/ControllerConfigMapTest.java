@@ -73,6 +73,9 @@ class ControllerConfigMapTest {
         assertEquals(8L << 20, plain.maxRequestBodyBytes());
         assertEquals(5_000, own.readTimeoutMillis());
         assertEquals(8L << 20, own.maxRequestBodyBytes(), "the keys it does not set are still the ConfigMap's");
+        assertEquals(Set.of("proxy-read-timeout", "proxy-body-size"), table.configMapDefaults("default/plain"));
+        assertEquals(Set.of("proxy-body-size"), table.configMapDefaults("default/own"), "its own read timeout is its own");
+        assertEquals(Set.of(), table.configMapDefaults("default/nobody"));
         assertEquals(List.of(), table.problems());
     }
 

@@ -101,7 +101,7 @@ final class RoutesJson {
             if (route.isDefaultBackend()) {
                 defaultByHost.put(host, route);
             } else {
-                paths.add(route(route));
+                paths.add(route(route, table));
             }
         }
         Map<String, List<String>> aliasesByHost = new LinkedHashMap<>();
@@ -118,7 +118,7 @@ final class RoutesJson {
             node.set("paths", paths);
             Route defaultRoute = defaultByHost.get(host);
             if (defaultRoute != null) {
-                node.set("defaultBackend", route(defaultRoute));
+                node.set("defaultBackend", route(defaultRoute, table));
             }
         });
 
@@ -126,7 +126,7 @@ final class RoutesJson {
         if (defaultRoute == null) {
             root.putNull("defaultBackend");
         } else {
-            root.set("defaultBackend", route(defaultRoute));
+            root.set("defaultBackend", route(defaultRoute, table));
         }
 
         ArrayNode backends = root.putArray("backends");
@@ -193,7 +193,7 @@ final class RoutesJson {
         return all;
     }
 
-    private static ObjectNode route(Route route) {
+    private static ObjectNode route(Route route, RouteTable table) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("host", route.host() == null ? ANY_HOST : route.host());
         node.put("path", route.path());
@@ -226,6 +226,12 @@ final class RoutesJson {
         if (!route.policy().isNone()) {
             ArrayNode policy = node.putArray("policy");
             route.policy().describe().forEach(policy::add);
+        }
+        java.util.Set<String> fromConfigMap = route.kind() == Route.KIND_INGRESS ? table.configMapDefaults(route.ingress())
+                : java.util.Set.of();
+        if (!fromConfigMap.isEmpty()) {
+            // the annotations its policy has from the controller's ConfigMap, not from the Ingress
+            new java.util.TreeSet<>(fromConfigMap).forEach(node.putArray("fromConfigMap")::add);
         }
         Backend backend = route.backend();
         node.put("backend", backend.key());
