@@ -64,6 +64,7 @@ class ProxySslSecretTest {
     private final AtomicInteger requests = new AtomicInteger();
     private final List<String> sniSeen = new CopyOnWriteArrayList<>();
     private final List<String> clientSubjects = new CopyOnWriteArrayList<>();
+    private final List<String> suitesSeen = new CopyOnWriteArrayList<>();
     private TlsTestServer endpoint;
 
     @AfterEach
@@ -109,6 +110,7 @@ class ProxySslSecretTest {
                 requests.incrementAndGet();
                 if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData data) {
                     SSLSession session = data.sslSession();
+                    suitesSeen.add(session.getProtocol() + " " + session.getCipherSuite());
                     if (session instanceof ExtendedSSLSession extended) {
                         for (SNIServerName name : extended.getRequestedServerNames()) {
                             sniSeen.add(((SNIHostName) name).getAsciiName());
@@ -248,6 +250,25 @@ class ProxySslSecretTest {
         assertEquals(502, verifying.getStatus(), "the kept-alive unverified connection is not the verifying route's");
         assertEquals(NOT_ACCEPTED, verifying.getContentAsString());
         assertEquals(1, requests.get());
+    }
+
+    @Test
+    void proxySslCiphersChooseTheTls12SuitesOfferedToTheEndpoint() throws Exception {
+        startEndpoint(false);
+        String protocols = "nginx.ingress.kubernetes.io/proxy-ssl-protocols";
+        String ciphers = "nginx.ingress.kubernetes.io/proxy-ssl-ciphers";
+        TestRoutes routes = routes(Map.of(protocols, "TLSv1.2", ciphers, "ECDHE-RSA-AES256-SHA384"), null);
+        IngressServer proxy = proxies.start(IngressServer.builder(routes.router()));
+
+        assertEquals(200, get(proxy).getStatus());
+        assertEquals(List.of("TLSv1.2 TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"), suitesSeen, "the one suite offered");
+        assertTrue(routes.router().current().problems().isEmpty(), routes.router().current().problems().toString());
+
+        suitesSeen.clear();
+        routes.removeAnnotation(ciphers);
+        assertEquals(200, get(proxy).getStatus());
+        assertEquals(1, suitesSeen.size());
+        assertTrue(suitesSeen.get(0).contains("_GCM_"), "Java's defaults prefer AES-GCM: " + suitesSeen);
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * How an Ingress's endpoints are spoken to over TLS ({@code proxy-ssl-secret}, {@code proxy-ssl-verify},
  * {@code proxy-ssl-verify-depth}, {@code proxy-ssl-name}, {@code proxy-ssl-server-name},
- * {@code proxy-ssl-protocols}; see {@link RoutePolicy#proxySsl()}), or a Service's endpoints by the
+ * {@code proxy-ssl-protocols}, {@code proxy-ssl-ciphers}; see {@link RoutePolicy#proxySsl()}), or a Service's endpoints by the
  * Gateway API's routes (a BackendTLSPolicy, {@link #policy()}; see {@link Backend#tls()}): the CA that verifies the
  * endpoint's certificate and the name it must carry, the client certificate presented, SNI, the
  * TLS versions. Immutable; equal when every setting and every PEM is equal, so that the proxy can
@@ -37,17 +37,18 @@ public final class ProxySsl {
     private final String caSource;
     private final boolean systemTrust;
     private final List<String> subjectAltNames;
+    private final List<String> cipherSuites;
     private final int hash;
 
     ProxySsl(String secret, String caPem, String clientCertificatePem, String clientKeyPem, boolean verify,
             int verifyDepth, String name, boolean serverName, List<String> protocols, String refusal) {
         this(secret, caPem, clientCertificatePem, clientKeyPem, verify, verifyDepth, name, serverName, protocols, refusal,
-                null, null, false, List.of());
+                null, null, false, List.of(), List.of());
     }
 
     private ProxySsl(String secret, String caPem, String clientCertificatePem, String clientKeyPem, boolean verify,
             int verifyDepth, String name, boolean serverName, List<String> protocols, String refusal, String policy,
-            String caSource, boolean systemTrust, List<String> subjectAltNames) {
+            String caSource, boolean systemTrust, List<String> subjectAltNames, List<String> cipherSuites) {
         this.secret = secret;
         this.caPem = caPem;
         this.clientCertificatePem = clientCertificatePem;
@@ -62,8 +63,9 @@ public final class ProxySsl {
         this.caSource = caSource;
         this.systemTrust = systemTrust;
         this.subjectAltNames = List.copyOf(subjectAltNames);
+        this.cipherSuites = List.copyOf(cipherSuites);
         this.hash = Objects.hash(secret, caPem, clientCertificatePem, clientKeyPem, verify, verifyDepth, name, serverName,
-                this.protocols, refusal, policy, caSource, systemTrust, this.subjectAltNames);
+                this.protocols, refusal, policy, caSource, systemTrust, this.subjectAltNames, this.cipherSuites);
     }
 
     /**
@@ -76,7 +78,7 @@ public final class ProxySsl {
     static ProxySsl ofBackendTlsPolicy(String policy, String caPem, String caSource, boolean systemTrust, String hostname,
             List<String> subjectAltNames, String refusal) {
         return new ProxySsl(null, caPem, null, null, true, Integer.MAX_VALUE, hostname, true, DEFAULT_PROTOCOLS, refusal,
-                Objects.requireNonNull(policy, "policy"), caSource, systemTrust, subjectAltNames);
+                Objects.requireNonNull(policy, "policy"), caSource, systemTrust, subjectAltNames, List.of());
     }
 
     /** The Secret of {@code proxy-ssl-secret}, {@code namespace/name}; null when not set. */
@@ -147,7 +149,21 @@ public final class ProxySsl {
      */
     ProxySsl withClientCertificate(io.jingress.core.model.TlsSecret secret) {
         return new ProxySsl(secret.key(), caPem, secret.certificateChainPem(), secret.privateKeyPem(), verify, verifyDepth, name,
-                serverName, protocols, refusal, policy, caSource, systemTrust, subjectAltNames);
+                serverName, protocols, refusal, policy, caSource, systemTrust, subjectAltNames, cipherSuites);
+    }
+
+    /** This TLS offering only {@code suites} (standard names) for TLS 1.2 ({@code proxy-ssl-ciphers}). */
+    ProxySsl withCipherSuites(List<String> suites) {
+        return new ProxySsl(secret, caPem, clientCertificatePem, clientKeyPem, verify, verifyDepth, name, serverName, protocols,
+                refusal, policy, caSource, systemTrust, subjectAltNames, suites);
+    }
+
+    /**
+     * The TLS 1.2 cipher suites offered, by their standard names, in order of preference
+     * ({@code proxy-ssl-ciphers}); empty: Java's defaults. TLS 1.3's own are offered either way.
+     */
+    public List<String> cipherSuites() {
+        return cipherSuites;
     }
 
     /** The BackendTLSPolicy it comes from, {@code namespace/name}; null for an Ingress's {@code proxy-ssl-*}. */
@@ -223,6 +239,9 @@ public final class ProxySsl {
         if (!protocols.equals(DEFAULT_PROTOCOLS)) {
             parts.add(String.join(" ", protocols));
         }
+        if (!cipherSuites.isEmpty()) {
+            parts.add("TLS 1.2 suites " + String.join(" ", cipherSuites));
+        }
         return "TLS to endpoints (proxy-ssl-*): " + String.join(", ", parts);
     }
 
@@ -235,7 +254,7 @@ public final class ProxySsl {
                 && serverName == o.serverName && Objects.equals(secret, o.secret) && Objects.equals(name, o.name)
                 && Objects.equals(refusal, o.refusal) && protocols.equals(o.protocols) && Objects.equals(caPem, o.caPem)
                 && Objects.equals(policy, o.policy) && Objects.equals(caSource, o.caSource) && systemTrust == o.systemTrust
-                && subjectAltNames.equals(o.subjectAltNames)
+                && subjectAltNames.equals(o.subjectAltNames) && cipherSuites.equals(o.cipherSuites)
                 && Objects.equals(clientCertificatePem, o.clientCertificatePem) && Objects.equals(clientKeyPem, o.clientKeyPem);
     }
 

@@ -112,9 +112,17 @@ final class ProxySslAnnotations {
             }
         }
         List<String> protocols = protocolsNamed == null ? ProxySsl.DEFAULT_PROTOCOLS : protocols(protocolsNamed, problems);
-        if (ciphersNamed != null && !ciphersNamed.value().equals("DEFAULT")) {
-            problems.add(ciphersNamed.quoted() + " is not applied: Jingress offers Java's default cipher suites of the"
-                    + " TLS versions offered (OpenSSL cipher strings are not translated)");
+        List<String> suites = null;
+        if (ciphersNamed != null && !ciphersNamed.value().trim().equals("DEFAULT")) {
+            List<String> sentences = new ArrayList<>();
+            suites = TlsPolicyKeys.tls12Suites(ciphersNamed.value(), sentences);
+            for (String sentence : sentences) {
+                problems.add(ciphersNamed.quoted() + ": " + sentence);
+            }
+            if (suites == null) {
+                problems.add(ciphersNamed.quoted() + " names no TLS 1.2 cipher suite Jingress can offer: Java's defaults"
+                        + " are offered");
+            }
         }
 
         String secretKey = null;
@@ -176,7 +184,8 @@ final class ProxySslAnnotations {
         if (odd && refusal == null) {
             problems.add(verifyNamed.quoted() + " is neither on nor off: it is read as on, the safe side");
         }
-        builder.proxySsl(new ProxySsl(secretKey, caPem, certPem, keyPem, verify, depth, name, serverName, protocols, refusal));
+        ProxySsl ssl = new ProxySsl(secretKey, caPem, certPem, keyPem, verify, depth, name, serverName, protocols, refusal);
+        builder.proxySsl(suites == null ? ssl : ssl.withCipherSuites(suites));
     }
 
     private static ProxySsl refusing(String why) {

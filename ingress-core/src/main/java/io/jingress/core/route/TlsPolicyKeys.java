@@ -13,7 +13,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The controller ConfigMap's {@code ssl-protocols} and {@code ssl-ciphers}, as nginx's
- * {@code ssl_protocols} and {@code ssl_ciphers} read them, into what the JDK's TLS takes.
+ * {@code ssl_protocols} and {@code ssl_ciphers} read them, into what the JDK's TLS takes; the cipher
+ * lists of {@code proxy-ssl-ciphers} alike ({@link #tls12Suites}).
  *
  * <p>{@code ssl-protocols}: names separated by blanks, {@code "TLSv1.2 TLSv1.3"} (ingress-nginx's
  * default). {@code TLSv1.2} and {@code TLSv1.3} are served; {@code SSLv2}, {@code SSLv3},
@@ -75,6 +76,23 @@ final class TlsPolicyKeys {
         if (value == null) {
             return null;
         }
+        List<String> sentences = new ArrayList<>();
+        List<String> suites = tls12Suites(value, sentences);
+        for (String sentence : sentences) {
+            problems.add(Problem.warning(KIND, key, field(CIPHERS), sentence));
+        }
+        if (suites == null) {
+            problems.add(Problem.warning(KIND, key, field(CIPHERS), "names no TLS 1.2 suite that can be served: the"
+                    + " server's own apply (ECDHE with AES-GCM or ChaCha20-Poly1305)"));
+        }
+        return suites;
+    }
+
+    /**
+     * The TLS 1.2 cipher suites an OpenSSL-style list names, as the JDK names them, each once, in
+     * order; null when none is usable. What is left out is a sentence each in {@code problems}.
+     */
+    static List<String> tls12Suites(String value, List<String> problems) {
         Set<String> supported = supportedSuites();
         Set<String> suites = new LinkedHashSet<>();
         List<String> keywords = new ArrayList<>();
@@ -84,32 +102,25 @@ final class TlsPolicyKeys {
             }
             String standard = name.startsWith("TLS_") ? name : standardName(name);
             if (standard == null && name.matches("[A-Za-z0-9]+(-[A-Za-z0-9]+)+")) {
-                problems.add(Problem.warning(KIND, key, field(CIPHERS), name + " is not an OpenSSL name of a suite Jingress"
-                        + " knows (ECDHE, DHE or RSA with AES-GCM, AES-CBC or ChaCha20-Poly1305; or give its standard name,"
-                        + " TLS_...); left out"));
+                problems.add(name + " is not an OpenSSL name of a suite Jingress knows (ECDHE, DHE or RSA with AES-GCM,"
+                        + " AES-CBC or ChaCha20-Poly1305; or give its standard name, TLS_...); left out");
             } else if (standard == null) {
                 keywords.add(name);
             } else if (TLS13_SUITES.contains(standard)) {
-                problems.add(Problem.warning(KIND, key, field(CIPHERS), name + " is a TLS 1.3 suite, which ssl-ciphers does"
-                        + " not choose (as with nginx): TLS 1.3 offers its own; left out"));
+                problems.add(name + " is a TLS 1.3 suite, which the list does not choose (as with nginx): TLS 1.3 offers"
+                        + " its own; left out");
             } else if (!supported.contains(standard)) {
-                problems.add(Problem.warning(KIND, key, field(CIPHERS), name + (standard.equals(name) ? "" : " (" + standard + ")")
-                        + " is not a cipher suite the JDK knows; left out"));
+                problems.add(name + (standard.equals(name) ? "" : " (" + standard + ")") + " is not a cipher suite the JDK"
+                        + " knows; left out");
             } else {
                 suites.add(standard);
             }
         }
         if (!keywords.isEmpty()) {
-            problems.add(Problem.warning(KIND, key, field(CIPHERS), "OpenSSL's keywords and operators are not read, only"
-                    + " suite names (ECDHE-RSA-AES128-GCM-SHA256, or TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256): "
-                    + String.join(" ", keywords) + " left out"));
+            problems.add("OpenSSL's keywords and operators are not read, only suite names (ECDHE-RSA-AES128-GCM-SHA256, or"
+                    + " TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256): " + String.join(" ", keywords) + " left out");
         }
-        if (suites.isEmpty()) {
-            problems.add(Problem.warning(KIND, key, field(CIPHERS), "names no TLS 1.2 suite that can be served: the"
-                    + " server's own apply (ECDHE with AES-GCM or ChaCha20-Poly1305)"));
-            return null;
-        }
-        return List.copyOf(suites);
+        return suites.isEmpty() ? null : List.copyOf(suites);
     }
 
     /**

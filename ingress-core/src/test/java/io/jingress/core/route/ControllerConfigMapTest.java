@@ -379,7 +379,7 @@ class ControllerConfigMapTest {
                 "data[\"ssl-protocols\"]: TLSv1 is not served: it is broken, and the JDK refuses it; left out",
                 "data[\"ssl-protocols\"]: TLSv1.1 is not served: it is broken, and the JDK refuses it; left out",
                 "data[\"ssl-protocols\"]: \"TLSv9\" is no TLS protocol (TLSv1.2, TLSv1.3); left out",
-                "data[\"ssl-ciphers\"]: TLS_AES_128_GCM_SHA256 is a TLS 1.3 suite, which ssl-ciphers does not choose (as with"
+                "data[\"ssl-ciphers\"]: TLS_AES_128_GCM_SHA256 is a TLS 1.3 suite, which the list does not choose (as with"
                         + " nginx): TLS 1.3 offers its own; left out",
                 "data[\"ssl-ciphers\"]: ECDHE-RSA-RC4-SHA is not an OpenSSL name of a suite Jingress knows (ECDHE, DHE or"
                         + " RSA with AES-GCM, AES-CBC or ChaCha20-Poly1305; or give its standard name, TLS_...); left out",

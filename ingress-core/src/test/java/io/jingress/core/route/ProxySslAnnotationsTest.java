@@ -207,9 +207,26 @@ class ProxySslAnnotationsTest {
 
         assertEquals(List.of("TLSv1.3"), parsed.policy().proxySsl().protocols());
         assertEquals(1, parsed.policy().proxySsl().verifyDepth());
-        assertEquals(3, parsed.problems().size(), parsed.problems().toString());
-        assertTrue(parsed.problems().contains("nginx.ingress.kubernetes.io/proxy-ssl-ciphers: \"HIGH:!aNULL\" is not applied:"
-                + " Jingress offers Java's default cipher suites of the TLS versions offered (OpenSSL cipher strings are not"
-                + " translated)"), parsed.problems().toString());
+        assertEquals(4, parsed.problems().size(), parsed.problems().toString());
+        assertTrue(parsed.problems().contains("nginx.ingress.kubernetes.io/proxy-ssl-ciphers: \"HIGH:!aNULL\": OpenSSL's keywords"
+                + " and operators are not read, only suite names (ECDHE-RSA-AES128-GCM-SHA256, or"
+                + " TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256): HIGH !aNULL left out"), parsed.problems().toString());
+        assertTrue(parsed.problems().contains("nginx.ingress.kubernetes.io/proxy-ssl-ciphers: \"HIGH:!aNULL\" names no TLS 1.2"
+                + " cipher suite Jingress can offer: Java's defaults are offered"), parsed.problems().toString());
+        assertEquals(List.of(), parsed.policy().proxySsl().cipherSuites(), "Java's defaults");
+    }
+
+    @Test
+    void proxySslCiphersNameTheTls12SuitesOfferedByOpenSslOrStandardNames() {
+        RouteAnnotations.Parsed parsed = RouteAnnotations.parse(Map.of(PROTOCOL, "HTTPS",
+                "nginx.ingress.kubernetes.io/proxy-ssl-ciphers", "ECDHE-RSA-AES256-GCM-SHA384:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"));
+
+        assertEquals(List.of("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"),
+                parsed.policy().proxySsl().cipherSuites());
+        assertEquals(List.of(), parsed.problems());
+        assertTrue(parsed.policy().describe().toString().contains("TLS 1.2 suites TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"
+                + " TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"), parsed.policy().describe().toString());
+        assertEquals(List.of(), RouteAnnotations.parse(Map.of(PROTOCOL, "HTTPS", "nginx.ingress.kubernetes.io/proxy-ssl-ciphers",
+                "DEFAULT")).problems(), "ingress-nginx's default");
     }
 }

@@ -64,7 +64,7 @@ public final class TlsCertificates {
     private static final Logger LOG = LoggerFactory.getLogger(TlsCertificates.class);
     private static final String DEFAULT_ALIAS = "jingress-default";
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-    private static final int TLS13_SUITES = 3;  // the first of CIPHER_SUITES
+    static final int TLS13_SUITES = 3;  // the first of CIPHER_SUITES
     /** TLS 1.3's suites in OpenSSL's order, then ingress-nginx's {@code ssl-ciphers} but DHE, by their JSSE names. */
     static final String[] CIPHER_SUITES = {
         "TLS_AES_256_GCM_SHA384",

@@ -210,6 +210,12 @@ public final class UpstreamClientTls {
                 setTrustStore(trust);
             }
             setIncludeProtocols(ssl.protocols().toArray(new String[0]));
+            if (!ssl.cipherSuites().isEmpty()) {
+                // proxy-ssl-ciphers: its TLS 1.2 suites, after TLS 1.3's own, which it does not choose (as nginx's)
+                List<String> suites = new ArrayList<>(List.of(TlsCertificates.CIPHER_SUITES).subList(0, TlsCertificates.TLS13_SUITES));
+                suites.addAll(ssl.cipherSuites());
+                setIncludeCipherSuites(suites.toArray(new String[0]));
+            }
             // subjectAltNames, when given, are checked instead of the name (DepthLimited)
             setEndpointIdentificationAlgorithm(ssl.verify() && ssl.subjectAltNames().isEmpty() ? "HTTPS" : null);
             // A new list, not the one passed: Jetty applies only a list other than the engine's own, and an
