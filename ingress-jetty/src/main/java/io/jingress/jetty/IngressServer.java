@@ -120,6 +120,9 @@ public final class IngressServer implements AutoCloseable {
     private final ConnectionLimit connectionLimit;
     private final TcpListeners tcpListeners;
     private volatile List<Problem> tlsProblems = List.of();
+    private final String serverHsts;  // the server's Strict-Transport-Security (Builder.hsts), or null
+    private volatile String refusalHsts;  // what the refusals before routing carry: the table's, else the server's
+    private LeanConnectionFactory leanOverTls;  // the HTTPS listener's, or null
 
     private IngressServer(Builder config) {
         this.httpHost = config.httpHost;
@@ -132,7 +135,9 @@ public final class IngressServer implements AutoCloseable {
         server.setStopAtShutdown(false);
         server.setStopTimeout(config.stopTimeout.toMillis());
         String hsts = config.handler.strictTransportSecurity();
-        server.setErrorHandler(plainErrors(hsts));
+        this.serverHsts = hsts;
+        this.refusalHsts = hsts;
+        server.setErrorHandler(plainErrors(() -> refusalHsts));
 
         this.handler = config.handler.httpsRedirectPort(Math.max(0, config.httpsRedirectPort)).build();
         ProxyMetrics metrics = handler.metrics();
@@ -183,6 +188,7 @@ public final class IngressServer implements AutoCloseable {
             tls.setClientAuthEngines(certificates.clientAuthEngines(handler.router()::current));
             // HTTP/1.1 over TLS is read by the lean connection too (it does what `secure` would)
             LeanConnectionFactory leanOverTls = new LeanConnectionFactory(http11);
+            this.leanOverTls = leanOverTls;
             leanOverTls.setRequestHeadTimeout(config.requestHeadTimeout);
             leanOverTls.setContinueUpTo(handler::smallestBodyLimit);
             leanOverTls.setStrictTransportSecurity(hsts);
@@ -226,7 +232,7 @@ public final class IngressServer implements AutoCloseable {
             adminThreads.setName("jingress-admin");
             this.adminServer = new Server(adminThreads);
             adminServer.setStopAtShutdown(false);
-            adminServer.setErrorHandler(plainErrors(null));
+            adminServer.setErrorHandler(plainErrors((String) null));
             HttpConfiguration admin = new HttpConfiguration();
             admin.setSendServerVersion(false);  // as the proxy's listeners: no "Server: Jetty(12...)"
             admin.setSendXPoweredBy(false);
@@ -260,12 +266,18 @@ public final class IngressServer implements AutoCloseable {
      * or for curl's {@code Accept: *}{@code /*}.
      */
     static ErrorHandler plainErrors(String hsts) {  // package-private for PlainErrorsTest
+        return plainErrors(() -> hsts);
+    }
+
+    /** As {@link #plainErrors(String)}, with the {@code Strict-Transport-Security} of the moment. */
+    static ErrorHandler plainErrors(java.util.function.Supplier<String> currentHsts) {
         ErrorHandler errors = new ErrorHandler() {
             @Override
             protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
                     String contentType, List<Charset> charsets, int code, String message, Throwable cause)
                     throws IOException {
                 // over TLS with HSTS, as every answer there (ingress-nginx's add_header ... always)
+                String hsts = currentHsts.get();
                 if (hsts != null && request.getConnectionMetaData().isSecure()) {
                     response.getHeaders().put(HttpHeader.STRICT_TRANSPORT_SECURITY, hsts);
                 }
@@ -302,6 +314,13 @@ public final class IngressServer implements AutoCloseable {
     private synchronized void updateCertificates(RouteTable table) {
         List<Problem> problems = certificates.update(table.certificates(), table.defaultCertificate());
         certificates.tlsPolicy(table.serverSettings().tlsProtocols(), table.serverSettings().tlsCipherSuites());
+        // the controller ConfigMap's hsts* for the refusals made before a request is routed too
+        String configured = table.serverSettings().strictTransportSecurity();
+        String hsts = configured == null ? serverHsts : configured.isEmpty() ? null : configured;
+        if (!java.util.Objects.equals(hsts, refusalHsts)) {
+            refusalHsts = hsts;
+            leanOverTls.setStrictTransportSecurity(hsts);
+        }
         for (Problem problem : problems) {
             if (!tlsProblems.contains(problem)) {
                 LOG.warn("TLS Secret: {}", problem);

@@ -218,12 +218,19 @@ class ControllerConfigMapEndToEndTest {
         assertEquals(404, notFound.getStatus());
         assertEquals("max-age=600; includeSubDomains; preload", notFound.getHeaders().get("Strict-Transport-Security"),
                 "the proxy's own answers too");
+        for (String refused : refusedBeforeRouting(proxy)) {
+            assertEquals(List.of("max-age=600; includeSubDomains; preload"), RawHttp.headerValues(refused,
+                    "Strict-Transport-Security"), "the refusals made before routing too: " + refused);
+        }
 
         routes.configMap("jingress-controller", Map.of("hsts", "false"));
         answer = proxies.http2Client().newRequest("https://shop.test:" + proxy.httpsPort() + "/")
                 .timeout(10, TimeUnit.SECONDS).send();
         assertEquals(200, answer.getStatus());
         assertNull(answer.getHeaders().get("Strict-Transport-Security"), "hsts: false");
+        for (String refused : refusedBeforeRouting(proxy)) {
+            assertEquals(List.of(), RawHttp.headerValues(refused, "Strict-Transport-Security"), refused);
+        }
 
         routes.configMap("jingress-controller", Map.of());
         answer = proxies.http2Client().newRequest("https://shop.test:" + proxy.httpsPort() + "/")
@@ -289,6 +296,24 @@ class ControllerConfigMapEndToEndTest {
         assertEquals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", negotiated(proxy, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
                 "the server's own again");
         assertThrows(SSLHandshakeException.class, () -> negotiated(proxy, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"));
+    }
+
+    /**
+     * Two requests refused before any route is read, over TLS: a head too large (431, by the lean
+     * connection) and one with two Host fields (400, by Jetty's error handler); the whole answers.
+     */
+    private static List<String> refusedBeforeRouting(IngressServer proxy) throws Exception {
+        List<String> answers = new java.util.ArrayList<>();
+        for (String request : List.of("GET / HTTP/1.1\r\nHost: shop.test\r\nX-Big: " + "a".repeat(20_000)
+                + "\r\nConnection: close\r\n\r\n", "GET / HTTP/1.1\r\nHost: shop.test\r\nHost: b.test\r\nConnection: close\r\n\r\n")) {
+            try (SSLSocket socket = TlsTestServer.connect(proxy.httpsPort(), "shop.test", List.of("http/1.1"))) {
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(RawHttp.status(answer) == 431 || RawHttp.status(answer) == 400, answer);
+                answers.add(answer);
+            }
+        }
+        return answers;
     }
 
     /** The suite a fresh TLS connection to the proxy agrees on, the client offering only {@code protocol} and {@code suites}. */

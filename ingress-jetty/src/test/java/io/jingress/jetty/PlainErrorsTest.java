@@ -36,7 +36,7 @@ class PlainErrorsTest {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        server.setErrorHandler(IngressServer.plainErrors(null));
+        server.setErrorHandler(IngressServer.plainErrors((String) null));
         server.setHandler(handler);
         server.start();
         return connector.getLocalPort();
