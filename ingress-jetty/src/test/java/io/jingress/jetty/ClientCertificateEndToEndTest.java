@@ -484,12 +484,7 @@ class ClientCertificateEndToEndTest {
     @Test
     void aConnectionThatAsksServesTheHostsOwnCertificateAndTheListenersTlsVersions() throws Exception {
         echo = backends.start("app");
-        io.jingress.core.model.TlsSecret secret;
-        try (InputStream crt = getClass().getResourceAsStream("/tls/pkcs8.crt");
-                InputStream key = getClass().getResourceAsStream("/tls/pkcs8.key")) {
-            secret = new io.jingress.core.model.TlsSecret("default", "pkcs8-tls",
-                    new String(crt.readAllBytes(), StandardCharsets.US_ASCII), new String(key.readAllBytes(), StandardCharsets.US_ASCII));
-        }
+        io.jingress.core.model.TlsSecret secret = io.jingress.jetty.testing.TestCertificates.pkcs8Secret();
         TestRoutes routes = TestRoutes.create()
                 .opaqueSecret("client-ca", Map.of("ca.crt", CA.pem()))
                 .tlsRoute("pkcs8.example.test", "/", "app", secret, Map.of(NGINX + "auth-tls-secret", "client-ca"), echo.port());

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +13,7 @@ import io.jingress.core.model.TlsSecret;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.TestCertificates;
 import io.jingress.jetty.testing.TestRoutes;
 
 import org.eclipse.jetty.client.ContentResponse;
@@ -110,10 +109,6 @@ class CookieRewriteEndToEndTest {
     }
 
     private static TlsSecret secret() throws IOException {
-        try (InputStream crt = CookieRewriteEndToEndTest.class.getResourceAsStream("/tls/pkcs8.crt");
-                InputStream key = CookieRewriteEndToEndTest.class.getResourceAsStream("/tls/pkcs8.key")) {
-            return new TlsSecret("default", "pkcs8-tls", new String(crt.readAllBytes(), StandardCharsets.US_ASCII),
-                    new String(key.readAllBytes(), StandardCharsets.US_ASCII));
-        }
+        return TestCertificates.pkcs8Secret();
     }
 }

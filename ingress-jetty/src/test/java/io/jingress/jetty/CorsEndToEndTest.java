@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +20,7 @@ import io.jingress.core.model.TlsSecret;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.TestCertificates;
 import io.jingress.jetty.testing.TestRoutes;
 
 import org.eclipse.jetty.client.ContentResponse;
@@ -86,11 +86,7 @@ class CorsEndToEndTest {
     }
 
     private static TlsSecret secret() throws IOException {
-        try (InputStream crt = CorsEndToEndTest.class.getResourceAsStream("/tls/pkcs8.crt");
-                InputStream key = CorsEndToEndTest.class.getResourceAsStream("/tls/pkcs8.key")) {
-            return new TlsSecret("default", "pkcs8-tls", new String(crt.readAllBytes(), StandardCharsets.US_ASCII),
-                    new String(key.readAllBytes(), StandardCharsets.US_ASCII));
-        }
+        return TestCertificates.pkcs8Secret();
     }
 
     @Test

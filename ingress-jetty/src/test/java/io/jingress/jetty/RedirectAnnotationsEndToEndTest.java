@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +21,7 @@ import io.jingress.core.model.TlsSecret;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.TestCertificates;
 import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.TlsTestServer;
 
@@ -46,11 +46,7 @@ class RedirectAnnotationsEndToEndTest {
     final Backends backends = new Backends();
 
     private static TlsSecret secret() throws IOException {
-        try (InputStream crt = RedirectAnnotationsEndToEndTest.class.getResourceAsStream("/tls/pkcs8.crt");
-                InputStream key = RedirectAnnotationsEndToEndTest.class.getResourceAsStream("/tls/pkcs8.key")) {
-            return new TlsSecret("default", "pkcs8-tls", new String(crt.readAllBytes(), StandardCharsets.US_ASCII),
-                    new String(key.readAllBytes(), StandardCharsets.US_ASCII));
-        }
+        return TestCertificates.pkcs8Secret();
     }
 
     private static String get(String host, String target) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import io.jingress.core.model.TlsSecret;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.TestCertificates;
 import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.WebSocketEcho;
 
@@ -206,10 +206,6 @@ class RegexPathsEndToEndTest {
     }
 
     private static TlsSecret secret() throws IOException {
-        try (InputStream crt = RegexPathsEndToEndTest.class.getResourceAsStream("/tls/pkcs8.crt");
-                InputStream key = RegexPathsEndToEndTest.class.getResourceAsStream("/tls/pkcs8.key")) {
-            return new TlsSecret("default", "pkcs8-tls", new String(crt.readAllBytes(), StandardCharsets.US_ASCII),
-                    new String(key.readAllBytes(), StandardCharsets.US_ASCII));
-        }
+        return TestCertificates.pkcs8Secret();
     }
 }

@@ -3,7 +3,6 @@ package io.jingress.jetty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import io.jingress.core.model.TlsSecret;
 import io.jingress.jetty.testing.Backends;
 import io.jingress.jetty.testing.Proxies;
 import io.jingress.jetty.testing.RawHttp;
+import io.jingress.jetty.testing.TestCertificates;
 import io.jingress.jetty.testing.TestRoutes;
 import io.jingress.jetty.testing.TlsTestServer;
 
@@ -40,11 +40,7 @@ class StrictTransportSecurityTest {
     final Backends backends = new Backends();
 
     private static TlsSecret secret() throws IOException {
-        try (InputStream crt = StrictTransportSecurityTest.class.getResourceAsStream("/tls/pkcs8.crt");
-                InputStream key = StrictTransportSecurityTest.class.getResourceAsStream("/tls/pkcs8.key")) {
-            return new TlsSecret("default", "pkcs8-tls", new String(crt.readAllBytes(), StandardCharsets.US_ASCII),
-                    new String(key.readAllBytes(), StandardCharsets.US_ASCII));
-        }
+        return TestCertificates.pkcs8Secret();
     }
 
     /** Starts {@code builder} with an HTTPS listener on 127.0.0.1 too. */
