@@ -159,6 +159,7 @@ final class ControllerConfigMap {
                 defaults.put(name, value.trim());
             }
         }
+        rateDefaults(key, data, defaults, problems);
         Map<String, String> globalAuth = new LinkedHashMap<>();
         for (String name : GLOBAL_AUTH) {
             String value = data.remove(GLOBAL + name);
@@ -220,6 +221,33 @@ final class ControllerConfigMap {
                 TlsPolicyKeys.protocols(key, data.remove(TlsPolicyKeys.PROTOCOLS), problems),
                 TlsPolicyKeys.cipherSuites(key, data.remove(TlsPolicyKeys.CIPHERS), problems),
                 compression(key, data, problems));
+    }
+
+    // limit-rate and limit-rate-after are bytes here (nginx's limit_rate at the http level) and kilobytes in
+    // the annotations, whose defaults they are: a number of bytes becomes whole KiB (the smallest is 1); a size
+    // with k, m or g means the same in both
+    private static void rateDefaults(String key, Map<String, String> data, Map<String, String> defaults, List<Problem> problems) {
+        for (String name : List.of(AnswerRateAnnotations.RATE, AnswerRateAnnotations.AFTER)) {
+            String value = data.remove(name);
+            if (value == null) {
+                continue;
+            }
+            String written = value.trim();
+            if (!written.matches("[0-9]{1,15}")) {
+                defaults.put(name, written);  // what the annotation cannot read is reported as its default's
+                continue;
+            }
+            long bytes = Long.parseLong(written);
+            if (bytes == 0) {
+                continue;  // nginx's default: no limit
+            }
+            long kilobytes = Math.max(1, (bytes + 512) / 1024);
+            if (bytes % 1024 != 0) {
+                problems.add(Problem.warning(KIND, key, field(name), "\"" + written + "\" bytes is taken as " + kilobytes
+                        + " KiB (" + kilobytes * 1024 + " bytes), the unit of the limit-rate annotations"));
+            }
+            defaults.put(name, Long.toString(kilobytes));
+        }
     }
 
     // use-gzip with gzip-level, gzip-min-length and gzip-types (ingress-nginx's defaults for those not set);

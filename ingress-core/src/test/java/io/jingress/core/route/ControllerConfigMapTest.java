@@ -450,4 +450,28 @@ class ControllerConfigMapTest {
         assertEquals(List.of("data[\"gzip-level\"]: has no effect without use-gzip: \"true\""),
                 problemsOf(off, "ConfigMap").stream().map(p -> p.field() + ": " + p.message()).toList());
     }
+
+    @Test
+    void limitRateAndLimitRateAfterAreBytesHereAndEveryIngresssDefault() {
+        RouteTable table = compile(Map.of("limit-rate", "102400", "limit-rate-after", "1048576"),
+                ingress("plain", "a.example.com", Map.of()),
+                ingress("own", "b.example.com", Map.of(NGINX + "limit-rate", "10")));
+
+        assertEquals(new AnswerRate(102_400, 1_048_576), route(table, "a.example.com", "/x").policy().answerRate());
+        assertEquals(new AnswerRate(10 * 1024, 1_048_576), route(table, "b.example.com", "/x").policy().answerRate(),
+                "its own rate, in kilobytes as the annotation's");
+        assertEquals(List.of(), problemsOf(table, "ConfigMap"));
+
+        RouteTable sized = compile(Map.of("limit-rate", "100k"), ingress("plain", "a.example.com", Map.of()));
+        assertEquals(new AnswerRate(102_400, 0), route(sized, "a.example.com", "/x").policy().answerRate());
+
+        RouteTable odd = compile(Map.of("limit-rate", "1500"), ingress("plain", "a.example.com", Map.of()));
+        assertEquals(new AnswerRate(1024, 0), route(odd, "a.example.com", "/x").policy().answerRate());
+        assertEquals(List.of("data[\"limit-rate\"]: \"1500\" bytes is taken as 1 KiB (1024 bytes), the unit of the"
+                + " limit-rate annotations"), problemsOf(odd, "ConfigMap").stream().map(p -> p.field() + ": " + p.message()).toList());
+
+        RouteTable off = compile(Map.of("limit-rate", "0"), ingress("plain", "a.example.com", Map.of()));
+        assertNull(route(off, "a.example.com", "/x").policy().answerRate(), "0: no limit, nginx's default");
+        assertEquals(List.of(), problemsOf(off, "ConfigMap"));
+    }
 }
