@@ -41,6 +41,9 @@ import java.util.Set;
  * @param defaultBackendService {@code --default-backend-service}: {@code namespace/name} of the Service
  *     that takes the requests no rule takes (at its first port), carried in the state with its
  *     EndpointSlices whatever namespaces are watched; or {@code null}
+ * @param watchNamespaceSelector {@code --watch-namespace-selector}: a label selector ({@code team=shop},
+ *     {@code env in (prod,staging)}, ...) the Namespaces of the Ingresses served must match, followed as
+ *     their labels change; or {@code null} for all (with {@code watchNamespaces}, both must hold)
  */
 public record AdapterOptions(
         String ingressClass,
@@ -53,7 +56,8 @@ public record AdapterOptions(
         String defaultSslCertificate,
         String tcpServicesConfigMap,
         String configMap,
-        String defaultBackendService) {
+        String defaultBackendService,
+        String watchNamespaceSelector) {
 
     /** The default {@code --ingress-class}. */
     public static final String DEFAULT_INGRESS_CLASS = "jingress";
@@ -81,6 +85,17 @@ public record AdapterOptions(
         requireNamespacedName("tcpServicesConfigMap", tcpServicesConfigMap);
         requireNamespacedName("configMap", configMap);
         requireNamespacedName("defaultBackendService", defaultBackendService);
+        if (watchNamespaceSelector != null) {
+            io.jingress.k8s.internal.translate.NamespaceSelector.parse(watchNamespaceSelector);  // throws saying what is wrong
+        }
+    }
+
+    /** Options without a namespace selector, as before it was carried. */
+    public AdapterOptions(String ingressClass, String controllerClass, boolean watchIngressWithoutClass,
+            Set<String> watchNamespaces, List<String> publishStatusAddresses, String publishService, String electionId,
+            String defaultSslCertificate, String tcpServicesConfigMap, String configMap, String defaultBackendService) {
+        this(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces, publishStatusAddresses,
+                publishService, electionId, defaultSslCertificate, tcpServicesConfigMap, configMap, defaultBackendService, null);
     }
 
     // null, or exactly one '/' between two parts without blanks
@@ -95,7 +110,7 @@ public record AdapterOptions(
             Set<String> watchNamespaces, List<String> publishStatusAddresses, String publishService, String electionId,
             String defaultSslCertificate, String tcpServicesConfigMap, String configMap) {
         this(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces, publishStatusAddresses,
-                publishService, electionId, defaultSslCertificate, tcpServicesConfigMap, configMap, null);
+                publishService, electionId, defaultSslCertificate, tcpServicesConfigMap, configMap, null, null);
     }
 
     /** Options without the controller's ConfigMap, as before it was carried. */
@@ -103,7 +118,7 @@ public record AdapterOptions(
             Set<String> watchNamespaces, List<String> publishStatusAddresses, String publishService, String electionId,
             String defaultSslCertificate, String tcpServicesConfigMap) {
         this(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces, publishStatusAddresses,
-                publishService, electionId, defaultSslCertificate, tcpServicesConfigMap, null, null);
+                publishService, electionId, defaultSslCertificate, tcpServicesConfigMap, null, null, null);
     }
 
     /** Options without TCP services, as before they were carried. */
@@ -111,14 +126,14 @@ public record AdapterOptions(
             Set<String> watchNamespaces, List<String> publishStatusAddresses, String publishService, String electionId,
             String defaultSslCertificate) {
         this(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces, publishStatusAddresses,
-                publishService, electionId, defaultSslCertificate, null, null, null);
+                publishService, electionId, defaultSslCertificate, null, null, null, null);
     }
 
     /** Options without a default certificate, as before it was carried. */
     public AdapterOptions(String ingressClass, String controllerClass, boolean watchIngressWithoutClass,
             Set<String> watchNamespaces, List<String> publishStatusAddresses, String publishService, String electionId) {
         this(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces, publishStatusAddresses,
-                publishService, electionId, null, null, null, null);
+                publishService, electionId, null, null, null, null, null);
     }
 
     /** The defaults: class {@code jingress}, controller {@code jingress.io/ingress-controller}, all namespaces. */
@@ -143,7 +158,8 @@ public record AdapterOptions(
                 .defaultSslCertificate(defaultSslCertificate)
                 .tcpServicesConfigMap(tcpServicesConfigMap)
                 .configMap(configMap)
-                .defaultBackendService(defaultBackendService);
+                .defaultBackendService(defaultBackendService)
+                .watchNamespaceSelector(watchNamespaceSelector);
     }
 
     /** Whether objects of this namespace are served. */
@@ -164,6 +180,7 @@ public record AdapterOptions(
         private String tcpServicesConfigMap;
         private String configMap;
         private String defaultBackendService;
+        private String watchNamespaceSelector;
 
         private Builder() {
         }
@@ -228,10 +245,16 @@ public record AdapterOptions(
             return this;
         }
 
+        /** {@code --watch-namespace-selector}: the label selector Ingresses' Namespaces must match; null: all. */
+        public Builder watchNamespaceSelector(String watchNamespaceSelector) {
+            this.watchNamespaceSelector = watchNamespaceSelector;
+            return this;
+        }
+
         public AdapterOptions build() {
             return new AdapterOptions(ingressClass, controllerClass, watchIngressWithoutClass, watchNamespaces,
                     publishStatusAddresses, publishService, electionId, defaultSslCertificate, tcpServicesConfigMap,
-                    configMap, defaultBackendService);
+                    configMap, defaultBackendService, watchNamespaceSelector);
         }
     }
 }

@@ -113,6 +113,10 @@ public final class CommandLine {
             new Flag("--watch-namespace", "NS[,NS]", "all namespaces",
                     "serve only Ingresses in these namespaces (repeatable)",
                     true, (d, v) -> d.watchNamespaces.addAll(Values.namespaces("--watch-namespace", v))),
+            new Flag("--watch-namespace-selector", "SELECTOR", "all namespaces",
+                    "serve only Ingresses in Namespaces whose labels match this selector (team=shop, env in"
+                            + " (prod,staging), !legacy), followed as labels change, as ingress-nginx's flag",
+                    false, (d, v) -> d.watchNamespaceSelector = Values.labelSelector("--watch-namespace-selector", v)),
             new Flag("--tcp-services-configmap", "NS/NAME", null,
                     "expose TCP services: each key of this ConfigMap is a port to listen on, each value"
                             + " namespace/service:port[:PROXY[:PROXY]] (docs/tcp-services.md)",

@@ -36,4 +36,5 @@ final class Draft {
     String tcpServicesConfigMap;
     String configMap;
     String defaultBackendService;
+    String watchNamespaceSelector;
 }

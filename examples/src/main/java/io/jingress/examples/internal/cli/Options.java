@@ -59,6 +59,7 @@ public final class Options {
     private final String tcpServicesConfigMap;
     private final String configMap;
     private final String defaultBackendService;
+    private final String watchNamespaceSelector;
     private final List<String> warnings;
 
     /** The draft's values, with the defaults of {@code mode} for what the flags left unset. */
@@ -95,6 +96,7 @@ public final class Options {
         this.tcpServicesConfigMap = draft.tcpServicesConfigMap;
         this.configMap = draft.configMap;
         this.defaultBackendService = draft.defaultBackendService;
+        this.watchNamespaceSelector = draft.watchNamespaceSelector;
     }
 
     /** Where routes come from. */
@@ -202,6 +204,11 @@ public final class Options {
     /** {@code --configmap}: {@code namespace/name} of the controller's ConfigMap, or {@code null}. */
     public String configMap() {
         return configMap;
+    }
+
+    /** {@code --watch-namespace-selector}: the label selector of the Namespaces served, or {@code null}. */
+    public String watchNamespaceSelector() {
+        return watchNamespaceSelector;
     }
 
     /** {@code --default-backend-service}: {@code namespace/name} of the default backend Service, or {@code null}. */

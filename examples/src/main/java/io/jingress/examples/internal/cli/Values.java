@@ -145,6 +145,16 @@ final class Values {
         return value;
     }
 
+    /** A label selector ({@code team=shop}, {@code env in (prod,staging)}), as kubectl -l takes one. */
+    static String labelSelector(String flag, String value) throws UsageException {
+        try {
+            io.jingress.k8s.internal.translate.NamespaceSelector.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw bad(flag, value, "is not a label selector: " + e.getMessage());
+        }
+        return value;
+    }
+
     /** An absolute http or https URL with a host. */
     static String httpUrl(String flag, String value) throws UsageException {
         try {

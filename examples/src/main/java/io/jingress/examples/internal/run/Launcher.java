@@ -195,6 +195,7 @@ public final class Launcher {
                 .tcpServicesConfigMap(options.tcpServicesConfigMap())
                 .configMap(options.configMap())
                 .defaultBackendService(options.defaultBackendService())
+                .watchNamespaceSelector(options.watchNamespaceSelector())
                 .build();
     }
 

@@ -73,6 +73,8 @@ public final class ClusterInformers implements AutoCloseable {
     private SharedIndexInformer<Service> published;    // that Service alone, outside the watched namespaces
     private String[] defaultCertificate;               // namespace, name; or null
     private String[] defaultBackend;                   // namespace, name; or null
+    private SharedIndexInformer<io.fabric8.kubernetes.api.model.Namespace> namespaceObjects;  // null: not asked for
+    private boolean watchNamespaceObjects;
     private final GatewayInformers gateway;
     private volatile boolean closing;
 
@@ -121,6 +123,19 @@ public final class ClusterInformers implements AutoCloseable {
     }
 
     /**
+     * Also watches the cluster's Namespaces (for {@code --watch-namespace-selector}, which reads their
+     * labels): listed and watched whole (they are few), each change a rebuild. Call before {@link #start()}.
+     */
+    public void alsoWatchNamespaces() {
+        watchNamespaceObjects = true;
+    }
+
+    /** The cached Namespaces (see {@link #alsoWatchNamespaces}); empty when not watched. */
+    public List<io.fabric8.kubernetes.api.model.Namespace> namespaceObjects() {
+        return namespaceObjects == null ? List.of() : namespaceObjects.getStore().list();
+    }
+
+    /**
      * Lets {@link #watchConfigMaps} watch the ConfigMap {@code namespace/name} (the
      * {@code --tcp-services-configmap} or {@code --configmap}, often in the controller's own namespace)
      * when its namespace is not among those watched, or one the controller's ConfigMap names (then
@@ -159,6 +174,9 @@ public final class ClusterInformers implements AutoCloseable {
         if (defaultCertificate != null && !namespaces.isEmpty() && !namespaces.contains(defaultCertificate[0])) {
             secrets.add(informer(client.secrets().inNamespace(defaultCertificate[0])
                     .withField("metadata.name", defaultCertificate[1])));
+        }
+        if (watchNamespaceObjects) {
+            namespaceObjects = informer(client.namespaces());
         }
         if (defaultBackend != null && !namespaces.isEmpty() && !namespaces.contains(defaultBackend[0])) {
             services.add(informer(client.services().inNamespace(defaultBackend[0])

@@ -126,6 +126,9 @@ public final class Controller implements AutoCloseable {
             String[] nsName = defaultCertificate.split("/", 2);
             informers.alsoWatchTlsSecret(nsName[0], nsName[1]);
         }
+        if (settings.options().watchNamespaceSelector() != null) {
+            informers.alsoWatchNamespaces();
+        }
         String defaultBackend = settings.options().defaultBackendService();
         if (defaultBackend != null) {
             String[] nsName = defaultBackend.split("/", 2);
@@ -204,6 +207,7 @@ public final class Controller implements AutoCloseable {
         objects.addAll(informers.tlsSecrets());
         objects.addAll(informers.opaqueSecrets());
         objects.addAll(informers.gatewayObjects());
+        objects.addAll(informers.namespaceObjects());  // --watch-namespace-selector reads their labels
         // as in file mode: an edit that breaks a working Ingress leaves its last good version serving
         LastGoodIngresses.Result kept = lastGood.apply(settings.options(), objects);
         ClusterStateAssembler.Assembly assembly = ClusterStateAssembler.assemble(settings.options(), kept.objects());

@@ -56,7 +56,7 @@ public final class ManifestParser {
     private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source: .*?\\]\\)");
     private static final Set<String> OUR_KINDS = Set.of("Ingress", "IngressClass", "Service", "EndpointSlice",
             "Endpoints", "Secret", "ConfigMap", "GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute",
-            "BackendTLSPolicy", "ReferenceGrant");
+            "BackendTLSPolicy", "ReferenceGrant", "Namespace");
 
     private ManifestParser() {
     }
@@ -112,7 +112,7 @@ public final class ManifestParser {
             }
             return;
         }
-        if (!(object instanceof IngressClass)
+        if (!(object instanceof IngressClass) && !(object instanceof io.fabric8.kubernetes.api.model.Namespace)
                 && !(object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass)) {
             if (object.getMetadata() == null) {
                 object.setMetadata(new ObjectMeta());
@@ -144,14 +144,16 @@ public final class ManifestParser {
     private static boolean isOurKind(HasMetadata object) {
         return object instanceof Ingress || object instanceof IngressClass || object instanceof Service
                 || object instanceof EndpointSlice || object instanceof Endpoints || object instanceof Secret
-                || object instanceof ConfigMap || GatewayTranslator.isGatewayKind(object);
+                || object instanceof ConfigMap || object instanceof io.fabric8.kubernetes.api.model.Namespace
+                || GatewayTranslator.isGatewayKind(object);
     }
 
     /** {@code Kind namespace/name}, as {@link ManifestObject#describe()} names an object kept. */
     private static String describe(HasMetadata object) {
         ObjectMeta meta = object.getMetadata();
         String name = meta == null || meta.getName() == null ? "(unnamed)" : meta.getName();
-        return "IngressClass".equals(object.getKind()) || "GatewayClass".equals(object.getKind()) ? object.getKind() + " " + name
+        return "IngressClass".equals(object.getKind()) || "GatewayClass".equals(object.getKind())
+                || "Namespace".equals(object.getKind()) ? object.getKind() + " " + name
                 : object.getKind() + " " + KubeTranslator.namespace(object) + "/" + name;
     }
 

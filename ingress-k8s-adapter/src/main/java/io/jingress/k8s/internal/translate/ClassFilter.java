@@ -33,16 +33,28 @@ public final class ClassFilter {
     private final String defaultClass;
     /** The controller of the IngressClass named by {@code --ingress-class} when it is another's, else null. */
     private final String otherController;
+    /** The Namespaces --watch-namespace-selector selects; null: no selector. */
+    private final Set<String> selectedNamespaces;
 
-    private ClassFilter(AdapterOptions options, Set<String> ourClasses, String defaultClass, String otherController) {
+    private ClassFilter(AdapterOptions options, Set<String> ourClasses, String defaultClass, String otherController,
+            Set<String> selectedNamespaces) {
         this.options = options;
         this.ourClasses = ourClasses;
         this.defaultClass = defaultClass;
         this.otherController = otherController;
+        this.selectedNamespaces = selectedNamespaces;
     }
 
     /** The filter for these options and the IngressClasses now in the cluster (or the files). */
     public static ClassFilter of(AdapterOptions options, Collection<IngressClass> classes) {
+        return of(options, classes, null);
+    }
+
+    /**
+     * As {@link #of(AdapterOptions, Collection)}, knowing the Namespaces that the options'
+     * {@code watchNamespaceSelector} selects now ({@code null}: no selector).
+     */
+    public static ClassFilter of(AdapterOptions options, Collection<IngressClass> classes, Set<String> selectedNamespaces) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(classes, "classes");
         Set<String> ours = new TreeSet<>();
@@ -61,7 +73,8 @@ public final class ClassFilter {
         if (otherController == null) {
             ours.add(options.ingressClass());
         }
-        return new ClassFilter(options, Set.copyOf(ours), defaultClass, otherController);
+        return new ClassFilter(options, Set.copyOf(ours), defaultClass, otherController,
+                selectedNamespaces == null ? null : Set.copyOf(selectedNamespaces));
     }
 
     /** The class an Ingress asks for: {@code spec.ingressClassName}, else the legacy annotation, else {@code null}. */
@@ -94,6 +107,10 @@ public final class ClassFilter {
         if (!options.watchesNamespace(ingress.namespace())) {
             return "its namespace " + ingress.namespace() + " is not watched (watched: "
                     + String.join(", ", new TreeSet<>(options.watchNamespaces())) + ")";
+        }
+        if (selectedNamespaces != null && !selectedNamespaces.contains(ingress.namespace())) {
+            return "its namespace " + ingress.namespace() + " does not match --watch-namespace-selector "
+                    + options.watchNamespaceSelector() + " (or is not known)";
         }
         String className = className(ingress);
         if (className == null) {

@@ -99,6 +99,7 @@ public final class ClusterStateAssembler {
         List<io.jingress.core.model.ReferenceGrant> grants = new ArrayList<>();
         List<io.jingress.core.model.BackendTlsPolicy> tlsPolicies = new ArrayList<>();
 
+        Set<String> selected = selectedNamespaces(options, objects);
         for (HasMetadata object : objects) {
             if (object instanceof io.fabric8.kubernetes.api.model.networking.v1.IngressClass ic) {
                 translate(problems, ic, () -> classes.add(KubeTranslator.toIngressClass(ic)));
@@ -112,7 +113,9 @@ public final class ClusterStateAssembler {
                 configMaps.add(configMap);  // --tcp-services-configmap, --configmap: read whatever namespaces are watched
                 continue;
             }
-            if (!options.watchesNamespace(KubeTranslator.namespace(object)) && !isDefaultCertificate(options, object)
+            boolean unselected = selected != null && object instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress
+                    && !selected.contains(KubeTranslator.namespace(object));  // the selector chooses Ingresses, as ingress-nginx's
+            if (unselected || !options.watchesNamespace(KubeTranslator.namespace(object)) && !isDefaultCertificate(options, object)
                     && !isDefaultBackend(options, object)) {
                 if (object instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress) {
                     try {
@@ -167,7 +170,7 @@ public final class ClusterStateAssembler {
             }
         }
 
-        ClassFilter filter = ClassFilter.of(options, classes);
+        ClassFilter filter = ClassFilter.of(options, classes, selected);
         List<Ingress> ours = new ArrayList<>();
         List<Ingress> ignored = new ArrayList<>();
         for (Ingress ingress : ingresses) {
@@ -415,6 +418,25 @@ public final class ClusterStateAssembler {
     }
 
     // the --default-ssl-certificate Secret usually lives in the controller's own namespace, watched or not
+    /**
+     * The Namespaces among {@code objects} whose labels {@code --watch-namespace-selector} matches;
+     * null without a selector. A Namespace not among them is not selected (as ingress-nginx: unknown).
+     */
+    public static Set<String> selectedNamespaces(AdapterOptions options, Collection<? extends HasMetadata> objects) {
+        if (options.watchNamespaceSelector() == null) {
+            return null;
+        }
+        NamespaceSelector selector = NamespaceSelector.parse(options.watchNamespaceSelector());
+        Set<String> selected = new HashSet<>();
+        for (HasMetadata object : objects) {
+            if (object instanceof io.fabric8.kubernetes.api.model.Namespace namespace && namespace.getMetadata() != null
+                    && selector.matches(namespace.getMetadata().getLabels())) {
+                selected.add(namespace.getMetadata().getName());
+            }
+        }
+        return selected;
+    }
+
     // --default-backend-service: the Service, its EndpointSlices and Endpoints, read whatever namespaces are watched
     private static boolean isDefaultBackend(AdapterOptions options, HasMetadata object) {
         String service = options.defaultBackendService();
