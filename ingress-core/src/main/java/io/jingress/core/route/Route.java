@@ -58,9 +58,26 @@ public final class Route implements MatchResult {
     Route(String ingress, String host, String path, PathType pathType, int ruleIndex, int pathIndex,
             boolean defaultBackend, boolean sslRedirect, RoutePolicy policy, Backend backend, Pattern pathPattern,
             Canary canary) {
-        this.pathPattern = pathPattern;
-        this.regexPaths = null;
-        this.ingress = Objects.requireNonNull(ingress, "ingress");
+        this(KIND_INGRESS, Objects.requireNonNull(ingress, "ingress"), host, path, pathType, ruleIndex, pathIndex, defaultBackend,
+                sslRedirect, Objects.requireNonNull(policy, "policy"), Objects.requireNonNull(backend, "backend"), pathPattern,
+                null, canary, null, null, null, null);
+    }
+
+    // an HTTPRoute's or GRPCRoute's match (candidates null), or the slot value standing for several (candidates set)
+    Route(String kind, String gatewayRoute, String host, String path, PathType pathType, int ruleIndex, int matchIndex,
+            RoutePolicy policy, Backend backend, RouteConditions conditions, BackendSplit split,
+            HttpRouteFilters filters, Route[] candidates) {
+        this(KIND_GRPC_ROUTE.equals(kind) ? KIND_GRPC_ROUTE : KIND_HTTP_ROUTE, Objects.requireNonNull(gatewayRoute, "gatewayRoute"),
+                host, path, pathType, ruleIndex, matchIndex, false, false, Objects.requireNonNull(policy, "policy"),
+                Objects.requireNonNull(backend, "backend"), null, null, null, conditions, candidates, split, filters);
+    }
+
+    private Route(String kind, String ingress, String host, String path, PathType pathType, int ruleIndex, int pathIndex,
+            boolean defaultBackend, boolean sslRedirect, RoutePolicy policy, Backend backend, Pattern pathPattern,
+            RegexPaths regexPaths, Canary canary, RouteConditions conditions, Route[] candidates, BackendSplit split,
+            HttpRouteFilters filters) {
+        this.kind = kind;
+        this.ingress = ingress;
         this.host = host;
         this.path = path;
         this.pathType = pathType;
@@ -68,34 +85,11 @@ public final class Route implements MatchResult {
         this.pathIndex = pathIndex;
         this.defaultBackend = defaultBackend;
         this.sslRedirect = sslRedirect;
-        this.policy = Objects.requireNonNull(policy, "policy");
-        this.backend = Objects.requireNonNull(backend, "backend");
+        this.policy = policy;
+        this.backend = backend;
+        this.pathPattern = pathPattern;
+        this.regexPaths = regexPaths;
         this.canary = canary;
-        this.kind = KIND_INGRESS;
-        this.conditions = null;
-        this.candidates = null;
-        this.split = null;
-        this.filters = null;
-    }
-
-    // an HTTPRoute's or GRPCRoute's match (candidates null), or the slot value standing for several (candidates set)
-    Route(String kind, String gatewayRoute, String host, String path, PathType pathType, int ruleIndex, int matchIndex,
-            RoutePolicy policy, Backend backend, RouteConditions conditions, BackendSplit split,
-            HttpRouteFilters filters, Route[] candidates) {
-        this.ingress = Objects.requireNonNull(gatewayRoute, "gatewayRoute");
-        this.host = host;
-        this.path = path;
-        this.pathType = pathType;
-        this.ruleIndex = ruleIndex;
-        this.pathIndex = matchIndex;
-        this.defaultBackend = false;
-        this.sslRedirect = false;
-        this.policy = Objects.requireNonNull(policy, "policy");
-        this.backend = Objects.requireNonNull(backend, "backend");
-        this.pathPattern = null;
-        this.regexPaths = null;
-        this.canary = null;
-        this.kind = KIND_GRPC_ROUTE.equals(kind) ? KIND_GRPC_ROUTE : KIND_HTTP_ROUTE;
         this.conditions = conditions;
         this.candidates = candidates;
         this.split = split;
@@ -103,55 +97,15 @@ public final class Route implements MatchResult {
     }
 
     // the default backend Service's route: a host's fallback (host set), or the catch-all (host null)
-    private Route(String service, String host, boolean sslRedirect, Backend backend) {
-        this.ingress = Objects.requireNonNull(service, "service");
-        this.host = host;
-        this.path = null;
-        this.pathType = null;
-        this.ruleIndex = -1;
-        this.pathIndex = -1;
-        this.defaultBackend = true;
-        this.sslRedirect = sslRedirect;
-        this.policy = RoutePolicy.NONE;
-        this.backend = Objects.requireNonNull(backend, "backend");
-        this.pathPattern = null;
-        this.regexPaths = null;
-        this.canary = null;
-        this.kind = KIND_SERVICE;
-        this.conditions = null;
-        this.candidates = null;
-        this.split = null;
-        this.filters = null;
-    }
-
     static Route defaultBackendService(String service, String host, boolean sslRedirect, Backend backend) {
-        return new Route(service, host, sslRedirect, backend);
+        return new Route(KIND_SERVICE, Objects.requireNonNull(service, "service"), host, null, null, -1, -1, true, sslRedirect,
+                RoutePolicy.NONE, Objects.requireNonNull(backend, "backend"), null, null, null, null, null, null, null);
     }
 
     // the value a regex host's Prefix "/" holds in the index: it sends the match to the host's regexes
-    private Route(RegexPaths regexPaths) {
-        this.ingress = "";
-        this.host = null;
-        this.path = null;
-        this.pathType = null;
-        this.ruleIndex = -1;
-        this.pathIndex = -1;
-        this.defaultBackend = false;
-        this.sslRedirect = false;
-        this.policy = RoutePolicy.NONE;
-        this.backend = null;
-        this.pathPattern = null;
-        this.regexPaths = regexPaths;
-        this.canary = null;
-        this.kind = KIND_INGRESS;
-        this.conditions = null;
-        this.candidates = null;
-        this.split = null;
-        this.filters = null;
-    }
-
     static Route marker(RegexPaths regexPaths) {
-        return new Route(Objects.requireNonNull(regexPaths, "regexPaths"));
+        return new Route(KIND_INGRESS, "", null, null, null, -1, -1, false, false, RoutePolicy.NONE, null, null,
+                Objects.requireNonNull(regexPaths, "regexPaths"), null, null, null, null, null);
     }
 
     /** The regexes of the host this marker stands for; null for every route a match returns. */

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 public final class NamespaceSelector {
     private static final Pattern KEY = Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
     private static final Pattern VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
+    private static final Pattern SET = Pattern.compile("(\\S+)\\s+(in|notin)\\s*\\((.*)\\)");
+    private static final Pattern OPEN_SET = Pattern.compile("\\S+\\s+(in|notin)\\s*\\(.*");
 
     private enum Operator { EXISTS, NOT_EXISTS, IN, NOT_IN }
 
@@ -79,7 +81,7 @@ public final class NamespaceSelector {
         if (part.isEmpty()) {
             throw new IllegalArgumentException("\"" + text + "\" has an empty requirement between commas");
         }
-        java.util.regex.Matcher set = Pattern.compile("(\\S+)\\s+(in|notin)\\s*\\((.*)\\)").matcher(part);
+        java.util.regex.Matcher set = SET.matcher(part);
         if (set.matches()) {
             Set<String> values = new java.util.LinkedHashSet<>();
             for (String value : set.group(3).split(",", -1)) {
@@ -88,7 +90,7 @@ public final class NamespaceSelector {
             return new Requirement(key(set.group(1), part), set.group(2).equals("in") ? Operator.IN : Operator.NOT_IN,
                     Set.copyOf(values));
         }
-        if (part.matches("\\S+\\s+(in|notin)\\s*\\(.*")) {
+        if (OPEN_SET.matcher(part).matches()) {
             throw new IllegalArgumentException("\"" + part + "\" has no closing parenthesis");
         }
         int notEquals = part.indexOf("!=");
